@@ -1,0 +1,101 @@
+# berth: a daemonless container engine with podman's command line.
+#
+#   make            build ./berth
+#   make deps       install every build and test package (Debian, as root)
+#   make demo       deps + build + run a real container from a local image
+#   make check      unit tests + bats suite; last line "N passed, N failed"
+#   make check-asan the same with an ASan+UBSan build
+#   make bench      side-by-side benchmarks against podman
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+CC        ?= cc
+PKGS      := jansson libbsd-overlay libseccomp libarchive
+OPT       ?= -O2 -g
+BUILD     ?= build
+SANITIZE  ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers \
+              -fno-strict-aliasing -Isrc $(PKG_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' \
+              -DBERTH_DATADIR='"$(DATADIR)/berth"' $(SANITIZE) $(CFLAGS)
+LDFLAGS_ALL := $(SANITIZE) $(LDFLAGS)
+LIBS_ALL    := $(PKG_LIBS) $(LIBS)
+
+SRCS      := $(sort $(shell find src -name '*.c' ! -path src/main.c))
+OBJS      := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard test/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/unit/%)
+BIN       := $(if $(filter build,$(BUILD)),berth,$(BUILD)/berth)
+
+.PHONY: all deps demo check check-asan unit bench install clean completions man
+
+all: $(BIN) completions man
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libberth.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(BUILD)/libberth.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(BUILD)/obj/main.o -Wl,--whole-archive $(BUILD)/libberth.a -Wl,--no-whole-archive $(LIBS_ALL)
+
+$(BUILD)/obj/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/unit/%: test/unit/%.c test/unit/unit.h $(BUILD)/libberth.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itest/unit $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libberth.a $(LIBS_ALL)
+
+unit: $(UNIT_BINS)
+
+# Completions and man pages are generated from the same tables as --help,
+# so the three can never disagree.
+completions: $(BIN)
+	@mkdir -p completions/bash completions/zsh
+	./$(BIN) completion bash > completions/bash/berth 2>/dev/null || true
+	./$(BIN) completion zsh > completions/zsh/_berth 2>/dev/null || true
+
+man: $(BIN)
+	@mkdir -p man
+	./$(BIN) __gen-man man 2>/dev/null || true
+
+deps:
+	bash tools/deps.sh
+
+demo: deps all
+	bash tools/demo.sh
+
+check: all unit
+	BERTH_BIN=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/unit bash test/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	        SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' check
+
+bench: all
+	bash bench/run.sh
+
+install: all
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/berth
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -D -m 0644 completions/bash/berth $(DESTDIR)$(DATADIR)/bash-completion/completions/berth
+	install -D -m 0644 completions/zsh/_berth $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_berth
+	install -D -m 0644 data/berth.conf $(DESTDIR)$(DATADIR)/berth/berth.conf
+	install -D -m 0644 data/seccomp.json $(DESTDIR)$(DATADIR)/berth/seccomp.json
+
+clean:
+	rm -rf build build-asan berth
+
+-include $(OBJS:.o=.d) $(BUILD)/obj/main.d

@@ -1,0 +1,160 @@
+/*
+ * cmd/cmd.c: what every command shares: lookup, help, option setup and
+ * the lazily made runtime.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "runtime/runtime.h"
+#include "util/log.h"
+
+const struct cmd *cmd_find(const struct cmd *group, const char *name)
+{
+    const struct cmd *c;
+
+    cmd_foreach_sub(group, c) {
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    cmd_foreach_sub(group, c) {
+        const char *a = c->aliases;
+        size_t n = strlen(name);
+        while (a && *a) {
+            size_t l = strcspn(a, " ");
+            if (l == n && strncmp(a, name, n) == 0)
+                return c;
+            a += l;
+            while (*a == ' ')
+                a++;
+        }
+    }
+    return NULL;
+}
+
+static void print_indented(FILE *f, const char *text)
+{
+    const char *p = text;
+    while (p && *p) {
+        size_t l = strcspn(p, "\n");
+        fprintf(f, "  %.*s\n", (int) l, p);
+        p += l;
+        if (*p)
+            p++;
+    }
+}
+
+void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
+{
+    const struct cmd *s;
+    size_t w = 0;
+
+    fprintf(f, "%s\n\n", c->summary ? c->summary : "");
+    if (c->description) {
+        fprintf(f, "Description:\n");
+        print_indented(f, c->description);
+        fputc('\n', f);
+    }
+    fprintf(f, "Usage:\n  %s %s\n", path, c->usage ? c->usage : "[options]");
+    if (c->aliases) {
+        fprintf(f, "\nAliases:\n  %s", c->name);
+        for (const char *a = c->aliases; *a; a++)
+            fputs(*a == ' ' ? ", " : (char[]) { *a, 0 }, f);
+        fputc('\n', f);
+    }
+    if (c->examples) {
+        fprintf(f, "\nExamples:\n");
+        print_indented(f, c->examples);
+    }
+    if (c->subs) {
+        cmd_foreach_sub(c, s)
+            if (!(s->flags & CMD_HIDDEN) && strlen(s->name) > w)
+                w = strlen(s->name);
+        fprintf(f, "\nAvailable Commands:\n");
+        cmd_foreach_sub(c, s)
+            if (!(s->flags & CMD_HIDDEN))
+                fprintf(f, "  %-*s %s\n", (int) (w < 11 ? 11 : w), s->name, s->summary);
+    }
+    if (c->opts && c->opts->name) {
+        fprintf(f, "\nOptions:\n");
+        opt_print_table(f, c->opts);
+    }
+    if (c == &cmd_root) {
+        fprintf(f, "\nOptions:\n");
+        opt_print_table(f, global_opts);
+        fprintf(f, "  -v, --version                 version for berth\n");
+    }
+}
+
+static void help_cb(void *ctx)
+{
+    struct cmd_ctx *cx = ctx;
+    cmd_print_help(stdout, cx->cmd, cx->path);
+}
+
+void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx)
+{
+    opt_init(it, cx->cmd->opts);
+    it->gopts = global_opts;
+    it->gfn = gopts_apply;
+    it->gctx = cx->g;
+    it->help_fn = help_cb;
+    it->help_ctx = cx;
+    it->cmdpath = cx->path;
+    it->stop_at_operand = cx->cmd->flags & CMD_STOP_AT_OPERAND;
+    it->h_is_help = !(cx->cmd->flags & CMD_H_NOT_HELP);
+}
+
+int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
+{
+    va_list ap;
+    char *m;
+
+    va_start(ap, fmt);
+    m = str_vfmt(fmt, ap);
+    va_end(ap);
+    if (!m)
+        return berr_oom(err);
+    berr_new(err, BERR_ENGINE, 0, "%s", m);
+    free(m);
+    (void) cx;
+    return -1;
+}
+
+int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, struct berr **err)
+{
+    if (!cx->rt || cx->rt_level < level) {
+        struct runtime *n = NULL;
+        if (rt_open(cx->g, level == RT_FULL ? RT_OPEN_FULL : RT_OPEN_CONFIG, cx->argv0, &n,
+                    err) < 0)
+            return -1;
+        rt_close(cx->rt);
+        cx->rt = n;
+        cx->rt_level = level;
+    }
+    *rt = cx->rt;
+    return 0;
+}
+
+void cmd_ctx_release(struct cmd_ctx *cx)
+{
+    rt_close(cx->rt);
+    cx->rt = NULL;
+}
+
+void cmd_debug(struct cmd_ctx *cx, const char *fmt, ...)
+{
+    va_list ap;
+    char *m;
+
+    (void) cx;
+    if (log_get_level() < LOG_DEBUG)
+        return;
+    va_start(ap, fmt);
+    m = str_vfmt(fmt, ap);
+    va_end(ap);
+    if (m)
+        log_debug("%s", m);
+    free(m);
+}

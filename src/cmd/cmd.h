@@ -1,0 +1,91 @@
+/*
+ * cmd/cmd.h: the CLI layer's shared types. A command is a struct cmd
+ * (name, help, options, function, runtime level); groups (container,
+ * image, system, ...) list their subcommands. Commands live in src/cmd/, one file each,
+ * and are registered in cmd/table.c.
+ */
+#ifndef BERTH_CMD_H
+#define BERTH_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/err.h"
+#include "util/opt.h"
+#include "util/str.h"
+#include "runtime/options.h"
+
+struct runtime;
+
+enum rt_level {
+    RT_NONE,        /* nothing: version, help, completion */
+    RT_CONFIG,      /* config files read, nothing created on disk */
+    RT_FULL,        /* runtime init: state, locks, alive/refresh, events */
+};
+
+enum {
+    CMD_HIDDEN = 1 << 0,        /* not listed in help or completion */
+    CMD_STOP_AT_OPERAND = 1 << 1, /* run, create, exec: flags after the image are the command's */
+    CMD_H_NOT_HELP = 1 << 2,    /* -h is a real flag (run/create: --hostname) */
+};
+
+struct cmd_ctx;
+
+/* A command function returns its exit status (0, or a container's code)
+ * or -1 with *err set. argv[0] is the command's name. */
+struct cmd {
+    const char *name;
+    const char *aliases;        /* space-separated */
+    const char *summary;        /* one line */
+    const char *usage;          /* after the command path: "[options] CONTAINER..." */
+    const char *description;    /* paragraph(s) for --help and the man page */
+    const char *examples;       /* lines, each a command */
+    const struct cmd_opt *opts;
+    int (*fn)(struct cmd_ctx *cx, int argc, char **argv, struct berr **err);
+    enum rt_level need;
+    unsigned flags;
+    const struct cmd *const *subs;  /* a group: its subcommands (NULL-terminated;
+                                       NULL entries of unbuilt commands skipped) */
+    int nsubs;
+};
+
+
+struct cmd_ctx {
+    struct gopts *g;
+    const struct cmd *cmd;
+    char *path;                 /* "berth container ls" */
+    char *argv0;                /* absolute path of this binary, for exit commands */
+    struct runtime *rt;         /* made on first cx_runtime() */
+    enum rt_level rt_level;
+};
+
+/* The table of top-level commands (cmd/table.c). */
+extern const struct cmd cmd_root;
+
+/* Sets up an option iterator for the current command: its table, the
+ * global options, help printing and pflag-style error hints. */
+void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx);
+/* Prints the command's help (as --help does). */
+void cmd_print_help(FILE *f, const struct cmd *c, const char *path);
+/* The runtime at the given level, initialised once per process. */
+int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, struct berr **err);
+/* Wrong operand count: podman's words, exit 125. */
+int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Applies a global option (main.c; also used after the command name). */
+int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+extern const struct cmd_opt global_opts[];
+/* Finds a subcommand of a group by name or alias. */
+const struct cmd *cmd_find(const struct cmd *group, const char *name);
+/* Iterates a group's built subcommands. */
+#define cmd_foreach_sub(group, var) \
+    for (int i_##var = 0; i_##var < (group)->nsubs; i_##var++) \
+        if (((var) = (group)->subs[i_##var]) != NULL)
+
+/* Drops the runtime and anything else the context holds. */
+void cmd_ctx_release(struct cmd_ctx *cx);
+
+/* Verbose output helpers for --log-level debug/info, on stderr. */
+void cmd_debug(struct cmd_ctx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

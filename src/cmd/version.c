@@ -1,0 +1,79 @@
+/*
+ * cmd/version.c: berth version. Needs no runtime.
+ */
+#include <sys/utsname.h>
+
+#include "cmd/cmd.h"
+#include "util/cleanup.h"
+#include "util/out.h"
+
+enum { O_FORMAT = 'f' };
+
+static const struct cmd_opt version_opts[] = {
+    { "format", 'f', OPT_ARG, "string", "Change the output format to JSON or a Go template", 0 },
+    { 0 }
+};
+
+static const char *arch_name(void)
+{
+#if defined(__x86_64__)
+    return "amd64";
+#elif defined(__aarch64__)
+    return "arm64";
+#elif defined(__i386__)
+    return "386";
+#elif defined(__s390x__)
+    return "s390x";
+#elif defined(__powerpc64__)
+    return "ppc64le";
+#else
+    return "unknown";
+#endif
+}
+
+static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    const char *format = NULL;
+    _cleanup_json_ json_t *v = NULL;
+    char osarch[64];
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == O_FORMAT)
+            format = it.arg;
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+
+    snprintf(osarch, sizeof(osarch), "linux/%s", arch_name());
+    v = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}}", "Client",
+                  "APIVersion", BERTH_VERSION, "Version", BERTH_VERSION,
+                  "CVersion", __VERSION__, "GitCommit", "",
+                  "BuiltTime", __DATE__ " " __TIME__, "Compiler", "gcc",
+                  "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
+    if (!v)
+        return berr_oom(err);
+    if (format && *format)
+        return out_one(stdout, format, v, NULL, err);
+    printf("Client:       berth\n"
+           "Version:      %s\n"
+           "API Version:  %s\n"
+           "C Compiler:   %s\n"
+           "Built:        %s\n"
+           "OS/Arch:      %s\n",
+           BERTH_VERSION, BERTH_VERSION, __VERSION__, __DATE__ " " __TIME__, osarch);
+    return 0;
+}
+
+#define VERSION_CMD(var, nm)                                                          \
+    const struct cmd var = {                                                          \
+        .name = nm,                                                                   \
+        .summary = "Display the berth version information",                           \
+        .usage = "[options]",                                                         \
+        .description = "Prints the version of berth and how it was built.",           \
+        .examples = "berth version\nberth version --format '{{.Client.Version}}'",    \
+        .opts = version_opts, .fn = version_fn, .need = RT_NONE,                      \
+    }
+VERSION_CMD(cmd_version, "version");

@@ -1,0 +1,270 @@
+/*
+ * util/fs.c: file helpers.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/str.h"
+
+int fs_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+int fs_read_fd(int fd, char **out, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+
+    if (!buf)
+        return -1;
+    for (;;) {
+        ssize_t r;
+        if (cap - n < 2) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                errno = ENOMEM;
+                return -1;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            free(buf);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t) r;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    if (len)
+        *len = n;
+    return 0;
+}
+
+int fs_read_file(const char *path, char **out, size_t *len, struct berr **err)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berr_sys(err, "open %s", path);
+    if (fs_read_fd(fd, out, len) < 0)
+        return berr_sys(err, "read %s", path);
+    return 0;
+}
+
+int fs_fsync_dir(const char *dir)
+{
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) < 0)
+        return -1;
+    return 0;
+}
+
+int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
+                    mode_t mode, struct berr **err)
+{
+    _cleanup_free_ char *tmp = str_fmt("%s/.%s.XXXXXX", dir, name);
+    _cleanup_free_ char *dst = str_fmt("%s/%s", dir, name);
+    _cleanup_close_ int fd = -1;
+
+    if (!tmp || !dst)
+        return berr_oom(err);
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return berr_sys(err, "create temporary file in %s", dir);
+    if (fchmod(fd, mode) < 0 || fs_write_all(fd, buf, len) < 0 || fsync(fd) < 0 ||
+        rename(tmp, dst) < 0) {
+        berr_sys(err, "write %s", dst);
+        (void) unlink(tmp);
+        return -1;
+    }
+    /* The rename lives in the directory: without this fsync a crash can
+     * bring back the old record. Readers skip ".*" leftovers. */
+    if (fs_fsync_dir(dir) < 0)
+        return berr_sys(err, "sync %s", dir);
+    return 0;
+}
+
+int fs_mkdir_p(const char *path, mode_t mode, struct berr **err)
+{
+    _cleanup_free_ char *p = str_dup(path);
+    char *s;
+
+    if (!p)
+        return berr_oom(err);
+    for (s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return berr_sys(err, "create directory %s", p);
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    if (!fs_is_dir(path))
+        return berr_new(err, BERR_ENGINE, ENOTDIR, "create directory %s", path);
+    return 0;
+}
+
+static int rm_rf_at(int dfd, const char *name, dev_t dev, struct berr **err)
+{
+    struct stat st;
+
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : berr_sys(err, "stat %s", name);
+    if (S_ISDIR(st.st_mode)) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        if (st.st_dev != dev)
+            return berr_new(err, BERR_ENGINE, EBUSY, "remove %s", name);
+        fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return berr_sys(err, "open %s", name);
+        d = fdopendir(fd);
+        if (!d)
+            return berr_sys(err, "open %s", name);
+        fd = -1;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            if (rm_rf_at(dirfd(d), de->d_name, dev, err) < 0)
+                return berr_wrap(err, "%s", name);
+        }
+        if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+            return berr_sys(err, "remove %s", name);
+        return 0;
+    }
+    if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
+        return berr_sys(err, "remove %s", name);
+    return 0;
+}
+
+int fs_rm_rf(const char *path, struct berr **err)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : berr_sys(err, "stat %s", path);
+    return rm_rf_at(AT_FDCWD, path, st.st_dev, err);
+}
+
+bool fs_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *fs_dirname(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    if (!s)
+        return str_dup(".");
+    if (s == path)
+        return str_dup("/");
+    return str_ndup(path, (size_t) (s - path));
+}
+
+char *fs_join(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    while (*b == '/')
+        b++;
+    if (n && a[n - 1] == '/')
+        return str_fmt("%s%s", a, b);
+    return str_fmt("%s/%s", a, b);
+}
+
+char *fs_clean(const char *path)
+{
+    _cleanup_strv_ strv parts = strv_split(path, "/");
+    strv out = NULL;
+    bool abs = path[0] == '/';
+    struct sbuf b = SBUF_INIT;
+    size_t n = 0;
+
+    if (!parts)
+        return NULL;
+    out = calloc(strv_len(parts) + 1, sizeof(char *));
+    if (!out)
+        return NULL;
+    for (size_t i = 0; parts[i]; i++) {
+        if (!strcmp(parts[i], "."))
+            continue;
+        if (!strcmp(parts[i], "..")) {
+            if (n && strcmp(out[n - 1], ".."))
+                n--;
+            else if (!abs)
+                out[n++] = parts[i];
+            continue;
+        }
+        out[n++] = parts[i];
+    }
+    if (abs)
+        sbuf_addc(&b, '/');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sbuf_addc(&b, '/');
+        sbuf_add(&b, out[i]);
+    }
+    free(out);
+    if (!abs && n == 0)
+        sbuf_addc(&b, '.');
+    return sbuf_steal(&b);
+}
+
+char *fs_which(const char *name)
+{
+    const char *path = getenv("PATH");
+    _cleanup_strv_ strv dirs = NULL;
+
+    if (strchr(name, '/'))
+        return access(name, X_OK) == 0 ? str_dup(name) : NULL;
+    if (!path)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    dirs = strv_split(path, ":");
+    for (size_t i = 0; dirs && dirs[i]; i++) {
+        char *p = fs_join(dirs[i], name);
+        struct stat st;
+        if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+            return p;
+        free(p);
+    }
+    return NULL;
+}

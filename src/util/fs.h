@@ -1,0 +1,40 @@
+/*
+ * util/fs.h: file system helpers. Every state write goes through
+ * fs_write_atomic(): temp file in the same dir, fsync, rename, fsync dir.
+ */
+#ifndef BERTH_FS_H
+#define BERTH_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+int fs_write_all(int fd, const void *buf, size_t len);
+/* Reads a whole file into a NUL-terminated malloc'd buffer. ENOENT is an
+ * error like any other; callers that expect absence check errno==ENOENT
+ * via (*err)->errnum. */
+int fs_read_file(const char *path, char **out, size_t *len, struct berr **err);
+/* Same, for an fd already open (reads from the current offset). */
+int fs_read_fd(int fd, char **out, size_t *len);
+int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
+                    mode_t mode, struct berr **err);
+/* mkdir -p; existing dirs are left with their mode. */
+int fs_mkdir_p(const char *path, mode_t mode, struct berr **err);
+/* rm -rf that never crosses into another mount (unmounted leftovers are
+ * removed, live mounts make it fail with EBUSY). ENOENT is success. */
+int fs_rm_rf(const char *path, struct berr **err);
+bool fs_exists(const char *path);
+bool fs_is_dir(const char *path);
+int fs_fsync_dir(const char *dir);
+/* Directory of path (malloc'd), like dirname(1). */
+char *fs_dirname(const char *path);
+/* Joins a and b with one '/'. */
+char *fs_join(const char *a, const char *b);
+/* Cleans a path lexically like Go's filepath.Clean. */
+char *fs_clean(const char *path);
+/* Searches $PATH for an executable; malloc'd absolute path or NULL. */
+char *fs_which(const char *name);
+
+#endif

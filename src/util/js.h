@@ -1,0 +1,32 @@
+/*
+ * util/js.h: our jansson helpers (js_*; json_* is jansson's).
+ */
+#ifndef BERTH_JS_H
+#define BERTH_JS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+/* Parses a JSON file; the error names the file and the position. The
+ * error's kind is BK_CORRUPT for a parse failure. */
+int js_read_file(const char *path, json_t **out, struct berr **err);
+/* Dumps with JSON_SORT_KEYS|JSON_COMPACT and writes atomically. */
+int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,
+                    struct berr **err);
+/* Borrowed getters with defaults for absent or mistyped members. */
+const char *js_str(json_t *o, const char *key, const char *dflt);
+long long js_int(json_t *o, const char *key, long long dflt);
+bool js_bool(json_t *o, const char *key, bool dflt);
+/* Sets o[key] to a new string, or null when s is NULL. */
+int js_set_str(json_t *o, const char *key, const char *s);
+int js_set_int(json_t *o, const char *key, long long v);
+int js_set_bool(json_t *o, const char *key, bool v);
+/* A new JSON array of strings from a strv (NULL -> empty array). */
+json_t *js_strv(char *const *v);
+/* A new strv from a JSON array of strings (non-strings skipped). */
+char **js_to_strv(json_t *arr);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * util/out.h: the one formatter every command prints through.
+ *
+ *   format NULL or ""   the spec's default table
+ *   "table"             the default table
+ *   "table TEMPLATE"    a table with headers made from the fields
+ *   "json"              a JSON array (out_list) or object (out_one)
+ *   "TEMPLATE"          one rendered line per item, no header
+ *
+ * Everything is rendered into memory first: a bad template or a missing
+ * field fails with 125 before a byte is printed.
+ */
+#ifndef BERTH_OUT_H
+#define BERTH_OUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/err.h"
+#include "util/template.h"
+
+struct out_header {
+    const char *field;      /* "ID" */
+    const char *header;     /* "CONTAINER ID" */
+};
+
+struct out_spec {
+    const char *table;                  /* default: "table {{.ID}}\t{{.Image}}..." */
+    const struct tmpl_alias *aliases;   /* NULL-terminated ({0}) or NULL */
+    const struct out_header *headers;   /* NULL-terminated ({0}) or NULL */
+};
+
+/* items is a JSON array of objects. */
+int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *spec,
+             bool noheading, struct berr **err);
+/* One object: "json" prints it indented (4 spaces, like podman); a
+ * template is rendered once, with a newline added if it lacks one. */
+int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *aliases,
+            struct berr **err);
+/* Prints a JSON value the way podman does (indent 4, "<" kept). */
+int out_json(FILE *f, json_t *v, struct berr **err);
+
+/* Aligned table cells (podman's tabwriter: min width 12, padding 2,
+ * the last column unpadded), for commands that build rows directly. */
+struct tbl;
+struct tbl *tbl_new(void);
+int tbl_add_row(struct tbl *t, char **cells);       /* copies the cells */
+int tbl_print(struct tbl *t, FILE *f);
+void tbl_free(struct tbl *t);
+
+#endif

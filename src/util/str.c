@@ -1,0 +1,305 @@
+/*
+ * util/str.c: small string helpers, sbuf and strv.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/str.h"
+
+char *str_vfmt(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        return NULL;
+    return s;
+}
+
+char *str_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = str_vfmt(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+char *str_dup(const char *s) { return s ? strdup(s) : NULL; }
+char *str_ndup(const char *s, size_t n) { return s ? strndup(s, n) : NULL; }
+
+bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+    return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+    size_t a, b;
+    if (!s)
+        return false;
+    a = strlen(s);
+    b = strlen(suffix);
+    return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+char *str_trim(char *s)
+{
+    char *e;
+    while (isspace((unsigned char) *s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && isspace((unsigned char) e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+char *str_lower(char *s)
+{
+    for (char *p = s; *p; p++)
+        *p = (char) tolower((unsigned char) *p);
+    return s;
+}
+
+int str_to_ll(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+
+    if (!s || !*s || isspace((unsigned char) *s))
+        return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int str_to_ull(const char *s, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!s || !*s || !isdigit((unsigned char) *s))
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int str_to_bool(const char *s)
+{
+    static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
+    static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False" };
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcmp(s, yes[i]) == 0)
+            return 1;
+        if (strcmp(s, no[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static int sbuf_grow(struct sbuf *b, size_t more)
+{
+    size_t need, cap;
+    char *n;
+
+    if (b->oom)
+        return -1;
+    need = b->len + more + 1;
+    if (need <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    n = realloc(b->buf, cap);
+    if (!n) {
+        b->oom = true;
+        return -1;
+    }
+    b->buf = n;
+    b->cap = cap;
+    return 0;
+}
+
+int sbuf_addn(struct sbuf *b, const char *s, size_t n)
+{
+    if (sbuf_grow(b, n) < 0)
+        return -1;
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+    return 0;
+}
+
+int sbuf_add(struct sbuf *b, const char *s) { return sbuf_addn(b, s, strlen(s)); }
+int sbuf_addc(struct sbuf *b, char c) { return sbuf_addn(b, &c, 1); }
+
+int sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap)
+{
+    va_list aq;
+    int n;
+
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0 || sbuf_grow(b, (size_t) n) < 0)
+        return -1;
+    vsnprintf(b->buf + b->len, (size_t) n + 1, fmt, ap);
+    b->len += (size_t) n;
+    return 0;
+}
+
+int sbuf_addf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = sbuf_vaddf(b, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+void sbuf_reset(struct sbuf *b)
+{
+    b->len = 0;
+    if (b->buf)
+        b->buf[0] = '\0';
+}
+
+char *sbuf_steal(struct sbuf *b)
+{
+    char *s;
+
+    if (b->oom) {
+        sbuf_free(b);
+        return NULL;
+    }
+    s = b->buf ? b->buf : strdup("");
+    b->buf = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void sbuf_free(struct sbuf *b)
+{
+    free(b->buf);
+    b->buf = NULL;
+    b->len = b->cap = 0;
+    b->oom = false;
+}
+
+size_t strv_len(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+int strv_push_take(strv *v, char *s)
+{
+    size_t n = strv_len(*v);
+    char **nv;
+
+    if (!s)
+        return -1;
+    nv = realloc(*v, (n + 2) * sizeof(char *));
+    if (!nv) {
+        free(s);
+        return -1;
+    }
+    nv[n] = s;
+    nv[n + 1] = NULL;
+    *v = nv;
+    return 0;
+}
+
+int strv_push(strv *v, const char *s) { return strv_push_take(v, str_dup(s)); }
+
+int strv_pushf(strv *v, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = str_vfmt(fmt, ap);
+    va_end(ap);
+    return strv_push_take(v, s);
+}
+
+bool strv_contains(char *const *v, const char *s)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
+char *strv_join(char *const *v, const char *sep)
+{
+    struct sbuf b = SBUF_INIT;
+    for (size_t i = 0; v && v[i]; i++) {
+        if (i)
+            sbuf_add(&b, sep);
+        sbuf_add(&b, v[i]);
+    }
+    return sbuf_steal(&b);
+}
+
+strv strv_split(const char *s, const char *seps)
+{
+    strv v = calloc(1, sizeof(char *));
+    const char *p = s;
+
+    if (!v)
+        return NULL;
+    while (p && *p) {
+        size_t n = strcspn(p, seps);
+        if (n && strv_push_take(&v, strndup(p, n)) < 0) {
+            strv_free(v);
+            return NULL;
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    return v;
+}
+
+strv strv_copy(char *const *v)
+{
+    strv n = calloc(1, sizeof(char *));
+    if (!n)
+        return NULL;
+    for (size_t i = 0; v && v[i]; i++)
+        if (strv_push(&n, v[i]) < 0) {
+            strv_free(n);
+            return NULL;
+        }
+    return n;
+}
+
+void strv_free(strv v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}

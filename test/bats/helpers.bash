@@ -1,0 +1,51 @@
+# test/bats/helpers.bash: every test gets fresh --root/--runroot/--tmpdir
+# under its own temp dir, and cleans up what it started.
+bats_require_minimum_version 1.5.0
+
+BERTH_BIN=${BERTH_BIN:-$BATS_TEST_DIRNAME/../../berth}
+
+berth_setup() {
+    local d=$BATS_TEST_TMPDIR
+    # A config file of our own so the host's /etc/berth cannot leak in.
+    TEST_CONF=$d/berth.conf
+    : > "$TEST_CONF"
+    export BERTH_CONFIG=$TEST_CONF
+    BERTH_ARGS=(--root "$d/root" --runroot "$d/runroot" --tmpdir "$d/scratch")
+}
+
+b() { "$BERTH_BIN" "${BERTH_ARGS[@]}" "$@"; }
+
+berth_teardown() {
+    if [ -n "${BERTH_ARGS:-}" ] && "$BERTH_BIN" "${BERTH_ARGS[@]}" ps -aq >/dev/null 2>&1; then
+        "$BERTH_BIN" "${BERTH_ARGS[@]}" rm --all --force --time 0 >/dev/null 2>&1 || true
+    fi
+    # Nothing of ours may stay mounted below the test dir.
+    if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
+        awk -v d="$BATS_TEST_TMPDIR" '$2 ~ "^"d {print $2}' /proc/self/mounts | sort -r |
+            while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    fi
+}
+
+# wait_for_log CTR TEXT [SECONDS]: polls the log with a deadline; prints it
+# when it gives up, so the failure says what the container did say.
+wait_for_log() {
+    local ctr=$1 text=$2 t=${3:-10} i
+    for ((i = 0; i < t * 10; i++)); do
+        b logs "$ctr" 2>&1 | grep -qF -- "$text" && return 0
+        sleep 0.1
+    done
+    echo "# timed out waiting for '$text' in the log of $ctr:" >&2
+    b logs "$ctr" >&2 || true
+    return 1
+}
+
+# retry_until SECONDS CMD...: runs CMD until it succeeds or time is up.
+retry_until() {
+    local t=$1 i
+    shift
+    for ((i = 0; i < t * 10; i++)); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
