@@ -1,14 +1,9 @@
 /*
- * runtime/runtime.c: runtime init (DESIGN.md steps 1-7).
+ * runtime/runtime.c: runtime init (DESIGN.md steps 1-7). Being built.
  */
 #include <stdlib.h>
 
 #include "runtime/runtime.h"
-
-struct runtime {
-    const struct gopts *g;
-    const char *argv0;
-};
 
 int rt_open(const struct gopts *g, enum rt_open_level level, const char *argv0,
             struct runtime **out, struct berr **err)

@@ -3,20 +3,40 @@
  * rt_open() runs the init steps of DESIGN.md up to the level asked for:
  * RT_OPEN_CONFIG reads config only; RT_OPEN_FULL also opens the state,
  * adopts/validates the DB config, runs the alive check (and refresh) and
- * sets up locks and events.
+ * sets up locks and events. Image storage opens lazily (rt_store).
  */
 #ifndef BERTH_RUNTIME_H
 #define BERTH_RUNTIME_H
 
+#include "runtime/config.h"
+#include "runtime/events.h"
+#include "runtime/lock.h"
 #include "runtime/options.h"
+#include "state/state.h"
 #include "util/err.h"
 
 enum rt_open_level { RT_OPEN_CONFIG, RT_OPEN_FULL };
 
-struct runtime;
+struct store;
+
+struct runtime {
+    const struct gopts *g;
+    char *argv0;                /* absolute path of berth, for exit commands */
+    struct config *cfg;         /* paths final after the DB merge */
+    struct state *st;           /* FULL */
+    struct lockmgr *locks;      /* FULL */
+    struct events *ev;          /* FULL */
+    struct store *store;        /* rt_store() */
+    char *events_log;           /* resolved events log path */
+    bool refreshed;             /* this process ran refresh() */
+};
 
 int rt_open(const struct gopts *g, enum rt_open_level level, const char *argv0,
             struct runtime **out, struct berr **err);
 void rt_close(struct runtime *rt);
+/* The image store, opened on first use (graph root, run root, driver). */
+int rt_store(struct runtime *rt, struct store **out, struct berr **err);
+/* Writes an event; a failure is logged as a warning, never fatal. */
+void rt_event(struct runtime *rt, const struct event *e);
 
 #endif

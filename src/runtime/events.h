@@ -1,0 +1,55 @@
+/*
+ * runtime/events.h: the event log (SPEC-podman.md section 5).
+ * Backend "file": <tmp_dir>/events/events.log, one JSON object per line
+ * with podman's keys and order, appended with one write() under O_APPEND
+ * (so concurrent writers never interleave), rotated at max size keeping
+ * the newest half. Backend "none": writes nothing, reads nothing.
+ */
+#ifndef BERTH_EVENTS_H
+#define BERTH_EVENTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "util/err.h"
+
+struct event {
+    const char *type;           /* container image network pod system volume */
+    const char *status;         /* create, died, pull, refresh, ... */
+    const char *id;             /* NULL/"" omitted */
+    const char *name;
+    const char *image;
+    const char *network;
+    const char *pod_id;
+    const char *health_status;
+    int exit_code;              /* written only when non-zero */
+    json_t *attributes;         /* container labels (borrowed); NULL -> null
+                                   ({} for container events) */
+    struct timespec time;       /* {0,0}: now */
+};
+
+struct events;
+
+/* backend: "file" or "none". logfile: the log path. max_size <= 0: never rotate. */
+int events_open(const char *backend, const char *logfile, long long max_size,
+                struct events **out, struct berr **err);
+void events_close(struct events *ev);
+int events_write(struct events *ev, const struct event *e, struct berr **err);
+
+/* Reading (berth events). */
+struct events_query {
+    char **filters;             /* "key=value" as the user gave them */
+    bool has_since, has_until;
+    struct timespec since, until;
+    bool stream;                /* follow after EOF (inotify) */
+};
+/* Calls fn for each matching event (a JSON object in podman's shape,
+ * borrowed for the call). fn returning non-zero stops the read. A stream
+ * ends on SIGINT/SIGTERM (returns 0) or when "until" passes. */
+int events_read(struct events *ev, const struct events_query *q,
+                int (*fn)(json_t *ev, void *ctx), void *ctx, struct berr **err);
+/* Validates filters without reading: "<key> is an invalid filter". */
+int events_check_filters(char **filters, struct berr **err);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * state/state.h: flat JSON state under the static dir (DESIGN.md
+ * "On-disk layout"):
+ *
+ *   db.json                       paths recorded at first init
+ *   containers/<id>/config.json   immutable after create (rename and
+ *                                 renumber rewrite it, atomically)
+ *   containers/<id>/state.json    mutable runtime state
+ *   pods/<id>/..., volumes/<name>/config.json
+ *   names/<name>                  symlink -> ../containers/<id> or ../pods/<id>;
+ *                                 symlink() succeeding is the reservation
+ *   exits/<id>                    exit code of a container, kept after
+ *                                 removal so run/wait never lose it
+ *
+ * Every write is atomic (fs_write_atomic); a record appears whole or not
+ * at all: create builds the record dir under a dot name and renames it,
+ * delete renames it to a dot name first. Readers skip dot entries, and
+ * state_open() removes dot leftovers of a crash. Every record carries
+ * "version": STATE_FORMAT_VERSION. Knows nothing of conmon or images.
+ */
+#ifndef BERTH_STATE_H
+#define BERTH_STATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "util/err.h"
+
+#define STATE_FORMAT_VERSION 1
+#define STATE_ID_LEN 64
+
+enum obj_kind { OBJ_CONTAINER, OBJ_POD, OBJ_VOLUME };
+
+struct state;
+
+/* Opens (creating, 0700) the static dir and its subdirs. */
+int state_open(const char *static_dir, struct state **out, struct berr **err);
+void state_close(struct state *st);
+const char *state_dir(const struct state *st);
+
+/* db.json: *out is NULL when no DB config was recorded yet. */
+int state_db_read(struct state *st, json_t **out, struct berr **err);
+int state_db_write(struct state *st, json_t *db, struct berr **err);
+
+/* 64 lower-case hex chars from getrandom(); re-rolled while the first 12
+ * are all digits. out must hold STATE_ID_LEN + 1 bytes. */
+int state_new_id(char *out, struct berr **err);
+/* A docker-style adjective_surname not taken by any container or pod. */
+int state_gen_name(struct state *st, char **out, struct berr **err);
+/* Podman's rule: ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ */
+bool state_name_valid(const char *name);
+
+/* Reserves name for (kind, id). Taken: BK_EXISTS,
+ * "name \"N\" is in use: container already exists" (or "pod"). */
+int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
+                       const char *id, struct berr **err);
+int state_name_release(struct state *st, const char *name, struct berr **err);
+
+/* Creates the record; config and state get "version" added. */
+int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *config,
+                 json_t *state, struct berr **err);
+/* Reads config and/or state (pass NULL to skip one). A record that does
+ * not parse fails with BK_CORRUPT naming the object and file. */
+int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **config,
+               json_t **state, struct berr **err);
+int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
+                 struct berr **err);
+int state_update_config(struct state *st, enum obj_kind kind, const char *id,
+                        json_t *config, struct berr **err);
+int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err);
+bool state_exists(struct state *st, enum obj_kind kind, const char *id);
+/* All ids (names for volumes) of a kind, sorted; *ids NULL-terminated. */
+int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err);
+
+/* Finds a container or pod by full id, exact name, or unique id prefix,
+ * in podman's order and with podman's errors:
+ *   no container with name or ID "X" found: no such container   (BK_NO_SUCH)
+ *   more than one result for container ID X: container already exists (BK_EXISTS)
+ *   "X" is a pod, not a container: no such container
+ *   name or ID cannot be empty
+ * ns: only objects whose config "namespace" equals it (NULL = all). */
+int state_lookup(struct state *st, enum obj_kind kind, const char *input, const char *ns,
+                 char *id_out, struct berr **err);
+
+/* The exit-code table (podman's, for run/wait after --rm). */
+int state_exit_code_set(struct state *st, const char *id, int code, struct berr **err);
+/* 0 and *code set; BK_NO_SUCH when there is none. */
+int state_exit_code_get(struct state *st, const char *id, int *code, struct berr **err);
+int state_exit_codes_prune(struct state *st, long long older_than_sec, struct berr **err);
+int state_exit_codes_clear(struct state *st, struct berr **err);
+
+#endif
