@@ -38,7 +38,7 @@ void lock_release(struct lock *l);
 static inline void lock_releasep(struct lock *l) { lock_release(l); }
 #define _cleanup_lock_ __attribute__((cleanup(lock_releasep)))
 
-/* Every allocated number, sorted; *held/*pid say whether some process
+/* Every allocated number, sorted; held and pid say whether some process
  * holds it now and which (pid 0 when the kernel does not say). */
 struct lock_info {
     unsigned num;
