@@ -32,6 +32,7 @@ if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then
     exit 0
 fi
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 work=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
