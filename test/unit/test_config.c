@@ -457,6 +457,73 @@ static void t_misc(void)
     config_free(NULL);
 }
 
+/* data/berth.conf: all commented out it changes nothing; with every
+ * setting uncommented it still loads and gives the built-in defaults. */
+static void t_vendor_file(void)
+{
+    char *text = NULL, *p;
+    size_t len;
+    struct berr *e = NULL;
+    struct config *c, *d;
+    const char *path;
+
+    if (fs_read_file("data/berth.conf", &text, &len, &e) < 0) {
+        printf("# skip: %s (run from the source tree)\n", e->msg);
+        berr_free(e);
+        return;
+    }
+    fresh_root();
+    put("usr/share/berth/berth.conf", text);
+    c = load(NULL);
+    if (c)
+        CHECK_INT(c->set, 0);
+    config_free(c);
+
+    /* uncomment "#key = ...", "#  \"item\"," and "#]" lines */
+    for (p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+        size_t k = 1;
+
+        if (p[0] != '#')
+            continue;
+        while (p[k] == '_' || (p[k] >= 'a' && p[k] <= 'z'))
+            k++;
+        if ((k > 1 && !strncmp(p + k, " = ", 3)) || !strncmp(p, "#  \"", 4) ||
+            !strncmp(p, "#]", 2))
+            p[0] = ' ';
+    }
+    path = put("usr/share/berth/berth.conf", text);
+    free(text);
+    c = load(NULL);
+    unlink(path);
+    d = load(NULL);
+    if (!c || !d) {
+        config_free(c);
+        config_free(d);
+        return;
+    }
+    CHECK_INT(c->set, (1u << CF__COUNT) - 1);
+    if (geteuid() == 0) {
+        CHECK_STR(c->static_dir, d->static_dir);
+        CHECK_STR(c->volume_path, d->volume_path);
+        CHECK_STR(c->graph_root, d->graph_root);
+        CHECK_INT(c->pids_limit, d->pids_limit);
+    }
+    CHECK_INT(strv_len(c->default_capabilities), strv_len(d->default_capabilities));
+    CHECK_INT(strv_len(c->conmon_path), strv_len(d->conmon_path));
+    CHECK_INT(c->n_runtimes, d->n_runtimes);
+    for (int i = 0; i < c->n_runtimes && i < d->n_runtimes; i++) {
+        CHECK_STR(c->runtimes[i].name, d->runtimes[i].name);
+        CHECK_INT(strv_len(c->runtimes[i].paths), strv_len(d->runtimes[i].paths));
+    }
+    CHECK_STR(c->default_subnet, d->default_subnet);
+    CHECK_STR(c->shm_size, d->shm_size);
+    CHECK_INT(c->events_logfile_max_size, d->events_logfile_max_size);
+    CHECK_INT(strv_len(c->cni_plugin_dirs), strv_len(d->cni_plugin_dirs));
+    CHECK_INT(strv_len(c->files), 1);
+    config_free(c);
+    config_free(d);
+}
+
 int main(void)
 {
     UNIT_RUN(t_defaults);
@@ -466,6 +533,7 @@ int main(void)
     UNIT_RUN(t_one_file);
     UNIT_RUN(t_errors);
     UNIT_RUN(t_misc);
+    UNIT_RUN(t_vendor_file);
     if (root[0]) {
         struct berr *e = NULL;
         fs_rm_rf(root, &e);
