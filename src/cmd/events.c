@@ -102,8 +102,7 @@ static int human_line(json_t *ev, bool trunc, struct sbuf *b)
         add_attrs(b, json_object_get(ev, "Attributes"));
         sbuf_addc(b, ')');
     } else if (!strcmp(type, "network")) {
-        sbuf_addf(b, " %s (container=%s, name=%s)", js_str(ev, "ID", ""), id,
-                  js_str(ev, "network", ""));
+        sbuf_addf(b, " %s (container=%s, name=%s)", id, id, js_str(ev, "network", ""));
     } else if (!strcmp(type, "image")) {
         sbuf_addf(b, " %s %s", id, name);
     } else if (!strcmp(type, "volume") || *name) {
