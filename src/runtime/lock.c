@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "runtime/lock.h"
@@ -300,11 +299,17 @@ int lock_try(struct lockmgr *lm, unsigned num, struct lock *l, struct berr **err
 
 /*
  * Who holds a lock. F_OFD_GETLK answers "held or not" exactly, but an OFD
- * lock belongs to an open file description, not to a process, so its
- * l_pid is always -1. /proc/locks names a pid for it: the process that
- * took the lock (kernels before 4.x print -1 there too). That process may
- * have exited since and left the description to a child it forked, or
- * passed the fd on; so the pid is a diagnosis aid, and 0 means "unknown".
+ * lock belongs to an open file description, not to a process: its l_pid
+ * is always -1, and so is the pid /proc/locks prints for it on current
+ * kernels (before 4.14 it printed the process that took the lock, which
+ * we use when we see it). Otherwise, like lslocks, we look for the
+ * holder: a process with an fd on the lock file whose
+ * /proc/PID/fdinfo/FD lists a "lock:" (the kernel prints there only the
+ * locks held through that very description). Caveats: a description
+ * shared after fork() or passed over a socket is found in every process
+ * that has it, and we report the first (lowest pid); an unprivileged
+ * caller cannot read other users' /proc/PID/fd. So the pid is an aid to
+ * diagnosis, and 0 means "unknown".
  */
 struct holder {
     dev_t dev;
@@ -312,17 +317,15 @@ struct holder {
     pid_t pid;
 };
 
-static int read_proc_locks(struct holder **out, size_t *n)
+/* Pids from /proc/locks, filled into the wanted entries still at 0. */
+static void pids_from_proc_locks(struct holder *want, size_t nw)
 {
     _cleanup_fclose_ FILE *f = fopen("/proc/locks", "re");
     _cleanup_free_ char *line = NULL;
-    size_t cap = 0, len = 0, lcap = 0;
-    struct holder *v = NULL;
+    size_t lcap = 0;
 
-    *out = NULL;
-    *n = 0;
     if (!f)
-        return -1;
+        return;
     while (getline(&line, &lcap, f) > 0) {
         char type[16], adv[16], mode[16];
         unsigned maj, min;
@@ -332,52 +335,91 @@ static int read_proc_locks(struct holder **out, size_t *n)
         /* "1: OFDLCK ADVISORY WRITE 1234 08:01:5678 0 EOF"; blocked
          * waiters are "1: -> OFDLCK ..." and fail the pattern */
         if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu", type, adv, mode, &pid, &maj, &min,
-                   &ino) != 7)
+                   &ino) != 7 || pid <= 0)
             continue;
-        if (len == cap) {
-            struct holder *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*v));
-            if (!nv) {
-                free(v);
-                return -1;
-            }
-            v = nv;
-        }
-        v[len].dev = makedev(maj, min);
-        v[len].ino = (ino_t) ino;
-        v[len].pid = pid > 0 ? (pid_t) pid : 0;
-        len++;
+        /* the device here is the inode's super block, which can differ
+         * from st_dev (overlayfs, btrfs): the inode number decides */
+        for (size_t i = 0; i < nw; i++)
+            if (!want[i].pid && want[i].ino == (ino_t) ino)
+                want[i].pid = (pid_t) pid;
     }
-    *out = v;
-    *n = len;
-    return 0;
 }
 
-/* /proc/locks names the device of the inode's super block, which can
- * differ from st_dev (overlayfs, btrfs subvolumes): fall back to the
- * inode number alone. */
-static pid_t holder_pid(const struct holder *hs, size_t n, const struct stat *sb)
+static bool fdinfo_has_lock(const char *pid, const char *fd)
 {
-    for (size_t h = 0; h < n; h++)
-        if (hs[h].ino == sb->st_ino && hs[h].dev == sb->st_dev)
-            return hs[h].pid;
-    for (size_t h = 0; h < n; h++)
-        if (hs[h].ino == sb->st_ino)
-            return hs[h].pid;
-    return 0;
+    _cleanup_free_ char *p = str_fmt("/proc/%s/fdinfo/%s", pid, fd);
+    _cleanup_fclose_ FILE *f = p ? fopen(p, "re") : NULL;
+    _cleanup_free_ char *line = NULL;
+    size_t lcap = 0;
+
+    while (f && getline(&line, &lcap, f) > 0)
+        if (str_has_prefix(line, "lock:"))
+            return true;
+    return false;
+}
+
+static int cmp_pid_name(const void *a, const void *b)
+{
+    long x = atol(*(char *const *) a), y = atol(*(char *const *) b);
+    return x < y ? -1 : x > y;
+}
+
+static void scan_pid_fds(const char *pid, struct holder *want, size_t nw)
+{
+    _cleanup_free_ char *dir = str_fmt("/proc/%s/fd", pid);
+    _cleanup_closedir_ DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *de;
+
+    while (d && (de = readdir(d))) {
+        struct stat sb;
+
+        if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &sb, 0) < 0)
+            continue;
+        for (size_t i = 0; i < nw; i++)
+            if (!want[i].pid && want[i].ino == sb.st_ino && want[i].dev == sb.st_dev &&
+                fdinfo_has_lock(pid, de->d_name))
+                want[i].pid = (pid_t) atol(pid);
+    }
+}
+
+/* The fdinfo walk over every process, in pid order. */
+static void pids_from_fdinfo(struct holder *want, size_t nw)
+{
+    _cleanup_closedir_ DIR *d = opendir("/proc");
+    _cleanup_strv_ strv pids = NULL;
+    struct dirent *de;
+    size_t np;
+
+    while (d && (de = readdir(d)))
+        if (de->d_name[0] >= '1' && de->d_name[0] <= '9' && strv_push(&pids, de->d_name) < 0)
+            return;
+    np = strv_len(pids);
+    if (np)
+        qsort(pids, np, sizeof(char *), cmp_pid_name);
+    for (size_t p = 0; p < np; p++) {
+        bool missing = false;
+        for (size_t i = 0; i < nw; i++)
+            missing |= want[i].pid == 0;
+        if (!missing)
+            return;
+        scan_pid_fds(pids[p], want, nw);
+    }
 }
 
 int lock_list(struct lockmgr *lm, struct lock_info **out, size_t *n, struct berr **err)
 {
     _cleanup_free_ unsigned *nums = NULL;
-    _cleanup_free_ struct holder *hs = NULL;
+    _cleanup_free_ struct holder *want = NULL;
+    _cleanup_free_ size_t *idx = NULL;
     _cleanup_free_ struct lock_info *v = NULL;
-    size_t cnt = 0, nh = 0;
-    bool have_proc = false;
+    size_t cnt = 0, nw = 0;
 
     if (list_nums(lm, &nums, &cnt, err) < 0)
         return -1;
     v = calloc(cnt ? cnt : 1, sizeof(*v));
-    if (!v)
+    want = calloc(cnt ? cnt : 1, sizeof(*want));
+    idx = calloc(cnt ? cnt : 1, sizeof(*idx));
+    if (!v || !want || !idx)
         return berr_oom(err);
     for (size_t i = 0; i < cnt; i++) {
         char name[16];
@@ -395,13 +437,17 @@ int lock_list(struct lockmgr *lm, struct lock_info **out, size_t *n, struct berr
         if (fl.l_type == F_UNLCK)
             continue;
         v[i].held = true;
-        if (!have_proc) {
-            have_proc = true;
-            (void) read_proc_locks(&hs, &nh);
-        }
         if (fstat(fd, &sb) < 0)
             continue;
-        v[i].pid = holder_pid(hs, nh, &sb);
+        want[nw].dev = sb.st_dev;
+        want[nw].ino = sb.st_ino;
+        idx[nw++] = i;
+    }
+    if (nw) {
+        pids_from_proc_locks(want, nw);
+        pids_from_fdinfo(want, nw);
+        for (size_t w = 0; w < nw; w++)
+            v[idx[w]].pid = want[w].pid;
     }
     *out = STEAL_PTR(v);
     *n = cnt;
