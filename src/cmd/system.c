@@ -1,0 +1,176 @@
+/*
+ * cmd/system.c: system refresh, system renumber, system locks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "runtime/refresh.h"
+#include "runtime/renumber.h"
+#include "runtime/runtime.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/out.h"
+
+/* Parses a command that takes no flags of its own and no operands. */
+static int no_args(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        ;
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(&it);
+    if (c < 0)
+        return -1;
+    return it.help ? 1 : 0;
+}
+
+static int refresh_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    char boot[64];
+    int r = no_args(cx, argc, argv, err);
+
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    /* Runtime init itself refreshes when the boot id changed. */
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    if (rt->refreshed)
+        return 0;
+    if (rt_boot_id(boot, sizeof(boot), err) < 0)
+        return -1;
+    return berr_msg(err, "refresh refused: the state was already refreshed for this boot (boot id %s); "
+                    "containers may be running, and resetting their state would lose them. "
+                    "berth refreshes by itself after a reboot", boot);
+}
+
+const struct cmd cmd_system_refresh = {
+    .name = "refresh",
+    .summary = "Reset container state after a reboot",
+    .usage = "",
+    .description =
+        "Resets the runtime state of every container, pod and volume, re-creates their locks\n"
+        "and per-boot directories, and writes a refresh event. berth does this by itself on the\n"
+        "first command after a reboot: it keeps the boot id in the tmp dir's alive file and\n"
+        "compares it with the kernel's. This command runs the same check and refuses to reset\n"
+        "anything when the boot id has not changed, so it is always safe to run.\n"
+        "\n"
+        "After a refresh, an exited container stays exited, a stopped one becomes exited (its\n"
+        "exit code and times are kept), and every other container becomes created.",
+    .examples = "berth system refresh",
+    .fn = refresh_fn,
+    .need = RT_FULL,
+};
+
+static int renumber_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    int r = no_args(cx, argc, argv, err);
+
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    return rt_renumber(rt, err);
+}
+
+const struct cmd cmd_system_renumber = {
+    .name = "renumber",
+    .summary = "Migrate lock numbers",
+    .usage = "",
+    .description =
+        "Frees every lock and gives each container, pod and volume a new one, numbered from 0\n"
+        "without gaps. Run it while no other berth command is working on these objects.",
+    .examples = "berth system renumber",
+    .fn = renumber_fn,
+    .need = RT_FULL,
+};
+
+enum { O_FORMAT = 256, O_NOHEADING };
+
+static const struct cmd_opt locks_opts[] = {
+    { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print locks to JSON or using a Go template", 0 },
+    { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
+    { 0 }
+};
+
+static const struct out_header locks_headers[] = {
+    { "Number", "LOCK" }, { "Type", "TYPE" }, { "ID", "OWNER ID" }, { "Name", "OWNER" },
+    { "Held", "HELD" }, { "Pid", "PID" }, { 0 }
+};
+
+static const struct out_spec locks_spec = {
+    .table = "table {{.Number}}\t{{.Type}}\t{{.Name}}\t{{.Held}}\t{{.Pid}}",
+    .headers = locks_headers,
+};
+
+static int locks_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct opt_it it;
+    const char *format = NULL;
+    bool noheading = false;
+    _cleanup_json_ json_t *owners = NULL, *items = NULL;
+    _cleanup_free_ struct lock_info *locks = NULL;
+    size_t n = 0;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == O_FORMAT)
+            format = it.arg;
+        else if (c == O_NOHEADING)
+            noheading = it.bval;
+    }
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    if (rt_lock_owners(rt, &owners, err) < 0 || lock_list(rt->locks, &locks, &n, err) < 0)
+        return -1;
+    if (!(items = json_array()))
+        return berr_oom(err);
+    for (size_t i = 0; i < n; i++) {
+        char key[32];
+        json_t *o;
+
+        snprintf(key, sizeof(key), "%u", locks[i].num);
+        o = json_object_get(owners, key);
+        /* The holder's pid when the kernel names it, "?" when it does not. */
+        json_t *pid = !locks[i].held ? json_string("")
+                      : locks[i].pid > 0 ? json_integer(locks[i].pid) : json_string("?");
+        if (json_array_append_new(items,
+                json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}",
+                          "Number", (json_int_t) locks[i].num,
+                          "Type", o ? js_str(o, "Type", "") : "-",
+                          "ID", o ? js_str(o, "ID", "") : "",
+                          "Name", o ? js_str(o, "Name", "") : "(no owner)",
+                          "Held", locks[i].held, "Pid", pid)) < 0)
+            return berr_oom(err);
+    }
+    return out_list(stdout, format, items, &locks_spec, noheading, err);
+}
+
+const struct cmd cmd_system_locks = {
+    .name = "locks",
+    .summary = "List the lock files, their owners and who holds them now",
+    .usage = "[options]",
+    .description =
+        "Lists every allocated lock: its number, the container, pod or volume that owns it,\n"
+        "whether a process holds it at this moment and, where the kernel says, which one.\n"
+        "A lock without an owner is a leak; a lock held for long by a dead-looking command\n"
+        "points at a hang. berth's locks are OFD locks on files under the tmp dir's locks/\n"
+        "directory: they are released when the holder exits, however it exits.",
+    .examples = "berth system locks\nberth system locks --format '{{.Number}} {{.Held}}'",
+    .opts = locks_opts,
+    .fn = locks_fn,
+    .need = RT_FULL,
+};

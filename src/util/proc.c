@@ -1,0 +1,125 @@
+/*
+ * util/proc.c: spawn and capture.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+int proc_wait(pid_t pid, int *status, struct berr **err)
+{
+    int ws;
+
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return berr_sys(err, "wait for process %d", (int) pid);
+    /* Like a shell and like podman: killed by signal N reads as 128+N. */
+    *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    return 0;
+}
+
+/* Reads both pipes until EOF without letting either fill up. */
+static int drain(int ofd, int efd, struct sbuf *o, struct sbuf *e)
+{
+    struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
+    char buf[4096];
+    int open_fds = 2;
+
+    while (open_fds) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        for (int i = 0; i < 2; i++) {
+            ssize_t n;
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            n = read(p[i].fd, buf, sizeof(buf));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                p[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            sbuf_addn(i == 0 ? o : e, buf, (size_t) n);
+        }
+    }
+    return 0;
+}
+
+int proc_capture(char *const argv[], char *const envp[], char **out, char **errout,
+                 int *status, struct berr **err)
+{
+    static char *const min_env[] = {
+        (char *) "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL
+    };
+    int op[2] = { -1, -1 }, ep[2] = { -1, -1 };
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t none, all;
+    struct sbuf o = SBUF_INIT, e = SBUF_INIT;
+    pid_t pid;
+    int r;
+
+    if (pipe2(op, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+        berr_sys(err, "pipe");
+        goto fail_pipes;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, op[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
+    posix_spawnattr_init(&at);
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &all);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    r = posix_spawnp(&pid, argv[0], &fa, &at, argv, envp ? envp : min_env);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(op[1]);
+    close(ep[1]);
+    op[1] = ep[1] = -1;
+    if (r != 0) {
+        berr_new(err, BERR_ENGINE, r, "run %s", argv[0]);
+        goto fail_pipes;
+    }
+    drain(op[0], ep[0], &o, &e);
+    close(op[0]);
+    close(ep[0]);
+    if (proc_wait(pid, status, err) < 0) {
+        sbuf_free(&o);
+        sbuf_free(&e);
+        return -1;
+    }
+    if (out)
+        *out = sbuf_steal(&o);
+    if (errout)
+        *errout = sbuf_steal(&e);
+    sbuf_free(&o);
+    sbuf_free(&e);
+    if ((out && !*out) || (errout && !*errout))
+        return berr_oom(err);
+    return 0;
+
+fail_pipes:
+    for (int i = 0; i < 2; i++) {
+        if (op[i] >= 0)
+            close(op[i]);
+        if (ep[i] >= 0)
+            close(ep[i]);
+    }
+    return -1;
+}

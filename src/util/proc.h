@@ -1,0 +1,21 @@
+/*
+ * util/proc.h: running helper programs. posix_spawn with an explicit argv
+ * and envp, default signal dispositions and an empty mask, every fd of
+ * ours close-on-exec.
+ */
+#ifndef BERTH_PROC_H
+#define BERTH_PROC_H
+
+#include <sys/types.h>
+
+#include "util/err.h"
+
+/* Runs argv to completion. *out / *errout (either may be NULL to discard)
+ * receive its stdout / stderr; *status its exit status (128+N if killed
+ * by signal N). envp NULL means a minimal PATH-only environment. */
+int proc_capture(char *const argv[], char *const envp[], char **out, char **errout,
+                 int *status, struct berr **err);
+/* Waits for pid, retrying on EINTR; status as above. */
+int proc_wait(pid_t pid, int *status, struct berr **err);
+
+#endif
