@@ -457,7 +457,7 @@ static int create_failed(const struct conmon_opts *o, const char *message, struc
 {
     _cleanup_free_ char *path = str_fmt("%s/oci-log", o->rundir), *text = NULL, *msg = NULL;
     struct berr *e = NULL;
-    struct oci_runtime rt = { .path = o->runtime_path, .name = o->runtime_name,
+    struct oci_invoke rt = { .path = o->runtime_path, .name = o->runtime_name,
                               .flags = o->runtime_flags, .xdg_runtime_dir = "" };
 
     if (path && fs_read_file(path, &text, NULL, &e) == 0)

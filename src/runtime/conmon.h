@@ -123,7 +123,7 @@ char *conmon_oci_log_message(const char *text);
 
 /* ---- direct runtime calls (SPEC §2.5) ---- */
 
-struct oci_runtime {
+struct oci_invoke {
     const char *path;               /* absolute */
     const char *name;               /* for messages */
     char **flags;                   /* go before the verb */
@@ -133,16 +133,16 @@ struct oci_runtime {
 
 enum oci_status { OCI_GONE, OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPED };
 
-int oci_start(const struct oci_runtime *rt, const char *id, struct berr **err);
+int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err);
 /* runc kill [--all] <id> <signum> */
-int oci_kill(const struct oci_runtime *rt, const char *id, int sig, bool all, struct berr **err);
-int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct berr **err);
-int oci_pause(const struct oci_runtime *rt, const char *id, struct berr **err);
-int oci_resume(const struct oci_runtime *rt, const char *id, struct berr **err);
+int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err);
+int oci_delete(const struct oci_invoke *rt, const char *id, bool force, struct berr **err);
+int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err);
+int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err);
 /* runc state <id>: the status and pid. A non-zero exit whose stderr says
  * "does not exist" is OCI_GONE (berth's rule), not an error; an unknown
  * status is "unrecognized status returned by runtime for container <id>: <s>". */
-int oci_state(const struct oci_runtime *rt, const char *id, enum oci_status *st, pid_t *pid,
+int oci_state(const struct oci_invoke *rt, const char *id, enum oci_status *st, pid_t *pid,
               struct berr **err);
 /* OCI status name -> enum; -1 if unknown. Exposed for tests. */
 int oci_status_parse(const char *s);

@@ -20,52 +20,15 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/str.h"
-
-/* Drains out and errp into two buffers until both reach EOF. */
-static int drain(int out, int errp, struct sbuf *o, struct sbuf *e)
-{
-    struct pollfd p[2] = { { .fd = out, .events = POLLIN }, { .fd = errp, .events = POLLIN } };
-    int open_n = 2;
-
-    while (open_n) {
-        if (poll(p, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        for (int i = 0; i < 2; i++) {
-            char buf[4096];
-            ssize_t n;
-            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            n = read(p[i].fd, buf, sizeof(buf));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                p[i].fd = -1;
-                open_n--;
-                continue;
-            }
-            sbuf_addn(i ? e : o, buf, (size_t) n);
-        }
-    }
-    return 0;
-}
 
 /* Runs `<runtime> [flags] <args...>` with env only XDG_RUNTIME_DIR (and
  * PATH when with_path), stdin /dev/null, capturing stdout and stderr. */
-static int run_runtime(const struct oci_runtime *rt, const char *const *args, bool with_path,
+static int run_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
                        int *status, char **out, char **errout, struct berr **err)
 {
     _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
-    _cleanup_sbuf_ struct sbuf ob = SBUF_INIT;
-    _cleanup_sbuf_ struct sbuf eb = SBUF_INIT;
-    int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, ws, r;
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    sigset_t none, all;
-    pid_t pid;
 
     if (!argv || !envp || strv_push(&argv, rt->path) < 0)
         return berr_oom(err);
@@ -79,50 +42,7 @@ static int run_runtime(const struct oci_runtime *rt, const char *const *args, bo
         (with_path && strv_pushf(&envp, "PATH=%s", rt->path_env ? rt->path_env
                                  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0))
         return berr_oom(err);
-    if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
-        berr_sys(err, "pipe");
-        goto fail_fds;
-    }
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    r = posix_spawn(&pid, rt->path, &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    close(po[1]);
-    close(pe[1]);
-    po[1] = pe[1] = -1;
-    if (r != 0) {
-        berr_new(err, BERR_ENGINE, r, "run %s", rt->path);
-        goto fail_fds;
-    }
-    drain(po[0], pe[0], &ob, &eb);
-    close(po[0]);
-    close(pe[0]);
-    while (waitpid(pid, &ws, 0) < 0)
-        if (errno != EINTR)
-            return berr_sys(err, "wait for %s", rt->path);
-    *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    if (out && !(*out = sbuf_steal(&ob)))
-        return berr_oom(err);
-    if (errout && !(*errout = sbuf_steal(&eb)))
-        return berr_oom(err);
-    return 0;
-fail_fds:
-    for (int i = 0; i < 2; i++) {
-        if (po[i] >= 0)
-            close(po[i]);
-        if (pe[i] >= 0)
-            close(pe[i]);
-    }
-    return -1;
+    return proc_capture(argv, envp, out, errout, status, err);
 }
 
 /* runc writes logrus lines (text or JSON) on stderr: keep the msg. */
@@ -146,7 +66,7 @@ static char *stderr_message(const char *text)
     return str_ndup(text, n);
 }
 
-static int simple_call(const struct oci_runtime *rt, const char *const *args, bool with_path,
+static int simple_call(const struct oci_invoke *rt, const char *const *args, bool with_path,
                        const char *what, const char *id, struct berr **err)
 {
     _cleanup_free_ char *eout = NULL, *msg = NULL;
@@ -161,13 +81,13 @@ static int simple_call(const struct oci_runtime *rt, const char *const *args, bo
                     msg && *msg ? msg : "exit status not zero");
 }
 
-int oci_start(const struct oci_runtime *rt, const char *id, struct berr **err)
+int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err)
 {
     const char *args[] = { "start", id, NULL };
     return simple_call(rt, args, true, "starting", id, err);
 }
 
-int oci_kill(const struct oci_runtime *rt, const char *id, int sig, bool all, struct berr **err)
+int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err)
 {
     char num[16];
     const char *a_all[] = { "kill", "--all", id, num, NULL }, *a[] = { "kill", id, num, NULL };
@@ -176,19 +96,19 @@ int oci_kill(const struct oci_runtime *rt, const char *id, int sig, bool all, st
     return simple_call(rt, all ? a_all : a, false, "sending signal to", id, err);
 }
 
-int oci_delete(const struct oci_runtime *rt, const char *id, bool force, struct berr **err)
+int oci_delete(const struct oci_invoke *rt, const char *id, bool force, struct berr **err)
 {
     const char *a_f[] = { "delete", "--force", id, NULL }, *a[] = { "delete", id, NULL };
     return simple_call(rt, force ? a_f : a, false, "deleting", id, err);
 }
 
-int oci_pause(const struct oci_runtime *rt, const char *id, struct berr **err)
+int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err)
 {
     const char *args[] = { "pause", id, NULL };
     return simple_call(rt, args, false, "pausing", id, err);
 }
 
-int oci_resume(const struct oci_runtime *rt, const char *id, struct berr **err)
+int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err)
 {
     const char *args[] = { "resume", id, NULL };
     return simple_call(rt, args, false, "resuming", id, err);
@@ -206,7 +126,7 @@ int oci_status_parse(const char *s)
     return -1;
 }
 
-int oci_state(const struct oci_runtime *rt, const char *id, enum oci_status *st, pid_t *pid,
+int oci_state(const struct oci_invoke *rt, const char *id, enum oci_status *st, pid_t *pid,
               struct berr **err)
 {
     const char *args[] = { "state", id, NULL };

@@ -12,6 +12,7 @@
 
 #include "runtime/ctrlog.h"
 #include "util/cleanup.h"
+#include "util/timefmt.h"
 
 static int digits(const char *s, size_t n, int *out)
 {
@@ -76,62 +77,6 @@ int ctrlog_parse_rfc3339(const char *s, size_t len, struct timespec *out)
     out->tv_sec = t;
     out->tv_nsec = ns;
     return 0;
-}
-
-/* Go's time.ParseDuration for what people type: [0-9.]+(ns|us|µs|ms|s|m|h), repeated. */
-static int parse_duration(const char *s, double *secs)
-{
-    static const struct { const char *u; double f; } units[] = {
-        { "ns", 1e-9 }, { "us", 1e-6 }, { "µs", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
-        { "m", 60 }, { "h", 3600 },
-    };
-    double total = 0;
-
-    if (!*s)
-        return -1;
-    while (*s) {
-        char *end;
-        double v = strtod(s, &end);
-        size_t best = 0, bi = 0;
-        if (end == s || *end == '\0')
-            return -1;
-        for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-            size_t l = strlen(units[i].u);
-            if (strncmp(end, units[i].u, l) == 0 && l > best) {
-                best = l;
-                bi = i;
-            }
-        }
-        if (!best)
-            return -1;
-        total += v * units[bi].f;
-        s = end + best;
-    }
-    *secs = total;
-    return 0;
-}
-
-int ctrlog_parse_time(const char *s, struct timespec now, struct timespec *out,
-                      struct berr **err)
-{
-    char *end;
-    double d;
-
-    if (ctrlog_parse_rfc3339(s, strlen(s), out) == 0)
-        return 0;
-    d = strtod(s, &end);
-    if (end != s && *end == '\0' && s[0] != '-') {
-        out->tv_sec = (time_t) d;
-        out->tv_nsec = (long) ((d - (double) out->tv_sec) * 1e9);
-        return 0;
-    }
-    if (parse_duration(s, &d) == 0) {
-        long long ns = (long long) now.tv_sec * 1000000000LL + now.tv_nsec - (long long) (d * 1e9);
-        out->tv_sec = (time_t) (ns / 1000000000LL);
-        out->tv_nsec = (long) (ns % 1000000000LL);
-        return 0;
-    }
-    return berr_kind(err, BK_INVALID, "%s is not a valid time: use RFC 3339, unix seconds or a duration", s);
 }
 
 int ctrlog_parse_line(const char *line, size_t len, struct log_rec *r)
@@ -422,38 +367,12 @@ out:
 
 void ctrlog_format(struct sbuf *b, const struct log_msg *m, bool timestamps, const char *prefix)
 {
+    char buf[TIME_BUF];
+
     if (prefix)
         sbuf_add(b, prefix);
-    if (timestamps) {
-        size_t n = m->tslen;
-        bool utc = n >= 6 && memcmp(m->tstext + n - 6, "+00:00", 6) == 0;
-        const char *dot;
-        size_t end = utc ? n - 6 : n;
-        /* the zone suffix starts at the last '+', '-' after the 'T', or 'Z' */
-        size_t zone = end;
-        if (!utc) {
-            for (size_t i = n; i > 19; i--)
-                if (m->tstext[i - 1] == '+' || m->tstext[i - 1] == '-' || m->tstext[i - 1] == 'Z') {
-                    zone = i - 1;
-                    break;
-                }
-        }
-        dot = memchr(m->tstext, '.', zone);
-        if (dot) {
-            size_t fe = zone;
-            while (fe > (size_t) (dot - m->tstext) + 1 && m->tstext[fe - 1] == '0')
-                fe--;
-            if (fe == (size_t) (dot - m->tstext) + 1)
-                fe--;
-            sbuf_addn(b, m->tstext, fe);
-        } else {
-            sbuf_addn(b, m->tstext, zone);
-        }
-        sbuf_add(b, utc ? "Z" : "");
-        if (!utc)
-            sbuf_addn(b, m->tstext + zone, n - zone);
-        sbuf_addc(b, ' ');
-    }
+    if (timestamps)
+        sbuf_addf(b, "%s ", time_rfc3339nano(m->ts, buf, sizeof(buf)));
     sbuf_addn(b, m->text, m->len);
     if (m->newline)
         sbuf_addc(b, '\n');

@@ -42,11 +42,8 @@ int ctrlog_parse_line(const char *line, size_t len, struct log_rec *r);
 /* "2006-01-02T15:04:05.999999999Z07:00" (fraction optional, Z or
  * +HH:MM), also "2006-01-02"; -1 when it is neither. */
 int ctrlog_parse_rfc3339(const char *s, size_t len, struct timespec *out);
-/* --since/--until values: RFC 3339, a date, unix seconds ("1700000000",
- * "1700000000.5"), or a Go duration before now ("10m", "1h30m", "2.5s",
- * "100ms"). */
-int ctrlog_parse_time(const char *s, struct timespec now, struct timespec *out,
-                      struct berr **err);
+/* --since/--until values are parsed by the caller with util/timefmt.h's
+ * time_parse_input() (podman's rules), then put into ctrlog_opts. */
 
 struct log_msg {
     struct timespec ts;
@@ -73,9 +70,8 @@ struct ctrlog_opts {
 int ctrlog_read(const char *path, const struct ctrlog_opts *o,
                 int (*emit)(void *arg, const struct log_msg *m), void *arg, struct berr **err);
 
-/* Appends a message as `logs` prints it: [prefix][timestamp ]text[\n].
- * The timestamp is RFC 3339 with nanoseconds as in the file, "+00:00"
- * written "Z" and trailing fraction zeros dropped (Go's RFC3339Nano). */
+/* Appends a message as `logs` prints it: [prefix][timestamp ]text[\n],
+ * the timestamp in local time as Go's RFC3339Nano (time_rfc3339nano). */
 void ctrlog_format(struct sbuf *b, const struct log_msg *m, bool timestamps, const char *prefix);
 
 #endif

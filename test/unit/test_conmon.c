@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "runtime/conmon.h"
+#include "runtime/ociruntime.h"     /* must not clash with conmon.h */
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/str.h"

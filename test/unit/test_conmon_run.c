@@ -32,7 +32,7 @@ static char *caps[] = {
     "CAP_KILL", "CAP_MKNOD", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP",
     "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT", NULL,
 };
-static const struct oci_runtime rt = { .path = "/usr/sbin/runc", .name = "runc", .xdg_runtime_dir = "" };
+static const struct oci_invoke rt = { .path = "/usr/sbin/runc", .name = "runc", .xdg_runtime_dir = "" };
 
 static int sh(const char *cmd)
 {
