@@ -36,6 +36,7 @@ struct parser {
     size_t len;
     size_t p;                   /* lexer position */
     bool trim_next;             /* the last action ended with " -}}" */
+    int action_pos;             /* where the current action began */
     strv vars;                  /* declared variables in scope */
     int range_depth;
     struct berr **err;
@@ -287,7 +288,7 @@ static int lex(struct parser *P, struct tok *t)
     t->pos = (int) b;
     char c = s[P->p];
     if (c == '\0')
-        return perr(P, (int) b, "unclosed action");
+        return perr(P, P->action_pos, "unclosed action");
     if (c == '}' && s[P->p + 1] == '}') {
         t->t = T_RIGHT;
         P->p += 2;
@@ -957,6 +958,7 @@ static int parse_list(struct parser *P, struct tnode **out, enum term *term)
             return 0;
         }
         P->p = e + 2 + (rtrim ? 2 : 0);
+        P->action_pos = (int) e;
         r = parse_action(P, (int) e, &n, term);
         if (r < 0)
             return -1;
