@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/cleanup.h"
 #include "util/tmpl_int.h"
@@ -105,15 +106,24 @@ static bool struct_like(json_t *o)
     return true;
 }
 
-/* Looks a field up through the alias table; borrowed or NULL. */
+/* Looks a field up through the alias table; borrowed or NULL. podman's
+ * templates name Go struct fields (.Store.RunRoot) where its JSON, and so
+ * ours, has the json tag (runRoot): an exported name that misses also
+ * matches a lower-case-first key that differs only in case. */
 static json_t *lookup(struct exec *E, json_t *o, const char *name)
 {
     json_t *v;
+    const char *k;
 
     for (const struct tmpl_alias *a = E->t->aliases; a && a->from; a++)
         if (strcmp(a->from, name) == 0 && (v = json_object_get(o, a->to)))
             return v;
-    return json_object_get(o, name);
+    if ((v = json_object_get(o, name)) || !(name[0] >= 'A' && name[0] <= 'Z'))
+        return v;
+    json_object_foreach(o, k, v)
+        if (k[0] >= 'a' && k[0] <= 'z' && strcasecmp(k, name) == 0)
+            return v;
+    return NULL;
 }
 
 /* Walks a field chain from v (a new reference is stored in *out). */
