@@ -26,7 +26,7 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wno-missing-f
               -fno-strict-aliasing -Isrc $(PKG_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' \
               -DBERTH_DATADIR='"$(DATADIR)/berth"' $(SANITIZE) $(CFLAGS)
 LDFLAGS_ALL := $(SANITIZE) $(LDFLAGS)
-LIBS_ALL    := $(PKG_LIBS) $(LIBS)
+LIBS_ALL    := $(PKG_LIBS) -pthread $(LIBS)
 
 SRCS      := $(sort $(shell find src -name '*.c' ! -path src/main.c))
 OBJS      := $(SRCS:src/%.c=$(BUILD)/obj/%.o)

@@ -115,6 +115,20 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 
+/* Attaching (runtime/ctr_attach.c). With start, the container is
+ * initialised if needed, the socket connected, then started. The
+ * container's lock is released before streaming; the caller still
+ * ctr_put()s it. Returns when the container's output ends or the detach
+ * keys were typed (*detached). */
+struct ctr_attach_opts {
+    bool in, out, err;          /* which streams */
+    const char *detach_keys;    /* NULL: ctrl-p,ctrl-q; "": none */
+    bool sig_proxy;             /* forward signals to the container */
+    bool start;                 /* run / start -a: start after connecting */
+};
+int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *o,
+               bool *detached, struct berr **err);
+
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped
  * or exited. The exit code comes from the exit-code table, so a removed
