@@ -2,9 +2,10 @@
  * runtime/config.h: berth's configuration, in the containers.conf schema.
  *
  * Layering (DESIGN.md step 1): built-in defaults, then the config files
- * (/usr/share/berth/berth.conf, /etc/berth/berth.conf, rootless
- * $XDG_CONFIG_HOME/berth/berth.conf; or only $BERTH_CONFIG / --config,
- * which must exist), then the environment, then global flags. A later
+ * (/usr/share/berth/berth.conf, /etc/berth/berth.conf, /etc/berth/
+ * berth.conf.d/ *.conf, rootless $XDG_CONFIG_HOME/berth/berth.conf; all
+ * under the sysroot $BERTH_CONFIG_ROOT when set; or only $BERTH_CONFIG /
+ * --config, which must exist), then the environment, then global flags. A later
  * file overrides a key of an earlier one; arrays replace, [engine.runtimes]
  * merges per key. Every field a file, the environment or a flag names gets
  * its "set" bit: the DB-config merge adopts recorded values only for
@@ -72,7 +73,8 @@ struct config {
     int n_runtimes;
     char **runtime_supports_json;
     char **runtime_supports_nocgroups;
-    char **runtime_flags;           /* from --runtime-flag */
+    char **runtime_flags;           /* --runtime-flag values as given ("debug");
+                                       callers add the leading "--" */
     char *static_dir, *tmp_dir, *volume_path;
     char *namespace;                /* libpod namespace ("" = none) */
     long long stop_timeout;         /* 10 */

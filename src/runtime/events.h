@@ -45,10 +45,16 @@ struct events_query {
     bool stream;                /* follow after EOF (inotify) */
 };
 /* Calls fn for each matching event (a JSON object in podman's shape,
- * borrowed for the call). fn returning non-zero stops the read. A stream
- * ends on SIGINT/SIGTERM (returns 0) or when "until" passes. */
+ * borrowed for the call). fn returning non-zero stops the read, and
+ * events_read() returns that value (a negative one without touching
+ * *err: the caller keeps its own error). A stream ends on SIGINT/SIGTERM
+ * (returns 0) or when "until" passes. */
 int events_read(struct events *ev, const struct events_query *q,
                 int (*fn)(json_t *ev, void *ctx), void *ctx, struct berr **err);
+/* An event as read (the object events_read() passes) as podman prints
+ * it with --format json: its file line, re-marshalled in podman's key
+ * order and escapes, without the newline. *out is malloc'd. */
+int events_to_json(json_t *ev, char **out, struct berr **err);
 /* Validates filters without reading: "<key> is an invalid filter". */
 int events_check_filters(char **filters, struct berr **err);
 

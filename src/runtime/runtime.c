@@ -18,6 +18,7 @@
 #include "runtime/dbconfig.h"
 #include "runtime/refresh.h"
 #include "runtime/runtime.h"
+#include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -91,6 +92,7 @@ void rt_close(struct runtime *rt)
 {
     if (!rt)
         return;
+    store_close(rt->store);
     events_close(rt->ev);
     lock_close(rt->locks);
     state_close(rt->st);

@@ -78,7 +78,9 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
  *   more than one result for container ID X: container already exists (BK_EXISTS)
  *   "X" is a pod, not a container: no such container
  *   name or ID cannot be empty
- * ns: only objects whose config "namespace" equals it (NULL = all). */
+ * ns: only objects whose config "namespace" equals it (NULL = all).
+ * id_out holds STATE_ID_LEN + 1 bytes; for OBJ_VOLUME (the key is the
+ * name, matched exactly, then by unique prefix) it holds 256. */
 int state_lookup(struct state *st, enum obj_kind kind, const char *input, const char *ns,
                  char *id_out, struct berr **err);
 

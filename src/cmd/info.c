@@ -1,0 +1,61 @@
+/*
+ * cmd/info.c: berth info / berth system info.
+ */
+#include "cmd/cmd.h"
+#include "runtime/runtime.h"
+#include "runtime/sysinfo.h"
+#include "util/cleanup.h"
+#include "util/out.h"
+#include "util/yaml.h"
+
+static const struct cmd_opt info_opts[] = {
+    { "format", 'f', OPT_ARG, "string", "Change the output format to JSON or a Go template", 0 },
+    { 0 }
+};
+
+static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    const char *format = NULL;
+    struct runtime *rt;
+    _cleanup_json_ json_t *info = NULL;
+    _cleanup_sbuf_ struct sbuf y = SBUF_INIT;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == 'f')
+            format = it.arg;
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    if (rt_info(rt, &info, err) < 0)
+        return -1;
+    if (format && *format)
+        return out_one(stdout, format, info, NULL, err);
+    if (yaml_render(info, &y) < 0)
+        return berr_oom(err);
+    fputs(sbuf_str(&y), stdout);
+    return 0;
+}
+
+#define INFO_CMD(var, nm)                                                             \
+    const struct cmd var = {                                                          \
+        .name = nm,                                                                   \
+        .summary = "Display berth system information",                                \
+        .usage = "[options]",                                                         \
+        .description =                                                                \
+            "Shows the host (kernel, cgroups, conmon and OCI runtime with their\n"    \
+            "versions, events backend, log driver), the store (graph root, run root,\n"\
+            "driver, container and image counts) and the config files that were\n"  \
+            "read, in order.",                                                        \
+        .examples = "berth info\nberth info --format json\n"                          \
+                    "berth info --format '{{.Host.Kernel}}'",                         \
+        .opts = info_opts, .fn = info_fn, .need = RT_FULL,                            \
+    }
+INFO_CMD(cmd_info, "info");
+INFO_CMD(cmd_system_info, "info");

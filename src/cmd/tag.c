@@ -1,0 +1,141 @@
+/*
+ * cmd/tag.c: berth tag, untag, image exists.
+ */
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "runtime/runtime.h"
+#include "storage/reference.h"
+#include "storage/store.h"
+#include "util/cleanup.h"
+
+static const struct cmd_opt no_opts[] = { { 0 } };
+
+/* Parses flags (none) and returns the operands. */
+static int operands(struct cmd_ctx *cx, int argc, char **argv, char ***ops, int *n,
+                    struct berr **err)
+{
+    struct opt_it it;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        ;
+    *n = it.nargs;
+    *ops = it.args;
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c < 0 ? -1 : 1;
+    }
+    it.args = NULL;     /* the caller keeps the operand array */
+    opt_free(&it);
+    return 0;
+}
+
+static int tag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    _cleanup_free_ char **ops = NULL;
+    struct runtime *rt;
+    struct store *s;
+    _cleanup_image_ struct store_image *img = NULL;
+    int n, r = operands(cx, argc, argv, &ops, &n, err);
+
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (n < 2)
+        return cmd_usage_err(cx, err, "requires at least 2 arguments");
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
+        store_image_lookup(s, ops[0], &img, err) < 0)
+        return -1;
+    for (int i = 1; i < n; i++) {
+        _cleanup_free_ char *name = NULL;
+        if (ref_normalize_str(ops[i], "localhost", &name, err) < 0 ||
+            store_image_tag(s, img->id, name, err) < 0)
+            return -1;
+        struct event e = { .type = "image", .status = "tag", .id = img->id, .name = name };
+        rt_event(rt, &e);
+    }
+    return 0;
+}
+
+static int untag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    _cleanup_free_ char **ops = NULL;
+    struct runtime *rt;
+    struct store *s;
+    _cleanup_image_ struct store_image *img = NULL;
+    int n, r = operands(cx, argc, argv, &ops, &n, err);
+
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (n < 1)
+        return cmd_usage_err(cx, err, "requires at least 1 argument");
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
+        store_image_lookup(s, ops[0], &img, err) < 0)
+        return -1;
+    if (n == 1) {       /* every name, as podman does */
+        for (char **nm = img->names; *nm; nm++) {
+            struct event e = { .type = "image", .status = "untag", .id = img->id, .name = *nm };
+            rt_event(rt, &e);
+        }
+        return store_image_untag(s, img->id, NULL, err);
+    }
+    for (int i = 1; i < n; i++) {
+        _cleanup_free_ char *name = NULL;
+        if (ref_normalize_str(ops[i], "localhost", &name, err) < 0 ||
+            store_image_untag(s, img->id, name, err) < 0)
+            return -1;
+        struct event e = { .type = "image", .status = "untag", .id = img->id, .name = name };
+        rt_event(rt, &e);
+    }
+    return 0;
+}
+
+static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    _cleanup_free_ char **ops = NULL;
+    struct runtime *rt;
+    struct store *s;
+    int n, r = operands(cx, argc, argv, &ops, &n, err);
+
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (n != 1)
+        return cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", n);
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
+        return -1;
+    return store_image_exists(s, ops[0]) ? 0 : 1;
+}
+
+#define TAG_CMD(var, nm)                                                                 \
+    const struct cmd var = {                                                             \
+        .name = nm, .summary = "Add an additional name to a local image",               \
+        .usage = "IMAGE TARGET_NAME [TARGET_NAME...]",                                   \
+        .description = "Adds names to an image. A short name gets localhost/ and a\n"    \
+                       "missing tag :latest; a name another image had moves here.",     \
+        .examples = "berth tag busybox localhost/box:1\nberth tag 0123456789ab mybox",   \
+        .opts = no_opts, .fn = tag_fn, .need = RT_FULL,                                  \
+    }
+TAG_CMD(cmd_tag, "tag");
+TAG_CMD(cmd_image_tag, "tag");
+
+#define UNTAG_CMD(var, nm)                                                               \
+    const struct cmd var = {                                                             \
+        .name = nm, .summary = "Remove a name from a local image",                      \
+        .usage = "IMAGE [IMAGE_NAME...]",                                                \
+        .description = "Removes the given names from an image, or every name when none\n" \
+                       "is given; the image itself stays.",                             \
+        .examples = "berth untag busybox localhost/box:1\nberth untag busybox",          \
+        .opts = no_opts, .fn = untag_fn, .need = RT_FULL,                                \
+    }
+UNTAG_CMD(cmd_untag, "untag");
+UNTAG_CMD(cmd_image_untag, "untag");
+
+const struct cmd cmd_image_exists = {
+    .name = "exists", .summary = "Check if an image exists in local storage",
+    .usage = "IMAGE",
+    .description = "Exits 0 when the image is in local storage, 1 when it is not, and 125\n"
+                   "when the check itself failed.",
+    .examples = "berth image exists busybox",
+    .opts = no_opts, .fn = exists_fn, .need = RT_FULL,
+};

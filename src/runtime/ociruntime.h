@@ -1,0 +1,34 @@
+/*
+ * runtime/ociruntime.h: the OCI runtime table (SPEC-podman.md §1.6),
+ * resolved lazily: only the runtime a command needs is looked up, so `ps`
+ * never stats a runtime binary.
+ */
+#ifndef BERTH_OCIRUNTIME_H
+#define BERTH_OCIRUNTIME_H
+
+#include <stdbool.h>
+
+#include "runtime/config.h"
+#include "util/err.h"
+
+struct oci_runtime {
+    char *name;                 /* as configured or requested ("runc", or a path) */
+    char *path;                 /* the binary */
+    bool supports_json;         /* basename(name) in runtime_supports_json */
+    bool supports_nocgroups;    /* basename(name) in runtime_supports_nocgroups */
+};
+
+/* requested NULL or "" means the default runtime: cfg->runtime, or when
+ * that is empty crun on a cgroup v2 unified host and runc elsewhere.
+ * A name is looked up in [engine.runtimes]: its first candidate that is a
+ * regular file, else the name in $PATH. An absolute path is its own entry
+ * and must exist. Errors (podman's words):
+ *   default OCI runtime "X" not found: invalid argument
+ *   requested OCI runtime X is not available: invalid argument */
+int oci_runtime_resolve(const struct config *cfg, const char *requested,
+                        struct oci_runtime **out, struct berr **err);
+void oci_runtime_free(struct oci_runtime *r);
+/* "crun" on a cgroup v2 unified host, else "runc". */
+const char *oci_runtime_default_name(void);
+
+#endif

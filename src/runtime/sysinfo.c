@@ -1,0 +1,235 @@
+/*
+ * runtime/sysinfo.c: host and store facts for `berth info`. This is the
+ * one command allowed to exec helpers (conmon/runtime --version): it is
+ * not on any hot path.
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "runtime/conmon_find.h"
+#include "runtime/ctrstate.h"
+#include "runtime/ociruntime.h"
+#include "runtime/sysinfo.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+const char *rt_cgroup_version(void)
+{
+    return access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "v2" : "v1";
+}
+
+static const char *goarch(void)
+{
+#if defined(__x86_64__)
+    return "amd64";
+#elif defined(__aarch64__)
+    return "arm64";
+#else
+    return "unknown";
+#endif
+}
+
+/* ID, VERSION_ID, VERSION_CODENAME from /etc/os-release. */
+static json_t *distribution(void)
+{
+    _cleanup_free_ char *s = NULL;
+    struct berr *e = NULL;
+    json_t *d = json_object();
+    static const struct { const char *key, *field; } keys[] = {
+        { "VERSION_CODENAME=", "codename" }, { "ID=", "distribution" }, { "VERSION_ID=", "version" },
+    };
+
+    if (fs_read_file("/etc/os-release", &s, NULL, &e) < 0) {
+        berr_free(e);
+        return d;
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+        for (char *line = s; line && *line;) {
+            char *nl = strchr(line, '\n');
+            size_t l = nl ? (size_t) (nl - line) : strlen(line);
+            if (strncmp(line, keys[k].key, strlen(keys[k].key)) == 0) {
+                _cleanup_free_ char *v = str_ndup(line + strlen(keys[k].key), l - strlen(keys[k].key));
+                char *p = v;
+                if (p && *p == '"') {
+                    p++;
+                    if (*p && p[strlen(p) - 1] == '"')
+                        p[strlen(p) - 1] = '\0';
+                }
+                js_set_str(d, keys[k].field, p);
+            }
+            line = nl ? nl + 1 : NULL;
+        }
+    }
+    return d;
+}
+
+static json_t *cgroup_controllers(void)
+{
+    _cleanup_free_ char *s = NULL;
+    struct berr *e = NULL;
+    json_t *a = json_array();
+
+    if (fs_read_file("/proc/cgroups", &s, NULL, &e) < 0) {
+        berr_free(e);
+        return a;
+    }
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[64];
+        int hier, num, enabled;
+        if (line[0] == '#' || sscanf(line, "%63s %d %d %d", name, &hier, &num, &enabled) != 4)
+            continue;
+        if (enabled)
+            json_array_append_new(a, json_string(name));
+    }
+    return a;
+}
+
+static char *version_of(const char *path)
+{
+    char *argv[] = { (char *) path, (char *) "--version", NULL };
+    char *out = NULL;
+    struct berr *e = NULL;
+    int st;
+
+    if (proc_capture(argv, NULL, &out, NULL, &st, &e) < 0) {
+        berr_free(e);
+        return str_dup("");
+    }
+    str_trim(out);
+    return out;
+}
+
+static json_t *conmon_info(struct runtime *rt)
+{
+    _cleanup_free_ char *path = NULL, *version = NULL;
+    struct berr *e = NULL;
+
+    if (conmon_find(rt->cfg, rt->cfg->static_dir, &path, &version, &e) < 0) {
+        log_warn("%s", e->msg);
+        berr_free(e);
+        return json_pack("{s:s, s:s}", "path", "", "version", "");
+    }
+    return json_pack("{s:s, s:s}", "path", path, "version", version);
+}
+
+static json_t *runtime_info(struct runtime *rt)
+{
+    struct oci_runtime *o = NULL;
+    struct berr *e = NULL;
+    _cleanup_free_ char *v = NULL;
+    json_t *j;
+
+    if (oci_runtime_resolve(rt->cfg, NULL, &o, &e) < 0) {
+        log_warn("%s", e->msg);
+        berr_free(e);
+        return json_pack("{s:s, s:s, s:s}", "name", "", "path", "", "version", "");
+    }
+    v = version_of(o->path);
+    j = json_pack("{s:s, s:s, s:s}", "name", o->name, "path", o->path, "version", v ? v : "");
+    oci_runtime_free(o);
+    return j;
+}
+
+static json_t *container_store(struct runtime *rt)
+{
+    _cleanup_strv_ char **ids = NULL;
+    struct berr *e = NULL;
+    long long total = 0, running = 0, paused = 0, stopped = 0;
+
+    if (state_list(rt->st, OBJ_CONTAINER, &ids, &e) < 0) {
+        berr_free(e);
+        ids = NULL;
+    }
+    for (size_t i = 0; ids && ids[i]; i++) {
+        _cleanup_json_ json_t *st = NULL;
+        total++;
+        if (state_read(rt->st, OBJ_CONTAINER, ids[i], NULL, &st, &e) < 0) {
+            berr_free(e);
+            e = NULL;
+            continue;
+        }
+        switch (js_int(st, "state", 0)) {
+        case CS_RUNNING: running++; break;
+        case CS_PAUSED: paused++; break;
+        default: stopped++; break;
+        }
+    }
+    return json_pack("{s:I, s:I, s:I, s:I}", "number", total, "paused", paused, "running",
+                     running, "stopped", stopped);
+}
+
+static json_t *host_info(struct runtime *rt)
+{
+    struct config *c = rt->cfg;
+    struct utsname u;
+    struct sysinfo si;
+    char host[256] = "";
+    char up[64];
+    _cleanup_free_ char *caps = strv_join(c->default_capabilities, ",");
+
+    uname(&u);
+    sysinfo(&si);
+    gethostname(host, sizeof(host) - 1);
+    snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, (si.uptime / 60) % 60,
+             si.uptime % 60);
+    return json_pack("{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:I, s:I,"
+                     " s:s, s:o, s:s, s:{s:s, s:b, s:b, s:s}, s:I, s:I, s:s, s:o}",
+                     "arch", goarch(),
+                     "cgroupControllers", cgroup_controllers(),
+                     "cgroupManager", c->cgroup_manager,
+                     "cgroupVersion", rt_cgroup_version(),
+                     "conmon", conmon_info(rt),
+                     "cpus", (json_int_t) sysconf(_SC_NPROCESSORS_ONLN),
+                     "distribution", distribution(),
+                     "eventLogger", c->events_logger,
+                     "hostname", host,
+                     "kernel", u.release,
+                     "logDriver", c->log_driver,
+                     "memFree", (json_int_t) si.freeram * si.mem_unit,
+                     "memTotal", (json_int_t) si.totalram * si.mem_unit,
+                     "networkBackend", c->network_backend,
+                     "ociRuntime", runtime_info(rt),
+                     "os", "linux",
+                     "security", "capabilities", caps ? caps : "",
+                     "rootless", geteuid() != 0, "seccompEnabled", true,
+                     "seccompProfilePath", c->seccomp_profile ? c->seccomp_profile : "",
+                     "swapFree", (json_int_t) si.freeswap * si.mem_unit,
+                     "swapTotal", (json_int_t) si.totalswap * si.mem_unit,
+                     "uptime", up,
+                     "configFiles", js_strv(c->files));
+}
+
+int rt_info(struct runtime *rt, json_t **out, struct berr **err)
+{
+    struct config *c = rt->cfg;
+    json_t *info = json_pack(
+        "{s:o, s:{s:[s,s,s], s:[s], s:[s]}, s:{}, s:{s:o, s:s, s:s, s:s, s:s, s:s, s:s}}",
+        "host", host_info(rt),
+        "plugins", "log", "k8s-file", "none", "passthrough", "network", "bridge",
+        "volume", "local",
+        "registries",
+        "store", "containerStore", container_store(rt),
+        "graphDriverName", c->graph_driver ? c->graph_driver : "",
+        "graphRoot", c->graph_root, "runRoot", c->run_root, "staticDir", c->static_dir,
+        "tmpDir", c->tmp_dir, "volumePath", c->volume_path,
+        "eventsLog", rt->events_log ? rt->events_log : "");
+    char osarch[32];
+
+    snprintf(osarch, sizeof(osarch), "linux/%s", goarch());
+    if (!info || json_object_set_new(info, "version",
+                                     json_pack("{s:s, s:s, s:s, s:s}", "APIVersion", BERTH_VERSION,
+                                               "Version", BERTH_VERSION, "Os", "linux",
+                                               "OsArch", osarch)) < 0) {
+        json_decref(info);
+        return berr_oom(err);
+    }
+    *out = info;
+    return 0;
+}

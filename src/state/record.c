@@ -1,0 +1,376 @@
+/*
+ * state/record.c: object records, <kind>/<key>/{config,state}.json.
+ *
+ * Create builds the whole record in <kind>/.new-<key>.XXXXXX (each file
+ * written and fsync'd by js_write_atomic), then renames the dir into place
+ * with RENAME_NOREPLACE and fsyncs the parent: the record appears whole or
+ * not at all. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
+ * vanishes at once, then removes the files. Both hold a flock(2) on the
+ * dot dir the whole time it exists, which is how state_open's crash repair
+ * (store.c) tells their dirs from a dead process's.
+ *
+ * Names (containers and pods): create checks, under the names/ guard and
+ * right before the rename, that names/<config.name> points at this id,
+ * reserving it if the caller did not. So a reservation taken over as
+ * stale while a slow caller was still working (names.c) makes that
+ * create fail cleanly instead of giving two objects one name.
+ *
+ * Records get "version": STATE_FORMAT_VERSION on every write; a record
+ * without one reads as the current version, a newer one fails for that
+ * object only (BK_CORRUPT, like a record that does not parse).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state/internal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/str.h"
+
+static char *record_path(struct state *st, enum obj_kind kind, const char *key)
+{
+    return str_fmt("%s/%s", st->kind_dir[kind], key);
+}
+
+/* A copy of obj (shallow) carrying the format version. */
+static json_t *versioned(json_t *obj)
+{
+    json_t *c = obj ? json_copy(obj) : json_object();
+
+    if (c && (!json_is_object(c) || js_set_int(c, "version", STATE_FORMAT_VERSION) < 0)) {
+        json_decref(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Makes <kind>/.new-<key>.XXXXXX and returns it flock'ed. The flock comes
+ * after mkdtemp, so a cleaner may remove the dir in between; checking that
+ * the path still names the inode we locked catches that, and we make
+ * another. */
+static int new_locked_dir(const char *kdir, const char *key, char **path_out, int *fd_out,
+                          struct berr **err)
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        _cleanup_free_ char *path = str_fmt("%s/.new-%s.XXXXXX", kdir, key);
+        _cleanup_close_ int fd = -1;
+        struct stat a, b;
+
+        if (!path)
+            return berr_oom(err);
+        if (!mkdtemp(path))
+            return berr_sys(err, "create directory in %s", kdir);
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX) < 0)
+            return berr_sys(err, "lock %s", path);
+        if (fstat(fd, &a) < 0 || lstat(path, &b) < 0 || a.st_ino != b.st_ino ||
+            a.st_dev != b.st_dev)
+            continue;
+        *path_out = STEAL_PTR(path);
+        *fd_out = STEAL_FD(fd);
+        return 0;
+    }
+    return berr_msg(err, "create directory in %s: removed by someone else, again and again",
+                    kdir);
+}
+
+static int check_id_free(struct state *st, enum obj_kind kind, const char *key,
+                         struct berr **err)
+{
+    if (kind == OBJ_VOLUME) {
+        if (state_exists(st, OBJ_VOLUME, key))
+            return state_err(err, BK_EXISTS,
+                             "volume with name %s already exists: volume already exists", key);
+        return 0;
+    }
+    /* containers and pods share one id space, as in podman */
+    for (int k = OBJ_CONTAINER; k <= OBJ_POD; k++)
+        if (state_exists(st, (enum obj_kind) k, key))
+            return state_err(err, BK_EXISTS, "ID \"%s\" is in use: %s already exists", key,
+                             state_kind_word((enum obj_kind) k));
+    return 0;
+}
+
+/* The last step of create: the name check and the rename, made atomic
+ * with respect to name take-overs by the names/ guard. */
+static int publish(struct state *st, enum obj_kind kind, const char *key, const char *name,
+                   const char *tmp, const char *dst, struct berr **err)
+{
+    _cleanup_close_ int guard = -1;
+    int made = 0;
+
+    if (name) {
+        guard = state_names_guard(st, err);
+        if (guard < 0)
+            return -1;
+        made = state_name_ensure_locked(st, name, kind, key, err);
+        if (made < 0)
+            return -1;
+    }
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) < 0) {
+        int e = errno;
+        if (made > 0) {
+            _cleanup_free_ char *link = str_fmt("%s/%s", st->names_dir, name);
+            if (link)
+                (void) unlink(link);
+        }
+        if (e == EEXIST || e == ENOTEMPTY)
+            return state_err(err, BK_EXISTS, "ID \"%s\" is in use: %s already exists", key,
+                             state_kind_word(kind));
+        return berr_new(err, BERR_ENGINE, e, "rename %s to %s", tmp, dst);
+    }
+    if (fs_fsync_dir(st->kind_dir[kind]) < 0)
+        return berr_sys(err, "sync %s", st->kind_dir[kind]);
+    return 0;
+}
+
+int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *config,
+                 json_t *state, struct berr **err)
+{
+    _cleanup_json_ json_t *cfg = NULL, *stj = NULL;
+    _cleanup_free_ char *tmp = NULL, *dst = NULL;
+    _cleanup_close_ int tfd = -1;
+    const char *name = NULL;
+    const char *kdir = st->kind_dir[kind];
+    int r;
+
+    if (state_check_key(kind, id, err) < 0)
+        return -1;
+    if (!json_is_object(config) || (state && !json_is_object(state)))
+        return state_err(err, BK_INVALID, "%s %s: a record must be a JSON object",
+                         state_kind_word(kind), id);
+    if (kind != OBJ_VOLUME) {
+        name = js_str(config, "name", NULL);
+        if (name && !state_name_valid(name))
+            return state_err(err, BK_INVALID,
+                             "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+    }
+    cfg = versioned(config);
+    stj = versioned(state);
+    dst = record_path(st, kind, id);
+    if (!cfg || !stj || !dst)
+        return berr_oom(err);
+    if (check_id_free(st, kind, id, err) < 0)
+        return -1;
+    if (new_locked_dir(kdir, id, &tmp, &tfd, err) < 0)
+        return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
+    r = js_write_atomic(tmp, "config.json", cfg, 0600, err);
+    if (r == 0)
+        r = js_write_atomic(tmp, "state.json", stj, 0600, err);
+    if (r == 0)
+        r = publish(st, kind, id, name, tmp, dst, err);
+    if (r < 0) {
+        _cleanup_berr_ struct berr *e = NULL;
+        (void) fs_rm_rf(tmp, &e);       /* still ours: we hold its flock */
+        if ((*err)->kind == BK_EXISTS)
+            return -1;                  /* podman's words, unwrapped */
+        return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
+    }
+    return 0;
+}
+
+static int read_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
+                    json_t **out, struct berr **err)
+{
+    _cleanup_free_ char *path = str_fmt("%s/%s/%s", st->kind_dir[kind], key, file);
+    _cleanup_json_ json_t *j = NULL;
+    const char *what = state_kind_word(kind);
+    json_t *v;
+
+    if (!path)
+        return berr_oom(err);
+    if (js_read_file(path, &j, err) < 0) {
+        if ((*err)->errnum == ENOENT && !state_exists(st, kind, key)) {
+            if (kind == OBJ_VOLUME)
+                return state_err(err, BK_NO_SUCH, "no volume with name \"%s\" found: no such volume",
+                                 key);
+            return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s",
+                             what, key, what);
+        }
+        if ((*err)->errnum == ENOENT)   /* the dir is there, the file not */
+            (*err)->kind = BK_CORRUPT;
+        return berr_wrap(err, "%s %s", what, key);
+    }
+    if (!json_is_object(j))
+        return state_err(err, BK_CORRUPT, "%s %s: %s: not a JSON object", what, key, path);
+    v = json_object_get(j, "version");
+    if (v && !json_is_integer(v))
+        return state_err(err, BK_CORRUPT, "%s %s: %s: \"version\" is not an integer", what, key,
+                         path);
+    if (v && json_integer_value(v) > STATE_FORMAT_VERSION)
+        return state_err(err, BK_CORRUPT,
+                         "%s %s: %s: record format version %lld is newer than this berth "
+                         "understands (%d)",
+                         what, key, path, (long long) json_integer_value(v),
+                         STATE_FORMAT_VERSION);
+    *out = STEAL_PTR(j);
+    return 0;
+}
+
+int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **config,
+               json_t **state, struct berr **err)
+{
+    _cleanup_json_ json_t *c = NULL, *s = NULL;
+
+    if (state_check_key(kind, id, err) < 0)
+        return -1;
+    if (config && read_one(st, kind, id, "config.json", &c, err) < 0)
+        return -1;
+    if (state && read_one(st, kind, id, "state.json", &s, err) < 0)
+        return -1;
+    if (config)
+        *config = STEAL_PTR(c);
+    if (state)
+        *state = STEAL_PTR(s);
+    return 0;
+}
+
+static int write_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
+                     json_t *obj, struct berr **err)
+{
+    _cleanup_free_ char *dir = record_path(st, kind, key);
+    _cleanup_json_ json_t *rec = NULL;
+    const char *what = state_kind_word(kind);
+
+    if (state_check_key(kind, key, err) < 0)
+        return -1;
+    if (!json_is_object(obj))
+        return state_err(err, BK_INVALID, "%s %s: a record must be a JSON object", what, key);
+    rec = versioned(obj);
+    if (!dir || !rec)
+        return berr_oom(err);
+    if (!state_exists(st, kind, key))
+        return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s", what,
+                         key, what);
+    if (js_write_atomic(dir, file, rec, 0600, err) < 0) {
+        if ((*err)->errnum == ENOENT)   /* removed under us */
+            return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s",
+                             what, key, what);
+        return berr_wrap(err, "%s %s", what, key);
+    }
+    return 0;
+}
+
+int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
+                 struct berr **err)
+{
+    return write_one(st, kind, id, "state.json", state, err);
+}
+
+int state_update_config(struct state *st, enum obj_kind kind, const char *id, json_t *config,
+                        struct berr **err)
+{
+    return write_one(st, kind, id, "config.json", config, err);
+}
+
+/* The name this record holds, from its config (NULL if none or unreadable). */
+static char *record_name(struct state *st, enum obj_kind kind, const char *key)
+{
+    _cleanup_json_ json_t *cfg = NULL;
+    _cleanup_berr_ struct berr *e = NULL;
+
+    if (kind == OBJ_VOLUME || read_one(st, kind, key, "config.json", &cfg, &e) < 0)
+        return NULL;
+    return str_dup(js_str(cfg, "name", NULL));
+}
+
+int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err)
+{
+    _cleanup_free_ char *path = NULL, *gone = NULL, *name = NULL;
+    _cleanup_close_ int fd = -1;
+    const char *what = state_kind_word(kind);
+    char suffix[8];
+
+    if (state_check_key(kind, id, err) < 0)
+        return -1;
+    path = record_path(st, kind, id);
+    if (!path)
+        return berr_oom(err);
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s", what,
+                         id, what);
+    if (fd < 0)
+        return berr_sys(err, "remove %s %s: open %s", what, id, path);
+    /* The flock marks the .del- dir as owned until we have emptied it. */
+    if (flock(fd, LOCK_EX) < 0)
+        return berr_sys(err, "remove %s %s: lock %s", what, id, path);
+    name = record_name(st, kind, id);
+    {
+        unsigned char r[3];
+        if (state_random(r, sizeof(r), err) < 0)
+            return -1;
+        snprintf(suffix, sizeof(suffix), "%02x%02x%02x", r[0], r[1], r[2]);
+    }
+    gone = str_fmt("%s/.del-%s.%s", st->kind_dir[kind], id, suffix);
+    if (!gone)
+        return berr_oom(err);
+    if (rename(path, gone) < 0) {
+        if (errno == ENOENT)    /* a concurrent delete won */
+            return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s",
+                             what, id, what);
+        return berr_sys(err, "remove %s %s: rename %s", what, id, path);
+    }
+    if (fs_fsync_dir(st->kind_dir[kind]) < 0)
+        return berr_sys(err, "remove %s %s: sync %s", what, id, st->kind_dir[kind]);
+    /* From here the record is gone for every reader; the rest is cleanup
+     * that state_open redoes if we die. A name whose record is gone is
+     * released here, or taken over later once stale (names.c). */
+    if (kind != OBJ_VOLUME && state_names_release_id(st, name, kind, id, err) < 0)
+        return berr_wrap(err, "remove %s %s", what, id);
+    if (fs_rm_rf(gone, err) < 0)
+        return berr_wrap(err, "remove %s %s", what, id);
+    return 0;
+}
+
+bool state_exists(struct state *st, enum obj_kind kind, const char *id)
+{
+    _cleanup_free_ char *path = NULL;
+    struct stat sb;
+
+    if (!id || (kind == OBJ_VOLUME ? !state_name_valid(id) : !state_id_valid(id)))
+        return false;
+    path = record_path(st, kind, id);
+    return path && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err)
+{
+    _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
+    _cleanup_strv_ strv v = calloc(1, sizeof(char *));
+    struct dirent *de;
+
+    if (!v)
+        return berr_oom(err);
+    if (!d)
+        return berr_sys(err, "list %ss: open %s", state_kind_word(kind), st->kind_dir[kind]);
+    while ((errno = 0, de = readdir(d))) {
+        const char *n = de->d_name;
+        /* dot entries are records being born or dying; anything else
+         * that is not a valid key is not ours */
+        if (n[0] == '.' || (kind == OBJ_VOLUME ? !state_name_valid(n) : !state_id_valid(n)))
+            continue;
+        if (strv_push(&v, n) < 0)
+            return berr_oom(err);
+    }
+    if (errno)
+        return berr_sys(err, "list %ss: read %s", state_kind_word(kind), st->kind_dir[kind]);
+    qsort(v, strv_len(v), sizeof(char *), cmp_str);
+    *ids = STEAL_PTR(v);
+    return 0;
+}

@@ -1,0 +1,413 @@
+/*
+ * storage/containers.c: container root file systems and image mounts
+ * (API in storage/store.h).
+ *
+ *   containers/<id>/rootfs.json   {id, image, top_layer, driver, created}
+ *   containers/<id>/diff/         overlay upper, or the vfs copy
+ *   containers/<id>/work/         overlay work dir
+ *   containers/<id>/merged/       overlay mountpoint
+ *   containers/<id>/empty/        the lowerdir of an image without layers
+ *   <run>/containers/<id>/mounts  mount count (per boot)
+ *
+ * A rootfs is assembled under tmp/ and renamed into containers/<id>, so
+ * it exists whole or not at all. A count is trusted only while the mount
+ * is really there: after a reboot or a foreign umount it starts over.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "storage/internal.h"
+#include "storage/reference.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+
+void store_rootfs_free(struct store_rootfs *r)
+{
+    free(r->dir);
+    free(r->mountpoint);
+    free(r->upper);
+    memset(r, 0, sizeof(*r));
+}
+
+static bool is_overlay(const struct store *s) { return !strcmp(s->driver, "overlay"); }
+
+int ctr_list_locked(struct store *s, char ***ids, struct berr **err)
+{
+    _cleanup_free_ char *dir = st_path(s, "containers");
+    _cleanup_closedir_ DIR *d = NULL;
+    _cleanup_strv_ char **v = calloc(1, sizeof(char *));
+    struct dirent *de;
+
+    if (!dir || !v)
+        return berr_oom(err);
+    if (!(d = opendir(dir)))
+        return berr_sys(err, "open %s", dir);
+    while ((de = readdir(d)))
+        if (ref_is_full_id(de->d_name) && strv_push(&v, de->d_name) < 0)
+            return berr_oom(err);
+    qsort(v, strv_len(v), sizeof(char *), (int (*)(const void *, const void *)) strcmp);
+    *ids = STEAL_PTR(v);
+    return 0;
+}
+
+int store_ctr_list(struct store *s, char ***ids, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    return ctr_list_locked(s, ids, err);
+}
+
+static int read_rootfs(struct store *s, const char *id, json_t **out, struct berr **err)
+{
+    _cleanup_free_ char *p = st_path(s, "containers/%s/rootfs.json", id);
+
+    if (!ref_is_full_id(id))
+        return berr_kind(err, BK_INVALID, "invalid container id \"%s\"", id);
+    if (!p)
+        return berr_oom(err);
+    if (!fs_exists(p))
+        return berr_kind(err, BK_NO_SUCH, "container %.12s has no root file system: "
+                         "no such container", id);
+    return js_read_file(p, out, err);
+}
+
+int ctr_used_layers(struct store *s, char ***out, struct berr **err)
+{
+    _cleanup_strv_ char **ids = NULL, **all = calloc(1, sizeof(char *));
+
+    if (!all)
+        return berr_oom(err);
+    if (ctr_list_locked(s, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids[i]; i++) {
+        _cleanup_json_ json_t *r = NULL;
+        _cleanup_strv_ char **chain = NULL;
+        struct berr *e = NULL;
+        const char *top;
+        if (read_rootfs(s, ids[i], &r, &e) < 0 || !(top = js_str(r, "top_layer", NULL)) ||
+            layer_chain(s, top, &chain, &e) < 0) {
+            berr_free(e);
+            continue;
+        }
+        for (size_t k = 0; chain[k]; k++)
+            if (strv_push(&all, chain[k]) < 0)
+                return berr_oom(err);
+    }
+    *out = STEAL_PTR(all);
+    return 0;
+}
+
+static int fill_rootfs(struct store *s, const char *id, struct store_rootfs *out,
+                       struct berr **err)
+{
+    out->dir = st_path(s, "containers/%s", id);
+    out->upper = st_path(s, "containers/%s/diff", id);
+    out->mountpoint = is_overlay(s) ? st_path(s, "containers/%s/merged", id)
+                                    : st_path(s, "containers/%s/diff", id);
+    if (!out->dir || !out->upper || !out->mountpoint) {
+        store_rootfs_free(out);
+        return berr_oom(err);
+    }
+    return 0;
+}
+
+int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
+                     struct store_rootfs *out, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *dst = NULL, *tmp = NULL;
+    _cleanup_json_ json_t *img = NULL, *meta = NULL;
+    const char *top = NULL;
+    static const char *const subdirs[] = { "diff", "work", "merged", "empty" };
+
+    memset(out, 0, sizeof(*out));
+    if (!ref_is_full_id(ctr_id))
+        return berr_kind(err, BK_INVALID, "invalid container id \"%s\"", ctr_id);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (!(dst = st_path(s, "containers/%s", ctr_id)))
+        return berr_oom(err);
+    if (fs_exists(dst))
+        return berr_kind(err, BK_EXISTS, "container %.12s already has a root file system",
+                         ctr_id);
+    if (image_id && *image_id) {
+        if (img_record_read(s, image_id, &img, err) < 0)
+            return berr_wrap(err, "image %.12s", image_id);
+        top = js_str(img, "top_layer", NULL);
+    }
+    if (st_mktemp(s, "ctr", &tmp, err) < 0)
+        return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+        _cleanup_free_ char *p = str_fmt("%s/%s", tmp, subdirs[i]);
+        if (!p)
+            return berr_oom(err);
+        if (mkdir(p, 0755) < 0 || chmod(p, strcmp(subdirs[i], "work") ? 0755 : 0700) < 0)
+            return berr_sys(err, "create %s", p);
+    }
+    if (!is_overlay(s) && top) {
+        _cleanup_free_ char *src = layer_diff(s, top), *d = str_fmt("%s/diff", tmp);
+        if (!src || !d)
+            return berr_oom(err);
+        if (copy_tree(src, d, err) < 0)
+            return berr_wrap(err, "copy image %.12s", image_id);
+    }
+    meta = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i}", "id", ctr_id,
+                     "image", image_id && *image_id ? image_id : NULL, "top_layer", top,
+                     "driver", s->driver, "created", (json_int_t) time(NULL),
+                     "version", STORE_VERSION);
+    if (!meta)
+        return berr_oom(err);
+    if (js_write_atomic(tmp, "rootfs.json", meta, 0600, err) < 0)
+        return -1;
+    if (rename(tmp, dst) < 0)
+        return berr_sys(err, "create root file system of %.12s", ctr_id);
+    return fill_rootfs(s, ctr_id, out, err);
+}
+
+/* The live count: 0 when the mount is not really there. */
+static int live_count(struct store *s, const char *countfile, const char *mnt, bool needs_mount)
+{
+    int n = 0;
+
+    (void) s;
+    mount_count_get(countfile, &n);
+    if (n > 0 && needs_mount && !drv_is_mountpoint(mnt))
+        n = 0;
+    return n;
+}
+
+int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
+                    struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_json_ json_t *r = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    struct store_rootfs rf = { 0 };
+    int n;
+
+    if (!cnt)
+        return berr_oom(err);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (read_rootfs(s, ctr_id, &r, err) < 0 || fill_rootfs(s, ctr_id, &rf, err) < 0)
+        return -1;
+    n = live_count(s, cnt, rf.mountpoint, is_overlay(s));
+    if (n == 0 && is_overlay(s)) {
+        const char *top = js_str(r, "top_layer", NULL);
+        _cleanup_strv_ char **chain = NULL;
+        _cleanup_free_ char *work = st_path(s, "containers/%s/work", ctr_id);
+        _cleanup_free_ char *empty = st_path(s, "containers/%s/empty", ctr_id);
+        if (!work || !empty) {
+            store_rootfs_free(&rf);
+            return berr_oom(err);
+        }
+        int rc;
+        if (top) {
+            rc = layer_chain(s, top, &chain, err) < 0 ? -1
+                 : drv_overlay_mount(s, chain, rf.upper, work, rf.mountpoint, err);
+        } else {
+            _cleanup_free_ char *o = str_fmt("lowerdir=%s,upperdir=%s,workdir=%s", empty,
+                                             rf.upper, work);
+            rc = o ? mount("overlay", rf.mountpoint, "overlay", 0, o) : -1;
+            if (rc < 0)
+                berr_sys(err, "mount overlay on %s", rf.mountpoint);
+        }
+        if (rc < 0) {
+            store_rootfs_free(&rf);
+            return berr_wrap(err, "mount container %.12s", ctr_id);
+        }
+    }
+    if (mount_count_set(cnt, n + 1, err) < 0) {
+        store_rootfs_free(&rf);
+        return -1;
+    }
+    *mountpoint = STEAL_PTR(rf.mountpoint);
+    store_rootfs_free(&rf);
+    return 0;
+}
+
+int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
+                      struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_json_ json_t *r = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    struct store_rootfs rf = { 0 };
+
+    *mountpoint = NULL;
+    if (!cnt)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (read_rootfs(s, ctr_id, &r, err) < 0 || fill_rootfs(s, ctr_id, &rf, err) < 0)
+        return -1;
+    if (live_count(s, cnt, rf.mountpoint, is_overlay(s)) > 0)
+        *mountpoint = STEAL_PTR(rf.mountpoint);
+    store_rootfs_free(&rf);
+    return 0;
+}
+
+int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_json_ json_t *r = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
+    int n;
+
+    if (!cnt || !mnt)
+        return berr_oom(err);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (read_rootfs(s, ctr_id, &r, err) < 0)
+        return -1;
+    n = live_count(s, cnt, mnt, is_overlay(s));
+    n = force || n <= 1 ? 0 : n - 1;
+    if (n == 0 && is_overlay(s) && drv_is_mountpoint(mnt) &&
+        umount2(mnt, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+        return berr_sys(err, "unmount %s", mnt);
+    return mount_count_set(cnt, n, err);
+}
+
+int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *dir = st_path(s, "containers/%s", ctr_id);
+    _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
+    _cleanup_free_ char *run = st_run_path(s, "containers/%s", ctr_id);
+
+    if (!dir || !mnt || !run)
+        return berr_oom(err);
+    if (!ref_is_full_id(ctr_id))
+        return berr_kind(err, BK_INVALID, "invalid container id \"%s\"", ctr_id);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    while (drv_is_mountpoint(mnt))
+        if (umount2(mnt, MNT_DETACH) < 0)
+            return berr_sys(err, "unmount %s", mnt);
+    if (st_remove_tree(s, dir, err) < 0 || fs_rm_rf(run, err) < 0)
+        return -1;
+    return 0;
+}
+
+int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err)
+{
+    _cleanup_free_ char *d = st_path(s, "containers/%s/diff", ctr_id);
+
+    (void) err;
+    if (!d)
+        return berr_oom(err);
+    *size = dir_usage(d);
+    return 0;
+}
+
+/* ---- image mounts: a read-only view under <run>/images/<id>/merged ---- */
+
+int store_image_mounted(struct store *s, const char *id, char **mountpoint,
+                        struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "images/%s/mounts", id);
+    _cleanup_free_ char *mnt = st_run_path(s, "images/%s/merged", id);
+
+    *mountpoint = NULL;
+    if (!cnt || !mnt)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (live_count(s, cnt, mnt, true) > 0)
+        *mountpoint = STEAL_PTR(mnt);
+    return 0;
+}
+
+int store_image_mount(struct store *s, const char *id, char **mountpoint, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "images/%s/mounts", id);
+    _cleanup_free_ char *mnt = st_run_path(s, "images/%s/merged", id);
+    _cleanup_json_ json_t *rec = NULL;
+    _cleanup_strv_ char **chain = NULL;
+    int n;
+
+    if (!cnt || !mnt)
+        return berr_oom(err);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (img_record_read(s, id, &rec, err) < 0)
+        return -1;
+    n = live_count(s, cnt, mnt, true);
+    if (n == 0) {
+        const char *top = js_str(rec, "top_layer", NULL);
+        if (!top)
+            return berr_msg(err, "image %.12s has no layers to mount", id);
+        if (fs_mkdir_p(mnt, 0755, err) < 0 || layer_chain(s, top, &chain, err) < 0)
+            return -1;
+        if (is_overlay(s) && strv_len(chain) > 1) {
+            if (drv_overlay_mount(s, chain, NULL, NULL, mnt, err) < 0)
+                return -1;
+        } else {
+            /* One layer (or vfs, whose top layer is the whole tree): a
+             * read-only bind mount. */
+            _cleanup_free_ char *src = layer_diff(s, top);
+            if (!src)
+                return berr_oom(err);
+            if (mount(src, mnt, NULL, MS_BIND, NULL) < 0)
+                return berr_sys(err, "mount image %.12s", id);
+            if (mount(NULL, mnt, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+                berr_sys(err, "mount image %.12s read-only", id);
+                (void) umount2(mnt, MNT_DETACH);
+                return -1;
+            }
+        }
+    }
+    if (mount_count_set(cnt, n + 1, err) < 0)
+        return -1;
+    *mountpoint = STEAL_PTR(mnt);
+    return 0;
+}
+
+int store_image_unmount(struct store *s, const char *id, bool force, bool *unmounted,
+                        struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "images/%s/mounts", id);
+    _cleanup_free_ char *mnt = st_run_path(s, "images/%s/merged", id);
+    int n;
+
+    if (!cnt || !mnt)
+        return berr_oom(err);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    n = live_count(s, cnt, mnt, true);
+    if (unmounted)
+        *unmounted = false;
+    if (n == 0)
+        return 0;
+    n = force ? 0 : n - 1;
+    if (n == 0) {
+        if (umount2(mnt, MNT_DETACH) < 0)
+            return berr_sys(err, "unmount %s", mnt);
+        if (unmounted)
+            *unmounted = true;
+    }
+    return mount_count_set(cnt, n, err);
+}

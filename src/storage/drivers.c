@@ -1,0 +1,105 @@
+/*
+ * storage/drivers.c: mounting layers (overlay) and the mount counts.
+ *
+ * overlay: lowerdirs are given as the short links "l/<26 chars>" relative
+ * to the graph root, with the process's cwd moved there for the mount(2)
+ * call, so even 100+ layers fit in one page of mount options. berth is
+ * single-threaded when it mounts, so the fchdir dance is safe.
+ * vfs: nothing to mount; the rootfs is a plain directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "storage/internal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/str.h"
+
+int drv_overlay_mount(struct store *s, char **chains, const char *upper, const char *work,
+                      const char *target, struct berr **err)
+{
+    _cleanup_sbuf_ struct sbuf opts = SBUF_INIT;
+    _cleanup_close_ int cwd = -1;
+    long page = sysconf(_SC_PAGESIZE);
+    int rc, e;
+
+    if (sbuf_add(&opts, "lowerdir=") < 0)
+        return berr_oom(err);
+    for (size_t i = 0; chains[i]; i++) {
+        _cleanup_free_ char *l = NULL;
+        if (layer_link(s, chains[i], &l, err) < 0)
+            return -1;
+        if ((i && sbuf_addc(&opts, ':') < 0) || sbuf_add(&opts, l) < 0)
+            return berr_oom(err);
+    }
+    if (upper && sbuf_addf(&opts, ",upperdir=%s,workdir=%s", upper, work) < 0)
+        return berr_oom(err);
+    if (opts.oom)
+        return berr_oom(err);
+    if ((long) opts.len >= page)
+        return berr_msg(err, "overlay mount options for %s are longer than a page (%zu bytes)",
+                        target, opts.len);
+    cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cwd < 0 || chdir(s->graph) < 0)
+        return berr_sys(err, "chdir %s", s->graph);
+    rc = mount("overlay", target, "overlay", upper ? 0 : MS_RDONLY, opts.buf);
+    e = errno;
+    if (fchdir(cwd) < 0)
+        return berr_sys(err, "chdir back");
+    if (rc < 0) {
+        errno = e;
+        return berr_sys(err, "mount overlay on %s", target);
+    }
+    return 0;
+}
+
+bool drv_is_mountpoint(const char *path)
+{
+    struct statx sx;
+    struct stat a, b;
+
+    /* STATX_ATTR_MOUNT_ROOT also sees bind mounts within one file system. */
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
+        (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+        return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+    _cleanup_free_ char *parent = str_fmt("%s/..", path);
+
+    if (!parent || lstat(path, &a) < 0 || stat(parent, &b) < 0)
+        return false;
+    return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
+}
+
+int mount_count_get(const char *file, int *n)
+{
+    _cleanup_free_ char *buf = NULL;
+    struct berr *e = NULL;
+    size_t len;
+    long long v = 0;
+
+    *n = 0;
+    if (fs_read_file(file, &buf, &len, &e) < 0) {
+        berr_free(e);
+        return 0;
+    }
+    if (str_to_ll(str_trim(buf), &v) == 0 && v > 0 && v < 1 << 30)
+        *n = (int) v;
+    return 0;
+}
+
+int mount_count_set(const char *file, int n, struct berr **err)
+{
+    _cleanup_free_ char *dir = fs_dirname(file);
+    const char *base = strrchr(file, '/');
+    char buf[32];
+    int len = snprintf(buf, sizeof(buf), "%d\n", n);
+
+    if (!dir)
+        return berr_oom(err);
+    if (fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    return fs_write_atomic(dir, base ? base + 1 : file, buf, (size_t) len, 0600, err);
+}

@@ -1,0 +1,136 @@
+/*
+ * storage/internal.h: what the files of src/storage share and nobody
+ * else sees: the store struct, the lock guard, blobs, layers, unpacking,
+ * the driver and the image records.
+ */
+#ifndef BERTH_STORAGE_INTERNAL_H
+#define BERTH_STORAGE_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "runtime/lock.h"
+#include "storage/store.h"
+#include "util/err.h"
+
+#define STORE_VERSION 1
+
+struct store {
+    char *graph, *run;
+    char *driver;
+    struct lock lk;
+    int depth;              /* nesting of st_lock() within one call chain */
+    bool excl;
+    bool cleaned;           /* leftovers removed by this process */
+};
+
+/* ---- store.c: locking, paths, leftovers ---- */
+int st_lock(struct store *s, bool exclusive, struct berr **err);
+void st_unlock(struct store *s);
+static inline void st_unlockp(struct store **s) { if (*s) st_unlock(*s); }
+/* _cleanup_stlock_ struct store *held = NULL; st_lock(s,..) then held = s */
+#define _cleanup_stlock_ __attribute__((cleanup(st_unlockp)))
+char *st_path(const struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *st_run_path(const struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A fresh staging dir under tmp/ (malloc'd path). */
+int st_mktemp(struct store *s, const char *what, char **out, struct berr **err);
+/* Moves path under tmp/ and removes it, so a crash half-way never leaves a
+ * half-deleted object at its real name. */
+int st_remove_tree(struct store *s, const char *path, struct berr **err);
+
+/* ---- blobs.c ---- */
+typedef struct evp_md_ctx_st EVP_MD_CTX;
+struct sha256 { EVP_MD_CTX *ctx; };
+int sha256_init(struct sha256 *h, struct berr **err);
+void sha256_update(struct sha256 *h, const void *buf, size_t len);
+void sha256_final(struct sha256 *h, char hex[65]);     /* frees the ctx */
+void sha256_free(struct sha256 *h);
+int sha256_buf(const void *buf, size_t len, char hex[65], struct berr **err);
+/* "sha256:<64 hex>"? */
+bool digest_valid(const char *d);
+/* Hashes a whole file. */
+int blob_hash_file(const char *path, char hex[65], int64_t *size, struct berr **err);
+/* Hashes the decompressed stream of a (gzip/zstd/xz/plain) blob. */
+int blob_diff_digest(const char *path, char hex[65], int64_t *size, struct berr **err);
+char *blob_path(const struct store *s, const char *digest);
+bool blob_exists(const struct store *s, const char *digest);
+/* Moves file src into the blob store after checking its digest (want may
+ * be NULL: digest computed). *got gets "sha256:<hex>" when non-NULL. */
+int blob_put_file(struct store *s, const char *src, const char *want, char got[72],
+                  struct berr **err);
+int blob_put_buf(struct store *s, const void *buf, size_t len, char got[72],
+                 struct berr **err);
+int blob_read(const struct store *s, const char *digest, char **buf, size_t *len,
+              struct berr **err);
+int blob_read_json(const struct store *s, const char *digest, json_t **out,
+                   struct berr **err);
+/* "gzip", "zstd" or "" (plain) from the magic bytes. */
+const char *blob_compression(const char *path);
+
+/* ---- unpack.c ---- */
+enum unpack_mode {
+    UNPACK_OVERLAY,     /* whiteouts become overlay whiteouts */
+    UNPACK_VFS,         /* whiteouts delete from the tree (applied first) */
+    UNPACK_PLAIN,       /* no whiteout handling (archive staging) */
+};
+/* Unpacks the tar at path (any compression) into dir; nothing is ever
+ * written outside dir. */
+int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err);
+/* Opens path inside root (never escaping it), like openat2 RESOLVE_IN_ROOT. */
+int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **err);
+
+/* ---- layers.c ---- */
+struct layer_in {
+    const char *diff_id;        /* "sha256:..." of the uncompressed tar */
+    const char *blob;           /* digest of the stored blob */
+    const char *media_type;
+    int64_t diff_size;          /* bytes of the uncompressed tar */
+};
+void chain_id_next(const char *parent_chain, const char *diff_id, char out[65]);
+/* Makes sure layer chain (with parent) exists, unpacking its blob. */
+int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
+                 char chain[65], struct berr **err);
+int layer_read(const struct store *s, const char *chain, json_t **out, struct berr **err);
+int layer_remove(struct store *s, const char *chain, struct berr **err);
+/* Absolute path of a layer's diff dir. */
+char *layer_diff(const struct store *s, const char *chain);
+/* Overlay short link name l/<short> (recreated if missing); malloc'd "l/X". */
+int layer_link(struct store *s, const char *chain, char **out, struct berr **err);
+/* The chain ids from the top layer down to the base (NULL-terminated). */
+int layer_chain(const struct store *s, const char *top, char ***out, struct berr **err);
+/* Copies a tree (vfs): dirs, files, links, devices, owners, modes, xattrs. */
+int copy_tree(const char *src, const char *dst, struct berr **err);
+int64_t dir_usage(const char *path);
+
+/* ---- drivers.c ---- */
+/* Mounts the overlay of layers (top first) with upper/work (NULL: ro). */
+int drv_overlay_mount(struct store *s, char **chains, const char *upper, const char *work,
+                      const char *target, struct berr **err);
+bool drv_is_mountpoint(const char *path);
+/* Mount count files in the run root. */
+int mount_count_get(const char *file, int *n);
+int mount_count_set(const char *file, int n, struct berr **err);
+
+/* ---- images.c ---- */
+/* Writes or replaces an image record (names moved away from other
+ * images first). Lock held exclusively by the caller. */
+int img_record_commit(struct store *s, json_t *rec, struct berr **err);
+int img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err);
+int img_from_record(json_t *rec, struct store_image **out, struct berr **err);
+/* Locked variants for callers holding the lock. */
+int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err);
+int img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
+                      struct berr **err);
+/* Removes layers no image or container references. */
+int img_gc_layers(struct store *s, struct berr **err);
+/* Rebuilds images/names.json from the records. */
+int img_names_rebuild(struct store *s, struct berr **err);
+
+/* ---- containers.c ---- */
+int ctr_list_locked(struct store *s, char ***ids, struct berr **err);
+/* Every layer chain in use by a container (NULL-terminated). */
+int ctr_used_layers(struct store *s, char ***out, struct berr **err);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * storage/store.c: opening the graph root, the storage lock, the driver
+ * record and crash leftovers. Layout and rules: storage/store.h.
+ *
+ * The lock is one OFD lock on <graph>/storage.lock: shared while reading,
+ * exclusive while changing. OFD locks of one process conflict with each
+ * other across file descriptions, so the store keeps one description and
+ * a nesting depth: public functions lock, internal helpers assume it held.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "storage/internal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+
+char *st_path(const struct store *s, const char *fmt, ...)
+{
+    va_list ap;
+    _cleanup_free_ char *rel = NULL;
+
+    va_start(ap, fmt);
+    rel = str_vfmt(fmt, ap);
+    va_end(ap);
+    return rel ? str_fmt("%s/%s", s->graph, rel) : NULL;
+}
+
+char *st_run_path(const struct store *s, const char *fmt, ...)
+{
+    va_list ap;
+    _cleanup_free_ char *rel = NULL;
+
+    va_start(ap, fmt);
+    rel = str_vfmt(fmt, ap);
+    va_end(ap);
+    return rel ? str_fmt("%s/%s", s->run, rel) : NULL;
+}
+
+int st_mktemp(struct store *s, const char *what, char **out, struct berr **err)
+{
+    char *p = st_path(s, "tmp/%s-XXXXXX", what);
+
+    if (!p)
+        return berr_oom(err);
+    if (!mkdtemp(p)) {
+        berr_sys(err, "create staging dir in %s/tmp", s->graph);
+        free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+int st_remove_tree(struct store *s, const char *path, struct berr **err)
+{
+    _cleanup_free_ char *tmp = NULL;
+
+    if (st_mktemp(s, "del", &tmp, err) < 0)
+        return -1;
+    _cleanup_free_ char *dst = str_fmt("%s/x", tmp);
+    if (!dst)
+        return berr_oom(err);
+    if (rename(path, dst) < 0) {
+        int e = errno;
+        (void) rmdir(tmp);
+        if (e == ENOENT)
+            return 0;
+        errno = e;
+        return berr_sys(err, "remove %s", path);
+    }
+    return fs_rm_rf(tmp, err);
+}
+
+/* Removes what a killed writer left: staging dirs under tmp/. Runs under
+ * the exclusive lock, so nobody is using them. A names index that may be
+ * out of date (a writer died between record and index) is rebuilt. */
+static int st_cleanup(struct store *s, struct berr **err)
+{
+    _cleanup_free_ char *tmp = st_path(s, "tmp");
+    _cleanup_free_ char *dirty = st_path(s, "images/.dirty");
+    _cleanup_closedir_ DIR *d = NULL;
+    struct dirent *de;
+
+    if (!tmp || !dirty)
+        return berr_oom(err);
+    d = opendir(tmp);
+    if (!d)
+        return berr_sys(err, "open %s", tmp);
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        _cleanup_free_ char *p = str_fmt("%s/%s", tmp, de->d_name);
+        if (!p)
+            return berr_oom(err);
+        log_debug("removing storage leftover %s", p);
+        if (fs_rm_rf(p, err) < 0)
+            return -1;
+    }
+    if (fs_exists(dirty)) {
+        log_debug("rebuilding the image names index");
+        if (img_names_rebuild(s, err) < 0)
+            return -1;
+        if (unlink(dirty) < 0 && errno != ENOENT)
+            return berr_sys(err, "remove %s", dirty);
+    }
+    return 0;
+}
+
+int st_lock(struct store *s, bool exclusive, struct berr **err)
+{
+    if (s->depth > 0) {
+        if (exclusive && !s->excl)
+            return berr_msg(err, "internal error: storage lock upgrade");
+        s->depth++;
+        return 0;
+    }
+    _cleanup_free_ char *p = st_path(s, "storage.lock");
+    if (!p)
+        return berr_oom(err);
+    if (lock_path(p, exclusive, &s->lk, err) < 0)
+        return -1;
+    s->depth = 1;
+    s->excl = exclusive;
+    if (exclusive && !s->cleaned) {
+        if (st_cleanup(s, err) < 0) {
+            st_unlock(s);
+            return berr_wrap(err, "storage %s", s->graph);
+        }
+        s->cleaned = true;
+    }
+    return 0;
+}
+
+void st_unlock(struct store *s)
+{
+    if (s->depth > 0 && --s->depth == 0)
+        lock_release(&s->lk);
+}
+
+bool store_overlay_supported(const char *dir)
+{
+    _cleanup_free_ char *base = str_fmt("%s/.overlay-probe-XXXXXX", dir);
+    bool ok = false;
+
+    if (!base || !mkdtemp(base))
+        return false;
+    _cleanup_free_ char *lo = str_fmt("%s/lower", base), *up = str_fmt("%s/upper", base);
+    _cleanup_free_ char *wk = str_fmt("%s/work", base), *mnt = str_fmt("%s/merged", base);
+    if (lo && up && wk && mnt && mkdir(lo, 0700) == 0 && mkdir(up, 0700) == 0 &&
+        mkdir(wk, 0700) == 0 && mkdir(mnt, 0700) == 0) {
+        _cleanup_free_ char *opts = str_fmt("lowerdir=%s,upperdir=%s,workdir=%s", lo, up, wk);
+        if (opts && mount("overlay", mnt, "overlay", 0, opts) == 0) {
+            ok = true;
+            (void) umount2(mnt, MNT_DETACH);
+        }
+    }
+    struct berr *e = NULL;
+    (void) fs_rm_rf(base, &e);
+    berr_free(e);
+    return ok;
+}
+
+/* The recorded driver wins when none is asked for; a different explicit
+ * one is refused rather than silently hiding every image. */
+static int st_pick_driver(struct store *s, const char *want, struct berr **err)
+{
+    _cleanup_free_ char *dir = st_path(s, ".");
+    _cleanup_free_ char *file = st_path(s, "storage.json");
+    _cleanup_json_ json_t *rec = NULL;
+    const char *have = NULL;
+
+    if (!dir || !file)
+        return berr_oom(err);
+    if (fs_exists(file)) {
+        if (js_read_file(file, &rec, err) < 0)
+            return -1;
+        have = js_str(rec, "driver", NULL);
+    }
+    if (want && *want && strcmp(want, "overlay") && strcmp(want, "overlay2") &&
+        strcmp(want, "vfs"))
+        return berr_kind(err, BK_INVALID, "unknown storage driver \"%s\" (overlay or vfs)", want);
+    if (want && !strcmp(want, "overlay2"))
+        want = "overlay";
+    if (have && want && *want && strcmp(have, want))
+        return berr_msg(err, "storage driver \"%s\" does not match the driver \"%s\" "
+                        "recorded in %s: remove the storage to change drivers",
+                        want, have, file);
+    if (have)
+        return (s->driver = str_dup(have)) ? 0 : berr_oom(err);
+    if (want && *want)
+        s->driver = str_dup(want);
+    else
+        s->driver = str_dup(store_overlay_supported(s->graph) ? "overlay" : "vfs");
+    if (!s->driver)
+        return berr_oom(err);
+    rec = json_pack("{s:s, s:i}", "driver", s->driver, "version", STORE_VERSION);
+    if (!rec)
+        return berr_oom(err);
+    return js_write_atomic(s->graph, "storage.json", rec, 0600, err);
+}
+
+int store_open(const struct store_opts *o, struct store **out, struct berr **err)
+{
+    static const char *const dirs[] = { "blobs/sha256", "images", "layers", "l",
+                                        "containers", "tmp" };
+    struct store *s = calloc(1, sizeof(*s));
+
+    if (!s)
+        return berr_oom(err);
+    s->lk.fd = -1;
+    s->graph = fs_clean(o->graph_root);
+    s->run = fs_clean(o->run_root);
+    if (!s->graph || !s->run) {
+        store_close(s);
+        return berr_oom(err);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        _cleanup_free_ char *p = st_path(s, "%s", dirs[i]);
+        if (!p || fs_mkdir_p(p, 0700, err) < 0) {
+            store_close(s);
+            return p ? -1 : berr_oom(err);
+        }
+    }
+    if (fs_mkdir_p(s->run, 0700, err) < 0) {
+        store_close(s);
+        return -1;
+    }
+    /* The driver choice is made once, under the exclusive lock, so two
+     * first commands cannot record different drivers. */
+    if (st_lock(s, true, err) < 0 || st_pick_driver(s, o->driver, err) < 0) {
+        store_close(s);
+        return -1;
+    }
+    st_unlock(s);
+    *out = s;
+    return 0;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    s->depth = 1;
+    st_unlock(s);
+    free(s->graph);
+    free(s->run);
+    free(s->driver);
+    free(s);
+}
+
+const char *store_driver(const struct store *s) { return s->driver; }
+const char *store_graph_root(const struct store *s) { return s->graph; }

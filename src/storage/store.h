@@ -1,0 +1,239 @@
+/*
+ * storage/store.h: the image store (DESIGN.md "Images and storage").
+ *
+ * On disk, under the graph root:
+ *
+ *   storage.lock          the storage lock: shared for reads, exclusive
+ *                         while images, layers or container rootfs change
+ *   storage.json          {"driver": "overlay"|"vfs"}, recorded at first use
+ *   blobs/sha256/<hex>    content-addressed blobs: manifests, configs and the
+ *                         ORIGINAL (compressed) layer blobs, so save/push
+ *                         reproduce the digests an image came with
+ *   images/<id>.json      one record per image (id = config digest hex):
+ *                         names, digests, manifest, config, layer chain,
+ *                         created, size, loaded
+ *   images/names.json     names index {"localhost/x:latest": "<id>", ...},
+ *                         derived from the records (see store.c)
+ *   layers/<chain>/       one dir per layer, keyed by chain id: layer.json and
+ *                         diff/ (overlay: the layer's own changes with overlay
+ *                         whiteouts; vfs: the full tree up to this layer)
+ *   l/<short>             overlay only: short symlinks to layers/<chain>/diff,
+ *                         so a mount option string with many lowerdirs stays
+ *                         under a page
+ *   containers/<id>/      container root filesystems: rootfs.json, diff/
+ *                         (overlay upper or vfs copy), work/, merged/
+ *   tmp/                  staging; anything here is a leftover of a crash and
+ *                         is removed by the next writer
+ *
+ * and under the run root (per boot): containers/<id>/mounts and
+ * images/<id>/mounts, the mount counts.
+ *
+ * Crash safety: every new layer, record and rootfs is built under tmp/ or a
+ * dot name and renamed into place; an image record is written only after all
+ * its blobs and layers exist, so no partial image is ever visible. A writer
+ * removes the leftovers under the exclusive lock.
+ *
+ * Locking: every function below takes the storage lock itself (shared or
+ * exclusive) for its duration; none may be called while the caller already
+ * holds it. Lock order (DESIGN.md): pod, container, then storage.
+ */
+#ifndef BERTH_STORE_H
+#define BERTH_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct store;
+
+struct store_opts {
+    const char *graph_root;
+    const char *run_root;
+    const char *driver;             /* "overlay", "vfs", or NULL/"" = the one
+                                       recorded, else overlay if the kernel
+                                       mounts it on the graph root, else vfs */
+    char *const *driver_opts;       /* "overlay.mount_program=..." (ignored) */
+};
+
+/* Creates the directories if needed. A driver that differs from the one
+ * recorded in storage.json is refused (naming both). */
+int store_open(const struct store_opts *o, struct store **out, struct berr **err);
+void store_close(struct store *s);
+const char *store_driver(const struct store *s);      /* "overlay" or "vfs" */
+const char *store_graph_root(const struct store *s);
+/* Does the kernel mount overlay on this directory? (no error: false) */
+bool store_overlay_supported(const char *dir);
+
+/* ---- images ------------------------------------------------------------ */
+
+/* One image, as the record says. All strings owned by the struct. */
+struct store_image {
+    char id[65];                    /* config digest hex */
+    char *digest;                   /* "sha256:..." of the manifest */
+    char **names;                   /* "localhost/busybox:latest", ... */
+    char **digests;                 /* every manifest digest known */
+    char *manifest_type;            /* media type of the manifest */
+    char *created;                  /* config "created", RFC 3339, or NULL */
+    int64_t created_unix;           /* seconds; 0 when unknown */
+    int64_t loaded_unix;            /* when it entered the store */
+    int64_t size;                   /* unpacked size of all layers, bytes */
+    char *top_layer;                /* chain id hex of the top layer, NULL if none */
+    size_t nlayers;
+    json_t *record;                 /* the whole record (owned) */
+};
+void store_image_free(struct store_image *img);
+void store_images_free(struct store_image **v, size_t n);
+static inline void store_image_freep(struct store_image **p) { store_image_free(*p); }
+#define _cleanup_image_ __attribute__((cleanup(store_image_freep)))
+
+/* Every image, oldest first (by load time, then id). */
+int store_images(struct store *s, struct store_image ***out, size_t *n, struct berr **err);
+
+/* Finds an image by full id, "sha256:<id>", unique id prefix, full name,
+ * name@digest, or short name. A short name ("busybox", "tools/box:1")
+ * matches every local name ending in it at a component boundary
+ * (localhost/busybox, docker.io/library/busybox); more than one image is
+ * an error listing the candidates. Unknown: BK_NO_SUCH,
+ * "<ref>: image not known". */
+int store_image_lookup(struct store *s, const char *ref, struct store_image **out,
+                       struct berr **err);
+bool store_image_exists(struct store *s, const char *ref);
+
+/* The image's OCI/docker config (the whole JSON blob), a new reference. */
+int store_image_config_json(struct store *s, const struct store_image *img, json_t **out,
+                            struct berr **err);
+/* The manifest as stored, a new reference. */
+int store_image_manifest_json(struct store *s, const struct store_image *img, json_t **out,
+                              struct berr **err);
+
+/* The parts of an image config a container needs. Missing fields are
+ * NULL (or 0 entries); arrays are NULL-terminated. */
+struct store_image_cfg {
+    char **entrypoint;
+    char **cmd;
+    char **env;                     /* "K=V" */
+    char *working_dir;
+    char *user;
+    char *stop_signal;              /* "SIGTERM", "15", or NULL */
+    char **exposed_ports;           /* "8080/tcp" */
+    char **volumes;                 /* "/data" */
+    json_t *labels;                 /* object (owned), never NULL */
+    json_t *annotations;            /* manifest annotations, never NULL */
+    char *architecture, *os;
+};
+int store_image_cfg(struct store *s, const struct store_image *img,
+                    struct store_image_cfg *out, struct berr **err);
+void store_image_cfg_free(struct store_image_cfg *c);
+
+/* Adds a normalized name (the caller normalizes, e.g. with
+ * ref_normalize_str(..., "localhost", ...)). The name moves from any other
+ * image that had it. Tagging a name it already has is a no-op. */
+int store_image_tag(struct store *s, const char *id, const char *name, struct berr **err);
+/* Removes one name, or every name when name is NULL. A name the image
+ * does not have: BK_NO_SUCH, "<name>: tag not known". */
+int store_image_untag(struct store *s, const char *id, const char *name, struct berr **err);
+
+/* Which storage containers (rootfs) are made from the image. */
+int store_image_containers(struct store *s, const char *id, char ***ctr_ids,
+                           struct berr **err);
+/* Deletes the image record and every layer no other image or container
+ * uses. Refuses (BK_STATE) while a container rootfs uses the image: the
+ * runtime removes those containers first (rmi -f). The image must not be
+ * mounted (image mount) unless force. */
+int store_image_remove(struct store *s, const char *id, bool force, struct berr **err);
+
+/* Image mount (read-only view of the layers): mount counted per image. */
+int store_image_mount(struct store *s, const char *id, char **mountpoint, struct berr **err);
+int store_image_unmount(struct store *s, const char *id, bool force, bool *unmounted,
+                        struct berr **err);
+/* The mountpoint of a mounted image, or NULL when not mounted. */
+int store_image_mounted(struct store *s, const char *id, char **mountpoint,
+                        struct berr **err);
+
+/* ---- archives (storage/load.c, storage/save.c, storage/import.c) ------- */
+
+enum store_archive_fmt {
+    SAF_DOCKER_ARCHIVE,             /* docker save's tar */
+    SAF_OCI_ARCHIVE,                /* OCI image layout, as a tar */
+    SAF_OCI_DIR,                    /* OCI image layout, a directory */
+    SAF_DOCKER_DIR,                 /* docker "dir:" layout (manifest + blobs) */
+};
+/* Parses "docker-archive", "oci-archive", "oci-dir", "docker-dir". */
+int store_archive_fmt_parse(const char *s, enum store_archive_fmt *out, struct berr **err);
+
+/* One image that came out of a load. */
+struct store_loaded {
+    char id[65];
+    char **names;                   /* names it got (may be none) */
+};
+void store_loaded_free(struct store_loaded *v, size_t n);
+
+/* Loads every image of a docker-archive or oci-archive (detected by
+ * content; the outer tar may be compressed) read from fd. Every blob is
+ * verified against its digest; layers are unpacked once. A failure leaves
+ * the store as it was. */
+int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
+               struct berr **err);
+
+/* Saves images to path (an archive file, "-" for stdout... the caller opens
+ * it: out_fd for the archive formats; dir for the *-dir formats). refs are
+ * the names the user gave (kept as RepoTags / ref.name); ids the images.
+ * More than one image is allowed for docker-archive (multi-image) and
+ * oci-archive/oci-dir (one index entry each). */
+struct store_save_item {
+    const char *id;
+    const char *name;               /* normalized name to record, or NULL */
+};
+int store_save(struct store *s, const struct store_save_item *items, size_t n,
+               enum store_archive_fmt fmt, int out_fd, const char *dir, struct berr **err);
+
+/* Imports a root file system tarball (any compression) as a one-layer
+ * image. config: an OCI image config's "config" object to use (borrowed,
+ * may be NULL), history_comment: the --message. name: normalized, or
+ * NULL. */
+int store_import(struct store *s, int fd, json_t *config, const char *comment,
+                 const char *name, char out_id[65], struct berr **err);
+
+/* ---- container root file systems ------------------------------------- */
+/*
+ * The containers work's API. A container rootfs is made from an image's
+ * top layer: overlay gets an empty upper (diff/) and work dir and mounts
+ * the image layers as lowerdirs on merged/; vfs copies the image's tree
+ * into diff/, which is used directly (no mount).
+ *
+ * Mounts are counted in the run root, so two users (start and
+ * `berth mount`, say) never unmount each other: every successful
+ * store_ctr_mount() wants one store_ctr_unmount(). The count resets when
+ * the mount is gone (a reboot or someone's umount).
+ */
+struct store_rootfs {
+    char *dir;                      /* containers/<id>: per-container dir */
+    char *mountpoint;               /* where the rootfs appears when mounted */
+    char *upper;                    /* overlay upper (diff/), vfs tree */
+};
+void store_rootfs_free(struct store_rootfs *r);
+
+/* Creates the rootfs of container ctr_id (64 hex) from image_id (full id;
+ * NULL or "" for an empty rootfs, as --rootfs-less scratch). Fails with
+ * BK_EXISTS when ctr_id already has one. Nothing is mounted yet. */
+int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
+                     struct store_rootfs *out, struct berr **err);
+/* Mounts (or counts one more user of) the rootfs; *mountpoint malloc'd. */
+int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
+                    struct berr **err);
+/* Drops one user; unmounts at zero, or at once when force. */
+int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct berr **err);
+/* The mountpoint when mounted (count > 0 and really mounted), else NULL. */
+int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
+                      struct berr **err);
+/* Unmounts (force) and deletes the rootfs; unknown ids succeed. */
+int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
+/* Every container rootfs id, sorted. */
+int store_ctr_list(struct store *s, char ***ids, struct berr **err);
+/* Bytes used by the container's own changes (upper dir / vfs copy). */
+int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err);
+
+#endif

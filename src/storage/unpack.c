@@ -1,0 +1,529 @@
+/*
+ * storage/unpack.c: tar layers into a directory, never outside it.
+ *
+ * Every name is cleaned lexically ("/", "./" and ".." clamped at the
+ * root, as docker does), then its parent is opened inside the root with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): a symlinked parent,
+ * however it points, resolves inside the root. The last component is
+ * created relative to that parent fd and never followed (O_NOFOLLOW,
+ * O_EXCL, *at calls with AT_SYMLINK_NOFOLLOW); whatever stood there is
+ * removed first. Hardlink targets resolve inside the root too, so a link
+ * to /etc/shadow links to <root>/etc/shadow or fails. Without openat2
+ * (kernels before 5.6) the walk is done by hand and a symlink in a parent
+ * is refused with a clear error instead of being followed.
+ *
+ * Whiteouts (OCI): ".wh.NAME" deletes NAME of the layers below;
+ * ".wh..wh..opq" hides everything below in its dir. overlay: they become
+ * a 0:0 character device and trusted.overlay.opaque=y; vfs: the tree
+ * already holds the layers below, so whiteouts are applied as deletions
+ * in a first pass over the archive, and the second pass writes the rest.
+ * trusted.overlay.* xattrs from the archive are never applied: they would
+ * let a layer redirect overlay lookups.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "storage/internal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#define WH_PREFIX ".wh."
+#define WH_OPAQUE ".wh..wh..opq"
+
+struct dirtime {
+    char *path;
+    struct timespec mtime;
+};
+
+struct unpacker {
+    int rootfd;
+    enum unpack_mode mode;
+    int pass;                   /* vfs: 1 = whiteouts, 2 = the rest */
+    const char *src;            /* for messages */
+    struct dirtime *dirs;
+    size_t ndirs, capdirs;
+    char *cache_path;           /* last parent opened, and its fd */
+    int cache_fd;
+};
+
+static int openat2_works = -1;
+
+static int walk_in_root(int rootfd, const char *path, int flags, struct berr **err)
+{
+    /* Fallback without openat2: component by component, refusing any
+     * symlink on the way (path is already clean: no "..", no "/"). */
+    _cleanup_free_ char *copy = str_dup(path);
+    _cleanup_close_ int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    char *save = NULL;
+
+    if (!copy || cur < 0)
+        return copy ? berr_sys(err, "dup") : berr_oom(err);
+    char *comp = strtok_r(copy, "/", &save);
+    while (comp) {
+        char *next = strtok_r(NULL, "/", &save);
+        int fl = next ? (O_PATH | O_DIRECTORY | O_NOFOLLOW) : flags;
+        int fd = openat(cur, comp, fl | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ELOOP || (errno == ENOTDIR && next))
+                return berr_new(err, BERR_ENGINE, 0,
+                                "\"%s\": a parent is a symlink, refused without openat2", path);
+            return berr_sys(err, "open \"%s\" in the layer", path);
+        }
+        close(cur);
+        cur = fd;
+        comp = next;
+    }
+    return STEAL_FD(cur);
+}
+
+int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **err)
+{
+    if (!*path || !strcmp(path, "."))
+        return openat(rootfd, ".", flags | O_CLOEXEC);
+    if (openat2_works != 0) {
+        struct open_how how = {
+            .flags = (uint64_t) (flags | O_CLOEXEC),
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        if (fd >= 0) {
+            openat2_works = 1;
+            return (int) fd;
+        }
+        if (errno != ENOSYS)
+            return berr_sys(err, "open \"%s\" in the layer", path);
+        openat2_works = 0;
+    }
+    return walk_in_root(rootfd, path, flags, err);
+}
+
+/* "/a/../../b/./c/" -> "b/c"; "" means the root itself. */
+static char *clean_name(const char *name)
+{
+    _cleanup_free_ char *abs = str_fmt("/%s", name);
+    _cleanup_free_ char *c = abs ? fs_clean(abs) : NULL;
+
+    if (!c)
+        return NULL;
+    return str_dup(c + 1);
+}
+
+/* rm -rf of dirfd/name, never following a symlink. */
+static int rm_at(int at, const char *name)
+{
+    if (unlinkat(at, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
+        return -1;
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            rc |= rm_at(dirfd(d), de->d_name);
+    closedir(d);
+    if (rc < 0)
+        return -1;
+    return unlinkat(at, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* Empties a directory (vfs opaque whiteout). */
+static int empty_dir(int dfd)
+{
+    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    struct dirent *de;
+    int rc = 0;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            rc |= rm_at(dfd, de->d_name);
+    closedir(d);
+    return rc;
+}
+
+/* Opens (creating as needed, 0755 root-owned) the directory dir inside
+ * the root, as an O_PATH fd; cached for runs of entries in one dir. */
+static int parent_fd(struct unpacker *u, const char *dir, struct berr **err)
+{
+    if (u->cache_path && !strcmp(u->cache_path, dir))
+        return u->cache_fd;
+    if (u->cache_path) {
+        free(u->cache_path);
+        close(u->cache_fd);
+        u->cache_path = NULL;
+        u->cache_fd = -1;
+    }
+    struct berr *e = NULL;
+    int fd = unpack_open_in_root(u->rootfd, dir, O_PATH | O_DIRECTORY, &e);
+    if (fd < 0 && e->errnum == ENOENT) {
+        /* Create the missing components one by one, each inside the root. */
+        berr_free(e);
+        e = NULL;
+        _cleanup_free_ char *prefix = str_dup(dir);
+        if (!prefix)
+            return berr_oom(err);
+        for (char *p = prefix;; p++) {
+            if (*p != '/' && *p != '\0')
+                continue;
+            char saved = *p;
+            *p = '\0';
+            char *slash = strrchr(prefix, '/');
+            const char *base = slash ? slash + 1 : prefix;
+            _cleanup_free_ char *up = slash ? str_ndup(prefix, (size_t) (slash - prefix))
+                                            : str_dup("");
+            if (!up)
+                return berr_oom(err);
+            _cleanup_close_ int ufd = unpack_open_in_root(u->rootfd, up, O_PATH | O_DIRECTORY, err);
+            if (ufd < 0)
+                return -1;
+            if (mkdirat(ufd, base, 0755) < 0 && errno != EEXIST)
+                return berr_sys(err, "create directory \"%s\" in the layer", prefix);
+            *p = saved;
+            if (!saved)
+                break;
+        }
+        fd = unpack_open_in_root(u->rootfd, dir, O_PATH | O_DIRECTORY, err);
+    } else if (fd < 0) {
+        *err = e;
+        return -1;
+    }
+    if (fd < 0)
+        return -1;
+    if (!(u->cache_path = str_dup(dir))) {
+        close(fd);
+        return berr_oom(err);
+    }
+    u->cache_fd = fd;
+    return fd;
+}
+
+static void apply_xattrs(struct archive_entry *ae, int fd, const char *name)
+{
+    const char *k;
+    const void *v;
+    size_t n;
+
+    archive_entry_xattr_reset(ae);
+    while (archive_entry_xattr_next(ae, &k, &v, &n) == ARCHIVE_OK) {
+        if (str_has_prefix(k, "trusted.overlay."))
+            continue;
+        if (fsetxattr(fd, k, v, n, 0) < 0)
+            log_debug("%s: xattr %s not set: %s", name, k, strerror(errno));
+    }
+}
+
+static int set_owner_mode(int fd, struct archive_entry *ae, const char *name,
+                          struct unpacker *u, struct berr **err)
+{
+    if (u->mode != UNPACK_PLAIN &&
+        fchown(fd, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae)) < 0) {
+        if (errno != EPERM && errno != EINVAL)
+            return berr_sys(err, "chown \"%s\"", name);
+        log_debug("%s: chown: %s", name, strerror(errno));
+    }
+    if (fchmod(fd, archive_entry_perm(ae) & 07777) < 0)
+        return berr_sys(err, "chmod \"%s\"", name);
+    return 0;
+}
+
+static int write_file(struct archive *a, int fd, const char *name, struct berr **err)
+{
+    const void *buf;
+    size_t len;
+    int64_t off, end = 0;
+    int r;
+
+    while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+        const char *p = buf;
+        while (len > 0) {
+            ssize_t w = pwrite(fd, p, len, off);
+            if (w < 0) {
+                if (errno == EINTR)
+                    continue;
+                return berr_sys(err, "write \"%s\"", name);
+            }
+            p += w;
+            len -= (size_t) w;
+            off += w;
+        }
+        if (off > end)
+            end = off;
+    }
+    if (r != ARCHIVE_EOF)
+        return berr_msg(err, "read \"%s\": %s", name, archive_error_string(a));
+    return 0;
+}
+
+static int add_dirtime(struct unpacker *u, const char *path, struct archive_entry *ae)
+{
+    if (u->ndirs == u->capdirs) {
+        size_t nc = u->capdirs ? 2 * u->capdirs : 64;
+        struct dirtime *nd = realloc(u->dirs, nc * sizeof(*nd));
+        if (!nd)
+            return -1;
+        u->dirs = nd;
+        u->capdirs = nc;
+    }
+    if (!(u->dirs[u->ndirs].path = str_dup(path)))
+        return -1;
+    u->dirs[u->ndirs].mtime.tv_sec = archive_entry_mtime(ae);
+    u->dirs[u->ndirs].mtime.tv_nsec = archive_entry_mtime_nsec(ae);
+    u->ndirs++;
+    return 0;
+}
+
+static int do_whiteout(struct unpacker *u, int pfd, const char *dir, const char *base,
+                       struct berr **err)
+{
+    if (!strcmp(base, WH_OPAQUE)) {
+        _cleanup_close_ int dfd = unpack_open_in_root(u->rootfd, dir, O_RDONLY | O_DIRECTORY, err);
+        if (dfd < 0)
+            return -1;
+        if (u->mode == UNPACK_VFS)
+            return empty_dir(dfd) < 0 ? berr_sys(err, "opaque whiteout of \"/%s\"", dir) : 0;
+        if (fsetxattr(dfd, "trusted.overlay.opaque", "y", 1, 0) < 0)
+            return berr_sys(err, "opaque whiteout of \"/%s\"", dir);
+        return 0;
+    }
+    if (str_has_prefix(base, WH_PREFIX WH_PREFIX))
+        return 0;       /* other AUFS metadata (.wh..wh.plnk): nothing to do */
+    const char *victim = base + strlen(WH_PREFIX);
+    if (!*victim || !strcmp(victim, ".") || !strcmp(victim, ".."))
+        return berr_msg(err, "invalid whiteout \"%s/%s\"", dir, base);
+    if (rm_at(pfd, victim) < 0)
+        return berr_sys(err, "whiteout \"%s/%s\"", dir, victim);
+    if (u->mode == UNPACK_OVERLAY && mknodat(pfd, victim, S_IFCHR | 0, makedev(0, 0)) < 0)
+        return berr_sys(err, "whiteout \"%s/%s\"", dir, victim);
+    return 0;
+}
+
+static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry *ae,
+                    struct berr **err)
+{
+    const char *raw = archive_entry_pathname(ae);
+    _cleanup_free_ char *name = raw ? clean_name(raw) : NULL;
+    mode_t type = archive_entry_filetype(ae);
+    struct stat st;
+
+    if (!raw)
+        return berr_msg(err, "an entry without a name");
+    if (!name)
+        return berr_oom(err);
+    if (!*name) {                       /* the root itself: keep our own */
+        return 0;
+    }
+    char *slash = strrchr(name, '/');
+    const char *base = slash ? slash + 1 : name;
+    _cleanup_free_ char *dir = slash ? str_ndup(name, (size_t) (slash - name)) : str_dup("");
+    if (!dir)
+        return berr_oom(err);
+    bool wh = u->mode != UNPACK_PLAIN && str_has_prefix(base, WH_PREFIX);
+
+    if (u->pass == 1 && !wh)
+        return 0;
+    if (u->pass == 2 && wh)
+        return 0;
+    int pfd = parent_fd(u, dir, err);
+    if (pfd < 0)
+        return -1;
+    if (wh)
+        return do_whiteout(u, pfd, dir, base, err);
+
+    /* Whatever stands at the name goes, except a dir replaced by a dir. */
+    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        !(S_ISDIR(st.st_mode) && type == AE_IFDIR)) {
+        if (rm_at(pfd, base) < 0)
+            return berr_sys(err, "replace \"%s\"", name);
+        if (u->cache_path && (!strcmp(u->cache_path, name) ||
+                              (str_has_prefix(u->cache_path, name) &&
+                               u->cache_path[strlen(name)] == '/'))) {
+            free(u->cache_path);    /* the cached dir was inside what went */
+            u->cache_path = NULL;
+            close(u->cache_fd);
+            u->cache_fd = -1;
+            pfd = parent_fd(u, dir, err);
+            if (pfd < 0)
+                return -1;
+        }
+    }
+
+    const char *hl = archive_entry_hardlink(ae);
+    if (hl) {
+        _cleanup_free_ char *target = clean_name(hl);
+        if (!target)
+            return berr_oom(err);
+        if (!*target)
+            return berr_msg(err, "hardlink \"%s\" to the layer root", name);
+        _cleanup_close_ int tfd = unpack_open_in_root(u->rootfd, target, O_PATH | O_NOFOLLOW, err);
+        if (tfd < 0)
+            return berr_wrap(err, "hardlink \"%s\"", name);
+        if (linkat(tfd, "", pfd, base, AT_EMPTY_PATH) < 0)
+            return berr_sys(err, "hardlink \"%s\" to \"%s\"", name, target);
+        return 0;
+    }
+
+    struct timespec ts[2] = {
+        { archive_entry_mtime(ae), archive_entry_mtime_nsec(ae) },
+        { archive_entry_mtime(ae), archive_entry_mtime_nsec(ae) },
+    };
+    switch (type) {
+    case AE_IFREG: {
+        _cleanup_close_ int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                        O_CLOEXEC, 0600);
+        if (fd < 0)
+            return berr_sys(err, "create \"%s\"", name);
+        if (write_file(a, fd, name, err) < 0)
+            return -1;
+        if (ftruncate(fd, archive_entry_size(ae)) < 0)
+            return berr_sys(err, "write \"%s\"", name);
+        if (set_owner_mode(fd, ae, name, u, err) < 0)
+            return -1;
+        apply_xattrs(ae, fd, name);
+        if (futimens(fd, ts) < 0)
+            return berr_sys(err, "set times of \"%s\"", name);
+        return 0;
+    }
+    case AE_IFDIR: {
+        if (mkdirat(pfd, base, 0700) < 0 && errno != EEXIST)
+            return berr_sys(err, "create directory \"%s\"", name);
+        _cleanup_close_ int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                        O_CLOEXEC);
+        if (fd < 0)
+            return berr_sys(err, "open directory \"%s\"", name);
+        if (set_owner_mode(fd, ae, name, u, err) < 0)
+            return -1;
+        apply_xattrs(ae, fd, name);
+        if (add_dirtime(u, name, ae) < 0)
+            return berr_oom(err);
+        return 0;
+    }
+    case AE_IFLNK: {
+        const char *target = archive_entry_symlink(ae);
+        if (!target)
+            return berr_msg(err, "symlink \"%s\" without a target", name);
+        if (symlinkat(target, pfd, base) < 0)
+            return berr_sys(err, "create symlink \"%s\"", name);
+        break;
+    }
+    case AE_IFCHR: case AE_IFBLK: case AE_IFIFO: {
+        mode_t m = (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) |
+                   (archive_entry_perm(ae) & 07777);
+        dev_t dev = type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(ae),
+                                                   archive_entry_rdevminor(ae));
+        if (mknodat(pfd, base, m, dev) < 0)
+            return berr_sys(err, "create device \"%s\"", name);
+        if (fchmodat(pfd, base, archive_entry_perm(ae) & 07777, 0) < 0)
+            return berr_sys(err, "chmod \"%s\"", name);
+        break;
+    }
+    case AE_IFSOCK:
+        return 0;       /* sockets are not content */
+    default:
+        return berr_msg(err, "\"%s\": unknown entry type %o", name, (unsigned) type);
+    }
+    /* symlinks, devices, fifos: owner and times without following */
+    if (u->mode != UNPACK_PLAIN &&
+        fchownat(pfd, base, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae),
+                 AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM && errno != EINVAL)
+        return berr_sys(err, "chown \"%s\"", name);
+    if (type != AE_IFLNK && u->mode != UNPACK_PLAIN)
+        (void) fchmodat(pfd, base, archive_entry_perm(ae) & 07777, 0);  /* after chown */
+    if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
+        return berr_sys(err, "set times of \"%s\"", name);
+    return 0;
+}
+
+static int one_pass(struct unpacker *u, const char *path, struct berr **err)
+{
+    struct archive *a = archive_read_new();
+    struct archive_entry *ae;
+    int r, rc = 0;
+
+    if (!a)
+        return berr_oom(err);
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    archive_read_support_format_empty(a);
+    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+        berr_msg(err, "%s: %s", u->src, archive_error_string(a));
+        archive_read_free(a);
+        return -1;
+    }
+    while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+        if (r < ARCHIVE_WARN) {
+            rc = berr_msg(err, "%s: %s", u->src, archive_error_string(a));
+            break;
+        }
+        if (do_entry(u, a, ae, err) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    archive_read_free(a);
+    return rc;
+}
+
+int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err)
+{
+    struct unpacker u = { .mode = mode, .cache_fd = -1, .src = path };
+    int rc = -1;
+
+    u.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (u.rootfd < 0)
+        return berr_sys(err, "open %s", dir);
+    if (mode == UNPACK_VFS) {
+        u.pass = 1;
+        if (one_pass(&u, path, err) < 0)
+            goto out;
+        u.pass = 2;
+    }
+    if (one_pass(&u, path, err) < 0)
+        goto out;
+    /* Directory times last: creating their entries changed them. */
+    for (size_t i = u.ndirs; i-- > 0;) {
+        struct berr *e = NULL;
+        int fd = unpack_open_in_root(u.rootfd, u.dirs[i].path, O_RDONLY | O_DIRECTORY, &e);
+        struct timespec ts[2] = { u.dirs[i].mtime, u.dirs[i].mtime };
+        if (fd >= 0) {
+            (void) futimens(fd, ts);
+            close(fd);
+        }
+        berr_free(e);
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < u.ndirs; i++)
+        free(u.dirs[i].path);
+    free(u.dirs);
+    free(u.cache_path);
+    if (u.cache_fd >= 0)
+        close(u.cache_fd);
+    close(u.rootfd);
+    return rc;
+}
