@@ -201,7 +201,7 @@ static void t_ipam(void)
     char **ips = NULL;
     char *sub[] = { "10.77.0.0/29", NULL };     /* .1 gateway, .2-.6 usable */
     struct net_create_opts o = { .name = "small", .subnets = sub };
-    char id[8];
+    char id[16];
 
     CHECK_INT(net_create(&env, &o, &def, &err), 0);
     CHECK_INT(ipam_alloc(&env, def, "c1", NULL, &ips, &err), 0);

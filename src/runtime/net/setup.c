@@ -138,6 +138,32 @@ static bool is_netns(const char *path)
     return path && *path && statfs(path, &sf) == 0 && (unsigned long) sf.f_type == NSFS_MAGIC_;
 }
 
+/* netavark 1.4 stops a teardown at the first error, and the first step
+ * deletes the container's interfaces: in a scratch namespace they are
+ * missing, and the firewall rules would stay. Stand-in veths of the same
+ * names (the dummy driver may be absent) let it get past that step.
+ * Best effort. */
+static void add_standins(const char *netns, json_t *input)
+{
+    _cleanup_free_ char *nsenter = fs_which("nsenter"), *ip = fs_which("ip");
+    _cleanup_free_ char *nsopt = str_fmt("--net=%s", netns);
+    const char *k;
+    json_t *v;
+
+    if (!nsenter || !ip || !nsopt)
+        return;
+    json_object_foreach(json_object_get(input, "networks"), k, v) {
+        char *argv[] = { nsenter, nsopt, ip, "link", "add",
+                         (char *) js_str(v, "interface_name", "eth0"), "type", "veth", NULL };
+        char *envp[] = { NULL };
+        struct berr *err = NULL;
+        int st;
+
+        if (net_exec(argv, envp, NULL, NULL, NULL, &st, &err) < 0)
+            berr_free(err);
+    }
+}
+
 /* Teardown, tolerant: a namespace that is gone is replaced by a scratch
  * one (netavark opens it first, and the firewall rules must go anyway). */
 static void teardown_quiet(const struct net_env *e, const char *backend, const char *netns,
@@ -153,6 +179,7 @@ static void teardown_quiet(const struct net_env *e, const char *backend, const c
             return;
         }
         netns = scratch;
+        add_standins(scratch, input);
     }
     if (backend_teardown(e, backend, netns, input, &err) < 0) {
         log_warn("Unable to clean up network: %s", err->msg);
