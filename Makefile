@@ -63,12 +63,13 @@ unit: $(UNIT_BINS)
 # so the three can never disagree.
 completions: $(BIN)
 	@mkdir -p completions/bash completions/zsh
-	./$(BIN) completion bash > completions/bash/berth 2>/dev/null || true
-	./$(BIN) completion zsh > completions/zsh/_berth 2>/dev/null || true
+	./$(BIN) completion bash -f completions/bash/berth
+	./$(BIN) completion zsh -f completions/zsh/_berth
 
 man: $(BIN)
 	@mkdir -p man
-	./$(BIN) __gen-man man 2>/dev/null || true
+	rm -f man/*.1
+	./$(BIN) __gen-man man
 
 deps:
 	bash tools/deps.sh
