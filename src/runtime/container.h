@@ -9,7 +9,9 @@
  *     spec: the create-time configuration of runtime/spec.h,
  *     logDriver, logPath, logSizeMax, logTag, restartPolicy,
  *     restartRetries, stopTimeout, stdin, terminal, autoRemove,
- *     networks [{name, aliases, ip, mac}], portMappings [spec strings],
+ *     networks {name: {aliases, static_ips, static_mac}} (runtime/net/net.h;
+ *     empty unless bridge mode), portMappings (ports_to_json(), host
+ *     ports chosen at create),
  *     dns {servers, search, options}, addHosts, runtime (name or path,
  *     "" = default), cgroupParent, labels {}
  *   state.json   the runtime state, podman's field names:
@@ -61,8 +63,8 @@ struct ctr_create_params {
     long long restart_retries;
     long long stop_timeout;     /* < 0: config's */
     bool stdin, terminal, auto_remove;
-    json_t *networks;           /* [{name, aliases, ip, mac}] or NULL */
-    json_t *port_mappings;      /* ["8080:80/tcp", ...] or NULL */
+    json_t *networks;           /* [{name, aliases, ip, mac}] or NULL: the default */
+    json_t *port_mappings;      /* ["8080:80/tcp", ...] (-p as given) or NULL */
     json_t *dns;                /* {servers, search, options} or NULL */
     json_t *add_hosts;          /* ["name:ip"] or NULL */
     const char *cgroup_parent;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "runtime/ctrstate.h"
+#include "runtime/net/net.h"
 #include "runtime/refresh.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -175,6 +176,13 @@ static int refresh(struct runtime *rt, const char *boot, struct berr **err)
                 berr_free(e);
             }
         }
+    }
+    if (reset) {
+        /* the kernel's side of every network is gone with the boot */
+        struct net_env ne;
+        net_env_from_rt(rt, &ne);
+        if (net_refresh(&ne, err) < 0)
+            return -1;
     }
     if (fs_mkdir_p(exits, 0750, err) < 0 || fs_mkdir_p(persist, 0750, err) < 0)
         return -1;
