@@ -22,6 +22,7 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 extern char **environ;
 
@@ -203,8 +204,27 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     h.rundir = rundir;
     h.shm_dir = strcmp(ctr_ns_mode(c, "ipc"), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
-    if (spec_build(rt->cfg, ctr_spec(c), img, &h, &spec, err) < 0)
-        goto out;
+    /* The spec builder also wants who the container is. */
+    {
+        long long ns = js_int(c->cfg, "createdNs", 0);
+        struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
+        char created[TIME_BUF];
+        json_t *in = json_deep_copy(ctr_spec(c));
+        int b;
+
+        if (!in) {
+            berr_oom(err);
+            goto out;
+        }
+        time_rfc3339nano(ts, created, sizeof(created));
+        js_set_str(in, "id", c->id);
+        js_set_str(in, "name", ctr_name(c));
+        js_set_str(in, "createdTime", created);
+        b = spec_build(rt->cfg, in, img, &h, &spec, err);
+        json_decref(in);
+        if (b < 0)
+            goto out;
+    }
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);
