@@ -117,6 +117,10 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 
+/* `runtime delete --force` for a container known only by its config
+ * (refresh: the runtime may remember a container from before a reboot). */
+void ctr_forget_runtime(struct runtime *rt, json_t *cfg);
+
 /* Attaching (runtime/ctr_attach.c). With start, the container is
  * initialised if needed, the socket connected, then started. The
  * container's lock is released before streaming; the caller still

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/container.h"
 #include "runtime/ctrstate.h"
 #include "runtime/net/net.h"
 #include "runtime/refresh.h"
@@ -84,7 +85,7 @@ static void reset_ctr_state(json_t *s)
     static const char *const cleared[] = {
         "netNS", "networkStatus", "newExecSessions", "execSessions", "bindMounts",
         "checkpointPath", "checkpointLog", "restoreLog", "checkpointedTime",
-        "restoredTime", "pidStartTime", "conmonStartTime",
+        "restoredTime", "pidStart", "conmonStart", "startedNs",
     };
 
     if (st == CS_STOPPED)
@@ -96,6 +97,7 @@ static void reset_ctr_state(json_t *s)
     js_set_int(s, "conmonPid", 0);
     js_set_str(s, "mountPoint", "");
     js_set_bool(s, "mounted", false);
+    js_set_bool(s, "shmMounted", false);
     js_set_bool(s, "stoppedByUser", false);
     js_set_bool(s, "restartPolicyMatch", false);
     js_set_int(s, "restartCount", 0);
@@ -134,10 +136,18 @@ static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, b
     if (!reset)
         return 0;
     switch (kind) {
-    case OBJ_CONTAINER:
+    case OBJ_CONTAINER: {
+        long long was = js_int(st, "state", CS_CONFIGURED);
+        /* Where /run is no tmpfs the OCI runtime's record of a container
+         * survives the reboot, and its next create would fail with
+         * "already exists": make the runtime forget it now. */
+        if (was == CS_CREATED || was == CS_RUNNING || was == CS_PAUSED ||
+            was == CS_STOPPED || was == CS_STOPPING)
+            ctr_forget_runtime(rt, cfg);
         reset_ctr_state(st);
         remove_conmon_files(rt, id);
         break;
+    }
     case OBJ_POD:
         js_set_str(st, "cgroupPath", "");
         break;
