@@ -20,19 +20,6 @@
 #include "util/log.h"
 
 
-/* Values gathered while parsing, settled in finish(). */
-struct pstate {
-    struct ctropts *o;
-    json_t *ctr;
-    json_t *fenv, *env;         /* env files, then -e (which wins) */
-    json_t *flabels, *labels;   /* label files, then -l */
-    json_t *annotations, *mounts, *sysctls, *res, *ns;
-    strv networks, aliases;
-    const char *ip, *ip6, *mac, *init_path, *hostname;
-    long long memory, swap;
-    bool memory_set, swap_set, init, no_hosts;
-    bool is_run;
-};
 
 void ctropts_free(struct ctropts *o)
 {
@@ -472,167 +459,6 @@ static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
     return berr_msg(err, "option --%s is not handled", it->opt->name);
 }
 
-/* ---- networks ---- */
-
-static bool net_special(const char *s)
-{
-    return !strcmp(s, "host") || !strcmp(s, "none") || !strcmp(s, "private") ||
-           !strcmp(s, "bridge") || str_has_prefix(s, "bridge:") ||
-           str_has_prefix(s, "container:") || str_has_prefix(s, "ns:") ||
-           !strcmp(s, "slirp4netns") || str_has_prefix(s, "slirp4netns:") ||
-           !strcmp(s, "pasta") || str_has_prefix(s, "pasta:");
-}
-
-static struct ctr_network *net_add(struct ctropts *o, const char *name, struct berr **err)
-{
-    struct ctr_network *n = realloc(o->networks, sizeof(*n) * (o->nnetworks + 1));
-
-    if (!n) {
-        berr_oom(err);
-        return NULL;
-    }
-    o->networks = n;
-    n = &o->networks[o->nnetworks++];
-    memset(n, 0, sizeof(*n));
-    if (name && !(n->name = str_dup(name))) {
-        berr_oom(err);
-        return NULL;
-    }
-    return n;
-}
-
-static int set_dup(char **dst, const char *v, struct berr **err)
-{
-    free(*dst);
-    *dst = str_dup(v);
-    return *dst ? 0 : berr_oom(err);
-}
-
-/* NAME:alias=a,ip=1.2.3.4,ip6=...,mac=...,interface_name=... */
-static int net_opts(struct ctr_network *n, const char *label, const char *opts, struct berr **err)
-{
-    _cleanup_strv_ strv l = NULL;
-
-    if (cp_split_csv(opts, &l, err) < 0)
-        return -1;
-    for (size_t i = 0; l && l[i]; i++) {
-        char *eq = strchr(l[i], '=');
-        const char *v = eq ? eq + 1 : "";
-        if (eq)
-            *eq = '\0';
-        if (!strcmp(l[i], "alias")) {
-            if (strv_push(&n->aliases, v) < 0)
-                return berr_oom(err);
-        } else if (!strcmp(l[i], "ip") || !strcmp(l[i], "ip6")) {
-            if (!cp_is_ip(v, l[i][2] ? AF_INET6 : AF_INET))
-                return cp_inval(err, "invalid option for network %s: \"%s\" is not an ip address", label, v);
-            if (set_dup(l[i][2] ? &n->ip6 : &n->ip, v, err) < 0)
-                return -1;
-        } else if (!strcmp(l[i], "mac")) {
-            if (cp_mac_check(v, err) < 0 || set_dup(&n->mac, v, err) < 0)
-                return -1;
-        } else if (!strcmp(l[i], "interface_name")) {
-            if (set_dup(&n->interface_name, v, err) < 0)
-                return -1;
-        } else {
-            return cp_inval(err, "invalid option for network %s: unknown bridge network option: %s", label, l[i]);
-        }
-    }
-    return 0;
-}
-
-/* One --network value in bridge mode: "bridge[:opts]", "private", "a,b",
- * or "name:opts". */
-static int net_bridge_value(struct ctropts *o, const char *v, bool first, struct berr **err)
-{
-    const char *colon = strchr(v, ':');
-    _cleanup_free_ char *name = str_ndup(v, colon ? (size_t) (colon - v) : strlen(v));
-    struct ctr_network *n;
-    _cleanup_strv_ strv names = NULL;
-
-    if (!name)
-        return berr_oom(err);
-    if (net_special(v)) {
-        if (!first || (strcmp(name, "bridge") != 0 && strcmp(name, "private") != 0) ||
-            (colon && strcmp(name, "private") == 0))
-            return cp_inval(err, "can only set extra network names, selected mode %s conflicts with bridge: invalid argument", name);
-        if (!(n = net_add(o, NULL, err)))
-            return -1;
-        return colon ? net_opts(n, "bridge", colon + 1, err) : 0;
-    }
-    if (colon) {
-        if (!*name)
-            return cp_inval(err, "network name cannot be empty: %s", v);
-        if (!(n = net_add(o, name, err)))
-            return -1;
-        return net_opts(n, name, colon + 1, err);
-    }
-    if (cp_split_csv(v, &names, err) < 0)
-        return -1;
-    for (size_t i = 0; names && names[i]; i++)
-        if (*names[i] && !net_add(o, names[i], err))
-            return -1;
-    return 0;
-}
-
-/* --network, then --ip/--ip6/--mac-address/--network-alias, which apply to
- * the one network in bridge mode. */
-static int finish_network(struct pstate *p, const char **mode, struct berr **err)
-{
-    struct ctropts *o = p->o;
-    const char *first = p->networks ? p->networks[0] : NULL;
-    struct ctr_network *n;
-    static const struct { const char *flag; size_t off; } single[] = {
-        { "--ip", offsetof(struct pstate, ip) }, { "--ip6", offsetof(struct pstate, ip6) },
-        { "--mac-address", offsetof(struct pstate, mac) },
-    };
-
-    *mode = "bridge";
-    if (first && net_special(first) && strcmp(first, "private") != 0 &&
-        strcmp(first, "bridge") != 0 && !str_has_prefix(first, "bridge:")) {
-        if (str_has_prefix(first, "slirp4netns") || str_has_prefix(first, "pasta"))
-            return cp_inval(err, "network mode %s is not supported by berth", first);
-        if (!strcmp(first, "container:") || !strcmp(first, "ns:"))
-            return cp_inval(err, "invalid network mode %s", first);
-        if (str_has_prefix(first, "ns:")) {
-            struct stat st;
-            if (stat(first + 3, &st) < 0)
-                return berr_sys(err, "cannot find specified network namespace path: stat %s", first + 3);
-        }
-        if (p->networks[1])
-            return cp_inval(err, "cannot set multiple networks without bridge network mode, selected mode %s: invalid argument",
-                            str_has_prefix(first, "container:") ? "container" : str_has_prefix(first, "ns:") ? "path" : first);
-        *mode = first;
-    } else {
-        for (size_t i = 0; p->networks && p->networks[i]; i++)
-            if (net_bridge_value(o, p->networks[i], i == 0, err) < 0)
-                return -1;
-    }
-    for (size_t k = 0; k <= ARRAY_SIZE(single); k++) {
-        const char *flag = k < ARRAY_SIZE(single) ? single[k].flag : "--network-alias";
-        bool given = k < ARRAY_SIZE(single) ? *(const char **) ((char *) p + single[k].off) != NULL
-                                            : p->aliases != NULL;
-        if (!given)
-            continue;
-        if (strcmp(*mode, "bridge") != 0)
-            return cp_inval(err, "%s can only be set when the network mode is bridge: invalid argument", flag);
-        if (o->nnetworks > 1)
-            return cp_inval(err, "%s can only be set for a single network: invalid argument", flag);
-    }
-    if (!p->ip && !p->ip6 && !p->mac && !p->aliases)
-        return 0;
-    if (!o->nnetworks && !net_add(o, NULL, err))
-        return -1;
-    n = &o->networks[0];
-    if ((p->ip && set_dup(&n->ip, p->ip, err) < 0) || (p->ip6 && set_dup(&n->ip6, p->ip6, err) < 0) ||
-        (p->mac && set_dup(&n->mac, p->mac, err) < 0))
-        return -1;
-    for (size_t i = 0; p->aliases && p->aliases[i]; i++)
-        if (strv_push(&n->aliases, p->aliases[i]) < 0)
-            return berr_oom(err);
-    return 0;
-}
-
 /* ---- settling ---- */
 
 static int finish_env(struct pstate *p, struct berr **err)
@@ -758,7 +584,7 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
         return -1;
     if (cp_mounts_dedup(p->mounts, err) < 0 || set_if_any(ctr, "mounts", p->mounts, err) < 0)
         return -1;
-    if (finish_resources(p, err) < 0 || finish_network(p, &netmode, err) < 0)
+    if (finish_resources(p, err) < 0 || cp_finish_network(p, &netmode, err) < 0)
         return -1;
     if (p->networks && js_set_str(p->ns, "network", netmode) < 0)
         return berr_oom(err);

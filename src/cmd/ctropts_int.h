@@ -1,6 +1,7 @@
 /*
  * cmd/ctropts_int.h: the value parsers behind ctropts_parse(), shared by
- * ctropts.c (the option loop), ctropts_parse.c (values) and
+ * ctropts.c (the option loop), ctropts_parse.c (values), ctropts_net.c
+ * (networking) and
  * ctropts_mounts.c (-v, --mount, --tmpfs). Each returns 0, or -1 with
  * *err set to podman's wording (exit 125, kind BK_INVALID).
  */
@@ -25,6 +26,22 @@ enum {
     O_SECURITY_OPT, O_SHM_SIZE, O_SIG_PROXY, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_SYSCTL,
     O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UTS,
 };
+
+/* Values gathered while parsing, settled in finish(). */
+struct pstate {
+    struct ctropts *o;
+    json_t *ctr;
+    json_t *fenv, *env;         /* env files, then -e (which wins) */
+    json_t *flabels, *labels;   /* label files, then -l */
+    json_t *annotations, *mounts, *sysctls, *res, *ns;
+    strv networks, aliases;
+    const char *ip, *ip6, *mac, *init_path, *hostname;
+    long long memory, swap;
+    bool memory_set, swap_set, init, no_hosts;
+    bool is_run;
+};
+/* --network & co. into o->networks; *mode the spec's namespaces.network. */
+int cp_finish_network(struct pstate *p, const char **mode, struct berr **err);
 
 /* An invalid-input error: exit 125, kind BK_INVALID, message as given. */
 int cp_inval(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
