@@ -41,6 +41,10 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
 /* Prints a JSON value the way podman does (indent 4, "<" kept). */
 int out_json(FILE *f, json_t *v, struct berr **err);
 
+/* A column header made from a field name as podman makes it: split at
+ * camel-case humps, upper-cased ("CreatedAt" -> "CREATED AT"). malloc'd. */
+char *out_header_name(const char *field);
+
 /* Aligned table cells (podman's tabwriter: min width 12, padding 2,
  * the last column unpadded), for commands that build rows directly. */
 struct tbl;

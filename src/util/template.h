@@ -28,12 +28,20 @@ struct tmpl_alias {
 
 struct tmpl;
 
-/* Parses src. A syntax error is "template: LINE:COL: what" (exit 125). */
+/* Parses src. A syntax error is "template: output:LINE: what" (exit 125),
+ * as Go's; an unknown function fails here, an unknown field at exec. */
 int tmpl_parse(const char *src, const struct tmpl_alias *aliases, struct tmpl **out,
                struct berr **err);
 /* Renders against data, appending to out. A missing field is an error
- * ("template: executing at <.Foo>: can't evaluate field Foo"), as Go's. */
+ * ("template: output:1:2: executing "output" at <.Foo>: can't evaluate
+ * field Foo in type object"), as Go's. */
 int tmpl_exec(const struct tmpl *t, json_t *data, struct sbuf *out, struct berr **err);
+/* Renders the header line of a table: every field chain reads as
+ * headers[its first field] (a string), whatever follows it, so
+ * "{{.Labels.app}}" heads its column with the header of Labels and
+ * functions apply to headers as podman applies them ({{upper .X}}). */
+int tmpl_exec_header(const struct tmpl *t, json_t *headers, struct sbuf *out,
+                     struct berr **err);
 void tmpl_free(struct tmpl *t);
 /* The top-level fields the template names, in order ("{{.ID}}\t{{.Names}}"
  * -> ID, Names), for table headers. NULL-terminated, malloc'd. */

@@ -1,0 +1,30 @@
+/*
+ * cmd/ctr_each.h: running one operation over several containers, the
+ * way podman's CLI does: each success prints the name the user gave;
+ * each failure but the last is printed at once, the last one is returned
+ * (main prints it), so the exit code follows the last failure.
+ */
+#ifndef BERTH_CTR_EACH_H
+#define BERTH_CTR_EACH_H
+
+#include "cmd/cmd.h"
+#include "runtime/container.h"
+
+struct ctr_each {
+    struct runtime *rt;
+    bool all;                   /* act on every container */
+    bool ignore;                /* --ignore: no such container is fine */
+    bool quiet;                 /* print nothing on success */
+    bool latest;                /* -l: the most recently created */
+    /* the operation: on a locked container; may print */
+    int (*fn)(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err);
+    void *arg;
+    /* which exit code a kind of failure gets (0: 125) */
+    int code_no_such, code_state;
+};
+
+int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err);
+/* The id of the most recently created container (-l/--latest). */
+int ctr_latest(struct runtime *rt, char *id, struct berr **err);
+
+#endif

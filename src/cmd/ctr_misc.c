@@ -1,0 +1,234 @@
+/*
+ * cmd/ctr_misc.c: wait, rename, container exists, container cleanup.
+ */
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/ctr_each.h"
+#include "runtime/container.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/log.h"
+
+enum { O_CONDITION = 256, O_INTERVAL, O_LATEST = 'l', O_RM, O_EXEC, O_ALL = 'a' };
+
+/* podman's state names for --condition */
+static int condition_mask(const char *s, unsigned *mask)
+{
+    static const struct { const char *n; int s; } map[] = {
+        { "configured", CS_CONFIGURED }, { "created", CS_CONFIGURED },
+        { "initialized", CS_CREATED }, { "running", CS_RUNNING }, { "paused", CS_PAUSED },
+        { "stopped", CS_STOPPED }, { "exited", CS_EXITED }, { "removing", CS_REMOVING },
+        { "stopping", CS_STOPPING },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+        if (strcmp(map[i].n, s) == 0) {
+            *mask |= 1u << map[i].s;
+            /* "stopped" also counts a container already cleaned up */
+            if (map[i].s == CS_STOPPED)
+                *mask |= 1u << CS_EXITED;
+            return 0;
+        }
+    return -1;
+}
+
+static const struct cmd_opt wait_opts[] = {
+    { "condition", O_CONDITION, OPT_ARG, "stringArray", "Condition to wait on (default \"stopped\")", 0 },
+    { "interval", 'i', OPT_ARG, "string", "Time interval to wait before polling for completion (accepted for podman compatibility; berth polls adaptively)", 0 },
+    { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
+    { 0 }
+};
+
+static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    unsigned mask = 0;
+    bool latest = false;
+    int c, r = 0;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == O_CONDITION && condition_mask(it.arg, &mask) < 0) {
+            c = berr_msg(err, "%s is not a valid container state", it.arg);
+            break;
+        }
+        if (c == O_LATEST)
+            latest = it.bval;
+    }
+    if (c == 0 && !it.help && !latest && it.nargs == 0)
+        c = berr_msg(err, "you must provide at least one container name or id");
+    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
+        return c < 0 || !it.help ? -1 : 0;
+    }
+    if (!mask)
+        condition_mask("stopped", &mask);
+    for (int i = 0; i < (latest ? 1 : it.nargs); i++) {
+        char id[STATE_ID_LEN + 1];
+        struct berr *e = NULL;
+        int code;
+        const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
+
+        if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
+            ctr_wait(rt, id, mask, -1, &code, &e) < 0) {
+            if (*err)
+                fprintf(stderr, "Error: %s\n", (*err)->msg);
+            berr_free(*err);
+            *err = e;
+            r = -1;
+            continue;
+        }
+        printf("%d\n", code);
+        fflush(stdout);
+    }
+    opt_free(&it);
+    return r;
+}
+
+#define WAIT_DESC "Blocks until each container reaches a condition (by default: it has\n" \
+    "stopped) and prints its exit code. The exit code of a container removed by\n" \
+    "--rm meanwhile is still reported."
+const struct cmd cmd_wait = { .name = "wait", .summary = "Block on one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
+    .examples = "berth wait web\nberth wait --condition running web", .opts = wait_opts,
+    .fn = wait_fn, .need = RT_FULL };
+const struct cmd cmd_container_wait = { .name = "wait", .summary = "Block on one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
+    .examples = "berth container wait web", .opts = wait_opts, .fn = wait_fn, .need = RT_FULL };
+
+static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    _cleanup_ctr_ struct ctr *ct = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        ;
+    if (c == 0 && !it.help && it.nargs != 2)
+        c = berr_msg(err, "must give container name and new name (exactly 2 arguments)");
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    c = cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_get(rt, it.args[0], &ct, err) < 0 ||
+        ctr_rename(rt, ct, it.args[1], err) < 0 ? -1 : 0;
+    opt_free(&it);
+    return c;
+}
+
+#define RENAME_DESC "Gives a container a new name. The old name is free again afterwards."
+const struct cmd cmd_rename = { .name = "rename", .summary = "Rename an existing container",
+    .usage = "CONTAINER NAME", .description = RENAME_DESC, .examples = "berth rename web web-old",
+    .fn = rename_fn, .need = RT_FULL };
+const struct cmd cmd_container_rename = { .name = "rename", .summary = "Rename an existing container",
+    .usage = "CONTAINER NAME", .description = RENAME_DESC,
+    .examples = "berth container rename web web-old", .fn = rename_fn, .need = RT_FULL };
+
+static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    char id[STATE_ID_LEN + 1];
+    struct berr *e = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        ;
+    if (c == 0 && !it.help && it.nargs != 1)
+        c = berr_msg(err, "`%s` requires exactly 1 argument", cx->path);
+    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
+        return c < 0 || !it.help ? -1 : 0;
+    }
+    c = state_lookup(rt->st, OBJ_CONTAINER, it.args[0],
+                     rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL, id, &e);
+    opt_free(&it);
+    if (c == 0)
+        return 0;
+    if (e->kind == BK_NO_SUCH) {
+        berr_free(e);
+        return 1;
+    }
+    *err = e;
+    return -1;
+}
+
+const struct cmd cmd_container_exists = { .name = "exists", .summary = "Check if a container exists in local storage",
+    .usage = "CONTAINER", .description = "Exits 0 when the container exists, 1 when it does not, 125 on other errors.",
+    .examples = "berth container exists web", .fn = exists_fn, .need = RT_FULL };
+
+/* ---- container cleanup (conmon's exit command) ---- */
+
+static const struct cmd_opt cleanup_opts[] = {
+    { "all", O_ALL, OPT_FLAG, NULL, "Cleans up all containers", 0 },
+    { "exec", O_EXEC, OPT_ARG, "string", "Clean up the given exec session instead of the container", OPT_HIDDEN },
+    { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
+    { "rm", O_RM, OPT_FLAG, NULL, "After cleanup, remove the container entirely", 0 },
+    { 0 }
+};
+
+static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err)
+{
+    bool rm = *(bool *) e->arg;
+    int st = ctr_state(c);
+
+    (void) input;
+    /* Already cleaned up by a stop or rm: nothing to do. */
+    if (st == CS_RUNNING || st == CS_PAUSED)
+        return 0;
+    if (ctr_cleanup(e->rt, c, err) < 0)
+        return -1;
+    /* --rm: remove, unless the restart policy just started it again */
+    if (rm && ctr_state(c) != CS_RUNNING && ctr_remove(e->rt, c, false, 0, err) < 0)
+        return -1;
+    printf("%s\n", c->id);
+    return 0;
+}
+
+static int cleanup_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    bool rm = false, all = false, latest = false;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == O_RM)
+            rm = it.bval;
+        else if (c == O_ALL)
+            all = it.bval;
+        else if (c == O_LATEST)
+            latest = it.bval;
+        else if (c == O_EXEC)
+            c = berr_msg(err, "exec sessions are not supported by berth yet");
+        if (c < 0)
+            break;
+    }
+    if (c == 0 && !it.help && !all && !latest && it.nargs == 0)
+        c = berr_msg(err, "you must provide at least one container name or id");
+    if (c == 0 && !it.help && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
+        /* A container already removed (by rm, or a foreground run --rm) is fine. */
+        struct ctr_each e = { .rt = rt, .all = all, .latest = latest, .ignore = true,
+                              .fn = cleanup_one, .arg = &rm };
+        c = ctr_each_run(&e, it.args, it.nargs, err);
+        if (c < 0 && *err)
+            log_error("Running container cleanup: %s", (*err)->msg);
+    } else if (c == 0 && !it.help) {
+        c = -1;
+    }
+    opt_free(&it);
+    return c < 0 ? -1 : 0;
+}
+
+const struct cmd cmd_container_cleanup = { .name = "cleanup", .summary = "Clean up network and mountpoints of one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]",
+    .description = "conmon runs this when a container's process exits: it records the exit,\n"
+                   "tears down networking, unmounts the root file system and, with --rm,\n"
+                   "removes the container. It can also be run by hand.",
+    .examples = "berth container cleanup web", .opts = cleanup_opts, .fn = cleanup_fn,
+    .need = RT_FULL };

@@ -1,0 +1,532 @@
+/*
+ * runtime/conmon.c: conmon's command line, environment and the create
+ * handshake (SPEC-podman.md §2.1-2.3). Direct runtime calls, liveness and
+ * exit records are in conmon_oci.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/conmon.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* berth's level names -> conmon's (logrus names). */
+static const char *conmon_level(const char *l)
+{
+    if (!l || !*l || strcmp(l, "warn") == 0)
+        return "warning";
+    return l;
+}
+
+static bool is_debug(const char *l)
+{
+    return l && (strcmp(l, "debug") == 0 || strcmp(l, "trace") == 0);
+}
+
+#define PUSH(...) do { if (strv_push(&v, __VA_ARGS__) < 0) return berr_oom(err); } while (0)
+#define PUSHF(...) do { if (strv_pushf(&v, __VA_ARGS__) < 0) return berr_oom(err); } while (0)
+
+int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
+{
+    _cleanup_strv_ strv v = calloc(1, sizeof(char *));
+    const char *drv = o->log_driver && *o->log_driver ? o->log_driver : "k8s-file";
+
+    if (!v)
+        return berr_oom(err);
+    PUSH(o->conmon_path);
+    PUSH("--api-version");
+    PUSH("1");
+    PUSH("-c");
+    PUSH(o->id);
+    PUSH("-u");
+    PUSH(o->id);
+    PUSH("-r");
+    PUSH(o->runtime_path);
+    PUSH("-b");
+    PUSH(o->bundle);
+    PUSH("-p");
+    if (o->pidfile)
+        PUSH(o->pidfile);
+    else
+        PUSHF("%s/pidfile", o->rundir);
+    PUSH("-n");
+    PUSH(o->name ? o->name : o->id);
+    PUSH("--exit-dir");
+    PUSH(o->exit_dir);
+    if (o->persist_dir) {
+        PUSH("--persist-dir");
+        PUSH(o->persist_dir);
+    }
+    PUSH("--full-attach");
+    for (size_t i = 0; o->runtime_flags && o->runtime_flags[i]; i++) {
+        PUSH("--runtime-arg");
+        PUSH(o->runtime_flags[i]);
+    }
+    if (o->systemd_cgroup)
+        PUSH("-s");
+    PUSH("-l");
+    if (strcmp(drv, "none") == 0 || strcmp(drv, "passthrough") == 0 || strcmp(drv, "journald") == 0) {
+        PUSH(drv);
+    } else {
+        if (strcmp(drv, "k8s-file") != 0 && strcmp(drv, "json-file") != 0)
+            log_error("unknown log driver %s, using k8s-file", drv);
+        if (o->log_path)
+            PUSHF("k8s-file:%s", o->log_path);
+        else
+            PUSHF("k8s-file:%s/ctr.log", o->bundle);
+    }
+    PUSH("--log-level");
+    PUSH(conmon_level(o->log_level));
+    if (is_debug(o->log_level) || o->syslog)
+        PUSH("--syslog");
+    if (o->log_size_max > 0) {
+        PUSH("--log-size-max");
+        PUSHF("%lld", o->log_size_max);
+    }
+    if (o->runtime_supports_json && !is_debug(o->log_level)) {
+        PUSH("--runtime-arg");
+        PUSH("--log-format=json");
+        PUSH("--runtime-arg");
+        PUSH("--log");
+        PUSHF("--runtime-arg=%s/oci-log", o->rundir);
+    }
+    if (o->log_tag && *o->log_tag) {
+        PUSH("--log-tag");
+        PUSH(o->log_tag);
+    }
+    if (o->cgroups_disabled) {
+        PUSH("--runtime-arg");
+        PUSH("--cgroup-manager");
+        PUSH("--runtime-arg");
+        PUSH("disabled");
+    }
+    if (o->terminal)
+        PUSH("-t");
+    else if (o->stdin)
+        PUSH("-i");
+    if (o->timeout > 0)
+        PUSHF("--timeout=%lld", o->timeout);
+    if (o->no_new_keyring)
+        PUSH("--no-new-keyring");
+    PUSH("--conmon-pidfile");
+    PUSHF("%s/conmon.pid", o->rundir);
+    if (o->no_pivot)
+        PUSH("--no-pivot");
+    if (o->exit_command && o->exit_command[0]) {
+        PUSH("--exit-command");
+        PUSH(o->exit_command[0]);
+        for (size_t i = 1; o->exit_command[i]; i++) {
+            PUSH("--exit-command-arg");
+            PUSH(o->exit_command[i]);
+        }
+    }
+    *out = STEAL_PTR(v);
+    return 0;
+}
+
+int conmon_exit_command(const struct exitcmd_opts *o, strv *out, struct berr **err)
+{
+    _cleanup_strv_ strv v = calloc(1, sizeof(char *));
+
+    if (!v)
+        return berr_oom(err);
+    PUSH(o->berth);
+    if (o->config && *o->config) {
+        PUSH("--config");
+        PUSH(o->config);
+    }
+    PUSH("--root");
+    PUSH(o->root ? o->root : "");
+    PUSH("--runroot");
+    PUSH(o->runroot ? o->runroot : "");
+    PUSH("--log-level");
+    PUSH(conmon_level(o->log_level));
+    PUSH("--cgroup-manager");
+    PUSH(o->cgroup_manager ? o->cgroup_manager : "cgroupfs");
+    PUSH("--tmpdir");
+    PUSH(o->tmpdir ? o->tmpdir : "");
+    PUSH("--network-config-dir");
+    PUSH(o->network_config_dir ? o->network_config_dir : "");
+    PUSH("--network-backend");
+    PUSH(o->network_backend ? o->network_backend : "netavark");
+    PUSH("--volumepath");
+    PUSH(o->volumepath ? o->volumepath : "");
+    if (o->runtime && *o->runtime) {
+        PUSH("--runtime");
+        PUSH(o->runtime);
+    }
+    if (o->storage_driver && *o->storage_driver) {
+        PUSH("--storage-driver");
+        PUSH(o->storage_driver);
+    }
+    for (size_t i = 0; o->storage_opts && o->storage_opts[i]; i++) {
+        PUSH("--storage-opt");
+        PUSH(o->storage_opts[i]);
+    }
+    if (o->events_backend && *o->events_backend) {
+        PUSH("--events-backend");
+        PUSH(o->events_backend);
+    }
+    if (o->syslog || is_debug(o->log_level))
+        PUSH("--syslog");
+    PUSH("container");
+    PUSH("cleanup");
+    if (o->rm)
+        PUSH("--rm");
+    if (o->exec_session) {
+        PUSH("--exec");
+        PUSH(o->exec_session);
+    }
+    PUSH(o->id);
+    *out = STEAL_PTR(v);
+    return 0;
+}
+
+static int env_put(strv *v, const char *kv)
+{
+    const char *eq = strchr(kv, '=');
+    size_t kl = eq ? (size_t) (eq - kv) : strlen(kv);
+
+    for (size_t i = 0; *v && (*v)[i]; i++)
+        if (strncmp((*v)[i], kv, kl) == 0 && (*v)[i][kl] == '=') {
+            char *n = strdup(kv);
+            if (!n)
+                return -1;
+            free((*v)[i]);
+            (*v)[i] = n;
+            return 0;
+        }
+    return strv_push(v, kv);
+}
+
+static const char *env_lookup(char *const *envp, const char *k)
+{
+    size_t kl = strlen(k);
+
+    for (size_t i = 0; envp && envp[i]; i++)
+        if (strncmp(envp[i], k, kl) == 0 && envp[i][kl] == '=')
+            return envp[i] + kl + 1;
+    return NULL;
+}
+
+int conmon_env(char *const *conmon_env_vars, char *const *envp, strv *out, struct berr **err)
+{
+    static const char *const pass[] = { "CONTAINERS_CONF", "BERTH_CONFIG" };
+    static const char *const always[] = { "XDG_RUNTIME_DIR", "_CONTAINERS_USERNS_CONFIGURED",
+                                          "_CONTAINERS_ROOTLESS_UID" };
+    _cleanup_strv_ strv v = calloc(1, sizeof(char *));
+    const char *s;
+    size_t i;
+
+    if (!v)
+        return berr_oom(err);
+    for (i = 0; conmon_env_vars && conmon_env_vars[i]; i++)
+        if (strchr(conmon_env_vars[i], '=') && env_put(&v, conmon_env_vars[i]) < 0)
+            return berr_oom(err);
+    if (env_put(&v, "_OCI_SYNCPIPE=3") < 0 || env_put(&v, "_OCI_STARTPIPE=4") < 0)
+        return berr_oom(err);
+    s = env_lookup(envp, "PATH");
+    PUSHF("PATH=%s", s ? s : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    for (i = 0; i < ARRAY_SIZE(pass); i++)
+        if ((s = env_lookup(envp, pass[i])))
+            PUSHF("%s=%s", pass[i], s);
+    for (i = 0; i < ARRAY_SIZE(always); i++) {
+        s = env_lookup(envp, always[i]);
+        if (getuid() == 0 && i == 0)
+            s = "";             /* root: podman passes an empty runtime dir */
+        PUSHF("%s=%s", always[i], s ? s : "");
+    }
+    s = env_lookup(envp, "HOME");
+    PUSHF("HOME=%s", s ? s : "/");
+    for (i = 0; envp && envp[i]; i++)
+        if (str_has_prefix(envp[i], "LC_") && env_put(&v, envp[i]) < 0)
+            return berr_oom(err);
+    /* later entries win: drop the earlier duplicates PUSHF appended */
+    for (i = 0; v[i]; i++) {
+        const char *eq = strchr(v[i], '=');
+        size_t kl = eq ? (size_t) (eq - v[i]) : strlen(v[i]);
+        for (size_t j = i + 1; v[j]; j++)
+            if (strncmp(v[j], v[i], kl) == 0 && v[j][kl] == '=') {
+                free(v[i]);
+                memmove(&v[i], &v[i + 1], (strv_len(v) - i) * sizeof(char *));
+                i--;
+                break;
+            }
+    }
+    *out = STEAL_PTR(v);
+    return 0;
+}
+
+#undef PUSH
+#undef PUSHF
+
+/* ---- errors ---- */
+
+/* The line of msg containing any of the (case-insensitive) needles. */
+static char *matching_line(const char *msg, const char *const *needles, bool icase)
+{
+    for (const char *p = msg; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t) (nl - p) : strlen(p);
+        _cleanup_free_ char *line = str_ndup(p, len);
+        p += len + (nl ? 1 : 0);
+        if (!line)
+            return NULL;
+        for (size_t i = 0; needles[i]; i++)
+            if (icase ? strcasestr(line, needles[i]) != NULL : strstr(line, needles[i]) != NULL)
+                return STEAL_PTR(line);
+    }
+    return NULL;
+}
+
+static char *trim_nl(const char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        n--;
+    while (n && *s == '\n') {
+        s++;
+        n--;
+    }
+    return str_ndup(s, n);
+}
+
+int conmon_classify_error(const char *rt, const char *msg, bool full, struct berr **err)
+{
+    static const char *const perm[] = { "permission denied", "operation not permitted", NULL };
+    static const char *const nf[] = { "executable file not found in", "no such file or directory", NULL };
+    _cleanup_free_ char *line = NULL, *whole = trim_nl(msg ? msg : "");
+
+    if (!whole)
+        return berr_oom(err);
+    if ((line = matching_line(whole, perm, true)))
+        return berr_new(err, BERR_CANNOT_INVOKE, 0, "%s: %s: OCI permission denied", rt,
+                        full ? whole : line);
+    if ((line = matching_line(whole, nf, false)))
+        return berr_new(err, BERR_NOT_FOUND, 0,
+                        "%s: %s: OCI runtime attempted to invoke a command that was not found",
+                        rt, full ? whole : line);
+    return berr_new(err, BERR_CANNOT_INVOKE, 0, "%s: %s: OCI runtime error", rt, whole);
+}
+
+char *conmon_oci_log_message(const char *text)
+{
+    _cleanup_free_ char *last = NULL, *last_err = NULL;
+
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t) (nl - p) : strlen(p);
+        json_t *j = json_loadb(p, len, 0, NULL);
+        const char *m = js_str(j, "msg", NULL), *lvl = js_str(j, "level", "");
+        p += len + (nl ? 1 : 0);
+        if (m) {
+            free(last);
+            last = str_dup(m);
+            if (strcmp(lvl, "error") == 0 || strcmp(lvl, "fatal") == 0) {
+                free(last_err);
+                last_err = str_dup(m);
+            }
+        }
+        json_decref(j);
+    }
+    return last_err ? STEAL_PTR(last_err) : STEAL_PTR(last);
+}
+
+/* ---- create ---- */
+
+/* Moves fd above the range conmon's fds are dup2'ed into, so no dup2
+ * in the child is a no-op that would keep O_CLOEXEC. */
+static int lift_fd(int fd)
+{
+    int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+    close(fd);
+    return n;
+}
+
+static int spawn_conmon(const struct conmon_opts *o, char *const *argv, int sync_child,
+                        int start_child, pid_t *pid, struct berr **err)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t none, all;
+    int *extra = NULL, r;
+
+    sigemptyset(&none);
+    sigfillset(&all);
+    if (o->n_extra_fds && !(extra = calloc(o->n_extra_fds, sizeof(int))))
+        return berr_oom(err);
+    for (size_t i = 0; i < o->n_extra_fds; i++)
+        extra[i] = fcntl(o->extra_fds[i], F_DUPFD_CLOEXEC, 64);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&at);
+    posix_spawn_file_actions_adddup2(&fa, sync_child, 3);
+    posix_spawn_file_actions_adddup2(&fa, start_child, 4);
+    for (size_t i = 0; i < o->n_extra_fds; i++)
+        if (extra[i] >= 0)
+            posix_spawn_file_actions_adddup2(&fa, extra[i], 5 + (int) i);
+    posix_spawn_file_actions_addchdir_np(&fa, o->bundle);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                  POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &all);
+    r = posix_spawn(pid, o->conmon_path, &fa, &at, argv, o->env);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    for (size_t i = 0; i < o->n_extra_fds; i++)
+        if (extra[i] >= 0)
+            close(extra[i]);
+    free(extra);
+    if (r != 0)
+        return berr_new(err, BERR_ENGINE, r, "start conmon %s", o->conmon_path);
+    return 0;
+}
+
+/* One line from the sync socket: {"data": N, "message": "..."}. */
+static int read_sync(int fd, int timeout_s, long long *data, char **message, struct berr **err)
+{
+    char buf[8192];
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    ssize_t n;
+    json_t *j;
+    json_error_t je;
+    char *nl;
+    int r;
+
+    do
+        r = poll(&p, 1, timeout_s * 1000);
+    while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return berr_msg(err, "container creation timeout: internal libpod error");
+    do
+        n = recv(fd, buf, sizeof(buf) - 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return berr_sys(err, "container create failed (no logs from conmon)");
+    if (n == 0)
+        return berr_msg(err, "container create failed (no logs from conmon): EOF");
+    buf[n] = '\0';
+    if ((nl = strchr(buf, '\n')))
+        *nl = '\0';
+    j = json_loads(buf, 0, &je);
+    if (!j || !json_is_integer(json_object_get(j, "data"))) {
+        json_decref(j);
+        return berr_msg(err, "container create failed (no logs from conmon): bad message %s", buf);
+    }
+    *data = json_integer_value(json_object_get(j, "data"));
+    *message = str_dup(js_str(j, "message", NULL));
+    json_decref(j);
+    return 0;
+}
+
+static pid_t read_pid_file(const char *path)
+{
+    _cleanup_free_ char *text = NULL;
+    struct berr *e = NULL;
+    long long v;
+
+    if (fs_read_file(path, &text, NULL, &e) < 0) {
+        log_warn("reading conmon pid file %s: %s", path, e->msg);
+        berr_free(e);
+        return 0;
+    }
+    if (str_to_ll(str_trim(text), &v) < 0 || v <= 0) {
+        log_warn("conmon pid file %s holds no pid", path);
+        return 0;
+    }
+    return (pid_t) v;
+}
+
+/* The failure after a negative sync answer: oci-log, else the message. */
+static int create_failed(const struct conmon_opts *o, const char *message, struct berr **err)
+{
+    _cleanup_free_ char *path = str_fmt("%s/oci-log", o->rundir), *text = NULL, *msg = NULL;
+    struct berr *e = NULL;
+    struct oci_invoke rt = { .path = o->runtime_path, .name = o->runtime_name,
+                              .flags = o->runtime_flags, .xdg_runtime_dir = "" };
+
+    if (path && fs_read_file(path, &text, NULL, &e) == 0)
+        msg = conmon_oci_log_message(text);
+    berr_free(e);
+    e = NULL;
+    if (!msg && message && *message)
+        msg = str_dup(message);
+    if (!msg)
+        msg = str_dup("container create failed: internal libpod error");
+    if (!msg)
+        return berr_oom(err);
+    conmon_classify_error(o->runtime_name ? o->runtime_name : "runtime", msg,
+                          is_debug(o->log_level), err);
+    /* podman: after a failed create the runtime may still hold the id */
+    if (oci_delete(&rt, o->id, true, &e) < 0) {
+        log_debug("cleaning up after the failed create of %s: %s", o->id, e->msg);
+        berr_free(e);
+    }
+    return -1;
+}
+
+int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct berr **err)
+{
+    _cleanup_strv_ strv argv = NULL;
+    _cleanup_close_ int sync_p = -1, sync_c = -1, start_p = -1, start_c = -1;
+    _cleanup_free_ char *message = NULL, *cpidfile = NULL;
+    int sp[2], st[2], ws;
+    long long data = -1;
+    pid_t pid;
+    char zero = 0;
+
+    memset(res, 0, sizeof(*res));
+    if (o->persist_dir && fs_mkdir_p(o->persist_dir, 0750, err) < 0)
+        return -1;
+    if (conmon_argv(o, &argv, err) < 0)
+        return -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 ||
+        (sync_p = sp[0], sync_c = sp[1],
+         socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, st) < 0))
+        return berr_sys(err, "socketpair for conmon");
+    start_p = st[0];
+    start_c = st[1];
+    if ((sync_c = lift_fd(sync_c)) < 0 || (start_c = lift_fd(start_c)) < 0)
+        return berr_sys(err, "dup conmon pipe");
+    log_debug("running conmon: %s", argv[0]);
+    if (spawn_conmon(o, argv, sync_c, start_c, &pid, err) < 0)
+        return -1;
+    close(STEAL_FD(sync_c));
+    close(STEAL_FD(start_c));
+
+    if (write(start_p, &zero, 1) != 1)
+        log_debug("writing the start byte to conmon: %m");
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return berr_sys(err, "wait for conmon");
+    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+        log_debug("conmon exited with status %d", WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
+    if (read_sync(sync_p, o->sync_timeout > 0 ? o->sync_timeout : 240, &data, &message, err) < 0)
+        return -1;
+    if (data < 0)
+        return create_failed(o, message, err);
+
+    res->pid = (pid_t) data;
+    cpidfile = str_fmt("%s/conmon.pid", o->rundir);
+    if (!cpidfile)
+        return berr_oom(err);
+    res->conmon_pid = read_pid_file(cpidfile);
+    if (proc_start_time(res->pid, &res->start_time) < 0)
+        res->start_time = 0;
+    return 0;
+}

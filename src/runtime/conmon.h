@@ -1,0 +1,170 @@
+/*
+ * runtime/conmon.h: starting containers through conmon, calling the OCI
+ * runtime (runc/crun) directly, and telling whether a container process
+ * is still alive (SPEC-podman.md §2).
+ *
+ * Create (conmon_create):
+ *   1. argv = conmon_argv() (SPEC §2.1 order, plus berth's
+ *      --persist-dir after --exit-dir), env = the caller's (conmon_env());
+ *   2. two SOCK_SEQPACKET socketpairs: sync on fd 3, start on fd 4, then
+ *      the extra fds (reserved ports) on 5, 6, ...; conmon runs in its own
+ *      process group, with the bundle as its cwd (so its relative `oom`
+ *      file lands in the bundle), an empty signal mask and default signal
+ *      dispositions; stdio is ours;
+ *   3. write one 0 byte to the start pipe, wait for the first conmon
+ *      process, read one JSON line from the sync pipe ({"data": pid} or
+ *      {"data": -1, "message": ...}) within the timeout, then read
+ *      <rundir>/conmon.pid;
+ *   4. on failure: the runtime's message (the last error record of the
+ *      oci-log file, else the sync message) is classified as podman does
+ *      (conmon_classify_error) and `<runtime> delete --force <id>` runs.
+ *   conmon is not moved into a cgroup of its own (podman's
+ *   <parent>/conmon): on this cgroup v1 host that is a warning-only
+ *   nicety; conmon stays in the caller's cgroup.
+ *
+ * Exit codes in errors: 126 (permission denied / operation not permitted
+ * and any other OCI runtime error), 127 (executable file not found / no
+ * such file or directory), as `podman run` reports them; `start` should
+ * turn them into 125 (SPEC §3.6). Everything else is 125.
+ */
+#ifndef BERTH_CONMON_H
+#define BERTH_CONMON_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "util/err.h"
+#include "util/str.h"
+
+struct conmon_opts {
+    const char *conmon_path;        /* absolute */
+    const char *runtime_path;       /* absolute path of runc/crun (-r) */
+    const char *runtime_name;       /* "runc", for error messages */
+    char **runtime_flags;           /* each already "--flag[=v]" */
+    bool runtime_supports_json;     /* --log-format=json --log <rundir>/oci-log */
+    const char *id, *name;
+    const char *bundle;             /* -b and conmon's cwd; holds config.json */
+    const char *rundir;             /* pidfile, conmon.pid, oci-log */
+    const char *pidfile;            /* NULL: <rundir>/pidfile */
+    const char *exit_dir;           /* <tmp>/exits */
+    const char *persist_dir;        /* <tmp>/persist/<id>; created 0750 */
+    bool systemd_cgroup;            /* -s */
+    bool cgroups_disabled;          /* --runtime-arg --cgroup-manager disabled */
+    const char *log_driver;         /* k8s-file (NULL) | none | passthrough | journald */
+    const char *log_path;           /* NULL: <bundle>/ctr.log */
+    const char *log_tag;
+    long long log_size_max;         /* > 0: --log-size-max */
+    const char *log_level;          /* berth's level name; NULL: "warning" */
+    bool syslog;
+    bool terminal, stdin;           /* -t, else -i when stdin is kept open */
+    long long timeout;              /* --timeout=N when > 0 */
+    bool no_pivot, no_new_keyring;
+    char **exit_command;            /* conmon_exit_command(): [0] the program */
+    const int *extra_fds;           /* passed on as fds 5.. */
+    size_t n_extra_fds;
+    char **env;                     /* conmon's whole environment */
+    int sync_timeout;               /* seconds; 0: 240 */
+};
+
+/* conmon's argv (SPEC §2.1); *out is a new strv. */
+int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err);
+
+struct exitcmd_opts {
+    const char *berth;              /* absolute path of the berth binary */
+    const char *config;             /* --config FILE when one was given */
+    const char *root, *runroot, *tmpdir, *volumepath;
+    const char *log_level;          /* NULL: "warning" */
+    const char *cgroup_manager;
+    const char *network_config_dir; /* passed even when "" */
+    const char *network_backend;
+    const char *runtime, *storage_driver, *events_backend;  /* skipped if NULL/"" */
+    char **storage_opts;
+    bool syslog;
+    bool rm;                        /* container cleanup --rm */
+    const char *exec_session;       /* --exec SID */
+    const char *id;
+};
+
+/* `berth <global paths> container cleanup [--rm] [--exec SID] <id>`
+ * (SPEC §2.3, berth's shape): *out[0] is the berth path. */
+int conmon_exit_command(const struct exitcmd_opts *o, strv *out, struct berr **err);
+
+/* conmon's environment (SPEC §2.1): conmon_env_vars first, then
+ * _OCI_SYNCPIPE=3, _OCI_STARTPIPE=4, PATH, CONTAINERS_CONF and
+ * BERTH_CONFIG (only if set), XDG_RUNTIME_DIR (empty for root),
+ * _CONTAINERS_USERNS_CONFIGURED, _CONTAINERS_ROOTLESS_UID, HOME and every
+ * LC_* of envp; a later KEY replaces an earlier one. */
+int conmon_env(char *const *conmon_env_vars, char *const *envp, strv *out, struct berr **err);
+
+struct conmon_result {
+    pid_t pid;                      /* the container's pid */
+    pid_t conmon_pid;               /* the monitor (from conmon.pid); 0 if unread */
+    unsigned long long start_time;  /* /proc/<pid>/stat field 22 of pid */
+};
+
+/* Starts conmon and runs the runtime's create; see the top of this file. */
+int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct berr **err);
+
+/* Turns a runtime failure text into a berr (podman's getOCIRuntimeError):
+ *   permission denied|operation not permitted (any case) ->
+ *       "<rt>: <line>: OCI permission denied", exit 126
+ *   executable file not found in|no such file or directory ->
+ *       "<rt>: <line>: OCI runtime attempted to invoke a command that was not found", 127
+ *   else "<rt>: <msg>: OCI runtime error", 126.
+ * <line> is the line of msg that matched; with full, the whole msg. */
+int conmon_classify_error(const char *runtime_name, const char *msg, bool full,
+                          struct berr **err);
+
+/* The message of an oci-log file (runc/crun --log-format=json: one JSON
+ * object per line): the msg of the last "error"/"fatal" record, else of
+ * the last record; NULL when there is none. */
+char *conmon_oci_log_message(const char *text);
+
+/* ---- direct runtime calls (SPEC §2.5) ---- */
+
+struct oci_invoke {
+    const char *path;               /* absolute */
+    const char *name;               /* for messages */
+    char **flags;                   /* go before the verb */
+    const char *xdg_runtime_dir;    /* the only env var, "" for root */
+    const char *path_env;           /* PATH, passed to start only */
+};
+
+enum oci_status { OCI_GONE, OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPED };
+
+int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err);
+/* runc kill [--all] <id> <signum> */
+int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err);
+int oci_delete(const struct oci_invoke *rt, const char *id, bool force, struct berr **err);
+int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err);
+int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err);
+/* runc state <id>: the status and pid. A non-zero exit whose stderr says
+ * "does not exist" is OCI_GONE (berth's rule), not an error; an unknown
+ * status is "unrecognized status returned by runtime for container <id>: <s>". */
+int oci_state(const struct oci_invoke *rt, const char *id, enum oci_status *st, pid_t *pid,
+              struct berr **err);
+/* OCI status name -> enum; -1 if unknown. Exposed for tests. */
+int oci_status_parse(const char *s);
+
+/* ---- liveness and exit records ---- */
+
+/* Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; -1 if
+ * the process is gone. Parses after the last ')' so a comm with spaces or
+ * parentheses cannot shift the fields. */
+int proc_start_time(pid_t pid, unsigned long long *out);
+/* The process exists and (when start_time != 0) started at start_time:
+ * a recycled pid is not mistaken for the container. */
+bool proc_alive(pid_t pid, unsigned long long start_time);
+/* Parses a /proc/<pid>/stat text (for tests). */
+int proc_parse_start_time(const char *stat, unsigned long long *out);
+
+/* <exit_dir>/<id>: 1 and the code (and the file's mtime) when present,
+ * 0 when absent, -1 on another error (also a malformed file). */
+int conmon_read_exit_file(const char *exit_dir, const char *id, int *code,
+                          struct timespec *when, struct berr **err);
+/* <persist_dir>/exit and <persist_dir>/oom: returns 1 when exit exists
+ * (code set), 0 when not; *oom tells whether oom exists. */
+int conmon_read_persist(const char *persist_dir, int *code, bool *oom, struct berr **err);
+
+#endif

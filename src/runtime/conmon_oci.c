@@ -1,0 +1,277 @@
+/*
+ * runtime/conmon_oci.c: the OCI runtime calls berth makes itself (start,
+ * kill, delete, pause, resume, state; SPEC-podman.md §2.5), the liveness
+ * check (pid + start time) and conmon's exit records.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/conmon.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+/* Runs `<runtime> [flags] <args...>` with env only XDG_RUNTIME_DIR (and
+ * PATH when with_path), stdin /dev/null, capturing stdout and stderr. */
+static int run_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                       int *status, char **out, char **errout, struct berr **err)
+{
+    _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
+
+    if (!argv || !envp || strv_push(&argv, rt->path) < 0)
+        return berr_oom(err);
+    for (size_t i = 0; rt->flags && rt->flags[i]; i++)
+        if (strv_push(&argv, rt->flags[i]) < 0)
+            return berr_oom(err);
+    for (size_t i = 0; args[i]; i++)
+        if (strv_push(&argv, args[i]) < 0)
+            return berr_oom(err);
+    if (strv_pushf(&envp, "XDG_RUNTIME_DIR=%s", rt->xdg_runtime_dir ? rt->xdg_runtime_dir : "") < 0 ||
+        (with_path && strv_pushf(&envp, "PATH=%s", rt->path_env ? rt->path_env
+                                 : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0))
+        return berr_oom(err);
+    return proc_capture(argv, envp, out, errout, status, err);
+}
+
+/* runc writes logrus lines (text or JSON) on stderr: keep the msg. */
+static char *stderr_message(const char *text)
+{
+    char *m = conmon_oci_log_message(text);
+    const char *p;
+    size_t n;
+
+    if (m)
+        return m;
+    p = strstr(text, "msg=\"");
+    if (p) {
+        p += 5;
+        n = strcspn(p, "\"");
+        return str_ndup(p, n);
+    }
+    n = strlen(text);
+    while (n && text[n - 1] == '\n')
+        n--;
+    return str_ndup(text, n);
+}
+
+static int simple_call(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                       const char *what, const char *id, struct berr **err)
+{
+    _cleanup_free_ char *eout = NULL, *msg = NULL;
+    int status;
+
+    if (run_runtime(rt, args, with_path, &status, NULL, &eout, err) < 0)
+        return -1;
+    if (status == 0)
+        return 0;
+    msg = stderr_message(eout ? eout : "");
+    return berr_msg(err, "%s container %s: %s: %s", what, id, rt->name ? rt->name : rt->path,
+                    msg && *msg ? msg : "exit status not zero");
+}
+
+int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err)
+{
+    const char *args[] = { "start", id, NULL };
+    return simple_call(rt, args, true, "starting", id, err);
+}
+
+int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err)
+{
+    char num[16];
+    const char *a_all[] = { "kill", "--all", id, num, NULL }, *a[] = { "kill", id, num, NULL };
+
+    snprintf(num, sizeof(num), "%d", sig);
+    return simple_call(rt, all ? a_all : a, false, "sending signal to", id, err);
+}
+
+int oci_delete(const struct oci_invoke *rt, const char *id, bool force, struct berr **err)
+{
+    const char *a_f[] = { "delete", "--force", id, NULL }, *a[] = { "delete", id, NULL };
+    return simple_call(rt, force ? a_f : a, false, "deleting", id, err);
+}
+
+int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err)
+{
+    const char *args[] = { "pause", id, NULL };
+    return simple_call(rt, args, false, "pausing", id, err);
+}
+
+int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err)
+{
+    const char *args[] = { "resume", id, NULL };
+    return simple_call(rt, args, false, "resuming", id, err);
+}
+
+int oci_status_parse(const char *s)
+{
+    static const struct { const char *n; enum oci_status st; } map[] = {
+        { "created", OCI_CREATED }, { "running", OCI_RUNNING }, { "paused", OCI_PAUSED },
+        { "stopped", OCI_STOPPED },
+    };
+    for (size_t i = 0; s && i < ARRAY_SIZE(map); i++)
+        if (strcmp(map[i].n, s) == 0)
+            return (int) map[i].st;
+    return -1;
+}
+
+int oci_state(const struct oci_invoke *rt, const char *id, enum oci_status *st, pid_t *pid,
+              struct berr **err)
+{
+    const char *args[] = { "state", id, NULL };
+    _cleanup_free_ char *out = NULL, *eout = NULL;
+    _cleanup_json_ json_t *j = NULL;
+    const char *s;
+    int status, v;
+
+    *pid = 0;
+    if (run_runtime(rt, args, false, &status, &out, &eout, err) < 0)
+        return -1;
+    if (status != 0) {
+        /* berth's rule (SPEC §2.5): a container the runtime does not know is gone */
+        if (strstr(eout, "does not exist") || strstr(eout, "No such file")) {
+            *st = OCI_GONE;
+            return 0;
+        }
+        _cleanup_free_ char *msg = stderr_message(eout);
+        return berr_msg(err, "getting container %s state: %s", id, msg ? msg : "");
+    }
+    j = json_loads(out, 0, NULL);
+    s = js_str(j, "status", NULL);
+    if (!s)
+        return berr_msg(err, "decoding container status for container %s: bad JSON", id);
+    v = oci_status_parse(s);
+    if (v < 0)
+        return berr_msg(err, "unrecognized status returned by runtime for container %s: %s: "
+                             "internal libpod error", id, s);
+    *st = (enum oci_status) v;
+    *pid = (pid_t) js_int(j, "pid", 0);
+    return 0;
+}
+
+/* ---- liveness ---- */
+
+int proc_parse_start_time(const char *stat, unsigned long long *out)
+{
+    const char *p = strrchr(stat, ')');
+    int field = 2;              /* the ')' closes field 2 (comm) */
+
+    if (!p)
+        return -1;
+    p++;
+    while (*p && field < 22) {
+        while (*p == ' ')
+            p++;
+        field++;
+        if (field == 22) {
+            char *end;
+            errno = 0;
+            *out = strtoull(p, &end, 10);
+            return errno || end == p ? -1 : 0;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    return -1;
+}
+
+int proc_start_time(pid_t pid, unsigned long long *out)
+{
+    char path[64], buf[1024];
+    _cleanup_close_ int fd = -1;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return proc_parse_start_time(buf, out);
+}
+
+bool proc_alive(pid_t pid, unsigned long long start_time)
+{
+    unsigned long long now;
+
+    if (pid <= 0)
+        return false;
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return false;
+    if (!start_time)
+        return true;
+    /* a zombie still has its stat; a recycled pid has another start time */
+    return proc_start_time(pid, &now) == 0 && now == start_time;
+}
+
+/* ---- exit records ---- */
+
+static int read_code(const char *path, int *code, struct timespec *when, bool *present,
+                     struct berr **err)
+{
+    _cleanup_free_ char *text = NULL;
+    struct berr *e = NULL;
+    struct stat st;
+    long long v;
+
+    *present = false;
+    if (fs_read_file(path, &text, NULL, &e) < 0) {
+        if (e->errnum == ENOENT) {
+            berr_free(e);
+            return 0;
+        }
+        berr_free(*err);
+        *err = e;
+        return -1;
+    }
+    if (str_to_ll(str_trim(text), &v) < 0)
+        return berr_msg(err, "%s: not an exit code: \"%s\"", path, text);
+    *code = (int) v;
+    *present = true;
+    if (when) {
+        if (stat(path, &st) == 0)
+            *when = st.st_mtim;
+        else
+            clock_gettime(CLOCK_REALTIME, when);
+    }
+    return 0;
+}
+
+int conmon_read_exit_file(const char *exit_dir, const char *id, int *code,
+                          struct timespec *when, struct berr **err)
+{
+    _cleanup_free_ char *p = str_fmt("%s/%s", exit_dir, id);
+    bool present;
+
+    if (!p)
+        return berr_oom(err);
+    if (read_code(p, code, when, &present, err) < 0)
+        return -1;
+    return present ? 1 : 0;
+}
+
+int conmon_read_persist(const char *persist_dir, int *code, bool *oom, struct berr **err)
+{
+    _cleanup_free_ char *e = str_fmt("%s/exit", persist_dir), *o = str_fmt("%s/oom", persist_dir);
+    bool present;
+
+    if (!e || !o)
+        return berr_oom(err);
+    *oom = fs_exists(o);
+    if (read_code(e, code, NULL, &present, err) < 0)
+        return -1;
+    return present ? 1 : 0;
+}

@@ -1,0 +1,589 @@
+/*
+ * runtime/ctr_lifecycle.c: the container state machine (SPEC-podman.md
+ * 3.3): init (conmon + runtime create), start, stop, kill, cleanup,
+ * remove, restart, rename, wait.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/conmon.h"
+#include "runtime/conmon_find.h"
+#include "runtime/container.h"
+#include "runtime/ctr_int.h"
+#include "runtime/ociruntime.h"
+#include "runtime/spec.h"
+#include "storage/store.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+
+extern char **environ;
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void emit(struct runtime *rt, struct ctr *c, const char *status)
+{
+    struct event ev = {
+        .type = "container", .status = status, .id = c->id, .name = ctr_name(c),
+        .image = js_str(json_object_get(c->cfg, "image"), "name", ""),
+        .attributes = json_object_get(c->cfg, "labels"),
+    };
+    rt_event(rt, &ev);
+}
+
+/* The OCI runtime of this container, and the direct-call handle. */
+struct rtcall {
+    struct oci_runtime *r;
+    struct oci_invoke cli;
+    strv flags;
+};
+
+static void rtcall_free(struct rtcall *x)
+{
+    oci_runtime_free(x->r);
+    strv_free(x->flags);
+}
+
+static int rtcall_get(struct runtime *rt, struct ctr *c, struct rtcall *x, struct berr **err)
+{
+    const char *want = js_str(c->cfg, "runtime", "");
+
+    memset(x, 0, sizeof(*x));
+    if (oci_runtime_resolve(rt->cfg, *want ? want : NULL, &x->r, err) < 0)
+        return -1;
+    for (size_t i = 0; rt->cfg->runtime_flags && rt->cfg->runtime_flags[i]; i++)
+        if (strv_pushf(&x->flags, "--%s", rt->cfg->runtime_flags[i]) < 0)
+            return berr_oom(err);
+    x->cli.path = x->r->path;
+    x->cli.name = x->r->name;
+    x->cli.flags = x->flags;
+    x->cli.xdg_runtime_dir = "";
+    x->cli.path_env = getenv("PATH");
+    return 0;
+}
+
+void ctr_remove_conmon_files(struct runtime *rt, const char *id)
+{
+    _cleanup_free_ char *exitf = ctr_exit_file(rt, id), *persist = ctr_persist_dir(rt, id);
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, id);
+    static const char *const names[] = { "attach", "ctl", "winsz", "oom" };
+    struct berr *e = NULL;
+
+    if (exitf)
+        (void) unlink(exitf);
+    if (persist && fs_rm_rf(persist, &e) < 0)
+        berr_freep(&e);
+    for (size_t i = 0; bundle && i < ARRAY_SIZE(names); i++) {
+        _cleanup_free_ char *p = str_fmt("%s/%s", bundle, names[i]);
+        if (p)
+            (void) unlink(p);
+    }
+}
+
+static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct berr **err)
+{
+    struct config *cf = rt->cfg;
+    struct exitcmd_opts o = {
+        .berth = rt->argv0,
+        .config = rt->g->config ? rt->g->config : getenv("BERTH_CONFIG"),
+        .root = cf->graph_root, .runroot = cf->run_root, .tmpdir = cf->tmp_dir,
+        .volumepath = cf->volume_path, .log_level = cf->log_level,
+        .cgroup_manager = cf->cgroup_manager,
+        .network_config_dir = cf->network_config_dir ? cf->network_config_dir : "",
+        .network_backend = cf->network_backend,
+        .runtime = rt->g->runtime, .storage_driver = cf->graph_driver,
+        .events_backend = cf->events_logger, .storage_opts = cf->graph_driver_options,
+        .syslog = cf->syslog,
+        .rm = js_bool(c->cfg, "autoRemove", false),
+        .id = c->id,
+    };
+    return conmon_exit_command(&o, out, err);
+}
+
+/* Runs conmon, which runs `runtime create`; state becomes created. */
+static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    struct rtcall x;
+    _cleanup_free_ char *conmon = NULL, *conmon_version = NULL;
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
+    _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
+    _cleanup_free_ char *persist = ctr_persist_dir(rt, c->id), *logp = ctr_log_path(rt, c);
+    _cleanup_strv_ strv exitcmd = NULL, env = NULL;
+    _cleanup_free_ int *fds = NULL;
+    size_t nfds = 0;
+    struct conmon_result res = { 0 };
+    int r = -1;
+
+    if (!bundle || !rundir || !exits || !persist || !logp)
+        return berr_oom(err);
+    if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
+        return -1;
+    if (rtcall_get(rt, c, &x, err) < 0) {
+        rtcall_free(&x);
+        return -1;
+    }
+    if (fs_mkdir_p(exits, 0750, err) < 0 || exit_command(rt, c, &exitcmd, err) < 0 ||
+        conmon_env(rt->cfg->conmon_env_vars, environ, &env, err) < 0 ||
+        ctr_net_reserve_ports(rt, c, &fds, &nfds, err) < 0)
+        goto out;
+    {
+        struct conmon_opts o = {
+            .conmon_path = conmon, .runtime_path = x.r->path, .runtime_name = x.r->name,
+            .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
+            .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
+            .exit_dir = exits, .persist_dir = persist,
+            .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd"),
+            .log_driver = js_str(c->cfg, "logDriver", "k8s-file"), .log_path = logp,
+            .log_tag = js_str(c->cfg, "logTag", NULL),
+            .log_size_max = js_int(c->cfg, "logSizeMax", -1),
+            .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
+            .terminal = js_bool(c->cfg, "terminal", false),
+            .stdin = js_bool(c->cfg, "stdin", false),
+            .timeout = js_int(c->cfg, "timeout", 0),
+            .no_pivot = rt->cfg->no_pivot_root,
+            .exit_command = exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = env,
+        };
+        r = conmon_create(&o, &res, err);
+    }
+    for (size_t i = 0; i < nfds; i++)
+        close(fds[i]);
+    if (r < 0)
+        goto out;
+    js_set_int(c->st, "state", CS_CREATED);
+    js_set_int(c->st, "pid", res.pid);
+    js_set_int(c->st, "pidStart", (long long) res.start_time);
+    js_set_int(c->st, "conmonPid", res.conmon_pid);
+    {
+        unsigned long long cs = 0;
+        if (res.conmon_pid > 0 && proc_start_time(res.conmon_pid, &cs) == 0)
+            js_set_int(c->st, "conmonStart", (long long) cs);
+    }
+out:
+    rtcall_free(&x);
+    return r;
+}
+
+int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    int st = ctr_state(c);
+
+    if (st == CS_CREATED || st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING)
+        return berr_kind(err, BK_STATE, "container %s has already been created in runtime", c->id);
+    if (st == CS_STOPPED && ctr_cleanup(rt, c, err) < 0)
+        return -1;
+    if (st == CS_REMOVING || st == CS_UNKNOWN)
+        return berr_kind(err, BK_STATE, "container %s is in state %s", c->id, ctr_state_name(st));
+    ctr_remove_conmon_files(rt, c->id);
+    if (ctr_prepare(rt, c, err) < 0)
+        return -1;
+    if (run_conmon(rt, c, err) < 0) {
+        ctr_unprepare(rt, c);
+        return -1;
+    }
+    js_set_int(c->st, "exitCode", 0);
+    js_set_bool(c->st, "exited", false);
+    js_set_bool(c->st, "oomKilled", false);
+    js_set_bool(c->st, "stoppedByUser", false);
+    if (!js_bool(c->st, "restartPolicyMatch", false))
+        js_set_int(c->st, "restartCount", 0);
+    js_set_bool(c->st, "restartPolicyMatch", false);
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    emit(rt, c, "init");
+    return 0;
+}
+
+int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    struct rtcall x;
+    int st = ctr_state(c), r;
+
+    if (st == CS_RUNNING)
+        return 0;
+    if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING || st == CS_STOPPING)
+        return berr_kind(err, BK_STATE, "container %s must be in Created or Stopped state to be started",
+                         c->id);
+    if (st != CS_CREATED && ctr_init(rt, c, err) < 0)
+        return -1;
+    if (rtcall_get(rt, c, &x, err) < 0) {
+        rtcall_free(&x);
+        return -1;
+    }
+    r = oci_start(&x.cli, c->id, err);
+    rtcall_free(&x);
+    if (r < 0)
+        return -1;
+    js_set_int(c->st, "state", CS_RUNNING);
+    js_set_int(c->st, "startedNs", now_ns());
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    emit(rt, c, "start");
+    return 0;
+}
+
+/* Polls until the container's process is gone or ms pass. 1: gone. */
+static int wait_pid_gone(struct ctr *c, long long ms)
+{
+    pid_t pid = (pid_t) js_int(c->st, "pid", 0);
+    unsigned long long start = (unsigned long long) js_int(c->st, "pidStart", 0);
+
+    for (long long waited = 0; ; waited += 20) {
+        if (pid <= 0 || !proc_alive(pid, start))
+            return 1;
+        if (waited >= ms)
+            return 0;
+        poll(NULL, 0, 20);
+    }
+}
+
+/* Re-takes the lock and re-reads the record after a wait without it. */
+static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    unsigned num = (unsigned) js_int(c->cfg, "lockID", 0);
+
+    if (lock_acquire(rt->locks, num, &c->lock, err) < 0)
+        return -1;
+    json_decref(c->cfg);
+    json_decref(c->st);
+    c->cfg = c->st = NULL;
+    if (state_read(rt->st, OBJ_CONTAINER, c->id, &c->cfg, &c->st, err) < 0)
+        return -1;
+    return ctr_sync(rt, c, err);
+}
+
+/* Waits (lock released) for conmon's exit file after the process died. */
+static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
+{
+    _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
+
+    lock_release(&c->lock);
+    for (long long waited = 0; waited < ms && f && access(f, F_OK) != 0; waited += 20) {
+        pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
+        if (cp > 0 && !proc_alive(cp, (unsigned long long) js_int(c->st, "conmonStart", 0)))
+            break;
+        poll(NULL, 0, 20);
+    }
+    return relock(rt, c, err);
+}
+
+int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
+{
+    struct rtcall x;
+    int st = ctr_state(c);
+    int sig = (int) js_int(json_object_get(c->cfg, "spec"), "stopSignal", SIGTERM);
+
+    if (st == CS_CONFIGURED || st == CS_EXITED || st == CS_STOPPED)
+        return 0;   /* already stopped: podman's CLI says nothing */
+    if (st != CS_CREATED && st != CS_RUNNING && st != CS_STOPPING && st != CS_PAUSED)
+        return berr_kind(err, BK_STATE, "can only stop created or running containers. %s is in state %s",
+                         c->id, ctr_state_name(st));
+    if (timeout < 0)
+        timeout = js_int(c->cfg, "stopTimeout", 10);
+    if (rtcall_get(rt, c, &x, err) < 0) {
+        rtcall_free(&x);
+        return -1;
+    }
+    js_set_int(c->st, "state", CS_STOPPING);
+    js_set_bool(c->st, "stoppedByUser", true);
+    if (ctr_save(rt, c, err) < 0) {
+        rtcall_free(&x);
+        return -1;
+    }
+    /* Never wait for a process while holding the container's lock. */
+    lock_release(&c->lock);
+    if (st == CS_PAUSED) {
+        struct berr *e = NULL;
+        if (oci_resume(&x.cli, c->id, &e) < 0)
+            berr_free(e);
+    }
+    if (timeout > 0 && st != CS_CREATED) {
+        struct berr *e = NULL;
+        if (oci_kill(&x.cli, c->id, sig, false, &e) < 0)
+            berr_free(e);   /* it may have exited already */
+        if (!wait_pid_gone(c, timeout * 1000))
+            log_warn("StopSignal %s failed to stop container %s in %lld seconds, resorting to SIGKILL",
+                     sig == SIGTERM ? "SIGTERM" : strsignal(sig), ctr_name(c), timeout);
+    }
+    if (!wait_pid_gone(c, 0)) {
+        struct berr *e = NULL;
+        if (oci_kill(&x.cli, c->id, SIGKILL, false, &e) < 0)
+            berr_free(e);
+        if (!wait_pid_gone(c, 5000))
+            log_warn("container %s: given PIDs did not die within timeout", c->id);
+    }
+    rtcall_free(&x);
+    if (relock(rt, c, err) < 0)
+        return -1;
+    st = ctr_state(c);
+    if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
+        if (wait_exit_file(rt, c, 5000, err) < 0)
+            return -1;
+        st = ctr_state(c);
+        if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
+            /* conmon gave no exit code: record an unknown one */
+            js_set_int(c->st, "state", CS_STOPPED);
+            js_set_int(c->st, "exitCode", -1);
+            js_set_int(c->st, "finishedNs", now_ns());
+            js_set_int(c->st, "pid", 0);
+            js_set_int(c->st, "conmonPid", 0);
+        }
+    }
+    js_set_bool(c->st, "stoppedByUser", true);
+    js_set_bool(c->st, "restartPolicyMatch", false);
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    emit(rt, c, "stop");
+    return ctr_cleanup(rt, c, err);
+}
+
+int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err)
+{
+    struct rtcall x;
+    int st = ctr_state(c), r;
+
+    if (st != CS_RUNNING && st != CS_STOPPING && st != CS_PAUSED)
+        return berr_kind(err, BK_STATE, "can only kill running containers. %s is in state %s",
+                         c->id, ctr_state_name(st));
+    if (rtcall_get(rt, c, &x, err) < 0) {
+        rtcall_free(&x);
+        return -1;
+    }
+    r = oci_kill(&x.cli, c->id, sig, false, err);
+    rtcall_free(&x);
+    if (r < 0)
+        return -1;
+    js_set_bool(c->st, "stoppedByUser", true);
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    emit(rt, c, "kill");
+    if (sig == SIGKILL && wait_exit_file(rt, c, 5000, err) < 0)
+        return -1;
+    return 0;
+}
+
+static bool restart_due(struct ctr *c)
+{
+    const char *p = js_str(c->cfg, "restartPolicy", "no");
+    long long retries = js_int(c->cfg, "restartRetries", 0);
+    long long count = js_int(c->st, "restartCount", 0);
+
+    if (!js_bool(c->st, "restartPolicyMatch", false))
+        return false;
+    if (!strcmp(p, "always") || !strcmp(p, "unless-stopped"))
+        return true;
+    if (!strcmp(p, "on-failure"))
+        return js_int(c->st, "exitCode", 0) != 0 && (retries <= 0 || count < retries);
+    return false;
+}
+
+int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    struct berr *e = NULL;
+    int st = ctr_state(c);
+
+    if (st == CS_RUNNING || st == CS_PAUSED)
+        return berr_kind(err, BK_STATE, "container %s is running or paused, refusing to clean up", c->id);
+    if (st == CS_STOPPED || st == CS_CREATED || st == CS_STOPPING)
+        ctr_teardown_runtime(rt, c);
+    ctr_unprepare(rt, c);
+    if (st == CS_STOPPED || st == CS_STOPPING)
+        js_set_int(c->st, "state", CS_EXITED);
+    else if (st == CS_CREATED)
+        js_set_int(c->st, "state", CS_CONFIGURED);
+    if (restart_due(c)) {
+        /* init keeps restartCount while restartPolicyMatch is set */
+        js_set_int(c->st, "restartCount", js_int(c->st, "restartCount", 0) + 1);
+        if (ctr_save(rt, c, err) < 0)
+            return -1;
+        emit(rt, c, "restart");
+        return ctr_start(rt, c, err);
+    }
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    if (state_exit_codes_prune(rt->st, 300, &e) < 0)
+        berr_free(e);
+    emit(rt, c, "cleanup");
+    return 0;
+}
+
+void ctr_forget_runtime(struct runtime *rt, json_t *cfg)
+{
+    struct ctr c = { .cfg = cfg, .st = NULL, .lock = LOCK_INIT };
+    struct rtcall x;
+    struct berr *e = NULL;
+
+    snprintf(c.id, sizeof(c.id), "%s", js_str(cfg, "id", ""));
+    if (rtcall_get(rt, &c, &x, &e) == 0 && oci_delete(&x.cli, c.id, true, &e) < 0)
+        log_debug("container %s: runtime delete: %s", c.id, e->msg);
+    berr_free(e);
+    rtcall_free(&x);
+}
+
+/* The OCI runtime forgets the container; conmon's files go. */
+void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
+{
+    struct rtcall x;
+    struct berr *e = NULL;
+
+    if (rtcall_get(rt, c, &x, &e) == 0 && oci_delete(&x.cli, c->id, true, &e) < 0)
+        log_debug("container %s: runtime delete: %s", c->id, e->msg);
+    berr_free(e);
+    rtcall_free(&x);
+    ctr_remove_conmon_files(rt, c->id);
+    js_set_int(c->st, "pid", 0);
+    js_set_int(c->st, "conmonPid", 0);
+}
+
+int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
+               struct berr **err)
+{
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
+    struct berr *e = NULL;
+    struct store *s;
+    int st = ctr_state(c);
+    unsigned lock = (unsigned) js_int(c->cfg, "lockID", 0);
+
+    if ((st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING) && !force)
+        return berr_kind(err, BK_STATE,
+                         "cannot remove container %s as it is running - running or paused containers cannot be removed without force",
+                         c->id);
+    /* A container being removed is never restarted by its policy. */
+    js_set_bool(c->st, "restartPolicyMatch", false);
+    if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_CREATED) {
+        if (ctr_stop(rt, c, timeout, err) < 0)
+            return -1;
+    } else if (st != CS_REMOVING && ctr_cleanup(rt, c, err) < 0 && !force) {
+        return -1;
+    }
+    berr_freep(err);
+    /* From here on a crash leaves "removing", and rm -f finishes the job. */
+    js_set_int(c->st, "state", CS_REMOVING);
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    ctr_teardown_runtime(rt, c);
+    ctr_unprepare(rt, c);
+    if (!js_str(c->cfg, "rootfs", NULL) &&
+        (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
+        return berr_wrap(err, "removing container %s root filesystem", c->id);
+    if ((bundle && fs_rm_rf(bundle, &e) < 0) || (rundir && fs_rm_rf(rundir, &e) < 0)) {
+        log_warn("container %s: %s", c->id, e->msg);
+        berr_freep(&e);
+    }
+    if (state_delete(rt->st, OBJ_CONTAINER, c->id, err) < 0)
+        return -1;
+    /* state_delete released the name; the lock goes last: a waiter on it
+     * then finds the container gone. */
+    if (lock_free(rt->locks, lock, &e) < 0) {
+        log_warn("container %s: freeing lock %u: %s", c->id, lock, e->msg);
+        berr_free(e);
+    }
+    emit(rt, c, "remove");
+    return 0;
+}
+
+int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
+{
+    int st = ctr_state(c);
+
+    if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING)
+        return berr_kind(err, BK_STATE, "unable to restart a container in a paused or unknown state");
+    emit(rt, c, "restart");
+    if ((st == CS_RUNNING || st == CS_CREATED || st == CS_STOPPING) &&
+        ctr_stop(rt, c, timeout, err) < 0)
+        return -1;
+    return ctr_start(rt, c, err);
+}
+
+int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err)
+{
+    _cleanup_free_ char *old = str_dup(ctr_name(c));
+    int st = ctr_state(c);
+
+    if (!old)
+        return berr_oom(err);
+    if (!state_name_valid(name))
+        return berr_kind(err, BK_INVALID, "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    if (st == CS_REMOVING)
+        return berr_kind(err, BK_STATE, "cannot rename container %s: it is being removed", c->id);
+    if (str_eq(old, name))
+        return 0;
+    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, c->id, err) < 0)
+        return -1;
+    js_set_str(c->cfg, "name", name);
+    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0) {
+        struct berr *e = NULL;
+        js_set_str(c->cfg, "name", old);
+        if (state_name_release(rt->st, name, &e) < 0)
+            berr_free(e);
+        return -1;
+    }
+    {
+        struct berr *e = NULL;
+        if (state_name_release(rt->st, old, &e) < 0) {
+            log_warn("container %s: releasing old name %s: %s", c->id, old, e->msg);
+            berr_free(e);
+        }
+    }
+    emit(rt, c, "rename");
+    return 0;
+}
+
+/* Is state s one of those in mask? CS_EXITED in mask also means stopped. */
+static bool state_in(int s, unsigned mask)
+{
+    if (mask & (1u << s))
+        return true;
+    return s == CS_STOPPED && (mask & (1u << CS_EXITED));
+}
+
+int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
+             int *code, struct berr **err)
+{
+    long long waited = 0, step = 10;
+
+    for (;;) {
+        struct ctr *c = NULL;
+        struct berr *e = NULL;
+        int s;
+
+        if (ctr_get_id(rt, id, &c, &e) < 0) {
+            /* Removed (--rm): the exit-code table still knows. */
+            if (e && e->kind == BK_NO_SUCH && state_exit_code_get(rt->st, id, code, err) == 0) {
+                berr_free(e);
+                return 0;
+            }
+            berr_free(*err);
+            *err = e;
+            return -1;
+        }
+        s = ctr_state(c);
+        if (state_in(s, mask)) {
+            if (s == CS_STOPPED || s == CS_EXITED)
+                *code = (int) js_int(c->st, "exitCode", 0);
+            else
+                *code = 0;
+            ctr_put(c);
+            return 0;
+        }
+        ctr_put(c);
+        if (timeout_ms >= 0 && waited >= timeout_ms)
+            return berr_msg(err, "timed out waiting for container %s", id);
+        /* Short sleeps first, so a quick container returns quickly. */
+        poll(NULL, 0, (int) step);
+        waited += step;
+        if (step < 250)
+            step *= 2;
+    }
+}

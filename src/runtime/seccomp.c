@@ -1,0 +1,406 @@
+/*
+ * runtime/seccomp.c: profile lookup, loading and conversion to the OCI
+ * linux.seccomp object. See seccomp.h for the rules; libseccomp is used
+ * only to resolve names, never to load a filter (runc does that).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/seccomp.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#ifndef BERTH_DATADIR
+#define BERTH_DATADIR "/usr/local/share/berth"
+#endif
+
+int seccomp_default_path(const char *exe, char **out, struct berr **err)
+{
+    _cleanup_free_ char *self = NULL, *dir = NULL;
+    _cleanup_sbuf_ struct sbuf tried = SBUF_INIT;
+    char *p;
+
+    p = str_fmt("%s/seccomp.json", BERTH_DATADIR);
+    if (!p)
+        return berr_oom(err);
+    if (fs_exists(p)) {
+        *out = p;
+        return 0;
+    }
+    sbuf_add(&tried, p);
+    free(p);
+
+    if (!exe) {
+        self = realpath("/proc/self/exe", NULL);
+        exe = self;
+    }
+    dir = exe ? fs_dirname(exe) : NULL;
+    for (int up = 0; dir && up < 4; up++) {
+        char *parent;
+
+        p = str_fmt("%s/data/seccomp.json", dir);
+        if (!p)
+            return berr_oom(err);
+        if (fs_exists(p)) {
+            *out = p;
+            return 0;
+        }
+        sbuf_addf(&tried, ", %s", p);
+        free(p);
+        parent = fs_dirname(dir);
+        if (!parent || strcmp(parent, dir) == 0) {
+            free(parent);
+            break;
+        }
+        free(dir);
+        dir = parent;
+    }
+    if (tried.oom)
+        return berr_oom(err);
+    return berr_new(err, BERR_ENGINE, ENOENT, "berth's seccomp profile not found (looked at %s)",
+                    sbuf_str(&tried));
+}
+
+int seccomp_load_file(const char *path, json_t **out, struct berr **err)
+{
+    json_t *j = NULL;
+
+    if (js_read_file(path, &j, err) < 0)
+        return berr_wrap(err, "loading seccomp profile");
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return berr_msg(err, "loading seccomp profile %s: not a JSON object", path);
+    }
+    *out = j;
+    return 0;
+}
+
+const char *seccomp_native_goarch(void)
+{
+#if defined(__x86_64__)
+    return "amd64";
+#elif defined(__aarch64__)
+    return "arm64";
+#elif defined(__i386__)
+    return "386";
+#elif defined(__arm__)
+    return "arm";
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return "ppc64le";
+#elif defined(__powerpc64__)
+    return "ppc64";
+#elif defined(__s390x__)
+    return "s390x";
+#elif defined(__riscv) && __riscv_xlen == 64
+    return "riscv64";
+#elif defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return "mips64le";
+#elif defined(__mips64)
+    return "mips64";
+#elif defined(__mips__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return "mipsle";
+#elif defined(__mips__)
+    return "mips";
+#else
+    return "unknown";
+#endif
+}
+
+/* GOARCH -> the libseccomp architecture an archMap entry names. */
+static const char *goarch_to_scmp(const char *goarch)
+{
+    static const struct { const char *go, *scmp; } map[] = {
+        { "amd64", "SCMP_ARCH_X86_64" },    { "arm64", "SCMP_ARCH_AARCH64" },
+        { "386", "SCMP_ARCH_X86" },         { "arm", "SCMP_ARCH_ARM" },
+        { "ppc64le", "SCMP_ARCH_PPC64LE" }, { "ppc64", "SCMP_ARCH_PPC64" },
+        { "s390x", "SCMP_ARCH_S390X" },     { "s390", "SCMP_ARCH_S390" },
+        { "riscv64", "SCMP_ARCH_RISCV64" }, { "mips64le", "SCMP_ARCH_MIPSEL64" },
+        { "mips64", "SCMP_ARCH_MIPS64" },   { "mipsle", "SCMP_ARCH_MIPSEL" },
+        { "mips", "SCMP_ARCH_MIPS" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+        if (strcmp(map[i].go, goarch) == 0)
+            return map[i].scmp;
+    return NULL;
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's token (via its name "x86_64"); 0 if unknown. */
+static uint32_t scmp_arch_token(const char *scmp)
+{
+    char name[32];
+    size_t i;
+
+    if (!str_has_prefix(scmp, "SCMP_ARCH_"))
+        return 0;
+    scmp += strlen("SCMP_ARCH_");
+    for (i = 0; scmp[i] && i + 1 < sizeof(name); i++)
+        name[i] = (char) (scmp[i] >= 'A' && scmp[i] <= 'Z' ? scmp[i] - 'A' + 'a' : scmp[i]);
+    name[i] = '\0';
+    return seccomp_arch_resolve_name(name);
+}
+
+int seccomp_errno_by_name(const char *name)
+{
+#define E(x) { #x, x }
+    static const struct { const char *n; int v; } names[] = {
+        E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
+        E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(ENOTBLK),
+        E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
+        E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE),
+        E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
+        E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(EWOULDBLOCK), E(ENOMSG),
+        E(EIDRM), E(ENOSTR), E(ENODATA), E(ETIME), E(ENOSR), E(EREMOTE), E(ENOLINK),
+        E(EPROTO), E(EBADMSG), E(EOVERFLOW), E(EILSEQ), E(EUSERS), E(ENOTSOCK),
+        E(EDESTADDRREQ), E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+        E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(ENOTSUP), E(EPFNOSUPPORT), E(EAFNOSUPPORT),
+        E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH), E(ENETRESET),
+        E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN),
+        E(ESHUTDOWN), E(ETOOMANYREFS), E(ETIMEDOUT), E(ECONNREFUSED), E(EHOSTDOWN),
+        E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT),
+        E(ECANCELED), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON),
+        E(ENOKEY), E(EKEYEXPIRED), E(EKEYREVOKED), E(EKEYREJECTED), E(ENOMEDIUM),
+        E(EMEDIUMTYPE), E(EBADE), E(EBADR), E(EXFULL), E(ENOANO), E(EBADRQC), E(EBADSLT),
+        E(ENONET), E(ENOPKG), E(EADV), E(ESRMNT), E(ECOMM), E(EMULTIHOP), E(EDOTDOT),
+        E(ENOTUNIQ), E(EBADFD), E(EREMCHG), E(ELIBACC), E(ELIBBAD), E(ELIBSCN),
+        E(ELIBMAX), E(ELIBEXEC), E(ERESTART), E(ESTRPIPE), E(EUCLEAN), E(ENOTNAM),
+        E(ENAVAIL), E(EISNAM), E(EREMOTEIO), E(ECHRNG), E(EL2NSYNC), E(EL3HLT), E(EL3RST),
+        E(ELNRNG), E(EUNATCH), E(ENOCSI), E(EL2HLT),
+    };
+#undef E
+    for (size_t i = 0; name && i < ARRAY_SIZE(names); i++)
+        if (strcmp(names[i].n, name) == 0)
+            return names[i].v;
+    return -1;
+}
+
+/* The errno of an object with "<prefix>Ret" (number) and "<prefix>" (name,
+ * wins). *out = -1 when neither is there. */
+static int errno_of(json_t *o, const char *name_key, const char *num_key, long long *out,
+                    struct berr **err)
+{
+    json_t *n = json_object_get(o, name_key), *v = json_object_get(o, num_key);
+
+    *out = -1;
+    if (json_is_string(n) && json_string_length(n)) {
+        int e = seccomp_errno_by_name(json_string_value(n));
+        if (e < 0)
+            return berr_msg(err, "unknown errno name %s in seccomp profile",
+                            json_string_value(n));
+        *out = e;
+    } else if (json_is_integer(v)) {
+        *out = json_integer_value(v);
+    } else if (v && !json_is_null(v)) {
+        return berr_msg(err, "%s in seccomp profile must be a number", num_key);
+    }
+    return 0;
+}
+
+static bool str_in(json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(arr, i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return true;
+    return false;
+}
+
+/* The filter of SPEC §4.5: should this syscall entry be emitted? */
+static bool entry_applies(json_t *sc, char *const *bounding, const char *goarch)
+{
+    json_t *inc = json_object_get(sc, "includes"), *exc = json_object_get(sc, "excludes");
+    json_t *arches, *caps, *v;
+    size_t i;
+
+    arches = json_object_get(exc, "arches");
+    if (str_in(arches, goarch))
+        return false;
+    caps = json_object_get(exc, "caps");
+    json_array_foreach(caps, i, v)
+        if (json_is_string(v) && strv_contains(bounding, json_string_value(v)))
+            return false;
+    arches = json_object_get(inc, "arches");
+    if (json_array_size(arches) && !str_in(arches, goarch))
+        return false;
+    caps = json_object_get(inc, "caps");
+    json_array_foreach(caps, i, v)
+        if (!json_is_string(v) || !strv_contains(bounding, json_string_value(v)))
+            return false;
+    return true;
+}
+
+/* Sets out's "architectures" from the profile and fills tokens[] (libseccomp
+ * arch tokens to resolve names with, native first). */
+static int convert_arches(json_t *prof, const char *goarch, json_t *out, uint32_t *tokens,
+                          size_t *ntok, struct berr **err)
+{
+    json_t *archs = json_object_get(prof, "architectures"), *map = json_object_get(prof, "archMap");
+    const char *native = goarch_to_scmp(goarch);
+    _cleanup_json_ json_t *list = json_array();
+    json_t *v, *e;
+    size_t i, j;
+
+    if (!list)
+        return berr_oom(err);
+    if (json_array_size(archs) && json_array_size(map))
+        return berr_msg(err, "'architectures' and 'archMap' were specified in the seccomp "
+                             "profile, use either 'architectures' or 'archMap'");
+    if (json_array_size(archs)) {
+        json_array_foreach(archs, i, v)
+            if (json_is_string(v) && json_array_append(list, v) < 0)
+                return berr_oom(err);
+    }
+    json_array_foreach(map, i, e) {
+        if (!native || !str_eq(js_str(e, "architecture", NULL), native))
+            continue;
+        if (json_array_append(list, json_object_get(e, "architecture")) < 0)
+            return berr_oom(err);
+        json_array_foreach(json_object_get(e, "subArchitectures"), j, v)
+            if (json_is_string(v) && json_array_append(list, v) < 0)
+                return berr_oom(err);
+    }
+    *ntok = 0;
+    if (native)
+        tokens[(*ntok)++] = scmp_arch_token(native);
+    json_array_foreach(list, i, v) {
+        uint32_t t = scmp_arch_token(json_string_value(v));
+        if (t && *ntok < 16 && (!*ntok || tokens[0] != t))
+            tokens[(*ntok)++] = t;
+    }
+    if (json_array_size(list) && json_object_set(out, "architectures", list) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
+static bool name_known(const char *name, const uint32_t *tokens, size_t ntok)
+{
+    for (size_t i = 0; i < ntok; i++)
+        if (tokens[i] && seccomp_syscall_resolve_name_arch(tokens[i], name) >= 0)
+            return true;
+    return false;
+}
+
+/* One syscall entry to its OCI form; *out stays NULL when it has no name left. */
+static int convert_entry(json_t *sc, const uint32_t *tokens, size_t ntok, json_t **out,
+                         struct berr **err)
+{
+    json_t *name = json_object_get(sc, "name"), *names = json_object_get(sc, "names");
+    json_t *args = json_object_get(sc, "args"), *v;
+    _cleanup_json_ json_t *r = json_object(), *list = json_array();
+    const char *action = js_str(sc, "action", NULL);
+    long long eno;
+    size_t i;
+
+    if (!r || !list)
+        return berr_oom(err);
+    if (!action)
+        return berr_msg(err, "seccomp profile: syscall entry without an action");
+    if (json_is_string(name) && json_string_length(name)) {
+        if (json_array_append(list, name) < 0)
+            return berr_oom(err);
+    } else {
+        json_array_foreach(names, i, v)
+            if (json_is_string(v) && json_array_append(list, v) < 0)
+                return berr_oom(err);
+    }
+    for (i = 0; i < json_array_size(list);) {
+        const char *n = json_string_value(json_array_get(list, i));
+        if (ntok && !name_known(n, tokens, ntok)) {
+            log_debug("seccomp: syscall %s is unknown on this architecture, dropped", n);
+            json_array_remove(list, i);
+        } else {
+            i++;
+        }
+    }
+    if (!json_array_size(list)) {
+        *out = NULL;
+        return 0;
+    }
+    if (errno_of(sc, "errno", "errnoRet", &eno, err) < 0)
+        return -1;
+    if (json_object_set(r, "names", list) < 0 || js_set_str(r, "action", action) < 0)
+        return berr_oom(err);
+    if (eno >= 0 && js_set_int(r, "errnoRet", eno) < 0)
+        return berr_oom(err);
+    if (json_array_size(args)) {
+        _cleanup_json_ json_t *a = json_array();
+        if (!a)
+            return berr_oom(err);
+        json_array_foreach(args, i, v) {
+            json_t *o = json_pack("{s:I, s:I, s:I, s:s}", "index", js_int(v, "index", 0),
+                                  "value", js_int(v, "value", 0),
+                                  "valueTwo", js_int(v, "valueTwo", 0),
+                                  "op", js_str(v, "op", "SCMP_CMP_EQ"));
+            if (!o || json_array_append_new(a, o) < 0)
+                return berr_oom(err);
+        }
+        if (json_object_set(r, "args", a) < 0)
+            return berr_oom(err);
+    }
+    *out = STEAL_PTR(r);
+    return 0;
+}
+
+int seccomp_to_oci(json_t *prof, char *const *bounding, const char *goarch, json_t **out,
+                   struct berr **err)
+{
+    _cleanup_json_ json_t *o = json_object(), *calls = json_array();
+    uint32_t tokens[16];
+    size_t ntok = 0, i;
+    long long eno;
+    json_t *sc, *v;
+
+    if (!o || !calls)
+        return berr_oom(err);
+    if (!goarch)
+        goarch = seccomp_native_goarch();
+    if (!json_is_object(prof))
+        return berr_msg(err, "seccomp profile is not a JSON object");
+    if (js_set_str(o, "defaultAction", js_str(prof, "defaultAction", "SCMP_ACT_ERRNO")) < 0)
+        return berr_oom(err);
+    if (errno_of(prof, "defaultErrno", "defaultErrnoRet", &eno, err) < 0)
+        return -1;
+    if (eno >= 0 && js_set_int(o, "defaultErrnoRet", eno) < 0)
+        return berr_oom(err);
+    if (convert_arches(prof, goarch, o, tokens, &ntok, err) < 0)
+        return -1;
+    if ((v = json_object_get(prof, "flags")) && json_array_size(v) &&
+        json_object_set(o, "flags", v) < 0)
+        return berr_oom(err);
+    if ((v = json_object_get(prof, "listenerPath")) && json_string_length(v) &&
+        json_object_set(o, "listenerPath", v) < 0)
+        return berr_oom(err);
+    if ((v = json_object_get(prof, "listenerMetadata")) && json_string_length(v) &&
+        json_object_set(o, "listenerMetadata", v) < 0)
+        return berr_oom(err);
+
+    json_array_foreach(json_object_get(prof, "syscalls"), i, sc) {
+        json_t *r = NULL;
+
+        if (!json_is_object(sc))
+            return berr_msg(err, "seccomp profile: syscall entry %zu is not an object", i);
+        /* checked before the filters, so a bad entry fails on every host */
+        if (json_string_length(json_object_get(sc, "name")) &&
+            json_array_size(json_object_get(sc, "names")))
+            return berr_msg(err, "'name' and 'names' were specified in the seccomp profile, "
+                                 "use either 'name' or 'names'");
+        if (!entry_applies(sc, bounding, goarch))
+            continue;
+        if (convert_entry(sc, tokens, ntok, &r, err) < 0)
+            return -1;
+        if (r && json_array_append_new(calls, r) < 0)
+            return berr_oom(err);
+    }
+    if (json_object_set(o, "syscalls", calls) < 0)
+        return berr_oom(err);
+    *out = STEAL_PTR(o);
+    return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * util/humanize.c: go-units' size and duration wording.
+ * Sizes are decimal (1000), three significant digits, Go's %g; durations
+ * truncate below an hour and round half up from an hour on, as go-units'
+ * roundDuration does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "util/humanize.h"
+#include "util/str.h"
+
+char *hum_size(double bytes)
+{
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
+    size_t i = 0;
+
+    while (bytes >= 1000.0 && i < sizeof(units) / sizeof(units[0]) - 1) {
+        bytes /= 1000.0;
+        i++;
+    }
+    /* C's %.3g and Go's agree here: both drop trailing zeros and switch
+     * to an exponent ("1e+03") at the same point. */
+    return str_fmt("%.3g %s", bytes, units[i]);
+}
+
+/* go-units roundDuration: int(d/unit + 0.5) */
+static long long round_unit(double seconds, double unit)
+{
+    return (long long) (seconds / unit + 0.5);
+}
+
+char *hum_duration(double s)
+{
+    const double hour = 3600, day = 24 * hour, week = 7 * day, month = 30 * day,
+                 year = 365 * day;
+    long long secs, mins, hours;
+
+    if (!(s >= 0))              /* negative or NaN: clock skew */
+        s = 0;
+    secs = (long long) s;
+    if (secs < 1)
+        return str_fmt("Less than a second");
+    if (secs == 1)
+        return str_fmt("1 second");
+    if (secs < 60)
+        return str_fmt("%lld seconds", secs);
+    mins = (long long) (s / 60);
+    if (mins == 1)
+        return str_fmt("About a minute");
+    if (mins < 60)
+        return str_fmt("%lld minutes", mins);
+    hours = round_unit(s, hour);
+    if (hours == 1)
+        return str_fmt("About an hour");
+    if (hours < 48)
+        return str_fmt("%lld hours", hours);
+    if (s < 2 * week)
+        return str_fmt("%lld days", round_unit(s, day));
+    if (s < 2 * month)
+        return str_fmt("%lld weeks", round_unit(s, week));
+    if (s < 2 * year)
+        return str_fmt("%lld months", round_unit(s, month));
+    return str_fmt("%lld years", round_unit(s, year));
+}
+
+char *hum_ago_at(double when, double now)
+{
+    char *d = hum_duration(now - when);
+    char *r = d ? str_fmt("%s ago", d) : NULL;
+
+    free(d);
+    return r;
+}
+
+char *hum_ago(double when)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return hum_ago_at(when, (double) ts.tv_sec + ts.tv_nsec / 1e9);
+}

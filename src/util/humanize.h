@@ -1,0 +1,22 @@
+/*
+ * util/humanize.h: sizes and durations the way podman prints them
+ * (docker/go-units, as vendored by podman 4.3.1).
+ */
+#ifndef BERTH_HUMANIZE_H
+#define BERTH_HUMANIZE_H
+
+/* go-units HumanSizeWithPrecision(bytes, 3) with podman's space before
+ * the unit, as `images` SIZE: "2 MB", "5.86 kB", "0 B". malloc'd. */
+char *hum_size(double bytes);
+/* go-units HumanDuration: "Less than a second", "1 second", "About a
+ * minute", "3 minutes", "About an hour", "2 hours", "2 days", "3 weeks",
+ * "5 months", "2 years". Negative durations count as zero. malloc'd. */
+char *hum_duration(double seconds);
+/* hum_duration(now - when) + " ago", as `ps` CREATED and `images`
+ * CREATED; when is unix time in seconds (fractions allowed). */
+char *hum_ago(double when);
+/* The same against a given "now", for tests and for one consistent
+ * "now" across a listing. */
+char *hum_ago_at(double when, double now);
+
+#endif

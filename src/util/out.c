@@ -1,0 +1,492 @@
+/*
+ * util/out.c: --format for every command, as podman 4.3.1 prints it.
+ *
+ * podman's rules (containers/common report + podman's commands):
+ *   - "table TEMPLATE": the template's spaces between actions become tabs,
+ *     the header row is the same template run over a field->header map,
+ *     and everything goes through Go's tabwriter (min width 12, padding 2,
+ *     padded with spaces; the last cell of a line unpadded).
+ *   - A header is the spec's name for the field, else the field name
+ *     split at camel-case humps, upper-cased: CreatedAt -> CREATED AT,
+ *     ID -> ID, ImageID -> IMAGE ID.
+ *   - A plain template is one line per item (a newline added when the
+ *     template does not end with one), no header, no tabwriter; one that
+ *     ranges over "." itself runs once over the whole list.
+ *   - "json": the items as an indented JSON array ("[]" for none).
+ * Everything is rendered into memory first, so a failing template prints
+ * nothing.
+ */
+#include <ctype.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+#include "util/out.h"
+
+#define TW_MINWIDTH 12
+#define TW_PADDING 2
+
+/* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
+
+struct tw_cell {
+    const char *s;
+    size_t len, width;          /* bytes, runes */
+};
+
+struct tw_line {
+    struct tw_cell *cells;
+    size_t n;
+};
+
+struct tw {
+    struct tw_line *lines;
+    size_t nlines;
+    size_t *widths;
+    size_t nwidths;
+    struct sbuf *out;
+};
+
+static size_t rune_count(const char *s, size_t n)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char) s[i] & 0xc0) != 0x80)
+            r++;
+    return r;
+}
+
+static void tw_write_lines(struct tw *w, size_t line0, size_t line1)
+{
+    for (size_t i = line0; i < line1; i++) {
+        struct tw_line *l = &w->lines[i];
+        for (size_t j = 0; j < l->n; j++) {
+            sbuf_addn(w->out, l->cells[j].s, l->cells[j].len);
+            if (j < w->nwidths)
+                for (size_t k = l->cells[j].width; k < w->widths[j]; k++)
+                    sbuf_addc(w->out, ' ');
+        }
+        /* the last line is a partial one: no newline was typed after it */
+        if (i + 1 < w->nlines)
+            sbuf_addc(w->out, '\n');
+    }
+}
+
+/* Go's tabwriter format(): a column block is a run of consecutive lines
+ * that have a tab-terminated cell in this column; its width is the widest
+ * cell plus padding, at least the minimum; columns to the right are
+ * formatted recursively within the block. */
+static void tw_format(struct tw *w, size_t line0, size_t line1)
+{
+    size_t column = w->nwidths;
+
+    for (size_t this = line0; this < line1; this++) {
+        size_t width = TW_MINWIDTH;
+
+        if (column + 1 >= w->lines[this].n)
+            continue;
+        tw_write_lines(w, line0, this);
+        line0 = this;
+        for (; this < line1 && column + 1 < w->lines[this].n; this++)
+            if (w->lines[this].cells[column].width + TW_PADDING > width)
+                width = w->lines[this].cells[column].width + TW_PADDING;
+        w->widths[w->nwidths++] = width;
+        tw_format(w, line0, this);
+        w->nwidths--;
+        line0 = this;
+        if (this >= line1)
+            break;
+    }
+    tw_write_lines(w, line0, line1);
+}
+
+/* Aligns text (cells split by tabs, lines by newlines) into out. */
+static int tw_render(const char *text, size_t len, struct sbuf *out)
+{
+    struct tw w = { .out = out };
+    size_t maxcells = 1, nl = 1;
+    const char *p = text, *end = text + len;
+    int r = 0;
+
+    for (size_t i = 0; i < len; i++)
+        nl += text[i] == '\n';
+    w.lines = calloc(nl, sizeof(*w.lines));
+    if (!w.lines)
+        return -1;
+    for (w.nlines = 0; w.nlines < nl; w.nlines++) {
+        const char *e = memchr(p, '\n', (size_t) (end - p));
+        struct tw_line *l = &w.lines[w.nlines];
+        size_t nc = 1;
+
+        if (!e)
+            e = end;
+        for (const char *q = p; q < e; q++)
+            nc += *q == '\t';
+        if (!(l->cells = calloc(nc, sizeof(*l->cells)))) {
+            r = -1;
+            break;
+        }
+        for (const char *q = p;; q++) {
+            if (q == e || *q == '\t') {
+                l->cells[l->n].s = p;
+                l->cells[l->n].len = (size_t) (q - p);
+                l->cells[l->n].width = rune_count(p, (size_t) (q - p));
+                l->n++;
+                p = q + 1;
+                if (q == e)
+                    break;
+            }
+        }
+        if (l->n > maxcells)
+            maxcells = l->n;
+        p = e + 1;
+    }
+    if (r == 0 && !(w.widths = calloc(maxcells, sizeof(*w.widths))))
+        r = -1;
+    if (r == 0)
+        tw_format(&w, 0, w.nlines);
+    for (size_t i = 0; i < nl; i++)
+        free(w.lines[i].cells);
+    free(w.lines);
+    free(w.widths);
+    return r < 0 || out->oom ? -1 : 0;
+}
+
+/* ---- headers ---- */
+
+enum cc { CC_LOWER = 1, CC_UPPER, CC_DIGIT, CC_OTHER };
+
+static enum cc cc_class(char c)
+{
+    if (islower((unsigned char) c))
+        return CC_LOWER;
+    if (isupper((unsigned char) c))
+        return CC_UPPER;
+    if (isdigit((unsigned char) c))
+        return CC_DIGIT;
+    return CC_OTHER;
+}
+
+/* fatih/camelcase.Split as podman uses it: runs of one character class,
+ * then an upper-case run followed by a lower-case run gives its last
+ * letter to the lower-case run ("PDFLoader" -> PDF Loader). The words are
+ * joined with spaces and upper-cased. */
+char *out_header_name(const char *field)
+{
+    size_t n = strlen(field);
+    _cleanup_free_ size_t *start = calloc(n + 2, sizeof(*start));
+    struct sbuf b = SBUF_INIT;
+    size_t runs = 0;
+
+    if (!start)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || cc_class(field[i]) != cc_class(field[i - 1]))
+            start[runs++] = i;
+    start[runs] = n;
+    for (size_t r = 0; r + 1 < runs; r++)
+        if (cc_class(field[start[r]]) == CC_UPPER && cc_class(field[start[r + 1]]) == CC_LOWER)
+            start[r + 1]--;
+    for (size_t r = 0; r < runs; r++) {
+        if (start[r + 1] == start[r])
+            continue;
+        if (b.len)
+            sbuf_addc(&b, ' ');
+        for (size_t i = start[r]; i < start[r + 1]; i++)
+            sbuf_addc(&b, (char) toupper((unsigned char) field[i]));
+    }
+    return sbuf_steal(&b);
+}
+
+static const char *alias_of(const struct out_spec *spec, const char *field)
+{
+    for (const struct tmpl_alias *a = spec->aliases; a && a->from; a++)
+        if (strcmp(a->from, field) == 0)
+            return a->to;
+    return NULL;
+}
+
+static const char *spec_header(const struct out_spec *spec, const char *field)
+{
+    for (const struct out_header *h = spec->headers; h && h->field; h++)
+        if (strcmp(h->field, field) == 0)
+            return h->header;
+    return NULL;
+}
+
+/* The field -> header map the header row is rendered from. */
+static json_t *header_map(const struct out_spec *spec, char **fields)
+{
+    _cleanup_json_ json_t *m = json_object();
+
+    if (!m)
+        return NULL;
+    for (char **f = fields; f && *f; f++) {
+        const char *to = alias_of(spec, *f);
+        const char *h = spec_header(spec, *f);
+        _cleanup_free_ char *d = NULL;
+
+        if (!h && to)
+            h = spec_header(spec, to);
+        if (!h && !(h = d = out_header_name(to ? to : *f)))
+            return NULL;
+        if (json_object_set_new(m, *f, json_string(h)) < 0 ||
+            (to && json_object_set_new(m, to, json_string(h)) < 0))
+            return NULL;
+    }
+    return STEAL_PTR(m);
+}
+
+/* ---- template sources ---- */
+
+static bool ends_with_newline(const char *s)
+{
+    size_t n = strlen(s);
+    return (n >= 1 && s[n - 1] == '\n') || (n >= 2 && s[n - 2] == '\\' && s[n - 1] == 'n');
+}
+
+/* podman's NormalizeFormat for "table ...": trimmed, and every space in
+ * the text between actions made a tab (so "table {{.ID}} {{.Names}}" has
+ * two columns). Spaces inside actions stay: they may be in strings. */
+static char *table_source(const char *t)
+{
+    struct sbuf b = SBUF_INIT;
+    _cleanup_free_ char *dup = str_dup(t);
+    char *s = dup ? str_trim(dup) : NULL;
+    bool in_action = false;
+    char quote = 0;
+
+    if (!s)
+        return NULL;
+    for (const char *p = s; *p; p++) {
+        if (!in_action) {
+            if (p[0] == '{' && p[1] == '{') {
+                in_action = true;
+                sbuf_addn(&b, p, 2);
+                p++;
+                continue;
+            }
+            sbuf_addc(&b, *p == ' ' ? '\t' : *p);
+            continue;
+        }
+        if (quote) {
+            if (*p == '\\' && quote != '`' && p[1]) {
+                sbuf_addn(&b, p, 2);
+                p++;
+                continue;
+            }
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '"' || *p == '`' || *p == '\'') {
+            quote = *p;
+        } else if (p[0] == '}' && p[1] == '}') {
+            in_action = false;
+            sbuf_addn(&b, p, 2);
+            p++;
+            continue;
+        }
+        sbuf_addc(&b, *p);
+    }
+    if (!ends_with_newline(sbuf_str(&b)))
+        sbuf_addc(&b, '\n');
+    return sbuf_steal(&b);
+}
+
+static char *plain_source(const char *t)
+{
+    return ends_with_newline(t) ? str_dup(t) : str_fmt("%s\n", t);
+}
+
+/* podman's EnforceRange: a template that ranges over "." itself gets the
+ * whole list, once. */
+static bool ranges_over_dot(const char *t)
+{
+    regex_t re;
+    bool m;
+
+    if (regcomp(&re, "\\{\\{-?[[:space:]]*range[[:space:]]*\\.[[:space:]]*-?\\}\\}.*"
+                     "\\{\\{-?[[:space:]]*end[[:space:]]*-?\\}\\}", REG_EXTENDED | REG_NOSUB) != 0)
+        return false;
+    m = regexec(&re, t, 0, NULL, 0) == 0;
+    regfree(&re);
+    return m;
+}
+
+static int parse(const char *src, const struct tmpl_alias *aliases, struct tmpl **t,
+                 struct berr **err)
+{
+    if (!src)
+        return berr_oom(err);
+    return tmpl_parse(src, aliases, t, err);
+}
+
+static int emit(FILE *f, const struct sbuf *b, struct berr **err)
+{
+    (void) err;
+    if (b->len)
+        fwrite(b->buf, 1, b->len, f);
+    return 0;
+}
+
+static int render_table(const char *src, json_t *items, const struct out_spec *spec,
+                        bool noheading, struct sbuf *out, struct berr **err)
+{
+    _cleanup_free_ char *s = table_source(src);
+    _cleanup_sbuf_ struct sbuf text = SBUF_INIT;
+    struct tmpl *t = NULL;
+    size_t i;
+    json_t *it;
+    int r = 0;
+
+    if (parse(s, spec->aliases, &t, err) < 0)
+        return -1;
+    if (!noheading) {
+        char **fields = tmpl_fields(t);
+        json_t *h = fields ? header_map(spec, fields) : NULL;
+        if (!h) {
+            r = berr_oom(err);
+        } else {
+            struct berr *herr = NULL;
+            /* A template the header map cannot run (a range over a field,
+             * say) still gets its column names. */
+            if (tmpl_exec_header(t, h, &text, &herr) < 0) {
+                berr_free(herr);
+                sbuf_reset(&text);
+                for (char **fl = fields; *fl; fl++)
+                    sbuf_addf(&text, "%s%s", fl == fields ? "" : "\t",
+                              json_string_value(json_object_get(h, *fl)));
+                sbuf_addc(&text, '\n');
+            }
+        }
+        json_decref(h);
+        strv_free(fields);
+    }
+    json_array_foreach(items, i, it) {
+        if (r < 0 || (r = tmpl_exec(t, it, &text, err)) < 0)
+            break;
+    }
+    tmpl_free(t);
+    if (r < 0)
+        return -1;
+    if (text.oom || tw_render(sbuf_str(&text), text.len, out) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
+int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *spec,
+             bool noheading, struct berr **err)
+{
+    _cleanup_sbuf_ struct sbuf out = SBUF_INIT;
+    static const struct out_spec none = { 0 };
+
+    if (!spec)
+        spec = &none;
+    if (!format || !*format || strcmp(format, "table") == 0) {
+        if (spec->table && render_table(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0),
+                                        items, spec, noheading, &out, err) < 0)
+            return -1;
+    } else if (strcmp(format, "json") == 0) {
+        return out_json(f, items, err);
+    } else if (str_has_prefix(format, "table")) {
+        if (render_table(format + 5, items, spec, noheading, &out, err) < 0)
+            return -1;
+    } else {
+        _cleanup_free_ char *src = plain_source(format);
+        struct tmpl *t = NULL;
+        size_t i;
+        json_t *it;
+        int r = 0;
+
+        if (parse(src, spec->aliases, &t, err) < 0)
+            return -1;
+        if (ranges_over_dot(format)) {
+            r = tmpl_exec(t, items, &out, err);
+        } else {
+            json_array_foreach(items, i, it)
+                if ((r = tmpl_exec(t, it, &out, err)) < 0)
+                    break;
+        }
+        tmpl_free(t);
+        if (r < 0)
+            return -1;
+    }
+    if (out.oom)
+        return berr_oom(err);
+    return emit(f, &out, err);
+}
+
+int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *aliases,
+            struct berr **err)
+{
+    _cleanup_sbuf_ struct sbuf out = SBUF_INIT;
+    _cleanup_free_ char *src = NULL;
+    struct tmpl *t = NULL;
+    int r;
+
+    if (!format || !*format || strcmp(format, "json") == 0)
+        return out_json(f, obj, err);
+    /* "table" means nothing for one object; podman drops it too */
+    if (str_has_prefix(format, "table "))
+        format += 6;
+    src = plain_source(format);
+    if (parse(src, aliases, &t, err) < 0)
+        return -1;
+    r = tmpl_exec(t, obj, &out, err);
+    tmpl_free(t);
+    if (r < 0)
+        return -1;
+    return emit(f, &out, err);
+}
+
+int out_json(FILE *f, json_t *v, struct berr **err)
+{
+    _cleanup_free_ char *s = json_dumps(v, JSON_INDENT(4) | JSON_ENCODE_ANY |
+                                               JSON_REAL_PRECISION(17));
+    if (!s)
+        return berr_oom(err);
+    fprintf(f, "%s\n", s);
+    return 0;
+}
+
+/* ---- direct tables ---- */
+
+struct tbl {
+    struct sbuf text;
+};
+
+struct tbl *tbl_new(void)
+{
+    return calloc(1, sizeof(struct tbl));
+}
+
+int tbl_add_row(struct tbl *t, char **cells)
+{
+    for (char **c = cells; c && *c; c++) {
+        if (c != cells)
+            sbuf_addc(&t->text, '\t');
+        /* a tab or newline inside a cell would split it */
+        for (const char *p = *c; *p; p++)
+            sbuf_addc(&t->text, *p == '\t' || *p == '\n' ? ' ' : *p);
+    }
+    sbuf_addc(&t->text, '\n');
+    return t->text.oom ? -1 : 0;
+}
+
+int tbl_print(struct tbl *t, FILE *f)
+{
+    _cleanup_sbuf_ struct sbuf out = SBUF_INIT;
+
+    if (t->text.oom || tw_render(sbuf_str(&t->text), t->text.len, &out) < 0)
+        return -1;
+    if (out.len)
+        fwrite(out.buf, 1, out.len, f);
+    return 0;
+}
+
+void tbl_free(struct tbl *t)
+{
+    if (!t)
+        return;
+    sbuf_free(&t->text);
+    free(t);
+}

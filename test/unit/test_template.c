@@ -1,0 +1,236 @@
+/*
+ * test/unit/test_template.c: the Go-template engine, table-driven:
+ * template + JSON data -> output, or the error message (prefixed "ERR:").
+ */
+#include <stdlib.h>
+
+#include "unit.h"
+#include "util/template.h"
+
+static const struct tmpl_alias aliases[] = { { "Names", "Name" }, { 0 } };
+
+static char *render(const char *src, const char *data)
+{
+    struct tmpl *t = NULL;
+    struct berr *err = NULL;
+    struct sbuf out = SBUF_INIT;
+    json_error_t je;
+    json_t *d = json_loads(data, JSON_DECODE_ANY, &je);
+    char *r;
+
+    if (!d)
+        return str_fmt("BADJSON: %s", je.text);
+    if (tmpl_parse(src, aliases, &t, &err) < 0 || tmpl_exec(t, d, &out, &err) < 0) {
+        r = str_fmt("ERR:%s", err->msg);
+        berr_free(err);
+        sbuf_free(&out);
+    } else {
+        r = sbuf_steal(&out);
+    }
+    tmpl_free(t);
+    json_decref(d);
+    return r;
+}
+
+#define D "{\"ID\":\"abc123\",\"Name\":\"web\",\"Size\":1997895,\"Ratio\":0.5," \
+          "\"Up\":true,\"Down\":false,\"None\":null,\"Empty\":\"\"," \
+          "\"List\":[\"a\",\"b\",\"c\"],\"Nums\":[3,1,2],\"Labels\":{\"app\":\"x\",\"tier\":\"db\"}," \
+          "\"Client\":{\"Version\":\"1.0\",\"Os\":\"linux\"},\"CSV\":\"a,b,,c\",\"Zero\":0}"
+
+static const struct { const char *tmpl, *data, *want; } cases[] = {
+    /* text, fields, dot */
+    { "plain text", D, "plain text" },
+    { "", D, "" },
+    { "{{.ID}}", D, "abc123" },
+    { "{{ .ID }}-{{.Name}}", D, "abc123-web" },
+    { "{{.Client.Version}}", D, "1.0" },
+    { "{{.}}", "\"s\"", "s" },
+    { "{{.}}", "42", "42" },
+    { "{{.Size}}", D, "1997895" },
+    { "{{.Ratio}}", D, "0.5" },
+    { "{{.Up}} {{.Down}}", D, "true false" },
+    { "{{.None}}", D, "<no value>" },
+    { "{{.List}}", D, "[a b c]" },
+    { "{{.Labels}}", D, "map[app:x tier:db]" },
+    { "{{.Labels.app}}", D, "x" },
+    { "{{.Labels.missing}}", D, "<no value>" },
+    { "{{.None.Deeper}}", D, "<no value>" },
+    { "{{.}}", "[1,\"x\",null,{\"b\":1,\"a\":[]}]", "[1 x <nil> map[a:[] b:1]]" },
+    { "{{.}}", "1000000.0", "1e+06" },
+    { "{{.}}", "123456.0", "123456" },
+    { "{{.}}", "0.00001", "1e-05" },
+    { "{{.}}", "2.0", "2" },
+    /* aliases: docker's .Names reads our "Name" */
+    { "{{.Names}}", D, "web" },
+    /* escapes in text, and not in strings */
+    { "{{.ID}}\\t{{.Name}}\\n", D, "abc123\tweb\n" },
+    { "a\\tb", D, "a\tb" },
+    { "a\\xb", D, "a\\xb" },
+    /* functions */
+    { "{{json .Labels}}", D, "{\"app\":\"x\",\"tier\":\"db\"}" },
+    { "{{json .List}}", D, "[\"a\",\"b\",\"c\"]" },
+    { "{{json .ID}}", D, "\"abc123\"" },
+    { "{{json .None}}", D, "null" },
+    { "{{json .}}", "{\"b\":\"<x>&/\",\"a\":1}", "{\"b\":\"<x>&/\",\"a\":1}" },
+    { "{{upper .Name}} {{lower \"ABC\"}}", D, "WEB abc" },
+    { "{{title \"hello big-world\"}}", D, "Hello Big-World" },
+    { "{{join .List \",\"}}", D, "a,b,c" },
+    { "{{join .None \",\"}}", D, "" },
+    { "{{split .CSV \",\"}}", D, "[a b  c]" },
+    { "{{len (split .CSV \",\")}}", D, "4" },
+    { "{{truncate .ID 3}}", D, "abc" },
+    { "{{truncate .ID 30}}", D, "abc123" },
+    { "{{index .Labels \"tier\"}}", D, "db" },
+    { "{{index .Labels \"nope\"}}", D, "" },
+    { "{{index .List 1}}", D, "b" },
+    { "{{index .None \"k\"}}", D, "" },
+    { "{{len .List}} {{len .Name}} {{len .Labels}}", D, "3 3 2" },
+    { "{{printf \"%s-%d\" .Name .Size}}", D, "web-1997895" },
+    { "{{printf \"%v|%q|%%|%5s|%-5s|%05d|%x\" .List .Name .Name .Name 42 255}}", D,
+      "[a b c]|\"web\"|%|  web|web  |00042|ff" },
+    { "{{printf \"%.2f %t %v\" .Ratio .Up .Ratio}}", D, "0.50 true 0.5" },
+    { "{{printf \"%d\" .Name}}", D, "%!d(string=web)" },
+    { "{{printf \"%s %s\" .Name}}", D, "web %!s(MISSING)" },
+    { "{{printf \"%s\" .Name .ID}}", D, "web%!(EXTRA string=abc123)" },
+    { "{{printf \"%q\" \"a\\\"b\\n\"}}", D, "\"a\\\"b\\n\"" },
+    { "{{println .Name 1}}", D, "web 1\n" },
+    { "{{print 1 2 \"x\" 3}}", D, "1 2x3" },
+    { "{{contains .Name \"e\"}} {{contains .Name \"z\"}}", D, "true false" },
+    { "{{replace .CSV \",\" \";\"}}", D, "a;b;;c" },
+    { "[{{pad .Name 1 2}}]", D, "[ web  ]" },
+    /* comparison and logic */
+    { "{{eq .Name \"web\"}} {{ne .Name \"web\"}}", D, "true false" },
+    { "{{eq .Size 1997895}} {{eq 1 2 3 1}}", D, "true true" },
+    { "{{lt 1 2}} {{le 2 2}} {{gt 1 2}} {{ge \"b\" \"a\"}} {{lt 1 1.5}}", D,
+      "true true false true true" },
+    { "{{and .Up .Name}} {{and .Down .Name}} {{or .Empty .Name}} {{or .Empty .Zero}}", D,
+      "web false web 0" },
+    { "{{not .Up}} {{not .Empty}}", D, "false true" },
+    { "{{if and .Up (eq .Name \"web\")}}yes{{end}}", D, "yes" },
+    /* pipelines */
+    { "{{.Name | upper}}", D, "WEB" },
+    { "{{.Name | printf \"<%s>\" | upper}}", D, "<WEB>" },
+    { "{{.Name | printf \"%s-%s\" .ID}}", D, "abc123-web" },
+    /* control */
+    { "{{if .Up}}up{{end}}", D, "up" },
+    { "{{if .Down}}a{{else}}b{{end}}", D, "b" },
+    { "{{if .Down}}a{{else if .Empty}}b{{else if .Up}}c{{else}}d{{end}}", D, "c" },
+    { "{{if .None}}x{{else}}y{{end}}", D, "y" },
+    { "{{if .List}}L{{end}}{{if .Labels}}M{{end}}{{if .Zero}}Z{{end}}", D, "LM" },
+    { "{{range .List}}[{{.}}]{{end}}", D, "[a][b][c]" },
+    { "{{range $i, $e := .List}}{{$i}}={{$e}} {{end}}", D, "0=a 1=b 2=c " },
+    { "{{range $k, $v := .Labels}}{{$k}}:{{$v}};{{end}}", D, "app:x;tier:db;" },
+    { "{{range .Labels}}{{.}},{{end}}", D, "x,db," },
+    { "{{range .None}}x{{else}}empty{{end}}", D, "empty" },
+    { "{{range .List}}{{if eq . \"b\"}}{{break}}{{end}}{{.}}{{end}}", D, "a" },
+    { "{{range .List}}{{if eq . \"b\"}}{{continue}}{{end}}{{.}}{{end}}", D, "ac" },
+    { "{{range .List}}{{$.Name}}{{end}}", D, "webwebweb" },
+    { "{{with .Client}}{{.Os}}{{end}}", D, "linux" },
+    { "{{with .Empty}}x{{else}}none{{end}}", D, "none" },
+    { "{{$x := .Name}}{{$x}}{{$x = \"y\"}}{{$x}}", D, "weby" },
+    { "{{$n := len .List}}{{if gt $n 2}}many{{end}}", D, "many" },
+    { "{{(index .List 0) | upper}}", D, "A" },
+    { "{{(.Client).Os}}", D, "linux" },
+    /* trim markers and comments */
+    { "a  {{- .Name -}}  b", D, "awebb" },
+    { "a\\n  {{- .Name}}", D, "aweb" },
+    { "{{/* note */}}x{{- /* c */ -}} y", D, "xy" },
+    { "{{-3}}", D, "-3" },
+    /* literals */
+    { "{{\"q\\tx\"}} {{`raw\\t`}} {{'a'}} {{0x10}} {{1.5}} {{true}}", D, "q\tx raw\\t 97 16 1.5 true" },
+    /* syntax errors */
+    { "{{.ID", D, "ERR:template: output:1: unclosed action" },
+    { "{{if .ID}}", D, "ERR:template: output:1: unexpected EOF" },
+    { "{{end}}", D, "ERR:template: output:1: unexpected {{end}}" },
+    { "{{else}}", D, "ERR:template: output:1: unexpected {{else}}" },
+    { "{{nosuch .ID}}", D, "ERR:template: output:1: function \"nosuch\" not defined" },
+    { "{{$y}}", D, "ERR:template: output:1: undefined variable \"$y\"" },
+    { "{{}}", D, "ERR:template: output:1: missing value for command" },
+    { "{{\"abc}}", D, "ERR:template: output:1: unterminated quoted string" },
+    { "line1\n{{.ID)}}", D, "ERR:template: output:2: unexpected right paren" },
+    { "{{if}}x{{end}}", D, "ERR:template: output:1: missing value for if" },
+    { "{{break}}", D, "ERR:template: output:1: {{break}} outside {{range}}" },
+    { "{{.ID | \"x\"}}", D, "ERR:template: output:1: non executable command in pipeline stage 2" },
+    { "{{.ID #}}", D, "ERR:template: output:1: bad character U+0023 '#'" },
+    /* execution errors */
+    { "{{.Foo}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <.Foo>: can't evaluate field Foo in type object" },
+    { "x\n {{.Client.Nope}}", D,
+      "ERR:template: output:2:3: executing \"output\" at <.Client.Nope>: can't evaluate field Nope in type object" },
+    { "{{.Name.X}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <.Name.X>: can't evaluate field X in type string" },
+    { "{{upper .ID .ID}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <upper>: wrong number of args for upper: want 1 got 2" },
+    { "{{index .List 7}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <index>: error calling index: index out of range: 7" },
+    { "{{len .Size}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <len>: len of type int" },
+    { "{{lt .List 1}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <lt>: invalid type for comparison" },
+    { "{{range .Name}}{{end}}", D,
+      "ERR:template: output:1:0: executing \"output\" at <{{>: range can't iterate over web" },
+    { "{{.ID 1}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <.ID>: can't give argument to non-function .ID" },
+    { "{{truncate .ID \"x\"}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <truncate>: wrong type for value; expected int; got string" },
+};
+
+static void t_cases(void)
+{
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = render(cases[i].tmpl, cases[i].data);
+        if (!got || strcmp(got, cases[i].want) != 0)
+            printf("#   case %zu: %s\n", i, cases[i].tmpl);
+        CHECK_STR(got, cases[i].want);
+        free(got);
+    }
+}
+
+static void t_fields(void)
+{
+    static const struct { const char *tmpl, *want; } fc[] = {
+        { "{{.ID}}\\t{{.Names}}", "ID,Names" },
+        { "{{.ID}} {{.ID}} {{json .Labels.app}} {{if .Up}}{{.Down}}{{end}}", "ID,Labels,Up,Down" },
+        { "{{range .Mounts}}{{.Src}}{{end}}{{$.Top}}", "Mounts,Top" },
+        { "text only", "" },
+    };
+    for (size_t i = 0; i < sizeof(fc) / sizeof(fc[0]); i++) {
+        struct tmpl *t = NULL;
+        struct berr *err = NULL;
+        char **f, *j;
+        CHECK(tmpl_parse(fc[i].tmpl, NULL, &t, &err) == 0);
+        if (!t)
+            continue;
+        f = tmpl_fields(t);
+        j = strv_join(f, ",");
+        CHECK_STR(j, fc[i].want);
+        free(j);
+        strv_free(f);
+        tmpl_free(t);
+    }
+}
+
+static void t_header(void)
+{
+    struct tmpl *t = NULL;
+    struct berr *err = NULL;
+    struct sbuf out = SBUF_INIT;
+    json_t *h = json_pack("{s:s, s:s, s:s}", "ID", "CONTAINER ID", "Labels", "LABELS",
+                          "Name", "NAMES");
+
+    CHECK(tmpl_parse("{{.ID}}\\t{{json .ID}}\\t{{.Labels.app}}\\t{{upper .Names}}", aliases,
+                     &t, &err) == 0);
+    CHECK(tmpl_exec_header(t, h, &out, &err) == 0);
+    CHECK_STR(sbuf_str(&out), "CONTAINER ID\t\"CONTAINER ID\"\tLABELS\tNAMES");
+    sbuf_free(&out);
+    tmpl_free(t);
+    json_decref(h);
+}
+
+int main(void)
+{
+    UNIT_RUN(t_cases);
+    UNIT_RUN(t_fields);
+    UNIT_RUN(t_header);
+    return unit_done();
+}
