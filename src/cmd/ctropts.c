@@ -47,6 +47,7 @@ void ctropts_free(struct ctropts *o)
     strv_free(o->dns_search);
     strv_free(o->dns_options);
     strv_free(o->add_hosts);
+    json_decref(o->params_json);
     memset(o, 0, sizeof(*o));
 }
 

@@ -146,6 +146,9 @@ struct ctropts {
                                    defaulted to tcp */
     char **dns, **dns_search, **dns_options;
     char **add_hosts;           /* "host:ip", validated */
+
+    json_t *params_json;        /* owned: the JSON lists ctropts_create_params()
+                                   points a ctr_create_params at */
 };
 
 /* Parses argv (argv[0] the command name) with cx->cmd's table. Returns 0
@@ -154,6 +157,13 @@ struct ctropts {
 int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct ctropts *o,
                   struct berr **err);
 void ctropts_free(struct ctropts *o);
+
+/* Fills p (runtime/container.h) for ctr_create() from a parsed o. p borrows
+ * from o: keep o until ctr_create() returns. Not carried by p (the caller's
+ * business): detach/attach, detach_keys, sig_proxy, rmi, cidfile, pull,
+ * quiet, replace, timeout, expose. */
+struct ctr_create_params;
+int ctropts_create_params(struct ctropts *o, struct ctr_create_params *p, struct berr **err);
 
 /* Helpers shared with other commands (and unit tests). */
 /* docker/podman sizes: "10", "10b", "1.5k", "10KB", "1g", "2 MiB" (1024

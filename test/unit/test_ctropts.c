@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/ctropts.h"
+#include "runtime/container.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 #include "unit.h"
@@ -356,6 +357,24 @@ static void t_struct(void)
     CHECK_STR(o.dns_search ? o.dns_search[0] : NULL, "a.b");
     CHECK_STR(o.dns_options ? o.dns_options[0] : NULL, "ndots:2");
     CHECK_STR(o.add_hosts ? o.add_hosts[0] : NULL, "h:1.2.3.4");
+
+    struct ctr_create_params p;
+    _cleanup_json_ json_t *nets = json_loads("[{\"name\":\"n1\",\"aliases\":[\"a\"],\"ip\":\"10.89.0.2\","
+                                             "\"mac\":\"aa:bb:cc:dd:ee:ff\",\"interface_name\":\"eth1\"}]", 0, NULL);
+    _cleanup_json_ json_t *dns = json_loads("{\"servers\":[\"1.1.1.1\"],\"search\":[\"a.b\"],\"options\":[\"ndots:2\"]}", 0, NULL);
+    CHECK_INT(ctropts_create_params(&o, &p, &err), 0);
+    CHECK(p.spec == o.ctr);
+    CHECK_STR(p.name, "web");
+    CHECK_STR(p.image, "img");
+    CHECK(p.rootfs == NULL);
+    CHECK_STR(p.restart_policy, "on-failure");
+    CHECK_INT(p.restart_retries, 3);
+    CHECK_INT(p.stop_timeout, 5);
+    CHECK_INT(p.log_size_max, 10240);
+    CHECK(json_equal(p.networks, nets));
+    CHECK(json_equal(p.dns, dns));
+    CHECK_INT(json_array_size(p.port_mappings), 2);
+    CHECK_INT(json_array_size(p.add_hosts), 1);
     ctropts_free(&o);
 }
 
