@@ -60,6 +60,7 @@ int ctropts_create_params(struct ctropts *o, struct ctr_create_params *p, struct
     p->restart_policy = restart_names[o->restart];
     p->restart_retries = o->restart_retries;
     p->stop_timeout = o->stop_timeout_set ? (long long) o->stop_timeout : -1;
+    p->timeout = (long long) o->timeout;
     p->stdin = o->interactive;
     p->terminal = o->tty;
     p->auto_remove = o->rm;

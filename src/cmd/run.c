@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "cmd/run_opts.h"
+#include "cmd/ctropts.h"
 #include "runtime/container.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -59,16 +59,19 @@ static void remove_quietly(struct runtime *rt, const char *id)
     ctr_put(c);
 }
 
-static int create_common(struct cmd_ctx *cx, struct run_args *a, struct runtime **rt,
+static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime **rt,
                          struct ctr **c, struct berr **err)
 {
+    struct ctr_create_params p;
+
     if (cx_runtime(cx, RT_FULL, rt, err) < 0)
         return -1;
-    if (a->pull && (!strcmp(a->pull, "always") || !strcmp(a->pull, "newer")))
-        return berr_msg(err, "pull policy %s needs a registry: berth cannot pull images yet", a->pull);
+    if (a->pull == CTR_PULL_ALWAYS || a->pull == CTR_PULL_NEWER)
+        return berr_msg(err, "pull policy %s needs a registry: berth cannot pull images yet",
+                        a->pull == CTR_PULL_ALWAYS ? "always" : "newer");
     if (a->replace && replace_existing(*rt, a->name, err) < 0)
         return -1;
-    if (ctr_create(*rt, &a->p, c, err) < 0)
+    if (ctropts_create_params(a, &p, err) < 0 || ctr_create(*rt, &p, c, err) < 0)
         return -1;
     if (a->cidfile && write_cidfile(a->cidfile, (*c)->id, err) < 0) {
         struct berr *e = NULL;
@@ -81,15 +84,14 @@ static int create_common(struct cmd_ctx *cx, struct run_args *a, struct runtime 
 
 static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct run_args a;
+    struct ctropts a;
     struct runtime *rt;
     _cleanup_ctr_ struct ctr *c = NULL;
-    bool help = false;
-    int r = run_args_parse(cx, argc, argv, false, &a, &help, err);
+    int r = ctropts_parse(cx, argc, argv, false, &a, err);
 
-    if (r == 0 && !help && (r = create_common(cx, &a, &rt, &c, err)) == 0)
+    if (r == 0 && !a.help && (r = create_common(cx, &a, &rt, &c, err)) == 0)
         printf("%s\n", c->id);
-    run_args_free(&a);
+    ctropts_free(&a);
     return r;
 }
 
@@ -104,7 +106,7 @@ static void put_and_remove(struct runtime *rt, struct ctr **cp)
     remove_quietly(rt, id);
 }
 
-static int run_detached(struct runtime *rt, struct ctr **cp, struct run_args *a, struct berr **err)
+static int run_detached(struct runtime *rt, struct ctr **cp, struct ctropts *a, struct berr **err)
 {
     char id[STATE_ID_LEN + 1];
 
@@ -118,7 +120,7 @@ static int run_detached(struct runtime *rt, struct ctr **cp, struct run_args *a,
     return 0;
 }
 
-static int run_attached(struct runtime *rt, struct ctr **cp, struct run_args *a, struct berr **err)
+static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, struct berr **err)
 {
     struct ctr *c = *cp;
     struct ctr_attach_opts o = { .detach_keys = a->detach_keys, .sig_proxy = a->sig_proxy,
@@ -128,14 +130,9 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct run_args *a,
     int code;
 
     memcpy(id, c->id, sizeof(id));
-    if (a->attach_given) {
-        o.in = a->attach_in;
-        o.out = a->attach_out;
-        o.err = a->attach_err;
-    } else {
-        o.in = a->interactive;
-        o.out = o.err = true;
-    }
+    o.in = a->attach_stdin;
+    o.out = a->attach_stdout;
+    o.err = a->attach_stderr;
     if (ctr_attach(rt, c, &o, &detached, err) < 0) {
         if (a->rm)
             put_and_remove(rt, cp);
@@ -157,24 +154,23 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct run_args *a,
 
 static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct run_args a;
+    struct ctropts a;
     struct runtime *rt;
     struct ctr *c = NULL;
-    bool help = false;
-    int r = run_args_parse(cx, argc, argv, true, &a, &help, err);
+    int r = ctropts_parse(cx, argc, argv, true, &a, err);
 
-    if (r < 0 || help) {
-        run_args_free(&a);
+    if (r < 0 || a.help) {
+        ctropts_free(&a);
         return r;
     }
     if (create_common(cx, &a, &rt, &c, err) < 0) {
-        run_args_free(&a);
+        ctropts_free(&a);
         return -1;
     }
     fflush(stdout);
     r = a.detach ? run_detached(rt, &c, &a, err) : run_attached(rt, &c, &a, err);
     ctr_put(c);
-    run_args_free(&a);
+    ctropts_free(&a);
     return r;
 }
 
@@ -189,22 +185,22 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 const struct cmd cmd_create = { .name = "create", .summary = "Create but do not start a container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,
     .examples = "berth create --name web localhost/busybox httpd -f\nberth create -it localhost/busybox sh",
-    .opts = run_opts, .fn = create_fn, .need = RT_FULL,
+    .opts = ctr_create_opts, .fn = create_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
 const struct cmd cmd_container_create = { .name = "create", .summary = "Create but do not start a container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,
     .examples = "berth container create localhost/busybox true",
-    .opts = run_opts, .fn = create_fn, .need = RT_FULL,
+    .opts = ctr_create_opts, .fn = create_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
 const struct cmd cmd_run = { .name = "run", .summary = "Run a command in a new container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = RUN_DESC,
     .examples = "berth run --rm localhost/busybox echo hello\n"
                 "berth run -d --name web -p 8080:80 localhost/busybox httpd -f -p 80\n"
                 "berth run -it localhost/busybox sh",
-    .opts = run_opts, .fn = run_fn, .need = RT_FULL,
+    .opts = ctr_run_opts, .fn = run_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
 const struct cmd cmd_container_run = { .name = "run", .summary = "Run a command in a new container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = RUN_DESC,
     .examples = "berth container run --rm localhost/busybox true",
-    .opts = run_opts, .fn = run_fn, .need = RT_FULL,
+    .opts = ctr_run_opts, .fn = run_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };

@@ -8,7 +8,7 @@
  *     image {id, name} (absent with --rootfs), rootfs (--rootfs path),
  *     spec: the create-time configuration of runtime/spec.h,
  *     logDriver, logPath, logSizeMax, logTag, restartPolicy,
- *     restartRetries, stopTimeout, stdin, terminal, autoRemove,
+ *     restartRetries, stopTimeout, timeout, stdin, terminal, autoRemove,
  *     networks {name: {aliases, static_ips, static_mac}} (runtime/net/net.h;
  *     empty unless bridge mode), portMappings (ports_to_json(), host
  *     ports chosen at create),
@@ -62,6 +62,7 @@ struct ctr_create_params {
     const char *restart_policy; /* "no", "on-failure", "always", "unless-stopped" */
     long long restart_retries;
     long long stop_timeout;     /* < 0: config's */
+    long long timeout;          /* --timeout seconds (conmon kills then); 0: none */
     bool stdin, terminal, auto_remove;
     json_t *networks;           /* [{name, aliases, ip, mac}] or NULL: the default */
     json_t *port_mappings;      /* ["8080:80/tcp", ...] (-p as given) or NULL */

@@ -176,6 +176,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     js_set_str(c, "restartPolicy", p->restart_policy ? p->restart_policy : "no");
     js_set_int(c, "restartRetries", p->restart_retries);
     js_set_int(c, "stopTimeout", p->stop_timeout >= 0 ? p->stop_timeout : cf->stop_timeout);
+    js_set_int(c, "timeout", p->timeout);
     js_set_bool(c, "stdin", p->stdin);
     js_set_bool(c, "terminal", p->terminal);
     js_set_bool(c, "autoRemove", p->auto_remove);

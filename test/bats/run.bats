@@ -35,7 +35,7 @@ teardown() { berth_teardown; }
     run -125 --separate-stderr b run --network none -m lots $IMG true
     [[ $stderr == *"invalid size: 'lots'"* ]]
     run -125 --separate-stderr b run --network none --restart sometimes $IMG true
-    [[ $stderr == *"invalid restart policy"* ]]
+    [[ $stderr == *"is not a valid restart policy"* ]]
     run -125 --separate-stderr b run --rm --restart always --network none $IMG true
     [[ $stderr == *"conflicts with --restart"* ]]
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]

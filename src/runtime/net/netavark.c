@@ -19,14 +19,17 @@
  * pid; podman uses /run/containers/networks whatever its tmp dir, we use
  * <tmp_dir>/networks so separate berth roots never share one aardvark.
  */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/lock.h"
 #include "runtime/net/netint.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/str.h"
 
 static char *const net_envp[] = {
@@ -73,9 +76,29 @@ static int backend_error(const char *out, const char *errout, int status, struct
     return berr_msg(err, "netavark: exit status %d", status);
 }
 
+/* netavark is not safe against itself: two setups at once append the
+ * network's firewall rules twice, and a teardown then removes one copy.
+ * podman serialises its calls with a lock; so do we. A berth killed
+ * during a call releases the lock but leaves its netavark running, so we
+ * also wait, up to a limit, for any netavark still working on our config
+ * dir. */
+static int serialize(const char *conf, struct lock *l, struct berr **err)
+{
+    _cleanup_free_ char *path = fs_join(conf, "netavark.lock");
+
+    if (!path)
+        return berr_oom(err);
+    if (lock_path(path, true, l, err) < 0)
+        return -1;
+    for (int tries = 0; tries < 300 && proc_running_with_arg("netavark", conf); tries++)
+        poll(NULL, 0, 100);
+    return 0;
+}
+
 static int run(const struct net_env *e, const char *cmd, const char *netns, json_t *input,
                char **out, struct berr **err)
 {
+    _cleanup_lock_ struct lock l = LOCK_INIT;
     _cleanup_free_ char *nv = net_find_helper(e, "netavark");
     _cleanup_free_ char *adv = net_find_helper(e, "aardvark-dns");
     _cleanup_free_ char *conf = fs_join(e->tmp_dir, "networks");
@@ -88,7 +111,7 @@ static int run(const struct net_env *e, const char *cmd, const char *netns, json
         return berr_oom(err);
     if (adv && !(advopt = str_fmt("--aardvark-binary=%s", adv)))
         return berr_oom(err);
-    if (fs_mkdir_p(conf, 0755, err) < 0)
+    if (fs_mkdir_p(conf, 0755, err) < 0 || serialize(conf, &l, err) < 0)
         return -1;
     {
         char *argv[] = { nv, "--config", conf, "--rootless=false",
