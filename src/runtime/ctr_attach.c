@@ -130,6 +130,14 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
         return berr_kind(err, BK_STATE, "you can only attach to running containers");
     if (attach_connect(bundle, &sock, err) < 0)
         return -1;
+    /* The terminal's size before the process starts: the pty exists
+     * since the runtime's create, and a shell reads its size at once. */
+    if (s.tty && o->in && isatty(STDIN_FILENO)) {
+        unsigned rows, cols;
+        struct berr *e = NULL;
+        if (term_size(STDIN_FILENO, &rows, &cols) == 0 && attach_resize(bundle, rows, cols, &e) < 0)
+            berr_free(e);
+    }
     if (o->start && ctr_start(rt, c, err) < 0)
         return -1;
     {
@@ -143,10 +151,6 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
     lock_release(&c->lock);
     s.bundle = bundle;
     if (s.tty && o->in && isatty(STDIN_FILENO)) {
-        unsigned rows, cols;
-        struct berr *e = NULL;
-        if (term_size(STDIN_FILENO, &rows, &cols) == 0 && attach_resize(bundle, rows, cols, &e) < 0)
-            berr_free(e);
         if (term_make_raw(STDIN_FILENO, &saved, err) < 0)
             return -1;
         raw = true;
