@@ -14,7 +14,7 @@
 
 enum { O_TIME = 't', O_ALL = 'a', O_LATEST = 'l', O_IGNORE = 'i', O_FORCE = 'f',
        O_SIGNAL = 's', O_VOLUMES = 'v', O_CONDITION = 256, O_INTERVAL, O_RM, O_RUNNING,
-       O_ATTACH, O_INTERACTIVE, O_DETACH_KEYS, O_SIG_PROXY };
+       O_START_ALL, O_DETACH_KEYS, O_SIG_PROXY };
 
 /* Parses flags for the multi-container commands; returns 1 after --help. */
 struct each_args {
@@ -37,14 +37,24 @@ static int parse_each(struct cmd_ctx *cx, int argc, char **argv, struct each_arg
     while ((c = opt_next(it, argc, argv, err)) > 0) {
         unsigned long long u;
         switch (c) {
-        case O_ALL: a->all = it->bval; break;
+        /* -a is --all for most commands, --attach for start */
+        case O_ALL:
+            if (strcmp(it->opt->name, "attach") == 0)
+                a->attach = it->bval;
+            else
+                a->all = it->bval;
+            break;
+        case O_START_ALL: a->all = it->bval; break;
         case O_LATEST: a->latest = it->bval; break;
-        case O_IGNORE: a->ignore = it->bval; break;
+        case O_IGNORE:      /* -i: --ignore, or start's --interactive */
+            if (strcmp(it->opt->name, "interactive") == 0)
+                a->interactive = it->bval;
+            else
+                a->ignore = it->bval;
+            break;
         case O_FORCE: a->force = it->bval; break;
         case O_VOLUMES: a->volumes = it->bval; break;
         case O_RUNNING: a->running = it->bval; break;
-        case O_ATTACH: a->attach = it->bval; break;
-        case O_INTERACTIVE: a->interactive = it->bval; break;
         case O_DETACH_KEYS: a->detach_keys = it->arg; break;
         case O_SIG_PROXY: a->sig_proxy = it->bval; break;
         case O_TIME:
@@ -92,10 +102,10 @@ static int start_one(struct ctr_each *e, struct ctr *c, const char *input, struc
 }
 
 static const struct cmd_opt start_opts[] = {
-    { "all", O_ALL, OPT_FLAG, NULL, "Start all containers regardless of their state or configuration", 0 },
-    { "attach", O_ATTACH, OPT_FLAG, NULL, "Attach container's STDOUT and STDERR", 0 },
+    { "all", O_START_ALL, OPT_FLAG, NULL, "Start all containers regardless of their state or configuration", 0 },
+    { "attach", 'a', OPT_FLAG, NULL, "Attach container's STDOUT and STDERR", 0 },
     { "detach-keys", O_DETACH_KEYS, OPT_ARG, "string", "Select the key sequence for detaching a container (default \"ctrl-p,ctrl-q\")", 0 },
-    { "interactive", O_INTERACTIVE, OPT_FLAG, NULL, "Make STDIN available to the contained process", 0 },
+    { "interactive", 'i', OPT_FLAG, NULL, "Make STDIN available to the contained process", 0 },
     { "sig-proxy", O_SIG_PROXY, OPT_FLAG, NULL, "Proxy received signals to the process (default true if attaching, false otherwise)", 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { 0 }

@@ -9,7 +9,9 @@
  *     spec: the create-time configuration of runtime/spec.h,
  *     logDriver, logPath, logSizeMax, logTag, restartPolicy,
  *     restartRetries, stopTimeout, stdin, terminal, autoRemove,
- *     networks [{name, aliases, ip, mac}], portMappings [spec strings],
+ *     networks {name: {aliases, static_ips, static_mac}} (runtime/net/net.h;
+ *     empty unless bridge mode), portMappings (ports_to_json(), host
+ *     ports chosen at create),
  *     dns {servers, search, options}, addHosts, runtime (name or path,
  *     "" = default), cgroupParent, labels {}
  *   state.json   the runtime state, podman's field names:
@@ -61,8 +63,8 @@ struct ctr_create_params {
     long long restart_retries;
     long long stop_timeout;     /* < 0: config's */
     bool stdin, terminal, auto_remove;
-    json_t *networks;           /* [{name, aliases, ip, mac}] or NULL */
-    json_t *port_mappings;      /* ["8080:80/tcp", ...] or NULL */
+    json_t *networks;           /* [{name, aliases, ip, mac}] or NULL: the default */
+    json_t *port_mappings;      /* ["8080:80/tcp", ...] (-p as given) or NULL */
     json_t *dns;                /* {servers, search, options} or NULL */
     json_t *add_hosts;          /* ["name:ip"] or NULL */
     const char *cgroup_parent;
@@ -114,6 +116,10 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
+
+/* `runtime delete --force` for a container known only by its config
+ * (refresh: the runtime may remember a container from before a reboot). */
+void ctr_forget_runtime(struct runtime *rt, json_t *cfg);
 
 /* Attaching (runtime/ctr_attach.c). With start, the container is
  * initialised if needed, the socket connected, then started. The
