@@ -13,6 +13,8 @@
 
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_view.h"
+#include "runtime/net/net.h"
+#include "runtime/net/ports.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -214,12 +216,26 @@ static json_t *mounts(struct insp *in)
     return out;
 }
 
-json_t *ctr_inspect_network(struct runtime *rt, struct ctr *c)
+/* NetworkSettings: podman's empty shape without a bridge network; in
+ * bridge mode the network layer renders the stored status. */
+static json_t *network_settings(struct insp *in)
 {
-    (void) rt;
-    (void) c;
-    /* podman's shape for a container without a bridge network; bridge
-     * mode adds per-network data (the networking work fills it here). */
+    struct ctr *c = in->c;
+    _cleanup_free_ struct net_port *v = NULL;
+    _cleanup_strv_ char **exposed = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
+    const char *k;
+    json_t *x;
+
+    if (str_eq(ctr_ns_mode(c, "network"), "bridge")) {
+        if (ports_from_json(json_object_get(c->cfg, "portMappings"), &v, &n, &e) < 0)
+            berr_freep(&e);
+        json_object_foreach(json_object_get(in->img, "ExposedPorts"), k, x)
+            strv_push(&exposed, k);
+        return net_inspect_settings(json_object_get(c->st, "networkStatus"), v, n, exposed,
+                                    js_str(c->st, "netNS", NULL));
+    }
     return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:i, s:o, s:s}",
                      "EndpointID", "", "Gateway", "", "IPAddress", "", "IPPrefixLen", 0,
                      "IPv6Gateway", "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0,
@@ -366,35 +382,15 @@ static json_t *binds(struct insp *in, json_t **tmpfs)
 
 static json_t *port_bindings(struct insp *in)
 {
-    json_t *out = json_object(), *p;
-    size_t i;
+    _cleanup_free_ struct net_port *v = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
 
-    json_array_foreach(json_object_get(in->c->cfg, "portMappings"), i, p) {
-        _cleanup_free_ char *s = str_dup(json_string_value(p));
-        _cleanup_strv_ char **parts = NULL;
-        char *proto;
-        size_t n;
-        if (!s)
-            continue;
-        proto = strchr(s, '/');
-        if (proto)
-            *proto++ = '\0';
-        parts = strv_split(s, ":");
-        n = parts ? strv_len(parts) : 0;
-        if (!n)
-            continue;
-        _cleanup_free_ char *key = str_fmt("%s/%s", parts[n - 1], proto && *proto ? proto : "tcp");
-        json_t *arr = key ? json_object_get(out, key) : NULL;
-        if (!key)
-            continue;
-        if (!arr) {
-            arr = json_array();
-            json_object_set_new(out, key, arr);
-        }
-        json_array_append_new(arr, json_pack("{s:s, s:s}", "HostIp", n >= 3 ? parts[0] : "",
-                                             "HostPort", n >= 2 ? parts[n - 2] : ""));
+    if (ports_from_json(json_object_get(in->c->cfg, "portMappings"), &v, &n, &e) < 0) {
+        berr_free(e);
+        return json_object();
     }
-    return out;
+    return ports_inspect(v, n, NULL);
 }
 
 static json_t *dns_list(struct insp *in, const char *key)
@@ -651,7 +647,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     }
     json_object_set_new(o, "Mounts", mounts(&in));
     json_object_set_new(o, "Dependencies", json_array());
-    json_object_set_new(o, "NetworkSettings", ctr_inspect_network(rt, c));
+    json_object_set_new(o, "NetworkSettings", network_settings(&in));
     json_object_set_new(o, "Namespace", json_string(js_str(c->cfg, "namespace", "")));
     json_object_set_new(o, "IsInfra", json_false());
     json_object_set_new(o, "IsService", json_false());

@@ -13,6 +13,7 @@
 
 #include "runtime/conmon.h"
 #include "runtime/ctr_view.h"
+#include "runtime/net/ports.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
@@ -497,46 +498,18 @@ static json_t *row_networks(struct runtime *rt, const struct ps_row *r)
 {
     json_t *ns = json_object_get(json_object_get(r->cfg, "spec"), "namespaces");
     const char *mode = js_str(ns, "network", "bridge");
-    json_t *out = json_array(), *n;
-    size_t i;
+    const char *def = rt->cfg->default_network ? rt->cfg->default_network : "berth";
+    json_t *out = json_array(), *nets = json_object_get(r->cfg, "networks"), *v;
+    const char *name;
 
     if (!str_eq(mode, "bridge") && *mode)
         return out;
-    json_array_foreach(json_object_get(r->cfg, "networks"), i, n) {
-        const char *name = js_str(n, "name", NULL);
-        json_array_append_new(out, json_string(name && *name ? name :
-                                               rt->cfg->default_network ? rt->cfg->default_network : "berth"));
-    }
+    /* {name: {aliases, ...}} (runtime/net/net.h) */
+    json_object_foreach(nets, name, v)
+        json_array_append_new(out, json_string(name));
     if (!json_array_size(out))
-        json_array_append_new(out, json_string(rt->cfg->default_network ? rt->cfg->default_network : "berth"));
+        json_array_append_new(out, json_string(def));
     return out;
-}
-
-/* "[ip:][hostPort:]ctrPort[/proto]" -> podman's PortMapping JSON. */
-static json_t *port_json(const char *spec)
-{
-    _cleanup_strv_ char **parts = NULL;
-    _cleanup_free_ char *s = str_dup(spec);
-    char *proto = s ? strchr(s, '/') : NULL;
-    const char *ip = "", *host = "0", *ctr;
-    size_t n;
-
-    if (!s)
-        return NULL;
-    if (proto)
-        *proto++ = '\0';
-    parts = strv_split(s, ":");
-    n = parts ? strv_len(parts) : 0;
-    if (n == 0)
-        return NULL;
-    ctr = parts[n - 1];
-    if (n >= 2)
-        host = parts[n - 2];
-    if (n >= 3)
-        ip = parts[0];
-    return json_pack("{s:s, s:I, s:I, s:I, s:s}", "host_ip", ip, "container_port",
-                     (json_int_t) atoll(ctr), "host_port", (json_int_t) atoll(host), "range",
-                     (json_int_t) 1, "protocol", proto && *proto ? proto : "tcp");
 }
 
 static json_t *row_ports(const struct ps_row *r)
@@ -546,29 +519,30 @@ static json_t *row_ports(const struct ps_row *r)
 
     if (!json_array_size(pm))
         return json_null();
+    /* netavark's port_mappings objects, in podman's key order */
     out = json_array();
-    json_array_foreach(pm, i, p) {
-        json_t *j = json_is_string(p) ? port_json(json_string_value(p)) : json_incref(p);
-        if (j)
-            json_array_append_new(out, j);
-    }
+    json_array_foreach(pm, i, p)
+        json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:I, s:s}", "host_ip",
+                                             js_str(p, "host_ip", ""), "container_port",
+                                             (json_int_t) js_int(p, "container_port", 0),
+                                             "host_port", (json_int_t) js_int(p, "host_port", 0),
+                                             "range", (json_int_t) js_int(p, "range", 1),
+                                             "protocol", js_str(p, "protocol", "tcp")));
     return out;
 }
 
 /* podman's ports column: "0.0.0.0:8080->80/tcp, ..." */
-static char *ports_text(json_t *ports)
+static char *ports_text(const struct ps_row *r)
 {
-    struct sbuf b = SBUF_INIT;
-    json_t *p;
-    size_t i;
+    _cleanup_free_ struct net_port *v = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
 
-    json_array_foreach(ports, i, p) {
-        const char *ip = js_str(p, "host_ip", "");
-        sbuf_addf(&b, "%s%s:%lld->%lld/%s", i ? ", " : "", *ip ? ip : "0.0.0.0",
-                  js_int(p, "host_port", 0), js_int(p, "container_port", 0),
-                  js_str(p, "protocol", "tcp"));
+    if (ports_from_json(json_object_get(r->cfg, "portMappings"), &v, &n, &e) < 0) {
+        berr_free(e);
+        return str_dup("");
     }
-    return sbuf_steal(&b);
+    return ports_fmt(v, n);
 }
 
 /* go-units HumanSizeWithPrecision(n, 3) without podman's images space. */
@@ -640,7 +614,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (!j || !o || !cmd)
         return json_decref(o), NULL;
     cmdt = trunc_command(cmd, q->no_trunc);
-    ports = ports_text(json_object_get(j, "Ports"));
+    ports = ports_text(r);
     if (r->has_size) {
         _cleanup_free_ char *rw = size_nospace(r->rw_size), *all = size_nospace(r->rootfs_size);
         size = str_fmt("%s (virtual %s)", rw ? rw : "", all ? all : "");

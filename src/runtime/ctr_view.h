@@ -53,13 +53,11 @@ int ctr_view_state(struct runtime *rt, const char *id, json_t *st, int *state, i
                    long long *finished_ns);
 
 /* podman's `container inspect` object for a (locked, synced) container.
- * size: SizeRw and SizeRootFs from the store. *out is a new object. The
- * NetworkSettings object comes from ctr_inspect_network(). */
+ * size: SizeRw and SizeRootFs from the store. *out is a new object.
+ * NetworkSettings: podman's empty shape for none/host/container:/ns:,
+ * runtime/net's rendering of the stored status in bridge mode. */
 int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
                      struct berr **err);
-/* NetworkSettings: podman's empty shape for none/host/container:/ns:;
- * the networking work fills bridge mode here. New object. */
-json_t *ctr_inspect_network(struct runtime *rt, struct ctr *c);
 /* The time fields of an inspect object (Created, State.StartedAt, ...)
  * rewritten as Go prints a time.Time in a template ("2006-01-02
  * 15:04:05.999999999 -0700 MST"), for --format templates. In place. */
