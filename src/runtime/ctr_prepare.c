@@ -42,7 +42,7 @@ static long long shm_size(struct runtime *rt, struct ctr *c)
 {
     long long n = js_int(ctr_spec(c), "shmSize", 0);
     unsigned long long v;
-    char unit;
+    char unit = 0;
 
     if (n > 0)
         return n;

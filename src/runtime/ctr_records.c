@@ -146,6 +146,45 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     return 0;
 }
 
+/* The argv the container will run (entrypoint + command, podman's rule:
+ * a user entrypoint drops the image's Cmd), recorded so that ps can show
+ * it without opening the image store. */
+static json_t *resolve_command(struct runtime *rt, const struct ctr_create_params *p,
+                               const char *img_id)
+{
+    json_t *ep = json_object_get(p->spec, "entrypoint");
+    json_t *cmd = json_object_get(p->spec, "command");
+    json_t *out = json_array();
+    struct store_image_cfg ic = { 0 };
+    bool have_ic = false;
+    struct store *s;
+    struct berr *e = NULL;
+
+    if (!out)
+        return NULL;
+    if (img_id && (!ep || !cmd)) {
+        _cleanup_image_ struct store_image *img = NULL;
+        have_ic = rt_store(rt, &s, &e) == 0 && store_image_lookup(s, img_id, &img, &e) == 0 &&
+                  store_image_cfg(s, img, &ic, &e) == 0;
+        berr_free(e);
+    }
+    if (json_is_array(ep)) {
+        json_array_extend(out, ep);
+    } else if (have_ic) {
+        for (size_t i = 0; ic.entrypoint && ic.entrypoint[i]; i++)
+            json_array_append_new(out, json_string(ic.entrypoint[i]));
+    }
+    if (json_is_array(cmd)) {
+        json_array_extend(out, cmd);
+    } else if (!json_is_array(ep) && have_ic) {
+        for (size_t i = 0; ic.cmd && ic.cmd[i]; i++)
+            json_array_append_new(out, json_string(ic.cmd[i]));
+    }
+    if (have_ic)
+        store_image_cfg_free(&ic);
+    return out;
+}
+
 static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p, const char *id,
                           const char *name, unsigned lock, const char *img_id,
                           const char *img_name, json_t *net_obj, json_t *ports)
@@ -166,6 +205,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->rootfs)
         js_set_str(c, "rootfs", p->rootfs);
     json_object_set(c, "spec", p->spec);
+    json_object_set_new(c, "command", resolve_command(rt, p, img_id));
     json_object_set(c, "labels", json_is_object(labels) ? labels : json_object());
     js_set_str(c, "logDriver", p->log_driver ? p->log_driver : cf->log_driver);
     if (p->log_path)
