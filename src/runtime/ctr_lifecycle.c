@@ -263,17 +263,36 @@ static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
     return ctr_sync(rt, c, err);
 }
 
+/* Has someone else recorded the exit already? conmon's exit command
+ * (container cleanup) takes the lock as soon as we release it, records
+ * the exit and removes the exit file: waiting for the file would then
+ * wait for nothing. */
+static bool exit_recorded(struct runtime *rt, struct ctr *c)
+{
+    _cleanup_json_ json_t *st = NULL;
+    struct berr *e = NULL;
+    int s;
+
+    if (state_read(rt->st, OBJ_CONTAINER, c->id, NULL, &st, &e) < 0) {
+        berr_free(e);
+        return true;    /* gone or unreadable: nothing to wait for */
+    }
+    s = (int) js_int(st, "state", CS_UNKNOWN);
+    return s != CS_RUNNING && s != CS_STOPPING && s != CS_CREATED && s != CS_PAUSED;
+}
+
 /* Waits (lock released) for conmon's exit file after the process died. */
 static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
 {
     _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
+    pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
+    unsigned long long cstart = (unsigned long long) js_int(c->st, "conmonStart", 0);
 
     lock_release(&c->lock);
-    for (long long waited = 0; waited < ms && f && access(f, F_OK) != 0; waited += 20) {
-        pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
-        if (cp > 0 && !proc_alive(cp, (unsigned long long) js_int(c->st, "conmonStart", 0)))
+    for (long long waited = 0; waited < ms && f && access(f, F_OK) != 0; waited += 10) {
+        if ((cp > 0 && !proc_alive(cp, cstart)) || exit_recorded(rt, c))
             break;
-        poll(NULL, 0, 20);
+        poll(NULL, 0, 10);
     }
     return relock(rt, c, err);
 }
