@@ -465,6 +465,13 @@ void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
     js_set_int(c->st, "conmonPid", 0);
 }
 
+static bool pidfile_exists(const char *rundir)
+{
+    _cleanup_free_ char *p = str_fmt("%s/pidfile", rundir);
+    _cleanup_free_ char *q = str_fmt("%s/conmon.pid", rundir);
+    return (p && access(p, F_OK) == 0) || (q && access(q, F_OK) == 0);
+}
+
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err)
 {
@@ -487,12 +494,18 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         return -1;
     }
     berr_freep(err);
-    /* From here on a crash leaves "removing", and rm -f finishes the job. */
+    /* From here on a crash leaves "removing", and rm -f finishes the job.
+     * The runtime teardown ran in stop/cleanup above; it must run here
+     * only for an interrupted removal, or for a container still
+     * "configured" whose create was killed after conmon started (its
+     * pidfile exists: the runtime may hold it). */
+    if (st == CS_REMOVING || (st == CS_CONFIGURED && rundir && pidfile_exists(rundir))) {
+        ctr_teardown_runtime(rt, c);
+        ctr_unprepare(rt, c);
+    }
     js_set_int(c->st, "state", CS_REMOVING);
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    ctr_teardown_runtime(rt, c);
-    ctr_unprepare(rt, c);
     if (!js_str(c->cfg, "rootfs", NULL) &&
         (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
         return berr_wrap(err, "removing container %s root filesystem", c->id);

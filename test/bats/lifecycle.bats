@@ -199,4 +199,6 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
     ! grep -q "$BATS_TEST_TMPDIR/root/.*merged" /proc/self/mounts
+    # no monitor (and so no container process) of this test survives
+    retry_until 5 bash -c "! pgrep -f 'conmon.*$BATS_TEST_TMPDIR' >/dev/null"
 }
