@@ -200,5 +200,5 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
     ! grep -q "$BATS_TEST_TMPDIR/root/.*merged" /proc/self/mounts
     # no monitor (and so no container process) of this test survives
-    retry_until 5 bash -c "! pgrep -f 'conmon.*$BATS_TEST_TMPDIR' >/dev/null"
+    retry_until 5 bash -c "! pgrep -f '[c]onmon.*$BATS_TEST_TMPDIR' >/dev/null"
 }
