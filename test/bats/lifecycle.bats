@@ -202,3 +202,13 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     # no monitor (and so no container process) of this test survives
     retry_until 5 bash -c "! pgrep -f '[c]onmon.*$BATS_TEST_TMPDIR' >/dev/null"
 }
+
+@test "system migrate stops running containers and switches their runtime" {
+    id=$(b run -d --name mg --network none $IMG sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done')
+    run -0 --separate-stderr b system migrate --new-runtime runc
+    [ "$output" = "stopped $id" ]
+    [ "$(jq -r .runtime "$BATS_TEST_TMPDIR/root/libpod/containers/$id/config.json")" = runc ]
+    run -0 b start mg
+    run -125 --separate-stderr b system migrate --new-runtime nosuch
+    [[ $stderr == *'change to runtime "nosuch" requested but no such runtime is defined'* ]]
+}
