@@ -189,7 +189,9 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
 
 @test "kill -9 of berth during create and start: rm -f converges" {
     for i in 1 2 3 4 5; do
-        b run -d --name crash$i --network none $IMG sleep 100 >/dev/null 2>&1 &
+        # berth itself in the background (not the function b, whose subshell
+        # would be what gets killed while berth carries on)
+        "$BERTH_BIN" "${BERTH_ARGS[@]}" run -d --name crash$i --network none $IMG sleep 100 >/dev/null 2>&1 &
         pid=$!
         sleep 0.0$i
         kill -9 $pid 2>/dev/null || true
