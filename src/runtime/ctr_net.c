@@ -15,6 +15,7 @@
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -69,7 +70,7 @@ static int attaches_get(struct ctr *c, struct attaches *a, struct berr **err)
 
 int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    _cleanup_free_ char *ns = NULL;
+    _cleanup_free_ char *ns = NULL, *nsname = NULL;
     _cleanup_free_ struct net_port *ports = NULL;
     struct attaches a;
     json_t *status = NULL;
@@ -88,7 +89,11 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         attaches_free(&a);
         return berr_msg(err, "container %s: bridge mode without a network", c->id);
     }
-    if (net_ns_create(rt->cfg->tmp_dir, &ns, err) < 0) {
+    if (!(nsname = str_fmt("netns-%s", c->id))) {
+        attaches_free(&a);
+        return berr_oom(err);
+    }
+    if (net_ns_create(rt->cfg->tmp_dir, nsname, &ns, err) < 0) {
         attaches_free(&a);
         return -1;
     }
@@ -119,10 +124,15 @@ void ctr_net_teardown(struct runtime *rt, struct ctr *c)
 {
     const char *ns = js_str(c->st, "netNS", NULL);
     json_t *status = json_object_get(c->st, "networkStatus");
+    _cleanup_free_ char *own = str_fmt("%s/netns/netns-%s", rt->cfg->tmp_dir, c->id);
     struct berr *e = NULL;
 
     if (!is_bridge(c) && !ns && !status)
         return;
+    /* A berth killed between making the namespace and recording it left
+     * one under the container's own name. */
+    if (!ns && own && fs_exists(own))
+        ns = own;
     /* Also without a status: a setup killed midway left its status file. */
     if (net_teardown(rt, c->id, status, ns, &e) < 0) {
         log_warn("container %s: network teardown: %s", c->id, e->msg);
