@@ -140,7 +140,10 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
             json_array_append_new(blobs, json_string(im->layers[i].blob)) < 0)
             return berr_oom(err);
     }
-    size += (int64_t) (im->config_len + im->manifest_len);
+    /* As containers/storage counts it: the layers' diffs plus the image's
+     * big data, where the manifest is stored twice ("manifest" and
+     * "manifest-<digest>"), so `images` SIZE matches podman's. */
+    size += (int64_t) (im->config_len + 2 * im->manifest_len);
     const char *created = js_str(cfg, "created", NULL);
     rec = json_pack("{s:i, s:s, s:s, s:[s], s:s, s:s, s:s, s:[s], s:O, s:s?, s:s?, s:O,"
                     " s:I, s:I, s:I, s:o}",
@@ -319,6 +322,10 @@ static int load_docker(struct stage *g, struct store_loaded **out, size_t *nout,
             if (stage_layer(g, lp, NULL, json_string_value(json_array_get(diffs, k)), false,
                             &im.layers[k], owned + 2 * k, err) < 0)
                 goto next;
+            /* c/image's docker-archive source calls every layer a schema2
+             * gzip layer whatever it holds; so do we, so that the manifest
+             * (and the image's digest) is byte for byte podman's. */
+            im.layers[k].media_type = "application/vnd.docker.image.rootfs.diff.tar.gzip";
             _cleanup_free_ char *bp = blob_path(g->s, im.layers[k].blob);
             struct stat st;
             sizes[k] = bp && stat(bp, &st) == 0 ? st.st_size : 0;
