@@ -26,7 +26,7 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wno-missing-f
               -fno-strict-aliasing -Isrc $(PKG_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' \
               -DBERTH_DATADIR='"$(DATADIR)/berth"' $(SANITIZE) $(CFLAGS)
 LDFLAGS_ALL := $(SANITIZE) $(LDFLAGS)
-LIBS_ALL    := $(PKG_LIBS) $(LIBS)
+LIBS_ALL    := $(PKG_LIBS) -pthread $(LIBS)
 
 SRCS      := $(sort $(shell find src -name '*.c' ! -path src/main.c))
 OBJS      := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -63,12 +63,13 @@ unit: $(UNIT_BINS)
 # so the three can never disagree.
 completions: $(BIN)
 	@mkdir -p completions/bash completions/zsh
-	./$(BIN) completion bash > completions/bash/berth 2>/dev/null || true
-	./$(BIN) completion zsh > completions/zsh/_berth 2>/dev/null || true
+	./$(BIN) completion bash -f completions/bash/berth
+	./$(BIN) completion zsh -f completions/zsh/_berth
 
 man: $(BIN)
 	@mkdir -p man
-	./$(BIN) __gen-man man 2>/dev/null || true
+	rm -f man/*.1
+	./$(BIN) __gen-man man
 
 deps:
 	bash tools/deps.sh

@@ -66,3 +66,117 @@ bench_events_10k() {
     cp "$W/p/tmp/events/events.log" "$W/b/tmp/events/events.log"
     compare events_10k "$P events --stream=false" "$B events --stream=false"
 }
+
+# ---- containers (issue 5) -------------------------------------------------
+# Both stores get the same locally built busybox image.
+bench_images_ready=
+images_ready() {
+    [ -n "$bench_images_ready" ] && return 0
+    bash test/images/build.sh build/test-images >/dev/null
+    $P load -q -i build/test-images/busybox.docker.tar >/dev/null 2>&1
+    $B load -q -i build/test-images/busybox.docker.tar >/dev/null 2>&1
+    bench_images_ready=1
+}
+
+# ensure_ctrs N: both stores hold exactly N created containers named bN-i
+ensure_ctrs() {
+    local n=$1 have
+    images_ready
+    have=$($B ps -aq | wc -l)
+    if [ "$have" -gt "$n" ]; then
+        $P rm -af -t 0 >/dev/null 2>&1; $B rm -af -t 0 >/dev/null 2>&1; have=0
+    fi
+    for ((i = have; i < n; i++)); do
+        $P create --network none localhost/busybox true >/dev/null 2>&1
+        $B create --network none localhost/busybox true >/dev/null 2>&1
+    done
+}
+
+bench_run_rm() {
+    images_ready
+    compare run_rm_true "$P run --rm --network none localhost/busybox true" \
+        "$B run --rm --network none localhost/busybox true"
+}
+
+# the floor: a bare `runc run` of the same rootfs, no engine at all
+bench_runc_floor() {
+    local bundle=$W/runc-bundle
+    mkdir -p "$bundle/rootfs/bin"
+    cp /bin/busybox "$bundle/rootfs/bin/"
+    ln -sf busybox "$bundle/rootfs/bin/true"
+    (cd "$bundle" && runc spec && jq '.process.args=["/bin/true"] | .process.terminal=false' config.json > c && mv c config.json)
+    images_ready
+    compare runc_floor_vs_berth_run "runc run --bundle $bundle bench-floor" \
+        "$B run --rm --network none localhost/busybox true"
+}
+
+bench_create() {
+    images_ready
+    compare create "$P create --network none localhost/busybox true" \
+        "$B create --network none localhost/busybox true"
+    $P rm -af >/dev/null 2>&1; $B rm -af >/dev/null 2>&1
+}
+
+bench_start_stop() {
+    images_ready
+    $P create --name pss --network none localhost/busybox sleep 1000 >/dev/null
+    $B create --name bss --network none localhost/busybox sleep 1000 >/dev/null
+    compare start_stop_t0 "sh -c '$P start pss >/dev/null && $P stop -t 0 pss >/dev/null'" \
+        "sh -c '$B start bss >/dev/null && $B stop -t 0 bss >/dev/null'"
+    $P rm -f pss >/dev/null 2>&1; $B rm -f bss >/dev/null 2>&1
+}
+
+bench_ps_0()    { ensure_ctrs 0;    compare ps_a_0    "$P ps -a" "$B ps -a"; }
+bench_ps_100()  { ensure_ctrs 100;  compare ps_a_100  "$P ps -a" "$B ps -a"; }
+bench_ps_1000() { ensure_ctrs 1000; compare ps_a_1000 "$P ps -a" "$B ps -a"; }
+
+bench_inspect_1000() {
+    ensure_ctrs 1000
+    local pid bid
+    pid=$($P ps -aq | head -1); bid=$($B ps -aq | head -1)
+    compare inspect_of_1000 "$P container inspect $pid" "$B container inspect $bid"
+}
+
+bench_logs_10k() {
+    images_ready
+    $P run --name plog --network none localhost/busybox sh -c 'seq 10000' >/dev/null
+    $B run --name blog --network none localhost/busybox sh -c 'seq 10000' >/dev/null
+    compare logs_10k_lines "$P logs plog" "$B logs blog"
+    $P rm -f plog >/dev/null 2>&1; $B rm -f blog >/dev/null 2>&1
+}
+
+bench_rm() {
+    images_ready
+    # each timed run removes a container created by --prepare
+    local out=$W/rm.json
+    if hyperfine -N -w 1 -r "$BENCH_RUNS" --export-json "$out" \
+            --prepare "$P create --name prm --network none localhost/busybox true" -n podman "$P rm prm" \
+            --prepare "$B create --name brm --network none localhost/busybox true" -n berth "$B rm brm" \
+            >/dev/null 2>"$W/rm.err"; then
+        jq -r '(.results[] | select(.command=="podman") | .mean * 1000) as $p |
+               (.results[] | select(.command=="berth")  | .mean * 1000) as $b |
+               "rm\t\($p)\t\($b)\t\($p / $b)"' "$out" |
+            awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
+    else
+        printf '%-34s %s\n' rm "FAILED: $(tail -1 "$W/rm.err")"
+    fi
+}
+
+# peak resident memory (KiB) of one command, via getrusage of the child
+peak_rss() {
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+
+bench_rss() {
+    ensure_ctrs 100
+    local p b
+    # shellcheck disable=SC2086
+    p=$(peak_rss $P ps -a); b=$(peak_rss $B ps -a)
+    printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_ps_a_100" "$p" "$b" "$(echo "$p / $b" | bc -l)"
+    # shellcheck disable=SC2086
+    p=$(peak_rss $P run --rm --network none localhost/busybox true)
+    b=$(peak_rss $B run --rm --network none localhost/busybox true)
+    printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_run_rm" "$p" "$b" "$(echo "$p / $b" | bc -l)"
+}

@@ -13,11 +13,13 @@
 #include "util/js.h"
 
 enum { O_TIME = 't', O_ALL = 'a', O_LATEST = 'l', O_IGNORE = 'i', O_FORCE = 'f',
-       O_SIGNAL = 's', O_VOLUMES = 'v', O_CONDITION = 256, O_INTERVAL, O_RM, O_RUNNING };
+       O_SIGNAL = 's', O_VOLUMES = 'v', O_CONDITION = 256, O_INTERVAL, O_RM, O_RUNNING,
+       O_START_ALL, O_DETACH_KEYS, O_SIG_PROXY };
 
 /* Parses flags for the multi-container commands; returns 1 after --help. */
 struct each_args {
-    bool all, latest, ignore, force, volumes, running;
+    bool all, latest, ignore, force, volumes, running, attach, interactive, sig_proxy;
+    const char *detach_keys;
     long long time;             /* -1: the container's stop timeout */
     int signal;
     char **names;
@@ -35,12 +37,26 @@ static int parse_each(struct cmd_ctx *cx, int argc, char **argv, struct each_arg
     while ((c = opt_next(it, argc, argv, err)) > 0) {
         unsigned long long u;
         switch (c) {
-        case O_ALL: a->all = it->bval; break;
+        /* -a is --all for most commands, --attach for start */
+        case O_ALL:
+            if (strcmp(it->opt->name, "attach") == 0)
+                a->attach = it->bval;
+            else
+                a->all = it->bval;
+            break;
+        case O_START_ALL: a->all = it->bval; break;
         case O_LATEST: a->latest = it->bval; break;
-        case O_IGNORE: a->ignore = it->bval; break;
+        case O_IGNORE:      /* -i: --ignore, or start's --interactive */
+            if (strcmp(it->opt->name, "interactive") == 0)
+                a->interactive = it->bval;
+            else
+                a->ignore = it->bval;
+            break;
         case O_FORCE: a->force = it->bval; break;
         case O_VOLUMES: a->volumes = it->bval; break;
         case O_RUNNING: a->running = it->bval; break;
+        case O_DETACH_KEYS: a->detach_keys = it->arg; break;
+        case O_SIG_PROXY: a->sig_proxy = it->bval; break;
         case O_TIME:
             if (opt_uint(it, &u, err) < 0)
                 return -1;
@@ -86,18 +102,57 @@ static int start_one(struct ctr_each *e, struct ctr *c, const char *input, struc
 }
 
 static const struct cmd_opt start_opts[] = {
-    { "all", O_ALL, OPT_FLAG, NULL, "Start all containers regardless of their state or configuration", 0 },
+    { "all", O_START_ALL, OPT_FLAG, NULL, "Start all containers regardless of their state or configuration", 0 },
+    { "attach", 'a', OPT_FLAG, NULL, "Attach container's STDOUT and STDERR", 0 },
+    { "detach-keys", O_DETACH_KEYS, OPT_ARG, "string", "Select the key sequence for detaching a container (default \"ctrl-p,ctrl-q\")", 0 },
+    { "interactive", 'i', OPT_FLAG, NULL, "Make STDIN available to the contained process", 0 },
+    { "sig-proxy", O_SIG_PROXY, OPT_FLAG, NULL, "Proxy received signals to the process (default true if attaching, false otherwise)", 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { 0 }
 };
 
+/* start --attach: one container, its exit code becomes ours. */
+static int start_attached(struct runtime *rt, struct each_args *a, struct berr **err)
+{
+    _cleanup_ctr_ struct ctr *c = NULL;
+    struct ctr_attach_opts o = { .out = true, .err = true, .sig_proxy = a->sig_proxy,
+                                 .detach_keys = a->detach_keys, .start = true };
+    char id[STATE_ID_LEN + 1];
+    bool detached;
+    int code;
+
+    if (a->n != 1 && !a->latest)
+        return berr_msg(err, "you cannot start and attach multiple containers at once");
+    if ((a->latest ? ctr_latest(rt, id, err) == 0 ? ctr_get_id(rt, id, &c, err) : -1
+                   : ctr_get(rt, a->names[0], &c, err)) < 0)
+        return -1;
+    if (ctr_state(c) == CS_RUNNING)
+        return berr_kind(err, BK_STATE, "container %s is already running", c->id);
+    o.in = a->interactive && js_bool(c->cfg, "stdin", false);
+    if (ctr_attach(rt, c, &o, &detached, err) < 0) {
+        if (*err)
+            (*err)->exit_code = BERR_ENGINE;
+        return -1;
+    }
+    if (detached)
+        return 0;
+    if (ctr_wait(rt, c->id, 1u << CS_EXITED, -1, &code, err) < 0)
+        return -1;
+    return code;
+}
+
 static int start_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
-    struct each_args a = { 0 };
+    struct each_args a = { .sig_proxy = true };
     struct runtime *rt;
     int r = parse_each(cx, argc, argv, &a, &it, err);
 
+    if (r == 0 && a.attach) {
+        r = cx_runtime(cx, RT_FULL, &rt, err) < 0 ? -1 : start_attached(rt, &a, err);
+        opt_free(&it);
+        return r;
+    }
     if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
         struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .fn = start_one };
         r = ctr_each_run(&e, a.names, a.n, err);

@@ -19,7 +19,7 @@ W(cmd_init) W(cmd_inspect) W(cmd_kill) W(cmd_load) W(cmd_logs) W(cmd_mount)
 W(cmd_pause) W(cmd_port) W(cmd_ps) W(cmd_pull) W(cmd_push) W(cmd_rename) W(cmd_restart)
 W(cmd_rm) W(cmd_rmi) W(cmd_run) W(cmd_save) W(cmd_start) W(cmd_stop) W(cmd_tag)
 W(cmd_top) W(cmd_unmount) W(cmd_unpause) W(cmd_untag) W(cmd_version) W(cmd_wait)
-W(cmd_gen_man)
+W(cmd_gen_man) W(cmd_net_test)
 
 /* container */
 W(cmd_container_attach) W(cmd_container_cleanup) W(cmd_container_commit)
@@ -93,7 +93,7 @@ static const struct cmd *const root_subs[] = {
     &cmd_mount, &cmd_network, &cmd_pause, &cmd_port, &cmd_ps, &cmd_pull, &cmd_push,
     &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_run, &cmd_save, &cmd_start,
     &cmd_stop, &cmd_system, &cmd_tag, &cmd_top, &cmd_unmount, &cmd_unpause, &cmd_untag,
-    &cmd_version, &cmd_wait, &cmd_gen_man,
+    &cmd_version, &cmd_wait, &cmd_gen_man, &cmd_net_test,
 };
 
 const struct cmd cmd_root = {

@@ -8,8 +8,10 @@
  *     image {id, name} (absent with --rootfs), rootfs (--rootfs path),
  *     spec: the create-time configuration of runtime/spec.h,
  *     logDriver, logPath, logSizeMax, logTag, restartPolicy,
- *     restartRetries, stopTimeout, stdin, terminal, autoRemove,
- *     networks [{name, aliases, ip, mac}], portMappings [spec strings],
+ *     restartRetries, stopTimeout, timeout, stdin, terminal, autoRemove,
+ *     networks {name: {aliases, static_ips, static_mac}} (runtime/net/net.h;
+ *     empty unless bridge mode), portMappings (ports_to_json(), host
+ *     ports chosen at create),
  *     dns {servers, search, options}, addHosts, runtime (name or path,
  *     "" = default), cgroupParent, labels {}
  *   state.json   the runtime state, podman's field names:
@@ -60,9 +62,10 @@ struct ctr_create_params {
     const char *restart_policy; /* "no", "on-failure", "always", "unless-stopped" */
     long long restart_retries;
     long long stop_timeout;     /* < 0: config's */
+    long long timeout;          /* --timeout seconds (conmon kills then); 0: none */
     bool stdin, terminal, auto_remove;
-    json_t *networks;           /* [{name, aliases, ip, mac}] or NULL */
-    json_t *port_mappings;      /* ["8080:80/tcp", ...] or NULL */
+    json_t *networks;           /* [{name, aliases, ip, mac}] or NULL: the default */
+    json_t *port_mappings;      /* ["8080:80/tcp", ...] (-p as given) or NULL */
     json_t *dns;                /* {servers, search, options} or NULL */
     json_t *add_hosts;          /* ["name:ip"] or NULL */
     const char *cgroup_parent;
@@ -114,6 +117,24 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
+
+/* `runtime delete --force` for a container known only by its config
+ * (refresh: the runtime may remember a container from before a reboot). */
+void ctr_forget_runtime(struct runtime *rt, json_t *cfg);
+
+/* Attaching (runtime/ctr_attach.c). With start, the container is
+ * initialised if needed, the socket connected, then started. The
+ * container's lock is released before streaming; the caller still
+ * ctr_put()s it. Returns when the container's output ends or the detach
+ * keys were typed (*detached). */
+struct ctr_attach_opts {
+    bool in, out, err;          /* which streams */
+    const char *detach_keys;    /* NULL: ctrl-p,ctrl-q; "": none */
+    bool sig_proxy;             /* forward signals to the container */
+    bool start;                 /* run / start -a: start after connecting */
+};
+int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *o,
+               bool *detached, struct berr **err);
 
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped

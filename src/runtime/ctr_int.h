@@ -18,11 +18,16 @@ void ctr_unprepare(struct runtime *rt, struct ctr *c);
  * backend; none/host/container:/ns: need nothing here). */
 int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err);
 void ctr_net_teardown(struct runtime *rt, struct ctr *c);
-/* Addresses, aliases and the network's DNS servers for the /etc files. */
-int ctr_net_etc_info(struct runtime *rt, struct ctr *c, char ***ips, char ***aliases,
-                     char ***dns_servers, struct berr **err);
-/* host.containers.internal's address, or NULL. */
-const char *ctr_net_host_ip(struct ctr *c);
+/* What the /etc files need from the network: the container's addresses,
+ * its aliases, the networks' DNS servers, host.containers.internal's
+ * address. All empty/NULL without bridge networking. */
+struct ctr_net_info {
+    char **ips, **aliases, **dns_servers;
+    char *host_ip;
+};
+int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out,
+                     struct berr **err);
+void ctr_net_info_free(struct ctr_net_info *i);
 /* Host port sockets reserved for the container (conmon holds them). */
 int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *n,
                           struct berr **err);

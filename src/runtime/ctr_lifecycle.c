@@ -418,6 +418,19 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
     return 0;
 }
 
+void ctr_forget_runtime(struct runtime *rt, json_t *cfg)
+{
+    struct ctr c = { .cfg = cfg, .st = NULL, .lock = LOCK_INIT };
+    struct rtcall x;
+    struct berr *e = NULL;
+
+    snprintf(c.id, sizeof(c.id), "%s", js_str(cfg, "id", ""));
+    if (rtcall_get(rt, &c, &x, &e) == 0 && oci_delete(&x.cli, c.id, true, &e) < 0)
+        log_debug("container %s: runtime delete: %s", c.id, e->msg);
+    berr_free(e);
+    rtcall_free(&x);
+}
+
 /* The OCI runtime forgets the container; conmon's files go. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
 {

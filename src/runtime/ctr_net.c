@@ -1,13 +1,22 @@
 /*
  * runtime/ctr_net.c: a container's networking. Modes none, host,
  * container:<id> and ns:<path> need nothing here (the spec joins or
- * creates the namespace); bridge mode goes through the network backend.
+ * creates the namespace); bridge mode gets a persistent namespace under
+ * the tmp dir and is set up through the network backend (runtime/net).
+ *
+ * The config records the networks as net.h describes ("networks": {name:
+ * {aliases, static_ips, static_mac, interface_name}}) and the published
+ * ports as ports_to_json() writes them, host ports already chosen.
  */
 #include <string.h>
 
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/net/net.h"
+#include "runtime/net/ports.h"
+#include "util/cleanup.h"
 #include "util/js.h"
+#include "util/log.h"
 #include "util/str.h"
 
 static bool is_bridge(struct ctr *c)
@@ -15,46 +24,178 @@ static bool is_bridge(struct ctr *c)
     return strcmp(ctr_ns_mode(c, "network"), "bridge") == 0;
 }
 
+/* The net_attach list from the config (borrowed strings, strv owned). */
+struct attaches {
+    struct net_attach *v;
+    char ***aliases;
+    size_t n;
+};
+
+static void attaches_free(struct attaches *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        strv_free(a->aliases[i]);
+    free(a->aliases);
+    free(a->v);
+}
+
+static int attaches_get(struct ctr *c, struct attaches *a, struct berr **err)
+{
+    json_t *nets = json_object_get(c->cfg, "networks");
+    const char *name;
+    json_t *o;
+    size_t i = 0;
+
+    memset(a, 0, sizeof(*a));
+    a->n = json_object_size(nets);
+    if (!a->n)
+        return 0;
+    a->v = calloc(a->n, sizeof(*a->v));
+    a->aliases = calloc(a->n, sizeof(*a->aliases));
+    if (!a->v || !a->aliases)
+        return berr_oom(err);
+    json_object_foreach(nets, name, o) {
+        json_t *ips = json_object_get(o, "static_ips");
+        a->aliases[i] = js_to_strv(json_object_get(o, "aliases"));
+        a->v[i].name = name;
+        a->v[i].aliases = a->aliases[i];
+        a->v[i].static_ip = json_is_array(ips) ? json_string_value(json_array_get(ips, 0)) : NULL;
+        a->v[i].static_mac = js_str(o, "static_mac", NULL);
+        a->v[i].ifname = js_str(o, "interface_name", NULL);
+        i++;
+    }
+    return 0;
+}
+
 int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    (void) rt;
-    if (!is_bridge(c))
+    _cleanup_free_ char *ns = NULL;
+    _cleanup_free_ struct net_port *ports = NULL;
+    struct attaches a;
+    json_t *status = NULL;
+    size_t np = 0;
+    int r;
+
+    if (!is_bridge(c) || json_object_get(c->st, "networkStatus"))
         return 0;
-    return berr_msg(err, "container %s: bridge networking is not available in this build; use --network none|host|container:ID|ns:PATH",
-                    ctr_name(c));
+    if (ports_from_json(json_object_get(c->cfg, "portMappings"), &ports, &np, err) < 0)
+        return -1;
+    if (attaches_get(c, &a, err) < 0) {
+        attaches_free(&a);
+        return -1;
+    }
+    if (!a.n) {
+        attaches_free(&a);
+        return berr_msg(err, "container %s: bridge mode without a network", c->id);
+    }
+    if (net_ns_create(rt->cfg->tmp_dir, &ns, err) < 0) {
+        attaches_free(&a);
+        return -1;
+    }
+    /* Record the namespace first: a crash from here on is torn down. */
+    js_set_str(c->st, "netNS", ns);
+    if (ctr_save(rt, c, err) < 0) {
+        attaches_free(&a);
+        return -1;
+    }
+    {
+        struct net_ctr_opts o = { .id = c->id, .name = ctr_name(c), .netns = ns, .nets = a.v,
+                                  .n_nets = a.n, .ports = ports, .n_ports = np };
+        r = net_setup(rt, &o, &status, err);
+    }
+    attaches_free(&a);
+    if (r < 0) {
+        struct berr *e = NULL;
+        if (net_ns_remove(ns, &e) < 0)
+            berr_free(e);
+        json_object_del(c->st, "netNS");
+        return -1;
+    }
+    json_object_set_new(c->st, "networkStatus", status);
+    return 0;
 }
 
 void ctr_net_teardown(struct runtime *rt, struct ctr *c)
 {
-    (void) rt;
-    (void) c;
+    const char *ns = js_str(c->st, "netNS", NULL);
+    json_t *status = json_object_get(c->st, "networkStatus");
+    struct berr *e = NULL;
+
+    if (!is_bridge(c) && !ns && !status)
+        return;
+    /* Also without a status: a setup killed midway left its status file. */
+    if (net_teardown(rt, c->id, status, ns, &e) < 0) {
+        log_warn("container %s: network teardown: %s", c->id, e->msg);
+        berr_freep(&e);
+    }
+    if (ns && net_ns_remove(ns, &e) < 0) {
+        log_warn("container %s: removing network namespace: %s", c->id, e->msg);
+        berr_free(e);
+    }
+    json_object_del(c->st, "netNS");
+    json_object_del(c->st, "networkStatus");
 }
 
-int ctr_net_etc_info(struct runtime *rt, struct ctr *c, char ***ips, char ***aliases,
-                     char ***dns_servers, struct berr **err)
+int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out,
+                     struct berr **err)
 {
+    json_t *status = json_object_get(c->st, "networkStatus");
+    json_t *nets = json_object_get(c->cfg, "networks");
+    const char *name;
+    json_t *o;
+    char **searches = NULL;
+
     (void) rt;
-    (void) c;
-    (void) err;
-    *ips = NULL;
-    *aliases = NULL;
-    *dns_servers = NULL;
+    memset(out, 0, sizeof(*out));
+    if (!status)
+        return 0;
+    if (net_addresses(status, &out->ips, &out->host_ip, err) < 0 ||
+        net_dns(status, &out->dns_servers, &searches, err) < 0)
+        return -1;
+    strv_free(searches);
+    json_object_foreach(nets, name, o) {
+        size_t i;
+        json_t *al;
+        json_array_foreach(json_object_get(o, "aliases"), i, al)
+            if (json_is_string(al) && strv_push(&out->aliases, json_string_value(al)) < 0)
+                return berr_oom(err);
+    }
     return 0;
 }
 
-const char *ctr_net_host_ip(struct ctr *c)
+void ctr_net_info_free(struct ctr_net_info *i)
 {
-    (void) c;
-    return NULL;
+    strv_free(i->ips);
+    strv_free(i->aliases);
+    strv_free(i->dns_servers);
+    free(i->host_ip);
 }
 
 int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *n,
                           struct berr **err)
 {
+    _cleanup_free_ struct net_port *ports = NULL;
+    size_t np = 0;
+
     (void) rt;
-    (void) c;
-    (void) err;
     *fds = NULL;
     *n = 0;
-    return 0;
+    if (!is_bridge(c) || !rt->cfg->enable_port_reservation)
+        return 0;
+    if (ports_from_json(json_object_get(c->cfg, "portMappings"), &ports, &np, err) < 0)
+        return -1;
+    return np ? ports_reserve(ports, np, fds, n, err) : 0;
+}
+
+/* network rm -f: remove each container that uses the network. */
+int net_hook_remove_container(struct runtime *rt, const char *ctr_id, struct berr **err)
+{
+    struct ctr *c = NULL;
+    int r;
+
+    if (ctr_get_id(rt, ctr_id, &c, err) < 0)
+        return -1;
+    r = ctr_remove(rt, c, true, -1, err);
+    ctr_put(c);
+    return r;
 }

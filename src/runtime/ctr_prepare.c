@@ -22,6 +22,7 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 extern char **environ;
 
@@ -41,7 +42,7 @@ static long long shm_size(struct runtime *rt, struct ctr *c)
 {
     long long n = js_int(ctr_spec(c), "shmSize", 0);
     unsigned long long v;
-    char unit;
+    char unit = 0;
 
     if (n > 0)
         return n;
@@ -84,8 +85,9 @@ static int other_ns_path(struct runtime *rt, const char *ref, const char *kind, 
     return *out ? 0 : berr_oom(err);
 }
 
-static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir, const char *hostname,
-                           bool private_net, struct berr **err)
+/* hosts (unless --no-hosts), resolv.conf, hostname, .containerenv */
+static int etc_texts(struct ctr *c, const struct ctr_net_info *ni, const char *hostname,
+                     bool private_net, char *out[4], struct berr **err)
 {
     json_t *spec = ctr_spec(c);
     json_t *dns = json_object_get(c->cfg, "dns");
@@ -93,25 +95,19 @@ static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir
     _cleanup_strv_ char **servers = js_to_strv(json_object_get(dns, "servers"));
     _cleanup_strv_ char **search = js_to_strv(json_object_get(dns, "search"));
     _cleanup_strv_ char **options = js_to_strv(json_object_get(dns, "options"));
-    _cleanup_strv_ char **ips = NULL, **aliases = NULL, **net_servers = NULL;
-    _cleanup_free_ char *base = NULL, *host_resolv = NULL, *hosts = NULL, *resolv = NULL,
-                        *hn = NULL, *cenv = NULL;
+    _cleanup_free_ char *base = NULL, *host_resolv = NULL;
     struct berr *e = NULL;
 
-    if (ctr_net_etc_info(rt, c, &ips, &aliases, &net_servers, err) < 0)
-        return -1;
     if (!js_bool(spec, "noHosts", false)) {
         struct hosts_opts ho = {
             .add_hosts = add, .hostname = hostname, .name = ctr_name(c),
-            .aliases = aliases, .ips = ips,
+            .aliases = ni->aliases, .ips = ni->ips, .host_ip = ni->host_ip,
         };
         if (fs_read_file("/etc/hosts", &base, NULL, &e) < 0)
-            berr_freep(&e);
+            berr_freep(&e);     /* no host file: start from nothing */
         ho.base = base;
-        ho.host_ip = ctr_net_host_ip(c);
-        hosts = genfiles_hosts(&ho);
-        if (!hosts || genfiles_write(rundir, "hosts", hosts, 0644, err) < 0)
-            return hosts ? -1 : berr_oom(err);
+        if (!(out[0] = genfiles_hosts(&ho)))
+            return berr_oom(err);
     }
     if (genfiles_read_host_resolv(&host_resolv, err) < 0)
         return -1;
@@ -119,11 +115,11 @@ static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir
         struct resolv_opts ro = {
             .host = host_resolv, .private_netns = private_net,
             .servers = servers, .searches = search, .options = options,
-            .net_servers = net_servers,
+            .net_servers = ni->dns_servers,
         };
-        resolv = genfiles_resolv(&ro);
+        out[1] = genfiles_resolv(&ro);
     }
-    hn = genfiles_hostname(hostname);
+    out[2] = genfiles_hostname(hostname);
     {
         struct containerenv ce = {
             .privileged = js_bool(spec, "privileged", false), .name = ctr_name(c), .id = c->id,
@@ -131,15 +127,28 @@ static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir
             .image_id = js_str(json_object_get(c->cfg, "image"), "id", ""),
             .rootless = geteuid() != 0,
         };
-        cenv = genfiles_containerenv(&ce);
+        out[3] = genfiles_containerenv(&ce);
     }
-    if (!resolv || !hn || !cenv)
-        return berr_oom(err);
-    if (genfiles_write(rundir, "resolv.conf", resolv, 0644, err) < 0 ||
-        genfiles_write(rundir, "hostname", hn, 0644, err) < 0 ||
-        genfiles_write(rundir, ".containerenv", cenv, 0644, err) < 0)
-        return -1;
-    return 0;
+    return out[1] && out[2] && out[3] ? 0 : berr_oom(err);
+}
+
+static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir,
+                           const char *hostname, bool private_net, struct berr **err)
+{
+    static const char *const names[4] = { "hosts", "resolv.conf", "hostname", ".containerenv" };
+    struct ctr_net_info ni;
+    char *texts[4] = { NULL };
+    int r = ctr_net_etc_info(rt, c, &ni, err);
+
+    if (r == 0)
+        r = etc_texts(c, &ni, hostname, private_net, texts, err);
+    for (int i = 0; i < 4 && r == 0; i++)
+        if (texts[i])
+            r = genfiles_write(rundir, names[i], texts[i], 0644, err);
+    for (int i = 0; i < 4; i++)
+        free(texts[i]);
+    ctr_net_info_free(&ni);
+    return r;
 }
 
 static int image_config(struct runtime *rt, struct ctr *c, json_t **out, struct berr **err)
@@ -195,8 +204,27 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     h.rundir = rundir;
     h.shm_dir = strcmp(ctr_ns_mode(c, "ipc"), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
-    if (spec_build(rt->cfg, ctr_spec(c), img, &h, &spec, err) < 0)
-        goto out;
+    /* The spec builder also wants who the container is. */
+    {
+        long long ns = js_int(c->cfg, "createdNs", 0);
+        struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
+        char created[TIME_BUF];
+        json_t *in = json_deep_copy(ctr_spec(c));
+        int b;
+
+        if (!in) {
+            berr_oom(err);
+            goto out;
+        }
+        time_rfc3339nano(ts, created, sizeof(created));
+        js_set_str(in, "id", c->id);
+        js_set_str(in, "name", ctr_name(c));
+        js_set_str(in, "createdTime", created);
+        b = spec_build(rt->cfg, in, img, &h, &spec, err);
+        json_decref(in);
+        if (b < 0)
+            goto out;
+    }
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);

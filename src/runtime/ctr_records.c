@@ -9,6 +9,7 @@
 
 #include "runtime/conmon.h"
 #include "runtime/container.h"
+#include "runtime/net/ports.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -85,9 +86,108 @@ static int resolve_image(struct runtime *rt, const char *ref, char *id, char **n
     return *name ? 0 : berr_oom(err);
 }
 
+/* The bridge-mode part of the config: networks keyed by name as
+ * runtime/net/net.h wants them (the default network when none is named)
+ * and the published ports with their host ports chosen now, as podman
+ * does at create. Other modes get none of either. */
+static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
+                          const char *img_id, json_t **nets_out, json_t **ports_out,
+                          struct berr **err)
+{
+    json_t *nsj = json_object_get(json_object_get(p->spec, "namespaces"), "network");
+    const char *mode = json_is_string(nsj) ? json_string_value(nsj) : "bridge";
+    _cleanup_json_ json_t *nets = json_object();
+    _cleanup_free_ struct net_port *v = NULL;
+    size_t n = 0, i;
+    json_t *e;
+
+    if (!nets)
+        return berr_oom(err);
+    if (strcmp(mode, "bridge") != 0) {
+        *nets_out = STEAL_PTR(nets);
+        *ports_out = json_array();
+        return 0;
+    }
+    json_array_foreach(p->networks, i, e) {
+        json_t *o = json_object();
+        const char *ip = js_str(e, "ip", NULL), *mac = js_str(e, "mac", NULL);
+        json_object_set(o, "aliases", json_is_array(json_object_get(e, "aliases"))
+                                          ? json_object_get(e, "aliases") : json_array());
+        if (ip)
+            json_object_set_new(o, "static_ips", json_pack("[s]", ip));
+        if (mac)
+            js_set_str(o, "static_mac", mac);
+        json_object_set_new(nets, js_str(e, "name", rt->cfg->default_network), o);
+    }
+    if (json_object_size(nets) == 0)
+        json_object_set_new(nets, rt->cfg->default_network, json_pack("{s:[]}", "aliases"));
+    json_array_foreach(p->port_mappings, i, e)
+        if (ports_parse(json_string_value(e), &v, &n, err) < 0)
+            return -1;
+    if (js_bool(p->spec, "publishAll", false) && img_id) {
+        struct store *s;
+        _cleanup_image_ struct store_image *img = NULL;
+        struct store_image_cfg ic = { 0 };
+        int r;
+        if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, img_id, &img, err) < 0 ||
+            store_image_cfg(s, img, &ic, err) < 0)
+            return -1;
+        r = ports_publish_all(ic.exposed_ports, &v, &n, err);
+        store_image_cfg_free(&ic);
+        if (r < 0)
+            return -1;
+    }
+    if (ports_pick_random(v, n, err) < 0)
+        return -1;
+    *ports_out = ports_to_json(v, n);
+    if (!*ports_out)
+        return berr_oom(err);
+    *nets_out = STEAL_PTR(nets);
+    return 0;
+}
+
+/* The argv the container will run (entrypoint + command, podman's rule:
+ * a user entrypoint drops the image's Cmd), recorded so that ps can show
+ * it without opening the image store. */
+static json_t *resolve_command(struct runtime *rt, const struct ctr_create_params *p,
+                               const char *img_id)
+{
+    json_t *ep = json_object_get(p->spec, "entrypoint");
+    json_t *cmd = json_object_get(p->spec, "command");
+    json_t *out = json_array();
+    struct store_image_cfg ic = { 0 };
+    bool have_ic = false;
+    struct store *s;
+    struct berr *e = NULL;
+
+    if (!out)
+        return NULL;
+    if (img_id && (!ep || !cmd)) {
+        _cleanup_image_ struct store_image *img = NULL;
+        have_ic = rt_store(rt, &s, &e) == 0 && store_image_lookup(s, img_id, &img, &e) == 0 &&
+                  store_image_cfg(s, img, &ic, &e) == 0;
+        berr_free(e);
+    }
+    if (json_is_array(ep)) {
+        json_array_extend(out, ep);
+    } else if (have_ic) {
+        for (size_t i = 0; ic.entrypoint && ic.entrypoint[i]; i++)
+            json_array_append_new(out, json_string(ic.entrypoint[i]));
+    }
+    if (json_is_array(cmd)) {
+        json_array_extend(out, cmd);
+    } else if (!json_is_array(ep) && have_ic) {
+        for (size_t i = 0; ic.cmd && ic.cmd[i]; i++)
+            json_array_append_new(out, json_string(ic.cmd[i]));
+    }
+    if (have_ic)
+        store_image_cfg_free(&ic);
+    return out;
+}
+
 static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p, const char *id,
                           const char *name, unsigned lock, const char *img_id,
-                          const char *img_name)
+                          const char *img_name, json_t *net_obj, json_t *ports)
 {
     struct config *cf = rt->cfg;
     json_t *c = json_object();
@@ -105,6 +205,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->rootfs)
         js_set_str(c, "rootfs", p->rootfs);
     json_object_set(c, "spec", p->spec);
+    json_object_set_new(c, "command", resolve_command(rt, p, img_id));
     json_object_set(c, "labels", json_is_object(labels) ? labels : json_object());
     js_set_str(c, "logDriver", p->log_driver ? p->log_driver : cf->log_driver);
     if (p->log_path)
@@ -115,11 +216,12 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     js_set_str(c, "restartPolicy", p->restart_policy ? p->restart_policy : "no");
     js_set_int(c, "restartRetries", p->restart_retries);
     js_set_int(c, "stopTimeout", p->stop_timeout >= 0 ? p->stop_timeout : cf->stop_timeout);
+    js_set_int(c, "timeout", p->timeout);
     js_set_bool(c, "stdin", p->stdin);
     js_set_bool(c, "terminal", p->terminal);
     js_set_bool(c, "autoRemove", p->auto_remove);
-    json_object_set(c, "networks", p->networks ? p->networks : json_array());
-    json_object_set(c, "portMappings", p->port_mappings ? p->port_mappings : json_array());
+    json_object_set_new(c, "networks", net_obj);
+    json_object_set_new(c, "portMappings", ports);
     if (p->dns)
         json_object_set(c, "dns", p->dns);
     json_object_set(c, "addHosts", p->add_hosts ? p->add_hosts : json_array());
@@ -165,7 +267,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
 {
     char id[STATE_ID_LEN + 1], img_id[STATE_ID_LEN + 1] = "";
     _cleanup_free_ char *name = NULL, *img_name = NULL;
-    _cleanup_json_ json_t *cfg = NULL, *st = NULL;
+    _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
     struct create_undo u = { .rt = rt, .id = id };
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
@@ -203,7 +305,10 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         store_rootfs_free(&r);
         u.rootfs_created = true;
     }
-    cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name);
+    if (ctr_net_config(rt, p, p->image ? img_id : NULL, &net_obj, &ports, err) < 0)
+        goto fail;
+    cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name,
+                     STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = new_state();
     if (!cfg || !st) {
         berr_oom(err);

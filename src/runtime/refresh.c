@@ -29,7 +29,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/container.h"
 #include "runtime/ctrstate.h"
+#include "runtime/net/net.h"
 #include "runtime/refresh.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -83,7 +85,7 @@ static void reset_ctr_state(json_t *s)
     static const char *const cleared[] = {
         "netNS", "networkStatus", "newExecSessions", "execSessions", "bindMounts",
         "checkpointPath", "checkpointLog", "restoreLog", "checkpointedTime",
-        "restoredTime", "pidStartTime", "conmonStartTime",
+        "restoredTime", "pidStart", "conmonStart", "startedNs",
     };
 
     if (st == CS_STOPPED)
@@ -95,6 +97,7 @@ static void reset_ctr_state(json_t *s)
     js_set_int(s, "conmonPid", 0);
     js_set_str(s, "mountPoint", "");
     js_set_bool(s, "mounted", false);
+    js_set_bool(s, "shmMounted", false);
     js_set_bool(s, "stoppedByUser", false);
     js_set_bool(s, "restartPolicyMatch", false);
     js_set_int(s, "restartCount", 0);
@@ -133,10 +136,18 @@ static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, b
     if (!reset)
         return 0;
     switch (kind) {
-    case OBJ_CONTAINER:
+    case OBJ_CONTAINER: {
+        long long was = js_int(st, "state", CS_CONFIGURED);
+        /* Where /run is no tmpfs the OCI runtime's record of a container
+         * survives the reboot, and its next create would fail with
+         * "already exists": make the runtime forget it now. */
+        if (was == CS_CREATED || was == CS_RUNNING || was == CS_PAUSED ||
+            was == CS_STOPPED || was == CS_STOPPING)
+            ctr_forget_runtime(rt, cfg);
         reset_ctr_state(st);
         remove_conmon_files(rt, id);
         break;
+    }
     case OBJ_POD:
         js_set_str(st, "cgroupPath", "");
         break;
@@ -175,6 +186,13 @@ static int refresh(struct runtime *rt, const char *boot, struct berr **err)
                 berr_free(e);
             }
         }
+    }
+    if (reset) {
+        /* the kernel's side of every network is gone with the boot */
+        struct net_env ne;
+        net_env_from_rt(rt, &ne);
+        if (net_refresh(&ne, err) < 0)
+            return -1;
     }
     if (fs_mkdir_p(exits, 0750, err) < 0 || fs_mkdir_p(persist, 0750, err) < 0)
         return -1;

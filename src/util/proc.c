@@ -1,6 +1,7 @@
 /*
  * util/proc.c: spawn and capture.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -122,4 +123,30 @@ fail_pipes:
             close(ep[i]);
     }
     return -1;
+}
+
+bool proc_running_with_arg(const char *prog, const char *arg)
+{
+    _cleanup_closedir_ DIR *d = opendir("/proc");
+    struct dirent *de;
+    pid_t self = getpid();
+
+    while (d && (de = readdir(d))) {
+        char path[300], buf[8192];
+        _cleanup_close_ int fd = -1;
+        ssize_t n;
+
+        if (de->d_name[0] < '0' || de->d_name[0] > '9' || atoi(de->d_name) == self)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+            continue;
+        buf[n] = '\0';
+        if (!strstr(buf, prog))
+            continue;
+        for (ssize_t i = strlen(buf) + 1; i < n; i += (ssize_t) strlen(buf + i) + 1)
+            if (strcmp(buf + i, arg) == 0)
+                return true;
+    }
+    return false;
 }

@@ -6,6 +6,7 @@
 #ifndef BERTH_PROC_H
 #define BERTH_PROC_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "util/err.h"
@@ -15,6 +16,9 @@
  * by signal N). envp NULL means a minimal PATH-only environment. */
 int proc_capture(char *const argv[], char *const envp[], char **out, char **errout,
                  int *status, struct berr **err);
+/* Is another process running whose argv[0] contains prog and one of
+ * whose arguments equals arg? (A scan of /proc: not for hot paths.) */
+bool proc_running_with_arg(const char *prog, const char *arg);
 /* Waits for pid, retrying on EINTR; status as above. */
 int proc_wait(pid_t pid, int *status, struct berr **err);
 

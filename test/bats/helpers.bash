@@ -16,7 +16,7 @@ berth_setup() {
 b() { "$BERTH_BIN" "${BERTH_ARGS[@]}" "$@"; }
 
 berth_teardown() {
-    if [ -n "${BERTH_ARGS:-}" ] && "$BERTH_BIN" "${BERTH_ARGS[@]}" ps -aq >/dev/null 2>&1; then
+    if [ -n "${BERTH_ARGS:-}" ] && [ -d "$BATS_TEST_TMPDIR/root/libpod/containers" ]; then
         "$BERTH_BIN" "${BERTH_ARGS[@]}" rm --all --force --time 0 >/dev/null 2>&1 || true
     fi
     # Nothing of ours may stay mounted below the test dir.

@@ -1,0 +1,102 @@
+/*
+ * cmd/ctropts_table.c: the option tables of `create` and `run`: podman
+ * 4.3.1's names, letters and value placeholders, our own help texts.
+ * --help, the man pages and the completions are generated from them.
+ */
+#include "cmd/ctropts_int.h"
+
+/* The tables are podman's alphabetical order; run has four more flags, so
+ * the shared runs of entries are macros. */
+#define OPTS_A                                                                                  \
+    { "add-host", O_ADD_HOST, OPT_ARG, "strings", "Add a line to /etc/hosts (host:ip)", 0 },   \
+    { "annotation", O_ANNOTATION, OPT_ARG, "strings", "Add an OCI annotation (key=value)", 0 }, \
+    { "attach", 'a', OPT_ARG, "strings", "Attach to stdin, stdout or stderr (repeatable)", 0 }, \
+    { "cap-add", O_CAP_ADD, OPT_ARG, "strings", "Give the container these capabilities", 0 },  \
+    { "cap-drop", O_CAP_DROP, OPT_ARG, "strings", "Take these capabilities away ('all': every one)", 0 }, \
+    { "cgroup-parent", O_CGROUP_PARENT, OPT_ARG, "string", "Parent cgroup of the container's cgroup", 0 }, \
+    { "cidfile", O_CIDFILE, OPT_ARG, "string", "Write the container ID to this file (which must not exist)", 0 }, \
+    { "cpu-shares", 'c', OPT_ARG, "uint", "Relative CPU weight", 0 },                           \
+    { "cpus", O_CPUS, OPT_ARG, "float", "How many CPUs the container may use (0: no limit)", 0 }, \
+    { "cpuset-cpus", O_CPUSET_CPUS, OPT_ARG, "string", "CPUs the container may run on (0-3, 0,1)", 0 },
+
+#define OPTS_RUN_D                                                                              \
+    { "detach", 'd', OPT_FLAG, NULL, "Run in the background and print the container ID", 0 },   \
+    { "detach-keys", O_DETACH_KEYS, OPT_ARG, "[a-Z]", "Key sequence that detaches from the container: a letter or ctrl-<key>, comma separated (default \"ctrl-p,ctrl-q\"; \"\" disables)", 0 },
+
+#define OPTS_B                                                                                  \
+    { "device", O_DEVICE, OPT_ARG, "strings", "Give the container a host device (/dev/x[:/dev/y][:rwm])", 0 }, \
+    { "dns", O_DNS, OPT_ARG, "strings", "DNS servers for /etc/resolv.conf", 0 },               \
+    { "dns-option", O_DNS_OPTION, OPT_ARG, "strings", "Options for /etc/resolv.conf", 0 },     \
+    { "dns-search", O_DNS_SEARCH, OPT_ARG, "strings", "Search domains for /etc/resolv.conf", 0 }, \
+    { "entrypoint", O_ENTRYPOINT, OPT_ARG, "string", "Replace the image's ENTRYPOINT (a word or a JSON array; \"\" clears it)", 0 }, \
+    { "env", 'e', OPT_ARG, "stringArray", "Set an environment variable (K=V; K alone copies ours)", 0 }, \
+    { "env-file", O_ENV_FILE, OPT_ARG, "strings", "Read environment variables from a file, one K=V per line", 0 }, \
+    { "env-host", O_ENV_HOST, OPT_FLAG, NULL, "Pass our whole environment into the container", 0 }, \
+    { "expose", O_EXPOSE, OPT_ARG, "strings", "Declare a port or range as exposed (for -P)", 0 }, \
+    { "group-add", O_GROUP_ADD, OPT_ARG, "strings", "Extra groups for the container's process", 0 }, \
+    { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
+    { "http-proxy", O_HTTP_PROXY, OPT_FLAG, NULL, "Pass our proxy variables into the container (default true)", 0 }, \
+    { "init", O_INIT, OPT_FLAG, NULL, "Run an init process as PID 1 that reaps zombies and forwards signals", 0 }, \
+    { "init-path", O_INIT_PATH, OPT_ARG, "string", "The init binary for --init", 0 },           \
+    { "interactive", 'i', OPT_FLAG, NULL, "Keep the container's stdin open", 0 },              \
+    { "ip", O_IP, OPT_ARG, "string", "A fixed IPv4 address on the network", 0 },              \
+    { "ip6", O_IP6, OPT_ARG, "string", "A fixed IPv6 address on the network", 0 },            \
+    { "ipc", O_IPC, OPT_ARG, "string", "IPC namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "label", 'l', OPT_ARG, "stringArray", "Attach a label (key=value) to the container", 0 }, \
+    { "label-file", O_LABEL_FILE, OPT_ARG, "strings", "Read labels from a file, one key=value per line", 0 }, \
+    { "log-driver", O_LOG_DRIVER, OPT_ARG, "string", "Where the output goes: k8s-file, none or passthrough (default \"k8s-file\")", 0 }, \
+    { "log-opt", O_LOG_OPT, OPT_ARG, "strings", "Log options: path=FILE, max-size=SIZE, tag=TEXT", 0 }, \
+    { "mac-address", O_MAC, OPT_ARG, "string", "A fixed MAC address (e.g. 92:d0:c6:0a:29:33)", 0 }, \
+    { "memory", 'm', OPT_ARG, "<number>[<unit>]", "Memory limit; units b, k, m, g (1024-based)", 0 }, \
+    { "memory-swap", O_MEMORY_SWAP, OPT_ARG, "string", "Memory plus swap limit; -1 for unlimited swap", 0 }, \
+    { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|tmpfs,src=...,dst=...[,options]", 0 }, \
+    { "name", O_NAME, OPT_ARG, "string", "Name the container", 0 },                            \
+    { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
+    { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
+    { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
+    { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
+    { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \
+    { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "pids-limit", O_PIDS_LIMIT, OPT_ARG, "int", "Most processes the container may have (-1: no limit)", 0 }, \
+    { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
+    { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \
+    { "publish-all", 'P', OPT_FLAG, NULL, "Publish every exposed port on a random host port", 0 }, \
+    { "pull", O_PULL, OPT_ARG, "string", "When to pull the image: missing, always, never or newer (default \"missing\")", 0 }, \
+    { "quiet", 'q', OPT_FLAG, NULL, "Do not report progress while pulling the image", 0 },      \
+    { "read-only", O_READ_ONLY, OPT_FLAG, NULL, "Mount the root file system read-only", 0 },    \
+    { "read-only-tmpfs", O_READ_ONLY_TMPFS, OPT_FLAG, NULL, "With --read-only, writable tmpfs on /run, /tmp and /var/tmp (default true)", 0 }, \
+    { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing container of the same --name first", 0 }, \
+    { "restart", O_RESTART, OPT_ARG, "string", "Restart policy: no, on-failure[:N], always or unless-stopped", 0 }, \
+    { "rm", O_RM, OPT_FLAG, NULL, "Remove the container once it exits", 0 },
+
+#define OPTS_RUN_RMI                                                                            \
+    { "rmi", O_RMI, OPT_FLAG, NULL, "With --rm, also remove the image if no container uses it", 0 },
+
+#define OPTS_C                                                                                  \
+    { "rootfs", O_ROOTFS, OPT_FLAG, NULL, "The first operand is a root file system directory, not an image", 0 }, \
+    { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options: seccomp=unconfined|FILE, no-new-privileges, mask=PATHS, unmask=PATHS|ALL", 0 }, \
+    { "shm-size", O_SHM_SIZE, OPT_ARG, "<number>[<unit>]", "Size of /dev/shm (default from the config, 64m)", 0 },
+
+#define OPTS_RUN_SIG                                                                            \
+    { "sig-proxy", O_SIG_PROXY, OPT_FLAG, NULL, "Forward the signals we receive to the container (default true)", 0 },
+
+#define OPTS_D                                                                                  \
+    { "stop-signal", O_STOP_SIGNAL, OPT_ARG, "string", "Signal that stops the container (default SIGTERM)", 0 }, \
+    { "stop-timeout", O_STOP_TIMEOUT, OPT_ARG, "uint", "Seconds to wait after the stop signal before SIGKILL (default 10)", 0 }, \
+    { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Set a namespaced kernel parameter (key=value)", 0 }, \
+    { "timeout", O_TIMEOUT, OPT_ARG, "uint", "Kill the container after this many seconds (0: never)", 0 }, \
+    { "tmpfs", O_TMPFS, OPT_ARG, "tmpfs", "Mount a tmpfs: /dir[:options]", 0 },               \
+    { "tty", 't', OPT_FLAG, NULL, "Give the container a terminal", 0 },                        \
+    { "tz", O_TZ, OPT_ARG, "string", "Time zone in the container: a zone name or 'local'", 0 }, \
+    { "ulimit", O_ULIMIT, OPT_ARG, "strings", "Resource limit: name=soft[:hard], or 'host'", 0 }, \
+    { "umask", O_UMASK, OPT_ARG, "string", "umask of the container's process (default \"0022\")", 0 }, \
+    { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
+    { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "volume", 'v', OPT_ARG, "stringArray", "Bind mount a host path: /src:/dst[:options]", 0 }, \
+    { "workdir", 'w', OPT_ARG, "string", "Working directory of the container's process", 0 },
+
+const struct cmd_opt ctr_create_opts[] = { OPTS_A OPTS_B OPTS_C OPTS_D { 0 } };
+const struct cmd_opt ctr_run_opts[] = {
+    OPTS_A OPTS_RUN_D OPTS_B OPTS_RUN_RMI OPTS_C OPTS_RUN_SIG OPTS_D { 0 }
+};
+

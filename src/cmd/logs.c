@@ -1,0 +1,281 @@
+/*
+ * cmd/logs.c: berth logs / container logs over runtime/ctrlog.h.
+ *
+ * As podman: several containers print one after the other, each line
+ * prefixed with the short id (or with -n the name); stdout records go to
+ * stdout and stderr records to stderr. With --follow every container is
+ * followed at once (a thread each) until it stops; whole messages are
+ * written under one lock so lines of two containers never interleave.
+ * Unlike podman 4.3.1, a partial (P) record is joined with the rest of
+ * its line before the prefix and timestamp are added, so a line split
+ * by conmon reads as one line.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/ctr_each.h"
+#include "runtime/container.h"
+#include "runtime/ctr_view.h"
+#include "runtime/ctrlog.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+
+enum { O_SINCE = 256, O_UNTIL, O_TAIL, O_COLOR };
+
+static const struct cmd_opt logs_opts[] = {
+    { "color", O_COLOR, OPT_FLAG, NULL, "Output the containers with different colors in the log (accepted; berth prints without color)", 0 },
+    { "follow", 'f', OPT_FLAG, NULL, "Follow log output until the container stops.  The default is false", 0 },
+    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
+    { "names", 'n', OPT_FLAG, NULL, "Output the container name in the log", 0 },
+    { "since", O_SINCE, OPT_ARG, "string", "Show logs since TIMESTAMP (RFC3339, Unix seconds, or a duration like 10m)", 0 },
+    { "tail", O_TAIL, OPT_ARG, "int", "Output the specified number of LINES at the end of the logs.  Defaults to -1, which prints all lines (default -1)", 0 },
+    { "timestamps", 't', OPT_FLAG, NULL, "Output the timestamps in the log", 0 },
+    { "until", O_UNTIL, OPT_ARG, "string", "Show logs until TIMESTAMP (RFC3339, Unix seconds, or a duration like 10m)", 0 },
+    { 0 }
+};
+
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct log_job {
+    struct runtime *rt;
+    char id[STATE_ID_LEN + 1];
+    char *path;                 /* the log file */
+    char *prefix;               /* "name " / "shortid " or NULL */
+    bool timestamps;
+    struct ctrlog_opts o;
+    struct berr *err;
+    int rc;
+};
+
+static int emit(void *arg, const struct log_msg *m)
+{
+    struct log_job *j = arg;
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    FILE *f = m->is_stderr ? stderr : stdout;
+
+    ctrlog_format(&b, m, j->timestamps, j->prefix);
+    if (b.oom)
+        return -1;
+    pthread_mutex_lock(&out_lock);
+    fwrite(sbuf_str(&b), 1, b.len, f);
+    fflush(f);
+    pthread_mutex_unlock(&out_lock);
+    return 0;
+}
+
+/* follow: is the container still there to write? Read without the lock,
+ * as ps does, so a follower never holds up stop or rm. */
+static bool still_running(void *arg)
+{
+    struct log_job *j = arg;
+    _cleanup_json_ json_t *st = NULL;
+    struct berr *e = NULL;
+    int state, code;
+    long long fin;
+
+    if (state_read(j->rt->st, OBJ_CONTAINER, j->id, NULL, &st, &e) < 0) {
+        berr_free(e);
+        return false;       /* removed */
+    }
+    if (ctr_view_state(j->rt, j->id, st, &state, &code, &fin) < 0)
+        return false;
+    return state == CS_RUNNING || state == CS_CREATED || state == CS_PAUSED ||
+           state == CS_STOPPING;
+}
+
+static void *run_job(void *arg)
+{
+    struct log_job *j = arg;
+
+    if (access(j->path, F_OK) < 0) {    /* never started: nothing logged yet */
+        j->rc = 0;
+        return NULL;
+    }
+    j->rc = ctrlog_read(j->path, &j->o, emit, j, &j->err);
+    return NULL;
+}
+
+/* Resolves a container and checks that its log can be read. */
+static int job_prepare(struct runtime *rt, const char *input, bool by_id, struct log_job *j,
+                       struct berr **err)
+{
+    _cleanup_ctr_ struct ctr *c = NULL;
+    const char *drv;
+
+    if ((by_id ? ctr_get_id(rt, input, &c, err) : ctr_get(rt, input, &c, err)) < 0)
+        return -1;
+    drv = js_str(c->cfg, "logDriver", "k8s-file");
+    if (str_eq(drv, "none") || str_eq(drv, "passthrough"))
+        return berr_msg(err, "this container is using the '%s' log driver, cannot read logs: "
+                        "this container is not logging output", drv);
+    if (str_eq(drv, "journald"))
+        return berr_msg(err, "this container is using the 'journald' log driver, which berth cannot read");
+    snprintf(j->id, sizeof(j->id), "%s", c->id);
+    j->rt = rt;
+    j->path = ctr_log_path(rt, c);
+    j->prefix = str_dup(ctr_name(c));
+    if (!j->path || !j->prefix)
+        return berr_oom(err);
+    return 0;
+}
+
+static void jobs_free(struct log_job *jobs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(jobs[i].path);
+        free(jobs[i].prefix);
+        berr_free(jobs[i].err);
+    }
+    free(jobs);
+}
+
+struct logs_args {
+    struct ctrlog_opts o;
+    bool timestamps, names, latest;
+    const char *since, *until;
+};
+
+static int run_jobs(struct log_job *jobs, int n, bool follow, struct berr **err)
+{
+    pthread_t *th = NULL;
+    int rc = 0;
+
+    if (follow && n > 1 && !(th = calloc((size_t) n, sizeof(*th))))
+        return berr_oom(err);
+    for (int i = 0; i < n; i++) {
+        if (th && pthread_create(&th[i], NULL, run_job, &jobs[i]) == 0)
+            continue;
+        if (th)
+            th[i] = 0;
+        run_job(&jobs[i]);
+    }
+    for (int i = 0; th && i < n; i++)
+        if (th[i])
+            pthread_join(th[i], NULL);
+    free(th);
+    for (int i = 0; i < n; i++) {
+        if (jobs[i].rc >= 0 && !jobs[i].err)
+            continue;
+        if (*err)
+            fprintf(stderr, "Error: %s\n", (*err)->msg);
+        berr_free(*err);
+        *err = jobs[i].err ? STEAL_PTR(jobs[i].err) : NULL;
+        if (!*err)
+            berr_oom(err);
+        rc = -1;
+    }
+    return rc;
+}
+
+static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct logs_args a = { .o = { .tail = -1 } };
+    struct log_job *jobs = NULL;
+    char latest_id[STATE_ID_LEN + 1];
+    int c, n, rc = 0;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        long long v;
+        switch (c) {
+        case 'f': a.o.follow = it.bval; break;
+        case 'l': a.latest = it.bval; break;
+        case 'n': a.names = it.bval; break;
+        case 't': a.timestamps = it.bval; break;
+        case O_SINCE: a.since = it.arg; break;
+        case O_UNTIL: a.until = it.arg; break;
+        case O_TAIL:
+            if (opt_int(&it, &v, err) < 0)
+                c = -1;
+            a.o.tail = v < 0 ? -1 : (long) v;
+            break;
+        }
+        if (c < 0)
+            break;
+    }
+    if (c == 0 && !it.help && !a.latest && it.nargs == 0)
+        c = berr_msg(err, "specify at least one container name or ID to log");
+    if (c == 0 && !it.help && a.latest && it.nargs > 0)
+        c = berr_msg(err, "--latest and containers cannot be used together");
+    if (c == 0 && !it.help) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (a.since && time_parse_input(a.since, false, now, &a.o.since, err) < 0)
+            c = -1;
+        else if (a.until && time_parse_input(a.until, true, now, &a.o.until, err) < 0)
+            c = -1;
+        a.o.has_since = a.since != NULL;
+        a.o.has_until = a.until != NULL;
+    }
+    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
+        return c < 0 || !it.help ? -1 : 0;
+    }
+    n = a.latest ? 1 : it.nargs;
+    jobs = calloc((size_t) n, sizeof(*jobs));
+    if (!jobs) {
+        opt_free(&it);
+        return berr_oom(err);
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        struct log_job *j = &jobs[i];
+        if (a.latest)
+            rc = ctr_latest(rt, latest_id, err) < 0 ||
+                 job_prepare(rt, latest_id, true, j, err) < 0 ? -1 : 0;
+        else
+            rc = job_prepare(rt, it.args[i], false, j, err);
+        if (rc < 0)
+            break;
+        /* one container: no prefix; several: the short id, or with -n the name */
+        if (!a.names && n == 1) {
+            free(j->prefix);
+            j->prefix = NULL;
+        } else {
+            char *p = a.names ? str_fmt("%s ", j->prefix) : str_fmt("%.12s ", j->id);
+            free(j->prefix);
+            j->prefix = p;
+            if (!p)
+                rc = berr_oom(err);
+        }
+        j->timestamps = a.timestamps;
+        j->o = a.o;
+        j->o.running = still_running;
+        j->o.arg = j;
+    }
+    opt_free(&it);
+    if (rc == 0)
+        rc = run_jobs(jobs, n, a.o.follow, err);
+    jobs_free(jobs, n);
+    return rc;
+}
+
+#define LOGS_DESC "Retrieves logs for one or more containers (log driver k8s-file). With\n" \
+    "several containers each line starts with the container's short ID, or with\n" \
+    "--names its name. --follow keeps reading until the container stops. --since\n" \
+    "and --until take RFC3339 times, Unix seconds or Go durations (10m = ten\n" \
+    "minutes ago). Lines the container wrote to stderr go to stderr."
+#define LOGS_EXAMPLES "berth logs ctrID\n" \
+    "berth logs --names ctrID1 ctrID2\n" \
+    "berth logs --tail 2 mywebserver\n" \
+    "berth logs --follow=true --since 10m ctrID\n" \
+    "berth logs -t --until 2024-01-01T00:00:00Z mydb"
+
+const struct cmd cmd_logs = {
+    .name = "logs", .summary = "Fetch the logs of one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
+    .examples = LOGS_EXAMPLES, .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
+};
+const struct cmd cmd_container_logs = {
+    .name = "logs", .summary = "Fetch the logs of one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
+    .examples = "berth container logs ctrID\nberth container logs -f -n web db",
+    .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
+};

@@ -1,0 +1,653 @@
+/*
+ * cmd/network.c: berth network create|ls|inspect|rm|prune|exists|reload.
+ * The definitions live in runtime/net (net.h); this file parses flags and
+ * prints. connect/disconnect need the container layer's locking and are
+ * not built yet (the library has net_connect/net_disconnect).
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "runtime/ctrstate.h"
+#include "runtime/net/net.h"
+#include "runtime/runtime.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/out.h"
+#include "util/str.h"
+
+static int get_env(struct cmd_ctx *cx, struct runtime **rt, struct net_env *e, struct berr **err)
+{
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0)
+        return -1;
+    net_env_from_rt(*rt, e);
+    return 0;
+}
+
+/* ---- create ---- */
+
+enum { O_SUBNET = 256, O_GATEWAY, O_IPRANGE, O_INTERNAL, O_DISABLE_DNS, O_LABEL, O_IPV6,
+       O_IGNORE, O_IFNAME, O_FORMAT, O_NOTRUNC, O_NOHEADING, O_ALL };
+
+static const struct cmd_opt create_opts[] = {
+    { "driver", 'd', OPT_ARG, "string", "driver to manage the network (only \"bridge\")", 0 },
+    { "disable-dns", O_DISABLE_DNS, OPT_FLAG, NULL, "disable dns plugin (aardvark-dns)", 0 },
+    { "gateway", O_GATEWAY, OPT_ARG, "ip", "IPv4 or IPv6 gateway for the subnet (repeatable, one per --subnet)", 0 },
+    { "ignore", O_IGNORE, OPT_FLAG, NULL, "don't fail if the network already exists", 0 },
+    { "interface-name", O_IFNAME, OPT_ARG, "string", "name of the bridge interface (default berthN)", 0 },
+    { "internal", O_INTERNAL, OPT_FLAG, NULL, "restrict external access from this network", 0 },
+    { "ip-range", O_IPRANGE, OPT_ARG, "CIDR", "allocate container IPs from this range (repeatable, one per --subnet)", 0 },
+    { "ipv6", O_IPV6, OPT_FLAG, NULL, "enable IPv6 networking (a random ULA /64 unless --subnet gives one)", 0 },
+    { "label", O_LABEL, OPT_ARG, "KEY=VALUE", "set metadata on a network (repeatable)", 0 },
+    { "opt", 'o', OPT_ARG, "KEY=VALUE", "set driver specific options: mtu, vlan, isolate, metric (repeatable)", 0 },
+    { "subnet", O_SUBNET, OPT_ARG, "CIDR", "subnet in CIDR format (repeatable); default: the first free 10.89.N.0/24", 0 },
+    { 0 }
+};
+
+static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    struct net_create_opts o = { 0 };
+    _cleanup_strv_ strv subnets = NULL, gateways = NULL, ranges = NULL, labels = NULL,
+                        opts = NULL;
+    _cleanup_json_ json_t *def = NULL;
+    int c, rc = 0;
+
+    cmd_opt_init(&it, cx);
+    while (rc == 0 && (c = opt_next(&it, argc, argv, err)) > 0) {
+        switch (c) {
+        case 'd': o.driver = it.arg; break;
+        case O_DISABLE_DNS: o.disable_dns = it.bval; break;
+        case O_GATEWAY: rc = strv_push(&gateways, it.arg); break;
+        case O_IGNORE: o.ignore_existing = it.bval; break;
+        case O_IFNAME: o.interface = it.arg; break;
+        case O_INTERNAL: o.internal = it.bval; break;
+        case O_IPRANGE: rc = strv_push(&ranges, it.arg); break;
+        case O_IPV6: o.ipv6 = it.bval; break;
+        case O_LABEL: rc = strv_push(&labels, it.arg); break;
+        case 'o': rc = strv_push(&opts, it.arg); break;
+        case O_SUBNET: rc = strv_push(&subnets, it.arg); break;
+        }
+    }
+    if (rc < 0)
+        c = berr_oom(err);
+    if (c == 0 && !it.help && it.nargs > 1)
+        c = berr_msg(err, "at most 1 arg(s), received %d", it.nargs);
+    if (c == 0 && it.nargs == 1)
+        o.name = it.args[0];
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    o.subnets = subnets;
+    o.gateways = gateways;
+    o.ip_ranges = ranges;
+    o.labels = labels;
+    o.options = opts;
+    rc = get_env(cx, &rt, &e, err) < 0 || net_create(&e, &o, &def, err) < 0 ? -1 : 0;
+    opt_free(&it);
+    if (rc < 0)
+        return -1;
+    printf("%s\n", js_str(def, "name", ""));
+    return 0;
+}
+
+const struct cmd cmd_network_create = {
+    .name = "create",
+    .summary = "Create a network",
+    .usage = "[options] [NAME]",
+    .description =
+        "Creates a bridge network: writes its definition (podman's format) into the network\n"
+        "config dir. Without --subnet the first free 10.89.N.0/24 is used, skipping subnets of\n"
+        "other networks and of the host's routes. Without a name, berthN is chosen.\n"
+        "Containers on a network with DNS enabled resolve each other's names (aardvark-dns).",
+    .examples = "berth network create mynet\n"
+                "berth network create --subnet 192.168.55.0/24 --gateway 192.168.55.3 web\n"
+                "berth network create --internal --disable-dns --label env=test backend",
+    .opts = create_opts, .fn = create_fn, .need = RT_FULL,
+};
+
+/* ---- ls ---- */
+
+static const struct cmd_opt ls_opts[] = {
+    { "filter", 'f', OPT_ARG, "KEY=VALUE", "filter output: name, id, driver, label, dangling=true|false (repeatable)", 0 },
+    { "format", O_FORMAT, OPT_ARG, "string", "pretty-print networks to JSON or using a Go template", 0 },
+    { "no-trunc", O_NOTRUNC, OPT_FLAG, NULL, "do not truncate the network ID", 0 },
+    { "noheading", O_NOHEADING, OPT_FLAG, NULL, "do not print headers", 0 },
+    { "quiet", 'q', OPT_FLAG, NULL, "display only names", 0 },
+    { 0 }
+};
+
+static const struct out_header ls_headers[] = {
+    { "ID", "NETWORK ID" }, { "Name", "NAME" }, { "Driver", "DRIVER" }, { 0 }
+};
+
+static const struct out_spec ls_spec = {
+    .table = "table {{.ID}}\t{{.Name}}\t{{.Driver}}",
+    .headers = ls_headers,
+};
+
+/* The template view of a definition: podman's Go field names. */
+static json_t *def_view(json_t *def, bool notrunc)
+{
+    char id[65];
+    json_t *labels = json_object_get(def, "labels");
+
+    snprintf(id, notrunc ? sizeof(id) : 13, "%s", js_str(def, "id", ""));
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:b, s:b, s:b, s:O, s:O, s:O}",
+                     "ID", id, "Name", js_str(def, "name", ""),
+                     "Driver", js_str(def, "driver", ""),
+                     "NetworkInterface", js_str(def, "network_interface", ""),
+                     "Created", js_str(def, "created", ""),
+                     "Subnets", json_object_get(def, "subnets") ? json_object_get(def, "subnets")
+                                                               : json_null(),
+                     "IPv6Enabled", js_bool(def, "ipv6_enabled", false),
+                     "Internal", js_bool(def, "internal", false),
+                     "DNSEnabled", js_bool(def, "dns_enabled", false),
+                     "Labels", labels ? labels : json_null(),
+                     "Options", json_object_get(def, "options") ? json_object_get(def, "options")
+                                                               : json_null(),
+                     "IPAMOptions", json_object_get(def, "ipam_options")
+                                        ? json_object_get(def, "ipam_options") : json_null());
+}
+
+/* podman's network filters; several values of one key OR, keys AND. */
+static int filter_match(json_t *def, char *const *filters, const char *static_dir, bool *ok,
+                        struct berr **err)
+{
+    *ok = true;
+    for (size_t i = 0; filters && filters[i] && *ok; i++) {
+        const char *f = filters[i], *eq = strchr(f, '=');
+        _cleanup_free_ char *key = eq ? str_ndup(f, (size_t) (eq - f)) : NULL;
+        const char *val = eq ? eq + 1 : NULL;
+        bool m = false;
+
+        if (!eq)
+            return berr_kind(err, BK_INVALID, "invalid filter \"%s\"", f);
+        if (!key)
+            return berr_oom(err);
+        if (!strcmp(key, "name")) {
+            regex_t re;
+            if (regcomp(&re, val, REG_EXTENDED | REG_NOSUB) != 0)
+                return berr_kind(err, BK_INVALID, "invalid name filter regex \"%s\"", val);
+            m = regexec(&re, js_str(def, "name", ""), 0, NULL, 0) == 0;
+            regfree(&re);
+        } else if (!strcmp(key, "id")) {
+            m = str_has_prefix(js_str(def, "id", ""), val);
+        } else if (!strcmp(key, "driver")) {
+            m = str_eq(js_str(def, "driver", ""), val);
+        } else if (!strcmp(key, "label") || !strcmp(key, "label!")) {
+            const char *veq = strchr(val, '=');
+            _cleanup_free_ char *lk = veq ? str_ndup(val, (size_t) (veq - val)) : str_dup(val);
+            json_t *lv = lk ? json_object_get(json_object_get(def, "labels"), lk) : NULL;
+            m = lv && (!veq || str_eq(json_string_value(lv), veq + 1));
+            if (key[5] == '!')
+                m = !m;
+        } else if (!strcmp(key, "dangling")) {
+            _cleanup_strv_ strv users = NULL;
+            int want = str_to_bool(val);
+            if (want < 0)
+                return berr_kind(err, BK_INVALID, "invalid dangling filter value \"%s\"", val);
+            if (net_users(static_dir, js_str(def, "name", ""), &users, err) < 0)
+                return -1;
+            m = (strv_len(users) == 0) == (want == 1);
+        } else {
+            return berr_kind(err, BK_INVALID, "invalid filter \"%s\"", key);
+        }
+        /* Another value for the same key may still match (OR). */
+        if (!m) {
+            for (size_t j = 0; filters[j]; j++)
+                if (j != i && str_has_prefix(filters[j], key) && filters[j][strlen(key)] == '=') {
+                    const char *one[] = { filters[j], NULL };
+                    bool m2;
+                    if (strcmp(filters[j], f) && filter_match(def, (char *const *) one,
+                                                              static_dir, &m2, err) == 0 && m2) {
+                        m = true;
+                        break;
+                    }
+                }
+        }
+        *ok = m;
+    }
+    return 0;
+}
+
+static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    _cleanup_strv_ strv filters = NULL;
+    _cleanup_json_ json_t *all = NULL, *items = json_array(), *defs = json_array();
+    const char *format = NULL;
+    bool quiet = false, notrunc = false, noheading = false;
+    size_t i;
+    json_t *def;
+    int c, rc = 0;
+
+    if (!items || !defs)
+        return berr_oom(err);
+    cmd_opt_init(&it, cx);
+    while (rc == 0 && (c = opt_next(&it, argc, argv, err)) > 0) {
+        switch (c) {
+        case 'f': rc = strv_push(&filters, it.arg); break;
+        case O_FORMAT: format = it.arg; break;
+        case O_NOTRUNC: notrunc = it.bval; break;
+        case O_NOHEADING: noheading = it.bval; break;
+        case 'q': quiet = it.bval; break;
+        }
+    }
+    if (rc < 0)
+        c = berr_oom(err);
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (get_env(cx, &rt, &e, err) < 0 || net_list(&e, &all, err) < 0)
+        return -1;
+    json_array_foreach(all, i, def) {
+        bool ok;
+        if (filter_match(def, filters, rt->cfg->static_dir, &ok, err) < 0)
+            return -1;
+        if (!ok)
+            continue;
+        if (json_array_append(defs, def) < 0 ||
+            json_array_append_new(items, def_view(def, notrunc)) < 0)
+            return berr_oom(err);
+    }
+    if (quiet) {
+        json_array_foreach(defs, i, def)
+            printf("%s\n", js_str(def, "name", ""));
+        return 0;
+    }
+    if (format && !strcmp(format, "json"))
+        return out_json(stdout, defs, err);
+    return out_list(stdout, format, items, &ls_spec, noheading, err);
+}
+
+const struct cmd cmd_network_list = {
+    .name = "ls",
+    .aliases = "list",
+    .summary = "List networks",
+    .usage = "[options]",
+    .description = "Lists the networks: the default one and those made with `network create`.",
+    .examples = "berth network ls\nberth network ls --filter driver=bridge -q\n"
+                "berth network ls --format '{{.Name}} {{.ID}}'",
+    .opts = ls_opts, .fn = ls_fn, .need = RT_FULL,
+};
+
+/* ---- inspect ---- */
+
+static const struct cmd_opt inspect_opts[] = {
+    { "format", 'f', OPT_ARG, "string", "pretty-print network to JSON or using a Go template", 0 },
+    { 0 }
+};
+
+static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    _cleanup_json_ json_t *defs = json_array(), *items = json_array();
+    const char *format = NULL;
+    int c, rc = 0;
+
+    if (!defs || !items)
+        return berr_oom(err);
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == 'f')
+            format = it.arg;
+    if (c == 0 && !it.help && it.nargs < 1)
+        c = berr_msg(err, "`%s` requires at least 1 arg(s), only received 0", cx->path);
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    if (get_env(cx, &rt, &e, err) < 0) {
+        opt_free(&it);
+        return -1;
+    }
+    for (int i = 0; i < it.nargs && rc == 0; i++) {
+        json_t *def = NULL;
+        if (net_lookup(&e, it.args[i], &def, err) < 0) {
+            rc = berr_wrap(err, "inspecting object: network %s", it.args[i]);
+            break;
+        }
+        json_array_append_new(defs, def);
+        json_array_append_new(items, def_view(def, true));
+    }
+    opt_free(&it);
+    if (rc < 0)
+        return -1;
+    if (!format || !*format || !strcmp(format, "json")) {
+        /* podman prints network definitions with a 5-space indent. */
+        _cleanup_free_ char *s = json_dumps(defs, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
+        if (!s)
+            return berr_oom(err);
+        printf("%s\n", s);
+        return 0;
+    }
+    /* Templates see podman's Go names and the file's names alike. */
+    {
+        size_t i;
+        json_t *v;
+        json_array_foreach(items, i, v)
+            json_object_update_missing(v, json_array_get(defs, i));
+    }
+    return out_list(stdout, format, items, NULL, true, err);
+}
+
+const struct cmd cmd_network_inspect = {
+    .name = "inspect",
+    .summary = "Display detailed information on one or more networks",
+    .usage = "[options] NETWORK [NETWORK...]",
+    .description = "Prints the definitions of the given networks (name, id or id prefix) as JSON.",
+    .examples = "berth network inspect berth\nberth network inspect --format '{{.Name}}' mynet",
+    .opts = inspect_opts, .fn = inspect_fn, .need = RT_FULL,
+};
+
+/* ---- rm ---- */
+
+static const struct cmd_opt rm_opts[] = {
+    { "force", 'f', OPT_FLAG, NULL, "remove any containers using the network", 0 },
+    { "time", 't', OPT_ARG, "seconds", "seconds to wait for running containers to stop before killing them", 0 },
+    { 0 }
+};
+
+static int rm_one(struct runtime *rt, const struct net_env *e, const char *key, bool force,
+                  struct berr **err)
+{
+    _cleanup_json_ json_t *def = NULL;
+    _cleanup_strv_ strv users = NULL;
+    const char *name;
+
+    if (net_lookup(e, key, &def, err) < 0)
+        return -1;
+    name = js_str(def, "name", "");
+    if (net_users(rt->cfg->static_dir, name, &users, err) < 0)
+        return -1;
+    if (strv_len(users) && !force) {
+        berr_new(err, 2, 0, "\"%s\" has associated containers with it. Use -f to forcibly "
+                 "delete containers and pods: network is being used", name);
+        return -1;
+    }
+    for (size_t i = 0; users && users[i]; i++) {
+        if (!net_hook_remove_container)
+            return berr_msg(err, "network %s is used by container %.12s, and removing "
+                            "containers with `network rm -f` is not available yet", name,
+                            users[i]);
+        if (net_hook_remove_container(rt, users[i], err) < 0)
+            return -1;
+    }
+    return net_remove(e, name, err);
+}
+
+static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    bool force = false;
+    int c, status = 0;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == 'f')
+            force = it.bval;
+    if (c == 0 && !it.help && it.nargs < 1)
+        c = berr_msg(err, "`%s` requires at least 1 arg(s), only received 0", cx->path);
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    if (get_env(cx, &rt, &e, err) < 0) {
+        opt_free(&it);
+        return -1;
+    }
+    /* Like podman: go on with the others, print every error but the
+     * last, which main prints; exit 1 for a missing network, 2 in use. */
+    for (int i = 0; i < it.nargs; i++) {
+        struct berr *e2 = NULL;
+        if (rm_one(rt, &e, it.args[i], force, &e2) == 0) {
+            printf("%s\n", it.args[i]);
+            continue;
+        }
+        if (e2->kind == BK_NO_SUCH)
+            e2->exit_code = 1;
+        status = e2->exit_code;
+        if (*err) {
+            fprintf(stderr, "Error: %s\n", (*err)->msg);
+            berr_free(*err);
+        }
+        *err = e2;
+    }
+    opt_free(&it);
+    (void) status;
+    return *err ? -1 : 0;
+}
+
+const struct cmd cmd_network_rm = {
+    .name = "rm",
+    .aliases = "remove",
+    .summary = "Remove networks",
+    .usage = "[options] NETWORK [NETWORK...]",
+    .description =
+        "Removes network definitions. A network that containers use is refused unless\n"
+        "--force is given, which removes those containers first. The default network\n"
+        "cannot be removed.",
+    .examples = "berth network rm mynet\nberth network rm -f mynet",
+    .opts = rm_opts, .fn = rm_fn, .need = RT_FULL,
+};
+
+/* ---- prune ---- */
+
+static const struct cmd_opt prune_opts[] = {
+    { "filter", O_LABEL, OPT_ARG, "KEY=VALUE", "only prune networks matching: label, label! (repeatable)", 0 },
+    { "force", 'f', OPT_FLAG, NULL, "do not prompt for confirmation", 0 },
+    { 0 }
+};
+
+static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    _cleanup_strv_ strv filters = NULL;
+    _cleanup_json_ json_t *all = NULL;
+    bool force = false;
+    size_t i;
+    json_t *def;
+    int c, rc = 0;
+
+    cmd_opt_init(&it, cx);
+    while (rc == 0 && (c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == 'f')
+            force = it.bval;
+        else if (c == O_LABEL)
+            rc = strv_push(&filters, it.arg);
+    }
+    if (rc < 0)
+        c = berr_oom(err);
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (!force) {
+        char line[16] = "";
+        fprintf(stderr, "WARNING! This will remove all networks not used by at least one "
+                        "container.\nAre you sure you want to continue? [y/N] ");
+        if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+            return 0;
+    }
+    if (get_env(cx, &rt, &e, err) < 0 || net_list(&e, &all, err) < 0)
+        return -1;
+    json_array_foreach(all, i, def) {
+        _cleanup_strv_ strv users = NULL;
+        const char *name = js_str(def, "name", "");
+        bool ok;
+
+        if (!strcmp(name, e.default_network))
+            continue;
+        if (filter_match(def, filters, rt->cfg->static_dir, &ok, err) < 0)
+            return -1;
+        if (!ok)
+            continue;
+        if (net_users(rt->cfg->static_dir, name, &users, err) < 0)
+            return -1;
+        if (strv_len(users))
+            continue;
+        if (net_remove(&e, name, err) < 0)
+            return -1;
+        printf("%s\n", name);
+    }
+    return 0;
+}
+
+const struct cmd cmd_network_prune = {
+    .name = "prune",
+    .summary = "Prune unused networks",
+    .usage = "[options]",
+    .description = "Removes every network no container uses (never the default network).",
+    .examples = "berth network prune -f\nberth network prune -f --filter label=env=test",
+    .opts = prune_opts, .fn = prune_fn, .need = RT_FULL,
+};
+
+/* ---- exists ---- */
+
+static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    _cleanup_json_ json_t *def = NULL;
+    struct berr *e2 = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        ;
+    if (c == 0 && !it.help && it.nargs != 1)
+        c = berr_msg(err, "accepts 1 arg(s), received %d", it.nargs);
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    c = get_env(cx, &rt, &e, err);
+    if (c == 0 && net_lookup(&e, it.args[0], &def, &e2) < 0) {
+        c = e2->kind == BK_NO_SUCH ? 1 : -1;
+        if (c < 0)
+            *err = e2;
+        else
+            berr_free(e2);
+    }
+    opt_free(&it);
+    return c;
+}
+
+const struct cmd cmd_network_exists = {
+    .name = "exists",
+    .summary = "Check if a network exists",
+    .usage = "NETWORK",
+    .description = "Exits 0 if the network exists, 1 if it does not, 125 on other errors.",
+    .examples = "berth network exists mynet",
+    .fn = exists_fn, .need = RT_FULL,
+};
+
+/* ---- reload ---- */
+
+static const struct cmd_opt reload_opts[] = {
+    { "all", 'a', OPT_FLAG, NULL, "reload network configuration of all containers", 0 },
+    { 0 }
+};
+
+/* Reloads one container if it is running with a network status.
+ * NOTE: updates state.json without the container's lock; the container
+ * layer should offer a locked state update and this should use it. */
+static int reload_one(struct runtime *rt, const struct net_env *e, const char *id, bool quiet_skip,
+                      struct berr **err)
+{
+    _cleanup_json_ json_t *state = NULL, *ns = NULL;
+    json_t *status;
+
+    if (state_read(rt->st, OBJ_CONTAINER, id, NULL, &state, err) < 0)
+        return -1;
+    status = json_object_get(state, "networkStatus");
+    if (js_int(state, "state", 0) != CS_RUNNING || !json_object_size(status)) {
+        if (quiet_skip)
+            return 1;
+        return berr_kind(err, BK_STATE, "container %s is not running with bridge networking",
+                         id);
+    }
+    if (net_reload(e, status, &ns, err) < 0)
+        return berr_wrap(err, "container %s", id);
+    if (json_object_set(state, "networkStatus", ns) < 0)
+        return berr_oom(err);
+    return state_update(rt->st, OBJ_CONTAINER, id, state, err);
+}
+
+static int reload_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct net_env e;
+    struct opt_it it;
+    bool all = false;
+    int c, rc = 0;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == 'a')
+            all = it.bval;
+    if (c == 0 && !it.help && !all && it.nargs < 1)
+        c = berr_msg(err, "`%s` requires at least 1 arg(s), only received 0", cx->path);
+    if (c == 0 && !it.help && all && it.nargs > 0)
+        c = berr_msg(err, "--all and containers cannot be used together");
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    if (get_env(cx, &rt, &e, err) < 0) {
+        opt_free(&it);
+        return -1;
+    }
+    if (all) {
+        _cleanup_strv_ strv ids = NULL;
+        if (state_list(rt->st, OBJ_CONTAINER, &ids, err) < 0)
+            rc = -1;
+        for (size_t i = 0; rc == 0 && ids && ids[i]; i++) {
+            int r = reload_one(rt, &e, ids[i], true, err);
+            if (r < 0)
+                rc = -1;
+            else if (r == 0)
+                printf("%s\n", ids[i]);
+        }
+    }
+    for (int i = 0; rc == 0 && i < it.nargs; i++) {
+        char id[STATE_ID_LEN + 1];
+        if (state_lookup(rt->st, OBJ_CONTAINER, it.args[i], rt->cfg->namespace, id, err) < 0 ||
+            reload_one(rt, &e, id, false, err) < 0)
+            rc = -1;
+        else
+            printf("%s\n", id);
+    }
+    opt_free(&it);
+    return rc;
+}
+
+const struct cmd cmd_network_reload = {
+    .name = "reload",
+    .summary = "Reload firewall rules for one or more containers",
+    .usage = "[options] [CONTAINER...]",
+    .description =
+        "Re-applies the network configuration (firewall rules, port forwarding) of running\n"
+        "containers, e.g. after the firewall was flushed. The containers keep their addresses.",
+    .examples = "berth network reload web\nberth network reload --all",
+    .opts = reload_opts, .fn = reload_fn, .need = RT_FULL,
+};

@@ -1,0 +1,130 @@
+/*
+ * cmd/ps.c: berth ps / container ls|list|ps. The items come from
+ * runtime/ctr_view.h in one of podman's two shapes: --format json prints
+ * podman's JSON (ListContainer), tables and templates see podman's
+ * template fields ({{.Names}} a string, {{.State}} the status text).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "runtime/ctr_view.h"
+#include "util/cleanup.h"
+#include "util/out.h"
+#include "util/str.h"
+
+enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC };
+
+static const struct cmd_opt ps_opts[] = {
+    { "all", 'a', OPT_FLAG, NULL, "Show all the containers, default is only running containers", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since (KEY=VALUE, repeatable)", 0 },
+    { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print containers to JSON or using a Go template", 0 },
+    { "last", 'n', OPT_ARG, "int", "Print the n last created containers (all states) (default -1)", 0 },
+    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
+    { "no-trunc", O_NOTRUNC, OPT_FLAG, NULL, "Display the extended information", 0 },
+    { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
+    { "quiet", 'q', OPT_FLAG, NULL, "Print the numeric IDs of the containers only", 0 },
+    { "size", 's', OPT_FLAG, NULL, "Display the total file sizes", 0 },
+    { "sort", O_SORT, OPT_ARG, "choice", "Sort output by: command, created, id, image, names, runningfor, size, status", 0 },
+    { "sync", O_SYNC, OPT_FLAG, NULL, "Sync container state with OCI runtime (berth always reads exit files; accepted for compatibility)", 0 },
+    { 0 }
+};
+
+static const struct out_header ps_headers[] = {
+    { "ID", "CONTAINER ID" }, { "ImageID", "IMAGE ID" }, { "CreatedHuman", "CREATED" },
+    { "Created", "CREATED" }, { "CreatedAt", "CREATED AT" }, { "RunningFor", "RUNNING FOR" },
+    { "Pod", "POD ID" }, { "PodName", "PODNAME" }, { "Cgroup", "CGROUPNS" },
+    { "User", "USERNS" }, { "PIDNS", "PIDNS" }, { "IPC", "IPC" }, { "MNT", "MNT" },
+    { "NET", "NET" }, { "UTS", "UTS" }, { "ExitCode", "EXIT CODE" },
+    { 0 }
+};
+
+#define PS_TABLE "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+
+static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct ps_query q = { .last = -1 };
+    _cleanup_strv_ char **filters = NULL;
+    _cleanup_json_ json_t *items = NULL;
+    const char *format = NULL;
+    bool quiet = false, noheading = false;
+    int c, rc = 0;
+
+    cmd_opt_init(&it, cx);
+    while (rc == 0 && (c = opt_next(&it, argc, argv, err)) > 0) {
+        switch (c) {
+        case 'a': q.all = it.bval; break;
+        case 'f': rc = strv_push(&filters, it.arg); break;
+        case O_FORMAT: format = it.arg; break;
+        case 'n': rc = opt_int(&it, &q.last, err); break;
+        case 'l': q.latest = it.bval; break;
+        case O_NOTRUNC: q.no_trunc = it.bval; break;
+        case O_NOHEADING: noheading = it.bval; break;
+        case 'q': quiet = it.bval; break;
+        case 's': q.size = it.bval; break;
+        case O_SORT: q.sort = it.arg; break;
+        case O_SYNC: break;
+        }
+        if (rc < 0 && !*err)
+            berr_oom(err);
+        if (rc < 0)
+            c = -1;
+    }
+    q.filters = filters;
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    if (c == 0 && !it.help && q.latest && q.last > 0)
+        c = berr_msg(err, "--last and --latest are mutually exclusive");
+    if (c == 0 && !it.help && ctr_ps_check(&q, err) < 0)
+        c = -1;
+    if (c < 0 || it.help) {
+        opt_free(&it);
+        return c;
+    }
+    opt_free(&it);
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+
+    q.shape = format && strcmp(format, "json") == 0 && !quiet ? PS_JSON : PS_TEMPLATE;
+    /* docker's rule: a template that shows the size computes it */
+    if (format && strstr(format, ".Size"))
+        q.size = true;
+    if (ctr_ps_items(rt, &q, &items, err) < 0)
+        return -1;
+    if (quiet)
+        return out_list(stdout, "{{.ID}}", items, NULL, true, err);
+    {
+        struct out_spec spec = { .table = q.size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
+                                 .headers = ps_headers };
+        return out_list(stdout, format, items, &spec, noheading, err);
+    }
+}
+
+#define PS_DESC "Prints out information about the containers: by default the running ones,\n" \
+    "with -a all of them. STATUS reads \"Up 3 minutes ago\", \"Exited (0) 2 seconds ago\",\n" \
+    "\"Created\" and so on. ps takes no locks and writes nothing: a container whose\n" \
+    "process is gone is shown exited even before its cleanup ran.\n\n" \
+    "--format json prints podman's JSON objects (Id, Names, State, Status, ...);\n" \
+    "templates see podman's template fields: .ID .Image .ImageID .Command .CreatedHuman\n" \
+    ".RunningFor .Created .CreatedAt .Status .State .Ports .Names .Labels .Mounts .Size\n" \
+    ".Networks .Pid .ExitCode .Exited .ExitedAt .StartedAt .AutoRemove .Pod .PodName.\n\n" \
+    "Filters: id=REGEX, name=REGEX, status=created|running|paused|exited|..., label=KEY[=VALUE],\n" \
+    "ancestor=IMAGE, exited=CODE, before=CONTAINER, since=CONTAINER. Several values of one\n" \
+    "key match any of them (labels: all of them); different keys must all match."
+#define PS_EXAMPLES "berth ps -a\n" \
+    "berth ps -a --format \"{{.ID}}  {{.Image}}  {{.Labels}}  {{.Mounts}}\"\n" \
+    "berth ps --size --sort names\n" \
+    "berth ps -a --filter status=exited --filter label=app=web -q"
+
+const struct cmd cmd_ps = {
+    .name = "ps", .summary = "List containers", .usage = "[options]",
+    .description = PS_DESC, .examples = PS_EXAMPLES, .opts = ps_opts, .fn = ps_fn,
+    .need = RT_FULL,
+};
+const struct cmd cmd_container_list = {
+    .name = "ls", .aliases = "list ps", .summary = "List containers", .usage = "[options]",
+    .description = PS_DESC, .examples = "berth container ls -a\nberth container list --format json",
+    .opts = ps_opts, .fn = ps_fn, .need = RT_FULL,
+};

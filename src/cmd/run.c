@@ -1,0 +1,206 @@
+/*
+ * cmd/run.c: create and run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/ctropts.h"
+#include "runtime/container.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
+#include "util/log.h"
+
+/* --cidfile: refuses an existing file, as podman does. */
+static int write_cidfile(const char *path, const char *id, struct berr **err)
+{
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return berr_msg(err, "container id file exists. Ensure another container is not using it or delete %s", path);
+        return berr_sys(err, "opening cidfile %s", path);
+    }
+    if (fs_write_all(fd, id, strlen(id)) < 0)
+        return berr_sys(err, "writing cidfile %s", path);
+    return 0;
+}
+
+/* --replace: a container holding the name goes first. */
+static int replace_existing(struct runtime *rt, const char *name, struct berr **err)
+{
+    struct ctr *c = NULL;
+    struct berr *e = NULL;
+    int r;
+
+    if (!name)
+        return 0;
+    if (ctr_get(rt, name, &c, &e) < 0) {
+        berr_free(e);
+        return 0;
+    }
+    r = ctr_remove(rt, c, true, -1, err);
+    ctr_put(c);
+    return r;
+}
+
+/* Removes a container after a failed start of run --rm; errors only logged. */
+static void remove_quietly(struct runtime *rt, const char *id)
+{
+    struct ctr *c = NULL;
+    struct berr *e = NULL;
+
+    if (ctr_get_id(rt, id, &c, &e) == 0 && ctr_remove(rt, c, true, 0, &e) < 0)
+        log_debug("removing container %s: %s", id, e->msg);
+    berr_free(e);
+    ctr_put(c);
+}
+
+static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime **rt,
+                         struct ctr **c, struct berr **err)
+{
+    struct ctr_create_params p;
+
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0)
+        return -1;
+    if (a->pull == CTR_PULL_ALWAYS || a->pull == CTR_PULL_NEWER)
+        return berr_msg(err, "pull policy %s needs a registry: berth cannot pull images yet",
+                        a->pull == CTR_PULL_ALWAYS ? "always" : "newer");
+    if (a->replace && replace_existing(*rt, a->name, err) < 0)
+        return -1;
+    if (ctropts_create_params(a, &p, err) < 0 || ctr_create(*rt, &p, c, err) < 0)
+        return -1;
+    if (a->cidfile && write_cidfile(a->cidfile, (*c)->id, err) < 0) {
+        struct berr *e = NULL;
+        if (ctr_remove(*rt, *c, true, 0, &e) < 0)
+            berr_free(e);
+        return -1;
+    }
+    return 0;
+}
+
+static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct ctropts a;
+    struct runtime *rt;
+    _cleanup_ctr_ struct ctr *c = NULL;
+    int r = ctropts_parse(cx, argc, argv, false, &a, err);
+
+    if (r == 0 && !a.help && (r = create_common(cx, &a, &rt, &c, err)) == 0)
+        printf("%s\n", c->id);
+    ctropts_free(&a);
+    return r;
+}
+
+/* Both take the container and may hand it back early (*cp = NULL). */
+static void put_and_remove(struct runtime *rt, struct ctr **cp)
+{
+    char id[STATE_ID_LEN + 1];
+
+    memcpy(id, (*cp)->id, sizeof(id));
+    ctr_put(*cp);
+    *cp = NULL;
+    remove_quietly(rt, id);
+}
+
+static int run_detached(struct runtime *rt, struct ctr **cp, struct ctropts *a, struct berr **err)
+{
+    char id[STATE_ID_LEN + 1];
+
+    memcpy(id, (*cp)->id, sizeof(id));
+    if (ctr_start(rt, *cp, err) < 0) {
+        if (a->rm)
+            put_and_remove(rt, cp);
+        return -1;
+    }
+    printf("%s\n", id);
+    return 0;
+}
+
+static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, struct berr **err)
+{
+    struct ctr *c = *cp;
+    struct ctr_attach_opts o = { .detach_keys = a->detach_keys, .sig_proxy = a->sig_proxy,
+                                 .start = true };
+    char id[STATE_ID_LEN + 1];
+    bool detached = false;
+    int code;
+
+    memcpy(id, c->id, sizeof(id));
+    o.in = a->attach_stdin;
+    o.out = a->attach_stdout;
+    o.err = a->attach_stderr;
+    if (ctr_attach(rt, c, &o, &detached, err) < 0) {
+        if (a->rm)
+            put_and_remove(rt, cp);
+        return -1;
+    }
+    if (detached)
+        return 0;
+    if (ctr_wait(rt, id, 1u << CS_EXITED, -1, &code, err) < 0) {
+        /* podman: a failed wait after an attached run is 127 */
+        if (*err)
+            (*err)->exit_code = BERR_NOT_FOUND;
+        return -1;
+    }
+    /* --rm: the cleanup process may have removed it already; that is fine */
+    if (a->rm)
+        put_and_remove(rt, cp);
+    return code;
+}
+
+static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct ctropts a;
+    struct runtime *rt;
+    struct ctr *c = NULL;
+    int r = ctropts_parse(cx, argc, argv, true, &a, err);
+
+    if (r < 0 || a.help) {
+        ctropts_free(&a);
+        return r;
+    }
+    if (create_common(cx, &a, &rt, &c, err) < 0) {
+        ctropts_free(&a);
+        return -1;
+    }
+    fflush(stdout);
+    r = a.detach ? run_detached(rt, &c, &a, err) : run_attached(rt, &c, &a, err);
+    ctr_put(c);
+    ctropts_free(&a);
+    return r;
+}
+
+#define CREATE_DESC "Creates a container from an image (or, with --rootfs, a directory) and\n" \
+    "prints its ID. Nothing runs until `berth start`."
+#define RUN_DESC "Creates a container and starts it. Attached (the default), berth copies\n" \
+    "the container's output, forwards signals and exits with the container's exit\n" \
+    "code; with -d it prints the container ID and leaves it running. Exit status:\n" \
+    "125 when berth fails, 126 when the command cannot be invoked, 127 when it is\n" \
+    "not found, else the container's own."
+
+const struct cmd cmd_create = { .name = "create", .summary = "Create but do not start a container",
+    .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,
+    .examples = "berth create --name web localhost/busybox httpd -f\nberth create -it localhost/busybox sh",
+    .opts = ctr_create_opts, .fn = create_fn, .need = RT_FULL,
+    .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
+const struct cmd cmd_container_create = { .name = "create", .summary = "Create but do not start a container",
+    .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,
+    .examples = "berth container create localhost/busybox true",
+    .opts = ctr_create_opts, .fn = create_fn, .need = RT_FULL,
+    .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
+const struct cmd cmd_run = { .name = "run", .summary = "Run a command in a new container",
+    .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = RUN_DESC,
+    .examples = "berth run --rm localhost/busybox echo hello\n"
+                "berth run -d --name web -p 8080:80 localhost/busybox httpd -f -p 80\n"
+                "berth run -it localhost/busybox sh",
+    .opts = ctr_run_opts, .fn = run_fn, .need = RT_FULL,
+    .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
+const struct cmd cmd_container_run = { .name = "run", .summary = "Run a command in a new container",
+    .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = RUN_DESC,
+    .examples = "berth container run --rm localhost/busybox true",
+    .opts = ctr_run_opts, .fn = run_fn, .need = RT_FULL,
+    .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };

@@ -1,0 +1,682 @@
+/*
+ * runtime/ctr_inspect.c: `container inspect` in podman 4.3.1's shape
+ * (ctr_view.h). Keys are inserted in podman's order (jansson keeps it).
+ * Once the container was initialised, the bundle's OCI config.json is
+ * the truth for the process (args, env, capabilities, annotations);
+ * before that, the create-time configuration and the image's config
+ * stand in, as podman's own spec does.
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/ctr_int.h"
+#include "runtime/ctr_view.h"
+#include "runtime/net/net.h"
+#include "runtime/net/ports.h"
+#include "runtime/spec.h"
+#include "storage/store.h"
+#include "util/cleanup.h"
+#include "util/humanize.h"
+#include "util/js.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+
+#define GO_ZERO_TIME "0001-01-01T00:00:00Z"
+
+struct insp {
+    struct runtime *rt;
+    struct ctr *c;
+    json_t *spec;               /* create-time config (borrowed) */
+    json_t *oci;                /* bundle config.json, or NULL */
+    json_t *img;                /* image config "config", or NULL */
+    struct store_image *si;     /* or NULL */
+    int state, code;
+    long long finished_ns;
+    char *bundle, *rundir;
+};
+
+static json_t *rfc3339(long long ns)
+{
+    char buf[TIME_BUF];
+    struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
+
+    return json_string(ns > 0 ? time_rfc3339nano(ts, buf, sizeof(buf)) : GO_ZERO_TIME);
+}
+
+static json_t *arr_or_empty(json_t *v)
+{
+    return json_is_array(v) ? json_incref(v) : json_array();
+}
+
+static json_t *obj_or_null(json_t *v)
+{
+    return json_object_size(v) ? json_incref(v) : json_null();
+}
+
+static char *path_if_exists(const char *dir, const char *name)
+{
+    char *p = str_fmt("%s/%s", dir, name);
+    struct stat sb;
+
+    if (p && stat(p, &sb) < 0) {
+        free(p);
+        return str_dup("");
+    }
+    return p;
+}
+
+/* entrypoint and cmd as the container runs them */
+static void resolve_command(struct insp *in, json_t **ep, json_t **cmd)
+{
+    json_t *sep = json_object_get(in->spec, "entrypoint");
+    json_t *scmd = json_object_get(in->spec, "command");
+
+    if (json_is_array(sep)) {
+        *ep = json_array_size(sep) == 1 && !*json_string_value(json_array_get(sep, 0))
+                  ? json_array() : json_incref(sep);
+        *cmd = arr_or_empty(scmd);      /* podman: a given entrypoint drops the image's Cmd */
+        return;
+    }
+    *ep = arr_or_empty(json_object_get(in->img, "Entrypoint"));
+    *cmd = json_is_array(scmd) ? json_incref(scmd) : arr_or_empty(json_object_get(in->img, "Cmd"));
+}
+
+static json_t *process_args(struct insp *in)
+{
+    json_t *a = json_object_get(json_object_get(in->oci, "process"), "args");
+    json_t *ep, *cmd, *out;
+
+    if (json_is_array(a))
+        return json_incref(a);
+    resolve_command(in, &ep, &cmd);
+    out = json_array();
+    json_array_extend(out, ep);
+    json_array_extend(out, cmd);
+    json_decref(ep);
+    json_decref(cmd);
+    return out;
+}
+
+static json_t *state_obj(struct insp *in)
+{
+    json_t *st = in->c->st, *o = json_object();
+    bool running = in->state == CS_RUNNING || in->state == CS_PAUSED;
+    bool exited = in->state == CS_STOPPED || in->state == CS_EXITED;
+    long long pid = running ? js_int(st, "pid", 0) : 0, cpid = js_int(st, "conmonPid", 0);
+
+    json_object_set_new(o, "OciVersion", json_string("1.0.2-dev"));
+    json_object_set_new(o, "Status", json_string(ctr_state_name(in->state)));
+    json_object_set_new(o, "Running", json_boolean(in->state == CS_RUNNING));
+    json_object_set_new(o, "Paused", json_boolean(in->state == CS_PAUSED));
+    json_object_set_new(o, "Restarting", json_false());
+    json_object_set_new(o, "OOMKilled", json_boolean(js_bool(st, "oomKilled", false)));
+    json_object_set_new(o, "Dead", json_false());
+    json_object_set_new(o, "Pid", json_integer(pid));
+    if (running && cpid > 0)
+        json_object_set_new(o, "ConmonPid", json_integer(cpid));
+    json_object_set_new(o, "ExitCode", json_integer(exited ? in->code : js_int(st, "exitCode", 0)));
+    json_object_set_new(o, "Error", json_string(""));
+    json_object_set_new(o, "StartedAt", rfc3339(js_int(st, "startedNs", 0)));
+    json_object_set_new(o, "FinishedAt", rfc3339(exited ? in->finished_ns : js_int(st, "finishedNs", 0)));
+    json_object_set_new(o, "Health", json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
+    if (running) {
+        const char *cp = js_str(json_object_get(in->oci, "linux"), "cgroupsPath", NULL);
+        if (cp)
+            json_object_set_new(o, "CgroupPath", json_string(cp));
+    }
+    json_object_set_new(o, "CheckpointedAt", json_string(GO_ZERO_TIME));
+    json_object_set_new(o, "RestoredAt", json_string(GO_ZERO_TIME));
+    return o;
+}
+
+static json_t *caps(struct insp *in, const char *which)
+{
+    json_t *c = json_object_get(json_object_get(json_object_get(in->oci, "process"),
+                                                "capabilities"), which);
+    json_t *out;
+    char **def = in->rt->cfg->default_capabilities;
+
+    if (json_is_array(c))
+        return json_incref(c);
+    if (!in->oci && json_is_true(json_object_get(in->spec, "privileged")))
+        return json_array();    /* unknown until init computes the full set */
+    /* before init: the defaults with --cap-add/--cap-drop applied */
+    out = json_array();
+    for (size_t i = 0; def && def[i]; i++) {
+        bool dropped = false;
+        json_t *d;
+        size_t k;
+        json_array_foreach(json_object_get(in->spec, "capDrop"), k, d)
+            dropped = dropped || str_eq(json_string_value(d), def[i]) ||
+                      str_eq(json_string_value(d), "ALL");
+        if (!dropped)
+            json_array_append_new(out, json_string(def[i]));
+    }
+    {
+        json_t *a;
+        size_t k;
+        json_array_foreach(json_object_get(in->spec, "capAdd"), k, a)
+            if (json_is_string(a) && !str_eq(json_string_value(a), "ALL"))
+                json_array_append(out, a);
+    }
+    return out;
+}
+
+static json_t *graph_driver(struct insp *in)
+{
+    struct runtime *rt = in->rt;
+    const char *drv = rt->cfg->graph_driver && *rt->cfg->graph_driver ? rt->cfg->graph_driver : "overlay";
+    _cleanup_free_ char *dir = str_fmt("%s/containers/%s", rt->cfg->graph_root, in->c->id);
+    json_t *data = json_object();
+    struct store *s;
+    struct berr *e = NULL;
+
+    if (rt_store(rt, &s, &e) == 0)
+        drv = store_driver(s);
+    berr_free(e);
+    if (!json_object_get(in->c->cfg, "image") || !dir)
+        return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
+    if (js_bool(in->c->st, "mounted", false) && str_eq(drv, "overlay"))
+        json_object_set_new(data, "MergedDir", json_string(js_str(in->c->st, "mountPoint", "")));
+    json_object_set_new(data, "UpperDir", json_sprintf("%s/diff", dir));
+    if (str_eq(drv, "overlay"))
+        json_object_set_new(data, "WorkDir", json_sprintf("%s/work", dir));
+    return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
+}
+
+static json_t *mounts(struct insp *in)
+{
+    json_t *out = json_array(), *m;
+    size_t i;
+
+    json_array_foreach(json_object_get(in->spec, "mounts"), i, m) {
+        const char *t = js_str(m, "type", "bind");
+        bool ro = false;
+        json_t *o, *opt;
+        size_t k;
+        if (str_eq(t, "tmpfs"))
+            continue;   /* podman lists tmpfs under HostConfig.Tmpfs only */
+        json_array_foreach(json_object_get(m, "options"), k, opt)
+            ro = ro || str_eq(json_string_value(opt), "ro");
+        o = json_object();
+        json_object_set_new(o, "Type", json_string(t));
+        if (str_eq(t, "volume"))
+            json_object_set_new(o, "Name", json_string(js_str(m, "name", "")));
+        json_object_set_new(o, "Source", json_string(js_str(m, "source", "")));
+        json_object_set_new(o, "Destination", json_string(js_str(m, "destination", "")));
+        json_object_set_new(o, "Driver", json_string(str_eq(t, "volume") ? "local" : ""));
+        json_object_set_new(o, "Mode", json_string(""));
+        json_object_set_new(o, "Options", arr_or_empty(json_object_get(m, "options")));
+        json_object_set_new(o, "RW", json_boolean(!ro));
+        json_object_set_new(o, "Propagation", json_string("rprivate"));
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
+/* NetworkSettings: podman's empty shape without a bridge network; in
+ * bridge mode the network layer renders the stored status. */
+static json_t *network_settings(struct insp *in)
+{
+    struct ctr *c = in->c;
+    _cleanup_free_ struct net_port *v = NULL;
+    _cleanup_strv_ char **exposed = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
+    const char *k;
+    json_t *x;
+
+    if (str_eq(ctr_ns_mode(c, "network"), "bridge")) {
+        if (ports_from_json(json_object_get(c->cfg, "portMappings"), &v, &n, &e) < 0)
+            berr_freep(&e);
+        json_object_foreach(json_object_get(in->img, "ExposedPorts"), k, x)
+            strv_push(&exposed, k);
+        return net_inspect_settings(json_object_get(c->st, "networkStatus"), v, n, exposed,
+                                    js_str(c->st, "netNS", NULL));
+    }
+    return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:i, s:o, s:s}",
+                     "EndpointID", "", "Gateway", "", "IPAddress", "", "IPPrefixLen", 0,
+                     "IPv6Gateway", "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0,
+                     "MacAddress", "", "Bridge", "", "SandboxID", "", "HairpinMode", 0,
+                     "LinkLocalIPv6Address", "", "LinkLocalIPv6PrefixLen", 0, "Ports",
+                     json_object(), "SandboxKey", "");
+}
+
+static json_t *annotations(struct insp *in)
+{
+    json_t *a = json_object_get(in->oci, "annotations"), *o;
+    const char *k;
+    json_t *v;
+
+    if (json_is_object(a))
+        return json_incref(a);
+    o = json_object();
+    json_object_set_new(o, "io.kubernetes.cri-o.TTY",
+                        json_string(js_bool(in->c->cfg, "terminal", false) ? "true" : "false"));
+    json_object_set_new(o, "io.podman.annotations.autoremove",
+                        json_string(js_bool(in->c->cfg, "autoRemove", false) ? "TRUE" : "FALSE"));
+    json_object_set_new(o, "io.podman.annotations.init",
+                        json_string(js_bool(in->spec, "init", false) ? "TRUE" : "FALSE"));
+    json_object_set_new(o, "io.podman.annotations.privileged",
+                        json_string(js_bool(in->spec, "privileged", false) ? "TRUE" : "FALSE"));
+    json_object_set_new(o, "io.podman.annotations.publish-all",
+                        json_string(js_bool(in->spec, "publishAll", false) ? "TRUE" : "FALSE"));
+    json_object_foreach(json_object_get(in->spec, "annotations"), k, v)
+        json_object_set(o, k, v);
+    return o;
+}
+
+static json_t *env_list(struct insp *in)
+{
+    json_t *e = json_object_get(json_object_get(in->oci, "process"), "env");
+    json_t *out;
+
+    if (json_is_array(e))
+        return json_incref(e);
+    out = json_array();
+    json_array_extend(out, arr_or_empty(json_object_get(in->img, "Env")));
+    json_array_append_new(out, json_string("TERM=xterm"));
+    json_array_append_new(out, json_string("container=podman"));
+    json_array_extend(out, arr_or_empty(json_object_get(in->spec, "env")));
+    return out;
+}
+
+static long long stop_signal(struct insp *in)
+{
+    long long s = js_int(in->spec, "stopSignal", 0);
+    const char *is = js_str(in->img, "StopSignal", NULL);
+
+    if (s > 0)
+        return s;
+    if (is && spec_signal_parse(is) > 0)
+        return spec_signal_parse(is);
+    return 15;
+}
+
+static json_t *config_obj(struct insp *in)
+{
+    json_t *o = json_object(), *ep, *cmd, *cfg = in->c->cfg;
+    const char *hn = js_str(in->spec, "hostname", NULL);
+    const char *user = js_str(in->spec, "user", NULL);
+    const char *wd = js_str(in->spec, "workdir", NULL);
+    _cleanup_strv_ char **epv = NULL;
+    _cleanup_free_ char *eps = NULL;
+
+    resolve_command(in, &ep, &cmd);
+    epv = js_to_strv(ep);
+    eps = epv ? strv_join(epv, " ") : NULL;
+    json_object_set_new(o, "Hostname", hn && *hn ? json_string(hn) : json_stringn(in->c->id, 12));
+    json_object_set_new(o, "Domainname", json_string(""));
+    json_object_set_new(o, "User", json_string(user ? user : js_str(in->img, "User", "")));
+    json_object_set_new(o, "AttachStdin", json_false());
+    json_object_set_new(o, "AttachStdout", json_false());
+    json_object_set_new(o, "AttachStderr", json_false());
+    json_object_set_new(o, "Tty", json_boolean(js_bool(cfg, "terminal", false)));
+    json_object_set_new(o, "OpenStdin", json_boolean(js_bool(cfg, "stdin", false)));
+    json_object_set_new(o, "StdinOnce", json_false());
+    json_object_set_new(o, "Env", env_list(in));
+    json_object_set_new(o, "Cmd", json_array_size(cmd) ? json_incref(cmd) : json_null());
+    json_object_set_new(o, "Image", json_string(js_str(json_object_get(cfg, "image"), "name", "")));
+    json_object_set_new(o, "Volumes", json_null());
+    json_object_set_new(o, "WorkingDir", json_string(wd && *wd ? wd : js_str(in->img, "WorkingDir", "/")[0]
+                                                                     ? js_str(in->img, "WorkingDir", "/") : "/"));
+    json_object_set_new(o, "Entrypoint", json_string(eps ? eps : ""));
+    json_object_set_new(o, "OnBuild", json_null());
+    json_object_set_new(o, "Labels", obj_or_null(json_object_get(cfg, "labels")));
+    json_object_set_new(o, "Annotations", annotations(in));
+    json_object_set_new(o, "StopSignal", json_integer(stop_signal(in)));
+    json_object_set_new(o, "HealthcheckOnFailureAction", json_string("none"));
+    if (json_is_array(json_object_get(cfg, "createCommand")))
+        json_object_set(o, "CreateCommand", json_object_get(cfg, "createCommand"));
+    json_object_set_new(o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
+    json_object_set_new(o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
+    json_object_set_new(o, "StopTimeout", json_integer(js_int(cfg, "stopTimeout", 10)));
+    json_object_set_new(o, "Passwd", json_true());
+    json_object_set_new(o, "sdNotifyMode", json_string("container"));
+    json_decref(ep);
+    json_decref(cmd);
+    return o;
+}
+
+static long long shm_bytes(struct insp *in)
+{
+    long long n = js_int(in->spec, "shmSize", 0);
+    unsigned long long v = 0;
+    char unit = 0;
+    const char *s = in->rt->cfg->shm_size;
+
+    if (n > 0)
+        return n;
+    if (s && sscanf(s, "%llu%c", &v, &unit) >= 1) {
+        switch (unit) {
+        case 'k': case 'K': return (long long) v << 10;
+        case 'm': case 'M': return (long long) v << 20;
+        case 'g': case 'G': return (long long) v << 30;
+        default: return (long long) v;
+        }
+    }
+    return 64LL << 20;
+}
+
+static json_t *binds(struct insp *in, json_t **tmpfs)
+{
+    json_t *out = json_array(), *m;
+    size_t i;
+
+    *tmpfs = json_object();
+    json_array_foreach(json_object_get(in->spec, "mounts"), i, m) {
+        _cleanup_strv_ char **opts = js_to_strv(json_object_get(m, "options"));
+        _cleanup_free_ char *o = opts ? strv_join(opts, ",") : str_dup("");
+        const char *t = js_str(m, "type", "bind");
+        if (str_eq(t, "tmpfs"))
+            json_object_set_new(*tmpfs, js_str(m, "destination", ""), json_string(o ? o : ""));
+        else
+            json_array_append_new(out, json_sprintf("%s:%s%s%s", js_str(m, "source", ""),
+                                                    js_str(m, "destination", ""),
+                                                    o && *o ? ":" : "", o ? o : ""));
+    }
+    return out;
+}
+
+static json_t *port_bindings(struct insp *in)
+{
+    _cleanup_free_ struct net_port *v = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
+
+    if (ports_from_json(json_object_get(in->c->cfg, "portMappings"), &v, &n, &e) < 0) {
+        berr_free(e);
+        return json_object();
+    }
+    return ports_inspect(v, n, NULL);
+}
+
+static json_t *dns_list(struct insp *in, const char *key)
+{
+    return arr_or_empty(json_object_get(json_object_get(in->c->cfg, "dns"), key));
+}
+
+static json_t *log_config(struct insp *in)
+{
+    long long max = js_int(in->c->cfg, "logSizeMax", -1);
+    _cleanup_free_ char *path = ctr_log_path(in->rt, in->c), *size = NULL;
+
+    if (max > 0) {
+        size = hum_size((double) max);
+        for (char *sp; size && (sp = strchr(size, ' '));)
+            memmove(sp, sp + 1, strlen(sp));
+    }
+    return json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", js_str(in->c->cfg, "logDriver", "k8s-file"),
+                     "Config", "Path", path ? path : "", "Tag", js_str(in->c->cfg, "logTag", ""),
+                     "Size", size ? size : "0B");
+}
+
+static void set_resources(struct insp *in, json_t *o)
+{
+    json_t *r = json_object_get(in->spec, "resources");
+    double cpus = json_number_value(json_object_get(r, "cpus"));
+    long long pids = js_int(r, "pidsLimit", 0);
+
+    json_object_set_new(o, "CpuShares", json_integer(js_int(r, "cpuShares", 0)));
+    json_object_set_new(o, "Memory", json_integer(js_int(r, "memory", 0)));
+    json_object_set_new(o, "NanoCpus", json_integer((long long) (cpus * 1e9)));
+    json_object_set_new(o, "CgroupParent", json_string(js_str(in->c->cfg, "cgroupParent", "")));
+    json_object_set_new(o, "BlkioWeight", json_integer(0));
+    static const char *const blk[] = { "BlkioWeightDevice", "BlkioDeviceReadBps",
+                                       "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+                                       "BlkioDeviceWriteIOps" };
+    for (size_t i = 0; i < ARRAY_SIZE(blk); i++)
+        json_object_set_new(o, blk[i], json_null());
+    json_object_set_new(o, "CpuPeriod", json_integer(cpus > 0 ? 100000 : 0));
+    json_object_set_new(o, "CpuQuota", json_integer(cpus > 0 ? (long long) (cpus * 100000) : 0));
+    json_object_set_new(o, "CpuRealtimePeriod", json_integer(0));
+    json_object_set_new(o, "CpuRealtimeRuntime", json_integer(0));
+    json_object_set_new(o, "CpusetCpus", json_string(js_str(r, "cpusetCpus", "")));
+    json_object_set_new(o, "CpusetMems", json_string(""));
+    json_object_set_new(o, "Devices", arr_or_empty(NULL));
+    json_object_set_new(o, "DiskQuota", json_integer(0));
+    json_object_set_new(o, "KernelMemory", json_integer(0));
+    json_object_set_new(o, "MemoryReservation", json_integer(0));
+    json_object_set_new(o, "MemorySwap", json_integer(js_int(r, "memorySwap", 0)));
+    json_object_set_new(o, "MemorySwappiness", json_integer(0));
+    json_object_set_new(o, "OomKillDisable", json_false());
+    json_object_set_new(o, "PidsLimit", json_integer(pids > 0 ? pids : r && json_object_get(r, "pidsLimit")
+                                                                  ? 0 : in->rt->cfg->pids_limit));
+    json_object_set_new(o, "Ulimits", arr_or_empty(NULL));
+    json_object_set_new(o, "CpuCount", json_integer(0));
+    json_object_set_new(o, "CpuPercent", json_integer(0));
+    json_object_set_new(o, "IOMaximumIOps", json_integer(0));
+    json_object_set_new(o, "IOMaximumBandwidth", json_integer(0));
+    json_object_set_new(o, "CgroupConf", json_null());
+}
+
+static const char *ns_mode_name(struct insp *in, const char *which, const char *priv)
+{
+    const char *m = ctr_ns_mode(in->c, which);
+    return str_eq(m, "private") ? priv : m;
+}
+
+static json_t *hostconfig_obj(struct insp *in)
+{
+    json_t *o = json_object(), *cfg = in->c->cfg, *tmpfs = NULL, *sec, *dev;
+    const char *pol = js_str(cfg, "restartPolicy", "no");
+
+    json_object_set_new(o, "Binds", binds(in, &tmpfs));
+    json_object_set_new(o, "CgroupManager", json_string(in->rt->cfg->cgroup_manager ? in->rt->cfg->cgroup_manager : "cgroupfs"));
+    json_object_set_new(o, "CgroupMode", json_string("host"));
+    json_object_set_new(o, "ContainerIDFile", json_string(js_str(cfg, "cidFile", "")));
+    json_object_set_new(o, "LogConfig", log_config(in));
+    json_object_set_new(o, "NetworkMode", json_string(ctr_ns_mode(in->c, "network")));
+    json_object_set_new(o, "PortBindings", port_bindings(in));
+    json_object_set_new(o, "RestartPolicy", json_pack("{s:s, s:I}", "Name", str_eq(pol, "no") ? "" : pol,
+                                                      "MaximumRetryCount",
+                                                      (json_int_t) js_int(cfg, "restartRetries", 0)));
+    json_object_set_new(o, "AutoRemove", json_boolean(js_bool(cfg, "autoRemove", false)));
+    json_object_set_new(o, "VolumeDriver", json_string(""));
+    json_object_set_new(o, "VolumesFrom", json_null());
+    json_object_set_new(o, "CapAdd", arr_or_empty(json_object_get(in->spec, "capAdd")));
+    json_object_set_new(o, "CapDrop", arr_or_empty(json_object_get(in->spec, "capDrop")));
+    json_object_set_new(o, "Dns", dns_list(in, "servers"));
+    json_object_set_new(o, "DnsOptions", dns_list(in, "options"));
+    json_object_set_new(o, "DnsSearch", dns_list(in, "search"));
+    json_object_set_new(o, "ExtraHosts", arr_or_empty(json_object_get(cfg, "addHosts")));
+    json_object_set_new(o, "GroupAdd", arr_or_empty(json_object_get(in->spec, "groups")));
+    json_object_set_new(o, "IpcMode", json_string(ns_mode_name(in, "ipc", "shareable")));
+    json_object_set_new(o, "Cgroup", json_string(""));
+    json_object_set_new(o, "Cgroups", json_string("default"));
+    json_object_set_new(o, "Links", json_null());
+    json_object_set_new(o, "OomScoreAdj", json_integer(js_int(in->spec, "oomScoreAdj", 0)));
+    json_object_set_new(o, "PidMode", json_string(ns_mode_name(in, "pid", "private")));
+    json_object_set_new(o, "Privileged", json_boolean(js_bool(in->spec, "privileged", false)));
+    json_object_set_new(o, "PublishAllPorts", json_boolean(js_bool(in->spec, "publishAll", false)));
+    json_object_set_new(o, "ReadonlyRootfs", json_boolean(js_bool(in->spec, "readOnly", false)));
+    sec = arr_or_empty(json_object_get(in->spec, "securityOpts"));
+    json_object_set_new(o, "SecurityOpt", sec);
+    json_object_set_new(o, "Tmpfs", tmpfs);
+    json_object_set_new(o, "UTSMode", json_string(ns_mode_name(in, "uts", "private")));
+    json_object_set_new(o, "UsernsMode", json_string(""));
+    json_object_set_new(o, "ShmSize", json_integer(shm_bytes(in)));
+    json_object_set_new(o, "Runtime", json_string("oci"));
+    json_object_set_new(o, "ConsoleSize", json_pack("[i, i]", 0, 0));
+    json_object_set_new(o, "Isolation", json_string(""));
+    set_resources(in, o);
+    /* --device: podman's {PathOnHost, PathInContainer, CgroupPermissions} */
+    dev = json_array();
+    {
+        json_t *d;
+        size_t i;
+        json_array_foreach(json_object_get(in->spec, "devices"), i, d) {
+            _cleanup_strv_ char **p = strv_split(json_string_value(d) ? json_string_value(d) : "", ":");
+            size_t n = p ? strv_len(p) : 0;
+            if (!n)
+                continue;
+            json_array_append_new(dev, json_pack("{s:s, s:s, s:s}", "PathOnHost", p[0],
+                                                 "PathInContainer", n > 1 ? p[1] : p[0],
+                                                 "CgroupPermissions", n > 2 ? p[2] : "rwm"));
+        }
+    }
+    json_object_set_new(o, "Devices", dev);
+    {
+        json_t *ul = json_array(), *u;
+        size_t i;
+        json_array_foreach(json_object_get(in->spec, "ulimits"), i, u) {
+            int res;
+            uint64_t soft, hard;
+            struct berr *e = NULL;
+            _cleanup_free_ char *name = str_dup(json_string_value(u));
+            char *eq = name ? strchr(name, '=') : NULL;
+            if (!eq || spec_ulimit_parse(json_string_value(u), &res, &soft, &hard, &e) < 0) {
+                berr_free(e);
+                continue;
+            }
+            *eq = '\0';
+            json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", name, "Soft",
+                                                (json_int_t) soft, "Hard", (json_int_t) hard));
+        }
+        json_object_set_new(o, "Ulimits", ul);
+    }
+    return o;
+}
+
+static int load(struct insp *in, struct berr **err)
+{
+    struct runtime *rt = in->rt;
+    json_t *img = json_object_get(in->c->cfg, "image");
+    _cleanup_free_ char *ocip = NULL;
+    struct store *s;
+    struct berr *e = NULL;
+
+    in->spec = json_object_get(in->c->cfg, "spec");
+    in->bundle = ctr_bundle_dir(rt, in->c->id);
+    in->rundir = ctr_run_dir(rt, in->c->id);
+    if (!in->bundle || !in->rundir || !(ocip = str_fmt("%s/config.json", in->bundle)))
+        return berr_oom(err);
+    if (access(ocip, F_OK) == 0 && js_read_file(ocip, &in->oci, &e) < 0)
+        berr_freep(&e);     /* a broken bundle file: fall back to the records */
+    if (ctr_view_state(rt, in->c->id, in->c->st, &in->state, &in->code, &in->finished_ns) < 0)
+        in->state = ctr_state(in->c);
+    /* The image's config fills what create left to the image. A removed
+     * image is no error for inspect. */
+    if (img && rt_store(rt, &s, &e) == 0 &&
+        store_image_lookup(s, js_str(img, "id", ""), &in->si, &e) == 0) {
+        _cleanup_json_ json_t *full = NULL;
+        if (store_image_config_json(s, in->si, &full, &e) == 0)
+            in->img = json_incref(json_object_get(full, "config"));
+    }
+    berr_free(e);
+    return 0;
+}
+
+static void insp_free(struct insp *in)
+{
+    json_decref(in->oci);
+    json_decref(in->img);
+    store_image_free(in->si);
+    free(in->bundle);
+    free(in->rundir);
+}
+
+int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out, struct berr **err)
+{
+    _cleanup_(insp_free) struct insp in = { .rt = rt, .c = c };
+    _cleanup_json_ json_t *o = json_object();
+    _cleanup_free_ char *rc = NULL, *hn = NULL, *hs = NULL, *ocip = NULL;
+    _cleanup_free_ char *cpid = NULL, *pidf = NULL;
+    json_t *args, *img = json_object_get(c->cfg, "image");
+    const char *rtname = js_str(c->cfg, "runtime", "");
+
+    if (!o || load(&in, err) < 0)
+        return o ? -1 : berr_oom(err);
+    rc = path_if_exists(in.rundir, "resolv.conf");
+    hn = path_if_exists(in.rundir, "hostname");
+    hs = path_if_exists(in.rundir, "hosts");
+    ocip = path_if_exists(in.bundle, "config.json");
+    cpid = str_fmt("%s/conmon.pid", in.rundir);
+    pidf = str_fmt("%s/pidfile", in.rundir);
+    args = process_args(&in);
+
+    json_object_set_new(o, "Id", json_string(c->id));
+    json_object_set_new(o, "Created", rfc3339(js_int(c->cfg, "createdNs", 0)));
+    json_object_set_new(o, "Path", json_string(json_array_size(args) ? json_string_value(json_array_get(args, 0)) : ""));
+    {
+        json_t *rest = json_array();
+        for (size_t i = 1; i < json_array_size(args); i++)
+            json_array_append(rest, json_array_get(args, i));
+        json_object_set_new(o, "Args", rest);
+    }
+    json_decref(args);
+    json_object_set_new(o, "State", state_obj(&in));
+    json_object_set_new(o, "Image", json_string(js_str(img, "id", "")));
+    json_object_set_new(o, "ImageDigest", json_string(in.si && in.si->digest ? in.si->digest : ""));
+    json_object_set_new(o, "ImageName", json_string(js_str(img, "name", "")));
+    json_object_set_new(o, "Rootfs", json_string(js_str(c->cfg, "rootfs", "")));
+    json_object_set_new(o, "Pod", json_string(""));
+    json_object_set_new(o, "ResolvConfPath", json_string(rc ? rc : ""));
+    json_object_set_new(o, "HostnamePath", json_string(hn ? hn : ""));
+    json_object_set_new(o, "HostsPath", json_string(hs ? hs : ""));
+    json_object_set_new(o, "StaticDir", json_string(in.bundle));
+    if (ocip && *ocip)
+        json_object_set_new(o, "OCIConfigPath", json_string(ocip));
+    json_object_set_new(o, "OCIRuntime", json_string(*rtname ? rtname : rt->cfg->runtime && *rt->cfg->runtime
+                                                                 ? rt->cfg->runtime : "runc"));
+    json_object_set_new(o, "ConmonPidFile", json_string(cpid ? cpid : ""));
+    json_object_set_new(o, "PidFile", json_string(pidf ? pidf : ""));
+    json_object_set_new(o, "Name", json_string(ctr_name(c)));
+    json_object_set_new(o, "RestartCount", json_integer(js_int(c->st, "restartCount", 0)));
+    {
+        json_t *gd = graph_driver(&in);
+        json_object_set_new(o, "Driver", json_incref(json_object_get(gd, "Name")));
+        json_object_set_new(o, "MountLabel", json_string(""));
+        json_object_set_new(o, "ProcessLabel", json_string(""));
+        json_object_set_new(o, "AppArmorProfile", json_string(""));
+        json_object_set_new(o, "EffectiveCaps", caps(&in, "effective"));
+        json_object_set_new(o, "BoundingCaps", caps(&in, "bounding"));
+        json_object_set_new(o, "ExecIDs", json_array());
+        json_object_set_new(o, "GraphDriver", gd);
+    }
+    if (size) {
+        struct store *s;
+        int64_t rw = 0;
+        struct berr *e = NULL;
+        if (img && (rt_store(rt, &s, &e) < 0 || store_ctr_size(s, c->id, &rw, &e) < 0))
+            berr_freep(&e);
+        json_object_set_new(o, "SizeRw", json_integer(rw));
+        json_object_set_new(o, "SizeRootFs", json_integer(rw + (in.si ? in.si->size : 0)));
+    }
+    json_object_set_new(o, "Mounts", mounts(&in));
+    json_object_set_new(o, "Dependencies", json_array());
+    json_object_set_new(o, "NetworkSettings", network_settings(&in));
+    json_object_set_new(o, "Namespace", json_string(js_str(c->cfg, "namespace", "")));
+    json_object_set_new(o, "IsInfra", json_false());
+    json_object_set_new(o, "IsService", json_false());
+    json_object_set_new(o, "Config", config_obj(&in));
+    json_object_set_new(o, "HostConfig", hostconfig_obj(&in));
+    *out = STEAL_PTR(o);
+    return 0;
+}
+
+static void go_time(json_t *obj, const char *key)
+{
+    char buf[TIME_BUF];
+    const char *s = js_str(obj, key, NULL);
+
+    if (!s)
+        return;
+    if (str_eq(s, GO_ZERO_TIME))
+        json_object_set_new(obj, key, json_string("0001-01-01 00:00:00 +0000 UTC"));
+    else if (time_go_string_rfc3339(s, buf, sizeof(buf)))
+        json_object_set_new(obj, key, json_string(buf));
+}
+
+void ctr_inspect_template_times(json_t *obj)
+{
+    json_t *st = json_object_get(obj, "State");
+
+    go_time(obj, "Created");
+    go_time(st, "StartedAt");
+    go_time(st, "FinishedAt");
+    go_time(st, "CheckpointedAt");
+    go_time(st, "RestoredAt");
+}

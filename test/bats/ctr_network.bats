@@ -1,0 +1,138 @@
+# test/bats/ctr_network.bats: containers on bridge networks. Every test
+# runs inside its own network namespace (in_netns), so bridges, veths,
+# firewall rules, aardvark-dns and all traffic stay inside it; containers
+# only ever talk to each other or to 127.0.0.1 of that namespace.
+load helpers
+load net_helpers
+load ctr_helpers
+
+setup() {
+    net_setup
+    load_image busybox
+    export IMG S=$BATS_TEST_TMPDIR/root/libpod WWW=$BATS_TEST_TMPDIR/www
+    mkdir -p "$WWW"
+    echo served-by-berth > "$WWW/index.html"
+    # ipof ID: the container's first address, from its recorded network status
+    ipof='jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0] | split(\"/\")[0]" $S/containers/$1/state.json'
+}
+teardown() { berth_teardown; }
+
+@test "the default bridge gives an address, /etc/hosts names the container" {
+    run in_netns '
+        b run --rm --name named $IMG sh -c "ip -4 addr show eth0; cat /etc/hosts" > out
+        grep -q "inet 10.87." out || fail "no 10.87 address: $(cat out)"
+        grep -q "named" out || fail "name not in /etc/hosts"
+        grep -q "host.containers.internal" out || fail "no host.containers.internal"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "a published port serves a file at 127.0.0.1, udp too; port lists them" {
+    run in_netns '
+        b run -d --name web -p 8080:80 -p 127.0.0.1:5353:53/udp -v $WWW:/www:ro $IMG httpd -f -p 80 -h /www >/dev/null
+        ok=; for i in $(seq 50); do
+            busybox wget -qO- http://127.0.0.1:8080/ 2>/dev/null | grep -q served-by-berth && { ok=1; break; }
+            sleep 0.1
+        done
+        [ -n "$ok" ] || fail "nothing served on 127.0.0.1:8080"
+        [ "$(b port web 80)" = "0.0.0.0:8080" ] || fail "port web 80: $(b port web 80)"
+        b port web | grep -qx "53/udp -> 127.0.0.1:5353" || fail "port: $(b port web)"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "a second container publishing a taken port fails clearly and leaves nothing" {
+    run in_netns '
+        b run -d --name first -p 8081:80 $IMG sleep 100 >/dev/null
+        if b run -d --name second -p 8081:80 $IMG sleep 100 2>err; then fail "second started"; fi
+        grep -q "8081" err || fail "error does not name the port: $(cat err)"
+        grep -q "address already in use" err || fail "$(cat err)"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "-P publishes the image's exposed ports on free host ports" {
+    load_image confd
+    run in_netns '
+        b run -d --name pa -P localhost/confd sleep 100 >/dev/null
+        b port pa | grep -q "^8080/tcp -> 0.0.0.0:[0-9]" || fail "port: $(b port pa)"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "containers on one user network reach each other by name; not across networks" {
+    run in_netns '
+        b network create app >/dev/null
+        b network create other >/dev/null
+        b run -d --name srv --network app -v $WWW:/www:ro $IMG httpd -f -p 80 -h /www >/dev/null
+        b run -d --name lonely --network other $IMG sleep 100 >/dev/null
+        out=$(b run --rm --network app $IMG sh -c "for i in \$(seq 50); do timeout 2 wget -qO- http://srv/ 2>/dev/null && exit 0; sleep 0.1; done; exit 1")
+        [ "$out" = served-by-berth ] || fail "by name: $out"
+        srvip=$(ip=$(jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0]" $S/containers/$(b container inspect --format "{{.Id}}" srv 2>/dev/null || ls $S/containers | head -1)/state.json 2>/dev/null); echo ${ip%/*})
+        if b exec lonely true 2>/dev/null; then :; fi
+        if b run --rm --network other $IMG timeout 3 wget -qO- http://srv/ 2>/dev/null; then fail "reached srv from another network"; fi'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "--internal networks have no route out" {
+    run in_netns '
+        b network create --internal closed >/dev/null
+        r=$(b run --rm --network closed $IMG ip route)
+        echo "$r" | grep -q "^default" && fail "default route on an internal network: $r"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "rm -f leaves no netns, veth, bridge address, firewall rule or address allocation" {
+    run in_netns '
+        id=$(b run -d -p 8082:80 $IMG sleep 100)
+        [ -n "$(ls $BATS_TEST_TMPDIR/scratch/netns)" ] || fail "no netns file"
+        b rm -f -t 0 $id >/dev/null
+        ip link | grep -q veth && fail "veth left: $(ip link)"
+        iptables-save | grep -q "$id\|10\.87\.0\.2\b\|8082" && fail "rules left: $(iptables-save | grep "$id\|10.87.0.2\|8082")"
+        [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns)" ] || fail "netns left"
+        grep -q "$id" $S/networks/ipam/berth.json && fail "address still allocated"
+        grep -q "netns/netns-" /proc/self/mounts && fail "netns still mounted"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "kill -9 of berth during init, then rm -f: nothing of the container is left" {
+    run in_netns '
+        for i in 1 2 3 4 5 6; do
+            b run -d --name k$i $IMG sleep 100 >/dev/null 2>&1 & pid=$!
+            sleep 0.0$i; kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+        done
+        b rm --all --force -t 0 >/dev/null
+        ip link | grep -q veth && fail "veth left"
+        [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns 2>/dev/null)" ] || fail "netns left: $(ls $BATS_TEST_TMPDIR/scratch/netns)"
+        jq -e ".allocations | length == 0" $S/networks/ipam/berth.json >/dev/null || fail "allocations left: $(cat $S/networks/ipam/berth.json)"
+        iptables-save | grep -q "10\.87\.0\.[0-9]" && fail "rules left: $(iptables-save | grep 10.87.0)"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "after a simulated reboot, refresh drops every allocation and the container starts again" {
+    run in_netns '
+        id=$(b run -d --name rb $IMG sleep 100)
+        pid=$(jq .pid $S/containers/$id/state.json)
+        pkill -9 -f "conmon.*$id" || true; kill -9 $pid || true
+        ip link del berth0 2>/dev/null || true
+        for m in $(awk "\$2 ~ \"^$BATS_TEST_TMPDIR\" {print \$2}" /proc/self/mounts | sort -r); do umount -l $m; done
+        echo stale-boot > $BATS_TEST_TMPDIR/scratch/alive
+        b container exists rb
+        [ ! -f $S/networks/ipam/berth.json ] || jq -e ".allocations | length == 0" $S/networks/ipam/berth.json >/dev/null || fail "allocations kept over a reboot"
+        b start rb >/dev/null
+        b rm -f -t 0 rb >/dev/null
+        ip link | grep -q veth && fail "veth left"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "network reload restores forwarding after berth's firewall chains are flushed" {
+    run in_netns '
+        b run -d --name rl -p 8083:80 -v $WWW:/www:ro $IMG httpd -f -p 80 -h /www >/dev/null
+        get() { for i in $(seq 30); do timeout 2 busybox wget -qO- http://127.0.0.1:8083/ 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+        get >/dev/null || fail "not served before the flush"
+        iptables -t nat -F; iptables -F
+        if timeout 2 busybox wget -qO- http://127.0.0.1:8083/ >/dev/null 2>&1; then fail "still served after the flush"; fi
+        b network reload rl >/dev/null || b network reload --all >/dev/null
+        get >/dev/null || fail "not served after reload"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}

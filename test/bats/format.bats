@@ -1,0 +1,38 @@
+# test/bats/format.bats: --format through util/out.c and util/template.c,
+# on the command that needs no runtime (version).
+load helpers
+
+setup()    { berth_setup; }
+
+@test "version --format json is valid JSON" {
+    run -0 b version --format json
+    echo "$output" | jq -e '.Client.Version' >/dev/null
+    # indented by four spaces, as podman prints it
+    [[ ${lines[1]} == '    "Client": {' ]]
+}
+
+@test "version --format with a field prints the field" {
+    run -0 b version --format '{{.Client.Version}}'
+    [[ $output =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "a template gets functions, pipelines and the \\t escape" {
+    run -0 b version --format '{{.Client.Os | upper}}\t{{json .Client.Os}}'
+    [ "$output" = $'LINUX\t"linux"' ]
+    run -0 b version --format '{{if eq .Client.Os "linux"}}yes{{else}}no{{end}}'
+    [ "$output" = yes ]
+}
+
+@test "a bad template exits 125 with a template error and no output" {
+    run -125 --separate-stderr b version --format '{{.Client.Version'
+    [ -z "$output" ]
+    [[ $stderr == "Error: template:"* ]]
+    run -125 --separate-stderr b version --format '{{nosuch .Client}}'
+    [[ $stderr == 'Error: template: output:1: function "nosuch" not defined' ]]
+}
+
+@test "an unknown field exits 125 and prints nothing on stdout" {
+    run -125 --separate-stderr b version --format 'x{{.Client.Version}} {{.Foo}}'
+    [ -z "$output" ]
+    [[ $stderr == *"executing \"output\" at <.Foo>: can't evaluate field Foo"* ]]
+}

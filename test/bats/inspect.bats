@@ -1,0 +1,75 @@
+# test/bats/inspect.bats: container inspect: podman's shape, --format,
+# -l, -s, missing containers.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+@test "container inspect of a running container: podman's keys and values" {
+    b run -d --name web --network none -l app=web -e FOO=bar $IMG sleep 1000 >/dev/null
+    run -0 b container inspect web
+    [[ ${lines[1]} == "     {" ]]       # podman indents by five
+    python3 - "$output" <<'PY'
+import json, sys
+(c,) = json.loads(sys.argv[1])
+top = ["Id", "Created", "Path", "Args", "State", "Image", "ImageDigest", "ImageName", "Rootfs",
+       "Pod", "ResolvConfPath", "HostnamePath", "HostsPath", "StaticDir", "OCIConfigPath",
+       "OCIRuntime", "ConmonPidFile", "PidFile", "Name", "RestartCount", "Driver", "MountLabel",
+       "ProcessLabel", "AppArmorProfile", "EffectiveCaps", "BoundingCaps", "ExecIDs",
+       "GraphDriver", "Mounts", "Dependencies", "NetworkSettings", "Namespace", "IsInfra",
+       "IsService", "Config", "HostConfig"]
+assert list(c.keys()) == top, list(c.keys())
+s = c["State"]
+assert s["Status"] == "running" and s["Running"] and s["Pid"] > 0 and s["ConmonPid"] > 0
+assert s["FinishedAt"] == "0001-01-01T00:00:00Z" and s["StartedAt"] > c["Created"][:10]
+assert c["Path"] == "sleep" and c["Args"] == ["1000"] and c["Name"] == "web"
+assert c["ImageName"] == "localhost/busybox:latest" and len(c["Image"]) == 64
+assert "CAP_CHOWN" in c["EffectiveCaps"] and c["Driver"] in ("overlay", "vfs")
+cfg = c["Config"]
+assert cfg["Cmd"] == ["sleep", "1000"] and cfg["Labels"] == {"app": "web"}
+assert "FOO=bar" in cfg["Env"] and cfg["Hostname"] == c["Id"][:12]
+assert cfg["StopSignal"] == 15 and cfg["Tty"] is False and cfg["Entrypoint"] == ""
+hc = c["HostConfig"]
+assert hc["NetworkMode"] == "none" and hc["LogConfig"]["Type"] == "k8s-file"
+assert hc["LogConfig"]["Path"].endswith("/ctr.log") and hc["RestartPolicy"]["Name"] == ""
+assert hc["PidsLimit"] == 2048 and hc["AutoRemove"] is False
+ns = c["NetworkSettings"]
+assert ns["IPAddress"] == "" and ns["Ports"] == {}
+PY
+}
+
+@test "inspect of an exited and a created container" {
+    run -3 b run --name quick --network none $IMG sh -c 'exit 3'
+    b create --name fresh --network none --restart on-failure:2 $IMG echo hi >/dev/null
+    run -0 b container inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}' quick fresh
+    [ "$output" = $'exited 3 false\ncreated 0 false' ]
+    run -0 b container inspect --format '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}} {{json .Config.Cmd}} {{.Path}}' fresh
+    [ "$output" = 'on-failure:2 ["echo","hi"] echo' ]
+    run -0 b container inspect --format '{{.State.StartedAt}}' fresh
+    [ "$output" = "0001-01-01 00:00:00 +0000 UTC" ]
+}
+
+@test "inspect -l, -s and a missing container" {
+    b create --name a --network none $IMG true >/dev/null
+    b create --name z --network none $IMG true >/dev/null
+    run -0 b container inspect -l --format '{{.Name}}'
+    [ "$output" = z ]
+    run -0 b container inspect -s --format '{{.SizeRw}} {{.SizeRootFs}}' a
+    [[ $output =~ ^[0-9]+\ [1-9][0-9]*$ ]]
+    run -125 --separate-stderr b container inspect nosuch
+    [ "$output" = "[]" ]
+    [ "$stderr" = "Error: inspecting object: no such container nosuch" ]
+    run -125 --separate-stderr b container inspect --format '{{.Name}}' a nosuch
+    [ "$output" = a ]
+    run -125 --separate-stderr b container inspect
+    [[ $stderr == *"requires a name, id, or the \"--latest\" flag"* ]]
+}
+
+@test "inspect by id prefix and a bad template" {
+    id=$(b create --name p --network none $IMG true)
+    run -0 b container inspect --format '{{.Id}}' "${id:0:8}"
+    [ "$output" = "$id" ]
+    run -125 --separate-stderr b container inspect --format '{{.Nope}}' p
+    [[ $stderr == *"can't evaluate field Nope"* ]] && [ -z "$output" ]
+}

@@ -1,0 +1,202 @@
+# test/bats/lifecycle.bats: start, stop, kill, wait, rm, restart, rename,
+# init, exists, restart policies, concurrency and crashes.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+evlog() { cat "$BATS_TEST_TMPDIR/scratch/events/events.log"; }
+count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
+
+@test "create, then start prints the name and the container runs" {
+    run -0 b create --name c1 --network none $IMG sh -c 'echo started; sleep 100'
+    run -0 b start c1
+    [ "$output" = c1 ]
+    # starting a running container again is a silent success
+    run -0 b start c1
+    [ "$output" = c1 ]
+    run -0 b stop -t 0 c1
+    [ "$output" = c1 ]
+}
+
+@test "start --attach returns the container's exit code" {
+    run -0 b create --name a1 --network none $IMG sh -c 'echo out; exit 5'
+    run -5 b start -a a1
+    [ "$output" = out ]
+}
+
+@test "stop sends SIGTERM, then SIGKILL after the timeout" {
+    run -0 b run -d --name s1 --network none $IMG sleep 100
+    run -0 --separate-stderr b stop -t 1 s1
+    [ "$output" = s1 ]
+    [[ $stderr == *"resorting to SIGKILL"* ]]
+    run -0 b wait s1
+    [ "$output" = 137 ]
+    # a container that traps SIGTERM exits by itself
+    run -0 b run -d --name s2 --network none $IMG sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
+    run -0 b stop -t 10 s2
+    run -0 b wait s2
+    [ "$output" = 7 ]
+}
+
+@test "stop on a never-started or exited container succeeds" {
+    run -0 b create --name never --network none $IMG true
+    run -0 b stop never
+    [ "$output" = never ]
+    run -0 b run --name done --network none $IMG true
+    run -0 b stop done
+}
+
+@test "kill delivers a signal; SIGKILL gives 137" {
+    run -0 b run -d --name k1 --network none $IMG sleep 100
+    run -0 b kill k1
+    [ "$output" = k1 ]
+    run -0 b wait k1
+    [ "$output" = 137 ]
+    run -125 --separate-stderr b kill k1
+    [[ $stderr == *"can only kill running containers"* ]]
+}
+
+@test "kill -s sends the named signal" {
+    run -0 b run -d --name k2 --network none $IMG sh -c 'trap "exit 9" USR1; while :; do sleep 0.1; done'
+    run -0 b kill -s USR1 k2
+    run -0 b wait k2
+    [ "$output" = 9 ]
+}
+
+@test "rm: 1 for no such container, 2 for a running one, -f removes it" {
+    run -1 --separate-stderr b rm nosuch
+    [[ $stderr == *'no container with name or ID "nosuch" found: no such container'* ]]
+    run -0 b rm --ignore nosuch
+    run -0 b run -d --name r1 --network none $IMG sleep 100
+    run -2 --separate-stderr b rm r1
+    [[ $stderr == *"cannot remove container"*"as it is running"* ]]
+    run -0 b rm -f -t 0 r1
+    [ ${#output} -eq 64 ]
+    run -1 b container exists r1
+}
+
+@test "rm --all removes every container" {
+    b create --network none $IMG true >/dev/null
+    b run -d --network none $IMG sleep 100 >/dev/null
+    run -0 b rm --all --force -t 0
+    [ ${#lines[@]} -eq 2 ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+}
+
+@test "wait prints the exit code and exits 0; unknown containers fail" {
+    run -0 b run -d --name w1 --network none $IMG sh -c 'exit 4'
+    run -0 b wait w1
+    [ "$output" = 4 ]
+    run -125 b wait nosuch
+}
+
+@test "the exit code of an --rm container stays reachable for wait" {
+    id=$(b run -d --rm --network none $IMG sh -c 'exit 6')
+    run -0 b wait "$id"
+    [ "$output" = 6 ]
+}
+
+@test "restart stops and starts again" {
+    run -0 b run -d --name rs --network none $IMG sleep 100
+    run -0 b restart -t 0 rs
+    [ "$output" = rs ]
+    [ "$(count_events restart)" = 1 ]
+    run -0 b container exists rs
+}
+
+@test "rename frees the old name and takes the new one" {
+    run -0 b create --name old --network none $IMG true
+    run -0 b rename old new
+    run -1 b container exists old
+    run -0 b container exists new
+    run -0 b create --name old --network none $IMG true
+    run -125 --separate-stderr b rename new old
+    [[ $stderr == *"in use"* ]]
+}
+
+@test "init prepares a container that start then runs" {
+    run -0 b create --name i1 --network none $IMG sh -c 'exit 2'
+    run -0 b init i1
+    [ "$output" = i1 ]
+    run -125 --separate-stderr b init i1
+    [[ $stderr == *"already been created"* ]]
+    run -2 b start -a i1
+}
+
+@test "restart policy on-failure:2 restarts twice, then stops" {
+    run -0 b run -d --name rp --restart on-failure:2 --network none $IMG sh -c 'exit 1'
+    retry_until 20 bash -c "[ \$(grep -c '\"Status\":\"restart\"' '$BATS_TEST_TMPDIR/scratch/events/events.log') -ge 2 ]"
+    run -0 b wait rp
+    [ "$output" = 1 ]
+    # settle: the last cleanup has run
+    retry_until 10 bash -c "grep -q '\"Status\":\"cleanup\"' '$BATS_TEST_TMPDIR/scratch/events/events.log'"
+    [ "$(count_events restart)" = 2 ]
+    [ "$(count_events start)" = 3 ]
+}
+
+@test "events of a run --rm: create init start attach died remove" {
+    run -0 b run --rm --name ev --network none $IMG true
+    retry_until 10 bash -c "grep -q '\"Status\":\"remove\"' '$BATS_TEST_TMPDIR/scratch/events/events.log'"
+    run -0 bash -c "grep '\"Name\":\"ev\"' '$BATS_TEST_TMPDIR/scratch/events/events.log' | jq -r .Status | tr '\n' ' '"
+    [[ $output == "create init start attach died "*"remove "* ]]
+}
+
+@test "30 parallel run -d and rm -f lose and duplicate nothing" {
+    for i in $(seq 30); do b run -d --name p$i --network none $IMG sleep 100 >/dev/null & done
+    wait
+    [ "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers" | wc -l)" = 30 ]
+    for i in $(seq 30); do run -0 b container exists p$i; done
+    [ "$(ls "$BATS_TEST_TMPDIR/scratch/locks" | sort -n | tr '\n' ' ')" = "$(seq 0 29 | tr '\n' ' ')" ]
+    for i in $(seq 30); do b rm -f -t 0 p$i >/dev/null & done
+    wait
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts
+}
+
+@test "a container whose conmon and process were killed is not stuck running" {
+    id=$(b run -d --name orphan --network none $IMG sleep 100)
+    f=$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json
+    pkill -9 -f "conmon.*$id" || true
+    kill -9 "$(jq .pid "$f")" || true
+    retry_until 5 bash -c "! kill -0 $(jq .pid "$f") 2>/dev/null"
+    run -0 b stop -t 0 orphan
+    run -0 b rm -f orphan
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+}
+
+@test "simulated reboot: containers are reset, start again, nothing leaks" {
+    up=$(b run -d --name up --network none $IMG sleep 100)
+    run -3 b run --name down --network none $IMG sh -c 'exit 3'
+    # the reboot: every process gone, every mount gone, a new boot id
+    pkill -9 -f "conmon.*$up" || true
+    pkill -9 -f "sleep 100" || true
+    awk -v d="$BATS_TEST_TMPDIR" '$2 ~ "^"d {print $2}' /proc/self/mounts | sort -r | xargs -r umount -l
+    echo 00000000-dead-beef-0000-000000000000 > "$BATS_TEST_TMPDIR/scratch/alive"
+    rm -rf "$BATS_TEST_TMPDIR/scratch/exits" "$BATS_TEST_TMPDIR/runroot"
+    run -0 b container exists up
+    [ "$(count_events refresh)" = 2 ]
+    [ "$(jq .state "$BATS_TEST_TMPDIR/root/libpod/containers/$up/state.json")" = 1 ]
+    run -0 b start up
+    run -0 b rm -f -t 0 up
+    run -0 b rm down
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts
+}
+
+@test "kill -9 of berth during create and start: rm -f converges" {
+    for i in 1 2 3 4 5; do
+        b run -d --name crash$i --network none $IMG sleep 100 >/dev/null 2>&1 &
+        pid=$!
+        sleep 0.0$i
+        kill -9 $pid 2>/dev/null || true
+        wait $pid 2>/dev/null || true
+    done
+    run -0 b rm --all --force -t 0
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    ! grep -q "$BATS_TEST_TMPDIR/root/.*merged" /proc/self/mounts
+}

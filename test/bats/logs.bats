@@ -1,0 +1,71 @@
+# test/bats/logs.bats: logs: whole and partial lines, stdout/stderr,
+# -t, --tail, --since/--until, -f, several containers, -n, log drivers.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+@test "logs prints stdout and stderr, joining a line written in pieces" {
+    b run --name lg --network none $IMG sh -c 'echo one; echo two >&2; printf par; sleep 0.3; echo tial; printf tail' >/dev/null 2>&1
+    run -0 --separate-stderr b logs lg
+    [ "$output" = $'one\npartial\ntail' ]
+    [ "$stderr" = two ]
+}
+
+@test "logs -t, --tail, -n" {
+    b run --name lg --network none $IMG sh -c 'for i in 1 2 3 4; do echo l$i; done' >/dev/null
+    run -0 b logs --tail 2 lg
+    [ "$output" = $'l3\nl4' ]
+    run -0 b logs --tail 0 lg
+    [ -z "$output" ]
+    run -0 b logs -t --tail 1 lg
+    [[ $output =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9:]+)\ l4$ ]]
+    run -0 b logs -n --tail 1 lg
+    [ "$output" = "lg l4" ]
+}
+
+@test "logs --since and --until" {
+    b run --name lg --network none $IMG echo old >/dev/null
+    run -0 b logs --since 10m lg
+    [ "$output" = old ]
+    run -0 b logs --until 2000-01-01T00:00:00Z lg
+    [ -z "$output" ]
+    run -0 b logs --since "$(($(date +%s) + 3600))" lg
+    [ -z "$output" ]
+    run -125 --separate-stderr b logs --since bogus lg
+    [[ $stderr == *"unable to interpret time value"* ]]
+}
+
+@test "logs of several containers prefix the short id, or the name with -n" {
+    b run --name one --network none $IMG echo a >/dev/null
+    b run --name two --network none $IMG echo b >/dev/null
+    id1=$(b container inspect --format '{{.Id}}' one)
+    run -0 b logs one two
+    [ "${lines[0]}" = "${id1:0:12} a" ]
+    run -0 b logs -n one two
+    [ "$output" = $'one a\ntwo b' ]
+}
+
+@test "logs -f follows until the container stops" {
+    b run -d --name fl --network none $IMG sh -c 'echo first; sleep 1; echo second' >/dev/null
+    run -0 timeout 20 "$BERTH_BIN" "${BERTH_ARGS[@]}" logs -f fl
+    [ "$output" = $'first\nsecond' ]
+    b run -d --name f2 --network none $IMG sh -c 'sleep 0.5; echo x' >/dev/null
+    b run -d --name f3 --network none $IMG sh -c 'sleep 0.2; echo y' >/dev/null
+    run -0 timeout 20 "$BERTH_BIN" "${BERTH_ARGS[@]}" logs -f -n f2 f3
+    [[ $output == *"f2 x"* && $output == *"f3 y"* ]]
+}
+
+@test "logs -l, a created container, and errors" {
+    b create --name fresh --network none $IMG true >/dev/null
+    run -0 b logs -l
+    [ -z "$output" ]
+    run -125 --separate-stderr b logs
+    [ "$stderr" = "Error: specify at least one container name or ID to log" ]
+    run -125 --separate-stderr b logs nosuch
+    [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
+    b run --name nolog --log-driver none --network none $IMG echo hi >/dev/null
+    run -125 --separate-stderr b logs nolog
+    [ "$stderr" = "Error: this container is using the 'none' log driver, cannot read logs: this container is not logging output" ]
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# network create/ls/inspect/rm/prune/exists: definitions only (no bridge
+# is made by these commands, but they run in a private netns anyway).
+load helpers
+load net_helpers
+
+setup()    { net_setup; }
+teardown() { berth_teardown; }
+
+@test "the default network exists implicitly" {
+    run -0 b network ls
+    [ "${lines[0]}" = "NETWORK ID    NAME        DRIVER" ]
+    [[ ${lines[1]} == "5c2f64c7f21e  berth       bridge" ]]
+    run -0 b network exists berth
+    run -0 b network inspect berth --format '{{.Name}} {{.NetworkInterface}} {{.DNSEnabled}}'
+    [ "$output" = "berth berth0 false" ]
+}
+
+@test "create picks the first free subnet and bridge; file in podman's format" {
+    run -0 b network create mynet
+    [ "$output" = mynet ]
+    f=$BATS_TEST_TMPDIR/net/mynet.json
+    [ -f "$f" ]
+    run -0 jq -r '[.name, .driver, .network_interface, .subnets[0].subnet, .subnets[0].gateway, .dns_enabled, .ipam_options.driver] | join(" ")' "$f"
+    [ "$output" = "mynet bridge berth1 10.89.0.0/24 10.89.0.1 true host-local" ]
+    run -0 b network create other
+    run -0 b network inspect other --format '{{.NetworkInterface}}'
+    [ "$output" = berth2 ]
+    run -0 jq -r '.[0].subnets[0].subnet' <(b network inspect other)
+    [ "$output" = 10.89.1.0/24 ]
+}
+
+@test "create with subnet, gateway, range, labels, options, internal" {
+    run -0 b network create --subnet 10.99.0.0/24 --gateway 10.99.0.254 --ip-range 10.99.0.128/25 \
+        --label a=b --label c -o mtu=1400 --internal --disable-dns net2
+    run -0 b network inspect net2
+    echo "$output" | jq -e '.[0].subnets[0].lease_range.start_ip == "10.99.0.128" and
+        .[0].subnets[0].lease_range.end_ip == "10.99.0.254" and .[0].internal and
+        (.[0].dns_enabled | not) and .[0].labels.a == "b" and .[0].options.mtu == "1400"'
+}
+
+@test "bad input: overlapping subnet, names, driver, gateway without subnet" {
+    run -0 b network create --subnet 10.99.0.0/24 n1
+    run -125 b network create --subnet 10.99.0.0/16 n2
+    [ "$output" = "Error: subnet 10.99.0.0/16 is already used on the host or by another config" ]
+    run -125 b network create --subnet 10.87.5.0/24 n2
+    [[ $output == *"already used"* ]]
+    run -125 b network create n1
+    [ "$output" = "Error: network name n1 already used: network already exists" ]
+    run -0 b network create --ignore n1
+    run -125 b network create "bad name"
+    [[ $output == "Error: network name bad name invalid: names must match"* ]]
+    run -125 b network create -d macvlanx n3
+    [ "$output" = "Error: unsupported driver macvlanx: invalid argument" ]
+    run -125 b network create --gateway 10.1.1.1 n3
+    [ "$output" = "Error: cannot set gateway or range without subnet: invalid argument" ]
+    run -125 b network create --subnet foo n3
+    [ "$output" = "Error: invalid CIDR address: foo: invalid argument" ]
+    run -125 b network create --subnet 10.98.0.0/24 --gateway 10.97.0.1 n3
+    [[ $output == *"not in subnet"* ]]
+    run -125 b network create -o bogus=1 n3
+    [[ $output == *"unsupported bridge network option bogus"* ]]
+    run -1 b network exists n3
+}
+
+@test "ls filters, quiet, format, no-trunc" {
+    b network create --label env=test a1 >/dev/null
+    b network create --label env=prod a2 >/dev/null
+    run -0 b network ls -q
+    [ "$output" = $'a1\na2\nberth' ]
+    run -0 b network ls -q --filter label=env=test
+    [ "$output" = a1 ]
+    run -0 b network ls -q --filter label=env
+    [ "$output" = $'a1\na2' ]
+    run -0 b network ls -q --filter name=^a
+    [ "$output" = $'a1\na2' ]
+    run -0 b network ls -q --filter name=a1 --filter name=a2
+    [ "$output" = $'a1\na2' ]
+    run -0 b network ls -q --filter dangling=true --filter driver=bridge
+    [ "$output" = $'a1\na2\nberth' ]
+    id=$(b network inspect a2 --format '{{.ID}}')
+    run -0 b network ls -q --filter id=${id:0:10}
+    [ "$output" = a2 ]
+    run -0 b network ls --no-trunc --format '{{.ID}}' --filter name=a2
+    [ "$output" = "$id" ]
+    run -0 b network ls --format json
+    echo "$output" | jq -e 'length == 3 and .[0].name == "a1"'
+    run -125 b network ls --filter bogus=1
+}
+
+@test "inspect, exists and rm by name, id and prefix; missing ones" {
+    b network create n1 >/dev/null
+    id=$(b network inspect n1 --format '{{.ID}}')
+    run -0 b network exists ${id:0:12}
+    run -1 b network exists nope
+    run -125 b network inspect nope
+    [ "$output" = "Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
+    run -1 b network rm nope
+    [ "$output" = "Error: unable to find network with name or ID nope: network not found" ]
+    run -0 b network rm ${id:0:12}
+    run -1 b network exists n1
+    run -125 b network rm berth
+    [ "$output" = "Error: default network berth cannot be removed" ]
+}
+
+@test "rm refuses a network that a container record uses" {
+    b network create used >/dev/null
+    # A container record as the container layer writes it ("networks" key).
+    d=$BATS_TEST_TMPDIR/root/libpod/containers/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    mkdir -p "$d"
+    echo '{"version":1,"id":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","networks":{"used":{}}}' >"$d/config.json"
+    run -2 b network rm used
+    [ "$output" = 'Error: "used" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used' ]
+    run -0 b network prune -f
+    [ "$output" = "" ]
+    run -0 b network ls -q --filter dangling=false
+    [ "$output" = used ]
+    rm -rf "$d"
+}
+
+@test "prune removes unused networks, never the default" {
+    b network create p1 >/dev/null
+    b network create --label keep=1 p2 >/dev/null
+    run -0 b network prune -f --filter label!=keep=1
+    [ "$output" = p1 ]
+    run -0 b network prune -f
+    [ "$output" = p2 ]
+    run -0 b network ls -q
+    [ "$output" = berth ]
+}

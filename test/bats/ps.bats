@@ -1,0 +1,163 @@
+# test/bats/ps.bats: ps / container ls: STATUS strings, filters, sort,
+# --format (json and templates), -q/-l/-n, --no-trunc, -s.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+# three containers: running (label app=web), exited 3, created
+three() {
+    b run -d --name runner --network none -l app=web $IMG sleep 1000 >/dev/null
+    run -3 b run --name quick --network none -l app=job $IMG sh -c 'exit 3'
+    b create --name fresh --network none $IMG true >/dev/null
+}
+
+@test "ps shows running containers, ps -a all, with podman's columns" {
+    three
+    run -0 b ps
+    [ "${lines[0]}" = "CONTAINER ID  IMAGE                     COMMAND               CREATED                 STATUS                     PORTS       NAMES" ] ||
+        [[ ${lines[0]} == "CONTAINER ID  IMAGE "*"COMMAND "*"CREATED "*"STATUS "*"PORTS "*"NAMES" ]]
+    [ "${#lines[@]}" -eq 2 ]
+    [[ ${lines[1]} == *"localhost/busybox:latest"*"sleep 1000"*"Up "*" ago"*"runner" ]]
+    run -0 b ps -a --format '{{.Names}}|{{.Status}}|{{.State}}'
+    [ "${#lines[@]}" -eq 3 ]
+    [[ ${lines[0]} == "runner|Up "*" ago|Up "*" ago" ]]
+    [[ ${lines[1]} == "quick|Exited (3) "*" ago|Exited (3) "*" ago" ]]
+    [ "${lines[2]}" = "fresh|Created|Created" ]
+}
+
+@test "ps --format json has podman's keys and values" {
+    three
+    run -0 b ps -a --format json
+    python3 - "$output" <<'PY'
+import json, sys
+items = json.loads(sys.argv[1])
+assert [i["Names"] for i in items] == [["runner"], ["quick"], ["fresh"]], items
+r, q, f = items
+keys = ["AutoRemove", "Command", "CreatedAt", "Exited", "ExitedAt", "ExitCode", "Id", "Image",
+        "ImageID", "IsInfra", "Labels", "Mounts", "Names", "Namespaces", "Networks", "Pid", "Pod",
+        "PodName", "Ports", "Size", "StartedAt", "State", "Status", "Created"]
+assert list(r.keys()) == keys, list(r.keys())
+assert r["State"] == "running" and r["Pid"] > 0 and r["Labels"] == {"app": "web"}
+assert r["Command"] == ["sleep", "1000"] and r["Status"].startswith("Up ")
+assert q["State"] == "exited" and q["ExitCode"] == 3 and q["Exited"] is True
+assert q["Status"].startswith("Exited (3) ")
+assert f["State"] == "created" and f["Status"] == "Created" and f["Labels"] is None
+assert f["StartedAt"] == -62135596800 and f["ExitedAt"] == -62135596800
+assert r["Networks"] == [] and r["Ports"] is None and r["Size"] is None
+assert len(r["Id"]) == 64 and r["CreatedAt"].endswith(" ago")
+PY
+}
+
+@test "ps -q, --no-trunc, -l, -n" {
+    three
+    run -0 b ps -q
+    [ "${#lines[@]}" -eq 1 ] && [ "${#lines[0]}" -eq 12 ]
+    run -0 b ps -aq --no-trunc
+    [ "${#lines[@]}" -eq 3 ] && [ "${#lines[0]}" -eq 64 ]
+    run -0 b ps -l --format '{{.Names}}'
+    [ "$output" = fresh ]
+    run -0 b ps -n 2 --format '{{.Names}}'
+    [ "$output" = $'quick\nfresh' ]
+    run -0 b ps -a --noheading --format 'table {{.Names}}'
+    [ "$output" = $'runner\nquick\nfresh' ]
+}
+
+@test "ps filters: one key ORs, different keys AND" {
+    three
+    run -0 b ps -a --format '{{.Names}}' --filter status=exited
+    [ "$output" = quick ]
+    run -0 b ps --format '{{.Names}}' --filter status=created --filter status=running
+    [ "$output" = $'runner\nfresh' ]
+    run -0 b ps -a --format '{{.Names}}' --filter name=^r --filter name=^f
+    [ "$output" = $'runner\nfresh' ]
+    run -0 b ps -a --format '{{.Names}}' --filter label=app --filter name=ick
+    [ "$output" = quick ]
+    run -0 b ps -a --format '{{.Names}}' --filter label=app=web
+    [ "$output" = runner ]
+    run -0 b ps -a --format '{{.Names}}' --filter exited=3
+    [ "$output" = quick ]
+    run -0 b ps -a --format '{{.Names}}' --filter ancestor=$IMG
+    [ "${#lines[@]}" -eq 3 ]
+    run -0 b ps -a --format '{{.Names}}' --filter before=quick
+    [ "$output" = runner ]
+    run -0 b ps -a --format '{{.Names}}' --filter since=quick
+    [ "$output" = fresh ]
+    id=$(b ps -aq --no-trunc --filter name=fresh)
+    run -0 b ps -a --format '{{.Names}}' --filter id=${id:0:10}
+    [ "$output" = fresh ]
+}
+
+@test "ps rejects bad filters and sort keys before printing" {
+    run -125 --separate-stderr b ps -a --filter foo=bar
+    [ "$stderr" = "Error: foo is an invalid filter" ] && [ -z "$output" ]
+    run -125 --separate-stderr b ps -a --filter name
+    [ "$stderr" = 'Error: invalid filter "name"' ]
+    run -125 --separate-stderr b ps -a --filter status=bogus
+    [ "$stderr" = "Error: unknown container state: bogus: invalid argument" ]
+    run -125 --separate-stderr b ps --sort bogus
+    [[ $stderr == 'Error: invalid argument "bogus" for "--sort" flag'* ]]
+    b create --name one --network none $IMG true >/dev/null
+    run -125 --separate-stderr b ps -a --format '{{.Nope}}'
+    [[ $stderr == *"can't evaluate field Nope"* ]]
+}
+
+@test "ps --sort" {
+    three
+    run -0 b ps -a --sort names --format '{{.Names}}'
+    [ "$output" = $'fresh\nquick\nrunner' ]
+    run -0 b ps -a --sort command --format '{{.Names}}'
+    [ "$output" = $'quick\nrunner\nfresh' ]
+    run -0 b ps -a --sort status --format '{{.Names}}'
+    [ "$output" = $'fresh\nquick\nrunner' ]
+}
+
+@test "ps template fields differ from the JSON keys as podman's do" {
+    three
+    run -0 b ps -a --filter name=quick --format '{{.ID}} {{.Command}} {{.Labels}} {{.Mounts}} {{.Exited}} {{.ExitCode}}'
+    [[ $output =~ ^[0-9a-f]{12}\ sh\ -c\ exit\ 3\ map\[app:job\]\ \[\]\ true\ 3$ ]]
+    run -0 b ps -a --filter name=quick --format '{{.Labels.app}} {{.RunningFor}} {{.CreatedHuman}}'
+    [[ $output == "job "*" ago "*" ago" ]]
+    run -0 b ps -a --filter name=quick --format '{{.Created}}'
+    [[ $output =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9:.]+\ [-+][0-9]{4}\ [A-Z]+$ ]]
+    run -0 b ps -a --filter name=quick --format 'table {{.ID}} {{.Names}} {{.ImageID}} {{.RunningFor}}'
+    [[ ${lines[0]} == "CONTAINER ID  NAMES       IMAGE ID      RUNNING FOR" ]]
+}
+
+@test "ps -s adds SIZE" {
+    three
+    run -0 b ps -a -s
+    [[ ${lines[0]} == *"NAMES"*"SIZE" ]]
+    [[ ${lines[1]} == *"B (virtual "*"B)" ]]
+    run -0 b ps -a --format '{{.Names}} {{.Size}}' --filter name=fresh
+    [[ $output == "fresh "*"B (virtual "*")" ]]
+}
+
+@test "a container killed behind berth's back shows as exited" {
+    b run -d --name victim --network none $IMG sleep 1000 >/dev/null
+    pid=$(b container inspect --format '{{.State.Pid}}' victim)
+    cpid=$(b container inspect --format '{{.State.ConmonPid}}' victim)
+    kill -9 "$pid"
+    retry_until 10 sh -c "! kill -0 $cpid 2>/dev/null"
+    run -0 b ps -a --format '{{.Names}} {{.Status}}'
+    [[ $output == "victim Exited (137) "* ]]
+}
+
+@test "a broken record is listed with its error, the others still are" {
+    three
+    id=$(b ps -aq --no-trunc --filter name=fresh)
+    echo '{broken' > "$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
+    run -0 b ps -a --format '{{.ID}} {{.State}}'
+    [ "${#lines[@]}" -eq 3 ]
+    [[ $output == *"${id:0:12} Error: "* ]]
+    [[ $output == *"Up "* ]]
+}
+
+@test "container ls, list and ps are ps" {
+    three
+    for c in ls list ps; do
+        run -0 b container $c -a --format '{{.Names}}'
+        [ "$output" = $'runner\nquick\nfresh' ]
+    done
+}

@@ -1,0 +1,187 @@
+# test/bats/run.bats: create and run: exit codes, the OCI spec in effect
+# inside real containers, --rm, flags.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+@test "run prints the container's output and exits 0" {
+    run -0 b run --rm --network none $IMG echo hello
+    [ "$output" = hello ]
+}
+
+@test "run exits with the container's exit code" {
+    run -3 b run --rm --network none $IMG sh -c 'exit 3'
+}
+
+@test "a command that does not exist exits 127" {
+    run -127 --separate-stderr b run --rm --network none $IMG /nonexistent
+    [[ $stderr == *"Error: "*"/nonexistent"*"OCI runtime attempted to invoke a command that was not found"* ]]
+}
+
+@test "a file that cannot be executed exits 126" {
+    run -126 --separate-stderr b run --rm --network none $IMG /etc/passwd
+    [[ $stderr == *"Error: "*"permission denied"* ]]
+}
+
+@test "an unknown image exits 125 and leaves nothing behind" {
+    run -125 --separate-stderr b run --network none localhost/nosuch true
+    [[ $stderr == "Error: "*"nosuch"*"image not known"* ]]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+}
+
+@test "a bad flag value exits 125 before anything is created" {
+    run -125 --separate-stderr b run --network none -m lots $IMG true
+    [[ $stderr == *"invalid size: 'lots'"* ]]
+    run -125 --separate-stderr b run --network none --restart sometimes $IMG true
+    [[ $stderr == *"is not a valid restart policy"* ]]
+    run -125 --separate-stderr b run --rm --restart always --network none $IMG true
+    [[ $stderr == *"conflicts with --restart"* ]]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+}
+
+@test "--rm leaves no state, mount, lock or name behind" {
+    run -0 b run --rm --name gone --network none $IMG true
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    ! grep -q "$BATS_TEST_TMPDIR" /proc/self/mounts
+    run -0 b run --rm --name gone --network none $IMG true
+}
+
+@test "a taken name is refused, on stderr only" {
+    run -0 b create --name web --network none $IMG true
+    run -125 --separate-stderr b create --name web --network none $IMG true
+    [ -z "$output" ]
+    [[ $stderr == "Error: "*"already in use"* ]]
+}
+
+@test "an invalid name is refused" {
+    run -125 --separate-stderr b create --name '-bad' --network none $IMG true
+    [[ $stderr == *"names must match"* ]]
+}
+
+@test "environment: image, -e, --env-file, and the defaults" {
+    printf 'FROM_FILE=1\n# comment\nBOTH=file\n' > "$BATS_TEST_TMPDIR/env"
+    run -0 b run --rm --network none -e BOTH=flag -e X=y --env-file "$BATS_TEST_TMPDIR/env" $IMG env
+    [[ $output == *"X=y"* ]]
+    [[ $output == *"FROM_FILE=1"* ]]
+    [[ $output == *"BOTH=flag"* ]]
+    [[ $output == *"container=podman"* ]]
+    [[ $output == *"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"* ]]
+    [[ $output == *"HOSTNAME="* ]]
+}
+
+@test "user, workdir and entrypoint" {
+    run -0 b run --rm --network none -u app -w /tmp $IMG sh -c 'id -u; id -g; pwd'
+    [ "${lines[0]}" = 1000 ]
+    [ "${lines[1]}" = 1000 ]
+    [ "${lines[2]}" = /tmp ]
+    run -0 b run --rm --network none -u 1000:0 $IMG id -g
+    [ "$output" = 0 ]
+    run -0 b run --rm --network none --entrypoint echo $IMG from entrypoint
+    [ "$output" = "from entrypoint" ]
+    run -125 --separate-stderr b run --rm --network none -u nosuchuser $IMG true
+    [[ $stderr == *"nosuchuser"* ]]
+}
+
+@test "the image's entrypoint, env, workdir and user apply" {
+    load_image confd
+    run -0 b run --rm --network none localhost/confd
+    [ -n "$output" ]
+    run -0 b run --rm --network none --entrypoint '' localhost/confd sh -c 'pwd; id -u'
+    [ "${lines[1]}" = 1000 ]
+}
+
+@test "--read-only makes / read-only, --tmpfs gives a writable dir" {
+    run -1 b run --rm --network none --read-only $IMG touch /x
+    run -0 b run --rm --network none --read-only --tmpfs /scratch $IMG sh -c 'touch /scratch/x && echo ok'
+    [ "$output" = ok ]
+    run -0 b run --rm --network none --read-only $IMG sh -c 'touch /tmp/y && echo tmp-ok'
+    [ "$output" = tmp-ok ]
+}
+
+@test "capabilities: defaults, --cap-drop, --cap-add, --privileged" {
+    run -0 b run --rm --network none $IMG grep CapEff /proc/self/status
+    [[ $output == *"00000000a80425fb" ]]
+    run -0 b run --rm --network none --cap-drop ALL $IMG grep CapEff /proc/self/status
+    [[ $output == *"0000000000000000" ]]
+    run -0 b run --rm --network none --cap-drop all --cap-add net_admin $IMG grep CapEff /proc/self/status
+    [[ $output == *"0000000000001000" ]]
+    run -0 b run --rm --network none --privileged $IMG grep CapEff /proc/self/status
+    [[ $output != *"00000000a80425fb" ]]
+}
+
+@test "seccomp: the default profile is in force, unconfined and custom profiles work" {
+    run -0 b run --rm --network none $IMG grep Seccomp: /proc/self/status
+    [[ $output == *2 ]]
+    run -0 b run --rm --network none --security-opt seccomp=unconfined $IMG grep Seccomp: /proc/self/status
+    [[ $output == *0 ]]
+    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
+        > "$BATS_TEST_TMPDIR/nomkdir.json"
+    run -1 b run --rm --network none --security-opt "seccomp=$BATS_TEST_TMPDIR/nomkdir.json" $IMG mkdir /tmp/x
+    [[ $output == *"Operation not permitted"* ]]
+}
+
+@test "memory and pids limits reach the container's cgroup" {
+    run -0 b run --rm --network none -m 64m --pids-limit 50 $IMG \
+        sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
+    [ "${lines[0]}" = 67108864 ]
+    [ "${lines[1]}" = 50 ]
+}
+
+@test "--shm-size sizes /dev/shm" {
+    run -0 b run --rm --network none --shm-size 8m $IMG df -k /dev/shm
+    [[ $output == *" 8192 "* ]]
+}
+
+@test "-v binds a host directory, read-only with :ro; a missing host path is an error" {
+    mkdir -p "$BATS_TEST_TMPDIR/data"
+    echo content > "$BATS_TEST_TMPDIR/data/f"
+    run -0 b run --rm --network none -v "$BATS_TEST_TMPDIR/data:/data" $IMG cat /data/f
+    [ "$output" = content ]
+    run -1 b run --rm --network none -v "$BATS_TEST_TMPDIR/data:/data:ro" $IMG touch /data/g
+    run -125 --separate-stderr b run --rm --network none -v "$BATS_TEST_TMPDIR/nope:/data" $IMG true
+    [[ $stderr == *"nope"*"no such file or directory"* ]]
+}
+
+@test "--hostname, --add-host, --no-hosts and the generated /etc files" {
+    run -0 b run --rm --network none --hostname box --add-host db:10.1.2.3 $IMG \
+        sh -c 'hostname; cat /etc/hostname; echo; grep db /etc/hosts'
+    [ "${lines[0]}" = box ]
+    [ "${lines[1]}" = box ]
+    [[ ${lines[2]} == "10.1.2.3"*"db"* ]]
+    run -0 b run --rm --network none $IMG cat /run/.containerenv
+    [ -z "$output" ]
+}
+
+@test "--init runs catatonit as PID 1" {
+    run -0 b run --rm --network none --init $IMG cat /proc/1/cmdline
+    [[ $output == /run/podman-init* ]]
+}
+
+@test "--ulimit is applied, clamped to the host's hard limit" {
+    run -0 b run --rm --network none --ulimit nofile=100:200 $IMG sh -c 'ulimit -n; ulimit -Hn'
+    [ "${lines[0]}" = 100 ]
+    [ "${lines[1]}" = 200 ]
+}
+
+@test "--cidfile writes the id and refuses an existing file" {
+    run -0 b create --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+    [ "$(cat "$BATS_TEST_TMPDIR/cid")" = "$output" ]
+    run -125 --separate-stderr b create --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+    [[ $stderr == *"container id file exists"* ]]
+}
+
+@test "--rootfs runs a directory as the root file system" {
+    mkdir -p "$BATS_TEST_TMPDIR/rootfs/bin"
+    cp /bin/busybox "$BATS_TEST_TMPDIR/rootfs/bin/"
+    ln -s busybox "$BATS_TEST_TMPDIR/rootfs/bin/sh"
+    run -0 b run --rm --network none --rootfs "$BATS_TEST_TMPDIR/rootfs" /bin/busybox echo from-rootfs
+    [ "$output" = from-rootfs ]
+}
+
+@test "-i passes stdin to the container" {
+    run -0 bash -c "echo piped | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -i --network none $IMG cat"
+    [ "$output" = piped ]
+}
