@@ -129,8 +129,14 @@ static int cmp_loaded(const void *a, const void *b)
     const struct store_image *x = *(struct store_image *const *) a;
     const struct store_image *y = *(struct store_image *const *) b;
 
+    /* loaded_ns orders images loaded within one second (one archive,
+     * or a script): podman lists them in the order they came. */
+    long long xn = js_int(x->record, "loaded_ns", 0), yn = js_int(y->record, "loaded_ns", 0);
+
     if (x->loaded_unix != y->loaded_unix)
         return x->loaded_unix < y->loaded_unix ? -1 : 1;
+    if (xn != yn)
+        return xn < yn ? -1 : 1;
     return strcmp(x->id, y->id);
 }
 

@@ -156,6 +156,11 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
                     "names", json_array());
     if (!rec)
         return berr_oom(err);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (js_set_int(rec, "loaded", (long long) now.tv_sec) < 0 ||
+        js_set_int(rec, "loaded_ns", (long long) now.tv_nsec) < 0)
+        return berr_oom(err);
     json_t *names = json_object_get(rec, "names");
     /* Loaded again: keep the names and digests it had, add the new ones. */
     if (img_record_read(s, cdig + 7, &old, &e) == 0) {
@@ -170,6 +175,7 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
             if (!str_eq(json_string_value(v), mdig))
                 json_array_append(json_object_get(rec, "digests"), v);
         json_object_set(rec, "loaded", json_object_get(old, "loaded"));
+        json_object_set(rec, "loaded_ns", json_object_get(old, "loaded_ns"));
         if (json_object_get(old, "names_history"))
             json_object_set(rec, "names_history", json_object_get(old, "names_history"));
         /* The manifest the image came with first stays its main one. */
@@ -185,6 +191,17 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
         json_array_foreach(names, k, v)
             have |= str_eq(json_string_value(v), *n);
         if (!have && json_array_append_new(names, json_string(*n)) < 0)
+            return berr_oom(err);
+        /* Names history, newest first, as c/storage keeps it. */
+        json_t *hist = json_object_get(rec, "names_history");
+        if (!hist && (!(hist = json_array()) || json_object_set_new(rec, "names_history", hist) < 0))
+            return berr_oom(err);
+        json_array_foreach(hist, k, v)
+            if (str_eq(json_string_value(v), *n)) {
+                json_array_remove(hist, k);
+                break;
+            }
+        if (json_array_insert_new(hist, 0, json_string(*n)) < 0)
             return berr_oom(err);
     }
     /* Extra manifests are blobs to keep too. */

@@ -117,3 +117,158 @@ quay.io/x/y:2" ]
 tag localhost/t1:latest
 untag localhost/t1:latest" ]
 }
+
+# ---- images / image ls ----------------------------------------------------
+
+load_three() {
+    load_test_image busybox
+    load_test_image layered oci
+    load_test_image confd
+}
+
+@test "images: podman's columns, one row per name, load order kept" {
+    load_three
+    run -0 b tag busybox foo:1
+    run -0 b images
+    [ "${lines[0]}" = "REPOSITORY         TAG         IMAGE ID      CREATED      SIZE" ]
+    [[ ${lines[1]} == "localhost/busybox  latest      0341d88d4d11  "*" ago  2.13 MB" ]]
+    [[ ${lines[2]} == "localhost/foo      1           0341d88d4d11  "* ]]
+    [[ ${lines[3]} == "localhost/layered  latest      f9e19a2a873c  "*"  2.15 MB" ]]
+    [[ ${lines[4]} == "localhost/confd    latest      b3484b03a186  "* ]]
+    run -0 b image ls --noheading
+    [ "${#lines[@]}" -eq 4 ]
+    run -0 b image list -n --format '{{.Repository}}'
+    [ "${lines[0]}" = localhost/busybox ]
+}
+
+@test "images -q dedups ids; --no-trunc adds sha256:" {
+    load_three
+    run -0 b tag busybox foo:1
+    run -0 b images -q
+    [ "$output" = "0341d88d4d11
+f9e19a2a873c
+b3484b03a186" ]
+    run -0 b images -q --no-trunc
+    [ "${lines[0]}" = "sha256:$BUSYBOX_ID" ]
+    run -0 b images --no-trunc --noheading --format '{{.ID}}'
+    [ "${lines[0]}" = "sha256:$BUSYBOX_ID" ]
+}
+
+@test "images --digests shows the manifest digest (podman's for a docker-archive)" {
+    load_test_image busybox
+    run -0 b images --digests
+    [[ ${lines[0]} == "REPOSITORY"*"TAG"*"DIGEST"*"IMAGE ID"*"CREATED"*"SIZE" ]]
+    [[ ${lines[1]} == *"sha256:55315a3e285b496da048c6240f248bb5961a7fae1c92705543606f536f14d031"* ]]
+}
+
+@test "images --format json: podman's ImageSummary, one per row" {
+    load_three
+    run -0 b images --format json
+    echo "$output" | jq -e 'length == 3'
+    echo "$output" | jq -e '.[0] | keys_unsorted == ["Id","ParentId","RepoTags","RepoDigests","Size","SharedSize","VirtualSize","Labels","Containers","Names","Digest","History","Created","CreatedAt"]'
+    echo "$output" | jq -e '.[0].Size == 2131153 and .[0].RepoTags == null and .[0].Created == 1700000000'
+    echo "$output" | jq -e '.[0].CreatedAt == "2023-11-14T22:13:20Z"'
+    echo "$output" | jq -e '.[2].Labels == {"maintainer":"berth","org.berth.test":"confd"}'
+    echo "$output" | jq -e '.[0].RepoDigests == ["localhost/busybox@sha256:55315a3e285b496da048c6240f248bb5961a7fae1c92705543606f536f14d031"]'
+}
+
+@test "images --format templates: podman's reporter fields" {
+    load_test_image confd
+    run -0 b images --format '{{.Id}}|{{.Tag}}|{{.CreatedAt}}|{{.Size}}|{{.VirtualSize}}|{{.Labels}}|{{.Names}}|{{.History}}|{{.Containers}}|{{.Dangling}}'
+    [ "$output" = "$CONFD_ID|latest|2023-11-14 22:13:20 +0000 UTC|2.13 MB|2131400|map[maintainer:berth org.berth.test:confd]|[localhost/confd:latest]|localhost/confd:latest|0|false" ]
+    run -0 b images --format 'table {{.ID}} {{.CreatedSince}}'
+    [[ ${lines[0]} == "IMAGE ID      CREATED SINCE" ]]
+    run -125 b images --format '{{.Nope}}'
+    [[ $output == "Error: template:"*"Nope"* ]]
+}
+
+@test "images --sort created|id|repository|size|tag, and a bad key" {
+    load_three
+    run -0 b images --sort repository --format '{{.Repository}}'
+    [ "$output" = "localhost/busybox
+localhost/confd
+localhost/layered" ]
+    run -0 b images --sort size --format '{{.ID}}'
+    [ "$output" = "0341d88d4d11
+b3484b03a186
+f9e19a2a873c" ]
+    run -0 b images --sort id -q
+    [ "$output" = "0341d88d4d11
+b3484b03a186
+f9e19a2a873c" ]
+    run -0 b tag busybox busybox:a
+    run -0 b images --sort tag --format '{{.Tag}}'
+    [ "${lines[0]}" = a ]
+    run -125 b images --sort nope
+    [[ $output == 'Error: "nope" is not a valid field for sorting'* ]]
+}
+
+@test "images filters: reference, label, id, digest, dangling, before/since, until" {
+    load_three
+    run -0 b tag busybox foo:1
+    run -0 b images -q --filter reference=busy*
+    [ "$output" = 0341d88d4d11 ]
+    run -0 b images -q --filter 'reference=*/foo:1'
+    [ "$output" = 0341d88d4d11 ]
+    run -0 b images -q --filter reference=localhost/layered:latest
+    [ "$output" = f9e19a2a873c ]
+    run -0 b images -q busybox
+    [ "$output" = 0341d88d4d11 ]
+    run -0 b images -q --filter label=maintainer
+    [ "$output" = b3484b03a186 ]
+    run -0 b images -q --filter label=maintainer=berth
+    [ "$output" = b3484b03a186 ]
+    run -0 b images -q --filter label=maintainer=x
+    [ -z "$output" ]
+    run -0 b images -q --filter label!=maintainer
+    [ "$output" = "0341d88d4d11
+f9e19a2a873c" ]
+    run -0 b images -q --filter id=f9e
+    [ "$output" = f9e19a2a873c ]
+    run -0 b images -q --filter digest=sha256:55315a
+    [ "$output" = 0341d88d4d11 ]
+    run -0 b images -q --filter dangling=true
+    [ -z "$output" ]
+    run -0 b images -q --filter dangling=false
+    [ "${#lines[@]}" -eq 3 ]
+    run -0 b images -q --filter since=busybox
+    [ -z "$output" ]          # all created at the same second
+    run -0 b images -q --filter before=busybox
+    [ -z "$output" ]
+    run -0 b images -q --filter until=1h
+    [ "${#lines[@]}" -eq 3 ]
+    run -0 b images -q --filter containers=false
+    [ "${#lines[@]}" -eq 3 ]
+    run -0 b images -q --filter reference=busybox --filter label=maintainer
+    [ -z "$output" ]
+}
+
+@test "images: an untagged image is <none> and dangling" {
+    load_three
+    run -0 b untag layered
+    run -0 b images --filter dangling=true
+    [[ ${lines[1]} == "<none>      <none>      f9e19a2a873c  "* ]]
+    run -0 b images --format json
+    echo "$output" | jq -e '.[1] | .Dangling == true and (has("Names") | not) and .RepoDigests == null'
+}
+
+@test "images filter errors as podman's" {
+    load_test_image busybox
+    run -125 b images --filter nope=1
+    [ "$output" = 'Error: unsupported image filter "nope"' ]
+    run -125 b images --filter nope
+    [ "$output" = 'Error: invalid image filter "nope": must be in the format "filter=value or filter!=value"' ]
+    run -125 b images --filter dangling=maybe
+    [ "$output" = 'Error: non-boolean value "dangling" for maybe filter: strconv.ParseBool: parsing "maybe": invalid syntax' ]
+    run -125 b images --filter before=nope
+    [ "$output" = 'Error: could not find local image for filter filter "before"="nope": nope: image not known' ]
+    run -125 b images -f dangling=true busybox
+    [ "$output" = "Error: cannot specify an image and a filter(s)" ]
+}
+
+@test "images in an empty store prints the header only" {
+    run -0 b images
+    [ "$output" = "REPOSITORY  TAG         IMAGE ID    CREATED     SIZE" ]
+    run -0 b images --format json
+    [ "$output" = "[]" ]
+}
