@@ -727,3 +727,28 @@ int store_image_remove(struct store *s, const char *id, bool force, struct berr 
         return -1;
     return img_gc_layers(s, err);
 }
+
+json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
+{
+    json_t *layers = json_object_get(img->record, "layers");
+    size_t n = json_array_size(layers);
+    _cleanup_sbuf_ struct sbuf lower = SBUF_INIT;
+    json_t *data;
+
+    if (strcmp(s->driver, "overlay") || n == 0)
+        return json_pack("{s:s, s:n}", "Name", s->driver, "Data");
+    /* lower dirs top first, as an overlay mount lists them */
+    for (size_t i = n - 1; i-- > 0;)
+        sbuf_addf(&lower, "%s%s/layers/%s/diff", lower.len ? ":" : "", s->graph,
+                  json_string_value(json_array_get(layers, i)));
+    const char *top = json_string_value(json_array_get(layers, n - 1));
+    _cleanup_free_ char *upper = st_path(s, "layers/%s/diff", top);
+    _cleanup_free_ char *work = st_path(s, "layers/%s/work", top);
+    if (!upper || !work || !(data = json_object()))
+        return NULL;
+    if (lower.len)
+        json_object_set_new(data, "LowerDir", json_string(lower.buf));
+    json_object_set_new(data, "UpperDir", json_string(upper));
+    json_object_set_new(data, "WorkDir", json_string(work));
+    return json_pack("{s:s, s:o}", "Name", s->driver, "Data", data);
+}

@@ -109,6 +109,10 @@ int store_image_config_json(struct store *s, const struct store_image *img, json
 int store_image_manifest_json(struct store *s, const struct store_image *img, json_t **out,
                               struct berr **err);
 
+/* podman's GraphDriver object for the image: {"Name": driver, "Data":
+ * {LowerDir, UpperDir, WorkDir}} for overlay (Data null for vfs). */
+json_t *store_image_graph_driver(struct store *s, const struct store_image *img);
+
 /* The parts of an image config a container needs. Missing fields are
  * NULL (or 0 entries); arrays are NULL-terminated. */
 struct store_image_cfg {

@@ -272,3 +272,61 @@ f9e19a2a873c" ]
     run -0 b images --format json
     [ "$output" = "[]" ]
 }
+
+# ---- image inspect / inspect -------------------------------------------------
+
+@test "image inspect: podman's JSON shape and values" {
+    load_test_image confd
+    run -0 b image inspect confd
+    echo "$output" | jq -e 'length == 1'
+    echo "$output" | jq -e '.[0] | keys_unsorted == ["Id","Digest","RepoTags","RepoDigests","Parent","Comment","Created","Config","Version","Author","Architecture","Os","Size","VirtualSize","GraphDriver","RootFS","Labels","Annotations","ManifestType","User","History","NamesHistory"]'
+    echo "$output" | jq -e ".[0].Id == \"$CONFD_ID\""
+    echo "$output" | jq -e '.[0].Config | keys_unsorted == ["User","ExposedPorts","Env","Entrypoint","Cmd","Volumes","WorkingDir","Labels","StopSignal"]'
+    echo "$output" | jq -e '.[0] | .User == "app" and .Created == "2023-11-14T22:13:20Z" and .Size == 2131400'
+    echo "$output" | jq -e '.[0].RootFS == {"Type":"layers","Layers":["sha256:99be70254653814f3575aa3cef0c61e0a9b8f59e607dcb851c5d2b5758fc1d41"]}'
+    echo "$output" | jq -e '.[0].ManifestType == "application/vnd.docker.distribution.manifest.v2+json"'
+    # podman indents inspect output by five spaces
+    [[ ${lines[1]} == "     {" ]]
+}
+
+@test "image inspect: layers, GraphDriver and history of a layered image" {
+    load_test_image layered oci
+    run -0 b image inspect layered
+    echo "$output" | jq -e '.[0].RootFS.Layers | length == 3'
+    echo "$output" | jq -e '.[0].History | length == 3'
+    echo "$output" | jq -e '.[0].ManifestType == "application/vnd.oci.image.manifest.v1+json"'
+    if [ "$(b info --format '{{.Store.GraphDriverName}}' 2>/dev/null)" = overlay ]; then
+        echo "$output" | jq -e '.[0].GraphDriver.Name == "overlay"'
+        echo "$output" | jq -e '.[0].GraphDriver.Data.LowerDir | split(":") | length == 2'
+    fi
+}
+
+@test "image inspect --format templates" {
+    load_test_image busybox
+    run -0 b image inspect --format '{{.Id}} {{.Config.Cmd}} {{.Labels}} {{.Created}}' busybox
+    [ "$output" = "$BUSYBOX_ID [sh] map[] 2023-11-14 22:13:20 +0000 UTC" ]
+    run -0 b image inspect --format '{{json .RepoTags}}' busybox
+    [ "$output" = '["localhost/busybox:latest"]' ]
+}
+
+@test "image inspect: found images print, then the error; exit 125" {
+    load_test_image busybox
+    run -125 b image inspect --format '{{.Id}}' nope busybox
+    [ "${lines[0]}" = "$BUSYBOX_ID" ]
+    [ "${lines[1]}" = "Error: inspecting object: nope: image not known" ]
+    run -125 b image inspect
+    [ "$output" = "Error: no names or ids specified" ]
+}
+
+@test "inspect finds images; --type; unknown objects" {
+    load_test_image busybox
+    run -0 b inspect --format '{{.Id}}' busybox
+    [ "$output" = "$BUSYBOX_ID" ]
+    run -0 b inspect --type image --format '{{.Id}}' 0341d8
+    [ "$output" = "$BUSYBOX_ID" ]
+    run -125 b inspect nope
+    [ "${lines[0]}" = "[]" ]
+    [ "${lines[1]}" = 'Error: inspecting object: no such object: "nope"' ]
+    run -125 b inspect --type foo busybox
+    [[ $output == 'Error: invalid type "foo": must be "image", "container"'* ]]
+}
