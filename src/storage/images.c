@@ -752,3 +752,30 @@ json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
     json_object_set_new(data, "WorkDir", json_string(work));
     return json_pack("{s:s, s:o}", "Name", s->driver, "Data", data);
 }
+
+int store_image_layers(struct store *s, const struct store_image *img,
+                       struct store_layer_info **out, size_t *n, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    json_t *layers = json_object_get(img->record, "layers"), *x;
+    size_t k, nl = json_array_size(layers);
+    _cleanup_free_ struct store_layer_info *v = calloc(nl + 1, sizeof(*v));
+
+    if (!v)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    json_array_foreach(layers, k, x) {
+        _cleanup_json_ json_t *l = NULL;
+        if (!json_string_value(x) || layer_read(s, json_string_value(x), &l, err) < 0)
+            return berr_wrap(err, "image %.12s: layer %zu", img->id, k);
+        snprintf(v[k].chain, sizeof(v[k].chain), "%s", json_string_value(x));
+        snprintf(v[k].diff_id, sizeof(v[k].diff_id), "%s", js_str(l, "diff_id", ""));
+        snprintf(v[k].blob, sizeof(v[k].blob), "%s", js_str(l, "blob", ""));
+        v[k].diff_size = js_int(l, "diff_size", 0);
+    }
+    *out = STEAL_PTR(v);
+    *n = nl;
+    return 0;
+}

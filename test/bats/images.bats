@@ -330,3 +330,31 @@ f9e19a2a873c" ]
     run -125 b inspect --type foo busybox
     [[ $output == 'Error: invalid type "foo": must be "image", "container"'* ]]
 }
+
+# ---- history ------------------------------------------------------------------
+
+@test "history: ids from the layer tree, sizes, <missing>" {
+    load_test_image confd
+    load_test_image layered
+    run -0 b history layered
+    [ "${lines[0]}" = "ID            CREATED      CREATED BY                        SIZE        COMMENT" ]
+    [[ ${lines[1]} == "f9e19a2a873c  "*" ago  test/images/build.sh: layer l3    10.2 kB     " ]]
+    [[ ${lines[2]} == "<missing>     "* ]]
+    [[ ${lines[3]} == "b3484b03a186  "*"2.13 MB"* ]]
+    run -0 b history -q layered
+    [ "$output" = "f9e19a2a873c
+<missing>
+b3484b03a186" ]
+    run -0 b history --no-trunc --format '{{.ID}}' confd
+    [ "$output" = "$CONFD_ID" ]
+}
+
+@test "history --human=false and --format json as podman" {
+    load_test_image layered
+    run -0 b history --human=false --format '{{.Created}}|{{.CreatedAt}}|{{.Size}}' layered
+    [ "${lines[0]}" = "2023-11-14T22:13:20Z|2023-11-14 22:13:20 +0000 UTC|10.2 kB" ]
+    run -0 b history --format json layered
+    [[ $output == '[{"id":"'$LAYERED_ID'","created":"2023-11-14T22:13:20Z","CreatedBy":"test/images/build.sh: layer l3","size":10240,"Created":"2023-11-14T22:13:20Z"},{"id":"\u003cmissing\u003e",'* ]]
+    run -125 b history nope
+    [ "$output" = "Error: nope: image not known" ]
+}
