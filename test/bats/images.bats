@@ -358,3 +358,144 @@ b3484b03a186" ]
     run -125 b history nope
     [ "$output" = "Error: nope: image not known" ]
 }
+
+# ---- rmi / image rm -----------------------------------------------------------
+
+@test "rmi of one of several names untags; the last name deletes" {
+    load_test_image busybox
+    run -0 b tag busybox foo:2
+    run -0 b rmi foo:2
+    [ "$output" = "Untagged: localhost/foo:2" ]
+    run -0 b image rm busybox
+    [ "$output" = "Untagged: localhost/busybox:latest
+Deleted: $BUSYBOX_ID" ]
+    run -0 b images -q
+    [ -z "$output" ]
+    # nothing of the image is left in the store
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/blobs/sha256")" ]
+}
+
+@test "rmi: unknown image exits 1; --ignore; the others still go" {
+    load_test_image busybox
+    run -1 b rmi nope
+    [ "$output" = "Error: nope: image not known" ]
+    run -1 b rmi nope busybox
+    [[ $output == *"Deleted: $BUSYBOX_ID"* ]]
+    [[ $output == *"Error: nope: image not known"* ]]
+    load_test_image busybox
+    run -0 b rmi --ignore nope busybox
+    [ "${lines[1]}" = "Deleted: $BUSYBOX_ID" ]
+}
+
+@test "rmi by id with several names wants -f" {
+    load_test_image busybox
+    run -0 b tag busybox b2
+    run -125 b rmi 0341d88d4d11
+    [ "$output" = "Error: unable to delete image \"$BUSYBOX_ID\" by ID with more than one tag ([localhost/busybox:latest localhost/b2:latest]): please force removal" ]
+    run -0 b rmi -f 0341d88d4d11
+    [ "$output" = "Untagged: localhost/busybox:latest
+Untagged: localhost/b2:latest
+Deleted: $BUSYBOX_ID" ]
+}
+
+@test "rmi refuses an image a container uses (exit 2); -f removes the container" {
+    load_test_image confd
+    run -0 b create --name c1 confd
+    run -2 b rmi confd
+    [[ $output == "Error: image used by "*": image is in use by a container: consider listing external containers and force-removing image" ]]
+    run -0 b images -q
+    [ "$output" = b3484b03a186 ]
+    run -0 b rmi -f confd
+    [ "${lines[-1]}" = "Deleted: $CONFD_ID" ]
+    run -0 b ps -aq
+    [ -z "$output" ]
+}
+
+@test "rmi -a removes every image; errors without names" {
+    load_test_image busybox
+    load_test_image layered
+    run -0 b rmi -a
+    [ "${#lines[@]}" -eq 4 ]
+    run -0 b images -aq
+    [ -z "$output" ]
+    run -125 b rmi
+    [ "$output" = "Error: image name or ID must be specified" ]
+    run -125 b rmi -a busybox
+    [[ $output == "Error: when using the --all switch"* ]]
+}
+
+@test "rmi and untag write remove and untag events" {
+    load_test_image busybox
+    run -0 b rmi busybox
+    run -0 b events --stream=false --filter type=image --format '{{.Status}} {{.ID}}'
+    [[ $output == *"untag $BUSYBOX_ID"*"remove $BUSYBOX_ID" ]]
+}
+
+# ---- image prune ------------------------------------------------------------
+
+@test "image prune removes dangling images only; -a the unused ones" {
+    load_test_image busybox
+    load_test_image layered
+    load_test_image confd
+    run -0 b create --name c1 confd
+    run -0 b untag layered
+    run -0 b image prune -f
+    [ "$output" = "$LAYERED_ID" ]
+    run -0 b image prune -f
+    [ -z "$output" ]
+    run -0 b image prune -a -f
+    [ "$output" = "$BUSYBOX_ID" ]
+    run -0 b images -q
+    [ "$output" = b3484b03a186 ]
+}
+
+@test "image prune --filter label, and the confirmation prompt" {
+    load_test_image busybox
+    load_test_image confd
+    run -0 b image prune -a -f --filter label=maintainer=berth
+    [ "$output" = "$CONFD_ID" ]
+    run -0 b image prune -a <<< "n"
+    [[ $output == *"Are you sure you want to continue? [y/N]"* ]]
+    run -0 b images -q
+    [ "$output" = 0341d88d4d11 ]
+    run -0 b image prune -a <<< "y"
+    [[ $output == *"$BUSYBOX_ID"* ]]
+    run -125 b image prune -f --filter nope=1
+    [ "$output" = 'Error: unsupported image filter "nope"' ]
+}
+
+# ---- image mount / unmount ----------------------------------------------------
+
+@test "image mount shows the merged layers read-only; unmount counts" {
+    load_test_image layered
+    run -0 b image mount layered
+    mnt=$output
+    [ "$(cat "$mnt/data/keep")" = keep ]
+    [ ! -e "$mnt/data/gone" ]
+    [ "$(ls "$mnt/opt/old")" = new ]
+    run ! touch "$mnt/x"
+    run -0 b image mount layered
+    [ "$output" = "$mnt" ]
+    run -0 b image mount
+    [[ $output == "localhost/layered:latest  $mnt" ]]
+    run -0 b image unmount layered
+    [ -z "$output" ]            # one user left
+    run -0 b image unmount layered
+    [ "$output" = "$LAYERED_ID" ]
+    run -0 b image mount
+    [ -z "$output" ]
+    run -0 b events --stream=false --filter type=image --format '{{.Status}}'
+    [[ $output == *"mount"*"mount"*"unmount" ]]
+}
+
+@test "image mount errors and --all" {
+    load_test_image busybox
+    run -125 b image mount nope
+    [ "$output" = "Error: nope: image not known" ]
+    run -0 b image mount --all
+    [[ $output == "$BUSYBOX_ID /"* ]]
+    run -0 b image unmount --all
+    [ "$output" = "$BUSYBOX_ID" ]
+    run -125 b image unmount
+}
