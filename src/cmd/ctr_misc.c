@@ -232,3 +232,73 @@ const struct cmd cmd_container_cleanup = { .name = "cleanup", .summary = "Clean 
                    "removes the container. It can also be run by hand.",
     .examples = "berth container cleanup web", .opts = cleanup_opts, .fn = cleanup_fn,
     .need = RT_FULL };
+
+/* ---- system migrate ---- */
+
+enum { O_NEW_RUNTIME = 300 };
+
+static const struct cmd_opt migrate_opts[] = {
+    { "new-runtime", O_NEW_RUNTIME, OPT_ARG, "string", "Specify a new runtime for all containers", 0 },
+    { 0 }
+};
+
+static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    const char *new_rt = NULL;
+    _cleanup_strv_ char **ids = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == O_NEW_RUNTIME)
+            new_rt = it.arg;
+    if (c == 0 && !it.help && it.nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    if (new_rt) {
+        /* podman: it must be a configured runtime */
+        bool known = false;
+        for (int i = 0; i < rt->cfg->n_runtimes; i++)
+            known |= str_eq(rt->cfg->runtimes[i].name, new_rt);
+        if (!known)
+            return berr_kind(err, BK_INVALID, "change to runtime \"%s\" requested but no such runtime is defined",
+                             new_rt);
+    }
+    if (ctr_list_ids(rt, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids[i]; i++) {
+        _cleanup_ctr_ struct ctr *ct = NULL;
+        struct berr *e = NULL;
+
+        if (ctr_get_id(rt, ids[i], &ct, &e) < 0) {
+            log_warn("migrate: container %s: %s", ids[i], e->msg);
+            berr_free(e);
+            continue;
+        }
+        if (ctr_state(ct) == CS_RUNNING || ctr_state(ct) == CS_PAUSED) {
+            if (ctr_stop(rt, ct, -1, err) < 0)
+                return -1;
+            printf("stopped %s\n", ct->id);
+        }
+        if (new_rt) {
+            js_set_str(ct->cfg, "runtime", new_rt);
+            if (state_update_config(rt->st, OBJ_CONTAINER, ct->id, ct->cfg, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+const struct cmd cmd_system_migrate = { .name = "migrate", .summary = "Migrate containers",
+    .usage = "[options]",
+    .description = "Stops every running container, printing \"stopped <id>\" for each, and\n"
+                   "with --new-runtime makes a configured OCI runtime the one every container\n"
+                   "uses from then on. Run it after changing the runtime or upgrading berth.",
+    .examples = "berth system migrate\nberth system migrate --new-runtime crun",
+    .opts = migrate_opts, .fn = migrate_fn, .need = RT_FULL };

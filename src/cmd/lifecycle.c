@@ -88,6 +88,37 @@ static int print_input(const char *input)
     return 0;
 }
 
+/* Runs one() over the containers of parsed args. Exit codes per failure
+ * kind: rm's 1 and 2; 0 means 125. */
+static int each_parsed(struct cmd_ctx *cx, struct each_args *a,
+                       int (*one)(struct ctr_each *, struct ctr *, const char *, struct berr **),
+                       int code_no_such, int code_state, struct berr **err)
+{
+    struct runtime *rt;
+    struct ctr_each e = { .all = a->all, .latest = a->latest, .ignore = a->ignore, .fn = one,
+                          .arg = a, .code_no_such = code_no_such, .code_state = code_state };
+
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    e.rt = rt;
+    return ctr_each_run(&e, a->names, a->n, err) < 0 ? -1 : 0;
+}
+
+/* The body every multi-container command shares: parse, then each_parsed. */
+static int run_each(struct cmd_ctx *cx, int argc, char **argv,
+                    int (*one)(struct ctr_each *, struct ctr *, const char *, struct berr **),
+                    int code_no_such, int code_state, struct berr **err)
+{
+    struct opt_it it;
+    struct each_args a = { .sig_proxy = true };
+    int r = parse_each(cx, argc, argv, &a, &it, err);
+
+    if (r == 0)
+        r = each_parsed(cx, &a, one, code_no_such, code_state, err);
+    opt_free(&it);
+    return r < 0 ? -1 : 0;
+}
+
 /* ---- start ---- */
 
 static int start_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err)
@@ -148,19 +179,14 @@ static int start_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     struct runtime *rt;
     int r = parse_each(cx, argc, argv, &a, &it, err);
 
-    if (r == 0 && a.attach) {
+    if (r == 1)         /* --help was printed */
+        r = 0;
+    else if (r == 0 && a.attach)    /* one container, whose exit code becomes ours */
         r = cx_runtime(cx, RT_FULL, &rt, err) < 0 ? -1 : start_attached(rt, &a, err);
-        opt_free(&it);
-        return r;
-    }
-    if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
-        struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .fn = start_one };
-        r = ctr_each_run(&e, a.names, a.n, err);
-    } else if (r == 0) {
-        r = -1;
-    }
+    else if (r == 0)
+        r = each_parsed(cx, &a, start_one, 0, 0, err);
     opt_free(&it);
-    return r < 0 ? -1 : 0;
+    return r;
 }
 
 #define CTR_CMD(var, nm, al, sum, use, desc, ex, o, f) \
@@ -197,20 +223,7 @@ static const struct cmd_opt stop_opts[] = {
 
 static int stop_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct opt_it it;
-    struct each_args a = { 0 };
-    struct runtime *rt;
-    int r = parse_each(cx, argc, argv, &a, &it, err);
-
-    if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
-        struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .ignore = a.ignore,
-                              .fn = stop_one, .arg = &a };
-        r = ctr_each_run(&e, a.names, a.n, err);
-    } else if (r == 0) {
-        r = -1;
-    }
-    opt_free(&it);
-    return r < 0 ? -1 : 0;
+    return run_each(cx, argc, argv, stop_one, 0, 0, err);
 }
 
 #define STOP_DESC "Stops running containers: sends the stop signal (SIGTERM unless the\n" \
@@ -242,20 +255,7 @@ static const struct cmd_opt kill_opts[] = {
 
 static int kill_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct opt_it it;
-    struct each_args a = { 0 };
-    struct runtime *rt;
-    int r = parse_each(cx, argc, argv, &a, &it, err);
-
-    if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
-        struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .fn = kill_one,
-                              .arg = &a };
-        r = ctr_each_run(&e, a.names, a.n, err);
-    } else if (r == 0) {
-        r = -1;
-    }
-    opt_free(&it);
-    return r < 0 ? -1 : 0;
+    return run_each(cx, argc, argv, kill_one, 0, 0, err);
 }
 
 #define KILL_DESC "Sends a signal (SIGKILL unless --signal says otherwise) to the main\n" \
@@ -293,21 +293,7 @@ static const struct cmd_opt rm_opts[] = {
 
 static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct opt_it it;
-    struct each_args a = { 0 };
-    struct runtime *rt;
-    int r = parse_each(cx, argc, argv, &a, &it, err);
-
-    if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
-        /* podman: no such container -> 1, running without -f -> 2 */
-        struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .ignore = a.ignore,
-                              .fn = rm_one, .arg = &a, .code_no_such = 1, .code_state = 2 };
-        r = ctr_each_run(&e, a.names, a.n, err);
-    } else if (r == 0) {
-        r = -1;
-    }
-    opt_free(&it);
-    return r < 0 ? -1 : 0;
+    return run_each(cx, argc, argv, rm_one, 1, 2, err);
 }
 
 #define RM_DESC "Removes containers, with their root file system, logs and generated\n" \
@@ -341,20 +327,7 @@ static const struct cmd_opt restart_opts[] = {
 
 static int restart_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct opt_it it;
-    struct each_args a = { 0 };
-    struct runtime *rt;
-    int r = parse_each(cx, argc, argv, &a, &it, err);
-
-    if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
-        struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .fn = restart_one,
-                              .arg = &a };
-        r = ctr_each_run(&e, a.names, a.n, err);
-    } else if (r == 0) {
-        r = -1;
-    }
-    opt_free(&it);
-    return r < 0 ? -1 : 0;
+    return run_each(cx, argc, argv, restart_one, 0, 0, err);
 }
 
 #define RESTART_DESC "Stops (if running) and starts each container again."
@@ -382,19 +355,7 @@ static const struct cmd_opt init_opts[] = {
 
 static int init_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct opt_it it;
-    struct each_args a = { 0 };
-    struct runtime *rt;
-    int r = parse_each(cx, argc, argv, &a, &it, err);
-
-    if (r == 0 && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
-        struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .fn = init_one };
-        r = ctr_each_run(&e, a.names, a.n, err);
-    } else if (r == 0) {
-        r = -1;
-    }
-    opt_free(&it);
-    return r < 0 ? -1 : 0;
+    return run_each(cx, argc, argv, init_one, 0, 0, err);
 }
 
 #define INIT_DESC "Prepares containers without starting them: mounts the root file system,\n" \

@@ -276,10 +276,12 @@ static json_t *env_list(struct insp *in)
     if (json_is_array(e))
         return json_incref(e);
     out = json_array();
-    json_array_extend(out, arr_or_empty(json_object_get(in->img, "Env")));
+    if (json_is_array(json_object_get(in->img, "Env")))
+        json_array_extend(out, json_object_get(in->img, "Env"));
     json_array_append_new(out, json_string("TERM=xterm"));
     json_array_append_new(out, json_string("container=podman"));
-    json_array_extend(out, arr_or_empty(json_object_get(in->spec, "env")));
+    if (json_is_array(json_object_get(in->spec, "env")))
+        json_array_extend(out, json_object_get(in->spec, "env"));
     return out;
 }
 

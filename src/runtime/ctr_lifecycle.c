@@ -263,17 +263,36 @@ static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
     return ctr_sync(rt, c, err);
 }
 
+/* Has someone else recorded the exit already? conmon's exit command
+ * (container cleanup) takes the lock as soon as we release it, records
+ * the exit and removes the exit file: waiting for the file would then
+ * wait for nothing. */
+static bool exit_recorded(struct runtime *rt, struct ctr *c)
+{
+    _cleanup_json_ json_t *st = NULL;
+    struct berr *e = NULL;
+    int s;
+
+    if (state_read(rt->st, OBJ_CONTAINER, c->id, NULL, &st, &e) < 0) {
+        berr_free(e);
+        return true;    /* gone or unreadable: nothing to wait for */
+    }
+    s = (int) js_int(st, "state", CS_UNKNOWN);
+    return s != CS_RUNNING && s != CS_STOPPING && s != CS_CREATED && s != CS_PAUSED;
+}
+
 /* Waits (lock released) for conmon's exit file after the process died. */
 static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
 {
     _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
+    pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
+    unsigned long long cstart = (unsigned long long) js_int(c->st, "conmonStart", 0);
 
     lock_release(&c->lock);
-    for (long long waited = 0; waited < ms && f && access(f, F_OK) != 0; waited += 20) {
-        pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
-        if (cp > 0 && !proc_alive(cp, (unsigned long long) js_int(c->st, "conmonStart", 0)))
+    for (long long waited = 0; waited < ms && f && access(f, F_OK) != 0; waited += 10) {
+        if ((cp > 0 && !proc_alive(cp, cstart)) || exit_recorded(rt, c))
             break;
-        poll(NULL, 0, 20);
+        poll(NULL, 0, 10);
     }
     return relock(rt, c, err);
 }
@@ -446,6 +465,13 @@ void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
     js_set_int(c->st, "conmonPid", 0);
 }
 
+static bool pidfile_exists(const char *rundir)
+{
+    _cleanup_free_ char *p = str_fmt("%s/pidfile", rundir);
+    _cleanup_free_ char *q = str_fmt("%s/conmon.pid", rundir);
+    return (p && access(p, F_OK) == 0) || (q && access(q, F_OK) == 0);
+}
+
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err)
 {
@@ -468,12 +494,18 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         return -1;
     }
     berr_freep(err);
-    /* From here on a crash leaves "removing", and rm -f finishes the job. */
+    /* From here on a crash leaves "removing", and rm -f finishes the job.
+     * The runtime teardown ran in stop/cleanup above; it must run here
+     * only for an interrupted removal, or for a container still
+     * "configured" whose create was killed after conmon started (its
+     * pidfile exists: the runtime may hold it). */
+    if (st == CS_REMOVING || (st == CS_CONFIGURED && rundir && pidfile_exists(rundir))) {
+        ctr_teardown_runtime(rt, c);
+        ctr_unprepare(rt, c);
+    }
     js_set_int(c->st, "state", CS_REMOVING);
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    ctr_teardown_runtime(rt, c);
-    ctr_unprepare(rt, c);
     if (!js_str(c->cfg, "rootfs", NULL) &&
         (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
         return berr_wrap(err, "removing container %s root filesystem", c->id);

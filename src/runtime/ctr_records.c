@@ -111,8 +111,8 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     json_array_foreach(p->networks, i, e) {
         json_t *o = json_object();
         const char *ip = js_str(e, "ip", NULL), *mac = js_str(e, "mac", NULL);
-        json_object_set(o, "aliases", json_is_array(json_object_get(e, "aliases"))
-                                          ? json_object_get(e, "aliases") : json_array());
+        json_t *al = json_object_get(e, "aliases");
+        json_object_set_new(o, "aliases", json_is_array(al) ? json_incref(al) : json_array());
         if (ip)
             json_object_set_new(o, "static_ips", json_pack("[s]", ip));
         if (mac)
@@ -206,7 +206,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
         js_set_str(c, "rootfs", p->rootfs);
     json_object_set(c, "spec", p->spec);
     json_object_set_new(c, "command", resolve_command(rt, p, img_id));
-    json_object_set(c, "labels", json_is_object(labels) ? labels : json_object());
+    json_object_set_new(c, "labels", json_is_object(labels) ? json_incref(labels) : json_object());
     js_set_str(c, "logDriver", p->log_driver ? p->log_driver : cf->log_driver);
     if (p->log_path)
         js_set_str(c, "logPath", p->log_path);
@@ -224,7 +224,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     json_object_set_new(c, "portMappings", ports);
     if (p->dns)
         json_object_set(c, "dns", p->dns);
-    json_object_set(c, "addHosts", p->add_hosts ? p->add_hosts : json_array());
+    json_object_set_new(c, "addHosts", p->add_hosts ? json_incref(p->add_hosts) : json_array());
     js_set_str(c, "runtime", rt->g->runtime ? rt->g->runtime : "");
     if (p->cgroup_parent)
         js_set_str(c, "cgroupParent", p->cgroup_parent);

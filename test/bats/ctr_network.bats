@@ -96,7 +96,7 @@ teardown() { berth_teardown; }
 @test "kill -9 of berth during init, then rm -f: nothing of the container is left" {
     run in_netns '
         for i in 1 2 3 4 5 6; do
-            b run -d --name k$i $IMG sleep 100 >/dev/null 2>&1 & pid=$!
+            $BERTH_BIN $BERTH_ARGS_STR run -d --name k$i $IMG sleep 100 >/dev/null 2>&1 & pid=$!
             sleep 0.0$i; kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
         done
         b rm --all --force -t 0 >/dev/null

@@ -189,7 +189,9 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
 
 @test "kill -9 of berth during create and start: rm -f converges" {
     for i in 1 2 3 4 5; do
-        b run -d --name crash$i --network none $IMG sleep 100 >/dev/null 2>&1 &
+        # berth itself in the background (not the function b, whose subshell
+        # would be what gets killed while berth carries on)
+        "$BERTH_BIN" "${BERTH_ARGS[@]}" run -d --name crash$i --network none $IMG sleep 100 >/dev/null 2>&1 &
         pid=$!
         sleep 0.0$i
         kill -9 $pid 2>/dev/null || true
@@ -199,4 +201,16 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
     ! grep -q "$BATS_TEST_TMPDIR/root/.*merged" /proc/self/mounts
+    # no monitor (and so no container process) of this test survives
+    retry_until 5 bash -c "! pgrep -f '[c]onmon.*$BATS_TEST_TMPDIR' >/dev/null"
+}
+
+@test "system migrate stops running containers and switches their runtime" {
+    id=$(b run -d --name mg --network none $IMG sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done')
+    run -0 --separate-stderr b system migrate --new-runtime runc
+    [ "$output" = "stopped $id" ]
+    [ "$(jq -r .runtime "$BATS_TEST_TMPDIR/root/libpod/containers/$id/config.json")" = runc ]
+    run -0 b start mg
+    run -125 --separate-stderr b system migrate --new-runtime nosuch
+    [[ $stderr == *'change to runtime "nosuch" requested but no such runtime is defined'* ]]
 }
