@@ -129,8 +129,14 @@ static int cmp_loaded(const void *a, const void *b)
     const struct store_image *x = *(struct store_image *const *) a;
     const struct store_image *y = *(struct store_image *const *) b;
 
+    /* loaded_ns orders images loaded within one second (one archive,
+     * or a script): podman lists them in the order they came. */
+    long long xn = js_int(x->record, "loaded_ns", 0), yn = js_int(y->record, "loaded_ns", 0);
+
     if (x->loaded_unix != y->loaded_unix)
         return x->loaded_unix < y->loaded_unix ? -1 : 1;
+    if (xn != yn)
+        return xn < yn ? -1 : 1;
     return strcmp(x->id, y->id);
 }
 
@@ -720,4 +726,56 @@ int store_image_remove(struct store *s, const char *id, bool force, struct berr 
     if (img_names_rebuild(s, err) < 0 || clear_dirty(s, err) < 0)
         return -1;
     return img_gc_layers(s, err);
+}
+
+json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
+{
+    json_t *layers = json_object_get(img->record, "layers");
+    size_t n = json_array_size(layers);
+    _cleanup_sbuf_ struct sbuf lower = SBUF_INIT;
+    json_t *data;
+
+    if (strcmp(s->driver, "overlay") || n == 0)
+        return json_pack("{s:s, s:n}", "Name", s->driver, "Data");
+    /* lower dirs top first, as an overlay mount lists them */
+    for (size_t i = n - 1; i-- > 0;)
+        sbuf_addf(&lower, "%s%s/layers/%s/diff", lower.len ? ":" : "", s->graph,
+                  json_string_value(json_array_get(layers, i)));
+    const char *top = json_string_value(json_array_get(layers, n - 1));
+    _cleanup_free_ char *upper = st_path(s, "layers/%s/diff", top);
+    _cleanup_free_ char *work = st_path(s, "layers/%s/work", top);
+    if (!upper || !work || !(data = json_object()))
+        return NULL;
+    if (lower.len)
+        json_object_set_new(data, "LowerDir", json_string(lower.buf));
+    json_object_set_new(data, "UpperDir", json_string(upper));
+    json_object_set_new(data, "WorkDir", json_string(work));
+    return json_pack("{s:s, s:o}", "Name", s->driver, "Data", data);
+}
+
+int store_image_layers(struct store *s, const struct store_image *img,
+                       struct store_layer_info **out, size_t *n, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    json_t *layers = json_object_get(img->record, "layers"), *x;
+    size_t k, nl = json_array_size(layers);
+    _cleanup_free_ struct store_layer_info *v = calloc(nl + 1, sizeof(*v));
+
+    if (!v)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    json_array_foreach(layers, k, x) {
+        _cleanup_json_ json_t *l = NULL;
+        if (!json_string_value(x) || layer_read(s, json_string_value(x), &l, err) < 0)
+            return berr_wrap(err, "image %.12s: layer %zu", img->id, k);
+        snprintf(v[k].chain, sizeof(v[k].chain), "%s", json_string_value(x));
+        snprintf(v[k].diff_id, sizeof(v[k].diff_id), "%s", js_str(l, "diff_id", ""));
+        snprintf(v[k].blob, sizeof(v[k].blob), "%s", js_str(l, "blob", ""));
+        v[k].diff_size = js_int(l, "diff_size", 0);
+    }
+    *out = STEAL_PTR(v);
+    *n = nl;
+    return 0;
 }

@@ -140,7 +140,10 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
             json_array_append_new(blobs, json_string(im->layers[i].blob)) < 0)
             return berr_oom(err);
     }
-    size += (int64_t) (im->config_len + im->manifest_len);
+    /* As containers/storage counts it: the layers' diffs plus the image's
+     * big data, where the manifest is stored twice ("manifest" and
+     * "manifest-<digest>"), so `images` SIZE matches podman's. */
+    size += (int64_t) (im->config_len + 2 * im->manifest_len);
     const char *created = js_str(cfg, "created", NULL);
     rec = json_pack("{s:i, s:s, s:s, s:[s], s:s, s:s, s:s, s:[s], s:O, s:s?, s:s?, s:O,"
                     " s:I, s:I, s:I, s:o}",
@@ -152,6 +155,11 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
                     "loaded", (json_int_t) time(NULL), "size", (json_int_t) size,
                     "names", json_array());
     if (!rec)
+        return berr_oom(err);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (js_set_int(rec, "loaded", (long long) now.tv_sec) < 0 ||
+        js_set_int(rec, "loaded_ns", (long long) now.tv_nsec) < 0)
         return berr_oom(err);
     json_t *names = json_object_get(rec, "names");
     /* Loaded again: keep the names and digests it had, add the new ones. */
@@ -167,6 +175,7 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
             if (!str_eq(json_string_value(v), mdig))
                 json_array_append(json_object_get(rec, "digests"), v);
         json_object_set(rec, "loaded", json_object_get(old, "loaded"));
+        json_object_set(rec, "loaded_ns", json_object_get(old, "loaded_ns"));
         if (json_object_get(old, "names_history"))
             json_object_set(rec, "names_history", json_object_get(old, "names_history"));
         /* The manifest the image came with first stays its main one. */
@@ -182,6 +191,17 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
         json_array_foreach(names, k, v)
             have |= str_eq(json_string_value(v), *n);
         if (!have && json_array_append_new(names, json_string(*n)) < 0)
+            return berr_oom(err);
+        /* Names history, newest first, as c/storage keeps it. */
+        json_t *hist = json_object_get(rec, "names_history");
+        if (!hist && (!(hist = json_array()) || json_object_set_new(rec, "names_history", hist) < 0))
+            return berr_oom(err);
+        json_array_foreach(hist, k, v)
+            if (str_eq(json_string_value(v), *n)) {
+                json_array_remove(hist, k);
+                break;
+            }
+        if (json_array_insert_new(hist, 0, json_string(*n)) < 0)
             return berr_oom(err);
     }
     /* Extra manifests are blobs to keep too. */
@@ -319,6 +339,10 @@ static int load_docker(struct stage *g, struct store_loaded **out, size_t *nout,
             if (stage_layer(g, lp, NULL, json_string_value(json_array_get(diffs, k)), false,
                             &im.layers[k], owned + 2 * k, err) < 0)
                 goto next;
+            /* c/image's docker-archive source calls every layer a schema2
+             * gzip layer whatever it holds; so do we, so that the manifest
+             * (and the image's digest) is byte for byte podman's. */
+            im.layers[k].media_type = "application/vnd.docker.image.rootfs.diff.tar.gzip";
             _cleanup_free_ char *bp = blob_path(g->s, im.layers[k].blob);
             struct stat st;
             sizes[k] = bp && stat(bp, &st) == 0 ? st.st_size : 0;

@@ -109,6 +109,20 @@ int store_image_config_json(struct store *s, const struct store_image *img, json
 int store_image_manifest_json(struct store *s, const struct store_image *img, json_t **out,
                               struct berr **err);
 
+/* The image's layers, base first, as layer.json records them. */
+struct store_layer_info {
+    char chain[65];                 /* chain id hex: the layer's store key */
+    char diff_id[72];               /* "sha256:..." of the uncompressed tar */
+    char blob[72];                  /* "sha256:..." of the stored (original) blob */
+    int64_t diff_size;              /* bytes of the uncompressed tar */
+};
+int store_image_layers(struct store *s, const struct store_image *img,
+                       struct store_layer_info **out, size_t *n, struct berr **err);
+
+/* podman's GraphDriver object for the image: {"Name": driver, "Data":
+ * {LowerDir, UpperDir, WorkDir}} for overlay (Data null for vfs). */
+json_t *store_image_graph_driver(struct store *s, const struct store_image *img);
+
 /* The parts of an image config a container needs. Missing fields are
  * NULL (or 0 entries); arrays are NULL-terminated. */
 struct store_image_cfg {

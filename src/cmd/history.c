@@ -1,0 +1,208 @@
+/*
+ * cmd/history.c: berth history / image history, as podman 4.3.1.
+ *
+ * One row per entry of the config's history, newest first. As libimage
+ * does, an entry gets the id of the first image (store order) whose top
+ * layer is the layer the entry made, each id used once, the image's own
+ * id on the newest entry, "<missing>" otherwise; an empty_layer entry
+ * has size 0 and does not step down the layer chain.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "cmd/img_view.h"
+#include "runtime/runtime.h"
+#include "util/cleanup.h"
+#include "util/humanize.h"
+#include "util/js.h"
+#include "util/out.h"
+#include "util/timefmt.h"
+
+enum { O_FORMAT = 256, O_NOTRUNC, O_HUMAN };
+
+static const struct cmd_opt history_opts[] = {
+    { "format", O_FORMAT, OPT_ARG, "string", "Change the output to JSON or a Go template", 0 },
+    { "human", 'H', OPT_FLAG, NULL, "Display sizes and dates in human readable format "
+      "(default true)", 0 },
+    { "no-trunc", O_NOTRUNC, OPT_FLAG, NULL, "Do not truncate the output", 0 },
+    { "notruncate", O_NOTRUNC, OPT_FLAG, NULL, "Do not truncate the output", OPT_HIDDEN },
+    { "quiet", 'q', OPT_FLAG, NULL, "Display the numeric IDs only", 0 },
+    { 0 }
+};
+
+static const struct out_spec history_spec = {
+    .table = "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+};
+
+struct hist_args {
+    const char *format;
+    bool human, notrunc, quiet;
+};
+
+/* Images whose top layer is chain, first in store order, not yet used. */
+static const char *node_image(struct img_views *vs, const char *chain, char ***used)
+{
+    for (size_t i = 0; i < vs->n; i++) {
+        const struct store_image *img = vs->v[i].img;
+        if (!str_eq(img->top_layer, chain))
+            continue;
+        if (strv_contains(*used, img->id))
+            return NULL;            /* "always use the first one" */
+        strv_push(used, img->id);
+        return img->id;
+    }
+    return NULL;
+}
+
+/* Go's json.Marshal escapes <, > and & in strings. */
+static void print_go_json(json_t *v)
+{
+    _cleanup_free_ char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    for (const char *p = s; p && *p; p++) {
+        if (*p == '<')
+            fputs("\\u003c", stdout);
+        else if (*p == '>')
+            fputs("\\u003e", stdout);
+        else if (*p == '&')
+            fputs("\\u0026", stdout);
+        else
+            putchar(*p);
+    }
+    putchar('\n');
+}
+
+static int history_rows(struct store *s, struct img_views *vs, struct img_view *v,
+                        const struct hist_args *a, json_t *rows, json_t *jrows,
+                        struct berr **err)
+{
+    _cleanup_free_ struct store_layer_info *layers = NULL;
+    _cleanup_strv_ char **used = NULL;
+    size_t nl = 0;
+    json_t *hist = json_object_get(v->config, "history");
+    ssize_t li;
+    struct timespec now;
+
+    if (store_image_layers(s, v->img, &layers, &nl, err) < 0)
+        return -1;
+    li = (ssize_t) nl - 1;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (ssize_t x = (ssize_t) json_array_size(hist) - 1; x >= 0; x--) {
+        json_t *h = json_array_get(hist, (size_t) x);
+        const char *id = "<missing>", *created = js_str(h, "created", "");
+        const char *by = js_str(h, "created_by", ""), *comment = js_str(h, "comment", "");
+        bool empty = js_bool(h, "empty_layer", false);
+        int64_t size = 0;
+        struct timespec ts = { 0 };
+        char at[TIME_BUF];
+
+        if (x == (ssize_t) json_array_size(hist) - 1)
+            id = v->img->id;
+        if (li >= 0) {
+            if (!empty)
+                size = layers[li].diff_size;
+            const char *nid = node_image(vs, layers[li].chain, &used);
+            if (nid)
+                id = nid;
+            if (!empty)
+                li--;
+        }
+        time_parse_rfc3339(created, &ts, NULL, NULL);
+        time_go_string(ts, at, sizeof(at));
+        _cleanup_free_ char *ago = hum_ago_at((double) ts.tv_sec, (double) now.tv_sec);
+        _cleanup_free_ char *hsize = hum_size((double) size);
+        _cleanup_free_ char *sid = !a->notrunc && strlen(id) == 64 ? str_ndup(id, 12) : str_dup(id);
+        _cleanup_free_ char *sby = !a->notrunc && strlen(by) > 45 ? str_fmt("%.42s...", by)
+                                                                  : str_dup(by);
+        if (!ago || !hsize || !sid || !sby)
+            return berr_oom(err);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}",
+                              "ID", sid, "Created", a->human ? ago : created,
+                              "CreatedBy", sby, "Size", hsize, "Comment", comment,
+                              "Tags", json_array(), "CreatedAt", at, "CreatedSince", ago);
+        json_t *j = json_pack("{s:s, s:s, s:s?}", "id", id, "created", created,
+                              "CreatedBy", *by ? by : NULL);
+        if (!o || !j)
+            return json_decref(o), json_decref(j), berr_oom(err);
+        json_object_set_new(j, "size", json_integer(size));
+        if (*comment)
+            json_object_set_new(j, "comment", json_string(comment));
+        json_object_set_new(j, "Created", json_string(created));
+        json_array_append_new(rows, o);
+        json_array_append_new(jrows, j);
+    }
+    return 0;
+}
+
+static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct hist_args a = { .human = true };
+    struct runtime *rt;
+    struct store *s;
+    struct img_views vs = { 0 };
+    _cleanup_image_ struct store_image *img = NULL;
+    _cleanup_json_ json_t *rows = json_array(), *jrows = json_array();
+    _cleanup_free_ char *ref = NULL;
+    int c, r;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        switch (c) {
+        case O_FORMAT: a.format = it.arg; break;
+        case 'H': a.human = it.bval; break;
+        case O_NOTRUNC: a.notrunc = it.bval; break;
+        case 'q': a.quiet = it.bval; break;
+        }
+    }
+    if (c == 0 && !it.help && it.nargs != 1)
+        c = cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", it.nargs);
+    if (c == 0 && !it.help && !(ref = str_dup(it.args[0])))
+        c = berr_oom(err);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (!rows || !jrows)
+        return berr_oom(err);
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
+        store_image_lookup(s, ref, &img, err) < 0 || img_views_load(s, &vs, err) < 0)
+        return -1;
+    struct img_view *v = img_views_find(&vs, img->id);
+    r = v ? history_rows(s, &vs, v, &a, rows, jrows, err)
+          : berr_kind(err, BK_NO_SUCH, "%s: image not known", ref);
+    img_views_free(&vs);
+    if (r < 0)
+        return -1;
+    if (a.format && !strcmp(a.format, "json")) {
+        print_go_json(jrows);
+        return 0;
+    }
+    if (a.quiet) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(rows, i, o)
+            printf("%s\n", js_str(o, "ID", ""));
+        return 0;
+    }
+    return out_list(stdout, a.format && *a.format ? a.format : NULL, rows, &history_spec,
+                    false, err);
+}
+
+#define HISTORY_CMD(var)                                                                 \
+    const struct cmd var = {                                                             \
+        .name = "history", .summary = "Show history of a specified image",              \
+        .usage = "[options] IMAGE",                                                      \
+        .description =                                                                   \
+            "Shows the history entries of an image's config, newest first: the id of\n"  \
+            "the image each layer tops (or <missing>), when and by what it was made,\n"   \
+            "the layer's size and its comment. --human=false prints the creation\n"      \
+            "times as RFC 3339; --no-trunc prints full ids and CREATED BY; --format json\n" \
+            "prints podman's JSON.",                                                     \
+        .examples = "berth history busybox\n"                                            \
+                    "berth history --no-trunc --format '{{.ID}} {{.Size}}' localhost/layered\n" \
+                    "berth history -q busybox",                                          \
+        .opts = history_opts, .fn = history_fn, .need = RT_FULL,                         \
+    }
+HISTORY_CMD(cmd_history);
+HISTORY_CMD(cmd_image_history);

@@ -1,0 +1,195 @@
+/*
+ * cmd/image_mount.c: berth image mount / image unmount, as podman 4.3.1.
+ * Mounts are counted by the store: every mount wants one unmount, or
+ * unmount --force. Events: image mount / unmount.
+ */
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "runtime/runtime.h"
+#include "storage/store.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/out.h"
+
+enum { O_FORMAT = 256 };
+
+static const struct cmd_opt mount_opts[] = {
+    { "all", 'a', OPT_FLAG, NULL, "Mount all images", 0 },
+    { "format", O_FORMAT, OPT_ARG, "string", "Print the mounted images in the specified format "
+      "(json)", 0 },
+    { 0 }
+};
+
+static void image_event(struct runtime *rt, const char *status, const char *id)
+{
+    struct event e = { .type = "image", .status = status, .id = id, .name = id };
+    rt_event(rt, &e);
+}
+
+/* No operands: the mounted images, "NAME  MOUNTPOINT" or JSON. */
+static int list_mounted(struct store *s, const char *format, struct berr **err)
+{
+    struct store_image **v = NULL;
+    size_t n = 0;
+    _cleanup_json_ json_t *arr = json_array();
+    struct tbl *t = tbl_new();
+    int r = 0;
+
+    if (!arr || !t || store_images(s, &v, &n, err) < 0) {
+        tbl_free(t);
+        return arr && t ? -1 : berr_oom(err);
+    }
+    for (size_t i = 0; i < n && r == 0; i++) {
+        _cleanup_free_ char *mnt = NULL;
+        if ((r = store_image_mounted(s, v[i]->id, &mnt, err)) < 0 || !mnt)
+            continue;
+        char *cells[] = { v[i]->names[0] ? v[i]->names[0] : v[i]->id, mnt, NULL };
+        tbl_add_row(t, cells);
+        json_array_append_new(arr, json_pack("{s:s, s:[s], s:o, s:s}", "id", v[i]->id,
+                                             "Names", v[i]->digest, "Repositories",
+                                             js_strv(v[i]->names), "mountpoint", mnt));
+    }
+    store_images_free(v, n);
+    if (r == 0 && format && !strcmp(format, "json")) {
+        _cleanup_free_ char *js = json_dumps(arr, JSON_INDENT(1));
+        printf("%s\n", js ? js : "[]");
+    } else if (r == 0) {
+        tbl_print(t, stdout);
+    }
+    tbl_free(t);
+    return r;
+}
+
+static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct store *s;
+    const char *format = NULL;
+    bool all = false;
+    _cleanup_strv_ char **refs = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == 'a')
+            all = it.bval;
+        else if (c == O_FORMAT)
+            format = it.arg;
+    }
+    for (int i = 0; c == 0 && i < it.nargs; i++)
+        if (strv_push(&refs, it.args[i]) < 0)
+            c = berr_oom(err);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
+        return -1;
+    if (all) {
+        struct store_image **v = NULL;
+        size_t n = 0;
+        if (store_images(s, &v, &n, err) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            strv_push(&refs, v[i]->id);
+        store_images_free(v, n);
+    }
+    if (!refs)
+        return list_mounted(s, format, err);
+    for (size_t i = 0; refs[i]; i++) {
+        _cleanup_image_ struct store_image *img = NULL;
+        _cleanup_free_ char *mnt = NULL;
+        if (store_image_lookup(s, refs[i], &img, err) < 0 ||
+            store_image_mount(s, img->id, &mnt, err) < 0)
+            return -1;
+        image_event(rt, "mount", img->id);
+        if (all)
+            printf("%s %s\n", img->id, mnt);
+        else
+            printf("%s\n", mnt);
+    }
+    return 0;
+}
+
+const struct cmd cmd_image_mount = {
+    .name = "mount", .summary = "Mount an image's root filesystem",
+    .usage = "[options] [IMAGE...]",
+    .description =
+        "Mounts the images' layers read-only and prints each mountpoint (with --all,\n"
+        "\"ID MOUNTPOINT\" lines). Without an image, lists the mounted images as\n"
+        "NAME and MOUNTPOINT, or JSON with --format json. Mounts are counted: each\n"
+        "mount wants one `image unmount`.",
+    .examples = "berth image mount busybox\nberth image mount\nberth image mount --all",
+    .opts = mount_opts, .fn = mount_fn, .need = RT_FULL,
+};
+
+static const struct cmd_opt unmount_opts[] = {
+    { "all", 'a', OPT_FLAG, NULL, "Unmount all of the currently mounted images", 0 },
+    { "force", 'f', OPT_FLAG, NULL, "Force the complete unmount of the specified mounted images", 0 },
+    { 0 }
+};
+
+static int unmount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct store *s;
+    bool all = false, force = false;
+    _cleanup_strv_ char **refs = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == 'a')
+            all = it.bval;
+        else if (c == 'f')
+            force = it.bval;
+    }
+    if (c == 0 && !it.help && !all && it.nargs == 0)
+        c = berr_msg(err, "image name or ID must be specified");
+    if (c == 0 && !it.help && all && it.nargs > 0)
+        c = berr_msg(err, "when using the --all switch, you may not pass any image names "
+                     "or IDs");
+    for (int i = 0; c == 0 && i < it.nargs; i++)
+        if (strv_push(&refs, it.args[i]) < 0)
+            c = berr_oom(err);
+    opt_free(&it);
+    if (c < 0 || it.help)
+        return c;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
+        return -1;
+    if (all) {
+        struct store_image **v = NULL;
+        size_t n = 0;
+        if (store_images(s, &v, &n, err) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            strv_push(&refs, v[i]->id);
+        store_images_free(v, n);
+        force = true;
+    }
+    for (size_t i = 0; refs && refs[i]; i++) {
+        _cleanup_image_ struct store_image *img = NULL;
+        bool done = false;
+        if (store_image_lookup(s, refs[i], &img, err) < 0 ||
+            store_image_unmount(s, img->id, force, &done, err) < 0)
+            return -1;
+        if (done) {
+            image_event(rt, "unmount", img->id);
+            printf("%s\n", img->id);
+        }
+    }
+    return 0;
+}
+
+const struct cmd cmd_image_unmount = {
+    .name = "unmount", .aliases = "umount", .summary = "Unmount an image's root filesystem",
+    .usage = "[options] IMAGE [IMAGE...]",
+    .description =
+        "Drops one mount of each image and prints the ids of the images that were\n"
+        "really unmounted (their last user went). --force unmounts at once;\n"
+        "--all unmounts every mounted image.",
+    .examples = "berth image unmount busybox\nberth image unmount --all",
+    .opts = unmount_opts, .fn = unmount_fn, .need = RT_FULL,
+};
