@@ -19,10 +19,10 @@ teardown() { berth_teardown; }
 
 @test "the default bridge gives an address, /etc/hosts names the container" {
     run in_netns '
-        b run --rm --name named $IMG sh -c "ip -4 addr show eth0; cat /etc/hosts" > out
-        grep -q "inet 10.87." out || fail "no 10.87 address: $(cat out)"
-        grep -q "named" out || fail "name not in /etc/hosts"
-        grep -q "host.containers.internal" out || fail "no host.containers.internal"'
+        b run --rm --name named $IMG sh -c "ip -4 addr show eth0; cat /etc/hosts" > $BATS_TEST_TMPDIR/out
+        grep -q "inet 10.87." $BATS_TEST_TMPDIR/out || fail "no 10.87 address: $(cat $BATS_TEST_TMPDIR/out)"
+        grep -q "named" $BATS_TEST_TMPDIR/out || fail "name not in /etc/hosts"
+        grep -q "host.containers.internal" $BATS_TEST_TMPDIR/out || fail "no host.containers.internal"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
@@ -42,9 +42,9 @@ teardown() { berth_teardown; }
 @test "a second container publishing a taken port fails clearly and leaves nothing" {
     run in_netns '
         b run -d --name first -p 8081:80 $IMG sleep 100 >/dev/null
-        if b run -d --name second -p 8081:80 $IMG sleep 100 2>err; then fail "second started"; fi
-        grep -q "8081" err || fail "error does not name the port: $(cat err)"
-        grep -q "address already in use" err || fail "$(cat err)"'
+        if b run -d --name second -p 8081:80 $IMG sleep 100 2>$BATS_TEST_TMPDIR/err; then fail "second started"; fi
+        grep -q "8081" $BATS_TEST_TMPDIR/err || fail "error does not name the port: $(cat $BATS_TEST_TMPDIR/err)"
+        grep -q "address already in use" $BATS_TEST_TMPDIR/err || fail "$(cat $BATS_TEST_TMPDIR/err)"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
