@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
+#include "runtime/renumber.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -293,7 +294,19 @@ static const struct cmd_opt rm_opts[] = {
 
 static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    return run_each(cx, argc, argv, rm_one, 1, 2, err);
+    struct opt_it it;
+    struct each_args a = { .sig_proxy = true };
+    struct runtime *rt;
+    int r = parse_each(cx, argc, argv, &a, &it, err);
+
+    /* podman: no such container -> 1, running without -f -> 2 */
+    if (r == 0)
+        r = each_parsed(cx, &a, rm_one, 1, 2, err);
+    /* --all also frees locks a killed create left without an owner */
+    if (r == 0 && a.all && cx_runtime(cx, RT_FULL, &rt, err) == 0 && rt_lock_gc(rt, err) < 0)
+        r = -1;
+    opt_free(&it);
+    return r < 0 ? -1 : 0;
 }
 
 #define RM_DESC "Removes containers, with their root file system, logs and generated\n" \

@@ -109,7 +109,7 @@ static int nettest_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     sub = it.args[0];
     if (!strcmp(sub, "netns-create")) {
         _cleanup_free_ char *p = NULL;
-        if ((rc = net_ns_create(rt->cfg->tmp_dir, &p, err)) == 0)
+        if ((rc = net_ns_create(rt->cfg->tmp_dir, NULL, &p, err)) == 0)
             printf("%s\n", p);
     } else if (!strcmp(sub, "netns-remove") && it.nargs == 2) {
         rc = net_ns_remove(it.args[1], err);

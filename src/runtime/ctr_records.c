@@ -269,6 +269,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     _cleanup_free_ char *name = NULL, *img_name = NULL;
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
     struct create_undo u = { .rt = rt, .id = id };
+    struct lock held = LOCK_INIT;
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
 
@@ -298,6 +299,10 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     if (lock_alloc(rt->locks, &u.lock, err) < 0)
         goto fail;
     u.lock_allocated = true;
+    /* Held until the record exists: a lock nobody holds and no record
+     * names is an orphan that rm --all may free (rt_lock_gc). */
+    if (lock_acquire(rt->locks, u.lock, &held, err) < 0)
+        goto fail;
     if (p->image) {
         struct store_rootfs r = { 0 };
         if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, &r, err) < 0)
@@ -321,9 +326,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     ev.image = img_name ? img_name : "";
     ev.attributes = json_object_get(cfg, "labels");
     rt_event(rt, &ev);
+    lock_release(&held);
     return ctr_get_id(rt, id, out, err);
 
 fail:
+    lock_release(&held);
     undo_create(&u);
     return -1;
 }

@@ -9,6 +9,7 @@
 #include "runtime/ctrstate.h"
 #include "util/cleanup.h"
 #include "util/js.h"
+#include "util/log.h"
 #include "util/str.h"
 
 static int renumber_kind(struct runtime *rt, enum obj_kind kind, struct berr **err)
@@ -85,5 +86,36 @@ int rt_lock_owners(struct runtime *rt, json_t **out, struct berr **err)
         }
     }
     *out = STEAL_PTR(map);
+    return 0;
+}
+
+int rt_lock_gc(struct runtime *rt, struct berr **err)
+{
+    _cleanup_json_ json_t *owners = NULL;
+    _cleanup_free_ struct lock_info *locks = NULL;
+    size_t n = 0;
+
+    if (rt_lock_owners(rt, &owners, err) < 0 || lock_list(rt->locks, &locks, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct lock l = LOCK_INIT;
+        struct berr *e = NULL;
+        char key[32];
+
+        snprintf(key, sizeof(key), "%u", locks[i].num);
+        if (json_object_get(owners, key))
+            continue;
+        /* A create in progress holds its new lock: only a lock nobody
+         * holds and no record names is an orphan (its creator died). */
+        if (lock_try(rt->locks, locks[i].num, &l, &e) != 0) {
+            berr_free(e);
+            continue;
+        }
+        if (lock_free(rt->locks, locks[i].num, &e) < 0) {
+            log_warn("freeing orphaned lock %u: %s", locks[i].num, e->msg);
+            berr_free(e);
+        }
+        lock_release(&l);
+    }
     return 0;
 }

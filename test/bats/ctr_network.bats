@@ -19,10 +19,10 @@ teardown() { berth_teardown; }
 
 @test "the default bridge gives an address, /etc/hosts names the container" {
     run in_netns '
-        b run --rm --name named $IMG sh -c "ip -4 addr show eth0; cat /etc/hosts" > out
-        grep -q "inet 10.87." out || fail "no 10.87 address: $(cat out)"
-        grep -q "named" out || fail "name not in /etc/hosts"
-        grep -q "host.containers.internal" out || fail "no host.containers.internal"'
+        b run --rm --name named $IMG sh -c "ip -4 addr show eth0; cat /etc/hosts" > $BATS_TEST_TMPDIR/out
+        grep -q "inet 10.87." $BATS_TEST_TMPDIR/out || fail "no 10.87 address: $(cat $BATS_TEST_TMPDIR/out)"
+        grep -q "named" $BATS_TEST_TMPDIR/out || fail "name not in /etc/hosts"
+        grep -q "host.containers.internal" $BATS_TEST_TMPDIR/out || fail "no host.containers.internal"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
@@ -42,9 +42,9 @@ teardown() { berth_teardown; }
 @test "a second container publishing a taken port fails clearly and leaves nothing" {
     run in_netns '
         b run -d --name first -p 8081:80 $IMG sleep 100 >/dev/null
-        if b run -d --name second -p 8081:80 $IMG sleep 100 2>err; then fail "second started"; fi
-        grep -q "8081" err || fail "error does not name the port: $(cat err)"
-        grep -q "address already in use" err || fail "$(cat err)"'
+        if b run -d --name second -p 8081:80 $IMG sleep 100 2>$BATS_TEST_TMPDIR/err; then fail "second started"; fi
+        grep -q "8081" $BATS_TEST_TMPDIR/err || fail "error does not name the port: $(cat $BATS_TEST_TMPDIR/err)"
+        grep -q "address already in use" $BATS_TEST_TMPDIR/err || fail "$(cat $BATS_TEST_TMPDIR/err)"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
@@ -64,8 +64,6 @@ teardown() { berth_teardown; }
         b run -d --name lonely --network other $IMG sleep 100 >/dev/null
         out=$(b run --rm --network app $IMG sh -c "for i in \$(seq 50); do timeout 2 wget -qO- http://srv/ 2>/dev/null && exit 0; sleep 0.1; done; exit 1")
         [ "$out" = served-by-berth ] || fail "by name: $out"
-        srvip=$(ip=$(jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0]" $S/containers/$(b container inspect --format "{{.Id}}" srv 2>/dev/null || ls $S/containers | head -1)/state.json 2>/dev/null); echo ${ip%/*})
-        if b exec lonely true 2>/dev/null; then :; fi
         if b run --rm --network other $IMG timeout 3 wget -qO- http://srv/ 2>/dev/null; then fail "reached srv from another network"; fi'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
@@ -134,5 +132,23 @@ teardown() { berth_teardown; }
         if timeout 2 busybox wget -qO- http://127.0.0.1:8083/ >/dev/null 2>&1; then fail "still served after the flush"; fi
         b network reload rl >/dev/null || b network reload --all >/dev/null
         get >/dev/null || fail "not served after reload"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "network connect and disconnect a running container" {
+    run in_netns '
+        b network create app >/dev/null
+        id=$(b run -d --name cn $IMG sleep 100)
+        b network connect --alias cnalias app cn
+        ip=$(jq -r ".networkStatus.results.app.interfaces[].subnets[0].ipnet" $S/containers/$id/state.json)
+        ip=${ip%/*}
+        [ -n "$ip" ] && [ "$ip" != null ] || fail "no address on app: $(jq -c .networkStatus.results $S/containers/$id/state.json)"
+        busybox ping -c1 -W2 $ip >/dev/null || fail "cannot reach $ip"
+        jq -e ".networks.app.aliases == [\"cnalias\"]" $S/containers/$id/config.json >/dev/null || fail "alias not recorded"
+        if b network connect app cn 2>/dev/null; then fail "connected twice"; fi
+        b network disconnect app cn
+        jq -e ".networkStatus.results.app == null" $S/containers/$id/state.json >/dev/null || fail "still on app"
+        if busybox ping -c1 -W1 $ip >/dev/null 2>&1; then fail "still reachable at $ip"; fi
+        grep -q "\"Status\":\"connect\"" $BATS_TEST_TMPDIR/scratch/events/events.log || fail "no connect event"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }

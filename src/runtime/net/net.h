@@ -119,8 +119,11 @@ int net_host_routes(struct ipnet **out, size_t *n, struct berr **err);
 
 /* Creates <tmp_dir>/netns/netns-<uuid> (the dir is made a shared bind
  * mount of itself, as `ip netns` does, so the namespace mount propagates),
- * a new network namespace bound onto it with lo up. *path malloc'd. */
-int net_ns_create(const char *tmp_dir, char **path, struct berr **err);
+ * a new network namespace bound onto it with lo up. *path malloc'd.
+ * name: the file's name ("netns-<container id>", so that it can be found
+ * and removed even when the caller died before recording it; an existing
+ * one is replaced), or NULL for a random netns-<uuid>. */
+int net_ns_create(const char *tmp_dir, const char *name, char **path, struct berr **err);
 /* Unmounts and unlinks; a missing file or an unmounted one is fine. */
 int net_ns_remove(const char *path, struct berr **err);
 

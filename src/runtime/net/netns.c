@@ -71,7 +71,7 @@ static int child_make(const char *path, int *e)
     return 0;
 }
 
-int net_ns_create(const char *tmp_dir, char **out, struct berr **err)
+int net_ns_create(const char *tmp_dir, const char *name, char **out, struct berr **err)
 {
     static const char *const steps[] = { "", "unshare network namespace",
                                          "bind mount network namespace",
@@ -88,13 +88,22 @@ int net_ns_create(const char *tmp_dir, char **out, struct berr **err)
         return berr_oom(err);
     if (make_shared_dir(dir, err) < 0)
         return -1;
-    if (getrandom(u, sizeof(u), 0) != (ssize_t) sizeof(u))
-        return berr_sys(err, "read random bytes");
-    u[6] = (u[6] & 0x0f) | 0x40;
-    u[8] = (u[8] & 0x3f) | 0x80;
-    path = str_fmt("%s/netns-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                   dir, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-                   u[11], u[12], u[13], u[14], u[15]);
+    if (name) {
+        /* A caller-chosen name (the container's) can always be found
+         * again, even if the caller dies before recording it; a leftover
+         * of such a death is replaced. */
+        path = str_fmt("%s/%s", dir, name);
+        if (path && fs_exists(path) && net_ns_remove(path, err) < 0)
+            return -1;
+    } else {
+        if (getrandom(u, sizeof(u), 0) != (ssize_t) sizeof(u))
+            return berr_sys(err, "read random bytes");
+        u[6] = (u[6] & 0x0f) | 0x40;
+        u[8] = (u[8] & 0x3f) | 0x80;
+        path = str_fmt("%s/netns-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                       dir, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+                       u[11], u[12], u[13], u[14], u[15]);
+    }
     if (!path)
         return berr_oom(err);
     fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);

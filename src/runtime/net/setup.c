@@ -173,7 +173,7 @@ static void teardown_quiet(const struct net_env *e, const char *backend, const c
     struct berr *err = NULL;
 
     if (!is_netns(netns)) {
-        if (net_ns_create(e->tmp_dir, &scratch, &err) < 0) {
+        if (net_ns_create(e->tmp_dir, NULL, &scratch, &err) < 0) {
             log_warn("network teardown: %s", err->msg);
             berr_free(err);
             return;
