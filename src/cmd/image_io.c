@@ -1,6 +1,5 @@
 /*
- * cmd/image_io.c: berth load (docker-archive / oci-archive in).
- * save and import are not built yet.
+ * cmd/image_io.c: berth load (docker-archive / oci-archive in) and save.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -204,12 +204,19 @@ struct store_save_item {
 int store_save(struct store *s, const struct store_save_item *items, size_t n,
                enum store_archive_fmt fmt, int out_fd, const char *dir, struct berr **err);
 
-/* Imports a root file system tarball (any compression) as a one-layer
- * image. config: an OCI image config's "config" object to use (borrowed,
- * may be NULL), history_comment: the --message. name: normalized, or
- * NULL. */
-int store_import(struct store *s, int fd, json_t *config, const char *comment,
-                 const char *name, char out_id[65], struct berr **err);
+/* Imports a root file system tarball (any compression libarchive reads)
+ * as a one-layer image. The layer is stored uncompressed, as podman does,
+ * so its blob digest is its diff id. A failure leaves the store as it was. */
+struct store_import_opts {
+    json_t *config;                 /* the OCI config's "config" object
+                                       (borrowed), NULL: {} */
+    const char *comment;            /* history comment (--message); NULL:
+                                       "imported from tarball" */
+    const char *name;               /* normalized, or NULL: no name */
+    const char *arch, *os, *variant;    /* NULL: the host's (no variant) */
+};
+int store_import(struct store *s, int fd, const struct store_import_opts *o,
+                 char out_id[65], struct berr **err);
 
 /* ---- container root file systems ------------------------------------- */
 /*
