@@ -76,13 +76,13 @@ teardown() { berth_teardown; }
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
-@test "cni: rm -f leaves no netns, veth, firewall rule or address allocation" {
+@test "cni: rm -f leaves no netns, veth, bridge, firewall rule or address allocation" {
     run in_netns '
         id=$(b run -d -p 8082:80 $IMG sleep 100)
         ip=$(jq -r ".networkStatus.results.berth.interfaces.eth0.subnets[0].ipnet | split(\"/\")[0]" $S/containers/$id/state.json)
         iptables-save | grep -q "$ip" || fail "no rule names $ip before rm: $(iptables-save)"
         b rm -f -t 0 $id >/dev/null
-        ip link | grep -q veth && fail "veth left: $(ip link)"
+        ip link | grep -q "veth\|berth0" && fail "veth or bridge left: $(ip link)"
         iptables-save | grep -q "$id\|$ip\b\|8082" && fail "rules left: $(iptables-save | grep "$id\|$ip\|8082")"
         [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns)" ] || fail "netns left"
         grep -q "$id" $S/networks/ipam/berth.json && fail "address still allocated"
@@ -100,6 +100,38 @@ teardown() { berth_teardown; }
         b rm -f -t 0 $id >/dev/null
         iptables-save | grep -q "$id\|$ip\b\|8084" && fail "rules left: $(iptables-save | grep "$id\|$ip\|8084")"
         grep -q "$id" $S/networks/ipam/berth.json && fail "address still allocated"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "cni: kill -9 of berth during init, then rm -f: nothing of the container is left" {
+    run in_netns '
+        for i in 1 2 3 4 5 6; do
+            $BERTH_BIN $BERTH_ARGS_STR run -d --name k$i $IMG sleep 100 >/dev/null 2>&1 & pid=$!
+            sleep 0.0$i; kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+        done
+        b rm --all --force -t 0 >/dev/null
+        ip link | grep -q veth && fail "veth left"
+        [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns 2>/dev/null)" ] || fail "netns left: $(ls $BATS_TEST_TMPDIR/scratch/netns)"
+        [ ! -f $S/networks/ipam/berth.json ] || jq -e ".allocations | length == 0" $S/networks/ipam/berth.json >/dev/null || fail "allocations left: $(cat $S/networks/ipam/berth.json)"
+        iptables-save | grep -q "10\.87\.0\.[0-9]" && fail "rules left: $(iptables-save | grep 10.87.0)"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "cni: after a simulated reboot the container starts again" {
+    run in_netns '
+        id=$(b run -d --name rb $IMG sleep 100)
+        pid=$(jq .pid $S/containers/$id/state.json)
+        pkill -9 -f "conmon.*$id" || true; kill -9 $pid || true
+        ip link del berth0 2>/dev/null || true
+        iptables -F; iptables -t nat -F; iptables -X; iptables -t nat -X
+        for m in $(awk "\$2 ~ \"^$BATS_TEST_TMPDIR\" {print \$2}" /proc/self/mounts | sort -r); do umount -l $m; done
+        echo stale-boot > $BATS_TEST_TMPDIR/scratch/alive
+        b start rb >/dev/null
+        b rm -f -t 0 rb >/dev/null
+        ip link | grep -q veth && fail "veth left"
+        iptables-save | grep -q "10\.87\.0\.[0-9]" && fail "rules left: $(iptables-save | grep 10.87.0)"
         true'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }

@@ -21,7 +21,8 @@
  * portmap need. The bridge plugin finds the masquerade rules to delete
  * through the addresses on the container's interface; in the scratch
  * namespace a teardown gets when the container's is gone, the stand-in
- * interface gets them first (readdress()).
+ * interface gets them first (readdress()). A bridge left without ports
+ * is removed, as netavark does.
  *
  * Not available with CNI:
  *   - DNS between containers. aardvark-dns belongs to netavark, and the
@@ -165,6 +166,32 @@ static void readdress(const struct cni_call *c, json_t *prev)
         if (net_exec(argv, envp, NULL, &o, &eo, &st, &err) < 0)
             berr_free(err);
     }
+}
+
+/* Like netavark, removes the network's bridge once no interface is
+ * attached to it (the bridge plugin never does). Asks ip(8), not /sys:
+ * a sysfs mounted in another network namespace shows that one's links.
+ * Safe against our own setups: both run under the cni lock. */
+static void remove_idle_bridge(const char *bridge)
+{
+    _cleanup_free_ char *ip = fs_which("ip");
+    char *envp[] = { NULL };
+    char *show[] = { ip, "-o", "link", "show", "master", (char *) bridge, NULL };
+    char *del[] = { ip, "link", "del", "dev", (char *) bridge, "type", "bridge", NULL };
+    _cleanup_free_ char *o = NULL, *eo = NULL, *o2 = NULL, *eo2 = NULL;
+    struct berr *err = NULL;
+    int st;
+
+    if (!ip || !*bridge)
+        return;
+    if (net_exec(show, envp, NULL, &o, &eo, &st, &err) < 0 || st != 0 || (o && *o)) {
+        berr_free(err);
+        return;
+    }
+    if (net_exec(del, envp, NULL, &o2, &eo2, &st, &err) < 0)
+        berr_free(err);
+    else if (st != 0)
+        log_debug("cni: remove bridge %s: %s", bridge, eo2 ? eo2 : "");
 }
 
 /* DEL of every plugin of the list, last first. Goes on after a failure;
@@ -336,6 +363,8 @@ int cni_teardown(const struct net_env *e, const char *netns, json_t *input, stru
         if (net_list_for(&c, input, names[i], per, &list, &prev, &e2) == 0) {
             readdress(&c, prev);
             del_list(&c, list, prev, &e2);
+            remove_idle_bridge(js_str(json_array_get(json_object_get(list, "plugins"), 0),
+                                      "bridge", ""));
         }
         if (e2 && rc == 0) {
             *err = e2;
