@@ -53,7 +53,6 @@ static const char *const default_dirs[] = {
 
 /* One CNI invocation's fixed parameters. */
 struct cni_call {
-    const struct net_env *e;
     const char *ctr_id;
     const char *netns;
     const char *ifname;
@@ -306,7 +305,7 @@ int cni_setup(const struct net_env *e, const char *netns, json_t *input, json_t 
     _cleanup_lock_ struct lock l = LOCK_INIT;
     _cleanup_free_ const char *path = NULL;
     _cleanup_json_ json_t *res = json_object();
-    struct cni_call c = { .e = e, .ctr_id = js_str(input, "container_id", ""), .netns = netns };
+    struct cni_call c = { .ctr_id = js_str(input, "container_id", ""), .netns = netns };
     const char *name;
     json_t *per;
 
@@ -339,7 +338,7 @@ int cni_teardown(const struct net_env *e, const char *netns, json_t *input, stru
 {
     _cleanup_lock_ struct lock l = LOCK_INIT;
     _cleanup_free_ const char *path = NULL;
-    struct cni_call c = { .e = e, .ctr_id = js_str(input, "container_id", ""),
+    struct cni_call c = { .ctr_id = js_str(input, "container_id", ""),
                           .netns = netns ? netns : "" };
     json_t *nets = json_object_get(input, "networks");
     _cleanup_strv_ strv names = NULL;
