@@ -180,3 +180,25 @@ bench_rss() {
     b=$(peak_rss $B run --rm --network none localhost/busybox true)
     printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_run_rm" "$p" "$b" "$(echo "$p / $b" | bc -l)"
 }
+
+# ---- networking (issue 6) -------------------------------------------------
+bench_run_rm_bridge() {
+    images_ready
+    compare run_rm_bridge "$P run --rm localhost/busybox true" "$B run --rm localhost/busybox true"
+}
+
+bench_run_p_rm() {
+    images_ready
+    compare run_d_publish_rm_f \
+        "sh -c '$P run -d --name pp -p 18080:80 localhost/busybox sleep 100 >/dev/null && $P rm -f -t 0 pp >/dev/null'" \
+        "sh -c '$B run -d --name bp -p 18081:80 localhost/busybox sleep 100 >/dev/null && $B rm -f -t 0 bp >/dev/null'"
+}
+
+bench_network_ls_50() {
+    local i
+    for i in $(seq 50); do
+        $P network create "bn$i" >/dev/null 2>&1
+        $B network create "bn$i" >/dev/null 2>&1
+    done
+    compare network_ls_50 "$P network ls" "$B network ls"
+}

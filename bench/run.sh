@@ -5,8 +5,9 @@
 #
 # podman runs inside a private mount namespace with its own /dev/shm (its
 # SHM lock table is host-wide), with its own --root/--runroot/--tmpdir and
-# a CONTAINERS_CONF of its own. The whole script re-executes itself in that
-# namespace once.
+# a CONTAINERS_CONF of its own. The whole script re-executes itself once in
+# private mount and network namespaces (lo up), so the bridges, firewall
+# rules and traffic of the networking scenarios never reach the host.
 #
 #   BENCH_RUNS=N      hyperfine runs per command (default 20)
 #   BERTH_BIN=path    the berth binary (default ./berth)
@@ -15,7 +16,8 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${BENCH_IN_NS:-}" ]; then
     export BENCH_IN_NS=1
-    exec unshare -m bash -c 'mount -t tmpfs tmpfs /dev/shm && exec bash "$0" "$@"' "$0" "$@"
+    exec unshare -m --net bash -c 'ip link set lo up && mount --make-rprivate / &&
+        mount -t tmpfs tmpfs /dev/shm && exec bash "$0" "$@"' "$0" "$@"
 fi
 
 . bench/lib.sh

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd/ctropts_int.h"
+#include "runtime/spec.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -143,37 +144,10 @@ int ctropts_parse_size(const char *s, long long *out, struct berr **err)
     return 0;
 }
 
-static const struct { const char *name; int num; } signals[] = {
-    { "HUP", 1 }, { "INT", 2 }, { "QUIT", 3 }, { "ILL", 4 }, { "TRAP", 5 }, { "ABRT", 6 },
-    { "IOT", 6 }, { "BUS", 7 }, { "FPE", 8 }, { "KILL", 9 }, { "USR1", 10 }, { "SEGV", 11 },
-    { "USR2", 12 }, { "PIPE", 13 }, { "ALRM", 14 }, { "TERM", 15 }, { "STKFLT", 16 },
-    { "CHLD", 17 }, { "CLD", 17 }, { "CONT", 18 }, { "STOP", 19 }, { "TSTP", 20 },
-    { "TTIN", 21 }, { "TTOU", 22 }, { "URG", 23 }, { "XCPU", 24 }, { "XFSZ", 25 },
-    { "VTALRM", 26 }, { "PROF", 27 }, { "WINCH", 28 }, { "IO", 29 }, { "POLL", 29 },
-    { "PWR", 30 }, { "SYS", 31 }, { "RTMIN", 34 }, { "RTMAX", 64 },
-};
 
 int ctropts_parse_signal(const char *s)
 {
-    char up[32];
-    const char *n;
-    size_t i;
-    long long v;
-
-    if (str_to_ll(s, &v) == 0)
-        return v >= 1 && v <= 64 ? (int) v : -1;
-    for (i = 0; s[i] && i < sizeof(up) - 1; i++)
-        up[i] = (char) toupper((unsigned char) s[i]);
-    up[i] = '\0';
-    n = str_has_prefix(up, "SIG") ? up + 3 : up;
-    for (i = 0; i < ARRAY_SIZE(signals); i++)
-        if (strcmp(n, signals[i].name) == 0)
-            return signals[i].num;
-    /* RTMIN+n, RTMAX-n */
-    if ((str_has_prefix(n, "RTMIN+") || str_has_prefix(n, "RTMAX-")) &&
-        str_to_ll(n + 6, &v) == 0 && v >= 0 && v <= 30)
-        return n[5] == '+' ? 34 + (int) v : 64 - (int) v;
-    return -1;
+    return spec_signal_parse(s);
 }
 
 /* ---- env and labels ---- */
@@ -435,17 +409,6 @@ int cp_sysctl_add(json_t *sysctls, const char *kv, struct berr **err)
 
 /* ---- security ---- */
 
-static const char *const cap_names[] = {
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-    "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-    "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-    "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
 
 int cp_cap(const char *s, const char **out, struct berr **err)
 {
@@ -463,12 +426,8 @@ int cp_cap(const char *s, const char **out, struct berr **err)
     for (i = 0; s[i] && off + i < sizeof(up) - 1; i++)
         up[off + i] = (char) toupper((unsigned char) s[i]);
     up[off + i] = '\0';
-    for (i = 0; i < ARRAY_SIZE(cap_names); i++) {
-        if (strcmp(up, cap_names[i]) == 0) {
-            *out = cap_names[i];
-            return 0;
-        }
-    }
+    if ((*out = spec_cap_name(up)))
+        return 0;
     return cp_inval(err, "\"%s\": unknown capability", up);
 }
 

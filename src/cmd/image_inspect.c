@@ -77,7 +77,7 @@ static int image_inspect_json(struct store *s, const struct img_view *v, bool js
     json_t *nh = json_object_get(img->record, "names_history");
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:o,"
-        " s:{s:s, s:o}, s:O?, s:O, s:s, s:s, s:O, s:o}",
+        " s:{s:s, s:o}, s:O?, s:o, s:s, s:s, s:O, s:o}",
         "Id", img->id, "Digest", img->digest ? img->digest : "",
         "RepoTags", js_strv(img->names), "RepoDigests", img_repo_digests(img),
         "Parent", v->parent ? v->parent : "", "Comment", comment,
@@ -89,7 +89,8 @@ static int image_inspect_json(struct store *s, const struct img_view *v, bool js
         "GraphDriver", store_image_graph_driver(s, img),
         "RootFS", "Type", js_str(json_object_get(cfg, "rootfs"), "type", "layers"),
         "Layers", layers,
-        "Labels", v->labels, "Annotations", json_is_object(ann) ? ann : json_object(),
+        "Labels", v->labels,
+        "Annotations", json_is_object(ann) ? json_incref(ann) : json_object(),
         "ManifestType", img->manifest_type, "User", js_str(c, "User", ""),
         "History", hist, "NamesHistory", json_array_size(nh) ? json_incref(nh) : json_array());
     if (!o)

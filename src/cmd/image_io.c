@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "runtime/runtime.h"
+#include "storage/reference.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 
@@ -89,3 +92,153 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
 LOAD_CMD(cmd_load, "load");
 LOAD_CMD(cmd_image_load, "load");
+
+/* ---- save ------------------------------------------------------------------ */
+
+enum { O_FORMAT = 256, O_COMPRESS, O_UNCOMPRESSED };
+
+static const struct cmd_opt save_opts[] = {
+    { "compress", O_COMPRESS, OPT_FLAG, NULL, "Compress tarball image layers when saving to "
+      "a directory using the 'dir' transport (accepted; layers are saved as stored)", 0 },
+    { "format", O_FORMAT, OPT_ARG, "string", "Save image to oci-archive, oci-dir (directory "
+      "with oci manifest type), docker-archive, docker-dir (directory with v2s2 manifest "
+      "type) (default \"docker-archive\")", 0 },
+    { "multi-image-archive", 'm', OPT_FLAG, NULL, "Interpret additional arguments as images "
+      "not tags and create a multi-image-archive (only for docker-archive)", 0 },
+    { "output", 'o', OPT_ARG, "string", "Write to a specified file (default: stdout, which "
+      "must be redirected)", 0 },
+    { "quiet", 'q', OPT_FLAG, NULL, "Suppress the output", 0 },
+    { "uncompressed", O_UNCOMPRESSED, OPT_FLAG, NULL, "Accept uncompressed layers when "
+      "copying OCI images (accepted; layers are saved as stored)", 0 },
+    { 0 }
+};
+
+/* The name to record for what the user typed: the image's own name it
+ * means, or none for an id. */
+static char *save_name(const struct store_image *img, const char *ref)
+{
+    _cleanup_free_ char *full = NULL;
+    struct berr *e = NULL;
+
+    if (str_has_prefix(img->id, str_has_prefix(ref, "sha256:") ? ref + 7 : ref))
+        return NULL;
+    if (ref_normalize_str(ref, "localhost", &full, &e) == 0)
+        for (char **n = img->names; *n; n++)
+            if (!strcmp(*n, full))
+                return str_dup(*n);
+    berr_free(e);
+    /* a short name: the first of the image's names it matches */
+    struct ref r = { 0 };
+    if (ref_parse(ref, &r, &e) == 0)
+        for (char **n = img->names; *n; n++)
+            if (ref_short_matches(&r, *n)) {
+                ref_free(&r);
+                return str_dup(*n);
+            }
+    berr_free(e);
+    ref_free(&r);
+    return img->names[0] ? str_dup(img->names[0]) : NULL;
+}
+
+static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    const char *output = NULL, *format = "docker-archive";
+    bool multi = false;
+    enum store_archive_fmt fmt;
+    struct runtime *rt;
+    struct store *s;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        switch (c) {
+        case 'o': output = it.arg; break;
+        case O_FORMAT: format = it.arg; break;
+        case 'm': multi = it.bval; break;
+        }
+    }
+    if (c == 0 && !it.help && it.nargs == 0)
+        c = cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
+    if (c == 0 && !it.help && store_archive_fmt_parse(format, &fmt, err) < 0)
+        c = -1;
+    if (c == 0 && !it.help && it.nargs > 1 && fmt == SAF_DOCKER_DIR)
+        c = berr_msg(err, "docker-dir holds one image: save them one at a time");
+    if (c == 0 && !it.help && !output && (fmt == SAF_OCI_DIR || fmt == SAF_DOCKER_DIR))
+        c = berr_msg(err, "--format %s needs a directory: use -o DIR", format);
+    if (c == 0 && !it.help && !output && isatty(STDOUT_FILENO))
+        c = berr_msg(err, "refusing to save to terminal. Use -o flag or redirect");
+    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0) {
+        opt_free(&it);
+        return c < 0 || !it.help ? -1 : 0;
+    }
+    (void) multi;   /* several images always make a multi-image archive */
+    size_t n = (size_t) it.nargs;
+    struct store_save_item *items = calloc(n + 1, sizeof(*items));
+    char **names = calloc(n + 1, sizeof(char *));
+    struct store_image **imgs = calloc(n + 1, sizeof(*imgs));
+    int r = items && names && imgs ? 0 : berr_oom(err);
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        if (store_image_lookup(s, it.args[i], &imgs[i], err) < 0) {
+            r = -1;
+            break;
+        }
+        names[i] = save_name(imgs[i], it.args[i]);
+        items[i] = (struct store_save_item) { imgs[i]->id, names[i] };
+    }
+    int fd = -1;
+    _cleanup_free_ char *tmp = NULL;
+    if (r == 0 && output && fmt != SAF_OCI_DIR && fmt != SAF_DOCKER_DIR) {
+        /* a temp name renamed over the target: a failed save leaves no torso */
+        if (!(tmp = str_fmt("%s.berth-XXXXXX", output)))
+            r = berr_oom(err);
+        else if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+            r = berr_sys(err, "create %s", output);
+    } else if (r == 0 && !output) {
+        fd = STDOUT_FILENO;
+    }
+    if (r == 0)
+        r = store_save(s, items, n, fmt, fd, output, err);
+    if (tmp && fd >= 0) {
+        if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, output) < 0))
+            r = berr_sys(err, "write %s", output);
+        close(fd);
+        if (r < 0)
+            unlink(tmp);
+    }
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        struct event e = { .type = "image", .status = "save", .id = imgs[i]->id,
+                           .name = output ? output : "" };
+        rt_event(rt, &e);
+    }
+    for (size_t i = 0; i < n; i++) {
+        store_image_free(imgs ? imgs[i] : NULL);
+        free(names ? names[i] : NULL);
+    }
+    free(imgs);
+    free(names);
+    free(items);
+    opt_free(&it);
+    return r;
+}
+
+#define SAVE_CMD(var)                                                                    \
+    const struct cmd var = {                                                             \
+        .name = "save", .summary = "Save image(s) to an archive",                       \
+        .usage = "[options] IMAGE [IMAGE...]",                                           \
+        .description =                                                                   \
+            "Writes images to a docker-archive (default) or oci-archive file, or to an\n" \
+            "oci-dir or docker-dir directory, with -o or to stdout when it is not a\n"    \
+            "terminal. The config and the layer blobs are the ones the image came with,\n" \
+            "so loading the archive (in berth or podman) gives the same image id and\n"   \
+            "layer digests. Several images make a multi-image archive (docker-archive:\n" \
+            "one manifest.json entry each; OCI: one index entry each). The name given\n"  \
+            "is recorded as RepoTags / org.opencontainers.image.ref.name; an id\n"        \
+            "records none.",                                                             \
+        .examples = "berth save -o busybox.tar busybox\n"                                \
+                    "berth save --format oci-archive -o imgs.tar busybox localhost/confd\n" \
+                    "berth save busybox | gzip > busybox.tar.gz",                        \
+        .opts = save_opts, .fn = save_fn, .need = RT_FULL,                               \
+    }
+SAVE_CMD(cmd_save);
+SAVE_CMD(cmd_image_save);

@@ -274,7 +274,8 @@ static int images_run(struct cmd_ctx *cx, struct images_args *a, struct berr **e
         n = k;
     }
     sort_key = a->sort;
-    qsort(rows, n, sizeof(*rows), row_cmp);
+    if (n > 1)
+        qsort(rows, n, sizeof(*rows), row_cmp);
     r = print_rows(a, rows, n, err);
 out:
     for (size_t i = 0; i < n; i++) {

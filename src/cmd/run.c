@@ -180,7 +180,13 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     "the container's output, forwards signals and exits with the container's exit\n" \
     "code; with -d it prints the container ID and leaves it running. Exit status:\n" \
     "125 when berth fails, 126 when the command cannot be invoked, 127 when it is\n" \
-    "not found, else the container's own."
+    "not found, else the container's own.\n" \
+    "\n" \
+    "Restart policies (--restart) need no daemon: when the container's process\n" \
+    "exits, conmon runs `berth container cleanup`, which starts it again if the\n" \
+    "policy says so (on-failure only after a non-zero exit, at most N times).\n" \
+    "A container stopped by the user is not restarted; nothing restarts\n" \
+    "containers after a reboot."
 
 const struct cmd cmd_create = { .name = "create", .summary = "Create but do not start a container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,

@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 
 #include "cmd/cmd.h"
+#include "util/arch.h"
 #include "util/cleanup.h"
 #include "util/out.h"
 
@@ -13,23 +14,6 @@ static const struct cmd_opt version_opts[] = {
     { "format", 'f', OPT_ARG, "string", "Change the output format to JSON or a Go template", 0 },
     { 0 }
 };
-
-static const char *arch_name(void)
-{
-#if defined(__x86_64__)
-    return "amd64";
-#elif defined(__aarch64__)
-    return "arm64";
-#elif defined(__i386__)
-    return "386";
-#elif defined(__s390x__)
-    return "s390x";
-#elif defined(__powerpc64__)
-    return "ppc64le";
-#else
-    return "unknown";
-#endif
-}
 
 static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
@@ -47,7 +31,7 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     if (c < 0 || it.help)
         return c;
 
-    snprintf(osarch, sizeof(osarch), "linux/%s", arch_name());
+    snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
     v = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}}", "Client",
                   "APIVersion", BERTH_VERSION, "Version", BERTH_VERSION,
                   "CVersion", __VERSION__, "GitCommit", "",

@@ -118,6 +118,12 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 
+/* network connect / disconnect (runtime/ctr_net.c): a running container
+ * joins or leaves a network at once; a stopped one when it next starts. */
+int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
+                    const char *ip, const char *mac, struct berr **err);
+int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
+
 /* `runtime delete --force` for a container known only by its config
  * (refresh: the runtime may remember a container from before a reboot). */
 void ctr_forget_runtime(struct runtime *rt, json_t *cfg);

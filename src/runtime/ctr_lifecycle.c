@@ -583,11 +583,23 @@ static bool state_in(int s, unsigned mask)
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              int *code, struct berr **err)
 {
-    long long waited = 0, step = 10;
+    _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
+    _cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    struct timespec t0, now;
 
+    /* conmon's exit file appearing (renamed into place) wakes us at once;
+     * the 100 ms poll covers every other way the state can change. */
+    if (ino >= 0 && exits && inotify_add_watch(ino, exits, IN_MOVED_TO | IN_CREATE) < 0) {
+        close(ino);
+        ino = -1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct ctr *c = NULL;
         struct berr *e = NULL;
+        struct pollfd p = { ino, POLLIN, 0 };
+        char buf[4096];
+        long long waited;
         int s;
 
         if (ctr_get_id(rt, id, &c, &e) < 0) {
@@ -610,12 +622,16 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             return 0;
         }
         ctr_put(c);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        waited = (now.tv_sec - t0.tv_sec) * 1000LL + (now.tv_nsec - t0.tv_nsec) / 1000000;
         if (timeout_ms >= 0 && waited >= timeout_ms)
             return berr_msg(err, "timed out waiting for container %s", id);
-        /* Short sleeps first, so a quick container returns quickly. */
-        poll(NULL, 0, (int) step);
-        waited += step;
-        if (step < 250)
-            step *= 2;
+        if (ino >= 0) {
+            if (poll(&p, 1, 100) > 0)
+                while (read(ino, buf, sizeof(buf)) > 0)
+                    ;
+        } else {
+            poll(NULL, 0, 20);
+        }
     }
 }

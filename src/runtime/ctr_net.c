@@ -209,3 +209,85 @@ int net_hook_remove_container(struct runtime *rt, const char *ctr_id, struct ber
     ctr_put(c);
     return r;
 }
+
+static void net_event(struct runtime *rt, struct ctr *c, const char *status, const char *net)
+{
+    struct event ev = { .type = "network", .status = status, .id = c->id, .name = ctr_name(c),
+                        .network = net };
+    rt_event(rt, &ev);
+}
+
+int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
+                    const char *ip, const char *mac, struct berr **err)
+{
+    struct net_env ne;
+    _cleanup_json_ json_t *def = NULL;
+    json_t *nets = json_object_get(c->cfg, "networks"), *status, *entry;
+    const char *canon;
+
+    if (!is_bridge(c))
+        return berr_msg(err, "container %s: network mode \"%s\" cannot join networks",
+                        c->id, ctr_ns_mode(c, "network"));
+    net_env_from_rt(rt, &ne);
+    if (net_lookup(&ne, name, &def, err) < 0)
+        return -1;
+    canon = js_str(def, "name", name);
+    if (json_object_get(nets, canon))
+        return berr_msg(err, "container %s is already connected to network \"%s\"", c->id, canon);
+    entry = json_pack("{s:o}", "aliases", js_strv(aliases));
+    if (ip)
+        json_object_set_new(entry, "static_ips", json_pack("[s]", ip));
+    if (mac)
+        js_set_str(entry, "static_mac", mac);
+    status = json_object_get(c->st, "networkStatus");
+    if (status && (ctr_state(c) == CS_RUNNING || ctr_state(c) == CS_CREATED)) {
+        struct net_attach at = { .name = canon, .aliases = aliases, .static_ip = ip,
+                                 .static_mac = mac };
+        json_t *ns = NULL;
+        if (net_connect(&ne, status, &at, &ns, err) < 0) {
+            json_decref(entry);
+            return -1;
+        }
+        json_object_set_new(c->st, "networkStatus", ns);
+        if (ctr_save(rt, c, err) < 0) {
+            json_decref(entry);
+            return -1;
+        }
+    }
+    json_object_set_new(nets, canon, entry);
+    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0)
+        return -1;
+    net_event(rt, c, "connect", canon);
+    return 0;
+}
+
+int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, struct berr **err)
+{
+    struct net_env ne;
+    _cleanup_json_ json_t *def = NULL;
+    json_t *nets = json_object_get(c->cfg, "networks"), *status;
+    const char *canon;
+
+    net_env_from_rt(rt, &ne);
+    if (net_lookup(&ne, name, &def, err) < 0)
+        return -1;
+    canon = js_str(def, "name", name);
+    if (!json_object_get(nets, canon))
+        return berr_msg(err, "container %s is not connected to network \"%s\"", c->id, canon);
+    if (json_object_size(nets) == 1 && ctr_state(c) == CS_RUNNING)
+        return berr_msg(err, "container %s: cannot disconnect its last network while it runs", c->id);
+    status = json_object_get(c->st, "networkStatus");
+    if (status) {
+        json_t *ns = NULL;
+        if (net_disconnect(&ne, status, canon, &ns, err) < 0)
+            return -1;
+        json_object_set_new(c->st, "networkStatus", ns);
+        if (ctr_save(rt, c, err) < 0)
+            return -1;
+    }
+    json_object_del(nets, canon);
+    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0)
+        return -1;
+    net_event(rt, c, "disconnect", canon);
+    return 0;
+}

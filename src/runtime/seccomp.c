@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "runtime/seccomp.h"
+#include "util/arch.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -84,33 +85,7 @@ int seccomp_load_file(const char *path, json_t **out, struct berr **err)
 
 const char *seccomp_native_goarch(void)
 {
-#if defined(__x86_64__)
-    return "amd64";
-#elif defined(__aarch64__)
-    return "arm64";
-#elif defined(__i386__)
-    return "386";
-#elif defined(__arm__)
-    return "arm";
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return "ppc64le";
-#elif defined(__powerpc64__)
-    return "ppc64";
-#elif defined(__s390x__)
-    return "s390x";
-#elif defined(__riscv) && __riscv_xlen == 64
-    return "riscv64";
-#elif defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return "mips64le";
-#elif defined(__mips64)
-    return "mips64";
-#elif defined(__mips__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return "mipsle";
-#elif defined(__mips__)
-    return "mips";
-#else
-    return "unknown";
-#endif
+    return arch_go();
 }
 
 /* GOARCH -> the libseccomp architecture an archMap entry names. */

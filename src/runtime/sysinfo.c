@@ -13,6 +13,7 @@
 #include "runtime/ctrstate.h"
 #include "runtime/ociruntime.h"
 #include "runtime/sysinfo.h"
+#include "util/arch.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -23,17 +24,6 @@
 const char *rt_cgroup_version(void)
 {
     return access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "v2" : "v1";
-}
-
-static const char *goarch(void)
-{
-#if defined(__x86_64__)
-    return "amd64";
-#elif defined(__aarch64__)
-    return "arm64";
-#else
-    return "unknown";
-#endif
 }
 
 /* ID, VERSION_ID, VERSION_CODENAME from /etc/os-release. */
@@ -181,7 +171,7 @@ static json_t *host_info(struct runtime *rt)
              si.uptime % 60);
     return json_pack("{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:I, s:I,"
                      " s:s, s:o, s:s, s:{s:s, s:b, s:b, s:s}, s:I, s:I, s:s, s:o}",
-                     "arch", goarch(),
+                     "arch", arch_go(),
                      "cgroupControllers", cgroup_controllers(),
                      "cgroupManager", c->cgroup_manager,
                      "cgroupVersion", rt_cgroup_version(),
@@ -222,7 +212,7 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
         "eventsLog", rt->events_log ? rt->events_log : "");
     char osarch[32];
 
-    snprintf(osarch, sizeof(osarch), "linux/%s", goarch());
+    snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
     if (!info || json_object_set_new(info, "version",
                                      json_pack("{s:s, s:s, s:s, s:s}", "APIVersion", BERTH_VERSION,
                                                "Version", BERTH_VERSION, "Os", "linux",

@@ -772,7 +772,11 @@ int store_image_layers(struct store *s, const struct store_image *img,
             return berr_wrap(err, "image %.12s: layer %zu", img->id, k);
         snprintf(v[k].chain, sizeof(v[k].chain), "%s", json_string_value(x));
         snprintf(v[k].diff_id, sizeof(v[k].diff_id), "%s", js_str(l, "diff_id", ""));
-        snprintf(v[k].blob, sizeof(v[k].blob), "%s", js_str(l, "blob", ""));
+        /* the blob this image came with (the record keeps them in layer
+         * order); another image may have brought the layer differently
+         * compressed first */
+        const char *b = json_string_value(json_array_get(json_object_get(img->record, "blobs"), k));
+        snprintf(v[k].blob, sizeof(v[k].blob), "%s", b ? b : js_str(l, "blob", ""));
         v[k].diff_size = js_int(l, "diff_size", 0);
     }
     *out = STEAL_PTR(v);

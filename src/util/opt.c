@@ -153,9 +153,6 @@ static int parse_short(struct opt_it *it, int argc, char **argv, struct berr **e
         global = o != NULL;
     }
     if (!o) {
-        char *m = str_fmt("unknown shorthand flag: '%c' in -%s", c, cs);
-        (void) m;
-        free(m);
         /* pflag names the whole bundle: "'x' in -ax" */
         return usage_err(it, err, "unknown shorthand flag: '%s' in %s", cs,
                          argv[it->idx - 1]);
@@ -259,14 +256,15 @@ int opt_bad_value(struct opt_it *it, const char *why, struct berr **err)
     return r;
 }
 
-int opt_uint(struct opt_it *it, unsigned long long *out, struct berr **err)
+/* pflag's words for a number that does not parse, e.g.
+ * invalid argument "x" for "-t, --time" flag: strconv.ParseUint: parsing "x": invalid syntax */
+static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
 {
-    if (str_to_ull(it->arg, out) == 0)
-        return 0;
-    char *why = str_fmt("strconv.ParseUint: parsing \"%s\": invalid syntax", it->arg);
+    char *why = str_fmt("strconv.%s: parsing \"%s\": invalid syntax", parser, it->arg);
+
     opt_bad_value(it, NULL, err);
     if (why && *err) {
-        /* insert the reason before the "See ..." line */
+        /* the reason goes before the "See ..." line */
         char *nl = strchr((*err)->msg, '\n');
         char *m = nl ? str_fmt("%.*s%s%s", (int) (nl - (*err)->msg), (*err)->msg, why, nl)
                      : str_fmt("%s%s", (*err)->msg, why);
@@ -279,23 +277,14 @@ int opt_uint(struct opt_it *it, unsigned long long *out, struct berr **err)
     return -1;
 }
 
+int opt_uint(struct opt_it *it, unsigned long long *out, struct berr **err)
+{
+    return str_to_ull(it->arg, out) == 0 ? 0 : bad_number(it, "ParseUint", err);
+}
+
 int opt_int(struct opt_it *it, long long *out, struct berr **err)
 {
-    if (str_to_ll(it->arg, out) == 0)
-        return 0;
-    char *why = str_fmt("strconv.ParseInt: parsing \"%s\": invalid syntax", it->arg);
-    opt_bad_value(it, NULL, err);
-    if (why && *err) {
-        char *nl = strchr((*err)->msg, '\n');
-        char *m = nl ? str_fmt("%.*s%s%s", (int) (nl - (*err)->msg), (*err)->msg, why, nl)
-                     : str_fmt("%s%s", (*err)->msg, why);
-        if (m) {
-            free((*err)->msg);
-            (*err)->msg = m;
-        }
-    }
-    free(why);
-    return -1;
+    return str_to_ll(it->arg, out) == 0 ? 0 : bad_number(it, "ParseInt", err);
 }
 
 void opt_print_table(FILE *f, const struct cmd_opt *opts)

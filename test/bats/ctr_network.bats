@@ -134,3 +134,21 @@ teardown() { berth_teardown; }
         get >/dev/null || fail "not served after reload"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
+
+@test "network connect and disconnect a running container" {
+    run in_netns '
+        b network create app >/dev/null
+        id=$(b run -d --name cn $IMG sleep 100)
+        b network connect --alias cnalias app cn
+        ip=$(jq -r ".networkStatus.results.app.interfaces[].subnets[0].ipnet" $S/containers/$id/state.json)
+        ip=${ip%/*}
+        [ -n "$ip" ] && [ "$ip" != null ] || fail "no address on app: $(jq -c .networkStatus.results $S/containers/$id/state.json)"
+        busybox ping -c1 -W2 $ip >/dev/null || fail "cannot reach $ip"
+        jq -e ".networks.app.aliases == [\"cnalias\"]" $S/containers/$id/config.json >/dev/null || fail "alias not recorded"
+        if b network connect app cn 2>/dev/null; then fail "connected twice"; fi
+        b network disconnect app cn
+        jq -e ".networkStatus.results.app == null" $S/containers/$id/state.json >/dev/null || fail "still on app"
+        if busybox ping -c1 -W1 $ip >/dev/null 2>&1; then fail "still reachable at $ip"; fi
+        grep -q "\"Status\":\"connect\"" $BATS_TEST_TMPDIR/scratch/events/events.log || fail "no connect event"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}

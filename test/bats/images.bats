@@ -499,3 +499,144 @@ Deleted: $BUSYBOX_ID" ]
     [ "$output" = "$BUSYBOX_ID" ]
     run -125 b image unmount
 }
+
+# ---- save ---------------------------------------------------------------------
+
+@test "save -> load round trip keeps ids and digests (docker-archive and oci-archive)" {
+    load_test_image busybox
+    load_test_image layered oci
+    run -0 b images --digests --no-trunc --format '{{.ID}} {{.Digest}}'
+    before=$output
+    run -0 b save -o "$BATS_TEST_TMPDIR/bb.tar" busybox
+    [ -z "$output" ]
+    run -0 b save --format oci-archive -o "$BATS_TEST_TMPDIR/l.tar" layered
+    run -0 b rmi -a
+    run -0 b load -i "$BATS_TEST_TMPDIR/bb.tar"
+    [ "$output" = "Loaded image: localhost/busybox:latest" ]
+    run -0 b load -i "$BATS_TEST_TMPDIR/l.tar"
+    run -0 b images --digests --no-trunc --format '{{.ID}} {{.Digest}}'
+    [ "$output" = "$before" ]
+    # the OCI archive holds the very blobs the image came with
+    diff <(tar tf "$TEST_IMAGES/layered.oci.tar" | grep '^blobs/sha256/.' | sort) \
+         <(tar tf "$BATS_TEST_TMPDIR/l.tar" | grep '^blobs/sha256/.' | sort)
+}
+
+@test "save: docker-archive layout as podman's; stdout; multi-image" {
+    load_test_image busybox
+    load_test_image confd
+    run -0 b save -o "$BATS_TEST_TMPDIR/bb.tar" busybox
+    run -0 tar xOf "$BATS_TEST_TMPDIR/bb.tar" manifest.json
+    [ "$output" = '[{"Config":"'$BUSYBOX_ID'.json","RepoTags":["localhost/busybox:latest"],"Layers":["99be70254653814f3575aa3cef0c61e0a9b8f59e607dcb851c5d2b5758fc1d41.tar"]}]' ]
+    b save busybox > "$BATS_TEST_TMPDIR/stdout.tar"
+    cmp "$BATS_TEST_TMPDIR/stdout.tar" "$BATS_TEST_TMPDIR/bb.tar"
+    run -0 b save -m -o "$BATS_TEST_TMPDIR/two.tar" busybox confd
+    run -0 b rmi -a
+    run -0 b load -i "$BATS_TEST_TMPDIR/two.tar"
+    [ "$output" = "Loaded image: localhost/busybox:latest
+Loaded image: localhost/confd:latest" ]
+}
+
+@test "save --format oci-dir and docker-dir" {
+    load_test_image confd oci
+    run -0 b save --format oci-dir -o "$BATS_TEST_TMPDIR/od" confd
+    [ -f "$BATS_TEST_TMPDIR/od/oci-layout" ]
+    [ -f "$BATS_TEST_TMPDIR/od/blobs/sha256/$CONFD_ID" ]
+    run -0 b save --format docker-dir -o "$BATS_TEST_TMPDIR/dd" confd
+    [ -f "$BATS_TEST_TMPDIR/dd/manifest.json" ]
+    [ -f "$BATS_TEST_TMPDIR/dd/$CONFD_ID" ]
+    # an oci-dir tarred up loads back
+    tar -C "$BATS_TEST_TMPDIR/od" -cf "$BATS_TEST_TMPDIR/od.tar" .
+    run -0 b rmi -a
+    run -0 b load -i "$BATS_TEST_TMPDIR/od.tar"
+    [ "$output" = "Loaded image: localhost/confd:latest" ]
+}
+
+@test "save errors: unknown image, bad format, no output; event written" {
+    load_test_image busybox
+    run -125 b save -o "$BATS_TEST_TMPDIR/x.tar" nope
+    [ "$output" = "Error: nope: image not known" ]
+    [ ! -e "$BATS_TEST_TMPDIR/x.tar" ]
+    run -125 b save --format zip -o "$BATS_TEST_TMPDIR/x.tar" busybox
+    [[ $output == 'Error: unsupported format "zip"'* ]]
+    run -125 b save --format oci-dir busybox
+    [[ $output == "Error: "*"-o DIR"* ]]
+    run -0 b save -o "$BATS_TEST_TMPDIR/y.tar" busybox
+    run -0 b events --stream=false --filter event=save --format '{{.Status}} {{.Name}}'
+    [ "$output" = "save $BATS_TEST_TMPDIR/y.tar" ]
+}
+
+# ---- bad input to load ------------------------------------------------------------
+
+@test "load of bad input: clear Error, 125, store unchanged" {
+    load_test_image busybox
+    snap() { (cd "$BATS_TEST_TMPDIR/root" && find images layers blobs | sort); }
+    before=$(snap)
+    head -c 300000 "$TEST_IMAGES/layered.docker.tar" > "$BATS_TEST_TMPDIR/trunc.tar"
+    run -125 b load -i "$BATS_TEST_TMPDIR/trunc.tar"
+    [[ $output == "Error: "* ]]
+    echo "not an archive" > "$BATS_TEST_TMPDIR/junk.tar"
+    run -125 b load -i "$BATS_TEST_TMPDIR/junk.tar"
+    [[ $output == "Error: "*"payload does not match any of the supported image formats"* ]]
+    # a layer that does not match its diff id
+    mkdir -p "$BATS_TEST_TMPDIR/x" && tar -C "$BATS_TEST_TMPDIR/x" -xf "$TEST_IMAGES/confd.docker.tar"
+    l=$(ls "$BATS_TEST_TMPDIR/x"/*.tar)
+    echo tampered >> "$l"
+    tar -C "$BATS_TEST_TMPDIR/x" -cf "$BATS_TEST_TMPDIR/bad.tar" .
+    run -125 b load -i "$BATS_TEST_TMPDIR/bad.tar"
+    [[ $output == "Error: "*"digest mismatch"* ]]
+    [ "$(snap)" = "$before" ]
+    run -0 b images -q
+    [ "$output" = 0341d88d4d11 ]
+}
+
+@test "five concurrent loads of one archive leave one consistent image" {
+    test_images_init
+    for i in 1 2 3 4 5; do
+        b load -q -i "$TEST_IMAGES/layered.oci.tar" & 
+    done
+    wait
+    run -0 b images -q --no-trunc
+    [ "$output" = "sha256:$LAYERED_ID" ]
+    run -0 b image mount layered
+    [ "$(cat "$output/data/keep")" = keep ]
+    run -0 b image unmount layered
+}
+
+@test "kill -9 during load: the next images lists without error" {
+    test_images_init
+    gzip -c "$TEST_IMAGES/layered.docker.tar" > "$BATS_TEST_TMPDIR/l.tar.gz"
+    for delay in 0.05 0.1 0.2; do
+        "$BERTH_BIN" "${BERTH_ARGS[@]}" load -q -i "$BATS_TEST_TMPDIR/l.tar.gz" &
+        pid=$!
+        sleep "$delay"
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" || true
+        run -0 --separate-stderr b images
+        [ -z "$stderr" ]
+    done
+    run -0 b load -q -i "$BATS_TEST_TMPDIR/l.tar.gz"
+    run -0 b images -q
+    [ "$output" = f9e19a2a873c ]
+}
+
+@test "interop: berth's archive loads in podman with the same id, and back" {
+    command -v podman >/dev/null || skip "podman not installed"
+    load_test_image layered
+    run -0 b save -o "$BATS_TEST_TMPDIR/l.tar" layered
+    P=$BATS_TEST_TMPDIR/pm
+    mkdir -p "$P/net"
+    printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n[network]\nnetwork_config_dir = "%s/net"\n' "$P" > "$P/containers.conf"
+    pm() { CONTAINERS_CONF=$P/containers.conf unshare -m sh -c 'mount -t tmpfs tmpfs /dev/shm && exec podman --root "$0/root" --runroot "$0/run" --tmpdir "$0/tmp" "$@"' "$P" "$@"; }
+    run -0 pm load -q -i "$BATS_TEST_TMPDIR/l.tar"
+    run -0 pm image inspect --format '{{.Id}} {{.RootFS.Layers}}' layered
+    want=$output
+    run -0 b image inspect --format '{{.Id}} {{.RootFS.Layers}}' layered
+    [ "$output" = "$want" ]
+    run -0 pm save -o "$BATS_TEST_TMPDIR/pm.tar" layered
+    run -0 b rmi -a
+    run -0 b load -i "$BATS_TEST_TMPDIR/pm.tar"
+    run -0 b image inspect --format '{{.Id}} {{.RootFS.Layers}}' layered
+    [ "$output" = "$want" ]
+    pm rmi -a -f >/dev/null 2>&1 || true
+    umount -R "$P/root/overlay" 2>/dev/null || true
+}
