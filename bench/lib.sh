@@ -202,3 +202,47 @@ bench_network_ls_50() {
     done
     compare network_ls_50 "$P network ls" "$B network ls"
 }
+
+# ---- images (issue 4) -----------------------------------------------------
+bench_load_100mb() {
+    python3 bench/mkarchive.py "$W/big.tar" big 40 30 30
+    # each run loads into an emptied store, so layers are really unpacked
+    local out=$W/load.json
+    if hyperfine -N -w 1 -r "$BENCH_RUNS" --export-json "$out" \
+            --prepare "$P rmi -af" -n podman "$P load -q -i $W/big.tar" \
+            --prepare "$B rmi -af" -n berth "$B load -q -i $W/big.tar" >/dev/null 2>"$W/load.err"; then
+        jq -r '(.results[] | select(.command=="podman") | .mean * 1000) as $p |
+               (.results[] | select(.command=="berth")  | .mean * 1000) as $b |
+               "load_100mb_3_layers\t\($p)\t\($b)\t\($p / $b)"' "$out" |
+            awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
+    else
+        printf '%-34s %s\n' load_100mb_3_layers "FAILED: $(tail -1 "$W/load.err")"
+    fi
+}
+
+bench_images_200() {
+    local i
+    for i in $(seq 200); do
+        python3 bench/mkarchive.py "$W/i$i.tar" "i$i" 0
+        $P load -q -i "$W/i$i.tar" >/dev/null 2>&1
+        $B load -q -i "$W/i$i.tar" >/dev/null 2>&1
+        rm -f "$W/i$i.tar"
+    done
+    compare images_200 "$P images" "$B images"
+    compare image_inspect_of_200 "$P image inspect localhost/bench-i100" "$B image inspect localhost/bench-i100"
+}
+
+bench_rmi() {
+    python3 bench/mkarchive.py "$W/r.tar" rmi 1
+    local out=$W/rmi.json
+    if hyperfine -N -w 1 -r "$BENCH_RUNS" --export-json "$out" \
+            --prepare "$P load -q -i $W/r.tar" -n podman "$P rmi localhost/bench-rmi" \
+            --prepare "$B load -q -i $W/r.tar" -n berth "$B rmi localhost/bench-rmi" >/dev/null 2>"$W/rmi.err"; then
+        jq -r '(.results[] | select(.command=="podman") | .mean * 1000) as $p |
+               (.results[] | select(.command=="berth")  | .mean * 1000) as $b |
+               "rmi\t\($p)\t\($b)\t\($p / $b)"' "$out" |
+            awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
+    else
+        printf '%-34s %s\n' rmi "FAILED: $(tail -1 "$W/rmi.err")"
+    fi
+}

@@ -105,7 +105,10 @@ const struct cmd cmd_network_create = {
         "Creates a bridge network: writes its definition (podman's format) into the network\n"
         "config dir. Without --subnet the first free 10.89.N.0/24 is used, skipping subnets of\n"
         "other networks and of the host's routes. Without a name, berthN is chosen.\n"
-        "Containers on a network with DNS enabled resolve each other's names (aardvark-dns).",
+        "Containers on a network with DNS enabled resolve each other's names (aardvark-dns).\n"
+        "With network_backend = \"cni\" there is no DNS between containers (aardvark-dns is\n"
+        "netavark's, the dnsname plugin is not installed): a network with DNS enabled still\n"
+        "works, and containers reach each other by IP address.",
     .examples = "berth network create mynet\n"
                 "berth network create --subnet 192.168.55.0/24 --gateway 192.168.55.3 web\n"
                 "berth network create --internal --disable-dns --label env=test backend",

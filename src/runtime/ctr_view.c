@@ -186,6 +186,11 @@ static const char *row_state_name(const struct ps_row *r)
 {
     if (r->error)
         return "error";
+    /* "stopped" is exited with the OCI runtime's cleanup still to come
+     * (conmon's cleanup process runs a moment after the exit): the same
+     * thing to a user, and a script must not see it flicker. */
+    if (r->state == CS_STOPPED)
+        return "exited";
     return ctr_state_name(r->state);
 }
 
@@ -384,7 +389,7 @@ static bool match_ancestor(const struct fvals *f, const struct ps_row *r)
 
 static bool match_status(const struct fvals *f, const struct ps_row *r)
 {
-    const char *s = r->state == CS_STOPPED ? "exited" : row_state_name(r);
+    const char *s = row_state_name(r);
 
     for (size_t i = 0; i < f->n; i++) {
         const char *v = f->v[i];

@@ -75,8 +75,8 @@ ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
         [ -n "$ok" ]
         # A taken static address is refused with podman'"'"'s words.
         ns3=$(b __net-test netns-create)
-        b __net-test setup ${ID/0/9} three $ns3 --network dnsnet=10.91.0.50 2>err && fail "taken ip accepted"
-        grep -q "IPAM error: requested ip address 10.91.0.50 is already allocated to container ID $ID2" err
+        b __net-test setup ${ID/0/9} three $ns3 --network dnsnet=10.91.0.50 2>$BATS_TEST_TMPDIR/err && fail "taken ip accepted"
+        grep -q "IPAM error: requested ip address 10.91.0.50 is already allocated to container ID $ID2" $BATS_TEST_TMPDIR/err
         b __net-test netns-remove $ns3
         b __net-test teardown $ID $ns1; b __net-test teardown $ID2 $ns2
         b __net-test netns-remove $ns1; b __net-test netns-remove $ns2

@@ -50,6 +50,26 @@ int cni_setup(const struct net_env *e, const char *netns, json_t *input, json_t 
               struct berr **err);
 int cni_teardown(const struct net_env *e, const char *netns, json_t *input, struct berr **err);
 
+/* ---- cniconf.c: the CNI backend's pure conversions ---- */
+
+/* The conflist (CNI 1.0.0) for the container on network name: def its
+ * definition, per its "networks" entry (static_ips, static_mac,
+ * interface_name), ports netavark's port_mappings. New reference. */
+int cni_conflist(const char *name, json_t *def, json_t *per, json_t *ports, json_t **out,
+                 struct berr **err);
+/* One plugin's stdin: the plugin object plus the list's cniVersion and
+ * name, and prev (may be NULL) as prevResult. New reference, NULL = OOM. */
+json_t *cni_plugin_conf(json_t *conflist, json_t *plugin, json_t *prev);
+/* The prevResult a DEL gets, rebuilt from our own records (the
+ * container's interface in netns and its addresses): it survives a crash
+ * that lost the ADD's real result. New reference. */
+int cni_prev_result(json_t *def, json_t *per, const char *netns, json_t **out,
+                    struct berr **err);
+/* A CNI result -> one network's entry of netavark's result: {"interfaces":
+ * {ifname: {"mac_address", "subnets": [{"ipnet", "gateway"}]}},
+ * "dns_server_ips": [], "dns_search_domains": []}. New reference. */
+int cni_result_convert(json_t *res, const char *ifname, json_t **out, struct berr **err);
+
 /* Runs argv[0] (absolute path) with in (may be NULL) on stdin; *out and
  * *errout (either may be NULL) get its output, *status its exit status. */
 int net_exec(char *const argv[], char *const envp[], const char *in, char **out,
