@@ -128,6 +128,17 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
         return -1;
     if (!o->start && ctr_state(c) != CS_RUNNING)
         return berr_kind(err, BK_STATE, "you can only attach to running containers");
+    /* passthrough: conmon gave the container our own stdio and serves no
+     * attach socket; the output is already ours, there is nothing to copy */
+    if (str_eq(js_str(c->cfg, "logDriver", ""), "passthrough")) {
+        if (!o->start)
+            return berr_msg(err, "container %s uses the passthrough log driver: it cannot be attached to",
+                            c->id);
+        if (ctr_start(rt, c, err) < 0)
+            return -1;
+        lock_release(&c->lock);
+        return 0;
+    }
     if (attach_connect(bundle, &sock, err) < 0)
         return -1;
     /* The terminal's size before the process starts: the pty exists

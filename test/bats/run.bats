@@ -185,3 +185,23 @@ teardown() { berth_teardown; }
     run -0 bash -c "echo piped | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -i --network none $IMG cat"
     [ "$output" = piped ]
 }
+
+@test "--device makes a host device appear in the container" {
+    run -0 b run --rm --network none --device /dev/null:/dev/mynull $IMG sh -c 'ls -l /dev/mynull; echo x > /dev/mynull && echo writable'
+    [[ ${lines[0]} == c* ]]
+    [ "${lines[1]}" = writable ]
+}
+
+@test "--log-driver none keeps no log; passthrough hands the container our stdio" {
+    run -0 b run --name nolog --network none --log-driver none $IMG echo shown-but-not-kept
+    [ "$output" = shown-but-not-kept ]
+    run -125 --separate-stderr b logs nolog
+    [[ $stderr == *"none"* ]]
+    run -4 b run --rm --network none --log-driver passthrough $IMG sh -c 'echo straight-through; exit 4'
+    [ "$output" = straight-through ]
+    # detached, the container keeps our stdout: give it a file, not bats' pipe
+    b run -d --name pt --network none --log-driver passthrough $IMG sleep 100 \
+        </dev/null >"$BATS_TEST_TMPDIR/pt.out"
+    run -125 --separate-stderr b attach pt
+    [[ $stderr == *"passthrough"* ]]
+}
