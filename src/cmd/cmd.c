@@ -106,6 +106,14 @@ void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx)
     it->h_is_help = !(cx->cmd->flags & CMD_H_NOT_HELP);
 }
 
+int cmd_opt_done_noargs(struct cmd_ctx *cx, struct opt_it *it, int c, struct berr **err)
+{
+    if (c == 0 && !it->help && it->nargs > 0)
+        c = berr_msg(err, "`%s` takes no arguments", cx->path);
+    opt_free(it);
+    return c < 0 ? -1 : it->help ? 1 : 0;
+}
+
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
 {
     va_list ap;

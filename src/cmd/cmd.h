@@ -65,6 +65,10 @@ extern const struct cmd cmd_root;
 /* Sets up an option iterator for the current command: its table, the
  * global options, help printing and pflag-style error hints. */
 void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx);
+/* Ends the option loop of a command that takes no operands: c is the last
+ * opt_next() result. Frees it. -1: error set (also "`berth x` takes no
+ * arguments"); 1: --help was printed; 0: go on. */
+int cmd_opt_done_noargs(struct cmd_ctx *cx, struct opt_it *it, int c, struct berr **err);
 /* Prints the command's help (as --help does). */
 void cmd_print_help(FILE *f, const struct cmd *c, const char *path);
 /* The runtime at the given level, initialised once per process. */

@@ -254,11 +254,8 @@ static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == O_NEW_RUNTIME)
             new_rt = it.arg;
-    if (c == 0 && !it.help && it.nargs > 0)
-        c = berr_msg(err, "`%s` takes no arguments", cx->path);
-    opt_free(&it);
-    if (c < 0 || it.help)
-        return c;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
     if (new_rt) {

@@ -212,12 +212,7 @@ static int parse_args(struct cmd_ctx *cx, int argc, char **argv, struct events_a
         if (c < 0)
             break;
     }
-    if (c == 0 && !it.help && it.nargs > 0)
-        c = berr_msg(err, "`%s` takes no arguments", cx->path);
-    opt_free(&it);
-    if (c < 0)
-        return -1;
-    return it.help ? 1 : 0;
+    return cmd_opt_done_noargs(cx, &it, c, err);
 }
 
 /* Everything that can be wrong with the input, before init and output. */

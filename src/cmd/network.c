@@ -247,11 +247,8 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (rc < 0)
         c = berr_oom(err);
-    if (c == 0 && !it.help && it.nargs > 0)
-        c = berr_msg(err, "`%s` takes no arguments", cx->path);
-    opt_free(&it);
-    if (c < 0 || it.help)
-        return c;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
     if (get_env(cx, &rt, &e, err) < 0 || net_list(&e, &all, err) < 0)
         return -1;
     json_array_foreach(all, i, def) {
@@ -478,11 +475,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     }
     if (rc < 0)
         c = berr_oom(err);
-    if (c == 0 && !it.help && it.nargs > 0)
-        c = berr_msg(err, "`%s` takes no arguments", cx->path);
-    opt_free(&it);
-    if (c < 0 || it.help)
-        return c;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
     if (!force) {
         char line[16] = "";
         fprintf(stderr, "WARNING! This will remove all networks not used by at least one "

@@ -21,12 +21,7 @@ static int no_args(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
-    if (c == 0 && !it.help && it.nargs > 0)
-        c = berr_msg(err, "`%s` takes no arguments", cx->path);
-    opt_free(&it);
-    if (c < 0)
-        return -1;
-    return it.help ? 1 : 0;
+    return cmd_opt_done_noargs(cx, &it, c, err);
 }
 
 static int refresh_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -127,11 +122,8 @@ static int locks_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         else if (c == O_NOHEADING)
             noheading = it.bval;
     }
-    if (c == 0 && !it.help && it.nargs > 0)
-        c = berr_msg(err, "`%s` takes no arguments", cx->path);
-    opt_free(&it);
-    if (c < 0 || it.help)
-        return c;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
     if (rt_lock_owners(rt, &owners, err) < 0 || lock_list(rt->locks, &locks, &n, err) < 0)
