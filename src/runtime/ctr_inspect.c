@@ -107,8 +107,7 @@ static json_t *state_obj(struct insp *in)
     long long pid = running ? js_int(st, "pid", 0) : 0, cpid = js_int(st, "conmonPid", 0);
 
     json_object_set_new(o, "OciVersion", json_string("1.0.2-dev"));
-    /* stopped = exited with cleanup pending (see ps): one word for both */
-    json_object_set_new(o, "Status", json_string(in->state == CS_STOPPED ? "exited" : ctr_state_name(in->state)));
+    json_object_set_new(o, "Status", json_string(ctr_state_shown(in->state)));
     json_object_set_new(o, "Running", json_boolean(in->state == CS_RUNNING));
     json_object_set_new(o, "Paused", json_boolean(in->state == CS_PAUSED));
     json_object_set_new(o, "Restarting", json_false());

@@ -186,12 +186,7 @@ static const char *row_state_name(const struct ps_row *r)
 {
     if (r->error)
         return "error";
-    /* "stopped" is exited with the OCI runtime's cleanup still to come
-     * (conmon's cleanup process runs a moment after the exit): the same
-     * thing to a user, and a script must not see it flicker. */
-    if (r->state == CS_STOPPED)
-        return "exited";
-    return ctr_state_name(r->state);
+    return ctr_state_shown(r->state);
 }
 
 /* podman's psReporter.State(): "Up 3 minutes ago", "Exited (0) 2 seconds

@@ -26,4 +26,13 @@ static inline const char *ctr_state_name(int s)
     return s >= 0 && s <= CS_STOPPING ? names[s] : "unknown";
 }
 
+/* The state as ps and inspect show it. "stopped" is exited with the OCI
+ * runtime's cleanup still to come (conmon's cleanup process runs a moment
+ * after the exit): the same thing to a user, and a script must not see it
+ * flicker between the two. */
+static inline const char *ctr_state_shown(int s)
+{
+    return ctr_state_name(s == CS_STOPPED ? CS_EXITED : s);
+}
+
 #endif
