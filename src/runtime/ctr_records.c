@@ -60,14 +60,17 @@ static long long now_ns(void)
     return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* The image's full id and the name the container records for it. */
+/* The image's full id, the name the container records for it, and the
+ * parts of its config create needs (the command, EXPOSE for -P): read once
+ * here. *ic must be freed with store_image_cfg_free(). */
 static int resolve_image(struct runtime *rt, const char *ref, char *id, char **name,
-                         struct berr **err)
+                         struct store_image_cfg *ic, struct berr **err)
 {
     struct store *s;
     _cleanup_image_ struct store_image *img = NULL;
 
-    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, ref, &img, err) < 0)
+    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, ref, &img, err) < 0 ||
+        store_image_cfg(s, img, ic, err) < 0)
         return -1;
     memcpy(id, img->id, sizeof(img->id));
     /* The name that the reference matched, as podman records it. */
@@ -91,8 +94,8 @@ static int resolve_image(struct runtime *rt, const char *ref, char *id, char **n
  * and the published ports with their host ports chosen now, as podman
  * does at create. Other modes get none of either. */
 static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
-                          const char *img_id, json_t **nets_out, json_t **ports_out,
-                          struct berr **err)
+                          const struct store_image_cfg *ic, json_t **nets_out,
+                          json_t **ports_out, struct berr **err)
 {
     json_t *nsj = json_object_get(json_object_get(p->spec, "namespaces"), "network");
     const char *mode = json_is_string(nsj) ? json_string_value(nsj) : "bridge";
@@ -124,19 +127,9 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     json_array_foreach(p->port_mappings, i, e)
         if (ports_parse(json_string_value(e), &v, &n, err) < 0)
             return -1;
-    if (js_bool(p->spec, "publishAll", false) && img_id) {
-        struct store *s;
-        _cleanup_image_ struct store_image *img = NULL;
-        struct store_image_cfg ic = { 0 };
-        int r;
-        if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, img_id, &img, err) < 0 ||
-            store_image_cfg(s, img, &ic, err) < 0)
-            return -1;
-        r = ports_publish_all(ic.exposed_ports, &v, &n, err);
-        store_image_cfg_free(&ic);
-        if (r < 0)
-            return -1;
-    }
+    if (js_bool(p->spec, "publishAll", false) && ic &&
+        ports_publish_all(ic->exposed_ports, &v, &n, err) < 0)
+        return -1;
     if (ports_pick_random(v, n, err) < 0)
         return -1;
     *ports_out = ports_to_json(v, n);
@@ -149,45 +142,34 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
 /* The argv the container will run (entrypoint + command, podman's rule:
  * a user entrypoint drops the image's Cmd), recorded so that ps can show
  * it without opening the image store. */
-static json_t *resolve_command(struct runtime *rt, const struct ctr_create_params *p,
-                               const char *img_id)
+static json_t *resolve_command(const struct ctr_create_params *p,
+                               const struct store_image_cfg *ic)
 {
     json_t *ep = json_object_get(p->spec, "entrypoint");
     json_t *cmd = json_object_get(p->spec, "command");
     json_t *out = json_array();
-    struct store_image_cfg ic = { 0 };
-    bool have_ic = false;
-    struct store *s;
-    struct berr *e = NULL;
 
     if (!out)
         return NULL;
-    if (img_id && (!ep || !cmd)) {
-        _cleanup_image_ struct store_image *img = NULL;
-        have_ic = rt_store(rt, &s, &e) == 0 && store_image_lookup(s, img_id, &img, &e) == 0 &&
-                  store_image_cfg(s, img, &ic, &e) == 0;
-        berr_free(e);
-    }
     if (json_is_array(ep)) {
         json_array_extend(out, ep);
-    } else if (have_ic) {
-        for (size_t i = 0; ic.entrypoint && ic.entrypoint[i]; i++)
-            json_array_append_new(out, json_string(ic.entrypoint[i]));
+    } else if (ic) {
+        for (size_t i = 0; ic->entrypoint && ic->entrypoint[i]; i++)
+            json_array_append_new(out, json_string(ic->entrypoint[i]));
     }
     if (json_is_array(cmd)) {
         json_array_extend(out, cmd);
-    } else if (!json_is_array(ep) && have_ic) {
-        for (size_t i = 0; ic.cmd && ic.cmd[i]; i++)
-            json_array_append_new(out, json_string(ic.cmd[i]));
+    } else if (!json_is_array(ep) && ic) {
+        for (size_t i = 0; ic->cmd && ic->cmd[i]; i++)
+            json_array_append_new(out, json_string(ic->cmd[i]));
     }
-    if (have_ic)
-        store_image_cfg_free(&ic);
     return out;
 }
 
 static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p, const char *id,
                           const char *name, unsigned lock, const char *img_id,
-                          const char *img_name, json_t *net_obj, json_t *ports)
+                          const char *img_name, const struct store_image_cfg *ic,
+                          json_t *net_obj, json_t *ports)
 {
     struct config *cf = rt->cfg;
     json_t *c = json_object();
@@ -205,7 +187,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->rootfs)
         js_set_str(c, "rootfs", p->rootfs);
     json_object_set(c, "spec", p->spec);
-    json_object_set_new(c, "command", resolve_command(rt, p, img_id));
+    json_object_set_new(c, "command", resolve_command(p, ic));
     json_object_set_new(c, "labels", json_is_object(labels) ? json_incref(labels) : json_object());
     js_set_str(c, "logDriver", p->log_driver ? p->log_driver : cf->log_driver);
     if (p->log_path)
@@ -270,10 +252,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
     struct create_undo u = { .rt = rt, .id = id };
     struct lock held = LOCK_INIT;
+    _cleanup_(store_image_cfg_free) struct store_image_cfg icfg = { 0 };
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
 
-    if (p->image && resolve_image(rt, p->image, img_id, &img_name, err) < 0)
+    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
         return -1;
     if (state_new_id(id, err) < 0)
         return -1;
@@ -310,10 +293,10 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         store_rootfs_free(&r);
         u.rootfs_created = true;
     }
-    if (ctr_net_config(rt, p, p->image ? img_id : NULL, &net_obj, &ports, err) < 0)
+    if (ctr_net_config(rt, p, p->image ? &icfg : NULL, &net_obj, &ports, err) < 0)
         goto fail;
     cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name,
-                     STEAL_PTR(net_obj), STEAL_PTR(ports));
+                     p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = new_state();
     if (!cfg || !st) {
         berr_oom(err);
