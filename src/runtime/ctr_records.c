@@ -272,11 +272,20 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         return berr_oom(err);
     u.name = name;
     if (state_name_reserve(rt->st, name, OBJ_CONTAINER, id, err) < 0) {
-        if (*err && (*err)->kind == BK_EXISTS)
-            return berr_msg(err, "creating container storage: the container name \"%s\" is already in use by %s. "
-                            "You have to remove that container to be able to reuse that name: that name is already in use",
-                            name, (*err)->msg);
-        return -1;
+        char holder[STATE_ID_LEN + 1];
+        struct berr *e = NULL;
+
+        if (!*err || (*err)->kind != BK_EXISTS)
+            return -1;
+        /* podman's words, naming the full id of the container holding it;
+         * a pod's name keeps the state layer's message */
+        if (state_lookup(rt->st, OBJ_CONTAINER, name, NULL, holder, &e) < 0) {
+            berr_free(e);
+            return -1;
+        }
+        return berr_msg(err, "creating container storage: the container name \"%s\" is already in use by %s. "
+                        "You have to remove that container to be able to reuse that name: that name is already in use",
+                        name, holder);
     }
     u.name_reserved = true;
     if (lock_alloc(rt->locks, &u.lock, err) < 0)

@@ -51,9 +51,10 @@ teardown() { berth_teardown; }
 
 @test "a taken name is refused, on stderr only" {
     run -0 b create --name web --network none $IMG true
+    id=$output
     run -125 --separate-stderr b create --name web --network none $IMG true
     [ -z "$output" ]
-    [[ $stderr == "Error: "*"already in use"* ]]
+    [[ $stderr == "Error: creating container storage: the container name \"web\" is already in use by $id. You have to remove that container"* ]]
 }
 
 @test "an invalid name is refused" {
