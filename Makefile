@@ -14,12 +14,14 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share
 CC        ?= cc
-PKGS      := jansson libbsd-overlay libseccomp libarchive libcrypto
+PKGS      := jansson libbsd-overlay libseccomp
+# dlopen'd on first use (src/util/lazylib.h): only their headers at build time
+LAZY_PKGS := libarchive libcrypto
 OPT       ?= -O2 -g
 BUILD     ?= build
 SANITIZE  ?=
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers \

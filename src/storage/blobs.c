@@ -2,17 +2,15 @@
  * storage/blobs.c: content-addressed blobs under blobs/sha256/<hex>.
  * A blob enters the store only after its sha256 matched, by rename(2)
  * from a staging file on the same file system, so a reader sees a whole
- * blob or none. Hashing is OpenSSL's libcrypto.
+ * blob or none. Hashing is OpenSSL's libcrypto (loaded on first use, util/lazylib.h).
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/lazylib.h"
 #include "storage/internal.h"
 #include "storage/reference.h"
 #include "util/cleanup.h"

@@ -10,14 +10,13 @@
  * written, the record last. A failure removes the staging dir and
  * whatever no record uses, so the store is as it was.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "util/lazylib.h"
 #include "storage/internal.h"
 #include "storage/load.h"
 #include "util/arch.h"

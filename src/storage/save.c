@@ -10,14 +10,13 @@
  * into an OCI layout is rewritten with OCI media types over the same
  * blobs (its digest changes; the config's and the layers' do not).
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/lazylib.h"
 #include "storage/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

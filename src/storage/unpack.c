@@ -20,8 +20,6 @@
  * trusted.overlay.* xattrs from the archive are never applied: they would
  * let a layer redirect overlay lookups.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +31,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "util/lazylib.h"
 #include "storage/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
