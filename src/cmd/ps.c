@@ -91,13 +91,15 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     /* docker's rule: a template that shows the size computes it */
     if (format && strstr(format, ".Size"))
         q.size = true;
-    if (ctr_ps_items(rt, &q, &items, err) < 0)
-        return -1;
-    if (quiet)
-        return out_list(stdout, "{{.ID}}", items, NULL, true, err);
     {
         struct out_spec spec = { .table = q.size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
                                  .headers = ps_headers };
+        bool table = !format || !*format || strcmp(format, "table") == 0;
+        q.tmpl = quiet ? "{{.ID}}" : table ? spec.table : format;
+        if (ctr_ps_items(rt, &q, &items, err) < 0)
+            return -1;
+        if (quiet)
+            return out_list(stdout, "{{.ID}}", items, NULL, true, err);
         return out_list(stdout, format, items, &spec, noheading, err);
     }
 }

@@ -8,6 +8,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -36,6 +37,8 @@ struct ps_row {
     long long rw_size, rootfs_size;
     json_t *command;            /* array of strings */
     size_t seq;                 /* list order, for a stable sort */
+    json_t *item;               /* built early; then cfg, st, command are gone */
+    char *sort_text;            /* the sort key of image/names/command, kept */
 };
 
 static void row_free(struct ps_row *r)
@@ -45,6 +48,8 @@ static void row_free(struct ps_row *r)
     json_decref(r->cfg);
     json_decref(r->st);
     json_decref(r->command);
+    json_decref(r->item);
+    free(r->sort_text);
 }
 
 /* ---- liveness without a lock ---- */
@@ -428,7 +433,21 @@ static bool row_matches(const struct filters *fs, const struct ps_row *r)
 
 /* ---- sorting ---- */
 
-static const char *sort_key;
+enum sort_by { S_CREATED, S_ID, S_IMAGE, S_NAMES, S_COMMAND, S_RUNNINGFOR, S_STATUS, S_SIZE };
+static enum sort_by sort_by;
+
+static enum sort_by sort_key(const char *k)
+{
+    static const char *const keys[] = {
+        [S_CREATED] = "created", [S_ID] = "id", [S_IMAGE] = "image", [S_NAMES] = "names",
+        [S_COMMAND] = "command", [S_RUNNINGFOR] = "runningfor", [S_STATUS] = "status",
+        [S_SIZE] = "size",
+    };
+    for (size_t i = 0; k && i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (str_eq(keys[i], k))
+            return (enum sort_by) i;
+    return S_CREATED;
+}
 
 static int cmp_ll(long long a, long long b) { return a < b ? -1 : a > b; }
 
@@ -438,28 +457,32 @@ static char *cmd_text(const struct ps_row *r)
     return v ? strv_join(v, " ") : str_dup("");
 }
 
+static char *row_sort_text(const struct ps_row *r)
+{
+    switch (sort_by) {
+    case S_IMAGE: return str_dup(row_image(r));
+    case S_NAMES: return str_dup(row_name(r));
+    case S_COMMAND: return cmd_text(r);
+    default: return NULL;
+    }
+}
+
 static int row_cmp(const void *pa, const void *pb)
 {
     const struct ps_row *a = pa, *b = pb;
     int c = 0;
 
-    if (str_eq(sort_key, "id")) {
-        c = strcmp(a->id, b->id);
-    } else if (str_eq(sort_key, "image")) {
-        c = strcmp(row_image(a), row_image(b));
-    } else if (str_eq(sort_key, "names")) {
-        c = strcmp(row_name(a), row_name(b));
-    } else if (str_eq(sort_key, "command")) {
-        _cleanup_free_ char *x = cmd_text(a), *y = cmd_text(b);
-        c = strcmp(x ? x : "", y ? y : "");
-    } else if (str_eq(sort_key, "runningfor")) {
-        c = cmp_ll(a->started_ns, b->started_ns);
-    } else if (str_eq(sort_key, "status")) {
-        c = strcmp(row_state_name(a), row_state_name(b));
-    } else if (str_eq(sort_key, "size")) {
-        c = a->has_size && b->has_size ? cmp_ll(a->rw_size, b->rw_size) : 0;
-    } else {
-        c = cmp_ll(a->created_ns, b->created_ns);
+    switch (sort_by) {
+    case S_ID: c = strcmp(a->id, b->id); break;
+    case S_IMAGE:
+    case S_NAMES:
+    case S_COMMAND:
+        c = strcmp(a->sort_text ? a->sort_text : "", b->sort_text ? b->sort_text : "");
+        break;
+    case S_RUNNINGFOR: c = cmp_ll(a->started_ns, b->started_ns); break;
+    case S_STATUS: c = strcmp(row_state_name(a), row_state_name(b)); break;
+    case S_SIZE: c = a->has_size && b->has_size ? cmp_ll(a->rw_size, b->rw_size) : 0; break;
+    case S_CREATED: c = cmp_ll(a->created_ns, b->created_ns); break;
     }
     return c ? c : cmp_ll((long long) a->seq, (long long) b->seq);
 }
@@ -554,6 +577,11 @@ static char *size_nospace(long long n)
     return s;
 }
 
+static long long row_pid(const struct ps_row *r)
+{
+    return r->state == CS_RUNNING || r->state == CS_PAUSED ? js_int(r->st, "pid", 0) : 0;
+}
+
 static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
 {
     json_t *o = json_object(), *labels = json_object_get(r->cfg, "labels");
@@ -580,8 +608,7 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
     json_object_set_new(o, "Names", names);
     json_object_set_new(o, "Namespaces", json_object());
     json_object_set_new(o, "Networks", r->cfg ? row_networks(rt, r) : json_array());
-    json_object_set_new(o, "Pid", json_integer(r->state == CS_RUNNING || r->state == CS_PAUSED
-                                                   ? js_int(r->st, "pid", 0) : 0));
+    json_object_set_new(o, "Pid", json_integer(row_pid(r)));
     json_object_set_new(o, "Pod", json_string(""));
     json_object_set_new(o, "PodName", json_string(""));
     json_object_set_new(o, "Ports", row_ports(r));
@@ -604,60 +631,145 @@ static char *trunc_command(const char *s, bool no_trunc)
     return str_fmt("%.17s...", s);
 }
 
-static json_t *template_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
-                             double now)
-{
-    _cleanup_json_ json_t *j = json_item(rt, r, now);
-    _cleanup_free_ char *cmd = cmd_text(r), *cmdt = NULL, *ports = NULL, *size = NULL;
-    json_t *o = json_object(), *labels;
+/* The template fields, and which of them a template may read. */
+enum tfield {
+    T_ID, T_IMAGE, T_COMMAND, T_CREATEDHUMAN, T_RUNNINGFOR, T_CREATED, T_CREATEDAT, T_STATUS,
+    T_STATE, T_PORTS, T_NAMES, T_SIZE, T_LABELS, T_MOUNTS, T_NETWORKS, T_PID, T_IMAGEID, T_POD,
+    T_PODNAME, T_EXITCODE, T_EXITED, T_EXITEDAT, T_STARTEDAT, T_AUTOREMOVE, T_ISINFRA,
+    T_NAMESPACES, T_CGROUP, T_IPC, T_MNT, T_NET, T_PIDNS, T_USER, T_UTS, T__N
+};
+static const char *const tfield_names[T__N] = {
+    "ID", "Image", "Command", "CreatedHuman", "RunningFor", "Created", "CreatedAt", "Status",
+    "State", "Ports", "Names", "Size", "Labels", "Mounts", "Networks", "Pid", "ImageID", "Pod",
+    "PodName", "ExitCode", "Exited", "ExitedAt", "StartedAt", "AutoRemove", "IsInfra",
+    "Namespaces", "Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS",
+};
 
-    if (!j || !o || !cmd)
-        return json_decref(o), NULL;
-    cmdt = trunc_command(cmd, q->no_trunc);
-    ports = ports_text(r);
-    if (r->has_size) {
-        _cleanup_free_ char *rw = size_nospace(r->rw_size), *all = size_nospace(r->rootfs_size);
-        size = str_fmt("%s (virtual %s)", rw ? rw : "", all ? all : "");
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* A superset of the fields template t can read: those named by one of its
+ * words (any case: .Names, $c.Names, index . "Names"), or all of them when
+ * it uses the bare dot ({{.}}, {{json .}}, {{range .}}) or t is NULL.
+ * Building only these is much of what makes `ps` over many containers cheap. */
+static void tfields_wanted(const char *t, bool want[T__N])
+{
+    bool all = !t;
+
+    for (int i = 0; i < T__N; i++)
+        want[i] = all;
+    for (const char *p = t; p && *p && !all; p++) {
+        const char *w = p;
+        if (*p == '.' && !ident_char(p[1])) {
+            all = true;
+            break;
+        }
+        if (!ident_char(*p) || (p > t && ident_char(p[-1])))
+            continue;
+        while (ident_char(*p))
+            p++;
+        for (int i = 0; i < T__N; i++)
+            if (strlen(tfield_names[i]) == (size_t) (p - w) &&
+                strncasecmp(tfield_names[i], w, (size_t) (p - w)) == 0)
+                want[i] = true;
+        p--;
     }
-    labels = json_object_get(r->cfg, "labels");
-    json_object_set_new(o, "ID", json_stringn(r->id, q->no_trunc || strlen(r->id) < 12 ? strlen(r->id) : 12));
-    json_object_set_new(o, "Image", json_string(row_image(r)));
-    json_object_set_new(o, "Command", json_string(cmdt ? cmdt : ""));
-    json_object_set_new(o, "CreatedHuman", json_incref(json_object_get(j, "CreatedAt")));
-    json_object_set_new(o, "RunningFor", json_incref(json_object_get(j, "CreatedAt")));
-    json_object_set_new(o, "Created", go_time_string(r->created_ns));
-    json_object_set_new(o, "CreatedAt", go_time_string(r->created_ns));
-    json_object_set_new(o, "Status", json_incref(json_object_get(j, "Status")));
-    json_object_set_new(o, "State", json_incref(json_object_get(j, "Status")));
-    json_object_set_new(o, "Ports", json_string(ports ? ports : ""));
-    json_object_set_new(o, "Names", json_string(row_name(r)));
-    json_object_set_new(o, "Size", json_string(size ? size : ""));
-    json_object_set_new(o, "Labels", json_is_object(labels) ? json_incref(labels) : json_object());
-    json_object_set_new(o, "Mounts", json_incref(json_object_get(j, "Mounts")));
-    {
-        _cleanup_strv_ char **nets = js_to_strv(json_object_get(j, "Networks"));
+    for (int i = 0; all && i < T__N; i++)
+        want[i] = true;
+}
+
+static json_t *template_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                             const bool want[T__N], double now)
+{
+    json_t *o = json_object();
+    _cleanup_free_ char *status = NULL;
+#define W(f) want[T_##f]
+#define SET(f, v) json_object_set_new(o, tfield_names[T_##f], (v))
+
+    if (!o)
+        return NULL;
+    /* always: an item with no keys would not read as a struct, and an
+     * unknown field must still be an error */
+    SET(ID, json_stringn(r->id, q->no_trunc || strlen(r->id) < 12 ? strlen(r->id) : 12));
+    if (W(IMAGE))
+        SET(IMAGE, json_string(row_image(r)));
+    if (W(COMMAND)) {
+        _cleanup_free_ char *cmd = cmd_text(r);
+        _cleanup_free_ char *cmdt = cmd ? trunc_command(cmd, q->no_trunc) : NULL;
+        SET(COMMAND, json_string(cmdt ? cmdt : ""));
+    }
+    if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
+        _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
+        SET(CREATEDHUMAN, json_string(ago ? ago : ""));
+        SET(RUNNINGFOR, json_string(ago ? ago : ""));
+    }
+    if (W(CREATED) || W(CREATEDAT)) {
+        SET(CREATED, go_time_string(r->created_ns));
+        SET(CREATEDAT, json_incref(json_object_get(o, "Created")));
+    }
+    if (W(STATUS) || W(STATE)) {
+        status = row_status(r, now);
+        SET(STATUS, json_string(status ? status : ""));
+        SET(STATE, json_string(status ? status : ""));
+    }
+    if (W(PORTS)) {
+        _cleanup_free_ char *ports = ports_text(r);
+        SET(PORTS, json_string(ports ? ports : ""));
+    }
+    if (W(NAMES))
+        SET(NAMES, json_string(row_name(r)));
+    if (W(SIZE)) {
+        _cleanup_free_ char *size = NULL;
+        if (r->has_size) {
+            _cleanup_free_ char *rw = size_nospace(r->rw_size), *all = size_nospace(r->rootfs_size);
+            size = str_fmt("%s (virtual %s)", rw ? rw : "", all ? all : "");
+        }
+        SET(SIZE, json_string(size ? size : ""));
+    }
+    if (W(LABELS)) {
+        json_t *labels = json_object_get(r->cfg, "labels");
+        SET(LABELS, json_is_object(labels) ? json_incref(labels) : json_object());
+    }
+    if (W(MOUNTS))
+        SET(MOUNTS, r->cfg ? row_mounts(r) : json_array());
+    if (W(NETWORKS)) {
+        _cleanup_json_ json_t *nv = r->cfg ? row_networks(rt, r) : json_array();
+        _cleanup_strv_ char **nets = js_to_strv(nv);
         _cleanup_free_ char *nt = nets ? strv_join(nets, ",") : NULL;
-        json_object_set_new(o, "Networks", json_string(nt ? nt : ""));
+        SET(NETWORKS, json_string(nt ? nt : ""));
     }
-    json_object_set_new(o, "Pid", json_incref(json_object_get(j, "Pid")));
-    {
+    if (W(PID))
+        SET(PID, json_integer(row_pid(r)));
+    if (W(IMAGEID)) {
         const char *iid = row_image_id(r);
-        json_object_set_new(o, "ImageID", q->no_trunc ? json_string(iid)
-                                                      : json_stringn(iid, strlen(iid) < 12 ? strlen(iid) : 12));
+        SET(IMAGEID, q->no_trunc ? json_string(iid) : json_stringn(iid, strlen(iid) < 12 ? strlen(iid) : 12));
     }
-    json_object_set_new(o, "Pod", json_string(""));
-    json_object_set_new(o, "PodName", json_string(""));
-    json_object_set_new(o, "ExitCode", json_integer(r->exit_code));
-    json_object_set_new(o, "Exited", json_boolean(r->exited));
-    json_object_set_new(o, "ExitedAt", json_incref(json_object_get(j, "ExitedAt")));
-    json_object_set_new(o, "StartedAt", json_incref(json_object_get(j, "StartedAt")));
-    json_object_set_new(o, "AutoRemove", json_incref(json_object_get(j, "AutoRemove")));
-    json_object_set_new(o, "IsInfra", json_false());
+    if (W(POD))
+        SET(POD, json_string(""));
+    if (W(PODNAME))
+        SET(PODNAME, json_string(""));
+    if (W(EXITCODE))
+        SET(EXITCODE, json_integer(r->exit_code));
+    if (W(EXITED))
+        SET(EXITED, json_boolean(r->exited));
+    if (W(EXITEDAT))
+        SET(EXITEDAT, json_integer(r->exited ? unix_or_zero(r->finished_ns) : GO_ZERO_UNIX));
+    if (W(STARTEDAT))
+        SET(STARTEDAT, json_integer(unix_or_zero(r->started_ns)));
+    if (W(AUTOREMOVE))
+        SET(AUTOREMOVE, json_boolean(js_bool(r->cfg, "autoRemove", false)));
+    if (W(ISINFRA))
+        SET(ISINFRA, json_false());
     /* podman prints its empty Namespaces struct as seven empty fields */
-    json_object_set_new(o, "Namespaces", json_string("{      }"));
-    static const char *const nsf[] = { "Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS" };
-    for (size_t i = 0; i < sizeof(nsf) / sizeof(nsf[0]); i++)
-        json_object_set_new(o, nsf[i], json_string(""));
+    if (W(NAMESPACES))
+        SET(NAMESPACES, json_string("{      }"));
+    for (int i = T_CGROUP; i <= T_UTS; i++)
+        if (want[i])
+            json_object_set_new(o, tfield_names[i], json_string(""));
+#undef W
+#undef SET
     return o;
 }
 
@@ -702,6 +814,7 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
     size_t n = 0, k = 0, first = 0;
     long long last = q->latest ? 1 : q->last;
     bool all = q->all || last > 0;
+    bool want[T__N], early;
     double now = q->now;
     int r = -1;
 
@@ -721,6 +834,13 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
         berr_oom(err);
         goto out;
     }
+    tfields_wanted(q->tmpl, want);
+    /* Without -n/-l/-s every row that passes the filters is shown: its item
+     * is built at once and its records dropped, so the heap stays small
+     * (on a VM each new page is a costly fault: 1000 containers of parsed
+     * records were 10 MB). */
+    early = last <= 0 && !q->size;
+    sort_by = sort_key(q->sort);
     for (size_t i = 0; i < n; i++) {
         struct ps_row *row = &rows[k];
         row->id = STEAL_PTR(ids[i]);
@@ -731,10 +851,24 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
             memset(row, 0, sizeof(*row));
             continue;
         }
+        row->sort_text = row_sort_text(row);
+        if (early) {
+            row->item = q->shape == PS_TEMPLATE ? template_item(rt, row, q, want, now)
+                                                : json_item(rt, row, now);
+            if (!row->item) {
+                k++;
+                berr_oom(err);
+                goto out;
+            }
+            json_decref(row->cfg);
+            json_decref(row->st);
+            json_decref(row->command);
+            row->cfg = row->st = row->command = NULL;
+        }
         k++;
     }
     /* -n/-l: the last created, in creation order */
-    sort_key = "created";
+    sort_by = S_CREATED;
     qsort(rows, k, sizeof(*rows), row_cmp);
     for (size_t i = 0; i < k; i++)
         rows[i].seq = i;        /* ties keep creation order */
@@ -742,11 +876,12 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
         first = k - (size_t) last;
     for (size_t i = first; i < k && q->size; i++)
         row_size(rt, &rows[i]);
-    sort_key = q->sort ? q->sort : "created";
+    sort_by = sort_key(q->sort);
     qsort(rows + first, k - first, sizeof(*rows), row_cmp);
     for (size_t i = first; i < k; i++) {
-        json_t *it = q->shape == PS_TEMPLATE ? template_item(rt, &rows[i], q, now)
-                                             : json_item(rt, &rows[i], now);
+        json_t *it = rows[i].item ? STEAL_PTR(rows[i].item)
+                     : q->shape == PS_TEMPLATE ? template_item(rt, &rows[i], q, want, now)
+                                               : json_item(rt, &rows[i], now);
         if (!it || json_array_append_new(out, it) < 0) {
             berr_oom(err);
             goto out;

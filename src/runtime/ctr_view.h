@@ -33,6 +33,8 @@ struct ps_query {
     char **filters;         /* "key=value" strv, or NULL */
     enum ps_shape shape;
     bool no_trunc;          /* PS_TEMPLATE: full ids, whole commands */
+    const char *tmpl;       /* PS_TEMPLATE: the template that will read the
+                               items (only its fields are built); NULL: all */
     double now;             /* unix seconds for "ago"; 0: the clock */
 };
 

@@ -201,7 +201,7 @@ static int handle_line(struct reader *r, const char *line, size_t len, struct be
         return berr_oom(err);
     if (len == 0)
         return 0;
-    ev = json_loadb(line, len, 0, &je);
+    ev = js_loadb(line, len, 0, &je);
     if (!json_is_object(ev)) {
         log_debug("Skipping an unreadable line in %s: %s", r->ev->path,
                   ev ? "not an object" : je.text);

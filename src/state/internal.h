@@ -7,12 +7,14 @@
 #define BERTH_STATE_INTERNAL_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "state/state.h"
 
 struct state {
     char *dir;                  /* the static dir */
     char *kind_dir[3];          /* <dir>/containers, pods, volumes */
+    int kind_fd[3];             /* O_PATH fds of those, opened on first read; -1 */
     char *names_dir;            /* <dir>/names */
     char *exits_dir;            /* <dir>/exits */
 };
@@ -64,5 +66,8 @@ int state_name_resolve(struct state *st, const char *name, enum obj_kind *kind, 
  * prefix, when given): dot directories nobody holds a flock on, and dot
  * files older than STATE_STALE_TMP_SEC. */
 int state_clean_dir(const char *dir, const char *prefix, struct berr **err);
+/* The same for one entry of dir (open as dfd); not a dot entry: nothing. */
+struct dirent;
+void state_clean_entry(int dfd, const char *dir, const struct dirent *de, time_t now);
 
 #endif

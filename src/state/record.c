@@ -22,11 +22,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "state/internal.h"
@@ -182,14 +184,21 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
 static int read_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
                     json_t **out, struct berr **err)
 {
-    _cleanup_free_ char *path = str_fmt("%s/%s/%s", st->kind_dir[kind], key, file);
+    char path[PATH_MAX];
     _cleanup_json_ json_t *j = NULL;
     const char *what = state_kind_word(kind);
     json_t *v;
+    int r, n = snprintf(path, sizeof(path), "%s/%s/%s", st->kind_dir[kind], key, file);
 
-    if (!path)
-        return berr_oom(err);
-    if (js_read_file(path, &j, err) < 0) {
+    if (n < 0 || (size_t) n >= sizeof(path))
+        return berr_new(err, BERR_ENGINE, ENAMETOOLONG, "%s %s: path too long", what, key);
+    if (st->kind_fd[kind] < 0)
+        st->kind_fd[kind] = open(st->kind_dir[kind], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (st->kind_fd[kind] >= 0)
+        r = js_read_fileat(st->kind_fd[kind], path + strlen(st->kind_dir[kind]) + 1, path, &j, err);
+    else
+        r = js_read_file(path, &j, err);
+    if (r < 0) {
         if ((*err)->errnum == ENOENT && !state_exists(st, kind, key)) {
             if (kind == OBJ_VOLUME)
                 return state_err(err, BK_NO_SUCH, "no volume with name \"%s\" found: no such volume",
@@ -354,6 +363,7 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
     _cleanup_strv_ strv v = calloc(1, sizeof(char *));
     struct dirent *de;
+    time_t now = 0;
 
     if (!v)
         return berr_oom(err);
@@ -361,9 +371,17 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
         return berr_sys(err, "list %ss: open %s", state_kind_word(kind), st->kind_dir[kind]);
     while ((errno = 0, de = readdir(d))) {
         const char *n = de->d_name;
-        /* dot entries are records being born or dying; anything else
-         * that is not a valid key is not ours */
-        if (n[0] == '.' || (kind == OBJ_VOLUME ? !state_name_valid(n) : !state_id_valid(n)))
+        /* dot entries are records being born or dying (crash leftovers
+         * are removed on the way); anything else that is not a valid key
+         * is not ours */
+        if (n[0] == '.') {
+            if (now == 0)
+                now = time(NULL);
+            state_clean_entry(dirfd(d), st->kind_dir[kind], de, now);
+            errno = 0;
+            continue;
+        }
+        if (kind == OBJ_VOLUME ? !state_name_valid(n) : !state_id_valid(n))
             continue;
         if (strv_push(&v, n) < 0)
             return berr_oom(err);

@@ -6,7 +6,7 @@
  * record.c) and files are written through dot temp files
  * (.NAME.XXXXXX, fs_write_atomic). Readers skip every dot entry, so a
  * crash leaves garbage, never a half record. state_open() removes that
- * garbage; it must never remove the dot dir of a create or delete that is
+ * garbage (state_list() for the kind it lists); it must never remove the dot dir of a create or delete that is
  * still running in another process, so a dot dir is removed only by
  * whoever wins a non-blocking flock(2) on it: its owner holds that flock
  * from birth to rename (record.c), and the kernel drops it when the owner
@@ -73,6 +73,23 @@ static void clean_dot_file(int dfd, const char *dir, const char *name, time_t no
         log_warn("state: remove leftover %s/%s: %m", dir, name);
 }
 
+void state_clean_entry(int dfd, const char *dir, const struct dirent *de, time_t now)
+{
+    if (!is_dot_leftover(de->d_name))
+        return;
+    if (de->d_type == DT_DIR) {
+        clean_dot_dir(dfd, dir, de->d_name);
+    } else if (de->d_type == DT_UNKNOWN) {
+        struct stat sb;
+        if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode))
+            clean_dot_dir(dfd, dir, de->d_name);
+        else
+            clean_dot_file(dfd, dir, de->d_name, now);
+    } else {
+        clean_dot_file(dfd, dir, de->d_name, now);
+    }
+}
+
 int state_clean_dir(const char *dir, const char *prefix, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(dir);
@@ -82,19 +99,9 @@ int state_clean_dir(const char *dir, const char *prefix, struct berr **err)
     if (!d)
         return errno == ENOENT ? 0 : berr_sys(err, "open %s", dir);
     while ((errno = 0, de = readdir(d))) {
-        if (!is_dot_leftover(de->d_name) || (prefix && !str_has_prefix(de->d_name, prefix)))
+        if (prefix && !str_has_prefix(de->d_name, prefix))
             continue;
-        if (de->d_type == DT_DIR)
-            clean_dot_dir(dirfd(d), dir, de->d_name);
-        else if (de->d_type == DT_UNKNOWN) {
-            struct stat sb;
-            if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-                S_ISDIR(sb.st_mode))
-                clean_dot_dir(dirfd(d), dir, de->d_name);
-            else
-                clean_dot_file(dirfd(d), dir, de->d_name, now);
-        } else
-            clean_dot_file(dirfd(d), dir, de->d_name, now);
+        state_clean_entry(dirfd(d), dir, de, now);
     }
     if (errno)
         return berr_sys(err, "read %s", dir);
@@ -106,8 +113,11 @@ void state_close(struct state *st)
     if (!st)
         return;
     free(st->dir);
-    for (size_t i = 0; i < ARRAY_SIZE(st->kind_dir); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(st->kind_dir); i++) {
         free(st->kind_dir[i]);
+        if (st->kind_fd[i] >= 0)
+            close(st->kind_fd[i]);
+    }
     free(st->names_dir);
     free(st->exits_dir);
     free(st);
@@ -129,7 +139,11 @@ int state_open(const char *static_dir, struct state **out, struct berr **err)
     __attribute__((cleanup(state_closep))) struct state *st = calloc(1, sizeof(*st));
     const char *dirs[5];
 
-    if (!st || !(st->dir = str_dup(static_dir)))
+    if (!st)
+        return berr_oom(err);
+    for (size_t i = 0; i < ARRAY_SIZE(st->kind_fd); i++)
+        st->kind_fd[i] = -1;
+    if (!(st->dir = str_dup(static_dir)))
         return berr_oom(err);
     for (int k = OBJ_CONTAINER; k <= OBJ_VOLUME; k++)
         if (!(st->kind_dir[k] = str_fmt("%s/%s", static_dir, state_kind_dirname(k))))
@@ -149,8 +163,12 @@ int state_open(const char *static_dir, struct state **out, struct berr **err)
         if (make_dir(dirs[i], err) < 0)
             return berr_wrap(err, "open state");
     /* Crash repair is best effort: garbage is invisible to readers, so a
-     * failure to remove it must not stop the command. */
-    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+     * failure to remove it must not stop the command. The container dir
+     * (the big one) is repaired by state_list() as it lists; names/ never
+     * holds dot entries. The small dirs are swept here. */
+    for (size_t i = 1; i < ARRAY_SIZE(dirs); i++) {
+        if (dirs[i] == st->names_dir)
+            continue;
         _cleanup_berr_ struct berr *e = NULL;
         if (state_clean_dir(dirs[i], NULL, &e) < 0)
             log_warn("state: %s", e->msg);

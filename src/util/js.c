@@ -2,24 +2,56 @@
  * util/js.c: JSON file I/O through jansson.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/str.h"
 
-int js_read_file(const char *path, json_t **out, struct berr **err)
+static int read_parse(int fd, const char *path, json_t **out, struct berr **err)
 {
-    _cleanup_free_ char *buf = NULL;
+    _cleanup_free_ char *heap = NULL;
+    char small[16384];
+    const char *buf = small;
     size_t len = 0;
     json_error_t je;
     json_t *j;
 
-    if (fs_read_file(path, &buf, &len, err) < 0)
-        return -1;
-    j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    /* Records are small: read them on the stack (a 4 KiB malloc per file
+     * made glibc consolidate its free lists every time), spill to the
+     * heap for anything bigger. */
+    for (;;) {
+        ssize_t r = read(fd, small + len, sizeof(small) - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return berr_sys(err, "read %s", path);
+        if (r == 0)
+            break;
+        len += (size_t) r;
+        if (len == sizeof(small)) {
+            char *rest = NULL;
+            size_t rlen = 0;
+            if (fs_read_fd(fd, &rest, &rlen) < 0)
+                return berr_sys(err, "read %s", path);
+            heap = malloc(len + rlen + 1);
+            if (!heap) {
+                free(rest);
+                return berr_oom(err);
+            }
+            memcpy(heap, small, len);
+            memcpy(heap + len, rest, rlen + 1);
+            free(rest);
+            len += rlen;
+            buf = heap;
+            break;
+        }
+    }
+    j = js_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
         berr_kind(err, BK_CORRUPT, "%s:%d:%d: invalid JSON: %s", path, je.line, je.column,
                   je.text);
@@ -27,6 +59,24 @@ int js_read_file(const char *path, json_t **out, struct berr **err)
     }
     *out = j;
     return 0;
+}
+
+int js_read_file(const char *path, json_t **out, struct berr **err)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berr_sys(err, "open %s", path);
+    return read_parse(fd, path, out, err);
+}
+
+int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out, struct berr **err)
+{
+    _cleanup_close_ int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return berr_sys(err, "open %s", path);
+    return read_parse(fd, path, out, err);
 }
 
 int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,

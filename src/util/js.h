@@ -10,9 +10,17 @@
 
 #include "util/err.h"
 
+/* json_loadb() with a fast path (jsfast.c) for the plain ASCII JSON our
+ * records are made of; jansson parses whatever the fast path declines, so
+ * values, validity and errors are jansson's. */
+json_t *js_loadb(const char *buf, size_t len, size_t flags, json_error_t *je);
 /* Parses a JSON file; the error names the file and the position. The
  * error's kind is BK_CORRUPT for a parse failure. */
 int js_read_file(const char *path, json_t **out, struct berr **err);
+/* The same for rel under dirfd (a shorter path walk); path is the whole
+ * path, for messages. */
+int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out,
+                   struct berr **err);
 /* Dumps with JSON_SORT_KEYS|JSON_COMPACT and writes atomically. */
 int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,
                     struct berr **err);

@@ -62,9 +62,8 @@ static void tw_write_lines(struct tw *w, size_t line0, size_t line1)
         struct tw_line *l = &w->lines[i];
         for (size_t j = 0; j < l->n; j++) {
             sbuf_addn(w->out, l->cells[j].s, l->cells[j].len);
-            if (j < w->nwidths)
-                for (size_t k = l->cells[j].width; k < w->widths[j]; k++)
-                    sbuf_addc(w->out, ' ');
+            if (j < w->nwidths && l->cells[j].width < w->widths[j])
+                sbuf_addpad(w->out, ' ', w->widths[j] - l->cells[j].width);
         }
         /* the last line is a partial one: no newline was typed after it */
         if (i + 1 < w->nlines)

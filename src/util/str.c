@@ -156,13 +156,34 @@ int sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap)
     va_list aq;
     int n;
 
-    va_copy(aq, ap);
-    n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0 || sbuf_grow(b, (size_t) n) < 0)
+    /* one pass when it fits in the room left, a second after growing */
+    if (sbuf_grow(b, 32) < 0)
         return -1;
-    vsnprintf(b->buf + b->len, (size_t) n + 1, fmt, ap);
+    va_copy(aq, ap);
+    n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, aq);
+    va_end(aq);
+    if (n < 0) {
+        b->buf[b->len] = '\0';
+        return -1;
+    }
+    if ((size_t) n >= b->cap - b->len) {
+        if (sbuf_grow(b, (size_t) n) < 0) {
+            b->buf[b->len] = '\0';
+            return -1;
+        }
+        vsnprintf(b->buf + b->len, (size_t) n + 1, fmt, ap);
+    }
     b->len += (size_t) n;
+    return 0;
+}
+
+int sbuf_addpad(struct sbuf *b, char c, size_t n)
+{
+    if (sbuf_grow(b, n) < 0)
+        return -1;
+    memset(b->buf + b->len, c, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
     return 0;
 }
 

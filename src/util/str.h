@@ -34,6 +34,8 @@ struct sbuf {
 int sbuf_add(struct sbuf *b, const char *s);
 int sbuf_addn(struct sbuf *b, const char *s, size_t n);
 int sbuf_addc(struct sbuf *b, char c);
+/* n copies of c */
+int sbuf_addpad(struct sbuf *b, char c, size_t n);
 int sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap);
 void sbuf_reset(struct sbuf *b);

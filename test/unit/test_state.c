@@ -338,14 +338,16 @@ static void t_leftovers(void)
     lockfd = open(busy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     CHECK(lockfd >= 0 && flock(lockfd, LOCK_EX) == 0);
 
-    /* readers never see them */
+    /* readers never see them; listing containers removes what is dead */
     CHECK_INT(state_list(st, OBJ_CONTAINER, &ids, &e), 0);
     CHECK_INT(strv_len(ids), 1);
+    CHECK(!fs_exists(newd));
+    CHECK(fs_exists(busy));             /* owned by a live process */
+    CHECK(fs_exists(deld));             /* pods/: not listed */
     state_close(st);
     st = NULL;
     CHECK_INT(state_open(tmpdir, &st, &e), 0);
-    CHECK(!fs_exists(newd));
-    CHECK(!fs_exists(deld));
+    CHECK(!fs_exists(deld));            /* the small dirs: at open */
     CHECK(fs_exists(busy));         /* owned by a live process */
     CHECK(!fs_exists(oldf));
     CHECK(fs_exists(youngf));       /* may be a write in progress */
@@ -357,6 +359,9 @@ static void t_leftovers(void)
     state_close(st);
     st = NULL;
     CHECK_INT(state_open(tmpdir, &st, &e), 0);
+    strv_free(ids);
+    ids = NULL;
+    CHECK_INT(state_list(st, OBJ_CONTAINER, &ids, &e), 0);
     CHECK(!fs_exists(busy));
     done(st);
 }
