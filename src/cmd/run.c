@@ -186,7 +186,12 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     "exits, conmon runs `berth container cleanup`, which starts it again if the\n" \
     "policy says so (on-failure only after a non-zero exit, at most N times).\n" \
     "A container stopped by the user is not restarted; nothing restarts\n" \
-    "containers after a reboot."
+    "containers after a reboot.\n" \
+    "\n" \
+    "--log-driver passthrough gives the container berth's own stdin, stdout and\n" \
+    "stderr (not a terminal; no logs, no attach). Even with -d the container keeps\n" \
+    "them: a pipe reading berth's output, such as $(berth run -d ...), sees the\n" \
+    "container's output after the ID and ends only when the container exits."
 
 const struct cmd cmd_create = { .name = "create", .summary = "Create but do not start a container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,

@@ -205,4 +205,12 @@ teardown() { berth_teardown; }
         </dev/null >"$BATS_TEST_TMPDIR/pt.out"
     run -125 --separate-stderr b attach pt
     [[ $stderr == *"passthrough"* ]]
+    # detached, it still writes to our stdout: a pipe reader (as $(...))
+    # gets its output after the id, and EOF only once it has exited
+    out=$(b run -d --name pt2 --network none --log-driver passthrough $IMG \
+          sh -c 'sleep 1; echo from-detached' </dev/null | cat)
+    [ "$(printf '%s\n' "$out" | tail -n 1)" = from-detached ]
+    [ "$(printf '%s\n' "$out" | head -n 1)" = "$(b inspect --format '{{.Id}}' pt2)" ]
+    run -0 b wait pt2
+    [ "$output" = 0 ]
 }
