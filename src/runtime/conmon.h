@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "util/err.h"
+#include "util/proc.h"
 #include "util/str.h"
 
 struct conmon_opts {
@@ -137,6 +138,11 @@ int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err);
 /* runc kill [--all] <id> <signum> */
 int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err);
 int oci_delete(const struct oci_invoke *rt, const char *id, bool force, struct berr **err);
+/* `delete --force` in two halves: begin starts it, end waits and judges. */
+int oci_delete_begin(const struct oci_invoke *rt, const char *id, struct proc_job *job,
+                     struct berr **err);
+int oci_delete_end(const struct oci_invoke *rt, const char *id, struct proc_job *job,
+                   struct berr **err);
 int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err);
 int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err);
 /* runc state <id>: the status and pid. A non-zero exit whose stderr says

@@ -23,10 +23,24 @@
 #include "util/proc.h"
 #include "util/str.h"
 
+static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                         struct proc_job *job, struct berr **err);
+
 /* Runs `<runtime> [flags] <args...>` with env only XDG_RUNTIME_DIR (and
  * PATH when with_path), stdin /dev/null, capturing stdout and stderr. */
 static int run_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
                        int *status, char **out, char **errout, struct berr **err)
+{
+    struct proc_job job;
+
+    if (spawn_runtime(rt, args, with_path, &job, err) < 0)
+        return -1;
+    return proc_finish(&job, out, errout, status, err);
+}
+
+/* The same, started only (proc_finish collects it). */
+static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                         struct proc_job *job, struct berr **err)
 {
     _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
 
@@ -42,7 +56,7 @@ static int run_runtime(const struct oci_invoke *rt, const char *const *args, boo
         (with_path && strv_pushf(&envp, "PATH=%s", rt->path_env ? rt->path_env
                                  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0))
         return berr_oom(err);
-    return proc_capture(argv, envp, out, errout, status, err);
+    return proc_spawn(argv, envp, job, err);
 }
 
 /* runc writes logrus lines (text or JSON) on stderr: keep the msg. */
@@ -66,19 +80,27 @@ static char *stderr_message(const char *text)
     return str_ndup(text, n);
 }
 
-static int simple_call(const struct oci_invoke *rt, const char *const *args, bool with_path,
-                       const char *what, const char *id, struct berr **err)
+static int call_result(const struct oci_invoke *rt, int status, const char *eout, const char *what,
+                       const char *id, struct berr **err)
 {
-    _cleanup_free_ char *eout = NULL, *msg = NULL;
-    int status;
+    _cleanup_free_ char *msg = NULL;
 
-    if (run_runtime(rt, args, with_path, &status, NULL, &eout, err) < 0)
-        return -1;
     if (status == 0)
         return 0;
     msg = stderr_message(eout ? eout : "");
     return berr_msg(err, "%s container %s: %s: %s", what, id, rt->name ? rt->name : rt->path,
                     msg && *msg ? msg : "exit status not zero");
+}
+
+static int simple_call(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                       const char *what, const char *id, struct berr **err)
+{
+    _cleanup_free_ char *eout = NULL;
+    int status;
+
+    if (run_runtime(rt, args, with_path, &status, NULL, &eout, err) < 0)
+        return -1;
+    return call_result(rt, status, eout, what, id, err);
 }
 
 int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err)
@@ -100,6 +122,24 @@ int oci_delete(const struct oci_invoke *rt, const char *id, bool force, struct b
 {
     const char *a_f[] = { "delete", "--force", id, NULL }, *a[] = { "delete", id, NULL };
     return simple_call(rt, force ? a_f : a, false, "deleting", id, err);
+}
+
+int oci_delete_begin(const struct oci_invoke *rt, const char *id, struct proc_job *job,
+                     struct berr **err)
+{
+    const char *args[] = { "delete", "--force", id, NULL };
+    return spawn_runtime(rt, args, false, job, err);
+}
+
+int oci_delete_end(const struct oci_invoke *rt, const char *id, struct proc_job *job,
+                   struct berr **err)
+{
+    _cleanup_free_ char *eout = NULL;
+    int status;
+
+    if (proc_finish(job, NULL, &eout, &status, err) < 0)
+        return -1;
+    return call_result(rt, status, eout, "deleting", id, err);
 }
 
 int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err)

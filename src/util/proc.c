@@ -59,8 +59,7 @@ static int drain(int ofd, int efd, struct sbuf *o, struct sbuf *e)
     return 0;
 }
 
-int proc_capture(char *const argv[], char *const envp[], char **out, char **errout,
-                 int *status, struct berr **err)
+int proc_spawn(char *const argv[], char *const envp[], struct proc_job *job, struct berr **err)
 {
     static char *const min_env[] = {
         (char *) "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL
@@ -69,10 +68,11 @@ int proc_capture(char *const argv[], char *const envp[], char **out, char **erro
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     sigset_t none, all;
-    struct sbuf o = SBUF_INIT, e = SBUF_INIT;
     pid_t pid;
     int r;
 
+    job->pid = -1;
+    job->out_fd = job->err_fd = -1;
     if (pipe2(op, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
         berr_sys(err, "pipe");
         goto fail_pipes;
@@ -97,22 +97,9 @@ int proc_capture(char *const argv[], char *const envp[], char **out, char **erro
         berr_new(err, BERR_ENGINE, r, "run %s", argv[0]);
         goto fail_pipes;
     }
-    drain(op[0], ep[0], &o, &e);
-    close(op[0]);
-    close(ep[0]);
-    if (proc_wait(pid, status, err) < 0) {
-        sbuf_free(&o);
-        sbuf_free(&e);
-        return -1;
-    }
-    if (out)
-        *out = sbuf_steal(&o);
-    if (errout)
-        *errout = sbuf_steal(&e);
-    sbuf_free(&o);
-    sbuf_free(&e);
-    if ((out && !*out) || (errout && !*errout))
-        return berr_oom(err);
+    job->pid = pid;
+    job->out_fd = op[0];
+    job->err_fd = ep[0];
     return 0;
 
 fail_pipes:
@@ -123,6 +110,39 @@ fail_pipes:
             close(ep[i]);
     }
     return -1;
+}
+
+int proc_finish(struct proc_job *job, char **out, char **errout, int *status, struct berr **err)
+{
+    struct sbuf o = SBUF_INIT, e = SBUF_INIT;
+    int r = 0;
+
+    drain(job->out_fd, job->err_fd, &o, &e);
+    close(job->out_fd);
+    close(job->err_fd);
+    job->out_fd = job->err_fd = -1;
+    if (proc_wait(job->pid, status, err) < 0)
+        r = -1;
+    job->pid = -1;
+    if (r == 0 && out)
+        *out = sbuf_steal(&o);
+    if (r == 0 && errout)
+        *errout = sbuf_steal(&e);
+    sbuf_free(&o);
+    sbuf_free(&e);
+    if (r == 0 && ((out && !*out) || (errout && !*errout)))
+        return berr_oom(err);
+    return r;
+}
+
+int proc_capture(char *const argv[], char *const envp[], char **out, char **errout,
+                 int *status, struct berr **err)
+{
+    struct proc_job job;
+
+    if (proc_spawn(argv, envp, &job, err) < 0)
+        return -1;
+    return proc_finish(&job, out, errout, status, err);
 }
 
 bool proc_running_with_arg(const char *prog, const char *arg)
