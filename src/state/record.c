@@ -192,10 +192,17 @@ static int read_one(struct state *st, enum obj_kind kind, const char *key, const
 
     if (n < 0 || (size_t) n >= sizeof(path))
         return berr_new(err, BERR_ENGINE, ENAMETOOLONG, "%s %s: path too long", what, key);
-    if (st->kind_fd[kind] < 0)
-        st->kind_fd[kind] = open(st->kind_dir[kind], O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (st->kind_fd[kind] >= 0)
-        r = js_read_fileat(st->kind_fd[kind], path + strlen(st->kind_dir[kind]) + 1, path, &j, err);
+    /* readers may run in threads (ps): the first to open the dir wins */
+    int dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
+    if (dfd < 0) {
+        int fd = open(st->kind_dir[kind], O_PATH | O_DIRECTORY | O_CLOEXEC), none = -1;
+        if (fd >= 0 && !__atomic_compare_exchange_n(&st->kind_fd[kind], &none, fd, false,
+                                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            close(fd);
+        dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
+    }
+    if (dfd >= 0)
+        r = js_read_fileat(dfd, path + strlen(st->kind_dir[kind]) + 1, path, &j, err);
     else
         r = js_read_file(path, &j, err);
     if (r < 0) {
