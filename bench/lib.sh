@@ -62,7 +62,7 @@ bench_info()    { compare info "$P info" "$B info"; }
 bench_events_10k() {
     local line='{"ID":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","Image":"localhost/busybox:latest","Name":"bench","Status":"create","Time":"2026-11-22T23:10:01.872635993Z","Type":"container","Attributes":{}}'
     mkdir -p "$W/p/tmp/events" "$W/b/tmp/events"
-    yes "$line" | head -n 10000 > "$W/p/tmp/events/events.log"
+    yes "$line" | head -n 10000 > "$W/p/tmp/events/events.log" || true   # yes: SIGPIPE
     cp "$W/p/tmp/events/events.log" "$W/b/tmp/events/events.log"
     compare events_10k "$P events --stream=false" "$B events --stream=false"
 }
@@ -133,7 +133,9 @@ bench_ps_1000() { ensure_ctrs 1000; compare ps_a_1000 "$P ps -a" "$B ps -a"; }
 bench_inspect_1000() {
     ensure_ctrs 1000
     local pid bid
-    pid=$($P ps -aq | head -1); bid=$($B ps -aq | head -1)
+    # awk reads it all: head would close the pipe early, and under
+    # pipefail the writer's SIGPIPE would end the whole run
+    pid=$($P ps -aq | awk 'NR == 1'); bid=$($B ps -aq | awk 'NR == 1')
     compare inspect_of_1000 "$P container inspect $pid" "$B container inspect $bid"
 }
 
