@@ -84,6 +84,8 @@ void ctr_put(struct ctr *c);
 static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 #define _cleanup_ctr_ __attribute__((cleanup(ctr_putp)))
 int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err);
+/* Writes c->cfg, then the state if the config's view in it changed. */
+int ctr_save_config(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Moves a running/created/stopping/paused container to stopped when its
  * exit file exists, or when conmon and the process are both gone. */
 int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err);

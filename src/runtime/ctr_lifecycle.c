@@ -14,6 +14,7 @@
 #include "runtime/conmon.h"
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
+#include "runtime/ctr_view.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ociruntime.h"
 #include "runtime/spec.h"
@@ -585,6 +586,14 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
         if (state_name_release(rt->st, name, &e) < 0)
             berr_free(e);
         return -1;
+    }
+    /* the rename is done; a view not saved now is repaired later */
+    if (ctr_view_sync(c->cfg, c->st) > 0) {
+        struct berr *e = NULL;
+        if (ctr_save(rt, c, &e) < 0) {
+            log_warn("container %s: saving its view: %s", c->id, e->msg);
+            berr_free(e);
+        }
     }
     {
         struct berr *e = NULL;

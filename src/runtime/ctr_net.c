@@ -255,7 +255,7 @@ int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **
         }
     }
     json_object_set_new(nets, canon, entry);
-    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0)
+    if (ctr_save_config(rt, c, err) < 0)
         return -1;
     net_event(rt, c, "connect", canon);
     return 0;
@@ -286,7 +286,7 @@ int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, stru
             return -1;
     }
     json_object_del(nets, canon);
-    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0)
+    if (ctr_save_config(rt, c, err) < 0)
         return -1;
     net_event(rt, c, "disconnect", canon);
     return 0;

@@ -9,6 +9,7 @@
 
 #include "runtime/conmon.h"
 #include "runtime/container.h"
+#include "runtime/ctr_view.h"
 #include "runtime/net/ports.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -307,7 +308,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name,
                      p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = new_state();
-    if (!cfg || !st) {
+    if (!cfg || !st || ctr_view_sync(cfg, st) < 0) {
         berr_oom(err);
         goto fail;
     }
@@ -361,7 +362,25 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
         ctr_put(c);
         return -1;
     }
+    /* A crash between a config write and its view leaves the view stale:
+     * the next command that takes the lock puts it right. */
+    if (ctr_view_sync(c->cfg, c->st) > 0) {
+        struct berr *e = NULL;
+        if (ctr_save(rt, c, &e) < 0) {
+            log_debug("container %s: saving its view: %s", c->id, e->msg);
+            berr_free(e);
+        }
+    }
     *out = c;
+    return 0;
+}
+
+int ctr_save_config(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0)
+        return -1;
+    if (ctr_view_sync(c->cfg, c->st) > 0 && ctr_save(rt, c, err) < 0)
+        return -1;
     return 0;
 }
 

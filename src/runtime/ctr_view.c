@@ -147,13 +147,79 @@ static json_t *row_command(struct runtime *rt, struct ps_row *r)
     return out;
 }
 
+/* ---- the view: what ps needs of the config, kept in the state ---- */
+
+#define VIEW_VERSION 1
+
+static void view_copy(json_t *to, json_t *from, const char *key)
+{
+    json_t *v = json_object_get(from, key);
+    if (v)
+        json_object_set_new(to, key, json_deep_copy(v));
+}
+
+json_t *ctr_view_record(json_t *cfg)
+{
+    json_t *v = json_object(), *spec = json_object_get(cfg, "spec"), *vs = json_object();
+    json_t *ns = json_object_get(spec, "namespaces"), *mounts = json_object_get(spec, "mounts");
+    static const char *const keys[] = {
+        "name", "image", "command", "createdNs", "labels", "portMappings", "networks",
+        "autoRemove", "namespace",
+    };
+
+    if (!v || !vs)
+        return json_decref(v), json_decref(vs), NULL;
+    json_object_set_new(v, "v", json_integer(VIEW_VERSION));
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        view_copy(v, cfg, keys[i]);
+    view_copy(vs, spec, "entrypoint");
+    view_copy(vs, spec, "command");
+    if (json_object_get(ns, "network"))
+        json_object_set_new(vs, "namespaces", json_pack("{s:O}", "network",
+                                                        json_object_get(ns, "network")));
+    if (json_is_array(mounts)) {
+        json_t *ms = json_array(), *m;
+        size_t i;
+        json_array_foreach(mounts, i, m)
+            json_array_append_new(ms, json_pack("{s:s, s:s}", "type", js_str(m, "type", ""),
+                                                "destination", js_str(m, "destination", "")));
+        json_object_set_new(vs, "mounts", ms);
+    }
+    json_object_set_new(v, "spec", vs);
+    return v;
+}
+
+int ctr_view_sync(json_t *cfg, json_t *st)
+{
+    json_t *v = ctr_view_record(cfg);
+
+    if (!v)
+        return -1;
+    if (json_equal(v, json_object_get(st, "view"))) {
+        json_decref(v);
+        return 0;
+    }
+    json_object_set_new(st, "view", v);
+    return 1;
+}
+
 /* ---- reading rows ---- */
 
 static void row_load(struct runtime *rt, struct ps_row *r)
 {
     struct berr *e = NULL;
+    json_t *view;
+    int rr;
 
-    if (state_read(rt->st, OBJ_CONTAINER, r->id, &r->cfg, &r->st, &e) < 0) {
+    /* One file per container: the state carries the config's view; a
+     * record written before views existed is read whole. */
+    rr = state_read(rt->st, OBJ_CONTAINER, r->id, NULL, &r->st, &e);
+    if (rr == 0 && json_is_object(view = json_object_get(r->st, "view")) &&
+        js_int(view, "v", 0) == VIEW_VERSION)
+        r->cfg = json_incref(view);
+    else if (rr == 0)
+        rr = state_read(rt->st, OBJ_CONTAINER, r->id, &r->cfg, NULL, &e);
+    if (rr < 0) {
         r->error = str_dup(e && e->msg ? e->msg : "unreadable record");
         berr_free(e);
         json_decref(r->cfg);
@@ -688,7 +754,8 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     json_t *o = json_object();
     _cleanup_free_ char *status = NULL;
 #define W(f) want[T_##f]
-#define SET(f, v) json_object_set_new(o, tfield_names[T_##f], (v))
+    /* our own ASCII keys: no UTF-8 check */
+#define SET(f, v) json_object_set_new_nocheck(o, tfield_names[T_##f], (v))
 
     if (!o)
         return NULL;
@@ -704,17 +771,30 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     }
     if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
         _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
-        SET(CREATEDHUMAN, json_string(ago ? ago : ""));
-        SET(RUNNINGFOR, json_string(ago ? ago : ""));
+        json_t *a = json_string(ago ? ago : "");
+        if (W(CREATEDHUMAN))
+            SET(CREATEDHUMAN, json_incref(a));
+        if (W(RUNNINGFOR))
+            SET(RUNNINGFOR, json_incref(a));
+        json_decref(a);
     }
     if (W(CREATED) || W(CREATEDAT)) {
-        SET(CREATED, go_time_string(r->created_ns));
-        SET(CREATEDAT, json_incref(json_object_get(o, "Created")));
+        json_t *t = go_time_string(r->created_ns);
+        if (W(CREATED))
+            SET(CREATED, json_incref(t));
+        if (W(CREATEDAT))
+            SET(CREATEDAT, json_incref(t));
+        json_decref(t);
     }
     if (W(STATUS) || W(STATE)) {
+        json_t *t;
         status = row_status(r, now);
-        SET(STATUS, json_string(status ? status : ""));
-        SET(STATE, json_string(status ? status : ""));
+        t = json_string(status ? status : "");
+        if (W(STATUS))
+            SET(STATUS, json_incref(t));
+        if (W(STATE))
+            SET(STATE, json_incref(t));
+        json_decref(t);
     }
     if (W(PORTS)) {
         _cleanup_free_ char *ports = ports_text(r);

@@ -47,6 +47,16 @@ int ctr_ps_check(const struct ps_query *q, struct berr **err);
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items,
                  struct berr **err);
 
+/* The view: a copy, kept in the state record, of the config fields ps
+ * shows (name, image, command, created, labels, ports, networks, mounts),
+ * so that ps reads one file per container. ctr_view_record() builds it;
+ * ctr_view_sync() puts it into st and returns 1 when it changed (the
+ * caller saves the state), 0 when it was current, -1 out of memory.
+ * Whoever rewrites a config field in the view syncs it; ctr_get repairs a
+ * view left stale by a crash between the two writes. */
+json_t *ctr_view_record(json_t *cfg);
+int ctr_view_sync(json_t *cfg, json_t *st);
+
 /* The state a reader without the lock should believe (see above), from
  * the records of container id: *state, and for an exit found on the way
  * *code (-1 unknown) and *finished_ns. Returns 0, or -1 when the records

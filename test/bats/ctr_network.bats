@@ -145,9 +145,11 @@ teardown() { berth_teardown; }
         [ -n "$ip" ] && [ "$ip" != null ] || fail "no address on app: $(jq -c .networkStatus.results $S/containers/$id/state.json)"
         busybox ping -c1 -W2 $ip >/dev/null || fail "cannot reach $ip"
         jq -e ".networks.app.aliases == [\"cnalias\"]" $S/containers/$id/config.json >/dev/null || fail "alias not recorded"
+        [ "$(b ps --format "{{.Networks}}")" = app,berth ] || fail "ps networks: $(b ps --format "{{.Networks}}")"
         if b network connect app cn 2>/dev/null; then fail "connected twice"; fi
         b network disconnect app cn
         jq -e ".networkStatus.results.app == null" $S/containers/$id/state.json >/dev/null || fail "still on app"
+        [ "$(b ps --format "{{.Networks}}")" = berth ] || fail "ps networks after disconnect: $(b ps --format "{{.Networks}}")"
         if busybox ping -c1 -W1 $ip >/dev/null 2>&1; then fail "still reachable at $ip"; fi
         grep -q "\"Status\":\"connect\"" $BATS_TEST_TMPDIR/scratch/events/events.log || fail "no connect event"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }

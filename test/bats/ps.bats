@@ -161,3 +161,29 @@ PY
         [ "$output" = $'runner\nquick\nfresh' ]
     done
 }
+
+@test "ps reads the config's view kept in the state record; old and stale views are handled" {
+    id=$(b create --name viewed --label k=v --network none $IMG sleep 5)
+    st="$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
+    [ "$(jq -r .view.name "$st")" = viewed ]
+    [ "$(jq -c .view.labels "$st")" = '{"k":"v"}' ]
+    # rename rewrites the config and the view
+    b rename viewed seen
+    [ "$(jq -r .view.name "$st")" = seen ]
+    run -0 b ps -a --filter label=k=v --format '{{.Names}} {{.Command}}'
+    [ "$output" = "seen sleep 5" ]
+    # a record from before views: ps reads the config instead
+    jq -c 'del(.view)' "$st" > "$st.new" && mv "$st.new" "$st"
+    run -0 b ps -a --format '{{.Names}} {{.Labels}}'
+    [ "$output" = "seen map[k:v]" ]
+    # a crash between a config write and its view: ps shows what the view
+    # says until the next command that takes the container's lock repairs it
+    b inspect seen >/dev/null
+    jq -c '.view.name = "stale"' "$st" > "$st.new" && mv "$st.new" "$st"
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = stale ]
+    b inspect seen >/dev/null
+    [ "$(jq -r .view.name "$st")" = seen ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = seen ]
+}
