@@ -94,8 +94,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     {
         struct out_spec spec = { .table = q.size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
                                  .headers = ps_headers };
-        bool table = !format || !*format || strcmp(format, "table") == 0;
-        q.tmpl = quiet ? "{{.ID}}" : table ? spec.table : format;
+        q.tmpl = quiet ? "{{.ID}}" : out_default_table(format) ? spec.table : format;
         if (ctr_ps_items(rt, &q, &items, err) < 0)
             return -1;
         if (quiet)

@@ -23,22 +23,9 @@
 #include "util/proc.h"
 #include "util/str.h"
 
-static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
-                         struct proc_job *job, struct berr **err);
-
-/* Runs `<runtime> [flags] <args...>` with env only XDG_RUNTIME_DIR (and
- * PATH when with_path), stdin /dev/null, capturing stdout and stderr. */
-static int run_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
-                       int *status, char **out, char **errout, struct berr **err)
-{
-    struct proc_job job;
-
-    if (spawn_runtime(rt, args, with_path, &job, err) < 0)
-        return -1;
-    return proc_finish(&job, out, errout, status, err);
-}
-
-/* The same, started only (proc_finish collects it). */
+/* Starts `<runtime> [flags] <args...>` with env only XDG_RUNTIME_DIR (and
+ * PATH when with_path), stdin /dev/null, stdout and stderr on pipes
+ * (proc_finish collects them). */
 static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
                          struct proc_job *job, struct berr **err)
 {
@@ -57,6 +44,17 @@ static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, b
                                  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0))
         return berr_oom(err);
     return proc_spawn(argv, envp, job, err);
+}
+
+/* The same, run to its end: its output and status. */
+static int run_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                       int *status, char **out, char **errout, struct berr **err)
+{
+    struct proc_job job;
+
+    if (spawn_runtime(rt, args, with_path, &job, err) < 0)
+        return -1;
+    return proc_finish(&job, out, errout, status, err);
 }
 
 /* runc writes logrus lines (text or JSON) on stderr: keep the msg. */

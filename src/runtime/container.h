@@ -86,6 +86,9 @@ static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Writes c->cfg, then the state if the config's view in it changed. */
 int ctr_save_config(struct runtime *rt, struct ctr *c, struct berr **err);
+/* Brings the view in c->st in line with c->cfg and saves it if it was
+ * not; a failure to save is only logged (the next locked command retries). */
+void ctr_view_repair(struct runtime *rt, struct ctr *c);
 /* Moves a running/created/stopping/paused container to stopped when its
  * exit file exists, or when conmon and the process are both gone. */
 int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err);

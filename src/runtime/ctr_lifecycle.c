@@ -51,7 +51,8 @@ struct rtcall {
     strv flags;
 };
 
-static void ctr_forget_pids(struct runtime *rt, struct ctr *c);
+static void teardown_runtime(struct runtime *rt, struct ctr *c,
+                             void (*meanwhile)(struct runtime *, struct ctr *));
 
 static void rtcall_free(struct rtcall *x)
 {
@@ -421,17 +422,7 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
         /* The process is gone: the runtime's delete (a Go binary, ~8 ms)
          * and our unmounting and network teardown touch nothing of each
          * other's, so they overlap. */
-        struct rtcall x;
-        struct proc_job job;
-        bool begun = rtcall_get(rt, c, &x, &e) == 0 && oci_delete_begin(&x.cli, c->id, &job, &e) == 0;
-        ctr_unprepare(rt, c);
-        if (begun && oci_delete_end(&x.cli, c->id, &job, &e) < 0)
-            begun = false;
-        if (!begun)
-            log_debug("container %s: runtime delete: %s", c->id, e ? e->msg : "?");
-        berr_freep(&e);
-        rtcall_free(&x);
-        ctr_forget_pids(rt, c);
+        teardown_runtime(rt, c, ctr_unprepare);
     } else {
         if (st == CS_CREATED)
             ctr_teardown_runtime(rt, c);
@@ -470,25 +461,32 @@ void ctr_forget_runtime(struct runtime *rt, json_t *cfg)
     rtcall_free(&x);
 }
 
-/* The OCI runtime forgets the container; conmon's files go. */
-void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
+/* The OCI runtime forgets the container (meanwhile, if given, runs while
+ * its delete does); then conmon's files and the pids go. */
+static void teardown_runtime(struct runtime *rt, struct ctr *c,
+                             void (*meanwhile)(struct runtime *, struct ctr *))
 {
     struct rtcall x;
+    struct proc_job job;
     struct berr *e = NULL;
+    bool begun = rtcall_get(rt, c, &x, &e) == 0 && oci_delete_begin(&x.cli, c->id, &job, &e) == 0;
 
-    if (rtcall_get(rt, c, &x, &e) == 0 && oci_delete(&x.cli, c->id, true, &e) < 0)
-        log_debug("container %s: runtime delete: %s", c->id, e->msg);
+    if (meanwhile)
+        meanwhile(rt, c);
+    if (begun && oci_delete_end(&x.cli, c->id, &job, &e) < 0)
+        begun = false;
+    if (!begun)
+        log_debug("container %s: runtime delete: %s", c->id, e ? e->msg : "?");
     berr_free(e);
     rtcall_free(&x);
-    ctr_forget_pids(rt, c);
-}
-
-/* conmon's files go, and the pids with them. */
-static void ctr_forget_pids(struct runtime *rt, struct ctr *c)
-{
     ctr_remove_conmon_files(rt, c->id);
     js_set_int(c->st, "pid", 0);
     js_set_int(c->st, "conmonPid", 0);
+}
+
+void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
+{
+    teardown_runtime(rt, c, NULL);
 }
 
 static bool pidfile_exists(const char *rundir)
@@ -588,13 +586,7 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
         return -1;
     }
     /* the rename is done; a view not saved now is repaired later */
-    if (ctr_view_sync(c->cfg, c->st) > 0) {
-        struct berr *e = NULL;
-        if (ctr_save(rt, c, &e) < 0) {
-            log_warn("container %s: saving its view: %s", c->id, e->msg);
-            berr_free(e);
-        }
-    }
+    ctr_view_repair(rt, c);
     {
         struct berr *e = NULL;
         if (state_name_release(rt->st, old, &e) < 0) {

@@ -364,15 +364,19 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
     }
     /* A crash between a config write and its view leaves the view stale:
      * the next command that takes the lock puts it right. */
-    if (ctr_view_sync(c->cfg, c->st) > 0) {
-        struct berr *e = NULL;
-        if (ctr_save(rt, c, &e) < 0) {
-            log_debug("container %s: saving its view: %s", c->id, e->msg);
-            berr_free(e);
-        }
-    }
+    ctr_view_repair(rt, c);
     *out = c;
     return 0;
+}
+
+void ctr_view_repair(struct runtime *rt, struct ctr *c)
+{
+    struct berr *e = NULL;
+
+    if (ctr_view_sync(c->cfg, c->st) > 0 && ctr_save(rt, c, &e) < 0) {
+        log_warn("container %s: saving the view of its config: %s", c->id, e->msg);
+        berr_free(e);
+    }
 }
 
 int ctr_save_config(struct runtime *rt, struct ctr *c, struct berr **err)

@@ -43,13 +43,20 @@ struct ps_row {
     char *sort_text;            /* the sort key of image/names/command, kept */
 };
 
+/* What a row read from the records; its item no longer needs them. */
+static void row_drop_records(struct ps_row *r)
+{
+    json_decref(r->cfg);
+    json_decref(r->st);
+    json_decref(r->command);
+    r->cfg = r->st = r->command = NULL;
+}
+
 static void row_free(struct ps_row *r)
 {
     free(r->id);
     free(r->error);
-    json_decref(r->cfg);
-    json_decref(r->st);
-    json_decref(r->command);
+    row_drop_records(r);
     json_decref(r->item);
     free(r->sort_text);
 }
@@ -645,6 +652,11 @@ static char *size_nospace(long long n)
     return s;
 }
 
+static long long row_exited_at(const struct ps_row *r)
+{
+    return r->exited ? unix_or_zero(r->finished_ns) : GO_ZERO_UNIX;
+}
+
 static long long row_pid(const struct ps_row *r)
 {
     return r->state == CS_RUNNING || r->state == CS_PAUSED ? js_int(r->st, "pid", 0) : 0;
@@ -665,7 +677,7 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
     json_object_set_new(o, "Command", r->command ? json_incref(r->command) : json_array());
     json_object_set_new(o, "CreatedAt", json_string(ago ? ago : ""));
     json_object_set_new(o, "Exited", json_boolean(r->exited));
-    json_object_set_new(o, "ExitedAt", json_integer(r->exited ? unix_or_zero(r->finished_ns) : GO_ZERO_UNIX));
+    json_object_set_new(o, "ExitedAt", json_integer(row_exited_at(r)));
     json_object_set_new(o, "ExitCode", json_integer(r->exit_code));
     json_object_set_new(o, "Id", json_string(r->id));
     json_object_set_new(o, "Image", json_string(row_image(r)));
@@ -727,7 +739,7 @@ static void tfields_wanted(const char *t, bool want[T__N])
     bool all = !t;
 
     for (int i = 0; i < T__N; i++)
-        want[i] = all;
+        want[i] = false;
     for (const char *p = t; p && *p && !all; p++) {
         const char *w = p;
         if (*p == '.' && !ident_char(p[1])) {
@@ -746,6 +758,16 @@ static void tfields_wanted(const char *t, bool want[T__N])
     }
     for (int i = 0; all && i < T__N; i++)
         want[i] = true;
+}
+
+/* podman shows some values under two names: v goes under the wanted ones. */
+static void set_twins(json_t *o, const bool want[T__N], enum tfield a, enum tfield b, json_t *v)
+{
+    if (want[a])
+        json_object_set_nocheck(o, tfield_names[a], v);
+    if (want[b])
+        json_object_set_nocheck(o, tfield_names[b], v);
+    json_decref(v);
 }
 
 static json_t *template_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
@@ -771,30 +793,13 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     }
     if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
         _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
-        json_t *a = json_string(ago ? ago : "");
-        if (W(CREATEDHUMAN))
-            SET(CREATEDHUMAN, json_incref(a));
-        if (W(RUNNINGFOR))
-            SET(RUNNINGFOR, json_incref(a));
-        json_decref(a);
+        set_twins(o, want, T_CREATEDHUMAN, T_RUNNINGFOR, json_string(ago ? ago : ""));
     }
-    if (W(CREATED) || W(CREATEDAT)) {
-        json_t *t = go_time_string(r->created_ns);
-        if (W(CREATED))
-            SET(CREATED, json_incref(t));
-        if (W(CREATEDAT))
-            SET(CREATEDAT, json_incref(t));
-        json_decref(t);
-    }
+    if (W(CREATED) || W(CREATEDAT))
+        set_twins(o, want, T_CREATED, T_CREATEDAT, go_time_string(r->created_ns));
     if (W(STATUS) || W(STATE)) {
-        json_t *t;
         status = row_status(r, now);
-        t = json_string(status ? status : "");
-        if (W(STATUS))
-            SET(STATUS, json_incref(t));
-        if (W(STATE))
-            SET(STATE, json_incref(t));
-        json_decref(t);
+        set_twins(o, want, T_STATUS, T_STATE, json_string(status ? status : ""));
     }
     if (W(PORTS)) {
         _cleanup_free_ char *ports = ports_text(r);
@@ -837,7 +842,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (W(EXITED))
         SET(EXITED, json_boolean(r->exited));
     if (W(EXITEDAT))
-        SET(EXITEDAT, json_integer(r->exited ? unix_or_zero(r->finished_ns) : GO_ZERO_UNIX));
+        SET(EXITEDAT, json_integer(row_exited_at(r)));
     if (W(STARTEDAT))
         SET(STARTEDAT, json_integer(unix_or_zero(r->started_ns)));
     if (W(AUTOREMOVE))
@@ -853,6 +858,13 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
 #undef W
 #undef SET
     return o;
+}
+
+/* The row's item in the shape q asks for. */
+static json_t *row_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                        const bool want[T__N], double now)
+{
+    return q->shape == PS_TEMPLATE ? template_item(rt, r, q, want, now) : json_item(rt, r, now);
 }
 
 /* ---- the listing ---- */
@@ -887,8 +899,8 @@ static void row_size(struct runtime *rt, struct ps_row *r)
     r->has_size = true;
 }
 
-/* Reading the rows: a file pair per container, parsed and turned into an
- * item. With many containers this runs on every CPU (up to 8): each
+/* Reading the rows: the state record of each container (with its view of
+ * the config), parsed and turned into an item. With many containers this runs on every CPU (up to 8): each
  * worker takes the next chunk of ids and fills their rows (a row that
  * does not pass keeps no id). Nothing shared is written but the chunk
  * counter and the oom flag; the state handle opens its dir fd once. */
@@ -923,14 +935,10 @@ static void ps_load_one(struct ps_load *L, size_t i)
     row->sort_text = row_sort_text(row);
     if (!L->early)
         return;
-    row->item = L->q->shape == PS_TEMPLATE ? template_item(L->rt, row, L->q, L->want, L->now)
-                                           : json_item(L->rt, row, L->now);
+    row->item = row_item(L->rt, row, L->q, L->want, L->now);
     if (!row->item)
         __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
-    json_decref(row->cfg);
-    json_decref(row->st);
-    json_decref(row->command);
-    row->cfg = row->st = row->command = NULL;
+    row_drop_records(row);
 }
 
 static void *ps_load_worker(void *arg)
@@ -1032,9 +1040,7 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
     sort_by = sort_key(q->sort);
     qsort(rows + first, k - first, sizeof(*rows), row_cmp);
     for (size_t i = first; i < k; i++) {
-        json_t *it = rows[i].item ? STEAL_PTR(rows[i].item)
-                     : q->shape == PS_TEMPLATE ? template_item(rt, &rows[i], q, want, now)
-                                               : json_item(rt, &rows[i], now);
+        json_t *it = rows[i].item ? STEAL_PTR(rows[i].item) : row_item(rt, &rows[i], q, want, now);
         if (!it || json_array_append_new(out, it) < 0) {
             berr_oom(err);
             goto out;

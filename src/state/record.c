@@ -201,10 +201,8 @@ static int read_one(struct state *st, enum obj_kind kind, const char *key, const
             close(fd);
         dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
     }
-    if (dfd >= 0)
-        r = js_read_fileat(dfd, path + strlen(st->kind_dir[kind]) + 1, path, &j, err);
-    else
-        r = js_read_file(path, &j, err);
+    r = js_read_fileat(dfd >= 0 ? dfd : AT_FDCWD,
+                       dfd >= 0 ? path + strlen(st->kind_dir[kind]) + 1 : path, path, &j, err);
     if (r < 0) {
         if ((*err)->errnum == ENOENT && !state_exists(st, kind, key)) {
             if (kind == OBJ_VOLUME)

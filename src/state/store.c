@@ -6,7 +6,8 @@
  * record.c) and files are written through dot temp files
  * (.NAME.XXXXXX, fs_write_atomic). Readers skip every dot entry, so a
  * crash leaves garbage, never a half record. state_open() removes that
- * garbage (state_list() for the kind it lists); it must never remove the dot dir of a create or delete that is
+ * garbage from the small dirs, state_list() from the dir it lists; neither
+ * may remove the dot dir of a create or delete that is
  * still running in another process, so a dot dir is removed only by
  * whoever wins a non-blocking flock(2) on it: its owner holds that flock
  * from birth to rename (record.c), and the kernel drops it when the owner
@@ -166,11 +167,10 @@ int state_open(const char *static_dir, struct state **out, struct berr **err)
      * failure to remove it must not stop the command. The container dir
      * (the big one) is repaired by state_list() as it lists; names/ never
      * holds dot entries. The small dirs are swept here. */
-    for (size_t i = 1; i < ARRAY_SIZE(dirs); i++) {
-        if (dirs[i] == st->names_dir)
-            continue;
+    const char *sweep[] = { st->kind_dir[OBJ_POD], st->kind_dir[OBJ_VOLUME], st->exits_dir };
+    for (size_t i = 0; i < ARRAY_SIZE(sweep); i++) {
         _cleanup_berr_ struct berr *e = NULL;
-        if (state_clean_dir(dirs[i], NULL, &e) < 0)
+        if (state_clean_dir(sweep[i], NULL, &e) < 0)
             log_warn("state: %s", e->msg);
     }
     {

@@ -41,20 +41,9 @@ static int read_parse(int fd, const char *path, json_t **out, struct berr **err)
             *out = j;
             return 0;
         }
-        if (len == sizeof(small)) {
-            char *rest = NULL;
-            size_t rlen = 0;
-            if (fs_read_fd(fd, &rest, &rlen) < 0)
+        if (len == sizeof(small)) {     /* too big for the stack: again, whole */
+            if (lseek(fd, 0, SEEK_SET) < 0 || fs_read_fd(fd, &heap, &len) < 0)
                 return berr_sys(err, "read %s", path);
-            heap = malloc(len + rlen + 1);
-            if (!heap) {
-                free(rest);
-                return berr_oom(err);
-            }
-            memcpy(heap, small, len);
-            memcpy(heap + len, rest, rlen + 1);
-            free(rest);
-            len += rlen;
             buf = heap;
             break;
         }
@@ -69,15 +58,6 @@ static int read_parse(int fd, const char *path, json_t **out, struct berr **err)
     return 0;
 }
 
-int js_read_file(const char *path, json_t **out, struct berr **err)
-{
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return berr_sys(err, "open %s", path);
-    return read_parse(fd, path, out, err);
-}
-
 int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out, struct berr **err)
 {
     _cleanup_close_ int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
@@ -85,6 +65,11 @@ int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out, s
     if (fd < 0)
         return berr_sys(err, "open %s", path);
     return read_parse(fd, path, out, err);
+}
+
+int js_read_file(const char *path, json_t **out, struct berr **err)
+{
+    return js_read_fileat(AT_FDCWD, path, path, out, err);
 }
 
 int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,

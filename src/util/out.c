@@ -372,6 +372,11 @@ static int render_table(const char *src, json_t *items, const struct out_spec *s
     return 0;
 }
 
+bool out_default_table(const char *format)
+{
+    return !format || !*format || strcmp(format, "table") == 0;
+}
+
 int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *spec,
              bool noheading, struct berr **err)
 {
@@ -380,7 +385,7 @@ int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *
 
     if (!spec)
         spec = &none;
-    if (!format || !*format || strcmp(format, "table") == 0) {
+    if (out_default_table(format)) {
         if (spec->table && render_table(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0),
                                         items, spec, noheading, &out, err) < 0)
             return -1;

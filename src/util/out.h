@@ -31,6 +31,8 @@ struct out_spec {
     const struct out_header *headers;   /* NULL-terminated ({0}) or NULL */
 };
 
+/* Whether format asks for the spec's own table (none, "", "table"). */
+bool out_default_table(const char *format);
 /* items is a JSON array of objects. */
 int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *spec,
              bool noheading, struct berr **err);

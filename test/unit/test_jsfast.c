@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "util/js.h"
@@ -119,8 +120,45 @@ static void t_mutations(void)
     free(buf);
 }
 
+/* js_read_file: records on the stack, bigger files whole from the heap,
+ * a broken one reported with its path. */
+static void t_read_file(void)
+{
+    char dir[] = "/tmp/test_jsfast.XXXXXX", path[64];
+    struct berr *e = NULL;
+    json_t *big = json_array(), *got = NULL;
+    char *text;
+    FILE *f;
+
+    if (!mkdtemp(dir))
+        { CHECK(0); return; }
+    snprintf(path, sizeof(path), "%s/r.json", dir);
+    for (int i = 0; i < 4000; i++)
+        json_array_append_new(big, json_integer(1000000 + i));
+    text = json_dumps(big, JSON_COMPACT);
+    CHECK(text && strlen(text) > 16384);
+    f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    CHECK_INT(js_read_file(path, &got, &e), 0);
+    CHECK(got && json_equal(got, big));
+    json_decref(got);
+    got = NULL;
+    f = fopen(path, "w");
+    fputs("{\"a\":[1,2", f);
+    fclose(f);
+    CHECK_INT(js_read_file(path, &got, &e), -1);
+    CHECK(e && e->kind == BK_CORRUPT && strstr(e->msg, path));
+    berr_free(e);
+    unlink(path);
+    rmdir(dir);
+    free(text);
+    json_decref(big);
+}
+
 int main(void)
 {
+    UNIT_RUN(t_read_file);
     UNIT_RUN(t_cases);
     UNIT_RUN(t_depth);
     UNIT_RUN(t_mutations);
