@@ -3,8 +3,10 @@
  * {"code":N,"time":<unix ns>,"version":1}. It outlives the container
  * (podman's table, for run/wait after --rm): cleanup writes the code,
  * a waiter reads it even once the record is gone, and entries older
- * than a few minutes are pruned at each cleanup. Each entry is one
- * atomically written file, so writers never contend.
+ * than a few minutes are pruned by cleanups, at most once in
+ * EXITS_PRUNE_EVERY_SEC (the file "pruned" keeps the time). Each entry
+ * is one atomically written file, so writers never contend; crash
+ * leftovers are removed by the pruning sweep, which reads the dir anyway.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +21,9 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+
+#define EXITS_PRUNE_MARK "pruned"      /* not an id: never taken for an entry */
+#define EXITS_PRUNE_EVERY_SEC 30
 
 static long long now_ns(void)
 {
@@ -79,50 +84,69 @@ int state_exit_code_get(struct state *st, const char *id, int *code, struct berr
     return 0;
 }
 
-/* Removes the entries older than older_than_ns, or all of them. */
+/* Removes the entries older than older_than_ns (by the file's mtime: an
+ * entry is written once, atomically, so that is the time it records),
+ * or all of them; crash leftovers (dot files) go too. */
 static int sweep(struct state *st, long long older_than_ns, bool all, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(st->exits_dir);
     long long cutoff = now_ns() - older_than_ns;
+    time_t now = time(NULL);
+    bool removed = false;
     struct dirent *de;
 
     if (!d)
         return berr_sys(err, "open %s", st->exits_dir);
     while ((errno = 0, de = readdir(d))) {
-        _cleanup_json_ json_t *rec = NULL;
-        _cleanup_berr_ struct berr *e = NULL;
+        struct stat sb;
         bool drop = all;
 
-        if (de->d_name[0] == '.' || !state_id_valid(de->d_name))
+        if (de->d_name[0] == '.') {
+            state_clean_entry(dirfd(d), st->exits_dir, de, now);
             continue;
-        if (!drop) {
-            if (read_entry(st, de->d_name, &rec, &e) == 0)
-                drop = js_int(rec, "time", 0) < cutoff;
-            else if (e->errnum != ENOENT) {
-                /* unreadable: judge it by the file's own age */
-                struct stat sb;
-                drop = fstatat(dirfd(d), de->d_name, &sb, 0) == 0 &&
-                       (long long) sb.st_mtime * 1000000000LL < cutoff;
-                if (drop)
-                    log_warn("state: removing unreadable exit code %s: %s", de->d_name, e->msg);
-            }
         }
-        if (drop && unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
-            return berr_sys(err, "remove exit code %s/%s", st->exits_dir, de->d_name);
+        if (!state_id_valid(de->d_name))
+            continue;
+        if (!drop)
+            drop = fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   (long long) sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec < cutoff;
+        if (drop) {
+            if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
+                return berr_sys(err, "remove exit code %s/%s", st->exits_dir, de->d_name);
+            removed = true;
+        }
     }
     if (errno)
         return berr_sys(err, "read %s", st->exits_dir);
-    if (fs_fsync_dir(st->exits_dir) < 0)
+    if (removed && fs_fsync_dir(st->exits_dir) < 0)
         return berr_sys(err, "sync %s", st->exits_dir);
     return 0;
 }
 
 int state_exit_codes_prune(struct state *st, long long older_than_sec, struct berr **err)
 {
+    _cleanup_free_ char *mark = str_fmt("%s/%s", st->exits_dir, EXITS_PRUNE_MARK);
+    time_t now = time(NULL);
+    struct stat sb;
+    int fd;
+
+    if (!mark)
+        return berr_oom(err);
     if (older_than_sec < 0)
         older_than_sec = 0;
     if (older_than_sec > 1000000000LL)  /* ~31 years; keeps the ns product in range */
         older_than_sec = 1000000000LL;
+    /* Every container's cleanup prunes; one sweep per EXITS_PRUNE_EVERY_SEC
+     * is enough, and keeps a busy host from reading the whole table at
+     * every exit. The mark's mtime says when the last sweep began (a
+     * mark from the future, after a clock change, does not count). */
+    if (stat(mark, &sb) == 0 && sb.st_mtime <= now && sb.st_mtime > now - EXITS_PRUNE_EVERY_SEC)
+        return 0;
+    fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        (void) futimens(fd, NULL);
+        close(fd);
+    }
     return sweep(st, older_than_sec * 1000000000LL, false, err);
 }
 

@@ -165,9 +165,10 @@ int state_open(const char *static_dir, struct state **out, struct berr **err)
             return berr_wrap(err, "open state");
     /* Crash repair is best effort: garbage is invisible to readers, so a
      * failure to remove it must not stop the command. The container dir
-     * (the big one) is repaired by state_list() as it lists; names/ never
-     * holds dot entries. The small dirs are swept here. */
-    const char *sweep[] = { st->kind_dir[OBJ_POD], st->kind_dir[OBJ_VOLUME], st->exits_dir };
+     * (the big one) is repaired by state_list() as it lists, exits/ (as
+     * big under churn) by the exit-code pruning; names/ never holds dot
+     * entries. The small dirs are swept here. */
+    const char *sweep[] = { st->kind_dir[OBJ_POD], st->kind_dir[OBJ_VOLUME] };
     for (size_t i = 0; i < ARRAY_SIZE(sweep); i++) {
         _cleanup_berr_ struct berr *e = NULL;
         if (state_clean_dir(sweep[i], NULL, &e) < 0)

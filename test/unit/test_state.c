@@ -349,6 +349,8 @@ static void t_leftovers(void)
     CHECK_INT(state_open(tmpdir, &st, &e), 0);
     CHECK(!fs_exists(deld));            /* the small dirs: at open */
     CHECK(fs_exists(busy));         /* owned by a live process */
+    CHECK(fs_exists(oldf));         /* exits/: by the pruning sweep */
+    CHECK_INT(state_exit_codes_prune(st, 300, &e), 0);
     CHECK(!fs_exists(oldf));
     CHECK(fs_exists(youngf));       /* may be a write in progress */
     CHECK(!fs_exists(dbtmp));
@@ -689,12 +691,29 @@ static void t_exits(void)
         _cleanup_free_ char *s = str_fmt("{\"code\":3,\"time\":%lld,\"version\":1}",
                                          (long long) (time(NULL) - 600) * 1000000000LL);
         CHECK(write_file(p, s) == 0);
+        age(p, 600);
     }
     CHECK_INT(state_exit_code_get(st, b, &code, &e), 0);
     CHECK_INT(code, 3);
     CHECK_INT(state_exit_codes_prune(st, 300, &e), 0);
     CHECK_INT(state_exit_code_get(st, b, &code, &e), -1);
     CHECK(e && e->kind == BK_NO_SUCH);
+    CHECK_INT(state_exit_code_get(st, a, &code, &e), 0);
+    berr_freep(&e);
+    /* one sweep in 30 s: the next cleanup's prune leaves an old entry be,
+     * until the mark of the last sweep is old */
+    {
+        _cleanup_free_ char *p = str_fmt("%s/exits/%s", tmpdir, b);
+        _cleanup_free_ char *mark = str_fmt("%s/exits/pruned", tmpdir);
+        CHECK(write_file(p, "{\"code\":3,\"time\":1,\"version\":1}") == 0);
+        age(p, 600);
+        CHECK_INT(state_exit_codes_prune(st, 300, &e), 0);
+        CHECK(fs_exists(p));
+        age(mark, 31);
+        CHECK_INT(state_exit_codes_prune(st, 300, &e), 0);
+        CHECK(!fs_exists(p));
+        CHECK(fs_exists(mark));
+    }
     CHECK_INT(state_exit_code_get(st, a, &code, &e), 0);
     CHECK_INT(state_exit_codes_clear(st, &e), 0);
     CHECK_INT(state_exit_code_get(st, a, &code, &e), -1);
