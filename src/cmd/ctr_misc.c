@@ -71,7 +71,7 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
 
         if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
-            ctr_wait(rt, id, mask, -1, &code, &e) < 0) {
+            ctr_wait(rt, id, mask, -1, 0, &code, &e) < 0) {
             if (*err)
                 fprintf(stderr, "Error: %s\n", (*err)->msg);
             berr_free(*err);

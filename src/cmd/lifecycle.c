@@ -168,7 +168,7 @@ static int start_attached(struct runtime *rt, struct each_args *a, struct berr *
     }
     if (detached)
         return 0;
-    if (ctr_wait(rt, c->id, 1u << CS_EXITED, -1, &code, err) < 0)
+    if (ctr_wait(rt, c->id, 1u << CS_EXITED, -1, CTR_WAIT_AUTOREMOVE, &code, err) < 0)
         return -1;
     return code;
 }

@@ -140,7 +140,7 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
     }
     if (detached)
         return 0;
-    if (ctr_wait(rt, id, 1u << CS_EXITED, -1, &code, err) < 0) {
+    if (ctr_wait(rt, id, 1u << CS_EXITED, -1, CTR_WAIT_AUTOREMOVE, &code, err) < 0) {
         /* podman: a failed wait after an attached run is 127 */
         if (*err)
             (*err)->exit_code = BERR_NOT_FOUND;

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -253,6 +255,35 @@ bool proc_alive(pid_t pid, unsigned long long start_time)
         return true;
     /* a zombie still has its stat; a recycled pid has another start time */
     return proc_start_time(pid, &now) == 0 && now == start_time;
+}
+
+int proc_pidfd(pid_t pid, unsigned long long start_time)
+{
+    int fd;
+
+    if (pid <= 0)
+        return -1;
+    fd = (int) syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return -1;
+    /* Checked after the open: if the fd caught a recycled pid, the start
+     * time read now is the newcomer's (or the pid is gone) and differs. */
+    if (!proc_alive(pid, start_time)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int proc_pidfd_wait(int pidfd, long long ms)
+{
+    struct pollfd p = { pidfd, POLLIN, 0 };
+    int r;
+
+    do
+        r = poll(&p, 1, ms < 0 ? -1 : ms > INT_MAX ? INT_MAX : (int) ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0 ? 1 : 0;
 }
 
 /* ---- exit records ---- */

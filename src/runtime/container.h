@@ -152,6 +152,12 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
  * or exited. The exit code comes from the exit-code table, so a removed
  * --rm container still answers. timeout_ms < 0: forever. */
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
-             int *code, struct berr **err);
+             unsigned flags, int *code, struct berr **err);
+/* ctr_wait flags. AUTOREMOVE, for the process attached to a --rm
+ * container (run, start -a): once it has exited, it is removed under the
+ * same hold of its lock. The exit command conmon runs would remove it
+ * too, but only after starting a berth process and waiting for the lock
+ * this process takes first anyway; whichever comes second finds it gone. */
+#define CTR_WAIT_AUTOREMOVE 1u
 
 #endif
