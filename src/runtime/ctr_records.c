@@ -298,7 +298,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         goto fail;
     if (p->image) {
         struct store_rootfs r = { 0 };
-        if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, &r, err) < 0)
+        if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, p->auto_remove, &r, err) < 0)
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;

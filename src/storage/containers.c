@@ -2,7 +2,7 @@
  * storage/containers.c: container root file systems and image mounts
  * (API in storage/store.h).
  *
- *   containers/<id>/rootfs.json   {id, image, top_layer, driver, created}
+ *   containers/<id>/rootfs.json   {id, image, top_layer, driver, created, volatile}
  *   containers/<id>/diff/         overlay upper, or the vfs copy
  *   containers/<id>/work/         overlay work dir
  *   containers/<id>/merged/       overlay mountpoint
@@ -123,7 +123,7 @@ static int fill_rootfs(struct store *s, const char *id, struct store_rootfs *out
 }
 
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
-                     struct store_rootfs *out, struct berr **err)
+                     bool is_volatile, struct store_rootfs *out, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_free_ char *dst = NULL, *tmp = NULL;
@@ -163,10 +163,10 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
         if (copy_tree(src, d, err) < 0)
             return berr_wrap(err, "copy image %.12s", image_id);
     }
-    meta = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i}", "id", ctr_id,
+    meta = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i, s:b}", "id", ctr_id,
                      "image", image_id && *image_id ? image_id : NULL, "top_layer", top,
                      "driver", s->driver, "created", (json_int_t) time(NULL),
-                     "version", STORE_VERSION);
+                     "version", STORE_VERSION, "volatile", is_volatile);
     if (!meta)
         return berr_oom(err);
     if (js_write_atomic(tmp, "rootfs.json", meta, 0600, err) < 0)
@@ -214,17 +214,9 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
             store_rootfs_free(&rf);
             return berr_oom(err);
         }
-        int rc;
-        if (top) {
-            rc = layer_chain(s, top, &chain, err) < 0 ? -1
-                 : drv_overlay_mount(s, chain, rf.upper, work, rf.mountpoint, err);
-        } else {
-            _cleanup_free_ char *o = str_fmt("lowerdir=%s,upperdir=%s,workdir=%s", empty,
-                                             rf.upper, work);
-            rc = o ? mount("overlay", rf.mountpoint, "overlay", 0, o) : -1;
-            if (rc < 0)
-                berr_sys(err, "mount overlay on %s", rf.mountpoint);
-        }
+        int rc = top && layer_chain(s, top, &chain, err) < 0 ? -1
+                 : drv_overlay_mount(s, chain, empty, rf.upper, work,
+                                     js_bool(r, "volatile", false), rf.mountpoint, err);
         if (rc < 0) {
             store_rootfs_free(&rf);
             return berr_wrap(err, "mount container %.12s", ctr_id);
@@ -361,7 +353,7 @@ int store_image_mount(struct store *s, const char *id, char **mountpoint, struct
         if (fs_mkdir_p(mnt, 0755, err) < 0 || layer_chain(s, top, &chain, err) < 0)
             return -1;
         if (is_overlay(s) && strv_len(chain) > 1) {
-            if (drv_overlay_mount(s, chain, NULL, NULL, mnt, err) < 0)
+            if (drv_overlay_mount(s, chain, NULL, NULL, NULL, false, mnt, err) < 0)
                 return -1;
         } else {
             /* One layer (or vfs, whose top layer is the whole tree): a

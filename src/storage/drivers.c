@@ -17,19 +17,42 @@
 #include "storage/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/str.h"
 
-int drv_overlay_mount(struct store *s, char **chains, const char *upper, const char *work,
+/* A volatile mount leaves work/work/incompat/volatile behind, and the
+ * kernel refuses the next mount of that upper while it is there (the
+ * upper may have lost writes in a crash). A --rm container's upper holds
+ * nothing anybody keeps, so berth clears the mark, as containers/storage
+ * does. */
+static void clear_volatile_mark(const char *work)
+{
+    _cleanup_free_ char *mark = str_fmt("%s/work/incompat/volatile", work);
+    struct berr *e = NULL;
+
+    if (mark && access(mark, F_OK) == 0 && fs_rm_rf(mark, &e) < 0) {
+        log_debug("%s", e->msg);
+        berr_free(e);
+    }
+}
+
+int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
+                      const char *upper, const char *work, bool is_volatile,
                       const char *target, struct berr **err)
 {
     _cleanup_sbuf_ struct sbuf opts = SBUF_INIT;
     _cleanup_close_ int cwd = -1;
     long page = sysconf(_SC_PAGESIZE);
+    size_t plain_len;
     int rc, e;
 
     if (sbuf_add(&opts, "lowerdir=") < 0)
         return berr_oom(err);
-    for (size_t i = 0; chains[i]; i++) {
+    if (!chains || !chains[0]) {
+        if (sbuf_add(&opts, empty_lower) < 0)
+            return berr_oom(err);
+    }
+    for (size_t i = 0; chains && chains[i]; i++) {
         _cleanup_free_ char *l = NULL;
         if (layer_link(s, chains[i], &l, err) < 0)
             return -1;
@@ -38,15 +61,25 @@ int drv_overlay_mount(struct store *s, char **chains, const char *upper, const c
     }
     if (upper && sbuf_addf(&opts, ",upperdir=%s,workdir=%s", upper, work) < 0)
         return berr_oom(err);
+    plain_len = opts.len;
+    if (upper && is_volatile && sbuf_add(&opts, ",volatile") < 0)
+        return berr_oom(err);
     if (opts.oom)
         return berr_oom(err);
     if ((long) opts.len >= page)
         return berr_msg(err, "overlay mount options for %s are longer than a page (%zu bytes)",
                         target, opts.len);
+    if (upper)
+        clear_volatile_mark(work);
     cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (cwd < 0 || chdir(s->graph) < 0)
         return berr_sys(err, "chdir %s", s->graph);
     rc = mount("overlay", target, "overlay", upper ? 0 : MS_RDONLY, opts.buf);
+    if (rc < 0 && errno == EINVAL && opts.len != plain_len) {
+        /* a kernel before 5.10: no volatile, the ordinary mount */
+        opts.buf[plain_len] = '\0';
+        rc = mount("overlay", target, "overlay", 0, opts.buf);
+    }
     e = errno;
     if (fchdir(cwd) < 0)
         return berr_sys(err, "chdir back");

@@ -105,8 +105,11 @@ int copy_tree(const char *src, const char *dst, struct berr **err);
 int64_t dir_usage(const char *path);
 
 /* ---- drivers.c ---- */
-/* Mounts the overlay of layers (top first) with upper/work (NULL: ro). */
-int drv_overlay_mount(struct store *s, char **chains, const char *upper, const char *work,
+/* Mounts the overlay of layers (top first; chains NULL or empty: the one
+ * directory empty_lower) with upper/work (NULL: read-only). is_volatile
+ * adds "volatile" where the kernel has it (5.10+). */
+int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
+                      const char *upper, const char *work, bool is_volatile,
                       const char *target, struct berr **err);
 bool drv_is_mountpoint(const char *path);
 /* Mount count files in the run root. */

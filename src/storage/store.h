@@ -239,9 +239,13 @@ void store_rootfs_free(struct store_rootfs *r);
 
 /* Creates the rootfs of container ctr_id (64 hex) from image_id (full id;
  * NULL or "" for an empty rootfs, as --rootfs-less scratch). Fails with
- * BK_EXISTS when ctr_id already has one. Nothing is mounted yet. */
+ * BK_EXISTS when ctr_id already has one. Nothing is mounted yet.
+ * is_volatile (for --rm containers, as containers/storage does): the
+ * overlay is mounted with "volatile", so nothing of the upper dir is ever
+ * synced to disk (not even at unmount); after a crash its content is
+ * undefined, which a container removed on exit never reads. */
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
-                     struct store_rootfs *out, struct berr **err);
+                     bool is_volatile, struct store_rootfs *out, struct berr **err);
 /* Mounts (or counts one more user of) the rootfs; *mountpoint malloc'd. */
 int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
                     struct berr **err);

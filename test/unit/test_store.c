@@ -46,6 +46,51 @@ static int load(struct store *s, const char *file, size_t *n, struct berr **e)
     return rc;
 }
 
+/* The super options of the mount at mnt, from /proc/self/mountinfo. */
+static bool mount_has_opt(const char *mnt, const char *opt)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    char line[8192], point[4096], *sep;
+    bool found = false;
+
+    while (f && !found && fgets(line, sizeof(line), f))
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 && !strcmp(point, mnt) &&
+            (sep = strstr(line, " - ")))
+            found = strstr(sep, opt) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* --rm containers: the overlay is volatile (the kernel shows ",volatile"
+ * or, since 6.x, "fsync=volatile"), and the kernel's mark of a
+ * volatile mount does not stop the next mount. */
+static void volatile_rootfs(struct store *s, const char *image_id)
+{
+    const char *cid = "2222222222222222222222222222222222222222222222222222222222222222";
+    struct store_rootfs rf;
+    struct berr *e = NULL;
+    char *mnt = NULL, p[4096];
+
+    CHECK_INT(store_ctr_create(s, image_id, cid, true, &rf, &e), 0);
+    CHECK_INT(store_ctr_mount(s, cid, &mnt, &e), 0);
+    CHECK(mnt && mount_has_opt(mnt, "volatile"));
+    CHECK(mnt && fs_write_atomic(mnt, "written", "x", 1, 0644, &e) == 0);
+    CHECK_INT(store_ctr_unmount(s, cid, false, &e), 0);
+    snprintf(p, sizeof(p), "%s/work/work/incompat/volatile", rf.dir);
+    CHECK(fs_exists(p));
+    free(mnt);
+    mnt = NULL;
+    CHECK_INT(store_ctr_mount(s, cid, &mnt, &e), 0);
+    if (e)
+        printf("# %s\n", e->msg);
+    snprintf(p, sizeof(p), "%s/written", mnt ? mnt : "");
+    CHECK(fs_exists(p));
+    CHECK_INT(store_ctr_delete(s, cid, &e), 0);
+    free(mnt);
+    store_rootfs_free(&rf);
+}
+
 static void t_driver(const char *driver)
 {
     struct store *s = open_store(driver);
@@ -111,7 +156,7 @@ static void t_driver(const char *driver)
     const char *cid = "1111111111111111111111111111111111111111111111111111111111111111";
     struct store_rootfs rf;
     char *mnt = NULL, *mnt2 = NULL;
-    CHECK_INT(store_ctr_create(s, img->id, cid, &rf, &e), 0);
+    CHECK_INT(store_ctr_create(s, img->id, cid, false, &rf, &e), 0);
     CHECK_INT(store_ctr_mount(s, cid, &mnt, &e), 0);
     CHECK_INT(store_ctr_mount(s, cid, &mnt2, &e), 0);
     snprintf(p, sizeof(p), "%s/data/keep", mnt);
@@ -143,6 +188,8 @@ static void t_driver(const char *driver)
         free(m3);
     }
     CHECK_INT(store_ctr_delete(s, cid, &e), 0);
+    if (!strcmp(driver, "overlay"))
+        volatile_rootfs(s, img->id);
     CHECK_INT(store_image_remove(s, img->id, false, &e), 0);
     if (e)
         printf("# %s\n", e->msg);
