@@ -99,6 +99,7 @@ bench_run_rm() {
 }
 
 # the floor: a bare `runc run` of the same rootfs, no engine at all
+# (runc's own default config: no seccomp, all of its defaults)
 bench_runc_floor() {
     local bundle=$W/runc-bundle
     mkdir -p "$bundle/rootfs/bin"
@@ -107,6 +108,43 @@ bench_runc_floor() {
     (cd "$bundle" && runc spec && jq '.process.args=["/bin/true"] | .process.terminal=false' config.json > c && mv c config.json)
     images_ready
     compare runc_floor_vs_berth_run "runc run --bundle $bundle bench-floor" \
+        "$B run --rm --network none localhost/busybox true"
+}
+
+# same_config_bundle: a bundle whose config.json is the one berth wrote for
+# a `run --network none localhost/busybox true` (seccomp profile, masks,
+# mounts, cgroup), with its own copy of the rootfs and of the files berth
+# bind-mounts, so runc alone does what it does under berth
+same_config_bundle() {
+    local bundle=$1 id cfg src
+    mkdir -p "$bundle/files"
+    id=$($B create --network none localhost/busybox true)
+    $B init "$id" >/dev/null
+    cfg=$($B inspect --format '{{.OCIConfigPath}}' "$id")
+    src=$(jq -r .root.path "$cfg")
+    cp -a "$src" "$bundle/rootfs"
+    jq -r '.mounts[] | select(.type == "bind") | .source' "$cfg" | while read -r f; do
+        cp -a "$f" "$bundle/files/"
+    done
+    jq --arg b "$bundle" '.root.path = ($b + "/rootfs") | .process.terminal = false |
+        .linux.cgroupsPath = "/berth_parent/bench-same-config" |
+        .mounts |= map(if .type == "bind" then .source = ($b + "/files/" + (.source | split("/") | last)) else . end)' \
+        "$cfg" > "$bundle/config.json"
+    $B rm -f "$id" >/dev/null
+}
+
+# runc with the very config berth generates: what is left of `run` is
+# berth's (and conmon's) share. `runc run` is one Go process; an engine
+# driving runc through conmon needs three (create, start, delete), which
+# the second line times: the floor for any conmon-based engine.
+bench_runc_same_config() {
+    local bundle=$W/same-config
+    images_ready
+    same_config_bundle "$bundle"
+    compare runc_same_config_vs_berth_run "runc run --bundle $bundle bench-same" \
+        "$B run --rm --network none localhost/busybox true"
+    compare runc_create_start_delete_vs_berth \
+        "sh -c 'runc create --bundle $bundle bench-csd >/dev/null && runc start bench-csd && runc delete -f bench-csd'" \
         "$B run --rm --network none localhost/busybox true"
 }
 

@@ -67,7 +67,7 @@
     { "read-only-tmpfs", O_READ_ONLY_TMPFS, OPT_FLAG, NULL, "With --read-only, writable tmpfs on /run, /tmp and /var/tmp (default true)", 0 }, \
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing container of the same --name first", 0 }, \
     { "restart", O_RESTART, OPT_ARG, "string", "Restart policy: no, on-failure[:N], always or unless-stopped. berth has no daemon: the policy is applied by the cleanup process conmon runs when the container exits, so it acts only on exits, not after a reboot or a stop", 0 }, \
-    { "rm", O_RM, OPT_FLAG, NULL, "Remove the container once it exits", 0 },
+    { "rm", O_RM, OPT_FLAG, NULL, "Remove the container once it exits (its overlay is volatile: never synced to disk)", 0 },
 
 #define OPTS_RUN_RMI                                                                            \
     { "rmi", O_RMI, OPT_FLAG, NULL, "With --rm, also remove the image if no container uses it", 0 },

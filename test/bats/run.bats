@@ -49,6 +49,22 @@ teardown() { berth_teardown; }
     run -0 b run --rm --name gone --network none $IMG true
 }
 
+@test "--rm gets a volatile overlay (nothing synced); other containers do not" {
+    # the root mount as the container sees it: fsync=volatile (or volatile)
+    run -0 b run --rm --network none $IMG sh -c "grep ' / / ' /proc/self/mountinfo"
+    [[ $output == *volatile* ]]
+    run -0 b run --name kept --network none $IMG sh -c "grep ' / / ' /proc/self/mountinfo"
+    [[ $output == *overlay* && $output != *volatile* ]]
+}
+
+@test "start -a of an --rm container returns its code and removes it" {
+    run -0 b create --rm --name sa --network none $IMG sh -c 'echo out; exit 4'
+    run -4 b start -a sa
+    [ "$output" = out ]
+    run -1 b container exists sa
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+}
+
 @test "a taken name is refused, on stderr only" {
     run -0 b create --name web --network none $IMG true
     id=$output
