@@ -40,12 +40,13 @@ bench_list() {
         grep -vE '^bench_(init|cleanup|list)$' | sed 's/^bench_//'
 }
 
-# compare NAME PODMAN_CMD BERTH_CMD: times both with hyperfine, prints a row
-compare() {
-    local name=$1 pc=$2 bc=$3 out=$W/$1.json
-    if ! hyperfine -N -w 2 -r "$BENCH_RUNS" --export-json "$out" -n podman "$pc" -n berth "$bc" \
-            >/dev/null 2>"$W/$1.err"; then
-        printf '%-34s %s\n' "$name" "FAILED: $(tail -1 "$W/$1.err")"
+# timed NAME HYPERFINE-ARGS...: runs hyperfine (commands named podman and
+# berth) and prints NAME's row: both means and the ratio podman/berth
+timed() {
+    local name=$1 out=$W/$1.json
+    shift
+    if ! hyperfine -N -r "$BENCH_RUNS" --export-json "$out" "$@" >/dev/null 2>"$W/$name.err"; then
+        printf '%-34s %s\n' "$name" "FAILED: $(tail -1 "$W/$name.err")"
         return 0
     fi
     jq -r --arg n "$name" '
@@ -54,6 +55,13 @@ compare() {
         "\($n)\t\($p)\t\($b)\t\($p / $b)"' "$out" |
         awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
 }
+
+# compare NAME PODMAN_CMD BERTH_CMD: times both, prints a row
+compare() { timed "$1" -w 2 -n podman "$2" -n berth "$3"; }
+
+# compare_prepared NAME PODMAN_PREP PODMAN_CMD BERTH_PREP BERTH_CMD: as
+# compare, each timed run preceded by its engine's untimed prepare command
+compare_prepared() { timed "$1" -w 1 --prepare "$2" -n podman "$3" --prepare "$4" -n berth "$5"; }
 
 bench_version() { compare version "$P version" "$B version"; }
 bench_info()    { compare info "$P info" "$B info"; }
@@ -187,19 +195,9 @@ bench_logs_10k() {
 
 bench_rm() {
     images_ready
-    # each timed run removes a container created by --prepare
-    local out=$W/rm.json
-    if hyperfine -N -w 1 -r "$BENCH_RUNS" --export-json "$out" \
-            --prepare "$P create --name prm --network none localhost/busybox true" -n podman "$P rm prm" \
-            --prepare "$B create --name brm --network none localhost/busybox true" -n berth "$B rm brm" \
-            >/dev/null 2>"$W/rm.err"; then
-        jq -r '(.results[] | select(.command=="podman") | .mean * 1000) as $p |
-               (.results[] | select(.command=="berth")  | .mean * 1000) as $b |
-               "rm\t\($p)\t\($b)\t\($p / $b)"' "$out" |
-            awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
-    else
-        printf '%-34s %s\n' rm "FAILED: $(tail -1 "$W/rm.err")"
-    fi
+    # each timed run removes a container created by the prepare command
+    compare_prepared rm "$P create --name prm --network none localhost/busybox true" "$P rm prm" \
+        "$B create --name brm --network none localhost/busybox true" "$B rm brm"
 }
 
 # peak resident memory (KiB) of one command, via getrusage of the child
@@ -247,17 +245,8 @@ bench_network_ls_50() {
 bench_load_100mb() {
     python3 bench/mkarchive.py "$W/big.tar" big 40 30 30
     # each run loads into an emptied store, so layers are really unpacked
-    local out=$W/load.json
-    if hyperfine -N -w 1 -r "$BENCH_RUNS" --export-json "$out" \
-            --prepare "$P rmi -af" -n podman "$P load -q -i $W/big.tar" \
-            --prepare "$B rmi -af" -n berth "$B load -q -i $W/big.tar" >/dev/null 2>"$W/load.err"; then
-        jq -r '(.results[] | select(.command=="podman") | .mean * 1000) as $p |
-               (.results[] | select(.command=="berth")  | .mean * 1000) as $b |
-               "load_100mb_3_layers\t\($p)\t\($b)\t\($p / $b)"' "$out" |
-            awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
-    else
-        printf '%-34s %s\n' load_100mb_3_layers "FAILED: $(tail -1 "$W/load.err")"
-    fi
+    compare_prepared load_100mb_3_layers "$P rmi -af" "$P load -q -i $W/big.tar" \
+        "$B rmi -af" "$B load -q -i $W/big.tar"
 }
 
 bench_images_200() {
@@ -274,15 +263,6 @@ bench_images_200() {
 
 bench_rmi() {
     python3 bench/mkarchive.py "$W/r.tar" rmi 1
-    local out=$W/rmi.json
-    if hyperfine -N -w 1 -r "$BENCH_RUNS" --export-json "$out" \
-            --prepare "$P load -q -i $W/r.tar" -n podman "$P rmi localhost/bench-rmi" \
-            --prepare "$B load -q -i $W/r.tar" -n berth "$B rmi localhost/bench-rmi" >/dev/null 2>"$W/rmi.err"; then
-        jq -r '(.results[] | select(.command=="podman") | .mean * 1000) as $p |
-               (.results[] | select(.command=="berth")  | .mean * 1000) as $b |
-               "rmi\t\($p)\t\($b)\t\($p / $b)"' "$out" |
-            awk -F'\t' '{ printf "%-34s %12.2f %12.2f %8.1fx\n", $1, $2, $3, $4 }'
-    else
-        printf '%-34s %s\n' rmi "FAILED: $(tail -1 "$W/rmi.err")"
-    fi
+    compare_prepared rmi "$P load -q -i $W/r.tar" "$P rmi localhost/bench-rmi" \
+        "$B load -q -i $W/r.tar" "$B rmi localhost/bench-rmi"
 }

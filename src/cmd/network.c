@@ -27,6 +27,25 @@ static int get_env(struct cmd_ctx *cx, struct runtime **rt, struct net_env *e, s
     return 0;
 }
 
+/* After a subcommand's option loop (c as opt_next left it): at least
+ * `need` names (podman's message), --help, then the runtime. 1: go on,
+ * `it` still holding the names; else what the subcommand returns, with
+ * `it` freed. */
+static int begin_names(struct cmd_ctx *cx, struct opt_it *it, int c, int need,
+                       struct runtime **rt, struct net_env *e, struct berr **err)
+{
+    if (c == 0 && !it->help && it->nargs < need)
+        c = berr_msg(err, "`%s` requires at least %d arg(s), only received %d", cx->path, need,
+                     it->nargs);
+    if (c == 0 && !it->help && get_env(cx, rt, e, err) < 0)
+        c = -1;
+    if (c < 0 || it->help) {
+        opt_free(it);
+        return c;
+    }
+    return 1;
+}
+
 /* ---- create ---- */
 
 enum { O_SUBNET = 256, O_GATEWAY, O_IPRANGE, O_INTERNAL, O_DISABLE_DNS, O_LABEL, O_IPV6,
@@ -304,16 +323,8 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == 'f')
             format = it.arg;
-    if (c == 0 && !it.help && it.nargs < 1)
-        c = berr_msg(err, "`%s` requires at least 1 arg(s), only received 0", cx->path);
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if ((c = begin_names(cx, &it, c, 1, &rt, &e, err)) <= 0)
         return c;
-    }
-    if (get_env(cx, &rt, &e, err) < 0) {
-        opt_free(&it);
-        return -1;
-    }
     for (int i = 0; i < it.nargs && rc == 0; i++) {
         json_t *def = NULL;
         if (net_lookup(&e, it.args[i], &def, err) < 0) {
@@ -401,16 +412,8 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == 'f')
             force = it.bval;
-    if (c == 0 && !it.help && it.nargs < 1)
-        c = berr_msg(err, "`%s` requires at least 1 arg(s), only received 0", cx->path);
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if ((c = begin_names(cx, &it, c, 1, &rt, &e, err)) <= 0)
         return c;
-    }
-    if (get_env(cx, &rt, &e, err) < 0) {
-        opt_free(&it);
-        return -1;
-    }
     /* Like podman: go on with the others, print every error but the
      * last, which main prints; exit 1 for a missing network, 2 in use. */
     for (int i = 0; i < it.nargs; i++) {
@@ -602,18 +605,10 @@ static int reload_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == 'a')
             all = it.bval;
-    if (c == 0 && !it.help && !all && it.nargs < 1)
-        c = berr_msg(err, "`%s` requires at least 1 arg(s), only received 0", cx->path);
     if (c == 0 && !it.help && all && it.nargs > 0)
         c = berr_msg(err, "--all and containers cannot be used together");
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if ((c = begin_names(cx, &it, c, all ? 0 : 1, &rt, &e, err)) <= 0)
         return c;
-    }
-    if (get_env(cx, &rt, &e, err) < 0) {
-        opt_free(&it);
-        return -1;
-    }
     if (all) {
         _cleanup_strv_ strv ids = NULL;
         if (state_list(rt->st, OBJ_CONTAINER, &ids, err) < 0)
