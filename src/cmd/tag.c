@@ -32,6 +32,36 @@ static int operands(struct cmd_ctx *cx, int argc, char **argv, char ***ops, int 
     return 0;
 }
 
+/* tag and untag: the image the first operand names (at least `need`
+ * operands, else `msg`), and the store holding it. */
+static int image_of(struct cmd_ctx *cx, char **ops, int n, int need, const char *msg,
+                    struct runtime **rt, struct store **s, struct store_image **img,
+                    struct berr **err)
+{
+    if (n < need)
+        return cmd_usage_err(cx, err, "%s", msg);
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || rt_store(*rt, s, err) < 0 ||
+        store_image_lookup(*s, ops[0], img, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* Each name normalized, then tagged or untagged and announced. */
+static int each_name(struct runtime *rt, struct store *s, const struct store_image *img,
+                     char **names, int n, bool untag, struct berr **err)
+{
+    for (int i = 0; i < n; i++) {
+        _cleanup_free_ char *name = NULL;
+        if (ref_normalize_str(names[i], "localhost", &name, err) < 0 ||
+            (untag ? store_image_untag : store_image_tag)(s, img->id, name, err) < 0)
+            return -1;
+        struct event e = { .type = "image", .status = untag ? "untag" : "tag", .id = img->id,
+                           .name = name };
+        rt_event(rt, &e);
+    }
+    return 0;
+}
+
 static int tag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     _cleanup_free_ char **ops = NULL;
@@ -42,20 +72,9 @@ static int tag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
     if (r)
         return r < 0 ? -1 : 0;
-    if (n < 2)
-        return cmd_usage_err(cx, err, "requires at least 2 arguments");
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
-        store_image_lookup(s, ops[0], &img, err) < 0)
+    if (image_of(cx, ops, n, 2, "requires at least 2 arguments", &rt, &s, &img, err) < 0)
         return -1;
-    for (int i = 1; i < n; i++) {
-        _cleanup_free_ char *name = NULL;
-        if (ref_normalize_str(ops[i], "localhost", &name, err) < 0 ||
-            store_image_tag(s, img->id, name, err) < 0)
-            return -1;
-        struct event e = { .type = "image", .status = "tag", .id = img->id, .name = name };
-        rt_event(rt, &e);
-    }
-    return 0;
+    return each_name(rt, s, img, ops + 1, n - 1, false, err);
 }
 
 static int untag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -68,24 +87,15 @@ static int untag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
 
     if (r)
         return r < 0 ? -1 : 0;
-    if (n < 1)
-        return cmd_usage_err(cx, err, "requires at least 1 argument");
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
-        store_image_lookup(s, ops[0], &img, err) < 0)
+    if (image_of(cx, ops, n, 1, "requires at least 1 argument", &rt, &s, &img, err) < 0)
         return -1;
-    if (n == 1) {       /* every name, as podman does */
-        for (char **nm = img->names; *nm; nm++) {
-            struct event e = { .type = "image", .status = "untag", .id = img->id, .name = *nm };
-            rt_event(rt, &e);
-        }
-        return store_image_untag(s, img->id, NULL, err);
-    }
-    for (int i = 1; i < n; i++) {
-        _cleanup_free_ char *name = NULL;
-        if (ref_normalize_str(ops[i], "localhost", &name, err) < 0 ||
-            store_image_untag(s, img->id, name, err) < 0)
-            return -1;
-        struct event e = { .type = "image", .status = "untag", .id = img->id, .name = name };
+    if (n > 1)
+        return each_name(rt, s, img, ops + 1, n - 1, true, err);
+    /* no name: every name, as podman does */
+    if (store_image_untag(s, img->id, NULL, err) < 0)
+        return -1;
+    for (char **nm = img->names; *nm; nm++) {
+        struct event e = { .type = "image", .status = "untag", .id = img->id, .name = *nm };
         rt_event(rt, &e);
     }
     return 0;
