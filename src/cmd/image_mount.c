@@ -61,6 +61,37 @@ static int list_mounted(struct store *s, const char *format, struct berr **err)
     return r;
 }
 
+/* After mount's or unmount's option loop (c as opt_next left it): the
+ * image operands, or with all every image's ID, into *refs, and the
+ * store. 1: go on; else what the command returns (it is freed either way). */
+static int images_named(struct cmd_ctx *cx, struct opt_it *it, int c, bool all, char ***refs,
+                        struct runtime **rt, struct store **s, struct berr **err)
+{
+    bool help = it->help;
+
+    for (int i = 0; c == 0 && i < it->nargs; i++)
+        if (strv_push(refs, it->args[i]) < 0)
+            c = berr_oom(err);
+    opt_free(it);
+    if (c < 0 || help)
+        return c;
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || rt_store(*rt, s, err) < 0)
+        return -1;
+    if (all) {
+        struct store_image **v = NULL;
+        size_t n = 0;
+        if (store_images(*s, &v, &n, err) < 0)
+            return -1;
+        for (size_t i = 0; i < n && c == 0; i++)
+            if (strv_push(refs, v[i]->id) < 0)
+                c = berr_oom(err);
+        store_images_free(v, n);
+        if (c < 0)
+            return -1;
+    }
+    return 1;
+}
+
 static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -78,23 +109,8 @@ static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         else if (c == O_FORMAT)
             format = it.arg;
     }
-    for (int i = 0; c == 0 && i < it.nargs; i++)
-        if (strv_push(&refs, it.args[i]) < 0)
-            c = berr_oom(err);
-    opt_free(&it);
-    if (c < 0 || it.help)
+    if ((c = images_named(cx, &it, c, all, &refs, &rt, &s, err)) <= 0)
         return c;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
-        return -1;
-    if (all) {
-        struct store_image **v = NULL;
-        size_t n = 0;
-        if (store_images(s, &v, &n, err) < 0)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            strv_push(&refs, v[i]->id);
-        store_images_free(v, n);
-    }
     if (!refs)
         return list_mounted(s, format, err);
     for (size_t i = 0; refs[i]; i++) {
@@ -151,24 +167,10 @@ static int unmount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     if (c == 0 && !it.help && all && it.nargs > 0)
         c = berr_msg(err, "when using the --all switch, you may not pass any image names "
                      "or IDs");
-    for (int i = 0; c == 0 && i < it.nargs; i++)
-        if (strv_push(&refs, it.args[i]) < 0)
-            c = berr_oom(err);
-    opt_free(&it);
-    if (c < 0 || it.help)
+    if ((c = images_named(cx, &it, c, all, &refs, &rt, &s, err)) <= 0)
         return c;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
-        return -1;
-    if (all) {
-        struct store_image **v = NULL;
-        size_t n = 0;
-        if (store_images(s, &v, &n, err) < 0)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            strv_push(&refs, v[i]->id);
-        store_images_free(v, n);
+    if (all)
         force = true;
-    }
     for (size_t i = 0; refs && refs[i]; i++) {
         _cleanup_image_ struct store_image *img = NULL;
         bool done = false;
