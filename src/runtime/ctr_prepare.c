@@ -230,7 +230,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
-    r = fs_write_atomic(bundle, "config.json", dump, strlen(dump), 0644, err);
+    r = fs_write_replace(bundle, "config.json", dump, strlen(dump), 0644, err);
 out:
     spec_host_free(&h);
     return r;

@@ -310,5 +310,5 @@ int genfiles_write(const char *dir, const char *name, const char *text, mode_t m
 {
     if (!text)
         return berr_oom(err);
-    return fs_write_atomic(dir, name, text, strlen(text), mode, err);
+    return fs_write_replace(dir, name, text, strlen(text), mode, err);
 }

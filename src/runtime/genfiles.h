@@ -68,7 +68,8 @@ struct containerenv {
  * graphRootMounted=1 when set. */
 char *genfiles_containerenv(const struct containerenv *e);
 
-/* Writes dir/name atomically (fs_write_atomic) with mode (0644 for these). */
+/* Writes dir/name atomically for readers, unsynced (fs_write_replace: the
+ * files are rebuilt at every init), with mode (0644 for these). */
 int genfiles_write(const char *dir, const char *name, const char *text, mode_t mode,
                    struct berr **err);
 

@@ -134,5 +134,5 @@ int mount_count_set(const char *file, int n, struct berr **err)
         return berr_oom(err);
     if (fs_mkdir_p(dir, 0700, err) < 0)
         return -1;
-    return fs_write_atomic(dir, base ? base + 1 : file, buf, (size_t) len, 0600, err);
+    return fs_write_replace(dir, base ? base + 1 : file, buf, (size_t) len, 0600, err);
 }

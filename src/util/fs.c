@@ -87,8 +87,10 @@ int fs_fsync_dir(const char *dir)
     return 0;
 }
 
-int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
-                    mode_t mode, struct berr **err)
+/* Writes name in dir through a temp file renamed over it; durable adds
+ * the fsyncs of the file (before the rename) and of the dir (after). */
+static int write_via_tmp(const char *dir, const char *name, const void *buf, size_t len,
+                         mode_t mode, bool durable, struct berr **err)
 {
     _cleanup_free_ char *tmp = str_fmt("%s/.%s.XXXXXX", dir, name);
     _cleanup_free_ char *dst = str_fmt("%s/%s", dir, name);
@@ -99,7 +101,7 @@ int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t l
     fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return berr_sys(err, "create temporary file in %s", dir);
-    if (fchmod(fd, mode) < 0 || fs_write_all(fd, buf, len) < 0 || fsync(fd) < 0 ||
+    if (fchmod(fd, mode) < 0 || fs_write_all(fd, buf, len) < 0 || (durable && fsync(fd) < 0) ||
         rename(tmp, dst) < 0) {
         berr_sys(err, "write %s", dst);
         (void) unlink(tmp);
@@ -107,9 +109,21 @@ int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t l
     }
     /* The rename lives in the directory: without this fsync a crash can
      * bring back the old record. Readers skip ".*" leftovers. */
-    if (fs_fsync_dir(dir) < 0)
+    if (durable && fs_fsync_dir(dir) < 0)
         return berr_sys(err, "sync %s", dir);
     return 0;
+}
+
+int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
+                    mode_t mode, struct berr **err)
+{
+    return write_via_tmp(dir, name, buf, len, mode, true, err);
+}
+
+int fs_write_replace(const char *dir, const char *name, const void *buf, size_t len,
+                     mode_t mode, struct berr **err)
+{
+    return write_via_tmp(dir, name, buf, len, mode, false, err);
 }
 
 int fs_mkdir_p(const char *path, mode_t mode, struct berr **err)

@@ -20,6 +20,13 @@ int fs_read_file(const char *path, char **out, size_t *len, struct berr **err);
 int fs_read_fd(int fd, char **out, size_t *len);
 int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
                     mode_t mode, struct berr **err);
+/* Atomic for readers (temp file, rename) but not synced: only for files
+ * rebuilt from the state at every use, which a power loss may cost
+ * nothing but the rebuild: a container's /etc/hosts and friends and its
+ * OCI config.json (written at every init), the mount counts of the run
+ * root (per boot). State records never use it. */
+int fs_write_replace(const char *dir, const char *name, const void *buf, size_t len,
+                     mode_t mode, struct berr **err);
 /* mkdir -p; existing dirs are left with their mode. */
 int fs_mkdir_p(const char *path, mode_t mode, struct berr **err);
 /* rm -rf that never crosses into another mount (unmounted leftovers are
