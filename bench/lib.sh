@@ -41,11 +41,14 @@ bench_list() {
 }
 
 # timed NAME HYPERFINE-ARGS...: runs hyperfine (commands named podman and
-# berth) and prints NAME's row: both means and the ratio podman/berth
+# berth) and prints NAME's row: both means and the ratio podman/berth.
+# Each series starts after a sync: the second engine should not pay for
+# writing back the dirty pages the first one left (this VM's disk makes
+# fsyncs wait behind them for seconds after a podman series).
 timed() {
     local name=$1 out=$W/$1.json
     shift
-    if ! hyperfine -N -r "$BENCH_RUNS" --export-json "$out" "$@" >/dev/null 2>"$W/$name.err"; then
+    if ! hyperfine -N -s sync -r "$BENCH_RUNS" --export-json "$out" "$@" >/dev/null 2>"$W/$name.err"; then
         printf '%-34s %s\n' "$name" "FAILED: $(tail -1 "$W/$name.err")"
         return 0
     fi
