@@ -3,8 +3,10 @@
  * classification, oci-log parsing, /proc stat parsing, exit records.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/conmon.h"
@@ -182,6 +184,31 @@ static void t_proc_stat(void)
     CHECK_INT(oci_status_parse("creating"), -1);
 }
 
+/* A pidfd wakes its waiter when the process exits, and is refused for a
+ * pid whose start time is not the one asked for (a recycled pid). */
+static void t_pidfd(void)
+{
+    unsigned long long t = 0;
+    pid_t pid = fork();
+    int fd, status;
+
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    CHECK(pid > 0 && proc_start_time(pid, &t) == 0);
+    CHECK_INT(proc_pidfd(pid, t + 1), -1);
+    fd = proc_pidfd(pid, t);
+    CHECK(fd >= 0);
+    CHECK_INT(proc_pidfd_wait(fd, 20), 0);      /* still running */
+    kill(pid, SIGKILL);
+    CHECK_INT(proc_pidfd_wait(fd, 5000), 1);    /* at once, not after 5 s */
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK_INT(proc_pidfd(pid, t), -1);          /* reaped: gone */
+    if (fd >= 0)
+        close(fd);
+}
+
 static void t_exit_records(void)
 {
     char dir[] = "/tmp/berth-exit-XXXXXX";
@@ -218,6 +245,7 @@ int main(void)
     UNIT_RUN(t_classify);
     UNIT_RUN(t_oci_log);
     UNIT_RUN(t_proc_stat);
+    UNIT_RUN(t_pidfd);
     UNIT_RUN(t_exit_records);
     return unit_done();
 }
