@@ -32,20 +32,6 @@ static int operands(struct cmd_ctx *cx, int argc, char **argv, char ***ops, int 
     return 0;
 }
 
-/* tag and untag: the image the first operand names (at least `need`
- * operands, else `msg`), and the store holding it. */
-static int image_of(struct cmd_ctx *cx, char **ops, int n, int need, const char *msg,
-                    struct runtime **rt, struct store **s, struct store_image **img,
-                    struct berr **err)
-{
-    if (n < need)
-        return cmd_usage_err(cx, err, "%s", msg);
-    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || rt_store(*rt, s, err) < 0 ||
-        store_image_lookup(*s, ops[0], img, err) < 0)
-        return -1;
-    return 0;
-}
-
 /* Each name normalized, then tagged or untagged and announced. */
 static int each_name(struct runtime *rt, struct store *s, const struct store_image *img,
                      char **names, int n, bool untag, struct berr **err)
@@ -62,7 +48,10 @@ static int each_name(struct runtime *rt, struct store *s, const struct store_ima
     return 0;
 }
 
-static int tag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+/* tag IMAGE NAME... and untag IMAGE [NAME...]: the image the first operand
+ * names gets (or loses) the others; untag without names drops them all,
+ * as podman does. */
+static int retag(struct cmd_ctx *cx, int argc, char **argv, bool untag, struct berr **err)
 {
     _cleanup_free_ char **ops = NULL;
     struct runtime *rt;
@@ -72,26 +61,14 @@ static int tag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
     if (r)
         return r < 0 ? -1 : 0;
-    if (image_of(cx, ops, n, 2, "requires at least 2 arguments", &rt, &s, &img, err) < 0)
+    if (n < (untag ? 1 : 2))
+        return cmd_usage_err(cx, err, untag ? "requires at least 1 argument"
+                                            : "requires at least 2 arguments");
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
+        store_image_lookup(s, ops[0], &img, err) < 0)
         return -1;
-    return each_name(rt, s, img, ops + 1, n - 1, false, err);
-}
-
-static int untag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
-{
-    _cleanup_free_ char **ops = NULL;
-    struct runtime *rt;
-    struct store *s;
-    _cleanup_image_ struct store_image *img = NULL;
-    int n, r = operands(cx, argc, argv, &ops, &n, err);
-
-    if (r)
-        return r < 0 ? -1 : 0;
-    if (image_of(cx, ops, n, 1, "requires at least 1 argument", &rt, &s, &img, err) < 0)
-        return -1;
-    if (n > 1)
-        return each_name(rt, s, img, ops + 1, n - 1, true, err);
-    /* no name: every name, as podman does */
+    if (n > 1 || !untag)
+        return each_name(rt, s, img, ops + 1, n - 1, untag, err);
     if (store_image_untag(s, img->id, NULL, err) < 0)
         return -1;
     for (char **nm = img->names; *nm; nm++) {
@@ -99,6 +76,16 @@ static int untag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         rt_event(rt, &e);
     }
     return 0;
+}
+
+static int tag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    return retag(cx, argc, argv, false, err);
+}
+
+static int untag_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    return retag(cx, argc, argv, true, err);
 }
 
 static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
