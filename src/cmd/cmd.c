@@ -117,15 +117,10 @@ int cmd_opt_done_noargs(struct cmd_ctx *cx, struct opt_it *it, int c, struct ber
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
 {
     va_list ap;
-    char *m;
 
     va_start(ap, fmt);
-    m = str_vfmt(fmt, ap);
+    berr_vplain(err, BK_NONE, fmt, ap);
     va_end(ap);
-    if (!m)
-        return berr_oom(err);
-    berr_new(err, BERR_ENGINE, 0, "%s", m);
-    free(m);
     (void) cx;
     return -1;
 }

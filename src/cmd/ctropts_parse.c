@@ -27,17 +27,10 @@ extern char **environ;
 int cp_inval(struct berr **err, const char *fmt, ...)
 {
     va_list ap;
-    char *m;
 
     va_start(ap, fmt);
-    m = str_vfmt(fmt, ap);
+    berr_vplain(err, BK_INVALID, fmt, ap);
     va_end(ap);
-    if (!m)
-        return berr_oom(err);
-    berr_new(err, BERR_ENGINE, 0, "%s", m);
-    free(m);
-    if (*err)
-        (*err)->kind = BK_INVALID;
     return -1;
 }
 

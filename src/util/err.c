@@ -96,6 +96,11 @@ int berr_kind(struct berr **err, enum berr_kind kind, const char *fmt, ...)
     return r;
 }
 
+int berr_vplain(struct berr **err, enum berr_kind kind, const char *fmt, va_list ap)
+{
+    return berr_vnew(err, BERR_ENGINE, 0, kind, NULL, fmt, ap);
+}
+
 int berr_wrap(struct berr **err, const char *fmt, ...)
 {
     char *pre = NULL, *full = NULL;

@@ -6,6 +6,7 @@
 #ifndef BERTH_ERR_H
 #define BERTH_ERR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 enum {
@@ -37,6 +38,10 @@ int berr_new(struct berr **err, int exit_code, int errnum, const char *fmt, ...)
  * fmt does not end with it already (": no such container", ...). */
 int berr_kind(struct berr **err, enum berr_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* An engine error (125) of this kind, the message as formatted, with no
+ * suffix: for wrappers taking their own variadic arguments. */
+int berr_vplain(struct berr **err, enum berr_kind kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 #define berr_sys(err, ...) berr_new(err, BERR_ENGINE, errno, __VA_ARGS__)
 #define berr_msg(err, ...) berr_new(err, BERR_ENGINE, 0, __VA_ARGS__)
 /* Prefix the existing message with "fmt: ". Returns -1. */
