@@ -311,7 +311,6 @@ static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struc
     _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
     pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
     unsigned long long cstart = (unsigned long long) js_int(c->st, "conmonStart", 0);
-
     struct timespec t0;
     long long nap = 1;
 

@@ -43,6 +43,7 @@ int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
     _cleanup_sbuf_ struct sbuf opts = SBUF_INIT;
     _cleanup_close_ int cwd = -1;
     long page = sysconf(_SC_PAGESIZE);
+    unsigned long flags = upper ? 0 : MS_RDONLY;
     size_t plain_len;
     int rc, e;
 
@@ -74,11 +75,11 @@ int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
     cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (cwd < 0 || chdir(s->graph) < 0)
         return berr_sys(err, "chdir %s", s->graph);
-    rc = mount("overlay", target, "overlay", upper ? 0 : MS_RDONLY, opts.buf);
+    rc = mount("overlay", target, "overlay", flags, opts.buf);
     if (rc < 0 && errno == EINVAL && opts.len != plain_len) {
         /* a kernel before 5.10: no volatile, the ordinary mount */
         opts.buf[plain_len] = '\0';
-        rc = mount("overlay", target, "overlay", 0, opts.buf);
+        rc = mount("overlay", target, "overlay", flags, opts.buf);
     }
     e = errno;
     if (fchdir(cwd) < 0)
