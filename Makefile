@@ -21,8 +21,12 @@ OPT       ?= -O2 -g
 BUILD     ?= build
 SANITIZE  ?=
 
+# Read when this Makefile is parsed: on a bare machine that is before `make
+# deps` has installed the -dev packages, which is why demo and check run
+# deps first and then build in a fresh make (which parses this again).
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_OK     := $(shell pkg-config --exists $(PKGS) $(LAZY_PKGS) 2>/dev/null && echo yes)
 
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers \
               -fno-strict-aliasing -Isrc $(PKG_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' \
@@ -36,9 +40,19 @@ UNIT_SRCS := $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/unit/%)
 BIN       := $(if $(filter build,$(BUILD)),berth,$(BUILD)/berth)
 
-.PHONY: all deps demo check check-asan unit bench install clean completions man
+.PHONY: all deps demo check check-asan unit bench install clean completions man pkgcheck
 
 all: $(BIN) completions man
+
+# Without the -dev packages every compile fails with hundreds of errors:
+# say in one line what to run instead.
+pkgcheck:
+ifneq ($(PKG_OK),yes)
+	@echo "berth: the build packages are not installed (pkg-config finds no $(PKGS) $(LAZY_PKGS)): run 'make deps' as root, or 'make demo'" >&2
+	@exit 1
+endif
+
+$(OBJS) $(BUILD)/obj/main.o: | pkgcheck
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -76,13 +90,17 @@ man: $(BIN)
 deps:
 	bash tools/deps.sh
 
-demo: deps all
+# deps first, then a fresh make: this make parsed pkg-config's answers
+# before deps could install anything.
+demo: deps
+	$(MAKE) all
 	bash tools/demo.sh
 
-check: all unit
+check: deps
+	$(MAKE) all unit
 	BERTH_BIN=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/unit bash test/run.sh
 
-check-asan:
+check-asan: deps
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	        SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' check
 
