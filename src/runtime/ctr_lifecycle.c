@@ -22,6 +22,7 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/str.h"
 
 extern char **environ;

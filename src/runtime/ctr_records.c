@@ -16,6 +16,7 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/str.h"
 
 char *ctr_bundle_dir(struct runtime *rt, const char *id)

@@ -21,6 +21,7 @@
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
+#include "util/proc.h"
 #include "util/str.h"
 #include "util/timefmt.h"
 
