@@ -120,6 +120,10 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err);
  * the container is gone: the caller must still ctr_put() it. */
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err);
+/* ctr_get_id + ctr_remove + ctr_put, for a container known by its full id
+ * (network rm -f removes the containers that use the network). */
+int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
+                  struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 

@@ -573,6 +573,16 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return 0;
 }
 
+int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
+                  struct berr **err)
+{
+    _cleanup_ctr_ struct ctr *c = NULL;
+
+    if (ctr_get_id(rt, id, &c, err) < 0)
+        return -1;
+    return ctr_remove(rt, c, force, timeout, err);
+}
+
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
 {
     int st = ctr_state(c);

@@ -197,19 +197,6 @@ int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *
     return np ? ports_reserve(ports, np, fds, n, err) : 0;
 }
 
-/* network rm -f: remove each container that uses the network. */
-int net_hook_remove_container(struct runtime *rt, const char *ctr_id, struct berr **err)
-{
-    struct ctr *c = NULL;
-    int r;
-
-    if (ctr_get_id(rt, ctr_id, &c, err) < 0)
-        return -1;
-    r = ctr_remove(rt, c, true, -1, err);
-    ctr_put(c);
-    return r;
-}
-
 static void net_event(struct runtime *rt, struct ctr *c, const char *status, const char *net)
 {
     struct event ev = { .type = "network", .status = status, .id = c->id, .name = ctr_name(c),

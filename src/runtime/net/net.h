@@ -101,12 +101,6 @@ int net_remove(const struct net_env *e, const char *name, struct berr **err);
  * names the network. static_dir: the state's static dir. */
 int net_users(const char *static_dir, const char *net_name, char ***ids, struct berr **err);
 
-/* The container layer's hook for `network rm -f`: removes (stops first,
- * if running) the container. Weak: until the container code defines it,
- * `network rm -f` refuses a network in use. */
-int net_hook_remove_container(struct runtime *rt, const char *ctr_id, struct berr **err)
-    __attribute__((weak));
-
 /* Free-subnet selection, exposed for tests: the first 10.89.N.0/24
  * (N = 0..255, then 10.90.0.0/24 ... up to 10.255.255.0/24) that
  * overlaps no subnet in used[] (n entries). */
