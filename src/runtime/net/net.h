@@ -212,13 +212,4 @@ int net_dns(json_t *status, char ***servers, char ***searches, struct berr **err
  * the first IPv4 gateway (host.containers.internal), malloc'd. */
 int net_addresses(json_t *status, char ***ips, char **gateway4, struct berr **err);
 
-/* Builds /etc/resolv.conf per SPEC-podman 4.7: nameservers = dns_servers
- * (--dns + config); if none, net_dns()'s then the host's (loopback ones
- * dropped; none left -> 8.8.8.8, 8.8.4.4); search = dns_search, else the
- * network's plus the host's; options = dns_options else the host's.
- * host_resolv: path of the host's file (NULL = /etc/resolv.conf). */
-int net_resolv_conf(json_t *status, char *const *dns_servers, char *const *dns_search,
-                    char *const *dns_options, const char *host_resolv, char **out,
-                    struct berr **err);
-
 #endif
