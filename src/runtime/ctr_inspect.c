@@ -342,26 +342,6 @@ static json_t *config_obj(struct insp *in)
     return o;
 }
 
-static long long shm_bytes(struct insp *in)
-{
-    long long n = js_int(in->spec, "shmSize", 0);
-    unsigned long long v = 0;
-    char unit = 0;
-    const char *s = in->rt->cfg->shm_size;
-
-    if (n > 0)
-        return n;
-    if (s && sscanf(s, "%llu%c", &v, &unit) >= 1) {
-        switch (unit) {
-        case 'k': case 'K': return (long long) v << 10;
-        case 'm': case 'M': return (long long) v << 20;
-        case 'g': case 'G': return (long long) v << 30;
-        default: return (long long) v;
-        }
-    }
-    return 64LL << 20;
-}
-
 static json_t *binds(struct insp *in, json_t **tmpfs)
 {
     json_t *out = json_array(), *m;
@@ -499,7 +479,7 @@ static json_t *hostconfig_obj(struct insp *in)
     json_object_set_new(o, "Tmpfs", tmpfs);
     json_object_set_new(o, "UTSMode", json_string(ns_mode_name(in, "uts", "private")));
     json_object_set_new(o, "UsernsMode", json_string(""));
-    json_object_set_new(o, "ShmSize", json_integer(shm_bytes(in)));
+    json_object_set_new(o, "ShmSize", json_integer(ctr_shm_size(in->rt, in->c)));
     json_object_set_new(o, "Runtime", json_string("oci"));
     json_object_set_new(o, "ConsoleSize", json_pack("[i, i]", 0, 0));
     json_object_set_new(o, "Isolation", json_string(""));

@@ -13,6 +13,9 @@ const char *ctr_ns_mode(struct ctr *c, const char *which);
  * files and the OCI config.json. ctr_unprepare() undoes it, idempotently. */
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err);
 void ctr_unprepare(struct runtime *rt, struct ctr *c);
+/* The size of the container's /dev/shm in bytes: --shm-size, else the
+ * config's shm_size, else 64 MiB. */
+long long ctr_shm_size(struct runtime *rt, const struct ctr *c);
 
 /* ctr_net.c: networking of a container (bridge mode through the network
  * backend; none/host/container:/ns: need nothing here). */

@@ -19,6 +19,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/humanize.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -26,7 +27,7 @@
 
 extern char **environ;
 
-static json_t *ctr_spec(struct ctr *c) { return json_object_get(c->cfg, "spec"); }
+static json_t *ctr_spec(const struct ctr *c) { return json_object_get(c->cfg, "spec"); }
 
 /* The namespace mode of the spec config: "private" when absent. */
 const char *ctr_ns_mode(struct ctr *c, const char *which)
@@ -38,23 +39,15 @@ const char *ctr_ns_mode(struct ctr *c, const char *which)
     return strcmp(which, "network") == 0 ? "bridge" : "private";
 }
 
-static long long shm_size(struct runtime *rt, struct ctr *c)
+long long ctr_shm_size(struct runtime *rt, const struct ctr *c)
 {
     long long n = js_int(ctr_spec(c), "shmSize", 0);
-    unsigned long long v;
-    char unit = 0;
 
     if (n > 0)
         return n;
-    /* config shm_size: "65536k" */
-    if (rt->cfg->shm_size && sscanf(rt->cfg->shm_size, "%llu%c", &v, &unit) >= 1) {
-        switch (unit) {
-        case 'k': case 'K': return (long long) v << 10;
-        case 'm': case 'M': return (long long) v << 20;
-        case 'g': case 'G': return (long long) v << 30;
-        default: return (long long) v;
-        }
-    }
+    /* the config's shm_size ("65536k"), checked when the config was read */
+    if (hum_parse_size(rt->cfg->shm_size, &n) == 0 && n > 0)
+        return n;
     return 64LL << 20;
 }
 
@@ -64,7 +57,7 @@ static int mount_shm(struct runtime *rt, struct ctr *c, const char *dir, struct 
 
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         return berr_sys(err, "create %s", dir);
-    snprintf(data, sizeof(data), "mode=1777,size=%lld", shm_size(rt, c));
+    snprintf(data, sizeof(data), "mode=1777,size=%lld", ctr_shm_size(rt, c));
     if (mount("shm", dir, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, data) < 0)
         return berr_sys(err, "mount shm tmpfs %s", dir);
     js_set_bool(c->st, "shmMounted", true);
