@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "runtime/ctr_view.h"
+#include "runtime/ctr_ps.h"
 #include "util/cleanup.h"
 #include "util/out.h"
 #include "util/str.h"

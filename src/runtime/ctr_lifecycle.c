@@ -24,15 +24,9 @@
 #include "util/log.h"
 #include "util/proc.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 extern char **environ;
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Milliseconds since t0 (CLOCK_MONOTONIC). */
 static long long elapsed_ms(const struct timespec *t0)
@@ -238,7 +232,7 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     if (r < 0)
         return -1;
     js_set_int(c->st, "state", CS_RUNNING);
-    js_set_int(c->st, "startedNs", now_ns());
+    js_set_int(c->st, "startedNs", time_now_ns());
     if (ctr_save(rt, c, err) < 0)
         return -1;
     emit(rt, c, "start");
@@ -382,7 +376,7 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
             /* conmon gave no exit code: record an unknown one */
             js_set_int(c->st, "state", CS_STOPPED);
             js_set_int(c->st, "exitCode", -1);
-            js_set_int(c->st, "finishedNs", now_ns());
+            js_set_int(c->st, "finishedNs", time_now_ns());
             js_set_int(c->st, "pid", 0);
             js_set_int(c->st, "conmonPid", 0);
         }

@@ -18,6 +18,7 @@
 #include "util/log.h"
 #include "util/proc.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 char *ctr_bundle_dir(struct runtime *rt, const char *id)
 {
@@ -53,13 +54,6 @@ char *ctr_log_path(struct runtime *rt, const struct ctr *c)
 const char *ctr_name(const struct ctr *c)
 {
     return js_str(c->cfg, "name", c->id);
-}
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* The image's full id, the name the container records for it, and the
@@ -183,7 +177,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     js_set_str(c, "name", name);
     js_set_str(c, "namespace", cf->namespace ? cf->namespace : "");
     js_set_int(c, "lockID", lock);
-    js_set_int(c, "createdNs", now_ns());
+    js_set_int(c, "createdNs", time_now_ns());
     if (img_id)
         json_object_set_new(c, "image", json_pack("{s:s, s:s}", "id", img_id, "name", img_name));
     if (p->rootfs)
@@ -487,7 +481,7 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
             return 0;   /* never started a monitor: nothing to learn */
         log_warn("container %s: conmon and the container process are gone without an exit file; exit code unknown",
                  c->id);
-        return mark_exited(rt, c, -1, now_ns(), false, err);
+        return mark_exited(rt, c, -1, time_now_ns(), false, err);
     }
 }
 

@@ -445,3 +445,11 @@ char *time_go_string_rfc3339(const char *s, char *buf, size_t n)
         return fmt_go(ts, off, tm.tm_zone, buf, n);
     return fmt_go(ts, off, NULL, buf, n);
 }
+
+long long time_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}

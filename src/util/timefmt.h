@@ -49,5 +49,7 @@ char *time_go_string_rfc3339(const char *s, char *buf, size_t n);
 
 /* a < b: -1, a == b: 0, a > b: 1 */
 int time_cmp(struct timespec a, struct timespec b);
+/* CLOCK_REALTIME in nanoseconds since the epoch, as records store times. */
+long long time_now_ns(void);
 
 #endif

@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "runtime/config.h"
-#include "runtime/ctr_view.h"
+#include "runtime/ctr_ps.h"
+#include "runtime/ctrstate.h"
 #include "runtime/runtime.h"
 #include "state/state.h"
 #include "unit.h"
