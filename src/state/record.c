@@ -366,7 +366,8 @@ static int cmp_str(const void *a, const void *b)
 int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
-    _cleanup_strv_ strv v = calloc(1, sizeof(char *));
+    _cleanup_strv_ strv v = calloc(64, sizeof(char *));
+    size_t n = 0, cap = 64;     /* strv_push would count the list at every push */
     struct dirent *de;
     time_t now = 0;
 
@@ -375,25 +376,33 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
     if (!d)
         return berr_sys(err, "list %ss: open %s", state_kind_word(kind), st->kind_dir[kind]);
     while ((errno = 0, de = readdir(d))) {
-        const char *n = de->d_name;
+        const char *name = de->d_name;
         /* dot entries are records being born or dying (crash leftovers
          * are removed on the way); anything else that is not a valid key
          * is not ours */
-        if (n[0] == '.') {
+        if (name[0] == '.') {
             if (now == 0)
                 now = time(NULL);
             state_clean_entry(dirfd(d), st->kind_dir[kind], de, now);
             errno = 0;
             continue;
         }
-        if (kind == OBJ_VOLUME ? !state_name_valid(n) : !state_id_valid(n))
+        if (kind == OBJ_VOLUME ? !state_name_valid(name) : !state_id_valid(name))
             continue;
-        if (strv_push(&v, n) < 0)
+        if (n + 1 == cap) {
+            strv nv = realloc(v, 2 * cap * sizeof(char *));
+            if (!nv)
+                return berr_oom(err);
+            v = nv;
+            cap *= 2;
+        }
+        if (!(v[n] = str_dup(name)))
             return berr_oom(err);
+        v[++n] = NULL;
     }
     if (errno)
         return berr_sys(err, "list %ss: read %s", state_kind_word(kind), st->kind_dir[kind]);
-    qsort(v, strv_len(v), sizeof(char *), cmp_str);
+    qsort(v, n, sizeof(char *), cmp_str);
     *ids = STEAL_PTR(v);
     return 0;
 }
