@@ -284,8 +284,8 @@ static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             printf("stopped %s\n", ct->id);
         }
         if (new_rt) {
-            js_set_str(ct->cfg, "runtime", new_rt);
-            if (state_update_config(rt->st, OBJ_CONTAINER, ct->id, ct->cfg, err) < 0)
+            if (ctr_config_set(ct, "runtime", json_string(new_rt), err) < 0 ||
+                ctr_save_config(rt, ct, err) < 0)
                 return -1;
         }
     }

@@ -74,17 +74,13 @@ static int emit(void *arg, const struct log_msg *m)
 static bool still_running(void *arg)
 {
     struct log_job *j = arg;
-    _cleanup_json_ json_t *st = NULL;
     struct berr *e = NULL;
-    int state, code;
-    long long fin;
+    int state;
 
-    if (state_read(j->rt->st, OBJ_CONTAINER, j->id, NULL, &st, &e) < 0) {
+    if (ctr_view_state_of(j->rt, j->id, &state, &e) < 0) {
         berr_free(e);
         return false;       /* removed */
     }
-    if (ctr_view_state(j->rt, j->id, st, &state, &code, &fin) < 0)
-        return false;
     return state == CS_RUNNING || state == CS_CREATED || state == CS_PAUSED ||
            state == CS_STOPPING;
 }
@@ -110,7 +106,7 @@ static int job_prepare(struct runtime *rt, const char *input, bool by_id, struct
 
     if ((by_id ? ctr_get_id(rt, input, &c, err) : ctr_get(rt, input, &c, err)) < 0)
         return -1;
-    drv = js_str(c->cfg, "logDriver", "k8s-file");
+    drv = c->cfg.log_driver;
     if (str_eq(drv, "none") || str_eq(drv, "passthrough"))
         return berr_msg(err, "this container is using the '%s' log driver, cannot read logs: "
                         "this container is not logging output", drv);

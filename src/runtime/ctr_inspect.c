@@ -101,25 +101,26 @@ static json_t *process_args(struct insp *in)
 
 static json_t *state_obj(struct insp *in)
 {
-    json_t *st = in->c->st, *o = json_object();
+    const struct ctr_runstate *st = &in->c->st;
+    json_t *o = json_object();
     bool running = in->state == CS_RUNNING || in->state == CS_PAUSED;
     bool exited = in->state == CS_STOPPED || in->state == CS_EXITED;
-    long long pid = running ? js_int(st, "pid", 0) : 0, cpid = js_int(st, "conmonPid", 0);
+    long long pid = running ? st->pid : 0, cpid = st->conmon_pid;
 
     json_object_set_new(o, "OciVersion", json_string("1.0.2-dev"));
     json_object_set_new(o, "Status", json_string(ctr_state_shown(in->state)));
     json_object_set_new(o, "Running", json_boolean(in->state == CS_RUNNING));
     json_object_set_new(o, "Paused", json_boolean(in->state == CS_PAUSED));
     json_object_set_new(o, "Restarting", json_false());
-    json_object_set_new(o, "OOMKilled", json_boolean(js_bool(st, "oomKilled", false)));
+    json_object_set_new(o, "OOMKilled", json_boolean(st->oom_killed));
     json_object_set_new(o, "Dead", json_false());
     json_object_set_new(o, "Pid", json_integer(pid));
     if (running && cpid > 0)
         json_object_set_new(o, "ConmonPid", json_integer(cpid));
-    json_object_set_new(o, "ExitCode", json_integer(exited ? in->code : js_int(st, "exitCode", 0)));
+    json_object_set_new(o, "ExitCode", json_integer(exited ? in->code : st->exit_code));
     json_object_set_new(o, "Error", json_string(""));
-    json_object_set_new(o, "StartedAt", rfc3339(js_int(st, "startedNs", 0)));
-    json_object_set_new(o, "FinishedAt", rfc3339(exited ? in->finished_ns : js_int(st, "finishedNs", 0)));
+    json_object_set_new(o, "StartedAt", rfc3339(st->started_ns));
+    json_object_set_new(o, "FinishedAt", rfc3339(exited ? in->finished_ns : st->finished_ns));
     json_object_set_new(o, "Health", json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
     if (running) {
         const char *cp = js_str(json_object_get(in->oci, "linux"), "cgroupsPath", NULL);
@@ -176,10 +177,11 @@ static json_t *graph_driver(struct insp *in)
     if (rt_store(rt, &s, &e) == 0)
         drv = store_driver(s);
     berr_free(e);
-    if (!json_object_get(in->c->cfg, "image") || !dir)
+    if (!in->c->cfg.image_id || !dir)
         return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
-    if (js_bool(in->c->st, "mounted", false) && str_eq(drv, "overlay"))
-        json_object_set_new(data, "MergedDir", json_string(js_str(in->c->st, "mountPoint", "")));
+    if (in->c->st.mounted && str_eq(drv, "overlay"))
+        json_object_set_new(data, "MergedDir",
+                            json_string(in->c->st.mount_point ? in->c->st.mount_point : ""));
     json_object_set_new(data, "UpperDir", json_sprintf("%s/diff", dir));
     if (str_eq(drv, "overlay"))
         json_object_set_new(data, "WorkDir", json_sprintf("%s/work", dir));
@@ -228,13 +230,12 @@ static json_t *network_settings(struct insp *in)
     const char *k;
     json_t *x;
 
-    if (str_eq(ctr_ns_mode(c, "network"), "bridge")) {
-        if (ports_from_json(json_object_get(c->cfg, "portMappings"), &v, &n, &e) < 0)
+    if (str_eq(ctr_ns_mode(c, SPEC_NS_NET), "bridge")) {
+        if (ports_from_json(c->cfg.port_mappings, &v, &n, &e) < 0)
             berr_freep(&e);
         json_object_foreach(json_object_get(in->img, "ExposedPorts"), k, x)
             strv_push(&exposed, k);
-        return net_inspect_settings(json_object_get(c->st, "networkStatus"), v, n, exposed,
-                                    js_str(c->st, "netNS", NULL));
+        return net_inspect_settings(c->st.network_status, v, n, exposed, c->st.net_ns);
     }
     return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:i, s:o, s:s}",
                      "EndpointID", "", "Gateway", "", "IPAddress", "", "IPPrefixLen", 0,
@@ -254,9 +255,9 @@ static json_t *annotations(struct insp *in)
         return json_incref(a);
     o = json_object();
     json_object_set_new(o, "io.kubernetes.cri-o.TTY",
-                        json_string(js_bool(in->c->cfg, "terminal", false) ? "true" : "false"));
+                        json_string(in->c->cfg.terminal ? "true" : "false"));
     json_object_set_new(o, "io.podman.annotations.autoremove",
-                        json_string(js_bool(in->c->cfg, "autoRemove", false) ? "TRUE" : "FALSE"));
+                        json_string(in->c->cfg.auto_remove ? "TRUE" : "FALSE"));
     json_object_set_new(o, "io.podman.annotations.init",
                         json_string(js_bool(in->spec, "init", false) ? "TRUE" : "FALSE"));
     json_object_set_new(o, "io.podman.annotations.privileged",
@@ -299,8 +300,9 @@ static long long stop_signal(struct insp *in)
 
 static json_t *config_obj(struct insp *in)
 {
-    json_t *o = json_object(), *ep, *cmd, *cfg = in->c->cfg;
-    const char *hn = js_str(in->spec, "hostname", NULL);
+    const struct ctr_config *cfg = &in->c->cfg;
+    json_t *o = json_object(), *ep, *cmd;
+    const char *hn = cfg->hostname;
     const char *user = js_str(in->spec, "user", NULL);
     const char *wd = js_str(in->spec, "workdir", NULL);
     _cleanup_strv_ char **epv = NULL;
@@ -315,26 +317,26 @@ static json_t *config_obj(struct insp *in)
     json_object_set_new(o, "AttachStdin", json_false());
     json_object_set_new(o, "AttachStdout", json_false());
     json_object_set_new(o, "AttachStderr", json_false());
-    json_object_set_new(o, "Tty", json_boolean(js_bool(cfg, "terminal", false)));
-    json_object_set_new(o, "OpenStdin", json_boolean(js_bool(cfg, "stdin", false)));
+    json_object_set_new(o, "Tty", json_boolean(cfg->terminal));
+    json_object_set_new(o, "OpenStdin", json_boolean(cfg->stdin_open));
     json_object_set_new(o, "StdinOnce", json_false());
     json_object_set_new(o, "Env", env_list(in));
     json_object_set_new(o, "Cmd", json_array_size(cmd) ? json_incref(cmd) : json_null());
-    json_object_set_new(o, "Image", json_string(js_str(json_object_get(cfg, "image"), "name", "")));
+    json_object_set_new(o, "Image", json_string(ctr_image_name(in->c)));
     json_object_set_new(o, "Volumes", json_null());
     json_object_set_new(o, "WorkingDir", json_string(wd && *wd ? wd : js_str(in->img, "WorkingDir", "/")[0]
                                                                      ? js_str(in->img, "WorkingDir", "/") : "/"));
     json_object_set_new(o, "Entrypoint", json_string(eps ? eps : ""));
     json_object_set_new(o, "OnBuild", json_null());
-    json_object_set_new(o, "Labels", obj_or_null(json_object_get(cfg, "labels")));
+    json_object_set_new(o, "Labels", obj_or_null(cfg->labels));
     json_object_set_new(o, "Annotations", annotations(in));
     json_object_set_new(o, "StopSignal", json_integer(stop_signal(in)));
     json_object_set_new(o, "HealthcheckOnFailureAction", json_string("none"));
-    if (json_is_array(json_object_get(cfg, "createCommand")))
-        json_object_set(o, "CreateCommand", json_object_get(cfg, "createCommand"));
+    if (cfg->create_command)
+        json_object_set(o, "CreateCommand", cfg->create_command);
     json_object_set_new(o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
     json_object_set_new(o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
-    json_object_set_new(o, "StopTimeout", json_integer(js_int(cfg, "stopTimeout", 10)));
+    json_object_set_new(o, "StopTimeout", json_integer(cfg->stop_timeout));
     json_object_set_new(o, "Passwd", json_true());
     json_object_set_new(o, "sdNotifyMode", json_string("container"));
     json_decref(ep);
@@ -368,7 +370,7 @@ static json_t *port_bindings(struct insp *in)
     size_t n = 0;
     struct berr *e = NULL;
 
-    if (ports_from_json(json_object_get(in->c->cfg, "portMappings"), &v, &n, &e) < 0) {
+    if (ports_from_json(in->c->cfg.port_mappings, &v, &n, &e) < 0) {
         berr_free(e);
         return json_object();
     }
@@ -377,12 +379,12 @@ static json_t *port_bindings(struct insp *in)
 
 static json_t *dns_list(struct insp *in, const char *key)
 {
-    return arr_or_empty(json_object_get(json_object_get(in->c->cfg, "dns"), key));
+    return arr_or_empty(json_object_get(in->c->cfg.dns, key));
 }
 
 static json_t *log_config(struct insp *in)
 {
-    long long max = js_int(in->c->cfg, "logSizeMax", -1);
+    long long max = in->c->cfg.log_size_max;
     _cleanup_free_ char *path = ctr_log_path(in->rt, in->c), *size = NULL;
 
     if (max > 0) {
@@ -390,8 +392,8 @@ static json_t *log_config(struct insp *in)
         for (char *sp; size && (sp = strchr(size, ' '));)
             memmove(sp, sp + 1, strlen(sp));
     }
-    return json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", js_str(in->c->cfg, "logDriver", "k8s-file"),
-                     "Config", "Path", path ? path : "", "Tag", js_str(in->c->cfg, "logTag", ""),
+    return json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", in->c->cfg.log_driver, "Config",
+                     "Path", path ? path : "", "Tag", in->c->cfg.log_tag ? in->c->cfg.log_tag : "",
                      "Size", size ? size : "0B");
 }
 
@@ -404,7 +406,7 @@ static void set_resources(struct insp *in, json_t *o)
     json_object_set_new(o, "CpuShares", json_integer(js_int(r, "cpuShares", 0)));
     json_object_set_new(o, "Memory", json_integer(js_int(r, "memory", 0)));
     json_object_set_new(o, "NanoCpus", json_integer((long long) (cpus * 1e9)));
-    json_object_set_new(o, "CgroupParent", json_string(js_str(in->c->cfg, "cgroupParent", "")));
+    json_object_set_new(o, "CgroupParent", json_string(in->c->cfg.cgroup_parent ? in->c->cfg.cgroup_parent : ""));
     json_object_set_new(o, "BlkioWeight", json_integer(0));
     static const char *const blk[] = { "BlkioWeightDevice", "BlkioDeviceReadBps",
                                        "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
@@ -434,7 +436,7 @@ static void set_resources(struct insp *in, json_t *o)
     json_object_set_new(o, "CgroupConf", json_null());
 }
 
-static const char *ns_mode_name(struct insp *in, const char *which, const char *priv)
+static const char *ns_mode_name(struct insp *in, enum spec_ns which, const char *priv)
 {
     const char *m = ctr_ns_mode(in->c, which);
     return str_eq(m, "private") ? priv : m;
@@ -442,20 +444,21 @@ static const char *ns_mode_name(struct insp *in, const char *which, const char *
 
 static json_t *hostconfig_obj(struct insp *in)
 {
-    json_t *o = json_object(), *cfg = in->c->cfg, *tmpfs = NULL, *sec, *dev;
-    const char *pol = js_str(cfg, "restartPolicy", "no");
+    const struct ctr_config *cfg = &in->c->cfg;
+    json_t *o = json_object(), *tmpfs = NULL, *sec, *dev;
+    const char *pol = cfg->restart_policy;
 
     json_object_set_new(o, "Binds", binds(in, &tmpfs));
     json_object_set_new(o, "CgroupManager", json_string(in->rt->cfg->cgroup_manager ? in->rt->cfg->cgroup_manager : "cgroupfs"));
     json_object_set_new(o, "CgroupMode", json_string("host"));
-    json_object_set_new(o, "ContainerIDFile", json_string(js_str(cfg, "cidFile", "")));
+    json_object_set_new(o, "ContainerIDFile", json_string(cfg->cid_file ? cfg->cid_file : ""));
     json_object_set_new(o, "LogConfig", log_config(in));
-    json_object_set_new(o, "NetworkMode", json_string(ctr_ns_mode(in->c, "network")));
+    json_object_set_new(o, "NetworkMode", json_string(ctr_ns_mode(in->c, SPEC_NS_NET)));
     json_object_set_new(o, "PortBindings", port_bindings(in));
     json_object_set_new(o, "RestartPolicy", json_pack("{s:s, s:I}", "Name", str_eq(pol, "no") ? "" : pol,
                                                       "MaximumRetryCount",
-                                                      (json_int_t) js_int(cfg, "restartRetries", 0)));
-    json_object_set_new(o, "AutoRemove", json_boolean(js_bool(cfg, "autoRemove", false)));
+                                                      (json_int_t) cfg->restart_retries));
+    json_object_set_new(o, "AutoRemove", json_boolean(cfg->auto_remove));
     json_object_set_new(o, "VolumeDriver", json_string(""));
     json_object_set_new(o, "VolumesFrom", json_null());
     json_object_set_new(o, "CapAdd", arr_or_empty(json_object_get(in->spec, "capAdd")));
@@ -463,21 +466,21 @@ static json_t *hostconfig_obj(struct insp *in)
     json_object_set_new(o, "Dns", dns_list(in, "servers"));
     json_object_set_new(o, "DnsOptions", dns_list(in, "options"));
     json_object_set_new(o, "DnsSearch", dns_list(in, "search"));
-    json_object_set_new(o, "ExtraHosts", arr_or_empty(json_object_get(cfg, "addHosts")));
+    json_object_set_new(o, "ExtraHosts", arr_or_empty(cfg->add_hosts));
     json_object_set_new(o, "GroupAdd", arr_or_empty(json_object_get(in->spec, "groups")));
-    json_object_set_new(o, "IpcMode", json_string(ns_mode_name(in, "ipc", "shareable")));
+    json_object_set_new(o, "IpcMode", json_string(ns_mode_name(in, SPEC_NS_IPC, "shareable")));
     json_object_set_new(o, "Cgroup", json_string(""));
     json_object_set_new(o, "Cgroups", json_string("default"));
     json_object_set_new(o, "Links", json_null());
     json_object_set_new(o, "OomScoreAdj", json_integer(js_int(in->spec, "oomScoreAdj", 0)));
-    json_object_set_new(o, "PidMode", json_string(ns_mode_name(in, "pid", "private")));
+    json_object_set_new(o, "PidMode", json_string(ns_mode_name(in, SPEC_NS_PID, "private")));
     json_object_set_new(o, "Privileged", json_boolean(js_bool(in->spec, "privileged", false)));
     json_object_set_new(o, "PublishAllPorts", json_boolean(js_bool(in->spec, "publishAll", false)));
     json_object_set_new(o, "ReadonlyRootfs", json_boolean(js_bool(in->spec, "readOnly", false)));
     sec = arr_or_empty(json_object_get(in->spec, "securityOpts"));
     json_object_set_new(o, "SecurityOpt", sec);
     json_object_set_new(o, "Tmpfs", tmpfs);
-    json_object_set_new(o, "UTSMode", json_string(ns_mode_name(in, "uts", "private")));
+    json_object_set_new(o, "UTSMode", json_string(ns_mode_name(in, SPEC_NS_UTS, "private")));
     json_object_set_new(o, "UsernsMode", json_string(""));
     json_object_set_new(o, "ShmSize", json_integer(ctr_shm_size(in->rt, in->c)));
     json_object_set_new(o, "Runtime", json_string("oci"));
@@ -525,24 +528,24 @@ static json_t *hostconfig_obj(struct insp *in)
 static int load(struct insp *in, struct berr **err)
 {
     struct runtime *rt = in->rt;
-    json_t *img = json_object_get(in->c->cfg, "image");
+    const char *img = in->c->cfg.image_id;
     _cleanup_free_ char *ocip = NULL;
     struct store *s;
     struct berr *e = NULL;
 
-    in->spec = json_object_get(in->c->cfg, "spec");
+    in->spec = in->c->cfg.spec;
     in->bundle = ctr_bundle_dir(rt, in->c->id);
     in->rundir = ctr_run_dir(rt, in->c->id);
     if (!in->bundle || !in->rundir || !(ocip = str_fmt("%s/config.json", in->bundle)))
         return berr_oom(err);
     if (access(ocip, F_OK) == 0 && js_read_file(ocip, &in->oci, &e) < 0)
         berr_freep(&e);     /* a broken bundle file: fall back to the records */
-    if (ctr_view_state(rt, in->c->id, in->c->st, &in->state, &in->code, &in->finished_ns) < 0)
+    if (ctr_view_state(rt, in->c->id, &in->c->st, &in->state, &in->code, &in->finished_ns) < 0)
         in->state = ctr_state(in->c);
     /* The image's config fills what create left to the image. A removed
      * image is no error for inspect. */
     if (img && rt_store(rt, &s, &e) == 0 &&
-        store_image_lookup(s, js_str(img, "id", ""), &in->si, &e) == 0) {
+        store_image_lookup(s, img, &in->si, &e) == 0) {
         _cleanup_json_ json_t *full = NULL;
         if (store_image_config_json(s, in->si, &full, &e) == 0)
             in->img = json_incref(json_object_get(full, "config"));
@@ -566,8 +569,8 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     _cleanup_json_ json_t *o = json_object();
     _cleanup_free_ char *rc = NULL, *hn = NULL, *hs = NULL, *ocip = NULL;
     _cleanup_free_ char *cpid = NULL, *pidf = NULL;
-    json_t *args, *img = json_object_get(c->cfg, "image");
-    const char *rtname = js_str(c->cfg, "runtime", "");
+    json_t *args;
+    const char *img = c->cfg.image_id, *rtname = c->cfg.runtime;
 
     if (!o || load(&in, err) < 0)
         return o ? -1 : berr_oom(err);
@@ -580,7 +583,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     args = process_args(&in);
 
     json_object_set_new(o, "Id", json_string(c->id));
-    json_object_set_new(o, "Created", rfc3339(js_int(c->cfg, "createdNs", 0)));
+    json_object_set_new(o, "Created", rfc3339(c->cfg.created_ns));
     json_object_set_new(o, "Path", json_string(json_array_size(args) ? json_string_value(json_array_get(args, 0)) : ""));
     {
         json_t *rest = json_array();
@@ -590,10 +593,10 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     }
     json_decref(args);
     json_object_set_new(o, "State", state_obj(&in));
-    json_object_set_new(o, "Image", json_string(js_str(img, "id", "")));
+    json_object_set_new(o, "Image", json_string(img ? img : ""));
     json_object_set_new(o, "ImageDigest", json_string(in.si && in.si->digest ? in.si->digest : ""));
-    json_object_set_new(o, "ImageName", json_string(js_str(img, "name", "")));
-    json_object_set_new(o, "Rootfs", json_string(js_str(c->cfg, "rootfs", "")));
+    json_object_set_new(o, "ImageName", json_string(ctr_image_name(c)));
+    json_object_set_new(o, "Rootfs", json_string(c->cfg.rootfs ? c->cfg.rootfs : ""));
     json_object_set_new(o, "Pod", json_string(""));
     json_object_set_new(o, "ResolvConfPath", json_string(rc ? rc : ""));
     json_object_set_new(o, "HostnamePath", json_string(hn ? hn : ""));
@@ -606,7 +609,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     json_object_set_new(o, "ConmonPidFile", json_string(cpid ? cpid : ""));
     json_object_set_new(o, "PidFile", json_string(pidf ? pidf : ""));
     json_object_set_new(o, "Name", json_string(ctr_name(c)));
-    json_object_set_new(o, "RestartCount", json_integer(js_int(c->st, "restartCount", 0)));
+    json_object_set_new(o, "RestartCount", json_integer(c->st.restart_count));
     {
         json_t *gd = graph_driver(&in);
         json_object_set_new(o, "Driver", json_incref(json_object_get(gd, "Name")));
@@ -630,7 +633,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     json_object_set_new(o, "Mounts", mounts(&in));
     json_object_set_new(o, "Dependencies", json_array());
     json_object_set_new(o, "NetworkSettings", network_settings(&in));
-    json_object_set_new(o, "Namespace", json_string(js_str(c->cfg, "namespace", "")));
+    json_object_set_new(o, "Namespace", json_string(c->cfg.ns));
     json_object_set_new(o, "IsInfra", json_false());
     json_object_set_new(o, "IsService", json_false());
     json_object_set_new(o, "Config", config_obj(&in));

@@ -21,10 +21,11 @@
 /* What a row read from the records; its item no longer needs them. */
 static void row_drop_records(struct ps_row *r)
 {
-    json_decref(r->cfg);
-    json_decref(r->st);
+    ctr_config_free(&r->cfg);
+    ctr_runstate_free(&r->st);
     json_decref(r->command);
-    r->cfg = r->st = r->command = NULL;
+    r->command = NULL;
+    r->loaded = false;
 }
 
 static void row_free(struct ps_row *r)
@@ -47,14 +48,13 @@ static json_t *str_array(json_t *v)
  * initialised, else what create recorded (entrypoint + command). */
 static json_t *row_command(struct runtime *rt, struct ps_row *r)
 {
-    json_t *spec = json_object_get(r->cfg, "spec");
-    json_t *ep = json_object_get(spec, "entrypoint"), *cmd = json_object_get(spec, "command");
-    json_t *eff = json_object_get(r->cfg, "command");
+    json_t *ep = json_object_get(r->cfg.spec, "entrypoint");
+    json_t *cmd = json_object_get(r->cfg.spec, "command");
     json_t *out;
 
-    if ((out = str_array(eff)))
+    if ((out = str_array(r->cfg.command)))
         return out;
-    if (js_int(r->st, "state", 0) != CS_CONFIGURED || !json_is_array(cmd)) {
+    if (r->st.state != CS_CONFIGURED || !json_is_array(cmd)) {
         _cleanup_free_ char *b = ctr_bundle_dir(rt, r->id);
         _cleanup_free_ char *p = b ? str_fmt("%s/config.json", b) : NULL;
         _cleanup_json_ json_t *oci = NULL;
@@ -77,54 +77,54 @@ static json_t *row_command(struct runtime *rt, struct ps_row *r)
 
 /* ---- reading rows ---- */
 
+/* One file per container: the state carries the config's view; a
+ * record written before views existed is read whole. */
+static int row_records(struct runtime *rt, struct ps_row *r, struct berr **err)
+{
+    if (ctr_read(rt, r->id, NULL, &r->st, err) < 0)
+        return -1;
+    if (ctr_view_current(r->st.view))
+        return ctr_config_parse(r->st.view, r->id, &r->cfg, err);
+    return ctr_read(rt, r->id, &r->cfg, NULL, err);
+}
+
 static void row_load(struct runtime *rt, struct ps_row *r)
 {
+    const struct ctr_runstate *s = &r->st;
     struct berr *e = NULL;
-    json_t *view;
-    int rr;
 
-    /* One file per container: the state carries the config's view; a
-     * record written before views existed is read whole. */
-    rr = state_read(rt->st, OBJ_CONTAINER, r->id, NULL, &r->st, &e);
-    if (rr == 0 && json_is_object(view = json_object_get(r->st, "view")) &&
-        js_int(view, "v", 0) == CTR_VIEW_VERSION)
-        r->cfg = json_incref(view);
-    else if (rr == 0)
-        rr = state_read(rt->st, OBJ_CONTAINER, r->id, &r->cfg, NULL, &e);
-    if (rr < 0) {
+    if (row_records(rt, r, &e) < 0) {
         r->error = str_dup(e && e->msg ? e->msg : "unreadable record");
         berr_free(e);
-        json_decref(r->cfg);
-        json_decref(r->st);
-        r->cfg = r->st = NULL;
+        row_drop_records(r);
         r->state = CS_UNKNOWN;
         return;
     }
-    r->created_ns = js_int(r->cfg, "createdNs", 0);
-    r->started_ns = js_int(r->st, "startedNs", 0);
-    if (ctr_view_state(rt, r->id, r->st, &r->state, &r->exit_code, &r->finished_ns) < 0)
-        r->state = (int) js_int(r->st, "state", CS_UNKNOWN);
+    r->loaded = true;
+    r->created_ns = r->cfg.created_ns;
+    r->started_ns = s->started_ns;
+    if (ctr_view_state(rt, r->id, s, &r->state, &r->exit_code, &r->finished_ns) < 0)
+        r->state = (int) s->state;
     r->exited = r->state == CS_EXITED || r->state == CS_STOPPED ||
-                (js_bool(r->st, "exited", false) && r->state != CS_RUNNING &&
-                 r->state != CS_PAUSED);
+                (s->exited && r->state != CS_RUNNING && r->state != CS_PAUSED);
     if (!r->exited && r->state != CS_STOPPED && r->state != CS_EXITED)
-        r->exit_code = (int) js_int(r->st, "exitCode", 0);
+        r->exit_code = s->exit_code;
     r->command = row_command(rt, r);
 }
 
 const char *ps_row_name(const struct ps_row *r)
 {
-    return r->cfg ? js_str(r->cfg, "name", "") : "";
+    return r->cfg.name ? r->cfg.name : "";
 }
 
 const char *ps_row_image(const struct ps_row *r)
 {
-    return js_str(json_object_get(r->cfg, "image"), "name", "");
+    return r->cfg.image_name ? r->cfg.image_name : "";
 }
 
 const char *ps_row_image_id(const struct ps_row *r)
 {
-    return js_str(json_object_get(r->cfg, "image"), "id", "");
+    return r->cfg.image_id ? r->cfg.image_id : "";
 }
 
 const char *ps_row_state_name(const struct ps_row *r)
@@ -157,8 +157,18 @@ static int cmp_ll(long long a, long long b) { return a < b ? -1 : a > b; }
 
 char *ps_row_cmd_text(const struct ps_row *r)
 {
-    _cleanup_strv_ char **v = js_to_strv(r->command);
-    return v ? strv_join(v, " ") : str_dup("");
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    size_t i, n = 0;
+    json_t *a;
+
+    json_array_foreach(r->command, i, a) {
+        if (!json_is_string(a))
+            continue;
+        if (n++)
+            sbuf_add(&b, " ");
+        sbuf_add(&b, json_string_value(a));
+    }
+    return sbuf_steal(&b);
 }
 
 static char *row_sort_text(const struct ps_row *r)
@@ -207,7 +217,7 @@ static void row_size(struct runtime *rt, struct ps_row *r)
     int64_t rw = 0;
     _cleanup_image_ struct store_image *img = NULL;
 
-    if (!r->cfg || rt_store(rt, &s, &e) < 0) {
+    if (!r->loaded || rt_store(rt, &s, &e) < 0) {
         berr_free(e);
         return;
     }

@@ -117,11 +117,12 @@ int ps_filters_resolve(struct runtime *rt, struct filters *fs, struct berr **err
         /* podman keeps the last value of these */
         for (size_t i = 0; i < f->n; i++) {
             char id[STATE_ID_LEN + 1];
-            _cleanup_json_ json_t *cfg = NULL;
+            struct ctr_config cfg;
             if (state_lookup(rt->st, OBJ_CONTAINER, f->v[i], ns, id, err) < 0 ||
-                state_read(rt->st, OBJ_CONTAINER, id, &cfg, NULL, err) < 0)
+                ctr_read(rt, id, &cfg, NULL, err) < 0)
                 return -1;
-            f->when_ns = js_int(cfg, "createdNs", 0);
+            f->when_ns = cfg.created_ns;
+            ctr_config_free(&cfg);
         }
     }
     return 0;
@@ -203,7 +204,7 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
     return (!f[F_ID].n || match_re(&f[F_ID], r->id)) &&
            (!f[F_NAME].n || match_re(&f[F_NAME], ps_row_name(r))) &&
            (!f[F_STATUS].n || match_status(&f[F_STATUS], r)) &&
-           (!f[F_LABEL].n || match_labels(&f[F_LABEL], json_object_get(r->cfg, "labels"))) &&
+           (!f[F_LABEL].n || match_labels(&f[F_LABEL], r->cfg.labels)) &&
            (!f[F_ANCESTOR].n || match_ancestor(&f[F_ANCESTOR], r)) &&
            (!f[F_EXITED].n || match_exited(&f[F_EXITED], r)) &&
            (!f[F_BEFORE].n || r->created_ns < f[F_BEFORE].when_ns) &&

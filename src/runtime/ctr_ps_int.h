@@ -10,13 +10,16 @@
 #include <regex.h>
 #include <stdbool.h>
 
+#include "runtime/container.h"
 #include "runtime/ctr_ps.h"
 #include "runtime/ctr_view.h"
 
 struct ps_row {
     char *id;
-    json_t *cfg, *st;           /* NULL when the record is broken */
-    char *error;                /* why it is broken */
+    bool loaded;                /* cfg and st hold its records */
+    struct ctr_config cfg;      /* the view of its config, or the config */
+    struct ctr_runstate st;
+    char *error;                /* why its records are broken */
     int state;                  /* as ps believes it */
     int exit_code;
     bool exited;
@@ -25,7 +28,7 @@ struct ps_row {
     long long rw_size, rootfs_size;
     json_t *command;            /* array of strings */
     size_t seq;                 /* list order, for a stable sort */
-    json_t *item;               /* built early; then cfg, st, command are gone */
+    json_t *item;               /* built early; then cfg, st, command are gone (!loaded) */
     char *sort_text;            /* the sort key of image/names/command, kept */
 };
 

@@ -62,54 +62,71 @@ static long long unix_or_zero(long long ns)
     return ns > 0 ? ns / 1000000000LL : GO_ZERO_UNIX;
 }
 
+/* The items' helpers below return NULL when out of memory. */
+
 static json_t *row_mounts(const struct ps_row *r)
 {
-    json_t *out = json_array(), *m;
+    _cleanup_json_ json_t *out = json_array();
+    json_t *m;
     size_t i;
 
-    json_array_foreach(json_object_get(json_object_get(r->cfg, "spec"), "mounts"), i, m) {
+    if (!out)
+        return NULL;
+    /* the spec's mounts (runtime/spec.h), as the view keeps them */
+    json_array_foreach(json_object_get(r->cfg.spec, "mounts"), i, m) {
         const char *t = js_str(m, "type", "");
-        if (str_eq(t, "bind") || str_eq(t, "volume"))
-            json_array_append_new(out, json_string(js_str(m, "destination", "")));
+        if ((str_eq(t, "bind") || str_eq(t, "volume")) &&
+            json_array_append_new(out, json_string(js_str(m, "destination", ""))) < 0)
+            return NULL;
     }
-    return out;
+    return STEAL_PTR(out);
 }
 
 static json_t *row_networks(struct runtime *rt, const struct ps_row *r)
 {
-    json_t *ns = json_object_get(json_object_get(r->cfg, "spec"), "namespaces");
-    const char *mode = js_str(ns, "network", "bridge");
     const char *def = rt->cfg->default_network ? rt->cfg->default_network : "berth";
-    json_t *out = json_array(), *nets = json_object_get(r->cfg, "networks"), *v;
+    _cleanup_json_ json_t *out = json_array();
     const char *name;
+    json_t *v;
 
-    if (!str_eq(mode, "bridge") && *mode)
-        return out;
+    if (!out)
+        return NULL;
+    if (!r->loaded || !str_eq(r->cfg.ns_mode[SPEC_NS_NET], "bridge"))
+        return STEAL_PTR(out);
     /* {name: {aliases, ...}} (runtime/net/net.h) */
-    json_object_foreach(nets, name, v)
-        json_array_append_new(out, json_string(name));
-    if (!json_array_size(out))
-        json_array_append_new(out, json_string(def));
-    return out;
+    json_object_foreach(r->cfg.networks, name, v)
+        if (json_array_append_new(out, json_string(name)) < 0)
+            return NULL;
+    if (!json_array_size(out) && json_array_append_new(out, json_string(def)) < 0)
+        return NULL;
+    return STEAL_PTR(out);
 }
 
 static json_t *row_ports(const struct ps_row *r)
 {
-    json_t *pm = json_object_get(r->cfg, "portMappings"), *out, *p;
-    size_t i;
+    _cleanup_free_ struct net_port *v = NULL;
+    _cleanup_json_ json_t *out = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
 
-    if (!json_array_size(pm))
+    if (ports_from_json(r->cfg.port_mappings, &v, &n, &e) < 0) {
+        berr_free(e);
+        n = 0;
+    }
+    if (!n)
         return json_null();
     /* netavark's port_mappings objects, in podman's key order */
-    out = json_array();
-    json_array_foreach(pm, i, p)
-        json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:I, s:s}", "host_ip",
-                                             js_str(p, "host_ip", ""), "container_port",
-                                             (json_int_t) js_int(p, "container_port", 0),
-                                             "host_port", (json_int_t) js_int(p, "host_port", 0),
-                                             "range", (json_int_t) js_int(p, "range", 1),
-                                             "protocol", js_str(p, "protocol", "tcp")));
-    return out;
+    if (!(out = json_array()))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:I, s:s}", "host_ip",
+                                                 v[i].host_ip, "container_port",
+                                                 (json_int_t) v[i].ctr_port, "host_port",
+                                                 (json_int_t) v[i].host_port, "range",
+                                                 (json_int_t) v[i].range, "protocol",
+                                                 v[i].proto)) < 0)
+            return NULL;
+    return STEAL_PTR(out);
 }
 
 /* podman's ports column: "0.0.0.0:8080->80/tcp, ..." */
@@ -119,7 +136,7 @@ static char *ports_text(const struct ps_row *r)
     size_t n = 0;
     struct berr *e = NULL;
 
-    if (ports_from_json(json_object_get(r->cfg, "portMappings"), &v, &n, &e) < 0) {
+    if (ports_from_json(r->cfg.port_mappings, &v, &n, &e) < 0) {
         berr_free(e);
         return str_dup("");
     }
@@ -142,48 +159,52 @@ static long long row_exited_at(const struct ps_row *r)
 
 static long long row_pid(const struct ps_row *r)
 {
-    return r->state == CS_RUNNING || r->state == CS_PAUSED ? js_int(r->st, "pid", 0) : 0;
+    return r->state == CS_RUNNING || r->state == CS_PAUSED ? r->st.pid : 0;
 }
 
 static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
 {
-    json_t *o = json_object(), *labels = json_object_get(r->cfg, "labels");
+    _cleanup_json_ json_t *o = json_object();
     _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
     _cleanup_free_ char *status = row_status(r, now);
-    json_t *names = json_array();
+    json_t *names = json_array(), *labels = r->cfg.labels;
+    int bad = 0;
 
-    if (!o || !names)
-        return json_decref(o), json_decref(names), NULL;
-    if (r->cfg)
-        json_array_append_new(names, json_string(ps_row_name(r)));
-    json_object_set_new(o, "AutoRemove", json_boolean(js_bool(r->cfg, "autoRemove", false)));
-    json_object_set_new(o, "Command", r->command ? json_incref(r->command) : json_array());
-    json_object_set_new(o, "CreatedAt", json_string(ago ? ago : ""));
-    json_object_set_new(o, "Exited", json_boolean(r->exited));
-    json_object_set_new(o, "ExitedAt", json_integer(row_exited_at(r)));
-    json_object_set_new(o, "ExitCode", json_integer(r->exit_code));
-    json_object_set_new(o, "Id", json_string(r->id));
-    json_object_set_new(o, "Image", json_string(ps_row_image(r)));
-    json_object_set_new(o, "ImageID", json_string(ps_row_image_id(r)));
-    json_object_set_new(o, "IsInfra", json_false());
-    json_object_set_new(o, "Labels", json_object_size(labels) ? json_incref(labels) : json_null());
-    json_object_set_new(o, "Mounts", row_mounts(r));
-    json_object_set_new(o, "Names", names);
-    json_object_set_new(o, "Namespaces", json_object());
-    json_object_set_new(o, "Networks", r->cfg ? row_networks(rt, r) : json_array());
-    json_object_set_new(o, "Pid", json_integer(row_pid(r)));
-    json_object_set_new(o, "Pod", json_string(""));
-    json_object_set_new(o, "PodName", json_string(""));
-    json_object_set_new(o, "Ports", row_ports(r));
-    json_object_set_new(o, "Size", r->has_size ? json_pack("{s:I, s:I}", "rootFsSize",
-                                                           (json_int_t) r->rootfs_size, "rwSize",
-                                                           (json_int_t) r->rw_size)
-                                               : json_null());
-    json_object_set_new(o, "StartedAt", json_integer(unix_or_zero(r->started_ns)));
-    json_object_set_new(o, "State", json_string(ps_row_state_name(r)));
-    json_object_set_new(o, "Status", json_string(status ? status : ""));
-    json_object_set_new(o, "Created", json_integer(r->created_ns / 1000000000LL));
-    return o;
+    if (!o || !ago || !status || !names ||
+        (r->loaded && json_array_append_new(names, json_string(ps_row_name(r))) < 0)) {
+        json_decref(names);
+        return NULL;
+    }
+    /* a failure, a NULL value included, makes the item NULL (out of memory) */
+#define PUT(key, v) (bad |= json_object_set_new(o, key, v))
+    PUT("AutoRemove", json_boolean(r->cfg.auto_remove));
+    PUT("Command", r->command ? json_incref(r->command) : json_array());
+    PUT("CreatedAt", json_string(ago));
+    PUT("Exited", json_boolean(r->exited));
+    PUT("ExitedAt", json_integer(row_exited_at(r)));
+    PUT("ExitCode", json_integer(r->exit_code));
+    PUT("Id", json_string(r->id));
+    PUT("Image", json_string(ps_row_image(r)));
+    PUT("ImageID", json_string(ps_row_image_id(r)));
+    PUT("IsInfra", json_false());
+    PUT("Labels", json_object_size(labels) ? json_incref(labels) : json_null());
+    PUT("Mounts", row_mounts(r));
+    PUT("Names", names);
+    PUT("Namespaces", json_object());
+    PUT("Networks", row_networks(rt, r));
+    PUT("Pid", json_integer(row_pid(r)));
+    PUT("Pod", json_string(""));
+    PUT("PodName", json_string(""));
+    PUT("Ports", row_ports(r));
+    PUT("Size", r->has_size ? json_pack("{s:I, s:I}", "rootFsSize", (json_int_t) r->rootfs_size,
+                                        "rwSize", (json_int_t) r->rw_size)
+                            : json_null());
+    PUT("StartedAt", json_integer(unix_or_zero(r->started_ns)));
+    PUT("State", json_string(ps_row_state_name(r)));
+    PUT("Status", json_string(status));
+    PUT("Created", json_integer(r->created_ns / 1000000000LL));
+#undef PUT
+    return bad ? NULL : STEAL_PTR(o);
 }
 
 static char *trunc_command(const char *s, bool no_trunc)
@@ -236,24 +257,50 @@ void ps_tfields_wanted(const char *t, bool want[T__N])
         want[i] = true;
 }
 
-/* podman shows some values under two names: v goes under the wanted ones. */
-static void set_twins(json_t *o, const bool want[T__N], enum tfield a, enum tfield b, json_t *v)
+/* podman shows some values under two names: v goes under the wanted ones.
+ * 0, or -1 out of memory (v NULL included). */
+static int set_twins(json_t *o, const bool want[T__N], enum tfield a, enum tfield b, json_t *v)
 {
-    if (want[a])
-        json_object_set_nocheck(o, tfield_names[a], v);
-    if (want[b])
-        json_object_set_nocheck(o, tfield_names[b], v);
+    int r = v ? 0 : -1;
+
+    if (v && want[a])
+        r |= json_object_set_nocheck(o, tfield_names[a], v);
+    if (v && want[b])
+        r |= json_object_set_nocheck(o, tfield_names[b], v);
     json_decref(v);
+    return r;
+}
+
+/* Size: "<rw> (virtual <all>)" with -s, else "". */
+static char *size_text(const struct ps_row *r)
+{
+    _cleanup_free_ char *rw = NULL, *all = NULL;
+
+    if (!r->has_size)
+        return str_dup("");
+    rw = size_nospace(r->rw_size);
+    all = size_nospace(r->rootfs_size);
+    return rw && all ? str_fmt("%s (virtual %s)", rw, all) : NULL;
+}
+
+static char *networks_text(struct runtime *rt, const struct ps_row *r)
+{
+    _cleanup_json_ json_t *nv = row_networks(rt, r);
+    _cleanup_strv_ char **nets = nv ? js_to_strv(nv) : NULL;
+
+    return nets ? strv_join(nets, ",") : NULL;
 }
 
 static json_t *template_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                              const bool want[T__N], double now)
 {
-    json_t *o = json_object();
-    _cleanup_free_ char *status = NULL;
+    _cleanup_json_ json_t *o = json_object();
+    int bad = 0;
 #define W(f) want[T_##f]
-    /* our own ASCII keys: no UTF-8 check */
-#define SET(f, v) json_object_set_new_nocheck(o, tfield_names[T_##f], (v))
+    /* our own ASCII keys: no UTF-8 check; a NULL value (out of memory)
+     * fails the set and so the item */
+#define SET(f, v) (bad |= json_object_set_new_nocheck(o, tfield_names[T_##f], (v)))
+#define SET_TEXT(f, expr) do { _cleanup_free_ char *t_ = (expr); SET(f, json_string(t_)); } while (0)
 
     if (!o)
         return NULL;
@@ -264,50 +311,35 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         SET(IMAGE, json_string(ps_row_image(r)));
     if (W(COMMAND)) {
         _cleanup_free_ char *cmd = ps_row_cmd_text(r);
-        _cleanup_free_ char *cmdt = cmd ? trunc_command(cmd, q->no_trunc) : NULL;
-        SET(COMMAND, json_string(cmdt ? cmdt : ""));
+        SET_TEXT(COMMAND, cmd ? trunc_command(cmd, q->no_trunc) : NULL);
     }
     if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
         _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
-        set_twins(o, want, T_CREATEDHUMAN, T_RUNNINGFOR, json_string(ago ? ago : ""));
+        bad |= set_twins(o, want, T_CREATEDHUMAN, T_RUNNINGFOR, json_string(ago));
     }
     if (W(CREATED) || W(CREATEDAT))
-        set_twins(o, want, T_CREATED, T_CREATEDAT, go_time_string(r->created_ns));
+        bad |= set_twins(o, want, T_CREATED, T_CREATEDAT, go_time_string(r->created_ns));
     if (W(STATUS) || W(STATE)) {
-        status = row_status(r, now);
-        set_twins(o, want, T_STATUS, T_STATE, json_string(status ? status : ""));
+        _cleanup_free_ char *status = row_status(r, now);
+        bad |= set_twins(o, want, T_STATUS, T_STATE, json_string(status));
     }
-    if (W(PORTS)) {
-        _cleanup_free_ char *ports = ports_text(r);
-        SET(PORTS, json_string(ports ? ports : ""));
-    }
+    if (W(PORTS))
+        SET_TEXT(PORTS, ports_text(r));
     if (W(NAMES))
         SET(NAMES, json_string(ps_row_name(r)));
-    if (W(SIZE)) {
-        _cleanup_free_ char *size = NULL;
-        if (r->has_size) {
-            _cleanup_free_ char *rw = size_nospace(r->rw_size), *all = size_nospace(r->rootfs_size);
-            size = str_fmt("%s (virtual %s)", rw ? rw : "", all ? all : "");
-        }
-        SET(SIZE, json_string(size ? size : ""));
-    }
-    if (W(LABELS)) {
-        json_t *labels = json_object_get(r->cfg, "labels");
-        SET(LABELS, json_is_object(labels) ? json_incref(labels) : json_object());
-    }
+    if (W(SIZE))
+        SET_TEXT(SIZE, size_text(r));
+    if (W(LABELS))
+        SET(LABELS, r->cfg.labels ? json_incref(r->cfg.labels) : json_object());
     if (W(MOUNTS))
-        SET(MOUNTS, r->cfg ? row_mounts(r) : json_array());
-    if (W(NETWORKS)) {
-        _cleanup_json_ json_t *nv = r->cfg ? row_networks(rt, r) : json_array();
-        _cleanup_strv_ char **nets = js_to_strv(nv);
-        _cleanup_free_ char *nt = nets ? strv_join(nets, ",") : NULL;
-        SET(NETWORKS, json_string(nt ? nt : ""));
-    }
+        SET(MOUNTS, row_mounts(r));
+    if (W(NETWORKS))
+        SET_TEXT(NETWORKS, networks_text(rt, r));
     if (W(PID))
         SET(PID, json_integer(row_pid(r)));
     if (W(IMAGEID)) {
         const char *iid = ps_row_image_id(r);
-        SET(IMAGEID, q->no_trunc ? json_string(iid) : json_stringn(iid, strlen(iid) < 12 ? strlen(iid) : 12));
+        SET(IMAGEID, json_stringn(iid, q->no_trunc || strlen(iid) < 12 ? strlen(iid) : 12));
     }
     if (W(POD))
         SET(POD, json_string(""));
@@ -322,7 +354,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (W(STARTEDAT))
         SET(STARTEDAT, json_integer(unix_or_zero(r->started_ns)));
     if (W(AUTOREMOVE))
-        SET(AUTOREMOVE, json_boolean(js_bool(r->cfg, "autoRemove", false)));
+        SET(AUTOREMOVE, json_boolean(r->cfg.auto_remove));
     if (W(ISINFRA))
         SET(ISINFRA, json_false());
     /* podman prints its empty Namespaces struct as seven empty fields */
@@ -330,10 +362,11 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         SET(NAMESPACES, json_string("{      }"));
     for (int i = T_CGROUP; i <= T_UTS; i++)
         if (want[i])
-            json_object_set_new(o, tfield_names[i], json_string(""));
+            bad |= json_object_set_new_nocheck(o, tfield_names[i], json_string(""));
 #undef W
 #undef SET
-    return o;
+#undef SET_TEXT
+    return bad ? NULL : STEAL_PTR(o);
 }
 
 /* The row's item in the shape q asks for. */

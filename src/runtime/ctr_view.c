@@ -16,55 +16,77 @@
 
 /* ---- the view: what ps needs of the config, kept in the state ---- */
 
-static void view_copy(json_t *to, json_t *from, const char *key)
+/* to[key] = a copy of from[key], if there is one: 0, or -1 out of memory */
+static int view_copy(json_t *to, json_t *from, const char *key)
 {
     json_t *v = json_object_get(from, key);
-    if (v)
-        json_object_set_new(to, key, json_deep_copy(v));
+
+    return !v || json_object_set_new(to, key, json_deep_copy(v)) == 0 ? 0 : -1;
+}
+
+/* The spec's part of the view: entrypoint, command, the network mode and
+ * the mounts' types and destinations. */
+static json_t *view_spec(json_t *spec)
+{
+    _cleanup_json_ json_t *vs = json_object();
+    json_t *net = json_object_get(json_object_get(spec, "namespaces"), "network");
+    json_t *mounts = json_object_get(spec, "mounts"), *m;
+    size_t i;
+
+    if (!vs || view_copy(vs, spec, "entrypoint") < 0 || view_copy(vs, spec, "command") < 0)
+        return NULL;
+    if (net && json_object_set_new(vs, "namespaces", json_pack("{s:O}", "network", net)) < 0)
+        return NULL;
+    if (json_is_array(mounts)) {
+        json_t *ms = json_array();
+        if (json_object_set_new(vs, "mounts", ms) < 0)
+            return NULL;
+        json_array_foreach(mounts, i, m)
+            if (json_array_append_new(ms, json_pack("{s:s, s:s}", "type", js_str(m, "type", ""),
+                                                    "destination",
+                                                    js_str(m, "destination", ""))) < 0)
+                return NULL;
+    }
+    return STEAL_PTR(vs);
 }
 
 json_t *ctr_view_record(json_t *cfg)
 {
-    json_t *v = json_object(), *spec = json_object_get(cfg, "spec"), *vs = json_object();
-    json_t *ns = json_object_get(spec, "namespaces"), *mounts = json_object_get(spec, "mounts");
     static const char *const keys[] = {
         "name", "image", "command", "createdNs", "labels", "portMappings", "networks",
         "autoRemove", "namespace",
     };
+    _cleanup_json_ json_t *v = json_object();
 
-    if (!v || !vs)
-        return json_decref(v), json_decref(vs), NULL;
-    json_object_set_new(v, "v", json_integer(CTR_VIEW_VERSION));
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        view_copy(v, cfg, keys[i]);
-    view_copy(vs, spec, "entrypoint");
-    view_copy(vs, spec, "command");
-    if (json_object_get(ns, "network"))
-        json_object_set_new(vs, "namespaces", json_pack("{s:O}", "network",
-                                                        json_object_get(ns, "network")));
-    if (json_is_array(mounts)) {
-        json_t *ms = json_array(), *m;
-        size_t i;
-        json_array_foreach(mounts, i, m)
-            json_array_append_new(ms, json_pack("{s:s, s:s}", "type", js_str(m, "type", ""),
-                                                "destination", js_str(m, "destination", "")));
-        json_object_set_new(vs, "mounts", ms);
-    }
-    json_object_set_new(v, "spec", vs);
-    return v;
+    if (!v || json_object_set_new(v, "v", json_integer(CTR_VIEW_VERSION)) < 0)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+        if (view_copy(v, cfg, keys[i]) < 0)
+            return NULL;
+    if (json_object_set_new(v, "spec", view_spec(json_object_get(cfg, "spec"))) < 0)
+        return NULL;
+    return STEAL_PTR(v);
 }
 
-int ctr_view_sync(json_t *cfg, json_t *st)
+bool ctr_view_current(json_t *view)
+{
+    json_t *v = json_object_get(view, "v");
+
+    return json_is_integer(v) && json_integer_value(v) == CTR_VIEW_VERSION;
+}
+
+int ctr_view_sync(json_t *cfg, struct ctr_runstate *st)
 {
     json_t *v = ctr_view_record(cfg);
 
     if (!v)
         return -1;
-    if (json_equal(v, json_object_get(st, "view"))) {
+    if (json_equal(v, st->view)) {
         json_decref(v);
         return 0;
     }
-    json_object_set_new(st, "view", v);
+    json_decref(st->view);
+    st->view = v;
     return 1;
 }
 
@@ -75,18 +97,18 @@ static bool live_state(int s)
     return s == CS_CREATED || s == CS_RUNNING || s == CS_PAUSED || s == CS_STOPPING;
 }
 
-int ctr_view_state(struct runtime *rt, const char *id, json_t *st, int *state, int *code,
-                   long long *finished_ns)
+int ctr_view_state(struct runtime *rt, const char *id, const struct ctr_runstate *st,
+                   int *state, int *code, long long *finished_ns)
 {
     _cleanup_free_ char *exits = NULL;
     struct timespec when = { 0, 0 };
     struct berr *e = NULL;
-    int s = (int) js_int(st, "state", CS_UNKNOWN), c = 0, r;
+    int c = 0, r;
 
-    *state = s;
-    *code = (int) js_int(st, "exitCode", 0);
-    *finished_ns = js_int(st, "finishedNs", 0);
-    if (!live_state(s))
+    *state = (int) st->state;
+    *code = st->exit_code;
+    *finished_ns = st->finished_ns;
+    if (!live_state(*state))
         return 0;
     exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
     if (!exits)
@@ -99,18 +121,26 @@ int ctr_view_state(struct runtime *rt, const char *id, json_t *st, int *state, i
         *finished_ns = (long long) when.tv_sec * 1000000000LL + when.tv_nsec;
         return 0;
     }
-    {
-        pid_t cpid = (pid_t) js_int(st, "conmonPid", 0), pid = (pid_t) js_int(st, "pid", 0);
-        unsigned long long cs = (unsigned long long) js_int(st, "conmonStart", 0);
-        unsigned long long ps = (unsigned long long) js_int(st, "pidStart", 0);
-
-        if ((cpid <= 0 && pid <= 0) || (cpid > 0 && proc_alive(cpid, cs)) ||
-            (pid > 0 && proc_alive(pid, ps)))
-            return 0;
-    }
+    if ((st->conmon_pid <= 0 && st->pid <= 0) ||
+        (st->conmon_pid > 0 && proc_alive(st->conmon_pid, st->conmon_start)) ||
+        (st->pid > 0 && proc_alive(st->pid, st->pid_start)))
+        return 0;
     /* Nobody is left to write an exit file: the exit is unknown. */
     *state = CS_EXITED;
     *code = -1;
     *finished_ns = time_now_ns();
     return 0;
+}
+
+int ctr_view_state_of(struct runtime *rt, const char *id, int *state, struct berr **err)
+{
+    struct ctr_runstate st;
+    long long fin;
+    int code, r;
+
+    if (ctr_read(rt, id, NULL, &st, err) < 0)
+        return -1;
+    r = ctr_view_state(rt, id, &st, state, &code, &fin);
+    ctr_runstate_free(&st);
+    return r < 0 ? berr_oom(err) : 0;
 }

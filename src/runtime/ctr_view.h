@@ -28,14 +28,19 @@
  * config instead) and rewritten by the next command that takes the lock. */
 #define CTR_VIEW_VERSION 1
 json_t *ctr_view_record(json_t *cfg);
-int ctr_view_sync(json_t *cfg, json_t *st);
+/* Is view (state.json's) one of this version, to be read instead of the
+ * config? */
+bool ctr_view_current(json_t *view);
+int ctr_view_sync(json_t *cfg, struct ctr_runstate *st);
 
 /* The state a reader without the lock should believe (see above), from
- * the records of container id: *state, and for an exit found on the way
- * *code (-1 unknown) and *finished_ns. Returns 0, or -1 when the records
- * cannot be read. */
-int ctr_view_state(struct runtime *rt, const char *id, json_t *st, int *state, int *code,
-                   long long *finished_ns);
+ * the state record st of container id: *state, and for an exit found on
+ * the way *code (-1 unknown) and *finished_ns. Returns 0, or -1 out of
+ * memory. */
+int ctr_view_state(struct runtime *rt, const char *id, const struct ctr_runstate *st,
+                   int *state, int *code, long long *finished_ns);
+/* The same, reading the state record of container id first. */
+int ctr_view_state_of(struct runtime *rt, const char *id, int *state, struct berr **err);
 
 /* podman's `container inspect` object for a (locked, synced) container.
  * size: SizeRw and SizeRootFs from the store. *out is a new object.
