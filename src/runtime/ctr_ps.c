@@ -45,7 +45,8 @@ static json_t *str_array(json_t *v)
 }
 
 /* The command the container runs: the OCI config's args once it was
- * initialised, else what create recorded (entrypoint + command). */
+ * initialised, else what create recorded (entrypoint + command). NULL
+ * when out of memory. */
 static json_t *row_command(struct runtime *rt, struct ps_row *r)
 {
     json_t *ep = json_object_get(r->cfg.spec, "entrypoint");
@@ -67,11 +68,12 @@ static json_t *row_command(struct runtime *rt, struct ps_row *r)
         berr_free(e);
     }
     out = json_array();
-    if (json_is_array(ep) && json_array_size(ep) && !(json_array_size(ep) == 1 &&
-        !*json_string_value(json_array_get(ep, 0))))
-        json_array_extend(out, ep);
-    if (json_is_array(cmd))
-        json_array_extend(out, cmd);
+    if (out && json_is_array(ep) && json_array_size(ep) &&
+        !(json_array_size(ep) == 1 && !*json_string_value(json_array_get(ep, 0))) &&
+        json_array_extend(out, ep) < 0)
+        return json_decref(out), NULL;
+    if (out && json_is_array(cmd) && json_array_extend(out, cmd) < 0)
+        return json_decref(out), NULL;
     return out;
 }
 
@@ -88,7 +90,9 @@ static int row_records(struct runtime *rt, struct ps_row *r, struct berr **err)
     return ctr_read(rt, r->id, &r->cfg, NULL, err);
 }
 
-static void row_load(struct runtime *rt, struct ps_row *r)
+/* Reads row r. A broken record is no error (r->error says why); -1 is
+ * out of memory. */
+static int row_load(struct runtime *rt, struct ps_row *r)
 {
     const struct ctr_runstate *s = &r->st;
     struct berr *e = NULL;
@@ -98,7 +102,7 @@ static void row_load(struct runtime *rt, struct ps_row *r)
         berr_free(e);
         row_drop_records(r);
         r->state = CS_UNKNOWN;
-        return;
+        return r->error ? 0 : -1;
     }
     r->loaded = true;
     r->created_ns = r->cfg.created_ns;
@@ -110,6 +114,7 @@ static void row_load(struct runtime *rt, struct ps_row *r)
     if (!r->exited && r->state != CS_STOPPED && r->state != CS_EXITED)
         r->exit_code = s->exit_code;
     r->command = row_command(rt, r);
+    return r->command ? 0 : -1;
 }
 
 const char *ps_row_name(const struct ps_row *r)
@@ -260,7 +265,8 @@ static void ps_load_one(struct ps_load *L, size_t i)
 
     row->id = STEAL_PTR(L->ids[i]);
     row->seq = i;
-    row_load(L->rt, row);
+    if (row_load(L->rt, row) < 0)
+        __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
     if ((!L->all && (row->error || row->state != CS_RUNNING)) || !ps_row_matches(L->fs, row)) {
         row_free(row);
         memset(row, 0, sizeof(*row));
