@@ -220,6 +220,42 @@ static void undo_create(struct create_undo *u)
     berr_freep(&e);
 }
 
+/* The container's name, the one given (checked) or a generated one,
+ * reserved for id; podman's words when it is taken. */
+static int reserve_name(struct runtime *rt, const char *given, const char *id, char **out,
+                        struct berr **err)
+{
+    _cleanup_free_ char *name = NULL;
+    char holder[STATE_ID_LEN + 1];
+    struct berr *e = NULL;
+
+    if (given) {
+        if (!state_name_valid(given))
+            return berr_kind(err, BK_INVALID,
+                             "running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+        name = str_dup(given);
+    } else if (state_gen_name(rt->st, &name, err) < 0) {
+        return -1;
+    }
+    if (!name)
+        return berr_oom(err);
+    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, id, err) == 0) {
+        *out = STEAL_PTR(name);
+        return 0;
+    }
+    if (!*err || (*err)->kind != BK_EXISTS)
+        return -1;
+    /* the full id of the container holding it; a pod's name keeps the
+     * state layer's message */
+    if (state_lookup(rt->st, OBJ_CONTAINER, name, NULL, holder, &e) < 0) {
+        berr_free(e);
+        return -1;
+    }
+    return berr_msg(err, "creating container storage: the container name \"%s\" is already in use by %s. "
+                    "You have to remove that container to be able to reuse that name: that name is already in use",
+                    name, holder);
+}
+
 int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr **out,
                struct berr **err)
 {
@@ -236,33 +272,9 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         return -1;
     if (state_new_id(id, err) < 0)
         return -1;
-    if (p->name) {
-        if (!state_name_valid(p->name))
-            return berr_kind(err, BK_INVALID,
-                             "running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
-        name = str_dup(p->name);
-    } else if (state_gen_name(rt->st, &name, err) < 0) {
+    if (reserve_name(rt, p->name, id, &name, err) < 0)
         return -1;
-    }
-    if (!name)
-        return berr_oom(err);
     u.name = name;
-    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, id, err) < 0) {
-        char holder[STATE_ID_LEN + 1];
-        struct berr *e = NULL;
-
-        if (!*err || (*err)->kind != BK_EXISTS)
-            return -1;
-        /* podman's words, naming the full id of the container holding it;
-         * a pod's name keeps the state layer's message */
-        if (state_lookup(rt->st, OBJ_CONTAINER, name, NULL, holder, &e) < 0) {
-            berr_free(e);
-            return -1;
-        }
-        return berr_msg(err, "creating container storage: the container name \"%s\" is already in use by %s. "
-                        "You have to remove that container to be able to reuse that name: that name is already in use",
-                        name, holder);
-    }
     u.name_reserved = true;
     if (lock_alloc(rt->locks, &u.lock, err) < 0)
         goto fail;

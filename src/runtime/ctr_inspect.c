@@ -466,10 +466,52 @@ static const char *ns_mode_name(struct insp *in, enum spec_ns which, const char 
     return str_eq(m, "private") ? priv : m;
 }
 
+/* --device: podman's {PathOnHost, PathInContainer, CgroupPermissions} */
+static json_t *devices(struct insp *in)
+{
+    json_t *dev = json_array(), *d;
+    size_t i;
+
+    json_array_foreach(json_object_get(in->spec, "devices"), i, d) {
+        _cleanup_strv_ char **p = strv_split(json_string_value(d) ? json_string_value(d) : "", ":");
+        size_t n = p ? strv_len(p) : 0;
+        if (!p)
+            in->oom = true;
+        if (!n)
+            continue;
+        add(in, dev, json_pack("{s:s, s:s, s:s}", "PathOnHost", p[0], "PathInContainer",
+                               n > 1 ? p[1] : p[0], "CgroupPermissions", n > 2 ? p[2] : "rwm"));
+    }
+    return dev;
+}
+
+/* --ulimit name=soft[:hard] as {Name, Soft, Hard} */
+static json_t *ulimits(struct insp *in)
+{
+    json_t *ul = json_array(), *u;
+    size_t i;
+
+    json_array_foreach(json_object_get(in->spec, "ulimits"), i, u) {
+        int res;
+        uint64_t soft, hard;
+        struct berr *e = NULL;
+        _cleanup_free_ char *name = str_dup(json_string_value(u));
+        char *eq = name ? strchr(name, '=') : NULL;
+        if (!eq || spec_ulimit_parse(json_string_value(u), &res, &soft, &hard, &e) < 0) {
+            berr_free(e);
+            continue;
+        }
+        *eq = '\0';
+        add(in, ul, json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t) soft, "Hard",
+                              (json_int_t) hard));
+    }
+    return ul;
+}
+
 static json_t *hostconfig_obj(struct insp *in)
 {
     const struct ctr_config *cfg = &in->c->cfg;
-    json_t *o = json_object(), *tmpfs = NULL, *sec, *dev;
+    json_t *o = json_object(), *tmpfs = NULL, *sec;
     const char *pol = cfg->restart_policy;
 
     put(in, o, "Binds", binds(in, &tmpfs));
@@ -511,41 +553,8 @@ static json_t *hostconfig_obj(struct insp *in)
     put(in, o, "ConsoleSize", json_pack("[i, i]", 0, 0));
     put(in, o, "Isolation", json_string(""));
     set_resources(in, o);
-    /* --device: podman's {PathOnHost, PathInContainer, CgroupPermissions} */
-    dev = json_array();
-    {
-        json_t *d;
-        size_t i;
-        json_array_foreach(json_object_get(in->spec, "devices"), i, d) {
-            _cleanup_strv_ char **p = strv_split(json_string_value(d) ? json_string_value(d) : "", ":");
-            size_t n = p ? strv_len(p) : 0;
-            if (!n)
-                continue;
-            add(in, dev, json_pack("{s:s, s:s, s:s}", "PathOnHost", p[0],
-                                                 "PathInContainer", n > 1 ? p[1] : p[0],
-                                                 "CgroupPermissions", n > 2 ? p[2] : "rwm"));
-        }
-    }
-    put(in, o, "Devices", dev);
-    {
-        json_t *ul = json_array(), *u;
-        size_t i;
-        json_array_foreach(json_object_get(in->spec, "ulimits"), i, u) {
-            int res;
-            uint64_t soft, hard;
-            struct berr *e = NULL;
-            _cleanup_free_ char *name = str_dup(json_string_value(u));
-            char *eq = name ? strchr(name, '=') : NULL;
-            if (!eq || spec_ulimit_parse(json_string_value(u), &res, &soft, &hard, &e) < 0) {
-                berr_free(e);
-                continue;
-            }
-            *eq = '\0';
-            add(in, ul, json_pack("{s:s, s:I, s:I}", "Name", name, "Soft",
-                                                (json_int_t) soft, "Hard", (json_int_t) hard));
-        }
-        put(in, o, "Ulimits", ul);
-    }
+    put(in, o, "Devices", devices(in));
+    put(in, o, "Ulimits", ulimits(in));
     return o;
 }
 

@@ -311,6 +311,24 @@ static void ps_load_rows(struct ps_load *L)
         pthread_join(th[i], NULL);
 }
 
+/* Keeps the rows that passed (a row that did not has no id), in list
+ * order; returns their number. */
+static size_t rows_compact(struct ps_row *rows, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].id)
+            continue;
+        if (k != i) {
+            rows[k] = rows[i];
+            memset(&rows[i], 0, sizeof(rows[i]));
+        }
+        k++;
+    }
+    return k;
+}
+
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
@@ -353,16 +371,7 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
             .rows = rows, .ids = ids, .n = n,
         };
         ps_load_rows(&L);
-        /* keep the rows that passed, in list order */
-        for (size_t i = 0; i < n; i++) {
-            if (!rows[i].id)
-                continue;
-            if (k != i) {
-                rows[k] = rows[i];
-                memset(&rows[i], 0, sizeof(rows[i]));
-            }
-            k++;
-        }
+        k = rows_compact(rows, n);
         if (L.oom) {
             berr_oom(err);
             goto out;
