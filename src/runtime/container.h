@@ -90,6 +90,8 @@ struct ctr_config {
     int stop_signal;            /* "stopSignal": SIGTERM default */
     const char *hostname;       /* "hostname": NULL -> the short id */
     long long shm_size;         /* "shmSize": bytes, 0 -> the config's */
+    /* in the view of the config kept in state.json only: */
+    long long view_version;     /* "v": the view's format (ctr_view.h), 0 absent */
 };
 
 /*
@@ -115,7 +117,8 @@ struct ctr_runstate {
     bool exited;                /* "exited": has exited since it was last initialised */
     bool oom_killed;            /* "oomKilled": the last exit was the OOM killer's */
     bool mounted;               /* "mounted": the root file system is mounted */
-    char *mount_point;          /* "mountPoint": where; "" or NULL when not */
+    char *mount_point;          /* "mountPoint": where; NULL when not (read from
+                                   and written as "") */
     bool shm_mounted;           /* "shmMounted": <bundle>/shm is a tmpfs of ours */
     bool stopped_by_user;       /* "stoppedByUser": stop/kill, not an exit of its own */
     bool restart_policy_match;  /* "restartPolicyMatch": cleanup restarts it */

@@ -190,7 +190,7 @@ static json_t *new_state(json_t *cfg)
     struct ctr_runstate st = { .state = CS_CONFIGURED };
     json_t *rec = NULL;
 
-    if (ctr_set_str(&st.mount_point, "") == 0 && ctr_view_sync(cfg, &st) >= 0)
+    if (ctr_view_sync(cfg, &st) >= 0)
         rec = ctr_runstate_json(&st);
     ctr_runstate_free(&st);
     return rec;

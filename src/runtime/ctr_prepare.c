@@ -316,9 +316,7 @@ void ctr_unprepare(struct runtime *rt, struct ctr *c)
             berr_freep(&e);
         }
         c->st.mounted = false;
-        /* "" rather than absent, as before; out of memory it stays, and
-         * mounted=false says it means nothing */
-        (void) ctr_set_str(&c->st.mount_point, "");
+        (void) ctr_set_str(&c->st.mount_point, NULL);  /* NULL: nothing to copy */
     }
     if (ctr_save(rt, c, &e) < 0) {
         log_warn("container %s: %s", c->id, e->msg);

@@ -83,10 +83,16 @@ static json_t *row_command(struct runtime *rt, struct ps_row *r)
  * record written before views existed is read whole. */
 static int row_records(struct runtime *rt, struct ps_row *r, struct berr **err)
 {
+    struct berr *e = NULL;
+
     if (ctr_read(rt, r->id, NULL, &r->st, err) < 0)
         return -1;
-    if (ctr_view_current(r->st.view))
-        return ctr_config_parse(r->st.view, r->id, &r->cfg, err);
+    if (r->st.view && ctr_config_parse(r->st.view, r->id, &r->cfg, &e) == 0) {
+        if (r->cfg.view_version == CTR_VIEW_VERSION)
+            return 0;
+        ctr_config_free(&r->cfg);
+    }
+    berr_free(e);   /* a view of another version, or broken: the config says */
     return ctr_read(rt, r->id, &r->cfg, NULL, err);
 }
 

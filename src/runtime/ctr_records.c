@@ -25,6 +25,8 @@ enum fkind {
     FK_LL,          /* long long, an integer */
     FK_ULL,         /* unsigned long long, an integer >= 0 */
     FK_STR,         /* state: char *, owned; config: const char *, borrowed */
+    FK_STR0,        /* state: char *, owned, where "" and absent mean the same:
+                       read as NULL, written as "" (no copy of an empty string) */
     FK_OBJ,         /* json_t *, an object (state: owned; config: borrowed) */
     FK_ARR,         /* json_t *, an array (likewise) */
 };
@@ -47,7 +49,7 @@ static const struct field state_fields[] = {
     SF("exitCode", FK_INT, exit_code),
     SF("exited", FK_BOOL, exited),
     SF("finishedNs", FK_LL, finished_ns),
-    SF("mountPoint", FK_STR, mount_point),
+    SF("mountPoint", FK_STR0, mount_point),
     SF("mounted", FK_BOOL, mounted),
     SF("netNS", FK_STR, net_ns),
     SF("networkStatus", FK_OBJ, network_status),
@@ -94,6 +96,7 @@ static const struct field config_fields[] = {
     CF("stopTimeout", FK_LL, stop_timeout),
     CF("terminal", FK_BOOL, terminal),
     CF("timeout", FK_LL, timeout),
+    CF("v", FK_LL, view_version),
 };
 
 static const char *json_kind_name(json_t *v)
@@ -151,8 +154,11 @@ static int field_get(const struct field *f, json_t *v, char *base, bool own, con
             *(unsigned long long *) m = (unsigned long long) i;
         return 0;
     case FK_STR:
+    case FK_STR0:
         if (!json_is_string(v))
             return field_err(id, file, f->key, "a string", v, err);
+        if (f->kind == FK_STR0 && !*json_string_value(v))
+            return 0;
         if (!own)
             *(const char **) m = json_string_value(v);
         else if (!(*(char **) m = str_dup(json_string_value(v))))
@@ -270,6 +276,7 @@ static json_t *field_json(const struct field *f, const struct ctr_runstate *s)
     case FK_LL: return json_integer(*(const long long *) m);
     case FK_ULL: return json_integer((json_int_t) *(const unsigned long long *) m);
     case FK_STR: return *(char *const *) m ? json_string(*(char *const *) m) : NULL;
+    case FK_STR0: return json_string(*(char *const *) m ? *(char *const *) m : "");
     default: return *(json_t *const *) m ? json_incref(*(json_t *const *) m) : NULL;
     }
 }
@@ -284,7 +291,7 @@ json_t *ctr_runstate_json(const struct ctr_runstate *s)
         return NULL;
     for (size_t i = 0; i < ARRAY_SIZE(state_fields); i++) {
         const struct field *f = &state_fields[i];
-        bool absent = (f->kind == FK_STR || f->kind >= FK_OBJ) &&
+        bool absent = (f->kind == FK_STR || f->kind == FK_OBJ || f->kind == FK_ARR) &&
                       !*(void *const *) ((const char *) s + f->off);
         if (!absent && json_object_set_new(o, f->key, field_json(f, s)) < 0)
             return NULL;

@@ -68,13 +68,6 @@ json_t *ctr_view_record(json_t *cfg)
     return STEAL_PTR(v);
 }
 
-bool ctr_view_current(json_t *view)
-{
-    json_t *v = json_object_get(view, "v");
-
-    return json_is_integer(v) && json_integer_value(v) == CTR_VIEW_VERSION;
-}
-
 int ctr_view_sync(json_t *cfg, struct ctr_runstate *st)
 {
     json_t *v = ctr_view_record(cfg);

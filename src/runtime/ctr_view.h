@@ -28,9 +28,6 @@
  * config instead) and rewritten by the next command that takes the lock. */
 #define CTR_VIEW_VERSION 1
 json_t *ctr_view_record(json_t *cfg);
-/* Is view (state.json's) one of this version, to be read instead of the
- * config? */
-bool ctr_view_current(json_t *view);
 int ctr_view_sync(json_t *cfg, struct ctr_runstate *st);
 
 /* The state a reader without the lock should believe (see above), from

@@ -98,9 +98,7 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->conmon_start = 0;
     s->started_ns = 0;
     s->mounted = false;
-    /* "" rather than absent, as before; out of memory the old path stays,
-     * and mounted=false says it means nothing */
-    (void) ctr_set_str(&s->mount_point, "");
+    (void) ctr_set_str(&s->mount_point, NULL);     /* NULL: nothing to copy */
     s->shm_mounted = false;
     s->stopped_by_user = false;
     s->restart_policy_match = false;

@@ -84,10 +84,17 @@ static void t_state_defaults_and_nulls(void)
     CHECK_INT(s.pid, 0);
     CHECK(s.mount_point == NULL && s.net_ns == NULL && s.view == NULL);
     out = ctr_runstate_json(&s);
-    /* every scalar is written; absent strings and objects are not */
+    /* every scalar is written; absent strings and objects are not, but
+     * for mountPoint, "" as it always was */
     CHECK(json_is_integer(json_object_get(out, "restartCount")));
     CHECK(json_is_false(json_object_get(out, "stoppedByUser")));
-    CHECK(json_object_get(out, "mountPoint") == NULL);
+    CHECK(json_object_get(out, "netNS") == NULL);
+    CHECK_STR(js_str(out, "mountPoint", NULL), "");
+    ctr_runstate_free(&s);
+    json_decref(rec);
+    rec = J("{\"mountPoint\":\"\"}");
+    CHECK_INT(ctr_runstate_parse(rec, ID, &s, &e), 0);
+    CHECK(s.mount_point == NULL);
     ctr_runstate_free(&s);
 }
 
