@@ -6,7 +6,7 @@
 
 #include "runtime/container.h"
 
-/* ctr_records.c: reads c's records again (after a wait without the lock). */
+/* ctr_get.c: reads c's records again (after a wait without the lock). */
 int ctr_reload(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Writes c->cfg.rec (atomically), and nothing else. */
 int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);

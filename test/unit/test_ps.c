@@ -1,5 +1,5 @@
 /*
- * test/unit/test_ps.c: the ps item builder (runtime/ctr_view.c) over
+ * test/unit/test_ps.c: the ps item builder (runtime/ctr_ps*.c) over
  * synthetic container records in a temporary static and tmp dir: shapes,
  * liveness from exit files and /proc, filters, sorting, -n/-l, broken
  * records. No conmon, no image store.
