@@ -257,13 +257,6 @@ int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
     return 0;
 }
 
-static bool state_key_known(const char *key)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(state_fields); i++)
-        if (str_eq(state_fields[i].key, key))
-            return true;
-    return false;
-}
 
 /* The JSON value of a state member; NULL: leave the key out. */
 static json_t *field_json(const struct field *f, const struct ctr_runstate *s)
@@ -293,12 +286,13 @@ json_t *ctr_runstate_json(const struct ctr_runstate *s)
         const struct field *f = &state_fields[i];
         bool absent = (f->kind == FK_STR || f->kind == FK_OBJ || f->kind == FK_ARR) &&
                       !*(void *const *) ((const char *) s + f->off);
-        if (!absent && json_object_set_new(o, f->key, field_json(f, s)) < 0)
+        /* our own ASCII keys: no UTF-8 check */
+        if (!absent && json_object_set_new_nocheck(o, f->key, field_json(f, s)) < 0)
             return NULL;
     }
     /* forward compatibility: what a newer berth wrote stays */
     json_object_foreach(s->rec, k, v)
-        if (!state_key_known(k) && json_object_set(o, k, v) < 0)
+        if (!field_find(state_fields, ARRAY_SIZE(state_fields), k) && json_object_set(o, k, v) < 0)
             return NULL;
     return STEAL_PTR(o);
 }
