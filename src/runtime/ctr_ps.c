@@ -18,14 +18,22 @@
 #include "util/str.h"
 #include "util/timefmt.h"
 
+static const struct ctr_config no_cfg;
+static const struct ctr_runstate no_st;
+
 /* What a row read from the records; its item no longer needs them. */
 static void row_drop_records(struct ps_row *r)
 {
-    ctr_config_free(&r->cfg);
-    ctr_runstate_free(&r->st);
+    if (r->rec) {
+        ctr_config_free(&r->rec->cfg);
+        ctr_runstate_free(&r->rec->st);
+        free(r->rec);
+        r->rec = NULL;
+    }
+    r->cfg = &no_cfg;
+    r->st = &no_st;
     json_decref(r->command);
     r->command = NULL;
-    r->loaded = false;
 }
 
 static void row_free(struct ps_row *r)
@@ -49,13 +57,13 @@ static json_t *str_array(json_t *v)
  * when out of memory. */
 static json_t *row_command(struct runtime *rt, struct ps_row *r)
 {
-    json_t *ep = json_object_get(r->cfg.spec, "entrypoint");
-    json_t *cmd = json_object_get(r->cfg.spec, "command");
+    json_t *ep = json_object_get(r->cfg->spec, "entrypoint");
+    json_t *cmd = json_object_get(r->cfg->spec, "command");
     json_t *out;
 
-    if ((out = str_array(r->cfg.command)))
+    if ((out = str_array(r->cfg->command)))
         return out;
-    if (r->st.state != CS_CONFIGURED || !json_is_array(cmd)) {
+    if (r->st->state != CS_CONFIGURED || !json_is_array(cmd)) {
         _cleanup_free_ char *b = ctr_bundle_dir(rt, r->id);
         _cleanup_free_ char *p = b ? str_fmt("%s/config.json", b) : NULL;
         _cleanup_json_ json_t *oci = NULL;
@@ -81,37 +89,47 @@ static json_t *row_command(struct runtime *rt, struct ps_row *r)
 
 /* One file per container: the state carries the config's view; a
  * record written before views existed is read whole. */
-static int row_records(struct runtime *rt, struct ps_row *r, struct berr **err)
+static int row_records(struct runtime *rt, struct ps_rec *rec, const char *id,
+                       struct berr **err)
 {
     struct berr *e = NULL;
 
-    if (ctr_read(rt, r->id, NULL, &r->st, err) < 0)
+    if (ctr_read(rt, id, NULL, &rec->st, err) < 0)
         return -1;
-    if (r->st.view && ctr_config_parse(r->st.view, r->id, &r->cfg, &e) == 0) {
-        if (r->cfg.view_version == CTR_VIEW_VERSION)
+    if (rec->st.view && ctr_config_parse(rec->st.view, id, &rec->cfg, &e) == 0) {
+        if (rec->cfg.view_version == CTR_VIEW_VERSION)
             return 0;
-        ctr_config_free(&r->cfg);
+        ctr_config_free(&rec->cfg);
     }
     berr_free(e);   /* a view of another version, or broken: the config says */
-    return ctr_read(rt, r->id, &r->cfg, NULL, err);
+    return ctr_read(rt, id, &rec->cfg, NULL, err);
 }
 
 /* Reads row r. A broken record is no error (r->error says why); -1 is
  * out of memory. */
 static int row_load(struct runtime *rt, struct ps_row *r)
 {
-    const struct ctr_runstate *s = &r->st;
+    struct ps_rec *rec = calloc(1, sizeof(*rec));
+    const struct ctr_runstate *s;
     struct berr *e = NULL;
 
-    if (row_records(rt, r, &e) < 0) {
+    r->cfg = &no_cfg;
+    r->st = &no_st;
+    if (!rec)
+        return -1;
+    if (row_records(rt, rec, r->id, &e) < 0) {
         r->error = str_dup(e && e->msg ? e->msg : "unreadable record");
         berr_free(e);
-        row_drop_records(r);
+        ctr_config_free(&rec->cfg);
+        ctr_runstate_free(&rec->st);
+        free(rec);
         r->state = CS_UNKNOWN;
         return r->error ? 0 : -1;
     }
-    r->loaded = true;
-    r->created_ns = r->cfg.created_ns;
+    r->rec = rec;
+    r->cfg = &rec->cfg;
+    r->st = s = &rec->st;
+    r->created_ns = r->cfg->created_ns;
     r->started_ns = s->started_ns;
     if (ctr_view_state(rt, r->id, s, &r->state, &r->exit_code, &r->finished_ns) < 0)
         r->state = (int) s->state;
@@ -125,17 +143,17 @@ static int row_load(struct runtime *rt, struct ps_row *r)
 
 const char *ps_row_name(const struct ps_row *r)
 {
-    return r->cfg.name ? r->cfg.name : "";
+    return r->cfg->name ? r->cfg->name : "";
 }
 
 const char *ps_row_image(const struct ps_row *r)
 {
-    return r->cfg.image_name ? r->cfg.image_name : "";
+    return r->cfg->image_name ? r->cfg->image_name : "";
 }
 
 const char *ps_row_image_id(const struct ps_row *r)
 {
-    return r->cfg.image_id ? r->cfg.image_id : "";
+    return r->cfg->image_id ? r->cfg->image_id : "";
 }
 
 const char *ps_row_state_name(const struct ps_row *r)
@@ -228,7 +246,7 @@ static void row_size(struct runtime *rt, struct ps_row *r)
     int64_t rw = 0;
     _cleanup_image_ struct store_image *img = NULL;
 
-    if (!r->loaded || rt_store(rt, &s, &e) < 0) {
+    if (!r->rec || rt_store(rt, &s, &e) < 0) {
         berr_free(e);
         return;
     }

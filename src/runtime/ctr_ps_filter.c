@@ -204,7 +204,7 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
     return (!f[F_ID].n || match_re(&f[F_ID], r->id)) &&
            (!f[F_NAME].n || match_re(&f[F_NAME], ps_row_name(r))) &&
            (!f[F_STATUS].n || match_status(&f[F_STATUS], r)) &&
-           (!f[F_LABEL].n || match_labels(&f[F_LABEL], r->cfg.labels)) &&
+           (!f[F_LABEL].n || match_labels(&f[F_LABEL], r->cfg->labels)) &&
            (!f[F_ANCESTOR].n || match_ancestor(&f[F_ANCESTOR], r)) &&
            (!f[F_EXITED].n || match_exited(&f[F_EXITED], r)) &&
            (!f[F_BEFORE].n || r->created_ns < f[F_BEFORE].when_ns) &&

@@ -14,11 +14,19 @@
 #include "runtime/ctr_ps.h"
 #include "runtime/ctr_view.h"
 
-struct ps_row {
-    char *id;
-    bool loaded;                /* cfg and st hold its records */
+/* A row's records while it is read: a heap block of its own, freed (and
+ * so reused by the next row) once its item is built; kept out of the
+ * array of rows, whose every page would be a fault of its own. */
+struct ps_rec {
     struct ctr_config cfg;      /* the view of its config, or the config */
     struct ctr_runstate st;
+};
+
+struct ps_row {
+    char *id;
+    struct ps_rec *rec;         /* NULL: not read, broken, or dropped */
+    const struct ctr_config *cfg;   /* rec's, or an empty one: never NULL */
+    const struct ctr_runstate *st;
     char *error;                /* why its records are broken */
     int state;                  /* as ps believes it */
     int exit_code;
@@ -28,7 +36,7 @@ struct ps_row {
     long long rw_size, rootfs_size;
     json_t *command;            /* array of strings */
     size_t seq;                 /* list order, for a stable sort */
-    json_t *item;               /* built early; then cfg, st, command are gone (!loaded) */
+    json_t *item;               /* built early; then rec and command are gone */
     char *sort_text;            /* the sort key of image/names/command, kept */
 };
 

@@ -73,7 +73,7 @@ static json_t *row_mounts(const struct ps_row *r)
     if (!out)
         return NULL;
     /* the spec's mounts (runtime/spec.h), as the view keeps them */
-    json_array_foreach(json_object_get(r->cfg.spec, "mounts"), i, m) {
+    json_array_foreach(json_object_get(r->cfg->spec, "mounts"), i, m) {
         const char *t = js_str(m, "type", "");
         if ((str_eq(t, "bind") || str_eq(t, "volume")) &&
             json_array_append_new(out, json_string(js_str(m, "destination", ""))) < 0)
@@ -91,10 +91,10 @@ static json_t *row_networks(struct runtime *rt, const struct ps_row *r)
 
     if (!out)
         return NULL;
-    if (!r->loaded || !str_eq(r->cfg.ns_mode[SPEC_NS_NET], "bridge"))
+    if (!r->rec || !str_eq(r->cfg->ns_mode[SPEC_NS_NET], "bridge"))
         return STEAL_PTR(out);
     /* {name: {aliases, ...}} (runtime/net/net.h) */
-    json_object_foreach(r->cfg.networks, name, v)
+    json_object_foreach(r->cfg->networks, name, v)
         if (json_array_append_new(out, json_string(name)) < 0)
             return NULL;
     if (!json_array_size(out) && json_array_append_new(out, json_string(def)) < 0)
@@ -109,7 +109,7 @@ static json_t *row_ports(const struct ps_row *r)
     size_t n = 0;
     struct berr *e = NULL;
 
-    if (ports_from_json(r->cfg.port_mappings, &v, &n, &e) < 0) {
+    if (ports_from_json(r->cfg->port_mappings, &v, &n, &e) < 0) {
         berr_free(e);
         n = 0;
     }
@@ -136,7 +136,7 @@ static char *ports_text(const struct ps_row *r)
     size_t n = 0;
     struct berr *e = NULL;
 
-    if (ports_from_json(r->cfg.port_mappings, &v, &n, &e) < 0) {
+    if (ports_from_json(r->cfg->port_mappings, &v, &n, &e) < 0) {
         berr_free(e);
         return str_dup("");
     }
@@ -159,7 +159,7 @@ static long long row_exited_at(const struct ps_row *r)
 
 static long long row_pid(const struct ps_row *r)
 {
-    return r->state == CS_RUNNING || r->state == CS_PAUSED ? r->st.pid : 0;
+    return r->state == CS_RUNNING || r->state == CS_PAUSED ? r->st->pid : 0;
 }
 
 static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
@@ -167,17 +167,17 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
     _cleanup_json_ json_t *o = json_object();
     _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
     _cleanup_free_ char *status = row_status(r, now);
-    json_t *names = json_array(), *labels = r->cfg.labels;
+    json_t *names = json_array(), *labels = r->cfg->labels;
     int bad = 0;
 
     if (!o || !ago || !status || !names ||
-        (r->loaded && json_array_append_new(names, json_string(ps_row_name(r))) < 0)) {
+        (r->rec && json_array_append_new(names, json_string(ps_row_name(r))) < 0)) {
         json_decref(names);
         return NULL;
     }
     /* a failure, a NULL value included, makes the item NULL (out of memory) */
 #define PUT(key, v) (bad |= json_object_set_new(o, key, v))
-    PUT("AutoRemove", json_boolean(r->cfg.auto_remove));
+    PUT("AutoRemove", json_boolean(r->cfg->auto_remove));
     PUT("Command", r->command ? json_incref(r->command) : json_array());
     PUT("CreatedAt", json_string(ago));
     PUT("Exited", json_boolean(r->exited));
@@ -330,7 +330,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (W(SIZE))
         SET_TEXT(SIZE, size_text(r));
     if (W(LABELS))
-        SET(LABELS, r->cfg.labels ? json_incref(r->cfg.labels) : json_object());
+        SET(LABELS, r->cfg->labels ? json_incref(r->cfg->labels) : json_object());
     if (W(MOUNTS))
         SET(MOUNTS, row_mounts(r));
     if (W(NETWORKS))
@@ -354,7 +354,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (W(STARTEDAT))
         SET(STARTEDAT, json_integer(unix_or_zero(r->started_ns)));
     if (W(AUTOREMOVE))
-        SET(AUTOREMOVE, json_boolean(r->cfg.auto_remove));
+        SET(AUTOREMOVE, json_boolean(r->cfg->auto_remove));
     if (W(ISINFRA))
         SET(ISINFRA, json_false());
     /* podman prints its empty Namespaces struct as seven empty fields */
