@@ -45,6 +45,17 @@ static void print_indented(FILE *f, const char *text)
     }
 }
 
+void cmd_print_names(FILE *f, const struct cmd *c)
+{
+    fputs(c->name, f);
+    for (const char *a = c->aliases; a && *a;) {
+        size_t l = strcspn(a, " ");
+        if (l)
+            fprintf(f, ", %.*s", (int) l, a);
+        a += l + (a[l] == ' ');
+    }
+}
+
 void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
 {
     const struct cmd *s;
@@ -58,9 +69,8 @@ void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
     }
     fprintf(f, "Usage:\n  %s %s\n", path, c->usage ? c->usage : "[options]");
     if (c->aliases) {
-        fprintf(f, "\nAliases:\n  %s", c->name);
-        for (const char *a = c->aliases; *a; a++)
-            fputs(*a == ' ' ? ", " : (char[]) { *a, 0 }, f);
+        fputs("\nAliases:\n  ", f);
+        cmd_print_names(f, c);
         fputc('\n', f);
     }
     if (c->examples) {

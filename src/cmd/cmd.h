@@ -69,6 +69,8 @@ void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx);
  * opt_next() result. Frees it. -1: error set (also "`berth x` takes no
  * arguments"); 1: --help was printed; 0: go on. */
 int cmd_opt_done_noargs(struct cmd_ctx *cx, struct opt_it *it, int c, struct berr **err);
+/* Prints "name, alias, alias" (help's Aliases line, the flags listing). */
+void cmd_print_names(FILE *f, const struct cmd *c);
 /* Prints the command's help (as --help does). */
 void cmd_print_help(FILE *f, const struct cmd *c, const char *path);
 /* The runtime at the given level, initialised once per process. */

@@ -10,7 +10,7 @@
 #include "util/js.h"
 #include "util/log.h"
 
-enum { O_CONDITION = 256, O_INTERVAL, O_LATEST = 'l', O_RM, O_EXEC, O_ALL = 'a' };
+enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_LATEST = 'l', O_ALL = 'a' };
 
 /* podman's state names for --condition */
 static int condition_mask(const char *s, unsigned *mask)
