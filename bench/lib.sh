@@ -269,3 +269,46 @@ bench_rmi() {
     compare_prepared rmi "$P load -q -i $W/r.tar" "$P rmi localhost/bench-rmi" \
         "$B load -q -i $W/r.tar" "$B rmi localhost/bench-rmi"
 }
+
+# ---- crun (issue 11) ------------------------------------------------------
+# crun refuses this hybrid host only because its cgroup2 mount
+# (/sys/fs/cgroup/unified) holds a controller. bench/run.sh runs in a
+# private mount namespace: without that mount the host is plain cgroup v1
+# and crun works, for podman and for berth. These scenarios come last, so
+# the runc ones above measure the host as it is.
+crun_is_ready=
+crun_ready() {
+    [ -n "$crun_is_ready" ] && return 0
+    if [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
+        umount /sys/fs/cgroup/unified
+    fi
+    crun_is_ready=1
+}
+
+bench_crun_run_rm() {
+    images_ready; crun_ready
+    compare run_rm_true_crun "$P --runtime crun run --rm --network none localhost/busybox true" \
+        "$B --runtime crun run --rm --network none localhost/busybox true"
+}
+
+# the crun floor: a bare `crun run` of a busybox bundle (crun's own default
+# config), printed in the podman column beside berth with crun
+bench_crun_floor() {
+    local bundle=$W/crun-bundle
+    images_ready; crun_ready
+    mkdir -p "$bundle/rootfs/bin"
+    cp /bin/busybox "$bundle/rootfs/bin/"
+    ln -sf busybox "$bundle/rootfs/bin/true"
+    (cd "$bundle" && crun spec && jq '.process.args=["/bin/true"] | .process.terminal=false' config.json > c && mv c config.json)
+    compare crun_floor_vs_berth_crun "crun run --bundle $bundle bench-crun-floor" \
+        "$B --runtime crun run --rm --network none localhost/busybox true"
+}
+
+bench_crun_rss() {
+    local p b
+    images_ready; crun_ready
+    # shellcheck disable=SC2086
+    p=$(peak_rss $P --runtime crun run --rm --network none localhost/busybox true)
+    b=$(peak_rss $B --runtime crun run --rm --network none localhost/busybox true)
+    printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_run_rm_crun" "$p" "$b" "$(echo "$p / $b" | bc -l)"
+}
