@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "runtime/lock.h"
 #include "storage/store.h"
 #include "util/err.h"
+#include "util/flock.h"
 
 #define STORE_VERSION 1
 
