@@ -78,9 +78,11 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
 /* Wrong operand count: podman's words, exit 125. */
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Applies a global option (main.c; also used after the command name). */
-int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+/* The global options (cmd/gopts.c): their table; applying one to a
+ * struct gopts (before or after the command name); freeing what they set. */
 extern const struct cmd_opt global_opts[];
+int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+void gopts_free(struct gopts *g);
 /* Finds a subcommand of a group by name or alias. */
 const struct cmd *cmd_find(const struct cmd *group, const char *name);
 /* Iterates a group's built subcommands. */
