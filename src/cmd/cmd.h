@@ -90,6 +90,12 @@ const struct cmd *cmd_find(const struct cmd *group, const char *name);
     for (int i_##var = 0; i_##var < (group)->nsubs; i_##var++) \
         if (((var) = (group)->subs[i_##var]) != NULL)
 
+/* For commands that go on after a failure (rm a b c): e (taken over)
+ * becomes the error the command will return, and the one it replaces is
+ * printed at once as "Error: ..." on stderr, as podman prints every
+ * failure; main() prints the last. */
+void cmd_err_next(struct berr **last, struct berr *e);
+
 /* Drops the runtime and anything else the context holds. */
 void cmd_ctx_release(struct cmd_ctx *cx);
 

@@ -660,19 +660,15 @@ int img_gc_layers(struct store *s, struct berr **err)
     return 0;
 }
 
-int store_image_containers(struct store *s, const char *id, char ***ctr_ids,
-                           struct berr **err)
+/* Calls fn(ctr id, image id or NULL, ctx) for every container rootfs
+ * whose record reads (lock held); fn returning < 0 stops the walk. */
+static int each_ctr_image(struct store *s, int (*fn)(const char *, const char *, void *),
+                          void *ctx, struct berr **err)
 {
-    _cleanup_stlock_ struct store *held = NULL;
-    _cleanup_strv_ char **ids = NULL, **out = NULL;
+    _cleanup_strv_ char **ids = NULL;
 
-    if (st_lock(s, false, err) < 0)
-        return -1;
-    held = s;
     if (ctr_list_locked(s, &ids, err) < 0)
         return -1;
-    if (!(out = calloc(1, sizeof(char *))))
-        return berr_oom(err);
     for (size_t i = 0; ids[i]; i++) {
         _cleanup_free_ char *p = st_path(s, "containers/%s/rootfs.json", ids[i]);
         _cleanup_json_ json_t *r = NULL;
@@ -683,10 +679,59 @@ int store_image_containers(struct store *s, const char *id, char ***ctr_ids,
             berr_free(e);
             continue;
         }
-        if (str_eq(js_str(r, "image", NULL), id) && strv_push(&out, ids[i]) < 0)
+        if (fn(ids[i], js_str(r, "image", NULL), ctx) < 0)
             return berr_oom(err);
     }
+    return 0;
+}
+
+struct users_of { const char *image; char ***out; };
+
+static int add_user(const char *ctr, const char *image, void *ctx)
+{
+    struct users_of *u = ctx;
+
+    return str_eq(image, u->image) ? strv_push(u->out, ctr) : 0;
+}
+
+int store_image_containers(struct store *s, const char *id, char ***ctr_ids,
+                           struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_strv_ char **out = calloc(1, sizeof(char *));
+    struct users_of u = { id, &out };
+
+    if (!out)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (each_ctr_image(s, add_user, &u, err) < 0)
+        return -1;
     *ctr_ids = STEAL_PTR(out);
+    return 0;
+}
+
+static int add_image(const char *ctr, const char *image, void *ctx)
+{
+    (void) ctr;
+    return strv_push((char ***) ctx, image ? image : "");
+}
+
+int store_ctr_images(struct store *s, char ***image_ids, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_strv_ char **v = calloc(1, sizeof(char *));
+
+    if (!v)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (each_ctr_image(s, add_image, &v, err) < 0)
+        return -1;
+    qsort(v, strv_len(v), sizeof(char *), (int (*)(const void *, const void *)) strcmp);
+    *image_ids = STEAL_PTR(v);
     return 0;
 }
 
