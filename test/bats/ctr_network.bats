@@ -135,6 +135,18 @@ teardown() { berth_teardown; }
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
+@test "network reload prints what it reloaded; a container not running is refused" {
+    run in_netns '
+        id=$(b run -d --name rl2 $IMG sleep 100)
+        b create --name idle $IMG true >/dev/null
+        [ "$(b network reload rl2)" = "$id" ] || fail "reload rl2: $(b network reload rl2 2>&1)"
+        [ "$(b network reload --all)" = "$id" ] || fail "reload --all: $(b network reload --all 2>&1)"
+        out=$(b network reload idle 2>&1) && fail "idle reloaded: $out"
+        [[ $out == "Error: container "*" is not running with bridge networking"* ]] || fail "$out"
+        jq -e ".networkStatus.results" $S/containers/$id/state.json >/dev/null || fail "status lost"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
 @test "network connect and disconnect a running container" {
     run in_netns '
         b network create app >/dev/null
