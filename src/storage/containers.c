@@ -97,7 +97,12 @@ int ctr_used_layers(struct store *s, char ***out, struct berr **err)
         const char *top;
         if (read_rootfs(s, ids[i], &r, &e) < 0 || !(top = js_str(r, "top_layer", NULL)) ||
             layer_chain(s, top, &chain, &e) < 0) {
-            berr_free(e);
+            /* out of memory: the list would miss layers in use */
+            if (e && e->errnum == ENOMEM) {
+                *err = e;
+                return -1;
+            }
+            berr_free(e);       /* a broken rootfs record keeps nothing */
             continue;
         }
         for (size_t k = 0; chain[k]; k++)
@@ -182,7 +187,7 @@ static int live_count(struct store *s, const char *countfile, const char *mnt, b
     int n = 0;
 
     (void) s;
-    mount_count_get(countfile, &n);
+    (void) mount_count_get(countfile, &n);     /* no count file: no mount (n stays 0) */
     if (n > 0 && needs_mount && !drv_is_mountpoint(mnt))
         n = 0;
     return n;

@@ -154,8 +154,15 @@ int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struc
         _cleanup_json_ json_t *rec = NULL;
         struct berr *e = NULL;
         if (img_record_read(s, ids[i], &rec, &e) < 0 || img_from_record(rec, &v[k], &e) < 0) {
+            /* Out of memory is no broken record: a list without the
+             * image would let the layer GC delete its layers. */
+            if (e->errnum == ENOMEM) {
+                store_images_free(v, k);
+                *err = e;
+                return -1;
+            }
             /* One broken record never hides the others. */
-            if (e && e->errnum != ENOENT)
+            if (e->errnum != ENOENT)
                 log_warn("image %.12s: %s", ids[i], e->msg);
             berr_free(e);
             continue;
@@ -178,24 +185,35 @@ int store_images(struct store *s, struct store_image ***out, size_t *n, struct b
     return img_list_locked(s, out, n, err);
 }
 
+/* The names index of these records, {"name": "id"}; NULL on OOM. */
+static json_t *names_map(struct store_image *const *v, size_t n)
+{
+    json_t *idx = json_object();
+
+    for (size_t i = 0; idx && i < n; i++)
+        for (char **nm = v[i]->names; *nm; nm++)
+            if (json_object_set_new(idx, *nm, json_string(v[i]->id)) < 0) {
+                json_decref(idx);
+                return NULL;
+            }
+    return idx;
+}
+
 int img_names_rebuild(struct store *s, struct berr **err)
 {
     struct store_image **v = NULL;
     size_t n = 0;
-    _cleanup_json_ json_t *idx = json_object();
+    _cleanup_json_ json_t *idx = NULL;
     _cleanup_free_ char *dir = st_path(s, "images");
 
-    if (!idx || !dir)
+    if (!dir)
         return berr_oom(err);
     if (img_list_locked(s, &v, &n, err) < 0)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        for (char **nm = v[i]->names; *nm; nm++)
-            if (json_object_set_new(idx, *nm, json_string(v[i]->id)) < 0) {
-                store_images_free(v, n);
-                return berr_oom(err);
-            }
+    idx = names_map(v, n);
     store_images_free(v, n);
+    if (!idx)
+        return berr_oom(err);
     return js_write_atomic(dir, "names.json", idx, 0600, err);
 }
 
@@ -239,7 +257,7 @@ static bool names_drop(json_t *arr, const char *name)
     for (i = json_array_size(arr); i-- > 0;) {
         v = json_array_get(arr, i);
         if (str_eq(json_string_value(v), name)) {
-            json_array_remove(arr, i);
+            (void) json_array_remove(arr, i);       /* i is in range: cannot fail */
             hit = true;
         }
     }
@@ -295,12 +313,9 @@ static int names_index(struct store *s, json_t **out, struct berr **err)
     }
     if (img_list_locked(s, &v, &n, err) < 0)
         return -1;
-    json_t *o = json_object();
-    for (size_t i = 0; o && i < n; i++)
-        for (char **nm = v[i]->names; *nm; nm++)
-            json_object_set_new(o, *nm, json_string(v[i]->id));
+    *out = names_map(v, n);
     store_images_free(v, n);
-    return (*out = o) ? 0 : berr_oom(err);
+    return *out ? 0 : berr_oom(err);
 }
 
 static int load_image(struct store *s, const char *id, struct store_image **out,
@@ -588,10 +603,12 @@ int store_image_tag(struct store *s, const char *id, const char *name, struct be
     json_t *hist = json_object_get(rec, "names_history");
     if (!json_is_array(hist)) {
         hist = json_array();
-        json_object_set_new(rec, "names_history", hist);
+        if (!hist || json_object_set_new(rec, "names_history", hist) < 0)
+            return berr_oom(err);
     }
-    names_drop(hist, name);
-    json_array_insert_new(hist, 0, json_string(name));
+    (void) names_drop(hist, name);      /* it moves to the front */
+    if (json_array_insert_new(hist, 0, json_string(name)) < 0)
+        return berr_oom(err);
     return img_record_commit(s, rec, err);
 }
 
@@ -615,7 +632,39 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
     return img_record_commit(s, rec, err);
 }
 
-/* Layers and blobs that no image record or container rootfs uses go. */
+/* Adds the layers and blobs of one image record to the keep-lists. A
+ * record that names one by a non-string cannot be trusted to name its
+ * others either: -1 (with OOM, -1 too), and the GC keeps everything. */
+static int gc_keep_image(const struct store_image *img, char ***keep, char ***keep_blobs,
+                         struct berr **err)
+{
+    json_t *rec = img->record, *x;
+    const char *man = js_str(rec, "manifest", NULL);
+    size_t k;
+
+    json_array_foreach(json_object_get(rec, "layers"), k, x) {
+        if (!json_is_string(x))
+            return berr_kind(err, BK_CORRUPT, "image %.12s: a layer that is not a chain id",
+                             img->id);
+        if (strv_push(keep, json_string_value(x)) < 0)
+            return berr_oom(err);
+    }
+    json_array_foreach(json_object_get(rec, "blobs"), k, x) {
+        if (!digest_valid(json_string_value(x)))
+            return berr_kind(err, BK_CORRUPT, "image %.12s: a blob that is not a digest",
+                             img->id);
+        if (strv_push(keep_blobs, json_string_value(x) + 7) < 0)
+            return berr_oom(err);
+    }
+    if ((man && digest_valid(man) && strv_push(keep_blobs, man + 7) < 0) ||
+        strv_push(keep_blobs, img->id) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
+/* Layers and blobs that no image record or container rootfs uses go. The
+ * keep-lists are whole before anything is deleted: a failure to build
+ * them (out of memory, a record that does not say) deletes nothing. */
 int img_gc_layers(struct store *s, struct berr **err)
 {
     struct store_image **v = NULL;
@@ -624,22 +673,17 @@ int img_gc_layers(struct store *s, struct berr **err)
     _cleanup_free_ char *ldir = st_path(s, "layers"), *bdir = st_path(s, "blobs/sha256");
     _cleanup_closedir_ DIR *d = NULL, *bd = NULL;
     struct dirent *de;
+    int r = 0;
 
     if (!ldir || !bdir)
         return berr_oom(err);
     if (ctr_used_layers(s, &keep, err) < 0 || img_list_locked(s, &v, &n, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        json_t *rec = v[i]->record, *x;
-        size_t k;
-        json_array_foreach(json_object_get(rec, "layers"), k, x)
-            strv_push(&keep, json_string_value(x));
-        json_array_foreach(json_object_get(rec, "blobs"), k, x)
-            strv_push(&keep_blobs, json_string_value(x) + 7);
-        strv_push(&keep_blobs, js_str(rec, "manifest", "sha256:") + 7);
-        strv_push(&keep_blobs, v[i]->id);
-    }
+        return berr_wrap(err, "clean up unused layers");
+    for (size_t i = 0; r == 0 && i < n; i++)
+        r = gc_keep_image(v[i], &keep, &keep_blobs, err);
     store_images_free(v, n);
+    if (r < 0)
+        return berr_wrap(err, "clean up unused layers");
     if (!(d = opendir(ldir)))
         return berr_sys(err, "open %s", ldir);
     while ((de = readdir(d))) {
@@ -789,12 +833,11 @@ json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
     const char *top = json_string_value(json_array_get(layers, n - 1));
     _cleanup_free_ char *upper = st_path(s, "layers/%s/diff", top);
     _cleanup_free_ char *work = st_path(s, "layers/%s/work", top);
-    if (!upper || !work || !(data = json_object()))
+    if (lower.oom || !upper || !work)
         return NULL;
-    if (lower.len)
-        json_object_set_new(data, "LowerDir", json_string(lower.buf));
-    json_object_set_new(data, "UpperDir", json_string(upper));
-    json_object_set_new(data, "WorkDir", json_string(work));
+    data = lower.len ? json_pack("{s:s, s:s, s:s}", "LowerDir", lower.buf, "UpperDir", upper,
+                                 "WorkDir", work)
+                     : json_pack("{s:s, s:s}", "UpperDir", upper, "WorkDir", work);
     return json_pack("{s:s, s:o}", "Name", s->driver, "Data", data);
 }
 
