@@ -275,9 +275,8 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
         return -1;
     n = live_count(s, cnt, mnt, is_overlay(s));
     n = force || n <= 1 ? 0 : n - 1;
-    if (n == 0 && is_overlay(s) && drv_is_mountpoint(mnt) &&
-        umount2(mnt, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-        return berr_sys(err, "unmount %s", mnt);
+    if (n == 0 && is_overlay(s) && drv_unmount(mnt, err) < 0)
+        return -1;
     return mount_count_set(cnt, n, err);
 }
 
@@ -295,10 +294,7 @@ int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    while (drv_is_mountpoint(mnt))
-        if (umount2(mnt, MNT_DETACH) < 0)
-            return berr_sys(err, "unmount %s", mnt);
-    if (st_remove_tree(s, dir, err) < 0 || fs_rm_rf(run, err) < 0)
+    if (drv_unmount(mnt, err) < 0 || st_remove_tree(s, dir, err) < 0 || fs_rm_rf(run, err) < 0)
         return -1;
     return 0;
 }
@@ -401,8 +397,8 @@ int store_image_unmount(struct store *s, const char *id, bool force, bool *unmou
         return 0;
     n = force ? 0 : n - 1;
     if (n == 0) {
-        if (umount2(mnt, MNT_DETACH) < 0)
-            return berr_sys(err, "unmount %s", mnt);
+        if (drv_unmount(mnt, err) < 0)
+            return -1;
         if (unmounted)
             *unmounted = true;
     }

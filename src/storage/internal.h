@@ -112,6 +112,8 @@ int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
                       const char *upper, const char *work, bool is_volatile,
                       const char *target, struct berr **err);
 bool drv_is_mountpoint(const char *path);
+/* Unmounts path (lazily) until it is no mountpoint; none is fine. */
+int drv_unmount(const char *path, struct berr **err);
 /* Mount count files in the run root. */
 int mount_count_get(const char *file, int *n);
 int mount_count_set(const char *file, int n, struct berr **err);
