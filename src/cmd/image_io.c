@@ -108,7 +108,6 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct opt_it it;
     const char *output = NULL, *format = "docker-archive";
     bool multi = false;
-    enum img_format fmt;
     struct runtime *rt;
     int c, r;
 
@@ -122,12 +121,8 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (c == 0 && !it.help && it.nargs == 0)
         c = cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
-    if (c == 0 && !it.help && img_format_parse(format, &fmt, err) < 0)
+    if (c == 0 && !it.help && img_save_check(format, (size_t) it.nargs, output, err) < 0)
         c = -1;
-    if (c == 0 && !it.help && it.nargs > 1 && fmt == IMG_FMT_DOCKER_DIR)
-        c = berr_msg(err, "docker-dir holds one image: save them one at a time");
-    if (c == 0 && !it.help && !output && img_format_is_dir(fmt))
-        c = berr_msg(err, "--format %s needs a directory: use -o DIR", format);
     if (c == 0 && !it.help && !output && isatty(STDOUT_FILENO))
         c = berr_msg(err, "refusing to save to terminal. Use -o flag or redirect");
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
@@ -135,7 +130,7 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return c < 0 || !it.help ? -1 : 0;
     }
     (void) multi;   /* several images always make a multi-image archive */
-    r = img_save(rt, it.args, (size_t) it.nargs, fmt, output, STDOUT_FILENO, err);
+    r = img_save(rt, it.args, (size_t) it.nargs, format, output, STDOUT_FILENO, err);
     opt_free(&it);
     return r;
 }

@@ -180,24 +180,17 @@ void img_loaded_free(struct img_loaded *v, size_t n);
 int img_load(struct runtime *rt, int fd, const char *source, struct img_loaded **out,
              size_t *n, struct berr **err);
 
-enum img_format {
-    IMG_FMT_DOCKER_ARCHIVE,         /* docker save's tar */
-    IMG_FMT_OCI_ARCHIVE,            /* OCI image layout, as a tar */
-    IMG_FMT_OCI_DIR,                /* OCI image layout, a directory */
-    IMG_FMT_DOCKER_DIR,             /* docker "dir:" layout (manifest + blobs) */
-};
-/* "docker-archive", "oci-archive", "oci-dir", "docker-dir". */
-int img_format_parse(const char *s, enum img_format *out, struct berr **err);
-static inline bool img_format_is_dir(enum img_format f)
-{
-    return f == IMG_FMT_OCI_DIR || f == IMG_FMT_DOCKER_DIR;
-}
-/* Saves the images refs name: to the directory output (the *-dir
- * formats), to the file output (written under a temporary name and renamed
- * over it, so a failure leaves no torso), or with output NULL to out_fd.
- * Each reference's own name of the image is recorded (RepoTags /
- * ref.name); an id records none. A save event per image. */
-int img_save(struct runtime *rt, char *const *refs, size_t n, enum img_format fmt,
+/* Checks a save before anything is opened, in podman's order: the format
+ * ("docker-archive", "oci-archive", "oci-dir", "docker-dir"), one image
+ * for docker-dir, a directory (output) for the *-dir formats. */
+int img_save_check(const char *format, size_t n, const char *output, struct berr **err);
+/* Saves the n images refs name in format (img_save_check'ed): to the
+ * directory output (the *-dir formats), to the file output (written under
+ * a temporary name and renamed over it, so a failure leaves no torso), or
+ * with output NULL to out_fd. Each reference's own name of the image is
+ * recorded (RepoTags / ref.name); an id records none. A save event per
+ * image. */
+int img_save(struct runtime *rt, char *const *refs, size_t n, const char *format,
              const char *output, int out_fd, struct berr **err);
 
 /* The name an import gets, from the one typed: normalized (localhost/,

@@ -51,30 +51,29 @@ int img_load(struct runtime *rt, int fd, const char *source, struct img_loaded *
     return 0;
 }
 
-int img_format_parse(const char *s, enum img_format *out, struct berr **err)
+static bool is_dir_format(enum store_archive_fmt f)
 {
-    enum store_archive_fmt f;
+    return f == SAF_OCI_DIR || f == SAF_DOCKER_DIR;
+}
 
-    if (store_archive_fmt_parse(s, &f, err) < 0)
+/* img_save_check, and the store's name of the format. */
+static int save_format(const char *format, size_t n, const char *output,
+                       enum store_archive_fmt *f, struct berr **err)
+{
+    if (store_archive_fmt_parse(format, f, err) < 0)
         return -1;
-    switch (f) {
-    case SAF_DOCKER_ARCHIVE: *out = IMG_FMT_DOCKER_ARCHIVE; break;
-    case SAF_OCI_ARCHIVE: *out = IMG_FMT_OCI_ARCHIVE; break;
-    case SAF_OCI_DIR: *out = IMG_FMT_OCI_DIR; break;
-    case SAF_DOCKER_DIR: *out = IMG_FMT_DOCKER_DIR; break;
-    }
+    if (n > 1 && *f == SAF_DOCKER_DIR)
+        return berr_msg(err, "docker-dir holds one image: save them one at a time");
+    if (!output && is_dir_format(*f))
+        return berr_msg(err, "--format %s needs a directory: use -o DIR", format);
     return 0;
 }
 
-static enum store_archive_fmt store_fmt(enum img_format f)
+int img_save_check(const char *format, size_t n, const char *output, struct berr **err)
 {
-    switch (f) {
-    case IMG_FMT_OCI_ARCHIVE: return SAF_OCI_ARCHIVE;
-    case IMG_FMT_OCI_DIR: return SAF_OCI_DIR;
-    case IMG_FMT_DOCKER_DIR: return SAF_DOCKER_DIR;
-    case IMG_FMT_DOCKER_ARCHIVE: break;
-    }
-    return SAF_DOCKER_ARCHIVE;
+    enum store_archive_fmt f;
+
+    return save_format(format, n, output, &f, err);
 }
 
 /* The name to record for what the user typed: the image's own name it
@@ -165,18 +164,18 @@ static int save_file(struct store *s, const struct save_set *ss, enum store_arch
     return r;
 }
 
-int img_save(struct runtime *rt, char *const *refs, size_t n, enum img_format fmt,
+int img_save(struct runtime *rt, char *const *refs, size_t n, const char *format,
              const char *output, int out_fd, struct berr **err)
 {
     struct save_set ss = { 0 };
-    enum store_archive_fmt sf = store_fmt(fmt);
+    enum store_archive_fmt sf;
     struct store *s;
     int r;
 
-    if (rt_store(rt, &s, err) < 0)
+    if (save_format(format, n, output, &sf, err) < 0 || rt_store(rt, &s, err) < 0)
         return -1;
     r = save_set_fill(s, refs, n, &ss, err);
-    if (r == 0 && img_format_is_dir(fmt))
+    if (r == 0 && is_dir_format(sf))
         r = store_save(s, ss.items, n, sf, -1, output, err);
     else if (r == 0 && output)
         r = save_file(s, &ss, sf, output, err);
