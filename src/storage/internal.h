@@ -128,10 +128,13 @@ int img_from_record(json_t *rec, struct store_image **out, struct berr **err);
 int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err);
 int img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
                       struct berr **err);
-/* Removes layers no image or container references. */
-int img_gc_layers(struct store *s, struct berr **err);
 /* Rebuilds images/names.json from the records. */
 int img_names_rebuild(struct store *s, struct berr **err);
+
+/* ---- image_gc.c ---- */
+/* Removes the layers and blobs no image or container references; a
+ * keep-list it cannot build whole deletes nothing (-1). */
+int img_gc_layers(struct store *s, struct berr **err);
 
 /* ---- containers.c ---- */
 int ctr_list_locked(struct store *s, char ***ids, struct berr **err);
