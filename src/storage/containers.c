@@ -39,7 +39,7 @@ void store_rootfs_free(struct store_rootfs *r)
 
 static bool is_overlay(const struct store *s) { return !strcmp(s->driver, "overlay"); }
 
-int ctr_list_locked(struct store *s, char ***ids, struct berr **err)
+int st_ctr_list_locked(struct store *s, char ***ids, struct berr **err)
 {
     _cleanup_free_ char *dir = st_path(s, "containers");
     _cleanup_closedir_ DIR *d = NULL;
@@ -65,7 +65,7 @@ int store_ctr_list(struct store *s, char ***ids, struct berr **err)
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    return ctr_list_locked(s, ids, err);
+    return st_ctr_list_locked(s, ids, err);
 }
 
 static int read_rootfs(struct store *s, const char *id, json_t **out, struct berr **err)
@@ -82,13 +82,13 @@ static int read_rootfs(struct store *s, const char *id, json_t **out, struct ber
     return js_read_file(p, out, err);
 }
 
-int ctr_used_layers(struct store *s, char ***out, struct berr **err)
+int st_ctr_used_layers(struct store *s, char ***out, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL, **all = calloc(1, sizeof(char *));
 
     if (!all)
         return berr_oom(err);
-    if (ctr_list_locked(s, &ids, err) < 0)
+    if (st_ctr_list_locked(s, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {
         _cleanup_json_ json_t *r = NULL;
@@ -148,7 +148,7 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
         return berr_kind(err, BK_EXISTS, "container %.12s already has a root file system",
                          ctr_id);
     if (image_id && *image_id) {
-        if (img_record_read(s, image_id, &img, err) < 0)
+        if (st_img_record_read(s, image_id, &img, err) < 0)
             return berr_wrap(err, "image %.12s", image_id);
         top = js_str(img, "top_layer", NULL);
     }
@@ -344,7 +344,7 @@ int store_image_mount(struct store *s, const char *id, char **mountpoint, struct
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
     n = live_count(s, cnt, mnt, true);
     if (n == 0) {

@@ -48,7 +48,7 @@ static int gc_keep_image(const struct store_image *img, char ***keep, char ***ke
 /* Layers and blobs that no image record or container rootfs uses go. The
  * keep-lists are whole before anything is deleted: a failure to build
  * them (out of memory, a record that does not say) deletes nothing. */
-int img_gc_layers(struct store *s, struct berr **err)
+int st_img_gc_layers(struct store *s, struct berr **err)
 {
     struct store_image **v = NULL;
     size_t n = 0;
@@ -60,7 +60,7 @@ int img_gc_layers(struct store *s, struct berr **err)
 
     if (!ldir || !bdir)
         return berr_oom(err);
-    if (ctr_used_layers(s, &keep, err) < 0 || img_list_locked(s, &v, &n, err) < 0)
+    if (st_ctr_used_layers(s, &keep, err) < 0 || st_img_list_locked(s, &v, &n, err) < 0)
         return berr_wrap(err, "clean up unused layers");
     for (size_t i = 0; r == 0 && i < n; i++)
         r = gc_keep_image(v[i], &keep, &keep_blobs, err);
@@ -94,7 +94,7 @@ static int each_ctr_image(struct store *s, int (*fn)(const char *, const char *,
 {
     _cleanup_strv_ char **ids = NULL;
 
-    if (ctr_list_locked(s, &ids, err) < 0)
+    if (st_ctr_list_locked(s, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {
         _cleanup_free_ char *p = st_path(s, "containers/%s/rootfs.json", ids[i]);

@@ -47,7 +47,7 @@ void store_images_free(struct store_image **v, size_t n)
     free(v);
 }
 
-int img_from_record(json_t *rec, struct store_image **out, struct berr **err)
+int st_img_from_record(json_t *rec, struct store_image **out, struct berr **err)
 {
     struct store_image *img = calloc(1, sizeof(*img));
     const char *id = js_str(rec, "id", NULL);
@@ -86,7 +86,7 @@ int img_from_record(json_t *rec, struct store_image **out, struct berr **err)
     return 0;
 }
 
-int img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err)
+int st_img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err)
 {
     _cleanup_free_ char *p = st_path(s, "images/%s.json", id);
 
@@ -140,7 +140,7 @@ static int cmp_loaded(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
+int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
     struct store_image **v;
@@ -153,7 +153,7 @@ int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struc
     for (size_t i = 0; ids[i]; i++) {
         _cleanup_json_ json_t *rec = NULL;
         struct berr *e = NULL;
-        if (img_record_read(s, ids[i], &rec, &e) < 0 || img_from_record(rec, &v[k], &e) < 0) {
+        if (st_img_record_read(s, ids[i], &rec, &e) < 0 || st_img_from_record(rec, &v[k], &e) < 0) {
             /* Out of memory is no broken record: a list without the
              * image would let the layer GC delete its layers. */
             if (e->errnum == ENOMEM) {
@@ -182,7 +182,7 @@ int store_images(struct store *s, struct store_image ***out, size_t *n, struct b
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    return img_list_locked(s, out, n, err);
+    return st_img_list_locked(s, out, n, err);
 }
 
 /* The names index of these records, {"name": "id"}; NULL on OOM. */
@@ -199,7 +199,7 @@ static json_t *names_map(struct store_image *const *v, size_t n)
     return idx;
 }
 
-int img_names_rebuild(struct store *s, struct berr **err)
+int st_img_names_rebuild(struct store *s, struct berr **err)
 {
     struct store_image **v = NULL;
     size_t n = 0;
@@ -208,7 +208,7 @@ int img_names_rebuild(struct store *s, struct berr **err)
 
     if (!dir)
         return berr_oom(err);
-    if (img_list_locked(s, &v, &n, err) < 0)
+    if (st_img_list_locked(s, &v, &n, err) < 0)
         return -1;
     idx = names_map(v, n);
     store_images_free(v, n);
@@ -264,7 +264,7 @@ static bool names_drop(json_t *arr, const char *name)
     return hit;
 }
 
-int img_record_commit(struct store *s, json_t *rec, struct berr **err)
+int st_img_record_commit(struct store *s, json_t *rec, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
     json_t *names = json_object_get(rec, "names");
@@ -279,7 +279,7 @@ int img_record_commit(struct store *s, json_t *rec, struct berr **err)
         bool changed = false;
         if (!strcmp(ids[i], id))
             continue;
-        if (img_record_read(s, ids[i], &other, &e) < 0) {
+        if (st_img_record_read(s, ids[i], &other, &e) < 0) {
             berr_free(e);
             continue;
         }
@@ -291,7 +291,7 @@ int img_record_commit(struct store *s, json_t *rec, struct berr **err)
         if (changed && write_record(s, other, err) < 0)
             return -1;
     }
-    if (write_record(s, rec, err) < 0 || img_names_rebuild(s, err) < 0)
+    if (write_record(s, rec, err) < 0 || st_img_names_rebuild(s, err) < 0)
         return -1;
     return clear_dirty(s, err);
 }
@@ -311,7 +311,7 @@ static int names_index(struct store *s, json_t **out, struct berr **err)
             return (*out = json_object()) ? 0 : berr_oom(err);
         return js_read_file(idx, out, err);
     }
-    if (img_list_locked(s, &v, &n, err) < 0)
+    if (st_img_list_locked(s, &v, &n, err) < 0)
         return -1;
     *out = names_map(v, n);
     store_images_free(v, n);
@@ -323,9 +323,9 @@ static int load_image(struct store *s, const char *id, struct store_image **out,
 {
     _cleanup_json_ json_t *rec = NULL;
 
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
-    return img_from_record(rec, out, err);
+    return st_img_from_record(rec, out, err);
 }
 
 static int not_known(struct berr **err, const char *ref)
@@ -378,7 +378,7 @@ static int lookup_digest(struct store *s, const struct ref *r, bool shortname,
 
     if (!repo)
         return berr_oom(err);
-    if (img_list_locked(s, &v, &n, err) < 0)
+    if (st_img_list_locked(s, &v, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n && rc == 1; i++) {
         if (!has_digest(v[i]->record, r->digest))
@@ -398,7 +398,7 @@ static int lookup_digest(struct store *s, const struct ref *r, bool shortname,
     return rc == 1 ? not_known(err, orig) : rc;
 }
 
-int img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
+int st_img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
                       struct berr **err)
 {
     _cleanup_ref_ struct ref r = { 0 };
@@ -478,7 +478,7 @@ int store_image_lookup(struct store *s, const char *ref, struct store_image **ou
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    return img_lookup_locked(s, ref, out, err);
+    return st_img_lookup_locked(s, ref, out, err);
 }
 
 bool store_image_exists(struct store *s, const char *ref)
@@ -587,7 +587,7 @@ int store_image_tag(struct store *s, const char *id, const char *name, struct be
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
     names = json_object_get(rec, "names");
     if (!json_is_array(names)) {
@@ -609,7 +609,7 @@ int store_image_tag(struct store *s, const char *id, const char *name, struct be
     (void) names_drop(hist, name);      /* it moves to the front */
     if (json_array_insert_new(hist, 0, json_string(name)) < 0)
         return berr_oom(err);
-    return img_record_commit(s, rec, err);
+    return st_img_record_commit(s, rec, err);
 }
 
 int store_image_untag(struct store *s, const char *id, const char *name, struct berr **err)
@@ -620,7 +620,7 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
     json_t *names = json_object_get(rec, "names");
     if (!name) {
@@ -629,7 +629,7 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
     } else if (!names_drop(names, name)) {
         return berr_kind(err, BK_NO_SUCH, "%s: tag not known", name);
     }
-    return img_record_commit(s, rec, err);
+    return st_img_record_commit(s, rec, err);
 }
 
 int store_image_remove(struct store *s, const char *id, bool force, struct berr **err)
@@ -665,9 +665,9 @@ int store_image_remove(struct store *s, const char *id, bool force, struct berr 
             return berr_kind(err, BK_NO_SUCH, "%s: image not known", id);
         return berr_sys(err, "remove %s", rec);
     }
-    if (img_names_rebuild(s, err) < 0 || clear_dirty(s, err) < 0)
+    if (st_img_names_rebuild(s, err) < 0 || clear_dirty(s, err) < 0)
         return -1;
-    return img_gc_layers(s, err);
+    return st_img_gc_layers(s, err);
 }
 
 json_t *store_image_graph_driver(struct store *s, const struct store_image *img)

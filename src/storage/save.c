@@ -167,7 +167,7 @@ static int save_image_read(struct store *s, const char *id, struct save_image *i
     _cleanup_image_ struct store_image *img = NULL;
     char cdig[72];
 
-    if (img_record_read(s, id, &im->rec, err) < 0 || img_from_record(im->rec, &img, err) < 0)
+    if (st_img_record_read(s, id, &im->rec, err) < 0 || st_img_from_record(im->rec, &img, err) < 0)
         return berr_wrap(err, "image %.12s", id);
     snprintf(cdig, sizeof(cdig), "sha256:%s", id);
     if (blob_read(s, cdig, &im->config, &im->config_len, err) < 0 ||
