@@ -149,7 +149,7 @@ int proc_capture(char *const argv[], char *const envp[], char **out, char **erro
     return proc_finish(&job, out, errout, status, err);
 }
 
-bool proc_running_with_arg(const char *prog, const char *arg)
+pid_t proc_find_with_arg(const char *prog, const char *arg)
 {
     _cleanup_closedir_ DIR *d = opendir("/proc");
     struct dirent *de;
@@ -170,9 +170,14 @@ bool proc_running_with_arg(const char *prog, const char *arg)
             continue;
         for (ssize_t i = strlen(buf) + 1; i < n; i += (ssize_t) strlen(buf + i) + 1)
             if (strcmp(buf + i, arg) == 0)
-                return true;
+                return (pid_t) atoi(de->d_name);
     }
-    return false;
+    return 0;
+}
+
+bool proc_running_with_arg(const char *prog, const char *arg)
+{
+    return proc_find_with_arg(prog, arg) > 0;
 }
 
 /* ---- liveness: a pid and its start time ---- */
@@ -201,9 +206,10 @@ int proc_parse_start_time(const char *stat, unsigned long long *out)
     return -1;
 }
 
-int proc_start_time(pid_t pid, unsigned long long *out)
+/* /proc/<pid>/stat into buf; -1 when the process is gone. */
+static int read_stat(pid_t pid, char *buf, size_t size)
 {
-    char path[64], buf[1024];
+    char path[64];
     _cleanup_close_ int fd = -1;
     ssize_t n;
 
@@ -211,11 +217,55 @@ int proc_start_time(pid_t pid, unsigned long long *out)
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    n = read(fd, buf, sizeof(buf) - 1);
+    n = read(fd, buf, size - 1);
     if (n <= 0)
         return -1;
     buf[n] = '\0';
+    return 0;
+}
+
+int proc_start_time(pid_t pid, unsigned long long *out)
+{
+    char buf[1024];
+
+    if (read_stat(pid, buf, sizeof(buf)) < 0)
+        return -1;
     return proc_parse_start_time(buf, out);
+}
+
+long long proc_ticks_to_unix_ns(unsigned long long ticks)
+{
+    static long long btime = -1;
+    long hz = sysconf(_SC_CLK_TCK);
+
+    if (btime < 0) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/stat", "re");
+        _cleanup_free_ char *line = NULL;
+        size_t cap = 0;
+
+        btime = 0;
+        while (f && getline(&line, &cap, f) > 0)
+            if (sscanf(line, "btime %lld", &btime) == 1)
+                break;
+    }
+    if (btime <= 0 || hz <= 0)
+        return 0;
+    return btime * 1000000000LL + (long long) (ticks / (unsigned long long) hz) * 1000000000LL +
+           (long long) (ticks % (unsigned long long) hz) * (1000000000LL / hz);
+}
+
+bool proc_running(pid_t pid, unsigned long long start_time)
+{
+    char buf[1024];
+    unsigned long long now;
+    const char *p;
+
+    if (pid <= 0 || read_stat(pid, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+        return false;
+    /* field 3, the state: Z (zombie) and X (dead) have exited */
+    if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+        return false;
+    return !start_time || (proc_parse_start_time(buf, &now) == 0 && now == start_time);
 }
 
 bool proc_alive(pid_t pid, unsigned long long start_time)

@@ -26,6 +26,8 @@ int proc_capture(char *const argv[], char *const envp[], char **out, char **erro
 /* Is another process running whose argv[0] contains prog and one of
  * whose arguments equals arg? (A scan of /proc: not for hot paths.) */
 bool proc_running_with_arg(const char *prog, const char *arg);
+/* The same: the pid of the first such process found, 0 when none is. */
+pid_t proc_find_with_arg(const char *prog, const char *arg);
 /* Waits for pid, retrying on EINTR; status as above. */
 int proc_wait(pid_t pid, int *status, struct berr **err);
 
@@ -38,6 +40,10 @@ int proc_start_time(pid_t pid, unsigned long long *out);
 /* The process exists and (when start_time != 0) started at start_time:
  * a recycled pid is not mistaken for the container. */
 bool proc_alive(pid_t pid, unsigned long long start_time);
+/* proc_alive, and not a zombie: the process is still doing something.
+ * (A process killed by a signal stays a zombie until its parent reaps
+ * it; as the owner of unfinished work it is gone.) */
+bool proc_running(pid_t pid, unsigned long long start_time);
 /* A pidfd (poll()able: readable once the process has exited) for pid,
  * only while pid is still the process that started at start_time (0:
  * any); -1 otherwise, or where the kernel has no pidfd_open (< 5.3). */
@@ -45,6 +51,9 @@ int proc_pidfd(pid_t pid, unsigned long long start_time);
 /* Waits up to ms (< 0: forever) for the process behind pidfd to exit:
  * 1 when it has, 0 when the time ran out. */
 int proc_pidfd_wait(int pidfd, long long ms);
+/* A start time (clock ticks since boot) as unix nanoseconds; 0 when the
+ * boot time is unknown. */
+long long proc_ticks_to_unix_ns(unsigned long long ticks);
 /* Parses a /proc/<pid>/stat text (for tests). */
 int proc_parse_start_time(const char *stat, unsigned long long *out);
 
