@@ -18,7 +18,8 @@ static int set_code(struct ctr_each *e, struct berr *err)
 static int one(struct ctr_each *e, const char *input, bool by_id, struct berr **err)
 {
     _cleanup_ctr_ struct ctr *c = NULL;
-    int r = by_id ? ctr_get_id(e->rt, input, &c, err) : ctr_get(e->rt, input, &c, err);
+    int r = e->any ? (by_id ? ctr_get_id_any(e->rt, input, &c, err) : ctr_get_any(e->rt, input, &c, err))
+                   : (by_id ? ctr_get_id(e->rt, input, &c, err) : ctr_get(e->rt, input, &c, err));
 
     if (r < 0) {
         if (e->ignore && *err && (*err)->kind == BK_NO_SUCH) {

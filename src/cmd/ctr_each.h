@@ -16,6 +16,7 @@ struct ctr_each {
     bool ignore;                /* --ignore: no such container is fine */
     bool quiet;                 /* print nothing on success */
     bool latest;                /* -l: the most recently created */
+    bool any;                   /* damaged records too (rm): ctr_get_any */
     /* the operation: on a locked container; may print */
     int (*fn)(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err);
     void *arg;

@@ -28,7 +28,8 @@ int inspect_containers(struct cmd_ctx *cx, struct runtime *rt, char **names, int
         json_t *obj = NULL;
         struct berr *e = NULL;
 
-        if (ctr_get(rt, names[i], &c, &e) < 0) {
+        /* a damaged record too: State.Error says what is wrong */
+        if (ctr_get_any(rt, names[i], &c, &e) < 0) {
             if (e->kind != BK_NO_SUCH) {
                 berr_free(missing);
                 *err = e;

@@ -89,6 +89,8 @@ static int print_input(const char *input)
     return 0;
 }
 
+static int rm_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err);
+
 /* Runs one() over the containers of parsed args. Exit codes per failure
  * kind: rm's 1 and 2; 0 means 125. */
 static int each_parsed(struct cmd_ctx *cx, struct each_args *a,
@@ -97,7 +99,8 @@ static int each_parsed(struct cmd_ctx *cx, struct each_args *a,
 {
     struct runtime *rt;
     struct ctr_each e = { .all = a->all, .latest = a->latest, .ignore = a->ignore, .fn = one,
-                          .arg = a, .code_no_such = code_no_such, .code_state = code_state };
+                          .arg = a, .code_no_such = code_no_such, .code_state = code_state,
+                          .any = one == rm_one };
 
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;

@@ -20,6 +20,7 @@
 
 #include "runtime/conmon.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -485,6 +486,7 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
         return -1;
     close(STEAL_FD(sync_c));
     close(STEAL_FD(start_c));
+    crash_point("init:conmon");
 
     if (write(start_p, &zero, 1) != 1)
         log_debug("writing the start byte to conmon: %m");

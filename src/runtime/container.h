@@ -127,6 +127,11 @@ struct ctr_runstate {
     json_t *network_status;     /* "networkStatus": the backend's status
                                    (runtime/net), NULL none */
     json_t *view;               /* "view": the config's view for ps (ctr_view.h) */
+    char *intent;               /* "intent": the transition a command is working
+                                   on ("create", "init", "start", "stop"), NULL
+                                   none; see ctr_intent_begin */
+    pid_t intent_pid;           /* "intentPid": the process doing it */
+    unsigned long long intent_start;/* "intentStart": its start time */
     json_t *rec;                /* the record as read (NULL: new): its keys
                                    not above are written back unchanged */
 };
@@ -139,6 +144,14 @@ void ctr_config_free(struct ctr_config *c);
 /* The same for state.json. */
 int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
                        struct berr **err);
+/* Lenient readers, for what must work whatever a record says
+ * (ctr_repair.c): a mistyped field reads as absent, and the first such
+ * problem is kept in *problem (malloc'd; left alone when set already).
+ * They fail only for a record that is not an object, or out of memory. */
+int ctr_config_parse_salvage(json_t *rec, const char *id, struct ctr_config *out,
+                             char **problem, struct berr **err);
+int ctr_runstate_parse_salvage(json_t *rec, const char *id, struct ctr_runstate *out,
+                               char **problem, struct berr **err);
 void ctr_runstate_free(struct ctr_runstate *s);
 /* The record of s: its fields, then rec's keys it does not know. NULL
  * when out of memory. */
@@ -155,6 +168,11 @@ struct ctr {
     struct ctr_config cfg;      /* config.json */
     struct ctr_runstate st;     /* state.json */
     struct lock lock;           /* held between ctr_get and ctr_put */
+    char *damage;               /* ctr_get_any: what is wrong with its records
+                                   (cfg and st then hold what could be read,
+                                   st.state what the evidence says); NULL: sound */
+    bool repair_lock;           /* lock is the repair lock: the record names no
+                                   lock of its own that is allocated */
 };
 
 /* What `create` needs beyond the spec JSON (which it takes over). */
@@ -188,6 +206,20 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
 int ctr_get(struct runtime *rt, const char *name_or_id, struct ctr **out, struct berr **err);
 /* The same by full id, for callers that already resolved it. */
 int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr **err);
+/* ctr_get and ctr_get_id for rm and inspect, which must work whatever the
+ * records say (runtime/ctr_repair.c): a container whose record is empty,
+ * truncated, garbage, of a future version, mistyped or without a usable
+ * lock is returned too, with c->damage set; ctr_remove removes it, and
+ * nothing else may be done with it. */
+int ctr_get_any(struct runtime *rt, const char *name_or_id, struct ctr **out,
+                struct berr **err);
+int ctr_get_id_any(struct runtime *rt, const char *id, struct ctr **out, struct berr **err);
+/* ctr_read for what must read a record whatever it says (ps, refresh,
+ * ctr_get_any): both records read leniently, *damage (malloc'd) saying
+ * what is wrong (NULL: nothing), without the "container <id>: " prefix.
+ * -1 only when the record is gone (BK_NO_SUCH) or out of memory. */
+int ctr_read_salvage(struct runtime *rt, const char *id, struct ctr_config *cfg,
+                     struct ctr_runstate *st, char **damage, struct berr **err);
 void ctr_put(struct ctr *c);
 static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 #define _cleanup_ctr_ __attribute__((cleanup(ctr_putp)))

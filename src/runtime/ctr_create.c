@@ -2,14 +2,22 @@
  * runtime/ctr_create.c: ctr_create(): a new container's records (config
  * and state, the name reserved, a lock allocated, the root file system
  * created from its image), all or nothing.
+ *
+ * The record is written first, with intent "create" (ctr_repair.c), and
+ * the root file system made after: a create killed in between leaves a
+ * container that ps shows and whose next command finishes it, never a
+ * root file system that no record names (invisible, surviving rm -a,
+ * holding its image).
  */
 #include <string.h>
 
 #include "runtime/container.h"
+#include "runtime/ctr_int.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/ports.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -184,23 +192,25 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     return bad ? NULL : STEAL_PTR(c);
 }
 
-/* The first state record: configured, with the view of cfg. */
+/* The first state record: configured, with the view of cfg, the create
+ * under way. */
 static json_t *new_state(json_t *cfg)
 {
-    struct ctr_runstate st = { .state = CS_CONFIGURED };
+    struct ctr st = { .st = { .state = CS_CONFIGURED } };
     json_t *rec = NULL;
 
-    if (ctr_view_sync(cfg, &st) >= 0)
-        rec = ctr_runstate_json(&st);
-    ctr_runstate_free(&st);
+    if (ctr_view_sync(cfg, &st.st) >= 0 && ctr_intent_set(&st, "create") == 0)
+        rec = ctr_runstate_json(&st.st);
+    ctr_runstate_free(&st.st);
     return rec;
 }
 
-/* Undoes a half-done create in reverse order; errors are only logged. */
+/* Undoes a half-done create in reverse order; errors are only logged.
+ * The name goes with the record (state_create reserved it). */
 struct create_undo {
     struct runtime *rt;
-    const char *id, *name;
-    bool name_reserved, lock_allocated, rootfs_created;
+    const char *id;
+    bool lock_allocated, record_created, rootfs_created;
     unsigned lock;
 };
 
@@ -212,48 +222,93 @@ static void undo_create(struct create_undo *u)
     if (u->rootfs_created && (rt_store(u->rt, &s, &e) < 0 || store_ctr_delete(s, u->id, &e) < 0))
         log_warn("cleaning up container %s rootfs: %s", u->id, e->msg);
     berr_freep(&e);
+    if (u->record_created && state_delete(u->rt->st, OBJ_CONTAINER, u->id, &e) < 0)
+        log_warn("cleaning up container %s record: %s", u->id, e->msg);
+    berr_freep(&e);
     if (u->lock_allocated && lock_free(u->rt->locks, u->lock, &e) < 0)
         log_warn("cleaning up container %s lock: %s", u->id, e->msg);
     berr_freep(&e);
-    if (u->name_reserved && state_name_release(u->rt->st, u->name, &e) < 0)
-        log_warn("cleaning up container %s name: %s", u->id, e->msg);
-    berr_freep(&e);
 }
 
-/* The container's name, the one given (checked) or a generated one,
- * reserved for id; podman's words when it is taken. */
-static int reserve_name(struct runtime *rt, const char *given, const char *id, char **out,
-                        struct berr **err)
+/* podman's words for a name that is taken (*err: the state layer's
+ * BK_EXISTS): the full id of the container holding it; a pod's name
+ * keeps the state layer's message. */
+static int name_in_use(struct runtime *rt, const char *name, struct berr **err)
 {
-    _cleanup_free_ char *name = NULL;
     char holder[STATE_ID_LEN + 1];
     struct berr *e = NULL;
 
-    if (given) {
-        if (!state_name_valid(given))
-            return berr_kind(err, BK_INVALID,
-                             "running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
-        name = str_dup(given);
-    } else if (state_gen_name(rt->st, &name, err) < 0) {
-        return -1;
-    }
-    if (!name)
-        return berr_oom(err);
-    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, id, err) == 0) {
-        *out = STEAL_PTR(name);
-        return 0;
-    }
-    if (!*err || (*err)->kind != BK_EXISTS)
-        return -1;
-    /* the full id of the container holding it; a pod's name keeps the
-     * state layer's message */
     if (state_lookup(rt->st, OBJ_CONTAINER, name, NULL, holder, &e) < 0) {
         berr_free(e);
         return -1;
     }
+    berr_freep(err);
     return berr_msg(err, "creating container storage: the container name \"%s\" is already in use by %s. "
                     "You have to remove that container to be able to reuse that name: that name is already in use",
                     name, holder);
+}
+
+/* The container's name: the one given, checked now (podman's error before
+ * any work is done), or a generated one. Nothing is reserved: state_create
+ * reserves it with the record, so a killed create holds no name. */
+static int pick_name(struct runtime *rt, const char *given, const char *id, char **out,
+                     struct berr **err)
+{
+    if (!given)
+        return state_gen_name(rt->st, out, err);
+    if (!state_name_valid(given))
+        return berr_kind(err, BK_INVALID,
+                         "running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    if (state_name_check(rt->st, given, OBJ_CONTAINER, id, err) < 0)
+        return (*err)->kind == BK_EXISTS ? name_in_use(rt, given, err) : -1;
+    *out = str_dup(given);
+    return *out ? 0 : berr_oom(err);
+}
+
+/* The new container, its lock held (taken over from held): the record
+ * read back, the create's intent cleared. */
+static int created(struct runtime *rt, const char *id, struct lock *held, struct ctr **out,
+                   struct berr **err)
+{
+    struct ctr *c = calloc(1, sizeof(*c));
+
+    if (!c)
+        return berr_oom(err);
+    snprintf(c->id, sizeof(c->id), "%s", id);
+    c->lock = *held;
+    *held = (struct lock) LOCK_INIT;
+    if (ctr_reload(rt, c, err) < 0) {
+        ctr_put(c);
+        return -1;
+    }
+    ctr_intent_end(c);
+    if (ctr_save(rt, c, err) < 0) {
+        ctr_put(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
+/* Writes the record (state_create: the name reserved with it). A
+ * generated name taken meanwhile by another create is generated again. */
+static int publish(struct runtime *rt, const struct ctr_create_params *p, const char *id,
+                   char **name, json_t *cfg, json_t *st, struct berr **err)
+{
+    for (int tries = 0;; tries++) {
+        if (state_create(rt->st, OBJ_CONTAINER, id, cfg, st, err) == 0)
+            return 0;
+        if ((*err)->kind != BK_EXISTS)
+            return -1;
+        if (p->name || tries == 4)
+            return name_in_use(rt, *name, err);
+        berr_freep(err);
+        free(STEAL_PTR(*name));
+        if (state_gen_name(rt->st, name, err) < 0 ||
+            json_object_set_new(cfg, "name", json_string(*name)) < 0 ||
+            json_object_set_new(json_object_get(st, "view"), "name", json_string(*name)) < 0)
+            return *err ? -1 : berr_oom(err);
+    }
 }
 
 int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr **out,
@@ -272,24 +327,17 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         return -1;
     if (state_new_id(id, err) < 0)
         return -1;
-    if (reserve_name(rt, p->name, id, &name, err) < 0)
+    if (pick_name(rt, p->name, id, &name, err) < 0)
         return -1;
-    u.name = name;
-    u.name_reserved = true;
     if (lock_alloc(rt->locks, &u.lock, err) < 0)
-        goto fail;
+        return -1;
     u.lock_allocated = true;
-    /* Held until the record exists: a lock nobody holds and no record
-     * names is an orphan that rm --all may free (rt_lock_gc). */
+    /* Held until the create is done: a lock nobody holds and no record
+     * names is an orphan that rm --all may free (rt_lock_gc), and a
+     * record with intent "create" met by a holder of its lock was left
+     * by a killed create. */
     if (lock_acquire(rt->locks, u.lock, &held, err) < 0)
         goto fail;
-    if (p->image) {
-        struct store_rootfs r = { 0 };
-        if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, p->auto_remove, &r, err) < 0)
-            goto fail;
-        store_rootfs_free(&r);
-        u.rootfs_created = true;
-    }
     if (ctr_net_config(rt, p, p->image ? &icfg : NULL, &net_obj, &ports, err) < 0)
         goto fail;
     cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name,
@@ -299,15 +347,27 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         berr_oom(err);
         goto fail;
     }
-    if (state_create(rt->st, OBJ_CONTAINER, id, cfg, st, err) < 0)
+    crash_point("create:locked");
+    if (publish(rt, p, id, &name, cfg, st, err) < 0)
+        goto fail;
+    u.record_created = true;
+    crash_point("create:record");
+    if (p->image) {
+        struct store_rootfs r = { 0 };
+        if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, p->auto_remove, &r, err) < 0)
+            goto fail;
+        store_rootfs_free(&r);
+        u.rootfs_created = true;
+    }
+    crash_point("create:storage");
+    if (created(rt, id, &held, out, err) < 0)
         goto fail;
     ev.id = id;
     ev.name = name;
     ev.image = img_name ? img_name : "";
     ev.attributes = json_object_get(cfg, "labels");
     rt_event(rt, &ev);
-    lock_release(&held);
-    return ctr_get_id(rt, id, out, err);
+    return 0;
 
 fail:
     lock_release(&held);

@@ -1,8 +1,10 @@
 /*
  * runtime/ctr_get.c: a container for a command: its records read without
- * the lock (ctr_read), get/put (lock, read, sync), save, and the paths of
- * its files. The records' types are ctr_records.c's.
+ * the lock (ctr_read), get/put (lock, read, sync), save, the paths of its
+ * files and its OCI runtime. The records' types are ctr_records.c's;
+ * damaged records and abandoned intents are ctr_repair.c's.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,6 +51,32 @@ char *ctr_log_path(struct runtime *rt, const struct ctr *c)
     return b ? str_fmt("%s/ctr.log", b) : NULL;
 }
 
+void ctr_rtcall_free(struct ctr_rtcall *x)
+{
+    oci_runtime_free(x->r);
+    strv_free(x->flags);
+    memset(x, 0, sizeof(*x));
+}
+
+int ctr_rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct ctr_rtcall *x,
+                   struct berr **err)
+{
+    const char *want = cfg->runtime;
+
+    memset(x, 0, sizeof(*x));
+    if (oci_runtime_resolve(rt->cfg, want && *want ? want : NULL, &x->r, err) < 0)
+        return -1;
+    for (size_t i = 0; rt->cfg->runtime_flags && rt->cfg->runtime_flags[i]; i++)
+        if (strv_pushf(&x->flags, "--%s", rt->cfg->runtime_flags[i]) < 0)
+            return berr_oom(err);
+    x->cli.path = x->r->path;
+    x->cli.name = x->r->name;
+    x->cli.flags = x->flags;
+    x->cli.xdg_runtime_dir = "";
+    x->cli.path_env = getenv("PATH");
+    return 0;
+}
+
 int ctr_read(struct runtime *rt, const char *id, struct ctr_config *cfg,
              struct ctr_runstate *st, struct berr **err)
 {
@@ -93,7 +121,7 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
         return -1;
     lock = cfg.lock_id;
     ctr_config_free(&cfg);
-    if (lock < 0)
+    if (lock < 0 || lock > (long long) UINT32_MAX)
         return berr_kind(err, BK_CORRUPT, "container %s: config has no lockID", id);
     c = calloc(1, sizeof(*c));
     if (!c)
@@ -105,6 +133,12 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
         /* The lock file goes with the container: freed means removed. */
         if (!state_exists(rt->st, OBJ_CONTAINER, id))
             return no_such(id, err);
+        /* A record naming a lock that is not allocated is damaged (a
+         * renumber killed midway): rm -f must still get at it. */
+        if ((*err)->kind == BK_NO_SUCH) {
+            (*err)->kind = BK_CORRUPT;
+            return berr_wrap(err, "container %s", id);
+        }
         return -1;
     }
     /* Re-read under the lock: it may have changed or gone while we waited. */
@@ -199,6 +233,7 @@ void ctr_put(struct ctr *c)
     lock_release(&c->lock);
     ctr_config_free(&c->cfg);
     ctr_runstate_free(&c->st);
+    free(c->damage);
     free(c);
 }
 
@@ -253,6 +288,12 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
     bool oom = false;
     int r;
 
+    /* a killed command's unfinished work is finished or undone first */
+    if (s->intent && ctr_intent_abandoned(s, true)) {
+        if (ctr_recover(rt, c, err) < 0)
+            return -1;
+        st = ctr_state(c);
+    }
     if (st != CS_CREATED && st != CS_RUNNING && st != CS_PAUSED && st != CS_STOPPING)
         return 0;
     if (!exits || !persist)

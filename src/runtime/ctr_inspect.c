@@ -128,7 +128,9 @@ static json_t *state_obj(struct insp *in)
     json_t *o = json_object();
     bool running = in->state == CS_RUNNING || in->state == CS_PAUSED;
     bool exited = in->state == CS_STOPPED || in->state == CS_EXITED;
-    long long pid = running ? st->pid : 0, cpid = st->conmon_pid;
+    /* a stopping container's process is still there (until it is not) */
+    bool has_pid = running || in->state == CS_STOPPING;
+    long long pid = has_pid ? st->pid : 0, cpid = st->conmon_pid;
 
     put(in, o, "OciVersion", json_string("1.0.2-dev"));
     put(in, o, "Status", json_string(ctr_state_shown(in->state)));
@@ -138,10 +140,10 @@ static json_t *state_obj(struct insp *in)
     put(in, o, "OOMKilled", json_boolean(st->oom_killed));
     put(in, o, "Dead", json_false());
     put(in, o, "Pid", json_integer(pid));
-    if (running && cpid > 0)
+    if (has_pid && cpid > 0)
         put(in, o, "ConmonPid", json_integer(cpid));
     put(in, o, "ExitCode", json_integer(exited ? in->code : st->exit_code));
-    put(in, o, "Error", json_string(""));
+    put(in, o, "Error", json_string(in->c->damage ? in->c->damage : ""));
     put(in, o, "StartedAt", rfc3339(st->started_ns));
     put(in, o, "FinishedAt", rfc3339(exited ? in->finished_ns : st->finished_ns));
     put(in, o, "Health", json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));

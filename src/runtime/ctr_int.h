@@ -4,10 +4,22 @@
 #ifndef BERTH_CTR_INT_H
 #define BERTH_CTR_INT_H
 
+#include "runtime/conmon.h"
 #include "runtime/container.h"
+#include "runtime/ociruntime.h"
 
 /* ctr_get.c: reads c's records again (after a wait without the lock). */
 int ctr_reload(struct runtime *rt, struct ctr *c, struct berr **err);
+/* The OCI runtime of a container, and the handle to call it directly.
+ * ctr_rtcall_free is due whether or not ctr_rtcall_get succeeded. */
+struct ctr_rtcall {
+    struct oci_runtime *r;
+    struct oci_invoke cli;
+    strv flags;
+};
+int ctr_rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct ctr_rtcall *x,
+                   struct berr **err);
+void ctr_rtcall_free(struct ctr_rtcall *x);
 /* Writes c->cfg.rec (atomically), and nothing else. */
 int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);
 
@@ -15,6 +27,9 @@ int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);
  * files and the OCI config.json. ctr_unprepare() undoes it, idempotently. */
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err);
 void ctr_unprepare(struct runtime *rt, struct ctr *c);
+/* Unmounts the bundle's shm tmpfs of container id if it is mounted,
+ * whatever its record says. */
+void ctr_unmount_shm(struct runtime *rt, const char *id);
 /* The size of the container's /dev/shm in bytes: --shm-size, else the
  * config's shm_size, else 64 MiB. */
 long long ctr_shm_size(struct runtime *rt, const struct ctr *c);
@@ -43,5 +58,35 @@ void ctr_emit(struct runtime *rt, struct ctr *c, const char *status);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
 /* runtime delete --force, conmon's files removed, pids cleared. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);
+/* The end of a removal, once nothing runs and nothing is mounted: the
+ * root file system, the bundle and run dirs, the record (and its names),
+ * lock number lock (-1: none to free), the event. */
+int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err);
+
+/* ctr_repair.c: intents, recovery, damaged records (see its top). */
+/* Sets c's intent to op (NULL clears it) with this process as its owner,
+ * in c->st only: -1 out of memory. */
+int ctr_intent_set(struct ctr *c, const char *op);
+/* The same, saved at once: the record says what is under way before
+ * the work begins. */
+int ctr_intent_begin(struct runtime *rt, struct ctr *c, const char *op, struct berr **err);
+/* Clears it in c->st; the transition's last ctr_save writes that. */
+void ctr_intent_end(struct ctr *c);
+/* Was s's intent left by a process that is gone? locked: the caller
+ * holds the container's lock. */
+bool ctr_intent_abandoned(const struct ctr_runstate *s, bool locked);
+/* Finishes or undoes c's abandoned intent and saves (ctr_sync calls it).
+ * BK_NO_SUCH when that removed the container. */
+int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err);
+/* The state a reader without the lock should show for a record with an
+ * abandoned intent (asking the runtime when it must). */
+int ctr_intent_view(struct runtime *rt, const char *id, const struct ctr_runstate *s);
+/* Stops whatever conmon and the OCI runtime may still run for c, which
+ * its record may not know of (a killed init's conmon and `runc init`):
+ * waits for a runtime command at work on it, kills its conmon, then
+ * `runtime kill` and `delete --force`; conmon's files go, pids clear. */
+void ctr_reap(struct runtime *rt, struct ctr *c);
+/* ctr_remove of a container with c->damage. */
+int ctr_remove_damaged(struct runtime *rt, struct ctr *c, bool force, struct berr **err);
 
 #endif

@@ -19,6 +19,7 @@
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -45,40 +46,8 @@ void ctr_emit(struct runtime *rt, struct ctr *c, const char *status)
     rt_event(rt, &ev);
 }
 
-/* The OCI runtime of this container, and the direct-call handle. */
-struct rtcall {
-    struct oci_runtime *r;
-    struct oci_invoke cli;
-    strv flags;
-};
-
 static void teardown_runtime(struct runtime *rt, struct ctr *c,
                              void (*meanwhile)(struct runtime *, struct ctr *));
-
-static void rtcall_free(struct rtcall *x)
-{
-    oci_runtime_free(x->r);
-    strv_free(x->flags);
-}
-
-static int rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct rtcall *x,
-                      struct berr **err)
-{
-    const char *want = cfg->runtime;
-
-    memset(x, 0, sizeof(*x));
-    if (oci_runtime_resolve(rt->cfg, *want ? want : NULL, &x->r, err) < 0)
-        return -1;
-    for (size_t i = 0; rt->cfg->runtime_flags && rt->cfg->runtime_flags[i]; i++)
-        if (strv_pushf(&x->flags, "--%s", rt->cfg->runtime_flags[i]) < 0)
-            return berr_oom(err);
-    x->cli.path = x->r->path;
-    x->cli.name = x->r->name;
-    x->cli.flags = x->flags;
-    x->cli.xdg_runtime_dir = "";
-    x->cli.path_env = getenv("PATH");
-    return 0;
-}
 
 void ctr_remove_conmon_files(struct runtime *rt, const char *id)
 {
@@ -121,7 +90,7 @@ static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct ber
 /* Runs conmon, which runs `runtime create`; state becomes created. */
 static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    struct rtcall x;
+    struct ctr_rtcall x;
     _cleanup_free_ char *conmon = NULL, *conmon_version = NULL;
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
@@ -136,8 +105,8 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         return berr_oom(err);
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
         return -1;
-    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        rtcall_free(&x);
+    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
+        ctr_rtcall_free(&x);
         return -1;
     }
     if (fs_mkdir_p(exits, 0750, err) < 0 || exit_command(rt, c, &exitcmd, err) < 0 ||
@@ -174,11 +143,26 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             c->st.conmon_start = cs;
     }
 out:
-    rtcall_free(&x);
+    ctr_rtcall_free(&x);
     return r;
 }
 
-int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
+/* A transition that failed before its work was done: its intent goes
+ * (the error is the caller's; the record is best effort). */
+static void intent_failed(struct runtime *rt, struct ctr *c)
+{
+    struct berr *e = NULL;
+
+    ctr_intent_end(c);
+    if (ctr_save(rt, c, &e) < 0) {
+        log_warn("container %s: %s", c->id, e->msg);
+        berr_free(e);
+    }
+}
+
+/* Initialises c (see ctr_init); the last write sets intent next (start's
+ * "start") in the same write that records the init. */
+static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct berr **err)
 {
     int st = ctr_state(c);
 
@@ -189,12 +173,21 @@ int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
     if (st == CS_REMOVING || st == CS_UNKNOWN)
         return berr_kind(err, BK_STATE, "container %s is in state %s", c->id, ctr_state_name(st));
     ctr_remove_conmon_files(rt, c->id);
-    if (ctr_prepare(rt, c, err) < 0)
+    /* written by ctr_prepare's first write, with the mounts it is about
+     * to make: a kill from here on is undone by the next command */
+    if (ctr_intent_set(c, "init") < 0)
+        return berr_oom(err);
+    if (ctr_prepare(rt, c, err) < 0) {
+        intent_failed(rt, c);
         return -1;
+    }
+    crash_point("init:prepared");
     if (run_conmon(rt, c, err) < 0) {
+        ctr_intent_end(c);
         ctr_unprepare(rt, c);
         return -1;
     }
+    crash_point("init:created");
     c->st.exit_code = 0;
     c->st.exited = false;
     c->st.oom_killed = false;
@@ -202,15 +195,22 @@ int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
     if (!c->st.restart_policy_match)
         c->st.restart_count = 0;
     c->st.restart_policy_match = false;
+    if (ctr_intent_set(c, next) < 0)
+        return berr_oom(err);
     if (ctr_save(rt, c, err) < 0)
         return -1;
     ctr_emit(rt, c, "init");
     return 0;
 }
 
+int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    return init_then(rt, c, NULL, err);
+}
+
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    struct rtcall x;
+    struct ctr_rtcall x;
     int st = ctr_state(c), r;
 
     if (st == CS_RUNNING)
@@ -218,18 +218,25 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING || st == CS_STOPPING)
         return berr_kind(err, BK_STATE, "container %s must be in Created or Stopped state to be started",
                          c->id);
-    if (st != CS_CREATED && ctr_init(rt, c, err) < 0)
+    if (st != CS_CREATED ? init_then(rt, c, "start", err) < 0
+                         : ctr_intent_begin(rt, c, "start", err) < 0)
         return -1;
-    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        rtcall_free(&x);
+    crash_point("start:intent");
+    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
+        ctr_rtcall_free(&x);
+        intent_failed(rt, c);
         return -1;
     }
     r = oci_start(&x.cli, c->id, err);
-    rtcall_free(&x);
-    if (r < 0)
+    ctr_rtcall_free(&x);
+    if (r < 0) {
+        intent_failed(rt, c);
         return -1;
+    }
+    crash_point("start:started");
     c->st.state = CS_RUNNING;
     c->st.started_ns = time_now_ns();
+    ctr_intent_end(c);
     if (ctr_save(rt, c, err) < 0)
         return -1;
     ctr_emit(rt, c, "start");
@@ -316,7 +323,7 @@ static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struc
 
 int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
 {
-    struct rtcall x;
+    struct ctr_rtcall x;
     int st = ctr_state(c);
     int sig = c->cfg.stop_signal;
 
@@ -327,16 +334,19 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
                          c->id, ctr_state_name(st));
     if (timeout < 0)
         timeout = c->cfg.stop_timeout;
-    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        rtcall_free(&x);
+    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
+        ctr_rtcall_free(&x);
         return -1;
     }
     c->st.state = CS_STOPPING;
     c->st.stopped_by_user = true;
-    if (ctr_save(rt, c, err) < 0) {
-        rtcall_free(&x);
+    /* with the process doing it: waiting without the lock, a stop is
+     * abandoned only when its process is gone */
+    if (ctr_intent_begin(rt, c, "stop", err) < 0) {
+        ctr_rtcall_free(&x);
         return -1;
     }
+    crash_point("stop:stopping");
     /* Never wait for a process while holding the container's lock. */
     lock_release(&c->lock);
     if (st == CS_PAUSED) {
@@ -359,7 +369,8 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
         if (!wait_pid_gone(c, 5000))
             log_warn("container %s: given PIDs did not die within timeout", c->id);
     }
-    rtcall_free(&x);
+    ctr_rtcall_free(&x);
+    crash_point("stop:signalled");
     if (relock(rt, c, err) < 0)
         return -1;
     st = ctr_state(c);
@@ -378,26 +389,28 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
     }
     c->st.stopped_by_user = true;
     c->st.restart_policy_match = false;
+    ctr_intent_end(c);
     if (ctr_save(rt, c, err) < 0)
         return -1;
+    crash_point("stop:stopped");
     ctr_emit(rt, c, "stop");
     return ctr_cleanup(rt, c, err);
 }
 
 int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err)
 {
-    struct rtcall x;
+    struct ctr_rtcall x;
     int st = ctr_state(c), r;
 
     if (st != CS_RUNNING && st != CS_STOPPING && st != CS_PAUSED)
         return berr_kind(err, BK_STATE, "can only kill running containers. %s is in state %s",
                          c->id, ctr_state_name(st));
-    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        rtcall_free(&x);
+    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
+        ctr_rtcall_free(&x);
         return -1;
     }
     r = oci_kill(&x.cli, c->id, sig, false, err);
-    rtcall_free(&x);
+    ctr_rtcall_free(&x);
     if (r < 0)
         return -1;
     c->st.stopped_by_user = true;
@@ -463,13 +476,13 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
 void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
 {
     const char *id = cfg->id ? cfg->id : "";
-    struct rtcall x;
+    struct ctr_rtcall x;
     struct berr *e = NULL;
 
-    if (rtcall_get(rt, cfg, &x, &e) == 0 && oci_delete(&x.cli, id, true, &e) < 0)
+    if (ctr_rtcall_get(rt, cfg, &x, &e) == 0 && oci_delete(&x.cli, id, true, &e) < 0)
         log_debug("container %s: runtime delete: %s", id, e->msg);
     berr_free(e);
-    rtcall_free(&x);
+    ctr_rtcall_free(&x);
 }
 
 /* The OCI runtime forgets the container (meanwhile, if given, runs while
@@ -477,10 +490,10 @@ void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
 static void teardown_runtime(struct runtime *rt, struct ctr *c,
                              void (*meanwhile)(struct runtime *, struct ctr *))
 {
-    struct rtcall x;
+    struct ctr_rtcall x;
     struct proc_job job;
     struct berr *e = NULL;
-    bool begun = rtcall_get(rt, &c->cfg, &x, &e) == 0 &&
+    bool begun = ctr_rtcall_get(rt, &c->cfg, &x, &e) == 0 &&
                  oci_delete_begin(&x.cli, c->id, &job, &e) == 0;
 
     if (meanwhile)
@@ -490,7 +503,7 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c,
     if (!begun)
         log_debug("container %s: runtime delete: %s", c->id, e ? e->msg : "?");
     berr_free(e);
-    rtcall_free(&x);
+    ctr_rtcall_free(&x);
     ctr_remove_conmon_files(rt, c->id);
     c->st.pid = 0;
     c->st.conmon_pid = 0;
@@ -511,12 +524,11 @@ static bool pidfile_exists(const char *rundir)
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err)
 {
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
-    struct berr *e = NULL;
-    struct store *s;
+    _cleanup_free_ char *rundir = ctr_run_dir(rt, c->id);
     int st = ctr_state(c);
-    unsigned lock = (unsigned) (c->cfg.lock_id > 0 ? c->cfg.lock_id : 0);
 
+    if (c->damage)
+        return ctr_remove_damaged(rt, c, force, err);
     if ((st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING) && !force)
         return berr_kind(err, BK_STATE,
                          "cannot remove container %s as it is running - running or paused containers cannot be removed without force",
@@ -533,28 +545,42 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     /* From here on a crash leaves "removing", and rm -f finishes the job.
      * The runtime teardown ran in stop/cleanup above; it must run here
      * only for an interrupted removal, or for a container still
-     * "configured" whose create was killed after conmon started (its
-     * pidfile exists: the runtime may hold it). */
+     * "configured" whose conmon a killed berth may have started (its
+     * files exist) without recording it. */
     if (st == CS_REMOVING || (st == CS_CONFIGURED && rundir && pidfile_exists(rundir))) {
-        ctr_teardown_runtime(rt, c);
+        ctr_reap(rt, c);
         ctr_unprepare(rt, c);
     }
     c->st.state = CS_REMOVING;
     if (ctr_save(rt, c, err) < 0)
         return -1;
+    crash_point("rm:removing");
+    return ctr_remove_records(rt, c, c->cfg.lock_id, err);
+}
+
+int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err)
+{
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
+    struct berr *e = NULL;
+    struct store *s;
+
     if (!c->cfg.rootfs &&
         (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
         return berr_wrap(err, "removing container %s root filesystem", c->id);
+    crash_point("rm:storage");
+    /* a mount the record does not know of would make the bundle busy */
+    ctr_unmount_shm(rt, c->id);
     if ((bundle && fs_rm_rf(bundle, &e) < 0) || (rundir && fs_rm_rf(rundir, &e) < 0)) {
         log_warn("container %s: %s", c->id, e->msg);
         berr_freep(&e);
     }
     if (state_delete(rt->st, OBJ_CONTAINER, c->id, err) < 0)
         return -1;
+    crash_point("rm:record");
     /* state_delete released the name; the lock goes last: a waiter on it
      * then finds the container gone. */
-    if (lock_free(rt->locks, lock, &e) < 0) {
-        log_warn("container %s: freeing lock %u: %s", c->id, lock, e->msg);
+    if (lock >= 0 && lock_free(rt->locks, (unsigned) lock, &e) < 0) {
+        log_warn("container %s: freeing lock %lld: %s", c->id, lock, e->msg);
         berr_free(e);
     }
     ctr_emit(rt, c, "remove");

@@ -15,6 +15,7 @@
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -104,6 +105,7 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         /* ctr_net_teardown finds it: recorded, or under the container's name */
         return *err ? -1 : berr_oom(err);
     }
+    crash_point("init:netns");
     {
         struct net_ctr_opts o = { .id = c->id, .name = ctr_name(c), .netns = ns, .nets = a.v,
                                   .n_nets = a.n, .ports = ports, .n_ports = np };
@@ -118,6 +120,7 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         return -1;
     }
     c->st.network_status = status;
+    crash_point("init:network");
     return 0;
 }
 

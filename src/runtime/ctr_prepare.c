@@ -18,6 +18,7 @@
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/humanize.h"
 #include "util/js.h"
@@ -48,8 +49,19 @@ static int mount_shm(struct runtime *rt, struct ctr *c, const char *dir, struct 
     snprintf(data, sizeof(data), "mode=1777,size=%lld", ctr_shm_size(rt, c));
     if (mount("shm", dir, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, data) < 0)
         return berr_sys(err, "mount shm tmpfs %s", dir);
-    c->st.shm_mounted = true;
     return 0;
+}
+
+/* The shm tmpfs of the bundle, unmounted whatever the record says: a
+ * process killed between the mount and its record would leave it. Not
+ * a mount point (EINVAL) or no dir (ENOENT): nothing was there. */
+void ctr_unmount_shm(struct runtime *rt, const char *id)
+{
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, id);
+    _cleanup_free_ char *shm = bundle ? str_fmt("%s/shm", bundle) : NULL;
+
+    if (shm && umount2(shm, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+        log_warn("container %s: unmount shm: %s", id, strerror(errno));
 }
 
 /* /proc/<pid>/ns/<kind> of another running container, for container:X. */
@@ -241,41 +253,52 @@ out:
     return r;
 }
 
-/* The root file system, mounted (or the --rootfs directory) and recorded. */
+/* The root file system, mounted (or the --rootfs directory). */
 static int mount_rootfs(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     _cleanup_free_ char *mp = NULL;
     struct store *s;
 
-    if (c->st.mounted)
-        return 0;
     if (c->cfg.rootfs)
         mp = str_dup(c->cfg.rootfs);
     else if (rt_store(rt, &s, err) < 0 || store_ctr_mount(s, c->id, &mp, err) < 0)
         return -1;
     if (!mp)
         return berr_oom(err);
-    c->st.mounted = true;       /* before anything can fail: unprepare unmounts */
     if (ctr_set_str(&c->st.mount_point, mp) < 0)
         return berr_oom(err);
-    return ctr_save(rt, c, err);
+    return 0;
 }
 
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *shm = NULL, *hostname = NULL;
-    bool private_net;
+    bool private_net, want_root, want_shm;
 
     if (!bundle || !rundir || !(shm = str_fmt("%s/shm", bundle)))
         return berr_oom(err);
     if (fs_mkdir_p(bundle, 0700, err) < 0 || fs_mkdir_p(rundir, 0700, err) < 0)
         return -1;
-    if (mount_rootfs(rt, c, err) < 0)
+    want_root = !c->st.mounted;
+    want_shm = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") != 0 && !c->st.shm_mounted;
+    /* The mounts are recorded before they are made: a process killed in
+     * between leaves a record that says to unmount them, and unmounting
+     * what was never mounted is harmless. (With it, any intent set.) */
+    c->st.mounted = true;
+    c->st.shm_mounted |= want_shm;
+    if (ctr_save(rt, c, err) < 0)
         goto fail;
-    if (strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") != 0 && !c->st.shm_mounted &&
-        mount_shm(rt, c, shm, err) < 0)
+    crash_point("init:mounting");
+    if (want_root && mount_rootfs(rt, c, err) < 0) {
+        c->st.mounted = false;      /* a failed mount leaves no user to drop */
         goto fail;
+    }
+    if (want_shm && mount_shm(rt, c, shm, err) < 0) {
+        c->st.shm_mounted = false;
+        goto fail;
+    }
+    crash_point("init:mounted");
     if (ctr_net_setup(rt, c, err) < 0)
         goto fail;
     if (ctr_save(rt, c, err) < 0)
@@ -298,16 +321,11 @@ fail:
 
 void ctr_unprepare(struct runtime *rt, struct ctr *c)
 {
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id);
     struct berr *e = NULL;
 
     ctr_net_teardown(rt, c);
-    if (c->st.shm_mounted && bundle) {
-        _cleanup_free_ char *shm = str_fmt("%s/shm", bundle);
-        if (shm && umount2(shm, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-            log_warn("container %s: unmount shm: %s", c->id, strerror(errno));
-        c->st.shm_mounted = false;
-    }
+    ctr_unmount_shm(rt, c->id);
+    c->st.shm_mounted = false;
     if (c->st.mounted) {
         if (!c->cfg.rootfs) {
             struct store *s;

@@ -15,6 +15,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/js.h"
+#include "util/proc.h"
 #include "util/str.h"
 #include "util/timefmt.h"
 
@@ -105,26 +106,51 @@ static int row_records(struct runtime *rt, struct ps_rec *rec, const char *id,
     return ctr_read(rt, id, &rec->cfg, NULL, err);
 }
 
-/* Reads row r. A broken record is no error (r->error says why); -1 is
- * out of memory. */
+/* A row whose records are damaged: what could be read of them (its name,
+ * image, created time) and why (r->error), from the lenient reader that
+ * rm uses. 1 when the record is gone; -1 out of memory. */
+static int row_load_damaged(struct runtime *rt, struct ps_row *r, struct ps_rec *rec)
+{
+    struct berr *e = NULL;
+    char *damage = NULL;
+
+    if (ctr_read_salvage(rt, r->id, &rec->cfg, &rec->st, &damage, &e) < 0) {
+        int gone = e->kind == BK_NO_SUCH;
+        berr_free(e);
+        return gone ? 1 : -1;
+    }
+    r->error = damage ? damage : str_dup("unreadable record");
+    r->rec = rec;
+    r->cfg = &rec->cfg;
+    r->st = &rec->st;
+    r->created_ns = rec->cfg.created_ns;
+    r->state = CS_UNKNOWN;
+    r->command = r->error ? row_command(rt, r) : NULL;
+    return r->command ? 0 : -1;
+}
+
+/* Reads row r. A damaged record is no error (r->error says why); 1: the
+ * record is gone (removed while ps was listing); -1 is out of memory. */
 static int row_load(struct runtime *rt, struct ps_row *r)
 {
     struct ps_rec *rec = calloc(1, sizeof(*rec));
     const struct ctr_runstate *s;
     struct berr *e = NULL;
+    int gone;
 
     r->cfg = &no_cfg;
     r->st = &no_st;
     if (!rec)
         return -1;
     if (row_records(rt, rec, r->id, &e) < 0) {
-        r->error = str_dup(e && e->msg ? e->msg : "unreadable record");
+        gone = e->kind == BK_NO_SUCH;
         berr_free(e);
         ctr_config_free(&rec->cfg);
         ctr_runstate_free(&rec->st);
+        if (!gone && (gone = row_load_damaged(rt, r, rec)) == 0)
+            return 0;
         free(rec);
-        r->state = CS_UNKNOWN;
-        return r->error ? 0 : -1;
+        return gone;
     }
     r->rec = rec;
     r->cfg = &rec->cfg;
@@ -133,6 +159,9 @@ static int row_load(struct runtime *rt, struct ps_row *r)
     r->started_ns = s->started_ns;
     if (ctr_view_state(rt, r->id, s, &r->state, &r->exit_code, &r->finished_ns) < 0)
         r->state = (int) s->state;
+    /* a start a killed command did not record: about when it began */
+    if (r->state == CS_RUNNING && s->state == CS_CREATED)
+        r->started_ns = proc_ticks_to_unix_ns(s->pid_start);
     r->exited = r->state == CS_EXITED || r->state == CS_STOPPED ||
                 (s->exited && r->state != CS_RUNNING && r->state != CS_PAUSED);
     if (!r->exited && r->state != CS_STOPPED && r->state != CS_EXITED)
@@ -286,12 +315,16 @@ struct ps_load {
 static void ps_load_one(struct ps_load *L, size_t i)
 {
     struct ps_row *row = &L->rows[i];
+    int loaded;
 
     row->id = STEAL_PTR(L->ids[i]);
     row->seq = i;
-    if (row_load(L->rt, row) < 0)
+    loaded = row_load(L->rt, row);
+    if (loaded < 0)
         __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
-    if ((!L->all && (row->error || row->state != CS_RUNNING)) || !ps_row_matches(L->fs, row)) {
+    /* a container removed since the listing has no row (no phantom) */
+    if (loaded > 0 || (!L->all && (row->error || row->state != CS_RUNNING)) ||
+        !ps_row_matches(L->fs, row)) {
         row_free(row);
         memset(row, 0, sizeof(*row));
         return;

@@ -199,8 +199,10 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
 {
     const struct fvals *f = fs->f;
 
-    if (r->error)   /* a broken record shows only unfiltered */
-        return !fs->any;
+    /* a damaged record: only its id and name can be trusted */
+    if (r->error && (f[F_STATUS].n || f[F_LABEL].n || f[F_ANCESTOR].n || f[F_EXITED].n ||
+                     f[F_BEFORE].n || f[F_SINCE].n))
+        return false;
     return (!f[F_ID].n || match_re(&f[F_ID], r->id)) &&
            (!f[F_NAME].n || match_re(&f[F_NAME], ps_row_name(r))) &&
            (!f[F_STATUS].n || match_status(&f[F_STATUS], r)) &&

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "runtime/container.h"
+#include "runtime/ctr_int.h"
 #include "runtime/ctr_ps.h"
 #include "runtime/ctr_view.h"
 

@@ -4,8 +4,9 @@
  * typed view of config.json (struct ctr_config), both driven by a field
  * table (key, kind, member). Types are checked as records are read; a
  * mistyped field is an error naming the container, the file and the
- * field. Keys the state table does not know are written back as they
- * were read.
+ * field, or, read leniently (the *_salvage readers, for commands that
+ * must work whatever a record says), reads as absent and is reported.
+ * Keys the state table does not know are written back as they were read.
  */
 #include <limits.h>
 #include <signal.h>
@@ -49,6 +50,9 @@ static const struct field state_fields[] = {
     SF("exitCode", FK_INT, exit_code),
     SF("exited", FK_BOOL, exited),
     SF("finishedNs", FK_LL, finished_ns),
+    SF("intent", FK_STR, intent),
+    SF("intentPid", FK_INT, intent_pid),
+    SF("intentStart", FK_ULL, intent_start),
     SF("mountPoint", FK_STR0, mount_point),
     SF("mounted", FK_BOOL, mounted),
     SF("netNS", FK_STR, net_ns),
@@ -117,6 +121,23 @@ static int field_err(const char *id, const char *file, const char *key, const ch
 {
     return berr_kind(err, BK_CORRUPT, "container %s: %s: field \"%s\" must be %s, not %s",
                      id ? id : "?", file, key, want, json_kind_name(v));
+}
+
+/* A value of the wrong type: an error, or (read leniently: problem not
+ * NULL) noted in *problem if it is the first, and skipped. */
+static int mistyped(const char *id, const char *file, const char *key, const char *want,
+                    json_t *v, char **problem, struct berr **err)
+{
+    struct berr *e = NULL;
+
+    if (!problem)
+        return field_err(id, file, key, want, v, err);
+    if (*problem)
+        return 0;
+    field_err(id, file, key, want, v, &e);
+    *problem = str_dup(e->msg);
+    berr_free(e);
+    return *problem ? 0 : berr_oom(err);
 }
 
 /* Reads v into the member at base + f->off. own: copy strings and take
@@ -198,8 +219,31 @@ static inline int key_cmp(const char *a, const char *b)
  * step (a record edited by hand) is looked for from the start. A record
  * with many more keys than the table (the whole spec) is asked for the
  * table's keys instead. */
+/* field_get; read leniently (problem not NULL), a mistyped field is
+ * left as it was (its default) and the first such error kept in *problem. */
+static int field_get_or_note(const struct field *f, json_t *v, char *base, bool own,
+                             const char *id, const char *file, char **problem,
+                             struct berr **err)
+{
+    struct berr *e = NULL;
+
+    if (field_get(f, v, base, own, id, file, problem ? &e : err) == 0)
+        return 0;
+    if (!problem)
+        return -1;
+    if (e->kind != BK_CORRUPT) {
+        berr_free(*err);
+        *err = e;
+        return -1;
+    }
+    if (!*problem)
+        *problem = STEAL_PTR(e->msg);   /* a BK_CORRUPT error is never the static one */
+    berr_free(e);
+    return 0;
+}
+
 static int fields_get(const struct field *fs, size_t n, json_t *rec, void *base, bool own,
-                      const char *id, const char *file, struct berr **err)
+                      const char *id, const char *file, char **problem, struct berr **err)
 {
     size_t cur = 0;
 
@@ -207,7 +251,7 @@ static int fields_get(const struct field *fs, size_t n, json_t *rec, void *base,
         json_t *v;
         for (size_t i = 0; i < n; i++)
             if ((v = json_object_get(rec, fs[i].key)) &&
-                field_get(&fs[i], v, base, own, id, file, err) < 0)
+                field_get_or_note(&fs[i], v, base, own, id, file, problem, err) < 0)
                 return -1;
         return 0;
     }
@@ -226,7 +270,7 @@ static int fields_get(const struct field *fs, size_t n, json_t *rec, void *base,
             f = field_find(fs, n, k);   /* out of step: not sorted */
         else
             continue;                   /* between two of the table's keys: not one */
-        if (f && field_get(f, v, base, own, id, file, err) < 0)
+        if (f && field_get_or_note(f, v, base, own, id, file, problem, err) < 0)
             return -1;
     }
     return 0;
@@ -234,6 +278,7 @@ static int fields_get(const struct field *fs, size_t n, json_t *rec, void *base,
 
 void ctr_runstate_free(struct ctr_runstate *s)
 {
+    free(s->intent);
     free(s->mount_point);
     free(s->net_ns);
     json_decref(s->network_status);
@@ -242,19 +287,31 @@ void ctr_runstate_free(struct ctr_runstate *s)
     memset(s, 0, sizeof(*s));
 }
 
-int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
-                       struct berr **err)
+static int runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
+                          char **problem, struct berr **err)
 {
     memset(out, 0, sizeof(*out));
     if (!json_is_object(rec))
         return berr_kind(err, BK_CORRUPT, "container %s: state.json: not a JSON object", id);
     if (fields_get(state_fields, ARRAY_SIZE(state_fields), rec, out, true, id, "state.json",
-                   err) < 0) {
+                   problem, err) < 0) {
         ctr_runstate_free(out);
         return -1;
     }
     out->rec = json_incref(rec);
     return 0;
+}
+
+int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
+                       struct berr **err)
+{
+    return runstate_parse(rec, id, out, NULL, err);
+}
+
+int ctr_runstate_parse_salvage(json_t *rec, const char *id, struct ctr_runstate *out,
+                               char **problem, struct berr **err)
+{
+    return runstate_parse(rec, id, out, problem, err);
 }
 
 
@@ -315,7 +372,7 @@ void ctr_config_free(struct ctr_config *c)
 }
 
 /* What config.json's "spec" says that the runtime reads on hot paths. */
-static int config_spec(struct ctr_config *c, const char *id, struct berr **err)
+static int config_spec(struct ctr_config *c, const char *id, char **problem, struct berr **err)
 {
     static const struct field ns_fields[SPEC_NS__COUNT] = {
         { "ipc", FK_STR, sizeof(char *) * SPEC_NS_IPC },
@@ -331,12 +388,15 @@ static int config_spec(struct ctr_config *c, const char *id, struct berr **err)
     json_t *ns = json_object_get(c->spec, "namespaces");
 
     if (fields_get(spec_fields, ARRAY_SIZE(spec_fields), c->spec, c, false, id,
-                   "config.json: spec", err) < 0)
+                   "config.json: spec", problem, err) < 0)
         return -1;
-    if (ns && !json_is_object(ns))
-        return field_err(id, "config.json: spec", "namespaces", "an object", ns, err);
+    if (ns && !json_is_null(ns) && !json_is_object(ns)) {
+        if (mistyped(id, "config.json: spec", "namespaces", "an object", ns, problem, err) < 0)
+            return -1;
+        ns = NULL;
+    }
     if (fields_get(ns_fields, SPEC_NS__COUNT, ns, (char *) c->ns_mode, false, id,
-                   "config.json: spec.namespaces", err) < 0)
+                   "config.json: spec.namespaces", problem, err) < 0)
         return -1;
     for (int i = 0; i < SPEC_NS__COUNT; i++)
         if (!c->ns_mode[i] || !*c->ns_mode[i])
@@ -344,7 +404,8 @@ static int config_spec(struct ctr_config *c, const char *id, struct berr **err)
     return 0;
 }
 
-int ctr_config_parse(json_t *rec, const char *id, struct ctr_config *out, struct berr **err)
+static int config_parse(json_t *rec, const char *id, struct ctr_config *out, char **problem,
+                        struct berr **err)
 {
     static const struct field image_fields[] = {
         CF("id", FK_STR, image_id),
@@ -359,18 +420,31 @@ int ctr_config_parse(json_t *rec, const char *id, struct ctr_config *out, struct
     if (!json_is_object(rec))
         return berr_kind(err, BK_CORRUPT, "container %s: config.json: not a JSON object", id);
     if (fields_get(config_fields, ARRAY_SIZE(config_fields), rec, out, false, id,
-                   "config.json", err) < 0)
+                   "config.json", problem, err) < 0)
         goto fail;
     if (img && !json_is_null(img) && !json_is_object(img)) {
-        field_err(id, "config.json", "image", "an object", img, err);
-        goto fail;
+        if (mistyped(id, "config.json", "image", "an object", img, problem, err) < 0)
+            goto fail;
+        img = NULL;
     }
     if (fields_get(image_fields, ARRAY_SIZE(image_fields), img, out, false, id,
-                   "config.json: image", err) < 0 || config_spec(out, id, err) < 0)
+                   "config.json: image", problem, err) < 0 ||
+        config_spec(out, id, problem, err) < 0)
         goto fail;
     out->rec = json_incref(rec);
     return 0;
 fail:
     memset(out, 0, sizeof(*out));
     return -1;
+}
+
+int ctr_config_parse(json_t *rec, const char *id, struct ctr_config *out, struct berr **err)
+{
+    return config_parse(rec, id, out, NULL, err);
+}
+
+int ctr_config_parse_salvage(json_t *rec, const char *id, struct ctr_config *out,
+                             char **problem, struct berr **err)
+{
+    return config_parse(rec, id, out, problem, err);
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "runtime/conmon.h"
+#include "runtime/ctr_int.h"
 #include "runtime/ctr_view.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -101,6 +102,9 @@ int ctr_view_state(struct runtime *rt, const char *id, const struct ctr_runstate
     *state = (int) st->state;
     *code = st->exit_code;
     *finished_ns = st->finished_ns;
+    /* a killed command's transition: what its recovery will find */
+    if (st->intent && ctr_intent_abandoned(st, false))
+        *state = ctr_intent_view(rt, id, st);
     if (!live_state(*state))
         return 0;
     exits = str_fmt("%s/exits", rt->cfg->tmp_dir);

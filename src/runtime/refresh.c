@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -131,8 +132,18 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
     int r = -1;
 
     snprintf(c.id, sizeof(c.id), "%s", id);
-    if (ctr_read(rt, id, &c.cfg, &c.st, err) < 0)
+    if (ctr_read(rt, id, &c.cfg, &c.st, err) < 0) {
+        /* damaged: its lock at least, so that rm -f takes it as usual */
+        _cleanup_free_ char *damage = NULL;
+        struct berr *e = NULL;
+        if (ctr_read_salvage(rt, id, &c.cfg, &c.st, &damage, &e) == 0 && c.cfg.lock_id >= 0 &&
+            c.cfg.lock_id <= (long long) UINT32_MAX)
+            (void) lock_alloc_num(rt->locks, (unsigned) c.cfg.lock_id, &e);
+        berr_free(e);
+        ctr_config_free(&c.cfg);
+        ctr_runstate_free(&c.st);
         return -1;
+    }
     if (c.cfg.lock_id >= 0 && lock_alloc_num(rt->locks, (unsigned) c.cfg.lock_id, err) < 0)
         goto out;
     r = 0;

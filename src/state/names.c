@@ -8,12 +8,12 @@
  * state_name_reserve() and state_create(), or in state_delete() between
  * the record's rename and the name's removal, leaves a link whose record
  * does not exist. Such a dangling link still blocks the name while it is
- * younger than STATE_NAME_STALE_SEC (its owner may be busy creating the
- * container's storage); after that, a reservation takes it over. We
- * chose this over making create reserve the name only once the record
- * exists, because podman checks the name before any work is done, and a
- * record visible without its name link would let a second object take
- * the same name. Take-over is safe because:
+ * younger than STATE_NAME_STALE_SEC (its owner may be busy); after that,
+ * a reservation takes it over. Containers avoid the first case: create
+ * only checks the name early (state_name_check, podman's error before any
+ * work) and state_create() reserves it with the record, so a killed create
+ * leaves no name behind; the record never appears without its link. Take-
+ * over is safe because:
  *   - it is a check-then-change, done under the names/ guard (an
  *     exclusive flock on the names/ dir), as are releases; plain
  *     reservations need no guard: while a link exists their symlink()
@@ -216,6 +216,15 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
     if (guard < 0)
         return -1;
     return state_name_ensure_locked(st, name, kind, id, err) < 0 ? -1 : 0;
+}
+
+int state_name_check(struct state *st, const char *name, enum obj_kind kind, const char *id,
+                     struct berr **err)
+{
+    if (check_args(name, kind, id, err) < 0)
+        return -1;
+    /* ours, stale or vanished: free for the taking */
+    return judge(st, name, kind, id, err) < 0 ? -1 : 0;
 }
 
 static int unlink_name(struct state *st, const char *name, struct berr **err)

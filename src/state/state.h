@@ -55,6 +55,11 @@ bool state_name_valid(const char *name);
 int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
                        const char *id, struct berr **err);
 int state_name_release(struct state *st, const char *name, struct berr **err);
+/* Would state_name_reserve (or state_create) give name to (kind, id)
+ * now? 0 yes (free, stale or its already), else BK_EXISTS as above.
+ * Nothing is reserved: state_create reserves a record's name. */
+int state_name_check(struct state *st, const char *name, enum obj_kind kind, const char *id,
+                     struct berr **err);
 
 /* Creates the record; config and state get "version" added. */
 int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *config,

@@ -242,7 +242,8 @@ static void t_state_every_field(void)
         .state = CS_PAUSED, .pid = 11, .pid_start = 12, .conmon_pid = 13, .conmon_start = 14,
         .started_ns = 15, .finished_ns = 16, .exit_code = 17, .exited = true,
         .oom_killed = true, .mounted = true, .shm_mounted = true, .stopped_by_user = true,
-        .restart_policy_match = true, .restart_count = 18,
+        .restart_policy_match = true, .restart_count = 18, .intent_pid = 19,
+        .intent_start = 20,
     }, b;
     _cleanup_json_ json_t *j = NULL, *back = NULL;
     _cleanup_free_ char *text = NULL;
@@ -250,6 +251,7 @@ static void t_state_every_field(void)
 
     CHECK_INT(ctr_set_str(&a.mount_point, "/mp"), 0);
     CHECK_INT(ctr_set_str(&a.net_ns, "/ns"), 0);
+    CHECK_INT(ctr_set_str(&a.intent, "stop"), 0);
     a.network_status = json_pack("{s:i}", "s", 1);
     a.view = json_pack("{s:i}", "v", 1);
     j = ctr_runstate_json(&a);
@@ -269,10 +271,13 @@ static void t_state_every_field(void)
     CHECK_INT(b.restart_count, 18);
     CHECK_STR(b.mount_point, "/mp");
     CHECK_STR(b.net_ns, "/ns");
+    CHECK_STR(b.intent, "stop");
+    CHECK_INT(b.intent_pid, 19);
+    CHECK_INT(b.intent_start, 20);
     CHECK(json_equal(b.network_status, a.network_status));
     CHECK(json_equal(b.view, a.view));
     /* every key of the record is one of the table's */
-    CHECK_INT(json_object_size(j), 19);
+    CHECK_INT(json_object_size(j), 22);
     ctr_runstate_free(&a);
     ctr_runstate_free(&b);
 }
@@ -343,6 +348,53 @@ static void t_unsorted_record(void)
     ctr_runstate_free(&s);
 }
 
+/* The lenient readers: a mistyped field reads as its default, the first
+ * problem is kept, and the rest of the record is read. */
+static void t_salvage(void)
+{
+    _cleanup_json_ json_t *cfg = J(
+        "{\"id\":\"" ID "\",\"image\":\"not an object\",\"lockID\":7,\"name\":5,"
+        "\"spec\":{\"namespaces\":[],\"stopSignal\":\"TERM\"},\"stopTimeout\":\"x\"}");
+    _cleanup_json_ json_t *st = J("{\"exitCode\":3,\"pid\":\"x\",\"state\":\"running\"}");
+    _cleanup_json_ json_t *arr = J("[1]");
+    struct ctr_config c;
+    struct ctr_runstate r;
+    struct berr *e = NULL;
+    char *problem = NULL;
+
+    CHECK_INT(ctr_config_parse(cfg, ID, &c, &e), -1);
+    CHECK(e && e->kind == BK_CORRUPT);
+    berr_freep(&e);
+    CHECK_INT(ctr_config_parse_salvage(cfg, ID, &c, &problem, &e), 0);
+    CHECK_STR(problem, "container " ID ": config.json: field \"name\" must be a string, not an integer");
+    CHECK_INT(c.lock_id, 7);
+    CHECK(c.name == NULL && c.image_id == NULL);
+    CHECK_INT(c.stop_timeout, 10);
+    CHECK_INT(c.stop_signal, SIGTERM);
+    CHECK_STR(c.ns_mode[SPEC_NS_NET], "bridge");
+    ctr_config_free(&c);
+    free(problem);
+    problem = NULL;
+
+    CHECK_INT(ctr_runstate_parse_salvage(st, ID, &r, &problem, &e), 0);
+    CHECK_STR(problem, "container " ID ": state.json: field \"pid\" must be an integer, not a string");
+    CHECK_INT(r.state, CS_UNKNOWN);
+    CHECK_INT(r.pid, 0);
+    CHECK_INT(r.exit_code, 3);
+    ctr_runstate_free(&r);
+    /* a problem already noted is kept */
+    CHECK_INT(ctr_config_parse_salvage(cfg, ID, &c, &problem, &e), 0);
+    CHECK(str_has_prefix(problem, "container " ID ": state.json"));
+    ctr_config_free(&c);
+    free(problem);
+    problem = NULL;
+
+    /* not an object: nothing to salvage from */
+    CHECK_INT(ctr_runstate_parse_salvage(arr, ID, &r, &problem, &e), -1);
+    CHECK(e && e->kind == BK_CORRUPT && problem == NULL);
+    berr_freep(&e);
+}
+
 int main(void)
 {
     UNIT_RUN(t_state_every_field);
@@ -355,5 +407,6 @@ int main(void)
     UNIT_RUN(t_config_defaults);
     UNIT_RUN(t_config_mistyped);
     UNIT_RUN(t_config_set);
+    UNIT_RUN(t_salvage);
     return unit_done();
 }

@@ -412,8 +412,13 @@ static void t_broken_record(void)
     }
     {
         _cleanup_json_ json_t *items = list((struct ps_query) { .all = true });
-        json_t *b = json_array_get(items, 0);  /* no creation time: first */
+        json_t *b = NULL, *it;
+        size_t i;
+        json_array_foreach(items, i, it)
+            if (str_eq(js_str(it, "Id", ""), id))
+                b = it;
         CHECK_INT(json_array_size(items), 5);
+        CHECK(b != NULL);
         CHECK_STR(js_str(b, "State", NULL), "error");
         CHECK(str_has_prefix(js_str(b, "Status", ""), "Error: "));
         CHECK_STR(js_str(b, "Id", NULL), id);

@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# test/bats/repair.bats: what a damaged record or a killed berth leaves is
+# converged by the next command (runtime/ctr_repair.c): rm -f removes a
+# container whatever its record says, ps lists it with the reason, and each
+# kill -9 window of issue 20 is finished or undone. BERTH_TEST_CRASH_AT
+# (util/crashpoint.h) kills berth at a named step; crash.bats sweeps them.
+
+load helpers
+load ctr_helpers
+
+setup() { ctr_setup; }
+teardown() { berth_teardown; }
+
+rec() { echo "$BATS_TEST_TMPDIR/root/libpod/containers/$1/$2.json"; }
+
+# crash POINT ARGS...: berth ARGS, killed at POINT (137)
+crash() {
+    run -137 env BERTH_TEST_CRASH_AT="$1" "$BERTH_BIN" "${BERTH_ARGS[@]}" "${@:2}"
+}
+
+# damage FILE HOW: breaks a record file the way HOW says
+damage() {
+    local f=$1
+    case $2 in
+    empty) : > "$f" ;;
+    truncated) head -c 40 "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    garbage) echo 'not json at all' > "$f" ;;
+    future) jq -c '.version = 99' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    nolock) jq -c 'del(.lockID)' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    strlock) jq -c '.lockID = "0"' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    neglock) jq -c '.lockID = -5' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    freelock) jq -c '.lockID = 9999' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    mistyped) jq -c '.pid = "x" | .state = "running"' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    cmistyped) jq -c '.stopTimeout = "x" | .name = 5' "$f" > "$f.n" && mv "$f.n" "$f" ;;
+    esac
+}
+
+# running PID: the process exists and is no zombie (an orphan's zombie
+# waits for this sandbox's pid 1 to reap it)
+running() {
+    local st
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ "${st%% *}" != Z ]
+}
+
+# gone ID NAME: nothing of the container is left, and its name is free
+gone() {
+    local id=$1 name=$2 d=$BATS_TEST_TMPDIR
+    [ ! -e "$d/root/libpod/containers/$id" ] || { echo "# record of $id left"; return 1; }
+    [ ! -e "$d/root/containers/$id" ] || { echo "# storage of $id left"; return 1; }
+    [ ! -e "$d/root/libpod/userdata/$id" ] || { echo "# bundle of $id left"; return 1; }
+    [ ! -e "$d/root/libpod/names/$name" ] || { echo "# name $name left"; return 1; }
+    [ -z "$(ls "$d/scratch/locks")" ] || { echo "# locks left: $(ls "$d/scratch/locks")"; return 1; }
+    ! grep "$d/root" /proc/self/mounts || { echo "# mounts left"; return 1; }
+    retry_until 5 bash -c "! pgrep -f '[c]onmon.*$id' >/dev/null" || { echo "# conmon of $id left"; return 1; }
+    ! runc state "$id" >/dev/null 2>&1 || { echo "# runc still knows $id"; return 1; }
+}
+
+@test "rm -f removes a created container whatever its record says" {
+    for how in config:empty config:truncated config:garbage config:future config:nolock \
+               config:strlock config:neglock config:freelock config:cmistyped \
+               state:empty state:truncated state:garbage state:future state:mistyped; do
+        id=$(b create --name victim --network none $IMG sleep 100)
+        damage "$(rec $id ${how%%:*})" "${how#*:}"
+        run -0 --separate-stderr b rm -f victim
+        [ "$output" = "$id" ] || { echo "# $how: $output $stderr"; false; }
+        gone $id victim || { echo "# after $how"; false; }
+    done
+}
+
+@test "rm -f stops and removes a running container whatever its record says" {
+    for how in config:garbage config:freelock state:garbage state:future state:mistyped; do
+        id=$(b run -d --name victim --network none $IMG sleep 100)
+        pid=$(jq .pid "$(rec $id state)")
+        damage "$(rec $id ${how%%:*})" "${how#*:}"
+        run -0 --separate-stderr b rm -f -t 0 victim
+        [ "$output" = "$id" ] || { echo "# $how: $output $stderr"; false; }
+        [[ $stderr == *"record is damaged"* ]]
+        gone $id victim || { echo "# after $how"; false; }
+        ! running $pid
+    done
+}
+
+@test "rm -af removes damaged containers with the others" {
+    for n in a b c d e; do b create --name $n --network none $IMG true >/dev/null; done
+    damage "$(rec $(b inspect --format '{{.Id}}' a) config)" garbage
+    damage "$(rec $(b inspect --format '{{.Id}}' b) state)" truncated
+    damage "$(rec $(b inspect --format '{{.Id}}' c) config)" future
+    damage "$(rec $(b inspect --format '{{.Id}}' d) config)" freelock
+    run -0 b rm -af
+    [ "${#lines[@]}" -ge 5 ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/names")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/containers")" ]
+    run -0 b rmi $IMG
+}
+
+@test "a damaged record: ps lists it with the reason, inspect says it, rm without -f refuses a live one" {
+    id=$(b run -d --name victim --network none $IMG sleep 100)
+    damage "$(rec $id state)" garbage
+    run -0 b ps -a --format '{{.Names}} {{.Status}}'
+    [ "$output" = "victim Error: state.json:1:3: invalid JSON: '[' or '{' expected near 'not'" ]
+    run -0 b ps -a --filter name=victim --format '{{.ID}}'
+    [ "$output" = "${id:0:12}" ]
+    run -0 b ps -a --filter status=running --format '{{.ID}}'
+    [ -z "$output" ]
+    # the evidence decides its state: the runtime runs it
+    run -0 b inspect --format '{{.State.Status}} {{.State.Pid}} | {{.State.Error}}' victim
+    [[ $output == "running "[1-9]*" | state.json:1:3: invalid JSON"* ]]
+    # what needs a sound record says why it cannot go on
+    run -125 b stop victim
+    [[ $output == *"container $id: "*"state.json"* ]]
+    run -2 b rm victim
+    [[ $output == *"cannot remove container $id as it is running"* ]]
+    run -0 b rm -f -t 0 victim
+    gone $id victim
+}
+
+@test "ps -a during concurrent rm -f shows no phantom rows" {
+    for i in $(seq 60); do echo p$i; done |
+        xargs -P4 -I{} "$BERTH_BIN" "${BERTH_ARGS[@]}" create --name {} --network none $IMG true >/dev/null
+    ( for i in $(seq 60); do echo p$i; done |
+        xargs -P4 -n3 "$BERTH_BIN" "${BERTH_ARGS[@]}" rm -f >/dev/null 2>&1 ) &
+    rmp=$!
+    n=0
+    while kill -0 $rmp 2>/dev/null || [ $n -eq 0 ]; do
+        run -0 b ps -a --format '{{.Names}} {{.State}}'
+        for l in "${lines[@]}"; do
+            [[ $l =~ ^p[0-9]+\ (Created|Removing)$ ]] || { echo "# phantom row: $l"; false; }
+        done
+        n=$((n + 1))
+    done
+    wait $rmp
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+}
+
+# ---- the kill -9 windows of issue 20 ----
+
+@test "a create killed before its record leaves no name; after its record, the next command finishes it" {
+    crash create:locked create --name early --network none $IMG true
+    run -0 b create --name early --network none $IMG true     # the name was never taken
+    crash create:record create --name mid --network none $IMG true
+    crash create:storage create --name late --network none $IMG true
+    # visible, and whole once touched
+    run -0 b ps -a --format '{{.Names}} {{.Status}}' --sort names
+    [ "$output" = $'early Created\nlate Created\nmid Created' ]
+    run -0 b start -a mid
+    # rm -af removes every one of them with its storage; nothing holds the image
+    run -0 b rm -af
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    run -0 b rmi $IMG
+}
+
+@test "a create killed after its record whose image is gone meanwhile is removed by the next command" {
+    crash create:record create --name orphan --network none $IMG true
+    id=$(jq -r .id "$BATS_TEST_TMPDIR"/root/libpod/containers/*/config.json)
+    # the image goes (rmi finds no root file system that uses it)
+    run -0 b rmi $IMG
+    run -125 b start orphan
+    [[ $output == *"cannot be finished"*"no such container" ]]
+    gone $id orphan
+}
+
+@test "a run -d killed with conmon and runc init alive: the first start works" {
+    crash init:created run -d --name killed --network none $IMG sleep 100
+    id=$(b ps -aq --no-trunc)     # not inspect: it would finish the job
+    # what it left runs
+    pgrep -f "[c]onmon.*$id" >/dev/null
+    run -0 b ps -a --format '{{.Status}}'
+    [ "$output" = Created ]
+    run -0 b start killed
+    run -0 b inspect --format '{{.State.Status}} {{.State.Running}}' killed
+    [ "$output" = "running true" ]
+    [ "$(pgrep -fc "[c]onmon.*$id")" = 1 ]
+    run -0 b rm -f -t 0 killed
+    gone $id killed
+}
+
+@test "a run -d killed after the runtime started it: running with its pid, start is a no-op" {
+    crash start:started run -d --name killed --network none $IMG sleep 100
+    run -0 b ps -a --format '{{.Status}}'
+    [[ $output == "Up "* ]]
+    run -0 b inspect --format '{{.State.Status}} {{.State.Running}} {{.State.Pid}}' killed
+    [[ $output == "running true "[1-9]* ]]
+    running "${output##* }"
+    run -0 b start killed
+    run -0 b stop -t 0 killed
+    run -0 b inspect --format '{{.State.Status}}' killed
+    [ "$output" = exited ]
+}
+
+@test "a run -d killed before runtime start: initialized, and start runs it" {
+    crash start:intent run -d --name killed --network none $IMG sleep 100
+    run -0 b ps -a --format '{{.Status}}'
+    [ "$output" = Initialized ]
+    run -0 b start killed
+    run -0 b inspect --format '{{.State.Status}}' killed
+    [ "$output" = running ]
+}
+
+@test "a stop -t 5 or rm -f killed while waiting: running again, not stopping forever" {
+    for cmd in "stop -t 5" "rm -f -t 5"; do
+        b run -d --name slow --network none $IMG sh -c 'trap "" TERM; sleep 100' >/dev/null
+        crash stop:stopping $cmd slow
+        run -0 b inspect --format '{{.State.Status}} {{.State.Pid}}' slow
+        [[ $output == "running "[1-9]* ]]
+        running "${output##* }"
+        run -0 b ps -a --format '{{.Status}}'
+        [[ $output == "Up "* ]]
+        # the next stop and rm -f work
+        run -0 b stop -t 0 slow
+        run -0 b rm slow
+    done
+}
+
+@test "a rm -f killed midway is finished by the next rm -f" {
+    for point in rm:removing rm:storage; do
+        id=$(b run -d --name half --network none $IMG sleep 100)
+        crash $point rm -f -t 0 half
+        run -0 b ps -a --format '{{.Names}} {{.Status}}'
+        [ "$output" = "half Removing" ]
+        run -0 b rm -f half
+        gone $id half
+    done
+}
