@@ -306,8 +306,8 @@ static int opt_resources(struct pstate *p, struct opt_it *it, struct berr **err)
             _cleanup_free_ char *why = str_fmt("strconv.ParseFloat: parsing \"%s\": invalid syntax", v);
             return flag_err(it, why ? why : "invalid syntax", err);
         }
-        /* podman takes <= 0 as "no limit" */
-        if (d <= 0) {
+        /* podman takes 0 as "no limit"; a negative count the runtime refuses */
+        if (d == 0) {
             json_object_del(p->res, "cpus");
             return 0;
         }
@@ -620,10 +620,6 @@ static int finish_checks(struct pstate *p, const char *netmode, struct berr **er
             if (str_has_prefix(k, "net."))
                 return cp_inval(err, "sysctl %s=%s can't be set since Network Namespace set to host: invalid argument",
                                 k, json_string_value(v));
-    if (o->ports && strcmp(netmode, "bridge") != 0) {
-        log_warn("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
-        strv_free(STEAL_PTR(o->ports));
-    }
     if (p->init && p->init_path) {
         if (access(p->init_path, X_OK) < 0)
             return berr_sys(err, "container-init binary not found on the host: stat %s", p->init_path);

@@ -14,7 +14,9 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_view.h"
+#include "runtime/net/net.h"
 #include "runtime/net/ports.h"
+#include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/crashpoint.h"
@@ -69,7 +71,14 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
 
     if (!nets)
         return berr_oom(err);
+    /* a bad -p is refused in any mode, as podman does, before a good
+     * one is dropped where nothing could publish it */
+    json_array_foreach(p->port_mappings, i, e)
+        if (ports_parse(json_string_value(e), &v, &n, err) < 0)
+            return -1;
     if (strcmp(mode, "bridge") != 0) {
+        if (n)
+            log_warn("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
         if (!(*ports_out = json_array()))
             return berr_oom(err);
         *nets_out = STEAL_PTR(nets);
@@ -88,9 +97,6 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     if (json_object_size(nets) == 0 &&
         json_object_set_new(nets, rt->cfg->default_network, json_pack("{s:[]}", "aliases")) < 0)
         return berr_oom(err);
-    json_array_foreach(p->port_mappings, i, e)
-        if (ports_parse(json_string_value(e), &v, &n, err) < 0)
-            return -1;
     if (js_bool(p->spec, "publishAll", false) && ic &&
         ports_publish_all(ic->exposed_ports, &v, &n, err) < 0)
         return -1;
@@ -101,6 +107,41 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
         return berr_oom(err);
     *nets_out = STEAL_PTR(nets);
     return 0;
+}
+
+/* What no start of the container could get past, refused before anything
+ * is written (podman refuses these at create too, in these words): the
+ * containers whose namespaces it joins, its networks, the values of its
+ * spec (spec_check). */
+static int check_params(struct runtime *rt, const struct ctr_create_params *p, struct berr **err)
+{
+    static const struct { const char *key, *word; } joins[] = {
+        { "network", "net" }, { "pid", "pid" }, { "ipc", "ipc" }, { "uts", "uts" },
+    };
+    json_t *ns = json_object_get(p->spec, "namespaces"), *e;
+    const char *lns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
+    char id[STATE_ID_LEN + 1];
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(joins); i++) {
+        const char *mode = js_str(ns, joins[i].key, "");
+        if (str_has_prefix(mode, "container:") &&
+            state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
+            return berr_wrap(err, "looking up container to share %s namespace with",
+                             joins[i].word);
+    }
+    if (str_eq(js_str(ns, "network", "bridge"), "bridge")) {
+        struct net_env ne;
+        net_env_from_rt(rt, &ne);
+        json_array_foreach(p->networks, i, e) {
+            const char *name = js_str(e, "name", rt->cfg->default_network);
+            _cleanup_json_ json_t *def = NULL;
+            /* the default network exists once it is used */
+            if (!str_eq(name, rt->cfg->default_network) && net_lookup(&ne, name, &def, err) < 0)
+                return -1;
+        }
+    }
+    return spec_check(p->spec, err);
 }
 
 /* The argv the container will run (entrypoint + command, podman's rule:
@@ -230,6 +271,20 @@ static void undo_create(struct create_undo *u)
     berr_freep(&e);
 }
 
+int ctr_name_check(const char *name, struct berr **err)
+{
+    size_t n = strlen(name);
+
+    if (state_name_valid(name))
+        return 0;
+    /* the pattern holds, the length does not: a name is a file's name in
+     * the name index (podman has no limit) */
+    if (n > 255 && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n &&
+        name[0] != '_' && name[0] != '.' && name[0] != '-')
+        return berr_kind(err, BK_INVALID, "names may be at most 255 characters long, not %zu", n);
+    return berr_kind(err, BK_INVALID, "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+}
+
 /* podman's words for a name that is taken (*err: the state layer's
  * BK_EXISTS): the full id of the container holding it; a pod's name
  * keeps the state layer's message. */
@@ -256,9 +311,8 @@ static int pick_name(struct runtime *rt, const char *given, const char *id, char
 {
     if (!given)
         return state_gen_name(rt->st, out, err);
-    if (!state_name_valid(given))
-        return berr_kind(err, BK_INVALID,
-                         "running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    if (ctr_name_check(given, err) < 0)
+        return berr_wrap(err, "running container create option");
     if (state_name_check(rt->st, given, OBJ_CONTAINER, id, err) < 0)
         return (*err)->kind == BK_EXISTS ? name_in_use(rt, given, err) : -1;
     *out = str_dup(given);
@@ -324,6 +378,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     struct event ev = { .type = "container", .status = "create" };
 
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
+        return -1;
+    if (check_params(rt, p, err) < 0)
         return -1;
     if (state_new_id(id, err) < 0)
         return -1;

@@ -23,6 +23,11 @@ void ctr_rtcall_free(struct ctr_rtcall *x);
 /* Writes c->cfg.rec (atomically), and nothing else. */
 int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);
 
+/* ctr_create.c: a container name podman's rule allows that berth can
+ * keep (at most 255 characters: it names a file); BK_INVALID, saying
+ * which it breaks, otherwise. */
+int ctr_name_check(const char *name, struct berr **err);
+
 /* ctr_prepare.c: mount rootfs and shm, set up networking, write the /etc
  * files and the OCI config.json. ctr_unprepare() undoes it, idempotently. */
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err);

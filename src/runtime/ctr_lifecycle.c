@@ -617,8 +617,8 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
 
     if (!old)
         return berr_oom(err);
-    if (!state_name_valid(name))
-        return berr_kind(err, BK_INVALID, "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    if (ctr_name_check(name, err) < 0)
+        return -1;
     if (st == CS_REMOVING)
         return berr_kind(err, BK_STATE, "cannot rename container %s: it is being removed", c->id);
     if (str_eq(old, name))

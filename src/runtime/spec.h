@@ -141,6 +141,13 @@ void spec_host_free(struct spec_host *h);
 int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struct spec_host *h,
                json_t **out, struct berr **err);
 
+/* The values of a create-time configuration that no start could use,
+ * refused when the container is created (125, BK_INVALID) rather than at
+ * every start (125): a memory limit under 4 MiB, a negative CPU count or
+ * one under the kernel's 1 ms quota, a relative workdir, a hostname
+ * longer than the kernel takes (64). */
+int spec_check(json_t *ctr, struct berr **err);
+
 /* Serializes a spec (indented, keys sorted) with rlimit -1 as 2^64-1. */
 char *spec_dump(json_t *spec);
 

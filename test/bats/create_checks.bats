@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# test/bats/create_checks.bats: values no start could use are refused by
+# create (and run) at once, 125, in podman's words where podman has them
+# (runtime/ctr_create.c check_params, runtime/spec_util.c spec_check), and
+# nothing of the container is left.
+
+load helpers
+load ctr_helpers
+
+setup() { ctr_setup; }
+teardown() { berth_teardown; }
+
+# refused ARGS... : create ARGS exits 125, the message on stderr, no
+# container, root file system, name or lock left; run does the same
+refused() {
+    run -125 --separate-stderr b create "$@" $IMG true
+    [ -z "$output" ]
+    msg=$stderr
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/containers")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/names")" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
+    run -125 --separate-stderr b run "$@" $IMG true
+    [ "$stderr" = "$msg" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+}
+
+@test "-p 99999:80 and -p abc are refused with --network none too" {
+    refused -p 99999:80 --network none
+    [ "$msg" = "Error: parsing host port: port numbers must be between 1 and 65535 (inclusive), got 99999" ]
+    refused -p abc --network none
+    [ "$msg" = 'Error: parsing container port: invalid port number: strconv.Atoi: parsing "abc": invalid syntax' ]
+    refused -p 8080:80/xyz --network host
+    [ "$msg" = 'Error: unrecognized protocol "xyz" in port mapping' ]
+    # a good one is dropped there, with podman's warning
+    run -0 --separate-stderr b create -p 8080:80 --network none $IMG true
+    [[ $stderr == *"Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use" ]]
+    [ "$(b inspect --format '{{len .HostConfig.PortBindings}}' "$output")" = 0 ]
+}
+
+@test "--memory below 4MB is refused at create; 4MB runs, as in podman" {
+    refused --memory=1b --network none
+    [ "$msg" = "Error: minimum memory limit allowed is 4MB" ]
+    refused --memory=4194303b --network none
+    run -0 b run --rm --memory=4m --network none $IMG true
+}
+
+@test "--network naming no network is refused at create" {
+    refused --network bogus
+    [ "$msg" = "Error: unable to find network with name or ID bogus: network not found" ]
+}
+
+@test "a namespace of a container that does not exist is refused at create" {
+    for ns in pid ipc uts; do
+        refused --network none --$ns container:nope
+        [ "$msg" = "Error: looking up container to share $ns namespace with: no container with name or ID \"nope\" found: no such container" ]
+    done
+    refused --network container:nope
+    [ "$msg" = 'Error: looking up container to share net namespace with: no container with name or ID "nope" found: no such container' ]
+    # one that exists is fine, running or not
+    run -0 b create --name there --network none $IMG true
+    run -0 b create --network none --pid container:there $IMG true
+}
+
+@test "a relative -w is refused at create" {
+    refused -w relative --network none
+    [ "$msg" = 'Error: workdir "relative" is not an absolute path' ]
+    run -0 b run --rm -w /tmp --network none $IMG pwd
+    [ "$output" = /tmp ]
+}
+
+@test "a --hostname longer than the kernel takes is refused at create" {
+    refused --hostname "$(printf 'h%.0s' $(seq 300))" --network none
+    [ "$msg" = "Error: invalid hostname: it is 300 characters long, the kernel takes at most 64" ]
+    name=$(printf 'h%.0s' $(seq 64))
+    run -0 b run --rm --hostname $name --network none $IMG hostname
+    [ "$output" = $name ]
+}
+
+@test "--cpus below zero or under the kernel's 1 ms quota is refused; 0 means no limit" {
+    refused --cpus=-1 --network none
+    [ "$msg" = "Error: invalid value for cpus -1: it cannot be negative" ]
+    refused --cpus=0.001 --network none
+    [ "$msg" = "Error: CPU cfs quota cannot be less than 1ms (i.e. 1000)" ]
+    run -0 b create --cpus=0 --network none $IMG true
+    run -0 b create --cpus=0.5 --network none $IMG true
+    [ "$(b inspect --format '{{.HostConfig.NanoCpus}}' "$output")" = 500000000 ]
+}
+
+@test "a name longer than 255 characters is refused as too long, not as misspelled" {
+    refused --name "$(printf 'n%.0s' $(seq 256))" --network none
+    [ "$msg" = "Error: running container create option: names may be at most 255 characters long, not 256: invalid argument" ]
+    name=$(printf 'n%.0s' $(seq 255))
+    run -0 b create --name $name --network none $IMG true
+    run -125 b rename $name "$(printf 'r%.0s' $(seq 300))"
+    [ "$output" = "Error: names may be at most 255 characters long, not 300: invalid argument" ]
+    run -0 b container exists $name
+}
