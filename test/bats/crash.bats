@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# test/bats/crash.bats: crash injection. berth is killed at every named
+# crash point of create, run -d, start, stop and rm -f (BERTH_TEST_CRASH_AT,
+# util/crashpoint.h), and at random moments (SIGKILL 0-300 ms in) of
+# those and of load. After each kill `ps -a` agrees with what the next
+# command finds and with the processes and the runtime (check_consistent),
+# the next command converges, and rm -af leaves nothing (check_clean).
+
+load helpers
+load ctr_helpers
+load crash_helpers
+
+setup() { ctr_setup; }
+teardown() { berth_teardown; }
+
+# Loop variables are not i, name or body: bats's own functions set those
+# without declaring them local, and `run` would change ours.
+
+# Every crash point a `run -d` passes, in order (bridge-only ones apart).
+RUN_POINTS="create:locked create:record create:storage init:mounting init:mounted
+            init:prepared init:conmon init:created start:intent start:started"
+STOP_POINTS="stop:stopping stop:signalled stop:stopped"
+RM_POINTS="stop:stopping stop:signalled stop:stopped rm:removing rm:storage rm:record"
+
+# converge_start NAME: whatever a killed run/create/start left, the
+# next command makes it run (a create killed before its record left no
+# container: it is run anew).
+converge_start() {
+    if b container exists "$1"; then
+        run -0 b start "$1"
+    else
+        run -0 b run -d --name "$1" --network none $IMG sleep 1000
+    fi
+    run -0 b container inspect --format '{{.State.Status}}' "$1"
+    [ "$output" = running ] || { echo "# $1 is $output after start"; return 1; }
+}
+
+@test "every crash point of run -d, then start converges" {
+    local n=0 pt
+    for pt in $RUN_POINTS; do
+        n=$((n + 1))
+        bg_crash $pt run -d --name r$n --network none $IMG sleep 1000
+        wait $! || [ $? = 137 ] || { echo "# $pt: not killed"; false; }
+    done
+    check_consistent
+    for ((ci = 1; ci <= n; ci++)); do converge_start r$ci; done
+    remember_ids
+    run -0 b rm -af -t 0
+    check_clean $SEEN
+}
+
+@test "every crash point of start, stop and rm -f, then the next command converges" {
+    local n=0 points pt cbody cname f
+    # start of a created container: the init and start points
+    for pt in $(echo $RUN_POINTS | tr ' ' '\n' | grep -v '^create:'); do
+        n=$((n + 1))
+        b create --name s$n --network none $IMG sleep 1000 >/dev/null
+        bg_crash $pt start s$n
+        wait $! || [ $? = 137 ] || { echo "# start $pt: not killed"; false; }
+    done
+    check_consistent
+    for ((ci = 1; ci <= n; ci++)); do converge_start s$ci; done
+    # stop and rm -f of running containers, one that ends at SIGTERM and
+    # one that must be killed
+    for cmd in stop rm; do
+        [ $cmd = stop ] && points=$STOP_POINTS || points=$RM_POINTS
+        for pt in $points; do
+            for cbody in 'trap "exit 0" TERM; while :; do sleep 0.1; done' 'sleep 1000'; do
+                n=$((n + 1))
+                b run -d --name s$n --network none $IMG sh -c "$cbody" >/dev/null
+                if [ $cmd = stop ]; then bg_crash $pt stop -t 1 s$n; else bg_crash $pt rm -f -t 1 s$n; fi
+                wait $! || [ $? = 137 ] || { echo "# $cmd $pt: not killed"; false; }
+                echo "$cmd" > "$BATS_TEST_TMPDIR/op.s$n"
+            done
+        done
+    done
+    check_consistent
+    remember_ids
+    for f in "$BATS_TEST_TMPDIR"/op.s*; do
+        cname=${f##*.}
+        b container exists $cname || continue    # rm got past its record
+        if [ "$(cat "$f")" = stop ]; then
+            run -0 b stop -t 0 $cname
+            [ "$(b container inspect --format '{{.State.Status}}' $cname)" = exited ]
+        else
+            run -0 b rm -f -t 0 $cname
+            run -1 b container exists $cname
+        fi
+    done
+    run -0 b rm -af -t 0
+    check_clean $SEEN
+}
+
+# One lifecycle per container, every transition killed at a random
+# moment; the command that converges it sets up the next kill.
+#   run -d | stop -t 1 | start | rm -f -t 1 | create | start | rm -f
+@test "random kill -9 of create, run -d, start, stop and rm -f: hundreds of kills converge" {
+    local rounds=${CRASH_ROUNDS:-4} k=6 kills=0 step ci ms
+    local -a cbody=('trap "exit 0" TERM; while :; do sleep 0.1; done' 'sleep 1000')
+    for ((round = 0; round < rounds; round++)); do
+        for step in run stop start rm create start2 rmc; do
+            for ((ci = 0; ci < k; ci++)); do
+                ms=$((RANDOM % 300))
+                case $step in
+                run) bg_kill $ms run -d --name k$ci --network none $IMG sh -c "${cbody[ci % 2]}" ;;
+                create) bg_kill $ms create --name k$ci --network none $IMG sh -c "${cbody[ci % 2]}" ;;
+                stop) bg_kill $ms stop -t 1 k$ci ;;
+                start | start2) bg_kill $ms start k$ci ;;
+                rm) bg_kill $ms rm -f -t 1 k$ci ;;
+                rmc) bg_kill $ms rm -f k$ci ;;
+                esac
+                kills=$((kills + 1))
+            done
+            wait
+            check_consistent || { echo "# round $round, after killed $step"; false; }
+            remember_ids
+            for ((ci = 0; ci < k; ci++)); do
+                case $step in
+                run | create | start | start2)
+                    if b container exists k$ci; then
+                        run -0 b start k$ci
+                    else
+                        run -0 b run -d --name k$ci --network none $IMG sh -c "${cbody[ci % 2]}"
+                    fi ;;
+                stop) run -0 b stop -t 0 k$ci ;;
+                rm | rmc) ! b container exists k$ci || run -0 b rm -f -t 0 k$ci ;;
+                esac
+            done
+        done
+        run -0 b rm -af -t 0
+        check_clean $SEEN || { echo "# round $round"; false; }
+    done
+    echo "# $kills kills" >&3
+    [ $kills -ge $((rounds * 7 * k)) ]
+}
+
+@test "random kill -9 of load: images stays readable, the next load converges" {
+    local tar=$TEST_IMAGES_DIR/layered.docker.tar
+    [ -f "$tar" ] || bash "$BATS_TEST_DIRNAME/../images/build.sh" "$TEST_IMAGES_DIR" >/dev/null
+    run -0 b rmi -a
+    for ((ci = 0; ci < 12; ci++)); do
+        bg_kill $((RANDOM % 300)) load -q -i "$tar"
+        wait
+        run -0 b images --format '{{.Repository}}:{{.Tag}}'
+        [ -z "$output" ] || [ "$output" = localhost/layered:latest ]
+        if ((ci % 3 == 2)); then
+            run -0 b load -q -i "$tar"
+            run -0 b run --rm --network none localhost/layered:latest true
+            run -0 b rmi -a
+        fi
+    done
+    run -0 b load -q -i "$tar"
+    run -0 b rmi -a
+    # nothing but the (empty) name index: no image, layer, blob or
+    # half-unpacked leftover of the killed loads
+    local r=$BATS_TEST_TMPDIR/root
+    [ -z "$(ls "$r/images" | grep -vx names.json)" ] || { ls -l "$r/images"; false; }
+    [ -z "$(ls "$r/layers")" ] || { ls -l "$r/layers"; false; }
+    [ -z "$(ls "$r/blobs/sha256")" ] || { ls -l "$r/blobs/sha256"; false; }
+    [ -z "$(ls "$r/tmp")" ] || { ls -l "$r/tmp"; false; }
+}
