@@ -19,17 +19,16 @@
 /* Lists the names a user can type for commands of a group. */
 static void print_did_you_mean(const struct cmd *group, const char *name)
 {
-    const struct cmd *c;
     size_t n = strlen(name);
     bool any = false;
 
-    cmd_foreach_sub(group, c) {
-        if (c->flags & CMD_HIDDEN)
+    cmd_foreach_sub(group, s) {
+        if (s.cmd->flags & CMD_HIDDEN)
             continue;
-        if (n >= 2 && strncmp(c->name, name, 2) == 0) {
+        if (n >= 2 && strncmp(s.name, name, 2) == 0) {
             if (!any)
                 fprintf(stderr, "\nDid you mean this?\n");
-            fprintf(stderr, "\t%s\n", c->name);
+            fprintf(stderr, "\t%s\n", s.name);
             any = true;
         }
     }
@@ -40,39 +39,32 @@ static void print_version_short(void)
     printf("berth version %s\n", BERTH_VERSION);
 }
 
-/* Finds the command named by argv; returns the index of its name. */
-static const struct cmd *resolve(int argc, char **argv, int *pos, struct sbuf *path,
-                                 struct berr **err)
+/* Finds the command named by argv (*cur: as its group spells it); *pos
+ * moves past its name. */
+static int resolve(int argc, char **argv, int *pos, struct cmd_sub *cur, struct sbuf *path,
+                   struct berr **err)
 {
-    const struct cmd *cur = &cmd_root;
-
-    while (*pos < argc && cur->subs) {
+    *cur = (struct cmd_sub) { &cmd_root, cmd_root.name, NULL };
+    while (*pos < argc && cur->cmd->group) {
         const char *name = argv[*pos];
-        const struct cmd *c;
+        struct cmd_sub c;
 
         if (name[0] == '-')
             break;
-        c = cmd_find(cur, name);
-        if (!c) {
-            if (cur == &cmd_root) {
-                berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path),
-                         name);
-            } else {
-                berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path),
-                         name);
-            }
+        if (!cmd_find(cur->cmd, name, &c)) {
+            berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path), name);
             fprintf(stderr, "Error: %s\n", (*err)->msg);
-            print_did_you_mean(cur, name);
+            print_did_you_mean(cur->cmd, name);
             fprintf(stderr, "\nTry '%s --help' for more information\n", sbuf_str(path));
             (*err)->exit_code = -BERR_ENGINE;   /* already printed */
-            return NULL;
+            return -1;
         }
         sbuf_addc(path, ' ');
-        sbuf_add(path, c->name);
-        cur = c;
+        sbuf_add(path, c.name);
+        *cur = c;
         (*pos)++;
     }
-    return cur;
+    return 0;
 }
 
 /* Global options before the command name. */
@@ -139,6 +131,7 @@ int main(int argc, char **argv)
     struct cmd_ctx cx = { .g = &g };
     struct berr *err = NULL;
     struct sbuf path = SBUF_INIT;
+    struct cmd_sub sub;
     const struct cmd *c;
     bool help = false, version = false;
     int pos = 1, rc = 0;
@@ -163,15 +156,16 @@ int main(int argc, char **argv)
         print_version_short();
         goto out;
     }
-    c = resolve(argc, argv, &pos, &path, &err);
-    if (!c)
+    if (resolve(argc, argv, &pos, &sub, &path, &err) < 0)
         goto out;
-    cx.cmd = c;
+    c = cx.cmd = sub.cmd;
+    cx.name = sub.name;
+    cx.aliases = sub.aliases;
     cx.path = path.buf;
-    if (help || (c->subs && !c->fn)) {
+    if (help || (c->group && !c->fn)) {
         /* "berth", "berth container" or "--help": the group's help. A group
          * given an unknown flag still fails like podman. */
-        if (!help && c->subs && pos < argc && argv[pos][0] == '-') {
+        if (!help && c->group && pos < argc && argv[pos][0] == '-') {
             struct opt_it it;
             cmd_opt_init(&it, &cx);
             rc = opt_next(&it, argc - pos + 1, argv + pos - 1, &err);
@@ -179,7 +173,7 @@ int main(int argc, char **argv)
             if (rc < 0 || it.help)
                 goto out;
         }
-        cmd_print_help(stdout, c, cx.path);
+        cmd_print_help(stdout, &sub, cx.path);
         goto out;
     }
     /* argv[pos-1] is the command name: commands see it as their argv[0] */

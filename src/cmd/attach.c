@@ -65,7 +65,3 @@ const struct cmd cmd_attach = { .name = "attach", .summary = "Attach to a runnin
     .usage = "[options] CONTAINER", .description = ATTACH_DESC,
     .examples = "berth attach web\nberth attach --no-stdin web", .opts = attach_opts,
     .fn = attach_fn, .need = RT_FULL };
-const struct cmd cmd_container_attach = { .name = "attach", .summary = "Attach to a running container",
-    .usage = "[options] CONTAINER", .description = ATTACH_DESC,
-    .examples = "berth container attach web", .opts = attach_opts, .fn = attach_fn,
-    .need = RT_FULL };

@@ -95,9 +95,6 @@ const struct cmd cmd_wait = { .name = "wait", .summary = "Block on one or more c
     .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
     .examples = "berth wait web\nberth wait --condition running web", .opts = wait_opts,
     .fn = wait_fn, .need = RT_FULL };
-const struct cmd cmd_container_wait = { .name = "wait", .summary = "Block on one or more containers",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
-    .examples = "berth container wait web", .opts = wait_opts, .fn = wait_fn, .need = RT_FULL };
 
 static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
@@ -125,9 +122,6 @@ static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
 const struct cmd cmd_rename = { .name = "rename", .summary = "Rename an existing container",
     .usage = "CONTAINER NAME", .description = RENAME_DESC, .examples = "berth rename web web-old",
     .fn = rename_fn, .need = RT_FULL };
-const struct cmd cmd_container_rename = { .name = "rename", .summary = "Rename an existing container",
-    .usage = "CONTAINER NAME", .description = RENAME_DESC,
-    .examples = "berth container rename web web-old", .fn = rename_fn, .need = RT_FULL };
 
 static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {

@@ -299,14 +299,3 @@ const struct cmd cmd_events = {
     .fn = events_fn,
     .need = RT_FULL,
 };
-
-const struct cmd cmd_system_events = {
-    .name = "events",
-    .summary = "Show berth events",
-    .usage = "[options]",
-    .description = EVENTS_DESCRIPTION,
-    .examples = "berth system events --stream=false",
-    .opts = events_opts,
-    .fn = events_fn,
-    .need = RT_FULL,
-};

@@ -40,19 +40,16 @@ static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return 0;
 }
 
-#define INFO_CMD(var, nm)                                                             \
-    const struct cmd var = {                                                          \
-        .name = nm,                                                                   \
-        .summary = "Display berth system information",                                \
-        .usage = "[options]",                                                         \
-        .description =                                                                \
-            "Shows the host (kernel, cgroups, conmon and OCI runtime with their\n"    \
-            "versions, events backend, log driver), the store (graph root, run root,\n"\
-            "driver, container and image counts) and the config files that were\n"  \
-            "read, in order.",                                                        \
-        .examples = "berth info\nberth info --format json\n"                          \
-                    "berth info --format '{{.Host.Kernel}}'",                         \
-        .opts = info_opts, .fn = info_fn, .need = RT_FULL,                            \
-    }
-INFO_CMD(cmd_info, "info");
-INFO_CMD(cmd_system_info, "info");
+const struct cmd cmd_info = {
+    .name = "info",
+    .summary = "Display berth system information",
+    .usage = "[options]",
+    .description =
+        "Shows the host (kernel, cgroups, conmon and OCI runtime with their\n"
+        "versions, events backend, log driver), the store (graph root, run root,\n"
+        "driver, container and image counts) and the config files that were\n"
+        "read, in order.",
+    .examples = "berth info\nberth info --format json\n"
+                "berth info --format '{{.Host.Kernel}}'",
+    .opts = info_opts, .fn = info_fn, .need = RT_FULL,
+};

@@ -190,18 +190,14 @@ static int start_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     return r;
 }
 
-#define CTR_CMD(var, nm, al, sum, use, desc, ex, o, f) \
-    const struct cmd var = { .name = nm, .aliases = al, .summary = sum, .usage = use, \
-                             .description = desc, .examples = ex, .opts = o, .fn = f, \
-                             .need = RT_FULL }
-
 #define START_DESC "Starts one or more containers that were created or have stopped.\n" \
     "A running container is skipped silently. Prints each name as given."
-CTR_CMD(cmd_start, "start", NULL, "Start one or more containers", "[options] CONTAINER [CONTAINER...]",
-        START_DESC, "berth start web\nberth start --latest", start_opts, start_fn);
-CTR_CMD(cmd_container_start, "start", NULL, "Start one or more containers",
-        "[options] CONTAINER [CONTAINER...]", START_DESC, "berth container start web", start_opts,
-        start_fn);
+const struct cmd cmd_start = {
+    .name = "start", .summary = "Start one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = START_DESC,
+    .examples = "berth start web\nberth start --latest",
+    .opts = start_opts, .fn = start_fn, .need = RT_FULL,
+};
 
 /* ---- stop ---- */
 
@@ -230,11 +226,12 @@ static int stop_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 #define STOP_DESC "Stops running containers: sends the stop signal (SIGTERM unless the\n" \
     "container says otherwise), waits up to --time seconds, then sends SIGKILL.\n" \
     "Stopping a container that is not running succeeds and prints its name."
-CTR_CMD(cmd_stop, "stop", NULL, "Stop one or more containers", "[options] CONTAINER [CONTAINER...]",
-        STOP_DESC, "berth stop web\nberth stop -t 0 --all", stop_opts, stop_fn);
-CTR_CMD(cmd_container_stop, "stop", NULL, "Stop one or more containers",
-        "[options] CONTAINER [CONTAINER...]", STOP_DESC, "berth container stop web", stop_opts,
-        stop_fn);
+const struct cmd cmd_stop = {
+    .name = "stop", .summary = "Stop one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = STOP_DESC,
+    .examples = "berth stop web\nberth stop -t 0 --all",
+    .opts = stop_opts, .fn = stop_fn, .need = RT_FULL,
+};
 
 /* ---- kill ---- */
 
@@ -261,12 +258,12 @@ static int kill_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
 #define KILL_DESC "Sends a signal (SIGKILL unless --signal says otherwise) to the main\n" \
     "process of each running container."
-CTR_CMD(cmd_kill, "kill", NULL, "Kill one or more running containers with a specific signal",
-        "[options] CONTAINER [CONTAINER...]", KILL_DESC, "berth kill web\nberth kill -s HUP web",
-        kill_opts, kill_fn);
-CTR_CMD(cmd_container_kill, "kill", NULL, "Kill one or more running containers with a specific signal",
-        "[options] CONTAINER [CONTAINER...]", KILL_DESC, "berth container kill web", kill_opts,
-        kill_fn);
+const struct cmd cmd_kill = {
+    .name = "kill", .summary = "Kill one or more running containers with a specific signal",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = KILL_DESC,
+    .examples = "berth kill web\nberth kill -s HUP web",
+    .opts = kill_opts, .fn = kill_fn, .need = RT_FULL,
+};
 
 /* ---- rm ---- */
 
@@ -312,10 +309,12 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 #define RM_DESC "Removes containers, with their root file system, logs and generated\n" \
     "files. A running container is removed only with --force, which stops it\n" \
     "first. Exit status 1 when a container does not exist, 2 when one is running."
-CTR_CMD(cmd_rm, "rm", NULL, "Remove one or more containers", "[options] CONTAINER [CONTAINER...]",
-        RM_DESC, "berth rm web\nberth rm -f -t 0 web\nberth rm --all --force", rm_opts, rm_fn);
-CTR_CMD(cmd_container_rm, "rm", "remove", "Remove one or more containers",
-        "[options] CONTAINER [CONTAINER...]", RM_DESC, "berth container rm web", rm_opts, rm_fn);
+const struct cmd cmd_rm = {
+    .name = "rm", .summary = "Remove one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = RM_DESC,
+    .examples = "berth rm web\nberth rm -f -t 0 web\nberth rm --all --force",
+    .opts = rm_opts, .fn = rm_fn, .need = RT_FULL,
+};
 
 /* ---- restart ---- */
 
@@ -344,12 +343,12 @@ static int restart_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
 }
 
 #define RESTART_DESC "Stops (if running) and starts each container again."
-CTR_CMD(cmd_restart, "restart", NULL, "Restart one or more containers",
-        "[options] CONTAINER [CONTAINER...]", RESTART_DESC, "berth restart web", restart_opts,
-        restart_fn);
-CTR_CMD(cmd_container_restart, "restart", NULL, "Restart one or more containers",
-        "[options] CONTAINER [CONTAINER...]", RESTART_DESC, "berth container restart web",
-        restart_opts, restart_fn);
+const struct cmd cmd_restart = {
+    .name = "restart", .summary = "Restart one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = RESTART_DESC,
+    .examples = "berth restart web",
+    .opts = restart_opts, .fn = restart_fn, .need = RT_FULL,
+};
 
 /* ---- init ---- */
 
@@ -374,8 +373,9 @@ static int init_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 #define INIT_DESC "Prepares containers without starting them: mounts the root file system,\n" \
     "writes the OCI spec and runs the runtime's create through conmon.\n" \
     "The container is then \"initialized\" and `start` only has to run it."
-CTR_CMD(cmd_init, "init", NULL, "Initialize one or more containers", "[options] CONTAINER [CONTAINER...]",
-        INIT_DESC, "berth init web", init_opts, init_fn);
-CTR_CMD(cmd_container_init, "init", NULL, "Initialize one or more containers",
-        "[options] CONTAINER [CONTAINER...]", INIT_DESC, "berth container init web", init_opts,
-        init_fn);
+const struct cmd cmd_init = {
+    .name = "init", .summary = "Initialize one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = INIT_DESC,
+    .examples = "berth init web",
+    .opts = init_opts, .fn = init_fn, .need = RT_FULL,
+};

@@ -273,9 +273,3 @@ const struct cmd cmd_logs = {
     .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
     .examples = LOGS_EXAMPLES, .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
 };
-const struct cmd cmd_container_logs = {
-    .name = "logs", .summary = "Fetch the logs of one or more containers",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
-    .examples = "berth container logs ctrID\nberth container logs -f -n web db",
-    .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
-};

@@ -124,8 +124,3 @@ const struct cmd cmd_ps = {
     .description = PS_DESC, .examples = PS_EXAMPLES, .opts = ps_opts, .fn = ps_fn,
     .need = RT_FULL,
 };
-const struct cmd cmd_container_list = {
-    .name = "ls", .aliases = "list ps", .summary = "List containers", .usage = "[options]",
-    .description = PS_DESC, .examples = "berth container ls -a\nberth container list --format json",
-    .opts = ps_opts, .fn = ps_fn, .need = RT_FULL,
-};

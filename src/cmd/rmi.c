@@ -97,23 +97,20 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return rmi_finish(&rep, true, err);
 }
 
-#define RMI_CMD(var, nm, al)                                                             \
-    const struct cmd var = {                                                             \
-        .name = nm, .aliases = al, .summary = "Remove one or more images from local storage", \
-        .usage = "[options] IMAGE [IMAGE...]",                                           \
-        .description =                                                                   \
-            "Removes images. A name of an image that has other names only untags it;\n"  \
-            "its last name or its id removes the image and every layer nothing else\n"   \
-            "uses, then a parent image left without names. An image used by a\n"        \
-            "container is refused (exit 2) unless --force, which removes those\n"        \
-            "containers first. Prints \"Untagged: NAME\" and \"Deleted: ID\" lines. Exit\n" \
-            "codes: 0 all removed, 1 an image was not known, 2 an image is in use, 125\n" \
-            "any other failure.",                                                        \
-        .examples = "berth rmi busybox\nberth rmi -f 0341d88d4d11\nberth rmi --all --force", \
-        .opts = rmi_opts, .fn = rmi_fn, .need = RT_FULL,                                 \
-    }
-RMI_CMD(cmd_rmi, "rmi", NULL);
-RMI_CMD(cmd_image_rm, "rm", "remove");
+const struct cmd cmd_rmi = {
+    .name = "rmi", .summary = "Remove one or more images from local storage",
+    .usage = "[options] IMAGE [IMAGE...]",
+    .description =
+        "Removes images. A name of an image that has other names only untags it;\n"
+        "its last name or its id removes the image and every layer nothing else\n"
+        "uses, then a parent image left without names. An image used by a\n"
+        "container is refused (exit 2) unless --force, which removes those\n"
+        "containers first. Prints \"Untagged: NAME\" and \"Deleted: ID\" lines. Exit\n"
+        "codes: 0 all removed, 1 an image was not known, 2 an image is in use, 125\n"
+        "any other failure.",
+    .examples = "berth rmi busybox\nberth rmi -f 0341d88d4d11\nberth rmi --all --force",
+    .opts = rmi_opts, .fn = rmi_fn, .need = RT_FULL,
+};
 
 /* ---- image prune --------------------------------------------------------- */
 
