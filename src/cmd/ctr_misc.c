@@ -1,13 +1,13 @@
 /*
- * cmd/ctr_misc.c: wait, rename, container exists, container cleanup, and
- * system migrate (runtime/migrate.c).
+ * cmd/ctr_misc.c: wait, rename, container exists and container cleanup
+ * (conmon's exit command). Waiting, renaming and the cleanup are
+ * runtime/ctr_lifecycle.c's; exists asks the state's name index.
  */
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
-#include "runtime/migrate.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -228,44 +228,3 @@ const struct cmd cmd_container_cleanup = { .name = "cleanup", .summary = "Clean 
                    "removes the container. It can also be run by hand.",
     .examples = "berth container cleanup web", .opts = cleanup_opts, .fn = cleanup_fn,
     .need = RT_FULL };
-
-/* ---- system migrate ---- */
-
-enum { O_NEW_RUNTIME = 300 };
-
-static const struct cmd_opt migrate_opts[] = {
-    { "new-runtime", O_NEW_RUNTIME, OPT_ARG, "string", "Specify a new runtime for all containers", 0 },
-    { 0 }
-};
-
-static void print_stopped(const char *id, void *ctx)
-{
-    (void) ctx;
-    printf("stopped %s\n", id);
-}
-
-static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
-{
-    struct opt_it it;
-    struct runtime *rt;
-    const char *new_rt = NULL;
-    int c;
-
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
-        if (c == O_NEW_RUNTIME)
-            new_rt = it.arg;
-    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
-        return c < 0 ? -1 : 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
-        return -1;
-    return rt_migrate(rt, new_rt, print_stopped, NULL, err);
-}
-
-const struct cmd cmd_system_migrate = { .name = "migrate", .summary = "Migrate containers",
-    .usage = "[options]",
-    .description = "Stops every running container, printing \"stopped <id>\" for each, and\n"
-                   "with --new-runtime makes a configured OCI runtime the one every container\n"
-                   "uses from then on. Run it after changing the runtime or upgrading berth.",
-    .examples = "berth system migrate\nberth system migrate --new-runtime crun",
-    .opts = migrate_opts, .fn = migrate_fn, .need = RT_FULL };
