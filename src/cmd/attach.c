@@ -1,5 +1,6 @@
 /*
- * cmd/attach.c: attach to a running container's stdio.
+ * cmd/attach.c: berth attach, to a running container's stdio through
+ * conmon's attach socket (runtime/ctr_attach.c).
  */
 #include <unistd.h>
 

@@ -1,6 +1,7 @@
 /*
- * cmd/cmd.c: what every command shares: lookup, help, option setup and
- * the lazily made runtime.
+ * cmd/cmd.c: what every command shares: help, option setup, errors and
+ * the lazily made runtime (runtime/runtime.c's rt_open). The command
+ * tree and its lookup are cmd/table.c.
  */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /*
- * cmd/ctr_each.c: one operation over several containers (see ctr_each.h).
+ * cmd/ctr_each.c: one operation over several containers (see ctr_each.h),
+ * for the commands of cmd/lifecycle.c, cmd/ctr_misc.c and cmd/port.c.
+ * The containers are found and locked by runtime/ctr_records.c.
  */
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /*
  * cmd/events.c: berth events / berth system events (SPEC-podman.md 5.2).
  * Filters, --since/--until and --format are checked before runtime init
- * and before any output; the reading (and following) is runtime/events.
+ * and before any output; the reading (and following) is
+ * runtime/events_read.c's.
  */
 #include <errno.h>
 #include <string.h>

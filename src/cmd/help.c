@@ -1,5 +1,6 @@
 /*
- * cmd/help.c: "berth help [COMMAND...]" prints the help of a command.
+ * cmd/help.c: "berth help [COMMAND...]" prints the help of a command,
+ * from the command table (cmd/table.c); no runtime.
  */
 #include <string.h>
 

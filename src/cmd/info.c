@@ -1,5 +1,6 @@
 /*
- * cmd/info.c: berth info / berth system info.
+ * cmd/info.c: berth info (also system info). The facts are
+ * runtime/sysinfo.c's; this file prints them as podman's YAML or JSON.
  */
 #include "cmd/cmd.h"
 #include "runtime/runtime.h"

@@ -1,6 +1,8 @@
 /*
- * cmd/lifecycle.c: start, stop, kill, restart, rm, init, rename, wait,
- * container exists, container cleanup.
+ * cmd/lifecycle.c: start, stop, kill, restart, rm and init: one operation
+ * over several containers (cmd/ctr_each.c), each printing the name given.
+ * The operations are runtime/ctr_lifecycle.c's (start --attach also
+ * runtime/ctr_attach.c's).
  */
 #include <signal.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /*
- * cmd/logs.c: berth logs / container logs over runtime/ctrlog.h.
+ * cmd/logs.c: berth logs / container logs; the k8s-file log is read by
+ * runtime/ctrlog.c.
  *
  * As podman: several containers print one after the other, each line
  * prefixed with the short id (or with -n the name); stdout records go to

@@ -1,8 +1,8 @@
 /*
  * cmd/network.c: berth network create|ls|inspect|rm|prune|exists|reload.
- * The definitions live in runtime/net (net.h); this file parses flags and
- * prints. connect/disconnect need the container layer's locking and are
- * not built yet (the library has net_connect/net_disconnect).
+ * The definitions are runtime/net/netconf.c's; reload and the containers
+ * on a network are runtime/ctr_net.c's. This file parses flags and
+ * prints. connect and disconnect are cmd/network_connect.c.
  */
 #include <regex.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /*
- * cmd/network_connect.c: network connect / network disconnect.
+ * cmd/network_connect.c: network connect / network disconnect, done under
+ * the container's lock by runtime/ctr_net.c.
  */
 #include "cmd/cmd.h"
 #include "runtime/container.h"

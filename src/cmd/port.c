@@ -1,6 +1,7 @@
 /*
  * cmd/port.c: berth port CONTAINER [PRIVATE_PORT[/PROTO]] -- the published
  * ports of a container, one "80/tcp -> 0.0.0.0:8080" line each, as podman.
+ * The ports are parsed by runtime/net/ports.c.
  */
 #include <string.h>
 

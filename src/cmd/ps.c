@@ -1,6 +1,6 @@
 /*
  * cmd/ps.c: berth ps / container ls|list|ps. The items come from
- * runtime/ctr_view.h in one of podman's two shapes: --format json prints
+ * runtime/ctr_view.c in one of podman's two shapes: --format json prints
  * podman's JSON (ListContainer), tables and templates see podman's
  * template fields ({{.Names}} a string, {{.State}} the status text).
  */
