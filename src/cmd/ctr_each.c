@@ -86,11 +86,7 @@ int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err)
                 berr_free(e1);
                 continue;
             }
-            if (*err) {
-                fprintf(stderr, "Error: %s\n", (*err)->msg);
-                berr_freep(err);
-            }
-            *err = e1;
+            cmd_err_next(err, e1);
             failed = 1;
         }
     }

@@ -74,10 +74,7 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
         if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
             ctr_wait(rt, id, mask, -1, 0, &code, &e) < 0) {
-            if (*err)
-                fprintf(stderr, "Error: %s\n", (*err)->msg);
-            berr_free(*err);
-            *err = e;
+            cmd_err_next(err, e);
             r = -1;
             continue;
         }

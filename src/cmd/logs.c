@@ -161,14 +161,14 @@ static int run_jobs(struct log_job *jobs, int n, bool follow, struct berr **err)
             pthread_join(th[i], NULL);
     free(th);
     for (int i = 0; i < n; i++) {
+        struct berr *e = NULL;
         if (jobs[i].rc >= 0 && !jobs[i].err)
             continue;
-        if (*err)
-            fprintf(stderr, "Error: %s\n", (*err)->msg);
-        berr_free(*err);
-        *err = jobs[i].err ? STEAL_PTR(jobs[i].err) : NULL;
-        if (!*err)
-            berr_oom(err);
+        if (jobs[i].err)
+            e = STEAL_PTR(jobs[i].err);
+        else
+            berr_oom(&e);       /* a job that failed without an error ran out of memory */
+        cmd_err_next(err, e);
         rc = -1;
     }
     return rc;

@@ -406,7 +406,7 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct net_env e;
     struct opt_it it;
     bool force = false;
-    int c, status = 0;
+    int c;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
@@ -424,15 +424,9 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         }
         if (e2->kind == BK_NO_SUCH)
             e2->exit_code = 1;
-        status = e2->exit_code;
-        if (*err) {
-            fprintf(stderr, "Error: %s\n", (*err)->msg);
-            berr_free(*err);
-        }
-        *err = e2;
+        cmd_err_next(err, e2);
     }
     opt_free(&it);
-    (void) status;
     return *err ? -1 : 0;
 }
 
