@@ -34,9 +34,9 @@ static void print_did_you_mean(const struct cmd *group, const char *name)
     }
 }
 
-static void print_version_short(void)
+static void print_version_short(const char *prog)
 {
-    printf("berth version %s\n", BERTH_VERSION);
+    printf("%s version %s\n", prog, BERTH_VERSION);
 }
 
 /* Finds the command named by argv (*cur: as its group spells it); *pos
@@ -44,7 +44,7 @@ static void print_version_short(void)
 static int resolve(int argc, char **argv, int *pos, struct cmd_sub *cur, struct sbuf *path,
                    struct berr **err)
 {
-    *cur = (struct cmd_sub) { &cmd_root, cmd_root.name, NULL };
+    *cur = (struct cmd_sub) { &cmd_root, sbuf_str(path), NULL };
     while (*pos < argc && cur->cmd->group) {
         const char *name = argv[*pos];
         struct cmd_sub c;
@@ -67,14 +67,33 @@ static int resolve(int argc, char **argv, int *pos, struct cmd_sub *cur, struct 
     return 0;
 }
 
-/* Global options before the command name. */
-static int parse_globals(struct gopts *g, int argc, char **argv, int *pos, bool *help,
+/* -D (and any other one-letter global flag), alone or bundled: -Dv */
+static int short_globals(struct gopts *g, const char *prog, const char *a, bool *help,
                          bool *version, struct berr **err)
 {
-    static const struct cmd_opt root_only[] = {
-        { "version", 'v', OPT_FLAG, NULL, "version for berth", 0 },
-        { 0 }
-    };
+    for (const char *p = a + 1; *p; p++) {
+        const struct cmd_opt *o = NULL;
+
+        if (*p == 'h' || *p == 'v') {
+            *(*p == 'h' ? help : version) = true;
+            continue;
+        }
+        for (const struct cmd_opt *q = global_opts; q->name; q++)
+            if (q->id == *p && q->kind == OPT_FLAG)
+                o = q;
+        if (!o)
+            return berr_new(err, BERR_ENGINE, 0, "unknown shorthand flag: '%c' in %s\nSee '%s --help'",
+                            *p, a, prog);
+        if (gopts_apply(g, o, NULL, true, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Global options before the command name. */
+static int parse_globals(struct gopts *g, const char *prog, int argc, char **argv, int *pos,
+                         bool *help, bool *version, struct berr **err)
+{
     while (*pos < argc) {
         const char *a = argv[*pos];
         const char *eq;
@@ -93,15 +112,18 @@ static int parse_globals(struct gopts *g, int argc, char **argv, int *pos, bool 
             (*pos)++;
             continue;
         }
-        (void) root_only;
-        if (a[1] != '-')
-            return berr_new(err, BERR_ENGINE, 0, "unknown shorthand flag: '%c' in %s", a[1], a);
+        if (a[1] != '-') {
+            if (short_globals(g, prog, a, help, version, err) < 0)
+                return -1;
+            (*pos)++;
+            continue;
+        }
         eq = strchr(a + 2, '=');
         snprintf(name, sizeof(name), "%.*s", (int) (eq ? (size_t) (eq - a - 2) : strlen(a + 2)),
                  a + 2);
         o = opt_find_long(global_opts, name);
         if (!o)
-            return berr_new(err, BERR_ENGINE, 0, "unknown flag: --%s\nSee 'berth --help'", name);
+            return berr_new(err, BERR_ENGINE, 0, "unknown flag: --%s\nSee '%s --help'", name, prog);
         (*pos)++;
         if (o->kind == OPT_FLAG) {
             int b = eq ? str_to_bool(eq + 1) : 1;
@@ -149,11 +171,16 @@ int main(int argc, char **argv)
         cx.argv0 = argv[0];
     }
 
-    sbuf_add(&path, "berth");
-    if (parse_globals(&g, argc, argv, &pos, &help, &version, &err) < 0)
+    /* as podman (cobra's root command is filepath.Base(os.Args[0])), help
+     * and errors name the binary as it was invoked */
+    cx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    if (!*cx.prog)
+        cx.prog = "berth";
+    sbuf_add(&path, cx.prog);
+    if (parse_globals(&g, cx.prog, argc, argv, &pos, &help, &version, &err) < 0)
         goto out;
     if (version && pos >= argc) {
-        print_version_short();
+        print_version_short(cx.prog);
         goto out;
     }
     if (resolve(argc, argv, &pos, &sub, &path, &err) < 0)

@@ -114,7 +114,7 @@ void cmd_print_help(FILE *f, const struct cmd_sub *sp, const char *path)
     if (c == &cmd_root) {
         fprintf(f, "\nOptions:\n");
         opt_print_table(f, global_opts);
-        fprintf(f, "  -v, --version                 version for berth\n");
+        fprintf(f, "  -v, --version                 version for %s\n", path);
     }
 }
 
@@ -126,6 +126,17 @@ static void help_cb(void *ctx)
     cmd_print_help(stdout, &s, cx->path);
 }
 
+/* The end of a command's options: the global ones are all in. */
+static int opts_done(void *ctx, struct berr **err)
+{
+    struct cmd_ctx *cx = ctx;
+
+    if (cx->gopts_finished)
+        return 0;
+    cx->gopts_finished = true;
+    return gopts_finish(cx->g, cx->prog ? cx->prog : "berth", err);
+}
+
 void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx)
 {
     opt_init(it, cx->cmd->opts);
@@ -134,6 +145,8 @@ void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx)
     it->gctx = cx->g;
     it->help_fn = help_cb;
     it->help_ctx = cx;
+    it->done_fn = opts_done;
+    it->done_ctx = cx;
     it->cmdpath = cx->path;
     it->stop_at_operand = cx->cmd->flags & CMD_STOP_AT_OPERAND;
     it->h_is_help = !(cx->cmd->flags & CMD_H_NOT_HELP);

@@ -71,6 +71,8 @@ struct cmd_ctx {
     const char *name, *aliases; /* cmd as its group spells it ("ls" for ps) */
     char *path;                 /* "berth container ls" */
     char *argv0;                /* absolute path of this binary, for exit commands */
+    const char *prog;           /* its name as invoked (argv[0]'s basename), for messages */
+    bool gopts_finished;        /* gopts_finish() ran */
     struct runtime *rt;         /* made on first cx_runtime() */
     enum rt_level rt_level;
 };
@@ -104,6 +106,9 @@ int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
  * struct gopts (before or after the command name); freeing what they set. */
 extern const struct cmd_opt global_opts[];
 int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+/* Once all flags are read: --debug, the --log-level check (podman's bare
+ * message, exit 1), --noout. prog names berth as invoked. */
+int gopts_finish(struct gopts *g, const char *prog, struct berr **err);
 void gopts_free(struct gopts *g);
 /* The command tree (cmd/table.c). cmd_find: the command of a group
  * named or aliased name, false if none. cmd_sub_next: the group's next

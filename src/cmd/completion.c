@@ -354,8 +354,8 @@ static int completion_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr 
     if (c == 0 && !it.help && (it.nargs != 1 || (strcmp(it.args[0], "bash") &&
                                                  strcmp(it.args[0], "zsh"))))
         c = it.nargs != 1 ? cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs)
-                          : berr_msg(err, "invalid argument \"%s\" for \"berth completion\"",
-                                     it.args[0]);
+                          : berr_msg(err, "invalid argument \"%s\" for \"%s\"",
+                                     it.args[0], cx->path);
     if (c < 0 || it.help) {
         opt_free(&it);
         return c;

@@ -107,7 +107,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     if (latest) {
         /* --latest: the container side (cmd/inspect_ctr.c) owns it */
         opt_free(&it);
-        return berr_msg(err, "use \"berth container inspect --latest\"");
+        return berr_msg(err, "use \"%s container inspect --latest\"", cx->prog);
     }
     if (!strcmp(type, "image")) {
         r = inspect_images(rt, it.args, it.nargs, format, arr, false, err);

@@ -182,7 +182,7 @@ static int parse_short(struct opt_it *it, int argc, char **argv, struct berr **e
     return deliver(it, o, global, argv[it->idx++], true, err);
 }
 
-int opt_next(struct opt_it *it, int argc, char **argv, struct berr **err)
+static int next(struct opt_it *it, int argc, char **argv, struct berr **err)
 {
     for (;;) {
         int r;
@@ -232,6 +232,19 @@ int opt_next(struct opt_it *it, int argc, char **argv, struct berr **err)
             continue;   /* a global option, handled */
         return it->opt->id;
     }
+}
+
+int opt_next(struct opt_it *it, int argc, char **argv, struct berr **err)
+{
+    int r = next(it, argc, argv, err);
+
+    /* the end of the options, once, unless --help ended them */
+    if (r == 0 && !it->help && it->done_fn && !it->done_called) {
+        it->done_called = true;
+        if (it->done_fn(it->done_ctx, err) < 0)
+            return -1;
+    }
+    return r;
 }
 
 static char *flag_label(const struct cmd_opt *o)

@@ -89,3 +89,65 @@ setup()    { berth_setup; }
         }' "$BATS_TEST_DIRNAME/../data/podman-flags.tsv" <(printf '%s\n' "$output")
     [ -z "$output" ]
 }
+
+# ---- global options as podman 4.3.1 has them ----
+
+@test "--noout sends stdout nowhere; errors still show" {
+    run -0 --separate-stderr b --noout version
+    [ -z "$output" ]
+    run -0 --separate-stderr b version --noout
+    [ -z "$output" ]
+    run -0 --separate-stderr b --noout ps -a
+    [ -z "$output" ]
+    run -1 --separate-stderr b --noout rm nosuch
+    [ -z "$output" ]
+    [[ $stderr == *"Error: no container with name or ID \"nosuch\" found"* ]]
+}
+
+@test "--debug and -D log at level debug (hidden flags, as podman's)" {
+    run -0 --separate-stderr b --debug version
+    [[ $stderr == *'level=info msg="berth filtering at log level debug"'* ]]
+    run -0 --separate-stderr b -D version
+    [[ $stderr == *'msg="berth filtering at log level debug"'* ]]
+    run -0 --separate-stderr b version -D
+    [[ $stderr == *'msg="berth filtering at log level debug"'* ]]
+    run -0 b --help
+    [[ $output != *"--debug"* ]]
+}
+
+@test "--log-level with an unknown level: podman's bare message, exit 1" {
+    run -1 --separate-stderr b --log-level bogus version
+    [ -z "$output" ]
+    [ "$stderr" = 'Log Level "bogus" is not supported, choose from: trace, debug, info, warn, warning, error, fatal, panic' ]
+    run -1 --separate-stderr b ps --log-level=nope
+    [ "$stderr" = 'Log Level "nope" is not supported, choose from: trace, debug, info, warn, warning, error, fatal, panic' ]
+    # logrus lower-cases the level
+    run -0 --separate-stderr b --log-level WARN version
+    [ -z "$stderr" ]
+}
+
+@test "log lines are logrus's: key=value on a pipe, WARN[0000] on a terminal" {
+    run -0 --separate-stderr b --log-level info version
+    [[ $stderr =~ ^time=\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})\"\ level=info\ msg=\"berth\ filtering\ at\ log\ level\ info\"$ ]]
+    # a terminal: the level coloured, seconds since start, the message padded
+    run -0 script -qec "$BERTH_BIN ${BERTH_ARGS[*]} --log-level info version >/dev/null" /dev/null
+    [[ $output == *$'\e[36mINFO\e[0m[0000] berth filtering at log level info          '* ]]
+}
+
+@test "errors and usage name the binary as invoked" {
+    ln -s "$BERTH_BIN" "$BATS_TEST_TMPDIR/docker"
+    d() { "$BATS_TEST_TMPDIR/docker" "${BERTH_ARGS[@]}" "$@"; }
+    run -125 --separate-stderr d nosuchcommand
+    [[ $stderr == *"unrecognized command \`docker nosuchcommand\`"* ]]
+    [[ $stderr == *"Try 'docker --help'"* ]]
+    run -125 --separate-stderr d ps --bogus
+    [[ $stderr == *"See 'docker ps --help'"* ]]
+    run -125 --separate-stderr d --bogus ps
+    [[ $stderr == *"See 'docker --help'"* ]]
+    run -0 d ps --help
+    [[ $output == *$'Usage:\n  docker ps [options]'* ]]
+    run -0 d --version
+    [[ $output == "docker version "* ]]
+    run -125 --separate-stderr d container inspect
+    [[ $stderr == *"docker container inspect requires a name, id, or the \"--latest\" flag"* ]]
+}
