@@ -18,11 +18,23 @@ bool inspect_is_json(const char *format)
     return !format || !*format || strcmp(format, "json") == 0;
 }
 
+/* podman's inspect templates see Go structs whose field is ID where the
+ * JSON says "Id", and podman reads docker's older names as its own
+ * (inspectNormalize): both spellings work. */
+static const struct tmpl_alias inspect_aliases[] = {
+    { "ID", "Id" },
+    { "ImageID", "Image" },
+    { "Src", "Source" },
+    { "Dst", "Destination" },
+    { 0 }
+};
+
 /* "json": one JSON array indented by five spaces; a template: once per
  * element (nulls skipped). A bad template fails before anything is
  * printed. */
 static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr **err)
 {
+    static const struct out_spec spec = { .aliases = inspect_aliases };
     _cleanup_json_ json_t *items = NULL;
     json_t *v;
     size_t i;
@@ -41,7 +53,7 @@ static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr *
     json_array_foreach(arr, i, v)
         if (!json_is_null(v) && json_array_append(items, v) < 0)
             return berr_oom(err);
-    return out_list(f, format, items, NULL, true, err);
+    return out_list(f, format, items, &spec, true, err);
 }
 
 int inspect_print_then_fail(const char *format, json_t *arr, int r, struct berr **err)

@@ -11,3 +11,29 @@ teardown() { berth_teardown; }
     run -0 --separate-stderr b create --network host -p 8080:80 $IMG true
     [ "$stderr" = "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use" ]
 }
+
+# podman accepts {{.ID}} wherever {{.Id}} works (images, containers,
+# networks; ps, network ls and history know only .ID, as podman's).
+@test "--format '{{.ID}}' works everywhere '{{.Id}}' does" {
+    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    run -0 b create --name c1 $IMG true
+    cid=$(b container inspect --format '{{.Id}}' c1)
+    iid=$(b image inspect --format '{{.Id}}' $IMG)
+    run -0 b network create n1
+    nid=$(b network inspect --format '{{.Id}}' n1)
+    for cmd in "ps -a" "images" "image inspect $IMG" "container inspect c1" "inspect c1" \
+               "inspect $IMG" "inspect --type image $IMG" "network ls" "network inspect n1" \
+               "history $IMG"; do
+        if b $cmd --format '{{.Id}}' >/dev/null 2>&1; then
+            run -0 b $cmd --format '{{.ID}}'
+            [ -n "$output" ]
+        fi
+    done
+    [ "$(b container inspect --format '{{.ID}}' c1)" = "$cid" ]
+    [ "$(b inspect --format '{{ .ID }}' c1)" = "$cid" ]
+    [ "$(b image inspect --format '{{.ID}}' $IMG)" = "$iid" ]
+    [ "$(b inspect --format '{{.ID}}' $IMG)" = "$iid" ]
+    [ "$(b network inspect --format '{{.ID}}' n1)" = "$nid" ]
+    # podman reads a container's .ImageID as its .Image
+    [ "$(b container inspect --format '{{.ImageID}}' c1)" = "$iid" ]
+}
