@@ -47,9 +47,11 @@ const struct cmd cmd_info = {
     .usage = "[options]",
     .description =
         "Shows the host (kernel, cgroups, conmon and OCI runtime with their\n"
-        "versions, events backend, log driver), the store (graph root, run root,\n"
-        "driver, container and image counts) and the config files that were\n"
-        "read, in order.",
+        "versions and the packages they came from, events backend, log driver),\n"
+        "the store (graph root, run root, driver with its status and options,\n"
+        "container and image counts, the config file that set it) and the config\n"
+        "files that were read, in order. The keys are podman's; templates name\n"
+        "them as podman's do ('{{.Store.GraphOptions}}', '{{.Host.Conmon.Package}}').",
     .examples = "berth info\nberth info --format json\n"
                 "berth info --format '{{.Host.Kernel}}'",
     .opts = info_opts, .fn = info_fn, .need = RT_FULL,

@@ -66,6 +66,10 @@ const char *store_driver(const struct store *s);      /* "overlay" or "vfs" */
 const char *store_graph_root(const struct store *s);
 /* Does the kernel mount overlay on this directory? (no error: false) */
 bool store_overlay_supported(const char *dir);
+/* What `info` shows of the driver (store.graphStatus), as containers/
+ * storage reports it: overlay's "Backing Filesystem", "Native Overlay
+ * Diff", "Supports d_type" and "Using metacopy"; nothing for vfs. */
+int store_driver_status(struct store *s, json_t **out, struct berr **err);
 
 /* ---- images ------------------------------------------------------------ */
 

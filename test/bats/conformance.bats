@@ -37,3 +37,34 @@ teardown() { berth_teardown; }
     # podman reads a container's .ImageID as its .Image
     [ "$(b container inspect --format '{{.ImageID}}' c1)" = "$iid" ]
 }
+
+@test "info has podman's keys that scripts read" {
+    run -0 b info --format json
+    info=$output
+    for k in .host.buildahVersion .host.conmon.package .host.ociRuntime.package \
+             .host.slirp4netns.executable .host.slirp4netns.package .host.slirp4netns.version \
+             .store.configFile; do
+        [ "$(jq -r "$k | type" <<<"$info")" = string ] || { echo "missing $k"; false; }
+    done
+    [ "$(jq -c .store.graphOptions <<<"$info")" = "{}" ]
+    [ "$(jq -r .store.imageStore.number <<<"$info")" = 1 ]
+    [ "$(jq -r .store.configFile <<<"$info")" = "$TEST_CONF" ]
+    [ "$(jq -r '.store.graphStatus | type' <<<"$info")" = object ]
+    if [ "$(jq -r .store.graphDriverName <<<"$info")" = overlay ]; then
+        [ "$(jq -r '.store.graphStatus | keys | join(",")' <<<"$info")" = \
+          "Backing Filesystem,Native Overlay Diff,Supports d_type,Using metacopy" ]
+    fi
+    # the package the distribution installed conmon with, as podman names it
+    conmon=$(jq -r .host.conmon.path <<<"$info")
+    if owner=$(dpkg -S "$conmon" 2>/dev/null); then
+        [ "$(jq -r .host.conmon.package <<<"$info")" = \
+          "$(dpkg-query -f '${Package}_${Version}_${Architecture}' -W "${owner%%:*}")" ]
+    fi
+    # templates see Go's field names and print maps as Go does
+    run -0 b info --format '{{.Store.GraphOptions}}|{{.Store.ImageStore.Number}}'
+    [ "$output" = "map[]|1" ]
+    run -0 b --storage-opt overlay.mountopt=nodev info --format '{{.Store.GraphOptions}}'
+    [ "$output" = "map[overlay.mountopt:nodev]" ]
+    run -0 b info --format '{{.Host.Conmon.Package}}'
+    [ "$output" = "$(jq -r .host.conmon.package <<<"$info")" ]
+}
