@@ -1,6 +1,6 @@
 /*
  * cmd/run.c: create and run. The options are parsed by cmd/ctropts*.c;
- * the container is made by runtime/ctr_records.c (ctr_create), started
+ * the container is made by runtime/ctr_create.c (ctr_create), started
  * by runtime/ctr_lifecycle.c and attached to by runtime/ctr_attach.c.
  */
 #include <errno.h>
