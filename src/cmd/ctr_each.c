@@ -53,9 +53,9 @@ int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err)
     }
     for (int i = 0; i < n; i++) {
         struct berr *e1 = NULL;
-        if (one(e, names[i], e->all, &e1) < 0) {
+        if (one(e, names[i], e->all || e->listed, &e1) < 0) {
             /* a container removed meanwhile is no failure of "all" */
-            if (e->all && e1->kind == BK_NO_SUCH) {
+            if ((e->all || e->listed) && e1->kind == BK_NO_SUCH) {
                 berr_free(e1);
                 continue;
             }

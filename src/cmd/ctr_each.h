@@ -16,6 +16,8 @@ struct ctr_each {
     bool ignore;                /* --ignore: no such container is fine */
     bool quiet;                 /* print nothing on success */
     bool latest;                /* -l: the most recently created */
+    bool listed;                /* the names are full ids the runtime listed
+                                   (--filter): one removed meanwhile is skipped */
     /* the operation: on a locked container; may print */
     int (*fn)(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err);
     void *arg;

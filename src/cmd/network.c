@@ -1,8 +1,8 @@
 /*
  * cmd/network.c: berth network create|ls|inspect|rm|prune|exists|reload.
- * The definitions are runtime/net/netconf.c's; reload and the containers
- * on a network are runtime/ctr_net.c's. This file parses flags and
- * prints. connect and disconnect are cmd/network_connect.c.
+ * The definitions are runtime/net/netconf.c's; reload and rm (with the
+ * containers on a network) are runtime/ctr_net.c's. This file parses
+ * flags and prints. connect and disconnect are cmd/network_connect.c.
  */
 #include <regex.h>
 #include <stdio.h>
@@ -373,54 +373,38 @@ static const struct cmd_opt rm_opts[] = {
     { 0 }
 };
 
-static int rm_one(struct runtime *rt, const struct net_env *e, const char *key, bool force,
-                  struct berr **err)
-{
-    _cleanup_json_ json_t *def = NULL;
-    _cleanup_strv_ strv users = NULL;
-    const char *name;
-
-    if (net_lookup(e, key, &def, err) < 0)
-        return -1;
-    name = js_str(def, "name", "");
-    if (net_users(e, name, &users, err) < 0)
-        return -1;
-    if (strv_len(users) && !force) {
-        berr_new(err, 2, 0, "\"%s\" has associated containers with it. Use -f to forcibly "
-                 "delete containers and pods: network is being used", name);
-        return -1;
-    }
-    for (size_t i = 0; users && users[i]; i++)
-        if (ctr_remove_id(rt, users[i], true, -1, err) < 0)
-            return -1;
-    return net_remove(e, name, err);
-}
-
 static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
     struct net_env e;
     struct opt_it it;
     bool force = false;
+    unsigned long long t;
+    long long timeout = -1;
     int c;
 
     cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
         if (c == 'f')
             force = it.bval;
+        else if (c == 't' && opt_uint(&it, &t, err) < 0)
+            c = -1;
+        else if (c == 't')
+            timeout = (long long) t;
+        if (c < 0)
+            break;
+    }
     if ((c = begin_names(cx, &it, c, 1, &rt, &e, err)) <= 0)
         return c;
     /* Like podman: go on with the others, print every error but the
-     * last, which main prints; exit 1 for a missing network, 2 in use. */
+     * last, which main prints. The policy is runtime/ctr_net.c's. */
     for (int i = 0; i < it.nargs; i++) {
         struct berr *e2 = NULL;
-        if (rm_one(rt, &e, it.args[i], force, &e2) == 0) {
+        bool removed;
+        if (ctr_net_remove(rt, it.args[i], force, timeout, &removed, &e2) < 0)
+            cmd_err_next(err, e2);
+        else if (removed)
             printf("%s\n", it.args[i]);
-            continue;
-        }
-        if (e2->kind == BK_NO_SUCH)
-            e2->exit_code = 1;
-        cmd_err_next(err, e2);
     }
     opt_free(&it);
     return *err ? -1 : 0;

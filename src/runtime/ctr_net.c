@@ -317,3 +317,38 @@ int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct ber
     c->st.network_status = ns;
     return ctr_save(rt, c, err);
 }
+
+int ctr_net_remove(struct runtime *rt, const char *key, bool force, long long timeout,
+                   bool *removed, struct berr **err)
+{
+    _cleanup_json_ json_t *def = NULL;
+    _cleanup_strv_ strv users = NULL;
+    struct net_env ne;
+    const char *name;
+
+    *removed = false;
+    net_env_from_rt(rt, &ne);
+    if (net_lookup(&ne, key, &def, err) < 0) {
+        /* podman: with --force a network that is not there is no error */
+        if (force && (*err)->kind == BK_NO_SUCH) {
+            berr_freep(err);
+            return 0;
+        }
+        if ((*err)->kind == BK_NO_SUCH)
+            (*err)->exit_code = 1;
+        return -1;
+    }
+    name = js_str(def, "name", "");
+    if (net_users(&ne, name, &users, err) < 0)
+        return -1;
+    if (strv_len(users) && !force)
+        return berr_new(err, 2, 0, "\"%s\" has associated containers with it. Use -f to "
+                        "forcibly delete containers and pods: network is being used", name);
+    for (size_t i = 0; users && users[i]; i++)
+        if (ctr_remove_id(rt, users[i], true, timeout, err) < 0)
+            return -1;
+    if (net_remove(&ne, name, err) < 0)
+        return -1;
+    *removed = true;
+    return 0;
+}

@@ -426,3 +426,26 @@ out:
     ps_filters_free(&fs);
     return r;
 }
+
+int ctr_ps_select(struct runtime *rt, char **filters, char ***ids, char ***names,
+                  struct berr **err)
+{
+    struct ps_query q = { .all = true, .filters = filters, .shape = PS_TEMPLATE,
+                          .no_trunc = true, .tmpl = "{{.ID}} {{.Names}}" };
+    _cleanup_json_ json_t *items = NULL;
+    _cleanup_strv_ char **vi = calloc(1, sizeof(char *)), **vn = calloc(1, sizeof(char *));
+    json_t *it;
+    size_t i;
+
+    if (!vi || !vn)
+        return berr_oom(err);
+    if (ctr_ps_items(rt, &q, &items, err) < 0)
+        return -1;
+    json_array_foreach(items, i, it)
+        if (strv_push(&vi, js_str(it, "ID", "")) < 0 || strv_push(&vn, js_str(it, "Names", "")) < 0)
+            return berr_oom(err);
+    *ids = STEAL_PTR(vi);
+    if (names)
+        *names = STEAL_PTR(vn);
+    return 0;
+}

@@ -44,4 +44,10 @@ int ctr_ps_check(const struct ps_query *q, struct berr **err);
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items,
                  struct berr **err);
 
+/* The containers ps's filters select, in any state (--filter of rm, stop,
+ * restart and start, as podman's): their full ids and (names not NULL)
+ * their names, index for index. New strvs. */
+int ctr_ps_select(struct runtime *rt, char **filters, char ***ids, char ***names,
+                  struct berr **err);
+
 #endif

@@ -146,7 +146,8 @@ void img_rm_report_free(struct img_rm_report *rep);
 
 enum {
     IMG_RM_FORCE = 1u << 0,         /* remove the containers using it; an id
-                                       with several names goes whole */
+                                       with several names goes whole; an
+                                       unknown reference is no failure */
     IMG_RM_IGNORE = 1u << 1,        /* an unknown reference is no failure */
 };
 /* rmi REF, podman's policy: a name of an image that has other names only

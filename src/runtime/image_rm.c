@@ -203,7 +203,8 @@ int img_rm(struct runtime *rt, const char *ref, unsigned flags, struct img_rm_re
     if (rt_store(rt, &s, err) < 0)
         return -1;
     if (img_lookup_store(s, ref, &img, &e) < 0) {
-        if (e->kind == BK_NO_SUCH && (flags & IMG_RM_IGNORE)) {
+        /* as podman's libimage: --force also ignores an unknown image */
+        if (e->kind == BK_NO_SUCH && (flags & (IMG_RM_IGNORE | IMG_RM_FORCE))) {
             berr_free(e);
             return 0;
         }

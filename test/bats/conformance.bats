@@ -68,3 +68,125 @@ teardown() { berth_teardown; }
     run -0 b info --format '{{.Host.Conmon.Package}}'
     [ "$output" = "$(jq -r .host.conmon.package <<<"$info")" ]
 }
+
+@test "rm, stop, kill, restart, init and start echo the name or id prefix as typed" {
+    run -0 b create --name typed --network none $IMG sleep 100
+    id=$(b container inspect --format '{{.Id}}' typed)
+    run -0 b init ${id:0:7}
+    [ "$output" = "${id:0:7}" ]
+    run -0 b start typed
+    [ "$output" = typed ]
+    run -0 b kill -s USR1 ${id:0:5}
+    [ "$output" = "${id:0:5}" ]
+    run -0 b restart -t 0 typed
+    [ "$output" = typed ]
+    run -0 b stop -t 0 ${id:0:9}
+    [ "$output" = "${id:0:9}" ]
+    run -0 b rm ${id:0:6}
+    [ "$output" = "${id:0:6}" ]
+    run -0 b create --name byname --network none $IMG true
+    run -0 b rm byname
+    [ "$output" = byname ]
+}
+
+@test "start --all: podman's message with names; running containers left alone, unprinted" {
+    run -125 --separate-stderr b start --all somename
+    [ "$stderr" = "Error: either start all containers or the container(s) provided in the arguments" ]
+    run -125 --separate-stderr b start
+    [ "$stderr" = "Error: start requires at least one argument" ]
+    run -0 b run -d --name up1 --network none $IMG sleep 100
+    run -0 b create --name down1 --network none $IMG sleep 100
+    down=$(b container inspect --format '{{.Id}}' down1)
+    run -0 b start --all
+    [ "$output" = "$down" ]
+    run -0 b start --all
+    [ -z "$output" ]
+    run -0 b ps --format '{{.Names}}' --sort names
+    [ "$output" = $'down1\nup1' ]
+}
+
+@test "rm -f, rmi -f and network rm -f of what does not exist: exit 0, no output" {
+    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    for cmd in "rm -f" "rmi -f" "network rm -f"; do
+        run -0 --separate-stderr b $cmd nosuch
+        [ -z "$output" ] && [ -z "$stderr" ]
+    done
+    run -0 --separate-stderr b rm -f nosuch1 nosuch2
+    [ -z "$output" ] && [ -z "$stderr" ]
+    # without -f they still fail
+    run -1 b rm nosuch
+    run -1 b rmi nosuch
+    run -1 b network rm nosuch
+}
+
+@test "kill -s takes a signal with a leading dash, as podman" {
+    run -0 b run -d --name sig --network none $IMG sh -c 'trap "echo got" USR1 INT HUP; while :; do sleep 0.1; done'
+    for s in -1 -INT -SIGUSR1 -usr1; do
+        run -0 b kill -s "$s" sig
+        [ "$output" = sig ]
+    done
+    run -125 --separate-stderr b kill -s --HUP sig
+    [ "$stderr" = "Error: invalid signal: -HUP" ]
+    run -125 --separate-stderr b kill -s -0 sig
+    [ "$stderr" = "Error: invalid signal: 0" ]
+    run -125 --separate-stderr b kill -s 65 sig
+    [ "$stderr" = "Error: valid signals are 1 through 64" ]
+}
+
+@test "--cidfile on rm, stop, restart and kill; --filter on rm, stop, restart and start" {
+    run -0 b run -d --name cf1 --cidfile "$BATS_TEST_TMPDIR/cid1" --network none $IMG sleep 100
+    id=$(cat "$BATS_TEST_TMPDIR/cid1")
+    run -0 b kill -s USR2 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+    run -0 b stop -t 0 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+    run -0 b restart -t 0 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+    run -125 --separate-stderr b stop --cidfile "$BATS_TEST_TMPDIR/nosuch"
+    [ "$stderr" = "Error: reading CIDFile: open $BATS_TEST_TMPDIR/nosuch: no such file or directory" ]
+    run -125 --separate-stderr b stop --cidfile "$BATS_TEST_TMPDIR/cid1" cf1
+    [ "$stderr" = "Error: no arguments are needed with --latest or --cidfile" ]
+    run -125 --separate-stderr b rm --all --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$stderr" = "Error: --all, --latest, and --cidfile cannot be used together" ]
+    run -0 b rm -f -t 0 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+
+    run -0 b create --name fa --label app=a --network none $IMG sleep 100
+    run -0 b create --name fb --network none $IMG sleep 100
+    a=$(b container inspect --format '{{.Id}}' fa)
+    bid=$(b container inspect --format '{{.Id}}' fb)
+    # start: the filter alone starts what it selects; with names, those of
+    # them it selects
+    run -0 b start --filter name=fa fb
+    [ -z "$output" ]
+    run -0 b start --filter label=app=a
+    [ "$output" = "$a" ]
+    run -0 b start -f name=fb fb
+    [ "$output" = "$bid" ]
+    run -0 b restart -t 0 -f name=fb
+    [ "$output" = "$bid" ]
+    run -125 --separate-stderr b stop --filter name=fa fa
+    [ "$stderr" = "Error: --filter takes no arguments" ]
+    run -0 b stop -t 0 --filter label=app=a
+    [ "$output" = "$a" ]
+    run -0 b stop --timeout 0 fb
+    [ "$output" = fb ]
+    run -0 b rm --filter name=f
+    [ "$(sort <<<"$output")" = "$(printf '%s\n' "$a" "$bid" | sort)" ]
+    run -125 --separate-stderr b stop --filter bogus=1
+    [[ $stderr == *"bogus is an invalid filter"* ]]
+}
+
+@test "rm --depend removes the containers that join its namespaces first" {
+    run -0 b create --name da --network none $IMG sleep 100
+    run -0 b create --name db --network container:da $IMG sleep 100
+    run -0 b create --name dc --pid container:db --network none $IMG sleep 100
+    run -0 b create --name other --network none $IMG true
+    ida=$(b container inspect --format '{{.Id}}' da)
+    idb=$(b container inspect --format '{{.Id}}' db)
+    idc=$(b container inspect --format '{{.Id}}' dc)
+    run -0 b rm --depend da
+    [ "$output" = "$(printf '%s\n' "$idc" "$idb" "$ida")" ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = other ]
+}
