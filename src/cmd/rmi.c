@@ -47,13 +47,14 @@ static int rmi_finish(struct img_rm_report *rep, bool rmi_lines, struct berr **e
     return -1;
 }
 
-enum { O_IGNORE = 'i' };
+enum { O_IGNORE = 'i', O_NO_PRUNE = 256 };
 
 static const struct cmd_opt rmi_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Remove all images", 0 },
     { "force", 'f', OPT_FLAG, NULL, "Force Removal of the image (removes the containers "
       "using it, and an image referenced by id with several names)", 0 },
     { "ignore", O_IGNORE, OPT_FLAG, NULL, "Ignore errors if a specified image does not exist", 0 },
+    { "no-prune", O_NO_PRUNE, OPT_FLAG, NULL, "Do not remove dangling parent images", 0 },
     { 0 }
 };
 
@@ -62,7 +63,7 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct opt_it it;
     struct runtime *rt;
     struct img_rm_report rep = { 0 };
-    bool all = false, force = false, ignore = false;
+    bool all = false, force = false, ignore = false, no_prune = false;
     int c, r = 0;
 
     cmd_opt_init(&it, cx);
@@ -71,6 +72,7 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         case 'a': all = it.bval; break;
         case 'f': force = it.bval; break;
         case O_IGNORE: ignore = it.bval; break;
+        case O_NO_PRUNE: no_prune = it.bval; break;
         }
     }
     if (c == 0 && !it.help) {
@@ -84,7 +86,8 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
-    unsigned flags = (force ? IMG_RM_FORCE : 0) | (ignore ? IMG_RM_IGNORE : 0);
+    unsigned flags = (force ? IMG_RM_FORCE : 0) | (ignore ? IMG_RM_IGNORE : 0) |
+                     (no_prune ? IMG_RM_NO_PRUNE : 0);
     if (all)
         r = img_rm_all(rt, flags, &rep, err);
     for (int i = 0; r == 0 && i < it.nargs; i++)

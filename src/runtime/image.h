@@ -149,6 +149,7 @@ enum {
                                        with several names goes whole; an
                                        unknown reference is no failure */
     IMG_RM_IGNORE = 1u << 1,        /* an unknown reference is no failure */
+    IMG_RM_NO_PRUNE = 1u << 2,      /* leave a parent without names in place */
 };
 /* rmi REF, podman's policy: a name of an image that has other names only
  * untags it; its last name, or its id, removes the image (an id with

@@ -224,7 +224,7 @@ int img_rm(struct runtime *rt, const char *ref, unsigned flags, struct img_rm_re
         return -1;
     if (remove_image(rt, s, img, force, rep, &e) < 0)
         return rep_err(rep, e, removal_code(e), err);
-    return parent ? remove_parents(rt, s, parent, rep, err) : 0;
+    return parent && !(flags & IMG_RM_NO_PRUNE) ? remove_parents(rt, s, parent, rep, err) : 0;
 }
 
 int img_rm_all(struct runtime *rt, unsigned flags, struct img_rm_report *rep,

@@ -190,3 +190,40 @@ teardown() { berth_teardown; }
     run -0 b ps -a --format '{{.Names}}'
     [ "$output" = other ]
 }
+
+# mid_image: localhost/mid, the image of layered's first two layers, so
+# that it is layered's parent (a docker-archive made from layered's).
+mid_image() {
+    local d=$BATS_TEST_TMPDIR/mid src=$TEST_IMAGES_DIR/layered.docker.tar cfg third id
+    mkdir -p "$d" && tar -xf "$src" -C "$d"
+    cfg=$(jq -r '.[0].Config' "$d/manifest.json")
+    third=$(jq -r '.[0].Layers[2]' "$d/manifest.json")
+    jq -c '.rootfs.diff_ids |= .[:2] | .history |= .[:2]' "$d/$cfg" > "$d/mid.json"
+    id=$(sha256sum "$d/mid.json" | cut -d' ' -f1)
+    mv "$d/mid.json" "$d/$id.json"
+    jq -c --arg c "$id.json" '[.[0] | .Config = $c | .RepoTags = ["localhost/mid:latest"] |
+        .Layers |= .[:2]]' "$d/manifest.json" > "$d/m.json"
+    mv "$d/m.json" "$d/manifest.json"
+    rm -f "$d/$cfg" "$d/repositories" "$d/$third"
+    tar -cf "$d.tar" -C "$d" .
+    b load -q -i "$d.tar" >/dev/null
+    echo "$id"
+}
+
+@test "rmi --no-prune leaves the dangling parent; without it the parent goes" {
+    mid=$(mid_image)
+    load_image layered
+    run -0 b untag localhost/mid
+    run -0 b rmi --no-prune localhost/layered
+    [[ $output == *"Deleted: "* ]]
+    [[ $output != *"Deleted: $mid"* ]]
+    run -0 b image exists "$mid"
+    # again, without --no-prune: podman removes the parent left without names
+    run -0 b rmi -f "$mid"
+    mid=$(mid_image)
+    load_image layered
+    run -0 b untag localhost/mid
+    run -0 b rmi localhost/layered
+    [[ $output == *"Deleted: $mid"* ]]
+    run -1 b image exists "$mid"
+}
