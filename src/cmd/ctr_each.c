@@ -65,3 +65,23 @@ int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err)
     }
     return failed ? -1 : 0;
 }
+
+int ctr_each_check(bool all, bool latest, int n, bool has_cidfile, bool cidfile, bool filter,
+                   struct berr **err)
+{
+    if (filter)
+        return n > 0 ? berr_msg(err, "--filter takes no arguments") : 0;
+    if (cidfile && (all || latest))
+        return berr_msg(err, "--all, --latest, and --cidfile cannot be used together");
+    if (all && latest)
+        return berr_msg(err, "--all and --latest cannot be used together");
+    if (n > 0 && all)
+        return berr_msg(err, "no arguments are needed with --all");
+    if (n > 0 && latest)
+        return berr_msg(err, "--latest and containers cannot be used together");
+    if (n > 0 && has_cidfile && cidfile)
+        return berr_msg(err, "no arguments are needed with --latest or --cidfile");
+    if (n == 0 && !all && !latest && !cidfile)
+        return berr_msg(err, "you must provide at least one name or id");
+    return 0;
+}

@@ -27,4 +27,10 @@ struct ctr_each {
 
 int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err);
 
+/* podman's check of how the containers are chosen, in its order and words
+ * (validate.CheckAllLatestAndIDFile): --all, --latest, --cidfile (given;
+ * has_cidfile: the command has the flag), --filter and n operands. */
+int ctr_each_check(bool all, bool latest, int n, bool has_cidfile, bool cidfile, bool filter,
+                   struct berr **err);
+
 #endif

@@ -58,9 +58,8 @@ static int kill_signal(const char *arg, int *sig, struct berr **err)
     return 0;
 }
 
-/* podman's checks of --all, --latest, --cidfile, --filter and operands,
- * in its order and words (validate.CheckAllLatestAndIDFile); start has
- * words of its own. */
+/* podman's checks of --all, --latest, --cidfile, --filter and operands
+ * (ctr_each_check); start has words of its own. */
 static int check_selection(struct cmd_ctx *cx, const struct each_args *a, struct berr **err)
 {
     bool has_cidfile = opt_find_long(cx->cmd->opts, "cidfile") != NULL;
@@ -77,21 +76,7 @@ static int check_selection(struct cmd_ctx *cx, const struct each_args *a, struct
             return berr_msg(err, "start requires at least one argument");
         return 0;
     }
-    if (a->filters)
-        return a->n > 0 ? berr_msg(err, "--filter takes no arguments") : 0;
-    if (idfile && (a->all || a->latest))
-        return berr_msg(err, "--all, --latest, and --cidfile cannot be used together");
-    if (a->all && a->latest)
-        return berr_msg(err, "--all and --latest cannot be used together");
-    if (a->n > 0 && a->all)
-        return berr_msg(err, "no arguments are needed with --all");
-    if (a->n > 0 && a->latest)
-        return berr_msg(err, "--latest and containers cannot be used together");
-    if (a->n > 0 && has_cidfile && idfile)
-        return berr_msg(err, "no arguments are needed with --latest or --cidfile");
-    if (a->n == 0 && !a->all && !a->latest && !idfile)
-        return berr_msg(err, "you must provide at least one name or id");
-    return 0;
+    return ctr_each_check(a->all, a->latest, a->n, has_cidfile, idfile, a->filters != NULL, err);
 }
 
 /* One option of the multi-container commands. Letters mean different

@@ -270,7 +270,7 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
-                    const char *ip, const char *mac, struct berr **err);
+                    const char *ip, const char *ip6, const char *mac, struct berr **err);
 int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 /* network reload: re-applies the firewall rules and port forwarding of a
  * running container with bridge networking (its addresses stay) and

@@ -264,19 +264,7 @@ int opt_bad_value(struct opt_it *it, const char *why, struct berr **err)
         l++;
     r = usage_err(it, err, "invalid argument \"%s\" for \"%s\" flag: ", it->arg ? it->arg : "", l);
     free(label);
-    if (why)
-        berr_new(err, BERR_ENGINE, 0, "%s%s", (*err)->msg, why);
-    return r;
-}
-
-/* pflag's words for a number that does not parse, e.g.
- * invalid argument "x" for "-t, --time" flag: strconv.ParseUint: parsing "x": invalid syntax */
-static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
-{
-    char *why = str_fmt("strconv.%s: parsing \"%s\": invalid syntax", parser, it->arg);
-
-    opt_bad_value(it, NULL, err);
-    if (why && *err) {
+    if (why && *why && *err) {
         /* the reason goes before the "See ..." line */
         char *nl = strchr((*err)->msg, '\n');
         char *m = nl ? str_fmt("%.*s%s%s", (int) (nl - (*err)->msg), (*err)->msg, why, nl)
@@ -286,6 +274,16 @@ static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
             (*err)->msg = m;
         }
     }
+    return r;
+}
+
+/* pflag's words for a number that does not parse, e.g.
+ * invalid argument "x" for "-t, --time" flag: strconv.ParseUint: parsing "x": invalid syntax */
+static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
+{
+    char *why = str_fmt("strconv.%s: parsing \"%s\": invalid syntax", parser, it->arg);
+
+    opt_bad_value(it, why, err);
     free(why);
     return -1;
 }
