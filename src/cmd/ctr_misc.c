@@ -1,7 +1,7 @@
 /*
  * cmd/ctr_misc.c: wait, rename, container exists and container cleanup
  * (conmon's exit command). Waiting, renaming and the cleanup are
- * runtime/ctr_lifecycle.c's; exists asks the state's name index.
+ * runtime/ctr_lifecycle.c's; exists is runtime/ctr_get.c's.
  */
 #include <string.h>
 
@@ -12,7 +12,7 @@
 #include "util/js.h"
 #include "util/log.h"
 
-enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_LATEST = 'l', O_ALL = 'a' };
+enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_EXTERNAL, O_LATEST = 'l', O_ALL = 'a' };
 
 /* podman's state names for --condition */
 static int condition_mask(const char *s, unsigned *mask)
@@ -120,39 +120,40 @@ const struct cmd cmd_rename = { .name = "rename", .summary = "Rename an existing
     .usage = "CONTAINER NAME", .description = RENAME_DESC, .examples = "berth rename web web-old",
     .fn = rename_fn, .need = RT_FULL };
 
+static const struct cmd_opt exists_opts[] = {
+    { "external", O_EXTERNAL, OPT_FLAG, NULL, "Check external storage containers as well as berth containers", 0 },
+    { 0 }
+};
+
 static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
-    char id[STATE_ID_LEN + 1];
-    struct berr *e = NULL;
+    bool external = false, exists = false;
     int c;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
-        ;
+        if (c == O_EXTERNAL)
+            external = it.bval;
     if (c == 0 && !it.help && it.nargs != 1)
         c = berr_msg(err, "`%s` requires exactly 1 argument", cx->path);
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
-    c = state_lookup(rt->st, OBJ_CONTAINER, it.args[0],
-                     rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL, id, &e);
+    c = ctr_exists(rt, it.args[0], external, &exists, err);
     opt_free(&it);
-    if (c == 0)
-        return 0;
-    if (e->kind == BK_NO_SUCH) {
-        berr_free(e);
-        return 1;
-    }
-    *err = e;
-    return -1;
+    return c < 0 ? -1 : exists ? 0 : 1;
 }
 
 const struct cmd cmd_container_exists = { .name = "exists", .summary = "Check if a container exists in local storage",
-    .usage = "CONTAINER", .description = "Exits 0 when the container exists, 1 when it does not, 125 on other errors.",
-    .examples = "berth container exists web", .fn = exists_fn, .need = RT_FULL };
+    .usage = "[options] CONTAINER",
+    .description = "Exits 0 when the container exists, 1 when it does not, 125 on other errors.\n"
+                   "--external also counts a root file system in storage that no berth\n"
+                   "container owns (made by another tool, or left by a killed create).",
+    .examples = "berth container exists web", .opts = exists_opts, .fn = exists_fn,
+    .need = RT_FULL };
 
 /* ---- container cleanup (conmon's exit command) ---- */
 

@@ -117,11 +117,13 @@ const struct cmd cmd_rmi = {
 
 /* ---- image prune --------------------------------------------------------- */
 
-enum { O_FILTER = 256 };
+enum { O_FILTER = 256, O_EXTERNAL };
 
 static const struct cmd_opt prune_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Remove all images not in use by containers, not just "
       "dangling ones", 0 },
+    { "external", O_EXTERNAL, OPT_FLAG, NULL, "Remove images even when they are used by external "
+      "containers (root file systems no berth container owns), and those with them", 0 },
     { "filter", O_FILTER, OPT_ARG, "stringArray", "Provide filter values (e.g. 'label=<key>=<value>', "
       "'until=10m')", 0 },
     { "force", 'f', OPT_FLAG, NULL, "Do not prompt for confirmation", 0 },
@@ -146,7 +148,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     struct opt_it it;
     struct runtime *rt;
     struct img_rm_report rep = { 0 };
-    bool all = false, force = false;
+    bool all = false, force = false, external = false;
     _cleanup_strv_ char **filters = NULL;
     int c;
 
@@ -155,6 +157,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         switch (c) {
         case 'a': all = it.bval; break;
         case 'f': force = it.bval; break;
+        case O_EXTERNAL: external = it.bval; break;
         case O_FILTER:
             if (strv_push(&filters, it.arg) < 0)
                 c = berr_oom(err);
@@ -172,7 +175,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return -1;
     if (!force && !confirm(all))
         return 0;
-    if (img_prune(rt, all, filters, &rep, err) < 0) {
+    if (img_prune(rt, all, external, filters, &rep, err) < 0) {
         img_rm_report_free(&rep);
         return -1;
     }

@@ -241,6 +241,14 @@ int ctr_list_ids(struct runtime *rt, char ***ids, struct berr **err);
 /* The id of the container created last (--latest); BK_NO_SUCH when there
  * is none. id holds STATE_ID_LEN + 1 bytes. */
 int ctr_latest(struct runtime *rt, char *id, struct berr **err);
+/* Container root file systems in storage that no berth record knows
+ * (podman's "external" containers: made by another tool, or left by a
+ * create that was killed), sorted. */
+int ctr_external_ids(struct runtime *rt, char ***out, struct berr **err);
+/* container exists: a record by name, id or prefix; with external also a
+ * root file system in storage by its id or a prefix of it. */
+int ctr_exists(struct runtime *rt, const char *name_or_id, bool external, bool *exists,
+               struct berr **err);
 /* The containers that join one of container id's namespaces
  * (--network/--pid/--ipc/--uts container:ID), sorted. */
 int ctr_dependents(struct runtime *rt, const char *id, char ***out, struct berr **err);

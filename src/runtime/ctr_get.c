@@ -12,6 +12,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_view.h"
+#include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/proc.h"
@@ -383,5 +384,50 @@ int ctr_dependents(struct runtime *rt, const char *id, char ***out, struct berr 
             return berr_oom(err);
     }
     *out = STEAL_PTR(v);
+    return 0;
+}
+
+int ctr_external_ids(struct runtime *rt, char ***out, struct berr **err)
+{
+    _cleanup_strv_ char **all = NULL, **known = NULL, **v = calloc(1, sizeof(char *));
+    struct store *s;
+
+    if (!v)
+        return berr_oom(err);
+    /* every record counts, whatever its libpod namespace */
+    if (rt_store(rt, &s, err) < 0 || store_ctr_list(s, &all, err) < 0 ||
+        state_list(rt->st, OBJ_CONTAINER, &known, err) < 0)
+        return -1;
+    for (size_t i = 0; all[i]; i++)
+        if (!strv_contains(known, all[i]) && strv_push(&v, all[i]) < 0)
+            return berr_oom(err);
+    *out = STEAL_PTR(v);
+    return 0;
+}
+
+int ctr_exists(struct runtime *rt, const char *name_or_id, bool external, bool *exists,
+               struct berr **err)
+{
+    const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
+    _cleanup_strv_ char **ext = NULL;
+    char id[STATE_ID_LEN + 1];
+    struct berr *e = NULL;
+    size_t n = strlen(name_or_id), match = 0;
+
+    *exists = state_lookup(rt->st, OBJ_CONTAINER, name_or_id, ns, id, &e) == 0;
+    if (!*exists && e->kind != BK_NO_SUCH) {
+        *err = e;
+        return -1;
+    }
+    berr_free(e);
+    if (*exists || !external)
+        return 0;
+    /* a root file system in storage that no record knows: by its id or a
+     * prefix of one only (storage keeps no names) */
+    if (ctr_external_ids(rt, &ext, err) < 0)
+        return -1;
+    for (size_t i = 0; n && ext[i]; i++)
+        match += strncmp(ext[i], name_or_id, n) == 0;
+    *exists = match == 1;
     return 0;
 }

@@ -33,6 +33,9 @@ struct ps_query {
     const char *tmpl;       /* PS_TEMPLATE: the template that will read the
                                items (only its fields are built); NULL: all */
     double now;             /* unix seconds for "ago"; 0: the clock */
+    bool external;          /* --external: also root file systems in storage
+                               no record knows (state "storage") */
+    bool ns;                /* --ns: the namespaces of running containers */
 };
 
 /* Checks the sort key and the filter syntax (podman's errors) without

@@ -164,9 +164,11 @@ int img_rm_all(struct runtime *rt, unsigned flags, struct img_rm_report *rep,
                struct berr **err);
 /* image prune: the dangling images (with all, every image no container
  * uses) that match the filters, repeated until nothing more goes. Only the
- * deleted ids are reported. -1: the filters or the list failed. */
-int img_prune(struct runtime *rt, bool all, char *const *filters, struct img_rm_report *rep,
-              struct berr **err);
+ * deleted ids are reported. external (--external): root file systems no
+ * berth container owns do not keep an image, and go with it. -1: the
+ * filters or the list failed. */
+int img_prune(struct runtime *rt, bool all, bool external, char *const *filters,
+              struct img_rm_report *rep, struct berr **err);
 
 /* ---- image_io.c: archives in and out ----------------------------------- */
 

@@ -265,6 +265,10 @@ int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
 int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
 /* Every container rootfs id, sorted. */
 int store_ctr_list(struct store *s, char ***ids, struct berr **err);
+/* What a rootfs's record says: the image it was made from (*image
+ * malloc'd, "" none) and when (unix seconds). BK_NO_SUCH if none. */
+int store_ctr_info(struct store *s, const char *id, char **image, long long *created,
+                   struct berr **err);
 /* Bytes used by the container's own changes (upper dir / vfs copy). */
 int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err);
 
