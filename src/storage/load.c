@@ -162,12 +162,12 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
         js_set_int(rec, "loaded_ns", (long long) now.tv_nsec) < 0)
         return berr_oom(err);
     json_t *names = json_object_get(rec, "names");
-    /* Loaded again: keep the names and digests it had, add the new ones. */
+    /* Loaded again: keep the names and digests it had, add the new ones.
+     * As podman's, the names the archive gives come first, then the
+     * others it had (appended below). */
     if (st_img_record_read(s, cdig + 7, &old, &e) == 0) {
         size_t k;
         json_t *v;
-        json_array_foreach(json_object_get(old, "names"), k, v)
-            json_array_append(names, v);
         json_array_foreach(json_object_get(old, "manifests"), k, v)
             if (!str_eq(json_string_value(v), mdig))
                 json_array_append(json_object_get(rec, "manifests"), v);
@@ -203,6 +203,17 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
             }
         if (json_array_insert_new(hist, 0, json_string(*n)) < 0)
             return berr_oom(err);
+    }
+    {
+        size_t k, j;
+        json_t *v, *w;
+        json_array_foreach(json_object_get(old, "names"), k, v) {
+            bool have = false;
+            json_array_foreach(names, j, w)
+                have |= json_equal(v, w);
+            if (!have && json_array_append(names, v) < 0)
+                return berr_oom(err);
+        }
     }
     /* Extra manifests are blobs to keep too. */
     size_t k;
@@ -525,6 +536,8 @@ static int input_path(struct stage *g, int fd, char **out, struct berr **err)
     return 0;
 }
 
+#define NOT_AN_IMAGE "payload does not match any of the supported image formats:"
+
 int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
                struct berr **err)
 {
@@ -554,8 +567,15 @@ int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
         goto out;
     }
     if (unpack_tar(in, x, UNPACK_PLAIN, err) < 0) {
-        berr_wrap(err, "payload does not match any of the supported image formats "
-                  "(oci-archive, docker-archive)");
+        /* podman's words: the header, then why each format did not read
+         * (the cause without the name of our input, a /proc/self/fd path) */
+        const char *m = (*err)->msg;
+        char *why = str_dup(str_has_prefix(m, in) && str_has_prefix(m + strlen(in), ": ")
+                            ? m + strlen(in) + 2 : m);
+        berr_new(err, BERR_ENGINE, 0, "%s\n * oci-archive: untarring the archive: %s\n"
+                 " * docker-archive: loading tar component manifest.json: %s", NOT_AN_IMAGE,
+                 why ? why : "", why ? why : "");
+        free(why);
         goto out;
     }
     if ((g.xfd = open(x, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -567,8 +587,9 @@ int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
     else if (fs_exists(p3))
         rc = load_docker(&g, &v, &nv, err);
     else
-        rc = berr_msg(err, "payload does not match any of the supported image formats "
-                      "(oci-archive, docker-archive)");
+        rc = berr_msg(err, "%s\n * oci-archive: loading index: open index.json: no such file or "
+                      "directory\n * docker-archive: loading tar component manifest.json: file "
+                      "does not exist", NOT_AN_IMAGE);
 out:
     if (g.xfd >= 0)
         close(g.xfd);

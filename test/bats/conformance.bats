@@ -295,3 +295,33 @@ external_ctr() {
     run -125 --separate-stderr b ps --watch -1
     [[ $stderr == *'invalid argument "-1" for "-w, --watch" flag'* ]]
 }
+
+@test "load -i of a bad file: podman's message, then why each format did not read" {
+    echo "not an archive" > "$BATS_TEST_TMPDIR/junk.tar"
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/junk.tar"
+    [ "${stderr_lines[0]}" = "Error: payload does not match any of the supported image formats:" ]
+    [[ ${stderr_lines[1]} == " * oci-archive: "* ]]
+    [[ ${stderr_lines[2]} == " * docker-archive: "* ]]
+    # a tar that holds no image
+    tar -cf "$BATS_TEST_TMPDIR/plain.tar" -C "$BATS_TEST_TMPDIR" junk.tar
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/plain.tar"
+    [ "$stderr" = "Error: payload does not match any of the supported image formats:
+ * oci-archive: loading index: open index.json: no such file or directory
+ * docker-archive: loading tar component manifest.json: file does not exist" ]
+}
+
+@test "load puts the names it brings first in RepoTags; tag appends, as podman's" {
+    run -0 b tag $IMG localhost/a:1
+    run -0 b tag $IMG localhost/b:2 localhost/c:3
+    run -0 b image inspect --format '{{.RepoTags}}' $IMG
+    [ "$output" = "[$IMG:latest localhost/a:1 localhost/b:2 localhost/c:3]" ]
+    run -0 b save -o "$BATS_TEST_TMPDIR/b2.tar" localhost/b:2
+    run -0 b untag $IMG localhost/b:2
+    run -0 b load -q -i "$BATS_TEST_TMPDIR/b2.tar"
+    run -0 b image inspect --format '{{.RepoTags}}' $IMG
+    [ "$output" = "[localhost/b:2 $IMG:latest localhost/a:1 localhost/c:3]" ]
+    # loading a name it already has moves it to the front
+    run -0 b load -q -i "$TEST_IMAGES_DIR/busybox.docker.tar"
+    run -0 b image inspect --format '{{.RepoTags}}' $IMG
+    [ "$output" = "[$IMG:latest localhost/b:2 localhost/a:1 localhost/c:3]" ]
+}
