@@ -14,12 +14,13 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-enum { O_LIST = 256, O_FLAGS };
+enum { O_LIST = 256, O_FLAGS, O_HIDDEN };
 
 static const struct cmd_opt gen_man_opts[] = {
     { "list", O_LIST, OPT_FLAG, NULL, "List the command paths and their pages, write nothing", 0 },
     { "flags", O_FLAGS, OPT_FLAG, NULL,
       "List every command's options as tools/podman-flags.sh lists podman's, write nothing", 0 },
+    { "hidden", O_HIDDEN, OPT_FLAG, NULL, "With --flags: the options not listed in --help too", 0 },
     { 0 }
 };
 
@@ -157,13 +158,13 @@ static void page(struct sbuf *b, const struct cmd_sub *sp, const char *path, con
 
 struct gm {
     const char *dir;
-    bool list, flags;
+    bool list, flags, hidden;
 };
 
 /* One line per option, "<path>\t<letter or ->\t<long name>", and one
  * "<path>\t@\t<name>, <alias>..." for a command with aliases: the shape
  * of test/data/podman-flags.tsv, so cli.bats can compare the two. */
-static void list_flags(const struct cmd_sub *s, const char *path)
+static void list_flags(const struct cmd_sub *s, const char *path, bool hidden)
 {
     const struct cmd *c = s->cmd;
     const struct cmd_opt *tab = c == &cmd_root ? global_opts : c->opts;
@@ -174,7 +175,7 @@ static void list_flags(const struct cmd_sub *s, const char *path)
         putchar('\n');
     }
     for (const struct cmd_opt *o = tab; o && o->name; o++)
-        if (!(o->flags & OPT_HIDDEN))
+        if (hidden || !(o->flags & OPT_HIDDEN))
             printf("%s\t%c\t%s\n", path, o->id < 256 ? o->id : '-', o->name);
 }
 
@@ -186,7 +187,7 @@ static int walk(struct gm *g, const struct cmd_sub *sp, const char *path, const 
     if (!name)
         return berr_oom(err);
     if (g->flags) {
-        list_flags(sp, path);
+        list_flags(sp, path, g->hidden);
     } else if (g->list) {
         printf("%s\t%s\n", path, name);
     } else {
@@ -222,6 +223,8 @@ static int gen_man_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             g.list = it.bval;
         else if (c == O_FLAGS)
             g.flags = it.bval;
+        else if (c == O_HIDDEN)
+            g.hidden = it.bval;
     if (g.flags)
         g.list = true;
     if (c == 0 && !it.help && !g.list && it.nargs != 1)
