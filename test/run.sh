@@ -14,9 +14,14 @@ trap 'rm -f "$log"' EXIT
 for t in "$UNIT_DIR"/test_*; do
     [ -x "$t" ] || continue
     echo "# unit: $(basename "$t")"
-    if ! "$t" >>"$log.u" 2>&1; then :; fi
-    # a unit binary that crashes before printing its plan counts as a failure
-    if ! grep -q '^1\.\.' "$log.u"; then echo "not ok - $(basename "$t") crashed" >>"$log.u"; fi
+    rc=0
+    "$t" >>"$log.u" 2>&1 || rc=$?
+    # a unit binary that crashes before printing its plan counts as a failure,
+    # and so does one that fails after it (a sanitizer's leak report at exit)
+    if ! grep -q '^1\.\.' "$log.u"; then echo "not ok - $(basename "$t") crashed" >>"$log.u"
+    elif [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$log.u"; then
+        echo "not ok - $(basename "$t") exited $rc" >>"$log.u"
+    fi
     cat "$log.u"; cat "$log.u" >>"$log"; rm -f "$log.u"
 done
 
