@@ -265,8 +265,8 @@ static int lex_number(struct parser *P, struct tok *t)
     return t->lit ? 0 : poom(P);
 }
 
-/* The next token inside an action. */
-static int lex(struct parser *P, struct tok *t)
+/* The next token inside an action (lex() frees it on failure). */
+static int lex_token(struct parser *P, struct tok *t)
 {
     const char *s = P->src;
     size_t b;
@@ -383,6 +383,15 @@ static int lex(struct parser *P, struct tok *t)
     }
     t->end = (int) P->p;
     return 0;
+}
+
+/* The next token; on failure *t holds nothing to free. */
+static int lex(struct parser *P, struct tok *t)
+{
+    if (lex_token(P, t) == 0)
+        return 0;
+    tok_free(t);
+    return -1;
 }
 
 /* Looks at the next token without consuming it. */
@@ -903,8 +912,9 @@ static int parse_action(struct parser *P, int pos, struct tnode **node, enum ter
             if (lex(P, &t) < 0)
                 return -1;
             if (t.t != T_RIGHT) {
+                perr(P, t.pos, "unexpected token in {{%s}}", brk ? "break" : "continue");
                 tok_free(&t);
-                return perr(P, t.pos, "unexpected token in {{%s}}", brk ? "break" : "continue");
+                return -1;
             }
             P->trim_next = t.trim;
             tok_free(&t);
@@ -912,8 +922,9 @@ static int parse_action(struct parser *P, int pos, struct tnode **node, enum ter
             return *node ? 0 : -1;
         }
         if (!strcmp(k, "define") || !strcmp(k, "template") || !strcmp(k, "block")) {
+            perr(P, pos, "{{%s}} is not supported here", k);   /* k dies with t */
             tok_free(&t);
-            return perr(P, pos, "{{%s}} is not supported here", k);
+            return -1;
         }
     }
     tok_free(&t);

@@ -152,6 +152,16 @@ static const struct { const char *tmpl, *data, *want; } cases[] = {
     { "{{break}}", D, "ERR:template: output:1: {{break}} outside {{range}}" },
     { "{{.ID | \"x\"}}", D, "ERR:template: output:1: non executable command in pipeline stage 2" },
     { "{{.ID #}}", D, "ERR:template: output:1: bad character U+0023 '#'" },
+    /* issue 20: the keyword was printed after its token was freed (ASan:
+     * heap-use-after-free); the token of a failed lex leaked */
+    { "{{template \"x\"}}", D, "ERR:template: output:1: {{template}} is not supported here" },
+    { "{{define \"x\"}}{{end}}", D, "ERR:template: output:1: {{define}} is not supported here" },
+    { "a\n{{block \"x\" .}}{{end}}", D, "ERR:template: output:2: {{block}} is not supported here" },
+    { "{{len call.Names}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
+    { "{{$x := call.Y}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
+    { "{{if (call.X)}}{{end}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
+    { "{{range .List}}{{break 1}}{{end}}", D, "ERR:template: output:1: unexpected token in {{break}}" },
+    { "{{(.ID", D, "ERR:template: output:1: unclosed action" },
     /* execution errors */
     { "{{.Foo}}", D,
       "ERR:template: output:1:2: executing \"output\" at <.Foo>: can't evaluate field Foo in type object" },
