@@ -629,17 +629,24 @@ int img_gc_layers(struct store *s, struct berr **err)
         return berr_oom(err);
     if (ctr_used_layers(s, &keep, err) < 0 || img_list_locked(s, &v, &n, err) < 0)
         return -1;
+    /* A keep-list short of one name would delete what is in use: any
+     * failure to build it stops the collection. */
+    int bad = 0;
     for (size_t i = 0; i < n; i++) {
         json_t *rec = v[i]->record, *x;
         size_t k;
         json_array_foreach(json_object_get(rec, "layers"), k, x)
-            strv_push(&keep, json_string_value(x));
+            bad |= json_is_string(x) && strv_push(&keep, json_string_value(x)) < 0;
         json_array_foreach(json_object_get(rec, "blobs"), k, x)
-            strv_push(&keep_blobs, json_string_value(x) + 7);
-        strv_push(&keep_blobs, js_str(rec, "manifest", "sha256:") + 7);
-        strv_push(&keep_blobs, v[i]->id);
+            bad |= digest_valid(json_string_value(x)) &&
+                   strv_push(&keep_blobs, json_string_value(x) + 7) < 0;
+        if (digest_valid(js_str(rec, "manifest", NULL)))
+            bad |= strv_push(&keep_blobs, js_str(rec, "manifest", NULL) + 7) < 0;
+        bad |= strv_push(&keep_blobs, v[i]->id) < 0;
     }
     store_images_free(v, n);
+    if (bad)
+        return berr_oom(err);
     if (!(d = opendir(ldir)))
         return berr_sys(err, "open %s", ldir);
     while ((de = readdir(d))) {
