@@ -70,6 +70,8 @@ bool blob_exists(const struct store *s, const char *digest);
  * be NULL: digest computed). *got gets "sha256:<hex>" when non-NULL. */
 int blob_put_file(struct store *s, const char *src, const char *want, char got[72],
                   struct berr **err);
+/* Moves the file src, whose sha256 is hex, into the blob store (0644). */
+int blob_put_staged(struct store *s, const char *src, const char *hex, struct berr **err);
 int blob_put_buf(struct store *s, const void *buf, size_t len, char got[72],
                  struct berr **err);
 int blob_read(const struct store *s, const char *digest, char **buf, size_t *len,

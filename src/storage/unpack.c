@@ -236,17 +236,21 @@ static void apply_xattrs(struct archive_entry *ae, int fd, const char *name)
     }
 }
 
+/* Owner, mode and xattrs of a file or dir as the archive says; a staged
+ * archive (UNPACK_PLAIN) keeps ours: 0600 files, 0700 dirs, no xattrs. */
 static int set_owner_mode(int fd, struct archive_entry *ae, const char *name,
                           struct unpacker *u, struct berr **err)
 {
-    if (u->mode != UNPACK_PLAIN &&
-        fchown(fd, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae)) < 0) {
+    if (u->mode == UNPACK_PLAIN)
+        return 0;
+    if (fchown(fd, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae)) < 0) {
         if (errno != EPERM && errno != EINVAL)
             return berr_sys(err, "chown \"%s\"", name);
         log_debug("%s: chown: %s", name, strerror(errno));
     }
     if (fchmod(fd, archive_entry_perm(ae) & 07777) < 0)
         return berr_sys(err, "chmod \"%s\"", name);
+    apply_xattrs(ae, fd, name);
     return 0;
 }
 
@@ -402,7 +406,6 @@ static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry 
             return berr_sys(err, "write \"%s\"", name);
         if (set_owner_mode(fd, ae, name, u, err) < 0)
             return -1;
-        apply_xattrs(ae, fd, name);
         if (futimens(fd, ts) < 0)
             return berr_sys(err, "set times of \"%s\"", name);
         return 0;
@@ -416,7 +419,6 @@ static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry 
             return berr_sys(err, "open directory \"%s\"", name);
         if (set_owner_mode(fd, ae, name, u, err) < 0)
             return -1;
-        apply_xattrs(ae, fd, name);
         if (add_dirtime(u, name, ae) < 0)
             return berr_oom(err);
         return 0;
@@ -430,6 +432,16 @@ static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry 
         break;
     }
     case AE_IFCHR: case AE_IFBLK: case AE_IFIFO: {
+        if (u->mode == UNPACK_PLAIN) {
+            /* An archive's own files are read, and a FIFO or a device
+             * (/dev/zero as manifest.json) would block or never end: no
+             * device is made, and a mode-0 FIFO stands in for either, so
+             * that the reader, which checks types before it opens
+             * anything, can say what it found. */
+            if (mknodat(pfd, base, S_IFIFO, 0) < 0)
+                return berr_sys(err, "create \"%s\"", name);
+            return 0;
+        }
         mode_t m = (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) |
                    (archive_entry_perm(ae) & 07777);
         dev_t dev = type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(ae),
