@@ -118,15 +118,19 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-char *str_escape(const char *s)
+/* quotes: str_escape's %q style; else only what a terminal would act on,
+ * newlines and tabs kept (str_escape_ctl). */
+static char *escape(const char *s, bool quotes)
 {
     struct sbuf b = SBUF_INIT;
     const unsigned char *p = (const unsigned char *) (s ? s : "");
 
     while (*p) {
         size_t n = *p >= 0x80 ? utf8_len(p) : 1;
-        if (*p == '\\' || *p == '"')
+        if (quotes && (*p == '\\' || *p == '"'))
             sbuf_addf(&b, "\\%c", *p);
+        else if (!quotes && (*p == '\n' || *p == '\t'))
+            sbuf_addc(&b, (char) *p);
         else if (*p == '\n' || *p == '\t' || *p == '\r')
             sbuf_addf(&b, "\\%c", *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
         else if (*p < 0x20 || *p == 0x7f || n == 0)
@@ -143,6 +147,9 @@ char *str_escape(const char *s)
     }
     return sbuf_steal(&b);
 }
+
+char *str_escape(const char *s) { return escape(s, true); }
+char *str_escape_ctl(const char *s) { return escape(s, false); }
 
 int str_to_bool(const char *s)
 {

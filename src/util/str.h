@@ -24,6 +24,10 @@ char *str_lower(char *s);                       /* in place */
  * '\\' escaped (\n, \x1b, \u009b, \\); NULL on OOM. For names that come
  * from untrusted input (an archive's RepoTags) before they reach stderr. */
 char *str_escape(const char *s);
+/* The same for a whole message: only what a terminal would act on is
+ * escaped (newlines and tabs kept, quotes and backslashes as they are).
+ * Every error and log line goes through it on its way to stderr. */
+char *str_escape_ctl(const char *s);
 /* Parse a base-10 integer; the whole string must match. */
 int str_to_ll(const char *s, long long *out);
 int str_to_ull(const char *s, unsigned long long *out);

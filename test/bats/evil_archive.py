@@ -214,6 +214,11 @@ def outer_case(kind):
     if what == "escape":
         ents, _ = docker_outer([(["\x1b[31mRED\x1b]0;owned\x07:latest", "localhost/evil:latest"], [OK_LAYER])])
         return ents
+    if what == "escape-entry":
+        # a layer entry whose name sets the terminal title, and fails
+        bad = tar_bytes([hard("\x1b]0;owned\x07evil", "nothing/there")])
+        ents, _ = docker_outer([(["localhost/evil:latest"], [bad])])
+        return ents
     if what == "symlinked-layer":
         # docker save links a layer two images share
         ents, _ = docker_outer([(["localhost/one:latest"], [OK_LAYER]), (["localhost/two:latest"], [OK_LAYER])])

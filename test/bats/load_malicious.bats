@@ -182,6 +182,13 @@ store_empty() {
     [[ $stderr != *$'\e'* && $stderr != *$'\a'* ]]
 }
 
+@test "load: a layer entry named with terminal escapes fails with them escaped" {
+    evil escape-entry
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/evil.tar"
+    [[ $stderr == "Error: "*'hardlink "\x1b]0;owned\x07evil": '* ]]
+    [[ $stderr != *$'\e'* && $stderr != *$'\a'* ]]
+}
+
 @test "load: a layer linked to another image's, as docker save writes it, loads" {
     evil symlinked-layer
     run -0 b load -i "$BATS_TEST_TMPDIR/evil.tar"

@@ -1,6 +1,6 @@
 /*
- * test/unit/test_str.c: str_escape (names from untrusted input on a
- * terminal) and fs_read_fd_max (untrusted files read into memory).
+ * test/unit/test_str.c: str_escape and str_escape_ctl (untrusted text on
+ * a terminal) and fs_read_fd_max (untrusted files read into memory).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +33,20 @@ static void t_escape(void)
     }
 }
 
+static void t_escape_ctl(void)
+{
+    static const struct { const char *in, *want; } cases[] = {
+        { "Error: \"a\\b\"\nSee 'x'\tok", "Error: \"a\\b\"\nSee 'x'\tok" },
+        { "name \"\x1b]0;t\x07\"\r", "name \"\\x1b]0;t\\x07\"\\r" },
+        { "c1 \xc2\x9b raw \x9b utf8 \xc3\xa9", "c1 \\u009b raw \\x9b utf8 \xc3\xa9" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = str_escape_ctl(cases[i].in);
+        CHECK_STR(got, cases[i].want);
+        free(got);
+    }
+}
+
 static void t_read_max(void)
 {
     int p[2];
@@ -58,6 +72,7 @@ static void t_read_max(void)
 int main(void)
 {
     UNIT_RUN(t_escape);
+    UNIT_RUN(t_escape_ctl);
     UNIT_RUN(t_read_max);
     return unit_done();
 }
