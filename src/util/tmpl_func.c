@@ -347,7 +347,7 @@ static void fmt_one(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
                 s2.width = -1;
                 cfmt(f, sizeof(f), &s2, "ll", verb);
                 sbuf_add(&t, "-");
-                sbuf_addf(&t, f, -n);
+                sbuf_addf(&t, f, 0ULL - (unsigned long long) n);   /* LLONG_MIN too */
                 pad_add(b, sp, sbuf_str(&t), t.len);
             } else {
                 sbuf_addf(b, f, n);
@@ -382,6 +382,42 @@ static void fmt_one(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
     bad_verb(b, verb, v);
 }
 
+/* Go's fmt refuses a width or precision past a million (tooLarge): so
+ * does this, which also keeps one %*d from asking for gigabytes. */
+#define GO_FMT_MAX 1000000
+
+/* Go's parsenum: the digits at *p. Past GO_FMT_MAX the number and the
+ * rest of the format are given up (*p at its end), as Go does. */
+static bool parse_num(const char **p, int *out)
+{
+    int num = 0;
+
+    while (isdigit((unsigned char) **p)) {
+        if (num > GO_FMT_MAX) {
+            *p += strlen(*p);
+            return false;
+        }
+        num = num * 10 + (*(*p)++ - '0');
+    }
+    *out = num;
+    return true;
+}
+
+/* Go's intFromArg: a '*' takes the next argument, an int within limits. */
+static bool star_arg(json_t **args, int n, int *ai, int *out)
+{
+    json_t *v = *ai < n ? args[(*ai)++] : NULL;
+    json_int_t x;
+
+    if (!json_is_integer(v))
+        return false;
+    x = json_integer_value(v);
+    if (x > GO_FMT_MAX || x < -GO_FMT_MAX)
+        return false;
+    *out = (int) x;
+    return true;
+}
+
 int tmpl_sprintf(struct sbuf *b, const char *fmt, json_t **args, int n)
 {
     int ai = 0;
@@ -406,26 +442,28 @@ int tmpl_sprintf(struct sbuf *b, const char *fmt, json_t **args, int n)
         }
         if (*p == '*') {
             p++;
-            if (ai < n && json_is_integer(args[ai]))
-                sp.width = (int) json_integer_value(args[ai++]);
-            else
+            if (!star_arg(args, n, &ai, &sp.width)) {
+                sp.width = -1;
                 sbuf_add(b, "%!(BADWIDTH)");
-        } else {
-            while (isdigit((unsigned char) *p))
-                sp.width = (sp.width < 0 ? 0 : sp.width) * 10 + (*p++ - '0');
+            } else if (sp.width < 0) {      /* Go: a negative width pads on the right */
+                sp.width = -sp.width;
+                sp.minus = true;
+                sp.zero = false;
+            }
+        } else if (isdigit((unsigned char) *p) && !parse_num(&p, &sp.width)) {
+            sp.width = -1;
         }
         if (*p == '.') {
             p++;
-            sp.prec = 0;
             if (*p == '*') {
                 p++;
-                if (ai < n && json_is_integer(args[ai]))
-                    sp.prec = (int) json_integer_value(args[ai++]);
-                else
+                if (!star_arg(args, n, &ai, &sp.prec) || sp.prec < 0) {
+                    sp.prec = -1;
                     sbuf_add(b, "%!(BADPREC)");
+                }
+            } else if (!parse_num(&p, &sp.prec)) {
+                sp.prec = 0;
             }
-            while (isdigit((unsigned char) *p))
-                sp.prec = sp.prec * 10 + (*p++ - '0');
         }
         if (!*p) {
             sbuf_add(b, "%!(NOVERB)");
@@ -730,6 +768,12 @@ static int f_pad(json_t **a, int n, json_t **out, struct sbuf *msg)
     (void) n;
     if (as_int(a[1], &pre, msg) < 0 || as_int(a[2], &post, msg) < 0)
         return -1;
+    /* Go's strings.Repeat panics on a negative count; a huge one runs
+     * podman out of memory: refused past printf's own limit. */
+    if (pre < 0 || post < 0)
+        return fail(msg, "error calling pad: strings: negative Repeat count");
+    if (pre > GO_FMT_MAX || post > GO_FMT_MAX)
+        return fail(msg, "error calling pad: strings: Repeat count larger than %d", GO_FMT_MAX);
     if (!(s = as_str(a[0], &l)))
         return fail(msg, "out of memory");
     for (long long i = 0; i < pre; i++)

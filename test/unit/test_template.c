@@ -162,6 +162,20 @@ static const struct { const char *tmpl, *data, *want; } cases[] = {
     { "{{if (call.X)}}{{end}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
     { "{{range .List}}{{break 1}}{{end}}", D, "ERR:template: output:1: unexpected token in {{break}}" },
     { "{{(.ID", D, "ERR:template: output:1: unclosed action" },
+    /* printf widths and precisions as Go's fmt: past a million, or a bad
+     * '*' argument, they are refused (the digits overflowed an int) */
+    { "{{printf \"%.2f %18446744073709751616v|\" 1.5 2}}", D, "1.50 %!(NOVERB)%!(EXTRA int=2)" },
+    { "{{printf \"%*d|\" -5 1}}", D, "1    |" },
+    { "{{printf \"%*d|\" 2000000 1}}", D, "%!(BADWIDTH)1|" },
+    { "{{printf \"%*d|\" \"x\" 1}}", D, "%!(BADWIDTH)1|" },
+    { "{{printf \"%.*f|\" -1 1.5}}", D, "%!(BADPREC)1.500000|" },
+    { "{{printf \"%.*f|%5.1f|\" 2 1.5 1.25}}", D, "1.50|  1.2|" },
+    /* pad: Go panics on a negative count; a huge one is refused */
+    { "{{pad .Name 2 3}}|", D, "  web   |" },
+    { "{{pad .Name -1 2}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <pad>: error calling pad: strings: negative Repeat count" },
+    { "{{pad .Name 12147483647 2}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <pad>: error calling pad: strings: Repeat count larger than 1000000" },
     /* execution errors */
     { "{{.Foo}}", D,
       "ERR:template: output:1:2: executing \"output\" at <.Foo>: can't evaluate field Foo in type object" },
