@@ -58,6 +58,7 @@ struct load_plan {
     char *config, *manifest;    /* the bytes, once read */
     size_t config_len, manifest_len;
 };
+void load_plan_clear(struct load_plan *p);
 void load_plans_free(struct load_plan *v, size_t n);
 
 /* ---- load_docs.c: the archives' JSON documents, each parsed from a

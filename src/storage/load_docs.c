@@ -17,23 +17,27 @@
 #include "util/log.h"
 #include "util/str.h"
 
+void load_plan_clear(struct load_plan *p)
+{
+    for (size_t k = 0; p->layers && k < p->nlayers; k++) {
+        free(p->layers[k].file);
+        free(p->layers[k].media_type);
+        free(p->layers[k].staged);
+    }
+    free(p->layers);
+    free(p->manifest_file);
+    free(p->config_file);
+    free(p->manifest_type);
+    strv_free(p->names);
+    free(p->config);
+    free(p->manifest);
+    memset(p, 0, sizeof(*p));
+}
+
 void load_plans_free(struct load_plan *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++) {
-        struct load_plan *p = &v[i];
-        for (size_t k = 0; k < p->nlayers; k++) {
-            free(p->layers[k].file);
-            free(p->layers[k].media_type);
-            free(p->layers[k].staged);
-        }
-        free(p->layers);
-        free(p->manifest_file);
-        free(p->config_file);
-        free(p->manifest_type);
-        strv_free(p->names);
-        free(p->config);
-        free(p->manifest);
-    }
+    for (size_t i = 0; v && i < n; i++)
+        load_plan_clear(&v[i]);
     free(v);
 }
 
@@ -113,9 +117,9 @@ static int docker_entry(json_t *ent, size_t i, struct load_plan *p, struct berr 
         return berr_msg(err, "docker archive: image %zu: Layers and RepoTags must be lists", i);
     if (!(p->config_file = str_dup(cfg)))
         return berr_oom(err);
-    p->nlayers = json_array_size(layers);
-    if (!(p->layers = calloc(p->nlayers + 1, sizeof(*p->layers))))
+    if (!(p->layers = calloc(json_array_size(layers) + 1, sizeof(*p->layers))))
         return berr_oom(err);
+    p->nlayers = json_array_size(layers);
     json_array_foreach(layers, k, x) {
         if (!json_is_string(x))
             return berr_msg(err, "docker archive: a layer path is not a string");
@@ -216,9 +220,9 @@ int load_oci_manifest(const char *buf, size_t len, struct load_plan *p, struct b
     layers = json_object_get(man, "layers");
     if (layers && !json_is_array(layers))
         return berr_msg(err, "manifest %.19s: layers is not a list", p->manifest_digest);
-    p->nlayers = json_array_size(layers);
-    if (!(p->layers = calloc(p->nlayers + 1, sizeof(*p->layers))))
+    if (!(p->layers = calloc(json_array_size(layers) + 1, sizeof(*p->layers))))
         return berr_oom(err);
+    p->nlayers = json_array_size(layers);
     snprintf(what, sizeof(what), "manifest %.19s: layer", p->manifest_digest);
     json_array_foreach(layers, k, x) {
         struct load_layer *l = &p->layers[k];
