@@ -30,17 +30,23 @@ static void arg_free(struct targ *a)
     free(a);
 }
 
+static void cmd_free(struct tcmd *c)
+{
+    if (!c)
+        return;
+    for (int j = 0; j < c->nargs; j++)
+        arg_free(c->args[j]);
+    free(c->args);
+    free(c);
+}
+
 static void pipe_free(struct tpipe *p)
 {
     if (!p)
         return;
     strv_free(p->decl);
-    for (int i = 0; i < p->ncmds; i++) {
-        for (int j = 0; j < p->cmds[i]->nargs; j++)
-            arg_free(p->cmds[i]->args[j]);
-        free(p->cmds[i]->args);
-        free(p->cmds[i]);
-    }
+    for (int i = 0; i < p->ncmds; i++)
+        cmd_free(p->cmds[i]);
     free(p->cmds);
     free(p);
 }
@@ -161,10 +167,7 @@ static int pipe_add_cmd(struct tparser *P, struct tpipe *p, struct tcmd *c)
 {
     struct tcmd **n = realloc(p->cmds, sizeof(*n) * (size_t) (p->ncmds + 1));
     if (!n) {
-        for (int j = 0; j < c->nargs; j++)
-            arg_free(c->args[j]);
-        free(c->args);
-        free(c);
+        cmd_free(c);
         return tmpl_poom(P);
     }
     p->cmds = n;
@@ -219,6 +222,64 @@ static int parse_decl(struct tparser *P, struct tpipe *p, int max_decl)
     return 0;
 }
 
+/* One operand token t of the command *c (made at its first operand);
+ * t is consumed. */
+static int add_operand(struct tparser *P, struct tcmd **c, struct ttok *t)
+{
+    struct targ *a;
+
+    if (*c && (*c)->nargs > 0 && !t->sp && t->t != T_LPAREN) {
+        tmpl_perr(P, t->pos, "missing space?");
+        tmpl_tok_free(t);
+        return -1;
+    }
+    if (!*c && !(*c = calloc(1, sizeof(**c)))) {
+        tmpl_tok_free(t);
+        return tmpl_poom(P);
+    }
+    if (!(*c)->nargs)
+        (*c)->pos = t->pos;
+    if (!(a = parse_term(P, t)))
+        return -1;
+    return cmd_add_arg(P, *c, a);
+}
+
+/* At "|" or the pipeline's end: the command so far joins the pipeline. */
+static int end_command(struct tparser *P, struct tpipe *p, struct tcmd **c,
+                       const struct ttok *t, const char *context, enum ttype end)
+{
+    int r;
+
+    if (!*c || (*c)->nargs == 0) {
+        if (t->t == end && !*c && p->ncmds == 0)
+            return tmpl_perr(P, t->pos, "missing value for %s", context);
+        return tmpl_perr(P, t->pos, "missing value for command");
+    }
+    r = pipe_add_cmd(P, p, *c);     /* frees the command if it fails */
+    *c = NULL;
+    return r;
+}
+
+/* A whole pipeline: its variables come into scope, and (Go) a literal
+ * cannot take the previous stage's value. */
+static int pipeline_done(struct tparser *P, struct tpipe *p)
+{
+    for (char **d = p->decl; d && *d; d++)
+        if (!p->assign && strv_push(&P->vars, *d) < 0)
+            return tmpl_poom(P);
+    for (int i = 1; i < p->ncmds; i++)
+        if (p->cmds[i]->args[0]->kind == A_LIT)
+            return tmpl_perr(P, p->cmds[i]->pos, "non executable command in pipeline stage %d",
+                             i + 1);
+    return 0;
+}
+
+static bool is_operand(enum ttype t)
+{
+    return t == T_LIT || t == T_FIELD || t == T_VAR || t == T_DOT || t == T_IDENT ||
+           t == T_LPAREN;
+}
+
 /* pipeline := [decl] command { "|" command }, up to the token "end". */
 static struct tpipe *parse_pipeline(struct tparser *P, const char *context, enum ttype end,
                                     bool allow_decl, int max_decl)
@@ -226,89 +287,42 @@ static struct tpipe *parse_pipeline(struct tparser *P, const char *context, enum
     struct tpipe *p = calloc(1, sizeof(*p));
     struct tcmd *c = NULL;
     struct ttok t;
+    int r = 0;
 
     if (!p) {
         tmpl_poom(P);
         return NULL;
     }
     p->pos = (int) P->p;
-    if (allow_decl && parse_decl(P, p, max_decl) < 0)
-        goto fail;
-    for (;;) {
-        if (tmpl_lex(P, &t) < 0)
-            goto fail;
-        if (t.t == end || t.t == T_PIPE) {
-            if (!c || c->nargs == 0) {
-                if (t.t == end && !c && p->ncmds == 0)
-                    tmpl_perr(P, t.pos, "missing value for %s", context);
-                else
-                    tmpl_perr(P, t.pos, "missing value for command");
-                tmpl_tok_free(&t);
-                goto fail;
-            }
-            if (pipe_add_cmd(P, p, c) < 0)
-                goto fail_nocmd;
-            c = NULL;
-            if (t.t == end) {
+    if (allow_decl)
+        r = parse_decl(P, p, max_decl);
+    while (r == 0) {
+        if (tmpl_lex(P, &t) < 0) {
+            r = -1;
+        } else if (t.t == end || t.t == T_PIPE) {
+            r = end_command(P, p, &c, &t, context, end);
+            if (r == 0 && t.t == end) {
                 if (end == T_RIGHT)
                     P->trim_next = t.trim;
                 tmpl_tok_free(&t);
                 break;
             }
             tmpl_tok_free(&t);
-            continue;
-        }
-        if (t.t == T_RIGHT || t.t == T_RPAREN) {
-            tmpl_perr(P, t.pos, t.t == T_RPAREN ? "unexpected right paren" : "unclosed left paren");
+        } else if (is_operand(t.t)) {
+            r = add_operand(P, &c, &t);
+        } else {
+            if (t.t == T_RIGHT || t.t == T_RPAREN)
+                tmpl_perr(P, t.pos, t.t == T_RPAREN ? "unexpected right paren"
+                                                    : "unclosed left paren");
+            else
+                tmpl_perr(P, t.pos, "unexpected \"%s\" in %s", tmpl_tok_desc(&t), context);
             tmpl_tok_free(&t);
-            goto fail;
-        }
-        if (t.t == T_LIT || t.t == T_FIELD || t.t == T_VAR || t.t == T_DOT || t.t == T_IDENT ||
-            t.t == T_LPAREN) {
-            struct targ *a;
-            if (c && c->nargs > 0 && !t.sp && t.t != T_LPAREN) {
-                tmpl_perr(P, t.pos, "missing space?");
-                tmpl_tok_free(&t);
-                goto fail;
-            }
-            if (!c && !(c = calloc(1, sizeof(*c)))) {
-                tmpl_tok_free(&t);
-                tmpl_poom(P);
-                goto fail;
-            }
-            if (!c->nargs)
-                c->pos = t.pos;
-            if (!(a = parse_term(P, &t)) || cmd_add_arg(P, c, a) < 0)
-                goto fail;
-            continue;
-        }
-        tmpl_perr(P, t.pos, "unexpected \"%s\" in %s", tmpl_tok_desc(&t), context);
-        tmpl_tok_free(&t);
-        goto fail;
-    }
-    /* Variables are visible from the end of the declaring pipeline. */
-    for (char **d = p->decl; d && *d; d++)
-        if (!p->assign && strv_push(&P->vars, *d) < 0) {
-            tmpl_poom(P);
-            goto fail_nocmd;
-        }
-    /* Go: a literal cannot take the previous stage's value */
-    for (int i = 1; i < p->ncmds; i++) {
-        enum targ_kind k = p->cmds[i]->args[0]->kind;
-        if (k == A_LIT) {
-            tmpl_perr(P, p->cmds[i]->pos, "non executable command in pipeline stage %d", i + 1);
-            goto fail_nocmd;
+            r = -1;
         }
     }
-    return p;
-fail:
-    if (c) {
-        for (int j = 0; j < c->nargs; j++)
-            arg_free(c->args[j]);
-        free(c->args);
-        free(c);
-    }
-fail_nocmd:
+    if (r == 0 && pipeline_done(P, p) == 0)
+        return p;
+    cmd_free(c);
     pipe_free(p);
     return NULL;
 }
