@@ -2,7 +2,8 @@
  * util/template.c: the parser of the template engine, Go text/template
  * syntax as podman's --format has it: recursive descent over the tokens
  * of tmpl_lex.c into the tree of tmpl_int.h, and the tree's field list.
- * Evaluation lives in tmpl_exec.c, functions and printing in tmpl_func.c.
+ * Evaluation lives in tmpl_exec.c, functions in tmpl_func.c, printing in
+ * tmpl_print.c.
  *
  * Two things differ from Go on purpose, both as podman's CLI does: in the
  * text between actions the two-character escapes \t and \n become a tab

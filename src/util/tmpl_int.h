@@ -1,7 +1,8 @@
 /*
  * util/tmpl_int.h: the template engine's insides, shared by tmpl_lex.c
- * (lexer), template.c (parser), tmpl_exec.c (evaluator) and tmpl_func.c
- * (builtin functions and Go-style value printing). Not for other modules.
+ * (lexer), template.c (parser), tmpl_exec.c (evaluator), tmpl_func.c
+ * (builtin functions) and tmpl_print.c (Go-style printing and printf).
+ * Not for other modules.
  */
 #ifndef BERTH_TMPL_INT_H
 #define BERTH_TMPL_INT_H
@@ -112,7 +113,11 @@ static inline bool tmpl_is_space(char c) { return c == ' ' || c == '\t' || c == 
 /* "template: output:LINE:COL: executing ..." positions. */
 void tmpl_pos(const char *src, int pos, int *line, int *col);
 
-/* tmpl_func.c */
+/* Go's fmt refuses a width or precision past a million (tooLarge): so do
+ * printf and pad, which also keeps one %*d from asking for gigabytes. */
+#define GO_FMT_MAX 1000000
+
+/* tmpl_func.c, tmpl_print.c */
 typedef int (*tmpl_fn)(json_t **args, int n, json_t **out, struct sbuf *msg);
 struct tmpl_func {
     const char *name;
