@@ -325,42 +325,111 @@ static void free_inputs(struct inputs *s)
     free(s->v);
 }
 
+struct opts {
+    unsigned long runs, seed, max_time;
+    size_t max_len;
+    unsigned timeout;
+};
+
+/* libFuzzer's flags; anything else with a dash is one of its flags this
+ * driver does without. */
+static void parse_flags(int argc, char **argv, struct opts *o, struct inputs *dict)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strncmp(a, "-runs=", 6))
+            o->runs = strtoul(a + 6, NULL, 10);
+        else if (!strncmp(a, "-seed=", 6))
+            o->seed = strtoul(a + 6, NULL, 10);
+        else if (!strncmp(a, "-max_len=", 9))
+            o->max_len = strtoul(a + 9, NULL, 10);
+        else if (!strncmp(a, "-max_total_time=", 16))
+            o->max_time = strtoul(a + 16, NULL, 10);
+        else if (!strncmp(a, "-timeout=", 9))
+            o->timeout = (unsigned) strtoul(a + 9, NULL, 10);
+        else if (!strncmp(a, "-dict=", 6))
+            load_dict(dict, a + 6);
+        else if (!strncmp(a, "-artifact_prefix=", 17))
+            prefix = a + 17;
+        else if (a[0] == '-')
+            fprintf(stderr, "fuzz: ignoring %s\n", a);
+    }
+    if (o->max_len < 16)
+        o->max_len = 16;
+    if (o->max_time && !o->runs)
+        o->runs = (unsigned long) -1;
+}
+
+static double since(struct timespec t0)
+{
+    struct timespec t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* The pool of recent mutants, mutated again later: 256, replaced at random. */
+static void keep_mutant(struct inputs *pool, const uint8_t *buf, size_t len)
+{
+    struct input *p;
+
+    if (pool->n < 256) {
+        add(pool, buf, len);
+        return;
+    }
+    p = &pool->v[below(pool->n)];
+    free(p->buf);
+    if (!(p->buf = malloc(len ? len : 1)))
+        die("malloc");
+    memcpy(p->buf, buf, len);
+    p->len = len;
+}
+
+/* The mutations; how many ran (fewer than asked when time ran out). */
+static unsigned long fuzz_loop(const struct opts *o, const struct inputs *corpus,
+                               const struct inputs *dict, struct timespec t0)
+{
+    struct inputs pool = { 0 };
+    uint8_t *buf = malloc(o->max_len);
+    unsigned long r;
+
+    if (!buf)
+        die("malloc");
+    for (r = 0; r < o->runs; r++) {
+        if (o->max_time && (r & 1023) == 0 && since(t0) >= (double) o->max_time)
+            break;
+        const struct inputs *from = pool.n && below(4) == 0 ? &pool : corpus;
+        size_t len = 0;
+        if (from->n) {
+            const struct input *base = &from->v[below(from->n)];
+            len = base->len < o->max_len ? base->len : o->max_len;
+            memcpy(buf, base->buf, len);
+        }
+        mutate(buf, &len, o->max_len, dict, corpus);
+        run_one(buf, len, o->timeout);
+        keep_mutant(&pool, buf, len);
+    }
+    free(buf);
+    free_inputs(&pool);
+    return r;
+}
+
 int main(int argc, char **argv)
 {
-    unsigned long runs = 0, seed = 1, max_time = 0;
-    size_t max_len = 4096;
-    unsigned timeout = 20;
-    struct inputs corpus = { 0 }, dict = { 0 }, pool = { 0 };
-    struct timespec t0, t1;
+    struct opts o = { .seed = 1, .max_len = 4096, .timeout = 20 };
+    struct inputs corpus = { 0 }, dict = { 0 };
     const char *slash = strrchr(argv[0], '/');
+    struct timespec t0;
+    unsigned long ran;
 
     name = slash ? slash + 1 : argv[0];
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize(&argc, &argv);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strncmp(a, "-runs=", 6))
-            runs = strtoul(a + 6, NULL, 10);
-        else if (!strncmp(a, "-seed=", 6))
-            seed = strtoul(a + 6, NULL, 10);
-        else if (!strncmp(a, "-max_len=", 9))
-            max_len = strtoul(a + 9, NULL, 10);
-        else if (!strncmp(a, "-max_total_time=", 16))
-            max_time = strtoul(a + 16, NULL, 10);
-        else if (!strncmp(a, "-timeout=", 9))
-            timeout = (unsigned) strtoul(a + 9, NULL, 10);
-        else if (!strncmp(a, "-dict=", 6))
-            load_dict(&dict, a + 6);
-        else if (!strncmp(a, "-artifact_prefix=", 17))
-            prefix = a + 17;
-        else if (a[0] == '-')
-            fprintf(stderr, "fuzz: ignoring %s\n", a);     /* a libFuzzer-only flag */
-        else
-            add_path(&corpus, a, max_len);
-    }
-    if (max_len < 16)
-        max_len = 16;
-    rng_state = seed;
+    parse_flags(argc, argv, &o, &dict);
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-')
+            add_path(&corpus, argv[i], o.max_len);
+    rng_state = o.seed;
     if (__sanitizer_set_death_callback)
         __sanitizer_set_death_callback(dump);
     signal(SIGALRM, on_signal);
@@ -369,49 +438,12 @@ int main(int argc, char **argv)
     signal(SIGFPE, on_signal);
     signal(SIGABRT, on_signal);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-
     for (size_t i = 0; i < corpus.n; i++)
-        run_one(corpus.v[i].buf, corpus.v[i].len, timeout);
-    uint8_t *buf = malloc(max_len);
-    if (!buf)
-        die("malloc");
-    if (max_time && !runs)
-        runs = (unsigned long) -1;
-    for (unsigned long r = 0; r < runs; r++) {
-        if (max_time && (r & 1023) == 0) {
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            if ((unsigned long) (t1.tv_sec - t0.tv_sec) >= max_time) {
-                runs = r;
-                break;
-            }
-        }
-        const struct inputs *from = pool.n && below(4) == 0 ? &pool : &corpus;
-        size_t len = 0;
-        if (from->n) {
-            const struct input *base = &from->v[below(from->n)];
-            len = base->len < max_len ? base->len : max_len;
-            memcpy(buf, base->buf, len);
-        }
-        mutate(buf, &len, max_len, &dict, &corpus);
-        run_one(buf, len, timeout);
-        if (pool.n < 256) {
-            add(&pool, buf, len);
-        } else {
-            struct input *p = &pool.v[below(pool.n)];
-            free(p->buf);
-            if (!(p->buf = malloc(len ? len : 1)))
-                die("malloc");
-            memcpy(p->buf, buf, len);
-            p->len = len;
-        }
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+        run_one(corpus.v[i].buf, corpus.v[i].len, o.timeout);
+    ran = fuzz_loop(&o, &corpus, &dict, t0);
     printf("ok 1 - %s: %zu corpus inputs and %lu mutations (seed %lu) in %.1f s\n1..1\n", name,
-           corpus.n, runs, seed,
-           (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9);
-    free(buf);
+           corpus.n, ran, o.seed, since(t0));
     free_inputs(&corpus);
     free_inputs(&dict);
-    free_inputs(&pool);
     return 0;
 }
