@@ -102,6 +102,16 @@ int str_to_ull(const char *s, unsigned long long *out)
     return 0;
 }
 
+size_t str_rune_count(const char *s, size_t n)
+{
+    size_t r = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char) s[i] & 0xc0) != 0x80)
+            r++;
+    return r;
+}
+
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *s)
 {

@@ -19,6 +19,8 @@ bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 char *str_trim(char *s);                        /* in place, returns s+k */
 char *str_lower(char *s);                       /* in place */
+/* Runes in the n bytes at s (UTF-8 lead bytes counted), for column widths. */
+size_t str_rune_count(const char *s, size_t n);
 /* A copy safe to print inside quotes on a terminal, as Go's %q writes it:
  * control characters (C0, DEL, C1), bytes that are not UTF-8, '"' and
  * '\\' escaped (\n, \x1b, \u009b, \\); NULL on OOM. For names that come

@@ -195,15 +195,6 @@ static void go_quote(struct sbuf *b, const char *s, size_t n)
     sbuf_addc(b, '"');
 }
 
-static size_t utf8_len(const char *s, size_t n)
-{
-    size_t r = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char) s[i] & 0xc0) != 0x80)
-            r++;
-    return r;
-}
-
 struct spec {
     bool minus, plus, sharp, space, zero;
     int width, prec;
@@ -211,7 +202,7 @@ struct spec {
 
 static void pad_add(struct sbuf *b, const struct spec *sp, const char *s, size_t n)
 {
-    size_t w = utf8_len(s, n);
+    size_t w = str_rune_count(s, n);
     size_t pad = sp->width > 0 && (size_t) sp->width > w ? (size_t) sp->width - w : 0;
 
     if (!sp->minus)
