@@ -489,9 +489,10 @@ static int commit_content(struct store *s, struct load_plan *v, size_t n, struct
     return 0;
 }
 
-/* The records, all or none: a failure (an I/O error by now) removes the
- * records this load made; an image that was there before keeps any name
- * it gained. */
+/* The records, all or none: a failure (an I/O error by now: every layer
+ * unpacked) removes the records this load made. Not undone: a name an
+ * image that was there before gained, and a name a removed record had
+ * taken from another image (img_record_commit moves names). */
 static int commit_records(struct store *s, struct load_plan *v, size_t n, struct berr **err)
 {
     _cleanup_free_ bool *fresh = calloc(n + 1, sizeof(bool));
