@@ -125,9 +125,10 @@ check-asan: deps
 	        FUZZ_RUNS=$(or $(FUZZ_RUNS),60000) check
 
 # Longer fuzzing, FUZZ_TIME seconds a target: coverage-guided with clang's
-# libFuzzer when clang is installed (`make deps` installs it), else the
-# driver on the ASan build with many more mutations. Finds go to
-# build-fuzz/crash-*; a new crash becomes a file in test/fuzz/corpus/.
+# libFuzzer when clang can link it (apt-get install clang libclang-rt-14-dev;
+# not in deps.list, since nothing else needs it), else the driver on the
+# ASan build for as long. Finds go to build-fuzz/crash-*; a fixed one
+# becomes a regress-* file in test/fuzz/corpus/<target>/.
 FUZZ_TIME ?= 60
 fuzz: deps
 	bash test/fuzz/run.sh $(FUZZ_TIME)

@@ -5,6 +5,7 @@
 # test/fuzz/driver.c on gcc's ASan+UBSan build (build-asan/) with a seed
 # from the clock. Crashing inputs land in build-fuzz/crash-*: fix the bug,
 # then add the input to test/fuzz/corpus/<target>/ as regress-<what>.
+# FUZZ_ENGINE=driver uses the driver even where clang is.
 set -u
 cd "$(dirname "$0")/../.."
 secs=${1:-60}
@@ -12,7 +13,8 @@ san='-fsanitize=address,undefined -fno-sanitize-recover=undefined'
 opt='-O1 -g -fno-omit-frame-pointer'
 mkdir -p build-fuzz
 
-if command -v clang >/dev/null &&
+engine=${FUZZ_ENGINE:-auto}     # FUZZ_ENGINE=driver skips clang
+if [ "$engine" != driver ] && command -v clang >/dev/null &&
    echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' |
    clang -x c -fsanitize=fuzzer - -o build-fuzz/.probe 2>/dev/null; then
     engine=libfuzzer
