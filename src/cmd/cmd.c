@@ -2,6 +2,7 @@
  * cmd/cmd.c: what every command shares: lookup, help, option setup and
  * the lazily made runtime.
  */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,17 @@ static void print_indented(FILE *f, const char *text)
     }
 }
 
+void cmd_print_names(FILE *f, const struct cmd *c)
+{
+    fputs(c->name, f);
+    for (const char *a = c->aliases; a && *a;) {
+        size_t l = strcspn(a, " ");
+        if (l)
+            fprintf(f, ", %.*s", (int) l, a);
+        a += l + (a[l] == ' ');
+    }
+}
+
 void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
 {
     const struct cmd *s;
@@ -58,9 +70,8 @@ void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
     }
     fprintf(f, "Usage:\n  %s %s\n", path, c->usage ? c->usage : "[options]");
     if (c->aliases) {
-        fprintf(f, "\nAliases:\n  %s", c->name);
-        for (const char *a = c->aliases; *a; a++)
-            fputs(*a == ' ' ? ", " : (char[]) { *a, 0 }, f);
+        fputs("\nAliases:\n  ", f);
+        cmd_print_names(f, c);
         fputc('\n', f);
     }
     if (c->examples) {
@@ -127,6 +138,11 @@ int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
 
 int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, struct berr **err)
 {
+    /* The user's character set, for libarchive's path names and the
+     * regular expressions of filters. Loading it maps the locale files:
+     * ~7 page faults that version, help and completion need not pay. */
+    if (!cx->rt)
+        setlocale(LC_CTYPE, "");
     if (!cx->rt || cx->rt_level < level) {
         struct runtime *n = NULL;
         if (rt_open(cx->g, level == RT_FULL ? RT_OPEN_FULL : RT_OPEN_CONFIG, cx->argv0, &n,
@@ -138,6 +154,14 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
     }
     *rt = cx->rt;
     return 0;
+}
+
+void cmd_err_next(struct berr **last, struct berr *e)
+{
+    if (*last)
+        fprintf(stderr, "Error: %s\n", (*last)->msg);
+    berr_free(*last);
+    *last = e;
 }
 
 void cmd_ctx_release(struct cmd_ctx *cx)

@@ -14,10 +14,12 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-enum { O_LIST = 256 };
+enum { O_LIST = 256, O_FLAGS };
 
 static const struct cmd_opt gen_man_opts[] = {
     { "list", O_LIST, OPT_FLAG, NULL, "List the command paths and their pages, write nothing", 0 },
+    { "flags", O_FLAGS, OPT_FLAG, NULL,
+      "List every command's options as tools/podman-flags.sh lists podman's, write nothing", 0 },
     { 0 }
 };
 
@@ -151,8 +153,25 @@ static void page(struct sbuf *b, const struct cmd *c, const char *path, const ch
 
 struct gm {
     const char *dir;
-    bool list;
+    bool list, flags;
 };
+
+/* One line per option, "<path>\t<letter or ->\t<long name>", and one
+ * "<path>\t@\t<name>, <alias>..." for a command with aliases: the shape
+ * of test/data/podman-flags.tsv, so cli.bats can compare the two. */
+static void list_flags(const struct cmd *c, const char *path)
+{
+    const struct cmd_opt *tab = c == &cmd_root ? global_opts : c->opts;
+
+    if (c->aliases) {
+        printf("%s\t@\t", path);
+        cmd_print_names(stdout, c);
+        putchar('\n');
+    }
+    for (const struct cmd_opt *o = tab; o && o->name; o++)
+        if (!(o->flags & OPT_HIDDEN))
+            printf("%s\t%c\t%s\n", path, o->id < 256 ? o->id : '-', o->name);
+}
 
 static int walk(struct gm *g, const struct cmd *c, const char *path, const char *parent,
                 struct berr **err)
@@ -162,7 +181,9 @@ static int walk(struct gm *g, const struct cmd *c, const char *path, const char 
 
     if (!name)
         return berr_oom(err);
-    if (g->list) {
+    if (g->flags) {
+        list_flags(c, path);
+    } else if (g->list) {
         printf("%s\t%s\n", path, name);
     } else {
         _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
@@ -195,6 +216,10 @@ static int gen_man_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == O_LIST)
             g.list = it.bval;
+        else if (c == O_FLAGS)
+            g.flags = it.bval;
+    if (g.flags)
+        g.list = true;
     if (c == 0 && !it.help && !g.list && it.nargs != 1)
         c = cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs);
     if (c < 0 || it.help) {

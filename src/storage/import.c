@@ -179,7 +179,7 @@ static int import_locked(struct store *s, const char *tar, const char *hex, int6
     if (import_commit(s, tar, hex, size, o, out_id, err) == 0)
         return st_gc_mark(s, false, err);
     /* The blob and the layer of a failed import go again. */
-    if (img_gc_layers(s, &e) < 0 || st_gc_mark(s, false, &e) < 0) {
+    if (st_img_gc_layers(s, &e) < 0 || st_gc_mark(s, false, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
     }

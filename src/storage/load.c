@@ -436,7 +436,7 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
                     "size", (json_int_t) size, "names", json_array());
     if (!rec)
         return berr_oom(err);
-    if (img_record_read(s, cdig + 7, &old, &e) == 0)
+    if (st_img_record_read(s, cdig + 7, &old, &e) == 0)
         merge_old(rec, old, mdig);
     berr_free(e);
     if (add_names(rec, im->names, err) < 0)
@@ -446,7 +446,7 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
     json_t *v;
     json_array_foreach(json_object_get(rec, "manifests"), k, v)
         json_array_append(blobs, v);
-    return img_record_commit(s, rec, err);
+    return st_img_record_commit(s, rec, err);
 }
 
 /* The plan as load_commit_image takes it; im->layers is malloc'd. */
@@ -492,7 +492,7 @@ static int commit_content(struct store *s, struct load_plan *v, size_t n, struct
 /* The records, all or none: a failure (an I/O error by now: every layer
  * unpacked) removes the records this load made. Not undone: a name an
  * image that was there before gained, and a name a removed record had
- * taken from another image (img_record_commit moves names). */
+ * taken from another image (st_img_record_commit moves names). */
 static int commit_records(struct store *s, struct load_plan *v, size_t n, struct berr **err)
 {
     _cleanup_free_ bool *fresh = calloc(n + 1, sizeof(bool));
@@ -523,7 +523,7 @@ static int commit_records(struct store *s, struct load_plan *v, size_t n, struct
             (void) unlink(p);
     }
     struct berr *e = NULL;
-    if (img_names_rebuild(s, &e) < 0) {
+    if (st_img_names_rebuild(s, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
     }
@@ -543,7 +543,7 @@ static int commit_all(struct store *s, struct load_plan *v, size_t n, struct ber
     if (commit_content(s, v, n, err) == 0 && commit_records(s, v, n, err) == 0)
         return st_gc_mark(s, false, err);
     /* Whatever this load added and no record uses goes again. */
-    if (img_gc_layers(s, &e) < 0 || st_gc_mark(s, false, &e) < 0) {
+    if (st_img_gc_layers(s, &e) < 0 || st_gc_mark(s, false, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
     }

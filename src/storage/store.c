@@ -170,14 +170,14 @@ static int st_cleanup(struct store *s, struct berr **err)
     }
     if (fs_exists(dirty)) {
         log_debug("rebuilding the image names index");
-        if (img_names_rebuild(s, err) < 0)
+        if (st_img_names_rebuild(s, err) < 0)
             return -1;
         if (unlink(dirty) < 0 && errno != ENOENT)
             return berr_sys(err, "remove %s", dirty);
     }
     if (fs_exists(gc)) {
         log_debug("collecting the blobs and layers of an interrupted writer");
-        if (img_gc_layers(s, err) < 0 || st_gc_mark(s, false, err) < 0)
+        if (st_img_gc_layers(s, err) < 0 || st_gc_mark(s, false, err) < 0)
             return -1;
     }
     return 0;
