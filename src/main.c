@@ -52,7 +52,7 @@ static int resolve(int argc, char **argv, int *pos, struct cmd_sub *cur, struct 
             break;
         if (!cmd_find(cur->cmd, name, &c)) {
             berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path), name);
-            fprintf(stderr, "Error: %s\n", (*err)->msg);
+            cmd_print_error((*err)->msg);
             print_did_you_mean(cur->cmd, name);
             fprintf(stderr, "\nTry '%s --help' for more information\n", sbuf_str(path));
             (*err)->exit_code = -BERR_ENGINE;   /* already printed */
@@ -211,7 +211,7 @@ out:
     }
     if (err) {
         if (err->exit_code >= 0) {
-            fprintf(stderr, "Error: %s\n", err->msg);
+            cmd_print_error(err->msg);
             rc = err->exit_code ? err->exit_code : BERR_ENGINE;
         } else {
             rc = -err->exit_code;

@@ -192,10 +192,17 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
     return 0;
 }
 
+void cmd_print_error(const char *msg)
+{
+    _cleanup_free_ char *safe = str_escape_ctl(msg);
+
+    fprintf(stderr, "Error: %s\n", safe ? safe : msg);
+}
+
 void cmd_err_next(struct berr **last, struct berr *e)
 {
     if (*last)
-        fprintf(stderr, "Error: %s\n", (*last)->msg);
+        cmd_print_error((*last)->msg);
     berr_free(*last);
     *last = e;
 }

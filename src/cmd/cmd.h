@@ -120,6 +120,10 @@ bool cmd_sub_next(const struct cmd *group, struct cmd_sub *s);
 bool cmd_is_top(const struct cmd *c);
 #define cmd_foreach_sub(group, s) for (struct cmd_sub s = { 0 }; cmd_sub_next(group, &s);)
 
+/* Prints "Error: msg" on stderr, escaped, so text that came from an
+ * archive, a record or a flag cannot drive the terminal. The one error
+ * printer: main() and cmd_err_next() use it. */
+void cmd_print_error(const char *msg);
 /* For commands that go on after a failure (rm a b c): e (taken over)
  * becomes the error the command will return, and the one it replaces is
  * printed at once as "Error: ..." on stderr, as podman prints every

@@ -7,6 +7,8 @@
  * and the seconds since start; otherwise key=value,
  * time="2024-05-01T10:00:00+02:00" level=warning msg="message", the
  * message quoted as Go's %q when it holds anything but [A-Za-z0-9-._/@^+].
+ * Either way a control byte in a message cannot drive the terminal: it is
+ * escaped (str_escape_ctl, or Go's quoting).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/str.h"
 
 static enum log_level cur = LOG_WARN;
 static struct timespec t0;
@@ -54,20 +57,39 @@ static bool needs_quoting(const char *s)
     return false;
 }
 
-/* Go's strconv.Quote, for the ASCII range (other bytes pass as they are) */
+/* The length of the valid UTF-8 sequence at p (2-4), 0 if none. */
+static int utf8_len(const unsigned char *p)
+{
+    int n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 && *p < 0xf0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
+
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Go's strconv.Quote: control characters (C1 included) and bytes that are
+ * no UTF-8 come out escaped; other characters as they are. */
 static void put_quoted(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
         const char *esc = strchr("\a\b\f\n\r\t\v", *p);
+        int n;
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
         else if (esc)
             fprintf(f, "\\%c", "abfnrtv"[esc - "\a\b\f\n\r\t\v"]);
         else if (*p < 0x20 || *p == 0x7f)
             fprintf(f, "\\x%02x", *p);
-        else
+        else if (*p < 0x80)
             fputc(*p, f);
+        else if (!(n = utf8_len(p)))
+            fprintf(f, "\\x%02x", *p);
+        else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)        /* U+0080..U+009F */
+            fprintf(f, "\\u%04x", p[1]), p++;
+        else
+            fwrite(p, 1, (size_t) n, f), p += n - 1;
     }
     fputc('"', f);
 }
@@ -96,11 +118,15 @@ static void put_line(enum log_level l, const char *msg)
     struct timespec now;
 
     if (isatty(STDERR_FILENO)) {
+        /* a name from an archive or a flag must not drive the terminal */
+        char *safe = str_escape_ctl(msg);
         clock_gettime(CLOCK_MONOTONIC, &now);
         fprintf(stderr, "\x1b[%dm%s\x1b[0m[%04ld] %-44s \n", colors[l], tags[l],
-                (long) (now.tv_sec - t0.tv_sec), msg);
+                (long) (now.tv_sec - t0.tv_sec), safe ? safe : msg);
+        free(safe);
         return;
     }
+    /* Go-quoted, so control bytes come out escaped */
     put_time(stderr);
     fprintf(stderr, " level=%s msg=", names[l]);
     if (needs_quoting(msg))
@@ -112,37 +138,35 @@ static void put_line(enum log_level l, const char *msg)
 
 void log_msg(enum log_level l, const char *fmt, ...)
 {
-    char buf[1024], *m = buf;
+    const char *m;
+    char *msg;
     va_list ap;
-    int n;
     size_t len;
 
     if (l > cur)
         return;
     va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    msg = str_vfmt(fmt, ap);
     va_end(ap);
-    if (n >= (int) sizeof(buf) && (m = malloc((size_t) n + 1))) {
-        va_start(ap, fmt);
-        vsnprintf(m, (size_t) n + 1, fmt, ap);
-        va_end(ap);
-    } else if (n >= (int) sizeof(buf)) {
-        m = buf;            /* out of memory: the message is cut short */
-    }
+    m = msg ? msg : fmt;        /* out of memory: the format at least */
     len = strlen(m);
-    if (len && m[len - 1] == '\n')      /* as logrus: one line per entry */
-        m[len - 1] = '\0';
+    if (msg && len && msg[len - 1] == '\n')     /* as logrus: one line per entry */
+        msg[len - 1] = '\0';
     put_line(l, m);
-    if (m != buf)
-        free(m);
+    free(msg);
 }
 
 void log_plain(const char *fmt, ...)
 {
     va_list ap;
+    char *msg, *safe;
 
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    msg = str_vfmt(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* a name from an archive or a flag must not drive the terminal */
+    safe = msg ? str_escape_ctl(msg) : NULL;
+    fprintf(stderr, "%s\n", safe ? safe : msg ? msg : fmt);
+    free(safe);
+    free(msg);
 }
