@@ -16,6 +16,7 @@
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
+#include "runtime/ociruntime.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -78,7 +79,7 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
             return -1;
     if (strcmp(mode, "bridge") != 0) {
         if (n)
-            log_warn("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
+            log_plain("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
         if (!(*ports_out = json_array()))
             return berr_oom(err);
         *nets_out = STEAL_PTR(nets);
@@ -86,11 +87,14 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     }
     json_array_foreach(p->networks, i, e) {
         json_t *o = json_object();
-        const char *ip = js_str(e, "ip", NULL), *mac = js_str(e, "mac", NULL);
+        const char *ip = js_str(e, "ip", NULL), *ip6 = js_str(e, "ip6", NULL);
+        const char *mac = js_str(e, "mac", NULL);
         json_t *al = json_object_get(e, "aliases");
         if (json_object_set_new(nets, js_str(e, "name", rt->cfg->default_network), o) < 0 ||
             json_object_set_new(o, "aliases", json_is_array(al) ? json_incref(al) : json_array()) < 0 ||
-            (ip && json_object_set_new(o, "static_ips", json_pack("[s]", ip)) < 0) ||
+            ((ip || ip6) && json_object_set_new(o, "static_ips",
+                                                ip && ip6 ? json_pack("[s,s]", ip, ip6)
+                                                          : json_pack("[s]", ip ? ip : ip6)) < 0) ||
             (mac && json_object_set_new(o, "static_mac", json_string(mac)) < 0))
             return berr_oom(err);
     }
@@ -226,7 +230,11 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->dns)
         PUT("dns", json_incref(p->dns));
     PUT("addHosts", p->add_hosts ? json_incref(p->add_hosts) : json_array());
-    PUT("runtime", json_string(rt->g->runtime ? rt->g->runtime : ""));
+    /* the runtime by name, decided now: the default depends on the cgroup
+     * layout this process sees, and every later command of this container
+     * must drive the same runtime (podman records OCIRuntime too) */
+    PUT("runtime", json_string(rt->g->runtime && *rt->g->runtime ? rt->g->runtime
+                               : oci_runtime_default_name(rt->cfg)));
     if (p->cgroup_parent)
         PUT("cgroupParent", json_string(p->cgroup_parent));
 #undef PUT
