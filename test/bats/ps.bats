@@ -214,6 +214,7 @@ PY
     run -125 b start bad
     [[ $output == "Error: container $id: $want" ]]
     run -0 --separate-stderr b rm bad
-    [ "$output" = "$id" ]
-    [[ $stderr == *"record is damaged ($want)"* ]]
+    [ "$output" = bad ]
+    # a log line: its quotes are escaped
+    [[ $stderr == *"record is damaged (${want//\"/\\\"})"* ]]
 }

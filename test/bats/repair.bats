@@ -63,7 +63,7 @@ gone() {
         id=$(b create --name victim --network none $IMG sleep 100)
         damage "$(rec $id ${how%%:*})" "${how#*:}"
         run -0 --separate-stderr b rm -f victim
-        [ "$output" = "$id" ] || { echo "# $how: $output $stderr"; false; }
+        [ "$output" = victim ] || { echo "# $how: $output $stderr"; false; }
         gone $id victim || { echo "# after $how"; false; }
     done
 }
@@ -74,7 +74,7 @@ gone() {
         pid=$(jq .pid "$(rec $id state)")
         damage "$(rec $id ${how%%:*})" "${how#*:}"
         run -0 --separate-stderr b rm -f -t 0 victim
-        [ "$output" = "$id" ] || { echo "# $how: $output $stderr"; false; }
+        [ "$output" = victim ] || { echo "# $how: $output $stderr"; false; }
         [[ $stderr == *"record is damaged"* ]]
         gone $id victim || { echo "# after $how"; false; }
         ! running $pid
