@@ -3,6 +3,7 @@
  * for the commands of cmd/lifecycle.c, cmd/ctr_misc.c and cmd/port.c.
  * The containers are found and locked by runtime/ctr_get.c.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd/ctr_each.h"
@@ -23,6 +24,19 @@ static int one(struct ctr_each *e, const char *input, bool by_id, struct berr **
     int r = e->any ? (by_id ? ctr_get_id_any(e->rt, input, &c, err) : ctr_get_any(e->rt, input, &c, err))
                    : (by_id ? ctr_get_id(e->rt, input, &c, err) : ctr_get(e->rt, input, &c, err));
 
+    if (r < 0 && e->external && *err && (*err)->kind == BK_NO_SUCH) {
+        struct berr *e1 = NULL;
+        int gone = ctr_remove_external(e->rt, input, &e1);
+
+        if (gone != 0) {
+            berr_freep(err);
+            if (gone < 0)
+                return set_code(e, *err = e1);
+            if (!e->quiet)
+                printf("%s\n", input);
+            return 0;
+        }
+    }
     if (r < 0) {
         if (e->ignore && *err && (*err)->kind == BK_NO_SUCH) {
             berr_freep(err);

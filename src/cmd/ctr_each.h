@@ -17,6 +17,9 @@ struct ctr_each {
     bool quiet;                 /* print nothing on success */
     bool latest;                /* -l: the most recently created */
     bool any;                   /* damaged records too (rm): ctr_get_any */
+    bool external;              /* rm -f: a name no record has may be a root
+                                   file system in the store no record names,
+                                   removed (ctr_remove_external) and printed */
     bool listed;                /* the names are full ids the runtime listed
                                    (--filter): one removed meanwhile is skipped */
     /* the operation: on a locked container; may print */

@@ -201,7 +201,7 @@ static int each_parsed(struct cmd_ctx *cx, struct each_args *a,
     struct runtime *rt;
     struct ctr_each e = { .all = a->all, .latest = a->latest, .ignore = a->ignore, .fn = one,
                           .arg = a, .code_no_such = code_no_such, .code_state = code_state,
-                          .any = one == rm_one };
+                          .any = one == rm_one, .external = one == rm_one && a->force };
     _cleanup_strv_ char **list = NULL, **ids = NULL, **names = NULL;
 
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
@@ -456,9 +456,12 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
 #define RM_DESC "Removes containers, with their root file system, logs and generated\n" \
     "files. A running container is removed only with --force, which stops it\n" \
-    "first; --force also passes over a container that does not exist. Prints\n" \
-    "each name as given (full ids with --all, --filter and --depend). Exit\n" \
-    "status 1 when a container does not exist, 2 when one is running."
+    "first; --force also passes over a container that does not exist, and\n" \
+    "removes a root file system in the store that no container record names\n" \
+    "(see ps --external) given its id. A container whose record is damaged\n" \
+    "is removed too, with a warning naming the damage. Prints each name as\n" \
+    "given (full ids with --all, --filter and --depend). Exit status 1 when\n" \
+    "a container does not exist, 2 when one is running."
 const struct cmd cmd_rm = {
     .name = "rm", .summary = "Remove one or more containers",
     .usage = "[options] CONTAINER [CONTAINER...]", .description = RM_DESC,

@@ -214,6 +214,13 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
 int ctr_get_any(struct runtime *rt, const char *name_or_id, struct ctr **out,
                 struct berr **err);
 int ctr_get_id_any(struct runtime *rt, const char *id, struct ctr **out, struct berr **err);
+/* rm --force of a name no record has (podman's RemoveStorageContainer):
+ * the root file system in the store whose id is id_or_prefix, or starts
+ * with it uniquely, and that no container record names, is unmounted
+ * and deleted. 1 when one was, 0 when there is none such (the caller's
+ * "no such container" stands), -1 on error. Such an orphan is left by
+ * an older berth's killed create; create now writes the record first. */
+int ctr_remove_external(struct runtime *rt, const char *id_or_prefix, struct berr **err);
 /* ctr_read for what must read a record whatever it says (ps, refresh,
  * ctr_get_any): both records read leniently, *damage (malloc'd) saying
  * what is wrong (NULL: nothing), without the "container <id>: " prefix.

@@ -31,6 +31,11 @@
  * lock, <tmp>/repair.lck), and decides its state from evidence alone.
  * ctr_remove then removes it by its id (ctr_remove_damaged): conmon and
  * the runtime's container, networking, mounts, storage, record, names.
+ *
+ * Orphans. A root file system in the store that no record names (an
+ * older berth's killed create) is removed by rm --force of its id, as
+ * podman removes a storage container it does not know
+ * (ctr_remove_external).
  */
 #include <errno.h>
 #include <poll.h>
@@ -38,7 +43,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -513,7 +517,6 @@ int ctr_get_any(struct runtime *rt, const char *name_or_id, struct ctr **out,
 
 int ctr_remove_damaged(struct runtime *rt, struct ctr *c, bool force, struct berr **err)
 {
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id);
     long long lock = c->repair_lock ? -1 : lock_num(&c->cfg);
     struct berr *e = NULL;
 
@@ -527,11 +530,7 @@ int ctr_remove_damaged(struct runtime *rt, struct ctr *c, bool force, struct ber
      * the container's id (its own netns name, its network status file,
      * the shm mount, the store's mount of its root file system). */
     ctr_net_teardown(rt, c);
-    if (bundle) {
-        _cleanup_free_ char *shm = str_fmt("%s/shm", bundle);
-        if (shm && umount2(shm, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-            log_warn("container %s: unmount shm: %s", c->id, strerror(errno));
-    }
+    ctr_unmount_shm(rt, c->id);
     c->st.mounted = false;
     c->st.shm_mounted = false;
     c->st.state = CS_REMOVING;
@@ -547,4 +546,34 @@ int ctr_remove_damaged(struct runtime *rt, struct ctr *c, bool force, struct ber
         berr_free(e);
     }
     return 0;
+}
+
+/* ---- orphans ---- */
+
+int ctr_remove_external(struct runtime *rt, const char *id_or_prefix, struct berr **err)
+{
+    _cleanup_strv_ char **ids = NULL;
+    size_t n = strlen(id_or_prefix);
+    const char *found = NULL;
+    struct store *s;
+
+    if (n == 0 || strspn(id_or_prefix, "0123456789abcdef") != n)
+        return 0;       /* a name: the store's containers have none */
+    if (rt_store(rt, &s, err) < 0 || store_ctr_list(s, &ids, err) < 0)
+        return -1;
+    for (char **id = ids; id && *id; id++) {
+        if (strncmp(*id, id_or_prefix, n) != 0)
+            continue;
+        if (found)
+            return 0;   /* ambiguous: none is meant for sure */
+        found = *id;
+    }
+    /* A record written since the lookup failed: not an orphan (create
+     * writes the record before the root file system, so one without a
+     * record is never a create under way). */
+    if (!found || state_exists(rt->st, OBJ_CONTAINER, found))
+        return 0;
+    if (store_ctr_delete(s, found, err) < 0)
+        return berr_wrap(err, "removing storage container %s", found);
+    return 1;
 }

@@ -225,3 +225,25 @@ gone() {
         gone $id half
     done
 }
+
+@test "rm -f of its id removes a root file system that no record names, as podman does" {
+    # what an older berth's killed create left: storage, no record
+    id=$(b create --name orphan --network none $IMG true)
+    rm -rf "$BATS_TEST_TMPDIR/root/libpod/containers/$id" "$BATS_TEST_TMPDIR/root/libpod/names/orphan"
+    run -0 b ps -a --external --format '{{.ID}} {{.Status}}'
+    [ "$output" = "${id:0:12} Storage" ]
+    run -2 b rmi $IMG
+    # without --force it is no container; with it, the store's one goes
+    run -1 b rm ${id:0:12}
+    [[ $output == *"no container with name or ID \"${id:0:12}\" found: no such container" ]]
+    run -0 --separate-stderr b rm -f ${id:0:12}
+    [ "$output" = "${id:0:12}" ]
+    [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
+    run -0 b ps -a --external --format '{{.ID}}'
+    [ -z "$output" ]
+    # a container with a record is never taken for one
+    keep=$(b create --name keep --network none $IMG true)
+    run -0 b rm -f ${keep:0:12}
+    run -1 b container exists keep
+    run -0 b rmi $IMG
+}
