@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/lazycurl.h"
 #include "util/lazylib.h"
 
 /* Loads soname and fills n function pointers named by names; exits 125
@@ -58,3 +59,20 @@ static void load(const char *soname, const char *const *names, void **slots, siz
 
 DEFINE_LAZY(lazy_archive, lazy_archive, LAZY_ARCHIVE_FUNCS, BERTH_LIBARCHIVE_SONAME)
 DEFINE_LAZY(lazy_crypto, lazy_crypto, LAZY_CRYPTO_FUNCS, BERTH_LIBCRYPTO_SONAME)
+const struct lazy_curl *lazy_curl_table(void);
+DEFINE_LAZY(lazy_curl_table, lazy_curl, LAZY_CURL_FUNCS, BERTH_LIBCURL_SONAME)
+
+static void curl_init_once(void)
+{
+    lazy_curl_table()->curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const struct lazy_curl *lazy_curl(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    /* curl_global_init is not thread-safe itself: once, before any
+     * transfer, and before any thread of ours could race it. */
+    pthread_once(&once, curl_init_once);
+    return lazy_curl_table();
+}
