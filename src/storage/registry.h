@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/progress.h"
 
 struct store;
 
@@ -145,31 +146,23 @@ int reg_check_login(struct reg_client *c, const char *host, struct berr **err);
 /* Every tag of host/repo (all pages). */
 int reg_list_tags(struct reg_client *c, const char *host, const char *repo, char ***out,
                   struct berr **err);
+/* The manifest digest ref ("host/path:tag") has now (HEAD, else GET):
+ * "sha256:...", what pull would fetch for a single-image tag or the list
+ * for a multi-platform one. */
+int reg_manifest_digest(struct reg_client *c, const char *ref, char digest[72],
+                        struct berr **err);
+/* The registry host of a fully-qualified reference, malloc'd. */
+int reg_ref_host(const char *ref, char **host, struct berr **err);
 /* The repositories of host's /v2/_catalog (all pages up to limit; 0: all). */
 int reg_catalog(struct reg_client *c, const char *host, size_t limit, char ***out,
                 struct berr **err);
-
-/* ---- progress -------------------------------------------------------- */
-
-enum reg_ev {
-    REG_EV_MSG,                 /* a line: "Getting image source signatures" */
-    REG_EV_BLOB,                /* a blob starts: digest, total (-1 unknown) */
-    REG_EV_CONFIG,              /* the config: digest, total */
-    REG_EV_BYTES,               /* digest: done of total */
-    REG_EV_DONE,                /* digest finished */
-    REG_EV_SKIPPED,             /* digest: "already exists" */
-};
-struct reg_progress {
-    void (*fn)(void *ctx, enum reg_ev ev, const char *what, int64_t done, int64_t total);
-    void *ctx;
-};
 
 /* ---- pull and push ----------------------------------------------------- */
 
 struct store_pull_opts {
     const char *os, *arch, *variant;    /* platform for lists; NULL: the host's */
     char *const *names;         /* names the image gets (normalized) */
-    const struct reg_progress *progress;
+    const struct progress *progress;
 };
 /* Pulls ref ("host/path:tag" or "host/path@digest", already rewritten for
  * a mirror) into the store. Every blob is verified against its digest as
@@ -187,7 +180,7 @@ struct store_push_opts {
     const char *format;         /* "oci", "v2s2", or NULL: the image's own */
     const char *compression;    /* "gzip", "zstd", or NULL: as stored (plain
                                    layers are gzipped) */
-    const struct reg_progress *progress;
+    const struct progress *progress;
 };
 /* Pushes the image (full id) to ref ("host/path:tag"). Blobs the registry
  * has (HEAD) are not sent again; blobs of another repository of the same

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/internal.h"
 #include "storage/reference.h"
 #include "storage/registry/internal.h"
 #include "util/base64.h"
@@ -180,6 +181,13 @@ int reg_split_ref(const char *ref, char **host, char **repo, char **tag, char **
     return 0;
 }
 
+int reg_ref_host(const char *ref, char **host, struct berr **err)
+{
+    _cleanup_free_ char *repo = NULL, *tag = NULL, *digest = NULL;
+
+    return reg_split_ref(ref, host, &repo, &tag, &digest, err);
+}
+
 /* ---- errors ---- */
 
 char *reg_why(const struct http_xfer *x)
@@ -211,15 +219,12 @@ char *reg_why(const struct http_xfer *x)
 
 /* ---- ping ---- */
 
-int reg_xfer(struct reg_client *c, const char *host, struct http_xfer *x, const char *method,
-             const char *path, struct berr **err)
+static int xfer_for(struct reg_host *h, struct http_xfer *x, const char *method,
+                    const char *path, struct berr **err)
 {
-    struct reg_host *h = host_get(c, host, err);
-    _cleanup_free_ char *url = NULL;
+    _cleanup_free_ char *url = str_fmt("%s://%s/v2/%s", h->plain_http ? "http" : "https",
+                                       reg_api_host(h->name), path);
 
-    if (!h)
-        return -1;
-    url = str_fmt("%s://%s/v2/%s", h->plain_http ? "http" : "https", reg_api_host(host), path);
     if (!url || http_xfer_init(x, method, url, err) < 0)
         return url ? -1 : berr_oom(err);
     x->tls = &h->tls;
@@ -234,7 +239,7 @@ static int ping(struct reg_client *c, struct reg_host *h, struct berr **err)
     if (h->pinged)
         return 0;
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (reg_xfer(c, h->name, &x, "GET", "", err) < 0)
+        if (xfer_for(h, &x, "GET", "", err) < 0)
             return -1;
         if (http_run1(c->http, &x, err) < 0) {
             http_xfer_clear(&x);
@@ -267,6 +272,20 @@ static int ping(struct reg_client *c, struct reg_host *h, struct berr **err)
     if (rc == 0)
         h->pinged = true;
     return rc;
+}
+
+/* The scheme is known only after the ping (an insecure registry may
+ * speak plain HTTP): ping first, then build the URL. */
+int reg_xfer(struct reg_client *c, const char *host, struct http_xfer *x, const char *method,
+             const char *path, struct berr **err)
+{
+    struct reg_host *h = host_get(c, host, err);
+
+    memset(x, 0, sizeof(*x));
+    x->body_fd = -1;
+    if (!h || ping(c, h, err) < 0)
+        return -1;
+    return xfer_for(h, x, method, path, err);
 }
 
 /* ---- credentials and tokens ---- */
@@ -620,4 +639,59 @@ int reg_catalog(struct reg_client *c, const char *host, size_t limit, char ***ou
         return berr_oom(err);
     return paged(c, host, "registry:catalog:*", "_catalog", "repositories", limit, what, out,
                  err);
+}
+
+int reg_manifest_digest(struct reg_client *c, const char *ref, char digest[72],
+                        struct berr **err)
+{
+    _cleanup_free_ char *host = NULL, *repo = NULL, *tag = NULL, *dg = NULL;
+    _cleanup_free_ char *path = NULL, *scope = NULL;
+    struct http_xfer x;
+    int rc = -1;
+
+    if (reg_split_ref(ref, &host, &repo, &tag, &dg, err) < 0)
+        return -1;
+    if (dg) {
+        snprintf(digest, 72, "%s", dg);
+        return 0;
+    }
+    if (!(path = str_fmt("%s/manifests/%s", repo, tag ? tag : "latest")) ||
+        !(scope = str_fmt("repository:%s:pull", repo)))
+        return berr_oom(err);
+    for (int get = 0; get < 2 && rc < 0; get++) {
+        if (reg_xfer(c, host, &x, get ? "GET" : "HEAD", path, err) < 0)
+            return -1;
+        x.max_body = REG_DOC_MAX;
+        if (http_xfer_header(&x, "Accept: %s, %s, %s, %s", MT_OCI_MANIFEST, MT_DOCKER_V2S2,
+                             MT_OCI_INDEX, MT_DOCKER_LIST) < 0) {
+            http_xfer_clear(&x);
+            return berr_oom(err);
+        }
+        if (reg_do(c, host, scope, &x, err) < 0) {
+            http_xfer_clear(&x);
+            return -1;
+        }
+        if (!http_ok(&x)) {
+            _cleanup_free_ char *why = reg_why(&x);
+            http_xfer_clear(&x);
+            return berr_msg(err, "reading manifest %s in %s/%s: %s", tag ? tag : "latest",
+                            host, repo, why ? why : "failed");
+        }
+        if (x.digest && str_has_prefix(str_trim(x.digest), "sha256:")) {
+            snprintf(digest, 72, "%s", str_trim(x.digest));
+            rc = 0;
+        } else if (get) {
+            char hex[65];
+            /* No header: the digest of the bytes themselves. */
+            if (sha256_buf(sbuf_str(&x.resp_body), x.resp_body.len, hex, err) == 0) {
+                snprintf(digest, 72, "sha256:%s", hex);
+                rc = 0;
+            } else {
+                http_xfer_clear(&x);
+                return -1;
+            }
+        }
+        http_xfer_clear(&x);
+    }
+    return rc;
 }

@@ -157,7 +157,8 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *ud)
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &st);
     if (x->sink && st >= 200 && st < 300) {
         /* A resumed transfer the server answered whole: start over. */
-        if (st == 200 && x->delivered > 0) {
+        if (st == 200 && x->range_from > 0) {
+            x->range_from = 0;
             if (x->sink->reset && x->sink->reset(x->sink->ctx) < 0) {
                 x->sink_failed = true;
                 return 0;
@@ -234,7 +235,8 @@ static int xfer_setup(struct http *h, struct http_xfer *x, struct berr **err)
     /* No "Expect: 100-continue" round trip before an upload. */
     if (!(x->slist = curl_slist_append(x->slist, "Expect:")))
         return berr_oom(err);
-    if (x->sink && x->delivered > 0) {
+    x->range_from = x->sink ? x->delivered : 0;
+    if (x->range_from > 0) {
         char r[64];
         snprintf(r, sizeof(r), "Range: bytes=%lld-", (long long) x->delivered);
         if (!(x->slist = curl_slist_append(x->slist, r)))

@@ -71,6 +71,7 @@ struct http_xfer {
     struct curl_slist *slist;
     int tries;
     size_t up_pos;              /* bytes of the request body sent */
+    int64_t range_from;         /* this attempt asked for the body from here */
     int64_t retry_at;           /* monotonic ms; 0: now */
     bool done;
 };

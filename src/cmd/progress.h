@@ -1,0 +1,30 @@
+/*
+ * cmd/progress.h: drawing a pull or push as podman does, on stderr.
+ * Not a terminal: one line per blob when it starts ("Copying blob
+ * sha256:<digest>") and the messages. A terminal: a live bar per blob,
+ * redrawn at most ten times a second, ending as "done" or "skipped:
+ * already exists". Also the short-name prompt.
+ */
+#ifndef BERTH_CMD_PROGRESS_H
+#define BERTH_CMD_PROGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util/err.h"
+#include "util/progress.h"
+
+struct prog_view;
+/* A view drawing to f (bars when tty). p is filled to hand to the runtime. */
+struct prog_view *prog_view_new(FILE *f, bool tty, struct progress *p);
+/* Draws what is still moving one last time and frees the view. */
+void prog_view_free(struct prog_view *v);
+
+/* The short-name prompt: lists names on stderr and reads a number from
+ * stdin (an img_choose_fn). */
+int prog_choose(void *ctx, char *const *names, size_t n, struct berr **err);
+/* Whether a prompt can be shown: stdin and stdout are terminals. */
+bool prog_can_prompt(void);
+
+#endif
