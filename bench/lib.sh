@@ -188,6 +188,15 @@ bench_inspect_1000() {
     compare inspect_of_1000 "$P container inspect $pid" "$B container inspect $bid"
 }
 
+# plain `inspect NAME` (no --type): a container is found first, and
+# nothing about the other 1000 containers or the images may be read
+bench_inspect_plain_1000() {
+    ensure_ctrs 1000
+    local pid bid
+    pid=$($P ps -aq | awk 'NR == 1'); bid=$($B ps -aq | awk 'NR == 1')
+    compare inspect_plain_of_1000 "$P inspect $pid" "$B inspect $bid"
+}
+
 bench_logs_10k() {
     images_ready
     $P run --name plog --network none localhost/busybox sh -c 'seq 10000' >/dev/null

@@ -150,6 +150,14 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
     return 0;
 }
 
+void cmd_err_next(struct berr **last, struct berr *e)
+{
+    if (*last)
+        fprintf(stderr, "Error: %s\n", (*last)->msg);
+    berr_free(*last);
+    *last = e;
+}
+
 void cmd_ctx_release(struct cmd_ctx *cx)
 {
     rt_close(cx->rt);

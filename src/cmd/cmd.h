@@ -78,15 +78,23 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
 /* Wrong operand count: podman's words, exit 125. */
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Applies a global option (main.c; also used after the command name). */
-int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+/* The global options (cmd/gopts.c): their table; applying one to a
+ * struct gopts (before or after the command name); freeing what they set. */
 extern const struct cmd_opt global_opts[];
+int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+void gopts_free(struct gopts *g);
 /* Finds a subcommand of a group by name or alias. */
 const struct cmd *cmd_find(const struct cmd *group, const char *name);
 /* Iterates a group's built subcommands. */
 #define cmd_foreach_sub(group, var) \
     for (int i_##var = 0; i_##var < (group)->nsubs; i_##var++) \
         if (((var) = (group)->subs[i_##var]) != NULL)
+
+/* For commands that go on after a failure (rm a b c): e (taken over)
+ * becomes the error the command will return, and the one it replaces is
+ * printed at once as "Error: ..." on stderr, as podman prints every
+ * failure; main() prints the last. */
+void cmd_err_next(struct berr **last, struct berr *e);
 
 /* Drops the runtime and anything else the context holds. */
 void cmd_ctx_release(struct cmd_ctx *cx);

@@ -1,11 +1,13 @@
 /*
- * cmd/ctr_misc.c: wait, rename, container exists, container cleanup.
+ * cmd/ctr_misc.c: wait, rename, container exists, container cleanup, and
+ * system migrate (runtime/migrate.c).
  */
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
+#include "runtime/migrate.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -242,12 +244,17 @@ static const struct cmd_opt migrate_opts[] = {
     { 0 }
 };
 
+static void print_stopped(const char *id, void *ctx)
+{
+    (void) ctx;
+    printf("stopped %s\n", id);
+}
+
 static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
     const char *new_rt = NULL;
-    _cleanup_strv_ char **ids = NULL;
     int c;
 
     cmd_opt_init(&it, cx);
@@ -258,38 +265,7 @@ static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         return c < 0 ? -1 : 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
-    if (new_rt) {
-        /* podman: it must be a configured runtime */
-        bool known = false;
-        for (int i = 0; i < rt->cfg->n_runtimes; i++)
-            known |= str_eq(rt->cfg->runtimes[i].name, new_rt);
-        if (!known)
-            return berr_kind(err, BK_INVALID, "change to runtime \"%s\" requested but no such runtime is defined",
-                             new_rt);
-    }
-    if (ctr_list_ids(rt, &ids, err) < 0)
-        return -1;
-    for (size_t i = 0; ids[i]; i++) {
-        _cleanup_ctr_ struct ctr *ct = NULL;
-        struct berr *e = NULL;
-
-        if (ctr_get_id(rt, ids[i], &ct, &e) < 0) {
-            log_warn("migrate: container %s: %s", ids[i], e->msg);
-            berr_free(e);
-            continue;
-        }
-        if (ctr_state(ct) == CS_RUNNING || ctr_state(ct) == CS_PAUSED) {
-            if (ctr_stop(rt, ct, -1, err) < 0)
-                return -1;
-            printf("stopped %s\n", ct->id);
-        }
-        if (new_rt) {
-            js_set_str(ct->cfg, "runtime", new_rt);
-            if (state_update_config(rt->st, OBJ_CONTAINER, ct->id, ct->cfg, err) < 0)
-                return -1;
-        }
-    }
-    return 0;
+    return rt_migrate(rt, new_rt, print_stopped, NULL, err);
 }
 
 const struct cmd cmd_system_migrate = { .name = "migrate", .summary = "Migrate containers",

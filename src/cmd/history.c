@@ -5,14 +5,14 @@
  * does, an entry gets the id of the first image (store order) whose top
  * layer is the layer the entry made, each id used once, the image's own
  * id on the newest entry, "<missing>" otherwise; an empty_layer entry
- * has size 0 and does not step down the layer chain.
+ * has size 0 and does not step down the layer chain. The rows are
+ * runtime/image_inspect.c's; this file formats them.
  */
 #include <string.h>
 #include <time.h>
 
 #include "cmd/cmd.h"
-#include "cmd/img_view.h"
-#include "runtime/runtime.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
@@ -40,21 +40,6 @@ struct hist_args {
     bool human, notrunc, quiet;
 };
 
-/* Images whose top layer is chain, first in store order, not yet used. */
-static const char *node_image(struct img_views *vs, const char *chain, char ***used)
-{
-    for (size_t i = 0; i < vs->n; i++) {
-        const struct store_image *img = vs->v[i].img;
-        if (!str_eq(img->top_layer, chain))
-            continue;
-        if (strv_contains(*used, img->id))
-            return NULL;            /* "always use the first one" */
-        strv_push(used, img->id);
-        return img->id;
-    }
-    return NULL;
-}
-
 /* Go's json.Marshal escapes <, > and & in strings. */
 static void print_go_json(json_t *v)
 {
@@ -73,64 +58,45 @@ static void print_go_json(json_t *v)
     putchar('\n');
 }
 
-static int history_rows(struct store *s, struct img_views *vs, struct img_view *v,
-                        const struct hist_args *a, json_t *rows, json_t *jrows,
-                        struct berr **err)
+/* The rows a template sees (podman's history reporter) into rows, and
+ * podman's --format json objects into jrows. */
+static int history_json(const struct img_history *h, const struct hist_args *a, json_t *rows,
+                        json_t *jrows, struct berr **err)
 {
-    _cleanup_free_ struct store_layer_info *layers = NULL;
-    _cleanup_strv_ char **used = NULL;
-    size_t nl = 0;
-    json_t *hist = json_object_get(v->config, "history");
-    ssize_t li;
     struct timespec now;
 
-    if (store_image_layers(s, v->img, &layers, &nl, err) < 0)
-        return -1;
-    li = (ssize_t) nl - 1;
     clock_gettime(CLOCK_REALTIME, &now);
-    for (ssize_t x = (ssize_t) json_array_size(hist) - 1; x >= 0; x--) {
-        json_t *h = json_array_get(hist, (size_t) x);
-        const char *id = "<missing>", *created = js_str(h, "created", "");
-        const char *by = js_str(h, "created_by", ""), *comment = js_str(h, "comment", "");
-        bool empty = js_bool(h, "empty_layer", false);
-        int64_t size = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const struct img_history_row *row = &h->rows[i];
+        const char *id = row->id, *by = row->created_by;
         struct timespec ts = { 0 };
         char at[TIME_BUF];
 
-        if (x == (ssize_t) json_array_size(hist) - 1)
-            id = v->img->id;
-        if (li >= 0) {
-            if (!empty)
-                size = layers[li].diff_size;
-            const char *nid = node_image(vs, layers[li].chain, &used);
-            if (nid)
-                id = nid;
-            if (!empty)
-                li--;
-        }
-        time_parse_rfc3339(created, &ts, NULL, NULL);
+        time_parse_rfc3339(row->created, &ts, NULL, NULL);
         time_go_string(ts, at, sizeof(at));
         _cleanup_free_ char *ago = hum_ago_at((double) ts.tv_sec, (double) now.tv_sec);
-        _cleanup_free_ char *hsize = hum_size((double) size);
+        _cleanup_free_ char *hsize = hum_size((double) row->size);
         _cleanup_free_ char *sid = !a->notrunc && strlen(id) == 64 ? str_ndup(id, 12) : str_dup(id);
         _cleanup_free_ char *sby = !a->notrunc && strlen(by) > 45 ? str_fmt("%.42s...", by)
                                                                   : str_dup(by);
         if (!ago || !hsize || !sid || !sby)
             return berr_oom(err);
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}",
-                              "ID", sid, "Created", a->human ? ago : created,
-                              "CreatedBy", sby, "Size", hsize, "Comment", comment,
+                              "ID", sid, "Created", a->human ? ago : row->created,
+                              "CreatedBy", sby, "Size", hsize, "Comment", row->comment,
                               "Tags", json_array(), "CreatedAt", at, "CreatedSince", ago);
-        json_t *j = json_pack("{s:s, s:s, s:s?}", "id", id, "created", created,
-                              "CreatedBy", *by ? by : NULL);
-        if (!o || !j)
-            return json_decref(o), json_decref(j), berr_oom(err);
-        json_object_set_new(j, "size", json_integer(size));
-        if (*comment)
-            json_object_set_new(j, "comment", json_string(comment));
-        json_object_set_new(j, "Created", json_string(created));
-        json_array_append_new(rows, o);
-        json_array_append_new(jrows, j);
+        json_t *j = json_pack("{s:s, s:s, s:s?, s:I, s:s*, s:s}", "id", id,
+                              "created", row->created, "CreatedBy", *by ? by : NULL,
+                              "size", (json_int_t) row->size,
+                              "comment", *row->comment ? row->comment : NULL,
+                              "Created", row->created);
+        if (!o || !j) {
+            json_decref(o);
+            json_decref(j);
+            return berr_oom(err);
+        }
+        if (json_array_append_new(rows, o) < 0 || json_array_append_new(jrows, j) < 0)
+            return berr_oom(err);
     }
     return 0;
 }
@@ -140,9 +106,7 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     struct opt_it it;
     struct hist_args a = { .human = true };
     struct runtime *rt;
-    struct store *s;
-    struct img_views vs = { 0 };
-    _cleanup_image_ struct store_image *img = NULL;
+    struct img_history h = { 0 };
     _cleanup_json_ json_t *rows = json_array(), *jrows = json_array();
     _cleanup_free_ char *ref = NULL;
     int c, r;
@@ -165,13 +129,10 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         return c;
     if (!rows || !jrows)
         return berr_oom(err);
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
-        store_image_lookup(s, ref, &img, err) < 0 || img_views_load(s, &vs, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_history_load(rt, ref, &h, err) < 0)
         return -1;
-    struct img_view *v = img_views_find(&vs, img->id);
-    r = v ? history_rows(s, &vs, v, &a, rows, jrows, err)
-          : berr_kind(err, BK_NO_SUCH, "%s: image not known", ref);
-    img_views_free(&vs);
+    r = history_json(&h, &a, rows, jrows, err);
+    img_history_free(&h);
     if (r < 0)
         return -1;
     if (a.format && !strcmp(a.format, "json")) {

@@ -1,163 +1,75 @@
 /*
  * cmd/image_inspect.c: berth image inspect, and the top-level inspect
- * (--type image|container|all) that finds containers and images.
- *
- * The object is podman's (libimage ImageData): Id, Digest, RepoTags,
- * RepoDigests, Parent, Comment, Created, Config (OCI ImageConfig in Go's
- * field order), Version, Author, Architecture, Os, Size, VirtualSize,
- * GraphDriver, RootFS, Labels, Annotations, ManifestType, User, History,
- * NamesHistory. JSON prints as a five-space indented array, as podman's.
+ * (--type image|container|all) that finds containers and images. The
+ * image object is runtime/image_inspect.c's; the container one
+ * runtime/ctr_inspect.c's (through cmd/inspect_ctr.c). JSON prints as a
+ * five-space indented array, as podman's.
  */
 #include <string.h>
-#include <time.h>
 
 #include "cmd/cmd.h"
-#include "cmd/img_view.h"
 #include "cmd/inspect_ctr.h"
-#include "runtime/runtime.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
-#include "util/js.h"
-#include "util/timefmt.h"
-
-/* Copies the listed keys of src in this order (Go struct order). */
-static json_t *ordered(json_t *src, const char *const *keys)
-{
-    json_t *o = json_object();
-
-    for (size_t i = 0; o && keys[i]; i++) {
-        json_t *v = json_object_get(src, keys[i]);
-        if (v && !json_is_null(v))
-            json_object_set(o, keys[i], v);
-    }
-    return o;
-}
-
-static const char *const config_keys[] = {
-    "User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels",
-    "StopSignal", "ArgsEscaped", NULL
-};
-static const char *const history_keys[] = {
-    "created", "author", "created_by", "comment", "empty_layer", NULL
-};
-
-/* Go prints times in templates as its time.String(); JSON as RFC 3339. */
-static json_t *created_value(const struct store_image *img, bool json)
-{
-    struct timespec ts = { 0 };
-    char buf[TIME_BUF];
-
-    if (img->created && time_parse_rfc3339(img->created, &ts, NULL, NULL) == 0)
-        return json_string(json ? img->created : time_go_string(ts, buf, sizeof(buf)));
-    ts.tv_sec = img->created_unix;
-    return json_string(json ? time_rfc3339nano(ts, buf, sizeof(buf))
-                            : time_go_string(ts, buf, sizeof(buf)));
-}
-
-static int image_inspect_json(struct store *s, const struct img_view *v, bool json, json_t **out,
-                       struct berr **err)
-{
-    const struct store_image *img = v->img;
-    json_t *cfg = v->config, *c = json_object_get(cfg, "config");
-    _cleanup_json_ json_t *man = NULL, *hist = json_array();
-    json_t *layers = json_array(), *x;
-    size_t k;
-
-    if (store_image_manifest_json(s, img, &man, err) < 0)
-        return -1;
-    if (!hist || !layers)
-        return json_decref(layers), berr_oom(err);
-    json_array_foreach(json_object_get(json_object_get(cfg, "rootfs"), "diff_ids"), k, x)
-        json_array_append(layers, x);
-    json_array_foreach(json_object_get(cfg, "history"), k, x)
-        json_array_append_new(hist, ordered(x, history_keys));
-    const char *comment = js_str(cfg, "comment", NULL);
-    if (!comment)
-        comment = js_str(json_array_get(json_object_get(cfg, "history"), 0), "comment", "");
-    json_t *ann = json_object_get(man, "annotations");
-    json_t *nh = json_object_get(img->record, "names_history");
-    json_t *o = json_pack(
-        "{s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:o,"
-        " s:{s:s, s:o}, s:O?, s:o, s:s, s:s, s:O, s:o}",
-        "Id", img->id, "Digest", img->digest ? img->digest : "",
-        "RepoTags", js_strv(img->names), "RepoDigests", img_repo_digests(img),
-        "Parent", v->parent ? v->parent : "", "Comment", comment,
-        "Created", created_value(img, json),
-        "Config", c ? ordered(c, config_keys) : json_object(),
-        "Version", js_str(cfg, "docker_version", ""), "Author", js_str(cfg, "author", ""),
-        "Architecture", js_str(cfg, "architecture", ""), "Os", js_str(cfg, "os", ""),
-        "Size", (json_int_t) img->size, "VirtualSize", (json_int_t) img->size,
-        "GraphDriver", store_image_graph_driver(s, img),
-        "RootFS", "Type", js_str(json_object_get(cfg, "rootfs"), "type", "layers"),
-        "Layers", layers,
-        "Labels", v->labels,
-        "Annotations", json_is_object(ann) ? json_incref(ann) : json_object(),
-        "ManifestType", img->manifest_type, "User", js_str(c, "User", ""),
-        "History", hist, "NamesHistory", json_array_size(nh) ? json_incref(nh) : json_array());
-    if (!o)
-        return berr_oom(err);
-    if (!v->labels)     /* a nil map: null in JSON, map[] in a template */
-        json_object_set_new(o, "Labels", json ? json_null() : json_object());
-    if (json_array_size(json_object_get(o, "RepoDigests")) == 0)
-        json_object_set_new(o, "RepoDigests", json_array());
-    *out = o;
-    return 0;
-}
 
 static bool is_json(const char *format)
 {
     return !format || !*format || !strcmp(format, "json");
 }
 
-/* Appends the inspect object of each name that is an image; names that
- * are not stay as JSON null when keep_missing, else the first miss is
- * returned in *err after all names were tried. */
+/* Appends the inspect object of each name that is an image. fill_nulls
+ * (the top-level inspect, after the containers): only the JSON nulls of
+ * arr are looked up, and filled where an image is found. Else the first
+ * miss is returned in *err after all names were tried. The list of images
+ * (for the Parent field) is read at the first image found: names that
+ * are all containers read nothing of the image store. */
 static int inspect_images(struct runtime *rt, char **names, int n, const char *format,
                           json_t *arr, bool fill_nulls, struct berr **err)
 {
-    struct store *s;
     struct img_views vs = { 0 };
+    bool loaded = false;
     struct berr *miss = NULL;
+    int r = 0;
 
-    if (rt_store(rt, &s, err) < 0 || img_views_load(s, &vs, err) < 0)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        _cleanup_image_ struct store_image *img = NULL;
+    for (int i = 0; r == 0 && i < n; i++) {
+        _cleanup_img_ struct img *img = NULL;
         struct berr *e = NULL;
         json_t *o = NULL;
 
         if (fill_nulls && !json_is_null(json_array_get(arr, (size_t) i)))
             continue;
-        if (store_image_lookup(s, names[i], &img, &e) < 0) {
+        if (img_lookup(rt, names[i], &img, &e) < 0) {
             if (e->kind != BK_NO_SUCH && !fill_nulls) {     /* e.g. ambiguous */
-                berr_free(miss);
-                img_views_free(&vs);
                 *err = e;
-                return -1;
-            }
-            if (!miss)
+                r = -1;
+            } else if (!miss) {
                 miss = e;
-            else
+            } else {
                 berr_free(e);
+            }
             continue;
         }
-        struct img_view *v = img_views_find(&vs, img->id);
-        if (!v || image_inspect_json(s, v, is_json(format), &o, err) < 0) {
-            berr_free(miss);
-            img_views_free(&vs);
-            return v ? -1 : berr_kind(err, BK_NO_SUCH, "%s: image not known", names[i]);
+        if (!loaded && img_views_load(rt, 0, &vs, err) < 0) {
+            r = -1;
+            break;
         }
-        if (fill_nulls)
-            json_array_set_new(arr, (size_t) i, o);
-        else
-            json_array_append_new(arr, o);
+        loaded = true;
+        struct img_view *v = img_views_find(&vs, img->id);
+        if (!v)
+            r = berr_kind(err, BK_NO_SUCH, "%s: image not known", names[i]);
+        else if (img_inspect(rt, v, !is_json(format), &o, err) < 0)
+            r = -1;
+        else if ((fill_nulls ? json_array_set_new(arr, (size_t) i, o)
+                             : json_array_append_new(arr, o)) < 0)
+            r = berr_oom(err);
     }
     img_views_free(&vs);
-    if (miss && !fill_nulls) {
+    if (r == 0 && miss && !fill_nulls) {
         *err = miss;
         return berr_wrap(err, "inspecting object");
     }
     berr_free(miss);
-    return 0;
+    return r;
 }
 
 /* podman prints what it found, then fails for the rest. */

@@ -1,17 +1,15 @@
 /*
  * cmd/image_io.c: berth load (docker-archive / oci-archive in) and save.
+ * The archives, the names recorded and the events are runtime/image_io.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "runtime/runtime.h"
-#include "storage/reference.h"
-#include "storage/store.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 
 enum { O_INPUT = 'i', O_QUIET = 'q' };
@@ -28,8 +26,7 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     const char *input = NULL;
     bool quiet = false;
     struct runtime *rt;
-    struct store *s;
-    struct store_loaded *v = NULL;
+    struct img_loaded *v = NULL;
     size_t n = 0;
     _cleanup_close_ int fd = -1;
     int c;
@@ -57,22 +54,16 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (fd < 0)
         return berr_sys(err, "open %s", input ? input : "stdin");
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
+        img_load(rt, fd, input ? input : "", &v, &n, err) < 0)
         return -1;
-    if (store_load(s, fd, &v, &n, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        struct event e = { .type = "image", .status = "loadfromarchive", .id = v[i].id,
-                           .name = input ? input : "" };
-        rt_event(rt, &e);
-        if (quiet)
-            continue;
+    for (size_t i = 0; i < n && !quiet; i++) {
         if (!v[i].names || !v[i].names[0])
             printf("Loaded image: sha256:%s\n", v[i].id);
         for (char **nm = v[i].names; nm && *nm; nm++)
             printf("Loaded image: %s\n", *nm);
     }
-    store_loaded_free(v, n);
+    img_loaded_free(v, n);
     return 0;
 }
 
@@ -112,42 +103,13 @@ static const struct cmd_opt save_opts[] = {
     { 0 }
 };
 
-/* The name to record for what the user typed: the image's own name it
- * means, or none for an id. */
-static char *save_name(const struct store_image *img, const char *ref)
-{
-    _cleanup_free_ char *full = NULL;
-    struct berr *e = NULL;
-
-    if (str_has_prefix(img->id, str_has_prefix(ref, "sha256:") ? ref + 7 : ref))
-        return NULL;
-    if (ref_normalize_str(ref, "localhost", &full, &e) == 0)
-        for (char **n = img->names; *n; n++)
-            if (!strcmp(*n, full))
-                return str_dup(*n);
-    berr_free(e);
-    /* a short name: the first of the image's names it matches */
-    struct ref r = { 0 };
-    if (ref_parse(ref, &r, &e) == 0)
-        for (char **n = img->names; *n; n++)
-            if (ref_short_matches(&r, *n)) {
-                ref_free(&r);
-                return str_dup(*n);
-            }
-    berr_free(e);
-    ref_free(&r);
-    return img->names[0] ? str_dup(img->names[0]) : NULL;
-}
-
 static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     const char *output = NULL, *format = "docker-archive";
     bool multi = false;
-    enum store_archive_fmt fmt;
     struct runtime *rt;
-    struct store *s;
-    int c;
+    int c, r;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0) {
@@ -159,64 +121,16 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (c == 0 && !it.help && it.nargs == 0)
         c = cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
-    if (c == 0 && !it.help && store_archive_fmt_parse(format, &fmt, err) < 0)
+    if (c == 0 && !it.help && img_save_check(format, (size_t) it.nargs, output, err) < 0)
         c = -1;
-    if (c == 0 && !it.help && it.nargs > 1 && fmt == SAF_DOCKER_DIR)
-        c = berr_msg(err, "docker-dir holds one image: save them one at a time");
-    if (c == 0 && !it.help && !output && (fmt == SAF_OCI_DIR || fmt == SAF_DOCKER_DIR))
-        c = berr_msg(err, "--format %s needs a directory: use -o DIR", format);
     if (c == 0 && !it.help && !output && isatty(STDOUT_FILENO))
         c = berr_msg(err, "refusing to save to terminal. Use -o flag or redirect");
-    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0) {
+    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
     (void) multi;   /* several images always make a multi-image archive */
-    size_t n = (size_t) it.nargs;
-    struct store_save_item *items = calloc(n + 1, sizeof(*items));
-    char **names = calloc(n + 1, sizeof(char *));
-    struct store_image **imgs = calloc(n + 1, sizeof(*imgs));
-    int r = items && names && imgs ? 0 : berr_oom(err);
-    for (size_t i = 0; r == 0 && i < n; i++) {
-        if (store_image_lookup(s, it.args[i], &imgs[i], err) < 0) {
-            r = -1;
-            break;
-        }
-        names[i] = save_name(imgs[i], it.args[i]);
-        items[i] = (struct store_save_item) { imgs[i]->id, names[i] };
-    }
-    int fd = -1;
-    _cleanup_free_ char *tmp = NULL;
-    if (r == 0 && output && fmt != SAF_OCI_DIR && fmt != SAF_DOCKER_DIR) {
-        /* a temp name renamed over the target: a failed save leaves no torso */
-        if (!(tmp = str_fmt("%s.berth-XXXXXX", output)))
-            r = berr_oom(err);
-        else if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-            r = berr_sys(err, "create %s", output);
-    } else if (r == 0 && !output) {
-        fd = STDOUT_FILENO;
-    }
-    if (r == 0)
-        r = store_save(s, items, n, fmt, fd, output, err);
-    if (tmp && fd >= 0) {
-        if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, output) < 0))
-            r = berr_sys(err, "write %s", output);
-        close(fd);
-        if (r < 0)
-            unlink(tmp);
-    }
-    for (size_t i = 0; r == 0 && i < n; i++) {
-        struct event e = { .type = "image", .status = "save", .id = imgs[i]->id,
-                           .name = output ? output : "" };
-        rt_event(rt, &e);
-    }
-    for (size_t i = 0; i < n; i++) {
-        store_image_free(imgs ? imgs[i] : NULL);
-        free(names ? names[i] : NULL);
-    }
-    free(imgs);
-    free(names);
-    free(items);
+    r = img_save(rt, it.args, (size_t) it.nargs, format, output, STDOUT_FILENO, err);
     opt_free(&it);
     return r;
 }

@@ -1,13 +1,12 @@
 /*
  * cmd/image_mount.c: berth image mount / image unmount, as podman 4.3.1.
  * Mounts are counted by the store: every mount wants one unmount, or
- * unmount --force. Events: image mount / unmount.
+ * unmount --force. The mounts and their events are runtime/image_mount.c's.
  */
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "runtime/runtime.h"
-#include "storage/store.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/out.h"
@@ -21,36 +20,30 @@ static const struct cmd_opt mount_opts[] = {
     { 0 }
 };
 
-static void image_event(struct runtime *rt, const char *status, const char *id)
-{
-    struct event e = { .type = "image", .status = status, .id = id, .name = id };
-    rt_event(rt, &e);
-}
-
 /* No operands: the mounted images, "NAME  MOUNTPOINT" or JSON. */
-static int list_mounted(struct store *s, const char *format, struct berr **err)
+static int list_mounted(struct runtime *rt, const char *format, struct berr **err)
 {
-    struct store_image **v = NULL;
+    struct img_mounted *v = NULL;
     size_t n = 0;
     _cleanup_json_ json_t *arr = json_array();
     struct tbl *t = tbl_new();
     int r = 0;
 
-    if (!arr || !t || store_images(s, &v, &n, err) < 0) {
+    if (!arr || !t || img_mounted_list(rt, &v, &n, err) < 0) {
         tbl_free(t);
         return arr && t ? -1 : berr_oom(err);
     }
     for (size_t i = 0; i < n && r == 0; i++) {
-        _cleanup_free_ char *mnt = NULL;
-        if ((r = store_image_mounted(s, v[i]->id, &mnt, err)) < 0 || !mnt)
-            continue;
-        char *cells[] = { v[i]->names[0] ? v[i]->names[0] : v[i]->id, mnt, NULL };
-        tbl_add_row(t, cells);
-        json_array_append_new(arr, json_pack("{s:s, s:[s], s:o, s:s}", "id", v[i]->id,
-                                             "Names", v[i]->digest, "Repositories",
-                                             js_strv(v[i]->names), "mountpoint", mnt));
+        const struct img *img = v[i].img;
+        char *cells[] = { img->names[0] ? img->names[0] : (char *) img->id, v[i].mountpoint, NULL };
+        if (tbl_add_row(t, cells) < 0 ||
+            json_array_append_new(arr, json_pack("{s:s, s:[s], s:o, s:s}", "id", img->id,
+                                                 "Names", img->digest, "Repositories",
+                                                 js_strv(img->names), "mountpoint",
+                                                 v[i].mountpoint)) < 0)
+            r = berr_oom(err);
     }
-    store_images_free(v, n);
+    img_mounted_free(v, n);
     if (r == 0 && format && !strcmp(format, "json")) {
         _cleanup_free_ char *js = json_dumps(arr, JSON_INDENT(1));
         printf("%s\n", js ? js : "[]");
@@ -63,9 +56,9 @@ static int list_mounted(struct store *s, const char *format, struct berr **err)
 
 /* After mount's or unmount's option loop (c as opt_next left it): the
  * image operands, or with all every image's ID, into *refs, and the
- * store. 1: go on; else what the command returns (it is freed either way). */
+ * runtime. 1: go on; else what the command returns (it is freed either way). */
 static int images_named(struct cmd_ctx *cx, struct opt_it *it, int c, bool all, char ***refs,
-                        struct runtime **rt, struct store **s, struct berr **err)
+                        struct runtime **rt, struct berr **err)
 {
     bool help = it->help;
 
@@ -75,17 +68,17 @@ static int images_named(struct cmd_ctx *cx, struct opt_it *it, int c, bool all, 
     opt_free(it);
     if (c < 0 || help)
         return c;
-    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || rt_store(*rt, s, err) < 0)
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0)
         return -1;
     if (all) {
-        struct store_image **v = NULL;
+        struct img **v = NULL;
         size_t n = 0;
-        if (store_images(*s, &v, &n, err) < 0)
+        if (img_list(*rt, &v, &n, err) < 0)
             return -1;
         for (size_t i = 0; i < n && c == 0; i++)
             if (strv_push(refs, v[i]->id) < 0)
                 c = berr_oom(err);
-        store_images_free(v, n);
+        img_list_free(v, n);
         if (c < 0)
             return -1;
     }
@@ -96,7 +89,6 @@ static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
 {
     struct opt_it it;
     struct runtime *rt;
-    struct store *s;
     const char *format = NULL;
     bool all = false;
     _cleanup_strv_ char **refs = NULL;
@@ -109,19 +101,17 @@ static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         else if (c == O_FORMAT)
             format = it.arg;
     }
-    if ((c = images_named(cx, &it, c, all, &refs, &rt, &s, err)) <= 0)
+    if ((c = images_named(cx, &it, c, all, &refs, &rt, err)) <= 0)
         return c;
     if (!refs)
-        return list_mounted(s, format, err);
+        return list_mounted(rt, format, err);
     for (size_t i = 0; refs[i]; i++) {
-        _cleanup_image_ struct store_image *img = NULL;
         _cleanup_free_ char *mnt = NULL;
-        if (store_image_lookup(s, refs[i], &img, err) < 0 ||
-            store_image_mount(s, img->id, &mnt, err) < 0)
+        char id[65];
+        if (img_mount(rt, refs[i], id, &mnt, err) < 0)
             return -1;
-        image_event(rt, "mount", img->id);
         if (all)
-            printf("%s %s\n", img->id, mnt);
+            printf("%s %s\n", id, mnt);
         else
             printf("%s\n", mnt);
     }
@@ -150,7 +140,6 @@ static int unmount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
 {
     struct opt_it it;
     struct runtime *rt;
-    struct store *s;
     bool all = false, force = false;
     _cleanup_strv_ char **refs = NULL;
     int c;
@@ -167,20 +156,17 @@ static int unmount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     if (c == 0 && !it.help && all && it.nargs > 0)
         c = berr_msg(err, "when using the --all switch, you may not pass any image names "
                      "or IDs");
-    if ((c = images_named(cx, &it, c, all, &refs, &rt, &s, err)) <= 0)
+    if ((c = images_named(cx, &it, c, all, &refs, &rt, err)) <= 0)
         return c;
     if (all)
         force = true;
     for (size_t i = 0; refs && refs[i]; i++) {
-        _cleanup_image_ struct store_image *img = NULL;
         bool done = false;
-        if (store_image_lookup(s, refs[i], &img, err) < 0 ||
-            store_image_unmount(s, img->id, force, &done, err) < 0)
+        char id[65];
+        if (img_unmount(rt, refs[i], force, id, &done, err) < 0)
             return -1;
-        if (done) {
-            image_event(rt, "unmount", img->id);
-            printf("%s\n", img->id);
-        }
+        if (done)
+            printf("%s\n", id);
     }
     return 0;
 }

@@ -9,14 +9,14 @@
  * string), Size (humanized), VirtualSize, SharedSize, Labels, Names,
  * History (the names history, joined), Containers, Dangling, ReadOnly,
  * RepoTags, RepoDigests, ParentId. --format json prints podman's
- * ImageSummary objects, one per row.
+ * ImageSummary objects, one per row. The images and their derived facts
+ * and filters are runtime/image_view.c's; this file makes the rows.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/img_view.h"
-#include "runtime/runtime.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
@@ -96,10 +96,10 @@ static int row_cmp(const void *pa, const void *pb)
 /* The ImageSummary podman prints with --format json (RepoTags null). */
 static json_t *summary_json(const struct img_view *v)
 {
-    const struct store_image *img = v->img;
+    const struct img *img = v->img;
     char at[TIME_BUF];
     struct timespec ts = { .tv_sec = img->created_unix };
-    json_t *hist = json_object_get(img->record, "names_history");
+    json_t *hist = img->names_history;
     json_t *o = json_pack("{s:s, s:s, s:n, s:o, s:I, s:i, s:I, s:O?, s:i}",
                           "Id", img->id, "ParentId", v->parent ? v->parent : "",
                           "RepoTags", "RepoDigests", img_repo_digests(img),
@@ -126,13 +126,13 @@ static json_t *summary_json(const struct img_view *v)
 /* The fields templates see (podman's imageReporter). */
 static json_t *reporter_json(const struct row *r, bool notrunc, double now)
 {
-    const struct store_image *img = r->v->img;
+    const struct img *img = r->v->img;
     struct timespec ts = { .tv_sec = img->created_unix };
     char at[TIME_BUF];
     _cleanup_free_ char *ago = hum_ago_at((double) img->created_unix, now);
     _cleanup_free_ char *size = hum_size((double) img->size);
     _cleanup_free_ char *id = notrunc ? str_fmt("sha256:%s", img->id) : str_ndup(img->id, 12);
-    _cleanup_strv_ char **hist = js_to_strv(json_object_get(img->record, "names_history"));
+    _cleanup_strv_ char **hist = js_to_strv(img->names_history);
     _cleanup_free_ char *hists = strv_join(hist, ", ");
     json_t *o = summary_json(r->v);
 
@@ -245,18 +245,16 @@ static int print_rows(const struct images_args *a, struct row *rows, size_t n,
 static int images_run(struct cmd_ctx *cx, struct images_args *a, struct berr **err)
 {
     struct runtime *rt;
-    struct store *s;
     struct img_views vs = { 0 };
     struct img_filters *fs = NULL;
     struct row *rows = NULL;
     size_t n = 0;
     int r = -1;
 
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
+        img_views_load(rt, IMG_VIEW_CONFIG | IMG_VIEW_CONTAINERS, &vs, err) < 0)
         return -1;
-    if (img_views_load(s, &vs, err) < 0)
-        return -1;
-    if (img_filters_parse(s, &vs, a->filters, &fs, err) < 0)
+    if (img_filters_parse(rt, a->filters, &fs, err) < 0)
         goto out;
     if (make_rows(&vs, fs, &rows, &n, err) < 0)
         goto out;

@@ -1,5 +1,6 @@
 /*
- * cmd/import.c: berth import / image import (a rootfs tarball in).
+ * cmd/import.c: berth import / image import (a rootfs tarball in). The
+ * image, its name and the event are runtime/image_io.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,9 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/changes.h"
-#include "runtime/runtime.h"
-#include "storage/reference.h"
-#include "storage/store.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 
@@ -44,13 +43,12 @@ static int open_input(const char *path, int *fd, struct berr **err)
 static int import_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
-    struct store_import_opts o = { 0 };
+    struct img_import_opts o = { 0 };
     _cleanup_strv_ char **changes = NULL;
     _cleanup_json_ json_t *config = NULL;
     _cleanup_free_ char *name = NULL;
     _cleanup_close_ int fd = -1;
     struct runtime *rt;
-    struct store *s;
     char id[65];
     int c;
 
@@ -74,30 +72,18 @@ static int import_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     /* Everything the user typed is checked before the store is touched. */
     if (c == 0 && !it.help && changes_apply(NULL, changes, &config, err) < 0)
         c = -1;
-    if (c == 0 && !it.help && it.nargs == 2 &&
-        ref_normalize_str(it.args[1], "localhost", &name, err) < 0)
-        c = berr_wrap(err, "normalizing name \"%s\"", it.args[1]);
-    if (c == 0 && !it.help && name && strchr(name, '@'))
-        c = berr_msg(err, "%s: an image name cannot carry a digest", it.args[1]);
+    if (c == 0 && !it.help && it.nargs == 2 && img_import_name(it.args[1], &name, err) < 0)
+        c = -1;
     if (c == 0 && !it.help && open_input(it.args[0], &fd, err) < 0)
         c = -1;
     if (c < 0 || it.help) {
         opt_free(&it);
         return c;
     }
-    if (o.arch && !*o.arch)
-        o.arch = NULL;
-    if (o.os && !*o.os)
-        o.os = NULL;
     o.config = config;
     o.name = name;
-    int r = cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
-            store_import(s, fd, &o, id, err) < 0 ? -1 : 0;
-    if (r == 0 && name) {
-        /* podman 4.3.1 writes no import event, only the tag */
-        struct event e = { .type = "image", .status = "tag", .id = id, .name = it.args[1] };
-        rt_event(rt, &e);
-    }
+    o.name_typed = name ? it.args[1] : NULL;
+    int r = cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_import(rt, fd, &o, id, err) < 0 ? -1 : 0;
     if (r == 0)
         printf("sha256:%s\n", id);
     opt_free(&it);

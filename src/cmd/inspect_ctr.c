@@ -36,13 +36,14 @@ int inspect_containers(struct cmd_ctx *cx, struct runtime *rt, char **names, int
             }
             berr_free(e);
             if (quiet_missing) {
-                json_array_append_new(out_array, json_null());
+                if (json_array_append_new(out_array, json_null()) < 0) {
+                    berr_free(missing);
+                    return berr_oom(err);
+                }
             } else {
-                if (missing)
-                    fprintf(stderr, "Error: %s\n", missing->msg);
-                berr_free(missing);
-                missing = NULL;
-                berr_kind(&missing, BK_NO_SUCH, "inspecting object: no such container %s", names[i]);
+                e = NULL;
+                berr_kind(&e, BK_NO_SUCH, "inspecting object: no such container %s", names[i]);
+                cmd_err_next(&missing, e);
             }
             continue;
         }

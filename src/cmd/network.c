@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "runtime/ctrstate.h"
+#include "runtime/container.h"
 #include "runtime/net/net.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
@@ -179,7 +179,7 @@ static json_t *def_view(json_t *def, bool notrunc)
 }
 
 /* podman's network filters; several values of one key OR, keys AND. */
-static int filter_match(json_t *def, char *const *filters, const char *static_dir, bool *ok,
+static int filter_match(json_t *def, char *const *filters, const struct net_env *e, bool *ok,
                         struct berr **err)
 {
     *ok = true;
@@ -215,7 +215,7 @@ static int filter_match(json_t *def, char *const *filters, const char *static_di
             int want = str_to_bool(val);
             if (want < 0)
                 return berr_kind(err, BK_INVALID, "invalid dangling filter value \"%s\"", val);
-            if (net_users(static_dir, js_str(def, "name", ""), &users, err) < 0)
+            if (net_users(e, js_str(def, "name", ""), &users, err) < 0)
                 return -1;
             m = (strv_len(users) == 0) == (want == 1);
         } else {
@@ -228,7 +228,7 @@ static int filter_match(json_t *def, char *const *filters, const char *static_di
                     const char *one[] = { filters[j], NULL };
                     bool m2;
                     if (strcmp(filters[j], f) && filter_match(def, (char *const *) one,
-                                                              static_dir, &m2, err) == 0 && m2) {
+                                                              e, &m2, err) == 0 && m2) {
                         m = true;
                         break;
                     }
@@ -272,7 +272,7 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return -1;
     json_array_foreach(all, i, def) {
         bool ok;
-        if (filter_match(def, filters, rt->cfg->static_dir, &ok, err) < 0)
+        if (filter_match(def, filters, &e, &ok, err) < 0)
             return -1;
         if (!ok)
             continue;
@@ -382,7 +382,7 @@ static int rm_one(struct runtime *rt, const struct net_env *e, const char *key, 
     if (net_lookup(e, key, &def, err) < 0)
         return -1;
     name = js_str(def, "name", "");
-    if (net_users(rt->cfg->static_dir, name, &users, err) < 0)
+    if (net_users(e, name, &users, err) < 0)
         return -1;
     if (strv_len(users) && !force) {
         berr_new(err, 2, 0, "\"%s\" has associated containers with it. Use -f to forcibly "
@@ -496,11 +496,11 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
 
         if (!strcmp(name, e.default_network))
             continue;
-        if (filter_match(def, filters, rt->cfg->static_dir, &ok, err) < 0)
+        if (filter_match(def, filters, &e, &ok, err) < 0)
             return -1;
         if (!ok)
             continue;
-        if (net_users(rt->cfg->static_dir, name, &users, err) < 0)
+        if (net_users(&e, name, &users, err) < 0)
             return -1;
         if (strv_len(users))
             continue;
@@ -568,29 +568,25 @@ static const struct cmd_opt reload_opts[] = {
     { 0 }
 };
 
-/* Reloads one container if it is running with a network status.
- * NOTE: updates state.json without the container's lock; the container
- * layer should offer a locked state update and this should use it. */
-static int reload_one(struct runtime *rt, const struct net_env *e, const char *id, bool quiet_skip,
-                      struct berr **err)
+/* Reloads one container (runtime/ctr_net.c), under its lock; prints its
+ * id when it was reloaded. */
+static int reload_one(struct runtime *rt, const char *name, bool is_id, struct berr **err)
 {
-    _cleanup_json_ json_t *state = NULL, *ns = NULL;
-    json_t *status;
+    _cleanup_ctr_ struct ctr *c = NULL;
+    struct berr *e = NULL;
+    int r;
 
-    if (state_read(rt->st, OBJ_CONTAINER, id, NULL, &state, err) < 0)
+    if ((is_id ? ctr_get_id : ctr_get)(rt, name, &c, &e) < 0) {
+        if (is_id && e->kind == BK_NO_SUCH) {   /* --all: gone meanwhile */
+            berr_free(e);
+            return 0;
+        }
+        *err = e;
         return -1;
-    status = json_object_get(state, "networkStatus");
-    if (js_int(state, "state", 0) != CS_RUNNING || !json_object_size(status)) {
-        if (quiet_skip)
-            return 1;
-        return berr_kind(err, BK_STATE, "container %s is not running with bridge networking",
-                         id);
     }
-    if (net_reload(e, status, &ns, err) < 0)
-        return berr_wrap(err, "container %s", id);
-    if (json_object_set(state, "networkStatus", ns) < 0)
-        return berr_oom(err);
-    return state_update(rt->st, OBJ_CONTAINER, id, state, err);
+    if ((r = ctr_net_reload(rt, c, is_id, err)) == 0)
+        printf("%s\n", c->id);
+    return r < 0 ? -1 : 0;
 }
 
 static int reload_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -611,24 +607,13 @@ static int reload_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         return c;
     if (all) {
         _cleanup_strv_ strv ids = NULL;
-        if (state_list(rt->st, OBJ_CONTAINER, &ids, err) < 0)
+        if (ctr_list_ids(rt, &ids, err) < 0)
             rc = -1;
-        for (size_t i = 0; rc == 0 && ids && ids[i]; i++) {
-            int r = reload_one(rt, &e, ids[i], true, err);
-            if (r < 0)
-                rc = -1;
-            else if (r == 0)
-                printf("%s\n", ids[i]);
-        }
+        for (size_t i = 0; rc == 0 && ids && ids[i]; i++)
+            rc = reload_one(rt, ids[i], true, err);
     }
-    for (int i = 0; rc == 0 && i < it.nargs; i++) {
-        char id[STATE_ID_LEN + 1];
-        if (state_lookup(rt->st, OBJ_CONTAINER, it.args[i], rt->cfg->namespace, id, err) < 0 ||
-            reload_one(rt, &e, id, false, err) < 0)
-            rc = -1;
-        else
-            printf("%s\n", id);
-    }
+    for (int i = 0; rc == 0 && i < it.nargs; i++)
+        rc = reload_one(rt, it.args[i], false, err);
     opt_free(&it);
     return rc;
 }

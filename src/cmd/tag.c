@@ -1,12 +1,11 @@
 /*
- * cmd/tag.c: berth tag, untag, image exists.
+ * cmd/tag.c: berth tag, untag, image exists. The names, their
+ * normalization and the events are runtime/image.c's.
  */
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "runtime/runtime.h"
-#include "storage/reference.h"
-#include "storage/store.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 
 static const struct cmd_opt no_opts[] = { { 0 } };
@@ -32,22 +31,6 @@ static int operands(struct cmd_ctx *cx, int argc, char **argv, char ***ops, int 
     return 0;
 }
 
-/* Each name normalized, then tagged or untagged and announced. */
-static int each_name(struct runtime *rt, struct store *s, const struct store_image *img,
-                     char **names, int n, bool untag, struct berr **err)
-{
-    for (int i = 0; i < n; i++) {
-        _cleanup_free_ char *name = NULL;
-        if (ref_normalize_str(names[i], "localhost", &name, err) < 0 ||
-            (untag ? store_image_untag : store_image_tag)(s, img->id, name, err) < 0)
-            return -1;
-        struct event e = { .type = "image", .status = untag ? "untag" : "tag", .id = img->id,
-                           .name = name };
-        rt_event(rt, &e);
-    }
-    return 0;
-}
-
 /* tag IMAGE NAME... and untag IMAGE [NAME...]: the image the first operand
  * names gets (or loses) the others; untag without names drops them all,
  * as podman does. */
@@ -55,8 +38,7 @@ static int retag(struct cmd_ctx *cx, int argc, char **argv, bool untag, struct b
 {
     _cleanup_free_ char **ops = NULL;
     struct runtime *rt;
-    struct store *s;
-    _cleanup_image_ struct store_image *img = NULL;
+    _cleanup_img_ struct img *img = NULL;
     int n, r = operands(cx, argc, argv, &ops, &n, err);
 
     if (r)
@@ -64,17 +46,13 @@ static int retag(struct cmd_ctx *cx, int argc, char **argv, bool untag, struct b
     if (n < (untag ? 1 : 2))
         return cmd_usage_err(cx, err, untag ? "requires at least 1 argument"
                                             : "requires at least 2 arguments");
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0 ||
-        store_image_lookup(s, ops[0], &img, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_lookup(rt, ops[0], &img, err) < 0)
         return -1;
-    if (n > 1 || !untag)
-        return each_name(rt, s, img, ops + 1, n - 1, untag, err);
-    if (store_image_untag(s, img->id, NULL, err) < 0)
-        return -1;
-    for (char **nm = img->names; *nm; nm++) {
-        struct event e = { .type = "image", .status = "untag", .id = img->id, .name = *nm };
-        rt_event(rt, &e);
-    }
+    if (untag && n == 1)
+        return img_untag(rt, img, NULL, err);
+    for (int i = 1; i < n; i++)
+        if ((untag ? img_untag : img_tag)(rt, img, ops[i], err) < 0)
+            return -1;
     return 0;
 }
 
@@ -92,16 +70,16 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
 {
     _cleanup_free_ char **ops = NULL;
     struct runtime *rt;
-    struct store *s;
+    bool exists;
     int n, r = operands(cx, argc, argv, &ops, &n, err);
 
     if (r)
         return r < 0 ? -1 : 0;
     if (n != 1)
         return cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", n);
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_store(rt, &s, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_exists(rt, ops[0], &exists, err) < 0)
         return -1;
-    return store_image_exists(s, ops[0]) ? 0 : 1;
+    return exists ? 0 : 1;
 }
 
 #define TAG_CMD(var, nm)                                                                 \

@@ -128,6 +128,11 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
                     const char *ip, const char *mac, struct berr **err);
 int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
+/* network reload: re-applies the firewall rules and port forwarding of a
+ * running container with bridge networking (its addresses stay) and
+ * saves the new network status. Any other container is BK_STATE, or with
+ * skip_idle returns 1 (reload --all passes over it). */
+int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct berr **err);
 
 /* `runtime delete --force` for a container known only by its config
  * (refresh: the runtime may remember a container from before a reboot). */

@@ -291,3 +291,22 @@ int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, stru
     net_event(rt, c, "disconnect", canon);
     return 0;
 }
+
+int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct berr **err)
+{
+    struct net_env ne;
+    json_t *status = json_object_get(c->st, "networkStatus"), *ns = NULL;
+
+    if (ctr_state(c) != CS_RUNNING || !json_object_size(status)) {
+        if (skip_idle)
+            return 1;
+        return berr_kind(err, BK_STATE, "container %s is not running with bridge networking",
+                         c->id);
+    }
+    net_env_from_rt(rt, &ne);
+    if (net_reload(&ne, status, &ns, err) < 0)
+        return berr_wrap(err, "container %s", c->id);
+    if (json_object_set_new(c->st, "networkStatus", ns) < 0)
+        return berr_oom(err);
+    return ctr_save(rt, c, err);
+}

@@ -1,11 +1,8 @@
 /*
- * runtime/lock.c: the file lock manager and named lock files.
+ * runtime/lock.c: the file lock manager (numbered locks).
  * Lock N of the manager is <tmp_dir>/locks/N: the file existing is the
  * allocation (O_CREAT|O_EXCL on the lowest free number), unlinking it is
- * the free, and an OFD write lock on it is the lock.
- * OFD locks (F_OFD_SETLKW) belong to the open file description: closing
- * the fd, or the process dying, releases them; and unlike classic POSIX
- * record locks, closing some other fd on the same file does not.
+ * the free, and an OFD write lock on it (util/flock.h) is the lock.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,42 +17,6 @@
 #include "runtime/lock.h"
 #include "util/cleanup.h"
 #include "util/str.h"
-
-static int ofd_lock(int fd, bool exclusive, bool wait)
-{
-    struct flock fl = {
-        .l_type = exclusive ? F_WRLCK : F_RDLCK,
-        .l_whence = SEEK_SET,
-        .l_start = 0,
-        .l_len = 0,
-    };
-
-    while (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) < 0) {
-        if (errno != EINTR)
-            return -1;
-    }
-    return 0;
-}
-
-int lock_path(const char *path, bool exclusive, struct lock *l, struct berr **err)
-{
-    _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-
-    if (fd < 0)
-        return berr_sys(err, "open lock file %s", path);
-    if (ofd_lock(fd, exclusive, true) < 0)
-        return berr_sys(err, "lock %s", path);
-    l->fd = STEAL_FD(fd);
-    l->num = 0;
-    return 0;
-}
-
-void lock_release(struct lock *l)
-{
-    if (l->fd >= 0)
-        close(l->fd);   /* closing the description drops the OFD lock */
-    l->fd = -1;
-}
 
 /*
  * The manager. Lock N is the file <tmp_dir>/locks/N (decimal, no padding,
@@ -275,7 +236,7 @@ static int take(struct lockmgr *lm, unsigned num, struct lock *l, bool wait, str
 
     if (fd < 0)
         return -1;
-    if (ofd_lock(fd, true, wait) < 0) {
+    if (lock_ofd(fd, true, wait) < 0) {
         if (!wait && (errno == EAGAIN || errno == EACCES))
             return 1;
         return berr_sys(err, "lock %s/%u", lm->dir, num);

@@ -1,5 +1,6 @@
 /*
- * runtime/lock.h: the file lock manager (DESIGN.md "Locks").
+ * runtime/lock.h: the file lock manager (DESIGN.md "Locks"); named lock
+ * files and the lock primitive are util/flock.h's.
  * Lock N is the file <tmp_dir>/locks/N. Allocation takes the lowest free
  * number with O_CREAT|O_EXCL; freeing unlinks it. Locking is an OFD lock
  * (fcntl F_OFD_SETLKW) on the whole file: it dies with the holder's file
@@ -13,15 +14,9 @@
 #include <sys/types.h>
 
 #include "util/err.h"
+#include "util/flock.h"
 
 struct lockmgr;
-
-/* A held lock; fd < 0 when not held. */
-struct lock {
-    int fd;
-    unsigned num;
-};
-#define LOCK_INIT { -1, 0 }
 
 int lock_open(const char *tmp_dir, struct lockmgr **out, struct berr **err);
 void lock_close(struct lockmgr *lm);
@@ -34,9 +29,7 @@ int lock_free_all(struct lockmgr *lm, struct berr **err);
 int lock_acquire(struct lockmgr *lm, unsigned num, struct lock *l, struct berr **err);
 /* Non-blocking: 0 held, 1 busy, -1 error. */
 int lock_try(struct lockmgr *lm, unsigned num, struct lock *l, struct berr **err);
-void lock_release(struct lock *l);
-static inline void lock_releasep(struct lock *l) { lock_release(l); }
-#define _cleanup_lock_ __attribute__((cleanup(lock_releasep)))
+/* lock_release() (util/flock.h) drops it. */
 
 /* Every allocated number, sorted; held and pid say whether some process
  * holds it now and which (pid 0 when the kernel does not say). */
@@ -46,9 +39,5 @@ struct lock_info {
     pid_t pid;
 };
 int lock_list(struct lockmgr *lm, struct lock_info **out, size_t *n, struct berr **err);
-
-/* A named lock file anywhere (alive.lck, the storage lock): shared or
- * exclusive OFD lock, blocking. */
-int lock_path(const char *path, bool exclusive, struct lock *l, struct berr **err);
 
 #endif

@@ -39,7 +39,7 @@ void store_rootfs_free(struct store_rootfs *r)
 
 static bool is_overlay(const struct store *s) { return !strcmp(s->driver, "overlay"); }
 
-int ctr_list_locked(struct store *s, char ***ids, struct berr **err)
+int st_ctr_list_locked(struct store *s, char ***ids, struct berr **err)
 {
     _cleanup_free_ char *dir = st_path(s, "containers");
     _cleanup_closedir_ DIR *d = NULL;
@@ -65,7 +65,7 @@ int store_ctr_list(struct store *s, char ***ids, struct berr **err)
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    return ctr_list_locked(s, ids, err);
+    return st_ctr_list_locked(s, ids, err);
 }
 
 static int read_rootfs(struct store *s, const char *id, json_t **out, struct berr **err)
@@ -82,13 +82,13 @@ static int read_rootfs(struct store *s, const char *id, json_t **out, struct ber
     return js_read_file(p, out, err);
 }
 
-int ctr_used_layers(struct store *s, char ***out, struct berr **err)
+int st_ctr_used_layers(struct store *s, char ***out, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL, **all = calloc(1, sizeof(char *));
 
     if (!all)
         return berr_oom(err);
-    if (ctr_list_locked(s, &ids, err) < 0)
+    if (st_ctr_list_locked(s, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {
         _cleanup_json_ json_t *r = NULL;
@@ -97,7 +97,12 @@ int ctr_used_layers(struct store *s, char ***out, struct berr **err)
         const char *top;
         if (read_rootfs(s, ids[i], &r, &e) < 0 || !(top = js_str(r, "top_layer", NULL)) ||
             layer_chain(s, top, &chain, &e) < 0) {
-            berr_free(e);
+            /* out of memory: the list would miss layers in use */
+            if (e && e->errnum == ENOMEM) {
+                *err = e;
+                return -1;
+            }
+            berr_free(e);       /* a broken rootfs record keeps nothing */
             continue;
         }
         for (size_t k = 0; chain[k]; k++)
@@ -143,7 +148,7 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
         return berr_kind(err, BK_EXISTS, "container %.12s already has a root file system",
                          ctr_id);
     if (image_id && *image_id) {
-        if (img_record_read(s, image_id, &img, err) < 0)
+        if (st_img_record_read(s, image_id, &img, err) < 0)
             return berr_wrap(err, "image %.12s", image_id);
         top = js_str(img, "top_layer", NULL);
     }
@@ -182,7 +187,7 @@ static int live_count(struct store *s, const char *countfile, const char *mnt, b
     int n = 0;
 
     (void) s;
-    mount_count_get(countfile, &n);
+    (void) mount_count_get(countfile, &n);     /* no count file: no mount (n stays 0) */
     if (n > 0 && needs_mount && !drv_is_mountpoint(mnt))
         n = 0;
     return n;
@@ -270,9 +275,8 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
         return -1;
     n = live_count(s, cnt, mnt, is_overlay(s));
     n = force || n <= 1 ? 0 : n - 1;
-    if (n == 0 && is_overlay(s) && drv_is_mountpoint(mnt) &&
-        umount2(mnt, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-        return berr_sys(err, "unmount %s", mnt);
+    if (n == 0 && is_overlay(s) && drv_unmount(mnt, err) < 0)
+        return -1;
     return mount_count_set(cnt, n, err);
 }
 
@@ -290,10 +294,7 @@ int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    while (drv_is_mountpoint(mnt))
-        if (umount2(mnt, MNT_DETACH) < 0)
-            return berr_sys(err, "unmount %s", mnt);
-    if (st_remove_tree(s, dir, err) < 0 || fs_rm_rf(run, err) < 0)
+    if (drv_unmount(mnt, err) < 0 || st_remove_tree(s, dir, err) < 0 || fs_rm_rf(run, err) < 0)
         return -1;
     return 0;
 }
@@ -343,7 +344,7 @@ int store_image_mount(struct store *s, const char *id, char **mountpoint, struct
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
     n = live_count(s, cnt, mnt, true);
     if (n == 0) {
@@ -396,8 +397,8 @@ int store_image_unmount(struct store *s, const char *id, bool force, bool *unmou
         return 0;
     n = force ? 0 : n - 1;
     if (n == 0) {
-        if (umount2(mnt, MNT_DETACH) < 0)
-            return berr_sys(err, "unmount %s", mnt);
+        if (drv_unmount(mnt, err) < 0)
+            return -1;
         if (unmounted)
             *unmounted = true;
     }

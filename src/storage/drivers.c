@@ -107,6 +107,21 @@ bool drv_is_mountpoint(const char *path)
     return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
 }
 
+int drv_unmount(const char *path, struct berr **err)
+{
+    /* MNT_DETACH: a process still inside never blocks the unmount; and
+     * every mount stacked on the path goes (someone may have mounted over
+     * ours) */
+    while (drv_is_mountpoint(path)) {
+        if (umount2(path, MNT_DETACH) == 0)
+            continue;
+        if (errno == EINVAL || errno == ENOENT)     /* gone meanwhile */
+            return 0;
+        return berr_sys(err, "unmount %s", path);
+    }
+    return 0;
+}
+
 int mount_count_get(const char *file, int *n)
 {
     _cleanup_free_ char *buf = NULL;

@@ -1,7 +1,7 @@
 /*
  * storage/images.c: image records (images/<id>.json), the names index
- * (images/names.json), lookup by id / prefix / name / short name, tags,
- * removal and the garbage collection of layers and blobs.
+ * (images/names.json), lookup by id / prefix / name / short name, tags
+ * and removal (the layers it leaves are image_gc.c's).
  *
  * The records are the truth; names.json is derived from them so a lookup
  * by name reads one small file instead of every record. A writer marks
@@ -47,7 +47,7 @@ void store_images_free(struct store_image **v, size_t n)
     free(v);
 }
 
-int img_from_record(json_t *rec, struct store_image **out, struct berr **err)
+int st_img_from_record(json_t *rec, struct store_image **out, struct berr **err)
 {
     struct store_image *img = calloc(1, sizeof(*img));
     const char *id = js_str(rec, "id", NULL);
@@ -86,7 +86,7 @@ int img_from_record(json_t *rec, struct store_image **out, struct berr **err)
     return 0;
 }
 
-int img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err)
+int st_img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err)
 {
     _cleanup_free_ char *p = st_path(s, "images/%s.json", id);
 
@@ -140,7 +140,7 @@ static int cmp_loaded(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
+int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
     struct store_image **v;
@@ -153,9 +153,16 @@ int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struc
     for (size_t i = 0; ids[i]; i++) {
         _cleanup_json_ json_t *rec = NULL;
         struct berr *e = NULL;
-        if (img_record_read(s, ids[i], &rec, &e) < 0 || img_from_record(rec, &v[k], &e) < 0) {
+        if (st_img_record_read(s, ids[i], &rec, &e) < 0 || st_img_from_record(rec, &v[k], &e) < 0) {
+            /* Out of memory is no broken record: a list without the
+             * image would let the layer GC delete its layers. */
+            if (e->errnum == ENOMEM) {
+                store_images_free(v, k);
+                *err = e;
+                return -1;
+            }
             /* One broken record never hides the others. */
-            if (e && e->errnum != ENOENT)
+            if (e->errnum != ENOENT)
                 log_warn("image %.12s: %s", ids[i], e->msg);
             berr_free(e);
             continue;
@@ -175,27 +182,38 @@ int store_images(struct store *s, struct store_image ***out, size_t *n, struct b
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    return img_list_locked(s, out, n, err);
+    return st_img_list_locked(s, out, n, err);
 }
 
-int img_names_rebuild(struct store *s, struct berr **err)
+/* The names index of these records, {"name": "id"}; NULL on OOM. */
+static json_t *names_map(struct store_image *const *v, size_t n)
+{
+    json_t *idx = json_object();
+
+    for (size_t i = 0; idx && i < n; i++)
+        for (char **nm = v[i]->names; *nm; nm++)
+            if (json_object_set_new(idx, *nm, json_string(v[i]->id)) < 0) {
+                json_decref(idx);
+                return NULL;
+            }
+    return idx;
+}
+
+int st_img_names_rebuild(struct store *s, struct berr **err)
 {
     struct store_image **v = NULL;
     size_t n = 0;
-    _cleanup_json_ json_t *idx = json_object();
+    _cleanup_json_ json_t *idx = NULL;
     _cleanup_free_ char *dir = st_path(s, "images");
 
-    if (!idx || !dir)
+    if (!dir)
         return berr_oom(err);
-    if (img_list_locked(s, &v, &n, err) < 0)
+    if (st_img_list_locked(s, &v, &n, err) < 0)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        for (char **nm = v[i]->names; *nm; nm++)
-            if (json_object_set_new(idx, *nm, json_string(v[i]->id)) < 0) {
-                store_images_free(v, n);
-                return berr_oom(err);
-            }
+    idx = names_map(v, n);
     store_images_free(v, n);
+    if (!idx)
+        return berr_oom(err);
     return js_write_atomic(dir, "names.json", idx, 0600, err);
 }
 
@@ -239,14 +257,14 @@ static bool names_drop(json_t *arr, const char *name)
     for (i = json_array_size(arr); i-- > 0;) {
         v = json_array_get(arr, i);
         if (str_eq(json_string_value(v), name)) {
-            json_array_remove(arr, i);
+            (void) json_array_remove(arr, i);       /* i is in range: cannot fail */
             hit = true;
         }
     }
     return hit;
 }
 
-int img_record_commit(struct store *s, json_t *rec, struct berr **err)
+int st_img_record_commit(struct store *s, json_t *rec, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
     json_t *names = json_object_get(rec, "names");
@@ -261,7 +279,7 @@ int img_record_commit(struct store *s, json_t *rec, struct berr **err)
         bool changed = false;
         if (!strcmp(ids[i], id))
             continue;
-        if (img_record_read(s, ids[i], &other, &e) < 0) {
+        if (st_img_record_read(s, ids[i], &other, &e) < 0) {
             berr_free(e);
             continue;
         }
@@ -273,7 +291,7 @@ int img_record_commit(struct store *s, json_t *rec, struct berr **err)
         if (changed && write_record(s, other, err) < 0)
             return -1;
     }
-    if (write_record(s, rec, err) < 0 || img_names_rebuild(s, err) < 0)
+    if (write_record(s, rec, err) < 0 || st_img_names_rebuild(s, err) < 0)
         return -1;
     return clear_dirty(s, err);
 }
@@ -293,14 +311,11 @@ static int names_index(struct store *s, json_t **out, struct berr **err)
             return (*out = json_object()) ? 0 : berr_oom(err);
         return js_read_file(idx, out, err);
     }
-    if (img_list_locked(s, &v, &n, err) < 0)
+    if (st_img_list_locked(s, &v, &n, err) < 0)
         return -1;
-    json_t *o = json_object();
-    for (size_t i = 0; o && i < n; i++)
-        for (char **nm = v[i]->names; *nm; nm++)
-            json_object_set_new(o, *nm, json_string(v[i]->id));
+    *out = names_map(v, n);
     store_images_free(v, n);
-    return (*out = o) ? 0 : berr_oom(err);
+    return *out ? 0 : berr_oom(err);
 }
 
 static int load_image(struct store *s, const char *id, struct store_image **out,
@@ -308,9 +323,9 @@ static int load_image(struct store *s, const char *id, struct store_image **out,
 {
     _cleanup_json_ json_t *rec = NULL;
 
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
-    return img_from_record(rec, out, err);
+    return st_img_from_record(rec, out, err);
 }
 
 static int not_known(struct berr **err, const char *ref)
@@ -363,7 +378,7 @@ static int lookup_digest(struct store *s, const struct ref *r, bool shortname,
 
     if (!repo)
         return berr_oom(err);
-    if (img_list_locked(s, &v, &n, err) < 0)
+    if (st_img_list_locked(s, &v, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n && rc == 1; i++) {
         if (!has_digest(v[i]->record, r->digest))
@@ -383,7 +398,7 @@ static int lookup_digest(struct store *s, const struct ref *r, bool shortname,
     return rc == 1 ? not_known(err, orig) : rc;
 }
 
-int img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
+int st_img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
                       struct berr **err)
 {
     _cleanup_ref_ struct ref r = { 0 };
@@ -463,7 +478,7 @@ int store_image_lookup(struct store *s, const char *ref, struct store_image **ou
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    return img_lookup_locked(s, ref, out, err);
+    return st_img_lookup_locked(s, ref, out, err);
 }
 
 bool store_image_exists(struct store *s, const char *ref)
@@ -572,7 +587,7 @@ int store_image_tag(struct store *s, const char *id, const char *name, struct be
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
     names = json_object_get(rec, "names");
     if (!json_is_array(names)) {
@@ -588,11 +603,13 @@ int store_image_tag(struct store *s, const char *id, const char *name, struct be
     json_t *hist = json_object_get(rec, "names_history");
     if (!json_is_array(hist)) {
         hist = json_array();
-        json_object_set_new(rec, "names_history", hist);
+        if (!hist || json_object_set_new(rec, "names_history", hist) < 0)
+            return berr_oom(err);
     }
-    names_drop(hist, name);
-    json_array_insert_new(hist, 0, json_string(name));
-    return img_record_commit(s, rec, err);
+    (void) names_drop(hist, name);      /* it moves to the front */
+    if (json_array_insert_new(hist, 0, json_string(name)) < 0)
+        return berr_oom(err);
+    return st_img_record_commit(s, rec, err);
 }
 
 int store_image_untag(struct store *s, const char *id, const char *name, struct berr **err)
@@ -603,7 +620,7 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (img_record_read(s, id, &rec, err) < 0)
+    if (st_img_record_read(s, id, &rec, err) < 0)
         return -1;
     json_t *names = json_object_get(rec, "names");
     if (!name) {
@@ -612,82 +629,7 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
     } else if (!names_drop(names, name)) {
         return berr_kind(err, BK_NO_SUCH, "%s: tag not known", name);
     }
-    return img_record_commit(s, rec, err);
-}
-
-/* Layers and blobs that no image record or container rootfs uses go. */
-int img_gc_layers(struct store *s, struct berr **err)
-{
-    struct store_image **v = NULL;
-    size_t n = 0;
-    _cleanup_strv_ char **keep = NULL, **keep_blobs = NULL;
-    _cleanup_free_ char *ldir = st_path(s, "layers"), *bdir = st_path(s, "blobs/sha256");
-    _cleanup_closedir_ DIR *d = NULL, *bd = NULL;
-    struct dirent *de;
-
-    if (!ldir || !bdir)
-        return berr_oom(err);
-    if (ctr_used_layers(s, &keep, err) < 0 || img_list_locked(s, &v, &n, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        json_t *rec = v[i]->record, *x;
-        size_t k;
-        json_array_foreach(json_object_get(rec, "layers"), k, x)
-            strv_push(&keep, json_string_value(x));
-        json_array_foreach(json_object_get(rec, "blobs"), k, x)
-            strv_push(&keep_blobs, json_string_value(x) + 7);
-        strv_push(&keep_blobs, js_str(rec, "manifest", "sha256:") + 7);
-        strv_push(&keep_blobs, v[i]->id);
-    }
-    store_images_free(v, n);
-    if (!(d = opendir(ldir)))
-        return berr_sys(err, "open %s", ldir);
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || strv_contains(keep, de->d_name))
-            continue;
-        log_debug("removing unused layer %s", de->d_name);
-        if (layer_remove(s, de->d_name, err) < 0)
-            return -1;
-    }
-    if (!(bd = opendir(bdir)))
-        return berr_sys(err, "open %s", bdir);
-    while ((de = readdir(bd))) {
-        if (de->d_name[0] == '.' || strv_contains(keep_blobs, de->d_name))
-            continue;
-        if (unlinkat(dirfd(bd), de->d_name, 0) < 0 && errno != ENOENT)
-            return berr_sys(err, "remove blob %s", de->d_name);
-    }
-    return 0;
-}
-
-int store_image_containers(struct store *s, const char *id, char ***ctr_ids,
-                           struct berr **err)
-{
-    _cleanup_stlock_ struct store *held = NULL;
-    _cleanup_strv_ char **ids = NULL, **out = NULL;
-
-    if (st_lock(s, false, err) < 0)
-        return -1;
-    held = s;
-    if (ctr_list_locked(s, &ids, err) < 0)
-        return -1;
-    if (!(out = calloc(1, sizeof(char *))))
-        return berr_oom(err);
-    for (size_t i = 0; ids[i]; i++) {
-        _cleanup_free_ char *p = st_path(s, "containers/%s/rootfs.json", ids[i]);
-        _cleanup_json_ json_t *r = NULL;
-        struct berr *e = NULL;
-        if (!p)
-            return berr_oom(err);
-        if (js_read_file(p, &r, &e) < 0) {
-            berr_free(e);
-            continue;
-        }
-        if (str_eq(js_str(r, "image", NULL), id) && strv_push(&out, ids[i]) < 0)
-            return berr_oom(err);
-    }
-    *ctr_ids = STEAL_PTR(out);
-    return 0;
+    return st_img_record_commit(s, rec, err);
 }
 
 int store_image_remove(struct store *s, const char *id, bool force, struct berr **err)
@@ -723,9 +665,9 @@ int store_image_remove(struct store *s, const char *id, bool force, struct berr 
             return berr_kind(err, BK_NO_SUCH, "%s: image not known", id);
         return berr_sys(err, "remove %s", rec);
     }
-    if (img_names_rebuild(s, err) < 0 || clear_dirty(s, err) < 0)
+    if (st_img_names_rebuild(s, err) < 0 || clear_dirty(s, err) < 0)
         return -1;
-    return img_gc_layers(s, err);
+    return st_img_gc_layers(s, err);
 }
 
 json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
@@ -744,12 +686,11 @@ json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
     const char *top = json_string_value(json_array_get(layers, n - 1));
     _cleanup_free_ char *upper = st_path(s, "layers/%s/diff", top);
     _cleanup_free_ char *work = st_path(s, "layers/%s/work", top);
-    if (!upper || !work || !(data = json_object()))
+    if (lower.oom || !upper || !work)
         return NULL;
-    if (lower.len)
-        json_object_set_new(data, "LowerDir", json_string(lower.buf));
-    json_object_set_new(data, "UpperDir", json_string(upper));
-    json_object_set_new(data, "WorkDir", json_string(work));
+    data = lower.len ? json_pack("{s:s, s:s, s:s}", "LowerDir", lower.buf, "UpperDir", upper,
+                                 "WorkDir", work)
+                     : json_pack("{s:s, s:s}", "UpperDir", upper, "WorkDir", work);
     return json_pack("{s:s, s:o}", "Name", s->driver, "Data", data);
 }
 

@@ -185,7 +185,7 @@ int store_import(struct store *s, int fd, const struct store_import_opts *o,
         e = NULL;
     }
     /* The blob and the layer of a failed import go again. */
-    if (rc < 0 && img_gc_layers(s, &e) < 0) {
+    if (rc < 0 && st_img_gc_layers(s, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
     }

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "runtime/lock.h"
 #include "storage/store.h"
 #include "util/err.h"
+#include "util/flock.h"
 
 #define STORE_VERSION 1
 
@@ -137,6 +137,8 @@ int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
                       const char *upper, const char *work, bool is_volatile,
                       const char *target, struct berr **err);
 bool drv_is_mountpoint(const char *path);
+/* Unmounts path (lazily) until it is no mountpoint; none is fine. */
+int drv_unmount(const char *path, struct berr **err);
 /* Mount count files in the run root. */
 int mount_count_get(const char *file, int *n);
 int mount_count_set(const char *file, int n, struct berr **err);
@@ -144,21 +146,24 @@ int mount_count_set(const char *file, int n, struct berr **err);
 /* ---- images.c ---- */
 /* Writes or replaces an image record (names moved away from other
  * images first). Lock held exclusively by the caller. */
-int img_record_commit(struct store *s, json_t *rec, struct berr **err);
-int img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err);
-int img_from_record(json_t *rec, struct store_image **out, struct berr **err);
+int st_img_record_commit(struct store *s, json_t *rec, struct berr **err);
+int st_img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err);
+int st_img_from_record(json_t *rec, struct store_image **out, struct berr **err);
 /* Locked variants for callers holding the lock. */
-int img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err);
-int img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
+int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err);
+int st_img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
                       struct berr **err);
-/* Removes layers no image or container references. */
-int img_gc_layers(struct store *s, struct berr **err);
 /* Rebuilds images/names.json from the records. */
-int img_names_rebuild(struct store *s, struct berr **err);
+int st_img_names_rebuild(struct store *s, struct berr **err);
+
+/* ---- image_gc.c ---- */
+/* Removes the layers and blobs no image or container references; a
+ * keep-list it cannot build whole deletes nothing (-1). */
+int st_img_gc_layers(struct store *s, struct berr **err);
 
 /* ---- containers.c ---- */
-int ctr_list_locked(struct store *s, char ***ids, struct berr **err);
+int st_ctr_list_locked(struct store *s, char ***ids, struct berr **err);
 /* Every layer chain in use by a container (NULL-terminated). */
-int ctr_used_layers(struct store *s, char ***out, struct berr **err);
+int st_ctr_used_layers(struct store *s, char ***out, struct berr **err);
 
 #endif

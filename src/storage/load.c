@@ -163,7 +163,7 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
         return berr_oom(err);
     json_t *names = json_object_get(rec, "names");
     /* Loaded again: keep the names and digests it had, add the new ones. */
-    if (img_record_read(s, cdig + 7, &old, &e) == 0) {
+    if (st_img_record_read(s, cdig + 7, &old, &e) == 0) {
         size_t k;
         json_t *v;
         json_array_foreach(json_object_get(old, "names"), k, v)
@@ -209,7 +209,7 @@ int load_commit_image(struct store *s, const struct load_image *im, struct berr 
     json_t *v;
     json_array_foreach(json_object_get(rec, "manifests"), k, v)
         json_array_append(blobs, v);
-    return img_record_commit(s, rec, err);
+    return st_img_record_commit(s, rec, err);
 }
 
 /* Names from the archive: normalized like podman (docker.io for
@@ -583,7 +583,7 @@ out:
     if (rc < 0) {
         /* Whatever this load added and no record uses goes again. */
         struct berr *e = NULL;
-        if (img_gc_layers(s, &e) < 0) {
+        if (st_img_gc_layers(s, &e) < 0) {
             log_warn("%s", e->msg);
             berr_free(e);
         }

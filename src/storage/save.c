@@ -167,7 +167,7 @@ static int save_image_read(struct store *s, const char *id, struct save_image *i
     _cleanup_image_ struct store_image *img = NULL;
     char cdig[72];
 
-    if (img_record_read(s, id, &im->rec, err) < 0 || img_from_record(im->rec, &img, err) < 0)
+    if (st_img_record_read(s, id, &im->rec, err) < 0 || st_img_from_record(im->rec, &img, err) < 0)
         return berr_wrap(err, "image %.12s", id);
     snprintf(cdig, sizeof(cdig), "sha256:%s", id);
     if (blob_read(s, cdig, &im->config, &im->config_len, err) < 0 ||
@@ -175,6 +175,32 @@ static int save_image_read(struct store *s, const char *id, struct save_image *i
                   err) < 0 ||
         store_image_layers(s, img, &im->layers, &im->nlayers, err) < 0)
         return berr_wrap(err, "image %.12s", id);
+    return 0;
+}
+
+/* A name of a docker-archive image: into its RepoTags, and into
+ * "repositories" {"repo": {"tag": top layer}} (for legacy readers).
+ * -1: out of memory. */
+static int docker_name(json_t *tags, json_t *repos, const char *name,
+                       const struct save_image *im)
+{
+    const char *colon = strrchr(name, ':');     /* normalized: it has a tag */
+    _cleanup_free_ char *repo = colon ? str_ndup(name, (size_t) (colon - name)) : NULL;
+    json_t *r;
+
+    if (json_array_append_new(tags, json_string(name)) < 0)
+        return -1;
+    if (!colon)
+        return 0;
+    if (!repo)
+        return -1;
+    if (!(r = json_object_get(repos, repo)) &&
+        (!(r = json_object()) || json_object_set_new(repos, repo, r) < 0))
+        return -1;
+    if (im->nlayers &&
+        json_object_set_new(r, colon + 1,
+                            json_string(im->layers[im->nlayers - 1].diff_id + 7)) < 0)
+        return -1;
     return 0;
 }
 
@@ -201,18 +227,9 @@ static int save_docker(struct store *s, struct sink *k, const struct store_save_
         }
         if (sink_buf(k, cname, im->config, im->config_len, err) < 0)
             return json_decref(layers), json_decref(tags), -1;
-        if (items[i].name && !strchr(items[i].name, '@')) {
-            json_array_append_new(tags, json_string(items[i].name));
-            /* repositories: {"repo": {"tag": top layer}} (legacy readers) */
-            const char *colon = strrchr(items[i].name, ':');
-            _cleanup_free_ char *repo = str_ndup(items[i].name, (size_t) (colon - items[i].name));
-            json_t *r = repo ? json_object_get(repos, repo) : NULL;
-            if (repo && !r)
-                json_object_set_new(repos, repo, r = json_object());
-            if (r && im->nlayers)
-                json_object_set_new(r, colon + 1,
-                                    json_string(im->layers[im->nlayers - 1].diff_id + 7));
-        }
+        if (items[i].name && !strchr(items[i].name, '@') &&
+            docker_name(tags, repos, items[i].name, im) < 0)
+            return json_decref(layers), json_decref(tags), berr_oom(err);
         if (json_array_append_new(man, json_pack("{s:s, s:o, s:o}", "Config", cname,
                                                  "RepoTags", tags, "Layers", layers)) < 0)
             return berr_oom(err);
@@ -308,10 +325,14 @@ static int save_oci(struct store *s, struct sink *k, const struct store_save_ite
                               "digest", "sha256:", mhex, "size", (json_int_t) mlen);
         if (!d)
             return berr_oom(err);
-        if (items[i].name)
+        if (items[i].name &&
             json_object_set_new(d, "annotations", json_pack("{s:s}",
-                                "org.opencontainers.image.ref.name", items[i].name));
-        json_array_append_new(mans, d);
+                                "org.opencontainers.image.ref.name", items[i].name)) < 0) {
+            json_decref(d);
+            return berr_oom(err);
+        }
+        if (json_array_append_new(mans, d) < 0)
+            return berr_oom(err);
     }
     _cleanup_json_ json_t *idx = json_pack("{s:i, s:O}", "schemaVersion", 2, "manifests", mans);
     _cleanup_free_ char *ij = idx ? json_dumps(idx, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

@@ -154,7 +154,7 @@ static int st_cleanup(struct store *s, struct berr **err)
     }
     if (fs_exists(dirty)) {
         log_debug("rebuilding the image names index");
-        if (img_names_rebuild(s, err) < 0)
+        if (st_img_names_rebuild(s, err) < 0)
             return -1;
         if (unlink(dirty) < 0 && errno != ENOENT)
             return berr_sys(err, "remove %s", dirty);

@@ -153,6 +153,9 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
 /* Which storage containers (rootfs) are made from the image. */
 int store_image_containers(struct store *s, const char *id, char ***ctr_ids,
                            struct berr **err);
+/* The image of every container rootfs in one pass ("" for none), sorted:
+ * how many containers each image has, without a pass per image. */
+int store_ctr_images(struct store *s, char ***image_ids, struct berr **err);
 /* Deletes the image record and every layer no other image or container
  * uses. Refuses (BK_STATE) while a container rootfs uses the image: the
  * runtime removes those containers first (rmi -f). The image must not be

@@ -128,10 +128,14 @@ int fs_write_replace(const char *dir, const char *name, const void *buf, size_t 
 
 int fs_mkdir_p(const char *path, mode_t mode, struct berr **err)
 {
-    _cleanup_free_ char *p = str_dup(path);
+    _cleanup_free_ char *p = NULL;
     char *s;
 
-    if (!p)
+    /* The common case, on every command: it is there already. One stat
+     * instead of a mkdir for each component. */
+    if (fs_is_dir(path))
+        return 0;
+    if (!(p = str_dup(path)))
         return berr_oom(err);
     for (s = p + 1; ; s++) {
         if (*s == '/' || *s == '\0') {

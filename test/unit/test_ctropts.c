@@ -16,16 +16,6 @@
 
 static struct gopts g;
 
-/* main.c's, which the library does not hold */
-const struct cmd_opt global_opts[] = { { "root", 1000, OPT_ARG, "string", "root", 0 }, { 0 } };
-int gopts_apply(void *gp, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err)
-{
-    (void) o; (void) bval; (void) err;
-    static char root[64];
-    snprintf(root, sizeof(root), "%s", arg);
-    ((struct gopts *) gp)->root = root;
-    return 0;
-}
 static const struct cmd run_cmd = { .name = "run", .opts = ctr_run_opts,
                                     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
 static const struct cmd create_cmd = { .name = "create", .opts = ctr_create_opts,

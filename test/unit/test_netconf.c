@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/str.h"
+#include "state/state.h"
 #include "unit.h"
 
 static char tmpl[] = "/tmp/berth-netconf-XXXXXX";
@@ -253,24 +254,37 @@ static void t_ipam(void)
 
 static void t_users(void)
 {
+    static const char a[] = "aaaa0000000000000000000000000000000000000000000000000000000000aa";
+    static const char b[] = "bbbb0000000000000000000000000000000000000000000000000000000000bb";
     struct berr *err = NULL;
-    char p[400], **ids = NULL;
+    struct state *st = NULL;
+    char **ids = NULL;
+    json_t *ca = json_pack("{s:{s:{}}}", "networks", "one");
+    json_t *cb = json_pack("{s:[s]}", "networks", "two");
 
-    snprintf(p, sizeof(p), "%s/containers/aaa", stdir);
-    fs_mkdir_p(p, 0700, &err);
-    fs_write_atomic(p, "config.json", "{\"networks\":{\"one\":{}}}", 23, 0600, &err);
-    snprintf(p, sizeof(p), "%s/containers/bbb", stdir);
-    fs_mkdir_p(p, 0700, &err);
-    fs_write_atomic(p, "config.json", "{\"networks\":[\"two\"]}", 20, 0600, &err);
-    CHECK_INT(net_users(stdir, "one", &ids, &err), 0);
-    CHECK(strv_len(ids) == 1 && !strcmp(ids[0], "aaa"));
+    CHECK_INT(state_open(stdir, &st, &err), 0);
+    CHECK_INT(state_create(st, OBJ_CONTAINER, b, cb, NULL, &err), 0);
+    CHECK_INT(state_create(st, OBJ_CONTAINER, a, ca, NULL, &err), 0);
+    env.state = st;
+    CHECK_INT(net_users(&env, "one", &ids, &err), 0);
+    CHECK(strv_len(ids) == 1 && !strcmp(ids[0], a));
     strv_free(ids);
-    CHECK_INT(net_users(stdir, "two", &ids, &err), 0);
-    CHECK(strv_len(ids) == 1 && !strcmp(ids[0], "bbb"));
+    CHECK_INT(net_users(&env, "two", &ids, &err), 0);
+    CHECK(strv_len(ids) == 1 && !strcmp(ids[0], b));
     strv_free(ids);
-    CHECK_INT(net_users(stdir, "three", &ids, &err), 0);
+    CHECK_INT(net_users(&env, "three", &ids, &err), 0);
     CHECK_INT(strv_len(ids), 0);
     strv_free(ids);
+    /* both, sorted by id */
+    json_object_set_new(cb, "networks", json_pack("{s:{}, s:{}}", "two", "one"));
+    CHECK_INT(state_update_config(st, OBJ_CONTAINER, b, cb, &err), 0);
+    CHECK_INT(net_users(&env, "one", &ids, &err), 0);
+    CHECK(strv_len(ids) == 2 && !strcmp(ids[0], a) && !strcmp(ids[1], b));
+    strv_free(ids);
+    env.state = NULL;
+    state_close(st);
+    json_decref(ca);
+    json_decref(cb);
 }
 
 int main(void)

@@ -45,10 +45,12 @@
 #include "util/err.h"
 
 struct runtime;
+struct state;
 
 /* Where things live and which backend runs; borrowed strings. Built from
  * the runtime by net_env_from_rt(), or by hand in tests. */
 struct net_env {
+    struct state *state;            /* the container records (net_users) */
     const char *config_dir;         /* network definitions */
     const char *static_dir;         /* IPAM under <static_dir>/networks/ipam */
     const char *tmp_dir;            /* netns, netavark config, status files */
@@ -97,9 +99,10 @@ int net_create(const struct net_env *e, const struct net_create_opts *o, json_t 
  * for users: the caller checks net_users() first. */
 int net_remove(const struct net_env *e, const char *name, struct berr **err);
 
-/* Container ids (malloc'd strv, sorted) whose config.json "networks"
- * names the network. static_dir: the state's static dir. */
-int net_users(const char *static_dir, const char *net_name, char ***ids, struct berr **err);
+/* Container ids (malloc'd strv, sorted) whose config "networks" names the
+ * network, read through the state layer (e->state). A record that does
+ * not read is skipped (ps reports it). */
+int net_users(const struct net_env *e, const char *net_name, char ***ids, struct berr **err);
 
 /* The container layer's hook for `network rm -f`: removes (stops first,
  * if running) the container. Weak: until the container code defines it,

@@ -19,6 +19,7 @@
 #include "runtime/net/ipnet.h"
 #include "runtime/net/net.h"
 #include "runtime/net/netint.h"
+#include "state/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -652,11 +653,6 @@ int net_remove(const struct net_env *e, const char *name, struct berr **err)
 
 /* ---- users ------------------------------------------------------------------ */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static bool config_names_network(json_t *cfg, const char *net)
 {
     json_t *nets = json_object_get(cfg, "networks"), *v;
@@ -670,40 +666,25 @@ static bool config_names_network(json_t *cfg, const char *net)
     return false;
 }
 
-int net_users(const char *static_dir, const char *net_name, char ***ids, struct berr **err)
+int net_users(const struct net_env *e, const char *net_name, char ***ids, struct berr **err)
 {
-    _cleanup_free_ char *dir = fs_join(static_dir, "containers");
-    _cleanup_closedir_ DIR *d = NULL;
-    _cleanup_strv_ strv out = NULL;
-    struct dirent *de;
+    _cleanup_strv_ strv all = NULL, out = calloc(1, sizeof(char *));
 
-    if (!dir)
+    if (!out)
         return berr_oom(err);
-    if (!(out = calloc(1, sizeof(char *))))
-        return berr_oom(err);
-    if (!(d = opendir(dir))) {
-        if (errno != ENOENT)
-            return berr_sys(err, "open %s", dir);
-        *ids = STEAL_PTR(out);
-        return 0;
-    }
-    while ((de = readdir(d))) {
-        _cleanup_free_ char *p = NULL;
+    if (state_list(e->state, OBJ_CONTAINER, &all, err) < 0)
+        return -1;
+    for (size_t i = 0; all[i]; i++) {
         _cleanup_json_ json_t *cfg = NULL;
         struct berr *e2 = NULL;
 
-        if (de->d_name[0] == '.')
-            continue;
-        if (!(p = str_fmt("%s/%s/config.json", dir, de->d_name)))
-            return berr_oom(err);
-        if (js_read_file(p, &cfg, &e2) < 0) {
+        if (state_read(e->state, OBJ_CONTAINER, all[i], &cfg, NULL, &e2) < 0) {
             berr_free(e2);      /* a broken record is reported by ps, not here */
             continue;
         }
-        if (config_names_network(cfg, net_name) && strv_push(&out, de->d_name) < 0)
+        if (config_names_network(cfg, net_name) && strv_push(&out, all[i]) < 0)
             return berr_oom(err);
     }
-    qsort(out, strv_len(out), sizeof(char *), cmp_str);
-    *ids = STEAL_PTR(out);
+    *ids = STEAL_PTR(out);      /* sorted: state_list's order */
     return 0;
 }

@@ -29,6 +29,7 @@ void net_env_from_rt(struct runtime *rt, struct net_env *e)
     struct config *c = rt->cfg;
 
     memset(e, 0, sizeof(*e));
+    e->state = rt->st;
     e->config_dir = c->network_config_dir;
     e->static_dir = c->static_dir;
     e->tmp_dir = c->tmp_dir;

@@ -1,13 +1,13 @@
 /*
- * cmd/img_view.c: images with their derived facts (labels, containers,
- * parent/children), and podman's image filters (c/common libimage).
+ * runtime/image_view.c: every image with the facts derived from all of
+ * them (labels, containers, parent and children in the layer tree), and
+ * podman's image filters (c/common libimage) over those: runtime/image.h.
  */
 #include <fnmatch.h>
 #include <string.h>
 #include <time.h>
 
-#include "cmd/img_view.h"
-#include "storage/reference.h"
+#include "runtime/image_int.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/str.h"
@@ -16,7 +16,7 @@
 void img_views_free(struct img_views *vs)
 {
     for (size_t i = 0; i < vs->n; i++) {
-        store_image_free(vs->v[i].img);
+        img_free(vs->v[i].img);
         json_decref(vs->v[i].config);
     }
     free(vs->v);
@@ -32,61 +32,94 @@ struct img_view *img_views_find(struct img_views *vs, const char *id)
     return NULL;
 }
 
-/* The chain id of the layer under the image's top layer, or NULL. */
-static const char *parent_layer(const struct store_image *img)
+/* How many entries of the sorted ids equal id. */
+static size_t count_sorted(char *const *ids, size_t n, const char *id)
 {
-    json_t *l = json_object_get(img->record, "layers");
-    size_t n = json_array_size(l);
+    size_t lo = 0, hi = n, k = 0;
 
-    return n >= 2 ? json_string_value(json_array_get(l, n - 2)) : NULL;
+    while (lo < hi) {           /* the first entry >= id */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ids[mid], id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo + k < n && !strcmp(ids[lo + k], id))
+        k++;
+    return k;
 }
 
-int img_views_load(struct store *s, struct img_views *out, struct berr **err)
+/* Containers per image: one pass over the container root file systems. */
+static int count_containers(struct store *s, struct img_views *vs, struct berr **err)
 {
-    struct store_image **imgs = NULL;
+    _cleanup_strv_ char **used = NULL;
+
+    if (store_ctr_images(s, &used, err) < 0)
+        return -1;
+    size_t n = strv_len(used);
+    for (size_t i = 0; i < vs->n; i++)
+        vs->v[i].ncontainers = count_sorted(used, n, vs->v[i].img->id);
+    return 0;
+}
+
+static int read_configs(struct store *s, struct img_views *vs, struct berr **err)
+{
+    for (size_t i = 0; i < vs->n; i++) {
+        struct img_view *v = &vs->v[i];
+        if (store_image_config_json(s, v->img->rec, &v->config, err) < 0)
+            return berr_wrap(err, "image %.12s", v->img->id);
+        json_t *lab = json_object_get(json_object_get(v->config, "config"), "Labels");
+        v->labels = json_is_object(lab) && json_object_size(lab) ? lab : NULL;
+    }
+    return 0;
+}
+
+/* The layer tree: the parent is the image whose top layer is my parent
+ * layer (the first such in store order). */
+static void link_tree(struct img_views *vs)
+{
+    for (size_t i = 0; i < vs->n; i++) {
+        const char *pl = vs->v[i].img->parent_layer;
+        for (size_t j = 0; pl && j < vs->n; j++) {
+            if (j == i || !str_eq(vs->v[j].img->top_layer, pl))
+                continue;
+            if (!vs->v[i].parent)
+                vs->v[i].parent = vs->v[j].img->id;
+            vs->v[j].nchildren++;
+        }
+    }
+    for (size_t i = 0; i < vs->n; i++) {
+        bool unnamed = !vs->v[i].img->names[0];
+        vs->v[i].dangling = unnamed && vs->v[i].nchildren == 0;
+        vs->v[i].intermediate = unnamed && vs->v[i].nchildren > 0;
+    }
+}
+
+int img_views_load(struct runtime *rt, unsigned what, struct img_views *out,
+                   struct berr **err)
+{
+    struct store *s;
+    struct img **imgs = NULL;
     size_t n = 0;
 
     out->v = NULL;
     out->n = 0;
-    if (store_images(s, &imgs, &n, err) < 0)
+    if (rt_store(rt, &s, err) < 0 || img_list_store(s, &imgs, &n, err) < 0)
         return -1;
     if (!(out->v = calloc(n + 1, sizeof(*out->v)))) {
-        store_images_free(imgs, n);
+        img_list_free(imgs, n);
         return berr_oom(err);
     }
     for (size_t i = 0; i < n; i++)
         out->v[i].img = STEAL_PTR(imgs[i]);
     out->n = n;
     free(imgs);
-    for (size_t i = 0; i < n; i++) {
-        struct img_view *v = &out->v[i];
-        _cleanup_strv_ char **ctrs = NULL;
-
-        if (store_image_config_json(s, v->img, &v->config, err) < 0 ||
-            store_image_containers(s, v->img->id, &ctrs, err) < 0) {
-            img_views_free(out);
-            return berr_wrap(err, "image %.12s", v->img->id);
-        }
-        v->ncontainers = strv_len(ctrs);
-        json_t *lab = json_object_get(json_object_get(v->config, "config"), "Labels");
-        v->labels = json_is_object(lab) && json_object_size(lab) ? lab : NULL;
+    if (((what & IMG_VIEW_CONFIG) && read_configs(s, out, err) < 0) ||
+        ((what & IMG_VIEW_CONTAINERS) && count_containers(s, out, err) < 0)) {
+        img_views_free(out);
+        return -1;
     }
-    /* the layer tree: parent = the image whose top layer is my parent layer */
-    for (size_t i = 0; i < n; i++) {
-        const char *pl = parent_layer(out->v[i].img);
-        for (size_t j = 0; pl && j < n; j++) {
-            if (j == i || !str_eq(out->v[j].img->top_layer, pl))
-                continue;
-            if (!out->v[i].parent)
-                out->v[i].parent = out->v[j].img->id;
-            out->v[j].nchildren++;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        bool unnamed = !out->v[i].img->names[0];
-        out->v[i].dangling = unnamed && out->v[i].nchildren == 0;
-        out->v[i].intermediate = unnamed && out->v[i].nchildren > 0;
-    }
+    link_tree(out);
     return 0;
 }
 
@@ -103,23 +136,29 @@ static char *name_repo(const char *name)
     return str_ndup(name, len);
 }
 
-json_t *img_repo_digests(const struct store_image *img)
+json_t *img_repo_digests(const struct img *img)
 {
     json_t *arr = json_array();
 
     if (!arr)
         return NULL;
-    for (char **n = img->names; *n; n++) {
+    for (char *const *n = img->names; *n; n++) {
         _cleanup_free_ char *repo = name_repo(*n);
-        for (char **d = img->digests; repo && *d; d++) {
+        if (!repo) {
+            json_decref(arr);
+            return NULL;
+        }
+        for (char *const *d = img->digests; *d; d++) {
             _cleanup_free_ char *rd = str_fmt("%s@%s", repo, *d);
             bool dup = false;
             size_t k;
             json_t *x;
             json_array_foreach(arr, k, x)
                 dup |= str_eq(json_string_value(x), rd);
-            if (rd && !dup)
-                json_array_append_new(arr, json_string(rd));
+            if (!rd || (!dup && json_array_append_new(arr, json_string(rd)) < 0)) {
+                json_decref(arr);
+                return NULL;
+            }
         }
     }
     if (json_array_size(arr) == 0) {
@@ -171,7 +210,7 @@ static int parse_bool(const char *key, const char *value, bool *out, struct berr
     return 0;
 }
 
-static int parse_one(struct store *s, char *spec, struct filter *f, struct berr **err)
+static int parse_one(struct runtime *rt, char *spec, struct filter *f, struct berr **err)
 {
     char *eq = strstr(spec, "!=");
     const char *key, *value;
@@ -191,9 +230,9 @@ static int parse_one(struct store *s, char *spec, struct filter *f, struct berr 
     if (!(f->value = str_dup(value)))
         return berr_oom(err);
     if (!strcmp(key, "after") || !strcmp(key, "since") || !strcmp(key, "before")) {
-        _cleanup_image_ struct store_image *img = NULL;
+        _cleanup_img_ struct img *img = NULL;
         f->key = key[0] == 'b' ? F_BEFORE : F_SINCE;
-        if (store_image_lookup(s, value, &img, err) < 0)
+        if (img_lookup(rt, value, &img, err) < 0)
             return berr_wrap(err, "could not find local image for filter filter \"%s\"=\"%s\"",
                              key, value);
         f->t = img->created_unix;
@@ -227,10 +266,10 @@ static int parse_one(struct store *s, char *spec, struct filter *f, struct berr 
     } else if (!strcmp(key, "label")) {
         f->key = F_LABEL;
     } else if (!strcmp(key, "reference")) {
-        _cleanup_image_ struct store_image *img = NULL;
+        _cleanup_img_ struct img *img = NULL;
         struct berr *e = NULL;
         f->key = F_REFERENCE;
-        if (store_image_lookup(s, value, &img, &e) == 0 && !(f->ref_id = str_dup(img->id)))
+        if (img_lookup(rt, value, &img, &e) == 0 && !(f->ref_id = str_dup(img->id)))
             return berr_oom(err);
         berr_free(e);
     } else {
@@ -239,20 +278,19 @@ static int parse_one(struct store *s, char *spec, struct filter *f, struct berr 
     return 0;
 }
 
-int img_filters_parse(struct store *s, struct img_views *vs, char **filters,
-                      struct img_filters **out, struct berr **err)
+int img_filters_parse(struct runtime *rt, char *const *filters, struct img_filters **out,
+                      struct berr **err)
 {
     struct img_filters *fs = calloc(1, sizeof(*fs));
     size_t n = strv_len(filters);
 
-    (void) vs;
     if (!fs || !(fs->f = calloc(n + 1, sizeof(*fs->f)))) {
         free(fs);
         return berr_oom(err);
     }
     for (size_t i = 0; i < n; i++) {
         _cleanup_free_ char *spec = str_dup(filters[i]);
-        if (!spec || parse_one(s, spec, &fs->f[fs->n++], err) < 0) {
+        if (!spec || parse_one(rt, spec, &fs->f[fs->n++], err) < 0) {
             if (!spec)
                 berr_oom(err);
             img_filters_free(fs);
@@ -277,11 +315,11 @@ static bool match_label(const char *spec, json_t *labels)
 
 /* path.Match against the forms libimage tries for each name: the full
  * name, without domain, the last component, each with and without tag. */
-static bool match_reference(const struct filter *f, const struct store_image *img)
+static bool match_reference(const struct filter *f, const struct img *img)
 {
     if (f->ref_id && !strcmp(f->ref_id, img->id))
         return true;
-    for (char **n = img->names; *n; n++) {
+    for (char *const *n = img->names; *n; n++) {
         _cleanup_free_ char *repo = name_repo(*n);
         if (!repo)
             return false;
@@ -315,7 +353,7 @@ static bool match_one(const struct filter *f, const struct img_view *v)
     case F_LABEL:        return match_label(f->value, v->labels);
     case F_REFERENCE:    return match_reference(f, v->img);
     case F_DIGEST:
-        for (char **d = v->img->digests; *d; d++)
+        for (char *const *d = v->img->digests; *d; d++)
             if (str_has_prefix(*d, f->value))
                 return true;
         return false;

@@ -1,0 +1,45 @@
+/*
+ * util/flock.c: OFD locks on whole files (util/flock.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/flock.h"
+
+int lock_ofd(int fd, bool exclusive, bool wait)
+{
+    struct flock fl = {
+        .l_type = exclusive ? F_WRLCK : F_RDLCK,
+        .l_whence = SEEK_SET,
+        .l_start = 0,
+        .l_len = 0,
+    };
+
+    while (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return 0;
+}
+
+int lock_path(const char *path, bool exclusive, struct lock *l, struct berr **err)
+{
+    _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+    if (fd < 0)
+        return berr_sys(err, "open lock file %s", path);
+    if (lock_ofd(fd, exclusive, true) < 0)
+        return berr_sys(err, "lock %s", path);
+    l->fd = STEAL_FD(fd);
+    l->num = 0;
+    return 0;
+}
+
+void lock_release(struct lock *l)
+{
+    if (l->fd >= 0)
+        close(l->fd);   /* closing the description drops the OFD lock */
+    l->fd = -1;
+}
