@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/image_int.h"
 #include "runtime/image_pull.h"
 #include "runtime/image_reg_int.h"
 #include "runtime/runtime.h"
 #include "storage/reference.h"
-#include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -200,8 +200,7 @@ static int pull_candidates(struct runtime *rt, struct img_reg *reg, struct polic
                     log_warn("%s", ae->msg);
                 berr_free(ae);
             }
-            struct event ev = { .type = "image", .status = "pull", .id = id, .name = typed };
-            rt_event(rt, &ev);
+            img_event(rt, "pull", id, typed);
             return 0;
         }
         if (strv_push(&errs, e->msg) < 0) {
@@ -295,7 +294,7 @@ out:
 /* ---- pull policies ---- */
 
 /* Does the registry have another manifest than the local image? */
-static bool remote_differs(struct runtime *rt, const struct store_image *img, const char *ref,
+static bool remote_differs(struct runtime *rt, const struct img *img, const char *ref,
                            const struct img_pull_opts *o)
 {
     struct img_reg reg;
@@ -326,17 +325,16 @@ static bool remote_differs(struct runtime *rt, const struct store_image *img, co
 }
 
 int img_pull_policy(struct runtime *rt, const char *ref, enum img_pull_policy policy,
-                    const struct img_pull_opts *o, char id[65], struct berr **err)
+                    const struct img_pull_opts *o, char id[65], bool *pulled,
+                    struct berr **err)
 {
-    _cleanup_image_ struct store_image *img = NULL;
+    _cleanup_img_ struct img *img = NULL;
     _cleanup_strv_ char **ids = NULL;
     struct berr *e = NULL;
-    struct store *s;
     int found;
 
-    if (rt_store(rt, &s, err) < 0)
-        return -1;
-    found = store_image_lookup(s, docker_name(ref), &img, &e) == 0;
+    *pulled = false;
+    found = img_lookup(rt, docker_name(ref), &img, &e) == 0;
     if (!found && e && e->kind != BK_NO_SUCH) {
         *err = e;
         return -1;
@@ -356,5 +354,6 @@ int img_pull_policy(struct runtime *rt, const char *ref, enum img_pull_policy po
     if (img_pull(rt, ref, &one, &ids, err) < 0)
         return -1;
     snprintf(id, 65, "%s", ids[0]);
+    *pulled = true;
     return 0;
 }

@@ -55,9 +55,10 @@ int img_pull(struct runtime *rt, const char *ref, const struct img_pull_opts *o,
 enum img_pull_policy { IMG_PULL_MISSING, IMG_PULL_ALWAYS, IMG_PULL_NEVER, IMG_PULL_NEWER };
 /* The image run/create use for ref under the pull policy: the local one
  * (missing, never, or newer when the registry has nothing newer), else
- * pulled. id gets its full id. */
+ * pulled (*pulled set). id gets its full id. */
 int img_pull_policy(struct runtime *rt, const char *ref, enum img_pull_policy policy,
-                    const struct img_pull_opts *o, char id[65], struct berr **err);
+                    const struct img_pull_opts *o, char id[65], bool *pulled,
+                    struct berr **err);
 
 /* ---- image_push.c ---- */
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/image_int.h"
 #include "runtime/image_pull.h"
 #include "runtime/image_reg_int.h"
 #include "runtime/runtime.h"
@@ -32,7 +33,7 @@ static int write_digestfile(const char *path, const char *digest, struct berr **
 int img_push(struct runtime *rt, const char *src, const char *dest,
              const struct img_push_opts *o, struct berr **err)
 {
-    _cleanup_image_ struct store_image *img = NULL;
+    _cleanup_img_ struct img *img = NULL;
     _cleanup_free_ char *name = NULL;
     struct store_push_opts po = { .format = o->format, .compression = o->compression,
                                   .progress = o->progress };
@@ -47,7 +48,7 @@ int img_push(struct runtime *rt, const char *src, const char *dest,
     if (o->compression && strcmp(o->compression, "gzip") && strcmp(o->compression, "zstd"))
         return berr_kind(err, BK_INVALID, "unsupported compression format \"%s\": use gzip or "
                          "zstd", o->compression);
-    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, src, &img, err) < 0)
+    if (rt_store(rt, &s, err) < 0 || img_lookup_store(s, src, &img, err) < 0)
         return -1;
     if (!dest) {
         if (ref_is_hex(str_has_prefix(src, "sha256:") ? src + 7 : src))
@@ -67,8 +68,7 @@ int img_push(struct runtime *rt, const char *src, const char *dest,
     img_reg_clear(&reg);
     if (rc < 0)
         return -1;
-    struct event ev = { .type = "image", .status = "push", .id = img->id, .name = name };
-    rt_event(rt, &ev);
+    img_event(rt, "push", img->id, name);
     if (o->digestfile && write_digestfile(o->digestfile, digest, err) < 0)
         return -1;
     return 0;

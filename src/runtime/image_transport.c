@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/image_int.h"
 #include "runtime/image_pull.h"
 #include "runtime/image_reg_int.h"
 #include "runtime/runtime.h"
@@ -119,8 +120,7 @@ int img_pull_transport(struct runtime *rt, const char *ref, const struct img_pul
             berr_oom(err);
             goto done;
         }
-        struct event ev = { .type = "image", .status = "pull", .id = v[i].id, .name = ref };
-        rt_event(rt, &ev);
+        img_event(rt, "pull", v[i].id, ref);
     }
     if (!out[0]) {
         berr_kind(err, BK_NO_SUCH, "%s: no image named %s in the archive", path, want);
@@ -169,7 +169,6 @@ int img_push_transport(struct runtime *rt, const char *id, const char *src, cons
     }
     progress_emit(o->progress, PROG_MSG, "Writing manifest to image destination", 0, 0);
     progress_emit(o->progress, PROG_MSG, "Storing signatures", 0, 0);
-    struct event ev = { .type = "image", .status = "push", .id = id, .name = dest };
-    rt_event(rt, &ev);
+    img_event(rt, "push", id, dest);
     return 0;
 }

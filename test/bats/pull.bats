@@ -236,3 +236,30 @@ BB_ID=0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754
     run -0 rb images -q
     [ "${#lines[@]}" -eq 1 ]
 }
+
+@test "run and create pull a missing image; --pull always, never and newer" {
+    run -0 --separate-stderr rb run --rm --network none 127.0.0.1:5000/test/busybox:1 echo pulled
+    [ "$output" = pulled ]
+    [ "${stderr_lines[0]}" = "Trying to pull 127.0.0.1:5000/test/busybox:1..." ]
+    run -0 rb ps -a --format '{{.Image}}'
+    run -0 rb images --format '{{.Repository}}:{{.Tag}}'
+    [ "$output" = "127.0.0.1:5000/test/busybox:1" ]
+    # present now: no pull, no output on stderr
+    run -0 --separate-stderr rb create --name c1 127.0.0.1:5000/test/busybox:1 true
+    [ -z "$stderr" ]
+    run -0 rb inspect --format '{{.ImageName}}' c1
+    [ "$output" = "127.0.0.1:5000/test/busybox:1" ]
+    run -0 --separate-stderr rb create --pull always -q 127.0.0.1:5000/test/busybox:1 true
+    [ -z "$stderr" ]
+    run -0 --separate-stderr rb create --pull always 127.0.0.1:5000/test/busybox:1 true
+    [[ $stderr == "Trying to pull"* ]]
+    # newer: the registry has the same manifest, nothing is pulled
+    run -0 --separate-stderr rb create --pull newer 127.0.0.1:5000/test/busybox:1 true
+    [ -z "$stderr" ]
+    run -125 --separate-stderr rb create --pull never 127.0.0.1:5000/test/layered:1 true
+    [[ $stderr == *"image not known"* ]]
+    run -125 --separate-stderr rb create 127.0.0.1:5000/test/nothere:1 true
+    [[ $stderr == *"manifest unknown"* ]]
+    run -0 rb create -q --platform linux/amd64 --tls-verify=false --authfile /dev/null \
+        127.0.0.1:5000/test/layered:1 true
+}

@@ -721,7 +721,7 @@ static int commit(struct pull *p, const char *cfg, size_t cfg_len, const char *m
     /* The list's digest names the image too (RepoDigests), as c/image
      * records it; its bytes are kept as a blob so they stay verifiable. */
     _cleanup_json_ json_t *rec = NULL;
-    if (img_record_read(p->s, id, &rec, err) < 0)
+    if (st_img_record_read(p->s, id, &rec, err) < 0)
         return -1;
     json_t *digs = json_object_get(rec, "digests"), *mans = json_object_get(rec, "manifests");
     if (!json_is_array(digs) || !json_is_array(mans))
@@ -735,7 +735,7 @@ static int commit(struct pull *p, const char *cfg, size_t cfg_len, const char *m
                   json_array_append_new(mans, json_string(list_digest)) < 0 ||
                   json_array_append_new(json_object_get(rec, "blobs"), json_string(list_digest)) < 0))
         return berr_oom(err);
-    return have ? 0 : img_record_commit(p->s, rec, err);
+    return have ? 0 : st_img_record_commit(p->s, rec, err);
 }
 
 /* ---- the whole pull ---- */

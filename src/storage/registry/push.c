@@ -234,7 +234,7 @@ static int read_image(struct push *p, const char *id, struct store_layer_info **
     _cleanup_image_ struct store_image *img = NULL;
     char cdig[72];
 
-    if (img_record_read(p->s, id, &p->rec, err) < 0 || img_from_record(p->rec, &img, err) < 0)
+    if (st_img_record_read(p->s, id, &p->rec, err) < 0 || st_img_from_record(p->rec, &img, err) < 0)
         return berr_wrap(err, "image %.12s", id);
     snprintf(cdig, sizeof(cdig), "sha256:%s", id);
     if (blob_read(p->s, cdig, &p->config, &p->config_len, err) < 0 ||
