@@ -15,7 +15,8 @@
 /* top level */
 W(cmd_attach) W(cmd_commit) W(cmd_completion) W(cmd_create) W(cmd_events) W(cmd_exec)
 W(cmd_export) W(cmd_help) W(cmd_history) W(cmd_images) W(cmd_import) W(cmd_info)
-W(cmd_init) W(cmd_inspect) W(cmd_kill) W(cmd_load) W(cmd_logs) W(cmd_mount)
+W(cmd_init) W(cmd_inspect) W(cmd_kill) W(cmd_load) W(cmd_login) W(cmd_logout) W(cmd_logs)
+W(cmd_mount) W(cmd_search)
 W(cmd_pause) W(cmd_port) W(cmd_ps) W(cmd_pull) W(cmd_push) W(cmd_rename) W(cmd_restart)
 W(cmd_rm) W(cmd_rmi) W(cmd_run) W(cmd_save) W(cmd_start) W(cmd_stop) W(cmd_tag)
 W(cmd_top) W(cmd_unmount) W(cmd_unpause) W(cmd_untag) W(cmd_version) W(cmd_wait)
@@ -89,9 +90,10 @@ GROUP(cmd_network, "network", "Manage networks", network_subs);
 static const struct cmd *const root_subs[] = {
     &cmd_attach, &cmd_commit, &cmd_completion, &cmd_container, &cmd_create, &cmd_events,
     &cmd_exec, &cmd_export, &cmd_help, &cmd_history, &cmd_image, &cmd_images,
-    &cmd_import, &cmd_info, &cmd_init, &cmd_inspect, &cmd_kill, &cmd_load, &cmd_logs,
+    &cmd_import, &cmd_info, &cmd_init, &cmd_inspect, &cmd_kill, &cmd_load, &cmd_login,
+    &cmd_logout, &cmd_logs,
     &cmd_mount, &cmd_network, &cmd_pause, &cmd_port, &cmd_ps, &cmd_pull, &cmd_push,
-    &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_run, &cmd_save, &cmd_start,
+    &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_run, &cmd_save, &cmd_search, &cmd_start,
     &cmd_stop, &cmd_system, &cmd_tag, &cmd_top, &cmd_unmount, &cmd_unpause, &cmd_untag,
     &cmd_version, &cmd_wait, &cmd_gen_man, &cmd_net_test,
 };

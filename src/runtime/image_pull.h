@@ -75,6 +75,41 @@ struct img_push_opts {
 int img_push(struct runtime *rt, const char *src, const char *dest,
              const struct img_push_opts *o, struct berr **err);
 
+/* ---- image_registry.c: login, logout, search (no runtime needed) ---- */
+
+/* The auth file key for what login/logout were given: "registry[:port]
+ * [/namespace...]", a scheme and trailing slashes dropped, docker.io's
+ * aliases folded. With none given, the first unqualified-search registry. */
+int img_auth_key(const char *arg, char **key, struct berr **err);
+/* The auth file login writes and logout edits (malloc'd). */
+char *img_auth_path(const struct img_reg_opts *o);
+/* Checks user/password against the registry, then stores them. */
+int img_login(const char *key, const struct img_reg_opts *o, const char *user,
+              const char *password, struct berr **err);
+/* The user stored for key (--get-login); BK_NO_SUCH "not logged into". */
+int img_login_user(const char *key, const struct img_reg_opts *o, char **user,
+                   struct berr **err);
+/* Removes key's credentials (all: every one). */
+int img_logout(const char *key, const struct img_reg_opts *o, bool all, struct berr **err);
+
+struct img_search_result {
+    char *index, *name, *description, *tag;
+    int stars;
+    bool official, automated;
+};
+struct img_search_opts {
+    struct img_reg_opts reg;
+    size_t limit;                       /* per registry; 0: 25 */
+    bool list_tags;
+    char *const *filters;               /* stars=N, is-official=BOOL, is-automated=BOOL */
+};
+/* Searches the registries' catalogs (term "registry/" lists one; a term
+ * without a registry searches the unqualified-search registries), or
+ * lists the tags of one repository. */
+int img_search(const char *term, const struct img_search_opts *o,
+               struct img_search_result **out, size_t *n, struct berr **err);
+void img_search_free(struct img_search_result *v, size_t n);
+
 /* "os/arch[/variant]" into its parts (pointers into a copy in *buf). */
 int img_platform_parse(const char *platform, char **buf, const char **os, const char **arch,
                        const char **variant, struct berr **err);

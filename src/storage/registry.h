@@ -151,6 +151,10 @@ int reg_list_tags(struct reg_client *c, const char *host, const char *repo, char
  * for a multi-platform one. */
 int reg_manifest_digest(struct reg_client *c, const char *ref, char digest[72],
                         struct berr **err);
+/* Splits a fully-qualified "host/path:tag@digest" into its parts
+ * (malloc'd); tag and digest may come back NULL. */
+int reg_split_ref(const char *ref, char **host, char **repo, char **tag, char **digest,
+                  struct berr **err);
 /* The registry host of a fully-qualified reference, malloc'd. */
 int reg_ref_host(const char *ref, char **host, struct berr **err);
 /* The repositories of host's /v2/_catalog (all pages up to limit; 0: all). */

@@ -74,10 +74,6 @@ char *reg_why(const struct http_xfer *x);
 /* The API host for a registry name (docker.io -> registry-1.docker.io). */
 const char *reg_api_host(const char *host);
 
-/* Splits "host/path:tag@digest" into its parts (malloc'd); tag and digest
- * may come back NULL. */
-int reg_split_ref(const char *ref, char **host, char **repo, char **tag, char **digest,
-                  struct berr **err);
 
 /* ---- certs.c ---- */
 /* TLS for host: verify as asked, CAs and client certificate from
