@@ -490,7 +490,10 @@ static int load_file(const char *path, bool force_v2, bool must_exist, struct re
         return berr_wrap(err, "loading registries configuration \"%s\"", path);
     if (parse_doc(path, doc, force_v2, c, err) < 0 || check_conflicts(path, c, err) < 0)
         return -1;
-    if (c->search_set && !(c->search_origin = str_dup(path)))
+    /* as c/image: the file, whether or not it sets the list (a drop-in
+     * takes over only when it does, see merge()) */
+    free(c->search_origin);
+    if (!(c->search_origin = str_dup(path)))
         return berr_oom(err);
     return 0;
 }
