@@ -24,12 +24,11 @@
 
 REG_PASSWORD=s3cret
 
-reg_setup_file() {
-    R=$BATS_FILE_TMPDIR/reg
-    mkdir -p "$R"
-    export REG_DIR=$R
+# reg_make_ca DIR: the throw-away CA, the server certificate, the token
+# issuer's key and the htpasswd file
+reg_make_ca() {
     (
-        cd "$R" || exit 1
+        cd "$1" || exit 1
         openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=berth-test-ca \
             -keyout ca.key -out ca.crt
         openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key \
@@ -42,6 +41,13 @@ reg_setup_file() {
             -keyout token.key -out token.crt
         htpasswd -Bbn alice "$REG_PASSWORD" > htpasswd
     ) >/dev/null 2>&1 || { echo "# making the test CA failed" >&2; return 1; }
+}
+
+reg_setup_file() {
+    R=$BATS_FILE_TMPDIR/reg
+    mkdir -p "$R"
+    export REG_DIR=$R
+    reg_make_ca "$R" || return 1
     unshare -n bash -c 'ip link set lo up && touch "$0/ready" && exec sleep infinity' \
         "$R" </dev/null >/dev/null 2>&1 3>&- &
     echo $! > "$R/holder.pid"
