@@ -249,6 +249,8 @@ static int xfer_setup(struct http *h, struct http_xfer *x, struct berr **err)
     curl_easy_setopt(e, CURLOPT_USERAGENT, "berth/" BERTH_VERSION);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+    /* big reads: fewer system calls and callbacks per blob */
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 512L << 10);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, x->follow ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);

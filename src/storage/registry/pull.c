@@ -36,6 +36,10 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* What the unpack thread reads at a time; big reads mean few wake-ups
+ * (each costs dearly in a VM). */
+#define FOLLOW_BUF (512u << 10)
+
 #define ACCEPT_MANIFESTS "Accept: " MT_OCI_MANIFEST ", " MT_DOCKER_V2S2 ", " MT_OCI_INDEX ", " \
                          MT_DOCKER_LIST
 
@@ -62,8 +66,9 @@ struct player {
     pthread_cond_t cv;
     int64_t written;
     bool eof, abort;
+    bool waiting;                   /* the reader sleeps: wake it */
     int64_t rpos;
-    char rbuf[1 << 16];
+    char *rbuf;                     /* FOLLOW_BUF bytes */
     /* the unpack thread */
     pthread_t th;
     bool th_started;
@@ -224,8 +229,11 @@ static ssize_t follow_read(void *ctx, const void **buf)
     bool abort;
 
     pthread_mutex_lock(&l->mu);
-    while (l->rpos == l->written && !l->eof && !l->abort)
+    while (l->rpos == l->written && !l->eof && !l->abort) {
+        l->waiting = true;
         pthread_cond_wait(&l->cv, &l->mu);
+    }
+    l->waiting = false;
     abort = l->abort;
     avail = l->written - l->rpos;
     pthread_mutex_unlock(&l->mu);
@@ -233,7 +241,7 @@ static ssize_t follow_read(void *ctx, const void **buf)
         return -1;
     if (avail == 0)
         return 0;
-    size_t want = avail > (int64_t) sizeof(l->rbuf) ? sizeof(l->rbuf) : (size_t) avail;
+    size_t want = avail > (int64_t) FOLLOW_BUF ? FOLLOW_BUF : (size_t) avail;
     ssize_t n;
     do
         n = pread(l->fd, l->rbuf, want, l->rpos);
@@ -280,6 +288,8 @@ static int thread_start(struct player *l, struct berr **err)
 {
     int e;
 
+    if (!l->rbuf && !(l->rbuf = malloc(FOLLOW_BUF)))
+        return berr_oom(err);
     if (layer_dir_fresh(l, err) < 0)
         return -1;
     atomic_store(&l->th_done, false);
@@ -332,7 +342,8 @@ static int sink_write(void *ctx, const void *buf, size_t len)
     sha256_update(&l->h, buf, len);
     pthread_mutex_lock(&l->mu);
     l->written += (int64_t) len;
-    pthread_cond_signal(&l->cv);
+    if (l->waiting)
+        pthread_cond_signal(&l->cv);
     pthread_mutex_unlock(&l->mu);
     progress(l->p, PROG_BYTES, l->blob, l->written, l->size);
     return 0;
@@ -598,6 +609,7 @@ static void layers_free(struct pull *p)
         berr_free(l->u_err);
         free(l->file);
         free(l->dir);
+        free(l->rbuf);
         free(l->media_type);
         pthread_mutex_destroy(&l->mu);
         pthread_cond_destroy(&l->cv);
