@@ -263,3 +263,57 @@ BB_ID=0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754
     run -0 rb create -q --platform linux/amd64 --tls-verify=false --authfile /dev/null \
         127.0.0.1:5000/test/layered:1 true
 }
+
+@test "pull --all-tags pulls every tag of the repository" {
+    reg_put "$TEST_IMAGES/busybox.docker.tar" 127.0.0.1:5000/tags/bb:a
+    reg_put "$TEST_IMAGES/layered.docker.tar" 127.0.0.1:5000/tags/bb:b
+    run -0 rb pull -q --all-tags 127.0.0.1:5000/tags/bb
+    [ "${#lines[@]}" -eq 2 ]
+    run -0 rb images --format '{{.Repository}}:{{.Tag}}' --sort repository
+    [[ $output == *"127.0.0.1:5000/tags/bb:a"* ]]
+    [[ $output == *"127.0.0.1:5000/tags/bb:b"* ]]
+    run -125 rb pull -q --all-tags 127.0.0.1:5000/tags/bb:a
+    [[ $output == *"tag can't be used with --all-tags/-a"* ]]
+}
+
+@test "on a terminal, pull draws live bars that end done or skipped" {
+    cmd="stty cols 100; nsenter -t $REG_NS_PID -n $BERTH_BIN ${BERTH_ARGS[*]} pull 127.0.0.1:5000/test/big3:1"
+    run -0 script -qec "$cmd" /dev/null </dev/null
+    [[ $output == *"Copying blob "[0-9a-f]*" ["* ]]
+    [[ $output == *"Copying blob "[0-9a-f]*" done"* ]]
+    [[ $output == *"Copying config "[0-9a-f]*" done"* ]]
+    [[ $output == *"Writing manifest to image destination"* ]]
+    run -0 script -qec "$cmd" /dev/null </dev/null
+    [[ $output == *"skipped: already exists"* ]]
+    # -q draws nothing, terminal or not
+    run -0 script -qec "$cmd -q" /dev/null </dev/null
+    [[ $output != *Copying* ]]
+}
+
+@test "a full disk: the pull fails, nothing half stored; with room again it succeeds" {
+    root=$BATS_TEST_TMPDIR/root
+    mkdir -p "$root"
+    # one mount namespace for the whole story: the store on a 2 MB tmpfs
+    run reg_ns unshare -m sh -c '
+        root=$0 B=$1
+        mount --make-rprivate / && mount -t tmpfs -o size=2m tmpfs "$root" || exit 99
+        $B pull -q 127.0.0.1:5000/test/big3:1; echo "rc=$?"
+        $B images -q | wc -l
+        for l in "$root"/layers/*; do [ -e "$l" ] || continue; [ -f "$l/layer.json" ] || echo HALF; done
+        mount -o remount,size=64m "$root"
+        $B pull -q 127.0.0.1:5000/test/big3:1; echo "rc=$?"
+        ls "$root/tmp" | wc -l' "$root" "$BERTH_BIN ${BERTH_ARGS[*]}"
+    [[ ${lines[0]} == *"no space left on device"* ]]
+    [ "${lines[1]}" = "rc=125" ]
+    [ "${lines[2]}" = 0 ]
+    [[ $output != *HALF* ]]
+    [[ $output == *"rc=0"* ]]
+    [ "${lines[-1]}" = 0 ]
+}
+
+@test "credentials stay out of the events log and of error texts" {
+    run -0 rb pull -q --creds "alice:$REG_PASSWORD" 127.0.0.1:5001/test/busybox:1
+    run -125 rb pull -q --creds "alice:wrong-$REG_PASSWORD" 127.0.0.1:5001/test/busybox:1
+    [[ $output != *"$REG_PASSWORD"* ]]
+    ! grep -rq -- "$REG_PASSWORD" "$BATS_TEST_TMPDIR/scratch" "$BATS_TEST_TMPDIR/root"
+}
