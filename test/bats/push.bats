@@ -155,3 +155,15 @@ remote_digest() {
     run -125 rb pull -q "docker-archive:$d/a.tar"
     [[ $output == *"Source image rejected"* ]]
 }
+
+@test "a layer goes up as a PATCH then a PUT with its digest; the config in one PUT" {
+    run -0 rb load -q -i "$TEST_IMAGES/layered.docker.tar"
+    reg_fake pass 5021 5000
+    run -0 rb push -q --tls-verify=false localhost/layered 127.0.0.1:5021/t7/layered:1
+    run grep -c '^PATCH .*/blobs/uploads/' "$FAKE_STATE/requests"
+    [ "$output" = 3 ]
+    run grep -c '^PUT .*/blobs/uploads/.*digest=sha256' "$FAKE_STATE/requests"
+    [ "$output" = 4 ]
+    run grep -c '^PUT .*/manifests/1 201' "$FAKE_STATE/requests"
+    [ "$output" = 1 ]
+}

@@ -9,8 +9,9 @@
  * rebuilt for them. Each blob is first asked for (HEAD: the registry has
  * it, nothing to send), else mounted from another repository of the
  * same registry that the image has a name in, else uploaded (POST for a
- * session, one PUT with the blob and its digest); the blobs move in
- * parallel on the client's connections. The manifest goes last.
+ * session, a PATCH with the layer, a PUT with its digest; the config in
+ * one monolithic PUT); the blobs move in parallel on the client's
+ * connections. The manifest goes last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -396,6 +397,8 @@ static char *upload_url(const struct http_xfer *x, const char *loc, const char *
         if (!base)
             return NULL;
     }
+    if (!digest)
+        return str_fmt("%s%s", base ? base : "", loc);
     return str_fmt("%s%s%cdigest=%s", base ? base : "", loc, strchr(loc, '?') ? '&' : '?', digest);
 }
 
@@ -457,12 +460,71 @@ static int blobs_start(struct push *p, struct berr **err)
         if (b->x.status == 201) {
             b->mounted = true;
         } else if (b->x.status == 202 && b->x.location) {
-            if (!(b->location = upload_url(&b->x, str_trim(b->x.location), b->digest)))
+            if (!(b->location = upload_url(&b->x, str_trim(b->x.location), NULL)))
                 return berr_oom(err);
         } else {
             return fail(b, "initiating the upload of blob", err);
         }
         http_xfer_clear(&b->x);
+    }
+    return 0;
+}
+
+/* A transfer to an upload session URL (the registry's TLS). */
+static int session_xfer(struct push *p, struct pblob *b, const char *method, const char *url,
+                        struct berr **err)
+{
+    struct http_xfer probe;
+
+    if (http_xfer_init(&b->x, method, url, err) < 0)
+        return -1;
+    if (reg_xfer(p->c, p->host, &probe, "GET", "", err) < 0)
+        return -1;
+    b->x.tls = probe.tls;
+    http_xfer_clear(&probe);
+    return http_xfer_header(&b->x, "Content-Type: application/octet-stream") < 0
+           ? berr_oom(err) : 0;
+}
+
+/* The layers go as c/image sends them, in one PATCH to the session, the
+ * digest coming with a PUT after it; the config, being small, in one
+ * monolithic PUT. */
+static int blobs_patch(struct push *p, struct berr **err)
+{
+    _cleanup_free_ struct http_xfer **xs = calloc(p->nb + 1, sizeof(*xs));
+    size_t n = 0;
+
+    if (!xs)
+        return berr_oom(err);
+    for (size_t i = 0; i < p->nb; i++) {
+        struct pblob *b = &p->b[i];
+        if (b->exists || b->mounted || b->is_config)
+            continue;
+        if (session_xfer(p, b, "PATCH", b->location, err) < 0)
+            return -1;
+        b->fd = open(b->file, O_RDONLY | O_CLOEXEC);
+        if (b->fd < 0)
+            return berr_sys(err, "open %s", b->file);
+        b->x.body_fd = b->fd;
+        b->x.body_len = (size_t) b->size;
+        xs[n++] = &b->x;
+    }
+    if (run_all(p, xs, n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < p->nb; i++) {
+        struct pblob *b = &p->b[i];
+        if (b->exists || b->mounted || b->is_config)
+            continue;
+        if (b->x.status != 202 || !b->x.location)
+            return fail(b, "uploading blob", err);
+        char *next = upload_url(&b->x, str_trim(b->x.location), NULL);
+        if (!next)
+            return berr_oom(err);
+        free(b->location);
+        b->location = next;
+        http_xfer_clear(&b->x);
+        close(b->fd);
+        b->fd = -1;
     }
     return 0;
 }
@@ -474,29 +536,20 @@ static int blobs_upload(struct push *p, struct berr **err)
 
     if (!xs)
         return berr_oom(err);
+    if (blobs_patch(p, err) < 0)
+        return -1;
     for (size_t i = 0; i < p->nb; i++) {
         struct pblob *b = &p->b[i];
         if (b->exists || b->mounted)
             continue;
-        if (http_xfer_init(&b->x, "PUT", b->location, err) < 0)
-            return -1;
-        /* the session URL is the registry's: its TLS */
-        struct http_xfer probe;
-        if (reg_xfer(p->c, p->host, &probe, "GET", "", err) < 0)
-            return -1;
-        b->x.tls = probe.tls;
-        http_xfer_clear(&probe);
-        if (http_xfer_header(&b->x, "Content-Type: application/octet-stream") < 0)
+        _cleanup_free_ char *url = upload_url(&b->x, b->location, b->digest);
+        if (!url)
             return berr_oom(err);
+        if (session_xfer(p, b, "PUT", url, err) < 0)
+            return -1;
         if (b->is_config) {
             b->x.body = p->config;
             b->x.body_len = p->config_len;
-        } else {
-            b->fd = open(b->file, O_RDONLY | O_CLOEXEC);
-            if (b->fd < 0)
-                return berr_sys(err, "open %s", b->file);
-            b->x.body_fd = b->fd;
-            b->x.body_len = (size_t) b->size;
         }
         xs[n++] = &b->x;
     }
