@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +144,6 @@ int main(int argc, char **argv)
     char exe[PATH_MAX];
     ssize_t n;
 
-    setlocale(LC_CTYPE, "");
     log_set_level(LOG_WARN);
     /* The exit command must run this very binary. */
     n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

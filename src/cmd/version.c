@@ -32,6 +32,17 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         return c;
 
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
+    if (!format || !*format) {
+        printf("Client:       berth\n"
+               "Version:      %s\n"
+               "API Version:  %s\n"
+               "C Compiler:   %s\n"
+               "Built:        %s\n"
+               "OS/Arch:      %s\n",
+               BERTH_VERSION, BERTH_VERSION, __VERSION__, __DATE__ " " __TIME__, osarch);
+        return 0;
+    }
+    /* Only a template needs the object (and the JSON code's pages). */
     v = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}}", "Client",
                   "APIVersion", BERTH_VERSION, "Version", BERTH_VERSION,
                   "CVersion", __VERSION__, "GitCommit", "",
@@ -39,16 +50,7 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
                   "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
     if (!v)
         return berr_oom(err);
-    if (format && *format)
-        return out_one(stdout, format, v, NULL, err);
-    printf("Client:       berth\n"
-           "Version:      %s\n"
-           "API Version:  %s\n"
-           "C Compiler:   %s\n"
-           "Built:        %s\n"
-           "OS/Arch:      %s\n",
-           BERTH_VERSION, BERTH_VERSION, __VERSION__, __DATE__ " " __TIME__, osarch);
-    return 0;
+    return out_one(stdout, format, v, NULL, err);
 }
 
 #define VERSION_CMD(var, nm)                                                          \
