@@ -202,6 +202,14 @@ struct prog_view *prog_view_new(FILE *f, bool tty, struct progress *p)
     return v;
 }
 
+struct prog_view *prog_view_stderr(bool quiet, struct progress *p, const struct progress **out)
+{
+    struct prog_view *v = quiet ? NULL : prog_view_new(stderr, isatty(STDERR_FILENO), p);
+
+    *out = v ? p : NULL;
+    return v;
+}
+
 void prog_view_free(struct prog_view *v)
 {
     if (!v)

@@ -18,6 +18,9 @@
 struct prog_view;
 /* A view drawing to f (bars when tty). p is filled to hand to the runtime. */
 struct prog_view *prog_view_new(FILE *f, bool tty, struct progress *p);
+/* The view of a pull or push on stderr (bars when it is a terminal), or
+ * none when quiet; *out is what to hand the runtime (NULL: draw nothing). */
+struct prog_view *prog_view_stderr(bool quiet, struct progress *p, const struct progress **out);
 /* Draws what is still moving one last time and frees the view. */
 void prog_view_free(struct prog_view *v);
 

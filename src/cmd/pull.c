@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/progress.h"
@@ -42,7 +41,7 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     _cleanup_strv_ char **ids = NULL;
     bool quiet = false;
     struct progress prog;
-    struct prog_view *view = NULL;
+    struct prog_view *view;
     struct runtime *rt;
     int c, rc;
 
@@ -79,10 +78,7 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
-    if (!quiet) {
-        view = prog_view_new(stderr, isatty(STDERR_FILENO), &prog);
-        o.progress = view ? &prog : NULL;
-    }
+    view = prog_view_stderr(quiet, &prog, &o.progress);
     if (prog_can_prompt()) {
         o.choose = prog_choose;
     }

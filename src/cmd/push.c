@@ -2,7 +2,6 @@
  * cmd/push.c: berth push / image push (runtime/image_push.c does it).
  */
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/progress.h"
@@ -45,7 +44,7 @@ static int push_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     const char *sign = NULL;
     bool quiet = false;
     struct progress prog;
-    struct prog_view *view = NULL;
+    struct prog_view *view;
     struct runtime *rt;
     int c, rc;
 
@@ -74,10 +73,7 @@ static int push_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return berr_kind(err, BK_INVALID, "--%s: berth cannot sign images", sign);
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
-    if (!quiet) {
-        view = prog_view_new(stderr, isatty(STDERR_FILENO), &prog);
-        o.progress = view ? &prog : NULL;
-    }
+    view = prog_view_stderr(quiet, &prog, &o.progress);
     rc = img_push(rt, src, dest, &o, err);
     prog_view_free(view);
     return rc;

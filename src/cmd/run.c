@@ -74,7 +74,7 @@ static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
                                .variant = a->variant };
     _cleanup_free_ char *pbuf = NULL;
     struct progress prog;
-    struct prog_view *view = NULL;
+    struct prog_view *view;
     char id[65];
     bool pulled = false;
     int rc;
@@ -88,10 +88,7 @@ static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
         if (img_platform_parse(a->platform, &pbuf, &o.os, &o.arch, &o.variant, err) < 0)
             return -1;
     }
-    if (!a->quiet) {
-        view = prog_view_new(stderr, isatty(STDERR_FILENO), &prog);
-        o.progress = view ? &prog : NULL;
-    }
+    view = prog_view_stderr(a->quiet, &prog, &o.progress);
     if (prog_can_prompt())
         o.choose = prog_choose;
     rc = img_pull_policy(rt, a->image, policies[a->pull], &o, id, &pulled, err);

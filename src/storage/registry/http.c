@@ -94,7 +94,7 @@ int http_xfer_header(struct http_xfer *x, const char *fmt, ...)
     return s ? strv_push_take(&x->headers, s) : -1;
 }
 
-static void xfer_reset_response(struct http_xfer *x)
+static void free_headers(struct http_xfer *x)
 {
     free(x->www_auth);
     free(x->location);
@@ -102,8 +102,13 @@ static void xfer_reset_response(struct http_xfer *x)
     free(x->digest);
     free(x->link);
     free(x->range);
-    free(x->effective_url);
     x->www_auth = x->location = x->content_type = x->digest = x->link = x->range = NULL;
+}
+
+static void xfer_reset_response(struct http_xfer *x)
+{
+    free_headers(x);
+    free(x->effective_url);
     x->effective_url = NULL;
     x->content_length = -1;
     x->status = 0;
@@ -327,12 +332,7 @@ static bool xfer_finish(struct http *h, struct http_xfer *x, CURLcode cc)
     x->effective_url = str_dup(eff);
     x->content_length = cl;
     if (x->status) {
-        free(x->www_auth);
-        free(x->location);
-        free(x->content_type);
-        free(x->digest);
-        free(x->link);
-        free(x->range);
+        free_headers(x);
         x->www_auth = header_of(e, "WWW-Authenticate");
         x->location = header_of(e, "Location");
         x->content_type = header_of(e, "Content-Type");

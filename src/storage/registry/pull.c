@@ -130,48 +130,41 @@ static const char *manifest_type(json_t *doc, const char *ctype)
     return MT_OCI_MANIFEST;
 }
 
-/* GET manifests/<ref>; checks the digest when the reference has one.
- * *digest gets the manifest's own digest. */
-static int get_manifest(struct pull *p, const char *ref, char **body, size_t *len,
-                        json_t **doc, char **mtype, char digest[72], struct berr **err)
+/* A document (manifest or config) into memory: GET path; a digest it
+ * was asked by must match. *digest gets the content's; *ctype the
+ * Content-Type (malloc'd, may be NULL). what names it in errors
+ * ("reading manifest 1 in host/repo"). */
+static int fetch_doc(struct pull *p, const char *path, const char *accept, const char *want,
+                     const char *what, char **body, size_t *len, char digest[72],
+                     char **ctype, struct berr **err)
 {
-    _cleanup_free_ char *path = str_fmt("%s/manifests/%s", p->repo, ref);
     struct http_xfer x;
     char hex[65];
     int rc = -1;
 
-    if (!path)
-        return berr_oom(err);
     if (reg_xfer(p->c, p->host, &x, "GET", path, err) < 0)
         return -1;
     x.max_body = REG_DOC_MAX;
-    if (http_xfer_header(&x, "%s", ACCEPT_MANIFESTS) < 0) {
+    x.follow = true;            /* a config may live in a blob store */
+    if (accept && http_xfer_header(&x, "%s", accept) < 0) {
         http_xfer_clear(&x);
         return berr_oom(err);
     }
     if (reg_do(p->c, p->host, p->scope, &x, err) < 0)
         goto out;
     if (!http_ok(&x)) {
-        _cleanup_free_ char *why = x.too_big ? str_dup("manifest too big") : reg_why(&x);
-        berr_msg(err, "reading manifest %s in %s/%s: %s", ref, p->host, p->repo,
-                 why ? why : "failed");
+        _cleanup_free_ char *why = x.too_big ? str_dup("too big") : reg_why(&x);
+        berr_msg(err, "%s: %s", what, why ? why : "failed");
         goto out;
     }
     if (sha256_buf(sbuf_str(&x.resp_body), x.resp_body.len, hex, err) < 0)
         goto out;
     snprintf(digest, 72, "sha256:%s", hex);
-    if (str_has_prefix(ref, "sha256:") && strcmp(ref, digest)) {
-        berr_msg(err, "reading manifest %s in %s/%s: manifest digest mismatch: the content "
-                 "has %s", ref, p->host, p->repo, digest);
+    if (want && strcmp(want, digest)) {
+        berr_msg(err, "%s: digest mismatch: the registry sent content with %s", what, digest);
         goto out;
     }
-    json_error_t je;
-    if (!(*doc = json_loadb(sbuf_str(&x.resp_body), x.resp_body.len, 0, &je)) ||
-        !json_is_object(*doc)) {
-        berr_msg(err, "manifest %s in %s/%s is not JSON: %s", ref, p->host, p->repo, je.text);
-        goto out;
-    }
-    if (!(*mtype = str_dup(manifest_type(*doc, x.content_type)))) {
+    if (ctype && x.content_type && !(*ctype = str_dup(x.content_type))) {
         berr_oom(err);
         goto out;
     }
@@ -183,41 +176,37 @@ out:
     return rc;
 }
 
+/* GET manifests/<ref>; checks the digest when the reference has one.
+ * *digest gets the manifest's own digest. */
+static int get_manifest(struct pull *p, const char *ref, char **body, size_t *len,
+                        json_t **doc, char **mtype, char digest[72], struct berr **err)
+{
+    _cleanup_free_ char *path = str_fmt("%s/manifests/%s", p->repo, ref);
+    _cleanup_free_ char *what = str_fmt("reading manifest %s in %s/%s", ref, p->host, p->repo);
+    _cleanup_free_ char *ctype = NULL;
+    json_error_t je;
+
+    if (!path || !what)
+        return berr_oom(err);
+    if (fetch_doc(p, path, ACCEPT_MANIFESTS, str_has_prefix(ref, "sha256:") ? ref : NULL, what,
+                  body, len, digest, &ctype, err) < 0)
+        return -1;
+    if (!(*doc = json_loadb(*body, *len, 0, &je)) || !json_is_object(*doc))
+        return berr_msg(err, "%s: not JSON: %s", what, je.text);
+    return (*mtype = str_dup(manifest_type(*doc, ctype))) ? 0 : berr_oom(err);
+}
+
 /* A small blob (the config) into memory, checked against its digest. */
 static int get_small_blob(struct pull *p, const char *digest, char **body, size_t *len,
                           struct berr **err)
 {
     _cleanup_free_ char *path = str_fmt("%s/blobs/%s", p->repo, digest);
-    struct http_xfer x;
-    char hex[65];
-    int rc = -1;
+    _cleanup_free_ char *what = str_fmt("fetching blob %s", digest);
+    char got[72];
 
-    if (!path)
+    if (!path || !what)
         return berr_oom(err);
-    if (reg_xfer(p->c, p->host, &x, "GET", path, err) < 0)
-        return -1;
-    x.follow = true;
-    x.max_body = REG_DOC_MAX;
-    if (reg_do(p->c, p->host, p->scope, &x, err) < 0)
-        goto out;
-    if (!http_ok(&x)) {
-        _cleanup_free_ char *why = x.too_big ? str_dup("blob too big") : reg_why(&x);
-        berr_msg(err, "fetching blob %s: %s", digest, why ? why : "failed");
-        goto out;
-    }
-    if (sha256_buf(sbuf_str(&x.resp_body), x.resp_body.len, hex, err) < 0)
-        goto out;
-    if (strcmp(hex, digest + 7)) {
-        berr_msg(err, "fetching blob %s: digest mismatch: the registry sent content with "
-                 "sha256:%s", digest, hex);
-        goto out;
-    }
-    *len = x.resp_body.len;
-    *body = sbuf_steal(&x.resp_body);
-    rc = *body ? 0 : berr_oom(err);
-out:
-    http_xfer_clear(&x);
-    return rc;
+    return fetch_doc(p, path, NULL, digest, what, body, len, got, NULL, err);
 }
 
 /* ---- the follower and the unpack thread ---- */

@@ -63,6 +63,7 @@ struct push {
     int stage_fd;
     struct pblob *b;            /* layers, then the config */
     size_t nb;
+    struct http_xfer **xs;      /* room for one transfer per blob */
     json_t *rec;
     char *config, *manifest;
     size_t config_len, manifest_len;
@@ -259,7 +260,7 @@ static int plan(struct push *p, struct store_layer_info *ls, size_t nl, bool oci
                 const char *want, bool *converted, struct berr **err)
 {
     *converted = false;
-    if (!(p->b = calloc(nl + 2, sizeof(*p->b))))
+    if (!(p->b = calloc(nl + 2, sizeof(*p->b))) || !(p->xs = calloc(nl + 2, sizeof(*p->xs))))
         return berr_oom(err);
     for (size_t i = 0; i < nl; i++) {
         struct pblob *b = &p->b[i];
@@ -404,10 +405,8 @@ static char *upload_url(const struct http_xfer *x, const char *loc, const char *
 
 static int blobs_check(struct push *p, struct berr **err)
 {
-    _cleanup_free_ struct http_xfer **xs = calloc(p->nb + 1, sizeof(*xs));
+    struct http_xfer **xs = p->xs;
 
-    if (!xs)
-        return berr_oom(err);
     for (size_t i = 0; i < p->nb; i++) {
         _cleanup_free_ char *path = str_fmt("%s/blobs/%s", p->repo, p->b[i].digest);
         if (!path)
@@ -432,11 +431,9 @@ static int blobs_check(struct push *p, struct berr **err)
 /* POST for an upload session, or a mount from another repository. */
 static int blobs_start(struct push *p, struct berr **err)
 {
-    _cleanup_free_ struct http_xfer **xs = calloc(p->nb + 1, sizeof(*xs));
+    struct http_xfer **xs = p->xs;
     size_t n = 0;
 
-    if (!xs)
-        return berr_oom(err);
     for (size_t i = 0; i < p->nb; i++) {
         struct pblob *b = &p->b[i];
         _cleanup_free_ char *path = NULL;
@@ -491,11 +488,9 @@ static int session_xfer(struct push *p, struct pblob *b, const char *method, con
  * monolithic PUT. */
 static int blobs_patch(struct push *p, struct berr **err)
 {
-    _cleanup_free_ struct http_xfer **xs = calloc(p->nb + 1, sizeof(*xs));
+    struct http_xfer **xs = p->xs;
     size_t n = 0;
 
-    if (!xs)
-        return berr_oom(err);
     for (size_t i = 0; i < p->nb; i++) {
         struct pblob *b = &p->b[i];
         if (b->exists || b->mounted || b->is_config)
@@ -531,11 +526,9 @@ static int blobs_patch(struct push *p, struct berr **err)
 
 static int blobs_upload(struct push *p, struct berr **err)
 {
-    _cleanup_free_ struct http_xfer **xs = calloc(p->nb + 1, sizeof(*xs));
+    struct http_xfer **xs = p->xs;
     size_t n = 0;
 
-    if (!xs)
-        return berr_oom(err);
     if (blobs_patch(p, err) < 0)
         return -1;
     for (size_t i = 0; i < p->nb; i++) {
@@ -612,6 +605,7 @@ static void push_clear(struct push *p)
         free(b->location);
     }
     free(p->b);
+    free(p->xs);
     if (p->stage) {
         struct berr *e = NULL;
         if (fs_rm_rf(p->stage, &e) < 0) {
