@@ -317,3 +317,12 @@ BB_ID=0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754
     [[ $output != *"$REG_PASSWORD"* ]]
     ! grep -rq -- "$REG_PASSWORD" "$BATS_TEST_TMPDIR/scratch" "$BATS_TEST_TMPDIR/root"
 }
+
+@test "the vfs driver: layers unpacked in order from the whole blobs" {
+    BERTH_ARGS+=(--storage-driver vfs)
+    run -0 rb pull -q 127.0.0.1:5000/test/layered:1
+    run -0 rb image inspect --format '{{.GraphDriver.Name}} {{len .RootFS.Layers}}' 127.0.0.1:5000/test/layered:1
+    [ "$output" = "vfs 3" ]
+    run -0 rb run --rm --network none 127.0.0.1:5000/test/layered:1 true
+    store_layers_whole
+}

@@ -170,3 +170,9 @@ conf() { printf "$@" > "$CFG/etc/containers/registries.conf"; }
     run -125 rb pull -q 127.0.0.1:5000/test/busybox:1
     [[ $output == *"policy.json"*"no such file or directory"* ]]
 }
+
+@test "info shows the unqualified-search registries" {
+    conf 'unqualified-search-registries = ["127.0.0.1:5001", "127.0.0.1:5000"]\n'
+    run -0 rb info --format '{{json .Registries}}'
+    [ "$output" = '{"search":["127.0.0.1:5001","127.0.0.1:5000"]}' ]
+}
