@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 #include "cmd/regopts.h"
 #include "runtime/image_pull.h"
 #include "util/cleanup.h"
@@ -35,36 +35,6 @@ static const struct cmd_opt login_opts[] = {
     { 0 }
 };
 
-/* A line from the terminal; echo off for a password. */
-static int prompt(const char *what, bool secret, char **out, struct berr **err)
-{
-    struct termios old, raw;
-    char buf[1024];
-    bool off = false;
-
-    if (!isatty(STDIN_FILENO))
-        return berr_msg(err, "getting username and password: reading %s: stdin is not a "
-                        "terminal", what);
-    fprintf(stderr, "%c%s: ", what[0] - 32, what + 1);
-    fflush(stderr);
-    if (secret && tcgetattr(STDIN_FILENO, &old) == 0) {
-        raw = old;
-        raw.c_lflag &= (tcflag_t) ~ECHO;
-        off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
-    }
-    char *r = fgets(buf, sizeof(buf), stdin);
-    if (off) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-        fputc('\n', stderr);
-    }
-    if (!r)
-        return berr_msg(err, "getting username and password: reading %s: end of input", what);
-    buf[strcspn(buf, "\r\n")] = '\0';
-    *out = str_dup(buf);
-    explicit_bzero(buf, sizeof(buf));
-    return *out ? 0 : berr_oom(err);
-}
-
 static int read_stdin_password(char **out, struct berr **err)
 {
     char *buf = NULL;
@@ -78,14 +48,6 @@ static int read_stdin_password(char **out, struct berr **err)
     return 0;
 }
 
-static void secret_freep(char **p)
-{
-    if (*p) {
-        explicit_bzero(*p, strlen(*p));
-        free(*p);
-    }
-}
-
 static int login_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -93,7 +55,7 @@ static int login_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     const char *user_arg = NULL, *pass_arg = NULL;
     bool get_login = false, pass_stdin = false, verbose = false;
     _cleanup_free_ char *key = NULL, *user = NULL, *path = NULL;
-    __attribute__((cleanup(secret_freep))) char *pass = NULL;
+    __attribute__((cleanup(prog_secret_free))) char *pass = NULL;
     int c;
 
     cmd_opt_init(&it, cx);
@@ -137,9 +99,9 @@ static int login_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return berr_oom(err);
     if (pass_stdin && read_stdin_password(&pass, err) < 0)
         return -1;
-    if (!user && prompt("username", false, &user, err) < 0)
+    if (!user && prog_prompt("username", false, &user, err) < 0)
         return -1;
-    if (!pass && prompt("password", true, &pass, err) < 0)
+    if (!pass && prog_prompt("password", true, &pass, err) < 0)
         return -1;
     if (img_login(key, &o, user, pass, err) < 0)
         return -1;

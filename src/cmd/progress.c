@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,5 +241,60 @@ int prog_choose(void *ctx, char *const *names, size_t n, struct berr **err)
         long long k;
         if (str_to_ll(str_trim(line), &k) == 0 && k >= 1 && (size_t) k <= n)
             return (int) (k - 1);
+    }
+}
+
+int prog_prompt(const char *what, bool secret, char **out, struct berr **err)
+{
+    struct termios old, raw;
+    char buf[1024];
+    bool off = false;
+
+    if (!isatty(STDIN_FILENO))
+        return berr_msg(err, "getting username and password: reading %s: stdin is not a "
+                        "terminal", what);
+    fprintf(stderr, "%c%s: ", what[0] - 32, what + 1);
+    fflush(stderr);
+    if (secret && tcgetattr(STDIN_FILENO, &old) == 0) {
+        raw = old;
+        raw.c_lflag &= (tcflag_t) ~ECHO;
+        off = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+    }
+    char *r = fgets(buf, sizeof(buf), stdin);
+    if (off) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        fputc('\n', stderr);
+    }
+    if (!r)
+        return berr_msg(err, "getting username and password: reading %s: end of input", what);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    *out = str_dup(buf);
+    explicit_bzero(buf, sizeof(buf));
+    return *out ? 0 : berr_oom(err);
+}
+
+int prog_creds_complete(const char **creds, char **buf, struct berr **err)
+{
+    _cleanup_free_ char *pass = NULL;
+
+    *buf = NULL;
+    if (!*creds || !**creds || strchr(*creds, ':'))
+        return 0;
+    if (prog_prompt("password", true, &pass, err) < 0)
+        return -1;
+    if (!(*buf = str_fmt("%s:%s", *creds, pass))) {
+        explicit_bzero(pass, strlen(pass));
+        return berr_oom(err);
+    }
+    explicit_bzero(pass, strlen(pass));
+    *creds = *buf;
+    return 0;
+}
+
+void prog_secret_free(char **p)
+{
+    if (*p) {
+        explicit_bzero(*p, strlen(*p));
+        free(*p);
     }
 }

@@ -43,6 +43,7 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct progress prog;
     struct prog_view *view;
     struct runtime *rt;
+    __attribute__((cleanup(prog_secret_free))) char *creds = NULL;
     int c, rc;
 
     cmd_opt_init(&it, cx);
@@ -76,7 +77,8 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         if (img_platform_parse(platform, &pbuf, &o.os, &o.arch, &o.variant, err) < 0)
             return -1;
     }
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+    if (prog_creds_complete(&o.reg.creds, &creds, err) < 0 ||
+        cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
     view = prog_view_stderr(quiet, &prog, &o.progress);
     if (prog_can_prompt()) {

@@ -46,6 +46,7 @@ static int push_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct progress prog;
     struct prog_view *view;
     struct runtime *rt;
+    __attribute__((cleanup(prog_secret_free))) char *creds = NULL;
     int c, rc;
 
     cmd_opt_init(&it, cx);
@@ -71,7 +72,8 @@ static int push_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
                              nargs);
     if (sign)
         return berr_kind(err, BK_INVALID, "--%s: berth cannot sign images", sign);
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+    if (prog_creds_complete(&o.reg.creds, &creds, err) < 0 ||
+        cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
     view = prog_view_stderr(quiet, &prog, &o.progress);
     rc = img_push(rt, src, dest, &o, err);

@@ -146,3 +146,12 @@ teardown() { reg_teardown; }
     run -0 rb search 127.0.0.1:5001/
     [[ ${lines[1]} == "127.0.0.1:5001/test/busybox"* ]]
 }
+
+@test "pull --creds USER asks for the password on a terminal, refuses without one" {
+    cmd="nsenter -t $REG_NS_PID -n $BERTH_BIN ${BERTH_ARGS[*]} pull -q --creds alice 127.0.0.1:5001/test/busybox:1"
+    run -0 bash -c "printf '%s\n' '$REG_PASSWORD' | script -qec '$cmd' /dev/null"
+    [[ $output == *"Password: "* ]]
+    [[ $output == *0341d88d4d11* ]]
+    run -125 rb pull -q --creds alice 127.0.0.1:5001/test/busybox:1 </dev/null
+    [[ $output == *"reading password: stdin is not a terminal"* ]]
+}
