@@ -312,7 +312,9 @@ static void t_authfile(void)
     char *primary = path("run/containers/auth.json");
     struct stat st;
 
-    setenv("XDG_RUNTIME_DIR", path("run"), 1);
+    char *run = path("run");
+    setenv("XDG_RUNTIME_DIR", run, 1);
+    free(run);
     unsetenv("XDG_CONFIG_HOME");
     char *def = authfile_primary(NULL);
     CHECK_STR(def, primary);
