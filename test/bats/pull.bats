@@ -326,3 +326,38 @@ BB_ID=0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754
     run -0 rb run --rm --network none 127.0.0.1:5000/test/layered:1 true
     store_layers_whole
 }
+
+# reg_blob_put REPO FILE: uploads FILE as a blob to the open registry
+reg_blob_put() {
+    local d loc
+    d=sha256:$(sha256sum "$2" | cut -d' ' -f1)
+    loc=$(reg_ns curl -s --cacert "$REG_DIR/ca.crt" -X POST -D - -o /dev/null \
+        "https://127.0.0.1:5000/v2/$1/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
+    reg_ns curl -sf --cacert "$REG_DIR/ca.crt" -X PUT -H 'Content-Type: application/octet-stream' \
+        --data-binary "@$2" "$loc&digest=$d" >/dev/null
+    echo "$d"
+}
+
+@test "a layer whose content is not the config's diff id: named, nothing stored" {
+    # the busybox layer, with a config that claims another diff id
+    man=$(reg_ns curl -s --cacert "$REG_DIR/ca.crt" \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+        https://127.0.0.1:5000/v2/test/busybox/manifests/1)
+    layer=$(jq -r '.layers[0].digest' <<<"$man")
+    lsize=$(jq -r '.layers[0].size' <<<"$man")
+    bad=sha256:$(printf 'not the layer' | sha256sum | cut -d' ' -f1)
+    printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
+        "$bad" > "$BATS_TEST_TMPDIR/cfg.json"
+    cfg=$(reg_blob_put test/busybox "$BATS_TEST_TMPDIR/cfg.json")
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%s,"digest":"%s"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":%s,"digest":"%s"}]}' \
+        "$(stat -c %s "$BATS_TEST_TMPDIR/cfg.json")" "$cfg" "$lsize" "$layer" > "$BATS_TEST_TMPDIR/man.json"
+    reg_ns curl -sf --cacert "$REG_DIR/ca.crt" -X PUT \
+        -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' \
+        --data-binary "@$BATS_TEST_TMPDIR/man.json" https://127.0.0.1:5000/v2/test/busybox/manifests/baddiff
+    run -125 --separate-stderr rb pull 127.0.0.1:5000/test/busybox:baddiff
+    [[ $stderr == *"layer $layer: digest mismatch: the config says its content is $bad, it is sha256:"* ]]
+    run -0 rb images -q
+    [ -z "$output" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
+    [ ! -e "$BATS_TEST_TMPDIR/root/blobs/sha256/${layer#sha256:}" ]
+}
