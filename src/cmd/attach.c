@@ -49,7 +49,7 @@ static int attach_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     opt_free(&it);
     if (r < 0)
         return -1;
-    o.in = !no_stdin && js_bool(c->cfg, "stdin", false);
+    o.in = !no_stdin && c->cfg.stdin_open;
     if (ctr_attach(rt, c, &o, &detached, err) < 0)
         return -1;
     /* podman ends an attach with a newline */

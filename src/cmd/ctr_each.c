@@ -5,33 +5,6 @@
 
 #include "cmd/ctr_each.h"
 #include "util/cleanup.h"
-#include "util/js.h"
-
-int ctr_latest(struct runtime *rt, char *id, struct berr **err)
-{
-    _cleanup_strv_ char **ids = NULL;
-    long long best = -1;
-
-    if (ctr_list_ids(rt, &ids, err) < 0)
-        return -1;
-    for (size_t i = 0; ids[i]; i++) {
-        _cleanup_json_ json_t *cfg = NULL;
-        struct berr *e = NULL;
-        long long t;
-        if (state_read(rt->st, OBJ_CONTAINER, ids[i], &cfg, NULL, &e) < 0) {
-            berr_free(e);
-            continue;
-        }
-        t = js_int(cfg, "createdNs", 0);
-        if (t > best) {
-            best = t;
-            snprintf(id, STATE_ID_LEN + 1, "%s", ids[i]);
-        }
-    }
-    if (best < 0)
-        return berr_kind(err, BK_NO_SUCH, "no containers to act on: no such container");
-    return 0;
-}
 
 static int set_code(struct ctr_each *e, struct berr *err)
 {

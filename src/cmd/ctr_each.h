@@ -24,7 +24,5 @@ struct ctr_each {
 };
 
 int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err);
-/* The id of the most recently created container (-l/--latest). */
-int ctr_latest(struct runtime *rt, char *id, struct berr **err);
 
 #endif

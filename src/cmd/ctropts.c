@@ -92,16 +92,12 @@ static int append_str(json_t *ctr, const char *key, const char *s, struct berr *
     return json_array_append_new(a, json_string(s)) < 0 ? berr_oom(err) : 0;
 }
 
-static int set_size(json_t *obj, const char *key, const char *v, const char *ctx, long long *out,
-                    struct berr **err)
+/* A size flag; ctx prefixes the error, as podman words it. */
+static int parse_size(const char *v, const char *ctx, long long *out, struct berr **err)
 {
-    long long n;
-
-    if (ctropts_parse_size(v, &n, err) < 0)
+    if (ctropts_parse_size(v, out, err) < 0)
         return berr_wrap(err, "%s", ctx);
-    if (out)
-        *out = n;
-    return obj ? set_new(obj, key, json_integer(n), err) : 0;
+    return 0;
 }
 
 static int entrypoint(json_t *ctr, const char *v, struct berr **err)
@@ -231,67 +227,83 @@ static int cidfile(struct ctropts *o, const char *v, struct berr **err)
         }                                                                                 \
     } while (0)
 
-/* One option of the table; it->opt/arg/bval describe it. */
-static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
+/* A group of options below returns this for an option of another group. */
+#define NOT_MINE 1
+
+/* How berth runs the container: the fields of struct ctropts (attach,
+ * detach, naming, logging, removal, restart, timeouts). */
+static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
 {
     struct ctropts *o = p->o;
+    json_t *ctr = p->ctr;
+    const char *v = it->arg;
+
+    switch (it->opt->id) {
+    case 'a':
+        EACH_CSV(v, s, if (attach_stream(o, s, err) < 0) return -1;);
+        return 0;
+    case 'd': o->detach = it->bval; return 0;
+    case 'i': o->interactive = it->bval; return 0;
+    case 'q': o->quiet = it->bval; return 0;
+    case 't': o->tty = it->bval; return 0;
+    case O_CGROUP_PARENT:
+        free(o->cgroup_parent);
+        return (o->cgroup_parent = str_dup(v)) ? 0 : berr_oom(err);
+    case O_CIDFILE: return cidfile(o, v, err);
+    case O_DETACH_KEYS:
+        if (cp_detach_keys_check(v, err) < 0)
+            return -1;
+        free(o->detach_keys);
+        return (o->detach_keys = str_dup(v)) ? 0 : berr_oom(err);
+    case O_LOG_DRIVER: return log_driver(o, v, err);
+    case O_LOG_OPT:
+        EACH_CSV(v, s, if (log_opt(o, s, err) < 0) return -1;);
+        return 0;
+    case O_NAME:
+        if (cp_name_check(v, err) < 0)
+            return -1;
+        free(o->name);
+        if (!(o->name = str_dup(v)))
+            return berr_oom(err);
+        return js_set_str(ctr, "name", v) < 0 ? berr_oom(err) : 0;
+    case O_PULL: return pull_policy(o, v, err);
+    case O_ARCH: o->arch = v; return 0;
+    case O_OS: o->os = v; return 0;
+    case O_VARIANT: o->variant = v; return 0;
+    case O_PLATFORM: o->platform = v; return 0;
+    case O_AUTHFILE: o->reg.authfile = v; return 0;
+    case O_TLS_VERIFY: o->reg.tls_verify = it->bval ? 1 : 0; return 0;
+    case O_DCT: return 0;
+    case O_REPLACE: o->replace = it->bval; return 0;
+    case O_RESTART: return cp_restart(v, o, err);
+    case O_RM: o->rm = it->bval; return 0;
+    case O_RMI: o->rmi = it->bval; return 0;
+    case O_ROOTFS: o->rootfs = it->bval; return 0;
+    case O_SIG_PROXY: o->sig_proxy = it->bval; return 0;
+    case O_STOP_TIMEOUT:
+        if (opt_uint(it, &o->stop_timeout, err) < 0)
+            return -1;
+        o->stop_timeout_set = true;
+        return 0;
+    case O_TIMEOUT: return opt_uint(it, &o->timeout, err);
+    }
+    return NOT_MINE;
+}
+
+/* Resource limits: CPU, memory, pids, /dev/shm, ulimits. */
+static int opt_resources(struct pstate *p, struct opt_it *it, struct berr **err)
+{
     json_t *ctr = p->ctr;
     const char *v = it->arg;
     unsigned long long u;
     long long n;
 
     switch (it->opt->id) {
-    case 'a':
-        EACH_CSV(v, s, if (attach_stream(o, s, err) < 0) return -1;);
-        return 0;
     case 'c':
         if (opt_uint(it, &u, err) < 0)
             return -1;
         return u ? set_new(p->res, "cpuShares", json_integer((json_int_t) u), err) : 0;
-    case 'd': o->detach = it->bval; return 0;
-    case 'e':
-        return *v ? cp_env_add(p->env, v, err) : 0;
-    case 'h': p->hostname = v; return 0;
-    case 'i': o->interactive = it->bval; return 0;
-    case 'l': return cp_label_add(p->labels, v, err);
-    case 'm': p->memory_set = true; return set_size(NULL, NULL, v, "invalid value for memory", &p->memory, err);
-    case 'p':
-        EACH_CSV(v, s, if (cp_port_check(s, err) < 0) return -1;
-                 if (strv_push(&o->ports, s) < 0) return berr_oom(err););
-        return 0;
-    case 'P': o->publish_all = it->bval; return 0;
-    case 'q': o->quiet = it->bval; return 0;
-    case 't': o->tty = it->bval; return 0;
-    case 'u': return *v ? js_set_str(ctr, "user", v) < 0 ? berr_oom(err) : 0 : 0;
-    case 'v': return cp_volume(p->mounts, v, err);
-    case 'w': return *v ? js_set_str(ctr, "workdir", v) < 0 ? berr_oom(err) : 0 : 0;
-    case O_ADD_HOST:
-        EACH_CSV(v, s, if (cp_add_host_check(s, err) < 0) return -1;
-                 if (strv_push(&o->add_hosts, s) < 0) return berr_oom(err););
-        return 0;
-    case O_ANNOTATION:
-        EACH_CSV(v, s, {
-            const char *eq = strchr(s, '=');
-            _cleanup_free_ char *k = eq ? str_ndup(s, (size_t) (eq - s)) : NULL;
-            if (!eq)
-                return cp_inval(err, "annotations must be formatted KEY=VALUE");
-            if (!k || json_object_set_new(p->annotations, k, json_string(eq + 1)) < 0)
-                return berr_oom(err);
-        });
-        return 0;
-    case O_CAP_ADD:
-    case O_CAP_DROP:
-        EACH_CSV(v, s, {
-            const char *c;
-            if (cp_cap(s, &c, err) < 0 ||
-                append_str(ctr, it->opt->id == O_CAP_ADD ? "capAdd" : "capDrop", c, err) < 0)
-                return -1;
-        });
-        return 0;
-    case O_CGROUP_PARENT:
-        free(o->cgroup_parent);
-        return (o->cgroup_parent = str_dup(v)) ? 0 : berr_oom(err);
-    case O_CIDFILE: return cidfile(o, v, err);
+    case 'm': p->memory_set = true; return parse_size(v, "invalid value for memory", &p->memory, err);
     case O_CPUS: {
         char *end;
         double d;
@@ -312,13 +324,54 @@ static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
         if (cp_cpuset_check(v, err) < 0)
             return -1;
         return *v ? set_new(p->res, "cpusetCpus", json_string(v), err) : 0;
-    case O_DETACH_KEYS:
-        if (cp_detach_keys_check(v, err) < 0)
+    case O_MEMORY_SWAP:
+        p->swap_set = true;
+        if (strcmp(v, "-1") == 0) {
+            p->swap = -1;
+            return 0;
+        }
+        return parse_size(v, "invalid value for memory", &p->swap, err);
+    case O_OOM_SCORE_ADJ:
+        if (opt_int(it, &n, err) < 0)
             return -1;
-        free(o->detach_keys);
-        return (o->detach_keys = str_dup(v)) ? 0 : berr_oom(err);
-    case O_DEVICE:
-        EACH_CSV(v, s, if (cp_device_check(s, err) < 0 || append_str(ctr, "devices", s, err) < 0) return -1;);
+        if (n < -1000 || n > 1000)
+            return cp_inval(err, "invalid --oom-score-adj %lld: must be between -1000 and 1000", n);
+        return set_new(ctr, "oomScoreAdj", json_integer(n), err);
+    case O_PIDS_LIMIT:
+        if (opt_int(it, &n, err) < 0)
+            return -1;
+        return set_new(p->res, "pidsLimit", json_integer(n), err);
+    case O_SHM_SIZE:
+        if (parse_size(v, "unable to translate --shm-size", &n, err) < 0)
+            return -1;
+        if (n > 0)
+            return set_new(ctr, "shmSize", json_integer(n), err);
+        json_object_del(ctr, "shmSize");
+        return 0;
+    case O_ULIMIT:
+        EACH_CSV(v, s, if (cp_ulimit_check(s, err) < 0 || append_str(ctr, "ulimits", s, err) < 0) return -1;);
+        return 0;
+    }
+    return NOT_MINE;
+}
+
+/* Networking: ports, networks, addresses, DNS, /etc/hosts and the
+ * hostname. */
+static int opt_network(struct pstate *p, struct opt_it *it, struct berr **err)
+{
+    struct ctropts *o = p->o;
+    const char *v = it->arg;
+
+    switch (it->opt->id) {
+    case 'h': p->hostname = v; return 0;
+    case 'p':
+        EACH_CSV(v, s, if (cp_port_check(s, err) < 0) return -1;
+                 if (strv_push(&o->ports, s) < 0) return berr_oom(err););
+        return 0;
+    case 'P': o->publish_all = it->bval; return 0;
+    case O_ADD_HOST:
+        EACH_CSV(v, s, if (cp_add_host_check(s, err) < 0) return -1;
+                 if (strv_push(&o->add_hosts, s) < 0) return berr_oom(err););
         return 0;
     case O_DNS:
         EACH_CSV(v, s, {
@@ -334,11 +387,6 @@ static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_DNS_SEARCH:
         EACH_CSV(v, s, if (strv_push(&o->dns_search, s) < 0) return berr_oom(err););
         return 0;
-    case O_ENTRYPOINT: return entrypoint(ctr, v, err);
-    case O_ENV_FILE:
-        EACH_CSV(v, s, if (cp_env_file(p->fenv, s, err) < 0) return -1;);
-        return 0;
-    case O_ENV_HOST: return js_set_bool(ctr, "envHost", it->bval) < 0 ? berr_oom(err) : 0;
     case O_EXPOSE:
         EACH_CSV(v, s, {
             char *e = NULL;
@@ -348,17 +396,96 @@ static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
                 return berr_oom(err);
         });
         return 0;
+    case O_IP:
+    case O_IP6:
+        if (!cp_is_ip(v, it->opt->id == O_IP ? AF_INET : AF_INET6))
+            return cp_inval(err, "\"%s\" is not an ip address", v);
+        *(it->opt->id == O_IP ? &p->ip : &p->ip6) = v;
+        return 0;
+    case O_MAC:
+        if (cp_mac_check(v, err) < 0)
+            return -1;
+        p->mac = v;
+        return 0;
+    case O_NETWORK: return strv_push(&p->networks, v) < 0 ? berr_oom(err) : 0;
+    case O_NETWORK_ALIAS:
+        EACH_CSV(v, s, if (strv_push(&p->aliases, s) < 0) return berr_oom(err););
+        return 0;
+    case O_NO_HOSTS: p->no_hosts = it->bval; return 0;
+    }
+    return NOT_MINE;
+}
+
+/* The process: environment, user, working dir, entrypoint, labels and
+ * annotations, init, signals, timezone, umask, groups. */
+static int opt_process(struct pstate *p, struct opt_it *it, struct berr **err)
+{
+    json_t *ctr = p->ctr;
+    const char *v = it->arg;
+
+    switch (it->opt->id) {
+    case 'e':
+        return *v ? cp_env_add(p->env, v, err) : 0;
+    case 'l': return cp_label_add(p->labels, v, err);
+    case 'u': return *v ? js_set_str(ctr, "user", v) < 0 ? berr_oom(err) : 0 : 0;
+    case 'w': return *v ? js_set_str(ctr, "workdir", v) < 0 ? berr_oom(err) : 0 : 0;
+    case O_ANNOTATION:
+        EACH_CSV(v, s, {
+            const char *eq = strchr(s, '=');
+            _cleanup_free_ char *k = eq ? str_ndup(s, (size_t) (eq - s)) : NULL;
+            if (!eq)
+                return cp_inval(err, "annotations must be formatted KEY=VALUE");
+            if (!k || json_object_set_new(p->annotations, k, json_string(eq + 1)) < 0)
+                return berr_oom(err);
+        });
+        return 0;
+    case O_ENTRYPOINT: return entrypoint(ctr, v, err);
+    case O_ENV_FILE:
+        EACH_CSV(v, s, if (cp_env_file(p->fenv, s, err) < 0) return -1;);
+        return 0;
+    case O_ENV_HOST: return js_set_bool(ctr, "envHost", it->bval) < 0 ? berr_oom(err) : 0;
     case O_GROUP_ADD:
         EACH_CSV(v, s, if (*s && append_str(ctr, "groups", s, err) < 0) return -1;);
         return 0;
     case O_HTTP_PROXY: return js_set_bool(ctr, "httpProxy", it->bval) < 0 ? berr_oom(err) : 0;
     case O_INIT: p->init = it->bval; return 0;
     case O_INIT_PATH: p->init_path = v; return 0;
-    case O_IP:
-    case O_IP6:
-        if (!cp_is_ip(v, it->opt->id == O_IP ? AF_INET : AF_INET6))
-            return cp_inval(err, "\"%s\" is not an ip address", v);
-        *(it->opt->id == O_IP ? &p->ip : &p->ip6) = v;
+    case O_LABEL_FILE:
+        EACH_CSV(v, s, if (cp_label_file(p->flabels, s, err) < 0) return -1;);
+        return 0;
+    case O_STOP_SIGNAL: return stop_signal(ctr, v, err);
+    case O_TZ:
+        if (cp_tz_check(v, err) < 0)
+            return -1;
+        return js_set_str(ctr, "timezone", v) < 0 ? berr_oom(err) : 0;
+    case O_UMASK:
+        if (cp_umask_check(v, err) < 0)
+            return -1;
+        return js_set_str(ctr, "umask", v) < 0 ? berr_oom(err) : 0;
+    }
+    return NOT_MINE;
+}
+
+/* Isolation: mounts and volumes, capabilities, devices, namespaces,
+ * privileges, read-only root, security options, sysctls. */
+static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
+{
+    json_t *ctr = p->ctr;
+    const char *v = it->arg;
+
+    switch (it->opt->id) {
+    case 'v': return cp_volume(p->mounts, v, err);
+    case O_CAP_ADD:
+    case O_CAP_DROP:
+        EACH_CSV(v, s, {
+            const char *c;
+            if (cp_cap(s, &c, err) < 0 ||
+                append_str(ctr, it->opt->id == O_CAP_ADD ? "capAdd" : "capDrop", c, err) < 0)
+                return -1;
+        });
+        return 0;
+    case O_DEVICE:
+        EACH_CSV(v, s, if (cp_device_check(s, err) < 0 || append_str(ctr, "devices", s, err) < 0) return -1;);
         return 0;
     case O_IPC:
     case O_PID:
@@ -369,100 +496,35 @@ static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
             return -1;
         return set_new(p->ns, it->opt->name, json_string(m), err);
     }
-    case O_LABEL_FILE:
-        EACH_CSV(v, s, if (cp_label_file(p->flabels, s, err) < 0) return -1;);
-        return 0;
-    case O_LOG_DRIVER: return log_driver(o, v, err);
-    case O_LOG_OPT:
-        EACH_CSV(v, s, if (log_opt(o, s, err) < 0) return -1;);
-        return 0;
-    case O_MAC:
-        if (cp_mac_check(v, err) < 0)
-            return -1;
-        p->mac = v;
-        return 0;
-    case O_MEMORY_SWAP:
-        p->swap_set = true;
-        if (strcmp(v, "-1") == 0) {
-            p->swap = -1;
-            return 0;
-        }
-        return set_size(NULL, NULL, v, "invalid value for memory", &p->swap, err);
     case O_MOUNT: return cp_mount(p->mounts, v, err);
-    case O_NAME:
-        if (cp_name_check(v, err) < 0)
-            return -1;
-        free(o->name);
-        if (!(o->name = str_dup(v)))
-            return berr_oom(err);
-        return js_set_str(ctr, "name", v) < 0 ? berr_oom(err) : 0;
-    case O_NETWORK: return strv_push(&p->networks, v) < 0 ? berr_oom(err) : 0;
-    case O_NETWORK_ALIAS:
-        EACH_CSV(v, s, if (strv_push(&p->aliases, s) < 0) return berr_oom(err););
-        return 0;
-    case O_NO_HOSTS: p->no_hosts = it->bval; return 0;
-    case O_OOM_SCORE_ADJ:
-        if (opt_int(it, &n, err) < 0)
-            return -1;
-        if (n < -1000 || n > 1000)
-            return cp_inval(err, "invalid --oom-score-adj %lld: must be between -1000 and 1000", n);
-        return set_new(ctr, "oomScoreAdj", json_integer(n), err);
-    case O_PIDS_LIMIT:
-        if (opt_int(it, &n, err) < 0)
-            return -1;
-        return set_new(p->res, "pidsLimit", json_integer(n), err);
     case O_PRIVILEGED: return js_set_bool(ctr, "privileged", it->bval) < 0 ? berr_oom(err) : 0;
-    case O_PULL: return pull_policy(o, v, err);
-    case O_ARCH: o->arch = v; return 0;
-    case O_OS: o->os = v; return 0;
-    case O_VARIANT: o->variant = v; return 0;
-    case O_PLATFORM: o->platform = v; return 0;
-    case O_AUTHFILE: o->reg.authfile = v; return 0;
-    case O_TLS_VERIFY: o->reg.tls_verify = it->bval ? 1 : 0; return 0;
-    case O_DCT: return 0;
     case O_READ_ONLY: return js_set_bool(ctr, "readOnly", it->bval) < 0 ? berr_oom(err) : 0;
     case O_READ_ONLY_TMPFS: return js_set_bool(ctr, "readOnlyTmpfs", it->bval) < 0 ? berr_oom(err) : 0;
-    case O_REPLACE: o->replace = it->bval; return 0;
-    case O_RESTART: return cp_restart(v, o, err);
-    case O_RM: o->rm = it->bval; return 0;
-    case O_RMI: o->rmi = it->bval; return 0;
-    case O_ROOTFS: o->rootfs = it->bval; return 0;
     case O_SECURITY_OPT: {
         _cleanup_free_ char *s = NULL;
         if (cp_security_opt(v, &s, err) < 0)
             return -1;
         return append_str(ctr, "securityOpts", s, err);
     }
-    case O_SHM_SIZE:
-        if (set_size(NULL, NULL, v, "unable to translate --shm-size", &n, err) < 0)
-            return -1;
-        if (n > 0)
-            return set_new(ctr, "shmSize", json_integer(n), err);
-        json_object_del(ctr, "shmSize");
-        return 0;
-    case O_SIG_PROXY: o->sig_proxy = it->bval; return 0;
-    case O_STOP_SIGNAL: return stop_signal(ctr, v, err);
-    case O_STOP_TIMEOUT:
-        if (opt_uint(it, &o->stop_timeout, err) < 0)
-            return -1;
-        o->stop_timeout_set = true;
-        return 0;
     case O_SYSCTL:
         EACH_CSV(v, s, if (cp_sysctl_add(p->sysctls, s, err) < 0) return -1;);
         return 0;
-    case O_TIMEOUT: return opt_uint(it, &o->timeout, err);
     case O_TMPFS: return cp_tmpfs(p->mounts, v, err);
-    case O_TZ:
-        if (cp_tz_check(v, err) < 0)
-            return -1;
-        return js_set_str(ctr, "timezone", v) < 0 ? berr_oom(err) : 0;
-    case O_ULIMIT:
-        EACH_CSV(v, s, if (cp_ulimit_check(s, err) < 0 || append_str(ctr, "ulimits", s, err) < 0) return -1;);
-        return 0;
-    case O_UMASK:
-        if (cp_umask_check(v, err) < 0)
-            return -1;
-        return js_set_str(ctr, "umask", v) < 0 ? berr_oom(err) : 0;
+    }
+    return NOT_MINE;
+}
+
+/* One option of the table; it->opt/arg/bval describe it. */
+static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
+{
+    static int (*const groups[])(struct pstate *, struct opt_it *, struct berr **) = {
+        opt_run, opt_resources, opt_network, opt_process, opt_isolation,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+        int r = groups[i](p, it, err);
+        if (r != NOT_MINE)
+            return r;
     }
     return berr_msg(err, "option --%s is not handled", it->opt->name);
 }

@@ -21,6 +21,7 @@
 #include "runtime/spec.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/humanize.h"
 
 extern char **environ;
 
@@ -89,51 +90,10 @@ char *cp_abs_path(const char *s)
 
 /* ---- sizes and signals ---- */
 
-/* go-units RAMInBytes: ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ */
-static bool size_syntax(const char *s, size_t *numlen, double *mult)
-{
-    static const char units[] = "kmgtp";
-    const char *p = s, *u;
-    int dots = 0;
-
-    if (!isdigit((unsigned char) *p))
-        return false;
-    while (isdigit((unsigned char) *p) || (*p == '.' && isdigit((unsigned char) p[1]))) {
-        dots += *p == '.';
-        p++;
-    }
-    *numlen = (size_t) (p - s);
-    *mult = 1;
-    if (*p == ' ')
-        p++;
-    if (*p && (u = strchr(units, tolower((unsigned char) *p)))) {
-        for (long i = 0; i <= u - units; i++)
-            *mult *= 1024;
-        p++;
-    }
-    if (*p == 'i' || *p == 'I')
-        p++;
-    if (*p == 'b' || *p == 'B')
-        p++;
-    return !*p && dots <= 1;
-}
-
 int ctropts_parse_size(const char *s, long long *out, struct berr **err)
 {
-    _cleanup_free_ char *num = NULL;
-    size_t numlen;
-    double v, mult;
-    char *end;
-
-    if (!size_syntax(s, &numlen, &mult))
+    if (hum_parse_size(s, out) < 0)
         return cp_inval(err, "invalid size: '%s'", s);
-    if (!(num = str_ndup(s, numlen)))
-        return berr_oom(err);
-    errno = 0;
-    v = strtod(num, &end);
-    if (errno || *end || !isfinite(v * mult) || v * mult > 9.2e18)
-        return cp_inval(err, "invalid size: '%s'", s);
-    *out = (long long) (v * mult);
     return 0;
 }
 

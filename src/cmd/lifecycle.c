@@ -160,7 +160,7 @@ static int start_attached(struct runtime *rt, struct each_args *a, struct berr *
         return -1;
     if (ctr_state(c) == CS_RUNNING)
         return berr_kind(err, BK_STATE, "container %s is already running", c->id);
-    o.in = a->interactive && js_bool(c->cfg, "stdin", false);
+    o.in = a->interactive && c->cfg.stdin_open;
     if (ctr_attach(rt, c, &o, &detached, err) < 0) {
         if (*err)
             (*err)->exit_code = BERR_ENGINE;

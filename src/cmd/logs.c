@@ -40,7 +40,14 @@ static const struct cmd_opt logs_opts[] = {
     { 0 }
 };
 
+/* Messages are written whole under out_lock, through stdio's buffers:
+ * one write(2) per line made `logs` of 10,000 lines spend most of its
+ * time in the kernel. A buffer is flushed when the other stream is
+ * written next (stdout and stderr often share a terminal or file, and
+ * must keep the log's order there), when a follower waits for more, and
+ * at exit. */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *out_last;
 
 struct log_job {
     struct runtime *rt;
@@ -63,10 +70,21 @@ static int emit(void *arg, const struct log_msg *m)
     if (b.oom)
         return -1;
     pthread_mutex_lock(&out_lock);
+    if (out_last && out_last != f)
+        fflush(out_last);
+    out_last = f;
     fwrite(sbuf_str(&b), 1, b.len, f);
-    fflush(f);
     pthread_mutex_unlock(&out_lock);
     return 0;
+}
+
+static void flush_out(void *arg)
+{
+    (void) arg;
+    pthread_mutex_lock(&out_lock);
+    fflush(stdout);
+    fflush(stderr);
+    pthread_mutex_unlock(&out_lock);
 }
 
 /* follow: is the container still there to write? Read without the lock,
@@ -74,17 +92,13 @@ static int emit(void *arg, const struct log_msg *m)
 static bool still_running(void *arg)
 {
     struct log_job *j = arg;
-    _cleanup_json_ json_t *st = NULL;
     struct berr *e = NULL;
-    int state, code;
-    long long fin;
+    int state;
 
-    if (state_read(j->rt->st, OBJ_CONTAINER, j->id, NULL, &st, &e) < 0) {
+    if (ctr_view_state_of(j->rt, j->id, &state, &e) < 0) {
         berr_free(e);
         return false;       /* removed */
     }
-    if (ctr_view_state(j->rt, j->id, st, &state, &code, &fin) < 0)
-        return false;
     return state == CS_RUNNING || state == CS_CREATED || state == CS_PAUSED ||
            state == CS_STOPPING;
 }
@@ -110,7 +124,7 @@ static int job_prepare(struct runtime *rt, const char *input, bool by_id, struct
 
     if ((by_id ? ctr_get_id(rt, input, &c, err) : ctr_get(rt, input, &c, err)) < 0)
         return -1;
-    drv = js_str(c->cfg, "logDriver", "k8s-file");
+    drv = c->cfg.log_driver;
     if (str_eq(drv, "none") || str_eq(drv, "passthrough"))
         return berr_msg(err, "this container is using the '%s' log driver, cannot read logs: "
                         "this container is not logging output", drv);
@@ -248,6 +262,7 @@ static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         j->timestamps = a.timestamps;
         j->o = a.o;
         j->o.running = still_running;
+        j->o.waiting = flush_out;
         j->o.arg = j;
     }
     opt_free(&it);

@@ -11,12 +11,16 @@
  *   __net-test teardown ID [NETNS]           status taken from the status file
  *   __net-test settings ID                   NetworkSettings of the status file
  *   __net-test resolv ID                     resolv.conf for the status file
+ *                                            (genfiles_resolv over the
+ *                                            network's servers and search
+ *                                            domains and the host's file)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "runtime/genfiles.h"
 #include "runtime/net/net.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
@@ -40,6 +44,25 @@ static int read_status(struct runtime *rt, const char *id, json_t **st, struct b
     if (!p)
         return berr_oom(err);
     return js_read_file(p, st, err);
+}
+
+/* The real builder (runtime/genfiles.h), fed from the network status. */
+static int print_resolv(json_t *status, struct berr **err)
+{
+    _cleanup_strv_ strv servers = NULL, searches = NULL;
+    _cleanup_free_ char *host = NULL, *text = NULL;
+    struct resolv_opts ro = { .private_netns = true };
+
+    if (net_dns(status, &servers, &searches, err) < 0 ||
+        genfiles_read_host_resolv(&host, err) < 0)
+        return -1;
+    ro.host = host;
+    ro.net_servers = servers;
+    ro.net_searches = searches;
+    if (!(text = genfiles_resolv(&ro)))
+        return berr_oom(err);
+    fputs(text, stdout);
+    return 0;
 }
 
 static int do_setup(struct runtime *rt, struct opt_it *it, strv nets, struct net_port *ports,
@@ -127,10 +150,7 @@ static int nettest_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             rc = s ? out_json(stdout, s, err) : berr_oom(err);
         }
     } else if (!strcmp(sub, "resolv") && it.nargs == 2) {
-        _cleanup_free_ char *r = NULL;
-        if ((rc = read_status(rt, it.args[1], &st, err)) == 0 &&
-            (rc = net_resolv_conf(st, NULL, NULL, NULL, NULL, &r, err)) == 0)
-            fputs(r, stdout);
+        rc = read_status(rt, it.args[1], &st, err) == 0 ? print_resolv(st, err) : -1;
     } else {
         rc = berr_msg(err, "__net-test: bad subcommand or arguments");
     }

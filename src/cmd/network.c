@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/container.h"
+#include "runtime/ctrstate.h"
 #include "runtime/net/net.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
@@ -389,14 +390,9 @@ static int rm_one(struct runtime *rt, const struct net_env *e, const char *key, 
                  "delete containers and pods: network is being used", name);
         return -1;
     }
-    for (size_t i = 0; users && users[i]; i++) {
-        if (!net_hook_remove_container)
-            return berr_msg(err, "network %s is used by container %.12s, and removing "
-                            "containers with `network rm -f` is not available yet", name,
-                            users[i]);
-        if (net_hook_remove_container(rt, users[i], err) < 0)
+    for (size_t i = 0; users && users[i]; i++)
+        if (ctr_remove_id(rt, users[i], true, -1, err) < 0)
             return -1;
-    }
     return net_remove(e, name, err);
 }
 

@@ -32,7 +32,7 @@ static int port_one(struct ctr_each *e, struct ctr *c, const char *input, struct
     size_t n = 0;
 
     (void) input;
-    if (ports_from_json(json_object_get(c->cfg, "portMappings"), &v, &n, err) < 0)
+    if (ports_from_json(c->cfg.port_mappings, &v, &n, err) < 0)
         return -1;
     if (pa->prefix_id && n)
         printf("%s\n", c->id);

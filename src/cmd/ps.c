@@ -1,14 +1,15 @@
 /*
  * cmd/ps.c: berth ps / container ls|list|ps. The items come from
- * runtime/ctr_view.h in one of podman's two shapes: --format json prints
- * podman's JSON (ListContainer), tables and templates see podman's
- * template fields ({{.Names}} a string, {{.State}} the status text).
+ * runtime/ctr_ps.h (ctr_ps*.c) in one of podman's two shapes: --format
+ * json prints podman's JSON (ListContainer), tables and templates see
+ * podman's template fields ({{.Names}} a string, {{.State}} the status
+ * text).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "runtime/ctr_view.h"
+#include "runtime/ctr_ps.h"
 #include "util/cleanup.h"
 #include "util/out.h"
 #include "util/str.h"

@@ -324,29 +324,6 @@ int conmon_classify_error(const char *rt, const char *msg, bool full, struct ber
     return berr_new(err, BERR_CANNOT_INVOKE, 0, "%s: %s: OCI runtime error", rt, whole);
 }
 
-char *conmon_oci_log_message(const char *text)
-{
-    _cleanup_free_ char *last = NULL, *last_err = NULL;
-
-    for (const char *p = text; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t) (nl - p) : strlen(p);
-        json_t *j = json_loadb(p, len, 0, NULL);
-        const char *m = js_str(j, "msg", NULL), *lvl = js_str(j, "level", "");
-        p += len + (nl ? 1 : 0);
-        if (m) {
-            free(last);
-            last = str_dup(m);
-            if (strcmp(lvl, "error") == 0 || strcmp(lvl, "fatal") == 0) {
-                free(last_err);
-                last_err = str_dup(m);
-            }
-        }
-        json_decref(j);
-    }
-    return last_err ? STEAL_PTR(last_err) : STEAL_PTR(last);
-}
-
 /* ---- create ---- */
 
 /* Moves fd above the range conmon's fds are dup2'ed into, so no dup2

@@ -1,7 +1,8 @@
 /*
- * runtime/conmon.h: starting containers through conmon, calling the OCI
- * runtime (runc/crun) directly, and telling whether a container process
- * is still alive (SPEC-podman.md §2).
+ * runtime/conmon.h: starting containers through conmon (conmon.c),
+ * calling the OCI runtime (runc/crun) directly and reading conmon's exit
+ * records (conmon_oci.c; SPEC-podman.md §2). Whether a container process
+ * is still alive is util/proc.h's proc_alive().
  *
  * Create (conmon_create):
  *   1. argv = conmon_argv() (SPEC §2.1 order, plus berth's
@@ -153,24 +154,7 @@ int oci_state(const struct oci_invoke *rt, const char *id, enum oci_status *st, 
 /* OCI status name -> enum; -1 if unknown. Exposed for tests. */
 int oci_status_parse(const char *s);
 
-/* ---- liveness and exit records ---- */
-
-/* Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; -1 if
- * the process is gone. Parses after the last ')' so a comm with spaces or
- * parentheses cannot shift the fields. */
-int proc_start_time(pid_t pid, unsigned long long *out);
-/* The process exists and (when start_time != 0) started at start_time:
- * a recycled pid is not mistaken for the container. */
-bool proc_alive(pid_t pid, unsigned long long start_time);
-/* A pidfd (poll()able: readable once the process has exited) for pid,
- * only while pid is still the process that started at start_time (0:
- * any); -1 otherwise, or where the kernel has no pidfd_open (< 5.3). */
-int proc_pidfd(pid_t pid, unsigned long long start_time);
-/* Waits up to ms (< 0: forever) for the process behind pidfd to exit:
- * 1 when it has, 0 when the time ran out. */
-int proc_pidfd_wait(int pidfd, long long ms);
-/* Parses a /proc/<pid>/stat text (for tests). */
-int proc_parse_start_time(const char *stat, unsigned long long *out);
+/* ---- exit records ---- */
 
 /* <exit_dir>/<id>: 1 and the code (and the file's mtime) when present,
  * 0 when absent, -1 on another error (also a malformed file). */

@@ -1,7 +1,7 @@
 /*
  * runtime/conmon_oci.c: the OCI runtime calls berth makes itself (start,
- * kill, delete, pause, resume, state; SPEC-podman.md §2.5), the liveness
- * check (pid + start time) and conmon's exit records.
+ * kill, delete, pause, resume, state; SPEC-podman.md §2.5) and conmon's
+ * exit records. The liveness check (pid + start time) is util/proc.h's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +57,29 @@ static int run_runtime(const struct oci_invoke *rt, const char *const *args, boo
     if (spawn_runtime(rt, args, with_path, &job, err) < 0)
         return -1;
     return proc_finish(&job, out, errout, status, err);
+}
+
+char *conmon_oci_log_message(const char *text)
+{
+    _cleanup_free_ char *last = NULL, *last_err = NULL;
+
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t) (nl - p) : strlen(p);
+        json_t *j = json_loadb(p, len, 0, NULL);
+        const char *m = js_str(j, "msg", NULL), *lvl = js_str(j, "level", "");
+        p += len + (nl ? 1 : 0);
+        if (m) {
+            free(last);
+            last = str_dup(m);
+            if (strcmp(lvl, "error") == 0 || strcmp(lvl, "fatal") == 0) {
+                free(last_err);
+                last_err = str_dup(m);
+            }
+        }
+        json_decref(j);
+    }
+    return last_err ? STEAL_PTR(last_err) : STEAL_PTR(last);
 }
 
 /* runc writes logrus lines (text or JSON) on stderr: keep the msg. */
@@ -198,92 +221,6 @@ int oci_state(const struct oci_invoke *rt, const char *id, enum oci_status *st, 
     *st = (enum oci_status) v;
     *pid = (pid_t) js_int(j, "pid", 0);
     return 0;
-}
-
-/* ---- liveness ---- */
-
-int proc_parse_start_time(const char *stat, unsigned long long *out)
-{
-    const char *p = strrchr(stat, ')');
-    int field = 2;              /* the ')' closes field 2 (comm) */
-
-    if (!p)
-        return -1;
-    p++;
-    while (*p && field < 22) {
-        while (*p == ' ')
-            p++;
-        field++;
-        if (field == 22) {
-            char *end;
-            errno = 0;
-            *out = strtoull(p, &end, 10);
-            return errno || end == p ? -1 : 0;
-        }
-        while (*p && *p != ' ')
-            p++;
-    }
-    return -1;
-}
-
-int proc_start_time(pid_t pid, unsigned long long *out)
-{
-    char path[64], buf[1024];
-    _cleanup_close_ int fd = -1;
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    n = read(fd, buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    return proc_parse_start_time(buf, out);
-}
-
-bool proc_alive(pid_t pid, unsigned long long start_time)
-{
-    unsigned long long now;
-
-    if (pid <= 0)
-        return false;
-    if (kill(pid, 0) < 0 && errno == ESRCH)
-        return false;
-    if (!start_time)
-        return true;
-    /* a zombie still has its stat; a recycled pid has another start time */
-    return proc_start_time(pid, &now) == 0 && now == start_time;
-}
-
-int proc_pidfd(pid_t pid, unsigned long long start_time)
-{
-    int fd;
-
-    if (pid <= 0)
-        return -1;
-    fd = (int) syscall(SYS_pidfd_open, pid, 0);
-    if (fd < 0)
-        return -1;
-    /* Checked after the open: if the fd caught a recycled pid, the start
-     * time read now is the newcomer's (or the pid is gone) and differs. */
-    if (!proc_alive(pid, start_time)) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-int proc_pidfd_wait(int pidfd, long long ms)
-{
-    struct pollfd p = { pidfd, POLLIN, 0 };
-    int r;
-
-    do
-        r = poll(&p, 1, ms < 0 ? -1 : ms > INT_MAX ? INT_MAX : (int) ms);
-    while (r < 0 && errno == EINTR);
-    return r > 0 ? 1 : 0;
 }
 
 /* ---- exit records ---- */

@@ -2,24 +2,16 @@
  * runtime/container.h: containers (podman's libpod Container): records,
  * the state machine, and the flow through conmon and the OCI runtime.
  *
- * Records (state/state.h), container kind:
- *   config.json  what `create` decided; changed only by rename/renumber:
- *     id, name, namespace, lockID, createdNs (unix ns),
- *     image {id, name} (absent with --rootfs), rootfs (--rootfs path),
- *     spec: the create-time configuration of runtime/spec.h,
- *     logDriver, logPath, logSizeMax, logTag, restartPolicy,
- *     restartRetries, stopTimeout, timeout, stdin, terminal, autoRemove,
- *     networks {name: {aliases, static_ips, static_mac}} (runtime/net/net.h;
- *     empty unless bridge mode), portMappings (ports_to_json(), host
- *     ports chosen at create),
- *     dns {servers, search, options}, addHosts, runtime (name or path,
- *     "" = default), cgroupParent, labels {}
- *   state.json   the runtime state, podman's field names:
- *     state (ctrstate.h), pid, pidStart (the pid's start time, clock
- *     ticks, guards against pid reuse), conmonPid, conmonStart,
- *     startedNs, finishedNs, exitCode, exited, oomKilled, mounted,
- *     mountPoint, shmMounted, stoppedByUser, restartPolicyMatch,
- *     restartCount, netNS, networkStatus
+ * Records (state/state.h), container kind, as C types below:
+ *   config.json  what `create` decided; changed only by rename, renumber,
+ *                network connect/disconnect and system migrate. The
+ *                runtime reads it through struct ctr_config, a typed view
+ *                parsed once (ctr_config_parse) over the record it keeps.
+ *   state.json   the runtime state: struct ctr_runstate, read by one
+ *                reader (ctr_runstate_parse) and written by one writer
+ *                (ctr_runstate_json, through ctr_save). Keys it does not
+ *                know survive its writes, so a newer berth's fields live
+ *                through an older one's.
  *
  * Files of a container:
  *   <static>/userdata/<id>/   the bundle: config.json (OCI), ctr.log,
@@ -38,14 +30,130 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "runtime/ctrstate.h"
 #include "runtime/runtime.h"
+#include "runtime/spec.h"
+
+/*
+ * config.json, the fields the runtime reads, under their JSON keys. A
+ * view: strings and JSON values are borrowed from rec and live as long
+ * as it does unchanged. A top-level key is changed with ctr_config_set
+ * (which parses again); ctr_save_config parses again after a change
+ * inside one of its objects (a network joined). An absent key (or null)
+ * reads as the default given; a present key of the wrong type makes the
+ * record corrupt. The same parser reads the view of the config kept in
+ * state.json (ctr_view.h), which carries a subset: id and lock_id are
+ * then absent. To add a field: a member here and a line in config_fields
+ * of ctr_records.c (kept sorted by key).
+ */
+struct ctr_config {
+    json_t *rec;                /* the whole record (owned): the spec builder and
+                                   inspect read what is not typed here */
+    const char *id;             /* "id" */
+    const char *name;           /* "name"; NULL: none recorded (ctr_name() -> id) */
+    const char *ns;             /* "namespace": libpod namespace, "" none */
+    long long lock_id;          /* "lockID": lock number; -1 absent */
+    long long created_ns;       /* "createdNs": unix ns */
+    const char *image_id;       /* "image": {"id", "name"}; both NULL with --rootfs */
+    const char *image_name;     /*   the name the reference matched */
+    const char *rootfs;         /* "rootfs": --rootfs directory; NULL from an image */
+    json_t *spec;               /* "spec": the create-time configuration
+                                   (runtime/spec.h); NULL: none */
+    json_t *command;            /* "command": argv resolved at create (array of
+                                   strings); NULL in records before it */
+    json_t *labels;             /* "labels": {k: v}; NULL: none */
+    const char *log_driver;     /* "logDriver": "k8s-file" default */
+    const char *log_path;       /* "logPath": NULL -> <bundle>/ctr.log */
+    const char *log_tag;        /* "logTag" */
+    long long log_size_max;     /* "logSizeMax": bytes, -1 unlimited */
+    const char *restart_policy; /* "restartPolicy": "no" default */
+    long long restart_retries;  /* "restartRetries" */
+    long long stop_timeout;     /* "stopTimeout": seconds, 10 default */
+    long long timeout;          /* "timeout": --timeout seconds, 0 none */
+    bool stdin_open;            /* "stdin": -i */
+    bool terminal;              /* "terminal": -t */
+    bool auto_remove;           /* "autoRemove": --rm */
+    json_t *networks;           /* "networks": {name: {aliases, static_ips,
+                                   static_mac, interface_name}} (net/net.h) */
+    json_t *port_mappings;      /* "portMappings": ports_to_json() */
+    json_t *dns;                /* "dns": {servers, search, options} */
+    json_t *add_hosts;          /* "addHosts": ["name:ip"] */
+    const char *runtime;        /* "runtime": OCI runtime name or path, "" default */
+    const char *cgroup_parent;  /* "cgroupParent" */
+    const char *cid_file;       /* "cidFile" */
+    json_t *create_command;     /* "createCommand": array */
+    /* from "spec": */
+    const char *ns_mode[SPEC_NS__COUNT]; /* "namespaces": {network, pid, ipc,
+                                   uts}: "bridge" (network) / "private" when absent */
+    int stop_signal;            /* "stopSignal": SIGTERM default */
+    const char *hostname;       /* "hostname": NULL -> the short id */
+    long long shm_size;         /* "shmSize": bytes, 0 -> the config's */
+    /* in the view of the config kept in state.json only: */
+    long long view_version;     /* "v": the view's format (ctr_view.h), 0 absent */
+};
+
+/*
+ * state.json, the container's runtime state, podman's field names. Owned
+ * values. To add a field: a member here and a line in state_fields of
+ * ctr_records.c (key, kind, member; the table is kept sorted by key); the
+ * reader and the writer both follow the table, the writer writes every
+ * scalar and each string or object that is not NULL. Exec sessions,
+ * health status, a pod id go the same way; an object-valued member
+ * (FK_OBJ, like networkStatus) suits a structured one until it deserves
+ * a struct of its own.
+ */
+struct ctr_runstate {
+    enum ctr_state state;       /* "state" (ctrstate.h) */
+    pid_t pid;                  /* "pid": the container's process, 0 none */
+    unsigned long long pid_start;   /* "pidStart": its start time (clock ticks
+                                   since boot): guards against pid reuse */
+    pid_t conmon_pid;           /* "conmonPid": its conmon, 0 none */
+    unsigned long long conmon_start;/* "conmonStart" */
+    long long started_ns;       /* "startedNs": last start, unix ns; 0 never */
+    long long finished_ns;      /* "finishedNs": last exit, unix ns */
+    int exit_code;              /* "exitCode": of the last exit, -1 unknown */
+    bool exited;                /* "exited": has exited since it was last initialised */
+    bool oom_killed;            /* "oomKilled": the last exit was the OOM killer's */
+    bool mounted;               /* "mounted": the root file system is mounted */
+    char *mount_point;          /* "mountPoint": where; NULL when not (read from
+                                   and written as "") */
+    bool shm_mounted;           /* "shmMounted": <bundle>/shm is a tmpfs of ours */
+    bool stopped_by_user;       /* "stoppedByUser": stop/kill, not an exit of its own */
+    bool restart_policy_match;  /* "restartPolicyMatch": cleanup restarts it */
+    long long restart_count;    /* "restartCount": restarts by the policy */
+    char *net_ns;               /* "netNS": its network namespace (bridge), NULL none */
+    json_t *network_status;     /* "networkStatus": the backend's status
+                                   (runtime/net), NULL none */
+    json_t *view;               /* "view": the config's view for ps (ctr_view.h) */
+    json_t *rec;                /* the record as read (NULL: new): its keys
+                                   not above are written back unchanged */
+};
+
+/* Parses config.json rec (a reference of its own is taken) into *out.
+ * id names the container in errors. BK_CORRUPT, naming the container and
+ * the field, for a mistyped field; *out is then empty. */
+int ctr_config_parse(json_t *rec, const char *id, struct ctr_config *out, struct berr **err);
+void ctr_config_free(struct ctr_config *c);
+/* The same for state.json. */
+int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
+                       struct berr **err);
+void ctr_runstate_free(struct ctr_runstate *s);
+/* The record of s: its fields, then rec's keys it does not know. NULL
+ * when out of memory. */
+json_t *ctr_runstate_json(const struct ctr_runstate *s);
+/* Sets *p to a copy of v (NULL clears it): 0, or -1 out of memory. */
+int ctr_set_str(char **p, const char *v);
+/* Reads container id's records without its lock (either may be NULL):
+ * ps, logs --follow and info see the records as they are. */
+int ctr_read(struct runtime *rt, const char *id, struct ctr_config *cfg,
+             struct ctr_runstate *st, struct berr **err);
 
 struct ctr {
     char id[STATE_ID_LEN + 1];
-    json_t *cfg;                /* config.json, owned */
-    json_t *st;                 /* state.json, owned */
+    struct ctr_config cfg;      /* config.json */
+    struct ctr_runstate st;     /* state.json */
     struct lock lock;           /* held between ctr_get and ctr_put */
 };
 
@@ -83,8 +191,16 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
 void ctr_put(struct ctr *c);
 static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 #define _cleanup_ctr_ __attribute__((cleanup(ctr_putp)))
+/* Writes c->st (ctr_runstate_json) atomically; nothing is written when
+ * the record cannot be built. */
 int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err);
-/* Writes c->cfg, then the state if the config's view in it changed. */
+/* Sets config.json's key to v (taken over) in c->cfg.rec and parses the
+ * record again into c->cfg; on failure both stay as they were. Replacing
+ * a value through jansson directly would leave c->cfg pointing at the
+ * freed one. Nothing is written: ctr_save_config does that. */
+int ctr_config_set(struct ctr *c, const char *key, json_t *v, struct berr **err);
+/* Writes c->cfg.rec after a change, parses it again into c->cfg, then
+ * saves the state if the config's view in it changed. */
 int ctr_save_config(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Brings the view in c->st in line with c->cfg and saves it if it was
  * not; a failure to save is only logged (the next locked command retries). */
@@ -95,9 +211,23 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err);
 
 static inline int ctr_state(const struct ctr *c)
 {
-    return (int) json_integer_value(json_object_get(c->st, "state"));
+    return (int) c->st.state;
 }
-const char *ctr_name(const struct ctr *c);
+static inline const char *ctr_name(const struct ctr *c)
+{
+    return c->cfg.name ? c->cfg.name : c->id;
+}
+static inline const char *ctr_image_name(const struct ctr *c)
+{
+    return c->cfg.image_name ? c->cfg.image_name : "";
+}
+/* The namespace mode of the spec ("bridge" for the network, "private"
+ * for the others when not given; "host", "none", "container:<id>",
+ * "ns:<path>"). */
+static inline const char *ctr_ns_mode(const struct ctr *c, enum spec_ns which)
+{
+    return c->cfg.ns_mode[which];
+}
 
 /* Paths (malloc'd). */
 char *ctr_bundle_dir(struct runtime *rt, const char *id);
@@ -108,6 +238,9 @@ char *ctr_log_path(struct runtime *rt, const struct ctr *c);
 
 /* All container ids of this libpod namespace, sorted. */
 int ctr_list_ids(struct runtime *rt, char ***ids, struct berr **err);
+/* The id of the container created last (--latest); BK_NO_SUCH when there
+ * is none. id holds STATE_ID_LEN + 1 bytes. */
+int ctr_latest(struct runtime *rt, char *id, struct berr **err);
 
 /* The lifecycle (runtime/ctr_lifecycle.c). Each takes a locked container. */
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err);
@@ -120,6 +253,10 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err);
  * the container is gone: the caller must still ctr_put() it. */
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err);
+/* ctr_get_id + ctr_remove + ctr_put, for a container known by its full id
+ * (network rm -f removes the containers that use the network). */
+int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
+                  struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 
@@ -136,7 +273,7 @@ int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct ber
 
 /* `runtime delete --force` for a container known only by its config
  * (refresh: the runtime may remember a container from before a reboot). */
-void ctr_forget_runtime(struct runtime *rt, json_t *cfg);
+void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg);
 
 /* Attaching (runtime/ctr_attach.c). With start, the container is
  * initialised if needed, the socket connected, then started. The

@@ -109,7 +109,7 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id);
     _cleanup_close_ int sock = -1;
-    struct sigctx s = { .rt = rt, .id = c->id, .tty = js_bool(c->cfg, "terminal", false),
+    struct sigctx s = { .rt = rt, .id = c->id, .tty = c->cfg.terminal,
                         .proxy = o->sig_proxy };
     struct attach_io io = {
         .in_fd = o->in ? STDIN_FILENO : -1,
@@ -130,7 +130,7 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
         return berr_kind(err, BK_STATE, "you can only attach to running containers");
     /* passthrough: conmon gave the container our own stdio and serves no
      * attach socket; the output is already ours, there is nothing to copy */
-    if (str_eq(js_str(c->cfg, "logDriver", ""), "passthrough")) {
+    if (str_eq(c->cfg.log_driver, "passthrough")) {
         if (!o->start)
             return berr_msg(err, "container %s uses the passthrough log driver: it cannot be attached to",
                             c->id);
@@ -151,13 +151,7 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
     }
     if (o->start && ctr_start(rt, c, err) < 0)
         return -1;
-    {
-        struct event ev = { .type = "container", .status = "attach", .id = c->id,
-                            .name = ctr_name(c),
-                            .image = js_str(json_object_get(c->cfg, "image"), "name", ""),
-                            .attributes = json_object_get(c->cfg, "labels") };
-        rt_event(rt, &ev);
-    }
+    ctr_emit(rt, c, "attach");
     /* Never hold the container's lock while streaming. */
     lock_release(&c->lock);
     s.bundle = bundle;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/ctr_int.h"
+#include "runtime/ociruntime.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
@@ -35,7 +36,30 @@ struct insp {
     int state, code;
     long long finished_ns;
     char *bundle, *rundir;
+    bool oom;                   /* a setter failed: the object is not whole */
 };
+
+/* The object is built by some two hundred setters. Each failure (out of
+ * memory, a NULL value from a failed constructor included) is remembered
+ * in in->oom, and ctr_inspect_json fails rather than print an object with
+ * a key left out. */
+static void put(struct insp *in, json_t *o, const char *key, json_t *v)
+{
+    if (json_object_set_new(o, key, v) < 0)
+        in->oom = true;
+}
+
+static void add(struct insp *in, json_t *a, json_t *v)
+{
+    if (json_array_append_new(a, v) < 0)
+        in->oom = true;
+}
+
+static void extend(struct insp *in, json_t *a, json_t *more)
+{
+    if (json_array_extend(a, more) < 0)
+        in->oom = true;
+}
 
 static json_t *rfc3339(long long ns)
 {
@@ -92,8 +116,8 @@ static json_t *process_args(struct insp *in)
         return json_incref(a);
     resolve_command(in, &ep, &cmd);
     out = json_array();
-    json_array_extend(out, ep);
-    json_array_extend(out, cmd);
+    extend(in, out, ep);
+    extend(in, out, cmd);
     json_decref(ep);
     json_decref(cmd);
     return out;
@@ -101,33 +125,34 @@ static json_t *process_args(struct insp *in)
 
 static json_t *state_obj(struct insp *in)
 {
-    json_t *st = in->c->st, *o = json_object();
+    const struct ctr_runstate *st = &in->c->st;
+    json_t *o = json_object();
     bool running = in->state == CS_RUNNING || in->state == CS_PAUSED;
     bool exited = in->state == CS_STOPPED || in->state == CS_EXITED;
-    long long pid = running ? js_int(st, "pid", 0) : 0, cpid = js_int(st, "conmonPid", 0);
+    long long pid = running ? st->pid : 0, cpid = st->conmon_pid;
 
-    json_object_set_new(o, "OciVersion", json_string("1.0.2-dev"));
-    json_object_set_new(o, "Status", json_string(ctr_state_shown(in->state)));
-    json_object_set_new(o, "Running", json_boolean(in->state == CS_RUNNING));
-    json_object_set_new(o, "Paused", json_boolean(in->state == CS_PAUSED));
-    json_object_set_new(o, "Restarting", json_false());
-    json_object_set_new(o, "OOMKilled", json_boolean(js_bool(st, "oomKilled", false)));
-    json_object_set_new(o, "Dead", json_false());
-    json_object_set_new(o, "Pid", json_integer(pid));
+    put(in, o, "OciVersion", json_string("1.0.2-dev"));
+    put(in, o, "Status", json_string(ctr_state_shown(in->state)));
+    put(in, o, "Running", json_boolean(in->state == CS_RUNNING));
+    put(in, o, "Paused", json_boolean(in->state == CS_PAUSED));
+    put(in, o, "Restarting", json_false());
+    put(in, o, "OOMKilled", json_boolean(st->oom_killed));
+    put(in, o, "Dead", json_false());
+    put(in, o, "Pid", json_integer(pid));
     if (running && cpid > 0)
-        json_object_set_new(o, "ConmonPid", json_integer(cpid));
-    json_object_set_new(o, "ExitCode", json_integer(exited ? in->code : js_int(st, "exitCode", 0)));
-    json_object_set_new(o, "Error", json_string(""));
-    json_object_set_new(o, "StartedAt", rfc3339(js_int(st, "startedNs", 0)));
-    json_object_set_new(o, "FinishedAt", rfc3339(exited ? in->finished_ns : js_int(st, "finishedNs", 0)));
-    json_object_set_new(o, "Health", json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
+        put(in, o, "ConmonPid", json_integer(cpid));
+    put(in, o, "ExitCode", json_integer(exited ? in->code : st->exit_code));
+    put(in, o, "Error", json_string(""));
+    put(in, o, "StartedAt", rfc3339(st->started_ns));
+    put(in, o, "FinishedAt", rfc3339(exited ? in->finished_ns : st->finished_ns));
+    put(in, o, "Health", json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
     if (running) {
         const char *cp = js_str(json_object_get(in->oci, "linux"), "cgroupsPath", NULL);
         if (cp)
-            json_object_set_new(o, "CgroupPath", json_string(cp));
+            put(in, o, "CgroupPath", json_string(cp));
     }
-    json_object_set_new(o, "CheckpointedAt", json_string(GO_ZERO_TIME));
-    json_object_set_new(o, "RestoredAt", json_string(GO_ZERO_TIME));
+    put(in, o, "CheckpointedAt", json_string(GO_ZERO_TIME));
+    put(in, o, "RestoredAt", json_string(GO_ZERO_TIME));
     return o;
 }
 
@@ -152,14 +177,14 @@ static json_t *caps(struct insp *in, const char *which)
             dropped = dropped || str_eq(json_string_value(d), def[i]) ||
                       str_eq(json_string_value(d), "ALL");
         if (!dropped)
-            json_array_append_new(out, json_string(def[i]));
+            add(in, out, json_string(def[i]));
     }
     {
         json_t *a;
         size_t k;
         json_array_foreach(json_object_get(in->spec, "capAdd"), k, a)
             if (json_is_string(a) && !str_eq(json_string_value(a), "ALL"))
-                json_array_append(out, a);
+                add(in, out, json_incref(a));
     }
     return out;
 }
@@ -176,13 +201,14 @@ static json_t *graph_driver(struct insp *in)
     if (rt_store(rt, &s, &e) == 0)
         drv = store_driver(s);
     berr_free(e);
-    if (!json_object_get(in->c->cfg, "image") || !dir)
+    if (!in->c->cfg.image_id || !dir)
         return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
-    if (js_bool(in->c->st, "mounted", false) && str_eq(drv, "overlay"))
-        json_object_set_new(data, "MergedDir", json_string(js_str(in->c->st, "mountPoint", "")));
-    json_object_set_new(data, "UpperDir", json_sprintf("%s/diff", dir));
+    if (in->c->st.mounted && str_eq(drv, "overlay"))
+        put(in, data, "MergedDir",
+                            json_string(in->c->st.mount_point ? in->c->st.mount_point : ""));
+    put(in, data, "UpperDir", json_sprintf("%s/diff", dir));
     if (str_eq(drv, "overlay"))
-        json_object_set_new(data, "WorkDir", json_sprintf("%s/work", dir));
+        put(in, data, "WorkDir", json_sprintf("%s/work", dir));
     return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
 }
 
@@ -201,17 +227,17 @@ static json_t *mounts(struct insp *in)
         json_array_foreach(json_object_get(m, "options"), k, opt)
             ro = ro || str_eq(json_string_value(opt), "ro");
         o = json_object();
-        json_object_set_new(o, "Type", json_string(t));
+        put(in, o, "Type", json_string(t));
         if (str_eq(t, "volume"))
-            json_object_set_new(o, "Name", json_string(js_str(m, "name", "")));
-        json_object_set_new(o, "Source", json_string(js_str(m, "source", "")));
-        json_object_set_new(o, "Destination", json_string(js_str(m, "destination", "")));
-        json_object_set_new(o, "Driver", json_string(str_eq(t, "volume") ? "local" : ""));
-        json_object_set_new(o, "Mode", json_string(""));
-        json_object_set_new(o, "Options", arr_or_empty(json_object_get(m, "options")));
-        json_object_set_new(o, "RW", json_boolean(!ro));
-        json_object_set_new(o, "Propagation", json_string("rprivate"));
-        json_array_append_new(out, o);
+            put(in, o, "Name", json_string(js_str(m, "name", "")));
+        put(in, o, "Source", json_string(js_str(m, "source", "")));
+        put(in, o, "Destination", json_string(js_str(m, "destination", "")));
+        put(in, o, "Driver", json_string(str_eq(t, "volume") ? "local" : ""));
+        put(in, o, "Mode", json_string(""));
+        put(in, o, "Options", arr_or_empty(json_object_get(m, "options")));
+        put(in, o, "RW", json_boolean(!ro));
+        put(in, o, "Propagation", json_string("rprivate"));
+        add(in, out, o);
     }
     return out;
 }
@@ -228,13 +254,13 @@ static json_t *network_settings(struct insp *in)
     const char *k;
     json_t *x;
 
-    if (str_eq(ctr_ns_mode(c, "network"), "bridge")) {
-        if (ports_from_json(json_object_get(c->cfg, "portMappings"), &v, &n, &e) < 0)
+    if (str_eq(ctr_ns_mode(c, SPEC_NS_NET), "bridge")) {
+        if (ports_from_json(c->cfg.port_mappings, &v, &n, &e) < 0)
             berr_freep(&e);
         json_object_foreach(json_object_get(in->img, "ExposedPorts"), k, x)
-            strv_push(&exposed, k);
-        return net_inspect_settings(json_object_get(c->st, "networkStatus"), v, n, exposed,
-                                    js_str(c->st, "netNS", NULL));
+            if (strv_push(&exposed, k) < 0)
+                in->oom = true;
+        return net_inspect_settings(c->st.network_status, v, n, exposed, c->st.net_ns);
     }
     return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:i, s:o, s:s}",
                      "EndpointID", "", "Gateway", "", "IPAddress", "", "IPPrefixLen", 0,
@@ -253,18 +279,18 @@ static json_t *annotations(struct insp *in)
     if (json_is_object(a))
         return json_incref(a);
     o = json_object();
-    json_object_set_new(o, "io.kubernetes.cri-o.TTY",
-                        json_string(js_bool(in->c->cfg, "terminal", false) ? "true" : "false"));
-    json_object_set_new(o, "io.podman.annotations.autoremove",
-                        json_string(js_bool(in->c->cfg, "autoRemove", false) ? "TRUE" : "FALSE"));
-    json_object_set_new(o, "io.podman.annotations.init",
+    put(in, o, "io.kubernetes.cri-o.TTY",
+                        json_string(in->c->cfg.terminal ? "true" : "false"));
+    put(in, o, "io.podman.annotations.autoremove",
+                        json_string(in->c->cfg.auto_remove ? "TRUE" : "FALSE"));
+    put(in, o, "io.podman.annotations.init",
                         json_string(js_bool(in->spec, "init", false) ? "TRUE" : "FALSE"));
-    json_object_set_new(o, "io.podman.annotations.privileged",
+    put(in, o, "io.podman.annotations.privileged",
                         json_string(js_bool(in->spec, "privileged", false) ? "TRUE" : "FALSE"));
-    json_object_set_new(o, "io.podman.annotations.publish-all",
+    put(in, o, "io.podman.annotations.publish-all",
                         json_string(js_bool(in->spec, "publishAll", false) ? "TRUE" : "FALSE"));
     json_object_foreach(json_object_get(in->spec, "annotations"), k, v)
-        json_object_set(o, k, v);
+        put(in, o, k, json_incref(v));
     return o;
 }
 
@@ -277,11 +303,11 @@ static json_t *env_list(struct insp *in)
         return json_incref(e);
     out = json_array();
     if (json_is_array(json_object_get(in->img, "Env")))
-        json_array_extend(out, json_object_get(in->img, "Env"));
-    json_array_append_new(out, json_string("TERM=xterm"));
-    json_array_append_new(out, json_string("container=podman"));
+        extend(in, out, json_object_get(in->img, "Env"));
+    add(in, out, json_string("TERM=xterm"));
+    add(in, out, json_string("container=podman"));
     if (json_is_array(json_object_get(in->spec, "env")))
-        json_array_extend(out, json_object_get(in->spec, "env"));
+        extend(in, out, json_object_get(in->spec, "env"));
     return out;
 }
 
@@ -299,8 +325,9 @@ static long long stop_signal(struct insp *in)
 
 static json_t *config_obj(struct insp *in)
 {
-    json_t *o = json_object(), *ep, *cmd, *cfg = in->c->cfg;
-    const char *hn = js_str(in->spec, "hostname", NULL);
+    const struct ctr_config *cfg = &in->c->cfg;
+    json_t *o = json_object(), *ep, *cmd;
+    const char *hn = cfg->hostname;
     const char *user = js_str(in->spec, "user", NULL);
     const char *wd = js_str(in->spec, "workdir", NULL);
     _cleanup_strv_ char **epv = NULL;
@@ -309,57 +336,37 @@ static json_t *config_obj(struct insp *in)
     resolve_command(in, &ep, &cmd);
     epv = js_to_strv(ep);
     eps = epv ? strv_join(epv, " ") : NULL;
-    json_object_set_new(o, "Hostname", hn && *hn ? json_string(hn) : json_stringn(in->c->id, 12));
-    json_object_set_new(o, "Domainname", json_string(""));
-    json_object_set_new(o, "User", json_string(user ? user : js_str(in->img, "User", "")));
-    json_object_set_new(o, "AttachStdin", json_false());
-    json_object_set_new(o, "AttachStdout", json_false());
-    json_object_set_new(o, "AttachStderr", json_false());
-    json_object_set_new(o, "Tty", json_boolean(js_bool(cfg, "terminal", false)));
-    json_object_set_new(o, "OpenStdin", json_boolean(js_bool(cfg, "stdin", false)));
-    json_object_set_new(o, "StdinOnce", json_false());
-    json_object_set_new(o, "Env", env_list(in));
-    json_object_set_new(o, "Cmd", json_array_size(cmd) ? json_incref(cmd) : json_null());
-    json_object_set_new(o, "Image", json_string(js_str(json_object_get(cfg, "image"), "name", "")));
-    json_object_set_new(o, "Volumes", json_null());
-    json_object_set_new(o, "WorkingDir", json_string(wd && *wd ? wd : js_str(in->img, "WorkingDir", "/")[0]
+    put(in, o, "Hostname", hn && *hn ? json_string(hn) : json_stringn(in->c->id, 12));
+    put(in, o, "Domainname", json_string(""));
+    put(in, o, "User", json_string(user ? user : js_str(in->img, "User", "")));
+    put(in, o, "AttachStdin", json_false());
+    put(in, o, "AttachStdout", json_false());
+    put(in, o, "AttachStderr", json_false());
+    put(in, o, "Tty", json_boolean(cfg->terminal));
+    put(in, o, "OpenStdin", json_boolean(cfg->stdin_open));
+    put(in, o, "StdinOnce", json_false());
+    put(in, o, "Env", env_list(in));
+    put(in, o, "Cmd", json_array_size(cmd) ? json_incref(cmd) : json_null());
+    put(in, o, "Image", json_string(ctr_image_name(in->c)));
+    put(in, o, "Volumes", json_null());
+    put(in, o, "WorkingDir", json_string(wd && *wd ? wd : js_str(in->img, "WorkingDir", "/")[0]
                                                                      ? js_str(in->img, "WorkingDir", "/") : "/"));
-    json_object_set_new(o, "Entrypoint", json_string(eps ? eps : ""));
-    json_object_set_new(o, "OnBuild", json_null());
-    json_object_set_new(o, "Labels", obj_or_null(json_object_get(cfg, "labels")));
-    json_object_set_new(o, "Annotations", annotations(in));
-    json_object_set_new(o, "StopSignal", json_integer(stop_signal(in)));
-    json_object_set_new(o, "HealthcheckOnFailureAction", json_string("none"));
-    if (json_is_array(json_object_get(cfg, "createCommand")))
-        json_object_set(o, "CreateCommand", json_object_get(cfg, "createCommand"));
-    json_object_set_new(o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
-    json_object_set_new(o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
-    json_object_set_new(o, "StopTimeout", json_integer(js_int(cfg, "stopTimeout", 10)));
-    json_object_set_new(o, "Passwd", json_true());
-    json_object_set_new(o, "sdNotifyMode", json_string("container"));
+    put(in, o, "Entrypoint", json_string(eps ? eps : ""));
+    put(in, o, "OnBuild", json_null());
+    put(in, o, "Labels", obj_or_null(cfg->labels));
+    put(in, o, "Annotations", annotations(in));
+    put(in, o, "StopSignal", json_integer(stop_signal(in)));
+    put(in, o, "HealthcheckOnFailureAction", json_string("none"));
+    if (cfg->create_command)
+        put(in, o, "CreateCommand", json_incref(cfg->create_command));
+    put(in, o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
+    put(in, o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
+    put(in, o, "StopTimeout", json_integer(cfg->stop_timeout));
+    put(in, o, "Passwd", json_true());
+    put(in, o, "sdNotifyMode", json_string("container"));
     json_decref(ep);
     json_decref(cmd);
     return o;
-}
-
-static long long shm_bytes(struct insp *in)
-{
-    long long n = js_int(in->spec, "shmSize", 0);
-    unsigned long long v = 0;
-    char unit = 0;
-    const char *s = in->rt->cfg->shm_size;
-
-    if (n > 0)
-        return n;
-    if (s && sscanf(s, "%llu%c", &v, &unit) >= 1) {
-        switch (unit) {
-        case 'k': case 'K': return (long long) v << 10;
-        case 'm': case 'M': return (long long) v << 20;
-        case 'g': case 'G': return (long long) v << 30;
-        default: return (long long) v;
-        }
-    }
-    return 64LL << 20;
 }
 
 static json_t *binds(struct insp *in, json_t **tmpfs)
@@ -373,9 +380,9 @@ static json_t *binds(struct insp *in, json_t **tmpfs)
         _cleanup_free_ char *o = opts ? strv_join(opts, ",") : str_dup("");
         const char *t = js_str(m, "type", "bind");
         if (str_eq(t, "tmpfs"))
-            json_object_set_new(*tmpfs, js_str(m, "destination", ""), json_string(o ? o : ""));
+            put(in, *tmpfs, js_str(m, "destination", ""), json_string(o ? o : ""));
         else
-            json_array_append_new(out, json_sprintf("%s:%s%s%s", js_str(m, "source", ""),
+            add(in, out, json_sprintf("%s:%s%s%s", js_str(m, "source", ""),
                                                     js_str(m, "destination", ""),
                                                     o && *o ? ":" : "", o ? o : ""));
     }
@@ -388,7 +395,7 @@ static json_t *port_bindings(struct insp *in)
     size_t n = 0;
     struct berr *e = NULL;
 
-    if (ports_from_json(json_object_get(in->c->cfg, "portMappings"), &v, &n, &e) < 0) {
+    if (ports_from_json(in->c->cfg.port_mappings, &v, &n, &e) < 0) {
         berr_free(e);
         return json_object();
     }
@@ -397,12 +404,12 @@ static json_t *port_bindings(struct insp *in)
 
 static json_t *dns_list(struct insp *in, const char *key)
 {
-    return arr_or_empty(json_object_get(json_object_get(in->c->cfg, "dns"), key));
+    return arr_or_empty(json_object_get(in->c->cfg.dns, key));
 }
 
 static json_t *log_config(struct insp *in)
 {
-    long long max = js_int(in->c->cfg, "logSizeMax", -1);
+    long long max = in->c->cfg.log_size_max;
     _cleanup_free_ char *path = ctr_log_path(in->rt, in->c), *size = NULL;
 
     if (max > 0) {
@@ -410,8 +417,8 @@ static json_t *log_config(struct insp *in)
         for (char *sp; size && (sp = strchr(size, ' '));)
             memmove(sp, sp + 1, strlen(sp));
     }
-    return json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", js_str(in->c->cfg, "logDriver", "k8s-file"),
-                     "Config", "Path", path ? path : "", "Tag", js_str(in->c->cfg, "logTag", ""),
+    return json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", in->c->cfg.log_driver, "Config",
+                     "Path", path ? path : "", "Tag", in->c->cfg.log_tag ? in->c->cfg.log_tag : "",
                      "Size", size ? size : "0B");
 }
 
@@ -421,148 +428,158 @@ static void set_resources(struct insp *in, json_t *o)
     double cpus = json_number_value(json_object_get(r, "cpus"));
     long long pids = js_int(r, "pidsLimit", 0);
 
-    json_object_set_new(o, "CpuShares", json_integer(js_int(r, "cpuShares", 0)));
-    json_object_set_new(o, "Memory", json_integer(js_int(r, "memory", 0)));
-    json_object_set_new(o, "NanoCpus", json_integer((long long) (cpus * 1e9)));
-    json_object_set_new(o, "CgroupParent", json_string(js_str(in->c->cfg, "cgroupParent", "")));
-    json_object_set_new(o, "BlkioWeight", json_integer(0));
+    put(in, o, "CpuShares", json_integer(js_int(r, "cpuShares", 0)));
+    put(in, o, "Memory", json_integer(js_int(r, "memory", 0)));
+    put(in, o, "NanoCpus", json_integer((long long) (cpus * 1e9)));
+    put(in, o, "CgroupParent", json_string(in->c->cfg.cgroup_parent ? in->c->cfg.cgroup_parent : ""));
+    put(in, o, "BlkioWeight", json_integer(0));
     static const char *const blk[] = { "BlkioWeightDevice", "BlkioDeviceReadBps",
                                        "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
                                        "BlkioDeviceWriteIOps" };
     for (size_t i = 0; i < ARRAY_SIZE(blk); i++)
-        json_object_set_new(o, blk[i], json_null());
-    json_object_set_new(o, "CpuPeriod", json_integer(cpus > 0 ? 100000 : 0));
-    json_object_set_new(o, "CpuQuota", json_integer(cpus > 0 ? (long long) (cpus * 100000) : 0));
-    json_object_set_new(o, "CpuRealtimePeriod", json_integer(0));
-    json_object_set_new(o, "CpuRealtimeRuntime", json_integer(0));
-    json_object_set_new(o, "CpusetCpus", json_string(js_str(r, "cpusetCpus", "")));
-    json_object_set_new(o, "CpusetMems", json_string(""));
-    json_object_set_new(o, "Devices", arr_or_empty(NULL));
-    json_object_set_new(o, "DiskQuota", json_integer(0));
-    json_object_set_new(o, "KernelMemory", json_integer(0));
-    json_object_set_new(o, "MemoryReservation", json_integer(0));
-    json_object_set_new(o, "MemorySwap", json_integer(js_int(r, "memorySwap", 0)));
-    json_object_set_new(o, "MemorySwappiness", json_integer(0));
-    json_object_set_new(o, "OomKillDisable", json_false());
-    json_object_set_new(o, "PidsLimit", json_integer(pids > 0 ? pids : r && json_object_get(r, "pidsLimit")
+        put(in, o, blk[i], json_null());
+    put(in, o, "CpuPeriod", json_integer(cpus > 0 ? 100000 : 0));
+    put(in, o, "CpuQuota", json_integer(cpus > 0 ? (long long) (cpus * 100000) : 0));
+    put(in, o, "CpuRealtimePeriod", json_integer(0));
+    put(in, o, "CpuRealtimeRuntime", json_integer(0));
+    put(in, o, "CpusetCpus", json_string(js_str(r, "cpusetCpus", "")));
+    put(in, o, "CpusetMems", json_string(""));
+    put(in, o, "Devices", arr_or_empty(NULL));
+    put(in, o, "DiskQuota", json_integer(0));
+    put(in, o, "KernelMemory", json_integer(0));
+    put(in, o, "MemoryReservation", json_integer(0));
+    put(in, o, "MemorySwap", json_integer(js_int(r, "memorySwap", 0)));
+    put(in, o, "MemorySwappiness", json_integer(0));
+    put(in, o, "OomKillDisable", json_false());
+    put(in, o, "PidsLimit", json_integer(pids > 0 ? pids : r && json_object_get(r, "pidsLimit")
                                                                   ? 0 : in->rt->cfg->pids_limit));
-    json_object_set_new(o, "Ulimits", arr_or_empty(NULL));
-    json_object_set_new(o, "CpuCount", json_integer(0));
-    json_object_set_new(o, "CpuPercent", json_integer(0));
-    json_object_set_new(o, "IOMaximumIOps", json_integer(0));
-    json_object_set_new(o, "IOMaximumBandwidth", json_integer(0));
-    json_object_set_new(o, "CgroupConf", json_null());
+    put(in, o, "Ulimits", arr_or_empty(NULL));
+    put(in, o, "CpuCount", json_integer(0));
+    put(in, o, "CpuPercent", json_integer(0));
+    put(in, o, "IOMaximumIOps", json_integer(0));
+    put(in, o, "IOMaximumBandwidth", json_integer(0));
+    put(in, o, "CgroupConf", json_null());
 }
 
-static const char *ns_mode_name(struct insp *in, const char *which, const char *priv)
+static const char *ns_mode_name(struct insp *in, enum spec_ns which, const char *priv)
 {
     const char *m = ctr_ns_mode(in->c, which);
     return str_eq(m, "private") ? priv : m;
 }
 
+/* --device: podman's {PathOnHost, PathInContainer, CgroupPermissions} */
+static json_t *devices(struct insp *in)
+{
+    json_t *dev = json_array(), *d;
+    size_t i;
+
+    json_array_foreach(json_object_get(in->spec, "devices"), i, d) {
+        _cleanup_strv_ char **p = strv_split(json_string_value(d) ? json_string_value(d) : "", ":");
+        size_t n = p ? strv_len(p) : 0;
+        if (!p)
+            in->oom = true;
+        if (!n)
+            continue;
+        add(in, dev, json_pack("{s:s, s:s, s:s}", "PathOnHost", p[0], "PathInContainer",
+                               n > 1 ? p[1] : p[0], "CgroupPermissions", n > 2 ? p[2] : "rwm"));
+    }
+    return dev;
+}
+
+/* --ulimit name=soft[:hard] as {Name, Soft, Hard} */
+static json_t *ulimits(struct insp *in)
+{
+    json_t *ul = json_array(), *u;
+    size_t i;
+
+    json_array_foreach(json_object_get(in->spec, "ulimits"), i, u) {
+        int res;
+        uint64_t soft, hard;
+        struct berr *e = NULL;
+        _cleanup_free_ char *name = str_dup(json_string_value(u));
+        char *eq = name ? strchr(name, '=') : NULL;
+        if (!eq || spec_ulimit_parse(json_string_value(u), &res, &soft, &hard, &e) < 0) {
+            berr_free(e);
+            continue;
+        }
+        *eq = '\0';
+        add(in, ul, json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t) soft, "Hard",
+                              (json_int_t) hard));
+    }
+    return ul;
+}
+
 static json_t *hostconfig_obj(struct insp *in)
 {
-    json_t *o = json_object(), *cfg = in->c->cfg, *tmpfs = NULL, *sec, *dev;
-    const char *pol = js_str(cfg, "restartPolicy", "no");
+    const struct ctr_config *cfg = &in->c->cfg;
+    json_t *o = json_object(), *tmpfs = NULL, *sec;
+    const char *pol = cfg->restart_policy;
 
-    json_object_set_new(o, "Binds", binds(in, &tmpfs));
-    json_object_set_new(o, "CgroupManager", json_string(in->rt->cfg->cgroup_manager ? in->rt->cfg->cgroup_manager : "cgroupfs"));
-    json_object_set_new(o, "CgroupMode", json_string("host"));
-    json_object_set_new(o, "ContainerIDFile", json_string(js_str(cfg, "cidFile", "")));
-    json_object_set_new(o, "LogConfig", log_config(in));
-    json_object_set_new(o, "NetworkMode", json_string(ctr_ns_mode(in->c, "network")));
-    json_object_set_new(o, "PortBindings", port_bindings(in));
-    json_object_set_new(o, "RestartPolicy", json_pack("{s:s, s:I}", "Name", str_eq(pol, "no") ? "" : pol,
+    put(in, o, "Binds", binds(in, &tmpfs));
+    put(in, o, "CgroupManager", json_string(in->rt->cfg->cgroup_manager ? in->rt->cfg->cgroup_manager : "cgroupfs"));
+    put(in, o, "CgroupMode", json_string("host"));
+    put(in, o, "ContainerIDFile", json_string(cfg->cid_file ? cfg->cid_file : ""));
+    put(in, o, "LogConfig", log_config(in));
+    put(in, o, "NetworkMode", json_string(ctr_ns_mode(in->c, SPEC_NS_NET)));
+    put(in, o, "PortBindings", port_bindings(in));
+    put(in, o, "RestartPolicy", json_pack("{s:s, s:I}", "Name", str_eq(pol, "no") ? "" : pol,
                                                       "MaximumRetryCount",
-                                                      (json_int_t) js_int(cfg, "restartRetries", 0)));
-    json_object_set_new(o, "AutoRemove", json_boolean(js_bool(cfg, "autoRemove", false)));
-    json_object_set_new(o, "VolumeDriver", json_string(""));
-    json_object_set_new(o, "VolumesFrom", json_null());
-    json_object_set_new(o, "CapAdd", arr_or_empty(json_object_get(in->spec, "capAdd")));
-    json_object_set_new(o, "CapDrop", arr_or_empty(json_object_get(in->spec, "capDrop")));
-    json_object_set_new(o, "Dns", dns_list(in, "servers"));
-    json_object_set_new(o, "DnsOptions", dns_list(in, "options"));
-    json_object_set_new(o, "DnsSearch", dns_list(in, "search"));
-    json_object_set_new(o, "ExtraHosts", arr_or_empty(json_object_get(cfg, "addHosts")));
-    json_object_set_new(o, "GroupAdd", arr_or_empty(json_object_get(in->spec, "groups")));
-    json_object_set_new(o, "IpcMode", json_string(ns_mode_name(in, "ipc", "shareable")));
-    json_object_set_new(o, "Cgroup", json_string(""));
-    json_object_set_new(o, "Cgroups", json_string("default"));
-    json_object_set_new(o, "Links", json_null());
-    json_object_set_new(o, "OomScoreAdj", json_integer(js_int(in->spec, "oomScoreAdj", 0)));
-    json_object_set_new(o, "PidMode", json_string(ns_mode_name(in, "pid", "private")));
-    json_object_set_new(o, "Privileged", json_boolean(js_bool(in->spec, "privileged", false)));
-    json_object_set_new(o, "PublishAllPorts", json_boolean(js_bool(in->spec, "publishAll", false)));
-    json_object_set_new(o, "ReadonlyRootfs", json_boolean(js_bool(in->spec, "readOnly", false)));
+                                                      (json_int_t) cfg->restart_retries));
+    put(in, o, "AutoRemove", json_boolean(cfg->auto_remove));
+    put(in, o, "VolumeDriver", json_string(""));
+    put(in, o, "VolumesFrom", json_null());
+    put(in, o, "CapAdd", arr_or_empty(json_object_get(in->spec, "capAdd")));
+    put(in, o, "CapDrop", arr_or_empty(json_object_get(in->spec, "capDrop")));
+    put(in, o, "Dns", dns_list(in, "servers"));
+    put(in, o, "DnsOptions", dns_list(in, "options"));
+    put(in, o, "DnsSearch", dns_list(in, "search"));
+    put(in, o, "ExtraHosts", arr_or_empty(cfg->add_hosts));
+    put(in, o, "GroupAdd", arr_or_empty(json_object_get(in->spec, "groups")));
+    put(in, o, "IpcMode", json_string(ns_mode_name(in, SPEC_NS_IPC, "shareable")));
+    put(in, o, "Cgroup", json_string(""));
+    put(in, o, "Cgroups", json_string("default"));
+    put(in, o, "Links", json_null());
+    put(in, o, "OomScoreAdj", json_integer(js_int(in->spec, "oomScoreAdj", 0)));
+    put(in, o, "PidMode", json_string(ns_mode_name(in, SPEC_NS_PID, "private")));
+    put(in, o, "Privileged", json_boolean(js_bool(in->spec, "privileged", false)));
+    put(in, o, "PublishAllPorts", json_boolean(js_bool(in->spec, "publishAll", false)));
+    put(in, o, "ReadonlyRootfs", json_boolean(js_bool(in->spec, "readOnly", false)));
     sec = arr_or_empty(json_object_get(in->spec, "securityOpts"));
-    json_object_set_new(o, "SecurityOpt", sec);
-    json_object_set_new(o, "Tmpfs", tmpfs);
-    json_object_set_new(o, "UTSMode", json_string(ns_mode_name(in, "uts", "private")));
-    json_object_set_new(o, "UsernsMode", json_string(""));
-    json_object_set_new(o, "ShmSize", json_integer(shm_bytes(in)));
-    json_object_set_new(o, "Runtime", json_string("oci"));
-    json_object_set_new(o, "ConsoleSize", json_pack("[i, i]", 0, 0));
-    json_object_set_new(o, "Isolation", json_string(""));
+    put(in, o, "SecurityOpt", sec);
+    put(in, o, "Tmpfs", tmpfs);
+    put(in, o, "UTSMode", json_string(ns_mode_name(in, SPEC_NS_UTS, "private")));
+    put(in, o, "UsernsMode", json_string(""));
+    put(in, o, "ShmSize", json_integer(ctr_shm_size(in->rt, in->c)));
+    put(in, o, "Runtime", json_string("oci"));
+    put(in, o, "ConsoleSize", json_pack("[i, i]", 0, 0));
+    put(in, o, "Isolation", json_string(""));
     set_resources(in, o);
-    /* --device: podman's {PathOnHost, PathInContainer, CgroupPermissions} */
-    dev = json_array();
-    {
-        json_t *d;
-        size_t i;
-        json_array_foreach(json_object_get(in->spec, "devices"), i, d) {
-            _cleanup_strv_ char **p = strv_split(json_string_value(d) ? json_string_value(d) : "", ":");
-            size_t n = p ? strv_len(p) : 0;
-            if (!n)
-                continue;
-            json_array_append_new(dev, json_pack("{s:s, s:s, s:s}", "PathOnHost", p[0],
-                                                 "PathInContainer", n > 1 ? p[1] : p[0],
-                                                 "CgroupPermissions", n > 2 ? p[2] : "rwm"));
-        }
-    }
-    json_object_set_new(o, "Devices", dev);
-    {
-        json_t *ul = json_array(), *u;
-        size_t i;
-        json_array_foreach(json_object_get(in->spec, "ulimits"), i, u) {
-            int res;
-            uint64_t soft, hard;
-            struct berr *e = NULL;
-            _cleanup_free_ char *name = str_dup(json_string_value(u));
-            char *eq = name ? strchr(name, '=') : NULL;
-            if (!eq || spec_ulimit_parse(json_string_value(u), &res, &soft, &hard, &e) < 0) {
-                berr_free(e);
-                continue;
-            }
-            *eq = '\0';
-            json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", name, "Soft",
-                                                (json_int_t) soft, "Hard", (json_int_t) hard));
-        }
-        json_object_set_new(o, "Ulimits", ul);
-    }
+    put(in, o, "Devices", devices(in));
+    put(in, o, "Ulimits", ulimits(in));
     return o;
 }
 
 static int load(struct insp *in, struct berr **err)
 {
     struct runtime *rt = in->rt;
-    json_t *img = json_object_get(in->c->cfg, "image");
+    const char *img = in->c->cfg.image_id;
     _cleanup_free_ char *ocip = NULL;
     struct store *s;
     struct berr *e = NULL;
 
-    in->spec = json_object_get(in->c->cfg, "spec");
+    in->spec = in->c->cfg.spec;
     in->bundle = ctr_bundle_dir(rt, in->c->id);
     in->rundir = ctr_run_dir(rt, in->c->id);
     if (!in->bundle || !in->rundir || !(ocip = str_fmt("%s/config.json", in->bundle)))
         return berr_oom(err);
     if (access(ocip, F_OK) == 0 && js_read_file(ocip, &in->oci, &e) < 0)
         berr_freep(&e);     /* a broken bundle file: fall back to the records */
-    if (ctr_view_state(rt, in->c->id, in->c->st, &in->state, &in->code, &in->finished_ns) < 0)
+    if (ctr_view_state(rt, in->c->id, &in->c->st, &in->state, &in->code, &in->finished_ns) < 0)
         in->state = ctr_state(in->c);
     /* The image's config fills what create left to the image. A removed
      * image is no error for inspect. */
     if (img && rt_store(rt, &s, &e) == 0 &&
-        store_image_lookup(s, js_str(img, "id", ""), &in->si, &e) == 0) {
+        store_image_lookup(s, img, &in->si, &e) == 0) {
         _cleanup_json_ json_t *full = NULL;
         if (store_image_config_json(s, in->si, &full, &e) == 0)
             in->img = json_incref(json_object_get(full, "config"));
@@ -586,8 +603,8 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     _cleanup_json_ json_t *o = json_object();
     _cleanup_free_ char *rc = NULL, *hn = NULL, *hs = NULL, *ocip = NULL;
     _cleanup_free_ char *cpid = NULL, *pidf = NULL;
-    json_t *args, *img = json_object_get(c->cfg, "image");
-    const char *rtname = js_str(c->cfg, "runtime", "");
+    json_t *args;
+    const char *img = c->cfg.image_id, *rtname = c->cfg.runtime;
 
     if (!o || load(&in, err) < 0)
         return o ? -1 : berr_oom(err);
@@ -599,44 +616,43 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     pidf = str_fmt("%s/pidfile", in.rundir);
     args = process_args(&in);
 
-    json_object_set_new(o, "Id", json_string(c->id));
-    json_object_set_new(o, "Created", rfc3339(js_int(c->cfg, "createdNs", 0)));
-    json_object_set_new(o, "Path", json_string(json_array_size(args) ? json_string_value(json_array_get(args, 0)) : ""));
+    put(&in, o, "Id", json_string(c->id));
+    put(&in, o, "Created", rfc3339(c->cfg.created_ns));
+    put(&in, o, "Path", json_string(json_array_size(args) ? json_string_value(json_array_get(args, 0)) : ""));
     {
         json_t *rest = json_array();
         for (size_t i = 1; i < json_array_size(args); i++)
-            json_array_append(rest, json_array_get(args, i));
-        json_object_set_new(o, "Args", rest);
+            add(&in, rest, json_incref(json_array_get(args, i)));
+        put(&in, o, "Args", rest);
     }
     json_decref(args);
-    json_object_set_new(o, "State", state_obj(&in));
-    json_object_set_new(o, "Image", json_string(js_str(img, "id", "")));
-    json_object_set_new(o, "ImageDigest", json_string(in.si && in.si->digest ? in.si->digest : ""));
-    json_object_set_new(o, "ImageName", json_string(js_str(img, "name", "")));
-    json_object_set_new(o, "Rootfs", json_string(js_str(c->cfg, "rootfs", "")));
-    json_object_set_new(o, "Pod", json_string(""));
-    json_object_set_new(o, "ResolvConfPath", json_string(rc ? rc : ""));
-    json_object_set_new(o, "HostnamePath", json_string(hn ? hn : ""));
-    json_object_set_new(o, "HostsPath", json_string(hs ? hs : ""));
-    json_object_set_new(o, "StaticDir", json_string(in.bundle));
+    put(&in, o, "State", state_obj(&in));
+    put(&in, o, "Image", json_string(img ? img : ""));
+    put(&in, o, "ImageDigest", json_string(in.si && in.si->digest ? in.si->digest : ""));
+    put(&in, o, "ImageName", json_string(ctr_image_name(c)));
+    put(&in, o, "Rootfs", json_string(c->cfg.rootfs ? c->cfg.rootfs : ""));
+    put(&in, o, "Pod", json_string(""));
+    put(&in, o, "ResolvConfPath", json_string(rc ? rc : ""));
+    put(&in, o, "HostnamePath", json_string(hn ? hn : ""));
+    put(&in, o, "HostsPath", json_string(hs ? hs : ""));
+    put(&in, o, "StaticDir", json_string(in.bundle));
     if (ocip && *ocip)
-        json_object_set_new(o, "OCIConfigPath", json_string(ocip));
-    json_object_set_new(o, "OCIRuntime", json_string(*rtname ? rtname : rt->cfg->runtime && *rt->cfg->runtime
-                                                                 ? rt->cfg->runtime : "runc"));
-    json_object_set_new(o, "ConmonPidFile", json_string(cpid ? cpid : ""));
-    json_object_set_new(o, "PidFile", json_string(pidf ? pidf : ""));
-    json_object_set_new(o, "Name", json_string(ctr_name(c)));
-    json_object_set_new(o, "RestartCount", json_integer(js_int(c->st, "restartCount", 0)));
+        put(&in, o, "OCIConfigPath", json_string(ocip));
+    put(&in, o, "OCIRuntime", json_string(*rtname ? rtname : oci_runtime_default_name(rt->cfg)));
+    put(&in, o, "ConmonPidFile", json_string(cpid ? cpid : ""));
+    put(&in, o, "PidFile", json_string(pidf ? pidf : ""));
+    put(&in, o, "Name", json_string(ctr_name(c)));
+    put(&in, o, "RestartCount", json_integer(c->st.restart_count));
     {
         json_t *gd = graph_driver(&in);
-        json_object_set_new(o, "Driver", json_incref(json_object_get(gd, "Name")));
-        json_object_set_new(o, "MountLabel", json_string(""));
-        json_object_set_new(o, "ProcessLabel", json_string(""));
-        json_object_set_new(o, "AppArmorProfile", json_string(""));
-        json_object_set_new(o, "EffectiveCaps", caps(&in, "effective"));
-        json_object_set_new(o, "BoundingCaps", caps(&in, "bounding"));
-        json_object_set_new(o, "ExecIDs", json_array());
-        json_object_set_new(o, "GraphDriver", gd);
+        put(&in, o, "Driver", json_incref(json_object_get(gd, "Name")));
+        put(&in, o, "MountLabel", json_string(""));
+        put(&in, o, "ProcessLabel", json_string(""));
+        put(&in, o, "AppArmorProfile", json_string(""));
+        put(&in, o, "EffectiveCaps", caps(&in, "effective"));
+        put(&in, o, "BoundingCaps", caps(&in, "bounding"));
+        put(&in, o, "ExecIDs", json_array());
+        put(&in, o, "GraphDriver", gd);
     }
     if (size) {
         struct store *s;
@@ -644,17 +660,19 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
         struct berr *e = NULL;
         if (img && (rt_store(rt, &s, &e) < 0 || store_ctr_size(s, c->id, &rw, &e) < 0))
             berr_freep(&e);
-        json_object_set_new(o, "SizeRw", json_integer(rw));
-        json_object_set_new(o, "SizeRootFs", json_integer(rw + (in.si ? in.si->size : 0)));
+        put(&in, o, "SizeRw", json_integer(rw));
+        put(&in, o, "SizeRootFs", json_integer(rw + (in.si ? in.si->size : 0)));
     }
-    json_object_set_new(o, "Mounts", mounts(&in));
-    json_object_set_new(o, "Dependencies", json_array());
-    json_object_set_new(o, "NetworkSettings", network_settings(&in));
-    json_object_set_new(o, "Namespace", json_string(js_str(c->cfg, "namespace", "")));
-    json_object_set_new(o, "IsInfra", json_false());
-    json_object_set_new(o, "IsService", json_false());
-    json_object_set_new(o, "Config", config_obj(&in));
-    json_object_set_new(o, "HostConfig", hostconfig_obj(&in));
+    put(&in, o, "Mounts", mounts(&in));
+    put(&in, o, "Dependencies", json_array());
+    put(&in, o, "NetworkSettings", network_settings(&in));
+    put(&in, o, "Namespace", json_string(c->cfg.ns));
+    put(&in, o, "IsInfra", json_false());
+    put(&in, o, "IsService", json_false());
+    put(&in, o, "Config", config_obj(&in));
+    put(&in, o, "HostConfig", hostconfig_obj(&in));
+    if (in.oom)
+        return berr_oom(err);
     *out = STEAL_PTR(o);
     return 0;
 }
@@ -666,10 +684,11 @@ static void go_time(json_t *obj, const char *key)
 
     if (!s)
         return;
+    /* out of memory the RFC 3339 text stays: a time still, in another form */
     if (str_eq(s, GO_ZERO_TIME))
-        json_object_set_new(obj, key, json_string("0001-01-01 00:00:00 +0000 UTC"));
+        (void) json_object_set_new(obj, key, json_string("0001-01-01 00:00:00 +0000 UTC"));
     else if (time_go_string_rfc3339(s, buf, sizeof(buf)))
-        json_object_set_new(obj, key, json_string(buf));
+        (void) json_object_set_new(obj, key, json_string(buf));
 }
 
 void ctr_inspect_template_times(json_t *obj)

@@ -6,13 +6,18 @@
 
 #include "runtime/container.h"
 
-/* Namespace mode from the spec config ("bridge"/"private" when absent). */
-const char *ctr_ns_mode(struct ctr *c, const char *which);
+/* ctr_get.c: reads c's records again (after a wait without the lock). */
+int ctr_reload(struct runtime *rt, struct ctr *c, struct berr **err);
+/* Writes c->cfg.rec (atomically), and nothing else. */
+int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);
 
 /* ctr_prepare.c: mount rootfs and shm, set up networking, write the /etc
  * files and the OCI config.json. ctr_unprepare() undoes it, idempotently. */
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err);
 void ctr_unprepare(struct runtime *rt, struct ctr *c);
+/* The size of the container's /dev/shm in bytes: --shm-size, else the
+ * config's shm_size, else 64 MiB. */
+long long ctr_shm_size(struct runtime *rt, const struct ctr *c);
 
 /* ctr_net.c: networking of a container (bridge mode through the network
  * backend; none/host/container:/ns: need nothing here). */
@@ -33,6 +38,8 @@ int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *
                           struct berr **err);
 
 /* ctr_lifecycle.c */
+/* Writes a container event (type "container") about c. */
+void ctr_emit(struct runtime *rt, struct ctr *c, const char *status);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
 /* runtime delete --force, conmon's files removed, pids cleared. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);

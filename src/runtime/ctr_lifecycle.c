@@ -22,16 +22,11 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/proc.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 extern char **environ;
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Milliseconds since t0 (CLOCK_MONOTONIC). */
 static long long elapsed_ms(const struct timespec *t0)
@@ -41,12 +36,11 @@ static long long elapsed_ms(const struct timespec *t0)
     return (now.tv_sec - t0->tv_sec) * 1000LL + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static void emit(struct runtime *rt, struct ctr *c, const char *status)
+void ctr_emit(struct runtime *rt, struct ctr *c, const char *status)
 {
     struct event ev = {
         .type = "container", .status = status, .id = c->id, .name = ctr_name(c),
-        .image = js_str(json_object_get(c->cfg, "image"), "name", ""),
-        .attributes = json_object_get(c->cfg, "labels"),
+        .image = ctr_image_name(c), .attributes = c->cfg.labels,
     };
     rt_event(rt, &ev);
 }
@@ -67,9 +61,10 @@ static void rtcall_free(struct rtcall *x)
     strv_free(x->flags);
 }
 
-static int rtcall_get(struct runtime *rt, struct ctr *c, struct rtcall *x, struct berr **err)
+static int rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct rtcall *x,
+                      struct berr **err)
 {
-    const char *want = js_str(c->cfg, "runtime", "");
+    const char *want = cfg->runtime;
 
     memset(x, 0, sizeof(*x));
     if (oci_runtime_resolve(rt->cfg, *want ? want : NULL, &x->r, err) < 0)
@@ -117,7 +112,7 @@ static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct ber
         .runtime = rt->g->runtime, .storage_driver = cf->graph_driver,
         .events_backend = cf->events_logger, .storage_opts = cf->graph_driver_options,
         .syslog = cf->syslog,
-        .rm = js_bool(c->cfg, "autoRemove", false),
+        .rm = c->cfg.auto_remove,
         .id = c->id,
     };
     return conmon_exit_command(&o, out, err);
@@ -141,7 +136,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         return berr_oom(err);
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
         return -1;
-    if (rtcall_get(rt, c, &x, err) < 0) {
+    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
         rtcall_free(&x);
         return -1;
     }
@@ -156,13 +151,10 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
             .exit_dir = exits, .persist_dir = persist,
             .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd"),
-            .log_driver = js_str(c->cfg, "logDriver", "k8s-file"), .log_path = logp,
-            .log_tag = js_str(c->cfg, "logTag", NULL),
-            .log_size_max = js_int(c->cfg, "logSizeMax", -1),
+            .log_driver = c->cfg.log_driver, .log_path = logp, .log_tag = c->cfg.log_tag,
+            .log_size_max = c->cfg.log_size_max,
             .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
-            .terminal = js_bool(c->cfg, "terminal", false),
-            .stdin = js_bool(c->cfg, "stdin", false),
-            .timeout = js_int(c->cfg, "timeout", 0),
+            .terminal = c->cfg.terminal, .stdin = c->cfg.stdin_open, .timeout = c->cfg.timeout,
             .no_pivot = rt->cfg->no_pivot_root,
             .exit_command = exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = env,
         };
@@ -172,14 +164,14 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         close(fds[i]);
     if (r < 0)
         goto out;
-    js_set_int(c->st, "state", CS_CREATED);
-    js_set_int(c->st, "pid", res.pid);
-    js_set_int(c->st, "pidStart", (long long) res.start_time);
-    js_set_int(c->st, "conmonPid", res.conmon_pid);
+    c->st.state = CS_CREATED;
+    c->st.pid = res.pid;
+    c->st.pid_start = res.start_time;
+    c->st.conmon_pid = res.conmon_pid;
     {
         unsigned long long cs = 0;
         if (res.conmon_pid > 0 && proc_start_time(res.conmon_pid, &cs) == 0)
-            js_set_int(c->st, "conmonStart", (long long) cs);
+            c->st.conmon_start = cs;
     }
 out:
     rtcall_free(&x);
@@ -203,16 +195,16 @@ int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
         ctr_unprepare(rt, c);
         return -1;
     }
-    js_set_int(c->st, "exitCode", 0);
-    js_set_bool(c->st, "exited", false);
-    js_set_bool(c->st, "oomKilled", false);
-    js_set_bool(c->st, "stoppedByUser", false);
-    if (!js_bool(c->st, "restartPolicyMatch", false))
-        js_set_int(c->st, "restartCount", 0);
-    js_set_bool(c->st, "restartPolicyMatch", false);
+    c->st.exit_code = 0;
+    c->st.exited = false;
+    c->st.oom_killed = false;
+    c->st.stopped_by_user = false;
+    if (!c->st.restart_policy_match)
+        c->st.restart_count = 0;
+    c->st.restart_policy_match = false;
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    emit(rt, c, "init");
+    ctr_emit(rt, c, "init");
     return 0;
 }
 
@@ -228,7 +220,7 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
                          c->id);
     if (st != CS_CREATED && ctr_init(rt, c, err) < 0)
         return -1;
-    if (rtcall_get(rt, c, &x, err) < 0) {
+    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
         rtcall_free(&x);
         return -1;
     }
@@ -236,11 +228,11 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     rtcall_free(&x);
     if (r < 0)
         return -1;
-    js_set_int(c->st, "state", CS_RUNNING);
-    js_set_int(c->st, "startedNs", now_ns());
+    c->st.state = CS_RUNNING;
+    c->st.started_ns = time_now_ns();
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    emit(rt, c, "start");
+    ctr_emit(rt, c, "start");
     return 0;
 }
 
@@ -248,8 +240,8 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
  * pidfd wakes us the moment it exits; without one (old kernels), polls. */
 static int wait_pid_gone(struct ctr *c, long long ms)
 {
-    pid_t pid = (pid_t) js_int(c->st, "pid", 0);
-    unsigned long long start = (unsigned long long) js_int(c->st, "pidStart", 0);
+    pid_t pid = c->st.pid;
+    unsigned long long start = c->st.pid_start;
     _cleanup_close_ int fd = -1;
 
     if (pid <= 0 || !proc_alive(pid, start))
@@ -275,14 +267,11 @@ static void nap_backoff(long long *nap, long long cap)
 /* Re-takes the lock and re-reads the record after a wait without it. */
 static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    unsigned num = (unsigned) js_int(c->cfg, "lockID", 0);
+    unsigned num = (unsigned) (c->cfg.lock_id > 0 ? c->cfg.lock_id : 0);
 
     if (lock_acquire(rt->locks, num, &c->lock, err) < 0)
         return -1;
-    json_decref(c->cfg);
-    json_decref(c->st);
-    c->cfg = c->st = NULL;
-    if (state_read(rt->st, OBJ_CONTAINER, c->id, &c->cfg, &c->st, err) < 0)
+    if (ctr_reload(rt, c, err) < 0)
         return -1;
     return ctr_sync(rt, c, err);
 }
@@ -293,15 +282,16 @@ static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
  * wait for nothing. */
 static bool exit_recorded(struct runtime *rt, struct ctr *c)
 {
-    _cleanup_json_ json_t *st = NULL;
+    struct ctr_runstate st;
     struct berr *e = NULL;
-    int s;
+    enum ctr_state s;
 
-    if (state_read(rt->st, OBJ_CONTAINER, c->id, NULL, &st, &e) < 0) {
+    if (ctr_read(rt, c->id, NULL, &st, &e) < 0) {
         berr_free(e);
         return true;    /* gone or unreadable: nothing to wait for */
     }
-    s = (int) js_int(st, "state", CS_UNKNOWN);
+    s = st.state;
+    ctr_runstate_free(&st);
     return s != CS_RUNNING && s != CS_STOPPING && s != CS_CREATED && s != CS_PAUSED;
 }
 
@@ -309,8 +299,8 @@ static bool exit_recorded(struct runtime *rt, struct ctr *c)
 static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
 {
     _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
-    pid_t cp = (pid_t) js_int(c->st, "conmonPid", 0);
-    unsigned long long cstart = (unsigned long long) js_int(c->st, "conmonStart", 0);
+    pid_t cp = c->st.conmon_pid;
+    unsigned long long cstart = c->st.conmon_start;
     struct timespec t0;
     long long nap = 1;
 
@@ -328,7 +318,7 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
 {
     struct rtcall x;
     int st = ctr_state(c);
-    int sig = (int) js_int(json_object_get(c->cfg, "spec"), "stopSignal", SIGTERM);
+    int sig = c->cfg.stop_signal;
 
     if (st == CS_CONFIGURED || st == CS_EXITED || st == CS_STOPPED)
         return 0;   /* already stopped: podman's CLI says nothing */
@@ -336,13 +326,13 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
         return berr_kind(err, BK_STATE, "can only stop created or running containers. %s is in state %s",
                          c->id, ctr_state_name(st));
     if (timeout < 0)
-        timeout = js_int(c->cfg, "stopTimeout", 10);
-    if (rtcall_get(rt, c, &x, err) < 0) {
+        timeout = c->cfg.stop_timeout;
+    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
         rtcall_free(&x);
         return -1;
     }
-    js_set_int(c->st, "state", CS_STOPPING);
-    js_set_bool(c->st, "stoppedByUser", true);
+    c->st.state = CS_STOPPING;
+    c->st.stopped_by_user = true;
     if (ctr_save(rt, c, err) < 0) {
         rtcall_free(&x);
         return -1;
@@ -379,18 +369,18 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
         st = ctr_state(c);
         if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
             /* conmon gave no exit code: record an unknown one */
-            js_set_int(c->st, "state", CS_STOPPED);
-            js_set_int(c->st, "exitCode", -1);
-            js_set_int(c->st, "finishedNs", now_ns());
-            js_set_int(c->st, "pid", 0);
-            js_set_int(c->st, "conmonPid", 0);
+            c->st.state = CS_STOPPED;
+            c->st.exit_code = -1;
+            c->st.finished_ns = time_now_ns();
+            c->st.pid = 0;
+            c->st.conmon_pid = 0;
         }
     }
-    js_set_bool(c->st, "stoppedByUser", true);
-    js_set_bool(c->st, "restartPolicyMatch", false);
+    c->st.stopped_by_user = true;
+    c->st.restart_policy_match = false;
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    emit(rt, c, "stop");
+    ctr_emit(rt, c, "stop");
     return ctr_cleanup(rt, c, err);
 }
 
@@ -402,7 +392,7 @@ int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err)
     if (st != CS_RUNNING && st != CS_STOPPING && st != CS_PAUSED)
         return berr_kind(err, BK_STATE, "can only kill running containers. %s is in state %s",
                          c->id, ctr_state_name(st));
-    if (rtcall_get(rt, c, &x, err) < 0) {
+    if (rtcall_get(rt, &c->cfg, &x, err) < 0) {
         rtcall_free(&x);
         return -1;
     }
@@ -410,10 +400,10 @@ int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err)
     rtcall_free(&x);
     if (r < 0)
         return -1;
-    js_set_bool(c->st, "stoppedByUser", true);
+    c->st.stopped_by_user = true;
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    emit(rt, c, "kill");
+    ctr_emit(rt, c, "kill");
     if (sig == SIGKILL && wait_exit_file(rt, c, 5000, err) < 0)
         return -1;
     return 0;
@@ -421,16 +411,15 @@ int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err)
 
 static bool restart_due(struct ctr *c)
 {
-    const char *p = js_str(c->cfg, "restartPolicy", "no");
-    long long retries = js_int(c->cfg, "restartRetries", 0);
-    long long count = js_int(c->st, "restartCount", 0);
+    const char *p = c->cfg.restart_policy;
+    long long retries = c->cfg.restart_retries, count = c->st.restart_count;
 
-    if (!js_bool(c->st, "restartPolicyMatch", false))
+    if (!c->st.restart_policy_match)
         return false;
     if (!strcmp(p, "always") || !strcmp(p, "unless-stopped"))
         return true;
     if (!strcmp(p, "on-failure"))
-        return js_int(c->st, "exitCode", 0) != 0 && (retries <= 0 || count < retries);
+        return c->st.exit_code != 0 && (retries <= 0 || count < retries);
     return false;
 }
 
@@ -452,34 +441,33 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
         ctr_unprepare(rt, c);
     }
     if (st == CS_STOPPED || st == CS_STOPPING)
-        js_set_int(c->st, "state", CS_EXITED);
+        c->st.state = CS_EXITED;
     else if (st == CS_CREATED)
-        js_set_int(c->st, "state", CS_CONFIGURED);
+        c->st.state = CS_CONFIGURED;
     if (restart_due(c)) {
         /* init keeps restartCount while restartPolicyMatch is set */
-        js_set_int(c->st, "restartCount", js_int(c->st, "restartCount", 0) + 1);
+        c->st.restart_count++;
         if (ctr_save(rt, c, err) < 0)
             return -1;
-        emit(rt, c, "restart");
+        ctr_emit(rt, c, "restart");
         return ctr_start(rt, c, err);
     }
     if (ctr_save(rt, c, err) < 0)
         return -1;
     if (state_exit_codes_prune(rt->st, 300, &e) < 0)
         berr_free(e);
-    emit(rt, c, "cleanup");
+    ctr_emit(rt, c, "cleanup");
     return 0;
 }
 
-void ctr_forget_runtime(struct runtime *rt, json_t *cfg)
+void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
 {
-    struct ctr c = { .cfg = cfg, .st = NULL, .lock = LOCK_INIT };
+    const char *id = cfg->id ? cfg->id : "";
     struct rtcall x;
     struct berr *e = NULL;
 
-    snprintf(c.id, sizeof(c.id), "%s", js_str(cfg, "id", ""));
-    if (rtcall_get(rt, &c, &x, &e) == 0 && oci_delete(&x.cli, c.id, true, &e) < 0)
-        log_debug("container %s: runtime delete: %s", c.id, e->msg);
+    if (rtcall_get(rt, cfg, &x, &e) == 0 && oci_delete(&x.cli, id, true, &e) < 0)
+        log_debug("container %s: runtime delete: %s", id, e->msg);
     berr_free(e);
     rtcall_free(&x);
 }
@@ -492,7 +480,8 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c,
     struct rtcall x;
     struct proc_job job;
     struct berr *e = NULL;
-    bool begun = rtcall_get(rt, c, &x, &e) == 0 && oci_delete_begin(&x.cli, c->id, &job, &e) == 0;
+    bool begun = rtcall_get(rt, &c->cfg, &x, &e) == 0 &&
+                 oci_delete_begin(&x.cli, c->id, &job, &e) == 0;
 
     if (meanwhile)
         meanwhile(rt, c);
@@ -503,8 +492,8 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c,
     berr_free(e);
     rtcall_free(&x);
     ctr_remove_conmon_files(rt, c->id);
-    js_set_int(c->st, "pid", 0);
-    js_set_int(c->st, "conmonPid", 0);
+    c->st.pid = 0;
+    c->st.conmon_pid = 0;
 }
 
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
@@ -526,14 +515,14 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     struct berr *e = NULL;
     struct store *s;
     int st = ctr_state(c);
-    unsigned lock = (unsigned) js_int(c->cfg, "lockID", 0);
+    unsigned lock = (unsigned) (c->cfg.lock_id > 0 ? c->cfg.lock_id : 0);
 
     if ((st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING) && !force)
         return berr_kind(err, BK_STATE,
                          "cannot remove container %s as it is running - running or paused containers cannot be removed without force",
                          c->id);
     /* A container being removed is never restarted by its policy. */
-    js_set_bool(c->st, "restartPolicyMatch", false);
+    c->st.restart_policy_match = false;
     if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_CREATED) {
         if (ctr_stop(rt, c, timeout, err) < 0)
             return -1;
@@ -550,10 +539,10 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         ctr_teardown_runtime(rt, c);
         ctr_unprepare(rt, c);
     }
-    js_set_int(c->st, "state", CS_REMOVING);
+    c->st.state = CS_REMOVING;
     if (ctr_save(rt, c, err) < 0)
         return -1;
-    if (!js_str(c->cfg, "rootfs", NULL) &&
+    if (!c->cfg.rootfs &&
         (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
         return berr_wrap(err, "removing container %s root filesystem", c->id);
     if ((bundle && fs_rm_rf(bundle, &e) < 0) || (rundir && fs_rm_rf(rundir, &e) < 0)) {
@@ -568,8 +557,18 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         log_warn("container %s: freeing lock %u: %s", c->id, lock, e->msg);
         berr_free(e);
     }
-    emit(rt, c, "remove");
+    ctr_emit(rt, c, "remove");
     return 0;
+}
+
+int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
+                  struct berr **err)
+{
+    _cleanup_ctr_ struct ctr *c = NULL;
+
+    if (ctr_get_id(rt, id, &c, err) < 0)
+        return -1;
+    return ctr_remove(rt, c, force, timeout, err);
 }
 
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
@@ -578,7 +577,7 @@ int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct ber
 
     if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING)
         return berr_kind(err, BK_STATE, "unable to restart a container in a paused or unknown state");
-    emit(rt, c, "restart");
+    ctr_emit(rt, c, "restart");
     if ((st == CS_RUNNING || st == CS_CREATED || st == CS_STOPPING) &&
         ctr_stop(rt, c, timeout, err) < 0)
         return -1;
@@ -600,10 +599,11 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
         return 0;
     if (state_name_reserve(rt->st, name, OBJ_CONTAINER, c->id, err) < 0)
         return -1;
-    js_set_str(c->cfg, "name", name);
-    if (state_update_config(rt->st, OBJ_CONTAINER, c->id, c->cfg, err) < 0) {
+    if (ctr_config_set(c, "name", json_string(name), err) < 0 ||
+        ctr_config_write(rt, c, err) < 0) {
         struct berr *e = NULL;
-        js_set_str(c->cfg, "name", old);
+        if (ctr_config_set(c, "name", json_string(old), &e) < 0)
+            berr_freep(&e);
         if (state_name_release(rt->st, name, &e) < 0)
             berr_free(e);
         return -1;
@@ -617,7 +617,7 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
             berr_free(e);
         }
     }
-    emit(rt, c, "rename");
+    ctr_emit(rt, c, "rename");
     return 0;
 }
 
@@ -664,22 +664,22 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
         s = ctr_state(c);
         if (state_in(s, mask)) {
             if (s == CS_STOPPED || s == CS_EXITED)
-                *code = (int) js_int(c->st, "exitCode", 0);
+                *code = c->st.exit_code;
             else
                 *code = 0;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
-                js_bool(c->cfg, "autoRemove", false) && ctr_remove(rt, c, true, 0, &e) < 0) {
+                c->cfg.auto_remove && ctr_remove(rt, c, true, 0, &e) < 0) {
                 log_debug("removing container %s: %s", id, e->msg);
                 berr_free(e);
             }
             ctr_put(c);
             return 0;
         }
-        pid = (pid_t) js_int(c->st, "pid", 0);
+        pid = c->st.pid;
         if ((s == CS_RUNNING || s == CS_STOPPING || s == CS_PAUSED) && pid > 0 && pid != watched) {
             if (pidfd >= 0)
                 close(pidfd);
-            pidfd = proc_pidfd(pid, (unsigned long long) js_int(c->st, "pidStart", 0));
+            pidfd = proc_pidfd(pid, c->st.pid_start);
             watched = pid;
         }
         ctr_put(c);

@@ -22,7 +22,7 @@
 
 static bool is_bridge(struct ctr *c)
 {
-    return strcmp(ctr_ns_mode(c, "network"), "bridge") == 0;
+    return strcmp(ctr_ns_mode(c, SPEC_NS_NET), "bridge") == 0;
 }
 
 /* The net_attach list from the config (borrowed strings, strv owned). */
@@ -42,7 +42,7 @@ static void attaches_free(struct attaches *a)
 
 static int attaches_get(struct ctr *c, struct attaches *a, struct berr **err)
 {
-    json_t *nets = json_object_get(c->cfg, "networks");
+    json_t *nets = c->cfg.networks;
     const char *name;
     json_t *o;
     size_t i = 0;
@@ -57,7 +57,8 @@ static int attaches_get(struct ctr *c, struct attaches *a, struct berr **err)
         return berr_oom(err);
     json_object_foreach(nets, name, o) {
         json_t *ips = json_object_get(o, "static_ips");
-        a->aliases[i] = js_to_strv(json_object_get(o, "aliases"));
+        if (!(a->aliases[i] = js_to_strv(json_object_get(o, "aliases"))))
+            return berr_oom(err);
         a->v[i].name = name;
         a->v[i].aliases = a->aliases[i];
         a->v[i].static_ip = json_is_array(ips) ? json_string_value(json_array_get(ips, 0)) : NULL;
@@ -77,9 +78,9 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
     size_t np = 0;
     int r;
 
-    if (!is_bridge(c) || json_object_get(c->st, "networkStatus"))
+    if (!is_bridge(c) || c->st.network_status)
         return 0;
-    if (ports_from_json(json_object_get(c->cfg, "portMappings"), &ports, &np, err) < 0)
+    if (ports_from_json(c->cfg.port_mappings, &ports, &np, err) < 0)
         return -1;
     if (attaches_get(c, &a, err) < 0) {
         attaches_free(&a);
@@ -98,10 +99,10 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         return -1;
     }
     /* Record the namespace first: a crash from here on is torn down. */
-    js_set_str(c->st, "netNS", ns);
-    if (ctr_save(rt, c, err) < 0) {
+    if (ctr_set_str(&c->st.net_ns, ns) < 0 || ctr_save(rt, c, err) < 0) {
         attaches_free(&a);
-        return -1;
+        /* ctr_net_teardown finds it: recorded, or under the container's name */
+        return *err ? -1 : berr_oom(err);
     }
     {
         struct net_ctr_opts o = { .id = c->id, .name = ctr_name(c), .netns = ns, .nets = a.v,
@@ -113,17 +114,17 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         struct berr *e = NULL;
         if (net_ns_remove(ns, &e) < 0)
             berr_free(e);
-        json_object_del(c->st, "netNS");
+        (void) ctr_set_str(&c->st.net_ns, NULL);
         return -1;
     }
-    json_object_set_new(c->st, "networkStatus", status);
+    c->st.network_status = status;
     return 0;
 }
 
 void ctr_net_teardown(struct runtime *rt, struct ctr *c)
 {
-    const char *ns = js_str(c->st, "netNS", NULL);
-    json_t *status = json_object_get(c->st, "networkStatus");
+    const char *ns = c->st.net_ns;
+    json_t *status = c->st.network_status;
     _cleanup_free_ char *own = str_fmt("%s/netns/netns-%s", rt->cfg->tmp_dir, c->id);
     struct berr *e = NULL;
 
@@ -142,15 +143,15 @@ void ctr_net_teardown(struct runtime *rt, struct ctr *c)
         log_warn("container %s: removing network namespace: %s", c->id, e->msg);
         berr_free(e);
     }
-    json_object_del(c->st, "netNS");
-    json_object_del(c->st, "networkStatus");
+    (void) ctr_set_str(&c->st.net_ns, NULL);   /* NULL: nothing to copy, cannot fail */
+    json_decref(c->st.network_status);
+    c->st.network_status = NULL;
 }
 
 int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out,
                      struct berr **err)
 {
-    json_t *status = json_object_get(c->st, "networkStatus");
-    json_t *nets = json_object_get(c->cfg, "networks");
+    json_t *status = c->st.network_status, *nets = c->cfg.networks;
     const char *name;
     json_t *o;
     char **searches = NULL;
@@ -192,22 +193,9 @@ int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *
     *n = 0;
     if (!is_bridge(c) || !rt->cfg->enable_port_reservation)
         return 0;
-    if (ports_from_json(json_object_get(c->cfg, "portMappings"), &ports, &np, err) < 0)
+    if (ports_from_json(c->cfg.port_mappings, &ports, &np, err) < 0)
         return -1;
     return np ? ports_reserve(ports, np, fds, n, err) : 0;
-}
-
-/* network rm -f: remove each container that uses the network. */
-int net_hook_remove_container(struct runtime *rt, const char *ctr_id, struct berr **err)
-{
-    struct ctr *c = NULL;
-    int r;
-
-    if (ctr_get_id(rt, ctr_id, &c, err) < 0)
-        return -1;
-    r = ctr_remove(rt, c, true, -1, err);
-    ctr_put(c);
-    return r;
 }
 
 static void net_event(struct runtime *rt, struct ctr *c, const char *status, const char *net)
@@ -217,44 +205,65 @@ static void net_event(struct runtime *rt, struct ctr *c, const char *status, con
     rt_event(rt, &ev);
 }
 
+/* config.json's networks object, made if the record has none. */
+static json_t *config_networks(struct ctr *c, struct berr **err)
+{
+    if (!c->cfg.networks && ctr_config_set(c, "networks", json_object(), err) < 0)
+        return NULL;
+    return c->cfg.networks;
+}
+
+/* The config's entry for a network joined with these options; NULL when
+ * out of memory. */
+static json_t *network_entry(char **aliases, const char *ip, const char *mac)
+{
+    _cleanup_json_ json_t *entry = json_object();
+
+    if (!entry || json_object_set_new(entry, "aliases", js_strv(aliases)) < 0 ||
+        (ip && json_object_set_new(entry, "static_ips", json_pack("[s]", ip)) < 0) ||
+        (mac && json_object_set_new(entry, "static_mac", json_string(mac)) < 0))
+        return NULL;
+    return STEAL_PTR(entry);
+}
+
+/* The new network status replaces the old one and is saved. */
+static int save_status(struct runtime *rt, struct ctr *c, json_t *status, struct berr **err)
+{
+    json_decref(c->st.network_status);
+    c->st.network_status = status;
+    return ctr_save(rt, c, err);
+}
+
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
                     const char *ip, const char *mac, struct berr **err)
 {
     struct net_env ne;
-    _cleanup_json_ json_t *def = NULL;
-    json_t *nets = json_object_get(c->cfg, "networks"), *status, *entry;
+    _cleanup_json_ json_t *def = NULL, *entry = NULL;
+    json_t *nets, *status = c->st.network_status;
     const char *canon;
 
     if (!is_bridge(c))
         return berr_msg(err, "container %s: network mode \"%s\" cannot join networks",
-                        c->id, ctr_ns_mode(c, "network"));
+                        c->id, ctr_ns_mode(c, SPEC_NS_NET));
     net_env_from_rt(rt, &ne);
     if (net_lookup(&ne, name, &def, err) < 0)
         return -1;
     canon = js_str(def, "name", name);
-    if (json_object_get(nets, canon))
+    if (json_object_get(c->cfg.networks, canon))
         return berr_msg(err, "container %s is already connected to network \"%s\"", c->id, canon);
-    entry = json_pack("{s:o}", "aliases", js_strv(aliases));
-    if (ip)
-        json_object_set_new(entry, "static_ips", json_pack("[s]", ip));
-    if (mac)
-        js_set_str(entry, "static_mac", mac);
-    status = json_object_get(c->st, "networkStatus");
+    if (!(entry = network_entry(aliases, ip, mac)))
+        return berr_oom(err);
+    if (!(nets = config_networks(c, err)))
+        return -1;
     if (status && (ctr_state(c) == CS_RUNNING || ctr_state(c) == CS_CREATED)) {
         struct net_attach at = { .name = canon, .aliases = aliases, .static_ip = ip,
                                  .static_mac = mac };
         json_t *ns = NULL;
-        if (net_connect(&ne, status, &at, &ns, err) < 0) {
-            json_decref(entry);
+        if (net_connect(&ne, status, &at, &ns, err) < 0 || save_status(rt, c, ns, err) < 0)
             return -1;
-        }
-        json_object_set_new(c->st, "networkStatus", ns);
-        if (ctr_save(rt, c, err) < 0) {
-            json_decref(entry);
-            return -1;
-        }
     }
-    json_object_set_new(nets, canon, entry);
+    if (json_object_set_new(nets, canon, STEAL_PTR(entry)) < 0)
+        return berr_oom(err);
     if (ctr_save_config(rt, c, err) < 0)
         return -1;
     net_event(rt, c, "connect", canon);
@@ -265,7 +274,7 @@ int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, stru
 {
     struct net_env ne;
     _cleanup_json_ json_t *def = NULL;
-    json_t *nets = json_object_get(c->cfg, "networks"), *status;
+    json_t *nets = c->cfg.networks, *status = c->st.network_status;
     const char *canon;
 
     net_env_from_rt(rt, &ne);
@@ -276,16 +285,14 @@ int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, stru
         return berr_msg(err, "container %s is not connected to network \"%s\"", c->id, canon);
     if (json_object_size(nets) == 1 && ctr_state(c) == CS_RUNNING)
         return berr_msg(err, "container %s: cannot disconnect its last network while it runs", c->id);
-    status = json_object_get(c->st, "networkStatus");
     if (status) {
         json_t *ns = NULL;
-        if (net_disconnect(&ne, status, canon, &ns, err) < 0)
-            return -1;
-        json_object_set_new(c->st, "networkStatus", ns);
-        if (ctr_save(rt, c, err) < 0)
+        if (net_disconnect(&ne, status, canon, &ns, err) < 0 || save_status(rt, c, ns, err) < 0)
             return -1;
     }
-    json_object_del(nets, canon);
+    /* canon is def's, not the config's: deleting the key frees nothing
+     * it points to */
+    (void) json_object_del(nets, canon);
     if (ctr_save_config(rt, c, err) < 0)
         return -1;
     net_event(rt, c, "disconnect", canon);
@@ -295,7 +302,7 @@ int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, stru
 int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct berr **err)
 {
     struct net_env ne;
-    json_t *status = json_object_get(c->st, "networkStatus"), *ns = NULL;
+    json_t *status = c->st.network_status, *ns = NULL;
 
     if (ctr_state(c) != CS_RUNNING || !json_object_size(status)) {
         if (skip_idle)
@@ -306,7 +313,7 @@ int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct ber
     net_env_from_rt(rt, &ne);
     if (net_reload(&ne, status, &ns, err) < 0)
         return berr_wrap(err, "container %s", c->id);
-    if (json_object_set_new(c->st, "networkStatus", ns) < 0)
-        return berr_oom(err);
+    json_decref(c->st.network_status);
+    c->st.network_status = ns;
     return ctr_save(rt, c, err);
 }

@@ -19,6 +19,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/humanize.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -26,35 +27,15 @@
 
 extern char **environ;
 
-static json_t *ctr_spec(struct ctr *c) { return json_object_get(c->cfg, "spec"); }
-
-/* The namespace mode of the spec config: "private" when absent. */
-const char *ctr_ns_mode(struct ctr *c, const char *which)
+long long ctr_shm_size(struct runtime *rt, const struct ctr *c)
 {
-    json_t *ns = json_object_get(ctr_spec(c), "namespaces");
-    const char *v = js_str(ns, which, NULL);
-    if (v && *v)
-        return v;
-    return strcmp(which, "network") == 0 ? "bridge" : "private";
-}
-
-static long long shm_size(struct runtime *rt, struct ctr *c)
-{
-    long long n = js_int(ctr_spec(c), "shmSize", 0);
-    unsigned long long v;
-    char unit = 0;
+    long long n = c->cfg.shm_size;
 
     if (n > 0)
         return n;
-    /* config shm_size: "65536k" */
-    if (rt->cfg->shm_size && sscanf(rt->cfg->shm_size, "%llu%c", &v, &unit) >= 1) {
-        switch (unit) {
-        case 'k': case 'K': return (long long) v << 10;
-        case 'm': case 'M': return (long long) v << 20;
-        case 'g': case 'G': return (long long) v << 30;
-        default: return (long long) v;
-        }
-    }
+    /* the config's shm_size ("65536k"), checked when the config was read */
+    if (hum_parse_size(rt->cfg->shm_size, &n) == 0 && n > 0)
+        return n;
     return 64LL << 20;
 }
 
@@ -64,10 +45,10 @@ static int mount_shm(struct runtime *rt, struct ctr *c, const char *dir, struct 
 
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         return berr_sys(err, "create %s", dir);
-    snprintf(data, sizeof(data), "mode=1777,size=%lld", shm_size(rt, c));
+    snprintf(data, sizeof(data), "mode=1777,size=%lld", ctr_shm_size(rt, c));
     if (mount("shm", dir, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, data) < 0)
         return berr_sys(err, "mount shm tmpfs %s", dir);
-    js_set_bool(c->st, "shmMounted", true);
+    c->st.shm_mounted = true;
     return 0;
 }
 
@@ -81,7 +62,7 @@ static int other_ns_path(struct runtime *rt, const char *ref, const char *kind, 
         return -1;
     if (ctr_state(o) != CS_RUNNING && ctr_state(o) != CS_CREATED)
         return berr_kind(err, BK_STATE, "cannot join namespace of container %s: it is not running", o->id);
-    *out = str_fmt("/proc/%lld/ns/%s", js_int(o->st, "pid", 0), kind);
+    *out = str_fmt("/proc/%d/ns/%s", (int) o->st.pid, kind);
     return *out ? 0 : berr_oom(err);
 }
 
@@ -89,15 +70,16 @@ static int other_ns_path(struct runtime *rt, const char *ref, const char *kind, 
 static int etc_texts(struct ctr *c, const struct ctr_net_info *ni, const char *hostname,
                      bool private_net, char *out[4], struct berr **err)
 {
-    json_t *spec = ctr_spec(c);
-    json_t *dns = json_object_get(c->cfg, "dns");
-    _cleanup_strv_ char **add = js_to_strv(json_object_get(c->cfg, "addHosts"));
+    json_t *spec = c->cfg.spec, *dns = c->cfg.dns;
+    _cleanup_strv_ char **add = js_to_strv(c->cfg.add_hosts);
     _cleanup_strv_ char **servers = js_to_strv(json_object_get(dns, "servers"));
     _cleanup_strv_ char **search = js_to_strv(json_object_get(dns, "search"));
     _cleanup_strv_ char **options = js_to_strv(json_object_get(dns, "options"));
     _cleanup_free_ char *base = NULL, *host_resolv = NULL;
     struct berr *e = NULL;
 
+    if (!add || !servers || !search || !options)
+        return berr_oom(err);
     if (!js_bool(spec, "noHosts", false)) {
         struct hosts_opts ho = {
             .add_hosts = add, .hostname = hostname, .name = ctr_name(c),
@@ -123,8 +105,7 @@ static int etc_texts(struct ctr *c, const struct ctr_net_info *ni, const char *h
     {
         struct containerenv ce = {
             .privileged = js_bool(spec, "privileged", false), .name = ctr_name(c), .id = c->id,
-            .image = js_str(json_object_get(c->cfg, "image"), "name", ""),
-            .image_id = js_str(json_object_get(c->cfg, "image"), "id", ""),
+            .image = ctr_image_name(c), .image_id = c->cfg.image_id ? c->cfg.image_id : "",
             .rootless = geteuid() != 0,
         };
         out[3] = genfiles_containerenv(&ce);
@@ -153,7 +134,7 @@ static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir
 
 static int image_config(struct runtime *rt, struct ctr *c, json_t **out, struct berr **err)
 {
-    json_t *img = json_object_get(c->cfg, "image");
+    const char *img = c->cfg.image_id;
     struct store *s;
     _cleanup_image_ struct store_image *si = NULL;
     _cleanup_json_ json_t *full = NULL;
@@ -161,70 +142,94 @@ static int image_config(struct runtime *rt, struct ctr *c, json_t **out, struct 
     *out = NULL;
     if (!img)
         return 0;
-    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, js_str(img, "id", ""), &si, err) < 0 ||
+    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, img, &si, err) < 0 ||
         store_image_config_json(s, si, &full, err) < 0)
         return berr_wrap(err, "container %s: image", ctr_name(c));
     *out = json_incref(json_object_get(full, "config"));
     return 0;
 }
 
+/* The namespaces the container joins rather than creates: another
+ * container's (container:<id>), a path (ns:<path>), its own bridge-mode
+ * network namespace. path[i] is NULL for a namespace of its own. */
+static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT],
+                    struct berr **err)
+{
+    static const char *const kinds[SPEC_NS__COUNT] = {
+        [SPEC_NS_NET] = "net", [SPEC_NS_PID] = "pid", [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",
+    };
+
+    for (int i = 0; i < SPEC_NS__COUNT; i++) {
+        const char *m = ctr_ns_mode(c, (enum spec_ns) i), *want = NULL;
+
+        if (str_has_prefix(m, "container:")) {
+            if (other_ns_path(rt, m + 10, kinds[i], &path[i], err) < 0)
+                return -1;
+            continue;
+        }
+        if (str_has_prefix(m, "ns:"))
+            want = m + 3;
+        else if (i == SPEC_NS_NET && str_eq(m, "bridge"))
+            want = c->st.net_ns ? c->st.net_ns : "";
+        /* a path lost to out-of-memory would give the container a
+         * namespace of its own instead of the one it should join */
+        if (want && !(path[i] = str_dup(want)))
+            return berr_oom(err);
+    }
+    return 0;
+}
+
+/* The create-time configuration, with who the container is, as the spec
+ * builder takes it. NULL when out of memory. */
+static json_t *spec_input(struct ctr *c)
+{
+    long long ns = c->cfg.created_ns;
+    struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
+    char created[TIME_BUF];
+    _cleanup_json_ json_t *in = c->cfg.spec ? json_deep_copy(c->cfg.spec) : json_object();
+
+    time_rfc3339nano(ts, created, sizeof(created));
+    if (!in || json_object_set_new(in, "id", json_string(c->id)) < 0 ||
+        json_object_set_new(in, "name", json_string(ctr_name(c))) < 0 ||
+        json_object_set_new(in, "createdTime", json_string(created)) < 0)
+        return NULL;
+    return STEAL_PTR(in);
+}
+
 static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, const char *rundir,
                       const char *bundle, struct berr **err)
 {
     struct spec_host h;
-    _cleanup_json_ json_t *img = NULL, *spec = NULL;
+    _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
     _cleanup_free_ char *shm = str_fmt("%s/shm", bundle), *seccomp = NULL;
     _cleanup_free_ char *nsp[SPEC_NS__COUNT] = { NULL };
     _cleanup_free_ char *dump = NULL;
-    static const char *const ns_names[SPEC_NS__COUNT] = { "network", "pid", "ipc", "uts" };
-    static const char *const ns_kinds[SPEC_NS__COUNT] = { "net", "pid", "ipc", "uts" };
     int r = -1;
 
+    if (!shm)
+        return berr_oom(err);
     if (image_config(rt, c, &img, err) < 0)
         return -1;
     if (seccomp_default_path(rt->argv0, &seccomp, err) < 0)
         return -1;
     if (spec_host_probe(&h, environ, err) < 0)
         return -1;
-    for (int i = 0; i < SPEC_NS__COUNT; i++) {
-        const char *m = ctr_ns_mode(c, ns_names[i]);
-        if (str_has_prefix(m, "container:")) {
-            if (other_ns_path(rt, m + 10, ns_kinds[i], &nsp[i], err) < 0)
-                goto out;
-        } else if (str_has_prefix(m, "ns:")) {
-            nsp[i] = str_dup(m + 3);
-        } else if (i == SPEC_NS_NET && strcmp(m, "bridge") == 0) {
-            nsp[i] = str_dup(js_str(c->st, "netNS", ""));
-        }
+    if (ns_paths(rt, c, nsp, err) < 0)
+        goto out;
+    for (int i = 0; i < SPEC_NS__COUNT; i++)
         h.ns_path[i] = nsp[i];
-    }
     h.cgroup_manager = rt->cfg->cgroup_manager;
-    h.cgroup_parent = js_str(c->cfg, "cgroupParent", NULL);
+    h.cgroup_parent = c->cfg.cgroup_parent;
     h.rootfs = rootfs;
     h.rundir = rundir;
-    h.shm_dir = strcmp(ctr_ns_mode(c, "ipc"), "host") ? shm : NULL;
+    h.shm_dir = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
-    /* The spec builder also wants who the container is. */
-    {
-        long long ns = js_int(c->cfg, "createdNs", 0);
-        struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
-        char created[TIME_BUF];
-        json_t *in = json_deep_copy(ctr_spec(c));
-        int b;
-
-        if (!in) {
-            berr_oom(err);
-            goto out;
-        }
-        time_rfc3339nano(ts, created, sizeof(created));
-        js_set_str(in, "id", c->id);
-        js_set_str(in, "name", ctr_name(c));
-        js_set_str(in, "createdTime", created);
-        b = spec_build(rt->cfg, in, img, &h, &spec, err);
-        json_decref(in);
-        if (b < 0)
-            goto out;
+    if (!(in = spec_input(c))) {
+        berr_oom(err);
+        goto out;
     }
+    if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0)
+        goto out;
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);
@@ -236,45 +241,54 @@ out:
     return r;
 }
 
+/* The root file system, mounted (or the --rootfs directory) and recorded. */
+static int mount_rootfs(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    _cleanup_free_ char *mp = NULL;
+    struct store *s;
+
+    if (c->st.mounted)
+        return 0;
+    if (c->cfg.rootfs)
+        mp = str_dup(c->cfg.rootfs);
+    else if (rt_store(rt, &s, err) < 0 || store_ctr_mount(s, c->id, &mp, err) < 0)
+        return -1;
+    if (!mp)
+        return berr_oom(err);
+    c->st.mounted = true;       /* before anything can fail: unprepare unmounts */
+    if (ctr_set_str(&c->st.mount_point, mp) < 0)
+        return berr_oom(err);
+    return ctr_save(rt, c, err);
+}
+
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
-    _cleanup_free_ char *shm = NULL, *mp = NULL, *hostname = NULL;
-    const char *rootfs = js_str(c->cfg, "rootfs", NULL);
+    _cleanup_free_ char *shm = NULL, *hostname = NULL;
     bool private_net;
 
     if (!bundle || !rundir || !(shm = str_fmt("%s/shm", bundle)))
         return berr_oom(err);
     if (fs_mkdir_p(bundle, 0700, err) < 0 || fs_mkdir_p(rundir, 0700, err) < 0)
         return -1;
-    /* root file system */
-    if (!js_bool(c->st, "mounted", false)) {
-        if (rootfs) {
-            mp = str_dup(rootfs);
-        } else {
-            struct store *s;
-            if (rt_store(rt, &s, err) < 0 || store_ctr_mount(s, c->id, &mp, err) < 0)
-                goto fail;
-        }
-        js_set_bool(c->st, "mounted", true);
-        js_set_str(c->st, "mountPoint", mp);
-        if (ctr_save(rt, c, err) < 0)
-            goto fail;
-    }
-    if (strcmp(ctr_ns_mode(c, "ipc"), "host") != 0 && !js_bool(c->st, "shmMounted", false) &&
+    if (mount_rootfs(rt, c, err) < 0)
+        goto fail;
+    if (strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") != 0 && !c->st.shm_mounted &&
         mount_shm(rt, c, shm, err) < 0)
         goto fail;
     if (ctr_net_setup(rt, c, err) < 0)
         goto fail;
     if (ctr_save(rt, c, err) < 0)
         goto fail;
-    hostname = str_dup(js_str(ctr_spec(c), "hostname", NULL));
-    if (!hostname)
-        hostname = str_ndup(c->id, 12);
-    private_net = strcmp(ctr_ns_mode(c, "network"), "host") != 0;
+    hostname = c->cfg.hostname ? str_dup(c->cfg.hostname) : str_ndup(c->id, 12);
+    if (!hostname) {
+        berr_oom(err);
+        goto fail;
+    }
+    private_net = strcmp(ctr_ns_mode(c, SPEC_NS_NET), "host") != 0;
     if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0)
         goto fail;
-    if (build_spec(rt, c, js_str(c->st, "mountPoint", ""), rundir, bundle, err) < 0)
+    if (build_spec(rt, c, c->st.mount_point ? c->st.mount_point : "", rundir, bundle, err) < 0)
         goto fail;
     return 0;
 fail:
@@ -288,21 +302,21 @@ void ctr_unprepare(struct runtime *rt, struct ctr *c)
     struct berr *e = NULL;
 
     ctr_net_teardown(rt, c);
-    if (js_bool(c->st, "shmMounted", false) && bundle) {
+    if (c->st.shm_mounted && bundle) {
         _cleanup_free_ char *shm = str_fmt("%s/shm", bundle);
         if (shm && umount2(shm, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
             log_warn("container %s: unmount shm: %s", c->id, strerror(errno));
-        js_set_bool(c->st, "shmMounted", false);
+        c->st.shm_mounted = false;
     }
-    if (js_bool(c->st, "mounted", false)) {
-        if (!js_str(c->cfg, "rootfs", NULL)) {
+    if (c->st.mounted) {
+        if (!c->cfg.rootfs) {
             struct store *s;
             if (rt_store(rt, &s, &e) < 0 || store_ctr_unmount(s, c->id, false, &e) < 0)
                 log_warn("container %s: unmount rootfs: %s", c->id, e->msg);
             berr_freep(&e);
         }
-        js_set_bool(c->st, "mounted", false);
-        js_set_str(c->st, "mountPoint", "");
+        c->st.mounted = false;
+        (void) ctr_set_str(&c->st.mount_point, NULL);  /* NULL: nothing to copy */
     }
     if (ctr_save(rt, c, &e) < 0) {
         log_warn("container %s: %s", c->id, e->msg);

@@ -105,7 +105,8 @@ int dbconfig_merge(struct state *st, struct config *cfg, struct berr **err)
         }
     }
     if (!json_object_get(db, "os")) {
-        js_set_str(db, "os", "linux");
+        if (js_set_str(db, "os", "linux") < 0)
+            return berr_oom(err);
         dirty = true;
     }
     if (dirty && state_db_write(st, db, err) < 0)

@@ -16,6 +16,7 @@
 
 #include "runtime/events_int.h"
 #include "runtime/lock.h"
+#include "runtime/runtime.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -355,4 +356,16 @@ int events_write(struct events *ev, const struct event *e, struct berr **err)
         }
     }
     return write_line(ev, line, err);
+}
+
+void rt_event(struct runtime *rt, const struct event *e)
+{
+    struct berr *err = NULL;
+
+    if (!rt->ev)
+        return;
+    if (events_write(rt->ev, e, &err) < 0) {
+        log_warn("Unable to write %s event: %s", e->status, err->msg);
+        berr_free(err);
+    }
 }

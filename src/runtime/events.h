@@ -36,6 +36,10 @@ int events_open(const char *backend, const char *logfile, long long max_size,
                 struct events **out, struct berr **err);
 void events_close(struct events *ev);
 int events_write(struct events *ev, const struct event *e, struct berr **err);
+/* Writes an event to the runtime's log (rt->ev); a failure is logged as a
+ * warning, never fatal: the event log is no reason to fail a command. */
+struct runtime;
+void rt_event(struct runtime *rt, const struct event *e);
 
 /* Reading (berth events). */
 struct events_query {

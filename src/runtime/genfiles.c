@@ -161,16 +161,24 @@ static int push_unique(strv *v, const char *s)
     return strv_contains(*v, s) ? 0 : strv_push(v, s);
 }
 
-char *genfiles_resolv(const struct resolv_opts *o)
-{
-    _cleanup_strv_ strv ns = calloc(1, sizeof(char *)), search = calloc(1, sizeof(char *));
-    _cleanup_strv_ strv opts = calloc(1, sizeof(char *)), hns = calloc(1, sizeof(char *));
-    _cleanup_strv_ strv hsearch = calloc(1, sizeof(char *)), hopts = calloc(1, sizeof(char *));
-    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-    size_t i;
+/* What the host's resolv.conf says: its usable servers (loopback ones
+ * dropped in a private netns, IPv6 ones without ipv6), its search
+ * domains (the last line wins, as in libc), its options. -1 out of
+ * memory. */
+struct host_resolv { strv ns, search, opts; };
 
-    if (!ns || !search || !opts || !hns || !hsearch || !hopts)
-        return NULL;
+static void host_resolv_free(struct host_resolv *h)
+{
+    strv_free(h->ns);
+    strv_free(h->search);
+    strv_free(h->opts);
+}
+
+static int host_resolv_parse(const struct resolv_opts *o, struct host_resolv *h)
+{
+    if (!(h->ns = calloc(1, sizeof(char *))) || !(h->search = calloc(1, sizeof(char *))) ||
+        !(h->opts = calloc(1, sizeof(char *))))
+        return -1;
     for (const char *p = o->host; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t) (nl - p) : strlen(p);
@@ -178,7 +186,7 @@ char *genfiles_resolv(const struct resolv_opts *o)
         _cleanup_strv_ strv f = line ? line_fields(line) : NULL;
         p += len + (nl ? 1 : 0);
         if (!f)
-            return NULL;
+            return -1;
         if (!f[0] || !f[1])
             continue;
         if (strcmp(f[0], "nameserver") == 0) {
@@ -186,18 +194,30 @@ char *genfiles_resolv(const struct resolv_opts *o)
                 continue;
             if (!o->ipv6 && strchr(f[1], ':'))
                 continue;
-            if (push_unique(&hns, f[1]) < 0)
-                return NULL;
+            if (push_unique(&h->ns, f[1]) < 0)
+                return -1;
         } else if (strcmp(f[0], "search") == 0 || strcmp(f[0], "domain") == 0) {
-            strv_free(hsearch);             /* the last one wins, as in libc */
-            if (!(hsearch = strv_copy(f + 1)))
-                return NULL;
+            strv_free(h->search);
+            if (!(h->search = strv_copy(f + 1)))
+                return -1;
         } else if (strcmp(f[0], "options") == 0) {
-            for (i = 1; f[i]; i++)
-                if (push_unique(&hopts, f[i]) < 0)
-                    return NULL;
+            for (size_t i = 1; f[i]; i++)
+                if (push_unique(&h->opts, f[i]) < 0)
+                    return -1;
         }
     }
+    return 0;
+}
+
+char *genfiles_resolv(const struct resolv_opts *o)
+{
+    _cleanup_strv_ strv ns = calloc(1, sizeof(char *)), search = calloc(1, sizeof(char *));
+    _cleanup_(host_resolv_free) struct host_resolv h = { 0 };
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    size_t i;
+
+    if (!ns || !search || host_resolv_parse(o, &h) < 0)
+        return NULL;
     if (o->servers && o->servers[0]) {
         for (i = 0; o->servers[i]; i++)
             if (push_unique(&ns, o->servers[i]) < 0)
@@ -206,8 +226,8 @@ char *genfiles_resolv(const struct resolv_opts *o)
         for (i = 0; o->net_servers && o->net_servers[i]; i++)
             if (push_unique(&ns, o->net_servers[i]) < 0)
                 return NULL;
-        for (i = 0; hns[i]; i++)
-            if (push_unique(&ns, hns[i]) < 0)
+        for (i = 0; h.ns[i]; i++)
+            if (push_unique(&ns, h.ns[i]) < 0)
                 return NULL;
         if (!ns[0]) {
             if (strv_push(&ns, "8.8.8.8") < 0 || strv_push(&ns, "8.8.4.4") < 0)
@@ -225,8 +245,8 @@ char *genfiles_resolv(const struct resolv_opts *o)
         for (i = 0; o->net_searches && o->net_searches[i]; i++)
             if (push_unique(&search, o->net_searches[i]) < 0)
                 return NULL;
-        for (i = 0; hsearch[i]; i++)
-            if (push_unique(&search, hsearch[i]) < 0)
+        for (i = 0; h.search[i]; i++)
+            if (push_unique(&search, h.search[i]) < 0)
                 return NULL;
     }
     if (search[0] && !(strcmp(search[0], ".") == 0 && !search[1])) {
@@ -239,7 +259,7 @@ char *genfiles_resolv(const struct resolv_opts *o)
     for (i = 0; ns[i]; i++)
         sbuf_addf(&b, "nameserver %s\n", ns[i]);
     {
-        char *const *op = o->options && o->options[0] ? o->options : hopts;
+        char *const *op = o->options && o->options[0] ? o->options : h.opts;
         if (op[0]) {
             sbuf_add(&b, "options");
             for (i = 0; op[i]; i++)

@@ -28,8 +28,8 @@ static int migrate_one(struct runtime *rt, struct ctr *c, const char *new_runtim
     }
     if (!new_runtime)
         return 0;
-    if (js_set_str(c->cfg, "runtime", new_runtime) < 0)
-        return berr_oom(err);
+    if (ctr_config_set(c, "runtime", json_string(new_runtime), err) < 0)
+        return -1;
     return ctr_save_config(rt, c, err);
 }
 

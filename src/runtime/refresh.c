@@ -79,32 +79,35 @@ static int alive_current(const char *path, const char *boot)
     return strcmp(str_trim(buf), boot) == 0;
 }
 
-static void reset_ctr_state(json_t *s)
+/* The runtime state a reboot leaves: see the top of this file. Keys of
+ * podman's this berth does not use (exec sessions, checkpoints) go too. */
+static void reset_ctr_state(struct ctr_runstate *s)
 {
-    long long st = js_int(s, "state", CS_CONFIGURED);
     static const char *const cleared[] = {
-        "netNS", "networkStatus", "newExecSessions", "execSessions", "bindMounts",
-        "checkpointPath", "checkpointLog", "restoreLog", "checkpointedTime",
-        "restoredTime", "pidStart", "conmonStart", "startedNs",
+        "newExecSessions", "execSessions", "bindMounts", "checkpointPath", "checkpointLog",
+        "restoreLog", "checkpointedTime", "restoredTime", "checkpointed", "restored",
     };
 
-    if (st == CS_STOPPED)
-        st = CS_EXITED;
-    else if (st != CS_EXITED)
-        st = CS_CONFIGURED;
-    js_set_int(s, "state", st);
-    js_set_int(s, "pid", 0);
-    js_set_int(s, "conmonPid", 0);
-    js_set_str(s, "mountPoint", "");
-    js_set_bool(s, "mounted", false);
-    js_set_bool(s, "shmMounted", false);
-    js_set_bool(s, "stoppedByUser", false);
-    js_set_bool(s, "restartPolicyMatch", false);
-    js_set_int(s, "restartCount", 0);
-    js_set_bool(s, "checkpointed", false);
-    js_set_bool(s, "restored", false);
+    if (s->state == CS_STOPPED)
+        s->state = CS_EXITED;
+    else if (s->state != CS_EXITED)
+        s->state = CS_CONFIGURED;
+    s->pid = 0;
+    s->pid_start = 0;
+    s->conmon_pid = 0;
+    s->conmon_start = 0;
+    s->started_ns = 0;
+    s->mounted = false;
+    (void) ctr_set_str(&s->mount_point, NULL);     /* NULL: nothing to copy */
+    s->shm_mounted = false;
+    s->stopped_by_user = false;
+    s->restart_policy_match = false;
+    s->restart_count = 0;
+    (void) ctr_set_str(&s->net_ns, NULL);
+    json_decref(s->network_status);
+    s->network_status = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
-        json_object_del(s, cleared[i]);
+        (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }
 
 static void remove_conmon_files(struct runtime *rt, const char *id)
@@ -121,12 +124,42 @@ static void remove_conmon_files(struct runtime *rt, const char *id)
     }
 }
 
-/* One object: reset (unless skipped), re-allocate its lock, save. */
-static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, bool reset,
-                       struct berr **err)
+/* One container: reset (unless skipped), re-allocate its lock, save. */
+static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct berr **err)
+{
+    struct ctr c = { .lock = LOCK_INIT };
+    int r = -1;
+
+    snprintf(c.id, sizeof(c.id), "%s", id);
+    if (ctr_read(rt, id, &c.cfg, &c.st, err) < 0)
+        return -1;
+    if (c.cfg.lock_id >= 0 && lock_alloc_num(rt->locks, (unsigned) c.cfg.lock_id, err) < 0)
+        goto out;
+    r = 0;
+    if (!reset)
+        goto out;
+    /* Where /run is no tmpfs the OCI runtime's record of a container
+     * survives the reboot, and its next create would fail with "already
+     * exists": make the runtime forget it now. */
+    if (c.st.state == CS_CREATED || c.st.state == CS_RUNNING || c.st.state == CS_PAUSED ||
+        c.st.state == CS_STOPPED || c.st.state == CS_STOPPING)
+        ctr_forget_runtime(rt, &c.cfg);
+    reset_ctr_state(&c.st);
+    remove_conmon_files(rt, id);
+    r = ctr_save(rt, &c, err);
+out:
+    ctr_config_free(&c.cfg);
+    ctr_runstate_free(&c.st);
+    return r;
+}
+
+/* A pod or a volume: re-allocate its lock; reset its runtime state. */
+static int refresh_other(struct runtime *rt, enum obj_kind kind, const char *id, bool reset,
+                         struct berr **err)
 {
     _cleanup_json_ json_t *cfg = NULL, *st = NULL;
     long long lock;
+    int bad = 0;
 
     if (state_read(rt->st, kind, id, &cfg, &st, err) < 0)
         return -1;
@@ -135,28 +168,22 @@ static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, b
         return -1;
     if (!reset)
         return 0;
-    switch (kind) {
-    case OBJ_CONTAINER: {
-        long long was = js_int(st, "state", CS_CONFIGURED);
-        /* Where /run is no tmpfs the OCI runtime's record of a container
-         * survives the reboot, and its next create would fail with
-         * "already exists": make the runtime forget it now. */
-        if (was == CS_CREATED || was == CS_RUNNING || was == CS_PAUSED ||
-            was == CS_STOPPED || was == CS_STOPPING)
-            ctr_forget_runtime(rt, cfg);
-        reset_ctr_state(st);
-        remove_conmon_files(rt, id);
-        break;
+    if (kind == OBJ_POD) {
+        bad |= js_set_str(st, "cgroupPath", "");
+    } else {
+        bad |= js_set_int(st, "mountCount", 0);
+        bad |= js_set_str(st, "mountPoint", "");
     }
-    case OBJ_POD:
-        js_set_str(st, "cgroupPath", "");
-        break;
-    case OBJ_VOLUME:
-        js_set_int(st, "mountCount", 0);
-        js_set_str(st, "mountPoint", "");
-        break;
-    }
+    if (bad)
+        return berr_oom(err);
     return state_update(rt->st, kind, id, st, err);
+}
+
+static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, bool reset,
+                       struct berr **err)
+{
+    return kind == OBJ_CONTAINER ? refresh_ctr(rt, id, reset, err)
+                                 : refresh_other(rt, kind, id, reset, err);
 }
 
 static int refresh(struct runtime *rt, const char *boot, struct berr **err)

@@ -80,9 +80,11 @@ int rt_lock_owners(struct runtime *rt, json_t **out, struct berr **err)
             if (n < 0)
                 continue;
             snprintf(key, sizeof(key), "%lld", n);
-            json_object_set_new(map, key,
-                                json_pack("{s:s, s:s, s:s}", "Type", names[k], "ID", ids[i],
-                                          "Name", js_str(cfg, "name", ids[i])));
+            /* an owner left out would let rt_lock_gc free a lock in use */
+            if (json_object_set_new(map, key,
+                                    json_pack("{s:s, s:s, s:s}", "Type", names[k], "ID", ids[i],
+                                              "Name", js_str(cfg, "name", ids[i]))) < 0)
+                return berr_oom(err);
         }
     }
     *out = STEAL_PTR(map);

@@ -101,15 +101,3 @@ void rt_close(struct runtime *rt)
     free(rt->argv0);
     free(rt);
 }
-
-void rt_event(struct runtime *rt, const struct event *e)
-{
-    struct berr *err = NULL;
-
-    if (!rt->ev)
-        return;
-    if (events_write(rt->ev, e, &err) < 0) {
-        log_warn("Unable to write %s event: %s", e->status, err->msg);
-        berr_free(err);
-    }
-}

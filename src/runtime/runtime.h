@@ -36,7 +36,5 @@ int rt_open(const struct gopts *g, enum rt_open_level level, const char *argv0,
 void rt_close(struct runtime *rt);
 /* The image store, opened on first use (graph root, run root, driver). */
 int rt_store(struct runtime *rt, struct store **out, struct berr **err);
-/* Writes an event; a failure is logged as a warning, never fatal. */
-void rt_event(struct runtime *rt, const struct event *e);
 
 #endif

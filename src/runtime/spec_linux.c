@@ -572,7 +572,7 @@ static int build_sysctls(struct spec_ctx *c, json_t *lin, struct berr **err)
             return berr_oom(err);
     }
     if (!json_object_size(s))
-        json_object_del(lin, "sysctl");
+        (void) json_object_del(lin, "sysctl");
     return 0;
 }
 
@@ -601,7 +601,7 @@ int spec_add_linux(struct spec_ctx *c, json_t *spec, struct berr **err)
     if (build_resources(c, lin, devs, err) < 0)
         return -1;
     if (!json_array_size(devs))
-        json_object_del(lin, "devices");
+        (void) json_object_del(lin, "devices");
     if (js_set_str(lin, "cgroupsPath", cg) < 0)
         return berr_oom(err);
     if (build_namespaces(c, lin, err) < 0 || build_paths(c, lin, err) < 0 ||

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "runtime/conmon_find.h"
+#include "runtime/container.h"
 #include "runtime/image_reg_int.h"
 #include "runtime/ctrstate.h"
 #include "runtime/ociruntime.h"
@@ -139,18 +140,19 @@ static json_t *container_store(struct runtime *rt)
         ids = NULL;
     }
     for (size_t i = 0; ids && ids[i]; i++) {
-        _cleanup_json_ json_t *st = NULL;
+        struct ctr_runstate st;
         total++;
-        if (state_read(rt->st, OBJ_CONTAINER, ids[i], NULL, &st, &e) < 0) {
+        if (ctr_read(rt, ids[i], NULL, &st, &e) < 0) {
             berr_free(e);
             e = NULL;
             continue;
         }
-        switch (js_int(st, "state", 0)) {
+        switch (st.state) {
         case CS_RUNNING: running++; break;
         case CS_PAUSED: paused++; break;
         default: stopped++; break;
         }
+        ctr_runstate_free(&st);
     }
     return json_pack("{s:I, s:I, s:I, s:I}", "number", total, "paused", paused, "running",
                      running, "stopped", stopped);

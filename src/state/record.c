@@ -181,6 +181,22 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
     return 0;
 }
 
+/* a/b/c into buf (snprintf's work without its cost: ps reads a thousand
+ * records); its length, or -1 when it does not fit. */
+static int path_join3(char *buf, size_t size, const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+
+    if (la + lb + lc + 3 > size)
+        return -1;
+    memcpy(buf, a, la);
+    buf[la] = '/';
+    memcpy(buf + la + 1, b, lb);
+    buf[la + 1 + lb] = '/';
+    memcpy(buf + la + 2 + lb, c, lc + 1);
+    return (int) (la + lb + lc + 2);
+}
+
 static int read_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
                     json_t **out, struct berr **err)
 {
@@ -188,9 +204,9 @@ static int read_one(struct state *st, enum obj_kind kind, const char *key, const
     _cleanup_json_ json_t *j = NULL;
     const char *what = state_kind_word(kind);
     json_t *v;
-    int r, n = snprintf(path, sizeof(path), "%s/%s/%s", st->kind_dir[kind], key, file);
+    int r, n = path_join3(path, sizeof(path), st->kind_dir[kind], key, file);
 
-    if (n < 0 || (size_t) n >= sizeof(path))
+    if (n < 0)
         return berr_new(err, BERR_ENGINE, ENAMETOOLONG, "%s %s: path too long", what, key);
     /* readers may run in threads (ps): the first to open the dir wins */
     int dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
@@ -366,7 +382,8 @@ static int cmp_str(const void *a, const void *b)
 int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
-    _cleanup_strv_ strv v = calloc(1, sizeof(char *));
+    _cleanup_strv_ strv v = calloc(64, sizeof(char *));
+    size_t n = 0, cap = 64;     /* strv_push would count the list at every push */
     struct dirent *de;
     time_t now = 0;
 
@@ -375,25 +392,33 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
     if (!d)
         return berr_sys(err, "list %ss: open %s", state_kind_word(kind), st->kind_dir[kind]);
     while ((errno = 0, de = readdir(d))) {
-        const char *n = de->d_name;
+        const char *name = de->d_name;
         /* dot entries are records being born or dying (crash leftovers
          * are removed on the way); anything else that is not a valid key
          * is not ours */
-        if (n[0] == '.') {
+        if (name[0] == '.') {
             if (now == 0)
                 now = time(NULL);
             state_clean_entry(dirfd(d), st->kind_dir[kind], de, now);
             errno = 0;
             continue;
         }
-        if (kind == OBJ_VOLUME ? !state_name_valid(n) : !state_id_valid(n))
+        if (kind == OBJ_VOLUME ? !state_name_valid(name) : !state_id_valid(name))
             continue;
-        if (strv_push(&v, n) < 0)
+        if (n + 1 == cap) {
+            strv nv = realloc(v, 2 * cap * sizeof(char *));
+            if (!nv)
+                return berr_oom(err);
+            v = nv;
+            cap *= 2;
+        }
+        if (!(v[n] = str_dup(name)))
             return berr_oom(err);
+        v[++n] = NULL;
     }
     if (errno)
         return berr_sys(err, "list %ss: read %s", state_kind_word(kind), st->kind_dir[kind]);
-    qsort(v, strv_len(v), sizeof(char *), cmp_str);
+    qsort(v, n, sizeof(char *), cmp_str);
     *ids = STEAL_PTR(v);
     return 0;
 }

@@ -216,7 +216,7 @@ int blob_put_buf(struct store *s, const void *buf, size_t len, char got[72],
         return berr_oom(err);
     if (fs_exists(dst))
         return 0;
-    return fs_write_atomic(dir, hex, buf, len, 0600, err);
+    return fs_write_atomic(dir, hex, buf, len, 0644, err);
 }
 
 int blob_read(const struct store *s, const char *digest, char **buf, size_t *len,

@@ -42,6 +42,10 @@ int st_mktemp(struct store *s, const char *what, char **out, struct berr **err);
  * dies. */
 int st_mktemp_held(struct store *s, const char *what, char **out, int *lockfd,
                    struct berr **err);
+/* A writer storing blobs or layers before the record that names them sets
+ * images/.gc first and clears it after the record; when it is killed in
+ * between, the next exclusive locker collects what no record uses. */
+int st_gc_mark(struct store *s, bool set, struct berr **err);
 /* Moves path under tmp/ and removes it, so a crash half-way never leaves a
  * half-deleted object at its real name. */
 int st_remove_tree(struct store *s, const char *path, struct berr **err);

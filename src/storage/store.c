@@ -87,6 +87,20 @@ int st_mktemp_held(struct store *s, const char *what, char **out, int *lockfd,
     return berr_msg(err, "cannot make a staging dir in %s/tmp", s->graph);
 }
 
+int st_gc_mark(struct store *s, bool set, struct berr **err)
+{
+    _cleanup_free_ char *dir = st_path(s, "images");
+    _cleanup_free_ char *p = st_path(s, "images/.gc");
+
+    if (!dir || !p)
+        return berr_oom(err);
+    if (set)
+        return fs_write_atomic(dir, ".gc", "", 0, 0600, err);
+    if (unlink(p) < 0 && errno != ENOENT)
+        return berr_sys(err, "remove %s", p);
+    return 0;
+}
+
 /* Locks a leftover under tmp/ for its removal: -1 when a live process
  * holds it (st_mktemp_held), else an fd to keep until it is gone. */
 static int st_leftover_lock(DIR *d, const char *name)
@@ -123,15 +137,17 @@ int st_remove_tree(struct store *s, const char *path, struct berr **err)
 /* Removes what a killed writer left: staging dirs under tmp/ (those made
  * under the exclusive lock, and held ones whose process died). A names
  * index that may be out of date (a writer died between record and index)
- * is rebuilt. */
+ * is rebuilt; blobs and layers a writer stored before dying ahead of the
+ * record that would name them (images/.gc still there) are collected. */
 static int st_cleanup(struct store *s, struct berr **err)
 {
     _cleanup_free_ char *tmp = st_path(s, "tmp");
     _cleanup_free_ char *dirty = st_path(s, "images/.dirty");
+    _cleanup_free_ char *gc = st_path(s, "images/.gc");
     _cleanup_closedir_ DIR *d = NULL;
     struct dirent *de;
 
-    if (!tmp || !dirty)
+    if (!tmp || !dirty || !gc)
         return berr_oom(err);
     d = opendir(tmp);
     if (!d)
@@ -158,6 +174,11 @@ static int st_cleanup(struct store *s, struct berr **err)
             return -1;
         if (unlink(dirty) < 0 && errno != ENOENT)
             return berr_sys(err, "remove %s", dirty);
+    }
+    if (fs_exists(gc)) {
+        log_debug("collecting the blobs and layers of an interrupted writer");
+        if (st_img_gc_layers(s, err) < 0 || st_gc_mark(s, false, err) < 0)
+            return -1;
     }
     return 0;
 }

@@ -1,10 +1,16 @@
 /*
- * util/humanize.c: go-units' size and duration wording.
+ * util/humanize.c: go-units' size and duration wording, and its size
+ * parser (RAMInBytes).
  * Sizes are decimal (1000), three significant digits, Go's %g; durations
  * truncate below an hour and round half up from an hour on, as go-units'
  * roundDuration does.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -39,6 +45,11 @@ char *hum_duration(double s)
 
     if (!(s >= 0))              /* negative or NaN: clock skew */
         s = 0;
+    /* Go's time.Since saturates at the largest Duration (~292 years): so
+     * does this, and the conversions below stay in range (an archive may
+     * say its image was created in year 1, or 10^240). */
+    if (s > 9223372036.854775807)
+        s = 9223372036.854775807;
     secs = (long long) s;
     if (secs < 1)
         return str_fmt("Less than a second");
@@ -80,4 +91,51 @@ char *hum_ago(double when)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     return hum_ago_at(when, (double) ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/* go-units RAMInBytes: ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ */
+static bool size_syntax(const char *s, size_t *numlen, double *mult)
+{
+    static const char units[] = "kmgtp";
+    const char *p = s, *u;
+    int dots = 0;
+
+    if (!isdigit((unsigned char) *p))
+        return false;
+    while (isdigit((unsigned char) *p) || (*p == '.' && isdigit((unsigned char) p[1]))) {
+        dots += *p == '.';
+        p++;
+    }
+    *numlen = (size_t) (p - s);
+    *mult = 1;
+    if (*p == ' ')
+        p++;
+    if (*p && (u = strchr(units, tolower((unsigned char) *p)))) {
+        for (long i = 0; i <= u - units; i++)
+            *mult *= 1024;
+        p++;
+    }
+    if (*p == 'i' || *p == 'I')
+        p++;
+    if (*p == 'b' || *p == 'B')
+        p++;
+    return !*p && dots <= 1;
+}
+
+int hum_parse_size(const char *s, long long *out)
+{
+    size_t numlen;
+    double v, mult;
+    char *end;
+
+    if (!s || !size_syntax(s, &numlen, &mult))
+        return -1;
+    /* the syntax check leaves nothing after the digits that strtod would
+     * take (no exponent, no hex): it stops where the number ends */
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end != s + numlen || !isfinite(v * mult) || v * mult > 9.2e18)
+        return -1;
+    *out = (long long) (v * mult);
+    return 0;
 }

@@ -19,4 +19,9 @@ char *hum_ago(double when);
  * "now" across a listing. */
 char *hum_ago_at(double when, double now);
 
+/* go-units RAMInBytes, as podman reads --shm-size, --memory and the
+ * config's shm_size: "10", "10b", "1.5k", "10KB", "1g", "2 MiB" (1024
+ * units, case-insensitive). 0, or -1 when s is no such size. */
+int hum_parse_size(const char *s, long long *out);
+
 #endif

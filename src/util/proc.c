@@ -1,5 +1,6 @@
 /*
- * util/proc.c: spawn and capture.
+ * util/proc.c: spawn and capture; whether a process is still the one we
+ * started (pid + start time), and pidfds to wait for it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -8,7 +9,10 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,4 +173,90 @@ bool proc_running_with_arg(const char *prog, const char *arg)
                 return true;
     }
     return false;
+}
+
+/* ---- liveness: a pid and its start time ---- */
+
+int proc_parse_start_time(const char *stat, unsigned long long *out)
+{
+    const char *p = strrchr(stat, ')');
+    int field = 2;              /* the ')' closes field 2 (comm) */
+
+    if (!p)
+        return -1;
+    p++;
+    while (*p && field < 22) {
+        while (*p == ' ')
+            p++;
+        field++;
+        if (field == 22) {
+            char *end;
+            errno = 0;
+            *out = strtoull(p, &end, 10);
+            return errno || end == p ? -1 : 0;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    return -1;
+}
+
+int proc_start_time(pid_t pid, unsigned long long *out)
+{
+    char path[64], buf[1024];
+    _cleanup_close_ int fd = -1;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return proc_parse_start_time(buf, out);
+}
+
+bool proc_alive(pid_t pid, unsigned long long start_time)
+{
+    unsigned long long now;
+
+    if (pid <= 0)
+        return false;
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return false;
+    if (!start_time)
+        return true;
+    /* a zombie still has its stat; a recycled pid has another start time */
+    return proc_start_time(pid, &now) == 0 && now == start_time;
+}
+
+int proc_pidfd(pid_t pid, unsigned long long start_time)
+{
+    int fd;
+
+    if (pid <= 0)
+        return -1;
+    fd = (int) syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return -1;
+    /* Checked after the open: if the fd caught a recycled pid, the start
+     * time read now is the newcomer's (or the pid is gone) and differs. */
+    if (!proc_alive(pid, start_time)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int proc_pidfd_wait(int pidfd, long long ms)
+{
+    struct pollfd p = { pidfd, POLLIN, 0 };
+    int r;
+
+    do
+        r = poll(&p, 1, ms < 0 ? -1 : ms > INT_MAX ? INT_MAX : (int) ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0 ? 1 : 0;
 }

@@ -29,4 +29,23 @@ bool proc_running_with_arg(const char *prog, const char *arg);
 /* Waits for pid, retrying on EINTR; status as above. */
 int proc_wait(pid_t pid, int *status, struct berr **err);
 
+/* ---- liveness ---- */
+
+/* Field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat; -1 if
+ * the process is gone. Parses after the last ')' so a comm with spaces or
+ * parentheses cannot shift the fields. */
+int proc_start_time(pid_t pid, unsigned long long *out);
+/* The process exists and (when start_time != 0) started at start_time:
+ * a recycled pid is not mistaken for the container. */
+bool proc_alive(pid_t pid, unsigned long long start_time);
+/* A pidfd (poll()able: readable once the process has exited) for pid,
+ * only while pid is still the process that started at start_time (0:
+ * any); -1 otherwise, or where the kernel has no pidfd_open (< 5.3). */
+int proc_pidfd(pid_t pid, unsigned long long start_time);
+/* Waits up to ms (< 0: forever) for the process behind pidfd to exit:
+ * 1 when it has, 0 when the time ran out. */
+int proc_pidfd_wait(int pidfd, long long ms);
+/* Parses a /proc/<pid>/stat text (for tests). */
+int proc_parse_start_time(const char *stat, unsigned long long *out);
+
 #endif

@@ -139,8 +139,7 @@ static int days_in(int m, long y)
     return m == 2 && is_leap(y) ? 29 : dm[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12). */
-static long long days_from_civil(long long y, int m, int d)
+long long days_from_civil(long long y, int m, int d)
 {
     long long era, yoe, doy, doe;
 
@@ -444,4 +443,12 @@ char *time_go_string_rfc3339(const char *s, char *buf, size_t n)
     if (local_tm(ts.tv_sec, &tm) && tm.tm_gmtoff == off)
         return fmt_go(ts, off, tm.tm_zone, buf, n);
     return fmt_go(ts, off, NULL, buf, n);
+}
+
+long long time_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }

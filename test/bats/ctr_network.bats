@@ -77,6 +77,19 @@ teardown() { berth_teardown; }
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
+@test "network rm -f removes the containers that use the network, running or not" {
+    run in_netns '
+        b network create doomed >/dev/null
+        b run -d --name runs --network doomed $IMG sleep 100 >/dev/null
+        b create --name waits --network doomed $IMG true >/dev/null
+        b create --name elsewhere --network none $IMG true >/dev/null
+        b network rm -f -t 0 doomed >/dev/null || fail "network rm -f failed"
+        [ "$(b ps -a --format "{{.Names}}")" = elsewhere ] || fail "left: $(b ps -a --format "{{.Names}}")"
+        if b network exists doomed; then fail "network still exists"; fi
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
 @test "rm -f leaves no netns, veth, bridge address, firewall rule or address allocation" {
     run in_netns '
         id=$(b run -d -p 8082:80 $IMG sleep 100)

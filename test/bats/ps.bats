@@ -187,3 +187,26 @@ PY
     run -0 b ps -a --format '{{.Names}}'
     [ "$output" = seen ]
 }
+
+@test "state.json: keys this berth does not know survive its writes; a mistyped field is named" {
+    id=$(b create --name keep --network none $IMG true)
+    st="$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
+    # fields a newer berth may write; rename and init write the state
+    jq -c '.healthStatus = "healthy" | .execSessions = {"e1": {"pid": 1}}' "$st" > "$st.new" && mv "$st.new" "$st"
+    b rename keep kept
+    b init kept >/dev/null
+    [ "$(jq -r .state "$st")" = 2 ]
+    [ "$(jq -r .healthStatus "$st")" = healthy ]
+    [ "$(jq -c .execSessions "$st")" = '{"e1":{"pid":1}}' ]
+    [ "$(jq -r .view.name "$st")" = kept ]
+    b rm -f kept >/dev/null
+
+    id=$(b create --name bad --network none $IMG true)
+    st="$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
+    jq -c '.pid = "12"' "$st" > "$st.new" && mv "$st.new" "$st"
+    want="container $id: state.json: field \"pid\" must be an integer, not a string"
+    run -0 b ps -a --format '{{.State}}'
+    [ "$output" = "Error: $want" ]
+    run -125 b inspect bad
+    [ "$output" = "Error: $want" ]
+}

@@ -154,6 +154,17 @@ teardown() { berth_teardown; }
     [[ $output == *" 8192 "* ]]
 }
 
+@test "/dev/shm and inspect's ShmSize: --shm-size, else the config's shm_size" {
+    printf '[containers]\nshm_size = "16m"\n' > "$BERTH_CONFIG"
+    run -0 b run --name dflt --network none $IMG df -k /dev/shm
+    [[ $output == *" 16384 "* ]]
+    run -0 b inspect --format '{{.HostConfig.ShmSize}}' dflt
+    [ "$output" = 16777216 ]
+    run -0 b create --name given --network none --shm-size 1.5m $IMG true
+    run -0 b inspect --format '{{.HostConfig.ShmSize}}' given
+    [ "$output" = 1572864 ]
+}
+
 @test "-v binds a host directory, read-only with :ro; a missing host path is an error" {
     mkdir -p "$BATS_TEST_TMPDIR/data"
     echo content > "$BATS_TEST_TMPDIR/data/f"

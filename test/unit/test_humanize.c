@@ -69,6 +69,11 @@ static void t_duration(void)
         { 24 * mo + 2 * w, "2 years" },
         { 3 * y + 2 * mo, "3 years" },
         { 3 * y + 8 * mo, "4 years" },
+        /* as Go's time.Since, saturated at the largest Duration (once
+         * undefined behaviour: a double past long long's range) */
+        { 1e300, "292 years" },
+        { 1e300 * 1e300, "292 years" },
+        { 0.0 / 0.0 * -1, "Less than a second" },
     };
     for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
         char *s = hum_duration(src[i].in);
@@ -92,8 +97,29 @@ static void t_ago(void)
     free(s);
 }
 
+static void t_parse_size(void)
+{
+    static const struct { const char *in; long long want; } cases[] = {
+        { "10", 10 }, { "10b", 10 }, { "1.5k", 1536 }, { "10KB", 10240 },
+        { "65536k", 65536LL << 10 }, { "64m", 64LL << 20 }, { "1g", 1LL << 30 },
+        { "2 MiB", 2LL << 20 }, { "1t", 1LL << 40 }, { "0", 0 },
+        /* invalid: -1 */
+        { "", -1 }, { "abc", -1 }, { "-1k", -1 }, { "1.2.3m", -1 }, { "1e5", -1 },
+        { "0x10", -1 }, { "10 kk", -1 }, { "1x", -1 }, { "99999999999p", -1 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long long v = -1;
+        int r = hum_parse_size(cases[i].in, &v);
+        if ((cases[i].want < 0 ? r != -1 : r != 0 || v != cases[i].want))
+            printf("#   \"%s\": r %d, v %lld\n", cases[i].in, r, v);
+        CHECK_INT(r < 0 ? -1 : v, cases[i].want);
+    }
+    CHECK_INT(hum_parse_size(NULL, &(long long) { 0 }), -1);
+}
+
 int main(void)
 {
+    UNIT_RUN(t_parse_size);
     UNIT_RUN(t_size);
     UNIT_RUN(t_duration);
     UNIT_RUN(t_ago);

@@ -1,5 +1,5 @@
 /*
- * test/unit/test_ps.c: the ps item builder (runtime/ctr_view.c) over
+ * test/unit/test_ps.c: the ps item builder (runtime/ctr_ps*.c) over
  * synthetic container records in a temporary static and tmp dir: shapes,
  * liveness from exit files and /proc, filters, sorting, -n/-l, broken
  * records. No conmon, no image store.
@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "runtime/config.h"
-#include "runtime/ctr_view.h"
+#include "runtime/ctr_ps.h"
+#include "runtime/ctrstate.h"
 #include "runtime/runtime.h"
 #include "state/state.h"
 #include "unit.h"

@@ -104,12 +104,6 @@ int net_remove(const struct net_env *e, const char *name, struct berr **err);
  * not read is skipped (ps reports it). */
 int net_users(const struct net_env *e, const char *net_name, char ***ids, struct berr **err);
 
-/* The container layer's hook for `network rm -f`: removes (stops first,
- * if running) the container. Weak: until the container code defines it,
- * `network rm -f` refuses a network in use. */
-int net_hook_remove_container(struct runtime *rt, const char *ctr_id, struct berr **err)
-    __attribute__((weak));
-
 /* Free-subnet selection, exposed for tests: the first 10.89.N.0/24
  * (N = 0..255, then 10.90.0.0/24 ... up to 10.255.255.0/24) that
  * overlaps no subnet in used[] (n entries). */
@@ -220,14 +214,5 @@ int net_dns(json_t *status, char ***servers, char ***searches, struct berr **err
 /* The container's addresses (for /etc/hosts, one per network subnet) and
  * the first IPv4 gateway (host.containers.internal), malloc'd. */
 int net_addresses(json_t *status, char ***ips, char **gateway4, struct berr **err);
-
-/* Builds /etc/resolv.conf per SPEC-podman 4.7: nameservers = dns_servers
- * (--dns + config); if none, net_dns()'s then the host's (loopback ones
- * dropped; none left -> 8.8.8.8, 8.8.4.4); search = dns_search, else the
- * network's plus the host's; options = dns_options else the host's.
- * host_resolv: path of the host's file (NULL = /etc/resolv.conf). */
-int net_resolv_conf(json_t *status, char *const *dns_servers, char *const *dns_search,
-                    char *const *dns_options, const char *host_resolv, char **out,
-                    struct berr **err);
 
 #endif

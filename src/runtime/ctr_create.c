@@ -1,0 +1,321 @@
+/*
+ * runtime/ctr_create.c: ctr_create(): a new container's records (config
+ * and state, the name reserved, a lock allocated, the root file system
+ * created from its image), all or nothing.
+ */
+#include <string.h>
+
+#include "runtime/container.h"
+#include "runtime/ctr_view.h"
+#include "runtime/net/ports.h"
+#include "runtime/ociruntime.h"
+#include "storage/store.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+
+/* The image's full id, the name the container records for it, and the
+ * parts of its config create needs (the command, EXPOSE for -P): read once
+ * here. *ic must be freed with store_image_cfg_free(). */
+static int resolve_image(struct runtime *rt, const char *ref, char *id, char **name,
+                         struct store_image_cfg *ic, struct berr **err)
+{
+    struct store *s;
+    _cleanup_image_ struct store_image *img = NULL;
+
+    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, ref, &img, err) < 0 ||
+        store_image_cfg(s, img, ic, err) < 0)
+        return -1;
+    memcpy(id, img->id, sizeof(img->id));
+    /* The name that the reference matched, as podman records it. */
+    *name = NULL;
+    for (size_t i = 0; img->names && img->names[i]; i++) {
+        const char *n = img->names[i];
+        size_t nl = strlen(n), rl = strlen(ref);
+        if (str_eq(n, ref) || (nl > rl && n[nl - rl - 1] == '/' && strcmp(n + nl - rl, ref) == 0) ||
+            (str_has_prefix(n, ref) && n[rl] == ':')) {
+            *name = str_dup(n);
+            break;
+        }
+    }
+    if (!*name)
+        *name = str_dup(img->names && img->names[0] ? img->names[0] : img->id);
+    return *name ? 0 : berr_oom(err);
+}
+
+/* The bridge-mode part of the config: networks keyed by name as
+ * runtime/net/net.h wants them (the default network when none is named)
+ * and the published ports with their host ports chosen now, as podman
+ * does at create. Other modes get none of either. */
+static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
+                          const struct store_image_cfg *ic, json_t **nets_out,
+                          json_t **ports_out, struct berr **err)
+{
+    json_t *nsj = json_object_get(json_object_get(p->spec, "namespaces"), "network");
+    const char *mode = json_is_string(nsj) ? json_string_value(nsj) : "bridge";
+    _cleanup_json_ json_t *nets = json_object();
+    _cleanup_free_ struct net_port *v = NULL;
+    size_t n = 0, i;
+    json_t *e;
+
+    if (!nets)
+        return berr_oom(err);
+    if (strcmp(mode, "bridge") != 0) {
+        if (!(*ports_out = json_array()))
+            return berr_oom(err);
+        *nets_out = STEAL_PTR(nets);
+        return 0;
+    }
+    json_array_foreach(p->networks, i, e) {
+        json_t *o = json_object();
+        const char *ip = js_str(e, "ip", NULL), *mac = js_str(e, "mac", NULL);
+        json_t *al = json_object_get(e, "aliases");
+        if (json_object_set_new(nets, js_str(e, "name", rt->cfg->default_network), o) < 0 ||
+            json_object_set_new(o, "aliases", json_is_array(al) ? json_incref(al) : json_array()) < 0 ||
+            (ip && json_object_set_new(o, "static_ips", json_pack("[s]", ip)) < 0) ||
+            (mac && json_object_set_new(o, "static_mac", json_string(mac)) < 0))
+            return berr_oom(err);
+    }
+    if (json_object_size(nets) == 0 &&
+        json_object_set_new(nets, rt->cfg->default_network, json_pack("{s:[]}", "aliases")) < 0)
+        return berr_oom(err);
+    json_array_foreach(p->port_mappings, i, e)
+        if (ports_parse(json_string_value(e), &v, &n, err) < 0)
+            return -1;
+    if (js_bool(p->spec, "publishAll", false) && ic &&
+        ports_publish_all(ic->exposed_ports, &v, &n, err) < 0)
+        return -1;
+    if (ports_pick_random(v, n, err) < 0)
+        return -1;
+    *ports_out = ports_to_json(v, n);
+    if (!*ports_out)
+        return berr_oom(err);
+    *nets_out = STEAL_PTR(nets);
+    return 0;
+}
+
+/* The argv the container will run (entrypoint + command, podman's rule:
+ * a user entrypoint drops the image's Cmd), recorded so that ps can show
+ * it without opening the image store. */
+static json_t *resolve_command(const struct ctr_create_params *p,
+                               const struct store_image_cfg *ic)
+{
+    json_t *ep = json_object_get(p->spec, "entrypoint");
+    json_t *cmd = json_object_get(p->spec, "command");
+    _cleanup_json_ json_t *out = json_array();
+
+    if (!out)
+        return NULL;
+    if (json_is_array(ep)) {
+        if (json_array_extend(out, ep) < 0)
+            return NULL;
+    } else if (ic) {
+        for (size_t i = 0; ic->entrypoint && ic->entrypoint[i]; i++)
+            if (json_array_append_new(out, json_string(ic->entrypoint[i])) < 0)
+                return NULL;
+    }
+    if (json_is_array(cmd)) {
+        if (json_array_extend(out, cmd) < 0)
+            return NULL;
+    } else if (!json_is_array(ep) && ic) {
+        for (size_t i = 0; ic->cmd && ic->cmd[i]; i++)
+            if (json_array_append_new(out, json_string(ic->cmd[i])) < 0)
+                return NULL;
+    }
+    return STEAL_PTR(out);
+}
+
+/* The config record; NULL when out of memory. net_obj and ports are
+ * taken over. Every key is set or none is: a record missing one of them
+ * is never written. */
+static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p, const char *id,
+                          const char *name, unsigned lock, const char *img_id,
+                          const char *img_name, const struct store_image_cfg *ic,
+                          json_t *net_obj, json_t *ports)
+{
+    struct config *cf = rt->cfg;
+    _cleanup_json_ json_t *c = json_object();
+    json_t *labels = json_object_get(p->spec, "labels");
+    int bad = 0;
+
+    if (!c) {
+        json_decref(net_obj);
+        json_decref(ports);
+        return NULL;
+    }
+    /* json_object_set_new fails (-1) for a NULL value too: json_string()
+     * and friends out of memory are caught here */
+#define PUT(key, v) (bad |= json_object_set_new(c, key, v))
+    PUT("networks", net_obj);
+    PUT("portMappings", ports);
+    PUT("id", json_string(id));
+    PUT("name", json_string(name));
+    PUT("namespace", json_string(cf->namespace ? cf->namespace : ""));
+    PUT("lockID", json_integer(lock));
+    PUT("createdNs", json_integer(time_now_ns()));
+    if (img_id)
+        PUT("image", json_pack("{s:s, s:s}", "id", img_id, "name", img_name));
+    if (p->rootfs)
+        PUT("rootfs", json_string(p->rootfs));
+    PUT("spec", json_incref(p->spec));
+    PUT("command", resolve_command(p, ic));
+    PUT("labels", json_is_object(labels) ? json_incref(labels) : json_object());
+    PUT("logDriver", json_string(p->log_driver ? p->log_driver : cf->log_driver));
+    if (p->log_path)
+        PUT("logPath", json_string(p->log_path));
+    PUT("logSizeMax", json_integer(p->log_size_max > 0 ? p->log_size_max : cf->log_size_max));
+    if (p->log_tag)
+        PUT("logTag", json_string(p->log_tag));
+    PUT("restartPolicy", json_string(p->restart_policy ? p->restart_policy : "no"));
+    PUT("restartRetries", json_integer(p->restart_retries));
+    PUT("stopTimeout", json_integer(p->stop_timeout >= 0 ? p->stop_timeout : cf->stop_timeout));
+    PUT("timeout", json_integer(p->timeout));
+    PUT("stdin", json_boolean(p->stdin));
+    PUT("terminal", json_boolean(p->terminal));
+    PUT("autoRemove", json_boolean(p->auto_remove));
+    if (p->dns)
+        PUT("dns", json_incref(p->dns));
+    PUT("addHosts", p->add_hosts ? json_incref(p->add_hosts) : json_array());
+    /* the runtime by name, decided now: the default depends on the cgroup
+     * layout this process sees, and every later command of this container
+     * must drive the same runtime (podman records OCIRuntime too) */
+    PUT("runtime", json_string(rt->g->runtime && *rt->g->runtime ? rt->g->runtime
+                               : oci_runtime_default_name(rt->cfg)));
+    if (p->cgroup_parent)
+        PUT("cgroupParent", json_string(p->cgroup_parent));
+#undef PUT
+    return bad ? NULL : STEAL_PTR(c);
+}
+
+/* The first state record: configured, with the view of cfg. */
+static json_t *new_state(json_t *cfg)
+{
+    struct ctr_runstate st = { .state = CS_CONFIGURED };
+    json_t *rec = NULL;
+
+    if (ctr_view_sync(cfg, &st) >= 0)
+        rec = ctr_runstate_json(&st);
+    ctr_runstate_free(&st);
+    return rec;
+}
+
+/* Undoes a half-done create in reverse order; errors are only logged. */
+struct create_undo {
+    struct runtime *rt;
+    const char *id, *name;
+    bool name_reserved, lock_allocated, rootfs_created;
+    unsigned lock;
+};
+
+static void undo_create(struct create_undo *u)
+{
+    struct berr *e = NULL;
+    struct store *s;
+
+    if (u->rootfs_created && (rt_store(u->rt, &s, &e) < 0 || store_ctr_delete(s, u->id, &e) < 0))
+        log_warn("cleaning up container %s rootfs: %s", u->id, e->msg);
+    berr_freep(&e);
+    if (u->lock_allocated && lock_free(u->rt->locks, u->lock, &e) < 0)
+        log_warn("cleaning up container %s lock: %s", u->id, e->msg);
+    berr_freep(&e);
+    if (u->name_reserved && state_name_release(u->rt->st, u->name, &e) < 0)
+        log_warn("cleaning up container %s name: %s", u->id, e->msg);
+    berr_freep(&e);
+}
+
+/* The container's name, the one given (checked) or a generated one,
+ * reserved for id; podman's words when it is taken. */
+static int reserve_name(struct runtime *rt, const char *given, const char *id, char **out,
+                        struct berr **err)
+{
+    _cleanup_free_ char *name = NULL;
+    char holder[STATE_ID_LEN + 1];
+    struct berr *e = NULL;
+
+    if (given) {
+        if (!state_name_valid(given))
+            return berr_kind(err, BK_INVALID,
+                             "running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+        name = str_dup(given);
+    } else if (state_gen_name(rt->st, &name, err) < 0) {
+        return -1;
+    }
+    if (!name)
+        return berr_oom(err);
+    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, id, err) == 0) {
+        *out = STEAL_PTR(name);
+        return 0;
+    }
+    if (!*err || (*err)->kind != BK_EXISTS)
+        return -1;
+    /* the full id of the container holding it; a pod's name keeps the
+     * state layer's message */
+    if (state_lookup(rt->st, OBJ_CONTAINER, name, NULL, holder, &e) < 0) {
+        berr_free(e);
+        return -1;
+    }
+    return berr_msg(err, "creating container storage: the container name \"%s\" is already in use by %s. "
+                    "You have to remove that container to be able to reuse that name: that name is already in use",
+                    name, holder);
+}
+
+int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr **out,
+               struct berr **err)
+{
+    char id[STATE_ID_LEN + 1], img_id[STATE_ID_LEN + 1] = "";
+    _cleanup_free_ char *name = NULL, *img_name = NULL;
+    _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
+    struct create_undo u = { .rt = rt, .id = id };
+    struct lock held = LOCK_INIT;
+    _cleanup_(store_image_cfg_free) struct store_image_cfg icfg = { 0 };
+    struct store *s;
+    struct event ev = { .type = "container", .status = "create" };
+
+    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
+        return -1;
+    if (state_new_id(id, err) < 0)
+        return -1;
+    if (reserve_name(rt, p->name, id, &name, err) < 0)
+        return -1;
+    u.name = name;
+    u.name_reserved = true;
+    if (lock_alloc(rt->locks, &u.lock, err) < 0)
+        goto fail;
+    u.lock_allocated = true;
+    /* Held until the record exists: a lock nobody holds and no record
+     * names is an orphan that rm --all may free (rt_lock_gc). */
+    if (lock_acquire(rt->locks, u.lock, &held, err) < 0)
+        goto fail;
+    if (p->image) {
+        struct store_rootfs r = { 0 };
+        if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, p->auto_remove, &r, err) < 0)
+            goto fail;
+        store_rootfs_free(&r);
+        u.rootfs_created = true;
+    }
+    if (ctr_net_config(rt, p, p->image ? &icfg : NULL, &net_obj, &ports, err) < 0)
+        goto fail;
+    cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name,
+                     p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
+    st = cfg ? new_state(cfg) : NULL;
+    if (!st) {
+        berr_oom(err);
+        goto fail;
+    }
+    if (state_create(rt->st, OBJ_CONTAINER, id, cfg, st, err) < 0)
+        goto fail;
+    ev.id = id;
+    ev.name = name;
+    ev.image = img_name ? img_name : "";
+    ev.attributes = json_object_get(cfg, "labels");
+    rt_event(rt, &ev);
+    lock_release(&held);
+    return ctr_get_id(rt, id, out, err);
+
+fail:
+    lock_release(&held);
+    undo_create(&u);
+    return -1;
+}

@@ -1,0 +1,428 @@
+/*
+ * runtime/ctr_ps.c: `ps` (ctr_ps.h): one row per container, read from its
+ * state record (with the view of its config) on every CPU, filtered
+ * (ctr_ps_filter.c), sorted, cut by -n/-l and turned into items
+ * (ctr_ps_item.c).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/ctr_ps_int.h"
+#include "storage/store.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+
+static const struct ctr_config no_cfg;
+static const struct ctr_runstate no_st;
+
+/* What a row read from the records; its item no longer needs them. */
+static void row_drop_records(struct ps_row *r)
+{
+    if (r->rec) {
+        ctr_config_free(&r->rec->cfg);
+        ctr_runstate_free(&r->rec->st);
+        free(r->rec);
+        r->rec = NULL;
+    }
+    r->cfg = &no_cfg;
+    r->st = &no_st;
+    json_decref(r->command);
+    r->command = NULL;
+}
+
+static void row_free(struct ps_row *r)
+{
+    free(r->id);
+    free(r->error);
+    row_drop_records(r);
+    json_decref(r->item);
+    free(r->sort_text);
+}
+
+/* ---- the command ---- */
+
+static json_t *str_array(json_t *v)
+{
+    return json_is_array(v) ? json_incref(v) : NULL;
+}
+
+/* The command the container runs: the OCI config's args once it was
+ * initialised, else what create recorded (entrypoint + command). NULL
+ * when out of memory. */
+static json_t *row_command(struct runtime *rt, struct ps_row *r)
+{
+    json_t *ep = json_object_get(r->cfg->spec, "entrypoint");
+    json_t *cmd = json_object_get(r->cfg->spec, "command");
+    json_t *out;
+
+    if ((out = str_array(r->cfg->command)))
+        return out;
+    if (r->st->state != CS_CONFIGURED || !json_is_array(cmd)) {
+        _cleanup_free_ char *b = ctr_bundle_dir(rt, r->id);
+        _cleanup_free_ char *p = b ? str_fmt("%s/config.json", b) : NULL;
+        _cleanup_json_ json_t *oci = NULL;
+        struct berr *e = NULL;
+        struct stat sb;
+
+        if (p && stat(p, &sb) == 0 && js_read_file(p, &oci, &e) == 0 &&
+            (out = str_array(json_object_get(json_object_get(oci, "process"), "args"))))
+            return out;
+        berr_free(e);
+    }
+    out = json_array();
+    if (out && json_is_array(ep) && json_array_size(ep) &&
+        !(json_array_size(ep) == 1 && !*json_string_value(json_array_get(ep, 0))) &&
+        json_array_extend(out, ep) < 0)
+        return json_decref(out), NULL;
+    if (out && json_is_array(cmd) && json_array_extend(out, cmd) < 0)
+        return json_decref(out), NULL;
+    return out;
+}
+
+/* ---- reading rows ---- */
+
+/* One file per container: the state carries the config's view; a
+ * record written before views existed is read whole. */
+static int row_records(struct runtime *rt, struct ps_rec *rec, const char *id,
+                       struct berr **err)
+{
+    struct berr *e = NULL;
+
+    if (ctr_read(rt, id, NULL, &rec->st, err) < 0)
+        return -1;
+    if (rec->st.view && ctr_config_parse(rec->st.view, id, &rec->cfg, &e) == 0) {
+        if (rec->cfg.view_version == CTR_VIEW_VERSION)
+            return 0;
+        ctr_config_free(&rec->cfg);
+    }
+    berr_free(e);   /* a view of another version, or broken: the config says */
+    return ctr_read(rt, id, &rec->cfg, NULL, err);
+}
+
+/* Reads row r. A broken record is no error (r->error says why); -1 is
+ * out of memory. */
+static int row_load(struct runtime *rt, struct ps_row *r)
+{
+    struct ps_rec *rec = calloc(1, sizeof(*rec));
+    const struct ctr_runstate *s;
+    struct berr *e = NULL;
+
+    r->cfg = &no_cfg;
+    r->st = &no_st;
+    if (!rec)
+        return -1;
+    if (row_records(rt, rec, r->id, &e) < 0) {
+        r->error = str_dup(e && e->msg ? e->msg : "unreadable record");
+        berr_free(e);
+        ctr_config_free(&rec->cfg);
+        ctr_runstate_free(&rec->st);
+        free(rec);
+        r->state = CS_UNKNOWN;
+        return r->error ? 0 : -1;
+    }
+    r->rec = rec;
+    r->cfg = &rec->cfg;
+    r->st = s = &rec->st;
+    r->created_ns = r->cfg->created_ns;
+    r->started_ns = s->started_ns;
+    if (ctr_view_state(rt, r->id, s, &r->state, &r->exit_code, &r->finished_ns) < 0)
+        r->state = (int) s->state;
+    r->exited = r->state == CS_EXITED || r->state == CS_STOPPED ||
+                (s->exited && r->state != CS_RUNNING && r->state != CS_PAUSED);
+    if (!r->exited && r->state != CS_STOPPED && r->state != CS_EXITED)
+        r->exit_code = s->exit_code;
+    r->command = row_command(rt, r);
+    return r->command ? 0 : -1;
+}
+
+const char *ps_row_name(const struct ps_row *r)
+{
+    return r->cfg->name ? r->cfg->name : "";
+}
+
+const char *ps_row_image(const struct ps_row *r)
+{
+    return r->cfg->image_name ? r->cfg->image_name : "";
+}
+
+const char *ps_row_image_id(const struct ps_row *r)
+{
+    return r->cfg->image_id ? r->cfg->image_id : "";
+}
+
+const char *ps_row_state_name(const struct ps_row *r)
+{
+    if (r->error)
+        return "error";
+    return ctr_state_shown(r->state);
+}
+
+
+/* ---- sorting ---- */
+
+enum sort_by { S_CREATED, S_ID, S_IMAGE, S_NAMES, S_COMMAND, S_RUNNINGFOR, S_STATUS, S_SIZE };
+static enum sort_by sort_by;
+
+static enum sort_by sort_key(const char *k)
+{
+    static const char *const keys[] = {
+        [S_CREATED] = "created", [S_ID] = "id", [S_IMAGE] = "image", [S_NAMES] = "names",
+        [S_COMMAND] = "command", [S_RUNNINGFOR] = "runningfor", [S_STATUS] = "status",
+        [S_SIZE] = "size",
+    };
+    for (size_t i = 0; k && i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (str_eq(keys[i], k))
+            return (enum sort_by) i;
+    return S_CREATED;
+}
+
+static int cmp_ll(long long a, long long b) { return a < b ? -1 : a > b; }
+
+char *ps_row_cmd_text(const struct ps_row *r)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    size_t i, n = 0;
+    json_t *a;
+
+    json_array_foreach(r->command, i, a) {
+        if (!json_is_string(a))
+            continue;
+        if (n++)
+            sbuf_add(&b, " ");
+        sbuf_add(&b, json_string_value(a));
+    }
+    return sbuf_steal(&b);
+}
+
+static char *row_sort_text(const struct ps_row *r)
+{
+    switch (sort_by) {
+    case S_IMAGE: return str_dup(ps_row_image(r));
+    case S_NAMES: return str_dup(ps_row_name(r));
+    case S_COMMAND: return ps_row_cmd_text(r);
+    default: return NULL;
+    }
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct ps_row *a = pa, *b = pb;
+    int c = 0;
+
+    switch (sort_by) {
+    case S_ID: c = strcmp(a->id, b->id); break;
+    case S_IMAGE:
+    case S_NAMES:
+    case S_COMMAND:
+        c = strcmp(a->sort_text ? a->sort_text : "", b->sort_text ? b->sort_text : "");
+        break;
+    case S_RUNNINGFOR: c = cmp_ll(a->started_ns, b->started_ns); break;
+    case S_STATUS: c = strcmp(ps_row_state_name(a), ps_row_state_name(b)); break;
+    case S_SIZE: c = a->has_size && b->has_size ? cmp_ll(a->rw_size, b->rw_size) : 0; break;
+    case S_CREATED: c = cmp_ll(a->created_ns, b->created_ns); break;
+    }
+    return c ? c : cmp_ll((long long) a->seq, (long long) b->seq);
+}
+
+/* ---- the listing ---- */
+
+static void rows_free(struct ps_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        row_free(&rows[i]);
+    free(rows);
+}
+
+static void row_size(struct runtime *rt, struct ps_row *r)
+{
+    struct store *s;
+    struct berr *e = NULL;
+    int64_t rw = 0;
+    _cleanup_image_ struct store_image *img = NULL;
+
+    if (!r->rec || rt_store(rt, &s, &e) < 0) {
+        berr_free(e);
+        return;
+    }
+    if (store_ctr_size(s, r->id, &rw, &e) < 0) {
+        berr_freep(&e);
+        rw = 0;
+    }
+    r->rw_size = rw;
+    r->rootfs_size = rw;
+    if (*ps_row_image_id(r) && store_image_lookup(s, ps_row_image_id(r), &img, &e) == 0)
+        r->rootfs_size += img->size;
+    berr_free(e);
+    r->has_size = true;
+}
+
+/* Reading the rows: the state record of each container (with its view of
+ * the config), parsed and turned into an item. With many containers this runs on every CPU (up to 8): each
+ * worker takes the next chunk of ids and fills their rows (a row that
+ * does not pass keeps no id). Nothing shared is written but the chunk
+ * counter and the oom flag; the state handle opens its dir fd once. */
+struct ps_load {
+    struct runtime *rt;
+    const struct ps_query *q;
+    const struct filters *fs;
+    const bool *want;
+    double now;
+    bool all, early;
+    struct ps_row *rows;
+    char **ids;
+    size_t n;
+    size_t next;                /* atomic: the next unclaimed id */
+    int oom;                    /* atomic */
+};
+
+#define PS_CHUNK 32
+
+static void ps_load_one(struct ps_load *L, size_t i)
+{
+    struct ps_row *row = &L->rows[i];
+
+    row->id = STEAL_PTR(L->ids[i]);
+    row->seq = i;
+    if (row_load(L->rt, row) < 0)
+        __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
+    if ((!L->all && (row->error || row->state != CS_RUNNING)) || !ps_row_matches(L->fs, row)) {
+        row_free(row);
+        memset(row, 0, sizeof(*row));
+        return;
+    }
+    row->sort_text = row_sort_text(row);
+    if (!L->early)
+        return;
+    row->item = ps_row_item(L->rt, row, L->q, L->want, L->now);
+    if (!row->item)
+        __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
+    row_drop_records(row);
+}
+
+static void *ps_load_worker(void *arg)
+{
+    struct ps_load *L = arg;
+
+    for (;;) {
+        size_t i = __atomic_fetch_add(&L->next, PS_CHUNK, __ATOMIC_RELAXED);
+        if (i >= L->n)
+            return NULL;
+        for (size_t end = i + PS_CHUNK < L->n ? i + PS_CHUNK : L->n; i < end; i++)
+            ps_load_one(L, i);
+    }
+}
+
+static void ps_load_rows(struct ps_load *L)
+{
+    pthread_t th[7];
+    size_t nth = 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    /* a thread costs ~50 us: worth it from a few hundred files on */
+    if (L->n >= 128 && cpus > 1) {
+        size_t want = (size_t) (cpus < 8 ? cpus : 8) - 1;
+        while (nth < want && pthread_create(&th[nth], NULL, ps_load_worker, L) == 0)
+            nth++;
+    }
+    ps_load_worker(L);
+    for (size_t i = 0; i < nth; i++)
+        pthread_join(th[i], NULL);
+}
+
+/* Keeps the rows that passed (a row that did not has no id), in list
+ * order; returns their number. */
+static size_t rows_compact(struct ps_row *rows, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].id)
+            continue;
+        if (k != i) {
+            rows[k] = rows[i];
+            memset(&rows[i], 0, sizeof(rows[i]));
+        }
+        k++;
+    }
+    return k;
+}
+
+int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, struct berr **err)
+{
+    _cleanup_strv_ char **ids = NULL;
+    _cleanup_json_ json_t *out = NULL;
+    struct ps_row *rows = NULL;
+    struct filters fs;
+    size_t n = 0, k = 0, first = 0;
+    long long last = q->latest ? 1 : q->last;
+    bool all = q->all || last > 0;
+    bool want[T__N];
+    double now = q->now;
+    int r = -1;
+
+    if (ctr_ps_check(q, err) < 0 || ps_filters_parse(q->filters, &fs, err) < 0)
+        return -1;
+    if (now <= 0)
+        now = (double) time_now_ns() / 1e9;
+    /* podman: a status filter shows every state */
+    if (fs.f[F_STATUS].n)
+        all = true;
+    if (ps_filters_resolve(rt, &fs, err) < 0 || ctr_list_ids(rt, &ids, err) < 0)
+        goto out;
+    n = strv_len(ids);
+    rows = calloc(n ? n : 1, sizeof(*rows));
+    out = json_array();
+    if (!rows || !out) {
+        berr_oom(err);
+        goto out;
+    }
+    ps_tfields_wanted(q->tmpl, want);
+    sort_by = sort_key(q->sort);
+    {
+        struct ps_load L = {
+            .rt = rt, .q = q, .fs = &fs, .want = want, .now = now, .all = all,
+            /* Without -n/-l/-s every row that passes the filters is shown:
+             * its item is built at once and its records dropped, so the
+             * heap stays small (on a VM each new page is a costly fault:
+             * 1000 containers of parsed records were 10 MB). */
+            .early = last <= 0 && !q->size,
+            .rows = rows, .ids = ids, .n = n,
+        };
+        ps_load_rows(&L);
+        k = rows_compact(rows, n);
+        if (L.oom) {
+            berr_oom(err);
+            goto out;
+        }
+    }
+    /* -n/-l: the last created, in creation order */
+    sort_by = S_CREATED;
+    qsort(rows, k, sizeof(*rows), row_cmp);
+    for (size_t i = 0; i < k; i++)
+        rows[i].seq = i;        /* ties keep creation order */
+    if (last > 0 && (size_t) last < k)
+        first = k - (size_t) last;
+    for (size_t i = first; i < k && q->size; i++)
+        row_size(rt, &rows[i]);
+    sort_by = sort_key(q->sort);
+    qsort(rows + first, k - first, sizeof(*rows), row_cmp);
+    for (size_t i = first; i < k; i++) {
+        json_t *it = rows[i].item ? STEAL_PTR(rows[i].item) : ps_row_item(rt, &rows[i], q, want, now);
+        if (!it || json_array_append_new(out, it) < 0) {
+            berr_oom(err);
+            goto out;
+        }
+    }
+    *items = STEAL_PTR(out);
+    r = 0;
+out:
+    rows_free(rows, k);
+    ps_filters_free(&fs);
+    return r;
+}

@@ -1,0 +1,47 @@
+/*
+ * runtime/ctr_ps.h: `ps` over the containers' records.
+ *
+ * ps takes no lock and writes nothing: it reads each state record as it
+ * is, with the view of the config kept in it (ctr_view.h), and decides
+ * liveness as a reader without the lock does. A record that does not
+ * parse is listed with State "error" and the problem in Status; it never
+ * stops the listing. The store is opened only for sizes (-s).
+ */
+#ifndef BERTH_CTR_PS_H
+#define BERTH_CTR_PS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "runtime/runtime.h"
+
+enum ps_shape {
+    PS_JSON,        /* `ps --format json`: podman's ListContainer JSON */
+    PS_TEMPLATE,    /* the fields podman's ps templates and tables see */
+};
+
+struct ps_query {
+    bool all;               /* -a: not only running containers */
+    bool size;              /* -s: Size from the store */
+    long long last;         /* -n N: the N last created, any state; <= 0 off */
+    bool latest;            /* -l: -n 1 */
+    const char *sort;       /* command created id image names runningfor size
+                               status; NULL: created */
+    char **filters;         /* "key=value" strv, or NULL */
+    enum ps_shape shape;
+    bool no_trunc;          /* PS_TEMPLATE: full ids, whole commands */
+    const char *tmpl;       /* PS_TEMPLATE: the template that will read the
+                               items (only its fields are built); NULL: all */
+    double now;             /* unix seconds for "ago"; 0: the clock */
+};
+
+/* Checks the sort key and the filter syntax (podman's errors) without
+ * touching the state, so a bad flag fails before runtime init. */
+int ctr_ps_check(const struct ps_query *q, struct berr **err);
+
+/* One object per container, oldest first (or as q->sort says), after
+ * -a, the filters and -n/-l. *items is a new array. */
+int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items,
+                 struct berr **err);
+
+#endif

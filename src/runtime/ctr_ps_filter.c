@@ -1,0 +1,212 @@
+/*
+ * runtime/ctr_ps_filter.c: `ps --filter` (podman 4.3.1's keys and
+ * errors) and the check of --sort and the filters before runtime init.
+ */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/ctr_ps_int.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/str.h"
+
+/* ---- filters ---- */
+
+static const char *const fkey_names[F__N] = {
+    "id", "name", "status", "label", "ancestor", "exited", "before", "since",
+};
+
+void ps_filters_free(struct filters *fs)
+{
+    for (int k = 0; k < F__N; k++) {
+        for (size_t i = 0; i < fs->f[k].n; i++)
+            if (fs->f[k].re_ok && fs->f[k].re_ok[i])
+                regfree(&fs->f[k].re[i]);
+        free(fs->f[k].re);
+        free(fs->f[k].re_ok);
+        strv_free(fs->f[k].v);
+    }
+}
+
+static const char *const state_names[] = {
+    "created", "running", "paused", "stopped", "exited", "unknown", "removing",
+    "initialized", "configured", NULL,
+};
+
+static int filter_key(const char *s, size_t len)
+{
+    for (int k = 0; k < F__N; k++)
+        if (strlen(fkey_names[k]) == len && strncmp(fkey_names[k], s, len) == 0)
+            return k;
+    return -1;
+}
+
+int ps_filters_parse(char **in, struct filters *fs, struct berr **err)
+{
+    memset(fs, 0, sizeof(*fs));
+    for (size_t i = 0; in && in[i]; i++) {
+        const char *eq = strchr(in[i], '=');
+        int k;
+
+        if (!eq)
+            return berr_msg(err, "invalid filter \"%s\"", in[i]);
+        k = filter_key(in[i], (size_t) (eq - in[i]));
+        if (k < 0)
+            return berr_msg(err, "%.*s is an invalid filter", (int) (eq - in[i]), in[i]);
+        if (k == F_STATUS) {
+            bool ok = false;
+            for (size_t j = 0; state_names[j]; j++)
+                ok = ok || str_eq(state_names[j], eq + 1);
+            if (!ok)
+                return berr_kind(err, BK_INVALID, "unknown container state: %s", eq + 1);
+        }
+        if (k == F_EXITED) {
+            long long v;
+            if (str_to_ll(eq + 1, &v) < 0 || v < -2147483648LL || v > 2147483647LL)
+                return berr_msg(err, "exited code out of range \"%s\"", eq + 1);
+        }
+        if (strv_push(&fs->f[k].v, eq + 1) < 0)
+            return berr_oom(err);
+        fs->f[k].n++;
+        fs->any = true;
+    }
+    /* id and name are regular expressions, matched anywhere (podman's
+     * StringMatchRegexSlice); a bad one matches nothing. */
+    for (int k = F_ID; k <= F_NAME; k++) {
+        struct fvals *f = &fs->f[k];
+        if (!f->n)
+            continue;
+        f->re = calloc(f->n, sizeof(*f->re));
+        f->re_ok = calloc(f->n, sizeof(*f->re_ok));
+        if (!f->re || !f->re_ok)
+            return berr_oom(err);
+        for (size_t i = 0; i < f->n; i++)
+            f->re_ok[i] = regcomp(&f->re[i], f->v[i], REG_EXTENDED | REG_NOSUB) == 0;
+    }
+    return 0;
+}
+
+int ctr_ps_check(const struct ps_query *q, struct berr **err)
+{
+    static const char *const sorts[] = {
+        "command", "created", "id", "image", "names", "runningfor", "size", "status", NULL,
+    };
+    struct filters fs;
+    bool ok = !q->sort;
+    int r;
+
+    for (size_t i = 0; !ok && sorts[i]; i++)
+        ok = str_eq(sorts[i], q->sort);
+    if (!ok)
+        return berr_msg(err, "invalid argument \"%s\" for \"--sort\" flag: \"%s\" is not a valid value.  "
+                        "Choose from: \"command, created, id, image, names, runningfor, size, status\"",
+                        q->sort, q->sort);
+    r = ps_filters_parse(q->filters, &fs, err);
+    ps_filters_free(&fs);
+    return r;
+}
+
+/* before=/since= name a container: its creation time is the boundary. */
+int ps_filters_resolve(struct runtime *rt, struct filters *fs, struct berr **err)
+{
+    const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
+
+    for (int k = F_BEFORE; k <= F_SINCE; k++) {
+        struct fvals *f = &fs->f[k];
+        /* podman keeps the last value of these */
+        for (size_t i = 0; i < f->n; i++) {
+            char id[STATE_ID_LEN + 1];
+            struct ctr_config cfg;
+            if (state_lookup(rt->st, OBJ_CONTAINER, f->v[i], ns, id, err) < 0 ||
+                ctr_read(rt, id, &cfg, NULL, err) < 0)
+                return -1;
+            f->when_ns = cfg.created_ns;
+            ctr_config_free(&cfg);
+        }
+    }
+    return 0;
+}
+
+static bool match_re(const struct fvals *f, const char *s)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->re_ok[i] && regexec(&f->re[i], s, 0, NULL, 0) == 0)
+            return true;
+    return false;
+}
+
+/* Every label filter must hold: "key" (present) or "key=value". */
+static bool match_labels(const struct fvals *f, json_t *labels)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const char *eq = strchr(f->v[i], '=');
+        _cleanup_free_ char *key = eq ? str_ndup(f->v[i], (size_t) (eq - f->v[i])) : str_dup(f->v[i]);
+        json_t *v = key ? json_object_get(labels, key) : NULL;
+        if (!v || (eq && !str_eq(json_string_value(v), eq + 1)))
+            return false;
+    }
+    return true;
+}
+
+/* podman 4.3.1: the image id, the image name as recorded, or that name
+ * without a ":latest" tag. */
+static bool match_ancestor(const struct fvals *f, const struct ps_row *r)
+{
+    const char *name = ps_row_image(r), *colon = strrchr(name, ':');
+    const char *slash = strrchr(name, '/');
+
+    for (size_t i = 0; i < f->n; i++) {
+        const char *v = f->v[i];
+        if (str_eq(v, ps_row_image_id(r)) || str_eq(v, name))
+            return true;
+        if (colon && (!slash || colon > slash) && str_eq(colon + 1, "latest") &&
+            strlen(v) == (size_t) (colon - name) && strncmp(v, name, strlen(v)) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool match_status(const struct fvals *f, const struct ps_row *r)
+{
+    const char *s = ps_row_state_name(r);
+
+    for (size_t i = 0; i < f->n; i++) {
+        const char *v = f->v[i];
+        if (str_eq(v, "stopped"))
+            v = "exited";
+        else if (str_eq(v, "configured"))
+            v = "created";
+        if (str_eq(v, s))
+            return true;
+    }
+    return false;
+}
+
+static bool match_exited(const struct fvals *f, const struct ps_row *r)
+{
+    if (!r->exited)
+        return false;
+    for (size_t i = 0; i < f->n; i++) {
+        long long v;
+        if (str_to_ll(f->v[i], &v) == 0 && v == r->exit_code)
+            return true;
+    }
+    return false;
+}
+
+bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
+{
+    const struct fvals *f = fs->f;
+
+    if (r->error)   /* a broken record shows only unfiltered */
+        return !fs->any;
+    return (!f[F_ID].n || match_re(&f[F_ID], r->id)) &&
+           (!f[F_NAME].n || match_re(&f[F_NAME], ps_row_name(r))) &&
+           (!f[F_STATUS].n || match_status(&f[F_STATUS], r)) &&
+           (!f[F_LABEL].n || match_labels(&f[F_LABEL], r->cfg->labels)) &&
+           (!f[F_ANCESTOR].n || match_ancestor(&f[F_ANCESTOR], r)) &&
+           (!f[F_EXITED].n || match_exited(&f[F_EXITED], r)) &&
+           (!f[F_BEFORE].n || r->created_ns < f[F_BEFORE].when_ns) &&
+           (!f[F_SINCE].n || r->created_ns > f[F_SINCE].when_ns);
+}

@@ -1,0 +1,377 @@
+/*
+ * runtime/ctr_ps_item.c: the item of one `ps` row. podman 4.3.1 formats
+ * its JSON over one struct (ListContainer) and its templates over another
+ * (psReporter), with different names and value forms ({{.Names}} is a
+ * joined string, {{.State}} the status text, {{.Created}} a Go time);
+ * both shapes are built here from the row.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "runtime/ctr_ps_int.h"
+#include "runtime/net/ports.h"
+#include "util/cleanup.h"
+#include "util/humanize.h"
+#include "util/js.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+
+/* Go's time.Time{}.Unix(): what podman prints for "never". */
+#define GO_ZERO_UNIX (-62135596800LL)
+
+/* podman's psReporter.State(): "Up 3 minutes ago", "Exited (0) 2 seconds
+ * ago", else the state with a capital. */
+static char *row_status(const struct ps_row *r, double now)
+{
+    const char *s = ps_row_state_name(r);
+
+    if (r->error)
+        return str_fmt("Error: %s", r->error);
+    if (r->state == CS_RUNNING) {
+        _cleanup_free_ char *d = hum_ago_at((double) r->started_ns / 1e9, now);
+        return d ? str_fmt("Up %s", d) : NULL;
+    }
+    if (r->state == CS_EXITED || r->state == CS_STOPPED) {
+        _cleanup_free_ char *d = hum_ago_at((double) r->finished_ns / 1e9, now);
+        return d ? str_fmt("Exited (%d) %s", r->exit_code, d) : NULL;
+    }
+    {
+        char *t = str_dup(s);
+        if (t && *t >= 'a' && *t <= 'z')
+            *t -= 'a' - 'A';
+        return t;
+    }
+}
+
+/* ---- item shapes ---- */
+
+static json_t *go_time_string(long long ns)
+{
+    char buf[TIME_BUF];
+    struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
+
+    if (ns <= 0)
+        return json_string("0001-01-01 00:00:00 +0000 UTC");
+    return json_string(time_go_string(ts, buf, sizeof(buf)));
+}
+
+static long long unix_or_zero(long long ns)
+{
+    return ns > 0 ? ns / 1000000000LL : GO_ZERO_UNIX;
+}
+
+/* The items' helpers below return NULL when out of memory. */
+
+static json_t *row_mounts(const struct ps_row *r)
+{
+    _cleanup_json_ json_t *out = json_array();
+    json_t *m;
+    size_t i;
+
+    if (!out)
+        return NULL;
+    /* the spec's mounts (runtime/spec.h), as the view keeps them */
+    json_array_foreach(json_object_get(r->cfg->spec, "mounts"), i, m) {
+        const char *t = js_str(m, "type", "");
+        if ((str_eq(t, "bind") || str_eq(t, "volume")) &&
+            json_array_append_new(out, json_string(js_str(m, "destination", ""))) < 0)
+            return NULL;
+    }
+    return STEAL_PTR(out);
+}
+
+static json_t *row_networks(struct runtime *rt, const struct ps_row *r)
+{
+    const char *def = rt->cfg->default_network ? rt->cfg->default_network : "berth";
+    _cleanup_json_ json_t *out = json_array();
+    const char *name;
+    json_t *v;
+
+    if (!out)
+        return NULL;
+    if (!r->rec || !str_eq(r->cfg->ns_mode[SPEC_NS_NET], "bridge"))
+        return STEAL_PTR(out);
+    /* {name: {aliases, ...}} (runtime/net/net.h) */
+    json_object_foreach(r->cfg->networks, name, v)
+        if (json_array_append_new(out, json_string(name)) < 0)
+            return NULL;
+    if (!json_array_size(out) && json_array_append_new(out, json_string(def)) < 0)
+        return NULL;
+    return STEAL_PTR(out);
+}
+
+static json_t *row_ports(const struct ps_row *r)
+{
+    _cleanup_free_ struct net_port *v = NULL;
+    _cleanup_json_ json_t *out = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
+
+    if (ports_from_json(r->cfg->port_mappings, &v, &n, &e) < 0) {
+        berr_free(e);
+        n = 0;
+    }
+    if (!n)
+        return json_null();
+    /* netavark's port_mappings objects, in podman's key order */
+    if (!(out = json_array()))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:I, s:s}", "host_ip",
+                                                 v[i].host_ip, "container_port",
+                                                 (json_int_t) v[i].ctr_port, "host_port",
+                                                 (json_int_t) v[i].host_port, "range",
+                                                 (json_int_t) v[i].range, "protocol",
+                                                 v[i].proto)) < 0)
+            return NULL;
+    return STEAL_PTR(out);
+}
+
+/* podman's ports column: "0.0.0.0:8080->80/tcp, ..." */
+static char *ports_text(const struct ps_row *r)
+{
+    _cleanup_free_ struct net_port *v = NULL;
+    size_t n = 0;
+    struct berr *e = NULL;
+
+    if (ports_from_json(r->cfg->port_mappings, &v, &n, &e) < 0) {
+        berr_free(e);
+        return str_dup("");
+    }
+    return ports_fmt(v, n);
+}
+
+/* go-units HumanSizeWithPrecision(n, 3) without podman's images space. */
+static char *size_nospace(long long n)
+{
+    char *s = hum_size((double) n), *sp = s ? strchr(s, ' ') : NULL;
+    if (sp)
+        memmove(sp, sp + 1, strlen(sp));
+    return s;
+}
+
+static long long row_exited_at(const struct ps_row *r)
+{
+    return r->exited ? unix_or_zero(r->finished_ns) : GO_ZERO_UNIX;
+}
+
+static long long row_pid(const struct ps_row *r)
+{
+    return r->state == CS_RUNNING || r->state == CS_PAUSED ? r->st->pid : 0;
+}
+
+static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
+{
+    _cleanup_json_ json_t *o = json_object();
+    _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
+    _cleanup_free_ char *status = row_status(r, now);
+    json_t *names = json_array(), *labels = r->cfg->labels;
+    int bad = 0;
+
+    if (!o || !ago || !status || !names ||
+        (r->rec && json_array_append_new(names, json_string(ps_row_name(r))) < 0)) {
+        json_decref(names);
+        return NULL;
+    }
+    /* a failure, a NULL value included, makes the item NULL (out of memory) */
+#define PUT(key, v) (bad |= json_object_set_new(o, key, v))
+    PUT("AutoRemove", json_boolean(r->cfg->auto_remove));
+    PUT("Command", r->command ? json_incref(r->command) : json_array());
+    PUT("CreatedAt", json_string(ago));
+    PUT("Exited", json_boolean(r->exited));
+    PUT("ExitedAt", json_integer(row_exited_at(r)));
+    PUT("ExitCode", json_integer(r->exit_code));
+    PUT("Id", json_string(r->id));
+    PUT("Image", json_string(ps_row_image(r)));
+    PUT("ImageID", json_string(ps_row_image_id(r)));
+    PUT("IsInfra", json_false());
+    PUT("Labels", json_object_size(labels) ? json_incref(labels) : json_null());
+    PUT("Mounts", row_mounts(r));
+    PUT("Names", names);
+    PUT("Namespaces", json_object());
+    PUT("Networks", row_networks(rt, r));
+    PUT("Pid", json_integer(row_pid(r)));
+    PUT("Pod", json_string(""));
+    PUT("PodName", json_string(""));
+    PUT("Ports", row_ports(r));
+    PUT("Size", r->has_size ? json_pack("{s:I, s:I}", "rootFsSize", (json_int_t) r->rootfs_size,
+                                        "rwSize", (json_int_t) r->rw_size)
+                            : json_null());
+    PUT("StartedAt", json_integer(unix_or_zero(r->started_ns)));
+    PUT("State", json_string(ps_row_state_name(r)));
+    PUT("Status", json_string(status));
+    PUT("Created", json_integer(r->created_ns / 1000000000LL));
+#undef PUT
+    return bad ? NULL : STEAL_PTR(o);
+}
+
+static char *trunc_command(const char *s, bool no_trunc)
+{
+    /* podman: longer than 20 -> the first 17 and "..." */
+    if (no_trunc || strlen(s) <= 20)
+        return str_dup(s);
+    return str_fmt("%.17s...", s);
+}
+
+static const char *const tfield_names[T__N] = {
+    "ID", "Image", "Command", "CreatedHuman", "RunningFor", "Created", "CreatedAt", "Status",
+    "State", "Ports", "Names", "Size", "Labels", "Mounts", "Networks", "Pid", "ImageID", "Pod",
+    "PodName", "ExitCode", "Exited", "ExitedAt", "StartedAt", "AutoRemove", "IsInfra",
+    "Namespaces", "Cgroup", "IPC", "MNT", "NET", "PIDNS", "User", "UTS",
+};
+
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* A superset of the fields template t can read: those named by one of its
+ * words (any case: .Names, $c.Names, index . "Names"), or all of them when
+ * it uses the bare dot ({{.}}, {{json .}}, {{range .}}) or t is NULL.
+ * Building only these is much of what makes `ps` over many containers cheap. */
+void ps_tfields_wanted(const char *t, bool want[T__N])
+{
+    bool all = !t;
+
+    for (int i = 0; i < T__N; i++)
+        want[i] = false;
+    for (const char *p = t; p && *p && !all; p++) {
+        const char *w = p;
+        if (*p == '.' && !ident_char(p[1])) {
+            all = true;
+            break;
+        }
+        if (!ident_char(*p) || (p > t && ident_char(p[-1])))
+            continue;
+        while (ident_char(*p))
+            p++;
+        for (int i = 0; i < T__N; i++)
+            if (strlen(tfield_names[i]) == (size_t) (p - w) &&
+                strncasecmp(tfield_names[i], w, (size_t) (p - w)) == 0)
+                want[i] = true;
+        p--;
+    }
+    for (int i = 0; all && i < T__N; i++)
+        want[i] = true;
+}
+
+/* podman shows some values under two names: v goes under the wanted ones.
+ * 0, or -1 out of memory (v NULL included). */
+static int set_twins(json_t *o, const bool want[T__N], enum tfield a, enum tfield b, json_t *v)
+{
+    int r = v ? 0 : -1;
+
+    if (v && want[a])
+        r |= json_object_set_nocheck(o, tfield_names[a], v);
+    if (v && want[b])
+        r |= json_object_set_nocheck(o, tfield_names[b], v);
+    json_decref(v);
+    return r;
+}
+
+/* Size: "<rw> (virtual <all>)" with -s, else "". */
+static char *size_text(const struct ps_row *r)
+{
+    _cleanup_free_ char *rw = NULL, *all = NULL;
+
+    if (!r->has_size)
+        return str_dup("");
+    rw = size_nospace(r->rw_size);
+    all = size_nospace(r->rootfs_size);
+    return rw && all ? str_fmt("%s (virtual %s)", rw, all) : NULL;
+}
+
+static char *networks_text(struct runtime *rt, const struct ps_row *r)
+{
+    _cleanup_json_ json_t *nv = row_networks(rt, r);
+    _cleanup_strv_ char **nets = nv ? js_to_strv(nv) : NULL;
+
+    return nets ? strv_join(nets, ",") : NULL;
+}
+
+static json_t *template_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                             const bool want[T__N], double now)
+{
+    _cleanup_json_ json_t *o = json_object();
+    int bad = 0;
+#define W(f) want[T_##f]
+    /* our own ASCII keys: no UTF-8 check; a NULL value (out of memory)
+     * fails the set and so the item */
+#define SET(f, v) (bad |= json_object_set_new_nocheck(o, tfield_names[T_##f], (v)))
+#define SET_TEXT(f, expr) do { _cleanup_free_ char *t_ = (expr); SET(f, json_string(t_)); } while (0)
+
+    if (!o)
+        return NULL;
+    /* always: an item with no keys would not read as a struct, and an
+     * unknown field must still be an error */
+    SET(ID, json_stringn(r->id, q->no_trunc || strlen(r->id) < 12 ? strlen(r->id) : 12));
+    if (W(IMAGE))
+        SET(IMAGE, json_string(ps_row_image(r)));
+    if (W(COMMAND)) {
+        _cleanup_free_ char *cmd = ps_row_cmd_text(r);
+        SET_TEXT(COMMAND, cmd ? trunc_command(cmd, q->no_trunc) : NULL);
+    }
+    if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
+        _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
+        bad |= set_twins(o, want, T_CREATEDHUMAN, T_RUNNINGFOR, json_string(ago));
+    }
+    if (W(CREATED) || W(CREATEDAT))
+        bad |= set_twins(o, want, T_CREATED, T_CREATEDAT, go_time_string(r->created_ns));
+    if (W(STATUS) || W(STATE)) {
+        _cleanup_free_ char *status = row_status(r, now);
+        bad |= set_twins(o, want, T_STATUS, T_STATE, json_string(status));
+    }
+    if (W(PORTS))
+        SET_TEXT(PORTS, ports_text(r));
+    if (W(NAMES))
+        SET(NAMES, json_string(ps_row_name(r)));
+    if (W(SIZE))
+        SET_TEXT(SIZE, size_text(r));
+    if (W(LABELS))
+        SET(LABELS, r->cfg->labels ? json_incref(r->cfg->labels) : json_object());
+    if (W(MOUNTS))
+        SET(MOUNTS, row_mounts(r));
+    if (W(NETWORKS))
+        SET_TEXT(NETWORKS, networks_text(rt, r));
+    if (W(PID))
+        SET(PID, json_integer(row_pid(r)));
+    if (W(IMAGEID)) {
+        const char *iid = ps_row_image_id(r);
+        SET(IMAGEID, json_stringn(iid, q->no_trunc || strlen(iid) < 12 ? strlen(iid) : 12));
+    }
+    if (W(POD))
+        SET(POD, json_string(""));
+    if (W(PODNAME))
+        SET(PODNAME, json_string(""));
+    if (W(EXITCODE))
+        SET(EXITCODE, json_integer(r->exit_code));
+    if (W(EXITED))
+        SET(EXITED, json_boolean(r->exited));
+    if (W(EXITEDAT))
+        SET(EXITEDAT, json_integer(row_exited_at(r)));
+    if (W(STARTEDAT))
+        SET(STARTEDAT, json_integer(unix_or_zero(r->started_ns)));
+    if (W(AUTOREMOVE))
+        SET(AUTOREMOVE, json_boolean(r->cfg->auto_remove));
+    if (W(ISINFRA))
+        SET(ISINFRA, json_false());
+    /* podman prints its empty Namespaces struct as seven empty fields */
+    if (W(NAMESPACES))
+        SET(NAMESPACES, json_string("{      }"));
+    for (int i = T_CGROUP; i <= T_UTS; i++)
+        if (want[i])
+            bad |= json_object_set_new_nocheck(o, tfield_names[i], json_string(""));
+#undef W
+#undef SET
+#undef SET_TEXT
+    return bad ? NULL : STEAL_PTR(o);
+}
+
+/* The row's item in the shape q asks for. */
+json_t *ps_row_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                        const bool want[T__N], double now)
+{
+    return q->shape == PS_TEMPLATE ? template_item(rt, r, q, want, now) : json_item(rt, r, now);
+}

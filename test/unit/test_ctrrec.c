@@ -1,0 +1,359 @@
+/*
+ * test/unit/test_ctrrec.c: a container's records as C types
+ * (runtime/container.h): state.json's reader and writer, unknown keys
+ * kept, mistyped fields refused with the container and the field named;
+ * config.json's typed view, its defaults and ctr_config_set.
+ */
+#include <signal.h>
+#include <stdlib.h>
+
+#include "runtime/container.h"
+#include "unit.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/str.h"
+
+#define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static json_t *J(const char *text)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    if (!j) {
+        printf("# bad test JSON: %s\n", text);
+        abort();
+    }
+    return j;
+}
+
+static void t_state_read_write(void)
+{
+    _cleanup_json_ json_t *rec = J(
+        "{\"version\":1,\"state\":3,\"pid\":42,\"pidStart\":7,\"conmonPid\":41,"
+        "\"conmonStart\":6,\"startedNs\":100,\"exitCode\":0,\"exited\":false,"
+        "\"mounted\":true,\"mountPoint\":\"/m\",\"netNS\":\"/run/netns/x\","
+        "\"networkStatus\":{\"a\":1},\"restartCount\":2,\"view\":{\"v\":1},"
+        "\"healthStatus\":\"healthy\",\"execSessions\":{\"e1\":{}}}");
+    _cleanup_json_ json_t *out = NULL;
+    struct ctr_runstate s;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_runstate_parse(rec, ID, &s, &e), 0);
+    CHECK_INT(s.state, CS_RUNNING);
+    CHECK_INT(s.pid, 42);
+    CHECK_INT(s.pid_start, 7);
+    CHECK_INT(s.conmon_pid, 41);
+    CHECK_INT(s.conmon_start, 6);
+    CHECK_INT(s.started_ns, 100);
+    CHECK_INT(s.restart_count, 2);
+    CHECK(s.mounted && !s.exited && !s.oom_killed && !s.shm_mounted);
+    CHECK_STR(s.mount_point, "/m");
+    CHECK_STR(s.net_ns, "/run/netns/x");
+    CHECK_INT(js_int(s.network_status, "a", 0), 1);
+    /* a change, and a member cleared: its key goes */
+    s.state = CS_STOPPED;
+    s.exit_code = -1;
+    CHECK_INT(ctr_set_str(&s.net_ns, NULL), 0);
+    json_decref(s.network_status);
+    s.network_status = NULL;
+    out = ctr_runstate_json(&s);
+    CHECK(out != NULL);
+    CHECK_INT(js_int(out, "state", 0), CS_STOPPED);
+    CHECK_INT(js_int(out, "exitCode", 0), -1);
+    CHECK_INT(js_int(out, "pid", 0), 42);
+    CHECK(json_object_get(out, "netNS") == NULL);
+    CHECK(json_object_get(out, "networkStatus") == NULL);
+    CHECK_STR(js_str(out, "mountPoint", NULL), "/m");
+    CHECK_INT(js_int(json_object_get(out, "view"), "v", 0), 1);
+    /* a newer berth's fields survive this one's write */
+    CHECK_STR(js_str(out, "healthStatus", NULL), "healthy");
+    CHECK(json_is_object(json_object_get(json_object_get(out, "execSessions"), "e1")));
+    CHECK_INT(js_int(out, "version", 0), 1);
+    ctr_runstate_free(&s);
+    CHECK(s.rec == NULL && s.mount_point == NULL);
+}
+
+static void t_state_defaults_and_nulls(void)
+{
+    _cleanup_json_ json_t *rec = J("{\"state\":1,\"mountPoint\":null,\"pid\":null}");
+    _cleanup_json_ json_t *out = NULL;
+    struct ctr_runstate s;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_runstate_parse(rec, ID, &s, &e), 0);
+    CHECK_INT(s.state, CS_CONFIGURED);
+    CHECK_INT(s.pid, 0);
+    CHECK(s.mount_point == NULL && s.net_ns == NULL && s.view == NULL);
+    out = ctr_runstate_json(&s);
+    /* every scalar is written; absent strings and objects are not, but
+     * for mountPoint, "" as it always was */
+    CHECK(json_is_integer(json_object_get(out, "restartCount")));
+    CHECK(json_is_false(json_object_get(out, "stoppedByUser")));
+    CHECK(json_object_get(out, "netNS") == NULL);
+    CHECK_STR(js_str(out, "mountPoint", NULL), "");
+    ctr_runstate_free(&s);
+    json_decref(rec);
+    rec = J("{\"mountPoint\":\"\"}");
+    CHECK_INT(ctr_runstate_parse(rec, ID, &s, &e), 0);
+    CHECK(s.mount_point == NULL);
+    ctr_runstate_free(&s);
+}
+
+static void t_state_mistyped(void)
+{
+    static const struct { const char *rec, *want; } cases[] = {
+        { "{\"pid\":\"42\"}", "field \"pid\" must be an integer, not a string" },
+        { "{\"state\":1.5}", "field \"state\" must be an integer, not a real number" },
+        { "{\"pidStart\":-1}", "field \"pidStart\" must be an integer >= 0, not an integer" },
+        { "{\"pid\":4294967296}", "field \"pid\" must be an integer of int's range, not an integer" },
+        { "{\"exited\":1}", "field \"exited\" must be a boolean, not an integer" },
+        { "{\"mountPoint\":{}}", "field \"mountPoint\" must be a string, not an object" },
+        { "{\"networkStatus\":[]}", "field \"networkStatus\" must be an object, not an array" },
+        { "[]", "not a JSON object" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        _cleanup_json_ json_t *rec = J(cases[i].rec);
+        _cleanup_free_ char *want = str_fmt("container " ID ": state.json: %s", cases[i].want);
+        struct ctr_runstate s;
+        struct berr *e = NULL;
+
+        CHECK_INT(ctr_runstate_parse(rec, ID, &s, &e), -1);
+        CHECK_STR(e ? e->msg : NULL, want);
+        CHECK(e && e->kind == BK_CORRUPT);
+        CHECK(s.rec == NULL && s.mount_point == NULL);
+        berr_free(e);
+    }
+}
+
+static void t_config_view(void)
+{
+    _cleanup_json_ json_t *rec = J(
+        "{\"id\":\"" ID "\",\"name\":\"web\",\"namespace\":\"\",\"lockID\":3,"
+        "\"createdNs\":5,\"image\":{\"id\":\"abc\",\"name\":\"localhost/busybox:latest\"},"
+        "\"spec\":{\"namespaces\":{\"network\":\"none\",\"ipc\":\"host\"},\"stopSignal\":2,"
+        "\"hostname\":\"h\",\"shmSize\":1024},\"labels\":{\"k\":\"v\"},\"logDriver\":\"json-file\","
+        "\"restartPolicy\":\"always\",\"stopTimeout\":3,\"stdin\":true,\"terminal\":false,"
+        "\"autoRemove\":true,\"portMappings\":[],\"runtime\":\"crun\"}");
+    struct ctr_config c;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_config_parse(rec, ID, &c, &e), 0);
+    CHECK_STR(c.name, "web");
+    CHECK_INT(c.lock_id, 3);
+    CHECK_INT(c.created_ns, 5);
+    CHECK_STR(c.image_id, "abc");
+    CHECK_STR(c.image_name, "localhost/busybox:latest");
+    CHECK_STR(c.ns_mode[SPEC_NS_NET], "none");
+    CHECK_STR(c.ns_mode[SPEC_NS_IPC], "host");
+    CHECK_STR(c.ns_mode[SPEC_NS_PID], "private");
+    CHECK_INT(c.stop_signal, 2);
+    CHECK_STR(c.hostname, "h");
+    CHECK_INT(c.shm_size, 1024);
+    CHECK_STR(js_str(c.labels, "k", NULL), "v");
+    CHECK_STR(c.log_driver, "json-file");
+    CHECK_STR(c.restart_policy, "always");
+    CHECK_INT(c.stop_timeout, 3);
+    CHECK(c.stdin_open && !c.terminal && c.auto_remove);
+    CHECK(json_is_array(c.port_mappings));
+    CHECK_STR(c.runtime, "crun");
+    CHECK(c.rootfs == NULL && c.networks == NULL && c.log_path == NULL);
+    ctr_config_free(&c);
+}
+
+static void t_config_defaults(void)
+{
+    _cleanup_json_ json_t *rec = J("{\"spec\":{\"namespaces\":{\"network\":\"\"}}}");
+    struct ctr_config c;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_config_parse(rec, ID, &c, &e), 0);
+    CHECK(c.name == NULL && c.image_id == NULL && c.image_name == NULL);
+    CHECK_STR(c.ns, "");
+    CHECK_INT(c.lock_id, -1);
+    CHECK_STR(c.log_driver, "k8s-file");
+    CHECK_INT(c.log_size_max, -1);
+    CHECK_STR(c.restart_policy, "no");
+    CHECK_INT(c.stop_timeout, 10);
+    CHECK_INT(c.stop_signal, SIGTERM);
+    CHECK_STR(c.runtime, "");
+    CHECK_STR(c.ns_mode[SPEC_NS_NET], "bridge");     /* "" is the default too */
+    CHECK_STR(c.ns_mode[SPEC_NS_UTS], "private");
+    ctr_config_free(&c);
+}
+
+static void t_config_mistyped(void)
+{
+    static const struct { const char *rec, *want; } cases[] = {
+        { "{\"labels\":[]}", "config.json: field \"labels\" must be an object, not an array" },
+        { "{\"lockID\":\"3\"}", "config.json: field \"lockID\" must be an integer, not a string" },
+        { "{\"image\":\"busybox\"}", "config.json: field \"image\" must be an object, not a string" },
+        { "{\"image\":{\"id\":1}}", "config.json: image: field \"id\" must be a string, not an integer" },
+        { "{\"spec\":{\"namespaces\":{\"network\":1}}}",
+          "config.json: spec.namespaces: field \"network\" must be a string, not an integer" },
+        { "{\"spec\":{\"stopSignal\":\"TERM\"}}",
+          "config.json: spec: field \"stopSignal\" must be an integer, not a string" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        _cleanup_json_ json_t *rec = J(cases[i].rec);
+        _cleanup_free_ char *want = str_fmt("container " ID ": %s", cases[i].want);
+        struct ctr_config c;
+        struct berr *e = NULL;
+
+        CHECK_INT(ctr_config_parse(rec, ID, &c, &e), -1);
+        CHECK_STR(e ? e->msg : NULL, want);
+        CHECK(c.rec == NULL);
+        berr_free(e);
+    }
+}
+
+static void t_config_set(void)
+{
+    struct ctr c = { .id = ID };
+    struct berr *e = NULL;
+    json_t *rec = J("{\"name\":\"old\",\"lockID\":1}");
+
+    CHECK_INT(ctr_config_parse(rec, ID, &c.cfg, &e), 0);
+    json_decref(rec);
+    CHECK_INT(ctr_config_set(&c, "name", json_string("new"), &e), 0);
+    CHECK_STR(ctr_name(&c), "new");
+    CHECK_STR(js_str(c.cfg.rec, "name", NULL), "new");
+    /* a value of the wrong type is refused; record and view stay */
+    CHECK_INT(ctr_config_set(&c, "name", json_integer(5), &e), -1);
+    CHECK(e && strstr(e->msg, "field \"name\" must be a string"));
+    berr_freep(&e);
+    CHECK_STR(ctr_name(&c), "new");
+    CHECK_STR(js_str(c.cfg.rec, "name", NULL), "new");
+    CHECK_INT(ctr_config_set(&c, "labels", json_array(), &e), -1);
+    berr_freep(&e);
+    CHECK(json_object_get(c.cfg.rec, "labels") == NULL);
+    CHECK_INT(ctr_config_set(&c, "labels", json_pack("{s:s}", "a", "b"), &e), 0);
+    CHECK_STR(js_str(c.cfg.labels, "a", NULL), "b");
+    ctr_config_free(&c.cfg);
+}
+
+
+/* Every field, written and read back from a record with sorted keys as
+ * js_write_atomic writes them: the reader's merge walk finds each field
+ * only when its table is sorted, so this also checks that. */
+static void t_state_every_field(void)
+{
+    struct ctr_runstate a = {
+        .state = CS_PAUSED, .pid = 11, .pid_start = 12, .conmon_pid = 13, .conmon_start = 14,
+        .started_ns = 15, .finished_ns = 16, .exit_code = 17, .exited = true,
+        .oom_killed = true, .mounted = true, .shm_mounted = true, .stopped_by_user = true,
+        .restart_policy_match = true, .restart_count = 18,
+    }, b;
+    _cleanup_json_ json_t *j = NULL, *back = NULL;
+    _cleanup_free_ char *text = NULL;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_set_str(&a.mount_point, "/mp"), 0);
+    CHECK_INT(ctr_set_str(&a.net_ns, "/ns"), 0);
+    a.network_status = json_pack("{s:i}", "s", 1);
+    a.view = json_pack("{s:i}", "v", 1);
+    j = ctr_runstate_json(&a);
+    text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    back = text ? json_loads(text, 0, NULL) : NULL;
+    CHECK_INT(ctr_runstate_parse(back, ID, &b, &e), 0);
+    CHECK_INT(b.state, CS_PAUSED);
+    CHECK_INT(b.pid, 11);
+    CHECK_INT(b.pid_start, 12);
+    CHECK_INT(b.conmon_pid, 13);
+    CHECK_INT(b.conmon_start, 14);
+    CHECK_INT(b.started_ns, 15);
+    CHECK_INT(b.finished_ns, 16);
+    CHECK_INT(b.exit_code, 17);
+    CHECK(b.exited && b.oom_killed && b.mounted && b.shm_mounted && b.stopped_by_user &&
+          b.restart_policy_match);
+    CHECK_INT(b.restart_count, 18);
+    CHECK_STR(b.mount_point, "/mp");
+    CHECK_STR(b.net_ns, "/ns");
+    CHECK(json_equal(b.network_status, a.network_status));
+    CHECK(json_equal(b.view, a.view));
+    /* every key of the record is one of the table's */
+    CHECK_INT(json_object_size(j), 19);
+    ctr_runstate_free(&a);
+    ctr_runstate_free(&b);
+}
+
+static void t_config_every_field(void)
+{
+    _cleanup_json_ json_t *rec = J(
+        "{\"addHosts\":[\"h:1.2.3.4\"],\"autoRemove\":true,\"cgroupParent\":\"cg\","
+        "\"cidFile\":\"/cid\",\"command\":[\"c\"],\"createCommand\":[\"cc\"],"
+        "\"createdNs\":1,\"dns\":{},\"id\":\"i\",\"image\":{\"id\":\"ii\",\"name\":\"in\"},"
+        "\"labels\":{},\"lockID\":2,\"logDriver\":\"ld\",\"logPath\":\"lp\","
+        "\"logSizeMax\":3,\"logTag\":\"lt\",\"name\":\"n\",\"namespace\":\"ns\","
+        "\"networks\":{},\"portMappings\":[],\"restartPolicy\":\"rp\",\"restartRetries\":4,"
+        "\"rootfs\":\"/r\",\"runtime\":\"rt\",\"spec\":{\"hostname\":\"hn\","
+        "\"namespaces\":{\"ipc\":\"a\",\"network\":\"b\",\"pid\":\"c\",\"uts\":\"d\"},"
+        "\"shmSize\":5,\"stopSignal\":6},\"stdin\":true,\"stopTimeout\":7,"
+        "\"terminal\":true,\"timeout\":8,\"version\":1}");
+    struct ctr_config c;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_config_parse(rec, ID, &c, &e), 0);
+    CHECK(json_is_array(c.add_hosts) && c.auto_remove && c.stdin_open && c.terminal);
+    CHECK_STR(c.cgroup_parent, "cg");
+    CHECK_STR(c.cid_file, "/cid");
+    CHECK(json_is_array(c.command) && json_is_array(c.create_command));
+    CHECK_INT(c.created_ns, 1);
+    CHECK(json_is_object(c.dns) && json_is_object(c.labels) && json_is_object(c.networks));
+    CHECK(json_is_array(c.port_mappings) && json_is_object(c.spec));
+    CHECK_STR(c.id, "i");
+    CHECK_STR(c.image_id, "ii");
+    CHECK_STR(c.image_name, "in");
+    CHECK_INT(c.lock_id, 2);
+    CHECK_STR(c.log_driver, "ld");
+    CHECK_STR(c.log_path, "lp");
+    CHECK_INT(c.log_size_max, 3);
+    CHECK_STR(c.log_tag, "lt");
+    CHECK_STR(c.name, "n");
+    CHECK_STR(c.ns, "ns");
+    CHECK_STR(c.restart_policy, "rp");
+    CHECK_INT(c.restart_retries, 4);
+    CHECK_STR(c.rootfs, "/r");
+    CHECK_STR(c.runtime, "rt");
+    CHECK_STR(c.hostname, "hn");
+    CHECK_STR(c.ns_mode[SPEC_NS_IPC], "a");
+    CHECK_STR(c.ns_mode[SPEC_NS_NET], "b");
+    CHECK_STR(c.ns_mode[SPEC_NS_PID], "c");
+    CHECK_STR(c.ns_mode[SPEC_NS_UTS], "d");
+    CHECK_INT(c.shm_size, 5);
+    CHECK_INT(c.stop_signal, 6);
+    CHECK_INT(c.stop_timeout, 7);
+    CHECK_INT(c.timeout, 8);
+    ctr_config_free(&c);
+}
+
+/* Keys out of order (a record edited by hand) are all found too. */
+static void t_unsorted_record(void)
+{
+    _cleanup_json_ json_t *rec = J("{\"view\":{},\"state\":3,\"pid\":5,\"exited\":true,"
+                                   "\"conmonPid\":4,\"zz\":1,\"aa\":2}");
+    struct ctr_runstate s;
+    struct berr *e = NULL;
+
+    CHECK_INT(ctr_runstate_parse(rec, ID, &s, &e), 0);
+    CHECK_INT(s.state, CS_RUNNING);
+    CHECK_INT(s.pid, 5);
+    CHECK_INT(s.conmon_pid, 4);
+    CHECK(s.exited && s.view);
+    ctr_runstate_free(&s);
+}
+
+int main(void)
+{
+    UNIT_RUN(t_state_every_field);
+    UNIT_RUN(t_config_every_field);
+    UNIT_RUN(t_unsorted_record);
+    UNIT_RUN(t_state_read_write);
+    UNIT_RUN(t_state_defaults_and_nulls);
+    UNIT_RUN(t_state_mistyped);
+    UNIT_RUN(t_config_view);
+    UNIT_RUN(t_config_defaults);
+    UNIT_RUN(t_config_mistyped);
+    UNIT_RUN(t_config_set);
+    return unit_done();
+}
