@@ -58,6 +58,10 @@ int http_new(struct http **out, struct berr **err)
         return berr_msg(err, "cannot initialise libcurl");
     }
     curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+    /* A connection per transfer rather than HTTP/2 streams on one: the
+     * registry then serves the blobs of a pull on as many connections
+     * (and cores) as there are layers. */
+    curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long) CURLPIPE_NOTHING);
     *out = h;
     return 0;
 }
