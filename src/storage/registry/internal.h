@@ -75,6 +75,12 @@ char *reg_why(const struct http_xfer *x);
 const char *reg_api_host(const char *host);
 
 
+/* ---- compress.c ---- */
+/* Compresses the plain tar of the blob file in (any compression) into
+ * the new file out with target ("gzip" or "zstd"); its digest and size. */
+int blob_compress(const char *in, const char *out, const char *target, char digest[72],
+                  int64_t *size, struct berr **err);
+
 /* ---- certs.c ---- */
 /* TLS for host: verify as asked, CAs and client certificate from
  * cert_dir (NULL: certs.d under /etc/containers, /etc/docker, and for

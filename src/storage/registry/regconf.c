@@ -8,8 +8,7 @@
  * matches subdomains. The v1 format ([registries.search] ...) is read
  * and converted, as c/image does.
  *
- * Also the short-name alias cache (short-name-aliases.conf), which is
- * read before the configured aliases and written after a prompt.
+ * The aliases, and their cache file, are aliases.c's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,43 +22,13 @@
 
 #include "storage/reference.h"
 #include "storage/registry/internal.h"
+#include "storage/registry/regconf_int.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/toml.h"
-
-struct rc_endpoint {
-    char *location;
-    bool insecure;
-    char *pull_from_mirror;     /* "all", "digest-only", "tag-only" or NULL */
-};
-
-struct rc_registry {
-    char *prefix;
-    struct rc_endpoint ep;
-    struct rc_endpoint *mirrors;
-    size_t nmirrors;
-    bool blocked, by_digest_only;
-};
-
-struct rc_alias {
-    char *name, *value, *origin;    /* value NULL: "" (alias disabled) */
-};
-
-struct regconf {
-    struct rc_registry *regs;
-    size_t nregs;
-    char **search;
-    bool search_set;
-    char *search_origin;
-    enum short_name_mode mode;
-    bool mode_set;
-    struct rc_alias *aliases;
-    size_t naliases;
-    char *sources;
-};
 
 char *reg_sys_path(const char *path)
 {
@@ -95,7 +64,7 @@ static void registry_clear(struct rc_registry *r)
     memset(r, 0, sizeof(*r));
 }
 
-static void conf_clear(struct regconf *c)
+void regconf_clear(struct regconf *c)
 {
     for (size_t i = 0; i < c->nregs; i++)
         registry_clear(&c->regs[i]);
@@ -116,7 +85,7 @@ void regconf_free(struct regconf *c)
 {
     if (!c)
         return;
-    conf_clear(c);
+    regconf_clear(c);
     free(c);
 }
 
@@ -127,7 +96,7 @@ const char *regconf_sources(const struct regconf *c)
 
 /* ---- parsing one file ---- */
 
-static int bad(struct berr **err, const char *path, const char *fmt, const char *arg)
+int regconf_bad(struct berr **err, const char *path, const char *fmt, const char *arg)
 {
     _cleanup_free_ char *m = str_fmt(fmt, arg ? arg : "");
     return berr_msg(err, "loading registries configuration \"%s\": %s", path, m ? m : fmt);
@@ -141,7 +110,7 @@ static int location(const char *path, const char *in, char **out, struct berr **
     while (n > 0 && in[n - 1] == '/')
         n--;
     if (str_has_prefix(in, "http://") || str_has_prefix(in, "https://"))
-        return bad(err, path, "invalid location '%s': URI schemes are not supported", in);
+        return regconf_bad(err, path, "invalid location '%s': URI schemes are not supported", in);
     return (*out = str_ndup(in, n)) ? 0 : berr_oom(err);
 }
 
@@ -154,7 +123,7 @@ static int str_field(const char *path, json_t *o, const char *key, const char **
     if (!v)
         return 0;
     if (!json_is_string(v))
-        return bad(err, path, "%s must be a string", key);
+        return regconf_bad(err, path, "%s must be a string", key);
     *out = json_string_value(v);
     return 0;
 }
@@ -167,7 +136,7 @@ static int bool_field(const char *path, json_t *o, const char *key, bool *out,
     if (!v)
         return 0;
     if (!json_is_boolean(v))
-        return bad(err, path, "%s must be a boolean", key);
+        return regconf_bad(err, path, "%s must be a boolean", key);
     *out = json_is_true(v);
     return 0;
 }
@@ -193,48 +162,48 @@ static int parse_registry(const char *path, json_t *o, struct rc_registry *r, st
     size_t i;
 
     if (!json_is_object(o))
-        return bad(err, path, "[[registry]] entries must be tables", NULL);
+        return regconf_bad(err, path, "[[registry]] entries must be tables", NULL);
     if (parse_endpoint(path, o, &r->ep, err) < 0 || str_field(path, o, "prefix", &prefix, err) < 0 ||
         bool_field(path, o, "blocked", &r->blocked, err) < 0 ||
         bool_field(path, o, "mirror-by-digest-only", &r->by_digest_only, err) < 0)
         return -1;
     if (!prefix || !*prefix) {
         if (!*r->ep.location)
-            return bad(err, path, "invalid condition: both location and prefix are unset", NULL);
+            return regconf_bad(err, path, "invalid condition: both location and prefix are unset", NULL);
         if (!(r->prefix = str_dup(r->ep.location)))
             return berr_oom(err);
     } else {
         if (location(path, prefix, &r->prefix, err) < 0)
             return -1;
         if (!str_has_prefix(r->prefix, "*.") && !*r->ep.location)
-            return bad(err, path, "invalid condition: location is unset and prefix is not in "
+            return regconf_bad(err, path, "invalid condition: location is unset and prefix is not in "
                        "the format: *.example.com", NULL);
         if (str_has_prefix(r->prefix, "*.") && strpbrk(r->prefix, "/@:"))
-            return bad(err, path, "Wildcarded prefix should be in the format: *.example.com. "
+            return regconf_bad(err, path, "Wildcarded prefix should be in the format: *.example.com. "
                        "Current prefix \"%s\" is incorrectly formatted", r->prefix);
     }
     if (r->ep.pull_from_mirror)
-        return bad(err, path, "pull-from-mirror must not be set for a non-mirror registry \"%s\"",
+        return regconf_bad(err, path, "pull-from-mirror must not be set for a non-mirror registry \"%s\"",
                    r->prefix);
     if (mirrors && !json_is_array(mirrors))
-        return bad(err, path, "mirror must be an array of tables", NULL);
+        return regconf_bad(err, path, "mirror must be an array of tables", NULL);
     if (!(r->mirrors = calloc(json_array_size(mirrors) + 1, sizeof(*r->mirrors))))
         return berr_oom(err);
     json_array_foreach(mirrors, i, m) {
         struct rc_endpoint *e = &r->mirrors[r->nmirrors++];
         if (!json_is_object(m))
-            return bad(err, path, "mirror must be an array of tables", NULL);
+            return regconf_bad(err, path, "mirror must be an array of tables", NULL);
         if (parse_endpoint(path, m, e, err) < 0)
             return -1;
         if (!*e->location)
-            return bad(err, path, "invalid condition: mirror location is unset", NULL);
+            return regconf_bad(err, path, "invalid condition: mirror location is unset", NULL);
         if (e->pull_from_mirror && r->by_digest_only)
-            return bad(err, path, "cannot set mirror usage mirror-by-digest-only for the "
+            return regconf_bad(err, path, "cannot set mirror usage mirror-by-digest-only for the "
                        "registry (\"%s\") and pull-from-mirror for per-mirror at the same time",
                        r->prefix);
         if (e->pull_from_mirror && !str_eq(e->pull_from_mirror, "all") &&
             !str_eq(e->pull_from_mirror, "digest-only") && !str_eq(e->pull_from_mirror, "tag-only"))
-            return bad(err, path, "unsupported pull-from-mirror value \"%s\"", e->pull_from_mirror);
+            return regconf_bad(err, path, "unsupported pull-from-mirror value \"%s\"", e->pull_from_mirror);
     }
     return 0;
 }
@@ -258,97 +227,14 @@ static int parse_strings(const char *path, json_t *arr, const char *what, char *
     json_t *v;
 
     if (!json_is_array(arr))
-        return bad(err, path, "%s must be an array of strings", what);
+        return regconf_bad(err, path, "%s must be an array of strings", what);
     if (!(*out = calloc(1, sizeof(char *))))
         return berr_oom(err);
     json_array_foreach(arr, i, v) {
         if (!json_is_string(v))
-            return bad(err, path, "%s must be an array of strings", what);
+            return regconf_bad(err, path, "%s must be an array of strings", what);
         if (strv_push(out, json_string_value(v)) < 0)
             return berr_oom(err);
-    }
-    return 0;
-}
-
-/* A short name: a repository without registry, tag or digest. */
-static int valid_short(const char *name, struct berr **err)
-{
-    _cleanup_ref_ struct ref r = { 0 };
-
-    if (ref_parse(name, &r, err) < 0)
-        return berr_wrap(err, "cannot parse short name: \"%s\"", name);
-    if (r.digest)
-        return berr_msg(err, "invalid short name \"%s\": must not contain digest", name);
-    if (r.tag)
-        return berr_msg(err, "invalid short name \"%s\": must not contain tag", name);
-    if (r.domain)
-        return berr_msg(err, "invalid short name \"%s\": must not contain registry", name);
-    return 0;
-}
-
-/* An alias value: "host/path", normalized (docker.io/x -> .../library/x). */
-static int alias_value(const char *v, char **out, struct berr **err)
-{
-    _cleanup_ref_ struct ref r = { 0 };
-
-    if (ref_parse(v, &r, err) < 0)
-        return berr_wrap(err, "parsing alias \"%s\"", v);
-    if (r.digest)
-        return berr_msg(err, "invalid alias \"%s\": must not contain digest", v);
-    if (r.tag)
-        return berr_msg(err, "invalid alias \"%s\": must not contain tag", v);
-    if (!r.domain)
-        return berr_msg(err, "invalid alias \"%s\": must contain registry and repository", v);
-    if (ref_normalize(&r, "docker.io", err) < 0)
-        return -1;
-    free(r.tag);
-    r.tag = NULL;
-    return (*out = ref_string(&r)) ? 0 : berr_oom(err);
-}
-
-static int add_alias(struct regconf *c, const char *name, const char *value, const char *origin,
-                     struct berr **err)
-{
-    _cleanup_free_ char *v = NULL;
-    struct rc_alias *a = NULL;
-
-    if (valid_short(name, err) < 0 || (*value && alias_value(value, &v, err) < 0))
-        return -1;
-    for (size_t i = 0; i < c->naliases; i++)
-        if (str_eq(c->aliases[i].name, name))
-            a = &c->aliases[i];
-    if (!a) {
-        struct rc_alias *nv = realloc(c->aliases, (c->naliases + 1) * sizeof(*nv));
-        if (!nv)
-            return berr_oom(err);
-        c->aliases = nv;
-        a = &nv[c->naliases++];
-        memset(a, 0, sizeof(*a));
-        if (!(a->name = str_dup(name)))
-            return berr_oom(err);
-    }
-    free(a->value);
-    free(a->origin);
-    a->value = STEAL_PTR(v);
-    if (!(a->origin = str_dup(origin)))
-        return berr_oom(err);
-    return 0;
-}
-
-static int parse_aliases(const char *path, json_t *tbl, struct regconf *c, struct berr **err)
-{
-    const char *k;
-    json_t *v;
-
-    if (!tbl)
-        return 0;
-    if (!json_is_object(tbl))
-        return bad(err, path, "aliases must be a table", NULL);
-    json_object_foreach(tbl, k, v) {
-        if (!json_is_string(v))
-            return bad(err, path, "alias \"%s\" must be a string", k);
-        if (add_alias(c, k, json_string_value(v), path, err) < 0)
-            return berr_wrap(err, "validating short-name aliases");
     }
     return 0;
 }
@@ -362,12 +248,12 @@ static int convert_v1(const char *path, json_t *v1, struct regconf *c, struct be
         json_t *arr = json_object_get(json_object_get(v1, kinds[k]), "registries"), *x;
         size_t i;
         if (arr && !json_is_array(arr))
-            return bad(err, path, "registries must be an array of strings", NULL);
+            return regconf_bad(err, path, "registries must be an array of strings", NULL);
         json_array_foreach(arr, i, x) {
             _cleanup_free_ char *loc = NULL;
             struct rc_registry *r = NULL;
             if (!json_is_string(x))
-                return bad(err, path, "registries must be an array of strings", NULL);
+                return regconf_bad(err, path, "registries must be an array of strings", NULL);
             if (location(path, json_string_value(x), &loc, err) < 0)
                 return -1;
             for (size_t j = 0; j < c->nregs; j++)
@@ -408,14 +294,14 @@ static int parse_doc(const char *path, json_t *doc, bool force_v2, struct regcon
 
     if (v1) {
         if (force_v2)
-            return bad(err, path, "registry must be in v2 format but is in v1", NULL);
+            return regconf_bad(err, path, "registry must be in v2 format but is in v1", NULL);
         if (regs || json_object_get(doc, "unqualified-search-registries") ||
             json_object_get(doc, "short-name-mode") || json_object_get(doc, "aliases"))
-            return bad(err, path, "mixing sysregistry v1/v2 is not supported", NULL);
+            return regconf_bad(err, path, "mixing sysregistry v1/v2 is not supported", NULL);
         return convert_v1(path, v1, c, err);
     }
     if (regs && !json_is_array(regs))
-        return bad(err, path, "registry must be an array of tables", NULL);
+        return regconf_bad(err, path, "registry must be an array of tables", NULL);
     if (!(c->regs = calloc(json_array_size(regs) + 1, sizeof(*c->regs))))
         return berr_oom(err);
     json_array_foreach(regs, i, r)
@@ -432,7 +318,7 @@ static int parse_doc(const char *path, json_t *doc, bool force_v2, struct regcon
         while (n > 0 && (*s)[n - 1] == '/')
             (*s)[--n] = '\0';
         if (!domain_only(*s))
-            return bad(err, path, "Invalid unqualified-search-registries entry \"%s\"", *s);
+            return regconf_bad(err, path, "Invalid unqualified-search-registries entry \"%s\"", *s);
     }
     if (str_field(path, doc, "short-name-mode", &mode, err) < 0)
         return -1;
@@ -444,10 +330,10 @@ static int parse_doc(const char *path, json_t *doc, bool force_v2, struct regcon
         else if (!strcmp(mode, "disabled"))
             c->mode = SNM_DISABLED;
         else
-            return bad(err, path, "invalid short-name mode: \"%s\"", mode);
+            return regconf_bad(err, path, "invalid short-name mode: \"%s\"", mode);
         c->mode_set = true;
     }
-    return parse_aliases(path, json_object_get(doc, "aliases"), c, err);
+    return regconf_parse_aliases(path, json_object_get(doc, "aliases"), c, err);
 }
 
 /* Two entries for one location must agree on insecure and blocked. */
@@ -461,10 +347,10 @@ static int check_conflicts(const char *path, const struct regconf *c, struct ber
             if (!str_eq(ka, kb))
                 continue;
             if (a->ep.insecure != b->ep.insecure)
-                return bad(err, path, "registry '%s' is defined multiple times with "
+                return regconf_bad(err, path, "registry '%s' is defined multiple times with "
                            "conflicting 'insecure' setting", a->ep.location);
             if (a->blocked != b->blocked)
-                return bad(err, path, "registry '%s' is defined multiple times with "
+                return regconf_bad(err, path, "registry '%s' is defined multiple times with "
                            "conflicting 'blocked' setting", a->ep.location);
         }
     return 0;
@@ -559,7 +445,7 @@ static int merge(struct regconf *dst, struct regconf *src, struct berr **err)
     }
     for (size_t i = 0; i < src->naliases; i++) {
         struct rc_alias *a = &src->aliases[i];
-        if (add_alias(dst, a->name, a->value ? a->value : "", a->origin, err) < 0)
+        if (regconf_add_alias(dst, a->name, a->value ? a->value : "", a->origin, err) < 0)
             return -1;
     }
     return 0;
@@ -630,7 +516,7 @@ int regconf_load(const char *path, struct regconf **out, struct berr **err)
             dedup_sort(&part);
             r = merge(c, &part, err);
         }
-        conf_clear(&part);
+        regconf_clear(&part);
         if (r < 0) {
             berr_wrap(err, "loading drop-in registries configuration \"%s\"", *f);
             goto out;
@@ -779,122 +665,4 @@ char *const *regconf_search_registries(const struct regconf *c)
 const char *regconf_search_origin(const struct regconf *c)
 {
     return c && c->search_origin ? c->search_origin : "";
-}
-
-/* ---- aliases and their cache ---- */
-
-char *regconf_alias_cache_path(void)
-{
-    const char *x = getenv("XDG_CACHE_HOME");
-
-    if (geteuid() == 0)
-        return reg_sys_path("/var/cache/containers/short-name-aliases.conf");
-    if (x && *x == '/')
-        return str_fmt("%s/containers/short-name-aliases.conf", x);
-    return str_fmt("%s/.cache/containers/short-name-aliases.conf", reg_home());
-}
-
-/* The cache file's aliases; a missing file is none. */
-static int read_cache(const char *cache, struct regconf *c, struct berr **err)
-{
-    _cleanup_free_ char *text = NULL;
-    _cleanup_json_ json_t *doc = NULL;
-    size_t len;
-
-    if (fs_read_file(cache, &text, &len, err) < 0) {
-        if ((*err)->errnum != ENOENT)
-            return berr_wrap(err, "loading short-name aliases config file \"%s\"", cache);
-        berr_free(*err);
-        *err = NULL;
-        return 0;
-    }
-    if (toml_parse(text, len, cache, &doc, err) < 0 ||
-        parse_aliases(cache, json_object_get(doc, "aliases"), c, err) < 0)
-        return berr_wrap(err, "loading short-name aliases config file \"%s\"", cache);
-    return 0;
-}
-
-static int alias_in(const struct regconf *c, const char *name, char **value, char **origin,
-                    struct berr **err)
-{
-    for (size_t i = 0; c && i < c->naliases; i++)
-        if (str_eq(c->aliases[i].name, name)) {
-            if (c->aliases[i].value && !(*value = str_dup(c->aliases[i].value)))
-                return berr_oom(err);
-            if (!(*origin = str_dup(c->aliases[i].origin)))
-                return berr_oom(err);
-            return 1;
-        }
-    return 0;
-}
-
-int regconf_alias(const struct regconf *c, const char *cache, const char *name, char **value,
-                  char **origin, struct berr **err)
-{
-    struct regconf cached = { 0 };
-    int r;
-
-    *value = *origin = NULL;
-    if (valid_short(name, err) < 0)
-        return -1;
-    r = cache ? read_cache(cache, &cached, err) : 0;
-    if (r == 0)
-        r = alias_in(&cached, name, value, origin, err);
-    conf_clear(&cached);
-    if (r == 0)
-        r = alias_in(c, name, value, origin, err);
-    return r < 0 ? -1 : 0;
-}
-
-/* TOML basic string with the escapes it needs. */
-static void toml_quote(struct sbuf *b, const char *s)
-{
-    sbuf_addc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            sbuf_addc(b, '\\');
-        sbuf_addc(b, *s);
-    }
-    sbuf_addc(b, '"');
-}
-
-int regconf_alias_record(const char *cache, const char *name, const char *value,
-                         struct berr **err)
-{
-    _cleanup_free_ char *dir = fs_dirname(cache), *lockp = str_fmt("%s.lock", cache);
-    _cleanup_free_ char *base = NULL, *v = NULL;
-    _cleanup_close_ int lfd = -1;
-    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-    struct regconf cached = { 0 };
-    int rc = -1;
-
-    if (!dir || !lockp || !(base = str_dup(strrchr(cache, '/') ? strrchr(cache, '/') + 1 : cache)))
-        return berr_oom(err);
-    if (valid_short(name, err) < 0 || alias_value(value, &v, err) < 0)
-        return -1;
-    if (fs_mkdir_p(dir, 0700, err) < 0)
-        return -1;
-    lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (lfd < 0 || flock(lfd, LOCK_EX) < 0)
-        return berr_sys(err, "lock %s", lockp);
-    if (read_cache(cache, &cached, err) < 0 || add_alias(&cached, name, v, cache, err) < 0)
-        goto out;
-    sbuf_add(&b, "[aliases]\n");
-    for (size_t i = 0; i < cached.naliases; i++) {
-        sbuf_add(&b, "  ");
-        toml_quote(&b, cached.aliases[i].name);
-        sbuf_add(&b, " = ");
-        toml_quote(&b, cached.aliases[i].value ? cached.aliases[i].value : "");
-        sbuf_addc(&b, '\n');
-    }
-    if (b.oom) {
-        berr_oom(err);
-        goto out;
-    }
-    rc = fs_write_atomic(dir, base, b.buf, b.len, 0600, err);
-out:
-    conf_clear(&cached);
-    if (rc < 0)
-        berr_wrap(err, "recording short-name alias (\"%s\"=\"%s\")", name, value);
-    return rc;
 }
