@@ -5,18 +5,23 @@
  * it decides which names to try, in which order, and which pull policy
  * applies; everything here works on fully-qualified references.
  *
- *   registry/regconf.c   registries.conf(5) and registries.conf.d,
- *                        short-name aliases and their cache file
+ *   registry/regconf.c   registries.conf(5) and registries.conf.d: files,
+ *                        merging, prefixes, mirrors, pull sources
+ *   registry/aliases.c   short-name aliases and their cache file
  *   registry/authfile.c  auth.json(5) and docker's config.json
  *   registry/certs.c     certs.d(5): CAs, client certificates
  *   registry/policy.c    policy.json(5)
+ *   registry/platform.c  the entry of a manifest list a platform picks
  *   registry/http.c      transfers on libcurl (multi), retries
- *   registry/client.c    ping, Basic and Bearer auth, manifests, tags,
- *                        catalog, blob checks, mounts and uploads
- *   registry/pull.c      registry -> store: parallel, verified, streamed
- *                        into layers, committed so a crash leaves none
- *                        of the image visible
- *   registry/push.c      store -> registry
+ *   registry/auth.c      WWW-Authenticate challenges, registry errors
+ *   registry/client.c    hosts: ping, Basic and Bearer auth, requests
+ *   registry/lists.c     tags, catalog, a tag's manifest digest
+ *   registry/pull.c      registry -> store: manifest, config, record
+ *   registry/pull_layers.c  the layers: parallel, verified, streamed into
+ *                        layers, committed so a crash leaves none of the
+ *                        image visible and the whole layers reusable
+ *   registry/push.c      store -> registry: HEAD, mount, PATCH/PUT uploads
+ *   registry/compress.c  layers recompressed for push (gzip, zstd)
  *
  * Secrets never appear in an error, a log line or an event: credentials
  * and tokens live in the client and in request headers only.
