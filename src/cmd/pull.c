@@ -93,23 +93,20 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return 0;
 }
 
-#define PULL_CMD(var)                                                                    \
-    const struct cmd var = {                                                             \
-        .name = "pull",                                                                  \
-        .summary = "Pull an image from a registry",                                      \
-        .usage = "[options] IMAGE",                                                      \
-        .description =                                                                   \
-            "Pulls an image from a registry (docker://, the default) into local\n"       \
-            "storage and prints its id. A short name resolves through the aliases\n"     \
-            "and unqualified-search-registries of registries.conf(5); credentials\n"     \
-            "come from --creds or the auth file (containers-auth.json(5)), TLS\n"        \
-            "certificates from certs.d or --cert-dir. Every blob is verified while\n"    \
-            "it downloads; an interrupted pull leaves no image behind, and the next\n"   \
-            "pull reuses the layers already complete.",                                  \
-        .examples = "berth pull docker.io/library/busybox\n"                             \
-                    "berth pull --tls-verify=false localhost:5000/app:1\n"               \
-                    "berth pull --platform linux/arm64 quay.io/org/app",                 \
-        .opts = pull_opts, .fn = pull_fn, .need = RT_FULL,                               \
-    }
-PULL_CMD(cmd_pull);
-PULL_CMD(cmd_image_pull);
+const struct cmd cmd_pull = {
+    .name = "pull",
+    .summary = "Pull an image from a registry",
+    .usage = "[options] IMAGE",
+    .description =
+        "Pulls an image from a registry (docker://, the default) into local\n"
+        "storage and prints its id. A short name resolves through the aliases\n"
+        "and unqualified-search-registries of registries.conf(5); credentials\n"
+        "come from --creds or the auth file (containers-auth.json(5)), TLS\n"
+        "certificates from certs.d or --cert-dir. Every blob is verified while\n"
+        "it downloads; an interrupted pull leaves no image behind, and the next\n"
+        "pull reuses the layers already complete.",
+    .examples = "berth pull docker.io/library/busybox\n"
+                "berth pull --tls-verify=false localhost:5000/app:1\n"
+                "berth pull --platform linux/arm64 quay.io/org/app",
+    .opts = pull_opts, .fn = pull_fn, .need = RT_FULL,
+};

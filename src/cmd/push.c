@@ -81,22 +81,19 @@ static int push_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return rc;
 }
 
-#define PUSH_CMD(var)                                                                    \
-    const struct cmd var = {                                                             \
-        .name = "push",                                                                  \
-        .summary = "Push an image to a specified destination",                           \
-        .usage = "[options] IMAGE [DESTINATION]",                                        \
-        .description =                                                                   \
-            "Pushes a local image to a registry (docker://, the default), or to\n"       \
-            "docker-archive:PATH[:NAME], oci-archive:PATH[:NAME], oci:DIR[:NAME] or\n"   \
-            "dir:DIR. Blobs the registry has are not sent again; a blob of another\n"    \
-            "repository of the same registry is mounted instead of uploaded. Layers\n"   \
-            "go as stored (a pulled image keeps its digest); uncompressed ones are\n"    \
-            "gzipped, and --compression-format converts.",                               \
-        .examples = "berth push localhost:5000/app:1\n"                                  \
-                    "berth push --creds user:pass app quay.io/me/app:1\n"                \
-                    "berth push app oci-archive:/tmp/app.tar",                           \
-        .opts = push_opts, .fn = push_fn, .need = RT_FULL,                               \
-    }
-PUSH_CMD(cmd_push);
-PUSH_CMD(cmd_image_push);
+const struct cmd cmd_push = {
+    .name = "push",
+    .summary = "Push an image to a specified destination",
+    .usage = "[options] IMAGE [DESTINATION]",
+    .description =
+        "Pushes a local image to a registry (docker://, the default), or to\n"
+        "docker-archive:PATH[:NAME], oci-archive:PATH[:NAME], oci:DIR[:NAME] or\n"
+        "dir:DIR. Blobs the registry has are not sent again; a blob of another\n"
+        "repository of the same registry is mounted instead of uploaded. Layers\n"
+        "go as stored (a pulled image keeps its digest); uncompressed ones are\n"
+        "gzipped, and --compression-format converts.",
+    .examples = "berth push localhost:5000/app:1\n"
+                "berth push --creds user:pass app quay.io/me/app:1\n"
+                "berth push app oci-archive:/tmp/app.tar",
+    .opts = push_opts, .fn = push_fn, .need = RT_FULL,
+};
