@@ -317,7 +317,8 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
         return -1;
     if (mount_rootfs(rt, c, err) < 0)
         goto fail;
-    if (strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") != 0 && !c->st.shm_mounted &&
+    if (!str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "host") && !str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "none") &&
+        !c->st.shm_mounted &&
         mount_shm(rt, c, shm, err) < 0)
         goto fail;
     if (ctr_net_setup(rt, c, err) < 0)
