@@ -176,6 +176,9 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
     o.in = a->attach_stdin;
     o.out = a->attach_stdout;
     o.err = a->attach_stderr;
+    if (!o.out && !o.err)
+        printf("%s\n", id);     /* podman: nothing to show, so the id */
+    fflush(stdout);
     if (ctr_attach(rt, c, &o, &detached, err) < 0) {
         if (a->rm)
             put_and_remove(rt, cp);

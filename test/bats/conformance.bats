@@ -378,3 +378,19 @@ external_ctr() {
     run -0 b run --rm --network none --tmpfs /scratch -w /scratch/a $IMG pwd
     [ "$output" = /scratch/a ]
 }
+
+@test "run --attach stderr shows only stderr; --attach stdin only prints the id" {
+    run -0 --separate-stderr b run --rm --network none --attach stderr $IMG sh -c 'echo out; echo err >&2'
+    [ "$output" = "" ]
+    [ "$stderr" = err ]
+    run -0 --separate-stderr b run --rm --network none -a stdout $IMG sh -c 'echo out; echo err >&2'
+    [ "$output" = out ]
+    [ "$stderr" = "" ]
+    run -3 --separate-stderr bash -c "echo hi | $BERTH_BIN ${BERTH_ARGS[*]} run -i --name s1 --network none --attach stdin $IMG sh -c 'cat > /tmp/got; cat /tmp/got; exit 3'"
+    run -0 b inspect --format '{{.Id}}' s1
+    id=$output
+    run -0 b logs s1
+    [ "$output" = hi ]
+    run -3 --separate-stderr bash -c "echo hi | $BERTH_BIN ${BERTH_ARGS[*]} run -i --rm --network none --attach stdin $IMG sh -c 'exit 3'"
+    [[ $output =~ ^[0-9a-f]{64}$ ]]
+}
