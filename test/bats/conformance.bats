@@ -394,3 +394,10 @@ external_ctr() {
     run -3 --separate-stderr bash -c "echo hi | $BERTH_BIN ${BERTH_ARGS[*]} run -i --rm --network none --attach stdin $IMG sh -c 'exit 3'"
     [[ $output =~ ^[0-9a-f]{64}$ ]]
 }
+
+@test "the root directory of a container has its image's mode, as podman's" {
+    # podman 4.3.1 shows 555 for this image: c/storage makes a layer's
+    # root 0555 unless its parent's (or the layer's own ./ entry) says else
+    run -0 b run --rm --network none $IMG stat -c %a /
+    [ "$output" = 555 ]
+}
