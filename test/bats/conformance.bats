@@ -401,3 +401,15 @@ external_ctr() {
     run -0 b run --rm --network none $IMG stat -c %a /
     [ "$output" = 555 ]
 }
+
+@test "run --timeout: the killed container's run exits 255, as podman's" {
+    run -255 b run --name t1 --network none --timeout 1 $IMG sleep 20
+    run -0 b inspect --format '{{.State.ExitCode}} {{.State.Status}}' t1
+    [ "$output" = "-1 exited" ]
+    run -255 b start -a t1
+}
+
+@test "run -it with stdin not a terminal: podman's warning" {
+    run -0 --separate-stderr bash -c "echo | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -it --network none $IMG true"
+    [[ $stderr == *"The input device is not a TTY. The --tty and --interactive flags might not work properly"* ]]
+}
