@@ -16,6 +16,7 @@
 #include "cmd/ctropts_int.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/humanize.h"
 #include "util/js.h"
 #include "util/log.h"
 
@@ -142,8 +143,8 @@ static int log_opt(struct ctropts *o, const char *kv, struct berr **err)
     if (!eq)
         return cp_inval(err, "invalid log option \"%s\"", kv);
     if (str_has_prefix(kv, "max-size=")) {
-        if (ctropts_parse_size(eq + 1, &o->log_max_size, err) < 0)
-            return -1;
+        if (hum_parse_size_si(eq + 1, &o->log_max_size) < 0)
+            return cp_inval(err, "invalid size: '%s'", eq + 1);
     } else if (str_has_prefix(kv, "path=")) {
         free(o->log_path);
         if (!(o->log_path = cp_abs_path(eq + 1)))
@@ -380,6 +381,9 @@ static int opt_network(struct pstate *p, struct opt_it *it, struct berr **err)
             if (strv_push(&o->dns, s) < 0)
                 return berr_oom(err);
         });
+        return 0;
+    case O_KERNEL_MEMORY:
+        log_warn("The --kernel-memory flag is no longer supported. This flag is a noop.");
         return 0;
     case O_DNS_OPTION:
         EACH_CSV(v, s, if (strv_push(&o->dns_options, s) < 0) return berr_oom(err););

@@ -401,14 +401,18 @@ static int check_paths(const char *what, const char *v, struct berr **err)
 
 int cp_security_opt(const char *s, char **out, struct berr **err)
 {
-    const char *eq = strchr(s, '=');
+    /* KEY=VALUE, or docker's older KEY:VALUE, which podman takes too */
+    const char *eq = strchr(s, '=') ? strchr(s, '=') : strchr(s, ':');
     const char *v = eq ? eq + 1 : NULL;
     size_t kl = eq ? (size_t) (eq - s) : strlen(s);
 
 #define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
     if (KEY("no-new-privileges")) {
-        if (v && str_to_bool(v) < 0)
+        int on = v ? str_to_bool(v) : 1;
+        if (on < 0)
             return cp_inval(err, "invalid --security-opt 2: \"%s\"", s);
+        *out = str_dup(on ? "no-new-privileges=true" : "no-new-privileges=false");
+        return *out ? 0 : berr_oom(err);
     } else if (KEY("seccomp") && v) {
         if (strcmp(v, "unconfined") != 0) {
             _cleanup_free_ char *abs = cp_abs_path(v);
@@ -428,7 +432,7 @@ int cp_security_opt(const char *s, char **out, struct berr **err)
         return cp_inval(err, "invalid --security-opt %d: \"%s\"", eq ? 2 : 1, s);
     }
 #undef KEY
-    *out = str_dup(s);
+    *out = eq && *eq == ':' ? str_fmt("%.*s=%s", (int) kl, s, v) : str_dup(s);
     return *out ? 0 : berr_oom(err);
 }
 
@@ -578,7 +582,7 @@ int cp_ns_mode(const char *what, const char *s, char **out, struct berr **err)
             return berr_sys(err, "cannot find specified %s namespace path: stat %s", what, s + 3);
         *out = str_dup(s);
     } else if (strcmp(what, "IPC") == 0 && strcmp(s, "none") == 0) {
-        return cp_inval(err, "IPC namespace mode none is not supported by berth");
+        *out = str_dup(s);      /* a private namespace without /dev/shm */
     } else {
         return cp_inval(err, "unrecognized namespace mode %s passed", s);
     }

@@ -30,6 +30,7 @@
     { "disable-content-trust", O_DCT, OPT_FLAG, NULL, "This is a Docker specific option and is a NOOP", 0 }, \
     { "dns", O_DNS, OPT_ARG, "strings", "DNS servers for /etc/resolv.conf", 0 },               \
     { "dns-option", O_DNS_OPTION, OPT_ARG, "strings", "Options for /etc/resolv.conf", 0 },     \
+    { "dns-opt", O_DNS_OPTION, OPT_ARG, "strings", "Same as --dns-option", OPT_HIDDEN },      \
     { "dns-search", O_DNS_SEARCH, OPT_ARG, "strings", "Search domains for /etc/resolv.conf", 0 }, \
     { "entrypoint", O_ENTRYPOINT, OPT_ARG, "string", "Replace the image's ENTRYPOINT (a word or a JSON array; \"\" clears it)", 0 }, \
     { "env", 'e', OPT_ARG, "stringArray", "Set an environment variable (K=V; K alone copies ours)", 0 }, \
@@ -44,7 +45,7 @@
     { "interactive", 'i', OPT_FLAG, NULL, "Keep the container's stdin open", 0 },              \
     { "ip", O_IP, OPT_ARG, "string", "A fixed IPv4 address on the network", 0 },              \
     { "ip6", O_IP6, OPT_ARG, "string", "A fixed IPv6 address on the network", 0 },            \
-    { "ipc", O_IPC, OPT_ARG, "string", "IPC namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "ipc", O_IPC, OPT_ARG, "string", "IPC namespace: private, shareable, none, host, container:NAME or ns:PATH", 0 }, \
     { "label", 'l', OPT_ARG, "stringArray", "Attach a label (key=value) to the container", 0 }, \
     { "label-file", O_LABEL_FILE, OPT_ARG, "strings", "Read labels from a file, one key=value per line", 0 }, \
     { "log-driver", O_LOG_DRIVER, OPT_ARG, "string", "Where the output goes: k8s-file, none or passthrough (default \"k8s-file\")", 0 }, \
@@ -52,6 +53,7 @@
     { "mac-address", O_MAC, OPT_ARG, "string", "A fixed MAC address (e.g. 92:d0:c6:0a:29:33)", 0 }, \
     { "memory", 'm', OPT_ARG, "<number>[<unit>]", "Memory limit; units b, k, m, g (1024-based)", 0 }, \
     { "memory-swap", O_MEMORY_SWAP, OPT_ARG, "string", "Memory plus swap limit; -1 for unlimited swap", 0 }, \
+    { "kernel-memory", O_KERNEL_MEMORY, OPT_ARG, "string", "No longer supported: a no-op with a warning", OPT_HIDDEN }, \
     { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|tmpfs,src=...,dst=...[,options]", 0 }, \
     { "name", O_NAME, OPT_ARG, "string", "Name the container", 0 },                            \
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \

@@ -28,7 +28,7 @@ enum {
 
 const struct cmd_opt global_opts[] = {
     { "cgroup-manager", G_CGROUP_MANAGER, OPT_ARG, "string", "Cgroup manager to use (\"cgroupfs\"|\"systemd\")", 0 },
-    { "config", G_CONFIG, OPT_ARG, "string", "Read this config file instead of the default ones (also $BERTH_CONFIG)", 0 },
+    { "config", G_CONFIG, OPT_ARG, "string", "Read this config file instead of the default ones (also $BERTH_CONFIG, then $CONTAINERS_CONF)", 0 },
     { "conmon", G_CONMON, OPT_ARG, "string", "Path of the conmon binary", 0 },
     { "debug", G_DEBUG, OPT_FLAG, NULL, "Log at level debug (as podman, not listed)", OPT_HIDDEN },
     { "events-backend", G_EVENTS_BACKEND, OPT_ARG, "string", "Events backend to use (\"file\"|\"none\")", 0 },

@@ -299,7 +299,7 @@ static int start_attached(struct runtime *rt, struct each_args *a, struct berr *
         return 0;
     if (ctr_wait(rt, c->id, 1u << CS_EXITED, -1, CTR_WAIT_AUTOREMOVE, &code, err) < 0)
         return -1;
-    return code;
+    return code & 0xff;         /* -1 is 255, as run's */
 }
 
 static int start_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)

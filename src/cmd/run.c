@@ -176,6 +176,9 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
     o.in = a->attach_stdin;
     o.out = a->attach_stdout;
     o.err = a->attach_stderr;
+    if (!o.out && !o.err)
+        printf("%s\n", id);     /* podman: nothing to show, so the id */
+    fflush(stdout);
     if (ctr_attach(rt, c, &o, &detached, err) < 0) {
         if (a->rm)
             put_and_remove(rt, cp);
@@ -192,7 +195,9 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
     /* --rm: the cleanup process may have removed it already; that is fine */
     if (a->rm)
         put_and_remove(rt, cp);
-    return code;
+    /* an exit code of -1 (conmon's for a --timeout kill, or none known)
+     * is 255 as an exit status, as podman's os.Exit(-1) */
+    return code & 0xff;
 }
 
 static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -206,6 +211,8 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         ctropts_free(&a);
         return r;
     }
+    if (a.tty && a.interactive && !isatty(STDIN_FILENO))
+        log_warn("The input device is not a TTY. The --tty and --interactive flags might not work properly");
     if (create_common(cx, &a, &rt, &c, err) < 0) {
         ctropts_free(&a);
         return -1;

@@ -173,10 +173,12 @@ int attach_stream(int sock, const struct attach_io *io, bool *detached, struct b
                 return berr_sys(err, "read from attach socket");
             if (n <= 0)
                 return 0;               /* conmon shut the socket: the container is done */
-            if (attach_demux(pkt, (size_t) n, &stream, &data, &len) == 0 && len &&
-                fs_write_all(stream == ATTACH_STDERR ? io->err_fd : io->out_fd, data, len) < 0 &&
-                errno != EPIPE)
-                return berr_sys(err, "write container output");
+            if (attach_demux(pkt, (size_t) n, &stream, &data, &len) == 0 && len) {
+                int fd = stream == ATTACH_STDERR ? io->err_fd : io->out_fd;
+                /* a stream not attached (--attach stderr) is dropped */
+                if (fd >= 0 && fs_write_all(fd, data, len) < 0 && errno != EPIPE)
+                    return berr_sys(err, "write container output");
+            }
         }
         if (p[1].fd >= 0 && p[1].revents) {
             ssize_t n = read(p[1].fd, in, sizeof(in));

@@ -8,9 +8,10 @@
  *   $ROOT/etc/berth/berth.conf.d/ *.conf    drop-ins, sorted by name
  *   rootless: $XDG_CONFIG_HOME/berth/berth.conf and its berth.conf.d/
  * $ROOT is $BERTH_CONFIG_ROOT, a sysroot prefix (default empty) that lets
- * tests exercise the layering without touching /etc. $BERTH_CONFIG or
- * --config (the flag wins) names the one file to read instead; it must
- * exist.
+ * tests exercise the layering without touching /etc. --config, else
+ * $BERTH_CONFIG, else podman's $CONTAINERS_CONF names the one file to read
+ * instead; it must exist. $CONTAINERS_CONF_OVERRIDE, when set, is read
+ * last on top of the others (as podman 4.4 does).
  *
  * Each file is decoded onto the same struct: a key present overrides the
  * value before it and sets its field's bit, arrays replace, and
@@ -398,16 +399,33 @@ static int read_system_files(struct config *c, struct berr **err)
     return 0;
 }
 
+/* One file named by the user (flag or environment): it must exist. */
+static int read_named(struct config *c, const char *what, const char *path, struct berr **err)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0)
+        return berr_sys(err, "reading %s %s: stat %s", what, path, path);
+    return read_file(c, path, err);
+}
+
+/* --config, else $BERTH_CONFIG, else podman's $CONTAINERS_CONF names the
+ * one file to read instead of the system files; $CONTAINERS_CONF_OVERRIDE
+ * (podman 4.4's) is read last, on top of whichever was read. */
 static int read_files(struct config *c, const struct gopts *g, struct berr **err)
 {
     const char *one = g->config ? g->config : getenv("BERTH_CONFIG");
-    struct stat st;
+    const char *what = "config file", *over = getenv("CONTAINERS_CONF_OVERRIDE");
+    int r;
 
-    if (!one || !*one)
-        return read_system_files(c, err);
-    if (stat(one, &st) < 0)
-        return berr_sys(err, "reading config file %s: stat %s", one, one);
-    return read_file(c, one, err);
+    if (!one || !*one) {
+        one = getenv("CONTAINERS_CONF");
+        what = "CONTAINERS_CONF file";
+    }
+    r = one && *one ? read_named(c, what, one, err) : read_system_files(c, err);
+    if (r == 0 && over && *over)
+        r = read_named(c, "CONTAINERS_CONF_OVERRIDE file", over, err);
+    return r;
 }
 
 /* ---- environment ---------------------------------------------------------- */

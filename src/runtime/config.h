@@ -4,8 +4,10 @@
  * Layering (DESIGN.md step 1): built-in defaults, then the config files
  * (/usr/share/berth/berth.conf, /etc/berth/berth.conf, /etc/berth/
  * berth.conf.d/ *.conf, rootless $XDG_CONFIG_HOME/berth/berth.conf; all
- * under the sysroot $BERTH_CONFIG_ROOT when set; or only $BERTH_CONFIG /
- * --config, which must exist), then the environment, then global flags. A later
+ * under the sysroot $BERTH_CONFIG_ROOT when set; or only --config,
+ * $BERTH_CONFIG or $CONTAINERS_CONF, the first set, which must exist; then
+ * $CONTAINERS_CONF_OVERRIDE when set), then the environment, then global
+ * flags. A later
  * file overrides a key of an earlier one; arrays replace, [engine.runtimes]
  * merges per key. Every field a file, the environment or a flag names gets
  * its "set" bit: the DB-config merge adopts recorded values only for

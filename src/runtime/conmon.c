@@ -227,7 +227,8 @@ static const char *env_lookup(char *const *envp, const char *k)
 
 int conmon_env(char *const *conmon_env_vars, char *const *envp, strv *out, struct berr **err)
 {
-    static const char *const pass[] = { "CONTAINERS_CONF", "BERTH_CONFIG" };
+    static const char *const pass[] = { "CONTAINERS_CONF", "CONTAINERS_CONF_OVERRIDE",
+                                        "BERTH_CONFIG" };
     static const char *const always[] = { "XDG_RUNTIME_DIR", "_CONTAINERS_USERNS_CONFIGURED",
                                           "_CONTAINERS_ROOTLESS_UID" };
     _cleanup_strv_ strv v = calloc(1, sizeof(char *));

@@ -93,8 +93,8 @@ struct exitcmd_opts {
 int conmon_exit_command(const struct exitcmd_opts *o, strv *out, struct berr **err);
 
 /* conmon's environment (SPEC §2.1): conmon_env_vars first, then
- * _OCI_SYNCPIPE=3, _OCI_STARTPIPE=4, PATH, CONTAINERS_CONF and
- * BERTH_CONFIG (only if set), XDG_RUNTIME_DIR (empty for root),
+ * _OCI_SYNCPIPE=3, _OCI_STARTPIPE=4, PATH, CONTAINERS_CONF,
+ * CONTAINERS_CONF_OVERRIDE and BERTH_CONFIG (only if set), XDG_RUNTIME_DIR (empty for root),
  * _CONTAINERS_USERNS_CONFIGURED, _CONTAINERS_ROOTLESS_UID, HOME and every
  * LC_* of envp; a later KEY replaces an earlier one. */
 int conmon_env(char *const *conmon_env_vars, char *const *envp, strv *out, struct berr **err);

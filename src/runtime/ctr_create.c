@@ -67,6 +67,7 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     const char *mode = json_is_string(nsj) ? json_string_value(nsj) : "bridge";
     _cleanup_json_ json_t *nets = json_object();
     _cleanup_free_ struct net_port *v = NULL;
+    struct net_env ne;
     size_t n = 0, i;
     json_t *e;
 
@@ -85,12 +86,14 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
         *nets_out = STEAL_PTR(nets);
         return 0;
     }
+    net_env_from_rt(rt, &ne);
     json_array_foreach(p->networks, i, e) {
         json_t *o = json_object();
         const char *ip = js_str(e, "ip", NULL), *ip6 = js_str(e, "ip6", NULL);
         const char *mac = js_str(e, "mac", NULL);
+        const char *name = net_name_resolve(&ne, js_str(e, "name", ne.default_network));
         json_t *al = json_object_get(e, "aliases");
-        if (json_object_set_new(nets, js_str(e, "name", rt->cfg->default_network), o) < 0 ||
+        if (json_object_set_new(nets, name, o) < 0 ||
             json_object_set_new(o, "aliases", json_is_array(al) ? json_incref(al) : json_array()) < 0 ||
             ((ip || ip6) && json_object_set_new(o, "static_ips",
                                                 ip && ip6 ? json_pack("[s,s]", ip, ip6)
@@ -99,7 +102,7 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
             return berr_oom(err);
     }
     if (json_object_size(nets) == 0 &&
-        json_object_set_new(nets, rt->cfg->default_network, json_pack("{s:[]}", "aliases")) < 0)
+        json_object_set_new(nets, ne.default_network, json_pack("{s:[]}", "aliases")) < 0)
         return berr_oom(err);
     if (js_bool(p->spec, "publishAll", false) && ic &&
         ports_publish_all(ic->exposed_ports, &v, &n, err) < 0)

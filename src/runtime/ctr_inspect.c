@@ -414,11 +414,8 @@ static json_t *log_config(struct insp *in)
     long long max = in->c->cfg.log_size_max;
     _cleanup_free_ char *path = ctr_log_path(in->rt, in->c), *size = NULL;
 
-    if (max > 0) {
-        size = hum_size((double) max);
-        for (char *sp; size && (sp = strchr(size, ' '));)
-            memmove(sp, sp + 1, strlen(sp));
-    }
+    if (max > 0)
+        size = hum_size_prec((double) max, 4, "");
     return json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", in->c->cfg.log_driver, "Config",
                      "Path", path ? path : "", "Tag", in->c->cfg.log_tag ? in->c->cfg.log_tag : "",
                      "Size", size ? size : "0B");

@@ -715,6 +715,13 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             return -1;
         }
         s = ctr_state(c);
+        /* podman: a container that never ran (no conmon) has no exit to
+         * wait for; waiting for one returns its exit code, 0, at once */
+        if (s == CS_CONFIGURED && c->st.conmon_pid == 0 && state_in(CS_EXITED, mask)) {
+            *code = c->st.exit_code;
+            ctr_put(c);
+            return 0;
+        }
         if (state_in(s, mask)) {
             if (s == CS_STOPPED || s == CS_EXITED)
                 *code = c->st.exit_code;

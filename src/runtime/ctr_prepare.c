@@ -16,6 +16,7 @@
 #include "runtime/genfiles.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
+#include "runtime/user.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/crashpoint.h"
@@ -79,16 +80,59 @@ static int other_ns_path(struct runtime *rt, const char *ref, const char *kind, 
 }
 
 /* hosts (unless --no-hosts), resolv.conf, hostname, .containerenv */
-static int etc_texts(struct ctr *c, const struct ctr_net_info *ni, const char *hostname,
-                     bool private_net, char *out[4], struct berr **err)
+/* The config's list (dns_servers, ...) then the container's, as podman
+ * 4.3 joins them when it writes resolv.conf. */
+static strv dns_list(char *const *conf, json_t *dns, const char *key)
+{
+    _cleanup_strv_ strv mine = js_to_strv(json_object_get(dns, key));
+    strv v = conf ? strv_copy(conf) : calloc(1, sizeof(char *));
+
+    for (size_t i = 0; v && mine && mine[i]; i++)
+        if (strv_push(&v, mine[i]) < 0) {
+            strv_free(v);
+            return NULL;
+        }
+    if (!mine) {
+        strv_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* The text /etc/hosts starts from, by the config's base_hosts_file: the
+ * host's /etc/hosts ("" or unset; none there is nothing), "image" (the
+ * image's /etc/hosts, resolved inside the root file system), "none", or a
+ * file of the host, which must be readable. *out NULL: start from nothing. */
+static int hosts_base(struct runtime *rt, struct ctr *c, char **out, struct berr **err)
+{
+    const char *b = rt->cfg->base_hosts_file;
+    struct berr *e = NULL;
+
+    *out = NULL;
+    if (!b || !*b) {
+        if (fs_read_file("/etc/hosts", out, NULL, &e) < 0)
+            berr_freep(&e);     /* no host file: start from nothing */
+        return 0;
+    }
+    if (str_eq(b, "none"))
+        return 0;
+    if (str_eq(b, "image"))
+        return c->st.mount_point ? user_read_in_root(c->st.mount_point, "etc/hosts", out, err)
+                                 : 0;
+    if (fs_read_file(b, out, NULL, err) < 0)
+        return berr_wrap(err, "base_hosts_file %s", b);
+    return 0;
+}
+
+static int etc_texts(struct runtime *rt, struct ctr *c, const struct ctr_net_info *ni,
+                     const char *hostname, bool private_net, char *out[4], struct berr **err)
 {
     json_t *spec = c->cfg.spec, *dns = c->cfg.dns;
     _cleanup_strv_ char **add = js_to_strv(c->cfg.add_hosts);
-    _cleanup_strv_ char **servers = js_to_strv(json_object_get(dns, "servers"));
-    _cleanup_strv_ char **search = js_to_strv(json_object_get(dns, "search"));
-    _cleanup_strv_ char **options = js_to_strv(json_object_get(dns, "options"));
+    _cleanup_strv_ char **servers = dns_list(rt->cfg->dns_servers, dns, "servers");
+    _cleanup_strv_ char **search = dns_list(rt->cfg->dns_searches, dns, "search");
+    _cleanup_strv_ char **options = dns_list(rt->cfg->dns_options, dns, "options");
     _cleanup_free_ char *base = NULL, *host_resolv = NULL;
-    struct berr *e = NULL;
 
     if (!add || !servers || !search || !options)
         return berr_oom(err);
@@ -97,8 +141,8 @@ static int etc_texts(struct ctr *c, const struct ctr_net_info *ni, const char *h
             .add_hosts = add, .hostname = hostname, .name = ctr_name(c),
             .aliases = ni->aliases, .ips = ni->ips, .host_ip = ni->host_ip,
         };
-        if (fs_read_file("/etc/hosts", &base, NULL, &e) < 0)
-            berr_freep(&e);     /* no host file: start from nothing */
+        if (hosts_base(rt, c, &base, err) < 0)
+            return -1;
         ho.base = base;
         if (!(out[0] = genfiles_hosts(&ho)))
             return berr_oom(err);
@@ -134,7 +178,7 @@ static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir
     int r = ctr_net_etc_info(rt, c, &ni, err);
 
     if (r == 0)
-        r = etc_texts(c, &ni, hostname, private_net, texts, err);
+        r = etc_texts(rt, c, &ni, hostname, private_net, texts, err);
     for (int i = 0; i < 4 && r == 0; i++)
         if (texts[i])
             r = genfiles_write(rundir, names[i], texts[i], 0644, err);
@@ -281,7 +325,8 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
     if (fs_mkdir_p(bundle, 0700, err) < 0 || fs_mkdir_p(rundir, 0700, err) < 0)
         return -1;
     want_root = !c->st.mounted;
-    want_shm = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") != 0 && !c->st.shm_mounted;
+    want_shm = !str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "host") &&
+               !str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "none") && !c->st.shm_mounted;
     /* The mounts are recorded before they are made: a process killed in
      * between leaves a record that says to unmount them, and unmounting
      * what was never mounted is harmless. (With it, any intent set.) */

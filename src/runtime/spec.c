@@ -617,6 +617,26 @@ static void ctx_free(struct spec_ctx *c)
     free(c->init_path);
 }
 
+/* podman: a --workdir the user named must exist, in the root file system
+ * or at or below a mount's destination; the image's WorkingDir is made
+ * by the OCI runtime when missing. */
+static int check_workdir(struct spec_ctx *c, json_t *spec, struct berr **err)
+{
+    const char *cwd = js_str(c->ctr, "workdir", "");
+    json_t *m;
+    size_t i;
+
+    if (!*cwd || !c->h->rootfs || user_dir_in_root(c->h->rootfs, cwd))
+        return 0;
+    json_array_foreach(json_object_get(spec, "mounts"), i, m) {
+        const char *d = js_str(m, "destination", "");
+        size_t n = strlen(d);
+        if (n > 1 && strncmp(cwd, d, n) == 0 && (cwd[n] == '\0' || cwd[n] == '/'))
+            return 0;
+    }
+    return berr_new(err, 126, 0, "workdir \"%s\" does not exist on container %s", cwd, c->id);
+}
+
 int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struct spec_host *h,
                json_t **out, struct berr **err)
 {
@@ -664,7 +684,8 @@ int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struc
         if (js_set_str(spec, "hostname", hostname) < 0)
             return berr_oom(err);
     }
-    if (spec_add_mounts(&c, spec, err) < 0 || spec_add_linux(&c, spec, err) < 0)
+    if (spec_add_mounts(&c, spec, err) < 0 || spec_add_linux(&c, spec, err) < 0 ||
+        check_workdir(&c, spec, err) < 0)
         return -1;
     if (build_seccomp(&c, spec, so.seccomp, &seccomp_file, err) < 0 ||
         build_annotations(&c, spec, stop_signal(&c, err), seccomp_file, err) < 0)

@@ -100,6 +100,8 @@ static int shm_mount(struct spec_ctx *c, json_t *list, struct berr **err)
     long long size = js_int(c->ctr, "shmSize", 0);
     _cleanup_free_ char *opts = NULL;
 
+    if (strcmp(c->ns[SPEC_NS_IPC], "none") == 0)
+        return 0;               /* --ipc none: no /dev/shm at all, as podman */
     if (strcmp(c->ns[SPEC_NS_IPC], "host") == 0)
         return add(list, mount_new("/dev/shm", "bind", "/dev/shm", "rbind,rprivate,nosuid,noexec,nodev"), err);
     if (c->h->shm_dir)
@@ -463,7 +465,7 @@ static int ns_entry(struct spec_ctx *c, json_t *arr, enum spec_ns k, const char 
     } else if (k == SPEC_NS_NET && (strcmp(mode, "bridge") == 0 || strcmp(mode, "none") == 0 ||
                                     strcmp(mode, "private") == 0)) {
         path = c->h->ns_path[k];
-    } else if (strcmp(mode, "private") != 0) {
+    } else if (strcmp(mode, "private") != 0 && !(k == SPEC_NS_IPC && strcmp(mode, "none") == 0)) {
         return berr_kind(err, BK_INVALID, "%s namespace mode \"%s\" is not supported", type, mode);
     }
     o = path ? json_pack("{s:s, s:s}", "type", type, "path", path) : json_pack("{s:s}", "type", type);

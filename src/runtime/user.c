@@ -239,6 +239,23 @@ int user_read_in_root(const char *root, const char *path, char **out, struct ber
     return 0;
 }
 
+bool user_dir_in_root(const char *root, const char *path)
+{
+    _cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+    struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+
+    if (rfd < 0)
+        return false;
+    while (*path == '/')
+        path++;
+    if (!*path)
+        return true;
+    fd = (int) syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+    if (fd < 0 && errno == ENOSYS)
+        fd = openat(rfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd >= 0;
+}
+
 int user_resolve(const char *rootfs, const char *user, char *const *group_add,
                  struct ctr_user *out, struct berr **err)
 {

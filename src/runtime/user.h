@@ -44,5 +44,7 @@ void user_free(struct ctr_user *u);
  * "/" (openat2 RESOLVE_IN_ROOT). *out NULL and 0 returned when it does not
  * exist. Shared with genfiles (the image's /etc/hosts). */
 int user_read_in_root(const char *root, const char *path, char **out, struct berr **err);
+/* Is path a directory inside root, resolved as user_read_in_root does? */
+bool user_dir_in_root(const char *root, const char *path);
 
 #endif

@@ -173,7 +173,9 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
         _cleanup_free_ char *p = str_fmt("%s/%s", tmp, subdirs[i]);
         if (!p)
             return berr_oom(err);
-        if (mkdir(p, 0755) < 0 || chmod(p, strcmp(subdirs[i], "work") ? 0755 : 0700) < 0)
+        mode_t m = !strcmp(subdirs[i], "work") ? 0700
+                   : !strcmp(subdirs[i], "diff") ? layer_diff_mode(s, top) : 0755;
+        if (mkdir(p, 0755) < 0 || chmod(p, m) < 0)
             return berr_sys(err, "create %s", p);
     }
     if (!is_overlay(s) && top) {

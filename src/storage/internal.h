@@ -125,6 +125,10 @@ int layer_read(const struct store *s, const char *chain, json_t **out, struct be
 int layer_remove(struct store *s, const char *chain, struct berr **err);
 /* Absolute path of a layer's diff dir. */
 char *layer_diff(const struct store *s, const char *chain);
+/* The mode a new diff directory above layer `chain` gets: that layer's
+ * diff's, or 0555 with none (c/storage's overlay defaultPerms), so a
+ * container's root directory has its image's mode, as podman's does. */
+mode_t layer_diff_mode(const struct store *s, const char *chain);
 /* Overlay short link name l/<short> (recreated if missing); malloc'd "l/X". */
 int layer_link(struct store *s, const char *chain, char **out, struct berr **err);
 /* The chain ids from the top layer down to the base (NULL-terminated). */

@@ -113,6 +113,16 @@ int layer_link(struct store *s, const char *chain, char **out, struct berr **err
     return 0;
 }
 
+mode_t layer_diff_mode(const struct store *s, const char *chain)
+{
+    _cleanup_free_ char *d = chain && *chain ? layer_diff(s, chain) : NULL;
+    struct stat st;
+
+    if (d && stat(d, &st) == 0)
+        return st.st_mode & 07777;
+    return 0555;
+}
+
 int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
                  char chain[65], struct berr **err)
 {
@@ -135,7 +145,7 @@ int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
         return -1;
     if (!(diff = str_fmt("%s/diff", tmp)))
         return berr_oom(err);
-    if (mkdir(diff, 0755) < 0 || chmod(diff, 0755) < 0)
+    if (mkdir(diff, 0755) < 0 || chmod(diff, layer_diff_mode(s, parent)) < 0)
         return berr_sys(err, "create %s", diff);
     if (!overlay && parent) {
         _cleanup_free_ char *pd = layer_diff(s, parent);

@@ -17,7 +17,7 @@
 #include "util/humanize.h"
 #include "util/str.h"
 
-char *hum_size(double bytes)
+char *hum_size_prec(double bytes, int precision, const char *sep)
 {
     static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
     size_t i = 0;
@@ -26,9 +26,14 @@ char *hum_size(double bytes)
         bytes /= 1000.0;
         i++;
     }
-    /* C's %.3g and Go's agree here: both drop trailing zeros and switch
+    /* C's %.*g and Go's agree here: both drop trailing zeros and switch
      * to an exponent ("1e+03") at the same point. */
-    return str_fmt("%.3g %s", bytes, units[i]);
+    return str_fmt("%.*g%s%s", precision, bytes, sep, units[i]);
+}
+
+char *hum_size(double bytes)
+{
+    return hum_size_prec(bytes, 3, " ");
 }
 
 /* go-units roundDuration: int(d/unit + 0.5) */
@@ -94,7 +99,7 @@ char *hum_ago(double when)
 }
 
 /* go-units RAMInBytes: ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ */
-static bool size_syntax(const char *s, size_t *numlen, double *mult)
+static bool size_syntax(const char *s, double base, size_t *numlen, double *mult)
 {
     static const char units[] = "kmgtp";
     const char *p = s, *u;
@@ -112,7 +117,7 @@ static bool size_syntax(const char *s, size_t *numlen, double *mult)
         p++;
     if (*p && (u = strchr(units, tolower((unsigned char) *p)))) {
         for (long i = 0; i <= u - units; i++)
-            *mult *= 1024;
+            *mult *= base;
         p++;
     }
     if (*p == 'i' || *p == 'I')
@@ -122,13 +127,13 @@ static bool size_syntax(const char *s, size_t *numlen, double *mult)
     return !*p && dots <= 1;
 }
 
-int hum_parse_size(const char *s, long long *out)
+static int parse_size(const char *s, double base, long long *out)
 {
     size_t numlen;
     double v, mult;
     char *end;
 
-    if (!s || !size_syntax(s, &numlen, &mult))
+    if (!s || !size_syntax(s, base, &numlen, &mult))
         return -1;
     /* the syntax check leaves nothing after the digits that strtod would
      * take (no exponent, no hex): it stops where the number ends */
@@ -138,4 +143,14 @@ int hum_parse_size(const char *s, long long *out)
         return -1;
     *out = (long long) (v * mult);
     return 0;
+}
+
+int hum_parse_size(const char *s, long long *out)
+{
+    return parse_size(s, 1024, out);
+}
+
+int hum_parse_size_si(const char *s, long long *out)
+{
+    return parse_size(s, 1000, out);
 }

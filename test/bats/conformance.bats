@@ -325,3 +325,91 @@ external_ctr() {
     run -0 b image inspect --format '{{.RepoTags}}' $IMG
     [ "$output" = "[$IMG:latest localhost/b:2 localhost/a:1 localhost/c:3]" ]
 }
+
+@test "--log-opt max-size counts in 1000s and shows as podman's HumanSize" {
+    run -0 b create --name l1 --log-opt max-size=5.081m $IMG true
+    run -0 b create --name l2 --log-opt max-size=1.23456m $IMG true
+    run -0 b create --name l3 --log-opt max-size=2MiB $IMG true
+    run -0 b inspect --format '{{.HostConfig.LogConfig.Size}}' l1 l2 l3
+    [ "$output" = "$(printf '5.081MB\n1.235MB\n2MB')" ]
+}
+
+@test "--security-opt no-new-privileges takes =VALUE and :VALUE" {
+    run -0 b run --rm --network none --security-opt no-new-privileges:true $IMG grep NoNewPrivs /proc/self/status
+    [[ $output == *"NoNewPrivs:"*1 ]]
+    run -0 b run --rm --network none --security-opt no-new-privileges=false $IMG grep NoNewPrivs /proc/self/status
+    [[ $output == *"NoNewPrivs:"*0 ]]
+    run -125 --separate-stderr b run --rm --network none --security-opt no-new-privileges=maybe $IMG true
+    [[ $stderr == *"invalid --security-opt 2"* ]]
+}
+
+@test "wait on a container that never ran returns 0 at once" {
+    run -0 b create --name w1 $IMG true
+    run -0 timeout 10 "$BERTH_BIN" "${BERTH_ARGS[@]}" wait w1
+    [ "$output" = 0 ]
+    # a condition it has not reached is still waited for
+    run -124 timeout 2 "$BERTH_BIN" "${BERTH_ARGS[@]}" wait --condition running w1
+}
+
+@test "--dns-opt is --dns-option; --kernel-memory is a no-op with podman's warning" {
+    run -0 b run --rm --network host --dns-opt ndots:7 $IMG grep options /etc/resolv.conf
+    [[ $output == *"ndots:7"* ]]
+    run -0 --separate-stderr b run --rm --network none --kernel-memory 10m $IMG true
+    [[ $stderr == *"The --kernel-memory flag is no longer supported. This flag is a noop."* ]]
+}
+
+@test "--ipc none: a private IPC namespace without /dev/shm; shareable and private run" {
+    run -0 b run --rm --network none --ipc none $IMG sh -c 'test -e /dev/shm && echo has-shm; readlink /proc/self/ns/ipc'
+    [[ $output != *has-shm* ]]
+    [[ $output != "$(readlink /proc/self/ns/ipc)" ]]
+    run -0 b create --name i1 --ipc none $IMG true
+    run -0 b inspect --format '{{.HostConfig.IpcMode}}' i1
+    [ "$output" = none ]
+    run -0 b run --rm --network none --ipc shareable $IMG test -d /dev/shm
+    run -0 b run --rm --network none --ipc private $IMG test -d /dev/shm
+}
+
+@test "a --workdir that is not in the container: podman's error, exit 126" {
+    run -126 --separate-stderr b run --rm --network none -w /does/not/exist $IMG pwd
+    [[ $stderr == "Error: workdir \"/does/not/exist\" does not exist on container "* ]]
+    run -0 b run --rm --network none -w /tmp $IMG pwd
+    [ "$output" = /tmp ]
+    # below a mount's destination it is the mount's to have
+    run -0 b run --rm --network none --tmpfs /scratch -w /scratch/a $IMG pwd
+    [ "$output" = /scratch/a ]
+}
+
+@test "run --attach stderr shows only stderr; --attach stdin only prints the id" {
+    run -0 --separate-stderr b run --rm --network none --attach stderr $IMG sh -c 'echo out; echo err >&2'
+    [ "$output" = "" ]
+    [ "$stderr" = err ]
+    run -0 --separate-stderr b run --rm --network none -a stdout $IMG sh -c 'echo out; echo err >&2'
+    [ "$output" = out ]
+    [ "$stderr" = "" ]
+    run -3 --separate-stderr bash -c "echo hi | $BERTH_BIN ${BERTH_ARGS[*]} run -i --name s1 --network none --attach stdin $IMG sh -c 'cat > /tmp/got; cat /tmp/got; exit 3'"
+    run -0 b inspect --format '{{.Id}}' s1
+    id=$output
+    run -0 b logs s1
+    [ "$output" = hi ]
+    run -3 --separate-stderr bash -c "echo hi | $BERTH_BIN ${BERTH_ARGS[*]} run -i --rm --network none --attach stdin $IMG sh -c 'exit 3'"
+    [[ $output =~ ^[0-9a-f]{64}$ ]]
+}
+
+@test "the root directory of a container has its image's mode, as podman's" {
+    # podman 4.3.1 shows 555 for this image: c/storage makes a layer's
+    # root 0555 unless its parent's (or the layer's own ./ entry) says else
+    run -0 b run --rm --network none $IMG stat -c %a /
+    [ "$output" = 555 ]
+}
+
+@test "run --timeout: the killed container's run exits 255, as podman's" {
+    run -255 b run --name t1 --network none --timeout 1 $IMG sleep 20
+    run -0 b inspect --format '{{.State.ExitCode}} {{.State.Status}}' t1
+    [ "$output" = "-1 exited" ]
+    run -255 b start -a t1
+}
+
+@test "run -it with stdin not a terminal: podman's warning" {
+    run -0 --separate-stderr bash -c "echo | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -it --network none $IMG true"
+    [[ $stderr == *"The input device is not a TTY. The --tty and --interactive flags might not work properly"* ]]
+}

@@ -10,7 +10,9 @@ berth_setup() {
     TEST_CONF=$d/berth.conf
     : > "$TEST_CONF"
     export BERTH_CONFIG=$TEST_CONF
-    BERTH_ARGS=(--root "$d/root" --runroot "$d/runroot" --tmpdir "$d/scratch")
+    # Network definitions too: the default dir is the host's /etc/berth/networks.
+    BERTH_ARGS=(--root "$d/root" --runroot "$d/runroot" --tmpdir "$d/scratch"
+                --network-config-dir "$d/net")
 }
 
 b() { "$BERTH_BIN" "${BERTH_ARGS[@]}" "$@"; }

@@ -17,6 +17,5 @@ in_netns() {
 }
 
 net_setup() {
-    berth_setup
-    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    berth_setup     # which gives the test its own --network-config-dir
 }

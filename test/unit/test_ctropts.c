@@ -97,7 +97,9 @@ static const struct { const char *argv, *want; } ok_cases[] = {
     { "run --cap-add net_admin,CAP_SYS_TIME --cap-drop all img",
       "{\"capAdd\":[\"CAP_NET_ADMIN\",\"CAP_SYS_TIME\"],\"capDrop\":[\"ALL\"]}" },
     { "run --security-opt no-new-privileges --security-opt seccomp=unconfined --security-opt mask=/a:/b --security-opt label=disable img",
-      "{\"securityOpts\":[\"no-new-privileges\",\"seccomp=unconfined\",\"mask=/a:/b\",\"label=disable\"]}" },
+      "{\"securityOpts\":[\"no-new-privileges=true\",\"seccomp=unconfined\",\"mask=/a:/b\",\"label=disable\"]}" },
+    { "run --security-opt no-new-privileges:false --security-opt label:disable img",
+      "{\"securityOpts\":[\"no-new-privileges=false\",\"label=disable\"]}" },
     { "run --security-opt seccomp=./sc.json img", "{\"securityOpts\":[\"seccomp=@/sc.json\"]}" },
     { "run --group-add wheel,10 img", "{\"groups\":[\"wheel\",\"10\"]}" },
     /* process */
@@ -321,7 +323,7 @@ static void t_struct(void)
     CHECK_STR(o.detach_keys, "ctrl-a,x");
     CHECK(o.cidfile && str_has_suffix(o.cidfile, "/cid"));
     CHECK_STR(o.log_driver, "k8s-file");
-    CHECK_INT(o.log_max_size, 10240);
+    CHECK_INT(o.log_max_size, 10000);      /* podman's FromHumanSize: 1000s */
     CHECK_STR(o.log_path, "/tmp/l");
     CHECK_STR(o.log_tag, "t");
     CHECK_INT(o.restart, CTR_RESTART_ON_FAILURE);
@@ -360,7 +362,7 @@ static void t_struct(void)
     CHECK_STR(p.restart_policy, "on-failure");
     CHECK_INT(p.restart_retries, 3);
     CHECK_INT(p.stop_timeout, 5);
-    CHECK_INT(p.log_size_max, 10240);
+    CHECK_INT(p.log_size_max, 10000);
     CHECK(json_equal(p.networks, nets));
     CHECK(json_equal(p.dns, dns));
     CHECK_INT(json_array_size(p.port_mappings), 2);

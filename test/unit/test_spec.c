@@ -38,6 +38,10 @@ static void setup_rootfs(void)
         abort();
     etc = fs_join(rootfs, "etc");
     mkdir(etc, 0755);
+    {   /* the --workdir of t_misc exists, as spec_build checks */
+        _cleanup_free_ char *srv = fs_join(rootfs, "srv");
+        mkdir(srv, 0755);
+    }
     pw = fs_join(etc, "passwd");
     gr = fs_join(etc, "group");
     f = fopen(pw, "we");
@@ -673,6 +677,17 @@ static void t_misc(void)
     CHECK_STR(js_str(path(i, "annotations"), "org.opencontainers.image.stopSignal", NULL), "2");
     text = spec_dump(s);
     CHECK(text && strstr(text, "\"ociVersion\": \"1.0.2-dev\""));
+    {   /* a --workdir missing from the root file system: podman's 126 */
+        _cleanup_json_ json_t *ctr = json_loads("{\"id\":\"" ID "\",\"command\":[\"x\"],"
+                                                "\"workdir\":\"/nope\"}", 0, NULL);
+        _cleanup_json_ json_t *img = json_object(), *out = NULL;
+        struct spec_host h = host_default();
+        struct config cfg = cfg_default();
+        struct berr *err = NULL;
+        CHECK(spec_build(&cfg, ctr, img, &h, &out, &err) < 0);
+        CHECK(err && err->exit_code == 126 && strstr(err->msg, "workdir \"/nope\" does not exist"));
+        berr_free(err);
+    }
 }
 
 int main(void)

@@ -69,11 +69,15 @@ void net_env_from_rt(struct runtime *rt, struct net_env *e);
 /* Every network, sorted by name (the default one included: written to
  * disk here on first use). *out: a new JSON array of definitions. */
 int net_list(const struct net_env *e, json_t **out, struct berr **err);
-/* One network by name, full id or unique id prefix. Missing:
+/* One network by name (as net_name_resolve), full id or unique id prefix. Missing:
  * "unable to find network with name or ID X: network not found"
  * (BK_NO_SUCH). *out: a new reference. */
 int net_lookup(const struct net_env *e, const char *name_or_id, json_t **out,
                struct berr **err);
+/* The network NAME means: the default network for "podman" (podman's
+ * default network's name, which scripts pass) unless a network of that
+ * name exists; NAME itself otherwise. */
+const char *net_name_resolve(const struct net_env *e, const char *name);
 /* Writes the default network's file when missing (idempotent). */
 int net_default_ensure(const struct net_env *e, struct berr **err);
 

@@ -230,6 +230,16 @@ int net_list(const struct net_env *e, json_t **out, struct berr **err)
     return 0;
 }
 
+const char *net_name_resolve(const struct net_env *e, const char *name)
+{
+    _cleanup_free_ char *file = NULL;
+
+    if (!str_eq(name, "podman") || str_eq(e->default_network, "podman"))
+        return name;
+    file = str_fmt("%s/podman.json", e->config_dir);
+    return file && !fs_exists(file) ? e->default_network : name;
+}
+
 int net_lookup(const struct net_env *e, const char *key, json_t **out, struct berr **err)
 {
     _cleanup_json_ json_t *all = NULL;
@@ -238,6 +248,7 @@ int net_lookup(const struct net_env *e, const char *key, json_t **out, struct be
 
     if (net_list(e, &all, err) < 0)
         return -1;
+    key = net_name_resolve(e, key);
     json_array_foreach(all, i, def)
         if (str_eq(js_str(def, "name", ""), key) || str_eq(js_str(def, "id", ""), key)) {
             *out = json_incref(def);
