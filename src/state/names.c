@@ -100,6 +100,34 @@ static bool link_is_stale(struct state *st, const char *name)
     return path && lstat(path, &sb) == 0 && sb.st_mtime < time(NULL) - STATE_NAME_STALE_SEC;
 }
 
+/* Did the owner of a dangling link die? Its create or delete leaves
+ * <kind>/.new-<id>.* or .del-<id>.*, flock'ed while it lives: true when
+ * there is such a dir and no process holds any of them. No such dir: a
+ * plain reservation whose record may still come, so false. */
+static bool owner_dead(struct state *st, enum obj_kind kind, const char *id)
+{
+    _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
+    size_t idlen = strlen(id);
+    struct dirent *de;
+    bool found = false;
+
+    while (d && (de = readdir(d))) {
+        const char *n = de->d_name;
+        _cleanup_close_ int fd = -1;
+
+        if ((!str_has_prefix(n, ".new-") && !str_has_prefix(n, ".del-")) ||
+            strncmp(n + 5, id, idlen) != 0 || n[5 + idlen] != '.')
+            continue;
+        fd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;           /* gone meanwhile: its owner finished */
+        if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+            return false;       /* alive */
+        found = true;
+    }
+    return found;
+}
+
 /* Looks at a name whose symlink() failed with EEXIST. 0: it is ours
  * already; 1: dangling and stale, may be taken over; 2: it vanished, try
  * again; -1: in use (or an error). */
@@ -120,8 +148,11 @@ static int judge(struct state *st, const char *name, enum obj_kind kind, const c
     }
     if (r == 0 && hk == kind && strcmp(hid, id) == 0)
         return 0;
-    /* a malformed entry is nobody's record: stale once old, like a dangling one */
-    if ((r == 0 && state_exists(st, hk, hid)) || !link_is_stale(st, name))
+    /* a malformed entry is nobody's record: stale once old, like a dangling
+     * one; a dangling one whose creator or remover died is free at once */
+    if (r == 0 && state_exists(st, hk, hid))
+        return in_use(err, name, hk);
+    if (!link_is_stale(st, name) && !(r == 0 && owner_dead(st, hk, hid)))
         return in_use(err, name, hk);
     return 1;
 }

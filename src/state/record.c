@@ -35,6 +35,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
+#include "util/log.h"
 #include "util/str.h"
 
 static char *record_path(struct state *st, enum obj_kind kind, const char *key)
@@ -379,6 +380,35 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/* A .new-/.del- dir whose owner died (a create killed after the name's
+ * link, a delete killed before unlinking it): the name its record had is
+ * released before the sweep removes the dir, so it is free at once rather
+ * than after STATE_NAME_STALE_SEC. */
+static void release_leftover_name(struct state *st, enum obj_kind kind, int dfd,
+                                  const char *dname)
+{
+    _cleanup_close_ int fd = -1, cf = -1;
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_t *cfg = NULL;
+    _cleanup_berr_ struct berr *e = NULL;
+    char id[STATE_ID_LEN + 1];
+
+    if (kind == OBJ_VOLUME || (!str_has_prefix(dname, ".new-") && !str_has_prefix(dname, ".del-")) ||
+        strlen(dname) < 5 + STATE_ID_LEN + 1 || dname[5 + STATE_ID_LEN] != '.')
+        return;
+    memcpy(id, dname + 5, STATE_ID_LEN);
+    id[STATE_ID_LEN] = '\0';
+    fd = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || state_exists(st, kind, id))
+        return;                 /* gone, owned by a live process, or published */
+    cf = openat(fd, "config.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (cf >= 0 && fs_read_fd(cf, &text, NULL) == 0)
+        cfg = json_loads(text, 0, NULL);
+    /* no readable name: release_scan finds the links to this id */
+    if (state_names_release_id(st, js_str(cfg, "name", NULL), kind, id, &e) < 0)
+        log_warn("state: releasing the name of leftover %s: %s", dname, e->msg);
+}
+
 int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
@@ -399,6 +429,7 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
         if (name[0] == '.') {
             if (now == 0)
                 now = time(NULL);
+            release_leftover_name(st, kind, dirfd(d), name);
             state_clean_entry(dirfd(d), st->kind_dir[kind], de, now);
             errno = 0;
             continue;

@@ -555,6 +555,32 @@ static void t_names(void)
         age(g, 3600);
         CHECK_INT(state_name_reserve(st, "junk", OBJ_CONTAINER, a, &e), 0);
     }
+    /* a create killed after its name's link: the .new- dir it leaves says
+     * whether its owner lives (flock'ed) or died; a dead one's name is
+     * free at once, and the sweep in state_list releases it too */
+    {
+        char d[STATE_ID_LEN + 1];
+        _cleanup_free_ char *nd = NULL, *cfg = NULL;
+        _cleanup_strv_ char **ids = NULL;
+        int fd;
+
+        mk_id(d, "d", '4');
+        nd = str_fmt("%s/containers/.new-%s.abcdef", tmpdir, d);
+        cfg = str_fmt("%s/config.json", nd);
+        CHECK(nd && cfg && mkdir(nd, 0700) == 0);
+        CHECK(write_file(cfg, "{\"name\":\"killed\"}") == 0);
+        CHECK_INT(state_name_reserve(st, "killed", OBJ_CONTAINER, d, &e), 0);
+        fd = open(nd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);          /* alive: blocks */
+        CHECK_INT(state_name_reserve(st, "killed", OBJ_CONTAINER, b, &e), -1);
+        close(fd);                                            /* died: free */
+        CHECK_INT(state_name_reserve(st, "killed", OBJ_CONTAINER, b, &e), 0);
+        CHECK_INT(state_name_release(st, "killed", &e), 0);
+        CHECK_INT(state_name_reserve(st, "killed", OBJ_CONTAINER, d, &e), 0);
+        CHECK_INT(state_list(st, OBJ_CONTAINER, &ids, &e), 0);  /* the sweep */
+        CHECK(access(nd, F_OK) < 0);
+        CHECK_INT(state_name_reserve(st, "killed", OBJ_CONTAINER, b, &e), 0);
+    }
     done(st);
 }
 
