@@ -46,6 +46,11 @@ W(cmd_network_connect) W(cmd_network_create) W(cmd_network_disconnect)
 W(cmd_network_exists) W(cmd_network_inspect) W(cmd_network_list) W(cmd_network_prune)
 W(cmd_network_reload) W(cmd_network_rm)
 
+/* volume */
+W(cmd_volume_create) W(cmd_volume_exists) W(cmd_volume_export) W(cmd_volume_import)
+W(cmd_volume_inspect) W(cmd_volume_list) W(cmd_volume_mount) W(cmd_volume_prune)
+W(cmd_volume_reload) W(cmd_volume_rm) W(cmd_volume_unmount)
+
 #define GROUP(var, nm, sum, arr)                                               \
     const struct cmd var = {                                                   \
         .name = nm, .summary = sum, .usage = "[command]",                      \
@@ -86,6 +91,13 @@ static const struct cmd *const network_subs[] = {
 };
 GROUP(cmd_network, "network", "Manage networks", network_subs);
 
+static const struct cmd *const volume_subs[] = {
+    &cmd_volume_create, &cmd_volume_exists, &cmd_volume_export, &cmd_volume_import,
+    &cmd_volume_inspect, &cmd_volume_list, &cmd_volume_mount, &cmd_volume_prune,
+    &cmd_volume_reload, &cmd_volume_rm, &cmd_volume_unmount,
+};
+GROUP(cmd_volume, "volume", "Manage volumes", volume_subs);
+
 static const struct cmd *const root_subs[] = {
     &cmd_attach, &cmd_commit, &cmd_completion, &cmd_container, &cmd_create, &cmd_events,
     &cmd_exec, &cmd_export, &cmd_help, &cmd_history, &cmd_image, &cmd_images,
@@ -93,7 +105,7 @@ static const struct cmd *const root_subs[] = {
     &cmd_mount, &cmd_network, &cmd_pause, &cmd_port, &cmd_ps, &cmd_pull, &cmd_push,
     &cmd_rename, &cmd_restart, &cmd_rm, &cmd_rmi, &cmd_run, &cmd_save, &cmd_start,
     &cmd_stop, &cmd_system, &cmd_tag, &cmd_top, &cmd_unmount, &cmd_unpause, &cmd_untag,
-    &cmd_version, &cmd_wait, &cmd_gen_man, &cmd_net_test,
+    &cmd_version, &cmd_volume, &cmd_wait, &cmd_gen_man, &cmd_net_test,
 };
 
 const struct cmd cmd_root = {

@@ -338,25 +338,30 @@ static int copy_at(struct copier *c, int sdir, int ddir, const char *dpath, stru
     return rc;
 }
 
-int copy_tree(const char *src, const char *dst, struct berr **err)
+int store_copy_tree_at(int sfd, int ddfd, const char *dpath, struct berr **err)
 {
     struct copier c = { 0 };
-    _cleanup_close_ int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    _cleanup_close_ int d = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat st;
-    int rc;
+    int rc = copy_at(&c, sfd, ddfd, dpath, err);
 
-    if (s < 0 || d < 0)
-        return berr_sys(err, "copy %s to %s", src, dst);
-    rc = copy_at(&c, s, d, dst, err);
-    if (rc == 0 && fstat(s, &st) == 0) {
-        (void) fchown(d, st.st_uid, st.st_gid);
-        (void) fchmod(d, st.st_mode & 07777);
+    if (rc == 0 && fstat(sfd, &st) == 0) {
+        (void) fchown(ddfd, st.st_uid, st.st_gid);
+        (void) fchmod(ddfd, st.st_mode & 07777);
     }
     for (size_t i = 0; i < c.n; i++)
         free(c.links[i].path);
     free(c.links);
     return rc;
+}
+
+int copy_tree(const char *src, const char *dst, struct berr **err)
+{
+    _cleanup_close_ int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int d = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (s < 0 || d < 0)
+        return berr_sys(err, "copy %s to %s", src, dst);
+    return store_copy_tree_at(s, d, dst, err);
 }
 
 static int64_t usage_at(int dfd)
@@ -390,7 +395,7 @@ static int64_t usage_at(int dfd)
     return total;
 }
 
-int64_t dir_usage(const char *path)
+int64_t store_dir_usage(const char *path)
 {
     _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return fd < 0 ? 0 : usage_at(fd);

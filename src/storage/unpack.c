@@ -108,6 +108,11 @@ int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **e
     return walk_in_root(rootfd, path, flags, err);
 }
 
+int store_open_in_root(int rootfd, const char *path, int flags, struct berr **err)
+{
+    return unpack_open_in_root(rootfd, path, flags, err);
+}
+
 /* "/a/../../b/./c/" -> "b/c"; "" means the root itself. */
 static char *clean_name(const char *name)
 {
@@ -341,7 +346,8 @@ static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry 
     _cleanup_free_ char *dir = slash ? str_ndup(name, (size_t) (slash - name)) : str_dup("");
     if (!dir)
         return berr_oom(err);
-    bool wh = u->mode != UNPACK_PLAIN && str_has_prefix(base, WH_PREFIX);
+    bool wh = (u->mode == UNPACK_OVERLAY || u->mode == UNPACK_VFS) &&
+              str_has_prefix(base, WH_PREFIX);
 
     if (u->pass == 1 && !wh)
         return 0;
