@@ -279,66 +279,107 @@ static int new_records(const struct vol_create_opts *o, const char *name, const 
     return *cfg_out && *st_out ? 0 : -1;
 }
 
-int vol_create(struct runtime *rt, const struct vol_create_opts *in, struct vol **out,
-               struct berr **err)
+/* Checks the name, the driver and the options; o gets a checked copy of
+ * the options (*opts_out, owned). */
+static int check_create(const struct vol_create_opts *in, struct vol_create_opts *o,
+                        json_t **opts_out, char gen[STATE_ID_LEN + 1], struct berr **err)
 {
-    struct vol_create_opts copy = *in, *o = &copy;
+    const char *drv = in->driver && *in->driver ? in->driver : VOL_DRIVER_LOCAL;
     _cleanup_json_ json_t *opts = in->options ? json_deep_copy(in->options) : json_object();
-    char gen[STATE_ID_LEN + 1];
-    const char *name = o->name, *drv = o->driver && *o->driver ? o->driver : VOL_DRIVER_LOCAL;
-    _cleanup_lock_ struct lock l = LOCK_INIT;
-    _cleanup_free_ char *data = NULL;
-    _cleanup_json_ json_t *cfg = NULL, *st = NULL;
 
-    if (!name || !*name) {
-        if (state_new_id(gen, err) < 0)
-            return -1;
-        name = gen;
-    } else if (!state_name_valid(name) || strlen(name) > 255) {
-        return berr_plain(err, BK_INVALID,
-                         "running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
-    }
+    *o = *in;
     if (!opts)
         return berr_oom(err);
-    o->options = opts;
+    if (!o->name || !*o->name) {
+        if (state_new_id(gen, err) < 0)
+            return -1;
+        o->name = gen;
+    } else if (!state_name_valid(o->name) || strlen(o->name) > 255) {
+        return berr_plain(err, BK_INVALID,
+                          "running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+    }
     if (o->cli_options && cli_o_option(opts, &o->uid, &o->gid, err) < 0)
         return -1;
     if (strcmp(drv, VOL_DRIVER_LOCAL) != 0)
         return berr_plain(err, BK_INVALID,
-                         "volume %s uses volume plugin %s but it could not be retrieved: no volume plugin with name %s available: required plugin missing",
-                         name, drv, drv);
-    if (check_local_options(o->options, err) < 0)
-        return -1;
-    /* The name's lock first: two creates of one name take turns, and the
-     * second finds the first's volume. */
-    if (vol_lock(rt, name, &l, err) < 0)
-        return -1;
-    if (vol_exists(rt, name)) {
-        if (!o->ignore_existing)
-            return berr_kind(err, BK_EXISTS, "volume with name %s already exists: volume already exists",
-                             name);
-        lock_release(&l);
-        return out ? vol_get_exact(rt, name, out, err) : 0;
-    }
+                          "volume %s uses volume plugin %s but it could not be retrieved: no volume plugin with name %s available: required plugin missing",
+                          o->name, drv, drv);
     log_debug("Validating options for local driver");
-    if (make_dirs(rt, name, o->uid, o->gid, &data, err) < 0)
+    if (check_local_options(opts, err) < 0)
         return -1;
-    if (new_records(o, name, data, &cfg, &st) < 0)
+    o->options = opts;
+    *opts_out = STEAL_PTR(opts);
+    return 0;
+}
+
+/* The directories and the records, the name's lock held. */
+static int create_held(struct runtime *rt, const struct vol_create_opts *o, struct berr **err)
+{
+    _cleanup_free_ char *data = NULL;
+    _cleanup_json_ json_t *cfg = NULL, *st = NULL;
+
+    if (vol_exists(rt, o->name))
+        return berr_kind(err, BK_EXISTS, "volume with name %s already exists: volume already exists",
+                         o->name);
+    if (make_dirs(rt, o->name, o->uid, o->gid, &data, err) < 0)
+        return -1;
+    if (new_records(o, o->name, data, &cfg, &st) < 0)
         return berr_oom(err);
-    if (state_create(rt->st, OBJ_VOLUME, name, cfg, st, err) < 0) {
-        _cleanup_free_ char *dir = vol_dir(rt, name);
+    if (state_create(rt->st, OBJ_VOLUME, o->name, cfg, st, err) < 0) {
+        _cleanup_free_ char *dir = vol_dir(rt, o->name);
         struct berr *e = NULL;
         if (dir && fs_rm_rf(dir, &e) < 0)
             berr_free(e);
         return -1;
     }
-    vol_event(rt, name, "create");
+    vol_event(rt, o->name, "create");
+    return 0;
+}
+
+int vol_lock_name(struct runtime *rt, const char *name, struct lock *l, struct berr **err)
+{
+    return vol_lock(rt, name, l, err);
+}
+
+int vol_create_held(struct runtime *rt, const struct vol_create_opts *in, struct berr **err)
+{
+    struct vol_create_opts o;
+    _cleanup_json_ json_t *opts = NULL;
+    char gen[STATE_ID_LEN + 1];
+
+    if (!in->name || !*in->name)
+        return berr_msg(err, "vol_create_held: no name");
+    if (check_create(in, &o, &opts, gen, err) < 0)
+        return -1;
+    return create_held(rt, &o, err);
+}
+
+int vol_create(struct runtime *rt, const struct vol_create_opts *in, struct vol **out,
+               struct berr **err)
+{
+    struct vol_create_opts o;
+    _cleanup_json_ json_t *opts = NULL;
+    _cleanup_lock_ struct lock l = LOCK_INIT;
+    char gen[STATE_ID_LEN + 1];
+
+    if (check_create(in, &o, &opts, gen, err) < 0)
+        return -1;
+    /* The name's lock first: two creates of one name take turns, and the
+     * second finds the first's volume. */
+    if (vol_lock(rt, o.name, &l, err) < 0)
+        return -1;
+    if (o.ignore_existing && vol_exists(rt, o.name)) {
+        lock_release(&l);
+        return out ? vol_get_exact(rt, o.name, out, err) : 0;
+    }
+    if (create_held(rt, &o, err) < 0)
+        return -1;
     if (!out)
         return 0;
     lock_release(&l);
     /* A remover may slip in here; then the caller sees no such volume,
      * which is the truth by then. */
-    return vol_get_exact(rt, name, out, err);
+    return vol_get_exact(rt, o.name, out, err);
 }
 
 /* ---- reading them all ---- */

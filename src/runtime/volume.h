@@ -106,6 +106,11 @@ struct vol_create_opts {
  * ignore_existing (then *out is the existing one). */
 int vol_create(struct runtime *rt, const struct vol_create_opts *o, struct vol **out,
                struct berr **err);
+/* For a caller that holds volume name's lock across several steps (a
+ * container's create locks every volume it uses): the lock, and a create
+ * under it (o->name required; BK_EXISTS when it exists). */
+int vol_lock_name(struct runtime *rt, const char *name, struct lock *l, struct berr **err);
+int vol_create_held(struct runtime *rt, const struct vol_create_opts *o, struct berr **err);
 /* Finds a volume (exact name, then unique prefix), locks and reads it. */
 int vol_get(struct runtime *rt, const char *name_or_prefix, struct vol **out,
             struct berr **err);
