@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctropts_int.h"
 #include "cmd/inspect_ctr.h"
+#include "cmd/volume.h"
 #include "runtime/runtime.h"
 #include "runtime/volume.h"
 #include "util/cleanup.h"
@@ -257,16 +258,54 @@ static const struct cmd_opt inspect_opts[] = {
     { 0 }
 };
 
-static int inspect_one(struct runtime *rt, const char *name, bool go_times, json_t *arr,
+static int inspect_one(struct runtime *rt, const char *name, bool go_times, json_t **out,
                        struct berr **err)
 {
     _cleanup_vol_ struct vol *v = NULL;
-    json_t *o;
 
     if (vol_get(rt, name, &v, err) < 0)
         return -1;
-    o = vol_inspect_json(rt, &v->cfg, &v->st, go_times);
-    return json_array_append_new(arr, o) < 0 ? berr_oom(err) : 0;
+    *out = vol_inspect_json(rt, &v->cfg, &v->st, go_times);
+    return *out ? 0 : berr_oom(err);
+}
+
+int inspect_volumes(struct runtime *rt, char **names, int n, const char *format,
+                    bool quiet_missing, json_t *arr, struct berr **err)
+{
+    bool go_times = format && *format && !str_eq(format, "json");
+    struct berr *missing = NULL;
+
+    for (int i = 0; i < n; i++) {
+        struct berr *e = NULL;
+        json_t *o = NULL;
+
+        if (quiet_missing && !json_is_null(json_array_get(arr, (size_t) i)))
+            continue;
+        if (inspect_one(rt, names[i], go_times, &o, &e) < 0) {
+            if (e->kind != BK_NO_SUCH) {
+                berr_free(missing);
+                *err = e;
+                return -1;
+            }
+            berr_free(e);
+            if (quiet_missing)
+                continue;
+            e = NULL;
+            berr_kind(&e, BK_NO_SUCH, "inspecting object: no such volume %s", names[i]);
+            cmd_err_next(&missing, e);
+            continue;
+        }
+        if ((quiet_missing ? json_array_set_new(arr, (size_t) i, o)
+                           : json_array_append_new(arr, o)) < 0) {
+            berr_free(missing);
+            return berr_oom(err);
+        }
+    }
+    if (missing) {
+        *err = missing;
+        return -1;
+    }
+    return 0;
 }
 
 static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -275,9 +314,8 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     struct opt_it it;
     _cleanup_json_ json_t *arr = json_array();
     _cleanup_strv_ strv all_names = NULL;
-    struct berr *missing = NULL;
     const char *format = NULL;
-    bool all = false, go_times;
+    bool all = false;
     char **names;
     int c, n, rc = 0;
 
@@ -294,7 +332,6 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         c = berr_msg(err, "provide one or more volume names or use --all");
     if ((c = begin(cx, &it, c, 0, -1, &rt, err)) <= 0)
         return c;
-    go_times = format && *format && !str_eq(format, "json");
     names = it.args;
     n = it.nargs;
     if (all) {
@@ -304,40 +341,28 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         }
         names = all_names;
         n = (int) strv_len(all_names);
-    }
-    for (int i = 0; i < n && rc == 0; i++) {
-        struct berr *e = NULL;
-        if (inspect_one(rt, names[i], go_times, arr, &e) == 0)
-            continue;
-        if (e->kind != BK_NO_SUCH || all) {
-            if (all && e->kind == BK_NO_SUCH) {     /* removed meanwhile */
-                berr_free(e);
-                continue;
+        /* --all: what is gone since the listing is simply not there */
+        for (int i = 0; i < n; i++)
+            if (json_array_append_new(arr, json_null()) < 0) {
+                opt_free(&it);
+                return berr_oom(err);
             }
-            *err = e;
-            rc = -1;
-            break;
-        }
-        berr_free(e);
-        e = NULL;
-        berr_kind(&e, BK_NO_SUCH, "inspecting object: no such volume %s", names[i]);
-        cmd_err_next(&missing, e);
     }
+    rc = inspect_volumes(rt, names, n, format, all, arr, err);
     opt_free(&it);
-    if (rc < 0) {
-        berr_free(missing);
-        return -1;
-    }
+    for (size_t i = json_array_size(arr); i-- > 0;)
+        if (json_is_null(json_array_get(arr, i)))
+            json_array_remove(arr, i);
     /* podman prints what it found, then fails for what it did not */
-    if (inspect_print(stdout, format, arr, err) < 0) {
-        berr_free(missing);
-        return -1;
+    if ((rc == 0 || (*err && (*err)->kind == BK_NO_SUCH))) {
+        struct berr *pe = NULL;
+        if (inspect_print(stdout, format, arr, &pe) < 0) {
+            berr_free(*err);
+            *err = pe;
+            return -1;
+        }
     }
-    if (missing) {
-        *err = missing;
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 const struct cmd cmd_volume_inspect = {

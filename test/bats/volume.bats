@@ -132,6 +132,20 @@ teardown() { berth_teardown; }
     [[ $output == *"can't evaluate field Nope"* ]]
 }
 
+@test "the top-level inspect finds volumes: --type volume, and after containers and images" {
+    b volume create alpha >/dev/null
+    run -0 b inspect --format '{{.Name}} {{.Driver}}' alpha
+    [ "$output" = "alpha local" ]
+    run -125 --separate-stderr b inspect --type volume --format '{{.Name}}' alpha nosuch
+    [ "$output" = alpha ]
+    [ "$stderr" = "Error: inspecting object: no such volume nosuch" ]
+    run -125 --separate-stderr b inspect --format '{{.Name}}' alpha nosuch
+    [ "$output" = alpha ]
+    [ "$stderr" = 'Error: inspecting object: no such object: "nosuch"' ]
+    run -125 --separate-stderr b inspect --type image alpha
+    [[ $stderr == *alpha* ]]
+}
+
 @test "volume rm: goes on after a missing one (exit 1), --all, --force, --time" {
     b volume create r1 >/dev/null
     b volume create r2 >/dev/null
