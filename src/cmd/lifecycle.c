@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
+#include "runtime/ctr_mounts.h"
 #include "runtime/renumber.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
@@ -275,7 +276,7 @@ static int rm_one(struct ctr_each *e, struct ctr *c, const char *input, struct b
     struct each_args *a = e->arg;
 
     (void) input;
-    if (ctr_remove(e->rt, c, a->force, a->time, err) < 0)
+    if (ctr_remove_flags(e->rt, c, a->force, a->time, a->volumes ? CTR_RM_VOLUMES : 0, err) < 0)
         return -1;
     /* podman prints the full id of each removed container */
     printf("%s\n", c->id);

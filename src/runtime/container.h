@@ -127,6 +127,10 @@ struct ctr_runstate {
     json_t *network_status;     /* "networkStatus": the backend's status
                                    (runtime/net), NULL none */
     json_t *view;               /* "view": the config's view for ps (ctr_view.h) */
+    json_t *volumes_mounted;    /* "volumesMounted": names of the volumes this
+                                   run counted itself a user of (ctr_mounts.h) */
+    json_t *images_mounted;     /* "imagesMounted": ids of the images mounted for
+                                   --mount type=image */
     json_t *rec;                /* the record as read (NULL: new): its keys
                                    not above are written back unchanged */
 };

@@ -13,8 +13,9 @@
 #include "runtime/conmon.h"
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
-#include "runtime/ctr_view.h"
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_mounts.h"
+#include "runtime/ctr_view.h"
 #include "runtime/ociruntime.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
@@ -668,7 +669,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             else
                 *code = 0;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
-                c->cfg.auto_remove && ctr_remove(rt, c, true, 0, &e) < 0) {
+                c->cfg.auto_remove && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0) {
                 log_debug("removing container %s: %s", id, e->msg);
                 berr_free(e);
             }

@@ -30,6 +30,7 @@ static const struct rec_field state_fields[] = {
     SF("exitCode", FK_INT, exit_code),
     SF("exited", FK_BOOL, exited),
     SF("finishedNs", FK_LL, finished_ns),
+    SF("imagesMounted", FK_ARR, images_mounted),
     SF("mountPoint", FK_STR0, mount_point),
     SF("mounted", FK_BOOL, mounted),
     SF("netNS", FK_STR, net_ns),
@@ -44,6 +45,7 @@ static const struct rec_field state_fields[] = {
     SF("state", FK_INT, state),
     SF("stoppedByUser", FK_BOOL, stopped_by_user),
     SF("view", FK_OBJ, view),
+    SF("volumesMounted", FK_ARR, volumes_mounted),
 };
 
 #define CF(key, kind, member) { key, kind, offsetof(struct ctr_config, member) }

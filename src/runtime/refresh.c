@@ -107,6 +107,12 @@ static void reset_ctr_state(struct ctr_runstate *s)
     (void) ctr_set_str(&s->net_ns, NULL);
     json_decref(s->network_status);
     s->network_status = NULL;
+    /* nothing is mounted after a reboot: the volumes' counts are reset
+     * too (vol_refresh), and no image mount is left to drop */
+    json_decref(s->volumes_mounted);
+    s->volumes_mounted = NULL;
+    json_decref(s->images_mounted);
+    s->images_mounted = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }
