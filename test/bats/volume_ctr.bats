@@ -251,3 +251,20 @@ EOF
     run -0 b ps -aq
     [ -z "$output" ]
 }
+
+@test "ps --filter volume= finds containers by volume name or bind source" {
+    mkdir "$BATS_TEST_TMPDIR/bs"
+    b create --name pv1 --network none -v vol1:/a $IMG true >/dev/null
+    b create --name pv2 --network none -v "$BATS_TEST_TMPDIR/bs:/b" $IMG true >/dev/null
+    b create --name pv3 --network none $IMG true >/dev/null
+    run -0 b ps -a --filter volume=vol1 --format '{{.Names}}'
+    [ "$output" = pv1 ]
+    run -0 b ps -a --filter volume=vol1:/a --format '{{.Names}}'
+    [ "$output" = pv1 ]
+    run -0 b ps -a --filter volume=vol1:/b --format '{{.Names}}'
+    [ -z "$output" ]
+    run -0 b ps -a --filter "volume=$BATS_TEST_TMPDIR/bs" --format '{{.Names}}'
+    [ "$output" = pv2 ]
+    run -0 b ps -a --format '{{.Names}} {{.Mounts}}' --filter name=pv1
+    [ "$output" = "pv1 [/a]" ]
+}
