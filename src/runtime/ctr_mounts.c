@@ -399,7 +399,9 @@ void ctr_mounts_release(struct runtime *rt, struct ctr_mounts_held *h, bool fail
 
 /* ---- names ---- */
 
-char **ctr_volume_names(struct runtime *rt, const struct ctr_config *cfg, bool anonymous_only)
+/* The names of the volumes in a container config's mounts (NULL-terminated,
+ * no duplicates); anonymous_only: only those made for this container. */
+static char **volume_names(struct runtime *rt, const struct ctr_config *cfg, bool anonymous_only)
 {
     strv out = calloc(1, sizeof(char *));
     json_t *m;
@@ -434,44 +436,11 @@ int ctr_remove_flags(struct runtime *rt, struct ctr *c, bool force, long long ti
 {
     _cleanup_strv_ char **anon = NULL;
 
-    if ((flags & CTR_RM_VOLUMES) && !(anon = ctr_volume_names(rt, &c->cfg, true)))
+    if ((flags & CTR_RM_VOLUMES) && !(anon = volume_names(rt, &c->cfg, true)))
         return berr_oom(err);
     if (ctr_remove(rt, c, force, timeout, err) < 0)
         return -1;
     vol_remove_anonymous(rt, anon);
-    return 0;
-}
-
-int ctr_mounts_host(struct runtime *rt, const struct ctr *c, json_t **out, struct berr **err)
-{
-    _cleanup_json_ json_t *arr = json_array();
-    json_t *m;
-    size_t i;
-
-    if (!arr)
-        return berr_oom(err);
-    json_array_foreach(json_object_get(c->cfg.spec, "mounts"), i, m) {
-        const char *t = js_str(m, "type", ""), *name = js_str(m, "name", NULL);
-        _cleanup_free_ char *src = NULL;
-        json_t *o;
-
-        if (str_eq(t, "volume") && name) {
-            struct vol_config vc;
-            if (vol_read(rt, name, &vc, NULL, err) < 0)
-                return -1;
-            src = vc.mount_point ? str_dup(vc.mount_point) : str_dup("");
-            vol_config_free(&vc);
-        } else {
-            src = str_dup(str_eq(t, "bind") ? js_str(m, "source", "") : "");
-        }
-        o = json_pack("{s:s, s:s, s:s, s:b}", "destination", js_str(m, "destination", ""),
-                      "source", src ? src : "", "type", t,
-                      "rw", !opt_has(json_object_get(m, "options"), "ro"));
-        if (!src || !o || (name && js_set_str(o, "name", name) < 0) ||
-            json_array_append_new(arr, o) < 0)
-            return berr_oom(err);
-    }
-    *out = STEAL_PTR(arr);
     return 0;
 }
 

@@ -58,16 +58,6 @@ int ctr_mounts_setup(struct runtime *rt, struct ctr *c, const char *rootfs,
  * Errors are logged. The caller saves c->st. */
 void ctr_mounts_teardown(struct runtime *rt, struct ctr *c);
 
-/* The names of the volumes in a container config's mounts (NULL-terminated,
- * no duplicates); anonymous_only: only those made for this container. */
-char **ctr_volume_names(struct runtime *rt, const struct ctr_config *cfg, bool anonymous_only);
-
-/* The container's mounts as the host sees them, for tools that work on
- * its files from outside (cp, system df): [{destination, source (a host
- * path; a volume's data dir), type (bind|volume|tmpfs|devpts|image), rw,
- * name (volumes)}]. tmpfs and devpts have no host path ("source": ""). */
-int ctr_mounts_host(struct runtime *rt, const struct ctr *c, json_t **out, struct berr **err);
-
 /* rm -v, --rm: removes the container, then its anonymous volumes (those
  * still used through --volumes-from stay). */
 #define CTR_RM_VOLUMES 1u
