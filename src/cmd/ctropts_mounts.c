@@ -45,14 +45,6 @@ static strv split_keep(const char *s, char sep)
     }
 }
 
-static bool is_one_of(const char *o, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp(o, *set) == 0)
-            return true;
-    return false;
-}
-
 static const char *const prop_opts[] = { "shared", "rshared", "slave", "rslave", "private",
                                          "rprivate", "unbindable", "runbindable", NULL };
 
@@ -125,7 +117,7 @@ static int volume_opts(const char *list, const char *src, bool named, json_t *ou
             }
             continue;
         }
-        if (!is_one_of(o[i], known) && !str_has_prefix(o[i], "idmap"))
+        if (!str_one_of(o[i], known) && !str_has_prefix(o[i], "idmap"))
             return cp_inval(err, "invalid option type \"%s\"", o[i]);
         overlay |= strcmp(o[i], "O") == 0;
         chown |= strcmp(o[i], "U") == 0;
@@ -316,14 +308,14 @@ static int bind_field(struct mnt *m, const char *k, const char *v, struct berr *
         m->src = v;
         m->src_set = true;
     } else if (!strcmp(k, "bind-propagation") && v) {
-        if (!is_one_of(v, prop_opts))
+        if (!str_one_of(v, prop_opts))
             return cp_inval(err, "invalid option type \"%s\"", v);
         return add_opt(m->opts, v, err);
     } else if (!strcmp(k, "bind-propagation")) {
         return cp_inval(err, "%s: " ERR_OPTION_ARG, k);
     } else if (!strcmp(k, "bind-nonrecursive") && !v) {
         return add_opt(m->opts, "bind", err);
-    } else if (is_one_of(k, prop_opts) && !v) {
+    } else if (str_one_of(k, prop_opts) && !v) {
         return add_opt(m->opts, k, err);
     } else if (!strcmp(k, "relabel") || !strcmp(k, "z") || !strcmp(k, "Z")) {
         if (!strcmp(k, "relabel") && m->relabel)
@@ -398,7 +390,7 @@ static int devpts_field(struct mnt *m, const char *k, const char *v, struct berr
 {
     static const char *const ok[] = { "uid", "gid", "mode", "ptxmode", "newinstance", "max", NULL };
 
-    if (!is_one_of(k, ok))
+    if (!str_one_of(k, ok))
         return cp_inval(err, "%s: invalid mount option", k);
     _cleanup_free_ char *o = v ? str_fmt("%s=%s", k, v) : str_dup(k);
     return o ? add_opt(m->opts, o, err) : berr_oom(err);
@@ -510,7 +502,7 @@ int cp_mount(json_t *mounts, const char *spec, struct berr **err)
     m.type = mount_type(f);
     if (!m.type)
         return cp_inval(err, "incorrect mount format: should be --mount type=<bind|tmpfs|volume>,[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]");
-    if (!is_one_of(m.type, types))
+    if (!str_one_of(m.type, types))
         return cp_inval(err, "invalid filesystem type \"%s\"", m.type);
     for (size_t i = 0; f[i]; i++) {
         char *eq = strchr(f[i], '=');
@@ -551,7 +543,7 @@ int cp_tmpfs(json_t *mounts, const char *spec, struct berr **err)
     if (colon && cp_split_csv(colon + 1, &o, err) < 0)
         return -1;
     for (size_t i = 0; o && o[i]; i++) {
-        bool ok = is_one_of(o[i], known);
+        bool ok = str_one_of(o[i], known);
         for (size_t k = 0; keyed[k] && !ok; k++)
             ok = str_has_prefix(o[i], keyed[k]) && o[i][strlen(keyed[k])];
         if (!ok)
@@ -600,7 +592,7 @@ int cp_image_volume(const char *mode, struct berr **err)
 {
     static const char *const modes[] = { "bind", "tmpfs", "ignore", NULL };
 
-    if (*mode && !is_one_of(mode, modes))
+    if (*mode && !str_one_of(mode, modes))
         return cp_inval(err, "invalid image volume mode \"%s\" required value: bind, tmpfs, ignore", mode);
     return 0;
 }

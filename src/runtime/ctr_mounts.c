@@ -43,14 +43,6 @@ static int push(json_t *arr, const char *s)
 static const char *const prop_opts[] = { "private", "rprivate", "slave", "rslave", "shared",
                                          "rshared", "unbindable", "runbindable", NULL };
 
-static bool in_set(const char *s, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp(s, *set) == 0)
-            return true;
-    return false;
-}
-
 static int dupe(struct berr **err, const char *what)
 {
     return berr_plain(err, BK_INVALID, "%s: duplicate mount option passed", what);
@@ -104,7 +96,7 @@ static int process_options(json_t *in, bool tmpfs, const char *source, json_t **
             if (w)
                 return dupe(err, "only one of 'rw' and 'ro' can be used");
             w = true;
-        } else if (in_set(s, prop_opts)) {
+        } else if (str_one_of(s, prop_opts)) {
             if (prop)
                 return dupe(err, "only one root propagation mode can be used");
             prop = true;
@@ -459,21 +451,17 @@ static bool dangerous(const char *path)
 
     if (!real)
         return true;
-    return in_set(real, no) || (home && *home && str_eq(real, home));
+    return str_one_of(real, no) || (home && *home && str_eq(real, home));
 }
 
 static int chown_at(int dfd, uid_t uid, gid_t gid)
 {
-    int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(dfd);
     struct dirent *de;
     int rc = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return -1;
-    }
     while (rc == 0 && (de = readdir(d))) {
         struct stat st;
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||

@@ -134,17 +134,12 @@ int64_t vol_size(const struct vol_config *c)
 /* Is directory fd empty? */
 static bool dir_empty(int fd)
 {
-    int d2 = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = d2 < 0 ? NULL : fdopendir(d2);
+    DIR *d = fs_opendir_fd(fd);
     struct dirent *de;
     bool empty = true;
 
-    if (!d) {
-        if (d2 >= 0)
-            close(d2);
+    if (!d)
         return false;   /* unreadable: do not copy into it */
-    }
-    rewinddir(d);
     while (empty && (de = readdir(d)))
         empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
     closedir(d);

@@ -319,17 +319,12 @@ static int copy_entry(struct copier *c, int sdir, int ddir, const char *name,
 
 static int copy_at(struct copier *c, int sdir, int ddir, const char *dpath, struct berr **err)
 {
-    int fd = fcntl(sdir, F_DUPFD_CLOEXEC, 3);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(sdir);
     struct dirent *de;
     int rc = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return berr_sys(err, "read %s", dpath);
-    }
-    rewinddir(d);
     while ((de = readdir(d)))
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
             (rc = copy_entry(c, sdir, ddir, de->d_name, dpath, err)) < 0)
@@ -366,16 +361,12 @@ int copy_tree(const char *src, const char *dst, struct berr **err)
 
 static int64_t usage_at(int dfd)
 {
-    int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(dfd);
     struct dirent *de;
     int64_t total = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return 0;
-    }
     while ((de = readdir(d))) {
         struct stat st;
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||

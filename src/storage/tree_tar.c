@@ -17,6 +17,7 @@
 
 #include "storage/internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/lazylib.h"
 #include "util/str.h"
 
@@ -134,16 +135,12 @@ static int cmp_name(const void *a, const void *b)
 /* The entries of directory dfd, sorted (a stable archive for one tree). */
 static int tar_dir(struct tarw *t, int dfd, const char *prefix, struct berr **err)
 {
-    int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(dfd);
     _cleanup_strv_ strv names = NULL;
     struct dirent *de;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return berr_sys(err, "read %s", *prefix ? prefix : ".");
-    }
     while ((de = readdir(d)))
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
             strv_push(&names, de->d_name) < 0) {

@@ -159,16 +159,12 @@ static int rm_at(int at, const char *name)
 /* Empties a directory (vfs opaque whiteout). */
 static int empty_dir(int dfd)
 {
-    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(dfd);
     struct dirent *de;
     int rc = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return -1;
-    }
     while ((de = readdir(d)))
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
             rc |= rm_at(dfd, de->d_name);
