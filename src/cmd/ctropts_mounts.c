@@ -379,10 +379,7 @@ static int volume_field(struct mnt *m, const char *k, const char *v, struct berr
     }
     if (!strcmp(k, "volume-label"))
         return cp_inval(err, "the --volume-label option is not presently implemented");
-    if (!strcmp(k, "volume-nocopy") && (!v || str_to_bool(v) == 1))
-        return add_opt(m->opts, "nocopy", err);     /* docker's spelling */
-    if (!strcmp(k, "volume-nocopy") && str_to_bool(v) == 0)
-        return 0;
+    /* volume-nocopy (docker's) is not podman 4.3.1's: refused as it is */
     return cp_inval(err, "%s: invalid mount option", k);
 }
 

@@ -84,8 +84,8 @@ static const struct { const char *argv, *want; } ok_cases[] = {
     { "run -v vol:/x:ro,nocopy,U,z -v /anon img",
       "{\"mounts\":[{\"type\":\"volume\",\"name\":\"vol\",\"destination\":\"/x\",\"options\":[\"ro\",\"nocopy\",\"U\"]},"
       "{\"type\":\"volume\",\"destination\":\"/anon\",\"options\":[]}]}" },
-    { "run --mount type=volume,src=v,dst=/y,ro,volume-opt=type=tmpfs,volume-nocopy --mount type=volume,dst=/z img",
-      "{\"mounts\":[{\"type\":\"volume\",\"name\":\"v\",\"destination\":\"/y\",\"options\":[\"ro\",\"volume-opt=type=tmpfs\",\"nocopy\"]},"
+    { "run --mount type=volume,src=v,dst=/y,ro,volume-opt=type=tmpfs --mount type=volume,dst=/z img",
+      "{\"mounts\":[{\"type\":\"volume\",\"name\":\"v\",\"destination\":\"/y\",\"options\":[\"ro\",\"volume-opt=type=tmpfs\"]},"
       "{\"type\":\"volume\",\"destination\":\"/z\",\"options\":[]}]}" },
     { "run -v @/hd:/o:O -v @/hd:/p:O,U img",
       "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/o\",\"options\":[\"O\"]},"
@@ -246,6 +246,8 @@ static const struct { const char *argv, *want; } bad_cases[] = {
     { "run --mount type=tmpfs,src=/a,dst=/x img", "source is not supported with tmpfs mounts" },
     { "run --mount type=tmpfs,dst=/x,tmpcopyup,notmpcopyup img", "cannot pass 'tmpcopyup' and 'notmpcopyup' options more than once" },
     { "run --mount type=volume,src=v,dst=/x,foo img", "foo: invalid mount option" },
+    { "run --mount type=volume,src=v,dst=/x,volume-nocopy img", "volume-nocopy: invalid mount option" },
+    { "run --mount type=volume,dst=/x,nocopy img", "nocopy: invalid mount option" },
     { "run --mount type=volume,src=v,dst=/x,ro,rw img", "cannot pass 'readonly', 'ro', or 'rw' options more than once" },
     { "run --mount type=volume,src=v,dst=/x,volume-label=a img", "the --volume-label option is not presently implemented" },
     { "run --mount type=volume,src=v,dst=/x,volume-opt=a img", "cannot parse driver opts: invalid mount option" },
