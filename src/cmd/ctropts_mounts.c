@@ -3,12 +3,13 @@
  * --image-volume into spec.h mount objects {type, source, destination,
  * options} (runtime/spec.h lists the types).
  *
- * Options keep the user's order; what podman adds at create is added here
- * ("rw" for binds, "rw,nosuid,nodev" for tmpfs, each unless its opposite
- * was given); the runtime completes them at create as podman does
- * (runtime/ctr_mounts.c). SELinux relabeling (z, Z, relabel=) has nothing
- * to do on a host without SELinux labels: it is accepted where podman
- * accepts it and dropped, with a debug line saying so. The volume-only
+ * Options keep the user's order; what podman adds while parsing is added
+ * here ("rw" for binds unless ro/rw was given); the runtime completes them
+ * at create as podman's ProcessOptions does (runtime/ctr_mounts.c: rw,
+ * rprivate, nosuid, nodev, tmpcopyup for tmpfs). SELinux relabeling (z,
+ * Z, relabel=) has nothing to do on a host without SELinux labels: it is
+ * accepted where podman accepts it and kept as z/Z (inspect shows it as
+ * Mode), with a debug line saying it does nothing. The volume-only
  * copy/nocopy mean nothing for a bind and are dropped there. O (overlay),
  * U (chown to the container's user) and idmap are kept for the runtime.
  * -v NAME:/dst (a name, not a path) is a named volume, -v /dst an
@@ -142,10 +143,8 @@ static int volume_opts(const char *list, const char *src, bool named, json_t *ou
             return cp_inval(err, "can't use 'O' with other options");
     }
     for (size_t i = 0; o[i]; i++) {
-        if (!strcmp(o[i], "z") || !strcmp(o[i], "Z")) {
-            relabel_noop(o[i], src);
-            continue;
-        }
+        if (!strcmp(o[i], "z") || !strcmp(o[i], "Z"))
+            relabel_noop(o[i], src);    /* kept for inspect's Mode, as podman's */
         if (!strcmp(o[i], "cached") || !strcmp(o[i], "delegated"))
             continue;       /* docker's macOS options, dropped as podman drops them */
         if (!named && (!strcmp(o[i], "copy") || !strcmp(o[i], "nocopy")))
@@ -326,6 +325,8 @@ static int bind_field(struct mnt *m, const char *k, const char *v, struct berr *
         if (v && strcmp(k, "relabel") != 0 && strcmp(v, "private") != 0 && strcmp(v, "shared") != 0)
             return cp_inval(err, "%s: invalid mount option", k);
         relabel_noop(k, m->src);
+        /* kept, as podman keeps it (inspect's Mode); relabel=shared is z */
+        return add_opt(m->opts, strcmp(k, "relabel") ? k : str_eq(v, "shared") ? "z" : "Z", err);
     } else if (!strcmp(k, "idmap")) {
         _cleanup_free_ char *o = v ? str_fmt("idmap=%s", v) : str_dup("idmap");
         return o ? add_opt(m->opts, o, err) : berr_oom(err);
@@ -457,13 +458,8 @@ static int finish_mount(struct mnt *m, json_t *mounts, struct berr **err)
         return cp_inval(err, "must set volume destination");
     if (check_dest(m->dst, &dst, err) < 0)
         return -1;
-    if (!strcmp(m->type, "tmpfs")) {
-        if ((m->ro == -1 && add_opt(m->opts, "rw", err) < 0) ||
-            (!has_any(m->opts, "suid", "nosuid") && add_opt(m->opts, "nosuid", err) < 0) ||
-            (!has_any(m->opts, "dev", "nodev") && add_opt(m->opts, "nodev", err) < 0))
-            return -1;
+    if (!strcmp(m->type, "tmpfs"))
         return append_mount(mounts, "tmpfs", "tmpfs", dst, m->opts, err);
-    }
     if (!strcmp(m->type, "devpts"))
         return append_mount(mounts, "devpts", "devpts", dst, m->opts, err);
     if (!strcmp(m->type, "volume"))
@@ -548,10 +544,6 @@ int cp_tmpfs(json_t *mounts, const char *spec, struct berr **err)
         if (add_opt(opts, o[i], err) < 0)
             return -1;
     }
-    if ((!has_any(opts, "ro", "rw") && add_opt(opts, "rw", err) < 0) ||
-        (!has_any(opts, "suid", "nosuid") && add_opt(opts, "nosuid", err) < 0) ||
-        (!has_any(opts, "dev", "nodev") && add_opt(opts, "nodev", err) < 0))
-        return -1;
     return append_mount(mounts, "tmpfs", "tmpfs", dst, opts, err);
 }
 

@@ -436,6 +436,19 @@ static json_t *config_obj(struct insp *in)
     return o;
 }
 
+/* A tmpfs's options as podman keeps them: notmpcopyup is only a flag
+ * (no tmpcopyup is added), never listed. */
+static json_t *tmpfs_options(char **opts)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    for (size_t i = 0; opts && opts[i]; i++)
+        if (!str_eq(opts[i], "notmpcopyup") &&
+            sbuf_addf(&b, "%s%s", b.len ? "," : "", opts[i]) < 0)
+            return NULL;        /* put() counts it as out of memory */
+    return json_string(sbuf_str(&b));
+}
+
 /* HostConfig.Binds ("NAME:/dst:opts" for volumes first, "/src:/dst:opts"
  * for the other mounts) and HostConfig.Tmpfs, as podman lists them. */
 static json_t *binds(struct insp *in, json_t **tmpfs)
@@ -453,7 +466,7 @@ static json_t *binds(struct insp *in, json_t **tmpfs)
             if ((pass == 0) != vol || str_eq(t, "image"))
                 continue;
             if (str_eq(t, "tmpfs"))
-                put(in, *tmpfs, js_str(m, "destination", ""), json_string(o ? o : ""));
+                put(in, *tmpfs, js_str(m, "destination", ""), tmpfs_options(opts));
             else
                 add(in, out, json_sprintf("%s:%s%s%s", js_str(m, vol ? "name" : "source", ""),
                                           js_str(m, "destination", ""), o && *o ? ":" : "",

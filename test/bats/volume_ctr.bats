@@ -110,7 +110,8 @@ VOLIMG=localhost/volimg
 @test "inspect shows volumes as podman does: Mounts, Binds, Tmpfs" {
     mkdir "$BATS_TEST_TMPDIR/b"
     run -0 b create --name ins --network none -v v1:/data:ro,nocopy -v /anon \
-        -v "$BATS_TEST_TMPDIR/b:/host" --mount type=volume,src=v3,dst=/v3,ro --tmpfs /tm $IMG true
+        -v "$BATS_TEST_TMPDIR/b:/host:z" --mount type=volume,src=v3,dst=/v3,ro --tmpfs /tm \
+        --mount type=tmpfs,dst=/tn,notmpcopyup $IMG true
     run -0 b inspect ins --format '{{json .Mounts}}'
     python3 - "$output" "$BATS_TEST_TMPDIR" <<'EOF'
 import json, sys
@@ -124,12 +125,13 @@ assert len(m[1]["Name"]) == 64 and m[1]["RW"] is True and m[1]["Options"] == ["n
 assert m[2]["Name"] == "v3" and m[2]["RW"] is False
 b = m[3]
 assert b["Source"] == sys.argv[2] + "/b" and b["Options"] == ["rbind"] and b["Driver"] == "", b
+assert b["Mode"] == "z" and b["RW"] is True and b["Propagation"] == "rprivate", b
 assert list(v1.keys()) == ["Type", "Name", "Source", "Destination", "Driver", "Mode", "Options", "RW", "Propagation"]
 EOF
     run -0 b inspect ins --format '{{json .HostConfig.Binds}}'
-    [[ $output == '["v1:/data:ro,nocopy,rprivate,nosuid,nodev,rbind",'*',"v3:/v3:ro,rprivate,nosuid,nodev,rbind","'"$BATS_TEST_TMPDIR"'/b:/host:rw,rprivate,rbind"]' ]]
-    run -0 b inspect ins --format '{{index .HostConfig.Tmpfs "/tm"}}'
-    [[ $output == *rprivate* && $output == *tmpcopyup* && $output == *nosuid* ]]
+    [[ $output == '["v1:/data:ro,nocopy,rprivate,nosuid,nodev,rbind",'*',"v3:/v3:ro,rprivate,nosuid,nodev,rbind","'"$BATS_TEST_TMPDIR"'/b:/host:z,rw,rprivate,rbind"]' ]]
+    run -0 b inspect ins --format '{{json .HostConfig.Tmpfs}}'
+    [ "$output" = '{"/tm":"rw,rprivate,nosuid,nodev,tmpcopyup","/tn":"rw,rprivate,nosuid,nodev"}' ]
 }
 
 @test "a tmpfs volume is mounted while a container uses it" {

@@ -63,26 +63,26 @@ static const struct { const char *argv, *want; } ok_cases[] = {
     { "run --annotation a=b,c=d img", "{\"annotations\":{\"a\":\"b\",\"c\":\"d\"}}" },
     /* mounts */
     { "run -v @/hd:/a:ro,z -v @/hd:/b img",
-      "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/a\",\"options\":[\"ro\"]},"
+      "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/a\",\"options\":[\"ro\",\"z\"]},"
       "{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/b\",\"options\":[\"rw\"]}]}" },
     { "run -v ./hd:/b/:noexec,rslave img",
       "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/b\",\"options\":[\"noexec\",\"rslave\",\"rw\"]}]}" },
     { "run -v @/hd:/a -v @/hd:/a img",
       "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/a\",\"options\":[\"rw\"]}]}" },
     { "run --mount type=bind,src=@/hd,dst=/c,readonly,bind-propagation=shared,relabel=private img",
-      "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/c\",\"options\":[\"ro\",\"shared\"]}]}" },
+      "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/c\",\"options\":[\"ro\",\"shared\",\"Z\"]}]}" },
     { "run --mount type=bind,source=@/hd,target=/e,bind-nonrecursive,ro=false img",
       "{\"mounts\":[{\"type\":\"bind\",\"source\":\"@/hd\",\"destination\":\"/e\",\"options\":[\"bind\",\"rw\"]}]}" },
     { "run --mount type=tmpfs,dst=/d,tmpfs-size=10m,tmpfs-mode=1777 img",
-      "{\"mounts\":[{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/d\",\"options\":[\"size=10m\",\"mode=1777\",\"rw\",\"nosuid\",\"nodev\"]}]}" },
+      "{\"mounts\":[{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/d\",\"options\":[\"size=10m\",\"mode=1777\"]}]}" },
     { "run --mount type=tmpfs,destination=/h,noexec,notmpcopyup img",
-      "{\"mounts\":[{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/h\",\"options\":[\"noexec\",\"notmpcopyup\",\"rw\",\"nosuid\",\"nodev\"]}]}" },
+      "{\"mounts\":[{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/h\",\"options\":[\"noexec\",\"notmpcopyup\"]}]}" },
     { "run --tmpfs /f --tmpfs /g:size=10m,mode=1777,ro img",
-      "{\"mounts\":[{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/f\",\"options\":[\"rw\",\"nosuid\",\"nodev\"]},"
-      "{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/g\",\"options\":[\"size=10m\",\"mode=1777\",\"ro\",\"nosuid\",\"nodev\"]}]}" },
+      "{\"mounts\":[{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/f\",\"options\":[]},"
+      "{\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"destination\":\"/g\",\"options\":[\"size=10m\",\"mode=1777\",\"ro\"]}]}" },
     /* volumes: named, anonymous, --mount type=volume, devpts, image */
     { "run -v vol:/x:ro,nocopy,U,z -v /anon img",
-      "{\"mounts\":[{\"type\":\"volume\",\"name\":\"vol\",\"destination\":\"/x\",\"options\":[\"ro\",\"nocopy\",\"U\"]},"
+      "{\"mounts\":[{\"type\":\"volume\",\"name\":\"vol\",\"destination\":\"/x\",\"options\":[\"ro\",\"nocopy\",\"U\",\"z\"]},"
       "{\"type\":\"volume\",\"destination\":\"/anon\",\"options\":[]}]}" },
     { "run --mount type=volume,src=v,dst=/y,ro,volume-opt=type=tmpfs --mount type=volume,dst=/z img",
       "{\"mounts\":[{\"type\":\"volume\",\"name\":\"v\",\"destination\":\"/y\",\"options\":[\"ro\",\"volume-opt=type=tmpfs\"]},"
