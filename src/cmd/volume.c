@@ -13,8 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/ctropts_int.h"
-#include "cmd/inspect_ctr.h"
-#include "cmd/volume.h"
+#include "cmd/inspect.h"
 #include "runtime/runtime.h"
 #include "runtime/volume.h"
 #include "util/cleanup.h"
@@ -354,15 +353,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         if (json_is_null(json_array_get(arr, i)))
             json_array_remove(arr, i);
     /* podman prints what it found, then fails for what it did not */
-    if ((rc == 0 || (*err && (*err)->kind == BK_NO_SUCH))) {
-        struct berr *pe = NULL;
-        if (inspect_print(stdout, format, arr, &pe) < 0) {
-            berr_free(*err);
-            *err = pe;
-            return -1;
-        }
-    }
-    return rc;
+    return inspect_print_then_fail(format, arr, rc, err);
 }
 
 const struct cmd cmd_volume_inspect = {
