@@ -9,7 +9,7 @@
  * rprivate, nosuid, nodev, tmpcopyup for tmpfs). SELinux relabeling (z,
  * Z, relabel=) has nothing to do on a host without SELinux labels: it is
  * accepted where podman accepts it and kept as z/Z (inspect shows it as
- * Mode), with a debug line saying it does nothing. The volume-only
+ * Mode); the runtime says in debug output that it does nothing. The volume-only
  * copy/nocopy mean nothing for a bind and are dropped there. O (overlay),
  * U (chown to the container's user) and idmap are kept for the runtime.
  * -v NAME:/dst (a name, not a path) is a named volume, -v /dst an
@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 
 #include "cmd/ctropts_int.h"
-#include "util/log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -85,16 +84,9 @@ static int add_opt(json_t *opts, const char *o, struct berr **err)
     return json_array_append_new(opts, json_string(o)) < 0 ? berr_oom(err) : 0;
 }
 
-/* SELinux labels: none here. Say so where a user debugging looks. */
-static void relabel_noop(const char *opt, const char *src)
-{
-    log_debug("SELinux relabeling (%s) of %s: this host applies no SELinux labels, nothing to do",
-              opt, src && *src ? src : "the volume");
-}
-
 /* The options of -v, checked as podman's ValidateVolumeOpts; the kept
  * ones go to out. named: a volume (copy/nocopy kept), else a bind. */
-static int volume_opts(const char *list, const char *src, bool named, json_t *out,
+static int volume_opts(const char *list, bool named, json_t *out,
                        struct berr **err)
 {
     static const char *const known[] = { "rw", "ro", "z", "Z", "O", "U", "shared", "rshared",
@@ -143,8 +135,6 @@ static int volume_opts(const char *list, const char *src, bool named, json_t *ou
             return cp_inval(err, "can't use 'O' with other options");
     }
     for (size_t i = 0; o[i]; i++) {
-        if (!strcmp(o[i], "z") || !strcmp(o[i], "Z"))
-            relabel_noop(o[i], src);    /* kept for inspect's Mode, as podman's */
         if (!strcmp(o[i], "cached") || !strcmp(o[i], "delegated"))
             continue;       /* docker's macOS options, dropped as podman drops them */
         if (!named && (!strcmp(o[i], "copy") || !strcmp(o[i], "nocopy")))
@@ -224,7 +214,7 @@ int cp_volume(json_t *mounts, const char *spec, struct berr **err)
     if (check_dest(p[1], &dst, err) < 0)
         return -1;
     named = p[0][0] != '/' && p[0][0] != '.';
-    if (n == 3 && volume_opts(p[2], p[0], named, opts, err) < 0)
+    if (n == 3 && volume_opts(p[2], named, opts, err) < 0)
         return -1;
     if (named)
         return append_volume(mounts, p[0], dst, opts, err);
@@ -324,7 +314,6 @@ static int bind_field(struct mnt *m, const char *k, const char *v, struct berr *
             return cp_inval(err, "%s mount option must be 'private' or 'shared': invalid mount option", k);
         if (v && strcmp(k, "relabel") != 0 && strcmp(v, "private") != 0 && strcmp(v, "shared") != 0)
             return cp_inval(err, "%s: invalid mount option", k);
-        relabel_noop(k, m->src);
         /* kept, as podman keeps it (inspect's Mode); relabel=shared is z */
         return add_opt(m->opts, strcmp(k, "relabel") ? k : str_eq(v, "shared") ? "z" : "Z", err);
     } else if (!strcmp(k, "idmap")) {
@@ -563,7 +552,6 @@ int cp_volumes_from(json_t *vf, const char *spec, struct berr **err)
                 if (z)
                     return cp_inval(err, "cannot set :z more than once in mount options");
                 z = true;
-                relabel_noop("z", spec);
             } else if (!strcmp(o[i], "ro") || !strcmp(o[i], "rw")) {
                 if (rw)
                     return cp_inval(err, "cannot set ro or rw options more than once");

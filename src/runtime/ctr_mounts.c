@@ -215,9 +215,13 @@ static int volumes_from(struct runtime *rt, const char *spec, json_t *map, struc
             goto oom;
         if (opts) {
             json_t *o = json_array();
-            for (size_t k = 0; opts[k]; k++)
-                if (!str_eq(opts[k], "z") && push(o, opts[k]) < 0)
+            for (size_t k = 0; opts[k]; k++) {
+                if (str_eq(opts[k], "z"))
+                    log_debug("SELinux relabeling (z) of the volumes from %s: this host applies "
+                              "no SELinux labels, nothing to do", ref);
+                else if (push(o, opts[k]) < 0)
                     goto oom;
+            }
             if (json_object_set_new(c, "options", o) < 0)
                 goto oom;
         }
@@ -237,8 +241,9 @@ oom:
 static int settle(json_t *m, json_t *anon, struct berr **err)
 {
     const char *t = js_str(m, "type", "");
-    json_t *opts = json_object_get(m, "options");
+    json_t *opts = json_object_get(m, "options"), *v;
     _cleanup_json_ json_t *done = NULL;
+    size_t i;
 
     if (str_eq(t, "volume") && !js_str(m, "name", NULL)) {
         char name[STATE_ID_LEN + 1];
@@ -246,6 +251,11 @@ static int settle(json_t *m, json_t *anon, struct berr **err)
             json_object_set_new(anon, name, json_true()) < 0)
             return *err ? -1 : berr_oom(err);
     }
+    json_array_foreach(opts, i, v)
+        if (str_eq(json_string_value(v), "z") || str_eq(json_string_value(v), "Z"))
+            log_debug("SELinux relabeling (%s) of %s: this host applies no SELinux labels, "
+                      "nothing to do", json_string_value(v),
+                      js_str(m, str_eq(t, "volume") ? "name" : "source", ""));
     if (str_eq(t, "devpts") || str_eq(t, "image") || opt_has(opts, "O"))
         return 0;       /* theirs as given (podman processes neither) */
     if (process_options(opts, str_eq(t, "tmpfs"), str_eq(t, "bind") ? js_str(m, "source", "") : NULL,
