@@ -696,7 +696,9 @@ const struct cmd cmd_volume_import = {
 
 /* ---- mount / unmount ---- */
 
-static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+/* volume mount prints the mount point, volume unmount the name given */
+static int mount_unmount(struct cmd_ctx *cx, int argc, char **argv, bool mount,
+                         struct berr **err)
 {
     struct runtime *rt;
     struct opt_it it;
@@ -709,11 +711,17 @@ static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         ;
     if ((c = begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
-    rc = vol_get(rt, it.args[0], &v, err) < 0 || vol_mount(rt, v, &path, err) < 0 ? -1 : 0;
-    opt_free(&it);
+    rc = vol_get(rt, it.args[0], &v, err) < 0 ||
+         (mount ? vol_mount(rt, v, &path, err) : vol_unmount(rt, v, false, err)) < 0 ? -1 : 0;
     if (rc == 0)
-        printf("%s\n", path);
+        printf("%s\n", mount ? path : it.args[0]);
+    opt_free(&it);
     return rc;
+}
+
+static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    return mount_unmount(cx, argc, argv, true, err);
 }
 
 const struct cmd cmd_volume_mount = {
@@ -729,21 +737,7 @@ const struct cmd cmd_volume_mount = {
 
 static int unmount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct runtime *rt;
-    struct opt_it it;
-    _cleanup_vol_ struct vol *v = NULL;
-    int c, rc;
-
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
-        ;
-    if ((c = begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
-        return c;
-    rc = vol_get(rt, it.args[0], &v, err) < 0 || vol_unmount(rt, v, false, err) < 0 ? -1 : 0;
-    if (rc == 0)
-        printf("%s\n", it.args[0]);
-    opt_free(&it);
-    return rc;
+    return mount_unmount(cx, argc, argv, false, err);
 }
 
 const struct cmd cmd_volume_unmount = {
