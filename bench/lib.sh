@@ -429,3 +429,19 @@ bench_push_100mb() {
         "$W/reg/fresh-dst.sh" "$P push -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1 127.0.0.1:5002/bench/big:1" \
         "$W/reg/fresh-dst.sh" "$B push -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1 127.0.0.1:5002/bench/big:1"
 }
+
+# ---- volumes (issue 15) ---------------------------------------------------
+# volume ls among BENCH_VOLUMES (default 1000) volumes, and the inspect of
+# one of them. podman takes one SHM lock per volume (and per container) out
+# of 2048: the containers of the earlier scenarios are removed first.
+bench_volume_ls() {
+    local i n=${BENCH_VOLUMES:-1000}
+    $P rm -af -t 0 >/dev/null 2>&1 || true
+    $B rm -af -t 0 >/dev/null 2>&1 || true
+    for i in $(seq "$n"); do
+        $P volume create "bv$i" >/dev/null
+        $B volume create "bv$i" >/dev/null
+    done
+    compare "volume_ls_$n" "$P volume ls" "$B volume ls"
+    compare "volume_inspect_among_$n" "$P volume inspect bv$((n / 2 + 1))" "$B volume inspect bv$((n / 2 + 1))"
+}

@@ -11,6 +11,7 @@
 #
 #   BENCH_RUNS=N      hyperfine runs per command (default 20)
 #   BERTH_BIN=path    the berth binary (default ./berth)
+#   BENCH_VOLUMES=N   volumes for the volume_ls scenario (default 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

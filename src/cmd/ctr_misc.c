@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
+#include "runtime/ctr_mounts.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -177,7 +178,8 @@ static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, str
     if (ctr_cleanup(e->rt, c, err) < 0)
         return -1;
     /* --rm: remove, unless the restart policy just started it again */
-    if (rm && ctr_state(c) != CS_RUNNING && ctr_remove(e->rt, c, false, 0, err) < 0)
+    if (rm && ctr_state(c) != CS_RUNNING &&
+        ctr_remove_flags(e->rt, c, false, 0, CTR_RM_VOLUMES, err) < 0)
         return -1;
     printf("%s\n", c->id);
     return 0;

@@ -60,6 +60,7 @@ static void pstate_free(struct pstate *p)
     json_decref(p->labels);
     json_decref(p->annotations);
     json_decref(p->mounts);
+    json_decref(p->volumes_from);
     json_decref(p->sysctls);
     json_decref(p->res);
     json_decref(p->ns);
@@ -514,6 +515,11 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
         EACH_CSV(v, s, if (cp_sysctl_add(p->sysctls, s, err) < 0) return -1;);
         return 0;
     case O_TMPFS: return cp_tmpfs(p->mounts, v, err);
+    case O_VOLUMES_FROM: return cp_volumes_from(p->volumes_from, v, err);
+    case O_IMAGE_VOLUME:
+        if (cp_image_volume(v, err) < 0)
+            return -1;
+        return js_set_str(ctr, "imageVolume", v) < 0 ? berr_oom(err) : 0;
     }
     return NOT_MINE;
 }
@@ -652,7 +658,8 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
         set_if_any(ctr, "annotations", p->annotations, err) < 0 ||
         set_if_any(ctr, "sysctls", p->sysctls, err) < 0)
         return -1;
-    if (cp_mounts_dedup(p->mounts, err) < 0 || set_if_any(ctr, "mounts", p->mounts, err) < 0)
+    if (cp_mounts_dedup(p->mounts, err) < 0 || set_if_any(ctr, "mounts", p->mounts, err) < 0 ||
+        set_if_any(ctr, "volumesFrom", p->volumes_from, err) < 0)
         return -1;
     if (finish_resources(p, err) < 0 || cp_finish_network(p, &netmode, err) < 0)
         return -1;
@@ -699,11 +706,12 @@ int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct
     p.labels = json_object();
     p.annotations = json_object();
     p.mounts = json_array();
+    p.volumes_from = json_array();
     p.sysctls = json_object();
     p.res = json_object();
     p.ns = json_object();
     if (!p.ctr || !p.fenv || !p.env || !p.flabels || !p.labels || !p.annotations || !p.mounts ||
-        !p.sysctls || !p.res || !p.ns) {
+        !p.sysctls || !p.res || !p.ns || !p.volumes_from) {
         pstate_free(&p);
         return berr_oom(err);
     }

@@ -77,10 +77,14 @@ struct ctropts {
      *    variable starting with K; unset ones are dropped), one per key,
      *    the last value winning, in order of first appearance.
      *  - mounts: type "bind" (source absolute, existing; options as given
-     *    minus z/Z/relabel/copy/nocopy, plus "rw" unless ro/rw given) and
-     *    "tmpfs" (source "tmpfs"; options as given, size/mode from
-     *    tmpfs-size/tmpfs-mode, plus "rw", "nosuid", "nodev" unless their
-     *    opposites are given). Destinations are cleaned and unique.
+     *    minus copy/nocopy, relabel=shared|private as z|Z, plus "rw" unless
+     *    ro/rw or O given), "tmpfs" (source "tmpfs"; options as given,
+     *    size/mode from tmpfs-size/tmpfs-mode), "volume" (name, absent for
+     *    an anonymous one; options as given), "devpts", "image" (source the
+     *    image; options ["ro"] or ["rw"]). Destinations are cleaned and
+     *    unique. volumesFrom: the --volumes-from values, checked;
+     *    imageVolume: the --image-volume mode. The runtime resolves these
+     *    three at create (runtime/ctr_mounts.h).
      *  - namespaces.network: "bridge", "none", "host", "container:NAME"
      *    (NAME as typed: the caller resolves it to an id), "ns:PATH".
      *    pid/ipc/uts: "private", "host", "container:NAME", "ns:PATH"

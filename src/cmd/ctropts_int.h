@@ -24,7 +24,8 @@ enum {
     O_NETWORK, O_NETWORK_ALIAS, O_NO_HOSTS, O_OOM_SCORE_ADJ, O_PID, O_PIDS_LIMIT, O_PRIVILEGED,
     O_PULL, O_READ_ONLY, O_READ_ONLY_TMPFS, O_REPLACE, O_RESTART, O_RM, O_RMI, O_ROOTFS,
     O_SECURITY_OPT, O_SHM_SIZE, O_SIG_PROXY, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_SYSCTL,
-    O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UTS, O_KERNEL_MEMORY,
+    O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UTS, O_KERNEL_MEMORY, O_IMAGE_VOLUME,
+    O_VOLUMES_FROM,
     O_ARCH, O_AUTHFILE, O_DCT, O_OS, O_PLATFORM, O_TLS_VERIFY, O_VARIANT,
 };
 
@@ -34,7 +35,7 @@ struct pstate {
     json_t *ctr;
     json_t *fenv, *env;         /* env files, then -e (which wins) */
     json_t *flabels, *labels;   /* label files, then -l */
-    json_t *annotations, *mounts, *sysctls, *res, *ns;
+    json_t *annotations, *mounts, *sysctls, *res, *ns, *volumes_from;
     strv networks, aliases;
     const char *ip, *ip6, *mac, *init_path, *hostname;
     long long memory, swap;
@@ -86,6 +87,10 @@ char *cp_abs_path(const char *s);
 int cp_volume(json_t *mounts, const char *spec, struct berr **err);
 int cp_mount(json_t *mounts, const char *spec, struct berr **err);
 int cp_tmpfs(json_t *mounts, const char *spec, struct berr **err);
+/* --volumes-from CTR[:z,ro|rw]: checked; appended to vf as given. */
+int cp_volumes_from(json_t *vf, const char *spec, struct berr **err);
+/* --image-volume bind|tmpfs|ignore */
+int cp_image_volume(const char *mode, struct berr **err);
 /* Duplicate destinations: identical mounts collapse, others are refused. */
 int cp_mounts_dedup(json_t *mounts, struct berr **err);
 

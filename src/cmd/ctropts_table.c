@@ -40,6 +40,7 @@
     { "group-add", O_GROUP_ADD, OPT_ARG, "strings", "Extra groups for the container's process", 0 }, \
     { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
     { "http-proxy", O_HTTP_PROXY, OPT_FLAG, NULL, "Pass our proxy variables into the container (default true)", 0 }, \
+    { "image-volume", O_IMAGE_VOLUME, OPT_ARG, "string", "What the image's VOLUMEs become: bind (new anonymous volumes), tmpfs or ignore (default \"bind\")", 0 }, \
     { "init", O_INIT, OPT_FLAG, NULL, "Run an init process as PID 1 that reaps zombies and forwards signals", 0 }, \
     { "init-path", O_INIT_PATH, OPT_ARG, "string", "The init binary for --init", 0 },           \
     { "interactive", 'i', OPT_FLAG, NULL, "Keep the container's stdin open", 0 },              \
@@ -54,7 +55,7 @@
     { "memory", 'm', OPT_ARG, "<number>[<unit>]", "Memory limit; units b, k, m, g (1024-based)", 0 }, \
     { "memory-swap", O_MEMORY_SWAP, OPT_ARG, "string", "Memory plus swap limit; -1 for unlimited swap", 0 }, \
     { "kernel-memory", O_KERNEL_MEMORY, OPT_ARG, "string", "No longer supported: a no-op with a warning", OPT_HIDDEN }, \
-    { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|tmpfs,src=...,dst=...[,options]", 0 }, \
+    { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|volume|tmpfs|devpts|image,src=...,dst=...[,options]", 0 }, \
     { "name", O_NAME, OPT_ARG, "string", "Name the container", 0 },                            \
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
     { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
@@ -101,7 +102,8 @@
     { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
     { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "variant", O_VARIANT, OPT_ARG, "VARIANT", "Use VARIANT instead of the running architecture variant for choosing images", 0 }, \
-    { "volume", 'v', OPT_ARG, "stringArray", "Bind mount a host path: /src:/dst[:options]", 0 }, \
+    { "volume", 'v', OPT_ARG, "stringArray", "Mount a host path (/src:/dst), a named volume (NAME:/dst, made on first use) or a new anonymous volume (/dst); options after a second colon", 0 }, \
+    { "volumes-from", O_VOLUMES_FROM, OPT_ARG, "stringArray", "Mount every volume and bind mount of another container: CTR[:ro|rw]", 0 }, \
     { "workdir", 'w', OPT_ARG, "string", "Working directory of the container's process", 0 },
 
 const struct cmd_opt ctr_create_opts[] = { OPTS_A OPTS_B OPTS_C OPTS_D { 0 } };

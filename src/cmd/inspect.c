@@ -1,6 +1,6 @@
 /*
- * cmd/inspect.c: berth inspect, which finds containers and images
- * (--type container|image|all), and the printing all three inspect
+ * cmd/inspect.c: berth inspect, which finds containers, images and volumes
+ * (--type container|image|volume|all), and the printing all four inspect
  * commands share (cmd/inspect.h). The objects are runtime/ctr_inspect.c's
  * and runtime/image_inspect.c's, collected by cmd/inspect_ctr.c and
  * cmd/image_inspect.c. JSON prints as a five-space indented array, as
@@ -74,7 +74,7 @@ static const struct cmd_opt inspect_opts[] = {
     { "format", 'f', OPT_ARG, "string", "Format the output to a Go template or json (default \"json\")", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "size", 's', OPT_FLAG, NULL, "Display total file size (containers)", 0 },
-    { "type", 't', OPT_ARG, "string", "Specify inspect-object type: image, container or all "
+    { "type", 't', OPT_ARG, "string", "Specify inspect-object type: image, container, volume or all "
       "(default \"all\")", 0 },
     { 0 }
 };
@@ -98,7 +98,8 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         }
     }
     if (c == 0 && !it.help) {
-        if (strcmp(type, "image") && strcmp(type, "container") && strcmp(type, "all"))
+        if (strcmp(type, "image") && strcmp(type, "container") && strcmp(type, "volume") &&
+            strcmp(type, "all"))
             c = berr_msg(err, "invalid type \"%s\": must be \"image\", \"container\", \"pod\", "
                          "\"network\", \"volume\", or \"all\"", type);
         else if (latest && it.nargs > 0)
@@ -125,12 +126,17 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         r = inspect_images(rt, it.args, it.nargs, format, arr, false, err);
     } else if (!strcmp(type, "container")) {
         r = inspect_containers(rt, it.args, it.nargs, format, size, false, arr, err);
+    } else if (!strcmp(type, "volume")) {
+        r = inspect_volumes(rt, it.args, it.nargs, format, false, arr, err);
     } else {
-        /* all: containers first (a null per miss), then images fill the
-         * nulls; what is neither is podman's "no such object" */
+        /* all: containers first (a null per miss), then images, then
+         * volumes fill the nulls; what is none is podman's "no such
+         * object" */
         r = inspect_containers(rt, it.args, it.nargs, format, size, true, arr, err);
         if (r == 0)
             r = inspect_images(rt, it.args, it.nargs, format, arr, true, err);
+        if (r == 0)
+            r = inspect_volumes(rt, it.args, it.nargs, format, true, arr, err);
         for (int i = 0; r == 0 && i < it.nargs; i++)
             if (json_is_null(json_array_get(arr, (size_t) i))) {
                 r = berr_kind(err, BK_NO_SUCH, "no such object: \"%s\"", it.args[i]);
@@ -147,14 +153,14 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
 
 const struct cmd cmd_inspect = {
     .name = "inspect", .summary = "Display the configuration of object denoted by ID",
-    .usage = "[options] {CONTAINER|IMAGE} [...]",
+    .usage = "[options] {CONTAINER|IMAGE|VOLUME} [...]",
     .description =
-        "Displays the low-level information on containers and images identified by\n"
-        "name or ID. With --type all (the default) each name is looked up as a\n"
-        "container first, then as an image; a name that is neither fails with\n"
-        "\"no such object\" after the others were printed. --type image or\n"
-        "container restricts the lookup. The output is podman's JSON array, or a\n"
-        "Go template with --format.",
+        "Displays the low-level information on containers, images and volumes\n"
+        "identified by name or ID. With --type all (the default) each name is looked\n"
+        "up as a container first, then as an image, then as a volume; a name that is\n"
+        "none fails with \"no such object\" after the others were printed. --type\n"
+        "image, container or volume restricts the lookup. The output is podman's\n"
+        "JSON array, or a Go template with --format.",
     .examples = "berth inspect busybox\n"
                 "berth inspect --type image --format '{{.Id}}' busybox\n"
                 "berth inspect --format '{{.State.Status}}' web",

@@ -1,9 +1,10 @@
 /*
- * cmd/inspect.h: what the three inspect commands share: the top-level
- * `inspect` (cmd/inspect.c), which finds containers and images,
- * `container inspect` (cmd/inspect_ctr.c) and `image inspect`
- * (cmd/image_inspect.c). The objects are runtime/ctr_inspect.c's and
- * runtime/image_inspect.c's; these functions collect and print them.
+ * cmd/inspect.h: what the inspect commands share: the top-level
+ * `inspect` (cmd/inspect.c), which finds containers, images and volumes,
+ * `container inspect` (cmd/inspect_ctr.c), `image inspect`
+ * (cmd/image_inspect.c) and `volume inspect` (cmd/volume.c). The objects
+ * are runtime/ctr_inspect.c's, runtime/image_inspect.c's and
+ * runtime/volume.c's; these functions collect and print them.
  */
 #ifndef BERTH_INSPECT_H
 #define BERTH_INSPECT_H
@@ -32,6 +33,15 @@ int inspect_containers(struct runtime *rt, char **names, int n, const char *form
  * miss is returned in *err after all names were tried. */
 int inspect_images(struct runtime *rt, char **names, int n, const char *format, json_t *arr,
                    bool fill_nulls, struct berr **err);
+
+/* Appends one element per name to out_array: the volume's inspect object
+ * (with a template format, CreatedAt as Go prints it), or, when
+ * quiet_missing, leaves an element that is not JSON null as it is and
+ * fills a null with the volume when there is one. Without quiet_missing,
+ * missing names are skipped and -1 returned with podman's "no such volume
+ * NAME" once all were tried. (cmd/volume.c) */
+int inspect_volumes(struct runtime *rt, char **names, int n, const char *format,
+                    bool quiet_missing, json_t *out_array, struct berr **err);
 
 /* "json", NULL or "": the JSON array; anything else is a template. */
 bool inspect_is_json(const char *format);

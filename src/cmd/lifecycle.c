@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
+#include "runtime/ctr_mounts.h"
 #include "runtime/ctr_ps.h"
 #include "runtime/renumber.h"
 #include "runtime/spec.h"
@@ -406,16 +407,17 @@ const struct cmd cmd_kill = {
 static int rm_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err)
 {
     struct each_args *a = e->arg;
+    unsigned flags = a->volumes ? CTR_RM_VOLUMES : 0;
     _cleanup_strv_ char **removed = NULL;
     int r;
 
     if (!a->depend) {
-        if (ctr_remove(e->rt, c, a->force, a->time, err) < 0)
+        if (ctr_remove_flags(e->rt, c, a->force, a->time, flags, err) < 0)
             return -1;
         return print_input(input);      /* podman echoes what was typed */
     }
     /* --depend: the full id of each one removed, dependents first */
-    r = ctr_remove_depend(e->rt, c, a->force, a->time, &removed, err);
+    r = ctr_remove_depend(e->rt, c, a->force, a->time, flags, &removed, err);
     for (char **id = removed; id && *id; id++)
         print_input(*id);
     return r;

@@ -21,7 +21,7 @@ enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS 
 static const struct cmd_opt ps_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Show all the containers, default is only running containers", 0 },
     { "external", O_EXTERNAL, OPT_FLAG, NULL, "Show containers in storage not controlled by berth (state \"storage\")", 0 },
-    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since (KEY=VALUE, repeatable)", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since, volume (KEY=VALUE, repeatable)", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print containers to JSON or using a Go template", 0 },
     { "last", 'n', OPT_ARG, "int", "Print the n last created containers (all states) (default -1)", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },

@@ -12,6 +12,7 @@
 #include "cmd/ctropts.h"
 #include "cmd/progress.h"
 #include "runtime/container.h"
+#include "runtime/ctr_mounts.h"
 #include "runtime/image_pull.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -57,7 +58,7 @@ static void remove_quietly(struct runtime *rt, const char *id)
     struct ctr *c = NULL;
     struct berr *e = NULL;
 
-    if (ctr_get_id(rt, id, &c, &e) == 0 && ctr_remove(rt, c, true, 0, &e) < 0)
+    if (ctr_get_id(rt, id, &c, &e) == 0 && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0)
         log_debug("removing container %s: %s", id, e->msg);
     berr_free(e);
     ctr_put(c);
@@ -118,7 +119,7 @@ static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime *
         return -1;
     if (a->cidfile && write_cidfile(a->cidfile, (*c)->id, err) < 0) {
         struct berr *e = NULL;
-        if (ctr_remove(*rt, *c, true, 0, &e) < 0)
+        if (ctr_remove_flags(*rt, *c, true, 0, CTR_RM_VOLUMES, &e) < 0)
             berr_free(e);
         return -1;
     }

@@ -81,6 +81,18 @@
     X(cmd_tag,               TOP,       CG_IMAGE)                                         \
     X(cmd_untag,             TOP,       CG_IMAGE)                                         \
     X(cmd_version,           TOP,       CG_NONE)                                          \
+    X(cmd_volume,            TOP,       CG_NONE)                                          \
+    X(cmd_volume_create,     SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_exists,     SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_export,     SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_import,     SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_inspect,    SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_list,       SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_mount,      SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_prune,      SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_reload,     SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_rm,         SUB,       CG_VOLUME)                                        \
+    X(cmd_volume_unmount,    SUB,       CG_VOLUME)                                        \
     X(cmd_wait,              TOP,       CG_CONTAINER)
 
 #define DECLARE(def, ...) extern const struct cmd def;
@@ -106,6 +118,7 @@ GROUP(cmd_container, "container", "Manage containers", CG_CONTAINER);
 GROUP(cmd_image, "image", "Manage images", CG_IMAGE);
 GROUP(cmd_network, "network", "Manage networks", CG_NETWORK);
 GROUP(cmd_system, "system", "Manage berth", CG_SYSTEM);
+GROUP(cmd_volume, "volume", "Manage volumes", CG_VOLUME);
 
 const struct cmd cmd_root = {
     .name = "berth",

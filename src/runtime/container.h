@@ -132,6 +132,10 @@ struct ctr_runstate {
                                    none; see ctr_intent_begin */
     pid_t intent_pid;           /* "intentPid": the process doing it */
     unsigned long long intent_start;/* "intentStart": its start time */
+    json_t *volumes_mounted;    /* "volumesMounted": names of the volumes this
+                                   run counted itself a user of (ctr_mounts.h) */
+    json_t *images_mounted;     /* "imagesMounted": ids of the images mounted for
+                                   --mount type=image */
     json_t *rec;                /* the record as read (NULL: new): its keys
                                    not above are written back unchanged */
 };
@@ -308,9 +312,10 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
 int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
                   struct berr **err);
 /* rm --depend: the containers that depend on c (ctr_dependents), theirs
- * first, then c; the id of each one removed is appended to *removed. */
+ * first, then c; the id of each one removed is appended to *removed.
+ * flags: ctr_remove_flags' (runtime/ctr_mounts.h: CTR_RM_VOLUMES). */
 int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long timeout,
-                      char ***removed, struct berr **err);
+                      unsigned flags, char ***removed, struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 

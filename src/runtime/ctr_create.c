@@ -13,6 +13,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_mounts.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
@@ -180,6 +181,32 @@ static json_t *resolve_command(const struct ctr_create_params *p,
                 return NULL;
     }
     return STEAL_PTR(out);
+}
+
+/* The spec the config keeps: the user's, with its mounts resolved
+ * (ctr_mounts.h: the image's VOLUMEs, --volumes-from, volumes made and
+ * named, options completed); the volumes stay locked in *held. */
+static int resolve_mounts(struct runtime *rt, const struct ctr_create_params *p,
+                          const struct store_image_cfg *ic, json_t **spec,
+                          struct ctr_mounts_held *held, struct berr **err)
+{
+    struct ctr_mounts_in in = {
+        .mounts = json_object_get(p->spec, "mounts"),
+        .volumes_from = json_object_get(p->spec, "volumesFrom"),
+        .image_volume = js_str(p->spec, "imageVolume", NULL),
+        .image_volumes = ic ? ic->volumes : NULL,
+    };
+    _cleanup_json_ json_t *s = json_copy(p->spec), *mounts = NULL;
+
+    if (!s)
+        return berr_oom(err);
+    if (ctr_mounts_resolve(rt, &in, &mounts, held, err) < 0)
+        return -1;
+    if (json_array_size(mounts) ? json_object_set(s, "mounts", mounts) < 0
+                                : json_object_del(s, "mounts") < 0 && json_object_get(s, "mounts"))
+        return berr_oom(err);
+    *spec = STEAL_PTR(s);
+    return 0;
 }
 
 /* The config record; NULL when out of memory. net_obj and ports are
@@ -383,7 +410,10 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     _cleanup_free_ char *name = NULL, *img_name = NULL;
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
     struct create_undo u = { .rt = rt, .id = id };
-    struct lock held = LOCK_INIT;
+    struct lock lheld = LOCK_INIT;
+    struct ctr_mounts_held held = { 0 };
+    struct ctr_create_params p2;
+    _cleanup_json_ json_t *spec = NULL;
     _cleanup_(store_image_cfg_free) struct store_image_cfg icfg = { 0 };
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
@@ -403,11 +433,15 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
      * names is an orphan that rm --all may free (rt_lock_gc), and a
      * record with intent "create" met by a holder of its lock was left
      * by a killed create. */
-    if (lock_acquire(rt->locks, u.lock, &held, err) < 0)
+    if (lock_acquire(rt->locks, u.lock, &lheld, err) < 0)
         goto fail;
     if (ctr_net_config(rt, p, p->image ? &icfg : NULL, &net_obj, &ports, err) < 0)
         goto fail;
-    cfg = new_config(rt, p, id, name, u.lock, p->image ? img_id : NULL, img_name,
+    if (resolve_mounts(rt, p, p->image ? &icfg : NULL, &spec, &held, err) < 0)
+        goto fail;
+    p2 = *p;
+    p2.spec = spec;
+    cfg = new_config(rt, &p2, id, name, u.lock, p->image ? img_id : NULL, img_name,
                      p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = cfg ? new_state(cfg) : NULL;
     if (!st) {
@@ -427,8 +461,10 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         u.rootfs_created = true;
     }
     crash_point("create:storage");
-    if (created(rt, id, &held, out, err) < 0)
+    if (created(rt, id, &lheld, out, err) < 0)
         goto fail;
+    /* the record names its volumes now: a remover sees them in use */
+    ctr_mounts_release(rt, &held, false);
     ev.id = id;
     ev.name = name;
     ev.image = img_name ? img_name : "";
@@ -437,7 +473,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     return 0;
 
 fail:
-    lock_release(&held);
+    ctr_mounts_release(rt, &held, true);
+    lock_release(&lheld);
     undo_create(&u);
     return -1;
 }

@@ -17,6 +17,7 @@
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "runtime/spec.h"
+#include "runtime/volume.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
@@ -214,31 +215,97 @@ static json_t *graph_driver(struct insp *in)
     return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
 }
 
-static json_t *mounts(struct insp *in)
+/* podman's parseMountOptionsForInspect: rw/ro into RW, a propagation
+ * into Propagation, z/Z into Mode, the rest into Options. */
+static void mount_options(struct insp *in, json_t *o, json_t *opts)
 {
-    json_t *out = json_array(), *m;
+    json_t *rest = json_array(), *v;
+    const char *prop = "", *mode = "";
+    bool rw = true;
     size_t i;
 
-    json_array_foreach(json_object_get(in->spec, "mounts"), i, m) {
-        const char *t = js_str(m, "type", "bind");
-        bool ro = false;
-        json_t *o, *opt;
-        size_t k;
-        if (str_eq(t, "tmpfs"))
-            continue;   /* podman lists tmpfs under HostConfig.Tmpfs only */
-        json_array_foreach(json_object_get(m, "options"), k, opt)
-            ro = ro || str_eq(json_string_value(opt), "ro");
+    json_array_foreach(opts, i, v) {
+        const char *s = json_string_value(v);
+        if (!s)
+            continue;
+        if (str_eq(s, "ro"))
+            rw = false;
+        else if (str_eq(s, "rw"))
+            continue;
+        else if (str_eq(s, "shared") || str_eq(s, "slave") || str_eq(s, "private") ||
+                 str_eq(s, "rshared") || str_eq(s, "rslave") || str_eq(s, "rprivate") ||
+                 str_eq(s, "unbindable") || str_eq(s, "runbindable"))
+            prop = s;
+        else if (str_eq(s, "z") || str_eq(s, "Z"))
+            mode = s;
+        else
+            add(in, rest, json_incref(v));
+    }
+    put(in, o, "Mode", json_string(mode));
+    put(in, o, "Options", rest ? rest : json_array());
+    put(in, o, "RW", json_boolean(rw));
+    put(in, o, "Propagation", json_string(prop));
+}
+
+/* A volume's mount: its source and driver from its record. */
+static json_t *volume_mount(struct insp *in, json_t *m)
+{
+    const char *name = js_str(m, "name", "");
+    json_t *o = json_object();
+    struct vol_config vc;
+    struct berr *e = NULL;
+    bool known = vol_read(in->rt, name, &vc, NULL, &e) == 0;
+
+    berr_free(e);
+    put(in, o, "Type", json_string("volume"));
+    put(in, o, "Name", json_string(name));
+    put(in, o, "Source", json_string(known && vc.mount_point ? vc.mount_point : ""));
+    put(in, o, "Destination", json_string(js_str(m, "destination", "")));
+    put(in, o, "Driver", json_string(known ? vc.driver : "local"));
+    mount_options(in, o, json_object_get(m, "options"));
+    if (known)
+        vol_config_free(&vc);
+    return o;
+}
+
+/* podman's order: named volumes, image mounts, then the other mounts
+ * (every one a "bind" to inspect), never tmpfs (HostConfig.Tmpfs). */
+static json_t *mounts(struct insp *in)
+{
+    json_t *out = json_array(), *list = json_object_get(in->spec, "mounts"), *m;
+    size_t i;
+
+    json_array_foreach(list, i, m)
+        if (str_eq(js_str(m, "type", ""), "volume"))
+            add(in, out, volume_mount(in, m));
+    json_array_foreach(list, i, m) {
+        _cleanup_strv_ char **ro_opts = NULL;
+        json_t *o;
+        if (!str_eq(js_str(m, "type", ""), "image"))
+            continue;
+        ro_opts = js_to_strv(json_object_get(m, "options"));
         o = json_object();
-        put(in, o, "Type", json_string(t));
-        if (str_eq(t, "volume"))
-            put(in, o, "Name", json_string(js_str(m, "name", "")));
+        put(in, o, "Type", json_string("image"));
         put(in, o, "Source", json_string(js_str(m, "source", "")));
         put(in, o, "Destination", json_string(js_str(m, "destination", "")));
-        put(in, o, "Driver", json_string(str_eq(t, "volume") ? "local" : ""));
+        put(in, o, "Driver", json_string(""));
         put(in, o, "Mode", json_string(""));
-        put(in, o, "Options", arr_or_empty(json_object_get(m, "options")));
-        put(in, o, "RW", json_boolean(!ro));
-        put(in, o, "Propagation", json_string("rprivate"));
+        put(in, o, "Options", json_null());
+        put(in, o, "RW", json_boolean(!strv_contains(ro_opts, "ro")));
+        put(in, o, "Propagation", json_string(""));
+        add(in, out, o);
+    }
+    json_array_foreach(list, i, m) {
+        const char *t = js_str(m, "type", "bind");
+        json_t *o;
+        if (str_eq(t, "tmpfs") || str_eq(t, "volume") || str_eq(t, "image"))
+            continue;
+        o = json_object();
+        put(in, o, "Type", json_string("bind"));
+        put(in, o, "Source", json_string(js_str(m, "source", "")));
+        put(in, o, "Destination", json_string(js_str(m, "destination", "")));
+        put(in, o, "Driver", json_string(""));
+        mount_options(in, o, json_object_get(m, "options"));
         add(in, out, o);
     }
     return out;
@@ -371,23 +438,42 @@ static json_t *config_obj(struct insp *in)
     return o;
 }
 
+/* A tmpfs's options as podman keeps them: notmpcopyup is only a flag
+ * (no tmpcopyup is added), never listed. */
+static json_t *tmpfs_options(char **opts)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    for (size_t i = 0; opts && opts[i]; i++)
+        if (!str_eq(opts[i], "notmpcopyup") &&
+            sbuf_addf(&b, "%s%s", b.len ? "," : "", opts[i]) < 0)
+            return NULL;        /* put() counts it as out of memory */
+    return json_string(sbuf_str(&b));
+}
+
+/* HostConfig.Binds ("NAME:/dst:opts" for volumes first, "/src:/dst:opts"
+ * for the other mounts) and HostConfig.Tmpfs, as podman lists them. */
 static json_t *binds(struct insp *in, json_t **tmpfs)
 {
-    json_t *out = json_array(), *m;
+    json_t *out = json_array(), *list = json_object_get(in->spec, "mounts"), *m;
     size_t i;
 
     *tmpfs = json_object();
-    json_array_foreach(json_object_get(in->spec, "mounts"), i, m) {
-        _cleanup_strv_ char **opts = js_to_strv(json_object_get(m, "options"));
-        _cleanup_free_ char *o = opts ? strv_join(opts, ",") : str_dup("");
-        const char *t = js_str(m, "type", "bind");
-        if (str_eq(t, "tmpfs"))
-            put(in, *tmpfs, js_str(m, "destination", ""), json_string(o ? o : ""));
-        else
-            add(in, out, json_sprintf("%s:%s%s%s", js_str(m, "source", ""),
-                                                    js_str(m, "destination", ""),
-                                                    o && *o ? ":" : "", o ? o : ""));
-    }
+    for (int pass = 0; pass < 2; pass++)
+        json_array_foreach(list, i, m) {
+            _cleanup_strv_ char **opts = js_to_strv(json_object_get(m, "options"));
+            _cleanup_free_ char *o = opts ? strv_join(opts, ",") : str_dup("");
+            const char *t = js_str(m, "type", "bind");
+            bool vol = str_eq(t, "volume");
+            if ((pass == 0) != vol || str_eq(t, "image"))
+                continue;
+            if (str_eq(t, "tmpfs"))
+                put(in, *tmpfs, js_str(m, "destination", ""), tmpfs_options(opts));
+            else
+                add(in, out, json_sprintf("%s:%s%s%s", js_str(m, vol ? "name" : "source", ""),
+                                          js_str(m, "destination", ""), o && *o ? ":" : "",
+                                          o ? o : ""));
+        }
     return out;
 }
 
@@ -526,7 +612,9 @@ static json_t *hostconfig_obj(struct insp *in)
                                                       (json_int_t) cfg->restart_retries));
     put(in, o, "AutoRemove", json_boolean(cfg->auto_remove));
     put(in, o, "VolumeDriver", json_string(""));
-    put(in, o, "VolumesFrom", json_null());
+    put(in, o, "VolumesFrom", json_array_size(json_object_get(in->spec, "volumesFrom"))
+                                  ? json_deep_copy(json_object_get(in->spec, "volumesFrom"))
+                                  : json_null());
     put(in, o, "CapAdd", arr_or_empty(json_object_get(in->spec, "capAdd")));
     put(in, o, "CapDrop", arr_or_empty(json_object_get(in->spec, "capDrop")));
     put(in, o, "Dns", dns_list(in, "servers"));

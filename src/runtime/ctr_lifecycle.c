@@ -13,8 +13,9 @@
 #include "runtime/conmon.h"
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
-#include "runtime/ctr_view.h"
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_mounts.h"
+#include "runtime/ctr_view.h"
 #include "runtime/ociruntime.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
@@ -598,7 +599,7 @@ int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long time
 }
 
 int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long timeout,
-                      char ***removed, struct berr **err)
+                      unsigned flags, char ***removed, struct berr **err)
 {
     _cleanup_strv_ char **deps = NULL;
 
@@ -616,10 +617,10 @@ int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long t
             berr_free(e);
             continue;
         }
-        if (ctr_remove_depend(rt, d, force, timeout, removed, err) < 0)
+        if (ctr_remove_depend(rt, d, force, timeout, flags, removed, err) < 0)
             return -1;
     }
-    if (ctr_remove(rt, c, force, timeout, err) < 0)
+    if (ctr_remove_flags(rt, c, force, timeout, flags, err) < 0)
         return -1;
     return strv_push(removed, c->id) < 0 ? berr_oom(err) : 0;
 }
@@ -728,7 +729,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             else
                 *code = 0;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
-                c->cfg.auto_remove && ctr_remove(rt, c, true, 0, &e) < 0) {
+                c->cfg.auto_remove && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0) {
                 log_debug("removing container %s: %s", id, e->msg);
                 berr_free(e);
             }

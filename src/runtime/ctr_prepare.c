@@ -13,6 +13,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_mounts.h"
 #include "runtime/genfiles.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
@@ -235,9 +236,10 @@ static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT
     return 0;
 }
 
-/* The create-time configuration, with who the container is, as the spec
- * builder takes it. NULL when out of memory. */
-static json_t *spec_input(struct ctr *c)
+/* The create-time configuration, with who the container is and its
+ * mounts made real (ctr_mounts_setup), as the spec builder takes it.
+ * NULL when out of memory. */
+static json_t *spec_input(struct ctr *c, json_t *mounts)
 {
     long long ns = c->cfg.created_ns;
     struct timespec ts = { (time_t) (ns / 1000000000LL), (long) (ns % 1000000000LL) };
@@ -245,7 +247,8 @@ static json_t *spec_input(struct ctr *c)
     _cleanup_json_ json_t *in = c->cfg.spec ? json_deep_copy(c->cfg.spec) : json_object();
 
     time_rfc3339nano(ts, created, sizeof(created));
-    if (!in || json_object_set_new(in, "id", json_string(c->id)) < 0 ||
+    if (!in || json_object_set(in, "mounts", mounts) < 0 ||
+        json_object_set_new(in, "id", json_string(c->id)) < 0 ||
         json_object_set_new(in, "name", json_string(ctr_name(c))) < 0 ||
         json_object_set_new(in, "createdTime", json_string(created)) < 0)
         return NULL;
@@ -253,7 +256,7 @@ static json_t *spec_input(struct ctr *c)
 }
 
 static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, const char *rundir,
-                      const char *bundle, struct berr **err)
+                      const char *bundle, json_t *mounts, struct berr **err)
 {
     struct spec_host h;
     _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
@@ -280,7 +283,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     h.rundir = rundir;
     h.shm_dir = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
-    if (!(in = spec_input(c))) {
+    if (!(in = spec_input(c, mounts))) {
         berr_oom(err);
         goto out;
     }
@@ -318,6 +321,7 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *shm = NULL, *hostname = NULL;
+    _cleanup_json_ json_t *mounts = NULL;
     bool private_net, want_root, want_shm;
 
     if (!bundle || !rundir || !(shm = str_fmt("%s/shm", bundle)))
@@ -356,7 +360,10 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
     private_net = strcmp(ctr_ns_mode(c, SPEC_NS_NET), "host") != 0;
     if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0)
         goto fail;
-    if (build_spec(rt, c, c->st.mount_point ? c->st.mount_point : "", rundir, bundle, err) < 0)
+    if (ctr_mounts_setup(rt, c, c->st.mount_point ? c->st.mount_point : "", &mounts, err) < 0)
+        goto fail;
+    if (build_spec(rt, c, c->st.mount_point ? c->st.mount_point : "", rundir, bundle, mounts,
+                   err) < 0)
         goto fail;
     return 0;
 fail:
@@ -369,6 +376,7 @@ void ctr_unprepare(struct runtime *rt, struct ctr *c)
     struct berr *e = NULL;
 
     ctr_net_teardown(rt, c);
+    ctr_mounts_teardown(rt, c);
     ctr_unmount_shm(rt, c->id);
     c->st.shm_mounted = false;
     if (c->st.mounted) {

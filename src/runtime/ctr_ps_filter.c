@@ -14,7 +14,7 @@
 /* ---- filters ---- */
 
 static const char *const fkey_names[F__N] = {
-    "id", "name", "status", "label", "ancestor", "exited", "before", "since",
+    "id", "name", "status", "label", "ancestor", "exited", "before", "since", "volume",
 };
 
 void ps_filters_free(struct filters *fs)
@@ -195,6 +195,26 @@ static bool match_exited(const struct fvals *f, const struct ps_row *r)
     return false;
 }
 
+/* volume=SOURCE[:DEST]: a bind's source or a volume's name (podman's) */
+static bool match_volume(const struct fvals *f, const struct ps_row *r)
+{
+    json_t *m;
+    size_t i;
+
+    for (size_t k = 0; k < f->n; k++) {
+        const char *colon = strchr(f->v[k], ':');
+        size_t slen = colon ? (size_t) (colon - f->v[k]) : strlen(f->v[k]);
+        json_array_foreach(json_object_get(r->cfg->spec, "mounts"), i, m) {
+            const char *t = js_str(m, "type", "");
+            const char *src = js_str(m, str_eq(t, "volume") ? "name" : "source", "");
+            if (strlen(src) == slen && strncmp(src, f->v[k], slen) == 0 &&
+                (!colon || str_eq(js_str(m, "destination", ""), colon + 1)))
+                return true;
+        }
+    }
+    return false;
+}
+
 bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
 {
     const struct fvals *f = fs->f;
@@ -210,5 +230,6 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
            (!f[F_ANCESTOR].n || match_ancestor(&f[F_ANCESTOR], r)) &&
            (!f[F_EXITED].n || match_exited(&f[F_EXITED], r)) &&
            (!f[F_BEFORE].n || r->created_ns < f[F_BEFORE].when_ns) &&
-           (!f[F_SINCE].n || r->created_ns > f[F_SINCE].when_ns);
+           (!f[F_SINCE].n || r->created_ns > f[F_SINCE].when_ns) &&
+           (!f[F_VOLUME].n || match_volume(&f[F_VOLUME], r));
 }

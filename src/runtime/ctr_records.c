@@ -2,11 +2,12 @@
  * runtime/ctr_records.c: a container's records as C types: the one
  * reader and the one writer of state.json (struct ctr_runstate) and the
  * typed view of config.json (struct ctr_config), both driven by a field
- * table (key, kind, member). Types are checked as records are read; a
- * mistyped field is an error naming the container, the file and the
- * field, or, read leniently (the *_salvage readers, for commands that
- * must work whatever a record says), reads as absent and is reported.
- * Keys the state table does not know are written back as they were read.
+ * table (key, kind, member; runtime/records.h). Types are checked as
+ * records are read; a mistyped field is an error naming the container,
+ * the file and the field, or, read leniently (the *_salvage readers, for
+ * commands that must work whatever a record says), reads as absent and
+ * is reported. Keys the state table does not know are written back as
+ * they were read.
  */
 #include <limits.h>
 #include <signal.h>
@@ -15,28 +16,9 @@
 #include <string.h>
 
 #include "runtime/container.h"
+#include "runtime/records.h"
 #include "util/cleanup.h"
 #include "util/str.h"
-
-/* How a field is stored: the C type of its member and the JSON type of
- * its value. */
-enum fkind {
-    FK_BOOL,        /* bool, true/false */
-    FK_INT,         /* int (and pid_t, enum ctr_state), an integer in int's range */
-    FK_LL,          /* long long, an integer */
-    FK_ULL,         /* unsigned long long, an integer >= 0 */
-    FK_STR,         /* state: char *, owned; config: const char *, borrowed */
-    FK_STR0,        /* state: char *, owned, where "" and absent mean the same:
-                       read as NULL, written as "" (no copy of an empty string) */
-    FK_OBJ,         /* json_t *, an object (state: owned; config: borrowed) */
-    FK_ARR,         /* json_t *, an array (likewise) */
-};
-
-struct field {
-    const char *key;
-    enum fkind kind;
-    size_t off;
-};
 
 _Static_assert(sizeof(pid_t) == sizeof(int), "pid_t fields are read as int");
 _Static_assert(sizeof(enum ctr_state) == sizeof(int), "the state is read as int");
@@ -44,12 +26,13 @@ _Static_assert(sizeof(enum ctr_state) == sizeof(int), "the state is read as int"
 #define SF(key, kind, member) { key, kind, offsetof(struct ctr_runstate, member) }
 /* state.json: the one description its reader and writer share. The
  * tables are sorted by key, as records are written (fields_get). */
-static const struct field state_fields[] = {
+static const struct rec_field state_fields[] = {
     SF("conmonPid", FK_INT, conmon_pid),
     SF("conmonStart", FK_ULL, conmon_start),
     SF("exitCode", FK_INT, exit_code),
     SF("exited", FK_BOOL, exited),
     SF("finishedNs", FK_LL, finished_ns),
+    SF("imagesMounted", FK_ARR, images_mounted),
     SF("intent", FK_STR, intent),
     SF("intentPid", FK_INT, intent_pid),
     SF("intentStart", FK_ULL, intent_start),
@@ -67,11 +50,12 @@ static const struct field state_fields[] = {
     SF("state", FK_INT, state),
     SF("stoppedByUser", FK_BOOL, stopped_by_user),
     SF("view", FK_OBJ, view),
+    SF("volumesMounted", FK_ARR, volumes_mounted),
 };
 
 #define CF(key, kind, member) { key, kind, offsetof(struct ctr_config, member) }
 /* config.json: its top-level fields (image and spec are read apart) */
-static const struct field config_fields[] = {
+static const struct rec_field config_fields[] = {
     CF("addHosts", FK_ARR, add_hosts),
     CF("autoRemove", FK_BOOL, auto_remove),
     CF("cgroupParent", FK_STR, cgroup_parent),
@@ -103,24 +87,21 @@ static const struct field config_fields[] = {
     CF("v", FK_LL, view_version),
 };
 
-static const char *json_kind_name(json_t *v)
+/* Errors name the container and the file. */
+static int fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base, bool own,
+                      const char *id, const char *file, char **problem, struct berr **err)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a real number";
-    case JSON_TRUE: case JSON_FALSE: return "a boolean";
-    default: return "null";
-    }
+    struct rec_who who = { "container", id, file };
+
+    return rec_fields_get(fs, n, rec, base, own, &who, problem, err);
 }
 
 static int field_err(const char *id, const char *file, const char *key, const char *want,
                      json_t *v, struct berr **err)
 {
-    return berr_kind(err, BK_CORRUPT, "container %s: %s: field \"%s\" must be %s, not %s",
-                     id ? id : "?", file, key, want, json_kind_name(v));
+    struct rec_who who = { "container", id, file };
+
+    return rec_field_err(&who, key, want, v, err);
 }
 
 /* A value of the wrong type: an error, or (read leniently: problem not
@@ -140,149 +121,9 @@ static int mistyped(const char *id, const char *file, const char *key, const cha
     return *problem ? 0 : berr_oom(err);
 }
 
-/* Reads v into the member at base + f->off. own: copy strings and take
- * references (the state) rather than borrow them (the config). A null
- * value reads as absent. */
-static int field_get(const struct field *f, json_t *v, char *base, bool own, const char *id,
-                     const char *file, struct berr **err)
-{
-    void *m = base + f->off;
-    json_int_t i;
-
-    if (json_is_null(v))
-        return 0;
-    switch (f->kind) {
-    case FK_BOOL:
-        if (!json_is_boolean(v))
-            return field_err(id, file, f->key, "a boolean", v, err);
-        *(bool *) m = json_is_true(v);
-        return 0;
-    case FK_INT:
-    case FK_LL:
-    case FK_ULL:
-        if (!json_is_integer(v))
-            return field_err(id, file, f->key, "an integer", v, err);
-        i = json_integer_value(v);
-        if (f->kind == FK_INT && (i < INT_MIN || i > INT_MAX))
-            return field_err(id, file, f->key, "an integer of int's range", v, err);
-        if (f->kind == FK_ULL && i < 0)
-            return field_err(id, file, f->key, "an integer >= 0", v, err);
-        if (f->kind == FK_INT)
-            *(int *) m = (int) i;
-        else if (f->kind == FK_LL)
-            *(long long *) m = i;
-        else
-            *(unsigned long long *) m = (unsigned long long) i;
-        return 0;
-    case FK_STR:
-    case FK_STR0:
-        if (!json_is_string(v))
-            return field_err(id, file, f->key, "a string", v, err);
-        if (f->kind == FK_STR0 && !*json_string_value(v))
-            return 0;
-        if (!own)
-            *(const char **) m = json_string_value(v);
-        else if (!(*(char **) m = str_dup(json_string_value(v))))
-            return berr_oom(err);
-        return 0;
-    case FK_OBJ:
-    case FK_ARR:
-        if (f->kind == FK_OBJ && !json_is_object(v))
-            return field_err(id, file, f->key, "an object", v, err);
-        if (f->kind == FK_ARR && !json_is_array(v))
-            return field_err(id, file, f->key, "an array", v, err);
-        *(json_t **) m = own ? json_incref(v) : v;
-        return 0;
-    }
-    return 0;
-}
-
-static const struct field *field_find(const struct field *fs, size_t n, const char *key)
-{
-    for (size_t i = 0; i < n; i++)
-        if (fs[i].key[0] == key[0] && strcmp(fs[i].key, key) == 0)
-            return &fs[i];
-    return NULL;
-}
-
-/* strcmp's order; most keys differ in their first character */
-static inline int key_cmp(const char *a, const char *b)
-{
-    return a[0] != b[0] ? (unsigned char) a[0] - (unsigned char) b[0] : strcmp(a, b);
-}
-
-/* Each field of the table from rec. ps reads a thousand records in a few
- * milliseconds, so this is a merge: records are written with their keys
- * sorted (js_write_atomic) and read back in that order, and the tables
- * MUST be sorted too (strcmp order; test_ctrrec reads every field of a
- * sorted record), so one walk over both finds every field. A key out of
- * step (a record edited by hand) is looked for from the start. A record
- * with many more keys than the table (the whole spec) is asked for the
- * table's keys instead. */
-/* field_get; read leniently (problem not NULL), a mistyped field is
- * left as it was (its default) and the first such error kept in *problem. */
-static int field_get_or_note(const struct field *f, json_t *v, char *base, bool own,
-                             const char *id, const char *file, char **problem,
-                             struct berr **err)
-{
-    struct berr *e = NULL;
-
-    if (field_get(f, v, base, own, id, file, problem ? &e : err) == 0)
-        return 0;
-    if (!problem)
-        return -1;
-    if (e->kind != BK_CORRUPT) {
-        berr_free(*err);
-        *err = e;
-        return -1;
-    }
-    if (!*problem)
-        *problem = STEAL_PTR(e->msg);   /* a BK_CORRUPT error is never the static one */
-    berr_free(e);
-    return 0;
-}
-
-static int fields_get(const struct field *fs, size_t n, json_t *rec, void *base, bool own,
-                      const char *id, const char *file, char **problem, struct berr **err)
-{
-    size_t cur = 0;
-
-    if (json_object_size(rec) > 2 * n) {
-        json_t *v;
-        for (size_t i = 0; i < n; i++)
-            if ((v = json_object_get(rec, fs[i].key)) &&
-                field_get_or_note(&fs[i], v, base, own, id, file, problem, err) < 0)
-                return -1;
-        return 0;
-    }
-    /* the iterator itself: json_object_foreach makes five calls a key */
-    for (void *it = json_object_iter(rec); it; it = json_object_iter_next(rec, it)) {
-        const char *k = json_object_iter_key(it);
-        json_t *v = json_object_iter_value(it);
-        const struct field *f;
-        int c = 1;
-
-        while (cur < n && (c = key_cmp(fs[cur].key, k)) < 0)
-            cur++;
-        if (cur < n && c == 0)
-            f = &fs[cur++];
-        else if (cur > 0 && key_cmp(fs[cur - 1].key, k) > 0)
-            f = field_find(fs, n, k);   /* out of step: not sorted */
-        else
-            continue;                   /* between two of the table's keys: not one */
-        if (f && field_get_or_note(f, v, base, own, id, file, problem, err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 void ctr_runstate_free(struct ctr_runstate *s)
 {
-    free(s->intent);
-    free(s->mount_point);
-    free(s->net_ns);
-    json_decref(s->network_status);
-    json_decref(s->view);
+    rec_fields_free(state_fields, ARRAY_SIZE(state_fields), s);
     json_decref(s->rec);
     memset(s, 0, sizeof(*s));
 }
@@ -315,43 +156,9 @@ int ctr_runstate_parse_salvage(json_t *rec, const char *id, struct ctr_runstate 
 }
 
 
-/* The JSON value of a state member; NULL: leave the key out. */
-static json_t *field_json(const struct field *f, const struct ctr_runstate *s)
-{
-    const char *m = (const char *) s + f->off;
-
-    switch (f->kind) {
-    case FK_BOOL: return json_boolean(*(const bool *) m);
-    case FK_INT: return json_integer(*(const int *) m);
-    case FK_LL: return json_integer(*(const long long *) m);
-    case FK_ULL: return json_integer((json_int_t) *(const unsigned long long *) m);
-    case FK_STR: return *(char *const *) m ? json_string(*(char *const *) m) : NULL;
-    case FK_STR0: return json_string(*(char *const *) m ? *(char *const *) m : "");
-    default: return *(json_t *const *) m ? json_incref(*(json_t *const *) m) : NULL;
-    }
-}
-
 json_t *ctr_runstate_json(const struct ctr_runstate *s)
 {
-    _cleanup_json_ json_t *o = json_object();
-    const char *k;
-    json_t *v;
-
-    if (!o)
-        return NULL;
-    for (size_t i = 0; i < ARRAY_SIZE(state_fields); i++) {
-        const struct field *f = &state_fields[i];
-        bool absent = (f->kind == FK_STR || f->kind == FK_OBJ || f->kind == FK_ARR) &&
-                      !*(void *const *) ((const char *) s + f->off);
-        /* our own ASCII keys: no UTF-8 check */
-        if (!absent && json_object_set_new_nocheck(o, f->key, field_json(f, s)) < 0)
-            return NULL;
-    }
-    /* forward compatibility: what a newer berth wrote stays */
-    json_object_foreach(s->rec, k, v)
-        if (!field_find(state_fields, ARRAY_SIZE(state_fields), k) && json_object_set(o, k, v) < 0)
-            return NULL;
-    return STEAL_PTR(o);
+    return rec_fields_json(state_fields, ARRAY_SIZE(state_fields), s, s->rec);
 }
 
 int ctr_set_str(char **p, const char *v)
@@ -374,13 +181,13 @@ void ctr_config_free(struct ctr_config *c)
 /* What config.json's "spec" says that the runtime reads on hot paths. */
 static int config_spec(struct ctr_config *c, const char *id, char **problem, struct berr **err)
 {
-    static const struct field ns_fields[SPEC_NS__COUNT] = {
+    static const struct rec_field ns_fields[SPEC_NS__COUNT] = {
         { "ipc", FK_STR, sizeof(char *) * SPEC_NS_IPC },
         { "network", FK_STR, sizeof(char *) * SPEC_NS_NET },
         { "pid", FK_STR, sizeof(char *) * SPEC_NS_PID },
         { "uts", FK_STR, sizeof(char *) * SPEC_NS_UTS },
     };
-    static const struct field spec_fields[] = {
+    static const struct rec_field spec_fields[] = {
         CF("hostname", FK_STR, hostname),
         CF("shmSize", FK_LL, shm_size),
         CF("stopSignal", FK_INT, stop_signal),
@@ -407,7 +214,7 @@ static int config_spec(struct ctr_config *c, const char *id, char **problem, str
 static int config_parse(json_t *rec, const char *id, struct ctr_config *out, char **problem,
                         struct berr **err)
 {
-    static const struct field image_fields[] = {
+    static const struct rec_field image_fields[] = {
         CF("id", FK_STR, image_id),
         CF("name", FK_STR, image_name),
     };

@@ -26,7 +26,7 @@ static int view_copy(json_t *to, json_t *from, const char *key)
 }
 
 /* The spec's part of the view: entrypoint, command, the network mode and
- * the mounts' types and destinations. */
+ * the mounts' types, destinations, bind sources and volume names. */
 static json_t *view_spec(json_t *spec)
 {
     _cleanup_json_ json_t *vs = json_object();
@@ -42,11 +42,16 @@ static json_t *view_spec(json_t *spec)
         json_t *ms = json_array();
         if (json_object_set_new(vs, "mounts", ms) < 0)
             return NULL;
-        json_array_foreach(mounts, i, m)
-            if (json_array_append_new(ms, json_pack("{s:s, s:s}", "type", js_str(m, "type", ""),
-                                                    "destination",
-                                                    js_str(m, "destination", ""))) < 0)
+        json_array_foreach(mounts, i, m) {
+            /* a bind's source and a volume's name: ps --filter volume= */
+            const char *t = js_str(m, "type", ""), *src = js_str(m, "source", NULL);
+            const char *name = js_str(m, "name", NULL);
+            json_t *vm = json_pack("{s:s, s:s}", "type", t, "destination",
+                                   js_str(m, "destination", ""));
+            if (!vm || (str_eq(t, "bind") && src && js_set_str(vm, "source", src) < 0) ||
+                (name && js_set_str(vm, "name", name) < 0) || json_array_append_new(ms, vm) < 0)
                 return NULL;
+        }
     }
     return STEAL_PTR(vs);
 }

@@ -34,6 +34,7 @@
 #include "runtime/ctrstate.h"
 #include "runtime/net/net.h"
 #include "runtime/refresh.h"
+#include "runtime/volume.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -107,6 +108,12 @@ static void reset_ctr_state(struct ctr_runstate *s)
     (void) ctr_set_str(&s->net_ns, NULL);
     json_decref(s->network_status);
     s->network_status = NULL;
+    /* nothing is mounted after a reboot: the volumes' counts are reset
+     * too (vol_refresh), and no image mount is left to drop */
+    json_decref(s->volumes_mounted);
+    s->volumes_mounted = NULL;
+    json_decref(s->images_mounted);
+    s->images_mounted = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }
@@ -164,37 +171,33 @@ out:
     return r;
 }
 
-/* A pod or a volume: re-allocate its lock; reset its runtime state. */
-static int refresh_other(struct runtime *rt, enum obj_kind kind, const char *id, bool reset,
-                         struct berr **err)
+/* A pod: re-allocate its lock; reset its runtime state. */
+static int refresh_pod(struct runtime *rt, const char *id, bool reset, struct berr **err)
 {
     _cleanup_json_ json_t *cfg = NULL, *st = NULL;
     long long lock;
-    int bad = 0;
 
-    if (state_read(rt->st, kind, id, &cfg, &st, err) < 0)
+    if (state_read(rt->st, OBJ_POD, id, &cfg, &st, err) < 0)
         return -1;
     lock = js_int(cfg, "lockID", -1);
     if (lock >= 0 && lock_alloc_num(rt->locks, (unsigned) lock, err) < 0)
         return -1;
     if (!reset)
         return 0;
-    if (kind == OBJ_POD) {
-        bad |= js_set_str(st, "cgroupPath", "");
-    } else {
-        bad |= js_set_int(st, "mountCount", 0);
-        bad |= js_set_str(st, "mountPoint", "");
-    }
-    if (bad)
+    if (js_set_str(st, "cgroupPath", "") < 0)
         return berr_oom(err);
-    return state_update(rt->st, kind, id, st, err);
+    return state_update(rt->st, OBJ_POD, id, st, err);
 }
 
 static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, bool reset,
                        struct berr **err)
 {
+    /* a volume's lock file is made when first taken: nothing to
+     * re-allocate; what was mounted went with the boot */
+    if (kind == OBJ_VOLUME)
+        return reset ? vol_refresh(rt, id, err) : 0;
     return kind == OBJ_CONTAINER ? refresh_ctr(rt, id, reset, err)
-                                 : refresh_other(rt, kind, id, reset, err);
+                                 : refresh_pod(rt, id, reset, err);
 }
 
 static int refresh(struct runtime *rt, const char *boot, struct berr **err)

@@ -1,7 +1,8 @@
 /*
  * runtime/renumber.c: system renumber (SPEC-podman.md 1.10): free every
- * lock, then give each container, pod and volume a fresh one (0, 1, 2, ...)
- * and rewrite its config's lockID. Runs under the alive lock so it cannot
+ * lock, then give each container and pod a fresh one (0, 1, 2, ...) and
+ * rewrite its config's lockID. Volumes have no numbered lock (their lock
+ * files are made on demand, runtime/volume.h). Runs under the alive lock so it cannot
  * race a refresh. Like podman's, it assumes no other berth is working on
  * these objects at the same moment.
  */
@@ -46,8 +47,7 @@ int rt_renumber(struct runtime *rt, struct berr **err)
         return -1;
     if (lock_free_all(rt->locks, err) < 0)
         return -1;
-    if (renumber_kind(rt, OBJ_CONTAINER, err) < 0 || renumber_kind(rt, OBJ_POD, err) < 0 ||
-        renumber_kind(rt, OBJ_VOLUME, err) < 0)
+    if (renumber_kind(rt, OBJ_CONTAINER, err) < 0 || renumber_kind(rt, OBJ_POD, err) < 0)
         return berr_wrap(err, "renumber");
     rt_event(rt, &ev);
     return 0;

@@ -482,6 +482,12 @@ static int build_annotations(struct spec_ctx *c, json_t *spec, int stopsig, cons
 #undef TF
     if (seccomp_file && js_set_str(a, "io.podman.annotations.seccomp", seccomp_file) < 0)
         return berr_oom(err);
+    if (json_array_size(json_object_get(c->ctr, "volumesFrom"))) {
+        _cleanup_strv_ char **vf = js_to_strv(json_object_get(c->ctr, "volumesFrom"));
+        _cleanup_free_ char *joined = vf ? strv_join(vf, ",") : NULL;
+        if (!joined || js_set_str(a, "io.podman.annotations.volumes-from", joined) < 0)
+            return berr_oom(err);
+    }
     json_object_foreach(user, k, v)
         if (json_is_string(v) && json_object_set(a, k, v) < 0)
             return berr_oom(err);

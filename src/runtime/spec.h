@@ -38,11 +38,20 @@
  *   shmSize        bytes (the shm tmpfs is the caller's; only informs)
  *   annotations    {k: v}  added last, after berth's own
  *   labels         {k: v}  (not part of the spec; kept in the record)
- *   mounts         [{type: bind|tmpfs|volume, source, destination,
- *                    options: [...]}]; a volume's source is its host dir.
- *                  Options are kept; bind gets "rbind" unless "bind" or
- *                  "rbind" is given, every mount gets "rprivate" unless a
+ *   mounts         [{type, source, destination, options: [...]}]. What the
+ *                  builder takes: bind, tmpfs, volume (source: its host
+ *                  dir), and overlay/devpts as given. Options are kept;
+ *                  bind gets "rbind" unless "bind" or "rbind" is given,
+ *                  every mount but overlay/devpts gets "rprivate" unless a
  *                  propagation option is given, tmpfs gets "tmpcopyup".
+ *                  What the CLI asks for and the config keeps is wider
+ *                  (runtime/ctr_mounts.h makes it this): volume {name
+ *                  (absent: a new anonymous one), destination, options},
+ *                  image {source: an image, options ["ro"|"rw"]}, devpts,
+ *                  and "O" (overlay), "U" (chown), nocopy in options.
+ *   volumesFrom    ["CTR[:ro|rw|z]"]  --volumes-from (resolved at create;
+ *                  kept for inspect and the volumes-from annotation)
+ *   imageVolume    "bind"|"tmpfs"|"ignore": the image's VOLUMEs
  *   devices        ["/dev/fuse", "/dev/sda:/dev/xvda", "/dev/x:/dev/y:rw"]
  *   init           bool    catatonit as PID 1 (§4.8)
  *   initPath       string  else the config's init_path

@@ -150,6 +150,11 @@ static bool is_propagation(const char *o)
     return false;
 }
 
+static json_t *arr_or_new(json_t *a)
+{
+    return json_is_array(a) ? json_incref(a) : json_array();
+}
+
 /* A user mount in the spec's form (options completed as spec.h says). */
 static int user_mount(json_t *um, json_t **out, struct berr **err)
 {
@@ -164,6 +169,13 @@ static int user_mount(json_t *um, json_t **out, struct berr **err)
         return berr_oom(err);
     if (dst[0] != '/')
         return berr_kind(err, BK_INVALID, "invalid container path %s, must be an absolute path", dst);
+    /* made by the runtime (ctr_mounts.c): an overlay (volume or bind with
+     * O, a writable image mount) or a devpts, passed on as they are */
+    if (strcmp(type, "overlay") == 0 || strcmp(type, "devpts") == 0) {
+        *out = json_pack("{s:s, s:s, s:s, s:o}", "destination", dst, "type", type, "source",
+                         type, "options", arr_or_new(json_object_get(um, "options")));
+        return *out ? 0 : berr_oom(err);
+    }
     if (!tmpfs && strcmp(type, "bind") != 0 && strcmp(type, "volume") != 0)
         return berr_kind(err, BK_INVALID, "invalid mount type %s", type);
     json_array_foreach(json_object_get(um, "options"), i, v) {

@@ -323,7 +323,7 @@ int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct be
     (void) err;
     if (!d)
         return berr_oom(err);
-    *size = dir_usage(d);
+    *size = store_dir_usage(d);
     return 0;
 }
 

@@ -86,6 +86,7 @@ enum unpack_mode {
     UNPACK_OVERLAY,     /* whiteouts become overlay whiteouts */
     UNPACK_VFS,         /* whiteouts delete from the tree (applied first) */
     UNPACK_PLAIN,       /* no whiteout handling (archive staging) */
+    UNPACK_TREE,        /* no whiteout handling, owners kept (volume import) */
 };
 /* Unpacks the tar at path (any compression) into dir; nothing is ever
  * written outside dir. */
@@ -135,7 +136,6 @@ int layer_link(struct store *s, const char *chain, char **out, struct berr **err
 int layer_chain(const struct store *s, const char *top, char ***out, struct berr **err);
 /* Copies a tree (vfs): dirs, files, links, devices, owners, modes, xattrs. */
 int copy_tree(const char *src, const char *dst, struct berr **err);
-int64_t dir_usage(const char *path);
 
 /* ---- drivers.c ---- */
 /* Mounts the overlay of layers (top first; chains NULL or empty: the one

@@ -339,17 +339,12 @@ static int copy_entry(struct copier *c, int sdir, int ddir, const char *name,
 
 static int copy_at(struct copier *c, int sdir, int ddir, const char *dpath, struct berr **err)
 {
-    int fd = fcntl(sdir, F_DUPFD_CLOEXEC, 3);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(sdir);
     struct dirent *de;
     int rc = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return berr_sys(err, "read %s", dpath);
-    }
-    rewinddir(d);
     while ((de = readdir(d)))
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
             (rc = copy_entry(c, sdir, ddir, de->d_name, dpath, err)) < 0)
@@ -358,20 +353,15 @@ static int copy_at(struct copier *c, int sdir, int ddir, const char *dpath, stru
     return rc;
 }
 
-int copy_tree(const char *src, const char *dst, struct berr **err)
+int store_copy_tree_at(int sfd, int ddfd, const char *dpath, struct berr **err)
 {
     struct copier c = { 0 };
-    _cleanup_close_ int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    _cleanup_close_ int d = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat st;
-    int rc;
+    int rc = copy_at(&c, sfd, ddfd, dpath, err);
 
-    if (s < 0 || d < 0)
-        return berr_sys(err, "copy %s to %s", src, dst);
-    rc = copy_at(&c, s, d, dst, err);
-    if (rc == 0 && fstat(s, &st) == 0) {
-        (void) fchown(d, st.st_uid, st.st_gid);
-        (void) fchmod(d, st.st_mode & 07777);
+    if (rc == 0 && fstat(sfd, &st) == 0) {
+        (void) fchown(ddfd, st.st_uid, st.st_gid);
+        (void) fchmod(ddfd, st.st_mode & 07777);
     }
     for (size_t i = 0; i < c.n; i++)
         free(c.links[i].path);
@@ -379,18 +369,24 @@ int copy_tree(const char *src, const char *dst, struct berr **err)
     return rc;
 }
 
+int copy_tree(const char *src, const char *dst, struct berr **err)
+{
+    _cleanup_close_ int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int d = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (s < 0 || d < 0)
+        return berr_sys(err, "copy %s to %s", src, dst);
+    return store_copy_tree_at(s, d, dst, err);
+}
+
 static int64_t usage_at(int dfd)
 {
-    int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(dfd);
     struct dirent *de;
     int64_t total = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return 0;
-    }
     while ((de = readdir(d))) {
         struct stat st;
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
@@ -410,7 +406,7 @@ static int64_t usage_at(int dfd)
     return total;
 }
 
-int64_t dir_usage(const char *path)
+int64_t store_dir_usage(const char *path)
 {
     _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return fd < 0 ? 0 : usage_at(fd);

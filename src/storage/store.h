@@ -280,4 +280,24 @@ int store_ctr_info(struct store *s, const char *id, char **image, long long *cre
 /* Bytes used by the container's own changes (upper dir / vfs copy). */
 int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err);
 
+/*
+ * Trees of files, for the runtime's volumes (copy-up, size). The store
+ * copies and measures layer trees the same way.
+ */
+/* Copies the tree under directory sfd into directory dfd: directories,
+ * files, hard links, symlinks, devices; owners, modes, times, xattrs.
+ * dpath names dfd in errors. */
+int store_copy_tree_at(int sfd, int dfd, const char *dpath, struct berr **err);
+/* Opens path (relative) inside directory rootfd as if rootfd were "/":
+ * symlinks never lead out of it (openat2 RESOLVE_IN_ROOT). */
+int store_open_in_root(int rootfd, const char *path, int flags, struct berr **err);
+/* Bytes of the files and symlinks under path (0 when unreadable). */
+int64_t store_dir_usage(const char *path);
+/* The tree under dir as a tar stream on out_fd (entries relative to
+ * dir; owners, modes, times, links, devices). */
+int store_tar_tree(const char *dir, int out_fd, struct berr **err);
+/* Unpacks the tar at tar_path (any compression; "/dev/stdin" reads
+ * stdin) into dir, never writing outside it. */
+int store_untar_tree(const char *tar_path, const char *dir, struct berr **err);
+
 #endif

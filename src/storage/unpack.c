@@ -24,6 +24,7 @@
  * owners, modes or xattrs of the archive (files 0600, dirs 0700), and no
  * device or FIFO is made: a mode-0 FIFO stands in for each (load.c reads
  * only regular files, and tells types before it opens anything).
+ * UNPACK_TREE (volume import): no whiteouts; everything else as a layer.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -113,6 +114,11 @@ int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **e
     return walk_in_root(rootfd, path, flags, err);
 }
 
+int store_open_in_root(int rootfd, const char *path, int flags, struct berr **err)
+{
+    return unpack_open_in_root(rootfd, path, flags, err);
+}
+
 /* "/a/../../b/./c/" -> "b/c"; "" means the root itself. */
 static char *clean_name(const char *name)
 {
@@ -153,16 +159,12 @@ static int rm_at(int at, const char *name)
 /* Empties a directory (vfs opaque whiteout). */
 static int empty_dir(int dfd)
 {
-    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    DIR *d = fs_opendir_fd(dfd);
     struct dirent *de;
     int rc = 0;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return -1;
-    }
     while ((de = readdir(d)))
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
             rc |= rm_at(dfd, de->d_name);
@@ -484,7 +486,8 @@ static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry 
     struct entry e = { .ae = ae, .name = name, .dir = dir, .base = slash ? slash + 1 : name };
     if (!dir)
         return berr_oom(err);
-    bool wh = u->mode != UNPACK_PLAIN && str_has_prefix(e.base, WH_PREFIX);
+    bool wh = (u->mode == UNPACK_OVERLAY || u->mode == UNPACK_VFS) &&
+              str_has_prefix(e.base, WH_PREFIX);
     if ((u->pass == 1 && !wh) || (u->pass == 2 && wh))
         return 0;
     if ((e.pfd = parent_fd(u, dir, err)) < 0)

@@ -101,6 +101,17 @@ int berr_vplain(struct berr **err, enum berr_kind kind, const char *fmt, va_list
     return berr_vnew(err, BERR_ENGINE, 0, kind, NULL, fmt, ap);
 }
 
+int berr_plain(struct berr **err, enum berr_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = berr_vnew(err, BERR_ENGINE, 0, kind, NULL, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
 int berr_wrap(struct berr **err, const char *fmt, ...)
 {
     char *pre = NULL, *full = NULL;

@@ -42,6 +42,9 @@ int berr_kind(struct berr **err, enum berr_kind kind, const char *fmt, ...)
  * suffix: for wrappers taking their own variadic arguments. */
 int berr_vplain(struct berr **err, enum berr_kind kind, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+/* A kind, and the message exactly as given (no suffix). */
+int berr_plain(struct berr **err, enum berr_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 #define berr_sys(err, ...) berr_new(err, BERR_ENGINE, errno, __VA_ARGS__)
 #define berr_msg(err, ...) berr_new(err, BERR_ENGINE, 0, __VA_ARGS__)
 /* Prefix the existing message with "fmt: ". Returns -1. */

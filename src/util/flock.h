@@ -27,6 +27,14 @@ struct lock {
 int lock_ofd(int fd, bool exclusive, bool wait);
 /* Opens (creating, 0644) the lock file path and takes its lock, blocking. */
 int lock_path(const char *path, bool exclusive, struct lock *l, struct berr **err);
+/* lock_path() for a lock file its owner unlinks when the object it
+ * guards goes away (a volume's): once the lock is ours, the path must
+ * still name the file we locked, else we locked a dead file and take the
+ * live one instead. A missing parent directory is created (0700). */
+int lock_path_live(const char *path, bool exclusive, struct lock *l, struct berr **err);
+/* Unlinks the lock file of a held lock_path_live() lock: waiters wake up
+ * on a dead file and take a new one. Then releases it. */
+void lock_path_unlink(const char *path, struct lock *l);
 /* Drops a held lock (closing its fd); a lock not held is fine. */
 void lock_release(struct lock *l);
 static inline void lock_releasep(struct lock *l) { lock_release(l); }

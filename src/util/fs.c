@@ -297,3 +297,19 @@ char *fs_which(const char *name)
     }
     return NULL;
 }
+
+DIR *fs_opendir_fd(int dfd)
+{
+    int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+    if (!d) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        errno = e;
+        return NULL;
+    }
+    rewinddir(d);
+    return d;
+}

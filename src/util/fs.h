@@ -5,6 +5,7 @@
 #ifndef BERTH_FS_H
 #define BERTH_FS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -46,5 +47,8 @@ char *fs_join(const char *a, const char *b);
 char *fs_clean(const char *path);
 /* Searches $PATH for an executable; malloc'd absolute path or NULL. */
 char *fs_which(const char *name);
+/* A DIR stream over directory fd dfd, from its first entry, on a
+ * duplicate of dfd (closedir() leaves dfd open). NULL with errno set. */
+DIR *fs_opendir_fd(int dfd);
 
 #endif

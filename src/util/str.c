@@ -333,6 +333,14 @@ bool strv_contains(char *const *v, const char *s)
     return false;
 }
 
+bool str_one_of(const char *s, const char *const *set)
+{
+    for (; set && *set; set++)
+        if (strcmp(s, *set) == 0)
+            return true;
+    return false;
+}
+
 char *strv_join(char *const *v, const char *sep)
 {
     struct sbuf b = SBUF_INIT;

@@ -64,6 +64,8 @@ int strv_push(strv *v, const char *s);          /* copies s */
 int strv_push_take(strv *v, char *s);           /* takes s (freed on failure) */
 int strv_pushf(strv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool strv_contains(char *const *v, const char *s);
+/* Is s one of set (NULL-terminated; a constant table)? */
+bool str_one_of(const char *s, const char *const *set);
 char *strv_join(char *const *v, const char *sep);
 strv strv_split(const char *s, const char *seps);  /* empty fields dropped */
 strv strv_copy(char *const *v);

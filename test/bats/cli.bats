@@ -175,7 +175,7 @@ setup()    { berth_setup; }
 not_yet() {
     cat <<'LIST'
 # issue 15 (volumes and pods)
-run|create|container run|container create: image-volume volumes-from pod pod-id-file
+run|create|container run|container create: pod pod-id-file
 create|container create: init-ctr
 ps|container ls: pod
 # issue 16 (health checks, restart policies)

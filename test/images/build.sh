@@ -6,6 +6,7 @@
 #   OUTDIR/busybox.docker.tar  OUTDIR/busybox.oci.tar   localhost/busybox:latest
 #   OUTDIR/layered.docker.tar  OUTDIR/layered.oci.tar   localhost/layered:latest
 #   OUTDIR/confd.docker.tar    OUTDIR/confd.oci.tar     localhost/confd:latest
+#   OUTDIR/volimg.docker.tar   OUTDIR/volimg.oci.tar    localhost/volimg:latest
 #
 # busybox: one layer (busybox + applet links, passwd/group with root, app
 #   1000:1000 and nobody, /tmp, /root, /home/app), Cmd ["sh"].
@@ -13,6 +14,9 @@
 #   (.wh.gone) and makes /opt/old opaque (.wh..wh..opq).
 # confd: the busybox layer with Entrypoint, Cmd, Env, WorkingDir, User,
 #   Volumes, ExposedPorts, Labels and StopSignal set.
+# volimg: the busybox layer plus one with /vdata (1000:1000, 0750: seed,
+#   sub/deep, a symlink) and Volumes /vdata and /fresh (not in the image),
+#   for copy-up.
 #
 # Fixed mtimes, numeric owners, sorted entries and `gzip -n` make every
 # digest stable across runs and machines with the same busybox. The result
@@ -85,17 +89,26 @@ mkdir -p "$l3"/{data,opt/old,etc}
 : >"$l3/opt/old/.wh..wh..opq"
 echo new >"$l3/opt/old/new"
 echo three >"$l3/etc/layer3"
-for d in "$l2" "$l3"; do
+vl=$work/vl
+mkdir -p "$vl"/vdata/sub
+echo seeded >"$vl/vdata/seed"
+echo deep >"$vl/vdata/sub/deep"
+ln -s seed "$vl/vdata/link"
+for d in "$l2" "$l3" "$vl"; do
     chown -R 0:0 "$d"
     find "$d" -type d -exec chmod 0755 {} +
     find "$d" -type f -exec chmod 0644 {} +
 done
 
+chown -R 1000:1000 "$vl/vdata"
+chmod 0750 "$vl/vdata"
+
 mkdir -p "$work/layers"
 mklayer "$base" "$work/layers/base.tar"
 mklayer "$l2" "$work/layers/l2.tar"
 mklayer "$l3" "$work/layers/l3.tar"
-for l in base l2 l3; do
+mklayer "$vl" "$work/layers/vl.tar"
+for l in base l2 l3 vl; do
     gzip -n -9 -c "$work/layers/$l.tar" >"$work/layers/$l.tar.gz"
 done
 
@@ -125,6 +138,7 @@ mkconfig confd "$(jq -cn --arg p "$PATHENV" '{
     Volumes: {"/data": {}}, ExposedPorts: {"8080/tcp": {}},
     Labels: {"org.berth.test": "confd", "maintainer": "berth"},
     StopSignal: "SIGQUIT"}')" base
+mkconfig volimg "{\"Env\":[\"$PATHENV\"],\"Cmd\":[\"sh\"],\"Volumes\":{\"/vdata\":{},\"/fresh\":{}}}" base vl
 
 # --- archives --------------------------------------------------------------
 # docker-archive: manifest.json, <config hex>.json, <diff id hex>.tar (uncompressed)
@@ -181,13 +195,15 @@ oci_archive() {
 docker_archive busybox base
 docker_archive layered base l2 l3
 docker_archive confd base
+docker_archive volimg base vl
 oci_archive busybox base
 oci_archive layered base l2 l3
 oci_archive confd base
+oci_archive volimg base vl
 
 # Publish: each file renamed into place, the key last, so a concurrent
 # or interrupted run never leaves a half-written archive behind a valid key.
-for n in busybox layered confd; do
+for n in busybox layered confd volimg; do
     for f in docker oci; do
         mv -f "$work/$n.$f.tar" "$out/$n.$f.tar"
     done
