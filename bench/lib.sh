@@ -321,3 +321,18 @@ bench_crun_rss() {
     b=$(peak_rss $B --runtime crun run --rm --network none localhost/busybox true)
     printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_run_rm_crun" "$p" "$b" "$(echo "$p / $b" | bc -l)"
 }
+
+# ---- into containers (issue 14) -------------------------------------------
+bench_exec() {
+    images_ready
+    $P run -d --name pex --network none localhost/busybox sleep 1000 >/dev/null
+    $B run -d --name bex --network none localhost/busybox sleep 1000 >/dev/null
+    compare exec_true "$P exec pex true" "$B exec bex true"
+    # the floor: the OCI runtime's own exec of the same process
+    local id cfg
+    id=$($B inspect --format '{{.Id}}' bex)
+    cfg=$($B inspect --format '{{.OCIConfigPath}}' bex)
+    jq '.process | .args = ["true"]' "$cfg" > "$W/exec-process.json"
+    compare runc_exec_floor_vs_berth_exec "runc exec --process $W/exec-process.json $id" "$B exec bex true"
+    $P rm -f -t 0 pex >/dev/null 2>&1; $B rm -f -t 0 bex >/dev/null 2>&1
+}

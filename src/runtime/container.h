@@ -111,6 +111,8 @@ struct ctr_runstate {
                                    since boot): guards against pid reuse */
     pid_t conmon_pid;           /* "conmonPid": its conmon, 0 none */
     unsigned long long conmon_start;/* "conmonStart" */
+    json_t *exec_sessions;      /* "execSessions": {session id: session}, the
+                                   exec sessions not yet reaped (ctr_exec.c) */
     long long started_ns;       /* "startedNs": last start, unix ns; 0 never */
     long long finished_ns;      /* "finishedNs": last exit, unix ns */
     int exit_code;              /* "exitCode": of the last exit, -1 unknown */
@@ -194,6 +196,9 @@ static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 /* Writes c->st (ctr_runstate_json) atomically; nothing is written when
  * the record cannot be built. */
 int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err);
+/* The same without fsync (state_update_volatile): only for a change to
+ * what refresh resets after a reboot (exec sessions). */
+int ctr_save_volatile(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Sets config.json's key to v (taken over) in c->cfg.rec and parses the
  * record again into c->cfg; on failure both stay as they were. Replacing
  * a value through jansson directly would leave c->cfg pointing at the
@@ -288,6 +293,38 @@ struct ctr_attach_opts {
 };
 int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *o,
                bool *detached, struct berr **err);
+
+/* Exec sessions (runtime/ctr_exec.c; SPEC-podman.md §2.4): a process
+ * started in a running container through conmon's exec mode, joining its
+ * namespaces, cgroup, capabilities, seccomp profile, user, environment
+ * and working directory unless an option says otherwise. A session is
+ * recorded in state.json ("execSessions", inspect's ExecIDs) from its
+ * start until it is reaped: by the attached exec when the process ends,
+ * else by conmon's exit command (container cleanup --exec), else when the
+ * container is cleaned up or started again. Whoever reaps it writes the
+ * exec_died event (with the code and Attributes.execID). */
+struct ctr_exec_opts {
+    char *const *cmd;           /* argv, at least one element */
+    char *const *env;           /* "K=V" set over the container's */
+    const char *user;           /* NULL/"": the container's user */
+    const char *workdir;        /* NULL/"": the container's */
+    bool privileged;            /* the host's whole bounding set */
+    bool tty, interactive;      /* -t, -i */
+    bool detach;                /* -d: leave it under conmon */
+    const char *detach_keys;    /* NULL: ctrl-p,ctrl-q */
+    unsigned preserve_fds;      /* our fds 3.. passed on */
+};
+/* Runs an exec session in locked, running container c. Attached: *code
+ * is the process's exit status (the lock is released while it runs and
+ * retaken after). Detached: session (65 bytes) gets the session id and
+ * returns once the process has started. Errors: not running, exit 255
+ * ("can only create exec sessions on running containers"); the runtime's
+ * failure as podman's exec reports it (126, 127, else 255). */
+int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, int *code,
+             char *session, struct berr **err);
+/* `container cleanup --exec SESSION`: reaps a session whose process has
+ * ended; one already reaped is fine. */
+int ctr_exec_cleanup(struct runtime *rt, struct ctr *c, const char *session, struct berr **err);
 
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped

@@ -45,23 +45,16 @@ void ctr_emit(struct runtime *rt, struct ctr *c, const char *status)
     rt_event(rt, &ev);
 }
 
-/* The OCI runtime of this container, and the direct-call handle. */
-struct rtcall {
-    struct oci_runtime *r;
-    struct oci_invoke cli;
-    strv flags;
-};
-
 static void teardown_runtime(struct runtime *rt, struct ctr *c,
                              void (*meanwhile)(struct runtime *, struct ctr *));
 
-static void rtcall_free(struct rtcall *x)
+void rtcall_free(struct rtcall *x)
 {
     oci_runtime_free(x->r);
     strv_free(x->flags);
 }
 
-static int rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct rtcall *x,
+int rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct rtcall *x,
                       struct berr **err)
 {
     const char *want = cfg->runtime;
@@ -98,7 +91,8 @@ void ctr_remove_conmon_files(struct runtime *rt, const char *id)
     }
 }
 
-static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct berr **err)
+int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session, strv *out,
+                     struct berr **err)
 {
     struct config *cf = rt->cfg;
     struct exitcmd_opts o = {
@@ -112,7 +106,8 @@ static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct ber
         .runtime = rt->g->runtime, .storage_driver = cf->graph_driver,
         .events_backend = cf->events_logger, .storage_opts = cf->graph_driver_options,
         .syslog = cf->syslog,
-        .rm = c->cfg.auto_remove,
+        .rm = c->cfg.auto_remove && !exec_session,
+        .exec_session = exec_session,
         .id = c->id,
     };
     return conmon_exit_command(&o, out, err);
@@ -140,7 +135,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         rtcall_free(&x);
         return -1;
     }
-    if (fs_mkdir_p(exits, 0750, err) < 0 || exit_command(rt, c, &exitcmd, err) < 0 ||
+    if (fs_mkdir_p(exits, 0750, err) < 0 || ctr_exit_command(rt, c, NULL, &exitcmd, err) < 0 ||
         conmon_env(rt->cfg->conmon_env_vars, environ, &env, err) < 0 ||
         ctr_net_reserve_ports(rt, c, &fds, &nfds, err) < 0)
         goto out;
@@ -189,6 +184,7 @@ int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
     if (st == CS_REMOVING || st == CS_UNKNOWN)
         return berr_kind(err, BK_STATE, "container %s is in state %s", c->id, ctr_state_name(st));
     ctr_remove_conmon_files(rt, c->id);
+    (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
     if (ctr_prepare(rt, c, err) < 0)
         return -1;
     if (run_conmon(rt, c, err) < 0) {
@@ -264,18 +260,6 @@ static void nap_backoff(long long *nap, long long cap)
     *nap = *nap * 2 > cap ? cap : *nap * 2;
 }
 
-/* Re-takes the lock and re-reads the record after a wait without it. */
-static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
-{
-    unsigned num = (unsigned) (c->cfg.lock_id > 0 ? c->cfg.lock_id : 0);
-
-    if (lock_acquire(rt->locks, num, &c->lock, err) < 0)
-        return -1;
-    if (ctr_reload(rt, c, err) < 0)
-        return -1;
-    return ctr_sync(rt, c, err);
-}
-
 /* Has someone else recorded the exit already? conmon's exit command
  * (container cleanup) takes the lock as soon as we release it, records
  * the exit and removes the exit file: waiting for the file would then
@@ -311,7 +295,7 @@ static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struc
             break;
         nap_backoff(&nap, 10);
     }
-    return relock(rt, c, err);
+    return ctr_relock(rt, c, err);
 }
 
 int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
@@ -360,7 +344,7 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
             log_warn("container %s: given PIDs did not die within timeout", c->id);
     }
     rtcall_free(&x);
-    if (relock(rt, c, err) < 0)
+    if (ctr_relock(rt, c, err) < 0)
         return -1;
     st = ctr_state(c);
     if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
@@ -444,6 +428,7 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
         c->st.state = CS_EXITED;
     else if (st == CS_CREATED)
         c->st.state = CS_CONFIGURED;
+    (void) ctr_exec_reap(rt, c, false);
     if (restart_due(c)) {
         /* init keeps restartCount while restartPolicyMatch is set */
         c->st.restart_count++;

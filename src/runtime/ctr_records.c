@@ -46,6 +46,7 @@ _Static_assert(sizeof(enum ctr_state) == sizeof(int), "the state is read as int"
 static const struct field state_fields[] = {
     SF("conmonPid", FK_INT, conmon_pid),
     SF("conmonStart", FK_ULL, conmon_start),
+    SF("execSessions", FK_OBJ, exec_sessions),
     SF("exitCode", FK_INT, exit_code),
     SF("exited", FK_BOOL, exited),
     SF("finishedNs", FK_LL, finished_ns),
@@ -237,6 +238,7 @@ void ctr_runstate_free(struct ctr_runstate *s)
     free(s->mount_point);
     free(s->net_ns);
     json_decref(s->network_status);
+    json_decref(s->exec_sessions);
     json_decref(s->view);
     json_decref(s->rec);
     memset(s, 0, sizeof(*s));

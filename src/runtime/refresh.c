@@ -106,6 +106,8 @@ static void reset_ctr_state(struct ctr_runstate *s)
     (void) ctr_set_str(&s->net_ns, NULL);
     json_decref(s->network_status);
     s->network_status = NULL;
+    json_decref(s->exec_sessions);
+    s->exec_sessions = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }
