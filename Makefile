@@ -4,7 +4,8 @@
 #   make deps       install every build and test package (Debian, as root)
 #   make demo       deps + build + run a real container from a local image
 #   make check      unit tests + bats suite; last line "N passed, N failed"
-#   make check-asan the same with an ASan+UBSan build
+#   make check-asan the same with an ASan+UBSan build, plus a short fuzz run
+#   make fuzz       the fuzz targets for longer (clang's libFuzzer if clang is there)
 #   make bench      side-by-side benchmarks against podman
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -43,9 +44,14 @@ SRCS      := $(sort $(shell find src -name '*.c' ! -path src/main.c))
 OBJS      := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/unit/%)
+FUZZ_SRCS := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:test/fuzz/%.c=$(BUILD)/fuzz/%)
+# Mutations per fuzz target in `make check` (check-asan sets it; empty: no
+# fuzz step). Each target also runs its whole corpus, test/fuzz/corpus/<target>/.
+FUZZ_RUNS ?=
 BIN       := $(if $(filter build,$(BUILD)),berth,$(BUILD)/berth)
 
-.PHONY: all deps demo check check-asan unit bench install clean completions man pkgcheck
+.PHONY: all deps demo check check-asan unit fuzzers fuzz bench install clean completions man pkgcheck
 
 all: $(BIN) completions man
 
@@ -80,6 +86,17 @@ $(BUILD)/unit/%: test/unit/%.c test/unit/unit.h $(BUILD)/libberth.a
 
 unit: $(UNIT_BINS)
 
+# A fuzz target linked with test/fuzz/driver.c, which runs it without
+# libFuzzer (corpus, then seeded mutations), so it builds with any $(CC);
+# test/fuzz/run.sh links clang's libFuzzer instead (FUZZ_MAIN= FUZZ_LDFLAGS=-fsanitize=fuzzer).
+FUZZ_MAIN ?= test/fuzz/driver.c
+FUZZ_LDFLAGS ?=
+$(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_MAIN) test/fuzz/fuzz.h $(BUILD)/libberth.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itest/fuzz $(LDFLAGS_ALL) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_MAIN) $(BUILD)/libberth.a $(LIBS_ALL)
+
+fuzzers: $(FUZZ_BINS)
+
 # Completions and man pages are generated from the same tables as --help,
 # so the three can never disagree.
 completions: $(BIN)
@@ -102,12 +119,24 @@ demo: deps
 	bash tools/demo.sh
 
 check: deps
-	$(MAKE) all unit
-	BERTH_BIN=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/unit bash test/run.sh
+	$(MAKE) all unit $(if $(FUZZ_RUNS),fuzzers)
+	BERTH_BIN=$(CURDIR)/$(BIN) UNIT_DIR=$(BUILD)/unit \
+	    FUZZ_DIR=$(if $(FUZZ_RUNS),$(BUILD)/fuzz) FUZZ_RUNS=$(FUZZ_RUNS) bash test/run.sh
 
+# The fuzz step here is seconds, not minutes (FUZZ_RUNS mutations a target).
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-	        SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' check
+	        SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	        FUZZ_RUNS=$(or $(FUZZ_RUNS),60000) check
+
+# Longer fuzzing, FUZZ_TIME seconds a target: coverage-guided with clang's
+# libFuzzer when clang can link it (apt-get install clang libclang-rt-14-dev;
+# not in deps.list, since nothing else needs it), else the driver on the
+# ASan build for as long. Finds go to build-fuzz/crash-*; a fixed one
+# becomes a regress-* file in test/fuzz/corpus/<target>/.
+FUZZ_TIME ?= 60
+fuzz: deps
+	bash test/fuzz/run.sh $(FUZZ_TIME)
 
 bench: all
 	bash bench/run.sh
@@ -122,6 +151,6 @@ install: all
 	install -D -m 0644 data/seccomp.json $(DESTDIR)$(DATADIR)/berth/seccomp.json
 
 clean:
-	rm -rf build build-asan berth
+	rm -rf build build-asan build-fuzz berth
 
 -include $(OBJS:.o=.d) $(BUILD)/obj/main.d

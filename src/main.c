@@ -12,8 +12,18 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 #include "util/str.h"
+
+/* The one place errors are printed: escaped, so text that came from an
+ * archive, a record or a flag cannot drive the terminal. */
+static void print_error(const char *msg)
+{
+    _cleanup_free_ char *safe = str_escape_ctl(msg);
+
+    fprintf(stderr, "Error: %s\n", safe ? safe : msg);
+}
 
 /* Lists the names a user can type for commands of a group. */
 static void print_did_you_mean(const struct cmd *group, const char *name)
@@ -60,7 +70,7 @@ static const struct cmd *resolve(int argc, char **argv, int *pos, struct sbuf *p
                 berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path),
                          name);
             }
-            fprintf(stderr, "Error: %s\n", (*err)->msg);
+            print_error((*err)->msg);
             print_did_you_mean(cur, name);
             fprintf(stderr, "\nTry '%s --help' for more information\n", sbuf_str(path));
             (*err)->exit_code = -BERR_ENGINE;   /* already printed */
@@ -190,7 +200,7 @@ out:
     }
     if (err) {
         if (err->exit_code >= 0) {
-            fprintf(stderr, "Error: %s\n", err->msg);
+            print_error(err->msg);
             rc = err->exit_code ? err->exit_code : BERR_ENGINE;
         } else {
             rc = -err->exit_code;

@@ -4,6 +4,7 @@
 #   BERTH_BIN  the binary under test (default ./berth)
 #   UNIT_DIR   where the unit test binaries are (default build/unit)
 #   BATS_FILTER / BATS_FILES   narrow the bats run (optional)
+#   FUZZ_DIR / FUZZ_RUNS       run the fuzz targets there (make check-asan)
 set -u
 cd "$(dirname "$0")/.."
 export BERTH_BIN=${BERTH_BIN:-$PWD/berth}
@@ -14,9 +15,32 @@ trap 'rm -f "$log"' EXIT
 for t in "$UNIT_DIR"/test_*; do
     [ -x "$t" ] || continue
     echo "# unit: $(basename "$t")"
-    if ! "$t" >>"$log.u" 2>&1; then :; fi
-    # a unit binary that crashes before printing its plan counts as a failure
-    if ! grep -q '^1\.\.' "$log.u"; then echo "not ok - $(basename "$t") crashed" >>"$log.u"; fi
+    rc=0
+    "$t" >>"$log.u" 2>&1 || rc=$?
+    # a unit binary that crashes before printing its plan counts as a failure,
+    # and so does one that fails after it (a sanitizer's leak report at exit)
+    if ! grep -q '^1\.\.' "$log.u"; then echo "not ok - $(basename "$t") crashed" >>"$log.u"
+    elif [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$log.u"; then
+        echo "not ok - $(basename "$t") exited $rc" >>"$log.u"
+    fi
+    cat "$log.u"; cat "$log.u" >>"$log"; rm -f "$log.u"
+done
+
+# Fuzz targets (make check-asan): each runs its corpus and FUZZ_RUNS
+# seeded mutations, and prints one TAP line; a crash prints none.
+for t in "${FUZZ_DIR:-/nonexistent}"/fuzz_*; do
+    [ -n "${FUZZ_DIR:-}" ] && [ -x "$t" ] || continue
+    n=$(basename "$t")
+    echo "# fuzz: $n"
+    rc=0
+    mkdir -p "$FUZZ_DIR/artifacts"
+    "$t" -runs="${FUZZ_RUNS:-1000}" -seed=1 -max_len=4096 -timeout=30 \
+        -artifact_prefix="$FUZZ_DIR/artifacts/" \
+        $( [ -f "test/fuzz/$n.dict" ] && echo "-dict=test/fuzz/$n.dict" ) \
+        "test/fuzz/corpus/$n" >"$log.u" 2>&1 || rc=$?
+    if ! grep -q '^1\.\.' "$log.u"; then echo "not ok - $n crashed" >>"$log.u"
+    elif [ "$rc" -ne 0 ]; then echo "not ok - $n exited $rc" >>"$log.u"
+    fi
     cat "$log.u"; cat "$log.u" >>"$log"; rm -f "$log.u"
 done
 

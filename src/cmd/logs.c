@@ -40,7 +40,14 @@ static const struct cmd_opt logs_opts[] = {
     { 0 }
 };
 
+/* Messages are written whole under out_lock, through stdio's buffers:
+ * one write(2) per line made `logs` of 10,000 lines spend most of its
+ * time in the kernel. A buffer is flushed when the other stream is
+ * written next (stdout and stderr often share a terminal or file, and
+ * must keep the log's order there), when a follower waits for more, and
+ * at exit. */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *out_last;
 
 struct log_job {
     struct runtime *rt;
@@ -63,10 +70,21 @@ static int emit(void *arg, const struct log_msg *m)
     if (b.oom)
         return -1;
     pthread_mutex_lock(&out_lock);
+    if (out_last && out_last != f)
+        fflush(out_last);
+    out_last = f;
     fwrite(sbuf_str(&b), 1, b.len, f);
-    fflush(f);
     pthread_mutex_unlock(&out_lock);
     return 0;
+}
+
+static void flush_out(void *arg)
+{
+    (void) arg;
+    pthread_mutex_lock(&out_lock);
+    fflush(stdout);
+    fflush(stderr);
+    pthread_mutex_unlock(&out_lock);
 }
 
 /* follow: is the container still there to write? Read without the lock,
@@ -244,6 +262,7 @@ static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         j->timestamps = a.timestamps;
         j->o = a.o;
         j->o.running = still_running;
+        j->o.waiting = flush_out;
         j->o.arg = j;
     }
     opt_free(&it);

@@ -20,13 +20,12 @@ static int operands(struct cmd_ctx *cx, int argc, char **argv, char ***ops, int 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
-    *n = it.nargs;
-    *ops = it.args;
     if (c < 0 || it.help) {
-        opt_free(&it);
+        opt_free(&it);      /* frees the operands: *ops must not see them */
         return c < 0 ? -1 : 1;
     }
-    it.args = NULL;     /* the caller keeps the operand array */
+    *n = it.nargs;
+    *ops = STEAL_PTR(it.args);  /* the caller keeps the operand array */
     opt_free(&it);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/ports.h"
+#include "runtime/ociruntime.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -177,7 +178,11 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->dns)
         PUT("dns", json_incref(p->dns));
     PUT("addHosts", p->add_hosts ? json_incref(p->add_hosts) : json_array());
-    PUT("runtime", json_string(rt->g->runtime ? rt->g->runtime : ""));
+    /* the runtime by name, decided now: the default depends on the cgroup
+     * layout this process sees, and every later command of this container
+     * must drive the same runtime (podman records OCIRuntime too) */
+    PUT("runtime", json_string(rt->g->runtime && *rt->g->runtime ? rt->g->runtime
+                               : oci_runtime_default_name(rt->cfg)));
     if (p->cgroup_parent)
         PUT("cgroupParent", json_string(p->cgroup_parent));
 #undef PUT

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/ctr_int.h"
+#include "runtime/ociruntime.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
@@ -649,8 +650,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     put(&in, o, "StaticDir", json_string(in.bundle));
     if (ocip && *ocip)
         put(&in, o, "OCIConfigPath", json_string(ocip));
-    put(&in, o, "OCIRuntime", json_string(*rtname ? rtname : rt->cfg->runtime && *rt->cfg->runtime
-                                                                 ? rt->cfg->runtime : "runc"));
+    put(&in, o, "OCIRuntime", json_string(*rtname ? rtname : oci_runtime_default_name(rt->cfg)));
     put(&in, o, "ConmonPidFile", json_string(cpid ? cpid : ""));
     put(&in, o, "PidFile", json_string(pidf ? pidf : ""));
     put(&in, o, "Name", json_string(ctr_name(c)));

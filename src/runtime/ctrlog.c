@@ -29,7 +29,6 @@ static int digits(const char *s, size_t n, int *out)
 
 int ctrlog_parse_rfc3339(const char *s, size_t len, struct timespec *out)
 {
-    struct tm tm = { 0 };
     int Y, M, D, h = 0, m = 0, sec = 0, oh, om;
     long ns = 0;
     size_t i = 19;
@@ -54,13 +53,7 @@ int ctrlog_parse_rfc3339(const char *s, size_t len, struct timespec *out)
     }
     if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
         return -1;
-    tm.tm_year = Y - 1900;
-    tm.tm_mon = M - 1;
-    tm.tm_mday = D;
-    tm.tm_hour = h;
-    tm.tm_min = m;
-    tm.tm_sec = sec;
-    t = timegm(&tm);
+    t = (time_t) (days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec);
     if (i < len) {
         if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len) {
             /* UTC */
@@ -286,6 +279,8 @@ static int follow(struct reader *r, const char *path, int *fd, struct sbuf *carr
 
         if (in >= 0 && wd < 0)
             wd = inotify_add_watch(in, path, IN_MODIFY | IN_MOVE_SELF | IN_DELETE_SELF | IN_ATTRIB);
+        if (r->o->waiting)
+            r->o->waiting(r->o->arg);
         if (in >= 0 && poll(&p, 1, 250) > 0) {
             char ev[4096];
             while (read(in, ev, sizeof(ev)) > 0)

@@ -61,6 +61,8 @@ struct ctrlog_opts {
     long tail;                  /* < 0: everything */
     bool follow;
     bool (*running)(void *arg); /* follow: is the container still running? */
+    void (*waiting)(void *arg); /* follow: called before each wait for more
+                                   (the caller flushes its output there) */
     void *arg;
 };
 

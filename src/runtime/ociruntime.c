@@ -6,6 +6,7 @@
  * runtime, and nothing at all for `ps`, `inspect` and friends.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,10 +18,45 @@
 #include "util/log.h"
 #include "util/str.h"
 
-const char *oci_runtime_default_name(void)
+static const struct cfg_runtime *table_get(const struct config *cfg, const char *name);
+static int find_binary(const struct cfg_runtime *rt, char **path, struct berr **err);
+
+/* crun runs on a cgroup v2 host, on a pure v1 host, and on a hybrid host
+ * whose cgroup2 mount (/sys/fs/cgroup/unified) has no controller; it
+ * refuses a hybrid host whose v2 mount holds one ("cgroups in hybrid mode
+ * not supported, drop all controllers from cgroupv2"). */
+bool oci_crun_can_run(const char *cgroup_root)
 {
-    /* crun refuses hybrid cgroup hierarchies; runc copes with both */
-    return access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "crun" : "runc";
+    _cleanup_free_ char *v2 = str_fmt("%s/cgroup.controllers", cgroup_root);
+    _cleanup_free_ char *hy = str_fmt("%s/unified/cgroup.controllers", cgroup_root);
+    _cleanup_close_ int fd = -1;
+    char c;
+
+    if (!v2 || !hy)
+        return false;
+    if (access(v2, F_OK) == 0)
+        return true;
+    fd = open(hy, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT;         /* no cgroup2 mount: plain v1 */
+    /* the file is empty without a controller; any byte names one */
+    return read(fd, &c, 1) == 0;
+}
+
+const char *oci_runtime_default_name(const struct config *cfg)
+{
+    const struct cfg_runtime *crun;
+    _cleanup_free_ char *path = NULL;
+    struct berr *e = NULL;
+
+    if (cfg->runtime && *cfg->runtime)
+        return cfg->runtime;
+    /* as podman, crun first; runc where crun cannot run or is missing */
+    if (!oci_crun_can_run("/sys/fs/cgroup") || !(crun = table_get(cfg, "crun")))
+        return "runc";
+    if (find_binary(crun, &path, &e) < 0)
+        berr_free(e);
+    return path ? "crun" : "runc";
 }
 
 void oci_runtime_free(struct oci_runtime *r)
@@ -86,8 +122,7 @@ int oci_runtime_resolve(const struct config *cfg, const char *requested,
                         struct oci_runtime **out, struct berr **err)
 {
     bool dflt = !requested || !*requested;
-    const char *name = !dflt ? requested : cfg->runtime && *cfg->runtime ? cfg->runtime
-                       : oci_runtime_default_name();
+    const char *name = !dflt ? requested : oci_runtime_default_name(cfg);
     _cleanup_free_ char *path = NULL;
     const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
     struct oci_runtime *r;

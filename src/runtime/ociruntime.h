@@ -19,7 +19,7 @@ struct oci_runtime {
 };
 
 /* requested NULL or "" means the default runtime: cfg->runtime, or when
- * that is empty crun on a cgroup v2 unified host and runc elsewhere.
+ * that is empty oci_runtime_default_name()'s choice.
  * A name is looked up in [engine.runtimes]: its first candidate that is a
  * regular file, else the name in $PATH. An absolute path is its own entry
  * and must exist. Errors (podman's words):
@@ -28,7 +28,12 @@ struct oci_runtime {
 int oci_runtime_resolve(const struct config *cfg, const char *requested,
                         struct oci_runtime **out, struct berr **err);
 void oci_runtime_free(struct oci_runtime *r);
-/* "crun" on a cgroup v2 unified host, else "runc". */
-const char *oci_runtime_default_name(void);
+/* The default runtime's name: cfg->runtime when set; else, as podman,
+ * "crun" where crun can run here and is installed, "runc" otherwise.
+ * Looks at the cgroup layout and stats crun's candidates: callers record
+ * the answer (create) rather than ask on hot paths. */
+const char *oci_runtime_default_name(const struct config *cfg);
+/* Can crun run on the cgroup layout under cgroup_root (/sys/fs/cgroup)? */
+bool oci_crun_can_run(const char *cgroup_root);
 
 #endif

@@ -166,11 +166,29 @@ bool blob_exists(const struct store *s, const char *digest)
     return p && fs_exists(p);
 }
 
+int blob_put_staged(struct store *s, const char *src, const char *hex, struct berr **err)
+{
+    _cleanup_free_ char *dst = str_fmt("%s/blobs/sha256/%s", s->graph, hex);
+    _cleanup_close_ int fd = -1;
+
+    if (!dst)
+        return berr_oom(err);
+    if (fs_exists(dst)) {               /* content-addressed: same bytes */
+        (void) unlink(src);
+        return 0;
+    }
+    /* Whatever mode the file came with (an archive's 06777), a blob is
+     * plain data: the store's 0700 dirs keep it private. */
+    fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(src, dst) < 0)
+        return berr_sys(err, "store blob sha256:%s", hex);
+    return 0;
+}
+
 int blob_put_file(struct store *s, const char *src, const char *want, char got[72],
                   struct berr **err)
 {
     char hex[65];
-    _cleanup_free_ char *dst = NULL;
 
     if (want && !digest_valid(want))
         return berr_msg(err, "invalid digest \"%s\"", want);
@@ -178,18 +196,9 @@ int blob_put_file(struct store *s, const char *src, const char *want, char got[7
         return -1;
     if (want && strcmp(want + 7, hex))
         return berr_msg(err, "blob %s: digest mismatch: content has sha256:%s", want, hex);
-    if (!(dst = str_fmt("%s/blobs/sha256/%s", s->graph, hex)))
-        return berr_oom(err);
     if (got)
         snprintf(got, 72, "sha256:%s", hex);
-    if (fs_exists(dst)) {               /* content-addressed: same bytes */
-        (void) unlink(src);
-        return 0;
-    }
-    _cleanup_close_ int fd = open(src, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) < 0 || rename(src, dst) < 0)
-        return berr_sys(err, "store blob sha256:%s", hex);
-    return 0;
+    return blob_put_staged(s, src, hex, err);
 }
 
 int blob_put_buf(struct store *s, const void *buf, size_t len, char got[72],
@@ -207,7 +216,7 @@ int blob_put_buf(struct store *s, const void *buf, size_t len, char got[72],
         return berr_oom(err);
     if (fs_exists(dst))
         return 0;
-    return fs_write_atomic(dir, hex, buf, len, 0600, err);
+    return fs_write_atomic(dir, hex, buf, len, 0644, err);
 }
 
 int blob_read(const struct store *s, const char *digest, char **buf, size_t *len,

@@ -584,6 +584,10 @@ int store_image_tag(struct store *s, const char *id, const char *name, struct be
     json_t *names, *v;
     size_t i;
 
+    /* A name is a repository and a tag; a digest names content and is
+     * never a name (podman's words). */
+    if (strchr(name, '@'))
+        return berr_msg(err, "%s: tag by digest not supported", name);
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;

@@ -2,13 +2,15 @@
  * storage/import.c: a root file system tarball in, a one-layer image out.
  *
  * The input (a file or a pipe, any compression libarchive knows) is
- * decompressed once into a staging file under tmp/ while it is hashed:
- * like podman, the layer is kept as a plain tar, so its blob digest is
- * its diff id. From there it is load's path (load_commit_image): the blob
- * enters the store, the layer is unpacked once by layer_ensure (with
+ * decompressed once into a staging file under tmp/ while it is hashed,
+ * with no storage lock held (a pipe may take its time): like podman, the
+ * layer is kept as a plain tar, so its blob digest is its diff id. Then,
+ * under the exclusive lock, it is load's path (load_commit_image): the
+ * blob enters the store, the layer is unpacked once by layer_ensure (with
  * unpack.c's safety), then the config, the manifest and the record are
  * written, the record last. A failure removes the staging dir and
- * whatever no record uses, so the store is as it was.
+ * whatever no record uses, so the store is as it was; a kill leaves
+ * images/.gc for the next writer to do the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +28,6 @@
 #include "util/log.h"
 #include "util/str.h"
 
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
 #define MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
 
@@ -133,19 +134,18 @@ static char *import_manifest(const char *config, const char *layer, int64_t laye
     return m;
 }
 
-static int import_locked(struct store *s, const char *dir, int fd,
+/* The staged layer, its config and manifest, and the record (exclusive
+ * lock held). */
+static int import_commit(struct store *s, const char *tar, const char *hex, int64_t size,
                          const struct store_import_opts *o, char out_id[65], struct berr **err)
 {
-    _cleanup_free_ char *tar = str_fmt("%s/layer.tar", dir);
     _cleanup_free_ char *config = NULL, *manifest = NULL, *name = str_dup(o->name);
-    char hex[65], dig[72];
-    int64_t size = 0;
+    char dig[72];
 
-    if (!tar || (o->name && !name))
+    if (o->name && !name)
         return berr_oom(err);
-    if (decompress(fd, tar, hex, &size, err) < 0)
-        return -1;
-    if (blob_put_file(s, tar, NULL, dig, err) < 0)
+    snprintf(dig, sizeof(dig), "sha256:%s", hex);
+    if (blob_put_staged(s, tar, hex, err) < 0)
         return -1;
     if (!(config = import_config(o, dig)))
         return berr_oom(err);
@@ -165,27 +165,48 @@ static int import_locked(struct store *s, const char *dir, int fd,
     return sha256_buf(config, strlen(config), out_id, err);
 }
 
-int store_import(struct store *s, int fd, const struct store_import_opts *o,
-                 char out_id[65], struct berr **err)
+static int import_locked(struct store *s, const char *tar, const char *hex, int64_t size,
+                         const struct store_import_opts *o, char out_id[65], struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;
-    _cleanup_free_ char *dir = NULL;
     struct berr *e = NULL;
-    int rc;
 
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (st_mktemp(s, "import", &dir, err) < 0)
+    if (st_gc_mark(s, true, err) < 0)
         return -1;
-    rc = import_locked(s, dir, fd, o, out_id, err);
-    if (fs_rm_rf(dir, &e) < 0) {
+    if (import_commit(s, tar, hex, size, o, out_id, err) == 0)
+        return st_gc_mark(s, false, err);
+    /* The blob and the layer of a failed import go again. */
+    if (st_img_gc_layers(s, &e) < 0 || st_gc_mark(s, false, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
-        e = NULL;
     }
-    /* The blob and the layer of a failed import go again. */
-    if (rc < 0 && st_img_gc_layers(s, &e) < 0) {
+    return -1;
+}
+
+int store_import(struct store *s, int fd, const struct store_import_opts *o,
+                 char out_id[65], struct berr **err)
+{
+    _cleanup_free_ char *dir = NULL, *tar = NULL;
+    _cleanup_close_ int lockfd = -1;
+    struct berr *e = NULL;
+    char hex[65];
+    int64_t size = 0;
+    int rc;
+
+    /* The input may be a pipe that takes its time: it is read into a
+     * staging dir this process holds, with no storage lock. */
+    if (st_mktemp_held(s, "import", &dir, &lockfd, err) < 0)
+        return -1;
+    if (!(tar = str_fmt("%s/layer.tar", dir)))
+        rc = berr_oom(err);
+    else
+        rc = decompress(fd, tar, hex, &size, err);
+    if (rc == 0)
+        rc = import_locked(s, tar, hex, size, o, out_id, err);
+    if (fs_rm_rf(dir, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
     }

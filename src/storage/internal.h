@@ -36,6 +36,16 @@ char *st_path(const struct store *s, const char *fmt, ...) __attribute__((format
 char *st_run_path(const struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A fresh staging dir under tmp/ (malloc'd path). */
 int st_mktemp(struct store *s, const char *what, char **out, struct berr **err);
+/* Same, for work done without the storage lock (reading an archive from a
+ * pipe): *lockfd holds a flock on the dir, and the leftover cleanup of
+ * other writers leaves it alone until the fd is closed or the process
+ * dies. */
+int st_mktemp_held(struct store *s, const char *what, char **out, int *lockfd,
+                   struct berr **err);
+/* A writer storing blobs or layers before the record that names them sets
+ * images/.gc first and clears it after the record; when it is killed in
+ * between, the next exclusive locker collects what no record uses. */
+int st_gc_mark(struct store *s, bool set, struct berr **err);
 /* Moves path under tmp/ and removes it, so a crash half-way never leaves a
  * half-deleted object at its real name. */
 int st_remove_tree(struct store *s, const char *path, struct berr **err);
@@ -60,6 +70,8 @@ bool blob_exists(const struct store *s, const char *digest);
  * be NULL: digest computed). *got gets "sha256:<hex>" when non-NULL. */
 int blob_put_file(struct store *s, const char *src, const char *want, char got[72],
                   struct berr **err);
+/* Moves the file src, whose sha256 is hex, into the blob store (0644). */
+int blob_put_staged(struct store *s, const char *src, const char *hex, struct berr **err);
 int blob_put_buf(struct store *s, const void *buf, size_t len, char got[72],
                  struct berr **err);
 int blob_read(const struct store *s, const char *digest, char **buf, size_t *len,

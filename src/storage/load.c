@@ -1,14 +1,25 @@
 /*
- * storage/load.c: docker-archive and oci-archive in, shared with import.
+ * storage/load.c: docker-archive and oci-archive in; the commit of an
+ * image is shared with import.
  *
- * The archive is unpacked (safely, as a layer would be) into a staging dir
- * under tmp/, its format told by content (oci-layout + index.json, or
- * manifest.json). Every file an image names is opened inside the staging
- * root and hard-linked into a staging name, then enters the blob store
- * only after its sha256 matched: a layer's compressed digest (OCI) and
- * its uncompressed digest against the config's diff_ids (both formats).
- * Layers are unpacked, then the records are written; a failure anywhere
- * drops what this load added, so the store is as it was.
+ * Two phases. Staging takes no storage lock, since reading the input may
+ * wait on a pipe for as long as the writer likes: the archive is copied
+ * (when it is not a regular file) and unpacked (safely, as a layer would
+ * be, FIFOs and devices never made) into a staging dir under tmp/ that
+ * this process holds (st_mktemp_held); its format is told by content
+ * (oci-layout + index.json, or manifest.json). Every image is planned
+ * from the JSON documents (load_docs.c), each read into memory capped and
+ * only from a regular file; every layer is hard-linked into a staging
+ * name and checked: its compressed digest (OCI) and its uncompressed
+ * digest against the config's diff_ids (both formats). Nothing in the
+ * store changed so far, so a broken image anywhere fails the whole load.
+ *
+ * The commit, under the exclusive lock: every blob moves into the store
+ * and every layer of every image is unpacked, then the records are
+ * written, so a layer that does not unpack fails the load before any
+ * image appears. images/.gc is set for the commit's duration: a load
+ * killed half-way leaves blobs and layers no record names, and the next
+ * writer collects them (store.c, st_cleanup).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,11 +37,6 @@
 #include "util/log.h"
 #include "util/str.h"
 
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-
 void store_loaded_free(struct store_loaded *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -40,461 +46,197 @@ void store_loaded_free(struct store_loaded *v, size_t n)
 
 struct stage {
     struct store *s;
-    char *dir;          /* tmp/load-XXXXXX */
+    char *dir;          /* tmp/load-XXXXXX, held through lockfd */
+    int lockfd;
     int xfd;            /* the unpacked archive's root */
     unsigned seq;
+    size_t held;        /* bytes of documents kept for the commit */
 };
 
-/* Hard-links the archive file rel into the staging dir; *out its path. */
-static int stage_file(struct stage *g, const char *rel, char **out, struct berr **err)
+/* ---- reading the unpacked archive ---- */
+
+/* "dir/target" of a symlink at path, cleaned lexically: it resolves
+ * inside the root whatever it says (RESOLVE_IN_ROOT does the rest). */
+static char *link_target(const char *path, const char *target)
 {
-    _cleanup_close_ int fd = unpack_open_in_root(g->xfd, rel, O_RDONLY, err);
+    const char *slash = strrchr(path, '/');
+    _cleanup_free_ char *abs = target[0] == '/' ? str_fmt("%s", target)
+                                                : str_fmt("/%.*s/%s", slash ? (int) (slash - path)
+                                                                            : 0, path, target);
+    _cleanup_free_ char *c = abs ? fs_clean(abs) : NULL;
+
+    return c ? str_dup(c + 1) : NULL;
+}
+
+/* Opens the regular file rel of the unpacked archive, and nothing else.
+ * Its type is told from an O_PATH fd, which opens nothing; only then is
+ * it opened O_NOFOLLOW|O_NONBLOCK, and must still be that file. A
+ * symlink (docker save links a layer two images share) is followed by
+ * hand inside the root, a few hops at most. */
+static int open_regular(struct stage *g, const char *rel, struct berr **err)
+{
+    _cleanup_free_ char *path = str_dup(rel), *erel = str_escape(rel);
+
+    if (!path || !erel)
+        return berr_oom(err);
+    for (int hops = 0; hops < 16; hops++) {
+        struct berr *e = NULL;
+        _cleanup_close_ int pfd = unpack_open_in_root(g->xfd, path, O_PATH | O_NOFOLLOW, &e);
+        struct stat st, st2;
+        char target[4096];
+        ssize_t n;
+
+        if (pfd < 0 && (e->errnum == ENOENT || e->errnum == ENOTDIR)) {
+            berr_free(e);
+            return berr_msg(err, "archive file \"%s\" is missing", erel);
+        }
+        if (pfd < 0) {
+            *err = e;
+            return berr_wrap(err, "archive file \"%s\"", erel);
+        }
+        if (fstat(pfd, &st) < 0)
+            return berr_sys(err, "archive file \"%s\"", erel);
+        if (S_ISREG(st.st_mode)) {
+            int fd = unpack_open_in_root(g->xfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, err);
+            if (fd < 0)
+                return berr_wrap(err, "archive file \"%s\"", erel);
+            if (fstat(fd, &st2) == 0 && st2.st_dev == st.st_dev && st2.st_ino == st.st_ino)
+                return fd;
+            close(fd);
+            return berr_msg(err, "archive file \"%s\" changed while it was opened", erel);
+        }
+        if (!S_ISLNK(st.st_mode))
+            return berr_msg(err, "archive file \"%s\" is not a regular file", erel);
+        if ((n = readlinkat(pfd, "", target, sizeof(target) - 1)) < 0)
+            return berr_sys(err, "archive file \"%s\"", erel);
+        target[n] = '\0';
+        char *next = link_target(path, target);
+        free(path);
+        if (!(path = next))
+            return berr_oom(err);
+    }
+    return berr_msg(err, "archive file \"%s\": too many levels of symbolic links", erel);
+}
+
+/* A JSON document of the archive into memory: capped, and counted
+ * against what the whole archive may hold until the commit. */
+static int read_doc(struct stage *g, const char *rel, char **buf, size_t *len,
+                    struct berr **err)
+{
+    _cleanup_close_ int fd = open_regular(g, rel, err);
+
+    if (fd < 0)
+        return -1;
+    if (fs_read_fd_max(fd, LOAD_DOC_MAX, buf, len) < 0) {
+        _cleanup_free_ char *erel = str_escape(rel);
+        if (errno == EFBIG)
+            return berr_msg(err, "archive file \"%s\": exceeded maximum allowed size of %u "
+                            "bytes", erel ? erel : "", LOAD_DOC_MAX);
+        return berr_sys(err, "read \"%s\"", erel ? erel : "");
+    }
+    g->held += *len;
+    if (g->held > LOAD_HELD_MAX)
+        return berr_msg(err, "the archive's configs and manifests exceed %u bytes",
+                        LOAD_HELD_MAX);
+    return 0;
+}
+
+/* Reads a document whose sha256 is hex (when want is "", it is set). */
+static int read_doc_digest(struct stage *g, const char *rel, const char *what, char want[72],
+                           char **buf, size_t *len, struct berr **err)
+{
+    char hex[65];
+
+    if (read_doc(g, rel, buf, len, err) < 0 || sha256_buf(*buf, *len, hex, err) < 0)
+        return -1;
+    if (!want[0]) {
+        snprintf(want, 72, "sha256:%s", hex);
+        return 0;
+    }
+    if (strcmp(want + 7, hex))
+        return berr_msg(err, "%s %s: digest mismatch: content has sha256:%s", what, want, hex);
+    return 0;
+}
+
+static const char *layer_media(const char *compression)
+{
+    if (!strcmp(compression, "gzip"))
+        return "application/vnd.oci.image.layer.v1.tar+gzip";
+    if (!strcmp(compression, "zstd"))
+        return "application/vnd.oci.image.layer.v1.tar+zstd";
+    return "application/vnd.oci.image.layer.v1.tar";
+}
+
+/* Links a layer file into a staging name and checks both its digests. */
+static int stage_layer(struct stage *g, struct load_layer *l, bool oci, struct berr **err)
+{
+    _cleanup_close_ int fd = open_regular(g, l->file, err);
+    _cleanup_free_ char *erel = str_escape(l->file);
+    char hex[65];
     struct stat st;
 
     if (fd < 0)
-        return berr_wrap(err, "archive file \"%s\"", rel);
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-        return berr_msg(err, "archive file \"%s\" is not a regular file", rel);
-    if (!(*out = str_fmt("%s/blob-%u", g->dir, g->seq++)))
-        return berr_oom(err);
-    if (linkat(fd, "", AT_FDCWD, *out, AT_EMPTY_PATH) < 0)
-        return berr_sys(err, "stage \"%s\"", rel);
-    return 0;
-}
-
-static int read_archive_json(struct stage *g, const char *rel, json_t **out,
-                             char hex[65], size_t *size, struct berr **err)
-{
-    _cleanup_close_ int fd = unpack_open_in_root(g->xfd, rel, O_RDONLY, err);
-    _cleanup_free_ char *buf = NULL;
-    json_error_t je;
-    size_t len;
-
-    if (fd < 0)
-        return berr_wrap(err, "archive file \"%s\"", rel);
-    if (fs_read_fd(fd, &buf, &len) < 0)
-        return berr_sys(err, "read \"%s\"", rel);
-    if (hex && sha256_buf(buf, len, hex, err) < 0)
         return -1;
-    if (size)
-        *size = len;
-    if (!(*out = json_loadb(buf, len, 0, &je)))
-        return berr_msg(err, "\"%s\": %s at line %d", rel, je.text, je.line);
-    return 0;
-}
-
-static const char *layer_media(const char *compression, bool oci)
-{
-    if (!strcmp(compression, "gzip"))
-        return oci ? "application/vnd.oci.image.layer.v1.tar+gzip"
-                   : "application/vnd.docker.image.rootfs.diff.tar.gzip";
-    if (!strcmp(compression, "zstd"))
-        return oci ? "application/vnd.oci.image.layer.v1.tar+zstd"
-                   : "application/vnd.docker.image.rootfs.diff.tar.zstd";
-    return oci ? "application/vnd.oci.image.layer.v1.tar"
-               : "application/vnd.docker.image.rootfs.diff.tar";
-}
-
-/* Parses an RFC 3339 time into Unix seconds (0 if it does not parse). */
-static int64_t parse_time(const char *s)
-{
-    struct tm tm = { 0 };
-    const char *p;
-    int64_t t;
-
-    if (!s || !(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
-        return 0;
-    t = (int64_t) timegm(&tm);
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-    if ((*p == '+' || *p == '-') && strlen(p) >= 6) {
-        int off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
-        t += *p == '+' ? -off : off;
-    }
-    return t;
-}
-
-int load_commit_image(struct store *s, const struct load_image *im, struct berr **err)
-{
-    char parent[65] = "", chain[65] = "";
-    _cleanup_json_ json_t *rec = NULL, *old = NULL, *layers = json_array(), *blobs = json_array();
-    _cleanup_json_ json_t *cfg = json_loadb(im->config, im->config_len, 0, NULL);
-    struct berr *e = NULL;
-    char mdig[72], cdig[72];
-    int64_t size = 0;
-
-    if (!layers || !blobs)
+    if (!erel || !(l->staged = str_fmt("%s/blob-%u", g->dir, g->seq++)))
         return berr_oom(err);
-    if (!cfg)
-        return berr_msg(err, "image config is not JSON");
-    if (blob_put_buf(s, im->config, im->config_len, cdig, err) < 0 ||
-        blob_put_buf(s, im->manifest, im->manifest_len, mdig, err) < 0)
-        return -1;
-    for (size_t i = 0; i < im->nlayers; i++) {
-        if (layer_ensure(s, i ? parent : NULL, &im->layers[i], chain, err) < 0)
-            return -1;
-        snprintf(parent, sizeof(parent), "%s", chain);
-        size += im->layers[i].diff_size;
-        if (json_array_append_new(layers, json_string(chain)) < 0 ||
-            json_array_append_new(blobs, json_string(im->layers[i].blob)) < 0)
-            return berr_oom(err);
-    }
-    /* As containers/storage counts it: the layers' diffs plus the image's
-     * big data, where the manifest is stored twice ("manifest" and
-     * "manifest-<digest>"), so `images` SIZE matches podman's. */
-    size += (int64_t) (im->config_len + 2 * im->manifest_len);
-    const char *created = js_str(cfg, "created", NULL);
-    rec = json_pack("{s:i, s:s, s:s, s:[s], s:s, s:s, s:s, s:[s], s:O, s:s?, s:s?, s:O,"
-                    " s:I, s:I, s:I, s:o}",
-                    "version", STORE_VERSION, "id", cdig + 7, "digest", mdig,
-                    "digests", mdig, "manifest", mdig, "manifest_type", im->manifest_type,
-                    "config", cdig, "manifests", mdig, "layers", layers,
-                    "top_layer", im->nlayers ? chain : NULL, "created", created,
-                    "blobs", blobs, "created_unix", (json_int_t) parse_time(created),
-                    "loaded", (json_int_t) time(NULL), "size", (json_int_t) size,
-                    "names", json_array());
-    if (!rec)
-        return berr_oom(err);
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    if (js_set_int(rec, "loaded", (long long) now.tv_sec) < 0 ||
-        js_set_int(rec, "loaded_ns", (long long) now.tv_nsec) < 0)
-        return berr_oom(err);
-    json_t *names = json_object_get(rec, "names");
-    /* Loaded again: keep the names and digests it had, add the new ones. */
-    if (st_img_record_read(s, cdig + 7, &old, &e) == 0) {
-        size_t k;
-        json_t *v;
-        json_array_foreach(json_object_get(old, "names"), k, v)
-            json_array_append(names, v);
-        json_array_foreach(json_object_get(old, "manifests"), k, v)
-            if (!str_eq(json_string_value(v), mdig))
-                json_array_append(json_object_get(rec, "manifests"), v);
-        json_array_foreach(json_object_get(old, "digests"), k, v)
-            if (!str_eq(json_string_value(v), mdig))
-                json_array_append(json_object_get(rec, "digests"), v);
-        json_object_set(rec, "loaded", json_object_get(old, "loaded"));
-        json_object_set(rec, "loaded_ns", json_object_get(old, "loaded_ns"));
-        if (json_object_get(old, "names_history"))
-            json_object_set(rec, "names_history", json_object_get(old, "names_history"));
-        /* The manifest the image came with first stays its main one. */
-        json_object_set(rec, "digest", json_object_get(old, "digest"));
-        json_object_set(rec, "manifest", json_object_get(old, "manifest"));
-        json_object_set(rec, "manifest_type", json_object_get(old, "manifest_type"));
-    }
-    berr_free(e);
-    for (char **n = im->names; n && *n; n++) {
-        size_t k;
-        json_t *v;
-        bool have = false;
-        json_array_foreach(names, k, v)
-            have |= str_eq(json_string_value(v), *n);
-        if (!have && json_array_append_new(names, json_string(*n)) < 0)
-            return berr_oom(err);
-        /* Names history, newest first, as c/storage keeps it. */
-        json_t *hist = json_object_get(rec, "names_history");
-        if (!hist && (!(hist = json_array()) || json_object_set_new(rec, "names_history", hist) < 0))
-            return berr_oom(err);
-        json_array_foreach(hist, k, v)
-            if (str_eq(json_string_value(v), *n)) {
-                json_array_remove(hist, k);
-                break;
-            }
-        if (json_array_insert_new(hist, 0, json_string(*n)) < 0)
-            return berr_oom(err);
-    }
-    /* Extra manifests are blobs to keep too. */
-    size_t k;
-    json_t *v;
-    json_array_foreach(json_object_get(rec, "manifests"), k, v)
-        json_array_append(blobs, v);
-    return st_img_record_commit(s, rec, err);
-}
-
-/* Names from the archive: normalized like podman (docker.io for
- * docker-archive RepoTags; bare names in OCI ref.name get localhost). */
-static int add_name(char ***names, const char *n, const char *dflt, struct berr **err)
-{
-    _cleanup_free_ char *full = NULL;
-    struct berr *e = NULL;
-
-    if (ref_normalize_str(n, dflt, &full, &e) < 0) {
-        log_warn("ignoring invalid image name \"%s\" in the archive: %s", n, e->msg);
-        berr_free(e);
-        return 0;
-    }
-    if (strchr(full, '@'))
-        return 0;
-    return strv_contains(*names, full) ? 0 : strv_push(names, full) < 0 ? berr_oom(err) : 0;
-}
-
-static int stage_layer(struct stage *g, const char *rel, const char *want_blob,
-                       const char *want_diff, bool oci, struct layer_in *out,
-                       char **owned, struct berr **err)
-{
-    _cleanup_free_ char *path = NULL;
-    char hex[65], got[72];
-    int64_t dsize;
-
-    if (stage_file(g, rel, &path, err) < 0)
-        return -1;
-    const char *comp = blob_compression(path);
-    if (blob_diff_digest(path, hex, &dsize, err) < 0)
-        return berr_wrap(err, "layer \"%s\"", rel);
-    if (!want_diff || strcmp(want_diff + 7, hex))
+    if (linkat(fd, "", AT_FDCWD, l->staged, AT_EMPTY_PATH) < 0 || fstat(fd, &st) < 0)
+        return berr_sys(err, "stage \"%s\"", erel);
+    l->size = st.st_size;
+    if (blob_hash_file(l->staged, hex, NULL, err) < 0)
+        return berr_wrap(err, "layer \"%s\"", erel);
+    if (oci && strcmp(l->blob + 7, hex))
+        return berr_msg(err, "layer \"%s\": digest mismatch: the manifest says %s, the content "
+                        "is sha256:%s", erel, l->blob, hex);
+    snprintf(l->blob, sizeof(l->blob), "sha256:%s", hex);
+    if (blob_diff_digest(l->staged, hex, &l->diff_size, err) < 0)
+        return berr_wrap(err, "layer \"%s\"", erel);
+    if (strcmp(l->diff_id + 7, hex))
         return berr_msg(err, "layer \"%s\": digest mismatch: the config says %s, the content "
-                        "is sha256:%s", rel, want_diff ? want_diff : "nothing", hex);
-    if (blob_put_file(g->s, path, want_blob, got, err) < 0)
-        return berr_wrap(err, "layer \"%s\"", rel);
-    owned[0] = str_dup(got);
-    owned[1] = str_dup(want_diff);
-    if (!owned[0] || !owned[1])
+                        "is sha256:%s", erel, l->diff_id, hex);
+    /* c/image's docker-archive source calls every layer a schema2 gzip
+     * layer whatever it holds; so do we, so that the manifest (and the
+     * image's digest) is byte for byte podman's. */
+    const char *mt = !oci ? MT_DOCKER_LAYER_GZIP : l->media_type ? NULL
+                   : layer_media(blob_compression(l->staged));
+    if (mt && !l->media_type && !(l->media_type = str_dup(mt)))
         return berr_oom(err);
-    out->blob = owned[0];
-    out->diff_id = owned[1];
-    out->media_type = layer_media(comp, oci);
-    out->diff_size = dsize;
     return 0;
 }
 
-/* The docker v2s2 manifest of a docker-archive image, serialized as
- * Go's encoding/json does (compact, struct field order). */
-static char *docker_manifest(const char *cdig, size_t clen, struct layer_in *l, size_t n,
-                             const int64_t *sizes)
+static int stage_layers(struct stage *g, struct load_plan *p, bool oci, struct berr **err)
 {
-    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-
-    sbuf_addf(&b, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\","
-              "\"size\":%zu,\"digest\":\"%s\"},\"layers\":[", MT_DOCKER_MANIFEST,
-              MT_DOCKER_CONFIG, clen, cdig);
-    for (size_t i = 0; i < n; i++)
-        sbuf_addf(&b, "%s{\"mediaType\":\"%s\",\"size\":%lld,\"digest\":\"%s\"}", i ? "," : "",
-                  l[i].media_type, (long long) sizes[i], l[i].blob);
-    sbuf_add(&b, "]}");
-    return sbuf_steal(&b);
-}
-
-static void load_image_clear(struct load_image *im, char **owned, size_t nowned)
-{
-    for (size_t i = 0; i < nowned; i++)
-        free(owned[i]);
-    free(owned);
-    free(im->layers);
-    free(im->config);
-    free(im->manifest);
-    strv_free(im->names);
-    memset(im, 0, sizeof(*im));
-}
-
-static int load_docker(struct stage *g, struct store_loaded **out, size_t *nout,
-                       struct berr **err)
-{
-    _cleanup_json_ json_t *man = NULL;
-    size_t i;
-    json_t *ent;
-
-    if (read_archive_json(g, "manifest.json", &man, NULL, NULL, err) < 0)
-        return -1;
-    if (!json_is_array(man) || json_array_size(man) == 0)
-        return berr_msg(err, "docker archive: manifest.json lists no images");
-    json_array_foreach(man, i, ent) {
-        struct load_image im = { 0 };
-        _cleanup_json_ json_t *cfg = NULL;
-        char chex[65];
-        size_t clen;
-        const char *cpath = js_str(ent, "Config", NULL);
-        json_t *lpaths = json_object_get(ent, "Layers"), *diffs, *x;
-        size_t k, nl = json_array_size(lpaths);
-        char **owned = calloc(2 * nl + 1, sizeof(char *));
-        int64_t *sizes = calloc(nl + 1, sizeof(int64_t));
-        int rc = -1;
-
-        if (!owned || !sizes) {
-            free(owned);
-            free(sizes);
-            return berr_oom(err);
-        }
-        if (!cpath) {
-            berr_msg(err, "docker archive: image %zu has no Config", i);
-            goto next;
-        }
-        if (read_archive_json(g, cpath, &cfg, chex, &clen, err) < 0)
-            goto next;
-        diffs = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
-        if (json_array_size(diffs) != nl) {
-            berr_msg(err, "docker archive: image %.12s has %zu layers but its config %zu",
-                     chex, nl, json_array_size(diffs));
-            goto next;
-        }
-        if (!(im.layers = calloc(nl + 1, sizeof(*im.layers))))
-            goto oom;
-        im.nlayers = nl;
-        json_array_foreach(lpaths, k, x) {
-            const char *lp = json_string_value(x);
-            if (!lp) {
-                berr_msg(err, "docker archive: a layer path is not a string");
-                goto next;
-            }
-            if (stage_layer(g, lp, NULL, json_string_value(json_array_get(diffs, k)), false,
-                            &im.layers[k], owned + 2 * k, err) < 0)
-                goto next;
-            /* c/image's docker-archive source calls every layer a schema2
-             * gzip layer whatever it holds; so do we, so that the manifest
-             * (and the image's digest) is byte for byte podman's. */
-            im.layers[k].media_type = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-            _cleanup_free_ char *bp = blob_path(g->s, im.layers[k].blob);
-            struct stat st;
-            sizes[k] = bp && stat(bp, &st) == 0 ? st.st_size : 0;
-        }
-        {
-            _cleanup_close_ int cfd = unpack_open_in_root(g->xfd, cpath, O_RDONLY, err);
-            if (cfd < 0 || fs_read_fd(cfd, &im.config, &im.config_len) < 0)
-                goto next;
-        }
-        char cdig[72];
-        snprintf(cdig, sizeof(cdig), "sha256:%s", chex);
-        if (!(im.manifest = docker_manifest(cdig, clen, im.layers, nl, sizes)))
-            goto oom;
-        im.manifest_len = strlen(im.manifest);
-        im.manifest_type = MT_DOCKER_MANIFEST;
-        if (!(im.names = calloc(1, sizeof(char *))))
-            goto oom;
-        json_array_foreach(json_object_get(ent, "RepoTags"), k, x)
-            if (json_string_value(x) && add_name(&im.names, json_string_value(x), "docker.io", err) < 0)
-                goto next;
-        if (load_commit_image(g->s, &im, err) < 0)
-            goto next;
-        {
-            struct store_loaded *nv = realloc(*out, (*nout + 1) * sizeof(**out));
-            if (!nv)
-                goto oom;
-            *out = nv;
-            snprintf(nv[*nout].id, sizeof(nv[*nout].id), "%s", chex);
-            nv[*nout].names = STEAL_PTR(im.names);
-            (*nout)++;
-        }
-        rc = 0;
-        goto next;
-oom:
-        berr_oom(err);
-next:
-        load_image_clear(&im, owned, 2 * nl);
-        free(sizes);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int load_oci_manifest(struct stage *g, json_t *desc, struct store_loaded **out,
-                             size_t *nout, struct berr **err)
-{
-    const char *mdig = js_str(desc, "digest", NULL);
-    _cleanup_free_ char *mrel = NULL, *crel = NULL;
-    _cleanup_json_ json_t *man = NULL, *cfg = NULL;
-    struct load_image im = { 0 };
-    char hex[65];
-    size_t len, k;
-    json_t *x, *diffs;
-    char **owned = NULL;
-    size_t nl = 0;
-    int rc = -1;
-
-    if (!digest_valid(mdig))
-        return berr_msg(err, "oci archive: invalid manifest digest \"%s\"", mdig ? mdig : "");
-    if (!(mrel = str_fmt("blobs/sha256/%s", mdig + 7)))
-        return berr_oom(err);
-    if (read_archive_json(g, mrel, &man, hex, &len, err) < 0)
-        return -1;
-    if (strcmp(hex, mdig + 7))
-        return berr_msg(err, "manifest %s: digest mismatch: content has sha256:%s", mdig, hex);
-    if (str_eq(js_str(man, "mediaType", NULL), MT_OCI_INDEX) || json_object_get(man, "manifests"))
-        return berr_msg(err, "oci archive: nested image indexes are not supported");
-    const char *cd = js_str(json_object_get(man, "config"), "digest", NULL);
-    if (!digest_valid(cd))
-        return berr_msg(err, "manifest %s: invalid config digest", mdig);
-    if (!(crel = str_fmt("blobs/sha256/%s", cd + 7)))
-        return berr_oom(err);
-    if (read_archive_json(g, crel, &cfg, hex, NULL, err) < 0)
-        return -1;
-    if (strcmp(hex, cd + 7))
-        return berr_msg(err, "config %s: digest mismatch: content has sha256:%s", cd, hex);
-    json_t *ldesc = json_object_get(man, "layers");
-    diffs = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
-    nl = json_array_size(ldesc);
-    if (json_array_size(diffs) != nl)
-        return berr_msg(err, "image %.12s has %zu layers but its config %zu", hex, nl,
-                        json_array_size(diffs));
-    if (!(owned = calloc(2 * nl + 1, sizeof(char *))) ||
-        !(im.layers = calloc(nl + 1, sizeof(*im.layers))) ||
-        !(im.names = calloc(1, sizeof(char *)))) {
-        berr_oom(err);
-        goto out;
-    }
-    im.nlayers = nl;
-    json_array_foreach(ldesc, k, x) {
-        const char *ld = js_str(x, "digest", NULL);
-        _cleanup_free_ char *lrel = digest_valid(ld) ? str_fmt("blobs/sha256/%s", ld + 7) : NULL;
-        if (!lrel) {
-            berr_msg(err, "manifest %s: invalid layer digest", mdig);
-            goto out;
-        }
-        if (stage_layer(g, lrel, ld, json_string_value(json_array_get(diffs, k)), true,
-                        &im.layers[k], owned + 2 * k, err) < 0)
-            goto out;
-        if (js_str(x, "mediaType", NULL))
-            im.layers[k].media_type = js_str(x, "mediaType", NULL);
-    }
-    {
-        _cleanup_close_ int cfd = unpack_open_in_root(g->xfd, crel, O_RDONLY, err);
-        _cleanup_close_ int mfd = unpack_open_in_root(g->xfd, mrel, O_RDONLY, err);
-        if (cfd < 0 || mfd < 0 || fs_read_fd(cfd, &im.config, &im.config_len) < 0 ||
-            fs_read_fd(mfd, &im.manifest, &im.manifest_len) < 0) {
-            if (!*err)
-                berr_sys(err, "read manifest %s", mdig);
-            goto out;
-        }
-    }
-    im.manifest_type = js_str(man, "mediaType", MT_OCI_MANIFEST);
-    json_t *ann = json_object_get(desc, "annotations");
-    const char *n = js_str(ann, "io.containerd.image.name", NULL);
-    if (!n)
-        n = js_str(ann, "org.opencontainers.image.ref.name", NULL);
-    if (n && add_name(&im.names, n, "localhost", err) < 0)
-        goto out;
-    if (load_commit_image(g->s, &im, err) < 0)
-        goto out;
-    struct store_loaded *nv = realloc(*out, (*nout + 1) * sizeof(**out));
-    if (!nv) {
-        berr_oom(err);
-        goto out;
-    }
-    *out = nv;
-    snprintf(nv[*nout].id, sizeof(nv[*nout].id), "%s", cd + 7);
-    nv[*nout].names = STEAL_PTR(im.names);
-    (*nout)++;
-    rc = 0;
-out:
-    im.manifest_type = NULL;
-    load_image_clear(&im, owned, 2 * nl);
-    return rc;
-}
-
-static int load_oci(struct stage *g, struct store_loaded **out, size_t *nout, struct berr **err)
-{
-    _cleanup_json_ json_t *idx = NULL;
-    size_t i;
-    json_t *d;
-
-    if (read_archive_json(g, "index.json", &idx, NULL, NULL, err) < 0)
-        return -1;
-    if (json_array_size(json_object_get(idx, "manifests")) == 0)
-        return berr_msg(err, "oci archive: index.json lists no images");
-    json_array_foreach(json_object_get(idx, "manifests"), i, d)
-        if (load_oci_manifest(g, d, out, nout, err) < 0)
+    for (size_t k = 0; k < p->nlayers; k++)
+        if (stage_layer(g, &p->layers[k], oci, err) < 0)
             return -1;
     return 0;
+}
+
+static int stage_docker(struct stage *g, struct load_plan *p, struct berr **err)
+{
+    if (read_doc_digest(g, p->config_file, "config", p->config_digest, &p->config,
+                        &p->config_len, err) < 0)
+        return -1;
+    if (load_config(p->config, p->config_len, p, err) < 0)
+        return berr_wrap(err, "docker archive: image %.12s", p->config_digest + 7);
+    if (stage_layers(g, p, false, err) < 0)
+        return -1;
+    if (!(p->manifest = load_docker_v2s2(p)))
+        return berr_oom(err);
+    p->manifest_len = strlen(p->manifest);
+    return 0;
+}
+
+static int stage_oci(struct stage *g, struct load_plan *p, struct berr **err)
+{
+    if (read_doc_digest(g, p->manifest_file, "manifest", p->manifest_digest, &p->manifest,
+                        &p->manifest_len, err) < 0 ||
+        load_oci_manifest(p->manifest, p->manifest_len, p, err) < 0 ||
+        read_doc_digest(g, p->config_file, "config", p->config_digest, &p->config,
+                        &p->config_len, err) < 0)
+        return -1;
+    if (load_config(p->config, p->config_len, p, err) < 0)
+        return berr_wrap(err, "image %.12s", p->config_digest + 7);
+    return stage_layers(g, p, true, err);
 }
 
 /* The input as a path libarchive can open: the file itself when fd is a
@@ -525,72 +267,327 @@ static int input_path(struct stage *g, int fd, char **out, struct berr **err)
     return 0;
 }
 
-int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
-               struct berr **err)
+static bool has(struct stage *g, const char *name)
+{
+    struct stat st;
+    return fstatat(g->xfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+#define NO_FORMAT "payload does not match any of the supported image formats " \
+                  "(oci-archive, docker-archive)"
+
+/* Unpacks the input and stages every image it holds; the store is not
+ * touched and no storage lock is taken. */
+static int stage_archive(struct stage *g, int fd, struct load_plan **v, size_t *nv,
+                         struct berr **err)
+{
+    _cleanup_free_ char *in = NULL, *x = str_fmt("%s/x", g->dir), *doc = NULL;
+    size_t len;
+    bool oci;
+
+    if (!x)
+        return berr_oom(err);
+    if (input_path(g, fd, &in, err) < 0)
+        return -1;
+    if (mkdir(x, 0700) < 0)
+        return berr_sys(err, "create %s", x);
+    if (unpack_tar(in, x, UNPACK_PLAIN, err) < 0)
+        return berr_wrap(err, NO_FORMAT);
+    if ((g->xfd = open(x, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return berr_sys(err, "open %s", x);
+    oci = has(g, "oci-layout") && has(g, "index.json");
+    if (!oci && !has(g, "manifest.json"))
+        return berr_msg(err, NO_FORMAT);
+    if (read_doc(g, oci ? "index.json" : "manifest.json", &doc, &len, err) < 0 ||
+        (oci ? load_oci_index : load_docker_manifest)(doc, len, v, nv, err) < 0)
+        return -1;
+    for (size_t i = 0; i < *nv; i++)
+        if ((oci ? stage_oci : stage_docker)(g, &(*v)[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- the commit ---- */
+
+/* Parses an RFC 3339 time into Unix seconds (0 if it does not parse). */
+static int64_t parse_time(const char *s)
+{
+    struct tm tm = { 0 };
+    const char *p;
+    int64_t t;
+
+    if (!s || !(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+        return 0;
+    t = (int64_t) timegm(&tm);
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    if ((*p == '+' || *p == '-') && strlen(p) >= 6) {
+        int off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
+        t += *p == '+' ? -off : off;
+    }
+    return t;
+}
+
+/* The config and manifest blobs and every layer, in the store. */
+static int put_content(struct store *s, const struct load_image *im, json_t *layers,
+                       json_t *blobs, char mdig[72], char cdig[72], char top[65],
+                       struct berr **err)
+{
+    char parent[65] = "";
+
+    if (blob_put_buf(s, im->config, im->config_len, cdig, err) < 0 ||
+        blob_put_buf(s, im->manifest, im->manifest_len, mdig, err) < 0)
+        return -1;
+    for (size_t i = 0; i < im->nlayers; i++) {
+        if (layer_ensure(s, i ? parent : NULL, &im->layers[i], top, err) < 0)
+            return -1;
+        snprintf(parent, sizeof(parent), "%s", top);
+        if (layers && (json_array_append_new(layers, json_string(top)) < 0 ||
+                       json_array_append_new(blobs, json_string(im->layers[i].blob)) < 0))
+            return berr_oom(err);
+    }
+    return 0;
+}
+
+/* Loaded again: keep the names and digests it had, add the new ones. */
+static void merge_old(json_t *rec, json_t *old, const char *mdig)
+{
+    json_t *names = json_object_get(rec, "names"), *v;
+    size_t k;
+
+    json_array_foreach(json_object_get(old, "names"), k, v)
+        json_array_append(names, v);
+    json_array_foreach(json_object_get(old, "manifests"), k, v)
+        if (!str_eq(json_string_value(v), mdig))
+            json_array_append(json_object_get(rec, "manifests"), v);
+    json_array_foreach(json_object_get(old, "digests"), k, v)
+        if (!str_eq(json_string_value(v), mdig))
+            json_array_append(json_object_get(rec, "digests"), v);
+    json_object_set(rec, "loaded", json_object_get(old, "loaded"));
+    json_object_set(rec, "loaded_ns", json_object_get(old, "loaded_ns"));
+    if (json_object_get(old, "names_history"))
+        json_object_set(rec, "names_history", json_object_get(old, "names_history"));
+    /* The manifest the image came with first stays its main one. */
+    json_object_set(rec, "digest", json_object_get(old, "digest"));
+    json_object_set(rec, "manifest", json_object_get(old, "manifest"));
+    json_object_set(rec, "manifest_type", json_object_get(old, "manifest_type"));
+}
+
+/* The new names, and the names history, newest first, as c/storage keeps it. */
+static int add_names(json_t *rec, char **add, struct berr **err)
+{
+    json_t *names = json_object_get(rec, "names");
+
+    for (char **n = add; n && *n; n++) {
+        size_t k;
+        json_t *v;
+        bool have = false;
+        json_array_foreach(names, k, v)
+            have |= str_eq(json_string_value(v), *n);
+        if (!have && json_array_append_new(names, json_string(*n)) < 0)
+            return berr_oom(err);
+        json_t *hist = json_object_get(rec, "names_history");
+        if (!hist && (!(hist = json_array()) || json_object_set_new(rec, "names_history", hist) < 0))
+            return berr_oom(err);
+        json_array_foreach(hist, k, v)
+            if (str_eq(json_string_value(v), *n)) {
+                json_array_remove(hist, k);
+                break;
+            }
+        if (json_array_insert_new(hist, 0, json_string(*n)) < 0)
+            return berr_oom(err);
+    }
+    return 0;
+}
+
+int load_commit_image(struct store *s, const struct load_image *im, struct berr **err)
+{
+    char top[65] = "";
+    _cleanup_json_ json_t *rec = NULL, *old = NULL, *layers = json_array(), *blobs = json_array();
+    _cleanup_json_ json_t *cfg = json_loadb(im->config, im->config_len, 0, NULL);
+    struct berr *e = NULL;
+    char mdig[72], cdig[72];
+    int64_t size = 0;
+
+    if (!layers || !blobs)
+        return berr_oom(err);
+    if (!cfg)
+        return berr_msg(err, "image config is not JSON");
+    if (put_content(s, im, layers, blobs, mdig, cdig, top, err) < 0)
+        return -1;
+    for (size_t i = 0; i < im->nlayers; i++)
+        size += im->layers[i].diff_size;
+    /* As containers/storage counts it: the layers' diffs plus the image's
+     * big data, where the manifest is stored twice ("manifest" and
+     * "manifest-<digest>"), so `images` SIZE matches podman's. */
+    size += (int64_t) (im->config_len + 2 * im->manifest_len);
+    const char *created = js_str(cfg, "created", NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    rec = json_pack("{s:i, s:s, s:s, s:[s], s:s, s:s, s:s, s:[s], s:O, s:s?, s:s?, s:O,"
+                    " s:I, s:I, s:I, s:I, s:o}",
+                    "version", STORE_VERSION, "id", cdig + 7, "digest", mdig,
+                    "digests", mdig, "manifest", mdig, "manifest_type", im->manifest_type,
+                    "config", cdig, "manifests", mdig, "layers", layers,
+                    "top_layer", im->nlayers ? top : NULL, "created", created,
+                    "blobs", blobs, "created_unix", (json_int_t) parse_time(created),
+                    "loaded", (json_int_t) now.tv_sec, "loaded_ns", (json_int_t) now.tv_nsec,
+                    "size", (json_int_t) size, "names", json_array());
+    if (!rec)
+        return berr_oom(err);
+    if (st_img_record_read(s, cdig + 7, &old, &e) == 0)
+        merge_old(rec, old, mdig);
+    berr_free(e);
+    if (add_names(rec, im->names, err) < 0)
+        return -1;
+    /* Extra manifests are blobs to keep too. */
+    size_t k;
+    json_t *v;
+    json_array_foreach(json_object_get(rec, "manifests"), k, v)
+        json_array_append(blobs, v);
+    return st_img_record_commit(s, rec, err);
+}
+
+/* The plan as load_commit_image takes it; im->layers is malloc'd. */
+static int plan_image(const struct load_plan *p, struct load_image *im, struct berr **err)
+{
+    *im = (struct load_image) {
+        .config = p->config, .config_len = p->config_len,
+        .manifest = p->manifest, .manifest_len = p->manifest_len,
+        .manifest_type = p->manifest_type ? p->manifest_type
+                       : p->manifest_file ? MT_OCI_MANIFEST : MT_DOCKER_MANIFEST,
+        .nlayers = p->nlayers, .names = p->names,
+        .layers = calloc(p->nlayers + 1, sizeof(struct layer_in)),
+    };
+    if (!im->layers)
+        return berr_oom(err);
+    for (size_t k = 0; k < p->nlayers; k++)
+        im->layers[k] = (struct layer_in) {
+            .diff_id = p->layers[k].diff_id, .blob = p->layers[k].blob,
+            .media_type = p->layers[k].media_type, .diff_size = p->layers[k].diff_size,
+        };
+    return 0;
+}
+
+/* Every image's content (blobs, layers) in; no record is written yet. */
+static int commit_content(struct store *s, struct load_plan *v, size_t n, struct berr **err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct load_image im;
+        for (size_t k = 0; k < v[i].nlayers; k++)
+            if (blob_put_staged(s, v[i].layers[k].staged, v[i].layers[k].blob + 7, err) < 0)
+                return -1;
+        if (plan_image(&v[i], &im, err) < 0)
+            return -1;
+        char mdig[72], cdig[72], top[65];
+        int rc = put_content(s, &im, NULL, NULL, mdig, cdig, top, err);
+        free(im.layers);
+        if (rc < 0)
+            return berr_wrap(err, "image %.12s", v[i].config_digest + 7);
+    }
+    return 0;
+}
+
+/* The records, all or none: a failure (an I/O error by now: every layer
+ * unpacked) removes the records this load made. Not undone: a name an
+ * image that was there before gained, and a name a removed record had
+ * taken from another image (st_img_record_commit moves names). */
+static int commit_records(struct store *s, struct load_plan *v, size_t n, struct berr **err)
+{
+    _cleanup_free_ bool *fresh = calloc(n + 1, sizeof(bool));
+    size_t i;
+
+    if (!fresh)
+        return berr_oom(err);
+    for (i = 0; i < n; i++) {
+        _cleanup_free_ char *p = st_path(s, "images/%s.json", v[i].config_digest + 7);
+        if (!p)
+            return berr_oom(err);
+        fresh[i] = !fs_exists(p);
+    }
+    for (i = 0; i < n; i++) {
+        struct load_image im;
+        int rc = plan_image(&v[i], &im, err);
+        if (rc == 0)
+            rc = load_commit_image(s, &im, err);
+        free(im.layers);
+        if (rc < 0)
+            break;
+    }
+    if (i == n)
+        return 0;
+    for (size_t j = 0; j <= i && j < n; j++) {
+        _cleanup_free_ char *p = st_path(s, "images/%s.json", v[j].config_digest + 7);
+        if (fresh[j] && p)
+            (void) unlink(p);
+    }
+    struct berr *e = NULL;
+    if (st_img_names_rebuild(s, &e) < 0) {
+        log_warn("%s", e->msg);
+        berr_free(e);
+    }
+    return -1;
+}
+
+static int commit_all(struct store *s, struct load_plan *v, size_t n, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;
-    _cleanup_free_ char *in = NULL, *x = NULL, *p1 = NULL, *p2 = NULL, *p3 = NULL;
-    struct stage g = { .s = s, .xfd = -1 };
-    struct store_loaded *v = NULL;
-    size_t nv = 0;
-    int rc = -1;
+    struct berr *e = NULL;
 
-    *out = NULL;
-    *n = 0;
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (st_mktemp(s, "load", &g.dir, err) < 0)
+    if (st_gc_mark(s, true, err) < 0)
         return -1;
-    if (!(x = str_fmt("%s/x", g.dir)) || !(p1 = str_fmt("%s/oci-layout", x)) ||
-        !(p2 = str_fmt("%s/index.json", x)) || !(p3 = str_fmt("%s/manifest.json", x))) {
-        berr_oom(err);
-        goto out;
+    if (commit_content(s, v, n, err) == 0 && commit_records(s, v, n, err) == 0)
+        return st_gc_mark(s, false, err);
+    /* Whatever this load added and no record uses goes again. */
+    if (st_img_gc_layers(s, &e) < 0 || st_gc_mark(s, false, &e) < 0) {
+        log_warn("%s", e->msg);
+        berr_free(e);
     }
-    if (input_path(&g, fd, &in, err) < 0)
-        goto out;
-    if (mkdir(x, 0700) < 0) {
-        berr_sys(err, "create %s", x);
-        goto out;
+    return -1;
+}
+
+static int loaded_list(struct load_plan *v, size_t n, struct store_loaded **out,
+                       struct berr **err)
+{
+    if (!(*out = calloc(n + 1, sizeof(**out))))
+        return berr_oom(err);
+    for (size_t i = 0; i < n; i++) {
+        snprintf((*out)[i].id, sizeof((*out)[i].id), "%s", v[i].config_digest + 7);
+        (*out)[i].names = STEAL_PTR(v[i].names);
     }
-    if (unpack_tar(in, x, UNPACK_PLAIN, err) < 0) {
-        berr_wrap(err, "payload does not match any of the supported image formats "
-                  "(oci-archive, docker-archive)");
-        goto out;
-    }
-    if ((g.xfd = open(x, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        berr_sys(err, "open %s", x);
-        goto out;
-    }
-    if (fs_exists(p1) && fs_exists(p2))
-        rc = load_oci(&g, &v, &nv, err);
-    else if (fs_exists(p3))
-        rc = load_docker(&g, &v, &nv, err);
-    else
-        rc = berr_msg(err, "payload does not match any of the supported image formats "
-                      "(oci-archive, docker-archive)");
-out:
+    return 0;
+}
+
+int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
+               struct berr **err)
+{
+    struct stage g = { .s = s, .xfd = -1, .lockfd = -1 };
+    struct load_plan *v = NULL;
+    size_t nv = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (st_mktemp_held(s, "load", &g.dir, &g.lockfd, err) < 0)
+        return -1;
+    rc = stage_archive(&g, fd, &v, &nv, err);
+    if (rc == 0)
+        rc = commit_all(s, v, nv, err);
+    if (rc == 0 && (rc = loaded_list(v, nv, out, err)) == 0)
+        *n = nv;
+    load_plans_free(v, nv);
     if (g.xfd >= 0)
         close(g.xfd);
-    if (g.dir) {
-        struct berr *e = NULL;
-        if (fs_rm_rf(g.dir, &e) < 0) {
-            log_warn("%s", e->msg);
-            berr_free(e);
-        }
-        free(g.dir);
+    struct berr *e = NULL;
+    if (fs_rm_rf(g.dir, &e) < 0) {
+        log_warn("%s", e->msg);
+        berr_free(e);
     }
-    if (rc < 0) {
-        /* Whatever this load added and no record uses goes again. */
-        struct berr *e = NULL;
-        if (st_img_gc_layers(s, &e) < 0) {
-            log_warn("%s", e->msg);
-            berr_free(e);
-        }
-        store_loaded_free(v, nv);
-        return -1;
-    }
-    *out = v;
-    *n = nv;
-    return 0;
+    free(g.dir);
+    close(g.lockfd);
+    return rc;
 }

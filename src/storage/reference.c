@@ -242,6 +242,11 @@ int ref_normalize(struct ref *r, const char *default_domain, struct berr **err)
     }
     if (!r->tag && !r->digest && !(r->tag = str_dup("latest")))
         return berr_oom(err);
+    /* As docker/distribution's ParseNormalizedNamed: the limit is on the
+     * name with its domain, so a 250-character short name is refused
+     * here, not later when the stored name is read back. */
+    if (strlen(r->domain) + 1 + strlen(r->path) > NAME_MAX_TOTAL)
+        return bad(err, "repository name must not be more than 255 characters");
     return 0;
 }
 

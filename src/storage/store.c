@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +61,59 @@ int st_mktemp(struct store *s, const char *what, char **out, struct berr **err)
     return 0;
 }
 
+int st_mktemp_held(struct store *s, const char *what, char **out, int *lockfd,
+                   struct berr **err)
+{
+    /* The cleanup of another writer may see the dir between mkdtemp and
+     * flock and remove it: then the lock is refused (it holds its own) or
+     * lands on a removed dir (no links left), and a new one is made. */
+    for (int tries = 0; tries < 16; tries++) {
+        _cleanup_free_ char *p = NULL;
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+
+        if (st_mktemp(s, what, &p, err) < 0)
+            return -1;
+        fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 &&
+            st.st_nlink > 0) {
+            *out = STEAL_PTR(p);
+            *lockfd = STEAL_FD(fd);
+            return 0;
+        }
+        if (fd < 0 && errno != ENOENT)
+            return berr_sys(err, "open %s", p);
+    }
+    return berr_msg(err, "cannot make a staging dir in %s/tmp", s->graph);
+}
+
+int st_gc_mark(struct store *s, bool set, struct berr **err)
+{
+    _cleanup_free_ char *dir = st_path(s, "images");
+    _cleanup_free_ char *p = st_path(s, "images/.gc");
+
+    if (!dir || !p)
+        return berr_oom(err);
+    if (set)
+        return fs_write_atomic(dir, ".gc", "", 0, 0600, err);
+    if (unlink(p) < 0 && errno != ENOENT)
+        return berr_sys(err, "remove %s", p);
+    return 0;
+}
+
+/* Locks a leftover under tmp/ for its removal: -1 when a live process
+ * holds it (st_mktemp_held), else an fd to keep until it is gone. */
+static int st_leftover_lock(DIR *d, const char *name)
+{
+    int fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd < 0 ? -2 : fd;     /* -2: a symlink or gone, nothing to hold */
+}
+
 int st_remove_tree(struct store *s, const char *path, struct berr **err)
 {
     _cleanup_free_ char *tmp = NULL;
@@ -80,17 +134,20 @@ int st_remove_tree(struct store *s, const char *path, struct berr **err)
     return fs_rm_rf(tmp, err);
 }
 
-/* Removes what a killed writer left: staging dirs under tmp/. Runs under
- * the exclusive lock, so nobody is using them. A names index that may be
- * out of date (a writer died between record and index) is rebuilt. */
+/* Removes what a killed writer left: staging dirs under tmp/ (those made
+ * under the exclusive lock, and held ones whose process died). A names
+ * index that may be out of date (a writer died between record and index)
+ * is rebuilt; blobs and layers a writer stored before dying ahead of the
+ * record that would name them (images/.gc still there) are collected. */
 static int st_cleanup(struct store *s, struct berr **err)
 {
     _cleanup_free_ char *tmp = st_path(s, "tmp");
     _cleanup_free_ char *dirty = st_path(s, "images/.dirty");
+    _cleanup_free_ char *gc = st_path(s, "images/.gc");
     _cleanup_closedir_ DIR *d = NULL;
     struct dirent *de;
 
-    if (!tmp || !dirty)
+    if (!tmp || !dirty || !gc)
         return berr_oom(err);
     d = opendir(tmp);
     if (!d)
@@ -98,12 +155,18 @@ static int st_cleanup(struct store *s, struct berr **err)
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
+        int held = st_leftover_lock(d, de->d_name);
+        if (held == -1) {
+            log_debug("staging dir %s/%s is in use", tmp, de->d_name);
+            continue;
+        }
         _cleanup_free_ char *p = str_fmt("%s/%s", tmp, de->d_name);
-        if (!p)
-            return berr_oom(err);
-        log_debug("removing storage leftover %s", p);
-        if (fs_rm_rf(p, err) < 0)
+        int rc = p ? fs_rm_rf(p, err) : berr_oom(err);
+        if (held >= 0)
+            close(held);
+        if (rc < 0)
             return -1;
+        log_debug("removed storage leftover %s", p);
     }
     if (fs_exists(dirty)) {
         log_debug("rebuilding the image names index");
@@ -111,6 +174,11 @@ static int st_cleanup(struct store *s, struct berr **err)
             return -1;
         if (unlink(dirty) < 0 && errno != ENOENT)
             return berr_sys(err, "remove %s", dirty);
+    }
+    if (fs_exists(gc)) {
+        log_debug("collecting the blobs and layers of an interrupted writer");
+        if (st_img_gc_layers(s, err) < 0 || st_gc_mark(s, false, err) < 0)
+            return -1;
     }
     return 0;
 }

@@ -144,7 +144,8 @@ void store_image_cfg_free(struct store_image_cfg *c);
 
 /* Adds a normalized name (the caller normalizes, e.g. with
  * ref_normalize_str(..., "localhost", ...)). The name moves from any other
- * image that had it. Tagging a name it already has is a no-op. */
+ * image that had it. Tagging a name it already has is a no-op; a name
+ * with a digest is refused ("NAME: tag by digest not supported"). */
 int store_image_tag(struct store *s, const char *id, const char *name, struct berr **err);
 /* Removes one name, or every name when name is NULL. A name the image
  * does not have: BK_NO_SUCH, "<name>: tag not known". */

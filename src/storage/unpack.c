@@ -19,6 +19,11 @@
  * in a first pass over the archive, and the second pass writes the rest.
  * trusted.overlay.* xattrs from the archive are never applied: they would
  * let a layer redirect overlay lookups.
+ *
+ * UNPACK_PLAIN stages an archive to be read (load): no whiteouts, no
+ * owners, modes or xattrs of the archive (files 0600, dirs 0700), and no
+ * device or FIFO is made: a mode-0 FIFO stands in for each (load.c reads
+ * only regular files, and tells types before it opens anything).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -236,17 +241,21 @@ static void apply_xattrs(struct archive_entry *ae, int fd, const char *name)
     }
 }
 
+/* Owner, mode and xattrs of a file or dir as the archive says; a staged
+ * archive (UNPACK_PLAIN) keeps ours: 0600 files, 0700 dirs, no xattrs. */
 static int set_owner_mode(int fd, struct archive_entry *ae, const char *name,
                           struct unpacker *u, struct berr **err)
 {
-    if (u->mode != UNPACK_PLAIN &&
-        fchown(fd, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae)) < 0) {
+    if (u->mode == UNPACK_PLAIN)
+        return 0;
+    if (fchown(fd, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae)) < 0) {
         if (errno != EPERM && errno != EINVAL)
             return berr_sys(err, "chown \"%s\"", name);
         log_debug("%s: chown: %s", name, strerror(errno));
     }
     if (fchmod(fd, archive_entry_perm(ae) & 07777) < 0)
         return berr_sys(err, "chmod \"%s\"", name);
+    apply_xattrs(ae, fd, name);
     return 0;
 }
 
@@ -321,140 +330,183 @@ static int do_whiteout(struct unpacker *u, int pfd, const char *dir, const char 
     return 0;
 }
 
+/* An entry's place: its clean name, its parent dir (an fd inside the
+ * root) and its base name there. */
+struct entry {
+    struct archive_entry *ae;
+    const char *name, *dir, *base;
+    int pfd;
+};
+
+static void entry_times(struct archive_entry *ae, struct timespec ts[2])
+{
+    ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ae);
+    ts[0].tv_nsec = ts[1].tv_nsec = archive_entry_mtime_nsec(ae);
+}
+
+/* Whatever stands at the name goes, except a dir replaced by a dir; if
+ * the cached parent was inside what went, e->pfd is opened again. */
+static int clear_place(struct unpacker *u, struct entry *e, mode_t type, struct berr **err)
+{
+    struct stat st;
+
+    if (fstatat(e->pfd, e->base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        (S_ISDIR(st.st_mode) && type == AE_IFDIR))
+        return 0;
+    if (rm_at(e->pfd, e->base) < 0)
+        return berr_sys(err, "replace \"%s\"", e->name);
+    if (u->cache_path && (!strcmp(u->cache_path, e->name) ||
+                          (str_has_prefix(u->cache_path, e->name) &&
+                           u->cache_path[strlen(e->name)] == '/'))) {
+        free(u->cache_path);
+        u->cache_path = NULL;
+        close(u->cache_fd);
+        u->cache_fd = -1;
+        if ((e->pfd = parent_fd(u, e->dir, err)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A hard link: its target resolves inside the root, or the entry fails. */
+static int make_hardlink(struct unpacker *u, const struct entry *e, const char *hl,
+                         struct berr **err)
+{
+    _cleanup_free_ char *target = clean_name(hl);
+
+    if (!target)
+        return berr_oom(err);
+    if (!*target)
+        return berr_msg(err, "hardlink \"%s\" to the layer root", e->name);
+    _cleanup_close_ int tfd = unpack_open_in_root(u->rootfd, target, O_PATH | O_NOFOLLOW, err);
+    if (tfd < 0)
+        return berr_wrap(err, "hardlink \"%s\"", e->name);
+    if (linkat(tfd, "", e->pfd, e->base, AT_EMPTY_PATH) < 0)
+        return berr_sys(err, "hardlink \"%s\" to \"%s\"", e->name, target);
+    return 0;
+}
+
+static int make_file(struct unpacker *u, struct archive *a, const struct entry *e,
+                     struct berr **err)
+{
+    _cleanup_close_ int fd = openat(e->pfd, e->base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                    O_CLOEXEC, 0600);
+    struct timespec ts[2];
+
+    if (fd < 0)
+        return berr_sys(err, "create \"%s\"", e->name);
+    if (write_file(a, fd, e->name, err) < 0)
+        return -1;
+    if (ftruncate(fd, archive_entry_size(e->ae)) < 0)
+        return berr_sys(err, "write \"%s\"", e->name);
+    if (set_owner_mode(fd, e->ae, e->name, u, err) < 0)
+        return -1;
+    entry_times(e->ae, ts);
+    if (futimens(fd, ts) < 0)
+        return berr_sys(err, "set times of \"%s\"", e->name);
+    return 0;
+}
+
+/* A directory; its time is set at the end (creating its entries changes it). */
+static int make_dir(struct unpacker *u, const struct entry *e, struct berr **err)
+{
+    if (mkdirat(e->pfd, e->base, 0700) < 0 && errno != EEXIST)
+        return berr_sys(err, "create directory \"%s\"", e->name);
+    _cleanup_close_ int fd = openat(e->pfd, e->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                    O_CLOEXEC);
+    if (fd < 0)
+        return berr_sys(err, "open directory \"%s\"", e->name);
+    if (set_owner_mode(fd, e->ae, e->name, u, err) < 0)
+        return -1;
+    if (add_dirtime(u, e->name, e->ae) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
+/* A symlink, device or FIFO, with owner and times set without following. */
+static int make_node(struct unpacker *u, const struct entry *e, mode_t type, struct berr **err)
+{
+    struct archive_entry *ae = e->ae;
+    mode_t perm = archive_entry_perm(ae) & 07777;
+    struct timespec ts[2];
+
+    if (type == AE_IFLNK) {
+        const char *target = archive_entry_symlink(ae);
+        if (!target)
+            return berr_msg(err, "symlink \"%s\" without a target", e->name);
+        if (symlinkat(target, e->pfd, e->base) < 0)
+            return berr_sys(err, "create symlink \"%s\"", e->name);
+    } else if (u->mode == UNPACK_PLAIN) {
+        /* An archive's own files are read, and a FIFO or a device
+         * (/dev/zero as manifest.json) would block or never end: no
+         * device is made, and a mode-0 FIFO stands in for either, so that
+         * the reader, which checks types before it opens anything, can
+         * say what it found. */
+        if (mknodat(e->pfd, e->base, S_IFIFO, 0) < 0)
+            return berr_sys(err, "create \"%s\"", e->name);
+        return 0;
+    } else {
+        mode_t m = (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) | perm;
+        dev_t dev = type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(ae),
+                                                   archive_entry_rdevminor(ae));
+        if (mknodat(e->pfd, e->base, m, dev) < 0)
+            return berr_sys(err, "create device \"%s\"", e->name);
+        if (fchmodat(e->pfd, e->base, perm, 0) < 0)
+            return berr_sys(err, "chmod \"%s\"", e->name);
+    }
+    if (u->mode != UNPACK_PLAIN &&
+        fchownat(e->pfd, e->base, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae),
+                 AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM && errno != EINVAL)
+        return berr_sys(err, "chown \"%s\"", e->name);
+    if (type != AE_IFLNK && u->mode != UNPACK_PLAIN)
+        (void) fchmodat(e->pfd, e->base, perm, 0);     /* after chown */
+    entry_times(ae, ts);
+    if (utimensat(e->pfd, e->base, ts, AT_SYMLINK_NOFOLLOW) < 0)
+        return berr_sys(err, "set times of \"%s\"", e->name);
+    return 0;
+}
+
 static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry *ae,
                     struct berr **err)
 {
-    const char *raw = archive_entry_pathname(ae);
+    const char *raw = archive_entry_pathname(ae), *hl = archive_entry_hardlink(ae);
     _cleanup_free_ char *name = raw ? clean_name(raw) : NULL;
     mode_t type = archive_entry_filetype(ae);
-    struct stat st;
 
     if (!raw)
         return berr_msg(err, "an entry without a name");
     if (!name)
         return berr_oom(err);
-    if (!*name) {                       /* the root itself: keep our own */
+    if (!*name)                         /* the root itself: keep our own */
         return 0;
-    }
     char *slash = strrchr(name, '/');
-    const char *base = slash ? slash + 1 : name;
     _cleanup_free_ char *dir = slash ? str_ndup(name, (size_t) (slash - name)) : str_dup("");
+    struct entry e = { .ae = ae, .name = name, .dir = dir, .base = slash ? slash + 1 : name };
     if (!dir)
         return berr_oom(err);
-    bool wh = u->mode != UNPACK_PLAIN && str_has_prefix(base, WH_PREFIX);
-
-    if (u->pass == 1 && !wh)
+    bool wh = u->mode != UNPACK_PLAIN && str_has_prefix(e.base, WH_PREFIX);
+    if ((u->pass == 1 && !wh) || (u->pass == 2 && wh))
         return 0;
-    if (u->pass == 2 && wh)
-        return 0;
-    int pfd = parent_fd(u, dir, err);
-    if (pfd < 0)
+    if ((e.pfd = parent_fd(u, dir, err)) < 0)
         return -1;
     if (wh)
-        return do_whiteout(u, pfd, dir, base, err);
-
-    /* Whatever stands at the name goes, except a dir replaced by a dir. */
-    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        !(S_ISDIR(st.st_mode) && type == AE_IFDIR)) {
-        if (rm_at(pfd, base) < 0)
-            return berr_sys(err, "replace \"%s\"", name);
-        if (u->cache_path && (!strcmp(u->cache_path, name) ||
-                              (str_has_prefix(u->cache_path, name) &&
-                               u->cache_path[strlen(name)] == '/'))) {
-            free(u->cache_path);    /* the cached dir was inside what went */
-            u->cache_path = NULL;
-            close(u->cache_fd);
-            u->cache_fd = -1;
-            pfd = parent_fd(u, dir, err);
-            if (pfd < 0)
-                return -1;
-        }
-    }
-
-    const char *hl = archive_entry_hardlink(ae);
-    if (hl) {
-        _cleanup_free_ char *target = clean_name(hl);
-        if (!target)
-            return berr_oom(err);
-        if (!*target)
-            return berr_msg(err, "hardlink \"%s\" to the layer root", name);
-        _cleanup_close_ int tfd = unpack_open_in_root(u->rootfd, target, O_PATH | O_NOFOLLOW, err);
-        if (tfd < 0)
-            return berr_wrap(err, "hardlink \"%s\"", name);
-        if (linkat(tfd, "", pfd, base, AT_EMPTY_PATH) < 0)
-            return berr_sys(err, "hardlink \"%s\" to \"%s\"", name, target);
-        return 0;
-    }
-
-    struct timespec ts[2] = {
-        { archive_entry_mtime(ae), archive_entry_mtime_nsec(ae) },
-        { archive_entry_mtime(ae), archive_entry_mtime_nsec(ae) },
-    };
+        return do_whiteout(u, e.pfd, dir, e.base, err);
+    if (clear_place(u, &e, type, err) < 0)
+        return -1;
+    if (hl)
+        return make_hardlink(u, &e, hl, err);
     switch (type) {
-    case AE_IFREG: {
-        _cleanup_close_ int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-                                        O_CLOEXEC, 0600);
-        if (fd < 0)
-            return berr_sys(err, "create \"%s\"", name);
-        if (write_file(a, fd, name, err) < 0)
-            return -1;
-        if (ftruncate(fd, archive_entry_size(ae)) < 0)
-            return berr_sys(err, "write \"%s\"", name);
-        if (set_owner_mode(fd, ae, name, u, err) < 0)
-            return -1;
-        apply_xattrs(ae, fd, name);
-        if (futimens(fd, ts) < 0)
-            return berr_sys(err, "set times of \"%s\"", name);
-        return 0;
-    }
-    case AE_IFDIR: {
-        if (mkdirat(pfd, base, 0700) < 0 && errno != EEXIST)
-            return berr_sys(err, "create directory \"%s\"", name);
-        _cleanup_close_ int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                        O_CLOEXEC);
-        if (fd < 0)
-            return berr_sys(err, "open directory \"%s\"", name);
-        if (set_owner_mode(fd, ae, name, u, err) < 0)
-            return -1;
-        apply_xattrs(ae, fd, name);
-        if (add_dirtime(u, name, ae) < 0)
-            return berr_oom(err);
-        return 0;
-    }
-    case AE_IFLNK: {
-        const char *target = archive_entry_symlink(ae);
-        if (!target)
-            return berr_msg(err, "symlink \"%s\" without a target", name);
-        if (symlinkat(target, pfd, base) < 0)
-            return berr_sys(err, "create symlink \"%s\"", name);
-        break;
-    }
-    case AE_IFCHR: case AE_IFBLK: case AE_IFIFO: {
-        mode_t m = (type == AE_IFCHR ? S_IFCHR : type == AE_IFBLK ? S_IFBLK : S_IFIFO) |
-                   (archive_entry_perm(ae) & 07777);
-        dev_t dev = type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(ae),
-                                                   archive_entry_rdevminor(ae));
-        if (mknodat(pfd, base, m, dev) < 0)
-            return berr_sys(err, "create device \"%s\"", name);
-        if (fchmodat(pfd, base, archive_entry_perm(ae) & 07777, 0) < 0)
-            return berr_sys(err, "chmod \"%s\"", name);
-        break;
-    }
+    case AE_IFREG:
+        return make_file(u, a, &e, err);
+    case AE_IFDIR:
+        return make_dir(u, &e, err);
+    case AE_IFLNK: case AE_IFCHR: case AE_IFBLK: case AE_IFIFO:
+        return make_node(u, &e, type, err);
     case AE_IFSOCK:
         return 0;       /* sockets are not content */
     default:
         return berr_msg(err, "\"%s\": unknown entry type %o", name, (unsigned) type);
     }
-    /* symlinks, devices, fifos: owner and times without following */
-    if (u->mode != UNPACK_PLAIN &&
-        fchownat(pfd, base, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae),
-                 AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM && errno != EINVAL)
-        return berr_sys(err, "chown \"%s\"", name);
-    if (type != AE_IFLNK && u->mode != UNPACK_PLAIN)
-        (void) fchmodat(pfd, base, archive_entry_perm(ae) & 07777, 0);  /* after chown */
-    if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return berr_sys(err, "set times of \"%s\"", name);
-    return 0;
 }
 
 static int one_pass(struct unpacker *u, const char *path, struct berr **err)

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,11 @@ int fs_write_all(int fd, const void *buf, size_t len)
 
 int fs_read_fd(int fd, char **out, size_t *len)
 {
+    return fs_read_fd_max(fd, SIZE_MAX - 1, out, len);
+}
+
+int fs_read_fd_max(int fd, size_t max, char **out, size_t *len)
+{
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
 
@@ -60,6 +66,11 @@ int fs_read_fd(int fd, char **out, size_t *len)
         if (r == 0)
             break;
         n += (size_t) r;
+        if (n > max) {
+            free(buf);
+            errno = EFBIG;
+            return -1;
+        }
     }
     buf[n] = '\0';
     *out = buf;

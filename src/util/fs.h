@@ -18,6 +18,9 @@ int fs_write_all(int fd, const void *buf, size_t len);
 int fs_read_file(const char *path, char **out, size_t *len, struct berr **err);
 /* Same, for an fd already open (reads from the current offset). */
 int fs_read_fd(int fd, char **out, size_t *len);
+/* Same, failing with EFBIG once more than max bytes came (what is read
+ * from an untrusted file: memory stays bounded whatever its size). */
+int fs_read_fd_max(int fd, size_t max, char **out, size_t *len);
 int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
                     mode_t mode, struct berr **err);
 /* Atomic for readers (temp file, rename) but not synced: only for files

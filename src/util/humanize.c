@@ -45,6 +45,11 @@ char *hum_duration(double s)
 
     if (!(s >= 0))              /* negative or NaN: clock skew */
         s = 0;
+    /* Go's time.Since saturates at the largest Duration (~292 years): so
+     * does this, and the conversions below stay in range (an archive may
+     * say its image was created in year 1, or 10^240). */
+    if (s > 9223372036.854775807)
+        s = 9223372036.854775807;
     secs = (long long) s;
     if (secs < 1)
         return str_fmt("Less than a second");

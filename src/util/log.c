@@ -4,10 +4,12 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "util/log.h"
+#include "util/str.h"
 
 static enum log_level cur = LOG_WARN;
 static struct timespec t0;
@@ -42,9 +44,13 @@ void log_msg(enum log_level l, const char *fmt, ...)
     if (l > cur)
         return;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    fprintf(stderr, "%s[%04ld] ", tags[l], (long) (now.tv_sec - t0.tv_sec));
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    char *msg = str_vfmt(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* a name from an archive or a flag must not drive the terminal */
+    char *safe = msg ? str_escape_ctl(msg) : NULL;
+    fprintf(stderr, "%s[%04ld] %s\n", tags[l], (long) (now.tv_sec - t0.tv_sec),
+            safe ? safe : msg ? msg : fmt);
+    free(safe);
+    free(msg);
 }

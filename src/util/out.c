@@ -47,15 +47,6 @@ struct tw {
     struct sbuf *out;
 };
 
-static size_t rune_count(const char *s, size_t n)
-{
-    size_t r = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char) s[i] & 0xc0) != 0x80)
-            r++;
-    return r;
-}
-
 static void tw_write_lines(struct tw *w, size_t line0, size_t line1)
 {
     for (size_t i = line0; i < line1; i++) {
@@ -129,7 +120,7 @@ static int tw_render(const char *text, size_t len, struct sbuf *out)
             if (q == e || *q == '\t') {
                 l->cells[l->n].s = p;
                 l->cells[l->n].len = (size_t) (q - p);
-                l->cells[l->n].width = rune_count(p, (size_t) (q - p));
+                l->cells[l->n].width = str_rune_count(p, (size_t) (q - p));
                 l->n++;
                 p = q + 1;
                 if (q == e)

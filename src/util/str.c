@@ -102,6 +102,65 @@ int str_to_ull(const char *s, unsigned long long *out)
     return 0;
 }
 
+size_t str_rune_count(const char *s, size_t n)
+{
+    size_t r = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char) s[i] & 0xc0) != 0x80)
+            r++;
+    return r;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+             : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* quotes: str_escape's %q style; else only what a terminal would act on,
+ * newlines and tabs kept (str_escape_ctl). */
+static char *escape(const char *s, bool quotes)
+{
+    struct sbuf b = SBUF_INIT;
+    const unsigned char *p = (const unsigned char *) (s ? s : "");
+
+    while (*p) {
+        size_t n = *p >= 0x80 ? utf8_len(p) : 1;
+        if (quotes && (*p == '\\' || *p == '"'))
+            sbuf_addf(&b, "\\%c", *p);
+        else if (!quotes && (*p == '\n' || *p == '\t'))
+            sbuf_addc(&b, (char) *p);
+        else if (*p == '\n' || *p == '\t' || *p == '\r')
+            sbuf_addf(&b, "\\%c", *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
+        else if (*p < 0x20 || *p == 0x7f || n == 0)
+            sbuf_addf(&b, "\\x%02x", *p);
+        else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)      /* C1: U+0080..U+009F */
+            sbuf_addf(&b, "\\u%04x", p[1]);
+        else
+            sbuf_addn(&b, (const char *) p, n);
+        p += n ? n : 1;
+    }
+    if (b.oom) {
+        sbuf_free(&b);
+        return NULL;
+    }
+    return sbuf_steal(&b);
+}
+
+char *str_escape(const char *s) { return escape(s, true); }
+char *str_escape_ctl(const char *s) { return escape(s, false); }
+
 int str_to_bool(const char *s)
 {
     static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };

@@ -19,6 +19,17 @@ bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 char *str_trim(char *s);                        /* in place, returns s+k */
 char *str_lower(char *s);                       /* in place */
+/* Runes in the n bytes at s (UTF-8 lead bytes counted), for column widths. */
+size_t str_rune_count(const char *s, size_t n);
+/* A copy safe to print inside quotes on a terminal, as Go's %q writes it:
+ * control characters (C0, DEL, C1), bytes that are not UTF-8, '"' and
+ * '\\' escaped (\n, \x1b, \u009b, \\); NULL on OOM. For names that come
+ * from untrusted input (an archive's RepoTags) before they reach stderr. */
+char *str_escape(const char *s);
+/* The same for a whole message: only what a terminal would act on is
+ * escaped (newlines and tabs kept, quotes and backslashes as they are).
+ * Every error and log line goes through it on its way to stderr. */
+char *str_escape_ctl(const char *s);
 /* Parse a base-10 integer; the whole string must match. */
 int str_to_ll(const char *s, long long *out);
 int str_to_ull(const char *s, unsigned long long *out);

@@ -139,8 +139,7 @@ static int days_in(int m, long y)
     return m == 2 && is_leap(y) ? 29 : dm[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12). */
-static long long days_from_civil(long long y, int m, int d)
+long long days_from_civil(long long y, int m, int d)
 {
     long long era, yoe, doy, doe;
 

@@ -1,7 +1,8 @@
 /*
- * util/tmpl_int.h: the template engine's insides, shared by template.c
- * (lexer and parser), tmpl_exec.c (evaluator) and tmpl_func.c (builtin
- * functions and Go-style value printing). Not for other modules.
+ * util/tmpl_int.h: the template engine's insides, shared by tmpl_lex.c
+ * (lexer), template.c (parser), tmpl_exec.c (evaluator), tmpl_func.c
+ * (builtin functions) and tmpl_print.c (Go-style printing and printf).
+ * Not for other modules.
  */
 #ifndef BERTH_TMPL_INT_H
 #define BERTH_TMPL_INT_H
@@ -67,10 +68,56 @@ struct tmpl {
     const struct tmpl_alias *aliases;
 };
 
+/* ---- tmpl_lex.c: tokens, for the parser (template.c) ---- */
+
+enum ttype {
+    T_EOF, T_RIGHT, T_FIELD, T_DOT, T_VAR, T_IDENT, T_LIT, T_PIPE, T_LPAREN, T_RPAREN,
+    T_DECLARE, T_ASSIGN, T_COMMA,
+};
+
+struct ttok {
+    enum ttype t;
+    int pos, end;
+    bool sp;                    /* whitespace came before it */
+    bool trim;                  /* T_RIGHT: " -}}" */
+    char *name;                 /* T_VAR, T_IDENT */
+    char **fields;              /* T_FIELD, T_VAR: the chain */
+    json_t *lit;                /* T_LIT */
+};
+
+struct tparser {
+    const char *src;
+    size_t len;
+    size_t p;                   /* lexer position */
+    bool trim_next;             /* the last action ended with " -}}" */
+    int action_pos;             /* where the current action began */
+    strv vars;                  /* declared variables in scope */
+    int range_depth;
+    struct berr **err;
+    bool failed;
+};
+
+/* The next token of the action at P->p; on failure *t holds nothing. */
+int tmpl_lex(struct tparser *P, struct ttok *t);
+/* The next token, without consuming it. */
+int tmpl_peek(struct tparser *P, struct ttok *t);
+int tmpl_skip(struct tparser *P);
+void tmpl_tok_free(struct ttok *t);
+/* "}}", "|", ... or "term", for "unexpected X in Y" errors. */
+const char *tmpl_tok_desc(const struct ttok *t);
+/* A parse error, "template: output:LINE: what"; only the first counts. */
+int tmpl_perr(struct tparser *P, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int tmpl_poom(struct tparser *P);
+static inline bool tmpl_is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 /* "template: output:LINE:COL: executing ..." positions. */
 void tmpl_pos(const char *src, int pos, int *line, int *col);
 
-/* tmpl_func.c */
+/* Go's fmt refuses a width or precision past a million (tooLarge): so do
+ * printf and pad, which also keeps one %*d from asking for gigabytes. */
+#define GO_FMT_MAX 1000000
+
+/* tmpl_func.c, tmpl_print.c */
 typedef int (*tmpl_fn)(json_t **args, int n, json_t **out, struct sbuf *msg);
 struct tmpl_func {
     const char *name;

@@ -51,6 +51,20 @@ setup()    { berth_setup; }
     [[ $output == *"Usage:"*"berth version [options]"* ]]
 }
 
+# issue 20: the operand array was freed twice when parsing failed or
+# printed help after an operand (the release build aborted with 134).
+@test "an unknown flag or --help after the operands: 125 or help, no crash" {
+    local c
+    for c in tag untag "image tag" "image untag" "image exists"; do
+        run -125 --separate-stderr b $c localhost/busybox -x
+        [[ $stderr == "Error: unknown shorthand flag: 'x' in -x"* ]]
+        run -125 --separate-stderr b $c localhost/busybox other --bogus
+        [[ $stderr == "Error: unknown flag: --bogus"* ]]
+        run -0 b $c localhost/busybox --help
+        [[ $output == *"Usage:"* ]]
+    done
+}
+
 @test "help lists a command's aliases after its name, comma-separated" {
     run -0 b container ls --help
     [[ $output == *$'Aliases:\n  ls, list, ps\n'* ]]

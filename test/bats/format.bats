@@ -36,3 +36,27 @@ setup()    { berth_setup; }
     [ -z "$output" ]
     [[ $stderr == *"executing \"output\" at <.Foo>: can't evaluate field Foo"* ]]
 }
+
+# issue 20: the keyword was read from freed memory (the release build
+# printed heap bytes); ps, images and inspect share the parser.
+@test "{{template}}, {{define}} and {{block}} are refused by name" {
+    local kw
+    for kw in 'template "x"' 'define "x"' 'block "x" .'; do
+        run -125 --separate-stderr b version --format "{{$kw}}"
+        [ -z "$output" ]
+        [ "$stderr" = "Error: template: output:1: {{${kw%% *}}} is not supported here" ]
+    done
+    run -125 --separate-stderr b ps -a --format '{{template "x"}}'
+    [ "$stderr" = 'Error: template: output:1: {{template}} is not supported here' ]
+    run -125 --separate-stderr b images --format '{{define "x"}}'
+    [ "$stderr" = 'Error: template: output:1: {{define}} is not supported here' ]
+    run -125 --separate-stderr b inspect --format '{{block "x" .}}' nothing
+    [ "$stderr" = 'Error: template: output:1: {{block}} is not supported here' ]
+}
+
+@test "a field chain after a function name is a parse error" {
+    run -125 --separate-stderr b version --format '{{len call.Names}}'
+    [ "$stderr" = 'Error: template: output:1: unexpected . after term "call"' ]
+    run -125 --separate-stderr b ps --format '{{if (call.X)}}{{end}}'
+    [ "$stderr" = 'Error: template: output:1: unexpected . after term "call"' ]
+}

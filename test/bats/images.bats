@@ -640,3 +640,17 @@ Loaded image: localhost/confd:latest" ]
     pm rmi -a -f >/dev/null 2>&1 || true
     umount -R "$P/root/overlay" 2>/dev/null || true
 }
+
+# issue 20: a digest names content, never an image; podman refuses it too
+@test "tag refuses a name with a digest, as podman does" {
+    load_test_image busybox
+    local d=sha256:0123456789012345678901234567890123456789012345678901234567890123
+    run -125 --separate-stderr b tag busybox "localhost/foo@$d"
+    [ "$stderr" = "Error: localhost/foo@$d: tag by digest not supported" ]
+    run -125 --separate-stderr b tag busybox "foo:1@$d"
+    [[ $stderr == "Error: "*"foo:1@$d: tag by digest not supported" ]]
+    run -125 b tag busybox ok "bar@$d"
+    run -0 b images --format '{{.Repository}}:{{.Tag}}' --sort repository
+    [ "$output" = "localhost/busybox:latest
+localhost/ok:latest" ]
+}

@@ -9,6 +9,7 @@
 # canary dir beside the graph root, in /tmp, in the test dir, or
 # /etc/passwd).
 load helpers
+load images_helpers
 
 setup() {
     berth_setup
@@ -82,11 +83,13 @@ case_inside() {
         [ "$(readlink "$m/esc")" = "$c" ]
         [ -f "$m$c/through" ]           # through the link, inside the root
         [ -f "$m$TMPC/through" ]
-        [ "$(cat "$m/lnk")" = OVERWRITTEN ] && [ ! -L "$m/lnk" ]
+        [ "$(cat "$m/lnk")" = OVERWRITTEN ]
+        [ ! -L "$m/lnk" ]
         [ "$(cat "$m$c/target")" = INSIDE ] ;;
     hardlink+skel)
         # linked to the layer's own etc/passwd, never the host's
-        [ "$(cat "$m/hl")" = INSIDE ] && [ "$(cat "$m/hl2")" = INSIDE ]
+        [ "$(cat "$m/hl")" = INSIDE ]
+        [ "$(cat "$m/hl2")" = INSIDE ]
         [ "$(stat -c %i "$m/hl")" = "$(stat -c %i "$m/etc/passwd")" ]
         [ "$(stat -c %i "$m/hl")" != "$(stat -c %i /etc/passwd)" ]
         [ "$(cat "$m/hl3")" = OVERWRITTEN ]
@@ -116,3 +119,130 @@ case_inside() {
     check_case outer
 }
 @test "load: hard links in the outer archive do not reach outside" { check_case outer-hardlink; }
+
+# ---- the outer archive itself (issue 20) -------------------------------------
+# evil_archive.py outer:KIND builds them; each load runs under a time limit,
+# since the bug was a load that never ended.
+
+evil() { python3 "$BATS_TEST_DIRNAME/evil_archive.py" "outer:$1" "$BATS_TEST_TMPDIR/evil.tar"; }
+store_empty() {
+    run -0 b images -q
+    [ -z "$output" ]
+    [ -z "$(find "$BATS_TEST_TMPDIR/root/"{blobs/sha256,layers,tmp} -mindepth 1)" ]
+}
+
+@test "load: a FIFO or a device as a document or a layer fails at once, nothing stored" {
+    local k
+    for k in fifo:manifest fifo:config fifo:layer fifo:index fifo:oci-manifest fifo:oci-config \
+             fifo:oci-layer chr:manifest chr:config chr:layer chr:index chr:oci-manifest \
+             chr:oci-config blk:manifest blk:layer blk:oci-layer dir:config dir:oci-manifest; do
+        evil "$k"
+        run -125 --separate-stderr timeout 20 "$BERTH_BIN" "${BERTH_ARGS[@]}" load -i "$BATS_TEST_TMPDIR/evil.tar"
+        echo "# $k: $stderr" >&3
+        [[ $stderr == 'Error: archive file "'*'" is not a regular file' ]]
+        store_empty
+    done
+}
+
+@test "load: a document over 4 MiB is refused, not read into memory" {
+    evil big
+    run -125 --separate-stderr timeout 20 "$BERTH_BIN" "${BERTH_ARGS[@]}" load -i "$BATS_TEST_TMPDIR/evil.tar"
+    [ "$stderr" = 'Error: archive file "manifest.json": exceeded maximum allowed size of 4194304 bytes' ]
+    store_empty
+}
+
+@test "load: a multi-image archive with a broken second image stores neither" {
+    local k
+    for k in multi-bad multi-missing multi-unpack; do
+        evil "$k"
+        run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/evil.tar"
+        echo "# $k: $stderr" >&3
+        [[ $stderr == "Error: "* ]]
+        store_empty
+        run -1 b image exists localhost/good
+    done
+}
+
+@test "load: blobs are stored 0644 whatever modes the archive gives" {
+    evil modes          # every file of the outer archive 06777
+    run -0 b load -i "$BATS_TEST_TMPDIR/evil.tar"
+    run -0 find "$BATS_TEST_TMPDIR/root/blobs/sha256" -type f -printf '%m\n'
+    [ -n "$output" ]
+    [ "$(echo "$output" | sort -u)" = 644 ]
+    run -0 b image mount evil
+    [ "$(cat "$output/ok")" = ok ]
+    run -0 b image unmount evil
+}
+
+@test "load: a RepoTag with terminal escapes is printed escaped" {
+    evil escape
+    run -0 --separate-stderr b load -i "$BATS_TEST_TMPDIR/evil.tar"
+    [ "$output" = "Loaded image: localhost/evil:latest" ]
+    [[ $stderr == *'ignoring invalid image name "\x1b[31mRED\x1b]0;owned\x07:latest" in the archive'* ]]
+    [[ $stderr != *$'\e'* && $stderr != *$'\a'* ]]
+}
+
+@test "load: a layer entry named with terminal escapes fails with them escaped" {
+    evil escape-entry
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/evil.tar"
+    [[ $stderr == "Error: "*'hardlink "\x1b]0;owned\x07evil": '* ]]
+    [[ $stderr != *$'\e'* && $stderr != *$'\a'* ]]
+}
+
+@test "load: a layer linked to another image's, as docker save writes it, loads" {
+    evil symlinked-layer
+    run -0 b load -i "$BATS_TEST_TMPDIR/evil.tar"
+    [ "$output" = "Loaded image: localhost/one:latest
+Loaded image: localhost/two:latest" ]
+}
+
+@test "load and import read a slow pipe without holding the storage lock" {
+    load_test_image busybox
+    # the loader waits 3 s for its input; meanwhile a writer gets through
+    (sleep 3; cat "$TEST_IMAGES/layered.docker.tar") | b load -q &
+    local pid=$!
+    sleep 0.5
+    run -0 timeout 2 "$BERTH_BIN" "${BERTH_ARGS[@]}" tag busybox during-load
+    wait "$pid"
+    run -0 b image exists localhost/layered
+    mkdir "$BATS_TEST_TMPDIR/rootfs" && echo hi > "$BATS_TEST_TMPDIR/rootfs/hi"
+    tar -C "$BATS_TEST_TMPDIR/rootfs" -cf "$BATS_TEST_TMPDIR/rootfs.tar" .
+    (sleep 3; cat "$BATS_TEST_TMPDIR/rootfs.tar") | b import - imported &
+    pid=$!
+    sleep 0.5
+    run -0 timeout 2 "$BERTH_BIN" "${BERTH_ARGS[@]}" tag busybox during-import
+    wait "$pid"
+    run -0 b image exists localhost/imported
+}
+
+# Blobs and layers no image record names, by name.
+unreferenced() {
+    local r=$BATS_TEST_TMPDIR/root want
+    want=$(cat "$r"/images/*.json 2>/dev/null |
+           jq -r '.id, .manifest, (.blobs[]?), (.manifests[]?), (.layers[]?)' | sed 's/^sha256://' | sort -u)
+    comm -23 <( (ls "$r/blobs/sha256"; ls "$r/layers") | sort -u) <(echo "$want")
+}
+
+@test "load killed in its commit: the next command collects its blobs and layers" {
+    load_test_image busybox
+    local r=$BATS_TEST_TMPDIR/root first
+    first=$(evil slow)
+    "$BERTH_BIN" "${BERTH_ARGS[@]}" load -q -i "$BATS_TEST_TMPDIR/evil.tar" &
+    local pid=$!
+    # kill it once its first layer is in and the big one is unpacking
+    # (a builtin test: the poll forks nothing and lands within microseconds)
+    while [ ! -e "$r/layers/$first/layer.json" ] && kill -0 "$pid" 2>/dev/null; do :; done
+    kill -9 "$pid"
+    wait "$pid" || true
+    [ -e "$r/images/.gc" ]
+    [ -n "$(unreferenced)" ]            # the kill left something behind
+    # every command opening the store takes its exclusive lock once (to
+    # check the driver) and cleans up there: even images collects it
+    run -0 b images -q
+    [ "$output" = 0341d88d4d11 ]
+    [ -z "$(unreferenced)" ]
+    [ ! -e "$r/images/.gc" ]
+    [ -z "$(ls -A "$r/tmp")" ]
+    run -0 b load -q -i "$BATS_TEST_TMPDIR/evil.tar"
+    run -0 b image exists localhost/slow
+}

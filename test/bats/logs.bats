@@ -13,6 +13,17 @@ teardown() { berth_teardown; }
     [ "$stderr" = two ]
 }
 
+@test "stdout and stderr on one destination keep the log's order; many lines stay whole" {
+    b run --name lg --network none $IMG sh -c 'for i in 1 2 3; do echo out$i; sleep 0.05; echo err$i >&2; sleep 0.05; done; seq 5000' >/dev/null 2>&1
+    # the order conmon recorded the first six lines in, stream by stream
+    want=$(awk 'NR <= 6 { print $4 }' "$(b inspect --format '{{.HostConfig.LogConfig.Path}}' lg)")
+    run -0 b logs lg
+    [ "$(printf '%s\n' "${lines[@]:0:6}")" = "$want" ]
+    [[ $want == *err3* ]]
+    [ "${#lines[@]}" -eq 5006 ] && [ "${lines[6]}" = 1 ] && [ "${lines[-1]}" = 5000 ]
+    [ "$(printf '%s\n' "${lines[@]:6}")" = "$(seq 5000)" ]
+}
+
 @test "logs -t, --tail, -n" {
     b run --name lg --network none $IMG sh -c 'for i in 1 2 3 4; do echo l$i; done' >/dev/null
     run -0 b logs --tail 2 lg

@@ -69,6 +69,11 @@ static void t_duration(void)
         { 24 * mo + 2 * w, "2 years" },
         { 3 * y + 2 * mo, "3 years" },
         { 3 * y + 8 * mo, "4 years" },
+        /* as Go's time.Since, saturated at the largest Duration (once
+         * undefined behaviour: a double past long long's range) */
+        { 1e300, "292 years" },
+        { 1e300 * 1e300, "292 years" },
+        { 0.0 / 0.0 * -1, "Less than a second" },
     };
     for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
         char *s = hum_duration(src[i].in);

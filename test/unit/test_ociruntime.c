@@ -197,10 +197,12 @@ static void t_default(void)
 {
     char *msg, want[512];
     struct oci_runtime *r;
-    const char *dflt = oci_runtime_default_name();
+    const char *dflt = oci_runtime_default_name(&cfg);
 
-    CHECK_STR(dflt, access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "crun" : "runc");
-    r = resolve(NULL, &msg);                        /* runtime = "": by cgroup version */
+    /* runtime = "": crun where this host's cgroups let it run (its fake
+     * binary exists), else runc */
+    CHECK_STR(dflt, oci_crun_can_run("/sys/fs/cgroup") ? "crun" : "runc");
+    r = resolve(NULL, &msg);
     if (r) {
         CHECK_STR(r->name, dflt);
         CHECK_STR(r->path, at(!strcmp(dflt, "crun") ? "crun-fake" : "runc-fake"));
@@ -244,6 +246,54 @@ static void t_default(void)
     cfg.runtime = strdup("");
 }
 
+static void write_file(const char *rel, const char *text)
+{
+    const char *p = at(rel);
+    char *d = fs_dirname(p);
+    struct berr *e = NULL;
+    FILE *f;
+
+    if (fs_mkdir_p(d, 0755, &e) < 0)
+        abort();
+    free(d);
+    if (!(f = fopen(p, "w")))
+        abort();
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The cgroup layouts crun runs on, as fake /sys/fs/cgroup trees. */
+static void t_crun_layouts(void)
+{
+    CHECK(oci_crun_can_run(at("cg-v1")));                   /* nothing: plain v1 */
+    write_file("cg-v1/memory/tasks", "");
+    CHECK(oci_crun_can_run(at("cg-v1")));
+    write_file("cg-v2/cgroup.controllers", "cpu io memory pids\n");
+    CHECK(oci_crun_can_run(at("cg-v2")));                   /* unified */
+    write_file("cg-hybrid-empty/unified/cgroup.controllers", "");
+    CHECK(oci_crun_can_run(at("cg-hybrid-empty")));         /* v2 mount, no controller */
+    write_file("cg-hybrid/unified/cgroup.controllers", "hugetlb\n");
+    CHECK(!oci_crun_can_run(at("cg-hybrid")));              /* this host: crun refuses */
+}
+
+/* Without crun installed the default is runc, whatever the layout. */
+static void t_default_without_crun(void)
+{
+    struct cfg_runtime *crun = NULL;
+
+    for (int i = 0; i < cfg.n_runtimes; i++)
+        if (!strcmp(cfg.runtimes[i].name, "crun"))
+            crun = &cfg.runtimes[i];
+    CHECK(crun != NULL);
+    if (!crun)
+        return;
+    free(crun->name);
+    crun->name = strdup("crun-renamed");        /* no "crun" entry, none in PATH here */
+    CHECK_STR(oci_runtime_default_name(&cfg), "runc");
+    free(crun->name);
+    crun->name = strdup("crun");
+}
+
 int main(void)
 {
     setup();
@@ -252,6 +302,8 @@ int main(void)
     UNIT_RUN(t_lazy);
     UNIT_RUN(t_absolute);
     UNIT_RUN(t_default);
+    UNIT_RUN(t_crun_layouts);
+    UNIT_RUN(t_default_without_crun);
     teardown();
     return unit_done();
 }

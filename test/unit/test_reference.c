@@ -62,6 +62,32 @@ static void t_normalize(void)
     }
 }
 
+/* The 255-character limit is on the normalized name, domain included, as
+ * docker/distribution and podman have it (fuzz_reference found a short
+ * name that normalized to a name that no longer parsed). */
+static void t_length_normalized(void)
+{
+    char name[300];
+    char *got = NULL;
+    struct berr *e = NULL;
+
+    memset(name, 'a', 245);
+    name[245] = '\0';              /* localhost/ + 245 = 255: fine */
+    CHECK_INT(ref_normalize_str(name, "localhost", &got, &e), 0);
+    CHECK(got && strlen(got) == 255 + strlen(":latest"));
+    free(got);
+    got = NULL;
+    CHECK(ref_normalize_str(name, "docker.io", &got, &e) < 0);   /* docker.io/library/ */
+    CHECK_STR(e ? e->msg : NULL,
+              "invalid reference format: repository name must not be more than 255 characters");
+    berr_free(e);
+    e = NULL;
+    name[245] = 'a';
+    name[246] = '\0';
+    CHECK(ref_normalize_str(name, "localhost", &got, &e) < 0);
+    berr_free(e);
+}
+
 static void t_lowercase_message(void)
 {
     struct berr *e = NULL;
@@ -107,6 +133,7 @@ static void t_ids(void)
 int main(void)
 {
     UNIT_RUN(t_normalize);
+    UNIT_RUN(t_length_normalized);
     UNIT_RUN(t_lowercase_message);
     UNIT_RUN(t_short_match);
     UNIT_RUN(t_ids);

@@ -152,6 +152,30 @@ static const struct { const char *tmpl, *data, *want; } cases[] = {
     { "{{break}}", D, "ERR:template: output:1: {{break}} outside {{range}}" },
     { "{{.ID | \"x\"}}", D, "ERR:template: output:1: non executable command in pipeline stage 2" },
     { "{{.ID #}}", D, "ERR:template: output:1: bad character U+0023 '#'" },
+    /* issue 20: the keyword was printed after its token was freed (ASan:
+     * heap-use-after-free); the token of a failed lex leaked */
+    { "{{template \"x\"}}", D, "ERR:template: output:1: {{template}} is not supported here" },
+    { "{{define \"x\"}}{{end}}", D, "ERR:template: output:1: {{define}} is not supported here" },
+    { "a\n{{block \"x\" .}}{{end}}", D, "ERR:template: output:2: {{block}} is not supported here" },
+    { "{{len call.Names}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
+    { "{{$x := call.Y}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
+    { "{{if (call.X)}}{{end}}", D, "ERR:template: output:1: unexpected . after term \"call\"" },
+    { "{{range .List}}{{break 1}}{{end}}", D, "ERR:template: output:1: unexpected token in {{break}}" },
+    { "{{(.ID", D, "ERR:template: output:1: unclosed action" },
+    /* printf widths and precisions as Go's fmt: past a million, or a bad
+     * '*' argument, they are refused (the digits overflowed an int) */
+    { "{{printf \"%.2f %18446744073709751616v|\" 1.5 2}}", D, "1.50 %!(NOVERB)%!(EXTRA int=2)" },
+    { "{{printf \"%*d|\" -5 1}}", D, "1    |" },
+    { "{{printf \"%*d|\" 2000000 1}}", D, "%!(BADWIDTH)1|" },
+    { "{{printf \"%*d|\" \"x\" 1}}", D, "%!(BADWIDTH)1|" },
+    { "{{printf \"%.*f|\" -1 1.5}}", D, "%!(BADPREC)1.500000|" },
+    { "{{printf \"%.*f|%5.1f|\" 2 1.5 1.25}}", D, "1.50|  1.2|" },
+    /* pad: Go panics on a negative count; a huge one is refused */
+    { "{{pad .Name 2 3}}|", D, "  web   |" },
+    { "{{pad .Name -1 2}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <pad>: error calling pad: strings: negative Repeat count" },
+    { "{{pad .Name 12147483647 2}}", D,
+      "ERR:template: output:1:2: executing \"output\" at <pad>: error calling pad: strings: Repeat count larger than 1000000" },
     /* execution errors */
     { "{{.Foo}}", D,
       "ERR:template: output:1:2: executing \"output\" at <.Foo>: can't evaluate field Foo in type object" },

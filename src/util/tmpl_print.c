@@ -1,0 +1,551 @@
+/*
+ * util/tmpl_print.c: template values printed as Go's fmt prints them: %v
+ * of strings raw, floats in Go's shortest form, arrays as [a b], objects
+ * as map[k:v] with sorted keys; and printf, a subset of Go's verbs, flags,
+ * widths and precisions with Go's %!verb(type=value) complaints.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+#include "util/tmpl_int.h"
+
+const char *tmpl_type_name(json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_STRING: return "string";
+    case JSON_INTEGER: return "int";
+    case JSON_REAL: return "float64";
+    case JSON_TRUE: case JSON_FALSE: return "bool";
+    case JSON_ARRAY: return "[]interface {}";
+    case JSON_OBJECT: return "map[string]interface {}";
+    default: return "<nil>";
+    }
+}
+
+bool tmpl_truth(json_t *v)
+{
+    if (!v)
+        return false;
+    switch (json_typeof(v)) {
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0;
+    case JSON_TRUE: return true;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_OBJECT: return json_object_size(v) > 0;
+    default: return false;
+    }
+}
+
+/* Go's strconv.FormatFloat(d, 'g', -1, 64), which fmt's %v uses: the
+ * shortest digits that read back as d, in %e form when the exponent is
+ * below -4 or at least 6 (so 1e+06, 123456, 1.5e-05). */
+static void go_float(struct sbuf *b, double d)
+{
+    char buf[64], digits[32];
+    int prec, nd = 0, exp;
+    const char *p, *e;
+
+    if (isnan(d)) {
+        sbuf_add(b, "NaN");
+        return;
+    }
+    if (isinf(d)) {
+        sbuf_add(b, d > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    if (d == 0) {
+        sbuf_add(b, signbit(d) ? "-0" : "0");
+        return;
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*e", prec - 1, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    p = buf;
+    if (*p == '-') {
+        sbuf_addc(b, '-');
+        p++;
+    }
+    e = strchr(p, 'e');
+    for (; p < e; p++)
+        if (isdigit((unsigned char) *p))
+            digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    digits[nd] = '\0';
+    exp = atoi(e + 1);
+    if (exp < -4 || exp >= 6) {
+        sbuf_addc(b, digits[0]);
+        if (nd > 1) {
+            sbuf_addc(b, '.');
+            sbuf_add(b, digits + 1);
+        }
+        sbuf_addf(b, "e%c%02d", exp < 0 ? '-' : '+', abs(exp));
+    } else if (exp >= 0) {
+        for (int i = 0; i <= exp; i++)
+            sbuf_addc(b, i < nd ? digits[i] : '0');
+        if (nd > exp + 1) {
+            sbuf_addc(b, '.');
+            sbuf_add(b, digits + exp + 1);
+        }
+    } else {
+        sbuf_add(b, "0.");
+        for (int i = 0; i < -exp - 1; i++)
+            sbuf_addc(b, '0');
+        sbuf_add(b, digits);
+    }
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+const char **tmpl_sorted_keys(json_t *o, size_t *n)
+{
+    const char **keys = calloc(json_object_size(o) + 1, sizeof(*keys));
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+
+    if (!keys)
+        return NULL;
+    json_object_foreach(o, k, v)
+        keys[i++] = k;
+    qsort(keys, i, sizeof(*keys), cmp_keys);
+    *n = i;
+    return keys;
+}
+
+int tmpl_print(struct sbuf *b, json_t *v, bool top)
+{
+    if (!v || json_is_null(v))
+        return sbuf_add(b, top ? "<no value>" : "<nil>");
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return sbuf_addn(b, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return sbuf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_REAL:
+        go_float(b, json_real_value(v));
+        return 0;
+    case JSON_TRUE:
+        return sbuf_add(b, "true");
+    case JSON_FALSE:
+        return sbuf_add(b, "false");
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *e;
+        sbuf_addc(b, '[');
+        json_array_foreach(v, i, e) {
+            if (i)
+                sbuf_addc(b, ' ');
+            tmpl_print(b, e, false);
+        }
+        return sbuf_addc(b, ']');
+    }
+    case JSON_OBJECT: {
+        size_t n;
+        _cleanup_free_ const char **keys = tmpl_sorted_keys(v, &n);
+        if (!keys)
+            return -1;
+        sbuf_add(b, "map[");
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sbuf_addc(b, ' ');
+            sbuf_addf(b, "%s:", keys[i]);
+            tmpl_print(b, json_object_get(v, keys[i]), false);
+        }
+        return sbuf_addc(b, ']');
+    }
+    default:
+        return 0;
+    }
+}
+
+/* ---- printf ---- */
+
+static void go_quote(struct sbuf *b, const char *s, size_t n)
+{
+    sbuf_addc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char) s[i];
+        switch (c) {
+        case '"': sbuf_add(b, "\\\""); break;
+        case '\\': sbuf_add(b, "\\\\"); break;
+        case '\a': sbuf_add(b, "\\a"); break;
+        case '\b': sbuf_add(b, "\\b"); break;
+        case '\f': sbuf_add(b, "\\f"); break;
+        case '\n': sbuf_add(b, "\\n"); break;
+        case '\r': sbuf_add(b, "\\r"); break;
+        case '\t': sbuf_add(b, "\\t"); break;
+        case '\v': sbuf_add(b, "\\v"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                sbuf_addf(b, "\\x%02x", c);
+            else
+                sbuf_addc(b, (char) c);
+        }
+    }
+    sbuf_addc(b, '"');
+}
+
+struct spec {
+    bool minus, plus, sharp, space, zero;
+    int width, prec;
+};
+
+static void pad_add(struct sbuf *b, const struct spec *sp, const char *s, size_t n)
+{
+    size_t w = str_rune_count(s, n);
+    size_t pad = sp->width > 0 && (size_t) sp->width > w ? (size_t) sp->width - w : 0;
+
+    if (!sp->minus)
+        for (size_t i = 0; i < pad; i++)
+            sbuf_addc(b, ' ');
+    sbuf_addn(b, s, n);
+    if (sp->minus)
+        for (size_t i = 0; i < pad; i++)
+            sbuf_addc(b, ' ');
+}
+
+static void bad_verb(struct sbuf *b, char verb, json_t *v)
+{
+    sbuf_addf(b, "%%!%c(", verb);
+    if (!v || json_is_null(v)) {
+        sbuf_add(b, "<nil>)");
+        return;
+    }
+    sbuf_addf(b, "%s=", tmpl_type_name(v));
+    tmpl_print(b, v, false);
+    sbuf_addc(b, ')');
+}
+
+/* A C format for one number with the spec's flags. */
+static void cfmt(char *out, size_t sz, const struct spec *sp, const char *len, char conv)
+{
+    int n = snprintf(out, sz, "%%%s%s%s%s%s", sp->minus ? "-" : "", sp->plus ? "+" : "",
+                     sp->sharp ? "#" : "", sp->space ? " " : "", sp->zero ? "0" : "");
+    if (sp->width >= 0)
+        n += snprintf(out + n, sz - (size_t) n, "%d", sp->width);
+    if (sp->prec >= 0)
+        n += snprintf(out + n, sz - (size_t) n, ".%d", sp->prec);
+    snprintf(out + n, sz - (size_t) n, "%s%c", len, conv);
+}
+
+static void fmt_one(struct sbuf *b, char verb, const struct spec *sp, json_t *v);
+
+/* Each verb's formatter: false when the value is not one it formats
+ * (the caller then writes Go's "%!v(type=value)"). */
+
+/* Go formats each element of a slice and brackets them. */
+static void fmt_array(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+    struct spec inner = *sp;
+    size_t i;
+    json_t *e;
+
+    inner.width = -1;
+    sbuf_addc(&t, '[');
+    json_array_foreach(v, i, e) {
+        if (i)
+            sbuf_addc(&t, ' ');
+        fmt_one(&t, verb, &inner, e);
+    }
+    sbuf_addc(&t, ']');
+    pad_add(b, sp, sbuf_str(&t), t.len);
+}
+
+static bool fmt_v(struct sbuf *b, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+    char f[48];
+
+    if (json_is_integer(v)) {
+        cfmt(f, sizeof(f), sp, "ll", 'd');
+        sbuf_addf(b, f, (long long) json_integer_value(v));
+        return true;
+    }
+    tmpl_print(&t, v, false);
+    pad_add(b, sp, sbuf_str(&t), t.len);
+    return true;
+}
+
+/* %s: a precision counts runes, not bytes. */
+static bool fmt_s(struct sbuf *b, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+
+    if (json_is_object(v)) {
+        tmpl_print(&t, v, false);
+        pad_add(b, sp, sbuf_str(&t), t.len);
+        return true;
+    }
+    if (!json_is_string(v))
+        return false;
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (sp->prec >= 0) {
+        size_t i = 0;
+        int runes = 0;
+        while (i < n && runes < sp->prec) {
+            i++;
+            while (i < n && ((unsigned char) s[i] & 0xc0) == 0x80)
+                i++;
+            runes++;
+        }
+        n = i;
+    }
+    pad_add(b, sp, s, n);
+    return true;
+}
+
+static bool fmt_q(struct sbuf *b, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+
+    if (json_is_string(v))
+        go_quote(&t, json_string_value(v), json_string_length(v));
+    else if (json_is_integer(v))
+        sbuf_addf(&t, "'%c'", (char) json_integer_value(v));
+    else
+        return false;
+    pad_add(b, sp, sbuf_str(&t), t.len);
+    return true;
+}
+
+/* %d %o %b %c %U of an integer. */
+static bool fmt_int(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+    char f[48];
+
+    if (!json_is_integer(v))
+        return false;
+    if (verb == 'd' || verb == 'o') {
+        cfmt(f, sizeof(f), sp, "ll", verb);
+        sbuf_addf(b, f, (long long) json_integer_value(v));
+    } else if (verb == 'c') {
+        char c[2] = { (char) json_integer_value(v), 0 };
+        pad_add(b, sp, c, 1);
+    } else if (verb == 'U') {
+        sbuf_addf(&t, "U+%04llX", (long long) json_integer_value(v));
+        pad_add(b, sp, sbuf_str(&t), t.len);
+    } else {
+        unsigned long long u = (unsigned long long) json_integer_value(v);
+        char bits[80];
+        int i = (int) sizeof(bits) - 1;
+        bits[i] = '\0';
+        do {
+            bits[--i] = (char) ('0' + (u & 1));
+            u >>= 1;
+        } while (u);
+        pad_add(b, sp, bits + i, strlen(bits + i));
+    }
+    return true;
+}
+
+/* %x %X: an integer (Go writes a sign, not two's complement) or the
+ * bytes of a string. */
+static bool fmt_hex(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+    char f[48];
+
+    if (json_is_integer(v)) {
+        long long n = json_integer_value(v);
+        if (n >= 0) {
+            cfmt(f, sizeof(f), sp, "ll", verb);
+            sbuf_addf(b, f, n);
+            return true;
+        }
+        struct spec s2 = *sp;
+        s2.width = -1;
+        cfmt(f, sizeof(f), &s2, "ll", verb);
+        sbuf_add(&t, "-");
+        sbuf_addf(&t, f, 0ULL - (unsigned long long) n);   /* LLONG_MIN too */
+    } else if (json_is_string(v)) {
+        const unsigned char *s = (const unsigned char *) json_string_value(v);
+        for (size_t i = 0; i < json_string_length(v); i++)
+            sbuf_addf(&t, verb == 'x' ? "%02x" : "%02X", s[i]);
+    } else {
+        return false;
+    }
+    pad_add(b, sp, sbuf_str(&t), t.len);
+    return true;
+}
+
+/* %f %F %e %E %g %G of a float; %g without a precision is Go's shortest. */
+static bool fmt_float(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
+{
+    _cleanup_sbuf_ struct sbuf t = SBUF_INIT;
+    char f[48];
+
+    if (!json_is_real(v))
+        return false;
+    if ((verb == 'g' || verb == 'G') && sp->prec < 0) {
+        go_float(&t, json_real_value(v));
+        pad_add(b, sp, sbuf_str(&t), t.len);
+        return true;
+    }
+    cfmt(f, sizeof(f), sp, "", verb);
+    sbuf_addf(b, f, json_real_value(v));
+    return true;
+}
+
+static bool fmt_t(struct sbuf *b, const struct spec *sp, json_t *v)
+{
+    if (!json_is_boolean(v))
+        return false;
+    pad_add(b, sp, json_is_true(v) ? "true" : "false", json_is_true(v) ? 4 : 5);
+    return true;
+}
+
+static void fmt_one(struct sbuf *b, char verb, const struct spec *sp, json_t *v)
+{
+    bool done = false;
+
+    if (json_is_array(v) && strchr("sdqxXvfegt", verb)) {
+        fmt_array(b, verb, sp, v);
+        return;
+    }
+    switch (verb) {
+    case 'v': done = fmt_v(b, sp, v); break;
+    case 's': done = fmt_s(b, sp, v); break;
+    case 'q': done = fmt_q(b, sp, v); break;
+    case 'd': case 'o': case 'b': case 'c': case 'U': done = fmt_int(b, verb, sp, v); break;
+    case 'x': case 'X': done = fmt_hex(b, verb, sp, v); break;
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+        done = fmt_float(b, verb, sp, v);
+        break;
+    case 't': done = fmt_t(b, sp, v); break;
+    }
+    if (!done)
+        bad_verb(b, verb, v);
+}
+
+/* Go's parsenum: the digits at *p. Past GO_FMT_MAX the number and the
+ * rest of the format are given up (*p at its end), as Go does. */
+static bool parse_num(const char **p, int *out)
+{
+    int num = 0;
+
+    while (isdigit((unsigned char) **p)) {
+        if (num > GO_FMT_MAX) {
+            *p += strlen(*p);
+            return false;
+        }
+        num = num * 10 + (*(*p)++ - '0');
+    }
+    *out = num;
+    return true;
+}
+
+/* Go's intFromArg: a '*' takes the next argument, an int within limits. */
+static bool star_arg(json_t **args, int n, int *ai, int *out)
+{
+    json_t *v = *ai < n ? args[(*ai)++] : NULL;
+    json_int_t x;
+
+    if (!json_is_integer(v))
+        return false;
+    x = json_integer_value(v);
+    if (x > GO_FMT_MAX || x < -GO_FMT_MAX)
+        return false;
+    *out = (int) x;
+    return true;
+}
+
+/* The flags, width and precision after a '%', *p moved past them; a '*'
+ * takes the next argument (*ai). Go's complaints go into b as they come. */
+static struct spec parse_spec(const char **p, json_t **args, int n, int *ai, struct sbuf *b)
+{
+    struct spec sp = { .width = -1, .prec = -1 };
+
+    for (;; (*p)++) {
+        if (**p == '-') sp.minus = true;
+        else if (**p == '+') sp.plus = true;
+        else if (**p == '#') sp.sharp = true;
+        else if (**p == ' ') sp.space = true;
+        else if (**p == '0') sp.zero = !sp.minus;
+        else break;
+    }
+    if (**p == '*') {
+        (*p)++;
+        if (!star_arg(args, n, ai, &sp.width)) {
+            sp.width = -1;
+            sbuf_add(b, "%!(BADWIDTH)");
+        } else if (sp.width < 0) {      /* Go: a negative width pads on the right */
+            sp.width = -sp.width;
+            sp.minus = true;
+            sp.zero = false;
+        }
+    } else if (isdigit((unsigned char) **p) && !parse_num(p, &sp.width)) {
+        sp.width = -1;
+    }
+    if (**p != '.')
+        return sp;
+    (*p)++;
+    if (**p == '*') {
+        (*p)++;
+        if (!star_arg(args, n, ai, &sp.prec) || sp.prec < 0) {
+            sp.prec = -1;
+            sbuf_add(b, "%!(BADPREC)");
+        }
+    } else if (!parse_num(p, &sp.prec)) {
+        sp.prec = 0;
+    }
+    return sp;
+}
+
+/* Go's "%!(EXTRA type=value, ...)" for arguments no verb took. */
+static void extra_args(struct sbuf *b, json_t **args, int from, int n)
+{
+    sbuf_add(b, "%!(EXTRA ");
+    for (int i = from; i < n; i++) {
+        if (i > from)
+            sbuf_add(b, ", ");
+        if (json_is_null(args[i])) {
+            sbuf_add(b, "<nil>");
+            continue;
+        }
+        sbuf_addf(b, "%s=", tmpl_type_name(args[i]));
+        tmpl_print(b, args[i], false);
+    }
+    sbuf_addc(b, ')');
+}
+
+int tmpl_sprintf(struct sbuf *b, const char *fmt, json_t **args, int n)
+{
+    int ai = 0;
+    const char *p = fmt;
+
+    while (*p) {
+        if (*p != '%') {
+            sbuf_addc(b, *p++);
+            continue;
+        }
+        p++;
+        struct spec sp = parse_spec(&p, args, n, &ai, b);
+        if (!*p) {
+            sbuf_add(b, "%!(NOVERB)");
+            break;
+        }
+        char verb = *p++;
+        if (verb == '%')
+            sbuf_addc(b, '%');
+        else if (ai >= n)
+            sbuf_addf(b, "%%!%c(MISSING)", verb);
+        else
+            fmt_one(b, verb, &sp, args[ai++]);
+    }
+    if (ai < n)
+        extra_args(b, args, ai, n);
+    return b->oom ? -1 : 0;
+}
