@@ -336,3 +336,11 @@ bench_exec() {
     compare runc_exec_floor_vs_berth_exec "runc exec --process $W/exec-process.json $id" "$B exec bex true"
     $P rm -f -t 0 pex >/dev/null 2>&1; $B rm -f -t 0 bex >/dev/null 2>&1
 }
+
+bench_crun_exec() {
+    images_ready; crun_ready
+    $P --runtime crun run -d --name pexc --network none localhost/busybox sleep 1000 >/dev/null
+    $B --runtime crun run -d --name bexc --network none localhost/busybox sleep 1000 >/dev/null
+    compare exec_true_crun "$P exec pexc true" "$B exec bexc true"
+    $P rm -f -t 0 pexc >/dev/null 2>&1; $B rm -f -t 0 bexc >/dev/null 2>&1
+}

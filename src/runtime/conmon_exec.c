@@ -91,21 +91,23 @@ int conmon_exec_start(const struct conmon_opts *o, struct conmon_exec *h, struct
         close(child[i]);
         child[i] = -1;
     }
-    /* byte 1: conmon forks, its first process leaves */
+    /* byte 1: conmon forks, its first process writes conmon.pid and
+     * leaves; its child creates the session's socket and FIFOs and says
+     * so on the attach pipe. The message is what we wait for; the first
+     * process is reaped after it (each wait for another process is a
+     * scheduling round trip on a busy machine). */
     if (start_byte(h, err) < 0)
         goto out;
+    if (conmon_read_sync(h->attach_fd, 60 * 1000, &data, &message, err) < 0) {
+        (void) waitpid(pid, &ws, 0);
+        berr_wrap(err, "conmon");
+        goto out;
+    }
     while (waitpid(pid, &ws, 0) < 0)
         if (errno != EINTR) {
             berr_sys(err, "wait for conmon");
             goto out;
         }
-    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
-        berr_msg(err, "conmon failed: exit status %d",
-                 WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
-        goto out;
-    }
-    if (conmon_read_sync(h->attach_fd, 60 * 1000, &data, &message, err) < 0)
-        goto out;
     if (data < 0) {
         berr_msg(err, "conmon: %s", message ? message : "exec session setup failed");
         goto out;

@@ -264,6 +264,11 @@ int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long time
                   struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
+/* pause / unpause (runtime/ctr_pause.c): the OCI runtime's pause and
+ * resume; podman's errors ("... is already paused", "\"<state>\" is not
+ * running, can't pause", "... is not paused, can't unpause"). */
+int ctr_pause(struct runtime *rt, struct ctr *c, struct berr **err);
+int ctr_unpause(struct runtime *rt, struct ctr *c, struct berr **err);
 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */

@@ -504,12 +504,14 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
 
     if ((st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING) && !force)
         return berr_kind(err, BK_STATE,
-                         "cannot remove container %s as it is running - running or paused containers cannot be removed without force",
-                         c->id);
+                         "cannot remove container %s as it is %s - running or paused containers cannot be removed without force",
+                         c->id, st == CS_PAUSED ? "paused" : "running");
     /* A container being removed is never restarted by its policy. */
     c->st.restart_policy_match = false;
     if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_CREATED) {
-        if (ctr_stop(rt, c, timeout, err) < 0)
+        /* podman kills a paused container at once: it would not see a
+         * stop signal before it is thawed anyway */
+        if (ctr_stop(rt, c, st == CS_PAUSED ? 0 : timeout, err) < 0)
             return -1;
     } else if (st != CS_REMOVING && ctr_cleanup(rt, c, err) < 0 && !force) {
         return -1;

@@ -426,3 +426,24 @@ out:
     ps_filters_free(&fs);
     return r;
 }
+
+int ctr_ps_ids(struct runtime *rt, char **filters, char ***ids, struct berr **err)
+{
+    struct ps_query q = { .all = true, .filters = filters, .shape = PS_JSON };
+    _cleanup_json_ json_t *items = NULL;
+    _cleanup_strv_ strv out = calloc(1, sizeof(char *));
+    size_t i;
+    json_t *it;
+
+    if (!out)
+        return berr_oom(err);
+    if (ctr_ps_items(rt, &q, &items, err) < 0)
+        return -1;
+    json_array_foreach(items, i, it) {
+        const char *id = js_str(it, "Id", NULL);
+        if (id && strv_push(&out, id) < 0)
+            return berr_oom(err);
+    }
+    *ids = STEAL_PTR(out);
+    return 0;
+}

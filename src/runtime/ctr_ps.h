@@ -44,4 +44,9 @@ int ctr_ps_check(const struct ps_query *q, struct berr **err);
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items,
                  struct berr **err);
 
+/* The full ids of the containers, in any state, that pass ps's filters
+ * ("key=value"; NULL: all), oldest first: --filter of pause, unpause,
+ * container prune. *ids is a new strv. */
+int ctr_ps_ids(struct runtime *rt, char **filters, char ***ids, struct berr **err);
+
 #endif

@@ -172,3 +172,11 @@ running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 1000 >/dev/n
     run -0 b exec e12 echo again
     [ "$output" = again ]
 }
+@test "exec into a paused container is refused with podman's message" {
+    running e13
+    run -0 b pause e13
+    run -255 --separate-stderr b exec e13 true
+    [ "$stderr" = "Error: can only create exec sessions on running containers: container state improper" ]
+    run -0 b unpause e13
+    run -0 b exec e13 true
+}
