@@ -45,6 +45,12 @@ char *fs_dirname(const char *path);
 char *fs_join(const char *a, const char *b);
 /* Cleans a path lexically like Go's filepath.Clean. */
 char *fs_clean(const char *path);
+/* Opens path inside the directory rootfd as if rootfd were "/": no
+ * symlink and no ".." ever leads out of it (openat2 RESOLVE_IN_ROOT |
+ * RESOLVE_NO_MAGICLINKS); the last component is followed (inside) unless
+ * flags has O_NOFOLLOW. Kernels without openat2 (before 5.6): a walk that
+ * refuses every symlink, failing with EXDEV. -1 with errno. */
+int fs_open_in_root(int rootfd, const char *path, int flags);
 /* Searches $PATH for an executable; malloc'd absolute path or NULL. */
 char *fs_which(const char *name);
 
