@@ -86,10 +86,15 @@ enum unpack_mode {
     UNPACK_OVERLAY,     /* whiteouts become overlay whiteouts */
     UNPACK_VFS,         /* whiteouts delete from the tree (applied first) */
     UNPACK_PLAIN,       /* no whiteout handling (archive staging) */
+    UNPACK_COPY,        /* cp: no whiteouts; owners and type changes as
+                           struct copy_put_opts says (store.h) */
 };
 /* Unpacks the tar at path (any compression) into dir; nothing is ever
  * written outside dir. */
 int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err);
+/* Unpacks the tar stream on fd into the directory dirfd (UNPACK_COPY). */
+struct copy_put_opts;
+int unpack_copy(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err);
 /* Opens path inside root (never escaping it), like openat2 RESOLVE_IN_ROOT. */
 int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **err);
 

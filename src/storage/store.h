@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util/err.h"
 
@@ -264,5 +265,39 @@ int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
 int store_ctr_list(struct store *s, char ***ids, struct berr **err);
 /* Bytes used by the container's own changes (upper dir / vfs copy). */
 int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err);
+
+/* ---- trees to and from tar streams (storage/copier.c): cp, export ---- *
+ *
+ * Neither side ever follows a symlink of the tree it walks or makes: a
+ * tree is walked through fds (openat with O_NOFOLLOW), symlinks are
+ * written as symlinks; a stream is unpacked with every name resolved
+ * inside the target directory (unpack.c), so a hostile stream or tree
+ * cannot reach outside it. */
+enum copy_owner {
+    COPY_OWNER_ARCHIVE,             /* the owners the archive says */
+    COPY_OWNER_FIXED,               /* uid:gid for every entry */
+    COPY_OWNER_CREATOR,             /* ours: no chown at all */
+};
+struct copy_put_opts {
+    enum copy_owner owner;
+    uid_t uid;                      /* COPY_OWNER_FIXED */
+    gid_t gid;
+    bool overwrite;                 /* a directory and a non-directory may
+                                       replace each other; else "creating X:
+                                       file exists" */
+};
+/* Unpacks the tar stream on fd into the directory dirfd. */
+int store_copy_put(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err);
+
+struct tar_writer;
+/* A tar (pax) written on fd; tarw_close() ends it (and frees w). */
+int tarw_open(int fd, struct tar_writer **out, struct berr **err);
+/* Adds the file or tree open at fd (any kind of fd, O_PATH included; it
+ * is not followed if it is a symlink) as name; a directory's entries come
+ * after it as name/child... With name "" the directory's entries are
+ * added as if at the top (a tree's "contents"). Hard links within what
+ * one writer wrote are written as links. */
+int tarw_add(struct tar_writer *w, int fd, const char *name, struct berr **err);
+int tarw_close(struct tar_writer *w, struct berr **err);
 
 #endif
