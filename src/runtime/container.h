@@ -331,6 +331,42 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
  * ended; one already reaped is fine. */
 int ctr_exec_cleanup(struct runtime *rt, struct ctr *c, const char *session, struct berr **err);
 
+/* cp (runtime/ctr_cp.c). A container's root for a copy: opened from the
+ * locked container, used after its lock is released (a copy may take
+ * long), closed after (a root mounted for it is unmounted then). */
+struct ctr_root {
+    char id[STATE_ID_LEN + 1];
+    char *name;
+    char *path;                 /* /proc/<pid>/root (running) or the mount */
+    int fd;                     /* O_PATH of path */
+    bool mounted;               /* mounted for the copy: unmount at close */
+    uid_t uid;                  /* the container's user (cp --archive) */
+    gid_t gid;
+};
+int ctr_root_open(struct runtime *rt, struct ctr *c, struct ctr_root *r, struct berr **err);
+void ctr_root_close(struct runtime *rt, struct ctr_root *r);
+
+struct cp_side {
+    struct ctr_root *root;      /* NULL: the host */
+    const char *path;           /* "-": a tar stream on stdin / stdout */
+};
+struct ctr_cp_opts {
+    bool archive;               /* into a container: its user owns the copy
+                                   (else the archive's owners); the host's
+                                   copies are always ours */
+    bool overwrite;             /* a directory and a non-directory may
+                                   replace each other */
+    int in_fd, out_fd;          /* the streams of "-" */
+};
+/* Copies src to dst with docker's rules: a file onto a file replaces it,
+ * into a directory keeps its name; a directory onto a missing name
+ * becomes that name, into a directory goes under its own name, or with
+ * "/." its contents go there; a tar stream goes into a directory.
+ * podman's errors ("\"X\" could not be found on container C", "destination
+ * must be a directory when copying a directory", ...). */
+int ctr_cp(const struct cp_side *src, const struct cp_side *dst, const struct ctr_cp_opts *o,
+           struct berr **err);
+
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped
  * or exited. The exit code comes from the exit-code table, so a removed
