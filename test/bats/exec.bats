@@ -9,7 +9,7 @@ teardown() { berth_teardown; }
 
 pty() { python3 "$BATS_TEST_DIRNAME/../tools/ptyrun.py" "$@"; }
 evlog() { cat "$BATS_TEST_TMPDIR/scratch/events/events.log"; }
-running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 1000 >/dev/null; }
+running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 86400 >/dev/null; }
 
 @test "exec runs a command in the container and returns its output and code" {
     running e1
@@ -44,7 +44,7 @@ running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 1000 >/dev/n
 }
 
 @test "environment, working directory and user come from the container unless given" {
-    b run -d --name e3 --network none -e FROM_RUN=1 -w /tmp $IMG sleep 1000 >/dev/null
+    b run -d --name e3 --network none -e FROM_RUN=1 -w /tmp $IMG sleep 86400 >/dev/null
     run -0 b exec e3 sh -c 'echo $FROM_RUN $PWD $HOME'
     [ "$output" = "1 /tmp /root" ]
     printf 'FILE_VAR=f\nBOTH=file\n' > "$BATS_TEST_TMPDIR/env"
@@ -162,7 +162,7 @@ running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 1000 >/dev/n
 
 @test "stopping the container ends and reaps its exec sessions" {
     running e12
-    run -0 b exec -d e12 sleep 1000
+    run -0 b exec -d e12 sleep 86400
     run -0 b stop -t 0 e12
     retry_until 10 sh -c "[ \"\$('$BERTH_BIN' ${BERTH_ARGS[*]} inspect --format '{{len .ExecIDs}}' e12)\" = 0 ]"
     id=$(b inspect --format '{{.Id}}' e12)
