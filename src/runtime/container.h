@@ -367,6 +367,11 @@ struct ctr_cp_opts {
 int ctr_cp(const struct cp_side *src, const struct cp_side *dst, const struct ctr_cp_opts *o,
            struct berr **err);
 
+/* export: the container's root file system (not its volumes) as a tar
+ * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
+ * mounted for it (a "mount" event, as podman) and unmounted after. */
+int ctr_export(struct runtime *rt, struct ctr *c, int out_fd, struct berr **err);
+
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped
  * or exited. The exit code comes from the exit-code table, so a removed

@@ -341,3 +341,33 @@ out:
     free(d.where);
     return r;
 }
+
+int ctr_export(struct runtime *rt, struct ctr *c, int out_fd, struct berr **err)
+{
+    _cleanup_free_ char *path = NULL;
+    _cleanup_close_ int fd = -1;
+    struct store *s = NULL;
+    struct tar_writer *tw;
+    struct berr *e = NULL;
+    int r = -1;
+
+    if (c->cfg.rootfs) {
+        if (!(path = str_dup(c->cfg.rootfs)))
+            return berr_oom(err);
+    } else if (rt_store(rt, &s, err) < 0 || store_ctr_mount(s, c->id, &path, err) < 0) {
+        return berr_wrap(err, "mounting container %s", c->id);
+    }
+    ctr_emit(rt, c, "mount");
+    if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        berr_sys(err, "open %s", path);
+    else if (tarw_open(out_fd, &tw, err) == 0) {
+        r = tarw_add(tw, fd, "", err);
+        if (tarw_close(tw, r < 0 ? &e : err) < 0 && r == 0)
+            r = -1;
+        berr_free(e);
+    }
+    if (s && store_ctr_unmount(s, c->id, false, r < 0 ? &e : err) < 0 && r == 0)
+        r = -1;
+    berr_free(e);
+    return r;
+}
