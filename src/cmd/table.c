@@ -13,7 +13,7 @@
 #define W(x) extern const struct cmd x __attribute__((weak));
 
 /* top level */
-W(cmd_attach) W(cmd_commit) W(cmd_completion) W(cmd_cp) W(cmd_create) W(cmd_events) W(cmd_exec)
+W(cmd_attach) W(cmd_commit) W(cmd_completion) W(cmd_cp) W(cmd_create) W(cmd_diff) W(cmd_events) W(cmd_exec)
 W(cmd_export) W(cmd_help) W(cmd_history) W(cmd_images) W(cmd_import) W(cmd_info)
 W(cmd_init) W(cmd_inspect) W(cmd_kill) W(cmd_load) W(cmd_logs) W(cmd_mount)
 W(cmd_pause) W(cmd_port) W(cmd_ps) W(cmd_pull) W(cmd_push) W(cmd_rename) W(cmd_restart)
@@ -23,7 +23,7 @@ W(cmd_gen_man) W(cmd_net_test)
 
 /* container */
 W(cmd_container_attach) W(cmd_container_cleanup) W(cmd_container_commit)
-W(cmd_container_cp) W(cmd_container_create) W(cmd_container_exec) W(cmd_container_exists)
+W(cmd_container_cp) W(cmd_container_create) W(cmd_container_diff) W(cmd_container_exec) W(cmd_container_exists)
 W(cmd_container_export) W(cmd_container_init) W(cmd_container_inspect)
 W(cmd_container_kill) W(cmd_container_list) W(cmd_container_logs) W(cmd_container_mount)
 W(cmd_container_pause) W(cmd_container_port) W(cmd_container_prune)
@@ -55,7 +55,7 @@ W(cmd_network_reload) W(cmd_network_rm)
 
 static const struct cmd *const container_subs[] = {
     &cmd_container_attach, &cmd_container_cleanup, &cmd_container_commit,
-    &cmd_container_cp, &cmd_container_create, &cmd_container_exec, &cmd_container_exists,
+    &cmd_container_cp, &cmd_container_create, &cmd_container_diff, &cmd_container_exec, &cmd_container_exists,
     &cmd_container_export, &cmd_container_init, &cmd_container_inspect,
     &cmd_container_kill, &cmd_container_list, &cmd_container_logs, &cmd_container_mount,
     &cmd_container_pause, &cmd_container_port, &cmd_container_prune,
@@ -87,7 +87,7 @@ static const struct cmd *const network_subs[] = {
 GROUP(cmd_network, "network", "Manage networks", network_subs);
 
 static const struct cmd *const root_subs[] = {
-    &cmd_attach, &cmd_commit, &cmd_completion, &cmd_container, &cmd_cp, &cmd_create, &cmd_events,
+    &cmd_attach, &cmd_commit, &cmd_completion, &cmd_container, &cmd_cp, &cmd_create, &cmd_diff, &cmd_events,
     &cmd_exec, &cmd_export, &cmd_help, &cmd_history, &cmd_image, &cmd_images,
     &cmd_import, &cmd_info, &cmd_init, &cmd_inspect, &cmd_kill, &cmd_load, &cmd_logs,
     &cmd_mount, &cmd_network, &cmd_pause, &cmd_port, &cmd_ps, &cmd_pull, &cmd_push,

@@ -367,6 +367,18 @@ struct ctr_cp_opts {
 int ctr_cp(const struct cp_side *src, const struct cp_side *dst, const struct ctr_cp_opts *o,
            struct berr **err);
 
+/* diff: what the container changed in its root file system against its
+ * image, sorted by path ('A', 'C', 'D'; storage/store.h), without the
+ * files and mount points every container has (/etc/hosts, /proc, ...).
+ * The rootfs and the image are mounted for it and unmounted after. */
+struct ctr_change {
+    char *path;
+    char kind;
+};
+int ctr_diff(struct runtime *rt, struct ctr *c, struct ctr_change **out, size_t *n,
+             struct berr **err);
+void ctr_changes_free(struct ctr_change *v, size_t n);
+
 /* export: the container's root file system (not its volumes) as a tar
  * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
  * mounted for it (a "mount" event, as podman) and unmounted after. */

@@ -289,6 +289,18 @@ struct copy_put_opts {
 /* Unpacks the tar stream on fd into the directory dirfd. */
 int store_copy_put(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err);
 
+/* What a tree changed against another (storage/treediff.c): each path
+ * ("/etc/passwd") with 'A' added, 'C' changed or 'D' deleted, sorted by
+ * path. lowerfd: the image's tree, -1 for none (all added); upperfd: the
+ * container's (the mounted rootfs). Pure file system work: no lock. */
+struct store_change {
+    char *path;
+    char kind;
+};
+int store_tree_changes(int lowerfd, int upperfd, struct store_change **out, size_t *n,
+                       struct berr **err);
+void store_changes_free(struct store_change *v, size_t n);
+
 struct tar_writer;
 /* A tar (pax) written on fd; tarw_close() ends it (and frees w). */
 int tarw_open(int fd, struct tar_writer **out, struct berr **err);
