@@ -379,6 +379,17 @@ int ctr_diff(struct runtime *rt, struct ctr *c, struct ctr_change **out, size_t 
              struct berr **err);
 void ctr_changes_free(struct ctr_change *v, size_t n);
 
+/* mount / unmount by the user (runtime/ctr_mount.c): counted mounts of
+ * the rootfs (a --rootfs container's is its directory, never mounted).
+ * ctr_unmount drops one of the user's mounts (all of them with force);
+ * *done: one was dropped (false when none was mounted). A running or
+ * paused container's own mount stays: with nothing else mounted it is
+ * BK_STATE "cannot unmount storage for container ID as it is running or
+ * paused". ctr_mounted: the mountpoint while mounted, else NULL. */
+int ctr_mount(struct runtime *rt, struct ctr *c, char **mountpoint, struct berr **err);
+int ctr_unmount(struct runtime *rt, struct ctr *c, bool force, bool *done, struct berr **err);
+int ctr_mounted(struct runtime *rt, struct ctr *c, char **mountpoint, struct berr **err);
+
 /* export: the container's root file system (not its volumes) as a tar
  * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
  * mounted for it (a "mount" event, as podman) and unmounted after. */

@@ -259,6 +259,8 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
 /* The mountpoint when mounted (count > 0 and really mounted), else NULL. */
 int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
                       struct berr **err);
+/* How many users the rootfs mount has (0: not mounted). */
+int store_ctr_mount_count(struct store *s, const char *ctr_id, int *count, struct berr **err);
 /* Unmounts (force) and deletes the rootfs; unknown ids succeed. */
 int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
 /* Every container rootfs id, sorted. */
