@@ -390,6 +390,22 @@ int ctr_mount(struct runtime *rt, struct ctr *c, char **mountpoint, struct berr 
 int ctr_unmount(struct runtime *rt, struct ctr *c, bool force, bool *done, struct berr **err);
 int ctr_mounted(struct runtime *rt, struct ctr *c, char **mountpoint, struct berr **err);
 
+/* top (runtime/ctr_top.c): the processes of a running container, one
+ * row of cells per process after a header row, for podman's (psgo's)
+ * descriptors ("user", "pid", "capeff", ...; NULL: podman's default
+ * set), read from /proc. rows: NULL-terminated, each a strv.
+ * ctr_top_known: whether every descriptor is psgo's; when one is not,
+ * podman runs ps(1) inside the container with the arguments as given:
+ * ctr_top_ps does (an exec session), *out its output without ps's own
+ * line. Not running: BK_STATE "top can only be used on running
+ * containers". */
+int ctr_top(struct runtime *rt, struct ctr *c, char *const *descriptors, char ****rows,
+            struct berr **err);
+bool ctr_top_known(char *const *descriptors);
+const char *const *ctr_top_descriptors(void);
+int ctr_top_ps(struct runtime *rt, struct ctr *c, char *const *args, char **out,
+               struct berr **err);
+
 /* export: the container's root file system (not its volumes) as a tar
  * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
  * mounted for it (a "mount" event, as podman) and unmounted after. */
