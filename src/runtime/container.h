@@ -406,6 +406,12 @@ const char *const *ctr_top_descriptors(void);
 int ctr_top_ps(struct runtime *rt, struct ctr *c, char *const *args, char **out,
                struct berr **err);
 
+/* container prune (runtime/ctr_prune.c): the full ids of the containers
+ * prune removes, oldest id order: not running, paused, stopping or being
+ * removed, and passing the filters ("label=K[=V]", "label!=K[=V]",
+ * "until=TIME|DURATION"; another key: "K is an invalid filter"). */
+int ctr_prune_ids(struct runtime *rt, char *const *filters, char ***out, struct berr **err);
+
 /* export: the container's root file system (not its volumes) as a tar
  * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
  * mounted for it (a "mount" event, as podman) and unmounted after. */
