@@ -121,33 +121,48 @@ static int print_list(struct mount_args *a, struct berr **err)
     return 0;
 }
 
+/* The options and podman's checks of mount (unmount: false) or unmount.
+ * 0: go on; 1: --help printed; -1: error. it is freed unless 0. */
+static int parse(struct cmd_ctx *cx, int argc, char **argv, bool unmount, struct opt_it *it,
+                 struct mount_args *a, struct berr **err)
+{
+    int c;
+
+    cmd_opt_init(it, cx);
+    while ((c = opt_next(it, argc, argv, err)) > 0) {
+        switch (c) {
+        case M_ALL: a->all = it->bval; break;
+        case M_LATEST: a->latest = it->bval; break;
+        case M_NOTRUNC: a->notrunc = it->bval; break;
+        case M_FORMAT: a->format = it->arg; break;
+        case M_FORCE: a->force = it->bval; break;
+        }
+    }
+    if (c == 0 && !it->help && a->format && strcmp(a->format, "json"))
+        c = berr_msg(err, "unknown --format argument: \"%s\"", a->format);
+    if (c == 0 && !it->help && a->all && a->latest)
+        c = berr_msg(err, "--all and --latest cannot be used together");
+    if (c == 0 && !it->help && (a->all || a->latest) && it->nargs)
+        c = berr_msg(err, "%s", a->all ? "no arguments are needed with --all"
+                                       : "--latest and containers cannot be used together");
+    if (c == 0 && !it->help && unmount && !a->all && !a->latest && !it->nargs)
+        c = berr_msg(err, "you must provide at least one name or id");
+    if (c < 0 || it->help) {
+        opt_free(it);
+        return c < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
 static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
     struct mount_args a = { 0 };
-    int c, r = -1;
+    int c = parse(cx, argc, argv, false, &it, &a, err), r = -1;
 
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0) {
-        switch (c) {
-        case M_ALL: a.all = it.bval; break;
-        case M_LATEST: a.latest = it.bval; break;
-        case M_NOTRUNC: a.notrunc = it.bval; break;
-        case M_FORMAT: a.format = it.arg; break;
-        }
-    }
-    if (c == 0 && !it.help && a.format && strcmp(a.format, "json"))
-        c = berr_msg(err, "unknown --format argument: \"%s\"", a.format);
-    if (c == 0 && !it.help && a.all && a.latest)
-        c = berr_msg(err, "--all and --latest cannot be used together");
-    if (c == 0 && !it.help && (a.all || a.latest) && it.nargs)
-        c = berr_msg(err, "%s", a.all ? "no arguments are needed with --all"
-                                      : "--latest and containers cannot be used together");
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if (c != 0)
         return c < 0 ? -1 : 0;
-    }
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         goto out;
     {
@@ -173,27 +188,10 @@ static int unmount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     struct opt_it it;
     struct runtime *rt;
     struct mount_args a = { 0 };
-    int c, r = -1;
+    int c = parse(cx, argc, argv, true, &it, &a, err), r = -1;
 
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0) {
-        switch (c) {
-        case M_ALL: a.all = it.bval; break;
-        case M_LATEST: a.latest = it.bval; break;
-        case M_FORCE: a.force = it.bval; break;
-        }
-    }
-    if (c == 0 && !it.help && a.all && a.latest)
-        c = berr_msg(err, "--all and --latest cannot be used together");
-    if (c == 0 && !it.help && (a.all || a.latest) && it.nargs)
-        c = berr_msg(err, "%s", a.all ? "no arguments are needed with --all"
-                                      : "--latest and containers cannot be used together");
-    if (c == 0 && !it.help && !a.all && !a.latest && !it.nargs)
-        c = berr_msg(err, "you must provide at least one name or id");
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if (c != 0)
         return c < 0 ? -1 : 0;
-    }
     if (cx_runtime(cx, RT_FULL, &rt, err) == 0) {
         struct ctr_each e = { .rt = rt, .all = a.all, .latest = a.latest, .quiet = true,
                               .fn = unmount_one, .arg = &a };

@@ -36,13 +36,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         c = berr_oom(err);
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
         return c < 0 ? -1 : 0;
-    if (!force) {
-        char line[16] = "";
-        fprintf(stderr, "WARNING! This will remove all non running containers.\n"
-                        "Are you sure you want to continue? [y/N] ");
-        if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-            return 0;
-    }
+    if (!force && !cmd_confirm("This will remove all non running containers."))
+        return 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_prune_ids(rt, filters, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {
