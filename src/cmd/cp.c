@@ -114,7 +114,3 @@ const struct cmd cmd_cp = { .name = "cp", .summary = "Copy files/folders between
     .usage = "[options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH", .description = CP_DESC,
     .examples = "berth cp web:/etc/hosts ./hosts\nberth cp ./site web:/www\nberth cp web:/var/log - | tar t",
     .opts = cp_opts, .fn = cp_fn, .need = RT_FULL };
-const struct cmd cmd_container_cp = { .name = "cp", .summary = "Copy files/folders between a container and the local filesystem",
-    .usage = "[options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH", .description = CP_DESC,
-    .examples = "berth container cp web:/etc/hosts ./hosts", .opts = cp_opts, .fn = cp_fn,
-    .need = RT_FULL };

@@ -120,7 +120,3 @@ const struct cmd cmd_diff = { .name = "diff", .summary = "Display the changes to
     .usage = "[options] {CONTAINER}", .description = DIFF_DESC,
     .examples = "berth diff ctrID\nberth diff --format json ctrID",
     .opts = diff_opts, .fn = diff_fn, .need = RT_FULL };
-const struct cmd cmd_container_diff = { .name = "diff", .summary = "Inspect changes to the container's file systems",
-    .usage = "[options] CONTAINER", .description = DIFF_DESC,
-    .examples = "berth container diff ctrID\nberth container diff --format json ctrID",
-    .opts = diff_opts, .fn = diff_fn, .need = RT_FULL };

@@ -159,7 +159,3 @@ const struct cmd cmd_exec = { .name = "exec", .summary = "Run a process in a run
     .usage = "[options] CONTAINER [COMMAND [ARG...]]", .description = EXEC_DESC,
     .examples = EXEC_EXAMPLES, .opts = exec_opts, .fn = exec_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND };
-const struct cmd cmd_container_exec = { .name = "exec", .summary = "Run a process in a running container",
-    .usage = "[options] CONTAINER [COMMAND [ARG...]]", .description = EXEC_DESC,
-    .examples = EXEC_EXAMPLES, .opts = exec_opts, .fn = exec_fn, .need = RT_FULL,
-    .flags = CMD_STOP_AT_OPERAND };

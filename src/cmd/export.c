@@ -61,7 +61,3 @@ const struct cmd cmd_export = { .name = "export", .summary = "Export container's
     .usage = "[options] CONTAINER", .description = EXPORT_DESC,
     .examples = "berth export ctrID > myCtr.tar\nberth export --output=myCtr.tar ctrID",
     .opts = export_opts, .fn = export_fn, .need = RT_FULL };
-const struct cmd cmd_container_export = { .name = "export", .summary = "Export container's filesystem contents as a tar archive",
-    .usage = "[options] CONTAINER", .description = EXPORT_DESC,
-    .examples = "berth container export ctrID > myCtr.tar", .opts = export_opts, .fn = export_fn,
-    .need = RT_FULL };

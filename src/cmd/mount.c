@@ -216,17 +216,8 @@ const struct cmd cmd_mount = { .name = "mount", .summary = "Mount a working cont
     .usage = "[options] [CONTAINER...]", .description = MOUNT_DESC,
     .examples = "berth mount\nberth mount ctrID\nberth mount --format json",
     .opts = mount_opts, .fn = mount_fn, .need = RT_FULL };
-const struct cmd cmd_container_mount = { .name = "mount", .summary = "Mount a working container's root filesystem",
-    .usage = "[options] [CONTAINER...]", .description = MOUNT_DESC,
-    .examples = "berth container mount ctrID", .opts = mount_opts, .fn = mount_fn,
-    .need = RT_FULL };
 const struct cmd cmd_unmount = { .name = "unmount", .aliases = "umount",
     .summary = "Unmounts working container's root filesystem",
     .usage = "[options] CONTAINER [CONTAINER...]", .description = UNMOUNT_DESC,
     .examples = "berth unmount ctrID\nberth umount --all", .opts = unmount_opts,
     .fn = unmount_fn, .need = RT_FULL };
-const struct cmd cmd_container_unmount = { .name = "unmount", .aliases = "umount",
-    .summary = "Unmounts working container's root filesystem",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = UNMOUNT_DESC,
-    .examples = "berth container unmount ctrID", .opts = unmount_opts, .fn = unmount_fn,
-    .need = RT_FULL };

@@ -118,7 +118,7 @@ static int pause_run(struct cmd_ctx *cx, int argc, char **argv, bool unpause, st
                               .fn = one, .arg = &a };
         if (a.filters) {
             /* the matching containers, by full id, as podman prints them */
-            r = ctr_ps_ids(rt, a.filters, &ids, err);
+            r = ctr_ps_select(rt, a.filters, &ids, NULL, err);
             if (r == 0)
                 r = ctr_each_run(&e, ids, (int) strv_len(ids), err);
         } else {
@@ -154,15 +154,7 @@ const struct cmd cmd_pause = { .name = "pause", .summary = "Pause all the proces
     .usage = "[options] CONTAINER [CONTAINER...]", .description = PAUSE_DESC,
     .examples = "berth pause web\nberth pause --all", .opts = pause_opts, .fn = pause_fn,
     .need = RT_FULL };
-const struct cmd cmd_container_pause = { .name = "pause", .summary = "Pause all the processes in one or more containers",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = PAUSE_DESC,
-    .examples = "berth container pause web", .opts = pause_opts, .fn = pause_fn,
-    .need = RT_FULL };
 const struct cmd cmd_unpause = { .name = "unpause", .summary = "Unpause the processes in one or more containers",
     .usage = "[options] CONTAINER [CONTAINER...]", .description = UNPAUSE_DESC,
     .examples = "berth unpause web\nberth unpause --all", .opts = unpause_opts, .fn = unpause_fn,
-    .need = RT_FULL };
-const struct cmd cmd_container_unpause = { .name = "unpause", .summary = "Unpause the processes in one or more containers",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = UNPAUSE_DESC,
-    .examples = "berth container unpause web", .opts = unpause_opts, .fn = unpause_fn,
     .need = RT_FULL };

@@ -115,7 +115,3 @@ const struct cmd cmd_top = { .name = "top", .summary = "Display the running proc
     .usage = "[options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]", .description = TOP_DESC,
     .examples = "berth top ctrID\nberth top --latest\nberth top ctrID pid seccomp args\nberth top ctrID -eo user,pid,comm",
     .opts = top_opts, .fn = top_fn, .need = RT_FULL, .flags = CMD_STOP_AT_OPERAND };
-const struct cmd cmd_container_top = { .name = "top", .summary = "Display the running processes of a container",
-    .usage = "[options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]", .description = TOP_DESC,
-    .examples = "berth container top ctrID", .opts = top_opts, .fn = top_fn, .need = RT_FULL,
-    .flags = CMD_STOP_AT_OPERAND };

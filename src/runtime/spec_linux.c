@@ -421,8 +421,8 @@ static int build_resources(struct spec_ctx *c, json_t *lin, json_t *devs, struct
         if (swap && c->h->swap_accounting && js_set_int(m, "swap", swap) < 0)
             return berr_oom(err);
         if (swap && !c->h->swap_accounting)
-            log_warn("Your kernel does not support swap limit capabilities or the cgroup is "
-                     "not mounted. Memory limited without swap.");
+            log_plain("Your kernel does not support swap limit capabilities or the cgroup is "
+                      "not mounted. Memory limited without swap.");
     }
     if (json_object_get(r, "cpus") || json_object_get(r, "cpuShares") ||
         json_object_get(r, "cpusetCpus")) {
