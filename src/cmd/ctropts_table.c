@@ -10,7 +10,9 @@
 #define OPTS_A                                                                                  \
     { "add-host", O_ADD_HOST, OPT_ARG, "strings", "Add a line to /etc/hosts (host:ip)", 0 },   \
     { "annotation", O_ANNOTATION, OPT_ARG, "strings", "Add an OCI annotation (key=value)", 0 }, \
+    { "arch", O_ARCH, OPT_ARG, "ARCH", "use ARCH instead of the architecture of the machine for choosing images", 0 }, \
     { "attach", 'a', OPT_ARG, "strings", "Attach to stdin, stdout or stderr (repeatable)", 0 }, \
+    { "authfile", O_AUTHFILE, OPT_ARG, "string", "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override", 0 }, \
     { "cap-add", O_CAP_ADD, OPT_ARG, "strings", "Give the container these capabilities", 0 },  \
     { "cap-drop", O_CAP_DROP, OPT_ARG, "strings", "Take these capabilities away ('all': every one)", 0 }, \
     { "cgroup-parent", O_CGROUP_PARENT, OPT_ARG, "string", "Parent cgroup of the container's cgroup", 0 }, \
@@ -25,6 +27,7 @@
 
 #define OPTS_B                                                                                  \
     { "device", O_DEVICE, OPT_ARG, "strings", "Give the container a host device (/dev/x[:/dev/y][:rwm])", 0 }, \
+    { "disable-content-trust", O_DCT, OPT_FLAG, NULL, "This is a Docker specific option and is a NOOP", 0 }, \
     { "dns", O_DNS, OPT_ARG, "strings", "DNS servers for /etc/resolv.conf", 0 },               \
     { "dns-option", O_DNS_OPTION, OPT_ARG, "strings", "Options for /etc/resolv.conf", 0 },     \
     { "dns-search", O_DNS_SEARCH, OPT_ARG, "strings", "Search domains for /etc/resolv.conf", 0 }, \
@@ -56,8 +59,10 @@
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
     { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \
+    { "os", O_OS, OPT_ARG, "OS", "use OS instead of the running OS for choosing images", 0 }, \
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "pids-limit", O_PIDS_LIMIT, OPT_ARG, "int", "Most processes the container may have (-1: no limit)", 0 }, \
+    { "platform", O_PLATFORM, OPT_ARG, "string", "Specify the platform for selecting the image.  (Conflicts with --arch and --os)", 0 }, \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
     { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \
     { "publish-all", 'P', OPT_FLAG, NULL, "Publish every exposed port on a random host port", 0 }, \
@@ -85,6 +90,7 @@
     { "stop-timeout", O_STOP_TIMEOUT, OPT_ARG, "uint", "Seconds to wait after the stop signal before SIGKILL (default 10)", 0 }, \
     { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Set a namespaced kernel parameter (key=value)", 0 }, \
     { "timeout", O_TIMEOUT, OPT_ARG, "uint", "Kill the container after this many seconds (0: never)", 0 }, \
+    { "tls-verify", O_TLS_VERIFY, OPT_FLAG, NULL, "Require HTTPS and verify certificates when contacting registries for pulling images", 0 }, \
     { "tmpfs", O_TMPFS, OPT_ARG, "tmpfs", "Mount a tmpfs: /dir[:options]", 0 },               \
     { "tty", 't', OPT_FLAG, NULL, "Give the container a terminal", 0 },                        \
     { "tz", O_TZ, OPT_ARG, "string", "Time zone in the container: a zone name or 'local'", 0 }, \
@@ -92,6 +98,7 @@
     { "umask", O_UMASK, OPT_ARG, "string", "umask of the container's process (default \"0022\")", 0 }, \
     { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
     { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "variant", O_VARIANT, OPT_ARG, "VARIANT", "Use VARIANT instead of the running architecture variant for choosing images", 0 }, \
     { "volume", 'v', OPT_ARG, "stringArray", "Bind mount a host path: /src:/dst[:options]", 0 }, \
     { "workdir", 'w', OPT_ARG, "string", "Working directory of the container's process", 0 },
 
