@@ -344,6 +344,29 @@ bench_crun_rss() {
     printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_run_rm_crun_engine" "$p" "$b" "$(echo "$p / $b" | bc -l)"
 }
 
+# ---- into containers (issue 14) -------------------------------------------
+bench_exec() {
+    images_ready
+    $P run -d --name pex --network none localhost/busybox sleep 1000 >/dev/null
+    $B run -d --name bex --network none localhost/busybox sleep 1000 >/dev/null
+    compare exec_true "$P exec pex true" "$B exec bex true"
+    # the floor: the OCI runtime's own exec of the same process
+    local id cfg
+    id=$($B inspect --format '{{.Id}}' bex)
+    cfg=$($B inspect --format '{{.OCIConfigPath}}' bex)
+    jq '.process | .args = ["true"]' "$cfg" > "$W/exec-process.json"
+    compare runc_exec_floor_vs_berth_exec "runc exec --process $W/exec-process.json $id" "$B exec bex true"
+    $P rm -f -t 0 pex >/dev/null 2>&1; $B rm -f -t 0 bex >/dev/null 2>&1
+}
+
+bench_crun_exec() {
+    images_ready; crun_ready
+    $P --runtime crun run -d --name pexc --network none localhost/busybox sleep 1000 >/dev/null
+    $B --runtime crun run -d --name bexc --network none localhost/busybox sleep 1000 >/dev/null
+    compare exec_true_crun "$P exec pexc true" "$B exec bexc true"
+    $P rm -f -t 0 pexc >/dev/null 2>&1; $B rm -f -t 0 bexc >/dev/null 2>&1
+}
+
 # ---- registries (issue 13) --------------------------------------------------
 # Debian's docker-registry on 127.0.0.1 inside the bench's network
 # namespace, TLS with a throw-away CA: "src" (5001) holds a ~100 MB image

@@ -192,6 +192,14 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
     return 0;
 }
 
+bool cmd_confirm(const char *warning)
+{
+    char line[16] = "";
+
+    fprintf(stderr, "WARNING! %s\nAre you sure you want to continue? [y/N] ", warning);
+    return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+}
+
 void cmd_print_error(const char *msg)
 {
     _cleanup_free_ char *safe = str_escape_ctl(msg);

@@ -130,6 +130,11 @@ void cmd_print_error(const char *msg);
  * failure; main() prints the last. */
 void cmd_err_next(struct berr **last, struct berr *e);
 
+/* A prune's question: prints "WARNING! <warning>\nAre you sure you want to
+ * continue? [y/N] " on stderr and reads the answer from stdin; true for
+ * "y" or "Y". */
+bool cmd_confirm(const char *warning);
+
 /* Drops the runtime and anything else the context holds. */
 void cmd_ctx_release(struct cmd_ctx *cx);
 

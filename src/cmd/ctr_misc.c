@@ -166,12 +166,20 @@ static const struct cmd_opt cleanup_opts[] = {
     { 0 }
 };
 
+struct cleanup_args {
+    bool rm;
+    const char *exec;           /* --exec SESSION */
+};
+
 static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err)
 {
-    bool rm = *(bool *) e->arg;
+    struct cleanup_args *a = e->arg;
+    bool rm = a->rm;
     int st = ctr_state(c);
 
     (void) input;
+    if (a->exec)
+        return ctr_exec_cleanup(e->rt, c, a->exec, err);
     /* Already cleaned up by a stop or rm: nothing to do. */
     if (st == CS_RUNNING || st == CS_PAUSED)
         return 0;
@@ -189,28 +197,29 @@ static int cleanup_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
 {
     struct opt_it it;
     struct runtime *rt;
-    bool rm = false, all = false, latest = false;
+    struct cleanup_args a = { 0 };
+    bool all = false, latest = false;
     int c;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0) {
         if (c == O_RM)
-            rm = it.bval;
+            a.rm = it.bval;
         else if (c == O_ALL)
             all = it.bval;
         else if (c == O_LATEST)
             latest = it.bval;
         else if (c == O_EXEC)
-            c = berr_msg(err, "exec sessions are not supported by berth yet");
-        if (c < 0)
-            break;
+            a.exec = it.arg;
     }
     if (c == 0 && !it.help && !all && !latest && it.nargs == 0)
         c = berr_msg(err, "you must provide at least one container name or id");
+    if (c == 0 && !it.help && a.exec && (all || latest || it.nargs != 1))
+        c = berr_msg(err, "--exec and --all, --latest or more than one container cannot be used together");
     if (c == 0 && !it.help && cx_runtime(cx, RT_FULL, &rt, err) == 0) {
         /* A container already removed (by rm, or a foreground run --rm) is fine. */
         struct ctr_each e = { .rt = rt, .all = all, .latest = latest, .ignore = true,
-                              .fn = cleanup_one, .arg = &rm };
+                              .fn = cleanup_one, .arg = &a };
         c = ctr_each_run(&e, it.args, it.nargs, err);
         if (c < 0 && *err)
             log_error("Running container cleanup: %s", (*err)->msg);

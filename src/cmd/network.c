@@ -457,13 +457,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         c = berr_oom(err);
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
         return c < 0 ? -1 : 0;
-    if (!force) {
-        char line[16] = "";
-        fprintf(stderr, "WARNING! This will remove all networks not used by at least one "
-                        "container.\nAre you sure you want to continue? [y/N] ");
-        if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-            return 0;
-    }
+    if (!force && !cmd_confirm("This will remove all networks not used by at least one container."))
+        return 0;
     if (get_env(cx, &rt, &e, err) < 0 || net_list(&e, &all, err) < 0)
         return -1;
     json_array_foreach(all, i, def) {

@@ -28,8 +28,13 @@
     X(cmd_container_cleanup, SUB,       CG_CONTAINER)                                     \
     X(cmd_container_exists,  SUB,       CG_CONTAINER)                                     \
     X(cmd_container_inspect, SUB,       CG_CONTAINER)                                     \
+    X(cmd_container_prune,   SUB,       CG_CONTAINER)                                     \
+    X(cmd_cp,                TOP,       CG_CONTAINER)                                     \
     X(cmd_create,            TOP,       CG_CONTAINER)                                     \
+    X(cmd_diff,              TOP,       CG_CONTAINER)                                     \
     X(cmd_events,            TOP,       CG_SYSTEM)                                        \
+    X(cmd_exec,              TOP,       CG_CONTAINER)                                     \
+    X(cmd_export,            TOP,       CG_CONTAINER)                                     \
     X(cmd_gen_man,           TOP,       CG_NONE)                                          \
     X(cmd_help,              TOP,       CG_NONE)                                          \
     X(cmd_history,           TOP,       CG_IMAGE)                                         \
@@ -49,6 +54,7 @@
     X(cmd_login,             TOP,       CG_NONE)                                          \
     X(cmd_logout,            TOP,       CG_NONE)                                          \
     X(cmd_logs,              TOP,       CG_CONTAINER)                                     \
+    X(cmd_mount,             TOP,       CG_CONTAINER)                                     \
     X(cmd_net_test,          TOP,       CG_NONE)                                          \
     X(cmd_network,           TOP,       CG_NONE)                                          \
     X(cmd_network_connect,   SUB,       CG_NETWORK)                                       \
@@ -60,6 +66,7 @@
     X(cmd_network_prune,     SUB,       CG_NETWORK)                                       \
     X(cmd_network_reload,    SUB,       CG_NETWORK)                                       \
     X(cmd_network_rm,        SUB,       CG_NETWORK)                                       \
+    X(cmd_pause,             TOP,       CG_CONTAINER)                                     \
     X(cmd_port,              TOP,       CG_CONTAINER)                                     \
     X(cmd_ps,                TOP,       CG_CONTAINER,  "ls", "list ps")                   \
     X(cmd_pull,              TOP,       CG_IMAGE)                                         \
@@ -79,6 +86,9 @@
     X(cmd_system_refresh,    SUB,       CG_SYSTEM)                                        \
     X(cmd_system_renumber,   SUB,       CG_SYSTEM)                                        \
     X(cmd_tag,               TOP,       CG_IMAGE)                                         \
+    X(cmd_top,               TOP,       CG_CONTAINER)                                     \
+    X(cmd_unmount,           TOP,       CG_CONTAINER)                                     \
+    X(cmd_unpause,           TOP,       CG_CONTAINER)                                     \
     X(cmd_untag,             TOP,       CG_IMAGE)                                         \
     X(cmd_version,           TOP,       CG_NONE)                                          \
     X(cmd_volume,            TOP,       CG_NONE)                                          \

@@ -55,7 +55,7 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
     PUSH("-c");
     PUSH(o->id);
     PUSH("-u");
-    PUSH(o->id);
+    PUSH(o->cuuid ? o->cuuid : o->id);
     PUSH("-r");
     PUSH(o->runtime_path);
     PUSH("-b");
@@ -116,9 +116,16 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
         PUSH("--runtime-arg");
         PUSH("disabled");
     }
+    if (o->exec_spec && o->preserve_fds) {
+        PUSH("--runtime-opt");
+        PUSH("--preserve-fds");
+        PUSH("--runtime-opt");
+        PUSHF("%u", o->preserve_fds);
+    }
+    /* a create has -t or -i; an exec may have both (podman's order) */
     if (o->terminal)
         PUSH("-t");
-    else if (o->stdin)
+    if (o->stdin && (!o->terminal || o->exec_spec))
         PUSH("-i");
     if (o->timeout > 0)
         PUSHF("--timeout=%lld", o->timeout);
@@ -128,6 +135,12 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
     PUSHF("%s/conmon.pid", o->rundir);
     if (o->no_pivot)
         PUSH("--no-pivot");
+    if (o->exec_spec) {
+        PUSH("-e");
+        PUSH("--exec-attach");
+        PUSH("--exec-process-spec");
+        PUSH(o->exec_spec);
+    }
     if (o->exit_command && o->exit_command[0]) {
         PUSH("--exit-command");
         PUSH(o->exit_command[0]);
@@ -213,6 +226,11 @@ static int env_put(strv *v, const char *kv)
             return 0;
         }
     return strv_push(v, kv);
+}
+
+int conmon_env_set(strv *env, const char *kv)
+{
+    return env_put(env, kv);
 }
 
 static const char *env_lookup(char *const *envp, const char *k)
@@ -328,36 +346,26 @@ int conmon_classify_error(const char *rt, const char *msg, bool full, struct ber
 
 /* ---- create ---- */
 
-/* Moves fd above the range conmon's fds are dup2'ed into, so no dup2
- * in the child is a no-op that would keep O_CLOEXEC. */
-static int lift_fd(int fd)
-{
-    int n = fcntl(fd, F_DUPFD_CLOEXEC, 64);
-    close(fd);
-    return n;
-}
-
-static int spawn_conmon(const struct conmon_opts *o, char *const *argv, int sync_child,
-                        int start_child, pid_t *pid, struct berr **err)
+int conmon_spawn(const struct conmon_opts *o, char *const *argv, const int *fds, size_t nfds,
+                 int base, pid_t *pid, struct berr **err)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     sigset_t none, all;
-    int *extra = NULL, r;
+    int *lifted = NULL, above = base + (int) nfds < 64 ? 64 : base + (int) nfds, r;
 
     sigemptyset(&none);
     sigfillset(&all);
-    if (o->n_extra_fds && !(extra = calloc(o->n_extra_fds, sizeof(int))))
+    if (nfds && !(lifted = calloc(nfds, sizeof(int))))
         return berr_oom(err);
-    for (size_t i = 0; i < o->n_extra_fds; i++)
-        extra[i] = fcntl(o->extra_fds[i], F_DUPFD_CLOEXEC, 64);
+    /* copies above every target number: no dup2 below lands on a source */
+    for (size_t i = 0; i < nfds; i++)
+        lifted[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, above);
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&at);
-    posix_spawn_file_actions_adddup2(&fa, sync_child, 3);
-    posix_spawn_file_actions_adddup2(&fa, start_child, 4);
-    for (size_t i = 0; i < o->n_extra_fds; i++)
-        if (extra[i] >= 0)
-            posix_spawn_file_actions_adddup2(&fa, extra[i], 5 + (int) i);
+    for (size_t i = 0; i < nfds; i++)
+        if (lifted[i] >= 0)
+            posix_spawn_file_actions_adddup2(&fa, lifted[i], base + (int) i);
     posix_spawn_file_actions_addchdir_np(&fa, o->bundle);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                   POSIX_SPAWN_SETSIGDEF);
@@ -367,17 +375,17 @@ static int spawn_conmon(const struct conmon_opts *o, char *const *argv, int sync
     r = posix_spawn(pid, o->conmon_path, &fa, &at, argv, o->env);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
-    for (size_t i = 0; i < o->n_extra_fds; i++)
-        if (extra[i] >= 0)
-            close(extra[i]);
-    free(extra);
+    for (size_t i = 0; i < nfds; i++)
+        if (lifted[i] >= 0)
+            close(lifted[i]);
+    free(lifted);
     if (r != 0)
         return berr_new(err, BERR_ENGINE, r, "start conmon %s", o->conmon_path);
     return 0;
 }
 
-/* One line from the sync socket: {"data": N, "message": "..."}. */
-static int read_sync(int fd, int timeout_s, long long *data, char **message, struct berr **err)
+int conmon_read_sync(int fd, int timeout_ms, long long *data, char **message,
+                     struct berr **err)
 {
     char buf[8192];
     struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -387,8 +395,9 @@ static int read_sync(int fd, int timeout_s, long long *data, char **message, str
     char *nl;
     int r;
 
+    *message = NULL;
     do
-        r = poll(&p, 1, timeout_s * 1000);
+        r = poll(&p, 1, timeout_ms);
     while (r < 0 && errno == EINTR);
     if (r == 0)
         return berr_msg(err, "container creation timeout: internal libpod error");
@@ -431,22 +440,30 @@ static pid_t read_pid_file(const char *path)
     return (pid_t) v;
 }
 
-/* The failure after a negative sync answer: oci-log, else the message. */
-static int create_failed(const struct conmon_opts *o, const char *message, struct berr **err)
+char *conmon_failure_message(const struct conmon_opts *o, const char *message)
 {
-    _cleanup_free_ char *path = str_fmt("%s/oci-log", o->rundir), *text = NULL, *msg = NULL;
+    _cleanup_free_ char *path = str_fmt("%s/oci-log", o->rundir), *text = NULL;
     struct berr *e = NULL;
-    struct oci_invoke rt = { .path = o->runtime_path, .name = o->runtime_name,
-                              .flags = o->runtime_flags, .xdg_runtime_dir = "" };
+    char *msg = NULL;
 
     if (path && fs_read_file(path, &text, NULL, &e) == 0)
         msg = conmon_oci_log_message(text);
     berr_free(e);
-    e = NULL;
     if (!msg && message && *message)
         msg = str_dup(message);
     if (!msg)
         msg = str_dup("container create failed: internal libpod error");
+    return msg;
+}
+
+/* The failure after a negative sync answer: oci-log, else the message. */
+static int create_failed(const struct conmon_opts *o, const char *message, struct berr **err)
+{
+    _cleanup_free_ char *msg = conmon_failure_message(o, message);
+    struct berr *e = NULL;
+    struct oci_invoke rt = { .path = o->runtime_path, .name = o->runtime_name,
+                              .flags = o->runtime_flags, .xdg_runtime_dir = "" };
+
     if (!msg)
         return berr_oom(err);
     conmon_classify_error(o->runtime_name ? o->runtime_name : "runtime", msg,
@@ -480,11 +497,18 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
         return berr_sys(err, "socketpair for conmon");
     start_p = st[0];
     start_c = st[1];
-    if ((sync_c = lift_fd(sync_c)) < 0 || (start_c = lift_fd(start_c)) < 0)
-        return berr_sys(err, "dup conmon pipe");
     log_debug("running conmon: %s", argv[0]);
-    if (spawn_conmon(o, argv, sync_c, start_c, &pid, err) < 0)
-        return -1;
+    {
+        _cleanup_free_ int *fds = calloc(2 + o->n_extra_fds, sizeof(int));
+        if (!fds)
+            return berr_oom(err);
+        fds[0] = sync_c;
+        fds[1] = start_c;
+        for (size_t i = 0; i < o->n_extra_fds; i++)
+            fds[2 + i] = o->extra_fds[i];
+        if (conmon_spawn(o, argv, fds, 2 + o->n_extra_fds, 3, &pid, err) < 0)
+            return -1;
+    }
     close(STEAL_FD(sync_c));
     close(STEAL_FD(start_c));
     crash_point("init:conmon");
@@ -496,7 +520,8 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
             return berr_sys(err, "wait for conmon");
     if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
         log_debug("conmon exited with status %d", WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
-    if (read_sync(sync_p, o->sync_timeout > 0 ? o->sync_timeout : 240, &data, &message, err) < 0)
+    if (conmon_read_sync(sync_p, (o->sync_timeout > 0 ? o->sync_timeout : 240) * 1000, &data,
+                         &message, err) < 0)
         return -1;
     if (data < 0)
         return create_failed(o, message, err);

@@ -67,6 +67,10 @@ struct conmon_opts {
     size_t n_extra_fds;
     char **env;                     /* conmon's whole environment */
     int sync_timeout;               /* seconds; 0: 240 */
+    /* an exec session (SPEC §2.4; conmon_exec.c): -e --exec-attach */
+    const char *exec_spec;          /* --exec-process-spec; NULL: a create */
+    const char *cuuid;              /* -u: the session id; NULL: id */
+    unsigned preserve_fds;          /* our fds 3.. passed on (--preserve-fds) */
 };
 
 /* conmon's argv (SPEC §2.1); *out is a new strv. */
@@ -107,6 +111,46 @@ struct conmon_result {
 
 /* Starts conmon and runs the runtime's create; see the top of this file. */
 int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct berr **err);
+
+/* One message from conmon's sync or attach socket: {"data": N,
+ * "message": "..."} (*message NULL when absent), within timeout_ms (< 0:
+ * forever). EOF and a bad message are errors. */
+int conmon_read_sync(int fd, int timeout_ms, long long *data, char **message,
+                     struct berr **err);
+
+/* The runtime's failure message after a negative sync answer: the last
+ * error record of <rundir>/oci-log, else message, else a generic one. */
+char *conmon_failure_message(const struct conmon_opts *o, const char *message);
+
+/* Sets KEY=VALUE in a conmon environment (replacing KEY). */
+int conmon_env_set(strv *env, const char *kv);
+
+/* Starts conmon with the given fds: fds[i] becomes fd base + i in conmon
+ * (fds below base that are not close-on-exec are inherited as they are:
+ * --preserve-fds). *pid is conmon's first process. */
+int conmon_spawn(const struct conmon_opts *o, char *const *argv, const int *fds, size_t nfds,
+                 int base, pid_t *pid, struct berr **err);
+
+/* ---- exec sessions (conmon_exec.c) ---- */
+
+/* The exit status of an exec whose runtime failed for a reason other
+ * than permission or a missing command (podman: the session's -1). */
+#define CONMON_EXEC_FAILED 255
+
+struct conmon_exec {
+    int sync_fd, start_fd, attach_fd;   /* our ends; -1 when closed */
+};
+/* o->exec_spec set; o->env as conmon_env() made it (the pipe numbers are
+ * set here, after the preserved fds). See conmon_exec.c for the steps. */
+int conmon_exec_start(const struct conmon_opts *o, struct conmon_exec *h, struct berr **err);
+int conmon_exec_go(struct conmon_exec *h, struct berr **err);
+/* The process's pid; a runtime failure classified as podman's exec does:
+ * 126, 127, else CONMON_EXEC_FAILED with "OCI runtime error: <rt>: <msg>". */
+int conmon_exec_pid(const struct conmon_opts *o, struct conmon_exec *h, pid_t *pid,
+                    struct berr **err);
+/* The process's exit status (128+N for signal N, -1 unknown). */
+int conmon_exec_wait(struct conmon_exec *h, int timeout_ms, int *code, struct berr **err);
+void conmon_exec_close(struct conmon_exec *h);
 
 /* Turns a runtime failure text into a berr (podman's getOCIRuntimeError):
  *   permission denied|operation not permitted (any case) ->

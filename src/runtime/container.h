@@ -111,6 +111,8 @@ struct ctr_runstate {
                                    since boot): guards against pid reuse */
     pid_t conmon_pid;           /* "conmonPid": its conmon, 0 none */
     unsigned long long conmon_start;/* "conmonStart" */
+    json_t *exec_sessions;      /* "execSessions": {session id: session}, the
+                                   exec sessions not yet reaped (ctr_exec.c) */
     long long started_ns;       /* "startedNs": last start, unix ns; 0 never */
     long long finished_ns;      /* "finishedNs": last exit, unix ns */
     int exit_code;              /* "exitCode": of the last exit, -1 unknown */
@@ -237,6 +239,9 @@ static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 /* Writes c->st (ctr_runstate_json) atomically; nothing is written when
  * the record cannot be built. */
 int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err);
+/* The same without fsync (state_update_volatile): only for a change to
+ * what refresh resets after a reboot (exec sessions). */
+int ctr_save_volatile(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Sets config.json's key to v (taken over) in c->cfg.rec and parses the
  * record again into c->cfg; on failure both stay as they were. Replacing
  * a value through jansson directly would leave c->cfg pointing at the
@@ -318,6 +323,11 @@ int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long t
                       unsigned flags, char ***removed, struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
+/* pause / unpause (runtime/ctr_pause.c): the OCI runtime's pause and
+ * resume; podman's errors ("... is already paused", "\"<state>\" is not
+ * running, can't pause", "... is not paused, can't unpause"). */
+int ctr_pause(struct runtime *rt, struct ctr *c, struct berr **err);
+int ctr_unpause(struct runtime *rt, struct ctr *c, struct berr **err);
 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
@@ -353,6 +363,124 @@ struct ctr_attach_opts {
 };
 int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *o,
                bool *detached, struct berr **err);
+
+/* Exec sessions (runtime/ctr_exec.c; SPEC-podman.md §2.4): a process
+ * started in a running container through conmon's exec mode, joining its
+ * namespaces, cgroup, capabilities, seccomp profile, user, environment
+ * and working directory unless an option says otherwise. A session is
+ * recorded in state.json ("execSessions", inspect's ExecIDs) from its
+ * start until it is reaped: by the attached exec when the process ends,
+ * else by conmon's exit command (container cleanup --exec), else when the
+ * container is cleaned up or started again. Whoever reaps it writes the
+ * exec_died event (with the code and Attributes.execID). */
+struct ctr_exec_opts {
+    char *const *cmd;           /* argv, at least one element */
+    char *const *env;           /* "K=V" set over the container's */
+    const char *user;           /* NULL/"": the container's user */
+    const char *workdir;        /* NULL/"": the container's */
+    bool privileged;            /* the host's whole bounding set */
+    bool tty, interactive;      /* -t, -i */
+    bool detach;                /* -d: leave it under conmon */
+    const char *detach_keys;    /* NULL: ctrl-p,ctrl-q */
+    unsigned preserve_fds;      /* our fds 3.. passed on */
+};
+/* Runs an exec session in locked, running container c. Attached: *code
+ * is the process's exit status (the lock is released while it runs and
+ * retaken after). Detached: session (65 bytes) gets the session id and
+ * returns once the process has started. Errors: not running, exit 255
+ * ("can only create exec sessions on running containers"); the runtime's
+ * failure as podman's exec reports it (126, 127, else 255). */
+int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, int *code,
+             char *session, struct berr **err);
+/* `container cleanup --exec SESSION`: reaps a session whose process has
+ * ended; one already reaped is fine. */
+int ctr_exec_cleanup(struct runtime *rt, struct ctr *c, const char *session, struct berr **err);
+
+/* cp (runtime/ctr_cp.c). A container's root for a copy: opened from the
+ * locked container, used after its lock is released (a copy may take
+ * long), closed after (a root mounted for it is unmounted then). */
+struct ctr_root {
+    char id[STATE_ID_LEN + 1];
+    char *name;
+    char *path;                 /* /proc/<pid>/root (running) or the mount */
+    int fd;                     /* O_PATH of path */
+    bool mounted;               /* mounted for the copy: unmount at close */
+    uid_t uid;                  /* the container's user (cp --archive) */
+    gid_t gid;
+};
+int ctr_root_open(struct runtime *rt, struct ctr *c, struct ctr_root *r, struct berr **err);
+void ctr_root_close(struct runtime *rt, struct ctr_root *r);
+
+struct cp_side {
+    struct ctr_root *root;      /* NULL: the host */
+    const char *path;           /* "-": a tar stream on stdin / stdout */
+};
+struct ctr_cp_opts {
+    bool archive;               /* into a container: its user owns the copy
+                                   (else the archive's owners); the host's
+                                   copies are always ours */
+    bool overwrite;             /* a directory and a non-directory may
+                                   replace each other */
+    int in_fd, out_fd;          /* the streams of "-" */
+};
+/* Copies src to dst with docker's rules: a file onto a file replaces it,
+ * into a directory keeps its name; a directory onto a missing name
+ * becomes that name, into a directory goes under its own name, or with
+ * "/." its contents go there; a tar stream goes into a directory.
+ * podman's errors ("\"X\" could not be found on container C", "destination
+ * must be a directory when copying a directory", ...). */
+int ctr_cp(const struct cp_side *src, const struct cp_side *dst, const struct ctr_cp_opts *o,
+           struct berr **err);
+
+/* diff: what the container changed in its root file system against its
+ * image, sorted by path ('A', 'C', 'D'; storage/store.h), without the
+ * files and mount points every container has (/etc/hosts, /proc, ...).
+ * The rootfs and the image are mounted for it and unmounted after. */
+struct ctr_change {
+    char *path;
+    char kind;
+};
+int ctr_diff(struct runtime *rt, struct ctr *c, struct ctr_change **out, size_t *n,
+             struct berr **err);
+void ctr_changes_free(struct ctr_change *v, size_t n);
+
+/* mount / unmount by the user (runtime/ctr_mount.c): counted mounts of
+ * the rootfs (a --rootfs container's is its directory, never mounted).
+ * ctr_unmount drops one of the user's mounts (all of them with force);
+ * *done: one was dropped (false when none was mounted). A running or
+ * paused container's own mount stays: with nothing else mounted it is
+ * BK_STATE "cannot unmount storage for container ID as it is running or
+ * paused". ctr_mounted: the mountpoint while mounted, else NULL. */
+int ctr_mount(struct runtime *rt, struct ctr *c, char **mountpoint, struct berr **err);
+int ctr_unmount(struct runtime *rt, struct ctr *c, bool force, bool *done, struct berr **err);
+int ctr_mounted(struct runtime *rt, struct ctr *c, char **mountpoint, struct berr **err);
+
+/* top (runtime/ctr_top.c): the processes of a running container, one
+ * row of cells per process after a header row, for podman's (psgo's)
+ * descriptors ("user", "pid", "capeff", ...; NULL: podman's default
+ * set), read from /proc. rows: NULL-terminated, each a strv.
+ * ctr_top_known: whether every descriptor is psgo's; when one is not,
+ * podman runs ps(1) inside the container with the arguments as given:
+ * ctr_top_ps does (an exec session), *out its output without ps's own
+ * line. Not running: BK_STATE "top can only be used on running
+ * containers". */
+int ctr_top(struct runtime *rt, struct ctr *c, char *const *descriptors, char ****rows,
+            struct berr **err);
+bool ctr_top_known(char *const *descriptors);
+const char *const *ctr_top_descriptors(void);
+int ctr_top_ps(struct runtime *rt, struct ctr *c, char *const *args, char **out,
+               struct berr **err);
+
+/* container prune (runtime/ctr_prune.c): the full ids of the containers
+ * prune removes, oldest id order: not running, paused, stopping or being
+ * removed, and passing the filters ("label=K[=V]", "label!=K[=V]",
+ * "until=TIME|DURATION"; another key: "K is an invalid filter"). */
+int ctr_prune_ids(struct runtime *rt, char *const *filters, char ***out, struct berr **err);
+
+/* export: the container's root file system (not its volumes) as a tar
+ * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
+ * mounted for it (a "mount" event, as podman) and unmounted after. */
+int ctr_export(struct runtime *rt, struct ctr *c, int out_fd, struct berr **err);
 
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped

@@ -25,17 +25,7 @@
 #include "util/log.h"
 #include "util/str.h"
 
-struct sigctx {
-    struct runtime *rt;
-    const char *id;
-    char *bundle;
-    bool tty, proxy;
-    sigset_t set;
-    pthread_t thread;
-    bool running;
-};
-
-static void proxy_signal(struct sigctx *s, int sig)
+static void proxy_signal(struct ctr_sigfwd *s, int sig)
 {
     struct oci_runtime *r = NULL;
     struct berr *e = NULL;
@@ -54,7 +44,7 @@ static void proxy_signal(struct sigctx *s, int sig)
 
 static void *sig_thread(void *arg)
 {
-    struct sigctx *s = arg;
+    struct ctr_sigfwd *s = arg;
 
     for (;;) {
         int sig;
@@ -66,7 +56,7 @@ static void *sig_thread(void *arg)
             unsigned rows, cols;
             struct berr *e = NULL;
             if (s->tty && term_size(STDIN_FILENO, &rows, &cols) == 0 &&
-                attach_resize(s->bundle, rows, cols, &e) < 0)
+                attach_resize(s->ctl_dir, rows, cols, &e) < 0)
                 berr_free(e);
             continue;
         }
@@ -76,7 +66,7 @@ static void *sig_thread(void *arg)
     return NULL;
 }
 
-static int sig_start(struct sigctx *s, struct berr **err)
+int ctr_sigfwd_start(struct ctr_sigfwd *s, struct berr **err)
 {
     static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
@@ -94,7 +84,7 @@ static int sig_start(struct sigctx *s, struct berr **err)
     return 0;
 }
 
-static void sig_stop(struct sigctx *s)
+void ctr_sigfwd_stop(struct ctr_sigfwd *s)
 {
     if (!s->running)
         return;
@@ -109,7 +99,7 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id);
     _cleanup_close_ int sock = -1;
-    struct sigctx s = { .rt = rt, .id = c->id, .tty = c->cfg.terminal,
+    struct ctr_sigfwd s = { .rt = rt, .id = c->id, .tty = c->cfg.terminal,
                         .proxy = o->sig_proxy };
     struct attach_io io = {
         .in_fd = o->in ? STDIN_FILENO : -1,
@@ -154,7 +144,7 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
     ctr_emit(rt, c, "attach");
     /* Never hold the container's lock while streaming. */
     lock_release(&c->lock);
-    s.bundle = bundle;
+    s.ctl_dir = bundle;
     if (s.tty && o->in && isatty(STDIN_FILENO)) {
         if (term_make_raw(STDIN_FILENO, &saved, err) < 0)
             return -1;
@@ -162,13 +152,13 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
         if (!o->start)
             proxy_signal(&s, SIGWINCH);   /* an attach makes the program redraw */
     }
-    if (sig_start(&s, err) < 0) {
+    if (ctr_sigfwd_start(&s, err) < 0) {
         if (raw)
             term_restore(STDIN_FILENO, &saved);
         return -1;
     }
     r = attach_stream(sock, &io, detached, err);
-    sig_stop(&s);
+    ctr_sigfwd_stop(&s);
     if (raw)
         term_restore(STDIN_FILENO, &saved);
     return r;

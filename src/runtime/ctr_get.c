@@ -106,6 +106,17 @@ int ctr_reload(struct runtime *rt, struct ctr *c, struct berr **err)
     return ctr_read(rt, c->id, &c->cfg, &c->st, err);
 }
 
+int ctr_relock(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    unsigned num = (unsigned) (c->cfg.lock_id > 0 ? c->cfg.lock_id : 0);
+
+    if (lock_acquire(rt->locks, num, &c->lock, err) < 0)
+        return -1;
+    if (ctr_reload(rt, c, err) < 0)
+        return -1;
+    return ctr_sync(rt, c, err);
+}
+
 static int no_such(const char *id, struct berr **err)
 {
     berr_freep(err);
@@ -245,6 +256,15 @@ int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err)
     if (!rec)
         return berr_oom(err);
     return state_update(rt->st, OBJ_CONTAINER, c->id, rec, err);
+}
+
+int ctr_save_volatile(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    _cleanup_json_ json_t *rec = ctr_runstate_json(&c->st);
+
+    if (!rec)
+        return berr_oom(err);
+    return state_update_volatile(rt->st, OBJ_CONTAINER, c->id, rec, err);
 }
 
 /* The container has exited with code (or -1 unknown) at time when. */

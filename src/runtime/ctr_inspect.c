@@ -192,6 +192,18 @@ static json_t *caps(struct insp *in, const char *which)
     return out;
 }
 
+/* The sessions recorded on the container (ctr_exec.c). */
+static json_t *exec_ids(struct ctr *c)
+{
+    json_t *a = json_array(), *v;
+    const char *k;
+
+    json_object_foreach(c->st.exec_sessions, k, v)
+        if (json_array_append_new(a, json_string(k)) < 0)
+            break;
+    return a;
+}
+
 static json_t *graph_driver(struct insp *in)
 {
     struct runtime *rt = in->rt;
@@ -738,7 +750,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
         put(&in, o, "AppArmorProfile", json_string(""));
         put(&in, o, "EffectiveCaps", caps(&in, "effective"));
         put(&in, o, "BoundingCaps", caps(&in, "bounding"));
-        put(&in, o, "ExecIDs", json_array());
+        put(&in, o, "ExecIDs", exec_ids(c));
         put(&in, o, "GraphDriver", gd);
     }
     if (size) {

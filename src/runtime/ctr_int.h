@@ -4,6 +4,9 @@
 #ifndef BERTH_CTR_INT_H
 #define BERTH_CTR_INT_H
 
+#include <pthread.h>
+#include <signal.h>
+
 #include "runtime/conmon.h"
 #include "runtime/container.h"
 #include "runtime/ociruntime.h"
@@ -20,6 +23,8 @@ struct ctr_rtcall {
 int ctr_rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct ctr_rtcall *x,
                    struct berr **err);
 void ctr_rtcall_free(struct ctr_rtcall *x);
+/* Re-takes c's lock after a wait without it, re-reads and syncs. */
+int ctr_relock(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Writes c->cfg.rec (atomically), and nothing else. */
 int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);
 
@@ -58,6 +63,10 @@ int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *
                           struct berr **err);
 
 /* ctr_lifecycle.c */
+/* conmon's exit command: `berth <paths> container cleanup [--rm]
+ * [--exec SESSION] <id>`. */
+int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session, strv *out,
+                     struct berr **err);
 /* Writes a container event (type "container") about c. */
 void ctr_emit(struct runtime *rt, struct ctr *c, const char *status);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
@@ -93,5 +102,25 @@ int ctr_intent_view(struct runtime *rt, const char *id, const struct ctr_runstat
 void ctr_reap(struct runtime *rt, struct ctr *c);
 /* ctr_remove of a container with c->damage. */
 int ctr_remove_damaged(struct runtime *rt, struct ctr *c, bool force, struct berr **err);
+
+/* ctr_exec.c: reaps c's exec sessions whose conmon has gone (all: every
+ * one), writing their exec_died events; c->st is the caller's to save.
+ * Returns whether anything changed. */
+bool ctr_exec_reap(struct runtime *rt, struct ctr *c, bool all);
+
+/* ctr_attach.c: the signal thread of an attached client. SIGWINCH sends
+ * the terminal's size (with tty) to <ctl_dir>/ctl; with proxy the
+ * terminating signals go to the container through the OCI runtime. */
+struct ctr_sigfwd {
+    struct runtime *rt;
+    const char *id;             /* the container */
+    const char *ctl_dir;        /* the bundle, or an exec session's dir */
+    bool tty, proxy;
+    sigset_t set;
+    pthread_t thread;
+    bool running;
+};
+int ctr_sigfwd_start(struct ctr_sigfwd *s, struct berr **err);
+void ctr_sigfwd_stop(struct ctr_sigfwd *s);
 
 #endif

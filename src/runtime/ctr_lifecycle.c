@@ -68,7 +68,8 @@ void ctr_remove_conmon_files(struct runtime *rt, const char *id)
     }
 }
 
-static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct berr **err)
+int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session, strv *out,
+                     struct berr **err)
 {
     struct config *cf = rt->cfg;
     struct exitcmd_opts o = {
@@ -82,7 +83,8 @@ static int exit_command(struct runtime *rt, struct ctr *c, strv *out, struct ber
         .runtime = rt->g->runtime, .storage_driver = cf->graph_driver,
         .events_backend = cf->events_logger, .storage_opts = cf->graph_driver_options,
         .syslog = cf->syslog,
-        .rm = c->cfg.auto_remove,
+        .rm = c->cfg.auto_remove && !exec_session,
+        .exec_session = exec_session,
         .id = c->id,
     };
     return conmon_exit_command(&o, out, err);
@@ -110,7 +112,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         ctr_rtcall_free(&x);
         return -1;
     }
-    if (fs_mkdir_p(exits, 0750, err) < 0 || exit_command(rt, c, &exitcmd, err) < 0 ||
+    if (fs_mkdir_p(exits, 0750, err) < 0 || ctr_exit_command(rt, c, NULL, &exitcmd, err) < 0 ||
         conmon_env(rt->cfg->conmon_env_vars, environ, &env, err) < 0 ||
         ctr_net_reserve_ports(rt, c, &fds, &nfds, err) < 0)
         goto out;
@@ -174,6 +176,7 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     if (st == CS_REMOVING || st == CS_UNKNOWN)
         return berr_kind(err, BK_STATE, "container %s is in state %s", c->id, ctr_state_name(st));
     ctr_remove_conmon_files(rt, c->id);
+    (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
     /* written by ctr_prepare's first write, with the mounts it is about
      * to make: a kill from here on is undone by the next command */
     if (ctr_intent_set(c, "init") < 0)
@@ -272,18 +275,6 @@ static void nap_backoff(long long *nap, long long cap)
     *nap = *nap * 2 > cap ? cap : *nap * 2;
 }
 
-/* Re-takes the lock and re-reads the record after a wait without it. */
-static int relock(struct runtime *rt, struct ctr *c, struct berr **err)
-{
-    unsigned num = (unsigned) (c->cfg.lock_id > 0 ? c->cfg.lock_id : 0);
-
-    if (lock_acquire(rt->locks, num, &c->lock, err) < 0)
-        return -1;
-    if (ctr_reload(rt, c, err) < 0)
-        return -1;
-    return ctr_sync(rt, c, err);
-}
-
 /* Has someone else recorded the exit already? conmon's exit command
  * (container cleanup) takes the lock as soon as we release it, records
  * the exit and removes the exit file: waiting for the file would then
@@ -319,7 +310,7 @@ static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struc
             break;
         nap_backoff(&nap, 10);
     }
-    return relock(rt, c, err);
+    return ctr_relock(rt, c, err);
 }
 
 int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
@@ -372,7 +363,7 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
     }
     ctr_rtcall_free(&x);
     crash_point("stop:signalled");
-    if (relock(rt, c, err) < 0)
+    if (ctr_relock(rt, c, err) < 0)
         return -1;
     st = ctr_state(c);
     if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
@@ -458,6 +449,7 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
         c->st.state = CS_EXITED;
     else if (st == CS_CREATED)
         c->st.state = CS_CONFIGURED;
+    (void) ctr_exec_reap(rt, c, false);
     if (restart_due(c)) {
         /* init keeps restartCount while restartPolicyMatch is set */
         c->st.restart_count++;
@@ -532,12 +524,14 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         return ctr_remove_damaged(rt, c, force, err);
     if ((st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING) && !force)
         return berr_kind(err, BK_STATE,
-                         "cannot remove container %s as it is running - running or paused containers cannot be removed without force",
-                         c->id);
+                         "cannot remove container %s as it is %s - running or paused containers cannot be removed without force",
+                         c->id, st == CS_PAUSED ? "paused" : "running");
     /* A container being removed is never restarted by its policy. */
     c->st.restart_policy_match = false;
     if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_CREATED) {
-        if (ctr_stop(rt, c, timeout, err) < 0)
+        /* podman kills a paused container at once: it would not see a
+         * stop signal before it is thawed anyway */
+        if (ctr_stop(rt, c, st == CS_PAUSED ? 0 : timeout, err) < 0)
             return -1;
     } else if (st != CS_REMOVING && ctr_cleanup(rt, c, err) < 0 && !force) {
         return -1;

@@ -29,6 +29,7 @@ _Static_assert(sizeof(enum ctr_state) == sizeof(int), "the state is read as int"
 static const struct rec_field state_fields[] = {
     SF("conmonPid", FK_INT, conmon_pid),
     SF("conmonStart", FK_ULL, conmon_start),
+    SF("execSessions", FK_OBJ, exec_sessions),
     SF("exitCode", FK_INT, exit_code),
     SF("exited", FK_BOOL, exited),
     SF("finishedNs", FK_LL, finished_ns),

@@ -114,6 +114,8 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->volumes_mounted = NULL;
     json_decref(s->images_mounted);
     s->images_mounted = NULL;
+    json_decref(s->exec_sessions);
+    s->exec_sessions = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }

@@ -15,6 +15,7 @@
 #include "runtime/spec_int.h"
 #include "runtime/user.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -717,4 +718,35 @@ char *spec_dump(json_t *spec)
     }
     sbuf_add(&b, p);
     return sbuf_steal(&b);
+}
+
+int spec_load(const char *path, json_t **out, struct berr **err)
+{
+    static const char big[] = ": 18446744073709551615";
+    _cleanup_free_ char *text = NULL;
+    _cleanup_(sbuf_freep) struct sbuf b = SBUF_INIT;
+    const char *p, *hit;
+    json_error_t je;
+    json_t *j;
+
+    if (fs_read_file(path, &text, NULL, err) < 0)
+        return -1;
+    /* jansson has no uint64: spec_dump's unlimited rlimits ("soft" and
+     * "hard" only) read back as -1 */
+    for (p = text; (hit = strstr(p, big)); p = hit + sizeof(big) - 1) {
+        bool rl = hit - text >= 6 && (strncmp(hit - 6, "\"soft\"", 6) == 0 ||
+                                      strncmp(hit - 6, "\"hard\"", 6) == 0);
+        if (sbuf_addn(&b, p, (size_t) (hit - p)) < 0 ||
+            sbuf_add(&b, rl ? ": -1" : big) < 0)
+            return berr_oom(err);
+    }
+    if (sbuf_add(&b, p) < 0)
+        return berr_oom(err);
+    j = json_loads(sbuf_str(&b), 0, &je);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        return berr_msg(err, "%s: %s", path, j ? "not a JSON object" : je.text);
+    }
+    *out = j;
+    return 0;
 }

@@ -159,6 +159,9 @@ int spec_check(json_t *ctr, struct berr **err);
 
 /* Serializes a spec (indented, keys sorted) with rlimit -1 as 2^64-1. */
 char *spec_dump(json_t *spec);
+/* Reads a file spec_dump() wrote, 2^64-1 read back as -1 (exec copies
+ * the process of the container's config.json). *out is a new reference. */
+int spec_load(const char *path, json_t **out, struct berr **err);
 
 /* Capability helpers. "net_admin", "NET_ADMIN", "CAP_NET_ADMIN" -> the
  * canonical "CAP_NET_ADMIN" (static string), NULL if unknown. */

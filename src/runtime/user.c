@@ -4,10 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/user.h"
@@ -217,20 +215,13 @@ int user_resolve_text(const char *passwd, const char *group, const char *user,
 int user_read_in_root(const char *root, const char *path, char **out, struct berr **err)
 {
     _cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
-    struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 
     *out = NULL;
     if (rfd < 0)
         return berr_sys(err, "open %s", root);
-    while (*path == '/')
-        path++;
-    fd = (int) syscall(SYS_openat2, rfd, path, &how, sizeof(how));
-    if (fd < 0 && errno == ENOSYS) {
-        /* kernels before 5.6: no symlink containment; best effort */
-        fd = openat(rfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    }
+    fd = fs_open_in_root(rfd, path, O_RDONLY);
     if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
+        if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EXDEV)
             return 0;
         return berr_sys(err, "open %s/%s", root, path);
     }
@@ -242,17 +233,10 @@ int user_read_in_root(const char *root, const char *path, char **out, struct ber
 bool user_dir_in_root(const char *root, const char *path)
 {
     _cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
-    struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 
     if (rfd < 0)
         return false;
-    while (*path == '/')
-        path++;
-    if (!*path)
-        return true;
-    fd = (int) syscall(SYS_openat2, rfd, path, &how, sizeof(how));
-    if (fd < 0 && errno == ENOSYS)
-        fd = openat(rfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    fd = fs_open_in_root(rfd, path, O_PATH | O_DIRECTORY);
     return fd >= 0;
 }
 

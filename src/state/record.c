@@ -267,7 +267,7 @@ int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **co
 }
 
 static int write_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
-                     json_t *obj, struct berr **err)
+                     json_t *obj, bool sync, struct berr **err)
 {
     _cleanup_free_ char *dir = record_path(st, kind, key);
     _cleanup_json_ json_t *rec = NULL;
@@ -283,7 +283,8 @@ static int write_one(struct state *st, enum obj_kind kind, const char *key, cons
     if (!state_exists(st, kind, key))
         return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s", what,
                          key, what);
-    if (js_write_atomic(dir, file, rec, 0600, err) < 0) {
+    if ((sync ? js_write_atomic(dir, file, rec, 0600, err)
+              : js_write_replace(dir, file, rec, 0600, err)) < 0) {
         if ((*err)->errnum == ENOENT)   /* removed under us */
             return state_err(err, BK_NO_SUCH, "no %s with ID %s found in database: no such %s",
                              what, key, what);
@@ -295,13 +296,19 @@ static int write_one(struct state *st, enum obj_kind kind, const char *key, cons
 int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
                  struct berr **err)
 {
-    return write_one(st, kind, id, "state.json", state, err);
+    return write_one(st, kind, id, "state.json", state, true, err);
+}
+
+int state_update_volatile(struct state *st, enum obj_kind kind, const char *id, json_t *state,
+                          struct berr **err)
+{
+    return write_one(st, kind, id, "state.json", state, false, err);
 }
 
 int state_update_config(struct state *st, enum obj_kind kind, const char *id, json_t *config,
                         struct berr **err)
 {
-    return write_one(st, kind, id, "config.json", config, err);
+    return write_one(st, kind, id, "config.json", config, true, err);
 }
 
 /* The name this record holds, from its config (NULL if none or unreadable). */

@@ -70,6 +70,11 @@ int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **co
                json_t **state, struct berr **err);
 int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
                  struct berr **err);
+/* The same without fsync: for a change that a reboot's refresh undoes
+ * anyway (exec sessions come and go many times a second; a power loss
+ * can only bring back the synced record before, which refresh resets). */
+int state_update_volatile(struct state *st, enum obj_kind kind, const char *id, json_t *state,
+                          struct berr **err);
 int state_update_config(struct state *st, enum obj_kind kind, const char *id,
                         json_t *config, struct berr **err);
 int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err);

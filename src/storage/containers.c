@@ -275,6 +275,25 @@ int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
     return 0;
 }
 
+int store_ctr_mount_count(struct store *s, const char *ctr_id, int *count, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_json_ json_t *r = NULL;
+    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
+
+    *count = 0;
+    if (!cnt || !mnt)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (read_rootfs(s, ctr_id, &r, err) < 0)
+        return -1;
+    *count = live_count(s, cnt, mnt, is_overlay(s));
+    return 0;
+}
+
 int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;

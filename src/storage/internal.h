@@ -87,10 +87,15 @@ enum unpack_mode {
     UNPACK_VFS,         /* whiteouts delete from the tree (applied first) */
     UNPACK_PLAIN,       /* no whiteout handling (archive staging) */
     UNPACK_TREE,        /* no whiteout handling, owners kept (volume import) */
+    UNPACK_COPY,        /* cp: no whiteouts; owners and type changes as
+                           struct copy_put_opts says (store.h) */
 };
 /* Unpacks the tar at path (any compression) into dir; nothing is ever
  * written outside dir. */
 int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err);
+/* Unpacks the tar stream on fd into the directory dirfd (UNPACK_COPY). */
+struct copy_put_opts;
+int unpack_copy(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err);
 /* A stream to unpack: read() points *buf at the next bytes and returns
  * their count, 0 at the end, -1 on failure (the source keeps its error). */
 struct unpack_src {

@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util/err.h"
 
@@ -269,6 +270,8 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
 /* The mountpoint when mounted (count > 0 and really mounted), else NULL. */
 int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
                       struct berr **err);
+/* How many users the rootfs mount has (0: not mounted). */
+int store_ctr_mount_count(struct store *s, const char *ctr_id, int *count, struct berr **err);
 /* Unmounts (force) and deletes the rootfs; unknown ids succeed. */
 int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
 /* Every container rootfs id, sorted. */
@@ -299,5 +302,51 @@ int store_tar_tree(const char *dir, int out_fd, struct berr **err);
 /* Unpacks the tar at tar_path (any compression; "/dev/stdin" reads
  * stdin) into dir, never writing outside it. */
 int store_untar_tree(const char *tar_path, const char *dir, struct berr **err);
+
+/* ---- trees to and from tar streams (storage/copier.c): cp, export ---- *
+ *
+ * Neither side ever follows a symlink of the tree it walks or makes: a
+ * tree is walked through fds (openat with O_NOFOLLOW), symlinks are
+ * written as symlinks; a stream is unpacked with every name resolved
+ * inside the target directory (unpack.c), so a hostile stream or tree
+ * cannot reach outside it. */
+enum copy_owner {
+    COPY_OWNER_ARCHIVE,             /* the owners the archive says */
+    COPY_OWNER_FIXED,               /* uid:gid for every entry */
+    COPY_OWNER_CREATOR,             /* ours: no chown at all */
+};
+struct copy_put_opts {
+    enum copy_owner owner;
+    uid_t uid;                      /* COPY_OWNER_FIXED */
+    gid_t gid;
+    bool overwrite;                 /* a directory and a non-directory may
+                                       replace each other; else "creating X:
+                                       file exists" */
+};
+/* Unpacks the tar stream on fd into the directory dirfd. */
+int store_copy_put(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err);
+
+/* What a tree changed against another (storage/treediff.c): each path
+ * ("/etc/passwd") with 'A' added, 'C' changed or 'D' deleted, sorted by
+ * path. lowerfd: the image's tree, -1 for none (all added); upperfd: the
+ * container's (the mounted rootfs). Pure file system work: no lock. */
+struct store_change {
+    char *path;
+    char kind;
+};
+int store_tree_changes(int lowerfd, int upperfd, struct store_change **out, size_t *n,
+                       struct berr **err);
+void store_changes_free(struct store_change *v, size_t n);
+
+struct tar_writer;
+/* A tar (pax) written on fd; tarw_close() ends it (and frees w). */
+int tarw_open(int fd, struct tar_writer **out, struct berr **err);
+/* Adds the file or tree open at fd (any kind of fd, O_PATH included; it
+ * is not followed if it is a symlink) as name; a directory's entries come
+ * after it as name/child... With name "" the directory's entries are
+ * added as if at the top (a tree's "contents"). Hard links within what
+ * one writer wrote are written as links. */
+int tarw_add(struct tar_writer *w, int fd, const char *name, struct berr **err);
+int tarw_close(struct tar_writer *w, struct berr **err);
 
 #endif

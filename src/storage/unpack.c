@@ -29,7 +29,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -55,6 +54,8 @@ struct dirtime {
 struct unpacker {
     int rootfd;
     enum unpack_mode mode;
+    int src_fd;                 /* the archive when read from an fd, else -1 */
+    const struct copy_put_opts *copy;  /* UNPACK_COPY's options */
     int pass;                   /* vfs: 1 = whiteouts, 2 = the rest */
     const char *src;            /* for messages */
     struct dirtime *dirs;
@@ -63,55 +64,16 @@ struct unpacker {
     int cache_fd;
 };
 
-static int openat2_works = -1;
-
-static int walk_in_root(int rootfd, const char *path, int flags, struct berr **err)
-{
-    /* Fallback without openat2: component by component, refusing any
-     * symlink on the way (path is already clean: no "..", no "/"). */
-    _cleanup_free_ char *copy = str_dup(path);
-    _cleanup_close_ int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-    char *save = NULL;
-
-    if (!copy || cur < 0)
-        return copy ? berr_sys(err, "dup") : berr_oom(err);
-    char *comp = strtok_r(copy, "/", &save);
-    while (comp) {
-        char *next = strtok_r(NULL, "/", &save);
-        int fl = next ? (O_PATH | O_DIRECTORY | O_NOFOLLOW) : flags;
-        int fd = openat(cur, comp, fl | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-            if (errno == ELOOP || (errno == ENOTDIR && next))
-                return berr_new(err, BERR_ENGINE, 0,
-                                "\"%s\": a parent is a symlink, refused without openat2", path);
-            return berr_sys(err, "open \"%s\" in the layer", path);
-        }
-        close(cur);
-        cur = fd;
-        comp = next;
-    }
-    return STEAL_FD(cur);
-}
-
 int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **err)
 {
-    if (!*path || !strcmp(path, "."))
-        return openat(rootfd, ".", flags | O_CLOEXEC);
-    if (openat2_works != 0) {
-        struct open_how how = {
-            .flags = (uint64_t) (flags | O_CLOEXEC),
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-        if (fd >= 0) {
-            openat2_works = 1;
-            return (int) fd;
-        }
-        if (errno != ENOSYS)
-            return berr_sys(err, "open \"%s\" in the layer", path);
-        openat2_works = 0;
-    }
-    return walk_in_root(rootfd, path, flags, err);
+    int fd = fs_open_in_root(rootfd, path, flags);
+
+    if (fd >= 0)
+        return fd;
+    if (errno == EXDEV)
+        return berr_new(err, BERR_ENGINE, 0,
+                        "\"%s\": a parent is a symlink, refused without openat2", path);
+    return berr_sys(err, "open \"%s\" in the layer", path);
 }
 
 int store_open_in_root(int rootfd, const char *path, int flags, struct berr **err)
@@ -245,12 +207,32 @@ static void apply_xattrs(struct archive_entry *ae, int fd, const char *name)
 
 /* Owner, mode and xattrs of a file or dir as the archive says; a staged
  * archive (UNPACK_PLAIN) keeps ours: 0600 files, 0700 dirs, no xattrs. */
+/* The owner an entry gets: the archive's, or cp's choice; false: keep
+ * ours (the creator's). */
+static bool entry_owner(const struct unpacker *u, struct archive_entry *ae, uid_t *uid,
+                        gid_t *gid)
+{
+    if (u->mode == UNPACK_PLAIN || (u->copy && u->copy->owner == COPY_OWNER_CREATOR))
+        return false;
+    if (u->copy && u->copy->owner == COPY_OWNER_FIXED) {
+        *uid = u->copy->uid;
+        *gid = u->copy->gid;
+        return true;
+    }
+    *uid = (uid_t) archive_entry_uid(ae);
+    *gid = (gid_t) archive_entry_gid(ae);
+    return true;
+}
+
 static int set_owner_mode(int fd, struct archive_entry *ae, const char *name,
                           struct unpacker *u, struct berr **err)
 {
+    uid_t uid;
+    gid_t gid;
+
     if (u->mode == UNPACK_PLAIN)
         return 0;
-    if (fchown(fd, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae)) < 0) {
+    if (entry_owner(u, ae, &uid, &gid) && fchown(fd, uid, gid) < 0) {
         if (errno != EPERM && errno != EINVAL)
             return berr_sys(err, "chown \"%s\"", name);
         log_debug("%s: chown: %s", name, strerror(errno));
@@ -355,6 +337,10 @@ static int clear_place(struct unpacker *u, struct entry *e, mode_t type, struct 
     if (fstatat(e->pfd, e->base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
         (S_ISDIR(st.st_mode) && type == AE_IFDIR))
         return 0;
+    /* cp: a directory and a non-directory replace each other only when
+     * asked to (--overwrite), as podman's copier does */
+    if (u->copy && !u->copy->overwrite && S_ISDIR(st.st_mode) != (type == AE_IFDIR))
+        return berr_new(err, BERR_ENGINE, EEXIST, "creating \"%s\"", e->name);
     if (rm_at(e->pfd, e->base) < 0)
         return berr_sys(err, "replace \"%s\"", e->name);
     if (u->cache_path && (!strcmp(u->cache_path, e->name) ||
@@ -456,10 +442,14 @@ static int make_node(struct unpacker *u, const struct entry *e, mode_t type, str
         if (fchmodat(e->pfd, e->base, perm, 0) < 0)
             return berr_sys(err, "chmod \"%s\"", e->name);
     }
-    if (u->mode != UNPACK_PLAIN &&
-        fchownat(e->pfd, e->base, (uid_t) archive_entry_uid(ae), (gid_t) archive_entry_gid(ae),
-                 AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM && errno != EINVAL)
-        return berr_sys(err, "chown \"%s\"", e->name);
+    {
+        uid_t uid;
+        gid_t gid;
+        if (entry_owner(u, ae, &uid, &gid) &&
+            fchownat(e->pfd, e->base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM &&
+            errno != EINVAL)
+            return berr_sys(err, "chown \"%s\"", e->name);
+    }
     if (type != AE_IFLNK && u->mode != UNPACK_PLAIN)
         (void) fchmodat(e->pfd, e->base, perm, 0);     /* after chown */
     entry_times(ae, ts);
@@ -538,7 +528,8 @@ static int one_pass(struct unpacker *u, const char *path, struct berr **err)
     archive_read_support_format_tar(a);
     archive_read_support_format_gnutar(a);
     archive_read_support_format_empty(a);
-    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+    if ((u->src_fd >= 0 ? archive_read_open_fd(a, u->src_fd, 1 << 16)
+                        : archive_read_open_filename(a, path, 1 << 16)) != ARCHIVE_OK) {
         berr_msg(err, "%s: %s", u->src, archive_error_string(a));
         archive_read_free(a);
         return -1;
@@ -576,7 +567,7 @@ static void unpacker_clear(struct unpacker *u)
 
 int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err)
 {
-    struct unpacker u = { .mode = mode, .cache_fd = -1, .src = path };
+    struct unpacker u = { .mode = mode, .cache_fd = -1, .src = path, .src_fd = -1 };
     int rc = -1;
 
     u.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -726,6 +717,23 @@ out:
     if (c.outer)
         archive_read_free(c.outer);
     free(c.why);
+    unpacker_clear(&u);
+    return rc;
+}
+
+int unpack_copy(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err)
+{
+    struct unpacker u = { .mode = UNPACK_COPY, .cache_fd = -1, .src = "the archive",
+                          .src_fd = fd, .copy = o };
+    int rc = -1;
+
+    u.rootfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+    if (u.rootfd < 0)
+        return berr_sys(err, "dup");
+    if (one_pass(&u, NULL, err) == 0) {
+        set_dir_times(&u);
+        rc = 0;
+    }
     unpacker_clear(&u);
     return rc;
 }

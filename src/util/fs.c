@@ -4,11 +4,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -312,4 +314,60 @@ DIR *fs_opendir_fd(int dfd)
     }
     rewinddir(d);
     return d;
+}
+
+static int openat2_works = -1;
+
+/* Without openat2: component by component, refusing any symlink on the
+ * way, the last one included (EXDEV, so callers can say why). */
+static int walk_in_root(int rootfd, const char *path, int flags)
+{
+    _cleanup_free_ char *abs = str_fmt("/%s", path);
+    _cleanup_free_ char *clean = abs ? fs_clean(abs) : NULL;
+    _cleanup_close_ int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    char *save = NULL, *comp;
+
+    if (!clean || cur < 0) {
+        if (!clean)
+            errno = ENOMEM;
+        return -1;
+    }
+    if (!clean[1])
+        return openat(rootfd, ".", flags | O_CLOEXEC);
+    /* clean: absolute, no "." or "..": ".." at the top is clamped */
+    comp = strtok_r(clean + 1, "/", &save);
+    while (comp) {
+        char *next = strtok_r(NULL, "/", &save);
+        int fd = openat(cur, comp, (next ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ELOOP || (errno == ENOTDIR && next))
+                errno = EXDEV;
+            return -1;
+        }
+        close(cur);
+        cur = fd;
+        comp = next;
+    }
+    return STEAL_FD(cur);
+}
+
+int fs_open_in_root(int rootfd, const char *path, int flags)
+{
+    if (!*path || !strcmp(path, "."))
+        return openat(rootfd, ".", flags | O_CLOEXEC);
+    if (openat2_works != 0) {
+        struct open_how how = {
+            .flags = (uint64_t) (flags | O_CLOEXEC),
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        if (fd >= 0) {
+            openat2_works = 1;
+            return (int) fd;
+        }
+        if (errno != ENOSYS)
+            return -1;
+        openat2_works = 0;
+    }
+    return walk_in_root(rootfd, path, flags);
 }

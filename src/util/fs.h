@@ -28,7 +28,8 @@ int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t l
  * rebuilt from the state at every use, which a power loss may cost
  * nothing but the rebuild: a container's /etc/hosts and friends and its
  * OCI config.json (written at every init), the mount counts of the run
- * root (per boot). State records never use it. */
+ * root (per boot). State records use it only through
+ * state_update_volatile(), for what a reboot's refresh resets anyway. */
 int fs_write_replace(const char *dir, const char *name, const void *buf, size_t len,
                      mode_t mode, struct berr **err);
 /* mkdir -p; existing dirs are left with their mode. */
@@ -45,6 +46,12 @@ char *fs_dirname(const char *path);
 char *fs_join(const char *a, const char *b);
 /* Cleans a path lexically like Go's filepath.Clean. */
 char *fs_clean(const char *path);
+/* Opens path inside the directory rootfd as if rootfd were "/": no
+ * symlink and no ".." ever leads out of it (openat2 RESOLVE_IN_ROOT |
+ * RESOLVE_NO_MAGICLINKS); the last component is followed (inside) unless
+ * flags has O_NOFOLLOW. Kernels without openat2 (before 5.6): a walk that
+ * refuses every symlink, failing with EXDEV. -1 with errno. */
+int fs_open_in_root(int rootfd, const char *path, int flags);
 /* Searches $PATH for an executable; malloc'd absolute path or NULL. */
 char *fs_which(const char *name);
 /* A DIR stream over directory fd dfd, from its first entry, on a

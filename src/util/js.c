@@ -84,6 +84,16 @@ int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,
     return r;
 }
 
+int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
+                     struct berr **err)
+{
+    _cleanup_free_ char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+
+    if (!s)
+        return berr_oom(err);
+    return fs_write_replace(dir, name, s, strlen(s), mode, err);
+}
+
 const char *js_str(json_t *o, const char *key, const char *dflt)
 {
     json_t *v = json_object_get(o, key);

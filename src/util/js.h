@@ -24,6 +24,9 @@ int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out,
 /* Dumps with JSON_SORT_KEYS|JSON_COMPACT and writes atomically. */
 int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,
                     struct berr **err);
+/* The same through fs_write_replace(): atomic for readers, not synced. */
+int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
+                     struct berr **err);
 /* Borrowed getters with defaults for absent or mistyped members. */
 const char *js_str(json_t *o, const char *key, const char *dflt);
 long long js_int(json_t *o, const char *key, long long dflt);

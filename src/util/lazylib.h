@@ -38,7 +38,9 @@
     X(archive_entry_set_filetype) X(archive_entry_rdevminor) X(archive_entry_rdevmajor) \
     X(archive_entry_pathname) X(archive_entry_new) X(archive_entry_hardlink) \
     X(archive_entry_free) X(archive_entry_filetype) X(archive_entry_copy_stat) \
-    X(archive_entry_set_symlink) X(archive_entry_set_hardlink)
+    X(archive_entry_set_uid) X(archive_entry_set_gid) X(archive_entry_set_mtime) \
+    X(archive_entry_set_symlink) X(archive_entry_set_hardlink) X(archive_entry_set_rdevmajor) \
+    X(archive_entry_set_rdevminor) X(archive_entry_xattr_add_entry) X(archive_entry_clear)
 
 #define LAZY_CRYPTO_FUNCS(X) \
     X(EVP_MD_CTX_new) X(EVP_MD_CTX_free) X(EVP_DigestInit_ex) X(EVP_DigestUpdate) \
@@ -96,8 +98,15 @@ const struct lazy_crypto *lazy_crypto(void);
 #define archive_entry_free (lazy_archive()->archive_entry_free)
 #define archive_entry_filetype (lazy_archive()->archive_entry_filetype)
 #define archive_entry_copy_stat (lazy_archive()->archive_entry_copy_stat)
+#define archive_entry_set_uid (lazy_archive()->archive_entry_set_uid)
+#define archive_entry_set_gid (lazy_archive()->archive_entry_set_gid)
+#define archive_entry_set_mtime (lazy_archive()->archive_entry_set_mtime)
 #define archive_entry_set_symlink (lazy_archive()->archive_entry_set_symlink)
 #define archive_entry_set_hardlink (lazy_archive()->archive_entry_set_hardlink)
+#define archive_entry_set_rdevmajor (lazy_archive()->archive_entry_set_rdevmajor)
+#define archive_entry_set_rdevminor (lazy_archive()->archive_entry_set_rdevminor)
+#define archive_entry_xattr_add_entry (lazy_archive()->archive_entry_xattr_add_entry)
+#define archive_entry_clear (lazy_archive()->archive_entry_clear)
 #define EVP_MD_CTX_new (lazy_crypto()->EVP_MD_CTX_new)
 #define EVP_MD_CTX_free (lazy_crypto()->EVP_MD_CTX_free)
 #define EVP_DigestInit_ex (lazy_crypto()->EVP_DigestInit_ex)

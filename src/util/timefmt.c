@@ -452,3 +452,52 @@ long long time_now_ns(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+
+/* "<whole>.<frac>" with the fraction's trailing zeros dropped */
+static int frac_str(char *buf, size_t n, long long v, long long unit, const char *suffix)
+{
+    long long whole = v / unit, frac = v % unit;
+    int digits = 0;
+    char f[32];
+
+    for (long long u = unit; u > 1; u /= 10)
+        digits++;
+    if (!frac)
+        return snprintf(buf, n, "%lld%s", whole, suffix);
+    snprintf(f, sizeof(f), "%0*lld", digits & 15, frac);
+    for (size_t k = strlen(f); k > 0 && f[k - 1] == '0'; k--)
+        f[k - 1] = '\0';
+    return snprintf(buf, n, "%lld.%s%s", whole, f, suffix);
+}
+
+char *time_go_duration(long long ns, char *buf, size_t n)
+{
+    const char *sign = ns < 0 ? "-" : "";
+    unsigned long long u = ns < 0 ? (unsigned long long) -(ns + 1) + 1 : (unsigned long long) ns;
+    char tail[64];
+    long long v = (long long) u;
+
+    if (u == 0) {
+        snprintf(buf, n, "0s");
+        return buf;
+    }
+    if (u < 1000ULL)
+        snprintf(tail, sizeof(tail), "%lldns", v);
+    else if (u < 1000000ULL)
+        frac_str(tail, sizeof(tail), v, 1000, "\u00b5s");
+    else if (u < 1000000000ULL)
+        frac_str(tail, sizeof(tail), v, 1000000, "ms");
+    else {
+        long long h = v / 3600000000000LL, m = v / 60000000000LL % 60;
+        char s[40];
+        frac_str(s, sizeof(s), v % 60000000000LL, 1000000000, "s");
+        if (h)
+            snprintf(tail, sizeof(tail), "%lldh%lldm%s", h, m, s);
+        else if (m)
+            snprintf(tail, sizeof(tail), "%lldm%s", m, s);
+        else
+            snprintf(tail, sizeof(tail), "%s", s);
+    }
+    snprintf(buf, n, "%s%s", sign, tail);
+    return buf;
+}

@@ -42,6 +42,8 @@ char *time_rfc3339nano(struct timespec ts, char *buf, size_t n);
 char *time_rfc3339(struct timespec ts, char *buf, size_t n);
 /* time.Time.String(): "2026-11-22 23:10:05.752165751 +0000 UTC". */
 char *time_go_string(struct timespec ts, char *buf, size_t n);
+/* time.Duration.String(): "0s", "1.5ms", "10m56.445691959s", "1h0m0s". */
+char *time_go_duration(long long ns, char *buf, size_t n);
 /* time.Time.String() of a time Go parsed from an RFC3339 string: "Z" is
  * UTC, the local offset is local time, any other offset prints as
  * "+0100 +0100" (Go's zone without a name). NULL if s does not parse. */

@@ -192,12 +192,12 @@ PY
     id=$(b create --name keep --network none $IMG true)
     st="$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
     # fields a newer berth may write; rename and init write the state
-    jq -c '.healthStatus = "healthy" | .execSessions = {"e1": {"pid": 1}}' "$st" > "$st.new" && mv "$st.new" "$st"
+    jq -c '.healthStatus = "healthy" | .futureSessions = {"e1": {"pid": 1}}' "$st" > "$st.new" && mv "$st.new" "$st"
     b rename keep kept
     b init kept >/dev/null
     [ "$(jq -r .state "$st")" = 2 ]
     [ "$(jq -r .healthStatus "$st")" = healthy ]
-    [ "$(jq -c .execSessions "$st")" = '{"e1":{"pid":1}}' ]
+    [ "$(jq -c .futureSessions "$st")" = '{"e1":{"pid":1}}' ]
     [ "$(jq -r .view.name "$st")" = kept ]
     b rm -f kept >/dev/null
 

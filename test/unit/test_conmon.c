@@ -76,6 +76,33 @@ static void t_argv_options(void)
     CHECK(strstr(t, "-l k8s-file:/logs/x.log --log-level info --log-size-max"));
 }
 
+/* An exec session (SPEC §2.4): -u is the session, -t and -i together,
+ * preserved fds as runtime options, then -e --exec-attach and the spec. */
+static void t_argv_exec(void)
+{
+    char *ec[] = { "/usr/bin/berth", "container", "cleanup", "--exec", "SID", "ID", NULL };
+    struct conmon_opts o = {
+        .conmon_path = "/usr/bin/conmon", .runtime_path = "/usr/sbin/runc", .id = "ID",
+        .cuuid = "SID", .name = "web", .bundle = "/b/SID", .rundir = "/b/SID",
+        .pidfile = "/b/SID/exec_pid", .exit_dir = "/b/SID/exit", .log_driver = "none",
+        .terminal = true, .stdin = true, .preserve_fds = 2, .exec_spec = "/b/SID/exec-process-1",
+        .exit_command = ec,
+    };
+    _cleanup_strv_ strv v = NULL;
+    _cleanup_free_ char *s = NULL;
+    struct berr *err = NULL;
+
+    CHECK(conmon_argv(&o, &v, &err) == 0);
+    s = joined(v);
+    CHECK_STR(s, "/usr/bin/conmon --api-version 1 -c ID -u SID -r /usr/sbin/runc -b /b/SID "
+                 "-p /b/SID/exec_pid -n web --exit-dir /b/SID/exit --full-attach -l none "
+                 "--log-level warning --runtime-opt --preserve-fds --runtime-opt 2 -t -i "
+                 "--conmon-pidfile /b/SID/conmon.pid -e --exec-attach --exec-process-spec "
+                 "/b/SID/exec-process-1 --exit-command /usr/bin/berth --exit-command-arg container "
+                 "--exit-command-arg cleanup --exit-command-arg --exec --exit-command-arg SID "
+                 "--exit-command-arg ID");
+}
+
 static void t_exit_command(void)
 {
     char *sopts[] = { "overlay.mountopt=nodev", NULL };
@@ -240,6 +267,7 @@ int main(void)
 {
     UNIT_RUN(t_argv_default);
     UNIT_RUN(t_argv_options);
+    UNIT_RUN(t_argv_exec);
     UNIT_RUN(t_exit_command);
     UNIT_RUN(t_env);
     UNIT_RUN(t_classify);

@@ -255,8 +255,24 @@ static void t_rfc3339_round_trip(void)
     set_tz("UTC");
 }
 
+static void t_go_duration(void)
+{
+    char buf[64];
+
+    CHECK_STR(time_go_duration(0, buf, sizeof(buf)), "0s");
+    CHECK_STR(time_go_duration(999, buf, sizeof(buf)), "999ns");
+    CHECK_STR(time_go_duration(1500, buf, sizeof(buf)), "1.5\u00b5s");
+    CHECK_STR(time_go_duration(445691959, buf, sizeof(buf)), "445.691959ms");
+    CHECK_STR(time_go_duration(1445979776, buf, sizeof(buf)), "1.445979776s");
+    CHECK_STR(time_go_duration(656445691959LL, buf, sizeof(buf)), "10m56.445691959s");
+    CHECK_STR(time_go_duration(120000000000LL, buf, sizeof(buf)), "2m0s");
+    CHECK_STR(time_go_duration(3600000000000LL, buf, sizeof(buf)), "1h0m0s");
+    CHECK_STR(time_go_duration(-1500000000LL, buf, sizeof(buf)), "-1.5s");
+}
+
 int main(void)
 {
+    UNIT_RUN(t_go_duration);
     UNIT_RUN(t_duration);
     UNIT_RUN(t_input_absolute);
     UNIT_RUN(t_input_local);

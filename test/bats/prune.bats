@@ -1,0 +1,58 @@
+# test/bats/prune.bats: container prune: the question, which containers
+# go (not running or paused ones), filters, errors.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+id_of() { b inspect --format '{{.Id}}' "$1"; }
+
+@test "container prune asks, then removes created and exited containers only" {
+    b create --name q1 --network none $IMG true >/dev/null
+    b run --name q2 --network none $IMG true
+    b run -d --name q3 --network none $IMG sleep 86400 >/dev/null
+    b run -d --name q4 --network none $IMG sleep 86400 >/dev/null
+    b pause q4 >/dev/null
+    run -0 --separate-stderr bash -c "echo n | '$BERTH_BIN' ${BERTH_ARGS[*]} container prune"
+    [ "$output" = "" ]
+    [[ $stderr == *"WARNING! This will remove all non running containers."* ]]
+    run -0 b container exists q1
+    i1=$(id_of q1) i2=$(id_of q2)
+    run -0 bash -c "echo y | '$BERTH_BIN' ${BERTH_ARGS[*]} container prune 2>/dev/null | sort"
+    [ "$output" = "$(printf '%s\n%s\n' "$i1" "$i2" | sort)" ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$(echo "$output" | sort | tr '\n' ' ')" = "q3 q4 " ]
+    grep -q '"Status":"remove"' "$BATS_TEST_TMPDIR/scratch/events/events.log"
+    run -0 b container prune -f
+    [ "$output" = "" ]
+}
+
+@test "container prune --filter label, label!, until" {
+    b create --name l1 --network none --label tmp --label team=a $IMG true >/dev/null
+    b create --name l2 --network none --label team=b $IMG true >/dev/null
+    b create --name l3 --network none $IMG true >/dev/null
+    i1=$(id_of l1) i2=$(id_of l2) i3=$(id_of l3)
+    run -0 b container prune -f --filter label=team=a --filter label=tmp
+    [ "$output" = "$i1" ]
+    run -0 b container prune -f --filter until=1h
+    [ "$output" = "" ]
+    run -0 b container prune -f --filter label!=team --filter until=2000-01-01T00:00:00Z
+    [ "$output" = "" ]
+    run -0 b container prune -f --filter label=team
+    [ "$output" = "$i2" ]
+    run -0 b container prune -f --filter until=0s
+    [ "$output" = "$i3" ]
+    run -1 b container exists l3
+}
+
+@test "container prune errors: podman's words, exit 125" {
+    b create --name e1 --network none $IMG true >/dev/null
+    run -125 --separate-stderr b container prune -f --filter bogus=1
+    [ "$stderr" = "Error: bogus is an invalid filter" ]
+    run -125 --separate-stderr b container prune -f --filter until=yesterday
+    [ "$stderr" = "Error: unable to interpret time value" ]
+    run -125 --separate-stderr b container prune -f extra
+    [[ $stderr == *"takes no arguments"* ]]
+    run -0 b container exists e1
+}
