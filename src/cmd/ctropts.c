@@ -60,22 +60,10 @@ static void pstate_free(struct pstate *p)
     json_decref(p->annotations);
     json_decref(p->mounts);
     json_decref(p->sysctls);
-    json_decref(p->res);
+    resopts_free(&p->res);
     json_decref(p->ns);
     strv_free(p->networks);
     strv_free(p->aliases);
-}
-
-/* pflag's wording for a value its type rejects. */
-static int flag_err(struct opt_it *it, const char *why, struct berr **err)
-{
-    const struct cmd_opt *o = it->opt;
-    _cleanup_free_ char *label = o->id > 0 && o->id < 256 ? str_fmt("-%c, --%s", o->id, o->name)
-                                                          : str_fmt("--%s", o->name);
-
-    cp_inval(err, "invalid argument \"%s\" for \"%s\" flag: %s\nSee '%s --help'", it->arg,
-             label ? label : o->name, why, it->cmdpath ? it->cmdpath : "berth");
-    return -1;
 }
 
 static int set_new(json_t *obj, const char *key, json_t *v, struct berr **err)
@@ -283,57 +271,36 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
     return NOT_MINE;
 }
 
-/* Resource limits: CPU, memory, pids, /dev/shm, ulimits. */
+/* Resource limits: the cgroup flags shared with update (resopts.c),
+ * --cgroup-conf, /dev/shm, ulimits, the OOM score. */
 static int opt_resources(struct pstate *p, struct opt_it *it, struct berr **err)
 {
     json_t *ctr = p->ctr;
     const char *v = it->arg;
-    unsigned long long u;
     long long n;
+    int r = resopts_opt(&p->res, it, err);
 
+    if (r != RESOPTS_NOT_MINE)
+        return r;
     switch (it->opt->id) {
-    case 'c':
-        if (opt_uint(it, &u, err) < 0)
-            return -1;
-        return u ? set_new(p->res, "cpuShares", json_integer((json_int_t) u), err) : 0;
-    case 'm': p->memory_set = true; return parse_size(v, "invalid value for memory", &p->memory, err);
-    case O_CPUS: {
-        char *end;
-        double d;
-        errno = 0;
-        d = strtod(v, &end);
-        if (!*v || *end || errno) {
-            _cleanup_free_ char *why = str_fmt("strconv.ParseFloat: parsing \"%s\": invalid syntax", v);
-            return flag_err(it, why ? why : "invalid syntax", err);
-        }
-        /* podman takes <= 0 as "no limit" */
-        if (d <= 0) {
-            json_object_del(p->res, "cpus");
-            return 0;
-        }
-        return set_new(p->res, "cpus", json_real(d), err);
-    }
-    case O_CPUSET_CPUS:
-        if (cp_cpuset_check(v, err) < 0)
-            return -1;
-        return *v ? set_new(p->res, "cpusetCpus", json_string(v), err) : 0;
-    case O_MEMORY_SWAP:
-        p->swap_set = true;
-        if (strcmp(v, "-1") == 0) {
-            p->swap = -1;
-            return 0;
-        }
-        return parse_size(v, "invalid value for memory", &p->swap, err);
+    case O_CGROUP_CONF:
+        EACH_CSV(v, s, {
+            const char *eq = strchr(s, '=');
+            _cleanup_free_ char *k = eq ? str_ndup(s, (size_t) (eq - s)) : NULL;
+            json_t *u = json_object_get(p->res.res, "unified");
+            if (!eq)
+                return cp_inval(err, "--cgroup-conf must be formatted KEY=VALUE");
+            if (!k || (!u && set_new(p->res.res, "unified", u = json_object(), err) < 0) ||
+                json_object_set_new(u, k, json_string(eq + 1)) < 0)
+                return berr_oom(err);
+        });
+        return 0;
     case O_OOM_SCORE_ADJ:
         if (opt_int(it, &n, err) < 0)
             return -1;
         if (n < -1000 || n > 1000)
             return cp_inval(err, "invalid --oom-score-adj %lld: must be between -1000 and 1000", n);
         return set_new(ctr, "oomScoreAdj", json_integer(n), err);
-    case O_PIDS_LIMIT:
-        if (opt_int(it, &n, err) < 0)
-            return -1;
-        return set_new(p->res, "pidsLimit", json_integer(n), err);
     case O_SHM_SIZE:
         if (parse_size(v, "unable to translate --shm-size", &n, err) < 0)
             return -1;
@@ -480,6 +447,19 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_DEVICE:
         EACH_CSV(v, s, if (cp_device_check(s, err) < 0 || append_str(ctr, "devices", s, err) < 0) return -1;);
         return 0;
+    case O_DEVICE_CGROUP_RULE:
+        EACH_CSV(v, s, if (cp_device_cgroup_rule(s, err) < 0 || append_str(ctr, "deviceCgroupRules", s, err) < 0) return -1;);
+        return 0;
+    case O_CGROUPNS: {
+        _cleanup_free_ char *m = NULL;
+        if (cp_ns_mode("cgroup", v, &m, err) < 0)
+            return -1;
+        return set_new(p->ns, "cgroup", json_string(m), err);
+    }
+    case O_CGROUPS:
+        if (strcmp(v, "enabled") && strcmp(v, "disabled") && strcmp(v, "no-conmon") && strcmp(v, "split"))
+            return cp_inval(err, "running container create option: invalid cgroup mode \"%s\": invalid argument", v);
+        return js_set_str(ctr, "cgroupsMode", v) < 0 ? berr_oom(err) : 0;
     case O_IPC:
     case O_PID:
     case O_UTS: {
@@ -552,17 +532,9 @@ static int set_if_any(json_t *ctr, const char *key, json_t *v, struct berr **err
 
 static int finish_resources(struct pstate *p, struct berr **err)
 {
-    if (p->memory_set && p->memory > 0 && set_new(p->res, "memory", json_integer(p->memory), err) < 0)
+    if (resopts_finish(&p->res, err) < 0)
         return -1;
-    if (p->swap_set) {
-        if (p->swap != -1 && (!p->memory_set || p->memory <= 0))
-            return cp_inval(err, "you should always set a memory limit when using a memoryswap limit, see usage");
-        if (p->swap != -1 && p->swap < p->memory)
-            return cp_inval(err, "minimum memoryswap limit should be larger than memory limit, see usage");
-        if (set_new(p->res, "memorySwap", json_integer(p->swap), err) < 0)
-            return -1;
-    }
-    return set_if_any(p->ctr, "resources", p->res, err);
+    return set_if_any(p->ctr, "resources", p->res.res, err);
 }
 
 static int finish_operands(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx,
@@ -692,10 +664,9 @@ int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct
     p.annotations = json_object();
     p.mounts = json_array();
     p.sysctls = json_object();
-    p.res = json_object();
     p.ns = json_object();
-    if (!p.ctr || !p.fenv || !p.env || !p.flabels || !p.labels || !p.annotations || !p.mounts ||
-        !p.sysctls || !p.res || !p.ns) {
+    if (resopts_init(&p.res, err) < 0 || !p.ctr || !p.fenv || !p.env || !p.flabels || !p.labels ||
+        !p.annotations || !p.mounts || !p.sysctls || !p.ns) {
         pstate_free(&p);
         return berr_oom(err);
     }

@@ -4,6 +4,7 @@
  * --help, the man pages and the completions are generated from them.
  */
 #include "cmd/ctropts_int.h"
+#include "cmd/resopts.h"
 
 /* The tables are podman's alphabetical order; run has four more flags, so
  * the shared runs of entries are macros. */
@@ -11,13 +12,15 @@
     { "add-host", O_ADD_HOST, OPT_ARG, "strings", "Add a line to /etc/hosts (host:ip)", 0 },   \
     { "annotation", O_ANNOTATION, OPT_ARG, "strings", "Add an OCI annotation (key=value)", 0 }, \
     { "attach", 'a', OPT_ARG, "strings", "Attach to stdin, stdout or stderr (repeatable)", 0 }, \
+    RESOPTS_BLKIO                                                                               \
     { "cap-add", O_CAP_ADD, OPT_ARG, "strings", "Give the container these capabilities", 0 },  \
     { "cap-drop", O_CAP_DROP, OPT_ARG, "strings", "Take these capabilities away ('all': every one)", 0 }, \
+    { "cgroup-conf", O_CGROUP_CONF, OPT_ARG, "strings", "A cgroup v2 file to write: KEY=VALUE (memory.high=1g)", 0 }, \
     { "cgroup-parent", O_CGROUP_PARENT, OPT_ARG, "string", "Parent cgroup of the container's cgroup", 0 }, \
+    { "cgroupns", O_CGROUPNS, OPT_ARG, "string", "Cgroup namespace: host, private, container:NAME or ns:PATH (default: host on cgroup v1, private on v2)", 0 }, \
+    { "cgroups", O_CGROUPS, OPT_ARG, "string", "enabled, disabled (no cgroup: crun only), no-conmon, or split (under berth's own cgroup) (default \"enabled\")", 0 }, \
     { "cidfile", O_CIDFILE, OPT_ARG, "string", "Write the container ID to this file (which must not exist)", 0 }, \
-    { "cpu-shares", 'c', OPT_ARG, "uint", "Relative CPU weight", 0 },                           \
-    { "cpus", O_CPUS, OPT_ARG, "float", "How many CPUs the container may use (0: no limit)", 0 }, \
-    { "cpuset-cpus", O_CPUSET_CPUS, OPT_ARG, "string", "CPUs the container may run on (0-3, 0,1)", 0 },
+    RESOPTS_CPU
 
 #define OPTS_RUN_D                                                                              \
     { "detach", 'd', OPT_FLAG, NULL, "Run in the background and print the container ID", 0 },   \
@@ -25,6 +28,8 @@
 
 #define OPTS_B                                                                                  \
     { "device", O_DEVICE, OPT_ARG, "strings", "Give the container a host device (/dev/x[:/dev/y][:rwm])", 0 }, \
+    { "device-cgroup-rule", O_DEVICE_CGROUP_RULE, OPT_ARG, "strings", "Allow devices in the devices cgroup: 'c 1:3 rwm', 'b 8:* r'", 0 }, \
+    RESOPTS_DEVICE_IO                                                                           \
     { "dns", O_DNS, OPT_ARG, "strings", "DNS servers for /etc/resolv.conf", 0 },               \
     { "dns-option", O_DNS_OPTION, OPT_ARG, "strings", "Options for /etc/resolv.conf", 0 },     \
     { "dns-search", O_DNS_SEARCH, OPT_ARG, "strings", "Search domains for /etc/resolv.conf", 0 }, \
@@ -47,17 +52,17 @@
     { "log-driver", O_LOG_DRIVER, OPT_ARG, "string", "Where the output goes: k8s-file, none or passthrough (default \"k8s-file\")", 0 }, \
     { "log-opt", O_LOG_OPT, OPT_ARG, "strings", "Log options: path=FILE, max-size=SIZE, tag=TEXT", 0 }, \
     { "mac-address", O_MAC, OPT_ARG, "string", "A fixed MAC address (e.g. 92:d0:c6:0a:29:33)", 0 }, \
-    { "memory", 'm', OPT_ARG, "<number>[<unit>]", "Memory limit; units b, k, m, g (1024-based)", 0 }, \
-    { "memory-swap", O_MEMORY_SWAP, OPT_ARG, "string", "Memory plus swap limit; -1 for unlimited swap", 0 }, \
+    RESOPTS_MEMORY                                                                              \
     { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|tmpfs,src=...,dst=...[,options]", 0 }, \
     { "name", O_NAME, OPT_ARG, "string", "Name the container", 0 },                            \
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
     { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
+    RESOPTS_OOM                                                                                 \
     { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
-    { "pids-limit", O_PIDS_LIMIT, OPT_ARG, "int", "Most processes the container may have (-1: no limit)", 0 }, \
+    RESOPTS_PIDS                                                                                \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
     { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \
     { "publish-all", 'P', OPT_FLAG, NULL, "Publish every exposed port on a random host port", 0 }, \

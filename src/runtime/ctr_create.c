@@ -127,6 +127,14 @@ static json_t *resolve_command(const struct ctr_create_params *p,
     return STEAL_PTR(out);
 }
 
+/* The runtime by name, decided at create: the default depends on the
+ * cgroup layout this process sees, and every later command of this
+ * container must drive the same runtime (podman records OCIRuntime too). */
+static const char *runtime_name(struct runtime *rt)
+{
+    return rt->g->runtime && *rt->g->runtime ? rt->g->runtime : oci_runtime_default_name(rt->cfg);
+}
+
 /* The config record; NULL when out of memory. net_obj and ports are
  * taken over. Every key is set or none is: a record missing one of them
  * is never written. */
@@ -178,15 +186,48 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->dns)
         PUT("dns", json_incref(p->dns));
     PUT("addHosts", p->add_hosts ? json_incref(p->add_hosts) : json_array());
-    /* the runtime by name, decided now: the default depends on the cgroup
-     * layout this process sees, and every later command of this container
-     * must drive the same runtime (podman records OCIRuntime too) */
-    PUT("runtime", json_string(rt->g->runtime && *rt->g->runtime ? rt->g->runtime
-                               : oci_runtime_default_name(rt->cfg)));
+    PUT("runtime", json_string(runtime_name(rt)));
     if (p->cgroup_parent)
         PUT("cgroupParent", json_string(p->cgroup_parent));
 #undef PUT
     return bad ? NULL : STEAL_PTR(c);
+}
+
+/* The cgroup settings of the spec, settled against the config and this
+ * host as podman does at create: the config's cgroupns and cgroups
+ * defaults recorded, the resources checked (spec_resources_check). */
+static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p, json_t *spec,
+                          struct berr **err)
+{
+    json_t *ns = json_object_get(spec, "namespaces");
+    const char *mode = js_str(spec, "cgroupsMode", NULL);
+    const char *pidns = js_str(ns, "pid", "private"), *name = runtime_name(rt);
+    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+
+    if (!ns && json_object_set_new(spec, "namespaces", ns = json_object()) < 0)
+        return berr_oom(err);
+    if (!js_str(ns, "cgroup", NULL) && rt->cfg->cgroupns && *rt->cfg->cgroupns &&
+        js_set_str(ns, "cgroup", rt->cfg->cgroupns) < 0)
+        return berr_oom(err);
+    if (!mode) {
+        mode = rt->cfg->cgroups && *rt->cfg->cgroups ? rt->cfg->cgroups : "enabled";
+        if (js_set_str(spec, "cgroupsMode", mode) < 0)
+            return berr_oom(err);
+        mode = js_str(spec, "cgroupsMode", "enabled");
+    }
+    if (strcmp(mode, "split") == 0 && p->cgroup_parent)
+        return berr_kind(err, BK_INVALID, "cannot specify --cgroup-mode=split with a cgroup-parent");
+    if (strcmp(mode, "disabled") == 0) {
+        if (str_has_prefix(pidns, "container:"))
+            return berr_kind(err, BK_INVALID, "cannot join another container's PID namespace if not creating cgroups");
+        if (p->cgroup_parent)
+            return berr_kind(err, BK_INVALID, "cannot set cgroup parent if not creating cgroups");
+        if (strcmp(pidns, "private") != 0)
+            return berr_kind(err, BK_INVALID, "containers not creating Cgroups must create a private PID namespace");
+        if (!strv_contains(rt->cfg->runtime_supports_nocgroups, base))
+            return berr_kind(err, BK_INVALID, "requested OCI runtime %s is not compatible with NoCgroups", base);
+    }
+    return spec_resources_check(json_object_get(spec, "resources"), err);
 }
 
 /* The first state record: configured, with the view of cfg. */
@@ -261,9 +302,12 @@ static int reserve_name(struct runtime *rt, const char *given, const char *id, c
                     name, holder);
 }
 
-int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr **out,
+int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct ctr **out,
                struct berr **err)
 {
+    /* the spec as settled here is the caller's copy, changed */
+    _cleanup_json_ json_t *spec = given->spec ? json_deep_copy(given->spec) : json_object();
+    struct ctr_create_params params = *given, *p = &params;
     char id[STATE_ID_LEN + 1], img_id[STATE_ID_LEN + 1] = "";
     _cleanup_free_ char *name = NULL, *img_name = NULL;
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
@@ -273,6 +317,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
 
+    if (!spec)
+        return berr_oom(err);
+    params.spec = spec;
+    if (settle_cgroups(rt, p, spec, err) < 0)
+        return -1;
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
         return -1;
     if (state_new_id(id, err) < 0)

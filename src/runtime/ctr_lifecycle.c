@@ -150,7 +150,9 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
             .exit_dir = exits, .persist_dir = persist,
-            .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd"),
+            .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd") &&
+                              !str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split"),
+            .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),
             .log_driver = c->cfg.log_driver, .log_path = logp, .log_tag = c->cfg.log_tag,
             .log_size_max = c->cfg.log_size_max,
             .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/genfiles.h"
@@ -157,6 +158,7 @@ static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT
 {
     static const char *const kinds[SPEC_NS__COUNT] = {
         [SPEC_NS_NET] = "net", [SPEC_NS_PID] = "pid", [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",
+        [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_USER] = "user",
     };
 
     for (int i = 0; i < SPEC_NS__COUNT; i++) {
@@ -203,11 +205,13 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
     _cleanup_free_ char *shm = str_fmt("%s/shm", bundle), *seccomp = NULL;
     _cleanup_free_ char *nsp[SPEC_NS__COUNT] = { NULL };
-    _cleanup_free_ char *dump = NULL;
+    _cleanup_free_ char *dump = NULL, *own = NULL;
     int r = -1;
 
     if (!shm)
         return berr_oom(err);
+    if (str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split") && cg_own_cgroup(&own, err) < 0)
+        return -1;
     if (image_config(rt, c, &img, err) < 0)
         return -1;
     if (seccomp_default_path(rt->argv0, &seccomp, err) < 0)
@@ -220,6 +224,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         h.ns_path[i] = nsp[i];
     h.cgroup_manager = rt->cfg->cgroup_manager;
     h.cgroup_parent = c->cfg.cgroup_parent;
+    h.own_cgroup = own;
     h.rootfs = rootfs;
     h.rundir = rundir;
     h.shm_dir = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") ? shm : NULL;
@@ -239,6 +244,22 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
 out:
     spec_host_free(&h);
     return r;
+}
+
+/* --cpu-rt-runtime on cgroup v1: the parent cgroup must hold the budget
+ * before runc can hand it on (podman leaves that to the user). */
+static int rt_budget(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    json_t *r = json_object_get(c->cfg.spec, "resources");
+    const char *mode = js_str(c->cfg.spec, "cgroupsMode", "enabled");
+
+    if (js_int(r, "cpuRtRuntime", 0) <= 0 || spec_cgroup2_unified() ||
+        !strcmp(mode, "disabled") || !strcmp(mode, "split") ||
+        str_eq(rt->cfg->cgroup_manager, "systemd"))
+        return 0;
+    return cg_rt_budget(c->cfg.cgroup_parent && *c->cfg.cgroup_parent ? c->cfg.cgroup_parent
+                                                                       : SPEC_CGROUPFS_PARENT,
+                        js_int(r, "cpuRtRuntime", 0), js_int(r, "cpuRtPeriod", 0), err);
 }
 
 /* The root file system, mounted (or the --rootfs directory) and recorded. */
@@ -286,7 +307,7 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
         goto fail;
     }
     private_net = strcmp(ctr_ns_mode(c, SPEC_NS_NET), "host") != 0;
-    if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0)
+    if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0 || rt_budget(rt, c, err) < 0)
         goto fail;
     if (build_spec(rt, c, c->st.mount_point ? c->st.mount_point : "", rundir, bundle, err) < 0)
         goto fail;

@@ -636,6 +636,9 @@ int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struc
     c.ns[SPEC_NS_PID] = ns_mode(ctr, "pid", "private");
     c.ns[SPEC_NS_IPC] = ns_mode(ctr, "ipc", "private");
     c.ns[SPEC_NS_UTS] = ns_mode(ctr, "uts", "private");
+    c.ns[SPEC_NS_CGROUP] = ns_mode(ctr, "cgroup", h->cgroup_v2 ? "private" : "host");
+    c.ns[SPEC_NS_USER] = ns_mode(ctr, "user", "host");
+    c.userns = strcmp(c.ns[SPEC_NS_USER], "host") != 0;
     c.masked = calloc(1, sizeof(char *));
     c.unmasked = calloc(1, sizeof(char *));
     if (!c.masked || !c.unmasked)

@@ -408,35 +408,35 @@ static int build_resources(struct spec_ctx *c, json_t *lin, json_t *devs, struct
         pids = js_int(r, "pidsLimit", 0) > 0 ? js_int(r, "pidsLimit", 0) : -1;
     if (pids != 0 && json_object_set_new(res, "pids", json_pack("{s:I}", "limit", (json_int_t) pids)) < 0)
         return berr_oom(err);
+    return spec_resources_oci(r, c->h->swap_accounting, res, err);
+}
 
-    if (js_int(r, "memory", 0) > 0 || json_object_get(r, "memorySwap")) {
-        long long mem = js_int(r, "memory", 0), swap = js_int(r, "memorySwap", 0);
-        json_t *m = json_object();
-        if (!m || json_object_set_new(res, "memory", m) < 0)
+/* --device-cgroup-rule "c 1:3 rwm": an allow entry after the deny-all one
+ * (podman adds none in a user namespace or when privileged). */
+static int device_rules(struct spec_ctx *c, json_t *lin, struct berr **err)
+{
+    json_t *allow = json_object_get(json_object_get(lin, "resources"), "devices"), *v;
+    size_t i;
+
+    if (c->privileged || c->userns)
+        return 0;
+    json_array_foreach(json_object_get(c->ctr, "deviceCgroupRules"), i, v) {
+        _cleanup_strv_ strv w = strv_split(json_string_value(v) ? json_string_value(v) : "", " ");
+        char *colon;
+        json_t *d;
+        if (!w)
             return berr_oom(err);
-        if (mem > 0 && js_set_int(m, "limit", mem) < 0)
+        if (strv_len(w) != 3)
+            return berr_kind(err, BK_INVALID, "invalid device cgroup rule %s", json_string_value(v));
+        colon = strchr(w[1], ':');
+        if (colon)
+            *colon++ = '\0';
+        d = json_pack("{s:b, s:s, s:s}", "allow", 1, "type", w[0], "access", w[2]);
+        if (!d || json_array_append_new(allow, d) < 0)
             return berr_oom(err);
-        if (!json_object_get(r, "memorySwap") && mem > 0)
-            swap = 2 * mem;             /* podman/docker: as much swap as memory */
-        if (swap && c->h->swap_accounting && js_set_int(m, "swap", swap) < 0)
-            return berr_oom(err);
-        if (swap && !c->h->swap_accounting)
-            log_warn("Your kernel does not support swap limit capabilities or the cgroup is "
-                     "not mounted. Memory limited without swap.");
-    }
-    if (json_object_get(r, "cpus") || json_object_get(r, "cpuShares") ||
-        json_object_get(r, "cpusetCpus")) {
-        json_t *cpu = json_object(), *cpus = json_object_get(r, "cpus");
-        double n = json_is_number(cpus) ? json_number_value(cpus) : 0;
-        if (!cpu || json_object_set_new(res, "cpu", cpu) < 0)
-            return berr_oom(err);
-        if (n > 0 && (js_set_int(cpu, "quota", (long long) (n * 100000 + 0.5)) < 0 ||
-                      js_set_int(cpu, "period", 100000) < 0))
-            return berr_oom(err);
-        if (js_int(r, "cpuShares", 0) > 0 && js_set_int(cpu, "shares", js_int(r, "cpuShares", 0)) < 0)
-            return berr_oom(err);
-        if (js_str(r, "cpusetCpus", NULL) && *js_str(r, "cpusetCpus", "") &&
-            js_set_str(cpu, "cpus", js_str(r, "cpusetCpus", "")) < 0)
+        /* "*" is an absent number */
+        if ((strcmp(w[1], "*") && json_object_set_new(d, "major", json_integer(atoll(w[1]))) < 0) ||
+            (colon && strcmp(colon, "*") && json_object_set_new(d, "minor", json_integer(atoll(colon))) < 0))
             return berr_oom(err);
     }
     return 0;
@@ -485,9 +485,7 @@ static int build_namespaces(struct spec_ctx *c, json_t *lin, struct berr **err)
         return -1;
     if (json_array_append_new(arr, json_pack("{s:s}", "type", "mount")) < 0)
         return berr_oom(err);
-    if (c->h->cgroup_v2 && json_array_append_new(arr, json_pack("{s:s}", "type", "cgroup")) < 0)
-        return berr_oom(err);
-    return 0;
+    return ns_entry(c, arr, SPEC_NS_CGROUP, "cgroup", err);
 }
 
 /* ---- masked / read-only paths, sysctls ---- */
@@ -576,9 +574,16 @@ static int build_sysctls(struct spec_ctx *c, json_t *lin, struct berr **err)
     return 0;
 }
 
+/* NULL with cgroups disabled ("" out of memory). */
 static char *cgroups_path(struct spec_ctx *c)
 {
-    const char *parent = c->h->cgroup_parent;
+    const char *parent = c->h->cgroup_parent, *mode = js_str(c->ctr, "cgroupsMode", "");
+
+    if (strcmp(mode, "disabled") == 0)
+        return NULL;
+    if (strcmp(mode, "split") == 0)
+        return str_fmt("%s/berth-payload-%s", c->h->own_cgroup && strcmp(c->h->own_cgroup, "/")
+                                              ? c->h->own_cgroup : "", c->id);
 
     if (str_eq(c->h->cgroup_manager, "systemd")) {
         const char *slice = parent && *parent ? parent : "machine.slice";
@@ -586,7 +591,7 @@ static char *cgroups_path(struct spec_ctx *c)
         return str_fmt("%s:berth:%s", base ? base + 1 : slice, c->id);
     }
     if (!parent || !*parent)
-        parent = "/berth_parent";
+        parent = SPEC_CGROUPFS_PARENT;
     return str_fmt("%s/berth-%s", parent, c->id);
 }
 
@@ -594,15 +599,16 @@ int spec_add_linux(struct spec_ctx *c, json_t *spec, struct berr **err)
 {
     json_t *lin = json_object(), *devs = json_array();
     _cleanup_free_ char *cg = cgroups_path(c);
+    bool no_cgroups = strcmp(js_str(c->ctr, "cgroupsMode", ""), "disabled") == 0;
 
-    if (!lin || !devs || !cg || json_object_set_new(spec, "linux", lin) < 0 ||
+    if (!lin || !devs || (!cg && !no_cgroups) || json_object_set_new(spec, "linux", lin) < 0 ||
         json_object_set_new(lin, "devices", devs) < 0)
         return berr_oom(err);
-    if (build_resources(c, lin, devs, err) < 0)
+    if (build_resources(c, lin, devs, err) < 0 || device_rules(c, lin, err) < 0)
         return -1;
     if (!json_array_size(devs))
         (void) json_object_del(lin, "devices");
-    if (js_set_str(lin, "cgroupsPath", cg) < 0)
+    if (cg && js_set_str(lin, "cgroupsPath", cg) < 0)
         return berr_oom(err);
     if (build_namespaces(c, lin, err) < 0 || build_paths(c, lin, err) < 0 ||
         build_sysctls(c, lin, err) < 0)
