@@ -5,6 +5,7 @@
  * on several flags (networks, memory vs swap, --rm vs --restart, attach
  * streams) is settled once all flags are in, in finish().
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,6 +415,37 @@ static int opt_process(struct pstate *p, struct opt_it *it, struct berr **err)
         EACH_CSV(v, s, if (cp_label_file(p->flabels, s, err) < 0) return -1;);
         return 0;
     case O_STOP_SIGNAL: return stop_signal(ctr, v, err);
+    case O_ENV_MERGE: return append_str(ctr, "envMerge", v, err);  /* checked at init */
+    case O_UNSETENV: return *v ? append_str(ctr, "unsetEnv", v, err) : 0;
+    case O_UNSETENV_ALL: return js_set_bool(ctr, "unsetEnvAll", it->bval) < 0 ? berr_oom(err) : 0;
+    case O_PASSWD: return js_set_bool(ctr, "passwd", it->bval) < 0 ? berr_oom(err) : 0;
+    case O_PASSWD_ENTRY: return js_set_str(ctr, "passwdEntry", v) < 0 ? berr_oom(err) : 0;
+    case O_HOSTUSER:
+        EACH_CSV(v, s, if (*s && append_str(ctr, "hostUsers", s, err) < 0) return -1;);
+        return 0;
+    case O_PERSONALITY: {
+        char up[16];
+        size_t i;
+        for (i = 0; v[i] && i < sizeof(up) - 1; i++)
+            up[i] = (char) toupper((unsigned char) v[i]);
+        up[i] = '\0';
+        if (strcmp(up, "LINUX") && strcmp(up, "LINUX32"))
+            return cp_inval(err, "invalid personality domain \"%s\": LINUX or LINUX32", v);
+        return js_set_str(ctr, "personality", up) < 0 ? berr_oom(err) : 0;
+    }
+    case O_SYSTEMD: {
+        char low[16];
+        size_t i;
+        for (i = 0; v[i] && i < sizeof(low) - 1; i++)
+            low[i] = (char) tolower((unsigned char) v[i]);
+        low[i] = '\0';
+        if (strcmp(low, "true") && strcmp(low, "false") && strcmp(low, "always"))
+            return cp_inval(err, "invalid config provided: --systemd values must be one of \"true, false, always\": invalid configuration");
+        if (js_set_str(ctr, "systemd", low) < 0)
+            return berr_oom(err);
+        p->systemd = js_str(ctr, "systemd", NULL);
+        return 0;
+    }
     case O_TZ:
         if (cp_tz_check(v, err) < 0)
             return -1;
@@ -483,6 +515,21 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
         EACH_CSV(v, s, if (cp_sysctl_add(p->sysctls, s, err) < 0) return -1;);
         return 0;
     case O_TMPFS: return cp_tmpfs(p->mounts, v, err);
+    case O_CHROOTDIRS:
+        EACH_CSV(v, s, {
+            /* inside the container: relative to its root */
+            _cleanup_free_ char *rel = s[0] == '/' ? NULL : str_fmt("/%s", s);
+            _cleanup_free_ char *d = fs_clean(rel ? rel : s);
+            if (!d)
+                return berr_oom(err);
+            if (*s && append_str(ctr, "chrootDirs", d, err) < 0)
+                return -1;
+        });
+        return 0;
+    case O_SECCOMP_POLICY:
+        if (strcmp(v, "default") && strcmp(v, "image"))
+            return cp_inval(err, "invalid seccomp policy \"%s\": valid policies are [\"default\" \"image\"]", v);
+        return js_set_str(ctr, "seccompPolicy", v) < 0 ? berr_oom(err) : 0;
     }
     return NOT_MINE;
 }
@@ -596,6 +643,8 @@ static int finish_checks(struct pstate *p, const char *netmode, struct berr **er
         log_warn("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
         strv_free(STEAL_PTR(o->ports));
     }
+    if (p->init && str_eq(p->systemd, "always"))
+        return cp_inval(err, "cannot use container-init binary with systemd=always");
     if (p->init && p->init_path) {
         if (access(p->init_path, X_OK) < 0)
             return berr_sys(err, "container-init binary not found on the host: stat %s", p->init_path);

@@ -19,13 +19,13 @@
 /* Option ids of the create/run tables (ctropts_table.c). */
 enum {
     O_ADD_HOST = 256, O_ANNOTATION, O_CAP_ADD, O_CAP_DROP, O_CGROUP_CONF, O_CGROUP_PARENT,
-    O_CGROUPNS, O_CGROUPS, O_CIDFILE, O_DETACH_KEYS, O_DEVICE, O_DEVICE_CGROUP_RULE, O_DNS, O_DNS_OPTION, O_DNS_SEARCH, O_ENTRYPOINT,
-    O_ENV_FILE, O_ENV_HOST, O_EXPOSE, O_GROUP_ADD, O_HTTP_PROXY, O_INIT, O_INIT_PATH, O_IP,
+    O_CGROUPNS, O_CGROUPS, O_CHROOTDIRS, O_CIDFILE, O_DETACH_KEYS, O_DEVICE, O_DEVICE_CGROUP_RULE, O_DNS, O_DNS_OPTION, O_DNS_SEARCH, O_ENTRYPOINT,
+    O_ENV_FILE, O_ENV_HOST, O_ENV_MERGE, O_HOSTUSER, O_EXPOSE, O_GROUP_ADD, O_HTTP_PROXY, O_INIT, O_INIT_PATH, O_IP,
     O_IP6, O_IPC, O_LABEL_FILE, O_LOG_DRIVER, O_LOG_OPT, O_MAC, O_MOUNT, O_NAME,
-    O_NETWORK, O_NETWORK_ALIAS, O_NO_HOSTS, O_OOM_SCORE_ADJ, O_PID, O_PRIVILEGED,
+    O_NETWORK, O_NETWORK_ALIAS, O_NO_HOSTS, O_OOM_SCORE_ADJ, O_PASSWD, O_PASSWD_ENTRY, O_PERSONALITY, O_PID, O_PRIVILEGED,
     O_PULL, O_READ_ONLY, O_READ_ONLY_TMPFS, O_REPLACE, O_RESTART, O_RM, O_RMI, O_ROOTFS,
-    O_SECURITY_OPT, O_SHM_SIZE, O_SIG_PROXY, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_SYSCTL,
-    O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UTS,
+    O_SECCOMP_POLICY, O_SECURITY_OPT, O_SHM_SIZE, O_SIG_PROXY, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_SYSCTL, O_SYSTEMD,
+    O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UNSETENV, O_UNSETENV_ALL, O_UTS,
 };
 
 /* Values gathered while parsing, settled in finish(). */
@@ -39,6 +39,7 @@ struct pstate {
     strv networks, aliases;
     const char *ip, *ip6, *mac, *init_path, *hostname;
     bool init, no_hosts;
+    const char *systemd;        /* --systemd, checked against --init in finish */
     bool is_run;
 };
 /* --network & co. into o->networks; *mode the spec's namespaces.network. */

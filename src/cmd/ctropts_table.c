@@ -19,6 +19,7 @@
     { "cgroup-parent", O_CGROUP_PARENT, OPT_ARG, "string", "Parent cgroup of the container's cgroup", 0 }, \
     { "cgroupns", O_CGROUPNS, OPT_ARG, "string", "Cgroup namespace: host, private, container:NAME or ns:PATH (default: host on cgroup v1, private on v2)", 0 }, \
     { "cgroups", O_CGROUPS, OPT_ARG, "string", "enabled, disabled (no cgroup: crun only), no-conmon, or split (under berth's own cgroup) (default \"enabled\")", 0 }, \
+    { "chrootdirs", O_CHROOTDIRS, OPT_ARG, "strings", "Directories inside the container that also get the generated /etc/hosts and /etc/resolv.conf", 0 }, \
     { "cidfile", O_CIDFILE, OPT_ARG, "string", "Write the container ID to this file (which must not exist)", 0 }, \
     RESOPTS_CPU
 
@@ -26,7 +27,12 @@
     { "detach", 'd', OPT_FLAG, NULL, "Run in the background and print the container ID", 0 },   \
     { "detach-keys", O_DETACH_KEYS, OPT_ARG, "[a-Z]", "Key sequence that detaches from the container: a letter or ctrl-<key>, comma separated (default \"ctrl-p,ctrl-q\"; \"\" disables)", 0 },
 
-#define OPTS_B                                                                                  \
+/* run only (podman's create has no --passwd) */
+#define OPTS_RUN_PASSWD                                                                   \
+    { "passwd", O_PASSWD, OPT_FLAG, NULL, "Add entries for a numeric --user and --hostuser to /etc/passwd and /etc/group (default true)", 0 },
+
+/* B(P): P is run's --passwd, nothing for create */
+#define OPTS_B(P)                                                                               \
     { "device", O_DEVICE, OPT_ARG, "strings", "Give the container a host device (/dev/x[:/dev/y][:rwm])", 0 }, \
     { "device-cgroup-rule", O_DEVICE_CGROUP_RULE, OPT_ARG, "strings", "Allow devices in the devices cgroup: 'c 1:3 rwm', 'b 8:* r'", 0 }, \
     RESOPTS_DEVICE_IO                                                                           \
@@ -37,9 +43,11 @@
     { "env", 'e', OPT_ARG, "stringArray", "Set an environment variable (K=V; K alone copies ours)", 0 }, \
     { "env-file", O_ENV_FILE, OPT_ARG, "strings", "Read environment variables from a file, one K=V per line", 0 }, \
     { "env-host", O_ENV_HOST, OPT_FLAG, NULL, "Pass our whole environment into the container", 0 }, \
+    { "env-merge", O_ENV_MERGE, OPT_ARG, "stringArray", "Rewrite a default variable (image, config) with ${VAR} references: PATH=/opt/bin:${PATH}", 0 }, \
     { "expose", O_EXPOSE, OPT_ARG, "strings", "Declare a port or range as exposed (for -P)", 0 }, \
     { "group-add", O_GROUP_ADD, OPT_ARG, "strings", "Extra groups for the container's process", 0 }, \
     { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
+    { "hostuser", O_HOSTUSER, OPT_ARG, "strings", "Add this host user's account (name or UID) to /etc/passwd in the container", 0 }, \
     { "http-proxy", O_HTTP_PROXY, OPT_FLAG, NULL, "Pass our proxy variables into the container (default true)", 0 }, \
     { "init", O_INIT, OPT_FLAG, NULL, "Run an init process as PID 1 that reaps zombies and forwards signals", 0 }, \
     { "init-path", O_INIT_PATH, OPT_ARG, "string", "The init binary for --init", 0 },           \
@@ -61,6 +69,9 @@
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
     RESOPTS_OOM                                                                                 \
     { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \
+    P                                                                                           \
+    { "passwd-entry", O_PASSWD_ENTRY, OPT_ARG, "string", "Template of the /etc/passwd entry berth adds: $USERNAME, $UID, $GID, $NAME, $HOME", 0 }, \
+    { "personality", O_PERSONALITY, OPT_ARG, "string", "Execution domain: LINUX or LINUX32 (crun; runc 1.1 ignores it)", 0 }, \
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
     RESOPTS_PIDS                                                                                \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
@@ -79,6 +90,7 @@
 
 #define OPTS_C                                                                                  \
     { "rootfs", O_ROOTFS, OPT_FLAG, NULL, "The first operand is a root file system directory, not an image", 0 }, \
+    { "seccomp-policy", O_SECCOMP_POLICY, OPT_ARG, "string", "Seccomp profile: default, or image (the image's io.containers.seccomp.profile label) (default \"default\")", 0 }, \
     { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options: seccomp=unconfined|FILE, no-new-privileges, mask=PATHS, unmask=PATHS|ALL", 0 }, \
     { "shm-size", O_SHM_SIZE, OPT_ARG, "<number>[<unit>]", "Size of /dev/shm (default from the config, 64m)", 0 },
 
@@ -89,19 +101,22 @@
     { "stop-signal", O_STOP_SIGNAL, OPT_ARG, "string", "Signal that stops the container (default SIGTERM)", 0 }, \
     { "stop-timeout", O_STOP_TIMEOUT, OPT_ARG, "uint", "Seconds to wait after the stop signal before SIGKILL (default 10)", 0 }, \
     { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Set a namespaced kernel parameter (key=value)", 0 }, \
+    { "systemd", O_SYSTEMD, OPT_ARG, "string", "Systemd mode (tmpfs /run, /tmp, the systemd cgroup, SIGRTMIN+3): true (when the command is init or systemd), false or always (default \"true\")", 0 }, \
     { "timeout", O_TIMEOUT, OPT_ARG, "uint", "Kill the container after this many seconds (0: never)", 0 }, \
     { "tmpfs", O_TMPFS, OPT_ARG, "tmpfs", "Mount a tmpfs: /dir[:options]", 0 },               \
     { "tty", 't', OPT_FLAG, NULL, "Give the container a terminal", 0 },                        \
     { "tz", O_TZ, OPT_ARG, "string", "Time zone in the container: a zone name or 'local'", 0 }, \
     { "ulimit", O_ULIMIT, OPT_ARG, "strings", "Resource limit: name=soft[:hard], or 'host'", 0 }, \
     { "umask", O_UMASK, OPT_ARG, "string", "umask of the container's process (default \"0022\")", 0 }, \
+    { "unsetenv", O_UNSETENV, OPT_ARG, "stringArray", "Drop a default variable (image, config, PATH, TERM, container)", 0 }, \
+    { "unsetenv-all", O_UNSETENV_ALL, OPT_FLAG, NULL, "Drop every default variable", 0 }, \
     { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
     { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "volume", 'v', OPT_ARG, "stringArray", "Bind mount a host path: /src:/dst[:options]", 0 }, \
     { "workdir", 'w', OPT_ARG, "string", "Working directory of the container's process", 0 },
 
-const struct cmd_opt ctr_create_opts[] = { OPTS_A OPTS_B OPTS_C OPTS_D { 0 } };
+const struct cmd_opt ctr_create_opts[] = { OPTS_A OPTS_B() OPTS_C OPTS_D { 0 } };
 const struct cmd_opt ctr_run_opts[] = {
-    OPTS_A OPTS_RUN_D OPTS_B OPTS_RUN_RMI OPTS_C OPTS_RUN_SIG OPTS_D { 0 }
+    OPTS_A OPTS_RUN_D OPTS_B(OPTS_RUN_PASSWD) OPTS_RUN_RMI OPTS_C OPTS_RUN_SIG OPTS_D { 0 }
 };
 

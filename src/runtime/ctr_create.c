@@ -3,6 +3,7 @@
  * and state, the name reserved, a lock allocated, the root file system
  * created from its image), all or nothing.
  */
+#include <signal.h>
 #include <string.h>
 
 #include "runtime/container.h"
@@ -230,6 +231,56 @@ static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p,
     return spec_resources_check(json_object_get(spec, "resources"), err);
 }
 
+/* podman's useSystemd: --systemd always, or true (the default) with a
+ * command that is init or systemd (behind "/bin/sh -c" too). Systemd mode
+ * is recorded as "systemdMode" with its stop signal, SIGRTMIN+3, unless
+ * the user or the image chose one. */
+static int settle_systemd(json_t *spec, json_t *command, const struct store_image_cfg *ic,
+                          struct berr **err)
+{
+    const char *mode = js_str(spec, "systemd", "true");
+    const char *cmd0 = NULL;
+    bool on = strcmp(mode, "always") == 0;
+
+    if (strcmp(mode, "true") == 0 && json_array_size(command)) {
+        size_t first = 0;
+        if (json_array_size(command) > 2 &&
+            str_eq(json_string_value(json_array_get(command, 0)), "/bin/sh") &&
+            str_eq(json_string_value(json_array_get(command, 1)), "-c"))
+            first = 2;
+        cmd0 = json_string_value(json_array_get(command, first));
+    }
+    if (cmd0) {
+        const char *base = strrchr(cmd0, '/') ? strrchr(cmd0, '/') + 1 : cmd0;
+        on = !strcmp(cmd0, "/sbin/init") || !strcmp(cmd0, "/usr/sbin/init") ||
+             !strcmp(cmd0, "/usr/local/sbin/init") || !strcmp(base, "systemd");
+    }
+    if (!on)
+        return 0;
+    if (js_set_bool(spec, "systemdMode", true) < 0)
+        return berr_oom(err);
+    if (!json_object_get(spec, "stopSignal") && !(ic && ic->stop_signal && *ic->stop_signal) &&
+        js_set_int(spec, "stopSignal", SIGRTMIN + 3) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
+/* --seccomp-policy image: podman refuses at create an image without a
+ * profile in its io.containers.seccomp.profile label. */
+static int check_seccomp_policy(json_t *spec, const struct store_image_cfg *ic, struct berr **err)
+{
+    const char *prof;
+
+    if (!str_eq(js_str(spec, "seccompPolicy", NULL), "image"))
+        return 0;
+    if (!ic)
+        return berr_msg(err, "cannot read seccomp profile without a valid image");
+    prof = js_str(ic->labels, "io.containers.seccomp.profile", NULL);
+    if (!prof || !*prof)
+        return berr_msg(err, "no seccomp policy defined by image");
+    return 0;
+}
+
 /* The first state record: configured, with the view of cfg. */
 static json_t *new_state(json_t *cfg)
 {
@@ -324,6 +375,14 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         return -1;
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
         return -1;
+    {
+        _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL);
+        if (!cmd)
+            return berr_oom(err);
+        if (settle_systemd(spec, cmd, p->image ? &icfg : NULL, err) < 0 ||
+            check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0)
+            return -1;
+    }
     if (state_new_id(id, err) < 0)
         return -1;
     if (reserve_name(rt, p->name, id, &name, err) < 0)

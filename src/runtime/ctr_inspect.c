@@ -359,10 +359,14 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "HealthcheckOnFailureAction", json_string("none"));
     if (cfg->create_command)
         put(in, o, "CreateCommand", json_incref(cfg->create_command));
+    if (js_bool(in->spec, "systemdMode", false))
+        put(in, o, "SystemdMode", json_true());
     put(in, o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
     put(in, o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
     put(in, o, "StopTimeout", json_integer(cfg->stop_timeout));
-    put(in, o, "Passwd", json_true());
+    put(in, o, "Passwd", json_boolean(js_bool(in->spec, "passwd", true)));
+    if (json_array_size(json_object_get(in->spec, "chrootDirs")))
+        put(in, o, "ChrootDirs", json_incref(json_object_get(in->spec, "chrootDirs")));
     put(in, o, "sdNotifyMode", json_string("container"));
     json_decref(ep);
     json_decref(cmd);

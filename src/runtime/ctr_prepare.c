@@ -15,6 +15,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/genfiles.h"
+#include "runtime/passwd.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
@@ -205,7 +206,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
     _cleanup_free_ char *shm = str_fmt("%s/shm", bundle), *seccomp = NULL;
     _cleanup_free_ char *nsp[SPEC_NS__COUNT] = { NULL };
-    _cleanup_free_ char *dump = NULL, *own = NULL;
+    _cleanup_free_ char *dump = NULL, *own = NULL, *pw_bind = NULL, *gr_bind = NULL;
     int r = -1;
 
     if (!shm)
@@ -214,6 +215,12 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         return -1;
     if (image_config(rt, c, &img, err) < 0)
         return -1;
+    {
+        struct passwd_gen pg = { .spec = c->cfg.spec, .image = img, .rootfs = rootfs,
+                                 .rundir = rundir, .id = c->id };
+        if (passwd_generate(&pg, &pw_bind, &gr_bind, err) < 0)
+            return -1;
+    }
     if (seccomp_default_path(rt->argv0, &seccomp, err) < 0)
         return -1;
     if (spec_host_probe(&h, environ, err) < 0)
@@ -227,6 +234,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     h.own_cgroup = own;
     h.rootfs = rootfs;
     h.rundir = rundir;
+    h.passwd_file = pw_bind;
+    h.group_file = gr_bind;
     h.shm_dir = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
     if (!(in = spec_input(c))) {

@@ -142,6 +142,8 @@ struct spec_host {
     const char *rundir;         /* holds hosts, hostname, resolv.conf, .containerenv */
     const char *hosts_file;     /* NULL: <rundir>/hosts (container: network: the other's) */
     const char *resolv_file;    /* NULL: <rundir>/resolv.conf */
+    const char *passwd_file;    /* bound at /etc/passwd (read-only root + --user); NULL: none */
+    const char *group_file;     /* bound at /etc/group; NULL: none */
     const char *shm_dir;        /* the tmpfs bound at /dev/shm; NULL with ipc=host */
     const char *ns_path[SPEC_NS__COUNT];    /* paths for container:ID / bridge netns */
     const char *seccomp_default;            /* seccomp_default_path(); NULL: error if needed */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -75,6 +77,8 @@ static int gen_mounts(struct spec_ctx *c, json_t *list, bool ro, bool user_run,
     const struct spec_host *h = c->h;
     const char *opts = ro ? "bind,rprivate,ro,nosuid,noexec,nodev" : "bind,rprivate";
     _cleanup_free_ char *hosts = NULL, *env = NULL, *hn = NULL, *resolv = NULL;
+    size_t i;
+    json_t *d;
 
     if (!h->rundir)
         return berr_msg(err, "spec: no run directory for the generated files");
@@ -92,6 +96,24 @@ static int gen_mounts(struct spec_ctx *c, json_t *list, bool ro, bool user_run,
     if (add(list, mount_new("/etc/hostname", "bind", hn, opts), err) < 0 ||
         add(list, mount_new("/etc/resolv.conf", "bind", resolv, opts), err) < 0)
         return -1;
+    if ((h->passwd_file && add(list, mount_new("/etc/passwd", "bind", h->passwd_file, opts), err) < 0) ||
+        (h->group_file && add(list, mount_new("/etc/group", "bind", h->group_file, opts), err) < 0))
+        return -1;
+    /* --chrootdirs: the same files in each (podman's mountIntoRootDirs) */
+    json_array_foreach(json_object_get(c->ctr, "chrootDirs"), i, d) {
+        static const char *const files[] = { "/etc/hosts", "/etc/resolv.conf" };
+        const char *srcs[] = { hosts, resolv };
+        for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+            _cleanup_free_ char *dst = str_fmt("%s%s", json_string_value(d) ? json_string_value(d) : "",
+                                               files[f]);
+            if ((f == 0 && js_bool(c->ctr, "noHosts", false)) || str_eq(json_string_value(d), "/"))
+                continue;
+            if (!dst)
+                return berr_oom(err);
+            if (strcmp(dst, files[f]) && add(list, mount_new(dst, "bind", srcs[f], opts), err) < 0)
+                return -1;
+        }
+    }
     return 0;
 }
 
@@ -136,6 +158,53 @@ static int default_mounts(struct spec_ctx *c, json_t *list, bool user_run, struc
                 return -1;
     }
     return 0;
+}
+
+static bool has_dest(json_t *list, const char *dst)
+{
+    size_t i;
+    json_t *m;
+
+    json_array_foreach(list, i, m)
+        if (str_eq(js_str(m, "destination", NULL), dst))
+            return true;
+    return false;
+}
+
+/* Systemd mode (podman's setupSystemd): tmpfs on /run, /run/lock, /tmp
+ * and /var/log/journal, and a writable cgroup tree for systemd: on v2 the
+ * cgroup file system (its own with a cgroup namespace, else the host's
+ * bound), on v1 the host's name=systemd hierarchy bound over runc's
+ * read-only one, its release_agent masked. */
+static int systemd_mounts(struct spec_ctx *c, json_t *list, struct berr **err)
+{
+    static const char *const tmpfs[] = { "/run", "/run/lock", "/tmp", "/var/log/journal" };
+    struct statfs sfs;
+
+    for (size_t i = 0; i < ARRAY_SIZE(tmpfs); i++)
+        if (!has_dest(list, tmpfs[i]) &&
+            add(list, mount_new(tmpfs[i], "tmpfs", "tmpfs", "rw,rprivate,nosuid,nodev,tmpcopyup"), err) < 0)
+            return -1;
+    if (c->h->cgroup_v2) {
+        for (size_t i = 0; i < json_array_size(list); i++)
+            if (str_eq(js_str(json_array_get(list, i), "destination", NULL), "/sys/fs/cgroup"))
+                json_array_remove(list, i--);
+        if (strcmp(c->ns[SPEC_NS_CGROUP], "private") == 0)
+            return add(list, mount_new("/sys/fs/cgroup", "cgroup", "cgroup", "private,rw"), err);
+        return add(list, mount_new("/sys/fs/cgroup", "bind", "/sys/fs/cgroup", "bind,private,rw"), err);
+    }
+    if (statfs("/sys/fs/cgroup/systemd", &sfs) < 0)
+        return 0;       /* the host has no name=systemd hierarchy to give */
+    {
+        _cleanup_free_ char *opts = str_fmt("bind,rprivate%s%s%s%s",
+                                            sfs.f_flags & ST_NODEV ? ",nodev" : "",
+                                            sfs.f_flags & ST_NOEXEC ? ",noexec" : "",
+                                            sfs.f_flags & ST_NOSUID ? ",nosuid" : "",
+                                            sfs.f_flags & ST_RDONLY ? ",ro" : "");
+        if (!opts || strv_push(&c->masked, "/sys/fs/cgroup/systemd/release_agent") < 0)
+            return berr_oom(err);
+        return add(list, mount_new("/sys/fs/cgroup/systemd", "bind", "/sys/fs/cgroup/systemd", opts), err);
+    }
 }
 
 static bool is_propagation(const char *o)
@@ -244,6 +313,8 @@ int spec_add_mounts(struct spec_ctx *c, json_t *spec, struct berr **err)
         user_run |= strcmp(dst, "/run") == 0 || strcmp(dst, "/run/.containerenv") == 0;
     }
     if (default_mounts(c, all, user_run, err) < 0 || tz_mount(c, all, err) < 0)
+        return -1;
+    if (c->systemd && systemd_mounts(c, all, err) < 0)
         return -1;
     if (c->init_path &&
         add(all, mount_new("/run/podman-init", "bind", c->init_path, "bind,ro,rprivate"), err) < 0)
@@ -613,5 +684,9 @@ int spec_add_linux(struct spec_ctx *c, json_t *spec, struct berr **err)
     if (build_namespaces(c, lin, err) < 0 || build_paths(c, lin, err) < 0 ||
         build_sysctls(c, lin, err) < 0)
         return -1;
+    if (js_str(c->ctr, "personality", NULL) &&
+        json_object_set_new(lin, "personality",
+                            json_pack("{s:s}", "domain", js_str(c->ctr, "personality", ""))) < 0)
+        return berr_oom(err);
     return 0;
 }
