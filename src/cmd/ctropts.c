@@ -204,6 +204,29 @@ static int cidfile(struct ctropts *o, const char *v, struct berr **err)
     return o->cidfile ? 0 : berr_oom(err);
 }
 
+/* --pidfile, --conmon-pidfile: absolute from our working directory
+ * (conmon runs in the bundle, where podman lets a relative one land), in
+ * a directory that exists (podman finds out at start, if at all). */
+static int abs_path(json_t *ctr, const char *key, const char *v, struct berr **err)
+{
+    _cleanup_free_ char *cwd = NULL, *joined = NULL, *dir = NULL;
+
+    if (!*v)
+        return 0;
+    if (v[0] != '/') {
+        if (!(cwd = getcwd(NULL, 0)))
+            return berr_sys(err, "getcwd");
+        if (!(joined = fs_join(cwd, v)))
+            return berr_oom(err);
+    }
+    if (!(dir = fs_dirname(joined ? joined : v)))
+        return berr_oom(err);
+    if (!fs_is_dir(dir))
+        return cp_inval(err, "invalid --%s %s: %s is not a directory",
+                        strcmp(key, "pidFile") ? "conmon-pidfile" : "pidfile", v, dir);
+    return js_set_str(ctr, key, joined ? joined : v) < 0 ? berr_oom(err) : 0;
+}
+
 /* Applies fn to every field of a pflag "strings" value. */
 #define EACH_CSV(val, var, body)                                                          \
     do {                                                                                  \
@@ -239,6 +262,8 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
         free(o->cgroup_parent);
         return (o->cgroup_parent = str_dup(v)) ? 0 : berr_oom(err);
     case O_CIDFILE: return cidfile(o, v, err);
+    case O_PIDFILE: return abs_path(ctr, "pidFile", v, err);
+    case O_CONMON_PIDFILE: return abs_path(ctr, "conmonPidFile", v, err);
     case O_DETACH_KEYS:
         if (cp_detach_keys_check(v, err) < 0)
             return -1;

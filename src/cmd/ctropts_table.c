@@ -21,6 +21,7 @@
     { "cgroups", O_CGROUPS, OPT_ARG, "string", "enabled, disabled (no cgroup: crun only), no-conmon, or split (under berth's own cgroup) (default \"enabled\")", 0 }, \
     { "chrootdirs", O_CHROOTDIRS, OPT_ARG, "strings", "Directories inside the container that also get the generated /etc/hosts and /etc/resolv.conf", 0 }, \
     { "cidfile", O_CIDFILE, OPT_ARG, "string", "Write the container ID to this file (which must not exist)", 0 }, \
+    { "conmon-pidfile", O_CONMON_PIDFILE, OPT_ARG, "string", "Path where conmon writes its PID at each start (default: the container's run dir)", 0 }, \
     RESOPTS_CPU
 
 #define OPTS_RUN_D                                                                              \
@@ -73,6 +74,7 @@
     { "passwd-entry", O_PASSWD_ENTRY, OPT_ARG, "string", "Template of the /etc/passwd entry berth adds: $USERNAME, $UID, $GID, $NAME, $HOME", 0 }, \
     { "personality", O_PERSONALITY, OPT_ARG, "string", "Execution domain: LINUX or LINUX32 (crun; runc 1.1 ignores it)", 0 }, \
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "pidfile", O_PIDFILE, OPT_ARG, "string", "Path where the runtime writes the container's PID at each start (default: the container's run dir)", 0 }, \
     RESOPTS_PIDS                                                                                \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
     { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \

@@ -124,7 +124,10 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
     if (o->no_new_keyring)
         PUSH("--no-new-keyring");
     PUSH("--conmon-pidfile");
-    PUSHF("%s/conmon.pid", o->rundir);
+    if (o->conmon_pidfile)
+        PUSH(o->conmon_pidfile);
+    else
+        PUSHF("%s/conmon.pid", o->rundir);
     if (o->no_pivot)
         PUSH("--no-pivot");
     if (o->exit_command && o->exit_command[0]) {
@@ -499,7 +502,7 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
         return create_failed(o, message, err);
 
     res->pid = (pid_t) data;
-    cpidfile = str_fmt("%s/conmon.pid", o->rundir);
+    cpidfile = o->conmon_pidfile ? str_dup(o->conmon_pidfile) : str_fmt("%s/conmon.pid", o->rundir);
     if (!cpidfile)
         return berr_oom(err);
     res->conmon_pid = read_pid_file(cpidfile);

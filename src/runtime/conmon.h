@@ -49,6 +49,7 @@ struct conmon_opts {
     const char *bundle;             /* -b and conmon's cwd; holds config.json */
     const char *rundir;             /* pidfile, conmon.pid, oci-log */
     const char *pidfile;            /* NULL: <rundir>/pidfile */
+    const char *conmon_pidfile;     /* NULL: <rundir>/conmon.pid */
     const char *exit_dir;           /* <tmp>/exits */
     const char *persist_dir;        /* <tmp>/persist/<id>; created 0750 */
     bool systemd_cgroup;            /* -s */

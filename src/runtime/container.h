@@ -239,6 +239,10 @@ char *ctr_run_dir(struct runtime *rt, const char *id);
 char *ctr_exit_file(struct runtime *rt, const char *id);
 char *ctr_persist_dir(struct runtime *rt, const char *id);
 char *ctr_log_path(struct runtime *rt, const struct ctr *c);
+/* The runtime's pid file and conmon's: --pidfile and --conmon-pidfile, else
+ * <run dir>/pidfile and <run dir>/conmon.pid. */
+char *ctr_pid_file(struct runtime *rt, const struct ctr *c);
+char *ctr_conmon_pid_file(struct runtime *rt, const struct ctr *c);
 
 /* All container ids of this libpod namespace, sorted. */
 int ctr_list_ids(struct runtime *rt, char ***ids, struct berr **err);

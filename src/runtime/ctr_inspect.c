@@ -631,8 +631,8 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     hn = path_if_exists(in.rundir, "hostname");
     hs = path_if_exists(in.rundir, "hosts");
     ocip = path_if_exists(in.bundle, "config.json");
-    cpid = str_fmt("%s/conmon.pid", in.rundir);
-    pidf = str_fmt("%s/pidfile", in.rundir);
+    cpid = ctr_conmon_pid_file(rt, c);
+    pidf = ctr_pid_file(rt, c);
     args = process_args(&in);
 
     put(&in, o, "Id", json_string(c->id));

@@ -126,13 +126,14 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
     _cleanup_free_ char *persist = ctr_persist_dir(rt, c->id), *logp = ctr_log_path(rt, c);
+    _cleanup_free_ char *pidf = ctr_pid_file(rt, c), *cpidf = ctr_conmon_pid_file(rt, c);
     _cleanup_strv_ strv exitcmd = NULL, env = NULL;
     _cleanup_free_ int *fds = NULL;
     size_t nfds = 0;
     struct conmon_result res = { 0 };
     int r = -1;
 
-    if (!bundle || !rundir || !exits || !persist || !logp)
+    if (!bundle || !rundir || !exits || !persist || !logp || !pidf || !cpidf)
         return berr_oom(err);
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
         return -1;
@@ -149,7 +150,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .conmon_path = conmon, .runtime_path = x.r->path, .runtime_name = x.r->name,
             .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
-            .exit_dir = exits, .persist_dir = persist,
+            .pidfile = pidf, .conmon_pidfile = cpidf, .exit_dir = exits, .persist_dir = persist,
             .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd") &&
                               !str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split"),
             .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),
@@ -503,6 +504,7 @@ void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
     teardown_runtime(rt, c, NULL);
 }
 
+/* Only the run dir's own: a --pidfile outlives its container, as podman's. */
 static bool pidfile_exists(const char *rundir)
 {
     _cleanup_free_ char *p = str_fmt("%s/pidfile", rundir);

@@ -150,3 +150,23 @@ env_of() {
     run -125 --separate-stderr b create --systemd always --init $IMG true
     [[ $stderr == *"cannot use container-init binary with systemd=always"* ]]
 }
+
+@test "--pidfile and --conmon-pidfile get the container's and conmon's PIDs" {
+    cd "$BATS_TEST_TMPDIR"
+    id=$(b run -d --network none --pidfile pf --conmon-pidfile "$BATS_TEST_TMPDIR/cpf" $IMG sleep 30)
+    run -0 b inspect --format '{{.State.Pid}} {{.State.ConmonPid}} {{.PidFile}} {{.ConmonPidFile}}' $id
+    [ "$output" = "$(cat pf) $(cat cpf) $BATS_TEST_TMPDIR/pf $BATS_TEST_TMPDIR/cpf" ]
+    # the pid is the container's sleep
+    [ "$(cat /proc/$(cat pf)/cmdline | tr '\0' ' ')" = "sleep 30 " ]
+    b rm -f -t 0 $id
+    # left behind, as podman leaves them
+    [ -f pf ] && [ -f cpf ]
+    run -125 --separate-stderr b create --conmon-pidfile "$BATS_TEST_TMPDIR/nodir/x" $IMG true
+    [[ $stderr == *"invalid --conmon-pidfile"*"nodir is not a directory"* ]]
+    run -125 --separate-stderr b create --pidfile /nonexistent-dir/x $IMG true
+    [[ $stderr == *"invalid --pidfile /nonexistent-dir/x"* ]]
+    # without them: the run dir's files
+    id=$(b create $IMG true)
+    run -0 b inspect --format '{{.PidFile}} {{.ConmonPidFile}}' $id
+    [ "$output" = "$BATS_TEST_TMPDIR/scratch/containers/$id/pidfile $BATS_TEST_TMPDIR/scratch/containers/$id/conmon.pid" ]
+}
