@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
@@ -204,6 +205,22 @@ static int cidfile(struct ctropts *o, const char *v, struct berr **err)
     return o->cidfile ? 0 : berr_oom(err);
 }
 
+/* --preserve-fds N: fds 3..3+N-1 must be open now, as podman checks */
+static int preserve_fds(struct ctropts *o, struct opt_it *it, struct berr **err)
+{
+    unsigned long long n;
+
+    if (opt_uint(it, &n, err) < 0)
+        return -1;
+    if (n > 1000)
+        return cp_inval(err, "--preserve-fds %llu: too many file descriptors", n);
+    for (int fd = 3; fd < 3 + (int) n; fd++)
+        if (fcntl(fd, F_GETFD) < 0)
+            return cp_inval(err, "file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed", fd);
+    o->preserve_fds = (unsigned) n;
+    return 0;
+}
+
 /* --pidfile, --conmon-pidfile: absolute from our working directory
  * (conmon runs in the bundle, where podman lets a relative one land), in
  * a directory that exists (podman finds out at start, if at all). */
@@ -287,6 +304,7 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_RMI: o->rmi = it->bval; return 0;
     case O_ROOTFS: o->rootfs = it->bval; return 0;
     case O_SIG_PROXY: o->sig_proxy = it->bval; return 0;
+    case O_PRESERVE_FDS: return preserve_fds(o, it, err);
     case O_STOP_TIMEOUT:
         if (opt_uint(it, &o->stop_timeout, err) < 0)
             return -1;

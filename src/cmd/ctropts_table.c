@@ -32,8 +32,11 @@
 #define OPTS_RUN_PASSWD                                                                   \
     { "passwd", O_PASSWD, OPT_FLAG, NULL, "Add entries for a numeric --user and --hostuser to /etc/passwd and /etc/group (default true)", 0 },
 
-/* B(P): P is run's --passwd, nothing for create */
-#define OPTS_B(P)                                                                               \
+#define OPTS_RUN_PRESERVE_FDS                                                             \
+    { "preserve-fds", O_PRESERVE_FDS, OPT_ARG, "uint", "Pass our file descriptors 3 to 3+N-1 on to the container (default 0)", 0 },
+
+/* B(P, F): P and F are run's --passwd and --preserve-fds, nothing for create */
+#define OPTS_B(P, F)                                                                             \
     { "device", O_DEVICE, OPT_ARG, "strings", "Give the container a host device (/dev/x[:/dev/y][:rwm])", 0 }, \
     { "device-cgroup-rule", O_DEVICE_CGROUP_RULE, OPT_ARG, "strings", "Allow devices in the devices cgroup: 'c 1:3 rwm', 'b 8:* r'", 0 }, \
     RESOPTS_DEVICE_IO                                                                           \
@@ -76,6 +79,7 @@
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "pidfile", O_PIDFILE, OPT_ARG, "string", "Path where the runtime writes the container's PID at each start (default: the container's run dir)", 0 }, \
     RESOPTS_PIDS                                                                                \
+    F                                                                                           \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
     { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \
     { "publish-all", 'P', OPT_FLAG, NULL, "Publish every exposed port on a random host port", 0 }, \
@@ -117,8 +121,8 @@
     { "volume", 'v', OPT_ARG, "stringArray", "Bind mount a host path: /src:/dst[:options]", 0 }, \
     { "workdir", 'w', OPT_ARG, "string", "Working directory of the container's process", 0 },
 
-const struct cmd_opt ctr_create_opts[] = { OPTS_A OPTS_B() OPTS_C OPTS_D { 0 } };
+const struct cmd_opt ctr_create_opts[] = { OPTS_A OPTS_B(, ) OPTS_C OPTS_D { 0 } };
 const struct cmd_opt ctr_run_opts[] = {
-    OPTS_A OPTS_RUN_D OPTS_B(OPTS_RUN_PASSWD) OPTS_RUN_RMI OPTS_C OPTS_RUN_SIG OPTS_D { 0 }
+    OPTS_A OPTS_RUN_D OPTS_B(OPTS_RUN_PASSWD, OPTS_RUN_PRESERVE_FDS) OPTS_RUN_RMI OPTS_C OPTS_RUN_SIG OPTS_D { 0 }
 };
 

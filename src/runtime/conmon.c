@@ -123,6 +123,12 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
         PUSHF("--timeout=%lld", o->timeout);
     if (o->no_new_keyring)
         PUSH("--no-new-keyring");
+    if (o->preserve_fds) {
+        PUSH("--runtime-opt");
+        PUSH("--preserve-fds");
+        PUSH("--runtime-opt");
+        PUSHF("%u", o->preserve_fds);
+    }
     PUSH("--conmon-pidfile");
     if (o->conmon_pidfile)
         PUSH(o->conmon_pidfile);
@@ -346,26 +352,44 @@ static int spawn_conmon(const struct conmon_opts *o, char *const *argv, int sync
     sigset_t none, all;
     int *extra = NULL, r;
 
+    int base = 3 + (int) o->preserve_fds;
+    _cleanup_strv_ strv env = NULL;
+
     sigemptyset(&none);
     sigfillset(&all);
+    /* the preserved fds are inherited where they are; the pipes after them */
+    for (int fd = 3; fd < base; fd++)
+        if (fcntl(fd, F_SETFD, 0) < 0)
+            return berr_sys(err, "file descriptor %d to preserve", fd);
+    if (o->preserve_fds) {
+        if (!(env = calloc(1, sizeof(char *))))
+            return berr_oom(err);
+        for (size_t i = 0; o->env && o->env[i]; i++)
+            if (!str_has_prefix(o->env[i], "_OCI_SYNCPIPE=") &&
+                !str_has_prefix(o->env[i], "_OCI_STARTPIPE=") && strv_push(&env, o->env[i]) < 0)
+                return berr_oom(err);
+        if (strv_pushf(&env, "_OCI_SYNCPIPE=%d", base) < 0 ||
+            strv_pushf(&env, "_OCI_STARTPIPE=%d", base + 1) < 0)
+            return berr_oom(err);
+    }
     if (o->n_extra_fds && !(extra = calloc(o->n_extra_fds, sizeof(int))))
         return berr_oom(err);
     for (size_t i = 0; i < o->n_extra_fds; i++)
         extra[i] = fcntl(o->extra_fds[i], F_DUPFD_CLOEXEC, 64);
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&at);
-    posix_spawn_file_actions_adddup2(&fa, sync_child, 3);
-    posix_spawn_file_actions_adddup2(&fa, start_child, 4);
+    posix_spawn_file_actions_adddup2(&fa, sync_child, base);
+    posix_spawn_file_actions_adddup2(&fa, start_child, base + 1);
     for (size_t i = 0; i < o->n_extra_fds; i++)
         if (extra[i] >= 0)
-            posix_spawn_file_actions_adddup2(&fa, extra[i], 5 + (int) i);
+            posix_spawn_file_actions_adddup2(&fa, extra[i], base + 2 + (int) i);
     posix_spawn_file_actions_addchdir_np(&fa, o->bundle);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                   POSIX_SPAWN_SETSIGDEF);
     posix_spawnattr_setpgroup(&at, 0);
     posix_spawnattr_setsigmask(&at, &none);
     posix_spawnattr_setsigdefault(&at, &all);
-    r = posix_spawn(pid, o->conmon_path, &fa, &at, argv, o->env);
+    r = posix_spawn(pid, o->conmon_path, &fa, &at, argv, env ? env : o->env);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     for (size_t i = 0; i < o->n_extra_fds; i++)

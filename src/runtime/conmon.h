@@ -64,7 +64,10 @@ struct conmon_opts {
     long long timeout;              /* --timeout=N when > 0 */
     bool no_pivot, no_new_keyring;
     char **exit_command;            /* conmon_exit_command(): [0] the program */
-    const int *extra_fds;           /* passed on as fds 5.. */
+    unsigned preserve_fds;          /* N: our fds 3..3+N-1 stay there for the container
+                                       (runtime --preserve-fds N); the pipes and
+                                       extra fds move up by N */
+    const int *extra_fds;           /* passed on as fds 5+N.. */
     size_t n_extra_fds;
     char **env;                     /* conmon's whole environment */
     int sync_timeout;               /* seconds; 0: 240 */

@@ -150,7 +150,8 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .conmon_path = conmon, .runtime_path = x.r->path, .runtime_name = x.r->name,
             .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
-            .pidfile = pidf, .conmon_pidfile = cpidf, .exit_dir = exits, .persist_dir = persist,
+            .pidfile = pidf, .conmon_pidfile = cpidf, .preserve_fds = rt->preserve_fds,
+            .exit_dir = exits, .persist_dir = persist,
             .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd") &&
                               !str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split"),
             .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),

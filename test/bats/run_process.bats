@@ -170,3 +170,15 @@ env_of() {
     run -0 b inspect --format '{{.PidFile}} {{.ConmonPidFile}}' $id
     [ "$output" = "$BATS_TEST_TMPDIR/scratch/containers/$id/pidfile $BATS_TEST_TMPDIR/scratch/containers/$id/conmon.pid" ]
 }
+
+@test "run --preserve-fds passes our fds 3.. to the container; checked open" {
+    run -0 b run --rm --network none --preserve-fds 2 $IMG sh -c 'readlink /proc/self/fd/3; cat <&4; [ -e /proc/self/fd/5 ] || echo no5' 3<"$BATS_TEST_FILENAME" 4<<<"four"
+    [[ ${lines[0]} == *run_process.bats && ${lines[1]} == four && ${lines[2]} == no5 ]]
+    # without the flag nothing of ours leaks in
+    run -0 b run --rm --network none $IMG sh -c '[ -e /proc/self/fd/3 ] && echo leaked || echo none' 3<"$BATS_TEST_FILENAME"
+    [ "$output" = none ]
+    run -125 --separate-stderr bash -c 'exec 4<&-; "$@"' _ "$BERTH_BIN" "${BERTH_ARGS[@]}" run --rm --network none --preserve-fds 2 $IMG true 3<"$BATS_TEST_FILENAME"
+    [ "$stderr" = "Error: file descriptor 4 is not available - the preserve-fds option requires that file descriptors must be passed" ]
+    run -125 --separate-stderr b create --preserve-fds 1 $IMG true
+    [[ $stderr == *"unknown flag: --preserve-fds"* ]]
+}
