@@ -15,6 +15,7 @@ enum {
     G_ROOT = 256, G_RUNROOT, G_TMPDIR, G_VOLUMEPATH, G_RUNTIME, G_CONMON, G_CGROUP_MANAGER,
     G_STORAGE_DRIVER, G_STORAGE_OPT, G_LOG_LEVEL, G_EVENTS_BACKEND, G_CONFIG, G_NAMESPACE,
     G_NETWORK_CONFIG_DIR, G_NETWORK_BACKEND, G_RUNTIME_FLAG, G_SYSLOG, G_CNI_CONFIG_DIR,
+    G_HOOKS_DIR,
 };
 
 const struct cmd_opt global_opts[] = {
@@ -22,6 +23,7 @@ const struct cmd_opt global_opts[] = {
     { "config", G_CONFIG, OPT_ARG, "string", "Read this config file instead of the default ones (also $BERTH_CONFIG)", 0 },
     { "conmon", G_CONMON, OPT_ARG, "string", "Path of the conmon binary", 0 },
     { "events-backend", G_EVENTS_BACKEND, OPT_ARG, "string", "Events backend to use (\"file\"|\"none\")", 0 },
+    { "hooks-dir", G_HOOKS_DIR, OPT_ARG, "stringArray", "Set the OCI hooks directory path (may be set multiple times; a later one wins a file name) (default [/usr/share/containers/oci/hooks.d])", 0 },
     { "log-level", G_LOG_LEVEL, OPT_ARG, "string", "Log messages above specified level (trace, debug, info, warn, error) (default \"warn\")", 0 },
     { "namespace", G_NAMESPACE, OPT_ARG, "string", "Set the libpod namespace, used to create separate views of the containers and pods on the system", 0 },
     { "network-backend", G_NETWORK_BACKEND, OPT_ARG, "string", "Network backend to use (\"netavark\"|\"cni\")", 0 },
@@ -69,6 +71,7 @@ int gopts_apply(void *gv, const struct cmd_opt *o, const char *arg, bool bval,
     case G_STORAGE_DRIVER: return set_str(&g->storage_driver, arg, err);
     case G_STORAGE_OPT: return strv_push(&g->storage_opts, arg) < 0 ? berr_oom(err) : 0;
     case G_RUNTIME_FLAG: return strv_push(&g->runtime_flags, arg) < 0 ? berr_oom(err) : 0;
+    case G_HOOKS_DIR: return strv_push(&g->hooks_dirs, arg) < 0 ? berr_oom(err) : 0;
     case G_LOG_LEVEL: {
         int l = log_parse_level(arg);
         if (l < 0)
@@ -107,4 +110,5 @@ void gopts_free(struct gopts *g)
         free(*strs[i]);
     strv_free(g->storage_opts);
     strv_free(g->runtime_flags);
+    strv_free(g->hooks_dirs);
 }

@@ -15,6 +15,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/genfiles.h"
+#include "runtime/hooks.h"
 #include "runtime/passwd.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
@@ -199,6 +200,18 @@ static json_t *spec_input(struct ctr *c)
     return STEAL_PTR(in);
 }
 
+/* For hooks' hasBindMounts: a host path bound in by the user. */
+static bool has_bind_mounts(const struct ctr *c)
+{
+    size_t i;
+    json_t *m;
+
+    json_array_foreach(json_object_get(c->cfg.spec, "mounts"), i, m)
+        if (str_eq(js_str(m, "type", "bind"), "bind"))
+            return true;
+    return false;
+}
+
 static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, const char *rundir,
                       const char *bundle, struct berr **err)
 {
@@ -242,7 +255,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
-    if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0)
+    if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
+        hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)
         goto out;
     dump = spec_dump(spec);
     if (!dump) {
