@@ -4,6 +4,8 @@
  * before the command name; cmd_opt_init() lets every command take them
  * after its name too, as podman does.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -15,7 +17,7 @@ enum {
     G_ROOT = 256, G_RUNROOT, G_TMPDIR, G_VOLUMEPATH, G_RUNTIME, G_CONMON, G_CGROUP_MANAGER,
     G_STORAGE_DRIVER, G_STORAGE_OPT, G_LOG_LEVEL, G_EVENTS_BACKEND, G_CONFIG, G_NAMESPACE,
     G_NETWORK_CONFIG_DIR, G_NETWORK_BACKEND, G_RUNTIME_FLAG, G_SYSLOG, G_CNI_CONFIG_DIR,
-    G_HOOKS_DIR,
+    G_HOOKS_DIR, G_NOOUT,
 };
 
 const struct cmd_opt global_opts[] = {
@@ -31,6 +33,7 @@ const struct cmd_opt global_opts[] = {
     { "cni-config-dir", G_CNI_CONFIG_DIR, OPT_ARG, "string", "Path of the configuration directory for CNI networks", OPT_HIDDEN },
     { "root", G_ROOT, OPT_ARG, "string", "Path to the root directory in which data, including images, is stored", 0 },
     { "runroot", G_RUNROOT, OPT_ARG, "string", "Path to the 'run directory' where all state information is stored", 0 },
+    { "noout", G_NOOUT, OPT_FLAG, NULL, "do not output to stdout", 0 },
     { "runtime", G_RUNTIME, OPT_ARG, "string", "Path to the OCI-compatible binary used to run containers, or a configured runtime name", 0 },
     { "runtime-flag", G_RUNTIME_FLAG, OPT_ARG, "stringArray", "add global flags for the container runtime", 0 },
     { "storage-driver", G_STORAGE_DRIVER, OPT_ARG, "string", "Select which storage driver is used to manage storage of images and containers", 0 },
@@ -48,6 +51,19 @@ static int set_str(char **dst, const char *v, struct berr **err)
         return berr_oom(err);
     free(*dst);
     *dst = n;
+    return 0;
+}
+
+/* --noout: what berth prints goes to /dev/null; fd 1 stays, so an
+ * attached container's output still comes through, as podman's does. */
+static int noout(struct berr **err)
+{
+    FILE *null;
+
+    fflush(stdout);
+    if (!(null = fopen("/dev/null", "we")))
+        return berr_sys(err, "--noout: open /dev/null");
+    stdout = null;      /* lives until exit, like stdout itself */
     return 0;
 }
 
@@ -96,6 +112,7 @@ int gopts_apply(void *gv, const struct cmd_opt *o, const char *arg, bool bval,
         return set_str(&g->network_backend, arg, err);
     case G_CNI_CONFIG_DIR: return set_str(&g->cni_config_dir, arg, err);
     case G_SYSLOG: g->syslog = bval; return 0;
+    case G_NOOUT: return bval ? noout(err) : 0;
     }
     return 0;
 }

@@ -182,3 +182,14 @@ env_of() {
     run -125 --separate-stderr b create --preserve-fds 1 $IMG true
     [[ $stderr == *"unknown flag: --preserve-fds"* ]]
 }
+
+@test "global --noout silences berth's output, not the container's or errors" {
+    run -0 --separate-stderr b --noout images
+    [ -z "$output" ]
+    run -0 --separate-stderr b --noout run -d --network none $IMG true
+    [ -z "$output" ]
+    run -0 --separate-stderr b run --noout --rm --network none $IMG echo from-container
+    [ "$output" = from-container ]
+    run -1 --separate-stderr b --noout rm nosuch
+    [ -z "$output" ] && [[ $stderr == *"no such container"* ]]
+}
