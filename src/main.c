@@ -12,86 +12,87 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "util/cleanup.h"
 #include "util/log.h"
 #include "util/str.h"
-
-/* The one place errors are printed: escaped, so text that came from an
- * archive, a record or a flag cannot drive the terminal. */
-static void print_error(const char *msg)
-{
-    _cleanup_free_ char *safe = str_escape_ctl(msg);
-
-    fprintf(stderr, "Error: %s\n", safe ? safe : msg);
-}
 
 /* Lists the names a user can type for commands of a group. */
 static void print_did_you_mean(const struct cmd *group, const char *name)
 {
-    const struct cmd *c;
     size_t n = strlen(name);
     bool any = false;
 
-    cmd_foreach_sub(group, c) {
-        if (c->flags & CMD_HIDDEN)
+    cmd_foreach_sub(group, s) {
+        if (s.cmd->flags & CMD_HIDDEN)
             continue;
-        if (n >= 2 && strncmp(c->name, name, 2) == 0) {
+        if (n >= 2 && strncmp(s.name, name, 2) == 0) {
             if (!any)
                 fprintf(stderr, "\nDid you mean this?\n");
-            fprintf(stderr, "\t%s\n", c->name);
+            fprintf(stderr, "\t%s\n", s.name);
             any = true;
         }
     }
 }
 
-static void print_version_short(void)
+static void print_version_short(const char *prog)
 {
-    printf("berth version %s\n", BERTH_VERSION);
+    printf("%s version %s\n", prog, BERTH_VERSION);
 }
 
-/* Finds the command named by argv; returns the index of its name. */
-static const struct cmd *resolve(int argc, char **argv, int *pos, struct sbuf *path,
-                                 struct berr **err)
+/* Finds the command named by argv (*cur: as its group spells it); *pos
+ * moves past its name. */
+static int resolve(int argc, char **argv, int *pos, struct cmd_sub *cur, struct sbuf *path,
+                   struct berr **err)
 {
-    const struct cmd *cur = &cmd_root;
-
-    while (*pos < argc && cur->subs) {
+    *cur = (struct cmd_sub) { &cmd_root, sbuf_str(path), NULL };
+    while (*pos < argc && cur->cmd->group) {
         const char *name = argv[*pos];
-        const struct cmd *c;
+        struct cmd_sub c;
 
         if (name[0] == '-')
             break;
-        c = cmd_find(cur, name);
-        if (!c) {
-            if (cur == &cmd_root) {
-                berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path),
-                         name);
-            } else {
-                berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path),
-                         name);
-            }
-            print_error((*err)->msg);
-            print_did_you_mean(cur, name);
+        if (!cmd_find(cur->cmd, name, &c)) {
+            berr_new(err, BERR_ENGINE, 0, "unrecognized command `%s %s`", sbuf_str(path), name);
+            cmd_print_error((*err)->msg);
+            print_did_you_mean(cur->cmd, name);
             fprintf(stderr, "\nTry '%s --help' for more information\n", sbuf_str(path));
             (*err)->exit_code = -BERR_ENGINE;   /* already printed */
-            return NULL;
+            return -1;
         }
         sbuf_addc(path, ' ');
-        sbuf_add(path, c->name);
-        cur = c;
+        sbuf_add(path, c.name);
+        *cur = c;
         (*pos)++;
     }
-    return cur;
+    return 0;
+}
+
+/* -D (and any other one-letter global flag), alone or bundled: -Dv */
+static int short_globals(struct gopts *g, const char *prog, const char *a, bool *help,
+                         bool *version, struct berr **err)
+{
+    for (const char *p = a + 1; *p; p++) {
+        const struct cmd_opt *o = NULL;
+
+        if (*p == 'h' || *p == 'v') {
+            *(*p == 'h' ? help : version) = true;
+            continue;
+        }
+        for (const struct cmd_opt *q = global_opts; q->name; q++)
+            if (q->id == *p && q->kind == OPT_FLAG)
+                o = q;
+        if (!o)
+            return berr_new(err, BERR_ENGINE, 0, "unknown shorthand flag: '%c' in %s\nSee '%s --help'",
+                            *p, a, prog);
+        if (gopts_apply(g, o, NULL, true, err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Global options before the command name. */
-static int parse_globals(struct gopts *g, int argc, char **argv, int *pos, bool *help,
-                         bool *version, struct berr **err)
+static int parse_globals(struct gopts *g, const char *prog, int argc, char **argv, int *pos,
+                         bool *help, bool *version, struct berr **err)
 {
-    static const struct cmd_opt root_only[] = {
-        { "version", 'v', OPT_FLAG, NULL, "version for berth", 0 },
-        { 0 }
-    };
     while (*pos < argc) {
         const char *a = argv[*pos];
         const char *eq;
@@ -110,15 +111,18 @@ static int parse_globals(struct gopts *g, int argc, char **argv, int *pos, bool 
             (*pos)++;
             continue;
         }
-        (void) root_only;
-        if (a[1] != '-')
-            return berr_new(err, BERR_ENGINE, 0, "unknown shorthand flag: '%c' in %s", a[1], a);
+        if (a[1] != '-') {
+            if (short_globals(g, prog, a, help, version, err) < 0)
+                return -1;
+            (*pos)++;
+            continue;
+        }
         eq = strchr(a + 2, '=');
         snprintf(name, sizeof(name), "%.*s", (int) (eq ? (size_t) (eq - a - 2) : strlen(a + 2)),
                  a + 2);
         o = opt_find_long(global_opts, name);
         if (!o)
-            return berr_new(err, BERR_ENGINE, 0, "unknown flag: --%s\nSee 'berth --help'", name);
+            return berr_new(err, BERR_ENGINE, 0, "unknown flag: --%s\nSee '%s --help'", name, prog);
         (*pos)++;
         if (o->kind == OPT_FLAG) {
             int b = eq ? str_to_bool(eq + 1) : 1;
@@ -148,6 +152,7 @@ int main(int argc, char **argv)
     struct cmd_ctx cx = { .g = &g };
     struct berr *err = NULL;
     struct sbuf path = SBUF_INIT;
+    struct cmd_sub sub;
     const struct cmd *c;
     bool help = false, version = false;
     int pos = 1, rc = 0;
@@ -164,22 +169,28 @@ int main(int argc, char **argv)
         cx.argv0 = argv[0];
     }
 
-    sbuf_add(&path, "berth");
-    if (parse_globals(&g, argc, argv, &pos, &help, &version, &err) < 0)
+    /* as podman (cobra's root command is filepath.Base(os.Args[0])), help
+     * and errors name the binary as it was invoked */
+    cx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    if (!*cx.prog)
+        cx.prog = "berth";
+    sbuf_add(&path, cx.prog);
+    if (parse_globals(&g, cx.prog, argc, argv, &pos, &help, &version, &err) < 0)
         goto out;
     if (version && pos >= argc) {
-        print_version_short();
+        print_version_short(cx.prog);
         goto out;
     }
-    c = resolve(argc, argv, &pos, &path, &err);
-    if (!c)
+    if (resolve(argc, argv, &pos, &sub, &path, &err) < 0)
         goto out;
-    cx.cmd = c;
+    c = cx.cmd = sub.cmd;
+    cx.name = sub.name;
+    cx.aliases = sub.aliases;
     cx.path = path.buf;
-    if (help || (c->subs && !c->fn)) {
+    if (help || (c->group && !c->fn)) {
         /* "berth", "berth container" or "--help": the group's help. A group
          * given an unknown flag still fails like podman. */
-        if (!help && c->subs && pos < argc && argv[pos][0] == '-') {
+        if (!help && c->group && pos < argc && argv[pos][0] == '-') {
             struct opt_it it;
             cmd_opt_init(&it, &cx);
             rc = opt_next(&it, argc - pos + 1, argv + pos - 1, &err);
@@ -187,7 +198,7 @@ int main(int argc, char **argv)
             if (rc < 0 || it.help)
                 goto out;
         }
-        cmd_print_help(stdout, c, cx.path);
+        cmd_print_help(stdout, &sub, cx.path);
         goto out;
     }
     /* argv[pos-1] is the command name: commands see it as their argv[0] */
@@ -200,7 +211,7 @@ out:
     }
     if (err) {
         if (err->exit_code >= 0) {
-            print_error(err->msg);
+            cmd_print_error(err->msg);
             rc = err->exit_code ? err->exit_code : BERR_ENGINE;
         } else {
             rc = -err->exit_code;

@@ -1,5 +1,6 @@
 /*
- * cmd/attach.c: attach to a running container's stdio.
+ * cmd/attach.c: berth attach, to a running container's stdio through
+ * conmon's attach socket (runtime/ctr_attach.c).
  */
 #include <unistd.h>
 
@@ -65,7 +66,3 @@ const struct cmd cmd_attach = { .name = "attach", .summary = "Attach to a runnin
     .usage = "[options] CONTAINER", .description = ATTACH_DESC,
     .examples = "berth attach web\nberth attach --no-stdin web", .opts = attach_opts,
     .fn = attach_fn, .need = RT_FULL };
-const struct cmd cmd_container_attach = { .name = "attach", .summary = "Attach to a running container",
-    .usage = "[options] CONTAINER", .description = ATTACH_DESC,
-    .examples = "berth container attach web", .opts = attach_opts, .fn = attach_fn,
-    .need = RT_FULL };

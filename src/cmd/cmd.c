@@ -1,6 +1,7 @@
 /*
- * cmd/cmd.c: what every command shares: lookup, help, option setup and
- * the lazily made runtime.
+ * cmd/cmd.c: what every command shares: help, option setup, errors and
+ * the lazily made runtime (runtime/runtime.c's rt_open). The command
+ * tree and its lookup are cmd/table.c.
  */
 #include <locale.h>
 #include <stdarg.h>
@@ -9,30 +10,8 @@
 
 #include "cmd/cmd.h"
 #include "runtime/runtime.h"
+#include "util/cleanup.h"
 #include "util/log.h"
-
-const struct cmd *cmd_find(const struct cmd *group, const char *name)
-{
-    const struct cmd *c;
-
-    cmd_foreach_sub(group, c) {
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    cmd_foreach_sub(group, c) {
-        const char *a = c->aliases;
-        size_t n = strlen(name);
-        while (a && *a) {
-            size_t l = strcspn(a, " ");
-            if (l == n && strncmp(a, name, n) == 0)
-                return c;
-            a += l;
-            while (*a == ' ')
-                a++;
-        }
-    }
-    return NULL;
-}
 
 static void print_indented(FILE *f, const char *text)
 {
@@ -46,10 +25,10 @@ static void print_indented(FILE *f, const char *text)
     }
 }
 
-void cmd_print_names(FILE *f, const struct cmd *c)
+void cmd_print_names(FILE *f, const struct cmd_sub *s)
 {
-    fputs(c->name, f);
-    for (const char *a = c->aliases; a && *a;) {
+    fputs(s->name, f);
+    for (const char *a = s->aliases; a && *a;) {
         size_t l = strcspn(a, " ");
         if (l)
             fprintf(f, ", %.*s", (int) l, a);
@@ -57,9 +36,50 @@ void cmd_print_names(FILE *f, const struct cmd *c)
     }
 }
 
-void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
+/* "berth NAME" at a word's end: followed by nothing, a blank or a quote */
+static bool at_word_end(const char *p)
 {
-    const struct cmd *s;
+    return !*p || *p == ' ' || *p == '\n' || *p == '\t' || *p == '\'' || *p == '"';
+}
+
+char *cmd_examples(const struct cmd *c, const char *path, bool *oom)
+{
+    _cleanup_free_ char *home = NULL;
+    struct sbuf b = SBUF_INIT;
+    const char *p = c->examples, *m;
+
+    *oom = false;
+    if (!p)
+        return NULL;
+    /* a top-level command's examples are written as "berth NAME ..." */
+    if (cmd_is_top(c) && !(home = str_fmt("berth %s", c->name))) {
+        *oom = true;
+        return NULL;
+    }
+    while (home && strcmp(home, path) != 0 && (m = strstr(p, home))) {
+        size_t n = (size_t) (m - p) + strlen(home);
+        if (at_word_end(p + n)) {
+            sbuf_addn(&b, p, (size_t) (m - p));
+            sbuf_add(&b, path);
+        } else {
+            sbuf_addn(&b, p, n);        /* "berth rmi" is not "berth rm" */
+        }
+        p += n;
+    }
+    sbuf_add(&b, p);
+    if (b.oom) {
+        sbuf_free(&b);
+        *oom = true;
+        return NULL;
+    }
+    return sbuf_steal(&b);
+}
+
+void cmd_print_help(FILE *f, const struct cmd_sub *sp, const char *path)
+{
+    const struct cmd *c = sp->cmd;
+    _cleanup_free_ char *examples = NULL;
+    bool oom;
     size_t w = 0;
 
     fprintf(f, "%s\n\n", c->summary ? c->summary : "");
@@ -69,23 +89,24 @@ void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
         fputc('\n', f);
     }
     fprintf(f, "Usage:\n  %s %s\n", path, c->usage ? c->usage : "[options]");
-    if (c->aliases) {
+    if (sp->aliases) {
         fputs("\nAliases:\n  ", f);
-        cmd_print_names(f, c);
+        cmd_print_names(f, sp);
         fputc('\n', f);
     }
-    if (c->examples) {
+    /* out of memory: the help goes without its examples */
+    if ((examples = cmd_examples(c, path, &oom))) {
         fprintf(f, "\nExamples:\n");
-        print_indented(f, c->examples);
+        print_indented(f, examples);
     }
-    if (c->subs) {
+    if (c->group) {
         cmd_foreach_sub(c, s)
-            if (!(s->flags & CMD_HIDDEN) && strlen(s->name) > w)
-                w = strlen(s->name);
+            if (!(s.cmd->flags & CMD_HIDDEN) && strlen(s.name) > w)
+                w = strlen(s.name);
         fprintf(f, "\nAvailable Commands:\n");
         cmd_foreach_sub(c, s)
-            if (!(s->flags & CMD_HIDDEN))
-                fprintf(f, "  %-*s %s\n", (int) (w < 11 ? 11 : w), s->name, s->summary);
+            if (!(s.cmd->flags & CMD_HIDDEN))
+                fprintf(f, "  %-*s %s\n", (int) (w < 11 ? 11 : w), s.name, s.cmd->summary);
     }
     if (c->opts && c->opts->name) {
         fprintf(f, "\nOptions:\n");
@@ -94,14 +115,27 @@ void cmd_print_help(FILE *f, const struct cmd *c, const char *path)
     if (c == &cmd_root) {
         fprintf(f, "\nOptions:\n");
         opt_print_table(f, global_opts);
-        fprintf(f, "  -v, --version                 version for berth\n");
+        fprintf(f, "  -v, --version                 version for %s\n", path);
     }
 }
 
 static void help_cb(void *ctx)
 {
     struct cmd_ctx *cx = ctx;
-    cmd_print_help(stdout, cx->cmd, cx->path);
+    struct cmd_sub s = { cx->cmd, cx->name, cx->aliases };
+
+    cmd_print_help(stdout, &s, cx->path);
+}
+
+/* The end of a command's options: the global ones are all in. */
+static int opts_done(void *ctx, struct berr **err)
+{
+    struct cmd_ctx *cx = ctx;
+
+    if (cx->gopts_finished)
+        return 0;
+    cx->gopts_finished = true;
+    return gopts_finish(cx->g, cx->prog ? cx->prog : "berth", err);
 }
 
 void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx)
@@ -112,6 +146,8 @@ void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx)
     it->gctx = cx->g;
     it->help_fn = help_cb;
     it->help_ctx = cx;
+    it->done_fn = opts_done;
+    it->done_ctx = cx;
     it->cmdpath = cx->path;
     it->stop_at_operand = cx->cmd->flags & CMD_STOP_AT_OPERAND;
     it->h_is_help = !(cx->cmd->flags & CMD_H_NOT_HELP);
@@ -156,10 +192,17 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
     return 0;
 }
 
+void cmd_print_error(const char *msg)
+{
+    _cleanup_free_ char *safe = str_escape_ctl(msg);
+
+    fprintf(stderr, "Error: %s\n", safe ? safe : msg);
+}
+
 void cmd_err_next(struct berr **last, struct berr *e)
 {
     if (*last)
-        fprintf(stderr, "Error: %s\n", (*last)->msg);
+        cmd_print_error((*last)->msg);
     berr_free(*last);
     *last = e;
 }

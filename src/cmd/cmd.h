@@ -1,8 +1,9 @@
 /*
  * cmd/cmd.h: the CLI layer's shared types. A command is a struct cmd
- * (name, help, options, function, runtime level); groups (container,
- * image, system, ...) list their subcommands. Commands live in src/cmd/, one file each,
- * and are registered in cmd/table.c.
+ * (name, help, options, function, runtime level), defined once in its
+ * file under src/cmd/; cmd/table.c says where it is listed (top level,
+ * a group such as container or image, or both) and how a group spells
+ * it when podman's group name differs (`container ls` is ps).
  */
 #ifndef BERTH_CMD_H
 #define BERTH_CMD_H
@@ -29,6 +30,13 @@ enum {
     CMD_H_NOT_HELP = 1 << 2,    /* -h is a real flag (run/create: --hostname) */
 };
 
+/* The groups of the command tree (cmd/table.c lists their commands). */
+enum cmd_group {
+    CG_NONE,                    /* not a group */
+    CG_ROOT,                    /* berth itself: the top-level commands */
+    CG_CONTAINER, CG_IMAGE, CG_NETWORK, CG_SYSTEM,
+};
+
 struct cmd_ctx;
 
 /* A command function returns its exit status (0, or a container's code)
@@ -44,17 +52,27 @@ struct cmd {
     int (*fn)(struct cmd_ctx *cx, int argc, char **argv, struct berr **err);
     enum rt_level need;
     unsigned flags;
-    const struct cmd *const *subs;  /* a group: its subcommands (NULL-terminated;
-                                       NULL entries of unbuilt commands skipped) */
-    int nsubs;
+    enum cmd_group group;       /* a group: the commands table.c lists in it */
+};
+
+/* A command as a group lists it: the one definition, and the name and
+ * aliases it has there (in a group, those can differ from the
+ * definition's own: ps is `container ls`, aliases list and ps). */
+struct cmd_sub {
+    const struct cmd *cmd;
+    const char *name;
+    const char *aliases;        /* space-separated, or NULL */
 };
 
 
 struct cmd_ctx {
     struct gopts *g;
     const struct cmd *cmd;
+    const char *name, *aliases; /* cmd as its group spells it ("ls" for ps) */
     char *path;                 /* "berth container ls" */
     char *argv0;                /* absolute path of this binary, for exit commands */
+    const char *prog;           /* its name as invoked (argv[0]'s basename), for messages */
+    bool gopts_finished;        /* gopts_finish() ran */
     struct runtime *rt;         /* made on first cx_runtime() */
     enum rt_level rt_level;
 };
@@ -70,9 +88,15 @@ void cmd_opt_init(struct opt_it *it, struct cmd_ctx *cx);
  * arguments"); 1: --help was printed; 0: go on. */
 int cmd_opt_done_noargs(struct cmd_ctx *cx, struct opt_it *it, int c, struct berr **err);
 /* Prints "name, alias, alias" (help's Aliases line, the flags listing). */
-void cmd_print_names(FILE *f, const struct cmd *c);
-/* Prints the command's help (as --help does). */
-void cmd_print_help(FILE *f, const struct cmd *c, const char *path);
+void cmd_print_names(FILE *f, const struct cmd_sub *s);
+/* Prints the help of the command spelled s, reached by path (as --help
+ * does). */
+void cmd_print_help(FILE *f, const struct cmd_sub *s, const char *path);
+/* The command's examples as they read at path: a top-level command's
+ * examples name it as "berth NAME", which a group spelling reads as its
+ * own path ("berth ps -a" is "berth container ls -a" there), as podman
+ * does. NULL when it has none, or out of memory (*oom set). */
+char *cmd_examples(const struct cmd *c, const char *path, bool *oom);
 /* The runtime at the given level, initialised once per process. */
 int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, struct berr **err);
 /* Wrong operand count: podman's words, exit 125. */
@@ -82,14 +106,24 @@ int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
  * struct gopts (before or after the command name); freeing what they set. */
 extern const struct cmd_opt global_opts[];
 int gopts_apply(void *g, const struct cmd_opt *o, const char *arg, bool bval, struct berr **err);
+/* Once all flags are read: --debug, the --log-level check (podman's bare
+ * message, exit 1), --noout. prog names berth as invoked. */
+int gopts_finish(struct gopts *g, const char *prog, struct berr **err);
 void gopts_free(struct gopts *g);
-/* Finds a subcommand of a group by name or alias. */
-const struct cmd *cmd_find(const struct cmd *group, const char *name);
-/* Iterates a group's built subcommands. */
-#define cmd_foreach_sub(group, var) \
-    for (int i_##var = 0; i_##var < (group)->nsubs; i_##var++) \
-        if (((var) = (group)->subs[i_##var]) != NULL)
+/* The command tree (cmd/table.c). cmd_find: the command of a group
+ * named or aliased name, false if none. cmd_sub_next: the group's next
+ * command after *s in name order (start from { 0 }), false after the
+ * last; help lists commands sorted by name, as podman's does.
+ * cmd_is_top: c is (also) a top-level command. */
+bool cmd_find(const struct cmd *group, const char *name, struct cmd_sub *out);
+bool cmd_sub_next(const struct cmd *group, struct cmd_sub *s);
+bool cmd_is_top(const struct cmd *c);
+#define cmd_foreach_sub(group, s) for (struct cmd_sub s = { 0 }; cmd_sub_next(group, &s);)
 
+/* Prints "Error: msg" on stderr, escaped, so text that came from an
+ * archive, a record or a flag cannot drive the terminal. The one error
+ * printer: main() and cmd_err_next() use it. */
+void cmd_print_error(const char *msg);
 /* For commands that go on after a failure (rm a b c): e (taken over)
  * becomes the error the command will return, and the one it replaces is
  * printed at once as "Error: ..." on stderr, as podman prints every

@@ -130,7 +130,6 @@ static void add_flags(struct gen *g, const char *path, const struct cmd_opt *opt
 static void walk(struct gen *g, const struct cmd *c, const char *path)
 {
     _cleanup_sbuf_ struct sbuf bf = SBUF_INIT, vf = SBUF_INIT, names = SBUF_INIT;
-    const struct cmd *s;
     char kinds[32];
 
     if (!g->nodesc)
@@ -142,22 +141,22 @@ static void walk(struct gen *g, const struct cmd *c, const char *path)
         sbuf_addf(&bf, "%s--help", bf.len ? " " : "");
     entry(g, &g->bflags, path, sbuf_str(&bf));
     entry(g, &g->vflags, path, sbuf_str(&vf));
-    if (c->subs) {
+    if (c->group) {
         cmd_foreach_sub(c, s) {
             _cleanup_free_ char *sub = NULL;
             _cleanup_strv_ strv al = NULL;
-            if (s->flags & CMD_HIDDEN)
+            if (s.cmd->flags & CMD_HIDDEN)
                 continue;
-            sbuf_addf(&names, "%s%s", names.len ? " " : "", s->name);
-            sub = str_fmt("%s %s", path, s->name);
-            entry(g, &g->canon, sub, s->name);
-            al = strv_split(s->aliases ? s->aliases : "", " ");
+            sbuf_addf(&names, "%s%s", names.len ? " " : "", s.name);
+            sub = str_fmt("%s %s", path, s.name);
+            entry(g, &g->canon, sub, s.name);
+            al = strv_split(s.aliases ? s.aliases : "", " ");
             for (char **a = al; a && *a; a++) {
                 _cleanup_free_ char *k = str_fmt("%s %s", path, *a);
                 sbuf_addf(&names, " %s", *a);
-                entry(g, &g->canon, k, s->name);
+                entry(g, &g->canon, k, s.name);
             }
-            walk(g, s, sub);
+            walk(g, s.cmd, sub);
         }
         entry(g, &g->subs, path, sbuf_str(&names));
     } else {
@@ -355,8 +354,8 @@ static int completion_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr 
     if (c == 0 && !it.help && (it.nargs != 1 || (strcmp(it.args[0], "bash") &&
                                                  strcmp(it.args[0], "zsh"))))
         c = it.nargs != 1 ? cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs)
-                          : berr_msg(err, "invalid argument \"%s\" for \"berth completion\"",
-                                     it.args[0]);
+                          : berr_msg(err, "invalid argument \"%s\" for \"%s\"",
+                                     it.args[0], cx->path);
     if (c < 0 || it.help) {
         opt_free(&it);
         return c;

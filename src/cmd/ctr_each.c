@@ -1,5 +1,7 @@
 /*
- * cmd/ctr_each.c: one operation over several containers (see ctr_each.h).
+ * cmd/ctr_each.c: one operation over several containers (see ctr_each.h),
+ * for the commands of cmd/lifecycle.c, cmd/ctr_misc.c and cmd/port.c.
+ * The containers are found and locked by runtime/ctr_get.c.
  */
 #include <string.h>
 
@@ -51,19 +53,35 @@ int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err)
     }
     for (int i = 0; i < n; i++) {
         struct berr *e1 = NULL;
-        if (one(e, names[i], e->all, &e1) < 0) {
+        if (one(e, names[i], e->all || e->listed, &e1) < 0) {
             /* a container removed meanwhile is no failure of "all" */
-            if (e->all && e1->kind == BK_NO_SUCH) {
+            if ((e->all || e->listed) && e1->kind == BK_NO_SUCH) {
                 berr_free(e1);
                 continue;
             }
-            if (*err) {
-                fprintf(stderr, "Error: %s\n", (*err)->msg);
-                berr_freep(err);
-            }
-            *err = e1;
+            cmd_err_next(err, e1);
             failed = 1;
         }
     }
     return failed ? -1 : 0;
+}
+
+int ctr_each_check(bool all, bool latest, int n, bool has_cidfile, bool cidfile, bool filter,
+                   struct berr **err)
+{
+    if (filter)
+        return n > 0 ? berr_msg(err, "--filter takes no arguments") : 0;
+    if (cidfile && (all || latest))
+        return berr_msg(err, "--all, --latest, and --cidfile cannot be used together");
+    if (all && latest)
+        return berr_msg(err, "--all and --latest cannot be used together");
+    if (n > 0 && all)
+        return berr_msg(err, "no arguments are needed with --all");
+    if (n > 0 && latest)
+        return berr_msg(err, "--latest and containers cannot be used together");
+    if (n > 0 && has_cidfile && cidfile)
+        return berr_msg(err, "no arguments are needed with --latest or --cidfile");
+    if (n == 0 && !all && !latest && !cidfile)
+        return berr_msg(err, "you must provide at least one name or id");
+    return 0;
 }

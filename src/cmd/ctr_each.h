@@ -16,6 +16,8 @@ struct ctr_each {
     bool ignore;                /* --ignore: no such container is fine */
     bool quiet;                 /* print nothing on success */
     bool latest;                /* -l: the most recently created */
+    bool listed;                /* the names are full ids the runtime listed
+                                   (--filter): one removed meanwhile is skipped */
     /* the operation: on a locked container; may print */
     int (*fn)(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err);
     void *arg;
@@ -24,5 +26,11 @@ struct ctr_each {
 };
 
 int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err);
+
+/* podman's check of how the containers are chosen, in its order and words
+ * (validate.CheckAllLatestAndIDFile): --all, --latest, --cidfile (given;
+ * has_cidfile: the command has the flag), --filter and n operands. */
+int ctr_each_check(bool all, bool latest, int n, bool has_cidfile, bool cidfile, bool filter,
+                   struct berr **err);
 
 #endif

@@ -1,18 +1,18 @@
 /*
- * cmd/ctr_misc.c: wait, rename, container exists, container cleanup, and
- * system migrate (runtime/migrate.c).
+ * cmd/ctr_misc.c: wait, rename, container exists and container cleanup
+ * (conmon's exit command). Waiting, renaming and the cleanup are
+ * runtime/ctr_lifecycle.c's; exists is runtime/ctr_get.c's.
  */
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
-#include "runtime/migrate.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
 
-enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_LATEST = 'l', O_ALL = 'a' };
+enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_EXTERNAL, O_LATEST = 'l', O_ALL = 'a' };
 
 /* podman's state names for --condition */
 static int condition_mask(const char *s, unsigned *mask)
@@ -74,10 +74,7 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
         if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
             ctr_wait(rt, id, mask, -1, 0, &code, &e) < 0) {
-            if (*err)
-                fprintf(stderr, "Error: %s\n", (*err)->msg);
-            berr_free(*err);
-            *err = e;
+            cmd_err_next(err, e);
             r = -1;
             continue;
         }
@@ -95,9 +92,6 @@ const struct cmd cmd_wait = { .name = "wait", .summary = "Block on one or more c
     .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
     .examples = "berth wait web\nberth wait --condition running web", .opts = wait_opts,
     .fn = wait_fn, .need = RT_FULL };
-const struct cmd cmd_container_wait = { .name = "wait", .summary = "Block on one or more containers",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
-    .examples = "berth container wait web", .opts = wait_opts, .fn = wait_fn, .need = RT_FULL };
 
 static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
@@ -125,43 +119,41 @@ static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
 const struct cmd cmd_rename = { .name = "rename", .summary = "Rename an existing container",
     .usage = "CONTAINER NAME", .description = RENAME_DESC, .examples = "berth rename web web-old",
     .fn = rename_fn, .need = RT_FULL };
-const struct cmd cmd_container_rename = { .name = "rename", .summary = "Rename an existing container",
-    .usage = "CONTAINER NAME", .description = RENAME_DESC,
-    .examples = "berth container rename web web-old", .fn = rename_fn, .need = RT_FULL };
+
+static const struct cmd_opt exists_opts[] = {
+    { "external", O_EXTERNAL, OPT_FLAG, NULL, "Check external storage containers as well as berth containers", 0 },
+    { 0 }
+};
 
 static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
-    char id[STATE_ID_LEN + 1];
-    struct berr *e = NULL;
+    bool external = false, exists = false;
     int c;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
-        ;
+        if (c == O_EXTERNAL)
+            external = it.bval;
     if (c == 0 && !it.help && it.nargs != 1)
         c = berr_msg(err, "`%s` requires exactly 1 argument", cx->path);
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
-    c = state_lookup(rt->st, OBJ_CONTAINER, it.args[0],
-                     rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL, id, &e);
+    c = ctr_exists(rt, it.args[0], external, &exists, err);
     opt_free(&it);
-    if (c == 0)
-        return 0;
-    if (e->kind == BK_NO_SUCH) {
-        berr_free(e);
-        return 1;
-    }
-    *err = e;
-    return -1;
+    return c < 0 ? -1 : exists ? 0 : 1;
 }
 
 const struct cmd cmd_container_exists = { .name = "exists", .summary = "Check if a container exists in local storage",
-    .usage = "CONTAINER", .description = "Exits 0 when the container exists, 1 when it does not, 125 on other errors.",
-    .examples = "berth container exists web", .fn = exists_fn, .need = RT_FULL };
+    .usage = "[options] CONTAINER",
+    .description = "Exits 0 when the container exists, 1 when it does not, 125 on other errors.\n"
+                   "--external also counts a root file system in storage that no berth\n"
+                   "container owns (made by another tool, or left by a killed create).",
+    .examples = "berth container exists web", .opts = exists_opts, .fn = exists_fn,
+    .need = RT_FULL };
 
 /* ---- container cleanup (conmon's exit command) ---- */
 
@@ -234,44 +226,3 @@ const struct cmd cmd_container_cleanup = { .name = "cleanup", .summary = "Clean 
                    "removes the container. It can also be run by hand.",
     .examples = "berth container cleanup web", .opts = cleanup_opts, .fn = cleanup_fn,
     .need = RT_FULL };
-
-/* ---- system migrate ---- */
-
-enum { O_NEW_RUNTIME = 300 };
-
-static const struct cmd_opt migrate_opts[] = {
-    { "new-runtime", O_NEW_RUNTIME, OPT_ARG, "string", "Specify a new runtime for all containers", 0 },
-    { 0 }
-};
-
-static void print_stopped(const char *id, void *ctx)
-{
-    (void) ctx;
-    printf("stopped %s\n", id);
-}
-
-static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
-{
-    struct opt_it it;
-    struct runtime *rt;
-    const char *new_rt = NULL;
-    int c;
-
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
-        if (c == O_NEW_RUNTIME)
-            new_rt = it.arg;
-    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
-        return c < 0 ? -1 : 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
-        return -1;
-    return rt_migrate(rt, new_rt, print_stopped, NULL, err);
-}
-
-const struct cmd cmd_system_migrate = { .name = "migrate", .summary = "Migrate containers",
-    .usage = "[options]",
-    .description = "Stops every running container, printing \"stopped <id>\" for each, and\n"
-                   "with --new-runtime makes a configured OCI runtime the one every container\n"
-                   "uses from then on. Run it after changing the runtime or upgrading berth.",
-    .examples = "berth system migrate\nberth system migrate --new-runtime crun",
-    .opts = migrate_opts, .fn = migrate_fn, .need = RT_FULL };

@@ -683,7 +683,7 @@ static int finish_checks(struct pstate *p, const char *netmode, struct berr **er
                 return cp_inval(err, "sysctl %s=%s can't be set since Network Namespace set to host: invalid argument",
                                 k, json_string_value(v));
     if (o->ports && strcmp(netmode, "bridge") != 0) {
-        log_warn("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
+        log_plain("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
         strv_free(STEAL_PTR(o->ports));
     }
     if (p->init && str_eq(p->systemd, "always"))

@@ -1,7 +1,8 @@
 /*
  * cmd/events.c: berth events / berth system events (SPEC-podman.md 5.2).
  * Filters, --since/--until and --format are checked before runtime init
- * and before any output; the reading (and following) is runtime/events.
+ * and before any output; the reading (and following) is
+ * runtime/events_read.c's.
  */
 #include <errno.h>
 #include <string.h>
@@ -295,17 +296,6 @@ const struct cmd cmd_events = {
     .usage = "[options]",
     .description = EVENTS_DESCRIPTION,
     .examples = EVENTS_EXAMPLES,
-    .opts = events_opts,
-    .fn = events_fn,
-    .need = RT_FULL,
-};
-
-const struct cmd cmd_system_events = {
-    .name = "events",
-    .summary = "Show berth events",
-    .usage = "[options]",
-    .description = EVENTS_DESCRIPTION,
-    .examples = "berth system events --stream=false",
     .opts = events_opts,
     .fn = events_fn,
     .need = RT_FULL,

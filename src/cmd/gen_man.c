@@ -14,12 +14,13 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-enum { O_LIST = 256, O_FLAGS };
+enum { O_LIST = 256, O_FLAGS, O_HIDDEN };
 
 static const struct cmd_opt gen_man_opts[] = {
     { "list", O_LIST, OPT_FLAG, NULL, "List the command paths and their pages, write nothing", 0 },
     { "flags", O_FLAGS, OPT_FLAG, NULL,
       "List every command's options as tools/podman-flags.sh lists podman's, write nothing", 0 },
+    { "hidden", O_HIDDEN, OPT_FLAG, NULL, "With --flags: the options not listed in --help too", 0 },
     { 0 }
 };
 
@@ -79,9 +80,11 @@ static void options(struct sbuf *b, const struct cmd_opt *opts)
     }
 }
 
-static void page(struct sbuf *b, const struct cmd *c, const char *path, const char *parent)
+static void page(struct sbuf *b, const struct cmd_sub *sp, const char *path, const char *parent)
 {
-    const struct cmd *s;
+    const struct cmd *c = sp->cmd;
+    _cleanup_free_ char *examples = NULL;
+    bool oom;
 
     sbuf_add(b, ".TH \"");
     upper(b, path);
@@ -96,29 +99,29 @@ static void page(struct sbuf *b, const struct cmd *c, const char *path, const ch
     sbuf_add(b, "\\fR ");
     roff(b, c->usage ? c->usage : "[options]");
     sbuf_addc(b, '\n');
-    if (c->aliases) {
+    if (sp->aliases) {
         sbuf_add(b, ".PP\nAliases: ");
-        roff(b, c->aliases);
+        roff(b, sp->aliases);
         sbuf_addc(b, '\n');
     }
     sbuf_add(b, ".SH DESCRIPTION\n");
     roff(b, c->description ? c->description : c->summary);
     sbuf_addc(b, '\n');
-    if (c->subs) {
+    if (c->group) {
         sbuf_add(b, ".SH COMMANDS\n");
         cmd_foreach_sub(c, s) {
-            _cleanup_free_ char *sp = NULL, *pg = NULL;
-            if (s->flags & CMD_HIDDEN)
+            _cleanup_free_ char *spath = NULL, *pg = NULL;
+            if (s.cmd->flags & CMD_HIDDEN)
                 continue;
-            sp = str_fmt("%s %s", path, s->name);
-            pg = sp ? page_name(sp) : NULL;
+            spath = str_fmt("%s %s", path, s.name);
+            pg = spath ? page_name(spath) : NULL;
             if (!pg)
                 continue;
             pg[strlen(pg) - 2] = '\0';
             sbuf_add(b, ".TP\n\\fB");
             roff(b, pg);
             sbuf_add(b, "\\fR(1)\n");
-            roff(b, s->summary);
+            roff(b, s.cmd->summary);
             sbuf_addc(b, '\n');
         }
     }
@@ -133,9 +136,9 @@ static void page(struct sbuf *b, const struct cmd *c, const char *path, const ch
         sbuf_add(b, ".SH GLOBAL OPTIONS\nThe options of \\fBberth\\fR(1) (\\-\\-root, "
                     "\\-\\-runroot, \\-\\-tmpdir, ...) are accepted here too.\n");
     }
-    if (c->examples) {
+    if ((examples = cmd_examples(c, path, &oom))) {
         sbuf_add(b, ".SH EXAMPLES\n.nf\n");
-        roff(b, c->examples);
+        roff(b, examples);
         sbuf_add(b, "\n.fi\n");
     }
     sbuf_add(b, ".SH SEE ALSO\n\\fBberth\\fR(1)");
@@ -149,58 +152,60 @@ static void page(struct sbuf *b, const struct cmd *c, const char *path, const ch
         }
     }
     sbuf_addc(b, '\n');
+    if (oom)
+        b->oom = true;
 }
 
 struct gm {
     const char *dir;
-    bool list, flags;
+    bool list, flags, hidden;
 };
 
 /* One line per option, "<path>\t<letter or ->\t<long name>", and one
  * "<path>\t@\t<name>, <alias>..." for a command with aliases: the shape
  * of test/data/podman-flags.tsv, so cli.bats can compare the two. */
-static void list_flags(const struct cmd *c, const char *path)
+static void list_flags(const struct cmd_sub *s, const char *path, bool hidden)
 {
+    const struct cmd *c = s->cmd;
     const struct cmd_opt *tab = c == &cmd_root ? global_opts : c->opts;
 
-    if (c->aliases) {
+    if (s->aliases) {
         printf("%s\t@\t", path);
-        cmd_print_names(stdout, c);
+        cmd_print_names(stdout, s);
         putchar('\n');
     }
     for (const struct cmd_opt *o = tab; o && o->name; o++)
-        if (!(o->flags & OPT_HIDDEN))
+        if (hidden || !(o->flags & OPT_HIDDEN))
             printf("%s\t%c\t%s\n", path, o->id < 256 ? o->id : '-', o->name);
 }
 
-static int walk(struct gm *g, const struct cmd *c, const char *path, const char *parent,
+static int walk(struct gm *g, const struct cmd_sub *sp, const char *path, const char *parent,
                 struct berr **err)
 {
     _cleanup_free_ char *name = page_name(path);
-    const struct cmd *s;
 
     if (!name)
         return berr_oom(err);
     if (g->flags) {
-        list_flags(c, path);
+        list_flags(sp, path, g->hidden);
     } else if (g->list) {
         printf("%s\t%s\n", path, name);
     } else {
         _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-        page(&b, c, path, parent);
+        page(&b, sp, path, parent);
         if (b.oom)
             return berr_oom(err);
         if (fs_write_atomic(g->dir, name, b.buf, b.len, 0644, err) < 0)
             return -1;
     }
-    if (c->subs)
-        cmd_foreach_sub(c, s) {
-            _cleanup_free_ char *sp = NULL;
-            if (s->flags & CMD_HIDDEN)
+    if (sp->cmd->group)
+        cmd_foreach_sub(sp->cmd, s) {
+            _cleanup_free_ char *spath = NULL;
+            if (s.cmd->flags & CMD_HIDDEN)
                 continue;
-            if (!(sp = str_fmt("%s %s", path, s->name)))
+            if (!(spath = str_fmt("%s %s", path, s.name)))
                 return berr_oom(err);
-            if (walk(g, s, sp, path, err) < 0)
+            if (walk(g, &s, spath, path, err) < 0)
                 return -1;
         }
     return 0;
@@ -218,6 +223,8 @@ static int gen_man_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             g.list = it.bval;
         else if (c == O_FLAGS)
             g.flags = it.bval;
+        else if (c == O_HIDDEN)
+            g.hidden = it.bval;
     if (g.flags)
         g.list = true;
     if (c == 0 && !it.help && !g.list && it.nargs != 1)
@@ -232,7 +239,7 @@ static int gen_man_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         opt_free(&it);
         return c;
     }
-    c = walk(&g, &cmd_root, "berth", NULL, err);
+    c = walk(&g, &(struct cmd_sub) { &cmd_root, cmd_root.name, NULL }, "berth", NULL, err);
     opt_free(&it);
     return c;
 }

@@ -1,5 +1,6 @@
 /*
- * cmd/help.c: "berth help [COMMAND...]" prints the help of a command.
+ * cmd/help.c: "berth help [COMMAND...]" prints the help of a command,
+ * from the command table (cmd/table.c); no runtime.
  */
 #include <string.h>
 
@@ -7,7 +8,7 @@
 
 static int help_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    const struct cmd *c = &cmd_root;
+    struct cmd_sub c = { &cmd_root, cmd_root.name, NULL };
     struct sbuf path = SBUF_INIT;
     struct opt_it it;
     int r;
@@ -21,17 +22,17 @@ static int help_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     sbuf_add(&path, "berth");
     for (int i = 0; i < it.nargs; i++) {
-        const struct cmd *s = c->subs ? cmd_find(c, it.args[i]) : NULL;
-        if (!s) {
+        struct cmd_sub s;
+        if (!c.cmd->group || !cmd_find(c.cmd, it.args[i], &s)) {
             berr_new(err, BERR_ENGINE, 0, "unknown help topic \"%s\"", it.args[i]);
             sbuf_free(&path);
             opt_free(&it);
             return -1;
         }
-        sbuf_addf(&path, " %s", s->name);
+        sbuf_addf(&path, " %s", s.name);
         c = s;
     }
-    cmd_print_help(stdout, c, sbuf_str(&path));
+    cmd_print_help(stdout, &c, sbuf_str(&path));
     sbuf_free(&path);
     opt_free(&it);
     return 0;

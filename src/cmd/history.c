@@ -150,20 +150,17 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
                     false, err);
 }
 
-#define HISTORY_CMD(var)                                                                 \
-    const struct cmd var = {                                                             \
-        .name = "history", .summary = "Show history of a specified image",              \
-        .usage = "[options] IMAGE",                                                      \
-        .description =                                                                   \
-            "Shows the history entries of an image's config, newest first: the id of\n"  \
-            "the image each layer tops (or <missing>), when and by what it was made,\n"   \
-            "the layer's size and its comment. --human=false prints the creation\n"      \
-            "times as RFC 3339; --no-trunc prints full ids and CREATED BY; --format json\n" \
-            "prints podman's JSON.",                                                     \
-        .examples = "berth history busybox\n"                                            \
-                    "berth history --no-trunc --format '{{.ID}} {{.Size}}' localhost/layered\n" \
-                    "berth history -q busybox",                                          \
-        .opts = history_opts, .fn = history_fn, .need = RT_FULL,                         \
-    }
-HISTORY_CMD(cmd_history);
-HISTORY_CMD(cmd_image_history);
+const struct cmd cmd_history = {
+    .name = "history", .summary = "Show history of a specified image",
+    .usage = "[options] IMAGE",
+    .description =
+        "Shows the history entries of an image's config, newest first: the id of\n"
+        "the image each layer tops (or <missing>), when and by what it was made,\n"
+        "the layer's size and its comment. --human=false prints the creation\n"
+        "times as RFC 3339; --no-trunc prints full ids and CREATED BY; --format json\n"
+        "prints podman's JSON.",
+    .examples = "berth history busybox\n"
+                "berth history --no-trunc --format '{{.ID}} {{.Size}}' localhost/layered\n"
+                "berth history -q busybox",
+    .opts = history_opts, .fn = history_fn, .need = RT_FULL,
+};

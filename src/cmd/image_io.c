@@ -67,21 +67,18 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return 0;
 }
 
-#define LOAD_CMD(var, nm)                                                              \
-    const struct cmd var = {                                                           \
-        .name = nm,                                                                    \
-        .summary = "Load image(s) from a tar archive",                                 \
-        .usage = "[options]",                                                          \
-        .description =                                                                 \
-            "Loads every image of a docker-archive or oci-archive (told apart by\n"    \
-            "content; the archive may be compressed) from --input or stdin. Every\n"   \
-            "blob is checked against its digest and each layer against the config's\n" \
-            "diff ids; a bad archive leaves the store as it was.",                     \
-        .examples = "berth load -i busybox.tar\nberth load < busybox.tar",             \
-        .opts = load_opts, .fn = load_fn, .need = RT_FULL,                             \
-    }
-LOAD_CMD(cmd_load, "load");
-LOAD_CMD(cmd_image_load, "load");
+const struct cmd cmd_load = {
+    .name = "load",
+    .summary = "Load image(s) from a tar archive",
+    .usage = "[options]",
+    .description =
+        "Loads every image of a docker-archive or oci-archive (told apart by\n"
+        "content; the archive may be compressed) from --input or stdin. Every\n"
+        "blob is checked against its digest and each layer against the config's\n"
+        "diff ids; a bad archive leaves the store as it was.",
+    .examples = "berth load -i busybox.tar\nberth load < busybox.tar",
+    .opts = load_opts, .fn = load_fn, .need = RT_FULL,
+};
 
 /* ---- save ------------------------------------------------------------------ */
 
@@ -135,23 +132,20 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return r;
 }
 
-#define SAVE_CMD(var)                                                                    \
-    const struct cmd var = {                                                             \
-        .name = "save", .summary = "Save image(s) to an archive",                       \
-        .usage = "[options] IMAGE [IMAGE...]",                                           \
-        .description =                                                                   \
-            "Writes images to a docker-archive (default) or oci-archive file, or to an\n" \
-            "oci-dir or docker-dir directory, with -o or to stdout when it is not a\n"    \
-            "terminal. The config and the layer blobs are the ones the image came with,\n" \
-            "so loading the archive (in berth or podman) gives the same image id and\n"   \
-            "layer digests. Several images make a multi-image archive (docker-archive:\n" \
-            "one manifest.json entry each; OCI: one index entry each). The name given\n"  \
-            "is recorded as RepoTags / org.opencontainers.image.ref.name; an id\n"        \
-            "records none.",                                                             \
-        .examples = "berth save -o busybox.tar busybox\n"                                \
-                    "berth save --format oci-archive -o imgs.tar busybox localhost/confd\n" \
-                    "berth save busybox | gzip > busybox.tar.gz",                        \
-        .opts = save_opts, .fn = save_fn, .need = RT_FULL,                               \
-    }
-SAVE_CMD(cmd_save);
-SAVE_CMD(cmd_image_save);
+const struct cmd cmd_save = {
+    .name = "save", .summary = "Save image(s) to an archive",
+    .usage = "[options] IMAGE [IMAGE...]",
+    .description =
+        "Writes images to a docker-archive (default) or oci-archive file, or to an\n"
+        "oci-dir or docker-dir directory, with -o or to stdout when it is not a\n"
+        "terminal. The config and the layer blobs are the ones the image came with,\n"
+        "so loading the archive (in berth or podman) gives the same image id and\n"
+        "layer digests. Several images make a multi-image archive (docker-archive:\n"
+        "one manifest.json entry each; OCI: one index entry each). The name given\n"
+        "is recorded as RepoTags / org.opencontainers.image.ref.name; an id\n"
+        "records none.",
+    .examples = "berth save -o busybox.tar busybox\n"
+                "berth save --format oci-archive -o imgs.tar busybox localhost/confd\n"
+                "berth save busybox | gzip > busybox.tar.gz",
+    .opts = save_opts, .fn = save_fn, .need = RT_FULL,
+};

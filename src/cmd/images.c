@@ -332,26 +332,23 @@ static int images_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     return images_run(cx, &a, err);
 }
 
-#define IMAGES_CMD(var, nm, al)                                                          \
-    const struct cmd var = {                                                             \
-        .name = nm, .aliases = al,                                                       \
-        .summary = "List images in local storage",                                      \
-        .usage = "[options] [IMAGE]",                                                    \
-        .description =                                                                   \
-            "Lists the images in local storage: one row per name (REPOSITORY and TAG),\n"  \
-            "its IMAGE ID, when it was CREATED and its SIZE (the unpacked layers plus\n"   \
-            "config and manifest). An image without names shows as <none>; one that\n"    \
-            "is only the parent of other images is hidden unless --all. IMAGE is a\n"     \
-            "reference filter. Filters: reference=PATTERN (glob over the name with and\n" \
-            "without domain and tag), dangling=true|false, label=KEY[=VALUE],\n"          \
-            "before=IMAGE, since=IMAGE, until=TIME, id=PREFIX, digest=PREFIX,\n"          \
-            "containers=true|false, intermediate=true|false; KEY!=VALUE negates, and\n"   \
-            "every filter must match.",                                                   \
-        .examples = "berth images\n"                                                     \
-                    "berth images --sort repository --format 'table {{.ID}} {{.Repository}} {{.Tag}}'\n" \
-                    "berth images --filter dangling=true -q\n"                           \
-                    "berth images --format json",                                        \
-        .opts = images_opts, .fn = images_fn, .need = RT_FULL,                           \
-    }
-IMAGES_CMD(cmd_images, "images", NULL);
-IMAGES_CMD(cmd_image_list, "list", "ls");
+const struct cmd cmd_images = {
+    .name = "images",
+    .summary = "List images in local storage",
+    .usage = "[options] [IMAGE]",
+    .description =
+        "Lists the images in local storage: one row per name (REPOSITORY and TAG),\n"
+        "its IMAGE ID, when it was CREATED and its SIZE (the unpacked layers plus\n"
+        "config and manifest). An image without names shows as <none>; one that\n"
+        "is only the parent of other images is hidden unless --all. IMAGE is a\n"
+        "reference filter. Filters: reference=PATTERN (glob over the name with and\n"
+        "without domain and tag), dangling=true|false, label=KEY[=VALUE],\n"
+        "before=IMAGE, since=IMAGE, until=TIME, id=PREFIX, digest=PREFIX,\n"
+        "containers=true|false, intermediate=true|false; KEY!=VALUE negates, and\n"
+        "every filter must match.",
+    .examples = "berth images\n"
+                "berth images --sort repository --format 'table {{.ID}} {{.Repository}} {{.Tag}}'\n"
+                "berth images --filter dangling=true -q\n"
+                "berth images --format json",
+    .opts = images_opts, .fn = images_fn, .need = RT_FULL,
+};

@@ -90,24 +90,21 @@ static int import_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     return r;
 }
 
-#define IMPORT_CMD(var)                                                                  \
-    const struct cmd var = {                                                             \
-        .name = "import",                                                                \
-        .summary = "Import a tarball to create a filesystem image",                      \
-        .usage = "[options] PATH|- [REFERENCE]",                                         \
-        .description =                                                                   \
-            "Makes a one-layer image from a root file system tarball (plain, gzip,\n"   \
-            "zstd, xz or bzip2; - reads stdin). The layer is stored as a plain tar, so\n" \
-            "its digest is its diff id; it is unpacked once, never writing outside its\n" \
-            "directory. The config gets the host's architecture and OS (or --arch,\n"    \
-            "--os, --variant), a history entry with --message, and the Dockerfile\n"     \
-            "instructions of --change, read as docker reads them (ENV A=1 B=2 sets two\n" \
-            "variables; podman 4.3.1 would set one). Without REFERENCE the image has no\n" \
-            "name; a short REFERENCE gets localhost/. Prints the image ID.",              \
-        .examples = "berth import rootfs.tar\n"                                          \
-                    "cat rootfs.tar.gz | berth import -m 'from ctr' - localhost/myimg\n"   \
-                    "berth import -c 'CMD [\"/bin/sh\"]' -c 'ENV PATH=/bin' rootfs.tar box", \
-        .opts = import_opts, .fn = import_fn, .need = RT_FULL,                           \
-    }
-IMPORT_CMD(cmd_import);
-IMPORT_CMD(cmd_image_import);
+const struct cmd cmd_import = {
+    .name = "import",
+    .summary = "Import a tarball to create a filesystem image",
+    .usage = "[options] PATH|- [REFERENCE]",
+    .description =
+        "Makes a one-layer image from a root file system tarball (plain, gzip,\n"
+        "zstd, xz or bzip2; - reads stdin). The layer is stored as a plain tar, so\n"
+        "its digest is its diff id; it is unpacked once, never writing outside its\n"
+        "directory. The config gets the host's architecture and OS (or --arch,\n"
+        "--os, --variant), a history entry with --message, and the Dockerfile\n"
+        "instructions of --change, read as docker reads them (ENV A=1 B=2 sets two\n"
+        "variables; podman 4.3.1 would set one). Without REFERENCE the image has no\n"
+        "name; a short REFERENCE gets localhost/. Prints the image ID.",
+    .examples = "berth import rootfs.tar\n"
+                "cat rootfs.tar.gz | berth import -m 'from ctr' - localhost/myimg\n"
+                "berth import -c 'CMD [\"/bin/sh\"]' -c 'ENV PATH=/bin' rootfs.tar box",
+    .opts = import_opts, .fn = import_fn, .need = RT_FULL,
+};

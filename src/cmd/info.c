@@ -1,5 +1,6 @@
 /*
- * cmd/info.c: berth info / berth system info.
+ * cmd/info.c: berth info (also system info). The facts are
+ * runtime/sysinfo.c's; this file prints them as podman's YAML or JSON.
  */
 #include "cmd/cmd.h"
 #include "runtime/runtime.h"
@@ -40,19 +41,18 @@ static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return 0;
 }
 
-#define INFO_CMD(var, nm)                                                             \
-    const struct cmd var = {                                                          \
-        .name = nm,                                                                   \
-        .summary = "Display berth system information",                                \
-        .usage = "[options]",                                                         \
-        .description =                                                                \
-            "Shows the host (kernel, cgroups, conmon and OCI runtime with their\n"    \
-            "versions, events backend, log driver), the store (graph root, run root,\n"\
-            "driver, container and image counts) and the config files that were\n"  \
-            "read, in order.",                                                        \
-        .examples = "berth info\nberth info --format json\n"                          \
-                    "berth info --format '{{.Host.Kernel}}'",                         \
-        .opts = info_opts, .fn = info_fn, .need = RT_FULL,                            \
-    }
-INFO_CMD(cmd_info, "info");
-INFO_CMD(cmd_system_info, "info");
+const struct cmd cmd_info = {
+    .name = "info",
+    .summary = "Display berth system information",
+    .usage = "[options]",
+    .description =
+        "Shows the host (kernel, cgroups, conmon and OCI runtime with their\n"
+        "versions and the packages they came from, events backend, log driver),\n"
+        "the store (graph root, run root, driver with its status and options,\n"
+        "container and image counts, the config file that set it) and the config\n"
+        "files that were read, in order. The keys are podman's; templates name\n"
+        "them as podman's do ('{{.Store.GraphOptions}}', '{{.Host.Conmon.Package}}').",
+    .examples = "berth info\nberth info --format json\n"
+                "berth info --format '{{.Host.Kernel}}'",
+    .opts = info_opts, .fn = info_fn, .need = RT_FULL,
+};

@@ -1,30 +1,91 @@
 /*
- * cmd/inspect.c: berth container inspect (the container part lives in
- * inspect_ctr.c so the top-level `inspect` can share it).
+ * cmd/inspect.c: berth inspect, which finds containers and images
+ * (--type container|image|all), and the printing all three inspect
+ * commands share (cmd/inspect.h). The objects are runtime/ctr_inspect.c's
+ * and runtime/image_inspect.c's, collected by cmd/inspect_ctr.c and
+ * cmd/image_inspect.c. JSON prints as a five-space indented array, as
+ * podman's.
  */
-#include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/ctr_each.h"
-#include "cmd/inspect_ctr.h"
-#include "runtime/container.h"
+#include "cmd/inspect.h"
 #include "util/cleanup.h"
+#include "util/out.h"
 
-static const struct cmd_opt cinspect_opts[] = {
-    { "format", 'f', OPT_ARG, "string", "Format the output to a Go template or json (default \"json\")", 0 },
-    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
-    { "size", 's', OPT_FLAG, NULL, "Display total file size", 0 },
+bool inspect_is_json(const char *format)
+{
+    return !format || !*format || strcmp(format, "json") == 0;
+}
+
+/* podman's inspect templates see Go structs whose field is ID where the
+ * JSON says "Id", and podman reads docker's older names as its own
+ * (inspectNormalize): both spellings work. */
+static const struct tmpl_alias inspect_aliases[] = {
+    { "ID", "Id" },
+    { "ImageID", "Image" },
+    { "Src", "Source" },
+    { "Dst", "Destination" },
     { 0 }
 };
 
-static int cinspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+/* "json": one JSON array indented by five spaces; a template: once per
+ * element (nulls skipped). A bad template fails before anything is
+ * printed. */
+static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr **err)
+{
+    static const struct out_spec spec = { .aliases = inspect_aliases };
+    _cleanup_json_ json_t *items = NULL;
+    json_t *v;
+    size_t i;
+
+    if (inspect_is_json(format)) {
+        _cleanup_free_ char *s = json_dumps(arr, JSON_INDENT(5) | JSON_ENCODE_ANY |
+                                                     JSON_REAL_PRECISION(17));
+        if (!s)
+            return berr_oom(err);
+        fprintf(f, "%s\n", s);
+        return 0;
+    }
+    /* render everything first: a bad template prints nothing */
+    if (!(items = json_array()))
+        return berr_oom(err);
+    json_array_foreach(arr, i, v)
+        if (!json_is_null(v) && json_array_append(items, v) < 0)
+            return berr_oom(err);
+    return out_list(f, format, items, &spec, true, err);
+}
+
+int inspect_print_then_fail(const char *format, json_t *arr, int r, struct berr **err)
+{
+    struct berr *pe = NULL;
+
+    if (r < 0 && (!*err || (*err)->kind != BK_NO_SUCH))
+        return -1;
+    if (inspect_print(stdout, format, arr, &pe) < 0) {
+        berr_free(*err);
+        *err = pe;
+        return -1;
+    }
+    return r;
+}
+
+static const struct cmd_opt inspect_opts[] = {
+    { "format", 'f', OPT_ARG, "string", "Format the output to a Go template or json (default \"json\")", 0 },
+    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
+    { "size", 's', OPT_FLAG, NULL, "Display total file size (containers)", 0 },
+    { "type", 't', OPT_ARG, "string", "Specify inspect-object type: image, container or all "
+      "(default \"all\")", 0 },
+    { 0 }
+};
+
+static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
-    const char *format = NULL;
-    bool latest = false, size = false;
-    _cleanup_json_ json_t *arr = NULL;
-    char latest_id[STATE_ID_LEN + 1], *lp = latest_id;
+    const char *format = NULL, *type = "all";
+    bool size = false, latest = false;
+    _cleanup_json_ json_t *arr = json_array();
     int c, r;
 
     cmd_opt_init(&it, cx);
@@ -33,49 +94,69 @@ static int cinspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **
         case 'f': format = it.arg; break;
         case 'l': latest = it.bval; break;
         case 's': size = it.bval; break;
+        case 't': type = it.arg; break;
         }
     }
-    if (c == 0 && !it.help && !latest && it.nargs == 0)
-        c = berr_msg(err, "%s requires a name, id, or the \"--latest\" flag", cx->path);
-    if (c == 0 && !it.help && latest && it.nargs > 0)
-        c = berr_msg(err, "--latest and containers cannot be used together");
+    if (c == 0 && !it.help) {
+        if (strcmp(type, "image") && strcmp(type, "container") && strcmp(type, "all"))
+            c = berr_msg(err, "invalid type \"%s\": must be \"image\", \"container\", \"pod\", "
+                         "\"network\", \"volume\", or \"all\"", type);
+        else if (latest && it.nargs > 0)
+            c = berr_msg(err, "--latest and containers cannot be used together");
+        else if (latest && !strcmp(type, "image"))
+            c = berr_msg(err, "latest is not supported for type \"image\"");
+        else if (!latest && it.nargs == 0)
+            c = berr_msg(err, "no names or ids specified");
+    }
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
-    arr = json_array();
     if (!arr) {
         opt_free(&it);
         return berr_oom(err);
     }
-    if (latest)
-        r = ctr_latest(rt, latest_id, err) < 0 ? -1
-            : inspect_containers(cx, rt, &lp, 1, format, size, false, arr, err);
-    else
-        r = inspect_containers(cx, rt, it.args, it.nargs, format, size, false, arr, err);
-    opt_free(&it);
-    /* podman prints what it found, then fails for what it did not */
-    if (r == 0 || (*err && (*err)->kind == BK_NO_SUCH)) {
-        struct berr *pe = NULL;
-        if (inspect_print(stdout, format, arr, &pe) < 0) {
-            berr_free(*err);
-            *err = pe;
-            return -1;
-        }
+    if (latest) {
+        /* --latest: the container side (cmd/inspect_ctr.c) owns it */
+        opt_free(&it);
+        return berr_msg(err, "use \"%s container inspect --latest\"", cx->prog);
     }
-    return r;
+    if (!strcmp(type, "image")) {
+        r = inspect_images(rt, it.args, it.nargs, format, arr, false, err);
+    } else if (!strcmp(type, "container")) {
+        r = inspect_containers(rt, it.args, it.nargs, format, size, false, arr, err);
+    } else {
+        /* all: containers first (a null per miss), then images fill the
+         * nulls; what is neither is podman's "no such object" */
+        r = inspect_containers(rt, it.args, it.nargs, format, size, true, arr, err);
+        if (r == 0)
+            r = inspect_images(rt, it.args, it.nargs, format, arr, true, err);
+        for (int i = 0; r == 0 && i < it.nargs; i++)
+            if (json_is_null(json_array_get(arr, (size_t) i))) {
+                r = berr_kind(err, BK_NO_SUCH, "no such object: \"%s\"", it.args[i]);
+                berr_wrap(err, "inspecting object");
+            }
+        /* print only what was found */
+        for (size_t i = json_array_size(arr); i-- > 0;)
+            if (json_is_null(json_array_get(arr, i)))
+                json_array_remove(arr, i);
+    }
+    opt_free(&it);
+    return inspect_print_then_fail(format, arr, r, err);
 }
 
-const struct cmd cmd_container_inspect = {
-    .name = "inspect", .summary = "Display the configuration of a container",
-    .usage = "[options] CONTAINER [CONTAINER...]",
-    .description = "Displays the low-level information on a container identified by name or ID,\n"
-                   "in podman's JSON shape (State, Config, HostConfig, GraphDriver, ...).\n"
-                   "--format takes a Go template over the same fields, e.g.\n"
-                   "'{{.State.Status}}' or '{{json .Config.Cmd}}'; times in templates read\n"
-                   "as Go prints them. -s adds SizeRw and SizeRootFs.",
-    .examples = "berth container inspect web\n"
-                "berth container inspect -l --format '{{.Id}} {{.Config.Labels}}'\n"
-                "berth container inspect --size --format '{{.SizeRw}}' web",
-    .opts = cinspect_opts, .fn = cinspect_fn, .need = RT_FULL,
+const struct cmd cmd_inspect = {
+    .name = "inspect", .summary = "Display the configuration of object denoted by ID",
+    .usage = "[options] {CONTAINER|IMAGE} [...]",
+    .description =
+        "Displays the low-level information on containers and images identified by\n"
+        "name or ID. With --type all (the default) each name is looked up as a\n"
+        "container first, then as an image; a name that is neither fails with\n"
+        "\"no such object\" after the others were printed. --type image or\n"
+        "container restricts the lookup. The output is podman's JSON array, or a\n"
+        "Go template with --format.",
+    .examples = "berth inspect busybox\n"
+                "berth inspect --type image --format '{{.Id}}' busybox\n"
+                "berth inspect --format '{{.State.Status}}' web",
+    .opts = inspect_opts, .fn = inspect_fn, .need = RT_FULL,
 };

@@ -1,28 +1,23 @@
 /*
- * cmd/inspect_ctr.c: containers for `inspect` and `container inspect`
- * (inspect_ctr.h).
+ * cmd/inspect_ctr.c: berth container inspect, and the container part of
+ * the top-level inspect (cmd/inspect.h). The container object is
+ * runtime/ctr_inspect.c's; cmd/inspect.c prints it.
  */
 #include <string.h>
 
-#include "cmd/inspect_ctr.h"
+#include "cmd/cmd.h"
+#include "cmd/ctr_each.h"
+#include "cmd/inspect.h"
 #include "runtime/container.h"
 #include "runtime/ctr_view.h"
 #include "util/cleanup.h"
-#include "util/out.h"
 #include "util/str.h"
 
-static bool is_json(const char *format)
-{
-    return !format || !*format || strcmp(format, "json") == 0;
-}
-
-int inspect_containers(struct cmd_ctx *cx, struct runtime *rt, char **names, int n,
-                       const char *format, bool size, bool quiet_missing, json_t *out_array,
-                       struct berr **err)
+int inspect_containers(struct runtime *rt, char **names, int n, const char *format, bool size,
+                       bool quiet_missing, json_t *out_array, struct berr **err)
 {
     struct berr *missing = NULL;
 
-    (void) cx;
     for (int i = 0; i < n; i++) {
         _cleanup_ctr_ struct ctr *c = NULL;
         json_t *obj = NULL;
@@ -51,7 +46,7 @@ int inspect_containers(struct cmd_ctx *cx, struct runtime *rt, char **names, int
             berr_free(missing);
             return -1;
         }
-        if (!is_json(format))
+        if (!inspect_is_json(format))
             ctr_inspect_template_times(obj);
         if (json_array_append_new(out_array, obj) < 0) {
             berr_free(missing);
@@ -65,27 +60,65 @@ int inspect_containers(struct cmd_ctx *cx, struct runtime *rt, char **names, int
     return 0;
 }
 
-int inspect_print(FILE *f, const char *format, json_t *arr, struct berr **err)
-{
-    if (is_json(format)) {
-        _cleanup_free_ char *s = json_dumps(arr, JSON_INDENT(5) | JSON_ENCODE_ANY |
-                                                     JSON_REAL_PRECISION(17));
-        if (!s)
-            return berr_oom(err);
-        fprintf(f, "%s\n", s);
-        return 0;
-    }
-    {
-        /* render everything first: a bad template prints nothing */
-        _cleanup_json_ json_t *items = json_array();
-        json_t *v;
-        size_t i;
+/* ---- container inspect ---- */
 
-        if (!items)
-            return berr_oom(err);
-        json_array_foreach(arr, i, v)
-            if (!json_is_null(v))
-                json_array_append(items, v);
-        return out_list(f, format, items, NULL, true, err);
+static const struct cmd_opt cinspect_opts[] = {
+    { "format", 'f', OPT_ARG, "string", "Format the output to a Go template or json (default \"json\")", 0 },
+    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
+    { "size", 's', OPT_FLAG, NULL, "Display total file size", 0 },
+    { 0 }
+};
+
+static int cinspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    const char *format = NULL;
+    bool latest = false, size = false;
+    _cleanup_json_ json_t *arr = NULL;
+    char latest_id[STATE_ID_LEN + 1], *lp = latest_id;
+    int c, r;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        switch (c) {
+        case 'f': format = it.arg; break;
+        case 'l': latest = it.bval; break;
+        case 's': size = it.bval; break;
+        }
     }
+    if (c == 0 && !it.help && !latest && it.nargs == 0)
+        c = berr_msg(err, "%s requires a name, id, or the \"--latest\" flag", cx->path);
+    if (c == 0 && !it.help && latest && it.nargs > 0)
+        c = berr_msg(err, "--latest and containers cannot be used together");
+    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
+        return c < 0 || !it.help ? -1 : 0;
+    }
+    arr = json_array();
+    if (!arr) {
+        opt_free(&it);
+        return berr_oom(err);
+    }
+    if (latest)
+        r = ctr_latest(rt, latest_id, err) < 0 ? -1
+            : inspect_containers(rt, &lp, 1, format, size, false, arr, err);
+    else
+        r = inspect_containers(rt, it.args, it.nargs, format, size, false, arr, err);
+    opt_free(&it);
+    return inspect_print_then_fail(format, arr, r, err);
 }
+
+const struct cmd cmd_container_inspect = {
+    .name = "inspect", .summary = "Display the configuration of a container",
+    .usage = "[options] CONTAINER [CONTAINER...]",
+    .description = "Displays the low-level information on a container identified by name or ID,\n"
+                   "in podman's JSON shape (State, Config, HostConfig, GraphDriver, ...).\n"
+                   "--format takes a Go template over the same fields, e.g.\n"
+                   "'{{.State.Status}}' or '{{json .Config.Cmd}}'; times in templates read\n"
+                   "as Go prints them. -s adds SizeRw and SizeRootFs.",
+    .examples = "berth container inspect web\n"
+                "berth container inspect -l --format '{{.Id}} {{.Config.Labels}}'\n"
+                "berth container inspect --size --format '{{.SizeRw}}' web",
+    .opts = cinspect_opts, .fn = cinspect_fn, .need = RT_FULL,
+};

@@ -1,6 +1,8 @@
 /*
- * cmd/lifecycle.c: start, stop, kill, restart, rm, init, rename, wait,
- * container exists, container cleanup.
+ * cmd/lifecycle.c: start, stop, kill, restart, rm and init: one operation
+ * over several containers (cmd/ctr_each.c), each printing the name given.
+ * The operations are runtime/ctr_lifecycle.c's (start --attach also
+ * runtime/ctr_attach.c's).
  */
 #include <signal.h>
 #include <string.h>
@@ -8,25 +10,122 @@
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
+#include "runtime/ctr_ps.h"
 #include "runtime/renumber.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
-#include "util/js.h"
+#include "util/fs.h"
+#include "util/str.h"
 
 enum { O_TIME = 't', O_ALL = 'a', O_LATEST = 'l', O_IGNORE = 'i', O_FORCE = 'f',
        O_SIGNAL = 's', O_VOLUMES = 'v', O_CONDITION = 256, O_INTERVAL, O_RM, O_RUNNING,
-       O_START_ALL, O_DETACH_KEYS, O_SIG_PROXY };
+       O_START_ALL, O_DETACH_KEYS, O_SIG_PROXY, O_CIDFILE, O_DEPEND, O_FILTER };
 
-/* Parses flags for the multi-container commands; returns 1 after --help. */
+/* The flags of the multi-container commands, parsed. */
 struct each_args {
-    bool all, latest, ignore, force, volumes, running, attach, interactive, sig_proxy;
+    bool all, latest, ignore, force, volumes, running, attach, interactive, sig_proxy, depend;
+    bool start;                 /* start's words and its --filter with names */
     const char *detach_keys;
     long long time;             /* -1: the container's stop timeout */
     int signal;
+    char **cidfiles;            /* --cidfile, repeatable */
+    char **filters;             /* --filter, repeatable: ps's filters */
     char **names;
     int n;
 };
 
+#define CIDFILE_OPT { "cidfile", O_CIDFILE, OPT_ARG, "stringArray", "Read the container ID from the file", 0 }
+#define FILTER_HELP "Filter output based on conditions given (ps's filters: id, name, status, label, ...)"
+
+/* kill --signal: podman drops one leading dash (-HUP, -9) and takes
+ * numbers 1 to 64 */
+static int kill_signal(const char *arg, int *sig, struct berr **err)
+{
+    const char *b = arg[0] == '-' ? arg + 1 : arg;
+    long long n;
+
+    if (str_to_ll(b, &n) == 0) {
+        if (n == 0)
+            return berr_msg(err, "invalid signal: %s", b);
+        if (n < 1 || n > 64)
+            return berr_msg(err, "valid signals are 1 through 64");
+        *sig = (int) n;
+        return 0;
+    }
+    *sig = spec_signal_parse(b);
+    if (*sig <= 0 || *sig > 64)
+        return berr_msg(err, "invalid signal: %s", b);
+    return 0;
+}
+
+/* podman's checks of --all, --latest, --cidfile, --filter and operands
+ * (ctr_each_check); start has words of its own. */
+static int check_selection(struct cmd_ctx *cx, const struct each_args *a, struct berr **err)
+{
+    bool has_cidfile = opt_find_long(cx->cmd->opts, "cidfile") != NULL;
+    bool idfile = a->cidfiles != NULL;
+
+    if (a->start) {
+        if (a->n > 0 && a->latest)
+            return berr_msg(err, "--latest and containers cannot be used together");
+        if (a->all && a->latest)
+            return berr_msg(err, "--all and --latest cannot be used together");
+        if (a->n > 0 && a->all)
+            return berr_msg(err, "either start all containers or the container(s) provided in the arguments");
+        if (a->n == 0 && !a->all && !a->latest && !a->filters)
+            return berr_msg(err, "start requires at least one argument");
+        return 0;
+    }
+    return ctr_each_check(a->all, a->latest, a->n, has_cidfile, idfile, a->filters != NULL, err);
+}
+
+/* One option of the multi-container commands. Letters mean different
+ * flags in different commands (-a, -i, -f): the name tells. */
+static int each_opt(struct opt_it *it, struct each_args *a, struct berr **err)
+{
+    unsigned long long u;
+    const char *name = it->opt->name;
+
+    switch (it->opt->id) {
+    case O_ALL:
+        if (strcmp(name, "attach") == 0)
+            a->attach = it->bval;
+        else
+            a->all = it->bval;
+        return 0;
+    case O_START_ALL: a->all = it->bval; return 0;
+    case O_LATEST: a->latest = it->bval; return 0;
+    case O_IGNORE:
+        if (strcmp(name, "interactive") == 0)
+            a->interactive = it->bval;
+        else
+            a->ignore = it->bval;
+        return 0;
+    case O_FORCE:       /* -f: rm's --force; --filter of stop, restart, start */
+        if (strcmp(name, "force") == 0)
+            a->force = it->bval;
+        else if (strv_push(&a->filters, it->arg) < 0)
+            return berr_oom(err);
+        return 0;
+    case O_FILTER:
+        return strv_push(&a->filters, it->arg) < 0 ? berr_oom(err) : 0;
+    case O_CIDFILE: return strv_push(&a->cidfiles, it->arg) < 0 ? berr_oom(err) : 0;
+    case O_DEPEND: a->depend = it->bval; return 0;
+    case O_VOLUMES: a->volumes = it->bval; return 0;
+    case O_RUNNING: a->running = it->bval; return 0;
+    case O_DETACH_KEYS: a->detach_keys = it->arg; return 0;
+    case O_SIG_PROXY: a->sig_proxy = it->bval; return 0;
+    case O_TIME:
+        if (opt_uint(it, &u, err) < 0)
+            return -1;
+        a->time = (long long) u;
+        return 0;
+    case O_SIGNAL: return kill_signal(it->arg, &a->signal, err);
+    }
+    return 0;
+}
+
+/* Parses flags for the multi-container commands; returns 1 after --help. */
 static int parse_each(struct cmd_ctx *cx, int argc, char **argv, struct each_args *a,
                       struct opt_it *it, struct berr **err)
 {
@@ -35,57 +134,59 @@ static int parse_each(struct cmd_ctx *cx, int argc, char **argv, struct each_arg
     a->time = -1;
     a->signal = SIGKILL;
     cmd_opt_init(it, cx);
-    while ((c = opt_next(it, argc, argv, err)) > 0) {
-        unsigned long long u;
-        switch (c) {
-        /* -a is --all for most commands, --attach for start */
-        case O_ALL:
-            if (strcmp(it->opt->name, "attach") == 0)
-                a->attach = it->bval;
-            else
-                a->all = it->bval;
-            break;
-        case O_START_ALL: a->all = it->bval; break;
-        case O_LATEST: a->latest = it->bval; break;
-        case O_IGNORE:      /* -i: --ignore, or start's --interactive */
-            if (strcmp(it->opt->name, "interactive") == 0)
-                a->interactive = it->bval;
-            else
-                a->ignore = it->bval;
-            break;
-        case O_FORCE: a->force = it->bval; break;
-        case O_VOLUMES: a->volumes = it->bval; break;
-        case O_RUNNING: a->running = it->bval; break;
-        case O_DETACH_KEYS: a->detach_keys = it->arg; break;
-        case O_SIG_PROXY: a->sig_proxy = it->bval; break;
-        case O_TIME:
-            if (opt_uint(it, &u, err) < 0)
-                return -1;
-            a->time = (long long) u;
-            break;
-        case O_SIGNAL:
-            a->signal = spec_signal_parse(it->arg);
-            if (a->signal <= 0 || a->signal >= 65)
-                return berr_msg(err, "invalid signal: %s", it->arg);
-            break;
-        }
-    }
+    while ((c = opt_next(it, argc, argv, err)) > 0)
+        if (each_opt(it, a, err) < 0)
+            return -1;
     if (c < 0)
         return -1;
     if (it->help)
         return 1;
     a->names = it->args;
     a->n = it->nargs;
-    if ((a->all || a->latest) && a->n > 0)
-        return berr_msg(err, "--all, --latest and containers cannot be used together");
-    if (!a->all && !a->latest && a->n == 0)
-        return berr_msg(err, "you must provide at least one container name or id");
-    return 0;
+    return check_selection(cx, a, err);
+}
+
+static void each_args_free(struct each_args *a)
+{
+    strv_free(a->cidfiles);
+    strv_free(a->filters);
 }
 
 static int print_input(const char *input)
 {
     printf("%s\n", input);
+    return 0;
+}
+
+/* --cidfile: the id each file holds (podman trims it); 125 for a file
+ * that does not read. */
+static int read_cidfiles(char **files, char ***ids, struct berr **err)
+{
+    for (char **f = files; f && *f; f++) {
+        _cleanup_free_ char *s = NULL;
+        if (fs_read_file(*f, &s, NULL, err) < 0) {
+            int en = (*err)->errnum;
+            berr_freep(err);
+            return berr_new(err, BERR_ENGINE, en, "reading CIDFile: open %s", *f);
+        }
+        if (strv_push(ids, str_trim(s)) < 0)
+            return berr_oom(err);
+    }
+    return 0;
+}
+
+/* start --filter NAME...: the ids of the typed names the filter selects
+ * (an id or a name, exactly: podman's rule). */
+static int start_filtered(char **typed, int n, char **ids, char **names, char ***out,
+                          struct berr **err)
+{
+    for (int i = 0; i < n; i++)
+        for (size_t j = 0; ids[j]; j++)
+            if (str_eq(typed[i], ids[j]) || str_eq(typed[i], names[j])) {
+                if (strv_push(out, ids[j]) < 0)
+                    return berr_oom(err);
+                break;
+            }
     return 0;
 }
 
@@ -98,10 +199,30 @@ static int each_parsed(struct cmd_ctx *cx, struct each_args *a,
     struct runtime *rt;
     struct ctr_each e = { .all = a->all, .latest = a->latest, .ignore = a->ignore, .fn = one,
                           .arg = a, .code_no_such = code_no_such, .code_state = code_state };
+    _cleanup_strv_ char **list = NULL, **ids = NULL, **names = NULL;
 
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
     e.rt = rt;
+    if (a->filters) {
+        /* the filter picks the containers; --all adds nothing */
+        e.all = e.latest = false;
+        if (ctr_ps_select(rt, a->filters, &ids, &names, err) < 0)
+            return -1;
+        if (a->start && !a->all && a->n > 0) {
+            if (start_filtered(a->names, a->n, ids, names, &list, err) < 0)
+                return -1;
+        } else {
+            list = STEAL_PTR(ids);
+        }
+        e.listed = true;                /* full ids: one gone meanwhile is skipped */
+        return ctr_each_run(&e, list, (int) strv_len(list), err) < 0 ? -1 : 0;
+    }
+    if (a->cidfiles) {
+        if (read_cidfiles(a->cidfiles, &list, err) < 0)
+            return -1;
+        return ctr_each_run(&e, list, (int) strv_len(list), err) < 0 ? -1 : 0;
+    }
     return ctr_each_run(&e, a->names, a->n, err) < 0 ? -1 : 0;
 }
 
@@ -117,6 +238,7 @@ static int run_each(struct cmd_ctx *cx, int argc, char **argv,
     if (r == 0)
         r = each_parsed(cx, &a, one, code_no_such, code_state, err);
     opt_free(&it);
+    each_args_free(&a);
     return r < 0 ? -1 : 0;
 }
 
@@ -124,7 +246,10 @@ static int run_each(struct cmd_ctx *cx, int argc, char **argv,
 
 static int start_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err)
 {
-    if (ctr_state(c) != CS_RUNNING && ctr_start(e->rt, c, err) < 0) {
+    /* podman leaves a running container alone and does not print it */
+    if (ctr_state(c) == CS_RUNNING)
+        return 0;
+    if (ctr_start(e->rt, c, err) < 0) {
         /* start's own failures are engine errors (podman: 125) */
         if (*err)
             (*err)->exit_code = BERR_ENGINE;
@@ -137,6 +262,7 @@ static const struct cmd_opt start_opts[] = {
     { "all", O_START_ALL, OPT_FLAG, NULL, "Start all containers regardless of their state or configuration", 0 },
     { "attach", 'a', OPT_FLAG, NULL, "Attach container's STDOUT and STDERR", 0 },
     { "detach-keys", O_DETACH_KEYS, OPT_ARG, "string", "Select the key sequence for detaching a container (default \"ctrl-p,ctrl-q\")", 0 },
+    { "filter", 'f', OPT_ARG, "strings", FILTER_HELP "; with names, those of them it selects", 0 },
     { "interactive", 'i', OPT_FLAG, NULL, "Make STDIN available to the contained process", 0 },
     { "sig-proxy", O_SIG_PROXY, OPT_FLAG, NULL, "Proxy received signals to the process (default true if attaching, false otherwise)", 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
@@ -176,7 +302,7 @@ static int start_attached(struct runtime *rt, struct each_args *a, struct berr *
 static int start_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
-    struct each_args a = { .sig_proxy = true };
+    struct each_args a = { .sig_proxy = true, .start = true };
     struct runtime *rt;
     int r = parse_each(cx, argc, argv, &a, &it, err);
 
@@ -187,21 +313,19 @@ static int start_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     else if (r == 0)
         r = each_parsed(cx, &a, start_one, 0, 0, err);
     opt_free(&it);
+    each_args_free(&a);
     return r;
 }
 
-#define CTR_CMD(var, nm, al, sum, use, desc, ex, o, f) \
-    const struct cmd var = { .name = nm, .aliases = al, .summary = sum, .usage = use, \
-                             .description = desc, .examples = ex, .opts = o, .fn = f, \
-                             .need = RT_FULL }
-
 #define START_DESC "Starts one or more containers that were created or have stopped.\n" \
-    "A running container is skipped silently. Prints each name as given."
-CTR_CMD(cmd_start, "start", NULL, "Start one or more containers", "[options] CONTAINER [CONTAINER...]",
-        START_DESC, "berth start web\nberth start --latest", start_opts, start_fn);
-CTR_CMD(cmd_container_start, "start", NULL, "Start one or more containers",
-        "[options] CONTAINER [CONTAINER...]", START_DESC, "berth container start web", start_opts,
-        start_fn);
+    "A running container is left alone and not printed. Prints each name as\n" \
+    "given (the full id with --all and --filter)."
+const struct cmd cmd_start = {
+    .name = "start", .summary = "Start one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = START_DESC,
+    .examples = "berth start web\nberth start --latest",
+    .opts = start_opts, .fn = start_fn, .need = RT_FULL,
+};
 
 /* ---- stop ---- */
 
@@ -216,9 +340,13 @@ static int stop_one(struct ctr_each *e, struct ctr *c, const char *input, struct
 
 static const struct cmd_opt stop_opts[] = {
     { "all", O_ALL, OPT_FLAG, NULL, "Stop all running containers", 0 },
+    CIDFILE_OPT,
+    { "filter", 'f', OPT_ARG, "strings", FILTER_HELP, 0 },
     { "ignore", O_IGNORE, OPT_FLAG, NULL, "Ignore errors when a specified container is missing", 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "time", O_TIME, OPT_ARG, "uint", "Seconds to wait for stop before killing the container (default 10)", 0 },
+    /* podman reads --timeout as --time (not listed) */
+    { "timeout", O_TIME, OPT_ARG, "uint", "Seconds to wait for stop before killing the container", OPT_HIDDEN },
     { 0 }
 };
 
@@ -230,11 +358,12 @@ static int stop_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 #define STOP_DESC "Stops running containers: sends the stop signal (SIGTERM unless the\n" \
     "container says otherwise), waits up to --time seconds, then sends SIGKILL.\n" \
     "Stopping a container that is not running succeeds and prints its name."
-CTR_CMD(cmd_stop, "stop", NULL, "Stop one or more containers", "[options] CONTAINER [CONTAINER...]",
-        STOP_DESC, "berth stop web\nberth stop -t 0 --all", stop_opts, stop_fn);
-CTR_CMD(cmd_container_stop, "stop", NULL, "Stop one or more containers",
-        "[options] CONTAINER [CONTAINER...]", STOP_DESC, "berth container stop web", stop_opts,
-        stop_fn);
+const struct cmd cmd_stop = {
+    .name = "stop", .summary = "Stop one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = STOP_DESC,
+    .examples = "berth stop web\nberth stop -t 0 --all",
+    .opts = stop_opts, .fn = stop_fn, .need = RT_FULL,
+};
 
 /* ---- kill ---- */
 
@@ -249,6 +378,7 @@ static int kill_one(struct ctr_each *e, struct ctr *c, const char *input, struct
 
 static const struct cmd_opt kill_opts[] = {
     { "all", O_ALL, OPT_FLAG, NULL, "Signal all running containers", 0 },
+    CIDFILE_OPT,
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "signal", O_SIGNAL, OPT_ARG, "string", "Signal to send to the container (default \"KILL\")", 0 },
     { 0 }
@@ -261,29 +391,38 @@ static int kill_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
 #define KILL_DESC "Sends a signal (SIGKILL unless --signal says otherwise) to the main\n" \
     "process of each running container."
-CTR_CMD(cmd_kill, "kill", NULL, "Kill one or more running containers with a specific signal",
-        "[options] CONTAINER [CONTAINER...]", KILL_DESC, "berth kill web\nberth kill -s HUP web",
-        kill_opts, kill_fn);
-CTR_CMD(cmd_container_kill, "kill", NULL, "Kill one or more running containers with a specific signal",
-        "[options] CONTAINER [CONTAINER...]", KILL_DESC, "berth container kill web", kill_opts,
-        kill_fn);
+const struct cmd cmd_kill = {
+    .name = "kill", .summary = "Kill one or more running containers with a specific signal",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = KILL_DESC,
+    .examples = "berth kill web\nberth kill -s HUP web",
+    .opts = kill_opts, .fn = kill_fn, .need = RT_FULL,
+};
 
 /* ---- rm ---- */
 
 static int rm_one(struct ctr_each *e, struct ctr *c, const char *input, struct berr **err)
 {
     struct each_args *a = e->arg;
+    _cleanup_strv_ char **removed = NULL;
+    int r;
 
-    (void) input;
-    if (ctr_remove(e->rt, c, a->force, a->time, err) < 0)
-        return -1;
-    /* podman prints the full id of each removed container */
-    printf("%s\n", c->id);
-    return 0;
+    if (!a->depend) {
+        if (ctr_remove(e->rt, c, a->force, a->time, err) < 0)
+            return -1;
+        return print_input(input);      /* podman echoes what was typed */
+    }
+    /* --depend: the full id of each one removed, dependents first */
+    r = ctr_remove_depend(e->rt, c, a->force, a->time, &removed, err);
+    for (char **id = removed; id && *id; id++)
+        print_input(*id);
+    return r;
 }
 
 static const struct cmd_opt rm_opts[] = {
     { "all", O_ALL, OPT_FLAG, NULL, "Remove all containers", 0 },
+    CIDFILE_OPT,
+    { "depend", O_DEPEND, OPT_FLAG, NULL, "Remove container and all containers that depend on the selected container", 0 },
+    { "filter", O_FILTER, OPT_ARG, "strings", FILTER_HELP, 0 },
     { "force", O_FORCE, OPT_FLAG, NULL, "Force removal of a running or paused container", 0 },
     { "ignore", O_IGNORE, OPT_FLAG, NULL, "Ignore errors when a specified container is missing", 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
@@ -299,6 +438,8 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct runtime *rt;
     int r = parse_each(cx, argc, argv, &a, &it, err);
 
+    /* podman: --force also ignores a container that is not there */
+    a.ignore = a.ignore || a.force;
     /* podman: no such container -> 1, running without -f -> 2 */
     if (r == 0)
         r = each_parsed(cx, &a, rm_one, 1, 2, err);
@@ -306,16 +447,21 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (r == 0 && a.all && cx_runtime(cx, RT_FULL, &rt, err) == 0 && rt_lock_gc(rt, err) < 0)
         r = -1;
     opt_free(&it);
+    each_args_free(&a);
     return r < 0 ? -1 : 0;
 }
 
 #define RM_DESC "Removes containers, with their root file system, logs and generated\n" \
     "files. A running container is removed only with --force, which stops it\n" \
-    "first. Exit status 1 when a container does not exist, 2 when one is running."
-CTR_CMD(cmd_rm, "rm", NULL, "Remove one or more containers", "[options] CONTAINER [CONTAINER...]",
-        RM_DESC, "berth rm web\nberth rm -f -t 0 web\nberth rm --all --force", rm_opts, rm_fn);
-CTR_CMD(cmd_container_rm, "rm", "remove", "Remove one or more containers",
-        "[options] CONTAINER [CONTAINER...]", RM_DESC, "berth container rm web", rm_opts, rm_fn);
+    "first; --force also passes over a container that does not exist. Prints\n" \
+    "each name as given (full ids with --all, --filter and --depend). Exit\n" \
+    "status 1 when a container does not exist, 2 when one is running."
+const struct cmd cmd_rm = {
+    .name = "rm", .summary = "Remove one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = RM_DESC,
+    .examples = "berth rm web\nberth rm -f -t 0 web\nberth rm --all --force",
+    .opts = rm_opts, .fn = rm_fn, .need = RT_FULL,
+};
 
 /* ---- restart ---- */
 
@@ -332,6 +478,8 @@ static int restart_one(struct ctr_each *e, struct ctr *c, const char *input, str
 
 static const struct cmd_opt restart_opts[] = {
     { "all", O_ALL, OPT_FLAG, NULL, "Restart all non-running containers", 0 },
+    CIDFILE_OPT,
+    { "filter", 'f', OPT_ARG, "strings", FILTER_HELP, 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "running", O_RUNNING, OPT_FLAG, NULL, "Restart only running containers", 0 },
     { "time", O_TIME, OPT_ARG, "uint", "Seconds to wait for stop before killing the container (default 10)", 0 },
@@ -344,12 +492,12 @@ static int restart_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
 }
 
 #define RESTART_DESC "Stops (if running) and starts each container again."
-CTR_CMD(cmd_restart, "restart", NULL, "Restart one or more containers",
-        "[options] CONTAINER [CONTAINER...]", RESTART_DESC, "berth restart web", restart_opts,
-        restart_fn);
-CTR_CMD(cmd_container_restart, "restart", NULL, "Restart one or more containers",
-        "[options] CONTAINER [CONTAINER...]", RESTART_DESC, "berth container restart web",
-        restart_opts, restart_fn);
+const struct cmd cmd_restart = {
+    .name = "restart", .summary = "Restart one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = RESTART_DESC,
+    .examples = "berth restart web",
+    .opts = restart_opts, .fn = restart_fn, .need = RT_FULL,
+};
 
 /* ---- init ---- */
 
@@ -374,8 +522,9 @@ static int init_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 #define INIT_DESC "Prepares containers without starting them: mounts the root file system,\n" \
     "writes the OCI spec and runs the runtime's create through conmon.\n" \
     "The container is then \"initialized\" and `start` only has to run it."
-CTR_CMD(cmd_init, "init", NULL, "Initialize one or more containers", "[options] CONTAINER [CONTAINER...]",
-        INIT_DESC, "berth init web", init_opts, init_fn);
-CTR_CMD(cmd_container_init, "init", NULL, "Initialize one or more containers",
-        "[options] CONTAINER [CONTAINER...]", INIT_DESC, "berth container init web", init_opts,
-        init_fn);
+const struct cmd cmd_init = {
+    .name = "init", .summary = "Initialize one or more containers",
+    .usage = "[options] CONTAINER [CONTAINER...]", .description = INIT_DESC,
+    .examples = "berth init web",
+    .opts = init_opts, .fn = init_fn, .need = RT_FULL,
+};

@@ -1,5 +1,6 @@
 /*
- * cmd/logs.c: berth logs / container logs over runtime/ctrlog.h.
+ * cmd/logs.c: berth logs / container logs; the k8s-file log is read by
+ * runtime/ctrlog.c.
  *
  * As podman: several containers print one after the other, each line
  * prefixed with the short id (or with -n the name); stdout records go to
@@ -174,14 +175,14 @@ static int run_jobs(struct log_job *jobs, int n, bool follow, struct berr **err)
             pthread_join(th[i], NULL);
     free(th);
     for (int i = 0; i < n; i++) {
+        struct berr *e = NULL;
         if (jobs[i].rc >= 0 && !jobs[i].err)
             continue;
-        if (*err)
-            fprintf(stderr, "Error: %s\n", (*err)->msg);
-        berr_free(*err);
-        *err = jobs[i].err ? STEAL_PTR(jobs[i].err) : NULL;
-        if (!*err)
-            berr_oom(err);
+        if (jobs[i].err)
+            e = STEAL_PTR(jobs[i].err);
+        else
+            berr_oom(&e);       /* a job that failed without an error ran out of memory */
+        cmd_err_next(err, e);
         rc = -1;
     }
     return rc;
@@ -287,10 +288,4 @@ const struct cmd cmd_logs = {
     .name = "logs", .summary = "Fetch the logs of one or more containers",
     .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
     .examples = LOGS_EXAMPLES, .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
-};
-const struct cmd cmd_container_logs = {
-    .name = "logs", .summary = "Fetch the logs of one or more containers",
-    .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
-    .examples = "berth container logs ctrID\nberth container logs -f -n web db",
-    .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
 };

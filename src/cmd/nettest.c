@@ -1,6 +1,7 @@
 /*
  * cmd/nettest.c: berth __net-test, a hidden debug command that drives the
- * networking library without containers, for test/bats/net_lib.bats:
+ * networking library (runtime/net: setup.c, netns.c, ports.c) without
+ * containers, for test/bats/net_lib.bats:
  *
  *   __net-test netns-create                  prints the new netns path
  *   __net-test netns-remove PATH

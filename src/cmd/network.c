@@ -1,8 +1,8 @@
 /*
  * cmd/network.c: berth network create|ls|inspect|rm|prune|exists|reload.
- * The definitions live in runtime/net (net.h); this file parses flags and
- * prints. connect/disconnect need the container layer's locking and are
- * not built yet (the library has net_connect/net_disconnect).
+ * The definitions are runtime/net/netconf.c's; reload and rm (with the
+ * containers on a network) are runtime/ctr_net.c's. This file parses
+ * flags and prints. connect and disconnect are cmd/network_connect.c.
  */
 #include <regex.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/ctr_each.h"
 #include "runtime/container.h"
 #include "runtime/ctrstate.h"
 #include "runtime/net/net.h"
@@ -50,7 +51,7 @@ static int begin_names(struct cmd_ctx *cx, struct opt_it *it, int c, int need,
 /* ---- create ---- */
 
 enum { O_SUBNET = 256, O_GATEWAY, O_IPRANGE, O_INTERNAL, O_DISABLE_DNS, O_LABEL, O_IPV6,
-       O_IGNORE, O_IFNAME, O_FORMAT, O_NOTRUNC, O_NOHEADING, O_ALL };
+       O_IGNORE, O_IFNAME, O_FORMAT, O_NOTRUNC, O_NOHEADING, O_ALL, O_IPAM };
 
 static const struct cmd_opt create_opts[] = {
     { "driver", 'd', OPT_ARG, "string", "driver to manage the network (only \"bridge\")", 0 },
@@ -60,6 +61,7 @@ static const struct cmd_opt create_opts[] = {
     { "interface-name", O_IFNAME, OPT_ARG, "string", "name of the bridge interface (default berthN)", 0 },
     { "internal", O_INTERNAL, OPT_FLAG, NULL, "restrict external access from this network", 0 },
     { "ip-range", O_IPRANGE, OPT_ARG, "CIDR", "allocate container IPs from this range (repeatable, one per --subnet)", 0 },
+    { "ipam-driver", O_IPAM, OPT_ARG, "string", "IP Address Management Driver: host-local (default) or none (no addresses)", 0 },
     { "ipv6", O_IPV6, OPT_FLAG, NULL, "enable IPv6 networking (a random ULA /64 unless --subnet gives one)", 0 },
     { "label", O_LABEL, OPT_ARG, "KEY=VALUE", "set metadata on a network (repeatable)", 0 },
     { "opt", 'o', OPT_ARG, "KEY=VALUE", "set driver specific options: mtu, vlan, isolate, metric (repeatable)", 0 },
@@ -88,6 +90,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         case O_IFNAME: o.interface = it.arg; break;
         case O_INTERNAL: o.internal = it.bval; break;
         case O_IPRANGE: rc = strv_push(&ranges, it.arg); break;
+        case O_IPAM: o.ipam_driver = it.arg; break;
         case O_IPV6: o.ipv6 = it.bval; break;
         case O_LABEL: rc = strv_push(&labels, it.arg); break;
         case 'o': rc = strv_push(&opts, it.arg); break;
@@ -373,62 +376,40 @@ static const struct cmd_opt rm_opts[] = {
     { 0 }
 };
 
-static int rm_one(struct runtime *rt, const struct net_env *e, const char *key, bool force,
-                  struct berr **err)
-{
-    _cleanup_json_ json_t *def = NULL;
-    _cleanup_strv_ strv users = NULL;
-    const char *name;
-
-    if (net_lookup(e, key, &def, err) < 0)
-        return -1;
-    name = js_str(def, "name", "");
-    if (net_users(e, name, &users, err) < 0)
-        return -1;
-    if (strv_len(users) && !force) {
-        berr_new(err, 2, 0, "\"%s\" has associated containers with it. Use -f to forcibly "
-                 "delete containers and pods: network is being used", name);
-        return -1;
-    }
-    for (size_t i = 0; users && users[i]; i++)
-        if (ctr_remove_id(rt, users[i], true, -1, err) < 0)
-            return -1;
-    return net_remove(e, name, err);
-}
-
 static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
     struct net_env e;
     struct opt_it it;
     bool force = false;
-    int c, status = 0;
+    unsigned long long t;
+    long long timeout = -1;
+    int c;
 
     cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
         if (c == 'f')
             force = it.bval;
+        else if (c == 't' && opt_uint(&it, &t, err) < 0)
+            c = -1;
+        else if (c == 't')
+            timeout = (long long) t;
+        if (c < 0)
+            break;
+    }
     if ((c = begin_names(cx, &it, c, 1, &rt, &e, err)) <= 0)
         return c;
     /* Like podman: go on with the others, print every error but the
-     * last, which main prints; exit 1 for a missing network, 2 in use. */
+     * last, which main prints. The policy is runtime/ctr_net.c's. */
     for (int i = 0; i < it.nargs; i++) {
         struct berr *e2 = NULL;
-        if (rm_one(rt, &e, it.args[i], force, &e2) == 0) {
+        bool removed;
+        if (ctr_net_remove(rt, it.args[i], force, timeout, &removed, &e2) < 0)
+            cmd_err_next(err, e2);
+        else if (removed)
             printf("%s\n", it.args[i]);
-            continue;
-        }
-        if (e2->kind == BK_NO_SUCH)
-            e2->exit_code = 1;
-        status = e2->exit_code;
-        if (*err) {
-            fprintf(stderr, "Error: %s\n", (*err)->msg);
-            berr_free(*err);
-        }
-        *err = e2;
     }
     opt_free(&it);
-    (void) status;
     return *err ? -1 : 0;
 }
 
@@ -561,6 +542,7 @@ const struct cmd cmd_network_exists = {
 
 static const struct cmd_opt reload_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "reload network configuration of all containers", 0 },
+    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { 0 }
 };
 
@@ -590,17 +572,23 @@ static int reload_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     struct runtime *rt;
     struct net_env e;
     struct opt_it it;
-    bool all = false;
+    bool all = false, latest = false;
+    char id[STATE_ID_LEN + 1];
     int c, rc = 0;
 
     cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
+    while ((c = opt_next(&it, argc, argv, err)) > 0) {
         if (c == 'a')
             all = it.bval;
-    if (c == 0 && !it.help && all && it.nargs > 0)
-        c = berr_msg(err, "--all and containers cannot be used together");
-    if ((c = begin_names(cx, &it, c, all ? 0 : 1, &rt, &e, err)) <= 0)
+        else if (c == 'l')
+            latest = it.bval;
+    }
+    if (c == 0 && !it.help && ctr_each_check(all, latest, it.nargs, false, false, false, err) < 0)
+        c = -1;
+    if ((c = begin_names(cx, &it, c, 0, &rt, &e, err)) <= 0)
         return c;
+    if (latest)
+        rc = ctr_latest(rt, id, err) < 0 ? -1 : reload_one(rt, id, false, err);
     if (all) {
         _cleanup_strv_ strv ids = NULL;
         if (ctr_list_ids(rt, &ids, err) < 0)

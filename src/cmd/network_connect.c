@@ -1,15 +1,19 @@
 /*
- * cmd/network_connect.c: network connect / network disconnect.
+ * cmd/network_connect.c: network connect / network disconnect, done under
+ * the container's lock by runtime/ctr_net.c.
  */
+#include <arpa/inet.h>
+
 #include "cmd/cmd.h"
 #include "runtime/container.h"
 #include "util/cleanup.h"
 
-enum { O_ALIAS = 256, O_IP, O_MAC, O_FORCE = 'f' };
+enum { O_ALIAS = 256, O_IP, O_IP6, O_MAC, O_FORCE = 'f' };
 
 static const struct cmd_opt connect_opts[] = {
     { "alias", O_ALIAS, OPT_ARG, "strings", "network scoped alias for container", 0 },
     { "ip", O_IP, OPT_ARG, "string", "set a static ipv4 address for this container network", 0 },
+    { "ip6", O_IP6, OPT_ARG, "string", "set a static ipv6 address for this container network", 0 },
     { "mac-address", O_MAC, OPT_ARG, "string", "set a static mac address for this container network", 0 },
     { 0 }
 };
@@ -26,7 +30,7 @@ static int connect_common(struct cmd_ctx *cx, int argc, char **argv, bool connec
     struct runtime *rt;
     _cleanup_ctr_ struct ctr *c = NULL;
     _cleanup_strv_ char **aliases = NULL;
-    const char *ip = NULL, *mac = NULL;
+    const char *ip = NULL, *ip6 = NULL, *mac = NULL;
     int r;
 
     cmd_opt_init(&it, cx);
@@ -37,6 +41,15 @@ static int connect_common(struct cmd_ctx *cx, int argc, char **argv, bool connec
                 strv_push(&aliases, parts[i]);
         } else if (r == O_IP) {
             ip = it.arg;
+        } else if (r == O_IP6) {
+            /* podman's flag is an IP value: checked as it is parsed */
+            unsigned char buf[16];
+            if (inet_pton(AF_INET6, it.arg, buf) != 1 && inet_pton(AF_INET, it.arg, buf) != 1) {
+                _cleanup_free_ char *why = str_fmt("failed to parse IP: \"%s\"", it.arg);
+                r = opt_bad_value(&it, why ? why : "", err);
+                break;
+            }
+            ip6 = it.arg;
         } else if (r == O_MAC) {
             mac = it.arg;
         }
@@ -47,7 +60,7 @@ static int connect_common(struct cmd_ctx *cx, int argc, char **argv, bool connec
         if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_get(rt, it.args[1], &c, err) < 0)
             r = -1;
         else if (connect)
-            r = ctr_net_connect(rt, c, it.args[0], aliases, ip, mac, err);
+            r = ctr_net_connect(rt, c, it.args[0], aliases, ip, ip6, mac, err);
         else
             r = ctr_net_disconnect(rt, c, it.args[0], err);
     }

@@ -1,6 +1,7 @@
 /*
  * cmd/port.c: berth port CONTAINER [PRIVATE_PORT[/PROTO]] -- the published
  * ports of a container, one "80/tcp -> 0.0.0.0:8080" line each, as podman.
+ * The ports are parsed by runtime/net/ports.c.
  */
 #include <string.h>
 
@@ -100,6 +101,3 @@ const struct cmd cmd_port = { .name = "port", .summary = "List port mappings or 
     .usage = "[options] CONTAINER [PRIVATE_PORT[/PROTO]]", .description = PORT_DESC,
     .examples = "berth port web\nberth port web 80\nberth port --all", .opts = port_opts,
     .fn = port_fn, .need = RT_FULL };
-const struct cmd cmd_container_port = { .name = "port", .summary = "List port mappings or a specific mapping for the container",
-    .usage = "[options] CONTAINER [PRIVATE_PORT[/PROTO]]", .description = PORT_DESC,
-    .examples = "berth container port web", .opts = port_opts, .fn = port_fn, .need = RT_FULL };

@@ -1,12 +1,14 @@
 /*
  * cmd/ps.c: berth ps / container ls|list|ps. The items come from
- * runtime/ctr_ps.h (ctr_ps*.c) in one of podman's two shapes: --format
+ * runtime/ctr_ps.c (and ctr_ps_*.c) in one of podman's two shapes: --format
  * json prints podman's JSON (ListContainer), tables and templates see
  * podman's template fields ({{.Names}} a string, {{.State}} the status
  * text).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "runtime/ctr_ps.h"
@@ -14,20 +16,23 @@
 #include "util/out.h"
 #include "util/str.h"
 
-enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC };
+enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS };
 
 static const struct cmd_opt ps_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Show all the containers, default is only running containers", 0 },
+    { "external", O_EXTERNAL, OPT_FLAG, NULL, "Show containers in storage not controlled by berth (state \"storage\")", 0 },
     { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since (KEY=VALUE, repeatable)", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print containers to JSON or using a Go template", 0 },
     { "last", 'n', OPT_ARG, "int", "Print the n last created containers (all states) (default -1)", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "no-trunc", O_NOTRUNC, OPT_FLAG, NULL, "Display the extended information", 0 },
     { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
+    { "ns", O_NS, OPT_FLAG, NULL, "Display namespace information", 0 },
     { "quiet", 'q', OPT_FLAG, NULL, "Print the numeric IDs of the containers only", 0 },
     { "size", 's', OPT_FLAG, NULL, "Display the total file sizes", 0 },
     { "sort", O_SORT, OPT_ARG, "choice", "Sort output by: command, created, id, image, names, runningfor, size, status", 0 },
     { "sync", O_SYNC, OPT_FLAG, NULL, "Sync container state with OCI runtime (berth always reads exit files; accepted for compatibility)", 0 },
+    { "watch", 'w', OPT_ARG, "uint", "Watch the ps output on an interval in seconds", 0 },
     { 0 }
 };
 
@@ -41,6 +46,40 @@ static const struct out_header ps_headers[] = {
 };
 
 #define PS_TABLE "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+#define PS_NS_TABLE "table {{.ID}}\t{{.Names}}\t{{.Pid}}\t{{.Cgroup}}\t{{.IPC}}\t{{.MNT}}\t{{.NET}}\t{{.PIDNS}}\t{{.User}}\t{{.UTS}}"
+
+/* One listing: the items, then printed as format says. */
+static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, bool quiet,
+                   bool noheading, struct berr **err)
+{
+    _cleanup_json_ json_t *items = NULL;
+    struct out_spec spec = { .table = q->ns ? PS_NS_TABLE : q->size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
+                             .headers = ps_headers };
+
+    q->tmpl = quiet ? "{{.ID}}" : out_default_table(format) ? spec.table : format;
+    if (ctr_ps_items(rt, q, &items, err) < 0)
+        return -1;
+    if (quiet)
+        return out_list(stdout, "{{.ID}}", items, NULL, true, err);
+    return out_list(stdout, format, items, &spec, noheading, err);
+}
+
+/* --watch N: the listing again every N seconds until interrupted, the
+ * screen cleared first on a terminal, as podman's. JSON and -q print once
+ * (podman's too). */
+static int ps_watch(struct runtime *rt, struct ps_query *q, const char *format, bool noheading,
+                    unsigned long long every, struct berr **err)
+{
+    for (;;) {
+        if (isatty(STDOUT_FILENO))
+            fputs("\033[2J\033[1;1H", stdout);
+        if (ps_once(rt, q, format, false, noheading, err) < 0)
+            return -1;
+        if (fflush(stdout) != 0)
+            return berr_sys(err, "write output");
+        sleep((unsigned) every);
+    }
+}
 
 static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
@@ -51,6 +90,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     _cleanup_json_ json_t *items = NULL;
     const char *format = NULL;
     bool quiet = false, noheading = false;
+    unsigned long long watch = 0;
     int c, rc = 0;
 
     cmd_opt_init(&it, cx);
@@ -67,6 +107,9 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         case 's': q.size = it.bval; break;
         case O_SORT: q.sort = it.arg; break;
         case O_SYNC: break;
+        case O_EXTERNAL: q.external = it.bval; break;
+        case O_NS: q.ns = it.bval; break;
+        case 'w': rc = opt_uint(&it, &watch, err); break;
         }
         if (rc < 0 && !*err)
             berr_oom(err);
@@ -92,16 +135,9 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     /* docker's rule: a template that shows the size computes it */
     if (format && strstr(format, ".Size"))
         q.size = true;
-    {
-        struct out_spec spec = { .table = q.size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
-                                 .headers = ps_headers };
-        q.tmpl = quiet ? "{{.ID}}" : out_default_table(format) ? spec.table : format;
-        if (ctr_ps_items(rt, &q, &items, err) < 0)
-            return -1;
-        if (quiet)
-            return out_list(stdout, "{{.ID}}", items, NULL, true, err);
-        return out_list(stdout, format, items, &spec, noheading, err);
-    }
+    if (watch > 0 && !quiet && q.shape == PS_TEMPLATE)
+        return ps_watch(rt, &q, format, noheading, watch, err);
+    return ps_once(rt, &q, format, quiet, noheading, err);
 }
 
 #define PS_DESC "Prints out information about the containers: by default the running ones,\n" \
@@ -124,9 +160,4 @@ const struct cmd cmd_ps = {
     .name = "ps", .summary = "List containers", .usage = "[options]",
     .description = PS_DESC, .examples = PS_EXAMPLES, .opts = ps_opts, .fn = ps_fn,
     .need = RT_FULL,
-};
-const struct cmd cmd_container_list = {
-    .name = "ls", .aliases = "list ps", .summary = "List containers", .usage = "[options]",
-    .description = PS_DESC, .examples = "berth container ls -a\nberth container list --format json",
-    .opts = ps_opts, .fn = ps_fn, .need = RT_FULL,
 };

@@ -47,13 +47,14 @@ static int rmi_finish(struct img_rm_report *rep, bool rmi_lines, struct berr **e
     return -1;
 }
 
-enum { O_IGNORE = 'i' };
+enum { O_IGNORE = 'i', O_NO_PRUNE = 256 };
 
 static const struct cmd_opt rmi_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Remove all images", 0 },
     { "force", 'f', OPT_FLAG, NULL, "Force Removal of the image (removes the containers "
       "using it, and an image referenced by id with several names)", 0 },
     { "ignore", O_IGNORE, OPT_FLAG, NULL, "Ignore errors if a specified image does not exist", 0 },
+    { "no-prune", O_NO_PRUNE, OPT_FLAG, NULL, "Do not remove dangling parent images", 0 },
     { 0 }
 };
 
@@ -62,7 +63,7 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct opt_it it;
     struct runtime *rt;
     struct img_rm_report rep = { 0 };
-    bool all = false, force = false, ignore = false;
+    bool all = false, force = false, ignore = false, no_prune = false;
     int c, r = 0;
 
     cmd_opt_init(&it, cx);
@@ -71,6 +72,7 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         case 'a': all = it.bval; break;
         case 'f': force = it.bval; break;
         case O_IGNORE: ignore = it.bval; break;
+        case O_NO_PRUNE: no_prune = it.bval; break;
         }
     }
     if (c == 0 && !it.help) {
@@ -84,7 +86,8 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
-    unsigned flags = (force ? IMG_RM_FORCE : 0) | (ignore ? IMG_RM_IGNORE : 0);
+    unsigned flags = (force ? IMG_RM_FORCE : 0) | (ignore ? IMG_RM_IGNORE : 0) |
+                     (no_prune ? IMG_RM_NO_PRUNE : 0);
     if (all)
         r = img_rm_all(rt, flags, &rep, err);
     for (int i = 0; r == 0 && i < it.nargs; i++)
@@ -97,31 +100,30 @@ static int rmi_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return rmi_finish(&rep, true, err);
 }
 
-#define RMI_CMD(var, nm, al)                                                             \
-    const struct cmd var = {                                                             \
-        .name = nm, .aliases = al, .summary = "Remove one or more images from local storage", \
-        .usage = "[options] IMAGE [IMAGE...]",                                           \
-        .description =                                                                   \
-            "Removes images. A name of an image that has other names only untags it;\n"  \
-            "its last name or its id removes the image and every layer nothing else\n"   \
-            "uses, then a parent image left without names. An image used by a\n"        \
-            "container is refused (exit 2) unless --force, which removes those\n"        \
-            "containers first. Prints \"Untagged: NAME\" and \"Deleted: ID\" lines. Exit\n" \
-            "codes: 0 all removed, 1 an image was not known, 2 an image is in use, 125\n" \
-            "any other failure.",                                                        \
-        .examples = "berth rmi busybox\nberth rmi -f 0341d88d4d11\nberth rmi --all --force", \
-        .opts = rmi_opts, .fn = rmi_fn, .need = RT_FULL,                                 \
-    }
-RMI_CMD(cmd_rmi, "rmi", NULL);
-RMI_CMD(cmd_image_rm, "rm", "remove");
+const struct cmd cmd_rmi = {
+    .name = "rmi", .summary = "Remove one or more images from local storage",
+    .usage = "[options] IMAGE [IMAGE...]",
+    .description =
+        "Removes images. A name of an image that has other names only untags it;\n"
+        "its last name or its id removes the image and every layer nothing else\n"
+        "uses, then a parent image left without names. An image used by a\n"
+        "container is refused (exit 2) unless --force, which removes those\n"
+        "containers first. Prints \"Untagged: NAME\" and \"Deleted: ID\" lines. Exit\n"
+        "codes: 0 all removed, 1 an image was not known, 2 an image is in use, 125\n"
+        "any other failure.",
+    .examples = "berth rmi busybox\nberth rmi -f 0341d88d4d11\nberth rmi --all --force",
+    .opts = rmi_opts, .fn = rmi_fn, .need = RT_FULL,
+};
 
 /* ---- image prune --------------------------------------------------------- */
 
-enum { O_FILTER = 256 };
+enum { O_FILTER = 256, O_EXTERNAL };
 
 static const struct cmd_opt prune_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Remove all images not in use by containers, not just "
       "dangling ones", 0 },
+    { "external", O_EXTERNAL, OPT_FLAG, NULL, "Remove images even when they are used by external "
+      "containers (root file systems no berth container owns), and those with them", 0 },
     { "filter", O_FILTER, OPT_ARG, "stringArray", "Provide filter values (e.g. 'label=<key>=<value>', "
       "'until=10m')", 0 },
     { "force", 'f', OPT_FLAG, NULL, "Do not prompt for confirmation", 0 },
@@ -146,7 +148,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     struct opt_it it;
     struct runtime *rt;
     struct img_rm_report rep = { 0 };
-    bool all = false, force = false;
+    bool all = false, force = false, external = false;
     _cleanup_strv_ char **filters = NULL;
     int c;
 
@@ -155,6 +157,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         switch (c) {
         case 'a': all = it.bval; break;
         case 'f': force = it.bval; break;
+        case O_EXTERNAL: external = it.bval; break;
         case O_FILTER:
             if (strv_push(&filters, it.arg) < 0)
                 c = berr_oom(err);
@@ -172,7 +175,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return -1;
     if (!force && !confirm(all))
         return 0;
-    if (img_prune(rt, all, filters, &rep, err) < 0) {
+    if (img_prune(rt, all, external, filters, &rep, err) < 0) {
         img_rm_report_free(&rep);
         return -1;
     }

@@ -1,5 +1,7 @@
 /*
- * cmd/run.c: create and run.
+ * cmd/run.c: create and run. The options are parsed by cmd/ctropts*.c;
+ * the container is made by runtime/ctr_create.c (ctr_create), started
+ * by runtime/ctr_lifecycle.c and attached to by runtime/ctr_attach.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -199,20 +201,10 @@ const struct cmd cmd_create = { .name = "create", .summary = "Create but do not 
     .examples = "berth create --name web localhost/busybox httpd -f\nberth create -it localhost/busybox sh",
     .opts = ctr_create_opts, .fn = create_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
-const struct cmd cmd_container_create = { .name = "create", .summary = "Create but do not start a container",
-    .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = CREATE_DESC,
-    .examples = "berth container create localhost/busybox true",
-    .opts = ctr_create_opts, .fn = create_fn, .need = RT_FULL,
-    .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
 const struct cmd cmd_run = { .name = "run", .summary = "Run a command in a new container",
     .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = RUN_DESC,
     .examples = "berth run --rm localhost/busybox echo hello\n"
                 "berth run -d --name web -p 8080:80 localhost/busybox httpd -f -p 80\n"
                 "berth run -it localhost/busybox sh",
-    .opts = ctr_run_opts, .fn = run_fn, .need = RT_FULL,
-    .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };
-const struct cmd cmd_container_run = { .name = "run", .summary = "Run a command in a new container",
-    .usage = "[options] IMAGE [COMMAND [ARG...]]", .description = RUN_DESC,
-    .examples = "berth container run --rm localhost/busybox true",
     .opts = ctr_run_opts, .fn = run_fn, .need = RT_FULL,
     .flags = CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP };

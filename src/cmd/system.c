@@ -1,10 +1,13 @@
 /*
- * cmd/system.c: system refresh, system renumber, system locks.
+ * cmd/system.c: system refresh, renumber, locks and migrate. The work is
+ * runtime/refresh.c's (refresh), runtime/renumber.c's (renumber, and the
+ * lock owners that locks lists) and runtime/migrate.c's (migrate).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "runtime/migrate.h"
 #include "runtime/refresh.h"
 #include "runtime/renumber.h"
 #include "runtime/runtime.h"
@@ -86,7 +89,7 @@ const struct cmd cmd_system_renumber = {
     .need = RT_FULL,
 };
 
-enum { O_FORMAT = 256, O_NOHEADING };
+enum { O_FORMAT = 256, O_NOHEADING, O_NEW_RUNTIME };
 
 static const struct cmd_opt locks_opts[] = {
     { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print locks to JSON or using a Go template", 0 },
@@ -166,3 +169,42 @@ const struct cmd cmd_system_locks = {
     .fn = locks_fn,
     .need = RT_FULL,
 };
+
+/* ---- system migrate ---- */
+
+static const struct cmd_opt migrate_opts[] = {
+    { "new-runtime", O_NEW_RUNTIME, OPT_ARG, "string", "Specify a new runtime for all containers", 0 },
+    { 0 }
+};
+
+static void print_stopped(const char *id, void *ctx)
+{
+    (void) ctx;
+    printf("stopped %s\n", id);
+}
+
+static int migrate_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    const char *new_rt = NULL;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == O_NEW_RUNTIME)
+            new_rt = it.arg;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    return rt_migrate(rt, new_rt, print_stopped, NULL, err);
+}
+
+const struct cmd cmd_system_migrate = { .name = "migrate", .summary = "Migrate containers",
+    .usage = "[options]",
+    .description = "Stops every running container, printing \"stopped <id>\" for each, and\n"
+                   "with --new-runtime makes a configured OCI runtime the one every container\n"
+                   "uses from then on. Run it after changing the runtime or upgrading berth.",
+    .examples = "berth system migrate\nberth system migrate --new-runtime crun",
+    .opts = migrate_opts, .fn = migrate_fn, .need = RT_FULL };

@@ -81,29 +81,23 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     return exists ? 0 : 1;
 }
 
-#define TAG_CMD(var, nm)                                                                 \
-    const struct cmd var = {                                                             \
-        .name = nm, .summary = "Add an additional name to a local image",               \
-        .usage = "IMAGE TARGET_NAME [TARGET_NAME...]",                                   \
-        .description = "Adds names to an image. A short name gets localhost/ and a\n"    \
-                       "missing tag :latest; a name another image had moves here.",     \
-        .examples = "berth tag busybox localhost/box:1\nberth tag 0123456789ab mybox",   \
-        .opts = no_opts, .fn = tag_fn, .need = RT_FULL,                                  \
-    }
-TAG_CMD(cmd_tag, "tag");
-TAG_CMD(cmd_image_tag, "tag");
+const struct cmd cmd_tag = {
+    .name = "tag", .summary = "Add an additional name to a local image",
+    .usage = "IMAGE TARGET_NAME [TARGET_NAME...]",
+    .description = "Adds names to an image. A short name gets localhost/ and a\n"
+                   "missing tag :latest; a name another image had moves here.",
+    .examples = "berth tag busybox localhost/box:1\nberth tag 0123456789ab mybox",
+    .opts = no_opts, .fn = tag_fn, .need = RT_FULL,
+};
 
-#define UNTAG_CMD(var, nm)                                                               \
-    const struct cmd var = {                                                             \
-        .name = nm, .summary = "Remove a name from a local image",                      \
-        .usage = "IMAGE [IMAGE_NAME...]",                                                \
-        .description = "Removes the given names from an image, or every name when none\n" \
-                       "is given; the image itself stays.",                             \
-        .examples = "berth untag busybox localhost/box:1\nberth untag busybox",          \
-        .opts = no_opts, .fn = untag_fn, .need = RT_FULL,                                \
-    }
-UNTAG_CMD(cmd_untag, "untag");
-UNTAG_CMD(cmd_image_untag, "untag");
+const struct cmd cmd_untag = {
+    .name = "untag", .summary = "Remove a name from a local image",
+    .usage = "IMAGE [IMAGE_NAME...]",
+    .description = "Removes the given names from an image, or every name when none\n"
+                   "is given; the image itself stays.",
+    .examples = "berth untag busybox localhost/box:1\nberth untag busybox",
+    .opts = no_opts, .fn = untag_fn, .need = RT_FULL,
+};
 
 const struct cmd cmd_image_exists = {
     .name = "exists", .summary = "Check if an image exists in local storage",

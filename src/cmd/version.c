@@ -53,13 +53,11 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     return out_one(stdout, format, v, NULL, err);
 }
 
-#define VERSION_CMD(var, nm)                                                          \
-    const struct cmd var = {                                                          \
-        .name = nm,                                                                   \
-        .summary = "Display the berth version information",                           \
-        .usage = "[options]",                                                         \
-        .description = "Prints the version of berth and how it was built.",           \
-        .examples = "berth version\nberth version --format '{{.Client.Version}}'",    \
-        .opts = version_opts, .fn = version_fn, .need = RT_NONE,                      \
-    }
-VERSION_CMD(cmd_version, "version");
+const struct cmd cmd_version = {
+    .name = "version",
+    .summary = "Display the berth version information",
+    .usage = "[options]",
+    .description = "Prints the version of berth and how it was built.",
+    .examples = "berth version\nberth version --format '{{.Client.Version}}'",
+    .opts = version_opts, .fn = version_fn, .need = RT_NONE,
+};

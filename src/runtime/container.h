@@ -249,6 +249,17 @@ int ctr_list_ids(struct runtime *rt, char ***ids, struct berr **err);
 /* The id of the container created last (--latest); BK_NO_SUCH when there
  * is none. id holds STATE_ID_LEN + 1 bytes. */
 int ctr_latest(struct runtime *rt, char *id, struct berr **err);
+/* Container root file systems in storage that no berth record knows
+ * (podman's "external" containers: made by another tool, or left by a
+ * create that was killed), sorted. */
+int ctr_external_ids(struct runtime *rt, char ***out, struct berr **err);
+/* container exists: a record by name, id or prefix; with external also a
+ * root file system in storage by its id or a prefix of it. */
+int ctr_exists(struct runtime *rt, const char *name_or_id, bool external, bool *exists,
+               struct berr **err);
+/* The containers that join one of container id's namespaces
+ * (--network/--pid/--ipc/--uts container:ID), sorted. */
+int ctr_dependents(struct runtime *rt, const char *id, char ***out, struct berr **err);
 
 /* The lifecycle (runtime/ctr_lifecycle.c). Each takes a locked container. */
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err);
@@ -265,19 +276,29 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
  * (network rm -f removes the containers that use the network). */
 int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
                   struct berr **err);
+/* rm --depend: the containers that depend on c (ctr_dependents), theirs
+ * first, then c; the id of each one removed is appended to *removed. */
+int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long timeout,
+                      char ***removed, struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
-                    const char *ip, const char *mac, struct berr **err);
+                    const char *ip, const char *ip6, const char *mac, struct berr **err);
 int ctr_net_disconnect(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 /* network reload: re-applies the firewall rules and port forwarding of a
  * running container with bridge networking (its addresses stay) and
  * saves the new network status. Any other container is BK_STATE, or with
  * skip_idle returns 1 (reload --all passes over it). */
 int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct berr **err);
+/* network rm KEY (a name, id or id prefix), podman's policy: a network
+ * containers use is refused (exit 2) unless force, which removes them
+ * first (timeout: seconds to stop each, -1 its own stop timeout); an
+ * unknown network is exit 1, or with force no failure (*removed false). */
+int ctr_net_remove(struct runtime *rt, const char *key, bool force, long long timeout,
+                   bool *removed, struct berr **err);
 
 /* `runtime delete --force` for a container known only by its config
  * (refresh: the runtime may remember a container from before a reboot). */

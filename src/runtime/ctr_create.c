@@ -71,11 +71,14 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     }
     json_array_foreach(p->networks, i, e) {
         json_t *o = json_object();
-        const char *ip = js_str(e, "ip", NULL), *mac = js_str(e, "mac", NULL);
+        const char *ip = js_str(e, "ip", NULL), *ip6 = js_str(e, "ip6", NULL);
+        const char *mac = js_str(e, "mac", NULL);
         json_t *al = json_object_get(e, "aliases");
         if (json_object_set_new(nets, js_str(e, "name", rt->cfg->default_network), o) < 0 ||
             json_object_set_new(o, "aliases", json_is_array(al) ? json_incref(al) : json_array()) < 0 ||
-            (ip && json_object_set_new(o, "static_ips", json_pack("[s]", ip)) < 0) ||
+            ((ip || ip6) && json_object_set_new(o, "static_ips",
+                                                ip && ip6 ? json_pack("[s,s]", ip, ip6)
+                                                          : json_pack("[s]", ip ? ip : ip6)) < 0) ||
             (mac && json_object_set_new(o, "static_mac", json_string(mac)) < 0))
             return berr_oom(err);
     }

@@ -576,6 +576,33 @@ int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long time
     return ctr_remove(rt, c, force, timeout, err);
 }
 
+int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long timeout,
+                      char ***removed, struct berr **err)
+{
+    _cleanup_strv_ char **deps = NULL;
+
+    if (ctr_dependents(rt, c->id, &deps, err) < 0)
+        return -1;
+    for (size_t i = 0; deps[i]; i++) {
+        _cleanup_ctr_ struct ctr *d = NULL;
+        struct berr *e = NULL;
+
+        if (ctr_get_id(rt, deps[i], &d, &e) < 0) {
+            if (e->kind != BK_NO_SUCH) {    /* one removed meanwhile is fine */
+                *err = e;
+                return -1;
+            }
+            berr_free(e);
+            continue;
+        }
+        if (ctr_remove_depend(rt, d, force, timeout, removed, err) < 0)
+            return -1;
+    }
+    if (ctr_remove(rt, c, force, timeout, err) < 0)
+        return -1;
+    return strv_push(removed, c->id) < 0 ? berr_oom(err) : 0;
+}
+
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err)
 {
     int st = ctr_state(c);

@@ -61,7 +61,14 @@ static int attaches_get(struct ctr *c, struct attaches *a, struct berr **err)
             return berr_oom(err);
         a->v[i].name = name;
         a->v[i].aliases = a->aliases[i];
-        a->v[i].static_ip = json_is_array(ips) ? json_string_value(json_array_get(ips, 0)) : NULL;
+        /* static_ips: the --ip and --ip6 asked for, in either order */
+        for (size_t k = 0; k < json_array_size(ips); k++) {
+            const char *ip = json_string_value(json_array_get(ips, k));
+            if (ip && strchr(ip, ':'))
+                a->v[i].static_ip6 = a->v[i].static_ip6 ? a->v[i].static_ip6 : ip;
+            else if (ip)
+                a->v[i].static_ip = a->v[i].static_ip ? a->v[i].static_ip : ip;
+        }
         a->v[i].static_mac = js_str(o, "static_mac", NULL);
         a->v[i].ifname = js_str(o, "interface_name", NULL);
         i++;
@@ -215,14 +222,20 @@ static json_t *config_networks(struct ctr *c, struct berr **err)
 
 /* The config's entry for a network joined with these options; NULL when
  * out of memory. */
-static json_t *network_entry(char **aliases, const char *ip, const char *mac)
+static json_t *network_entry(char **aliases, const char *ip, const char *ip6, const char *mac)
 {
     _cleanup_json_ json_t *entry = json_object();
+    json_t *ips = json_array();
 
     if (!entry || json_object_set_new(entry, "aliases", js_strv(aliases)) < 0 ||
-        (ip && json_object_set_new(entry, "static_ips", json_pack("[s]", ip)) < 0) ||
-        (mac && json_object_set_new(entry, "static_mac", json_string(mac)) < 0))
+        (ip && json_array_append_new(ips, json_string(ip)) < 0) ||
+        (ip6 && json_array_append_new(ips, json_string(ip6)) < 0) ||
+        (json_array_size(ips) && json_object_set(entry, "static_ips", ips) < 0) ||
+        (mac && json_object_set_new(entry, "static_mac", json_string(mac)) < 0)) {
+        json_decref(ips);
         return NULL;
+    }
+    json_decref(ips);
     return STEAL_PTR(entry);
 }
 
@@ -235,7 +248,7 @@ static int save_status(struct runtime *rt, struct ctr *c, json_t *status, struct
 }
 
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
-                    const char *ip, const char *mac, struct berr **err)
+                    const char *ip, const char *ip6, const char *mac, struct berr **err)
 {
     struct net_env ne;
     _cleanup_json_ json_t *def = NULL, *entry = NULL;
@@ -251,13 +264,13 @@ int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **
     canon = js_str(def, "name", name);
     if (json_object_get(c->cfg.networks, canon))
         return berr_msg(err, "container %s is already connected to network \"%s\"", c->id, canon);
-    if (!(entry = network_entry(aliases, ip, mac)))
+    if (!(entry = network_entry(aliases, ip, ip6, mac)))
         return berr_oom(err);
     if (!(nets = config_networks(c, err)))
         return -1;
     if (status && (ctr_state(c) == CS_RUNNING || ctr_state(c) == CS_CREATED)) {
         struct net_attach at = { .name = canon, .aliases = aliases, .static_ip = ip,
-                                 .static_mac = mac };
+                                 .static_ip6 = ip6, .static_mac = mac };
         json_t *ns = NULL;
         if (net_connect(&ne, status, &at, &ns, err) < 0 || save_status(rt, c, ns, err) < 0)
             return -1;
@@ -316,4 +329,39 @@ int ctr_net_reload(struct runtime *rt, struct ctr *c, bool skip_idle, struct ber
     json_decref(c->st.network_status);
     c->st.network_status = ns;
     return ctr_save(rt, c, err);
+}
+
+int ctr_net_remove(struct runtime *rt, const char *key, bool force, long long timeout,
+                   bool *removed, struct berr **err)
+{
+    _cleanup_json_ json_t *def = NULL;
+    _cleanup_strv_ strv users = NULL;
+    struct net_env ne;
+    const char *name;
+
+    *removed = false;
+    net_env_from_rt(rt, &ne);
+    if (net_lookup(&ne, key, &def, err) < 0) {
+        /* podman: with --force a network that is not there is no error */
+        if (force && (*err)->kind == BK_NO_SUCH) {
+            berr_freep(err);
+            return 0;
+        }
+        if ((*err)->kind == BK_NO_SUCH)
+            (*err)->exit_code = 1;
+        return -1;
+    }
+    name = js_str(def, "name", "");
+    if (net_users(&ne, name, &users, err) < 0)
+        return -1;
+    if (strv_len(users) && !force)
+        return berr_new(err, 2, 0, "\"%s\" has associated containers with it. Use -f to "
+                        "forcibly delete containers and pods: network is being used", name);
+    for (size_t i = 0; users && users[i]; i++)
+        if (ctr_remove_id(rt, users[i], true, timeout, err) < 0)
+            return -1;
+    if (net_remove(&ne, name, err) < 0)
+        return -1;
+    *removed = true;
+    return 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/ctr_ps_int.h"
+#include "runtime/image.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -160,6 +161,8 @@ const char *ps_row_state_name(const struct ps_row *r)
 {
     if (r->error)
         return "error";
+    if (r->external)
+        return "storage";
     return ctr_state_shown(r->state);
 }
 
@@ -353,6 +356,70 @@ static size_t rows_compact(struct ps_row *rows, size_t n)
     return k;
 }
 
+/* One --external row: a config made of what storage knows, as podman
+ * lists such a container: named "unknown" (storage keeps no names), the
+ * command "storage", the image it was made from by its first name. */
+static int external_row(struct runtime *rt, struct store *s, const char *id, struct ps_row *r,
+                        struct berr **err)
+{
+    _cleanup_free_ char *image = NULL;
+    _cleanup_img_ struct img *img = NULL;
+    _cleanup_json_ json_t *cfg = NULL;
+    struct berr *e = NULL;
+    long long created = 0;
+
+    memset(r, 0, sizeof(*r));
+    r->cfg = &no_cfg;
+    r->st = &no_st;
+    if (store_ctr_info(s, id, &image, &created, &e) < 0) {
+        berr_free(e);           /* removed meanwhile: no row */
+        return 0;
+    }
+    if (*image && img_lookup(rt, image, &img, &e) < 0)
+        berr_free(e);
+    cfg = json_pack("{s:s, s:s, s:I, s:{s:s, s:s}, s:[s]}", "id", id, "name", "unknown",
+                    "createdNs", (json_int_t) created * 1000000000LL, "image", "id", image,
+                    "name", img && img->names[0] ? img->names[0] : "", "command", "storage");
+    if (!cfg || !(r->rec = calloc(1, sizeof(*r->rec))) || !(r->id = str_dup(id)))
+        return berr_oom(err);
+    if (ctr_config_parse(cfg, id, &r->rec->cfg, err) < 0)
+        return -1;
+    r->cfg = &r->rec->cfg;
+    r->st = &r->rec->st;
+    r->external = true;
+    r->state = CS_UNKNOWN;
+    r->created_ns = r->cfg->created_ns;
+    r->command = json_incref(r->cfg->command);
+    return 0;
+}
+
+/* Appends the --external rows to rows[0..*k). */
+static int external_rows(struct runtime *rt, struct ps_row **rows, size_t *k, struct berr **err)
+{
+    _cleanup_strv_ char **ids = NULL;
+    struct store *s;
+    size_t n;
+    struct ps_row *nv;
+
+    if (ctr_external_ids(rt, &ids, err) < 0 || rt_store(rt, &s, err) < 0)
+        return -1;
+    n = strv_len(ids);
+    if (!n)
+        return 0;
+    if (!(nv = realloc(*rows, (*k + n) * sizeof(**rows))))
+        return berr_oom(err);
+    *rows = nv;
+    for (size_t i = 0; i < n; i++) {
+        if (external_row(rt, s, ids[i], &nv[*k], err) < 0) {
+            row_free(&nv[*k]);
+            return -1;
+        }
+        if (nv[*k].id)
+            (*k)++;
+    }
+    return 0;
+}
+
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
@@ -408,6 +475,9 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
         rows[i].seq = i;        /* ties keep creation order */
     if (last > 0 && (size_t) last < k)
         first = k - (size_t) last;
+    /* podman adds the external ones to what -n and the filters left */
+    if (q->external && external_rows(rt, &rows, &k, err) < 0)
+        goto out;
     for (size_t i = first; i < k && q->size; i++)
         row_size(rt, &rows[i]);
     sort_by = sort_key(q->sort);
@@ -425,4 +495,27 @@ out:
     rows_free(rows, k);
     ps_filters_free(&fs);
     return r;
+}
+
+int ctr_ps_select(struct runtime *rt, char **filters, char ***ids, char ***names,
+                  struct berr **err)
+{
+    struct ps_query q = { .all = true, .filters = filters, .shape = PS_TEMPLATE,
+                          .no_trunc = true, .tmpl = "{{.ID}} {{.Names}}" };
+    _cleanup_json_ json_t *items = NULL;
+    _cleanup_strv_ char **vi = calloc(1, sizeof(char *)), **vn = calloc(1, sizeof(char *));
+    json_t *it;
+    size_t i;
+
+    if (!vi || !vn)
+        return berr_oom(err);
+    if (ctr_ps_items(rt, &q, &items, err) < 0)
+        return -1;
+    json_array_foreach(items, i, it)
+        if (strv_push(&vi, js_str(it, "ID", "")) < 0 || strv_push(&vn, js_str(it, "Names", "")) < 0)
+            return berr_oom(err);
+    *ids = STEAL_PTR(vi);
+    if (names)
+        *names = STEAL_PTR(vn);
+    return 0;
 }

@@ -33,6 +33,9 @@ struct ps_query {
     const char *tmpl;       /* PS_TEMPLATE: the template that will read the
                                items (only its fields are built); NULL: all */
     double now;             /* unix seconds for "ago"; 0: the clock */
+    bool external;          /* --external: also root file systems in storage
+                               no record knows (state "storage") */
+    bool ns;                /* --ns: the namespaces of running containers */
 };
 
 /* Checks the sort key and the filter syntax (podman's errors) without
@@ -43,5 +46,11 @@ int ctr_ps_check(const struct ps_query *q, struct berr **err);
  * -a, the filters and -n/-l. *items is a new array. */
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items,
                  struct berr **err);
+
+/* The containers ps's filters select, in any state (--filter of rm, stop,
+ * restart and start, as podman's): their full ids and (names not NULL)
+ * their names, index for index. New strvs. */
+int ctr_ps_select(struct runtime *rt, char **filters, char ***ids, char ***names,
+                  struct berr **err);
 
 #endif

@@ -38,6 +38,7 @@ struct ps_row {
     size_t seq;                 /* list order, for a stable sort */
     json_t *item;               /* built early; then rec and command are gone */
     char *sort_text;            /* the sort key of image/names/command, kept */
+    bool external;              /* a root file system no record knows (--external) */
 };
 
 /* ctr_ps.c: what a row shows */

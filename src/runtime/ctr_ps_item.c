@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "runtime/ctr_ps_int.h"
@@ -162,7 +163,60 @@ static long long row_pid(const struct ps_row *r)
     return r->state == CS_RUNNING || r->state == CS_PAUSED ? r->st->pid : 0;
 }
 
-static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
+/* --ns: a namespace of the running container as podman shows it, the
+ * inode number of /proc/PID/ns/NAME ("4026531835"); "" when not running. */
+static char *ns_inode(const struct ps_row *r, const char *name)
+{
+    long long pid = row_pid(r);
+    char p[64];
+    struct stat st;
+
+    snprintf(p, sizeof(p), "/proc/%lld/ns/%s", pid, name);
+    if (pid <= 0 || stat(p, &st) < 0)
+        return str_dup("");
+    return str_fmt("%llu", (unsigned long long) st.st_ino);
+}
+
+/* podman's Namespaces, in its field order: Mnt Cgroup Ipc Net Pidns Uts User */
+static const struct { const char *field, *ns; } ns_fields[] = {
+    { "Mnt", "mnt" }, { "Cgroup", "cgroup" }, { "Ipc", "ipc" }, { "Net", "net" },
+    { "Pidns", "pid" }, { "Uts", "uts" }, { "User", "user" },
+};
+
+/* The JSON shape: {} unless --ns and running. */
+static json_t *ns_object(const struct ps_row *r, const struct ps_query *q)
+{
+    _cleanup_json_ json_t *o = json_object();
+
+    if (!o || !q->ns || row_pid(r) <= 0)
+        return STEAL_PTR(o);
+    for (size_t i = 0; i < ARRAY_SIZE(ns_fields); i++) {
+        _cleanup_free_ char *v = ns_inode(r, ns_fields[i].ns);
+        if (!v || json_object_set_new(o, ns_fields[i].field, json_string(v)) < 0)
+            return NULL;
+    }
+    return STEAL_PTR(o);
+}
+
+/* The template shape of Namespaces: Go prints the struct as its fields
+ * between braces, so the empty one is "{      }". */
+static char *ns_text(const struct ps_row *r, const struct ps_query *q)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    sbuf_addc(&b, '{');
+    for (size_t i = 0; i < ARRAY_SIZE(ns_fields); i++) {
+        _cleanup_free_ char *v = q->ns ? ns_inode(r, ns_fields[i].ns) : NULL;
+        if (i)
+            sbuf_addc(&b, ' ');
+        sbuf_add(&b, v ? v : "");
+    }
+    sbuf_addc(&b, '}');
+    return b.oom ? NULL : sbuf_steal(&b);
+}
+
+static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                         double now)
 {
     _cleanup_json_ json_t *o = json_object();
     _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
@@ -190,7 +244,7 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, double now)
     PUT("Labels", json_object_size(labels) ? json_incref(labels) : json_null());
     PUT("Mounts", row_mounts(r));
     PUT("Names", names);
-    PUT("Namespaces", json_object());
+    PUT("Namespaces", ns_object(r, q));
     PUT("Networks", row_networks(rt, r));
     PUT("Pid", json_integer(row_pid(r)));
     PUT("Pod", json_string(""));
@@ -357,12 +411,17 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         SET(AUTOREMOVE, json_boolean(r->cfg->auto_remove));
     if (W(ISINFRA))
         SET(ISINFRA, json_false());
-    /* podman prints its empty Namespaces struct as seven empty fields */
+    /* without --ns podman prints its empty Namespaces struct as seven
+     * empty fields */
     if (W(NAMESPACES))
-        SET(NAMESPACES, json_string("{      }"));
-    for (int i = T_CGROUP; i <= T_UTS; i++)
-        if (want[i])
-            bad |= json_object_set_new_nocheck(o, tfield_names[i], json_string(""));
+        SET_TEXT(NAMESPACES, ns_text(r, q));
+    for (int i = T_CGROUP; i <= T_UTS; i++) {
+        static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
+        if (want[i]) {
+            _cleanup_free_ char *v = q->ns ? ns_inode(r, names[i - T_CGROUP]) : str_dup("");
+            bad |= json_object_set_new_nocheck(o, tfield_names[i], json_string(v));
+        }
+    }
 #undef W
 #undef SET
 #undef SET_TEXT
@@ -373,5 +432,5 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
 json_t *ps_row_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                         const bool want[T__N], double now)
 {
-    return q->shape == PS_TEMPLATE ? template_item(rt, r, q, want, now) : json_item(rt, r, now);
+    return q->shape == PS_TEMPLATE ? template_item(rt, r, q, want, now) : json_item(rt, r, q, now);
 }

@@ -52,7 +52,8 @@ struct events_query {
  * borrowed for the call). fn returning non-zero stops the read, and
  * events_read() returns that value (a negative one without touching
  * *err: the caller keeps its own error). A stream ends on SIGINT/SIGTERM
- * (returns 0) or when "until" passes. */
+ * (returns 0) or when "until" passes. With the "none" backend there is
+ * nothing to read: podman's error. */
 int events_read(struct events *ev, const struct events_query *q,
                 int (*fn)(json_t *ev, void *ctx), void *ctx, struct berr **err);
 /* An event as read (the object events_read() passes) as podman prints

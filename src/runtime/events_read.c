@@ -506,7 +506,8 @@ int events_read(struct events *ev, const struct events_query *q,
         return -1;
     if (!ev || ev->none) {
         filters_free(&r.f);
-        return 0;
+        /* podman's: nothing was written, and it says so */
+        return berr_msg(err, "cannot read events with the \"none\" backend");
     }
     stop_signal = 0;
     if (q->stream) {

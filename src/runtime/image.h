@@ -146,8 +146,10 @@ void img_rm_report_free(struct img_rm_report *rep);
 
 enum {
     IMG_RM_FORCE = 1u << 0,         /* remove the containers using it; an id
-                                       with several names goes whole */
+                                       with several names goes whole; an
+                                       unknown reference is no failure */
     IMG_RM_IGNORE = 1u << 1,        /* an unknown reference is no failure */
+    IMG_RM_NO_PRUNE = 1u << 2,      /* leave a parent without names in place */
 };
 /* rmi REF, podman's policy: a name of an image that has other names only
  * untags it; its last name, or its id, removes the image (an id with
@@ -162,9 +164,11 @@ int img_rm_all(struct runtime *rt, unsigned flags, struct img_rm_report *rep,
                struct berr **err);
 /* image prune: the dangling images (with all, every image no container
  * uses) that match the filters, repeated until nothing more goes. Only the
- * deleted ids are reported. -1: the filters or the list failed. */
-int img_prune(struct runtime *rt, bool all, char *const *filters, struct img_rm_report *rep,
-              struct berr **err);
+ * deleted ids are reported. external (--external): root file systems no
+ * berth container owns do not keep an image, and go with it. -1: the
+ * filters or the list failed. */
+int img_prune(struct runtime *rt, bool all, bool external, char *const *filters,
+              struct img_rm_report *rep, struct berr **err);
 
 /* ---- image_io.c: archives in and out ----------------------------------- */
 

@@ -203,7 +203,8 @@ int img_rm(struct runtime *rt, const char *ref, unsigned flags, struct img_rm_re
     if (rt_store(rt, &s, err) < 0)
         return -1;
     if (img_lookup_store(s, ref, &img, &e) < 0) {
-        if (e->kind == BK_NO_SUCH && (flags & IMG_RM_IGNORE)) {
+        /* as podman's libimage: --force also ignores an unknown image */
+        if (e->kind == BK_NO_SUCH && (flags & (IMG_RM_IGNORE | IMG_RM_FORCE))) {
             berr_free(e);
             return 0;
         }
@@ -223,7 +224,7 @@ int img_rm(struct runtime *rt, const char *ref, unsigned flags, struct img_rm_re
         return -1;
     if (remove_image(rt, s, img, force, rep, &e) < 0)
         return rep_err(rep, e, removal_code(e), err);
-    return parent ? remove_parents(rt, s, parent, rep, err) : 0;
+    return parent && !(flags & IMG_RM_NO_PRUNE) ? remove_parents(rt, s, parent, rep, err) : 0;
 }
 
 int img_rm_all(struct runtime *rt, unsigned flags, struct img_rm_report *rep,
@@ -247,9 +248,29 @@ int img_rm_all(struct runtime *rt, unsigned flags, struct img_rm_report *rep,
     return r;
 }
 
-/* One pass of prune: *removed counts what went. */
+/* image prune --external: are the image's users all root file systems
+ * that no record knows (external)? */
+static bool only_external_users(struct store *s, const char *id, char *const *external)
+{
+    _cleanup_strv_ char **users = NULL;
+    struct berr *e = NULL;
+
+    if (store_image_containers(s, id, &users, &e) < 0) {
+        berr_free(e);
+        return false;
+    }
+    for (size_t i = 0; users[i]; i++)
+        if (!strv_contains(external, users[i]))
+            return false;
+    return true;
+}
+
+/* One pass of prune: *removed counts what went. external (--external, else
+ * NULL): the root file systems no record knows, which do not keep an image
+ * and go with it. */
 static int prune_pass(struct runtime *rt, struct store *s, char *const *filters, bool all,
-                      struct img_rm_report *rep, size_t *removed, struct berr **err)
+                      char *const *external, struct img_rm_report *rep, size_t *removed,
+                      struct berr **err)
 {
     struct img_views vs = { 0 };
     struct img_filters *fs = NULL;
@@ -266,9 +287,11 @@ static int prune_pass(struct runtime *rt, struct store *s, char *const *filters,
     for (size_t i = vs.n; r == 0 && i-- > 0;) {
         struct img_view *v = &vs.v[i];
         struct berr *e = NULL;
-        if (v->ncontainers || !img_filters_match(fs, v) || (!all && !v->dangling))
+        if ((v->ncontainers && !(external && only_external_users(s, v->img->id, external))) ||
+            !img_filters_match(fs, v) || (!all && !v->dangling))
             continue;
-        if (remove_image(rt, s, v->img, false, rep, &e) < 0)
+        /* forced when external root file systems use it: they go first */
+        if (remove_image(rt, s, v->img, v->ncontainers > 0, rep, &e) < 0)
             r = rep_err(rep, e, BERR_ENGINE, err);
         else
             (*removed)++;
@@ -278,17 +301,18 @@ static int prune_pass(struct runtime *rt, struct store *s, char *const *filters,
     return r;
 }
 
-int img_prune(struct runtime *rt, bool all, char *const *filters, struct img_rm_report *rep,
-              struct berr **err)
+int img_prune(struct runtime *rt, bool all, bool external, char *const *filters,
+              struct img_rm_report *rep, struct berr **err)
 {
+    _cleanup_strv_ char **ext = NULL;
     struct store *s;
     size_t removed, nerrs = rep->nerrs;
 
-    if (rt_store(rt, &s, err) < 0)
+    if (rt_store(rt, &s, err) < 0 || (external && ctr_external_ids(rt, &ext, err) < 0))
         return -1;
     /* removing an image can leave its parent dangling: repeat until stable */
     do {
-        if (prune_pass(rt, s, filters, all, rep, &removed, err) < 0)
+        if (prune_pass(rt, s, filters, all, ext, rep, &removed, err) < 0)
             return -1;
     } while (removed > 0 && rep->nerrs == nerrs);
     /* prune reports the removed ids only */

@@ -16,6 +16,8 @@ struct gopts {
     char **runtime_flags;       /* --runtime-flag, repeatable */
     char **hooks_dirs;          /* --hooks-dir, repeatable */
     bool syslog;
+    bool debug;                 /* --debug/-D: log level debug */
+    bool noout;                 /* --noout: stdout goes to /dev/null */
     int log_level_num;          /* 0 error .. 4 trace; default 1 (warn) */
 };
 

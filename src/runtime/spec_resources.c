@@ -57,8 +57,8 @@ static int build_memory(json_t *r, bool swap_accounting, json_t *res, struct ber
     if (swap && swap_accounting && js_set_int(m, "swap", swap) < 0)
         return berr_oom(err);
     if (swap && !swap_accounting)
-        log_warn("Your kernel does not support swap limit capabilities or the cgroup is "
-                 "not mounted. Memory limited without swap.");
+        log_plain("Your kernel does not support swap limit capabilities or the cgroup is "
+                  "not mounted. Memory limited without swap.");
     if (put_int(m, "reservation", r, "memoryReservation", err) < 0 ||
         put_int(m, "swappiness", r, "memorySwappiness", err) < 0)
         return -1;

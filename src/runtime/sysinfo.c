@@ -12,8 +12,12 @@
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
 #include "runtime/ctrstate.h"
+#include "runtime/image.h"
 #include "runtime/ociruntime.h"
+#include "runtime/pkginfo.h"
+#include "runtime/runtime.h"
 #include "runtime/sysinfo.h"
+#include "storage/store.h"
 #include "util/arch.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -99,31 +103,36 @@ static char *version_of(const char *path)
 
 static json_t *conmon_info(struct runtime *rt)
 {
-    _cleanup_free_ char *path = NULL, *version = NULL;
+    _cleanup_free_ char *path = NULL, *version = NULL, *pkg = NULL;
     struct berr *e = NULL;
 
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &path, &version, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
-        return json_pack("{s:s, s:s}", "path", "", "version", "");
+        return json_pack("{s:s, s:s, s:s}", "package", "", "path", "", "version", "");
     }
-    return json_pack("{s:s, s:s}", "path", path, "version", version);
+    pkg = pkg_of(path, rt->cfg->static_dir);
+    return json_pack("{s:s, s:s, s:s}", "package", pkg ? pkg : "", "path", path,
+                     "version", version);
 }
 
 static json_t *runtime_info(struct runtime *rt)
 {
     struct oci_runtime *o = NULL;
     struct berr *e = NULL;
-    _cleanup_free_ char *v = NULL;
+    _cleanup_free_ char *v = NULL, *pkg = NULL;
     json_t *j;
 
     if (oci_runtime_resolve(rt->cfg, NULL, &o, &e) < 0) {
         log_warn("%s", e->msg);
         berr_free(e);
-        return json_pack("{s:s, s:s, s:s}", "name", "", "path", "", "version", "");
+        return json_pack("{s:s, s:s, s:s, s:s}", "name", "", "package", "", "path", "",
+                         "version", "");
     }
     v = version_of(o->path);
-    j = json_pack("{s:s, s:s, s:s}", "name", o->name, "path", o->path, "version", v ? v : "");
+    pkg = pkg_of(o->path, rt->cfg->static_dir);
+    j = json_pack("{s:s, s:s, s:s, s:s}", "name", o->name, "package", pkg ? pkg : "",
+                  "path", o->path, "version", v ? v : "");
     oci_runtime_free(o);
     return j;
 }
@@ -198,6 +207,62 @@ static json_t *host_info(struct runtime *rt)
                      "configFiles", js_strv(c->files));
 }
 
+/* store.graphOptions: the driver options as "key": "value", and a
+ * mount_program as podman shows it (its path, package and version). */
+static json_t *graph_options(struct runtime *rt)
+{
+    json_t *o = json_object();
+
+    for (char **p = rt->cfg->graph_driver_options; o && p && *p; p++) {
+        _cleanup_free_ char *k = str_dup(*p);
+        char *eq = k ? strchr(k, '=') : NULL;
+        const char *v = eq ? eq + 1 : "";
+        json_t *val;
+
+        if (eq)
+            *eq = '\0';
+        if (k && str_has_suffix(k, "mount_program")) {
+            _cleanup_free_ char *ver = version_of(v), *pkg = pkg_of(v, rt->cfg->static_dir);
+            val = json_pack("{s:s, s:s, s:s}", "Executable", v, "Package", pkg ? pkg : "",
+                            "Version", ver ? ver : "");
+        } else {
+            val = json_string(v);
+        }
+        if (!k || json_object_set_new(o, k, val) < 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+/* What podman shows of the store beyond its paths: the driver's status,
+ * its options, the image count and the file that configured it (berth's
+ * storage settings are the [storage] table of its config files: the last
+ * file read wins). */
+static int store_extra(struct runtime *rt, json_t *store, struct berr **err)
+{
+    struct config *c = rt->cfg;
+    struct store *s;
+    struct img **imgs = NULL;
+    size_t n = 0, nfiles = c->files ? strv_len(c->files) : 0;
+    json_t *status = NULL;
+
+    if (rt_store(rt, &s, err) < 0 || store_driver_status(s, &status, err) < 0)
+        return -1;
+    if (img_list(rt, &imgs, &n, err) < 0) {
+        json_decref(status);
+        return -1;
+    }
+    img_list_free(imgs, n);
+    if (json_object_set_new(store, "graphStatus", status) < 0 ||
+        json_object_set_new(store, "graphOptions", graph_options(rt)) < 0 ||
+        json_object_set_new(store, "imageStore", json_pack("{s:I}", "number", (json_int_t) n)) < 0 ||
+        js_set_str(store, "configFile", nfiles ? c->files[nfiles - 1] : "") < 0)
+        return berr_oom(err);
+    return 0;
+}
+
 int rt_info(struct runtime *rt, json_t **out, struct berr **err)
 {
     struct config *c = rt->cfg;
@@ -215,7 +280,22 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
     char osarch[32];
 
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
-    if (!info || json_object_set_new(info, "version",
+    json_t *host = json_object_get(info, "host");
+
+    /* berth builds no images: no buildah in it (podman reports the one it
+     * links). slirp4netns: podman fills it in for rootless networking
+     * only, which berth does not use. */
+    if (!info || js_set_str(host, "buildahVersion", "") < 0 ||
+        json_object_set_new(host, "slirp4netns", json_pack("{s:s, s:s, s:s}", "executable", "",
+                                                           "package", "", "version", "")) < 0) {
+        json_decref(info);
+        return berr_oom(err);
+    }
+    if (store_extra(rt, json_object_get(info, "store"), err) < 0) {
+        json_decref(info);
+        return -1;
+    }
+    if (json_object_set_new(info, "version",
                                      json_pack("{s:s, s:s, s:s, s:s}", "APIVersion", BERTH_VERSION,
                                                "Version", BERTH_VERSION, "Os", "linux",
                                                "OsArch", osarch)) < 0) {

@@ -82,6 +82,21 @@ static int read_rootfs(struct store *s, const char *id, json_t **out, struct ber
     return js_read_file(p, out, err);
 }
 
+int store_ctr_info(struct store *s, const char *id, char **image, long long *created,
+                   struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_json_ json_t *r = NULL;
+
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (read_rootfs(s, id, &r, err) < 0)
+        return -1;
+    *created = js_int(r, "created", 0);
+    return (*image = str_dup(js_str(r, "image", ""))) ? 0 : berr_oom(err);
+}
+
 int st_ctr_used_layers(struct store *s, char ***out, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL, **all = calloc(1, sizeof(char *));

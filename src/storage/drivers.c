@@ -7,16 +7,19 @@
  * single-threaded when it mounts, so the fchdir dance is safe.
  * vfs: nothing to mount; the rootfs is a plain directory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "storage/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -151,4 +154,79 @@ int mount_count_set(const char *file, int n, struct berr **err)
     if (fs_mkdir_p(dir, 0700, err) < 0)
         return -1;
     return fs_write_replace(dir, base ? base + 1 : file, buf, (size_t) len, 0600, err);
+}
+
+/* ---- the driver's status, for `info` ---------------------------------------- */
+
+/* containers/storage's names for the file systems it knows (statfs f_type) */
+static const char *fs_name(unsigned long type)
+{
+    static const struct { unsigned long magic; const char *name; } names[] = {
+        { 0x61756673, "aufs" }, { 0x9123683e, "btrfs" }, { 0x28cd3d45, "cramfs" },
+        { 0xf15f, "ecryptfs" }, { 0xef53, "extfs" }, { 0xf2f52010, "f2fs" },
+        { 0x47504653, "gpfs" }, { 0x72b6, "jffs2" }, { 0x3153464a, "jfs" },
+        { 0x6969, "nfs" }, { 0x858458f6, "ramfs" }, { 0x52654973, "reiserfs" },
+        { 0x517b, "smb" }, { 0x73717368, "squashfs" }, { 0x01021994, "tmpfs" },
+        { 0xa501fcf5, "vxfs" }, { 0x58465342, "xfs" }, { 0x2fc12fc1, "zfs" },
+        { 0x794c7630, "overlayfs" }, { 0x65735546, "fuse" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (names[i].magic == type)
+            return names[i].name;
+    return "<unknown>";
+}
+
+/* an overlay module parameter (redirect_dir, metacopy) set to Y */
+static bool overlay_param(const char *name)
+{
+    _cleanup_free_ char *path = str_fmt("/sys/module/overlay/parameters/%s", name);
+    _cleanup_free_ char *v = NULL;
+    struct berr *e = NULL;
+
+    if (!path || fs_read_file(path, &v, NULL, &e) < 0) {
+        berr_free(e);
+        return false;
+    }
+    return v[0] == 'Y';
+}
+
+/* Does readdir(3) give entry types here? (containers/storage refuses
+ * overlay without.) */
+static bool supports_d_type(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    bool ok = true;
+
+    if (!d)
+        return false;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && de->d_type == DT_UNKNOWN)
+            ok = false;
+    closedir(d);
+    return ok;
+}
+
+int store_driver_status(struct store *s, json_t **out, struct berr **err)
+{
+    _cleanup_json_ json_t *o = json_object();
+    struct statfs sf;
+    bool metacopy = overlay_param("metacopy");
+
+    if (!o)
+        return berr_oom(err);
+    if (strcmp(s->driver, "overlay") == 0) {
+        if (statfs(s->graph, &sf) < 0)
+            return berr_sys(err, "statfs %s", s->graph);
+        /* the upper directory is the layer's diff unless the kernel
+         * redirects renamed directories or copies up metadata only */
+        if (js_set_str(o, "Backing Filesystem", fs_name((unsigned long) sf.f_type)) < 0 ||
+            js_set_str(o, "Native Overlay Diff",
+                       overlay_param("redirect_dir") || metacopy ? "false" : "true") < 0 ||
+            js_set_str(o, "Supports d_type", supports_d_type(s->graph) ? "true" : "false") < 0 ||
+            js_set_str(o, "Using metacopy", metacopy ? "true" : "false") < 0)
+            return berr_oom(err);
+    }
+    *out = STEAL_PTR(o);
+    return 0;
 }

@@ -273,8 +273,8 @@ static bool has(struct stage *g, const char *name)
     return fstatat(g->xfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-#define NO_FORMAT "payload does not match any of the supported image formats " \
-                  "(oci-archive, docker-archive)"
+/* podman's words: the header, then why each format did not read */
+#define NO_FORMAT "payload does not match any of the supported image formats:"
 
 /* Unpacks the input and stages every image it holds; the store is not
  * touched and no storage lock is taken. */
@@ -291,13 +291,22 @@ static int stage_archive(struct stage *g, int fd, struct load_plan **v, size_t *
         return -1;
     if (mkdir(x, 0700) < 0)
         return berr_sys(err, "create %s", x);
-    if (unpack_tar(in, x, UNPACK_PLAIN, err) < 0)
-        return berr_wrap(err, NO_FORMAT);
+    if (unpack_tar(in, x, UNPACK_PLAIN, err) < 0) {
+        /* the cause, without the name of our input (a /proc/self/fd path) */
+        const char *m = (*err)->msg;
+        _cleanup_free_ char *why = str_dup(str_has_prefix(m, in) && str_has_prefix(m + strlen(in), ": ")
+                                           ? m + strlen(in) + 2 : m);
+        return berr_new(err, BERR_ENGINE, 0, "%s\n * oci-archive: untarring the archive: %s\n"
+                        " * docker-archive: loading tar component manifest.json: %s", NO_FORMAT,
+                        why ? why : "", why ? why : "");
+    }
     if ((g->xfd = open(x, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return berr_sys(err, "open %s", x);
     oci = has(g, "oci-layout") && has(g, "index.json");
     if (!oci && !has(g, "manifest.json"))
-        return berr_msg(err, NO_FORMAT);
+        return berr_msg(err, "%s\n * oci-archive: loading index: open index.json: no such file or "
+                        "directory\n * docker-archive: loading tar component manifest.json: file "
+                        "does not exist", NO_FORMAT);
     if (read_doc(g, oci ? "index.json" : "manifest.json", &doc, &len, err) < 0 ||
         (oci ? load_oci_index : load_docker_manifest)(doc, len, v, nv, err) < 0)
         return -1;
@@ -374,18 +383,26 @@ static void merge_old(json_t *rec, json_t *old, const char *mdig)
     json_object_set(rec, "manifest_type", json_object_get(old, "manifest_type"));
 }
 
-/* The new names, and the names history, newest first, as c/storage keeps it. */
+/* The new names, and the names history, newest first, as c/storage keeps it.
+ * As podman's load, the names added come first, in their order, before
+ * the ones the image had (one it had moves to the front). */
 static int add_names(json_t *rec, char **add, struct berr **err)
 {
     json_t *names = json_object_get(rec, "names");
+    size_t front = 0;
 
     for (char **n = add; n && *n; n++) {
         size_t k;
         json_t *v;
-        bool have = false;
+        bool placed = false;    /* given twice: the first one is in front */
         json_array_foreach(names, k, v)
-            have |= str_eq(json_string_value(v), *n);
-        if (!have && json_array_append_new(names, json_string(*n)) < 0)
+            if (str_eq(json_string_value(v), *n)) {
+                placed = k < front;
+                if (!placed)
+                    json_array_remove(names, k);
+                break;
+            }
+        if (!placed && json_array_insert_new(names, front++, json_string(*n)) < 0)
             return berr_oom(err);
         json_t *hist = json_object_get(rec, "names_history");
         if (!hist && (!(hist = json_array()) || json_object_set_new(rec, "names_history", hist) < 0))

@@ -66,6 +66,10 @@ const char *store_driver(const struct store *s);      /* "overlay" or "vfs" */
 const char *store_graph_root(const struct store *s);
 /* Does the kernel mount overlay on this directory? (no error: false) */
 bool store_overlay_supported(const char *dir);
+/* What `info` shows of the driver (store.graphStatus), as containers/
+ * storage reports it: overlay's "Backing Filesystem", "Native Overlay
+ * Diff", "Supports d_type" and "Using metacopy"; nothing for vfs. */
+int store_driver_status(struct store *s, json_t **out, struct berr **err);
 
 /* ---- images ------------------------------------------------------------ */
 
@@ -262,6 +266,10 @@ int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
 int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
 /* Every container rootfs id, sorted. */
 int store_ctr_list(struct store *s, char ***ids, struct berr **err);
+/* What a rootfs's record says: the image it was made from (*image
+ * malloc'd, "" none) and when (unix seconds). BK_NO_SUCH if none. */
+int store_ctr_info(struct store *s, const char *id, char **image, long long *created,
+                   struct berr **err);
 /* Bytes used by the container's own changes (upper dir / vfs copy). */
 int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err);
 

@@ -1,6 +1,10 @@
 /*
- * util/log.h: diagnostics on stderr in logrus's terminal style
- * ("WARN[0000] text"), filtered by --log-level. Results never go here.
+ * util/log.h: diagnostics on stderr as podman's logger (logrus) writes
+ * them: "WARN[0000] text" on a terminal, time="..." level=warning
+ * msg="text" otherwise; filtered by --log-level. Results never go here.
+ * log_plain() is for the few warnings podman prints as bare lines
+ * (fmt.Fprintln to stderr), whatever the level: "Port mappings have been
+ * discarded as ...".
  */
 #ifndef BERTH_LOG_H
 #define BERTH_LOG_H
@@ -12,6 +16,7 @@ enum log_level log_get_level(void);
 /* Parses a podman log level name; -1 if unknown. */
 int log_parse_level(const char *s);
 void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)

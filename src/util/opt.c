@@ -182,7 +182,7 @@ static int parse_short(struct opt_it *it, int argc, char **argv, struct berr **e
     return deliver(it, o, global, argv[it->idx++], true, err);
 }
 
-int opt_next(struct opt_it *it, int argc, char **argv, struct berr **err)
+static int next(struct opt_it *it, int argc, char **argv, struct berr **err)
 {
     for (;;) {
         int r;
@@ -234,6 +234,19 @@ int opt_next(struct opt_it *it, int argc, char **argv, struct berr **err)
     }
 }
 
+int opt_next(struct opt_it *it, int argc, char **argv, struct berr **err)
+{
+    int r = next(it, argc, argv, err);
+
+    /* the end of the options, once, unless --help ended them */
+    if (r == 0 && !it->help && it->done_fn && !it->done_called) {
+        it->done_called = true;
+        if (it->done_fn(it->done_ctx, err) < 0)
+            return -1;
+    }
+    return r;
+}
+
 static char *flag_label(const struct cmd_opt *o)
 {
     if (o->id > 0 && o->id < 256)
@@ -251,19 +264,7 @@ int opt_bad_value(struct opt_it *it, const char *why, struct berr **err)
         l++;
     r = usage_err(it, err, "invalid argument \"%s\" for \"%s\" flag: ", it->arg ? it->arg : "", l);
     free(label);
-    if (why)
-        berr_new(err, BERR_ENGINE, 0, "%s%s", (*err)->msg, why);
-    return r;
-}
-
-/* pflag's words for a number that does not parse, e.g.
- * invalid argument "x" for "-t, --time" flag: strconv.ParseUint: parsing "x": invalid syntax */
-static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
-{
-    char *why = str_fmt("strconv.%s: parsing \"%s\": invalid syntax", parser, it->arg);
-
-    opt_bad_value(it, NULL, err);
-    if (why && *err) {
+    if (why && *why && *err) {
         /* the reason goes before the "See ..." line */
         char *nl = strchr((*err)->msg, '\n');
         char *m = nl ? str_fmt("%.*s%s%s", (int) (nl - (*err)->msg), (*err)->msg, why, nl)
@@ -273,6 +274,16 @@ static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
             (*err)->msg = m;
         }
     }
+    return r;
+}
+
+/* pflag's words for a number that does not parse, e.g.
+ * invalid argument "x" for "-t, --time" flag: strconv.ParseUint: parsing "x": invalid syntax */
+static int bad_number(struct opt_it *it, const char *parser, struct berr **err)
+{
+    char *why = str_fmt("strconv.%s: parsing \"%s\": invalid syntax", parser, it->arg);
+
+    opt_bad_value(it, why, err);
     free(why);
     return -1;
 }

@@ -39,6 +39,9 @@ struct opt_it;
 typedef int (*opt_global_fn)(void *ctx, const struct cmd_opt *o, const char *arg, bool bval,
                              struct berr **err);
 typedef void (*opt_help_fn)(void *ctx);
+/* Called once when the options are all read (not after --help), before
+ * opt_next() returns 0: where settings that depend on all flags apply. */
+typedef int (*opt_done_fn)(void *ctx, struct berr **err);
 
 struct opt_it {
     /* set up by the caller (see cmd_opt_init in cmd/cmd.h) */
@@ -48,6 +51,8 @@ struct opt_it {
     void *gctx;
     opt_help_fn help_fn;            /* prints the help for --help */
     void *help_ctx;
+    opt_done_fn done_fn;            /* may be NULL */
+    void *done_ctx;
     const char *cmdpath;            /* "berth ps": for "See 'berth ps --help'" */
     bool stop_at_operand;
     bool h_is_help;                 /* -h means --help (not in run/create) */
@@ -63,7 +68,7 @@ struct opt_it {
     /* internal */
     int idx;
     const char *bundle;             /* rest of a -abc bundle */
-    bool done;
+    bool done, done_called;
     char **argv_ops;
 };
 

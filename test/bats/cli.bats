@@ -103,3 +103,134 @@ setup()    { berth_setup; }
         }' "$BATS_TEST_DIRNAME/../data/podman-flags.tsv" <(printf '%s\n' "$output")
     [ -z "$output" ]
 }
+
+# ---- global options as podman 4.3.1 has them ----
+
+@test "--noout sends stdout nowhere; errors still show" {
+    run -0 --separate-stderr b --noout version
+    [ -z "$output" ]
+    run -0 --separate-stderr b version --noout
+    [ -z "$output" ]
+    run -0 --separate-stderr b --noout ps -a
+    [ -z "$output" ]
+    run -1 --separate-stderr b --noout rm nosuch
+    [ -z "$output" ]
+    [[ $stderr == *"Error: no container with name or ID \"nosuch\" found"* ]]
+}
+
+@test "--debug and -D log at level debug (hidden flags, as podman's)" {
+    run -0 --separate-stderr b --debug version
+    [[ $stderr == *'level=info msg="berth filtering at log level debug"'* ]]
+    run -0 --separate-stderr b -D version
+    [[ $stderr == *'msg="berth filtering at log level debug"'* ]]
+    run -0 --separate-stderr b version -D
+    [[ $stderr == *'msg="berth filtering at log level debug"'* ]]
+    run -0 b --help
+    [[ $output != *"--debug"* ]]
+}
+
+@test "--log-level with an unknown level: podman's bare message, exit 1" {
+    run -1 --separate-stderr b --log-level bogus version
+    [ -z "$output" ]
+    [ "$stderr" = 'Log Level "bogus" is not supported, choose from: trace, debug, info, warn, warning, error, fatal, panic' ]
+    run -1 --separate-stderr b ps --log-level=nope
+    [ "$stderr" = 'Log Level "nope" is not supported, choose from: trace, debug, info, warn, warning, error, fatal, panic' ]
+    # logrus lower-cases the level
+    run -0 --separate-stderr b --log-level WARN version
+    [ -z "$stderr" ]
+}
+
+@test "log lines are logrus's: key=value on a pipe, WARN[0000] on a terminal" {
+    run -0 --separate-stderr b --log-level info version
+    [[ $stderr =~ ^time=\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})\"\ level=info\ msg=\"berth\ filtering\ at\ log\ level\ info\"$ ]]
+    # a terminal: the level coloured, seconds since start, the message padded
+    run -0 script -qec "$BERTH_BIN ${BERTH_ARGS[*]} --log-level info version >/dev/null" /dev/null
+    [[ $output == *$'\e[36mINFO\e[0m[0000] berth filtering at log level info          '* ]]
+}
+
+@test "errors and usage name the binary as invoked" {
+    ln -s "$BERTH_BIN" "$BATS_TEST_TMPDIR/docker"
+    d() { "$BATS_TEST_TMPDIR/docker" "${BERTH_ARGS[@]}" "$@"; }
+    run -125 --separate-stderr d nosuchcommand
+    [[ $stderr == *"unrecognized command \`docker nosuchcommand\`"* ]]
+    [[ $stderr == *"Try 'docker --help'"* ]]
+    run -125 --separate-stderr d ps --bogus
+    [[ $stderr == *"See 'docker ps --help'"* ]]
+    run -125 --separate-stderr d --bogus ps
+    [[ $stderr == *"See 'docker --help'"* ]]
+    run -0 d ps --help
+    [[ $output == *$'Usage:\n  docker ps [options]'* ]]
+    run -0 d --version
+    [[ $output == "docker version "* ]]
+    run -125 --separate-stderr d container inspect
+    [[ $stderr == *"docker container inspect requires a name, id, or the \"--latest\" flag"* ]]
+}
+
+# The flags of podman 4.3.1 (test/data/podman-flags.tsv) that berth still
+# lacks on the commands it has, each with the issue that adds it. The test
+# fails for a flag missing from this list, and for one listed that berth
+# now has: the gap stays visible and can only shrink. A line is
+# "COMMAND[|COMMAND...]: FLAG..." with command paths as berth spells them
+# ("" is berth itself); a group's spelling of a command goes beside it.
+not_yet() {
+    cat <<'LIST'
+# issue 13 (registries): pulling the image a container needs
+run|create|container run|container create: arch authfile disable-content-trust os platform tls-verify variant
+# issue 15 (volumes and pods)
+run|create|container run|container create: image-volume volumes-from pod pod-id-file
+create|container create: init-ctr
+ps|container ls: pod
+# issue 16 (health checks, restart policies)
+run|create|container run|container create: health-cmd health-interval health-on-failure health-retries health-start-period health-timeout no-healthcheck requires
+# issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks
+run|create|container run|container create: userns uidmap gidmap subuidname subgidname
+run|create|container run|container create: sdnotify secret
+: network-cmd-path
+# no issue yet: podman's run --rmi passes it to the exit command; berth's
+# run --rmi removes the image itself
+container cleanup: rmi
+# not planned: berth has no API service, so nothing to be a remote client of
+: connection identity remote ssh url
+LIST
+}
+
+@test "every podman flag of the commands berth has is there, or listed as not yet" {
+    run -0 b __gen-man --flags --hidden
+    berth_flags=$output
+    run -0 awk -F'\t' -v listfile=<(not_yet) '
+        BEGIN {
+            while ((getline line < listfile) > 0) {
+                if (line ~ /^#/ || line !~ /:/) continue
+                split(line, kv, ": "); m = split(kv[2], fl, " ")
+                if ((n = split(kv[1], cmds, "|")) == 0) { n = 1; cmds[1] = "" }
+                for (i = 1; i <= n; i++) for (j = 1; j <= m; j++)
+                    later["berth" (cmds[i] == "" ? "" : " " cmds[i]) "|" fl[j]] = 1
+            }
+        }
+        FNR == NR {                                # podman: commands, aliases, flags
+            if ($2 == "@") {
+                k = split($3, a, ", "); par = $1; sub(/ [^ ]+$/, "", par)
+                for (i = 1; i <= k; i++) canon[par " " a[i]] = $1
+            } else { pcmd[$1] = 1; pflag[$1 "|" $3] = 1 }
+            next
+        }
+        $2 == "@" { next }
+        { has[$1 "|" $3] = 1; bcmd[$1] = 1 }
+        END {
+            for (bc in bcmd) {
+                p = "podman" substr(bc, 6)
+                if (!(p in pcmd) && (p in canon)) p = canon[p]
+                if (!(p in pcmd)) continue           # a command podman lacks
+                for (pf in pflag) {
+                    split(pf, x, "|")
+                    if (x[1] != p || x[2] == "help" || (bc == "berth" && x[2] == "version")) continue
+                    key = bc "|" x[2]
+                    if (!(key in has) && !(key in later)) printf "missing: %s --%s\n", bc, x[2]
+                    if ((key in has) && (key in later)) printf "listed as not yet, but there: %s --%s\n", bc, x[2]
+                    seen[key] = 1
+                }
+            }
+            for (k in later) if (!(k in seen)) { split(k, x, "|"); printf "listed, but podman has no such flag there: %s --%s\n", x[1], x[2] }
+        }' "$BATS_TEST_DIRNAME/../data/podman-flags.tsv" <(printf '%s\n' "$berth_flags")
+    [ -z "$output" ] || { echo "$output"; false; }
+}

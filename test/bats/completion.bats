@@ -46,7 +46,7 @@ complete_words() {
         run -0 complete_words berth version --fo    # ps not built in this tree yet
     fi
     [ "$output" = "--format" ]
-    run -0 complete_words berth --root /x system locks --no
+    run -0 complete_words berth --root /x system locks --nohe
     [ "$output" = "--noheading" ]
 }
 

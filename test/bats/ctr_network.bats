@@ -182,3 +182,60 @@ teardown() { berth_teardown; }
         grep -q "\"Status\":\"connect\"" $BATS_TEST_TMPDIR/scratch/events/events.log || fail "no connect event"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
+
+@test "network connect --ip6 (and --ip) take the addresses asked for" {
+    run -125 --separate-stderr b network connect --ip6 bogus somenet somectr
+    [ "$stderr" = $'Error: invalid argument "bogus" for "--ip6" flag: failed to parse IP: "bogus"\nSee \'berth network connect --help\'' ]
+    run in_netns '
+        b network create --ipv6 --subnet 10.98.0.0/24 --subnet fd00:98::/64 n6 >/dev/null
+        id=$(b run -d --name c6 $IMG sleep 100)
+        b network connect --ip6 fd00:98::5 --ip 10.98.0.7 n6 c6
+        ips=$(jq -r ".networkStatus.results.n6.interfaces[].subnets[].ipnet" $S/containers/$id/state.json | sort | tr "\n" " ")
+        [ "$ips" = "10.98.0.7/24 fd00:98::5/64 " ] || fail "running: $ips"
+        # a container not running gets them when it starts
+        id2=$(b create --name c7 $IMG sleep 100)
+        b network connect --ip6 fd00:98::9 n6 c7
+        b start c7 >/dev/null
+        ips=$(jq -r ".networkStatus.results.n6.interfaces[].subnets[].ipnet" $S/containers/$id2/state.json | sort | tr "\n" " ")
+        [[ $ips == *"fd00:98::9/64 "* ]] || fail "started: $ips"
+        out=$(b network connect --ip6 fd00:99::1 n6 c6 2>&1) && fail "connected twice: $out"
+        true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "network create --ipam-driver: host-local, none (no addresses), podman's errors" {
+    run -0 b network create --ipam-driver host-local ih
+    run -0 b network inspect --format '{{json .IPAMOptions}} {{len .Subnets}}' ih
+    [ "$output" = '{"driver":"host-local"} 1' ]
+    run -0 b network create --ipam-driver none inone
+    run -0 b network inspect --format '{{json .IPAMOptions}} {{.DNSEnabled}}' inone
+    [ "$output" = '{"driver":"none"} false' ]
+    run -0 jq -r 'has("subnets")' "$BATS_TEST_TMPDIR/net/inone.json"
+    [ "$output" = false ]
+    run -125 --separate-stderr b network create --ipam-driver none --subnet 10.55.0.0/24 ix
+    [ "$stderr" = "Error: none ipam driver is set but subnets are given" ]
+    run -125 --separate-stderr b network create --ipam-driver dhcp ix
+    [ "$stderr" = "Error: dhcp ipam driver is not yet supported with netavark" ]
+    run -125 --separate-stderr b network create --ipam-driver bogus ix
+    [ "$stderr" = 'Error: unsupported ipam driver "bogus"' ]
+    # a container on it has its link and no address
+    run in_netns '
+        out=$(b run --rm --network inone $IMG ip addr show eth0) || fail "run: $out"
+        [[ $out == *"eth0"* ]] || fail "no eth0: $out"
+        [[ $out != *"inet "* ]] || fail "an address: $out"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "network reload --latest, and podman's words for the selection" {
+    run -125 --separate-stderr b network reload
+    [ "$stderr" = "Error: you must provide at least one name or id" ]
+    run -125 --separate-stderr b network reload --all x
+    [ "$stderr" = "Error: no arguments are needed with --all" ]
+    run -125 --separate-stderr b network reload --latest x
+    [ "$stderr" = "Error: --latest and containers cannot be used together" ]
+    run in_netns '
+        b run -d --name older $IMG sleep 100 >/dev/null
+        id=$(b run -d --name newest $IMG sleep 100)
+        [ "$(b network reload --latest)" = "$id" ] || fail "reload -l: $(b network reload -l 2>&1)"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}

@@ -217,8 +217,10 @@ EOF
     [ "$stderr" = "Error: event type bogus is not valid in $(log)" ]
 }
 
-@test "the none backend writes and reads nothing" {
-    run -0 b --events-backend none events --stream=false
+@test "the none backend writes nothing, and reading it fails as podman's" {
+    run -0 b --events-backend none info
+    run -125 --separate-stderr b --events-backend none events --stream=false
     [ -z "$output" ]
+    [ "$stderr" = 'Error: cannot read events with the "none" backend' ]
     [ ! -e "$(log)" ]
 }

@@ -43,3 +43,30 @@ setup() { berth_setup; }
     b __gen-man "$BATS_TEST_TMPDIR/b"
     diff -r "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
 }
+
+# One definition per command: a group's spelling of a top-level command
+# (image rm is rmi, container ls is ps) shares its help, and its examples
+# name the path typed, as podman's do ("podman container list -a").
+@test "a group spelling shares the command's help, its examples spelled as typed" {
+    run -0 b rmi --help
+    [[ $output == *$'Examples:\n  berth rmi busybox\n'* ]]
+    rmi=$output
+    run -0 b image rm --help
+    [[ $output == *$'Examples:\n  berth image rm busybox\n'* ]]
+    [[ $output == *$'Aliases:\n  rm, remove\n'* ]]
+    a=${output//berth image rm/berth rmi}
+    [ "${a/$'\n\nAliases:\n  rm, remove'/}" = "$rmi" ]
+    run -0 b container ls --help
+    [[ $output == *"berth container ls -a --format"* ]]
+    [[ $output != *"berth ps"* ]]
+    # "berth rmi" is not an example of "berth rm"
+    run -0 b container rm --help
+    [[ $output != *"berth container rmi"* ]]
+}
+
+@test "a group lists its commands sorted by name" {
+    run -0 b container --help
+    names=$(sed -n '/^Available Commands:/,/^$/p' <<<"$output" | awk 'NF > 1 {print $1}')
+    [ -n "$names" ]
+    [ "$names" = "$(LC_ALL=C sort <<<"$names")" ]
+}

@@ -13,9 +13,10 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -0 b create --name c1 --network none $IMG sh -c 'echo started; sleep 100'
     run -0 b start c1
     [ "$output" = c1 ]
-    # starting a running container again is a silent success
+    # starting a running container again is a silent success: podman
+    # leaves it alone and prints nothing
     run -0 b start c1
-    [ "$output" = c1 ]
+    [ -z "$output" ]
     run -0 b stop -t 0 c1
     [ "$output" = c1 ]
 }
@@ -73,7 +74,7 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -2 --separate-stderr b rm r1
     [[ $stderr == *"cannot remove container"*"as it is running"* ]]
     run -0 b rm -f -t 0 r1
-    [ ${#output} -eq 64 ]
+    [ "$output" = r1 ]          # podman echoes the name as typed
     run -1 b container exists r1
 }
 

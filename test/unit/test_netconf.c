@@ -205,39 +205,39 @@ static void t_ipam(void)
     char id[16];
 
     CHECK_INT(net_create(&env, &o, &def, &err), 0);
-    CHECK_INT(ipam_alloc(&env, def, "c1", NULL, &ips, &err), 0);
+    CHECK_INT(ipam_alloc(&env, def, "c1", NULL, NULL, &ips, &err), 0);
     CHECK_STR(ips[0], "10.77.0.2");
     strv_free(ips);
     /* Idempotent. */
-    CHECK_INT(ipam_alloc(&env, def, "c1", NULL, &ips, &err), 0);
+    CHECK_INT(ipam_alloc(&env, def, "c1", NULL, NULL, &ips, &err), 0);
     CHECK_STR(ips[0], "10.77.0.2");
     strv_free(ips);
     /* Static: taken, out of subnet, free. */
-    CHECK_INT(ipam_alloc(&env, def, "c2", "10.77.0.2", &ips, &err), -1);
+    CHECK_INT(ipam_alloc(&env, def, "c2", "10.77.0.2", NULL, &ips, &err), -1);
     CHECK_STR(err->msg, "IPAM error: requested ip address 10.77.0.2 is already allocated to "
                         "container ID c1");
     berr_free(err);
     err = NULL;
-    CHECK_INT(ipam_alloc(&env, def, "c2", "10.1.1.1", &ips, &err), -1);
+    CHECK_INT(ipam_alloc(&env, def, "c2", "10.1.1.1", NULL, &ips, &err), -1);
     berr_free(err);
     err = NULL;
-    CHECK_INT(ipam_alloc(&env, def, "c2", "10.77.0.5", &ips, &err), 0);
+    CHECK_INT(ipam_alloc(&env, def, "c2", "10.77.0.5", NULL, &ips, &err), 0);
     CHECK_STR(ips[0], "10.77.0.5");
     strv_free(ips);
     /* Fill up: .3 .4 .6, then exhaustion. */
     for (int i = 3; i <= 5; i++) {
         snprintf(id, sizeof(id), "c%d", i);
-        CHECK_INT(ipam_alloc(&env, def, id, NULL, &ips, &err), 0);
+        CHECK_INT(ipam_alloc(&env, def, id, NULL, NULL, &ips, &err), 0);
         strv_free(ips);
     }
-    CHECK_INT(ipam_alloc(&env, def, "c9", NULL, &ips, &err), -1);
+    CHECK_INT(ipam_alloc(&env, def, "c9", NULL, NULL, &ips, &err), -1);
     CHECK_STR(err->msg, "IPAM error: failed to find free IP in range: 10.77.0.1 - 10.77.0.6");
     berr_free(err);
     err = NULL;
     /* Release frees the address for the next one. */
     CHECK_INT(ipam_release(&env, "small", "c1", &err), 0);
     CHECK_INT(ipam_release(&env, "small", "c1", &err), 0);     /* twice: fine */
-    CHECK_INT(ipam_alloc(&env, def, "c9", NULL, &ips, &err), 0);
+    CHECK_INT(ipam_alloc(&env, def, "c9", NULL, NULL, &ips, &err), 0);
     CHECK_STR(ips[0], "10.77.0.2");
     strv_free(ips);
     CHECK_INT(ipam_release_all(&env, "c9", &err), 0);

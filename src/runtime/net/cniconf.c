@@ -73,7 +73,9 @@ static int addresses(json_t *def, json_t *per, json_t **out, struct berr **err)
         }
         json_decref(o);
     }
-    if (!json_array_size(arr))
+    /* ipam "none": a link without addresses */
+    if (!json_array_size(arr) &&
+        !str_eq(js_str(json_object_get(def, "ipam_options"), "driver", NULL), "none"))
         return berr_msg(err, "cni: no address for network %s", js_str(def, "name", ""));
     *out = STEAL_PTR(arr);
     return 0;
@@ -101,10 +103,15 @@ static json_t *bridge_plugin(json_t *def, json_t *addrs)
                       (v6 && json_array_append_new(routes, json_pack("{s:s}", "dst",
                                                                      "::/0")) < 0)))
         return NULL;
-    p = json_pack("{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:O, s:O}}",
-                  "type", "bridge", "bridge", js_str(def, "network_interface", "cni0"),
-                  "isGateway", !internal, "ipMasq", !internal, "hairpinMode", 1,
-                  "ipam", "type", "static", "addresses", addrs, "routes", routes);
+    p = json_array_size(addrs)
+        ? json_pack("{s:s, s:s, s:b, s:b, s:b, s:{s:s, s:O, s:O}}",
+                    "type", "bridge", "bridge", js_str(def, "network_interface", "cni0"),
+                    "isGateway", !internal, "ipMasq", !internal, "hairpinMode", 1,
+                    "ipam", "type", "static", "addresses", addrs, "routes", routes)
+        /* no addresses (ipam none): L2 only, the bridge plugin's empty ipam */
+        : json_pack("{s:s, s:s, s:b, s:b, s:{}}", "type", "bridge", "bridge",
+                    js_str(def, "network_interface", "cni0"), "isGateway", false,
+                    "ipMasq", false, "hairpinMode", 1, "ipam");
     if (p && mtu && str_to_ll(mtu, &m) == 0 && m > 0 &&
         json_object_set_new(p, "mtu", json_integer(m)) < 0)
         return NULL;

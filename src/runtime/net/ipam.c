@@ -131,19 +131,21 @@ static int pick_free(json_t *allocs, json_t *sub, const struct ipnet *n, struct 
 }
 
 int ipam_alloc(const struct net_env *e, json_t *def, const char *ctr_id, const char *static_ip,
-               char ***ips_out, struct berr **err)
+               const char *static_ip6, char ***ips_out, struct berr **err)
 {
     _cleanup_lock_ struct lock l = LOCK_INIT;
     _cleanup_json_ json_t *db = NULL;
     _cleanup_strv_ strv ips = NULL;
     const char *net = js_str(def, "name", "");
+    const char *asked[2] = { static_ip, static_ip6 };
     json_t *allocs, *mine, *sub;
-    struct ipaddr want;
-    bool want_used = false;
+    struct ipaddr want[2];
+    bool want_used[2] = { false, false };
     size_t i;
 
-    if (static_ip && ip_parse(static_ip, &want) < 0)
-        return berr_kind(err, BK_INVALID, "%s is not an IP address", static_ip);
+    for (int k = 0; k < 2; k++)
+        if (asked[k] && ip_parse(asked[k], &want[k]) < 0)
+            return berr_kind(err, BK_INVALID, "%s is not an IP address", asked[k]);
     if (ipam_open(e, net, &l, &db, err) < 0)
         return -1;
     allocs = json_object_get(db, "allocations");
@@ -159,16 +161,19 @@ int ipam_alloc(const struct net_env *e, json_t *def, const char *ctr_id, const c
         struct ipnet n;
         struct ipaddr ip;
         char buf[IPADDR_STRLEN];
+        int k = 0;
 
         if (ipnet_parse(js_str(sub, "subnet", ""), &n, NULL) < 0)
             continue;
-        if (static_ip && ipnet_contains(&n, &want)) {
-            const char *who = holder(allocs, &want);
+        while (k < 2 && !(asked[k] && !want_used[k] && ipnet_contains(&n, &want[k])))
+            k++;
+        if (k < 2) {
+            const char *who = holder(allocs, &want[k]);
             if (who)
                 return berr_kind(err, BK_EXISTS, "IPAM error: requested ip address %s is "
-                                 "already allocated to container ID %s", static_ip, who);
-            ip = want;
-            want_used = true;
+                                 "already allocated to container ID %s", asked[k], who);
+            ip = want[k];
+            want_used[k] = true;
         } else if (pick_free(allocs, sub, &n, &ip, err) < 0) {
             return -1;
         }
@@ -176,9 +181,10 @@ int ipam_alloc(const struct net_env *e, json_t *def, const char *ctr_id, const c
         if (strv_push(&ips, buf) < 0)
             return berr_oom(err);
     }
-    if (static_ip && !want_used)
-        return berr_kind(err, BK_INVALID, "requested static ip %s not in any subnet on "
-                         "network %s", static_ip, net);
+    for (int k = 0; k < 2; k++)
+        if (asked[k] && !want_used[k])
+            return berr_kind(err, BK_INVALID, "requested static ip %s not in any subnet on "
+                             "network %s", asked[k], net);
     if (json_object_set_new(allocs, ctr_id, js_strv(ips)) < 0)
         return berr_oom(err);
     if (ipam_save(e, net, db, err) < 0)

@@ -86,6 +86,8 @@ struct net_create_opts {
     const char *interface;          /* bridge name (-o/--interface-name), NULL = next berthN */
     bool internal, disable_dns, ipv6;
     bool ignore_existing;           /* --ignore: an existing one is returned */
+    const char *ipam_driver;        /* NULL or "host-local"; "none": no subnets,
+                                       no addresses (containers get a link only) */
 };
 /* Validates (podman's texts: subnet overlap, names, gateway outside the
  * subnet, ...), picks a free subnet when none is given (10.89.N.0/24
@@ -131,6 +133,7 @@ struct net_attach {
     const char *name;               /* network name or id */
     char **aliases;                 /* --network-alias (the short id is added) */
     const char *static_ip;          /* --ip, NULL = allocate */
+    const char *static_ip6;         /* --ip6, NULL = allocate */
     const char *static_mac;         /* --mac-address, NULL = random */
     const char *ifname;             /* NULL = eth<index> */
 };

@@ -82,7 +82,8 @@ char *net_now_rfc3339(void)
 
 /* A definition object with podman's key order. subnets: a new array. */
 static json_t *make_def(const char *name, const char *id, const char *iface, json_t *subnets,
-                        bool ipv6, bool internal, bool dns, json_t *labels, json_t *options)
+                        bool ipv6, bool internal, bool dns, json_t *labels, json_t *options,
+                        const char *ipam)
 {
     _cleanup_free_ char *created = net_now_rfc3339();
     json_t *d = json_object();
@@ -94,13 +95,15 @@ static json_t *make_def(const char *name, const char *id, const char *iface, jso
         json_object_set_new(d, "driver", json_string("bridge")) < 0 ||
         json_object_set_new(d, "network_interface", json_string(iface)) < 0 ||
         json_object_set_new(d, "created", json_string(created)) < 0 ||
-        json_object_set_new(d, "subnets", subnets) < 0 ||
+        /* podman writes no subnets key when it has none (ipam none) */
+        (json_array_size(subnets) ? json_object_set_new(d, "subnets", subnets)
+                                  : (json_decref(subnets), 0)) < 0 ||
         json_object_set_new(d, "ipv6_enabled", json_boolean(ipv6)) < 0 ||
         json_object_set_new(d, "internal", json_boolean(internal)) < 0 ||
         json_object_set_new(d, "dns_enabled", json_boolean(dns)) < 0 ||
         (labels && json_object_size(labels) && json_object_set(d, "labels", labels) < 0) ||
         (options && json_object_size(options) && json_object_set(d, "options", options) < 0) ||
-        json_object_set_new(d, "ipam_options", json_pack("{s:s}", "driver", "host-local")) < 0)
+        json_object_set_new(d, "ipam_options", json_pack("{s:s}", "driver", ipam)) < 0)
         goto fail;
     return d;
 fail:
@@ -127,7 +130,7 @@ static int default_def(const struct net_env *e, json_t **out, struct berr **err)
                                              : str_dup(BERTH_DEFAULT_ID);
     subnets = json_pack("[{s:s, s:s}]", "subnet", sub, "gateway", gws);
     if (!id || !(*out = make_def(e->default_network, id, "berth0", subnets, false, false, false,
-                                 NULL, NULL)))
+                                 NULL, NULL, "host-local")))
         return berr_oom(err);
     return 0;
 }
@@ -560,6 +563,25 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
     return 0;
 }
 
+/* --ipam-driver, podman's choices and words: host-local (the default),
+ * none (no subnets); dhcp needs a DHCP proxy berth does not run. */
+static int check_ipam(const struct net_env *e, const struct net_create_opts *o,
+                      struct berr **err)
+{
+    const char *d = o->ipam_driver;
+
+    if (!d || !*d || !strcmp(d, "host-local"))
+        return 0;
+    if (!strcmp(d, "none"))
+        return o->subnets && o->subnets[0]
+                   ? berr_msg(err, "none ipam driver is set but subnets are given")
+                   : 0;
+    if (!strcmp(d, "dhcp"))
+        return berr_msg(err, "dhcp ipam driver is not yet supported with %s",
+                         e->backend && *e->backend ? e->backend : "netavark");
+    return berr_msg(err, "unsupported ipam driver \"%s\"", d);
+}
+
 int net_create(const struct net_env *e, const struct net_create_opts *o, json_t **out,
                struct berr **err)
 {
@@ -569,7 +591,7 @@ int net_create(const struct net_env *e, const struct net_create_opts *o, json_t 
     _cleanup_free_ char *gen = NULL;
     char id[65], iface[IFNAMSIZ + 8];
     const char *name = o->name;
-    bool ipv6 = o->ipv6;
+    bool ipv6 = o->ipv6, ipam_none = str_eq(o->ipam_driver, "none");
     size_t i;
     json_t *d;
 
@@ -577,6 +599,8 @@ int net_create(const struct net_env *e, const struct net_create_opts *o, json_t 
         return berr_oom(err);
     if (o->driver && *o->driver && strcmp(o->driver, "bridge"))
         return berr_kind(err, BK_INVALID, "unsupported driver %s", o->driver);
+    if (check_ipam(e, o, err) < 0)
+        return -1;
     if (name && !net_name_valid(name))
         return berr_kind(err, BK_INVALID, "network name %s invalid: names must match "
                          "[a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
@@ -618,10 +642,13 @@ int net_create(const struct net_env *e, const struct net_create_opts *o, json_t 
     } else if (pick_iface(defs, iface, sizeof(iface), err) < 0) {
         return -1;
     }
-    if (build_subnets(o, defs, subnets, &ipv6, err) < 0 || random_id(id, err) < 0)
+    if ((!ipam_none && build_subnets(o, defs, subnets, &ipv6, err) < 0) ||
+        random_id(id, err) < 0)
         return -1;
-    def = make_def(name, id, iface, json_incref(subnets), ipv6, o->internal, !o->disable_dns,
-                   labels, options);
+    /* without addresses there is nothing for aardvark-dns to answer */
+    def = make_def(name, id, iface, json_incref(subnets), ipv6, o->internal,
+                   !o->disable_dns && !ipam_none, labels, options,
+                   ipam_none ? "none" : "host-local");
     if (!def)
         return berr_oom(err);
     if (net_write_def(e, def, err) < 0)

@@ -20,11 +20,12 @@ int net_conf_lock(const struct net_env *e, struct lock *l, struct berr **err);
 
 /* ---- ipam.c: <static_dir>/networks/ipam/<net>.json ---- */
 
-/* One address per subnet of def for ctr_id; static_ip (may be NULL) is
- * taken in the subnet that contains it. An existing allocation of ctr_id
- * is returned as is (idempotent). *ips: malloc'd strv of addresses. */
+/* One address per subnet of def for ctr_id; static_ip and static_ip6
+ * (either may be NULL: --ip, --ip6) are taken in the subnet that contains
+ * them. An existing allocation of ctr_id is returned as is (idempotent).
+ * *ips: malloc'd strv of addresses. */
 int ipam_alloc(const struct net_env *e, json_t *def, const char *ctr_id, const char *static_ip,
-               char ***ips, struct berr **err);
+               const char *static_ip6, char ***ips, struct berr **err);
 /* Drops ctr_id's addresses on that network; absent is fine. */
 int ipam_release(const struct net_env *e, const char *net_name, const char *ctr_id,
                  struct berr **err);

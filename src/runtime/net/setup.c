@@ -245,7 +245,7 @@ static int build_status(const struct net_env *e, const struct net_ctr_opts *o, j
             rc = berr_kind(err, BK_INVALID, "network %s given twice", name);
         else if (!str_eq(js_str(def, "driver", "bridge"), "bridge"))
             rc = berr_kind(err, BK_INVALID, "unsupported driver %s", js_str(def, "driver", ""));
-        else if (ipam_alloc(e, def, o->id, a->static_ip, &ips, err) < 0)
+        else if (ipam_alloc(e, def, o->id, a->static_ip, a->static_ip6, &ips, err) < 0)
             rc = -1;
         else if (!(per = per_net_opts(a, o->id, ips, i)) ||
                  json_object_set_new(nets, name, per) < 0 ||
@@ -423,7 +423,7 @@ int net_connect(const struct net_env *e, json_t *status, const struct net_attach
         if (!used)
             break;
     }
-    if (ipam_alloc(e, def, id, a->static_ip, &ips, err) < 0)
+    if (ipam_alloc(e, def, id, a->static_ip, a->static_ip6, &ips, err) < 0)
         return -1;
     if (!(per = per_net_opts(a, id, ips, idx)) || json_object_set_new(nets, name, per) < 0 ||
         json_object_set(json_object_get(st, "network_info"), name, def) < 0 ||

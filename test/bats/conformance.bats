@@ -1,0 +1,327 @@
+# test/bats/conformance.bats: podman 4.3.1's flags, output and exit codes
+# on the commands berth has (issue 19), each checked against the
+# installed podman; the expected texts are podman's.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+@test "a warning podman prints as a bare line is a bare line" {
+    run -0 --separate-stderr b create --network host -p 8080:80 $IMG true
+    [ "$stderr" = "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use" ]
+}
+
+# podman accepts {{.ID}} wherever {{.Id}} works (images, containers,
+# networks; ps, network ls and history know only .ID, as podman's).
+@test "--format '{{.ID}}' works everywhere '{{.Id}}' does" {
+    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    run -0 b create --name c1 $IMG true
+    cid=$(b container inspect --format '{{.Id}}' c1)
+    iid=$(b image inspect --format '{{.Id}}' $IMG)
+    run -0 b network create n1
+    nid=$(b network inspect --format '{{.Id}}' n1)
+    for cmd in "ps -a" "images" "image inspect $IMG" "container inspect c1" "inspect c1" \
+               "inspect $IMG" "inspect --type image $IMG" "network ls" "network inspect n1" \
+               "history $IMG"; do
+        if b $cmd --format '{{.Id}}' >/dev/null 2>&1; then
+            run -0 b $cmd --format '{{.ID}}'
+            [ -n "$output" ]
+        fi
+    done
+    [ "$(b container inspect --format '{{.ID}}' c1)" = "$cid" ]
+    [ "$(b inspect --format '{{ .ID }}' c1)" = "$cid" ]
+    [ "$(b image inspect --format '{{.ID}}' $IMG)" = "$iid" ]
+    [ "$(b inspect --format '{{.ID}}' $IMG)" = "$iid" ]
+    [ "$(b network inspect --format '{{.ID}}' n1)" = "$nid" ]
+    # podman reads a container's .ImageID as its .Image
+    [ "$(b container inspect --format '{{.ImageID}}' c1)" = "$iid" ]
+}
+
+@test "info has podman's keys that scripts read" {
+    run -0 b info --format json
+    info=$output
+    for k in .host.buildahVersion .host.conmon.package .host.ociRuntime.package \
+             .host.slirp4netns.executable .host.slirp4netns.package .host.slirp4netns.version \
+             .store.configFile; do
+        [ "$(jq -r "$k | type" <<<"$info")" = string ] || { echo "missing $k"; false; }
+    done
+    [ "$(jq -c .store.graphOptions <<<"$info")" = "{}" ]
+    [ "$(jq -r .store.imageStore.number <<<"$info")" = 1 ]
+    [ "$(jq -r .store.configFile <<<"$info")" = "$TEST_CONF" ]
+    [ "$(jq -r '.store.graphStatus | type' <<<"$info")" = object ]
+    if [ "$(jq -r .store.graphDriverName <<<"$info")" = overlay ]; then
+        [ "$(jq -r '.store.graphStatus | keys | join(",")' <<<"$info")" = \
+          "Backing Filesystem,Native Overlay Diff,Supports d_type,Using metacopy" ]
+    fi
+    # the package the distribution installed conmon with, as podman names it
+    conmon=$(jq -r .host.conmon.path <<<"$info")
+    if owner=$(dpkg -S "$conmon" 2>/dev/null); then
+        [ "$(jq -r .host.conmon.package <<<"$info")" = \
+          "$(dpkg-query -f '${Package}_${Version}_${Architecture}' -W "${owner%%:*}")" ]
+    fi
+    # templates see Go's field names and print maps as Go does
+    run -0 b info --format '{{.Store.GraphOptions}}|{{.Store.ImageStore.Number}}'
+    [ "$output" = "map[]|1" ]
+    run -0 b --storage-opt overlay.mountopt=nodev info --format '{{.Store.GraphOptions}}'
+    [ "$output" = "map[overlay.mountopt:nodev]" ]
+    run -0 b info --format '{{.Host.Conmon.Package}}'
+    [ "$output" = "$(jq -r .host.conmon.package <<<"$info")" ]
+}
+
+@test "rm, stop, kill, restart, init and start echo the name or id prefix as typed" {
+    run -0 b create --name typed --network none $IMG sleep 100
+    id=$(b container inspect --format '{{.Id}}' typed)
+    run -0 b init ${id:0:7}
+    [ "$output" = "${id:0:7}" ]
+    run -0 b start typed
+    [ "$output" = typed ]
+    run -0 b kill -s USR1 ${id:0:5}
+    [ "$output" = "${id:0:5}" ]
+    run -0 b restart -t 0 typed
+    [ "$output" = typed ]
+    run -0 b stop -t 0 ${id:0:9}
+    [ "$output" = "${id:0:9}" ]
+    run -0 b rm ${id:0:6}
+    [ "$output" = "${id:0:6}" ]
+    run -0 b create --name byname --network none $IMG true
+    run -0 b rm byname
+    [ "$output" = byname ]
+}
+
+@test "start --all: podman's message with names; running containers left alone, unprinted" {
+    run -125 --separate-stderr b start --all somename
+    [ "$stderr" = "Error: either start all containers or the container(s) provided in the arguments" ]
+    run -125 --separate-stderr b start
+    [ "$stderr" = "Error: start requires at least one argument" ]
+    run -0 b run -d --name up1 --network none $IMG sleep 100
+    run -0 b create --name down1 --network none $IMG sleep 100
+    down=$(b container inspect --format '{{.Id}}' down1)
+    run -0 b start --all
+    [ "$output" = "$down" ]
+    run -0 b start --all
+    [ -z "$output" ]
+    run -0 b ps --format '{{.Names}}' --sort names
+    [ "$output" = $'down1\nup1' ]
+}
+
+@test "rm -f, rmi -f and network rm -f of what does not exist: exit 0, no output" {
+    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    for cmd in "rm -f" "rmi -f" "network rm -f"; do
+        run -0 --separate-stderr b $cmd nosuch
+        [ -z "$output" ] && [ -z "$stderr" ]
+    done
+    run -0 --separate-stderr b rm -f nosuch1 nosuch2
+    [ -z "$output" ] && [ -z "$stderr" ]
+    # without -f they still fail
+    run -1 b rm nosuch
+    run -1 b rmi nosuch
+    run -1 b network rm nosuch
+}
+
+@test "kill -s takes a signal with a leading dash, as podman" {
+    run -0 b run -d --name sig --network none $IMG sh -c 'trap "echo got" USR1 INT HUP; while :; do sleep 0.1; done'
+    for s in -1 -INT -SIGUSR1 -usr1; do
+        run -0 b kill -s "$s" sig
+        [ "$output" = sig ]
+    done
+    run -125 --separate-stderr b kill -s --HUP sig
+    [ "$stderr" = "Error: invalid signal: -HUP" ]
+    run -125 --separate-stderr b kill -s -0 sig
+    [ "$stderr" = "Error: invalid signal: 0" ]
+    run -125 --separate-stderr b kill -s 65 sig
+    [ "$stderr" = "Error: valid signals are 1 through 64" ]
+}
+
+@test "--cidfile on rm, stop, restart and kill; --filter on rm, stop, restart and start" {
+    run -0 b run -d --name cf1 --cidfile "$BATS_TEST_TMPDIR/cid1" --network none $IMG sleep 100
+    id=$(cat "$BATS_TEST_TMPDIR/cid1")
+    run -0 b kill -s USR2 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+    run -0 b stop -t 0 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+    run -0 b restart -t 0 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+    run -125 --separate-stderr b stop --cidfile "$BATS_TEST_TMPDIR/nosuch"
+    [ "$stderr" = "Error: reading CIDFile: open $BATS_TEST_TMPDIR/nosuch: no such file or directory" ]
+    run -125 --separate-stderr b stop --cidfile "$BATS_TEST_TMPDIR/cid1" cf1
+    [ "$stderr" = "Error: no arguments are needed with --latest or --cidfile" ]
+    run -125 --separate-stderr b rm --all --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$stderr" = "Error: --all, --latest, and --cidfile cannot be used together" ]
+    run -0 b rm -f -t 0 --cidfile "$BATS_TEST_TMPDIR/cid1"
+    [ "$output" = "$id" ]
+
+    run -0 b create --name fa --label app=a --network none $IMG sleep 100
+    run -0 b create --name fb --network none $IMG sleep 100
+    a=$(b container inspect --format '{{.Id}}' fa)
+    bid=$(b container inspect --format '{{.Id}}' fb)
+    # start: the filter alone starts what it selects; with names, those of
+    # them it selects
+    run -0 b start --filter name=fa fb
+    [ -z "$output" ]
+    run -0 b start --filter label=app=a
+    [ "$output" = "$a" ]
+    run -0 b start -f name=fb fb
+    [ "$output" = "$bid" ]
+    run -0 b restart -t 0 -f name=fb
+    [ "$output" = "$bid" ]
+    run -125 --separate-stderr b stop --filter name=fa fa
+    [ "$stderr" = "Error: --filter takes no arguments" ]
+    run -0 b stop -t 0 --filter label=app=a
+    [ "$output" = "$a" ]
+    run -0 b stop --timeout 0 fb
+    [ "$output" = fb ]
+    run -0 b rm --filter name=f
+    [ "$(sort <<<"$output")" = "$(printf '%s\n' "$a" "$bid" | sort)" ]
+    run -125 --separate-stderr b stop --filter bogus=1
+    [[ $stderr == *"bogus is an invalid filter"* ]]
+}
+
+@test "rm --depend removes the containers that join its namespaces first" {
+    run -0 b create --name da --network none $IMG sleep 100
+    run -0 b create --name db --network container:da $IMG sleep 100
+    run -0 b create --name dc --pid container:db --network none $IMG sleep 100
+    run -0 b create --name other --network none $IMG true
+    ida=$(b container inspect --format '{{.Id}}' da)
+    idb=$(b container inspect --format '{{.Id}}' db)
+    idc=$(b container inspect --format '{{.Id}}' dc)
+    run -0 b rm --depend da
+    [ "$output" = "$(printf '%s\n' "$idc" "$idb" "$ida")" ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = other ]
+}
+
+# mid_image: localhost/mid, the image of layered's first two layers, so
+# that it is layered's parent (a docker-archive made from layered's).
+mid_image() {
+    local d=$BATS_TEST_TMPDIR/mid src=$TEST_IMAGES_DIR/layered.docker.tar cfg third id
+    mkdir -p "$d" && tar -xf "$src" -C "$d"
+    cfg=$(jq -r '.[0].Config' "$d/manifest.json")
+    third=$(jq -r '.[0].Layers[2]' "$d/manifest.json")
+    jq -c '.rootfs.diff_ids |= .[:2] | .history |= .[:2]' "$d/$cfg" > "$d/mid.json"
+    id=$(sha256sum "$d/mid.json" | cut -d' ' -f1)
+    mv "$d/mid.json" "$d/$id.json"
+    jq -c --arg c "$id.json" '[.[0] | .Config = $c | .RepoTags = ["localhost/mid:latest"] |
+        .Layers |= .[:2]]' "$d/manifest.json" > "$d/m.json"
+    mv "$d/m.json" "$d/manifest.json"
+    rm -f "$d/$cfg" "$d/repositories" "$d/$third"
+    tar -cf "$d.tar" -C "$d" .
+    b load -q -i "$d.tar" >/dev/null
+    echo "$id"
+}
+
+@test "rmi --no-prune leaves the dangling parent; without it the parent goes" {
+    mid=$(mid_image)
+    load_image layered
+    run -0 b untag localhost/mid
+    run -0 b rmi --no-prune localhost/layered
+    [[ $output == *"Deleted: "* ]]
+    [[ $output != *"Deleted: $mid"* ]]
+    run -0 b image exists "$mid"
+    # again, without --no-prune: podman removes the parent left without names
+    run -0 b rmi -f "$mid"
+    mid=$(mid_image)
+    load_image layered
+    run -0 b untag localhost/mid
+    run -0 b rmi localhost/layered
+    [[ $output == *"Deleted: $mid"* ]]
+    run -1 b image exists "$mid"
+}
+
+# external_ctr: a root file system in storage that no berth record owns,
+# as another tool (or a killed create) leaves one: made by create, then
+# its records taken away. Prints its id.
+external_ctr() {
+    local id
+    id=$(b create --network none $IMG true) || return 1
+    rm -rf "$BATS_TEST_TMPDIR/root/libpod/containers/$id"
+    echo "$id"
+}
+
+@test "ps --external, container exists --external, image prune --external" {
+    run -0 b create --name mine --network none $IMG true
+    # with none, the same list
+    [ "$(b ps -a --external --format '{{.Names}}')" = "$(b ps -a --format '{{.Names}}')" ]
+    ext=$(external_ctr)
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = mine ]
+    run -0 b ps --external --format '{{.ID}} {{.Names}} {{.Image}} {{.Command}} {{.Status}} {{.State}}'
+    # podman's template .State and .Status: the state, title-cased
+    [ "$output" = "${ext:0:12} unknown $IMG:latest storage Storage Storage" ]
+    run -0 b ps -a --external --format json
+    [ "$(jq -r '.[] | select(.Id == "'$ext'") | .State + " " + .Names[0]' <<<"$output")" = "storage unknown" ]
+    run -1 b container exists "$ext"
+    run -0 b container exists --external "$ext"
+    run -0 b container exists --external "${ext:0:12}"
+    run -0 b container exists --external mine
+    run -1 b container exists --external nosuch
+    # an image an external container uses is kept, unless --external
+    run -0 b rm mine
+    run -0 b image prune -a -f
+    [ -z "$output" ]
+    run -0 b image exists $IMG
+    iid=$(b image inspect --format '{{.Id}}' $IMG)
+    run -0 b image prune -a -f --external
+    [ "$output" = "$iid" ]
+    run -1 b image exists $IMG
+    run -0 b ps -a --external --format '{{.ID}}'
+    [ -z "$output" ]
+}
+
+@test "ps --ns shows the namespaces of running containers, as podman" {
+    run -0 b run -d --name nsrun --network none $IMG sleep 100
+    pid=$(b inspect --format '{{.State.Pid}}' nsrun)
+    pidns=$(stat -L -c %i /proc/$pid/ns/pid)
+    run -0 b ps --ns
+    [ "${lines[0]}" = "CONTAINER ID  NAMES       PID         CGROUPNS    IPC         MNT         NET         PIDNS       USERNS      UTS" ]
+    [[ ${lines[1]} == *" $pid "*" $pidns "* ]]
+    run -0 b ps --ns --format '{{.PIDNS}} {{.Namespaces}}'
+    [[ $output == "$pidns {"*" $pidns "*"}" ]]
+    run -0 b ps --ns --format json
+    [ "$(jq -r '.[0].Namespaces.Pidns' <<<"$output")" = "$pidns" ]
+    # without --ns, podman's empty fields
+    run -0 b ps --format '{{.PIDNS}}|{{.Namespaces}}'
+    [ "$output" = "|{      }" ]
+}
+
+@test "ps --watch prints the listing again every N seconds" {
+    run -0 b create --name w --network none $IMG true
+    run -124 timeout 2.5 "$BERTH_BIN" "${BERTH_ARGS[@]}" ps -a --watch 1
+    [ "$(grep -c 'CONTAINER ID' <<<"$output")" -ge 2 ]
+    [[ $output != *$'\e['* ]]           # a pipe: no screen clearing
+    # -q and json print once, as podman's
+    run -0 timeout 5 "$BERTH_BIN" "${BERTH_ARGS[@]}" ps -a -q --watch 1
+    [ "${#lines[@]}" -eq 1 ]
+    run -125 --separate-stderr b ps --watch -1
+    [[ $stderr == *'invalid argument "-1" for "-w, --watch" flag'* ]]
+}
+
+@test "load -i of a bad file: podman's message, then why each format did not read" {
+    echo "not an archive" > "$BATS_TEST_TMPDIR/junk.tar"
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/junk.tar"
+    [ "${stderr_lines[0]}" = "Error: payload does not match any of the supported image formats:" ]
+    [[ ${stderr_lines[1]} == " * oci-archive: "* ]]
+    [[ ${stderr_lines[2]} == " * docker-archive: "* ]]
+    # a tar that holds no image
+    tar -cf "$BATS_TEST_TMPDIR/plain.tar" -C "$BATS_TEST_TMPDIR" junk.tar
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR/plain.tar"
+    [ "$stderr" = "Error: payload does not match any of the supported image formats:
+ * oci-archive: loading index: open index.json: no such file or directory
+ * docker-archive: loading tar component manifest.json: file does not exist" ]
+}
+
+@test "load puts the names it brings first in RepoTags; tag appends, as podman's" {
+    run -0 b tag $IMG localhost/a:1
+    run -0 b tag $IMG localhost/b:2 localhost/c:3
+    run -0 b image inspect --format '{{.RepoTags}}' $IMG
+    [ "$output" = "[$IMG:latest localhost/a:1 localhost/b:2 localhost/c:3]" ]
+    run -0 b save -o "$BATS_TEST_TMPDIR/b2.tar" localhost/b:2
+    run -0 b untag $IMG localhost/b:2
+    run -0 b load -q -i "$BATS_TEST_TMPDIR/b2.tar"
+    run -0 b image inspect --format '{{.RepoTags}}' $IMG
+    [ "$output" = "[localhost/b:2 $IMG:latest localhost/a:1 localhost/c:3]" ]
+    # loading a name it already has moves it to the front
+    run -0 b load -q -i "$TEST_IMAGES_DIR/busybox.docker.tar"
+    run -0 b image inspect --format '{{.RepoTags}}' $IMG
+    [ "$output" = "[$IMG:latest localhost/b:2 localhost/a:1 localhost/c:3]" ]
+}
