@@ -5,11 +5,11 @@
  * on several flags (networks, memory vs swap, --rm vs --restart, attach
  * streams) is settled once all flags are in, in finish().
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -203,6 +203,16 @@ static int cidfile(struct ctropts *o, const char *v, struct berr **err)
     free(o->cidfile);
     o->cidfile = str_dup(v);
     return o->cidfile ? 0 : berr_oom(err);
+}
+
+/* key = the entry of words that v spells in any case; else msg (with v). */
+static int one_of_nocase(json_t *ctr, const char *key, const char *v, const char *const *words,
+                         const char *msg, struct berr **err)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (strcasecmp(v, words[i]) == 0)
+            return js_set_str(ctr, key, words[i]) < 0 ? berr_oom(err) : 0;
+    return cp_inval(err, msg, v);
 }
 
 /* --preserve-fds N: fds 3..3+N-1 must be open now, as podman checks */
@@ -466,29 +476,15 @@ static int opt_process(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_HOSTUSER:
         EACH_CSV(v, s, if (*s && append_str(ctr, "hostUsers", s, err) < 0) return -1;);
         return 0;
-    case O_PERSONALITY: {
-        char up[16];
-        size_t i;
-        for (i = 0; v[i] && i < sizeof(up) - 1; i++)
-            up[i] = (char) toupper((unsigned char) v[i]);
-        up[i] = '\0';
-        if (strcmp(up, "LINUX") && strcmp(up, "LINUX32"))
-            return cp_inval(err, "invalid personality domain \"%s\": LINUX or LINUX32", v);
-        return js_set_str(ctr, "personality", up) < 0 ? berr_oom(err) : 0;
-    }
-    case O_SYSTEMD: {
-        char low[16];
-        size_t i;
-        for (i = 0; v[i] && i < sizeof(low) - 1; i++)
-            low[i] = (char) tolower((unsigned char) v[i]);
-        low[i] = '\0';
-        if (strcmp(low, "true") && strcmp(low, "false") && strcmp(low, "always"))
-            return cp_inval(err, "invalid config provided: --systemd values must be one of \"true, false, always\": invalid configuration");
-        if (js_set_str(ctr, "systemd", low) < 0)
-            return berr_oom(err);
+    case O_PERSONALITY: return one_of_nocase(ctr, "personality", v, (const char *[]) { "LINUX", "LINUX32", NULL },
+                                             "invalid personality domain \"%s\": LINUX or LINUX32", err);
+    case O_SYSTEMD:
+        if (one_of_nocase(ctr, "systemd", v, (const char *[]) { "true", "false", "always", NULL },
+                          "invalid config provided: --systemd values must be one of \"true, false, always\": invalid configuration%.0s",
+                          err) < 0)
+            return -1;
         p->systemd = js_str(ctr, "systemd", NULL);
         return 0;
-    }
     case O_TZ:
         if (cp_tz_check(v, err) < 0)
             return -1;
