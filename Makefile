@@ -17,7 +17,7 @@ DATADIR   ?= $(PREFIX)/share
 CC        ?= cc
 PKGS      := jansson libbsd-overlay libseccomp
 # dlopen'd on first use (src/util/lazylib.h): only their headers at build time
-LAZY_PKGS := libarchive libcrypto
+LAZY_PKGS := libarchive libcrypto libcurl zlib libzstd
 OPT       ?= -O2 -g
 BUILD     ?= build
 SANITIZE  ?=

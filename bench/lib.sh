@@ -28,6 +28,8 @@ EOT
 }
 
 bench_cleanup() {
+    local p
+    for p in "$W"/reg/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
     $P rm -af -t 0 >/dev/null 2>&1 || true
     $B rm -af -t 0 >/dev/null 2>&1 || true
     awk -v d="$W" '$2 ~ "^"d {print $2}' /proc/self/mounts | sort -r | xargs -r umount -l 2>/dev/null || true
@@ -340,4 +342,90 @@ bench_crun_rss() {
     # shellcheck disable=SC2086
     b=$(own_rss $B --runtime crun run --rm --network none localhost/busybox true)
     printf '%-34s %9s KiB %9s KiB %8.1fx\n' "peak_rss_run_rm_crun_engine" "$p" "$b" "$(echo "$p / $b" | bc -l)"
+}
+
+# ---- registries (issue 13) --------------------------------------------------
+# Debian's docker-registry on 127.0.0.1 inside the bench's network
+# namespace, TLS with a throw-away CA: "src" (5001) holds a ~100 MB image
+# of three layers of incompressible data (gzip layers, as a registry
+# serves them); "dst" (5002) is emptied and restarted before every timed
+# push, so every push really uploads. podman's blob-info cache goes to a
+# tmpfs (this namespace only): the host's stays untouched.
+reg_ready=
+registry_ready() {
+    [ -n "$reg_ready" ] && return 0
+    local R=$W/reg n
+    mkdir -p "$R/certs"
+    (
+        cd "$R"
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca -keyout ca.key -out ca.crt
+        openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr
+        printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile ext.cnf -out server.crt
+    ) >/dev/null 2>&1
+    cp "$R/ca.crt" "$R/certs/"
+    [ -d /var/lib/containers ] && mount -t tmpfs tmpfs /var/lib/containers
+    for n in src:5001 dst:5002; do
+        cat > "$R/${n%:*}.yml" <<EOT
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $R/data-${n%:*}
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:${n#*:}
+  tls:
+    certificate: $R/server.crt
+    key: $R/server.key
+EOT
+    done
+    cat > "$R/start.sh" <<EOT
+#!/bin/bash
+# starts registry \$1 (src|dst) on port \$2, emptied first when \$3 is "fresh"
+[ -f "$R/\$1.pid" ] && kill \$(cat "$R/\$1.pid") 2>/dev/null && sleep 0.1
+[ "\${3:-}" = fresh ] && rm -rf "$R/data-\$1"
+docker-registry serve "$R/\$1.yml" </dev/null >"$R/\$1.log" 2>&1 &
+echo \$! > "$R/\$1.pid"
+for i in \$(seq 100); do
+    curl -s -o /dev/null --cacert "$R/ca.crt" "https://127.0.0.1:\$2/v2/" && exit 0
+    sleep 0.05
+done
+exit 1
+EOT
+    chmod +x "$R/start.sh"
+    printf '#!/bin/bash\nexec %s/start.sh dst 5002 fresh\n' "$R" > "$R/fresh-dst.sh"
+    chmod +x "$R/fresh-dst.sh"
+    "$R/start.sh" src 5001
+    "$R/start.sh" dst 5002
+    python3 bench/mkarchive.py "$W/regbig.tar" regbig 34 33 33
+    $B load -q -i "$W/regbig.tar" >/dev/null
+    $B push -q --cert-dir "$R/certs" localhost/bench-regbig:latest 127.0.0.1:5001/bench/big:1
+    $B rmi -af >/dev/null
+    rm -f "$W/regbig.tar"
+    REG_CERTS=$R/certs
+    reg_ready=1
+}
+
+# each timed pull starts from an empty store: every layer downloads
+bench_pull_100mb() {
+    registry_ready
+    compare_prepared pull_100mb_3_layers \
+        "$P rmi -af" "$P pull -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1" \
+        "$B rmi -af" "$B pull -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1"
+}
+
+# the pulled image pushed to an emptied registry: every layer uploads
+bench_push_100mb() {
+    registry_ready
+    $P pull -q --cert-dir "$REG_CERTS" 127.0.0.1:5001/bench/big:1 >/dev/null
+    $B pull -q --cert-dir "$REG_CERTS" 127.0.0.1:5001/bench/big:1 >/dev/null
+    compare_prepared push_100mb_3_layers \
+        "$W/reg/fresh-dst.sh" "$P push -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1 127.0.0.1:5002/bench/big:1" \
+        "$W/reg/fresh-dst.sh" "$B push -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1 127.0.0.1:5002/bench/big:1"
 }

@@ -3,8 +3,9 @@
 docker-archive with one layer per SIZE_MB (a file of that many MB of
 pseudo-random bytes, seeded by LABEL, so two calls with one LABEL give the
 same image and different LABELs give different ones) and the busybox
-binary in the first layer. For benchmarks only."""
-import hashlib, io, json, random, sys, tarfile
+binary in the first layer. $MKARCHIVE_ARCH sets the config's architecture
+(default amd64). For benchmarks and tests."""
+import hashlib, io, json, os, random, sys, tarfile
 
 out, label, sizes = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3:]]
 rng = random.Random(label)
@@ -24,7 +25,7 @@ for i, mb in enumerate(sizes):
         files.append(("bin/busybox", open("/bin/busybox", "rb").read(), 0o755))
     layers.append(layer(files))
 diff_ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
-config = json.dumps({"architecture": "amd64", "os": "linux",
+config = json.dumps({"architecture": os.environ.get("MKARCHIVE_ARCH", "amd64"), "os": "linux",
                      "config": {"Cmd": ["/bin/busybox", "true"], "Labels": {"bench": label}},
                      "rootfs": {"type": "layers", "diff_ids": diff_ids},
                      "history": [{"created_by": "bench"} for _ in layers]}, sort_keys=True).encode()

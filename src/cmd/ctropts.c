@@ -308,6 +308,13 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
             return berr_oom(err);
         return js_set_str(ctr, "name", v) < 0 ? berr_oom(err) : 0;
     case O_PULL: return pull_policy(o, v, err);
+    case O_ARCH: o->arch = v; return 0;
+    case O_OS: o->os = v; return 0;
+    case O_VARIANT: o->variant = v; return 0;
+    case O_PLATFORM: o->platform = v; return 0;
+    case O_AUTHFILE: o->reg.authfile = v; return 0;
+    case O_TLS_VERIFY: o->reg.tls_verify = it->bval ? 1 : 0; return 0;
+    case O_DCT: return 0;
     case O_REPLACE: o->replace = it->bval; return 0;
     case O_RESTART: return cp_restart(v, o, err);
     case O_RM: o->rm = it->bval; return 0;
@@ -744,6 +751,7 @@ int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct
     memset(o, 0, sizeof(*o));
     o->sig_proxy = true;
     o->log_max_size = -1;
+    o->reg.tls_verify = -1;
     o->ctr = p.ctr = json_object();
     p.fenv = json_object();
     p.env = json_object();

@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "cmd/cmd.h"
+#include "runtime/image_pull.h"
 
 /* The option tables (podman's names, letters and placeholders). `run` has
  * a few more than `create`: -d, --detach-keys, --sig-proxy, --rmi,
@@ -101,6 +102,8 @@ struct ctropts {
                                    first (requires --name) */
     bool quiet;                 /* -q: no pull progress on stderr */
     enum ctr_pull pull;         /* --pull */
+    struct img_reg_opts reg;    /* --authfile, --tls-verify: for a pull */
+    const char *arch, *os, *variant, *platform;     /* a pull's platform (argv's) */
 
     /* stdio. attach_* are what `run` attaches to: with -a, exactly the
      * streams named; else, when not detached, stdout and stderr, and stdin

@@ -11,7 +11,9 @@
 #define OPTS_A                                                                                  \
     { "add-host", O_ADD_HOST, OPT_ARG, "strings", "Add a line to /etc/hosts (host:ip)", 0 },   \
     { "annotation", O_ANNOTATION, OPT_ARG, "strings", "Add an OCI annotation (key=value)", 0 }, \
+    { "arch", O_ARCH, OPT_ARG, "ARCH", "use ARCH instead of the architecture of the machine for choosing images", 0 }, \
     { "attach", 'a', OPT_ARG, "strings", "Attach to stdin, stdout or stderr (repeatable)", 0 }, \
+    { "authfile", O_AUTHFILE, OPT_ARG, "string", "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override", 0 }, \
     RESOPTS_BLKIO                                                                               \
     { "cap-add", O_CAP_ADD, OPT_ARG, "strings", "Give the container these capabilities", 0 },  \
     { "cap-drop", O_CAP_DROP, OPT_ARG, "strings", "Take these capabilities away ('all': every one)", 0 }, \
@@ -40,6 +42,7 @@
     { "device", O_DEVICE, OPT_ARG, "strings", "Give the container a host device (/dev/x[:/dev/y][:rwm])", 0 }, \
     { "device-cgroup-rule", O_DEVICE_CGROUP_RULE, OPT_ARG, "strings", "Allow devices in the devices cgroup: 'c 1:3 rwm', 'b 8:* r'", 0 }, \
     RESOPTS_DEVICE_IO                                                                           \
+    { "disable-content-trust", O_DCT, OPT_FLAG, NULL, "This is a Docker specific option and is a NOOP", 0 }, \
     { "dns", O_DNS, OPT_ARG, "strings", "DNS servers for /etc/resolv.conf", 0 },               \
     { "dns-option", O_DNS_OPTION, OPT_ARG, "strings", "Options for /etc/resolv.conf", 0 },     \
     { "dns-search", O_DNS_SEARCH, OPT_ARG, "strings", "Search domains for /etc/resolv.conf", 0 }, \
@@ -73,12 +76,14 @@
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
     RESOPTS_OOM                                                                                 \
     { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \
+    { "os", O_OS, OPT_ARG, "OS", "use OS instead of the running OS for choosing images", 0 }, \
     P                                                                                           \
     { "passwd-entry", O_PASSWD_ENTRY, OPT_ARG, "string", "Template of the /etc/passwd entry berth adds: $USERNAME, $UID, $GID, $NAME, $HOME", 0 }, \
     { "personality", O_PERSONALITY, OPT_ARG, "string", "Execution domain: LINUX or LINUX32 (crun; runc 1.1 ignores it)", 0 }, \
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "pidfile", O_PIDFILE, OPT_ARG, "string", "Path where the runtime writes the container's PID at each start (default: the container's run dir)", 0 }, \
     RESOPTS_PIDS                                                                                \
+    { "platform", O_PLATFORM, OPT_ARG, "string", "Specify the platform for selecting the image.  (Conflicts with --arch and --os)", 0 }, \
     F                                                                                           \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
     { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \
@@ -109,6 +114,7 @@
     { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Set a namespaced kernel parameter (key=value)", 0 }, \
     { "systemd", O_SYSTEMD, OPT_ARG, "string", "Systemd mode (tmpfs /run, /tmp, the systemd cgroup, SIGRTMIN+3): true (when the command is init or systemd), false or always (default \"true\")", 0 }, \
     { "timeout", O_TIMEOUT, OPT_ARG, "uint", "Kill the container after this many seconds (0: never)", 0 }, \
+    { "tls-verify", O_TLS_VERIFY, OPT_FLAG, NULL, "Require HTTPS and verify certificates when contacting registries for pulling images", 0 }, \
     { "tmpfs", O_TMPFS, OPT_ARG, "tmpfs", "Mount a tmpfs: /dir[:options]", 0 },               \
     { "tty", 't', OPT_FLAG, NULL, "Give the container a terminal", 0 },                        \
     { "tz", O_TZ, OPT_ARG, "string", "Time zone in the container: a zone name or 'local'", 0 }, \
@@ -118,6 +124,7 @@
     { "unsetenv-all", O_UNSETENV_ALL, OPT_FLAG, NULL, "Drop every default variable", 0 }, \
     { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
     { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
+    { "variant", O_VARIANT, OPT_ARG, "VARIANT", "Use VARIANT instead of the running architecture variant for choosing images", 0 }, \
     { "volume", 'v', OPT_ARG, "stringArray", "Bind mount a host path: /src:/dst[:options]", 0 }, \
     { "workdir", 'w', OPT_ARG, "string", "Working directory of the container's process", 0 },
 

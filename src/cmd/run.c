@@ -10,7 +10,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/ctropts.h"
+#include "cmd/progress.h"
 #include "runtime/container.h"
+#include "runtime/image_pull.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -61,16 +63,55 @@ static void remove_quietly(struct runtime *rt, const char *id)
     ctr_put(c);
 }
 
+/* The image under the pull policy: the local one, else pulled (with
+ * pull's progress on stderr unless -q). A pulled image is then named by
+ * its id, so the container records the name the pull gave it. */
+static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
+{
+    static const enum img_pull_policy policies[] = {
+        [CTR_PULL_MISSING] = IMG_PULL_MISSING, [CTR_PULL_NEVER] = IMG_PULL_NEVER,
+        [CTR_PULL_ALWAYS] = IMG_PULL_ALWAYS, [CTR_PULL_NEWER] = IMG_PULL_NEWER,
+    };
+    struct img_pull_opts o = { .reg = a->reg, .os = a->os, .arch = a->arch,
+                               .variant = a->variant };
+    _cleanup_free_ char *pbuf = NULL;
+    struct progress prog;
+    struct prog_view *view;
+    char id[65];
+    bool pulled = false;
+    int rc;
+
+    if (a->rootfs)
+        return 0;
+    if (a->platform) {
+        if (a->arch || a->os)
+            return berr_kind(err, BK_INVALID, "--platform option can not be specified with "
+                             "--arch or --os");
+        if (img_platform_parse(a->platform, &pbuf, &o.os, &o.arch, &o.variant, err) < 0)
+            return -1;
+    }
+    view = prog_view_stderr(a->quiet, &prog, &o.progress);
+    if (prog_can_prompt())
+        o.choose = prog_choose;
+    rc = img_pull_policy(rt, a->image, policies[a->pull], &o, id, &pulled, err);
+    prog_view_free(view);
+    if (rc < 0)
+        return -1;
+    if (pulled) {
+        free(a->image);
+        if (!(a->image = str_dup(id)))
+            return berr_oom(err);
+    }
+    return 0;
+}
+
 static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime **rt,
                          struct ctr **c, struct berr **err)
 {
     struct ctr_create_params p;
 
-    if (cx_runtime(cx, RT_FULL, rt, err) < 0)
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || image_for(*rt, a, err) < 0)
         return -1;
-    if (a->pull == CTR_PULL_ALWAYS || a->pull == CTR_PULL_NEWER)
-        return berr_msg(err, "pull policy %s needs a registry: berth cannot pull images yet",
-                        a->pull == CTR_PULL_ALWAYS ? "always" : "newer");
     if (a->replace && replace_existing(*rt, a->name, err) < 0)
         return -1;
     if (ctropts_create_params(a, &p, err) < 0 || ctr_create(*rt, &p, c, err) < 0)

@@ -46,6 +46,8 @@
     X(cmd_inspect,           TOP,       CG_NONE)                                          \
     X(cmd_kill,              TOP,       CG_CONTAINER)                                     \
     X(cmd_load,              TOP,       CG_IMAGE)                                         \
+    X(cmd_login,             TOP,       CG_NONE)                                          \
+    X(cmd_logout,            TOP,       CG_NONE)                                          \
     X(cmd_logs,              TOP,       CG_CONTAINER)                                     \
     X(cmd_net_test,          TOP,       CG_NONE)                                          \
     X(cmd_network,           TOP,       CG_NONE)                                          \
@@ -60,12 +62,15 @@
     X(cmd_network_rm,        SUB,       CG_NETWORK)                                       \
     X(cmd_port,              TOP,       CG_CONTAINER)                                     \
     X(cmd_ps,                TOP,       CG_CONTAINER,  "ls", "list ps")                   \
+    X(cmd_pull,              TOP,       CG_IMAGE)                                         \
+    X(cmd_push,              TOP,       CG_IMAGE)                                         \
     X(cmd_rename,            TOP,       CG_CONTAINER)                                     \
     X(cmd_restart,           TOP,       CG_CONTAINER)                                     \
     X(cmd_rm,                TOP,       CG_CONTAINER,  "rm", "remove")                    \
     X(cmd_rmi,               TOP,       CG_IMAGE,      "rm", "remove")                    \
     X(cmd_run,               TOP,       CG_CONTAINER)                                     \
     X(cmd_save,              TOP,       CG_IMAGE)                                         \
+    X(cmd_search,            TOP,       CG_NONE)                                          \
     X(cmd_start,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
     X(cmd_system,            TOP,       CG_NONE)                                          \

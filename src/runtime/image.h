@@ -10,9 +10,9 @@
  *   image.c          lookup, list, exists, names (tag, untag), events
  *   image_view.c     the list with derived facts, filters (images, prune)
  *   image_rm.c       rmi and image prune
- *   image_io.c       archives in and out: load, save, import; pull and
- *                    push (the registry client) will sit beside them with
- *                    the same shape: img_pull(rt, ref, opts, &img, err)
+ *   image_io.c       archives in and out: load, save, import
+ *   image_pull.c     registries and the other transports: pull, push,
+ *                    login, logout, search (their API: image_pull.h)
  *   image_mount.c    image mount / unmount
  *   image_inspect.c  the inspect object and the history rows
  *

@@ -11,6 +11,7 @@
 
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
+#include "runtime/image_reg_int.h"
 #include "runtime/ctrstate.h"
 #include "runtime/image.h"
 #include "runtime/ociruntime.h"
@@ -279,6 +280,18 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
         "eventsLog", rt->events_log ? rt->events_log : "");
     char osarch[32];
 
+    /* registries: the unqualified-search registries, as podman shows them */
+    struct regconf *rc = NULL;
+    struct berr *e = NULL;
+    if (info && img_regconf(&rc, &e) == 0) {
+        char *const *regs = regconf_search_registries(rc);
+        if (regs[0])
+            json_object_set_new(json_object_get(info, "registries"), "search", js_strv(regs));
+        regconf_free(rc);
+    } else if (e) {
+        log_warn("registries: %s", e->msg);
+    }
+    berr_free(e);
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
     json_t *host = json_object_get(info, "host");
 

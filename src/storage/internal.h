@@ -90,6 +90,18 @@ enum unpack_mode {
 /* Unpacks the tar at path (any compression) into dir; nothing is ever
  * written outside dir. */
 int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err);
+/* A stream to unpack: read() points *buf at the next bytes and returns
+ * their count, 0 at the end, -1 on failure (the source keeps its error). */
+struct unpack_src {
+    ssize_t (*read)(void *ctx, const void **buf);
+    void *ctx;
+    const char *name;           /* for messages */
+};
+/* Unpacks the tar (any compression) read from src into dir as it
+ * arrives (UNPACK_OVERLAY or UNPACK_PLAIN: vfs needs two passes), and
+ * hashes its uncompressed bytes: diff_hex, diff_size. */
+int unpack_tar_stream(const struct unpack_src *src, const char *dir, enum unpack_mode mode,
+                      char diff_hex[65], int64_t *diff_size, struct berr **err);
 /* Opens path inside root (never escaping it), like openat2 RESOLVE_IN_ROOT. */
 int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **err);
 
@@ -104,6 +116,11 @@ void chain_id_next(const char *parent_chain, const char *diff_id, char out[65]);
 /* Makes sure layer chain (with parent) exists, unpacking its blob. */
 int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
                  char chain[65], struct berr **err);
+/* Installs a layer built in the staging dir tmp (its diff/ complete) as
+ * layers/<chain>: layer.json, then one rename (a twin installed meanwhile
+ * wins, same content), then the overlay short link. Exclusive lock held. */
+int layer_install(struct store *s, const char *tmp, const char *parent,
+                  const struct layer_in *in, const char chain[65], struct berr **err);
 int layer_read(const struct store *s, const char *chain, json_t **out, struct berr **err);
 int layer_remove(struct store *s, const char *chain, struct berr **err);
 /* Absolute path of a layer's diff dir. */

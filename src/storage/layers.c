@@ -117,9 +117,6 @@ int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
                  char chain[65], struct berr **err)
 {
     _cleanup_free_ char *dst = NULL, *tmp = NULL, *diff = NULL, *blob = NULL;
-    _cleanup_json_ json_t *meta = NULL;
-    char shortname[27] = "";
-    int64_t size = 0;
     bool overlay = !strcmp(s->driver, "overlay");
 
     if (!digest_valid(in->diff_id))
@@ -149,7 +146,20 @@ int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
     }
     if (unpack_tar(blob, diff, overlay ? UNPACK_OVERLAY : UNPACK_VFS, err) < 0)
         return berr_wrap(err, "unpack layer %s", in->diff_id);
-    size = in->diff_size;
+    return layer_install(s, tmp, parent, in, chain, err);
+}
+
+int layer_install(struct store *s, const char *tmp, const char *parent,
+                  const struct layer_in *in, const char chain[65], struct berr **err)
+{
+    _cleanup_free_ char *dst = st_path(s, "layers/%s", chain);
+    _cleanup_json_ json_t *meta = NULL;
+    char shortname[27] = "";
+    int64_t size = in->diff_size;
+    bool overlay = !strcmp(s->driver, "overlay");
+
+    if (!dst)
+        return berr_oom(err);
     if (overlay && random_short(shortname, err) < 0)
         return -1;
     meta = json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:I, s:s?, s:I, s:i}",

@@ -200,6 +200,13 @@ void store_loaded_free(struct store_loaded *v, size_t n);
 int store_load(struct store *s, int fd, struct store_loaded **out, size_t *n,
                struct berr **err);
 
+/* Loads the images of a directory as store_load does an archive's:
+ * SAF_OCI_DIR, an OCI image layout (with ref: only the index entries
+ * whose ref.name annotation is ref), or SAF_DOCKER_DIR, the "dir:"
+ * layout (manifest.json, blobs named by hex digest). */
+int store_load_dir(struct store *s, const char *dir, enum store_archive_fmt fmt,
+                   const char *ref, struct store_loaded **out, size_t *n, struct berr **err);
+
 /* Saves images to path (an archive file, "-" for stdout... the caller opens
  * it: out_fd for the archive formats; dir for the *-dir formats). refs are
  * the names the user gave (kept as RepoTags / ref.name); ids the images.

@@ -509,11 +509,25 @@ static int do_entry(struct unpacker *u, struct archive *a, struct archive_entry 
     }
 }
 
+/* Every entry of the open archive a. */
+static int entries(struct unpacker *u, struct archive *a, struct berr **err)
+{
+    struct archive_entry *ae;
+    int r;
+
+    while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+        if (r < ARCHIVE_WARN)
+            return berr_msg(err, "%s: %s", u->src, archive_error_string(a));
+        if (do_entry(u, a, ae, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int one_pass(struct unpacker *u, const char *path, struct berr **err)
 {
     struct archive *a = archive_read_new();
-    struct archive_entry *ae;
-    int r, rc = 0;
+    int rc;
 
     if (!a)
         return berr_oom(err);
@@ -526,18 +540,35 @@ static int one_pass(struct unpacker *u, const char *path, struct berr **err)
         archive_read_free(a);
         return -1;
     }
-    while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
-        if (r < ARCHIVE_WARN) {
-            rc = berr_msg(err, "%s: %s", u->src, archive_error_string(a));
-            break;
-        }
-        if (do_entry(u, a, ae, err) < 0) {
-            rc = -1;
-            break;
-        }
-    }
+    rc = entries(u, a, err);
     archive_read_free(a);
     return rc;
+}
+
+/* Directory times last: creating their entries changed them. */
+static void set_dir_times(struct unpacker *u)
+{
+    for (size_t i = u->ndirs; i-- > 0;) {
+        struct berr *e = NULL;
+        int fd = unpack_open_in_root(u->rootfd, u->dirs[i].path, O_RDONLY | O_DIRECTORY, &e);
+        struct timespec ts[2] = { u->dirs[i].mtime, u->dirs[i].mtime };
+        if (fd >= 0) {
+            (void) futimens(fd, ts);
+            close(fd);
+        }
+        berr_free(e);
+    }
+}
+
+static void unpacker_clear(struct unpacker *u)
+{
+    for (size_t i = 0; i < u->ndirs; i++)
+        free(u->dirs[i].path);
+    free(u->dirs);
+    free(u->cache_path);
+    if (u->cache_fd >= 0)
+        close(u->cache_fd);
+    close(u->rootfd);
 }
 
 int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct berr **err)
@@ -556,25 +587,142 @@ int unpack_tar(const char *path, const char *dir, enum unpack_mode mode, struct 
     }
     if (one_pass(&u, path, err) < 0)
         goto out;
-    /* Directory times last: creating their entries changed them. */
-    for (size_t i = u.ndirs; i-- > 0;) {
-        struct berr *e = NULL;
-        int fd = unpack_open_in_root(u.rootfd, u.dirs[i].path, O_RDONLY | O_DIRECTORY, &e);
-        struct timespec ts[2] = { u.dirs[i].mtime, u.dirs[i].mtime };
-        if (fd >= 0) {
-            (void) futimens(fd, ts);
-            close(fd);
-        }
-        berr_free(e);
-    }
+    set_dir_times(&u);
     rc = 0;
 out:
-    for (size_t i = 0; i < u.ndirs; i++)
-        free(u.dirs[i].path);
-    free(u.dirs);
-    free(u.cache_path);
-    if (u.cache_fd >= 0)
-        close(u.cache_fd);
-    close(u.rootfd);
+    unpacker_clear(&u);
+    return rc;
+}
+
+/* ---- streaming: a compressed tar from a reader, hashed as it goes ---- */
+
+/* Two libarchive readers in a chain: the outer one only decompresses
+ * (format "raw"), the inner one reads tar from what the outer yields,
+ * through this callback, which also hashes and counts those bytes: the
+ * layer's diff id, computed while it is unpacked. */
+struct chain {
+    const struct unpack_src *src;
+    struct archive *outer;
+    struct sha256 h;
+    int64_t total;
+    bool src_failed;
+    char *why;                  /* the outer reader's error, if it failed */
+};
+
+static la_ssize_t outer_read(struct archive *a, void *ud, const void **buf)
+{
+    struct chain *c = ud;
+    ssize_t n = c->src->read(c->src->ctx, buf);
+
+    (void) a;
+    if (n < 0)
+        c->src_failed = true;
+    return n < 0 ? ARCHIVE_FATAL : n;
+}
+
+static la_ssize_t inner_read(struct archive *a, void *ud, const void **buf)
+{
+    struct chain *c = ud;
+    size_t len = 0;
+    la_int64_t off;
+    int r = archive_read_data_block(c->outer, buf, &len, &off);
+
+    (void) a;
+    if (r == ARCHIVE_EOF)
+        return 0;
+    if (r != ARCHIVE_OK) {
+        if (!c->why)
+            c->why = str_dup(archive_error_string(c->outer));
+        return ARCHIVE_FATAL;
+    }
+    sha256_update(&c->h, *buf, len);
+    c->total += (int64_t) len;
+    return (la_ssize_t) len;
+}
+
+static int stream_pass(struct unpacker *u, struct chain *c, struct berr **err)
+{
+    struct archive *in = archive_read_new();
+    int rc;
+
+    if (!in)
+        return berr_oom(err);
+    archive_read_support_format_tar(in);
+    archive_read_support_format_gnutar(in);
+    archive_read_support_format_empty(in);
+    if (archive_read_open(in, c, NULL, inner_read, NULL) != ARCHIVE_OK) {
+        rc = berr_msg(err, "%s: %s", u->src, c->why ? c->why : archive_error_string(in));
+    } else {
+        rc = entries(u, in, err);
+        if (rc < 0 && (c->why || c->src_failed)) {
+            /* The cause is the stream, not the tar: say that instead. */
+            berr_free(*err);
+            *err = NULL;
+            rc = c->src_failed ? -1 : berr_msg(err, "%s: %s", u->src, c->why);
+        }
+    }
+    archive_read_free(in);
+    if (rc < 0)
+        return -1;
+    /* The diff id covers the whole stream, past the tar's end marker. */
+    const void *buf;
+    while (inner_read(NULL, c, &buf) > 0)
+        ;
+    if (c->why || c->src_failed)
+        return c->src_failed ? -1 : berr_msg(err, "%s: %s", u->src, c->why);
+    return 0;
+}
+
+int unpack_tar_stream(const struct unpack_src *src, const char *dir, enum unpack_mode mode,
+                      char diff_hex[65], int64_t *diff_size, struct berr **err)
+{
+    struct unpacker u = { .mode = mode, .cache_fd = -1, .src = src->name };
+    struct chain c = { .src = src };
+    int rc = -1;
+
+    if (mode == UNPACK_VFS)
+        return berr_msg(err, "internal error: vfs layers cannot be unpacked from a stream");
+    if (sha256_init(&c.h, err) < 0)
+        return -1;
+    u.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (u.rootfd < 0) {
+        sha256_free(&c.h);
+        return berr_sys(err, "open %s", dir);
+    }
+    if (!(c.outer = archive_read_new())) {
+        berr_oom(err);
+        goto out;
+    }
+    archive_read_support_filter_all(c.outer);
+    archive_read_support_format_raw(c.outer);
+    archive_read_support_format_empty(c.outer);
+    struct archive_entry *ae;
+    int r = archive_read_open(c.outer, &c, NULL, outer_read, NULL);
+    if (r == ARCHIVE_OK)
+        r = archive_read_next_header(c.outer, &ae);
+    if (c.src_failed)
+        goto out;
+    if (r == ARCHIVE_EOF) {             /* an empty stream: nothing to unpack */
+        rc = 0;
+        goto done;
+    }
+    if (r != ARCHIVE_OK) {
+        berr_msg(err, "%s: %s", u.src, archive_error_string(c.outer));
+        goto out;
+    }
+    if (stream_pass(&u, &c, err) < 0)
+        goto out;
+    set_dir_times(&u);
+    rc = 0;
+done:
+    sha256_final(&c.h, diff_hex);
+    *diff_size = c.total;
+out:
+    if (rc < 0)
+        sha256_free(&c.h);
+    if (c.outer)
+        archive_read_free(c.outer);
+    free(c.why);
+    unpacker_clear(&u);
     return rc;
 }

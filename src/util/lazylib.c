@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/lazycurl.h"
 #include "util/lazylib.h"
+#include "util/lazyzip.h"
 
 /* Loads soname and fills n function pointers named by names; exits 125
  * with an Error when the library or a symbol is missing. */
@@ -58,3 +60,22 @@ static void load(const char *soname, const char *const *names, void **slots, siz
 
 DEFINE_LAZY(lazy_archive, lazy_archive, LAZY_ARCHIVE_FUNCS, BERTH_LIBARCHIVE_SONAME)
 DEFINE_LAZY(lazy_crypto, lazy_crypto, LAZY_CRYPTO_FUNCS, BERTH_LIBCRYPTO_SONAME)
+DEFINE_LAZY(lazy_zlib, lazy_zlib, LAZY_ZLIB_FUNCS, BERTH_LIBZ_SONAME)
+DEFINE_LAZY(lazy_zstd, lazy_zstd, LAZY_ZSTD_FUNCS, BERTH_LIBZSTD_SONAME)
+const struct lazy_curl *lazy_curl_table(void);
+DEFINE_LAZY(lazy_curl_table, lazy_curl, LAZY_CURL_FUNCS, BERTH_LIBCURL_SONAME)
+
+static void curl_init_once(void)
+{
+    lazy_curl_table()->curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const struct lazy_curl *lazy_curl(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    /* curl_global_init is not thread-safe itself: once, before any
+     * transfer, and before any thread of ours could race it. */
+    pthread_once(&once, curl_init_once);
+    return lazy_curl_table();
+}

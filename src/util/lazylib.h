@@ -25,7 +25,7 @@
 #define LAZY_ARCHIVE_FUNCS(X) \
     X(archive_error_string) X(archive_read_free) X(archive_read_new) \
     X(archive_read_next_header) X(archive_read_data_block) X(archive_read_open_filename) \
-    X(archive_read_open_fd) X(archive_read_support_format_empty) \
+    X(archive_read_open_fd) X(archive_read_open) X(archive_read_support_format_empty) \
     X(archive_read_support_filter_all) X(archive_read_support_format_raw) \
     X(archive_read_support_format_tar) X(archive_read_support_format_gnutar) \
     X(archive_write_set_format_pax_restricted) X(archive_write_set_bytes_in_last_block) \
@@ -60,6 +60,7 @@ const struct lazy_crypto *lazy_crypto(void);
 #define archive_read_data_block (lazy_archive()->archive_read_data_block)
 #define archive_read_open_filename (lazy_archive()->archive_read_open_filename)
 #define archive_read_open_fd (lazy_archive()->archive_read_open_fd)
+#define archive_read_open (lazy_archive()->archive_read_open)
 #define archive_read_support_format_empty (lazy_archive()->archive_read_support_format_empty)
 #define archive_read_support_filter_all (lazy_archive()->archive_read_support_filter_all)
 #define archive_read_support_format_raw (lazy_archive()->archive_read_support_format_raw)

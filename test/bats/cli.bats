@@ -174,8 +174,6 @@ setup()    { berth_setup; }
 # ("" is berth itself); a group's spelling of a command goes beside it.
 not_yet() {
     cat <<'LIST'
-# issue 13 (registries): pulling the image a container needs
-run|create|container run|container create: arch authfile disable-content-trust os platform tls-verify variant
 # issue 15 (volumes and pods)
 run|create|container run|container create: image-volume volumes-from pod pod-id-file
 create|container create: init-ctr
