@@ -6,8 +6,10 @@
  * streams) is settled once all flags are in, in finish().
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -62,22 +64,10 @@ static void pstate_free(struct pstate *p)
     json_decref(p->mounts);
     json_decref(p->volumes_from);
     json_decref(p->sysctls);
-    json_decref(p->res);
+    resopts_free(&p->res);
     json_decref(p->ns);
     strv_free(p->networks);
     strv_free(p->aliases);
-}
-
-/* pflag's wording for a value its type rejects. */
-static int flag_err(struct opt_it *it, const char *why, struct berr **err)
-{
-    const struct cmd_opt *o = it->opt;
-    _cleanup_free_ char *label = o->id > 0 && o->id < 256 ? str_fmt("-%c, --%s", o->id, o->name)
-                                                          : str_fmt("--%s", o->name);
-
-    cp_inval(err, "invalid argument \"%s\" for \"%s\" flag: %s\nSee '%s --help'", it->arg,
-             label ? label : o->name, why, it->cmdpath ? it->cmdpath : "berth");
-    return -1;
 }
 
 static int set_new(json_t *obj, const char *key, json_t *v, struct berr **err)
@@ -217,6 +207,55 @@ static int cidfile(struct ctropts *o, const char *v, struct berr **err)
     return o->cidfile ? 0 : berr_oom(err);
 }
 
+/* key = the entry of words that v spells in any case; else msg (with v). */
+static int one_of_nocase(json_t *ctr, const char *key, const char *v, const char *const *words,
+                         const char *msg, struct berr **err)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (strcasecmp(v, words[i]) == 0)
+            return js_set_str(ctr, key, words[i]) < 0 ? berr_oom(err) : 0;
+    return cp_inval(err, msg, v);
+}
+
+/* --preserve-fds N: fds 3..3+N-1 must be open now, as podman checks */
+static int preserve_fds(struct ctropts *o, struct opt_it *it, struct berr **err)
+{
+    unsigned long long n;
+
+    if (opt_uint(it, &n, err) < 0)
+        return -1;
+    if (n > 1000)
+        return cp_inval(err, "--preserve-fds %llu: too many file descriptors", n);
+    for (int fd = 3; fd < 3 + (int) n; fd++)
+        if (fcntl(fd, F_GETFD) < 0)
+            return cp_inval(err, "file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed", fd);
+    o->preserve_fds = (unsigned) n;
+    return 0;
+}
+
+/* --pidfile, --conmon-pidfile: absolute from our working directory
+ * (conmon runs in the bundle, where podman lets a relative one land), in
+ * a directory that exists (podman finds out at start, if at all). */
+static int abs_path(json_t *ctr, const char *key, const char *v, struct berr **err)
+{
+    _cleanup_free_ char *cwd = NULL, *joined = NULL, *dir = NULL;
+
+    if (!*v)
+        return 0;
+    if (v[0] != '/') {
+        if (!(cwd = getcwd(NULL, 0)))
+            return berr_sys(err, "getcwd");
+        if (!(joined = fs_join(cwd, v)))
+            return berr_oom(err);
+    }
+    if (!(dir = fs_dirname(joined ? joined : v)))
+        return berr_oom(err);
+    if (!fs_is_dir(dir))
+        return cp_inval(err, "invalid --%s %s: %s is not a directory",
+                        strcmp(key, "pidFile") ? "conmon-pidfile" : "pidfile", v, dir);
+    return js_set_str(ctr, key, joined ? joined : v) < 0 ? berr_oom(err) : 0;
+}
+
 /* Applies fn to every field of a pflag "strings" value. */
 #define EACH_CSV(val, var, body)                                                          \
     do {                                                                                  \
@@ -252,6 +291,8 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
         free(o->cgroup_parent);
         return (o->cgroup_parent = str_dup(v)) ? 0 : berr_oom(err);
     case O_CIDFILE: return cidfile(o, v, err);
+    case O_PIDFILE: return abs_path(ctr, "pidFile", v, err);
+    case O_CONMON_PIDFILE: return abs_path(ctr, "conmonPidFile", v, err);
     case O_DETACH_KEYS:
         if (cp_detach_keys_check(v, err) < 0)
             return -1;
@@ -282,6 +323,7 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_RMI: o->rmi = it->bval; return 0;
     case O_ROOTFS: o->rootfs = it->bval; return 0;
     case O_SIG_PROXY: o->sig_proxy = it->bval; return 0;
+    case O_PRESERVE_FDS: return preserve_fds(o, it, err);
     case O_STOP_TIMEOUT:
         if (opt_uint(it, &o->stop_timeout, err) < 0)
             return -1;
@@ -292,57 +334,36 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
     return NOT_MINE;
 }
 
-/* Resource limits: CPU, memory, pids, /dev/shm, ulimits. */
+/* Resource limits: the cgroup flags shared with update (resopts.c),
+ * --cgroup-conf, /dev/shm, ulimits, the OOM score. */
 static int opt_resources(struct pstate *p, struct opt_it *it, struct berr **err)
 {
     json_t *ctr = p->ctr;
     const char *v = it->arg;
-    unsigned long long u;
     long long n;
+    int r = resopts_opt(&p->res, it, err);
 
+    if (r != RESOPTS_NOT_MINE)
+        return r;
     switch (it->opt->id) {
-    case 'c':
-        if (opt_uint(it, &u, err) < 0)
-            return -1;
-        return u ? set_new(p->res, "cpuShares", json_integer((json_int_t) u), err) : 0;
-    case 'm': p->memory_set = true; return parse_size(v, "invalid value for memory", &p->memory, err);
-    case O_CPUS: {
-        char *end;
-        double d;
-        errno = 0;
-        d = strtod(v, &end);
-        if (!*v || *end || errno) {
-            _cleanup_free_ char *why = str_fmt("strconv.ParseFloat: parsing \"%s\": invalid syntax", v);
-            return flag_err(it, why ? why : "invalid syntax", err);
-        }
-        /* podman takes 0 as "no limit"; a negative count the runtime refuses */
-        if (d == 0) {
-            json_object_del(p->res, "cpus");
-            return 0;
-        }
-        return set_new(p->res, "cpus", json_real(d), err);
-    }
-    case O_CPUSET_CPUS:
-        if (cp_cpuset_check(v, err) < 0)
-            return -1;
-        return *v ? set_new(p->res, "cpusetCpus", json_string(v), err) : 0;
-    case O_MEMORY_SWAP:
-        p->swap_set = true;
-        if (strcmp(v, "-1") == 0) {
-            p->swap = -1;
-            return 0;
-        }
-        return parse_size(v, "invalid value for memory", &p->swap, err);
+    case O_CGROUP_CONF:
+        EACH_CSV(v, s, {
+            const char *eq = strchr(s, '=');
+            _cleanup_free_ char *k = eq ? str_ndup(s, (size_t) (eq - s)) : NULL;
+            json_t *u = json_object_get(p->res.res, "unified");
+            if (!eq)
+                return cp_inval(err, "--cgroup-conf must be formatted KEY=VALUE");
+            if (!k || (!u && set_new(p->res.res, "unified", u = json_object(), err) < 0) ||
+                json_object_set_new(u, k, json_string(eq + 1)) < 0)
+                return berr_oom(err);
+        });
+        return 0;
     case O_OOM_SCORE_ADJ:
         if (opt_int(it, &n, err) < 0)
             return -1;
         if (n < -1000 || n > 1000)
             return cp_inval(err, "invalid --oom-score-adj %lld: must be between -1000 and 1000", n);
         return set_new(ctr, "oomScoreAdj", json_integer(n), err);
-    case O_PIDS_LIMIT:
-        if (opt_int(it, &n, err) < 0)
-            return -1;
-        return set_new(p->res, "pidsLimit", json_integer(n), err);
     case O_SHM_SIZE:
         if (parse_size(v, "unable to translate --shm-size", &n, err) < 0)
             return -1;
@@ -459,6 +480,23 @@ static int opt_process(struct pstate *p, struct opt_it *it, struct berr **err)
         EACH_CSV(v, s, if (cp_label_file(p->flabels, s, err) < 0) return -1;);
         return 0;
     case O_STOP_SIGNAL: return stop_signal(ctr, v, err);
+    case O_ENV_MERGE: return append_str(ctr, "envMerge", v, err);  /* checked at init */
+    case O_UNSETENV: return *v ? append_str(ctr, "unsetEnv", v, err) : 0;
+    case O_UNSETENV_ALL: return js_set_bool(ctr, "unsetEnvAll", it->bval) < 0 ? berr_oom(err) : 0;
+    case O_PASSWD: return js_set_bool(ctr, "passwd", it->bval) < 0 ? berr_oom(err) : 0;
+    case O_PASSWD_ENTRY: return js_set_str(ctr, "passwdEntry", v) < 0 ? berr_oom(err) : 0;
+    case O_HOSTUSER:
+        EACH_CSV(v, s, if (*s && append_str(ctr, "hostUsers", s, err) < 0) return -1;);
+        return 0;
+    case O_PERSONALITY: return one_of_nocase(ctr, "personality", v, (const char *[]) { "LINUX", "LINUX32", NULL },
+                                             "invalid personality domain \"%s\": LINUX or LINUX32", err);
+    case O_SYSTEMD:
+        if (one_of_nocase(ctr, "systemd", v, (const char *[]) { "true", "false", "always", NULL },
+                          "invalid config provided: --systemd values must be one of \"true, false, always\": invalid configuration%.0s",
+                          err) < 0)
+            return -1;
+        p->systemd = js_str(ctr, "systemd", NULL);
+        return 0;
     case O_TZ:
         if (cp_tz_check(v, err) < 0)
             return -1;
@@ -492,6 +530,19 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_DEVICE:
         EACH_CSV(v, s, if (cp_device_check(s, err) < 0 || append_str(ctr, "devices", s, err) < 0) return -1;);
         return 0;
+    case O_DEVICE_CGROUP_RULE:
+        EACH_CSV(v, s, if (cp_device_cgroup_rule(s, err) < 0 || append_str(ctr, "deviceCgroupRules", s, err) < 0) return -1;);
+        return 0;
+    case O_CGROUPNS: {
+        _cleanup_free_ char *m = NULL;
+        if (cp_ns_mode("cgroup", v, &m, err) < 0)
+            return -1;
+        return set_new(p->ns, "cgroup", json_string(m), err);
+    }
+    case O_CGROUPS:
+        if (strcmp(v, "enabled") && strcmp(v, "disabled") && strcmp(v, "no-conmon") && strcmp(v, "split"))
+            return cp_inval(err, "running container create option: invalid cgroup mode \"%s\": invalid argument", v);
+        return js_set_str(ctr, "cgroupsMode", v) < 0 ? berr_oom(err) : 0;
     case O_IPC:
     case O_PID:
     case O_UTS: {
@@ -520,6 +571,21 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
         if (cp_image_volume(v, err) < 0)
             return -1;
         return js_set_str(ctr, "imageVolume", v) < 0 ? berr_oom(err) : 0;
+    case O_CHROOTDIRS:
+        EACH_CSV(v, s, {
+            /* inside the container: relative to its root */
+            _cleanup_free_ char *rel = s[0] == '/' ? NULL : str_fmt("/%s", s);
+            _cleanup_free_ char *d = fs_clean(rel ? rel : s);
+            if (!d)
+                return berr_oom(err);
+            if (*s && append_str(ctr, "chrootDirs", d, err) < 0)
+                return -1;
+        });
+        return 0;
+    case O_SECCOMP_POLICY:
+        if (strcmp(v, "default") && strcmp(v, "image"))
+            return cp_inval(err, "invalid seccomp policy \"%s\": valid policies are [\"default\" \"image\"]", v);
+        return js_set_str(ctr, "seccompPolicy", v) < 0 ? berr_oom(err) : 0;
     }
     return NOT_MINE;
 }
@@ -569,17 +635,9 @@ static int set_if_any(json_t *ctr, const char *key, json_t *v, struct berr **err
 
 static int finish_resources(struct pstate *p, struct berr **err)
 {
-    if (p->memory_set && p->memory > 0 && set_new(p->res, "memory", json_integer(p->memory), err) < 0)
+    if (resopts_finish(&p->res, err) < 0)
         return -1;
-    if (p->swap_set) {
-        if (p->swap != -1 && (!p->memory_set || p->memory <= 0))
-            return cp_inval(err, "you should always set a memory limit when using a memoryswap limit, see usage");
-        if (p->swap != -1 && p->swap < p->memory)
-            return cp_inval(err, "minimum memoryswap limit should be larger than memory limit, see usage");
-        if (set_new(p->res, "memorySwap", json_integer(p->swap), err) < 0)
-            return -1;
-    }
-    return set_if_any(p->ctr, "resources", p->res, err);
+    return set_if_any(p->ctr, "resources", p->res.res, err);
 }
 
 static int finish_operands(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx,
@@ -637,6 +695,8 @@ static int finish_checks(struct pstate *p, const char *netmode, struct berr **er
             if (str_has_prefix(k, "net."))
                 return cp_inval(err, "sysctl %s=%s can't be set since Network Namespace set to host: invalid argument",
                                 k, json_string_value(v));
+    if (p->init && str_eq(p->systemd, "always"))
+        return cp_inval(err, "cannot use container-init binary with systemd=always");
     if (p->init && p->init_path) {
         if (access(p->init_path, X_OK) < 0)
             return berr_sys(err, "container-init binary not found on the host: stat %s", p->init_path);
@@ -708,10 +768,9 @@ int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct
     p.mounts = json_array();
     p.volumes_from = json_array();
     p.sysctls = json_object();
-    p.res = json_object();
     p.ns = json_object();
-    if (!p.ctr || !p.fenv || !p.env || !p.flabels || !p.labels || !p.annotations || !p.mounts ||
-        !p.sysctls || !p.res || !p.ns || !p.volumes_from) {
+    if (resopts_init(&p.res, err) < 0 || !p.ctr || !p.fenv || !p.env || !p.flabels || !p.labels ||
+        !p.annotations || !p.mounts || !p.sysctls || !p.ns || !p.volumes_from) {
         pstate_free(&p);
         return berr_oom(err);
     }

@@ -33,7 +33,7 @@
 
 /* The option tables (podman's names, letters and placeholders). `run` has
  * a few more than `create`: -d, --detach-keys, --sig-proxy, --rmi,
- * --preserve-fds is not implemented. Both commands must set
+ * --preserve-fds, --passwd. Both commands must set
  * CMD_STOP_AT_OPERAND | CMD_H_NOT_HELP. */
 extern const struct cmd_opt ctr_create_opts[];
 extern const struct cmd_opt ctr_run_opts[];
@@ -120,6 +120,7 @@ struct ctropts {
     char *detach_keys;          /* --detach-keys, validated; NULL: the config's
                                    default; "" disables detaching */
     bool sig_proxy;             /* --sig-proxy (run; default true) */
+    unsigned preserve_fds;      /* --preserve-fds (run): fds 3.. checked open */
     bool rmi;                   /* --rmi (run): remove the image after --rm */
 
     bool rm;                    /* --rm (also ctr.rm) */

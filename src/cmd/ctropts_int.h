@@ -12,20 +12,21 @@
 #include <stdbool.h>
 
 #include "cmd/ctropts.h"
+#include "cmd/resopts.h"
 #include "util/err.h"
 #include "util/str.h"
 
 /* Option ids of the create/run tables (ctropts_table.c). */
 enum {
-    O_ADD_HOST = 256, O_ANNOTATION, O_CAP_ADD, O_CAP_DROP, O_CGROUP_PARENT, O_CIDFILE, O_CPUS,
-    O_CPUSET_CPUS, O_DETACH_KEYS, O_DEVICE, O_DNS, O_DNS_OPTION, O_DNS_SEARCH, O_ENTRYPOINT,
-    O_ENV_FILE, O_ENV_HOST, O_EXPOSE, O_GROUP_ADD, O_HTTP_PROXY, O_INIT, O_INIT_PATH, O_IP,
-    O_IP6, O_IPC, O_LABEL_FILE, O_LOG_DRIVER, O_LOG_OPT, O_MAC, O_MEMORY_SWAP, O_MOUNT, O_NAME,
-    O_NETWORK, O_NETWORK_ALIAS, O_NO_HOSTS, O_OOM_SCORE_ADJ, O_PID, O_PIDS_LIMIT, O_PRIVILEGED,
+    O_ADD_HOST = 256, O_ANNOTATION, O_CAP_ADD, O_CAP_DROP, O_CGROUP_CONF, O_CGROUP_PARENT,
+    O_CGROUPNS, O_CGROUPS, O_CHROOTDIRS, O_CIDFILE, O_CONMON_PIDFILE, O_DETACH_KEYS, O_DEVICE, O_DEVICE_CGROUP_RULE, O_DNS, O_DNS_OPTION, O_DNS_SEARCH, O_ENTRYPOINT,
+    O_ENV_FILE, O_ENV_HOST, O_ENV_MERGE, O_HOSTUSER, O_EXPOSE, O_GROUP_ADD, O_HTTP_PROXY, O_INIT, O_INIT_PATH, O_IP,
+    O_IP6, O_IPC, O_LABEL_FILE, O_LOG_DRIVER, O_LOG_OPT, O_MAC, O_MOUNT, O_NAME,
+    O_NETWORK, O_NETWORK_ALIAS, O_NO_HOSTS, O_OOM_SCORE_ADJ, O_PASSWD, O_PASSWD_ENTRY, O_PERSONALITY, O_PID, O_PIDFILE, O_PRESERVE_FDS, O_PRIVILEGED,
     O_PULL, O_READ_ONLY, O_READ_ONLY_TMPFS, O_REPLACE, O_RESTART, O_RM, O_RMI, O_ROOTFS,
-    O_SECURITY_OPT, O_SHM_SIZE, O_SIG_PROXY, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_SYSCTL,
-    O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UTS, O_KERNEL_MEMORY, O_IMAGE_VOLUME,
-    O_VOLUMES_FROM,
+    O_SECCOMP_POLICY, O_SECURITY_OPT, O_SHM_SIZE, O_SIG_PROXY, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_SYSCTL, O_SYSTEMD,
+    O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UNSETENV, O_UNSETENV_ALL, O_UTS,
+    O_KERNEL_MEMORY, O_IMAGE_VOLUME, O_VOLUMES_FROM,
     O_ARCH, O_AUTHFILE, O_DCT, O_OS, O_PLATFORM, O_TLS_VERIFY, O_VARIANT,
 };
 
@@ -35,11 +36,12 @@ struct pstate {
     json_t *ctr;
     json_t *fenv, *env;         /* env files, then -e (which wins) */
     json_t *flabels, *labels;   /* label files, then -l */
-    json_t *annotations, *mounts, *sysctls, *res, *ns, *volumes_from;
+    json_t *annotations, *mounts, *sysctls, *ns, *volumes_from;
+    struct resopts res;         /* the resource flags (shared with update) */
     strv networks, aliases;
     const char *ip, *ip6, *mac, *init_path, *hostname;
-    long long memory, swap;
-    bool memory_set, swap_set, init, no_hosts;
+    bool init, no_hosts;
+    const char *systemd;        /* --systemd, checked against --init in finish */
     bool is_run;
 };
 /* --network & co. into o->networks; *mode the spec's namespaces.network. */
@@ -63,7 +65,8 @@ int cp_ulimit_check(const char *s, struct berr **err);
 /* Checks a --security-opt value; *out a malloc'd canonical form. */
 int cp_security_opt(const char *s, char **out, struct berr **err);
 int cp_restart(const char *s, struct ctropts *o, struct berr **err);
-int cp_cpuset_check(const char *s, struct berr **err);
+/* --device-cgroup-rule "c 1:3 rwm", as podman checks it. */
+int cp_device_cgroup_rule(const char *s, struct berr **err);
 int cp_sysctl_add(json_t *sysctls, const char *kv, struct berr **err);
 /* "net_admin", "CAP_NET_ADMIN", "all" -> "CAP_NET_ADMIN" / "ALL" (static). */
 int cp_cap(const char *s, const char **out, struct berr **err);

@@ -304,36 +304,37 @@ int cp_ulimit_check(const char *s, struct berr **err)
                     why);
 }
 
-int cp_cpuset_check(const char *s, struct berr **err)
+/* podman's parseLinuxResourcesDeviceAccess: "TYPE MAJOR:MINOR ACCESS",
+ * TYPE a|b|c, MAJOR and MINOR numbers or "*", ACCESS of r, w, m. */
+int cp_device_cgroup_rule(const char *s, struct berr **err)
 {
-    const char *p = s;
+    _cleanup_strv_ strv w = strv_split(s, " ");
+    const char *colon;
+    unsigned long long n;
+    size_t spaces = 0;
 
-    if (!*s)
-        return 0;
-    for (;;) {
-        char *end;
-        unsigned long a, b;
-        if (!isdigit((unsigned char) *p))
-            goto bad;
-        a = strtoul(p, &end, 10);
-        b = a;
-        p = end;
-        if (*p == '-') {
-            if (!isdigit((unsigned char) p[1]))
-                goto bad;
-            b = strtoul(p + 1, &end, 10);
-            p = end;
-        }
-        if (b < a)
-            goto bad;
-        if (!*p)
-            return 0;
-        if (*p != ',')
-            goto bad;
-        p++;
+    if (!w)
+        return berr_oom(err);
+    for (const char *c = s; *c; c++)
+        spaces += *c == ' ';
+    /* Go's strings.Split on " ": exactly three fields, none empty */
+    if (strv_len(w) != 3 || spaces != 2)
+        return cp_inval(err, "invalid device cgroup rule requires type, major:Minor, and access rules: \"%s\"", s);
+    if (strcmp(w[0], "a") && strcmp(w[0], "b") && strcmp(w[0], "c"))
+        return cp_inval(err, "invalid device type in device-access-add: %s", w[0]);
+    colon = strchr(w[1], ':');
+    for (int i = 0; i < 2; i++) {
+        _cleanup_free_ char *num = i == 0 ? str_ndup(w[1], colon ? (size_t) (colon - w[1]) : strlen(w[1]))
+                                          : str_dup(colon ? colon + 1 : "*");
+        if (!num)
+            return berr_oom(err);
+        if (strcmp(num, "*") != 0 && str_to_ull(num, &n) < 0)
+            return cp_inval(err, "strconv.ParseUint: parsing \"%s\": invalid syntax", num);
     }
-bad:
-    return cp_inval(err, "invalid value %s for cpuset cpus", s);
+    for (const char *a = w[2]; *a; a++)
+        if (!strchr("rwm", *a))
+            return cp_inval(err, "invalid device access in device-access-add: %c", *a);
+    return 0;
 }
 
 /* podman's sysctl allow list: IPC sysctls and anything under net. */

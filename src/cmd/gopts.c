@@ -21,7 +21,7 @@ enum {
     G_ROOT = 256, G_RUNROOT, G_TMPDIR, G_VOLUMEPATH, G_RUNTIME, G_CONMON, G_CGROUP_MANAGER,
     G_STORAGE_DRIVER, G_STORAGE_OPT, G_LOG_LEVEL, G_EVENTS_BACKEND, G_CONFIG, G_NAMESPACE,
     G_NETWORK_CONFIG_DIR, G_NETWORK_BACKEND, G_RUNTIME_FLAG, G_SYSLOG, G_CNI_CONFIG_DIR,
-    G_NOOUT, G_DEBUG = 'D',
+    G_NOOUT, G_HOOKS_DIR, G_DEBUG = 'D',
 };
 
 #define LOG_LEVELS "trace, debug, info, warn, warning, error, fatal, panic"
@@ -32,6 +32,7 @@ const struct cmd_opt global_opts[] = {
     { "conmon", G_CONMON, OPT_ARG, "string", "Path of the conmon binary", 0 },
     { "debug", G_DEBUG, OPT_FLAG, NULL, "Log at level debug (as podman, not listed)", OPT_HIDDEN },
     { "events-backend", G_EVENTS_BACKEND, OPT_ARG, "string", "Events backend to use (\"file\"|\"none\")", 0 },
+    { "hooks-dir", G_HOOKS_DIR, OPT_ARG, "stringArray", "Set the OCI hooks directory path (may be set multiple times; a later one wins a file name) (default [/usr/share/containers/oci/hooks.d])", 0 },
     { "log-level", G_LOG_LEVEL, OPT_ARG, "string", "Log messages above specified level (" LOG_LEVELS ") (default \"warn\")", 0 },
     { "namespace", G_NAMESPACE, OPT_ARG, "string", "Set the libpod namespace, used to create separate views of the containers and pods on the system", 0 },
     { "network-backend", G_NETWORK_BACKEND, OPT_ARG, "string", "Network backend to use (\"netavark\"|\"cni\")", 0 },
@@ -80,6 +81,7 @@ int gopts_apply(void *gv, const struct cmd_opt *o, const char *arg, bool bval,
     case G_STORAGE_DRIVER: return set_str(&g->storage_driver, arg, err);
     case G_STORAGE_OPT: return strv_push(&g->storage_opts, arg) < 0 ? berr_oom(err) : 0;
     case G_RUNTIME_FLAG: return strv_push(&g->runtime_flags, arg) < 0 ? berr_oom(err) : 0;
+    case G_HOOKS_DIR: return strv_push(&g->hooks_dirs, arg) < 0 ? berr_oom(err) : 0;
     case G_LOG_LEVEL: return set_str(&g->log_level, arg, err);     /* checked in gopts_finish */
     case G_DEBUG: g->debug = bval; return 0;
     case G_NOOUT: g->noout = bval; return 0;
@@ -123,11 +125,13 @@ int gopts_finish(struct gopts *g, const char *prog, struct berr **err)
     }
     if (g->noout) {
         /* podman swaps os.Stdout for /dev/null: results go nowhere, errors
-         * and warnings still show */
-        int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+         * and warnings still show. fd 1 stays: an attached container's
+         * output still comes through, as with podman. */
+        FILE *null = fopen("/dev/null", "we");
+        if (!null)
             return berr_sys(err, "--noout: open /dev/null");
-        close(fd);
+        fflush(stdout);
+        stdout = null;          /* lives until exit, like stdout itself */
     }
     return 0;
 }
@@ -142,4 +146,5 @@ void gopts_free(struct gopts *g)
         free(*strs[i]);
     strv_free(g->storage_opts);
     strv_free(g->runtime_flags);
+    strv_free(g->hooks_dirs);
 }

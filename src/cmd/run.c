@@ -219,6 +219,7 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return -1;
     }
     fflush(stdout);
+    rt->preserve_fds = a.preserve_fds;
     r = a.detach ? run_detached(rt, &c, &a, err) : run_attached(rt, &c, &a, err);
     ctr_put(c);
     ctropts_free(&a);

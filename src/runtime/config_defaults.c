@@ -347,6 +347,8 @@ int cfg_apply_flags(struct config *c, const struct gopts *g, struct berr **err)
         return -1;
     if (g->runtime_flags && cfg_set_strv(&c->runtime_flags, g->runtime_flags, err) < 0)
         return -1;
+    if (g->hooks_dirs && cfg_set_strv(&c->hooks_dir, g->hooks_dirs, err) < 0)
+        return -1;
     c->syslog = g->syslog;
     return 0;
 }

@@ -131,8 +131,17 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
         PUSHF("--timeout=%lld", o->timeout);
     if (o->no_new_keyring)
         PUSH("--no-new-keyring");
+    if (!o->exec_spec && o->preserve_fds) {
+        PUSH("--runtime-opt");
+        PUSH("--preserve-fds");
+        PUSH("--runtime-opt");
+        PUSHF("%u", o->preserve_fds);
+    }
     PUSH("--conmon-pidfile");
-    PUSHF("%s/conmon.pid", o->rundir);
+    if (o->conmon_pidfile)
+        PUSH(o->conmon_pidfile);
+    else
+        PUSHF("%s/conmon.pid", o->rundir);
     if (o->no_pivot)
         PUSH("--no-pivot");
     if (o->exec_spec) {
@@ -356,6 +365,10 @@ int conmon_spawn(const struct conmon_opts *o, char *const *argv, const int *fds,
 
     sigemptyset(&none);
     sigfillset(&all);
+    /* the preserved fds are inherited where they are; fds go after them */
+    for (int fd = 3; fd < base; fd++)
+        if (fcntl(fd, F_SETFD, 0) < 0)
+            return berr_sys(err, "file descriptor %d to preserve", fd);
     if (nfds && !(lifted = calloc(nfds, sizeof(int))))
         return berr_oom(err);
     /* copies above every target number: no dup2 below lands on a source */
@@ -485,10 +498,23 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
     long long data = -1;
     pid_t pid;
     char zero = 0;
+    /* --preserve-fds N: fds 3..3+N-1 stay, the pipes and extra fds after */
+    int base = 3 + (int) o->preserve_fds;
+    _cleanup_strv_ strv env = NULL;
+    struct conmon_opts co = *o;
 
     memset(res, 0, sizeof(*res));
     if (o->persist_dir && fs_mkdir_p(o->persist_dir, 0750, err) < 0)
         return -1;
+    if (o->preserve_fds) {
+        _cleanup_free_ char *kv1 = str_fmt("_OCI_SYNCPIPE=%d", base);
+        _cleanup_free_ char *kv2 = str_fmt("_OCI_STARTPIPE=%d", base + 1);
+        if (!(env = strv_copy(o->env)) || !kv1 || !kv2 || conmon_env_set(&env, kv1) < 0 ||
+            conmon_env_set(&env, kv2) < 0)
+            return berr_oom(err);
+        co.env = env;
+        o = &co;
+    }
     if (conmon_argv(o, &argv, err) < 0)
         return -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 ||
@@ -506,7 +532,7 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
         fds[1] = start_c;
         for (size_t i = 0; i < o->n_extra_fds; i++)
             fds[2 + i] = o->extra_fds[i];
-        if (conmon_spawn(o, argv, fds, 2 + o->n_extra_fds, 3, &pid, err) < 0)
+        if (conmon_spawn(o, argv, fds, 2 + o->n_extra_fds, base, &pid, err) < 0)
             return -1;
     }
     close(STEAL_FD(sync_c));
@@ -527,7 +553,7 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
         return create_failed(o, message, err);
 
     res->pid = (pid_t) data;
-    cpidfile = str_fmt("%s/conmon.pid", o->rundir);
+    cpidfile = o->conmon_pidfile ? str_dup(o->conmon_pidfile) : str_fmt("%s/conmon.pid", o->rundir);
     if (!cpidfile)
         return berr_oom(err);
     res->conmon_pid = read_pid_file(cpidfile);

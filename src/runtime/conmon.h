@@ -8,7 +8,9 @@
  *   1. argv = conmon_argv() (SPEC §2.1 order, plus berth's
  *      --persist-dir after --exit-dir), env = the caller's (conmon_env());
  *   2. two SOCK_SEQPACKET socketpairs: sync on fd 3, start on fd 4, then
- *      the extra fds (reserved ports) on 5, 6, ...; conmon runs in its own
+ *      the extra fds (reserved ports) on 5, 6, ... (all N higher with
+ *      --preserve-fds N: fds 3..3+N-1 are the caller's, inherited as they
+ *      are, and _OCI_SYNCPIPE/_OCI_STARTPIPE say where the pipes went); conmon runs in its own
  *      process group, with the bundle as its cwd (so its relative `oom`
  *      file lands in the bundle), an empty signal mask and default signal
  *      dispositions; stdio is ours;
@@ -49,6 +51,7 @@ struct conmon_opts {
     const char *bundle;             /* -b and conmon's cwd; holds config.json */
     const char *rundir;             /* pidfile, conmon.pid, oci-log */
     const char *pidfile;            /* NULL: <rundir>/pidfile */
+    const char *conmon_pidfile;     /* NULL: <rundir>/conmon.pid */
     const char *exit_dir;           /* <tmp>/exits */
     const char *persist_dir;        /* <tmp>/persist/<id>; created 0750 */
     bool systemd_cgroup;            /* -s */
@@ -63,14 +66,16 @@ struct conmon_opts {
     long long timeout;              /* --timeout=N when > 0 */
     bool no_pivot, no_new_keyring;
     char **exit_command;            /* conmon_exit_command(): [0] the program */
-    const int *extra_fds;           /* passed on as fds 5.. */
+    unsigned preserve_fds;          /* N: our fds 3..3+N-1 stay there for the container
+                                       (runtime --preserve-fds N); the pipes and
+                                       extra fds move up by N */
+    const int *extra_fds;           /* passed on as fds 5+N.. */
     size_t n_extra_fds;
     char **env;                     /* conmon's whole environment */
     int sync_timeout;               /* seconds; 0: 240 */
     /* an exec session (SPEC §2.4; conmon_exec.c): -e --exec-attach */
     const char *exec_spec;          /* --exec-process-spec; NULL: a create */
     const char *cuuid;              /* -u: the session id; NULL: id */
-    unsigned preserve_fds;          /* our fds 3.. passed on (--preserve-fds) */
 };
 
 /* conmon's argv (SPEC §2.1); *out is a new strv. */

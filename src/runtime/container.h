@@ -86,7 +86,9 @@ struct ctr_config {
     json_t *create_command;     /* "createCommand": array */
     /* from "spec": */
     const char *ns_mode[SPEC_NS__COUNT]; /* "namespaces": {network, pid, ipc,
-                                   uts}: "bridge" (network) / "private" when absent */
+                                   uts, cgroup, user}: "bridge" (network),
+                                   "host" (user), "" (cgroup: the host's
+                                   default) / "private" when absent */
     int stop_signal;            /* "stopSignal": SIGTERM default */
     const char *hostname;       /* "hostname": NULL -> the short id */
     long long shm_size;         /* "shmSize": bytes, 0 -> the config's */
@@ -269,9 +271,11 @@ static inline const char *ctr_image_name(const struct ctr *c)
 {
     return c->cfg.image_name ? c->cfg.image_name : "";
 }
-/* The namespace mode of the spec ("bridge" for the network, "private"
- * for the others when not given; "host", "none", "container:<id>",
- * "ns:<path>"). */
+/* The namespace mode of the spec ("bridge" for the network, "host" for
+ * the user namespace, "" for the cgroup namespace (v1: host, v2:
+ * private), "private" for the others when not given; "host", "none",
+ * "container:<id>", "ns:<path>"; the user namespace also "auto"
+ * and "keep-id"). */
 static inline const char *ctr_ns_mode(const struct ctr *c, enum spec_ns which)
 {
     return c->cfg.ns_mode[which];
@@ -283,6 +287,10 @@ char *ctr_run_dir(struct runtime *rt, const char *id);
 char *ctr_exit_file(struct runtime *rt, const char *id);
 char *ctr_persist_dir(struct runtime *rt, const char *id);
 char *ctr_log_path(struct runtime *rt, const struct ctr *c);
+/* The runtime's pid file and conmon's: --pidfile and --conmon-pidfile, else
+ * <run dir>/pidfile and <run dir>/conmon.pid. */
+char *ctr_pid_file(struct runtime *rt, const struct ctr *c);
+char *ctr_conmon_pid_file(struct runtime *rt, const struct ctr *c);
 
 /* All container ids of this libpod namespace, sorted. */
 int ctr_list_ids(struct runtime *rt, char ***ids, struct berr **err);

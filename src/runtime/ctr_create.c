@@ -9,6 +9,7 @@
  * root file system that no record names (invisible, surviving rm -a,
  * holding its image).
  */
+#include <signal.h>
 #include <string.h>
 
 #include "runtime/container.h"
@@ -209,6 +210,14 @@ static int resolve_mounts(struct runtime *rt, const struct ctr_create_params *p,
     return 0;
 }
 
+/* The runtime by name, decided at create: the default depends on the
+ * cgroup layout this process sees, and every later command of this
+ * container must drive the same runtime (podman records OCIRuntime too). */
+static const char *runtime_name(struct runtime *rt)
+{
+    return rt->g->runtime && *rt->g->runtime ? rt->g->runtime : oci_runtime_default_name(rt->cfg);
+}
+
 /* The config record; NULL when out of memory. net_obj and ports are
  * taken over. Every key is set or none is: a record missing one of them
  * is never written. */
@@ -260,15 +269,98 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->dns)
         PUT("dns", json_incref(p->dns));
     PUT("addHosts", p->add_hosts ? json_incref(p->add_hosts) : json_array());
-    /* the runtime by name, decided now: the default depends on the cgroup
-     * layout this process sees, and every later command of this container
-     * must drive the same runtime (podman records OCIRuntime too) */
-    PUT("runtime", json_string(rt->g->runtime && *rt->g->runtime ? rt->g->runtime
-                               : oci_runtime_default_name(rt->cfg)));
+    PUT("runtime", json_string(runtime_name(rt)));
     if (p->cgroup_parent)
         PUT("cgroupParent", json_string(p->cgroup_parent));
 #undef PUT
     return bad ? NULL : STEAL_PTR(c);
+}
+
+/* The cgroup settings of the spec, settled against the config and this
+ * host as podman does at create: the config's cgroupns and cgroups
+ * defaults recorded, the resources checked (spec_resources_check). */
+static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p, json_t *spec,
+                          struct berr **err)
+{
+    json_t *ns = json_object_get(spec, "namespaces");
+    const char *mode = js_str(spec, "cgroupsMode", NULL);
+    const char *pidns = js_str(ns, "pid", "private"), *name = runtime_name(rt);
+    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+
+    if (!ns && json_object_set_new(spec, "namespaces", ns = json_object()) < 0)
+        return berr_oom(err);
+    if (!js_str(ns, "cgroup", NULL) && rt->cfg->cgroupns && *rt->cfg->cgroupns &&
+        js_set_str(ns, "cgroup", rt->cfg->cgroupns) < 0)
+        return berr_oom(err);
+    if (!mode) {
+        mode = rt->cfg->cgroups && *rt->cfg->cgroups ? rt->cfg->cgroups : "enabled";
+        if (js_set_str(spec, "cgroupsMode", mode) < 0)
+            return berr_oom(err);
+        mode = js_str(spec, "cgroupsMode", "enabled");
+    }
+    if (strcmp(mode, "split") == 0 && p->cgroup_parent)
+        return berr_kind(err, BK_INVALID, "cannot specify --cgroup-mode=split with a cgroup-parent");
+    if (strcmp(mode, "disabled") == 0) {
+        if (str_has_prefix(pidns, "container:"))
+            return berr_kind(err, BK_INVALID, "cannot join another container's PID namespace if not creating cgroups");
+        if (p->cgroup_parent)
+            return berr_kind(err, BK_INVALID, "cannot set cgroup parent if not creating cgroups");
+        if (strcmp(pidns, "private") != 0)
+            return berr_kind(err, BK_INVALID, "containers not creating Cgroups must create a private PID namespace");
+        if (!strv_contains(rt->cfg->runtime_supports_nocgroups, base))
+            return berr_kind(err, BK_INVALID, "requested OCI runtime %s is not compatible with NoCgroups", base);
+    }
+    return spec_resources_check(json_object_get(spec, "resources"), err);
+}
+
+/* podman's useSystemd: --systemd always, or true (the default) with a
+ * command that is init or systemd (behind "/bin/sh -c" too). Systemd mode
+ * is recorded as "systemdMode" with its stop signal, SIGRTMIN+3, unless
+ * the user or the image chose one. */
+static int settle_systemd(json_t *spec, json_t *command, const struct store_image_cfg *ic,
+                          struct berr **err)
+{
+    const char *mode = js_str(spec, "systemd", "true");
+    const char *cmd0 = NULL;
+    bool on = strcmp(mode, "always") == 0;
+
+    if (strcmp(mode, "true") == 0 && json_array_size(command)) {
+        size_t first = 0;
+        if (json_array_size(command) > 2 &&
+            str_eq(json_string_value(json_array_get(command, 0)), "/bin/sh") &&
+            str_eq(json_string_value(json_array_get(command, 1)), "-c"))
+            first = 2;
+        cmd0 = json_string_value(json_array_get(command, first));
+    }
+    if (cmd0) {
+        const char *base = strrchr(cmd0, '/') ? strrchr(cmd0, '/') + 1 : cmd0;
+        on = !strcmp(cmd0, "/sbin/init") || !strcmp(cmd0, "/usr/sbin/init") ||
+             !strcmp(cmd0, "/usr/local/sbin/init") || !strcmp(base, "systemd");
+    }
+    if (!on)
+        return 0;
+    if (js_set_bool(spec, "systemdMode", true) < 0)
+        return berr_oom(err);
+    if (!json_object_get(spec, "stopSignal") && !(ic && ic->stop_signal && *ic->stop_signal) &&
+        js_set_int(spec, "stopSignal", SIGRTMIN + 3) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
+/* --seccomp-policy image: podman refuses at create an image without a
+ * profile in its io.containers.seccomp.profile label. */
+static int check_seccomp_policy(json_t *spec, const struct store_image_cfg *ic, struct berr **err)
+{
+    const char *prof;
+
+    if (!str_eq(js_str(spec, "seccompPolicy", NULL), "image"))
+        return 0;
+    if (!ic)
+        return berr_msg(err, "cannot read seccomp profile without a valid image");
+    prof = js_str(ic->labels, "io.containers.seccomp.profile", NULL);
+    if (!prof || !*prof)
+        return berr_msg(err, "no seccomp policy defined by image");
+    return 0;
 }
 
 /* The first state record: configured, with the view of cfg, the create
@@ -403,9 +495,12 @@ static int publish(struct runtime *rt, const struct ctr_create_params *p, const 
     }
 }
 
-int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr **out,
+int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct ctr **out,
                struct berr **err)
 {
+    /* the spec as settled here is the caller's copy, changed */
+    _cleanup_json_ json_t *spec = given->spec ? json_deep_copy(given->spec) : json_object();
+    struct ctr_create_params params = *given, *p = &params;
     char id[STATE_ID_LEN + 1], img_id[STATE_ID_LEN + 1] = "";
     _cleanup_free_ char *name = NULL, *img_name = NULL;
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
@@ -413,15 +508,28 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
     struct lock lheld = LOCK_INIT;
     struct ctr_mounts_held held = { 0 };
     struct ctr_create_params p2;
-    _cleanup_json_ json_t *spec = NULL;
+    _cleanup_json_ json_t *mspec = NULL;    /* spec with its mounts resolved */
     _cleanup_(store_image_cfg_free) struct store_image_cfg icfg = { 0 };
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
 
+    if (!spec)
+        return berr_oom(err);
+    params.spec = spec;
+    if (settle_cgroups(rt, p, spec, err) < 0)
+        return -1;
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
         return -1;
     if (check_params(rt, p, err) < 0)
         return -1;
+    {
+        _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL);
+        if (!cmd)
+            return berr_oom(err);
+        if (settle_systemd(spec, cmd, p->image ? &icfg : NULL, err) < 0 ||
+            check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0)
+            return -1;
+    }
     if (state_new_id(id, err) < 0)
         return -1;
     if (pick_name(rt, p->name, id, &name, err) < 0)
@@ -437,10 +545,10 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
         goto fail;
     if (ctr_net_config(rt, p, p->image ? &icfg : NULL, &net_obj, &ports, err) < 0)
         goto fail;
-    if (resolve_mounts(rt, p, p->image ? &icfg : NULL, &spec, &held, err) < 0)
+    if (resolve_mounts(rt, p, p->image ? &icfg : NULL, &mspec, &held, err) < 0)
         goto fail;
     p2 = *p;
-    p2.spec = spec;
+    p2.spec = mspec;
     cfg = new_config(rt, &p2, id, name, u.lock, p->image ? img_id : NULL, img_name,
                      p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = cfg ? new_state(cfg) : NULL;

@@ -16,6 +16,7 @@
 #include "runtime/ctr_view.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -29,6 +30,18 @@ char *ctr_bundle_dir(struct runtime *rt, const char *id)
 char *ctr_run_dir(struct runtime *rt, const char *id)
 {
     return str_fmt("%s/containers/%s", rt->cfg->tmp_dir, id);
+}
+
+char *ctr_pid_file(struct runtime *rt, const struct ctr *c)
+{
+    const char *p = js_str(c->cfg.spec, "pidFile", NULL);
+    return p ? str_dup(p) : str_fmt("%s/containers/%s/pidfile", rt->cfg->tmp_dir, c->id);
+}
+
+char *ctr_conmon_pid_file(struct runtime *rt, const struct ctr *c)
+{
+    const char *p = js_str(c->cfg.spec, "conmonPidFile", NULL);
+    return p ? str_dup(p) : str_fmt("%s/containers/%s/conmon.pid", rt->cfg->tmp_dir, c->id);
 }
 
 char *ctr_exit_file(struct runtime *rt, const char *id)

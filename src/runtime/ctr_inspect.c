@@ -440,10 +440,14 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "HealthcheckOnFailureAction", json_string("none"));
     if (cfg->create_command)
         put(in, o, "CreateCommand", json_incref(cfg->create_command));
+    if (js_bool(in->spec, "systemdMode", false))
+        put(in, o, "SystemdMode", json_true());
     put(in, o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
     put(in, o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
     put(in, o, "StopTimeout", json_integer(cfg->stop_timeout));
-    put(in, o, "Passwd", json_true());
+    put(in, o, "Passwd", json_boolean(js_bool(in->spec, "passwd", true)));
+    if (json_array_size(json_object_get(in->spec, "chrootDirs")))
+        put(in, o, "ChrootDirs", json_incref(json_object_get(in->spec, "chrootDirs")));
     put(in, o, "sdNotifyMode", json_string("container"));
     json_decref(ep);
     json_decref(cmd);
@@ -519,6 +523,18 @@ static json_t *log_config(struct insp *in)
                      "Size", size ? size : "0B");
 }
 
+/* --blkio-weight-device and the throttles: [{Path, Weight|Rate}] */
+static json_t *blkio_devices(json_t *r, const char *key, const char *val, const char *name)
+{
+    json_t *in = json_object_get(r, key), *out = json_array(), *e;
+    size_t i;
+
+    json_array_foreach(in, i, e)
+        json_array_append_new(out, json_pack("{s:s, s:I}", "Path", js_str(e, "path", ""), name,
+                                             (json_int_t) js_int(e, val, 0)));
+    return out;
+}
+
 static void set_resources(struct insp *in, json_t *o)
 {
     json_t *r = json_object_get(in->spec, "resources");
@@ -529,25 +545,25 @@ static void set_resources(struct insp *in, json_t *o)
     put(in, o, "Memory", json_integer(js_int(r, "memory", 0)));
     put(in, o, "NanoCpus", json_integer((long long) (cpus * 1e9)));
     put(in, o, "CgroupParent", json_string(in->c->cfg.cgroup_parent ? in->c->cfg.cgroup_parent : ""));
-    put(in, o, "BlkioWeight", json_integer(0));
-    static const char *const blk[] = { "BlkioWeightDevice", "BlkioDeviceReadBps",
-                                       "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
-                                       "BlkioDeviceWriteIOps" };
-    for (size_t i = 0; i < ARRAY_SIZE(blk); i++)
-        put(in, o, blk[i], json_null());
-    put(in, o, "CpuPeriod", json_integer(cpus > 0 ? 100000 : 0));
-    put(in, o, "CpuQuota", json_integer(cpus > 0 ? (long long) (cpus * 100000) : 0));
-    put(in, o, "CpuRealtimePeriod", json_integer(0));
-    put(in, o, "CpuRealtimeRuntime", json_integer(0));
+    put(in, o, "BlkioWeight", json_integer(js_int(r, "blkioWeight", 0)));
+    put(in, o, "BlkioWeightDevice", blkio_devices(r, "blkioWeightDevice", "weight", "Weight"));
+    put(in, o, "BlkioDeviceReadBps", blkio_devices(r, "blkioReadBps", "rate", "Rate"));
+    put(in, o, "BlkioDeviceWriteBps", blkio_devices(r, "blkioWriteBps", "rate", "Rate"));
+    put(in, o, "BlkioDeviceReadIOps", blkio_devices(r, "blkioReadIops", "rate", "Rate"));
+    put(in, o, "BlkioDeviceWriteIOps", blkio_devices(r, "blkioWriteIops", "rate", "Rate"));
+    put(in, o, "CpuPeriod", json_integer(cpus > 0 ? 100000 : js_int(r, "cpuPeriod", 0)));
+    put(in, o, "CpuQuota", json_integer(cpus > 0 ? (long long) (cpus * 100000) : js_int(r, "cpuQuota", 0)));
+    put(in, o, "CpuRealtimePeriod", json_integer(js_int(r, "cpuRtPeriod", 0)));
+    put(in, o, "CpuRealtimeRuntime", json_integer(js_int(r, "cpuRtRuntime", 0)));
     put(in, o, "CpusetCpus", json_string(js_str(r, "cpusetCpus", "")));
-    put(in, o, "CpusetMems", json_string(""));
+    put(in, o, "CpusetMems", json_string(js_str(r, "cpusetMems", "")));
     put(in, o, "Devices", arr_or_empty(NULL));
     put(in, o, "DiskQuota", json_integer(0));
     put(in, o, "KernelMemory", json_integer(0));
-    put(in, o, "MemoryReservation", json_integer(0));
+    put(in, o, "MemoryReservation", json_integer(js_int(r, "memoryReservation", 0)));
     put(in, o, "MemorySwap", json_integer(js_int(r, "memorySwap", 0)));
-    put(in, o, "MemorySwappiness", json_integer(0));
-    put(in, o, "OomKillDisable", json_false());
+    put(in, o, "MemorySwappiness", json_integer(js_int(r, "memorySwappiness", 0)));
+    put(in, o, "OomKillDisable", json_boolean(js_bool(r, "oomKillDisable", false)));
     put(in, o, "PidsLimit", json_integer(pids > 0 ? pids : r && json_object_get(r, "pidsLimit")
                                                                   ? 0 : in->rt->cfg->pids_limit));
     put(in, o, "Ulimits", arr_or_empty(NULL));
@@ -555,7 +571,8 @@ static void set_resources(struct insp *in, json_t *o)
     put(in, o, "CpuPercent", json_integer(0));
     put(in, o, "IOMaximumIOps", json_integer(0));
     put(in, o, "IOMaximumBandwidth", json_integer(0));
-    put(in, o, "CgroupConf", json_null());
+    put(in, o, "CgroupConf", json_object_size(json_object_get(r, "unified"))
+                                 ? json_incref(json_object_get(r, "unified")) : json_null());
 }
 
 static const char *ns_mode_name(struct insp *in, enum spec_ns which, const char *priv)
@@ -614,7 +631,9 @@ static json_t *hostconfig_obj(struct insp *in)
 
     put(in, o, "Binds", binds(in, &tmpfs));
     put(in, o, "CgroupManager", json_string(in->rt->cfg->cgroup_manager ? in->rt->cfg->cgroup_manager : "cgroupfs"));
-    put(in, o, "CgroupMode", json_string("host"));
+    put(in, o, "CgroupMode", json_string(*ctr_ns_mode(in->c, SPEC_NS_CGROUP)
+                                         ? ns_mode_name(in, SPEC_NS_CGROUP, "private")
+                                         : spec_cgroup2_unified() ? "private" : "host"));
     put(in, o, "ContainerIDFile", json_string(cfg->cid_file ? cfg->cid_file : ""));
     put(in, o, "LogConfig", log_config(in));
     put(in, o, "NetworkMode", json_string(ctr_ns_mode(in->c, SPEC_NS_NET)));
@@ -711,8 +730,8 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     hn = path_if_exists(in.rundir, "hostname");
     hs = path_if_exists(in.rundir, "hosts");
     ocip = path_if_exists(in.bundle, "config.json");
-    cpid = str_fmt("%s/conmon.pid", in.rundir);
-    pidf = str_fmt("%s/pidfile", in.rundir);
+    cpid = ctr_conmon_pid_file(rt, c);
+    pidf = ctr_pid_file(rt, c);
     args = process_args(&in);
 
     put(&in, o, "Id", json_string(c->id));

@@ -98,13 +98,14 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
     _cleanup_free_ char *persist = ctr_persist_dir(rt, c->id), *logp = ctr_log_path(rt, c);
+    _cleanup_free_ char *pidf = ctr_pid_file(rt, c), *cpidf = ctr_conmon_pid_file(rt, c);
     _cleanup_strv_ strv exitcmd = NULL, env = NULL;
     _cleanup_free_ int *fds = NULL;
     size_t nfds = 0;
     struct conmon_result res = { 0 };
     int r = -1;
 
-    if (!bundle || !rundir || !exits || !persist || !logp)
+    if (!bundle || !rundir || !exits || !persist || !logp || !pidf || !cpidf)
         return berr_oom(err);
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
         return -1;
@@ -121,8 +122,11 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .conmon_path = conmon, .runtime_path = x.r->path, .runtime_name = x.r->name,
             .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
+            .pidfile = pidf, .conmon_pidfile = cpidf, .preserve_fds = rt->preserve_fds,
             .exit_dir = exits, .persist_dir = persist,
-            .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd"),
+            .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd") &&
+                              !str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split"),
+            .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),
             .log_driver = c->cfg.log_driver, .log_path = logp, .log_tag = c->cfg.log_tag,
             .log_size_max = c->cfg.log_size_max,
             .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
@@ -507,6 +511,7 @@ void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
     teardown_runtime(rt, c, NULL);
 }
 
+/* Only the run dir's own: a --pidfile outlives its container, as podman's. */
 static bool pidfile_exists(const char *rundir)
 {
     _cleanup_free_ char *p = str_fmt("%s/pidfile", rundir);

@@ -11,10 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/genfiles.h"
+#include "runtime/hooks.h"
+#include "runtime/passwd.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
 #include "runtime/user.h"
@@ -214,6 +217,7 @@ static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT
 {
     static const char *const kinds[SPEC_NS__COUNT] = {
         [SPEC_NS_NET] = "net", [SPEC_NS_PID] = "pid", [SPEC_NS_IPC] = "ipc", [SPEC_NS_UTS] = "uts",
+        [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_USER] = "user",
     };
 
     for (int i = 0; i < SPEC_NS__COUNT; i++) {
@@ -255,6 +259,18 @@ static json_t *spec_input(struct ctr *c, json_t *mounts)
     return STEAL_PTR(in);
 }
 
+/* For hooks' hasBindMounts: a host path bound in by the user. */
+static bool has_bind_mounts(const struct ctr *c)
+{
+    size_t i;
+    json_t *m;
+
+    json_array_foreach(json_object_get(c->cfg.spec, "mounts"), i, m)
+        if (str_eq(js_str(m, "type", "bind"), "bind"))
+            return true;
+    return false;
+}
+
 static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, const char *rundir,
                       const char *bundle, json_t *mounts, struct berr **err)
 {
@@ -262,13 +278,21 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
     _cleanup_free_ char *shm = str_fmt("%s/shm", bundle), *seccomp = NULL;
     _cleanup_free_ char *nsp[SPEC_NS__COUNT] = { NULL };
-    _cleanup_free_ char *dump = NULL;
+    _cleanup_free_ char *dump = NULL, *own = NULL, *pw_bind = NULL, *gr_bind = NULL;
     int r = -1;
 
     if (!shm)
         return berr_oom(err);
+    if (str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split") && cg_own_cgroup(&own, err) < 0)
+        return -1;
     if (image_config(rt, c, &img, err) < 0)
         return -1;
+    {
+        struct passwd_gen pg = { .spec = c->cfg.spec, .image = img, .rootfs = rootfs,
+                                 .rundir = rundir, .id = c->id };
+        if (passwd_generate(&pg, &pw_bind, &gr_bind, err) < 0)
+            return -1;
+    }
     if (seccomp_default_path(rt->argv0, &seccomp, err) < 0)
         return -1;
     if (spec_host_probe(&h, environ, err) < 0)
@@ -279,15 +303,19 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         h.ns_path[i] = nsp[i];
     h.cgroup_manager = rt->cfg->cgroup_manager;
     h.cgroup_parent = c->cfg.cgroup_parent;
+    h.own_cgroup = own;
     h.rootfs = rootfs;
     h.rundir = rundir;
+    h.passwd_file = pw_bind;
+    h.group_file = gr_bind;
     h.shm_dir = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
     if (!(in = spec_input(c, mounts))) {
         berr_oom(err);
         goto out;
     }
-    if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0)
+    if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
+        hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)
         goto out;
     dump = spec_dump(spec);
     if (!dump) {
@@ -298,6 +326,22 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
 out:
     spec_host_free(&h);
     return r;
+}
+
+/* --cpu-rt-runtime on cgroup v1: the parent cgroup must hold the budget
+ * before runc can hand it on (podman leaves that to the user). */
+static int rt_budget(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    json_t *r = json_object_get(c->cfg.spec, "resources");
+    const char *mode = js_str(c->cfg.spec, "cgroupsMode", "enabled");
+
+    if (js_int(r, "cpuRtRuntime", 0) <= 0 || spec_cgroup2_unified() ||
+        !strcmp(mode, "disabled") || !strcmp(mode, "split") ||
+        str_eq(rt->cfg->cgroup_manager, "systemd"))
+        return 0;
+    return cg_rt_budget(c->cfg.cgroup_parent && *c->cfg.cgroup_parent ? c->cfg.cgroup_parent
+                                                                       : SPEC_CGROUPFS_PARENT,
+                        js_int(r, "cpuRtRuntime", 0), js_int(r, "cpuRtPeriod", 0), err);
 }
 
 /* The root file system, mounted (or the --rootfs directory). */
@@ -358,7 +402,7 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
         goto fail;
     }
     private_net = strcmp(ctr_ns_mode(c, SPEC_NS_NET), "host") != 0;
-    if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0)
+    if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0 || rt_budget(rt, c, err) < 0)
         goto fail;
     if (ctr_mounts_setup(rt, c, c->st.mount_point ? c->st.mount_point : "", &mounts, err) < 0)
         goto fail;

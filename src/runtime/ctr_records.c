@@ -183,9 +183,11 @@ void ctr_config_free(struct ctr_config *c)
 static int config_spec(struct ctr_config *c, const char *id, char **problem, struct berr **err)
 {
     static const struct rec_field ns_fields[SPEC_NS__COUNT] = {
+        { "cgroup", FK_STR, sizeof(char *) * SPEC_NS_CGROUP },
         { "ipc", FK_STR, sizeof(char *) * SPEC_NS_IPC },
         { "network", FK_STR, sizeof(char *) * SPEC_NS_NET },
         { "pid", FK_STR, sizeof(char *) * SPEC_NS_PID },
+        { "user", FK_STR, sizeof(char *) * SPEC_NS_USER },
         { "uts", FK_STR, sizeof(char *) * SPEC_NS_UTS },
     };
     static const struct rec_field spec_fields[] = {
@@ -206,9 +208,12 @@ static int config_spec(struct ctr_config *c, const char *id, char **problem, str
     if (fields_get(ns_fields, SPEC_NS__COUNT, ns, (char *) c->ns_mode, false, id,
                    "config.json: spec.namespaces", problem, err) < 0)
         return -1;
+    /* absent: bridge networking, the host's user namespace, the cgroup
+     * namespace of the host's default ("": spec.h decides), else private */
     for (int i = 0; i < SPEC_NS__COUNT; i++)
-        if (!c->ns_mode[i] || !*c->ns_mode[i])
-            c->ns_mode[i] = i == SPEC_NS_NET ? "bridge" : "private";
+        if (!c->ns_mode[i] || (!*c->ns_mode[i] && i != SPEC_NS_CGROUP))
+            c->ns_mode[i] = i == SPEC_NS_NET ? "bridge" : i == SPEC_NS_USER ? "host"
+                            : i == SPEC_NS_CGROUP ? "" : "private";
     return 0;
 }
 

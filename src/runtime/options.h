@@ -14,6 +14,7 @@ struct gopts {
          *network_config_dir, *network_backend, *cni_config_dir;
     char **storage_opts;        /* --storage-opt, repeatable */
     char **runtime_flags;       /* --runtime-flag, repeatable */
+    char **hooks_dirs;          /* --hooks-dir, repeatable */
     bool syslog;
     bool debug;                 /* --debug/-D: log level debug */
     bool noout;                 /* --noout: stdout goes to /dev/null */

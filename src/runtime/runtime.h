@@ -29,6 +29,7 @@ struct runtime {
     struct store *store;        /* rt_store() */
     char *events_log;           /* resolved events log path */
     bool refreshed;             /* this process ran refresh() */
+    unsigned preserve_fds;      /* run --preserve-fds: our fds 3.. to the containers we start */
 };
 
 int rt_open(const struct gopts *g, enum rt_open_level level, const char *argv0,

@@ -3,6 +3,7 @@
  * capabilities, rlimits), root, hostname and annotations. Mounts and the
  * linux object are in spec_linux.c. Rules: spec.h and SPEC-podman.md §4.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <strings.h>
@@ -107,6 +108,111 @@ static int env_set_kv(strv *env, const char *k, const char *v)
     return kv ? env_set(env, kv) : -1;
 }
 
+/* Dockerfile-style ${NAME}, $NAME and ${NAME:-word} against env (what
+ * podman's --env-merge runs through imagebuilder's ProcessWord). */
+static char *expand_word(const char *w, char *const *env)
+{
+    struct sbuf b = SBUF_INIT;
+
+    for (const char *p = w; *p; p++) {
+        const char *name, *end, *dflt = NULL;
+        size_t nl, dl = 0;
+        if (*p == '\\' && p[1] == '$') {
+            sbuf_addc(&b, '$');
+            p++;
+            continue;
+        }
+        if (*p != '$' || !(p[1] == '{' || p[1] == '_' || isalpha((unsigned char) p[1]))) {
+            sbuf_addc(&b, *p);
+            continue;
+        }
+        if (p[1] == '{') {
+            name = p + 2;
+            if (!(end = strchr(name, '}')))
+                break;              /* unterminated: the rest as it is */
+            nl = strcspn(name, ":}");
+            if (name[nl] == ':' && name[nl + 1] == '-') {
+                dflt = name + nl + 2;
+                dl = (size_t) (end - dflt);
+            }
+            p = end;
+        } else {
+            name = p + 1;
+            for (nl = 0; name[nl] == '_' || isalnum((unsigned char) name[nl]); nl++)
+                ;
+            p = name + nl - 1;
+        }
+        {
+            _cleanup_free_ char *k = str_ndup(name, nl);
+            const char *v = k ? env_get(env, k) : NULL;
+            if (v && *v)
+                sbuf_add(&b, v);
+            else if (dflt)
+                sbuf_addn(&b, dflt, dl);
+        }
+    }
+    return b.oom ? (sbuf_free(&b), NULL) : sbuf_steal(&b);
+}
+
+static void env_unset(strv env, const char *key)
+{
+    size_t kl = strlen(key), n = strv_len(env);
+
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(env[i], key, kl) == 0 && env[i][kl] == '=') {
+            free(env[i]);
+            memmove(&env[i], &env[i + 1], (n - i) * sizeof(char *));
+            return;
+        }
+}
+
+/* podman's defaults (PATH, TERM, container; the config's env; the image's
+ * Env), then --env-merge (a variable of the defaults rewritten),
+ * --unsetenv, --unsetenv-all. */
+static int default_env(struct spec_ctx *c, strv *env, struct berr **err)
+{
+    json_t *v;
+    size_t i;
+
+    if (env_set(env, DEFAULT_PATH) < 0 || env_set(env, "TERM=xterm") < 0 ||
+        env_set(env, "container=podman") < 0)
+        return berr_oom(err);
+    for (i = 0; c->cfg->env && c->cfg->env[i]; i++)
+        if (env_set(env, c->cfg->env[i]) < 0)
+            return berr_oom(err);
+    json_array_foreach(json_object_get(c->image, "Env"), i, v)
+        if (json_is_string(v) && env_set(env, json_string_value(v)) < 0)
+            return berr_oom(err);
+    json_array_foreach(json_object_get(c->ctr, "envMerge"), i, v) {
+        _cleanup_free_ char *w = expand_word(json_string_value(v) ? json_string_value(v) : "", *env);
+        char *eq = w ? strchr(w, '=') : NULL;
+        if (!w)
+            return berr_oom(err);
+        if (eq)
+            *eq = '\0';
+        /* podman: only a variable the defaults have (without a value
+         * podman 4.3.1 panics; an error here) */
+        if (!env_get(*env, w))
+            continue;
+        if (!eq)
+            return berr_kind(err, BK_INVALID, "unable to process variables for --env-merge %s: "
+                             "no value", json_string_value(v));
+        if (env_set_kv(env, w, eq + 1) < 0)
+            return berr_oom(err);
+    }
+    json_array_foreach(json_object_get(c->ctr, "unsetEnv"), i, v)
+        if (json_is_string(v))
+            env_unset(*env, json_string_value(v));
+    if (js_bool(c->ctr, "unsetEnvAll", false))
+        for (i = strv_len(*env); i > 0; i--) {
+            free((*env)[i - 1]);
+            (*env)[i - 1] = NULL;
+        }
+    return 0;
+}
+
+/* podman's order: the defaults, then the host's environment (--env-host)
+ * or its proxy variables, then -e; HOSTNAME and HOME last when absent. */
 static int build_env(struct spec_ctx *c, const struct ctr_user *u, bool host_uts, strv *out,
                      struct berr **err)
 {
@@ -119,25 +225,24 @@ static int build_env(struct spec_ctx *c, const struct ctr_user *u, bool host_uts
 
     if (!env)
         return berr_oom(err);
-    if (env_set(&env, DEFAULT_PATH) < 0 || env_set(&env, "TERM=xterm") < 0 ||
-        env_set(&env, "container=podman") < 0)
-        return berr_oom(err);
-    for (i = 0; c->cfg->env && c->cfg->env[i]; i++)
-        if (env_set(&env, c->cfg->env[i]) < 0)
-            return berr_oom(err);
-    if (c->cfg->http_proxy && js_bool(c->ctr, "httpProxy", true))
+    if (default_env(c, &env, err) < 0)
+        return -1;
+    if (js_bool(c->ctr, "envHost", false)) {
+        for (i = 0; host && host[i]; i++)
+            if (env_set(&env, host[i]) < 0)
+                return berr_oom(err);
+    } else if (c->cfg->http_proxy && js_bool(c->ctr, "httpProxy", true)) {
         for (i = 0; i < ARRAY_SIZE(proxies); i++) {
             const char *hv = env_get(host, proxies[i]);
             if (hv && env_set_kv(&env, proxies[i], hv) < 0)
                 return berr_oom(err);
         }
-    if (js_bool(c->ctr, "envHost", false))
-        for (i = 0; host && host[i]; i++)
-            if (env_set(&env, host[i]) < 0)
-                return berr_oom(err);
-    json_array_foreach(json_object_get(c->image, "Env"), i, v)
-        if (json_is_string(v) && env_set(&env, json_string_value(v)) < 0)
+    }
+    if (c->systemd && !env_get(env, "container_uuid")) {
+        _cleanup_free_ char *uuid = str_ndup(c->id, 32);
+        if (!uuid || env_set_kv(&env, "container_uuid", uuid) < 0)
             return berr_oom(err);
+    }
     json_array_foreach(json_object_get(c->ctr, "env"), i, v) {
         const char *s = json_string_value(v);
         if (!s)
@@ -592,6 +697,23 @@ static int build_seccomp(struct spec_ctx *c, json_t *spec, const char *opt, cons
     bool is_default = false;
 
     *annot = NULL;
+    if (str_eq(js_str(c->ctr, "seccompPolicy", NULL), "image")) {
+        /* podman: the image's profile wins over every other choice */
+        json_t *labels = json_object_get(c->image, "Labels");
+        const char *text = js_str(labels, "io.containers.seccomp.profile", NULL);
+        json_error_t je;
+        if (!text || !*text)
+            return berr_msg(err, "no seccomp policy defined by image");
+        prof = json_loads(text, 0, &je);
+        if (!json_is_object(prof))
+            return berr_msg(err, "loading seccomp profile failed: the image's "
+                            "io.containers.seccomp.profile label is not a JSON object: %s", je.text);
+        if (seccomp_to_oci(prof, c->bounding, c->h->goarch, &sc, err) < 0)
+            return berr_wrap(err, "loading seccomp profile failed");
+        if (json_object_set(json_object_get(spec, "linux"), "seccomp", sc) < 0)
+            return berr_oom(err);
+        return 0;
+    }
     if (opt && strcmp(opt, "unconfined") == 0)
         return 0;
     if (opt && *opt) {
@@ -663,6 +785,10 @@ int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struc
     c.ns[SPEC_NS_PID] = ns_mode(ctr, "pid", "private");
     c.ns[SPEC_NS_IPC] = ns_mode(ctr, "ipc", "private");
     c.ns[SPEC_NS_UTS] = ns_mode(ctr, "uts", "private");
+    c.ns[SPEC_NS_CGROUP] = ns_mode(ctr, "cgroup", h->cgroup_v2 ? "private" : "host");
+    c.ns[SPEC_NS_USER] = ns_mode(ctr, "user", "host");
+    c.userns = strcmp(c.ns[SPEC_NS_USER], "host") != 0;
+    c.systemd = js_bool(ctr, "systemdMode", false);
     c.masked = calloc(1, sizeof(char *));
     c.unmasked = calloc(1, sizeof(char *));
     if (!c.masked || !c.unmasked)

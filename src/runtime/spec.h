@@ -33,8 +33,18 @@
  *                  "label=..." and "apparmor=..." (accepted, ignored)
  *   ulimits        [string] "nofile=1024:2048", "nproc=-1", "host"
  *   resources      { memory (bytes), memorySwap (bytes, -1 = unlimited),
- *                    cpus (number), cpuShares, cpusetCpus (string),
- *                    pidsLimit (<= 0: unlimited) }
+ *                    memoryReservation (bytes), memorySwappiness (0-100),
+ *                    oomKillDisable (bool), cpus (number), cpuShares,
+ *                    cpuPeriod, cpuQuota, cpuRtPeriod, cpuRtRuntime (us),
+ *                    cpusetCpus, cpusetMems (strings), pidsLimit (<= 0:
+ *                    unlimited), blkioWeight (10-1000), blkioWeightDevice
+ *                    [{path, major, minor, weight}], blkioReadBps,
+ *                    blkioWriteBps, blkioReadIops, blkioWriteIops [{path,
+ *                    major, minor, rate}], unified {file: value} (v2) }
+ *   deviceCgroupRules [string] "c 1:3 rwm", "b *:* r" (--device-cgroup-rule)
+ *   cgroupsMode    string  "enabled" (default) | "disabled" (no cgroupsPath;
+ *                  crun only) | "no-conmon" | "split" (under the caller's
+ *                  cgroup: <own>/berth-payload-<id>)
  *   shmSize        bytes (the shm tmpfs is the caller's; only informs)
  *   annotations    {k: v}  added last, after berth's own
  *   labels         {k: v}  (not part of the spec; kept in the record)
@@ -61,8 +71,9 @@
  *   rm             bool    annotation io.podman.annotations.autoremove
  *   publishAll     bool    annotation io.podman.annotations.publish-all
  *   namespaces     { network: "bridge"|"none"|"host"|"container:ID"|
- *                    "ns:PATH", pid, ipc, uts: "private"|"host"|
- *                    "container:ID"|"ns:PATH" } (absent = private/bridge)
+ *                    "ns:PATH", pid, ipc, uts, cgroup: "private"|"host"|
+ *                    "container:ID"|"ns:PATH" } (absent = private/bridge;
+ *                    cgroup: host on cgroup v1, private on v2)
  *   noHosts        bool    no /etc/hosts bind (--no-hosts)
  *   sysctls        {k: v}
  *   oomScoreAdj    int
@@ -111,7 +122,16 @@
 #include "runtime/config.h"
 #include "util/err.h"
 
-enum spec_ns { SPEC_NS_NET, SPEC_NS_PID, SPEC_NS_IPC, SPEC_NS_UTS, SPEC_NS__COUNT };
+/* The namespaces a container may share or join. cgroup and user have
+ * their own defaults (spec.h above): host cgroup namespace on cgroup v1,
+ * private on v2; the host's user namespace. */
+/* The cgroupfs parent of containers without --cgroup-parent. */
+#define SPEC_CGROUPFS_PARENT "/berth_parent"
+
+enum spec_ns {
+    SPEC_NS_NET, SPEC_NS_PID, SPEC_NS_IPC, SPEC_NS_UTS, SPEC_NS_CGROUP, SPEC_NS_USER,
+    SPEC_NS__COUNT
+};
 
 struct spec_host {
     /* from the machine (spec_host_probe) */
@@ -126,10 +146,13 @@ struct spec_host {
     /* set by the caller */
     const char *cgroup_manager; /* "cgroupfs" (NULL) | "systemd" */
     const char *cgroup_parent;  /* NULL: the default of the manager */
+    const char *own_cgroup;     /* --cgroups split: the caller's cgroup (v2 path) */
     const char *rootfs;         /* root.path; its /etc/passwd is read */
     const char *rundir;         /* holds hosts, hostname, resolv.conf, .containerenv */
     const char *hosts_file;     /* NULL: <rundir>/hosts (container: network: the other's) */
     const char *resolv_file;    /* NULL: <rundir>/resolv.conf */
+    const char *passwd_file;    /* bound at /etc/passwd (read-only root + --user); NULL: none */
+    const char *group_file;     /* bound at /etc/group; NULL: none */
     const char *shm_dir;        /* the tmpfs bound at /dev/shm; NULL with ipc=host */
     const char *ns_path[SPEC_NS__COUNT];    /* paths for container:ID / bridge netns */
     const char *seccomp_default;            /* seccomp_default_path(); NULL: error if needed */
@@ -156,6 +179,17 @@ int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struc
  * one under the kernel's 1 ms quota, a relative workdir, a hostname
  * longer than the kernel takes (64). */
 int spec_check(json_t *ctr, struct berr **err);
+/* A resources object (the spec.h "resources" above) into OCI
+ * linux.resources members (memory, cpu, blockIO, unified) of res, which
+ * may hold others already (devices, pids). For `update` as for create. */
+int spec_resources_oci(json_t *r, bool swap_accounting, json_t *res, struct berr **err);
+/* podman's verifyContainerResources for this host's cgroups, at create
+ * (and update): what the host cannot do is removed from r with podman's
+ * warning; memory below the reservation, --cgroup-conf on cgroup v1, CPUs
+ * or memory nodes the host does not have are refused. */
+int spec_resources_check(json_t *r, struct berr **err);
+/* /sys/fs/cgroup is the unified (v2) hierarchy. */
+bool spec_cgroup2_unified(void);
 
 /* Serializes a spec (indented, keys sorted) with rlimit -1 as 2^64-1. */
 char *spec_dump(json_t *spec);

@@ -19,6 +19,8 @@ struct spec_ctx {
     char *init_path;                    /* set when --init */
     char **masked, **unmasked;          /* mask=, unmask= paths */
     bool unmask_all;                    /* unmask=ALL */
+    bool userns;                        /* a user namespace of its own or joined */
+    bool systemd;                       /* systemd mode (spec "systemdMode") */
 };
 
 const char *spec_rlimit_type(int resource);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -75,6 +77,8 @@ static int gen_mounts(struct spec_ctx *c, json_t *list, bool ro, bool user_run,
     const struct spec_host *h = c->h;
     const char *opts = ro ? "bind,rprivate,ro,nosuid,noexec,nodev" : "bind,rprivate";
     _cleanup_free_ char *hosts = NULL, *env = NULL, *hn = NULL, *resolv = NULL;
+    size_t i;
+    json_t *d;
 
     if (!h->rundir)
         return berr_msg(err, "spec: no run directory for the generated files");
@@ -92,6 +96,24 @@ static int gen_mounts(struct spec_ctx *c, json_t *list, bool ro, bool user_run,
     if (add(list, mount_new("/etc/hostname", "bind", hn, opts), err) < 0 ||
         add(list, mount_new("/etc/resolv.conf", "bind", resolv, opts), err) < 0)
         return -1;
+    if ((h->passwd_file && add(list, mount_new("/etc/passwd", "bind", h->passwd_file, opts), err) < 0) ||
+        (h->group_file && add(list, mount_new("/etc/group", "bind", h->group_file, opts), err) < 0))
+        return -1;
+    /* --chrootdirs: the same files in each (podman's mountIntoRootDirs) */
+    json_array_foreach(json_object_get(c->ctr, "chrootDirs"), i, d) {
+        static const char *const files[] = { "/etc/hosts", "/etc/resolv.conf" };
+        const char *srcs[] = { hosts, resolv };
+        for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+            _cleanup_free_ char *dst = str_fmt("%s%s", json_string_value(d) ? json_string_value(d) : "",
+                                               files[f]);
+            if ((f == 0 && js_bool(c->ctr, "noHosts", false)) || str_eq(json_string_value(d), "/"))
+                continue;
+            if (!dst)
+                return berr_oom(err);
+            if (strcmp(dst, files[f]) && add(list, mount_new(dst, "bind", srcs[f], opts), err) < 0)
+                return -1;
+        }
+    }
     return 0;
 }
 
@@ -138,6 +160,53 @@ static int default_mounts(struct spec_ctx *c, json_t *list, bool user_run, struc
                 return -1;
     }
     return 0;
+}
+
+static bool has_dest(json_t *list, const char *dst)
+{
+    size_t i;
+    json_t *m;
+
+    json_array_foreach(list, i, m)
+        if (str_eq(js_str(m, "destination", NULL), dst))
+            return true;
+    return false;
+}
+
+/* Systemd mode (podman's setupSystemd): tmpfs on /run, /run/lock, /tmp
+ * and /var/log/journal, and a writable cgroup tree for systemd: on v2 the
+ * cgroup file system (its own with a cgroup namespace, else the host's
+ * bound), on v1 the host's name=systemd hierarchy bound over runc's
+ * read-only one, its release_agent masked. */
+static int systemd_mounts(struct spec_ctx *c, json_t *list, struct berr **err)
+{
+    static const char *const tmpfs[] = { "/run", "/run/lock", "/tmp", "/var/log/journal" };
+    struct statfs sfs;
+
+    for (size_t i = 0; i < ARRAY_SIZE(tmpfs); i++)
+        if (!has_dest(list, tmpfs[i]) &&
+            add(list, mount_new(tmpfs[i], "tmpfs", "tmpfs", "rw,rprivate,nosuid,nodev,tmpcopyup"), err) < 0)
+            return -1;
+    if (c->h->cgroup_v2) {
+        for (size_t i = 0; i < json_array_size(list); i++)
+            if (str_eq(js_str(json_array_get(list, i), "destination", NULL), "/sys/fs/cgroup"))
+                json_array_remove(list, i--);
+        if (strcmp(c->ns[SPEC_NS_CGROUP], "private") == 0)
+            return add(list, mount_new("/sys/fs/cgroup", "cgroup", "cgroup", "private,rw"), err);
+        return add(list, mount_new("/sys/fs/cgroup", "bind", "/sys/fs/cgroup", "bind,private,rw"), err);
+    }
+    if (statfs("/sys/fs/cgroup/systemd", &sfs) < 0)
+        return 0;       /* the host has no name=systemd hierarchy to give */
+    {
+        _cleanup_free_ char *opts = str_fmt("bind,rprivate%s%s%s%s",
+                                            sfs.f_flags & ST_NODEV ? ",nodev" : "",
+                                            sfs.f_flags & ST_NOEXEC ? ",noexec" : "",
+                                            sfs.f_flags & ST_NOSUID ? ",nosuid" : "",
+                                            sfs.f_flags & ST_RDONLY ? ",ro" : "");
+        if (!opts || strv_push(&c->masked, "/sys/fs/cgroup/systemd/release_agent") < 0)
+            return berr_oom(err);
+        return add(list, mount_new("/sys/fs/cgroup/systemd", "bind", "/sys/fs/cgroup/systemd", opts), err);
+    }
 }
 
 static bool is_propagation(const char *o)
@@ -258,6 +327,8 @@ int spec_add_mounts(struct spec_ctx *c, json_t *spec, struct berr **err)
         user_run |= strcmp(dst, "/run") == 0 || strcmp(dst, "/run/.containerenv") == 0;
     }
     if (default_mounts(c, all, user_run, err) < 0 || tz_mount(c, all, err) < 0)
+        return -1;
+    if (c->systemd && systemd_mounts(c, all, err) < 0)
         return -1;
     if (c->init_path &&
         add(all, mount_new("/run/podman-init", "bind", c->init_path, "bind,ro,rprivate"), err) < 0)
@@ -422,35 +493,35 @@ static int build_resources(struct spec_ctx *c, json_t *lin, json_t *devs, struct
         pids = js_int(r, "pidsLimit", 0) > 0 ? js_int(r, "pidsLimit", 0) : -1;
     if (pids != 0 && json_object_set_new(res, "pids", json_pack("{s:I}", "limit", (json_int_t) pids)) < 0)
         return berr_oom(err);
+    return spec_resources_oci(r, c->h->swap_accounting, res, err);
+}
 
-    if (js_int(r, "memory", 0) > 0 || json_object_get(r, "memorySwap")) {
-        long long mem = js_int(r, "memory", 0), swap = js_int(r, "memorySwap", 0);
-        json_t *m = json_object();
-        if (!m || json_object_set_new(res, "memory", m) < 0)
+/* --device-cgroup-rule "c 1:3 rwm": an allow entry after the deny-all one
+ * (podman adds none in a user namespace or when privileged). */
+static int device_rules(struct spec_ctx *c, json_t *lin, struct berr **err)
+{
+    json_t *allow = json_object_get(json_object_get(lin, "resources"), "devices"), *v;
+    size_t i;
+
+    if (c->privileged || c->userns)
+        return 0;
+    json_array_foreach(json_object_get(c->ctr, "deviceCgroupRules"), i, v) {
+        _cleanup_strv_ strv w = strv_split(json_string_value(v) ? json_string_value(v) : "", " ");
+        char *colon;
+        json_t *d;
+        if (!w)
             return berr_oom(err);
-        if (mem > 0 && js_set_int(m, "limit", mem) < 0)
+        if (strv_len(w) != 3)
+            return berr_kind(err, BK_INVALID, "invalid device cgroup rule %s", json_string_value(v));
+        colon = strchr(w[1], ':');
+        if (colon)
+            *colon++ = '\0';
+        d = json_pack("{s:b, s:s, s:s}", "allow", 1, "type", w[0], "access", w[2]);
+        if (!d || json_array_append_new(allow, d) < 0)
             return berr_oom(err);
-        if (!json_object_get(r, "memorySwap") && mem > 0)
-            swap = 2 * mem;             /* podman/docker: as much swap as memory */
-        if (swap && c->h->swap_accounting && js_set_int(m, "swap", swap) < 0)
-            return berr_oom(err);
-        if (swap && !c->h->swap_accounting)
-            log_plain("Your kernel does not support swap limit capabilities or the cgroup is "
-                      "not mounted. Memory limited without swap.");
-    }
-    if (json_object_get(r, "cpus") || json_object_get(r, "cpuShares") ||
-        json_object_get(r, "cpusetCpus")) {
-        json_t *cpu = json_object(), *cpus = json_object_get(r, "cpus");
-        double n = json_is_number(cpus) ? json_number_value(cpus) : 0;
-        if (!cpu || json_object_set_new(res, "cpu", cpu) < 0)
-            return berr_oom(err);
-        if (n > 0 && (js_set_int(cpu, "quota", (long long) (n * 100000 + 0.5)) < 0 ||
-                      js_set_int(cpu, "period", 100000) < 0))
-            return berr_oom(err);
-        if (js_int(r, "cpuShares", 0) > 0 && js_set_int(cpu, "shares", js_int(r, "cpuShares", 0)) < 0)
-            return berr_oom(err);
-        if (js_str(r, "cpusetCpus", NULL) && *js_str(r, "cpusetCpus", "") &&
-            js_set_str(cpu, "cpus", js_str(r, "cpusetCpus", "")) < 0)
+        /* "*" is an absent number */
+        if ((strcmp(w[1], "*") && json_object_set_new(d, "major", json_integer(atoll(w[1]))) < 0) ||
+            (colon && strcmp(colon, "*") && json_object_set_new(d, "minor", json_integer(atoll(colon))) < 0))
             return berr_oom(err);
     }
     return 0;
@@ -499,9 +570,7 @@ static int build_namespaces(struct spec_ctx *c, json_t *lin, struct berr **err)
         return -1;
     if (json_array_append_new(arr, json_pack("{s:s}", "type", "mount")) < 0)
         return berr_oom(err);
-    if (c->h->cgroup_v2 && json_array_append_new(arr, json_pack("{s:s}", "type", "cgroup")) < 0)
-        return berr_oom(err);
-    return 0;
+    return ns_entry(c, arr, SPEC_NS_CGROUP, "cgroup", err);
 }
 
 /* ---- masked / read-only paths, sysctls ---- */
@@ -590,9 +659,16 @@ static int build_sysctls(struct spec_ctx *c, json_t *lin, struct berr **err)
     return 0;
 }
 
+/* NULL with cgroups disabled ("" out of memory). */
 static char *cgroups_path(struct spec_ctx *c)
 {
-    const char *parent = c->h->cgroup_parent;
+    const char *parent = c->h->cgroup_parent, *mode = js_str(c->ctr, "cgroupsMode", "");
+
+    if (strcmp(mode, "disabled") == 0)
+        return NULL;
+    if (strcmp(mode, "split") == 0)
+        return str_fmt("%s/berth-payload-%s", c->h->own_cgroup && strcmp(c->h->own_cgroup, "/")
+                                              ? c->h->own_cgroup : "", c->id);
 
     if (str_eq(c->h->cgroup_manager, "systemd")) {
         const char *slice = parent && *parent ? parent : "machine.slice";
@@ -600,7 +676,7 @@ static char *cgroups_path(struct spec_ctx *c)
         return str_fmt("%s:berth:%s", base ? base + 1 : slice, c->id);
     }
     if (!parent || !*parent)
-        parent = "/berth_parent";
+        parent = SPEC_CGROUPFS_PARENT;
     return str_fmt("%s/berth-%s", parent, c->id);
 }
 
@@ -608,18 +684,23 @@ int spec_add_linux(struct spec_ctx *c, json_t *spec, struct berr **err)
 {
     json_t *lin = json_object(), *devs = json_array();
     _cleanup_free_ char *cg = cgroups_path(c);
+    bool no_cgroups = strcmp(js_str(c->ctr, "cgroupsMode", ""), "disabled") == 0;
 
-    if (!lin || !devs || !cg || json_object_set_new(spec, "linux", lin) < 0 ||
+    if (!lin || !devs || (!cg && !no_cgroups) || json_object_set_new(spec, "linux", lin) < 0 ||
         json_object_set_new(lin, "devices", devs) < 0)
         return berr_oom(err);
-    if (build_resources(c, lin, devs, err) < 0)
+    if (build_resources(c, lin, devs, err) < 0 || device_rules(c, lin, err) < 0)
         return -1;
     if (!json_array_size(devs))
         (void) json_object_del(lin, "devices");
-    if (js_set_str(lin, "cgroupsPath", cg) < 0)
+    if (cg && js_set_str(lin, "cgroupsPath", cg) < 0)
         return berr_oom(err);
     if (build_namespaces(c, lin, err) < 0 || build_paths(c, lin, err) < 0 ||
         build_sysctls(c, lin, err) < 0)
         return -1;
+    if (js_str(c->ctr, "personality", NULL) &&
+        json_object_set_new(lin, "personality",
+                            json_pack("{s:s}", "domain", js_str(c->ctr, "personality", ""))) < 0)
+        return berr_oom(err);
     return 0;
 }

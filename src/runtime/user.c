@@ -22,7 +22,7 @@ void user_free(struct ctr_user *u)
     u->ngroups = 0;
 }
 
-static int parse_id(const char *s, unsigned long *out)
+int user_parse_id(const char *s, unsigned long *out)
 {
     unsigned long long v;
 
@@ -76,7 +76,7 @@ static int pw_match(char **f, int n, void *arg)
     struct pw_query *q = arg;
     unsigned long uid, gid;
 
-    if (n < 4 || parse_id(f[2], &uid) < 0 || parse_id(f[3], &gid) < 0)
+    if (n < 4 || user_parse_id(f[2], &uid) < 0 || user_parse_id(f[3], &gid) < 0)
         return 0;
     if (q->name ? strcmp(f[0], q->name) != 0 : uid != q->uid)
         return 0;
@@ -120,7 +120,7 @@ static int gr_match(char **f, int n, void *arg)
     struct gr_query *q = arg;
     unsigned long gid;
 
-    if (n < 3 || parse_id(f[2], &gid) < 0)
+    if (n < 3 || user_parse_id(f[2], &gid) < 0)
         return 0;
     if (q->name) {
         if (strcmp(f[0], q->name) != 0)
@@ -141,12 +141,12 @@ static int gr_match(char **f, int n, void *arg)
     return 0;
 }
 
-static int group_id(const char *group_text, const char *g, gid_t *out, struct berr **err)
+int user_group_id(const char *group_text, const char *g, gid_t *out, struct berr **err)
 {
     unsigned long v;
     struct gr_query q = { .name = g };
 
-    if (parse_id(g, &v) == 0) {
+    if (user_parse_id(g, &v) == 0) {
         *out = (gid_t) v;
         return 0;
     }
@@ -172,7 +172,7 @@ int user_resolve_text(const char *passwd, const char *group, const char *user,
         return berr_oom(err);
     if ((gpart = strchr(ustr, ':')))
         *gpart++ = '\0';
-    if (!ustr[0] || parse_id(ustr, &v) == 0) {
+    if (!ustr[0] || user_parse_id(ustr, &v) == 0) {
         q.uid = ustr[0] ? v : 0;
     } else {
         q.name = ustr;
@@ -185,7 +185,7 @@ int user_resolve_text(const char *passwd, const char *group, const char *user,
     u.gid = (gid_t) (q.found ? q.out_gid : 0);
     u.home = q.out_home;
     name = q.out_name;
-    if (gpart && group_id(group, gpart, &u.gid, err) < 0) {
+    if (gpart && user_group_id(group, gpart, &u.gid, err) < 0) {
         user_free(&u);
         return -1;
     }
@@ -198,7 +198,7 @@ int user_resolve_text(const char *passwd, const char *group, const char *user,
         gid_t g;
         if (strcmp(group_add[i], "keep-groups") == 0)
             continue;
-        if (group_id(group, group_add[i], &g, err) < 0) {
+        if (user_group_id(group, group_add[i], &g, err) < 0) {
             user_free(&u);
             return -1;
         }

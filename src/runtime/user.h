@@ -40,6 +40,12 @@ int user_resolve(const char *rootfs, const char *user, char *const *group_add,
                  struct ctr_user *out, struct berr **err);
 void user_free(struct ctr_user *u);
 
+/* A decimal id up to 4294967294; -1 otherwise. */
+int user_parse_id(const char *s, unsigned long *out);
+/* A group, a number or a name in the group file text (NULL: empty):
+ * "unable to find group G: no matching entries in group file". */
+int user_group_id(const char *group_text, const char *g, gid_t *out, struct berr **err);
+
 /* Reads a file inside a root directory, resolving symlinks as if root were
  * "/" (openat2 RESOLVE_IN_ROOT). *out NULL and 0 returned when it does not
  * exist. Shared with genfiles (the image's /etc/hosts). */

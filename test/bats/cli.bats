@@ -181,11 +181,9 @@ ps|container ls: pod
 # issue 16 (health checks, restart policies)
 run|create|container run|container create: health-cmd health-interval health-on-failure health-retries health-start-period health-timeout no-healthcheck requires
 # issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks
-run|create|container run|container create: userns uidmap gidmap subuidname subgidname hostuser
-run|create|container run|container create: cgroupns cgroups cgroup-conf cpu-period cpu-quota cpu-rt-period cpu-rt-runtime cpuset-mems memory-reservation memory-swappiness oom-kill-disable blkio-weight blkio-weight-device device-read-bps device-read-iops device-write-bps device-write-iops device-cgroup-rule
-run|create|container run|container create: env-merge unsetenv unsetenv-all passwd-entry personality pidfile conmon-pidfile chrootdirs seccomp-policy systemd sdnotify secret
-run|container run: passwd preserve-fds
-: hooks-dir network-cmd-path
+run|create|container run|container create: userns uidmap gidmap subuidname subgidname
+run|create|container run|container create: sdnotify secret
+: network-cmd-path
 # no issue yet: podman's run --rmi passes it to the exit command; berth's
 # run --rmi removes the image itself
 container cleanup: rmi

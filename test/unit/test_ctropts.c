@@ -105,6 +105,23 @@ static const struct { const char *argv, *want; } ok_cases[] = {
     { "run --cpus 1.5 -c 512 --cpuset-cpus 0-1,3 --pids-limit -1 img",
       "{\"resources\":{\"cpus\":1.5,\"cpuShares\":512,\"cpusetCpus\":\"0-1,3\",\"pidsLimit\":-1}}" },
     { "run --cpus 0 img", "{}" },
+    { "run --cpu-period 50000 --cpu-quota 20000 --cpu-rt-period 10000 --cpu-rt-runtime 1000 --cpuset-mems 0 img",
+      "{\"resources\":{\"cpuPeriod\":50000,\"cpuQuota\":20000,\"cpuRtPeriod\":10000,\"cpuRtRuntime\":1000,\"cpusetMems\":\"0\"}}" },
+    { "run --memory-reservation 10m --memory-swappiness 10 --oom-kill-disable img",
+      "{\"resources\":{\"memoryReservation\":10485760,\"memorySwappiness\":10,\"oomKillDisable\":true}}" },
+    { "run --memory-swappiness -1 --oom-kill-disable=false img", "{}" },
+    { "run --blkio-weight 300 --device-read-bps /dev/loop0:1mb --device-write-iops /dev/loop0:100 img",
+      "{\"resources\":{\"blkioWeight\":300,"
+      "\"blkioReadBps\":[{\"path\":\"/dev/loop0\",\"major\":7,\"minor\":0,\"rate\":1048576}],"
+      "\"blkioWriteIops\":[{\"path\":\"/dev/loop0\",\"major\":7,\"minor\":0,\"rate\":100}]}}" },
+    { "run --blkio-weight-device /dev/loop0:20 --blkio-weight-device /dev/loop0:30 img",
+      "{\"resources\":{\"blkioWeightDevice\":[{\"path\":\"/dev/loop0\",\"major\":7,\"minor\":0,\"weight\":30}]}}" },
+    { "run --cgroup-conf memory.high=1m,pids.max=5 img",
+      "{\"resources\":{\"unified\":{\"memory.high\":\"1m\",\"pids.max\":\"5\"}}}" },
+    { "run --device-cgroup-rule c\x01" "1:3\x01rwm --device-cgroup-rule b\x01*:*\x01r img",
+      "{\"deviceCgroupRules\":[\"c 1:3 rwm\",\"b *:* r\"]}" },
+    { "run --cgroupns private --cgroups no-conmon img",
+      "{\"namespaces\":{\"cgroup\":\"private\"},\"cgroupsMode\":\"no-conmon\"}" },
     { "run --shm-size 1m img", "{\"shmSize\":1048576}" },
     { "run --ulimit nofile=1024:2048,nproc=-1 --ulimit host img",
       "{\"ulimits\":[\"nofile=1024:2048\",\"nproc=-1\",\"host\"]}" },
@@ -194,6 +211,31 @@ static const struct { const char *argv, *want; } bad_cases[] = {
     { "run --cpuset-cpus 0, img", "invalid value 0, for cpuset cpus" },
     { "run --cpuset-cpus 1-0 img", "invalid value 1-0 for cpuset cpus" },
     { "run --pids-limit x img", "strconv.ParseInt: parsing \"x\": invalid syntax" },
+    { "run --cpus 1 --cpu-period 50000 img", "--cpu-period and --cpus cannot be set together" },
+    { "run --cpu-quota 50000 --cpus 1 img", "--cpu-quota and --cpus cannot be set together" },
+    { "run --cpu-period 10 img", "CPU cfs period cannot be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)" },
+    { "run --cpu-quota 999 img", "CPU cfs quota cannot be less than 1ms (i.e. 1000)" },
+    { "run --cpuset-mems x img", "invalid value x for cpuset mems" },
+    { "run --memory-swappiness 101 img", "invalid value: 101, valid memory swappiness range is 0-100" },
+    { "run --memory-reservation 1x img", "invalid value for memory: invalid size: '1x'" },
+    { "run -m 10m --memory-reservation 20m img", "minimum memory limit cannot be less than memory reservation limit, see usage" },
+    { "run --blkio-weight x img", "invalid value for blkio-weight: strconv.ParseUint: parsing \"x\": invalid syntax" },
+    { "run --blkio-weight 70000 img", "parsing \"70000\": value out of range" },
+    { "run --blkio-weight 5 img", "range of blkio weight is from 10 to 1000" },
+    { "run --blkio-weight-device /dev/loop0:5 img", "invalid weight for device: /dev/loop0:5" },
+    { "run --device-read-bps /dev/loop0 img", "bad format: /dev/loop0" },
+    { "run --device-read-bps vda:1m img", "bad format for device path: vda:1m" },
+    { "run --device-read-iops /dev/loop0:1k img", "invalid rate for device: /dev/loop0:1k. The correct format is <device-path>:<number>. Number must be a positive integer" },
+    { "run --device-write-bps /dev/loop0:x img", "invalid rate for device: /dev/loop0:x. The correct format is <device-path>:<number>[<unit>]" },
+    { "run --device-read-bps /dev/null:1m img", "--device-read-bps /dev/null: not a block device" },
+    { "run --device-read-bps /dev/nonexistent-x:1m img", "could not parse throttle device at /dev/nonexistent-x: stat /dev/nonexistent-x: no such file or directory" },
+    { "run --cgroup-conf x img", "--cgroup-conf must be formatted KEY=VALUE" },
+    { "run --device-cgroup-rule x img", "invalid device cgroup rule requires type, major:Minor, and access rules: \"x\"" },
+    { "run --device-cgroup-rule z\x01" "1:3\x01r img", "invalid device type in device-access-add: z" },
+    { "run --device-cgroup-rule c\x01" "1:3\x01q img", "invalid device access in device-access-add: q" },
+    { "run --device-cgroup-rule c\x01x:3\x01r img", "strconv.ParseUint: parsing \"x\": invalid syntax" },
+    { "run --cgroupns foo img", "unrecognized namespace mode foo passed" },
+    { "run --cgroups foo img", "running container create option: invalid cgroup mode \"foo\": invalid argument" },
     { "run --shm-size x img", "unable to translate --shm-size: invalid size: 'x'" },
     { "run --ulimit nofile=abc img", "ulimit option \"nofile=abc\" requires name=SOFT:HARD, failed to be parsed: strconv.ParseInt: parsing \"abc\": invalid syntax" },
     { "run --ulimit foo=1 img", "failed to be parsed: invalid ulimit type: foo" },
@@ -495,14 +537,16 @@ static void t_size(void)
 
 static void t_help_table(void)
 {
-    /* every option has help; run has exactly four options create lacks */
+    /* every option has help; run has exactly six options create lacks */
     size_t nc = 0, nr = 0;
     for (const struct cmd_opt *o = ctr_create_opts; o->name; o++, nc++)
         CHECK(o->help && *o->help);
     for (const struct cmd_opt *o = ctr_run_opts; o->name; o++, nr++)
         CHECK(o->help && *o->help);
-    CHECK_INT(nr - nc, 4);
+    CHECK_INT(nr - nc, 6);
     CHECK(opt_find_long(ctr_create_opts, "detach") == NULL);
+    CHECK(opt_find_long(ctr_create_opts, "passwd") == NULL);
+    CHECK(opt_find_long(ctr_run_opts, "passwd") != NULL);
     CHECK(opt_find_long(ctr_run_opts, "sig-proxy") != NULL);
 }
 
