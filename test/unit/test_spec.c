@@ -687,6 +687,7 @@ static void t_misc(void)
         CHECK(spec_build(&cfg, ctr, img, &h, &out, &err) < 0);
         CHECK(err && err->exit_code == 126 && strstr(err->msg, "workdir \"/nope\" does not exist"));
         berr_free(err);
+        spec_host_free(&h);
     }
 }
 
