@@ -106,6 +106,7 @@ static const struct field fields[] = {
     I("engine", "num_locks", num_locks),
     V("engine", "env", engine_env, -1),
     S("engine", "infra_image", infra_image, -1),
+    S("engine", "image_volume_mode", image_volume_mode, -1),
 
     S("network", "network_backend", network_backend, CF_NETWORK_BACKEND),
     V("network", "cni_plugin_dirs", cni_plugin_dirs, -1),
@@ -476,7 +477,7 @@ void config_free(struct config *c)
         &c->ipcns, &c->pidns, &c->utsns, &c->netns, &c->userns, &c->cgroups,
         &c->cgroup_manager, &c->events_logger, &c->events_logfile_path, &c->runtime,
         &c->static_dir, &c->tmp_dir, &c->volume_path, &c->namespace, &c->detach_keys,
-        &c->infra_image, &c->network_backend, &c->default_network, &c->default_subnet,
+        &c->infra_image, &c->image_volume_mode, &c->network_backend, &c->default_network, &c->default_subnet,
         &c->network_config_dir, &c->network_cmd_path, &c->graph_driver, &c->graph_root,
         &c->run_root, &c->log_level,
     };

@@ -87,6 +87,7 @@ struct config {
     long long num_locks;
     char **engine_env;              /* [engine] env */
     char *infra_image;
+    char *image_volume_mode;        /* bind | tmpfs | ignore */
 
     /* [network] */
     char *network_backend;          /* netavark | cni */

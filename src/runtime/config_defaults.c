@@ -255,6 +255,7 @@ int cfg_defaults(struct config *c, struct berr **err)
         { &c->namespace, "" },
         { &c->detach_keys, "ctrl-p,ctrl-q" },
         { &c->infra_image, "" },
+        { &c->image_volume_mode, "bind" },
         { &c->network_backend, "netavark" },
         { &c->default_network, "berth" },
         { &c->default_subnet, "10.87.0.0/16" },
@@ -436,6 +437,10 @@ static int check_values(struct config *c, struct berr **err)
                         c->log_size_max);
     if (!valid_umask(c->umask))
         return berr_msg(err, "invalid umask \"%s\": an octal value up to 0777", c->umask);
+    if (strcmp(c->image_volume_mode, "bind") && strcmp(c->image_volume_mode, "tmpfs") &&
+        strcmp(c->image_volume_mode, "ignore"))
+        return berr_msg(err, "invalid image volume mode \"%s\" required value: bind, tmpfs, "
+                        "ignore", c->image_volume_mode);
     if (!valid_size(c->shm_size))
         return berr_msg(err, "invalid shm_size \"%s\": a size like 65536k", c->shm_size);
     for (size_t i = 0; c->default_ulimits[i]; i++)

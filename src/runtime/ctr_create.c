@@ -194,7 +194,7 @@ static int resolve_mounts(struct runtime *rt, const struct ctr_create_params *p,
     struct ctr_mounts_in in = {
         .mounts = json_object_get(p->spec, "mounts"),
         .volumes_from = json_object_get(p->spec, "volumesFrom"),
-        .image_volume = js_str(p->spec, "imageVolume", NULL),
+        .image_volume = js_str(p->spec, "imageVolume", rt->cfg->image_volume_mode),
         .image_volumes = ic ? ic->volumes : NULL,
     };
     _cleanup_json_ json_t *s = json_copy(p->spec), *mounts = NULL;

@@ -270,3 +270,18 @@ EOF
     run -0 b ps -a --format '{{.Names}} {{.Mounts}}' --filter name=pv1
     [ "$output" = "pv1 [/a]" ]
 }
+
+@test "image_volume_mode in the config is --image-volume's default; a bad value is refused" {
+    load_image volimg
+    printf '[engine]\nimage_volume_mode = "tmpfs"\n' > "$TEST_CONF"
+    run -0 b run --rm --network none $VOLIMG sh -c 'grep " /vdata " /proc/mounts | cut -d" " -f3'
+    [ "$output" = tmpfs ]
+    # the flag wins over the config
+    run -0 b run --rm --network none --image-volume ignore $VOLIMG sh -c 'grep -c " /vdata " /proc/mounts || true'
+    [ "$output" = 0 ]
+    run -0 b volume ls -q
+    [ -z "$output" ]
+    printf '[engine]\nimage_volume_mode = "foo"\n' > "$TEST_CONF"
+    run -125 --separate-stderr b ps
+    [[ $stderr == 'Error: '*'invalid image volume mode "foo" required value: bind, tmpfs, ignore'* ]]
+}
