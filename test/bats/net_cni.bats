@@ -86,7 +86,7 @@ teardown() { berth_teardown; }
         iptables-save | grep -q "$id\|$ip\b\|8082" && fail "rules left: $(iptables-save | grep "$id\|$ip\|8082")"
         [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns)" ] || fail "netns left"
         grep -q "$id" $S/networks/ipam/berth.json && fail "address still allocated"
-        grep -q "netns/netns-" /proc/self/mounts && fail "netns still mounted"
+        grep -q "$BATS_TEST_TMPDIR/.*netns/netns-" /proc/self/mounts && fail "netns still mounted"
         true'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
