@@ -23,6 +23,7 @@
  *                                                     (default: the definition's) */
 #define COMMANDS(X)                                                                       \
     X(cmd_attach,            TOP,       CG_CONTAINER)                                     \
+    X(cmd_commit,            TOP,       CG_CONTAINER)                                     \
     X(cmd_completion,        TOP,       CG_NONE)                                          \
     X(cmd_container,         TOP,       CG_NONE)                                          \
     X(cmd_container_cleanup, SUB,       CG_CONTAINER)                                     \

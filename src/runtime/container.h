@@ -452,6 +452,21 @@ int ctr_diff(struct runtime *rt, struct ctr *c, struct ctr_change **out, size_t 
              struct berr **err);
 void ctr_changes_free(struct ctr_change *v, size_t n);
 
+/* commit (runtime/ctr_commit.c): the container's changes (or, squash,
+ * its whole tree) as a layer on its image, a new image (id: 64 hex). */
+struct ctr_commit_opts {
+    const char *name;           /* normalized (img_import_name), or NULL */
+    const char *author;         /* -a */
+    const char *message;        /* -m: the docker config's "comment" */
+    char *const *changes;       /* -c, Dockerfile instructions (changes.h) */
+    bool docker;                /* -f docker (else oci) */
+    bool pause;                 /* freeze a running container meanwhile */
+    bool squash;                /* one layer: the whole root file system */
+    bool include_volumes;       /* its volumes' destinations as VOLUMEs */
+};
+int ctr_commit(struct runtime *rt, struct ctr *c, const struct ctr_commit_opts *o,
+               char id[65], struct berr **err);
+
 /* mount / unmount by the user (runtime/ctr_mount.c): counted mounts of
  * the rootfs (a --rootfs container's is its directory, never mounted).
  * ctr_unmount drops one of the user's mounts (all of them with force);
