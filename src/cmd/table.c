@@ -40,6 +40,7 @@
     X(cmd_help,              TOP,       CG_NONE)                                          \
     X(cmd_history,           TOP,       CG_IMAGE)                                         \
     X(cmd_image,             TOP,       CG_NONE)                                          \
+    X(cmd_image_diff,        SUB,       CG_IMAGE)                                         \
     X(cmd_image_exists,      SUB,       CG_IMAGE)                                         \
     X(cmd_image_inspect,     SUB,       CG_IMAGE)                                         \
     X(cmd_image_mount,       SUB,       CG_IMAGE)                                         \

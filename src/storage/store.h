@@ -358,6 +358,11 @@ struct store_change {
 int store_tree_changes(int lowerfd, int upperfd, struct store_change **out, size_t *n,
                        struct berr **err);
 void store_changes_free(struct store_change *v, size_t n);
+/* What image id's top layer changed against the layers under it (other
+ * NULL; a one-layer image: all added), or image id's tree against image
+ * other's (storage/image_diff.c). Full ids. */
+int store_image_changes(struct store *s, const char *id, const char *other,
+                        struct store_change **out, size_t *n, struct berr **err);
 
 struct tar_writer;
 /* A tar (pax) written on fd; tarw_close() ends it (and frees w). */

@@ -115,3 +115,58 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
     # a never-started container commits too (an empty change layer)
     run -0 b commit -q c7 fresh
 }
+
+@test "image diff: a committed image's layer against its parent, or two images" {
+    b run --name d1 $IMG sh -c "$CHANGES"
+    b commit -q d1 dimg >/dev/null
+    want='C /bin
+D /bin/vi
+A /d
+A /d/e
+A /d/e/f
+C /etc
+C /etc/group
+A /newfile'
+    run -0 b image diff dimg
+    [ "$output" = "$want" ]
+    # diff takes an image when no container has the name
+    run -0 b diff dimg
+    [ "$output" = "$want" ]
+    run -0 b image diff --format json dimg
+    [ "$(jq -c . <<<"$output")" = '{"changed":["/bin","/etc","/etc/group"],"added":["/d","/d/e","/d/e/f","/newfile"],"deleted":["/bin/vi"]}' ]
+    # two images: the first one's tree against the second's
+    run -0 b image diff $IMG dimg
+    [ "$output" = 'C /bin
+A /bin/vi
+D /d
+C /etc
+C /etc/group
+D /newfile' ]
+    # a one-layer image: everything is added
+    run -0 b image diff $IMG
+    [ "${lines[0]}" = "A /bin" ]
+    [[ $output != *"C "* ]]
+    # nothing is left mounted
+    ! grep -q "$BATS_TEST_TMPDIR/root/tmp" /proc/self/mounts
+    run -125 b image diff nosuch
+    [ "$output" = "Error: nosuch not found: nosuch: image not known" ]
+    run -125 b diff nosuch
+    [ "$output" = "Error: nosuch not found: layer not known" ]
+    run -125 b image diff
+    [ "$output" = "Error: accepts between 1 and 2 arg(s), received 0" ]
+}
+
+@test "image diff with the vfs driver" {
+    BERTH_ARGS+=(--storage-driver vfs --root "$BATS_TEST_TMPDIR/root-vfs")
+    load_image busybox
+    b run --name v1 $IMG sh -c 'rm /bin/vi; echo y > /y'
+    b commit -q v1 vimg >/dev/null
+    # the container's diff (vfs: its mount points changed /etc) is the layer's
+    run -0 b diff v1
+    want=$output
+    [[ $want == *"D /bin/vi"*"A /y" ]]
+    run -0 b image diff vimg
+    [ "$output" = "$want" ]
+    run -0 b run --rm vimg cat /y
+    [ "$output" = y ]
+}
