@@ -92,6 +92,7 @@
     X(cmd_unmount,           TOP,       CG_CONTAINER)                                     \
     X(cmd_unpause,           TOP,       CG_CONTAINER)                                     \
     X(cmd_untag,             TOP,       CG_IMAGE)                                         \
+    X(cmd_update,            TOP,       CG_CONTAINER)                                     \
     X(cmd_version,           TOP,       CG_NONE)                                          \
     X(cmd_volume,            TOP,       CG_NONE)                                          \
     X(cmd_volume_create,     SUB,       CG_VOLUME)                                        \

@@ -336,6 +336,10 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
  * running, can't pause", "... is not paused, can't unpause"). */
 int ctr_pause(struct runtime *rt, struct ctr *c, struct berr **err);
 int ctr_unpause(struct runtime *rt, struct ctr *c, struct berr **err);
+/* update (runtime/ctr_update.c): merges res (a spec.h "resources"
+ * object, borrowed) into the container's and applies it to a created,
+ * running or paused container through the OCI runtime's update. */
+int ctr_update(struct runtime *rt, struct ctr *c, json_t *res, struct berr **err);
 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
