@@ -81,6 +81,7 @@
     X(cmd_save,              TOP,       CG_IMAGE)                                         \
     X(cmd_search,            TOP,       CG_NONE)                                          \
     X(cmd_start,             TOP,       CG_CONTAINER)                                     \
+    X(cmd_stats,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
     X(cmd_system,            TOP,       CG_NONE)                                          \
     X(cmd_system_locks,      SUB,       CG_SYSTEM)                                        \

@@ -341,6 +341,24 @@ int ctr_unpause(struct runtime *rt, struct ctr *c, struct berr **err);
  * running or paused container through the OCI runtime's update. */
 int ctr_update(struct runtime *rt, struct ctr *c, json_t *res, struct berr **err);
 
+/* stats (runtime/ctr_stats.c): one sample of a container's resource use
+ * from its cgroup (v1 or v2) and network namespace; a container without
+ * a live process samples as zeros (running false). */
+struct ctr_stats {
+    char id[STATE_ID_LEN + 1];
+    char *name;
+    bool running;
+    long long started_ns;           /* its last start, unix ns */
+    long long sampled_ns;           /* when this sample was taken, unix ns */
+    unsigned long long cpu_ns, cpu_system_ns;
+    unsigned long long mem_usage, mem_limit;    /* limit: at most the host's */
+    unsigned long long net_in, net_out;         /* bytes the container sent, got */
+    unsigned long long blk_in, blk_out;
+    unsigned long long pids;
+};
+int ctr_stats_sample(struct runtime *rt, struct ctr *c, struct ctr_stats *s, struct berr **err);
+void ctr_stats_clear(struct ctr_stats *s);
+
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,
