@@ -27,6 +27,7 @@
     X(cmd_completion,        TOP,       CG_NONE)                                          \
     X(cmd_container,         TOP,       CG_NONE)                                          \
     X(cmd_container_cleanup, SUB,       CG_CONTAINER)                                     \
+    X(cmd_container_clone,   SUB,       CG_CONTAINER)                                     \
     X(cmd_container_exists,  SUB,       CG_CONTAINER)                                     \
     X(cmd_container_inspect, SUB,       CG_CONTAINER)                                     \
     X(cmd_container_prune,   SUB,       CG_CONTAINER)                                     \

@@ -359,6 +359,18 @@ struct ctr_stats {
 int ctr_stats_sample(struct runtime *rt, struct ctr *c, struct ctr_stats *s, struct berr **err);
 void ctr_stats_clear(struct ctr_stats *s);
 
+/* container clone (runtime/ctr_clone.c): a new container with src's
+ * create-time configuration (locked src), its id in id. */
+struct ctr_clone_opts {
+    const char *name;           /* NULL: "<src>-clone", "-clone1"... */
+    const char *image;          /* NULL: src's */
+    json_t *resources;          /* limits merged over src's, or NULL */
+    bool run;                   /* start it */
+    bool destroy, force;        /* remove src after (force: even running) */
+};
+int ctr_clone(struct runtime *rt, struct ctr *src, const struct ctr_clone_opts *o,
+              char id[STATE_ID_LEN + 1], struct berr **err);
+
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
 int ctr_net_connect(struct runtime *rt, struct ctr *c, const char *name, char **aliases,

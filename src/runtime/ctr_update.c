@@ -22,8 +22,7 @@
 #include "util/js.h"
 #include "util/str.h"
 
-/* old updated by add: a limit given replaces what it conflicts with. */
-static int merge(json_t *old, json_t *add)
+int ctr_resources_merge(json_t *old, json_t *add)
 {
     if (json_object_get(add, "cpus")) {
         (void) json_object_del(old, "cpuPeriod");
@@ -79,7 +78,7 @@ int ctr_update(struct runtime *rt, struct ctr *c, json_t *res, struct berr **err
             return berr_oom(err);
         cur = json_object_get(spec, "resources");
     }
-    if (merge(cur, res) < 0)
+    if (ctr_resources_merge(cur, res) < 0)
         return berr_oom(err);
     if (spec_resources_check(cur, err) < 0)
         return -1;
