@@ -51,6 +51,17 @@ oom:
     return berr_oom(err);
 }
 
+/* "KIND PATH" lines, or with format (json) the grouped object. */
+static int print_changes(const struct ctr_change *v, size_t n, const char *format,
+                         struct berr **err)
+{
+    if (format)
+        return print_json(v, n, err);
+    for (size_t i = 0; i < n; i++)
+        printf("%c %s\n", v[i].kind, v[i].path);
+    return 0;
+}
+
 static int diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -100,13 +111,7 @@ static int diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     } else if (ctr_diff(rt, c, &v, &n, err) < 0) {
         goto out;
     }
-    if (format)
-        r = print_json(v, n, err);
-    else {
-        for (size_t i = 0; i < n; i++)
-            printf("%c %s\n", v[i].kind, v[i].path);
-        r = 0;
-    }
+    r = print_changes(v, n, format, err);
 out:
     ctr_changes_free(v, n);
     opt_free(&it);
@@ -157,13 +162,7 @@ static int image_diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr 
                                                ? it.args[1] : it.args[0]);
         goto out;
     }
-    if (format)
-        r = print_json(v, n, err);
-    else {
-        for (size_t i = 0; i < n; i++)
-            printf("%c %s\n", v[i].kind, v[i].path);
-        r = 0;
-    }
+    r = print_changes(v, n, format, err);
 out:
     ctr_changes_free(v, n);
     opt_free(&it);

@@ -92,17 +92,6 @@ static json_t *parent_layer_desc(const struct store *s, const struct parent *p, 
                      "digest", p->layers[i].blob, "size", size);
 }
 
-static void now_rfc3339(char out[40])
-{
-    struct timespec ts;
-    struct tm tm;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 40 - n, ".%09ldZ", ts.tv_nsec);
-}
-
 /* The new image config, compact, keys in podman's order. */
 static char *commit_config(const struct store_commit_opts *o, const struct parent *p,
                            const char *diff_id)
@@ -111,7 +100,7 @@ static char *commit_config(const struct store_commit_opts *o, const struct paren
     _cleanup_json_ json_t *cfg = json_object(), *ids = json_array(), *hist = NULL;
     json_t *pc = p->config, *h;
 
-    now_rfc3339(created);
+    st_now_rfc3339(created);
     hist = o->squash ? json_array() : json_deep_copy(json_object_get(pc, "history"));
     if (!hist)
         hist = json_array();
