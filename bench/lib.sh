@@ -367,6 +367,28 @@ bench_crun_exec() {
     $P rm -f -t 0 pexc >/dev/null 2>&1; $B rm -f -t 0 bexc >/dev/null 2>&1
 }
 
+# a container's change of one file as a new image; the images go after
+bench_commit() {
+    images_ready
+    $P run --name pcm --network none localhost/busybox sh -c 'echo x > /f' >/dev/null
+    $B run --name bcm --network none localhost/busybox sh -c 'echo x > /f' >/dev/null
+    compare commit_q "$P commit -q pcm" "$B commit -q bcm"
+    $P rm -f pcm >/dev/null 2>&1; $B rm -f bcm >/dev/null 2>&1
+    $P image prune -f >/dev/null 2>&1; $B image prune -f >/dev/null 2>&1
+}
+
+# one report of two running containers
+bench_stats() {
+    images_ready
+    local i
+    for i in 1 2; do
+        $P run -d --name pst$i --network none localhost/busybox sleep 1000 >/dev/null
+        $B run -d --name bst$i --network none localhost/busybox sleep 1000 >/dev/null
+    done
+    compare stats_no_stream_2 "$P stats --no-stream" "$B stats --no-stream"
+    $P rm -f -t 0 pst1 pst2 >/dev/null 2>&1; $B rm -f -t 0 bst1 bst2 >/dev/null 2>&1
+}
+
 # ---- registries (issue 13) --------------------------------------------------
 # Debian's docker-registry on 127.0.0.1 inside the bench's network
 # namespace, TLS with a throw-away CA: "src" (5001) holds a ~100 MB image

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/container.h"
+#include "runtime/image.h"
 #include "util/cleanup.h"
 
 enum { D_FORMAT = 256, D_LATEST = 'l' };
@@ -50,6 +51,17 @@ oom:
     return berr_oom(err);
 }
 
+/* "KIND PATH" lines, or with format (json) the grouped object. */
+static int print_changes(const struct ctr_change *v, size_t n, const char *format,
+                         struct berr **err)
+{
+    if (format)
+        return print_json(v, n, err);
+    for (size_t i = 0; i < n; i++)
+        printf("%c %s\n", v[i].kind, v[i].path);
+    return 0;
+}
+
 static int diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -85,22 +97,21 @@ static int diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (latest && ctr_latest(rt, id, err) < 0)
         goto out;
     if (ctr_get(rt, latest ? id : it.args[0], &c, err) < 0) {
-        if (!latest && (*err)->kind == BK_NO_SUCH) {
-            /* podman looks for an image and a layer too */
+        if (latest || (*err)->kind != BK_NO_SUCH)
+            goto out;
+        /* podman looks for an image (and a layer) too */
+        berr_freep(err);
+        if (img_diff(rt, it.args[0], NULL, &v, &n, err) < 0) {
+            if ((*err)->kind != BK_NO_SUCH)
+                goto out;
             berr_freep(err);
             berr_kind(err, BK_NO_SUCH, "%s not found: layer not known", it.args[0]);
+            goto out;
         }
+    } else if (ctr_diff(rt, c, &v, &n, err) < 0) {
         goto out;
     }
-    if (ctr_diff(rt, c, &v, &n, err) < 0)
-        goto out;
-    if (format)
-        r = print_json(v, n, err);
-    else {
-        for (size_t i = 0; i < n; i++)
-            printf("%c %s\n", v[i].kind, v[i].path);
-        r = 0;
-    }
+    r = print_changes(v, n, format, err);
 out:
     ctr_changes_free(v, n);
     opt_free(&it);
@@ -114,9 +125,63 @@ out:
     "every container gets (/etc/hosts, /etc/resolv.conf, /run/.containerenv, the\n" \
     "mount points /dev, /proc, /sys, /run) are not changes. --format json prints\n" \
     "{\"changed\": [...], \"added\": [...], \"deleted\": [...]}, empty lists left out.\n" \
-    "Diffs of images are not supported."
+    "A name that is no container's is looked up as an image: its top layer's\n" \
+    "changes against the layers under it are listed (`berth image diff`)."
 
 const struct cmd cmd_diff = { .name = "diff", .summary = "Display the changes to the object's file system",
-    .usage = "[options] {CONTAINER}", .description = DIFF_DESC,
+    .usage = "[options] {CONTAINER|IMAGE}", .description = DIFF_DESC,
     .examples = "berth diff ctrID\nberth diff --format json ctrID",
     .opts = diff_opts, .fn = diff_fn, .need = RT_FULL };
+
+static int image_diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct ctr_change *v = NULL;
+    const char *format = NULL;
+    size_t n = 0;
+    int ch, r = -1;
+
+    cmd_opt_init(&it, cx);
+    while ((ch = opt_next(&it, argc, argv, err)) > 0)
+        if (ch == D_FORMAT)
+            format = it.arg;
+    if (ch == 0 && !it.help && format && strcmp(format, "json"))
+        ch = berr_msg(err, "only supported value for '--format' is 'json'");
+    if (ch == 0 && !it.help && (it.nargs < 1 || it.nargs > 2))
+        ch = cmd_usage_err(cx, err, "accepts between 1 and 2 arg(s), received %d", it.nargs);
+    if (ch < 0 || it.help) {
+        opt_free(&it);
+        return ch < 0 ? -1 : 0;
+    }
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
+        img_diff(rt, it.args[0], it.nargs == 2 ? it.args[1] : NULL, &v, &n, err) < 0) {
+        /* podman's words: "X not found: X: image not known" */
+        if (*err && (*err)->kind == BK_NO_SUCH)
+            berr_wrap(err, "%s not found", it.nargs == 2 && !strstr((*err)->msg, it.args[0])
+                                               ? it.args[1] : it.args[0]);
+        goto out;
+    }
+    r = print_changes(v, n, format, err);
+out:
+    ctr_changes_free(v, n);
+    opt_free(&it);
+    return r;
+}
+
+static const struct cmd_opt image_diff_opts[] = {
+    { "format", D_FORMAT, OPT_ARG, "string", "Change the output format (json)", 0 },
+    { 0 }
+};
+
+const struct cmd cmd_image_diff = { .name = "diff",
+    .summary = "Inspect changes to the image's file system",
+    .usage = "[options] IMAGE [IMAGE]",
+    .description =
+        "Lists what an image's top layer changed against the layers under it, one\n"
+        "\"KIND PATH\" line each, sorted by path (A added, C changed, D deleted; a\n"
+        "one-layer image: all added), or with a second IMAGE what the first one's\n"
+        "tree has against the second's. --format json prints {\"changed\": [...],\n"
+        "\"added\": [...], \"deleted\": [...]}, empty lists left out.",
+    .examples = "berth image diff localhost/web:v2\nberth image diff --format json web:v2 web:v1",
+    .opts = image_diff_opts, .fn = image_diff_fn, .need = RT_FULL };

@@ -23,9 +23,11 @@
  *                                                     (default: the definition's) */
 #define COMMANDS(X)                                                                       \
     X(cmd_attach,            TOP,       CG_CONTAINER)                                     \
+    X(cmd_commit,            TOP,       CG_CONTAINER)                                     \
     X(cmd_completion,        TOP,       CG_NONE)                                          \
     X(cmd_container,         TOP,       CG_NONE)                                          \
     X(cmd_container_cleanup, SUB,       CG_CONTAINER)                                     \
+    X(cmd_container_clone,   SUB,       CG_CONTAINER)                                     \
     X(cmd_container_exists,  SUB,       CG_CONTAINER)                                     \
     X(cmd_container_inspect, SUB,       CG_CONTAINER)                                     \
     X(cmd_container_prune,   SUB,       CG_CONTAINER)                                     \
@@ -39,6 +41,7 @@
     X(cmd_help,              TOP,       CG_NONE)                                          \
     X(cmd_history,           TOP,       CG_IMAGE)                                         \
     X(cmd_image,             TOP,       CG_NONE)                                          \
+    X(cmd_image_diff,        SUB,       CG_IMAGE)                                         \
     X(cmd_image_exists,      SUB,       CG_IMAGE)                                         \
     X(cmd_image_inspect,     SUB,       CG_IMAGE)                                         \
     X(cmd_image_mount,       SUB,       CG_IMAGE)                                         \
@@ -79,6 +82,7 @@
     X(cmd_save,              TOP,       CG_IMAGE)                                         \
     X(cmd_search,            TOP,       CG_NONE)                                          \
     X(cmd_start,             TOP,       CG_CONTAINER)                                     \
+    X(cmd_stats,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
     X(cmd_system,            TOP,       CG_NONE)                                          \
     X(cmd_system_locks,      SUB,       CG_SYSTEM)                                        \
@@ -90,6 +94,7 @@
     X(cmd_unmount,           TOP,       CG_CONTAINER)                                     \
     X(cmd_unpause,           TOP,       CG_CONTAINER)                                     \
     X(cmd_untag,             TOP,       CG_IMAGE)                                         \
+    X(cmd_update,            TOP,       CG_CONTAINER)                                     \
     X(cmd_version,           TOP,       CG_NONE)                                          \
     X(cmd_volume,            TOP,       CG_NONE)                                          \
     X(cmd_volume_create,     SUB,       CG_VOLUME)                                        \

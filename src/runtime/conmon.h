@@ -195,6 +195,9 @@ int oci_delete_end(const struct oci_invoke *rt, const char *id, struct proc_job 
                    struct berr **err);
 int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err);
 int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err);
+/* runc|crun update --resources FILE <id>: FILE holds linux.resources. */
+int oci_update(const struct oci_invoke *rt, const char *id, const char *resources,
+               struct berr **err);
 /* runc state <id>: the status and pid. A non-zero exit whose stderr says
  * "does not exist" is OCI_GONE (berth's rule), not an error; an unknown
  * status is "unrecognized status returned by runtime for container <id>: <s>". */

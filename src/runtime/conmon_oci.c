@@ -177,6 +177,13 @@ int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err)
     return simple_call(rt, args, false, "resuming", id, err);
 }
 
+int oci_update(const struct oci_invoke *rt, const char *id, const char *resources,
+               struct berr **err)
+{
+    const char *args[] = { "update", "--resources", resources, id, NULL };
+    return simple_call(rt, args, false, "updating", id, err);
+}
+
 int oci_status_parse(const char *s)
 {
     static const struct { const char *n; enum oci_status st; } map[] = {

@@ -336,6 +336,40 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
  * running, can't pause", "... is not paused, can't unpause"). */
 int ctr_pause(struct runtime *rt, struct ctr *c, struct berr **err);
 int ctr_unpause(struct runtime *rt, struct ctr *c, struct berr **err);
+/* update (runtime/ctr_update.c): merges res (a spec.h "resources"
+ * object, borrowed) into the container's and applies it to a created,
+ * running or paused container through the OCI runtime's update. */
+int ctr_update(struct runtime *rt, struct ctr *c, json_t *res, struct berr **err);
+
+/* stats (runtime/ctr_stats.c): one sample of a container's resource use
+ * from its cgroup (v1 or v2) and network namespace; a container without
+ * a live process samples as zeros (running false). */
+struct ctr_stats {
+    char id[STATE_ID_LEN + 1];
+    char *name;
+    bool running;
+    long long started_ns;           /* its last start, unix ns */
+    long long sampled_ns;           /* when this sample was taken, unix ns */
+    unsigned long long cpu_ns, cpu_system_ns;
+    unsigned long long mem_usage, mem_limit;    /* limit: at most the host's */
+    unsigned long long net_in, net_out;         /* bytes the container sent, got */
+    unsigned long long blk_in, blk_out;
+    unsigned long long pids;
+};
+int ctr_stats_sample(struct runtime *rt, struct ctr *c, struct ctr_stats *s, struct berr **err);
+void ctr_stats_clear(struct ctr_stats *s);
+
+/* container clone (runtime/ctr_clone.c): a new container with src's
+ * create-time configuration (locked src), its id in id. */
+struct ctr_clone_opts {
+    const char *name;           /* NULL: "<src>-clone", "-clone1"... */
+    const char *image;          /* NULL: src's */
+    json_t *resources;          /* limits merged over src's, or NULL */
+    bool run;                   /* start it */
+    bool destroy, force;        /* remove src after (force: even running) */
+};
+int ctr_clone(struct runtime *rt, struct ctr *src, const struct ctr_clone_opts *o,
+              char id[STATE_ID_LEN + 1], struct berr **err);
 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */
@@ -451,6 +485,21 @@ struct ctr_change {
 int ctr_diff(struct runtime *rt, struct ctr *c, struct ctr_change **out, size_t *n,
              struct berr **err);
 void ctr_changes_free(struct ctr_change *v, size_t n);
+
+/* commit (runtime/ctr_commit.c): the container's changes (or, squash,
+ * its whole tree) as a layer on its image, a new image (id: 64 hex). */
+struct ctr_commit_opts {
+    const char *name;           /* normalized (img_import_name), or NULL */
+    const char *author;         /* -a */
+    const char *message;        /* -m: the docker config's "comment" */
+    char *const *changes;       /* -c, Dockerfile instructions (changes.h) */
+    bool docker;                /* -f docker (else oci) */
+    bool pause;                 /* freeze a running container meanwhile */
+    bool squash;                /* one layer: the whole root file system */
+    bool include_volumes;       /* its volumes' destinations as VOLUMEs */
+};
+int ctr_commit(struct runtime *rt, struct ctr *c, const struct ctr_commit_opts *o,
+               char id[65], struct berr **err);
 
 /* mount / unmount by the user (runtime/ctr_mount.c): counted mounts of
  * the rootfs (a --rootfs container's is its directory, never mounted).

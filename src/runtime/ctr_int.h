@@ -69,6 +69,10 @@ int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session
                      struct berr **err);
 /* Writes a container event (type "container") about c. */
 void ctr_emit(struct runtime *rt, struct ctr *c, const char *status);
+/* Resources (spec.h "resources") old updated by add, as update and
+ * clone change them: a limit given replaces what it conflicts with
+ * (--cpus and a CFS period/quota; a memory limit drops the old swap). */
+int ctr_resources_merge(json_t *old, json_t *add);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
 /* runtime delete --force, conmon's files removed, pids cleared. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);

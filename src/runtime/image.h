@@ -201,6 +201,13 @@ int img_save(struct runtime *rt, char *const *refs, size_t n, const char *format
  * :latest), refused with a digest. No runtime needed: a command checks
  * it before it touches anything. */
 int img_import_name(const char *typed, char **out, struct berr **err);
+
+/* image diff (runtime/image_diff.c): what image ref's top layer changed
+ * against the layers under it, or (other) what its tree has against
+ * image other's; sorted by path, kinds 'A', 'C', 'D' (container.h). */
+struct ctr_change;
+int img_diff(struct runtime *rt, const char *ref, const char *other, struct ctr_change **out,
+             size_t *n, struct berr **err);
 /* Imports a root file system tarball read from fd as a one-layer image;
  * with a name, a tag event. */
 struct img_import_opts {

@@ -193,7 +193,7 @@ static int dir_names(int fd, strv *out, struct berr **err)
 }
 
 static int add_at(struct tar_writer *w, int dirfd, const char *base, const char *name,
-                  struct berr **err);
+                  bool deep, struct berr **err);
 
 static int add_dir(struct tar_writer *w, int fd, const char *name, struct berr **err)
 {
@@ -205,7 +205,7 @@ static int add_dir(struct tar_writer *w, int fd, const char *name, struct berr *
         _cleanup_free_ char *child = *name ? str_fmt("%s/%s", name, names[i]) : str_dup(names[i]);
         if (!child)
             return berr_oom(err);
-        if (add_at(w, fd, names[i], child, err) < 0)
+        if (add_at(w, fd, names[i], child, true, err) < 0)
             return -1;
     }
     return 0;
@@ -237,7 +237,7 @@ static int reopen(int dirfd, const char *base, const struct stat *st, int flags,
 }
 
 static int add_at(struct tar_writer *w, int dirfd, const char *base, const char *name,
-                  struct berr **err)
+                  bool deep, struct berr **err)
 {
     int flags = *base ? AT_SYMLINK_NOFOLLOW : AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH;
     _cleanup_close_ int fd = -1;
@@ -251,7 +251,7 @@ static int add_at(struct tar_writer *w, int dirfd, const char *base, const char 
             return -1;
         if (*name && put_entry(w, name, &st, NULL, NULL, -1, err) < 0)
             return -1;
-        return add_dir(w, fd, name, err);
+        return deep ? add_dir(w, fd, name, err) : 0;
     case S_IFREG: {
         const char *hl = hardlink_of(w, &st, name);
         if (!hl && (fd = reopen(dirfd, base, &st, O_RDONLY, err)) < 0)
@@ -275,5 +275,31 @@ static int add_at(struct tar_writer *w, int dirfd, const char *base, const char 
 
 int tarw_add(struct tar_writer *w, int fd, const char *name, struct berr **err)
 {
-    return add_at(w, fd, "", name, err);
+    return add_at(w, fd, "", name, true, err);
+}
+
+int tarw_add_one(struct tar_writer *w, int rootfd, const char *path, const char *name,
+                 struct berr **err)
+{
+    _cleanup_free_ char *dir = str_dup(path);
+    _cleanup_close_ int dfd = -1;
+    char *slash;
+
+    if (!dir)
+        return berr_oom(err);
+    slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    dfd = slash && *dir ? unpack_open_in_root(rootfd, dir, O_PATH | O_DIRECTORY, err)
+                        : fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    if (dfd < 0)
+        return slash && *dir ? -1 : berr_sys(err, "open \"%s\"", path);
+    return add_at(w, dfd, slash ? slash + 1 : dir, name, false, err);
+}
+
+int tarw_add_whiteout(struct tar_writer *w, const char *name, struct berr **err)
+{
+    struct stat st = { .st_mode = S_IFREG };
+
+    return put_entry(w, name, &st, NULL, NULL, -1, err);
 }

@@ -81,8 +81,7 @@ static int decompress(int fd, const char *path, char hex[65], int64_t *size,
     return 0;
 }
 
-/* RFC 3339 with nanoseconds, UTC, as Go's time.Time marshals. */
-static void now_rfc3339(char out[40])
+void st_now_rfc3339(char out[40])
 {
     struct timespec ts;
     struct tm tm;
@@ -99,7 +98,7 @@ static char *import_config(const struct store_import_opts *o, const char *diff_i
     char created[40], by[140];
     _cleanup_json_ json_t *cfg = json_object();
 
-    now_rfc3339(created);
+    st_now_rfc3339(created);
     snprintf(by, sizeof(by), "/bin/sh -c #(nop) ADD file:%s in /", diff_id + 7);
     if (!cfg || js_set_str(cfg, "created", created) < 0 ||
         js_set_str(cfg, "architecture", o->arch ? o->arch : arch_go()) < 0 ||

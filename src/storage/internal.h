@@ -49,6 +49,9 @@ int st_gc_mark(struct store *s, bool set, struct berr **err);
 /* Moves path under tmp/ and removes it, so a crash half-way never leaves a
  * half-deleted object at its real name. */
 int st_remove_tree(struct store *s, const char *path, struct berr **err);
+/* Now in RFC 3339 with nanoseconds, UTC, as Go's time.Time marshals
+ * (image configs' "created"; storage/import.c). */
+void st_now_rfc3339(char out[40]);
 
 /* ---- blobs.c ---- */
 typedef struct evp_md_ctx_st EVP_MD_CTX;

@@ -234,6 +234,27 @@ struct store_import_opts {
 int store_import(struct store *s, int fd, const struct store_import_opts *o,
                  char out_id[65], struct berr **err);
 
+/* Commits a new layer on top of image parent (NULL: none) as a new image
+ * (storage/commit.c). write() fills fd (a staging file) with the layer's
+ * tar, uncompressed; it runs with no storage lock held. The config gets
+ * the parent's architecture, os, history and diff ids (squash: only the
+ * new layer and its history entry) and config as the "config" object. */
+struct store_commit_opts {
+    const char *parent;             /* image id, or NULL */
+    json_t *config;                 /* the "config" object (borrowed) */
+    const char *author;             /* "author" and the history's, or NULL */
+    const char *comment;            /* docker format: "comment" (--message) */
+    const char *created_by;         /* history; NULL: "/bin/sh" */
+    const char *history_comment;    /* history "comment" ("FROM image"), or NULL */
+    const char *name;               /* normalized, or NULL: no name */
+    bool docker;                    /* docker v2s2 manifest and media types */
+    bool squash;                    /* the tar is the whole tree: one layer */
+    int (*write)(void *arg, int fd, struct berr **err);
+    void *arg;
+};
+int store_commit(struct store *s, const struct store_commit_opts *o, char out_id[65],
+                 struct berr **err);
+
 /* ---- container root file systems ------------------------------------- */
 /*
  * The containers work's API. A container rootfs is made from an image's
@@ -337,6 +358,11 @@ struct store_change {
 int store_tree_changes(int lowerfd, int upperfd, struct store_change **out, size_t *n,
                        struct berr **err);
 void store_changes_free(struct store_change *v, size_t n);
+/* What image id's top layer changed against the layers under it (other
+ * NULL; a one-layer image: all added), or image id's tree against image
+ * other's (storage/image_diff.c). Full ids. */
+int store_image_changes(struct store *s, const char *id, const char *other,
+                        struct store_change **out, size_t *n, struct berr **err);
 
 struct tar_writer;
 /* A tar (pax) written on fd; tarw_close() ends it (and frees w). */
@@ -347,6 +373,12 @@ int tarw_open(int fd, struct tar_writer **out, struct berr **err);
  * added as if at the top (a tree's "contents"). Hard links within what
  * one writer wrote are written as links. */
 int tarw_add(struct tar_writer *w, int fd, const char *name, struct berr **err);
+/* Adds the one entry path (relative) of the tree open at rootfd as name,
+ * a directory without its entries. */
+int tarw_add_one(struct tar_writer *w, int rootfd, const char *path, const char *name,
+                 struct berr **err);
+/* Adds an empty whiteout file name (".wh.X" in a layer deletes X). */
+int tarw_add_whiteout(struct tar_writer *w, const char *name, struct berr **err);
 int tarw_close(struct tar_writer *w, struct berr **err);
 
 #endif

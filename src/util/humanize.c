@@ -31,6 +31,19 @@ char *hum_size_prec(double bytes, int precision, const char *sep)
     return str_fmt("%.*g%s%s", precision, bytes, sep, units[i]);
 }
 
+char *hum_size_bin(double bytes)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB",
+                                         "YiB" };
+    size_t i = 0;
+
+    while (bytes >= 1024.0 && i < sizeof(units) / sizeof(units[0]) - 1) {
+        bytes /= 1024.0;
+        i++;
+    }
+    return str_fmt("%.4g%s", bytes, units[i]);
+}
+
 char *hum_size(double bytes)
 {
     return hum_size_prec(bytes, 3, " ");

@@ -11,6 +11,9 @@ char *hum_size(double bytes);
 /* The same with a given precision and text between number and unit:
  * go-units HumanSize is (bytes, 4, ""), as inspect's LogConfig.Size. */
 char *hum_size_prec(double bytes, int precision, const char *sep);
+/* go-units BytesSize: 1024 units, four significant digits, no space:
+ * "252KiB", "23.54GiB" (stats' MemUsageBytes). malloc'd. */
+char *hum_size_bin(double bytes);
 /* go-units HumanDuration: "Less than a second", "1 second", "About a
  * minute", "3 minutes", "About an hour", "2 hours", "2 days", "3 weeks",
  * "5 months", "2 years". Negative durations count as zero. malloc'd. */

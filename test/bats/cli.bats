@@ -178,6 +178,7 @@ not_yet() {
 run|create|container run|container create: pod pod-id-file
 create|container create: init-ctr
 ps|container ls: pod
+container clone: pod
 # issue 16 (health checks, restart policies)
 run|create|container run|container create: health-cmd health-interval health-on-failure health-retries health-start-period health-timeout no-healthcheck requires
 # issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks

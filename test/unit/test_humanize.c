@@ -34,6 +34,20 @@ static void t_size(void)
     }
 }
 
+/* go-units BytesSize, as stats' MemUsageBytes (values from podman 4.3.1) */
+static void t_size_bin(void)
+{
+    static const struct { double in; const char *want; } cases[] = {
+        { 0, "0B" }, { 1023, "1023B" }, { 258048, "252KiB" }, { 67108864, "64MiB" },
+        { 25276157952.0, "23.54GiB" }, { 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024 * 1024 * 1024 * 2048, "2048YiB" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *s = hum_size_bin(cases[i].in);
+        CHECK_STR(s, cases[i].want);
+        free(s);
+    }
+}
+
 static void t_duration(void)
 {
     const double m = 60, h = 3600, d = 24 * h, w = 7 * d, mo = 30 * d, y = 365 * d;
@@ -121,6 +135,7 @@ int main(void)
 {
     UNIT_RUN(t_parse_size);
     UNIT_RUN(t_size);
+    UNIT_RUN(t_size_bin);
     UNIT_RUN(t_duration);
     UNIT_RUN(t_ago);
     return unit_done();

@@ -1,0 +1,60 @@
+# test/bats/update.bats: update, new resource limits: in the running
+# container's cgroup files (read from inside: runc mounts each v1
+# controller's container cgroup), in inspect, and at the next start.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+v2_host() { [ -e /sys/fs/cgroup/cgroup.controllers ]; }
+
+@test "update: a running container's memory and CPU limits change at once" {
+    v2_host && skip "cgroup v1 files"
+    b run -d --name u1 --network none $IMG sleep 86400 >/dev/null
+    id=$(b inspect u1 --format '{{.Id}}')
+    run -0 b update --memory 64m --cpus 0.5 -c 512 --memory-reservation 10m u1
+    [ "$output" = "$id" ]
+    run -0 b exec u1 cat /sys/fs/cgroup/memory/memory.limit_in_bytes \
+        /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes \
+        /sys/fs/cgroup/memory/memory.soft_limit_in_bytes \
+        /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/cpu/cpu.cfs_quota_us \
+        /sys/fs/cgroup/cpu/cpu.shares
+    [ "$output" = $'67108864\n134217728\n10485760\n100000\n50000\n512' ]
+    run -0 b inspect u1 --format '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.CpuShares}} {{.HostConfig.MemoryReservation}}'
+    [ "$output" = "67108864 500000000 512 10485760" ]
+    # a later update keeps what it does not name; --cpu-quota replaces --cpus
+    run -0 b update --cpu-period 50000 --cpu-quota 20000 u1
+    run -0 b exec u1 cat /sys/fs/cgroup/memory/memory.limit_in_bytes \
+        /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/cpu/cpu.cfs_quota_us
+    [ "$output" = $'67108864\n50000\n20000' ]
+    run -0 b inspect u1 --format '{{.HostConfig.NanoCpus}} {{.HostConfig.CpuPeriod}} {{.HostConfig.CpuQuota}}'
+    [ "$output" = "0 50000 20000" ]
+}
+
+@test "update of a stopped container is kept for its next start" {
+    v2_host && skip "cgroup v1 files"
+    b create --name u2 --network none $IMG sleep 86400 >/dev/null
+    run -0 b update -m 100m u2
+    run -0 b inspect u2 --format '{{.HostConfig.Memory}}'
+    [ "$output" = 104857600 ]
+    b start u2 >/dev/null
+    run -0 b exec u2 cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+    [ "$output" = 104857600 ]
+}
+
+@test "update errors: run's checks, podman's words" {
+    b create --name u3 $IMG true >/dev/null
+    run -125 b update
+    [ "$output" = "Error: accepts 1 arg(s), received 0" ]
+    run -125 b update u3 u3
+    [ "$output" = "Error: accepts 1 arg(s), received 2" ]
+    run -125 b update --memory-swap 10m u3
+    [ "$output" = "Error: you should always set a memory limit when using a memoryswap limit, see usage" ]
+    run -125 b update --cpus 1 --cpu-period 50000 u3
+    [ "$output" = "Error: --cpu-period and --cpus cannot be set together" ]
+    run -125 b update -m 10m nosuch
+    [ "$output" = 'Error: no container with name or ID "nosuch" found: no such container' ]
+    run -0 b inspect u3 --format '{{.HostConfig.Memory}}'
+    [ "$output" = 0 ]
+}
