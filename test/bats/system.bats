@@ -1,0 +1,74 @@
+# test/bats/system.bats: system df, system prune, system reset, system
+# check (issue 17), against the numbers podman 4.3.1 prints.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+# files_bytes DIR: the sum of the sizes of the regular files under DIR.
+files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+
+@test "system df: summary counts, sizes and reclaimable as podman" {
+    load_image layered
+    b tag $IMG localhost/extra:1
+    b run --name c1 --network none $IMG sh -c 'dd if=/dev/zero of=/f bs=1k count=100 2>/dev/null'
+    b create --name c2 --network none -v vol1:/data $IMG true >/dev/null
+    b volume create vol2 >/dev/null
+    run -0 b system df
+    [ "${lines[0]}" = "TYPE           TOTAL       ACTIVE      SIZE        RECLAIMABLE" ]
+    [[ ${lines[1]} =~ ^Images\ +3\ +2\ +[0-9.]+MB\ +[0-9.]+MB\ \(34%\)$ ]]
+    [ "${lines[2]}" = "Containers     2           0           102.4kB     102.4kB (100%)" ]
+    [ "${lines[3]}" = "Local Volumes  2           1           0B          0B (0%)" ]
+    # the image total is the sum over the rows: busybox twice, layered once
+    bb=$(b image inspect --format '{{.Size}}' $IMG)
+    ly=$(b image inspect --format '{{.Size}}' localhost/layered)
+    run -0 b system df --format '{{.Type}}={{.Total}}/{{.Active}}/{{.RawSize}}/{{.RawReclaimable}}'
+    [ "${lines[0]}" = "Images=3/2/$((2 * bb + ly))/$ly" ]
+    [ "${lines[1]}" = "Containers=2/0/102400/102400" ]
+    [ "${lines[2]}" = "Local Volumes=2/1/0/0" ]
+    run -0 b system df --format json
+    run -0 jq -c '.[] | [.Type, .Total, .Active, .Size, .Reclaimable]' <<<"$output"
+    [ "${lines[1]}" = '["Containers",2,0,102400,102400]' ]
+}
+
+@test "system df: a running container is active, not reclaimable" {
+    b run -d --name r1 --network none $IMG sh -c 'echo hello >/x; echo ready; sleep 86400' >/dev/null
+    wait_for_log r1 ready
+    b create --name c2 --network none $IMG true >/dev/null
+    run -0 b system df --format '{{.Type}} {{.Total}} {{.Active}} {{.RawSize}} {{.RawReclaimable}}'
+    [ "${lines[0]}" = "Images 1 1 $(b image inspect --format '{{.Size}}' $IMG) 0" ]
+    [[ ${lines[1]} == "Containers 2 1 "* ]]
+    [[ ${lines[1]} == *" 0" ]]
+}
+
+@test "system df -v: rows per image name, container and volume; sizes match the files" {
+    b create --name c2 --network none -v vol1:/data $IMG true >/dev/null
+    b run --rm --network none -v vol1:/data $IMG sh -c 'head -c 123456 /dev/zero >/data/blob'
+    b volume create vol2 >/dev/null
+    run -0 b system df -v
+    [ "${lines[0]}" = "Images space usage:" ]
+    [[ ${lines[1]} == "REPOSITORY "*"TAG "*"IMAGE ID "*"CREATED "*"SIZE "*"SHARED SIZE  UNIQUE SIZE  CONTAINERS" ]]
+    [[ ${lines[2]} =~ ^localhost/busybox\ +latest\ +[0-9a-f]{12}\ .*\ 1$ ]]
+    [ "${lines[3]}" = "Containers space usage:" ]
+    [[ ${lines[4]} == "CONTAINER ID  IMAGE "*"COMMAND "*"LOCAL VOLUMES  SIZE "*"CREATED "*"STATUS "*"NAMES" ]]
+    [[ ${lines[5]} =~ \ true\ +1\ +0B\ .*\ created\ +c2$ ]]
+    [ "${lines[6]}" = "Local Volumes space usage:" ]
+    [ "${lines[7]}" = "VOLUME NAME  LINKS       SIZE" ]
+    [ "${lines[8]}" = "vol1         1           123.5kB" ]
+    [ "${lines[9]}" = "vol2         0           0B" ]
+    mp=$(b volume inspect --format '{{.Mountpoint}}' vol1)
+    run -0 b system df -v --format json
+    [ "$(jq '.Volumes[] | select(.VolumeName == "vol1") | .Size' <<<"$output")" = "$(files_bytes "$mp")" ]
+    [ "$(jq '.Images[0].Size' <<<"$output")" = "$(b image inspect --format '{{.Size}}' $IMG)" ]
+    run -125 b system df -v --format '{{.Type}}'
+}
+
+@test "system df: a container's size is what it wrote into its layer" {
+    b run --name w --network none $IMG sh -c 'head -c 54321 /dev/zero >/blob; mkdir /d; echo hi >/d/x'
+    run -0 b system df -v --format json
+    size=$(jq '.Containers[0].Size' <<<"$output")
+    [ "$size" -ge $((54321 + 3)) ]
+    run -0 b ps -a -s --format json
+    [ "$(jq '.[0].Size.rwSize' <<<"$output")" = "$size" ]
+}
