@@ -84,6 +84,7 @@
     X(cmd_system_df,         SUB,       CG_SYSTEM)                                        \
     X(cmd_system_locks,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_migrate,    SUB,       CG_SYSTEM)                                        \
+    X(cmd_system_prune,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_refresh,    SUB,       CG_SYSTEM)                                        \
     X(cmd_system_renumber,   SUB,       CG_SYSTEM)                                        \
     X(cmd_tag,               TOP,       CG_IMAGE)                                         \

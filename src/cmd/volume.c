@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctropts_int.h"
 #include "cmd/inspect.h"
+#include "cmd/prune.h"
 #include "runtime/runtime.h"
 #include "runtime/volume.h"
 #include "util/cleanup.h"
@@ -475,7 +476,7 @@ static const struct cmd_opt prune_opts[] = {
 };
 
 /* The dangling volumes the filters let through, by name. */
-static int prune_candidates(struct runtime *rt, char *const *filters, strv *out,
+int prune_volume_candidates(struct runtime *rt, char *const *filters, strv *out,
                             struct berr **err)
 {
     _cleanup_strv_ strv f = strv_copy(filters);
@@ -515,7 +516,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
 {
     struct runtime *rt;
     struct opt_it it;
-    _cleanup_strv_ strv filters = NULL, names = NULL;
+    _cleanup_strv_ strv filters = NULL, names = NULL, removed = NULL;
     bool force = false;
     int c, rc = 0;
 
@@ -530,10 +531,18 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         c = -1;
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
         return c < 0 ? -1 : 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || prune_candidates(rt, filters, &names, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || prune_volume_candidates(rt, filters, &names, err) < 0)
         return -1;
     if (!force && !confirm(names))
         return 0;
+    rc = prune_volumes(rt, names, &removed, err);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
+    return rc;
+}
+
+int prune_volumes(struct runtime *rt, char *const *names, strv *removed, struct berr **err)
+{
     for (size_t i = 0; names && names[i]; i++) {
         _cleanup_vol_ struct vol *v = NULL;
         struct berr *e = NULL;
@@ -548,7 +557,10 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
                 cmd_err_next(err, e);
             continue;
         }
-        printf("%s\n", names[i]);
+        if (strv_push(removed, names[i]) < 0) {
+            berr_oom(&e);
+            cmd_err_next(err, e);
+        }
     }
     return *err ? -1 : 0;
 }

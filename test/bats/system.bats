@@ -72,3 +72,81 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     run -0 b ps -a -s --format json
     [ "$(jq '.[0].Size.rwSize' <<<"$output")" = "$size" ]
 }
+
+@test "system prune: asks on stdout, removes nothing without a yes" {
+    b create --name c1 --network none $IMG true >/dev/null
+    run -0 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system prune </dev/null"
+    [ "${lines[0]}" = "WARNING! This command removes:" ]
+    [ "${lines[1]}" = $'\t- all stopped containers' ]
+    [ "${lines[3]}" = $'\t- all dangling images' ]
+    [[ $output == *"Are you sure you want to continue? [y/N] " ]]
+    run -0 b container exists c1
+    run -0 bash -c "echo n | '$BERTH_BIN' ${BERTH_ARGS[*]} system prune -a --volumes"
+    [ "${lines[3]}" = $'\t- all volumes not used by at least one container' ]
+    [ "${lines[4]}" = $'\t- all images without at least one container associated with them' ]
+    run -0 b container exists c1
+}
+
+@test "system prune: containers, networks, then with -a --volumes images and volumes" {
+    load_image layered
+    b run --name c1 --network none $IMG sh -c 'head -c 100000 /dev/zero >/f'
+    b create --name c2 --network none -v vol1:/data $IMG true >/dev/null
+    b run --rm --network none -v vol3:/d $IMG sh -c 'head -c 5000 /dev/zero >/d/x'
+    b run -d --name keep --network none $IMG sleep 86400 >/dev/null
+    b network create netx >/dev/null
+    i1=$(b inspect --format '{{.Id}}' c1) i2=$(b inspect --format '{{.Id}}' c2)
+    run -0 b system prune -f
+    [ "${lines[0]}" = "Deleted Containers" ]
+    [ "$(printf '%s\n' "${lines[1]}" "${lines[2]}" | sort)" = "$(printf '%s\n' "$i1" "$i2" | sort)" ]
+    [ "${lines[3]}" = "Deleted Networks" ]
+    [ "${lines[4]}" = "netx" ]
+    [ "${lines[5]}" = "Total reclaimed space: 100kB" ]
+    run -0 b container exists keep
+    run -0 b volume exists vol1
+    run -0 b image exists localhost/layered
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    run -0 b system prune -a -f --volumes
+    [ "${lines[0]}" = "Deleted Volumes" ]
+    [ "${lines[1]}" = "vol1" ]
+    [ "${lines[2]}" = "vol3" ]
+    [ "${lines[3]}" = "Deleted Images" ]
+    [ "${lines[4]}" = "$ly" ]
+    [[ ${lines[5]} =~ ^Total\ reclaimed\ space:\ 2\.1[0-9]+MB$ ]]
+    run -0 b image exists $IMG
+    run -0 b system prune -f
+    [ "$output" = "Total reclaimed space: 0B" ]
+    # what is left still works
+    run -0 b exec keep true
+}
+
+@test "system prune --filter label and until reach every kind" {
+    b create --name old --network none --label tmp $IMG true >/dev/null
+    b create --name other --network none $IMG true >/dev/null
+    b network create --label tmp nt >/dev/null
+    b network create nkeep >/dev/null
+    b volume create --label tmp vt >/dev/null
+    b volume create vkeep >/dev/null
+    old=$(b inspect --format '{{.Id}}' old)
+    run -0 b system prune -f --volumes --filter label=tmp
+    [ "$output" = "$(printf 'Deleted Containers\n%s\nDeleted Networks\nnt\nDeleted Volumes\nvt\nTotal reclaimed space: 0B' "$old")" ]
+    run -0 b system prune -f --volumes --filter until=1h
+    [ "$output" = "Total reclaimed space: 0B" ]
+    run -0 b container exists other
+    run -0 b network exists nkeep
+    run -0 b volume exists vkeep
+    run -125 b system prune -f --filter bogus=1
+}
+
+@test "network prune and network ls --filter until" {
+    b network create n1 >/dev/null
+    run -0 b network prune -f --filter until=1h
+    [ "$output" = "" ]
+    run -0 b network prune -f --filter until=2000-01-01T00:00:00Z
+    [ "$output" = "" ]
+    run -0 b network ls --format '{{.Name}}' --filter until=2100-01-01T00:00:00Z
+    [[ $output == *n1* ]]
+    run -0 b network prune -f --filter until=2100-01-01T00:00:00Z
+    [ "$output" = "n1" ]
+    run -125 b network prune -f --filter until=yesterday
+    [[ $output == *"unable to interpret time value"* ]]
+}
