@@ -87,6 +87,7 @@
     X(cmd_system_prune,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_refresh,    SUB,       CG_SYSTEM)                                        \
     X(cmd_system_renumber,   SUB,       CG_SYSTEM)                                        \
+    X(cmd_system_reset,      SUB,       CG_SYSTEM)                                        \
     X(cmd_tag,               TOP,       CG_IMAGE)                                         \
     X(cmd_top,               TOP,       CG_CONTAINER)                                     \
     X(cmd_unmount,           TOP,       CG_CONTAINER)                                     \

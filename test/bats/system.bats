@@ -150,3 +150,46 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     run -125 b network prune -f --filter until=yesterday
     [[ $output == *"unable to interpret time value"* ]]
 }
+
+@test "system reset: podman's question; no removes nothing, no answer exits 1" {
+    b create --name c1 --network none $IMG true >/dev/null
+    run -0 bash -c "echo n | '$BERTH_BIN' ${BERTH_ARGS[*]} system reset"
+    [ "${lines[0]}" = "WARNING! This will remove:" ]
+    [ "${lines[1]}" = "        - all containers" ]
+    [ "${lines[8]}" = "        - the graphRoot directory: \"$BATS_TEST_TMPDIR/root\"" ]
+    [ "${lines[9]}" = "        - the runRoot directory: \"$BATS_TEST_TMPDIR/runroot\"" ]
+    [ "${lines[10]}" = "Are you sure you want to continue? [y/N] " ]
+    run -1 --separate-stderr bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system reset </dev/null"
+    [[ $stderr == "Error: no answer on stdin"* ]]
+    run -0 b container exists c1
+    run -0 b image exists $IMG
+}
+
+@test "system reset -f removes everything and leaves a store that works" {
+    b run -d --name r --network none -v vol1:/data $IMG sleep 86400 >/dev/null
+    b create --name c2 --network none $IMG true >/dev/null
+    b network create netx >/dev/null
+    b volume create vol2 >/dev/null
+    b image mount $IMG >/dev/null
+    pid=$(b inspect --format '{{.State.Pid}}' r)
+    run -0 bash -c "echo y | '$BERTH_BIN' ${BERTH_ARGS[*]} system reset"
+    retry_until 5 bash -c "! kill -0 $pid 2>/dev/null"
+    [ ! -e "$BATS_TEST_TMPDIR/root" ]
+    [ ! -e "$BATS_TEST_TMPDIR/runroot" ]
+    run -0 awk -v d="$BATS_TEST_TMPDIR/" 'index($2, d) == 1' /proc/self/mounts
+    [ "$output" = "" ]
+    run -0 b ps -a -q
+    [ "$output" = "" ]
+    run -0 b images -q
+    [ "$output" = "" ]
+    run -0 b volume ls -q
+    [ "$output" = "" ]
+    run -0 b network ls --format '{{.Name}}'
+    [ "$output" = "berth" ]
+    load_image busybox
+    run -0 b run --rm --network none -v vol1:/data $IMG sh -c 'echo works; ls /data | wc -l'
+    [ "$output" = "$(printf 'works\n0')" ]
+    run -0 b system reset -f
+    run -0 b system df --format '{{.Total}}'
+    [ "$output" = "$(printf '0\n0\n0')" ]
+}
