@@ -193,3 +193,129 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     run -0 b system df --format '{{.Total}}'
     [ "$output" = "$(printf '0\n0\n0')" ]
 }
+
+# ---- system check ----
+
+static_dir() { echo "$BATS_TEST_TMPDIR/root/libpod"; }
+hex64() { printf "$1%.0s" {1..64}; }
+
+@test "system check: a clean store is clean" {
+    b create --name c1 --network none $IMG true >/dev/null
+    b volume create v1 >/dev/null
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -0 b system check --quick --repair
+    [ "$output" = "No problems found" ]
+    run -125 b system check --max soon
+}
+
+@test "system check: damaged records, names and exit codes; --repair quarantines and fixes" {
+    S=$(static_dir)
+    b create --name good --network none $IMG true >/dev/null
+    bad=$(b create --name bad --network none $IMG true)
+    b volume create v1 >/dev/null
+    b volume create v2 >/dev/null
+    printf '{"trunc' >"$S/containers/$bad/config.json"
+    echo garbage >"$S/volumes/v2/config.json"
+    ln -s "../containers/$(hex64 a)" "$S/names/ghost"
+    touch -h -d '2 minutes ago' "$S/names/ghost"
+    echo junk >"$S/exits/$(hex64 b)"
+    run -1 b system check
+    [[ $output == *"container $bad: unreadable record: config.json"* ]]
+    [[ $output == *"volume v2: unreadable record: "* ]]
+    [[ $output == *"name ghost: points at container aaaaaaaaaaaa, which does not exist"* ]]
+    [[ $output == *"exit code $(hex64 b): "* ]]
+    [[ ${lines[-1]} == "4 problems found, 0 repaired, 4 left; berth system check --repair fixes what it can" ]]
+    # the listings go on past the broken ones
+    run -0 b ps -a --format '{{.Names}}'
+    [[ $output == *good* ]]
+    run -0 b system check --repair
+    [ "${lines[-1]}" = "4 problems found, 4 repaired, 0 left" ]
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    # quarantined, with the reason, not deleted
+    run -0 cat "$S"/quarantine/containers-"$bad"-*/WHY
+    [[ $output == "container $bad: config.json:"* ]]
+    [ -f "$(echo "$S"/quarantine/containers-"$bad"-*/config.json)" ]
+    [ -f "$(echo "$S"/quarantine/volumes-v2-*/WHY)" ]
+    [ ! -e "$S/names/ghost" ]
+    # the undamaged ones still work; the quarantined one's rootfs goes with rm -f
+    run -0 b start -a good
+    run -0 b volume ls -q
+    [ "$output" = "v1" ]
+    run -0 b create --name bad --network none $IMG true
+    run -0 b rm -f "$bad"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
+@test "system check: a fresh dangling name is a create in progress, not damage" {
+    ln -s "../containers/$(hex64 a)" "$(static_dir)/names/young"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
+@test "system check --repair: a missing name link is made again" {
+    b create --name c1 --network none $IMG true >/dev/null
+    rm "$(static_dir)/names/c1"
+    run -1 b system check
+    [[ $output == *": its name \"c1\" is missing from the name index"* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    run -0 b inspect --format '{{.Name}}' c1
+    [ "$output" = "c1" ]
+}
+
+@test "system check: an image with a missing layer or a changed blob; --force takes its containers" {
+    load_image layered
+    S=$BATS_TEST_TMPDIR/root
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    top=$(jq -r '.layers[-1]' "$S/images/$ly.json")
+    blob=$(jq -r '.blobs[0]' "$S/images/$(b image inspect --format '{{.Id}}' $IMG).json")
+    b create --name user --network none localhost/layered true >/dev/null
+    rm -rf "$S/layers/$top/diff"
+    run -1 b system check --quick
+    [[ $output == *"image $ly: layer ${top:0:12}: its directory "*" is missing"* ]]
+    [[ $output == *"its image ${ly:0:12} is damaged; --repair --force removes the container"* ]]
+    run -1 b system check --repair
+    run -0 b container exists user
+    run -0 b system check --repair --force
+    run -1 b container exists user
+    run -1 b image exists localhost/layered
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    # a stored blob changed behind the store's back: found unless --quick
+    [ -n "$blob" ] && [ "$blob" != null ]
+    echo tampered >>"$S/blobs/sha256/${blob#sha256:}"
+    run -0 b system check --quick
+    run -1 b system check
+    [[ $output == *"its blob does not match its digest $blob"* ]]
+}
+
+@test "system check: a leaked mount, a stale netns, an orphan root file system" {
+    S=$BATS_TEST_TMPDIR
+    orphan=$S/root/containers/$(hex64 c)/merged
+    mkdir -p "$orphan" "$S/scratch/netns"
+    mount -t tmpfs tmpfs "$orphan"
+    touch "$S/scratch/netns/netns-leak"
+    mount --bind /proc/self/ns/net "$S/scratch/netns/netns-leak"
+    run -1 b system check
+    [[ $output == *"mount $orphan: a mount of no container or image berth knows"* ]]
+    [[ $output == *"mount $S/scratch/netns/netns-leak: a network namespace no container names"* ]]
+    [[ $output == *"storage $(hex64 c): a container root file system no record names"* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -1 grep -F -e "$orphan" -e netns-leak /proc/self/mounts
+}
+
+@test "system check --max: an old exit code of a removed container is stale" {
+    id=$(hex64 d)
+    b run --rm --network none $IMG true
+    printf '{"code": 3, "time": 1000000000000000000, "version": 1}' >"$(static_dir)/exits/$id"
+    run -0 b system check --max 1000000h
+    run -1 b system check
+    [[ $output == *"exit code $id: exit code 3 of a container removed "*"s ago (older than --max)"* ]]
+    run -0 b system check --repair
+    [ ! -e "$(static_dir)/exits/$id" ]
+}
