@@ -157,7 +157,8 @@ static int ls_load(struct runtime *rt, char *const *filters, bool want_state,
 
     if (vol_filter_parse(filters, &f, err) < 0)
         return -1;
-    if (vol_read_all(rt, want_state, vs, n, err) < 0)
+    /* broken records are rows of a listing no filter narrows */
+    if (vol_read_all_ex(rt, want_state, !filters || !filters[0], vs, n, err) < 0)
         return -1;
     if (vol_filter_needs_users(f) && vol_users_all(rt, &users, err) < 0)
         return -1;
@@ -212,7 +213,10 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             printf("%s\n", vs[i].name);
             continue;
         }
-        json_t *o = plain ? json_pack("{s:s, s:s}", "Name", vs[i].cfg.name, "Driver",
+        /* a broken record is its own row, and the listing goes on */
+        json_t *o = vs[i].broken ? json_pack("{s:s, s:s, s:s}", "Name", vs[i].name, "Driver",
+                                             "(broken)", "Broken", vs[i].broken)
+                  : plain ? json_pack("{s:s, s:s}", "Name", vs[i].cfg.name, "Driver",
                                       vs[i].cfg.driver)
                           : vol_inspect_json(rt, &vs[i].cfg, &vs[i].st, !json);
         if (json_array_append_new(items, o) < 0)

@@ -243,13 +243,31 @@ static int remove_image(struct ck *k, const char *id, void *unused)
     return r;
 }
 
+static int quarantine_image(struct ck *k, const char *id, void *why)
+{
+    struct store *s;
+    struct berr *e = NULL;
+    int r = rt_store(k->rt, &s, &e) < 0 ? -1 : store_image_quarantine(s, id, why, &e);
+
+    berr_free(e);
+    return r;
+}
+
 static int check_images(struct ck *k, struct berr **err)
 {
+    _cleanup_json_ json_t *broken = NULL;
     struct store *s;
     const char *id;
     json_t *why;
 
-    if (rt_store(k->rt, &s, err) < 0 || store_check_images(s, k->o->quick, &k->bad_images, err) < 0)
+    if (rt_store(k->rt, &s, err) < 0 || store_images_broken(s, &broken, err) < 0)
+        return -1;
+    json_object_foreach(broken, id, why) {
+        _cleanup_free_ char *problem = str_fmt("unreadable record: %s", json_string_value(why));
+        finding(k, "image", id, problem ? problem : "unreadable record", true, quarantine_image,
+                (void *) json_string_value(why));
+    }
+    if (store_check_images(s, k->o->quick, &k->bad_images, err) < 0)
         return -1;
     json_object_foreach(k->bad_images, id, why)
         finding(k, "image", id, json_string_value(why), true, remove_image, NULL);

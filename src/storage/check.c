@@ -3,7 +3,10 @@
  * layers every image names there, and (unless quick) do their stored
  * blobs still hash to the digests they came with?
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "storage/internal.h"
 #include "storage/store.h"
@@ -67,4 +70,59 @@ int store_check_images(struct store *s, bool quick, json_t **damaged, struct ber
     }
     store_images_free(imgs, n);
     return rc;
+}
+
+int store_images_broken(struct store *s, json_t **out, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_strv_ char **ids = NULL;
+
+    if (!(*out = json_object()))
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (st_img_ids(s, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids[i]; i++) {
+        _cleanup_json_ json_t *rec = NULL;
+        struct store_image *img = NULL;
+        struct berr *e = NULL;
+
+        if (st_img_record_read(s, ids[i], &rec, &e) == 0 && st_img_from_record(rec, &img, &e) == 0) {
+            store_image_free(img);
+            continue;
+        }
+        if (e->errnum != ENOENT && json_object_set_new(*out, ids[i], json_string(e->msg)) < 0) {
+            berr_free(e);
+            return berr_oom(err);
+        }
+        berr_free(e);
+    }
+    return 0;
+}
+
+int store_image_quarantine(struct store *s, const char *id, const char *why, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *qdir = st_path(s, "quarantine");
+    _cleanup_free_ char *src = st_path(s, "images/%s.json", id);
+    _cleanup_free_ char *dst = st_path(s, "quarantine/images-%s-%lld", id, (long long) time(NULL));
+    _cleanup_free_ char *rec = dst ? str_fmt("%s/%s.json", dst, id) : NULL;
+    _cleanup_free_ char *note = str_fmt("image %s: %s\n", id, why);
+
+    if (!qdir || !src || !dst || !rec || !note)
+        return berr_oom(err);
+    if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64)
+        return berr_new(err, BERR_ENGINE, 0, "quarantine image %s: not an image id", id);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (fs_mkdir_p(dst, 0700, err) < 0)
+        return -1;
+    if (rename(src, rec) < 0)
+        return berr_sys(err, "quarantine image %s: move %s to %s", id, src, rec);
+    if (fs_write_atomic(dst, "WHY", note, strlen(note), 0600, err) < 0)
+        return -1;
+    return st_img_names_rebuild(s, err);
 }

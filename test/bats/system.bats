@@ -319,3 +319,33 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b system check --repair
     [ ! -e "$(static_dir)/exits/$id" ]
 }
+
+@test "listings show broken volumes and images as rows of their own; the error names the fix" {
+    load_image layered
+    b volume create v1 >/dev/null
+    b volume create v2 >/dev/null
+    echo garbage >"$(static_dir)/volumes/v2/config.json"
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    echo '{"bad' >"$BATS_TEST_TMPDIR/root/images/$ly.json"
+    run -0 --separate-stderr b volume ls
+    [ "$output" = "$(printf 'DRIVER      VOLUME NAME\nlocal       v1\n(broken)    v2')" ]
+    [[ $stderr == *"volume v2: "*"invalid JSON"* ]]
+    run -0 --separate-stderr b volume ls -q
+    [ "$output" = "$(printf 'v1\nv2')" ]
+    run -0 --separate-stderr b volume ls --format json
+    [ "$(jq -r '.[1].Broken' <<<"$output")" != null ]
+    run -125 --separate-stderr b volume inspect v2
+    [[ $stderr == *"invalid JSON"*"(\`berth system check --repair\` moves the broken record aside)" ]]
+    run -0 --separate-stderr b images
+    [[ ${lines[2]} =~ ^\<broken\>\ +\<broken\>\ +${ly:0:12}\ +broken\ record ]]
+    run -0 --separate-stderr b images -q
+    [[ $output == *"${ly:0:12}"* ]]
+    run -1 b system check
+    [[ $output == *"image $ly: unreadable record: "* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    [ -f "$(echo "$BATS_TEST_TMPDIR"/root/quarantine/images-"$ly"-*/"$ly".json)" ]
+    run -0 --separate-stderr b images -q
+    [ "$output" = "$(b image inspect --format '{{.Id}}' $IMG | cut -c1-12)" ]
+    run -0 b run --rm --network none $IMG echo ok
+}
