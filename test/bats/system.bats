@@ -349,3 +349,23 @@ hex64() { printf "$1%.0s" {1..64}; }
     [ "$output" = "$(b image inspect --format '{{.Id}}' $IMG | cut -c1-12)" ]
     run -0 b run --rm --network none $IMG echo ok
 }
+
+@test "inspect --why: the evidence behind running, exited and damaged containers" {
+    b run -d --name r --network none $IMG sleep 86400 >/dev/null
+    b run --name e --network none $IMG sh -c 'exit 3' || true
+    b wait e >/dev/null
+    bad=$(b create --name bad --network none $IMG true)
+    printf '{"trunc' >"$(static_dir)/containers/$bad/state.json"
+    run -0 b inspect --why --format '{{.Record.State}} {{.Conmon.Alive}} {{.Conmon.SameStart}} {{.Process.Alive}} {{.RootFS.MountedNow}} {{.Lock.Number}}' r
+    [[ $output =~ ^running\ true\ true\ true\ true\ [0-9]+$ ]]
+    pid=$(b inspect --format '{{.State.Pid}}' r)
+    run -0 b inspect --why --format '{{.Process.Pid}}' r
+    [ "$output" = "$pid" ]
+    retry_until 10 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} inspect --why --format '{{.Exit.ExitCodeRecord}} {{.Process.Alive}} {{.Conmon.Alive}} {{.Lock.Held}}' e | grep -qx '3 false false false'"
+    run -0 b inspect --why --format '{{.Record.Damage}}' bad
+    [[ $output == "state.json:"*"invalid JSON"* ]]
+    run -0 b inspect --why r e
+    [ "$(jq length <<<"$output")" = 2 ]
+    run -125 b inspect --why nosuch
+    [[ $output == *"no such container"* ]]
+}
