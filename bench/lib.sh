@@ -298,6 +298,25 @@ bench_rmi() {
         "$B load -q -i $W/r.tar" "$B rmi localhost/bench-rmi"
 }
 
+# ---- system (issue 17) ----------------------------------------------------
+# system df over the images the images scenario loaded (BENCH_DF_IMAGES,
+# default 200, made here when fewer are there) and BENCH_DF_CTRS (default
+# 1000) created containers; -v sums the same rows per object.
+bench_system_df() {
+    local i have n=${BENCH_DF_IMAGES:-200}
+    images_ready
+    have=$($B images -q | wc -l)
+    for ((i = have; i < n; i++)); do
+        python3 bench/mkarchive.py "$W/df$i.tar" "df$i" 0
+        $P load -q -i "$W/df$i.tar" >/dev/null 2>&1
+        $B load -q -i "$W/df$i.tar" >/dev/null 2>&1
+        rm -f "$W/df$i.tar"
+    done
+    ensure_ctrs "${BENCH_DF_CTRS:-1000}"
+    compare system_df "$P system df" "$B system df"
+    compare system_df_v "$P system df -v" "$B system df -v"
+}
+
 # ---- crun (issue 11) ------------------------------------------------------
 # crun refuses this hybrid host only because its cgroup2 mount
 # (/sys/fs/cgroup/unified) holds a controller. bench/run.sh runs in a

@@ -206,8 +206,32 @@ oom:
     return berr_oom(err);
 }
 
+/* An image record that does not read is its own row of the default table
+ * and of -q (its reason went to stderr as a warning); templates and json
+ * cannot show what is not there. */
+static int broken_rows(const struct images_args *a, json_t *broken, json_t *items)
+{
+    const char *id;
+    json_t *why;
+
+    json_object_foreach(broken, id, why) {
+        _cleanup_free_ char *sid = a->notrunc ? str_fmt("sha256:%s", id) : str_ndup(id, 12);
+        if (!sid)
+            return -1;
+        if (a->quiet) {
+            printf("%s\n", sid);
+            continue;
+        }
+        if (json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                "Repository", "<broken>", "Tag", "<broken>", "ID", sid, "Digest", "",
+                "Created", "broken record", "Size", "", "History", "")) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int print_rows(const struct images_args *a, struct row *rows, size_t n,
-                      struct berr **err)
+                      json_t *broken, struct berr **err)
 {
     _cleanup_json_ json_t *items = json_array();
     bool json = a->format && !strcmp(a->format, "json");
@@ -223,7 +247,7 @@ static int print_rows(const struct images_args *a, struct row *rows, size_t n,
             if (!seen)
                 printf(a->notrunc ? "sha256:%s\n" : "%.12s\n", rows[i].v->img->id);
         }
-        return 0;
+        return broken_rows(a, broken, items) < 0 ? berr_oom(err) : 0;
     }
     clock_gettime(CLOCK_REALTIME, &now);
     for (size_t i = 0; i < n; i++) {
@@ -234,6 +258,8 @@ static int print_rows(const struct images_args *a, struct row *rows, size_t n,
     }
     if (json)
         return out_json(stdout, items, err);
+    if (out_default_table(a->format) && broken_rows(a, broken, items) < 0)
+        return berr_oom(err);
     _cleanup_free_ char *table = default_table(a);
     if (!table)
         return berr_oom(err);
@@ -248,6 +274,7 @@ static int images_run(struct cmd_ctx *cx, struct images_args *a, struct berr **e
     struct img_views vs = { 0 };
     struct img_filters *fs = NULL;
     struct row *rows = NULL;
+    json_t *broken = NULL;
     size_t n = 0;
     int r = -1;
 
@@ -274,8 +301,12 @@ static int images_run(struct cmd_ctx *cx, struct images_args *a, struct berr **e
     sort_key = a->sort;
     if (n > 1)
         qsort(rows, n, sizeof(*rows), row_cmp);
-    r = print_rows(a, rows, n, err);
+    /* a listing no filter narrows shows the broken records too */
+    if ((!a->filters || !a->filters[0]) && img_broken(rt, &broken, err) < 0)
+        goto out;
+    r = print_rows(a, rows, n, broken, err);
 out:
+    json_decref(broken);
     for (size_t i = 0; i < n; i++) {
         free(rows[i].repo);
         free(rows[i].tag);

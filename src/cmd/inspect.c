@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/inspect.h"
+#include "runtime/container.h"
 #include "util/cleanup.h"
 #include "util/out.h"
 
@@ -70,21 +71,43 @@ int inspect_print_then_fail(const char *format, json_t *arr, int r, struct berr 
     return r;
 }
 
+enum { O_WHY = 256 };
+
 static const struct cmd_opt inspect_opts[] = {
     { "format", 'f', OPT_ARG, "string", "Format the output to a Go template or json (default \"json\")", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "size", 's', OPT_FLAG, NULL, "Display total file size (containers)", 0 },
     { "type", 't', OPT_ARG, "string", "Specify inspect-object type: image, container, volume or all "
       "(default \"all\")", 0 },
+    { "why", O_WHY, OPT_FLAG, NULL, "Show the evidence behind each container's state (records, "
+      "exit file, conmon and process, mounts, network namespace, lock)", 0 },
     { 0 }
 };
+
+/* --why: the evidence of each container (runtime/ctr_why.c). */
+static int inspect_why(struct runtime *rt, char **names, int n, json_t *arr, struct berr **err)
+{
+    struct berr *last = NULL;
+
+    for (int i = 0; i < n; i++) {
+        json_t *o = NULL;
+        struct berr *e = NULL;
+        if (ctr_why(rt, names[i], &o, &e) < 0)
+            cmd_err_next(&last, e);
+        else if (json_array_append_new(arr, o) < 0)
+            return berr_oom(err);
+    }
+    if (last)
+        *err = last;
+    return last ? -1 : 0;
+}
 
 static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
     const char *format = NULL, *type = "all";
-    bool size = false, latest = false;
+    bool size = false, latest = false, why = false;
     _cleanup_json_ json_t *arr = json_array();
     int c, r;
 
@@ -95,6 +118,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         case 'l': latest = it.bval; break;
         case 's': size = it.bval; break;
         case 't': type = it.arg; break;
+        case O_WHY: why = it.bval; break;
         }
     }
     if (c == 0 && !it.help) {
@@ -122,7 +146,9 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         opt_free(&it);
         return berr_msg(err, "use \"%s container inspect --latest\"", cx->prog);
     }
-    if (!strcmp(type, "image")) {
+    if (why) {
+        r = inspect_why(rt, it.args, it.nargs, arr, err);
+    } else if (!strcmp(type, "image")) {
         r = inspect_images(rt, it.args, it.nargs, format, arr, false, err);
     } else if (!strcmp(type, "container")) {
         r = inspect_containers(rt, it.args, it.nargs, format, size, false, arr, err);
@@ -160,9 +186,17 @@ const struct cmd cmd_inspect = {
         "up as a container first, then as an image, then as a volume; a name that is\n"
         "none fails with \"no such object\" after the others were printed. --type\n"
         "image, container or volume restricts the lookup. The output is podman's\n"
-        "JSON array, or a Go template with --format.",
+        "JSON array, or a Go template with --format.\n"
+        "\n"
+        "--why (containers only) shows instead the evidence behind each container's state,\n"
+        "read without its lock as ps reads it: the record (state, damage, an unfinished\n"
+        "intent), conmon's exit file and the exit-code record, whether conmon and the\n"
+        "container's process live with the start time recorded (a reused pid does not\n"
+        "count), whether its root file system and network namespace are mounted, and its\n"
+        "lock: held or not, and by which process.",
     .examples = "berth inspect busybox\n"
                 "berth inspect --type image --format '{{.Id}}' busybox\n"
-                "berth inspect --format '{{.State.Status}}' web",
+                "berth inspect --format '{{.State.Status}}' web\n"
+                "berth inspect --why web",
     .opts = inspect_opts, .fn = inspect_fn, .need = RT_FULL,
 };

@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/ctr_each.h"
+#include "cmd/prune.h"
 #include "runtime/container.h"
 #include "runtime/ctrstate.h"
 #include "runtime/net/net.h"
@@ -20,6 +21,7 @@
 #include "util/log.h"
 #include "util/out.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 static int get_env(struct cmd_ctx *cx, struct runtime **rt, struct net_env *e, struct berr **err)
 {
@@ -141,7 +143,7 @@ const struct cmd cmd_network_create = {
 /* ---- ls ---- */
 
 static const struct cmd_opt ls_opts[] = {
-    { "filter", 'f', OPT_ARG, "KEY=VALUE", "filter output: name, id, driver, label, dangling=true|false (repeatable)", 0 },
+    { "filter", 'f', OPT_ARG, "KEY=VALUE", "filter output: name, id, driver, label, until, dangling=true|false (repeatable)", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "pretty-print networks to JSON or using a Go template", 0 },
     { "no-trunc", O_NOTRUNC, OPT_FLAG, NULL, "do not truncate the network ID", 0 },
     { "noheading", O_NOHEADING, OPT_FLAG, NULL, "do not print headers", 0 },
@@ -214,6 +216,14 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
             m = lv && (!veq || str_eq(json_string_value(lv), veq + 1));
             if (key[5] == '!')
                 m = !m;
+        } else if (!strcmp(key, "until")) {
+            struct timespec now, until, created;
+            clock_gettime(CLOCK_REALTIME, &now);
+            /* a duration counts back from now, as podman's prune */
+            if (time_parse_input(val, false, now, &until, err) < 0)
+                return -1;
+            m = time_parse_rfc3339(js_str(def, "created", ""), &created, NULL, NULL) == 0 &&
+                time_cmp(created, until) < 0;
         } else if (!strcmp(key, "dangling")) {
             _cleanup_strv_ strv users = NULL;
             int want = str_to_bool(val);
@@ -429,7 +439,7 @@ const struct cmd cmd_network_rm = {
 /* ---- prune ---- */
 
 static const struct cmd_opt prune_opts[] = {
-    { "filter", O_LABEL, OPT_ARG, "KEY=VALUE", "only prune networks matching: label, label! (repeatable)", 0 },
+    { "filter", O_LABEL, OPT_ARG, "KEY=VALUE", "only prune networks matching: label, label!, until (repeatable)", 0 },
     { "force", 'f', OPT_FLAG, NULL, "do not prompt for confirmation", 0 },
     { 0 }
 };
@@ -437,13 +447,9 @@ static const struct cmd_opt prune_opts[] = {
 static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
-    struct net_env e;
     struct opt_it it;
-    _cleanup_strv_ strv filters = NULL;
-    _cleanup_json_ json_t *all = NULL;
+    _cleanup_strv_ strv filters = NULL, removed = NULL;
     bool force = false;
-    size_t i;
-    json_t *def;
     int c, rc = 0;
 
     cmd_opt_init(&it, cx);
@@ -459,7 +465,29 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return c < 0 ? -1 : 0;
     if (!force && !cmd_confirm("This will remove all networks not used by at least one container."))
         return 0;
-    if (get_env(cx, &rt, &e, err) < 0 || net_list(&e, &all, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    rc = prune_networks(rt, filters, &removed, err);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
+    return rc;
+}
+
+int prune_networks(struct runtime *rt, char *const *filters, strv *removed, struct berr **err)
+{
+    struct net_env e;
+    _cleanup_json_ json_t *all = NULL;
+    size_t i;
+    json_t *def;
+
+    _cleanup_json_ json_t *probe = json_object();
+    bool ok;
+
+    net_env_from_rt(rt, &e);
+    /* a bad filter fails even when there is nothing to prune, as podman's */
+    if (!probe)
+        return berr_oom(err);
+    if (filter_match(probe, filters, &e, &ok, err) < 0 || net_list(&e, &all, err) < 0)
         return -1;
     json_array_foreach(all, i, def) {
         _cleanup_strv_ strv users = NULL;
@@ -478,7 +506,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
             continue;
         if (net_remove(&e, name, err) < 0)
             return -1;
-        printf("%s\n", name);
+        if (strv_push(removed, name) < 0)
+            return berr_oom(err);
     }
     return 0;
 }
@@ -487,8 +516,11 @@ const struct cmd cmd_network_prune = {
     .name = "prune",
     .summary = "Prune unused networks",
     .usage = "[options]",
-    .description = "Removes every network no container uses (never the default network).",
-    .examples = "berth network prune -f\nberth network prune -f --filter label=env=test",
+    .description = "Removes every network no container uses (never the default network).\n"
+        "Filters narrow it: label=KEY[=VALUE], label!=..., until=TIMESTAMP or until=DURATION\n"
+        "(created before then, a duration counting back from now).",
+    .examples = "berth network prune -f\nberth network prune -f --filter label=env=test\n"
+                "berth network prune -f --filter until=24h",
     .opts = prune_opts, .fn = prune_fn, .need = RT_FULL,
 };
 

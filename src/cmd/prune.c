@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "cmd/prune.h"
 #include "runtime/container.h"
 #include "util/cleanup.h"
 
@@ -21,7 +22,6 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     struct opt_it it;
     struct runtime *rt;
     _cleanup_strv_ char **filters = NULL, **ids = NULL;
-    struct berr *last = NULL;
     bool force = false;
     int c, rc = 0;
 
@@ -38,7 +38,21 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return c < 0 ? -1 : 0;
     if (!force && !cmd_confirm("This will remove all non running containers."))
         return 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_prune_ids(rt, filters, &ids, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    rc = prune_containers(rt, filters, &ids, err);
+    for (size_t i = 0; ids && ids[i]; i++)
+        printf("%s\n", ids[i]);
+    return rc;
+}
+
+int prune_containers(struct runtime *rt, char *const *filters, strv *removed,
+                     struct berr **err)
+{
+    _cleanup_strv_ char **ids = NULL;
+    struct berr *last = NULL;
+
+    if (ctr_prune_ids(rt, filters, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {
         struct berr *e = NULL;
@@ -46,7 +60,10 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
             cmd_err_next(&last, e);
             continue;
         }
-        printf("%s\n", ids[i]);
+        if (strv_push(removed, ids[i]) < 0) {
+            berr_oom(&e);
+            cmd_err_next(&last, e);
+        }
     }
     if (last) {
         *err = last;

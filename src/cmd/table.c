@@ -85,10 +85,14 @@
     X(cmd_stats,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
     X(cmd_system,            TOP,       CG_NONE)                                          \
+    X(cmd_system_check,      SUB,       CG_SYSTEM)                                        \
+    X(cmd_system_df,         SUB,       CG_SYSTEM)                                        \
     X(cmd_system_locks,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_migrate,    SUB,       CG_SYSTEM)                                        \
+    X(cmd_system_prune,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_refresh,    SUB,       CG_SYSTEM)                                        \
     X(cmd_system_renumber,   SUB,       CG_SYSTEM)                                        \
+    X(cmd_system_reset,      SUB,       CG_SYSTEM)                                        \
     X(cmd_tag,               TOP,       CG_IMAGE)                                         \
     X(cmd_top,               TOP,       CG_CONTAINER)                                     \
     X(cmd_unmount,           TOP,       CG_CONTAINER)                                     \

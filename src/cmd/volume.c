@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctropts_int.h"
 #include "cmd/inspect.h"
+#include "cmd/prune.h"
 #include "runtime/runtime.h"
 #include "runtime/volume.h"
 #include "util/cleanup.h"
@@ -156,7 +157,8 @@ static int ls_load(struct runtime *rt, char *const *filters, bool want_state,
 
     if (vol_filter_parse(filters, &f, err) < 0)
         return -1;
-    if (vol_read_all(rt, want_state, vs, n, err) < 0)
+    /* broken records are rows of a listing no filter narrows */
+    if (vol_read_all_ex(rt, want_state, !filters || !filters[0], vs, n, err) < 0)
         return -1;
     if (vol_filter_needs_users(f) && vol_users_all(rt, &users, err) < 0)
         return -1;
@@ -211,7 +213,10 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             printf("%s\n", vs[i].name);
             continue;
         }
-        json_t *o = plain ? json_pack("{s:s, s:s}", "Name", vs[i].cfg.name, "Driver",
+        /* a broken record is its own row, and the listing goes on */
+        json_t *o = vs[i].broken ? json_pack("{s:s, s:s, s:s}", "Name", vs[i].name, "Driver",
+                                             "(broken)", "Broken", vs[i].broken)
+                  : plain ? json_pack("{s:s, s:s}", "Name", vs[i].cfg.name, "Driver",
                                       vs[i].cfg.driver)
                           : vol_inspect_json(rt, &vs[i].cfg, &vs[i].st, !json);
         if (json_array_append_new(items, o) < 0)
@@ -475,7 +480,7 @@ static const struct cmd_opt prune_opts[] = {
 };
 
 /* The dangling volumes the filters let through, by name. */
-static int prune_candidates(struct runtime *rt, char *const *filters, strv *out,
+int prune_volume_candidates(struct runtime *rt, char *const *filters, strv *out,
                             struct berr **err)
 {
     _cleanup_strv_ strv f = strv_copy(filters);
@@ -515,7 +520,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
 {
     struct runtime *rt;
     struct opt_it it;
-    _cleanup_strv_ strv filters = NULL, names = NULL;
+    _cleanup_strv_ strv filters = NULL, names = NULL, removed = NULL;
     bool force = false;
     int c, rc = 0;
 
@@ -530,10 +535,18 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         c = -1;
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
         return c < 0 ? -1 : 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || prune_candidates(rt, filters, &names, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || prune_volume_candidates(rt, filters, &names, err) < 0)
         return -1;
     if (!force && !confirm(names))
         return 0;
+    rc = prune_volumes(rt, names, &removed, err);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
+    return rc;
+}
+
+int prune_volumes(struct runtime *rt, char *const *names, strv *removed, struct berr **err)
+{
     for (size_t i = 0; names && names[i]; i++) {
         _cleanup_vol_ struct vol *v = NULL;
         struct berr *e = NULL;
@@ -548,7 +561,10 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
                 cmd_err_next(err, e);
             continue;
         }
-        printf("%s\n", names[i]);
+        if (strv_push(removed, names[i]) < 0) {
+            berr_oom(&e);
+            cmd_err_next(err, e);
+        }
     }
     return *err ? -1 : 0;
 }

@@ -534,6 +534,15 @@ int ctr_top_ps(struct runtime *rt, struct ctr *c, char *const *args, char **out,
  * "until=TIME|DURATION"; another key: "K is an invalid filter"). */
 int ctr_prune_ids(struct runtime *rt, char *const *filters, char ***out, struct berr **err);
 
+/* inspect --why (runtime/ctr_why.c): the evidence behind the state of
+ * the container named input, read without its lock: {"Id", "Name",
+ * "Record" {Path, State, Damage, Intent, IntentPid}, "Exit" {ExitFile,
+ * ExitFilePresent, ExitFileCode, ExitCodeRecorded, ExitCodeRecord},
+ * "Conmon" and "Process" {Pid, RecordedStart, Alive, SameStart}, "RootFS"
+ * {RecordedMounted, MountPoint, MountedNow}, "NetNS" {Path, Exists,
+ * MountedNow}, "Lock" {Number, Held, HolderPid} or {Number, Problem}}. */
+int ctr_why(struct runtime *rt, const char *input, json_t **out, struct berr **err);
+
 /* export: the container's root file system (not its volumes) as a tar
  * stream on out_fd, names relative to the root ("bin/", "etc/passwd");
  * mounted for it (a "mount" event, as podman) and unmounted after. */

@@ -172,3 +172,12 @@ int img_untag(struct runtime *rt, const struct img *img, const char *name, struc
         img_event(rt, "untag", img->id, *nm);
     return 0;
 }
+
+int img_broken(struct runtime *rt, json_t **out, struct berr **err)
+{
+    struct store *s;
+
+    if (rt_store(rt, &s, err) < 0)
+        return -1;
+    return store_images_broken(s, out, err);
+}

@@ -122,6 +122,11 @@ int img_filters_parse(struct runtime *rt, char *const *filters, struct img_filte
 bool img_filters_match(const struct img_filters *f, const struct img_view *v);
 void img_filters_free(struct img_filters *f);
 
+/* The image records that do not read, {id: why} (a new object): the
+ * listings show them as rows of their own; system check --repair moves
+ * them aside. */
+int img_broken(struct runtime *rt, json_t **out, struct berr **err);
+
 /* "repo@digest" for each name and each digest of the image, as libimage's
  * RepoDigests: a new JSON array, null when there are none, NULL on OOM. */
 json_t *img_repo_digests(const struct img *img);

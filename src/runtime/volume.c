@@ -92,6 +92,13 @@ static int get_locked(struct runtime *rt, const char *name, struct vol **out, st
         vol_read(rt, name, &v->cfg, &v->st, err) < 0) {
         lock_release(&v->lock);
         free(v);
+        /* a broken record: say what gets out of it */
+        if ((*err)->kind == BK_CORRUPT) {
+            struct berr *e = STEAL_PTR(*err);
+            berr_kind(err, BK_CORRUPT, "%s (`berth system check --repair` moves the broken "
+                      "record aside)", e->msg);
+            berr_free(e);
+        }
         return -1;
     }
     *out = v;
@@ -388,6 +395,7 @@ void vol_info_free(struct vol_info *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
         free(v[i].name);
+        free(v[i].broken);
         vol_config_free(&v[i].cfg);
         vol_state_free(&v[i].st);
     }
@@ -396,6 +404,12 @@ void vol_info_free(struct vol_info *v, size_t n)
 
 int vol_read_all(struct runtime *rt, bool want_state, struct vol_info **out, size_t *n,
                  struct berr **err)
+{
+    return vol_read_all_ex(rt, want_state, false, out, n, err);
+}
+
+int vol_read_all_ex(struct runtime *rt, bool want_state, bool with_broken, struct vol_info **out,
+                    size_t *n, struct berr **err)
 {
     _cleanup_strv_ char **names = NULL;
     struct vol_info *v;
@@ -413,6 +427,12 @@ int vol_read_all(struct runtime *rt, bool want_state, struct vol_info **out, siz
             /* removed since the listing: not there; broken: say so, go on */
             if (e->kind != BK_NO_SUCH)
                 log_warn("%s", e->msg);
+            if (e->kind != BK_NO_SUCH && with_broken) {
+                memset(&v[len].cfg, 0, sizeof(v[len].cfg));
+                memset(&v[len].st, 0, sizeof(v[len].st));
+                v[len].broken = str_dup(e->msg);
+                v[len++].name = STEAL_PTR(names[i]);
+            }
             berr_free(e);
             continue;
         }

@@ -132,9 +132,15 @@ struct vol_info {
     char *name;
     struct vol_config cfg;
     struct vol_state st;
+    char *broken;           /* vol_read_all_ex with_broken: why the record
+                               does not read (cfg and st zeroed); else NULL */
 };
 int vol_read_all(struct runtime *rt, bool want_state, struct vol_info **out, size_t *n,
                  struct berr **err);
+/* The same; with_broken: a record that does not read is listed too, its
+ * broken field saying why (ls shows it as its own row). */
+int vol_read_all_ex(struct runtime *rt, bool want_state, bool with_broken, struct vol_info **out,
+                    size_t *n, struct berr **err);
 void vol_info_free(struct vol_info *v, size_t n);
 /* One volume's records without its lock (either may be NULL). */
 int vol_read(struct runtime *rt, const char *name, struct vol_config *cfg,

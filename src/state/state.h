@@ -101,4 +101,31 @@ int state_exit_code_get(struct state *st, const char *id, int *code, struct berr
 int state_exit_codes_prune(struct state *st, long long older_than_sec, struct berr **err);
 int state_exit_codes_clear(struct state *st, struct berr **err);
 
+/* system check's part in the state's own files (state/check.c). Each
+ * problem is passed to report (kind word, object, problem, whether it was
+ * repaired); with repair the state fixes what it safely can. */
+typedef void (*state_report_fn)(void *ctx, const char *what, const char *object,
+                                const char *problem, bool repaired);
+/* names/<name>: not a link to a container or pod, or (older than a
+ * minute: a younger one may be a create in progress) pointing at a record
+ * that does not exist. Repair: the link is removed. */
+int state_check_names(struct state *st, bool repair, state_report_fn report, void *ctx,
+                      struct berr **err);
+/* exits/<id> that does not parse, or (max_age_sec >= 0) that is older
+ * than that and whose container is gone. Repair: removed. */
+int state_check_exits(struct state *st, long long max_age_sec, bool repair,
+                      state_report_fn report, void *ctx, struct berr **err);
+/* Was a record of (kind, id) moved aside by state_quarantine? */
+bool state_quarantined(struct state *st, enum obj_kind kind, const char *id);
+/* Is there a names/<name> entry, well-formed or not? */
+bool state_name_exists(struct state *st, const char *name);
+/* Every entry of a kind's directory but dot entries, whether or not it
+ * holds a readable record (state_list's view may skip broken ones). */
+int state_list_raw(struct state *st, enum obj_kind kind, char ***out, struct berr **err);
+/* Moves the record (kind, id) aside to <dir>/quarantine/<kind>-<id>-<unix
+ * time>/ and writes a WHY file there saying why; its names are released.
+ * Nothing is deleted. *where (may be NULL) gets the new path. */
+int state_quarantine(struct state *st, enum obj_kind kind, const char *id, const char *why,
+                     char **where, struct berr **err);
+
 #endif

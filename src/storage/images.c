@@ -175,6 +175,12 @@ int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, st
     return 0;
 }
 
+/* For system check (storage/check.c): every image record's id. */
+int st_img_ids(const struct store *s, char ***out, struct berr **err)
+{
+    return record_ids(s, out, err);
+}
+
 int store_images(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;

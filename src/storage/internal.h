@@ -164,6 +164,7 @@ int mount_count_set(const char *file, int n, struct berr **err);
  * images first). Lock held exclusively by the caller. */
 int st_img_record_commit(struct store *s, json_t *rec, struct berr **err);
 int st_img_record_read(const struct store *s, const char *id, json_t **out, struct berr **err);
+int st_img_ids(const struct store *s, char ***out, struct berr **err);
 int st_img_from_record(json_t *rec, struct store_image **out, struct berr **err);
 /* Locked variants for callers holding the lock. */
 int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err);

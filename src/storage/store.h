@@ -123,6 +123,18 @@ struct store_layer_info {
 };
 int store_image_layers(struct store *s, const struct store_image *img,
                        struct store_layer_info **out, size_t *n, struct berr **err);
+/* system check (storage/check.c): the images whose layers are damaged,
+ * {id: "what is wrong"}: a layer record or directory missing, or (unless
+ * quick) a stored layer blob missing or not hashing to its digest. The
+ * unpacked files themselves are not compared with the blob. */
+int store_check_images(struct store *s, bool quick, json_t **damaged, struct berr **err);
+/* The image records that do not read, {id: why}: `images` lists them,
+ * system check quarantines them. */
+int store_images_broken(struct store *s, json_t **out, struct berr **err);
+/* Moves images/<id>.json to <graph root>/quarantine/images-<id>-<unix
+ * time>/ with a WHY note, and rebuilds the names index. The layers only
+ * it used are left to the next removal's garbage collection. */
+int store_image_quarantine(struct store *s, const char *id, const char *why, struct berr **err);
 
 /* podman's GraphDriver object for the image: {"Name": driver, "Data":
  * {LowerDir, UpperDir, WorkDir}} for overlay (Data null for vfs). */

@@ -1,0 +1,42 @@
+/*
+ * runtime/syscheck.h: system check, everything berth keeps, verified and
+ * (repair) fixed where that loses nothing:
+ *
+ *   name        names/<name> not a link, or a stale one to nothing: removed;
+ *               a container whose name has no link: the link made again
+ *   exit code   an entry that does not parse, or (max) an old one of a
+ *               removed container: removed
+ *   container   a record that does not read: quarantined (state_quarantine:
+ *               moved aside with a WHY note, never deleted); a record whose
+ *               root file system is gone from the store, or whose image is
+ *               damaged: removed only with force
+ *   storage     a root file system no record names: removed
+ *   volume      a record that does not read: quarantined; its data
+ *               directory missing: made again, empty
+ *   image       a layer directory missing, or (unless quick) a stored
+ *               layer blob missing or not hashing to its digest: the image
+ *               is removed when no container uses it (with force, the
+ *               containers too)
+ *   mount       a mount under the graph root, run root or tmp dir that
+ *               belongs to no container or image berth knows, or a network
+ *               namespace no container names: detached
+ */
+#ifndef BERTH_RUNTIME_SYSCHECK_H
+#define BERTH_RUNTIME_SYSCHECK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "runtime/runtime.h"
+
+struct check_opts {
+    bool quick;             /* no blob hashing */
+    bool repair;
+    bool force;             /* repair may remove containers */
+    long long max_age_sec;  /* exit codes of removed containers older: stale */
+};
+
+/* *items: [{"What", "Object", "Problem", "Repaired"}] in the order found. */
+int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, struct berr **err);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * util/mounts.c: mount points read from /proc/self/mountinfo (mounts.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "util/cleanup.h"
+#include "util/mounts.h"
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+    char *w = s;
+
+    for (char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+            r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+static bool at_or_under(const char *p, const char *dir, size_t n)
+{
+    return !strncmp(p, dir, n) && (p[n] == '\0' || p[n] == '/');
+}
+
+static int deeper_first(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) b, *(char *const *) a);
+}
+
+int mounts_under(const char *dir, strv *out, struct berr **err)
+{
+    _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
+    _cleanup_free_ char *line = NULL;
+    size_t cap = 0, n = strlen(dir);
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (!f)
+        return berr_sys(err, "open /proc/self/mountinfo");
+    while (getline(&line, &cap, f) > 0) {
+        /* id parent major:minor root mountpoint ... */
+        char *save = NULL, *tok = strtok_r(line, " ", &save);
+        for (int i = 0; tok && i < 4; i++)
+            tok = strtok_r(NULL, " ", &save);
+        if (!tok)
+            continue;
+        unescape(tok);
+        if (at_or_under(tok, dir, n) && !strv_contains(*out, tok) && strv_push(out, tok) < 0)
+            return berr_oom(err);
+    }
+    /* a child's path sorts after its parent's: reversed, children first */
+    if (*out)
+        qsort(*out, strv_len(*out), sizeof(char *), deeper_first);
+    return 0;
+}
+
+int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
+{
+    _cleanup_strv_ strv mps = NULL;
+
+    if (n)
+        *n = 0;
+    if (mounts_under(dir, &mps, err) < 0)
+        return -1;
+    for (size_t i = 0; mps && mps[i]; i++) {
+        if (umount2(mps[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+            return berr_sys(err, "unmount %s", mps[i]);
+        if (n)
+            (*n)++;
+    }
+    return 0;
+}

@@ -1,0 +1,18 @@
+/*
+ * util/mounts.h: the mount table as the kernel shows it to this process
+ * (/proc/self/mountinfo), for what must find mounts it did not make:
+ * system reset before it deletes the store, system check for leaked ones.
+ */
+#ifndef BERTH_UTIL_MOUNTS_H
+#define BERTH_UTIL_MOUNTS_H
+
+#include "util/err.h"
+#include "util/str.h"
+
+/* The mount points at or under dir (escapes decoded), deepest first. */
+int mounts_under(const char *dir, strv *out, struct berr **err);
+/* Detaches (MNT_DETACH) every mount at or under dir, deepest first.
+ * *n (may be NULL) gets how many. */
+int mounts_detach_under(const char *dir, size_t *n, struct berr **err);
+
+#endif

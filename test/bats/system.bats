@@ -1,0 +1,371 @@
+# test/bats/system.bats: system df, system prune, system reset, system
+# check (issue 17), against the numbers podman 4.3.1 prints.
+load helpers
+load ctr_helpers
+
+setup()    { ctr_setup; }
+teardown() { berth_teardown; }
+
+# files_bytes DIR: the sum of the sizes of the regular files under DIR.
+files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+
+@test "system df: summary counts, sizes and reclaimable as podman" {
+    load_image layered
+    b tag $IMG localhost/extra:1
+    b run --name c1 --network none $IMG sh -c 'dd if=/dev/zero of=/f bs=1k count=100 2>/dev/null'
+    b create --name c2 --network none -v vol1:/data $IMG true >/dev/null
+    b volume create vol2 >/dev/null
+    run -0 b system df
+    [ "${lines[0]}" = "TYPE           TOTAL       ACTIVE      SIZE        RECLAIMABLE" ]
+    [[ ${lines[1]} =~ ^Images\ +3\ +2\ +[0-9.]+MB\ +[0-9.]+MB\ \(34%\)$ ]]
+    [ "${lines[2]}" = "Containers     2           0           102.4kB     102.4kB (100%)" ]
+    [ "${lines[3]}" = "Local Volumes  2           1           0B          0B (0%)" ]
+    # the image total is the sum over the rows: busybox twice, layered once
+    bb=$(b image inspect --format '{{.Size}}' $IMG)
+    ly=$(b image inspect --format '{{.Size}}' localhost/layered)
+    run -0 b system df --format '{{.Type}}={{.Total}}/{{.Active}}/{{.RawSize}}/{{.RawReclaimable}}'
+    [ "${lines[0]}" = "Images=3/2/$((2 * bb + ly))/$ly" ]
+    [ "${lines[1]}" = "Containers=2/0/102400/102400" ]
+    [ "${lines[2]}" = "Local Volumes=2/1/0/0" ]
+    run -0 b system df --format json
+    run -0 jq -c '.[] | [.Type, .Total, .Active, .Size, .Reclaimable]' <<<"$output"
+    [ "${lines[1]}" = '["Containers",2,0,102400,102400]' ]
+}
+
+@test "system df: a running container is active, not reclaimable" {
+    b run -d --name r1 --network none $IMG sh -c 'echo hello >/x; echo ready; sleep 86400' >/dev/null
+    wait_for_log r1 ready
+    b create --name c2 --network none $IMG true >/dev/null
+    run -0 b system df --format '{{.Type}} {{.Total}} {{.Active}} {{.RawSize}} {{.RawReclaimable}}'
+    [ "${lines[0]}" = "Images 1 1 $(b image inspect --format '{{.Size}}' $IMG) 0" ]
+    [[ ${lines[1]} == "Containers 2 1 "* ]]
+    [[ ${lines[1]} == *" 0" ]]
+}
+
+@test "system df -v: rows per image name, container and volume; sizes match the files" {
+    b create --name c2 --network none -v vol1:/data $IMG true >/dev/null
+    b run --rm --network none -v vol1:/data $IMG sh -c 'head -c 123456 /dev/zero >/data/blob'
+    b volume create vol2 >/dev/null
+    run -0 b system df -v
+    [ "${lines[0]}" = "Images space usage:" ]
+    [[ ${lines[1]} == "REPOSITORY "*"TAG "*"IMAGE ID "*"CREATED "*"SIZE "*"SHARED SIZE  UNIQUE SIZE  CONTAINERS" ]]
+    [[ ${lines[2]} =~ ^localhost/busybox\ +latest\ +[0-9a-f]{12}\ .*\ 1$ ]]
+    [ "${lines[3]}" = "Containers space usage:" ]
+    [[ ${lines[4]} == "CONTAINER ID  IMAGE "*"COMMAND "*"LOCAL VOLUMES  SIZE "*"CREATED "*"STATUS "*"NAMES" ]]
+    [[ ${lines[5]} =~ \ true\ +1\ +0B\ .*\ created\ +c2$ ]]
+    [ "${lines[6]}" = "Local Volumes space usage:" ]
+    [ "${lines[7]}" = "VOLUME NAME  LINKS       SIZE" ]
+    [ "${lines[8]}" = "vol1         1           123.5kB" ]
+    [ "${lines[9]}" = "vol2         0           0B" ]
+    mp=$(b volume inspect --format '{{.Mountpoint}}' vol1)
+    run -0 b system df -v --format json
+    [ "$(jq '.Volumes[] | select(.VolumeName == "vol1") | .Size' <<<"$output")" = "$(files_bytes "$mp")" ]
+    [ "$(jq '.Images[0].Size' <<<"$output")" = "$(b image inspect --format '{{.Size}}' $IMG)" ]
+    run -125 b system df -v --format '{{.Type}}'
+}
+
+@test "system df: a container's size is what it wrote into its layer" {
+    b run --name w --network none $IMG sh -c 'head -c 54321 /dev/zero >/blob; mkdir /d; echo hi >/d/x'
+    run -0 b system df -v --format json
+    size=$(jq '.Containers[0].Size' <<<"$output")
+    [ "$size" -ge $((54321 + 3)) ]
+    run -0 b ps -a -s --format json
+    [ "$(jq '.[0].Size.rwSize' <<<"$output")" = "$size" ]
+}
+
+@test "system prune: asks on stdout, removes nothing without a yes" {
+    b create --name c1 --network none $IMG true >/dev/null
+    run -0 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system prune </dev/null"
+    [ "${lines[0]}" = "WARNING! This command removes:" ]
+    [ "${lines[1]}" = $'\t- all stopped containers' ]
+    [ "${lines[3]}" = $'\t- all dangling images' ]
+    [[ $output == *"Are you sure you want to continue? [y/N] " ]]
+    run -0 b container exists c1
+    run -0 bash -c "echo n | '$BERTH_BIN' ${BERTH_ARGS[*]} system prune -a --volumes"
+    [ "${lines[3]}" = $'\t- all volumes not used by at least one container' ]
+    [ "${lines[4]}" = $'\t- all images without at least one container associated with them' ]
+    run -0 b container exists c1
+}
+
+@test "system prune: containers, networks, then with -a --volumes images and volumes" {
+    load_image layered
+    b run --name c1 --network none $IMG sh -c 'head -c 100000 /dev/zero >/f'
+    b create --name c2 --network none -v vol1:/data $IMG true >/dev/null
+    b run --rm --network none -v vol3:/d $IMG sh -c 'head -c 5000 /dev/zero >/d/x'
+    b run -d --name keep --network none $IMG sleep 86400 >/dev/null
+    b network create netx >/dev/null
+    i1=$(b inspect --format '{{.Id}}' c1) i2=$(b inspect --format '{{.Id}}' c2)
+    run -0 b system prune -f
+    [ "${lines[0]}" = "Deleted Containers" ]
+    [ "$(printf '%s\n' "${lines[1]}" "${lines[2]}" | sort)" = "$(printf '%s\n' "$i1" "$i2" | sort)" ]
+    [ "${lines[3]}" = "Deleted Networks" ]
+    [ "${lines[4]}" = "netx" ]
+    [ "${lines[5]}" = "Total reclaimed space: 100kB" ]
+    run -0 b container exists keep
+    run -0 b volume exists vol1
+    run -0 b image exists localhost/layered
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    run -0 b system prune -a -f --volumes
+    [ "${lines[0]}" = "Deleted Volumes" ]
+    [ "${lines[1]}" = "vol1" ]
+    [ "${lines[2]}" = "vol3" ]
+    [ "${lines[3]}" = "Deleted Images" ]
+    [ "${lines[4]}" = "$ly" ]
+    [[ ${lines[5]} =~ ^Total\ reclaimed\ space:\ 2\.1[0-9]+MB$ ]]
+    run -0 b image exists $IMG
+    run -0 b system prune -f
+    [ "$output" = "Total reclaimed space: 0B" ]
+    # what is left still works
+    run -0 b exec keep true
+}
+
+@test "system prune --filter label and until reach every kind" {
+    b create --name old --network none --label tmp $IMG true >/dev/null
+    b create --name other --network none $IMG true >/dev/null
+    b network create --label tmp nt >/dev/null
+    b network create nkeep >/dev/null
+    b volume create --label tmp vt >/dev/null
+    b volume create vkeep >/dev/null
+    old=$(b inspect --format '{{.Id}}' old)
+    run -0 b system prune -f --volumes --filter label=tmp
+    [ "$output" = "$(printf 'Deleted Containers\n%s\nDeleted Networks\nnt\nDeleted Volumes\nvt\nTotal reclaimed space: 0B' "$old")" ]
+    run -0 b system prune -f --volumes --filter until=1h
+    [ "$output" = "Total reclaimed space: 0B" ]
+    run -0 b container exists other
+    run -0 b network exists nkeep
+    run -0 b volume exists vkeep
+    run -125 b system prune -f --filter bogus=1
+}
+
+@test "network prune and network ls --filter until" {
+    b network create n1 >/dev/null
+    run -0 b network prune -f --filter until=1h
+    [ "$output" = "" ]
+    run -0 b network prune -f --filter until=2000-01-01T00:00:00Z
+    [ "$output" = "" ]
+    run -0 b network ls --format '{{.Name}}' --filter until=2100-01-01T00:00:00Z
+    [[ $output == *n1* ]]
+    run -0 b network prune -f --filter until=2100-01-01T00:00:00Z
+    [ "$output" = "n1" ]
+    run -125 b network prune -f --filter until=yesterday
+    [[ $output == *"unable to interpret time value"* ]]
+}
+
+@test "system reset: podman's question; no removes nothing, no answer exits 1" {
+    b create --name c1 --network none $IMG true >/dev/null
+    run -0 bash -c "echo n | '$BERTH_BIN' ${BERTH_ARGS[*]} system reset"
+    [ "${lines[0]}" = "WARNING! This will remove:" ]
+    [ "${lines[1]}" = "        - all containers" ]
+    [ "${lines[8]}" = "        - the graphRoot directory: \"$BATS_TEST_TMPDIR/root\"" ]
+    [ "${lines[9]}" = "        - the runRoot directory: \"$BATS_TEST_TMPDIR/runroot\"" ]
+    [ "${lines[10]}" = "Are you sure you want to continue? [y/N] " ]
+    run -1 --separate-stderr bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system reset </dev/null"
+    [[ $stderr == "Error: no answer on stdin"* ]]
+    run -0 b container exists c1
+    run -0 b image exists $IMG
+}
+
+@test "system reset -f removes everything and leaves a store that works" {
+    b run -d --name r --network none -v vol1:/data $IMG sleep 86400 >/dev/null
+    b create --name c2 --network none $IMG true >/dev/null
+    b network create netx >/dev/null
+    b volume create vol2 >/dev/null
+    b image mount $IMG >/dev/null
+    pid=$(b inspect --format '{{.State.Pid}}' r)
+    run -0 bash -c "echo y | '$BERTH_BIN' ${BERTH_ARGS[*]} system reset"
+    retry_until 5 bash -c "! kill -0 $pid 2>/dev/null"
+    [ ! -e "$BATS_TEST_TMPDIR/root" ]
+    [ ! -e "$BATS_TEST_TMPDIR/runroot" ]
+    run -0 awk -v d="$BATS_TEST_TMPDIR/" 'index($2, d) == 1' /proc/self/mounts
+    [ "$output" = "" ]
+    run -0 b ps -a -q
+    [ "$output" = "" ]
+    run -0 b images -q
+    [ "$output" = "" ]
+    run -0 b volume ls -q
+    [ "$output" = "" ]
+    run -0 b network ls --format '{{.Name}}'
+    [ "$output" = "berth" ]
+    load_image busybox
+    run -0 b run --rm --network none -v vol1:/data $IMG sh -c 'echo works; ls /data | wc -l'
+    [ "$output" = "$(printf 'works\n0')" ]
+    run -0 b system reset -f
+    run -0 b system df --format '{{.Total}}'
+    [ "$output" = "$(printf '0\n0\n0')" ]
+}
+
+# ---- system check ----
+
+static_dir() { echo "$BATS_TEST_TMPDIR/root/libpod"; }
+hex64() { printf "$1%.0s" {1..64}; }
+
+@test "system check: a clean store is clean" {
+    b create --name c1 --network none $IMG true >/dev/null
+    b volume create v1 >/dev/null
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -0 b system check --quick --repair
+    [ "$output" = "No problems found" ]
+    run -125 b system check --max soon
+}
+
+@test "system check: damaged records, names and exit codes; --repair quarantines and fixes" {
+    S=$(static_dir)
+    b create --name good --network none $IMG true >/dev/null
+    bad=$(b create --name bad --network none $IMG true)
+    b volume create v1 >/dev/null
+    b volume create v2 >/dev/null
+    printf '{"trunc' >"$S/containers/$bad/config.json"
+    echo garbage >"$S/volumes/v2/config.json"
+    ln -s "../containers/$(hex64 a)" "$S/names/ghost"
+    touch -h -d '2 minutes ago' "$S/names/ghost"
+    echo junk >"$S/exits/$(hex64 b)"
+    run -1 b system check
+    [[ $output == *"container $bad: unreadable record: config.json"* ]]
+    [[ $output == *"volume v2: unreadable record: "* ]]
+    [[ $output == *"name ghost: points at container aaaaaaaaaaaa, which does not exist"* ]]
+    [[ $output == *"exit code $(hex64 b): "* ]]
+    [[ ${lines[-1]} == "4 problems found, 0 repaired, 4 left; berth system check --repair fixes what it can" ]]
+    # the listings go on past the broken ones
+    run -0 b ps -a --format '{{.Names}}'
+    [[ $output == *good* ]]
+    run -0 b system check --repair
+    [ "${lines[-1]}" = "4 problems found, 4 repaired, 0 left" ]
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    # quarantined, with the reason, not deleted
+    run -0 cat "$S"/quarantine/containers-"$bad"-*/WHY
+    [[ $output == "container $bad: config.json:"* ]]
+    [ -f "$(echo "$S"/quarantine/containers-"$bad"-*/config.json)" ]
+    [ -f "$(echo "$S"/quarantine/volumes-v2-*/WHY)" ]
+    [ ! -e "$S/names/ghost" ]
+    # the undamaged ones still work; the quarantined one's rootfs goes with rm -f
+    run -0 b start -a good
+    run -0 b volume ls -q
+    [ "$output" = "v1" ]
+    run -0 b create --name bad --network none $IMG true
+    run -0 b rm -f "$bad"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
+@test "system check: a fresh dangling name is a create in progress, not damage" {
+    ln -s "../containers/$(hex64 a)" "$(static_dir)/names/young"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
+@test "system check --repair: a missing name link is made again" {
+    b create --name c1 --network none $IMG true >/dev/null
+    rm "$(static_dir)/names/c1"
+    run -1 b system check
+    [[ $output == *": its name \"c1\" is missing from the name index"* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    run -0 b inspect --format '{{.Name}}' c1
+    [ "$output" = "c1" ]
+}
+
+@test "system check: an image with a missing layer or a changed blob; --force takes its containers" {
+    load_image layered
+    S=$BATS_TEST_TMPDIR/root
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    top=$(jq -r '.layers[-1]' "$S/images/$ly.json")
+    blob=$(jq -r '.blobs[0]' "$S/images/$(b image inspect --format '{{.Id}}' $IMG).json")
+    b create --name user --network none localhost/layered true >/dev/null
+    rm -rf "$S/layers/$top/diff"
+    run -1 b system check --quick
+    [[ $output == *"image $ly: layer ${top:0:12}: its directory "*" is missing"* ]]
+    [[ $output == *"its image ${ly:0:12} is damaged; --repair --force removes the container"* ]]
+    run -1 b system check --repair
+    run -0 b container exists user
+    run -0 b system check --repair --force
+    run -1 b container exists user
+    run -1 b image exists localhost/layered
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    # a stored blob changed behind the store's back: found unless --quick
+    [ -n "$blob" ] && [ "$blob" != null ]
+    echo tampered >>"$S/blobs/sha256/${blob#sha256:}"
+    run -0 b system check --quick
+    run -1 b system check
+    [[ $output == *"its blob does not match its digest $blob"* ]]
+}
+
+@test "system check: a leaked mount, a stale netns, an orphan root file system" {
+    S=$BATS_TEST_TMPDIR
+    orphan=$S/root/containers/$(hex64 c)/merged
+    mkdir -p "$orphan" "$S/scratch/netns"
+    mount -t tmpfs tmpfs "$orphan"
+    touch "$S/scratch/netns/netns-leak"
+    mount --bind /proc/self/ns/net "$S/scratch/netns/netns-leak"
+    run -1 b system check
+    [[ $output == *"mount $orphan: a mount of no container or image berth knows"* ]]
+    [[ $output == *"mount $S/scratch/netns/netns-leak: a network namespace no container names"* ]]
+    [[ $output == *"storage $(hex64 c): a container root file system no record names"* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -1 grep -F -e "$orphan" -e netns-leak /proc/self/mounts
+}
+
+@test "system check --max: an old exit code of a removed container is stale" {
+    id=$(hex64 d)
+    b run --rm --network none $IMG true
+    printf '{"code": 3, "time": 1000000000000000000, "version": 1}' >"$(static_dir)/exits/$id"
+    run -0 b system check --max 1000000h
+    run -1 b system check
+    [[ $output == *"exit code $id: exit code 3 of a container removed "*"s ago (older than --max)"* ]]
+    run -0 b system check --repair
+    [ ! -e "$(static_dir)/exits/$id" ]
+}
+
+@test "listings show broken volumes and images as rows of their own; the error names the fix" {
+    load_image layered
+    b volume create v1 >/dev/null
+    b volume create v2 >/dev/null
+    echo garbage >"$(static_dir)/volumes/v2/config.json"
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    echo '{"bad' >"$BATS_TEST_TMPDIR/root/images/$ly.json"
+    run -0 --separate-stderr b volume ls
+    [ "$output" = "$(printf 'DRIVER      VOLUME NAME\nlocal       v1\n(broken)    v2')" ]
+    [[ $stderr == *"volume v2: "*"invalid JSON"* ]]
+    run -0 --separate-stderr b volume ls -q
+    [ "$output" = "$(printf 'v1\nv2')" ]
+    run -0 --separate-stderr b volume ls --format json
+    [ "$(jq -r '.[1].Broken' <<<"$output")" != null ]
+    run -125 --separate-stderr b volume inspect v2
+    [[ $stderr == *"invalid JSON"*"(\`berth system check --repair\` moves the broken record aside)" ]]
+    run -0 --separate-stderr b images
+    [[ ${lines[2]} =~ ^\<broken\>\ +\<broken\>\ +${ly:0:12}\ +broken\ record ]]
+    run -0 --separate-stderr b images -q
+    [[ $output == *"${ly:0:12}"* ]]
+    run -1 b system check
+    [[ $output == *"image $ly: unreadable record: "* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    [ -f "$(echo "$BATS_TEST_TMPDIR"/root/quarantine/images-"$ly"-*/"$ly".json)" ]
+    run -0 --separate-stderr b images -q
+    [ "$output" = "$(b image inspect --format '{{.Id}}' $IMG | cut -c1-12)" ]
+    run -0 b run --rm --network none $IMG echo ok
+}
+
+@test "inspect --why: the evidence behind running, exited and damaged containers" {
+    b run -d --name r --network none $IMG sleep 86400 >/dev/null
+    b run --name e --network none $IMG sh -c 'exit 3' || true
+    b wait e >/dev/null
+    bad=$(b create --name bad --network none $IMG true)
+    printf '{"trunc' >"$(static_dir)/containers/$bad/state.json"
+    run -0 b inspect --why --format '{{.Record.State}} {{.Conmon.Alive}} {{.Conmon.SameStart}} {{.Process.Alive}} {{.RootFS.MountedNow}} {{.Lock.Number}}' r
+    [[ $output =~ ^running\ true\ true\ true\ true\ [0-9]+$ ]]
+    pid=$(b inspect --format '{{.State.Pid}}' r)
+    run -0 b inspect --why --format '{{.Process.Pid}}' r
+    [ "$output" = "$pid" ]
+    retry_until 10 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} inspect --why --format '{{.Exit.ExitCodeRecord}} {{.Process.Alive}} {{.Conmon.Alive}} {{.Lock.Held}}' e | grep -qx '3 false false false'"
+    run -0 b inspect --why --format '{{.Record.Damage}}' bad
+    [[ $output == "state.json:"*"invalid JSON"* ]]
+    run -0 b inspect --why r e
+    [ "$(jq length <<<"$output")" = 2 ]
+    run -125 b inspect --why nosuch
+    [[ $output == *"no such container"* ]]
+}
