@@ -34,7 +34,7 @@ enum {
 enum cmd_group {
     CG_NONE,                    /* not a group */
     CG_ROOT,                    /* berth itself: the top-level commands */
-    CG_CONTAINER, CG_IMAGE, CG_NETWORK, CG_SYSTEM, CG_VOLUME,
+    CG_CONTAINER, CG_IMAGE, CG_NETWORK, CG_SYSTEM, CG_VOLUME, CG_POD,
 };
 
 struct cmd_ctx;
