@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,7 +72,7 @@ struct pod_args {
     strv share;
     bool share_given;
     const char *pod_id_file;
-    const char *name;
+    struct ctropts *co;         /* the shared flags' (--name, -n) */
     json_t *infra_command;
 };
 
@@ -82,10 +83,13 @@ static int create_own(void *arg, struct opt_it *it, struct berr **err)
     switch (it->opt->id) {
     case P_EXIT_POLICY: a->o.exit_policy = it->arg; return 0;
     case P_INFRA: a->o.infra = it->bval; return 0;
-    case P_INFRA_COMMAND:
+    case P_INFRA_COMMAND: {
+        /* podman splits it at spaces */
+        _cleanup_strv_ strv words = strv_split(it->arg, " ");
         json_decref(a->infra_command);
-        a->infra_command = json_pack("[s]", it->arg);
+        a->infra_command = words ? js_strv(words) : NULL;
         return a->infra_command ? 0 : berr_oom(err);
+    }
     case P_INFRA_CONMON_PIDFILE: a->o.infra_conmon_pidfile = it->arg; return 0;
     case P_INFRA_IMAGE: a->o.infra_image = it->arg; return 0;
     case P_INFRA_NAME: a->o.infra_name = it->arg; return 0;
@@ -100,8 +104,8 @@ static int create_own(void *arg, struct opt_it *it, struct berr **err)
         /* pod create's --name has a letter; create's has none */
         if (cp_name_check(it->arg, err) < 0)
             return -1;
-        a->name = it->arg;
-        return 0;
+        free(a->co->name);
+        return (a->co->name = str_dup(it->arg)) ? 0 : berr_oom(err);
     }
     return berr_msg(err, "option --%s is not handled", it->opt->name);
 }
@@ -130,8 +134,8 @@ static int write_id_file(const char *path, const char *id, struct berr **err)
 
 static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct pod_args a = { .o = { .infra = true, .share_parent = true } };
     struct ctropts co;
+    struct pod_args a = { .o = { .infra = true, .share_parent = true }, .co = &co };
     struct ctr_create_params p;
     struct runtime *rt;
     char id[STATE_ID_LEN + 1];
@@ -141,7 +145,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     if (rc == 0 && !co.help) {
         rc = -1;
         ns = json_object_get(co.ctr, "namespaces");
-        a.o.name = a.name ? a.name : co.name;
+        a.o.name = co.name;
         a.o.share = a.share_given ? (a.share ? a.share : (strv) (char *[]) { NULL }) : NULL;
         a.o.infra_command = a.infra_command;
         a.o.hostname = js_str(co.ctr, "hostname", NULL);
@@ -154,7 +158,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
             berr_oom(err);
         else if (ctropts_create_params(&co, &p, err) == 0 &&
                  cx_runtime(cx, RT_FULL, &rt, err) == 0 &&
-                 (!co.replace || replace_pod(rt, a.o.name, err) == 0)) {
+                 (!co.replace || replace_pod(rt, co.name, err) == 0)) {
             a.o.networks = p.networks;
             a.o.port_mappings = p.port_mappings;
             a.o.dns = p.dns;

@@ -87,6 +87,21 @@ bool pod_exists(struct runtime *rt, const char *name_or_id)
     return ok;
 }
 
+char *pod_name(struct runtime *rt, const char *id)
+{
+    struct pod_config cfg;
+    struct berr *e = NULL;
+    char *name;
+
+    if (pod_read(rt, id, &cfg, &e) < 0) {
+        berr_free(e);
+        return str_dup("");
+    }
+    name = str_dup(cfg.name);
+    pod_config_free(&cfg);
+    return name;
+}
+
 int pod_list_ids(struct runtime *rt, char ***ids, struct berr **err)
 {
     char **all = NULL;

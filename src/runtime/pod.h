@@ -121,6 +121,9 @@ static inline void pod_putp(struct pod **p) { pod_put(*p); }
 /* Reads a pod's config without its lock (ps). */
 int pod_read(struct runtime *rt, const char *id, struct pod_config *cfg, struct berr **err);
 bool pod_exists(struct runtime *rt, const char *name_or_id);
+/* The name of pod id (malloc'd), "" when it cannot be read; NULL: out of
+ * memory. */
+char *pod_name(struct runtime *rt, const char *id);
 /* All pod ids of this libpod namespace, sorted. */
 int pod_list_ids(struct runtime *rt, char ***ids, struct berr **err);
 /* The most recently created pod (--latest). */

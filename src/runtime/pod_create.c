@@ -177,7 +177,7 @@ static int pick_name(struct runtime *rt, const char *given, const char *id, char
     if (ctr_name_check(given, err) < 0)
         return -1;
     if (state_name_check(rt->st, given, OBJ_POD, id, err) < 0)
-        return -1;
+        return berr_wrap(err, "adding pod to state");
     *out = str_dup(given);
     return *out ? 0 : berr_oom(err);
 }
