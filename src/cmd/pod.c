@@ -222,15 +222,10 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     }
     if (c == 0 && !it.help && !latest && it.nargs < 1)
         c = berr_msg(err, "no names or ids specified");
-    if (c == 0 && !it.help && (it.nargs > 1 || (latest && it.nargs > 0)))
-        c = berr_msg(err, latest ? "--latest and containers cannot be used together"
-                                 : "accepts at most 1 arg(s), received %d", it.nargs);
-    if (c == 0 && !it.help && cx_runtime(cx, RT_FULL, &rt, err) < 0)
-        c = -1;
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if (c == 0 && !it.help && latest && it.nargs > 0)
+        c = berr_msg(err, "--latest and containers cannot be used together");
+    if ((c = cmd_begin(cx, &it, c, 0, 1, &rt, err)) <= 0)
         return c;
-    }
     rc = latest ? pod_latest(rt, id, err) : 0;
     if (rc == 0)
         rc = latest ? pod_get_id(rt, id, &p, err) : pod_get(rt, it.args[0], &p, err);
@@ -262,14 +257,8 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
-    if (c == 0 && !it.help && it.nargs != 1)
-        c = berr_msg(err, "accepts 1 arg(s), received %d", it.nargs);
-    if (c == 0 && !it.help && cx_runtime(cx, RT_FULL, &rt, err) < 0)
-        c = -1;
-    if (c < 0 || it.help) {
-        opt_free(&it);
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
-    }
     c = pod_exists(rt, it.args[0]) ? 0 : 1;
     opt_free(&it);
     return c;
