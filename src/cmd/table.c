@@ -72,6 +72,7 @@
     X(cmd_pod_exists,        SUB,       CG_POD)                                           \
     X(cmd_pod_inspect,       SUB,       CG_POD)                                           \
     X(cmd_pod_kill,          SUB,       CG_POD)                                           \
+    X(cmd_pod_logs,          SUB,       CG_POD)                                           \
     X(cmd_pod_pause,         SUB,       CG_POD)                                           \
     X(cmd_pod_prune,         SUB,       CG_POD)                                           \
     X(cmd_pod_ps,            SUB,       CG_POD)                                           \
@@ -79,6 +80,7 @@
     X(cmd_pod_rm,            SUB,       CG_POD)                                           \
     X(cmd_pod_start,         SUB,       CG_POD)                                           \
     X(cmd_pod_stop,          SUB,       CG_POD)                                           \
+    X(cmd_pod_top,           SUB,       CG_POD)                                           \
     X(cmd_pod_unpause,       SUB,       CG_POD)                                           \
     X(cmd_port,              TOP,       CG_CONTAINER)                                     \
     X(cmd_ps,                TOP,       CG_CONTAINER,  "ls", "list ps")                   \

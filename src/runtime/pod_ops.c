@@ -177,7 +177,7 @@ static int remove_member(struct runtime *rt, struct pod_member *m, const struct 
         *err = e;
         return -1;
     }
-    if (ctr_remove_flags(rt, c, a->force, a->timeout, CTR_RM_VOLUMES, err) < 0)
+    if (ctr_remove_flags(rt, c, a->force, a->timeout, CTR_RM_VOLUMES | CTR_RM_POD, err) < 0)
         return berr_wrap(err, "removing container %s from pod %s", m->id, a->pod_id);
     return 0;
 }

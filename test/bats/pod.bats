@@ -37,6 +37,8 @@ teardown() {
     [ "$(jq -r .ExitPolicy <<<"$output")" = continue ]
     run -0 b pod exists p1
     run -1 b pod exists nope
+    run -125 --separate-stderr b rm -f "$infra"
+    [ "$stderr" = "Error: container $infra is the infra container of pod $id and cannot be removed without removing the pod" ]
 }
 
 @test "pods and containers share one name space, as in podman" {
@@ -281,4 +283,28 @@ teardown() {
     run -0 b create --pod lim --name lm "$IMG" true
     run -0 b inspect --format '{{.HostConfig.Memory}}' lm
     [ "$output" = 67108864 ]
+}
+
+@test "pod top lists the processes of the pod's running containers under one header" {
+    b pod create --name tp >/dev/null
+    run -0 b pod top tp
+    [ -z "$output" ]
+    b run -d --pod tp "$IMG" sleep 99 >/dev/null
+    run -0 b pod top tp pid args
+    [ "${lines[0]}" = "PID         COMMAND" ]
+    [[ ${lines[1]} == *"sleep 99"* ]]
+    [[ ${lines[2]} == *"/catatonit -P"* ]]
+    [ "${#lines[@]}" -eq 3 ]
+}
+
+@test "pod logs: the members' logs, prefixed when there are several; -c picks one" {
+    b pod create --name lg >/dev/null
+    b run --pod lg --name l1 "$IMG" echo one >/dev/null
+    b run --pod lg --name l2 "$IMG" echo two >/dev/null
+    run -0 b pod logs --names lg
+    [ "$output" = $'l1 one\nl2 two' ]
+    run -0 b pod logs -c l2 lg
+    [ "$output" = two ]
+    run -125 --separate-stderr b pod logs -c zz lg
+    [ "$stderr" = "Error: container zz is not in pod lg: no such container" ]
 }
