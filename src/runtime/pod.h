@@ -162,6 +162,11 @@ int pod_restart(struct runtime *rt, struct pod *p, struct berr **err);
  * the pod. After success the caller still pod_put()s it. */
 int pod_remove(struct runtime *rt, struct pod *p, bool force, long long timeout,
                struct berr **err);
+/* rm --all: every pod goes with its containers (podman's rm -a removes a
+ * pod with its infra); the full id of each container removed is appended
+ * to *removed. A failure is kept; the other pods still go. */
+int pod_remove_all(struct runtime *rt, bool force, long long timeout, char ***removed,
+                   struct berr **err);
 /* --exit-policy stop: called by a member's cleanup (lock of the member
  * released): when no member other than the infra is running any more,
  * the infra is stopped. */

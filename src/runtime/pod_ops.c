@@ -222,6 +222,40 @@ int pod_remove(struct runtime *rt, struct pod *p, bool force, long long timeout,
     return 0;
 }
 
+int pod_remove_all(struct runtime *rt, bool force, long long timeout, char ***removed,
+                   struct berr **err)
+{
+    _cleanup_strv_ char **ids = NULL;
+    int rc = 0;
+
+    if (pod_list_ids(rt, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids[i]; i++) {
+        _cleanup_pod_ struct pod *p = NULL;
+        struct pod_member *m = NULL;
+        struct berr *e = NULL;
+        size_t n = 0;
+
+        if (pod_get_id(rt, ids[i], &p, &e) < 0 || pod_members(rt, p->id, &m, &n, &e) < 0 ||
+            pod_remove(rt, p, force, timeout, &e) < 0) {
+            if (e && e->kind == BK_NO_SUCH && !p) {
+                berr_free(e);
+            } else {
+                berr_free(rc < 0 ? STEAL_PTR(*err) : NULL);
+                *err = e;
+                rc = -1;
+            }
+            pod_members_free(m, n);
+            continue;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (strv_push(removed, m[k].id) < 0)
+                rc = berr_oom(err);
+        pod_members_free(m, n);
+    }
+    return rc;
+}
+
 /* ---- what members' commands call ---- */
 
 int pod_start_infra(struct runtime *rt, const char *pod_id, struct berr **err)

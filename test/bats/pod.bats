@@ -308,3 +308,15 @@ teardown() {
     run -125 --separate-stderr b pod logs -c zz lg
     [ "$stderr" = "Error: container zz is not in pod lg: no such container" ]
 }
+
+@test "rm --all --force removes the pods too, as podman's (an infra goes with its pod)" {
+    b pod create --name ra >/dev/null
+    b run -d --pod ra "$IMG" sleep 100 >/dev/null
+    b create --name solo "$IMG" true >/dev/null
+    run -0 b rm -a -f -t 0
+    [ "${#lines[@]}" -eq 3 ]
+    run -0 b ps -a -q
+    [ -z "$output" ]
+    run -0 b pod ps -q
+    [ -z "$output" ]
+}
