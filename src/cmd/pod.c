@@ -64,6 +64,8 @@ static const struct cmd_opt create_opts[] = {
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing pod of the same name first", 0 },
     { "share", P_SHARE, OPT_ARG, "string", "Namespaces the members share: cgroup, ipc, net, pid, uts, or none (default ipc,net,uts)", 0 },
     { "share-parent", P_SHARE_PARENT, OPT_FLAG, NULL, "Members use the pod's --cgroup-parent (default true)", 0 },
+    { "volume", 'v', OPT_ARG, "stringArray", "A bind mount or volume (as run -v) of the infra container, which every member mounts too", 0 },
+    { "volumes-from", O_VOLUMES_FROM, OPT_ARG, "stringArray", "Mount every volume of another container (CTR[:ro|rw]) in the pod's containers", 0 },
     { 0 }
 };
 
@@ -153,6 +155,8 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         a.o.net_mode = js_str(ns, "network", NULL);
         a.o.no_hosts = js_bool(co.ctr, "noHosts", false);
         a.o.resources = json_object_get(co.ctr, "resources");
+        a.o.mounts = json_object_get(co.ctr, "mounts");
+        a.o.volumes_from = json_object_get(co.ctr, "volumesFrom");
         a.o.cgroup_parent = co.cgroup_parent;
         if (!(a.o.create_command = js_strv(argv)))
             berr_oom(err);

@@ -357,6 +357,14 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     if (pj->resources && !json_object_get(spec, "resources") &&
         json_object_set(spec, "resources", pj->resources) < 0)
         return berr_oom(err);
+    /* pod create -v/--volumes-from: every member mounts the infra's */
+    if (pj->volumes) {
+        json_t *vf = json_object_get(spec, "volumesFrom");
+        if (!vf && json_object_set_new(spec, "volumesFrom", vf = json_array()) < 0)
+            return berr_oom(err);
+        if (json_array_append_new(vf, json_string(pj->infra_id)) < 0)
+            return berr_oom(err);
+    }
     if (!p->cgroup_parent && pj->cgroup_parent)
         p->cgroup_parent = pj->cgroup_parent;
     return 0;

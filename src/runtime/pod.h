@@ -56,6 +56,9 @@ struct pod_config {
     char *cgroup_parent;        /* "cgroupParent" */
     json_t *create_command;     /* "createCommand": argv */
     json_t *infra_config;       /* "infraConfig": what inspect's InfraConfig shows */
+    bool infra_volumes;         /* "infraVolumes": pod create -v/--volumes-from
+                                   gave the infra mounts every member gets
+                                   (as --volumes-from <infra>) */
     json_t *resources;          /* "resources": spec.h resources every member
                                    without its own gets (berth limits each
                                    container, not the pod as a whole) */
@@ -103,6 +106,7 @@ struct pod_create_opts {
     bool no_hosts;
     json_t *resources;          /* spec.h "resources" or NULL */
     json_t *mounts;             /* spec.h "mounts" of the infra (--volume) */
+    json_t *volumes_from;       /* spec.h "volumesFrom" of the infra */
 };
 
 /* Creates the pod (and its infra container, created not started); *id
@@ -182,6 +186,7 @@ struct pod_join {
     char *hostname;
     char *cgroup_parent;        /* with shareParent: the pod's cgroup parent */
     json_t *resources;          /* the pod's resource limits, or NULL */
+    bool volumes;               /* the infra has volumes every member mounts */
 };
 int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *out,
                   struct berr **err);

@@ -110,6 +110,8 @@ static json_t *pod_record(const struct pod_create_opts *o, const char *id, const
     PUT("infraConfig", infra_config(o));
     if (o->resources)
         PUT("resources", json_incref(o->resources));
+    if (o->infra && (json_array_size(o->mounts) || json_array_size(o->volumes_from)))
+        PUT("infraVolumes", json_true());
 #undef PUT
     return bad ? NULL : STEAL_PTR(c);
 }
@@ -131,6 +133,7 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
         (o->infra_conmon_pidfile && js_set_str(s, "conmonPidFile", o->infra_conmon_pidfile) < 0) ||
         (o->resources && json_object_set(s, "resources", o->resources) < 0) ||
         (o->mounts && json_object_set(s, "mounts", o->mounts) < 0) ||
+        (o->volumes_from && json_object_set(s, "volumesFrom", o->volumes_from) < 0) ||
         (o->no_hosts && json_object_set_new(s, "noHosts", json_true()) < 0))
         return NULL;
     return STEAL_PTR(s);
@@ -259,6 +262,7 @@ int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *o
                 if (str_eq(json_string_value(e), ns_words[k]))
                     out->share[k] = true;
     out->resources = json_incref(p->cfg.resources);
+    out->volumes = p->cfg.infra_volumes && out->infra_id[0];
     out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name);
     if (p->cfg.share_parent && p->cfg.cgroup_parent)
         out->cgroup_parent = str_dup(p->cfg.cgroup_parent);

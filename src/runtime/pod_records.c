@@ -23,6 +23,7 @@ static const struct rec_field config_fields[] = {
     CF("id", FK_STR, id),
     CF("infraConfig", FK_OBJ, infra_config),
     CF("infraId", FK_STR0, infra_id),
+    CF("infraVolumes", FK_BOOL, infra_volumes),
     CF("labels", FK_OBJ, labels),
     CF("name", FK_STR, name),
     CF("namespace", FK_STR, ns),

@@ -320,3 +320,14 @@ teardown() {
     run -0 b pod ps -q
     [ -z "$output" ]
 }
+
+@test "pod create -v: every container of the pod mounts the pod's volumes" {
+    mkdir -p "$BATS_TEST_TMPDIR/share"
+    echo hello > "$BATS_TEST_TMPDIR/share/f"
+    b pod create --name pv -v "$BATS_TEST_TMPDIR/share:/data:ro" -v podvol:/vol >/dev/null
+    run -0 b run --rm --pod pv "$IMG" sh -c 'cat /data/f; echo x > /vol/y'
+    [ "$output" = hello ]
+    run -0 b run --rm --pod pv "$IMG" cat /vol/y
+    [ "$output" = x ]
+    run -1 b run --rm --pod pv "$IMG" sh -c 'echo no > /data/g'
+}
