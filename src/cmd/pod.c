@@ -59,11 +59,15 @@ static const struct cmd_opt create_opts[] = {
     { "network", O_NETWORK, OPT_ARG, "stringArray", "The pod's network: bridge, none, host, ns:PATH, or network names", 0 },
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name of the pod on its network", 0 },
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 },
+    { "pid", O_PID, OPT_ARG, "string", "The infra container's PID namespace (private, host, ns:PATH), which --share pid gives the members", 0 },
     { "pod-id-file", P_POD_ID_FILE, OPT_ARG, "string", "Write the pod's id to this file", 0 },
     { "publish", 'p', OPT_ARG, "strings", "Publish a port of the pod: [[ip:][hostPort]:]containerPort[/proto]", 0 },
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing pod of the same name first", 0 },
+    { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options of the infra container (as run's)", 0 },
     { "share", P_SHARE, OPT_ARG, "string", "Namespaces the members share: cgroup, ipc, net, pid, uts, or none (default ipc,net,uts)", 0 },
     { "share-parent", P_SHARE_PARENT, OPT_FLAG, NULL, "Members use the pod's --cgroup-parent (default true)", 0 },
+    { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Namespaced kernel parameters of the pod's network and IPC namespaces (key=value)", 0 },
+    { "uts", O_UTS, OPT_ARG, "string", "The infra container's UTS namespace (private, host, ns:PATH)", 0 },
     { "volume", 'v', OPT_ARG, "stringArray", "A bind mount or volume (as run -v) of the infra container, which every member mounts too", 0 },
     { "volumes-from", O_VOLUMES_FROM, OPT_ARG, "stringArray", "Mount every volume of another container (CTR[:ro|rw]) in the pod's containers", 0 },
     { 0 }
@@ -156,6 +160,10 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         a.o.no_hosts = js_bool(co.ctr, "noHosts", false);
         a.o.resources = json_object_get(co.ctr, "resources");
         a.o.mounts = json_object_get(co.ctr, "mounts");
+        a.o.sysctls = json_object_get(co.ctr, "sysctls");
+        a.o.security_opts = json_object_get(co.ctr, "securityOpts");
+        a.o.pid_mode = js_str(ns, "pid", NULL);
+        a.o.uts_mode = js_str(ns, "uts", NULL);
         a.o.volumes_from = json_object_get(co.ctr, "volumesFrom");
         a.o.cgroup_parent = co.cgroup_parent;
         if (!(a.o.create_command = js_strv(argv)))

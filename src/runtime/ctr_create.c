@@ -351,7 +351,7 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     for (int k = 0; k < SPEC_NS_USER; k++)
         if (pj->share[k] && js_set_str(ns, keys[k], join) < 0)
             return berr_oom(err);
-    if (pj->share[SPEC_NS_UTS] && !js_str(spec, "hostname", NULL) &&
+    if (pj->share[SPEC_NS_UTS] && pj->hostname && !js_str(spec, "hostname", NULL) &&
         js_set_str(spec, "hostname", pj->hostname) < 0)
         return berr_oom(err);
     if (pj->resources && !json_object_get(spec, "resources") &&

@@ -107,6 +107,11 @@ struct pod_create_opts {
     json_t *resources;          /* spec.h "resources" or NULL */
     json_t *mounts;             /* spec.h "mounts" of the infra (--volume) */
     json_t *volumes_from;       /* spec.h "volumesFrom" of the infra */
+    json_t *sysctls;            /* spec.h "sysctls" of the infra (its network
+                                   and IPC namespaces are the members') */
+    json_t *security_opts;      /* spec.h "securityOpts" of the infra */
+    const char *pid_mode;       /* the infra's pid namespace: NULL private, "host" */
+    const char *uts_mode;       /* the infra's UTS namespace: NULL private, "host" */
 };
 
 /* Creates the pod (and its infra container, created not started); *id

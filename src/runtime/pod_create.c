@@ -112,6 +112,8 @@ static json_t *pod_record(const struct pod_create_opts *o, const char *id, const
         PUT("resources", json_incref(o->resources));
     if (o->infra && (json_array_size(o->mounts) || json_array_size(o->volumes_from)))
         PUT("infraVolumes", json_true());
+    if (o->uts_mode)
+        PUT("infraUts", json_string(o->uts_mode));
 #undef PUT
     return bad ? NULL : STEAL_PTR(c);
 }
@@ -126,8 +128,12 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
     if (!s || !ns)
         return NULL;
     if (json_object_set_new(ns, "network", json_string(o->net_mode ? o->net_mode : "bridge")) < 0 ||
+        (o->pid_mode && js_set_str(ns, "pid", o->pid_mode) < 0) ||
+        (o->uts_mode && js_set_str(ns, "uts", o->uts_mode) < 0) ||
         json_object_set(s, "namespaces", ns) < 0 ||
-        (share[SPEC_NS_UTS] && js_set_str(s, "hostname", hn) < 0) ||
+        (o->sysctls && json_object_set(s, "sysctls", o->sysctls) < 0) ||
+        (o->security_opts && json_object_set(s, "securityOpts", o->security_opts) < 0) ||
+        (share[SPEC_NS_UTS] && !o->uts_mode && js_set_str(s, "hostname", hn) < 0) ||
         js_set_str(s, "systemd", "false") < 0 ||
         (o->infra_command && json_object_set(s, "entrypoint", o->infra_command) < 0) ||
         (o->infra_conmon_pidfile && js_set_str(s, "conmonPidFile", o->infra_conmon_pidfile) < 0) ||
@@ -263,10 +269,12 @@ int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *o
                     out->share[k] = true;
     out->resources = json_incref(p->cfg.resources);
     out->volumes = p->cfg.infra_volumes && out->infra_id[0];
-    out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name);
-    if (p->cfg.share_parent && p->cfg.cgroup_parent)
-        out->cgroup_parent = str_dup(p->cfg.cgroup_parent);
-    if (!out->hostname || (p->cfg.share_parent && p->cfg.cgroup_parent && !out->cgroup_parent))
+    /* an infra in the host's (or another) UTS namespace names no host */
+    if (!js_str(p->cfg.rec, "infraUts", NULL) &&
+        !(out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name)))
+        return berr_oom(err);
+    if (p->cfg.share_parent && p->cfg.cgroup_parent &&
+        !(out->cgroup_parent = str_dup(p->cfg.cgroup_parent)))
         return berr_oom(err);
     return 0;
 }

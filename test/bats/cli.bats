@@ -176,7 +176,7 @@ not_yet() {
     cat <<'LIST'
 # issue 15 (volumes and pods)
 create|container create: init-ctr
-pod create: device gidmap pid security-opt shm-size subgidname subuidname sysctl uidmap userns uts
+pod create: device gidmap shm-size subgidname subuidname uidmap userns
 # issue 16 (health checks, restart policies)
 run|create|container run|container create: health-cmd health-interval health-on-failure health-retries health-start-period health-timeout no-healthcheck requires
 # issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks

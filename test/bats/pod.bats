@@ -331,3 +331,14 @@ teardown() {
     [ "$output" = x ]
     run -1 b run --rm --pod pv "$IMG" sh -c 'echo no > /data/g'
 }
+
+@test "pod create --sysctl, --uts host: the infra's settings; no member renames the host" {
+    before=$(hostname)
+    b pod create --name sy --sysctl net.ipv4.ip_forward=1 >/dev/null
+    run -0 b run --rm --pod sy "$IMG" cat /proc/sys/net/ipv4/ip_forward
+    [ "$output" = 1 ]
+    b pod create --name hu --uts host >/dev/null
+    run -0 b run --rm --pod hu "$IMG" hostname
+    [ "$output" = "$before" ]
+    [ "$(hostname)" = "$before" ]
+}
