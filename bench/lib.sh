@@ -509,3 +509,15 @@ bench_volume_ls() {
     compare "volume_ls_$n" "$P volume ls" "$B volume ls"
     compare "volume_inspect_among_$n" "$P volume inspect bv$((n / 2 + 1))" "$B volume inspect bv$((n / 2 + 1))"
 }
+
+# ---- pods (issue 15) ------------------------------------------------------
+# pod create + pod rm of a pod with its infra container (created, never
+# started). Each engine's pause image is built by a first, untimed pod
+# create (podman's podman-pause, berth's berth-pause).
+bench_pod_create_rm() {
+    images_ready
+    $P pod create --name bench-warm >/dev/null && $P pod rm bench-warm >/dev/null
+    $B pod create --name bench-warm >/dev/null && $B pod rm bench-warm >/dev/null
+    compare pod_create_rm "sh -c '$P pod create --name bp >/dev/null && $P pod rm bp >/dev/null'" \
+        "sh -c '$B pod create --name bp >/dev/null && $B pod rm bp >/dev/null'"
+}

@@ -161,6 +161,26 @@ int cmd_opt_done_noargs(struct cmd_ctx *cx, struct opt_it *it, int c, struct ber
     return c < 0 ? -1 : it->help ? 1 : 0;
 }
 
+int cmd_begin(struct cmd_ctx *cx, struct opt_it *it, int c, int min, int max,
+              struct runtime **rt, struct berr **err)
+{
+    if (c == 0 && !it->help) {
+        if (min == max && it->nargs != min)
+            c = berr_msg(err, "accepts %d arg(s), received %d", min, it->nargs);
+        else if (it->nargs < min)
+            c = berr_msg(err, "requires at least %d arg(s), only received %d", min, it->nargs);
+        else if (max >= 0 && it->nargs > max)
+            c = berr_msg(err, "accepts at most %d arg(s), received %d", max, it->nargs);
+    }
+    if (c == 0 && !it->help && cx_runtime(cx, RT_FULL, rt, err) < 0)
+        c = -1;
+    if (c < 0 || it->help) {
+        opt_free(it);
+        return c;
+    }
+    return 1;
+}
+
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
 {
     va_list ap;

@@ -34,7 +34,7 @@ enum {
 enum cmd_group {
     CG_NONE,                    /* not a group */
     CG_ROOT,                    /* berth itself: the top-level commands */
-    CG_CONTAINER, CG_IMAGE, CG_NETWORK, CG_SYSTEM, CG_VOLUME,
+    CG_CONTAINER, CG_IMAGE, CG_NETWORK, CG_SYSTEM, CG_VOLUME, CG_POD,
 };
 
 struct cmd_ctx;
@@ -99,6 +99,12 @@ void cmd_print_help(FILE *f, const struct cmd_sub *s, const char *path);
 char *cmd_examples(const struct cmd *c, const char *path, bool *oom);
 /* The runtime at the given level, initialised once per process. */
 int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, struct berr **err);
+/* After a command's option loop (c: the last opt_next() result): the
+ * operand count checked with cobra's words (min..max, max < 0: no
+ * limit), then --help, then the full runtime. 1: go on; else what the
+ * command returns (it freed). */
+int cmd_begin(struct cmd_ctx *cx, struct opt_it *it, int c, int min, int max,
+              struct runtime **rt, struct berr **err);
 /* Wrong operand count: podman's words, exit 125. */
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

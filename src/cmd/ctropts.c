@@ -35,6 +35,7 @@ void ctropts_free(struct ctropts *o)
     free(o->log_path);
     free(o->log_tag);
     free(o->cgroup_parent);
+    free(o->pod);
     for (size_t i = 0; i < o->nnetworks; i++) {
         free(o->networks[i].name);
         strv_free(o->networks[i].aliases);
@@ -273,6 +274,22 @@ static int abs_path(json_t *ctr, const char *key, const char *v, struct berr **e
 
 /* How berth runs the container: the fields of struct ctropts (attach,
  * detach, naming, logging, removal, restart, timeouts). */
+/* --pod NAME|new:NAME, --pod-id-file FILE (the pod's id, read now, as
+ * podman reads it) */
+static int pod_ref(struct ctropts *o, bool file, const char *v, struct berr **err)
+{
+    _cleanup_free_ char *text = NULL;
+
+    if (file) {
+        if (fs_read_file(v, &text, NULL, err) < 0)
+            return berr_wrap(err, "reading pod ID file");
+        text[strcspn(text, "\r\n")] = '\0';
+        v = text;
+    }
+    free(o->pod);
+    return (o->pod = str_dup(v)) ? 0 : berr_oom(err);
+}
+
 static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
 {
     struct ctropts *o = p->o;
@@ -291,6 +308,7 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
         free(o->cgroup_parent);
         return (o->cgroup_parent = str_dup(v)) ? 0 : berr_oom(err);
     case O_CIDFILE: return cidfile(o, v, err);
+    case O_POD: case O_POD_ID_FILE: return pod_ref(o, it->opt->id == O_POD_ID_FILE, v, err);
     case O_PIDFILE: return abs_path(ctr, "pidFile", v, err);
     case O_CONMON_PIDFILE: return abs_path(ctr, "conmonPidFile", v, err);
     case O_DETACH_KEYS:
@@ -602,6 +620,8 @@ static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
         if (r != NOT_MINE)
             return r;
     }
+    if (p->own)
+        return p->own(p->own_arg, it, err);
     return berr_msg(err, "option --%s is not handled", it->opt->name);
 }
 
@@ -673,6 +693,16 @@ static int finish_operands(struct pstate *p, struct opt_it *it, struct cmd_ctx *
     return 0;
 }
 
+/* pod create [NAME]: the operand names the pod unless --name does */
+static int finish_pod_operand(struct pstate *p, struct opt_it *it, struct berr **err)
+{
+    if (it->nargs > 1)
+        return berr_msg(err, "accepts at most 1 arg(s), received %d", it->nargs);
+    if (it->nargs == 1 && !p->o->name && !(p->o->name = str_dup(it->args[0])))
+        return berr_oom(err);
+    return 0;
+}
+
 /* Checks across flags, in podman's order of complaint where it matters. */
 static int finish_checks(struct pstate *p, const char *netmode, struct berr **err)
 {
@@ -710,7 +740,8 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
     json_t *ctr = p->ctr;
     const char *netmode;
 
-    if (finish_operands(p, it, cx, err) < 0 || finish_env(p, err) < 0)
+    if ((p->own ? finish_pod_operand(p, it, err) : finish_operands(p, it, cx, err)) < 0 ||
+        finish_env(p, err) < 0)
         return -1;
     if (json_object_update(p->flabels, p->labels) < 0)
         return berr_oom(err);
@@ -748,10 +779,24 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
     return 0;
 }
 
+static int parse(struct cmd_ctx *cx, int argc, char **argv, struct pstate p, struct berr **err);
+
 int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct ctropts *o,
                   struct berr **err)
 {
-    struct pstate p = { .o = o, .is_run = is_run };
+    return parse(cx, argc, argv, (struct pstate) { .o = o, .is_run = is_run }, err);
+}
+
+int ctropts_parse_pod(struct cmd_ctx *cx, int argc, char **argv, struct ctropts *o,
+                      int (*own)(void *arg, struct opt_it *it, struct berr **err), void *arg,
+                      struct berr **err)
+{
+    return parse(cx, argc, argv, (struct pstate) { .o = o, .own = own, .own_arg = arg }, err);
+}
+
+static int parse(struct cmd_ctx *cx, int argc, char **argv, struct pstate p, struct berr **err)
+{
+    struct ctropts *o = p.o;
     struct opt_it it;
     int c, r = -1;
 

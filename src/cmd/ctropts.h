@@ -142,6 +142,7 @@ struct ctropts {
     unsigned long long timeout;         /* --timeout seconds; 0 = none */
 
     char *cgroup_parent;        /* --cgroup-parent; NULL: default */
+    char *pod;                  /* --pod, or the id --pod-id-file holds; NULL none */
 
     /* networking (the network layer parses ports; here only checked for a
      * known protocol). With --network none/host/container:/ns: ports are
@@ -165,6 +166,15 @@ struct ctropts {
 int ctropts_parse(struct cmd_ctx *cx, int argc, char **argv, bool is_run, struct ctropts *o,
                   struct berr **err);
 void ctropts_free(struct ctropts *o);
+/* pod create: the flags it shares with create (network, ports, DNS,
+ * hosts, hostname, labels, volumes, resources, cgroup parent, name,
+ * replace) parsed into o as create's are; a flag of its own table that
+ * create lacks goes to own(arg, it, err) (0, or -1 with *err). Operands
+ * are left in no field: pod create takes none. */
+struct opt_it;
+int ctropts_parse_pod(struct cmd_ctx *cx, int argc, char **argv, struct ctropts *o,
+                      int (*own)(void *arg, struct opt_it *it, struct berr **err), void *arg,
+                      struct berr **err);
 
 /* Fills p (runtime/container.h) for ctr_create() from a parsed o. p borrows
  * from o: keep o until ctr_create() returns. Not carried by p (the caller's

@@ -28,6 +28,7 @@ enum {
     O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UNSETENV, O_UNSETENV_ALL, O_UTS,
     O_KERNEL_MEMORY, O_IMAGE_VOLUME, O_VOLUMES_FROM,
     O_ARCH, O_AUTHFILE, O_DCT, O_OS, O_PLATFORM, O_TLS_VERIFY, O_VARIANT,
+    O_POD, O_POD_ID_FILE,
 };
 
 /* Values gathered while parsing, settled in finish(). */
@@ -43,6 +44,9 @@ struct pstate {
     bool init, no_hosts;
     const char *systemd;        /* --systemd, checked against --init in finish */
     bool is_run;
+    /* pod create (ctropts_parse_pod): its own flags, and no operands */
+    int (*own)(void *arg, struct opt_it *it, struct berr **err);
+    void *own_arg;
 };
 /* --network & co. into o->networks; *mode the spec's namespaces.network. */
 int cp_finish_network(struct pstate *p, const char **mode, struct berr **err);

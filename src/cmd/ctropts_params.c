@@ -69,5 +69,6 @@ int ctropts_create_params(struct ctropts *o, struct ctr_create_params *p, struct
     p->dns = json_object_get(pj, "dns");
     p->add_hosts = json_array_size(json_object_get(pj, "add_hosts")) ? json_object_get(pj, "add_hosts") : NULL;
     p->cgroup_parent = o->cgroup_parent;
+    p->pod = o->pod;
     return 0;
 }

@@ -87,6 +87,8 @@
     { "pidfile", O_PIDFILE, OPT_ARG, "string", "Path where the runtime writes the container's PID at each start (default: the container's run dir)", 0 }, \
     RESOPTS_PIDS                                                                                \
     { "platform", O_PLATFORM, OPT_ARG, "string", "Specify the platform for selecting the image.  (Conflicts with --arch and --os)", 0 }, \
+    { "pod", O_POD, OPT_ARG, "string", "Run in this pod (name or id), or in a new one: new:NAME", 0 }, \
+    { "pod-id-file", O_POD_ID_FILE, OPT_ARG, "string", "Run in the pod whose id this file holds", 0 }, \
     F                                                                                           \
     { "privileged", O_PRIVILEGED, OPT_FLAG, NULL, "Give the container all capabilities and host devices", 0 }, \
     { "publish", 'p', OPT_ARG, "strings", "Publish a port: [[ip:][hostPort]:]containerPort[/proto]", 0 }, \

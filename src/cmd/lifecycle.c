@@ -12,6 +12,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/ctr_ps.h"
+#include "runtime/pod.h"
 #include "runtime/renumber.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
@@ -445,6 +446,13 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
     /* podman: --force also ignores a container that is not there */
     a.ignore = a.ignore || a.force;
+    /* podman: --all removes the pods too (an infra goes with its pod) */
+    if (r == 0 && a.all && !it.help) {
+        _cleanup_strv_ char **gone = NULL;
+        r = cx_runtime(cx, RT_FULL, &rt, err) < 0 ? -1 : pod_remove_all(rt, a.force, a.time, &gone, err);
+        for (char **id = gone; id && *id; id++)
+            print_input(*id);
+    }
     /* podman: no such container -> 1, running without -f -> 2 */
     if (r == 0)
         r = each_parsed(cx, &a, rm_one, 1, 2, err);

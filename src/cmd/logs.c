@@ -1,6 +1,6 @@
 /*
- * cmd/logs.c: berth logs / container logs; the k8s-file log is read by
- * runtime/ctrlog.c.
+ * cmd/logs.c: berth logs / container logs, and pod logs (the same over a
+ * pod's containers); the k8s-file log is read by runtime/ctrlog.c.
  *
  * As podman: several containers print one after the other, each line
  * prefixed with the short id (or with -n the name); stdout records go to
@@ -22,6 +22,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_view.h"
 #include "runtime/ctrlog.h"
+#include "runtime/pod.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/str.h"
@@ -154,6 +155,7 @@ struct logs_args {
     struct ctrlog_opts o;
     bool timestamps, names, latest;
     const char *since, *until;
+    const char *container;      /* pod logs -c */
 };
 
 static int run_jobs(struct log_job *jobs, int n, bool follow, struct berr **err)
@@ -188,88 +190,105 @@ static int run_jobs(struct log_job *jobs, int n, bool follow, struct berr **err)
     return rc;
 }
 
-static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+/* Parses the flags of logs and pod logs (-c: pod logs' --container) and
+ * the times; 0, 1 for --help, or -1. */
+static int logs_parse(struct cmd_ctx *cx, int argc, char **argv, struct opt_it *it,
+                      struct logs_args *a, struct berr **err)
 {
-    struct opt_it it;
-    struct runtime *rt;
-    struct logs_args a = { .o = { .tail = -1 } };
-    struct log_job *jobs = NULL;
-    char latest_id[STATE_ID_LEN + 1];
-    int c, n, rc = 0;
+    int c;
 
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0) {
+    cmd_opt_init(it, cx);
+    while ((c = opt_next(it, argc, argv, err)) > 0) {
         long long v;
         switch (c) {
-        case 'f': a.o.follow = it.bval; break;
-        case 'l': a.latest = it.bval; break;
-        case 'n': a.names = it.bval; break;
-        case 't': a.timestamps = it.bval; break;
-        case O_SINCE: a.since = it.arg; break;
-        case O_UNTIL: a.until = it.arg; break;
+        case 'c': a->container = it->arg; break;
+        case 'f': a->o.follow = it->bval; break;
+        case 'l': a->latest = it->bval; break;
+        case 'n': a->names = it->bval; break;
+        case 't': a->timestamps = it->bval; break;
+        case O_SINCE: a->since = it->arg; break;
+        case O_UNTIL: a->until = it->arg; break;
         case O_TAIL:
-            if (opt_int(&it, &v, err) < 0)
+            if (opt_int(it, &v, err) < 0)
                 c = -1;
-            a.o.tail = v < 0 ? -1 : (long) v;
+            a->o.tail = v < 0 ? -1 : (long) v;
             break;
         }
         if (c < 0)
             break;
     }
-    if (c == 0 && !it.help && !a.latest && it.nargs == 0)
-        c = berr_msg(err, "specify at least one container name or ID to log");
-    if (c == 0 && !it.help && a.latest && it.nargs > 0)
-        c = berr_msg(err, "--latest and containers cannot be used together");
-    if (c == 0 && !it.help) {
+    if (c == 0 && !it->help) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        if (a.since && time_parse_input(a.since, false, now, &a.o.since, err) < 0)
+        if (a->since && time_parse_input(a->since, false, now, &a->o.since, err) < 0)
             c = -1;
-        else if (a.until && time_parse_input(a.until, true, now, &a.o.until, err) < 0)
+        else if (a->until && time_parse_input(a->until, true, now, &a->o.until, err) < 0)
             c = -1;
-        a.o.has_since = a.since != NULL;
-        a.o.has_until = a.until != NULL;
+        a->o.has_since = a->since != NULL;
+        a->o.has_until = a->until != NULL;
     }
-    if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
-        opt_free(&it);
-        return c < 0 || !it.help ? -1 : 0;
-    }
-    n = a.latest ? 1 : it.nargs;
-    jobs = calloc((size_t) n, sizeof(*jobs));
-    if (!jobs) {
-        opt_free(&it);
+    return c < 0 ? -1 : it->help ? 1 : 0;
+}
+
+/* The logs of n containers (names as typed, or full ids when by_id),
+ * one after the other, or all at once with --follow. */
+static int logs_run(struct runtime *rt, const struct logs_args *a, char *const *inputs, int n,
+                    bool by_id, struct berr **err)
+{
+    struct log_job *jobs = calloc((size_t) n + 1, sizeof(*jobs));
+    int rc = 0;
+
+    if (!jobs)
         return berr_oom(err);
-    }
     for (int i = 0; i < n && rc == 0; i++) {
         struct log_job *j = &jobs[i];
-        if (a.latest)
-            rc = ctr_latest(rt, latest_id, err) < 0 ||
-                 job_prepare(rt, latest_id, true, j, err) < 0 ? -1 : 0;
-        else
-            rc = job_prepare(rt, it.args[i], false, j, err);
-        if (rc < 0)
+        if ((rc = job_prepare(rt, inputs[i], by_id, j, err)) < 0)
             break;
         /* one container: no prefix; several: the short id, or with -n the name */
-        if (!a.names && n == 1) {
+        if (!a->names && n == 1) {
             free(j->prefix);
             j->prefix = NULL;
         } else {
-            char *p = a.names ? str_fmt("%s ", j->prefix) : str_fmt("%.12s ", j->id);
+            char *p = a->names ? str_fmt("%s ", j->prefix) : str_fmt("%.12s ", j->id);
             free(j->prefix);
             j->prefix = p;
             if (!p)
                 rc = berr_oom(err);
         }
-        j->timestamps = a.timestamps;
-        j->o = a.o;
+        j->timestamps = a->timestamps;
+        j->o = a->o;
         j->o.running = still_running;
         j->o.waiting = flush_out;
         j->o.arg = j;
     }
-    opt_free(&it);
     if (rc == 0)
-        rc = run_jobs(jobs, n, a.o.follow, err);
+        rc = run_jobs(jobs, n, a->o.follow, err);
     jobs_free(jobs, n);
+    return rc;
+}
+
+static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct logs_args a = { .o = { .tail = -1 } };
+    char latest_id[STATE_ID_LEN + 1];
+    char *latest_v[] = { latest_id, NULL };
+    int c = logs_parse(cx, argc, argv, &it, &a, err), rc;
+
+    if (c == 0 && !a.latest && it.nargs == 0)
+        c = berr_msg(err, "specify at least one container name or ID to log");
+    if (c == 0 && a.latest && it.nargs > 0)
+        c = berr_msg(err, "--latest and containers cannot be used together");
+    if (c != 0 || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
+        return c == 1 ? 0 : -1;
+    }
+    if (a.latest)
+        rc = ctr_latest(rt, latest_id, err) < 0 ? -1 : logs_run(rt, &a, latest_v, 1, true, err);
+    else
+        rc = logs_run(rt, &a, it.args, it.nargs, false, err);
+    opt_free(&it);
     return rc;
 }
 
@@ -288,4 +307,81 @@ const struct cmd cmd_logs = {
     .name = "logs", .summary = "Fetch the logs of one or more containers",
     .usage = "[options] CONTAINER [CONTAINER...]", .description = LOGS_DESC,
     .examples = LOGS_EXAMPLES, .opts = logs_opts, .fn = logs_fn, .need = RT_FULL,
+};
+
+/* ---- pod logs ---- */
+
+static const struct cmd_opt pod_logs_opts[] = {
+    { "color", O_COLOR, OPT_FLAG, NULL, "Output the containers with different colors in the log (accepted; berth prints without color)", 0 },
+    { "container", 'c', OPT_ARG, "string", "Only this container of the pod (name or id)", 0 },
+    { "follow", 'f', OPT_FLAG, NULL, "Follow log output until the containers stop", 0 },
+    { "latest", 'l', OPT_FLAG, NULL, "Act on the latest pod", 0 },
+    { "names", 'n', OPT_FLAG, NULL, "Output the container name in the log", 0 },
+    { "since", O_SINCE, OPT_ARG, "string", "Show logs since TIMESTAMP (RFC3339, Unix seconds, or a duration like 10m)", 0 },
+    { "tail", O_TAIL, OPT_ARG, "int", "Output the specified number of LINES at the end of each log (default -1: all)", 0 },
+    { "timestamps", 't', OPT_FLAG, NULL, "Output the timestamps in the log", 0 },
+    { "until", O_UNTIL, OPT_ARG, "string", "Show logs until TIMESTAMP (RFC3339, Unix seconds, or a duration like 10m)", 0 },
+    { 0 }
+};
+
+/* The pod's containers other than the infra, oldest first; with -c the
+ * one named, which must be the pod's. */
+static int pod_targets(struct runtime *rt, const char *pod, const char *only, strv *out,
+                       struct berr **err)
+{
+    _cleanup_pod_ struct pod *p = NULL;
+    struct pod_member *m = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (pod_get(rt, pod, &p, err) < 0 || pod_members(rt, p->id, &m, &n, err) < 0)
+        return -1;
+    if (!(*out = calloc(1, sizeof(char *))))
+        rc = berr_oom(err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (m[i].infra || (only && !str_eq(only, m[i].name) && !str_has_prefix(m[i].id, only)))
+            continue;
+        if (strv_push(out, m[i].id) < 0)
+            rc = berr_oom(err);
+    }
+    if (rc == 0 && only && !(*out)[0])
+        rc = berr_kind(err, BK_NO_SUCH, "container %s is not in pod %s: no such container", only,
+                       pod);
+    pod_members_free(m, n);
+    return rc;
+}
+
+static int pod_logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct opt_it it;
+    struct runtime *rt;
+    struct logs_args a = { .o = { .tail = -1 } };
+    _cleanup_strv_ strv ids = NULL;
+    char latest_id[STATE_ID_LEN + 1];
+    int c = logs_parse(cx, argc, argv, &it, &a, err), rc;
+
+    if (c == 0 && (a.latest ? it.nargs > 0 : it.nargs != 1))
+        c = berr_msg(err, a.latest ? "--latest and pods cannot be used together"
+                                   : "accepts 1 arg(s), received %d", it.nargs);
+    if (c != 0 || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
+        return c == 1 ? 0 : -1;
+    }
+    rc = (a.latest && pod_latest(rt, latest_id, err) < 0) ||
+         pod_targets(rt, a.latest ? latest_id : it.args[0], a.container, &ids, err) < 0 ? -1 : 0;
+    opt_free(&it);
+    if (rc == 0 && ids[0])
+        rc = logs_run(rt, &a, ids, (int) strv_len(ids), true, err);
+    return rc;
+}
+
+const struct cmd cmd_pod_logs = {
+    .name = "logs", .summary = "Fetch logs for pod with one or more containers",
+    .usage = "[options] POD",
+    .description =
+        "The logs of the pod's containers (not the infra's), one after the other, each line\n"
+        "starting with the container's short id (with --names its name) when there are\n"
+        "several; --follow follows them all at once. -c picks one container of the pod.",
+    .examples = "berth pod logs web\nberth pod logs -c srv --tail 10 web",
+    .opts = pod_logs_opts, .fn = pod_logs_fn, .need = RT_FULL,
 };

@@ -16,18 +16,19 @@
 #include "util/out.h"
 #include "util/str.h"
 
-enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS };
+enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS, O_POD };
 
 static const struct cmd_opt ps_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Show all the containers, default is only running containers", 0 },
     { "external", O_EXTERNAL, OPT_FLAG, NULL, "Show containers in storage not controlled by berth (state \"storage\")", 0 },
-    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since, volume (KEY=VALUE, repeatable)", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since, volume, pod (KEY=VALUE, repeatable)", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print containers to JSON or using a Go template", 0 },
     { "last", 'n', OPT_ARG, "int", "Print the n last created containers (all states) (default -1)", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "no-trunc", O_NOTRUNC, OPT_FLAG, NULL, "Display the extended information", 0 },
     { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
     { "ns", O_NS, OPT_FLAG, NULL, "Display namespace information", 0 },
+    { "pod", O_POD, OPT_FLAG, NULL, "Show the pod id and name of each container", 0 },
     { "quiet", 'q', OPT_FLAG, NULL, "Print the numeric IDs of the containers only", 0 },
     { "size", 's', OPT_FLAG, NULL, "Display the total file sizes", 0 },
     { "sort", O_SORT, OPT_ARG, "choice", "Sort output by: command, created, id, image, names, runningfor, size, status", 0 },
@@ -55,6 +56,14 @@ static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, b
     _cleanup_json_ json_t *items = NULL;
     struct out_spec spec = { .table = q->ns ? PS_NS_TABLE : q->size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
                              .headers = ps_headers };
+    _cleanup_free_ char *with_pod = NULL;
+
+    /* --pod: the pod's columns last, as podman's */
+    if (q->pod && !q->ns) {
+        if (!(with_pod = str_fmt("%s\t{{.Pod}}\t{{.PodName}}", spec.table)))
+            return berr_oom(err);
+        spec.table = with_pod;
+    }
 
     q->tmpl = quiet ? "{{.ID}}" : out_default_table(format) ? spec.table : format;
     if (ctr_ps_items(rt, q, &items, err) < 0)
@@ -109,6 +118,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         case O_SYNC: break;
         case O_EXTERNAL: q.external = it.bval; break;
         case O_NS: q.ns = it.bval; break;
+        case O_POD: q.pod = it.bval; break;
         case 'w': rc = opt_uint(&it, &watch, err); break;
         }
         if (rc < 0 && !*err)

@@ -14,6 +14,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/image_pull.h"
+#include "runtime/pod.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -106,16 +107,36 @@ static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
     return 0;
 }
 
+/* --pod new:NAME: a pod of that name is made first, with the container's
+ * published ports (a member cannot publish any: podman moves them). */
+static int new_pod(struct runtime *rt, struct ctr_create_params *p, char *id,
+                   struct berr **err)
+{
+    struct pod_create_opts o = { .name = p->pod + 4, .infra = true, .share_parent = true,
+                                 .port_mappings = p->port_mappings };
+
+    if (pod_create(rt, &o, id, err) < 0)
+        return -1;
+    p->port_mappings = NULL;
+    p->pod = id;
+    return 0;
+}
+
 static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime **rt,
                          struct ctr **c, struct berr **err)
 {
     struct ctr_create_params p;
+    char pod_id[STATE_ID_LEN + 1];
 
     if (cx_runtime(cx, RT_FULL, rt, err) < 0 || image_for(*rt, a, err) < 0)
         return -1;
     if (a->replace && replace_existing(*rt, a->name, err) < 0)
         return -1;
-    if (ctropts_create_params(a, &p, err) < 0 || ctr_create(*rt, &p, c, err) < 0)
+    if (ctropts_create_params(a, &p, err) < 0)
+        return -1;
+    if (p.pod && str_has_prefix(p.pod, "new:") && new_pod(*rt, &p, pod_id, err) < 0)
+        return -1;
+    if (ctr_create(*rt, &p, c, err) < 0)
         return -1;
     if (a->cidfile && write_cidfile(a->cidfile, (*c)->id, err) < 0) {
         struct berr *e = NULL;

@@ -70,6 +70,21 @@
     X(cmd_network_reload,    SUB,       CG_NETWORK)                                       \
     X(cmd_network_rm,        SUB,       CG_NETWORK)                                       \
     X(cmd_pause,             TOP,       CG_CONTAINER)                                     \
+    X(cmd_pod,               TOP,       CG_NONE)                                          \
+    X(cmd_pod_create,        SUB,       CG_POD)                                           \
+    X(cmd_pod_exists,        SUB,       CG_POD)                                           \
+    X(cmd_pod_inspect,       SUB,       CG_POD)                                           \
+    X(cmd_pod_kill,          SUB,       CG_POD)                                           \
+    X(cmd_pod_logs,          SUB,       CG_POD)                                           \
+    X(cmd_pod_pause,         SUB,       CG_POD)                                           \
+    X(cmd_pod_prune,         SUB,       CG_POD)                                           \
+    X(cmd_pod_ps,            SUB,       CG_POD)                                           \
+    X(cmd_pod_restart,       SUB,       CG_POD)                                           \
+    X(cmd_pod_rm,            SUB,       CG_POD)                                           \
+    X(cmd_pod_start,         SUB,       CG_POD)                                           \
+    X(cmd_pod_stop,          SUB,       CG_POD)                                           \
+    X(cmd_pod_top,           SUB,       CG_POD)                                           \
+    X(cmd_pod_unpause,       SUB,       CG_POD)                                           \
     X(cmd_port,              TOP,       CG_CONTAINER)                                     \
     X(cmd_ps,                TOP,       CG_CONTAINER,  "ls", "list ps")                   \
     X(cmd_pull,              TOP,       CG_IMAGE)                                         \
@@ -136,6 +151,7 @@ static const struct row rows[] = { COMMANDS(ROW) };
 GROUP(cmd_container, "container", "Manage containers", CG_CONTAINER);
 GROUP(cmd_image, "image", "Manage images", CG_IMAGE);
 GROUP(cmd_network, "network", "Manage networks", CG_NETWORK);
+GROUP(cmd_pod, "pod", "Manage pods", CG_POD);
 GROUP(cmd_system, "system", "Manage berth", CG_SYSTEM);
 GROUP(cmd_volume, "volume", "Manage volumes", CG_VOLUME);
 

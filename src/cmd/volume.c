@@ -24,27 +24,6 @@
 
 enum { O_DRIVER = 256, O_FORMAT, O_NOHEADING, O_IGNORE, O_FILTER };
 
-/* Operand count check with cobra's words; then --help, then the runtime.
- * 1: go on; else what the command returns (it freed). */
-static int begin(struct cmd_ctx *cx, struct opt_it *it, int c, int min, int max,
-                 struct runtime **rt, struct berr **err)
-{
-    if (c == 0 && !it->help) {
-        if (min == max && it->nargs != min)
-            c = berr_msg(err, "accepts %d arg(s), received %d", min, it->nargs);
-        else if (it->nargs < min)
-            c = berr_msg(err, "requires at least %d arg(s), only received %d", min, it->nargs);
-        else if (max >= 0 && it->nargs > max)
-            c = berr_msg(err, "accepts at most %d arg(s), received %d", max, it->nargs);
-    }
-    if (c == 0 && !it->help && cx_runtime(cx, RT_FULL, rt, err) < 0)
-        c = -1;
-    if (c < 0 || it->help) {
-        opt_free(it);
-        return c;
-    }
-    return 1;
-}
 
 /* ---- create ---- */
 
@@ -97,7 +76,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     }
     if (rc < 0)
         c = -1;
-    if ((c = begin(cx, &it, c, 0, 1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 0, 1, &rt, err)) <= 0)
         return c;
     o.name = it.nargs ? it.args[0] : NULL;
     o.labels = labels;
@@ -334,7 +313,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     }
     if (c == 0 && !it.help && (all ? it.nargs > 0 : it.nargs < 1))
         c = berr_msg(err, "provide one or more volume names or use --all");
-    if ((c = begin(cx, &it, c, 0, -1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 0, -1, &rt, err)) <= 0)
         return c;
     names = it.args;
     n = it.nargs;
@@ -429,7 +408,7 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         c = berr_msg(err, "choose either one or more volumes or all");
     if (c == 0 && !it.help && time_set && !force)
         c = berr_msg(err, "--force option must be specified to use the --time option");
-    if ((c = begin(cx, &it, c, 0, -1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 0, -1, &rt, err)) <= 0)
         return c;
     names = it.args;
     n = it.nargs;
@@ -592,7 +571,7 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
-    if ((c = begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
     /* the exact name, as podman's HasVolume */
     c = vol_exists(rt, it.args[0]) ? 0 : 1;
@@ -646,7 +625,7 @@ static int export_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
             out = it.arg;
     if (c == 0 && !it.help && out && !*out)
         c = berr_msg(err, "expects output path, use --output=[path]");
-    if ((c = begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
     rc = get_for_io(rt, it.args[0], &v, err);
     opt_free(&it);
@@ -681,7 +660,7 @@ static int import_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
-    if ((c = begin(cx, &it, c, 2, 2, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 2, 2, &rt, err)) <= 0)
         return c;
     src = str_dup(str_eq(it.args[1], "-") ? "/dev/stdin" : it.args[1]);
     if (!src) {
@@ -725,7 +704,7 @@ static int mount_unmount(struct cmd_ctx *cx, int argc, char **argv, bool mount,
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
-    if ((c = begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
     rc = vol_get(rt, it.args[0], &v, err) < 0 ||
          (mount ? vol_mount(rt, v, &path, err) : vol_unmount(rt, v, false, err)) < 0 ? -1 : 0;

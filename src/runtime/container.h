@@ -203,6 +203,9 @@ struct ctr_create_params {
     json_t *dns;                /* {servers, search, options} or NULL */
     json_t *add_hosts;          /* ["name:ip"] or NULL */
     const char *cgroup_parent;
+    const char *pod;            /* --pod: a pod's name or id, NULL none; members
+                                   join the infra's shared namespaces */
+    bool is_infra;              /* the infra container of pod (pod_create) */
 };
 
 /* Creates the records (state configured), reserves the name, allocates

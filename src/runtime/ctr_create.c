@@ -19,6 +19,7 @@
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "runtime/ociruntime.h"
+#include "runtime/pod.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -272,6 +273,10 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     PUT("runtime", json_string(runtime_name(rt)));
     if (p->cgroup_parent)
         PUT("cgroupParent", json_string(p->cgroup_parent));
+    if (p->pod)
+        PUT("pod", json_string(p->pod));
+    if (p->is_infra)
+        PUT("isInfra", json_true());
 #undef PUT
     return bad ? NULL : STEAL_PTR(c);
 }
@@ -311,6 +316,58 @@ static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p,
             return berr_kind(err, BK_INVALID, "requested OCI runtime %s is not compatible with NoCgroups", base);
     }
     return spec_resources_check(json_object_get(spec, "resources"), err);
+}
+
+/* --pod: the member joins the infra's shared namespaces (as --network
+ * container:<infra> would), takes the pod's hostname with its UTS
+ * namespace and its cgroup parent; a shared network refuses ports and
+ * networks of its own, in podman's words. p->pod becomes the pod's id
+ * (held in *pj). */
+static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *spec,
+                      struct pod_join *pj, struct berr **err)
+{
+    static const char *const keys[SPEC_NS__COUNT] = {
+        [SPEC_NS_NET] = "network", [SPEC_NS_PID] = "pid", [SPEC_NS_IPC] = "ipc",
+        [SPEC_NS_UTS] = "uts", [SPEC_NS_CGROUP] = "cgroup",
+    };
+    json_t *ns = json_object_get(spec, "namespaces");
+    _cleanup_free_ char *join = NULL;
+
+    if (pod_join_info(rt, p->pod, pj, err) < 0)
+        return -1;
+    p->pod = pj->pod_id;
+    if (pj->share[SPEC_NS_NET] && json_array_size(p->port_mappings))
+        return berr_plain(err, BK_INVALID, "invalid config provided: published or exposed ports "
+                         "must be defined when the pod is created: network cannot be configured "
+                         "when it is shared with a pod");
+    if (pj->share[SPEC_NS_NET] && json_array_size(p->networks))
+        return berr_plain(err, BK_INVALID, "invalid config provided: networks must be defined "
+                         "when the pod is created: network cannot be configured when it is "
+                         "shared with a pod");
+    if (!ns && json_object_set_new(spec, "namespaces", ns = json_object()) < 0)
+        return berr_oom(err);
+    if (!(join = str_fmt("container:%s", pj->infra_id)))
+        return berr_oom(err);
+    for (int k = 0; k < SPEC_NS_USER; k++)
+        if (pj->share[k] && js_set_str(ns, keys[k], join) < 0)
+            return berr_oom(err);
+    if (pj->share[SPEC_NS_UTS] && pj->hostname && !js_str(spec, "hostname", NULL) &&
+        js_set_str(spec, "hostname", pj->hostname) < 0)
+        return berr_oom(err);
+    if (pj->resources && !json_object_get(spec, "resources") &&
+        json_object_set(spec, "resources", pj->resources) < 0)
+        return berr_oom(err);
+    /* pod create -v/--volumes-from: every member mounts the infra's */
+    if (pj->volumes) {
+        json_t *vf = json_object_get(spec, "volumesFrom");
+        if (!vf && json_object_set_new(spec, "volumesFrom", vf = json_array()) < 0)
+            return berr_oom(err);
+        if (json_array_append_new(vf, json_string(pj->infra_id)) < 0)
+            return berr_oom(err);
+    }
+    if (!p->cgroup_parent && pj->cgroup_parent)
+        p->cgroup_parent = pj->cgroup_parent;
+    return 0;
 }
 
 /* podman's useSystemd: --systemd always, or true (the default) with a
@@ -513,9 +570,13 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
 
+    _cleanup_(pod_join_free) struct pod_join pj = { 0 };
+
     if (!spec)
         return berr_oom(err);
     params.spec = spec;
+    if (p->pod && !p->is_infra && settle_pod(rt, p, spec, &pj, err) < 0)
+        return -1;
     if (settle_cgroups(rt, p, spec, err) < 0)
         return -1;
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)

@@ -749,7 +749,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     put(&in, o, "ImageDigest", json_string(in.si && in.si->digest ? in.si->digest : ""));
     put(&in, o, "ImageName", json_string(ctr_image_name(c)));
     put(&in, o, "Rootfs", json_string(c->cfg.rootfs ? c->cfg.rootfs : ""));
-    put(&in, o, "Pod", json_string(""));
+    put(&in, o, "Pod", json_string(js_str(c->cfg.rec, "pod", "")));
     put(&in, o, "ResolvConfPath", json_string(rc ? rc : ""));
     put(&in, o, "HostnamePath", json_string(hn ? hn : ""));
     put(&in, o, "HostsPath", json_string(hs ? hs : ""));
@@ -785,7 +785,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     put(&in, o, "Dependencies", json_array());
     put(&in, o, "NetworkSettings", network_settings(&in));
     put(&in, o, "Namespace", json_string(c->cfg.ns));
-    put(&in, o, "IsInfra", json_false());
+    put(&in, o, "IsInfra", json_boolean(js_bool(c->cfg.rec, "isInfra", false)));
     put(&in, o, "IsService", json_false());
     put(&in, o, "Config", config_obj(&in));
     put(&in, o, "HostConfig", hostconfig_obj(&in));

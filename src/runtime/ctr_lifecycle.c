@@ -17,6 +17,7 @@
 #include "runtime/ctr_mounts.h"
 #include "runtime/ctr_view.h"
 #include "runtime/ociruntime.h"
+#include "runtime/pod.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -179,6 +180,10 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
         return -1;
     if (st == CS_REMOVING || st == CS_UNKNOWN)
         return berr_kind(err, BK_STATE, "container %s is in state %s", c->id, ctr_state_name(st));
+    /* a pod's member joins namespaces its infra holds: it runs first */
+    if (js_str(c->cfg.rec, "pod", NULL) && !js_bool(c->cfg.rec, "isInfra", false) &&
+        pod_start_infra(rt, js_str(c->cfg.rec, "pod", NULL), err) < 0)
+        return -1;
     ctr_remove_conmon_files(rt, c->id);
     (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
     /* written by ctr_prepare's first write, with the mounts it is about
@@ -467,6 +472,8 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
     if (state_exit_codes_prune(rt->st, 300, &e) < 0)
         berr_free(e);
     ctr_emit(rt, c, "cleanup");
+    if (js_str(c->cfg.rec, "pod", NULL) && !js_bool(c->cfg.rec, "isInfra", false))
+        pod_exit_policy(rt, js_str(c->cfg.rec, "pod", NULL));
     return 0;
 }
 

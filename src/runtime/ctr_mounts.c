@@ -438,6 +438,10 @@ int ctr_remove_flags(struct runtime *rt, struct ctr *c, bool force, long long ti
 {
     _cleanup_strv_ char **anon = NULL;
 
+    if (!(flags & CTR_RM_POD) && js_bool(c->cfg.rec, "isInfra", false) &&
+        js_str(c->cfg.rec, "pod", NULL) && state_exists(rt->st, OBJ_POD, js_str(c->cfg.rec, "pod", "")))
+        return berr_msg(err, "container %s is the infra container of pod %s and cannot "
+                         "be removed without removing the pod", c->id, js_str(c->cfg.rec, "pod", ""));
     if ((flags & CTR_RM_VOLUMES) && !(anon = volume_names(rt, &c->cfg, true)))
         return berr_oom(err);
     if (ctr_remove(rt, c, force, timeout, err) < 0)

@@ -61,6 +61,9 @@ void ctr_mounts_teardown(struct runtime *rt, struct ctr *c);
 /* rm -v, --rm: removes the container, then its anonymous volumes (those
  * still used through --volumes-from stay). */
 #define CTR_RM_VOLUMES 1u
+/* pod rm: a pod's infra container may go (else it is refused while its
+ * pod exists, in podman's words) */
+#define CTR_RM_POD 2u
 int ctr_remove_flags(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                      unsigned flags, struct berr **err);
 

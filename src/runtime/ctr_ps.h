@@ -36,6 +36,7 @@ struct ps_query {
     bool external;          /* --external: also root file systems in storage
                                no record knows (state "storage") */
     bool ns;                /* --ns: the namespaces of running containers */
+    bool pod;               /* --pod: the default table shows Pod and PodName */
 };
 
 /* Checks the sort key and the filter syntax (podman's errors) without

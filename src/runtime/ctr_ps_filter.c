@@ -14,7 +14,7 @@
 /* ---- filters ---- */
 
 static const char *const fkey_names[F__N] = {
-    "id", "name", "status", "label", "ancestor", "exited", "before", "since", "volume",
+    "id", "name", "status", "label", "ancestor", "exited", "before", "since", "volume", "pod",
 };
 
 void ps_filters_free(struct filters *fs)
@@ -125,7 +125,30 @@ int ps_filters_resolve(struct runtime *rt, struct filters *fs, struct berr **err
             ctr_config_free(&cfg);
         }
     }
+    /* pod=NAME|ID|PREFIX: the pod's full id; an unknown pod matches nothing */
+    for (size_t i = 0; i < fs->f[F_POD].n; i++) {
+        char id[STATE_ID_LEN + 1];
+        struct berr *e = NULL;
+        char **v = &fs->f[F_POD].v[i];
+        if (state_lookup(rt->st, OBJ_POD, *v, ns, id, &e) < 0) {
+            berr_free(e);
+            id[0] = '\0';
+        }
+        free(*v);
+        if (!(*v = str_dup(id)))
+            return berr_oom(err);
+    }
     return 0;
+}
+
+static bool match_pod(const struct fvals *f, const struct ps_row *r)
+{
+    const char *pod = js_str(r->cfg->rec, "pod", "");
+
+    for (size_t i = 0; *pod && i < f->n; i++)
+        if (str_eq(f->v[i], pod))
+            return true;
+    return false;
 }
 
 static bool match_re(const struct fvals *f, const char *s)
@@ -231,5 +254,6 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
            (!f[F_EXITED].n || match_exited(&f[F_EXITED], r)) &&
            (!f[F_BEFORE].n || r->created_ns < f[F_BEFORE].when_ns) &&
            (!f[F_SINCE].n || r->created_ns > f[F_SINCE].when_ns) &&
-           (!f[F_VOLUME].n || match_volume(&f[F_VOLUME], r));
+           (!f[F_VOLUME].n || match_volume(&f[F_VOLUME], r)) &&
+           (!f[F_POD].n || match_pod(&f[F_POD], r));
 }

@@ -13,6 +13,7 @@
 
 #include "runtime/ctr_ps_int.h"
 #include "runtime/net/ports.h"
+#include "runtime/pod.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
@@ -222,6 +223,8 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struc
     _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
     _cleanup_free_ char *status = row_status(r, now);
     json_t *names = json_array(), *labels = r->cfg->labels;
+    const char *pod = js_str(r->cfg->rec, "pod", "");
+    _cleanup_free_ char *pod_nm = *pod ? pod_name(rt, pod) : str_dup("");
     int bad = 0;
 
     if (!o || !ago || !status || !names ||
@@ -240,15 +243,15 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struc
     PUT("Id", json_string(r->id));
     PUT("Image", json_string(ps_row_image(r)));
     PUT("ImageID", json_string(ps_row_image_id(r)));
-    PUT("IsInfra", json_false());
+    PUT("IsInfra", json_boolean(js_bool(r->cfg->rec, "isInfra", false)));
     PUT("Labels", json_object_size(labels) ? json_incref(labels) : json_null());
     PUT("Mounts", row_mounts(r));
     PUT("Names", names);
     PUT("Namespaces", ns_object(r, q));
     PUT("Networks", row_networks(rt, r));
     PUT("Pid", json_integer(row_pid(r)));
-    PUT("Pod", json_string(""));
-    PUT("PodName", json_string(""));
+    PUT("Pod", json_string(pod));
+    PUT("PodName", pod_nm ? json_string(pod_nm) : NULL);
     PUT("Ports", row_ports(r));
     PUT("Size", r->has_size ? json_pack("{s:I, s:I}", "rootFsSize", (json_int_t) r->rootfs_size,
                                         "rwSize", (json_int_t) r->rw_size)
@@ -395,10 +398,14 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         const char *iid = ps_row_image_id(r);
         SET(IMAGEID, json_stringn(iid, q->no_trunc || strlen(iid) < 12 ? strlen(iid) : 12));
     }
-    if (W(POD))
-        SET(POD, json_string(""));
-    if (W(PODNAME))
-        SET(PODNAME, json_string(""));
+    if (W(POD)) {
+        const char *pod = js_str(r->cfg->rec, "pod", "");
+        SET(POD, json_stringn(pod, q->no_trunc || strlen(pod) < 12 ? strlen(pod) : 12));
+    }
+    if (W(PODNAME)) {
+        const char *pod = js_str(r->cfg->rec, "pod", "");
+        SET_TEXT(PODNAME, *pod ? pod_name(rt, pod) : str_dup(""));
+    }
     if (W(EXITCODE))
         SET(EXITCODE, json_integer(r->exit_code));
     if (W(EXITED))
@@ -410,7 +417,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (W(AUTOREMOVE))
         SET(AUTOREMOVE, json_boolean(r->cfg->auto_remove));
     if (W(ISINFRA))
-        SET(ISINFRA, json_false());
+        SET(ISINFRA, json_boolean(js_bool(r->cfg->rec, "isInfra", false)));
     /* without --ns podman prints its empty Namespaces struct as seven
      * empty fields */
     if (W(NAMESPACES))

@@ -60,7 +60,7 @@ json_t *ctr_view_record(json_t *cfg)
 {
     static const char *const keys[] = {
         "name", "image", "command", "createdNs", "labels", "portMappings", "networks",
-        "autoRemove", "namespace",
+        "autoRemove", "namespace", "pod", "isInfra",
     };
     _cleanup_json_ json_t *v = json_object();
 

@@ -807,7 +807,11 @@ int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struc
         (js_bool(ctr, "readOnly", false) && js_set_bool(root, "readonly", true) < 0) ||
         json_object_set(spec, "root", root) < 0)
         return berr_oom(err);
-    if (strcmp(c.ns[SPEC_NS_UTS], "host") != 0) {
+    /* Only a UTS namespace of its own gets a host name: the runtime would
+     * set it in a joined one (container:X, ns:PATH) too, renaming X (or,
+     * through a pod whose infra is in the host's, the host). */
+    if (strcmp(c.ns[SPEC_NS_UTS], "host") != 0 && !str_has_prefix(c.ns[SPEC_NS_UTS], "container:") &&
+        !str_has_prefix(c.ns[SPEC_NS_UTS], "ns:")) {
         hostname = js_str(ctr, "hostname", "");
         if (!*hostname) {
             if (!(shortid = str_ndup(c.id, 12)))

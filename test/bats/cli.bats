@@ -175,10 +175,9 @@ setup()    { berth_setup; }
 not_yet() {
     cat <<'LIST'
 # issue 15 (volumes and pods)
-run|create|container run|container create: pod pod-id-file
 create|container create: init-ctr
-ps|container ls: pod
 container clone: pod
+pod create: device gidmap shm-size subgidname subuidname uidmap userns
 # issue 16 (health checks, restart policies)
 run|create|container run|container create: health-cmd health-interval health-on-failure health-retries health-start-period health-timeout no-healthcheck requires
 # issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks

@@ -1,0 +1,280 @@
+/*
+ * runtime/pod_create.c: `pod create` (pod.h): the pod's record, then its
+ * infra container (a container like any other, made by ctr_create, whose
+ * config says "pod" and "isInfra"); and what a member needs to join it
+ * (pod_join_info, for ctr_create).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/container.h"
+#include "runtime/ctr_int.h"
+#include "runtime/pod.h"
+#include "util/cleanup.h"
+#include "util/js.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+
+/* podman's namespace words, by enum spec_ns */
+static const char *const ns_words[] = {
+    [SPEC_NS_NET] = "net", [SPEC_NS_PID] = "pid", [SPEC_NS_IPC] = "ipc",
+    [SPEC_NS_UTS] = "uts", [SPEC_NS_CGROUP] = "cgroup",
+};
+
+/* --share: a list of words, "none", or absent (ipc, net, uts). */
+static int parse_share(const struct pod_create_opts *o, bool share[SPEC_NS__COUNT],
+                       json_t **out, struct berr **err)
+{
+    _cleanup_json_ json_t *arr = json_array();
+
+    memset(share, 0, sizeof(bool) * SPEC_NS__COUNT);
+    if (!arr)
+        return berr_oom(err);
+    if (!o->share) {
+        if (o->infra)
+            share[SPEC_NS_NET] = share[SPEC_NS_IPC] = share[SPEC_NS_UTS] = true;
+    } else {
+        for (size_t i = 0; o->share[i]; i++) {
+            const char *w = o->share[i];
+            bool found = false;
+            if (str_eq(w, "none"))
+                continue;
+            for (int k = 0; k < SPEC_NS_USER; k++)
+                if (str_eq(w, ns_words[k]))
+                    share[k] = found = true;
+            if (!found)
+                return berr_plain(err, BK_INVALID, "invalid kernel namespace to share: %s. "
+                                 "Options are: cgroup, ipc, net, pid, uts or none", w);
+            if (!o->infra)
+                return berr_plain(err, BK_INVALID, "cannot set share(%s) namespaces without "
+                                 "an infra container", w);
+        }
+    }
+    /* inspect lists them sorted: cgroup ipc net pid uts */
+    static const int order[] = { SPEC_NS_CGROUP, SPEC_NS_IPC, SPEC_NS_NET, SPEC_NS_PID, SPEC_NS_UTS };
+    for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+        if (share[order[i]] && json_array_append_new(arr, json_string(ns_words[order[i]])) < 0)
+            return berr_oom(err);
+    *out = STEAL_PTR(arr);
+    return 0;
+}
+
+/* inspect's InfraConfig, in podman's key order. */
+static json_t *infra_config(const struct pod_create_opts *o)
+{
+    _cleanup_json_ json_t *ic = json_object(), *nets = json_array();
+    const char *mode = o->net_mode ? o->net_mode : "bridge";
+    size_t i;
+    json_t *e;
+
+    if (!ic || !nets)
+        return NULL;
+    json_array_foreach(o->networks, i, e)
+        json_array_append_new(nets, json_string(js_str(e, "name", "podman")));
+    if (str_eq(mode, "bridge") && json_array_size(nets) == 0)
+        json_array_append_new(nets, json_string("podman"));
+    json_object_set_new(ic, "PortBindings", o->port_mappings ? json_incref(o->port_mappings) : json_object());
+    json_object_set_new(ic, "HostNetwork", json_boolean(str_eq(mode, "host")));
+    json_object_set_new(ic, "NoManageHosts", json_boolean(o->no_hosts));
+    json_object_set_new(ic, "HostAdd", o->add_hosts ? json_incref(o->add_hosts) : json_null());
+    json_object_set_new(ic, "DNS", o->dns ? json_incref(o->dns) : json_null());
+    json_object_set_new(ic, "Networks", json_incref(nets));
+    json_object_set_new(ic, "NetworkMode", json_string(mode));
+    return STEAL_PTR(ic);
+}
+
+static json_t *pod_record(const struct pod_create_opts *o, const char *id, const char *name,
+                          const char *ns, json_t *share)
+{
+    _cleanup_json_ json_t *c = json_object();
+    int bad = 0;
+
+    if (!c)
+        return NULL;
+#define PUT(key, v) (bad |= json_object_set_new(c, key, v))
+    PUT("id", json_string(id));
+    PUT("name", json_string(name));
+    PUT("namespace", json_string(ns));
+    PUT("createdNs", json_integer(time_now_ns()));
+    PUT("labels", o->labels ? json_incref(o->labels) : json_object());
+    PUT("createInfra", json_boolean(o->infra));
+    PUT("share", json_incref(share));
+    PUT("shareParent", json_boolean(o->share_parent));
+    PUT("exitPolicy", json_string(o->exit_policy ? o->exit_policy : "continue"));
+    if (o->hostname)
+        PUT("hostname", json_string(o->hostname));
+    if (o->cgroup_parent)
+        PUT("cgroupParent", json_string(o->cgroup_parent));
+    PUT("createCommand", o->create_command ? json_incref(o->create_command) : json_array());
+    PUT("infraConfig", infra_config(o));
+    if (o->resources)
+        PUT("resources", json_incref(o->resources));
+    if (o->infra && (json_array_size(o->mounts) || json_array_size(o->volumes_from)))
+        PUT("infraVolumes", json_true());
+    if (o->uts_mode)
+        PUT("infraUts", json_string(o->uts_mode));
+#undef PUT
+    return bad ? NULL : STEAL_PTR(c);
+}
+
+/* The infra's create-time spec (runtime/spec.h). */
+static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
+                          const bool share[SPEC_NS__COUNT])
+{
+    _cleanup_json_ json_t *s = json_object(), *ns = json_object();
+    const char *hn = o->hostname ? o->hostname : pod_name;
+
+    if (!s || !ns)
+        return NULL;
+    if (json_object_set_new(ns, "network", json_string(o->net_mode ? o->net_mode : "bridge")) < 0 ||
+        (o->pid_mode && js_set_str(ns, "pid", o->pid_mode) < 0) ||
+        (o->uts_mode && js_set_str(ns, "uts", o->uts_mode) < 0) ||
+        json_object_set(s, "namespaces", ns) < 0 ||
+        (o->sysctls && json_object_set(s, "sysctls", o->sysctls) < 0) ||
+        (o->security_opts && json_object_set(s, "securityOpts", o->security_opts) < 0) ||
+        (share[SPEC_NS_UTS] && !o->uts_mode && js_set_str(s, "hostname", hn) < 0) ||
+        js_set_str(s, "systemd", "false") < 0 ||
+        (o->infra_command && json_object_set(s, "entrypoint", o->infra_command) < 0) ||
+        (o->infra_conmon_pidfile && js_set_str(s, "conmonPidFile", o->infra_conmon_pidfile) < 0) ||
+        (o->resources && json_object_set(s, "resources", o->resources) < 0) ||
+        (o->mounts && json_object_set(s, "mounts", o->mounts) < 0) ||
+        (o->volumes_from && json_object_set(s, "volumesFrom", o->volumes_from) < 0) ||
+        (o->no_hosts && json_object_set_new(s, "noHosts", json_true()) < 0))
+        return NULL;
+    return STEAL_PTR(s);
+}
+
+static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const char *id,
+                      const char *pod_name, const bool share[SPEC_NS__COUNT], char *infra_id,
+                      struct berr **err)
+{
+    _cleanup_free_ char *image = NULL, *name = NULL;
+    _cleanup_json_ json_t *spec = infra_spec(o, pod_name, share);
+    _cleanup_ctr_ struct ctr *c = NULL;
+    struct ctr_create_params p = {
+        .networks = o->networks, .port_mappings = o->port_mappings, .dns = o->dns,
+        .add_hosts = o->add_hosts, .cgroup_parent = o->cgroup_parent,
+        .stop_timeout = 10, .pod = id, .is_infra = true,
+    };
+
+    if (!spec)
+        return berr_oom(err);
+    if (o->infra_image) {
+        if (!(image = str_dup(o->infra_image)))
+            return berr_oom(err);
+    } else if (pod_infra_image(rt, &image, err) < 0) {
+        return -1;
+    }
+    name = o->infra_name ? str_dup(o->infra_name) : str_fmt("%.12s-infra", id);
+    if (!name)
+        return berr_oom(err);
+    p.spec = spec;
+    p.image = image;
+    p.name = name;
+    if (ctr_create(rt, &p, &c, err) < 0)
+        return -1;
+    memcpy(infra_id, c->id, STATE_ID_LEN + 1);
+    return 0;
+}
+
+static int pick_name(struct runtime *rt, const char *given, const char *id, char **out,
+                     struct berr **err)
+{
+    if (!given)
+        return state_gen_name(rt->st, out, err);
+    if (ctr_name_check(given, err) < 0)
+        return -1;
+    if (state_name_check(rt->st, given, OBJ_POD, id, err) < 0)
+        return berr_wrap(err, "adding pod to state");
+    *out = str_dup(given);
+    return *out ? 0 : berr_oom(err);
+}
+
+int pod_create(struct runtime *rt, const struct pod_create_opts *o, char id[STATE_ID_LEN + 1],
+               struct berr **err)
+{
+    _cleanup_json_ json_t *share_arr = NULL, *rec = NULL, *st = json_object();
+    _cleanup_free_ char *name = NULL;
+    _cleanup_pod_ struct pod *p = NULL;
+    bool share[SPEC_NS__COUNT];
+    char infra_id[STATE_ID_LEN + 1] = "";
+    struct event ev = { .type = "pod", .status = "create" };
+    const char *ep = o->exit_policy ? o->exit_policy : "continue";
+
+    if (!st)
+        return berr_oom(err);
+    if (!str_eq(ep, "continue") && !str_eq(ep, "stop"))
+        return berr_plain(err, BK_INVALID, "invalid pod exit policy: \"%s\"", ep);
+    if (parse_share(o, share, &share_arr, err) < 0)
+        return -1;
+    if (state_new_id(id, err) < 0 || pick_name(rt, o->name, id, &name, err) < 0)
+        return -1;
+    rec = pod_record(o, id, name, rt->cfg->namespace ? rt->cfg->namespace : "", share_arr);
+    if (!rec)
+        return berr_oom(err);
+    if (state_create(rt->st, OBJ_POD, id, rec, st, err) < 0)
+        return berr_wrap(err, "adding pod to state");
+    /* locked from here: a pod rm waits until the infra is in place */
+    if (pod_get_id(rt, id, &p, err) < 0)
+        return -1;
+    if (o->infra) {
+        struct berr *e = NULL;
+        if (make_infra(rt, o, id, name, share, infra_id, err) < 0 ||
+            js_set_str(p->cfg.rec, "infraId", infra_id) < 0 ||
+            state_update_config(rt->st, OBJ_POD, id, p->cfg.rec, err) < 0) {
+            if (!*err)
+                berr_oom(err);
+            if (infra_id[0] && ctr_remove_id(rt, infra_id, true, 0, &e) < 0)
+                log_warn("pod %s: removing its infra container: %s", id, e->msg);
+            berr_freep(&e);
+            if (state_delete(rt->st, OBJ_POD, id, &e) < 0)
+                log_warn("pod %s: removing its record: %s", id, e->msg);
+            berr_free(e);
+            return -1;
+        }
+    }
+    ev.id = id;
+    ev.name = name;
+    rt_event(rt, &ev);
+    return 0;
+}
+
+/* ---- joining ---- */
+
+void pod_join_free(struct pod_join *j)
+{
+    free(j->hostname);
+    free(j->cgroup_parent);
+    json_decref(j->resources);
+    memset(j, 0, sizeof(*j));
+}
+
+int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *out,
+                  struct berr **err)
+{
+    _cleanup_pod_ struct pod *p = NULL;
+    size_t i;
+    json_t *e;
+
+    memset(out, 0, sizeof(*out));
+    if (pod_get(rt, name_or_id, &p, err) < 0)
+        return -1;
+    snprintf(out->pod_id, sizeof(out->pod_id), "%s", p->id);
+    snprintf(out->infra_id, sizeof(out->infra_id), "%s", p->cfg.infra_id ? p->cfg.infra_id : "");
+    if (out->infra_id[0])
+        json_array_foreach(p->cfg.share, i, e)
+            for (int k = 0; k < SPEC_NS_USER; k++)
+                if (str_eq(json_string_value(e), ns_words[k]))
+                    out->share[k] = true;
+    out->resources = json_incref(p->cfg.resources);
+    out->volumes = p->cfg.infra_volumes && out->infra_id[0];
+    /* an infra in the host's (or another) UTS namespace names no host */
+    if (!js_str(p->cfg.rec, "infraUts", NULL) &&
+        !(out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name)))
+        return berr_oom(err);
+    if (p->cfg.share_parent && p->cfg.cgroup_parent &&
+        !(out->cgroup_parent = str_dup(p->cfg.cgroup_parent)))
+        return berr_oom(err);
+    return 0;
+}

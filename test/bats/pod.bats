@@ -1,0 +1,344 @@
+# test/bats/pod.bats: pods (pod create and the pod commands, run --pod).
+# Tests that need the network run inside their own network namespace
+# (in_netns): containers talk only to each other or to 127.0.0.1 there.
+load helpers
+load net_helpers
+load ctr_helpers
+
+setup() {
+    net_setup
+    load_image busybox
+    export IMG WWW=$BATS_TEST_TMPDIR/www
+    mkdir -p "$WWW"
+    echo served-by-pod > "$WWW/index.html"
+}
+# pod_status_is POD STATUS: pod ps shows that status now
+pod_status_is() { [ "$(b pod ps --filter "name=^$1\$" --format '{{.Status}}')" = "$2" ]; }
+
+teardown() {
+    b pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    berth_teardown
+}
+
+@test "pod create makes an infra container from the local pause image" {
+    run -0 b pod create --name p1
+    id=$output
+    [[ $id =~ ^[0-9a-f]{64}$ ]]
+    run -0 b images --format '{{.Repository}}:{{.Tag}}'
+    [[ $output == *"localhost/berth-pause:"* ]]
+    run -0 b ps -a --format '{{.Names}} {{.Command}} {{.IsInfra}} {{.PodName}}'
+    [ "$output" = "${id:0:12}-infra /catatonit -P true p1" ]
+    run -0 b pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}} {{.InfraID}}'
+    infra=$(b pod inspect --format '{{.InfraContainerID}}' p1)
+    [ "$output" = "p1 Created 1 ${infra:0:12}" ]
+    run -0 b pod inspect p1
+    [ "$(jq -r '.SharedNamespaces | join(",")' <<<"$output")" = "ipc,net,uts" ]
+    [ "$(jq -r '.Containers[0].Name' <<<"$output")" = "${id:0:12}-infra" ]
+    [ "$(jq -r .ExitPolicy <<<"$output")" = continue ]
+    run -0 b pod exists p1
+    run -1 b pod exists nope
+    run -125 --separate-stderr b rm -f "$infra"
+    [ "$stderr" = "Error: container $infra is the infra container of pod $id and cannot be removed without removing the pod" ]
+}
+
+@test "pods and containers share one name space, as in podman" {
+    run -0 b pod create --name shared
+    run -125 --separate-stderr b create --name shared "$IMG" true
+    [[ $stderr == *'name "shared" is in use: pod already exists'* ]]
+    run -0 b create --name ctr1 "$IMG" true
+    run -125 --separate-stderr b pod create --name ctr1
+    [[ $stderr == *"already"* ]]
+    run -125 --separate-stderr b pod create --name shared
+    [[ $stderr == *'adding pod to state: name "shared" is in use: pod already exists'* ]]
+}
+
+@test "members share the pod's network, IPC and UTS namespaces; the host name is the pod's" {
+    b pod create --name share >/dev/null
+    b run -d --pod share --name m1 "$IMG" sleep 100 >/dev/null
+    run -0 b run --rm --pod share "$IMG" sh -c 'hostname; for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+    mine=$output
+    run -0 b exec m1 sh -c 'hostname; for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+    [ "$output" = "$mine" ]
+    [ "${lines[0]}" = share ]
+    # a pid namespace is not shared by default
+    run -0 b exec m1 readlink /proc/self/ns/pid
+    other=$(b run --rm --pod share "$IMG" readlink /proc/self/ns/pid)
+    [ "$output" != "$other" ]
+    run -0 b inspect --format '{{.Pod}}' m1
+    [ "$output" = "$(b pod inspect --format '{{.Id}}' share)" ]
+}
+
+@test "--share pid: members see each other's processes" {
+    b pod create --name pids --share pid,ipc >/dev/null
+    b run -d --pod pids --name sleeper "$IMG" sleep 77 >/dev/null
+    run -0 b run --rm --pod pids "$IMG" ps -o args
+    [[ $output == *"sleep 77"* ]]
+    [[ $output == *"/catatonit -P"* ]]
+}
+
+@test "two containers of a pod talk over localhost; a published pod port answers on 127.0.0.1" {
+    run in_netns '
+        b pod create --name web -p 8080:80 >/dev/null
+        b run -d --pod web --name srv -v $WWW:/www:ro $IMG httpd -f -p 80 -h /www >/dev/null
+        ok=; for i in $(seq 50); do
+            b run --rm --pod web $IMG wget -qO- http://127.0.0.1:80/ 2>/dev/null | grep -q served-by-pod && { ok=1; break; }
+            sleep 0.1
+        done
+        [ -n "$ok" ] || fail "the member did not reach 127.0.0.1:80 of the pod"
+        busybox wget -qO- http://127.0.0.1:8080/ | grep -q served-by-pod || fail "nothing on 127.0.0.1:8080"
+        b run --rm --pod web $IMG sh -c "echo hi | nc -w1 127.0.0.1 9 ; true" >/dev/null'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "a member cannot publish ports or join networks of its own: podman's errors" {
+    b pod create --name np >/dev/null
+    run -125 --separate-stderr b create --pod np -p 8080:80 "$IMG" true
+    [ "$stderr" = "Error: invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod" ]
+    run -125 --separate-stderr b create --pod np --network mynet "$IMG" true
+    [[ $stderr == *"networks must be defined when the pod is created"* ]]
+    run -125 --separate-stderr b create --pod nope "$IMG" true
+    [[ $stderr == *"no pod with name or ID nope found: no such pod"* ]]
+    run -0 b ps -a --filter pod=np --format '{{.Names}}'
+    [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "run --pod new:NAME makes the pod; --pod-id-file names one" {
+    run -0 b run --rm --pod new:fresh "$IMG" hostname
+    [ "$output" = fresh ]
+    run -0 b pod create --name byfile --pod-id-file "$BATS_TEST_TMPDIR/pod.id"
+    [ "$(cat "$BATS_TEST_TMPDIR/pod.id")" = "$output" ]
+    run -0 b create --pod-id-file "$BATS_TEST_TMPDIR/pod.id" --name viafile "$IMG" true
+    run -0 b ps -a --pod --format '{{.Names}} {{.PodName}}' --filter name=viafile
+    [ "$output" = "viafile byfile" ]
+}
+
+@test "ps --pod and --filter pod= show the members" {
+    b pod create --name fp >/dev/null
+    b create --pod fp --name inpod "$IMG" true >/dev/null
+    b create --name outside "$IMG" true >/dev/null
+    run -0 b ps -a --filter pod=fp --format '{{.Names}}'
+    [[ $output == *inpod* && $output != *outside* ]]
+    run -0 b ps -a --pod
+    [[ ${lines[0]} == *"POD ID"*"PODNAME" ]]
+    [[ $output == *"inpod"*"fp"* ]]
+    run -0 b ps -a --filter pod=nosuchpod --format '{{.Names}}'
+    [ -z "$output" ]
+}
+
+@test "starting a member starts the infra first; pod start/stop/restart" {
+    b pod create --name life >/dev/null
+    b create --pod life --name a "$IMG" sh -c 'trap exit TERM; sleep 100 & wait' >/dev/null
+    run -0 b start a
+    run -0 b pod ps --format '{{.Status}}' --ctr-status
+    [ "$output" = Running ]
+    run -0 b pod stop -t 0 life
+    [ "$output" = "$(b pod inspect --format '{{.Id}}' life)" ]
+    run -0 b pod ps --format '{{.Status}} {{.ContainerStatuses}}'
+    [ "$output" = "Exited exited,exited" ]
+    run -0 b pod start life
+    run -0 b pod ps --format '{{.Status}}'
+    [ "$output" = Running ]
+    b create --pod life --name never "$IMG" true >/dev/null
+    run -0 b pod ps --format '{{.Status}}'
+    [ "$output" = Degraded ]
+    run -0 b pod restart life
+    run -0 b inspect --format '{{.State.Status}}' a
+    [ "$output" = running ]
+}
+
+@test "pod pause/unpause and kill act on the running members" {
+    b pod create --name pz >/dev/null
+    b run -d --pod pz --name s "$IMG" sleep 100 >/dev/null
+    run -0 b pod pause pz
+    run -0 b pod ps --format '{{.Status}}'
+    [ "$output" = Paused ]
+    run -0 b pod unpause pz
+    run -0 b pod ps --format '{{.Status}}'
+    [ "$output" = Running ]
+    run -0 b pod kill pz
+    retry_until 10 pod_status_is pz Exited
+}
+
+@test "pod rm refuses running members without -f; -f removes members in every state" {
+    b pod create --name rmp >/dev/null
+    b create --pod rmp --name created "$IMG" true >/dev/null
+    b run -d --pod rmp --name running "$IMG" sleep 100 >/dev/null
+    b run --pod rmp --name exited "$IMG" true
+    b run -d --pod rmp --name paused "$IMG" sleep 100 >/dev/null
+    b pause paused >/dev/null
+    run -125 --separate-stderr b pod rm rmp
+    [[ $stderr == *"running or paused containers cannot be removed without force: container state improper"* ]]
+    run -0 b pod rm -f -t 0 rmp
+    run -0 b ps -a -q
+    [ -z "$output" ]
+    run -0 b pod ps -q
+    [ -z "$output" ]
+    run -125 --separate-stderr b pod rm rmp
+    [ "$stderr" = "Error: no pod with name or ID rmp found: no such pod" ]
+    run -0 b pod rm --ignore rmp
+}
+
+@test "pod rm -f converges when a member's create was killed half way" {
+    b pod create --name half >/dev/null
+    BERTH_TEST_CRASH_AT=create:record "$BERTH_BIN" "${BERTH_ARGS[@]}" create --pod half --name halfctr "$IMG" true >/dev/null 2>&1 || true
+    run -0 b pod rm -f -t 0 half
+    run -0 b ps -a -q
+    [ -z "$output" ]
+}
+
+@test "--exit-policy stop stops the pod when its last container exits" {
+    b pod create --name ep --exit-policy stop >/dev/null
+    run -0 b run --pod ep --name once "$IMG" true
+    retry_until 10 pod_status_is ep Exited
+    b pod create --name cont >/dev/null
+    run -0 b run --pod cont --name once2 "$IMG" true
+    run -0 b pod ps --filter name=cont --format '{{.Status}}'
+    [ "$output" = Degraded ]
+}
+
+@test "pod prune removes the pods whose containers all exited" {
+    gone=$(b pod create --name gone)
+    b run --pod gone "$IMG" true
+    b pod stop gone >/dev/null
+    b pod create --name stays >/dev/null
+    run -0 b pod prune -f
+    [ "$output" = "$gone" ]
+    run -0 b pod ps --format '{{.Name}}'
+    [ "$output" = stays ]
+}
+
+@test "pod ps: --ctr-names, --ctr-ids, -q, --no-trunc, --sort, --filter" {
+    b pod create --name zz -l tier=back >/dev/null
+    b pod create --name aa --infra=false >/dev/null
+    run -0 b pod ps --format '{{.Name}}'
+    [ "$output" = $'aa\nzz' ]
+    run -0 b pod ps --sort name --format '{{.Name}}'
+    [ "$output" = $'aa\nzz' ]
+    run -0 b pod ps --sort number --format '{{.Name}} {{.NumberOfContainers}}'
+    [ "$output" = $'aa 0\nzz 1' ]
+    run -0 b pod ps --filter label=tier=back --format '{{.Name}}'
+    [ "$output" = zz ]
+    run -0 b pod ps --filter name=a --format '{{.Name}}'
+    [ "$output" = aa ]
+    run -0 b pod ps --filter ctr-number=0 --format '{{.Name}}'
+    [ "$output" = aa ]
+    run -0 b pod ps -q --no-trunc
+    [[ ${lines[0]} =~ ^[0-9a-f]{64}$ ]]
+    run -0 b pod ps --ctr-names --ctr-ids --filter name=zz
+    [[ ${lines[0]} == *"IDS"*"NAMES" ]]
+    [[ ${lines[1]} == *"-infra" ]]
+    run -0 b pod ps --format json
+    [ "$(jq -r '.[1].Labels.tier' <<<"$output")" = back ]
+    run -125 --separate-stderr b pod ps --sort bogus
+    [ "$stderr" = "Error: invalid option for --sort, options are: id, names, or number" ]
+    run -125 --separate-stderr b pod ps --filter bogus=1
+    [ "$stderr" = "Error: bogus is an invalid filter" ]
+}
+
+@test "pod create: bad input is refused with podman's words, leaving nothing" {
+    run -125 --separate-stderr b pod create --share bogus
+    [ "$stderr" = "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none" ]
+    run -125 --separate-stderr b pod create --infra=false --share net
+    [ "$stderr" = "Error: cannot set share(net) namespaces without an infra container" ]
+    run -125 --separate-stderr b pod create --exit-policy sometimes
+    [ "$stderr" = 'Error: invalid pod exit policy: "sometimes"' ]
+    run -125 --separate-stderr b pod create --name 'bad name'
+    [[ $stderr == *"names must match"* ]]
+    run -125 --separate-stderr b pod create a b
+    [ "$stderr" = "Error: accepts at most 1 arg(s), received 2" ]
+    run -125 --separate-stderr b pod stop
+    [ "$stderr" = "Error: you must provide at least one name or id" ]
+    run -125 --separate-stderr b pod start -a -l
+    [ "$stderr" = "Error: --all and --latest cannot be used together" ]
+    run -125 --separate-stderr b pod kill -s BOGUS x
+    [ "$stderr" = "Error: invalid signal: BOGUS" ]
+    run -125 --separate-stderr b pod inspect
+    [ "$stderr" = "Error: no names or ids specified" ]
+    run -125 --separate-stderr b pod start nope
+    [ "$stderr" = "Error: no pod with name or ID nope found: no such pod" ]
+    run -0 b pod ps -q
+    [ -z "$output" ]
+    run -0 b ps -a -q
+    [ -z "$output" ]
+}
+
+@test "pod create --infra=false: a pod with no container cannot start; infra flags are kept" {
+    b pod create --name empty --infra=false >/dev/null
+    run -125 --separate-stderr b pod start empty
+    [[ $stderr == *"have no dependencies, cannot start pod: no such container" ]]
+    run -0 b pod create --name named --infra-name myinfra --infra-image "$IMG" --infra-command "sleep 1000" --hostname hn \
+        --infra-conmon-pidfile "$BATS_TEST_TMPDIR/conmon.pid"
+    run -0 b ps -a --format '{{.Names}} {{.Command}}' --filter pod=named
+    [ "$output" = "myinfra sleep 1000" ]
+    run -0 b run --rm --pod named "$IMG" hostname
+    [ "$output" = hn ]
+    [ -s "$BATS_TEST_TMPDIR/conmon.pid" ]
+    run -0 b pod create --name named --replace
+    run -0 b ps -a --format '{{.Names}}' --filter pod=named
+    [[ $output == *"-infra" ]]
+}
+
+@test "pod create -m: members without limits of their own get the pod's" {
+    b pod create --name lim -m 64m >/dev/null
+    run -0 b create --pod lim --name lm "$IMG" true
+    run -0 b inspect --format '{{.HostConfig.Memory}}' lm
+    [ "$output" = 67108864 ]
+}
+
+@test "pod top lists the processes of the pod's running containers under one header" {
+    b pod create --name tp >/dev/null
+    run -0 b pod top tp
+    [ -z "$output" ]
+    b run -d --pod tp "$IMG" sleep 99 >/dev/null
+    run -0 b pod top tp pid args
+    [ "${lines[0]}" = "PID         COMMAND" ]
+    [[ ${lines[1]} == *"sleep 99"* ]]
+    [[ ${lines[2]} == *"/catatonit -P"* ]]
+    [ "${#lines[@]}" -eq 3 ]
+}
+
+@test "pod logs: the members' logs, prefixed when there are several; -c picks one" {
+    b pod create --name lg >/dev/null
+    b run --pod lg --name l1 "$IMG" echo one >/dev/null
+    b run --pod lg --name l2 "$IMG" echo two >/dev/null
+    run -0 b pod logs --names lg
+    [ "$output" = $'l1 one\nl2 two' ]
+    run -0 b pod logs -c l2 lg
+    [ "$output" = two ]
+    run -125 --separate-stderr b pod logs -c zz lg
+    [ "$stderr" = "Error: container zz is not in pod lg: no such container" ]
+}
+
+@test "rm --all --force removes the pods too, as podman's (an infra goes with its pod)" {
+    b pod create --name ra >/dev/null
+    b run -d --pod ra "$IMG" sleep 100 >/dev/null
+    b create --name solo "$IMG" true >/dev/null
+    run -0 b rm -a -f -t 0
+    [ "${#lines[@]}" -eq 3 ]
+    run -0 b ps -a -q
+    [ -z "$output" ]
+    run -0 b pod ps -q
+    [ -z "$output" ]
+}
+
+@test "pod create -v: every container of the pod mounts the pod's volumes" {
+    mkdir -p "$BATS_TEST_TMPDIR/share"
+    echo hello > "$BATS_TEST_TMPDIR/share/f"
+    b pod create --name pv -v "$BATS_TEST_TMPDIR/share:/data:ro" -v podvol:/vol >/dev/null
+    run -0 b run --rm --pod pv "$IMG" sh -c 'cat /data/f; echo x > /vol/y'
+    [ "$output" = hello ]
+    run -0 b run --rm --pod pv "$IMG" cat /vol/y
+    [ "$output" = x ]
+    run -1 b run --rm --pod pv "$IMG" sh -c 'echo no > /data/g'
+}
+
+@test "pod create --sysctl, --uts host: the infra's settings; no member renames the host" {
+    before=$(hostname)
+    b pod create --name sy --sysctl net.ipv4.ip_forward=1 >/dev/null
+    run -0 b run --rm --pod sy "$IMG" cat /proc/sys/net/ipv4/ip_forward
+    [ "$output" = 1 ]
+    b pod create --name hu --uts host >/dev/null
+    run -0 b run --rm --pod hu "$IMG" hostname
+    [ "$output" = "$before" ]
+    [ "$(hostname)" = "$before" ]
+}
