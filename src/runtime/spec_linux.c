@@ -549,8 +549,9 @@ static int ns_entry(struct spec_ctx *c, json_t *arr, enum spec_ns k, const char 
         path = c->h->ns_path[k];
         if (!path)
             return berr_msg(err, "%s namespace of %s: no path given", type, mode);
-    } else if (k == SPEC_NS_NET && (strcmp(mode, "bridge") == 0 || strcmp(mode, "none") == 0 ||
-                                    strcmp(mode, "private") == 0)) {
+    } else if ((k == SPEC_NS_NET && (strcmp(mode, "bridge") == 0 || strcmp(mode, "none") == 0 ||
+                                     strcmp(mode, "private") == 0)) ||
+               (k == SPEC_NS_USER && strcmp(mode, "private") == 0)) {
         path = c->h->ns_path[k];
     } else if (strcmp(mode, "private") != 0 && !(k == SPEC_NS_IPC && strcmp(mode, "none") == 0)) {
         return berr_kind(err, BK_INVALID, "%s namespace mode \"%s\" is not supported", type, mode);

@@ -6,14 +6,25 @@
  * other auto container's, container:X with X's maps.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "runtime/container.h"
+#include "runtime/net/net.h"
 #include "runtime/userns.h"
 #include "state/state.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/idmap.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -69,7 +80,7 @@ static int subid_ranges(const char *name, bool gid, struct idv *out, struct berr
             return -1;
     }
     if (!out->n)
-        return berr_kind(err, BK_INVALID, "no sub%cid ranges found for user \"%s\" in %s",
+        return berr_msg(err, "no sub%cid ranges found for user \"%s\" in %s",
                          gid ? 'g' : 'u', name, path);
     return 0;
 }
@@ -282,4 +293,158 @@ int userns_settle(struct runtime *rt, json_t *spec, struct lock *held, struct be
     if (!json_array_size(json_object_get(spec, "uidMap")))
         return berr_kind(err, BK_INVALID, "must provide at least one UID or GID mapping to configure a user namespace");
     return 0;
+}
+
+/* ---- a bridge network namespace for a container with a user namespace ----
+ *
+ * The OCI runtime joins the container's network namespace before it
+ * makes the user namespace; exec joins the user namespace first, and then
+ * may not enter a network namespace the host's user namespace owns. So,
+ * as podman ends up with (it lets the runtime make the network namespace
+ * and configures it afterwards), the network namespace is owned by the
+ * container's user namespace: we make that user namespace here, keep it
+ * at <tmp>/netns/userns-<id> (bind mount of its ns file) and the
+ * container joins it instead of making one.
+ */
+
+char *userns_path(struct runtime *rt, const char *ctr_id)
+{
+    return str_fmt("%s/netns/userns-%s", rt->cfg->tmp_dir, ctr_id);
+}
+
+static int ctr_maps(json_t *spec, struct idv *u, struct idv *g, struct berr **err)
+{
+    static const char *const keys[] = { "uidMap", "gidMap" };
+    struct idv *out[] = { u, g };
+
+    for (size_t k = 0; k < 2; k++) {
+        json_t *e;
+        size_t i;
+        json_array_foreach(json_object_get(spec, keys[k]), i, e) {
+            struct idmap m;
+            if (idmap_parse(json_string_value(e), &m) < 0)
+                return berr_msg(err, "invalid id mapping %s", json_string_value(e));
+            if (idv_add(out[k], m.ctr, m.host, m.size, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int bind_ns(const char *src, const char *path, struct berr **err)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0);
+
+    if (fd < 0)
+        return berr_sys(err, "create %s", path);
+    if (mount(src, path, NULL, MS_BIND, NULL) < 0) {
+        berr_sys(err, "bind mount %s", path);
+        (void) unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+/* In a child: join the user namespace, make a network namespace with lo
+ * up; the parent (the host's mount namespace is not the child's to
+ * change) binds it at path. */
+static int netns_in(int userns, const char *path, struct berr **err)
+{
+    int ready[2], go[2], st;
+    char c = 'n';
+    pid_t pid;
+    int rc = 0;
+
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        return berr_sys(err, "pipe");
+    if (pipe2(go, O_CLOEXEC) < 0) {
+        close(ready[0]);
+        close(ready[1]);
+        return berr_sys(err, "pipe");
+    }
+    pid = fork();
+    if (pid == 0) {
+        struct ifreq ifr;
+        int s;
+        char r = 'n';
+        close(ready[0]);
+        close(go[1]);
+        if (setns(userns, CLONE_NEWUSER) == 0 && unshare(CLONE_NEWNET) == 0 &&
+            (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) >= 0) {
+            memset(&ifr, 0, sizeof(ifr));
+            memcpy(ifr.ifr_name, "lo", 3);
+            if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+                ifr.ifr_flags |= IFF_UP;
+                if (ioctl(s, SIOCSIFFLAGS, &ifr) == 0)
+                    r = 'y';
+            }
+        }
+        if (write(ready[1], &r, 1) != 1 || read(go[0], &r, 1) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    close(ready[1]);
+    close(go[0]);
+    if (pid < 0) {
+        rc = berr_sys(err, "fork");
+    } else {
+        _cleanup_free_ char *src = str_fmt("/proc/%d/ns/net", (int) pid);
+        if (read(ready[0], &c, 1) != 1 || c != 'y')
+            rc = berr_new(err, BERR_ENGINE, EPERM, "create a network namespace in the user namespace");
+        else if (!src)
+            rc = berr_oom(err);
+        else
+            rc = bind_ns(src, path, err);
+    }
+    close(go[1]);
+    close(ready[0]);
+    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return rc;
+}
+
+int userns_netns_create(struct runtime *rt, struct ctr *c, const char *name, char **out,
+                        struct berr **err)
+{
+    _cleanup_free_ char *up = userns_path(rt, c->id);
+    _cleanup_free_ char *np = str_fmt("%s/netns/%s", rt->cfg->tmp_dir, name);
+    _cleanup_free_ char *fdp = NULL;
+    _cleanup_(idv_free) struct idv u = { 0 }, g = { 0 };
+    _cleanup_close_ int fd = -1;
+    struct berr *e = NULL;
+
+    if (!up || !np)
+        return berr_oom(err);
+    /* the netns dir and its shared mount come from net_ns_create's first
+     * use; a leftover of a killed start is replaced */
+    if (net_ns_remove(up, &e) < 0 || net_ns_remove(np, &e) < 0) {
+        berr_free(e);
+    }
+    if (ctr_maps(c->cfg.spec, &u, &g, err) < 0 ||
+        idmap_userns_fd(u.v, u.n, g.v, g.n, &fd, err) < 0)
+        return -1;
+    if (!(fdp = str_fmt("/proc/self/fd/%d", fd)))
+        return berr_oom(err);
+    if (net_ns_dir(rt->cfg->tmp_dir, err) < 0)
+        return -1;
+    if (bind_ns(fdp, up, err) < 0)
+        return -1;
+    if (netns_in(fd, np, err) < 0) {
+        (void) net_ns_remove(up, &e);
+        berr_free(e);
+        return -1;
+    }
+    *out = STEAL_PTR(np);
+    return 0;
+}
+
+void userns_netns_remove(struct runtime *rt, const char *ctr_id)
+{
+    _cleanup_free_ char *up = userns_path(rt, ctr_id);
+    struct berr *e = NULL;
+
+    if (up && net_ns_remove(up, &e) < 0) {
+        log_warn("%s", e->msg);
+        berr_free(e);
+    }
 }

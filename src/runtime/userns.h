@@ -31,4 +31,15 @@
  * written (lock_release). Errors in podman's words, 125. */
 int userns_settle(struct runtime *rt, json_t *spec, struct lock *held, struct berr **err);
 
+struct ctr;
+/* Where a container's user namespace is kept while its bridge network
+ * namespace (owned by it) exists; malloc'd. */
+char *userns_path(struct runtime *rt, const char *ctr_id);
+/* The network namespace <tmp>/netns/<name> of a container with a user
+ * namespace of its own, owned by that (new, kept) user namespace. */
+int userns_netns_create(struct runtime *rt, struct ctr *c, const char *name, char **out,
+                        struct berr **err);
+/* Drops the kept user namespace (at network teardown); warns on failure. */
+void userns_netns_remove(struct runtime *rt, const char *ctr_id);
+
 #endif
