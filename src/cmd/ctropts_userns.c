@@ -68,7 +68,7 @@ static int auto_opts(json_t *ctr, const char *opts, struct berr **err)
             if (mapping(o, gid ? "gidmapping" : "uidmapping", gid ? "GID" : "UID", s + 11, err) < 0)
                 return berr_wrap(err, "failed to create ParseUIDMap %s=[%s]", gid ? "GID" : "UID", s + 11);
         } else {
-            return cp_inval(err, "unknown option specified: \"%s\"", s);
+            return cp_inval(err, "unknown option specified: \"%.*s\"", (int) strcspn(s, "="), s);
         }
     }
     return 0;

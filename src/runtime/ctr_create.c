@@ -569,7 +569,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;
-        if (str_eq(js_str(json_object_get(spec, "namespaces"), "user", ""), "private") &&
+        if (json_array_size(json_object_get(spec, "uidMap")) &&
             store_ctr_idmap(s, id, json_object_get(spec, "uidMap"), json_object_get(spec, "gidMap"), err) < 0)
             goto fail;
     }

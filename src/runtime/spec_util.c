@@ -281,7 +281,8 @@ static int idmap_array(json_t *lin, const char *key, json_t *from, struct berr *
 
 int spec_idmappings(json_t *ctr, const char *usermode, json_t *lin, struct berr **err)
 {
-    if (!str_eq(usermode, "private"))
+    /* joined namespaces too: the OCI runtime wants their maps */
+    if (!json_array_size(json_object_get(ctr, "uidMap")) || str_eq(usermode, "host"))
         return 0;
     if (idmap_array(lin, "uidMappings", json_object_get(ctr, "uidMap"), err) < 0 ||
         idmap_array(lin, "gidMappings", json_object_get(ctr, "gidMap"), err) < 0)

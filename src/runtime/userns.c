@@ -170,6 +170,12 @@ static int pick(const struct idv *pool, const struct idv *used, uint32_t len, ui
     return -1;
 }
 
+static int by_ctr(const void *a, const void *b)
+{
+    const struct idmap *x = a, *y = b;
+    return x->ctr < y->ctr ? -1 : x->ctr > y->ctr;
+}
+
 /* One kind (uid or gid) of --userns auto: the given mappings, then the
  * container ids of [0, size) they leave free, each gap from the pool. */
 static int auto_kind(struct runtime *rt, json_t *spec, json_t *opts, bool gid, uint32_t size,
@@ -219,6 +225,8 @@ static int auto_kind(struct runtime *rt, json_t *spec, json_t *opts, bool gid, u
             return -1;
         c += gap;
     }
+    /* the kernel lists a map in the order written: by container id */
+    qsort(out.v, out.n, sizeof(*out.v), by_ctr);
     return strings_of(spec, gid ? "gidMap" : "uidMap", &out, err);
 }
 
@@ -264,6 +272,63 @@ static int settle_container(struct runtime *rt, json_t *spec, const char *ref, s
     return 0;
 }
 
+/* In a child that joins the user namespace at path: its uid_map and
+ * gid_map (the OCI runtime wants them even to join it, and the root file
+ * system is mapped with them). */
+static int maps_of_ns(json_t *spec, const char *path, struct berr **err)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+    _cleanup_free_ char *text = NULL;
+    int p[2], st;
+    pid_t pid;
+    size_t len = 0;
+
+    if (fd < 0)
+        return berr_sys(err, "open user namespace %s", path);
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return berr_sys(err, "pipe");
+    pid = fork();
+    if (pid == 0) {
+        static const char *const files[] = { "/proc/self/uid_map", "/proc/self/gid_map" };
+        char buf[4096];
+        close(p[0]);
+        if (setns(fd, CLONE_NEWUSER) < 0)
+            _exit(1);
+        for (int i = 0; i < 2; i++) {
+            int f = open(files[i], O_RDONLY | O_CLOEXEC);
+            ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf));
+            if (n < 0 || write(p[1], buf, (size_t) n) != n || write(p[1], "-\n", 2) != 2)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return berr_sys(err, "fork");
+    }
+    int r = fs_read_fd(p[0], &text, &len);
+    close(p[0]);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return berr_msg(err, "read the id maps of user namespace %s", path);
+    /* "C H S" lines, "-" between the uid and the gid map */
+    _cleanup_(idv_free) struct idv u = { 0 }, g = { 0 };
+    struct idv *cur = &u;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        unsigned long c, h, n;
+        if (!strcmp(line, "-")) {
+            cur = &g;
+            continue;
+        }
+        if (sscanf(line, "%lu %lu %lu", &c, &h, &n) == 3 &&
+            idv_add(cur, (uint32_t) c, (uint32_t) h, (uint32_t) n, err) < 0)
+            return -1;
+    }
+    return strings_of(spec, "uidMap", &u, err) < 0 ? -1 : strings_of(spec, "gidMap", &g, err);
+}
+
 int userns_settle(struct runtime *rt, json_t *spec, struct lock *held, struct berr **err)
 {
     json_t *ns = json_object_get(spec, "namespaces");
@@ -277,7 +342,7 @@ int userns_settle(struct runtime *rt, json_t *spec, struct lock *held, struct be
     if (str_has_prefix(mode, "ns:")) {
         if (stat(mode + 3, &st) < 0)
             return berr_sys(err, "cannot find specified user namespace path: stat %s", mode + 3);
-        return 0;
+        return maps_of_ns(spec, mode + 3, err);
     }
     if (!str_eq(mode, "private"))
         return 0;
@@ -291,7 +356,7 @@ int userns_settle(struct runtime *rt, json_t *spec, struct lock *held, struct be
         json_object_set(spec, "uidMap", json_object_get(spec, "gidMap")) < 0)
         return berr_oom(err);
     if (!json_array_size(json_object_get(spec, "uidMap")))
-        return berr_kind(err, BK_INVALID, "must provide at least one UID or GID mapping to configure a user namespace");
+        return berr_msg(err, "must provide at least one UID or GID mapping to configure a user namespace");
     return 0;
 }
 
