@@ -448,7 +448,7 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "Passwd", json_boolean(js_bool(in->spec, "passwd", true)));
     if (json_array_size(json_object_get(in->spec, "chrootDirs")))
         put(in, o, "ChrootDirs", json_incref(json_object_get(in->spec, "chrootDirs")));
-    put(in, o, "sdNotifyMode", json_string("container"));
+    put(in, o, "sdNotifyMode", json_string(js_str(in->spec, "sdNotifyMode", "container")));
     json_decref(ep);
     json_decref(cmd);
     return o;

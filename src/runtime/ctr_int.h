@@ -69,6 +69,9 @@ int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session
                      struct berr **err);
 /* Writes a container event (type "container") about c. */
 void ctr_emit(struct runtime *rt, struct ctr *c, const char *status);
+/* --sdnotify (sdnotify.c): tells $NOTIFY_SOCKET, if set, MAINPID (and
+ * READY=1 in conmon mode) once c has started; a failure is a warning. */
+void ctr_sdnotify_started(struct ctr *c);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
 /* runtime delete --force, conmon's files removed, pids cleared. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);
