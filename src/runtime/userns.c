@@ -410,61 +410,37 @@ static int bind_ns(const char *src, const char *path, struct berr **err)
     return 0;
 }
 
-/* In a child: join the user namespace, make a network namespace with lo
- * up; the parent (the host's mount namespace is not the child's to
- * change) binds it at path. */
+/* In the child: join the user namespace, a network namespace of its
+ * own, lo up. */
+static bool netns_prep(int userns)
+{
+    struct ifreq ifr;
+    int s;
+
+    if (setns(userns, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0 ||
+        (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+        return false;
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, "lo", 3);
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+        return false;
+    ifr.ifr_flags |= IFF_UP;
+    return ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+}
+
+/* The parent binds the child's network namespace at path: the host's
+ * mount namespace is not the child's to change. */
 static int netns_in(int userns, const char *path, struct berr **err)
 {
-    int ready[2], go[2], st;
-    char c = 'n';
-    pid_t pid;
-    int rc = 0;
+    _cleanup_free_ char *src = NULL;
+    struct ns_child ch;
+    int rc;
 
-    if (pipe2(ready, O_CLOEXEC) < 0)
-        return berr_sys(err, "pipe");
-    if (pipe2(go, O_CLOEXEC) < 0) {
-        close(ready[0]);
-        close(ready[1]);
-        return berr_sys(err, "pipe");
-    }
-    pid = fork();
-    if (pid == 0) {
-        struct ifreq ifr;
-        int s;
-        char r = 'n';
-        close(ready[0]);
-        close(go[1]);
-        if (setns(userns, CLONE_NEWUSER) == 0 && unshare(CLONE_NEWNET) == 0 &&
-            (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) >= 0) {
-            memset(&ifr, 0, sizeof(ifr));
-            memcpy(ifr.ifr_name, "lo", 3);
-            if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-                ifr.ifr_flags |= IFF_UP;
-                if (ioctl(s, SIOCSIFFLAGS, &ifr) == 0)
-                    r = 'y';
-            }
-        }
-        if (write(ready[1], &r, 1) != 1 || read(go[0], &r, 1) < 0)
-            _exit(1);
-        _exit(0);
-    }
-    close(ready[1]);
-    close(go[0]);
-    if (pid < 0) {
-        rc = berr_sys(err, "fork");
-    } else {
-        _cleanup_free_ char *src = str_fmt("/proc/%d/ns/net", (int) pid);
-        if (read(ready[0], &c, 1) != 1 || c != 'y')
-            rc = berr_new(err, BERR_ENGINE, EPERM, "create a network namespace in the user namespace");
-        else if (!src)
-            rc = berr_oom(err);
-        else
-            rc = bind_ns(src, path, err);
-    }
-    close(go[1]);
-    close(ready[0]);
-    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    if (ns_child_start(netns_prep, userns, &ch, err) < 0)
+        return berr_wrap(err, "create a network namespace in the user namespace");
+    src = str_fmt("/proc/%d/ns/net", (int) ch.pid);
+    rc = src ? bind_ns(src, path, err) : berr_oom(err);
+    ns_child_end(&ch);
     return rc;
 }
 

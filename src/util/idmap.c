@@ -79,13 +79,13 @@ static int write_map(pid_t pid, const char *which, const struct idmap *m, size_t
     return rc;
 }
 
-int idmap_userns_fd(const struct idmap *uid, size_t nuid, const struct idmap *gid, size_t ngid,
-                    int *fd, struct berr **err)
+int ns_child_start(bool (*prep)(int), int arg, struct ns_child *ch, struct berr **err)
 {
-    int go[2], ready[2], rc = 0, st;
+    int go[2], ready[2];
     char c = 0;
-    pid_t pid;
 
+    ch->pid = -1;
+    ch->go = -1;
     if (pipe2(go, O_CLOEXEC) < 0)
         return berr_sys(err, "pipe");
     if (pipe2(ready, O_CLOEXEC) < 0) {
@@ -93,12 +93,10 @@ int idmap_userns_fd(const struct idmap *uid, size_t nuid, const struct idmap *gi
         close(go[1]);
         return berr_sys(err, "pipe");
     }
-    pid = fork();
-    if (pid < 0) {
-        rc = berr_sys(err, "fork");
-    } else if (pid == 0) {
-        /* async-signal-safe only: unshare, say so, wait to be let go */
-        char r = unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
+    ch->pid = fork();
+    if (ch->pid == 0) {
+        /* async-signal-safe only: prepare, say so, wait to be let go */
+        char r = prep(arg) ? 'y' : 'n';
         close(go[1]);
         close(ready[0]);
         if (write(ready[1], &r, 1) != 1 || read(go[0], &r, 1) < 0)
@@ -107,23 +105,55 @@ int idmap_userns_fd(const struct idmap *uid, size_t nuid, const struct idmap *gi
     }
     close(go[0]);
     close(ready[1]);
-    if (pid > 0) {
-        _cleanup_free_ char *ns = str_fmt("/proc/%d/ns/user", (int) pid);
-        if (read(ready[0], &c, 1) != 1 || c != 'y')
-            rc = berr_new(err, BERR_ENGINE, EPERM, "create a user namespace for the id mapping");
-        else if (!ns)
-            rc = berr_oom(err);
-        else if (write_map(pid, "uid_map", uid, nuid, err) < 0 ||
-                 write_map(pid, "gid_map", gid, ngid, err) < 0)
-            rc = -1;
-        else if ((*fd = open(ns, O_RDONLY | O_CLOEXEC)) < 0)
-            rc = berr_sys(err, "open %s", ns);
-        close(go[1]);       /* the child reads EOF and exits */
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-            ;
-    } else {
-        close(go[1]);
+    ch->go = go[1];
+    if (ch->pid < 0) {
+        close(ready[0]);
+        ns_child_end(ch);
+        return berr_sys(err, "fork");
+    }
+    if (read(ready[0], &c, 1) != 1 || c != 'y') {
+        close(ready[0]);
+        ns_child_end(ch);
+        return berr_new(err, BERR_ENGINE, EPERM, "prepare a namespace");
     }
     close(ready[0]);
+    return 0;
+}
+
+void ns_child_end(struct ns_child *ch)
+{
+    int st;
+
+    if (ch->go >= 0)
+        close(ch->go);      /* the child reads EOF and exits */
+    ch->go = -1;
+    while (ch->pid > 0 && waitpid(ch->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    ch->pid = -1;
+}
+
+static bool new_userns(int unused)
+{
+    (void) unused;
+    return unshare(CLONE_NEWUSER) == 0;
+}
+
+int idmap_userns_fd(const struct idmap *uid, size_t nuid, const struct idmap *gid, size_t ngid,
+                    int *fd, struct berr **err)
+{
+    _cleanup_free_ char *ns = NULL;
+    struct ns_child ch;
+    int rc = 0;
+
+    if (ns_child_start(new_userns, 0, &ch, err) < 0)
+        return berr_wrap(err, "create a user namespace for the id mapping");
+    if (!(ns = str_fmt("/proc/%d/ns/user", (int) ch.pid)))
+        rc = berr_oom(err);
+    else if (write_map(ch.pid, "uid_map", uid, nuid, err) < 0 ||
+             write_map(ch.pid, "gid_map", gid, ngid, err) < 0)
+        rc = -1;
+    else if ((*fd = open(ns, O_RDONLY | O_CLOEXEC)) < 0)
+        rc = berr_sys(err, "open %s", ns);
+    ns_child_end(&ch);
     return rc;
 }

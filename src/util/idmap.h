@@ -7,7 +7,9 @@
 #ifndef BERTH_IDMAP_H
 #define BERTH_IDMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -24,5 +26,15 @@ long long idmap_to_host(const struct idmap *maps, size_t n, uint32_t c);
  * /proc/PID/ns/user (the child that made it is gone on return). */
 int idmap_userns_fd(const struct idmap *uid, size_t nuid, const struct idmap *gid, size_t ngid,
                     int *fd, struct berr **err);
+
+/* A child that prepares namespaces of its own (prep(arg), in the child:
+ * async-signal-safe calls only) and waits until ns_child_end(), so that
+ * its /proc/PID/ns files can be opened or bound meanwhile. */
+struct ns_child {
+    pid_t pid;
+    int go;
+};
+int ns_child_start(bool (*prep)(int), int arg, struct ns_child *ch, struct berr **err);
+void ns_child_end(struct ns_child *ch);
 
 #endif

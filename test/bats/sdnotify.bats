@@ -25,23 +25,32 @@ with open(sys.argv[1] + ".log", "a") as out:
 }
 teardown() { kill "$LISTENER" 2>/dev/null || true; berth_teardown; }
 
-got() { sleep 0.2; cat "$SOCK.log" 2>/dev/null || true; }
+# got: what the listener logged (berth has sent it before exiting; the
+# listener may take a moment to write it down)
+got() {
+    for _ in $(seq 20); do [ -s "$SOCK.log" ] && break; sleep 0.1; done
+    cat "$SOCK.log" 2>/dev/null || true
+}
+
+# notified NAME MODE READY: runs NAME detached in MODE (none: the default)
+# and checks the socket got conmon's MAINPID, then READY=1 if READY is set.
+notified() {
+    local mode=()
+    [ "$2" = none ] || mode=(--sdnotify "$2")
+    NOTIFY_SOCKET=$SOCK run -0 b run -d --name "$1" --network none "${mode[@]}" $IMG sleep 86400
+    cpid=$(b inspect "$1" --format '{{.State.ConmonPid}}')
+    run got
+    [ "$output" = "$(printf 'MAINPID=%s\n%b|' "$cpid" "${3:+READY=1\n}")" ]
+    run -0 b inspect "$1" --format '{{.Config.SdNotifyMode}}'
+}
 
 @test "--sdnotify conmon: MAINPID is conmon's and READY=1 once started" {
-    NOTIFY_SOCKET=$SOCK run -0 b run -d --name n1 --network none --sdnotify conmon $IMG sleep 86400
-    cpid=$(b inspect n1 --format '{{.State.ConmonPid}}')
-    run got
-    [ "$output" = "$(printf 'MAINPID=%s\nREADY=1\n|' "$cpid")" ]
-    run -0 b inspect n1 --format '{{.Config.SdNotifyMode}}'
+    notified n1 conmon ready
     [ "$output" = conmon ]
 }
 
 @test "--sdnotify container (the default): MAINPID only, READY is the container's" {
-    NOTIFY_SOCKET=$SOCK run -0 b run -d --name n2 --network none $IMG sleep 86400
-    cpid=$(b inspect n2 --format '{{.State.ConmonPid}}')
-    run got
-    [ "$output" = "$(printf 'MAINPID=%s\n|' "$cpid")" ]
-    run -0 b inspect n2 --format '{{.Config.SdNotifyMode}}'
+    notified n2 none ""
     [ "$output" = container ]
 }
 
