@@ -168,3 +168,19 @@ maps() { tr -s ' ' <<<"$1" | sed 's/^ //'; }
         [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns)" ] || fail "left: $(ls $BATS_TEST_TMPDIR/scratch/netns)"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
+
+@test "vfs: the container's own copy is shifted to the mapped ids, the image's is not" {
+    local d=$BATS_TEST_TMPDIR
+    BERTH_ARGS=(--root "$d/vroot" --runroot "$d/vrunroot" --tmpdir "$d/vscratch"
+                --network-config-dir "$d/net" --storage-driver vfs)
+    load_image busybox
+    run -0 b create --name v1 --network none --uidmap 0:100000:5000 --gidmap 0:200000:5000 $IMG \
+        sh -c 'stat -c %u:%g /bin/sh; touch /x; stat -c %u /x'
+    id=$output
+    [ "$(stat -c %u:%g "$d/vroot/containers/$id/diff/bin/sh")" = 100000:200000 ]
+    run -0 b start -a v1
+    [ "${lines[0]}" = 0:0 ] && [ "${lines[1]}" = 0 ]
+    [ "$(stat -c %u "$d/vroot/containers/$id/diff/x")" = 100000 ]
+    run -0 b run --rm --network none $IMG stat -c %u:%g /bin/sh
+    [ "$output" = 0:0 ]
+}
