@@ -111,6 +111,22 @@ bench_run_rm() {
         "$B run --rm --network none localhost/busybox true"
 }
 
+# --userns auto: a user namespace from the "containers" ranges. The
+# subordinate id files are the bench's own: podman reads /etc/subuid, so a
+# file of ours is bound over it (this script runs in a private mount
+# namespace); berth reads $BERTH_SUBUID_FILE. The mapped root must be let
+# through the directories above both stores.
+bench_run_rm_userns_auto() {
+    images_ready
+    echo "containers:200000:1000000" > "$W/subuid"
+    echo "containers:200000:1000000" > "$W/subgid"
+    mount --bind "$W/subuid" /etc/subuid && mount --bind "$W/subgid" /etc/subgid
+    chmod o+x "$W" "$W/p" "$W/b"
+    export BERTH_SUBUID_FILE=$W/subuid BERTH_SUBGID_FILE=$W/subgid
+    compare run_rm_userns_auto "$P run --rm --network none --userns auto localhost/busybox true" \
+        "$B run --rm --network none --userns auto localhost/busybox true"
+}
+
 # the floor: a bare `runc run` of the same rootfs, no engine at all
 # (runc's own default config: no seccomp, all of its defaults)
 bench_runc_floor() {

@@ -508,6 +508,10 @@ static int opt_process(struct pstate *p, struct opt_it *it, struct berr **err)
         return 0;
     case O_PERSONALITY: return one_of_nocase(ctr, "personality", v, (const char *[]) { "LINUX", "LINUX32", NULL },
                                              "invalid personality domain \"%s\": LINUX or LINUX32", err);
+    case O_SDNOTIFY:
+        if (strcmp(v, "container") && strcmp(v, "conmon") && strcmp(v, "ignore"))
+            return cp_inval(err, "invalid config provided: invalid argument: invalid sdnotify value \"%s\": must be container, conmon or ignore", v);
+        return js_set_str(ctr, "sdNotifyMode", v) < 0 ? berr_oom(err) : 0;
     case O_SYSTEMD:
         if (one_of_nocase(ctr, "systemd", v, (const char *[]) { "true", "false", "always", NULL },
                           "invalid config provided: --systemd values must be one of \"true, false, always\": invalid configuration%.0s",
@@ -600,6 +604,13 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
                 return -1;
         });
         return 0;
+    case O_USERNS:
+        p->userns = true;
+        return cp_userns(p->ns, ctr, v, err);
+    case O_UIDMAP:
+    case O_GIDMAP: return cp_idmap(ctr, it->opt->id == O_GIDMAP, v, err);
+    case O_SUBUIDNAME: return js_set_str(ctr, "subuidName", v) < 0 ? berr_oom(err) : 0;
+    case O_SUBGIDNAME: return js_set_str(ctr, "subgidName", v) < 0 ? berr_oom(err) : 0;
     case O_SECCOMP_POLICY:
         if (strcmp(v, "default") && strcmp(v, "image"))
             return cp_inval(err, "invalid seccomp policy \"%s\": valid policies are [\"default\" \"image\"]", v);
@@ -756,6 +767,8 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
         return -1;
     if (p->networks && js_set_str(p->ns, "network", netmode) < 0)
         return berr_oom(err);
+    if (cp_finish_userns(p->ns, ctr, p->userns, err) < 0)
+        return -1;
     if (set_if_any(ctr, "namespaces", p->ns, err) < 0 || finish_checks(p, netmode, err) < 0)
         return -1;
     if (p->hostname && *p->hostname && js_set_str(ctr, "hostname", p->hostname) < 0)

@@ -29,6 +29,7 @@ enum {
     O_KERNEL_MEMORY, O_IMAGE_VOLUME, O_VOLUMES_FROM,
     O_ARCH, O_AUTHFILE, O_DCT, O_OS, O_PLATFORM, O_TLS_VERIFY, O_VARIANT,
     O_POD, O_POD_ID_FILE,
+    O_USERNS, O_UIDMAP, O_GIDMAP, O_SUBUIDNAME, O_SUBGIDNAME, O_SDNOTIFY,
 };
 
 /* Values gathered while parsing, settled in finish(). */
@@ -47,6 +48,7 @@ struct pstate {
     /* pod create (ctropts_parse_pod): its own flags, and no operands */
     int (*own)(void *arg, struct opt_it *it, struct berr **err);
     void *own_arg;
+    bool userns;                /* --userns given */
 };
 /* --network & co. into o->networks; *mode the spec's namespaces.network. */
 int cp_finish_network(struct pstate *p, const char **mode, struct berr **err);
@@ -89,6 +91,13 @@ int cp_umask_check(const char *s, struct berr **err);
 int cp_tz_check(const char *s, struct berr **err);
 /* s made absolute against the cwd and cleaned (malloc'd). */
 char *cp_abs_path(const char *s);
+
+/* User namespaces (ctropts_userns.c): --userns into ns.user (and
+ * ctr.usernsAuto), --uidmap/--gidmap (gid true) into ctr.uidMap/gidMap;
+ * finish: the maps make the namespace "private", never with --userns. */
+int cp_userns(json_t *ns, json_t *ctr, const char *v, struct berr **err);
+int cp_idmap(json_t *ctr, bool gid, const char *v, struct berr **err);
+int cp_finish_userns(json_t *ns, json_t *ctr, bool userns_given, struct berr **err);
 
 /* Mounts: each appends one spec.h mount object to mounts. */
 int cp_volume(json_t *mounts, const char *spec, struct berr **err);

@@ -53,6 +53,7 @@
     { "env-host", O_ENV_HOST, OPT_FLAG, NULL, "Pass our whole environment into the container", 0 }, \
     { "env-merge", O_ENV_MERGE, OPT_ARG, "stringArray", "Rewrite a default variable (image, config) with ${VAR} references: PATH=/opt/bin:${PATH}", 0 }, \
     { "expose", O_EXPOSE, OPT_ARG, "strings", "Declare a port or range as exposed (for -P)", 0 }, \
+    { "gidmap", O_GIDMAP, OPT_ARG, "strings", "GID map of the user namespace: CONTAINER:HOST:SIZE (repeatable; default: the --uidmap)", 0 }, \
     { "group-add", O_GROUP_ADD, OPT_ARG, "strings", "Extra groups for the container's process", 0 }, \
     { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
     { "hostuser", O_HOSTUSER, OPT_ARG, "strings", "Add this host user's account (name or UID) to /etc/passwd in the container", 0 }, \
@@ -106,6 +107,7 @@
 
 #define OPTS_C                                                                                  \
     { "rootfs", O_ROOTFS, OPT_FLAG, NULL, "The first operand is a root file system directory, not an image", 0 }, \
+    { "sdnotify", O_SDNOTIFY, OPT_ARG, "string", "With $NOTIFY_SOCKET set: container (tell MAINPID, READY is the container's), conmon (MAINPID and READY=1 once started) or ignore (default \"container\")", 0 }, \
     { "seccomp-policy", O_SECCOMP_POLICY, OPT_ARG, "string", "Seccomp profile: default, or image (the image's io.containers.seccomp.profile label) (default \"default\")", 0 }, \
     { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options: seccomp=unconfined|FILE, no-new-privileges, mask=PATHS, unmask=PATHS|ALL", 0 }, \
     { "shm-size", O_SHM_SIZE, OPT_ARG, "<number>[<unit>]", "Size of /dev/shm (default from the config, 64m)", 0 },
@@ -116,6 +118,8 @@
 #define OPTS_D                                                                                  \
     { "stop-signal", O_STOP_SIGNAL, OPT_ARG, "string", "Signal that stops the container (default SIGTERM)", 0 }, \
     { "stop-timeout", O_STOP_TIMEOUT, OPT_ARG, "uint", "Seconds to wait after the stop signal before SIGKILL (default 10)", 0 }, \
+    { "subgidname", O_SUBGIDNAME, OPT_ARG, "string", "Map the user namespace's GIDs to this name's ranges in /etc/subgid ($BERTH_SUBGID_FILE)", 0 }, \
+    { "subuidname", O_SUBUIDNAME, OPT_ARG, "string", "Map the user namespace's UIDs to this name's ranges in /etc/subuid ($BERTH_SUBUID_FILE)", 0 }, \
     { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Set a namespaced kernel parameter (key=value)", 0 }, \
     { "systemd", O_SYSTEMD, OPT_ARG, "string", "Systemd mode (tmpfs /run, /tmp, the systemd cgroup, SIGRTMIN+3): true (when the command is init or systemd), false or always (default \"true\")", 0 }, \
     { "timeout", O_TIMEOUT, OPT_ARG, "uint", "Kill the container after this many seconds (0: never)", 0 }, \
@@ -123,11 +127,13 @@
     { "tmpfs", O_TMPFS, OPT_ARG, "tmpfs", "Mount a tmpfs: /dir[:options]", 0 },               \
     { "tty", 't', OPT_FLAG, NULL, "Give the container a terminal", 0 },                        \
     { "tz", O_TZ, OPT_ARG, "string", "Time zone in the container: a zone name or 'local'", 0 }, \
+    { "uidmap", O_UIDMAP, OPT_ARG, "strings", "UID map of the user namespace: CONTAINER:HOST:SIZE (repeatable; default: the --gidmap)", 0 }, \
     { "ulimit", O_ULIMIT, OPT_ARG, "strings", "Resource limit: name=soft[:hard], or 'host'", 0 }, \
     { "umask", O_UMASK, OPT_ARG, "string", "umask of the container's process (default \"0022\")", 0 }, \
     { "unsetenv", O_UNSETENV, OPT_ARG, "stringArray", "Drop a default variable (image, config, PATH, TERM, container)", 0 }, \
     { "unsetenv-all", O_UNSETENV_ALL, OPT_FLAG, NULL, "Drop every default variable", 0 }, \
     { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
+    { "userns", O_USERNS, OPT_ARG, "string", "User namespace: host, private (with maps), auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S] (ranges of the \"containers\" user in /etc/subuid, /etc/subgid), ns:PATH or container:NAME", 0 }, \
     { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "variant", O_VARIANT, OPT_ARG, "VARIANT", "Use VARIANT instead of the running architecture variant for choosing images", 0 }, \
     { "volume", 'v', OPT_ARG, "stringArray", "Mount a host path (/src:/dst), a named volume (NAME:/dst, made on first use) or a new anonymous volume (/dst); options after a second colon", 0 }, \

@@ -21,7 +21,7 @@ enum {
     G_ROOT = 256, G_RUNROOT, G_TMPDIR, G_VOLUMEPATH, G_RUNTIME, G_CONMON, G_CGROUP_MANAGER,
     G_STORAGE_DRIVER, G_STORAGE_OPT, G_LOG_LEVEL, G_EVENTS_BACKEND, G_CONFIG, G_NAMESPACE,
     G_NETWORK_CONFIG_DIR, G_NETWORK_BACKEND, G_RUNTIME_FLAG, G_SYSLOG, G_CNI_CONFIG_DIR,
-    G_NOOUT, G_HOOKS_DIR, G_DEBUG = 'D',
+    G_NOOUT, G_HOOKS_DIR, G_NETWORK_CMD_PATH, G_DEBUG = 'D',
 };
 
 #define LOG_LEVELS "trace, debug, info, warn, warning, error, fatal, panic"
@@ -36,6 +36,7 @@ const struct cmd_opt global_opts[] = {
     { "log-level", G_LOG_LEVEL, OPT_ARG, "string", "Log messages above specified level (" LOG_LEVELS ") (default \"warn\")", 0 },
     { "namespace", G_NAMESPACE, OPT_ARG, "string", "Set the libpod namespace, used to create separate views of the containers and pods on the system", 0 },
     { "network-backend", G_NETWORK_BACKEND, OPT_ARG, "string", "Network backend to use (\"netavark\"|\"cni\")", 0 },
+    { "network-cmd-path", G_NETWORK_CMD_PATH, OPT_ARG, "string", "Path to the slirp4netns binary for rootless networking (the config's network_cmd_path); berth runs as root with bridge networks and never starts it", 0 },
     { "network-config-dir", G_NETWORK_CONFIG_DIR, OPT_ARG, "string", "Path of the configuration directory for networks", 0 },
     { "cni-config-dir", G_CNI_CONFIG_DIR, OPT_ARG, "string", "Path of the configuration directory for CNI networks", OPT_HIDDEN },
     { "noout", G_NOOUT, OPT_FLAG, NULL, "do not output to stdout", 0 },
@@ -93,6 +94,7 @@ int gopts_apply(void *gv, const struct cmd_opt *o, const char *arg, bool bval,
     case G_CONFIG: return set_str(&g->config, arg, err);
     case G_NAMESPACE: return set_str(&g->ns, arg, err);
     case G_NETWORK_CONFIG_DIR: return set_str(&g->network_config_dir, arg, err);
+    case G_NETWORK_CMD_PATH: return set_str(&g->network_cmd_path, arg, err);
     case G_NETWORK_BACKEND:
         if (strcmp(arg, "netavark") && strcmp(arg, "cni"))
             return berr_new(err, BERR_ENGINE, 0,
@@ -141,7 +143,7 @@ void gopts_free(struct gopts *g)
     char **strs[] = { &g->root, &g->runroot, &g->tmpdir, &g->volumepath, &g->runtime,
                       &g->conmon, &g->cgroup_manager, &g->storage_driver, &g->log_level,
                       &g->events_backend, &g->config, &g->ns, &g->network_config_dir,
-                      &g->network_backend, &g->cni_config_dir };
+                      &g->network_backend, &g->cni_config_dir, &g->network_cmd_path };
     for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
         free(*strs[i]);
     strv_free(g->storage_opts);

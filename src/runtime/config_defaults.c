@@ -335,6 +335,7 @@ int cfg_apply_flags(struct config *c, const struct gopts *g, struct berr **err)
         flag_str(c, g->ns, &c->namespace, -1, err) < 0 ||
         flag_str(c, netdir, &c->network_config_dir, CF_NETWORK_CONFIG_DIR, err) < 0 ||
         flag_str(c, g->network_backend, &c->network_backend, CF_NETWORK_BACKEND, err) < 0 ||
+        flag_str(c, g->network_cmd_path, &c->network_cmd_path, -1, err) < 0 ||
         flag_str(c, g->log_level, &c->log_level, -1, err) < 0)
         return -1;
     if (g->conmon) {

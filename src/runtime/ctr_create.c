@@ -14,6 +14,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/userns.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
@@ -563,6 +564,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
     struct create_undo u = { .rt = rt, .id = id };
     struct lock lheld = LOCK_INIT;
+    _cleanup_lock_ struct lock uheld = LOCK_INIT;   /* --userns auto allocation */
     struct ctr_mounts_held held = { 0 };
     struct ctr_create_params p2;
     _cleanup_json_ json_t *mspec = NULL;    /* spec with its mounts resolved */
@@ -581,7 +583,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         return -1;
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
         return -1;
-    if (check_params(rt, p, err) < 0)
+    if (check_params(rt, p, err) < 0 || userns_settle(rt, spec, &uheld, err) < 0)
         return -1;
     {
         _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL);
@@ -628,6 +630,9 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;
+        if (json_array_size(json_object_get(spec, "uidMap")) &&
+            store_ctr_idmap(s, id, json_object_get(spec, "uidMap"), json_object_get(spec, "gidMap"), err) < 0)
+            goto fail;
     }
     crash_point("create:storage");
     if (created(rt, id, &lheld, out, err) < 0)

@@ -448,7 +448,7 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "Passwd", json_boolean(js_bool(in->spec, "passwd", true)));
     if (json_array_size(json_object_get(in->spec, "chrootDirs")))
         put(in, o, "ChrootDirs", json_incref(json_object_get(in->spec, "chrootDirs")));
-    put(in, o, "sdNotifyMode", json_string("container"));
+    put(in, o, "sdNotifyMode", json_string(js_str(in->spec, "sdNotifyMode", "container")));
     json_decref(ep);
     json_decref(cmd);
     return o;
@@ -666,7 +666,14 @@ static json_t *hostconfig_obj(struct insp *in)
     put(in, o, "SecurityOpt", sec);
     put(in, o, "Tmpfs", tmpfs);
     put(in, o, "UTSMode", json_string(ns_mode_name(in, SPEC_NS_UTS, "private")));
-    put(in, o, "UsernsMode", json_string(""));
+    {
+        /* podman: "" for the host's; the maps of a namespace of its own */
+        const char *um = ctr_ns_mode(in->c, SPEC_NS_USER);
+        put(in, o, "UsernsMode", json_string(str_eq(um, "host") ? "" : um));
+        if (str_eq(um, "private"))
+            put(in, o, "IDMappings", json_pack("{s:O, s:O}", "UidMap", json_object_get(in->spec, "uidMap"),
+                                               "GidMap", json_object_get(in->spec, "gidMap")));
+    }
     put(in, o, "ShmSize", json_integer(ctr_shm_size(in->rt, in->c)));
     put(in, o, "Runtime", json_string("oci"));
     put(in, o, "ConsoleSize", json_pack("[i, i]", 0, 0));

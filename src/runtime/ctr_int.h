@@ -73,6 +73,9 @@ void ctr_emit(struct runtime *rt, struct ctr *c, const char *status);
  * clone change them: a limit given replaces what it conflicts with
  * (--cpus and a CFS period/quota; a memory limit drops the old swap). */
 int ctr_resources_merge(json_t *old, json_t *add);
+/* --sdnotify (sdnotify.c): tells $NOTIFY_SOCKET, if set, MAINPID (and
+ * READY=1 in conmon mode) once c has started; a failure is a warning. */
+void ctr_sdnotify_started(struct ctr *c);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
 /* runtime delete --force, conmon's files removed, pids cleared. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);

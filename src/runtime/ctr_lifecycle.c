@@ -253,6 +253,7 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     if (ctr_save(rt, c, err) < 0)
         return -1;
     ctr_emit(rt, c, "start");
+    ctr_sdnotify_started(c);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/userns.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "util/cleanup.h"
@@ -102,7 +103,9 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         attaches_free(&a);
         return berr_oom(err);
     }
-    if (net_ns_create(rt->cfg->tmp_dir, nsname, &ns, err) < 0) {
+    if ((str_eq(ctr_ns_mode(c, SPEC_NS_USER), "private")
+             ? userns_netns_create(rt, c, nsname, &ns, err)
+             : net_ns_create(rt->cfg->tmp_dir, nsname, &ns, err)) < 0) {
         attaches_free(&a);
         return -1;
     }
@@ -154,6 +157,8 @@ void ctr_net_teardown(struct runtime *rt, struct ctr *c)
         berr_free(e);
     }
     (void) ctr_set_str(&c->st.net_ns, NULL);   /* NULL: nothing to copy, cannot fail */
+    if (str_eq(ctr_ns_mode(c, SPEC_NS_USER), "private"))
+        userns_netns_remove(rt, c->id);
     json_decref(c->st.network_status);
     c->st.network_status = NULL;
 }

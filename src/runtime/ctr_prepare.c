@@ -14,6 +14,7 @@
 #include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/userns.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/genfiles.h"
 #include "runtime/hooks.h"
@@ -232,6 +233,12 @@ static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT
             want = m + 3;
         else if (i == SPEC_NS_NET && str_eq(m, "bridge"))
             want = c->st.net_ns ? c->st.net_ns : "";
+        else if (i == SPEC_NS_USER && str_eq(m, "private") && c->st.net_ns) {
+            /* the kept user namespace owning the bridge netns (userns.h) */
+            if (!(path[i] = userns_path(rt, c->id)))
+                return berr_oom(err);
+            continue;
+        }
         /* a path lost to out-of-memory would give the container a
          * namespace of its own instead of the one it should join */
         if (want && !(path[i] = str_dup(want)))

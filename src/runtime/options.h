@@ -11,7 +11,8 @@
 struct gopts {
     char *root, *runroot, *tmpdir, *volumepath, *runtime, *conmon, *cgroup_manager,
          *storage_driver, *log_level, *events_backend, *config, *ns,
-         *network_config_dir, *network_backend, *cni_config_dir;
+         *network_config_dir, *network_backend, *cni_config_dir,
+         *network_cmd_path;
     char **storage_opts;        /* --storage-opt, repeatable */
     char **runtime_flags;       /* --runtime-flag, repeatable */
     char **hooks_dirs;          /* --hooks-dir, repeatable */

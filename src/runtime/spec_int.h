@@ -27,6 +27,9 @@ const char *spec_rlimit_type(int resource);
 /* "host", "ns:/p", "container:x" (with h->ns_path), "private": the
  * namespace entry for this kind, or none for host. */
 int spec_add_mounts(struct spec_ctx *c, json_t *spec, struct berr **err);
+/* linux.uidMappings/gidMappings of a user namespace of its own (user
+ * mode "private"): the spec's "uidMap"/"gidMap" ("C:H:S" strings). */
+int spec_idmappings(json_t *ctr, const char *usermode, json_t *lin, struct berr **err);
 int spec_add_linux(struct spec_ctx *c, json_t *spec, struct berr **err);
 
 #endif

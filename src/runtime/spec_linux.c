@@ -144,7 +144,11 @@ static int default_mounts(struct spec_ctx *c, json_t *list, bool user_run, struc
 
     if (add(list, mount_new("/proc", "proc", "proc", "nosuid,noexec,nodev"), err) < 0 ||
         add(list, mount_new("/dev", "tmpfs", "tmpfs", "nosuid,noexec,strictatime,mode=755,size=65536k"), err) < 0 ||
-        add(list, c->privileged ? mount_new("/sys", "sysfs", "sysfs", "rprivate,nosuid,noexec,nodev,rw")
+        /* in a user namespace sysfs cannot be mounted for a network
+         * namespace the host's user namespace owns: podman binds it */
+        add(list, c->userns ? mount_new("/sys", "bind", "/sys", c->privileged ? "rprivate,nosuid,noexec,nodev,rw,rbind"
+                                                                             : "rprivate,nosuid,noexec,nodev,ro,rbind")
+                  : c->privileged ? mount_new("/sys", "sysfs", "sysfs", "rprivate,nosuid,noexec,nodev,rw")
                                 : mount_new("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"), err) < 0 ||
         add(list, mount_new("/dev/pts", "devpts", "devpts", "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"), err) < 0 ||
         add(list, mount_new("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"), err) < 0)
@@ -545,8 +549,9 @@ static int ns_entry(struct spec_ctx *c, json_t *arr, enum spec_ns k, const char 
         path = c->h->ns_path[k];
         if (!path)
             return berr_msg(err, "%s namespace of %s: no path given", type, mode);
-    } else if (k == SPEC_NS_NET && (strcmp(mode, "bridge") == 0 || strcmp(mode, "none") == 0 ||
-                                    strcmp(mode, "private") == 0)) {
+    } else if ((k == SPEC_NS_NET && (strcmp(mode, "bridge") == 0 || strcmp(mode, "none") == 0 ||
+                                     strcmp(mode, "private") == 0)) ||
+               (k == SPEC_NS_USER && strcmp(mode, "private") == 0)) {
         path = c->h->ns_path[k];
     } else if (strcmp(mode, "private") != 0 && !(k == SPEC_NS_IPC && strcmp(mode, "none") == 0)) {
         return berr_kind(err, BK_INVALID, "%s namespace mode \"%s\" is not supported", type, mode);
@@ -570,7 +575,10 @@ static int build_namespaces(struct spec_ctx *c, json_t *lin, struct berr **err)
         return -1;
     if (json_array_append_new(arr, json_pack("{s:s}", "type", "mount")) < 0)
         return berr_oom(err);
-    return ns_entry(c, arr, SPEC_NS_CGROUP, "cgroup", err);
+    if (ns_entry(c, arr, SPEC_NS_CGROUP, "cgroup", err) < 0 ||
+        ns_entry(c, arr, SPEC_NS_USER, "user", err) < 0)
+        return -1;
+    return spec_idmappings(c->ctr, c->ns[SPEC_NS_USER], lin, err);
 }
 
 /* ---- masked / read-only paths, sysctls ---- */

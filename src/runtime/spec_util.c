@@ -16,6 +16,7 @@
 #include "runtime/spec_int.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/idmap.h"
 #include "util/js.h"
 #include "util/str.h"
 
@@ -255,5 +256,36 @@ int spec_check(json_t *ctr, struct berr **err)
     if (hn && strlen(hn) > 64)
         return berr_msg(err, "invalid hostname: it is %zu characters long, the kernel takes at most 64",
                         strlen(hn));
+    return 0;
+}
+
+/* key: the "C:H:S" strings of ctr's from, as OCI idmapping objects. */
+static int idmap_array(json_t *lin, const char *key, json_t *from, struct berr **err)
+{
+    json_t *arr = json_array(), *e;
+    size_t i;
+
+    if (!arr || json_object_set_new(lin, key, arr) < 0)
+        return berr_oom(err);
+    json_array_foreach(from, i, e) {
+        struct idmap m;
+        if (!json_is_string(e) || idmap_parse(json_string_value(e), &m) < 0)
+            return berr_kind(err, BK_INVALID, "invalid id mapping in the container's record");
+        if (json_array_append_new(arr, json_pack("{s:I, s:I, s:I}", "containerID", (json_int_t) m.ctr,
+                                                 "hostID", (json_int_t) m.host,
+                                                 "size", (json_int_t) m.size)) < 0)
+            return berr_oom(err);
+    }
+    return 0;
+}
+
+int spec_idmappings(json_t *ctr, const char *usermode, json_t *lin, struct berr **err)
+{
+    /* joined namespaces too: the OCI runtime wants their maps */
+    if (!json_array_size(json_object_get(ctr, "uidMap")) || str_eq(usermode, "host"))
+        return 0;
+    if (idmap_array(lin, "uidMappings", json_object_get(ctr, "uidMap"), err) < 0 ||
+        idmap_array(lin, "gidMappings", json_object_get(ctr, "gidMap"), err) < 0)
+        return -1;
     return 0;
 }

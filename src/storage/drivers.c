@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -43,6 +44,24 @@ int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
                       const char *upper, const char *work, bool is_volatile,
                       const char *target, struct berr **err)
 {
+    _cleanup_strv_ char **lowers = calloc(1, sizeof(char *));
+
+    if (!lowers)
+        return berr_oom(err);
+    for (size_t i = 0; chains && chains[i]; i++) {
+        char *l = NULL;
+        if (layer_link(s, chains[i], &l, err) < 0)
+            return -1;
+        if (strv_push_take(&lowers, l) < 0)
+            return berr_oom(err);
+    }
+    return drv_overlay_mount_dirs(s, lowers, empty_lower, upper, work, is_volatile, target, err);
+}
+
+int drv_overlay_mount_dirs(struct store *s, char **lowers, const char *empty_lower,
+                           const char *upper, const char *work, bool is_volatile,
+                           const char *target, struct berr **err)
+{
     _cleanup_sbuf_ struct sbuf opts = SBUF_INIT;
     _cleanup_close_ int cwd = -1;
     long page = sysconf(_SC_PAGESIZE);
@@ -52,17 +71,13 @@ int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
 
     if (sbuf_add(&opts, "lowerdir=") < 0)
         return berr_oom(err);
-    if (!chains || !chains[0]) {
+    if (!lowers || !lowers[0]) {
         if (sbuf_add(&opts, empty_lower) < 0)
             return berr_oom(err);
     }
-    for (size_t i = 0; chains && chains[i]; i++) {
-        _cleanup_free_ char *l = NULL;
-        if (layer_link(s, chains[i], &l, err) < 0)
-            return -1;
-        if ((i && sbuf_addc(&opts, ':') < 0) || sbuf_add(&opts, l) < 0)
+    for (size_t i = 0; lowers && lowers[i]; i++)
+        if ((i && sbuf_addc(&opts, ':') < 0) || sbuf_add(&opts, lowers[i]) < 0)
             return berr_oom(err);
-    }
     if (upper && sbuf_addf(&opts, ",upperdir=%s,workdir=%s", upper, work) < 0)
         return berr_oom(err);
     plain_len = opts.len;

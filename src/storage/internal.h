@@ -152,6 +152,20 @@ int copy_tree(const char *src, const char *dst, struct berr **err);
 int drv_overlay_mount(struct store *s, char **chains, const char *empty_lower,
                       const char *upper, const char *work, bool is_volatile,
                       const char *target, struct berr **err);
+/* The same with the lower dirs given (relative to the graph root or
+ * absolute), top first; the idmapped mounts of storage/idmap.c. */
+int drv_overlay_mount_dirs(struct store *s, char **lowers, const char *empty_lower,
+                           const char *upper, const char *work, bool is_volatile,
+                           const char *target, struct berr **err);
+/* ---- idmap.c ---- */
+/* The rootfs record (rootfs.json) has an id mapping (store_ctr_idmap). */
+bool st_ctr_idmapped(json_t *rootfs_rec);
+/* drv_overlay_mount() of a container whose record r has an id mapping:
+ * the layers of chain become idmapped lower dirs. */
+int st_ctr_mount_idmapped(struct store *s, const char *ctr_id, json_t *r, char **chain,
+                          const char *empty, const char *upper, const char *work,
+                          const char *target, struct berr **err);
+
 bool drv_is_mountpoint(const char *path);
 /* Unmounts path (lazily) until it is no mountpoint; none is fine. */
 int drv_unmount(const char *path, struct berr **err);

@@ -126,6 +126,8 @@ int net_host_routes(struct ipnet **out, size_t *n, struct berr **err);
  * name: the file's name ("netns-<container id>", so that it can be found
  * and removed even when the caller died before recording it; an existing
  * one is replaced), or NULL for a random netns-<uuid>. */
+/* <tmp_dir>/netns made (a shared mount point) for namespaces bound there. */
+int net_ns_dir(const char *tmp_dir, struct berr **err);
 int net_ns_create(const char *tmp_dir, const char *name, char **path, struct berr **err);
 /* Unmounts and unlinks; a missing file or an unmounted one is fine. */
 int net_ns_remove(const char *path, struct berr **err);

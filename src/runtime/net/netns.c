@@ -47,6 +47,13 @@ static int make_shared_dir(const char *dir, struct berr **err)
     return 0;
 }
 
+int net_ns_dir(const char *tmp_dir, struct berr **err)
+{
+    _cleanup_free_ char *dir = fs_join(tmp_dir, "netns");
+
+    return dir ? make_shared_dir(dir, err) : berr_oom(err);
+}
+
 /* In the child: new netns, bound onto path, lo up. Returns 0 or the
  * step number; *e the errno. Only syscalls: we are after fork(). */
 static int child_make(const char *path, int *e)
