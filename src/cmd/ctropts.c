@@ -66,6 +66,7 @@ static void pstate_free(struct pstate *p)
     json_decref(p->sysctls);
     resopts_free(&p->res);
     json_decref(p->ns);
+    json_decref(p->health);
     strv_free(p->networks);
     strv_free(p->aliases);
 }
@@ -594,7 +595,7 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
 static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
 {
     static int (*const groups[])(struct pstate *, struct opt_it *, struct berr **) = {
-        opt_run, opt_resources, opt_network, opt_process, opt_isolation,
+        opt_run, opt_resources, opt_network, opt_process, opt_isolation, cp_health_opt,
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
@@ -725,7 +726,8 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
         return -1;
     if (p->networks && js_set_str(p->ns, "network", netmode) < 0)
         return berr_oom(err);
-    if (set_if_any(ctr, "namespaces", p->ns, err) < 0 || finish_checks(p, netmode, err) < 0)
+    if (set_if_any(ctr, "namespaces", p->ns, err) < 0 || finish_checks(p, netmode, err) < 0 ||
+        cp_finish_health(p, ctr, err) < 0)
         return -1;
     if (p->hostname && *p->hostname && js_set_str(ctr, "hostname", p->hostname) < 0)
         return berr_oom(err);

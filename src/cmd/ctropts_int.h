@@ -28,6 +28,8 @@ enum {
     O_TIMEOUT, O_TMPFS, O_TZ, O_ULIMIT, O_UMASK, O_UNSETENV, O_UNSETENV_ALL, O_UTS,
     O_KERNEL_MEMORY, O_IMAGE_VOLUME, O_VOLUMES_FROM,
     O_ARCH, O_AUTHFILE, O_DCT, O_OS, O_PLATFORM, O_TLS_VERIFY, O_VARIANT,
+    O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_ON_FAILURE, O_HEALTH_RETRIES,
+    O_HEALTH_START_PERIOD, O_HEALTH_TIMEOUT, O_NO_HEALTHCHECK,
 };
 
 /* Values gathered while parsing, settled in finish(). */
@@ -43,9 +45,15 @@ struct pstate {
     bool init, no_hosts;
     const char *systemd;        /* --systemd, checked against --init in finish */
     bool is_run;
+    json_t *health;             /* the --health-* flags as given (ctropts_health.c) */
 };
 /* --network & co. into o->networks; *mode the spec's namespaces.network. */
 int cp_finish_network(struct pstate *p, const char **mode, struct berr **err);
+
+/* --health-* and --no-healthcheck: 0, -1, or 1 for another flag; then
+ * settled into ctr's "healthcheck", "healthOnFailure", "noHealthcheck". */
+int cp_health_opt(struct pstate *p, struct opt_it *it, struct berr **err);
+int cp_finish_health(struct pstate *p, json_t *ctr, struct berr **err);
 
 /* An invalid-input error: exit 125, kind BK_INVALID, message as given. */
 int cp_inval(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

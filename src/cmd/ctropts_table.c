@@ -54,6 +54,12 @@
     { "env-merge", O_ENV_MERGE, OPT_ARG, "stringArray", "Rewrite a default variable (image, config) with ${VAR} references: PATH=/opt/bin:${PATH}", 0 }, \
     { "expose", O_EXPOSE, OPT_ARG, "strings", "Declare a port or range as exposed (for -P)", 0 }, \
     { "group-add", O_GROUP_ADD, OPT_ARG, "strings", "Extra groups for the container's process", 0 }, \
+    { "health-cmd", O_HEALTH_CMD, OPT_ARG, "string", "Health check command: a shell command line, or a JSON array (exec form); \"none\" turns off the image's", 0 }, \
+    { "health-interval", O_HEALTH_INTERVAL, OPT_ARG, "string", "Time between health checks (\"disable\": only healthcheck run) (default \"30s\")", 0 }, \
+    { "health-on-failure", O_HEALTH_ON_FAILURE, OPT_ARG, "string", "What to do when the container turns unhealthy: none, kill, restart or stop (default \"none\")", 0 }, \
+    { "health-retries", O_HEALTH_RETRIES, OPT_ARG, "uint", "Consecutive failures that make the container unhealthy (default 3)", 0 }, \
+    { "health-start-period", O_HEALTH_START_PERIOD, OPT_ARG, "string", "Time after start when failures do not count yet (default \"0s\")", 0 }, \
+    { "health-timeout", O_HEALTH_TIMEOUT, OPT_ARG, "string", "Time a check may take before it is killed and counts as failed (default \"30s\")", 0 }, \
     { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
     { "hostuser", O_HOSTUSER, OPT_ARG, "strings", "Add this host user's account (name or UID) to /etc/passwd in the container", 0 }, \
     { "http-proxy", O_HTTP_PROXY, OPT_FLAG, NULL, "Pass our proxy variables into the container (default true)", 0 }, \
@@ -76,6 +82,7 @@
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
     { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
+    { "no-healthcheck", O_NO_HEALTHCHECK, OPT_FLAG, NULL, "Run no health check, not even the image's", 0 }, \
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
     RESOPTS_OOM                                                                                 \
     { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \

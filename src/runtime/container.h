@@ -127,6 +127,8 @@ struct ctr_runstate {
     bool stopped_by_user;       /* "stoppedByUser": stop/kill, not an exit of its own */
     bool restart_policy_match;  /* "restartPolicyMatch": cleanup restarts it */
     long long restart_count;    /* "restartCount": restarts by the policy */
+    long long restart_delay_ms; /* "restartDelayMs": the last back-off before a
+                                   restart by the policy (ctr_cleanup) */
     char *net_ns;               /* "netNS": its network namespace (bridge), NULL none */
     json_t *network_status;     /* "networkStatus": the backend's status
                                    (runtime/net), NULL none */
@@ -140,6 +142,13 @@ struct ctr_runstate {
                                    run counted itself a user of (ctr_mounts.h) */
     json_t *images_mounted;     /* "imagesMounted": ids of the images mounted for
                                    --mount type=image */
+    json_t *health;             /* "health": {Status, FailingStreak, Log} as
+                                   inspect shows it (runtime/health.c); NULL
+                                   none */
+    pid_t health_pid;           /* "healthPid": the health check process, 0 none */
+    unsigned long long health_start;/* "healthPidStart": its start time */
+    bool health_restart;        /* "healthRestart": --health-on-failure restart
+                                   killed it: cleanup starts it again */
     json_t *rec;                /* the record as read (NULL: new): its keys
                                    not above are written back unchanged */
 };
@@ -391,6 +400,9 @@ struct ctr_exec_opts {
     bool detach;                /* -d: leave it under conmon */
     const char *detach_keys;    /* NULL: ctrl-p,ctrl-q */
     unsigned preserve_fds;      /* our fds 3.. passed on */
+    int out_fd;                 /* > 0: stdout and stderr go there, not to ours */
+    long long timeout_ms;       /* > 0: the process is killed after this long */
+    bool *timed_out;            /* with timeout_ms: set when it was */
 };
 /* Runs an exec session in locked, running container c. Attached: *code
  * is the process's exit status (the lock is released while it runs and

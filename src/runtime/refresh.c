@@ -32,6 +32,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctrstate.h"
+#include "runtime/health.h"
 #include "runtime/net/net.h"
 #include "runtime/refresh.h"
 #include "runtime/volume.h"
@@ -105,6 +106,7 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->stopped_by_user = false;
     s->restart_policy_match = false;
     s->restart_count = 0;
+    s->restart_delay_ms = 0;
     (void) ctr_set_str(&s->net_ns, NULL);
     json_decref(s->network_status);
     s->network_status = NULL;
@@ -116,6 +118,12 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->images_mounted = NULL;
     json_decref(s->exec_sessions);
     s->exec_sessions = NULL;
+    /* a health process left by a simulated reboot (system refresh) ends;
+     * after a real one it is gone anyway */
+    ctr_health_end(s);
+    json_decref(s->health);
+    s->health = NULL;
+    s->health_restart = false;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }
