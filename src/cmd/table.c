@@ -84,6 +84,7 @@
     X(cmd_start,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
     X(cmd_system,            TOP,       CG_NONE)                                          \
+    X(cmd_system_boot,       SUB,       CG_SYSTEM)                                        \
     X(cmd_system_locks,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_migrate,    SUB,       CG_SYSTEM)                                        \
     X(cmd_system_refresh,    SUB,       CG_SYSTEM)                                        \

@@ -339,6 +339,10 @@ int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long time
 int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                       unsigned flags, char ***removed, struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
+/* system boot: whether c is one to start after a reboot: restart policy
+ * always, or unless-stopped and not stopped by the user (stop, kill),
+ * and not running. */
+bool ctr_boot_wanted(const struct ctr *c);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 /* pause / unpause (runtime/ctr_pause.c): the OCI runtime's pause and
  * resume; podman's errors ("... is already paused", "\"<state>\" is not

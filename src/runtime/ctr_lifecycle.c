@@ -445,6 +445,16 @@ static bool restart_due(struct ctr *c)
     return false;
 }
 
+bool ctr_boot_wanted(const struct ctr *c)
+{
+    int st = ctr_state(c);
+
+    if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_REMOVING)
+        return false;
+    return str_eq(c->cfg.restart_policy, "always") ||
+           (str_eq(c->cfg.restart_policy, "unless-stopped") && !c->st.stopped_by_user);
+}
+
 /* docker's back-off between restarts of a container that keeps failing:
  * 100 ms before the first, doubling while each run lasts under 10 s, back
  * to 100 ms after a longer run, at most a minute. The exit is recorded

@@ -17,9 +17,11 @@
  *                     and the OCI runtime's record of it is gone
  *   anything else     becomes configured ("Created"), as in podman
  * and for every container: pid, conmonPid, mountPoint, mounted, network
- * status, exec sessions, bind mounts, stoppedByUser, restartPolicyMatch,
- * restartCount are cleared; exitCode, exited, finishedTime, startedTime
- * and oomKilled are kept. Locks are re-allocated by number, the exit-code
+ * status, exec sessions, bind mounts, restartPolicyMatch, restartCount,
+ * the health results and process are cleared; exitCode, exited,
+ * finishedTime, startedTime, oomKilled and stoppedByUser (which `system
+ * boot` reads: an unless-stopped container the user stopped stays
+ * stopped) are kept. Locks are re-allocated by number, the exit-code
  * table is emptied, stale exit/persist files are removed. With
  * graphRootMounted=1 in /run/.containerenv (berth inside a container
  * sharing the host's graph root) the state reset is skipped, as podman.
@@ -103,7 +105,6 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->mounted = false;
     (void) ctr_set_str(&s->mount_point, NULL);     /* NULL: nothing to copy */
     s->shm_mounted = false;
-    s->stopped_by_user = false;
     s->restart_policy_match = false;
     s->restart_count = 0;
     s->restart_delay_ms = 0;
