@@ -86,7 +86,7 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
         code = -1;      /* podman's for a condition other than an exit */
         if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
-            (health ? ctr_health_wait(rt, id, health, &e)
+            (health ? ctr_health_wait(rt, id, health, false, &e)
                     : ctr_wait(rt, id, mask, -1, 0, &code, &e)) < 0) {
             cmd_err_next(err, e);
             r = -1;

@@ -319,6 +319,9 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_TLS_VERIFY: o->reg.tls_verify = it->bval ? 1 : 0; return 0;
     case O_DCT: return 0;
     case O_REPLACE: o->replace = it->bval; return 0;
+    case O_REQUIRES:
+        EACH_CSV(v, s, if (append_str(ctr, "requires", s, err) < 0) return -1;);
+        return 0;
     case O_RESTART: return cp_restart(v, o, err);
     case O_RM: o->rm = it->bval; return 0;
     case O_RMI: o->rmi = it->bval; return 0;

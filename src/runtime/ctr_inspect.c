@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_requires.h"
 #include "runtime/health.h"
 #include "runtime/ociruntime.h"
 #include "runtime/ctr_view.h"
@@ -826,7 +827,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
         put(&in, o, "SizeRootFs", json_integer(rw + (in.si ? in.si->size : 0)));
     }
     put(&in, o, "Mounts", mounts(&in));
-    put(&in, o, "Dependencies", json_array());
+    put(&in, o, "Dependencies", ctr_requires_ids(&c->cfg));
     put(&in, o, "NetworkSettings", network_settings(&in));
     put(&in, o, "Namespace", json_string(c->cfg.ns));
     put(&in, o, "IsInfra", json_false());

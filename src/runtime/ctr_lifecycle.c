@@ -15,6 +15,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_mounts.h"
+#include "runtime/ctr_requires.h"
 #include "runtime/ctr_view.h"
 #include "runtime/health.h"
 #include "runtime/ociruntime.h"
@@ -228,6 +229,13 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING || st == CS_STOPPING)
         return berr_kind(err, BK_STATE, "container %s must be in Created or Stopped state to be started",
                          c->id);
+    if (json_array_size(json_object_get(c->cfg.spec, "requires"))) {
+        if (ctr_requires_start(rt, c, err) < 0)
+            return -1;
+        st = ctr_state(c);      /* our lock may have been let go meanwhile */
+        if (st == CS_RUNNING)
+            return 0;
+    }
     if (st != CS_CREATED ? init_then(rt, c, "start", err) < 0
                          : ctr_intent_begin(rt, c, "start", err) < 0)
         return -1;

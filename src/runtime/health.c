@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_view.h"
 #include "runtime/events.h"
 #include "runtime/health.h"
 #include "util/cleanup.h"
@@ -283,24 +284,32 @@ out:
     return r;
 }
 
-int ctr_health_wait(struct runtime *rt, const char *id, const char *want, struct berr **err)
+int ctr_health_wait(struct runtime *rt, const char *id, const char *want, bool running,
+                    struct berr **err)
 {
     for (long long ms = 10;; ms = ms < 200 ? ms * 2 : 200) {
         struct ctr_config cfg;
         struct ctr_runstate st;
         struct timespec ts = { 0, ms * 1000000L };
-        bool match, none;
+        bool match, none, gone;
+        int state, code;
+        long long fin;
 
         if (ctr_read(rt, id, &cfg, &st, err) < 0)
             return -1;
         none = !ctr_health_config(&cfg);
         match = str_eq(ctr_health_status(&cfg, &st), want);
+        gone = running && !match && (ctr_view_state(rt, id, &st, &state, &code, &fin) < 0 ||
+                                     state != CS_RUNNING ||
+                                     str_eq(ctr_health_status(&cfg, &st), "unhealthy"));
         ctr_config_free(&cfg);
         ctr_runstate_free(&st);
         if (none)
             return berr_msg(err, "container %s has no defined healthcheck", id);
         if (match)
             return 0;
+        if (gone)
+            return berr_msg(err, "container %s is not running or unhealthy", id);
         nanosleep(&ts, NULL);
     }
 }

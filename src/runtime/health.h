@@ -50,8 +50,10 @@ const char *ctr_health_status(const struct ctr_config *cfg, const struct ctr_run
 int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr **err);
 
 /* wait --condition healthy|unhealthy: polls container id's record
- * (without its lock) until its status is want. */
-int ctr_health_wait(struct runtime *rt, const char *id, const char *want, struct berr **err);
+ * (without its lock) until its status is want; with running, fails
+ * once the container is not running or is unhealthy (--requires). */
+int ctr_health_wait(struct runtime *rt, const char *id, const char *want, bool running,
+                    struct berr **err);
 
 /* health_proc.c. At start (c locked, state running, c->st not yet
  * saved): resets the status to "starting" and starts the health process

@@ -178,8 +178,6 @@ not_yet() {
 run|create|container run|container create: pod pod-id-file
 create|container create: init-ctr
 ps|container ls: pod
-# issue 16 (health checks, restart policies)
-run|create|container run|container create: requires
 # issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks
 run|create|container run|container create: userns uidmap gidmap subuidname subgidname
 run|create|container run|container create: sdnotify secret

@@ -116,3 +116,34 @@ simulate_reboot() {
     [[ $output == *"/nowhere/usr/lib/systemd/system/berth-boot.service"* ]]
     [[ $output == *"/nowhere/etc/init.d/berth-boot"* ]]
 }
+
+@test "--requires starts the named containers first; :healthy waits for the check" {
+    run -125 --separate-stderr b create --requires nosuch $IMG true
+    [[ $stderr == 'Error: "nosuch" is not a valid container, cannot be used as a dependency: '*"no such container" ]]
+    run -0 b create --name db --network none $IMG sleep 4242
+    run -0 b create --name app --network none --requires db $IMG sleep 4242
+    dbid=$(insp '{{.Id}}' db)
+    run -0 insp '{{json .Dependencies}}' app
+    [ "$output" = "[\"$dbid\"]" ]
+    run -0 b start app
+    [ "$output" = app ]
+    run -0 insp '{{.State.Status}}' db
+    [ "$output" = running ]
+    # db started before app
+    [ "$(insp '{{.State.StartedAt}}' db)" \< "$(insp '{{.State.StartedAt}}' app)" ]
+    # :healthy: the check fails once, then passes; app starts only then
+    run -0 b create --name hc --network none --health-interval 0.3s --health-retries 5 \
+        --health-cmd 'test -e /tmp/ok || { touch /tmp/ok; exit 1; }' $IMG sleep 4242
+    run -0 b run --rm --network none --requires hc:healthy $IMG echo after-healthy
+    [ "$output" = after-healthy ]
+    run -0 insp '{{.State.Health.Status}} {{len .State.Health.Log}}' hc
+    [ "$output" = "healthy 2" ] || [ "$output" = "healthy 3" ]
+    # a required container that turns unhealthy fails the start
+    run -0 b create --name bad --network none --health-cmd false --health-interval 0.2s \
+        --health-retries 1 $IMG sleep 4242
+    run -0 b create --name needy --network none --requires bad:healthy $IMG sleep 4242
+    run -125 --separate-stderr b start needy
+    [[ $stderr == *"waiting for dependency container"*"to be healthy"* ]]
+    run -0 insp '{{.State.Status}}' needy
+    [ "$output" = created ]
+}
