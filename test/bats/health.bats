@@ -202,3 +202,40 @@ fails_after() { echo "n=\$(cat /tmp/n 2>/dev/null || echo 0); echo \$((n+1)) > /
     run -0 b inspect --format '{{.State.Health.Status}}' a
     [ "$output" = starting ] || [ "$output" = healthy ]
 }
+
+# hc_image: localhost/hcimg, the busybox image with a docker HEALTHCHECK
+# (its config rewritten in a copy of the docker-archive)
+hc_image() {
+    local w=$BATS_TEST_TMPDIR/hcimg cfg new
+    mkdir -p "$w"
+    tar -C "$w" -xf "$TEST_IMAGES_DIR/busybox.docker.tar"
+    cfg=$(jq -r '.[0].Config' "$w/manifest.json")
+    jq -c '.config.Healthcheck = {"Test":["CMD-SHELL","echo from-image"],"Interval":200000000,"Retries":2}' \
+        "$w/$cfg" > "$w/new.json"
+    new=$(sha256sum "$w/new.json" | cut -c1-64).json
+    mv "$w/new.json" "$w/$new"
+    rm "$w/$cfg" "$w/repositories"
+    jq -c --arg c "$new" '.[0].Config = $c | .[0].RepoTags = ["localhost/hcimg:latest"]' \
+        "$w/manifest.json" > "$w/m" && mv "$w/m" "$w/manifest.json"
+    tar -C "$w" -cf "$BATS_TEST_TMPDIR/hcimg.tar" manifest.json "$new" $(jq -r '.[0].Layers[]' "$w/manifest.json")
+    b load -q -i "$BATS_TEST_TMPDIR/hcimg.tar" >/dev/null
+}
+
+@test "the image's HEALTHCHECK is the default; flags change it, none or --no-healthcheck drop it" {
+    hc_image
+    run -0 b run -d --name img --network none localhost/hcimg sleep 100
+    run -0 b inspect --format '{{json .Config.Healthcheck}}' img
+    [ "$output" = '{"Test":["CMD-SHELL","echo from-image"],"Interval":200000000,"Timeout":30000000000,"Retries":2}' ]
+    health_is img healthy
+    run -0 b inspect --format '{{(index .State.Health.Log 0).Output}}' img
+    [ "$output" = from-image ]
+    run -0 b create --name over --health-retries 7 localhost/hcimg sleep 100
+    run -0 b inspect --format '{{json .Config.Healthcheck.Test}} {{.Config.Healthcheck.Retries}}' over
+    [ "$output" = '["CMD-SHELL","echo from-image"] 7' ]
+    run -0 b create --name none --health-cmd none localhost/hcimg sleep 100
+    run -0 b create --name nohc --no-healthcheck localhost/hcimg sleep 100
+    for n in none nohc; do
+        run -0 b inspect --format '{{json .Config.Healthcheck}}' $n
+        [ "$output" = null ]
+    done
+}
