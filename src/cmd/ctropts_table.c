@@ -104,7 +104,7 @@
     { "read-only-tmpfs", O_READ_ONLY_TMPFS, OPT_FLAG, NULL, "With --read-only, writable tmpfs on /run, /tmp and /var/tmp (default true)", 0 }, \
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing container of the same --name first", 0 }, \
     { "requires", O_REQUIRES, OPT_ARG, "strings", "Containers started before this one, by name or ID; NAME:healthy also waits until its health check passes", 0 }, \
-    { "restart", O_RESTART, OPT_ARG, "string", "Restart policy: no, on-failure[:N], always or unless-stopped. berth has no daemon: the policy is applied by the cleanup process conmon runs when the container exits, so it acts only on exits, not after a reboot or a stop", 0 }, \
+    { "restart", O_RESTART, OPT_ARG, "string", "Restart policy: no, on-failure[:N], always or unless-stopped. berth has no daemon: the cleanup process conmon runs when the container exits applies it (with docker's back-off; never after a stop), and `berth system boot` after a reboot", 0 }, \
     { "rm", O_RM, OPT_FLAG, NULL, "Remove the container once it exits (its overlay is volatile: never synced to disk)", 0 },
 
 #define OPTS_RUN_RMI                                                                            \

@@ -12,33 +12,39 @@
 
 static const struct cmd_opt run_opts[] = { { 0 } };
 
+/* Both commands take one container and no flags: 1 when --help was
+ * printed, 0 with *rt ready and it->args[0] the container (free it). */
+static int one_ctr(struct cmd_ctx *cx, int argc, char **argv, struct opt_it *it,
+                   struct runtime **rt, struct berr **err)
+{
+    int r;
+
+    cmd_opt_init(it, cx);
+    r = opt_next(it, argc, argv, err);
+    if (r == 0 && !it->help && it->nargs != 1)
+        r = berr_msg(err, "accepts 1 arg(s), received %d", it->nargs);
+    if (r < 0 || it->help || cx_runtime(cx, RT_FULL, rt, err) < 0) {
+        opt_free(it);
+        return r < 0 || !it->help ? -1 : 1;
+    }
+    return 0;
+}
+
 static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     _cleanup_ctr_ struct ctr *c = NULL;
     struct opt_it it;
     struct runtime *rt;
     bool healthy = false;
-    int r;
+    int r = one_ctr(cx, argc, argv, &it, &rt, err);
 
-    cmd_opt_init(&it, cx);
-    r = opt_next(&it, argc, argv, err);
-    if (r == 0 && !it.help && it.nargs != 1)
-        r = berr_msg(err, "accepts 1 arg(s), received %d", it.nargs);
-    if (r < 0 || it.help) {
-        opt_free(&it);
+    if (r != 0)
         return r < 0 ? -1 : 0;
-    }
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0) {
-        opt_free(&it);
-        return -1;
-    }
-    if (ctr_get(rt, it.args[0], &c, err) < 0) {
+    r = ctr_get(rt, it.args[0], &c, err);
+    if (r < 0)
         berr_wrap(err, "unable to look up %s to perform a health check", it.args[0]);
-        opt_free(&it);
-        return -1;
-    }
     opt_free(&it);
-    if (ctr_health_run(rt, c, &healthy, err) < 0)
+    if (r < 0 || ctr_health_run(rt, c, &healthy, err) < 0)
         return -1;
     if (healthy)
         return 0;
@@ -58,16 +64,10 @@ static int loop_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
-    int r;
+    int r = one_ctr(cx, argc, argv, &it, &rt, err);
 
-    cmd_opt_init(&it, cx);
-    r = opt_next(&it, argc, argv, err);
-    if (r == 0 && !it.help && it.nargs != 1)
-        r = berr_msg(err, "accepts 1 arg(s), received %d", it.nargs);
-    if (r < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
-        opt_free(&it);
-        return r < 0 || !it.help ? -1 : 0;
-    }
+    if (r != 0)
+        return r < 0 ? -1 : 0;
     r = ctr_health_loop(rt, it.args[0], err);
     opt_free(&it);
     return r;
