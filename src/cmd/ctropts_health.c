@@ -41,6 +41,15 @@ int cp_health_opt(struct pstate *p, struct opt_it *it, struct berr **err)
         if (opt_uint(it, &n, err) < 0 || health_obj(p, err) < 0)
             return -1;
         return js_set_int(p->health, "retries", (long long) n) < 0 ? berr_oom(err) : 0;
+    case O_HEALTH_STARTUP_CMD: return set_str(p, "startupCmd", it->arg, err);
+    case O_HEALTH_STARTUP_INTERVAL: return set_str(p, "startupInterval", it->arg, err);
+    case O_HEALTH_STARTUP_TIMEOUT: return set_str(p, "startupTimeout", it->arg, err);
+    case O_HEALTH_STARTUP_RETRIES:
+    case O_HEALTH_STARTUP_SUCCESS:
+        if (opt_uint(it, &n, err) < 0 || health_obj(p, err) < 0)
+            return -1;
+        return js_set_int(p->health, it->opt->id == O_HEALTH_STARTUP_RETRIES ? "startupRetries" : "startupSuccess",
+                          (long long) n) < 0 ? berr_oom(err) : 0;
     case O_NO_HEALTHCHECK:
         if (health_obj(p, err) < 0)
             return -1;
@@ -88,14 +97,44 @@ static int duration(json_t *h, json_t *hc, const char *flag, const char *key, lo
 
     if (!s)
         return 0;
-    if (!strcmp(key, "Interval") && !strcmp(s, "disable"))
+    if (!strcmp(flag, "interval") && !strcmp(s, "disable"))
         s = "0";
     if (go_duration_parse(s, &ns) < 0)
         return cp_inval(err, "invalid healthcheck-%s: time: invalid duration \"%s\"",
-                        !strcmp(flag, "startPeriod") ? "start-period" : flag, s);
+                        !strcmp(flag, "startPeriod") ? "start-period" :
+                        !strcmp(flag, "startupInterval") ? "startup-interval" :
+                        !strcmp(flag, "startupTimeout") ? "startup-timeout" : flag, s);
     if (ns < min)
         return cp_inval(err, "%s", too_small);
     return js_set_int(hc, key, ns) < 0 ? berr_oom(err) : 0;
+}
+
+/* --health-startup-*: ctr's "startupHealthcheck" {Test, Interval,
+ * Timeout, Retries, Successes}, podman 4.4's defaults. */
+static int finish_startup(json_t *h, json_t *ctr, struct berr **err)
+{
+    static const char *const keys[] = { "startupInterval", "startupTimeout", "startupRetries", "startupSuccess" };
+    const char *cmd = js_str(h, "startupCmd", NULL);
+    _cleanup_json_ json_t *sc = NULL;
+
+    if (!cmd) {
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+            if (json_object_get(h, keys[i]))
+                return cp_inval(err, "--health-startup-* flags need --health-startup-cmd");
+        return 0;
+    }
+    if (!*cmd)
+        return cp_inval(err, "must define a healthcheck command for all healthchecks");
+    sc = json_pack("{s:o, s:I, s:I, s:I, s:I}", "Test", health_test(cmd),
+                   "Interval", (json_int_t) 30000000000LL, "Timeout", (json_int_t) 30000000000LL,
+                   "Retries", (json_int_t) js_int(h, "startupRetries", 0),
+                   "Successes", (json_int_t) js_int(h, "startupSuccess", 0));
+    if (!sc)
+        return berr_oom(err);
+    if (duration(h, sc, "startupInterval", "Interval", 1, "healthcheck-startup-interval must be greater than 0", err) < 0 ||
+        duration(h, sc, "startupTimeout", "Timeout", 1, "healthcheck-startup-timeout must be at least 1 second", err) < 0)
+        return -1;
+    return json_object_set(ctr, "startupHealthcheck", sc) < 0 ? berr_oom(err) : 0;
 }
 
 int cp_finish_health(struct pstate *p, json_t *ctr, struct berr **err)
@@ -143,5 +182,5 @@ int cp_finish_health(struct pstate *p, json_t *ctr, struct berr **err)
         return -1;
     if (json_object_size(hc) && json_object_set(ctr, "healthcheck", hc) < 0)
         return berr_oom(err);
-    return 0;
+    return finish_startup(h, ctr, err);
 }

@@ -59,6 +59,11 @@
     { "health-on-failure", O_HEALTH_ON_FAILURE, OPT_ARG, "string", "What to do when the container turns unhealthy: none, kill, restart or stop (default \"none\")", 0 }, \
     { "health-retries", O_HEALTH_RETRIES, OPT_ARG, "uint", "Consecutive failures that make the container unhealthy (default 3)", 0 }, \
     { "health-start-period", O_HEALTH_START_PERIOD, OPT_ARG, "string", "Time after start when failures do not count yet (default \"0s\")", 0 }, \
+    { "health-startup-cmd", O_HEALTH_STARTUP_CMD, OPT_ARG, "string", "A startup check (podman 4.4): run before the health check until it passes; forms as --health-cmd", 0 }, \
+    { "health-startup-interval", O_HEALTH_STARTUP_INTERVAL, OPT_ARG, "string", "Time between startup checks (default \"30s\")", 0 }, \
+    { "health-startup-retries", O_HEALTH_STARTUP_RETRIES, OPT_ARG, "uint", "Failed startup checks in a row after which the container is restarted (0: never)", 0 }, \
+    { "health-startup-success", O_HEALTH_STARTUP_SUCCESS, OPT_ARG, "uint", "Passed startup checks in a row that end the startup phase (0: one)", 0 }, \
+    { "health-startup-timeout", O_HEALTH_STARTUP_TIMEOUT, OPT_ARG, "string", "Time a startup check may take (default \"30s\")", 0 }, \
     { "health-timeout", O_HEALTH_TIMEOUT, OPT_ARG, "string", "Time a check may take before it is killed and counts as failed (default \"30s\")", 0 }, \
     { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
     { "hostuser", O_HOSTUSER, OPT_ARG, "strings", "Add this host user's account (name or UID) to /etc/passwd in the container", 0 }, \

@@ -482,6 +482,8 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "StopSignal", json_integer(stop_signal(in)));
     if (ctr_health_config(cfg))
         put(in, o, "Healthcheck", healthcheck_cfg(ctr_health_config(cfg)));
+    if (ctr_health_config(cfg) && json_is_object(json_object_get(in->spec, "startupHealthcheck")))
+        put(in, o, "StartupHealthCheck", json_deep_copy(json_object_get(in->spec, "startupHealthcheck")));
     put(in, o, "HealthcheckOnFailureAction", json_string(js_str(in->spec, "healthOnFailure", "none")));
     if (cfg->create_command)
         put(in, o, "CreateCommand", json_incref(cfg->create_command));

@@ -42,6 +42,8 @@ int health_settle(json_t *spec, json_t *image_hc, struct berr **err)
         return berr_oom(err);
     if (js_bool(spec, "noHealthcheck", false)) {
         (void) json_object_del(spec, "healthcheck");
+        if (json_object_get(spec, "startupHealthcheck"))
+            return berr_kind(err, BK_INVALID, "startup healthchecks require a healthcheck (--health-cmd or the image's)");
         return 0;
     }
     /* docker's image defaults: a zero means the default */
@@ -60,6 +62,8 @@ int health_settle(json_t *spec, json_t *image_hc, struct berr **err)
             return berr_oom(err);
     if (test_none(json_object_get(hc, "Test"))) {
         (void) json_object_del(spec, "healthcheck");
+        if (json_object_get(spec, "startupHealthcheck"))
+            return berr_kind(err, BK_INVALID, "startup healthchecks require a healthcheck (--health-cmd or the image's)");
         return 0;
     }
     return json_object_set(spec, "healthcheck", hc) < 0 ? berr_oom(err) : 0;
@@ -178,7 +182,7 @@ static json_t *rfc3339_ns(long long ns)
 }
 
 /* Adds the result to c->st.health; the new status. */
-static const char *record(struct ctr *c, json_t *hc, const struct check_result *res)
+static const char *record(struct ctr *c, json_t *hc, const struct check_result *res, bool counts)
 {
     json_t *h = c->st.health, *log;
     long long streak, retries = js_int(hc, "Retries", HEALTH_DEFAULT_RETRIES);
@@ -194,7 +198,9 @@ static const char *record(struct ctr *c, json_t *hc, const struct check_result *
     }
     status = js_str(h, "Status", "starting");
     streak = js_int(h, "FailingStreak", 0);
-    if (res->code == 0) {
+    if (!counts) {
+        /* a startup check: logged, the status stays */
+    } else if (res->code == 0) {
         status = "healthy";
         streak = 0;
     } else if (!in_start) {
@@ -250,6 +256,62 @@ static int on_failure(struct runtime *rt, struct ctr *c, struct berr **err)
     return 0;
 }
 
+json_t *ctr_health_startup(const struct ctr_config *cfg, const struct ctr_runstate *st)
+{
+    json_t *sc = json_object_get(cfg->spec, "startupHealthcheck");
+
+    if (!ctr_health_config(cfg) || !json_is_object(sc) || js_bool(st->health, "StartupPassed", false))
+        return NULL;
+    return sc;
+}
+
+/* One startup check (podman 4.4's): Successes passes in a row (at least
+ * one) end the phase; Retries failures in a row (0: never) restart the
+ * container through the exit path, as --health-on-failure restart. The
+ * status stays "starting" meanwhile. */
+static int startup_run(struct runtime *rt, struct ctr *c, json_t *sc, struct berr **err)
+{
+    _cleanup_json_ json_t *hold = json_incref(sc);
+    struct check_result res = { 0 };
+    long long ok, bad, need = js_int(sc, "Successes", 0), retries = js_int(sc, "Retries", 0);
+    json_t *h;
+    int r = -1;
+
+    if (run_check(rt, c, hold, &res, err) < 0)
+        goto out;
+    r = 0;
+    if (ctr_state(c) != CS_RUNNING || !record(c, hold, &res, false))
+        goto out;
+    h = c->st.health;
+    ok = res.code == 0 ? js_int(h, "StartupSuccesses", 0) + 1 : 0;
+    bad = res.code == 0 ? 0 : js_int(h, "StartupFailures", 0) + 1;
+    if (js_set_int(h, "StartupSuccesses", ok) < 0 || js_set_int(h, "StartupFailures", bad) < 0 ||
+        (ok >= (need > 0 ? need : 1) && js_set_bool(h, "StartupPassed", true) < 0)) {
+        r = berr_oom(err);
+        goto out;
+    }
+    if (retries > 0 && bad >= retries)
+        c->st.health_restart = true;
+    r = ctr_save(rt, c, err);
+    if (r == 0)
+        emit_health(rt, c, js_str(h, "Status", "starting"));
+    if (r == 0 && c->st.health_restart)
+        r = ctr_kill(rt, c, SIGKILL, err);
+out:
+    free(res.output);
+    return r;
+}
+
+int ctr_health_tick(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    json_t *sc = ctr_health_startup(&c->cfg, &c->st);
+    bool healthy;
+
+    if (ctr_state(c) != CS_RUNNING || !ctr_health_config(&c->cfg))
+        return 0;
+    return sc ? startup_run(rt, c, sc, err) : ctr_health_run(rt, c, &healthy, err);
+}
+
 int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr **err)
 {
     json_t *hc = ctr_health_config(&c->cfg);
@@ -271,7 +333,7 @@ int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr
         r = 0;
         goto out;
     }
-    if (!(status = record(c, hold, &res))) {
+    if (!(status = record(c, hold, &res, true))) {
         r = berr_oom(err);
         goto out;
     }

@@ -49,6 +49,13 @@ const char *ctr_health_status(const struct ctr_config *cfg, const struct ctr_run
  * running". */
 int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr **err);
 
+/* The startup check (--health-startup-cmd, podman 4.4) while its phase
+ * lasts (borrowed), NULL when there is none or it has passed. */
+json_t *ctr_health_startup(const struct ctr_config *cfg, const struct ctr_runstate *st);
+/* The health process's check at each interval: the startup check while
+ * its phase lasts, then the health check (ctr_health_run). */
+int ctr_health_tick(struct runtime *rt, struct ctr *c, struct berr **err);
+
 /* wait --condition healthy|unhealthy: polls container id's record
  * (without its lock) until its status is want; with running, fails
  * once the container is not running or is unhealthy (--requires). */

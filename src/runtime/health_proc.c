@@ -105,7 +105,7 @@ void ctr_health_started(struct runtime *rt, struct ctr *c)
         json_decref(c->st.health);
         c->st.health = h;
     }
-    if (js_int(hc, "Interval", 0) <= 0)
+    if (js_int(hc, "Interval", 0) <= 0 && !ctr_health_startup(&c->cfg, &c->st))
         return;     /* --health-interval disable: healthcheck run only */
     if (loop_argv(rt, c, &argv, &e) < 0) {
         log_warn("container %s: health check process: %s", c->id, e->msg);
@@ -146,7 +146,8 @@ static int sleep_interval(struct runtime *rt, const char *id, long long *interva
     }
     hc = ctr_health_config(&c->cfg);
     if (ctr_state(c) == CS_RUNNING && c->st.health_pid == getpid() && hc) {
-        *interval_ms = js_int(hc, "Interval", 0) / 1000000;
+        json_t *sc = ctr_health_startup(&c->cfg, &c->st);
+        *interval_ms = js_int(sc ? sc : hc, "Interval", 0) / 1000000;
         fd = proc_pidfd(c->st.pid, c->st.pid_start);
     }
     ctr_put(c);
@@ -163,7 +164,6 @@ int ctr_health_loop(struct runtime *rt, const char *id, struct berr **err)
     while (sleep_interval(rt, id, &interval)) {
         struct ctr *c = NULL;
         struct berr *e = NULL;
-        bool healthy;
 
         if (ctr_get_id(rt, id, &c, &e) < 0) {
             berr_free(e);
@@ -173,7 +173,7 @@ int ctr_health_loop(struct runtime *rt, const char *id, struct berr **err)
             ctr_put(c);
             return 0;
         }
-        if (ctr_health_run(rt, c, &healthy, &e) < 0) {
+        if (ctr_health_tick(rt, c, &e) < 0) {
             log_debug("container %s: health check: %s", id, e->msg);
             berr_free(e);
         }

@@ -239,3 +239,24 @@ hc_image() {
         [ "$output" = null ]
     done
 }
+
+@test "a startup check (podman 4.4) runs first; its retries restart the container" {
+    run -125 --separate-stderr b create --health-startup-interval 1s $IMG true
+    [ "$stderr" = "Error: --health-startup-* flags need --health-startup-cmd" ]
+    run -125 --separate-stderr b create --health-startup-cmd true $IMG true
+    [[ $stderr == "Error: startup healthchecks require a healthcheck"* ]]
+    # fails once, then passes: the health check takes over
+    run -0 b run -d --name st --network none --health-startup-interval 0.2s \
+        --health-startup-cmd 'test -e /tmp/s || { touch /tmp/s; echo early; exit 1; }' \
+        --health-cmd 'echo regular' --health-interval 0.3s $IMG sleep 100
+    run -0 b inspect --format '{{json .Config.StartupHealthCheck.Test}} {{.State.Health.Status}}' st
+    [[ $output == '["CMD-SHELL",'*'] starting' ]]
+    health_is st healthy
+    run -0 b inspect --format '{{range .State.Health.Log}}{{.Output}} {{end}}' st
+    [[ $output == "early  "*"regular "* ]]
+    # a startup check that keeps failing: restarted after its retries
+    run -0 b run -d --name sf --network none --health-startup-cmd false --health-startup-interval 0.2s \
+        --health-startup-retries 2 --health-cmd true $IMG sleep 100
+    retry_until 20 bash -c "[ \"\$(\"$BERTH_BIN\" ${BERTH_ARGS[*]} inspect --format '{{.RestartCount}}' sf)\" -ge 1 ]"
+    [ "$(health sf)" = starting ]
+}
