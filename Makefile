@@ -14,6 +14,8 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC        ?= cc
 PKGS      := jansson libbsd-overlay libseccomp
 # dlopen'd on first use (src/util/lazylib.h): only their headers at build time
@@ -51,7 +53,7 @@ FUZZ_BINS := $(FUZZ_SRCS:test/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_RUNS ?=
 BIN       := $(if $(filter build,$(BUILD)),berth,$(BUILD)/berth)
 
-.PHONY: all deps demo check check-asan unit fuzzers fuzz bench install clean completions man pkgcheck
+.PHONY: all deps demo check check-asan unit fuzzers fuzz bench install boot-files clean completions man pkgcheck
 
 all: $(BIN) completions man
 
@@ -141,7 +143,13 @@ fuzz: deps
 bench: all
 	bash bench/run.sh
 
-install: all
+# the boot unit and init script (system boot), with the binary's path
+boot-files:
+	@mkdir -p $(BUILD)
+	sed 's|@BINDIR@|$(BINDIR)|g' data/berth-boot.service.in > $(BUILD)/berth-boot.service
+	sed 's|@BINDIR@|$(BINDIR)|g' data/berth-boot.init.in > $(BUILD)/berth-boot.init
+
+install: all boot-files
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/berth
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
@@ -149,6 +157,8 @@ install: all
 	install -D -m 0644 completions/zsh/_berth $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_berth
 	install -D -m 0644 data/berth.conf $(DESTDIR)$(DATADIR)/berth/berth.conf
 	install -D -m 0644 data/seccomp.json $(DESTDIR)$(DATADIR)/berth/seccomp.json
+	install -D -m 0644 $(BUILD)/berth-boot.service $(DESTDIR)$(SYSTEMDUNITDIR)/berth-boot.service
+	install -D -m 0755 $(BUILD)/berth-boot.init $(DESTDIR)$(SYSCONFDIR)/init.d/berth-boot
 
 clean:
 	rm -rf build build-asan build-fuzz berth

@@ -9,9 +9,11 @@
 #include "cmd/ctr_each.h"
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
+#include "runtime/health.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/str.h"
 
 enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_EXTERNAL, O_LATEST = 'l', O_ALL = 'a' };
 
@@ -36,7 +38,7 @@ static int condition_mask(const char *s, unsigned *mask)
 }
 
 static const struct cmd_opt wait_opts[] = {
-    { "condition", O_CONDITION, OPT_ARG, "stringArray", "Condition to wait on (default \"stopped\")", 0 },
+    { "condition", O_CONDITION, OPT_ARG, "stringArray", "Condition to wait on: a state, or healthy or unhealthy (default \"stopped\")", 0 },
     { "interval", 'i', OPT_ARG, "string", "Time interval to wait before polling for completion (accepted for podman compatibility; berth polls adaptively)", 0 },
     { "latest", O_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { 0 }
@@ -48,10 +50,15 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct runtime *rt;
     unsigned mask = 0;
     bool latest = false;
+    const char *health = NULL;  /* --condition healthy|unhealthy (podman 4.4) */
     int c, r = 0;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        if (c == O_CONDITION && (str_eq(it.arg, "healthy") || str_eq(it.arg, "unhealthy"))) {
+            health = it.arg;
+            continue;
+        }
         if (c == O_CONDITION && condition_mask(it.arg, &mask) < 0) {
             c = berr_msg(err, "%s is not a valid container state", it.arg);
             break;
@@ -65,6 +72,10 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
+    if (health && mask) {
+        opt_free(&it);
+        return berr_msg(err, "--condition healthy or unhealthy cannot be combined with a state");
+    }
     if (!mask)
         condition_mask("stopped", &mask);
     for (int i = 0; i < (latest ? 1 : it.nargs); i++) {
@@ -73,8 +84,10 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         int code;
         const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
 
+        code = -1;      /* podman's for a condition other than an exit */
         if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
-            ctr_wait(rt, id, mask, -1, 0, &code, &e) < 0) {
+            (health ? ctr_health_wait(rt, id, health, false, &e)
+                    : ctr_wait(rt, id, mask, -1, 0, &code, &e)) < 0) {
             cmd_err_next(err, e);
             r = -1;
             continue;

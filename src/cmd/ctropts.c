@@ -67,6 +67,7 @@ static void pstate_free(struct pstate *p)
     json_decref(p->sysctls);
     resopts_free(&p->res);
     json_decref(p->ns);
+    json_decref(p->health);
     strv_free(p->networks);
     strv_free(p->aliases);
 }
@@ -336,6 +337,9 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
     case O_TLS_VERIFY: o->reg.tls_verify = it->bval ? 1 : 0; return 0;
     case O_DCT: return 0;
     case O_REPLACE: o->replace = it->bval; return 0;
+    case O_REQUIRES:
+        EACH_CSV(v, s, if (append_str(ctr, "requires", s, err) < 0) return -1;);
+        return 0;
     case O_RESTART: return cp_restart(v, o, err);
     case O_RM: o->rm = it->bval; return 0;
     case O_RMI: o->rmi = it->bval; return 0;
@@ -623,7 +627,7 @@ static int opt_isolation(struct pstate *p, struct opt_it *it, struct berr **err)
 static int one_opt(struct pstate *p, struct opt_it *it, struct berr **err)
 {
     static int (*const groups[])(struct pstate *, struct opt_it *, struct berr **) = {
-        opt_run, opt_resources, opt_network, opt_process, opt_isolation,
+        opt_run, opt_resources, opt_network, opt_process, opt_isolation, cp_health_opt,
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
@@ -769,7 +773,8 @@ static int finish(struct pstate *p, struct opt_it *it, struct cmd_ctx *cx, struc
         return berr_oom(err);
     if (cp_finish_userns(p->ns, ctr, p->userns, err) < 0)
         return -1;
-    if (set_if_any(ctr, "namespaces", p->ns, err) < 0 || finish_checks(p, netmode, err) < 0)
+    if (set_if_any(ctr, "namespaces", p->ns, err) < 0 || finish_checks(p, netmode, err) < 0 ||
+        cp_finish_health(p, ctr, err) < 0)
         return -1;
     if (p->hostname && *p->hostname && js_set_str(ctr, "hostname", p->hostname) < 0)
         return berr_oom(err);

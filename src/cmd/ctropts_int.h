@@ -30,6 +30,10 @@ enum {
     O_ARCH, O_AUTHFILE, O_DCT, O_OS, O_PLATFORM, O_TLS_VERIFY, O_VARIANT,
     O_POD, O_POD_ID_FILE,
     O_USERNS, O_UIDMAP, O_GIDMAP, O_SUBUIDNAME, O_SUBGIDNAME, O_SDNOTIFY,
+    O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_ON_FAILURE, O_HEALTH_RETRIES,
+    O_HEALTH_START_PERIOD, O_HEALTH_TIMEOUT, O_NO_HEALTHCHECK, O_REQUIRES,
+    O_HEALTH_STARTUP_CMD, O_HEALTH_STARTUP_INTERVAL, O_HEALTH_STARTUP_RETRIES,
+    O_HEALTH_STARTUP_SUCCESS, O_HEALTH_STARTUP_TIMEOUT,
 };
 
 /* Values gathered while parsing, settled in finish(). */
@@ -49,9 +53,15 @@ struct pstate {
     int (*own)(void *arg, struct opt_it *it, struct berr **err);
     void *own_arg;
     bool userns;                /* --userns given */
+    json_t *health;             /* the --health-* flags as given (ctropts_health.c) */
 };
 /* --network & co. into o->networks; *mode the spec's namespaces.network. */
 int cp_finish_network(struct pstate *p, const char **mode, struct berr **err);
+
+/* --health-* and --no-healthcheck: 0, -1, or 1 for another flag; then
+ * settled into ctr's "healthcheck", "healthOnFailure", "noHealthcheck". */
+int cp_health_opt(struct pstate *p, struct opt_it *it, struct berr **err);
+int cp_finish_health(struct pstate *p, json_t *ctr, struct berr **err);
 
 /* An invalid-input error: exit 125, kind BK_INVALID, message as given. */
 int cp_inval(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

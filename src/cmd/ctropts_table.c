@@ -55,6 +55,17 @@
     { "expose", O_EXPOSE, OPT_ARG, "strings", "Declare a port or range as exposed (for -P)", 0 }, \
     { "gidmap", O_GIDMAP, OPT_ARG, "strings", "GID map of the user namespace: CONTAINER:HOST:SIZE (repeatable; default: the --uidmap)", 0 }, \
     { "group-add", O_GROUP_ADD, OPT_ARG, "strings", "Extra groups for the container's process", 0 }, \
+    { "health-cmd", O_HEALTH_CMD, OPT_ARG, "string", "Health check command: a shell command line, or a JSON array (exec form); \"none\" turns off the image's", 0 }, \
+    { "health-interval", O_HEALTH_INTERVAL, OPT_ARG, "string", "Time between health checks (\"disable\": only healthcheck run) (default \"30s\")", 0 }, \
+    { "health-on-failure", O_HEALTH_ON_FAILURE, OPT_ARG, "string", "What to do when the container turns unhealthy: none, kill, restart or stop (default \"none\")", 0 }, \
+    { "health-retries", O_HEALTH_RETRIES, OPT_ARG, "uint", "Consecutive failures that make the container unhealthy (default 3)", 0 }, \
+    { "health-start-period", O_HEALTH_START_PERIOD, OPT_ARG, "string", "Time after start when failures do not count yet (default \"0s\")", 0 }, \
+    { "health-startup-cmd", O_HEALTH_STARTUP_CMD, OPT_ARG, "string", "A startup check (podman 4.4): run before the health check until it passes; forms as --health-cmd", 0 }, \
+    { "health-startup-interval", O_HEALTH_STARTUP_INTERVAL, OPT_ARG, "string", "Time between startup checks (default \"30s\")", 0 }, \
+    { "health-startup-retries", O_HEALTH_STARTUP_RETRIES, OPT_ARG, "uint", "Failed startup checks in a row after which the container is restarted (0: never)", 0 }, \
+    { "health-startup-success", O_HEALTH_STARTUP_SUCCESS, OPT_ARG, "uint", "Passed startup checks in a row that end the startup phase (0: one)", 0 }, \
+    { "health-startup-timeout", O_HEALTH_STARTUP_TIMEOUT, OPT_ARG, "string", "Time a startup check may take (default \"30s\")", 0 }, \
+    { "health-timeout", O_HEALTH_TIMEOUT, OPT_ARG, "string", "Time a check may take before it is killed and counts as failed (default \"30s\")", 0 }, \
     { "hostname", 'h', OPT_ARG, "string", "The container's host name", 0 },                    \
     { "hostuser", O_HOSTUSER, OPT_ARG, "strings", "Add this host user's account (name or UID) to /etc/passwd in the container", 0 }, \
     { "http-proxy", O_HTTP_PROXY, OPT_FLAG, NULL, "Pass our proxy variables into the container (default true)", 0 }, \
@@ -77,6 +88,7 @@
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
     { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
+    { "no-healthcheck", O_NO_HEALTHCHECK, OPT_FLAG, NULL, "Run no health check, not even the image's", 0 }, \
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
     RESOPTS_OOM                                                                                 \
     { "oom-score-adj", O_OOM_SCORE_ADJ, OPT_ARG, "int", "OOM killer preference (-1000 to 1000)", 0 }, \
@@ -99,7 +111,8 @@
     { "read-only", O_READ_ONLY, OPT_FLAG, NULL, "Mount the root file system read-only", 0 },    \
     { "read-only-tmpfs", O_READ_ONLY_TMPFS, OPT_FLAG, NULL, "With --read-only, writable tmpfs on /run, /tmp and /var/tmp (default true)", 0 }, \
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing container of the same --name first", 0 }, \
-    { "restart", O_RESTART, OPT_ARG, "string", "Restart policy: no, on-failure[:N], always or unless-stopped. berth has no daemon: the policy is applied by the cleanup process conmon runs when the container exits, so it acts only on exits, not after a reboot or a stop", 0 }, \
+    { "requires", O_REQUIRES, OPT_ARG, "strings", "Containers started before this one, by name or ID; NAME:healthy also waits until its health check passes", 0 }, \
+    { "restart", O_RESTART, OPT_ARG, "string", "Restart policy: no, on-failure[:N], always or unless-stopped. berth has no daemon: the cleanup process conmon runs when the container exits applies it (with docker's back-off; never after a stop), and `berth system boot` after a reboot", 0 }, \
     { "rm", O_RM, OPT_FLAG, NULL, "Remove the container once it exits (its overlay is volatile: never synced to disk)", 0 },
 
 #define OPTS_RUN_RMI                                                                            \

@@ -29,6 +29,7 @@
     X(cmd_container_cleanup, SUB,       CG_CONTAINER)                                     \
     X(cmd_container_clone,   SUB,       CG_CONTAINER)                                     \
     X(cmd_container_exists,  SUB,       CG_CONTAINER)                                     \
+    X(cmd_container_health,  SUB,       CG_CONTAINER)                                     \
     X(cmd_container_inspect, SUB,       CG_CONTAINER)                                     \
     X(cmd_container_prune,   SUB,       CG_CONTAINER)                                     \
     X(cmd_cp,                TOP,       CG_CONTAINER)                                     \
@@ -38,6 +39,8 @@
     X(cmd_exec,              TOP,       CG_CONTAINER)                                     \
     X(cmd_export,            TOP,       CG_CONTAINER)                                     \
     X(cmd_gen_man,           TOP,       CG_NONE)                                          \
+    X(cmd_healthcheck,       TOP,       CG_NONE)                                          \
+    X(cmd_healthcheck_run,   SUB,       CG_HEALTHCHECK)                                   \
     X(cmd_help,              TOP,       CG_NONE)                                          \
     X(cmd_history,           TOP,       CG_IMAGE)                                         \
     X(cmd_image,             TOP,       CG_NONE)                                          \
@@ -100,6 +103,7 @@
     X(cmd_stats,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
     X(cmd_system,            TOP,       CG_NONE)                                          \
+    X(cmd_system_boot,       SUB,       CG_SYSTEM)                                        \
     X(cmd_system_check,      SUB,       CG_SYSTEM)                                        \
     X(cmd_system_df,         SUB,       CG_SYSTEM)                                        \
     X(cmd_system_locks,      SUB,       CG_SYSTEM)                                        \
@@ -149,6 +153,7 @@ static const struct row rows[] = { COMMANDS(ROW) };
     }
 
 GROUP(cmd_container, "container", "Manage containers", CG_CONTAINER);
+GROUP(cmd_healthcheck, "healthcheck", "Manage health checks on containers", CG_HEALTHCHECK);
 GROUP(cmd_image, "image", "Manage images", CG_IMAGE);
 GROUP(cmd_network, "network", "Manage networks", CG_NETWORK);
 GROUP(cmd_pod, "pod", "Manage pods", CG_POD);

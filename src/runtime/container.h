@@ -127,6 +127,8 @@ struct ctr_runstate {
     bool stopped_by_user;       /* "stoppedByUser": stop/kill, not an exit of its own */
     bool restart_policy_match;  /* "restartPolicyMatch": cleanup restarts it */
     long long restart_count;    /* "restartCount": restarts by the policy */
+    long long restart_delay_ms; /* "restartDelayMs": the last back-off before a
+                                   restart by the policy (ctr_cleanup) */
     char *net_ns;               /* "netNS": its network namespace (bridge), NULL none */
     json_t *network_status;     /* "networkStatus": the backend's status
                                    (runtime/net), NULL none */
@@ -140,6 +142,13 @@ struct ctr_runstate {
                                    run counted itself a user of (ctr_mounts.h) */
     json_t *images_mounted;     /* "imagesMounted": ids of the images mounted for
                                    --mount type=image */
+    json_t *health;             /* "health": {Status, FailingStreak, Log} as
+                                   inspect shows it (runtime/health.c); NULL
+                                   none */
+    pid_t health_pid;           /* "healthPid": the health check process, 0 none */
+    unsigned long long health_start;/* "healthPidStart": its start time */
+    bool health_restart;        /* "healthRestart": --health-on-failure restart
+                                   killed it: cleanup starts it again */
     json_t *rec;                /* the record as read (NULL: new): its keys
                                    not above are written back unchanged */
 };
@@ -333,6 +342,10 @@ int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long time
 int ctr_remove_depend(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                       unsigned flags, char ***removed, struct berr **err);
 int ctr_restart(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
+/* system boot: whether c is one to start after a reboot: restart policy
+ * always, or unless-stopped and not stopped by the user (stop, kill),
+ * and not running. */
+bool ctr_boot_wanted(const struct ctr *c);
 int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr **err);
 /* pause / unpause (runtime/ctr_pause.c): the OCI runtime's pause and
  * resume; podman's errors ("... is already paused", "\"<state>\" is not
@@ -428,6 +441,9 @@ struct ctr_exec_opts {
     bool detach;                /* -d: leave it under conmon */
     const char *detach_keys;    /* NULL: ctrl-p,ctrl-q */
     unsigned preserve_fds;      /* our fds 3.. passed on */
+    int out_fd;                 /* > 0: stdout and stderr go there, not to ours */
+    long long timeout_ms;       /* > 0: the process is killed after this long */
+    bool *timed_out;            /* with timeout_ms: set when it was */
 };
 /* Runs an exec session in locked, running container c. Attached: *code
  * is the process's exit status (the lock is released while it runs and

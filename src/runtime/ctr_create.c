@@ -16,7 +16,9 @@
 #include "runtime/ctr_int.h"
 #include "runtime/userns.h"
 #include "runtime/ctr_mounts.h"
+#include "runtime/ctr_requires.h"
 #include "runtime/ctr_view.h"
+#include "runtime/health.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "runtime/ociruntime.h"
@@ -590,7 +592,9 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         if (!cmd)
             return berr_oom(err);
         if (settle_systemd(spec, cmd, p->image ? &icfg : NULL, err) < 0 ||
-            check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0)
+            check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0 ||
+            health_settle(spec, p->image ? icfg.healthcheck : NULL, err) < 0 ||
+            ctr_requires_resolve(rt, spec, err) < 0)
             return -1;
     }
     if (state_new_id(id, err) < 0)

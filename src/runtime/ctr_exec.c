@@ -14,8 +14,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/attach.h"
@@ -418,8 +421,9 @@ static int stream(struct runtime *rt, struct ctr *c, struct exec_run *r,
 {
     struct ctr_sigfwd sf = { .rt = rt, .id = c->id, .ctl_dir = r->sdir, .tty = o->tty };
     struct attach_io io = {
-        .in_fd = o->interactive ? STDIN_FILENO : -1, .out_fd = STDOUT_FILENO,
-        .err_fd = STDERR_FILENO, .detach_keys = o->detach_keys,
+        .in_fd = o->interactive ? STDIN_FILENO : -1,
+        .out_fd = o->out_fd > 0 ? o->out_fd : STDOUT_FILENO,
+        .err_fd = o->out_fd > 0 ? o->out_fd : STDERR_FILENO, .detach_keys = o->detach_keys,
     };
     bool raw = o->tty && o->interactive && isatty(STDIN_FILENO);
     struct termios saved;
@@ -462,15 +466,56 @@ static int launch(struct exec_run *r, const struct ctr_exec_opts *o, int *sock, 
     return conmon_exec_pid(&r->co, &r->h, pid, err);
 }
 
+/* --timeout of a health check: a child that kills the process pid when
+ * it has not ended within ms (it watches the process's pidfd; after the
+ * fork it makes only async-signal-safe calls). 0 when none was needed. */
+static pid_t watchdog_start(pid_t pid, long long ms)
+{
+    int fd = ms > 0 ? proc_pidfd(pid, 0) : -1;
+    pid_t w;
+
+    if (fd < 0)
+        return 0;
+    w = fork();
+    if (w == 0) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int r;
+        while ((r = poll(&p, 1, (int) ms)) < 0 && errno == EINTR)
+            ;
+        if (r == 0) {
+            (void) kill(-pid, SIGKILL);     /* its group, if it leads one */
+            (void) kill(pid, SIGKILL);
+            _exit(1);
+        }
+        _exit(0);
+    }
+    close(fd);
+    return w > 0 ? w : 0;
+}
+
+/* Ends the watchdog; true when it killed the process. */
+static bool watchdog_end(pid_t w)
+{
+    int ws;
+
+    if (w <= 0)
+        return false;
+    (void) kill(w, SIGKILL);
+    while (waitpid(w, &ws, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(ws) && WEXITSTATUS(ws) == 1;
+}
+
 int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, int *code,
              char *session, struct berr **err)
 {
     char sid[STATE_ID_LEN + 1];
     struct exec_run r = { 0 };
     _cleanup_close_ int sock = -1;
-    pid_t pid = 0, cpid = 0;
+    pid_t pid = 0, cpid = 0, watchdog;
     bool detached = false;
-    int ret = -1, status = -1;
+    int ret = -1, status = -1, r_stream;
 
     *code = 0;
     if (ctr_state(c) != CS_RUNNING) {
@@ -506,7 +551,11 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
     }
     /* Never hold the container's lock while the process runs. */
     lock_release(&c->lock);
-    if (stream(rt, c, &r, o, sock, &detached, err) < 0)
+    watchdog = watchdog_start(pid, o->timeout_ms);
+    r_stream = stream(rt, c, &r, o, sock, &detached, err);
+    if (watchdog_end(watchdog) && o->timed_out)
+        *o->timed_out = true;
+    if (r_stream < 0)
         goto out;
     if (detached) {
         ret = 0;        /* it runs on; its exit command reaps it */

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "runtime/ctr_int.h"
+#include "runtime/ctr_requires.h"
+#include "runtime/health.h"
 #include "runtime/ociruntime.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
@@ -124,6 +126,45 @@ static json_t *process_args(struct insp *in)
     return out;
 }
 
+/* .Config.Healthcheck in podman's key order (a zero StartPeriod is left
+ * out, as podman's omitempty does). */
+static json_t *healthcheck_cfg(json_t *hc)
+{
+    json_t *o = json_pack("{s:O?, s:O?}", "Test", json_object_get(hc, "Test"),
+                          "Interval", json_object_get(hc, "Interval"));
+
+    if (o && js_int(hc, "StartPeriod", 0) > 0)
+        (void) json_object_set(o, "StartPeriod", json_object_get(hc, "StartPeriod"));
+    if (o)
+        (void) json_object_set(o, "Timeout", json_object_get(hc, "Timeout"));
+    if (o)
+        (void) json_object_set(o, "Retries", json_object_get(hc, "Retries"));
+    return o;
+}
+
+/* .State.Health: the results kept (runtime/health.c), or podman's empty
+ * one for a container without a check or not checked yet. */
+static json_t *health_obj(struct insp *in)
+{
+    json_t *h = in->c->st.health, *log, *e, *out;
+    size_t i;
+
+    if (ctr_health_config(&in->c->cfg) && json_is_object(h)) {
+        /* records are written with sorted keys: podman's order again */
+        log = json_array();
+        json_array_foreach(json_object_get(h, "Log"), i, e)
+            if (log)
+                (void) json_array_append_new(log, json_pack("{s:O?, s:O?, s:O?, s:O?}",
+                    "Start", json_object_get(e, "Start"), "End", json_object_get(e, "End"),
+                    "ExitCode", json_object_get(e, "ExitCode"), "Output", json_object_get(e, "Output")));
+        out = json_pack("{s:s, s:I, s:o?}", "Status", js_str(h, "Status", ""),
+                        "FailingStreak", (json_int_t) js_int(h, "FailingStreak", 0), "Log", log);
+        return out;
+    }
+    return json_pack("{s:s, s:i, s:n}", "Status", ctr_health_status(&in->c->cfg, &in->c->st),
+                     "FailingStreak", 0, "Log");
+}
+
 static json_t *state_obj(struct insp *in)
 {
     const struct ctr_runstate *st = &in->c->st;
@@ -148,7 +189,9 @@ static json_t *state_obj(struct insp *in)
     put(in, o, "Error", json_string(in->c->damage ? in->c->damage : ""));
     put(in, o, "StartedAt", rfc3339(st->started_ns));
     put(in, o, "FinishedAt", rfc3339(exited ? in->finished_ns : st->finished_ns));
-    put(in, o, "Health", json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
+    put(in, o, "Health", health_obj(in));
+    /* berth's own: the health check process (runtime/health_proc.c) */
+    put(in, o, "HealthcheckPid", json_integer(has_pid ? st->health_pid : 0));
     if (running) {
         const char *cp = js_str(json_object_get(in->oci, "linux"), "cgroupsPath", NULL);
         if (cp)
@@ -437,7 +480,11 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "Labels", obj_or_null(cfg->labels));
     put(in, o, "Annotations", annotations(in));
     put(in, o, "StopSignal", json_integer(stop_signal(in)));
-    put(in, o, "HealthcheckOnFailureAction", json_string("none"));
+    if (ctr_health_config(cfg))
+        put(in, o, "Healthcheck", healthcheck_cfg(ctr_health_config(cfg)));
+    if (ctr_health_config(cfg) && json_is_object(json_object_get(in->spec, "startupHealthcheck")))
+        put(in, o, "StartupHealthCheck", json_deep_copy(json_object_get(in->spec, "startupHealthcheck")));
+    put(in, o, "HealthcheckOnFailureAction", json_string(js_str(in->spec, "healthOnFailure", "none")));
     if (cfg->create_command)
         put(in, o, "CreateCommand", json_incref(cfg->create_command));
     if (js_bool(in->spec, "systemdMode", false))
@@ -789,7 +836,7 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
         put(&in, o, "SizeRootFs", json_integer(rw + (in.si ? in.si->size : 0)));
     }
     put(&in, o, "Mounts", mounts(&in));
-    put(&in, o, "Dependencies", json_array());
+    put(&in, o, "Dependencies", ctr_requires_ids(&c->cfg));
     put(&in, o, "NetworkSettings", network_settings(&in));
     put(&in, o, "Namespace", json_string(c->cfg.ns));
     put(&in, o, "IsInfra", json_boolean(js_bool(c->cfg.rec, "isInfra", false)));

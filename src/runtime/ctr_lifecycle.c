@@ -15,7 +15,9 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_mounts.h"
+#include "runtime/ctr_requires.h"
 #include "runtime/ctr_view.h"
+#include "runtime/health.h"
 #include "runtime/ociruntime.h"
 #include "runtime/pod.h"
 #include "runtime/spec.h"
@@ -205,9 +207,10 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     c->st.exited = false;
     c->st.oom_killed = false;
     c->st.stopped_by_user = false;
-    if (!c->st.restart_policy_match)
+    if (!c->st.restart_policy_match && !c->st.health_restart)
         c->st.restart_count = 0;
     c->st.restart_policy_match = false;
+    c->st.health_restart = false;
     if (ctr_intent_set(c, next) < 0)
         return berr_oom(err);
     if (ctr_save(rt, c, err) < 0)
@@ -231,6 +234,13 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING || st == CS_STOPPING)
         return berr_kind(err, BK_STATE, "container %s must be in Created or Stopped state to be started",
                          c->id);
+    if (json_array_size(json_object_get(c->cfg.spec, "requires"))) {
+        if (ctr_requires_start(rt, c, err) < 0)
+            return -1;
+        st = ctr_state(c);      /* our lock may have been let go meanwhile */
+        if (st == CS_RUNNING)
+            return 0;
+    }
     if (st != CS_CREATED ? init_then(rt, c, "start", err) < 0
                          : ctr_intent_begin(rt, c, "start", err) < 0)
         return -1;
@@ -250,6 +260,7 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     c->st.state = CS_RUNNING;
     c->st.started_ns = time_now_ns();
     ctr_intent_end(c);
+    ctr_health_started(rt, c);
     if (ctr_save(rt, c, err) < 0)
         return -1;
     ctr_emit(rt, c, "start");
@@ -329,8 +340,16 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
     int st = ctr_state(c);
     int sig = c->cfg.stop_signal;
 
-    if (st == CS_CONFIGURED || st == CS_EXITED || st == CS_STOPPED)
-        return 0;   /* already stopped: podman's CLI says nothing */
+    if (st == CS_CONFIGURED || st == CS_EXITED || st == CS_STOPPED) {
+        /* already stopped: podman's CLI says nothing. A restart its policy
+         * has pending (cleanup waiting out the back-off) is called off. */
+        if (!c->st.restart_policy_match && !c->st.health_restart)
+            return 0;
+        c->st.restart_policy_match = false;
+        c->st.health_restart = false;
+        c->st.stopped_by_user = true;
+        return ctr_save(rt, c, err);
+    }
     if (st != CS_CREATED && st != CS_RUNNING && st != CS_STOPPING && st != CS_PAUSED)
         return berr_kind(err, BK_STATE, "can only stop created or running containers. %s is in state %s",
                          c->id, ctr_state_name(st));
@@ -429,6 +448,8 @@ static bool restart_due(struct ctr *c)
     const char *p = c->cfg.restart_policy;
     long long retries = c->cfg.restart_retries, count = c->st.restart_count;
 
+    if (c->st.health_restart)
+        return true;    /* --health-on-failure restart */
     if (!c->st.restart_policy_match)
         return false;
     if (!strcmp(p, "always") || !strcmp(p, "unless-stopped"))
@@ -438,6 +459,37 @@ static bool restart_due(struct ctr *c)
     return false;
 }
 
+bool ctr_boot_wanted(const struct ctr *c)
+{
+    int st = ctr_state(c);
+
+    if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_REMOVING)
+        return false;
+    return str_eq(c->cfg.restart_policy, "always") ||
+           (str_eq(c->cfg.restart_policy, "unless-stopped") && !c->st.stopped_by_user);
+}
+
+/* docker's back-off between restarts of a container that keeps failing:
+ * 100 ms before the first, doubling while each run lasts under 10 s, back
+ * to 100 ms after a longer run, at most a minute. The exit is recorded
+ * first, and the wait holds no lock: a stop or rm meanwhile wins. */
+static int restart_backoff(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    long long ran = c->st.finished_ns - c->st.started_ns, d = c->st.restart_delay_ms;
+    struct timespec ts;
+
+    d = d <= 0 || ran >= 10000000000LL ? 100 : d * 2 > 60000 ? 60000 : d * 2;
+    c->st.restart_delay_ms = d;
+    if (ctr_save(rt, c, err) < 0)
+        return -1;
+    lock_release(&c->lock);
+    ts.tv_sec = d / 1000;
+    ts.tv_nsec = (d % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+    return ctr_relock(rt, c, err);
+}
+
 int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     struct berr *e = NULL;
@@ -445,6 +497,7 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
 
     if (st == CS_RUNNING || st == CS_PAUSED)
         return berr_kind(err, BK_STATE, "container %s is running or paused, refusing to clean up", c->id);
+    ctr_health_end(&c->st);
     if (st == CS_STOPPED || st == CS_STOPPING) {
         /* The process is gone: the runtime's delete (a Go binary, ~8 ms)
          * and our unmounting and network teardown touch nothing of each
@@ -461,6 +514,15 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
         c->st.state = CS_CONFIGURED;
     (void) ctr_exec_reap(rt, c, false);
     if (restart_due(c)) {
+        if (restart_backoff(rt, c, err) < 0) {
+            if ((*err)->kind != BK_NO_SUCH)
+                return -1;
+            berr_freep(err);    /* removed meanwhile: nothing to restart */
+            return 0;
+        }
+        /* a stop or rm while we waited wins */
+        if (!restart_due(c) || ctr_state(c) != CS_EXITED)
+            return 0;
         /* init keeps restartCount while restartPolicyMatch is set */
         c->st.restart_count++;
         if (ctr_save(rt, c, err) < 0)

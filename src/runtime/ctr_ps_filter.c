@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtime/ctr_ps_int.h"
+#include "runtime/health.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/str.h"
@@ -15,6 +16,7 @@
 
 static const char *const fkey_names[F__N] = {
     "id", "name", "status", "label", "ancestor", "exited", "before", "since", "volume", "pod",
+    "health", "restart-policy",
 };
 
 void ps_filters_free(struct filters *fs)
@@ -60,6 +62,14 @@ int ps_filters_parse(char **in, struct filters *fs, struct berr **err)
                 ok = ok || str_eq(state_names[j], eq + 1);
             if (!ok)
                 return berr_kind(err, BK_INVALID, "unknown container state: %s", eq + 1);
+        }
+        if (k == F_RESTART_POLICY) {
+            static const char *const pols[] = { "no", "none", "on-failure", "always", "unless-stopped" };
+            bool ok = false;
+            for (size_t j = 0; j < ARRAY_SIZE(pols); j++)
+                ok = ok || str_eq(pols[j], eq + 1);
+            if (!ok)
+                return berr_msg(err, "%s invalid restart policy", eq + 1);
         }
         if (k == F_EXITED) {
             long long v;
@@ -238,12 +248,35 @@ static bool match_volume(const struct fvals *f, const struct ps_row *r)
     return false;
 }
 
+/* restart-policy=always|...; "none" is podman's name for no policy. */
+static bool match_restart_policy(const struct fvals *f, const struct ps_row *r)
+{
+    const char *p = r->cfg->restart_policy && *r->cfg->restart_policy ? r->cfg->restart_policy : "no";
+
+    for (size_t i = 0; i < f->n; i++)
+        if (str_eq(f->v[i], p) || (str_eq(f->v[i], "none") && str_eq(p, "no")))
+            return true;
+    return false;
+}
+
+/* health=starting|healthy|unhealthy: as podman, a container without a
+ * check matches none of them. */
+static bool match_health(const struct fvals *f, const struct ps_row *r)
+{
+    const char *h = ctr_health_status(r->cfg, r->st);
+
+    for (size_t i = 0; *h && i < f->n; i++)
+        if (str_eq(f->v[i], h))
+            return true;
+    return false;
+}
+
 bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
 {
     const struct fvals *f = fs->f;
 
     /* a damaged record: only its id and name can be trusted */
-    if (r->error && (f[F_STATUS].n || f[F_LABEL].n || f[F_ANCESTOR].n || f[F_EXITED].n ||
+    if (r->error && (f[F_STATUS].n || f[F_HEALTH].n || f[F_RESTART_POLICY].n || f[F_LABEL].n || f[F_ANCESTOR].n || f[F_EXITED].n ||
                      f[F_BEFORE].n || f[F_SINCE].n))
         return false;
     return (!f[F_ID].n || match_re(&f[F_ID], r->id)) &&
@@ -255,5 +288,7 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
            (!f[F_BEFORE].n || r->created_ns < f[F_BEFORE].when_ns) &&
            (!f[F_SINCE].n || r->created_ns > f[F_SINCE].when_ns) &&
            (!f[F_VOLUME].n || match_volume(&f[F_VOLUME], r)) &&
-           (!f[F_POD].n || match_pod(&f[F_POD], r));
+           (!f[F_POD].n || match_pod(&f[F_POD], r)) &&
+           (!f[F_HEALTH].n || match_health(&f[F_HEALTH], r)) &&
+           (!f[F_RESTART_POLICY].n || match_restart_policy(&f[F_RESTART_POLICY], r));
 }

@@ -52,7 +52,7 @@ char *ps_row_cmd_text(const struct ps_row *r);
 
 /* ctr_ps_filter.c */
 enum fkey { F_ID, F_NAME, F_STATUS, F_LABEL, F_ANCESTOR, F_EXITED, F_BEFORE, F_SINCE, F_VOLUME,
-            F_POD, F__N };
+            F_POD, F_HEALTH, F_RESTART_POLICY, F__N };
 
 struct fvals {
     char **v;                   /* values */

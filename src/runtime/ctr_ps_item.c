@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "runtime/ctr_ps_int.h"
+#include "runtime/health.h"
 #include "runtime/net/ports.h"
 #include "runtime/pod.h"
 #include "util/cleanup.h"
@@ -33,7 +34,10 @@ static char *row_status(const struct ps_row *r, double now)
         return str_fmt("Error: %s", r->error);
     if (r->state == CS_RUNNING) {
         _cleanup_free_ char *d = hum_ago_at((double) r->started_ns / 1e9, now);
-        return d ? str_fmt("Up %s", d) : NULL;
+        const char *h = ctr_health_status(r->cfg, r->st);
+        if (!d)
+            return NULL;
+        return *h ? str_fmt("Up %s (%s)", d, h) : str_fmt("Up %s", d);
     }
     if (r->state == CS_EXITED || r->state == CS_STOPPED) {
         _cleanup_free_ char *d = hum_ago_at((double) r->finished_ns / 1e9, now);

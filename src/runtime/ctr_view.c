@@ -25,8 +25,8 @@ static int view_copy(json_t *to, json_t *from, const char *key)
     return !v || json_object_set_new(to, key, json_deep_copy(v)) == 0 ? 0 : -1;
 }
 
-/* The spec's part of the view: entrypoint, command, the network mode and
- * the mounts' types, destinations, bind sources and volume names. */
+/* The spec's part of the view: entrypoint, command, the health check,
+ * the network mode and the mounts' types, destinations, bind sources and volume names. */
 static json_t *view_spec(json_t *spec)
 {
     _cleanup_json_ json_t *vs = json_object();
@@ -34,7 +34,8 @@ static json_t *view_spec(json_t *spec)
     json_t *mounts = json_object_get(spec, "mounts"), *m;
     size_t i;
 
-    if (!vs || view_copy(vs, spec, "entrypoint") < 0 || view_copy(vs, spec, "command") < 0)
+    if (!vs || view_copy(vs, spec, "entrypoint") < 0 || view_copy(vs, spec, "command") < 0 ||
+        view_copy(vs, spec, "healthcheck") < 0)     /* ps: (healthy), --filter health= */
         return NULL;
     if (net && json_object_set_new(vs, "namespaces", json_pack("{s:O}", "network", net)) < 0)
         return NULL;
@@ -60,7 +61,7 @@ json_t *ctr_view_record(json_t *cfg)
 {
     static const char *const keys[] = {
         "name", "image", "command", "createdNs", "labels", "portMappings", "networks",
-        "autoRemove", "namespace", "pod", "isInfra",
+        "autoRemove", "namespace", "pod", "isInfra", "restartPolicy",
     };
     _cleanup_json_ json_t *v = json_object();
 

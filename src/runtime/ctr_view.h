@@ -19,7 +19,8 @@
 
 /* The view: a copy, kept in the state record, of the config fields ps
  * shows or filters on (name, image, command, created, labels, ports,
- * networks, mounts with their bind sources and volume names),
+ * networks, mounts with their bind sources and volume names, the restart
+ * policy, the health check),
  * so that ps reads one file per container. ctr_view_record() builds it;
  * ctr_view_sync() puts it into st and returns 1 when it changed (the
  * caller saves the state), 0 when it was current, -1 out of memory.
@@ -27,7 +28,7 @@
  * view left stale by a crash between the two writes. */
 /* The view's format; a view of another version is ignored (ps reads the
  * config instead) and rewritten by the next command that takes the lock. */
-#define CTR_VIEW_VERSION 2
+#define CTR_VIEW_VERSION 3     /* 3: restartPolicy, spec.healthcheck */
 json_t *ctr_view_record(json_t *cfg);
 int ctr_view_sync(json_t *cfg, struct ctr_runstate *st);
 

@@ -17,9 +17,11 @@
  *                     and the OCI runtime's record of it is gone
  *   anything else     becomes configured ("Created"), as in podman
  * and for every container: pid, conmonPid, mountPoint, mounted, network
- * status, exec sessions, bind mounts, stoppedByUser, restartPolicyMatch,
- * restartCount are cleared; exitCode, exited, finishedTime, startedTime
- * and oomKilled are kept. Locks are re-allocated by number, the exit-code
+ * status, exec sessions, bind mounts, restartPolicyMatch, restartCount,
+ * the health results and process are cleared; exitCode, exited,
+ * finishedTime, startedTime, oomKilled and stoppedByUser (which `system
+ * boot` reads: an unless-stopped container the user stopped stays
+ * stopped) are kept. Locks are re-allocated by number, the exit-code
  * table is emptied, stale exit/persist files are removed. With
  * graphRootMounted=1 in /run/.containerenv (berth inside a container
  * sharing the host's graph root) the state reset is skipped, as podman.
@@ -32,6 +34,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctrstate.h"
+#include "runtime/health.h"
 #include "runtime/net/net.h"
 #include "runtime/refresh.h"
 #include "runtime/volume.h"
@@ -102,9 +105,9 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->mounted = false;
     (void) ctr_set_str(&s->mount_point, NULL);     /* NULL: nothing to copy */
     s->shm_mounted = false;
-    s->stopped_by_user = false;
     s->restart_policy_match = false;
     s->restart_count = 0;
+    s->restart_delay_ms = 0;
     (void) ctr_set_str(&s->net_ns, NULL);
     json_decref(s->network_status);
     s->network_status = NULL;
@@ -116,6 +119,12 @@ static void reset_ctr_state(struct ctr_runstate *s)
     s->images_mounted = NULL;
     json_decref(s->exec_sessions);
     s->exec_sessions = NULL;
+    /* a health process left by a simulated reboot (system refresh) ends;
+     * after a real one it is gone anyway */
+    ctr_health_end(s);
+    json_decref(s->health);
+    s->health = NULL;
+    s->health_restart = false;
     for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }

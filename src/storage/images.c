@@ -553,6 +553,8 @@ int store_image_cfg(struct store *s, const struct store_image *img,
                       ? json_deep_copy(json_object_get(c, "Labels")) : json_object();
     out->architecture = str_dup(js_str(cfg, "architecture", NULL));
     out->os = str_dup(js_str(cfg, "os", NULL));
+    if (json_is_object(json_object_get(c, "Healthcheck")))
+        out->healthcheck = json_deep_copy(json_object_get(c, "Healthcheck"));
     if (store_image_manifest_json(s, img, &man, &e) == 0 &&
         json_is_object(json_object_get(man, "annotations")))
         out->annotations = json_deep_copy(json_object_get(man, "annotations"));
@@ -580,6 +582,7 @@ void store_image_cfg_free(struct store_image_cfg *c)
     json_decref(c->annotations);
     free(c->architecture);
     free(c->os);
+    json_decref(c->healthcheck);
     memset(c, 0, sizeof(*c));
 }
 

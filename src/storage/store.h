@@ -154,6 +154,8 @@ struct store_image_cfg {
     json_t *labels;                 /* object (owned), never NULL */
     json_t *annotations;            /* manifest annotations, never NULL */
     char *architecture, *os;
+    json_t *healthcheck;            /* config's Healthcheck {Test, Interval, ...}
+                                       (docker format), NULL none */
 };
 int store_image_cfg(struct store *s, const struct store_image *img,
                     struct store_image_cfg *out, struct berr **err);

@@ -243,7 +243,7 @@ static void t_state_every_field(void)
         .started_ns = 15, .finished_ns = 16, .exit_code = 17, .exited = true,
         .oom_killed = true, .mounted = true, .shm_mounted = true, .stopped_by_user = true,
         .restart_policy_match = true, .restart_count = 18, .intent_pid = 19,
-        .intent_start = 20,
+        .intent_start = 20, .health_pid = 21, .health_start = 22, .health_restart = true,
     }, b;
     _cleanup_json_ json_t *j = NULL, *back = NULL;
     _cleanup_free_ char *text = NULL;
@@ -254,6 +254,7 @@ static void t_state_every_field(void)
     CHECK_INT(ctr_set_str(&a.intent, "stop"), 0);
     a.network_status = json_pack("{s:i}", "s", 1);
     a.view = json_pack("{s:i}", "v", 1);
+    a.health = json_pack("{s:s}", "Status", "healthy");
     j = ctr_runstate_json(&a);
     text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
     back = text ? json_loads(text, 0, NULL) : NULL;
@@ -276,8 +277,11 @@ static void t_state_every_field(void)
     CHECK_INT(b.intent_start, 20);
     CHECK(json_equal(b.network_status, a.network_status));
     CHECK(json_equal(b.view, a.view));
+    CHECK_INT(b.health_pid, 21);
+    CHECK_INT(b.health_start, 22);
+    CHECK(b.health_restart && json_equal(b.health, a.health));
     /* every key of the record is one of the table's */
-    CHECK_INT(json_object_size(j), 22);
+    CHECK_INT(json_object_size(j), 27);
     ctr_runstate_free(&a);
     ctr_runstate_free(&b);
 }
