@@ -107,16 +107,15 @@ static bool link_is_stale(struct state *st, const char *name)
 static bool owner_dead(struct state *st, enum obj_kind kind, const char *id)
 {
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
-    size_t idlen = strlen(id);
     struct dirent *de;
     bool found = false;
 
     while (d && (de = readdir(d))) {
         const char *n = de->d_name;
         _cleanup_close_ int fd = -1;
+        char nid[STATE_ID_LEN + 1];
 
-        if ((!str_has_prefix(n, ".new-") && !str_has_prefix(n, ".del-")) ||
-            strncmp(n + 5, id, idlen) != 0 || n[5 + idlen] != '.')
+        if (!state_dot_record_id(n, nid) || strcmp(nid, id) != 0)
             continue;
         fd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)

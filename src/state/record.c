@@ -414,6 +414,16 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+bool state_dot_record_id(const char *dname, char *id_out)
+{
+    if ((!str_has_prefix(dname, ".new-") && !str_has_prefix(dname, ".del-")) ||
+        strlen(dname) < 5 + STATE_ID_LEN + 1 || dname[5 + STATE_ID_LEN] != '.')
+        return false;
+    memcpy(id_out, dname + 5, STATE_ID_LEN);
+    id_out[STATE_ID_LEN] = '\0';
+    return true;
+}
+
 /* A .new-/.del- dir whose owner died (a create killed after the name's
  * link, a delete killed before unlinking it): the name its record had is
  * released before the sweep removes the dir, so it is free at once rather
@@ -427,11 +437,8 @@ static void release_leftover_name(struct state *st, enum obj_kind kind, int dfd,
     _cleanup_berr_ struct berr *e = NULL;
     char id[STATE_ID_LEN + 1];
 
-    if (kind == OBJ_VOLUME || (!str_has_prefix(dname, ".new-") && !str_has_prefix(dname, ".del-")) ||
-        strlen(dname) < 5 + STATE_ID_LEN + 1 || dname[5 + STATE_ID_LEN] != '.')
+    if (kind == OBJ_VOLUME || !state_dot_record_id(dname, id))
         return;
-    memcpy(id, dname + 5, STATE_ID_LEN);
-    id[STATE_ID_LEN] = '\0';
     fd = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || state_exists(st, kind, id))
         return;                 /* gone, owned by a live process, or published */
