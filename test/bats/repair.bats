@@ -250,12 +250,13 @@ gone() {
 
 # ---- power loss: a container's state.json is not synced (state/record.c) ----
 
-# reboot: what a power loss leaves of this boot (no process, no mount, a
-# new boot id); the next command refreshes
+# reboot ID...: what a power loss leaves of this boot (no conmon of these
+# containers, no mount, a new boot id); the next command refreshes. The
+# tests stop their containers' processes first: a broad pkill would hit
+# other test runs on the machine.
 reboot() {
     local id
     for id in "$@"; do pkill -9 -f "[c]onmon.*$id" || true; done
-    pkill -9 -f "sleep 100" || true
     awk -v d="$BATS_TEST_TMPDIR" '$2 ~ "^"d {print $2}' /proc/self/mounts | sort -r | xargs -r umount -l
     echo 00000000-dead-beef-0000-000000000000 > "$BATS_TEST_TMPDIR/scratch/alive"
     rm -rf "$BATS_TEST_TMPDIR/scratch/exits" "$BATS_TEST_TMPDIR/runroot"
