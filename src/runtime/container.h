@@ -250,12 +250,11 @@ int ctr_read_salvage(struct runtime *rt, const char *id, struct ctr_config *cfg,
 void ctr_put(struct ctr *c);
 static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 #define _cleanup_ctr_ __attribute__((cleanup(ctr_putp)))
-/* Writes c->st (ctr_runstate_json) atomically; nothing is written when
- * the record cannot be built. */
+/* Writes c->st (ctr_runstate_json) atomically, without fsync (state.h:
+ * a power loss may cost the last transitions, which the next boot's
+ * refresh resets or rebuilds); nothing is written when the record cannot
+ * be built. */
 int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err);
-/* The same without fsync (state_update_volatile): only for a change to
- * what refresh resets after a reboot (exec sessions). */
-int ctr_save_volatile(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Sets config.json's key to v (taken over) in c->cfg.rec and parses the
  * record again into c->cfg; on failure both stay as they were. Replacing
  * a value through jansson directly would leave c->cfg pointing at the

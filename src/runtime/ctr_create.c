@@ -423,9 +423,7 @@ static int check_seccomp_policy(json_t *spec, const struct store_image_cfg *ic, 
     return 0;
 }
 
-/* The first state record: configured, with the view of cfg, the create
- * under way. */
-static json_t *new_state(json_t *cfg)
+json_t *ctr_state_first(json_t *cfg)
 {
     struct ctr st = { .st = { .state = CS_CONFIGURED } };
     json_t *rec = NULL;
@@ -618,7 +616,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     p2.spec = mspec;
     cfg = new_config(rt, &p2, id, name, u.lock, p->image ? img_id : NULL, img_name,
                      p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
-    st = cfg ? new_state(cfg) : NULL;
+    st = cfg ? ctr_state_first(cfg) : NULL;
     if (!st) {
         berr_oom(err);
         goto fail;

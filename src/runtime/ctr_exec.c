@@ -319,7 +319,7 @@ int ctr_exec_cleanup(struct runtime *rt, struct ctr *c, const char *sid, struct 
                          "cannot clean up container %s exec session %s as it is running: exec session state improper",
                          c->id, sid);
     finalize(rt, c, sid, exit_file_code(rt, c, sid), true);
-    return ctr_save_volatile(rt, c, err);
+    return ctr_save(rt, c, err);
 }
 
 /* The session's record, once its process runs. */
@@ -347,7 +347,7 @@ static int record(struct runtime *rt, struct ctr *c, const char *sid,
     }
     if (json_object_set_new(c->st.exec_sessions, sid, s) < 0)
         return berr_oom(err);
-    return ctr_save_volatile(rt, c, err);
+    return ctr_save(rt, c, err);
 }
 
 /* ---- conmon ---- */
@@ -568,7 +568,7 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
         goto out;
     if (json_object_get(c->st.exec_sessions, sid)) {
         finalize(rt, c, sid, status, false);  /* the exit command removes the dir */
-        if (ctr_save_volatile(rt, c, err) < 0)
+        if (ctr_save(rt, c, err) < 0)
             goto out;
     }
     ret = 0;

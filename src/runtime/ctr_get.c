@@ -271,15 +271,6 @@ int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err)
     return state_update(rt->st, OBJ_CONTAINER, c->id, rec, err);
 }
 
-int ctr_save_volatile(struct runtime *rt, struct ctr *c, struct berr **err)
-{
-    _cleanup_json_ json_t *rec = ctr_runstate_json(&c->st);
-
-    if (!rec)
-        return berr_oom(err);
-    return state_update_volatile(rt->st, OBJ_CONTAINER, c->id, rec, err);
-}
-
 /* The container has exited with code (or -1 unknown) at time when. */
 static int mark_exited(struct runtime *rt, struct ctr *c, int code, long long when_ns, bool oom,
                        struct berr **err)

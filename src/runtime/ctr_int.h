@@ -84,6 +84,11 @@ void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);
  * lock number lock (-1: none to free), the event. */
 int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err);
 
+/* ctr_create.c: the first state record: configured, with the view of
+ * cfg, the create under way (intent "create", this process its owner).
+ * NULL when out of memory. */
+json_t *ctr_state_first(json_t *cfg);
+
 /* ctr_repair.c: intents, recovery, damaged records (see its top). */
 /* Sets c's intent to op (NULL clears it) with this process as its owner,
  * in c->st only: -1 out of memory. */
@@ -99,6 +104,12 @@ bool ctr_intent_abandoned(const struct ctr_runstate *s, bool locked);
 /* Finishes or undoes c's abandoned intent and saves (ctr_sync calls it).
  * BK_NO_SUCH when that removed the container. */
 int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err);
+/* Refresh, after a power loss: when container id's state.json is missing
+ * or torn (state_lost: its writes are not synced), writes it anew from
+ * config.json and reads both into cfg and st: 0. 1: it is not such a
+ * record (nothing done); -1 with *err. */
+int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg,
+                      struct ctr_runstate *st, struct berr **err);
 /* The state a reader without the lock should show for a record with an
  * abandoned intent (asking the runtime when it must). */
 int ctr_intent_view(struct runtime *rt, const char *id, const struct ctr_runstate *s);

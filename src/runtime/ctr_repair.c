@@ -32,6 +32,15 @@
  * ctr_remove then removes it by its id (ctr_remove_damaged): conmon and
  * the runtime's container, networking, mounts, storage, record, names.
  *
+ * Lost state. A container's state.json is written without fsync
+ * (state/record.c): a power loss may leave it missing, empty or torn.
+ * The refresh of the next boot writes it anew from config.json
+ * (ctr_state_rebuild) as create first wrote it: configured, with a
+ * "create" intent that no process owns, so the next command that takes
+ * the lock makes sure the root file system exists (finish_create). An
+ * older state.json that a power loss brought back is reset by refresh
+ * like any other, and an intent in it is finished as above.
+ *
  * Orphans. A root file system in the store that no record names (an
  * older berth's killed create) is removed by rm --force of its id, as
  * podman removes a storage container it does not know
@@ -290,6 +299,38 @@ int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err)
                          c->id);
     ctr_intent_end(c);
     return ctr_save(rt, c, err);
+}
+
+/* ---- lost state (refresh) ---- */
+
+int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg,
+                      struct ctr_runstate *st, struct berr **err)
+{
+    struct ctr c = { 0 };
+    _cleanup_json_ json_t *rec = NULL;
+
+    if (!state_lost(rt->st, OBJ_CONTAINER, id))
+        return 1;
+    snprintf(c.id, sizeof(c.id), "%s", id);
+    if (ctr_read(rt, id, &c.cfg, NULL, err) < 0)
+        return -1;
+    rec = ctr_state_first(c.cfg.rec);
+    if (!rec || ctr_runstate_parse(rec, id, &c.st, err) < 0) {
+        ctr_config_free(&c.cfg);
+        return rec ? -1 : berr_oom(err);
+    }
+    /* owned by nobody: this process goes on to take the lock itself */
+    c.st.intent_pid = 0;
+    c.st.intent_start = 0;
+    if (ctr_save(rt, &c, err) < 0) {
+        ctr_config_free(&c.cfg);
+        ctr_runstate_free(&c.st);
+        return -1;
+    }
+    log_warn("container %s: its state was lost (a power loss?): rebuilt from its config", id);
+    *cfg = c.cfg;
+    *st = c.st;
+    return 0;
 }
 
 /* ---- damaged records ---- */

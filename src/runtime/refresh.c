@@ -16,7 +16,9 @@
  *   stopped           becomes exited: its exit code and times are real,
  *                     and the OCI runtime's record of it is gone
  *   anything else     becomes configured ("Created"), as in podman
- * and for every container: pid, conmonPid, mountPoint, mounted, network
+ * A state.json that the power loss left missing or torn (it is not
+ * synced) is written anew from config.json first (ctr_state_rebuild).
+ * And for every container: pid, conmonPid, mountPoint, mounted, network
  * status, exec sessions, bind mounts, restartPolicyMatch, restartCount,
  * the health results and process are cleared; exitCode, exited,
  * finishedTime, startedTime, oomKilled and stoppedByUser (which `system
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "runtime/container.h"
+#include "runtime/ctr_int.h"
 #include "runtime/ctrstate.h"
 #include "runtime/health.h"
 #include "runtime/net/net.h"
@@ -143,6 +146,23 @@ static void remove_conmon_files(struct runtime *rt, const char *id)
     }
 }
 
+/* After ctr_read failed with *err: a state.json lost to a power loss is
+ * rebuilt (0, *err dropped); anything else stays damaged (-1, *err). */
+static int lost_state(struct runtime *rt, const char *id, struct ctr *c, struct berr **err)
+{
+    struct berr *e = NULL;
+    int r = ctr_state_rebuild(rt, id, &c->cfg, &c->st, &e);
+
+    if (r < 0) {
+        log_warn("container %s: rebuilding its state: %s", id, e->msg);
+        berr_free(e);
+    }
+    if (r != 0)
+        return -1;
+    berr_freep(err);
+    return 0;
+}
+
 /* One container: reset (unless skipped), re-allocate its lock, save. */
 static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct berr **err)
 {
@@ -150,7 +170,7 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
     int r = -1;
 
     snprintf(c.id, sizeof(c.id), "%s", id);
-    if (ctr_read(rt, id, &c.cfg, &c.st, err) < 0) {
+    if (ctr_read(rt, id, &c.cfg, &c.st, err) < 0 && lost_state(rt, id, &c, err) < 0) {
         /* damaged: its lock at least, so that rm -f takes it as usual */
         _cleanup_free_ char *damage = NULL;
         struct berr *e = NULL;

@@ -160,16 +160,11 @@ int vol_copy_up(struct runtime *rt, struct vol *v, const char *rootfs, const cha
     root = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return berr_sys(err, "open %s", rootfs);
-    {
-        struct berr *e = NULL;
-        /* what is not there (or not a directory) has nothing to copy,
-         * and a later container may still bring something */
-        src = store_open_in_root(root, rel, O_RDONLY | O_DIRECTORY, &e);
-        if (src < 0) {
-            berr_free(e);
-            return 0;
-        }
-    }
+    /* what is not there (or not a directory) has nothing to copy, and a
+     * later container may still bring something */
+    src = fs_open_in_root(root, rel, O_RDONLY | O_DIRECTORY);
+    if (src < 0)
+        return 0;
     if (fstat(src, &sb) < 0 || !S_ISDIR(sb.st_mode) || dir_empty(src))
         return 0;
     dst = open(v->cfg.mount_point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -213,14 +208,9 @@ int vol_fix_owner(struct runtime *rt, struct vol *v, int uid, int gid, const cha
     root = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return berr_sys(err, "open %s", rootfs);
-    {
-        struct berr *e = NULL;
-        target = store_open_in_root(root, rel, O_PATH, &e);
-        if (target < 0) {
-            berr_free(e);
-            return 0;
-        }
-    }
+    target = fs_open_in_root(root, rel, O_PATH);
+    if (target < 0)
+        return 0;
     if (fstat(target, &sb) < 0)
         return 0;
     if (lchown(mp, sb.st_uid, sb.st_gid) < 0 || chmod(mp, sb.st_mode & 07777) < 0)

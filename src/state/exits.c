@@ -43,7 +43,9 @@ int state_exit_code_set(struct state *st, const char *id, int code, struct berr 
                     STATE_FORMAT_VERSION);
     if (!rec)
         return berr_oom(err);
-    if (js_write_atomic(st->exits_dir, id, rec, 0600, err) < 0)
+    /* Not synced: the code is for the run or wait of this boot; the
+     * refresh of the next one empties the table anyway. */
+    if (js_write_replace(st->exits_dir, id, rec, 0600, err) < 0)
         return berr_wrap(err, "record exit code of container %s", id);
     return 0;
 }

@@ -62,6 +62,11 @@ int state_names_release_id(struct state *st, const char *name, enum obj_kind kin
 int state_name_resolve(struct state *st, const char *name, enum obj_kind *kind, char *id_out,
                        struct berr **err);
 
+/* The dir name of a record being created (.new-<id>.XXXXXX) or deleted
+ * (.del-<id>.XXXXXX), record.c: true with its id in id_out (STATE_ID_LEN
+ * + 1 bytes); false for any other name. */
+bool state_dot_record_id(const char *dname, char *id_out);
+
 /* Removes dot leftovers of a crash from dir (only entries starting with
  * prefix, when given): dot directories nobody holds a flock on, and dot
  * files older than STATE_STALE_TMP_SEC. */

@@ -107,16 +107,15 @@ static bool link_is_stale(struct state *st, const char *name)
 static bool owner_dead(struct state *st, enum obj_kind kind, const char *id)
 {
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
-    size_t idlen = strlen(id);
     struct dirent *de;
     bool found = false;
 
     while (d && (de = readdir(d))) {
         const char *n = de->d_name;
         _cleanup_close_ int fd = -1;
+        char nid[STATE_ID_LEN + 1];
 
-        if ((!str_has_prefix(n, ".new-") && !str_has_prefix(n, ".del-")) ||
-            strncmp(n + 5, id, idlen) != 0 || n[5 + idlen] != '.')
+        if (!state_dot_record_id(n, nid) || strcmp(nid, id) != 0)
             continue;
         fd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
@@ -258,7 +257,13 @@ int state_name_check(struct state *st, const char *name, enum obj_kind kind, con
     return judge(st, name, kind, id, err) < 0 ? -1 : 0;
 }
 
-static int unlink_name(struct state *st, const char *name, struct berr **err)
+/* sync: whether the unlink must survive a power loss. A name released
+ * with its record's removal need not: a link that a power loss brings
+ * back points at a record that is gone (the removal was synced), and
+ * judge() takes such a name over (its remover's .del- dir is unowned, or
+ * the link is older than STATE_NAME_STALE_SEC). A name released from a
+ * live record (rename) must: back, it would point at that record. */
+static int unlink_name(struct state *st, const char *name, bool sync, struct berr **err)
 {
     _cleanup_free_ char *path = str_fmt("%s/%s", st->names_dir, name);
 
@@ -269,7 +274,7 @@ static int unlink_name(struct state *st, const char *name, struct berr **err)
             return 0;
         return berr_sys(err, "release name \"%s\"", name);
     }
-    if (fs_fsync_dir(st->names_dir) < 0)
+    if (sync && fs_fsync_dir(st->names_dir) < 0)
         return berr_sys(err, "sync %s", st->names_dir);
     return 0;
 }
@@ -283,7 +288,7 @@ int state_name_release(struct state *st, const char *name, struct berr **err)
     guard = state_names_guard(st, err);
     if (guard < 0)
         return -1;
-    return unlink_name(st, name, err);
+    return unlink_name(st, name, true, err);
 }
 
 /* Without the name (a record whose config does not parse), every link
@@ -311,7 +316,7 @@ static int release_scan(struct state *st, const char *target, struct berr **err)
     }
     if (errno)
         return berr_sys(err, "read %s", st->names_dir);
-    return fs_fsync_dir(st->names_dir) < 0 ? berr_sys(err, "sync %s", st->names_dir) : 0;
+    return 0;   /* not synced: only removals come here (unlink_name) */
 }
 
 int state_names_release_id(struct state *st, const char *name, enum obj_kind kind,
@@ -331,6 +336,6 @@ int state_names_release_id(struct state *st, const char *name, enum obj_kind kin
         return release_scan(st, target, err);
     /* only if it is still ours: it may have been taken over already */
     if (state_name_resolve(st, name, &hk, hid, &e) == 0 && hk == kind && strcmp(hid, id) == 0)
-        return unlink_name(st, name, err);
+        return unlink_name(st, name, false, err);
     return 0;
 }

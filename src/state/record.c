@@ -2,9 +2,18 @@
  * state/record.c: object records, <kind>/<key>/{config,state}.json.
  *
  * Create builds the whole record in <kind>/.new-<key>.XXXXXX (each file
- * written and fsync'd by js_write_atomic), then renames the dir into place
- * with RENAME_NOREPLACE and fsyncs the parent: the record appears whole or
- * not at all. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
+ * written by js_write_atomic), then renames the dir into place with
+ * RENAME_NOREPLACE and fsyncs the parent: the record appears whole or
+ * not at all.
+ *
+ * What is synced (README "Crash safety"): what must survive a power loss
+ * is durable, a config.json, the name link, a removal; a container's
+ * state.json is not. It changes many times per `run` (each transition),
+ * a reboot's refresh resets it anyway, and refresh rebuilds it from
+ * config.json when the power loss left it missing, empty or torn
+ * (state_lost). Its writes are still atomic (temp file, rename), so no
+ * reader ever sees half of one while the machine is up. Pods' and
+ * volumes' records stay synced: nothing rebuilds them. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
  * vanishes at once, then removes the files. Both hold a flock(2) on the
  * dot dir the whole time it exists, which is how state_open's crash repair
  * (store.c) tells their dirs from a dead process's.
@@ -167,9 +176,12 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
         return -1;
     if (new_locked_dir(kdir, id, &tmp, &tfd, err) < 0)
         return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
+    /* config.json's fsync and the dir's come with it: the dir holds
+     * state.json's entry too, which needs no fsync of its own */
     r = js_write_atomic(tmp, "config.json", cfg, 0600, err);
     if (r == 0)
-        r = js_write_atomic(tmp, "state.json", stj, 0600, err);
+        r = kind == OBJ_CONTAINER ? js_write_replace(tmp, "state.json", stj, 0600, err)
+                                  : js_write_atomic(tmp, "state.json", stj, 0600, err);
     if (r == 0)
         r = publish(st, kind, id, name, tmp, dst, err);
     if (r < 0) {
@@ -296,19 +308,34 @@ static int write_one(struct state *st, enum obj_kind kind, const char *key, cons
 int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
                  struct berr **err)
 {
-    return write_one(st, kind, id, "state.json", state, true, err);
-}
-
-int state_update_volatile(struct state *st, enum obj_kind kind, const char *id, json_t *state,
-                          struct berr **err)
-{
-    return write_one(st, kind, id, "state.json", state, false, err);
+    /* a container's state.json: see the top of this file */
+    return write_one(st, kind, id, "state.json", state, kind != OBJ_CONTAINER, err);
 }
 
 int state_update_config(struct state *st, enum obj_kind kind, const char *id, json_t *config,
                         struct berr **err)
 {
     return write_one(st, kind, id, "config.json", config, true, err);
+}
+
+bool state_lost(struct state *st, enum obj_kind kind, const char *id)
+{
+    char path[PATH_MAX];
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_t *j = NULL;
+    struct berr *e = NULL;
+
+    if (path_join3(path, sizeof(path), st->kind_dir[kind], id, "state.json") < 0)
+        return false;
+    if (fs_read_file(path, &text, NULL, &e) < 0) {
+        bool missing = e->errnum == ENOENT && state_exists(st, kind, id);
+        berr_free(e);
+        return missing;
+    }
+    /* a record that parses is stale at worst (refresh resets it), or a
+     * newer berth's: not ours to replace */
+    j = json_loads(text, 0, NULL);
+    return !json_is_object(j);
 }
 
 /* The name this record holds, from its config (NULL if none or unreadable). */
@@ -387,6 +414,16 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+bool state_dot_record_id(const char *dname, char *id_out)
+{
+    if ((!str_has_prefix(dname, ".new-") && !str_has_prefix(dname, ".del-")) ||
+        strlen(dname) < 5 + STATE_ID_LEN + 1 || dname[5 + STATE_ID_LEN] != '.')
+        return false;
+    memcpy(id_out, dname + 5, STATE_ID_LEN);
+    id_out[STATE_ID_LEN] = '\0';
+    return true;
+}
+
 /* A .new-/.del- dir whose owner died (a create killed after the name's
  * link, a delete killed before unlinking it): the name its record had is
  * released before the sweep removes the dir, so it is free at once rather
@@ -400,11 +437,8 @@ static void release_leftover_name(struct state *st, enum obj_kind kind, int dfd,
     _cleanup_berr_ struct berr *e = NULL;
     char id[STATE_ID_LEN + 1];
 
-    if (kind == OBJ_VOLUME || (!str_has_prefix(dname, ".new-") && !str_has_prefix(dname, ".del-")) ||
-        strlen(dname) < 5 + STATE_ID_LEN + 1 || dname[5 + STATE_ID_LEN] != '.')
+    if (kind == OBJ_VOLUME || !state_dot_record_id(dname, id))
         return;
-    memcpy(id, dname + 5, STATE_ID_LEN);
-    id[STATE_ID_LEN] = '\0';
     fd = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || state_exists(st, kind, id))
         return;                 /* gone, owned by a live process, or published */

@@ -12,7 +12,7 @@
  *   exits/<id>                    exit code of a container, kept after
  *                                 removal so run/wait never lose it
  *
- * Every write is atomic (fs_write_atomic); a record appears whole or not
+ * Every write is atomic (temp file, rename); a record appears whole or not
  * at all: create builds the record dir under a dot name and renames it,
  * delete renames it to a dot name first. Readers skip dot entries, and
  * state_open() removes dot leftovers of a crash. Every record carries
@@ -68,13 +68,16 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
  * not parse fails with BK_CORRUPT naming the object and file. */
 int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **config,
                json_t **state, struct berr **err);
+/* Replaces state.json atomically. A container's is not synced, at create
+ * either (record.c): after a power loss it may be an older one, missing,
+ * empty or torn, and the refresh of the next boot rebuilds it from
+ * config.json (state_lost). Pods' and volumes' are synced. */
 int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
                  struct berr **err);
-/* The same without fsync: for a change that a reboot's refresh undoes
- * anyway (exec sessions come and go many times a second; a power loss
- * can only bring back the synced record before, which refresh resets). */
-int state_update_volatile(struct state *st, enum obj_kind kind, const char *id, json_t *state,
-                          struct berr **err);
+/* True when the record exists and its state.json is missing or does not
+ * parse as a JSON object: what an unsynced write can leave after a power
+ * loss. (A stale or newer-version record parses: false.) */
+bool state_lost(struct state *st, enum obj_kind kind, const char *id);
 int state_update_config(struct state *st, enum obj_kind kind, const char *id,
                         json_t *config, struct berr **err);
 int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err);

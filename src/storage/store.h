@@ -332,9 +332,6 @@ int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct be
  * files, hard links, symlinks, devices; owners, modes, times, xattrs.
  * dpath names dfd in errors. */
 int store_copy_tree_at(int sfd, int dfd, const char *dpath, struct berr **err);
-/* Opens path (relative) inside directory rootfd as if rootfd were "/":
- * symlinks never lead out of it (openat2 RESOLVE_IN_ROOT). */
-int store_open_in_root(int rootfd, const char *path, int flags, struct berr **err);
 /* Bytes of the files and symlinks under path (0 when unreadable). */
 int64_t store_dir_usage(const char *path);
 /* The tree under dir as a tar stream on out_fd (entries relative to

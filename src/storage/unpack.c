@@ -76,11 +76,6 @@ int unpack_open_in_root(int rootfd, const char *path, int flags, struct berr **e
     return berr_sys(err, "open \"%s\" in the layer", path);
 }
 
-int store_open_in_root(int rootfd, const char *path, int flags, struct berr **err)
-{
-    return unpack_open_in_root(rootfd, path, flags, err);
-}
-
 /* "/a/../../b/./c/" -> "b/c"; "" means the root itself. */
 static char *clean_name(const char *name)
 {

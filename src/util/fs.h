@@ -28,8 +28,8 @@ int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t l
  * rebuilt from the state at every use, which a power loss may cost
  * nothing but the rebuild: a container's /etc/hosts and friends and its
  * OCI config.json (written at every init), the mount counts of the run
- * root (per boot). State records use it only through
- * state_update_volatile(), for what a reboot's refresh resets anyway. */
+ * root (per boot), a container's state.json (state.h: the next boot's
+ * refresh resets or rebuilds it). */
 int fs_write_replace(const char *dir, const char *name, const void *buf, size_t len,
                      mode_t mode, struct berr **err);
 /* mkdir -p; existing dirs are left with their mode. */
