@@ -383,6 +383,7 @@ struct create_undo {
     const char *id;
     bool lock_allocated, record_created, rootfs_created;
     unsigned lock;
+    json_t *linked;             /* the spec whose joins were linked */
 };
 
 static void undo_create(struct create_undo *u)
@@ -396,6 +397,11 @@ static void undo_create(struct create_undo *u)
     if (u->record_created && state_delete(u->rt->st, OBJ_CONTAINER, u->id, &e) < 0)
         log_warn("cleaning up container %s record: %s", u->id, e->msg);
     berr_freep(&e);
+    if (u->linked) {
+        struct ctr c = { .cfg = { .spec = u->linked } };
+        snprintf(c.id, sizeof(c.id), "%s", u->id);
+        ctr_deps_unlink(u->rt, &c);
+    }
     if (u->lock_allocated && lock_free(u->rt->locks, u->lock, &e) < 0)
         log_warn("cleaning up container %s lock: %s", u->id, e->msg);
     berr_freep(&e);
@@ -557,6 +563,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         goto fail;
     }
     crash_point("create:locked");
+    /* before the record: every record has its links (runtime/ctr_deps.c) */
+    u.linked = mspec;
+    if (ctr_deps_link(rt, id, mspec, err) < 0)
+        goto fail;
+    crash_point("create:linked");
     if (publish(rt, p, id, &name, cfg, st, err) < 0)
         goto fail;
     u.record_created = true;

@@ -191,6 +191,62 @@ teardown() { berth_teardown; }
     [ "$output" = other ]
 }
 
+# podman: a container another joins (--network/--pid/--ipc/--uts
+# container:X) is not removed before it, --force or not (125, its words,
+# the dependents' full ids sorted); --volumes-from makes no dependency.
+@test "rm refuses a container that others join, even with --force" {
+    run -0 b create --name pa --network none $IMG sleep 100
+    run -0 b create --name pb --network container:pa $IMG sleep 100
+    run -0 b create --name pc --ipc container:pa --uts container:pa --network none $IMG sleep 100
+    run -0 b create --name pv --volumes-from pa --network none $IMG true
+    ida=$(b container inspect --format '{{.Id}}' pa)
+    deps=$(printf '%s\n' "$(b container inspect --format '{{.Id}}' pb)" \
+                         "$(b container inspect --format '{{.Id}}' pc)" | sort | paste -sd, | sed 's/,/, /')
+    for f in "" -f; do
+        run -125 --separate-stderr b rm $f pa
+        [ -z "$output" ]
+        [ "$stderr" = "Error: container $ida has dependent containers which must be removed before it: $deps: container already exists" ]
+    done
+    run -0 b rm pb
+    run -125 b rm pa
+    run -0 b rm pc
+    run -0 b rm pa
+    [ "$output" = pa ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = pv ]
+}
+
+@test "rm --all removes containers that others join, dependents first" {
+    run -0 b create --name qa --network none $IMG sleep 100
+    run -0 b create --name qb --pid container:qa --network none $IMG sleep 100
+    run -0 b create --name qc --network container:qb $IMG sleep 100
+    run -0 b rm --all
+    [ "$(wc -l <<<"$output")" = 3 ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ -z "$output" ]
+}
+
+# The reverse index: a dependent's link is written before its record and
+# dropped after its record is deleted; a link without a record counts
+# while its writer lives. So a killed create or rm leaves nothing that
+# blocks a removal or lets a wrong one through.
+@test "the dependency index survives a killed create and a killed rm" {
+    run -0 b create --name ka --network none $IMG sleep 100
+    # killed between the link and the record: the link is a leftover
+    BERTH_TEST_CRASH_AT=create:linked run -137 b create --name kz --network container:ka $IMG sleep 100
+    # killed after the record: the record has its link
+    BERTH_TEST_CRASH_AT=create:record run -137 b create --name kb --network container:ka $IMG sleep 100
+    kb=$(b container inspect --format '{{.Id}}' kb)
+    run -125 --separate-stderr b rm ka
+    [[ $stderr == *"has dependent containers which must be removed before it: $kb: container already exists" ]]
+    # killed after the dependent's record is gone, before its link goes
+    BERTH_TEST_CRASH_AT=rm:record run -137 b rm kb
+    run -0 b rm ka
+    [ "$output" = ka ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ -z "$output" ]
+}
+
 # mid_image: localhost/mid, the image of layered's first two layers, so
 # that it is layered's parent (a docker-archive made from layered's).
 mid_image() {
