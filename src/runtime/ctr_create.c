@@ -118,6 +118,24 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     return 0;
 }
 
+/* podman's rule: only a donor whose IPC namespace is shareable (the
+ * default) may be joined; --ipc private is not. */
+static int check_ipc_donor(struct runtime *rt, const char *id, struct berr **err)
+{
+    struct ctr_config cfg;
+    bool priv;
+
+    if (ctr_read(rt, id, &cfg, NULL, err) < 0)
+        return -1;
+    /* the mode as given: absent is the default, shareable */
+    priv = str_eq(js_str(json_object_get(cfg.spec, "namespaces"), "ipc", "shareable"), "private");
+    ctr_config_free(&cfg);
+    if (priv)
+        return berr_msg(err, "joining IPC of container %s is not allowed: non-shareable IPC "
+                        "(hint: use IpcMode:shareable for the donor container)", id);
+    return 0;
+}
+
 /* What no start of the container could get past, refused before anything
  * is written (podman refuses these at create too, in these words): the
  * containers whose namespaces it joins, its networks, the values of its
@@ -138,6 +156,9 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
             state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
             return berr_wrap(err, "looking up container to share %s namespace with",
                              joins[i].word);
+        if (str_has_prefix(mode, "container:") && str_eq(joins[i].key, "ipc") &&
+            check_ipc_donor(rt, id, err) < 0)
+            return -1;
     }
     if (str_eq(js_str(ns, "network", "bridge"), "bridge")) {
         struct net_env ne;

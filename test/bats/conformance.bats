@@ -425,6 +425,24 @@ external_ctr() {
     run -0 b run --rm --network none --ipc private $IMG test -d /dev/shm
 }
 
+# podman: --ipc container:X needs X's IPC shareable (the default, or
+# --ipc shareable); --ipc private refuses at create, in its words.
+@test "--ipc container:X joins a shareable IPC namespace and refuses a private one" {
+    run -0 b create --name dpriv --network none --ipc private $IMG sleep 100
+    idp=$(b container inspect --format '{{.Id}}' dpriv)
+    run -125 --separate-stderr b create --name j1 --network none --ipc container:dpriv $IMG true
+    [ "$stderr" = "Error: joining IPC of container $idp is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)" ]
+    run -0 b run -d --name dshare --network none --ipc shareable $IMG sleep 100
+    run -0 b run -d --name ddef --network none $IMG sleep 100
+    for d in dshare ddef; do
+        want=$(b exec $d readlink /proc/self/ns/ipc)
+        run -0 b run --rm --network none --ipc container:$d $IMG readlink /proc/self/ns/ipc
+        [ "$output" = "$want" ]
+    done
+    run -0 b ps -a --format '{{.Names}}'
+    [[ $output != *j1* ]]
+}
+
 @test "a --workdir that is not in the container: podman's error, exit 126" {
     run -126 --separate-stderr b run --rm --network none -w /does/not/exist $IMG pwd
     [[ $stderr == "Error: workdir \"/does/not/exist\" does not exist on container "* ]]

@@ -152,7 +152,7 @@ static const struct { const char *argv, *want; } ok_cases[] = {
     { "run --network ns:/proc/self/ns/net img", "{\"namespaces\":{\"network\":\"ns:/proc/self/ns/net\"}}" },
     { "run --network n1,n2 --network n3:alias=x img", "{\"namespaces\":{\"network\":\"bridge\"}}" },
     { "run --pid host --ipc shareable --uts container:x img",
-      "{\"namespaces\":{\"pid\":\"host\",\"ipc\":\"private\",\"uts\":\"container:x\"}}" },
+      "{\"namespaces\":{\"pid\":\"host\",\"ipc\":\"shareable\",\"uts\":\"container:x\"}}" },
     { "run -P --no-hosts img", "{\"publishAll\":true,\"noHosts\":true}" },
     { "run -p 80:80 --network host img", "{\"namespaces\":{\"network\":\"host\"}}" },
     /* lifecycle-only flags leave the spec alone */
