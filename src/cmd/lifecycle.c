@@ -254,10 +254,11 @@ static int start_one(struct ctr_each *e, struct ctr *c, const char *input, struc
     if (ctr_state(c) == CS_RUNNING)
         return 0;
     if (ctr_start(e->rt, c, err) < 0) {
-        /* start's own failures are engine errors (podman: 125) */
+        /* start's own failures are engine errors (podman: 125), in
+         * podman's words */
         if (*err)
             (*err)->exit_code = BERR_ENGINE;
-        return -1;
+        return berr_wrap(err, "unable to start container \"%s\"", c->id);
     }
     return print_input(input);
 }

@@ -139,6 +139,16 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     return r;
 }
 
+/* podman's run gives a start that fails 126 ("cannot invoke", its
+ * define.ExitCode), 127 when the command is not found; berth keeps 125
+ * for its own failures but follows podman for a published port another
+ * process holds (ports.c: "cannot listen on the ... port"). */
+static void start_failed(struct berr *err)
+{
+    if (err && err->exit_code == BERR_ENGINE && err->errnum == EADDRINUSE)
+        err->exit_code = BERR_CANNOT_INVOKE;
+}
+
 /* Both take the container and may hand it back early (*cp = NULL). */
 static void put_and_remove(struct runtime *rt, struct ctr **cp)
 {
@@ -156,6 +166,7 @@ static int run_detached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
 
     memcpy(id, (*cp)->id, sizeof(id));
     if (ctr_start(rt, *cp, err) < 0) {
+        start_failed(*err);
         if (a->rm)
             put_and_remove(rt, cp);
         return -1;
@@ -181,6 +192,7 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
         printf("%s\n", id);     /* podman: nothing to show, so the id */
     fflush(stdout);
     if (ctr_attach(rt, c, &o, &detached, err) < 0) {
+        start_failed(*err);
         if (a->rm)
             put_and_remove(rt, cp);
         return -1;
