@@ -14,6 +14,7 @@
 
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/journal.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/ctr_view.h"
 #include "runtime/net/net.h"
@@ -171,6 +172,9 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
                 return -1;
         }
     }
+    if (str_eq(p->log_driver ? p->log_driver : rt->cfg->log_driver, "journald") &&
+        journal_check_log_driver(err) < 0)
+        return -1;
     return spec_check(p->spec, err);
 }
 
