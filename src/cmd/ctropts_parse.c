@@ -573,7 +573,7 @@ int cp_ns_mode(const char *what, const char *s, char **out, struct berr **err)
     if (strcmp(s, "host") == 0 || strcmp(s, "private") == 0 || strcmp(s, "") == 0)
         *out = str_dup(*s ? s : "private");
     else if (strcmp(what, "IPC") == 0 && strcmp(s, "shareable") == 0)
-        *out = str_dup("private");
+        *out = str_dup(s);      /* private, but others may join it */
     else if (str_has_prefix(s, "container:") && s[10])
         *out = str_dup(s);
     else if (str_has_prefix(s, "ns:") && s[3]) {

@@ -255,10 +255,11 @@ static int start_one(struct ctr_each *e, struct ctr *c, const char *input, struc
     if (ctr_state(c) == CS_RUNNING)
         return 0;
     if (ctr_start(e->rt, c, err) < 0) {
-        /* start's own failures are engine errors (podman: 125) */
+        /* start's own failures are engine errors (podman: 125), in
+         * podman's words */
         if (*err)
             (*err)->exit_code = BERR_ENGINE;
-        return -1;
+        return berr_wrap(err, "unable to start container \"%s\"", c->id);
     }
     return print_input(input);
 }
@@ -412,12 +413,13 @@ static int rm_one(struct ctr_each *e, struct ctr *c, const char *input, struct b
     _cleanup_strv_ char **removed = NULL;
     int r;
 
-    if (!a->depend) {
+    if (!a->depend && !e->all) {
         if (ctr_remove_flags(e->rt, c, a->force, a->time, flags, err) < 0)
             return -1;
         return print_input(input);      /* podman echoes what was typed */
     }
-    /* --depend: the full id of each one removed, dependents first */
+    /* --depend: the full id of each one removed, dependents first; so
+     * too with --all, which removes them all whatever the order */
     r = ctr_remove_depend(e->rt, c, a->force, a->time, flags, &removed, err);
     for (char **id = removed; id && *id; id++)
         print_input(*id);
@@ -469,7 +471,10 @@ static int rm_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     "first; --force also passes over a container that does not exist, and\n" \
     "removes a root file system in the store that no container record names\n" \
     "(see ps --external) given its id. A container whose record is damaged\n" \
-    "is removed too, with a warning naming the damage. Prints each name as\n" \
+    "is removed too, with a warning naming the damage. A container whose\n" \
+    "namespaces others join (--network container:NAME and the like) is not\n" \
+    "removed while they exist, even with --force: --depend removes them\n" \
+    "first, and --all removes every container, dependents first. Prints each name as\n" \
     "given (full ids with --all, --filter and --depend). Exit status 1 when\n" \
     "a container does not exist, 2 when one is running."
 const struct cmd cmd_rm = {

@@ -160,6 +160,18 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     return r;
 }
 
+/* podman's run gives a start that fails its define.ExitCode: 127 when
+ * the message says something is not found, else 126 ("cannot invoke"):
+ * an unknown --user or --hostuser, a published port another process
+ * holds, a refused U chown... (start, init and restart keep 125). */
+static void start_failed(struct berr *err)
+{
+    if (!err || err->exit_code != BERR_ENGINE)
+        return;
+    err->exit_code = strcasestr(err->msg, "not found") || strcasestr(err->msg, "no such file")
+                         ? BERR_NOT_FOUND : BERR_CANNOT_INVOKE;
+}
+
 /* Both take the container and may hand it back early (*cp = NULL). */
 static void put_and_remove(struct runtime *rt, struct ctr **cp)
 {
@@ -177,6 +189,7 @@ static int run_detached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
 
     memcpy(id, (*cp)->id, sizeof(id));
     if (ctr_start(rt, *cp, err) < 0) {
+        start_failed(*err);
         if (a->rm)
             put_and_remove(rt, cp);
         return -1;
@@ -202,6 +215,7 @@ static int run_attached(struct runtime *rt, struct ctr **cp, struct ctropts *a, 
         printf("%s\n", id);     /* podman: nothing to show, so the id */
     fflush(stdout);
     if (ctr_attach(rt, c, &o, &detached, err) < 0) {
+        start_failed(*err);
         if (a->rm)
             put_and_remove(rt, cp);
         return -1;
@@ -252,8 +266,9 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 #define RUN_DESC "Creates a container and starts it. Attached (the default), berth copies\n" \
     "the container's output, forwards signals and exits with the container's exit\n" \
     "code; with -d it prints the container ID and leaves it running. Exit status:\n" \
-    "125 when berth fails, 126 when the command cannot be invoked, 127 when it is\n" \
-    "not found, else the container's own.\n" \
+    "125 when berth fails before the start, 126 when the start fails or the\n" \
+    "command cannot be invoked, 127 when it (or what the start needs) is not\n" \
+    "found, as podman's; else the container's own.\n" \
     "\n" \
     "Restart policies (--restart) need no daemon: when the container's process\n" \
     "exits, conmon runs `berth container cleanup`, which starts it again if the\n" \

@@ -317,8 +317,12 @@ int ctr_external_ids(struct runtime *rt, char ***out, struct berr **err);
 int ctr_exists(struct runtime *rt, const char *name_or_id, bool external, bool *exists,
                struct berr **err);
 /* The containers that join one of container id's namespaces
- * (--network/--pid/--ipc/--uts container:ID), sorted. */
+ * (--network/--pid/--ipc/--uts/--cgroupns/--userns container:ID), sorted:
+ * the reverse index of runtime/ctr_deps.c, not a scan of every record. */
 int ctr_dependents(struct runtime *rt, const char *id, char ***out, struct berr **err);
+/* podman's refusal to remove c while containers depend on it (BK_EXISTS,
+ * "... has dependent containers which must be removed before it: ..."). */
+int ctr_deps_refuse(struct runtime *rt, const struct ctr *c, struct berr **err);
 
 /* The lifecycle (runtime/ctr_lifecycle.c). Each takes a locked container. */
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err);

@@ -15,6 +15,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/userns.h"
+#include "runtime/journal.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/ctr_requires.h"
 #include "runtime/ctr_view.h"
@@ -122,6 +123,24 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     return 0;
 }
 
+/* podman's rule: only a donor whose IPC namespace is shareable (the
+ * default) may be joined; --ipc private is not. */
+static int check_ipc_donor(struct runtime *rt, const char *id, struct berr **err)
+{
+    struct ctr_config cfg;
+    bool priv;
+
+    if (ctr_read(rt, id, &cfg, NULL, err) < 0)
+        return -1;
+    /* the mode as given: absent is the default, shareable */
+    priv = str_eq(js_str(json_object_get(cfg.spec, "namespaces"), "ipc", "shareable"), "private");
+    ctr_config_free(&cfg);
+    if (priv)
+        return berr_msg(err, "joining IPC of container %s is not allowed: non-shareable IPC "
+                        "(hint: use IpcMode:shareable for the donor container)", id);
+    return 0;
+}
+
 /* What no start of the container could get past, refused before anything
  * is written (podman refuses these at create too, in these words): the
  * containers whose namespaces it joins, its networks, the values of its
@@ -142,6 +161,9 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
             state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
             return berr_wrap(err, "looking up container to share %s namespace with",
                              joins[i].word);
+        if (str_has_prefix(mode, "container:") && str_eq(joins[i].key, "ipc") &&
+            check_ipc_donor(rt, id, err) < 0)
+            return -1;
     }
     if (str_eq(js_str(ns, "network", "bridge"), "bridge")) {
         struct net_env ne;
@@ -154,6 +176,9 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
                 return -1;
         }
     }
+    if (str_eq(p->log_driver ? p->log_driver : rt->cfg->log_driver, "journald") &&
+        journal_check_log_driver(err) < 0)
+        return -1;
     return spec_check(p->spec, err);
 }
 
@@ -441,6 +466,7 @@ struct create_undo {
     const char *id;
     bool lock_allocated, record_created, rootfs_created;
     unsigned lock;
+    json_t *linked;             /* the spec whose joins were linked */
 };
 
 static void undo_create(struct create_undo *u)
@@ -454,6 +480,11 @@ static void undo_create(struct create_undo *u)
     if (u->record_created && state_delete(u->rt->st, OBJ_CONTAINER, u->id, &e) < 0)
         log_warn("cleaning up container %s record: %s", u->id, e->msg);
     berr_freep(&e);
+    if (u->linked) {
+        struct ctr c = { .cfg = { .spec = u->linked } };
+        snprintf(c.id, sizeof(c.id), "%s", u->id);
+        ctr_deps_unlink(u->rt, &c);
+    }
     if (u->lock_allocated && lock_free(u->rt->locks, u->lock, &e) < 0)
         log_warn("cleaning up container %s lock: %s", u->id, e->msg);
     berr_freep(&e);
@@ -622,6 +653,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         goto fail;
     }
     crash_point("create:locked");
+    /* before the record: every record has its links (runtime/ctr_deps.c) */
+    u.linked = mspec;
+    if (ctr_deps_link(rt, id, mspec, err) < 0)
+        goto fail;
+    crash_point("create:linked");
     if (publish(rt, p, id, &name, cfg, st, err) < 0)
         goto fail;
     u.record_created = true;

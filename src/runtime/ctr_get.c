@@ -403,55 +403,6 @@ int ctr_latest(struct runtime *rt, char *id, struct berr **err)
     return 0;
 }
 
-/* Does config cfg join container id's namespaces (container:NAME, the
- * name or id as it was typed, resolved now)? */
-static bool joins(struct runtime *rt, const struct ctr_config *cfg, const char *id)
-{
-    const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
-
-    for (int k = 0; k < SPEC_NS__COUNT; k++) {
-        const char *m = cfg->ns_mode[k];
-        char target[STATE_ID_LEN + 1];
-        struct berr *e = NULL;
-
-        if (!m || !str_has_prefix(m, "container:"))
-            continue;
-        if (state_lookup(rt->st, OBJ_CONTAINER, m + strlen("container:"), ns, target, &e) == 0 &&
-            strcmp(target, id) == 0)
-            return true;
-        berr_free(e);
-    }
-    return false;
-}
-
-int ctr_dependents(struct runtime *rt, const char *id, char ***out, struct berr **err)
-{
-    _cleanup_strv_ char **ids = NULL, **v = calloc(1, sizeof(char *));
-
-    if (!v)
-        return berr_oom(err);
-    if (ctr_list_ids(rt, &ids, err) < 0)
-        return -1;
-    for (size_t i = 0; ids[i]; i++) {
-        struct ctr_config cfg;
-        struct berr *e = NULL;
-        bool dep;
-
-        if (strcmp(ids[i], id) == 0)
-            continue;
-        if (ctr_read(rt, ids[i], &cfg, NULL, &e) < 0) {
-            berr_free(e);       /* a record that does not read joins nothing */
-            continue;
-        }
-        dep = joins(rt, &cfg, id);
-        ctr_config_free(&cfg);
-        if (dep && strv_push(&v, ids[i]) < 0)
-            return berr_oom(err);
-    }
-    *out = STEAL_PTR(v);
-    return 0;
-}
-
 int ctr_external_ids(struct runtime *rt, char ***out, struct berr **err)
 {
     _cleanup_strv_ char **all = NULL, **known = NULL, **v = calloc(1, sizeof(char *));

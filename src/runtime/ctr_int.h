@@ -83,6 +83,13 @@ void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);
  * root file system, the bundle and run dirs, the record (and its names),
  * lock number lock (-1: none to free), the event. */
 int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err);
+/* The dependency index (runtime/ctr_deps.c). link: container id, whose
+ * spec is spec, is recorded as a dependent of each container it joins,
+ * under each one's lock, refusing one being removed; before id's record
+ * is written. unlink: c's links go (after its record is deleted; errors
+ * only logged). */
+int ctr_deps_link(struct runtime *rt, const char *id, json_t *spec, struct berr **err);
+void ctr_deps_unlink(struct runtime *rt, const struct ctr *c);
 
 /* ctr_create.c: the first state record: configured, with the view of
  * cfg, the create under way (intent "create", this process its owner).

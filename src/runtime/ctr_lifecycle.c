@@ -595,6 +595,9 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     _cleanup_free_ char *rundir = ctr_run_dir(rt, c->id);
     int st = ctr_state(c);
 
+    /* podman's order: before anything is stopped, even with --force */
+    if (ctr_deps_refuse(rt, c, err) < 0)
+        return -1;
     if (c->damage)
         return ctr_remove_damaged(rt, c, force, err);
     if ((st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING) && !force)
@@ -647,6 +650,7 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     if (state_delete(rt->st, OBJ_CONTAINER, c->id, err) < 0)
         return -1;
     crash_point("rm:record");
+    ctr_deps_unlink(rt, c);
     /* state_delete released the name; the lock goes last: a waiter on it
      * then finds the container gone. */
     if (lock >= 0 && lock_free(rt->locks, (unsigned) lock, &e) < 0) {

@@ -553,7 +553,8 @@ static int ns_entry(struct spec_ctx *c, json_t *arr, enum spec_ns k, const char 
                                      strcmp(mode, "private") == 0)) ||
                (k == SPEC_NS_USER && strcmp(mode, "private") == 0)) {
         path = c->h->ns_path[k];
-    } else if (strcmp(mode, "private") != 0 && !(k == SPEC_NS_IPC && strcmp(mode, "none") == 0)) {
+    } else if (strcmp(mode, "private") != 0 &&
+               !(k == SPEC_NS_IPC && (strcmp(mode, "none") == 0 || strcmp(mode, "shareable") == 0))) {
         return berr_kind(err, BK_INVALID, "%s namespace mode \"%s\" is not supported", type, mode);
     }
     o = path ? json_pack("{s:s, s:s}", "type", type, "path", path) : json_pack("{s:s}", "type", type);

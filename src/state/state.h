@@ -6,6 +6,8 @@
  *   containers/<id>/config.json   immutable after create (rename and
  *                                 renumber rewrite it, atomically)
  *   containers/<id>/state.json    mutable runtime state
+ *   containers/<id>/dependents/<dep>  a container joining <id>'s
+ *                                 namespaces (state/deps.c)
  *   pods/<id>/..., volumes/<name>/config.json
  *   names/<name>                  symlink -> ../containers/<id> or ../pods/<id>;
  *                                 symlink() succeeding is the reservation
@@ -84,6 +86,18 @@ int state_delete(struct state *st, enum obj_kind kind, const char *id, struct be
 bool state_exists(struct state *st, enum obj_kind kind, const char *id);
 /* All ids (names for volumes) of a kind, sorted; *ids NULL-terminated. */
 int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err);
+
+/* The reverse index of container dependencies (state/deps.c):
+ * containers/<id>/dependents/<dep>, one file for each container that
+ * joins a namespace of id, holding its writer's note. add: BK_NO_SUCH
+ * when id has no record; remove: a link already gone is fine; list: the
+ * dependents whose record exists or whose note live() finds alive (a
+ * create under way), sorted; other links are dropped. */
+int state_dep_add(struct state *st, const char *id, const char *dep, const char *note,
+                  struct berr **err);
+int state_dep_remove(struct state *st, const char *id, const char *dep, struct berr **err);
+int state_dep_list(struct state *st, const char *id, bool (*live)(const char *note, void *arg),
+                   void *arg, char ***out, struct berr **err);
 
 /* Finds a container or pod by full id, exact name, or unique id prefix,
  * in podman's order and with podman's errors:

@@ -6,7 +6,7 @@
  *   BERTH_TEST_CRASH_AT=<point>:<n>  die the n-th time (1 is the first)
  *
  * A point is "<phase>:<step>", named for what has just been done:
- *   create:locked create:record create:storage        (runtime/ctr_create.c)
+ *   create:locked create:linked create:record create:storage (ctr_create.c)
  *   init:mounting init:mounted init:netns init:network init:prepared
  *   init:conmon init:created                          (ctr_prepare.c, ctr_net.c,
  *                                                      conmon.c, ctr_lifecycle.c)

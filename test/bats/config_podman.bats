@@ -79,7 +79,7 @@ teardown() { berth_teardown; }
     [[ $output == *"10.1.2.3	fromfile"* ]]
 
     printf '[containers]\nbase_hosts_file = "%s"\n' "$BATS_TEST_TMPDIR/none-here" > "$TEST_CONF"
-    run -125 --separate-stderr b run --rm --network none $IMG true
+    run -127 --separate-stderr b run --rm --network none $IMG true
     [[ $stderr == "Error: "*"base_hosts_file $BATS_TEST_TMPDIR/none-here"* ]]
 
     # "image": the root file system's /etc/hosts, its symlinks resolved

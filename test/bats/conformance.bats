@@ -191,6 +191,62 @@ teardown() { berth_teardown; }
     [ "$output" = other ]
 }
 
+# podman: a container another joins (--network/--pid/--ipc/--uts
+# container:X) is not removed before it, --force or not (125, its words,
+# the dependents' full ids sorted); --volumes-from makes no dependency.
+@test "rm refuses a container that others join, even with --force" {
+    run -0 b create --name pa --network none $IMG sleep 100
+    run -0 b create --name pb --network container:pa $IMG sleep 100
+    run -0 b create --name pc --ipc container:pa --uts container:pa --network none $IMG sleep 100
+    run -0 b create --name pv --volumes-from pa --network none $IMG true
+    ida=$(b container inspect --format '{{.Id}}' pa)
+    deps=$(printf '%s\n' "$(b container inspect --format '{{.Id}}' pb)" \
+                         "$(b container inspect --format '{{.Id}}' pc)" | sort | paste -sd, | sed 's/,/, /')
+    for f in "" -f; do
+        run -125 --separate-stderr b rm $f pa
+        [ -z "$output" ]
+        [ "$stderr" = "Error: container $ida has dependent containers which must be removed before it: $deps: container already exists" ]
+    done
+    run -0 b rm pb
+    run -125 b rm pa
+    run -0 b rm pc
+    run -0 b rm pa
+    [ "$output" = pa ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = pv ]
+}
+
+@test "rm --all removes containers that others join, dependents first" {
+    run -0 b create --name qa --network none $IMG sleep 100
+    run -0 b create --name qb --pid container:qa --network none $IMG sleep 100
+    run -0 b create --name qc --network container:qb $IMG sleep 100
+    run -0 b rm --all
+    [ "$(wc -l <<<"$output")" = 3 ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ -z "$output" ]
+}
+
+# The reverse index: a dependent's link is written before its record and
+# dropped after its record is deleted; a link without a record counts
+# while its writer lives. So a killed create or rm leaves nothing that
+# blocks a removal or lets a wrong one through.
+@test "the dependency index survives a killed create and a killed rm" {
+    run -0 b create --name ka --network none $IMG sleep 100
+    # killed between the link and the record: the link is a leftover
+    BERTH_TEST_CRASH_AT=create:linked run -137 b create --name kz --network container:ka $IMG sleep 100
+    # killed after the record: the record has its link
+    BERTH_TEST_CRASH_AT=create:record run -137 b create --name kb --network container:ka $IMG sleep 100
+    kb=$(b container inspect --format '{{.Id}}' kb)
+    run -125 --separate-stderr b rm ka
+    [[ $stderr == *"has dependent containers which must be removed before it: $kb: container already exists" ]]
+    # killed after the dependent's record is gone, before its link goes
+    BERTH_TEST_CRASH_AT=rm:record run -137 b rm kb
+    run -0 b rm ka
+    [ "$output" = ka ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ -z "$output" ]
+}
+
 # mid_image: localhost/mid, the image of layered's first two layers, so
 # that it is layered's parent (a docker-archive made from layered's).
 mid_image() {
@@ -367,6 +423,55 @@ external_ctr() {
     [ "$output" = none ]
     run -0 b run --rm --network none --ipc shareable $IMG test -d /dev/shm
     run -0 b run --rm --network none --ipc private $IMG test -d /dev/shm
+}
+
+# podman: --ipc container:X needs X's IPC shareable (the default, or
+# --ipc shareable); --ipc private refuses at create, in its words.
+@test "--ipc container:X joins a shareable IPC namespace and refuses a private one" {
+    run -0 b create --name dpriv --network none --ipc private $IMG sleep 100
+    idp=$(b container inspect --format '{{.Id}}' dpriv)
+    run -125 --separate-stderr b create --name j1 --network none --ipc container:dpriv $IMG true
+    [ "$stderr" = "Error: joining IPC of container $idp is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)" ]
+    run -0 b run -d --name dshare --network none --ipc shareable $IMG sleep 100
+    run -0 b run -d --name ddef --network none $IMG sleep 100
+    for d in dshare ddef; do
+        want=$(b exec $d readlink /proc/self/ns/ipc)
+        run -0 b run --rm --network none --ipc container:$d $IMG readlink /proc/self/ns/ipc
+        [ "$output" = "$want" ]
+    done
+    run -0 b ps -a --format '{{.Names}}'
+    [[ $output != *j1* ]]
+}
+
+# podman 4.3.1 opens the journal at create with --log-driver journald:
+# with nothing on its socket (this host) that fails, 125, in its words.
+# With a journal listening (a fake one in a private mount namespace)
+# berth says it cannot log there, and writes nothing to it.
+@test "--log-driver journald: podman's error without a journal; refused with one" {
+    run -125 --separate-stderr b create --name jl --network none --log-driver journald $IMG true
+    [[ $stderr =~ ^"Error: failed to initialize journal: write unixgram @"[0-9a-f]+"->/run/systemd/journal/socket: sendmsg: no such file or directory"$ ]]
+    run -125 --separate-stderr b run --rm --network none --log-driver journald $IMG true
+    [[ $stderr == "Error: failed to initialize journal: "* ]]
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG
+    run unshare --mount --fork bash -c '
+        set -e
+        mount --make-rprivate /
+        mkdir -p /run/systemd && mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal
+        python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(\"/run/systemd/journal/socket\")
+print(\"up\", flush=True); s.settimeout(5)
+try: print(\"got:\", s.recv(4096))
+except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
+        while ! grep -q up "$BATS_TEST_TMPDIR/listener" 2>/dev/null; do sleep 0.05; done
+        rc=0; "$BERTH_BIN" $BERTH_ARGS_STR create --network none --log-driver journald $IMG true || rc=$?
+        wait
+        cat "$BATS_TEST_TMPDIR/listener"; echo "rc=$rc"'
+    [ "$status" -eq 0 ]
+    [[ $output == *"Error: log driver journald is not supported by berth"* ]]
+    [[ $output == *nothing* && $output == *rc=125* ]]
+    run -0 b ps -a --format '{{.Names}}'
+    [ -z "$output" ]
 }
 
 @test "a --workdir that is not in the container: podman's error, exit 126" {

@@ -48,6 +48,35 @@ teardown() { berth_teardown; }
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
+# podman: a published port another process holds fails run with 126
+# and start with 125 ("unable to start container ..."), in its words;
+# nothing is left (the container stays Created; --rm removes it).
+@test "a port another process holds: podman's error and exit codes, no leftovers" {
+    run in_netns '
+        python3 -c "
+import socket, time
+s = socket.socket(); s.bind((\"0.0.0.0\", 8082)); s.listen(); print(\"up\", flush=True); time.sleep(60)" >$BATS_TEST_TMPDIR/up &
+        for i in $(seq 100); do grep -q up $BATS_TEST_TMPDIR/up && break; sleep 0.05; done
+        want="Error: cannot listen on the TCP port: listen tcp4 :8082: bind: address already in use"
+        b run --name r1 -p 8082:80 $IMG true 2>$BATS_TEST_TMPDIR/err && fail "r1 ran"
+        rc=0; b run --name r1b -p 8082:80 $IMG true 2>/dev/null || rc=$?
+        [ $rc = 126 ] || fail "run exit $rc"
+        [ "$(cat $BATS_TEST_TMPDIR/err)" = "$want" ] || fail "run: $(cat $BATS_TEST_TMPDIR/err)"
+        rc=0; b run -d --rm -p 8082:80 $IMG true 2>/dev/null || rc=$?
+        [ $rc = 126 ] || fail "run -d --rm exit $rc"
+        id=$(b create -p 8082:80 $IMG true)
+        rc=0; b start $id 2>$BATS_TEST_TMPDIR/err || rc=$?
+        [ $rc = 125 ] || fail "start exit $rc"
+        [ "$(cat $BATS_TEST_TMPDIR/err)" = "Error: unable to start container \"$id\": ${want#Error: }" ] ||
+            fail "start: $(cat $BATS_TEST_TMPDIR/err)"
+        [ "$(b ps -a --format "{{.Names}} {{.Status}}" | sort | grep -c " Created$")" = 3 ] || fail "$(b ps -a)"
+        [ -z "$(ls $BATS_TEST_TMPDIR/scratch/netns 2>/dev/null)" ] || fail "netns left: $(ls $BATS_TEST_TMPDIR/scratch/netns)"
+        ! iptables -t nat -S 2>/dev/null | grep -q 8082 || fail "rules left: $(iptables -t nat -S)"
+        [ "$(ip -o link | wc -l)" = 1 ] || fail "links left: $(ip -o link)"
+        kill %1'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
 @test "-P publishes the image's exposed ports on free host ports" {
     load_image confd
     run in_netns '

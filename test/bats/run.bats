@@ -100,7 +100,7 @@ teardown() { berth_teardown; }
     [ "$output" = 0 ]
     run -0 b run --rm --network none --entrypoint echo $IMG from entrypoint
     [ "$output" = "from entrypoint" ]
-    run -125 --separate-stderr b run --rm --network none -u nosuchuser $IMG true
+    run -126 --separate-stderr b run --rm --network none -u nosuchuser $IMG true
     [[ $stderr == *"nosuchuser"* ]]
 }
 

@@ -96,7 +96,7 @@ cg_run() {
     run -0 bash -c 'echo $BASHPID > "$1/cgroup.procs" && shift && "$@"' _ "$root/$SPLIT_CG" \
         "$BERTH_BIN" "${BERTH_ARGS[@]}" run --rm --network none --cgroups split $IMG cat /proc/self/cgroup
     [[ $output == *"/$SPLIT_CG/berth-payload-"* ]]
-    run -125 --separate-stderr b run --rm --network none --cgroups split $IMG true
+    run -126 --separate-stderr b run --rm --network none --cgroups split $IMG true
     [[ $stderr == *"--cgroups split: berth runs in the root cgroup"* ]]
     run -125 --separate-stderr b create --cgroups split --cgroup-parent /x $IMG true
     [[ $stderr == *"cannot specify --cgroup-mode=split with a cgroup-parent"* ]]

@@ -19,7 +19,7 @@ env_of() {
     # only variables the defaults have; ${X:-word} takes the word
     run -0 env_of --env-merge FOO=bar --env-merge 'TERM=${NOPE:-dumb}'
     [[ $output != *FOO* && $output == *"TERM=dumb"* ]]
-    run -125 --separate-stderr b run --rm --network none --env-merge TERM $IMG true
+    run -126 --separate-stderr b run --rm --network none --env-merge TERM $IMG true
     [[ $stderr == *"--env-merge TERM"* ]]
 }
 
@@ -87,7 +87,7 @@ env_of() {
     [ "$output" = "mail:*:$uid:$gid:$gecos:$home:/bin/sh" ]
     run -0 b run --rm --network none --hostuser mail -w /tmp --passwd-entry 'E:$USERNAME:$UID:$HOME' $IMG tail -1 /etc/passwd
     [ "$output" = "E:mail:$uid:/tmp" ]
-    run -125 --separate-stderr b run --rm --network none --hostuser no-such-user-x $IMG true
+    run -126 --separate-stderr b run --rm --network none --hostuser no-such-user-x $IMG true
     [[ $stderr == *"creating temporary passwd file for container "*": user: unknown user no-such-user-x" ]]
 }
 

@@ -200,7 +200,7 @@ EOF
     run -0 b run --rm --network none -v ovvol:/ov:O $IMG sh -c 'echo x > /ov/y; cat /ov/y'
     [ "$output" = x ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/volumes/ovvol/_data")" ]
-    run -125 --separate-stderr b run --rm --network none -v /etc:/e:U $IMG true
+    run -126 --separate-stderr b run --rm --network none -v /etc:/e:U $IMG true
     [[ $stderr == *'chowning host path "/etc" is not allowed'* ]]
 }
 
