@@ -1,9 +1,10 @@
 /*
  * runtime/ctr_deps.c: which containers depend on which. A container
  * that joins another's namespace (--network/--pid/--ipc/--uts/--cgroupns/
- * --userns container:X) depends on X, as in podman (--volumes-from makes
- * no dependency there either): X cannot be removed before it, even with
- * --force; rm --depend removes the dependents first.
+ * --userns container:X) or requires it (--requires X) depends on X, as in
+ * podman (--volumes-from makes no dependency there either): X cannot be
+ * removed before it, even with --force; rm --depend removes the
+ * dependents first.
  *
  * The index is state/deps.c's (containers/<X>/dependents/<id>), so rm
  * reads X's own directory, not every record. Create links a container
@@ -50,6 +51,15 @@ static int join_targets(struct runtime *rt, json_t *spec, char ***out, struct be
             continue;
         }
         if (!strv_contains(v, id) && strv_push(&v, id) < 0)
+            return berr_oom(err);
+    }
+    /* --requires (ctr_requires.c: resolved to ids at create) */
+    json_t *r;
+    size_t i;
+    json_array_foreach(json_object_get(spec, "requires"), i, r) {
+        const char *id = js_str(r, "id", NULL);
+
+        if (id && !strv_contains(v, id) && strv_push(&v, id) < 0)
             return berr_oom(err);
     }
     *out = STEAL_PTR(v);

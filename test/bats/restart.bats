@@ -146,3 +146,16 @@ simulate_reboot() {
     run -0 insp '{{.State.Status}}' needy
     [ "$output" = created ]
 }
+
+@test "a required container cannot be removed before the one that requires it, as podman" {
+    run -0 b create --name db --network none $IMG sleep 4242
+    run -0 b create --name app --network none --requires db $IMG sleep 4242
+    dbid=$(insp '{{.Id}}' db)
+    appid=$(insp '{{.Id}}' app)
+    run -125 --separate-stderr b rm -f db
+    [ "$stderr" = "Error: container $dbid has dependent containers which must be removed before it: $appid: container already exists" ]
+    run -0 b container exists db
+    run -0 b rm --depend db
+    [ "$output" = "$(printf '%s\n%s' "$appid" "$dbid")" ]
+    run -1 b container exists app
+}
