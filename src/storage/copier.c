@@ -12,7 +12,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,12 +34,48 @@ struct hlink {
     char *name;
 };
 
+/* The host's name of a uid or gid, as podman's tar writer (Go's
+ * archive/tar) puts in each header: looked up once per id. */
+struct idname {
+    unsigned id;
+    bool used;
+    char name[64];              /* "" when the host has no such id */
+};
+#define IDNAME_CACHE 8
+
 struct tar_writer {
     struct archive *a;
     struct archive_entry *e;
     struct hlink *links;
     size_t nlinks, caplinks;
+    struct idname users[IDNAME_CACHE], groups[IDNAME_CACHE];
+    unsigned nusers, ngroups;   /* next slot to replace */
 };
+
+static const char *id_name(struct idname *cache, unsigned *next, unsigned id, bool group)
+{
+    for (size_t i = 0; i < IDNAME_CACHE; i++)
+        if (cache[i].used && cache[i].id == id)
+            return cache[i].name;
+
+    struct idname *slot = &cache[*next % IDNAME_CACHE];
+    char buf[4096];
+
+    (*next)++;
+    slot->used = true;
+    slot->id = id;
+    slot->name[0] = '\0';
+    if (group) {
+        struct group g, *gp = NULL;
+        if (getgrgid_r(id, &g, buf, sizeof(buf), &gp) == 0 && gp)
+            snprintf(slot->name, sizeof(slot->name), "%s", gp->gr_name);
+    } else {
+        struct passwd pw, *pp = NULL;
+        if (getpwuid_r(id, &pw, buf, sizeof(buf), &pp) == 0 && pp)
+            snprintf(slot->name, sizeof(slot->name), "%s", pp->pw_name);
+    }
+    return slot->name;
+}
 
 int store_copy_put(int fd, int dirfd, const struct copy_put_opts *o, struct berr **err)
 {
@@ -125,6 +165,12 @@ static int put_entry(struct tar_writer *w, const char *name, const struct stat *
     archive_entry_set_perm(e, st->st_mode & 07777);
     archive_entry_set_uid(e, st->st_uid);
     archive_entry_set_gid(e, st->st_gid);
+    const char *un = id_name(w->users, &w->nusers, st->st_uid, false);
+    const char *gn = id_name(w->groups, &w->ngroups, st->st_gid, true);
+    if (*un)
+        archive_entry_set_uname(e, un);
+    if (*gn)
+        archive_entry_set_gname(e, gn);
     archive_entry_set_mtime(e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
     if (symlink)
         archive_entry_set_symlink(e, symlink);

@@ -40,7 +40,8 @@
     X(archive_entry_free) X(archive_entry_filetype) X(archive_entry_copy_stat) \
     X(archive_entry_set_uid) X(archive_entry_set_gid) X(archive_entry_set_mtime) \
     X(archive_entry_set_symlink) X(archive_entry_set_hardlink) X(archive_entry_set_rdevmajor) \
-    X(archive_entry_set_rdevminor) X(archive_entry_xattr_add_entry) X(archive_entry_clear)
+    X(archive_entry_set_rdevminor) X(archive_entry_xattr_add_entry) X(archive_entry_clear) \
+    X(archive_entry_set_uname) X(archive_entry_set_gname)
 
 #define LAZY_CRYPTO_FUNCS(X) \
     X(EVP_MD_CTX_new) X(EVP_MD_CTX_free) X(EVP_DigestInit_ex) X(EVP_DigestUpdate) \
@@ -105,6 +106,8 @@ const struct lazy_crypto *lazy_crypto(void);
 #define archive_entry_set_hardlink (lazy_archive()->archive_entry_set_hardlink)
 #define archive_entry_set_rdevmajor (lazy_archive()->archive_entry_set_rdevmajor)
 #define archive_entry_set_rdevminor (lazy_archive()->archive_entry_set_rdevminor)
+#define archive_entry_set_uname (lazy_archive()->archive_entry_set_uname)
+#define archive_entry_set_gname (lazy_archive()->archive_entry_set_gname)
 #define archive_entry_xattr_add_entry (lazy_archive()->archive_entry_xattr_add_entry)
 #define archive_entry_clear (lazy_archive()->archive_entry_clear)
 #define EVP_MD_CTX_new (lazy_crypto()->EVP_MD_CTX_new)

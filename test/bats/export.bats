@@ -11,8 +11,15 @@ teardown() { berth_teardown; }
     b run -d --name x1 --network none -v "$H/vol:/mnt/vol" $IMG sleep 86400 >/dev/null
     b exec x1 sh -c 'mkdir -p /data/sub && echo hello > /data/sub/f && ln -s /etc/passwd /data/link &&
         chown 12:34 /data/sub/f && rm /bin/ls'
+    # owners are numbers and, as podman's (Go's archive/tar), the host's
+    # names of those ids where it has them
+    local un gn
+    un=$(getent passwd 12 | cut -d: -f1); gn=$(getent group 34 | cut -d: -f1)
     run -0 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} export x1 > '$H/x1.tar'"
     run -0 tar tvf "$H/x1.tar"
+    [[ $output == *" ${un:-12}/${gn:-34} "*"data/sub/f"* ]]
+    [[ $output == *" root/root "*"bin/busybox"* ]]
+    run -0 tar --numeric-owner -tvf "$H/x1.tar"
     [[ $output == *" 12/34 "*"data/sub/f"* ]]
     [[ $output == *"data/link -> /etc/passwd"* ]]
     run -0 tar tf "$H/x1.tar"
