@@ -13,6 +13,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
+#include "util/log.h"
 #include "util/str.h"
 
 struct hook_file {
@@ -98,7 +99,8 @@ static bool valid_stage(const char *s)
     return false;
 }
 
-/* The file's hook checked (schema 1.0.0); *when its "when" conditions. */
+/* The file's hook checked (schema 1.0.0): 0 good, 1 to be passed over
+ * (its program does not exist), -1 an error. */
 static int check_hook(json_t *h, const char *file, struct berr **err)
 {
     json_t *hook = json_object_get(h, "hook"), *when = json_object_get(h, "when");
@@ -112,6 +114,11 @@ static int check_hook(json_t *h, const char *file, struct berr **err)
                         js_str(h, "version", ""));
     if (!json_is_object(hook) || !path || !*path)
         return berr_msg(err, "%s: missing required property: hook.path", file);
+    if (path[0] == '/' && stat(path, &st) < 0 && errno == ENOENT) {
+        /* podman passes over a hook whose program is not there */
+        log_debug("hook %s: %s does not exist, skipped", file, path);
+        return 1;
+    }
     if (path[0] != '/' || stat(path, &st) < 0)
         return berr_msg(err, "%s: stat %s: %s", file, path,
                         path[0] != '/' ? "not an absolute path" : strerror(errno));
@@ -211,6 +218,10 @@ int hooks_apply(char *const *dirs, json_t *spec, bool has_bind_mounts, struct be
             break;
         }
         r = check_hook(h, f[i].path, err);
+        if (r == 1) {
+            r = 0;
+            continue;
+        }
         if (r == 0)
             r = matches(json_object_get(h, "when"), spec, has_bind_mounts, f[i].path, &m, err);
         if (r == 0 && m)
