@@ -72,4 +72,22 @@ int secret_remove(struct runtime *rt, const char *id, struct berr **err);
  * Options}, Labels}). */
 json_t *secret_inspect_json(struct runtime *rt, const struct secret_config *c);
 
+/* ---- containers' secrets (ctr_secrets.c) ----
+ * A create spec's "secrets": [{name, type: "mount"|"env", target, uid,
+ * gid, mode}] as run --secret gave them. */
+/* At create: each name looked up (podman's error when there is none),
+ * its id recorded; a mount secret's data copied (base64, "data") into the
+ * spec, as podman 4.3.1 copies it into the container. */
+int ctr_secrets_resolve(struct runtime *rt, json_t *spec, struct berr **err);
+/* At init: each mount secret's copy written under <rundir>/secrets with
+ * its owner and mode and bound read-only at /run/secrets/NAME (or its
+ * target), appended to the spec input's "mounts"; each env secret, looked
+ * up by name now (gone: the start fails, as podman's), appended to its
+ * "env". */
+int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *rundir, json_t *in,
+                      struct berr **err);
+/* inspect's Config.Secrets (the mount secrets: Name, ID, UID, GID,
+ * Mode), a new reference; NULL when there are none. */
+json_t *ctr_secrets_inspect(json_t *spec);
+
 #endif
