@@ -57,12 +57,13 @@ static int read_data(const char *src, bool env, char **data, size_t *len, struct
                                   : berr_sys(err, "reading from stdin");
         return 0;
     }
+    char eb[128];
     _cleanup_close_ int fd = open(src, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return berr_msg(err, "open %s: %s", src, strerror(errno));
+        return berr_msg(err, "open %s: %s", src, berr_strerror(errno, eb, sizeof(eb)));
     if (fs_read_fd_max(fd, SECRET_MAX_SIZE, data, len) < 0)
         return errno == EFBIG ? berr_msg(err, "secret data must be larger than 0 and less than 512000 bytes")
-                              : berr_msg(err, "read %s: %s", src, strerror(errno));
+                              : berr_msg(err, "read %s: %s", src, berr_strerror(errno, eb, sizeof(eb)));
     return 0;
 }
 
