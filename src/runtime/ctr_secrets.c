@@ -39,7 +39,7 @@ static int data_by_name(struct runtime *rt, const char *name, char *id, char **d
         return -1;
     }
     berr_free(e);   /* removed since the lookup */
-    return berr_plain(err, BK_NO_SUCH, "no secret with name or id \"%s\": no such secret", name);
+    return secret_err_no_such(err, name);
 }
 
 /* As podman 4.3.1: a mount secret's data is copied into the container's

@@ -138,6 +138,11 @@ static int list_ids(const char *dir, char ***out, struct berr **err)
     return 0;
 }
 
+int secret_err_no_such(struct berr **err, const char *name)
+{
+    return berr_plain(err, BK_NO_SUCH, "no secret with name or id \"%s\": no such secret", name);
+}
+
 int secret_lookup(struct runtime *rt, const char *in, char *id_out, struct berr **err)
 {
     _cleanup_free_ char *dir = secrets_dir(rt);
@@ -159,7 +164,7 @@ int secret_lookup(struct runtime *rt, const char *in, char *id_out, struct berr 
         found = ids[i];
     }
     if (!found)
-        return berr_plain(err, BK_NO_SUCH, "no secret with name or id \"%s\": no such secret", in);
+        return secret_err_no_such(err, in);
     memcpy(id_out, found, SECRET_ID_LEN + 1);
     return 0;
 }
@@ -345,7 +350,7 @@ int secret_remove(struct runtime *rt, const char *id, struct berr **err)
         if ((*err)->errnum == ENOENT) {
             berr_free(*err);
             *err = NULL;
-            return berr_plain(err, BK_NO_SUCH, "no secret with name or id \"%s\": no such secret", id);
+            return secret_err_no_such(err, id);
         }
         return -1;
     }

@@ -59,6 +59,8 @@ int secret_create(struct runtime *rt, const struct secret_create_opts *o, char *
 /* Finds a secret by exact name, then full id or unique id prefix.
  * BK_NO_SUCH "no secret with name or id \"X\": no such secret". */
 int secret_lookup(struct runtime *rt, const char *name_or_id, char *id_out, struct berr **err);
+/* The BK_NO_SUCH error above for name; returns -1. */
+int secret_err_no_such(struct berr **err, const char *name);
 /* One secret's record. */
 int secret_read(struct runtime *rt, const char *id, struct secret_config *out, struct berr **err);
 /* The secret's bytes. */
