@@ -14,6 +14,7 @@
 #include "util/base64.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/idmap.h"
 #include "util/js.h"
 #include "util/str.h"
 
@@ -80,20 +81,37 @@ static char *mount_dest(json_t *v)
     return t[0] == '/' ? str_dup(t) : str_fmt("/run/secrets/%s", t);
 }
 
-static int put_file(const char *dir, size_t idx, json_t *v, const char *data, size_t len,
-                    char **path, struct berr **err)
+/* The host id of container id id under the spec's uidMap or gidMap (its
+ * own user namespace); as it is without one. -1: not mapped. */
+static long long host_id(json_t *spec, const char *key, long long id)
+{
+    json_t *maps = json_object_get(spec, key), *v;
+    struct idmap m[64];
+    size_t i, n = 0;
+
+    json_array_foreach(maps, i, v)
+        if (n < ARRAY_SIZE(m) && json_string_value(v) && idmap_parse(json_string_value(v), &m[n]) == 0)
+            n++;
+    return n ? idmap_to_host(m, n, (uint32_t) id) : id;
+}
+
+static int put_file(json_t *spec, const char *dir, size_t idx, json_t *v, const char *data,
+                    size_t len, char **path, struct berr **err)
 {
     _cleanup_free_ char *name = str_fmt("%zu", idx);
-    uid_t uid = (uid_t) js_int(v, "uid", 0);
-    gid_t gid = (gid_t) js_int(v, "gid", 0);
+    long long uid = host_id(spec, "uidMap", js_int(v, "uid", 0));
+    long long gid = host_id(spec, "gidMap", js_int(v, "gid", 0));
     mode_t mode = (mode_t) js_int(v, "mode", SECRET_DEFAULT_MODE);
 
     if (!name || !(*path = fs_join(dir, name)))
         return berr_oom(err);
+    if (uid < 0 || gid < 0)
+        return berr_kind(err, BK_INVALID, "secret %s: uid %lld or gid %lld is not mapped in the container's user namespace",
+                         js_str(v, "name", ""), js_int(v, "uid", 0), js_int(v, "gid", 0));
     /* written 0600, then given to its owner and mode */
     if (fs_write_replace(dir, name, data, len, 0600, err) < 0)
         return -1;
-    if (chown(*path, uid, gid) < 0 || chmod(*path, mode & 07777) < 0)
+    if (chown(*path, (uid_t) uid, (gid_t) gid) < 0 || chmod(*path, mode & 07777) < 0)
         return berr_sys(err, "secret %s: setting owner and mode", js_str(v, "name", ""));
     return 0;
 }
@@ -134,7 +152,7 @@ int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *rundir, json
                 return berr_oom(err);
             continue;
         }
-        if (put_file(dir, i, v, data, len, &path, err) < 0)
+        if (put_file(spec, dir, i, v, data, len, &path, err) < 0)
             return -1;
         if (!(dest = mount_dest(v)) ||
             json_array_append_new(mounts, json_pack("{s:s, s:s, s:s, s:[s]}", "destination", dest,

@@ -181,3 +181,16 @@ SDIR() { echo "$BATS_TEST_TMPDIR/root/libpod/secrets"; }
     run -125 --separate-stderr b start -a c
     [[ $stderr == *'no secret with name or id "s9": no such secret' ]]
 }
+
+@test "run --secret with --uidmap: the file's owner is the mapped one" {
+    # the mapped root must get through the dirs above the store (userns.bats)
+    local d=$BATS_TEST_TMPDIR
+    while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+    printf one > "$BATS_TEST_TMPDIR/f"
+    run -0 b secret create u1 "$BATS_TEST_TMPDIR/f"
+    run -0 b run --rm --network none --uidmap 0:100000:5000 --secret u1,uid=5,gid=6 $IMG \
+        stat -c '%a %u %g' /run/secrets/u1
+    [ "$output" = "444 5 6" ]
+    run -126 --separate-stderr b run --rm --network none --uidmap 0:100000:5000 --secret u1,uid=6000 $IMG true
+    [[ $stderr == *"secret u1: uid 6000 or gid 0 is not mapped in the container's user namespace"* ]]
+}
