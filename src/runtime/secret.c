@@ -22,6 +22,7 @@
 #include "util/flock.h"
 #include "util/fs.h"
 #include "util/js.h"
+#include "util/log.h"
 #include "util/str.h"
 #include "util/timefmt.h"
 
@@ -220,7 +221,7 @@ int secret_read_all(struct runtime *rt, struct secret_config **out, size_t *n, s
         if (secret_read(rt, ids[i], &v[k], &e) < 0) {
             /* removed since the listing, or broken: skipped with a word */
             if (e->errnum != ENOENT)
-                fprintf(stderr, "WARN[0000] %s\n", e->msg);
+                log_warn("%s", e->msg);
             berr_free(e);
             continue;
         }
