@@ -78,12 +78,13 @@ static bool id_valid(const char *s)
 
 static int new_id(char *out, struct berr **err)
 {
-    unsigned char b[(SECRET_ID_LEN + 1) / 2];
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[SECRET_ID_LEN];
 
     if (getrandom(b, sizeof(b), 0) != (ssize_t) sizeof(b))
         return berr_sys(err, "generating a secret id");
-    for (size_t i = 0; i < sizeof(b); i++)
-        sprintf(out + 2 * i, "%02x", b[i]);
+    for (size_t i = 0; i < SECRET_ID_LEN; i++)
+        out[i] = hex[b[i] & 15];
     out[SECRET_ID_LEN] = '\0';
     return 0;
 }
