@@ -35,7 +35,7 @@ enum cmd_group {
     CG_NONE,                    /* not a group */
     CG_ROOT,                    /* berth itself: the top-level commands */
     CG_CONTAINER, CG_IMAGE, CG_NETWORK, CG_SYSTEM, CG_VOLUME, CG_POD,
-    CG_HEALTHCHECK,
+    CG_HEALTHCHECK, CG_SECRET,
 };
 
 struct cmd_ctx;

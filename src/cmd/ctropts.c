@@ -511,6 +511,7 @@ static int opt_process(struct pstate *p, struct opt_it *it, struct berr **err)
         return 0;
     case O_PERSONALITY: return one_of_nocase(ctr, "personality", v, (const char *[]) { "LINUX", "LINUX32", NULL },
                                              "invalid personality domain \"%s\": LINUX or LINUX32", err);
+    case O_SECRET: return cp_secret(ctr, v, err);
     case O_SDNOTIFY:
         if (strcmp(v, "container") && strcmp(v, "conmon") && strcmp(v, "ignore"))
             return cp_inval(err, "invalid config provided: invalid argument: invalid sdnotify value \"%s\": must be container, conmon or ignore", v);

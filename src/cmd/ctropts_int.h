@@ -34,6 +34,7 @@ enum {
     O_HEALTH_START_PERIOD, O_HEALTH_TIMEOUT, O_NO_HEALTHCHECK, O_REQUIRES,
     O_HEALTH_STARTUP_CMD, O_HEALTH_STARTUP_INTERVAL, O_HEALTH_STARTUP_RETRIES,
     O_HEALTH_STARTUP_SUCCESS, O_HEALTH_STARTUP_TIMEOUT,
+    O_SECRET,
 };
 
 /* Values gathered while parsing, settled in finish(). */
@@ -78,6 +79,9 @@ int cp_label_add(json_t *labels, const char *kv, struct berr **err);
 int cp_label_file(json_t *labels, const char *path, struct berr **err);
 
 int cp_ulimit_check(const char *s, struct berr **err);
+/* --secret NAME[,type=,target=,uid=,gid=,mode=]: checked as podman's
+ * ParseSecrets and appended to ctr's "secrets" (ctropts_secret.c). */
+int cp_secret(json_t *ctr, const char *s, struct berr **err);
 /* Checks a --security-opt value; *out a malloc'd canonical form. */
 int cp_security_opt(const char *s, char **out, struct berr **err);
 int cp_restart(const char *s, struct ctropts *o, struct berr **err);

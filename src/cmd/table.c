@@ -99,6 +99,11 @@
     X(cmd_run,               TOP,       CG_CONTAINER)                                     \
     X(cmd_save,              TOP,       CG_IMAGE)                                         \
     X(cmd_search,            TOP,       CG_NONE)                                          \
+    X(cmd_secret,            TOP,       CG_NONE)                                          \
+    X(cmd_secret_create,     SUB,       CG_SECRET)                                        \
+    X(cmd_secret_inspect,    SUB,       CG_SECRET)                                        \
+    X(cmd_secret_list,       SUB,       CG_SECRET)                                        \
+    X(cmd_secret_rm,         SUB,       CG_SECRET)                                        \
     X(cmd_start,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stats,             TOP,       CG_CONTAINER)                                     \
     X(cmd_stop,              TOP,       CG_CONTAINER)                                     \
@@ -157,6 +162,7 @@ GROUP(cmd_healthcheck, "healthcheck", "Manage health checks on containers", CG_H
 GROUP(cmd_image, "image", "Manage images", CG_IMAGE);
 GROUP(cmd_network, "network", "Manage networks", CG_NETWORK);
 GROUP(cmd_pod, "pod", "Manage pods", CG_POD);
+GROUP(cmd_secret, "secret", "Manage secrets", CG_SECRET);
 GROUP(cmd_system, "system", "Manage berth", CG_SYSTEM);
 GROUP(cmd_volume, "volume", "Manage volumes", CG_VOLUME);
 

@@ -18,6 +18,7 @@
 #include "runtime/journal.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/ctr_requires.h"
+#include "runtime/secret.h"
 #include "runtime/ctr_view.h"
 #include "runtime/health.h"
 #include "runtime/net/net.h"
@@ -623,7 +624,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         if (settle_systemd(spec, cmd, p->image ? &icfg : NULL, err) < 0 ||
             check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0 ||
             health_settle(spec, p->image ? icfg.healthcheck : NULL, err) < 0 ||
-            ctr_requires_resolve(rt, spec, err) < 0)
+            ctr_requires_resolve(rt, spec, err) < 0 || ctr_secrets_resolve(rt, spec, err) < 0)
             return -1;
     }
     if (state_new_id(id, err) < 0)

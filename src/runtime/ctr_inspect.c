@@ -13,6 +13,7 @@
 
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_requires.h"
+#include "runtime/secret.h"
 #include "runtime/health.h"
 #include "runtime/ociruntime.h"
 #include "runtime/ctr_view.h"
@@ -490,6 +491,11 @@ static json_t *config_obj(struct insp *in)
     if (js_bool(in->spec, "systemdMode", false))
         put(in, o, "SystemdMode", json_true());
     put(in, o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
+    {
+        json_t *secrets = ctr_secrets_inspect(in->spec);
+        if (secrets)
+            put(in, o, "Secrets", secrets);
+    }
     put(in, o, "Timeout", json_integer(js_int(in->spec, "timeout", 0)));
     put(in, o, "StopTimeout", json_integer(cfg->stop_timeout));
     put(in, o, "Passwd", json_boolean(js_bool(in->spec, "passwd", true)));

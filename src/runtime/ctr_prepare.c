@@ -20,6 +20,7 @@
 #include "runtime/hooks.h"
 #include "runtime/passwd.h"
 #include "runtime/seccomp.h"
+#include "runtime/secret.h"
 #include "runtime/spec.h"
 #include "runtime/user.h"
 #include "storage/store.h"
@@ -321,6 +322,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
+    if (ctr_secrets_apply(rt, c->cfg.spec, rundir, in, err) < 0)
+        goto out;
     if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
         hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)
         goto out;

@@ -154,7 +154,7 @@ int rec_fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base
             cur++;
         if (cur < n && c == 0)
             f = &fs[cur++];
-        else if (cur > 0 && key_cmp(fs[cur - 1].key, k) > 0)
+        else if (cur > 0 && key_cmp(fs[cur - 1].key, k) >= 0)
             f = rec_field_find(fs, n, k);   /* out of step: not sorted */
         else
             continue;                       /* between two of the table's keys: not one */

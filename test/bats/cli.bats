@@ -178,8 +178,6 @@ not_yet() {
 create|container create: init-ctr
 container clone: pod
 pod create: device gidmap shm-size subgidname subuidname uidmap userns
-# issue 18 (run/create complete): user namespaces, cgroups, process flags, secrets, OCI hooks
-run|create|container run|container create: secret
 # no issue yet: podman's run --rmi passes it to the exit command; berth's
 # run --rmi removes the image itself
 container cleanup: rmi
