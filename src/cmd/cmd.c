@@ -181,6 +181,23 @@ int cmd_begin(struct cmd_ctx *cx, struct opt_it *it, int c, int min, int max,
     return 1;
 }
 
+int cmd_exists_run(struct cmd_ctx *cx, int argc, char **argv,
+                   bool (*exists)(struct runtime *rt, const char *name), struct berr **err)
+{
+    struct runtime *rt;
+    struct opt_it it;
+    int c;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        ;
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
+        return c;
+    c = exists(rt, it.args[0]) ? 0 : 1;
+    opt_free(&it);
+    return c;
+}
+
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
 {
     va_list ap;

@@ -106,6 +106,10 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
  * command returns (it freed). */
 int cmd_begin(struct cmd_ctx *cx, struct opt_it *it, int c, int min, int max,
               struct runtime **rt, struct berr **err);
+/* An `exists` command with no options of its own and one operand: exit
+ * 0 when exists(rt, operand), 1 when not (125 on a usage error). */
+int cmd_exists_run(struct cmd_ctx *cx, int argc, char **argv,
+                   bool (*exists)(struct runtime *rt, const char *name), struct berr **err);
 /* Wrong operand count: podman's words, exit 125. */
 int cmd_usage_err(struct cmd_ctx *cx, struct berr **err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -262,18 +262,7 @@ const struct cmd cmd_pod_inspect = {
 
 static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
-    struct runtime *rt;
-    struct opt_it it;
-    int c;
-
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
-        ;
-    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
-        return c;
-    c = pod_exists(rt, it.args[0]) ? 0 : 1;
-    opt_free(&it);
-    return c;
+    return cmd_exists_run(cx, argc, argv, pod_exists, err);
 }
 
 const struct cmd cmd_pod_exists = {
