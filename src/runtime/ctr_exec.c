@@ -479,10 +479,18 @@ static pid_t watchdog_start(pid_t pid, long long ms)
     w = fork();
     if (w == 0) {
         struct pollfd p = { .fd = fd, .events = POLLIN };
+        sigset_t term;
         int r;
+        /* watchdog_end's SIGTERM ends it while it waits; once it has
+         * decided to kill, SIGTERM waits until it has said so (exit 1) */
+        sigemptyset(&term);
+        sigaddset(&term, SIGTERM);
+        (void) signal(SIGTERM, SIG_DFL);
+        (void) sigprocmask(SIG_UNBLOCK, &term, NULL);
         while ((r = poll(&p, 1, (int) ms)) < 0 && errno == EINTR)
             ;
         if (r == 0) {
+            (void) sigprocmask(SIG_BLOCK, &term, NULL);
             (void) kill(-pid, SIGKILL);     /* its group, if it leads one */
             (void) kill(pid, SIGKILL);
             _exit(1);
@@ -500,7 +508,7 @@ static bool watchdog_end(pid_t w)
 
     if (w <= 0)
         return false;
-    (void) kill(w, SIGKILL);
+    (void) kill(w, SIGTERM);
     while (waitpid(w, &ws, 0) < 0)
         if (errno != EINTR)
             return false;
