@@ -1,7 +1,7 @@
 /*
  * runtime/ctr_secrets.c: run/create --secret: the secrets a container
- * is given, resolved at create and put in place at every init
- * (runtime/secret.h).
+ * is given, resolved to ids at create and read by id and put in place at
+ * every init; the containers that use a secret (runtime/secret.h).
  */
 #include <errno.h>
 #include <stdio.h>
