@@ -411,7 +411,9 @@ const struct cmd cmd_secret_rm = {
     .summary = "Remove one or more secrets",
     .usage = "[options] SECRET [SECRET...]",
     .description = "Removes secrets by name, id or id prefix, printing each id removed; --all removes\n"
-                   "every secret. A container created with a secret keeps the copy it was given.",
+                   "every secret. A secret that a container (in any state) uses is refused and kept,\n"
+                   "with an error naming the containers: remove them first. A container's record\n"
+                   "holds the secret's id only; its data is read from the secret at every start.",
     .examples = "berth secret rm mysecret\nberth secret rm --all",
     .opts = rm_opts, .fn = rm_fn, .need = RT_FULL,
 };

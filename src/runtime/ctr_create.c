@@ -597,6 +597,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     struct create_undo u = { .rt = rt, .id = id };
     struct lock lheld = LOCK_INIT;
     _cleanup_lock_ struct lock uheld = LOCK_INIT;   /* --userns auto allocation */
+    _cleanup_lock_ struct lock sheld = LOCK_INIT;   /* secrets' names, until the record */
     struct ctr_mounts_held held = { 0 };
     struct ctr_create_params p2;
     _cleanup_json_ json_t *mspec = NULL;    /* spec with its mounts resolved */
@@ -624,7 +625,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         if (settle_systemd(spec, cmd, p->image ? &icfg : NULL, err) < 0 ||
             check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0 ||
             health_settle(spec, p->image ? icfg.healthcheck : NULL, err) < 0 ||
-            ctr_requires_resolve(rt, spec, err) < 0 || ctr_secrets_resolve(rt, spec, err) < 0)
+            ctr_requires_resolve(rt, spec, err) < 0)
+            return -1;
+        /* a secret rm checks its users under this lock (runtime/secret.h) */
+        if (json_array_size(json_object_get(spec, "secrets")) &&
+            (secret_hold(rt, &sheld, err) < 0 || ctr_secrets_resolve(rt, spec, err) < 0))
             return -1;
     }
     if (state_new_id(id, err) < 0)
@@ -662,6 +667,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     if (publish(rt, p, id, &name, cfg, st, err) < 0)
         goto fail;
     u.record_created = true;
+    lock_release(&sheld);
     crash_point("create:record");
     if (p->image) {
         struct store_rootfs r = { 0 };

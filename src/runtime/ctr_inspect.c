@@ -424,8 +424,17 @@ static json_t *env_list(struct insp *in)
     json_t *e = json_object_get(json_object_get(in->oci, "process"), "env");
     json_t *out;
 
-    if (json_is_array(e))
-        return json_incref(e);
+    if (json_is_array(e)) {
+        /* an env secret's value is never shown */
+        size_t i;
+        json_t *v;
+
+        out = json_array();
+        json_array_foreach(e, i, v)
+            if (!ctr_secrets_env_var(in->spec, json_string_value(v)))
+                add(in, out, json_incref(v));
+        return out;
+    }
     out = json_array();
     if (json_is_array(json_object_get(in->img, "Env")))
         extend(in, out, json_object_get(in->img, "Env"));

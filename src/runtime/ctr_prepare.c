@@ -322,7 +322,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
-    if (ctr_secrets_apply(rt, c->cfg.spec, rundir, in, err) < 0)
+    if (ctr_secrets_apply(rt, c->cfg.spec, ctr_name(c), rundir, in, err) < 0)
         goto out;
     if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
         hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)
@@ -332,7 +332,9 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
-    r = fs_write_replace(bundle, "config.json", dump, strlen(dump), 0644, err);
+    /* an env secret's value is in it: for root alone then */
+    r = fs_write_replace(bundle, "config.json", dump, strlen(dump),
+                         json_array_size(json_object_get(c->cfg.spec, "secrets")) ? 0600 : 0644, err);
 out:
     spec_host_free(&h);
     return r;

@@ -1,7 +1,7 @@
 /*
  * runtime/ctr_secrets.c: run/create --secret: the secrets a container
- * is given, resolved at create and put in place at every init
- * (runtime/secret.h).
+ * is given, resolved to ids at create and read by id and put in place at
+ * every init; the containers that use a secret (runtime/secret.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "runtime/secret.h"
-#include "util/base64.h"
+#include "state/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/idmap.h"
@@ -25,28 +25,12 @@ static bool is_env(json_t *v)
     return str_eq(js_str(v, "type", "mount"), "env");
 }
 
-/* The data of the secret named name now. */
-static int data_by_name(struct runtime *rt, const char *name, char *id, char **data, size_t *len,
-                        struct berr **err)
-{
-    struct berr *e = NULL;
-
-    if (secret_lookup(rt, name, id, err) < 0)
-        return -1;
-    if (secret_data(rt, id, data, len, &e) == 0)
-        return 0;
-    if (e->errnum != ENOENT) {
-        *err = e;
-        return -1;
-    }
-    berr_free(e);   /* removed since the lookup */
-    return secret_err_no_such(err, name);
-}
-
-/* As podman 4.3.1: a mount secret's data is copied into the container's
- * config at create (a later rm or re-create of the secret does not
- * change what the container sees); an env secret is looked up by name at
- * every start. */
+/* Unlike podman 4.3.1, which copies a mount secret's data into the
+ * container: only the secret's id (with name, type, target, uid, gid,
+ * mode) is recorded; the data stays in the secret store and is read by
+ * that id at every init (ctr_secrets_apply). The caller holds the names
+ * lock (secret_hold) until the record is written, so a secret rm either
+ * sees this container or has removed the secret before the lookup. */
 int ctr_secrets_resolve(struct runtime *rt, json_t *spec, struct berr **err)
 {
     json_t *list = json_object_get(spec, "secrets"), *v;
@@ -54,18 +38,61 @@ int ctr_secrets_resolve(struct runtime *rt, json_t *spec, struct berr **err)
 
     json_array_foreach(list, i, v) {
         char id[SECRET_ID_LEN + 1];
-        _cleanup_free_ char *data = NULL, *b64 = NULL;
-        size_t len = 0;
 
-        if (data_by_name(rt, js_str(v, "name", ""), id, &data, &len, err) < 0)
+        if (secret_lookup(rt, js_str(v, "name", ""), id, err) < 0)
             return -1;
         if (js_set_str(v, "id", id) < 0)
             return berr_oom(err);
-        if (is_env(v))
+    }
+    return 0;
+}
+
+/* The data of the container's secret v, by the id recorded at create.
+ * Gone (a record removed by hand, or by a berth that allowed removing a
+ * secret in use): the container cannot start; the secret is not looked
+ * up by name again, as a secret re-created under that name is another
+ * secret. */
+static int data_by_id(struct runtime *rt, json_t *v, const char *ctr, char **data, size_t *len,
+                      struct berr **err)
+{
+    const char *id = js_str(v, "id", "");
+    struct berr *e = NULL;
+
+    if (strlen(id) == SECRET_ID_LEN && secret_data(rt, id, data, len, &e) == 0)
+        return 0;
+    if (e && e->errnum != ENOENT) {
+        *err = e;
+        return -1;
+    }
+    berr_free(e);
+    return berr_plain(err, BK_NO_SUCH, "secret %s (id %s) of container %s has been removed: no such secret",
+                      js_str(v, "name", ""), *id ? id : "none recorded", ctr);
+}
+
+int ctr_secrets_users(struct runtime *rt, const char *secret_id, strv *out, struct berr **err)
+{
+    _cleanup_strv_ strv ids = NULL;
+
+    *out = NULL;
+    if (state_list(rt->st, OBJ_CONTAINER, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids && ids[i]; i++) {
+        _cleanup_json_ json_t *cfg = NULL;
+        struct berr *e = NULL;
+        json_t *v;
+        size_t k;
+
+        if (state_read(rt->st, OBJ_CONTAINER, ids[i], &cfg, NULL, &e) < 0) {
+            berr_free(e);   /* removed since the listing, or not readable */
             continue;
-        if (!(b64 = b64_encode(data, len)) || js_set_str(v, "data", b64) < 0)
-            return berr_oom(err);
-        explicit_bzero(data, len);
+        }
+        json_array_foreach(json_object_get(json_object_get(cfg, "spec"), "secrets"), k, v) {
+            if (!str_eq(js_str(v, "id", ""), secret_id))
+                continue;
+            if (strv_push(out, ids[i]) < 0)
+                return berr_oom(err);
+            break;
+        }
     }
     return 0;
 }
@@ -116,8 +143,8 @@ static int put_file(json_t *spec, const char *dir, size_t idx, json_t *v, const 
     return 0;
 }
 
-int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *rundir, json_t *in,
-                      struct berr **err)
+int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *ctr, const char *rundir,
+                      json_t *in, struct berr **err)
 {
     json_t *list = json_object_get(spec, "secrets"), *v;
     json_t *mounts = json_object_get(in, "mounts"), *env = json_object_get(in, "env");
@@ -139,20 +166,22 @@ int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *rundir, json
     json_array_foreach(list, i, v) {
         const char *name = js_str(v, "name", "");
         _cleanup_free_ char *data = NULL, *path = NULL, *dest = NULL;
-        char id[SECRET_ID_LEN + 1];
         size_t len = 0;
+        int r;
 
-        if (is_env(v) ? data_by_name(rt, name, id, &data, &len, err) < 0
-                      : b64_decode(js_str(v, "data", ""), &data, &len) < 0)
-            return is_env(v) ? -1 : berr_kind(err, BK_CORRUPT, "secret %s: the container's copy does not decode", name);
+        if (data_by_id(rt, v, ctr, &data, &len, err) < 0)
+            return -1;
         if (is_env(v)) {
             const char *t = js_str(v, "target", "");
             _cleanup_free_ char *kv = str_fmt("%s=%.*s", *t ? t : name, (int) len, data);
+            explicit_bzero(data, len);
             if (!kv || json_array_append_new(env, json_string(kv)) < 0)
                 return berr_oom(err);
             continue;
         }
-        if (put_file(spec, dir, i, v, data, len, &path, err) < 0)
+        r = put_file(spec, dir, i, v, data, len, &path, err);
+        explicit_bzero(data, len);
+        if (r < 0)
             return -1;
         if (!(dest = mount_dest(v)) ||
             json_array_append_new(mounts, json_pack("{s:s, s:s, s:s, s:[s]}", "destination", dest,
@@ -161,6 +190,22 @@ int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *rundir, json
             return berr_oom(err);
     }
     return 0;
+}
+
+bool ctr_secrets_env_var(json_t *spec, const char *kv)
+{
+    json_t *list = json_object_get(spec, "secrets"), *v;
+    const char *eq = kv ? strchr(kv, '=') : NULL;
+    size_t i;
+
+    json_array_foreach(list, i, v) {
+        const char *t = js_str(v, "target", "");
+        const char *var = *t ? t : js_str(v, "name", "");
+
+        if (eq && is_env(v) && strlen(var) == (size_t) (eq - kv) && !strncmp(kv, var, (size_t) (eq - kv)))
+            return true;
+    }
+    return false;
 }
 
 json_t *ctr_secrets_inspect(json_t *spec)

@@ -335,6 +335,32 @@ int secret_create(struct runtime *rt, const struct secret_create_opts *o, char *
     return 0;
 }
 
+int secret_hold(struct runtime *rt, struct lock *l, struct berr **err)
+{
+    _cleanup_free_ char *dir = secrets_dir(rt);
+
+    if (!dir)
+        return berr_oom(err);
+    if (fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    return lock_secret(rt, ".names", l, err);
+}
+
+static int check_unused(struct runtime *rt, const struct secret_config *c, struct berr **err)
+{
+    _cleanup_strv_ strv users = NULL;
+    _cleanup_free_ char *list = NULL;
+
+    if (ctr_secrets_users(rt, c->id, &users, err) < 0)
+        return -1;
+    if (!users)
+        return 0;
+    if (!(list = strv_join(users, ", ")))
+        return berr_oom(err);
+    return berr_plain(err, BK_STATE, "secret %s is in use by container(s) %s: remove them first",
+                      c->name, list);
+}
+
 int secret_remove(struct runtime *rt, const char *id, struct berr **err)
 {
     _cleanup_free_ char *dir = secrets_dir(rt), *rec = NULL, *del = NULL, *link = NULL;
@@ -354,6 +380,11 @@ int secret_remove(struct runtime *rt, const char *id, struct berr **err)
             *err = NULL;
             return secret_err_no_such(err, id);
         }
+        return -1;
+    }
+    if (check_unused(rt, &c, err) < 0) {
+        secret_config_free(&c);
+        lock_release(&l);
         return -1;
     }
     if (asprintf(&link, "%s/names/%s", dir, c.name) < 0) {

@@ -11,7 +11,8 @@
  * renames it to .del-<id> first. Creates and removals take
  * <tmp_dir>/locks/secrets/.names (the name index); a secret's own lock,
  * <tmp_dir>/locks/secrets/<id>, is created when first taken and unlinked
- * with the secret.
+ * with the secret. A container's record holds a secret's id, never its
+ * data; a secret that a container names cannot be removed.
  */
 #ifndef BERTH_SECRET_H
 #define BERTH_SECRET_H
@@ -22,6 +23,8 @@
 
 #include "runtime/runtime.h"
 #include "util/err.h"
+#include "util/flock.h"
+#include "util/str.h"
 
 #define SECRET_ID_LEN 25
 #define SECRET_MAX_SIZE 512000
@@ -68,7 +71,13 @@ int secret_data(struct runtime *rt, const char *id, char **data, size_t *len, st
 /* Every secret, sorted by id. */
 int secret_read_all(struct runtime *rt, struct secret_config **out, size_t *n, struct berr **err);
 void secret_config_free_all(struct secret_config *v, size_t n);
-/* Removes a secret by id. */
+/* Takes the names lock (exclusive) into *l: a create holds it from
+ * resolving its secrets until its record is written, so secret_remove,
+ * which checks the users under it, never misses one. */
+int secret_hold(struct runtime *rt, struct lock *l, struct berr **err);
+/* Removes a secret by id. BK_STATE "secret NAME is in use by container(s)
+ * ID[, ID]: remove them first" when a container names it (nothing is
+ * removed). */
 int secret_remove(struct runtime *rt, const char *id, struct berr **err);
 /* podman's inspect object (ID, CreatedAt, UpdatedAt, Spec{Name, Driver{Name,
  * Options}, Labels}). */
@@ -77,17 +86,25 @@ json_t *secret_inspect_json(struct runtime *rt, const struct secret_config *c);
 /* ---- containers' secrets (ctr_secrets.c) ----
  * A create spec's "secrets": [{name, type: "mount"|"env", target, uid,
  * gid, mode}] as run --secret gave them. */
-/* At create: each name looked up (podman's error when there is none),
- * its id recorded; a mount secret's data copied (base64, "data") into the
- * spec, as podman 4.3.1 copies it into the container. */
+/* At create: each name looked up (podman's error when there is none) and
+ * its id recorded in the spec; no data is ever copied into a container's
+ * record (unlike podman 4.3.1). Called under secret_hold(). */
 int ctr_secrets_resolve(struct runtime *rt, json_t *spec, struct berr **err);
-/* At init: each mount secret's copy written under <rundir>/secrets with
- * its owner and mode and bound read-only at /run/secrets/NAME (or its
- * target), appended to the spec input's "mounts"; each env secret, looked
- * up by name now (gone: the start fails, as podman's), appended to its
- * "env". */
-int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *rundir, json_t *in,
-                      struct berr **err);
+/* At init: each secret's data read from the store by the id recorded at
+ * create (not by name: a secret re-created under the name is another
+ * secret). A mount secret is written under <rundir>/secrets with its
+ * owner and mode and bound read-only at /run/secrets/NAME (or its
+ * target), appended to the spec input's "mounts"; an env secret is
+ * appended to its "env". An id gone from the store: BK_NO_SUCH "secret
+ * NAME (id ID) of container CTR has been removed: no such secret". */
+int ctr_secrets_apply(struct runtime *rt, json_t *spec, const char *ctr, const char *rundir,
+                      json_t *in, struct berr **err);
+/* The ids of the containers (any state) whose record names secret_id,
+ * sorted; *out NULL when none. Call under secret_hold(). */
+int ctr_secrets_users(struct runtime *rt, const char *secret_id, strv *out, struct berr **err);
+/* Whether kv ("VAR=value") sets a variable an env secret of the spec
+ * gives: inspect leaves it out. */
+bool ctr_secrets_env_var(json_t *spec, const char *kv);
 /* inspect's Config.Secrets (the mount secrets: Name, ID, UID, GID,
  * Mode), a new reference; NULL when there are none. */
 json_t *ctr_secrets_inspect(json_t *spec);

@@ -168,18 +168,68 @@ SDIR() { echo "$BATS_TEST_TMPDIR/root/libpod/secrets"; }
     done
 }
 
-@test "secret rm of a secret in use: allowed; mount copies stay, env secrets must exist at start" {
+@test "secret rm of a secret in use is refused; a container reads its secret by id at each start" {
     printf one > "$BATS_TEST_TMPDIR/one"
     printf two > "$BATS_TEST_TMPDIR/two"
-    run -0 b secret create s9 "$BATS_TEST_TMPDIR/one"
+    run -0 b secret create s9 "$BATS_TEST_TMPDIR/one"; sid=$output
+    run -0 b secret create s10 "$BATS_TEST_TMPDIR/two"; sid10=$output
     run -0 b create --name c --network none --secret s9 --secret s9,type=env $IMG sh -c 'cat /run/secrets/s9; echo; echo $s9'
-    run -0 b secret rm s9
-    run -0 b secret create s9 "$BATS_TEST_TMPDIR/two"
+    cid=$output
+    run -125 --separate-stderr b secret rm s9
+    [ "$stderr" = "Error: secret s9 is in use by container(s) $cid: remove them first" ]
+    [ "$output" = "" ]
+    # --all removes what is unused, refuses (and keeps) what is in use
+    run -125 --separate-stderr b secret rm --all
+    [ "$output" = "$sid10" ]
+    [ "$stderr" = "Error: secret s9 is in use by container(s) $cid: remove them first" ]
+    run -0 b secret ls -q
+    [ "$output" = "$sid" ]
     run -0 b start -a c
-    [ "$output" = "$(printf 'one\ntwo')" ]
-    run -0 b secret rm s9
+    [ "$output" = "$(printf 'one\none')" ]
+    # exited, and a running one: still in use, both named
+    run -0 b run -d --name r --network none --secret s9 $IMG sleep 100; rid=$output
+    run -125 --separate-stderr b secret rm "${sid:0:8}"
+    [[ $stderr == "Error: secret s9 is in use by container(s) "*"$cid"*": remove them first" ]]
+    [[ $stderr == *"$rid"* ]]
+    run -0 b rm -f -t 0 r
+    # the id is what counts: with the secret's record gone by hand, a
+    # secret re-created under its name is not the container's
+    rm -rf "$(SDIR)/$sid" "$(SDIR)/names/s9"
+    run -0 b secret create s9 "$BATS_TEST_TMPDIR/two"
     run -125 --separate-stderr b start -a c
-    [[ $stderr == *'no secret with name or id "s9": no such secret' ]]
+    [ "$stderr" = "Error: secret s9 (id $sid) of container c has been removed: no such secret" ]
+    run -0 b rm c
+    run -0 b secret rm s9
+}
+
+@test "a secret's data is in no container record, inspect, event or log" {
+    local dm="S3cr3t-m-$RANDOM-$RANDOM" de="S3cr3t-e-$RANDOM-$RANDOM"
+    printf %s "$dm" > "$BATS_TEST_TMPDIR/m"
+    printf %s "$de" > "$BATS_TEST_TMPDIR/e"
+    run -0 b secret create sm "$BATS_TEST_TMPDIR/m"
+    run -0 b secret create se "$BATS_TEST_TMPDIR/e"
+    run -0 b create --name c --network none --secret sm --secret se,type=env,target=X $IMG \
+        sh -c 'echo $(wc -c < /run/secrets/sm) ${#X} $(md5sum < /run/secrets/sm | cut -c1-8)'
+    cid=$output
+    run -0 b start -a c
+    [ "$output" = "${#dm} ${#de} $(printf %s "$dm" | md5sum | cut -c1-8)" ]
+    local out=$output
+    # the whole static dir but the secret store: a mount secret's data
+    # nowhere; an env secret's only in the OCI runtime's config, root's alone
+    run grep -rl --exclude-dir=secrets -F "$dm" "$BATS_TEST_TMPDIR/root"
+    [ "$status" -eq 1 ]
+    run -0 grep -rl --exclude-dir=secrets -F "$de" "$BATS_TEST_TMPDIR/root"
+    [ "$output" = "$BATS_TEST_TMPDIR/root/libpod/userdata/$cid/config.json" ]
+    [ "$(stat -c %a "$output")" = 600 ]
+    [ -d "$BATS_TEST_TMPDIR/root/libpod/containers/$cid" ]
+    run -0 b inspect c
+    [[ $output == *'"Secrets"'* ]]
+    [[ $output != *"$dm"* && $output != *"$de"* ]]
+    [[ $output != *'"X='* ]]
+    run -0 b events --stream=false
+    [[ $output != *"$dm"* && $output != *"$de"* ]]
+    run -0 b logs c
+    [ "$output" = "$out" ]
 }
 
 @test "run --secret with --uidmap: the file's owner is the mapped one" {
