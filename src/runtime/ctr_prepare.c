@@ -285,7 +285,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     struct spec_host h;
     _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
     _cleanup_free_ char *shm = str_fmt("%s/shm", bundle), *seccomp = NULL;
-    _cleanup_free_ char *nsp[SPEC_NS__COUNT] = { NULL };
+    char *nsp[SPEC_NS__COUNT] = { NULL };     /* freed at out */
     _cleanup_free_ char *dump = NULL, *own = NULL, *pw_bind = NULL, *gr_bind = NULL;
     int r = -1;
 
@@ -336,6 +336,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     r = fs_write_replace(bundle, "config.json", dump, strlen(dump),
                          json_array_size(json_object_get(c->cfg.spec, "secrets")) ? 0600 : 0644, err);
 out:
+    for (int i = 0; i < SPEC_NS__COUNT; i++)
+        free(nsp[i]);
     spec_host_free(&h);
     return r;
 }

@@ -99,8 +99,9 @@ void ctr_health_started(struct runtime *rt, struct ctr *c)
     if (!hc)
         return;
     log = json_object_get(c->st.health, "Log");
-    json_t *h = json_pack("{s:s, s:i, s:O}", "Status", "starting", "FailingStreak", 0, "Log",
-                          json_is_array(log) ? log : json_array());
+    /* s:o takes the reference: a kept log's own, or the new array's */
+    json_t *h = json_pack("{s:s, s:i, s:o}", "Status", "starting", "FailingStreak", 0, "Log",
+                          json_is_array(log) ? json_incref(log) : json_array());
     if (h) {
         json_decref(c->st.health);
         c->st.health = h;
