@@ -1,6 +1,8 @@
 # test/bats/pod.bats: pods (pod create and the pod commands, run --pod).
 # Tests that need the network run inside their own network namespace
 # (in_netns): containers talk only to each other or to 127.0.0.1 there.
+# Every other pod is made with --network none: its infra container must
+# never put a bridge or firewall rules into the host's network namespace.
 load helpers
 load net_helpers
 load ctr_helpers
@@ -21,7 +23,7 @@ teardown() {
 }
 
 @test "pod create makes an infra container from the local pause image" {
-    run -0 b pod create --name p1
+    run -0 b pod create --network none --name p1
     id=$output
     [[ $id =~ ^[0-9a-f]{64}$ ]]
     run -0 b images --format '{{.Repository}}:{{.Tag}}'
@@ -42,7 +44,7 @@ teardown() {
 }
 
 @test "pods and containers share one name space, as in podman" {
-    run -0 b pod create --name shared
+    run -0 b pod create --network none --name shared
     run -125 --separate-stderr b create --name shared "$IMG" true
     [[ $stderr == *'name "shared" is in use: pod already exists'* ]]
     run -0 b create --name ctr1 "$IMG" true
@@ -53,7 +55,7 @@ teardown() {
 }
 
 @test "members share the pod's network, IPC and UTS namespaces; the host name is the pod's" {
-    b pod create --name share >/dev/null
+    b pod create --network none --name share >/dev/null
     b run -d --pod share --name m1 "$IMG" sleep 100 >/dev/null
     run -0 b run --rm --pod share "$IMG" sh -c 'hostname; for n in net ipc uts; do readlink /proc/self/ns/$n; done'
     mine=$output
@@ -69,7 +71,7 @@ teardown() {
 }
 
 @test "--share pid: members see each other's processes" {
-    b pod create --name pids --share pid,ipc >/dev/null
+    b pod create --network none --name pids --share pid,ipc >/dev/null
     b run -d --pod pids --name sleeper "$IMG" sleep 77 >/dev/null
     run -0 b run --rm --pod pids "$IMG" ps -o args
     [[ $output == *"sleep 77"* ]]
@@ -91,7 +93,7 @@ teardown() {
 }
 
 @test "a member cannot publish ports or join networks of its own: podman's errors" {
-    b pod create --name np >/dev/null
+    b pod create --network none --name np >/dev/null
     run -125 --separate-stderr b create --pod np -p 8080:80 "$IMG" true
     [ "$stderr" = "Error: invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod" ]
     run -125 --separate-stderr b create --pod np --network mynet "$IMG" true
@@ -103,9 +105,13 @@ teardown() {
 }
 
 @test "run --pod new:NAME makes the pod; --pod-id-file names one" {
-    run -0 b run --rm --pod new:fresh "$IMG" hostname
-    [ "$output" = fresh ]
-    run -0 b pod create --name byfile --pod-id-file "$BATS_TEST_TMPDIR/pod.id"
+    # the new pod's infra has the default (bridge) network: in a netns of its own
+    run in_netns '
+        h=$(b run --rm --pod new:fresh $IMG hostname)
+        b pod rm -f fresh >/dev/null
+        [ "$h" = fresh ] || fail "hostname $h"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    run -0 b pod create --network none --name byfile --pod-id-file "$BATS_TEST_TMPDIR/pod.id"
     [ "$(cat "$BATS_TEST_TMPDIR/pod.id")" = "$output" ]
     run -0 b create --pod-id-file "$BATS_TEST_TMPDIR/pod.id" --name viafile "$IMG" true
     run -0 b ps -a --pod --format '{{.Names}} {{.PodName}}' --filter name=viafile
@@ -113,7 +119,7 @@ teardown() {
 }
 
 @test "ps --pod and --filter pod= show the members" {
-    b pod create --name fp >/dev/null
+    b pod create --network none --name fp >/dev/null
     b create --pod fp --name inpod "$IMG" true >/dev/null
     b create --name outside "$IMG" true >/dev/null
     run -0 b ps -a --filter pod=fp --format '{{.Names}}'
@@ -126,7 +132,7 @@ teardown() {
 }
 
 @test "starting a member starts the infra first; pod start/stop/restart" {
-    b pod create --name life >/dev/null
+    b pod create --network none --name life >/dev/null
     b create --pod life --name a "$IMG" sh -c 'trap exit TERM; sleep 100 & wait' >/dev/null
     run -0 b start a
     run -0 b pod ps --format '{{.Status}}' --ctr-status
@@ -147,7 +153,7 @@ teardown() {
 }
 
 @test "pod pause/unpause and kill act on the running members" {
-    b pod create --name pz >/dev/null
+    b pod create --network none --name pz >/dev/null
     b run -d --pod pz --name s "$IMG" sleep 100 >/dev/null
     run -0 b pod pause pz
     run -0 b pod ps --format '{{.Status}}'
@@ -160,7 +166,7 @@ teardown() {
 }
 
 @test "pod rm refuses running members without -f; -f removes members in every state" {
-    b pod create --name rmp >/dev/null
+    b pod create --network none --name rmp >/dev/null
     b create --pod rmp --name created "$IMG" true >/dev/null
     b run -d --pod rmp --name running "$IMG" sleep 100 >/dev/null
     b run --pod rmp --name exited "$IMG" true
@@ -179,7 +185,7 @@ teardown() {
 }
 
 @test "pod rm -f converges when a member's create was killed half way" {
-    b pod create --name half >/dev/null
+    b pod create --network none --name half >/dev/null
     BERTH_TEST_CRASH_AT=create:record "$BERTH_BIN" "${BERTH_ARGS[@]}" create --pod half --name halfctr "$IMG" true >/dev/null 2>&1 || true
     run -0 b pod rm -f -t 0 half
     run -0 b ps -a -q
@@ -187,20 +193,20 @@ teardown() {
 }
 
 @test "--exit-policy stop stops the pod when its last container exits" {
-    b pod create --name ep --exit-policy stop >/dev/null
+    b pod create --network none --name ep --exit-policy stop >/dev/null
     run -0 b run --pod ep --name once "$IMG" true
     retry_until 10 pod_status_is ep Exited
-    b pod create --name cont >/dev/null
+    b pod create --network none --name cont >/dev/null
     run -0 b run --pod cont --name once2 "$IMG" true
     run -0 b pod ps --filter name=cont --format '{{.Status}}'
     [ "$output" = Degraded ]
 }
 
 @test "pod prune removes the pods whose containers all exited" {
-    gone=$(b pod create --name gone)
+    gone=$(b pod create --network none --name gone)
     b run --pod gone "$IMG" true
     b pod stop gone >/dev/null
-    b pod create --name stays >/dev/null
+    b pod create --network none --name stays >/dev/null
     run -0 b pod prune -f
     [ "$output" = "$gone" ]
     run -0 b pod ps --format '{{.Name}}'
@@ -208,8 +214,8 @@ teardown() {
 }
 
 @test "pod ps: --ctr-names, --ctr-ids, -q, --no-trunc, --sort, --filter" {
-    b pod create --name zz -l tier=back >/dev/null
-    b pod create --name aa --infra=false >/dev/null
+    b pod create --network none --name zz -l tier=back >/dev/null
+    b pod create --network none --name aa --infra=false >/dev/null
     run -0 b pod ps --format '{{.Name}}'
     [ "$output" = $'aa\nzz' ]
     run -0 b pod ps --sort name --format '{{.Name}}'
@@ -263,30 +269,30 @@ teardown() {
 }
 
 @test "pod create --infra=false: a pod with no container cannot start; infra flags are kept" {
-    b pod create --name empty --infra=false >/dev/null
+    b pod create --network none --name empty --infra=false >/dev/null
     run -125 --separate-stderr b pod start empty
     [[ $stderr == *"have no dependencies, cannot start pod: no such container" ]]
-    run -0 b pod create --name named --infra-name myinfra --infra-image "$IMG" --infra-command "sleep 1000" --hostname hn \
+    run -0 b pod create --network none --name named --infra-name myinfra --infra-image "$IMG" --infra-command "sleep 1000" --hostname hn \
         --infra-conmon-pidfile "$BATS_TEST_TMPDIR/conmon.pid"
     run -0 b ps -a --format '{{.Names}} {{.Command}}' --filter pod=named
     [ "$output" = "myinfra sleep 1000" ]
     run -0 b run --rm --pod named "$IMG" hostname
     [ "$output" = hn ]
     [ -s "$BATS_TEST_TMPDIR/conmon.pid" ]
-    run -0 b pod create --name named --replace
+    run -0 b pod create --network none --name named --replace
     run -0 b ps -a --format '{{.Names}}' --filter pod=named
     [[ $output == *"-infra" ]]
 }
 
 @test "pod create -m: members without limits of their own get the pod's" {
-    b pod create --name lim -m 64m >/dev/null
+    b pod create --network none --name lim -m 64m >/dev/null
     run -0 b create --pod lim --name lm "$IMG" true
     run -0 b inspect --format '{{.HostConfig.Memory}}' lm
     [ "$output" = 67108864 ]
 }
 
 @test "pod top lists the processes of the pod's running containers under one header" {
-    b pod create --name tp >/dev/null
+    b pod create --network none --name tp >/dev/null
     run -0 b pod top tp
     [ -z "$output" ]
     b run -d --pod tp "$IMG" sleep 99 >/dev/null
@@ -298,7 +304,7 @@ teardown() {
 }
 
 @test "pod logs: the members' logs, prefixed when there are several; -c picks one" {
-    b pod create --name lg >/dev/null
+    b pod create --network none --name lg >/dev/null
     b run --pod lg --name l1 "$IMG" echo one >/dev/null
     b run --pod lg --name l2 "$IMG" echo two >/dev/null
     run -0 b pod logs --names lg
@@ -310,7 +316,7 @@ teardown() {
 }
 
 @test "rm --all --force removes the pods too, as podman's (an infra goes with its pod)" {
-    b pod create --name ra >/dev/null
+    b pod create --network none --name ra >/dev/null
     b run -d --pod ra "$IMG" sleep 100 >/dev/null
     b create --name solo "$IMG" true >/dev/null
     run -0 b rm -a -f -t 0
@@ -324,7 +330,7 @@ teardown() {
 @test "pod create -v: every container of the pod mounts the pod's volumes" {
     mkdir -p "$BATS_TEST_TMPDIR/share"
     echo hello > "$BATS_TEST_TMPDIR/share/f"
-    b pod create --name pv -v "$BATS_TEST_TMPDIR/share:/data:ro" -v podvol:/vol >/dev/null
+    b pod create --network none --name pv -v "$BATS_TEST_TMPDIR/share:/data:ro" -v podvol:/vol >/dev/null
     run -0 b run --rm --pod pv "$IMG" sh -c 'cat /data/f; echo x > /vol/y'
     [ "$output" = hello ]
     run -0 b run --rm --pod pv "$IMG" cat /vol/y
@@ -334,10 +340,10 @@ teardown() {
 
 @test "pod create --sysctl, --uts host: the infra's settings; no member renames the host" {
     before=$(hostname)
-    b pod create --name sy --sysctl net.ipv4.ip_forward=1 >/dev/null
+    b pod create --network none --name sy --sysctl net.ipv4.ip_forward=1 >/dev/null
     run -0 b run --rm --pod sy "$IMG" cat /proc/sys/net/ipv4/ip_forward
     [ "$output" = 1 ]
-    b pod create --name hu --uts host >/dev/null
+    b pod create --network none --name hu --uts host >/dev/null
     run -0 b run --rm --pod hu "$IMG" hostname
     [ "$output" = "$before" ]
     [ "$(hostname)" = "$before" ]
