@@ -10,14 +10,14 @@ teardown() { berth_teardown; }
 CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 600 /etc/group'
 
 @test "commit: the image has the container's changes, deletions included, and runs" {
-    b run --name c1 $IMG sh -c "$CHANGES"
+    b run --network none --name c1 $IMG sh -c "$CHANGES"
     run -0 --separate-stderr b commit c1 img1
     [[ $output =~ ^[0-9a-f]{64}$ ]]
     id=$output
     [[ $stderr == *"Writing manifest to image destination"* ]]
     run -0 b images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
     [[ $output == *"localhost/img1:latest ${id:0:12}"* ]]
-    run -0 b run --rm img1 sh -c 'cat /newfile /d/e/f; stat -c %a /etc/group; ls /bin/vi || echo gone'
+    run -0 b run --network none --rm img1 sh -c 'cat /newfile /d/e/f; stat -c %a /etc/group; ls /bin/vi || echo gone'
     [ "${lines[0]}" = hi ]
     [ "${lines[1]}" = x ]
     [ "${lines[2]}" = 600 ]
@@ -31,14 +31,14 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
 }
 
 @test "commit: the config is the container's, then --change; author and message" {
-    b run --name c2 -e FOO=bar -w /tmp --label team=a $IMG sh -c 'echo x > /f'
+    b run --network none --name c2 -e FOO=bar -w /tmp --label team=a $IMG sh -c 'echo x > /f'
     run -0 b commit -q -a 'Jo Doe' -c 'ENV A=1' -c 'LABEL k=v' c2 img2
     run -0 b image inspect img2 --format '{{json .Config.Env}}|{{.Config.WorkingDir}}|{{json .Config.Cmd}}|{{.Author}}|{{.Config.Labels.team}} {{.Config.Labels.k}}|{{.ManifestType}}'
     [ "$output" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","TERM=xterm","container=podman","FOO=bar","A=1"]|/tmp|["sh","-c","echo x \u003e /f"]|Jo Doe|a v|application/vnd.oci.image.manifest.v1+json' ] ||
     [ "$output" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","TERM=xterm","container=podman","FOO=bar","A=1"]|/tmp|["sh","-c","echo x > /f"]|Jo Doe|a v|application/vnd.oci.image.manifest.v1+json' ]
     # CMD from --change wins; the image runs it
     run -0 b commit -q -c 'CMD ["cat", "/f"]' c2 img3
-    run -0 b run --rm img3
+    run -0 b run --network none --rm img3
     [ "$output" = x ]
     # a message needs the docker format, as in podman
     run -125 b commit -q -m msg c2 img4
@@ -46,23 +46,23 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
     run -0 b commit -q -f docker -m msg c2 img4
     run -0 b image inspect img4 --format '{{.Comment}} {{.ManifestType}}'
     [ "$output" = "msg application/vnd.docker.distribution.manifest.v2+json" ]
-    run -0 b run --rm img4 cat /f
+    run -0 b run --network none --rm img4 cat /f
     [ "$output" = x ]
 }
 
 @test "commit --squash: one layer holding the whole tree" {
-    b run --name c3 $IMG sh -c "$CHANGES"
+    b run --network none --name c3 $IMG sh -c "$CHANGES"
     run -0 b commit -q --squash c3 sq
     run -0 b image inspect sq --format '{{len .RootFS.Layers}}'
     [ "$output" = 1 ]
-    run -0 b run --rm sq sh -c 'cat /newfile; ls /bin/vi 2>/dev/null || echo gone; ls /bin/sh'
+    run -0 b run --network none --rm sq sh -c 'cat /newfile; ls /bin/vi 2>/dev/null || echo gone; ls /bin/sh'
     [ "${lines[0]}" = hi ]
     [ "${lines[1]}" = gone ]
     [ "${lines[2]}" = /bin/sh ]
 }
 
 @test "commit of a running container (paused meanwhile, or not); --iidfile; no name" {
-    b run -d --name c4 $IMG sh -c 'echo run > /r; sleep 86400' >/dev/null
+    b run --network none -d --name c4 $IMG sh -c 'echo run > /r; sleep 86400' >/dev/null
     wait_for_file() { for _ in $(seq 100); do b exec c4 test -f /r && return 0; done; return 1; }
     wait_for_file
     run -0 b commit -q --iidfile "$BATS_TEST_TMPDIR/iid" c4
@@ -72,15 +72,15 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
     [ "$output" = running ]
     run -0 b images --format '{{.ID}} {{.Repository}}' --filter dangling=true
     [ "$output" = "${id:0:12} <none>" ]
-    run -0 b run --rm "$id" cat /r
+    run -0 b run --network none --rm "$id" cat /r
     [ "$output" = run ]
     run -0 b commit -q --pause=false c4 nopause
-    run -0 b run --rm nopause cat /r
+    run -0 b run --network none --rm nopause cat /r
     [ "$output" = run ]
 }
 
 @test "commit --include-volumes makes the container's volumes image volumes" {
-    b run --name c5 -v vol1:/data $IMG true
+    b run --network none --name c5 -v vol1:/data $IMG true
     run -0 b commit -q c5 novol
     run -0 b image inspect novol --format '{{json .Config}}'
     [[ $output != *Volumes* ]]
@@ -90,7 +90,7 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
 }
 
 @test "commit writes a commit event for the container" {
-    b run --name c6 $IMG true
+    b run --network none --name c6 $IMG true
     run -0 b commit -q c6 evimg
     run -0 b events --stream=false --filter event=commit --format '{{.Type}} {{.Status}} {{.Name}}'
     [ "$output" = "container commit c6" ]
@@ -117,7 +117,7 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
 }
 
 @test "image diff: a committed image's layer against its parent, or two images" {
-    b run --name d1 $IMG sh -c "$CHANGES"
+    b run --network none --name d1 $IMG sh -c "$CHANGES"
     b commit -q d1 dimg >/dev/null
     want='C /bin
 D /bin/vi
@@ -159,7 +159,7 @@ D /newfile' ]
 @test "image diff with the vfs driver" {
     BERTH_ARGS+=(--storage-driver vfs --root "$BATS_TEST_TMPDIR/root-vfs")
     load_image busybox
-    b run --name v1 $IMG sh -c 'rm /bin/vi; echo y > /y'
+    b run --network none --name v1 $IMG sh -c 'rm /bin/vi; echo y > /y'
     b commit -q v1 vimg >/dev/null
     # the container's diff (vfs: its mount points changed /etc) is the layer's
     run -0 b diff v1
@@ -167,6 +167,6 @@ D /newfile' ]
     [[ $want == *"D /bin/vi"*"A /y" ]]
     run -0 b image diff vimg
     [ "$output" = "$want" ]
-    run -0 b run --rm vimg cat /y
+    run -0 b run --network none --rm vimg cat /y
     [ "$output" = y ]
 }
