@@ -8,14 +8,36 @@ berth_setup() {
     local d=$BATS_TEST_TMPDIR
     # A config file of our own so the host's /etc/berth cannot leak in.
     TEST_CONF=$d/berth.conf
-    : > "$TEST_CONF"
     export BERTH_CONFIG=$TEST_CONF
+    net_guard "$d/netguard"
+    printf '[network]\nnetavark_plugin_dirs = ["%s"]\n' "$d/netguard" > "$TEST_CONF"
     # Network definitions too: the default dir is the host's /etc/berth/networks.
     BERTH_ARGS=(--root "$d/root" --runroot "$d/runroot" --tmpdir "$d/scratch"
                 --network-config-dir "$d/net")
 }
 
 b() { "$BERTH_BIN" "${BERTH_ARGS[@]}" "$@"; }
+
+# net_guard DIR: puts a netavark into DIR that refuses to run in the
+# network namespace the test started in. A test whose container gets a
+# bridge network outside in_netns (net_helpers.bash) would otherwise put
+# bridges and firewall chains into the host's namespace: it fails instead,
+# naming the cause. Tests that write their own config lose the guard.
+net_guard() {
+    local dir=$1 real
+    real=$(command -v /usr/libexec/podman/netavark /usr/lib/podman/netavark \
+           /usr/local/libexec/podman/netavark netavark 2>/dev/null | head -n1)
+    mkdir -p "$dir"
+    cat > "$dir/netavark" <<EOF
+#!/bin/sh
+if [ "\$(readlink /proc/self/ns/net)" = "$(readlink /proc/self/ns/net)" ]; then
+    echo "netavark refused: the test runs it in the host's network namespace (use in_netns or --network none)" >&2
+    exit 1
+fi
+exec ${real:-/usr/lib/podman/netavark} "\$@"
+EOF
+    chmod +x "$dir/netavark"
+}
 
 berth_teardown() {
     if [ -n "${BERTH_ARGS:-}" ] && [ -d "$BATS_TEST_TMPDIR/root/libpod/containers" ]; then

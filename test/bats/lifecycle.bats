@@ -173,8 +173,9 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     up=$(b run -d --name up --network none $IMG sleep 100)
     run -3 b run --name down --network none $IMG sh -c 'exit 3'
     # the reboot: every process gone, every mount gone, a new boot id
+    pid=$(jq .pid "$BATS_TEST_TMPDIR/root/libpod/containers/$up/state.json")
     pkill -9 -f "conmon.*$up" || true
-    pkill -9 -f "sleep 100" || true
+    kill -9 "$pid" || true
     awk -v d="$BATS_TEST_TMPDIR" '$2 ~ "^"d {print $2}' /proc/self/mounts | sort -r | xargs -r umount -l
     echo 00000000-dead-beef-0000-000000000000 > "$BATS_TEST_TMPDIR/scratch/alive"
     rm -rf "$BATS_TEST_TMPDIR/scratch/exits" "$BATS_TEST_TMPDIR/runroot"

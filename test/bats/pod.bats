@@ -72,8 +72,8 @@ teardown() {
 
 @test "--share pid: members see each other's processes" {
     b pod create --network none --name pids --share pid,ipc >/dev/null
-    b run -d --pod pids --name sleeper "$IMG" sleep 77 >/dev/null
-    run -0 b run --rm --pod pids "$IMG" ps -o args
+    b run -d --pod pids --name sleeper --network none "$IMG" sleep 77 >/dev/null
+    run -0 b run --rm --pod pids --network none "$IMG" ps -o args
     [[ $output == *"sleep 77"* ]]
     [[ $output == *"/catatonit -P"* ]]
 }

@@ -14,11 +14,12 @@ sfile() { echo "$BATS_TEST_TMPDIR/root/libpod/containers/$(insp '{{.Id}}' "$1")/
 
 # the reboot of lifecycle.bats: every process and mount gone, a new boot id
 simulate_reboot() {
-    local id
+    local id pid
     for id in $(b ps -q --no-trunc); do
+        pid=$(insp '{{.State.Pid}}' "$id")
         pkill -9 -f "conmon.*$id" || true
+        [ "$pid" -gt 0 ] 2>/dev/null && kill -9 "$pid" || true
     done
-    pkill -9 -f "sleep 4242" || true
     awk -v d="$BATS_TEST_TMPDIR" '$2 ~ "^"d {print $2}' /proc/self/mounts | sort -r | xargs -r umount -l
     echo 00000000-dead-beef-0000-000000000000 > "$BATS_TEST_TMPDIR/scratch/alive"
     rm -rf "$BATS_TEST_TMPDIR/scratch/exits" "$BATS_TEST_TMPDIR/runroot"
