@@ -25,7 +25,6 @@
 #include "runtime/exec_direct.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/log.h"
 #include "util/proc.h"
 #include "util/str.h"
 
