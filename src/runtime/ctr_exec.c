@@ -12,8 +12,8 @@
  * until the record is written (the runtime's exec takes part of that
  * time), and never while the process runs.
  *
- * The plain attached exec (no -t, -i or -d; stdout and stderr not
- * terminals; no health check timeout) goes without conmon
+ * The plain attached exec (no -t, -i or -d; no health check output or
+ * timeout) goes without conmon
  * (exec_direct.c): berth runs the runtime's exec and waits for the
  * process itself, recorded as the session's monitor ("conmonPid"), and
  * reaps the session when it ends. The session's record, events, exit
