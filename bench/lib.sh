@@ -399,6 +399,12 @@ bench_crun_exec() {
     $P --runtime crun run -d --name pexc --network none localhost/busybox sleep 1000 >/dev/null
     $B --runtime crun run -d --name bexc --network none localhost/busybox sleep 1000 >/dev/null
     compare exec_true_crun "$P exec pexc true" "$B exec bexc true"
+    # the floor: crun's own exec of the same process
+    local id cfg
+    id=$($B inspect --format '{{.Id}}' bexc)
+    cfg=$($B inspect --format '{{.OCIConfigPath}}' bexc)
+    jq '.process | .args = ["true"]' "$cfg" > "$W/exec-process-crun.json"
+    compare crun_exec_floor_vs_berth_exec "crun exec --process $W/exec-process-crun.json $id" "$B exec bexc true"
     $P rm -f -t 0 pexc >/dev/null 2>&1; $B rm -f -t 0 bexc >/dev/null 2>&1
 }
 

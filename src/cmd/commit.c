@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 #include "runtime/changes.h"
 #include "runtime/container.h"
 #include "runtime/image.h"
@@ -82,6 +83,8 @@ static int commit_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     struct commit_args a = { .o = { .pause = true } };
     _cleanup_free_ char *name = NULL;
     _cleanup_ctr_ struct ctr *c = NULL;
+    struct prog_view *view = NULL;
+    struct progress prog;
     struct runtime *rt;
     char id[65];
     int ch, r = -1;
@@ -114,12 +117,14 @@ static int commit_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     }
     a.o.changes = a.changes;
     a.o.name = name;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_get(rt, it.args[0], &c, err) < 0 ||
-        ctr_commit(rt, c, &a.o, id, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_get(rt, it.args[0], &c, err) < 0)
         goto out;
-    if (!a.quiet)
-        fprintf(stderr, "Getting image source signatures\nCopying config sha256:%s\n"
-                        "Writing manifest to image destination\nStoring signatures\n", id);
+    view = prog_view_stderr(a.quiet, &prog, &a.o.progress);
+    r = ctr_commit(rt, c, &a.o, id, err);
+    prog_view_free(view);
+    if (r < 0)
+        goto out;
+    r = -1;
     if (a.iidfile && write_iidfile(a.iidfile, id, err) < 0) {
         berr_wrap(err, "failed to write image ID to file %s", a.iidfile);
         goto out;
@@ -146,8 +151,9 @@ const struct cmd cmd_commit = {
         "history gets an entry (author, \"FROM image\"). A running container is\n"
         "frozen while its files are read unless --pause=false. Without IMAGE the\n"
         "image has no name; a short IMAGE gets localhost/. --message needs\n"
-        "--format docker, as in podman. Prints the image ID; progress goes to\n"
-        "stderr unless --quiet. Writes a commit event.",
+        "--format docker, as in podman. Prints the image ID; podman's copy lines\n"
+        "(a blob per layer of the image, the config, the manifest; bars on a\n"
+        "terminal) go to stderr unless --quiet. Writes a commit event.",
     .examples = "berth commit -q web localhost/web:v2\n"
                 "berth commit -a 'Jo' -c 'CMD [\"/bin/app\"]' -c 'ENV MODE=prod' web app\n"
                 "berth commit -f docker -m 'fixed config' web app:fixed",

@@ -147,9 +147,13 @@ static int exec_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
 #define EXEC_DESC "Runs a command in a running container, in its namespaces and cgroup, with\n" \
     "its capabilities, seccomp profile, user, environment and working directory\n" \
-    "unless a flag says otherwise. The command runs under conmon, like the\n" \
-    "container: -it gives it a real terminal (window size changes follow), the\n" \
-    "detach keys leave it running, and -d returns at once, printing the session ID.\n" \
+    "unless a flag says otherwise. With -i, -t or -d the command runs under\n" \
+    "conmon, like the container: -it gives it a real terminal (window size\n" \
+    "changes follow), the detach keys leave it running, and -d returns at once,\n" \
+    "printing the session ID. Without them berth runs the OCI runtime's exec\n" \
+    "itself and waits for the command (its output comes on pipes, as through\n" \
+    "conmon; ^C ends berth, not the command). Either way the session is\n" \
+    "recorded (inspect's ExecIDs) and exec and exec_died events are written.\n" \
     "Exit status: the command's own; 126 when it cannot be invoked, 127 when it\n" \
     "is not found, 255 when the session could not start (the container is not\n" \
     "running), 125 when berth fails otherwise."

@@ -153,6 +153,9 @@ int conmon_exec_go(struct conmon_exec *h, struct berr **err);
  * 126, 127, else CONMON_EXEC_FAILED with "OCI runtime error: <rt>: <msg>". */
 int conmon_exec_pid(const struct conmon_opts *o, struct conmon_exec *h, pid_t *pid,
                     struct berr **err);
+/* The runtime's exec failure msg (its oci-log message) as podman's exec
+ * reports it: 126, 127, else CONMON_EXEC_FAILED, "OCI runtime error: ...". */
+int conmon_exec_failure(const char *runtime_name, const char *msg, struct berr **err);
 /* The process's exit status (128+N for signal N, -1 unknown). */
 int conmon_exec_wait(struct conmon_exec *h, int timeout_ms, int *code, struct berr **err);
 void conmon_exec_close(struct conmon_exec *h);

@@ -140,7 +140,6 @@ int conmon_exec_pid(const struct conmon_opts *o, struct conmon_exec *h, pid_t *p
 {
     _cleanup_free_ char *message = NULL, *msg = NULL;
     long long data;
-    int r;
 
     if (conmon_read_sync(h->sync_fd, (o->sync_timeout > 0 ? o->sync_timeout : 240) * 1000,
                          &data, &message, err) < 0)
@@ -152,7 +151,13 @@ int conmon_exec_pid(const struct conmon_opts *o, struct conmon_exec *h, pid_t *p
     msg = conmon_failure_message(o, message);
     if (!msg)
         return berr_oom(err);
-    r = conmon_classify_error(o->runtime_name ? o->runtime_name : "runtime", msg, false, err);
+    return conmon_exec_failure(o->runtime_name, msg, err);
+}
+
+int conmon_exec_failure(const char *runtime_name, const char *msg, struct berr **err)
+{
+    int r = conmon_classify_error(runtime_name ? runtime_name : "runtime", msg, false, err);
+
     /* podman's exec: permission denied 126, not found 127; any other
      * runtime failure is the -1 of a session that never ran: 255, worded
      * "OCI runtime error: <rt>: <msg>" */

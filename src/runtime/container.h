@@ -519,6 +519,7 @@ struct ctr_commit_opts {
     bool pause;                 /* freeze a running container meanwhile */
     bool squash;                /* one layer: the whole root file system */
     bool include_volumes;       /* its volumes' destinations as VOLUMEs */
+    const struct progress *progress;    /* podman's copy lines, or NULL */
 };
 int ctr_commit(struct runtime *rt, struct ctr *c, const struct ctr_commit_opts *o,
                char id[65], struct berr **err);

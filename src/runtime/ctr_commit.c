@@ -26,6 +26,7 @@
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/str.h"
 
 /* Sets "K=V" in env (an array of "K=V"), replacing K's entry if any. */
@@ -213,6 +214,57 @@ out:
     return r;
 }
 
+static bool has_layer(const struct store_layer_info *v, size_t n, const char *chain)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i].chain, chain))
+            return true;
+    return false;
+}
+
+/* podman's copy from its temporary image into the store, as lines: each
+ * layer of the new image (the parent's "skipped: already exists" on a
+ * terminal), the config, the manifest. Our layer went straight into the
+ * store, so these come once it is there; a failure to read them back
+ * only shortens the report. */
+static void report_copy(struct store *s, const char *parent, const char *id,
+                        const struct progress *p)
+{
+    _cleanup_image_ struct store_image *img = NULL, *par = NULL;
+    _cleanup_free_ struct store_layer_info *v = NULL, *pv = NULL;
+    _cleanup_json_ json_t *man = NULL;
+    _cleanup_free_ char *cfg = str_fmt("sha256:%s", id);
+    size_t n = 0, pn = 0;
+    struct berr *e = NULL;
+
+    if (!p || !cfg)
+        return;
+    if (store_image_lookup(s, id, &img, &e) < 0 || store_image_layers(s, img, &v, &n, &e) < 0 ||
+        (parent && *parent && (store_image_lookup(s, parent, &par, &e) < 0 ||
+                               store_image_layers(s, par, &pv, &pn, &e) < 0))) {
+        log_debug("commit progress: %s", e->msg);
+        berr_free(e);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (has_layer(pv, pn, v[i].chain)) {
+            progress_emit(p, PROG_SKIPPED, v[i].diff_id, 0, v[i].diff_size);
+            continue;
+        }
+        progress_emit(p, PROG_BLOB, v[i].diff_id, 0, v[i].diff_size);
+        progress_emit(p, PROG_BYTES, v[i].diff_id, v[i].diff_size, v[i].diff_size);
+        progress_emit(p, PROG_DONE, v[i].diff_id, v[i].diff_size, v[i].diff_size);
+    }
+    if (store_image_manifest_json(s, img, &man, &e) < 0)
+        berr_freep(&e);
+    json_int_t size = json_integer_value(json_object_get(json_object_get(man, "config"), "size"));
+    progress_emit(p, PROG_CONFIG, cfg, 0, size);
+    progress_emit(p, PROG_BYTES, cfg, size, size);
+    progress_emit(p, PROG_DONE, cfg, size, size);
+    progress_emit(p, PROG_MSG, "Writing manifest to image destination", 0, 0);
+    progress_emit(p, PROG_MSG, "Storing signatures", 0, 0);
+}
+
 int ctr_commit(struct runtime *rt, struct ctr *c, const struct ctr_commit_opts *o,
                char id[65], struct berr **err)
 {
@@ -243,6 +295,7 @@ int ctr_commit(struct runtime *rt, struct ctr *c, const struct ctr_commit_opts *
         .comment = o->message, .history_comment = from, .name = o->name,
         .docker = o->docker, .squash = o->squash, .write = write_layer, .arg = &src,
     };
+    progress_emit(o->progress, PROG_MSG, "Getting image source signatures", 0, 0);
     r = store_commit(s, &so, id, err);
     if (frozen) {
         struct berr *e = NULL;
@@ -254,6 +307,7 @@ int ctr_commit(struct runtime *rt, struct ctr *c, const struct ctr_commit_opts *
     ctr_rtcall_free(&x);
     if (r < 0)
         return berr_wrap(err, "committing container %s", c->id);
+    report_copy(s, c->cfg.image_id, id, o->progress);
     /* podman 4.3.1 writes the container's event only, no image tag */
     ctr_emit(rt, c, "commit");
     return 0;

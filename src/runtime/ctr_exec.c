@@ -11,6 +11,13 @@
  * is reaped. The container's lock is held from the check that it runs
  * until the record is written (the runtime's exec takes part of that
  * time), and never while the process runs.
+ *
+ * The plain attached exec (no -t, -i or -d; no health check output or
+ * timeout) goes without conmon
+ * (exec_direct.c): berth runs the runtime's exec and waits for the
+ * process itself, recorded as the session's monitor ("conmonPid"), and
+ * reaps the session when it ends. The session's record, events, exit
+ * codes and failures are the same either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +34,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/events.h"
+#include "runtime/exec_direct.h"
 #include "runtime/spec.h"
 #include "runtime/user.h"
 #include "util/cleanup.h"
@@ -353,6 +361,8 @@ static int record(struct runtime *rt, struct ctr *c, const char *sid,
 /* ---- conmon ---- */
 
 struct exec_run {
+    bool direct;                /* without conmon (exec_direct.c) */
+    struct exec_direct d;
     struct ctr_rtcall x;
     char *conmon, *conmon_version, *sdir, *exits, *spec, *pidfile;
     strv exitcmd, env;
@@ -363,6 +373,7 @@ struct exec_run {
 static void exec_run_free(struct exec_run *r)
 {
     conmon_exec_close(&r->h);
+    exec_direct_close(&r->d);
     ctr_rtcall_free(&r->x);
     free(r->conmon);
     free(r->conmon_version);
@@ -374,19 +385,33 @@ static void exec_run_free(struct exec_run *r)
     strv_free(r->env);
 }
 
+/* Without conmon: no terminal and no stdin to relay or detach from,
+ * nobody to stay after us (-d), no health check output or timeout, and
+ * a runtime that logs its errors as JSON (what tells a failure to
+ * start). The output comes on pipes, as from conmon. */
+static bool direct_ok(const struct ctr_exec_opts *o, const struct oci_runtime *r)
+{
+    return !o->tty && !o->interactive && !o->detach && o->out_fd <= 0 && o->timeout_ms <= 0 &&
+           r->supports_json;
+}
+
 static int exec_run_prepare(struct runtime *rt, struct ctr *c, const char *sid,
                             const struct ctr_exec_opts *o, struct exec_run *r, struct berr **err)
 {
     r->h.sync_fd = r->h.start_fd = r->h.attach_fd = -1;
+    r->d.out_fd = r->d.err_fd = -1;
     if (!(r->sdir = session_dir(rt, c->id, sid)) || !(r->exits = str_fmt("%s/exit", r->sdir)) ||
         !(r->pidfile = str_fmt("%s/exec_pid", r->sdir)))
         return berr_oom(err);
-    if (conmon_find(rt->cfg, rt->cfg->static_dir, &r->conmon, &r->conmon_version, err) < 0 ||
-        ctr_rtcall_get(rt, &c->cfg, &r->x, err) < 0)
+    if (ctr_rtcall_get(rt, &c->cfg, &r->x, err) < 0)
         return -1;
-    if (fs_mkdir_p(r->exits, 0755, err) < 0 ||
+    r->direct = direct_ok(o, r->x.r);
+    if (!r->direct &&
+        conmon_find(rt->cfg, rt->cfg->static_dir, &r->conmon, &r->conmon_version, err) < 0)
+        return -1;
+    if (fs_mkdir_p(r->direct ? r->sdir : r->exits, 0755, err) < 0 ||
         write_process(rt, c, r->sdir, o, &r->spec, err) < 0 ||
-        ctr_exit_command(rt, c, sid, &r->exitcmd, err) < 0 ||
+        (!r->direct && ctr_exit_command(rt, c, sid, &r->exitcmd, err) < 0) ||
         conmon_env(rt->cfg->conmon_env_vars, environ, &r->env, err) < 0)
         return -1;
     r->co = (struct conmon_opts) {
@@ -466,6 +491,26 @@ static int launch(struct exec_run *r, const struct ctr_exec_opts *o, int *sock, 
     return conmon_exec_pid(&r->co, &r->h, pid, err);
 }
 
+/* The same without conmon: the process is ours once it runs. */
+static int launch_direct(struct exec_run *r, struct ctr *c, const struct ctr_exec_opts *o,
+                         pid_t *pid, pid_t *cpid, struct berr **err)
+{
+    _cleanup_free_ char *log = str_fmt("%s/oci-log", r->sdir);
+    struct exec_direct_opts d = {
+        .runtime_path = r->x.r->path, .runtime_name = r->x.r->name,
+        .runtime_flags = r->x.flags, .env = r->env, .id = c->id, .spec = r->spec,
+        .pidfile = r->pidfile, .oci_log = log, .preserve_fds = o->preserve_fds,
+    };
+
+    if (!log)
+        return berr_oom(err);
+    *cpid = getpid();
+    if (exec_direct_start(&d, &r->d, err) < 0)
+        return -1;
+    *pid = r->d.pid;
+    return 0;
+}
+
 /* --timeout of a health check: a child that kills the process pid when
  * it has not ended within ms (it watches the process's pidfd; after the
  * fork it makes only async-signal-safe calls). 0 when none was needed. */
@@ -539,7 +584,8 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
     if (state_new_id(sid, err) < 0)
         return -1;
     if (exec_run_prepare(rt, c, sid, o, &r, err) < 0 ||
-        launch(&r, o, o->detach ? NULL : &sock, &pid, &cpid, err) < 0 ||
+        (r.direct ? launch_direct(&r, c, o, &pid, &cpid, err)
+                  : launch(&r, o, o->detach ? NULL : &sock, &pid, &cpid, err)) < 0 ||
         record(rt, c, sid, o, pid, cpid, err) < 0) {
         struct berr *e = NULL;
         if (r.sdir && fs_rm_rf(r.sdir, &e) < 0)
@@ -559,6 +605,11 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
     }
     /* Never hold the container's lock while the process runs. */
     lock_release(&c->lock);
+    if (r.direct) {
+        if (exec_direct_wait(&r.d, STDOUT_FILENO, STDERR_FILENO, &status, err) < 0)
+            goto out;
+        goto ended;
+    }
     watchdog = watchdog_start(pid, o->timeout_ms);
     r_stream = stream(rt, c, &r, o, sock, &detached, err);
     if (watchdog_end(watchdog) && o->timed_out)
@@ -571,11 +622,13 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
     }
     if (conmon_exec_wait(&r.h, -1, &status, err) < 0)
         goto out;
+ended:
     *code = status;
     if (ctr_relock(rt, c, err) < 0)
         goto out;
     if (json_object_get(c->st.exec_sessions, sid)) {
-        finalize(rt, c, sid, status, false);  /* the exit command removes the dir */
+        /* conmon's exit command removes the dir; without conmon, we do */
+        finalize(rt, c, sid, status, r.direct);
         if (ctr_save(rt, c, err) < 0)
             goto out;
     }

@@ -30,6 +30,44 @@ CHANGES='echo hi > /newfile; rm /bin/vi; mkdir -p /d/e; echo x > /d/e/f; chmod 6
     [ "${lines[0]}" = "/bin/sh|FROM $IMG:latest" ]
 }
 
+@test "commit prints podman's copy lines on stderr, a blob per layer; -q none" {
+    b run --network none --name cp1 $IMG sh -c 'echo x > /f'
+    run -0 --separate-stderr b commit cp1 pimg
+    id=$output
+    [[ $id =~ ^[0-9a-f]{64}$ ]]
+    layers=($(b image inspect pimg --format '{{range .RootFS.Layers}}{{.}} {{end}}'))
+    [ ${#layers[@]} -eq 2 ]
+    want="Getting image source signatures
+Copying blob ${layers[0]}
+Copying blob ${layers[1]}
+Copying config sha256:$id
+Writing manifest to image destination
+Storing signatures"
+    [ "$stderr" = "$want" ]
+    # squash: the one layer
+    run -0 --separate-stderr b commit --squash cp1 psq
+    sq=$(b image inspect psq --format '{{range .RootFS.Layers}}{{.}}{{end}}')
+    [ "${stderr_lines[1]}" = "Copying blob $sq" ]
+    [ "${stderr_lines[2]}" = "Copying config sha256:$output" ]
+    [ ${#stderr_lines[@]} -eq 5 ]
+    run -0 --separate-stderr b commit -q cp1 pq
+    [[ $output =~ ^[0-9a-f]{64}$ ]]
+    [ -z "$stderr" ]
+}
+
+@test "commit on a terminal: the parent's layers skipped, the new one done" {
+    command -v script >/dev/null || skip "no script(1)"
+    b run --network none --name cp2 $IMG sh -c 'echo y > /g'
+    run -0 script -qec "stty cols 120 rows 40; $(printf '%q ' "$BERTH_BIN" "${BERTH_ARGS[@]}") commit cp2 timg" /dev/null
+    base=$(b image inspect $IMG --format '{{range .RootFS.Layers}}{{.}}{{end}}')
+    layers=($(b image inspect timg --format '{{range .RootFS.Layers}}{{.}} {{end}}'))
+    new=${layers[1]}
+    [[ $output == *"Copying blob ${base:7:12} skipped: already exists"* ]]
+    [[ $output == *"Copying blob ${new:7:12} done"* ]]
+    [[ $output == *"Copying config "*" done"* ]]
+    [[ $output == *"Storing signatures"* ]]
+}
+
 @test "commit: the config is the container's, then --change; author and message" {
     b run --network none --name c2 -e FOO=bar -w /tmp --label team=a $IMG sh -c 'echo x > /f'
     run -0 b commit -q -a 'Jo Doe' -c 'ENV A=1' -c 'LABEL k=v' c2 img2

@@ -1,4 +1,5 @@
-# test/bats/exec.bats: exec through conmon's exec mode: what the process
+# test/bats/exec.bats: exec through conmon's exec mode (-i, -t, -d) or,
+# plain, berth driving the runtime's exec itself: what the process
 # shares with the container, the flags, exit codes, terminals, detached
 # sessions and their records and events.
 load helpers
@@ -172,6 +173,53 @@ running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 86400 >/dev/
     run -0 b exec e12 echo again
     [ "$output" = again ]
 }
+@test "a plain exec runs without conmon: berth waits for it and reaps it at once" {
+    running e14
+    id=$(b inspect --format '{{.Id}}' e14)
+    "$BERTH_BIN" "${BERTH_ARGS[@]}" exec e14 sh -c 'exec sleep 86397' >/dev/null 2>&1 &
+    bpid=$!
+    retry_until 10 sh -c "[ \"\$('$BERTH_BIN' ${BERTH_ARGS[*]} inspect --format '{{len .ExecIDs}}' e14)\" = 1 ]"
+    sid=$(b inspect --format '{{range .ExecIDs}}{{.}}{{end}}' e14)
+    # the process is berth's child (berth is the subreaper), no conmon runs for it
+    pid=$(pgrep -P $bpid -x sleep)
+    [ -n "$pid" ]
+    grep -q 86397 /proc/$pid/cmdline
+    ! pgrep -f "conmon.*$sid"
+    kill $pid
+    rc=0
+    wait $bpid || rc=$?
+    [ $rc = 143 ]
+    # reaped by the exec itself: record, directory, exec_died
+    run -0 b inspect --format '{{len .ExecIDs}}' e14
+    [ "$output" = 0 ]
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/userdata/$id/$sid" ]
+    evlog | grep '"Status":"exec_died"' | grep -q "\"ContainerExitCode\":143,.*\"execID\":\"$sid\""
+    run -0 b exec e14 true
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/userdata/$id/$sid" ]
+    run -0 bash -c "ls '$BATS_TEST_TMPDIR/root/libpod/userdata/$id' | grep -c '^[0-9a-f]\{64\}\$' || true"
+    [ "$output" = 0 ]
+}
+
+@test "a plain exec's output comes on pipes; the runtime's own words are not shown" {
+    running e15
+    # stdout a terminal: the process still sees a pipe, as through conmon
+    run -0 script -qec "$(printf '%q ' "$BERTH_BIN" "${BERTH_ARGS[@]}") exec e15 sh -c '[ -t 1 ] && echo tty || echo pipe'" /dev/null
+    [[ $output == pipe* ]]
+    # a failed start: podman's one line, with and without conmon (-i)
+    run -127 --separate-stderr b exec e15 /nonexistent
+    [ ${#stderr_lines[@]} -eq 1 ]
+    [[ $stderr == "Error: "*"OCI runtime attempted to invoke a command that was not found" ]]
+    direct=$stderr
+    run -127 --separate-stderr b exec -i e15 /nonexistent </dev/null
+    [ "$stderr" = "$direct" ]
+    # much output, in order, through to the end
+    run -0 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} exec e15 seq 1 200000 | tail -n 2"
+    [ "$output" = $'199999\n200000' ]
+    run -0 --separate-stderr b exec e15 sh -c 'seq 1 3; seq 4 6 >&2'
+    [ "$output" = $'1\n2\n3' ]
+    [ "$stderr" = $'4\n5\n6' ]
+}
+
 @test "exec into a paused container is refused with podman's message" {
     running e13
     run -0 b pause e13

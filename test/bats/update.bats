@@ -43,6 +43,27 @@ v2_host() { [ -e /sys/fs/cgroup/cgroup.controllers ]; }
     [ "$output" = 104857600 ]
 }
 
+@test "update of an exited container: its record changes, the next start applies it" {
+    # berth's choice, documented in update(1): podman 4.3.1 fails here
+    # (runc: "container does not exist"), berth keeps the new limits
+    v2_host && skip "cgroup v1 files"
+    b run --name u4 --network none $IMG true
+    run -0 b update --memory 96m --cpu-period 50000 --cpu-quota 25000 u4
+    [[ $output == $(b inspect u4 --format '{{.Id}}') ]]
+    run -0 b inspect u4 --format '{{.State.Status}} {{.HostConfig.Memory}} {{.HostConfig.CpuQuota}}'
+    [ "$output" = "exited 100663296 25000" ]
+    b start u4 >/dev/null
+    b wait u4 >/dev/null
+    run -0 b inspect u4 --format '{{.HostConfig.Memory}}'
+    [ "$output" = 100663296 ]
+    run -0 b run --name u5 -d --network none $IMG sleep 86400
+    b stop -t 0 u5 >/dev/null
+    run -0 b update -m 80m u5
+    b start u5 >/dev/null
+    run -0 b exec u5 cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+    [ "${lines[0]}" = 83886080 ]
+}
+
 @test "update errors: run's checks, podman's words" {
     b create --name u3 $IMG true >/dev/null
     run -125 b update
