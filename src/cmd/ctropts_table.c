@@ -120,7 +120,7 @@
 
 #define OPTS_C                                                                                  \
     { "rootfs", O_ROOTFS, OPT_FLAG, NULL, "The first operand is a root file system directory, not an image", 0 }, \
-    { "sdnotify", O_SDNOTIFY, OPT_ARG, "string", "With $NOTIFY_SOCKET set: container (tell MAINPID, READY is the container's), conmon (MAINPID and READY=1 once started) or ignore (default \"container\")", 0 }, \
+    { "sdnotify", O_SDNOTIFY, OPT_ARG, "string", "With $NOTIFY_SOCKET set: container (tell MAINPID; the container gets the socket at /run/notify/notify.sock and its READY=1 is relayed), conmon (MAINPID and READY=1 once started) or ignore (default \"container\")", 0 }, \
     { "seccomp-policy", O_SECCOMP_POLICY, OPT_ARG, "string", "Seccomp profile: default, or image (the image's io.containers.seccomp.profile label) (default \"default\")", 0 }, \
     { "secret", O_SECRET, OPT_ARG, "stringArray", "Add secret NAME[,type=mount|env,target=PATH|VAR,uid=N,gid=N,mode=OCTAL]: a file at /run/secrets/NAME (or target), or an environment variable", 0 }, \
     { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options: seccomp=unconfined|FILE, no-new-privileges, mask=PATHS, unmask=PATHS|ALL", 0 }, \

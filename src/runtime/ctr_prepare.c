@@ -322,7 +322,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
-    if (ctr_secrets_apply(rt, c->cfg.spec, ctr_name(c), rundir, in, err) < 0)
+    if (ctr_secrets_apply(rt, c->cfg.spec, ctr_name(c), rundir, in, err) < 0 ||
+        ctr_sdnotify_spec(c, bundle, in, err) < 0)
         goto out;
     if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
         hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)
