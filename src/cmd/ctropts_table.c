@@ -86,7 +86,7 @@
     { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|volume|tmpfs|devpts|image,src=...,dst=...[,options]", 0 }, \
     { "name", O_NAME, OPT_ARG, "string", "Name the container", 0 },                            \
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
-    { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
+    { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, slirp4netns[:OPTIONS], or network names", 0 }, \
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
     { "no-healthcheck", O_NO_HEALTHCHECK, OPT_FLAG, NULL, "Run no health check, not even the image's", 0 }, \
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \

@@ -232,7 +232,7 @@ static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT
         }
         if (str_has_prefix(m, "ns:"))
             want = m + 3;
-        else if (i == SPEC_NS_NET && str_eq(m, "bridge"))
+        else if (i == SPEC_NS_NET && (str_eq(m, "bridge") || str_eq(m, "slirp4netns")))
             want = c->st.net_ns ? c->st.net_ns : "";
         else if (i == SPEC_NS_USER && str_eq(m, "private") && c->st.net_ns) {
             /* the kept user namespace owning the bridge netns (userns.h) */
