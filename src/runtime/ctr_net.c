@@ -34,6 +34,18 @@ static bool is_slirp(struct ctr *c)
     return strcmp(ctr_ns_mode(c, SPEC_NS_NET), "slirp4netns") == 0;
 }
 
+/* A setup that failed after making its namespace: it goes, and so does
+ * its record (the caller's error stands); -1. */
+static int ns_drop(struct ctr *c, const char *ns)
+{
+    struct berr *e = NULL;
+
+    if (net_ns_remove(ns, &e) < 0)
+        berr_free(e);
+    (void) ctr_set_str(&c->st.net_ns, NULL);
+    return -1;
+}
+
 /* slirp4netns mode: a namespace of the container's own (recorded first,
  * as in bridge mode), slirp4netns started on it, its pid recorded. */
 static int slirp_setup(struct runtime *rt, struct ctr *c, struct berr **err)
@@ -59,13 +71,8 @@ static int slirp_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         struct slirp_start a = { .binary = rt->cfg->network_cmd_path, .netns = ns,
                                  .api_socket = api, .log_path = log, .opts = &so,
                                  .ports = ports, .n_ports = np };
-        if (slirp_start(&a, &state, err) < 0) {
-            struct berr *e = NULL;
-            if (net_ns_remove(ns, &e) < 0)
-                berr_free(e);
-            (void) ctr_set_str(&c->st.net_ns, NULL);
-            return -1;
-        }
+        if (slirp_start(&a, &state, err) < 0)
+            return ns_drop(c, ns);
     }
     c->st.slirp = state;
     return 0;
@@ -168,13 +175,8 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         r = net_setup(rt, &o, &status, err);
     }
     attaches_free(&a);
-    if (r < 0) {
-        struct berr *e = NULL;
-        if (net_ns_remove(ns, &e) < 0)
-            berr_free(e);
-        (void) ctr_set_str(&c->st.net_ns, NULL);
-        return -1;
-    }
+    if (r < 0)
+        return ns_drop(c, ns);
     c->st.network_status = status;
     crash_point("init:network");
     return 0;
