@@ -812,11 +812,45 @@ int ctropts_parse_pod(struct cmd_ctx *cx, int argc, char **argv, struct ctropts 
     return parse(cx, argc, argv, (struct pstate) { .o = o, .own = own, .own_arg = arg }, err);
 }
 
+/* Which of two bad flags podman names (issues 18, 19): pflag's own type
+ * errors (a number that is not one) come first, wherever they are, as
+ * pflag parses the whole line before anything else looks at a value;
+ * then podman's checks in the order its CreateInit, FillOutSpecGen and
+ * spec validation make them (--cpus against --cpu-period/--cpu-quota,
+ * then the stages below); within a stage the first flag given wins. Worked out against podman 4.3.1 flag pair by flag pair
+ * (create_checks.bats). */
+static int check_stage(int id, const struct berr *e)
+{
+    static const struct { int id, stage; } stages[] = {
+        { O_SHM_SIZE, 2 },
+        { 'm', 3 }, { R_MEMORY_RESERVATION, 3 }, { R_MEMORY_SWAP, 3 },
+        { R_BLKIO_WEIGHT, 4 }, { R_BLKIO_WEIGHT_DEVICE, 4 }, { R_DEVICE_READ_BPS, 4 },
+        { R_DEVICE_READ_IOPS, 4 }, { R_DEVICE_WRITE_BPS, 4 }, { R_DEVICE_WRITE_IOPS, 4 },
+        { R_MEMORY_SWAPPINESS, 5 },
+        { O_ULIMIT, 6 }, { O_LOG_OPT, 7 },
+        { R_CPU_PERIOD, 8 }, { R_CPU_QUOTA, 8 }, { R_CPUSET_CPUS, 8 }, { R_CPUSET_MEMS, 8 },
+        { O_RESTART, 9 }, { O_NAME, 10 },
+        { O_OOM_SCORE_ADJ, 11 },
+    };
+
+    if (e && e->msg && strstr(e->msg, "\" flag: strconv."))
+        return 0;
+    /* the weight's range is the spec's check, after everything else
+     * (on cgroup v1 podman drops the weight with a warning instead) */
+    if (id == R_BLKIO_WEIGHT && e && e->msg && str_has_prefix(e->msg, "range of blkio weight"))
+        return 12;
+    for (size_t i = 0; i < ARRAY_SIZE(stages); i++)
+        if (stages[i].id == id)
+            return stages[i].stage;
+    return 1;           /* the rest, --stop-signal among them */
+}
+
 static int parse(struct cmd_ctx *cx, int argc, char **argv, struct pstate p, struct berr **err)
 {
     struct ctropts *o = p.o;
     struct opt_it it;
-    int c, r = -1;
+    int c, r = -1, late_stage = 0;
+    _cleanup_berr_ struct berr *late = NULL;   /* the bad value podman would name */
 
     memset(o, 0, sizeof(*o));
     o->sig_proxy = true;
@@ -839,13 +873,28 @@ static int parse(struct cmd_ctx *cx, int argc, char **argv, struct pstate p, str
     }
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0)
-        if (one_opt(&p, &it, err) < 0)
-            goto out;
+        if (one_opt(&p, &it, err) < 0) {
+            int st = check_stage(it.opt ? it.opt->id : 0, *err);
+            if (st == 0)
+                goto out;
+            if (!late || st < late_stage) {
+                berr_free(late);
+                late = STEAL_PTR(*err);
+                late_stage = st;
+            } else {
+                berr_freep(err);
+            }
+        }
     if (c < 0)
         goto out;
     if (it.help) {
         o->help = true;
         r = 0;
+        goto out;
+    }
+    if (late) {
+        if (resopts_conflicts(&p.res, err) == 0)
+            *err = STEAL_PTR(late);
         goto out;
     }
     r = finish(&p, &it, cx, err);

@@ -15,6 +15,7 @@
 
 #include "cmd/ctropts_int.h"
 #include "util/cleanup.h"
+#include "util/js.h"
 
 /* ---- networking values ---- */
 
@@ -119,8 +120,8 @@ static bool net_special(const char *s)
     return !strcmp(s, "host") || !strcmp(s, "none") || !strcmp(s, "private") ||
            !strcmp(s, "bridge") || str_has_prefix(s, "bridge:") ||
            str_has_prefix(s, "container:") || str_has_prefix(s, "ns:") ||
-           !strcmp(s, "slirp4netns") || str_has_prefix(s, "slirp4netns:") ||
-           !strcmp(s, "pasta") || str_has_prefix(s, "pasta:");
+           !strcmp(s, "slirp4netns") || str_has_prefix(s, "slirp4netns:");
+    /* "pasta" is podman 4.4's: to 4.3.1 it is a network's name */
 }
 
 static struct ctr_network *net_add(struct ctropts *o, const char *name, struct berr **err)
@@ -230,8 +231,6 @@ int cp_finish_network(struct pstate *p, const char **mode, struct berr **err)
     *mode = "bridge";
     if (first && net_special(first) && strcmp(first, "private") != 0 &&
         strcmp(first, "bridge") != 0 && !str_has_prefix(first, "bridge:")) {
-        if (str_has_prefix(first, "slirp4netns") || str_has_prefix(first, "pasta"))
-            return cp_inval(err, "network mode %s is not supported by berth", first);
         if (!strcmp(first, "container:") || !strcmp(first, "ns:"))
             return cp_inval(err, "invalid network mode %s", first);
         if (str_has_prefix(first, "ns:")) {
@@ -243,6 +242,12 @@ int cp_finish_network(struct pstate *p, const char **mode, struct berr **err)
             return cp_inval(err, "cannot set multiple networks without bridge network mode, selected mode %s: invalid argument",
                             str_has_prefix(first, "container:") ? "container" : str_has_prefix(first, "ns:") ? "path" : first);
         *mode = first;
+        /* slirp4netns[:OPTS]: OPTS are checked at start, as podman does */
+        if (str_has_prefix(first, "slirp4netns")) {
+            *mode = "slirp4netns";
+            if (first[11] == ':' && js_set_str(p->ctr, "slirp4netnsOptions", first + 12) < 0)
+                return berr_oom(err);
+        }
     } else {
         for (size_t i = 0; p->networks && p->networks[i]; i++)
             if (net_bridge_value(o, p->networks[i], i == 0, err) < 0)

@@ -23,7 +23,7 @@
     { "cgroups", O_CGROUPS, OPT_ARG, "string", "enabled, disabled (no cgroup: crun only), no-conmon, or split (under berth's own cgroup) (default \"enabled\")", 0 }, \
     { "chrootdirs", O_CHROOTDIRS, OPT_ARG, "strings", "Directories inside the container that also get the generated /etc/hosts and /etc/resolv.conf", 0 }, \
     { "cidfile", O_CIDFILE, OPT_ARG, "string", "Write the container ID to this file (which must not exist)", 0 }, \
-    { "conmon-pidfile", O_CONMON_PIDFILE, OPT_ARG, "string", "Path where conmon writes its PID at each start (default: the container's run dir)", 0 }, \
+    { "conmon-pidfile", O_CONMON_PIDFILE, OPT_ARG, "string", "Path where conmon writes its PID at each start; a relative one is from the current directory (default: the container's run dir)", 0 }, \
     RESOPTS_CPU
 
 #define OPTS_RUN_D                                                                              \
@@ -86,7 +86,7 @@
     { "mount", O_MOUNT, OPT_ARG, "stringArray", "Add a mount: type=bind|volume|tmpfs|devpts|image,src=...,dst=...[,options]", 0 }, \
     { "name", O_NAME, OPT_ARG, "string", "Name the container", 0 },                            \
     { "net", O_NETWORK, OPT_ARG, "stringArray", "Same as --network", OPT_HIDDEN },              \
-    { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, or network names", 0 }, \
+    { "network", O_NETWORK, OPT_ARG, "stringArray", "Network mode: bridge, none, host, container:NAME, ns:PATH, slirp4netns[:OPTIONS], or network names", 0 }, \
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name for the container on its network", 0 }, \
     { "no-healthcheck", O_NO_HEALTHCHECK, OPT_FLAG, NULL, "Run no health check, not even the image's", 0 }, \
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 }, \
@@ -97,7 +97,7 @@
     { "passwd-entry", O_PASSWD_ENTRY, OPT_ARG, "string", "Template of the /etc/passwd entry berth adds: $USERNAME, $UID, $GID, $NAME, $HOME", 0 }, \
     { "personality", O_PERSONALITY, OPT_ARG, "string", "Execution domain: LINUX or LINUX32 (crun; runc 1.1 ignores it)", 0 }, \
     { "pid", O_PID, OPT_ARG, "string", "PID namespace: private, host, container:NAME or ns:PATH", 0 }, \
-    { "pidfile", O_PIDFILE, OPT_ARG, "string", "Path where the runtime writes the container's PID at each start (default: the container's run dir)", 0 }, \
+    { "pidfile", O_PIDFILE, OPT_ARG, "string", "Path where the runtime writes the container's PID at each start; a relative one is from the current directory, where podman 4.3.1 fails (default: the container's run dir)", 0 }, \
     RESOPTS_PIDS                                                                                \
     { "platform", O_PLATFORM, OPT_ARG, "string", "Specify the platform for selecting the image.  (Conflicts with --arch and --os)", 0 }, \
     { "pod", O_POD, OPT_ARG, "string", "Run in this pod (name or id), or in a new one: new:NAME", 0 }, \
@@ -120,9 +120,9 @@
 
 #define OPTS_C                                                                                  \
     { "rootfs", O_ROOTFS, OPT_FLAG, NULL, "The first operand is a root file system directory, not an image", 0 }, \
-    { "sdnotify", O_SDNOTIFY, OPT_ARG, "string", "With $NOTIFY_SOCKET set: container (tell MAINPID, READY is the container's), conmon (MAINPID and READY=1 once started) or ignore (default \"container\")", 0 }, \
+    { "sdnotify", O_SDNOTIFY, OPT_ARG, "string", "With $NOTIFY_SOCKET set: container (tell MAINPID; the container gets the socket at /run/notify/notify.sock and its READY=1 is relayed), conmon (MAINPID and READY=1 once started) or ignore (default \"container\")", 0 }, \
     { "seccomp-policy", O_SECCOMP_POLICY, OPT_ARG, "string", "Seccomp profile: default, or image (the image's io.containers.seccomp.profile label) (default \"default\")", 0 }, \
-    { "secret", O_SECRET, OPT_ARG, "stringArray", "Add secret NAME[,type=mount|env,target=PATH|VAR,uid=N,gid=N,mode=OCTAL]: a file at /run/secrets/NAME (or target), or an environment variable", 0 }, \
+    { "secret", O_SECRET, OPT_ARG, "stringArray", "Add secret NAME[,type=mount|env,target=PATH|VAR,uid=N,gid=N,mode=OCTAL]: a file at /run/secrets/NAME (or target), or an environment variable (its value is also in the OCI runtime's config.json, mode 0600; podman's is 0644)", 0 }, \
     { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options: seccomp=unconfined|FILE, no-new-privileges, mask=PATHS, unmask=PATHS|ALL", 0 }, \
     { "shm-size", O_SHM_SIZE, OPT_ARG, "<number>[<unit>]", "Size of /dev/shm (default from the config, 64m)", 0 },
 

@@ -327,14 +327,21 @@ int resopts_opt(struct resopts *r, struct opt_it *it, struct berr **err)
     return RESOPTS_NOT_MINE;
 }
 
-int resopts_finish(struct resopts *r, struct berr **err)
+int resopts_conflicts(const struct resopts *r, struct berr **err)
 {
-    long long resv = js_int(r->res, "memoryReservation", 0);
-
     if (r->cpus_set && r->period_set)
         return inval(err, "--cpu-period and --cpus cannot be set together");
     if (r->cpus_set && r->quota_set)
         return inval(err, "--cpu-quota and --cpus cannot be set together");
+    return 0;
+}
+
+int resopts_finish(struct resopts *r, struct berr **err)
+{
+    long long resv = js_int(r->res, "memoryReservation", 0);
+
+    if (resopts_conflicts(r, err) < 0)
+        return -1;
     if (r->memory_set && r->memory > 0 && set_new(r->res, "memory", json_integer(r->memory), err) < 0)
         return -1;
     if (r->swap_set) {

@@ -77,6 +77,9 @@ int resopts_opt(struct resopts *r, struct opt_it *it, struct berr **err);
 /* Checks across flags (memory against swap and reservation, --cpus with
  * --cpu-period/--cpu-quota) and completes r->res. */
 int resopts_finish(struct resopts *r, struct berr **err);
+/* The first of resopts_finish's checks: --cpus with --cpu-period or
+ * --cpu-quota (podman checks it before any value). */
+int resopts_conflicts(const struct resopts *r, struct berr **err);
 void resopts_free(struct resopts *r);
 
 /* A comma list of "PATH:VALUE" for one of the block IO flags (flag its

@@ -110,6 +110,8 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
         PUSH("--log-tag");
         PUSH(o->log_tag);
     }
+    if (o->sdnotify_socket && *o->sdnotify_socket)
+        PUSHF("--sdnotify-socket=%s", o->sdnotify_socket);
     if (o->cgroups_disabled) {
         PUSH("--runtime-arg");
         PUSH("--cgroup-manager");

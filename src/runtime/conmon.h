@@ -60,6 +60,7 @@ struct conmon_opts {
     const char *log_path;           /* NULL: <bundle>/ctr.log */
     const char *log_tag;
     long long log_size_max;         /* > 0: --log-size-max */
+    const char *sdnotify_socket;    /* --sdnotify-socket: READY=1 relayed there */
     const char *log_level;          /* berth's level name; NULL: "warning" */
     bool syslog;
     bool terminal, stdin;           /* -t, else -i when stdin is kept open */

@@ -132,6 +132,8 @@ struct ctr_runstate {
     char *net_ns;               /* "netNS": its network namespace (bridge), NULL none */
     json_t *network_status;     /* "networkStatus": the backend's status
                                    (runtime/net), NULL none */
+    json_t *slirp;              /* "slirp4netns": the running slirp4netns
+                                   (net/slirp.h), NULL none */
     json_t *view;               /* "view": the config's view for ps (ctr_view.h) */
     char *intent;               /* "intent": the transition a command is working
                                    on ("create", "init", "start", "stop"), NULL

@@ -66,7 +66,7 @@ static int resolve_image(struct runtime *rt, const char *ref, char *id, char **n
 /* The bridge-mode part of the config: networks keyed by name as
  * runtime/net/net.h wants them (the default network when none is named)
  * and the published ports with their host ports chosen now, as podman
- * does at create. Other modes get none of either. */
+ * does at create. slirp4netns gets the ports only, other modes neither. */
 static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
                           const struct store_image_cfg *ic, json_t **nets_out,
                           json_t **ports_out, struct berr **err)
@@ -86,7 +86,7 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     json_array_foreach(p->port_mappings, i, e)
         if (ports_parse(json_string_value(e), &v, &n, err) < 0)
             return -1;
-    if (strcmp(mode, "bridge") != 0) {
+    if (strcmp(mode, "bridge") != 0 && strcmp(mode, "slirp4netns") != 0) {
         if (n)
             log_plain("Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use");
         if (!(*ports_out = json_array()))
@@ -94,6 +94,8 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
         *nets_out = STEAL_PTR(nets);
         return 0;
     }
+    if (strcmp(mode, "slirp4netns") == 0)
+        goto ports;     /* no networks: slirp4netns forwards the ports */
     net_env_from_rt(rt, &ne);
     json_array_foreach(p->networks, i, e) {
         json_t *o = json_object();
@@ -112,6 +114,7 @@ static int ctr_net_config(struct runtime *rt, const struct ctr_create_params *p,
     if (json_object_size(nets) == 0 &&
         json_object_set_new(nets, ne.default_network, json_pack("{s:[]}", "aliases")) < 0)
         return berr_oom(err);
+ports:
     if (js_bool(p->spec, "publishAll", false) && ic &&
         ports_publish_all(ic->exposed_ports, &v, &n, err) < 0)
         return -1;

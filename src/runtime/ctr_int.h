@@ -76,6 +76,13 @@ int ctr_resources_merge(json_t *old, json_t *add);
 /* --sdnotify (sdnotify.c): tells $NOTIFY_SOCKET, if set, MAINPID (and
  * READY=1 in conmon mode) once c has started; a failure is a warning. */
 void ctr_sdnotify_started(struct ctr *c);
+/* In "container" mode with $NOTIFY_SOCKET set: that socket (conmon's
+ * --sdnotify-socket), else NULL. */
+const char *ctr_sdnotify_socket(const struct ctr *c);
+/* Adds to the spec input in the bind mount of bundle/notify (created) at
+ * /run/notify and NOTIFY_SOCKET=/run/notify/notify.sock, where
+ * ctr_sdnotify_socket() is set; nothing otherwise. */
+int ctr_sdnotify_spec(const struct ctr *c, const char *bundle, json_t *in, struct berr **err);
 void ctr_remove_conmon_files(struct runtime *rt, const char *id);
 /* runtime delete --force, conmon's files removed, pids cleared. */
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c);

@@ -132,6 +132,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),
             .log_driver = c->cfg.log_driver, .log_path = logp, .log_tag = c->cfg.log_tag,
             .log_size_max = c->cfg.log_size_max,
+            .sdnotify_socket = ctr_sdnotify_socket(c),
             .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
             .terminal = c->cfg.terminal, .stdin = c->cfg.stdin_open, .timeout = c->cfg.timeout,
             .no_pivot = rt->cfg->no_pivot_root,

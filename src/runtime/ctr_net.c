@@ -2,7 +2,8 @@
  * runtime/ctr_net.c: a container's networking. Modes none, host,
  * container:<id> and ns:<path> need nothing here (the spec joins or
  * creates the namespace); bridge mode gets a persistent namespace under
- * the tmp dir and is set up through the network backend (runtime/net).
+ * the tmp dir and is set up through the network backend (runtime/net);
+ * slirp4netns mode gets one too, with slirp4netns running on it.
  *
  * The config records the networks as net.h describes ("networks": {name:
  * {aliases, static_ips, static_mac, interface_name}}) and the published
@@ -15,6 +16,7 @@
 #include "runtime/userns.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
+#include "runtime/net/slirp.h"
 #include "util/cleanup.h"
 #include "util/crashpoint.h"
 #include "util/fs.h"
@@ -25,6 +27,55 @@
 static bool is_bridge(struct ctr *c)
 {
     return strcmp(ctr_ns_mode(c, SPEC_NS_NET), "bridge") == 0;
+}
+
+static bool is_slirp(struct ctr *c)
+{
+    return strcmp(ctr_ns_mode(c, SPEC_NS_NET), "slirp4netns") == 0;
+}
+
+/* A setup that failed after making its namespace: it goes, and so does
+ * its record (the caller's error stands); -1. */
+static int ns_drop(struct ctr *c, const char *ns)
+{
+    struct berr *e = NULL;
+
+    if (net_ns_remove(ns, &e) < 0)
+        berr_free(e);
+    (void) ctr_set_str(&c->st.net_ns, NULL);
+    return -1;
+}
+
+/* slirp4netns mode: a namespace of the container's own (recorded first,
+ * as in bridge mode), slirp4netns started on it, its pid recorded. */
+static int slirp_setup(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    _cleanup_free_ char *ns = NULL, *nsname = str_fmt("netns-%s", c->id);
+    _cleanup_free_ char *api = str_fmt("%s/%s.net", rt->cfg->tmp_dir, c->id);
+    _cleanup_free_ char *log = str_fmt("%s/slirp4netns-%s.log", rt->cfg->tmp_dir, c->id);
+    _cleanup_free_ struct net_port *ports = NULL;
+    struct slirp_opts so;
+    json_t *state = NULL;
+    size_t np = 0;
+
+    if (!nsname || !api || !log)
+        return berr_oom(err);
+    if (slirp_opts_parse(js_str(c->cfg.spec, "slirp4netnsOptions", NULL), &so, err) < 0 ||
+        ports_from_json(c->cfg.port_mappings, &ports, &np, err) < 0)
+        return -1;
+    if (net_ns_create(rt->cfg->tmp_dir, nsname, &ns, err) < 0)
+        return -1;
+    if (ctr_set_str(&c->st.net_ns, ns) < 0 || ctr_save(rt, c, err) < 0)
+        return *err ? -1 : berr_oom(err);
+    {
+        struct slirp_start a = { .binary = rt->cfg->network_cmd_path, .netns = ns,
+                                 .api_socket = api, .log_path = log, .opts = &so,
+                                 .ports = ports, .n_ports = np };
+        if (slirp_start(&a, &state, err) < 0)
+            return ns_drop(c, ns);
+    }
+    c->st.slirp = state;
+    return 0;
 }
 
 /* The net_attach list from the config (borrowed strings, strv owned). */
@@ -87,6 +138,8 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
     size_t np = 0;
     int r;
 
+    if (is_slirp(c) && !c->st.slirp)
+        return slirp_setup(rt, c, err);
     if (!is_bridge(c) || c->st.network_status)
         return 0;
     if (ports_from_json(c->cfg.port_mappings, &ports, &np, err) < 0)
@@ -122,13 +175,8 @@ int ctr_net_setup(struct runtime *rt, struct ctr *c, struct berr **err)
         r = net_setup(rt, &o, &status, err);
     }
     attaches_free(&a);
-    if (r < 0) {
-        struct berr *e = NULL;
-        if (net_ns_remove(ns, &e) < 0)
-            berr_free(e);
-        (void) ctr_set_str(&c->st.net_ns, NULL);
-        return -1;
-    }
+    if (r < 0)
+        return ns_drop(c, ns);
     c->st.network_status = status;
     crash_point("init:network");
     return 0;
@@ -141,6 +189,11 @@ void ctr_net_teardown(struct runtime *rt, struct ctr *c)
     _cleanup_free_ char *own = str_fmt("%s/netns/netns-%s", rt->cfg->tmp_dir, c->id);
     struct berr *e = NULL;
 
+    if (c->st.slirp) {
+        slirp_stop(c->st.slirp);
+        json_decref(c->st.slirp);
+        c->st.slirp = NULL;
+    }
     if (!is_bridge(c) && !ns && !status)
         return;
     /* A berth killed between making the namespace and recording it left
@@ -148,7 +201,7 @@ void ctr_net_teardown(struct runtime *rt, struct ctr *c)
     if (!ns && own && fs_exists(own))
         ns = own;
     /* Also without a status: a setup killed midway left its status file. */
-    if (net_teardown(rt, c->id, status, ns, &e) < 0) {
+    if (!is_slirp(c) && net_teardown(rt, c->id, status, ns, &e) < 0) {
         log_warn("container %s: network teardown: %s", c->id, e->msg);
         berr_freep(&e);
     }
@@ -163,6 +216,21 @@ void ctr_net_teardown(struct runtime *rt, struct ctr *c)
     c->st.network_status = NULL;
 }
 
+/* /etc/hosts and resolv.conf in slirp4netns mode: the container's
+ * address (.100 of the cidr) and slirp4netns's DNS forwarder (.3). */
+static int slirp_etc_info(struct ctr *c, struct ctr_net_info *out, struct berr **err)
+{
+    struct slirp_opts so;
+    _cleanup_free_ char *ip = NULL, *dns = NULL;
+
+    if (slirp_opts_parse(js_str(c->cfg.spec, "slirp4netnsOptions", NULL), &so, err) < 0 ||
+        slirp_addrs(so.cidr, &ip, &dns, err) < 0)
+        return -1;
+    if (strv_push(&out->ips, ip) < 0 || strv_push(&out->dns_servers, dns) < 0)
+        return berr_oom(err);
+    return 0;
+}
+
 int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out,
                      struct berr **err)
 {
@@ -173,6 +241,8 @@ int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out
 
     (void) rt;
     memset(out, 0, sizeof(*out));
+    if (is_slirp(c) && c->st.slirp)
+        return slirp_etc_info(c, out, err);
     if (!status)
         return 0;
     if (net_addresses(status, &out->ips, &out->host_ip, err) < 0 ||

@@ -232,7 +232,7 @@ static int ns_paths(struct runtime *rt, struct ctr *c, char *path[SPEC_NS__COUNT
         }
         if (str_has_prefix(m, "ns:"))
             want = m + 3;
-        else if (i == SPEC_NS_NET && str_eq(m, "bridge"))
+        else if (i == SPEC_NS_NET && (str_eq(m, "bridge") || str_eq(m, "slirp4netns")))
             want = c->st.net_ns ? c->st.net_ns : "";
         else if (i == SPEC_NS_USER && str_eq(m, "private") && c->st.net_ns) {
             /* the kept user namespace owning the bridge netns (userns.h) */
@@ -322,7 +322,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         berr_oom(err);
         goto out;
     }
-    if (ctr_secrets_apply(rt, c->cfg.spec, ctr_name(c), rundir, in, err) < 0)
+    if (ctr_secrets_apply(rt, c->cfg.spec, ctr_name(c), rundir, in, err) < 0 ||
+        ctr_sdnotify_spec(c, bundle, in, err) < 0)
         goto out;
     if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
         hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)

@@ -52,6 +52,7 @@ static const struct rec_field state_fields[] = {
     SF("restartDelayMs", FK_LL, restart_delay_ms),
     SF("restartPolicyMatch", FK_BOOL, restart_policy_match),
     SF("shmMounted", FK_BOOL, shm_mounted),
+    SF("slirp4netns", FK_OBJ, slirp),
     SF("startedNs", FK_LL, started_ns),
     SF("state", FK_INT, state),
     SF("stoppedByUser", FK_BOOL, stopped_by_user),

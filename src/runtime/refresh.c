@@ -114,6 +114,8 @@ static void reset_ctr_state(struct ctr_runstate *s)
     (void) ctr_set_str(&s->net_ns, NULL);
     json_decref(s->network_status);
     s->network_status = NULL;
+    json_decref(s->slirp);      /* gone with the boot */
+    s->slirp = NULL;
     /* nothing is mounted after a reboot: the volumes' counts are reset
      * too (vol_refresh), and no image mount is left to drop */
     json_decref(s->volumes_mounted);

@@ -550,7 +550,8 @@ static int ns_entry(struct spec_ctx *c, json_t *arr, enum spec_ns k, const char 
         if (!path)
             return berr_msg(err, "%s namespace of %s: no path given", type, mode);
     } else if ((k == SPEC_NS_NET && (strcmp(mode, "bridge") == 0 || strcmp(mode, "none") == 0 ||
-                                     strcmp(mode, "private") == 0)) ||
+                                     strcmp(mode, "private") == 0 ||
+                                     strcmp(mode, "slirp4netns") == 0)) ||
                (k == SPEC_NS_USER && strcmp(mode, "private") == 0)) {
         path = c->h->ns_path[k];
     } else if (strcmp(mode, "private") != 0 &&

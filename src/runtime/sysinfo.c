@@ -117,6 +117,22 @@ static json_t *conmon_info(struct runtime *rt)
                      "version", version);
 }
 
+/* host.slirp4netns: the binary --network slirp4netns runs (the
+ * network_cmd_path, else $PATH's), its package and --version output. */
+static json_t *slirp_info(struct runtime *rt)
+{
+    const char *cmd = rt->cfg->network_cmd_path;
+    _cleanup_free_ char *path = cmd && *cmd ? str_dup(cmd) : fs_which("slirp4netns");
+    _cleanup_free_ char *v = NULL, *pkg = NULL;
+
+    if (!path || access(path, X_OK) < 0)
+        return json_pack("{s:s, s:s, s:s}", "executable", "", "package", "", "version", "");
+    v = version_of(path);
+    pkg = pkg_of(path, rt->cfg->static_dir);
+    return json_pack("{s:s, s:s, s:s}", "executable", path, "package", pkg ? pkg : "",
+                     "version", v ? v : "");
+}
+
 static json_t *runtime_info(struct runtime *rt)
 {
     struct oci_runtime *o = NULL;
@@ -296,11 +312,9 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
     json_t *host = json_object_get(info, "host");
 
     /* berth builds no images: no buildah in it (podman reports the one it
-     * links). slirp4netns: podman fills it in for rootless networking
-     * only, which berth does not use. */
+     * links) */
     if (!info || js_set_str(host, "buildahVersion", "") < 0 ||
-        json_object_set_new(host, "slirp4netns", json_pack("{s:s, s:s, s:s}", "executable", "",
-                                                           "package", "", "version", "")) < 0) {
+        json_object_set_new(host, "slirp4netns", slirp_info(rt)) < 0) {
         json_decref(info);
         return berr_oom(err);
     }

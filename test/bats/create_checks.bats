@@ -96,3 +96,48 @@ refused() {
     [ "$output" = "Error: names may be at most 255 characters long, not 300: invalid argument" ]
     run -0 b container exists $name
 }
+
+# Two bad flags: the error podman 4.3.1 prints first (its pflag type
+# errors before any value check, then its own order of checks, whatever
+# the order on the line), each pair tried both ways round.
+@test "of two bad flags, the one podman names is named" {
+    local mem="invalid value for memory: invalid size: '1x'"
+    local cases=(
+        "--memory 1x|--cpus abc|invalid argument \"abc\" for \"--cpus\" flag: strconv.ParseFloat: parsing \"abc\": invalid syntax"
+        "--memory 1x|--pids-limit x|invalid argument \"x\" for \"--pids-limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"
+        "--memory 1x|--cpu-quota 10 --cpus 2|--cpu-quota and --cpus cannot be set together"
+        "--shm-size x|--cpu-quota 10 --cpus 2|--cpu-quota and --cpus cannot be set together"
+        "--memory 1x|--shm-size x|unable to translate --shm-size: invalid size: 'x'"
+        "--shm-size x|--stop-signal BAD|invalid signal: BAD"
+        "--memory 1x|--stop-signal BAD|invalid signal: BAD"
+        "--blkio-weight 5|--memory 1x|$mem"
+        "--memory-swappiness 200|--memory 1x|$mem"
+        "--cpuset-cpus x|--memory 1x|$mem"
+        "--oom-score-adj 5000|--memory 1x|$mem"
+        "--device-read-bps /dev/null:x|--memory 1x|$mem"
+        "--ulimit x|--memory 1x|$mem"
+        "--restart bad|--memory 1x|$mem"
+        "--log-opt max-size=x|--memory 1x|$mem"
+        "--name a.b!|--memory 1x|$mem"
+        "--memory-swappiness 200|--blkio-weight x|invalid value for blkio-weight: strconv.ParseUint: parsing \"x\": invalid syntax"
+        "--memory-swappiness 200|--blkio-weight-device x|bad format: x"
+        "--blkio-weight 5|--memory-swappiness 200|invalid value: 200, valid memory swappiness range is 0-100"
+        "--cpuset-cpus x|--blkio-weight 5|invalid value x for cpuset cpus"
+        "--restart bad|--ulimit x|ulimit option \"x\" requires name=SOFT:HARD, failed to be parsed: invalid ulimit argument: x"
+        "--restart bad|--log-opt max-size=x|invalid size: 'x'"
+        "--ulimit x|--log-opt max-size=x|ulimit option \"x\" requires name=SOFT:HARD, failed to be parsed: invalid ulimit argument: x"
+        "--cpuset-cpus x|--ulimit x|ulimit option \"x\" requires name=SOFT:HARD, failed to be parsed: invalid ulimit argument: x"
+        "--cpuset-cpus x|--restart bad|invalid value x for cpuset cpus"
+        "--cpu-quota 10|--restart bad|CPU cfs quota cannot be less than 1ms (i.e. 1000)"
+        "--oom-score-adj 5000|--cpu-period 10|CPU cfs period cannot be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)"
+        "--name a.b!|--restart bad|running container create option: \"bad\" is not a valid restart policy: invalid argument"
+    )
+    for c in "${cases[@]}"; do
+        IFS='|' read -r a z want <<<"$c"
+        for args in "$a $z" "$z $a"; do
+            # shellcheck disable=SC2086  # each flag and its value are words
+            run -125 --separate-stderr b create $args $IMG true
+            [ "${stderr%%$'\n'See *}" = "Error: $want" ] || { echo "$args: $stderr"; false; }
+        done
+    done
+}

@@ -4,6 +4,11 @@
 load helpers
 load ctr_helpers
 
+# notify_send (test/tools/notify_send.c), static: it runs in busybox
+setup_file() {
+    cc -static -O1 -o "$BATS_FILE_TMPDIR/notify_send" "$BATS_TEST_DIRNAME/../tools/notify_send.c"
+}
+
 setup() {
     ctr_setup
     SOCK=$BATS_TEST_TMPDIR/notify.sock
@@ -52,6 +57,40 @@ notified() {
 @test "--sdnotify container (the default): MAINPID only, READY is the container's" {
     notified n2 none ""
     [ "$output" = container ]
+}
+
+# got_until TEXT: the listener's log once it holds TEXT (60 s at most)
+got_until() {
+    for _ in $(seq 600); do grep -qF -- "$1" "$SOCK.log" 2>/dev/null && break; sleep 0.1; done
+    cat "$SOCK.log"
+}
+
+@test "--sdnotify container: the container's READY=1 reaches NOTIFY_SOCKET through conmon" {
+    NOTIFY_SOCKET=$SOCK run -0 b run -d --name n3 --network none \
+        -v "$BATS_FILE_TMPDIR/notify_send:/usr/local/bin/notify_send:ro" $IMG \
+        sh -c 'echo "$NOTIFY_SOCKET $(stat -c %F $NOTIFY_SOCKET)"; notify_send STATUS=starting &&
+               notify_send "STATUS=up
+READY=1" && echo sent; sleep 86400'
+    wait_for_log n3 sent
+    run -0 b logs n3
+    [ "$output" = "/run/notify/notify.sock socket
+sent" ]
+    cpid=$(b inspect n3 --format '{{.State.ConmonPid}}')
+    run -0 got_until 'READY=1|'
+    # conmon relays READY=1 alone, as the OCI runtimes do; STATUS= is dropped
+    [ "$(sort <<<"$output")" = "$(printf 'MAINPID=%s\nREADY=1|\n|' "$cpid" | sort)" ]
+    # the socket is conmon's, in the bundle, bound at /run/notify
+    run -0 b exec n3 sh -c 'grep " /run/notify " /proc/self/mountinfo | wc -l'
+    [ "$output" = 1 ]
+}
+
+@test "--sdnotify conmon and ignore, or no NOTIFY_SOCKET: the container has no socket" {
+    NOTIFY_SOCKET=$SOCK run -0 b run --rm --network none --sdnotify conmon $IMG sh -c 'echo "[$NOTIFY_SOCKET]"; [ ! -e /run/notify ]'
+    [ "$output" = "[]" ]
+    NOTIFY_SOCKET=$SOCK run -0 b run --rm --network none --sdnotify ignore $IMG sh -c 'echo "[$NOTIFY_SOCKET]"; [ ! -e /run/notify ]'
+    [ "$output" = "[]" ]
+    run -0 b run --rm --network none $IMG sh -c 'echo "[$NOTIFY_SOCKET]"; [ ! -e /run/notify ]'
+    [ "$output" = "[]" ]
 }
 
 @test "--sdnotify ignore and no NOTIFY_SOCKET: nothing is sent" {

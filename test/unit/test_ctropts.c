@@ -314,7 +314,7 @@ static const struct { const char *argv, *want; } bad_cases[] = {
     { "run --network host --network n1 img", "cannot set multiple networks without bridge network mode, selected mode host: invalid argument" },
     { "run --network n1:foo=bar img", "invalid option for network n1: unknown bridge network option: foo" },
     { "run --network ns:/nonexist img", "cannot find specified network namespace path: stat /nonexist: no such file or directory" },
-    { "run --network slirp4netns img", "not supported" },
+    { "run --network slirp4netns --ip 10.1.2.3 img", "--ip can only be set when the network mode is bridge" },
     { "run --ip foo img", "\"foo\" is not an ip address" },
     { "run --ip 10.88.0.5 --network host img", "--ip can only be set when the network mode is bridge: invalid argument" },
     { "run --network n1 --network n2 --ip 10.89.0.5 img", "--ip can only be set for a single network: invalid argument" },
