@@ -1,5 +1,5 @@
-# test/bats/journald.bats: --log-driver journald, against a real
-# systemd-journald of the test's own
+# test/bats/journald.bats: --log-driver journald and the journald events
+# backend, against a real systemd-journald of the test's own
 # (journal_helpers.bash: a private mount namespace, tmpfs for the journal).
 # Skipped, with the reason, where systemd-journald is missing.
 load helpers
@@ -142,4 +142,72 @@ ctr_fields() { jctl -o verbose "CONTAINER_ID_FULL=$1" | sed 's/^ *//'; }
     # create keeps podman's error
     run -125 --separate-stderr b create --network none --log-driver journald $IMG true
     [[ $stderr == "Error: failed to initialize journal: write unixgram @"*"->/run/systemd/journal/socket: sendmsg: "* ]]
+}
+
+@test "events_logger = \"journald\": podman's fields, read back with filters and --format" {
+    printf '[engine]\nevents_logger = "journald"\n' >> "$TEST_CONF"
+    start=$(date +%s)
+    jb run --name je --label team=blue --network none $IMG sh -c 'exit 3' || true
+    id=$(jb inspect --format '{{.Id}}' je)
+    # nothing of it in the file backend's log
+    ! grep -q '"Name":"je"' "$BATS_TEST_TMPDIR/scratch/events/events.log"
+    nsenter -t "$JOURNAL_PID" -m -- journalctl --sync
+    run -0 jctl -o verbose SYSLOG_IDENTIFIER=podman PODMAN_EVENT=died
+    [[ $output == *"PODMAN_TYPE=container"* ]]
+    [[ $output == *"PODMAN_ID=$id"* ]]
+    [[ $output == *"PODMAN_NAME=je"* ]]
+    [[ $output == *"PODMAN_IMAGE=localhost/busybox:latest"* ]]
+    [[ $output == *"PODMAN_EXIT_CODE=3"* ]]
+    [[ $output == *'PODMAN_LABELS={"team":"blue"}'* ]]
+    [[ $output =~ PODMAN_TIME=[0-9]{4}-[0-9]{2}-[0-9]{2}T ]]
+    run -0 jb events --stream=false --filter container=je --format '{{.Status}}'
+    [ "$output" = $'create\ninit\nstart\nattach\ndied\ncleanup' ] || [ "$output" = $'create\ninit\nstart\nattach\ncleanup\ndied' ]
+    run -0 jb events --stream=false --filter event=died --format json
+    [ "$(jq -r .ContainerExitCode <<<"$output")" = 3 ]
+    [ "$(jq -r .Attributes.team <<<"$output")" = blue ]
+    [ "$(jq -r .ID <<<"$output")" = "$id" ]
+    run -0 jb events --stream=false --filter label=team=blue --filter event=start
+    [[ $output == *" container start $id (image=localhost/busybox:latest, name=je, team=blue)" ]]
+    run -0 jb events --stream=false --filter label=team=red
+    [ -z "$output" ]
+    run -0 jb events --since "$start" --until 1s --filter event=create --format '{{.Name}}'
+    [ "$output" = je ]
+    run -0 jb events --stream=false --until "$((start - 5))"
+    [ -z "$output" ]
+    run -125 jb events --stream=false --filter bogus=1
+    [ "$output" = "Error: bogus is an invalid filter" ]
+}
+
+@test "--events-backend journald: also for the cleanup process; other event types" {
+    jb --events-backend journald volume create jv >/dev/null
+    jb --events-backend journald run --rm --network none $IMG true
+    run -0 jb --events-backend journald events --stream=false --format '{{.Type}} {{.Status}} {{.Name}}'
+    [[ $output == *"volume create jv"* ]]
+    [[ $output == *"container died "* ]]
+    [[ $output == *"container remove "* ]]
+    run -0 jb --events-backend journald events --stream=false --filter type=volume --format '{{.Name}}'
+    [ "$output" = jv ]
+    # the file backend saw none of it
+    run -0 jb events --stream=false --filter type=volume
+    [ -z "$output" ]
+}
+
+@test "journald events stream: new events only, ends on SIGINT with 0" {
+    out=$BATS_TEST_TMPDIR/stream.out
+    jb --events-backend journald volume create old >/dev/null
+    nsenter -t "$JOURNAL_PID" -m -- "$BERTH_BIN" "${BERTH_ARGS[@]}" --events-backend journald \
+        events --format '{{.Type}} {{.Status}} {{.Name}}' >"$out" 2>&1 &
+    pid=$!
+    seen=
+    for i in $(seq 100); do
+        jb --events-backend journald volume create "v$i" >/dev/null
+        if grep -q "volume create v" "$out"; then seen=1; break; fi
+        sleep 0.1
+    done
+    [ -n "$seen" ]
+    ! grep -q "create old" "$out"
+    kill -INT "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" = 0 ]
 }
