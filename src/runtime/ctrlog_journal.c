@@ -20,12 +20,6 @@
 #include "util/str.h"
 #include "util/timefmt.h"
 
-static void journal_closep(sd_journal **j)
-{
-    if (*j)
-        sd_journal_close(*j);
-}
-
 static void sink_freep(struct ctrlog_sink **s)
 {
     ctrlog_sink_free(*s);
@@ -92,7 +86,7 @@ int ctrlog_journal_read(const char *id, const struct ctrlog_opts *o,
                         int (*emit)(void *arg, const struct log_msg *m), void *arg,
                         struct berr **err)
 {
-    __attribute__((cleanup(journal_closep))) sd_journal *j = NULL;
+    _cleanup_journal_ sd_journal *j = NULL;
     __attribute__((cleanup(sink_freep))) struct ctrlog_sink *s = NULL;
     _cleanup_free_ char *match = str_fmt("CONTAINER_ID_FULL=%s", id);
     int rc, r;

@@ -73,19 +73,14 @@ int events_journal_write(const struct event *e, struct berr **err)
         { "PODMAN_EXIT_CODE", cp && e->exit_code ? code : NULL },
         { "PODMAN_POD_ID", cp && e->pod_id && *e->pod_id ? e->pod_id : NULL },
         { "PODMAN_LABELS", labels },
-        { "PODMAN_HEALTH_STATUS", cp && e->health_status ? e->health_status : NULL },
+        /* podman 4.3 writes it for every container and pod event */
+        { "PODMAN_HEALTH_STATUS", cp ? (e->health_status ? e->health_status : "") : NULL },
         { "PODMAN_NETWORK_NAME", net ? (e->network ? e->network : "") : NULL },
     };
     return journal_send(f, ARRAY_SIZE(f), err);
 }
 
 /* ---- reading ---- */
-
-static void journal_closep(sd_journal **j)
-{
-    if (*j)
-        sd_journal_close(*j);
-}
 
 /* The current entry as a file line's object; NULL when it does not
  * decode (no valid type or time) or out of memory. */
@@ -118,7 +113,7 @@ static json_t *entry_event(sd_journal *j)
     if (cp) {
         e.image = image;
         e.pod_id = pod;
-        e.health_status = health;
+        e.health_status = health && *health ? health : NULL;
         e.exit_code = code ? atoi(code) : 0;
         if (labels && *labels) {
             attrs = json_loads(labels, 0, NULL);
@@ -202,7 +197,7 @@ static int stream(struct jreader *r)
 int events_journal_read(const struct filters *f, const struct events_query *q,
                         int (*fn)(json_t *ev, void *ctx), void *ctx, struct berr **err)
 {
-    __attribute__((cleanup(journal_closep))) sd_journal *j = NULL;
+    _cleanup_journal_ sd_journal *j = NULL;
     struct jreader r = { .f = f, .q = q, .fn = fn, .ctx = ctx };
     int rc;
 

@@ -163,6 +163,12 @@ int journal_open_read(sd_journal **out, struct berr **err)
     return 0;
 }
 
+void journal_closep(sd_journal **j)
+{
+    if (*j)
+        sd_journal_close(*j);
+}
+
 bool journal_field(sd_journal *j, const char *key, const char **val, size_t *len)
 {
     const void *d;

@@ -33,6 +33,9 @@ int journal_send(const struct journal_field *f, size_t n, struct berr **err);
 void journal_sync(void);
 /* Opens the local journal for reading (loads libsystemd). */
 int journal_open_read(sd_journal **out, struct berr **err);
+/* For _cleanup_journal_: closes *j unless NULL. */
+void journal_closep(sd_journal **j);
+#define _cleanup_journal_ __attribute__((cleanup(journal_closep)))
 /* The current entry's field key: its value, not NUL-terminated. */
 bool journal_field(sd_journal *j, const char *key, const char **val, size_t *len);
 bool journal_field_is(sd_journal *j, const char *key, const char *want);

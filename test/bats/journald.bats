@@ -192,6 +192,20 @@ ctr_fields() { jctl -o verbose "CONTAINER_ID_FULL=$1" | sed 's/^ *//'; }
     [ -z "$output" ]
 }
 
+@test "journald events: health_status keeps its status" {
+    jb --events-backend journald run -d --name jh --network none --health-cmd 'exit 0' \
+        --health-interval 0 $IMG sleep 100 >/dev/null
+    run -0 jb --events-backend journald healthcheck run jh
+    run -0 jb --events-backend journald events --stream=false --filter event=health_status \
+        --format '{{.Name}} {{.HealthStatus}}'
+    [ "$output" = "jh healthy" ]
+    nsenter -t "$JOURNAL_PID" -m -- journalctl --sync
+    run -0 jctl -o verbose SYSLOG_IDENTIFIER=podman PODMAN_EVENT=health_status
+    [[ $output == *"PODMAN_HEALTH_STATUS=healthy"* ]]
+    run -0 jctl -o verbose SYSLOG_IDENTIFIER=podman PODMAN_EVENT=create
+    [[ $output == *"PODMAN_HEALTH_STATUS="* ]]
+}
+
 @test "journald events stream: new events only, ends on SIGINT with 0" {
     out=$BATS_TEST_TMPDIR/stream.out
     jb --events-backend journald volume create old >/dev/null
