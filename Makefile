@@ -19,7 +19,7 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC        ?= cc
 PKGS      := jansson libbsd-overlay libseccomp
 # dlopen'd on first use (src/util/lazylib.h): only their headers at build time
-LAZY_PKGS := libarchive libcrypto libcurl zlib libzstd
+LAZY_PKGS := libarchive libcrypto libcurl zlib libzstd libsystemd
 OPT       ?= -O2 -g
 BUILD     ?= build
 SANITIZE  ?=

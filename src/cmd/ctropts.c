@@ -159,7 +159,7 @@ static int log_driver(struct ctropts *o, const char *v, struct berr **err)
     if (strcmp(v, "json-file") == 0)
         d = "k8s-file";     /* podman's alias: the format stays k8s-file */
     else if (strcmp(v, "k8s-file") != 0 && strcmp(v, "none") != 0 && strcmp(v, "passthrough") != 0 &&
-             strcmp(v, "journald") != 0)     /* journald: refused at create, as podman's */
+             strcmp(v, "journald") != 0)     /* journald: checked at create, as podman's */
         return cp_inval(err, "running container create option: invalid log driver: invalid argument");
     free(o->log_driver);
     o->log_driver = str_dup(d);

@@ -78,7 +78,7 @@
     { "ipc", O_IPC, OPT_ARG, "string", "IPC namespace: shareable (the default), private, none, host, container:NAME (NAME's shareable) or ns:PATH", 0 }, \
     { "label", 'l', OPT_ARG, "stringArray", "Attach a label (key=value) to the container", 0 }, \
     { "label-file", O_LABEL_FILE, OPT_ARG, "strings", "Read labels from a file, one key=value per line", 0 }, \
-    { "log-driver", O_LOG_DRIVER, OPT_ARG, "string", "Where the output goes: k8s-file, none or passthrough (default \"k8s-file\"); journald is refused at create (podman's error where no journal listens)", 0 }, \
+    { "log-driver", O_LOG_DRIVER, OPT_ARG, "string", "Where the output goes: k8s-file, journald, none or passthrough (default \"k8s-file\"); journald needs a listening journal at create", 0 }, \
     { "log-opt", O_LOG_OPT, OPT_ARG, "strings", "Log options: path=FILE, max-size=SIZE, tag=TEXT", 0 }, \
     { "mac-address", O_MAC, OPT_ARG, "string", "A fixed MAC address (e.g. 92:d0:c6:0a:29:33)", 0 }, \
     RESOPTS_MEMORY                                                                              \

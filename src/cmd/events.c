@@ -282,7 +282,8 @@ static int events_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     "Template fields: .ID .Name .Image .Status .Type .Time .TimeNano .Network\n"            \
     ".HealthStatus .PodID .ContainerExitCode .Attributes.\n"                                 \
     "The log is rotated at events_logfile_max_size ([engine] in the config file), keeping\n" \
-    "its newest half."
+    "its newest half. With events_logger = \"journald\" (or --events-backend journald)\n"  \
+    "events go to the systemd journal with podman's PODMAN_* fields and are read from it."
 
 #define EVENTS_EXAMPLES                                                                     \
     "berth events\n"                                                                         \

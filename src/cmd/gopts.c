@@ -31,7 +31,7 @@ const struct cmd_opt global_opts[] = {
     { "config", G_CONFIG, OPT_ARG, "string", "Read this config file instead of the default ones (also $BERTH_CONFIG, then $CONTAINERS_CONF)", 0 },
     { "conmon", G_CONMON, OPT_ARG, "string", "Path of the conmon binary", 0 },
     { "debug", G_DEBUG, OPT_FLAG, NULL, "Log at level debug (as podman, not listed)", OPT_HIDDEN },
-    { "events-backend", G_EVENTS_BACKEND, OPT_ARG, "string", "Events backend to use (\"file\"|\"none\")", 0 },
+    { "events-backend", G_EVENTS_BACKEND, OPT_ARG, "string", "Events backend to use (\"file\"|\"journald\"|\"none\")", 0 },
     { "hooks-dir", G_HOOKS_DIR, OPT_ARG, "stringArray", "Set the OCI hooks directory path (may be set multiple times; a later one wins a file name) (default [/usr/share/containers/oci/hooks.d])", 0 },
     { "log-level", G_LOG_LEVEL, OPT_ARG, "string", "Log messages above specified level (" LOG_LEVELS ") (default \"warn\")", 0 },
     { "namespace", G_NAMESPACE, OPT_ARG, "string", "Set the libpod namespace, used to create separate views of the containers and pods on the system", 0 },
@@ -89,7 +89,7 @@ int gopts_apply(void *gv, const struct cmd_opt *o, const char *arg, bool bval,
     case G_EVENTS_BACKEND:
         if (strcmp(arg, "file") && strcmp(arg, "none") && strcmp(arg, "journald"))
             return berr_new(err, BERR_ENGINE, 0,
-                            "invalid events backend \"%s\": must be \"file\" or \"none\"", arg);
+                            "invalid events backend \"%s\": must be \"file\", \"journald\" or \"none\"", arg);
         return set_str(&g->events_backend, arg, err);
     case G_CONFIG: return set_str(&g->config, arg, err);
     case G_NAMESPACE: return set_str(&g->ns, arg, err);

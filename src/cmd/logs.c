@@ -7,6 +7,8 @@
  * stdout and stderr records to stderr. With --follow every container is
  * followed at once (a thread each) until it stops; whole messages are
  * written under one lock so lines of two containers never interleave.
+ * A journald container's entries are read from the journal
+ * (runtime/ctrlog_journal.c) with the same options.
  * Unlike podman 4.3.1, a partial (P) record is joined with the rest of
  * its line before the prefix and timestamp are added, so a line split
  * by conmon reads as one line.
@@ -57,6 +59,7 @@ struct log_job {
     char *path;                 /* the log file */
     char *prefix;               /* "name " / "shortid " or NULL */
     bool timestamps;
+    bool journald;              /* log driver journald: read the journal */
     struct ctrlog_opts o;
     struct berr *err;
     int rc;
@@ -109,6 +112,10 @@ static void *run_job(void *arg)
 {
     struct log_job *j = arg;
 
+    if (j->journald) {
+        j->rc = ctrlog_journal_read(j->id, &j->o, emit, j, &j->err);
+        return NULL;
+    }
     if (access(j->path, F_OK) < 0) {    /* never started: nothing logged yet */
         j->rc = 0;
         return NULL;
@@ -130,8 +137,7 @@ static int job_prepare(struct runtime *rt, const char *input, bool by_id, struct
     if (str_eq(drv, "none") || str_eq(drv, "passthrough"))
         return berr_msg(err, "this container is using the '%s' log driver, cannot read logs: "
                         "this container is not logging output", drv);
-    if (str_eq(drv, "journald"))
-        return berr_msg(err, "this container is using the 'journald' log driver, which berth cannot read");
+    j->journald = str_eq(drv, "journald");
     snprintf(j->id, sizeof(j->id), "%s", c->id);
     j->rt = rt;
     j->path = ctr_log_path(rt, c);
@@ -292,7 +298,8 @@ static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     return rc;
 }
 
-#define LOGS_DESC "Retrieves logs for one or more containers (log driver k8s-file). With\n" \
+#define LOGS_DESC "Retrieves logs for one or more containers (log driver k8s-file, or\n" \
+    "journald: read from the local journal). With\n" \
     "several containers each line starts with the container's short ID, or with\n" \
     "--names its name. --follow keeps reading until the container stops. --since\n" \
     "and --until take RFC3339 times, Unix seconds or Go durations (10m = ten\n" \

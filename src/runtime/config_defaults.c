@@ -454,12 +454,10 @@ static int check_values(struct config *c, struct berr **err)
     if (!strcmp(c->cgroup_manager, "systemd") && !pid1_is_systemd())
         return berr_kind(err, BK_INVALID, "the systemd cgroup manager needs systemd as PID 1 "
                          "(use --cgroup-manager cgroupfs)");
-    if (!strcmp(c->events_logger, "journald"))
-        return berr_kind(err, BK_INVALID, "events logger \"journald\" is not supported by "
-                         "berth (use \"file\" or \"none\")");
-    if (strcmp(c->events_logger, "file") && strcmp(c->events_logger, "none"))
-        return berr_kind(err, BK_INVALID, "invalid events backend \"%s\" (use \"file\" or "
-                         "\"none\")", c->events_logger);
+    if (strcmp(c->events_logger, "file") && strcmp(c->events_logger, "none") &&
+        strcmp(c->events_logger, "journald"))
+        return berr_kind(err, BK_INVALID, "invalid events backend \"%s\" (use \"file\", "
+                         "\"journald\" or \"none\")", c->events_logger);
     if (strcmp(c->network_backend, "netavark") && strcmp(c->network_backend, "cni"))
         return berr_kind(err, BK_INVALID, "unsupported network backend \"%s\" (use "
                          "\"netavark\" or \"cni\")", c->network_backend);

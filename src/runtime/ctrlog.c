@@ -372,3 +372,60 @@ void ctrlog_format(struct sbuf *b, const struct log_msg *m, bool timestamps, con
     if (m->newline)
         sbuf_addc(b, '\n');
 }
+
+/* ---- the same reader over records from elsewhere (ctrlog_journal.c) ---- */
+
+struct ctrlog_sink {
+    struct reader r;
+};
+
+int ctrlog_sink_new(const struct ctrlog_opts *o, int (*emit)(void *arg, const struct log_msg *m),
+                    void *arg, struct ctrlog_sink **out, struct berr **err)
+{
+    struct ctrlog_sink *s = calloc(1, sizeof(*s));
+
+    if (!s)
+        return berr_oom(err);
+    s->r = (struct reader) { .o = o, .emit = emit, .arg = arg, .collecting = o->tail >= 0 };
+    s->r.pend[0].text = (struct sbuf) SBUF_INIT;
+    s->r.pend[1].text = (struct sbuf) SBUF_INIT;
+    if (o->tail > 0) {
+        s->r.ring = calloc((size_t) o->tail, sizeof(*s->r.ring));
+        s->r.ring_text = calloc((size_t) o->tail, sizeof(char *));
+        if (!s->r.ring || !s->r.ring_text) {
+            ctrlog_sink_free(s);
+            return berr_oom(err);
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+int ctrlog_sink_record(struct ctrlog_sink *s, const struct log_rec *rec)
+{
+    if (!s->r.stop)
+        s->r.stop = on_record(&s->r, rec);
+    return s->r.stop;
+}
+
+int ctrlog_sink_caught_up(struct ctrlog_sink *s, bool final)
+{
+    if (!s->r.stop && final)
+        s->r.stop = flush_partial(&s->r);
+    if (!s->r.stop && s->r.collecting)
+        s->r.stop = emit_ring(&s->r);
+    return s->r.stop;
+}
+
+void ctrlog_sink_free(struct ctrlog_sink *s)
+{
+    if (!s)
+        return;
+    for (long i = 0; s->r.ring_text && i < s->r.o->tail; i++)
+        free(s->r.ring_text[i]);
+    free(s->r.ring_text);
+    free(s->r.ring);
+    sbuf_free(&s->r.pend[0].text);
+    sbuf_free(&s->r.pend[1].text);
+    free(s);
+}

@@ -72,6 +72,26 @@ struct ctrlog_opts {
 int ctrlog_read(const char *path, const struct ctrlog_opts *o,
                 int (*emit)(void *arg, const struct log_msg *m), void *arg, struct berr **err);
 
+/* The reader above fed with records from another source (the journal,
+ * ctrlog_journal.c): the same joining of partial records, since/until
+ * and tail. ctrlog_sink_record() and ctrlog_sink_caught_up() return the
+ * reader's stop value: 0 to go on, emit's positive value, or -1 when out
+ * of memory. caught_up: the records so far are all there was (tail's
+ * ring is emitted now); with final, a pending partial line too. */
+struct ctrlog_sink;
+int ctrlog_sink_new(const struct ctrlog_opts *o, int (*emit)(void *arg, const struct log_msg *m),
+                    void *arg, struct ctrlog_sink **out, struct berr **err);
+int ctrlog_sink_record(struct ctrlog_sink *s, const struct log_rec *rec);
+int ctrlog_sink_caught_up(struct ctrlog_sink *s, bool final);
+void ctrlog_sink_free(struct ctrlog_sink *s);
+
+/* The journald log driver (ctrlog_journal.c): the entries conmon wrote
+ * for container id (CONTAINER_ID_FULL), with the same options. Fails
+ * clearly when the journal has no files at all. */
+int ctrlog_journal_read(const char *id, const struct ctrlog_opts *o,
+                        int (*emit)(void *arg, const struct log_msg *m), void *arg,
+                        struct berr **err);
+
 /* Appends a message as `logs` prints it: [prefix][timestamp ]text[\n],
  * the timestamp in local time as Go's RFC3339Nano (time_rfc3339nano). */
 void ctrlog_format(struct sbuf *b, const struct log_msg *m, bool timestamps, const char *prefix);

@@ -5,7 +5,8 @@
  * with one write() on an O_APPEND fd, under events.log.lock. The lock is
  * for rotation: appends alone would already be atomic, but a writer must
  * never append to a file another writer is about to rename away.
- * Reading and filters live in events_read.c.
+ * Reading and filters live in events_read.c; the journald backend's
+ * writing and reading in events_journal.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,13 +44,16 @@ int events_open(const char *backend, const char *logfile, long long max_size,
 
     if (!backend || !*backend)
         backend = "file";
-    if (strcmp(backend, "file") != 0 && strcmp(backend, "none") != 0)
-        return berr_msg(err, "events backend %s is not supported (use file or none)", backend);
+    if (strcmp(backend, "file") != 0 && strcmp(backend, "none") != 0 &&
+        strcmp(backend, "journald") != 0)
+        return berr_msg(err, "events backend %s is not supported (use file, journald or none)",
+                        backend);
     ev = calloc(1, sizeof(*ev));
     if (!ev)
         return berr_oom(err);
-    if (strcmp(backend, "none") == 0) {
-        ev->none = true;
+    if (strcmp(backend, "none") == 0 || strcmp(backend, "journald") == 0) {
+        ev->none = strcmp(backend, "none") == 0;
+        ev->journald = !ev->none;
         *out = ev;
         return 0;
     }
@@ -207,7 +211,13 @@ static json_t *build(long long code, const char *id, const char *image, const ch
 /* The line for a new event, without the newline. */
 static char *event_line(const struct event *e)
 {
-    _cleanup_json_ json_t *o = NULL;
+    _cleanup_json_ json_t *o = events_object(e);
+
+    return o ? events_dump(o) : NULL;
+}
+
+json_t *events_object(const struct event *e)
+{
     _cleanup_json_ json_t *empty = NULL;
     json_t *attrs = e->attributes;
     struct timespec ts = e->time;
@@ -222,10 +232,9 @@ static char *event_line(const struct event *e)
             return NULL;
         attrs = empty;
     }
-    o = build(e->exit_code, e->id, e->image, e->name, e->network, e->status,
-              time_rfc3339nano(ts, tbuf, sizeof(tbuf)), e->type, e->health_status, e->pod_id,
-              attrs);
-    return o ? events_dump(o) : NULL;
+    return build(e->exit_code, e->id, e->image, e->name, e->network, e->status,
+                 time_rfc3339nano(ts, tbuf, sizeof(tbuf)), e->type, e->health_status, e->pod_id,
+                 attrs);
 }
 
 int events_to_json(json_t *ev, char **out, struct berr **err)
@@ -336,6 +345,8 @@ int events_write(struct events *ev, const struct event *e, struct berr **err)
         return 0;
     if (!events_type_valid(e->type))
         return berr_msg(err, "event type %s is not valid", e->type ? e->type : "");
+    if (ev->journald)
+        return events_journal_write(e, err);
     line = event_line(e);
     if (!line)
         return berr_oom(err);

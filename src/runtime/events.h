@@ -3,7 +3,9 @@
  * Backend "file": <tmp_dir>/events/events.log, one JSON object per line
  * with podman's keys and order, appended with one write() under O_APPEND
  * (so concurrent writers never interleave), rotated at max size keeping
- * the newest half. Backend "none": writes nothing, reads nothing.
+ * the newest half. Backend "journald": one journal entry per event with
+ * podman's PODMAN_* fields (events_journal.c). Backend "none": writes
+ * nothing, reads nothing.
  */
 #ifndef BERTH_EVENTS_H
 #define BERTH_EVENTS_H
@@ -31,7 +33,7 @@ struct event {
 
 struct events;
 
-/* backend: "file" or "none". logfile: the log path. max_size <= 0: never rotate. */
+/* backend: "file", "journald" or "none". logfile: the log path. max_size <= 0: never rotate. */
 int events_open(const char *backend, const char *logfile, long long max_size,
                 struct events **out, struct berr **err);
 void events_close(struct events *ev);

@@ -33,16 +33,8 @@
 /* ---- filters ---- */
 
 /* Values of one key are OR'ed, keys are AND'ed (podman groups them by
- * the lower-cased key, so "event" and "status" are two keys). */
-struct filter_group {
-    char *key;
-    strv vals;
-};
-
-struct filters {
-    struct filter_group *g;
-    size_t n;
-};
+ * the lower-cased key, so "event" and "status" are two keys): struct
+ * filters in events_int.h. */
 
 static const char *const filter_keys[] = {
     "container", "event", "status", "image", "pod", "volume", "network", "type", "label",
@@ -171,6 +163,11 @@ static bool filters_match(const struct filters *f, json_t *ev)
             return false;
     }
     return true;
+}
+
+bool events_filters_match(const struct filters *f, json_t *ev)
+{
+    return filters_match(f, ev);
 }
 
 /* ---- lines ---- */
@@ -510,6 +507,11 @@ int events_read(struct events *ev, const struct events_query *q,
         return berr_msg(err, "cannot read events with the \"none\" backend");
     }
     stop_signal = 0;
+    if (ev->journald) {
+        rc = events_journal_read(&r.f, q, fn, ctx, err);
+        filters_free(&r.f);
+        return rc;
+    }
     if (q->stream) {
         rc = read_stream(&r, q->has_since || q->has_until, err);
     } else {

@@ -10,6 +10,7 @@
 
 #include "util/lazycurl.h"
 #include "util/lazylib.h"
+#include "util/lazysd.h"
 #include "util/lazyzip.h"
 
 /* Loads soname and fills n function pointers named by names; exits 125
@@ -62,6 +63,7 @@ DEFINE_LAZY(lazy_archive, lazy_archive, LAZY_ARCHIVE_FUNCS, BERTH_LIBARCHIVE_SON
 DEFINE_LAZY(lazy_crypto, lazy_crypto, LAZY_CRYPTO_FUNCS, BERTH_LIBCRYPTO_SONAME)
 DEFINE_LAZY(lazy_zlib, lazy_zlib, LAZY_ZLIB_FUNCS, BERTH_LIBZ_SONAME)
 DEFINE_LAZY(lazy_zstd, lazy_zstd, LAZY_ZSTD_FUNCS, BERTH_LIBZSTD_SONAME)
+DEFINE_LAZY(lazy_sd, lazy_sd, LAZY_SD_FUNCS, BERTH_LIBSYSTEMD_SONAME)
 const struct lazy_curl *lazy_curl_table(void);
 DEFINE_LAZY(lazy_curl_table, lazy_curl, LAZY_CURL_FUNCS, BERTH_LIBCURL_SONAME)
 

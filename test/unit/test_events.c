@@ -169,7 +169,12 @@ static void t_none_backend(void)
     err = NULL;
     CHECK(!fs_exists(path));
     events_close(ev);
-    CHECK_INT(events_open("journald", path, 0, &ev, &err), -1);
+    /* journald is a backend (events_journal.c, tested in journald.bats) */
+    CHECK_INT(events_open("journald", path, 0, &ev, &err), 0);
+    events_close(ev);
+    ev = NULL;
+    CHECK_INT(events_open("syslog", path, 0, &ev, &err), -1);
+    CHECK(err && strstr(err->msg, "use file, journald or none") != NULL);
     berr_free(err);
 }
 
