@@ -101,3 +101,10 @@ teardown() { berth_teardown; }
     run -0 b --network-cmd-path /bin/true info --format '{{.Host.Slirp4NetNS.Executable}}'
     [ "$output" = /bin/true ]
 }
+
+@test "--network-cmd-path names slirp4netns only: a bridge network still runs netavark" {
+    run in_netns '
+        b --network-cmd-path /bin/false run --rm $IMG sh -c "ip -4 addr show eth0"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [[ $output == *"inet 10."* ]]
+}

@@ -59,7 +59,6 @@ struct net_env {
     const char *default_subnet;     /* "10.87.0.0/16" */
     char *const *helper_dirs;       /* where netavark / aardvark-dns are looked for */
     char *const *cni_dirs;          /* CNI plugin dirs */
-    const char *netavark_path;      /* explicit netavark binary, NULL = search */
 };
 
 void net_env_from_rt(struct runtime *rt, struct net_env *e);

@@ -43,8 +43,6 @@ char *net_find_helper(const struct net_env *e, const char *name)
         "/usr/lib/podman", NULL,
     };
 
-    if (!strcmp(name, "netavark") && e->netavark_path && *e->netavark_path)
-        return str_dup(e->netavark_path);
     for (size_t i = 0; e->helper_dirs && e->helper_dirs[i]; i++) {
         char *p = fs_join(e->helper_dirs[i], name);
         if (p && access(p, X_OK) == 0)

@@ -39,7 +39,6 @@ void net_env_from_rt(struct runtime *rt, struct net_env *e)
                                                                  : "10.87.0.0/16";
     e->helper_dirs = c->netavark_plugin_dirs;
     e->cni_dirs = c->cni_plugin_dirs;
-    e->netavark_path = c->network_cmd_path;
 }
 
 /* ---- status file ---- */
