@@ -69,6 +69,10 @@ compare() { timed "$1" -w 2 -n podman "$2" -n berth "$3"; }
 compare_prepared() { timed "$1" -w 1 --prepare "$2" -n podman "$3" --prepare "$4" -n berth "$5"; }
 
 bench_version() { compare version "$P version" "$B version"; }
+# the floor of any command: the exec of /bin/true, printed in the podman
+# column beside berth version (the aim: berth version within 1.5x of it,
+# a ratio of 0.67x or more)
+bench_true_floor() { compare true_floor_vs_berth_version /bin/true "$B version"; }
 bench_info()    { compare info "$P info" "$B info"; }
 
 # 10,000 events in each log (same line format), read without streaming

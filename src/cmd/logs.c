@@ -70,15 +70,25 @@ static int emit(void *arg, const struct log_msg *m)
     struct log_job *j = arg;
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     FILE *f = m->is_stderr ? stderr : stdout;
+    /* the message as it is (no prefix, no time): no buffer of its own */
+    bool bare = !j->timestamps && !j->prefix;
 
-    ctrlog_format(&b, m, j->timestamps, j->prefix);
-    if (b.oom)
-        return -1;
+    if (!bare) {
+        ctrlog_format(&b, m, j->timestamps, j->prefix);
+        if (b.oom)
+            return -1;
+    }
     pthread_mutex_lock(&out_lock);
     if (out_last && out_last != f)
         fflush(out_last);
     out_last = f;
-    fwrite(sbuf_str(&b), 1, b.len, f);
+    if (!bare) {
+        fwrite(sbuf_str(&b), 1, b.len, f);
+    } else {
+        fwrite(m->text, 1, m->len, f);
+        if (m->newline)
+            putc('\n', f);
+    }
     pthread_mutex_unlock(&out_lock);
     return 0;
 }

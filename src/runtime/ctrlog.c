@@ -27,21 +27,30 @@ static int digits(const char *s, size_t n, int *out)
     return 0;
 }
 
+/* The seconds of "YYYY-MM-DDTHH:MM:SS", the last one that parsed: a log's
+ * lines come in runs of one second, and reading 10,000 lines spent a
+ * third of its instructions parsing the same date again. */
+static __thread char memo_text[19];
+static __thread time_t memo_t;
+static __thread bool memo_ok;
+
 int ctrlog_parse_rfc3339(const char *s, size_t len, struct timespec *out)
 {
     int Y, M, D, h = 0, m = 0, sec = 0, oh, om;
     long ns = 0;
     size_t i = 19;
     time_t t;
+    bool memo_hit = len >= 20 && memo_ok && memcmp(s, memo_text, 19) == 0;
 
-    if (len < 10 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
-        digits(s + 8, 2, &D))
+    if (!memo_hit && (len < 10 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
+                      s[7] != '-' || digits(s + 8, 2, &D)))
         return -1;
     if (len == 10) {
         i = 10;
     } else {
-        if (len < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || digits(s + 11, 2, &h) ||
-            s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' || digits(s + 17, 2, &sec))
+        if (!memo_hit && (len < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+                          digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) ||
+                          s[16] != ':' || digits(s + 17, 2, &sec)))
             return -1;
         if (i < len && s[i] == '.') {
             long scale = 100000000;
@@ -51,9 +60,18 @@ int ctrlog_parse_rfc3339(const char *s, size_t len, struct timespec *out)
             }
         }
     }
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-        return -1;
-    t = (time_t) (days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec);
+    if (memo_hit) {
+        t = memo_t;
+    } else {
+        if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
+            return -1;
+        t = (time_t) (days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec);
+        if (len >= 20) {
+            memcpy(memo_text, s, 19);
+            memo_t = t;
+            memo_ok = true;
+        }
+    }
     if (i < len) {
         if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len) {
             /* UTC */
@@ -216,20 +234,22 @@ static int flush_partial(struct reader *r)
 /* Reads whatever is new; lines without their newline yet stay in *carry. */
 static int read_more(struct reader *r, int fd, struct sbuf *carry)
 {
-    char buf[65536];
-
     for (;;) {
-        ssize_t n = read(fd, buf, sizeof(buf));
+        ssize_t n;
         size_t start = 0;
+        /* straight into carry's tail: a 64 KiB stack buffer cost 16 page
+         * faults to touch and a copy of every byte */
+        if (sbuf_reserve(carry, 65536) < 0)
+            return -1;
+        n = read(fd, carry->buf + carry->len, 65536);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return -1;
         if (n == 0)
             return 0;
-        sbuf_addn(carry, buf, (size_t) n);
-        if (carry->oom)
-            return -1;
+        carry->len += (size_t) n;
+        carry->buf[carry->len] = '\0';
         for (;;) {
             char *nl = memchr(carry->buf + start, '\n', carry->len - start);
             struct log_rec rec;

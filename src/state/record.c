@@ -176,12 +176,17 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
         return -1;
     if (new_locked_dir(kdir, id, &tmp, &tfd, err) < 0)
         return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
-    /* config.json's fsync and the dir's come with it: the dir holds
-     * state.json's entry too, which needs no fsync of its own */
-    r = js_write_atomic(tmp, "config.json", cfg, 0600, err);
+    /* Nobody reads a .new- dir (and a dead creator's is removed whole), so
+     * the files are written in place. A container's state.json needs no
+     * fsync of its own (see the top) and comes first: config.json's fsync
+     * then commits both entries, and the dir's fsync finds nothing left to
+     * commit (one journal commit where the temp files and renames took
+     * two). */
+    r = js_write_new(tmp, "state.json", stj, 0600, kind != OBJ_CONTAINER, err);
     if (r == 0)
-        r = kind == OBJ_CONTAINER ? js_write_replace(tmp, "state.json", stj, 0600, err)
-                                  : js_write_atomic(tmp, "state.json", stj, 0600, err);
+        r = js_write_new(tmp, "config.json", cfg, 0600, true, err);
+    if (r == 0 && fs_fsync_dir(tmp) < 0)
+        r = berr_sys(err, "sync %s", tmp);
     if (r == 0)
         r = publish(st, kind, id, name, tmp, dst, err);
     if (r < 0) {

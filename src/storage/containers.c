@@ -191,8 +191,11 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
                      "version", STORE_VERSION, "volatile", is_volatile);
     if (!meta)
         return berr_oom(err);
-    if (js_write_atomic(tmp, "rootfs.json", meta, 0600, err) < 0)
+    /* tmp/ is storage's own: written in place, then the dir is synced */
+    if (js_write_new(tmp, "rootfs.json", meta, 0600, true, err) < 0)
         return -1;
+    if (fs_fsync_dir(tmp) < 0)
+        return berr_sys(err, "sync %s", tmp);
     if (rename(tmp, dst) < 0)
         return berr_sys(err, "create root file system of %.12s", ctr_id);
     return fill_rootfs(s, ctr_id, out, err);

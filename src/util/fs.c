@@ -133,6 +133,23 @@ int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t l
     return write_via_tmp(dir, name, buf, len, mode, true, err);
 }
 
+int fs_write_new(const char *dir, const char *name, const void *buf, size_t len, mode_t mode,
+                 bool sync, struct berr **err)
+{
+    _cleanup_free_ char *dst = str_fmt("%s/%s", dir, name);
+    _cleanup_close_ int fd = -1;
+
+    if (!dst)
+        return berr_oom(err);
+    fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return berr_sys(err, "create %s", dst);
+    /* the mode exactly, whatever the umask (as mkostemp + fchmod give) */
+    if (fchmod(fd, mode) < 0 || fs_write_all(fd, buf, len) < 0 || (sync && fsync(fd) < 0))
+        return berr_sys(err, "write %s", dst);
+    return 0;
+}
+
 int fs_write_replace(const char *dir, const char *name, const void *buf, size_t len,
                      mode_t mode, struct berr **err)
 {

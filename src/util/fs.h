@@ -32,6 +32,14 @@ int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t l
  * refresh resets or rebuilds it). */
 int fs_write_replace(const char *dir, const char *name, const void *buf, size_t len,
                      mode_t mode, struct berr **err);
+/* Creates name in dir (O_EXCL) and writes it in place; sync fsyncs the
+ * file. Only for a dir that no reader looks into until it is renamed into
+ * place (a record's .new- dir, storage's tmp/): there a temp file and a
+ * rename buy nothing, and the rename's own journal commit at the dir's
+ * fsync costs a create several milliseconds on this disk. The caller
+ * fsyncs the dir once, after its last file. */
+int fs_write_new(const char *dir, const char *name, const void *buf, size_t len, mode_t mode,
+                 bool sync, struct berr **err);
 /* mkdir -p; existing dirs are left with their mode. */
 int fs_mkdir_p(const char *path, mode_t mode, struct berr **err);
 /* rm -rf that never crosses into another mount (unmounted leftovers are

@@ -94,6 +94,16 @@ int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
     return fs_write_replace(dir, name, s, strlen(s), mode, err);
 }
 
+int js_write_new(const char *dir, const char *name, json_t *j, mode_t mode, bool sync,
+                 struct berr **err)
+{
+    _cleanup_free_ char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+
+    if (!s)
+        return berr_oom(err);
+    return fs_write_new(dir, name, s, strlen(s), mode, sync, err);
+}
+
 const char *js_str(json_t *o, const char *key, const char *dflt)
 {
     json_t *v = json_object_get(o, key);

@@ -197,6 +197,11 @@ static int sbuf_grow(struct sbuf *b, size_t more)
     return 0;
 }
 
+int sbuf_reserve(struct sbuf *b, size_t more)
+{
+    return sbuf_grow(b, more);
+}
+
 int sbuf_addn(struct sbuf *b, const char *s, size_t n)
 {
     if (sbuf_grow(b, n) < 0)

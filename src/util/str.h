@@ -44,6 +44,8 @@ struct sbuf {
 #define SBUF_INIT { NULL, 0, 0, false }
 int sbuf_add(struct sbuf *b, const char *s);
 int sbuf_addn(struct sbuf *b, const char *s, size_t n);
+/* Makes room for more bytes after len (to read(2) into); -1 on OOM. */
+int sbuf_reserve(struct sbuf *b, size_t more);
 int sbuf_addc(struct sbuf *b, char c);
 /* n copies of c */
 int sbuf_addpad(struct sbuf *b, char c, size_t n);

@@ -85,6 +85,12 @@ static void t_parse_rfc3339(void)
     CHECK(ctrlog_parse_rfc3339("2024-13-01", 10, &t) < 0);
     CHECK(ctrlog_parse_rfc3339("2024-05-01T10:00:00", 19, &t) < 0);
     CHECK(ctrlog_parse_rfc3339("2024-05-01T10:00:00+0100", 24, &t) < 0);
+    /* the seconds of the last date are remembered: a neighbour, a broken
+     * one and the same again must still read right */
+    CHECK(ctrlog_parse_rfc3339("2024-05-01T10:00:01Z", 20, &t) == 0 && t.tv_sec == 1714557601);
+    CHECK(ctrlog_parse_rfc3339("2024-05-01X10:00:01Z", 20, &t) < 0);
+    CHECK(ctrlog_parse_rfc3339("2024-05-01T10:00:01.5Z", 22, &t) == 0 &&
+          t.tv_sec == 1714557601 && t.tv_nsec == 500000000);
 }
 
 static void t_join_partial(void)
