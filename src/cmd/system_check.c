@@ -23,7 +23,7 @@ static const struct cmd_opt check_opts[] = {
       "or image is damaged", 0 },
     { "max", 'm', OPT_ARG, "duration", "Exit codes of removed containers older than this are "
       "stale (default 24h)", 0 },
-    { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs", 0 },
+    { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs and unpacked files", 0 },
     { "repair", 'r', OPT_FLAG, NULL, "Fix what can be fixed without losing anything "
       "(unreadable records are moved aside, not deleted)", 0 },
     { 0 }
@@ -92,7 +92,11 @@ const struct cmd cmd_system_check = {
         "names, are detached. Containers whose root file system or image is damaged are\n"
         "removed only with --repair --force.\n"
         "\n"
-        "The unpacked files of a layer are not compared with its blob.\n"
+        "Unless --quick, the unpacked files of every layer are compared with the manifest\n"
+        "written when it was unpacked (path, type, mode, owner, size, sha256 of the content):\n"
+        "a layer whose files differ is unpacked again from its blob when the blob is intact;\n"
+        "otherwise its images are removed as for a missing blob. A layer unpacked before\n"
+        "manifests existed gets one made from its files as they are at its first check.\n"
         "\n"
         "Prints one line per problem and a summary. Exit status: 0 when nothing is wrong or\n"
         "everything found was repaired, 1 when problems remain, 125 when the check failed.",

@@ -16,6 +16,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/mounts.h"
 #include "util/str.h"
 
@@ -253,9 +254,37 @@ static int quarantine_image(struct ck *k, const char *id, void *why)
     return r;
 }
 
+static int reunpack_layer(struct ck *k, const char *chain, void *unused)
+{
+    struct store *s;
+    struct berr *e = NULL;
+    int r;
+
+    (void) unused;
+    r = rt_store(k->rt, &s, &e) < 0 ? -1 : store_layer_reunpack(s, chain, &e);
+    berr_free(e);
+    return r;
+}
+
+/* A layer whose files changed while its blob is intact: unpacked again. */
+static void changed_layer(struct ck *k, const char *chain, json_t *what)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    size_t i;
+    json_t *img;
+
+    sbuf_addf(&b, "its files differ from what was unpacked: %s (image%s", js_str(what, "Problem", ""),
+              json_array_size(json_object_get(what, "Images")) == 1 ? "" : "s");
+    json_array_foreach(json_object_get(what, "Images"), i, img)
+        sbuf_addf(&b, "%s %.12s", i ? "," : "", json_string_value(img));
+    sbuf_addf(&b, ")");
+    finding(k, "layer", chain, b.oom ? "its files differ from what was unpacked" : b.buf, true,
+            reunpack_layer, NULL);
+}
+
 static int check_images(struct ck *k, struct berr **err)
 {
-    _cleanup_json_ json_t *broken = NULL;
+    _cleanup_json_ json_t *broken = NULL, *changed = NULL;
     struct store *s;
     const char *id;
     json_t *why;
@@ -267,8 +296,10 @@ static int check_images(struct ck *k, struct berr **err)
         finding(k, "image", id, problem ? problem : "unreadable record", true, quarantine_image,
                 (void *) json_string_value(why));
     }
-    if (store_check_images(s, k->o->quick, &k->bad_images, err) < 0)
+    if (store_check_images(s, k->o->quick, &k->bad_images, &changed, err) < 0)
         return -1;
+    json_object_foreach(changed, id, why)
+        changed_layer(k, id, why);
     json_object_foreach(k->bad_images, id, why)
         finding(k, "image", id, json_string_value(why), true, remove_image, NULL);
     return 0;

@@ -17,6 +17,8 @@
  *               layer blob missing or not hashing to its digest: the image
  *               is removed when no container uses it (with force, the
  *               containers too)
+ *   layer       (unless quick) its unpacked files differ from the manifest
+ *               written at unpack while its blob is intact: unpacked again
  *   mount       a mount under the graph root, run root or tmp dir that
  *               belongs to no container or image berth knows, or a network
  *               namespace no container names: detached
@@ -30,7 +32,7 @@
 #include "runtime/runtime.h"
 
 struct check_opts {
-    bool quick;             /* no blob hashing */
+    bool quick;             /* no hashing of blobs and layer files */
     bool repair;
     bool force;             /* repair may remove containers */
     long long max_age_sec;  /* exit codes of removed containers older: stale */

@@ -292,6 +292,48 @@ hex64() { printf "$1%.0s" {1..64}; }
     [[ $output == *"its blob does not match its digest $blob"* ]]
 }
 
+@test "system check: a layer with a changed file is unpacked again; without its blob the image goes" {
+    S=$BATS_TEST_TMPDIR/root
+    id=$(b image inspect --format '{{.Id}}' $IMG)
+    top=$(jq -r '.layers[-1]' "$S/images/$id.json")
+    D=$S/layers/$top/diff
+    [ "$(jq -r '.version' "$S/layers/$top/manifest.json")" = 1 ]
+    f=$(cd "$D" && find . -type f -links 1 | sort | head -1)
+    f=${f#./}
+    [ -n "$f" ]
+    cp -a "$D/$f" "$BATS_TEST_TMPDIR/orig"
+    echo tampered >>"$D/$f"
+    run -0 b system check --quick
+    run -1 b system check
+    [[ $output == *"layer $top: its files differ from what was unpacked: $f: content changed (image ${id:0:12})"* ]]
+    run -0 b system check --repair
+    [[ $output == *"layer $top: "*" (repaired)"* ]]
+    cmp "$D/$f" "$BATS_TEST_TMPDIR/orig"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -0 b run --rm --network none $IMG true
+    # a file added, a mode changed: both named, counted
+    touch "$D/added-by-hand"
+    chmod 0600 "$D/$f"
+    run -1 b system check
+    [[ $output == *"layer $top: its files differ from what was unpacked: 2 files differ from its manifest, first "* ]]
+    # a layer unpacked before manifests: one made, nothing reported
+    run -0 b system check --repair
+    rm "$S/layers/$top/manifest.json"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    [ -f "$S/layers/$top/manifest.json" ]
+    # changed, and its blob gone: the image is removed as for a missing blob
+    echo tampered >>"$D/$f"
+    rm "$S/blobs/sha256/$(jq -r '.blob' "$S/layers/$top/layer.json" | cut -d: -f2)"
+    run -1 b system check
+    [[ $output == *"image $id: layer ${top:0:12}: its blob sha256:"*" is missing"* ]]
+    run -0 b system check --repair
+    run -1 b image exists $IMG
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
 @test "system check: a leaked mount, a stale netns, an orphan root file system" {
     S=$BATS_TEST_TMPDIR
     orphan=$S/root/containers/$(hex64 c)/merged
