@@ -392,6 +392,22 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b run --rm --network none $IMG echo ok
 }
 
+@test "the error about a damaged container record or a missing layer names system check --repair" {
+    bad=$(b create --name bad --network none $IMG true)
+    b create --name c1 --network none $IMG true >/dev/null
+    printf '{"trunc' >"$(static_dir)/containers/$bad/config.json"
+    run -125 --separate-stderr b start bad
+    [[ $stderr == "Error: container $bad: "*"invalid JSON"*" (\`berth system check --repair\` moves the broken record aside)" ]]
+    run -0 b system check --repair
+    run -0 b system check
+    top=$(jq -r '.layers[-1]' "$BATS_TEST_TMPDIR/root/images/$(b image inspect --format '{{.Id}}' $IMG).json")
+    rm -rf "$BATS_TEST_TMPDIR/root/layers/$top/diff"
+    run -125 --separate-stderr b start c1
+    [[ $stderr == *"layer ${top:0:12}: its directory "*" is missing (\`berth system check --repair --force\` removes its image and the containers using it)" ]]
+    run -0 b system check --repair --force
+    run -1 b container exists c1
+}
+
 @test "inspect --why: the evidence behind running, exited and damaged containers" {
     b run -d --name r --network none $IMG sleep 86400 >/dev/null
     b run --name e --network none $IMG sh -c 'exit 3' || true
