@@ -11,6 +11,7 @@
 #include "runtime/config.h"
 #include "runtime/container.h"
 #include "runtime/image.h"
+#include "runtime/pod.h"
 #include "runtime/syscheck.h"
 #include "runtime/volume.h"
 #include "storage/store.h"
@@ -227,6 +228,40 @@ static int check_volumes(struct ck *k, struct berr **err)
     return 0;
 }
 
+/* ---- pods ---- */
+
+static int quarantine_pod(struct ck *k, const char *id, void *why)
+{
+    struct berr *e = NULL;
+    int r = state_quarantine(k->rt->st, OBJ_POD, id, why, NULL, &e);
+
+    berr_free(e);
+    return r;
+}
+
+static int check_pods(struct ck *k, struct berr **err)
+{
+    _cleanup_strv_ strv ids = NULL;
+
+    if (state_list_raw(k->rt->st, OBJ_POD, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids && ids[i]; i++) {
+        _cleanup_free_ char *damage = NULL, *problem = NULL;
+        struct berr *e = NULL;
+
+        if (pod_damage(k->rt, ids[i], &damage, &e) < 0) {
+            berr_free(e);       /* gone meanwhile */
+            continue;
+        }
+        if (!damage)
+            continue;
+        if (!(problem = str_fmt("unreadable record: %s", damage)))
+            return berr_oom(err);
+        finding(k, "pod", ids[i], problem, true, quarantine_pod, damage);
+    }
+    return 0;
+}
+
 /* ---- images ---- */
 
 static int remove_image(struct ck *k, const char *id, void *unused)
@@ -387,7 +422,7 @@ int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, str
     if (check_images(&k, err) < 0 || check_containers(&k, err) < 0 ||
         state_check_names(rt->st, o->repair, report, &k, err) < 0 ||
         state_check_exits(rt->st, o->max_age_sec, o->repair, report, &k, err) < 0 ||
-        check_volumes(&k, err) < 0 || check_mounts(&k, err) < 0)
+        check_pods(&k, err) < 0 || check_volumes(&k, err) < 0 || check_mounts(&k, err) < 0)
         goto out;
     *items = STEAL_PTR(k.items);
     rc = 0;

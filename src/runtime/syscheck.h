@@ -11,6 +11,7 @@
  *               root file system is gone from the store, or whose image is
  *               damaged: removed only with force
  *   storage     a root file system no record names: removed
+ *   pod         a record that does not read: quarantined
  *   volume      a record that does not read: quarantined; its data
  *               directory missing: made again, empty
  *   image       a layer directory missing, or (unless quick) a stored

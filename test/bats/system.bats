@@ -408,6 +408,41 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -1 b container exists c1
 }
 
+@test "a broken pod record: a row in pod ps, pod inspect --why says why, check --repair quarantines it; reset removes pods" {
+    b pod create --name good --infra=false >/dev/null
+    bad=$(b pod create --name bad --infra=false)
+    b create --pod bad --name m1 --network none $IMG true >/dev/null
+    printf '{"trunc' >"$(static_dir)/pods/$bad/config.json"
+    run -0 b pod ps --format '{{.ID}} {{.Name}} {{.Status}}'
+    [[ $output == *"${bad:0:12} <broken> Error: config.json:1:7: invalid JSON"* ]]
+    [[ $output == *" good Created"* ]]
+    run -0 b pod ps -q
+    [ "$(wc -l <<<"$output")" = 2 ]
+    run -125 --separate-stderr b pod inspect bad
+    [[ $stderr == *"invalid JSON"*"(\`berth system check --repair\` moves the broken record aside)" ]]
+    run -0 b pod inspect --why --format '{{.Record.Damage}} {{len .Members}}' bad
+    [[ $output == "config.json:1:7: invalid JSON"*" 1" ]]
+    run -0 b inspect --why --format '{{.Kind}} {{.Id}}' "$bad"
+    [ "$output" = "pod $bad" ]
+    run -0 b pod inspect --why --format '{{.Record.Damage}}' good
+    [ "$output" = "" ]
+    run -1 b system check
+    [[ $output == *"pod $bad: unreadable record: config.json:1:7: invalid JSON"* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    [ -f "$(echo "$(static_dir)"/quarantine/pods-"$bad"-*/WHY)" ]
+    run -0 b pod ps --format '{{.Name}}'
+    [ "$output" = good ]
+    # system reset removes pods, and their containers with them
+    b create --pod good --name m2 --network none $IMG true >/dev/null
+    run -0 b system reset -f
+    run -0 b pod ps -q
+    [ "$output" = "" ]
+    run -0 b ps -aq
+    [ "$output" = "" ]
+}
+
 @test "inspect --why: the evidence behind running, exited and damaged containers" {
     b run -d --name r --network none $IMG sleep 86400 >/dev/null
     b run --name e --network none $IMG sh -c 'exit 3' || true
