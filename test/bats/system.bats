@@ -2,6 +2,7 @@
 # check (issue 17), against the numbers podman 4.3.1 prints.
 load helpers
 load ctr_helpers
+load net_helpers
 
 setup()    { ctr_setup; }
 teardown() { berth_teardown; }
@@ -349,6 +350,56 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b system check
     [ "$output" = "No problems found" ]
     run -1 grep -F -e "$orphan" -e netns-leak /proc/self/mounts
+}
+
+@test "system check: the cgroup a container killed with its conmon left; --repair removes it" {
+    id=$(b run -d --name victim --network none $IMG sleep 86400)
+    b run -d --name alive --network none $IMG sleep 86400 >/dev/null
+    pid=$(b inspect --format '{{.State.Pid}}' victim)
+    conmon=$(b inspect --format '{{.State.ConmonPid}}' victim)
+    cg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/$pid/cgroup)
+    [ "$cg" = "/berth_parent/berth-$id" ]
+    kill -9 "$conmon" "$pid"
+    retry_until 10 bash -c "! grep -qs '^[^ ]* [^ ]* [RSD]' /proc/$pid/stat"
+    [ -d "/sys/fs/cgroup/memory$cg" ]
+    run -1 b system check --quick
+    [[ $output == *"cgroup $id: its cgroup $cg is left in "*" by a container that no longer runs"* ]]
+    [ "${#lines[@]}" = 2 ]
+    run -0 b system check --repair --quick
+    [ ! -e "/sys/fs/cgroup/memory$cg" ]
+    run -0 b system check --quick
+    [ "$output" = "No problems found" ]
+    # the running one kept its cgroup, and the dead one goes as usual
+    run -0 b inspect --format '{{.State.Status}}' alive
+    [ "$output" = running ]
+    run -0 b rm -f -t 0 victim
+}
+
+@test "system check: the netns and firewall rules a killed bridge container left; --repair removes them" {
+    export IMG S=$(static_dir) T=$BATS_TEST_TMPDIR/scratch
+    run in_netns '
+        b run --name done $IMG true
+        b create --name made $IMG true >/dev/null
+        b run -d --name alive $IMG sleep 86400 >/dev/null
+        id=$(b run -d --name victim -p 8080:80 $IMG sleep 86400)
+        ns=$(jq -r .netNS $S/containers/$id/state.json)
+        ip=$(jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0]" $S/containers/$id/state.json | cut -d/ -f1)
+        [ -f "$T/networks/status/$id.json" ] || fail "no status file"
+        iptables-save | grep -q "$ip" || fail "no firewall rule names $ip"
+        pid=$(b inspect --format "{{.State.Pid}}" victim)
+        kill -9 $(b inspect --format "{{.State.ConmonPid}}" victim) $pid
+        for i in $(seq 100); do grep -qs "^[^ ]* [^ ]* [RSD]" /proc/$pid/stat || break; sleep 0.1; done
+        out=$(b system check --quick) && fail "check found nothing: $out"
+        echo "$out" | grep -qF "network $id: its network set-up (firewall rules, addresses) and its network namespace of a container that no longer runs are left" || fail "check: $out"
+        b system check --quick --repair >/dev/null || fail "repair failed: $(b system check --quick)"
+        [ "$(b system check --quick)" = "No problems found" ] || fail "not clean: $(b system check --quick)"
+        grep -qF "$ns" /proc/self/mounts && fail "$ns still mounted"
+        [ ! -e "$T/networks/status/$id.json" ] || fail "status file left"
+        iptables-save | grep -q "$ip" && fail "a firewall rule still names $ip: $(iptables-save | grep "$ip")"
+        [ "$(b inspect --format "{{.State.Status}}" alive)" = running ] || fail "alive is not running"
+        b rm -f -t 0 victim alive >/dev/null
+        b run --rm $IMG true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
 @test "system check --max: an old exit code of a removed container is stale" {
