@@ -57,13 +57,19 @@ static void finding(struct ck *k, const char *what, const char *object, const ch
 
 /* ---- containers ---- */
 
-static int quarantine_ctr(struct ck *k, const char *id, void *why)
+/* A record that does not read, moved aside with why (state_quarantine). */
+static int quarantine(struct ck *k, enum obj_kind kind, const char *id, const char *why)
 {
     struct berr *e = NULL;
-    int r = state_quarantine(k->rt->st, OBJ_CONTAINER, id, why, NULL, &e);
+    int r = state_quarantine(k->rt->st, kind, id, why, NULL, &e);
 
     berr_free(e);
     return r;
+}
+
+static int quarantine_ctr(struct ck *k, const char *id, void *why)
+{
+    return quarantine(k, OBJ_CONTAINER, id, why);
 }
 
 static int remove_ctr(struct ck *k, const char *id, void *unused)
@@ -182,11 +188,7 @@ static int check_containers(struct ck *k, struct berr **err)
 
 static int quarantine_vol(struct ck *k, const char *name, void *why)
 {
-    struct berr *e = NULL;
-    int r = state_quarantine(k->rt->st, OBJ_VOLUME, name, why, NULL, &e);
-
-    berr_free(e);
-    return r;
+    return quarantine(k, OBJ_VOLUME, name, why);
 }
 
 static int make_dir(struct ck *k, const char *name, void *path)
@@ -232,11 +234,7 @@ static int check_volumes(struct ck *k, struct berr **err)
 
 static int quarantine_pod(struct ck *k, const char *id, void *why)
 {
-    struct berr *e = NULL;
-    int r = state_quarantine(k->rt->st, OBJ_POD, id, why, NULL, &e);
-
-    berr_free(e);
-    return r;
+    return quarantine(k, OBJ_POD, id, why);
 }
 
 static int check_pods(struct ck *k, struct berr **err)

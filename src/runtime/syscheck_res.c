@@ -11,6 +11,7 @@
  * (same pid and start time, not a zombie): while conmon lives, its exit command
  * still cleans up. Containers with an unfinished intent are left alone.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,6 +135,34 @@ out:
     ctr_runstate_free(&st);
 }
 
+/* Network status files of containers with no record (removed while
+ * their set-up stayed, or a record deleted by hand): a record is written
+ * before any network set-up, so none is being born. */
+static int orphan_networks(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
+                           state_report_fn report, void *ctx, struct berr **err)
+{
+    _cleanup_free_ char *dir = str_fmt("%s/networks/status", rt->cfg->tmp_dir);
+    _cleanup_closedir_ DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *de;
+
+    if (!dir)
+        return berr_oom(err);
+    while (d && (de = readdir(d))) {
+        _cleanup_free_ char *id = NULL;
+        size_t n = strlen(de->d_name);
+        if (n != STATE_ID_LEN + 5 || strcmp(de->d_name + STATE_ID_LEN, ".json") ||
+            strspn(de->d_name, "0123456789abcdef") != STATE_ID_LEN ||
+            !(id = str_ndup(de->d_name, STATE_ID_LEN)) ||
+            strv_contains(ctr_ids, id) || state_quarantined(rt->st, OBJ_CONTAINER, id))
+            continue;
+        struct leftover l = { .rt = rt, .id = id };
+        bool fixed = o->repair && remove_network(&l) == 0;
+        report(ctx, "network", id, "the network set-up (firewall rules, addresses) of a container "
+               "that no longer exists is left", fixed);
+    }
+    return 0;
+}
+
 int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
                        state_report_fn report, void *ctx, struct berr **err)
 {
@@ -143,5 +172,5 @@ int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *con
         return -1;
     for (size_t i = 0; ctr_ids && ctr_ids[i]; i++)
         leftovers_of(rt, o, cgmounts, ctr_ids[i], report, ctx);
-    return 0;
+    return orphan_networks(rt, o, ctr_ids, report, ctx, err);
 }

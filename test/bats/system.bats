@@ -397,7 +397,17 @@ hex64() { printf "$1%.0s" {1..64}; }
         [ ! -e "$T/networks/status/$id.json" ] || fail "status file left"
         iptables-save | grep -q "$ip" && fail "a firewall rule still names $ip: $(iptables-save | grep "$ip")"
         [ "$(b inspect --format "{{.State.Status}}" alive)" = running ] || fail "alive is not running"
-        b rm -f -t 0 victim alive >/dev/null
+        b rm -f -t 0 victim >/dev/null
+        # a record removed by hand under a running container: its set-up is an orphan
+        id=$(b inspect --format "{{.Id}}" alive)
+        pid=$(b inspect --format "{{.State.Pid}}" alive)
+        ip=$(jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0]" $S/containers/$id/state.json | cut -d/ -f1)
+        kill -9 $(b inspect --format "{{.State.ConmonPid}}" alive) $pid
+        rm -rf "$S/containers/$id" "$S/names/alive"
+        out=$(b system check --quick) && fail "check found nothing: $out"
+        echo "$out" | grep -qF "network $id: the network set-up (firewall rules, addresses) of a container that no longer exists is left" || fail "check: $out"
+        b system check --quick --repair >/dev/null || fail "repair failed: $(b system check --quick)"
+        [ ! -e "$T/networks/status/$id.json" ] || fail "orphan status file left"
         b run --rm $IMG true'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
