@@ -11,6 +11,7 @@
 #include "cmd/cmd.h"
 #include "cmd/inspect.h"
 #include "runtime/container.h"
+#include "runtime/pod.h"
 #include "util/cleanup.h"
 #include "util/out.h"
 
@@ -80,7 +81,7 @@ static const struct cmd_opt inspect_opts[] = {
     { "type", 't', OPT_ARG, "string", "Specify inspect-object type: image, container, volume or all "
       "(default \"all\")", 0 },
     { "why", O_WHY, OPT_FLAG, NULL, "Show the evidence behind each container's state (records, "
-      "exit file, conmon and process, mounts, network namespace, lock)", 0 },
+      "exit file, conmon and process, mounts, network namespace, lock), or a pod's", 0 },
     { 0 }
 };
 
@@ -91,8 +92,13 @@ static int inspect_why(struct runtime *rt, char **names, int n, json_t *arr, str
 
     for (int i = 0; i < n; i++) {
         json_t *o = NULL;
-        struct berr *e = NULL;
-        if (ctr_why(rt, names[i], &o, &e) < 0)
+        struct berr *e = NULL, *pe = NULL;
+        /* not a container: perhaps a pod (runtime/pod_why.c) */
+        if (ctr_why(rt, names[i], &o, &e) < 0 && e->kind == BK_NO_SUCH &&
+            pod_why(rt, names[i], &o, &pe) == 0)
+            berr_freep(&e);
+        berr_free(pe);
+        if (e)
             cmd_err_next(&last, e);
         else if (json_array_append_new(arr, o) < 0)
             return berr_oom(err);
@@ -188,7 +194,8 @@ const struct cmd cmd_inspect = {
         "image, container or volume restricts the lookup. The output is podman's\n"
         "JSON array, or a Go template with --format.\n"
         "\n"
-        "--why (containers only) shows instead the evidence behind each container's state,\n"
+        "--why shows instead the evidence behind each container's state (or a pod's, see\n"
+        "pod inspect --why),\n"
         "read without its lock as ps reads it: the record (state, damage, an unfinished\n"
         "intent), conmon's exit file and the exit-code record, whether conmon and the\n"
         "container's process live with the start time recorded (a reused pid does not\n"

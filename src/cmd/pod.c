@@ -208,9 +208,13 @@ const struct cmd cmd_pod_create = {
 
 /* ---- inspect ---- */
 
+enum { O_WHY = 256 };
+
 static const struct cmd_opt inspect_opts[] = {
     { "format", 'f', OPT_ARG, "string", "Format the output as JSON (default) or a Go template", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest pod", 0 },
+    { "why", O_WHY, OPT_FLAG, NULL, "Show the evidence behind the pod instead: its record and "
+      "why it does not read, its containers", 0 },
     { 0 }
 };
 
@@ -221,7 +225,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     _cleanup_pod_ struct pod *p = NULL;
     _cleanup_json_ json_t *o = NULL;
     const char *format = NULL;
-    bool latest = false;
+    bool latest = false, why = false;
     char id[STATE_ID_LEN + 1];
     int c, rc;
 
@@ -231,6 +235,8 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             format = it.arg;
         else if (c == 'l')
             latest = it.bval;
+        else if (c == O_WHY)
+            why = it.bval;
     }
     if (c == 0 && !it.help && !latest && it.nargs < 1)
         c = berr_msg(err, "no names or ids specified");
@@ -239,6 +245,11 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     if ((c = cmd_begin(cx, &it, c, 0, 1, &rt, err)) <= 0)
         return c;
     rc = latest ? pod_latest(rt, id, err) : 0;
+    if (rc == 0 && why) {
+        rc = pod_why(rt, latest ? id : it.args[0], &o, err);
+        opt_free(&it);
+        return rc < 0 ? -1 : out_one(stdout, format && *format ? format : "json", o, NULL, err);
+    }
     if (rc == 0)
         rc = latest ? pod_get_id(rt, id, &p, err) : pod_get(rt, it.args[0], &p, err);
     opt_free(&it);
@@ -253,8 +264,11 @@ const struct cmd cmd_pod_inspect = {
     .name = "inspect",
     .summary = "Displays a pod configuration",
     .usage = "[options] POD",
-    .description = "Prints the pod's configuration and its containers as JSON, or through a Go template.",
-    .examples = "berth pod inspect web\nberth pod inspect --format '{{.InfraContainerID}}' web",
+    .description = "Prints the pod's configuration and its containers as JSON, or through a Go template.\n"
+        "--why prints instead the evidence behind it: its record's path, why the record does\n"
+        "not read (empty when it does) and its containers with their states.",
+    .examples = "berth pod inspect web\nberth pod inspect --format '{{.InfraContainerID}}' web\n"
+                "berth pod inspect --why --format '{{.Record.Damage}}' web",
     .opts = inspect_opts, .fn = inspect_fn, .need = RT_FULL,
 };
 

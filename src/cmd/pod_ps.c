@@ -55,11 +55,13 @@ struct row {
     struct pod_member *m;
     size_t n;
     const char *status;
+    char *broken;               /* "Error: <why its record does not read>" */
 };
 
 static void rows_free(struct row *r, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        free(r[i].broken);
         pod_config_free(&r[i].cfg);
         pod_members_free(r[i].m, r[i].n);
     }
@@ -166,6 +168,27 @@ static int row_cmp(const void *a, const void *b)
     return x->cfg.created_ns > y->cfg.created_ns ? -1 : x->cfg.created_ns < y->cfg.created_ns;
 }
 
+/* A pod whose record does not read is listed on a row of its own, as
+ * ps -a lists a damaged container: its id, "<broken>" for its name and
+ * the reason as its status; *e (its read error) is replaced. */
+static int broken_row(struct runtime *rt, const char *id, struct row *r, struct berr **e)
+{
+    _cleanup_free_ char *why = NULL;
+
+    if ((*e)->kind != BK_CORRUPT)
+        return -1;
+    berr_freep(e);
+    if (pod_damage(rt, id, &why, e) < 0)
+        return -1;
+    if (!why)           /* it reads now: mended meanwhile */
+        return pod_read(rt, id, &r->cfg, e);
+    if (!(r->cfg.id = str_dup(id)) || !(r->cfg.name = str_dup("<broken>")) ||
+        !(r->cfg.ns = str_dup("")) || !(r->cfg.labels = json_object()) ||
+        !(r->broken = str_fmt("Error: %s", why)))
+        return berr_oom(e);
+    return 0;
+}
+
 static int load(struct runtime *rt, const struct ps_opts *o, struct row **out, size_t *nout,
                 struct berr **err)
 {
@@ -179,18 +202,27 @@ static int load(struct runtime *rt, const struct ps_opts *o, struct row **out, s
         return berr_oom(err);
     for (size_t i = 0; ids[i]; i++) {
         struct berr *e = NULL;
-        if (pod_read(rt, ids[i], &r[k].cfg, &e) < 0) {
-            berr_free(e);       /* removed meanwhile, or unreadable: not listed */
+        if (pod_read(rt, ids[i], &r[k].cfg, &e) < 0 && broken_row(rt, ids[i], &r[k], &e) < 0) {
+            bool gone = e->kind == BK_NO_SUCH;
+            if (!gone) {
+                rows_free(r, k + 1);
+                berr_free(*err);
+                *err = e;
+                return -1;
+            }
+            berr_free(e);       /* removed meanwhile: not listed */
             continue;
         }
+        berr_freep(&e);
         if (pod_members(rt, ids[i], &r[k].m, &r[k].n, err) < 0) {
             rows_free(r, k + 1);
             return -1;
         }
-        r[k].status = pod_status(r[k].m, r[k].n);
+        r[k].status = r[k].broken ? r[k].broken : pod_status(r[k].m, r[k].n);
         if (filters_match(&r[k], o->filters))
             k++;
         else {
+            free(r[k].broken);
             pod_config_free(&r[k].cfg);
             pod_members_free(r[k].m, r[k].n);
             memset(&r[k], 0, sizeof(r[k]));
@@ -200,6 +232,7 @@ static int load(struct runtime *rt, const struct ps_opts *o, struct row **out, s
     qsort(r, k, sizeof(*r), row_cmp);
     if (o->latest && k > 1) {
         for (size_t i = 1; i < k; i++) {
+            free(r[i].broken);
             pod_config_free(&r[i].cfg);
             pod_members_free(r[i].m, r[i].n);
         }
@@ -234,7 +267,7 @@ static json_t *row_json(const struct row *r)
 static json_t *row_tmpl(const struct row *r, bool no_trunc)
 {
     int w = no_trunc ? 64 : 12;
-    _cleanup_free_ char *ago = hum_ago((double) r->cfg.created_ns / 1e9);
+    _cleanup_free_ char *ago = r->broken ? str_dup("") : hum_ago((double) r->cfg.created_ns / 1e9);
     _cleanup_strv_ strv ids = NULL, names = NULL, sts = NULL;
     _cleanup_free_ char *jid = NULL, *jn = NULL, *js = NULL, *jnet = NULL;
     _cleanup_strv_ strv nets = js_to_strv(json_object_get(r->cfg.infra_config, "Networks"));

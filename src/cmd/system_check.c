@@ -23,7 +23,7 @@ static const struct cmd_opt check_opts[] = {
       "or image is damaged", 0 },
     { "max", 'm', OPT_ARG, "duration", "Exit codes of removed containers older than this are "
       "stale (default 24h)", 0 },
-    { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs", 0 },
+    { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs and unpacked files", 0 },
     { "repair", 'r', OPT_FLAG, NULL, "Fix what can be fixed without losing anything "
       "(unreadable records are moved aside, not deleted)", 0 },
     { 0 }
@@ -89,10 +89,17 @@ const struct cmd cmd_system_check = {
         "layer blob is missing or does not hash to its digest is removed when no container\n"
         "uses it; a volume's missing data directory is made again; mounts under the store's\n"
         "directories that belong to nothing berth knows, and network namespaces no container\n"
-        "names, are detached. Containers whose root file system or image is damaged are\n"
+        "names, are detached. The cgroups and the network set-up (firewall rules,\n"
+        "addresses, network namespace) that containers no longer running left behind\n"
+        "(neither the container's process nor its conmon runs: killed, crashed) are\n"
+        "removed. Containers whose root file system or image is damaged are\n"
         "removed only with --repair --force.\n"
         "\n"
-        "The unpacked files of a layer are not compared with its blob.\n"
+        "Unless --quick, the unpacked files of every layer are compared with the manifest\n"
+        "written when it was unpacked (path, type, mode, owner, size, sha256 of the content):\n"
+        "a layer whose files differ is unpacked again from its blob when the blob is intact;\n"
+        "otherwise its images are removed as for a missing blob. A layer unpacked before\n"
+        "manifests existed gets one made from its files as they are at its first check.\n"
         "\n"
         "Prints one line per problem and a summary. Exit status: 0 when nothing is wrong or\n"
         "everything found was repaired, 1 when problems remain, 125 when the check failed.",

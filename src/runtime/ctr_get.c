@@ -248,7 +248,12 @@ int ctr_get(struct runtime *rt, const char *name_or_id, struct ctr **out, struct
 
     if (state_lookup(rt->st, OBJ_CONTAINER, name_or_id, ns, id, err) < 0)
         return -1;
-    return ctr_get_id(rt, id, out, err);
+    if (ctr_get_id(rt, id, out, err) < 0) {
+        if ((*err)->kind == BK_CORRUPT)
+            berr_hint(err, "`berth system check --repair` moves the broken record aside");
+        return -1;
+    }
+    return 0;
 }
 
 void ctr_put(struct ctr *c)

@@ -74,7 +74,12 @@ int pod_get(struct runtime *rt, const char *name_or_id, struct pod **out, struct
 
     if (state_lookup(rt->st, OBJ_POD, name_or_id, lns(rt), id, err) < 0)
         return -1;
-    return pod_get_id(rt, id, out, err);
+    if (pod_get_id(rt, id, out, err) < 0) {
+        if ((*err)->kind == BK_CORRUPT)
+            berr_hint(err, "`berth system check --repair` moves the broken record aside");
+        return -1;
+    }
+    return 0;
 }
 
 bool pod_exists(struct runtime *rt, const char *name_or_id)

@@ -130,6 +130,12 @@ static inline void pod_putp(struct pod **p) { pod_put(*p); }
 /* Reads a pod's config without its lock (ps). */
 int pod_read(struct runtime *rt, const char *id, struct pod_config *cfg, struct berr **err);
 bool pod_exists(struct runtime *rt, const char *name_or_id);
+/* pod_why.c: *damage is why pod id's record does not read (malloc'd), or
+ * NULL when it reads; -1 for any other failure (gone meanwhile). */
+int pod_damage(struct runtime *rt, const char *id, char **damage, struct berr **err);
+/* pod inspect --why: {"Id", "Kind": "pod", "Name", "Record" {Path,
+ * Damage}, "Members" [{Id, Name, State, Infra}]}, read without its lock. */
+int pod_why(struct runtime *rt, const char *input, json_t **out, struct berr **err);
 /* The name of pod id (malloc'd), "" when it cannot be read; NULL: out of
  * memory. */
 char *pod_name(struct runtime *rt, const char *id);

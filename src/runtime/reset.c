@@ -7,6 +7,7 @@
 #include "runtime/container.h"
 #include "runtime/image.h"
 #include "runtime/net/net.h"
+#include "runtime/pod.h"
 #include "runtime/reset.h"
 #include "runtime/volume.h"
 #include "util/cleanup.h"
@@ -31,6 +32,29 @@ static void reset_containers(struct runtime *rt, strv *problems)
     for (size_t i = 0; ids[i]; i++)
         if (ctr_remove_id(rt, ids[i], true, 0, &e) < 0)
             note(problems, STEAL_PTR(e));
+}
+
+/* Pods with their containers, as pod rm -f would; a pod whose record does
+ * not read goes with the static dir. */
+static void reset_pods(struct runtime *rt, strv *problems)
+{
+    _cleanup_strv_ char **ids = NULL;
+    struct berr *e = NULL;
+
+    if (pod_list_ids(rt, &ids, &e) < 0)
+        return note(problems, e);
+    for (size_t i = 0; ids[i]; i++) {
+        _cleanup_pod_ struct pod *p = NULL;
+        if (pod_get_id(rt, ids[i], &p, &e) < 0) {
+            if (e->kind == BK_CORRUPT || e->kind == BK_NO_SUCH)
+                berr_freep(&e);
+            else
+                note(problems, STEAL_PTR(e));
+            continue;
+        }
+        if (pod_remove(rt, p, true, 0, &e) < 0)
+            note(problems, STEAL_PTR(e));
+    }
 }
 
 static void reset_volumes(struct runtime *rt, strv *problems)
@@ -97,6 +121,7 @@ int rt_reset(struct runtime *rt, strv *problems, struct berr **err)
 
     if (rt_reset_dirs(rt, &dirs, err) < 0)
         return -1;
+    reset_pods(rt, problems);
     reset_containers(rt, problems);
     reset_volumes(rt, problems);
     reset_networks(rt, problems);

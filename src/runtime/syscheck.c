@@ -11,11 +11,13 @@
 #include "runtime/config.h"
 #include "runtime/container.h"
 #include "runtime/image.h"
+#include "runtime/pod.h"
 #include "runtime/syscheck.h"
 #include "runtime/volume.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/mounts.h"
 #include "util/str.h"
 
@@ -55,13 +57,19 @@ static void finding(struct ck *k, const char *what, const char *object, const ch
 
 /* ---- containers ---- */
 
-static int quarantine_ctr(struct ck *k, const char *id, void *why)
+/* A record that does not read, moved aside with why (state_quarantine). */
+static int quarantine(struct ck *k, enum obj_kind kind, const char *id, const char *why)
 {
     struct berr *e = NULL;
-    int r = state_quarantine(k->rt->st, OBJ_CONTAINER, id, why, NULL, &e);
+    int r = state_quarantine(k->rt->st, kind, id, why, NULL, &e);
 
     berr_free(e);
     return r;
+}
+
+static int quarantine_ctr(struct ck *k, const char *id, void *why)
+{
+    return quarantine(k, OBJ_CONTAINER, id, why);
 }
 
 static int remove_ctr(struct ck *k, const char *id, void *unused)
@@ -180,11 +188,7 @@ static int check_containers(struct ck *k, struct berr **err)
 
 static int quarantine_vol(struct ck *k, const char *name, void *why)
 {
-    struct berr *e = NULL;
-    int r = state_quarantine(k->rt->st, OBJ_VOLUME, name, why, NULL, &e);
-
-    berr_free(e);
-    return r;
+    return quarantine(k, OBJ_VOLUME, name, why);
 }
 
 static int make_dir(struct ck *k, const char *name, void *path)
@@ -226,6 +230,36 @@ static int check_volumes(struct ck *k, struct berr **err)
     return 0;
 }
 
+/* ---- pods ---- */
+
+static int quarantine_pod(struct ck *k, const char *id, void *why)
+{
+    return quarantine(k, OBJ_POD, id, why);
+}
+
+static int check_pods(struct ck *k, struct berr **err)
+{
+    _cleanup_strv_ strv ids = NULL;
+
+    if (state_list_raw(k->rt->st, OBJ_POD, &ids, err) < 0)
+        return -1;
+    for (size_t i = 0; ids && ids[i]; i++) {
+        _cleanup_free_ char *damage = NULL, *problem = NULL;
+        struct berr *e = NULL;
+
+        if (pod_damage(k->rt, ids[i], &damage, &e) < 0) {
+            berr_free(e);       /* gone meanwhile */
+            continue;
+        }
+        if (!damage)
+            continue;
+        if (!(problem = str_fmt("unreadable record: %s", damage)))
+            return berr_oom(err);
+        finding(k, "pod", ids[i], problem, true, quarantine_pod, damage);
+    }
+    return 0;
+}
+
 /* ---- images ---- */
 
 static int remove_image(struct ck *k, const char *id, void *unused)
@@ -253,9 +287,37 @@ static int quarantine_image(struct ck *k, const char *id, void *why)
     return r;
 }
 
+static int reunpack_layer(struct ck *k, const char *chain, void *unused)
+{
+    struct store *s;
+    struct berr *e = NULL;
+    int r;
+
+    (void) unused;
+    r = rt_store(k->rt, &s, &e) < 0 ? -1 : store_layer_reunpack(s, chain, &e);
+    berr_free(e);
+    return r;
+}
+
+/* A layer whose files changed while its blob is intact: unpacked again. */
+static void changed_layer(struct ck *k, const char *chain, json_t *what)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    size_t i;
+    json_t *img;
+
+    sbuf_addf(&b, "its files differ from what was unpacked: %s (image%s", js_str(what, "Problem", ""),
+              json_array_size(json_object_get(what, "Images")) == 1 ? "" : "s");
+    json_array_foreach(json_object_get(what, "Images"), i, img)
+        sbuf_addf(&b, "%s %.12s", i ? "," : "", json_string_value(img));
+    sbuf_addf(&b, ")");
+    finding(k, "layer", chain, b.oom ? "its files differ from what was unpacked" : b.buf, true,
+            reunpack_layer, NULL);
+}
+
 static int check_images(struct ck *k, struct berr **err)
 {
-    _cleanup_json_ json_t *broken = NULL;
+    _cleanup_json_ json_t *broken = NULL, *changed = NULL;
     struct store *s;
     const char *id;
     json_t *why;
@@ -267,8 +329,10 @@ static int check_images(struct ck *k, struct berr **err)
         finding(k, "image", id, problem ? problem : "unreadable record", true, quarantine_image,
                 (void *) json_string_value(why));
     }
-    if (store_check_images(s, k->o->quick, &k->bad_images, err) < 0)
+    if (store_check_images(s, k->o->quick, &k->bad_images, &changed, err) < 0)
         return -1;
+    json_object_foreach(changed, id, why)
+        changed_layer(k, id, why);
     json_object_foreach(k->bad_images, id, why)
         finding(k, "image", id, json_string_value(why), true, remove_image, NULL);
     return 0;
@@ -354,9 +418,10 @@ int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, str
         return berr_oom(err);
     /* images first: a container of a damaged image is reported with it */
     if (check_images(&k, err) < 0 || check_containers(&k, err) < 0 ||
+        rt_check_leftovers(rt, o, k.ctr_ids, report, &k, err) < 0 ||
         state_check_names(rt->st, o->repair, report, &k, err) < 0 ||
         state_check_exits(rt->st, o->max_age_sec, o->repair, report, &k, err) < 0 ||
-        check_volumes(&k, err) < 0 || check_mounts(&k, err) < 0)
+        check_pods(&k, err) < 0 || check_volumes(&k, err) < 0 || check_mounts(&k, err) < 0)
         goto out;
     *items = STEAL_PTR(k.items);
     rc = 0;

@@ -11,12 +11,19 @@
  *               root file system is gone from the store, or whose image is
  *               damaged: removed only with force
  *   storage     a root file system no record names: removed
+ *   pod         a record that does not read: quarantined
  *   volume      a record that does not read: quarantined; its data
  *               directory missing: made again, empty
  *   image       a layer directory missing, or (unless quick) a stored
  *               layer blob missing or not hashing to its digest: the image
  *               is removed when no container uses it (with force, the
  *               containers too)
+ *   layer       (unless quick) its unpacked files differ from the manifest
+ *               written at unpack while its blob is intact: unpacked again
+ *   cgroup      (syscheck_res.c) the cgroupfs cgroup of a container that no
+ *               longer runs (neither its process nor its conmon lives): removed
+ *   network     the network set-up (status file: firewall rules, addresses)
+ *               or namespace of such a container: torn down, removed
  *   mount       a mount under the graph root, run root or tmp dir that
  *               belongs to no container or image berth knows, or a network
  *               namespace no container names: detached
@@ -28,13 +35,20 @@
 #include <stdbool.h>
 
 #include "runtime/runtime.h"
+#include "state/state.h"
 
 struct check_opts {
-    bool quick;             /* no blob hashing */
+    bool quick;             /* no hashing of blobs and layer files */
     bool repair;
     bool force;             /* repair may remove containers */
     long long max_age_sec;  /* exit codes of removed containers older: stale */
 };
+
+/* syscheck_res.c: the cgroups and network set-up (firewall rules,
+ * addresses, namespace) that containers of ctr_ids which no longer run
+ * left behind; repair removes them. */
+int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
+                       state_report_fn report, void *ctx, struct berr **err);
 
 /* *items: [{"What", "Object", "Problem", "Repaired"}] in the order found. */
 int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, struct berr **err);

@@ -93,12 +93,8 @@ static int get_locked(struct runtime *rt, const char *name, struct vol **out, st
         lock_release(&v->lock);
         free(v);
         /* a broken record: say what gets out of it */
-        if ((*err)->kind == BK_CORRUPT) {
-            struct berr *e = STEAL_PTR(*err);
-            berr_kind(err, BK_CORRUPT, "%s (`berth system check --repair` moves the broken "
-                      "record aside)", e->msg);
-            berr_free(e);
-        }
+        if ((*err)->kind == BK_CORRUPT)
+            berr_hint(err, "`berth system check --repair` moves the broken record aside");
         return -1;
     }
     *out = v;

@@ -213,6 +213,24 @@ static int live_count(struct store *s, const char *countfile, const char *mnt, b
     return n;
 }
 
+/* A mount that failed for a layer directory gone from the store: say so,
+ * and what gets out of it (system check --repair --force removes the
+ * damaged image with its containers). */
+static void missing_layer_hint(struct store *s, char **chain, struct berr **err)
+{
+    for (size_t i = 0; chain && chain[i]; i++) {
+        _cleanup_free_ char *d = layer_diff(s, chain[i]);
+        if (d && !fs_is_dir(d)) {
+            berr_free(*err);
+            *err = NULL;
+            berr_kind(err, BK_CORRUPT, "layer %.12s: its directory %s is missing", chain[i], d);
+            berr_hint(err, "`berth system check --repair --force` removes its image and the "
+                      "containers using it");
+            return;
+        }
+    }
+}
+
 int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
                     struct berr **err)
 {
@@ -246,6 +264,7 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
                                      js_bool(r, "volatile", false), rf.mountpoint, err);
         if (rc < 0) {
             store_rootfs_free(&rf);
+            missing_layer_hint(s, chain, err);
             return berr_wrap(err, "mount container %.12s", ctr_id);
         }
     }

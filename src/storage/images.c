@@ -163,7 +163,8 @@ int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, st
             }
             /* One broken record never hides the others. */
             if (e->errnum != ENOENT)
-                log_warn("image %.12s: %s", ids[i], e->msg);
+                log_warn("image %.12s: %s (`berth system check --repair` moves the broken "
+                         "record aside)", ids[i], e->msg);
             berr_free(e);
             continue;
         }

@@ -131,7 +131,17 @@ int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
 int layer_install(struct store *s, const char *tmp, const char *parent,
                   const struct layer_in *in, const char chain[65], struct berr **err);
 int layer_read(const struct store *s, const char *chain, json_t **out, struct berr **err);
+/* Unpacks layer chain's blob again and puts it in place of the old tree,
+ * keeping its layer.json (and so its short link). */
+int layer_reunpack(struct store *s, const char *chain, struct berr **err);
 int layer_remove(struct store *s, const char *chain, struct berr **err);
+/* ---- manifest.c: what a layer's unpacked files were ---- */
+/* Writes layer_dir/manifest.json from layer_dir/diff. */
+int layer_manifest_write(const char *layer_dir, struct berr **err);
+/* *problem: the files of the layer that differ from its manifest (NULL:
+ * none). A layer without a manifest gets one made from its tree now. */
+int layer_manifest_verify(const struct store *s, const char *chain, char **problem,
+                          struct berr **err);
 /* Absolute path of a layer's diff dir. */
 char *layer_diff(const struct store *s, const char *chain);
 /* The mode a new diff directory above layer `chain` gets: that layer's

@@ -123,10 +123,31 @@ mode_t layer_diff_mode(const struct store *s, const char *chain)
     return 0555;
 }
 
+/* tmp/diff: the layer's tree, from blob (vfs: over a copy of the parent's). */
+static int layer_build(struct store *s, const char *tmp, const char *parent, const char *blob,
+                       struct berr **err)
+{
+    _cleanup_free_ char *diff = str_fmt("%s/diff", tmp);
+    bool overlay = !strcmp(s->driver, "overlay");
+
+    if (!diff)
+        return berr_oom(err);
+    if (mkdir(diff, 0755) < 0 || chmod(diff, layer_diff_mode(s, parent)) < 0)
+        return berr_sys(err, "create %s", diff);
+    if (!overlay && parent) {
+        _cleanup_free_ char *pd = layer_diff(s, parent);
+        if (!pd)
+            return berr_oom(err);
+        if (copy_tree(pd, diff, err) < 0)
+            return berr_wrap(err, "copy layer %.12s", parent);
+    }
+    return unpack_tar(blob, diff, overlay ? UNPACK_OVERLAY : UNPACK_VFS, err);
+}
+
 int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
                  char chain[65], struct berr **err)
 {
-    _cleanup_free_ char *dst = NULL, *tmp = NULL, *diff = NULL, *blob = NULL;
+    _cleanup_free_ char *dst = NULL, *tmp = NULL, *blob = NULL;
     bool overlay = !strcmp(s->driver, "overlay");
 
     if (!digest_valid(in->diff_id))
@@ -141,22 +162,37 @@ int layer_ensure(struct store *s, const char *parent, const struct layer_in *in,
         _cleanup_free_ char *l = NULL;
         return overlay ? layer_link(s, chain, &l, err) : 0;
     }
-    if (st_mktemp(s, "layer", &tmp, err) < 0)
-        return -1;
-    if (!(diff = str_fmt("%s/diff", tmp)))
-        return berr_oom(err);
-    if (mkdir(diff, 0755) < 0 || chmod(diff, layer_diff_mode(s, parent)) < 0)
-        return berr_sys(err, "create %s", diff);
-    if (!overlay && parent) {
-        _cleanup_free_ char *pd = layer_diff(s, parent);
-        if (!pd)
-            return berr_oom(err);
-        if (copy_tree(pd, diff, err) < 0)
-            return berr_wrap(err, "copy layer %.12s", parent);
-    }
-    if (unpack_tar(blob, diff, overlay ? UNPACK_OVERLAY : UNPACK_VFS, err) < 0)
+    if (st_mktemp(s, "layer", &tmp, err) < 0 || layer_build(s, tmp, parent, blob, err) < 0)
         return berr_wrap(err, "unpack layer %s", in->diff_id);
     return layer_install(s, tmp, parent, in, chain, err);
+}
+
+int layer_reunpack(struct store *s, const char *chain, struct berr **err)
+{
+    _cleanup_json_ json_t *meta = NULL;
+    _cleanup_free_ char *tmp = NULL, *old = NULL, *blob = NULL;
+    _cleanup_free_ char *dst = st_path(s, "layers/%s", chain);
+    const char *parent;
+
+    if (!dst)
+        return berr_oom(err);
+    if (layer_read(s, chain, &meta, err) < 0)
+        return berr_wrap(err, "layer %.12s", chain);
+    parent = js_str(meta, "parent", NULL);
+    if (!digest_valid(js_str(meta, "blob", NULL)) ||
+        !(blob = blob_path(s, js_str(meta, "blob", NULL))))
+        return berr_msg(err, "layer %.12s: no blob to unpack", chain);
+    if (st_mktemp(s, "layer", &tmp, err) < 0 || layer_build(s, tmp, parent, blob, err) < 0 ||
+        layer_manifest_write(tmp, err) < 0 ||
+        js_write_atomic(tmp, "layer.json", meta, 0600, err) < 0)
+        return berr_wrap(err, "layer %.12s", chain);
+    /* the old tree goes aside first: a crash between leaves the layer
+     * missing, which the next check reports, never half of each */
+    if (st_mktemp(s, "layer-old", &old, err) < 0)
+        return -1;
+    if (rmdir(old) < 0 || rename(dst, old) < 0 || rename(tmp, dst) < 0)
+        return berr_sys(err, "replace layer %.12s", chain);
+    return fs_rm_rf(old, err);
 }
 
 int layer_install(struct store *s, const char *tmp, const char *parent,
@@ -179,7 +215,9 @@ int layer_install(struct store *s, const char *tmp, const char *parent,
                      "version", STORE_VERSION);
     if (!meta)
         return berr_oom(err);
-    if (js_write_atomic(tmp, "layer.json", meta, 0600, err) < 0)
+    /* before layer.json, which proves the layer complete */
+    if (layer_manifest_write(tmp, err) < 0 ||
+        js_write_atomic(tmp, "layer.json", meta, 0600, err) < 0)
         return -1;
     if (rename(tmp, dst) < 0) {
         if (errno != EEXIST && errno != ENOTEMPTY)

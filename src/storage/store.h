@@ -125,9 +125,15 @@ int store_image_layers(struct store *s, const struct store_image *img,
                        struct store_layer_info **out, size_t *n, struct berr **err);
 /* system check (storage/check.c): the images whose layers are damaged,
  * {id: "what is wrong"}: a layer record or directory missing, or (unless
- * quick) a stored layer blob missing or not hashing to its digest. The
- * unpacked files themselves are not compared with the blob. */
-int store_check_images(struct store *s, bool quick, json_t **damaged, struct berr **err);
+ * quick) a stored layer blob missing or not hashing to its digest, or
+ * files changed in a layer that has no blob to unpack again. *changed
+ * (unless quick): the layers whose unpacked files differ from their
+ * manifest while their blob is intact, {chain: {"Problem": "...",
+ * "Images": [id, ...]}}: store_layer_reunpack repairs those. */
+int store_check_images(struct store *s, bool quick, json_t **damaged, json_t **changed,
+                       struct berr **err);
+/* Unpacks a layer's (intact) blob again in place of its changed files. */
+int store_layer_reunpack(struct store *s, const char *chain, struct berr **err);
 /* The image records that do not read, {id: why}: `images` lists them,
  * system check quarantines them. */
 int store_images_broken(struct store *s, json_t **out, struct berr **err);

@@ -133,6 +133,27 @@ int berr_wrap(struct berr **err, const char *fmt, ...)
     return -1;
 }
 
+int berr_hint(struct berr **err, const char *fmt, ...)
+{
+    char *hint = NULL, *full = NULL;
+    va_list ap;
+
+    if (!err || !*err || *err == &oom_err)
+        return -1;
+    va_start(ap, fmt);
+    if (vasprintf(&hint, fmt, ap) < 0)
+        hint = NULL;
+    va_end(ap);
+    if (!hint)
+        return -1;
+    if (asprintf(&full, "%s (%s)", (*err)->msg, hint) >= 0) {
+        free((*err)->msg);
+        (*err)->msg = full;
+    }
+    free(hint);
+    return -1;
+}
+
 int berr_oom(struct berr **err)
 {
     if (err) {

@@ -49,6 +49,9 @@ int berr_plain(struct berr **err, enum berr_kind kind, const char *fmt, ...)
 #define berr_msg(err, ...) berr_new(err, BERR_ENGINE, 0, __VA_ARGS__)
 /* Prefix the existing message with "fmt: ". Returns -1. */
 int berr_wrap(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends " (fmt)" to the existing message: the one command that gets out
+ * of it ("`berth system check --repair` moves ..."). Returns -1. */
+int berr_hint(struct berr **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int berr_oom(struct berr **err);
 void berr_free(struct berr *e);
 static inline void berr_freep(struct berr **e) { berr_free(*e); *e = 0; }

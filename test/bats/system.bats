@@ -2,6 +2,7 @@
 # check (issue 17), against the numbers podman 4.3.1 prints.
 load helpers
 load ctr_helpers
+load net_helpers
 
 setup()    { ctr_setup; }
 teardown() { berth_teardown; }
@@ -292,6 +293,48 @@ hex64() { printf "$1%.0s" {1..64}; }
     [[ $output == *"its blob does not match its digest $blob"* ]]
 }
 
+@test "system check: a layer with a changed file is unpacked again; without its blob the image goes" {
+    S=$BATS_TEST_TMPDIR/root
+    id=$(b image inspect --format '{{.Id}}' $IMG)
+    top=$(jq -r '.layers[-1]' "$S/images/$id.json")
+    D=$S/layers/$top/diff
+    [ "$(jq -r '.version' "$S/layers/$top/manifest.json")" = 1 ]
+    f=$(cd "$D" && find . -type f -links 1 | sort | head -1)
+    f=${f#./}
+    [ -n "$f" ]
+    cp -a "$D/$f" "$BATS_TEST_TMPDIR/orig"
+    echo tampered >>"$D/$f"
+    run -0 b system check --quick
+    run -1 b system check
+    [[ $output == *"layer $top: its files differ from what was unpacked: $f: content changed (image ${id:0:12})"* ]]
+    run -0 b system check --repair
+    [[ $output == *"layer $top: "*" (repaired)"* ]]
+    cmp "$D/$f" "$BATS_TEST_TMPDIR/orig"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -0 b run --rm --network none $IMG true
+    # a file added, a mode changed: both named, counted
+    touch "$D/added-by-hand"
+    chmod 0600 "$D/$f"
+    run -1 b system check
+    [[ $output == *"layer $top: its files differ from what was unpacked: 2 files differ from its manifest, first "* ]]
+    # a layer unpacked before manifests: one made, nothing reported
+    run -0 b system check --repair
+    rm "$S/layers/$top/manifest.json"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    [ -f "$S/layers/$top/manifest.json" ]
+    # changed, and its blob gone: the image is removed as for a missing blob
+    echo tampered >>"$D/$f"
+    rm "$S/blobs/sha256/$(jq -r '.blob' "$S/layers/$top/layer.json" | cut -d: -f2)"
+    run -1 b system check
+    [[ $output == *"image $id: layer ${top:0:12}: its blob sha256:"*" is missing"* ]]
+    run -0 b system check --repair
+    run -1 b image exists $IMG
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
 @test "system check: a leaked mount, a stale netns, an orphan root file system" {
     S=$BATS_TEST_TMPDIR
     orphan=$S/root/containers/$(hex64 c)/merged
@@ -307,6 +350,66 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b system check
     [ "$output" = "No problems found" ]
     run -1 grep -F -e "$orphan" -e netns-leak /proc/self/mounts
+}
+
+@test "system check: the cgroup a container killed with its conmon left; --repair removes it" {
+    id=$(b run -d --name victim --network none $IMG sleep 86400)
+    b run -d --name alive --network none $IMG sleep 86400 >/dev/null
+    pid=$(b inspect --format '{{.State.Pid}}' victim)
+    conmon=$(b inspect --format '{{.State.ConmonPid}}' victim)
+    cg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/$pid/cgroup)
+    [ "$cg" = "/berth_parent/berth-$id" ]
+    kill -9 "$conmon" "$pid"
+    retry_until 10 bash -c "! grep -qs '^[^ ]* [^ ]* [RSD]' /proc/$pid/stat"
+    [ -d "/sys/fs/cgroup/memory$cg" ]
+    run -1 b system check --quick
+    [[ $output == *"cgroup $id: its cgroup $cg is left in "*" by a container that no longer runs"* ]]
+    [ "${#lines[@]}" = 2 ]
+    run -0 b system check --repair --quick
+    [ ! -e "/sys/fs/cgroup/memory$cg" ]
+    run -0 b system check --quick
+    [ "$output" = "No problems found" ]
+    # the running one kept its cgroup, and the dead one goes as usual
+    run -0 b inspect --format '{{.State.Status}}' alive
+    [ "$output" = running ]
+    run -0 b rm -f -t 0 victim
+}
+
+@test "system check: the netns and firewall rules a killed bridge container left; --repair removes them" {
+    export IMG S=$(static_dir) T=$BATS_TEST_TMPDIR/scratch
+    run in_netns '
+        b run --name done $IMG true
+        b create --name made $IMG true >/dev/null
+        b run -d --name alive $IMG sleep 86400 >/dev/null
+        id=$(b run -d --name victim -p 8080:80 $IMG sleep 86400)
+        ns=$(jq -r .netNS $S/containers/$id/state.json)
+        ip=$(jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0]" $S/containers/$id/state.json | cut -d/ -f1)
+        [ -f "$T/networks/status/$id.json" ] || fail "no status file"
+        iptables-save | grep -q "$ip" || fail "no firewall rule names $ip"
+        pid=$(b inspect --format "{{.State.Pid}}" victim)
+        kill -9 $(b inspect --format "{{.State.ConmonPid}}" victim) $pid
+        for i in $(seq 100); do grep -qs "^[^ ]* [^ ]* [RSD]" /proc/$pid/stat || break; sleep 0.1; done
+        out=$(b system check --quick) && fail "check found nothing: $out"
+        echo "$out" | grep -qF "network $id: its network set-up (firewall rules, addresses) and its network namespace of a container that no longer runs are left" || fail "check: $out"
+        b system check --quick --repair >/dev/null || fail "repair failed: $(b system check --quick)"
+        [ "$(b system check --quick)" = "No problems found" ] || fail "not clean: $(b system check --quick)"
+        grep -qF "$ns" /proc/self/mounts && fail "$ns still mounted"
+        [ ! -e "$T/networks/status/$id.json" ] || fail "status file left"
+        iptables-save | grep -q "$ip" && fail "a firewall rule still names $ip: $(iptables-save | grep "$ip")"
+        [ "$(b inspect --format "{{.State.Status}}" alive)" = running ] || fail "alive is not running"
+        b rm -f -t 0 victim >/dev/null
+        # a record removed by hand under a running container: its set-up is an orphan
+        id=$(b inspect --format "{{.Id}}" alive)
+        pid=$(b inspect --format "{{.State.Pid}}" alive)
+        ip=$(jq -r "[.networkStatus.results[].interfaces[].subnets[0].ipnet][0]" $S/containers/$id/state.json | cut -d/ -f1)
+        kill -9 $(b inspect --format "{{.State.ConmonPid}}" alive) $pid
+        rm -rf "$S/containers/$id" "$S/names/alive"
+        out=$(b system check --quick) && fail "check found nothing: $out"
+        echo "$out" | grep -qF "network $id: the network set-up (firewall rules, addresses) of a container that no longer exists is left" || fail "check: $out"
+        b system check --quick --repair >/dev/null || fail "repair failed: $(b system check --quick)"
+        [ ! -e "$T/networks/status/$id.json" ] || fail "orphan status file left"
+        b run --rm $IMG true'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
 @test "system check --max: an old exit code of a removed container is stale" {
@@ -348,6 +451,57 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 --separate-stderr b images -q
     [ "$output" = "$(b image inspect --format '{{.Id}}' $IMG | cut -c1-12)" ]
     run -0 b run --rm --network none $IMG echo ok
+}
+
+@test "the error about a damaged container record or a missing layer names system check --repair" {
+    bad=$(b create --name bad --network none $IMG true)
+    b create --name c1 --network none $IMG true >/dev/null
+    printf '{"trunc' >"$(static_dir)/containers/$bad/config.json"
+    run -125 --separate-stderr b start bad
+    [[ $stderr == "Error: container $bad: "*"invalid JSON"*" (\`berth system check --repair\` moves the broken record aside)" ]]
+    run -0 b system check --repair
+    run -0 b system check
+    top=$(jq -r '.layers[-1]' "$BATS_TEST_TMPDIR/root/images/$(b image inspect --format '{{.Id}}' $IMG).json")
+    rm -rf "$BATS_TEST_TMPDIR/root/layers/$top/diff"
+    run -125 --separate-stderr b start c1
+    [[ $stderr == *"layer ${top:0:12}: its directory "*" is missing (\`berth system check --repair --force\` removes its image and the containers using it)" ]]
+    run -0 b system check --repair --force
+    run -1 b container exists c1
+}
+
+@test "a broken pod record: a row in pod ps, pod inspect --why says why, check --repair quarantines it; reset removes pods" {
+    b pod create --name good --infra=false >/dev/null
+    bad=$(b pod create --name bad --infra=false)
+    b create --pod bad --name m1 --network none $IMG true >/dev/null
+    printf '{"trunc' >"$(static_dir)/pods/$bad/config.json"
+    run -0 b pod ps --format '{{.ID}} {{.Name}} {{.Status}}'
+    [[ $output == *"${bad:0:12} <broken> Error: config.json:1:7: invalid JSON"* ]]
+    [[ $output == *" good Created"* ]]
+    run -0 b pod ps -q
+    [ "$(wc -l <<<"$output")" = 2 ]
+    run -125 --separate-stderr b pod inspect bad
+    [[ $stderr == *"invalid JSON"*"(\`berth system check --repair\` moves the broken record aside)" ]]
+    run -0 b pod inspect --why --format '{{.Record.Damage}} {{len .Members}}' bad
+    [[ $output == "config.json:1:7: invalid JSON"*" 1" ]]
+    run -0 b inspect --why --format '{{.Kind}} {{.Id}}' "$bad"
+    [ "$output" = "pod $bad" ]
+    run -0 b pod inspect --why --format '{{.Record.Damage}}' good
+    [ "$output" = "" ]
+    run -1 b system check
+    [[ $output == *"pod $bad: unreadable record: config.json:1:7: invalid JSON"* ]]
+    run -0 b system check --repair
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    [ -f "$(echo "$(static_dir)"/quarantine/pods-"$bad"-*/WHY)" ]
+    run -0 b pod ps --format '{{.Name}}'
+    [ "$output" = good ]
+    # system reset removes pods, and their containers with them
+    b create --pod good --name m2 --network none $IMG true >/dev/null
+    run -0 b system reset -f
+    run -0 b pod ps -q
+    [ "$output" = "" ]
+    run -0 b ps -aq
+    [ "$output" = "" ]
 }
 
 @test "inspect --why: the evidence behind running, exited and damaged containers" {
