@@ -85,6 +85,7 @@
     X(cmd_pod_restart,       SUB,       CG_POD)                                           \
     X(cmd_pod_rm,            SUB,       CG_POD)                                           \
     X(cmd_pod_start,         SUB,       CG_POD)                                           \
+    X(cmd_pod_stats,         SUB,       CG_POD)                                           \
     X(cmd_pod_stop,          SUB,       CG_POD)                                           \
     X(cmd_pod_top,           SUB,       CG_POD)                                           \
     X(cmd_pod_unpause,       SUB,       CG_POD)                                           \
