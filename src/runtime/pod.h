@@ -199,6 +199,25 @@ void pod_join_free(struct pod_join *j);
 /* podman's `pod inspect` object. */
 int pod_inspect_json(struct runtime *rt, struct pod *p, json_t **out, struct berr **err);
 
+/* ---- pod_clone.c ---- */
+
+/* pod clone: what differs from the original. */
+struct pod_clone_opts {
+    const char *name;           /* NULL: "<src>-clone", "-clone1"... */
+    json_t *labels;             /* {k: v} set over src's, or NULL */
+    const char *hostname;       /* NULL: src's (its name: the clone's) */
+    const char *cgroup_parent;  /* NULL: src's */
+    json_t *resources;          /* limits merged over the pod's and its infra's */
+    const char *infra_name;     /* NULL: "<src infra>-clone" */
+    json_t *infra_spec;         /* spec.h fields set over the infra's, or NULL */
+    json_t *create_command;     /* argv, or NULL: src's */
+    bool start;                 /* start the clone */
+    bool destroy;               /* then remove src (locked), members and all */
+};
+/* Clones locked pod src, its infra and members; *id the new pod's. */
+int pod_clone(struct runtime *rt, struct pod *src, const struct pod_clone_opts *o,
+              char id[STATE_ID_LEN + 1], struct berr **err);
+
 /* ---- pod_infra.c ---- */
 
 /* The local pause image's name; built from catatonit when missing. */
