@@ -347,6 +347,16 @@ static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p,
     return spec_resources_check(json_object_get(spec, "resources"), err);
 }
 
+/* podman 4.3.1: a member's own --network host|none wins over the pod's
+ * shared network (it is created, in the host's network or in one of its
+ * own with only lo); -p and named networks are refused (settle_pod). */
+static bool own_network(json_t *ns, int k)
+{
+    const char *v = js_str(ns, "network", NULL);
+
+    return k == SPEC_NS_NET && (str_eq(v, "host") || str_eq(v, "none"));
+}
+
 /* --pod: the member joins the infra's shared namespaces (as --network
  * container:<infra> would), takes the pod's hostname with its UTS
  * namespace and its cgroup parent; a shared network refuses ports and
@@ -378,7 +388,7 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     if (!(join = str_fmt("container:%s", pj->infra_id)))
         return berr_oom(err);
     for (int k = 0; k < SPEC_NS_USER; k++)
-        if (pj->share[k] && js_set_str(ns, keys[k], join) < 0)
+        if (pj->share[k] && !own_network(ns, k) && js_set_str(ns, keys[k], join) < 0)
             return berr_oom(err);
     if (pj->share[SPEC_NS_UTS] && pj->hostname && !js_str(spec, "hostname", NULL) &&
         js_set_str(spec, "hostname", pj->hostname) < 0)

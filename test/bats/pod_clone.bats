@@ -1,6 +1,6 @@
 # test/bats/pod_clone.bats: pod clone (the pod, its infra and members
 # cloned, podman's names, --name/NAME, -l, --start, --destroy, errors),
-# and container clone --pod.
+# container clone --pod, and a member's own --network host|none in a pod
 # that shares its network (podman 4.3.1 creates it in that network).
 # Pods outside a private network namespace are made with --network none.
 load helpers
@@ -85,4 +85,22 @@ netns_of() { readlink "/proc/$(b inspect --format '{{.State.Pid}}' "$1")/ns/net"
     [ "$(b exec moved hostname)" = other ]
     run -125 b container clone --pod nosuch solo
     [ "$output" = "Error: no pod with name or ID nosuch found: no such pod" ]
+}
+
+@test "a member's own --network none or host wins over the pod's network, as in podman" {
+    run in_netns '
+        b pod create --name pn >/dev/null
+        b run -d --pod pn --name inpod $IMG sleep 86400 >/dev/null
+        b run -d --pod pn --name alone --network none $IMG sleep 86400 >/dev/null
+        b run -d --pod pn --name onhost --network host $IMG sleep 86400 >/dev/null
+        ns() { readlink /proc/$(b inspect --format "{{.State.Pid}}" $1)/ns/net; }
+        infra=$(b pod inspect --format "{{.InfraContainerID}}" pn)
+        [ "$(ns inpod)" = "$(ns $infra)" ] || fail "inpod is not in the pod network"
+        [ "$(ns alone)" != "$(ns $infra)" ] || fail "--network none joined the pod network"
+        [ "$(ns onhost)" = "$(readlink /proc/self/ns/net)" ] || fail "--network host is not the host network"
+        [ "$(b inspect --format "{{.HostConfig.NetworkMode}}" alone)" = none ] || fail "mode of alone"
+        [ "$(b exec alone ip -o link | wc -l)" = 1 ] || fail "alone has more than lo"
+        b create --pod pn -p 8080:80 $IMG true 2>&1 | grep -q "published or exposed ports must be defined when the pod is created" || fail "-p accepted"
+        b pod rm -f -t 0 pn >/dev/null'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
