@@ -357,6 +357,33 @@ static bool own_network(json_t *ns, int k)
     return k == SPEC_NS_NET && (str_eq(v, "host") || str_eq(v, "none"));
 }
 
+/* pod create --userns & co.: a member joins the infra's user namespace
+ * (its maps come with it, userns_settle) unless it names one itself;
+ * pod create --device: the pod's devices are every member's too. */
+static int pod_userns_devices(json_t *spec, json_t *ns, const struct pod_join *pj,
+                              struct berr **err)
+{
+    _cleanup_free_ char *join = str_fmt("container:%s", pj->infra_id);
+    json_t *devs = json_object_get(spec, "devices"), *d, *e;
+    size_t i, k;
+
+    if (!join)
+        return berr_oom(err);
+    if (pj->userns && !js_str(ns, "user", NULL) && js_set_str(ns, "user", join) < 0)
+        return berr_oom(err);
+    if (json_array_size(pj->devices) && !devs &&
+        json_object_set_new(spec, "devices", devs = json_array()) < 0)
+        return berr_oom(err);
+    json_array_foreach(pj->devices, i, d) {
+        bool have = false;
+        json_array_foreach(devs, k, e)
+            have |= json_equal(e, d);
+        if (!have && json_array_append(devs, d) < 0)
+            return berr_oom(err);
+    }
+    return 0;
+}
+
 /* --pod: the member joins the infra's shared namespaces (as --network
  * container:<infra> would), takes the pod's hostname with its UTS
  * namespace and its cgroup parent; a shared network refuses ports and
@@ -406,7 +433,7 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     }
     if (!p->cgroup_parent && pj->cgroup_parent)
         p->cgroup_parent = pj->cgroup_parent;
-    return 0;
+    return pod_userns_devices(spec, ns, pj, err);
 }
 
 /* podman's useSystemd: --systemd always, or true (the default) with a

@@ -112,6 +112,12 @@ struct pod_create_opts {
     json_t *security_opts;      /* spec.h "securityOpts" of the infra */
     const char *pid_mode;       /* the infra's pid namespace: NULL private, "host" */
     const char *uts_mode;       /* the infra's UTS namespace: NULL private, "host" */
+    const char *userns_mode;    /* the infra's user namespace (spec.h namespaces.user),
+                                   which every member joins; NULL: the host's */
+    json_t *infra_extra;        /* more spec.h fields of the infra (uidMap, gidMap,
+                                   subuidName, subgidName, usernsAuto, shmSize,
+                                   devices), or NULL */
+    json_t *devices;            /* spec.h "devices" every member gets too */
 };
 
 /* Creates the pod (and its infra container, created not started); *id
@@ -192,6 +198,8 @@ struct pod_join {
     char *cgroup_parent;        /* with shareParent: the pod's cgroup parent */
     json_t *resources;          /* the pod's resource limits, or NULL */
     bool volumes;               /* the infra has volumes every member mounts */
+    bool userns;                /* members join the infra's user namespace */
+    json_t *devices;            /* pod create --device: every member's too */
 };
 int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *out,
                   struct berr **err);
