@@ -242,23 +242,9 @@ static int pod_stats_loop(struct runtime *rt, const struct pod_stats_args *a, st
 static int check_format(const char *format, struct berr **err)
 {
     struct ctr_stats zero = { .name = (char *) "" };
-    _cleanup_json_ json_t *item = NULL;
-    struct tmpl *t = NULL;
-    struct sbuf sb = { 0 };
-    int r;
+    _cleanup_json_ json_t *item = pod_stats_item("", &zero, 0);
 
-    if (!format || out_default_table(format) || !strcmp(format, "json"))
-        return 0;
-    if (!strncmp(format, "table ", 6))
-        format += 6;
-    if (!(item = pod_stats_item("", &zero, 0)))
-        return berr_oom(err);
-    if (tmpl_parse(format, NULL, &t, err) < 0)
-        return -1;
-    r = tmpl_exec(t, item, &sb, err);
-    tmpl_free(t);
-    sbuf_free(&sb);
-    return r;
+    return stats_check_format(format, item, err);
 }
 
 static int pod_stats_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)

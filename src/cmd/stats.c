@@ -266,12 +266,8 @@ static int stats_loop(struct runtime *rt, const struct stats_args *a, struct ber
     return r;
 }
 
-/* A bad template fails before any report, even with no container to
- * show: it is rendered once over a zero sample. */
-static int check_format(const char *format, struct berr **err)
+int stats_check_format(const char *format, json_t *item, struct berr **err)
 {
-    struct ctr_stats zero = { .name = (char *) "" };
-    _cleanup_json_ json_t *item = NULL;
     struct tmpl *t = NULL;
     struct sbuf sb = { 0 };
     int r;
@@ -280,7 +276,7 @@ static int check_format(const char *format, struct berr **err)
         return 0;
     if (!strncmp(format, "table ", 6))
         format += 6;
-    if (!(item = stats_item(&zero, 0, 0, false)))
+    if (!item)
         return berr_oom(err);
     if (tmpl_parse(format, NULL, &t, err) < 0)
         return -1;
@@ -288,6 +284,16 @@ static int check_format(const char *format, struct berr **err)
     tmpl_free(t);
     sbuf_free(&sb);
     return r;
+}
+
+/* A bad template fails before any report, even with no container to
+ * show: it is rendered once over a zero sample. */
+static int check_format(const char *format, struct berr **err)
+{
+    struct ctr_stats zero = { .name = (char *) "" };
+    _cleanup_json_ json_t *item = stats_item(&zero, 0, 0, false);
+
+    return stats_check_format(format, item, err);
 }
 
 static int stats_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)

@@ -31,4 +31,9 @@ int stats_take(struct runtime *rt, struct ctr *c, struct stats_history *h, struc
  * (1024 units); malloc'd, NULL when out of memory. */
 char *stats_two_sizes(unsigned long long a, unsigned long long b, bool bin);
 
+/* A user template (not json, not the default table) rendered once over
+ * item, a row of the command's: an unknown field fails (125) before any
+ * report. item NULL: out of memory. */
+int stats_check_format(const char *format, json_t *item, struct berr **err);
+
 #endif
