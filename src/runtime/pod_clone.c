@@ -18,6 +18,27 @@
 #include "util/str.h"
 #include "util/timefmt.h"
 
+/* What the infra flags make the members do (pod_create.c's keys): join
+ * its user namespace, get its devices, mount its volumes. */
+static int infra_keys(json_t *c, json_t *infra)
+{
+    const char *user = js_str(json_object_get(infra, "namespaces"), "user", NULL);
+    json_t *devs = json_object_get(infra, "devices"), *have;
+    int bad = 0;
+
+    if (user && !str_eq(user, "host"))
+        bad |= json_object_set_new(c, "infraUserns", json_true());
+    if (json_array_size(devs)) {
+        if (!json_is_array(have = json_object_get(c, "devices")))
+            bad |= json_object_set_new(c, "devices", have = json_array());
+        bad |= json_array_extend(json_object_get(c, "devices"), devs);
+    }
+    if (json_array_size(json_object_get(infra, "mounts")) ||
+        json_array_size(json_object_get(infra, "volumesFrom")))
+        bad |= json_object_set_new(c, "infraVolumes", json_true());
+    return bad ? -1 : 0;
+}
+
 /* The new pod's record: src's with its own id, name and the changes. */
 static json_t *clone_record(const struct pod *src, const struct pod_clone_opts *o,
                             const char *id, const char *name)
@@ -46,6 +67,7 @@ static json_t *clone_record(const struct pod *src, const struct pod_clone_opts *
             bad |= json_object_set_new(c, "resources", res = json_object());
         bad |= ctr_resources_merge(json_object_get(c, "resources"), o->resources);
     }
+    bad |= infra_keys(c, o->infra_spec);
     return bad ? NULL : STEAL_PTR(c);
 }
 

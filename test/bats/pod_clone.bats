@@ -104,3 +104,15 @@ netns_of() { readlink "/proc/$(b inspect --format '{{.State.Pid}}' "$1")/ns/net"
         b pod rm -f -t 0 pn >/dev/null'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
+
+@test "pod clone --device, --shm-size: the clone's members get what the clone's infra has" {
+    b pod create --name pv --network none >/dev/null
+    b create --pod pv --name m $IMG sh -c 'ls /dev/mynull; df -k /dev/shm | tail -1' >/dev/null
+    run -0 b pod clone --device /dev/null:/dev/mynull --shm-size 2m pv pv2
+    b pod start pv2 >/dev/null
+    run -0 b wait m-clone
+    [ "$output" = 0 ]
+    run -0 b logs m-clone
+    [ "${lines[0]}" = /dev/mynull ]
+    [[ ${lines[1]} =~ ^shm\ +2048\  ]]
+}
