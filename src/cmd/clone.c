@@ -9,7 +9,7 @@
 #include "runtime/container.h"
 #include "util/cleanup.h"
 
-enum { C_DESTROY = 256, C_NAME, C_RUN };
+enum { C_DESTROY = 256, C_NAME, C_POD, C_RUN };
 
 /* podman 4.3.1's set: run's resource flags without --device-*-iops */
 static const struct cmd_opt clone_opts[] = {
@@ -21,6 +21,7 @@ static const struct cmd_opt clone_opts[] = {
     { "force", 'f', OPT_FLAG, NULL, "With --destroy, remove the original even if it is running", 0 },
     RESOPTS_MEMORY
     { "name", C_NAME, OPT_ARG, "string", "Name of the clone (default: NAME-clone, NAME-clone1...)", 0 },
+    { "pod", C_POD, OPT_ARG, "string", "The pod (name or id) the clone joins (default: the original's)", 0 },
     { "run", C_RUN, OPT_FLAG, NULL, "Start the clone", 0 },
     { 0 }
 };
@@ -43,6 +44,7 @@ static int clone_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         case C_DESTROY: o.destroy = it.bval; break;
         case 'f': o.force = it.bval; break;
         case C_NAME: o.name = it.arg; break;
+        case C_POD: o.pod = it.arg; break;
         case C_RUN: o.run = it.bval; break;
         default:
             if (resopts_opt(&ro, &it, err) < 0)
@@ -87,9 +89,12 @@ const struct cmd cmd_container_clone = {
         "same image or IMAGE, with the resource flags given merged over its limits.\n"
         "The clone is named NAME or --name, else CONTAINER-clone (then -clone1,\n"
         "-clone2...). --run starts it; --destroy then removes the original (-f even\n"
-        "when it is running). Prints the clone's ID. --pod is not supported yet.",
+        "when it is running). --pod puts the clone in another pod, where it joins\n"
+        "that pod's shared namespaces instead of its original pod's. Prints the\n"
+        "clone's ID.",
     .examples = "berth container clone web\n"
                 "berth container clone --name web2 -m 512m --run web\n"
-                "berth container clone web web-next localhost/web:v2",
+                "berth container clone web web-next localhost/web:v2\n"
+                "berth container clone --pod other web",
     .opts = clone_opts, .fn = clone_fn, .need = RT_FULL,
 };

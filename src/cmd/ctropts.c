@@ -711,6 +711,16 @@ static int finish_operands(struct pstate *p, struct opt_it *it, struct cmd_ctx *
 /* pod create [NAME]: the operand names the pod unless --name does */
 static int finish_pod_operand(struct pstate *p, struct opt_it *it, struct berr **err)
 {
+    /* pod clone POD [NAME]: the pod to clone, the clone's name */
+    if (p->pod_clone && (it->nargs < 1 || it->nargs > 2))
+        return berr_msg(err, "accepts between 1 and 2 arg(s), received %d", it->nargs);
+    if (p->pod_clone) {
+        if (!(p->o->image = str_dup(it->args[0])))
+            return berr_oom(err);
+        if (it->nargs == 2 && !p->o->name && !(p->o->name = str_dup(it->args[1])))
+            return berr_oom(err);
+        return 0;
+    }
     if (it->nargs > 1)
         return berr_msg(err, "accepts at most 1 arg(s), received %d", it->nargs);
     if (it->nargs == 1 && !p->o->name && !(p->o->name = str_dup(it->args[0])))
@@ -843,6 +853,14 @@ static int check_stage(int id, const struct berr *e)
         if (stages[i].id == id)
             return stages[i].stage;
     return 1;           /* the rest, --stop-signal among them */
+}
+
+int ctropts_parse_pod_clone(struct cmd_ctx *cx, int argc, char **argv, struct ctropts *o,
+                            int (*own)(void *arg, struct opt_it *it, struct berr **err), void *arg,
+                            struct berr **err)
+{
+    return parse(cx, argc, argv,
+                 (struct pstate) { .o = o, .own = own, .own_arg = arg, .pod_clone = true }, err);
 }
 
 static int parse(struct cmd_ctx *cx, int argc, char **argv, struct pstate p, struct berr **err)

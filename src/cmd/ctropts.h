@@ -175,6 +175,11 @@ struct opt_it;
 int ctropts_parse_pod(struct cmd_ctx *cx, int argc, char **argv, struct ctropts *o,
                       int (*own)(void *arg, struct opt_it *it, struct berr **err), void *arg,
                       struct berr **err);
+/* pod clone: the same, with operands POD [NAME]: POD goes to o->image,
+ * NAME to o->name unless --name set it. */
+int ctropts_parse_pod_clone(struct cmd_ctx *cx, int argc, char **argv, struct ctropts *o,
+                            int (*own)(void *arg, struct opt_it *it, struct berr **err),
+                            void *arg, struct berr **err);
 
 /* Fills p (runtime/container.h) for ctr_create() from a parsed o. p borrows
  * from o: keep o until ctr_create() returns. Not carried by p (the caller's

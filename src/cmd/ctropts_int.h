@@ -53,6 +53,7 @@ struct pstate {
     /* pod create (ctropts_parse_pod): its own flags, and no operands */
     int (*own)(void *arg, struct opt_it *it, struct berr **err);
     void *own_arg;
+    bool pod_clone;             /* pod clone POD [NAME]: POD in o->image */
     bool userns;                /* --userns given */
     json_t *health;             /* the --health-* flags as given (ctropts_health.c) */
 };

@@ -38,11 +38,13 @@ static const struct cmd_opt create_opts[] = {
     RESOPTS_BLKIO
     { "cgroup-parent", O_CGROUP_PARENT, OPT_ARG, "string", "Parent cgroup of the pod's containers", 0 },
     RESOPTS_CPU
+    { "device", O_DEVICE, OPT_ARG, "strings", "A host device (/dev/x[:/dev/y][:rwm]) every container of the pod gets", 0 },
     RESOPTS_DEVICE_IO
     { "dns", O_DNS, OPT_ARG, "strings", "DNS servers for the pod's /etc/resolv.conf", 0 },
     { "dns-option", O_DNS_OPTION, OPT_ARG, "strings", "Options for the pod's /etc/resolv.conf", 0 },
     { "dns-search", O_DNS_SEARCH, OPT_ARG, "strings", "Search domains for the pod's /etc/resolv.conf", 0 },
     { "exit-policy", P_EXIT_POLICY, OPT_ARG, "string", "What the pod does when its last container exits: continue (default) or stop", 0 },
+    { "gidmap", O_GIDMAP, OPT_ARG, "strings", "GID map of the pod's user namespace: CONTAINER:HOST:SIZE (default: the --uidmap)", 0 },
     { "hostname", 'h', OPT_ARG, "string", "The pod's host name (default: its name), with a shared UTS namespace", 0 },
     { "infra", P_INFRA, OPT_FLAG, NULL, "Create an infra container holding the shared namespaces (default true)", 0 },
     { "infra-command", P_INFRA_COMMAND, OPT_ARG, "string", "The infra container's command (default: /catatonit -P)", 0 },
@@ -64,9 +66,14 @@ static const struct cmd_opt create_opts[] = {
     { "publish", 'p', OPT_ARG, "strings", "Publish a port of the pod: [[ip:][hostPort]:]containerPort[/proto]", 0 },
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing pod of the same name first", 0 },
     { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options of the infra container (as run's)", 0 },
+    { "shm-size", O_SHM_SIZE, OPT_ARG, "<number>[<unit>]", "Size of the pod's /dev/shm, which members sharing its IPC namespace use (default 64m)", 0 },
     { "share", P_SHARE, OPT_ARG, "string", "Namespaces the members share: cgroup, ipc, net, pid, uts, or none (default ipc,net,uts)", 0 },
     { "share-parent", P_SHARE_PARENT, OPT_FLAG, NULL, "Members use the pod's --cgroup-parent (default true)", 0 },
+    { "subgidname", O_SUBGIDNAME, OPT_ARG, "string", "Map the pod's user namespace's GIDs to this name's ranges in /etc/subgid", 0 },
+    { "subuidname", O_SUBUIDNAME, OPT_ARG, "string", "Map the pod's user namespace's UIDs to this name's ranges in /etc/subuid", 0 },
     { "sysctl", O_SYSCTL, OPT_ARG, "strings", "Namespaced kernel parameters of the pod's network and IPC namespaces (key=value)", 0 },
+    { "uidmap", O_UIDMAP, OPT_ARG, "strings", "UID map of the pod's user namespace: CONTAINER:HOST:SIZE (default: the --gidmap)", 0 },
+    { "userns", O_USERNS, OPT_ARG, "string", "The infra's user namespace (as run's --userns), which every member joins", 0 },
     { "uts", O_UTS, OPT_ARG, "string", "The infra container's UTS namespace (private, host, ns:PATH)", 0 },
     { "volume", 'v', OPT_ARG, "stringArray", "A bind mount or volume (as run -v) of the infra container, which every member mounts too", 0 },
     { "volumes-from", O_VOLUMES_FROM, OPT_ARG, "stringArray", "Mount every volume of another container (CTR[:ro|rw]) in the pod's containers", 0 },
@@ -138,6 +145,21 @@ static int write_id_file(const char *path, const char *id, struct berr **err)
     return 0;
 }
 
+/* The infra's fields of the user namespace, /dev/shm and devices */
+static json_t *infra_extra(json_t *ctr)
+{
+    static const char *const keys[] = {
+        "uidMap", "gidMap", "subuidName", "subgidName", "usernsAuto", "shmSize", "devices",
+    };
+    json_t *x = json_object();
+
+    for (size_t i = 0; x && i < ARRAY_SIZE(keys); i++)
+        if (json_object_get(ctr, keys[i]) &&
+            json_object_set(x, keys[i], json_object_get(ctr, keys[i])) < 0)
+            json_decref(STEAL_PTR(x));
+    return x;
+}
+
 static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct ctropts co;
@@ -166,7 +188,9 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         a.o.uts_mode = js_str(ns, "uts", NULL);
         a.o.volumes_from = json_object_get(co.ctr, "volumesFrom");
         a.o.cgroup_parent = co.cgroup_parent;
-        if (!(a.o.create_command = js_strv(argv)))
+        a.o.userns_mode = js_str(ns, "user", NULL);
+        a.o.devices = json_object_get(co.ctr, "devices");
+        if (!(a.o.infra_extra = infra_extra(co.ctr)) || !(a.o.create_command = js_strv(argv)))
             berr_oom(err);
         else if (ctropts_create_params(&co, &p, err) == 0 &&
                  cx_runtime(cx, RT_FULL, &rt, err) == 0 &&
@@ -183,6 +207,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         }
     }
     json_decref(a.o.create_command);
+    json_decref(a.o.infra_extra);
     json_decref(a.infra_command);
     strv_free(a.share);
     ctropts_free(&co);

@@ -10,10 +10,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/stats.h"
 #include "runtime/container.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
@@ -55,7 +57,7 @@ struct stats_args {
 };
 
 /* What a container's earlier samples leave for the next. */
-struct prev {
+struct stats_prev {
     char id[STATE_ID_LEN + 1];
     unsigned long long cpu_ns;
     long long sampled_ns;
@@ -63,17 +65,19 @@ struct prev {
     long n;
 };
 
-struct history {
-    struct prev *v;
-    size_t n;
-};
+void stats_history_free(struct stats_history *h)
+{
+    free(h->v);
+    h->v = NULL;
+    h->n = 0;
+}
 
-static struct prev *prev_of(struct history *h, const char *id)
+static struct stats_prev *prev_of(struct stats_history *h, const char *id)
 {
     for (size_t i = 0; i < h->n; i++)
         if (!strcmp(h->v[i].id, id))
             return &h->v[i];
-    struct prev *v = realloc(h->v, (h->n + 1) * sizeof(*v));
+    struct stats_prev *v = realloc(h->v, (h->n + 1) * sizeof(*v));
     if (!v)
         return NULL;
     h->v = v;
@@ -82,7 +86,31 @@ static struct prev *prev_of(struct history *h, const char *id)
     return &v[h->n++];
 }
 
-static char *two_sizes(unsigned long long a, unsigned long long b, bool bin)
+int stats_take(struct runtime *rt, struct ctr *c, struct stats_history *h, struct ctr_stats *s,
+               double *cpu, double *avg, struct berr **err)
+{
+    struct stats_prev *p;
+
+    if (ctr_stats_sample(rt, c, s, err) < 0)
+        return -1;
+    if (!(p = prev_of(h, s->id))) {
+        ctr_stats_clear(s);
+        return berr_oom(err);
+    }
+    *cpu = 0;
+    if (s->running && p->n && s->sampled_ns > p->sampled_ns)
+        *cpu = 100.0 * (double) (s->cpu_ns - p->cpu_ns) / (double) (s->sampled_ns - p->sampled_ns);
+    else if (s->running && s->started_ns > 0 && s->sampled_ns > s->started_ns)
+        *cpu = 100.0 * (double) s->cpu_ns / (double) (s->sampled_ns - s->started_ns);
+    p->cpu_ns = s->cpu_ns;
+    p->sampled_ns = s->sampled_ns;
+    p->sum += *cpu;
+    p->n++;
+    *avg = p->sum / (double) p->n;
+    return 0;
+}
+
+char *stats_two_sizes(unsigned long long a, unsigned long long b, bool bin)
 {
     _cleanup_free_ char *x = bin ? hum_size_bin((double) a) : hum_size_prec((double) a, 4, "");
     _cleanup_free_ char *y = bin ? hum_size_bin((double) b) : hum_size_prec((double) b, 4, "");
@@ -95,10 +123,10 @@ static json_t *stats_item(const struct ctr_stats *s, double cpu, double avg, boo
 {
     char dur[64], cpup[32], avgp[32], memp[32], pids[32];
     double memperc = s->mem_limit ? 100.0 * (double) s->mem_usage / (double) s->mem_limit : 0;
-    _cleanup_free_ char *mem = two_sizes(s->mem_usage, s->mem_limit, false);
-    _cleanup_free_ char *memb = two_sizes(s->mem_usage, s->mem_limit, true);
-    _cleanup_free_ char *net = two_sizes(s->net_in, s->net_out, false);
-    _cleanup_free_ char *blk = two_sizes(s->blk_in, s->blk_out, false);
+    _cleanup_free_ char *mem = stats_two_sizes(s->mem_usage, s->mem_limit, false);
+    _cleanup_free_ char *memb = stats_two_sizes(s->mem_usage, s->mem_limit, true);
+    _cleanup_free_ char *net = stats_two_sizes(s->net_in, s->net_out, false);
+    _cleanup_free_ char *blk = stats_two_sizes(s->blk_in, s->blk_out, false);
 
     if (!mem || !memb || !net || !blk)
         return NULL;
@@ -175,7 +203,7 @@ static int targets(struct runtime *rt, const struct stats_args *a, char ***ids,
 
 /* One sample of every target, as items (a container gone meanwhile is
  * skipped unless it was named). */
-static int sample_all(struct runtime *rt, const struct stats_args *a, struct history *h,
+static int sample_all(struct runtime *rt, const struct stats_args *a, struct stats_history *h,
                       json_t *items, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
@@ -196,23 +224,10 @@ static int sample_all(struct runtime *rt, const struct stats_args *a, struct his
         int st = ctr_state(c);
         if (!a->names && !a->latest && !a->all && st != CS_RUNNING && st != CS_PAUSED)
             continue;
-        if (ctr_stats_sample(rt, c, &s, err) < 0)
+        double cpu, avg;
+        if (stats_take(rt, c, h, &s, &cpu, &avg, err) < 0)
             return -1;
-        struct prev *p = prev_of(h, s.id);
-        double cpu = 0;
-        if (!p) {
-            ctr_stats_clear(&s);
-            return berr_oom(err);
-        }
-        if (s.running && p->n && s.sampled_ns > p->sampled_ns)
-            cpu = 100.0 * (double) (s.cpu_ns - p->cpu_ns) / (double) (s.sampled_ns - p->sampled_ns);
-        else if (s.running && s.started_ns > 0 && s.sampled_ns > s.started_ns)
-            cpu = 100.0 * (double) s.cpu_ns / (double) (s.sampled_ns - s.started_ns);
-        p->cpu_ns = s.cpu_ns;
-        p->sampled_ns = s.sampled_ns;
-        p->sum += cpu;
-        p->n++;
-        json_t *item = stats_item(&s, cpu, p->sum / (double) p->n, a->no_trunc);
+        json_t *item = stats_item(&s, cpu, avg, a->no_trunc);
         ctr_stats_clear(&s);
         if (!item || json_array_append_new(items, item) < 0)
             return berr_oom(err);
@@ -222,7 +237,7 @@ static int sample_all(struct runtime *rt, const struct stats_args *a, struct his
 
 static int stats_loop(struct runtime *rt, const struct stats_args *a, struct berr **err)
 {
-    struct history h = { 0 };
+    struct stats_history h = { 0 };
     struct out_spec spec = { .table = STATS_TABLE, .headers = stats_headers };
     int r = 0;
 
@@ -247,16 +262,12 @@ static int stats_loop(struct runtime *rt, const struct stats_args *a, struct ber
         }
         sleep((unsigned) a->interval);
     }
-    free(h.v);
+    stats_history_free(&h);
     return r;
 }
 
-/* A bad template fails before any report, even with no container to
- * show: it is rendered once over a zero sample. */
-static int check_format(const char *format, struct berr **err)
+int stats_check_format(const char *format, json_t *item, struct berr **err)
 {
-    struct ctr_stats zero = { .name = (char *) "" };
-    _cleanup_json_ json_t *item = NULL;
     struct tmpl *t = NULL;
     struct sbuf sb = { 0 };
     int r;
@@ -265,7 +276,7 @@ static int check_format(const char *format, struct berr **err)
         return 0;
     if (!strncmp(format, "table ", 6))
         format += 6;
-    if (!(item = stats_item(&zero, 0, 0, false)))
+    if (!item)
         return berr_oom(err);
     if (tmpl_parse(format, NULL, &t, err) < 0)
         return -1;
@@ -273,6 +284,16 @@ static int check_format(const char *format, struct berr **err)
     tmpl_free(t);
     sbuf_free(&sb);
     return r;
+}
+
+/* A bad template fails before any report, even with no container to
+ * show: it is rendered once over a zero sample. */
+static int check_format(const char *format, struct berr **err)
+{
+    struct ctr_stats zero = { .name = (char *) "" };
+    _cleanup_json_ json_t *item = stats_item(&zero, 0, 0, false);
+
+    return stats_check_format(format, item, err);
 }
 
 static int stats_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)

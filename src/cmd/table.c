@@ -74,6 +74,7 @@
     X(cmd_network_rm,        SUB,       CG_NETWORK)                                       \
     X(cmd_pause,             TOP,       CG_CONTAINER)                                     \
     X(cmd_pod,               TOP,       CG_NONE)                                          \
+    X(cmd_pod_clone,         SUB,       CG_POD)                                           \
     X(cmd_pod_create,        SUB,       CG_POD)                                           \
     X(cmd_pod_exists,        SUB,       CG_POD)                                           \
     X(cmd_pod_inspect,       SUB,       CG_POD)                                           \
@@ -85,6 +86,7 @@
     X(cmd_pod_restart,       SUB,       CG_POD)                                           \
     X(cmd_pod_rm,            SUB,       CG_POD)                                           \
     X(cmd_pod_start,         SUB,       CG_POD)                                           \
+    X(cmd_pod_stats,         SUB,       CG_POD)                                           \
     X(cmd_pod_stop,          SUB,       CG_POD)                                           \
     X(cmd_pod_top,           SUB,       CG_POD)                                           \
     X(cmd_pod_unpause,       SUB,       CG_POD)                                           \

@@ -388,9 +388,16 @@ struct ctr_clone_opts {
     json_t *resources;          /* limits merged over src's, or NULL */
     bool run;                   /* start it */
     bool destroy, force;        /* remove src after (force: even running) */
+    const char *pod;            /* the pod (name or id) the clone joins; NULL:
+                                   src's own, if any */
+    bool infra;                 /* the clone is the infra of pod (pod clone) */
+    json_t *spec;               /* spec.h fields set over src's, or NULL */
 };
 int ctr_clone(struct runtime *rt, struct ctr *src, const struct ctr_clone_opts *o,
               char id[STATE_ID_LEN + 1], struct berr **err);
+/* A clone's default name: "BASE-clone", else "BASE-clone1"... the first
+ * that no container or pod has. */
+int ctr_clone_name(struct runtime *rt, const char *base, char **out, struct berr **err);
 
 /* network connect / disconnect (runtime/ctr_net.c): a running container
  * joins or leaves a network at once; a stopped one when it next starts. */

@@ -16,12 +16,15 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/net/ports.h"
+#include "runtime/pod.h"
 #include "util/cleanup.h"
 #include "util/js.h"
+#include "util/log.h"
 #include "util/str.h"
 
-/* "NAME-clone", else "NAME-clone1", "NAME-clone2"... the first free. */
-static int clone_name(struct runtime *rt, const char *base, char **out, struct berr **err)
+/* "NAME-clone", else "NAME-clone1", "NAME-clone2"... the first free
+ * (pods and containers share the names). */
+int ctr_clone_name(struct runtime *rt, const char *base, char **out, struct berr **err)
 {
     for (int i = 0; i < 10000; i++) {
         _cleanup_free_ char *n = i ? str_fmt("%s-clone%d", base, i) : str_fmt("%s-clone", base);
@@ -30,12 +33,71 @@ static int clone_name(struct runtime *rt, const char *base, char **out, struct b
             return berr_oom(err);
         if (ctr_exists(rt, n, false, &taken, err) < 0)
             return -1;
-        if (!taken) {
+        if (!taken && !pod_exists(rt, n)) {
             *out = STEAL_PTR(n);
             return 0;
         }
     }
     return berr_msg(err, "no free name for a clone of %s", base);
+}
+
+/* A member moving out of its pod: what joining it put in its spec (the
+ * infra's namespaces and volumes, the pod's host name) goes, so that
+ * the pod it joins now (or none) decides. */
+static int leave_pod(struct runtime *rt, const char *pod_id, json_t *spec, struct berr **err)
+{
+    struct pod_config pc;
+    _cleanup_free_ char *join = NULL;
+    json_t *ns = json_object_get(spec, "namespaces"), *vf = json_object_get(spec, "volumesFrom"), *v;
+    const char *k;
+    void *tmp;
+
+    if (pod_read(rt, pod_id, &pc, err) < 0)
+        return berr_wrap(err, "pod %s", pod_id);
+    if (pc.infra_id && !(join = str_fmt("container:%s", pc.infra_id))) {
+        pod_config_free(&pc);
+        return berr_oom(err);
+    }
+    json_object_foreach_safe(ns, tmp, k, v)
+        if (join && str_eq(json_string_value(v), join))
+            (void) json_object_del(ns, k);
+    for (size_t i = json_array_size(vf); pc.infra_id && i-- > 0;)
+        if (str_eq(json_string_value(json_array_get(vf, i)), pc.infra_id))
+            (void) json_array_remove(vf, i);
+    if (str_eq(js_str(spec, "hostname", NULL), pc.hostname ? pc.hostname : pc.name))
+        (void) json_object_del(spec, "hostname");
+    pod_config_free(&pc);
+    return 0;
+}
+
+/* A container cloned into a pod (--pod) from none: as podman, its own network,
+ * IPC, UTS, PID and cgroup namespace settings are reset, so that it
+ * joins what the pod shares, with podman's warning. */
+static void enter_pod(json_t *spec)
+{
+    static const char *const keys[] = { "network", "ipc", "uts", "pid", "cgroup" };
+    json_t *ns = json_object_get(spec, "namespaces");
+    bool reset = false;
+
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+        reset |= json_object_del(ns, keys[i]) == 0;
+    if (reset)
+        log_warn("At least one namespace was reset to the default configuration");
+}
+
+/* o's fields over the spec's; an object (namespaces, sysctls) key by key */
+static int spec_over(json_t *spec, json_t *over)
+{
+    const char *k;
+    json_t *v, *old;
+
+    json_object_foreach(over, k, v) {
+        old = json_object_get(spec, k);
+        if (json_is_object(old) && json_is_object(v) ? json_object_update(old, v) < 0
+                                                     : json_object_set(spec, k, v) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* The record's networks ({name: {aliases, ...}}) as create takes them. */
@@ -104,9 +166,21 @@ static int clone_create(struct runtime *rt, struct ctr *src, const struct ctr_cl
         if (ctr_resources_merge(res, o->resources) < 0)
             return berr_oom(err);
     }
+    const char *src_pod = js_str(cf->rec, "pod", NULL);
+    const char *pod = o->pod ? o->pod : src_pod;
+    if (o->pod && !pod_exists(rt, o->pod))
+        return berr_kind(err, BK_NO_SUCH, "no pod with name or ID %s found: no such pod", o->pod);
+    if (src_pod && o->pod && leave_pod(rt, src_pod, spec, err) < 0)
+        return -1;
+    if (o->pod && !o->infra && !src_pod)
+        enter_pod(spec);
+    if (o->pod && !o->infra)
+        json_array_clear(nets);
+    if (o->spec && spec_over(spec, o->spec) < 0)
+        return berr_oom(err);
     if (ports_param(cf->port_mappings, &ports, err) < 0)
         return -1;
-    if (!o->name && clone_name(rt, ctr_name(src), &name, err) < 0)
+    if (!o->name && ctr_clone_name(rt, ctr_name(src), &name, err) < 0)
         return -1;
     struct ctr_create_params p = {
         .spec = spec, .name = o->name ? o->name : name,
@@ -119,6 +193,7 @@ static int clone_create(struct runtime *rt, struct ctr *src, const struct ctr_cl
         .stdin = cf->stdin_open, .terminal = cf->terminal, .auto_remove = cf->auto_remove,
         .networks = json_array_size(nets) ? nets : NULL, .port_mappings = ports,
         .dns = cf->dns, .add_hosts = cf->add_hosts, .cgroup_parent = cf->cgroup_parent,
+        .pod = pod, .is_infra = o->infra,
     };
     if (!p.image && !p.rootfs)
         return berr_msg(err, "container %s has neither an image nor a root file system", src->id);

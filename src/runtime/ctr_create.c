@@ -350,6 +350,43 @@ static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p,
     return spec_resources_check(json_object_get(spec, "resources"), err);
 }
 
+/* podman 4.3.1: a member's own --network host|none wins over the pod's
+ * shared network (it is created, in the host's network or in one of its
+ * own with only lo); -p and named networks are refused (settle_pod). */
+static bool own_network(json_t *ns, int k)
+{
+    const char *v = js_str(ns, "network", NULL);
+
+    return k == SPEC_NS_NET && (str_eq(v, "host") || str_eq(v, "none"));
+}
+
+/* pod create --userns & co.: a member joins the infra's user namespace
+ * (its maps come with it, userns_settle) unless it names one itself;
+ * pod create --device: the pod's devices are every member's too. */
+static int pod_userns_devices(json_t *spec, json_t *ns, const struct pod_join *pj,
+                              struct berr **err)
+{
+    _cleanup_free_ char *join = str_fmt("container:%s", pj->infra_id);
+    json_t *devs = json_object_get(spec, "devices"), *d, *e;
+    size_t i, k;
+
+    if (!join)
+        return berr_oom(err);
+    if (pj->userns && !js_str(ns, "user", NULL) && js_set_str(ns, "user", join) < 0)
+        return berr_oom(err);
+    if (json_array_size(pj->devices) && !devs &&
+        json_object_set_new(spec, "devices", devs = json_array()) < 0)
+        return berr_oom(err);
+    json_array_foreach(pj->devices, i, d) {
+        bool have = false;
+        json_array_foreach(devs, k, e)
+            have |= json_equal(e, d);
+        if (!have && json_array_append(devs, d) < 0)
+            return berr_oom(err);
+    }
+    return 0;
+}
+
 /* --pod: the member joins the infra's shared namespaces (as --network
  * container:<infra> would), takes the pod's hostname with its UTS
  * namespace and its cgroup parent; a shared network refuses ports and
@@ -381,7 +418,7 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     if (!(join = str_fmt("container:%s", pj->infra_id)))
         return berr_oom(err);
     for (int k = 0; k < SPEC_NS_USER; k++)
-        if (pj->share[k] && js_set_str(ns, keys[k], join) < 0)
+        if (pj->share[k] && !own_network(ns, k) && js_set_str(ns, keys[k], join) < 0)
             return berr_oom(err);
     if (pj->share[SPEC_NS_UTS] && pj->hostname && !js_str(spec, "hostname", NULL) &&
         js_set_str(spec, "hostname", pj->hostname) < 0)
@@ -399,7 +436,7 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     }
     if (!p->cgroup_parent && pj->cgroup_parent)
         p->cgroup_parent = pj->cgroup_parent;
-    return 0;
+    return pod_userns_devices(spec, ns, pj, err);
 }
 
 /* podman's useSystemd: --systemd always, or true (the default) with a

@@ -279,6 +279,26 @@ static bool has_bind_mounts(const struct ctr *c)
     return false;
 }
 
+/* The shm tmpfs bound at /dev/shm: own (in the bundle), or with --ipc
+ * container:X (a pod's members) X's, as podman shares it: they see the
+ * same files and the pod's --shm-size. */
+static int shm_of(struct runtime *rt, const struct ctr *c, char **shm, struct berr **err)
+{
+    const char *mode = ctr_ns_mode(c, SPEC_NS_IPC);
+    _cleanup_ctr_ struct ctr *o = NULL;
+    _cleanup_free_ char *b = NULL;
+
+    if (!str_has_prefix(mode, "container:"))
+        return 0;
+    if (ctr_get(rt, mode + 10, &o, err) < 0)
+        return -1;
+    if (!(b = ctr_bundle_dir(rt, o->id)))
+        return berr_oom(err);
+    free(*shm);
+    *shm = str_fmt("%s/shm", b);
+    return *shm ? 0 : berr_oom(err);
+}
+
 static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, const char *rundir,
                       const char *bundle, json_t *mounts, struct berr **err)
 {
@@ -291,6 +311,8 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
 
     if (!shm)
         return berr_oom(err);
+    if (shm_of(rt, c, &shm, err) < 0)
+        return -1;
     if (str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split") && cg_own_cgroup(&own, err) < 0)
         return -1;
     if (image_config(rt, c, &img, err) < 0)
@@ -389,7 +411,8 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
         return -1;
     want_root = !c->st.mounted;
     want_shm = !str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "host") &&
-               !str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "none") && !c->st.shm_mounted;
+               !str_eq(ctr_ns_mode(c, SPEC_NS_IPC), "none") &&
+               !str_has_prefix(ctr_ns_mode(c, SPEC_NS_IPC), "container:") && !c->st.shm_mounted;
     /* The mounts are recorded before they are made: a process killed in
      * between leaves a record that says to unmount them, and unmounting
      * what was never mounted is harmless. (With it, any intent set.) */

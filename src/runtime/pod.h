@@ -112,6 +112,12 @@ struct pod_create_opts {
     json_t *security_opts;      /* spec.h "securityOpts" of the infra */
     const char *pid_mode;       /* the infra's pid namespace: NULL private, "host" */
     const char *uts_mode;       /* the infra's UTS namespace: NULL private, "host" */
+    const char *userns_mode;    /* the infra's user namespace (spec.h namespaces.user),
+                                   which every member joins; NULL: the host's */
+    json_t *infra_extra;        /* more spec.h fields of the infra (uidMap, gidMap,
+                                   subuidName, subgidName, usernsAuto, shmSize,
+                                   devices), or NULL */
+    json_t *devices;            /* spec.h "devices" every member gets too */
 };
 
 /* Creates the pod (and its infra container, created not started); *id
@@ -198,12 +204,33 @@ struct pod_join {
     char *cgroup_parent;        /* with shareParent: the pod's cgroup parent */
     json_t *resources;          /* the pod's resource limits, or NULL */
     bool volumes;               /* the infra has volumes every member mounts */
+    bool userns;                /* members join the infra's user namespace */
+    json_t *devices;            /* pod create --device: every member's too */
 };
 int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *out,
                   struct berr **err);
 void pod_join_free(struct pod_join *j);
 /* podman's `pod inspect` object. */
 int pod_inspect_json(struct runtime *rt, struct pod *p, json_t **out, struct berr **err);
+
+/* ---- pod_clone.c ---- */
+
+/* pod clone: what differs from the original. */
+struct pod_clone_opts {
+    const char *name;           /* NULL: "<src>-clone", "-clone1"... */
+    json_t *labels;             /* {k: v} set over src's, or NULL */
+    const char *hostname;       /* NULL: src's (its name: the clone's) */
+    const char *cgroup_parent;  /* NULL: src's */
+    json_t *resources;          /* limits merged over the pod's and its infra's */
+    const char *infra_name;     /* NULL: "<src infra>-clone" */
+    json_t *infra_spec;         /* spec.h fields set over the infra's, or NULL */
+    json_t *create_command;     /* argv, or NULL: src's */
+    bool start;                 /* start the clone */
+    bool destroy;               /* then remove src (locked), members and all */
+};
+/* Clones locked pod src, its infra and members; *id the new pod's. */
+int pod_clone(struct runtime *rt, struct pod *src, const struct pod_clone_opts *o,
+              char id[STATE_ID_LEN + 1], struct berr **err);
 
 /* ---- pod_infra.c ---- */
 

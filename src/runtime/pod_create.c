@@ -114,6 +114,10 @@ static json_t *pod_record(const struct pod_create_opts *o, const char *id, const
         PUT("infraVolumes", json_true());
     if (o->uts_mode)
         PUT("infraUts", json_string(o->uts_mode));
+    if (o->infra && o->userns_mode && !str_eq(o->userns_mode, "host"))
+        PUT("infraUserns", json_true());
+    if (json_array_size(o->devices))
+        PUT("devices", json_incref(o->devices));
 #undef PUT
     return bad ? NULL : STEAL_PTR(c);
 }
@@ -140,7 +144,9 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
         (o->resources && json_object_set(s, "resources", o->resources) < 0) ||
         (o->mounts && json_object_set(s, "mounts", o->mounts) < 0) ||
         (o->volumes_from && json_object_set(s, "volumesFrom", o->volumes_from) < 0) ||
-        (o->no_hosts && json_object_set_new(s, "noHosts", json_true()) < 0))
+        (o->no_hosts && json_object_set_new(s, "noHosts", json_true()) < 0) ||
+        (o->userns_mode && js_set_str(ns, "user", o->userns_mode) < 0) ||
+        (o->infra_extra && json_object_update(s, o->infra_extra) < 0))
         return NULL;
     return STEAL_PTR(s);
 }
@@ -247,6 +253,7 @@ void pod_join_free(struct pod_join *j)
     free(j->hostname);
     free(j->cgroup_parent);
     json_decref(j->resources);
+    json_decref(j->devices);
     memset(j, 0, sizeof(*j));
 }
 
@@ -269,6 +276,8 @@ int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *o
                     out->share[k] = true;
     out->resources = json_incref(p->cfg.resources);
     out->volumes = p->cfg.infra_volumes && out->infra_id[0];
+    out->userns = js_bool(p->cfg.rec, "infraUserns", false) && out->infra_id[0];
+    out->devices = json_incref(json_object_get(p->cfg.rec, "devices"));
     /* an infra in the host's (or another) UTS namespace names no host */
     if (!js_str(p->cfg.rec, "infraUts", NULL) &&
         !(out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name)))

@@ -176,8 +176,6 @@ not_yet() {
     cat <<'LIST'
 # issue 15 (volumes and pods)
 create|container create: init-ctr
-container clone: pod
-pod create: device gidmap shm-size subgidname subuidname uidmap userns
 # no issue yet: podman's run --rmi passes it to the exit command; berth's
 # run --rmi removes the image itself
 container cleanup: rmi
