@@ -60,8 +60,9 @@ static int parse_share(const struct pod_create_opts *o, bool share[SPEC_NS__COUN
     return 0;
 }
 
-/* inspect's InfraConfig, in podman's key order. */
-static json_t *infra_config(const struct pod_create_opts *o)
+/* inspect's InfraConfig, in podman's key order; defnet: the config's
+ * default network, which a bridge infra naming none joins. */
+static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
 {
     _cleanup_json_ json_t *ic = json_object(), *nets = json_array();
     const char *mode = o->net_mode ? o->net_mode : "bridge";
@@ -71,9 +72,9 @@ static json_t *infra_config(const struct pod_create_opts *o)
     if (!ic || !nets)
         return NULL;
     json_array_foreach(o->networks, i, e)
-        json_array_append_new(nets, json_string(js_str(e, "name", "podman")));
+        json_array_append_new(nets, json_string(js_str(e, "name", defnet)));
     if (str_eq(mode, "bridge") && json_array_size(nets) == 0)
-        json_array_append_new(nets, json_string("podman"));
+        json_array_append_new(nets, json_string(defnet));
     json_object_set_new(ic, "PortBindings", o->port_mappings ? json_incref(o->port_mappings) : json_object());
     json_object_set_new(ic, "HostNetwork", json_boolean(str_eq(mode, "host")));
     json_object_set_new(ic, "NoManageHosts", json_boolean(o->no_hosts));
@@ -85,7 +86,7 @@ static json_t *infra_config(const struct pod_create_opts *o)
 }
 
 static json_t *pod_record(const struct pod_create_opts *o, const char *id, const char *name,
-                          const char *ns, json_t *share)
+                          const char *ns, json_t *share, const char *defnet)
 {
     _cleanup_json_ json_t *c = json_object();
     int bad = 0;
@@ -107,7 +108,7 @@ static json_t *pod_record(const struct pod_create_opts *o, const char *id, const
     if (o->cgroup_parent)
         PUT("cgroupParent", json_string(o->cgroup_parent));
     PUT("createCommand", o->create_command ? json_incref(o->create_command) : json_array());
-    PUT("infraConfig", infra_config(o));
+    PUT("infraConfig", infra_config(o, defnet));
     if (o->resources)
         PUT("resources", json_incref(o->resources));
     if (o->infra && (json_array_size(o->mounts) || json_array_size(o->volumes_from)))
@@ -191,9 +192,12 @@ static int pick_name(struct runtime *rt, const char *given, const char *id, char
     return *out ? 0 : berr_oom(err);
 }
 
-int pod_create(struct runtime *rt, const struct pod_create_opts *o, char id[STATE_ID_LEN + 1],
-               struct berr **err)
+int pod_create(struct runtime *rt, const struct pod_create_opts *given,
+               char id[STATE_ID_LEN + 1], struct berr **err)
 {
+    /* the infra without a network mode of its own gets the config's
+     * (podman's [containers] netns default), bridge unless set */
+    struct pod_create_opts opts = *given, *o = &opts;
     _cleanup_json_ json_t *share_arr = NULL, *rec = NULL, *st = json_object();
     _cleanup_free_ char *name = NULL;
     _cleanup_pod_ struct pod *p = NULL;
@@ -204,13 +208,16 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *o, char id[STAT
 
     if (!st)
         return berr_oom(err);
+    if (!o->net_mode)
+        o->net_mode = ctr_default_netmode(rt);
     if (!str_eq(ep, "continue") && !str_eq(ep, "stop"))
         return berr_plain(err, BK_INVALID, "invalid pod exit policy: \"%s\"", ep);
     if (parse_share(o, share, &share_arr, err) < 0)
         return -1;
     if (state_new_id(id, err) < 0 || pick_name(rt, o->name, id, &name, err) < 0)
         return -1;
-    rec = pod_record(o, id, name, rt->cfg->namespace ? rt->cfg->namespace : "", share_arr);
+    rec = pod_record(o, id, name, rt->cfg->namespace ? rt->cfg->namespace : "", share_arr,
+                     rt->cfg->default_network ? rt->cfg->default_network : "berth");
     if (!rec)
         return berr_oom(err);
     if (state_create(rt->st, OBJ_POD, id, rec, st, err) < 0)
