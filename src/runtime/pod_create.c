@@ -146,16 +146,18 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
     return STEAL_PTR(s);
 }
 
+/* cgpath: the pod's cgroup, the infra's parent ("": none, the pod's
+ * --cgroup-parent then) */
 static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const char *id,
-                      const char *pod_name, const bool share[SPEC_NS__COUNT], char *infra_id,
-                      struct berr **err)
+                      const char *pod_name, const bool share[SPEC_NS__COUNT],
+                      const char *cgpath, char *infra_id, struct berr **err)
 {
     _cleanup_free_ char *image = NULL, *name = NULL;
     _cleanup_json_ json_t *spec = infra_spec(o, pod_name, share);
     _cleanup_ctr_ struct ctr *c = NULL;
     struct ctr_create_params p = {
         .networks = o->networks, .port_mappings = o->port_mappings, .dns = o->dns,
-        .add_hosts = o->add_hosts, .cgroup_parent = o->cgroup_parent,
+        .add_hosts = o->add_hosts, .cgroup_parent = *cgpath ? cgpath : o->cgroup_parent,
         .stop_timeout = 10, .pod = id, .is_infra = true,
     };
 
@@ -199,7 +201,7 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
      * (podman's [containers] netns default), bridge unless set */
     struct pod_create_opts opts = *given, *o = &opts;
     _cleanup_json_ json_t *share_arr = NULL, *rec = NULL, *st = json_object();
-    _cleanup_free_ char *name = NULL;
+    _cleanup_free_ char *name = NULL, *cgpath = NULL;
     _cleanup_pod_ struct pod *p = NULL;
     bool share[SPEC_NS__COUNT];
     char infra_id[STATE_ID_LEN + 1] = "";
@@ -216,10 +218,19 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
         return -1;
     if (state_new_id(id, err) < 0 || pick_name(rt, o->name, id, &name, err) < 0)
         return -1;
+    if (!(cgpath = pod_cgroup_path_new(rt, o->cgroup_parent, id)))
+        return berr_oom(err);
+    /* checked here as the infra's would be at its create (with podman's
+     * warnings for what this host lacks) */
+    if (*cgpath && o->resources && spec_resources_check(o->resources, err) < 0)
+        return -1;
     rec = pod_record(o, id, name, rt->cfg->namespace ? rt->cfg->namespace : "", share_arr,
                      rt->cfg->default_network ? rt->cfg->default_network : "berth");
-    if (!rec)
+    if (!rec || (*cgpath && js_set_str(rec, "cgroupPath", cgpath) < 0))
         return berr_oom(err);
+    /* the pod's cgroup holds its limits: the infra has none of its own */
+    if (*cgpath)
+        o->resources = NULL;
     if (state_create(rt->st, OBJ_POD, id, rec, st, err) < 0)
         return berr_wrap(err, "adding pod to state");
     /* locked from here: a pod rm waits until the infra is in place */
@@ -227,7 +238,7 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
         return -1;
     if (o->infra) {
         struct berr *e = NULL;
-        if (make_infra(rt, o, id, name, share, infra_id, err) < 0 ||
+        if (make_infra(rt, o, id, name, share, cgpath, infra_id, err) < 0 ||
             js_set_str(p->cfg.rec, "infraId", infra_id) < 0 ||
             state_update_config(rt->st, OBJ_POD, id, p->cfg.rec, err) < 0) {
             if (!*err)
@@ -274,13 +285,20 @@ int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *o
             for (int k = 0; k < SPEC_NS_USER; k++)
                 if (str_eq(json_string_value(e), ns_words[k]))
                     out->share[k] = true;
-    out->resources = json_incref(p->cfg.resources);
+    /* under the pod's cgroup, which holds its limits; else (no pod
+     * cgroup, or --share-parent=false) each member gets them */
+    if (p->cfg.share_parent && *js_str(p->cfg.rec, "cgroupPath", "")) {
+        if (!(out->cgroup_parent = str_dup(js_str(p->cfg.rec, "cgroupPath", ""))))
+            return berr_oom(err);
+    } else {
+        out->resources = json_incref(p->cfg.resources);
+    }
     out->volumes = p->cfg.infra_volumes && out->infra_id[0];
     /* an infra in the host's (or another) UTS namespace names no host */
     if (!js_str(p->cfg.rec, "infraUts", NULL) &&
         !(out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name)))
         return berr_oom(err);
-    if (p->cfg.share_parent && p->cfg.cgroup_parent &&
+    if (!out->cgroup_parent && p->cfg.share_parent && p->cfg.cgroup_parent &&
         !(out->cgroup_parent = str_dup(p->cfg.cgroup_parent)))
         return berr_oom(err);
     return 0;

@@ -71,3 +71,55 @@ netmode_of() { b inspect --format '{{.HostConfig.NetworkMode}}' "$1"; }
         b pod rm -f br >/dev/null'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
+
+# cg FILE POD: a v1 file of the pod's cgroup ("memory/memory.limit_in_bytes")
+cg() { cat "/sys/fs/cgroup/${1%%/*}$(b pod inspect --format '{{.CgroupPath}}' "$2")/${1#*/}"; }
+
+@test "a pod has its own cgroup under its parent; its limits are written there once" {
+    run -0 b pod create --network none --name lim --memory 64m --cpus 0.5
+    id=$output
+    run -0 b pod inspect --format '{{.CgroupParent}} {{.CgroupPath}}' lim
+    [ "$output" = "/berth_parent /berth_parent/$id" ]
+    b run -d --pod lim --name m1 "$IMG" sleep 100 >/dev/null
+    # the members and the infra are under it; the limits are the pod's,
+    # not copied into each member
+    run -0 b inspect --format '{{.HostConfig.CgroupParent}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}' m1 "$(infra_of lim)"
+    [ "${lines[0]}" = "/berth_parent/$id 0 0" ]
+    [ "${lines[1]}" = "/berth_parent/$id 0 0" ]
+    run -0 b exec m1 cat /proc/self/cgroup
+    [[ $output == *":memory:/berth_parent/$id/berth-"* ]]
+    [[ $output == *":cpu"*":/berth_parent/$id/berth-"* ]]
+    run -0 cg memory/memory.limit_in_bytes lim
+    [ "$output" = 67108864 ]
+    run -0 cg cpu/cpu.cfs_quota_us lim
+    [ "$output" = 50000 ]
+    # a second member shares the one limit
+    b run -d --pod lim --name m2 "$IMG" sleep 100 >/dev/null
+    run -0 b exec m2 cat /proc/self/cgroup
+    [[ $output == *":memory:/berth_parent/$id/berth-"* ]]
+    run -0 b pod rm -f -t 0 lim
+    for h in memory cpu pids; do
+        [ ! -e "/sys/fs/cgroup/$h/berth_parent/$id" ] || { echo "# cgroup $h left"; false; }
+    done
+}
+
+@test "pod create --cgroup-parent puts the pod's cgroup under it; share-parent=false does not" {
+    parent=/berth-test-$$-$BATS_TEST_NUMBER
+    run -0 b pod create --network none --name par --cgroup-parent "$parent" --memory 32m
+    id=$output
+    run -0 b pod inspect --format '{{.CgroupParent}} {{.CgroupPath}}' par
+    [ "$output" = "$parent $parent/$id" ]
+    run -0 b run --rm --pod par "$IMG" cat /proc/self/cgroup
+    [[ $output == *":memory:$parent/$id/berth-"* ]]
+    run -0 cg memory/memory.limit_in_bytes par
+    [ "$output" = 33554432 ]
+    b pod rm -f -t 0 par >/dev/null
+    [ ! -e "/sys/fs/cgroup/memory$parent/$id" ]
+    # not under the pod's cgroup: each member gets the pod's limits
+    run -0 b pod create --network none --name nopar --share-parent=false --memory 32m
+    run -0 b create --pod nopar --name own "$IMG" true
+    run -0 b inspect --format '{{.HostConfig.Memory}}' own
+    [ "$output" = 33554432 ]
+    b pod rm -f -t 0 nopar >/dev/null
+    for h in /sys/fs/cgroup/*; do rmdir "$h$parent" 2>/dev/null || true; done
+}
