@@ -646,7 +646,9 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
             (secret_hold(rt, &sheld, err) < 0 || ctr_secrets_resolve(rt, spec, err) < 0))
             return -1;
     }
-    if (state_new_id(id, err) < 0)
+    if (p->id && strlen(p->id) == STATE_ID_LEN)
+        memcpy(id, p->id, STATE_ID_LEN + 1);
+    else if (state_new_id(id, err) < 0)
         return -1;
     if (pick_name(rt, p->name, id, &name, err) < 0)
         return -1;

@@ -150,7 +150,7 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
  * --cgroup-parent then) */
 static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const char *id,
                       const char *pod_name, const bool share[SPEC_NS__COUNT],
-                      const char *cgpath, char *infra_id, struct berr **err)
+                      const char *cgpath, const char *infra_id, struct berr **err)
 {
     _cleanup_free_ char *image = NULL, *name = NULL;
     _cleanup_json_ json_t *spec = infra_spec(o, pod_name, share);
@@ -158,7 +158,7 @@ static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const
     struct ctr_create_params p = {
         .networks = o->networks, .port_mappings = o->port_mappings, .dns = o->dns,
         .add_hosts = o->add_hosts, .cgroup_parent = *cgpath ? cgpath : o->cgroup_parent,
-        .stop_timeout = 10, .pod = id, .is_infra = true,
+        .stop_timeout = 10, .pod = id, .is_infra = true, .id = infra_id,
     };
 
     if (!spec)
@@ -175,10 +175,7 @@ static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const
     p.spec = spec;
     p.image = image;
     p.name = name;
-    if (ctr_create(rt, &p, &c, err) < 0)
-        return -1;
-    memcpy(infra_id, c->id, STATE_ID_LEN + 1);
-    return 0;
+    return ctr_create(rt, &p, &c, err);
 }
 
 static int pick_name(struct runtime *rt, const char *given, const char *id, char **out,
@@ -228,6 +225,15 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
                      rt->cfg->default_network ? rt->cfg->default_network : "berth");
     if (!rec || (*cgpath && js_set_str(rec, "cgroupPath", cgpath) < 0))
         return berr_oom(err);
+    /* the infra's id is chosen now and named in the pod's first record:
+     * one synced write of it, not a second one once the infra exists. A
+     * create killed in between leaves a pod whose infra is missing,
+     * which pod rm removes as any. */
+    if (o->infra && (state_new_id(infra_id, err) < 0 ||
+                     (str_eq(infra_id, id) && state_new_id(infra_id, err) < 0)))
+        return -1;
+    if (o->infra && js_set_str(rec, "infraId", infra_id) < 0)
+        return berr_oom(err);
     /* the pod's cgroup holds its limits: the infra has none of its own */
     if (*cgpath)
         o->resources = NULL;
@@ -238,14 +244,8 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
         return -1;
     if (o->infra) {
         struct berr *e = NULL;
-        if (make_infra(rt, o, id, name, share, cgpath, infra_id, err) < 0 ||
-            js_set_str(p->cfg.rec, "infraId", infra_id) < 0 ||
-            state_update_config(rt->st, OBJ_POD, id, p->cfg.rec, err) < 0) {
-            if (!*err)
-                berr_oom(err);
-            if (infra_id[0] && ctr_remove_id(rt, infra_id, true, 0, &e) < 0)
-                log_warn("pod %s: removing its infra container: %s", id, e->msg);
-            berr_freep(&e);
+        /* a failed ctr_create leaves nothing of the infra behind */
+        if (make_infra(rt, o, id, name, share, cgpath, infra_id, err) < 0) {
             if (state_delete(rt->st, OBJ_POD, id, &e) < 0)
                 log_warn("pod %s: removing its record: %s", id, e->msg);
             berr_free(e);

@@ -12,8 +12,10 @@
  * a reboot's refresh resets it anyway, and refresh rebuilds it from
  * config.json when the power loss left it missing, empty or torn
  * (state_lost). Its writes are still atomic (temp file, rename), so no
- * reader ever sees half of one while the machine is up. Pods' and
- * volumes' records stay synced: nothing rebuilds them. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
+ * reader ever sees half of one while the machine is up. A pod's
+ * state.json is not synced at create either (it holds nothing its
+ * config and members do not say; refresh writes a lost one anew); pods'
+ * config.json and volumes' records stay synced: nothing rebuilds them. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
  * vanishes at once, then removes the files. Both hold a flock(2) on the
  * dot dir the whole time it exists, which is how state_open's crash repair
  * (store.c) tells their dirs from a dead process's.
@@ -176,12 +178,16 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
         return -1;
     if (new_locked_dir(kdir, id, &tmp, &tfd, err) < 0)
         return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
-    /* config.json's fsync and the dir's come with it: the dir holds
-     * state.json's entry too, which needs no fsync of its own */
-    r = js_write_atomic(tmp, "config.json", cfg, 0600, err);
-    if (r == 0)
-        r = kind == OBJ_CONTAINER ? js_write_replace(tmp, "state.json", stj, 0600, err)
-                                  : js_write_atomic(tmp, "state.json", stj, 0600, err);
+    /* A container's and a pod's state.json is not synced (refresh
+     * rebuilds one that a power loss took): written first, its entry is
+     * in the dir that config.json's js_write_atomic syncs. A volume's
+     * state is synced. */
+    if (kind == OBJ_VOLUME)
+        r = js_write_atomic(tmp, "config.json", cfg, 0600, err) < 0 ||
+            js_write_atomic(tmp, "state.json", stj, 0600, err) < 0 ? -1 : 0;
+    else
+        r = js_write_replace(tmp, "state.json", stj, 0600, err) < 0 ||
+            js_write_atomic(tmp, "config.json", cfg, 0600, err) < 0 ? -1 : 0;
     if (r == 0)
         r = publish(st, kind, id, name, tmp, dst, err);
     if (r < 0) {
