@@ -176,8 +176,13 @@ int pod_cgroup_ensure(struct runtime *rt, const char *pod_id, const char *ctr_pa
     size_t n;
     int rc = -1;
 
-    if (pod_read(rt, pod_id, &cfg, err) < 0)
-        return berr_wrap(err, "pod %s", pod_id);
+    if (pod_read(rt, pod_id, &cfg, err) < 0) {
+        /* a member outliving its pod (a pod rm killed midway) still runs */
+        if ((*err)->kind != BK_NO_SUCH)
+            return berr_wrap(err, "pod %s", pod_id);
+        berr_freep(err);
+        return 0;
+    }
     path = js_str(cfg.rec, "cgroupPath", "");
     /* a member with a --cgroup-parent of its own is not under it */
     if (!*path || !str_eq(path, ctr_parent)) {
