@@ -223,8 +223,12 @@ const struct cmd cmd_pod_create = {
         "IPC and UTS namespaces), held by an infra container that runs `/catatonit -P` from\n"
         "localhost/berth-pause:<version>, an image berth builds from the host's catatonit the\n"
         "first time (no registry). Containers join with `run --pod NAME`. Ports are published\n"
-        "on the pod. Resource limits given here apply to each container of the pod that sets\n"
-        "none of its own (berth does not make a cgroup for the pod as a whole).",
+        "on the pod. The pod gets a cgroup of its own, <cgroup parent>/<pod id> (default parent\n"
+        "/berth_parent), made when a container of the pod first starts and removed with the pod:\n"
+        "its containers run under it, and the resource limits given here (--cpus, --memory, ...)\n"
+        "are written to it once, for the pod as a whole. Where berth makes no pod cgroup (cgroup\n"
+        "v2, the systemd cgroup manager, --share-parent=false) each container that sets none of\n"
+        "its own gets the pod's limits.",
     .examples = "berth pod create --name web -p 8080:80\nberth run -d --pod web busybox httpd -f\n"
                 "berth pod create --share ipc,uts --infra-name web-infra web2",
     .opts = create_opts, .fn = create_fn, .need = RT_FULL,

@@ -108,16 +108,26 @@ static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
 }
 
 /* --pod new:NAME: a pod of that name is made first, with the container's
- * published ports (a member cannot publish any: podman moves them). */
+ * network settings (mode, networks, published ports, DNS, hosts) and host
+ * name: podman moves them to the pod's infra container and clears them
+ * from the container, which joins the pod's network namespace. */
 static int new_pod(struct runtime *rt, struct ctr_create_params *p, char *id,
                    struct berr **err)
 {
+    json_t *ns = json_object_get(p->spec, "namespaces");
     struct pod_create_opts o = { .name = p->pod + 4, .infra = true, .share_parent = true,
-                                 .port_mappings = p->port_mappings };
+                                 .port_mappings = p->port_mappings, .networks = p->networks,
+                                 .dns = p->dns, .add_hosts = p->add_hosts,
+                                 .net_mode = js_str(ns, "network", NULL),
+                                 .no_hosts = js_bool(p->spec, "noHosts", false),
+                                 .hostname = js_str(p->spec, "hostname", NULL) };
 
     if (pod_create(rt, &o, id, err) < 0)
         return -1;
-    p->port_mappings = NULL;
+    p->port_mappings = p->networks = p->add_hosts = p->dns = NULL;
+    if (ns)
+        json_object_del(ns, "network");
+    json_object_del(p->spec, "hostname");
     p->pod = id;
     return 0;
 }

@@ -1,12 +1,15 @@
 /*
- * runtime/cgroups.c: the caller's own cgroup and realtime budgets of
- * parent cgroups (cgroups.h). Only files under /sys/fs/cgroup.
+ * runtime/cgroups.c: the caller's own cgroup, realtime budgets of
+ * parent cgroups, and the v1 cgroups berth makes itself (cgroups.h).
+ * Only files under /sys/fs/cgroup.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "runtime/cgroups.h"
 #include "util/cleanup.h"
@@ -109,4 +112,109 @@ int cg_rt_budget(const char *parent, long long runtime, long long period, struct
         }
     }
     return 0;
+}
+
+/* ---- v1 cgroups of berth's own ---- */
+
+#define CG_ROOT "/sys/fs/cgroup"
+
+static int write_file(const char *dir, const char *file, const char *value, struct berr **err)
+{
+    _cleanup_free_ char *p = fs_join(dir, file);
+    _cleanup_close_ int fd = -1;
+    size_t len = strlen(value);
+
+    if (!p)
+        return berr_oom(err);
+    fd = open(p, O_WRONLY | O_CLOEXEC);
+    /* one write(2): the kernel takes or refuses the value whole */
+    if (fd < 0 || write(fd, value, len) != (ssize_t) len)
+        return berr_sys(err, "write %s to %s", value, p);
+    return 0;
+}
+
+/* cpuset.cpus or .mems of dir, from its parent's when empty */
+static int cpuset_inherit(const char *parent, const char *dir, const char *file,
+                          struct berr **err)
+{
+    _cleanup_free_ char *mine = fs_join(dir, file), *theirs = fs_join(parent, file);
+    _cleanup_free_ char *v = NULL, *pv = NULL;
+
+    if (!mine || !theirs)
+        return berr_oom(err);
+    if (fs_read_file(mine, &v, NULL, err) < 0)
+        return -1;
+    if (*str_trim(v))
+        return 0;
+    if (fs_read_file(theirs, &pv, NULL, err) < 0)
+        return -1;
+    return write_file(dir, file, str_trim(pv), err);
+}
+
+int cg_v1_mkdir(const char *ctl, const char *path, struct berr **err)
+{
+    _cleanup_free_ char *dir = str_fmt(CG_ROOT "/%s/%s", ctl, path[0] == '/' ? path + 1 : path);
+    bool cpuset = str_eq(ctl, "cpuset");
+    size_t root_len = strlen(CG_ROOT) + 1 + strlen(ctl);
+
+    if (!dir)
+        return berr_oom(err);
+    if (!cpuset)
+        return fs_mkdir_p(dir, 0755, err);
+    /* level by level, each filled from the one above */
+    for (char *s = dir + root_len + 1;; s++) {
+        char c = *s;
+        if (c != '/' && c != '\0')
+            continue;
+        *s = '\0';
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+            berr_sys(err, "create cgroup %s", dir);
+            *s = c;
+            return -1;
+        }
+        {
+            char *up = strrchr(dir, '/');
+            _cleanup_free_ char *parent = up ? strndup(dir, (size_t) (up - dir)) : NULL;
+            if (!parent || cpuset_inherit(parent, dir, "cpuset.cpus", err) < 0 ||
+                cpuset_inherit(parent, dir, "cpuset.mems", err) < 0) {
+                *s = c;
+                return parent ? -1 : berr_oom(err);
+            }
+        }
+        *s = c;
+        if (c == '\0')
+            return 0;
+    }
+}
+
+int cg_v1_write(const char *ctl, const char *path, const char *file, const char *value,
+                struct berr **err)
+{
+    _cleanup_free_ char *dir = str_fmt(CG_ROOT "/%s/%s", ctl, path[0] == '/' ? path + 1 : path);
+
+    if (!dir)
+        return berr_oom(err);
+    return write_file(dir, file, value, err);
+}
+
+int cg_v1_rmdir(const char *path, struct berr **err)
+{
+    _cleanup_closedir_ DIR *d = opendir(CG_ROOT);
+    struct dirent *e;
+    int rc = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        _cleanup_free_ char *dir = NULL;
+        if (e->d_name[0] == '.')
+            continue;
+        dir = str_fmt(CG_ROOT "/%s/%s", e->d_name, path[0] == '/' ? path + 1 : path);
+        if (!dir)
+            return berr_oom(err);
+        /* cpu and cpuacct may be one hierarchy under two names: ENOENT */
+        if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTDIR && rc == 0)
+            rc = berr_sys(err, "remove cgroup %s", dir);
+    }
+    return rc;
 }

@@ -22,4 +22,18 @@ int cg_own_cgroup(char **out, struct berr **err);
  * then the error names the cgroup, the budget and the kernel's reason. */
 int cg_rt_budget(const char *parent, long long runtime, long long period, struct berr **err);
 
+/* cgroup v1, for a cgroup berth makes itself (a pod's, pod_cgroup.c):
+ * path is absolute within each hierarchy ("/berth_parent/<id>").
+ * cg_v1_mkdir makes it in hierarchy ctl ("memory", "cpuset", ...) with
+ * its parents; in cpuset every new level gets its parent's cpus and
+ * mems, as the kernel wants before a task or a child may use it.
+ * cg_v1_write writes value into file of it (the kernel's errno named).
+ * cg_v1_rmdir removes it from every hierarchy it is in: 0, or -1 with
+ * *err naming the first that would not go (a cgroup still holding a
+ * task or a child is busy). */
+int cg_v1_mkdir(const char *ctl, const char *path, struct berr **err);
+int cg_v1_write(const char *ctl, const char *path, const char *file, const char *value,
+                struct berr **err);
+int cg_v1_rmdir(const char *path, struct berr **err);
+
 #endif

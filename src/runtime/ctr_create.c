@@ -313,6 +313,20 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     return bad ? NULL : STEAL_PTR(c);
 }
 
+/* A container that names no network mode (nor joins a pod's) gets the
+ * config's [containers] netns, as podman's default namespace mode. */
+static int settle_netns(struct runtime *rt, json_t *spec, struct berr **err)
+{
+    json_t *ns = json_object_get(spec, "namespaces");
+    const char *mode = ctr_default_netmode(rt);
+
+    if (!mode || js_str(ns, "network", NULL))
+        return 0;
+    if (!ns && json_object_set_new(spec, "namespaces", ns = json_object()) < 0)
+        return berr_oom(err);
+    return js_set_str(ns, "network", mode) < 0 ? berr_oom(err) : 0;
+}
+
 /* The cgroup settings of the spec, settled against the config and this
  * host as podman does at create: the config's cgroupns and cgroups
  * defaults recorded, the resources checked (spec_resources_check). */
@@ -652,7 +666,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     params.spec = spec;
     if (p->pod && !p->is_infra && settle_pod(rt, p, spec, &pj, err) < 0)
         return -1;
-    if (settle_cgroups(rt, p, spec, err) < 0)
+    if (settle_netns(rt, spec, err) < 0 || settle_cgroups(rt, p, spec, err) < 0)
         return -1;
     if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
         return -1;
@@ -672,7 +686,9 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
             (secret_hold(rt, &sheld, err) < 0 || ctr_secrets_resolve(rt, spec, err) < 0))
             return -1;
     }
-    if (state_new_id(id, err) < 0)
+    if (p->id && strlen(p->id) == STATE_ID_LEN)
+        memcpy(id, p->id, STATE_ID_LEN + 1);
+    else if (state_new_id(id, err) < 0)
         return -1;
     if (pick_name(rt, p->name, id, &name, err) < 0)
         return -1;

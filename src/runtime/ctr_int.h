@@ -33,6 +33,12 @@ int ctr_config_write(struct runtime *rt, struct ctr *c, struct berr **err);
  * which it breaks, otherwise. */
 int ctr_name_check(const char *name, struct berr **err);
 
+/* ctr_net.c: the network mode of a container that names none, from the
+ * config's [containers] netns as podman reads it: NULL for "private" (or
+ * unset), berth's default (bridge); else the configured mode ("none",
+ * "host", "bridge", "ns:PATH", ...). */
+const char *ctr_default_netmode(struct runtime *rt);
+
 /* ctr_prepare.c: mount rootfs and shm, set up networking, write the /etc
  * files and the OCI config.json. ctr_unprepare() undoes it, idempotently. */
 int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err);

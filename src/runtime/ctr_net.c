@@ -283,6 +283,13 @@ int ctr_net_reserve_ports(struct runtime *rt, struct ctr *c, int **fds, size_t *
     return np ? ports_reserve(ports, np, fds, n, err) : 0;
 }
 
+const char *ctr_default_netmode(struct runtime *rt)
+{
+    const char *m = rt->cfg->netns;
+
+    return m && *m && strcmp(m, "private") != 0 ? m : NULL;
+}
+
 static void net_event(struct runtime *rt, struct ctr *c, const char *status, const char *net)
 {
     struct event ev = { .type = "network", .status = status, .id = c->id, .name = ctr_name(c),

@@ -18,6 +18,7 @@
 #include "runtime/ctr_mounts.h"
 #include "runtime/genfiles.h"
 #include "runtime/hooks.h"
+#include "runtime/pod.h"
 #include "runtime/passwd.h"
 #include "runtime/seccomp.h"
 #include "runtime/secret.h"
@@ -441,6 +442,10 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
     }
     private_net = strcmp(ctr_ns_mode(c, SPEC_NS_NET), "host") != 0;
     if (write_etc_files(rt, c, rundir, hostname, private_net, err) < 0 || rt_budget(rt, c, err) < 0)
+        goto fail;
+    /* a pod member's parent cgroup is the pod's, holding its limits */
+    if (js_str(c->cfg.rec, "pod", NULL) && c->cfg.cgroup_parent &&
+        pod_cgroup_ensure(rt, js_str(c->cfg.rec, "pod", ""), c->cfg.cgroup_parent, err) < 0)
         goto fail;
     if (ctr_mounts_setup(rt, c, c->st.mount_point ? c->st.mount_point : "", &mounts, err) < 0)
         goto fail;

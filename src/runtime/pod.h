@@ -237,4 +237,17 @@ int pod_clone(struct runtime *rt, struct pod *src, const struct pod_clone_opts *
 /* The local pause image's name; built from catatonit when missing. */
 int pod_infra_image(struct runtime *rt, char **name, struct berr **err);
 
+/* ---- pod_cgroup.c: the pod's own cgroup (cgroup v1, cgroupfs) ---- */
+
+/* The cgroup path pod create records for pod id under parent (NULL: the
+ * default): "<parent>/<id>"; "" where berth makes no pod cgroup (systemd
+ * manager, cgroup v2, cgroups disabled); NULL: out of memory. */
+char *pod_cgroup_path_new(struct runtime *rt, const char *parent, const char *id);
+/* Before a member whose cgroup parent is ctr_parent starts: when that is
+ * the pod's cgroup, makes it and writes the pod's limits into it. */
+int pod_cgroup_ensure(struct runtime *rt, const char *pod_id, const char *ctr_parent,
+                      struct berr **err);
+/* With the pod: its cgroup out of every hierarchy (a warning if busy). */
+void pod_cgroup_remove(const struct pod_config *cfg);
+
 #endif

@@ -60,8 +60,9 @@ static int parse_share(const struct pod_create_opts *o, bool share[SPEC_NS__COUN
     return 0;
 }
 
-/* inspect's InfraConfig, in podman's key order. */
-static json_t *infra_config(const struct pod_create_opts *o)
+/* inspect's InfraConfig, in podman's key order; defnet: the config's
+ * default network, which a bridge infra naming none joins. */
+static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
 {
     _cleanup_json_ json_t *ic = json_object(), *nets = json_array();
     const char *mode = o->net_mode ? o->net_mode : "bridge";
@@ -71,9 +72,9 @@ static json_t *infra_config(const struct pod_create_opts *o)
     if (!ic || !nets)
         return NULL;
     json_array_foreach(o->networks, i, e)
-        json_array_append_new(nets, json_string(js_str(e, "name", "podman")));
+        json_array_append_new(nets, json_string(js_str(e, "name", defnet)));
     if (str_eq(mode, "bridge") && json_array_size(nets) == 0)
-        json_array_append_new(nets, json_string("podman"));
+        json_array_append_new(nets, json_string(defnet));
     json_object_set_new(ic, "PortBindings", o->port_mappings ? json_incref(o->port_mappings) : json_object());
     json_object_set_new(ic, "HostNetwork", json_boolean(str_eq(mode, "host")));
     json_object_set_new(ic, "NoManageHosts", json_boolean(o->no_hosts));
@@ -85,7 +86,7 @@ static json_t *infra_config(const struct pod_create_opts *o)
 }
 
 static json_t *pod_record(const struct pod_create_opts *o, const char *id, const char *name,
-                          const char *ns, json_t *share)
+                          const char *ns, json_t *share, const char *defnet)
 {
     _cleanup_json_ json_t *c = json_object();
     int bad = 0;
@@ -107,7 +108,7 @@ static json_t *pod_record(const struct pod_create_opts *o, const char *id, const
     if (o->cgroup_parent)
         PUT("cgroupParent", json_string(o->cgroup_parent));
     PUT("createCommand", o->create_command ? json_incref(o->create_command) : json_array());
-    PUT("infraConfig", infra_config(o));
+    PUT("infraConfig", infra_config(o, defnet));
     if (o->resources)
         PUT("resources", json_incref(o->resources));
     if (o->infra && (json_array_size(o->mounts) || json_array_size(o->volumes_from)))
@@ -151,17 +152,19 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
     return STEAL_PTR(s);
 }
 
+/* cgpath: the pod's cgroup, the infra's parent ("": none, the pod's
+ * --cgroup-parent then) */
 static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const char *id,
-                      const char *pod_name, const bool share[SPEC_NS__COUNT], char *infra_id,
-                      struct berr **err)
+                      const char *pod_name, const bool share[SPEC_NS__COUNT],
+                      const char *cgpath, const char *infra_id, struct berr **err)
 {
     _cleanup_free_ char *image = NULL, *name = NULL;
     _cleanup_json_ json_t *spec = infra_spec(o, pod_name, share);
     _cleanup_ctr_ struct ctr *c = NULL;
     struct ctr_create_params p = {
         .networks = o->networks, .port_mappings = o->port_mappings, .dns = o->dns,
-        .add_hosts = o->add_hosts, .cgroup_parent = o->cgroup_parent,
-        .stop_timeout = 10, .pod = id, .is_infra = true,
+        .add_hosts = o->add_hosts, .cgroup_parent = *cgpath ? cgpath : o->cgroup_parent,
+        .stop_timeout = 10, .pod = id, .is_infra = true, .id = infra_id,
     };
 
     if (!spec)
@@ -178,10 +181,7 @@ static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const
     p.spec = spec;
     p.image = image;
     p.name = name;
-    if (ctr_create(rt, &p, &c, err) < 0)
-        return -1;
-    memcpy(infra_id, c->id, STATE_ID_LEN + 1);
-    return 0;
+    return ctr_create(rt, &p, &c, err);
 }
 
 static int pick_name(struct runtime *rt, const char *given, const char *id, char **out,
@@ -197,11 +197,14 @@ static int pick_name(struct runtime *rt, const char *given, const char *id, char
     return *out ? 0 : berr_oom(err);
 }
 
-int pod_create(struct runtime *rt, const struct pod_create_opts *o, char id[STATE_ID_LEN + 1],
-               struct berr **err)
+int pod_create(struct runtime *rt, const struct pod_create_opts *given,
+               char id[STATE_ID_LEN + 1], struct berr **err)
 {
+    /* the infra without a network mode of its own gets the config's
+     * (podman's [containers] netns default), bridge unless set */
+    struct pod_create_opts opts = *given, *o = &opts;
     _cleanup_json_ json_t *share_arr = NULL, *rec = NULL, *st = json_object();
-    _cleanup_free_ char *name = NULL;
+    _cleanup_free_ char *name = NULL, *cgpath = NULL;
     _cleanup_pod_ struct pod *p = NULL;
     bool share[SPEC_NS__COUNT];
     char infra_id[STATE_ID_LEN + 1] = "";
@@ -210,15 +213,36 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *o, char id[STAT
 
     if (!st)
         return berr_oom(err);
+    if (!o->net_mode)
+        o->net_mode = ctr_default_netmode(rt);
     if (!str_eq(ep, "continue") && !str_eq(ep, "stop"))
         return berr_plain(err, BK_INVALID, "invalid pod exit policy: \"%s\"", ep);
     if (parse_share(o, share, &share_arr, err) < 0)
         return -1;
     if (state_new_id(id, err) < 0 || pick_name(rt, o->name, id, &name, err) < 0)
         return -1;
-    rec = pod_record(o, id, name, rt->cfg->namespace ? rt->cfg->namespace : "", share_arr);
-    if (!rec)
+    if (!(cgpath = pod_cgroup_path_new(rt, o->cgroup_parent, id)))
         return berr_oom(err);
+    /* checked here as the infra's would be at its create (with podman's
+     * warnings for what this host lacks) */
+    if (*cgpath && o->resources && spec_resources_check(o->resources, err) < 0)
+        return -1;
+    rec = pod_record(o, id, name, rt->cfg->namespace ? rt->cfg->namespace : "", share_arr,
+                     rt->cfg->default_network ? rt->cfg->default_network : "berth");
+    if (!rec || (*cgpath && js_set_str(rec, "cgroupPath", cgpath) < 0))
+        return berr_oom(err);
+    /* the infra's id is chosen now and named in the pod's first record:
+     * one synced write of it, not a second one once the infra exists. A
+     * create killed in between leaves a pod whose infra is missing,
+     * which pod rm removes as any. */
+    if (o->infra && (state_new_id(infra_id, err) < 0 ||
+                     (str_eq(infra_id, id) && state_new_id(infra_id, err) < 0)))
+        return -1;
+    if (o->infra && js_set_str(rec, "infraId", infra_id) < 0)
+        return berr_oom(err);
+    /* the pod's cgroup holds its limits: the infra has none of its own */
+    if (*cgpath)
+        o->resources = NULL;
     if (state_create(rt->st, OBJ_POD, id, rec, st, err) < 0)
         return berr_wrap(err, "adding pod to state");
     /* locked from here: a pod rm waits until the infra is in place */
@@ -226,14 +250,8 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *o, char id[STAT
         return -1;
     if (o->infra) {
         struct berr *e = NULL;
-        if (make_infra(rt, o, id, name, share, infra_id, err) < 0 ||
-            js_set_str(p->cfg.rec, "infraId", infra_id) < 0 ||
-            state_update_config(rt->st, OBJ_POD, id, p->cfg.rec, err) < 0) {
-            if (!*err)
-                berr_oom(err);
-            if (infra_id[0] && ctr_remove_id(rt, infra_id, true, 0, &e) < 0)
-                log_warn("pod %s: removing its infra container: %s", id, e->msg);
-            berr_freep(&e);
+        /* a failed ctr_create leaves nothing of the infra behind */
+        if (make_infra(rt, o, id, name, share, cgpath, infra_id, err) < 0) {
             if (state_delete(rt->st, OBJ_POD, id, &e) < 0)
                 log_warn("pod %s: removing its record: %s", id, e->msg);
             berr_free(e);
@@ -274,7 +292,14 @@ int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *o
             for (int k = 0; k < SPEC_NS_USER; k++)
                 if (str_eq(json_string_value(e), ns_words[k]))
                     out->share[k] = true;
-    out->resources = json_incref(p->cfg.resources);
+    /* under the pod's cgroup, which holds its limits; else (no pod
+     * cgroup, or --share-parent=false) each member gets them */
+    if (p->cfg.share_parent && *js_str(p->cfg.rec, "cgroupPath", "")) {
+        if (!(out->cgroup_parent = str_dup(js_str(p->cfg.rec, "cgroupPath", ""))))
+            return berr_oom(err);
+    } else {
+        out->resources = json_incref(p->cfg.resources);
+    }
     out->volumes = p->cfg.infra_volumes && out->infra_id[0];
     out->userns = js_bool(p->cfg.rec, "infraUserns", false) && out->infra_id[0];
     out->devices = json_incref(json_object_get(p->cfg.rec, "devices"));
@@ -282,7 +307,7 @@ int pod_join_info(struct runtime *rt, const char *name_or_id, struct pod_join *o
     if (!js_str(p->cfg.rec, "infraUts", NULL) &&
         !(out->hostname = str_dup(p->cfg.hostname ? p->cfg.hostname : p->cfg.name)))
         return berr_oom(err);
-    if (p->cfg.share_parent && p->cfg.cgroup_parent &&
+    if (!out->cgroup_parent && p->cfg.share_parent && p->cfg.cgroup_parent &&
         !(out->cgroup_parent = str_dup(p->cfg.cgroup_parent)))
         return berr_oom(err);
     return 0;

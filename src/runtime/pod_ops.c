@@ -217,6 +217,7 @@ int pod_remove(struct runtime *rt, struct pod *p, bool force, long long timeout,
         return -1;
     if (state_delete(rt->st, OBJ_POD, p->id, err) < 0)
         return -1;
+    pod_cgroup_remove(&p->cfg);
     pod_emit(rt, p, "remove");
     lock_path_unlink(lf, &p->lock);
     return 0;

@@ -60,7 +60,12 @@ int pod_inspect_json(struct runtime *rt, struct pod *p, json_t **out, struct ber
     size_t n = 0;
     int bad = 0;
 
-    if (!o || !ctrs || !(cgpath = str_fmt("%s/%s", parent, p->id)))
+    if (!o || !ctrs)
+        return berr_oom(err);
+    /* the pod's own cgroup where it has one (pod_cgroup.c) */
+    cgpath = *js_str(c->rec, "cgroupPath", "") ? str_dup(js_str(c->rec, "cgroupPath", ""))
+                                                : str_fmt("%s/%s", parent, p->id);
+    if (!cgpath)
         return berr_oom(err);
     if (pod_members(rt, p->id, &m, &n, err) < 0)
         return -1;

@@ -210,8 +210,15 @@ static int refresh_pod(struct runtime *rt, const char *id, bool reset, struct be
     _cleanup_json_ json_t *cfg = NULL, *st = NULL;
     long long lock;
 
-    if (state_read(rt->st, OBJ_POD, id, &cfg, &st, err) < 0)
+    /* a state.json a power loss took (create does not sync it) is
+     * written anew: it holds nothing the config and members do not say */
+    if (reset && state_lost(rt->st, OBJ_POD, id)) {
+        if (state_read(rt->st, OBJ_POD, id, &cfg, NULL, err) < 0 || !(st = json_object()))
+            return *err ? -1 : berr_oom(err);
+        log_warn("pod %s: its state record was lost (power loss?): written anew", id);
+    } else if (state_read(rt->st, OBJ_POD, id, &cfg, &st, err) < 0) {
         return -1;
+    }
     lock = js_int(cfg, "lockID", -1);
     if (lock >= 0 && lock_alloc_num(rt->locks, (unsigned) lock, err) < 0)
         return -1;

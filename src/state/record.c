@@ -12,8 +12,10 @@
  * a reboot's refresh resets it anyway, and refresh rebuilds it from
  * config.json when the power loss left it missing, empty or torn
  * (state_lost). Its writes are still atomic (temp file, rename), so no
- * reader ever sees half of one while the machine is up. Pods' and
- * volumes' records stay synced: nothing rebuilds them. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
+ * reader ever sees half of one while the machine is up. A pod's
+ * state.json is not synced at create either (it holds nothing its
+ * config and members do not say; refresh writes a lost one anew); pods'
+ * config.json and volumes' records stay synced: nothing rebuilds them. Delete renames it to <kind>/.del-<key>.XXXXXX first, so it
  * vanishes at once, then removes the files. Both hold a flock(2) on the
  * dot dir the whole time it exists, which is how state_open's crash repair
  * (store.c) tells their dirs from a dead process's.
@@ -177,12 +179,13 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
     if (new_locked_dir(kdir, id, &tmp, &tfd, err) < 0)
         return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
     /* Nobody reads a .new- dir (and a dead creator's is removed whole), so
-     * the files are written in place. A container's state.json needs no
-     * fsync of its own (see the top) and comes first: config.json's fsync
-     * then commits both entries, and the dir's fsync finds nothing left to
-     * commit (one journal commit where the temp files and renames took
-     * two). */
-    r = js_write_new(tmp, "state.json", stj, 0600, kind != OBJ_CONTAINER, err);
+     * the files are written in place. A container's and a pod's state.json
+     * needs no fsync of its own (see the top: refresh rebuilds one that a
+     * power loss took) and comes first: config.json's fsync then commits
+     * both entries, and the dir's fsync finds nothing left to commit (one
+     * journal commit where the temp files and renames took two). A
+     * volume's state is synced. */
+    r = js_write_new(tmp, "state.json", stj, 0600, kind == OBJ_VOLUME, err);
     if (r == 0)
         r = js_write_new(tmp, "config.json", cfg, 0600, true, err);
     if (r == 0 && fs_fsync_dir(tmp) < 0)

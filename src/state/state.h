@@ -73,7 +73,8 @@ int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **co
 /* Replaces state.json atomically. A container's is not synced, at create
  * either (record.c): after a power loss it may be an older one, missing,
  * empty or torn, and the refresh of the next boot rebuilds it from
- * config.json (state_lost). Pods' and volumes' are synced. */
+ * config.json (state_lost). Pods' and volumes' are synced here; a pod's
+ * is not at create (refresh writes a lost one anew). */
 int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *state,
                  struct berr **err);
 /* True when the record exists and its state.json is missing or does not

@@ -321,3 +321,21 @@ reboot() {
     gone $id old
     gone $up up
 }
+
+@test "a pod's state.json a power loss left missing or torn is written anew by the next boot" {
+    for how in missing empty garbage; do
+        id=$(b pod create --network none --name lostpod)
+        f=$BATS_TEST_TMPDIR/root/libpod/pods/$id/state.json
+        case $how in
+        missing) rm "$f" ;;
+        *) damage "$f" $how ;;
+        esac
+        reboot "$(b pod inspect --format '{{.InfraContainerID}}' lostpod)"
+        run -0 --separate-stderr b pod ps --format '{{.Name}} {{.Status}}'
+        [ "$output" = "lostpod Created" ] || { echo "# $how: $output"; false; }
+        [[ $stderr == *"pod $id: its state record was lost"* ]] || { echo "# $how: $stderr"; false; }
+        jq -e 'type == "object"' "$f" >/dev/null
+        run -0 b pod rm lostpod
+        [ ! -e "$BATS_TEST_TMPDIR/root/libpod/pods/$id" ]
+    done
+}
