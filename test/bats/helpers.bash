@@ -41,7 +41,10 @@ EOF
 
 berth_teardown() {
     if [ -n "${BERTH_ARGS:-}" ] && [ -d "$BATS_TEST_TMPDIR/root/libpod/containers" ]; then
-        "$BERTH_BIN" "${BERTH_ARGS[@]}" rm --all --force --time 0 >/dev/null 2>&1 || true
+        # in a network namespace of its own: a container whose bridge
+        # network was made in in_netns's namespace (gone now) must not
+        # have its teardown's firewall rules and chains done in the host's
+        unshare --net "$BERTH_BIN" "${BERTH_ARGS[@]}" rm --all --force --time 0 >/dev/null 2>&1 || true
     fi
     # Nothing of ours may stay mounted below the test dir.
     if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
