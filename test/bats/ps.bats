@@ -212,7 +212,7 @@ PY
     [ "$output" = "bad created $want" ]
     # the commands that need a sound record name it
     run -125 b start bad
-    [[ $output == "Error: container $id: $want" ]]
+    [[ $output == "Error: container $id: $want (\`berth system check --repair\` moves the broken record aside)" ]]
     run -0 --separate-stderr b rm bad
     [ "$output" = bad ]
     # a log line: its quotes are escaped
