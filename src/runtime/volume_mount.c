@@ -83,6 +83,13 @@ static int host_mount(struct vol *v, struct berr **err)
 
 int vol_mount(struct runtime *rt, struct vol *v, char **path, struct berr **err)
 {
+    /* a local volume's data directory is made with its record; one that
+     * went missing is damage system check finds and repairs */
+    if (str_eq(v->cfg.driver, VOL_DRIVER_LOCAL) && v->cfg.mount_point &&
+        !fs_is_dir(v->cfg.mount_point)) {
+        berr_msg(err, "volume %s: its data directory %s is missing", v->name, v->cfg.mount_point);
+        return berr_hint(err, "`berth system check --repair` makes it again, empty");
+    }
     if (path && !(*path = str_dup(v->cfg.mount_point)))
         return berr_oom(err);
     if (!vol_needs_mount(&v->cfg))

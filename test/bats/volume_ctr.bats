@@ -285,3 +285,16 @@ EOF
     run -125 --separate-stderr b ps
     [[ $stderr == 'Error: '*'invalid image volume mode "foo" required value: bind, tmpfs, ignore'* ]]
 }
+
+@test "a volume whose data directory went missing: the error names it and the repair" {
+    run -0 b volume create gone
+    rm -rf "$BATS_TEST_TMPDIR/root/volumes/gone/_data"
+    want="volume gone: its data directory $BATS_TEST_TMPDIR/root/volumes/gone/_data is missing (\`berth system check --repair\` makes it again, empty)"
+    run -0 b create --name usesgone --network none -v gone:/x $IMG true
+    run -125 --separate-stderr b start usesgone
+    [[ $stderr == *"$want"* ]]
+    run -126 --separate-stderr b run --rm --network none -v gone:/x $IMG true
+    [[ $stderr == *"$want"* ]]
+    run -0 b system check --repair
+    run -0 b run --rm --network none -v gone:/x $IMG ls -a /x
+}
