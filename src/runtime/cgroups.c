@@ -218,3 +218,12 @@ int cg_v1_rmdir(const char *path, struct berr **err)
     }
     return rc;
 }
+
+bool cg_v1_has(const char *ctl, const char *file)
+{
+    char p[128];
+    int n = file ? snprintf(p, sizeof(p), "/sys/fs/cgroup/%s/%s", ctl, file)
+                 : snprintf(p, sizeof(p), "/sys/fs/cgroup/%s", ctl);
+
+    return n > 0 && (size_t) n < sizeof(p) && access(p, F_OK) == 0;
+}

@@ -7,6 +7,8 @@
 #ifndef BERTH_CGROUPS_H
 #define BERTH_CGROUPS_H
 
+#include <stdbool.h>
+
 #include "util/err.h"
 
 /* The cgroup this process is in, as the unified ("0::") line of
@@ -35,5 +37,9 @@ int cg_v1_mkdir(const char *ctl, const char *path, struct berr **err);
 int cg_v1_write(const char *ctl, const char *path, const char *file, const char *value,
                 struct berr **err);
 int cg_v1_rmdir(const char *path, struct berr **err);
+
+/* cgroup v1: controller ctl is mounted at /sys/fs/cgroup/CTL and, when
+ * file is not NULL, its root cgroup has that file. */
+bool cg_v1_has(const char *ctl, const char *file);
 
 #endif

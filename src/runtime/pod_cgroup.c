@@ -26,20 +26,12 @@
 #include "util/log.h"
 #include "util/str.h"
 
-static bool have_ctl(const char *ctl)
-{
-    char p[64];
-
-    snprintf(p, sizeof(p), "/sys/fs/cgroup/%s", ctl);
-    return fs_exists(p);
-}
-
 char *pod_cgroup_path_new(struct runtime *rt, const char *parent, const char *id)
 {
     const char *mode = rt->cfg->cgroups && *rt->cfg->cgroups ? rt->cfg->cgroups : "enabled";
 
     if (str_eq(rt->cfg->cgroup_manager, "systemd") || str_eq(mode, "disabled") ||
-        spec_cgroup2_unified() || !have_ctl("memory"))
+        spec_cgroup2_unified() || !cg_v1_has("memory", NULL))
         return str_dup("");
     if (!parent || !*parent)
         parent = SPEC_CGROUPFS_PARENT;
@@ -192,7 +184,7 @@ int pod_cgroup_ensure(struct runtime *rt, const char *pod_id, const char *ctr_pa
     if (oci_resources(cfg.resources, &res, err) < 0)
         goto out;
     for (size_t i = 0; i < ARRAY_SIZE(ctls); i++)
-        if (have_ctl(ctls[i]) && cg_v1_mkdir(ctls[i], path, err) < 0)
+        if (cg_v1_has(ctls[i], NULL) && cg_v1_mkdir(ctls[i], path, err) < 0)
             goto out;
     n = v1_files(res, f);
     for (size_t i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "runtime/cgroups.h"
 #include "runtime/spec_int.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -165,14 +166,6 @@ bool spec_cgroup2_unified(void)
     return statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_MAGIC;
 }
 
-/* A cgroup v1 controller file of the root cgroup is there. */
-static bool v1_has(const char *ctl, const char *file)
-{
-    _cleanup_free_ char *p = str_fmt("/sys/fs/cgroup/%s/%s", ctl, file);
-
-    return p && access(p, F_OK) == 0;
-}
-
 /* "0-3,5" -> bits; false when it does not parse or is past max. */
 static bool cpuset_bits(const char *s, unsigned char *bits, size_t max)
 {
@@ -261,31 +254,31 @@ static int check_v1(json_t *r, struct berr **err)
 {
     if (json_object_get(r, "unified"))
         return berr_msg(err, "cannot use --cgroup-conf without cgroup v2");
-    drop_unless(r, "memorySwappiness", v1_has("memory", "memory.swappiness"),
+    drop_unless(r, "memorySwappiness", cg_v1_has("memory", "memory.swappiness"),
                 "Your kernel does not support memory swappiness capabilities, or the cgroup is not mounted. Memory swappiness discarded.");
-    drop_unless(r, "memoryReservation", v1_has("memory", "memory.soft_limit_in_bytes"),
+    drop_unless(r, "memoryReservation", cg_v1_has("memory", "memory.soft_limit_in_bytes"),
                 "Your kernel does not support memory soft limit capabilities or the cgroup is not mounted. Limitation discarded.");
-    drop_unless(r, "oomKillDisable", v1_has("memory", "memory.oom_control"),
+    drop_unless(r, "oomKillDisable", cg_v1_has("memory", "memory.oom_control"),
                 "Your kernel does not support OomKillDisable. OomKillDisable discarded.");
-    drop_unless(r, "cpuPeriod", v1_has("cpu", "cpu.cfs_period_us"),
+    drop_unless(r, "cpuPeriod", cg_v1_has("cpu", "cpu.cfs_period_us"),
                 "Your kernel does not support CPU cfs period or the cgroup is not mounted. Period discarded.");
-    drop_unless(r, "cpuQuota", v1_has("cpu", "cpu.cfs_quota_us"),
+    drop_unless(r, "cpuQuota", cg_v1_has("cpu", "cpu.cfs_quota_us"),
                 "Your kernel does not support CPU cfs quota or the cgroup is not mounted. Quota discarded.");
-    drop_unless(r, "cpuRtPeriod", v1_has("cpu", "cpu.rt_period_us"),
+    drop_unless(r, "cpuRtPeriod", cg_v1_has("cpu", "cpu.rt_period_us"),
                 "Your kernel does not support CPU realtime scheduler or the cgroup is not mounted. Realtime period discarded.");
-    drop_unless(r, "cpuRtRuntime", v1_has("cpu", "cpu.rt_runtime_us"),
+    drop_unless(r, "cpuRtRuntime", cg_v1_has("cpu", "cpu.rt_runtime_us"),
                 "Your kernel does not support CPU realtime scheduler or the cgroup is not mounted. Realtime runtime discarded.");
-    drop_unless(r, "blkioWeight", v1_has("blkio", "blkio.weight"),
+    drop_unless(r, "blkioWeight", cg_v1_has("blkio", "blkio.weight"),
                 "Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.");
-    drop_unless(r, "blkioWeightDevice", v1_has("blkio", "blkio.weight_device"),
+    drop_unless(r, "blkioWeightDevice", cg_v1_has("blkio", "blkio.weight_device"),
                 "Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.");
-    drop_unless(r, "blkioReadBps", v1_has("blkio", "blkio.throttle.read_bps_device"),
+    drop_unless(r, "blkioReadBps", cg_v1_has("blkio", "blkio.throttle.read_bps_device"),
                 "Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. Block I/O BPS read limit discarded");
-    drop_unless(r, "blkioWriteBps", v1_has("blkio", "blkio.throttle.write_bps_device"),
+    drop_unless(r, "blkioWriteBps", cg_v1_has("blkio", "blkio.throttle.write_bps_device"),
                 "Your kernel does not support BPS Block I/O write limit or the cgroup is not mounted. Block I/O BPS write limit discarded.");
-    drop_unless(r, "blkioReadIops", v1_has("blkio", "blkio.throttle.read_iops_device"),
+    drop_unless(r, "blkioReadIops", cg_v1_has("blkio", "blkio.throttle.read_iops_device"),
                 "Your kernel does not support IOPS Block read limit or the cgroup is not mounted. Block I/O IOPS read limit discarded.");
-    drop_unless(r, "blkioWriteIops", v1_has("blkio", "blkio.throttle.write_iops_device"),
+    drop_unless(r, "blkioWriteIops", cg_v1_has("blkio", "blkio.throttle.write_iops_device"),
                 "Your kernel does not support IOPS Block I/O write limit or the cgroup is not mounted. Block I/O IOPS write limit discarded.");
     return 0;
 }
