@@ -45,6 +45,8 @@ static void row_free(struct ps_row *r)
     row_drop_records(r);
     json_decref(r->item);
     free(r->sort_text);
+    free(r->text);
+    berr_free(r->text_err);
 }
 
 /* ---- the command ---- */
@@ -339,6 +341,13 @@ static void ps_load_one(struct ps_load *L, size_t i)
     if (!row->item)
         __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
     row_drop_records(row);
+    /* rendered at once, the item is gone: a text is a tenth of its heap */
+    if (row->item && L->q->render) {
+        if (L->q->render(L->q->render_ctx, row->item, &row->text, &row->text_err) < 0)
+            row->text = NULL;
+        json_decref(row->item);
+        row->item = NULL;
+    }
 }
 
 static void *ps_load_worker(void *arg)
@@ -453,16 +462,16 @@ static int external_rows(struct runtime *rt, struct ps_row **rows, size_t *k, st
     return 0;
 }
 
-int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, struct berr **err)
+/* The rows ps shows, read, filtered, cut and sorted: rows[first..*k). */
+static int ps_rows(struct runtime *rt, const struct ps_query *q, struct ps_row **rowsp,
+                   size_t *kp, size_t *firstp, bool *want, double *nowp, struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
-    _cleanup_json_ json_t *out = NULL;
     struct ps_row *rows = NULL;
     struct filters fs;
     size_t n = 0, k = 0, first = 0;
     long long last = q->latest ? 1 : q->last;
     bool all = q->all || last > 0;
-    bool want[T__N];
     double now = q->now;
     int r = -1;
 
@@ -477,8 +486,7 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
         goto out;
     n = strv_len(ids);
     rows = calloc(n ? n : 1, sizeof(*rows));
-    out = json_array();
-    if (!rows || !out) {
+    if (!rows) {
         berr_oom(err);
         goto out;
     }
@@ -515,8 +523,43 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
         row_size(rt, &rows[i]);
     sort_by = sort_key(q->sort);
     qsort(rows + first, k - first, sizeof(*rows), row_cmp);
+    r = 0;
+out:
+    if (r < 0) {
+        rows_free(rows, k);
+        rows = NULL;
+        k = 0;
+    }
+    *rowsp = rows;
+    *kp = k;
+    *firstp = first;
+    *nowp = now;
+    ps_filters_free(&fs);
+    return r;
+}
+
+/* The item of row r, as q asks for it. */
+static json_t *row_take_item(struct runtime *rt, struct ps_row *r, const struct ps_query *q,
+                             const bool *want, double now)
+{
+    return r->item ? STEAL_PTR(r->item) : ps_row_item(rt, r, q, want, now);
+}
+
+int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, struct berr **err)
+{
+    _cleanup_json_ json_t *out = json_array();
+    struct ps_row *rows = NULL;
+    size_t k = 0, first = 0;
+    bool want[T__N];
+    double now;
+    int r = -1;
+
+    if (!out)
+        return berr_oom(err);
+    if (ps_rows(rt, q, &rows, &k, &first, want, &now, err) < 0)
+        return -1;
     for (size_t i = first; i < k; i++) {
-        json_t *it = rows[i].item ? STEAL_PTR(rows[i].item) : ps_row_item(rt, &rows[i], q, want, now);
+        json_t *it = row_take_item(rt, &rows[i], q, want, now);
         if (!it || json_array_append_new(out, it) < 0) {
             berr_oom(err);
             goto out;
@@ -526,7 +569,50 @@ int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items, s
     r = 0;
 out:
     rows_free(rows, k);
-    ps_filters_free(&fs);
+    return r;
+}
+
+int ctr_ps_texts(struct runtime *rt, const struct ps_query *q, char ***texts, size_t *n,
+                 struct berr **err)
+{
+    struct ps_row *rows = NULL;
+    size_t k = 0, first = 0, m = 0;
+    bool want[T__N];
+    double now;
+    char **v;
+    int r = -1;
+
+    if (ps_rows(rt, q, &rows, &k, &first, want, &now, err) < 0)
+        return -1;
+    if (!(v = calloc(k - first + 1, sizeof(*v)))) {
+        berr_oom(err);
+        goto out;
+    }
+    for (size_t i = first; i < k; i++, m++) {
+        struct ps_row *row = &rows[i];
+        _cleanup_json_ json_t *it = NULL;
+
+        if (row->text_err) {
+            *err = STEAL_PTR(row->text_err);
+            goto out;
+        }
+        if (row->text) {
+            v[m] = STEAL_PTR(row->text);
+            continue;
+        }
+        if (!(it = row_take_item(rt, row, q, want, now))) {
+            berr_oom(err);
+            goto out;
+        }
+        if (q->render(q->render_ctx, it, &v[m], err) < 0)
+            goto out;
+    }
+    *texts = STEAL_PTR(v);
+    *n = m;
+    r = 0;
+out:
+    strv_free(v);
+    rows_free(rows, k);
     return r;
 }
 

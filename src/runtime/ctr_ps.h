@@ -37,6 +37,10 @@ struct ps_query {
                                no record knows (state "storage") */
     bool ns;                /* --ns: the namespaces of running containers */
     bool pod;               /* --pod: the default table shows Pod and PodName */
+    /* ctr_ps_texts: turns an item into its text (malloc'd); called from
+     * several threads at once, so it may only read what ctx points to */
+    int (*render)(void *ctx, json_t *item, char **text, struct berr **err);
+    void *render_ctx;
 };
 
 /* Checks the sort key and the filter syntax (podman's errors) without
@@ -46,6 +50,11 @@ int ctr_ps_check(const struct ps_query *q, struct berr **err);
 /* One object per container, oldest first (or as q->sort says), after
  * -a, the filters and -n/-l. *items is a new array. */
 int ctr_ps_items(struct runtime *rt, const struct ps_query *q, json_t **items,
+                 struct berr **err);
+
+/* The same rows as ctr_ps_items, each rendered by q->render as soon as
+ * it is read, so no row keeps its item: *texts (n of them) are new. */
+int ctr_ps_texts(struct runtime *rt, const struct ps_query *q, char ***texts, size_t *n,
                  struct berr **err);
 
 /* The containers ps's filters select, in any state (--filter of rm, stop,

@@ -38,6 +38,8 @@ struct ps_row {
     json_t *command;            /* array of strings */
     size_t seq;                 /* list order, for a stable sort */
     json_t *item;               /* built early; then rec and command are gone */
+    char *text;                 /* q->render's text of the item, made early */
+    struct berr *text_err;      /* or why the render failed */
     char *sort_text;            /* the sort key of image/names/command, kept */
     bool external;              /* a root file system no record knows (--external) */
 };

@@ -318,6 +318,34 @@ static int emit(FILE *f, const struct sbuf *b, struct berr **err)
     return 0;
 }
 
+/* The header line of table t into text (empty before). */
+static int table_header(const struct tmpl *t, const struct out_spec *spec, struct sbuf *text,
+                        struct berr **err)
+{
+    char **fields = tmpl_fields(t);
+    json_t *h = fields ? header_map(spec, fields) : NULL;
+    int r = 0;
+
+    if (!h) {
+        r = berr_oom(err);
+    } else {
+        struct berr *herr = NULL;
+        /* A template the header map cannot run (a range over a field,
+         * say) still gets its column names. */
+        if (tmpl_exec_header(t, h, text, &herr) < 0) {
+            berr_free(herr);
+            sbuf_reset(text);
+            for (char **fl = fields; *fl; fl++)
+                sbuf_addf(text, "%s%s", fl == fields ? "" : "\t",
+                          json_string_value(json_object_get(h, *fl)));
+            sbuf_addc(text, '\n');
+        }
+    }
+    json_decref(h);
+    strv_free(fields);
+    return r;
+}
+
 static int render_table(const char *src, json_t *items, const struct out_spec *spec,
                         bool noheading, struct sbuf *out, struct berr **err)
 {
@@ -330,27 +358,8 @@ static int render_table(const char *src, json_t *items, const struct out_spec *s
 
     if (parse(s, spec->aliases, &t, err) < 0)
         return -1;
-    if (!noheading) {
-        char **fields = tmpl_fields(t);
-        json_t *h = fields ? header_map(spec, fields) : NULL;
-        if (!h) {
-            r = berr_oom(err);
-        } else {
-            struct berr *herr = NULL;
-            /* A template the header map cannot run (a range over a field,
-             * say) still gets its column names. */
-            if (tmpl_exec_header(t, h, &text, &herr) < 0) {
-                berr_free(herr);
-                sbuf_reset(&text);
-                for (char **fl = fields; *fl; fl++)
-                    sbuf_addf(&text, "%s%s", fl == fields ? "" : "\t",
-                              json_string_value(json_object_get(h, *fl)));
-                sbuf_addc(&text, '\n');
-            }
-        }
-        json_decref(h);
-        strv_free(fields);
-    }
+    if (!noheading)
+        r = table_header(t, spec, &text, err);
     json_array_foreach(items, i, it) {
         if (r < 0 || (r = tmpl_exec(t, it, &text, err)) < 0)
             break;
@@ -441,6 +450,91 @@ int out_json(FILE *f, json_t *v, struct berr **err)
         return berr_oom(err);
     fprintf(f, "%s\n", s);
     return 0;
+}
+
+/* ---- lists rendered item by item ---- */
+
+struct out_rows {
+    struct tmpl *t;
+    bool table;                 /* aligned, through the tabwriter */
+    struct sbuf header;         /* tables without --noheading */
+};
+
+int out_rows_new(const char *format, const struct out_spec *spec, bool noheading,
+                 struct out_rows **rows, struct berr **err)
+{
+    static const struct out_spec none = { 0 };
+    _cleanup_free_ char *src = NULL;
+    struct out_rows *o;
+
+    *rows = NULL;
+    if (!spec)
+        spec = &none;
+    if (out_default_table(format)) {
+        if (!spec->table)
+            return 0;
+        src = table_source(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0));
+    } else if (strcmp(format, "json") == 0 || ranges_over_dot(format)) {
+        return 0;
+    } else if (str_has_prefix(format, "table")) {
+        src = table_source(format + 5);
+    } else {
+        src = plain_source(format);
+    }
+    if (!(o = calloc(1, sizeof(*o))))
+        return berr_oom(err);
+    o->table = out_default_table(format) || str_has_prefix(format, "table");
+    if (parse(src, spec->aliases, &o->t, err) < 0 ||
+        (o->table && !noheading && table_header(o->t, spec, &o->header, err) < 0)) {
+        out_rows_free(o);
+        return -1;
+    }
+    *rows = o;
+    return 0;
+}
+
+int out_rows_render(const struct out_rows *rows, json_t *item, char **text, struct berr **err)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    if (tmpl_exec(rows->t, item, &b, err) < 0)
+        return -1;
+    if (!(*text = sbuf_steal(&b)))
+        return berr_oom(err);
+    return 0;
+}
+
+int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, size_t n,
+                   struct berr **err)
+{
+    _cleanup_sbuf_ struct sbuf text = SBUF_INIT, out = SBUF_INIT;
+    size_t len = rows->header.len;
+
+    if (!rows->table) {
+        for (size_t i = 0; i < n; i++)
+            fputs(texts[i], f);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        len += strlen(texts[i]);
+    /* one block of the final size: no growing copies */
+    if (sbuf_reserve(&text, len + 1) < 0)
+        return berr_oom(err);
+    sbuf_addn(&text, sbuf_str(&rows->header), rows->header.len);
+    for (size_t i = 0; i < n; i++)
+        sbuf_add(&text, texts[i]);
+    if (text.oom || tw_render(sbuf_str(&text), text.len, &out) < 0 || out.oom)
+        return berr_oom(err);
+    return emit(f, &out, err);
+}
+
+void out_rows_free(struct out_rows *rows)
+{
+    if (!rows)
+        return;
+    tmpl_free(rows->t);
+    sbuf_free(&rows->header);
+    free(rows);
 }
 
 /* ---- direct tables ---- */

@@ -43,6 +43,23 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
 /* Prints a JSON value the way podman does (indent 4, "<" kept). */
 int out_json(FILE *f, json_t *v, struct berr **err);
 
+/* A list rendered item by item as the items are made, then printed in
+ * the order the caller gives: the same bytes out_list prints for the same
+ * items, without keeping every item in memory. Rendering only reads the
+ * prepared template, so several threads may render at once. */
+struct out_rows;
+/* *rows NULL (and 0) when format needs the whole list at once (json, a
+ * template that ranges over "."): use out_list then. A bad template
+ * fails here (125), before anything is printed. */
+int out_rows_new(const char *format, const struct out_spec *spec, bool noheading,
+                 struct out_rows **rows, struct berr **err);
+/* One item's text, malloc'd in *text. */
+int out_rows_render(const struct out_rows *rows, json_t *item, char **text, struct berr **err);
+/* The header (tables) and texts[0..n), aligned as out_list aligns them. */
+int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, size_t n,
+                   struct berr **err);
+void out_rows_free(struct out_rows *rows);
+
 /* A column header made from a field name as podman makes it: split at
  * camel-case humps, upper-cased ("CreatedAt" -> "CREATED AT"). malloc'd. */
 char *out_header_name(const char *field);

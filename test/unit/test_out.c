@@ -197,6 +197,76 @@ static void t_tbl(void)
     free(buf);
 }
 
+/* out_rows: rendered one item at a time, the texts printed in the order
+ * given, byte for byte what out_list prints for those items in that order;
+ * formats that need the whole list have no out_rows. */
+static char *rows_print(const char *format, json_t *items, const struct out_spec *spec,
+                        bool nohead)
+{
+    char *buf = NULL, *texts[4] = { 0 };
+    size_t len = 0, n = json_array_size(items);
+    FILE *f = open_memstream(&buf, &len);
+    struct out_rows *rows = NULL;
+    struct berr *err = NULL;
+    int r = out_rows_new(format, spec, nohead, &rows, &err);
+
+    CHECK(n <= 4);
+    /* rendered last first, printed first first */
+    for (size_t i = n; r == 0 && rows && i-- > 0;)
+        r = out_rows_render(rows, json_array_get(items, i), &texts[i], &err);
+    if (r == 0 && rows)
+        r = out_rows_print(rows, f, texts, n, &err);
+    fclose(f);
+    if (r == 0 && !rows)
+        fprintf(stderr, "# no out_rows for %s\n", format ? format : "(null)");
+    if (r < 0) {
+        CHECK_INT(len, 0);
+        free(buf);
+        buf = str_fmt("ERR:%s", err->msg);
+        berr_free(err);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(texts[i]);
+    out_rows_free(rows);
+    return buf;
+}
+
+static void t_rows(void)
+{
+    json_t *items = ps_items();
+    const char *formats[] = { NULL, "table", "table {{.ID}} {{.Names}}", "{{.ID}}",
+                              "{{.Names}}\t{{.Status}}\n", "{{.Nope}}", "{{.Name}}", "" };
+    struct out_rows *rows = (struct out_rows *) 1;
+    struct berr *err = NULL;
+
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        for (int nohead = 0; nohead < 2; nohead++) {
+            char *want = list(formats[i], items, &ps_spec, nohead);
+            char *got = rows_print(formats[i], items, &ps_spec, nohead);
+            CHECK_STR(got, want);
+            free(want);
+            free(got);
+        }
+    }
+    /* no items: the header alone */
+    {
+        json_t *none = json_array();
+        char *want = list(NULL, none, &ps_spec, false), *got = rows_print(NULL, none, &ps_spec, false);
+        CHECK_STR(got, want);
+        CHECK(strstr(got, "CONTAINER ID") != NULL);
+        free(want);
+        free(got);
+        json_decref(none);
+    }
+    CHECK(out_rows_new("json", &ps_spec, false, &rows, &err) == 0 && rows == NULL);
+    rows = (struct out_rows *) 1;
+    CHECK(out_rows_new("{{range .}}{{.ID}}{{end}}", &ps_spec, false, &rows, &err) == 0 &&
+          rows == NULL);
+    CHECK(out_rows_new("{{.ID", &ps_spec, false, &rows, &err) < 0 && err);
+    berr_free(err);
+    json_decref(items);
+}
+
 int main(void)
 {
     UNIT_RUN(t_default_table);
@@ -205,5 +275,6 @@ int main(void)
     UNIT_RUN(t_json);
     UNIT_RUN(t_header_names);
     UNIT_RUN(t_tbl);
+    UNIT_RUN(t_rows);
     return unit_done();
 }
