@@ -18,6 +18,7 @@
  */
 #include <ctype.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,35 +31,68 @@
 /* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
 
 struct tw_cell {
-    const char *s;
-    size_t len, width;          /* bytes, runes */
+    uint32_t len, width;        /* bytes, runes; its text follows the cell before it */
 };
 
 struct tw_line {
-    struct tw_cell *cells;
-    size_t n;
+    const char *s;              /* its first cell */
+    size_t first, n;            /* its cells: cells[first..first+n) */
 };
 
 struct tw {
     struct tw_line *lines;
     size_t nlines;
+    struct tw_cell *cells;      /* every line's, one block */
     size_t *widths;
     size_t nwidths;
-    struct sbuf *out;
+    struct sbuf *out;           /* the aligned text goes here, */
+    FILE *f;                    /* or straight to f */
 };
+
+/* A piece of the text: every piece but the last ends with a newline. */
+struct tw_piece {
+    const char *s;
+    size_t len;
+};
+
+static void tw_put(struct tw *w, const char *s, size_t n)
+{
+    if (w->f)
+        fwrite(s, 1, n, w->f);
+    else
+        sbuf_addn(w->out, s, n);
+}
+
+static void tw_pad(struct tw *w, size_t n)
+{
+    if (!w->f) {
+        sbuf_addpad(w->out, ' ', n);
+        return;
+    }
+    while (n--)
+        putc(' ', w->f);
+}
+
+static const struct tw_cell *tw_cell(const struct tw *w, size_t line, size_t col)
+{
+    return &w->cells[w->lines[line].first + col];
+}
 
 static void tw_write_lines(struct tw *w, size_t line0, size_t line1)
 {
     for (size_t i = line0; i < line1; i++) {
         struct tw_line *l = &w->lines[i];
+        const char *s = l->s;
         for (size_t j = 0; j < l->n; j++) {
-            sbuf_addn(w->out, l->cells[j].s, l->cells[j].len);
-            if (j < w->nwidths && l->cells[j].width < w->widths[j])
-                sbuf_addpad(w->out, ' ', w->widths[j] - l->cells[j].width);
+            const struct tw_cell *c = tw_cell(w, i, j);
+            tw_put(w, s, c->len);
+            s += c->len + 1;
+            if (j < w->nwidths && c->width < w->widths[j])
+                tw_pad(w, w->widths[j] - c->width);
         }
         /* the last line is a partial one: no newline was typed after it */
         if (i + 1 < w->nlines)
-            sbuf_addc(w->out, '\n');
+            tw_put(w, "\n", 1);
     }
 }
 
@@ -78,8 +112,8 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
         tw_write_lines(w, line0, this);
         line0 = this;
         for (; this < line1 && column + 1 < w->lines[this].n; this++)
-            if (w->lines[this].cells[column].width + TW_PADDING > width)
-                width = w->lines[this].cells[column].width + TW_PADDING;
+            if (tw_cell(w, this, column)->width + TW_PADDING > width)
+                width = tw_cell(w, this, column)->width + TW_PADDING;
         w->widths[w->nwidths++] = width;
         tw_format(w, line0, this);
         w->nwidths--;
@@ -90,56 +124,81 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
     tw_write_lines(w, line0, line1);
 }
 
-/* Aligns text (cells split by tabs, lines by newlines) into out. */
-static int tw_render(const char *text, size_t len, struct sbuf *out)
+/* Aligns the text made of pieces[0..n) (cells split by tabs, lines by
+ * newlines) into out, or (out NULL) to f. */
+static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out, FILE *f)
 {
-    struct tw w = { .out = out };
-    size_t maxcells = 1, nl = 1;
-    const char *p = text, *end = text + len;
+    struct tw w = { .out = out, .f = f };
+    size_t maxcells = 1, nl = 1, ncells = 0, c = 0;
     int r = 0;
 
-    for (size_t i = 0; i < len; i++)
-        nl += text[i] == '\n';
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < pieces[k].len; i++) {
+            nl += pieces[k].s[i] == '\n';
+            ncells += pieces[k].s[i] == '\n' || pieces[k].s[i] == '\t';
+        }
+    }
+    ncells++;
     w.lines = calloc(nl, sizeof(*w.lines));
-    if (!w.lines)
-        return -1;
-    for (w.nlines = 0; w.nlines < nl; w.nlines++) {
-        const char *e = memchr(p, '\n', (size_t) (end - p));
-        struct tw_line *l = &w.lines[w.nlines];
-        size_t nc = 1;
+    w.cells = calloc(ncells, sizeof(*w.cells));
+    if (!w.lines || !w.cells)
+        r = -1;
+    for (size_t k = 0; r == 0 && k < n; k++) {
+        const char *p = pieces[k].s, *end = p + pieces[k].len;
+        bool last = k + 1 == n;
 
-        if (!e)
-            e = end;
-        for (const char *q = p; q < e; q++)
-            nc += *q == '\t';
-        if (!(l->cells = calloc(nc, sizeof(*l->cells)))) {
-            r = -1;
-            break;
-        }
-        for (const char *q = p;; q++) {
-            if (q == e || *q == '\t') {
-                l->cells[l->n].s = p;
-                l->cells[l->n].len = (size_t) (q - p);
-                l->cells[l->n].width = str_rune_count(p, (size_t) (q - p));
-                l->n++;
-                p = q + 1;
-                if (q == e)
-                    break;
+        /* a piece's lines end within it; only the last piece's final
+         * (partial) line is a line when nothing follows its newline */
+        while (r == 0 && p <= end && (p < end || (last && w.nlines < nl))) {
+            const char *e = memchr(p, '\n', (size_t) (end - p));
+            struct tw_line *l;
+
+            if (w.nlines >= nl) {       /* a piece that does not end a line */
+                r = -1;
+                break;
             }
+            l = &w.lines[w.nlines++];
+
+            if (!e)
+                e = end;
+            l->s = p;
+            l->first = c;
+            for (const char *q = p;; q++) {
+                if (q == e || *q == '\t') {
+                    if ((size_t) (q - p) > UINT32_MAX) {
+                        r = -1;
+                        break;
+                    }
+                    w.cells[c].len = (uint32_t) (q - p);
+                    w.cells[c].width = (uint32_t) str_rune_count(p, (size_t) (q - p));
+                    c++;
+                    l->n++;
+                    p = q + 1;
+                    if (q == e)
+                        break;
+                }
+            }
+            if (l->n > maxcells)
+                maxcells = l->n;
+            p = e + 1;
         }
-        if (l->n > maxcells)
-            maxcells = l->n;
-        p = e + 1;
     }
     if (r == 0 && !(w.widths = calloc(maxcells, sizeof(*w.widths))))
         r = -1;
     if (r == 0)
         tw_format(&w, 0, w.nlines);
-    for (size_t i = 0; i < nl; i++)
-        free(w.lines[i].cells);
     free(w.lines);
+    free(w.cells);
     free(w.widths);
-    return r < 0 || out->oom ? -1 : 0;
+    return r < 0 || (out && out->oom) ? -1 : 0;
+}
+
+/* One piece of text into out. */
+static int tw_render_text(const char *text, size_t len, struct sbuf *out)
+{
+    struct tw_piece p = { text, len };
+
+    return tw_render(&p, 1, out, NULL);
 }
 
 /* ---- headers ---- */
@@ -367,7 +426,7 @@ static int render_table(const char *src, json_t *items, const struct out_spec *s
     tmpl_free(t);
     if (r < 0)
         return -1;
-    if (text.oom || tw_render(sbuf_str(&text), text.len, out) < 0)
+    if (text.oom || tw_render_text(sbuf_str(&text), text.len, out) < 0)
         return berr_oom(err);
     return 0;
 }
@@ -507,25 +566,39 @@ int out_rows_render(const struct out_rows *rows, json_t *item, char **text, stru
 int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, size_t n,
                    struct berr **err)
 {
-    _cleanup_sbuf_ struct sbuf text = SBUF_INIT, out = SBUF_INIT;
-    size_t len = rows->header.len;
+    _cleanup_sbuf_ struct sbuf text = SBUF_INIT;
+    _cleanup_free_ struct tw_piece *pieces = NULL;
+    size_t np = 0;
+    bool whole = true;
 
     if (!rows->table) {
         for (size_t i = 0; i < n; i++)
             fputs(texts[i], f);
         return 0;
     }
-    for (size_t i = 0; i < n; i++)
-        len += strlen(texts[i]);
-    /* one block of the final size: no growing copies */
-    if (sbuf_reserve(&text, len + 1) < 0)
+    /* the header and each text are pieces of the text to align, aligned
+     * where they lie and written straight to f: no copy of either */
+    if (!(pieces = calloc(n + 1, sizeof(*pieces))))
         return berr_oom(err);
-    sbuf_addn(&text, sbuf_str(&rows->header), rows->header.len);
+    if (rows->header.len)
+        pieces[np++] = (struct tw_piece) { sbuf_str(&rows->header), rows->header.len };
     for (size_t i = 0; i < n; i++)
-        sbuf_add(&text, texts[i]);
-    if (text.oom || tw_render(sbuf_str(&text), text.len, &out) < 0 || out.oom)
+        if (*texts[i])
+            pieces[np++] = (struct tw_piece) { texts[i], strlen(texts[i]) };
+    for (size_t i = 0; i + 1 < np; i++)
+        whole &= pieces[i].s[pieces[i].len - 1] == '\n';
+    if (!whole) {
+        /* a line made of several texts: aligned as one text */
+        for (size_t i = 0; i < np; i++)
+            sbuf_addn(&text, pieces[i].s, pieces[i].len);
+        if (text.oom)
+            return berr_oom(err);
+        pieces[0] = (struct tw_piece) { sbuf_str(&text), text.len };
+        np = 1;
+    }
+    if (tw_render(pieces, np, NULL, f) < 0)
         return berr_oom(err);
-    return emit(f, &out, err);
+    return 0;
 }
 
 void out_rows_free(struct out_rows *rows)
@@ -565,7 +638,7 @@ int tbl_print(struct tbl *t, FILE *f)
 {
     _cleanup_sbuf_ struct sbuf out = SBUF_INIT;
 
-    if (t->text.oom || tw_render(sbuf_str(&t->text), t->text.len, &out) < 0)
+    if (t->text.oom || tw_render_text(sbuf_str(&t->text), t->text.len, &out) < 0)
         return -1;
     if (out.len)
         fwrite(out.buf, 1, out.len, f);

@@ -235,7 +235,10 @@ static void t_rows(void)
 {
     json_t *items = ps_items();
     const char *formats[] = { NULL, "table", "table {{.ID}} {{.Names}}", "{{.ID}}",
-                              "{{.Names}}\t{{.Status}}\n", "{{.Nope}}", "{{.Name}}", "" };
+                              "{{.Names}}\t{{.Status}}\n", "{{.Nope}}", "{{.Name}}", "",
+                              /* rows that end no line, or are empty */
+                              "table {{.ID}} {{.Names -}}",
+                              "table {{if eq .Names \"web\"}}{{.ID}} {{.Names}}\n{{end -}}" };
     struct out_rows *rows = (struct out_rows *) 1;
     struct berr *err = NULL;
 
