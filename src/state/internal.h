@@ -48,9 +48,10 @@ int state_err(struct berr **err, enum berr_kind kind, const char *fmt, ...)
  * fd to close, or -1 with *err. */
 int state_names_guard(struct state *st, struct berr **err);
 /* Under the guard: makes sure names/<name> points at (kind, id), taking it
- * when free or stale. BK_EXISTS when someone else holds it. */
+ * when free or stale. BK_EXISTS when someone else holds it. 1: the link
+ * was made, synced only with sync (else the caller syncs names_dir). */
 int state_name_ensure_locked(struct state *st, const char *name, enum obj_kind kind,
-                             const char *id, struct berr **err);
+                             const char *id, bool sync, struct berr **err);
 
 /* Under no guard (takes it): removes names/<name> if it points at (kind,
  * id); with name NULL (the config was unreadable), every name that does. */

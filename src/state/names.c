@@ -157,7 +157,7 @@ static int judge(struct state *st, const char *name, enum obj_kind kind, const c
 }
 
 static int make_link(struct state *st, const char *name, enum obj_kind kind, const char *id,
-                     struct berr **err)
+                     bool sync, struct berr **err)
 {
     _cleanup_free_ char *target = link_target(kind, id);
     _cleanup_free_ char *path = str_fmt("%s/%s", st->names_dir, name);
@@ -170,8 +170,9 @@ static int make_link(struct state *st, const char *name, enum obj_kind kind, con
         return berr_sys(err, "reserve name \"%s\"", name);
     }
     /* The record that will point back at this name is fsync'd; the name
-     * must survive a crash as well as the record does. */
-    if (fs_fsync_dir(st->names_dir) < 0)
+     * must survive a crash as well as the record does (without sync the
+     * caller syncs names/ before it publishes the record). */
+    if (sync && fs_fsync_dir(st->names_dir) < 0)
         return berr_sys(err, "sync %s", st->names_dir);
     return 0;
 }
@@ -189,11 +190,11 @@ int state_names_guard(struct state *st, struct berr **err)
 }
 
 int state_name_ensure_locked(struct state *st, const char *name, enum obj_kind kind,
-                             const char *id, struct berr **err)
+                             const char *id, bool sync, struct berr **err)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
         _cleanup_free_ char *path = NULL;
-        int r = make_link(st, name, kind, id, err);
+        int r = make_link(st, name, kind, id, sync, err);
 
         if (r <= 0)
             return r < 0 ? -1 : 1;
@@ -232,7 +233,7 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
         return -1;
     /* the fast path, no guard: almost every name is free or live */
     for (int attempt = 0; attempt < 4; attempt++) {
-        int r = make_link(st, name, kind, id, err);
+        int r = make_link(st, name, kind, id, true, err);
 
         if (r <= 0)
             return r;
@@ -245,7 +246,7 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
     guard = state_names_guard(st, err);
     if (guard < 0)
         return -1;
-    return state_name_ensure_locked(st, name, kind, id, err) < 0 ? -1 : 0;
+    return state_name_ensure_locked(st, name, kind, id, true, err) < 0 ? -1 : 0;
 }
 
 int state_name_check(struct state *st, const char *name, enum obj_kind kind, const char *id,

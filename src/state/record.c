@@ -115,34 +115,18 @@ static int check_id_free(struct state *st, enum obj_kind kind, const char *key,
     return 0;
 }
 
-/* The last step of create: the name check and the rename, made atomic
- * with respect to name take-overs by the names/ guard. */
-static int publish(struct state *st, enum obj_kind kind, const char *key, const char *name,
-                   const char *tmp, const char *dst, struct berr **err)
+/* The last step of create: the rename, made atomic with respect to name
+ * take-overs by the names/ guard its caller holds. */
+static int publish(struct state *st, enum obj_kind kind, const char *key, const char *tmp,
+                   const char *dst, bool *renamed, struct berr **err)
 {
-    _cleanup_close_ int guard = -1;
-    int made = 0;
-
-    if (name) {
-        guard = state_names_guard(st, err);
-        if (guard < 0)
-            return -1;
-        made = state_name_ensure_locked(st, name, kind, key, err);
-        if (made < 0)
-            return -1;
-    }
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) < 0) {
-        int e = errno;
-        if (made > 0) {
-            _cleanup_free_ char *link = str_fmt("%s/%s", st->names_dir, name);
-            if (link)
-                (void) unlink(link);
-        }
-        if (e == EEXIST || e == ENOTEMPTY)
+        if (errno == EEXIST || errno == ENOTEMPTY)
             return state_err(err, BK_EXISTS, "ID \"%s\" is in use: %s already exists", key,
                              state_kind_word(kind));
-        return berr_new(err, BERR_ENGINE, e, "rename %s to %s", tmp, dst);
+        return berr_new(err, BERR_ENGINE, errno, "rename %s to %s", tmp, dst);
     }
+    *renamed = true;
     if (fs_fsync_dir(st->kind_dir[kind]) < 0)
         return berr_sys(err, "sync %s", st->kind_dir[kind]);
     return 0;
@@ -153,10 +137,11 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
 {
     _cleanup_json_ json_t *cfg = NULL, *stj = NULL;
     _cleanup_free_ char *tmp = NULL, *dst = NULL;
-    _cleanup_close_ int tfd = -1;
+    _cleanup_close_ int tfd = -1, guard = -1;
     const char *name = NULL;
     const char *kdir = st->kind_dir[kind];
-    int r;
+    int r = 0, made = 0;
+    bool renamed = false;
 
     if (state_check_key(kind, id, err) < 0)
         return -1;
@@ -178,22 +163,39 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
         return -1;
     if (new_locked_dir(kdir, id, &tmp, &tfd, err) < 0)
         return berr_wrap(err, "create %s %s", state_kind_word(kind), id);
-    /* Nobody reads a .new- dir (and a dead creator's is removed whole), so
+    /* The name first, under the names/ guard until the rename: its link
+     * dangles until then, and judge() leaves it alone while our .new- dir
+     * is locked. It is made unsynced so that config.json's fsync commits it
+     * with the record's files; the fsync of names/ that must precede the
+     * rename then finds nothing left to commit (one journal commit fewer).
+     * Nobody reads a .new- dir (and a dead creator's is removed whole), so
      * the files are written in place. A container's and a pod's state.json
      * needs no fsync of its own (see the top: refresh rebuilds one that a
      * power loss took) and comes first: config.json's fsync then commits
      * both entries, and the dir's fsync finds nothing left to commit (one
      * journal commit where the temp files and renames took two). A
      * volume's state is synced. */
-    r = js_write_new(tmp, "state.json", stj, 0600, kind == OBJ_VOLUME, err);
+    if (name && (guard = state_names_guard(st, err)) < 0)
+        r = -1;
+    if (r == 0 && name && (made = state_name_ensure_locked(st, name, kind, id, false, err)) < 0)
+        r = -1;
+    if (r == 0)
+        r = js_write_new(tmp, "state.json", stj, 0600, kind == OBJ_VOLUME, err);
     if (r == 0)
         r = js_write_new(tmp, "config.json", cfg, 0600, true, err);
     if (r == 0 && fs_fsync_dir(tmp) < 0)
         r = berr_sys(err, "sync %s", tmp);
+    if (r == 0 && made > 0 && fs_fsync_dir(st->names_dir) < 0)
+        r = berr_sys(err, "sync %s", st->names_dir);
     if (r == 0)
-        r = publish(st, kind, id, name, tmp, dst, err);
+        r = publish(st, kind, id, tmp, dst, &renamed, err);
     if (r < 0) {
         _cleanup_berr_ struct berr *e = NULL;
+        if (made > 0 && !renamed) {
+            _cleanup_free_ char *link = str_fmt("%s/%s", st->names_dir, name);
+            if (link)
+                (void) unlink(link);
+        }
         (void) fs_rm_rf(tmp, &e);       /* still ours: we hold its flock */
         if ((*err)->kind == BK_EXISTS)
             return -1;                  /* podman's words, unwrapped */
