@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
+#include "util/out.h"
 #include "util/str.h"
 
 static char dir[64];
@@ -433,6 +434,97 @@ static void t_broken_record(void)
     teardown();
 }
 
+/* ctr_ps_texts renders each row as it is read (on every CPU from 128
+ * rows on): the same bytes as the items printed by out_list, in every
+ * order and with -n (rows rendered late), and a template's error is the
+ * first row's. */
+static int render(void *ctx, json_t *item, char **text, struct berr **err)
+{
+    return out_rows_render(ctx, item, text, err);
+}
+
+static char *print_both(const char *format, struct ps_query q, bool texts)
+{
+    static const struct out_spec spec = {
+        .table = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.Status}}\t{{.Names}}" };
+    char *buf = NULL, **tv = NULL;
+    size_t len = 0, n = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct out_rows *rows = NULL;
+    json_t *items = NULL;
+    struct berr *e = NULL;
+    int r;
+
+    q.now = NOW;
+    q.shape = PS_TEMPLATE;
+    q.tmpl = format ? format : spec.table;
+    if (texts) {
+        r = out_rows_new(format, &spec, false, &rows, &e);
+        CHECK(r < 0 || rows != NULL);
+        q.render = render;
+        q.render_ctx = rows;
+        if (r == 0 && rows && (r = ctr_ps_texts(&rt, &q, &tv, &n, &e)) == 0)
+            r = out_rows_print(rows, f, tv, n, &e);
+        strv_free(tv);
+        out_rows_free(rows);
+    } else {
+        r = ctr_ps_items(&rt, &q, &items, &e);
+        if (r == 0)
+            r = out_list(f, format, items, &spec, false, &e);
+        json_decref(items);
+    }
+    fclose(f);
+    if (r < 0) {
+        free(buf);
+        buf = str_fmt("ERR:%s", e->msg);
+        berr_free(e);
+    }
+    return buf;
+}
+
+static void t_texts(void)
+{
+    static const char *const formats[] = { NULL, "table {{.Names}} {{.ID}}", "{{.Names}}",
+                                           "{{.Nope}}" };
+    struct berr *e = NULL;
+
+    setup();
+    for (int i = 0; i < 200; i++) {
+        char id[STATE_ID_LEN + 1], name[16];
+        json_t *c, *st;
+
+        snprintf(id, sizeof(id), "%016x%016x%016x%016x", i + 1, i, i, i);
+        snprintf(name, sizeof(name), "c%03d", (i * 7) % 200);
+        c = json_pack("{s:s, s:s, s:s, s:i, s:I, s:{s:s, s:s}, s:{s:[s,i], s:{s:s}}, s:{}, s:s}",
+                      "id", id, "name", name, "namespace", "", "lockID", 0,
+                      "createdNs", (json_int_t) ((100 + i) * SEC), "image", "id",
+                      "abababababababababababababababababababababababababababababababab",
+                      "name", "localhost/busybox:latest", "spec", "command", "sleep", i,
+                      "namespaces", "network", "none", "labels", "logDriver", "k8s-file");
+        st = json_pack("{s:i, s:b, s:i}", "state", i % 3 ? CS_EXITED : CS_CONFIGURED, "exited",
+                       i % 3 != 0, "exitCode", i % 5);
+        if (!c || !st || state_create(rt.st, OBJ_CONTAINER, id, c, st, &e) < 0) {
+            printf("# record %d: %s\n", i, e ? e->msg : "pack");
+            abort();
+        }
+        json_decref(c);
+        json_decref(st);
+    }
+    for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
+        struct ps_query qs[] = { { .all = true }, { .all = true, .sort = "names" },
+                                 { .all = true, .last = 5 }, { .all = true, .sort = "status" } };
+        for (size_t j = 0; j < sizeof(qs) / sizeof(qs[0]); j++) {
+            char *a = print_both(formats[k], qs[j], false), *b = print_both(formats[k], qs[j], true);
+            CHECK_STR(b, a);
+            if (k == 0 && j == 0)
+                CHECK(strstr(a, "c199") != NULL);
+            free(a);
+            free(b);
+        }
+    }
+    teardown();
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -443,5 +535,6 @@ int main(void)
     UNIT_RUN(t_sort_and_last);
     UNIT_RUN(t_template_shape);
     UNIT_RUN(t_broken_record);
+    UNIT_RUN(t_texts);
     return unit_done();
 }
