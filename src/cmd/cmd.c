@@ -213,8 +213,9 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
 {
     /* The user's character set, for libarchive's path names and the
      * regular expressions of filters. Loading it maps the locale files:
-     * ~7 page faults that version, help and completion need not pay. */
-    if (!cx->rt)
+     * ~7 page faults that version, help, completion and inspect need not
+     * pay. */
+    if (!cx->rt && !cx->no_locale)
         setlocale(LC_CTYPE, "");
     if (!cx->rt || cx->rt_level < level) {
         struct runtime *n = NULL;

@@ -76,6 +76,9 @@ struct cmd_ctx {
     bool gopts_finished;        /* gopts_finish() ran */
     struct runtime *rt;         /* made on first cx_runtime() */
     enum rt_level rt_level;
+    bool no_locale;             /* set before cx_runtime() by a command that reads
+                                   no user regex, glob or archive (inspect): the
+                                   locale files stay unmapped */
 };
 
 /* The table of top-level commands (cmd/table.c). */

@@ -80,6 +80,7 @@ static int iinspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **
             format = it.arg;
     if (c == 0 && !it.help && it.nargs == 0)
         c = berr_msg(err, "no names or ids specified");
+    cx->no_locale = true;      /* it prints records: no regex, glob or archive */
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;

@@ -42,11 +42,11 @@ static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr *
     size_t i;
 
     if (inspect_is_json(format)) {
-        _cleanup_free_ char *s = json_dumps(arr, JSON_INDENT(5) | JSON_ENCODE_ANY |
-                                                     JSON_REAL_PRECISION(17));
-        if (!s)
+        /* straight to f: no copy of the whole text (its growing buffer was
+         * a fifth of inspect's heap); only running out of memory fails */
+        if (json_dumpf(arr, f, JSON_INDENT(5) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)) < 0)
             return berr_oom(err);
-        fprintf(f, "%s\n", s);
+        fputc('\n', f);
         return 0;
     }
     /* render everything first: a bad template prints nothing */
@@ -139,6 +139,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         else if (!latest && it.nargs == 0)
             c = berr_msg(err, "no names or ids specified");
     }
+    cx->no_locale = true;      /* it prints records: no regex, glob or archive */
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;

@@ -92,6 +92,7 @@ static int cinspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **
         c = berr_msg(err, "%s requires a name, id, or the \"--latest\" flag", cx->path);
     if (c == 0 && !it.help && latest && it.nargs > 0)
         c = berr_msg(err, "--latest and containers cannot be used together");
+    cx->no_locale = true;      /* it prints records: no regex, glob or archive */
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;

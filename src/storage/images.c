@@ -348,6 +348,19 @@ static int lookup_id(struct store *s, const char *hex, struct store_image **out,
     const char *hit = NULL;
     size_t n = strlen(hex);
 
+    /* a full id names its record: no listing (a prefix that long matches
+     * that record alone) */
+    if (ref_is_full_id(hex)) {
+        struct berr *e = NULL;
+        if (load_image(s, hex, out, &e) == 0)
+            return 0;
+        if (e->errnum != ENOENT) {
+            *err = e;
+            return -1;
+        }
+        berr_free(e);
+        return 1;
+    }
     if (record_ids(s, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {
