@@ -144,6 +144,29 @@ static void t_read_file(void)
     CHECK(got && json_equal(got, big));
     json_decref(got);
     got = NULL;
+    /* around the stack buffer's size: the same value, padded to exactly
+     * len bytes with trailing blanks */
+    {
+        static const size_t lens[] = { 100, 4095, 4096, 4097, 8192, 16384, 16385 };
+        json_t *small = json_array();
+        char *st;
+        for (int i = 0; i < 10; i++)
+            json_array_append_new(small, json_integer(i));
+        st = json_dumps(small, JSON_COMPACT);
+        for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+            f = fopen(path, "w");
+            fputs(st, f);
+            for (size_t n = strlen(st); n < lens[k]; n++)
+                fputc(' ', f);
+            fclose(f);
+            CHECK_INT(js_read_file(path, &got, &e), 0);
+            CHECK(got && json_equal(got, small));
+            json_decref(got);
+            got = NULL;
+        }
+        free(st);
+        json_decref(small);
+    }
     f = fopen(path, "w");
     fputs("{\"a\":[1,2", f);
     fclose(f);
