@@ -112,7 +112,7 @@ ensure_ctrs() {
 bench_run_rm() {
     images_ready
     compare run_rm_true "$P run --rm --network none localhost/busybox true" \
-        "$B run --rm --network none localhost/busybox true"
+        "$B --runtime runc run --rm --network none localhost/busybox true"
 }
 
 # --userns auto: a user namespace from the "containers" ranges. The
@@ -120,15 +120,24 @@ bench_run_rm() {
 # file of ours is bound over it (this script runs in a private mount
 # namespace); berth reads $BERTH_SUBUID_FILE. The mapped root must be let
 # through the directories above both stores.
-bench_run_rm_userns_auto() {
-    images_ready
+subids_are_ready=
+subids_ready() {
+    [ -n "$subids_are_ready" ] && return 0
     echo "containers:200000:1000000" > "$W/subuid"
     echo "containers:200000:1000000" > "$W/subgid"
     mount --bind "$W/subuid" /etc/subuid && mount --bind "$W/subgid" /etc/subgid
     chmod o+x "$W" "$W/p" "$W/b"
     export BERTH_SUBUID_FILE=$W/subuid BERTH_SUBGID_FILE=$W/subgid
+    subids_are_ready=1
+}
+
+# berth pins its runtime in the runc rows: after a crun scenario has
+# unmounted the cgroup2 mount, its default would be crun (podman's
+# containers.conf here says runc)
+bench_run_rm_userns_auto() {
+    images_ready; subids_ready
     compare run_rm_userns_auto "$P run --rm --network none --userns auto localhost/busybox true" \
-        "$B run --rm --network none --userns auto localhost/busybox true"
+        "$B --runtime runc run --rm --network none --userns auto localhost/busybox true"
 }
 
 # the floor: a bare `runc run` of the same rootfs, no engine at all
@@ -371,6 +380,32 @@ bench_crun_floor() {
         "$B --runtime crun run --rm --network none localhost/busybox true"
 }
 
+# --userns auto with crun on both sides (the subordinate ids as in
+# bench_run_rm_userns_auto)
+bench_run_rm_userns_auto_crun() {
+    images_ready; crun_ready; subids_ready
+    compare run_rm_userns_auto_crun \
+        "$P --runtime crun run --rm --network none --userns auto localhost/busybox true" \
+        "$B --runtime crun run --rm --network none --userns auto localhost/busybox true"
+}
+
+# The first --userns auto run of a freshly loaded image: before each timed
+# run, each engine's image is removed and loaded again (untimed), so podman
+# has no copy of its layers for that mapping yet and makes one (it chowns
+# the image's files into the new range); berth maps the same layers with
+# idmapped mounts. busybox is ~400 files: the copy costs more with more
+# files.
+bench_run_rm_userns_auto_first() {
+    images_ready; crun_ready; subids_ready
+    local t=$PWD/build/test-images/busybox.docker.tar
+    printf '#!/bin/sh\n%s rmi -f localhost/busybox >/dev/null 2>&1\nexec %s load -q -i %s >/dev/null\n' "$P" "$P" "$t" > "$W/p/reload.sh"
+    printf '#!/bin/sh\n%s rmi -f localhost/busybox >/dev/null 2>&1\nexec %s load -q -i %s >/dev/null\n' "$B" "$B" "$t" > "$W/b/reload.sh"
+    chmod +x "$W/p/reload.sh" "$W/b/reload.sh"
+    compare_prepared run_rm_userns_auto_fresh_image_crun \
+        "$W/p/reload.sh" "$P --runtime crun run --rm --network none --userns auto localhost/busybox true" \
+        "$W/b/reload.sh" "$B --runtime crun run --rm --network none --userns auto localhost/busybox true"
+}
+
 bench_crun_rss() {
     local p b
     images_ready; crun_ready
@@ -387,9 +422,12 @@ bench_crun_rss() {
 bench_exec() {
     images_ready
     $P run -d --name pex --network none localhost/busybox sleep 1000 >/dev/null
-    $B run -d --name bex --network none localhost/busybox sleep 1000 >/dev/null
+    $B --runtime runc run -d --name bex --network none localhost/busybox sleep 1000 >/dev/null
     compare exec_true "$P exec pex true" "$B exec bex true"
-    # the floor: the OCI runtime's own exec of the same process
+    # the floor: the OCI runtime's own exec of the same process. bex runs
+    # under runc (pinned above): once a crun scenario has unmounted the
+    # cgroup2 mount, berth's default is crun, and `runc exec` of a crun
+    # container fails ("container does not exist", exit 255).
     local id cfg
     id=$($B inspect --format '{{.Id}}' bex)
     cfg=$($B inspect --format '{{.OCIConfigPath}}' bex)

@@ -192,6 +192,8 @@ struct ctr {
                                    st.state what the evidence says); NULL: sound */
     bool repair_lock;           /* lock is the repair lock: the record names no
                                    lock of its own that is allocated */
+    struct ctr_rtdelete *rt_delete; /* ctr_remove: the runtime's delete, still
+                                   running while the storage goes (ctr_lifecycle.c) */
 };
 
 /* What `create` needs beyond the spec JSON (which it takes over). */

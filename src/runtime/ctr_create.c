@@ -727,13 +727,12 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     crash_point("create:record");
     if (p->image) {
         struct store_rootfs r = { 0 };
-        if (rt_store(rt, &s, err) < 0 || store_ctr_create(s, img_id, id, p->auto_remove, &r, err) < 0)
+        if (rt_store(rt, &s, err) < 0 ||
+            store_ctr_create_mapped(s, img_id, id, p->auto_remove, json_object_get(spec, "uidMap"),
+                                    json_object_get(spec, "gidMap"), &r, err) < 0)
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;
-        if (json_array_size(json_object_get(spec, "uidMap")) &&
-            store_ctr_idmap(s, id, json_object_get(spec, "uidMap"), json_object_get(spec, "gidMap"), err) < 0)
-            goto fail;
     }
     crash_point("create:storage");
     if (created(rt, id, &lheld, out, err) < 0)

@@ -23,6 +23,9 @@ struct ctr_rtcall {
 int ctr_rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct ctr_rtcall *x,
                    struct berr **err);
 void ctr_rtcall_free(struct ctr_rtcall *x);
+/* Waits for a runtime delete ctr_remove left running (c->rt_delete), if
+ * any; ctr_put does it too. */
+void ctr_rt_delete_finish(struct ctr *c);
 /* Re-takes c's lock after a wait without it, re-reads and syncs. */
 int ctr_relock(struct runtime *rt, struct ctr *c, struct berr **err);
 /* Writes c->cfg.rec (atomically), and nothing else. */

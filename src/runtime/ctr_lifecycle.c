@@ -50,8 +50,9 @@ void ctr_emit(struct runtime *rt, struct ctr *c, const char *status)
     rt_event(rt, &ev);
 }
 
-static void teardown_runtime(struct runtime *rt, struct ctr *c,
+static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
                              void (*meanwhile)(struct runtime *, struct ctr *));
+static bool delete_may_overlap(struct runtime *rt, struct ctr *c);
 
 void ctr_remove_conmon_files(struct runtime *rt, const char *id)
 {
@@ -491,7 +492,9 @@ static int restart_backoff(struct runtime *rt, struct ctr *c, struct berr **err)
     return ctr_relock(rt, c, err);
 }
 
-int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
+/* ctr_cleanup; defer: the container is removed next (ctr_remove), so the
+ * runtime's delete may go on while its storage goes. */
+static int cleanup(struct runtime *rt, struct ctr *c, bool defer, struct berr **err)
 {
     struct berr *e = NULL;
     int st = ctr_state(c);
@@ -503,7 +506,8 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
         /* The process is gone: the runtime's delete (a Go binary, ~8 ms)
          * and our unmounting and network teardown touch nothing of each
          * other's, so they overlap. */
-        teardown_runtime(rt, c, ctr_unprepare);
+        teardown_runtime(rt, c, defer && !restart_due(c) && delete_may_overlap(rt, c),
+                         ctr_unprepare);
     } else {
         if (st == CS_CREATED)
             ctr_teardown_runtime(rt, c);
@@ -541,6 +545,11 @@ int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
     return 0;
 }
 
+int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    return cleanup(rt, c, false, err);
+}
+
 void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
 {
     const char *id = cfg->id ? cfg->id : "";
@@ -553,25 +562,74 @@ void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
     ctr_rtcall_free(&x);
 }
 
-/* The OCI runtime forgets the container (meanwhile, if given, runs while
- * its delete does); then conmon's files and the pids go. */
-static void teardown_runtime(struct runtime *rt, struct ctr *c,
-                             void (*meanwhile)(struct runtime *, struct ctr *))
-{
+/* A runtime delete left running: its handle and the call's runtime. */
+struct ctr_rtdelete {
     struct ctr_rtcall x;
     struct proc_job job;
+};
+
+void ctr_rt_delete_finish(struct ctr *c)
+{
+    struct ctr_rtdelete *d = c->rt_delete;
     struct berr *e = NULL;
-    bool begun = ctr_rtcall_get(rt, &c->cfg, &x, &e) == 0 &&
-                 oci_delete_begin(&x.cli, c->id, &job, &e) == 0;
+
+    if (!d)
+        return;
+    c->rt_delete = NULL;
+    if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
+        log_debug("container %s: runtime delete: %s", c->id, e->msg);
+        berr_free(e);
+    }
+    ctr_rtcall_free(&d->x);
+    free(d);
+}
+
+/* May ctr_remove leave the runtime's delete running while it removes the
+ * storage? Not when the delete runs poststop hooks: those may look at the
+ * root file system or the bundle. (The bytes are searched, not parsed: a
+ * "poststop" anywhere, even in an argument, only costs the overlap.) */
+static bool delete_may_overlap(struct runtime *rt, struct ctr *c)
+{
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *path = NULL, *buf = NULL;
+    struct berr *e = NULL;
+    size_t len = 0;
+
+    if (!bundle || !(path = str_fmt("%s/config.json", bundle)))
+        return false;
+    if (fs_read_file(path, &buf, &len, &e) < 0) {
+        berr_free(e);
+        return false;
+    }
+    return !memmem(buf, len, "\"poststop\"", 10);
+}
+
+/* The OCI runtime forgets the container (meanwhile, if given, runs while
+ * its delete does); then conmon's files and the pids go. With defer (a
+ * container ctr_remove removes next), the delete is left running in
+ * c->rt_delete: ctr_remove_records waits for it once the storage is gone. */
+static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
+                             void (*meanwhile)(struct runtime *, struct ctr *))
+{
+    struct ctr_rtdelete *d = calloc(1, sizeof(*d));
+    struct berr *e = NULL;
+    bool begun = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0 &&
+                 oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
 
     if (meanwhile)
         meanwhile(rt, c);
-    if (begun && oci_delete_end(&x.cli, c->id, &job, &e) < 0)
+    if (begun && defer && !c->rt_delete) {
+        c->rt_delete = d;
+        d = NULL;
+    } else if (begun && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         begun = false;
+    }
     if (!begun)
         log_debug("container %s: runtime delete: %s", c->id, e ? e->msg : "?");
     berr_free(e);
-    ctr_rtcall_free(&x);
+    if (d) {
+        ctr_rtcall_free(&d->x);
+        free(d);
+    }
     ctr_remove_conmon_files(rt, c->id);
     c->st.pid = 0;
     c->st.conmon_pid = 0;
@@ -579,7 +637,7 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c,
 
 void ctr_teardown_runtime(struct runtime *rt, struct ctr *c)
 {
-    teardown_runtime(rt, c, NULL);
+    teardown_runtime(rt, c, false, NULL);
 }
 
 /* Only the run dir's own: a --pidfile outlives its container, as podman's. */
@@ -612,7 +670,7 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
          * stop signal before it is thawed anyway */
         if (ctr_stop(rt, c, st == CS_PAUSED ? 0 : timeout, err) < 0)
             return -1;
-    } else if (st != CS_REMOVING && ctr_cleanup(rt, c, err) < 0 && !force) {
+    } else if (st != CS_REMOVING && cleanup(rt, c, true, err) < 0 && !force) {
         return -1;
     }
     berr_freep(err);
@@ -642,6 +700,8 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
         (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
         return berr_wrap(err, "removing container %s root filesystem", c->id);
     crash_point("rm:storage");
+    /* the runtime's delete cleanup left running: done before the bundle goes */
+    ctr_rt_delete_finish(c);
     /* a mount the record does not know of would make the bundle busy */
     ctr_unmount_shm(rt, c->id);
     if ((bundle && fs_rm_rf(bundle, &e) < 0) || (rundir && fs_rm_rf(rundir, &e) < 0)) {

@@ -145,6 +145,13 @@ static int fill_rootfs(struct store *s, const char *id, struct store_rootfs *out
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
                      bool is_volatile, struct store_rootfs *out, struct berr **err)
 {
+    return store_ctr_create_mapped(s, image_id, ctr_id, is_volatile, NULL, NULL, out, err);
+}
+
+int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
+                            bool is_volatile, json_t *uidmap, json_t *gidmap,
+                            struct store_rootfs *out, struct berr **err)
+{
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_free_ char *dst = NULL, *tmp = NULL;
     _cleanup_json_ json_t *img = NULL, *meta = NULL;
@@ -191,6 +198,8 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
                      "version", STORE_VERSION, "volatile", is_volatile);
     if (!meta)
         return berr_oom(err);
+    if (json_array_size(uidmap) && st_ctr_idmap_stage(s, tmp, meta, uidmap, gidmap, err) < 0)
+        return -1;
     /* tmp/ is storage's own: written in place, then the dir is synced */
     if (js_write_new(tmp, "rootfs.json", meta, 0600, true, err) < 0)
         return -1;

@@ -88,13 +88,13 @@ static int shift_one(const char *path, const struct stat *st, int flag, struct F
 /* The OCI runtime mounts the root file system as the mapped root, who
  * is nobody to the host: the dirs above it must let others through
  * (search only, as c/storage makes them 0711 for a mapping). */
-static int let_through(struct store *s, const char *ctr_id, struct berr **err)
+static int let_through(struct store *s, const char *dir, struct berr **err)
 {
-    _cleanup_free_ char *c = st_path(s, "containers"), *d = st_path(s, "containers/%s", ctr_id);
-    const char *dirs[] = { s->graph, c, d };
+    _cleanup_free_ char *c = st_path(s, "containers");
+    const char *dirs[] = { s->graph, c, dir };
     struct stat st;
 
-    if (!c || !d)
+    if (!c)
         return berr_oom(err);
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
         if (stat(dirs[i], &st) < 0 || ((st.st_mode & 0011) != 0011 &&
@@ -103,28 +103,18 @@ static int let_through(struct store *s, const char *ctr_id, struct berr **err)
     return 0;
 }
 
-int store_ctr_idmap(struct store *s, const char *ctr_id, json_t *uidmap, json_t *gidmap,
-                    struct berr **err)
+int st_ctr_idmap_stage(struct store *s, const char *dir, json_t *rec, json_t *uidmap,
+                       json_t *gidmap, struct berr **err)
 {
-    _cleanup_stlock_ struct store *held = NULL;
-    _cleanup_free_ char *dir = st_path(s, "containers/%s", ctr_id);
-    _cleanup_free_ char *diff = st_path(s, "containers/%s/diff", ctr_id);
-    _cleanup_free_ char *work = st_path(s, "containers/%s/work", ctr_id);
-    _cleanup_free_ char *rec = st_path(s, "containers/%s/rootfs.json", ctr_id);
+    _cleanup_free_ char *diff = str_fmt("%s/diff", dir), *work = str_fmt("%s/work", dir);
     _cleanup_(maps_free) struct maps m = { 0 };
-    _cleanup_json_ json_t *r = NULL;
     long long ru, rg;
 
-    if (!dir || !diff || !work || !rec)
+    if (!diff || !work)
         return berr_oom(err);
-    if (st_lock(s, true, err) < 0)
-        return -1;
-    held = s;
-    if (js_read_file(rec, &r, err) < 0)
-        return -1;
-    if (json_object_set(r, "uidmap", uidmap) < 0 || json_object_set(r, "gidmap", gidmap) < 0)
+    if (json_object_set(rec, "uidmap", uidmap) < 0 || json_object_set(rec, "gidmap", gidmap) < 0)
         return berr_oom(err);
-    if (maps_read(r, &m, err) < 0)
+    if (maps_read(rec, &m, err) < 0)
         return -1;
     ru = idmap_to_host(m.uid, m.nuid, 0);
     rg = idmap_to_host(m.gid, m.ngid, 0);
@@ -136,9 +126,7 @@ int store_ctr_idmap(struct store *s, const char *ctr_id, json_t *uidmap, json_t 
                lchown(work, ru < 0 ? (uid_t) -1 : (uid_t) ru, rg < 0 ? (gid_t) -1 : (gid_t) rg) < 0) {
         return berr_sys(err, "change the owner of %s", diff);
     }
-    if (let_through(s, ctr_id, err) < 0)
-        return -1;
-    return js_write_atomic(dir, "rootfs.json", r, 0600, err);
+    return let_through(s, dir, err);
 }
 
 bool st_ctr_idmapped(json_t *rootfs_rec)

@@ -168,7 +168,14 @@ int drv_overlay_mount_dirs(struct store *s, char **lowers, const char *empty_low
                            const char *upper, const char *work, bool is_volatile,
                            const char *target, struct berr **err);
 /* ---- idmap.c ---- */
-/* The rootfs record (rootfs.json) has an id mapping (store_ctr_idmap). */
+/* idmap.c, for store_ctr_create_mapped: the container's staged root file
+ * system at dir (diff, work) and its record rec go to the mapping (rec
+ * gains uidmap and gidmap; overlay: diff and work owned by the mapped
+ * root; vfs: the copy's owners shifted); dir (its mode goes with it into
+ * place) and the dirs above containers/ let the mapped root through. */
+int st_ctr_idmap_stage(struct store *s, const char *dir, json_t *rec, json_t *uidmap,
+                       json_t *gidmap, struct berr **err);
+/* The rootfs record (rootfs.json) has an id mapping (store_ctr_create_mapped). */
 bool st_ctr_idmapped(json_t *rootfs_rec);
 /* drv_overlay_mount() of a container whose record r has an id mapping:
  * the layers of chain become idmapped lower dirs. */

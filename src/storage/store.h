@@ -304,12 +304,15 @@ void store_rootfs_free(struct store_rootfs *r);
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
                      bool is_volatile, struct store_rootfs *out, struct berr **err);
 /* Mounts (or counts one more user of) the rootfs; *mountpoint malloc'd. */
-/* Gives the container's root file system to a user namespace: uidmap
- * and gidmap are arrays of "CONTAINER:HOST:SIZE" (podman's form). Its
- * mounts from now on show the image's files with the mapped ids
- * (idmapped layers with overlay; vfs: the copy's owners shifted now). */
-int store_ctr_idmap(struct store *s, const char *ctr_id, json_t *uidmap, json_t *gidmap,
-                    struct berr **err);
+/* store_ctr_create for a container in a user namespace: uidmap and
+ * gidmap are arrays of "CONTAINER:HOST:SIZE" (podman's form), recorded
+ * with the root file system when it is made (one durable write). Its
+ * mounts show the image's files with the mapped ids (idmapped layers with
+ * overlay; vfs: the copy's owners shifted before it is in place). NULL or
+ * empty uidmap: store_ctr_create. */
+int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
+                            bool is_volatile, json_t *uidmap, json_t *gidmap,
+                            struct store_rootfs *out, struct berr **err);
 int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
                     struct berr **err);
 /* Drops one user; unmounts at zero, or at once when force. */

@@ -51,6 +51,14 @@ teardown() { berth_teardown; }
     run -0 b run --rm --name gone --network none $IMG true
 }
 
+@test "--rm: the OCI runtime has forgotten the container when run returns" {
+    # its delete overlaps the removal of the storage, and is waited for
+    run -0 b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+    id=$(cat "$BATS_TEST_TMPDIR/cid")
+    ! runc state "$id" >/dev/null 2>&1
+    [ ! -e "/run/runc/$id" ] && [ ! -e "/run/crun/$id" ]
+}
+
 @test "--rm gets a volatile overlay (nothing synced); other containers do not" {
     # the root mount as the container sees it: fsync=volatile (or volatile)
     run -0 b run --rm --network none $IMG sh -c "grep ' / / ' /proc/self/mountinfo"
