@@ -66,6 +66,7 @@ static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
 {
     _cleanup_json_ json_t *ic = json_object(), *nets = json_array();
     const char *mode = o->net_mode ? o->net_mode : "bridge";
+    const char *slirp_opts = js_str(o->infra_extra, "slirp4netnsOptions", NULL);
     size_t i;
     json_t *e;
 
@@ -80,8 +81,18 @@ static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
     json_object_set_new(ic, "NoManageHosts", json_boolean(o->no_hosts));
     json_object_set_new(ic, "HostAdd", o->add_hosts ? json_incref(o->add_hosts) : json_null());
     json_object_set_new(ic, "DNS", o->dns ? json_incref(o->dns) : json_null());
-    json_object_set_new(ic, "Networks", json_incref(nets));
+    /* slirp4netns joins no network, and podman names its options */
+    json_object_set_new(ic, "Networks", str_eq(mode, "slirp4netns") ? json_null() : json_incref(nets));
     json_object_set_new(ic, "NetworkMode", json_string(mode));
+    if (slirp_opts && *slirp_opts) {
+        _cleanup_strv_ char **v = strv_split(slirp_opts, ",");
+        json_t *arr = json_array(), *no = json_object();
+        for (size_t k = 0; v && arr && v[k]; k++)
+            json_array_append_new(arr, json_string(v[k]));
+        if (!v || !arr || !no || json_object_set_new(no, "slirp4netns", arr) < 0 ||
+            json_object_set_new(ic, "NetworkOptions", no) < 0)
+            return NULL;
+    }
     return STEAL_PTR(ic);
 }
 
