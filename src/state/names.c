@@ -157,7 +157,7 @@ static int judge(struct state *st, const char *name, enum obj_kind kind, const c
 }
 
 static int make_link(struct state *st, const char *name, enum obj_kind kind, const char *id,
-                     struct berr **err)
+                     bool sync, struct berr **err)
 {
     _cleanup_free_ char *target = link_target(kind, id);
     _cleanup_free_ char *path = str_fmt("%s/%s", st->names_dir, name);
@@ -171,7 +171,7 @@ static int make_link(struct state *st, const char *name, enum obj_kind kind, con
     }
     /* The record that will point back at this name is fsync'd; the name
      * must survive a crash as well as the record does. */
-    if (fs_fsync_dir(st->names_dir) < 0)
+    if (sync && fs_fsync_dir(st->names_dir) < 0)
         return berr_sys(err, "sync %s", st->names_dir);
     return 0;
 }
@@ -188,12 +188,12 @@ int state_names_guard(struct state *st, struct berr **err)
     return STEAL_FD(fd);
 }
 
-int state_name_ensure_locked(struct state *st, const char *name, enum obj_kind kind,
-                             const char *id, struct berr **err)
+static int ensure_locked(struct state *st, const char *name, enum obj_kind kind,
+                         const char *id, bool sync, struct berr **err)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
         _cleanup_free_ char *path = NULL;
-        int r = make_link(st, name, kind, id, err);
+        int r = make_link(st, name, kind, id, sync, err);
 
         if (r <= 0)
             return r < 0 ? -1 : 1;
@@ -212,6 +212,12 @@ int state_name_ensure_locked(struct state *st, const char *name, enum obj_kind k
     return in_use(err, name, kind);
 }
 
+int state_name_ensure_locked(struct state *st, const char *name, enum obj_kind kind,
+                             const char *id, struct berr **err)
+{
+    return ensure_locked(st, name, kind, id, true, err);
+}
+
 static int check_args(const char *name, enum obj_kind kind, const char *id, struct berr **err)
 {
     if (!state_name_valid(name))
@@ -223,8 +229,8 @@ static int check_args(const char *name, enum obj_kind kind, const char *id, stru
     return state_check_key(kind, id, err);
 }
 
-int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
-                       const char *id, struct berr **err)
+static int reserve(struct state *st, const char *name, enum obj_kind kind, const char *id,
+                   bool sync, struct berr **err)
 {
     _cleanup_close_ int guard = -1;
 
@@ -232,7 +238,7 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
         return -1;
     /* the fast path, no guard: almost every name is free or live */
     for (int attempt = 0; attempt < 4; attempt++) {
-        int r = make_link(st, name, kind, id, err);
+        int r = make_link(st, name, kind, id, sync, err);
 
         if (r <= 0)
             return r;
@@ -245,7 +251,23 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
     guard = state_names_guard(st, err);
     if (guard < 0)
         return -1;
-    return state_name_ensure_locked(st, name, kind, id, err) < 0 ? -1 : 0;
+    return ensure_locked(st, name, kind, id, sync, err) < 0 ? -1 : 0;
+}
+
+int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
+                       const char *id, struct berr **err)
+{
+    return reserve(st, name, kind, id, true, err);
+}
+
+/* No fsync of its own: the link is made durable by the caller's next
+ * synced name (the state_create that follows). A power loss before
+ * that loses it or keeps it pointing at no record, which judge() takes
+ * over like any a killed create left. */
+int state_name_reserve_unsynced(struct state *st, const char *name, enum obj_kind kind,
+                                const char *id, struct berr **err)
+{
+    return reserve(st, name, kind, id, false, err);
 }
 
 int state_name_check(struct state *st, const char *name, enum obj_kind kind, const char *id,
