@@ -124,6 +124,17 @@ teardown() { berth_teardown; }
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
+@test "run --pod new:NAME --network slirp4netns:OPTS moves the options to the new pod" {
+    run in_netns '
+        out=$(b run --rm --pod new:np --network slirp4netns:mtu=1400 $IMG sh -c "ip addr show tap0; head -1 /etc/resolv.conf")
+        [[ $out == *"mtu 1400 "* ]] || fail "mtu: $out"
+        [[ $out == *"nameserver 10.0.2.3"* ]] || fail "dns: $out"
+        [ "$(b pod inspect np --format "{{json .InfraConfig.NetworkOptions}}")" = "{\"slirp4netns\":[\"mtu=1400\"]}" ] ||
+            fail "NetworkOptions: $(b pod inspect np --format "{{json .InfraConfig.NetworkOptions}}")"
+        b pod rm -f -t 0 np >/dev/null'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
 @test "pod create --network slirp4netns: a bad option fails its start as podman's does" {
     run -0 b pod create --name bad --network slirp4netns:mtu=x
     infra=$(b pod inspect bad --format '{{.InfraContainerID}}')
