@@ -87,11 +87,12 @@ static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
     json_object_set_new(ic, "NetworkMode", json_string(mode));
     if (slirp_opts && *slirp_opts) {
         _cleanup_strv_ char **v = strv_split(slirp_opts, ",");
-        json_t *arr = json_array(), *no = json_object();
+        _cleanup_json_ json_t *no = json_object();
+        json_t *arr = json_array();
         for (size_t k = 0; v && arr && v[k]; k++)
             json_array_append_new(arr, json_string(v[k]));
-        if (!v || !arr || !no || json_object_set_new(no, "slirp4netns", arr) < 0 ||
-            json_object_set_new(ic, "NetworkOptions", no) < 0)
+        if (!v || !no || json_object_set_new(no, "slirp4netns", arr) < 0 ||
+            json_object_set_new(ic, "NetworkOptions", STEAL_PTR(no)) < 0)
             return NULL;
     }
     return STEAL_PTR(ic);

@@ -253,7 +253,9 @@ static int remove_pod(struct ck *k, const char *id, void *unused)
 
 /* A pod whose infra container was never made: its create was killed
  * between the pod's record and the infra's (pod_create.c). Judged
- * under the pod's lock, which a create still at work holds. */
+ * under the pod's lock, which a create at work holds from right after
+ * its record (a check in that instant would take the pod for a
+ * half-made one). */
 static char *half_made(struct ck *k, const char *id)
 {
     _cleanup_pod_ struct pod *p = NULL;
