@@ -58,7 +58,7 @@ static const struct cmd_opt create_opts[] = {
     { "mac-address", O_MAC, OPT_ARG, "string", "A fixed MAC address of the pod", 0 },
     RESOPTS_MEMORY
     { "name", 'n', OPT_ARG, "string", "Name the pod", 0 },
-    { "network", O_NETWORK, OPT_ARG, "stringArray", "The pod's network: bridge, none, host, ns:PATH, or network names", 0 },
+    { "network", O_NETWORK, OPT_ARG, "stringArray", "The pod's network: bridge, none, host, ns:PATH, slirp4netns[:OPTIONS], or network names", 0 },
     { "network-alias", O_NETWORK_ALIAS, OPT_ARG, "strings", "Another DNS name of the pod on its network", 0 },
     { "no-hosts", O_NO_HOSTS, OPT_FLAG, NULL, "Keep the image's /etc/hosts instead of writing one", 0 },
     { "pid", O_PID, OPT_ARG, "string", "The infra container's PID namespace (private, host, ns:PATH), which --share pid gives the members", 0 },
@@ -150,6 +150,7 @@ static json_t *infra_extra(json_t *ctr)
 {
     static const char *const keys[] = {
         "uidMap", "gidMap", "subuidName", "subgidName", "usernsAuto", "shmSize", "devices",
+        "slirp4netnsOptions",
     };
     json_t *x = json_object();
 

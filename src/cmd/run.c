@@ -121,12 +121,18 @@ static int new_pod(struct runtime *rt, struct ctr_create_params *p, char *id,
                                  .net_mode = js_str(ns, "network", NULL),
                                  .no_hosts = js_bool(p->spec, "noHosts", false),
                                  .hostname = js_str(p->spec, "hostname", NULL) };
+    const char *slirp = js_str(p->spec, "slirp4netnsOptions", NULL);
+    _cleanup_json_ json_t *extra = slirp ? json_pack("{s:s}", "slirp4netnsOptions", slirp) : NULL;
 
+    if (slirp && !extra)
+        return berr_oom(err);
+    o.infra_extra = extra;
     if (pod_create(rt, &o, id, err) < 0)
         return -1;
     p->port_mappings = p->networks = p->add_hosts = p->dns = NULL;
     if (ns)
         json_object_del(ns, "network");
+    json_object_del(p->spec, "slirp4netnsOptions");
     json_object_del(p->spec, "hostname");
     p->pod = id;
     return 0;

@@ -670,7 +670,11 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
          * stop signal before it is thawed anyway */
         if (ctr_stop(rt, c, st == CS_PAUSED ? 0 : timeout, err) < 0)
             return -1;
-    } else if (st != CS_REMOVING && cleanup(rt, c, true, err) < 0 && !force) {
+    } else if (st != CS_REMOVING && st != CS_CONFIGURED && cleanup(rt, c, true, err) < 0 &&
+               !force) {
+        /* a configured container has nothing to clean up (a killed
+         * init's leftovers are undone by its intent, an unrecorded
+         * conmon below), and podman emits no cleanup for one */
         return -1;
     }
     berr_freep(err);

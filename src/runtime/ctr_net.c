@@ -231,6 +231,27 @@ static int slirp_etc_info(struct ctr *c, struct ctr_net_info *out, struct berr *
     return 0;
 }
 
+/* A container in another's network namespace (a pod's member, or
+ * --network container:X) whose owner runs slirp4netns: the owner's
+ * address and slirp4netns's DNS forwarder, as podman gives a member of
+ * a slirp4netns pod. Any other owner: nothing of its own (0). */
+static int joined_slirp_etc_info(struct runtime *rt, const char *owner,
+                                 struct ctr_net_info *out, struct berr **err)
+{
+    struct ctr o = { 0 };
+    _cleanup_berr_ struct berr *e = NULL;
+    int r = 0;
+
+    if (state_lookup(rt->st, OBJ_CONTAINER, owner, NULL, o.id, &e) < 0 ||
+        ctr_read(rt, o.id, &o.cfg, &o.st, &e) < 0)
+        return 0;       /* joining it fails with its own words */
+    if (is_slirp(&o) && o.st.slirp)
+        r = slirp_etc_info(&o, out, err);
+    ctr_config_free(&o.cfg);
+    ctr_runstate_free(&o.st);
+    return r;
+}
+
 int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out,
                      struct berr **err)
 {
@@ -239,10 +260,11 @@ int ctr_net_etc_info(struct runtime *rt, struct ctr *c, struct ctr_net_info *out
     json_t *o;
     char **searches = NULL;
 
-    (void) rt;
     memset(out, 0, sizeof(*out));
     if (is_slirp(c) && c->st.slirp)
         return slirp_etc_info(c, out, err);
+    if (str_has_prefix(ctr_ns_mode(c, SPEC_NS_NET), "container:"))
+        return joined_slirp_etc_info(rt, ctr_ns_mode(c, SPEC_NS_NET) + 10, out, err);
     if (!status)
         return 0;
     if (net_addresses(status, &out->ips, &out->host_ip, err) < 0 ||

@@ -11,6 +11,7 @@
 #include "runtime/ctr_int.h"
 #include "runtime/pod.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -66,6 +67,7 @@ static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
 {
     _cleanup_json_ json_t *ic = json_object(), *nets = json_array();
     const char *mode = o->net_mode ? o->net_mode : "bridge";
+    const char *slirp_opts = js_str(o->infra_extra, "slirp4netnsOptions", NULL);
     size_t i;
     json_t *e;
 
@@ -80,8 +82,19 @@ static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
     json_object_set_new(ic, "NoManageHosts", json_boolean(o->no_hosts));
     json_object_set_new(ic, "HostAdd", o->add_hosts ? json_incref(o->add_hosts) : json_null());
     json_object_set_new(ic, "DNS", o->dns ? json_incref(o->dns) : json_null());
-    json_object_set_new(ic, "Networks", json_incref(nets));
+    /* slirp4netns joins no network, and podman names its options */
+    json_object_set_new(ic, "Networks", str_eq(mode, "slirp4netns") ? json_null() : json_incref(nets));
     json_object_set_new(ic, "NetworkMode", json_string(mode));
+    if (slirp_opts && *slirp_opts) {
+        _cleanup_strv_ char **v = strv_split(slirp_opts, ",");
+        _cleanup_json_ json_t *no = json_object();
+        json_t *arr = json_array();
+        for (size_t k = 0; v && arr && v[k]; k++)
+            json_array_append_new(arr, json_string(v[k]));
+        if (!v || !no || json_object_set_new(no, "slirp4netns", arr) < 0 ||
+            json_object_set_new(ic, "NetworkOptions", STEAL_PTR(no)) < 0)
+            return NULL;
+    }
     return STEAL_PTR(ic);
 }
 
@@ -156,9 +169,10 @@ static json_t *infra_spec(const struct pod_create_opts *o, const char *pod_name,
  * --cgroup-parent then) */
 static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const char *id,
                       const char *pod_name, const bool share[SPEC_NS__COUNT],
-                      const char *cgpath, const char *infra_id, struct berr **err)
+                      const char *cgpath, const char *infra_id, const char *name,
+                      struct berr **err)
 {
-    _cleanup_free_ char *image = NULL, *name = NULL;
+    _cleanup_free_ char *image = NULL;
     _cleanup_json_ json_t *spec = infra_spec(o, pod_name, share);
     _cleanup_ctr_ struct ctr *c = NULL;
     struct ctr_create_params p = {
@@ -175,13 +189,22 @@ static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const
     } else if (pod_infra_image(rt, &image, err) < 0) {
         return -1;
     }
-    name = o->infra_name ? str_dup(o->infra_name) : str_fmt("%.12s-infra", id);
-    if (!name)
-        return berr_oom(err);
     p.spec = spec;
     p.image = image;
     p.name = name;
     return ctr_create(rt, &p, &c, err);
+}
+
+/* Gives back the infra's name reserved for a create that failed, if
+ * it still points at the infra's id (name NULL: none reserved). */
+static void unreserve(struct runtime *rt, const char *name, const char *infra_id)
+{
+    struct berr *e = NULL;
+
+    if (name && state_names_release_id(rt->st, name, OBJ_CONTAINER, infra_id, &e) < 0) {
+        log_warn("pod create: releasing the name %s: %s", name, e->msg);
+        berr_free(e);
+    }
 }
 
 static int pick_name(struct runtime *rt, const char *given, const char *id, char **out,
@@ -204,12 +227,13 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
      * (podman's [containers] netns default), bridge unless set */
     struct pod_create_opts opts = *given, *o = &opts;
     _cleanup_json_ json_t *share_arr = NULL, *rec = NULL, *st = json_object();
-    _cleanup_free_ char *name = NULL, *cgpath = NULL;
+    _cleanup_free_ char *name = NULL, *cgpath = NULL, *infra_name = NULL;
     _cleanup_pod_ struct pod *p = NULL;
     bool share[SPEC_NS__COUNT];
     char infra_id[STATE_ID_LEN + 1] = "";
     struct event ev = { .type = "pod", .status = "create" };
     const char *ep = o->exit_policy ? o->exit_policy : "continue";
+    bool reserved = false;
 
     if (!st)
         return berr_oom(err);
@@ -240,18 +264,38 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
         return -1;
     if (o->infra && js_set_str(rec, "infraId", infra_id) < 0)
         return berr_oom(err);
+    if (o->infra && !(infra_name = o->infra_name ? str_dup(o->infra_name)
+                                                 : str_fmt("%.12s-infra", id)))
+        return berr_oom(err);
     /* the pod's cgroup holds its limits: the infra has none of its own */
     if (*cgpath)
         o->resources = NULL;
-    if (state_create(rt->st, OBJ_POD, id, rec, st, err) < 0)
+    /* The infra's name is reserved now, unsynced: the fsync of names/
+     * that makes the pod's name durable makes it durable too, and the
+     * infra's create finds it made (one fsync of names/, not two). A
+     * name taken or invalid is left to ctr_create, for podman's words.
+     * A create killed before the infra's record leaves a link to no
+     * record, which the next taker of the name takes over (names.c). */
+    if (o->infra) {
+        struct berr *e = NULL;
+        reserved = state_name_reserve_unsynced(rt->st, infra_name, OBJ_CONTAINER, infra_id,
+                                               &e) == 0;
+        berr_free(e);
+        crash_point("podcreate:infraname");
+    }
+    if (state_create(rt->st, OBJ_POD, id, rec, st, err) < 0) {
+        unreserve(rt, reserved ? infra_name : NULL, infra_id);
         return berr_wrap(err, "adding pod to state");
+    }
+    crash_point("podcreate:record");
     /* locked from here: a pod rm waits until the infra is in place */
     if (pod_get_id(rt, id, &p, err) < 0)
         return -1;
     if (o->infra) {
         struct berr *e = NULL;
         /* a failed ctr_create leaves nothing of the infra behind */
-        if (make_infra(rt, o, id, name, share, cgpath, infra_id, err) < 0) {
+        if (make_infra(rt, o, id, name, share, cgpath, infra_id, infra_name, err) < 0) {
+            unreserve(rt, reserved ? infra_name : NULL, infra_id);
             if (state_delete(rt->st, OBJ_POD, id, &e) < 0)
                 log_warn("pod %s: removing its record: %s", id, e->msg);
             berr_free(e);

@@ -42,7 +42,7 @@ static json_t *infra_config(const struct pod_config *c)
     json_object_set_new(o, "NoManageHosts", GET("NoManageHosts", json_false()));
     json_object_set_new(o, "HostAdd", GET("HostAdd", json_null()));
     json_object_set_new(o, "Networks", GET("Networks", json_array()));
-    json_object_set_new(o, "NetworkOptions", json_null());
+    json_object_set_new(o, "NetworkOptions", GET("NetworkOptions", json_null()));
     json_object_set_new(o, "pid_ns", json_string("private"));
     json_object_set_new(o, "userns", json_string("host"));
     json_object_set_new(o, "uts_ns", json_string("private"));

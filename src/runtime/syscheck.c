@@ -237,6 +237,40 @@ static int quarantine_pod(struct ck *k, const char *id, void *why)
     return quarantine(k, OBJ_POD, id, why);
 }
 
+static int remove_pod(struct ck *k, const char *id, void *unused)
+{
+    _cleanup_pod_ struct pod *p = NULL;
+    struct berr *e = NULL;
+    int r;
+
+    (void) unused;
+    r = pod_get_id(k->rt, id, &p, &e);
+    if (r == 0)
+        r = pod_remove(k->rt, p, true, 0, &e);
+    berr_free(e);
+    return r;
+}
+
+/* A pod whose infra container was never made: its create was killed
+ * between the pod's record and the infra's (pod_create.c). Judged
+ * under the pod's lock, which a create at work holds from right after
+ * its record (a check in that instant would take the pod for a
+ * half-made one). */
+static char *half_made(struct ck *k, const char *id)
+{
+    _cleanup_pod_ struct pod *p = NULL;
+    struct berr *e = NULL;
+
+    if (pod_get_id(k->rt, id, &p, &e) < 0) {
+        berr_free(e);
+        return NULL;
+    }
+    if (!p->cfg.infra_id || state_exists(k->rt->st, OBJ_CONTAINER, p->cfg.infra_id))
+        return NULL;
+    return str_fmt("its infra container %.12s does not exist (a pod create killed half way)",
+                   p->cfg.infra_id);
+}
+
 static int check_pods(struct ck *k, struct berr **err)
 {
     _cleanup_strv_ strv ids = NULL;
@@ -251,8 +285,11 @@ static int check_pods(struct ck *k, struct berr **err)
             berr_free(e);       /* gone meanwhile */
             continue;
         }
-        if (!damage)
+        if (!damage) {
+            if ((problem = half_made(k, ids[i])))
+                finding(k, "pod", ids[i], problem, true, remove_pod, NULL);
             continue;
+        }
         if (!(problem = str_fmt("unreadable record: %s", damage)))
             return berr_oom(err);
         finding(k, "pod", ids[i], problem, true, quarantine_pod, damage);

@@ -53,10 +53,6 @@ int state_names_guard(struct state *st, struct berr **err);
 int state_name_ensure_locked(struct state *st, const char *name, enum obj_kind kind,
                              const char *id, bool sync, struct berr **err);
 
-/* Under no guard (takes it): removes names/<name> if it points at (kind,
- * id); with name NULL (the config was unreadable), every name that does. */
-int state_names_release_id(struct state *st, const char *name, enum obj_kind kind,
-                           const char *id, struct berr **err);
 /* Resolves names/<name>: 0 and *kind and id_out (id_out holds STATE_ID_LEN + 1)
  * when it is a well-formed link, whether or not the record exists; 1 when
  * there is no such name; -1 on error. */

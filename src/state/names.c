@@ -224,8 +224,8 @@ static int check_args(const char *name, enum obj_kind kind, const char *id, stru
     return state_check_key(kind, id, err);
 }
 
-int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
-                       const char *id, struct berr **err)
+static int reserve(struct state *st, const char *name, enum obj_kind kind, const char *id,
+                   bool sync, struct berr **err)
 {
     _cleanup_close_ int guard = -1;
 
@@ -233,7 +233,7 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
         return -1;
     /* the fast path, no guard: almost every name is free or live */
     for (int attempt = 0; attempt < 4; attempt++) {
-        int r = make_link(st, name, kind, id, true, err);
+        int r = make_link(st, name, kind, id, sync, err);
 
         if (r <= 0)
             return r;
@@ -246,7 +246,23 @@ int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
     guard = state_names_guard(st, err);
     if (guard < 0)
         return -1;
-    return state_name_ensure_locked(st, name, kind, id, true, err) < 0 ? -1 : 0;
+    return state_name_ensure_locked(st, name, kind, id, sync, err) < 0 ? -1 : 0;
+}
+
+int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
+                       const char *id, struct berr **err)
+{
+    return reserve(st, name, kind, id, true, err);
+}
+
+/* No fsync of its own: the link is made durable by the caller's next
+ * synced name (the state_create that follows). A power loss before
+ * that loses it or keeps it pointing at no record, which judge() takes
+ * over like any a killed create left. */
+int state_name_reserve_unsynced(struct state *st, const char *name, enum obj_kind kind,
+                                const char *id, struct berr **err)
+{
+    return reserve(st, name, kind, id, false, err);
 }
 
 int state_name_check(struct state *st, const char *name, enum obj_kind kind, const char *id,

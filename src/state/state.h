@@ -56,7 +56,16 @@ bool state_name_valid(const char *name);
  * "name \"N\" is in use: container already exists" (or "pod"). */
 int state_name_reserve(struct state *st, const char *name, enum obj_kind kind,
                        const char *id, struct berr **err);
+/* As state_name_reserve without its fsync: for a name reserved right
+ * before another record's state_create, whose synced name link makes
+ * this one durable too (pod create: the infra's name with the pod's). */
+int state_name_reserve_unsynced(struct state *st, const char *name, enum obj_kind kind,
+                                const char *id, struct berr **err);
 int state_name_release(struct state *st, const char *name, struct berr **err);
+/* Under no guard (takes it): removes names/<name> if it points at (kind,
+ * id); with name NULL (the config was unreadable), every name that does. */
+int state_names_release_id(struct state *st, const char *name, enum obj_kind kind,
+                           const char *id, struct berr **err);
 /* Would state_name_reserve (or state_create) give name to (kind, id)
  * now? 0 yes (free, stale or its already), else BK_EXISTS as above.
  * Nothing is reserved: state_create reserves a record's name. */

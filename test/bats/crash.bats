@@ -159,3 +159,48 @@ converge_start() {
     [ -z "$(ls "$r/blobs/sha256")" ] || { ls -l "$r/blobs/sha256"; false; }
     [ -z "$(ls "$r/tmp")" ] || { ls -l "$r/tmp"; false; }
 }
+
+# Every crash point a `pod create` passes, in order: its own, then the
+# infra container's create.
+POD_POINTS="podcreate:infraname podcreate:record create:locked create:linked create:record
+            create:storage"
+
+@test "every crash point of pod create: system check finds the half-made pods, the next commands converge" {
+    local n=0 pt S=$BATS_TEST_TMPDIR/root/libpod
+    for pt in $POD_POINTS; do
+        n=$((n + 1))
+        bg_crash $pt pod create --network none --name pc$n
+        wait $! || [ $? = 137 ] || { echo "# $pt: not killed"; false; }
+    done
+    # killed before its record: no pod, the infra's name reserved for
+    # nobody (stale once a minute old, as any name a killed create left)
+    run -1 b pod exists pc1
+    [ "$(ls "$S/names" | grep -c -- '-infra$')" -ge 1 ] || { echo "# no infra name reserved"; false; }
+    # killed before the infra's record: a pod without its infra, which
+    # system check finds and --repair removes
+    run -0 b pod exists pc2
+    infra=$(jq -r .infraId "$S"/pods/$(b pod inspect --format '{{.Id}}' pc2)/config.json)
+    run -1 b system check
+    [[ $output == *"pod "*": its infra container ${infra:0:12} does not exist (a pod create killed half way)"* ]] ||
+        { echo "$output"; false; }
+    touch -h -d '2 minutes ago' "$S"/names/*
+    run -0 b system check --repair
+    run -1 b pod exists pc2
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    # every name is free again or its pod works: a pod rm -f, then a new
+    # create of the same name that starts
+    for ((ci = 1; ci <= n; ci++)); do
+        if b pod exists pc$ci; then run -0 b pod rm -f -t 0 pc$ci; fi
+        run -0 b pod create --network none --name pc$ci
+        run -0 b pod start pc$ci
+    done
+    check_consistent
+    remember_ids
+    run -0 b pod rm -af -t 0
+    # rm --all frees the locks the killed infra creates took (rt_lock_gc)
+    run -0 b rm -af -t 0
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    check_clean $SEEN
+}

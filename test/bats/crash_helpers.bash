@@ -113,7 +113,8 @@ check_clean() {
     [ -z "$(ls "$d/root/containers" 2>/dev/null)" ] || { echo "# storage left: $(ls "$d/root/containers")"; return 1; }
     [ -z "$(ls "$d/root/libpod/userdata" 2>/dev/null)" ] || { echo "# bundles left"; return 1; }
     [ -z "$(ls "$d/root/libpod/names")" ] || { echo "# names left: $(ls "$d/root/libpod/names")"; return 1; }
-    [ -z "$(ls "$d/scratch/locks")" ] || { echo "# locks left: $(ls "$d/scratch/locks")"; return 1; }
+    [ -z "$(ls "$d/scratch/locks" | grep -vx pods)" ] || { echo "# locks left: $(ls "$d/scratch/locks")"; return 1; }
+    [ -z "$(ls "$d/scratch/locks/pods" 2>/dev/null)" ] || { echo "# pod locks left: $(ls "$d/scratch/locks/pods")"; return 1; }
     [ -z "$(ls "$d/scratch/netns" 2>/dev/null)" ] || { echo "# netns left"; return 1; }
     [ -z "$(ls "$d/scratch/containers" 2>/dev/null)" ] || { echo "# run dirs left"; return 1; }
     [ -z "$(ls "$d/scratch/exits" 2>/dev/null)" ] || { echo "# exit files left"; return 1; }

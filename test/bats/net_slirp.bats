@@ -91,6 +91,58 @@ teardown() { berth_teardown; }
     [ "$stderr" = "Error: unable to find network with name or ID pasta: network not found" ]
 }
 
+@test "pod create --network slirp4netns:OPTS: members share its tap0, -p on the pod answers" {
+    mkdir -p "$BATS_TEST_TMPDIR/www"
+    echo served-by-a-slirp-pod > "$BATS_TEST_TMPDIR/www/index.html"
+    run in_netns '
+        b pod create --name sp --network slirp4netns:mtu=1500,enable_ipv6=false -p 8087:80 >/dev/null
+        [ "$(b pod inspect sp --format "{{json .InfraConfig.NetworkOptions}}")" = "{\"slirp4netns\":[\"mtu=1500\",\"enable_ipv6=false\"]}" ] ||
+            fail "NetworkOptions: $(b pod inspect sp --format "{{json .InfraConfig.NetworkOptions}}")"
+        [ "$(b pod inspect sp --format "{{json .InfraConfig.Networks}}")" = null ] || fail "Networks"
+        infra=$(b pod inspect sp --format "{{.InfraContainerID}}")
+        [ "$(b inspect $infra --format "{{.HostConfig.NetworkMode}}")" = slirp4netns ] || fail "infra mode"
+        b run -d --pod sp --name web -v '"$BATS_TEST_TMPDIR"'/www:/www:ro $IMG httpd -f -p 80 -h /www >/dev/null
+        [ "$(b inspect web --format "{{.HostConfig.NetworkMode}}")" = "container:$infra" ] || fail "member mode"
+        ok=; for i in $(seq 50); do
+            busybox wget -qO- http://127.0.0.1:8087/ 2>/dev/null | grep -q served-by-a-slirp-pod && { ok=1; break; }
+            sleep 0.1
+        done
+        [ -n "$ok" ] || fail "nothing served on 127.0.0.1:8087"
+        out=$(b run --rm --pod sp --name m2 $IMG sh -c "ip addr show tap0; head -1 /etc/resolv.conf; grep 10.0.2.100 /etc/hosts")
+        [[ $out == *"mtu 1500 "* ]] || fail "mtu: $out"
+        [[ $out == *"inet 10.0.2.100/24 "* ]] || fail "address: $out"
+        [[ $out == *"nameserver 10.0.2.3"* ]] || fail "dns: $out"
+        [[ $out == *"10.0.2.100"?"sp m2"* ]] || fail "hosts: $out"
+        pid=$(jq -r .slirp4netns.pid $S/containers/$infra/state.json)
+        tr "\0" " " < /proc/$pid/cmdline | grep -q -- "--mtu=1500 " || fail "cmdline: $(tr "\0" " " < /proc/$pid/cmdline)"
+        tr "\0" " " < /proc/$pid/cmdline | grep -q -- "--enable-ipv6" && fail "ipv6 left on"
+        b pod stop -t 0 sp >/dev/null
+        st=$(awk "{print \$3}" /proc/$pid/stat 2>/dev/null || true)
+        [ -z "$st" ] || [ "$st" = Z ] || fail "slirp4netns still running: $st"
+        [ ! -e $T/$infra.net ] || fail "API socket left"
+        b pod rm -f -t 0 sp >/dev/null'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "run --pod new:NAME --network slirp4netns:OPTS moves the options to the new pod" {
+    run in_netns '
+        out=$(b run --rm --pod new:np --network slirp4netns:mtu=1400 $IMG sh -c "ip addr show tap0; head -1 /etc/resolv.conf")
+        [[ $out == *"mtu 1400 "* ]] || fail "mtu: $out"
+        [[ $out == *"nameserver 10.0.2.3"* ]] || fail "dns: $out"
+        [ "$(b pod inspect np --format "{{json .InfraConfig.NetworkOptions}}")" = "{\"slirp4netns\":[\"mtu=1400\"]}" ] ||
+            fail "NetworkOptions: $(b pod inspect np --format "{{json .InfraConfig.NetworkOptions}}")"
+        b pod rm -f -t 0 np >/dev/null'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "pod create --network slirp4netns: a bad option fails its start as podman's does" {
+    run -0 b pod create --name bad --network slirp4netns:mtu=x
+    infra=$(b pod inspect bad --format '{{.InfraContainerID}}')
+    run -125 --separate-stderr b pod start bad
+    [ "$stderr" = "Error: starting container $infra: invalid mtu \"x\"" ] || { echo "$stderr"; false; }
+    run -0 b pod rm -f bad
+}
+
 @test "info shows the slirp4netns that --network slirp4netns runs" {
     run -0 b info --format '{{.Host.Slirp4NetNS.Executable}}'
     [ "$output" = "$(command -v slirp4netns)" ]

@@ -350,3 +350,22 @@ teardown() {
     [ "$output" = "$before" ]
     [ "$(hostname)" = "$before" ]
 }
+
+@test "pod create + pod rm of a pod never started: podman's events, no cleanup" {
+    since=$(date +%s)
+    run -0 b pod create --network none --name evp
+    pid=$output
+    infra=$(b pod inspect evp --format '{{.InfraContainerID}}')
+    run -0 b create --network none --name evc $IMG true
+    run -0 b rm evc
+    run -0 b pod rm evp
+    run -0 b events --since "$since" --stream=false --filter type=container --filter type=pod \
+        --format '{{.Type}} {{.Status}} {{.ID}}'
+    cid=$(grep '^container create' <<<"$output" | grep -v "$infra" | awk '{print $3}')
+    [ "$output" = "container create $infra
+pod create $pid
+container create $cid
+container remove $cid
+container remove $infra
+pod remove $pid" ] || { echo "$output"; false; }
+}
