@@ -182,16 +182,21 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
 
     for (i = 0; i < ARRAY_SIZE(joins); i++) {
         const char *mode = js_str(ns, joins[i].key, "");
-        if (str_has_prefix(mode, "container:") &&
-            state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
+        char join[STATE_ID_LEN + 16];
+        if (!str_has_prefix(mode, "container:"))
+            continue;
+        if (state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
             return berr_wrap(err, "looking up container to share %s namespace with",
                              joins[i].word);
-        if (str_has_prefix(mode, "container:") && str_eq(joins[i].key, "ipc") &&
-            check_ipc_donor(rt, id, err) < 0)
+        if (str_eq(joins[i].key, "ipc") && check_ipc_donor(rt, id, err) < 0)
             return -1;
-        if (str_has_prefix(mode, "container:") && !p->is_infra &&
-            check_pod_donor(rt, p->pod, id, err) < 0)
+        if (!p->is_infra && check_pod_donor(rt, p->pod, id, err) < 0)
             return -1;
+        /* recorded by id, as podman does: inspect shows container:<id>,
+         * and a rename of the donor cannot lose it */
+        snprintf(join, sizeof(join), "container:%s", id);
+        if (js_set_str(ns, joins[i].key, join) < 0)
+            return berr_oom(err);
     }
     if (str_eq(js_str(ns, "network", "bridge"), "bridge")) {
         struct net_env ne;

@@ -85,11 +85,12 @@ teardown() {
     [ "$stderr" = "Error: running container create option: container has joined pod $(b pod inspect --format '{{.Id}}' pm) and dependency container $(b inspect --format '{{.Id}}' outsider) is not a member of the pod: invalid argument" ]
     b run -d --pod pm --network none --name donor $IMG sleep 86400 >/dev/null
     donor=$(b inspect --format '{{.Id}}' donor)
-    run -0 b run -d --pod pm --name byctr --network container:$donor $IMG sleep 86400
+    run -0 b run -d --pod pm --name byctr --network container:donor $IMG sleep 86400
     run -0 b pod inspect --format '{{.InfraContainerID}}' pm
     infra=$output
     [ "$(netns_of byctr)" = "$(netns_of donor)" ]
     [ "$(netns_of byctr)" != "$(netns_of "$infra")" ]
+    # by id, as podman shows it
     run -0 b inspect --format '{{.HostConfig.NetworkMode}}' byctr
     [ "$output" = "container:$donor" ]
     run -0 b create --pod pm --name bypath --network "ns:/proc/$(b inspect --format '{{.State.Pid}}' donor)/ns/net" $IMG true
