@@ -114,3 +114,12 @@ teardown() {
         [ "$stderr" = "Error: invalid config provided: networks must be defined when the pod is created: network cannot be configured when it is shared with a pod" ]
     done
 }
+
+@test "pod member --network slirp4netns runs with a tap0 of its own, as in podman" {
+    run in_netns '
+        trap "b pod rm -a -f -t 0 >/dev/null 2>&1" EXIT
+        b pod create --name psl --network none >/dev/null
+        b run --rm --pod psl --network slirp4netns $IMG ip -4 -o addr show tap0 | grep -q "inet 10.0.2.100/24" || fail "no tap0 in the member"
+        [ "$(b run --rm --pod psl $IMG ip -o link | wc -l)" = 1 ] || fail "the pod network has more than lo"'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+}
