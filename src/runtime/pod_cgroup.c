@@ -7,8 +7,8 @@
  * Decisions (berth):
  *  - the cgroupfs manager, cgroup v1 or v2: the path is recorded in the
  *    pod's config ("cgroupPath") at create; the files are cgres.c's.
- *    Elsewhere (systemd manager, cgroups disabled, a v1 host without a
- *    memory hierarchy) no path is recorded and the pod's limits are
+ *    Elsewhere (systemd manager, cgroups disabled, rootless, a v1 host
+ *    without a memory hierarchy) no path is recorded and the pod's limits are
  *    copied into each member: with the systemd manager podman makes a
  *    slice machine-libpod_pod_<id>.slice through systemd, which berth
  *    does not talk to.
@@ -19,6 +19,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runtime/cgres.h"
 #include "runtime/cgroups.h"
@@ -34,8 +35,9 @@ char *pod_cgroup_path_new(struct runtime *rt, const char *parent, const char *id
 {
     const char *mode = rt->cfg->cgroups && *rt->cfg->cgroups ? rt->cfg->cgroups : "enabled";
 
+    /* rootless: cgroupfs gives no right to make one (podman makes none) */
     if (str_eq(rt->cfg->cgroup_manager, "systemd") || str_eq(mode, "disabled") ||
-        (!spec_cgroup2_unified() && !cg_v1_has("memory", NULL)))
+        geteuid() != 0 || (!spec_cgroup2_unified() && !cg_v1_has("memory", NULL)))
         return str_dup("");
     if (!parent || !*parent)
         parent = SPEC_CGROUPFS_PARENT;
