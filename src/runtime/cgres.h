@@ -26,9 +26,10 @@ enum cg_layout cgres_host_layout(void);
 /* Makes cgroup path ("/berth_parent/<id>") under root and writes res
  * into it. v1: in each controller's hierarchy present under root (the
  * cpuset levels filled from their parents). v2: every level made; in
- * each level above and in path itself, the controllers that res needs
- * and the level's cgroup.controllers offers are added to its
- * cgroup.subtree_control (path's own: for the members below it). What v2
+ * root, each level below it and path itself, every controller the
+ * level's cgroup.controllers offers and its cgroup.subtree_control
+ * lacks is enabled there (path's own: for the members below it), as
+ * podman's cgroupfs manager enables them for a pod. What v2
  * has no file for (swappiness, OOM-killer, realtime) is skipped with a
  * warning; what the kernel refuses is an error naming file and value. */
 int cgres_apply(const char *root, enum cg_layout l, const char *path, json_t *res,
