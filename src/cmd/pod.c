@@ -227,9 +227,13 @@ const struct cmd cmd_pod_create = {
         "on the pod. The pod gets a cgroup of its own, <cgroup parent>/<pod id> (default parent\n"
         "/berth_parent), made when a container of the pod first starts and removed with the pod:\n"
         "its containers run under it, and the resource limits given here (--cpus, --memory, ...)\n"
-        "are written to it once, for the pod as a whole. Where berth makes no pod cgroup (cgroup\n"
-        "v2, the systemd cgroup manager, --share-parent=false) each container that sets none of\n"
-        "its own gets the pod's limits.",
+        "are written to it once, for the pod as a whole: on cgroup v1 as each hierarchy's files\n"
+        "(memory.limit_in_bytes, cpu.cfs_quota_us, ...), on cgroup v2 as the unified files runc\n"
+        "writes (memory.max, cpu.max, cpu.weight, pids.max, io.max, ...) with the controllers\n"
+        "enabled in the parents' cgroup.subtree_control. Where berth makes no pod cgroup (the\n"
+        "systemd cgroup manager, which podman makes a machine-libpod_pod_<id>.slice for, or\n"
+        "--share-parent=false) each container that sets none of its own gets the pod's limits.\n"
+        "The systemd manager needs systemd as PID 1: without it berth refuses to run.",
     .examples = "berth pod create --name web -p 8080:80\nberth run -d --pod web busybox httpd -f\n"
                 "berth pod create --share ipc,uts --infra-name web-infra web2",
     .opts = create_opts, .fn = create_fn, .need = RT_FULL,

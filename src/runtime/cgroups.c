@@ -116,19 +116,21 @@ int cg_rt_budget(const char *parent, long long runtime, long long period, struct
 
 /* ---- v1 cgroups of berth's own ---- */
 
-#define CG_ROOT "/sys/fs/cgroup"
-
-static int write_file(const char *dir, const char *file, const char *value, struct berr **err)
+int cg_write_file(const char *dir, const char *file, const char *value, struct berr **err)
 {
     _cleanup_free_ char *p = fs_join(dir, file);
+    _cleanup_free_ char *line = str_fmt("%s\n", value);
     _cleanup_close_ int fd = -1;
-    size_t len = strlen(value);
+    size_t len = line ? strlen(line) : 0;
 
-    if (!p)
+    if (!p || !line)
         return berr_oom(err);
-    fd = open(p, O_WRONLY | O_CLOEXEC);
+    /* O_APPEND is nothing to the kernel (a cgroup file takes each write
+     * whole, as echo VALUE >> FILE does) but keeps every write in a
+     * fixture tree's plain file, in order, for the unit tests */
+    fd = open(p, O_WRONLY | O_APPEND | O_CLOEXEC);
     /* one write(2): the kernel takes or refuses the value whole */
-    if (fd < 0 || write(fd, value, len) != (ssize_t) len)
+    if (fd < 0 || write(fd, line, len) != (ssize_t) len)
         return berr_sys(err, "write %s to %s", value, p);
     return 0;
 }
@@ -148,58 +150,69 @@ static int cpuset_inherit(const char *parent, const char *dir, const char *file,
         return 0;
     if (fs_read_file(theirs, &pv, NULL, err) < 0)
         return -1;
-    return write_file(dir, file, str_trim(pv), err);
+    return cg_write_file(dir, file, str_trim(pv), err);
 }
 
-int cg_v1_mkdir(const char *ctl, const char *path, struct berr **err)
+int cg_mkdir_levels(char *dir, size_t top_len,
+                    int (*each)(const char *dir, void *arg, struct berr **err), void *arg,
+                    struct berr **err)
 {
-    _cleanup_free_ char *dir = str_fmt(CG_ROOT "/%s/%s", ctl, path[0] == '/' ? path + 1 : path);
-    bool cpuset = str_eq(ctl, "cpuset");
-    size_t root_len = strlen(CG_ROOT) + 1 + strlen(ctl);
-
-    if (!dir)
-        return berr_oom(err);
-    if (!cpuset)
-        return fs_mkdir_p(dir, 0755, err);
-    /* level by level, each filled from the one above */
-    for (char *s = dir + root_len + 1;; s++) {
+    for (char *s = dir + top_len + 1;; s++) {
         char c = *s;
+        int rc = 0;
         if (c != '/' && c != '\0')
             continue;
         *s = '\0';
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-            berr_sys(err, "create cgroup %s", dir);
-            *s = c;
-            return -1;
-        }
-        {
-            char *up = strrchr(dir, '/');
-            _cleanup_free_ char *parent = up ? strndup(dir, (size_t) (up - dir)) : NULL;
-            if (!parent || cpuset_inherit(parent, dir, "cpuset.cpus", err) < 0 ||
-                cpuset_inherit(parent, dir, "cpuset.mems", err) < 0) {
-                *s = c;
-                return parent ? -1 : berr_oom(err);
-            }
-        }
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+            rc = berr_sys(err, "create cgroup %s", dir);
+        else if (each)
+            rc = each(dir, arg, err);
         *s = c;
-        if (c == '\0')
-            return 0;
+        if (rc < 0 || c == '\0')
+            return rc;
     }
 }
 
-int cg_v1_write(const char *ctl, const char *path, const char *file, const char *value,
-                struct berr **err)
+/* cpuset: a new level gets its parent's cpus and mems */
+static int cpuset_fill(const char *dir, void *arg, struct berr **err)
 {
-    _cleanup_free_ char *dir = str_fmt(CG_ROOT "/%s/%s", ctl, path[0] == '/' ? path + 1 : path);
+    const char *up = strrchr(dir, '/');
+    _cleanup_free_ char *parent = up ? strndup(dir, (size_t) (up - dir)) : NULL;
+
+    (void) arg;
+    if (!parent)
+        return berr_oom(err);
+    if (cpuset_inherit(parent, dir, "cpuset.cpus", err) < 0 ||
+        cpuset_inherit(parent, dir, "cpuset.mems", err) < 0)
+        return -1;
+    return 0;
+}
+
+int cg_v1_mkdir(const char *root, const char *ctl, const char *path, struct berr **err)
+{
+    _cleanup_free_ char *dir = str_fmt("%s/%s/%s", root, ctl, path[0] == '/' ? path + 1 : path);
 
     if (!dir)
         return berr_oom(err);
-    return write_file(dir, file, value, err);
+    if (!str_eq(ctl, "cpuset"))
+        return fs_mkdir_p(dir, 0755, err);
+    /* level by level, each filled from the one above */
+    return cg_mkdir_levels(dir, strlen(root) + 1 + strlen(ctl), cpuset_fill, NULL, err);
 }
 
-int cg_v1_rmdir(const char *path, struct berr **err)
+int cg_v1_write(const char *root, const char *ctl, const char *path, const char *file,
+                const char *value, struct berr **err)
 {
-    _cleanup_closedir_ DIR *d = opendir(CG_ROOT);
+    _cleanup_free_ char *dir = str_fmt("%s/%s/%s", root, ctl, path[0] == '/' ? path + 1 : path);
+
+    if (!dir)
+        return berr_oom(err);
+    return cg_write_file(dir, file, value, err);
+}
+
+int cg_v1_rmdir(const char *root, const char *path, struct berr **err)
+{
+    _cleanup_closedir_ DIR *d = opendir(root);
     struct dirent *e;
     int rc = 0;
 
@@ -209,7 +222,7 @@ int cg_v1_rmdir(const char *path, struct berr **err)
         _cleanup_free_ char *dir = NULL;
         if (e->d_name[0] == '.')
             continue;
-        dir = str_fmt(CG_ROOT "/%s/%s", e->d_name, path[0] == '/' ? path + 1 : path);
+        dir = str_fmt("%s/%s/%s", root, e->d_name, path[0] == '/' ? path + 1 : path);
         if (!dir)
             return berr_oom(err);
         /* cpu and cpuacct may be one hierarchy under two names: ENOENT */

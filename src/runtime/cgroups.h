@@ -25,7 +25,9 @@ int cg_own_cgroup(char **out, struct berr **err);
 int cg_rt_budget(const char *parent, long long runtime, long long period, struct berr **err);
 
 /* cgroup v1, for a cgroup berth makes itself (a pod's, pod_cgroup.c):
- * path is absolute within each hierarchy ("/berth_parent/<id>").
+ * root is where the hierarchies are mounted (CG_ROOT on a host, a
+ * fixture tree in the unit tests); path is absolute within each
+ * hierarchy ("/berth_parent/<id>").
  * cg_v1_mkdir makes it in hierarchy ctl ("memory", "cpuset", ...) with
  * its parents; in cpuset every new level gets its parent's cpus and
  * mems, as the kernel wants before a task or a child may use it.
@@ -33,10 +35,24 @@ int cg_rt_budget(const char *parent, long long runtime, long long period, struct
  * cg_v1_rmdir removes it from every hierarchy it is in: 0, or -1 with
  * *err naming the first that would not go (a cgroup still holding a
  * task or a child is busy). */
-int cg_v1_mkdir(const char *ctl, const char *path, struct berr **err);
-int cg_v1_write(const char *ctl, const char *path, const char *file, const char *value,
-                struct berr **err);
-int cg_v1_rmdir(const char *path, struct berr **err);
+int cg_v1_mkdir(const char *root, const char *ctl, const char *path, struct berr **err);
+int cg_v1_write(const char *root, const char *ctl, const char *path, const char *file,
+                const char *value, struct berr **err);
+int cg_v1_rmdir(const char *root, const char *path, struct berr **err);
+
+/* Makes dir (a path below a hierarchy's top, whose first top_len bytes
+ * name that top) level by level, calling each(level, arg) after each
+ * level is there, old or new: a level's controllers or cpus come from
+ * the one above. */
+int cg_mkdir_levels(char *dir, size_t top_len,
+                    int (*each)(const char *dir, void *arg, struct berr **err), void *arg,
+                    struct berr **err);
+
+/* Writes value (and a newline, as echo does) into dir/file in one
+ * write(2), appending: the kernel's errno named on failure. */
+int cg_write_file(const char *dir, const char *file, const char *value, struct berr **err);
+
+#define CG_ROOT "/sys/fs/cgroup"
 
 /* cgroup v1: controller ctl is mounted at /sys/fs/cgroup/CTL and, when
  * file is not NULL, its root cgroup has that file. */

@@ -145,6 +145,27 @@ static int check_ipc_donor(struct runtime *rt, const char *id, struct berr **err
     return 0;
 }
 
+/* podman's rule: a pod member joins namespaces of its own pod's
+ * containers only (its --network container:CTR too). */
+static int check_pod_donor(struct runtime *rt, const char *pod, const char *id,
+                           struct berr **err)
+{
+    struct ctr_config cfg;
+    bool same;
+
+    if (!pod)
+        return 0;
+    if (ctr_read(rt, id, &cfg, NULL, err) < 0)
+        return -1;
+    same = str_eq(js_str(cfg.rec, "pod", ""), pod);
+    ctr_config_free(&cfg);
+    if (!same)
+        return berr_kind(err, BK_INVALID, "running container create option: container has "
+                         "joined pod %s and dependency container %s is not a member of the pod",
+                         pod, id);
+    return 0;
+}
+
 /* What no start of the container could get past, refused before anything
  * is written (podman refuses these at create too, in these words): the
  * containers whose namespaces it joins, its networks, the values of its
@@ -161,13 +182,21 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
 
     for (i = 0; i < ARRAY_SIZE(joins); i++) {
         const char *mode = js_str(ns, joins[i].key, "");
-        if (str_has_prefix(mode, "container:") &&
-            state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
+        char join[STATE_ID_LEN + 16];
+        if (!str_has_prefix(mode, "container:"))
+            continue;
+        if (state_lookup(rt->st, OBJ_CONTAINER, mode + 10, lns, id, err) < 0)
             return berr_wrap(err, "looking up container to share %s namespace with",
                              joins[i].word);
-        if (str_has_prefix(mode, "container:") && str_eq(joins[i].key, "ipc") &&
-            check_ipc_donor(rt, id, err) < 0)
+        if (str_eq(joins[i].key, "ipc") && check_ipc_donor(rt, id, err) < 0)
             return -1;
+        if (!p->is_infra && check_pod_donor(rt, p->pod, id, err) < 0)
+            return -1;
+        /* recorded by id, as podman does: inspect shows container:<id>,
+         * and a rename of the donor cannot lose it */
+        snprintf(join, sizeof(join), "container:%s", id);
+        if (js_set_str(ns, joins[i].key, join) < 0)
+            return berr_oom(err);
     }
     if (str_eq(js_str(ns, "network", "bridge"), "bridge")) {
         struct net_env ne;
@@ -364,14 +393,15 @@ static int settle_cgroups(struct runtime *rt, const struct ctr_create_params *p,
     return spec_resources_check(json_object_get(spec, "resources"), err);
 }
 
-/* podman 4.3.1: a member's own --network host|none wins over the pod's
- * shared network (it is created, in the host's network or in one of its
- * own with only lo); -p and named networks are refused (settle_pod). */
+/* podman 4.3.1: a member that names its own network mode with --network
+ * (host, none, bridge, private, a named network, ns:PATH, slirp4netns,
+ * container:CTR) is created in it, not in the pod's shared network: the
+ * namespace is its own and so are its -p, --ip, --network-alias. Only a
+ * member without --network joins the infra's and is refused ports and
+ * networks of its own (settle_pod). */
 static bool own_network(json_t *ns, int k)
 {
-    const char *v = js_str(ns, "network", NULL);
-
-    return k == SPEC_NS_NET && (str_eq(v, "host") || str_eq(v, "none"));
+    return k == SPEC_NS_NET && js_str(ns, "network", NULL) != NULL;
 }
 
 /* pod create --userns & co.: a member joins the infra's user namespace
@@ -403,8 +433,8 @@ static int pod_userns_devices(json_t *spec, json_t *ns, const struct pod_join *p
 
 /* --pod: the member joins the infra's shared namespaces (as --network
  * container:<infra> would), takes the pod's hostname with its UTS
- * namespace and its cgroup parent; a shared network refuses ports and
- * networks of its own, in podman's words. p->pod becomes the pod's id
+ * namespace and its cgroup parent; a member joining a shared network is
+ * refused ports and networks of its own, in podman's words. p->pod becomes the pod's id
  * (held in *pj). */
 static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *spec,
                       struct pod_join *pj, struct berr **err)
@@ -415,15 +445,17 @@ static int settle_pod(struct runtime *rt, struct ctr_create_params *p, json_t *s
     };
     json_t *ns = json_object_get(spec, "namespaces");
     _cleanup_free_ char *join = NULL;
+    bool joins_net;
 
     if (pod_join_info(rt, p->pod, pj, err) < 0)
         return -1;
     p->pod = pj->pod_id;
-    if (pj->share[SPEC_NS_NET] && json_array_size(p->port_mappings))
+    joins_net = pj->share[SPEC_NS_NET] && !own_network(ns, SPEC_NS_NET);
+    if (joins_net && json_array_size(p->port_mappings))
         return berr_plain(err, BK_INVALID, "invalid config provided: published or exposed ports "
                          "must be defined when the pod is created: network cannot be configured "
                          "when it is shared with a pod");
-    if (pj->share[SPEC_NS_NET] && json_array_size(p->networks))
+    if (joins_net && json_array_size(p->networks))
         return berr_plain(err, BK_INVALID, "invalid config provided: networks must be defined "
                          "when the pod is created: network cannot be configured when it is "
                          "shared with a pod");

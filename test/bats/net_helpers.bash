@@ -16,6 +16,9 @@ in_netns() {
         eval "$1"' bash "$*"
 }
 
+# netns_of CTR: the network namespace of a running container's process
+netns_of() { readlink "/proc/$(b inspect --format '{{.State.Pid}}' "$1")/ns/net"; }
+
 net_setup() {
     berth_setup     # which gives the test its own --network-config-dir
 }

@@ -16,9 +16,6 @@ teardown() {
     berth_teardown
 }
 
-# netns_of CTR: the network namespace of a running container's process
-netns_of() { readlink "/proc/$(b inspect --format '{{.State.Pid}}' "$1")/ns/net"; }
-
 @test "pod clone: the pod, its infra and its members, named as podman names them" {
     pid=$(b pod create --name pc --network none -l a=b)
     b create --pod pc --name c1 $IMG sleep 86400 >/dev/null

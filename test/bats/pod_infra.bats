@@ -103,6 +103,18 @@ cg() { cat "/sys/fs/cgroup/${1%%/*}$(b pod inspect --format '{{.CgroupPath}}' "$
     done
 }
 
+# podman 4.3.1 fails at pod create, unable to reach systemd for the pod's
+# machine-libpod_pod_<id>.slice; berth refuses the manager without
+# systemd as PID 1 before anything is made.
+@test "pod create with the systemd cgroup manager and no systemd: refused, nothing made" {
+    [ "$(cat /proc/1/comm)" != systemd ] || skip "systemd is PID 1 here"
+    run -125 --separate-stderr b --cgroup-manager systemd pod create --network none --name sd -m 64m
+    [ "$stderr" = "Error: the systemd cgroup manager needs systemd as PID 1 (use --cgroup-manager cgroupfs): invalid argument" ]
+    run -0 b pod ps -q
+    [ -z "$output" ]
+    run -0 b pod create --network none --name sd -m 64m
+}
+
 @test "pod create --cgroup-parent puts the pod's cgroup under it; share-parent=false does not" {
     parent=/berth-test-$$-$BATS_TEST_NUMBER
     run -0 b pod create --network none --name par --cgroup-parent "$parent" --memory 32m

@@ -14,29 +14,14 @@
 #include "util/fs.h"
 #include "util/str.h"
 #include "unit.h"
+#include "unit_files.h"
 
 static char tmp[] = "/tmp/berth-cgstats.XXXXXX";
 
 /* Writes tmp/rel (its directories made) holding text. */
 static void put(const char *rel, const char *text)
 {
-    _cleanup_free_ char *p = str_fmt("%s/%s", tmp, rel);
-    _cleanup_free_ char *dir = str_dup(p);
-    struct berr *e = NULL;
-    FILE *f;
-
-    *strrchr(dir, '/') = '\0';
-    if (fs_mkdir_p(dir, 0755, &e) < 0) {
-        printf("# mkdir %s: %s\n", dir, e->msg);
-        berr_free(e);
-        return;
-    }
-    f = fopen(p, "we");
-    CHECK(f != NULL);
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    unit_put(tmp, rel, text);
 }
 
 static char *path(const char *rel)
