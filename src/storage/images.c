@@ -348,6 +348,15 @@ static int lookup_id(struct store *s, const char *hex, struct store_image **out,
     const char *hit = NULL;
     size_t n = strlen(hex);
 
+    /* A full id is its own only match: its record, not a listing of all
+     * (ps -s and system df look up every container's image). */
+    if (ref_is_full_id(hex)) {
+        _cleanup_free_ char *p = st_path(s, "images/%s.json", hex);
+        if (!p)
+            return berr_oom(err);
+        if (fs_exists(p))
+            return load_image(s, hex, out, err) < 0 ? -1 : 0;
+    }
     if (record_ids(s, &ids, err) < 0)
         return -1;
     for (size_t i = 0; ids[i]; i++) {

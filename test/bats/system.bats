@@ -74,6 +74,55 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     [ "$(jq '.[0].Size.rwSize' <<<"$output")" = "$size" ]
 }
 
+# df_size CTR: the size system df -v gives the container
+df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | select(.Names == $n) | .Size'; }
+
+@test "system df: a container's cached size follows what it writes after a df" {
+    b run -d --name w --network none $IMG sh -c 'head -c 1000 /dev/zero >/a; echo ready; sleep 86400' >/dev/null
+    wait_for_log w ready
+    upper=$(b inspect --format '{{.GraphDriver.Data.UpperDir}}' w)
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    b exec w sh -c 'head -c 20000 /dev/zero >/b; mkdir -p /d/e; head -c 300 /dev/zero >/d/e/f'
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    b stop -t 0 w >/dev/null
+    # stopped: measured once, then read from its cache
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    [ -f "$(dirname "$upper")/usage" ]
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    # a write through cp (a mount) and a start that writes deep down
+    # both invalidate it
+    echo 12345 >"$BATS_TEST_TMPDIR/in"
+    b cp "$BATS_TEST_TMPDIR/in" w:/d/e/in
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    b start w >/dev/null
+    b exec w sh -c 'head -c 7777 /dev/zero >/d/e/g'
+    b stop -t 0 w >/dev/null
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    [ "$(df_size w)" -ge $((1000 + 20000 + 300 + 6 + 7777)) ]
+    run -0 b ps -a -s --format '{{.Size}}'
+    [[ $output == *"kB (virtual "* ]]
+    # a file removed by hand at the top of the upper dir: its stamp changes
+    rm "$upper/b"
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+}
+
+@test "system df: a layer added and a volume written show at the next df" {
+    b volume create v >/dev/null
+    run -0 b system df --format '{{.Type}} {{.Total}} {{.RawSize}}'
+    [ "${lines[0]}" = "Images 1 $(b image inspect --format '{{.Size}}' $IMG)" ]
+    [ "${lines[2]}" = "Local Volumes 1 0" ]
+    b run --rm --network none -v v:/data $IMG sh -c 'head -c 4096 /dev/zero >/data/x'
+    load_image layered
+    mp=$(b volume inspect --format '{{.Mountpoint}}' v)
+    run -0 b system df --format '{{.Type}} {{.Total}} {{.RawSize}}'
+    [ "${lines[0]}" = "Images 2 $(($(b image inspect --format '{{.Size}}' $IMG) + $(b image inspect --format '{{.Size}}' localhost/layered)))" ]
+    [ "${lines[2]}" = "Local Volumes 1 4096" ]
+    b run --rm --network none -v v:/data $IMG sh -c 'mkdir -p /data/d; head -c 100 /dev/zero >/data/d/y'
+    run -0 b system df --format '{{.Type}} {{.RawSize}}'
+    [ "${lines[2]}" = "Local Volumes $(files_bytes "$mp")" ]
+    [ "$(files_bytes "$mp")" = 4196 ]
+}
+
 @test "system prune: asks on stdout, removes nothing without a yes" {
     b create --name c1 --network none $IMG true >/dev/null
     run -0 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system prune </dev/null"
