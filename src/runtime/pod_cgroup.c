@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/cgroups.h"
 #include "runtime/pod.h"
 #include "runtime/spec.h"
@@ -182,6 +183,8 @@ int pod_cgroup_ensure(struct runtime *rt, const char *pod_id, const char *ctr_pa
         return 0;
     }
     if (oci_resources(cfg.resources, &res, err) < 0)
+        goto out;
+    if (cgreg_add(rt, CGREG_POD, pod_id, path, err) < 0)
         goto out;
     for (size_t i = 0; i < ARRAY_SIZE(ctls); i++)
         if (cg_v1_has(ctls[i], NULL) && cg_v1_mkdir(ctls[i], path, err) < 0)

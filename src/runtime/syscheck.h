@@ -21,7 +21,11 @@
  *   layer       (unless quick) its unpacked files differ from the manifest
  *               written at unpack while its blob is intact: unpacked again
  *   cgroup      (syscheck_res.c) the cgroupfs cgroup of a container that no
- *               longer runs (neither its process nor its conmon lives): removed
+ *               longer runs (neither its process nor its conmon lives): removed;
+ *               (cgreg.c) a cgroup this store made for a container or pod
+ *               whose record is gone: removed when no process is in it,
+ *               else reported with its pids (and its root file system and
+ *               mounts are left alone too)
  *   network     the network set-up (status file: firewall rules, addresses)
  *               or namespace of such a container: torn down, removed
  *   mount       a mount under the graph root, run root or tmp dir that
