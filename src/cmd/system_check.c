@@ -19,8 +19,8 @@
 enum { O_MAX = 256, O_REPAIR, O_QUICK };
 
 static const struct cmd_opt check_opts[] = {
-    { "force", 'f', OPT_FLAG, NULL, "With --repair, also remove containers whose root file system "
-      "or image is damaged", 0 },
+    { "force", 'f', OPT_FLAG, NULL, "Repair (as --repair), also removing containers whose root "
+      "file system or image is damaged", 0 },
     { "max", 'm', OPT_ARG, "duration", "Exit codes of removed containers older than this are "
       "stale (default 24h)", 0 },
     { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs and unpacked files", 0 },
@@ -58,6 +58,9 @@ static int check_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
                             max);
         o.max_age_sec = ns / 1000000000LL;
     }
+    /* podman 5.2: --force (its lossy repair) repairs without --repair */
+    if (o.force)
+        o.repair = true;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_check(rt, &o, &items, err) < 0)
         return -1;
     json_array_foreach(items, i, x) {
@@ -97,7 +100,7 @@ const struct cmd cmd_system_check = {
         "cgroups under the same parent are never touched. A cgroup that still holds a\n"
         "process is reported with its pids and left, with its container's root file\n"
         "system and mounts. Containers whose root file system or image is damaged are\n"
-        "removed only with --repair --force.\n"
+        "removed only with --force (which repairs with or without --repair, as podman's).\n"
         "\n"
         "Unless --quick, the unpacked files of every layer are compared with the manifest\n"
         "written when it was unpacked (path, type, mode, owner, size, sha256 of the content):\n"

@@ -323,6 +323,12 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b system check
     run -0 b inspect --format '{{.Name}}' c1
     [ "$output" = "c1" ]
+    # -f alone repairs too, as podman 5.2's --force (lossy repair) does
+    rm "$(static_dir)/names/c1"
+    run -0 b system check -f
+    [[ $output == *": its name \"c1\" is missing from the name index (repaired)"* ]]
+    run -0 b system check
+    [ "$output" = "No problems found" ]
 }
 
 @test "system check: an image with a missing layer or a changed blob; --force takes its containers" {
