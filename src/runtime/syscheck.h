@@ -28,6 +28,9 @@
  *               mounts are left alone too)
  *   network     the network set-up (status file: firewall rules, addresses)
  *               or namespace of such a container: torn down, removed
+ *   lock        (syscheck_locks.c) a container's lock file missing: made
+ *               again; a lock file no record names, unheld and older than
+ *               a minute: freed
  *   mount       a mount under the graph root, run root or tmp dir that
  *               belongs to no container or image berth knows, or a network
  *               namespace no container names: detached
@@ -53,6 +56,11 @@ struct check_opts {
  * left behind; repair removes them. */
 int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
                        state_report_fn report, void *ctx, struct berr **err);
+
+/* syscheck_locks.c: the containers' numbered lock files, missing (made
+ * again) or named by no record (freed). */
+int rt_check_locks(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
+                   state_report_fn report, void *ctx, struct berr **err);
 
 /* *items: [{"What", "Object", "Problem", "Repaired"}] in the order found. */
 int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, struct berr **err);

@@ -331,6 +331,29 @@ hex64() { printf "$1%.0s" {1..64}; }
     [ "$output" = "No problems found" ]
 }
 
+@test "system check: a container's missing lock file is made again; a lock no record names is freed" {
+    T=$BATS_TEST_TMPDIR/scratch
+    b create --name c1 --network none $IMG true >/dev/null
+    b create --name c2 --network none $IMG true >/dev/null
+    n=$(jq .lockID "$(static_dir)/containers/$(b inspect --format '{{.Id}}' c1)/config.json")
+    rm "$T/locks/$n"
+    # a leaked one, and a young one (a create between lock and record)
+    touch -d '2 minutes ago' "$T/locks/77"
+    touch "$T/locks/78"
+    run -1 b system check --quick
+    [[ $output == *"lock $(b inspect --format '{{.Id}}' c1): its lock $n is missing"* ]]
+    [[ $output == *"lock 77: a container lock no record names"* ]]
+    [[ $output != *"lock 78"* ]]
+    run -0 b system check --quick --repair
+    [[ $output == *"lock 77: a container lock no record names (repaired)"* ]]
+    [ -e "$T/locks/$n" ]
+    [ ! -e "$T/locks/77" ]
+    run -0 b system check --quick
+    [ "$output" = "No problems found" ]
+    run -0 b start -a c1
+    run -0 b rm c1 c2
+}
+
 @test "system check: an image with a missing layer or a changed blob; --force takes its containers" {
     load_image layered
     S=$BATS_TEST_TMPDIR/root
