@@ -19,8 +19,8 @@
 enum { O_MAX = 256, O_REPAIR, O_QUICK };
 
 static const struct cmd_opt check_opts[] = {
-    { "force", 'f', OPT_FLAG, NULL, "With --repair, also remove containers whose root file system "
-      "or image is damaged", 0 },
+    { "force", 'f', OPT_FLAG, NULL, "Repair (as --repair), also removing containers whose root "
+      "file system or image is damaged", 0 },
     { "max", 'm', OPT_ARG, "duration", "Exit codes of removed containers older than this are "
       "stale (default 24h)", 0 },
     { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs and unpacked files", 0 },
@@ -58,6 +58,9 @@ static int check_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
                             max);
         o.max_age_sec = ns / 1000000000LL;
     }
+    /* podman 5.2: --force (its lossy repair) repairs without --repair */
+    if (o.force)
+        o.repair = true;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_check(rt, &o, &items, err) < 0)
         return -1;
     json_array_foreach(items, i, x) {
@@ -89,11 +92,17 @@ const struct cmd cmd_system_check = {
         "layer blob is missing or does not hash to its digest is removed when no container\n"
         "uses it; a volume's missing data directory is made again; mounts under the store's\n"
         "directories that belong to nothing berth knows, and network namespaces no container\n"
-        "names, are detached. The cgroups and the network set-up (firewall rules,\n"
-        "addresses, network namespace) that containers no longer running left behind\n"
+        "names, are detached. A container's missing lock file is made again, and a lock\n"
+        "file no record names (held by nobody, older than a minute) is freed. The cgroups\n"
+        "and the network set-up (firewall rules, addresses, network namespace) that\n"
+        "containers no longer running left behind\n"
         "(neither the container's process nor its conmon runs: killed, crashed) are\n"
-        "removed. Containers whose root file system or image is damaged are\n"
-        "removed only with --repair --force.\n"
+        "removed, and so are the cgroups this store made (it keeps a list of them in\n"
+        "<tmp dir>/cgroups) for containers and pods whose record is gone; other stores'\n"
+        "cgroups under the same parent are never touched. A cgroup that still holds a\n"
+        "process is reported with its pids and left, with its container's root file\n"
+        "system and mounts. Containers whose root file system or image is damaged are\n"
+        "removed only with --force (which repairs with or without --repair, as podman's).\n"
         "\n"
         "Unless --quick, the unpacked files of every layer are compared with the manifest\n"
         "written when it was unpacked (path, type, mode, owner, size, sha256 of the content):\n"

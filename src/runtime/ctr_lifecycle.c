@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/conmon.h"
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
@@ -715,6 +716,7 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     if (state_delete(rt->st, OBJ_CONTAINER, c->id, err) < 0)
         return -1;
     crash_point("rm:record");
+    cgreg_drop(rt, c->id);
     ctr_deps_unlink(rt, c);
     /* state_delete released the name; the lock goes last: a waiter on it
      * then finds the container gone. */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
@@ -350,6 +351,10 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
         goto out;
     if (spec_build(rt->cfg, in, img, &h, &spec, err) < 0 ||
         hooks_apply(rt->cfg->hooks_dir, spec, has_bind_mounts(c), err) < 0)
+        goto out;
+    /* this store's before the runtime makes it (system check, cgreg.h) */
+    if (cgreg_add(rt, CGREG_CONTAINER, c->id,
+                  js_str(json_object_get(spec, "linux"), "cgroupsPath", NULL), err) < 0)
         goto out;
     dump = spec_dump(spec);
     if (!dump) {

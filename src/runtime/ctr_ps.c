@@ -4,6 +4,7 @@
  * (ctr_ps_filter.c), sorted, cut by -n/-l and turned into items
  * (ctr_ps_item.c).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,27 +274,44 @@ static void rows_free(struct ps_row *rows, size_t n)
     free(rows);
 }
 
-static void row_size(struct runtime *rt, struct ps_row *r)
+/* The sizes of rows[0..n) (those with a record), in one pass of the
+ * store: ps -s and system df over many containers. As before, a store
+ * that cannot be read leaves the rows without sizes. */
+static int rows_size(struct runtime *rt, struct ps_row *rows, size_t n, struct berr **err)
 {
-    struct store *s;
+    _cleanup_free_ struct store_size_req *v = calloc(n ? n : 1, sizeof(*v));
+    _cleanup_free_ size_t *at = calloc(n ? n : 1, sizeof(*at));
+    _cleanup_free_ int64_t *rw = calloc(n ? n : 1, sizeof(*rw));
+    _cleanup_free_ int64_t *img = calloc(n ? n : 1, sizeof(*img));
     struct berr *e = NULL;
-    int64_t rw = 0;
-    _cleanup_image_ struct store_image *img = NULL;
+    struct store *s;
+    size_t k = 0;
 
-    if (!r->rec || rt_store(rt, &s, &e) < 0) {
+    if (!v || !at || !rw || !img)
+        return berr_oom(err);
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].rec)
+            continue;
+        at[k] = i;
+        v[k] = (struct store_size_req) { .ctr_id = rows[i].id,
+            .image_id = ps_row_image_id(&rows[i]), .rw = &rw[k], .image = &img[k] };
+        k++;
+    }
+    if (rt_store(rt, &s, &e) < 0 || store_ctr_sizes(s, v, k, &e) < 0) {
+        if (e->errnum == ENOMEM) {
+            *err = e;
+            return -1;
+        }
         berr_free(e);
-        return;
+        return 0;
     }
-    if (store_ctr_size(s, r->id, &rw, &e) < 0) {
-        berr_freep(&e);
-        rw = 0;
+    for (size_t j = 0; j < k; j++) {
+        struct ps_row *r = &rows[at[j]];
+        r->rw_size = rw[j];
+        r->rootfs_size = rw[j] + img[j];
+        r->has_size = true;
     }
-    r->rw_size = rw;
-    r->rootfs_size = rw;
-    if (*ps_row_image_id(r) && store_image_lookup(s, ps_row_image_id(r), &img, &e) == 0)
-        r->rootfs_size += img->size;
-    berr_free(e);
-    r->has_size = true;
+    return 0;
 }
 
 /* Reading the rows: the state record of each container (with its view of
@@ -519,8 +537,8 @@ static int ps_rows(struct runtime *rt, const struct ps_query *q, struct ps_row *
     /* podman adds the external ones to what -n and the filters left */
     if (q->external && external_rows(rt, &rows, &k, err) < 0)
         goto out;
-    for (size_t i = first; i < k && q->size; i++)
-        row_size(rt, &rows[i]);
+    if (q->size && rows_size(rt, rows + first, k - first, err) < 0)
+        goto out;
     sort_by = sort_key(q->sort);
     qsort(rows + first, k - first, sizeof(*rows), row_cmp);
     r = 0;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "runtime/cgres.h"
+#include "runtime/cgreg.h"
 #include "runtime/cgroups.h"
 #include "runtime/pod.h"
 #include "runtime/spec.h"
@@ -87,6 +88,7 @@ int pod_cgroup_ensure(struct runtime *rt, const char *pod_id, const char *ctr_pa
         return 0;
     }
     if (oci_resources(cfg.resources, &res, err) == 0 &&
+        cgreg_add(rt, CGREG_POD, pod_id, path, err) == 0 &&
         cgres_apply(CG_ROOT, cgres_host_layout(), path, res, err) == 0)
         rc = 0;
     if (rc < 0)

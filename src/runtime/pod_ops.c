@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/pod.h"
@@ -218,6 +219,7 @@ int pod_remove(struct runtime *rt, struct pod *p, bool force, long long timeout,
     if (state_delete(rt->st, OBJ_POD, p->id, err) < 0)
         return -1;
     pod_cgroup_remove(&p->cfg);
+    cgreg_drop(rt, p->id);
     pod_emit(rt, p, "remove");
     lock_path_unlink(lf, &p->lock);
     return 0;

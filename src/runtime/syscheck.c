@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/config.h"
 #include "runtime/container.h"
 #include "runtime/image.h"
@@ -178,9 +179,12 @@ static int check_containers(struct ck *k, struct berr **err)
      * the id removes both */
     for (size_t i = 0; rootfs && rootfs[i]; i++)
         if (!strv_contains(k->ctr_ids, rootfs[i]) &&
-            !state_quarantined(k->rt->st, OBJ_CONTAINER, rootfs[i]))
-            finding(k, "storage", rootfs[i], "a container root file system no record names",
-                    true, remove_rootfs, NULL);
+            !state_quarantined(k->rt->st, OBJ_CONTAINER, rootfs[i])) {
+            bool busy = cgreg_busy(k->rt, rootfs[i]);
+            finding(k, "storage", rootfs[i], busy ? "a container root file system no record "
+                    "names, in use by its processes: left alone"
+                    : "a container root file system no record names", !busy, remove_rootfs, NULL);
+        }
     return 0;
 }
 
@@ -437,10 +441,12 @@ static int check_mounts(struct ck *k, struct berr **err)
                     problem = "a network namespace no container names";
             } else if (id_in(mps[i], id) && !strv_contains(k->ctr_ids, id) && !image_known(k, id) &&
                        !state_quarantined(k->rt->st, OBJ_CONTAINER, id)) {
-                problem = "a mount of no container or image berth knows";
+                problem = cgreg_busy(k->rt, id) ? "a mount of a container with no record whose "
+                          "processes still run: left alone"
+                          : "a mount of no container or image berth knows";
             }
             if (problem)
-                finding(k, "mount", mps[i], problem, true, detach, NULL);
+                finding(k, "mount", mps[i], problem, !strstr(problem, "left alone"), detach, NULL);
         }
     }
     return 0;
@@ -456,6 +462,7 @@ int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, str
     /* images first: a container of a damaged image is reported with it */
     if (check_images(&k, err) < 0 || check_containers(&k, err) < 0 ||
         rt_check_leftovers(rt, o, k.ctr_ids, report, &k, err) < 0 ||
+        rt_check_locks(rt, o, k.ctr_ids, report, &k, err) < 0 ||
         state_check_names(rt->st, o->repair, report, &k, err) < 0 ||
         state_check_exits(rt->st, o->max_age_sec, o->repair, report, &k, err) < 0 ||
         check_pods(&k, err) < 0 || check_volumes(&k, err) < 0 || check_mounts(&k, err) < 0)

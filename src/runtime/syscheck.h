@@ -21,9 +21,16 @@
  *   layer       (unless quick) its unpacked files differ from the manifest
  *               written at unpack while its blob is intact: unpacked again
  *   cgroup      (syscheck_res.c) the cgroupfs cgroup of a container that no
- *               longer runs (neither its process nor its conmon lives): removed
+ *               longer runs (neither its process nor its conmon lives): removed;
+ *               (cgreg.c) a cgroup this store made for a container or pod
+ *               whose record is gone: removed when no process is in it,
+ *               else reported with its pids (and its root file system and
+ *               mounts are left alone too)
  *   network     the network set-up (status file: firewall rules, addresses)
  *               or namespace of such a container: torn down, removed
+ *   lock        (syscheck_locks.c) a container's lock file missing: made
+ *               again; a lock file no record names, unheld and older than
+ *               a minute: freed
  *   mount       a mount under the graph root, run root or tmp dir that
  *               belongs to no container or image berth knows, or a network
  *               namespace no container names: detached
@@ -49,6 +56,11 @@ struct check_opts {
  * left behind; repair removes them. */
 int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
                        state_report_fn report, void *ctx, struct berr **err);
+
+/* syscheck_locks.c: the containers' numbered lock files, missing (made
+ * again) or named by no record (freed). */
+int rt_check_locks(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
+                   state_report_fn report, void *ctx, struct berr **err);
 
 /* *items: [{"What", "Object", "Problem", "Repaired"}] in the order found. */
 int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, struct berr **err);

@@ -6,7 +6,8 @@
  * file written before the backend ran, and the network namespace).
  *
  * Only containers of this store are looked at, never a cgroup by its name
- * alone: other stores' containers share the host's cgroup tree. A
+ * alone: other stores' containers share the host's cgroup tree. Those
+ * whose record is gone are known by the store's cgroup registry (cgreg.c). A
  * container no longer runs when neither its process nor its conmon runs
  * (same pid and start time, not a zombie): while conmon lives, its exit command
  * still cleans up. Containers with an unfinished intent are left alone.
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/config.h"
 #include "runtime/container.h"
 #include "runtime/net/net.h"
@@ -27,20 +29,6 @@
 #include "util/js.h"
 #include "util/proc.h"
 #include "util/str.h"
-
-/* Every cgroup hierarchy's mount point (v1 controllers and v2). */
-static int cgroup_mounts(strv *out, struct berr **err)
-{
-    _cleanup_fclose_ FILE *f = fopen("/proc/self/mounts", "re");
-    char dev[256], dir[4096], type[64];
-
-    if (!f)
-        return berr_sys(err, "open /proc/self/mounts");
-    while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
-        if ((!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) && strv_push(out, dir) < 0)
-            return berr_oom(err);
-    return 0;
-}
 
 /* The cgroupfs path the container's spec named, NULL when berth named
  * none it owns (systemd manager, split, disabled). */
@@ -168,9 +156,11 @@ int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *con
 {
     _cleanup_strv_ strv cgmounts = NULL;
 
-    if (cgroup_mounts(&cgmounts, err) < 0)
+    if (cgreg_mounts(&cgmounts, err) < 0)
         return -1;
     for (size_t i = 0; ctr_ids && ctr_ids[i]; i++)
         leftovers_of(rt, o, cgmounts, ctr_ids[i], report, ctx);
+    if (cgreg_check(rt, o, cgmounts, report, ctx, err) < 0)
+        return -1;
     return orphan_networks(rt, o, ctr_ids, report, ctx, err);
 }

@@ -7,6 +7,7 @@
  *   containers/<id>/work/         overlay work dir
  *   containers/<id>/merged/       overlay mountpoint
  *   containers/<id>/empty/        the lowerdir of an image without layers
+ *   containers/<id>/usage         the size of diff/ while unmounted (cache)
  *   <run>/containers/<id>/mounts  mount count (per boot)
  *
  * A rootfs is assembled under tmp/ and renamed into containers/<id>, so
@@ -15,6 +16,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -210,6 +212,8 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
     return fill_rootfs(s, ctr_id, out, err);
 }
 
+static void usage_uncache(struct store *s, const char *ctr_id);
+
 /* The live count: 0 when the mount is not really there. */
 static int live_count(struct store *s, const char *countfile, const char *mnt, bool needs_mount)
 {
@@ -257,6 +261,7 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
     if (read_rootfs(s, ctr_id, &r, err) < 0 || fill_rootfs(s, ctr_id, &rf, err) < 0)
         return -1;
     n = live_count(s, cnt, rf.mountpoint, is_overlay(s));
+    usage_uncache(s, ctr_id);   /* before anything can write (see store_ctr_size) */
     if (n == 0 && is_overlay(s)) {
         const char *top = js_str(r, "top_layer", NULL);
         _cleanup_strv_ char **chain = NULL;
@@ -368,14 +373,134 @@ int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
     return 0;
 }
 
+/* ---- the size of a container's own changes, cached ----
+ *
+ * As in containers/storage, a rootfs changes only while it is mounted
+ * (run, start, cp, mount: every writer goes through store_ctr_mount).
+ * containers/<id>/usage is "<bytes> <ino> <mtime ns> <ctime ns>" of
+ * diff/, written (not synced: a lost one is measured again) by the first
+ * reader that measures an unmounted rootfs, and unlinked by every mount
+ * before it mounts. Both hold the storage lock (the mount exclusive, the
+ * reader shared), so a usage file that exists was measured after the
+ * last mount ended: nothing has written since but a hand in diff/, whose
+ * top level the stamp of diff/ catches. A mounted rootfs is measured
+ * every time. */
+
+static void usage_stamp(const struct stat *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%llu %lld.%09ld %lld.%09ld", (unsigned long long) st->st_ino,
+             (long long) st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+             (long long) st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* 0 with *size from a usage file matching stamp; -1 none or stale */
+static int usage_cached(const char *file, const char *stamp, int64_t *size)
+{
+    _cleanup_free_ char *buf = NULL;
+    struct berr *e = NULL;
+    char *sp;
+    long long v;
+    size_t len;
+
+    if (fs_read_file(file, &buf, &len, &e) < 0) {
+        berr_free(e);
+        return -1;
+    }
+    str_trim(buf);
+    if (!(sp = strchr(buf, ' ')) || strcmp(sp + 1, stamp))
+        return -1;
+    *sp = '\0';
+    if (str_to_ll(buf, &v) < 0 || v < 0)
+        return -1;
+    *size = v;
+    return 0;
+}
+
+static void usage_uncache(struct store *s, const char *ctr_id)
+{
+    _cleanup_free_ char *f = st_path(s, "containers/%s/usage", ctr_id);
+
+    if (f && unlink(f) < 0 && errno != ENOENT)
+        log_debug("remove %s: %s", f, strerror(errno));
+}
+
+/* Under the storage lock (shared at least). */
+static int ctr_size_locked(struct store *s, const char *ctr_id, int64_t *size)
+{
+    _cleanup_free_ char *dir = st_path(s, "containers/%s", ctr_id);
+    _cleanup_free_ char *d = st_path(s, "containers/%s/diff", ctr_id);
+    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
+    struct berr *e = NULL;
+    struct stat st;
+    char stamp[128], buf[160];
+    int len;
+
+    if (!dir || !d || !cnt || !mnt)
+        return -1;
+    if (stat(d, &st) < 0) {
+        *size = 0;
+        return 0;
+    }
+    usage_stamp(&st, stamp, sizeof(stamp));
+    _cleanup_free_ char *file = str_fmt("%s/usage", dir);
+    if (!file)
+        return -1;
+    if (usage_cached(file, stamp, size) == 0)
+        return 0;
+    *size = store_dir_usage(d);
+    if (live_count(s, cnt, mnt, is_overlay(s)) > 0)
+        return 0;
+    len = snprintf(buf, sizeof(buf), "%lld %s\n", (long long) *size, stamp);
+    if (fs_write_replace(dir, "usage", buf, (size_t) len, 0600, &e) < 0) {
+        log_debug("%s", e->msg);
+        berr_free(e);
+    }
+    return 0;
+}
+
 int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err)
 {
-    _cleanup_free_ char *d = st_path(s, "containers/%s/diff", ctr_id);
+    _cleanup_stlock_ struct store *held = NULL;
 
-    (void) err;
-    if (!d)
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    return ctr_size_locked(s, ctr_id, size) < 0 ? berr_oom(err) : 0;
+}
+
+int store_ctr_sizes(struct store *s, const struct store_size_req *v, size_t n,
+                    struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_json_ json_t *img_sizes = json_object();
+
+    if (!img_sizes)
         return berr_oom(err);
-    *size = store_dir_usage(d);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    for (size_t i = 0; i < n; i++) {
+        const char *img = v[i].image_id;
+        json_t *known = img && *img ? json_object_get(img_sizes, img) : NULL;
+        struct store_image *si = NULL;
+        struct berr *e = NULL;
+
+        if (ctr_size_locked(s, v[i].ctr_id, v[i].rw) < 0)
+            return berr_oom(err);
+        *v[i].image = 0;
+        if (known) {
+            *v[i].image = json_integer_value(known);
+        } else if (img && *img && st_img_lookup_locked(s, img, &si, &e) == 0) {
+            *v[i].image = si->size;
+            if (json_object_set_new(img_sizes, img, json_integer(si->size)) < 0) {
+                store_image_free(si);
+                return berr_oom(err);
+            }
+        }
+        store_image_free(si);
+        berr_free(e);
+    }
     return 0;
 }
 

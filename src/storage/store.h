@@ -330,8 +330,18 @@ int store_ctr_list(struct store *s, char ***ids, struct berr **err);
  * malloc'd, "" none) and when (unix seconds). BK_NO_SUCH if none. */
 int store_ctr_info(struct store *s, const char *id, char **image, long long *created,
                    struct berr **err);
-/* Bytes used by the container's own changes (upper dir / vfs copy). */
+/* Bytes used by the container's own changes (upper dir / vfs copy),
+ * cached while the rootfs is not mounted (containers.c). */
 int store_ctr_size(struct store *s, const char *ctr_id, int64_t *size, struct berr **err);
+/* The same for many containers under one lock, with the size of each
+ * one's image (image_id a full id, "" or NULL none; 0 when not found),
+ * each image read once: ps -s and system df. */
+struct store_size_req {
+    const char *ctr_id, *image_id;
+    int64_t *rw, *image;
+};
+int store_ctr_sizes(struct store *s, const struct store_size_req *v, size_t n,
+                    struct berr **err);
 
 /*
  * Trees of files, for the runtime's volumes (copy-up, size). The store

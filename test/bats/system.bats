@@ -5,7 +5,16 @@ load ctr_helpers
 load net_helpers
 
 setup()    { ctr_setup; }
-teardown() { berth_teardown; }
+teardown() {
+    # processes a test left after deleting their records by hand
+    [ ! -s "$BATS_TEST_TMPDIR/orphans" ] || kill -9 $(cat "$BATS_TEST_TMPDIR/orphans") 2>/dev/null || true
+    [ ! -d "$BATS_TEST_TMPDIR/root2" ] || b2 rm -af -t 0 >/dev/null 2>&1 || true
+    berth_teardown
+}
+
+# b2: a second store on the same machine (its cgroups share /berth_parent)
+b2() { "$BERTH_BIN" --root "$BATS_TEST_TMPDIR/root2" --runroot "$BATS_TEST_TMPDIR/runroot2" \
+           --tmpdir "$BATS_TEST_TMPDIR/scratch2" "$@"; }
 
 # files_bytes DIR: the sum of the sizes of the regular files under DIR.
 files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
@@ -72,6 +81,55 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     [ "$size" -ge $((54321 + 3)) ]
     run -0 b ps -a -s --format json
     [ "$(jq '.[0].Size.rwSize' <<<"$output")" = "$size" ]
+}
+
+# df_size CTR: the size system df -v gives the container
+df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | select(.Names == $n) | .Size'; }
+
+@test "system df: a container's cached size follows what it writes after a df" {
+    b run -d --name w --network none $IMG sh -c 'head -c 1000 /dev/zero >/a; echo ready; sleep 86400' >/dev/null
+    wait_for_log w ready
+    upper=$(b inspect --format '{{.GraphDriver.Data.UpperDir}}' w)
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    b exec w sh -c 'head -c 20000 /dev/zero >/b; mkdir -p /d/e; head -c 300 /dev/zero >/d/e/f'
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    b stop -t 0 w >/dev/null
+    # stopped: measured once, then read from its cache
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    [ -f "$(dirname "$upper")/usage" ]
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    # a write through cp (a mount) and a start that writes deep down
+    # both invalidate it
+    echo 12345 >"$BATS_TEST_TMPDIR/in"
+    b cp "$BATS_TEST_TMPDIR/in" w:/d/e/in
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    b start w >/dev/null
+    b exec w sh -c 'head -c 7777 /dev/zero >/d/e/g'
+    b stop -t 0 w >/dev/null
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+    [ "$(df_size w)" -ge $((1000 + 20000 + 300 + 6 + 7777)) ]
+    run -0 b ps -a -s --format '{{.Size}}'
+    [[ $output == *"kB (virtual "* ]]
+    # a file removed by hand at the top of the upper dir: its stamp changes
+    rm "$upper/b"
+    [ "$(df_size w)" = "$(files_bytes "$upper")" ]
+}
+
+@test "system df: a layer added and a volume written show at the next df" {
+    b volume create v >/dev/null
+    run -0 b system df --format '{{.Type}} {{.Total}} {{.RawSize}}'
+    [ "${lines[0]}" = "Images 1 $(b image inspect --format '{{.Size}}' $IMG)" ]
+    [ "${lines[2]}" = "Local Volumes 1 0" ]
+    b run --rm --network none -v v:/data $IMG sh -c 'head -c 4096 /dev/zero >/data/x'
+    load_image layered
+    mp=$(b volume inspect --format '{{.Mountpoint}}' v)
+    run -0 b system df --format '{{.Type}} {{.Total}} {{.RawSize}}'
+    [ "${lines[0]}" = "Images 2 $(($(b image inspect --format '{{.Size}}' $IMG) + $(b image inspect --format '{{.Size}}' localhost/layered)))" ]
+    [ "${lines[2]}" = "Local Volumes 1 4096" ]
+    b run --rm --network none -v v:/data $IMG sh -c 'mkdir -p /data/d; head -c 100 /dev/zero >/data/d/y'
+    run -0 b system df --format '{{.Type}} {{.RawSize}}'
+    [ "${lines[2]}" = "Local Volumes $(files_bytes "$mp")" ]
+    [ "$(files_bytes "$mp")" = 4196 ]
 }
 
 @test "system prune: asks on stdout, removes nothing without a yes" {
@@ -265,6 +323,35 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b system check
     run -0 b inspect --format '{{.Name}}' c1
     [ "$output" = "c1" ]
+    # -f alone repairs too, as podman 5.2's --force (lossy repair) does
+    rm "$(static_dir)/names/c1"
+    run -0 b system check -f
+    [[ $output == *": its name \"c1\" is missing from the name index (repaired)"* ]]
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
+
+@test "system check: a container's missing lock file is made again; a lock no record names is freed" {
+    T=$BATS_TEST_TMPDIR/scratch
+    b create --name c1 --network none $IMG true >/dev/null
+    b create --name c2 --network none $IMG true >/dev/null
+    n=$(jq .lockID "$(static_dir)/containers/$(b inspect --format '{{.Id}}' c1)/config.json")
+    rm "$T/locks/$n"
+    # a leaked one, and a young one (a create between lock and record)
+    touch -d '2 minutes ago' "$T/locks/77"
+    touch "$T/locks/78"
+    run -1 b system check --quick
+    [[ $output == *"lock $(b inspect --format '{{.Id}}' c1): its lock $n is missing"* ]]
+    [[ $output == *"lock 77: a container lock no record names"* ]]
+    [[ $output != *"lock 78"* ]]
+    run -0 b system check --quick --repair
+    [[ $output == *"lock 77: a container lock no record names (repaired)"* ]]
+    [ -e "$T/locks/$n" ]
+    [ ! -e "$T/locks/77" ]
+    run -0 b system check --quick
+    [ "$output" = "No problems found" ]
+    run -0 b start -a c1
+    run -0 b rm c1 c2
 }
 
 @test "system check: an image with a missing layer or a changed blob; --force takes its containers" {
@@ -373,6 +460,91 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b inspect --format '{{.State.Status}}' alive
     [ "$output" = running ]
     run -0 b rm -f -t 0 victim
+}
+
+# dead PID...: waits until none of them runs (zombies count as gone)
+dead() { retry_until 10 bash -c "! grep -qs '^[^ ]* [^ ]* [RSD]' $(printf '/proc/%s/stat ' "$@")"; }
+# forget STATIC ID NAME: deletes a container's record and name by hand
+forget() { rm -rf "$1/containers/$2" "$1/names/$3"; }
+
+@test "system check: cgroups of containers whose record is gone; another store's are never touched" {
+    S=$(static_dir)
+    b2 load -q -i "$TEST_IMAGES_DIR/busybox.docker.tar" >/dev/null
+    live=$(b run -d --name live --network none $IMG sleep 86400)
+    gone=$(b run -d --name gone --network none $IMG sleep 86400)
+    other=$(b2 run -d --name other --network none $IMG sleep 86400)
+    otherdead=$(b2 run -d --name otherdead --network none $IMG sleep 86400)
+    live_pid=$(b inspect --format '{{.State.Pid}}' live)
+    echo "$live_pid" >"$BATS_TEST_TMPDIR/orphans"
+    kill -9 $(b inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' gone) \
+        $(b2 inspect --format '{{.State.ConmonPid}} {{.State.Pid}}' otherdead)
+    dead $(b inspect --format '{{.State.Pid}}' gone) $(b2 inspect --format '{{.State.Pid}}' otherdead)
+    # the records go by hand: a running and a dead container here, a dead one there
+    forget "$S" "$live" live
+    forget "$S" "$gone" gone
+    forget "$BATS_TEST_TMPDIR/root2/libpod" "$otherdead" otherdead
+    M=/sys/fs/cgroup/memory/berth_parent
+    [ -d "$M/berth-$live" ] && [ -d "$M/berth-$gone" ] && [ -d "$M/berth-$otherdead" ]
+    run -1 b system check --quick
+    [[ $output == *"cgroup $gone: its cgroup /berth_parent/berth-$gone is left in "*" hierarchies by a container whose record is gone"$'\n'* ]]
+    [[ $output == *"cgroup $live: its cgroup /berth_parent/berth-$live of a container whose record is gone still holds process $live_pid: left alone"* ]]
+    [[ $output != *"$other"* && $output != *"$otherdead"* ]]
+    # repair takes the empty one; the one with a process stays, as do
+    # its root file system and mounts
+    run -1 b system check --quick --repair
+    [[ $output == *"cgroup $gone: "*"whose record is gone (repaired)"* ]]
+    [[ $output == *"cgroup $live: "*"still holds process $live_pid: left alone"$'\n'* ]]
+    [[ $output == *"storage $live: a container root file system no record names, in use by its processes: left alone"* ]]
+    [ ! -e "$M/berth-$gone" ]
+    [ -d "$M/berth-$live" ]
+    kill -0 "$live_pid"
+    [ -d "$M/berth-$otherdead" ]
+    # its process gone, its cgroup and the rest go too
+    kill -9 "$live_pid"
+    dead "$live_pid"
+    run -0 b system check --quick --repair
+    [[ $output == *"cgroup $live: its cgroup /berth_parent/berth-$live is left in "*" (repaired)"* ]]
+    [ ! -e "$M/berth-$live" ]
+    run -0 b system check --quick
+    [ "$output" = "No problems found" ]
+    # the other store: untouched, and its own check finds its own
+    [ -d "$M/berth-$otherdead" ]
+    run -0 b2 inspect --format '{{.State.Status}}' other
+    [ "$output" = running ]
+    run -1 b2 system check --quick
+    [[ $output == *"cgroup $otherdead: its cgroup /berth_parent/berth-$otherdead is left in "* ]]
+    [[ $output != *"$live"* && $output != *"$gone"* ]]
+    run -0 b2 system check --quick --repair
+    [ ! -e "$M/berth-$otherdead" ]
+    [ -d "$M/berth-$other" ]
+}
+
+@test "system check: the cgroup of a pod whose record is gone; --repair removes it" {
+    S=$(static_dir)
+    pod=$(b pod create --infra=false --network none --name p)
+    b run -d --pod p --name m1 --network none $IMG sleep 86400 >/dev/null
+    m1=$(b inspect --format '{{.Id}}' m1)
+    M=/sys/fs/cgroup/memory/berth_parent
+    [ -d "$M/$pod/berth-$m1" ]
+    b stop -t 0 m1 >/dev/null
+    [ -d "$M/$pod" ]
+    rm -rf "$S/pods/$pod" "$S/names/p"
+    forget "$S" "$m1" m1
+    run -1 b system check --quick
+    [[ $output == *"cgroup $pod: its cgroup /berth_parent/$pod is left in "*" by a pod whose record is gone"* ]]
+    run -0 b system check --quick --repair
+    [[ $output == *"cgroup $pod: "*"(repaired)"* ]]
+    for h in memory cpu pids; do
+        [ ! -e "/sys/fs/cgroup/$h/berth_parent/$pod" ] || { echo "# cgroup $h left"; false; }
+    done
+    run -0 b system check --quick
+    [ "$output" = "No problems found" ]
+    # a pod removed the ordinary way leaves no entry behind
+    b pod create --infra=false --network none --name q >/dev/null
+    b run --rm --pod q --network none $IMG true
+    b pod rm -f q >/dev/null
+    run -0 ls -A "$BATS_TEST_TMPDIR/scratch/cgroups"
+    [ -z "$output" ]
 }
 
 @test "system check: the netns and firewall rules a killed bridge container left; --repair removes them" {
