@@ -21,8 +21,8 @@ enum { O_MAX = 256, O_REPAIR, O_QUICK };
 static const struct cmd_opt check_opts[] = {
     { "force", 'f', OPT_FLAG, NULL, "Repair (as --repair), also removing containers whose root "
       "file system or image is damaged", 0 },
-    { "max", 'm', OPT_ARG, "duration", "Exit codes of removed containers older than this are "
-      "stale (default 24h)", 0 },
+    { "max", 'm', OPT_ARG, "duration", "Maximum allowed age of unreferenced layers, and of the exit "
+      "codes of removed containers (default 24h)", 0 },
     { "quick", 'q', OPT_FLAG, NULL, "Skip hashing the stored layer blobs and unpacked files", 0 },
     { "repair", 'r', OPT_FLAG, NULL, "Fix what can be fixed without losing anything "
       "(unreadable records are moved aside, not deleted)", 0 },
@@ -87,8 +87,10 @@ const struct cmd cmd_system_check = {
         "anything: container and volume records that do not read are moved aside to\n"
         "<static dir>/quarantine/ with a WHY note (never deleted); name links to nothing are\n"
         "removed and missing ones made again; exit codes that do not parse, or of containers\n"
-        "removed longer ago than --max, are removed; a root file system no record names is\n"
-        "removed; an image whose layer directory is missing or (unless --quick) whose stored\n"
+        "removed longer ago than --max, are removed; a layer no image or container uses is\n"
+        "removed when it is --max old or older (a younger one may be a writer's); a root\n"
+        "file system no record names is removed; an image whose layer directory is missing\n"
+        "or (unless --quick) whose stored\n"
         "layer blob is missing or does not hash to its digest is removed when no container\n"
         "uses it; a volume's missing data directory is made again; mounts under the store's\n"
         "directories that belong to nothing berth knows, and network namespaces no container\n"

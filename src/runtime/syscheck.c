@@ -356,6 +356,36 @@ static void changed_layer(struct ck *k, const char *chain, json_t *what)
             reunpack_layer, NULL);
 }
 
+static int remove_unused_layer(struct ck *k, const char *chain, void *unused)
+{
+    struct store *s;
+    struct berr *e = NULL;
+    int r;
+
+    (void) unused;
+    r = rt_store(k->rt, &s, &e) < 0 ? -1 : store_unused_layer_remove(s, chain, &e);
+    berr_free(e);
+    return r;
+}
+
+/* Layers nothing uses, --max old or older (podman 5.2's meaning of
+ * --max). Not while an image record does not read: its layers would
+ * look unused. */
+static int check_unused_layers(struct ck *k, struct store *s, bool images_broken,
+                               struct berr **err)
+{
+    _cleanup_strv_ char **unused = NULL;
+
+    if (images_broken)
+        return 0;
+    if (store_unused_layers(s, k->o->max_age_sec, &unused, err) < 0)
+        return -1;
+    for (size_t i = 0; unused && unused[i]; i++)
+        finding(k, "layer", unused[i], "a layer no image or container uses", true,
+                remove_unused_layer, NULL);
+    return 0;
+}
+
 static int check_images(struct ck *k, struct berr **err)
 {
     _cleanup_json_ json_t *broken = NULL, *changed = NULL;
@@ -376,7 +406,7 @@ static int check_images(struct ck *k, struct berr **err)
         changed_layer(k, id, why);
     json_object_foreach(k->bad_images, id, why)
         finding(k, "image", id, json_string_value(why), true, remove_image, NULL);
-    return 0;
+    return check_unused_layers(k, s, json_object_size(broken) > 0, err);
 }
 
 /* ---- mounts and network namespaces ---- */

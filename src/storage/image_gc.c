@@ -6,7 +6,10 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "storage/internal.h"
@@ -45,27 +48,34 @@ static int gc_keep_image(const struct store_image *img, char ***keep, char ***ke
     return 0;
 }
 
-/* Layers and blobs that no image record or container rootfs uses go. The
- * keep-lists are whole before anything is deleted: a failure to build
- * them (out of memory, a record that does not say) deletes nothing. */
-int st_img_gc_layers(struct store *s, struct berr **err)
+/* The keep-lists: every layer and blob an image record or a container
+ * rootfs uses (store lock held). Whole or -1: a failure to build them
+ * (out of memory, a record that does not say) must delete nothing. */
+static int gc_keep(struct store *s, char ***keep, char ***keep_blobs, struct berr **err)
 {
     struct store_image **v = NULL;
     size_t n = 0;
+    int r = 0;
+
+    if (st_ctr_used_layers(s, keep, err) < 0 || st_img_list_locked(s, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; r == 0 && i < n; i++)
+        r = gc_keep_image(v[i], keep, keep_blobs, err);
+    store_images_free(v, n);
+    return r;
+}
+
+/* Layers and blobs that no image record or container rootfs uses go. */
+int st_img_gc_layers(struct store *s, struct berr **err)
+{
     _cleanup_strv_ char **keep = NULL, **keep_blobs = NULL;
     _cleanup_free_ char *ldir = st_path(s, "layers"), *bdir = st_path(s, "blobs/sha256");
     _cleanup_closedir_ DIR *d = NULL, *bd = NULL;
     struct dirent *de;
-    int r = 0;
 
     if (!ldir || !bdir)
         return berr_oom(err);
-    if (st_ctr_used_layers(s, &keep, err) < 0 || st_img_list_locked(s, &v, &n, err) < 0)
-        return berr_wrap(err, "clean up unused layers");
-    for (size_t i = 0; r == 0 && i < n; i++)
-        r = gc_keep_image(v[i], &keep, &keep_blobs, err);
-    store_images_free(v, n);
-    if (r < 0)
+    if (gc_keep(s, &keep, &keep_blobs, err) < 0)
         return berr_wrap(err, "clean up unused layers");
     if (!(d = opendir(ldir)))
         return berr_sys(err, "open %s", ldir);
@@ -85,6 +95,52 @@ int st_img_gc_layers(struct store *s, struct berr **err)
             return berr_sys(err, "remove blob %s", de->d_name);
     }
     return 0;
+}
+
+int store_unused_layers(struct store *s, long long max_age_sec, char ***out, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_strv_ char **keep = NULL, **keep_blobs = NULL;
+    _cleanup_free_ char *ldir = st_path(s, "layers");
+    _cleanup_closedir_ DIR *d = NULL;
+    struct dirent *de;
+    time_t now = time(NULL);
+
+    *out = NULL;
+    if (!ldir)
+        return berr_oom(err);
+    if (st_lock(s, false, err) < 0)
+        return -1;
+    held = s;
+    if (gc_keep(s, &keep, &keep_blobs, err) < 0)
+        return -1;
+    if (!(d = opendir(ldir)))
+        return errno == ENOENT ? 0 : berr_sys(err, "open %s", ldir);
+    while ((de = readdir(d))) {
+        struct stat sb;
+
+        if (de->d_name[0] == '.' || strv_contains(keep, de->d_name) ||
+            fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+            now - sb.st_mtime < max_age_sec)
+            continue;
+        if (strv_push(out, de->d_name) < 0)
+            return berr_oom(err);
+    }
+    return 0;
+}
+
+int store_unused_layer_remove(struct store *s, const char *chain, struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_strv_ char **keep = NULL, **keep_blobs = NULL;
+
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (gc_keep(s, &keep, &keep_blobs, err) < 0)
+        return -1;
+    /* used again since the check looked: nothing to repair */
+    return strv_contains(keep, chain) ? 0 : layer_remove(s, chain, err);
 }
 
 /* Calls fn(ctr id, image id or NULL, ctx) for every container rootfs

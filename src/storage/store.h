@@ -137,6 +137,13 @@ int store_layer_reunpack(struct store *s, const char *chain, struct berr **err);
 /* The image records that do not read, {id: why}: `images` lists them,
  * system check quarantines them. */
 int store_images_broken(struct store *s, json_t **out, struct berr **err);
+/* system check (podman 5.2's --max): the layers no image record or
+ * container rootfs uses whose directory is max_age_sec old or older (a
+ * younger one may be a writer's still); *out a NULL-ended list, maybe
+ * NULL. store_unused_layer_remove removes one under the exclusive lock
+ * unless something uses it by then. */
+int store_unused_layers(struct store *s, long long max_age_sec, char ***out, struct berr **err);
+int store_unused_layer_remove(struct store *s, const char *chain, struct berr **err);
 /* Moves images/<id>.json to <graph root>/quarantine/images-<id>-<unix
  * time>/ with a WHY note, and rebuilds the names index. The layers only
  * it used are left to the next removal's garbage collection. */
