@@ -81,8 +81,7 @@ int cgreg_add(struct runtime *rt, enum cgreg_kind kind, const char *id, const ch
     return 0;
 }
 
-/* The hierarchies path is in: cgmounts[i] + path, for each that exists. */
-static int dirs_of(char *const *cgmounts, const char *path, strv *out)
+int cgreg_dirs(char *const *cgmounts, const char *path, strv *out)
 {
     for (size_t i = 0; cgmounts && cgmounts[i]; i++) {
         _cleanup_free_ char *d = str_fmt("%s%s", cgmounts[i], path);
@@ -104,7 +103,7 @@ void cgreg_drop(struct runtime *rt, const char *id)
     if (!file || !fs_exists(file))
         return;
     if (js_read_file(file, &rec, &e) == 0 && path_ok(js_str(rec, "path", NULL)) &&
-        (cgreg_mounts(&mounts, &e) < 0 || dirs_of(mounts, js_str(rec, "path", ""), &dirs) < 0 ||
+        (cgreg_mounts(&mounts, &e) < 0 || cgreg_dirs(mounts, js_str(rec, "path", ""), &dirs) < 0 ||
          dirs))
         goto out;       /* still there (or unknowable): system check's to find */
     if (unlink(file) < 0 && errno != ENOENT)
@@ -175,7 +174,7 @@ bool cgreg_busy(struct runtime *rt, const char *id)
     struct berr *e = NULL;
 
     if (!file || js_read_file(file, &rec, &e) < 0 || !path_ok(js_str(rec, "path", NULL)) ||
-        cgreg_mounts(&mounts, &e) < 0 || dirs_of(mounts, js_str(rec, "path", ""), &dirs) < 0) {
+        cgreg_mounts(&mounts, &e) < 0 || cgreg_dirs(mounts, js_str(rec, "path", ""), &dirs) < 0) {
         berr_free(e);
         return false;
     }
@@ -202,7 +201,7 @@ static int check_one(struct runtime *rt, const struct check_opts *o, char *const
 
     if (state_exists(rt->st, ok, id) || state_quarantined(rt->st, ok, id))
         return 0;       /* its record's own checks look at it */
-    if (dirs_of(cgmounts, path, &dirs) < 0)
+    if (cgreg_dirs(cgmounts, path, &dirs) < 0)
         return -1;
     if (!dirs) {
         if (o->repair && unlink(en->file) < 0 && errno != ENOENT)

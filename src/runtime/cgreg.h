@@ -20,6 +20,10 @@ enum cgreg_kind { CGREG_CONTAINER, CGREG_POD };
 
 /* Every cgroup hierarchy's mount point (v1 controllers and v2). */
 int cgreg_mounts(strv *out, struct berr **err);
+/* The directories of cgroup path (absolute within each hierarchy) in
+ * the hierarchies mounted at cgmounts (cgreg_mounts): each mount + path
+ * that exists is pushed to *out. -1: out of memory. */
+int cgreg_dirs(char *const *cgmounts, const char *path, strv *out);
 /* Records that object id's cgroup is path (absolute within each
  * hierarchy, "/berth_parent/berth-<id>"). A path that is no cgroupfs
  * path (a systemd unit, "slice:berth:id") is not recorded. */

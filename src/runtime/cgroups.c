@@ -235,8 +235,8 @@ int cg_v1_rmdir(const char *root, const char *path, struct berr **err)
 bool cg_v1_has(const char *ctl, const char *file)
 {
     char p[128];
-    int n = file ? snprintf(p, sizeof(p), "/sys/fs/cgroup/%s/%s", ctl, file)
-                 : snprintf(p, sizeof(p), "/sys/fs/cgroup/%s", ctl);
+    int n = file ? snprintf(p, sizeof(p), CG_ROOT "/%s/%s", ctl, file)
+                 : snprintf(p, sizeof(p), CG_ROOT "/%s", ctl);
 
     return n > 0 && (size_t) n < sizeof(p) && access(p, F_OK) == 0;
 }

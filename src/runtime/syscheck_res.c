@@ -90,11 +90,7 @@ static void leftovers_of(struct runtime *rt, const struct check_opts *o, char *c
         (st.conmon_pid > 0 && proc_running(st.conmon_pid, st.conmon_start)))
         goto out;
     if ((cg = cgroup_of(rt, &cfg, id)))
-        for (size_t i = 0; cgmounts && cgmounts[i]; i++) {
-            _cleanup_free_ char *d = str_fmt("%s%s", cgmounts[i], cg);
-            if (d && fs_is_dir(d))
-                (void) strv_push(&l.dirs, d);
-        }
+        (void) cgreg_dirs(cgmounts, cg, &l.dirs);
     if (l.dirs) {
         _cleanup_free_ char *p = str_fmt("its cgroup %s is left in %zu hierarch%s by a container "
                                          "that no longer runs", cg, strv_len(l.dirs),
