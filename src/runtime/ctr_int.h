@@ -133,6 +133,11 @@ int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err);
  * record (nothing done); -1 with *err. */
 int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg,
                       struct ctr_runstate *st, struct berr **err);
+/* Refresh, after a power loss: makes sure the root file system of c (one
+ * from an image, not being removed) and its storage record are whole
+ * (create does not sync them: store_ctr_repair); what was done or could
+ * not be is logged as a warning. */
+void ctr_rootfs_repair(struct runtime *rt, struct ctr *c);
 /* The state a reader without the lock should show for a record with an
  * abandoned intent (asking the runtime when it must). */
 int ctr_intent_view(struct runtime *rt, const char *id, const struct ctr_runstate *s);

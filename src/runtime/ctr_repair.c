@@ -39,7 +39,10 @@
  * "create" intent that no process owns, so the next command that takes
  * the lock makes sure the root file system exists (finish_create). An
  * older state.json that a power loss brought back is reset by refresh
- * like any other, and an intent in it is finished as above.
+ * like any other, and an intent in it is finished as above. The root
+ * file system and its storage record (rootfs.json) are not synced either:
+ * refresh makes a missing one again from the image config.json names and
+ * writes a lost or torn record anew (ctr_rootfs_repair).
  *
  * Orphans. A root file system in the store that no record names (an
  * older berth's killed create) is removed by rm --force of its id, as
@@ -331,6 +334,27 @@ int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg
     *cfg = c.cfg;
     *st = c.st;
     return 0;
+}
+
+void ctr_rootfs_repair(struct runtime *rt, struct ctr *c)
+{
+    struct berr *e = NULL;
+    struct store *s;
+    bool done = false;
+
+    if (!c->cfg.image_id || c->cfg.rootfs || ctr_state(c) == CS_REMOVING)
+        return;
+    if (rt_store(rt, &s, &e) < 0 ||
+        store_ctr_repair(s, c->cfg.image_id, c->id, c->cfg.auto_remove,
+                         json_object_get(c->cfg.spec, "uidMap"),
+                         json_object_get(c->cfg.spec, "gidMap"), &done, &e) < 0) {
+        log_warn("container %s: its root file system was lost (a power loss?) and cannot be "
+                 "made again: %s", c->id, e->msg);
+        berr_free(e);
+    } else if (done) {
+        log_warn("container %s: its root file system or its record was lost (a power loss?): "
+                 "made again from its image", c->id);
+    }
 }
 
 /* ---- damaged records ---- */

@@ -195,6 +195,7 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
     if (c.st.state == CS_CREATED || c.st.state == CS_RUNNING || c.st.state == CS_PAUSED ||
         c.st.state == CS_STOPPED || c.st.state == CS_STOPPING)
         ctr_forget_runtime(rt, &c.cfg);
+    ctr_rootfs_repair(rt, &c);     /* before the reset: it reads "removing" */
     reset_ctr_state(&c.st);
     remove_conmon_files(rt, id);
     r = ctr_save(rt, &c, err);

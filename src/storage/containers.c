@@ -11,8 +11,11 @@
  *   <run>/containers/<id>/mounts  mount count (per boot)
  *
  * A rootfs is assembled under tmp/ and renamed into containers/<id>, so
- * it exists whole or not at all. A count is trusted only while the mount
- * is really there: after a reboot or a foreign umount it starts over.
+ * it exists whole or not at all. Nothing of it is synced (the container's
+ * config.json is, and names its image): after a power loss the refresh of
+ * the next boot makes a missing one again and writes a lost or torn
+ * rootfs.json anew (store_ctr_repair). A count is trusted only while the
+ * mount is really there: after a reboot or a foreign umount it starts over.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -202,14 +205,92 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
         return berr_oom(err);
     if (json_array_size(uidmap) && st_ctr_idmap_stage(s, tmp, meta, uidmap, gidmap, err) < 0)
         return -1;
-    /* tmp/ is storage's own: written in place, then the dir is synced */
-    if (js_write_new(tmp, "rootfs.json", meta, 0600, true, err) < 0)
+    /* tmp/ is storage's own: written in place; not synced (a power loss
+     * is repaired by store_ctr_repair from the container's record) */
+    if (js_write_new(tmp, "rootfs.json", meta, 0600, false, err) < 0)
         return -1;
-    if (fs_fsync_dir(tmp) < 0)
-        return berr_sys(err, "sync %s", tmp);
     if (rename(tmp, dst) < 0)
         return berr_sys(err, "create root file system of %.12s", ctr_id);
     return fill_rootfs(s, ctr_id, out, err);
+}
+
+/* The record of a rootfs that exists: whole and naming ctr_id. */
+static bool rootfs_record_ok(struct store *s, const char *ctr_id)
+{
+    _cleanup_json_ json_t *r = NULL;
+    struct berr *e = NULL;
+
+    if (read_rootfs(s, ctr_id, &r, &e) < 0) {
+        berr_free(e);
+        return false;
+    }
+    return json_is_object(r) && str_eq(js_str(r, "id", NULL), ctr_id) &&
+           str_eq(js_str(r, "driver", NULL), s->driver);
+}
+
+int store_ctr_repair(struct store *s, const char *image_id, const char *ctr_id,
+                     bool is_volatile, json_t *uidmap, json_t *gidmap, bool *repaired,
+                     struct berr **err)
+{
+    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_free_ char *dir = NULL;
+    _cleanup_json_ json_t *img = NULL, *meta = NULL;
+    struct store_rootfs rf = { 0 };
+    const char *top = NULL;
+    static const char *const subdirs[] = { "diff", "work", "merged", "empty" };
+
+    *repaired = false;
+    if (!ref_is_full_id(ctr_id))
+        return berr_kind(err, BK_INVALID, "invalid container id \"%s\"", ctr_id);
+    if (st_lock(s, true, err) < 0)
+        return -1;
+    held = s;
+    if (!(dir = st_path(s, "containers/%s", ctr_id)))
+        return berr_oom(err);
+    if (!fs_exists(dir)) {
+        if (store_ctr_create_mapped(s, image_id, ctr_id, is_volatile, uidmap, gidmap, &rf,
+                                    err) < 0)
+            return -1;
+        store_rootfs_free(&rf);
+        *repaired = true;
+        return 0;
+    }
+    if (rootfs_record_ok(s, ctr_id))
+        return 0;
+    if (image_id && *image_id) {
+        if (st_img_record_read(s, image_id, &img, err) < 0)
+            return berr_wrap(err, "image %.12s", image_id);
+        top = js_str(img, "top_layer", NULL);
+    }
+    /* the directories were made before the rename that a lost record
+     * followed; one gone all the same is made again, empty */
+    for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+        _cleanup_free_ char *p = str_fmt("%s/%s", dir, subdirs[i]);
+        if (!p)
+            return berr_oom(err);
+        mode_t m = !strcmp(subdirs[i], "work") ? 0700
+                   : !strcmp(subdirs[i], "diff") ? layer_diff_mode(s, top) : 0755;
+        if (mkdir(p, 0755) == 0 ? chmod(p, m) < 0 : errno != EEXIST)
+            return berr_sys(err, "create %s", p);
+    }
+    meta = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i, s:b}", "id", ctr_id,
+                     "image", image_id && *image_id ? image_id : NULL, "top_layer", top,
+                     "driver", s->driver, "created", (json_int_t) time(NULL),
+                     "version", STORE_VERSION, "volatile", is_volatile);
+    if (!meta)
+        return berr_oom(err);
+    /* the owners of diff/ and work/ are set again (overlay: idempotent);
+     * a vfs copy was shifted before the rename and is not shifted twice */
+    if (json_array_size(uidmap)) {
+        if (is_overlay(s) ? st_ctr_idmap_stage(s, dir, meta, uidmap, gidmap, err) < 0
+            : json_object_set(meta, "uidmap", uidmap) < 0 ||
+              json_object_set(meta, "gidmap", gidmap) < 0)
+            return *err ? -1 : berr_oom(err);
+    }
+    if (js_write_atomic(dir, "rootfs.json", meta, 0600, err) < 0)
+        return -1;
+    *repaired = true;
+    return 0;
 }
 
 static void usage_uncache(struct store *s, const char *ctr_id);

@@ -320,6 +320,17 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
 int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
                             bool is_volatile, json_t *uidmap, json_t *gidmap,
                             struct store_rootfs *out, struct berr **err);
+/* The rootfs record (rootfs.json) and its directory are written without
+ * fsync (one journal commit less per create): after a power loss either
+ * may be missing, empty or torn. Makes sure ctr_id's root file system and
+ * its record are whole again from what the container's own record says
+ * (the arguments of store_ctr_create_mapped): a missing one is made, a
+ * record that does not read (or names another container) is written anew
+ * and synced, keeping diff/ (the container's changes). *repaired: whether
+ * anything was done. Fails (the image gone) with what is wrong. */
+int store_ctr_repair(struct store *s, const char *image_id, const char *ctr_id,
+                     bool is_volatile, json_t *uidmap, json_t *gidmap, bool *repaired,
+                     struct berr **err);
 int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
                     struct berr **err);
 /* Drops one user; unmounts at zero, or at once when force. */

@@ -296,6 +296,35 @@ reboot() {
     gone $id bare
 }
 
+# create does not sync the root file system's storage record nor its
+# directory (storage/containers.c): a power loss may take either
+@test "a root file system or its storage record a power loss took or tore is made whole by the next boot" {
+    local f want
+    for how in gone missing empty truncated garbage; do
+        id=$(b create --name lostfs --network none $IMG sh -c 'cat /kept 2>/dev/null; echo kept > /kept')
+        run -0 b start -a lostfs
+        [ "$output" = "" ]
+        reboot $id
+        f=$BATS_TEST_TMPDIR/root/containers/$id/rootfs.json
+        case $how in
+        gone) rm -rf "${f%/*}" ;;
+        missing) rm "$f" ;;
+        *) damage "$f" $how ;;
+        esac
+        run -0 --separate-stderr b ps -a --format '{{.Names}} {{.Status}}'
+        [[ $output == "lostfs Exited (0)"* ]] || { echo "# $how: $output"; false; }
+        [[ $stderr == *"container $id: its root file system or its record was lost"*"made again from its image"* ]] ||
+            { echo "# $how: $stderr"; false; }
+        jq -e --arg id $id '.id == $id and (.top_layer | length) == 64' "$f" >/dev/null
+        # the container's own changes are kept unless its directory went
+        want=kept; [ $how = gone ] && want=""
+        run -0 b start -a lostfs
+        [ "$output" = "$want" ] || { echo "# $how: $output"; false; }
+        run -0 b rm lostfs
+        gone $id lostfs
+    done
+}
+
 @test "a stale state.json a power loss brought back (the last transitions lost) is reset by the next boot" {
     # the state of create (its intent still set) and of a running container
     id=$(b create --name old --network none $IMG sh -c 'echo ran; exit 3')
