@@ -138,6 +138,12 @@ int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg
  * (create does not sync them: store_ctr_repair); what was done or could
  * not be is logged as a warning. */
 void ctr_rootfs_repair(struct runtime *rt, struct ctr *c);
+/* Refresh, after a power loss: container id's config.json is missing or
+ * torn and its state is lost or says "create": the create was cut off
+ * between its record's rename and its sync (state/record.c) and never
+ * returned; what it left is removed with a warning (1). 0: not such a
+ * record; -1 with *err. */
+int ctr_unfinished_create(struct runtime *rt, const char *id, struct berr **err);
 /* The state a reader without the lock should show for a record with an
  * abandoned intent (asking the runtime when it must). */
 int ctr_intent_view(struct runtime *rt, const char *id, const struct ctr_runstate *s);

@@ -65,6 +65,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -355,6 +356,30 @@ void ctr_rootfs_repair(struct runtime *rt, struct ctr *c)
         log_warn("container %s: its root file system or its record was lost (a power loss?): "
                  "made again from its image", c->id);
     }
+}
+
+int ctr_unfinished_create(struct runtime *rt, const char *id, struct berr **err)
+{
+    _cleanup_json_ json_t *st = NULL;
+    struct berr *e = NULL;
+    struct ctr *c = NULL;
+    int r;
+
+    if (!state_config_lost(rt->st, OBJ_CONTAINER, id))
+        return 0;
+    if (!state_lost(rt->st, OBJ_CONTAINER, id)) {
+        r = state_read(rt->st, OBJ_CONTAINER, id, NULL, &st, &e);
+        berr_free(e);
+        if (r < 0 || !str_eq(js_str(st, "intent", NULL), "create"))
+            return 0;
+    }
+    log_warn("container %s: its create did not finish before a power loss: removing what it left",
+             id);
+    if (ctr_get_id_any(rt, id, &c, err) < 0)
+        return -1;
+    r = ctr_remove_damaged(rt, c, true, err);
+    ctr_put(c);
+    return r < 0 ? -1 : 1;
 }
 
 /* ---- damaged records ---- */

@@ -176,6 +176,14 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
         /* damaged: its lock at least, so that rm -f takes it as usual */
         _cleanup_free_ char *damage = NULL;
         struct berr *e = NULL;
+        int gone = reset ? ctr_unfinished_create(rt, id, &e) : 0;
+        if (gone != 0) {
+            berr_freep(err);
+            *err = e;
+            ctr_config_free(&c.cfg);
+            ctr_runstate_free(&c.st);
+            return gone > 0 ? 0 : -1;
+        }
         if (ctr_read_salvage(rt, id, &c.cfg, &c.st, &damage, &e) == 0 && c.cfg.lock_id >= 0 &&
             c.cfg.lock_id <= (long long) UINT32_MAX)
             (void) lock_alloc_num(rt->locks, (unsigned) c.cfg.lock_id, &e);

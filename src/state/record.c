@@ -4,7 +4,8 @@
  * Create builds the whole record in <kind>/.new-<key>.XXXXXX (each file
  * written by js_write_atomic), then renames the dir into place with
  * RENAME_NOREPLACE and fsyncs the parent: the record appears whole or
- * not at all.
+ * not at all. A container's record is synced after its rename, in one
+ * journal commit (state_create says what a power loss may leave).
  *
  * What is synced (README "Crash safety"): what must survive a power loss
  * is durable, a config.json, the name link, a removal; a container's
@@ -115,10 +116,33 @@ static int check_id_free(struct state *st, enum obj_kind kind, const char *key,
     return 0;
 }
 
+/* A container's record renamed into place before anything of it was
+ * synced: config.json (its data), the record's dir, the name link and the
+ * rename, in that order; on ext4 the first fsync commits them all in one
+ * journal commit and the others find nothing left to commit. */
+static int sync_published(struct state *st, enum obj_kind kind, const char *dst, bool link,
+                          struct berr **err)
+{
+    _cleanup_free_ char *cfg = str_fmt("%s/config.json", dst);
+    _cleanup_close_ int fd = -1;
+
+    if (!cfg)
+        return berr_oom(err);
+    if ((fd = open(cfg, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0)
+        return berr_sys(err, "sync %s", cfg);
+    if (fs_fsync_dir(dst) < 0)
+        return berr_sys(err, "sync %s", dst);
+    if (link && fs_fsync_dir(st->names_dir) < 0)
+        return berr_sys(err, "sync %s", st->names_dir);
+    if (fs_fsync_dir(st->kind_dir[kind]) < 0)
+        return berr_sys(err, "sync %s", st->kind_dir[kind]);
+    return 0;
+}
+
 /* The last step of create: the rename, made atomic with respect to name
  * take-overs by the names/ guard its caller holds. */
 static int publish(struct state *st, enum obj_kind kind, const char *key, const char *tmp,
-                   const char *dst, bool *renamed, struct berr **err)
+                   const char *dst, bool *renamed, bool synced, struct berr **err)
 {
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) < 0) {
         if (errno == EEXIST || errno == ENOTEMPTY)
@@ -127,6 +151,8 @@ static int publish(struct state *st, enum obj_kind kind, const char *key, const 
         return berr_new(err, BERR_ENGINE, errno, "rename %s to %s", tmp, dst);
     }
     *renamed = true;
+    if (!synced)
+        return 0;
     if (fs_fsync_dir(st->kind_dir[kind]) < 0)
         return berr_sys(err, "sync %s", st->kind_dir[kind]);
     return 0;
@@ -174,7 +200,16 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
      * power loss took) and comes first: config.json's fsync then commits
      * both entries, and the dir's fsync finds nothing left to commit (one
      * journal commit where the temp files and renames took two). A
-     * volume's state is synced. */
+     * volume's state is synced.
+     * A container's record is renamed into place first and synced after
+     * (sync_published): one journal commit for the whole record where
+     * syncing before the rename took two. A power loss between the rename
+     * and the sync may leave a record whose config.json is empty or torn
+     * and whose state says "create" (or is lost): the create never
+     * returned, and the refresh of the next boot removes what it left
+     * (ctr_unfinished_create), as a kill before the rename leaves
+     * nothing. Pods and volumes keep the order: nothing rebuilds them. */
+    bool late = kind == OBJ_CONTAINER;
     if (name && (guard = state_names_guard(st, err)) < 0)
         r = -1;
     if (r == 0 && name && (made = state_name_ensure_locked(st, name, kind, id, false, err)) < 0)
@@ -182,13 +217,15 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
     if (r == 0)
         r = js_write_new(tmp, "state.json", stj, 0600, kind == OBJ_VOLUME, err);
     if (r == 0)
-        r = js_write_new(tmp, "config.json", cfg, 0600, true, err);
-    if (r == 0 && fs_fsync_dir(tmp) < 0)
+        r = js_write_new(tmp, "config.json", cfg, 0600, !late, err);
+    if (r == 0 && !late && fs_fsync_dir(tmp) < 0)
         r = berr_sys(err, "sync %s", tmp);
-    if (r == 0 && made > 0 && fs_fsync_dir(st->names_dir) < 0)
+    if (r == 0 && !late && made > 0 && fs_fsync_dir(st->names_dir) < 0)
         r = berr_sys(err, "sync %s", st->names_dir);
     if (r == 0)
-        r = publish(st, kind, id, tmp, dst, &renamed, err);
+        r = publish(st, kind, id, tmp, dst, &renamed, !late, err);
+    if (r == 0 && late)
+        r = sync_published(st, kind, dst, made > 0, err);
     if (r < 0) {
         _cleanup_berr_ struct berr *e = NULL;
         if (made > 0 && !renamed) {
@@ -328,14 +365,14 @@ int state_update_config(struct state *st, enum obj_kind kind, const char *id, js
     return write_one(st, kind, id, "config.json", config, true, err);
 }
 
-bool state_lost(struct state *st, enum obj_kind kind, const char *id)
+static bool file_lost(struct state *st, enum obj_kind kind, const char *id, const char *file)
 {
     char path[PATH_MAX];
     _cleanup_free_ char *text = NULL;
     _cleanup_json_ json_t *j = NULL;
     struct berr *e = NULL;
 
-    if (path_join3(path, sizeof(path), st->kind_dir[kind], id, "state.json") < 0)
+    if (path_join3(path, sizeof(path), st->kind_dir[kind], id, file) < 0)
         return false;
     if (fs_read_file(path, &text, NULL, &e) < 0) {
         bool missing = e->errnum == ENOENT && state_exists(st, kind, id);
@@ -346,6 +383,16 @@ bool state_lost(struct state *st, enum obj_kind kind, const char *id)
      * newer berth's: not ours to replace */
     j = json_loads(text, 0, NULL);
     return !json_is_object(j);
+}
+
+bool state_lost(struct state *st, enum obj_kind kind, const char *id)
+{
+    return file_lost(st, kind, id, "state.json");
+}
+
+bool state_config_lost(struct state *st, enum obj_kind kind, const char *id)
+{
+    return file_lost(st, kind, id, "config.json");
 }
 
 /* The name this record holds, from its config (NULL if none or unreadable). */

@@ -90,6 +90,9 @@ int state_update(struct state *st, enum obj_kind kind, const char *id, json_t *s
  * parse as a JSON object: what an unsynced write can leave after a power
  * loss. (A stale or newer-version record parses: false.) */
 bool state_lost(struct state *st, enum obj_kind kind, const char *id);
+/* The same for config.json: what a power loss between a container
+ * record's rename and its sync can leave (record.c, state_create). */
+bool state_config_lost(struct state *st, enum obj_kind kind, const char *id);
 int state_update_config(struct state *st, enum obj_kind kind, const char *id,
                         json_t *config, struct berr **err);
 int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err);
