@@ -170,6 +170,9 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     _cleanup_ctr_ struct ctr *c = NULL;
     int r = ctropts_parse(cx, argc, argv, false, &a, err);
 
+    /* create reads no user regex, glob or table width (run's start reads
+     * hooks' regexes): the locale is loaded only by a pull (img_pull) */
+    cx->no_locale = true;
     if (r == 0 && !a.help && (r = create_common(cx, &a, &rt, &c, err)) == 0)
         printf("%s\n", c->id);
     ctropts_free(&a);
