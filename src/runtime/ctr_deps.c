@@ -87,12 +87,13 @@ static bool writer_alive(const char *note, void *arg)
 int ctr_deps_link(struct runtime *rt, const char *id, json_t *spec, struct berr **err)
 {
     _cleanup_strv_ char **targets = NULL;
-    _cleanup_free_ char *note = self_note();
+    _cleanup_free_ char *note = NULL;
 
-    if (!note)
-        return berr_oom(err);
     if (join_targets(rt, spec, &targets, err) < 0)
         return -1;
+    /* read from /proc only when there is something to link (rarely) */
+    if (targets[0] && !(note = self_note()))
+        return berr_oom(err);
     for (size_t i = 0; targets[i]; i++) {
         _cleanup_ctr_ struct ctr *x = NULL;
 

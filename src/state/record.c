@@ -208,7 +208,9 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
      * and whose state says "create" (or is lost): the create never
      * returned, and the refresh of the next boot removes what it left
      * (ctr_unfinished_create), as a kill before the rename leaves
-     * nothing. Pods and volumes keep the order: nothing rebuilds them. */
+     * nothing. The name link was made before the rename, so a journal
+     * that commits in order (ext4, xfs) never keeps the rename without
+     * the link. Pods and volumes keep the order: nothing rebuilds them. */
     bool late = kind == OBJ_CONTAINER;
     if (name && (guard = state_names_guard(st, err)) < 0)
         r = -1;

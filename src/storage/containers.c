@@ -147,6 +147,35 @@ static int fill_rootfs(struct store *s, const char *id, struct store_rootfs *out
     return 0;
 }
 
+static const char *const rootfs_subdirs[] = { "diff", "work", "merged", "empty" };
+
+/* The subdirs of a rootfs in dir (top: the image's top layer or NULL);
+ * with exist_ok one already there is left as it is. */
+static int make_subdirs(struct store *s, const char *dir, const char *top, bool exist_ok,
+                        struct berr **err)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(rootfs_subdirs); i++) {
+        _cleanup_free_ char *p = str_fmt("%s/%s", dir, rootfs_subdirs[i]);
+        if (!p)
+            return berr_oom(err);
+        mode_t m = !strcmp(rootfs_subdirs[i], "work") ? 0700
+                   : !strcmp(rootfs_subdirs[i], "diff") ? layer_diff_mode(s, top) : 0755;
+        if (mkdir(p, 0755) < 0 ? !exist_ok || errno != EEXIST : chmod(p, m) < 0)
+            return berr_sys(err, "create %s", p);
+    }
+    return 0;
+}
+
+/* A new rootfs record (NULL: out of memory). */
+static json_t *rootfs_meta(struct store *s, const char *ctr_id, const char *image_id,
+                           const char *top, bool is_volatile)
+{
+    return json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i, s:b}", "id", ctr_id,
+                     "image", image_id && *image_id ? image_id : NULL, "top_layer", top,
+                     "driver", s->driver, "created", (json_int_t) time(NULL),
+                     "version", STORE_VERSION, "volatile", is_volatile);
+}
+
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
                      bool is_volatile, struct store_rootfs *out, struct berr **err)
 {
@@ -161,7 +190,6 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
     _cleanup_free_ char *dst = NULL, *tmp = NULL;
     _cleanup_json_ json_t *img = NULL, *meta = NULL;
     const char *top = NULL;
-    static const char *const subdirs[] = { "diff", "work", "merged", "empty" };
 
     memset(out, 0, sizeof(*out));
     if (!ref_is_full_id(ctr_id))
@@ -179,17 +207,8 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
             return berr_wrap(err, "image %.12s", image_id);
         top = js_str(img, "top_layer", NULL);
     }
-    if (st_mktemp(s, "ctr", &tmp, err) < 0)
+    if (st_mktemp(s, "ctr", &tmp, err) < 0 || make_subdirs(s, tmp, top, false, err) < 0)
         return -1;
-    for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
-        _cleanup_free_ char *p = str_fmt("%s/%s", tmp, subdirs[i]);
-        if (!p)
-            return berr_oom(err);
-        mode_t m = !strcmp(subdirs[i], "work") ? 0700
-                   : !strcmp(subdirs[i], "diff") ? layer_diff_mode(s, top) : 0755;
-        if (mkdir(p, 0755) < 0 || chmod(p, m) < 0)
-            return berr_sys(err, "create %s", p);
-    }
     if (!is_overlay(s) && top) {
         _cleanup_free_ char *src = layer_diff(s, top), *d = str_fmt("%s/diff", tmp);
         if (!src || !d)
@@ -197,11 +216,7 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
         if (copy_tree(src, d, err) < 0)
             return berr_wrap(err, "copy image %.12s", image_id);
     }
-    meta = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i, s:b}", "id", ctr_id,
-                     "image", image_id && *image_id ? image_id : NULL, "top_layer", top,
-                     "driver", s->driver, "created", (json_int_t) time(NULL),
-                     "version", STORE_VERSION, "volatile", is_volatile);
-    if (!meta)
+    if (!(meta = rootfs_meta(s, ctr_id, image_id, top, is_volatile)))
         return berr_oom(err);
     if (json_array_size(uidmap) && st_ctr_idmap_stage(s, tmp, meta, uidmap, gidmap, err) < 0)
         return -1;
@@ -237,7 +252,6 @@ int store_ctr_repair(struct store *s, const char *image_id, const char *ctr_id,
     _cleanup_json_ json_t *img = NULL, *meta = NULL;
     struct store_rootfs rf = { 0 };
     const char *top = NULL;
-    static const char *const subdirs[] = { "diff", "work", "merged", "empty" };
 
     *repaired = false;
     if (!ref_is_full_id(ctr_id))
@@ -264,20 +278,9 @@ int store_ctr_repair(struct store *s, const char *image_id, const char *ctr_id,
     }
     /* the directories were made before the rename that a lost record
      * followed; one gone all the same is made again, empty */
-    for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
-        _cleanup_free_ char *p = str_fmt("%s/%s", dir, subdirs[i]);
-        if (!p)
-            return berr_oom(err);
-        mode_t m = !strcmp(subdirs[i], "work") ? 0700
-                   : !strcmp(subdirs[i], "diff") ? layer_diff_mode(s, top) : 0755;
-        if (mkdir(p, 0755) == 0 ? chmod(p, m) < 0 : errno != EEXIST)
-            return berr_sys(err, "create %s", p);
-    }
-    meta = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:i, s:b}", "id", ctr_id,
-                     "image", image_id && *image_id ? image_id : NULL, "top_layer", top,
-                     "driver", s->driver, "created", (json_int_t) time(NULL),
-                     "version", STORE_VERSION, "volatile", is_volatile);
-    if (!meta)
+    if (make_subdirs(s, dir, top, true, err) < 0)
+        return -1;
+    if (!(meta = rootfs_meta(s, ctr_id, image_id, top, is_volatile)))
         return berr_oom(err);
     /* the owners of diff/ and work/ are set again (overlay: idempotent);
      * a vfs copy was shifted before the rename and is not shifted twice */
