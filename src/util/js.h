@@ -31,6 +31,9 @@ int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
 /* The same through fs_write_new(): a new file in a dir nobody reads yet. */
 int js_write_new(const char *dir, const char *name, json_t *j, mode_t mode, bool sync,
                  struct berr **err);
+/* Seeds jansson's hash function with getrandom(2) (one system call)
+ * instead of letting its first object open and read /dev/urandom (three). */
+void js_seed(void);
 /* Borrowed getters with defaults for absent or mistyped members. */
 const char *js_str(json_t *o, const char *key, const char *dflt);
 long long js_int(json_t *o, const char *key, long long dflt);
