@@ -139,6 +139,17 @@ two_sharing() {
     [ -f "$(entry "$a")" ] && [ -f "$(entry "$c")" ]
 }
 
+@test "a record quarantined by system check --repair leaves the index with it" {
+    bad=$(b create --network none $IMG true)
+    printf '{"trunc' >"$BATS_TEST_TMPDIR/root/libpod/containers/$bad/config.json"
+    [ -f "$(entry "$bad")" ]
+    run -0 b system check --repair
+    [[ $output == *"container $bad: unreadable record"* ]]
+    [[ $output != *"id index"* ]]
+    [ ! -e "$(entry "$bad")" ]
+    run -125 b container inspect "${bad:0:12}"
+}
+
 @test "pods: short ids through the index" {
     p=$(b pod create --infra=false --name pp)
     run -0 b pod inspect --format '{{.Id}}' "${p:0:12}"    # builds the pods' index
