@@ -112,10 +112,13 @@ int state_idx_build(struct state *st, enum obj_kind kind, struct berr **err)
     if ((mkdir(top, 0700) < 0 && errno != EEXIST) || fs_rm_rf(tmp, err) < 0 ||
         mkdir(tmp, 0700) < 0)
         return berr_sys(err, "build the id index %s", root);
-    if (state_list(st, kind, &ids, err) < 0)
+    /* not state_list: its crash repair of a dead creator's .new- dir
+     * releases the name under the guard we hold (a second flock of ours
+     * would wait for us forever) */
+    if (state_list_raw(st, kind, &ids, err) < 0)
         return berr_wrap(err, "build the id index %s", root);
-    for (size_t i = 0; ids[i]; i++)
-        if (add_at(tmp, ids[i]) < 0)
+    for (size_t i = 0; ids && ids[i]; i++)
+        if (state_id_valid(ids[i]) && add_at(tmp, ids[i]) < 0)
             return berr_sys(err, "build the id index %s: add %.12s", root, ids[i]);
     if (rename(tmp, root) == 0)
         return 0;

@@ -110,6 +110,19 @@ two_sharing() {
     run -0 b create --name half --network none $IMG true
 }
 
+@test "building the index beside a killed create's leftover does not wait for itself" {
+    id=$(b create --network none $IMG true)
+    bg_crash state:indexed create --name half --network none $IMG true
+    wait $! || true
+    ls -a "$BATS_TEST_TMPDIR/root/libpod/containers" | grep -q '^\.new-'
+    rm -rf "$(idx)"
+    # the listing finds id and builds the index, the leftover still there
+    run -0 timeout 60 "$BERTH_BIN" "${BERTH_ARGS[@]}" container inspect --format '{{.Id}}' "${id:0:12}"
+    [ "$output" = "$id" ]
+    [ -f "$(entry "$id")" ]
+    run -0 b create --name half --network none $IMG true
+}
+
 @test "refresh rebuilds the index; system check reports and repairs it" {
     a=$(b create --network none $IMG true)
     c=$(b create --network none $IMG true)
