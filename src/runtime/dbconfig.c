@@ -64,13 +64,19 @@ static bool same(const struct dbfield *f, const char *a, const char *b)
     return ca && cb && strcmp(ca, cb) == 0;
 }
 
-int dbconfig_merge(struct state *st, struct config *cfg, struct berr **err)
+int dbconfig_merge(struct state *st, struct config *cfg, char **driver, struct berr **err)
 {
     _cleanup_json_ json_t *db = NULL;
     bool dirty = false;
+    const char *recorded;
 
     if (state_db_read(st, &db, err) < 0)
         return -1;
+    recorded = js_str(db, "graph-driver-name", NULL);
+    free(*driver);
+    *driver = NULL;
+    if (recorded && *recorded && !(*driver = str_dup(recorded)))
+        return berr_oom(err);
     if (!db) {
         db = json_object();
         if (!db)

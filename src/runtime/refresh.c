@@ -277,6 +277,14 @@ static int refresh(struct runtime *rt, const char *boot, struct berr **err)
             }
         }
     }
+    /* its entries are not synced: a power loss may have lost some */
+    for (int k = OBJ_CONTAINER; k <= OBJ_POD; k++) {
+        struct berr *e = NULL;
+        if (state_idx_build(rt->st, (enum obj_kind) k, &e) < 0) {
+            log_error("Refreshing the id index: %s", e->msg);
+            berr_free(e);
+        }
+    }
     if (reset) {
         /* the kernel's side of every network is gone with the boot */
         struct net_env ne;

@@ -8,6 +8,7 @@
 #include "runtime/dbconfig.h"
 #include "runtime/runtime.h"
 #include "storage/store.h"
+#include "util/str.h"
 
 int rt_store(struct runtime *rt, struct store **out, struct berr **err)
 {
@@ -26,7 +27,9 @@ int rt_store(struct runtime *rt, struct store **out, struct berr **err)
         return berr_msg(err, "no storage graph root or run root configured");
     if (store_open(&o, &s, err) < 0)
         return -1;
-    if (rt->st && dbconfig_record_driver(rt->st, store_driver(s), err) < 0) {
+    /* db.json already says this driver (read at open): nothing to do */
+    if (rt->st && !str_eq(rt->db_driver, store_driver(s)) &&
+        dbconfig_record_driver(rt->st, store_driver(s), err) < 0) {
         store_close(s);
         return -1;
     }

@@ -21,6 +21,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -46,11 +47,12 @@ static int open_full(struct runtime *rt, struct berr **err)
     struct config *c = rt->cfg;
     bool refreshed = false;
 
+    js_seed();
     if (fs_mkdir_p(c->static_dir, 0700, err) < 0)
         return -1;
     if (state_open(c->static_dir, &rt->st, err) < 0)
         return -1;
-    if (dbconfig_merge(rt->st, c, err) < 0)
+    if (dbconfig_merge(rt->st, c, &rt->db_driver, err) < 0)
         return -1;
     log_debug("Using graph driver %s", c->graph_driver ? c->graph_driver : "");
     log_debug("Using graph root %s", c->graph_root);
@@ -98,6 +100,7 @@ void rt_close(struct runtime *rt)
     state_close(rt->st);
     config_free(rt->cfg);
     free(rt->events_log);
+    free(rt->db_driver);
     free(rt->argv0);
     free(rt);
 }

@@ -28,6 +28,7 @@ struct runtime {
     struct events *ev;          /* FULL */
     struct store *store;        /* rt_store() */
     char *events_log;           /* resolved events log path */
+    char *db_driver;            /* the graph driver db.json recorded at open, or NULL */
     bool refreshed;             /* this process ran refresh() */
     unsigned preserve_fds;      /* run --preserve-fds: our fds 3.. to the containers we start */
 };

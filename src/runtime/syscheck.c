@@ -494,6 +494,7 @@ int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, str
         rt_check_leftovers(rt, o, k.ctr_ids, report, &k, err) < 0 ||
         rt_check_locks(rt, o, k.ctr_ids, report, &k, err) < 0 ||
         state_check_names(rt->st, o->repair, report, &k, err) < 0 ||
+        state_check_idindex(rt->st, o->repair, report, &k, err) < 0 ||
         state_check_exits(rt->st, o->max_age_sec, o->repair, report, &k, err) < 0 ||
         check_pods(&k, err) < 0 || check_volumes(&k, err) < 0 || check_mounts(&k, err) < 0)
         goto out;

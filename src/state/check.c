@@ -145,6 +145,7 @@ int state_quarantine(struct state *st, enum obj_kind kind, const char *id, const
         return -1;
     if (rename(src, dst) < 0)
         return berr_sys(err, "quarantine %s %s: move %s to %s", state_kind_word(kind), id, src, dst);
+    state_idx_remove(st, kind, id);
     if (fs_fsync_dir(st->kind_dir[kind]) < 0)
         return berr_sys(err, "sync %s", st->kind_dir[kind]);
     if (fs_write_atomic(dst, "WHY", note, strlen(note), 0600, err) < 0)

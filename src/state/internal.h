@@ -72,4 +72,23 @@ int state_clean_dir(const char *dir, const char *prefix, struct berr **err);
 struct dirent;
 void state_clean_entry(int dfd, const char *dir, const struct dirent *de, time_t now);
 
+/* The id prefix index (idindex.c): ids/<kind>/<first STATE_IDX_BUCKET
+ * hex digits>/<id>. Containers and pods only; other kinds: nothing. */
+#define STATE_IDX_BUCKET 2
+/* Adds id (unsynced; nothing when the index is not built). Create calls
+ * it under the names/ guard, before the record is published. */
+void state_idx_add(struct state *st, enum obj_kind kind, const char *id);
+/* Removes id's entry, after its record is gone. */
+void state_idx_remove(struct state *st, enum obj_kind kind, const char *id);
+/* The ids the index has for prefix, each checked against its record and
+ * in_ns: *count 0, 1 (match filled, STATE_ID_LEN + 1 bytes) or 2 (more
+ * than one). -1 when the index cannot answer (prefix shorter than a
+ * bucket, unreadable bucket). *count 0 may also mean a missing entry:
+ * the caller lists the records then. */
+int state_idx_find(struct state *st, enum obj_kind kind, const char *prefix, const char *ns,
+                   bool (*in_ns)(struct state *, enum obj_kind, const char *, const char *),
+                   char *match, int *count);
+/* Builds the index when there is none (best effort, warns). */
+void state_idx_ensure(struct state *st, enum obj_kind kind);
+
 #endif

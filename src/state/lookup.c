@@ -4,9 +4,12 @@
  * full id, then exact name, then unique id prefix. Volumes: exact name,
  * then unique name prefix.
  *
- * The prefix step lists the kind's directory and compares names; it reads
- * no record, except the configs of the candidates when a libpod namespace
- * filters them. An object outside the namespace is simply not found
+ * The prefix step asks the id prefix index (idindex.c) first: one small
+ * bucket, each id it proposes checked against its record. When the index
+ * finds nothing (or cannot answer: a one-digit prefix, a volume), the
+ * kind's directory is listed and its names compared, and what the index
+ * missed is added to it. Neither reads a record, except the configs of
+ * the candidates when a libpod namespace filters them. An object outside the namespace is simply not found
  * (podman 4.3.1 says "does not match our namespace" for a full id or name
  * in another namespace; to a user scoped to a namespace, not found is the
  * honest answer, and it keeps lookups cheap).
@@ -49,14 +52,19 @@ static bool could_prefix(enum obj_kind kind, const char *s)
     return n <= STATE_ID_LEN;
 }
 
-/* Counts the keys starting with prefix (in ns); *match gets the first. */
+/* Counts the keys starting with prefix (in ns); *match gets the first.
+ * fix: the index could have answered and found nothing, so every key
+ * with the prefix (in any namespace) is added to it, and the scan does
+ * not stop at the second match: a key left out would make a prefix
+ * shared by two look unique. */
 static int prefix_scan(struct state *st, enum obj_kind kind, const char *prefix,
-                       const char *ns, char *match, size_t match_len, int *count,
+                       const char *ns, bool fix, char *match, size_t match_len, int *count,
                        struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(st->kind_dir[kind]);
     size_t plen = strlen(prefix);
     struct dirent *de;
+    bool seen = false;
 
     *count = 0;
     if (!d)
@@ -68,18 +76,24 @@ static int prefix_scan(struct state *st, enum obj_kind kind, const char *prefix,
             continue;
         if (kind == OBJ_VOLUME ? !state_name_valid(n) : !state_id_valid(n))
             continue;
-        if (!in_ns(st, kind, n, ns))
+        if (fix) {
+            state_idx_add(st, kind, n);
+            seen = true;
+        }
+        if (!in_ns(st, kind, n, ns) || *count > 1)
             continue;
         if (++*count == 1) {
             if (strlen(n) >= match_len)
                 return berr_msg(err, "%s/%s: name too long", st->kind_dir[kind], n);
             strcpy(match, n);
         }
-        if (*count > 1)
+        if (*count > 1 && !fix)
             return 0;   /* ambiguous; no need to read further */
     }
     if (errno)
         return berr_sys(err, "read %s", st->kind_dir[kind]);
+    if (seen)
+        state_idx_ensure(st, kind);     /* a store from before the index */
     return 0;
 }
 
@@ -139,10 +153,14 @@ int state_lookup(struct state *st, enum obj_kind kind, const char *input, const 
             other_kind = hk != kind && state_exists(st, hk, hid);
         }
     }
-    /* 3. a unique prefix */
-    if (could_prefix(kind, input) &&
-        prefix_scan(st, kind, input, ns, match, sizeof(match), &count, err) < 0)
-        return -1;
+    /* 3. a unique prefix: the index, then the listing when it finds none */
+    if (could_prefix(kind, input)) {
+        int r = state_idx_find(st, kind, input, ns, in_ns, match, &count);
+
+        if ((r < 0 || count == 0) &&
+            prefix_scan(st, kind, input, ns, r == 0, match, sizeof(match), &count, err) < 0)
+            return -1;
+    }
     if (count > 1)
         return ambiguous(err, kind, input);
     if (count == 0)

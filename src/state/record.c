@@ -45,6 +45,7 @@
 
 #include "state/internal.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -212,10 +213,17 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
      * that commits in order (ext4, xfs) never keeps the rename without
      * the link. Pods and volumes keep the order: nothing rebuilds them. */
     bool late = kind == OBJ_CONTAINER;
-    if (name && (guard = state_names_guard(st, err)) < 0)
+    if ((name || kind != OBJ_VOLUME) && (guard = state_names_guard(st, err)) < 0)
         r = -1;
     if (r == 0 && name && (made = state_name_ensure_locked(st, name, kind, id, false, err)) < 0)
         r = -1;
+    /* the id index's entry comes before the record, under the guard
+     * (idindex.c), unsynced: config.json's fsync commits it on ext4, and
+     * refresh rebuilds the index after a power loss anyway */
+    if (r == 0) {
+        state_idx_add(st, kind, id);
+        crash_point("state:indexed");
+    }
     if (r == 0)
         r = js_write_new(tmp, "state.json", stj, 0600, kind == OBJ_VOLUME, err);
     if (r == 0)
@@ -235,6 +243,8 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
             if (link)
                 (void) unlink(link);
         }
+        if (!renamed && !state_exists(st, kind, id))
+            state_idx_remove(st, kind, id);
         (void) fs_rm_rf(tmp, &e);       /* still ours: we hold its flock */
         if ((*err)->kind == BK_EXISTS)
             return -1;                  /* podman's words, unwrapped */
@@ -447,11 +457,13 @@ int state_delete(struct state *st, enum obj_kind kind, const char *id, struct be
     }
     if (fs_fsync_dir(st->kind_dir[kind]) < 0)
         return berr_sys(err, "remove %s %s: sync %s", what, id, st->kind_dir[kind]);
+    crash_point("state:deleted");
     /* From here the record is gone for every reader; the rest is cleanup
      * that state_open redoes if we die. A name whose record is gone is
      * released here, or taken over later once stale (names.c). */
     if (kind != OBJ_VOLUME && state_names_release_id(st, name, kind, id, err) < 0)
         return berr_wrap(err, "remove %s %s", what, id);
+    state_idx_remove(st, kind, id);
     if (fs_rm_rf(gone, err) < 0)
         return berr_wrap(err, "remove %s %s", what, id);
     return 0;

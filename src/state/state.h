@@ -141,6 +141,15 @@ typedef void (*state_report_fn)(void *ctx, const char *what, const char *object,
  * that does not exist. Repair: the link is removed. */
 int state_check_names(struct state *st, bool repair, state_report_fn report, void *ctx,
                       struct berr **err);
+/* ids/<kind>/ (state/idindex.c), the id prefix index of containers and
+ * pods: entries whose record does not exist (older than a minute: a
+ * younger one may be a create in progress) and records without an entry.
+ * Repair: the entry is removed or added. An index not built yet is fine. */
+int state_check_idindex(struct state *st, bool repair, state_report_fn report, void *ctx,
+                        struct berr **err);
+/* Builds ids/<kind>/ anew from the records, under the names/ guard
+ * (refresh: unsynced entries may be lost with a power loss). */
+int state_idx_build(struct state *st, enum obj_kind kind, struct berr **err);
 /* exits/<id> that does not parse, or (max_age_sec >= 0) that is older
  * than that and whose container is gone. Repair: removed. */
 int state_check_exits(struct state *st, long long max_age_sec, bool repair,

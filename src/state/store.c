@@ -128,6 +128,9 @@ static inline void state_closep(struct state **st) { state_close(*st); }
 
 static int make_dir(const char *path, struct berr **err)
 {
+    /* one stat where the store exists (every command but the first) */
+    if (fs_is_dir(path))
+        return 0;
     if (mkdir(path, 0700) < 0 && errno != EEXIST)
         return berr_sys(err, "create directory %s", path);
     if (!fs_is_dir(path))

@@ -13,6 +13,9 @@
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
  *   rm:removing rm:storage rm:record                  (ctr_lifecycle.c)
  *   podcreate:infraname podcreate:record              (pod_create.c)
+ *   state:indexed state:deleted                       (state/record.c: the id
+ *                                                      index's entry made, the
+ *                                                      record renamed away)
  * Every build has them: the variable is read once, at the first point
  * passed, and unset a point costs a load and a branch. conmon's exit
  * command does not inherit it (conmon gets an environment of its own).

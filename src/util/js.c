@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -166,4 +167,13 @@ char **js_to_strv(json_t *arr)
         }
     }
     return v;
+}
+
+void js_seed(void)
+{
+    size_t seed = 0;
+
+    /* 0 (no bytes, or all zero) leaves jansson to seed itself */
+    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t) sizeof(seed) && seed)
+        json_object_seed(seed);
 }

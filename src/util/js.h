@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "util/err.h"
@@ -30,6 +31,9 @@ int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
 /* The same through fs_write_new(): a new file in a dir nobody reads yet. */
 int js_write_new(const char *dir, const char *name, json_t *j, mode_t mode, bool sync,
                  struct berr **err);
+/* Seeds jansson's hash function with getrandom(2) (one system call)
+ * instead of letting its first object open and read /dev/urandom (three). */
+void js_seed(void);
 /* Borrowed getters with defaults for absent or mistyped members. */
 const char *js_str(json_t *o, const char *key, const char *dflt);
 long long js_int(json_t *o, const char *key, long long dflt);
@@ -38,6 +42,10 @@ bool js_bool(json_t *o, const char *key, bool dflt);
 int js_set_str(json_t *o, const char *key, const char *s);
 int js_set_int(json_t *o, const char *key, long long v);
 int js_set_bool(json_t *o, const char *key, bool v);
+/* json_dumpf(j, f, JSON_INDENT(indent) | JSON_ENCODE_ANY |
+ * JSON_REAL_PRECISION(17)), the same bytes, buffered (jsdump.c). -1 on a
+ * write error or a string that is not UTF-8. */
+int js_dump_pretty(FILE *f, const json_t *j, int indent);
 /* A new JSON array of strings from a strv (NULL -> empty array). */
 json_t *js_strv(char *const *v);
 /* A new strv from a JSON array of strings (non-strings skipped). */
