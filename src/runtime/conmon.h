@@ -197,6 +197,10 @@ int oci_delete_begin(const struct oci_invoke *rt, const char *id, struct proc_jo
                      struct berr **err);
 int oci_delete_end(const struct oci_invoke *rt, const char *id, struct proc_job *job,
                    struct berr **err);
+/* The argv and envp of that `delete --force`, for a caller that runs it
+ * itself (runtime/rtdelete.c). */
+int oci_delete_call(const struct oci_invoke *rt, const char *id, strv *argv, strv *envp,
+                    struct berr **err);
 int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err);
 int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err);
 /* runc|crun update --resources FILE <id>: FILE holds linux.resources. */

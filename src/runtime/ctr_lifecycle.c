@@ -21,6 +21,7 @@
 #include "runtime/health.h"
 #include "runtime/ociruntime.h"
 #include "runtime/pod.h"
+#include "runtime/rtdelete.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -613,18 +614,25 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
 {
     struct ctr_rtdelete *d = calloc(1, sizeof(*d));
     struct berr *e = NULL;
-    bool begun = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0 &&
-                 oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
+    bool have = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0, handed = false, begun;
 
+    /* an attached run --rm: nobody waits for this delete (rtdelete.c) */
+    if (have && defer && c->rt_delete_handoff && !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &e) == 0)) {
+        log_debug("container %s: runtime delete not handed off: %s", c->id, e->msg);
+        berr_freep(&e);
+    }
+    begun = have && !handed && oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
     if (meanwhile)
         meanwhile(rt, c);
-    if (begun && defer && !c->rt_delete) {
+    if (handed) {
+        /* nothing to wait for */
+    } else if (begun && defer && !c->rt_delete) {
         c->rt_delete = d;
         d = NULL;
     } else if (begun && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         begun = false;
     }
-    if (!begun)
+    if (!begun && !handed)
         log_debug("container %s: runtime delete: %s", c->id, e ? e->msg : "?");
     berr_free(e);
     if (d) {
@@ -868,6 +876,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
                 *code = c->st.exit_code;
             else
                 *code = 0;
+            c->rt_delete_handoff = flags & CTR_WAIT_AUTOREMOVE;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
                 c->cfg.auto_remove && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0) {
                 log_debug("removing container %s: %s", id, e->msg);
