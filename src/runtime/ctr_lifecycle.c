@@ -22,6 +22,7 @@
 #include "runtime/ociruntime.h"
 #include "runtime/pod.h"
 #include "runtime/rtdelete.h"
+#include "runtime/seccache.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -147,6 +148,8 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         close(fds[i]);
     if (r < 0)
         goto out;
+    seccache_store(c->seccache_miss, x.flags, c->id);
+    c->seccache_miss = NULL;
     c->st.state = CS_CREATED;
     c->st.pid = res.pid;
     c->st.pid_start = res.start_time;
