@@ -66,6 +66,8 @@ struct conmon_opts {
     bool terminal, stdin;           /* -t, else -i when stdin is kept open */
     long long timeout;              /* --timeout=N when > 0 */
     bool no_pivot, no_new_keyring;
+    bool no_sync_log;               /* --no-sync-log: the log goes with the container
+                                       (--rm), conmon need not fsync it at exit */
     char **exit_command;            /* conmon_exit_command(): [0] the program */
     unsigned preserve_fds;          /* N: our fds 3..3+N-1 stay there for the container
                                        (runtime --preserve-fds N); the pipes and

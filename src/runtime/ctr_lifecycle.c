@@ -139,7 +139,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .sdnotify_socket = ctr_sdnotify_socket(c),
             .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
             .terminal = c->cfg.terminal, .stdin = c->cfg.stdin_open, .timeout = c->cfg.timeout,
-            .no_pivot = rt->cfg->no_pivot_root,
+            .no_pivot = rt->cfg->no_pivot_root, .no_sync_log = c->cfg.auto_remove,
             .exit_command = exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = env,
         };
         r = conmon_create(&o, &res, err);
