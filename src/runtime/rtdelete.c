@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/cgreg.h"
 #include "runtime/rtdelete.h"
 #include "util/cleanup.h"
 #include "util/crashpoint.h"
@@ -76,10 +77,10 @@ static int write_record(const char *dir, const char *tmp, const char *final,
     return fd;
 }
 
-/* The child: only system calls from here on (the parent may have had
- * threads, and its locks and files are not ours to keep). */
-static _Noreturn void run_handed(int recfd, char *const *argv, char *const *envp,
-                                 const char *final, const char *dir)
+/* The child: its parent's locks and files are not its to keep. */
+static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd,
+                                 char *const *argv, char *const *envp, const char *final,
+                                 const char *dir)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     pid_t pid;
@@ -103,6 +104,9 @@ static _Noreturn void run_handed(int recfd, char *const *argv, char *const *envp
             ;
     if (pid < 0)
         _exit(1);       /* the record stays, unlocked: the next command runs it */
+    /* the cgroup registry's entry, kept while the delete had yet to
+     * remove the cgroup (cgreg.h) */
+    cgreg_drop(rt, id);
     (void) unlink(final);
     (void) rmdir(dir);
     _exit(0);
@@ -128,7 +132,7 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return berr_sys(err, "recording the runtime delete of container %s in %s", id, dir);
     pid = fork();
     if (pid == 0)
-        run_handed(fd, argv, envp, final, dir);
+        run_handed(rt, id, fd, argv, envp, final, dir);
     if (pid < 0) {
         int saved = errno;
         (void) unlink(final);
@@ -160,7 +164,7 @@ static int parse_record(char *buf, size_t len, strv *argv, strv *envp)
     return *argv && (*argv)[0] ? 0 : -1;
 }
 
-static void repair_one(int dfd, const char *name)
+static void repair_one(struct runtime *rt, int dfd, const char *name)
 {
     _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     _cleanup_free_ char *buf = NULL, *eout = NULL;
@@ -181,6 +185,7 @@ static void repair_one(int dfd, const char *name)
         } else if (st != 0) {
             log_debug("container %s: runtime delete: %s", name, eout ? eout : "");
         }
+        cgreg_drop(rt, name);
     }
     /* a dot-file unlocked is a hand-off killed before its rename */
     (void) unlinkat(dfd, name, 0);
@@ -196,7 +201,7 @@ void rtdelete_repair(struct runtime *rt)
         return;
     while ((de = readdir(d)))
         if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            repair_one(dirfd(d), de->d_name);
+            repair_one(rt, dirfd(d), de->d_name);
     closedir(d);
     (void) rmdir(dir);
 }
