@@ -96,6 +96,7 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd,
     crash_point("run:handoff");
     pid = fork();
     if (pid == 0) {
+        close(3);       /* the record's lock is ours, not the runtime's */
         execve(argv[0], argv, envp);
         _exit(127);
     }
