@@ -133,6 +133,8 @@ int conmon_argv(const struct conmon_opts *o, strv *out, struct berr **err)
         PUSHF("--timeout=%lld", o->timeout);
     if (o->no_new_keyring)
         PUSH("--no-new-keyring");
+    if (o->no_sync_log)
+        PUSH("--no-sync-log");
     if (!o->exec_spec && o->preserve_fds) {
         PUSH("--runtime-opt");
         PUSH("--preserve-fds");

@@ -66,6 +66,8 @@ struct conmon_opts {
     bool terminal, stdin;           /* -t, else -i when stdin is kept open */
     long long timeout;              /* --timeout=N when > 0 */
     bool no_pivot, no_new_keyring;
+    bool no_sync_log;               /* --no-sync-log: the log goes with the container
+                                       (--rm), conmon need not fsync it at exit */
     char **exit_command;            /* conmon_exit_command(): [0] the program */
     unsigned preserve_fds;          /* N: our fds 3..3+N-1 stay there for the container
                                        (runtime --preserve-fds N); the pipes and
@@ -197,6 +199,10 @@ int oci_delete_begin(const struct oci_invoke *rt, const char *id, struct proc_jo
                      struct berr **err);
 int oci_delete_end(const struct oci_invoke *rt, const char *id, struct proc_job *job,
                    struct berr **err);
+/* The argv and envp of that `delete --force`, for a caller that runs it
+ * itself (runtime/rtdelete.c). */
+int oci_delete_call(const struct oci_invoke *rt, const char *id, strv *argv, strv *envp,
+                    struct berr **err);
 int oci_pause(const struct oci_invoke *rt, const char *id, struct berr **err);
 int oci_resume(const struct oci_invoke *rt, const char *id, struct berr **err);
 /* runc|crun update --resources FILE <id>: FILE holds linux.resources. */

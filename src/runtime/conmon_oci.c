@@ -28,8 +28,9 @@
 /* Starts `<runtime> [flags] <args...>` with env only XDG_RUNTIME_DIR (and
  * PATH when with_path), stdin /dev/null, stdout and stderr on pipes
  * (proc_finish collects them). */
-static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
-                         struct proc_job *job, struct berr **err)
+/* The argv and envp of one runtime call. */
+static int build_call(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                      strv *argvp, strv *envpp, struct berr **err)
 {
     _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
 
@@ -45,6 +46,18 @@ static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, b
         (with_path && strv_pushf(&envp, "PATH=%s", rt->path_env ? rt->path_env
                                  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0))
         return berr_oom(err);
+    *argvp = STEAL_PTR(argv);
+    *envpp = STEAL_PTR(envp);
+    return 0;
+}
+
+static int spawn_runtime(const struct oci_invoke *rt, const char *const *args, bool with_path,
+                         struct proc_job *job, struct berr **err)
+{
+    _cleanup_strv_ strv argv = NULL, envp = NULL;
+
+    if (build_call(rt, args, with_path, &argv, &envp, err) < 0)
+        return -1;
     return proc_spawn(argv, envp, job, err);
 }
 
@@ -152,6 +165,13 @@ int oci_delete_begin(const struct oci_invoke *rt, const char *id, struct proc_jo
 {
     const char *args[] = { "delete", "--force", id, NULL };
     return spawn_runtime(rt, args, false, job, err);
+}
+
+int oci_delete_call(const struct oci_invoke *rt, const char *id, strv *argv, strv *envp,
+                    struct berr **err)
+{
+    const char *args[] = { "delete", "--force", id, NULL };
+    return build_call(rt, args, false, argv, envp, err);
 }
 
 int oci_delete_end(const struct oci_invoke *rt, const char *id, struct proc_job *job,

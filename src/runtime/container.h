@@ -194,6 +194,10 @@ struct ctr {
                                    lock of its own that is allocated */
     struct ctr_rtdelete *rt_delete; /* ctr_remove: the runtime's delete, still
                                    running while the storage goes (ctr_lifecycle.c) */
+    bool rt_delete_handoff;     /* ctr_remove: the runtime's delete may go to a
+                                   detached child (runtime/rtdelete.h) */
+    char *seccache_miss;        /* init: crun's filter to keep once it has made
+                                   it (runtime/seccache.h) */
 };
 
 /* What `create` needs beyond the spec JSON (which it takes over). */

@@ -261,6 +261,7 @@ void ctr_put(struct ctr *c)
     if (!c)
         return;
     ctr_rt_delete_finish(c);
+    free(c->seccache_miss);
     lock_release(&c->lock);
     ctr_config_free(&c->cfg);
     ctr_runstate_free(&c->st);

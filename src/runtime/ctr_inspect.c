@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/seccache.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_requires.h"
 #include "runtime/secret.h"
@@ -401,6 +402,14 @@ static json_t *annotations(struct insp *in)
     const char *k;
     json_t *v;
 
+    /* berth's own precompiled seccomp filter (seccache.h) is no annotation
+     * of the user's */
+    if (json_is_object(a) && json_object_get(a, SECCACHE_ANNOTATION) &&
+        !json_object_get(json_object_get(in->spec, "annotations"), SECCACHE_ANNOTATION)) {
+        o = json_deep_copy(a);
+        json_object_del(o, SECCACHE_ANNOTATION);
+        return o;
+    }
     if (json_is_object(a))
         return json_incref(a);
     o = json_object();

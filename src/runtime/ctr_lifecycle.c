@@ -21,6 +21,8 @@
 #include "runtime/health.h"
 #include "runtime/ociruntime.h"
 #include "runtime/pod.h"
+#include "runtime/rtdelete.h"
+#include "runtime/seccache.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -137,7 +139,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
             .sdnotify_socket = ctr_sdnotify_socket(c),
             .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
             .terminal = c->cfg.terminal, .stdin = c->cfg.stdin_open, .timeout = c->cfg.timeout,
-            .no_pivot = rt->cfg->no_pivot_root,
+            .no_pivot = rt->cfg->no_pivot_root, .no_sync_log = c->cfg.auto_remove,
             .exit_command = exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = env,
         };
         r = conmon_create(&o, &res, err);
@@ -146,6 +148,8 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         close(fds[i]);
     if (r < 0)
         goto out;
+    seccache_store(c->seccache_miss, x.flags, c->id);
+    c->seccache_miss = NULL;
     c->st.state = CS_CREATED;
     c->st.pid = res.pid;
     c->st.pid_start = res.start_time;
@@ -613,18 +617,25 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
 {
     struct ctr_rtdelete *d = calloc(1, sizeof(*d));
     struct berr *e = NULL;
-    bool begun = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0 &&
-                 oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
+    bool have = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0, handed = false, begun;
 
+    /* an attached run --rm: nobody waits for this delete (rtdelete.c) */
+    if (have && defer && c->rt_delete_handoff && !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &e) == 0)) {
+        log_debug("container %s: runtime delete not handed off: %s", c->id, e->msg);
+        berr_freep(&e);
+    }
+    begun = have && !handed && oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
     if (meanwhile)
         meanwhile(rt, c);
-    if (begun && defer && !c->rt_delete) {
+    if (handed) {
+        /* nothing to wait for */
+    } else if (begun && defer && !c->rt_delete) {
         c->rt_delete = d;
         d = NULL;
     } else if (begun && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         begun = false;
     }
-    if (!begun)
+    if (!begun && !handed)
         log_debug("container %s: runtime delete: %s", c->id, e ? e->msg : "?");
     berr_free(e);
     if (d) {
@@ -868,6 +879,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
                 *code = c->st.exit_code;
             else
                 *code = 0;
+            c->rt_delete_handoff = flags & CTR_WAIT_AUTOREMOVE;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
                 c->cfg.auto_remove && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0) {
                 log_debug("removing container %s: %s", id, e->msg);

@@ -15,6 +15,8 @@
 #include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
+#include "runtime/ociruntime.h"
+#include "runtime/seccache.h"
 #include "runtime/userns.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/genfiles.h"
@@ -356,6 +358,19 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     if (cgreg_add(rt, CGREG_CONTAINER, c->id,
                   js_str(json_object_get(spec, "linux"), "cgroupsPath", NULL), err) < 0)
         goto out;
+    {
+        struct oci_runtime *r = NULL;
+        struct berr *e = NULL;
+        const char *want = c->cfg.runtime;
+
+        /* crun: its filter compiled at an earlier create, if any */
+        free(c->seccache_miss);
+        c->seccache_miss = NULL;
+        if (oci_runtime_resolve(rt->cfg, want && *want ? want : NULL, &r, &e) == 0)
+            seccache_annotate(rt, r, spec, &c->seccache_miss);
+        berr_free(e);
+        oci_runtime_free(r);
+    }
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);

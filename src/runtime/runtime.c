@@ -17,6 +17,7 @@
 
 #include "runtime/dbconfig.h"
 #include "runtime/refresh.h"
+#include "runtime/rtdelete.h"
 #include "runtime/runtime.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
@@ -69,6 +70,7 @@ static int open_full(struct runtime *rt, struct berr **err)
     if (rt_alive_check(rt, &refreshed, err) < 0)
         return -1;
     rt->refreshed = refreshed;
+    rtdelete_repair(rt);
     return 0;
 }
 

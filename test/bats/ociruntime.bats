@@ -52,3 +52,39 @@ host_default() {
         b start -a $id && b inspect --format "{{.OCIRuntime}}" $id'
     [ "$output" = $'kept\nrunc' ]
 }
+
+@test "crun: the filter crun compiled is handed back at the next create, for that profile only" {
+    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
+        > "$BATS_TEST_TMPDIR/nomkdir.json"
+    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["rmdir"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
+        > "$BATS_TEST_TMPDIR/normdir.json"
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    run -0 crun_ns '
+        b() { $BERTH_BIN $BERTH_ARGS_STR "$@"; }
+        bpf() { # NAME: the filter crun loaded, and whether berth handed it over
+            local id; id=$(b inspect --format "{{.Id}}" $1)
+            echo "$1 $(sha256sum < /run/crun/$id/seccomp.bpf | cut -c1-16)" \
+                "$(jq -r "if .annotations[\"run.oci.seccomp_bpf_data\"] then \"handed\" else \"compiled\" end" \
+                    "$(b inspect --format "{{.OCIConfigPath}}" $1)")"
+        }
+        for n in d1 d2; do b run -d --name $n --network none $IMG sleep 100 >/dev/null; bpf $n; done
+        for n in m1 m2; do
+            b run -d --name $n --network none --security-opt seccomp=$T/nomkdir.json $IMG sleep 100 >/dev/null; bpf $n
+        done
+        b run -d --name r1 --network none --security-opt seccomp=$T/normdir.json $IMG sleep 100 >/dev/null; bpf r1
+        b exec m2 mkdir /tmp/x 2>&1; echo "m2 mkdir $?"
+        b exec r1 mkdir /tmp/x; echo "r1 mkdir $?"
+        b exec d2 grep Seccomp: /proc/self/status
+        b inspect --format "{{json .Config.Annotations}}" d2
+        b rm -f -t 0 d1 d2 m1 m2 r1 >/dev/null'
+    set -- $output
+    # d1 compiled, d2 got the same bytes back; m1 compiled its own
+    [ "$1 $3" = "d1 compiled" ] && [ "$4 $5 $6" = "d2 $2 handed" ]
+    [ "$7 $9" = "m1 compiled" ] && [ "${10} ${11} ${12}" = "m2 $8 handed" ] && [ "$8" != "$2" ]
+    # normdir is another profile: compiled anew, not m's filter
+    [ "${13} ${15}" = "r1 compiled" ] && [ "${14}" != "$8" ] && [ "${14}" != "$2" ]
+    [[ $output == *"Operation not permitted"*"m2 mkdir 1"* ]]
+    [[ $output == *"r1 mkdir 0"* ]]
+    [[ $output == *"Seccomp:"*2* ]]
+    [[ $output != *seccomp_bpf_data* ]]
+}

@@ -51,12 +51,47 @@ teardown() { berth_teardown; }
     run -0 b run --rm --name gone --network none $IMG true
 }
 
-@test "--rm: the OCI runtime has forgotten the container when run returns" {
-    # its delete overlaps the removal of the storage, and is waited for
-    run -0 b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+@test "--rm: the OCI runtime forgets the container, in a child run does not wait for" {
+    # the delete is handed to a detached child that holds no fd of ours
+    # (else $(...) would wait for it), recorded until it is done
+    out=$(b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG sh -c 'echo hi; exit 3') || rc=$?
+    [ "$out" = hi ] && [ "${rc:-0}" = 3 ]
     id=$(cat "$BATS_TEST_TMPDIR/cid")
-    ! runc state "$id" >/dev/null 2>&1
+    retry_until 10 bash -c "! runc state $id >/dev/null 2>&1"
     [ ! -e "/run/runc/$id" ] && [ ! -e "/run/crun/$id" ]
+    retry_until 10 bash -c "[ ! -e '$BATS_TEST_TMPDIR/scratch/rtdelete' ]"
+    # the cgroup registry's entry goes once the delete has removed the cgroup
+    retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/scratch/cgroups')\" ]"
+    # rm still waits for the runtime's delete itself
+    run -0 b run -d --name kept --network none $IMG true
+    run -0 b wait kept
+    id=$(b inspect --format '{{.Id}}' kept)
+    run -0 b rm kept
+    ! runc state "$id" >/dev/null 2>&1
+}
+
+@test "--rm: a runtime delete whose child died is run by the next command" {
+    # the child is killed before it starts the delete; its record stays
+    # for the next command (conmon's exit command may be that one)
+    BERTH_TEST_CRASH_AT=run:handoff run -0 b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+    id=$(cat "$BATS_TEST_TMPDIR/cid")
+    retry_until 10 bash -c "! pgrep -f '[c]onmon .*$id' >/dev/null"
+    run -0 b ps -a
+    ! runc state "$id" >/dev/null 2>&1
+    [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/cgroups")" ]
+    # the same, told apart from the exit command: a record (the runtime's
+    # argv, an empty string, its env) for a container the runtime holds
+    run -0 b create --name held --network none $IMG true
+    run -0 b init held
+    id=$(b inspect --format '{{.Id}}' held)
+    runc state "$id" >/dev/null
+    mkdir "$BATS_TEST_TMPDIR/scratch/rtdelete"
+    printf '%s\0delete\0--force\0%s\0\0' "$(command -v runc)" "$id" > "$BATS_TEST_TMPDIR/scratch/rtdelete/$id"
+    run -0 b ps -a
+    ! runc state "$id" >/dev/null 2>&1
+    [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+    run -0 b rm -f held
 }
 
 @test "--rm gets a volatile overlay (nothing synced); other containers do not" {

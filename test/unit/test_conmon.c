@@ -74,6 +74,14 @@ static void t_argv_options(void)
     t = joined(w);
     CHECK(strstr(t, " -t ") && !strstr(t, " -i "));
     CHECK(strstr(t, "-l k8s-file:/logs/x.log --log-level info --log-size-max"));
+    CHECK(!strstr(t, "--no-sync-log"));
+    /* an --rm container's log goes with it: conmon need not sync it */
+    strv_free(w);
+    free(t);
+    o.no_sync_log = true;
+    CHECK(conmon_argv(&o, &w, &err) == 0);
+    t = joined(w);
+    CHECK(strstr(t, " --no-new-keyring --no-sync-log --conmon-pidfile "));
 }
 
 /* An exec session (SPEC §2.4): -u is the session, -t and -i together,

@@ -1,0 +1,208 @@
+/*
+ * runtime/rtdelete.c: the runtime delete an attached `run --rm` hands off
+ * (rtdelete.h).
+ *
+ * The record <tmp_dir>/rtdelete/<id> holds the delete's argv and envp,
+ * each string NUL-terminated, an empty string between the two lists. It
+ * is written to a dot-file, locked (flock) and renamed into place before
+ * the fork, so it is never seen unlocked while its child lives: the child
+ * inherits the lock and holds it until it has removed the record. A
+ * record found unlocked belongs to a child that was killed: the next
+ * command runs its delete (rtdelete_repair). A runtime that no longer
+ * knows the container just says so; the record goes either way. The
+ * directory is removed when it empties, so the check of every command
+ * is one failing access().
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/cgreg.h"
+#include "runtime/rtdelete.h"
+#include "util/cleanup.h"
+#include "util/crashpoint.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+static char *records_dir(struct runtime *rt)
+{
+    return str_fmt("%s/rtdelete", rt->cfg->tmp_dir);
+}
+
+static int serialize(char *const *argv, char *const *envp, struct sbuf *b)
+{
+    for (size_t i = 0; argv[i]; i++)
+        if (sbuf_addn(b, argv[i], strlen(argv[i]) + 1) < 0)
+            return -1;
+    if (sbuf_addc(b, '\0') < 0)
+        return -1;
+    for (size_t i = 0; envp[i]; i++)
+        if (sbuf_addn(b, envp[i], strlen(envp[i]) + 1) < 0)
+            return -1;
+    return 0;
+}
+
+/* The record, written and locked: its fd, or -1 with errno set. */
+static int write_record(const char *dir, const char *tmp, const char *final,
+                        const struct sbuf *b)
+{
+    int fd;
+
+    for (int tries = 0; tries < 2; tries++) {
+        /* a child may remove the directory as it empties: make it again */
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            return -1;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != ENOENT)
+            break;
+    }
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fs_write_all(fd, b->buf, b->len) < 0 ||
+        rename(tmp, final) < 0) {
+        int saved = errno;
+        (void) unlink(tmp);
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+/* The child: its parent's locks and files are not its to keep. */
+static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd,
+                                 char *const *argv, char *const *envp, const char *final,
+                                 const char *dir)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    pid_t pid;
+    int st;
+
+    (void) setsid();
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+        dup2(recfd, 3) < 0)
+        _exit(1);
+    /* the parent's lock files among them: a copy kept here would hold
+     * their locks for as long as the delete runs */
+    (void) close_range(4, ~0U, 0);
+    crash_point("run:handoff");
+    pid = fork();
+    if (pid == 0) {
+        close(3);       /* the record's lock is ours, not the runtime's */
+        execve(argv[0], argv, envp);
+        _exit(127);
+    }
+    if (pid > 0)
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    if (pid < 0)
+        _exit(1);       /* the record stays, unlocked: the next command runs it */
+    /* the cgroup registry's entry, kept while the delete had yet to
+     * remove the cgroup (cgreg.h) */
+    cgreg_drop(rt, id);
+    (void) unlink(final);
+    (void) rmdir(dir);
+    _exit(0);
+}
+
+int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *id,
+                     struct berr **err)
+{
+    _cleanup_free_ char *dir = records_dir(rt), *tmp = NULL, *final = NULL;
+    _cleanup_strv_ strv argv = NULL, envp = NULL;
+    _cleanup_(sbuf_freep) struct sbuf b = { 0 };
+    int fd;
+    pid_t pid;
+
+    if (!dir || !(tmp = str_fmt("%s/.%s.%d", dir, id, (int) getpid())) ||
+        !(final = str_fmt("%s/%s", dir, id)))
+        return berr_oom(err);
+    if (oci_delete_call(cli, id, &argv, &envp, err) < 0)
+        return -1;
+    if (serialize(argv, envp, &b) < 0)
+        return berr_oom(err);
+    if ((fd = write_record(dir, tmp, final, &b)) < 0)
+        return berr_sys(err, "recording the runtime delete of container %s in %s", id, dir);
+    pid = fork();
+    if (pid == 0)
+        run_handed(rt, id, fd, argv, envp, final, dir);
+    if (pid < 0) {
+        int saved = errno;
+        (void) unlink(final);
+        close(fd);
+        errno = saved;
+        return berr_sys(err, "fork");
+    }
+    close(fd);      /* the child's copy keeps the lock */
+    return 0;
+}
+
+/* A record's two lists, pointing into buf. */
+static int parse_record(char *buf, size_t len, strv *argv, strv *envp)
+{
+    strv *into = argv;
+    size_t i = 0;
+
+    if (len == 0 || buf[len - 1] != '\0')
+        return -1;
+    while (i < len) {
+        size_t n = strlen(buf + i);
+        if (n == 0 && into == argv) {
+            into = envp;
+        } else if (n > 0 && strv_push(into, buf + i) < 0) {
+            return -1;
+        }
+        i += n + 1;
+    }
+    return *argv && (*argv)[0] ? 0 : -1;
+}
+
+static void repair_one(struct runtime *rt, int dfd, const char *name)
+{
+    _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    _cleanup_free_ char *buf = NULL, *eout = NULL;
+    _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
+    struct berr *e = NULL;
+    size_t len = 0;
+    int st;
+
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return;     /* gone meanwhile, or its child is still at work */
+    if (name[0] != '.') {
+        if (!argv || !envp || fs_read_fd(fd, &buf, &len) < 0 ||
+            parse_record(buf, len, &argv, &envp) < 0) {
+            log_warn("dropping unreadable runtime delete record %s", name);
+        } else if (proc_capture(argv, envp, NULL, &eout, &st, &e) < 0) {
+            log_debug("container %s: runtime delete: %s", name, e->msg);
+            berr_free(e);
+        } else if (st != 0) {
+            log_debug("container %s: runtime delete: %s", name, eout ? eout : "");
+        }
+        cgreg_drop(rt, name);
+    }
+    /* a dot-file unlocked is a hand-off killed before its rename */
+    (void) unlinkat(dfd, name, 0);
+}
+
+void rtdelete_repair(struct runtime *rt)
+{
+    _cleanup_free_ char *dir = records_dir(rt);
+    DIR *d;
+    struct dirent *de;
+
+    if (!dir || access(dir, F_OK) < 0 || !(d = opendir(dir)))
+        return;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            repair_one(rt, dirfd(d), de->d_name);
+    closedir(d);
+    (void) rmdir(dir);
+}

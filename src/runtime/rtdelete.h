@@ -1,0 +1,25 @@
+/*
+ * runtime/rtdelete.h: the OCI runtime's delete of a container that an
+ * attached `run --rm` removes, handed to a detached child so that run
+ * returns the container's exit code without waiting for it (DESIGN.md,
+ * "Containers and the OCI runtime").
+ */
+#ifndef BERTH_RTDELETE_H
+#define BERTH_RTDELETE_H
+
+#include "runtime/conmon.h"
+#include "runtime/runtime.h"
+
+/* Records the hand-off in <tmp_dir>/rtdelete/<id> and forks a child (in
+ * its own session, every fd of ours closed) that runs the runtime's
+ * `delete --force <id>`, then removes the record. The child holds a lock
+ * on the record while it works. -1 (nothing started, nothing recorded):
+ * the caller deletes the usual way. */
+int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *id,
+                     struct berr **err);
+/* Runs every recorded delete whose child died before it finished (its
+ * record is not locked), then drops its record. One access() when there
+ * is none: rt_open calls it on every full runtime init. */
+void rtdelete_repair(struct runtime *rt);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * runtime/seccache.c: crun's compiled seccomp filters (seccache.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "runtime/seccache.h"
+#include "util/base64.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* The miss handed to seccache_store: the entry's path, NUL, its header. */
+
+static bool applies(const struct oci_runtime *r, json_t *spec, json_t **seccomp)
+{
+    const char *base = r && r->path ? strrchr(r->path, '/') : NULL;
+    json_t *a = json_object_get(spec, "annotations");
+    const char *k;
+    json_t *v;
+
+    if (!base || strcmp(base + 1, "crun") != 0)
+        return false;
+    *seccomp = json_object_get(json_object_get(spec, "linux"), "seccomp");
+    if (!json_is_object(*seccomp) || json_object_get(*seccomp, "listenerPath"))
+        return false;
+    json_object_foreach(a, k, v)
+        if (str_has_prefix(k, "run.oci.seccomp"))
+            return false;
+    return true;
+}
+
+static char *header(const struct oci_runtime *r, json_t *seccomp)
+{
+    _cleanup_free_ char *js = json_dumps(seccomp, JSON_COMPACT | JSON_SORT_KEYS);
+    struct stat sc, sl;
+    struct utsname u;
+
+    if (!js || stat(r->path, &sc) < 0 || uname(&u) < 0)
+        return NULL;
+    if (stat("/etc/ld.so.cache", &sl) < 0)
+        memset(&sl, 0, sizeof(sl));
+    return str_fmt("crun %s %llu:%llu:%lld:%lld.%09ld\nld.so.cache %lld.%09ld\n%s %s %s\n%zu\n%s\n",
+                   r->path, (unsigned long long) sc.st_dev, (unsigned long long) sc.st_ino,
+                   (long long) sc.st_size, (long long) sc.st_mtim.tv_sec, sc.st_mtim.tv_nsec,
+                   (long long) sl.st_mtim.tv_sec, sl.st_mtim.tv_nsec,
+                   u.release, u.version, u.machine, strlen(js), js);
+}
+
+/* FNV-1a, 64 bits: the entry's name only (the header is compared whole) */
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
+    return h;
+}
+
+void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
+                       char **miss)
+{
+    _cleanup_free_ char *hdr = NULL, *path = NULL, *buf = NULL, *b64 = NULL;
+    json_t *seccomp, *a;
+    size_t hl, len = 0;
+    struct berr *e = NULL;
+
+    *miss = NULL;
+    if (!applies(r, spec, &seccomp) || !(hdr = header(r, seccomp)) ||
+        !(path = str_fmt("%s/seccomp/%016llx", rt->cfg->tmp_dir, (unsigned long long) fnv(hdr))))
+        return;
+    hl = strlen(hdr);
+    if (fs_read_file(path, &buf, &len, &e) < 0) {
+        berr_free(e);
+        /* the entry to make: path, NUL, header */
+        *miss = str_fmt("%s%c%s", path, '\0', hdr);
+        return;
+    }
+    /* a filter is a whole number of 8-byte instructions */
+    if (len <= hl || (len - hl) % 8 != 0 || memcmp(buf, hdr, hl) != 0)
+        return;
+    if (!(b64 = b64_encode(buf + hl, len - hl)))
+        return;
+    a = json_object_get(spec, "annotations");
+    if (!json_is_object(a)) {
+        a = json_object();
+        if (json_object_set_new(spec, "annotations", a) < 0)
+            return;
+    }
+    (void) json_object_set_new(a, SECCACHE_ANNOTATION, json_string(b64));
+}
+
+/* crun's state root: --root from the runtime flags, else its default */
+static char *state_root(char *const *flags)
+{
+    for (size_t i = 0; flags && flags[i]; i++) {
+        if (str_has_prefix(flags[i], "--root="))
+            return str_dup(flags[i] + 7);
+        if (strcmp(flags[i], "--root") == 0 && flags[i + 1])
+            return str_dup(flags[i + 1]);
+    }
+    return geteuid() == 0 ? str_dup("/run/crun") : NULL;
+}
+
+void seccache_store(char *miss, char *const *runtime_flags, const char *id)
+{
+    _cleanup_free_ char *root = NULL, *bpf_path = NULL, *bpf = NULL, *dir = NULL;
+    _cleanup_(sbuf_freep) struct sbuf b = { 0 };
+    const char *path, *hdr;
+    struct berr *e = NULL;
+    size_t len = 0;
+
+    if (!miss)
+        return;
+    path = miss;
+    hdr = miss + strlen(miss) + 1;
+    if (!(root = state_root(runtime_flags)) ||
+        !(bpf_path = str_fmt("%s/%s/seccomp.bpf", root, id)) ||
+        fs_read_file(bpf_path, &bpf, &len, &e) < 0 || len == 0 || len % 8 != 0 ||
+        !(dir = fs_dirname(path)))
+        goto out;
+    if (sbuf_add(&b, hdr) < 0 || sbuf_addn(&b, bpf, len) < 0)
+        goto out;
+    /* per boot, rebuilt on a miss: atomic for readers, not synced */
+    if (fs_mkdir_p(dir, 0700, &e) < 0 ||
+        fs_write_replace(dir, strrchr(path, '/') + 1, b.buf, b.len, 0600, &e) < 0)
+        goto out;
+out:
+    if (e) {
+        log_debug("seccomp filter cache: %s", e->msg);
+        berr_free(e);
+    }
+    free(miss);
+}

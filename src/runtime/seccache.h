@@ -1,0 +1,35 @@
+/*
+ * runtime/seccache.h: crun's compiled seccomp filters, kept per boot and
+ * handed back to crun through its `run.oci.seccomp_bpf_data` annotation,
+ * so that crun compiles berth's profile once rather than at every create
+ * (crun's own cache needs libgcrypt, which Debian's crun 1.8 is built
+ * without: it compiles at every create, ~5-15 ms here).
+ *
+ * An entry, <tmp_dir>/seccomp/<hash>, holds a header (the crun binary's
+ * identity, /etc/ld.so.cache's, the kernel's, and the spec's
+ * linux.seccomp object in full) and the filter crun wrote for a
+ * container whose spec had exactly that header. A lookup compares the
+ * whole header, so a hash collision only misses. Only for crun, a spec
+ * with linux.seccomp, no listenerPath and no run.oci.seccomp* annotation
+ * of the user's; runc has no such annotation and compiles as before.
+ */
+#ifndef BERTH_SECCACHE_H
+#define BERTH_SECCACHE_H
+
+#include <jansson.h>
+
+#include "runtime/ociruntime.h"
+#include "runtime/runtime.h"
+
+#define SECCACHE_ANNOTATION "run.oci.seccomp_bpf_data"
+
+/* Before the spec is written: a hit sets the annotation in spec; a miss
+ * returns the entry's path and header in *miss (to be filled by
+ * seccache_store once crun has compiled the filter), else NULL. */
+void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
+                       char **miss);
+/* After `crun create` of container id: keeps crun's filter under miss
+ * (seccache_annotate's). Frees miss. */
+void seccache_store(char *miss, char *const *runtime_flags, const char *id);
+
+#endif
