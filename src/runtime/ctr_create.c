@@ -700,8 +700,14 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         return -1;
     if (settle_netns(rt, spec, err) < 0 || settle_cgroups(rt, p, spec, err) < 0)
         return -1;
-    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
-        return -1;
+    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0) {
+        if (!p->image_missing || (*err)->kind != BK_NO_SUCH)
+            return -1;
+        berr_freep(err);
+        if (p->image_missing(rt, p->image, err) < 0 ||
+            resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
+            return -1;
+    }
     if (check_params(rt, p, err) < 0 || userns_settle(rt, spec, &uheld, err) < 0)
         return -1;
     {

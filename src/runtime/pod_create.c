@@ -183,12 +183,10 @@ static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const
 
     if (!spec)
         return berr_oom(err);
-    if (o->infra_image) {
-        if (!(image = str_dup(o->infra_image)))
-            return berr_oom(err);
-    } else if (pod_infra_image(rt, &image, err) < 0) {
-        return -1;
-    }
+    if (!(image = o->infra_image ? str_dup(o->infra_image) : pod_infra_image_name()))
+        return berr_oom(err);
+    if (!o->infra_image)
+        p.image_missing = pod_infra_image_build;
     p.spec = spec;
     p.image = image;
     p.name = name;
