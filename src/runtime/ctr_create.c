@@ -765,9 +765,12 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     crash_point("create:record");
     if (p->image) {
         struct store_rootfs r = { 0 };
+        json_t *um = json_object_get(spec, "uidMap"), *gm = json_object_get(spec, "gidMap");
+        /* an infra's is made again after a power loss took it (refresh,
+         * ctr_repair.c): nothing of it is synced */
         if (rt_store(rt, &s, err) < 0 ||
-            store_ctr_create_mapped(s, img_id, id, p->auto_remove, json_object_get(spec, "uidMap"),
-                                    json_object_get(spec, "gidMap"), &r, err) < 0)
+            (p->is_infra ? store_ctr_create_unsynced(s, img_id, id, um, gm, &r, err)
+                         : store_ctr_create_mapped(s, img_id, id, p->auto_remove, um, gm, &r, err)) < 0)
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;

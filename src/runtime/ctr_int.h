@@ -133,6 +133,11 @@ int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err);
  * record (nothing done); -1 with *err. */
 int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg,
                       struct ctr_runstate *st, struct berr **err);
+/* Refresh, after a power loss: a pod infra's root file system, made
+ * without a sync (ctr_create), that is missing or whose record does not
+ * read is made again (it holds nothing: the pause process writes
+ * nothing). Errors are logged: system check reports what is left. */
+void ctr_infra_rootfs_repair(struct runtime *rt, const struct ctr_config *cfg, const char *id);
 /* The state a reader without the lock should show for a record with an
  * abandoned intent (asking the runtime when it must). */
 int ctr_intent_view(struct runtime *rt, const char *id, const struct ctr_runstate *s);

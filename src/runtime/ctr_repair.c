@@ -62,6 +62,7 @@
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -302,6 +303,33 @@ int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err)
 }
 
 /* ---- lost state (refresh) ---- */
+
+void ctr_infra_rootfs_repair(struct runtime *rt, const struct ctr_config *cfg, const char *id)
+{
+    _cleanup_free_ char *img = NULL;
+    struct store_rootfs r = { 0 };
+    struct berr *e = NULL;
+    struct store *s;
+    long long created;
+
+    if (!js_bool(cfg->rec, "isInfra", false) || !cfg->image_id || cfg->rootfs ||
+        rt_store(rt, &s, &e) < 0)
+        goto out;
+    if (store_ctr_info(s, id, &img, &created, &e) == 0)
+        return;
+    log_warn("container %s: its root file system was lost (a power loss?): made again (%s)",
+             id, e->msg);
+    berr_freep(&e);
+    if (store_ctr_delete(s, id, &e) == 0)
+        (void) store_ctr_create_mapped(s, cfg->image_id, id, false,
+                                       json_object_get(cfg->spec, "uidMap"),
+                                       json_object_get(cfg->spec, "gidMap"), &r, &e);
+    store_rootfs_free(&r);
+out:
+    if (e)
+        log_warn("container %s: making its root file system again: %s", id, e->msg);
+    berr_free(e);
+}
 
 int ctr_state_rebuild(struct runtime *rt, const char *id, struct ctr_config *cfg,
                       struct ctr_runstate *st, struct berr **err)

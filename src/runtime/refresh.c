@@ -197,6 +197,7 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
         ctr_forget_runtime(rt, &c.cfg);
     reset_ctr_state(&c.st);
     remove_conmon_files(rt, id);
+    ctr_infra_rootfs_repair(rt, &c.cfg, id);
     r = ctr_save(rt, &c, err);
 out:
     ctr_config_free(&c.cfg);

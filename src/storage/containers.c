@@ -150,9 +150,9 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
     return store_ctr_create_mapped(s, image_id, ctr_id, is_volatile, NULL, NULL, out, err);
 }
 
-int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
-                            bool is_volatile, json_t *uidmap, json_t *gidmap,
-                            struct store_rootfs *out, struct berr **err)
+static int create_rootfs(struct store *s, const char *image_id, const char *ctr_id,
+                         bool is_volatile, json_t *uidmap, json_t *gidmap, bool sync,
+                         struct store_rootfs *out, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_free_ char *dst = NULL, *tmp = NULL;
@@ -203,13 +203,27 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
     if (json_array_size(uidmap) && st_ctr_idmap_stage(s, tmp, meta, uidmap, gidmap, err) < 0)
         return -1;
     /* tmp/ is storage's own: written in place, then the dir is synced */
-    if (js_write_new(tmp, "rootfs.json", meta, 0600, true, err) < 0)
+    if (js_write_new(tmp, "rootfs.json", meta, 0600, sync, err) < 0)
         return -1;
-    if (fs_fsync_dir(tmp) < 0)
+    if (sync && fs_fsync_dir(tmp) < 0)
         return berr_sys(err, "sync %s", tmp);
     if (rename(tmp, dst) < 0)
         return berr_sys(err, "create root file system of %.12s", ctr_id);
     return fill_rootfs(s, ctr_id, out, err);
+}
+
+int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
+                            bool is_volatile, json_t *uidmap, json_t *gidmap,
+                            struct store_rootfs *out, struct berr **err)
+{
+    return create_rootfs(s, image_id, ctr_id, is_volatile, uidmap, gidmap, true, out, err);
+}
+
+int store_ctr_create_unsynced(struct store *s, const char *image_id, const char *ctr_id,
+                              json_t *uidmap, json_t *gidmap, struct store_rootfs *out,
+                              struct berr **err)
+{
+    return create_rootfs(s, image_id, ctr_id, false, uidmap, gidmap, false, out, err);
 }
 
 static void usage_uncache(struct store *s, const char *ctr_id);

@@ -320,6 +320,14 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
 int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
                             bool is_volatile, json_t *uidmap, json_t *gidmap,
                             struct store_rootfs *out, struct berr **err);
+/* store_ctr_create_mapped (not volatile) without a sync of the record
+ * or of its directory: a power loss may leave no root file system or
+ * one whose record does not read. For a rootfs that holds nothing of
+ * value and that the caller makes again when it finds it so (a pod's
+ * infra: refresh, runtime/ctr_repair.c). */
+int store_ctr_create_unsynced(struct store *s, const char *image_id, const char *ctr_id,
+                              json_t *uidmap, json_t *gidmap, struct store_rootfs *out,
+                              struct berr **err);
 int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
                     struct berr **err);
 /* Drops one user; unmounts at zero, or at once when force. */

@@ -296,6 +296,36 @@ reboot() {
     gone $id bare
 }
 
+# pod create writes its infra's root file system without a sync
+# (ctr_create): the next boot makes again one a power loss took or tore.
+@test "a pod infra's root file system a power loss took or tore is made again by the next boot" {
+    for how in missing norecord empty garbage; do
+        id=$(b pod create --network none --name lostfs)
+        infra=$(b pod inspect --format '{{.InfraContainerID}}' lostfs)
+        fs=$BATS_TEST_TMPDIR/root/containers/$infra
+        [ -f "$fs/rootfs.json" ]
+        case $how in
+        missing) rm -rf "$fs" ;;
+        norecord) rm "$fs/rootfs.json" ;;
+        *) damage "$fs/rootfs.json" $how ;;
+        esac
+        reboot $infra
+        run -0 --separate-stderr b pod ps --format '{{.Name}} {{.Status}}'
+        [ "$output" = "lostfs Created" ] || { echo "# $how: $output"; false; }
+        [[ $stderr == *"container $infra: its root file system was lost"*"made again"* ]] ||
+            { echo "# $how: $stderr"; false; }
+        jq -e --arg i "$infra" '.id == $i' "$fs/rootfs.json" >/dev/null
+        run -0 b system check
+        run -0 b pod start lostfs
+        run -0 b pod inspect --format '{{.State}}' lostfs
+        [ "$output" = Running ]
+        run -0 b pod rm -f -t 0 lostfs
+        # the pods' lock directory stays, empty
+        rmdir "$BATS_TEST_TMPDIR/scratch/locks/pods"
+        gone $infra "${id:0:12}-infra"
+    done
+}
+
 @test "a stale state.json a power loss brought back (the last transitions lost) is reset by the next boot" {
     # the state of create (its intent still set) and of a running container
     id=$(b create --name old --network none $IMG sh -c 'echo ran; exit 3')
