@@ -286,6 +286,15 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
         return berr_wrap(err, "adding pod to state");
     }
     crash_point("podcreate:record");
+    /* the member index, before any member (a pod without one: its
+     * readers read every container record) */
+    {
+        struct berr *e = NULL;
+        if (state_members_init(rt->st, id, &e) < 0) {
+            log_warn("pod %s: %s", id, e->msg);
+            berr_free(e);
+        }
+    }
     /* locked from here: a pod rm waits until the infra is in place */
     if (pod_get_id(rt, id, &p, err) < 0)
         return -1;

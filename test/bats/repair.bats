@@ -326,6 +326,35 @@ reboot() {
     done
 }
 
+# A pod's member index (pods/<id>/members/, state/members.c) is not
+# synced: the next boot adds again what a power loss took, and a pod
+# without one (an older berth's) is read from every container record.
+@test "a pod's member index a power loss took is made again by the next boot; a pod without one still works" {
+    id=$(b pod create --network none --name idx)
+    m1=$(b create --pod idx --name m1 $IMG true)
+    m2=$(b create --pod idx --name m2 $IMG true)
+    idx=$BATS_TEST_TMPDIR/root/libpod/pods/$id/members
+    [ -f "$idx/$m1" ] && [ -f "$idx/$m2" ]
+    rm "$idx/$m1"
+    reboot "$(b pod inspect --format '{{.InfraContainerID}}' idx)"
+    run -0 b pod ps --format '{{.Name}} {{.NumberOfContainers}}'
+    [ "$output" = "idx 3" ]
+    [ -f "$idx/$m1" ]
+    # an entry whose record is gone (a killed rm) is skipped
+    touch "$idx/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    run -0 b pod inspect --format '{{.NumContainers}}' idx
+    [ "$output" = 3 ]
+    # no index at all: every record is read
+    rm -rf "$idx"
+    run -0 b pod inspect --format '{{.NumContainers}}' idx
+    [ "$output" = 3 ]
+    run -0 b pod rm -f -t 0 idx
+    rmdir "$BATS_TEST_TMPDIR/scratch/locks/pods"
+    gone $m1 m1
+    gone $m2 m2
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/pods/$id" ]
+}
+
 @test "a stale state.json a power loss brought back (the last transitions lost) is reset by the next boot" {
     # the state of create (its intent still set) and of a running container
     id=$(b create --name old --network none $IMG sh -c 'echo ran; exit 3')
