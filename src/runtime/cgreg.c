@@ -93,6 +93,14 @@ int cgreg_dirs(char *const *cgmounts, const char *path, strv *out)
     return 0;
 }
 
+bool cgreg_known(struct runtime *rt, const char *id)
+{
+    _cleanup_free_ char *dir = reg_dir(rt), *file = dir ? str_fmt("%s/%s.json", dir, id) : NULL;
+
+    /* out of memory: known, so that the caller looks for the cgroup */
+    return !file || fs_exists(file);
+}
+
 void cgreg_drop(struct runtime *rt, const char *id)
 {
     _cleanup_free_ char *dir = reg_dir(rt), *file = dir ? str_fmt("%s/%s.json", dir, id) : NULL;

@@ -29,6 +29,9 @@ int cgreg_dirs(char *const *cgmounts, const char *path, strv *out);
  * path (a systemd unit, "slice:berth:id") is not recorded. */
 int cgreg_add(struct runtime *rt, enum cgreg_kind kind, const char *id, const char *path,
               struct berr **err);
+/* Has this store recorded a cgroup of id (since the tmp dir was made)?
+ * None recorded: none was made, as the entry precedes the cgroup. */
+bool cgreg_known(struct runtime *rt, const char *id);
 /* After id's record is removed: drops its entry unless its cgroup is
  * still there in some hierarchy (then system check finds it). */
 void cgreg_drop(struct runtime *rt, const char *id);

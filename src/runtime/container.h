@@ -226,6 +226,9 @@ struct ctr_create_params {
     const char *id;             /* the id, chosen by the caller (pod_create's
                                    infra, named in the pod's record first);
                                    NULL: a new one */
+    /* called once when image does not resolve, to make it (the pod
+     * infra's local pause image); the lookup is then done again */
+    int (*image_missing)(struct runtime *rt, const char *ref, struct berr **err);
 };
 
 /* Creates the records (state configured), reserves the name, allocates

@@ -552,6 +552,7 @@ struct create_undo {
     struct runtime *rt;
     const char *id;
     bool lock_allocated, record_created, rootfs_created;
+    const char *pod;            /* the pod whose member index names it */
     unsigned lock;
     json_t *linked;             /* the spec whose joins were linked */
 };
@@ -567,6 +568,8 @@ static void undo_create(struct create_undo *u)
     if (u->record_created && state_delete(u->rt->st, OBJ_CONTAINER, u->id, &e) < 0)
         log_warn("cleaning up container %s record: %s", u->id, e->msg);
     berr_freep(&e);
+    if (u->pod)
+        state_member_remove(u->rt->st, u->pod, u->id);
     if (u->linked) {
         struct ctr c = { .cfg = { .spec = u->linked } };
         snprintf(c.id, sizeof(c.id), "%s", u->id);
@@ -700,8 +703,14 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         return -1;
     if (settle_netns(rt, spec, err) < 0 || settle_cgroups(rt, p, spec, err) < 0)
         return -1;
-    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
-        return -1;
+    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0) {
+        if (!p->image_missing || (*err)->kind != BK_NO_SUCH)
+            return -1;
+        berr_freep(err);
+        if (p->image_missing(rt, p->image, err) < 0 ||
+            resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
+            return -1;
+    }
     if (check_params(rt, p, err) < 0 || userns_settle(rt, spec, &uheld, err) < 0)
         return -1;
     {
@@ -747,6 +756,12 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         goto fail;
     }
     crash_point("create:locked");
+    /* before the record: a pod's member has its entry in the pod's index */
+    if (p->pod) {
+        if (state_member_add(rt->st, p->pod, id, err) < 0)
+            goto fail;
+        u.pod = p->pod;
+    }
     /* before the record: every record has its links (runtime/ctr_deps.c) */
     u.linked = mspec;
     if (ctr_deps_link(rt, id, mspec, err) < 0)

@@ -729,6 +729,8 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     crash_point("rm:record");
     cgreg_drop(rt, c->id);
     ctr_deps_unlink(rt, c);
+    if (js_str(c->cfg.rec, "pod", NULL))
+        state_member_remove(rt->st, js_str(c->cfg.rec, "pod", ""), c->id);
     /* state_delete released the name; the lock goes last: a waiter on it
      * then finds the container gone. */
     if (lock >= 0 && lock_free(rt->locks, (unsigned) lock, &e) < 0) {

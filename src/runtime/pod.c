@@ -215,8 +215,10 @@ int pod_members(struct runtime *rt, const char *id, struct pod_member **out, siz
     _cleanup_strv_ char **ids = NULL;
     struct pod_member *v = NULL;
     size_t k = 0, cap;
+    int r = state_members_list(rt->st, id, &ids, err);
 
-    if (state_list(rt->st, OBJ_CONTAINER, &ids, err) < 0)
+    /* the pod's member index, else (an older pod) every record */
+    if (r < 0 || (r > 0 && state_list(rt->st, OBJ_CONTAINER, &ids, err) < 0))
         return -1;
     cap = strv_len(ids);
     v = calloc(cap + 1, sizeof(*v));

@@ -234,8 +234,12 @@ int pod_clone(struct runtime *rt, struct pod *src, const struct pod_clone_opts *
 
 /* ---- pod_infra.c ---- */
 
-/* The local pause image's name; built from catatonit when missing. */
-int pod_infra_image(struct runtime *rt, char **name, struct berr **err);
+/* The local pause image's name (NULL: out of memory). */
+char *pod_infra_image_name(void);
+/* Builds the pause image named ref (pod_infra_image_name) from
+ * catatonit: ctr_create calls it when the infra's image is missing
+ * (ctr_create_params.image_missing), so a pod create looks it up once. */
+int pod_infra_image_build(struct runtime *rt, const char *ref, struct berr **err);
 
 /* ---- pod_cgroup.c: the pod's own cgroup (cgroup v1, cgroupfs) ---- */
 

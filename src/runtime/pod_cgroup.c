@@ -15,7 +15,8 @@
  *  - Made when a member is first prepared (pod_cgroup_ensure, every
  *    start: idempotent), not at pod create: a pod that never runs costs
  *    no cgroup, and a cgroup lost with a reboot comes back by itself.
- *    Removed with the pod (pod_cgroup_remove).
+ *    Removed with the pod (pod_cgroup_remove) when the registry (cgreg.h)
+ *    says one was made.
  */
 #include <stdio.h>
 #include <string.h>

@@ -183,12 +183,10 @@ static int make_infra(struct runtime *rt, const struct pod_create_opts *o, const
 
     if (!spec)
         return berr_oom(err);
-    if (o->infra_image) {
-        if (!(image = str_dup(o->infra_image)))
-            return berr_oom(err);
-    } else if (pod_infra_image(rt, &image, err) < 0) {
-        return -1;
-    }
+    if (!(image = o->infra_image ? str_dup(o->infra_image) : pod_infra_image_name()))
+        return berr_oom(err);
+    if (!o->infra_image)
+        p.image_missing = pod_infra_image_build;
     p.spec = spec;
     p.image = image;
     p.name = name;
@@ -288,6 +286,15 @@ int pod_create(struct runtime *rt, const struct pod_create_opts *given,
         return berr_wrap(err, "adding pod to state");
     }
     crash_point("podcreate:record");
+    /* the member index, before any member (a pod without one: its
+     * readers read every container record) */
+    {
+        struct berr *e = NULL;
+        if (state_members_init(rt->st, id, &e) < 0) {
+            log_warn("pod %s: %s", id, e->msg);
+            berr_free(e);
+        }
+    }
     /* locked from here: a pod rm waits until the infra is in place */
     if (pod_get_id(rt, id, &p, err) < 0)
         return -1;

@@ -65,31 +65,27 @@ static int layer_tar(const char *catatonit, int *out, struct berr **err)
     return 0;
 }
 
-int pod_infra_image(struct runtime *rt, char **name, struct berr **err)
+char *pod_infra_image_name(void)
 {
-    _cleanup_free_ char *n = str_fmt("%s:%s", POD_INFRA_IMAGE_REPO, BERTH_VERSION);
+    return str_fmt("%s:%s", POD_INFRA_IMAGE_REPO, BERTH_VERSION);
+}
+
+int pod_infra_image_build(struct runtime *rt, const char *ref, struct berr **err)
+{
     _cleanup_json_ json_t *cfg = NULL;
     _cleanup_close_ int fd = -1;
     const char *cat = rt->cfg->init_path && *rt->cfg->init_path ? rt->cfg->init_path
                                                                 : "/usr/libexec/podman/catatonit";
     struct img_import_opts o = { .comment = "berth pod infra image (catatonit -P)" };
-    bool have = false;
     char id[65];
 
-    if (!n)
+    cfg = json_pack("{s:[s,s], s:[s]}", "Entrypoint", "/catatonit", "-P",
+                    "Env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    if (!cfg)
         return berr_oom(err);
-    if (img_exists(rt, n, &have, err) < 0)
+    o.config = cfg;
+    o.name = ref;
+    if (layer_tar(cat, &fd, err) < 0 || img_import(rt, fd, &o, id, err) < 0)
         return -1;
-    if (!have) {
-        cfg = json_pack("{s:[s,s], s:[s]}", "Entrypoint", "/catatonit", "-P",
-                        "Env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        if (!cfg)
-            return berr_oom(err);
-        o.config = cfg;
-        o.name = n;
-        if (layer_tar(cat, &fd, err) < 0 || img_import(rt, fd, &o, id, err) < 0)
-            return -1;
-    }
-    *name = STEAL_PTR(n);
     return 0;
 }

@@ -218,8 +218,12 @@ int pod_remove(struct runtime *rt, struct pod *p, bool force, long long timeout,
         return -1;
     if (state_delete(rt->st, OBJ_POD, p->id, err) < 0)
         return -1;
-    pod_cgroup_remove(&p->cfg);
-    cgreg_drop(rt, p->id);
+    /* the registry's entry is written before the cgroup is made: a pod
+     * none of whose members ever started has none to remove */
+    if (cgreg_known(rt, p->id)) {
+        pod_cgroup_remove(&p->cfg);
+        cgreg_drop(rt, p->id);
+    }
     pod_emit(rt, p, "remove");
     lock_path_unlink(lf, &p->lock);
     return 0;

@@ -206,6 +206,15 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
     ctr_rootfs_repair(rt, &c);     /* before the reset: it reads "removing" */
     reset_ctr_state(&c.st);
     remove_conmon_files(rt, id);
+    /* a power loss may have taken its entry in its pod's member index
+     * (state/members.c: unsynced) */
+    if (js_str(c.cfg.rec, "pod", NULL)) {
+        struct berr *e = NULL;
+        if (state_member_add(rt->st, js_str(c.cfg.rec, "pod", ""), id, &e) < 0) {
+            log_warn("container %s: its pod's member index: %s", id, e->msg);
+            berr_free(e);
+        }
+    }
     r = ctr_save(rt, &c, err);
 out:
     ctr_config_free(&c.cfg);

@@ -112,6 +112,18 @@ int state_dep_remove(struct state *st, const char *id, const char *dep, struct b
 int state_dep_list(struct state *st, const char *id, bool (*live)(const char *note, void *arg),
                    void *arg, char ***out, struct berr **err);
 
+/* The member index of a pod (state/members.c): pods/<id>/members/<ctr>,
+ * one empty file per member, unsynced (refresh adds lost ones again).
+ * init: made with the pod, before any member. add: before the member's
+ * record (none when the pod has no index); remove: after it. list: the
+ * entries, unsorted, some maybe without a record; 1 and *out NULL when
+ * the pod has no index (read every record then). */
+int state_members_init(struct state *st, const char *pod_id, struct berr **err);
+int state_member_add(struct state *st, const char *pod_id, const char *ctr_id,
+                     struct berr **err);
+void state_member_remove(struct state *st, const char *pod_id, const char *ctr_id);
+int state_members_list(struct state *st, const char *pod_id, char ***out, struct berr **err);
+
 /* Finds a container or pod by full id, exact name, or unique id prefix,
  * in podman's order and with podman's errors:
  *   no container with name or ID "X" found: no such container   (BK_NO_SUCH)

@@ -361,6 +361,63 @@ reboot() {
     [ -e "$BATS_TEST_TMPDIR/root/libpod/containers/$id" ]
     run -0 b rm -f $id
     run -0 b rm keep
+# pod create writes its infra's root file system without a sync
+# (ctr_create): the next boot makes again one a power loss took or tore.
+@test "a pod infra's root file system a power loss took or tore is made again by the next boot" {
+    for how in missing norecord empty garbage; do
+        id=$(b pod create --network none --name lostfs)
+        infra=$(b pod inspect --format '{{.InfraContainerID}}' lostfs)
+        fs=$BATS_TEST_TMPDIR/root/containers/$infra
+        [ -f "$fs/rootfs.json" ]
+        case $how in
+        missing) rm -rf "$fs" ;;
+        norecord) rm "$fs/rootfs.json" ;;
+        *) damage "$fs/rootfs.json" $how ;;
+        esac
+        reboot $infra
+        run -0 --separate-stderr b pod ps --format '{{.Name}} {{.Status}}'
+        [ "$output" = "lostfs Created" ] || { echo "# $how: $output"; false; }
+        [[ $stderr == *"container $infra: its root file system or its record was lost"*"made again"* ]] ||
+            { echo "# $how: $stderr"; false; }
+        jq -e --arg i "$infra" '.id == $i' "$fs/rootfs.json" >/dev/null
+        run -0 b system check
+        run -0 b pod start lostfs
+        run -0 b pod inspect --format '{{.State}}' lostfs
+        [ "$output" = Running ]
+        run -0 b pod rm -f -t 0 lostfs
+        # the pods' lock directory stays, empty
+        rmdir "$BATS_TEST_TMPDIR/scratch/locks/pods"
+        gone $infra "${id:0:12}-infra"
+    done
+}
+
+# A pod's member index (pods/<id>/members/, state/members.c) is not
+# synced: the next boot adds again what a power loss took, and a pod
+# without one (an older berth's) is read from every container record.
+@test "a pod's member index a power loss took is made again by the next boot; a pod without one still works" {
+    id=$(b pod create --network none --name idx)
+    m1=$(b create --pod idx --name m1 $IMG true)
+    m2=$(b create --pod idx --name m2 $IMG true)
+    idx=$BATS_TEST_TMPDIR/root/libpod/pods/$id/members
+    [ -f "$idx/$m1" ] && [ -f "$idx/$m2" ]
+    rm "$idx/$m1"
+    reboot "$(b pod inspect --format '{{.InfraContainerID}}' idx)"
+    run -0 b pod ps --format '{{.Name}} {{.NumberOfContainers}}'
+    [ "$output" = "idx 3" ]
+    [ -f "$idx/$m1" ]
+    # an entry whose record is gone (a killed rm) is skipped
+    touch "$idx/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    run -0 b pod inspect --format '{{.NumContainers}}' idx
+    [ "$output" = 3 ]
+    # no index at all: every record is read
+    rm -rf "$idx"
+    run -0 b pod inspect --format '{{.NumContainers}}' idx
+    [ "$output" = 3 ]
+    run -0 b pod rm -f -t 0 idx
+    rmdir "$BATS_TEST_TMPDIR/scratch/locks/pods"
+    gone $m1 m1
+    gone $m2 m2
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/pods/$id" ]
 }
 
 @test "a stale state.json a power loss brought back (the last transitions lost) is reset by the next boot" {
