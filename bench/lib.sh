@@ -417,7 +417,7 @@ bench_run_rm_userns_auto_first() {
 # --storage-driver vfs as here: podman's choice where overlay cannot be
 # used, e.g. inside another container). Every timed run is the image's
 # first with a mapping: before it, the image is removed and loaded again
-# (untimed). Few runs (BENCH_MANY_RUNS, default 3): a vfs run takes tens
+# and the load's 53 MB written back (untimed). Few runs (BENCH_MANY_RUNS, default 3): a vfs run takes tens
 # of seconds.
 bench_many_ready=
 many_ready() {
@@ -430,10 +430,7 @@ many_ready() {
     local e
     for e in P B PV BV; do
         ${!e} load -q -i "$MANY_TAR" >/dev/null 2>&1
-        printf '#!/bin/sh
-%s rmi -f localhost/many >/dev/null 2>&1
-exec %s load -q -i %s >/dev/null
-' \
+        printf '#!/bin/sh\n%s rmi -f localhost/many >/dev/null 2>&1\n%s load -q -i %s >/dev/null && exec sync\n' \
             "${!e}" "${!e}" "$MANY_TAR" > "$W/reload-many-$e.sh"
         chmod +x "$W/reload-many-$e.sh"
     done
