@@ -406,6 +406,66 @@ bench_run_rm_userns_auto_first() {
         "$W/b/reload.sh" "$B --runtime crun run --rm --network none --userns auto localhost/busybox true"
 }
 
+# ---- --userns auto on an image with many files (issue 18's aim) ----------
+# localhost/many (bench/mkmany.sh): busybox plus 20,000 files of 2 KiB,
+# 40 MB. podman 4.3.1 chowns a copy of an image per mapping only where its
+# storage driver cannot shift ids (containers/storage 1.43's
+# SupportsShifting): the vfs driver always; overlay only without idmapped
+# lower layers (kernel < 5.19) and without a mount_program. On this kernel
+# its overlay uses idmapped mounts, so the chowning podman is the one
+# configured with the vfs driver (storage.conf `driver = "vfs"`, or
+# --storage-driver vfs as here: podman's choice where overlay cannot be
+# used, e.g. inside another container). Every timed run is the image's
+# first with a mapping: before it, the image is removed and loaded again
+# and the load's 53 MB written back (untimed). Few runs (BENCH_MANY_RUNS, default 3): a vfs run takes tens
+# of seconds.
+bench_many_ready=
+many_ready() {
+    [ -n "$bench_many_ready" ] && return 0
+    MANY_TAR=$(bash bench/mkmany.sh build/test-images)
+    mkdir -p "$W/pv" "$W/bv"
+    chmod o+x "$W/pv" "$W/bv"
+    PV="podman --storage-driver vfs --root $W/pv/root --runroot $W/pv/run --tmpdir $W/pv/tmp"
+    BV="$BERTH_BIN --storage-driver vfs --root $W/bv/root --runroot $W/bv/run --tmpdir $W/bv/tmp"
+    local e
+    for e in P B PV BV; do
+        ${!e} load -q -i "$MANY_TAR" >/dev/null 2>&1
+        printf '#!/bin/sh\n%s rmi -f localhost/many >/dev/null 2>&1\n%s load -q -i %s >/dev/null && exec sync\n' \
+            "${!e}" "${!e}" "$MANY_TAR" > "$W/reload-many-$e.sh"
+        chmod +x "$W/reload-many-$e.sh"
+    done
+    bench_many_ready=1
+}
+
+# many_first NAME PODMAN BERTH: the first --userns auto run of localhost/many
+# with engines PODMAN and BERTH (variable names: P, PV, B, BV), runc on both
+many_first() {
+    local p=${!2} b=${!3}
+    BENCH_RUNS=${BENCH_MANY_RUNS:-3} timed "$1" -w 0 \
+        --prepare "$W/reload-many-$2.sh" -n podman "$p run --rm --network none --userns auto localhost/many true" \
+        --prepare "$W/reload-many-$3.sh" -n berth "$b --runtime runc run --rm --network none --userns auto localhost/many true"
+}
+
+# podman chowning (vfs) against berth as it ships (overlay, idmapped mounts)
+bench_run_rm_userns_auto_many_first() {
+    images_ready; subids_ready; many_ready
+    many_first run_rm_userns_auto_many_podman_vfs PV B
+}
+
+# both on overlay: neither chowns (podman 4.3.1 uses idmapped mounts here too)
+bench_run_rm_userns_auto_many_first_overlay() {
+    images_ready; subids_ready; many_ready
+    many_first run_rm_userns_auto_many_overlay P B
+}
+
+# both on vfs: podman chowns a mapped copy of the image's layer and copies
+# it for the container; berth copies the image for the container (vfs has
+# no layers to share) and shifts that copy's ids in place
+bench_run_rm_userns_auto_many_first_vfs() {
+    images_ready; subids_ready; many_ready
+    many_first run_rm_userns_auto_many_vfs PV BV
+}
+
 bench_crun_rss() {
     local p b
     images_ready; crun_ready

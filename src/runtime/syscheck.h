@@ -58,7 +58,9 @@ int rt_check_leftovers(struct runtime *rt, const struct check_opts *o, char *con
                        state_report_fn report, void *ctx, struct berr **err);
 
 /* syscheck_locks.c: the containers' numbered lock files, missing (made
- * again) or named by no record (freed). */
+ * again) or named by no record (freed). -1 only when the locks cannot be
+ * listed (or out of memory); a repair that fails is a finding left
+ * unrepaired, not an error. */
 int rt_check_locks(struct runtime *rt, const struct check_opts *o, char *const *ctr_ids,
                    state_report_fn report, void *ctx, struct berr **err);
 

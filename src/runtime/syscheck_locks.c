@@ -12,6 +12,7 @@
  * its id frees it.
  */
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,23 @@ struct named {
     bool *used;
 };
 
+static int cmp_num(const void *a, const void *b)
+{
+    unsigned x = ((const struct lock_info *) a)->num, y = ((const struct lock_info *) b)->num;
+
+    return x < y ? -1 : x > y;
+}
+
+/* nm->li is sorted by number (rt_check_locks): a container's number is
+ * found in log(locks) steps, not by a scan per container. */
 static struct lock_info *find(struct named *nm, long long num)
 {
-    for (size_t i = 0; i < nm->n; i++)
-        if ((long long) nm->li[i].num == num)
-            return &nm->li[i];
-    return NULL;
+    struct lock_info key;
+
+    if (num < 0 || num > (long long) UINT_MAX)
+        return NULL;
+    key.num = (unsigned) num;
+    return nm->n ? bsearch(&key, nm->li, nm->n, sizeof(*nm->li), cmp_num) : NULL;
 }
 
 static void mark(struct named *nm, long long num)
@@ -115,10 +127,11 @@ int rt_check_locks(struct runtime *rt, const struct check_opts *o, char *const *
                    state_report_fn report, void *ctx, struct berr **err)
 {
     struct named nm = { 0 };
-    int rc = 0;
 
     if (lock_list(rt->locks, &nm.li, &nm.n, err) < 0)
         return -1;
+    if (nm.n)
+        qsort(nm.li, nm.n, sizeof(*nm.li), cmp_num);
     if (!(nm.used = calloc(nm.n ? nm.n : 1, sizeof(bool)))) {
         free(nm.li);
         return berr_oom(err);
@@ -138,5 +151,5 @@ int rt_check_locks(struct runtime *rt, const struct check_opts *o, char *const *
         }
     free(nm.used);
     free(nm.li);
-    return rc;
+    return 0;
 }

@@ -50,18 +50,27 @@ static int gc_keep_image(const struct store_image *img, char ***keep, char ***ke
 
 /* The keep-lists: every layer and blob an image record or a container
  * rootfs uses (store lock held). Whole or -1: a failure to build them
- * (out of memory, a record that does not say) must delete nothing. */
-static int gc_keep(struct store *s, char ***keep, char ***keep_blobs, struct berr **err)
+ * (out of memory, a record that does not say) must delete nothing.
+ * 0 with *unknown set: an image record does not read, so the layers and
+ * blobs it names cannot be known and none may be taken for unused (they
+ * are what `system check --repair` and a restored record need). */
+static int gc_keep(struct store *s, char ***keep, char ***keep_blobs, bool *unknown,
+                   struct berr **err)
 {
     struct store_image **v = NULL;
-    size_t n = 0;
+    size_t n = 0, unreadable = 0;
     int r = 0;
 
-    if (st_ctr_used_layers(s, keep, err) < 0 || st_img_list_locked(s, &v, &n, err) < 0)
+    if (st_ctr_used_layers(s, keep, err) < 0 ||
+        st_img_list_counted(s, &v, &n, &unreadable, err) < 0)
         return -1;
     for (size_t i = 0; r == 0 && i < n; i++)
         r = gc_keep_image(v[i], keep, keep_blobs, err);
     store_images_free(v, n);
+    *unknown = unreadable > 0;
+    if (*unknown)
+        log_debug("%zu image record%s do%s not read: no layer or blob is taken for unused",
+                  unreadable, unreadable == 1 ? "" : "s", unreadable == 1 ? "es" : "");
     return r;
 }
 
@@ -75,8 +84,15 @@ int st_img_gc_layers(struct store *s, struct berr **err)
 
     if (!ldir || !bdir)
         return berr_oom(err);
-    if (gc_keep(s, &keep, &keep_blobs, err) < 0)
+    bool unknown;
+
+    if (gc_keep(s, &keep, &keep_blobs, &unknown, err) < 0)
         return berr_wrap(err, "clean up unused layers");
+    if (unknown) {
+        log_info("unused layers are kept until every image record reads "
+                 "(`berth system check --repair`)");
+        return 0;
+    }
     if (!(d = opendir(ldir)))
         return berr_sys(err, "open %s", ldir);
     while ((de = readdir(d))) {
@@ -105,6 +121,7 @@ int store_unused_layers(struct store *s, long long max_age_sec, char ***out, str
     _cleanup_closedir_ DIR *d = NULL;
     struct dirent *de;
     time_t now = time(NULL);
+    bool unknown;
 
     *out = NULL;
     if (!ldir)
@@ -112,8 +129,10 @@ int store_unused_layers(struct store *s, long long max_age_sec, char ***out, str
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
-    if (gc_keep(s, &keep, &keep_blobs, err) < 0)
+    if (gc_keep(s, &keep, &keep_blobs, &unknown, err) < 0)
         return -1;
+    if (unknown)
+        return 0;
     if (!(d = opendir(ldir)))
         return errno == ENOENT ? 0 : berr_sys(err, "open %s", ldir);
     while ((de = readdir(d))) {
@@ -133,14 +152,16 @@ int store_unused_layer_remove(struct store *s, const char *chain, struct berr **
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_strv_ char **keep = NULL, **keep_blobs = NULL;
+    bool unknown;
 
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
-    if (gc_keep(s, &keep, &keep_blobs, err) < 0)
+    if (gc_keep(s, &keep, &keep_blobs, &unknown, err) < 0)
         return -1;
-    /* used again since the check looked: nothing to repair */
-    return strv_contains(keep, chain) ? 0 : layer_remove(s, chain, err);
+    /* used again since the check looked, or an image record broke since:
+     * nothing to repair */
+    return unknown || strv_contains(keep, chain) ? 0 : layer_remove(s, chain, err);
 }
 
 /* Calls fn(ctr id, image id or NULL, ctx) for every container rootfs

@@ -140,7 +140,9 @@ static int cmp_loaded(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
+/* Every record that reads; *unreadable (if not NULL) counts the others. */
+static int img_list(struct store *s, struct store_image ***out, size_t *n, size_t *unreadable,
+                    struct berr **err)
 {
     _cleanup_strv_ char **ids = NULL;
     struct store_image **v;
@@ -162,9 +164,12 @@ int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, st
                 return -1;
             }
             /* One broken record never hides the others. */
-            if (e->errnum != ENOENT)
+            if (e->errnum != ENOENT) {
                 log_warn("image %.12s: %s (`berth system check --repair` moves the broken "
                          "record aside)", ids[i], e->msg);
+                if (unreadable)
+                    ++*unreadable;
+            }
             berr_free(e);
             continue;
         }
@@ -174,6 +179,18 @@ int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, st
     *out = v;
     *n = k;
     return 0;
+}
+
+int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err)
+{
+    return img_list(s, out, n, NULL, err);
+}
+
+int st_img_list_counted(struct store *s, struct store_image ***out, size_t *n,
+                        size_t *unreadable, struct berr **err)
+{
+    *unreadable = 0;
+    return img_list(s, out, n, unreadable, err);
 }
 
 /* For system check (storage/check.c): every image record's id. */

@@ -199,6 +199,9 @@ int st_img_ids(const struct store *s, char ***out, struct berr **err);
 int st_img_from_record(json_t *rec, struct store_image **out, struct berr **err);
 /* Locked variants for callers holding the lock. */
 int st_img_list_locked(struct store *s, struct store_image ***out, size_t *n, struct berr **err);
+/* The same, and how many records did not read (their layers are unknown). */
+int st_img_list_counted(struct store *s, struct store_image ***out, size_t *n,
+                        size_t *unreadable, struct berr **err);
 int st_img_lookup_locked(struct store *s, const char *ref, struct store_image **out,
                       struct berr **err);
 /* Rebuilds images/names.json from the records. */

@@ -647,6 +647,35 @@ forget() { rm -rf "$1/containers/$2" "$1/names/$3"; }
     run -0 b run --rm --network none $IMG echo ok
 }
 
+@test "rmi while another image's record does not read keeps that image's layers; the restored record works" {
+    load_image layered
+    S=$BATS_TEST_TMPDIR/root
+    ly=$(b image inspect --format '{{.Id}}' localhost/layered)
+    mapfile -t layers < <(jq -r '.layers[]' "$S/images/$ly.json")
+    [ "${#layers[@]}" -eq 3 ]
+    cp "$S/images/$ly.json" "$BATS_TEST_TMPDIR/good.json"
+    echo '{"bad' >"$S/images/$ly.json"
+    # busybox's one layer is layered's first: with layered unreadable,
+    # nothing may be taken for unused
+    run -0 --separate-stderr b --log-level info rmi $IMG
+    [[ $stderr == *"unused layers are kept until every image record reads"* ]]
+    for l in "${layers[@]}"; do [ -d "$S/layers/$l/diff" ]; done
+    run -1 b system check --max 0s
+    [[ $output == *"image $ly: unreadable record: "* ]]
+    [[ $output != *"no image or container uses"* ]]
+    run -0 b system check --repair
+    [ -f "$(echo "$S"/quarantine/images-"$ly"-*/"$ly".json)" ]
+    # the record put back whole (a backup, or the quarantined one mended)
+    cp "$BATS_TEST_TMPDIR/good.json" "$S/images/$ly.json"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+    run -0 b run --rm --network none $ly sh -c 'test ! -e /data/gone && echo ok'
+    [ "$output" = ok ]
+    # once every record reads, the next removal collects again
+    run -0 b rmi $ly
+    for l in "${layers[@]}"; do [ ! -e "$S/layers/$l" ]; done
+}
+
 @test "the error about a damaged container record or a missing layer names system check --repair" {
     bad=$(b create --name bad --network none $IMG true)
     b create --name c1 --network none $IMG true >/dev/null
