@@ -13,6 +13,7 @@
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
  *   rm:removing rm:storage rm:record                  (ctr_lifecycle.c)
  *   podcreate:infraname podcreate:record              (pod_create.c)
+ *   mapcopy:chowned                                   (storage/idmap_copy.c)
  * Every build has them: the variable is read once, at the first point
  * passed, and unset a point costs a load and a branch. conmon's exit
  * command does not inherit it (conmon gets an environment of its own).
