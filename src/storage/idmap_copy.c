@@ -18,6 +18,7 @@
  * without idmapped mounts (as podman's _TEST_FORCE_SUPPORT_SHIFTING).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,10 @@ static int copy_make(struct store *s, json_t *r, const char *top, char **chain,
         return -1;
     if (chmod(tmp, 0711) < 0)
         return berr_sys(err, "chmod %s", tmp);
+    /* a copy is whole when it is in place, a power loss included */
+    _cleanup_close_ int tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (tfd < 0 || syncfs(tfd) < 0)
+        return berr_sys(err, "sync %s", tmp);
     if (passable_dir(parent, err) < 0)
         return -1;
     if (rename(tmp, dst) < 0)

@@ -96,3 +96,18 @@ copies() { find "$MAPPED" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | sort; }
     [ -z "$output" ]
     [ -e "$BATS_TEST_TMPDIR/runroot/idmapped-lower-dir-true" ]
 }
+
+@test "no idmapped mounts: the copy of a layered image is its merged tree (whiteouts, opaque dirs)" {
+    export BERTH_TEST_NO_IDMAPPED_MOUNTS=1
+    load_image layered
+    run -0 b run --rm --network none localhost/layered sh -c 'ls -A /data /opt/old | sort; echo .'
+    want=$output
+    run -0 b run --rm --network none --uidmap 0:100000:5000 localhost/layered \
+        sh -c 'ls -A /data /opt/old | sort; echo .'
+    [ "$output" = "$want" ]
+    [[ "$output" != *gone* ]]
+    run -0 copies
+    [ "${#lines[@]}" -eq 1 ]
+    run find "${lines[0]}/diff" -name '.wh.*'
+    [ -z "$output" ]
+}
