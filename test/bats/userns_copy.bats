@@ -66,6 +66,8 @@ copies() { find "$MAPPED" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | sort; }
     df=$(awk '$1 == "Images" { print $2 }' <<<"$output")
     run -0 b image inspect --format '{{.Size}}' $IMG
     [ "$df" -gt $((output + 2000000)) ]
+    # system check accepts them
+    run -0 b system check
     # rmi removes the image's copies (and nothing refuses it)
     run -0 b rmi $IMG
     run -0 copies
@@ -110,4 +112,16 @@ copies() { find "$MAPPED" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | sort; }
     [ "${#lines[@]}" -eq 1 ]
     run find "${lines[0]}/diff" -name '.wh.*'
     [ -z "$output" ]
+}
+
+@test "no idmapped mounts: two first runs with one mapping at once make one copy" {
+    export BERTH_TEST_NO_IDMAPPED_MOUNTS=1
+    b run --rm --network none --uidmap 0:100000:5000 $IMG true & p1=$!
+    b run --rm --network none --uidmap 0:100000:5000 $IMG true & p2=$!
+    wait $p1
+    wait $p2
+    run -0 copies
+    [ "${#lines[@]}" -eq 1 ]
+    run -0 ls "$BATS_TEST_TMPDIR/root/tmp"
+    [[ "$output" != *mapped-* ]]
 }
