@@ -147,7 +147,7 @@
     { "unsetenv", O_UNSETENV, OPT_ARG, "stringArray", "Drop a default variable (image, config, PATH, TERM, container)", 0 }, \
     { "unsetenv-all", O_UNSETENV_ALL, OPT_FLAG, NULL, "Drop every default variable", 0 }, \
     { "user", 'u', OPT_ARG, "string", "Run as this user: name|uid[:group|gid]", 0 },           \
-    { "userns", O_USERNS, OPT_ARG, "string", "User namespace: host, private (with maps), auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S] (ranges of the \"containers\" user in /etc/subuid, /etc/subgid), ns:PATH or container:NAME", 0 }, \
+    { "userns", O_USERNS, OPT_ARG, "string", "User namespace: host, private (with maps), auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S] (ranges of the \"containers\" user in /etc/subuid, /etc/subgid), ns:PATH or container:NAME; the image's layers are mapped by idmapped mounts, or where the kernel refuses them by a chowned copy of the image made once per mapping", 0 }, \
     { "uts", O_UTS, OPT_ARG, "string", "UTS namespace: private, host, container:NAME or ns:PATH", 0 }, \
     { "variant", O_VARIANT, OPT_ARG, "VARIANT", "Use VARIANT instead of the running architecture variant for choosing images", 0 }, \
     { "volume", 'v', OPT_ARG, "stringArray", "Mount a host path (/src:/dst), a named volume (NAME:/dst, made on first use) or a new anonymous volume (/dst); options after a second colon", 0 }, \

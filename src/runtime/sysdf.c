@@ -11,6 +11,7 @@
 #include "runtime/image.h"
 #include "runtime/sysdf.h"
 #include "runtime/volume.h"
+#include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/str.h"
@@ -32,7 +33,7 @@ static int64_t view_size(struct img_views *vs, const char *id)
 
 /* One row per name, as libimage's NamedRepoTags: "repo:tag" names only;
  * an image with none is one <none> row. */
-static int image_rows(struct img_views *vs, struct img_view *v, json_t *rows)
+static int image_rows(struct img_views *vs, struct img_view *v, int64_t mapped, json_t *rows)
 {
     int64_t size = v->img->size, shared = 0, unique = size;
     size_t nrows = 0;
@@ -46,6 +47,9 @@ static int image_rows(struct img_views *vs, struct img_view *v, json_t *rows)
         shared = view_size(vs, v->parent);
         unique = size - shared;
     }
+    /* the chowned copies of the image per id mapping are its own */
+    size += mapped;
+    unique += mapped;
     for (size_t i = 0; ; i++) {
         const char *name = v->img->names[i];
         _cleanup_free_ char *repo = NULL;
@@ -81,10 +85,18 @@ static int df_images(struct runtime *rt, json_t *rows, struct berr **err)
     struct img_views vs = { 0 };
     int rc = 0;
 
+    struct store *s = NULL;
+    struct berr *e = NULL;
+
     if (img_views_load(rt, IMG_VIEW_CONTAINERS, &vs, err) < 0)
         return -1;
+    if (rt_store(rt, &s, &e) < 0) {
+        berr_free(e);
+        s = NULL;
+    }
     for (size_t i = 0; rc == 0 && i < vs.n; i++)
-        if (image_rows(&vs, &vs.v[i], rows) < 0)
+        if (image_rows(&vs, &vs.v[i], s ? store_img_mapped_usage(s, vs.v[i].img->top_layer) : 0,
+                       rows) < 0)
             rc = berr_oom(err);
     img_views_free(&vs);
     return rc;

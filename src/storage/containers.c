@@ -356,8 +356,8 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
             return berr_oom(err);
         }
         int rc = top && layer_chain(s, top, &chain, err) < 0 ? -1
-                 : st_ctr_idmapped(r) ? st_ctr_mount_idmapped(s, ctr_id, r, chain, empty, rf.upper,
-                                                              work, rf.mountpoint, err)
+                 : st_ctr_idmapped(r) ? st_ctr_mount_mapped(s, ctr_id, r, chain, empty, rf.upper,
+                                                            work, rf.mountpoint, err)
                  : drv_overlay_mount(s, chain, empty, rf.upper, work,
                                      js_bool(r, "volatile", false), rf.mountpoint, err);
         if (rc < 0) {

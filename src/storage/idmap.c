@@ -103,6 +103,18 @@ static int let_through(struct store *s, const char *dir, struct berr **err)
     return 0;
 }
 
+int st_idmap_shift_tree(const char *dir, json_t *rec, struct berr **err)
+{
+    _cleanup_(maps_free) struct maps m = { 0 };
+
+    if (maps_read(rec, &m, err) < 0)
+        return -1;
+    shift_maps = &m;
+    if (nftw(dir, shift_one, 64, FTW_PHYS) != 0)
+        return berr_sys(err, "change the owner of the files of %s", dir);
+    return 0;
+}
+
 int st_ctr_idmap_stage(struct store *s, const char *dir, json_t *rec, json_t *uidmap,
                        json_t *gidmap, struct berr **err)
 {
@@ -119,9 +131,8 @@ int st_ctr_idmap_stage(struct store *s, const char *dir, json_t *rec, json_t *ui
     ru = idmap_to_host(m.uid, m.nuid, 0);
     rg = idmap_to_host(m.gid, m.ngid, 0);
     if (strcmp(s->driver, "overlay") != 0) {
-        shift_maps = &m;
-        if (nftw(diff, shift_one, 64, FTW_PHYS) != 0)
-            return berr_sys(err, "change the owner of the files of %s", diff);
+        if (st_idmap_shift_tree(diff, rec, err) < 0)
+            return -1;
     } else if (lchown(diff, ru < 0 ? (uid_t) -1 : (uid_t) ru, rg < 0 ? (gid_t) -1 : (gid_t) rg) < 0 ||
                lchown(work, ru < 0 ? (uid_t) -1 : (uid_t) ru, rg < 0 ? (gid_t) -1 : (gid_t) rg) < 0) {
         return berr_sys(err, "change the owner of %s", diff);

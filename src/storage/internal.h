@@ -182,6 +182,19 @@ bool st_ctr_idmapped(json_t *rootfs_rec);
 int st_ctr_mount_idmapped(struct store *s, const char *ctr_id, json_t *r, char **chain,
                           const char *empty, const char *upper, const char *work,
                           const char *target, struct berr **err);
+/* Every file under dir lchowned from the ids of the image to the host
+ * ids of rec's "uidmap"/"gidmap" (set-id bits kept). */
+int st_idmap_shift_tree(const char *dir, json_t *rec, struct berr **err);
+
+/* ---- idmap_copy.c ---- */
+/* Mounts the overlay of a container with an id mapping: idmapped lower
+ * layers where the kernel can, else the image's chowned copy for this
+ * mapping (made once, kept under mapped/<top>/<key>/) as its lower dir. */
+int st_ctr_mount_mapped(struct store *s, const char *ctr_id, json_t *r, char **chain,
+                        const char *empty, const char *upper, const char *work,
+                        const char *target, struct berr **err);
+/* Removes the chowned copies made of layer chain (layer_remove). */
+int st_mapped_copies_remove(struct store *s, const char *chain, struct berr **err);
 
 bool drv_is_mountpoint(const char *path);
 /* Unmounts path (lazily) until it is no mountpoint; none is fine. */

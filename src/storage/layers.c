@@ -251,6 +251,8 @@ int layer_remove(struct store *s, const char *chain, struct berr **err)
         }
     }
     berr_free(e);
+    if (st_mapped_copies_remove(s, chain, err) < 0)
+        return -1;
     return st_remove_tree(s, dir, err);
 }
 

@@ -371,6 +371,9 @@ int store_ctr_sizes(struct store *s, const struct store_size_req *v, size_t n,
 int store_copy_tree_at(int sfd, int dfd, const char *dpath, struct berr **err);
 /* Bytes of the files and symlinks under path (0 when unreadable). */
 int64_t store_dir_usage(const char *path);
+/* Bytes used by the chowned copies of an image per id mapping, kept where
+ * idmapped mounts do not work (storage/idmap_copy.c); 0 none. */
+int64_t store_img_mapped_usage(struct store *s, const char *top_layer);
 /* The tree under dir as a tar stream on out_fd (entries relative to
  * dir; owners, modes, times, links, devices). */
 int store_tar_tree(const char *dir, int out_fd, struct berr **err);

@@ -16,6 +16,7 @@
  *   state:indexed state:deleted                       (state/record.c: the id
  *                                                      index's entry made, the
  *                                                      record renamed away)
+ *   mapcopy:chowned                                   (storage/idmap_copy.c)
  * Every build has them: the variable is read once, at the first point
  * passed, and unset a point costs a load and a branch. conmon's exit
  * command does not inherit it (conmon gets an environment of its own).
