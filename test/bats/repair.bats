@@ -361,6 +361,8 @@ reboot() {
     [ -e "$BATS_TEST_TMPDIR/root/libpod/containers/$id" ]
     run -0 b rm -f $id
     run -0 b rm keep
+}
+
 # pod create writes its infra's root file system without a sync
 # (ctr_create): the next boot makes again one a power loss took or tore.
 @test "a pod infra's root file system a power loss took or tore is made again by the next boot" {
