@@ -186,6 +186,19 @@ static int set_rootless_paths(struct config *c, struct berr **err)
 
     if (!data || !conf || !run)
         return berr_oom(err);
+    /* the fallback in /tmp: anyone could have made it first, and exit
+     * files, sockets and commands are kept under it */
+    if (!getenv("XDG_RUNTIME_DIR") && str_has_prefix(run, "/tmp/")) {
+        struct stat sb;
+        if (mkdir(run, 0700) < 0 && errno != EEXIST)
+            return berr_sys(err, "create %s", run);
+        if (lstat(run, &sb) < 0)
+            return berr_sys(err, "%s", run);
+        if (!S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & 077))
+            return berr_new(err, BERR_ENGINE, EPERM,
+                            "%s is not a directory of the current user's that only it can use: "
+                            "set XDG_RUNTIME_DIR", run);
+    }
     free(c->graph_root);
     free(c->run_root);
     free(c->tmp_dir);

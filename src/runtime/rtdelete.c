@@ -174,8 +174,18 @@ static void repair_one(struct runtime *rt, int dfd, const char *name)
     size_t len = 0;
     int st;
 
+    struct stat sb;
+
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
         return;     /* gone meanwhile, or its child is still at work */
+    /* a command line to run: only from a file of our own that nobody
+     * else may write */
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+        (sb.st_mode & 022)) {
+        log_warn("ignoring runtime delete record %s: not a file of this user's", name);
+        (void) unlinkat(dfd, name, 0);
+        return;
+    }
     if (name[0] != '.') {
         if (!argv || !envp || fs_read_fd(fd, &buf, &len) < 0 ||
             parse_record(buf, len, &argv, &envp) < 0) {

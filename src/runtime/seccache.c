@@ -77,7 +77,16 @@ void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *
         !(path = str_fmt("%s/seccomp/%016llx", rt->cfg->tmp_dir, (unsigned long long) fnv(hdr))))
         return;
     hl = strlen(hdr);
-    if (fs_read_file(path, &buf, &len, &e) < 0) {
+    /* a filter crun is to load: only from a file of our own that nobody
+     * else may write */
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat sb;
+    if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+                    (sb.st_mode & 022))) {
+        log_warn("seccomp filter cache: ignoring %s: not a file of this user's", path);
+        return;
+    }
+    if (fd < 0 || fs_read_fd(fd, &buf, &len) < 0) {
         berr_free(e);
         /* the entry to make: path, NUL, header */
         *miss = str_fmt("%s%c%s", path, '\0', hdr);

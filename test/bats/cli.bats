@@ -224,3 +224,21 @@ LIST
         }' "$BATS_TEST_DIRNAME/../data/podman-flags.tsv" <(printf '%s\n' "$berth_flags")
     [ -z "$output" ] || { echo "$output"; false; }
 }
+
+# rootless without XDG_RUNTIME_DIR or /run/user/UID: the run dir falls
+# back to /tmp/berth-run-UID, which anyone could have made first
+@test "rootless: a /tmp run dir the user does not own alone is refused" {
+    local d=/tmp/berth-run-65534
+    [ ! -e /run/user/65534 ] || skip "/run/user/65534 exists on this machine"
+    [ ! -e $d ] || skip "$d exists on this machine"
+    mkdir -m 0777 $d
+    run setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent "$BERTH_BIN" ps
+    rmdir $d
+    [ "$status" -eq 125 ]
+    [[ $output == "Error: $d is not a directory of the current user's that only it can use: set XDG_RUNTIME_DIR"* ]]
+    # made by the user itself: accepted (ps then fails on the missing HOME)
+    run setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR HOME=/nonexistent "$BERTH_BIN" ps
+    [ "$(stat -c '%U %a' $d)" = "nobody 700" ]
+    rm -rf $d
+    [[ $output != *"is not a directory of the current user's"* ]]
+}

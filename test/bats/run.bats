@@ -92,6 +92,19 @@ teardown() { berth_teardown; }
     ! runc state "$id" >/dev/null 2>&1
     [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
     run -0 b rm -f held
+    # a record another user could have written is never run
+    for how in owner mode; do
+        mkdir "$BATS_TEST_TMPDIR/scratch/rtdelete"
+        printf '/bin/sh\0-c\0touch %s\0\0' "$BATS_TEST_TMPDIR/ran" > "$BATS_TEST_TMPDIR/scratch/rtdelete/x"
+        case $how in
+        owner) chown 65534 "$BATS_TEST_TMPDIR/scratch/rtdelete/x" ;;
+        mode) chmod 0666 "$BATS_TEST_TMPDIR/scratch/rtdelete/x" ;;
+        esac
+        run -0 --separate-stderr b ps -a
+        [[ $stderr == *"ignoring runtime delete record x: not a file of this user's"* ]]
+        [ ! -e "$BATS_TEST_TMPDIR/ran" ]
+        [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+    done
 }
 
 @test "--rm gets a volatile overlay (nothing synced); other containers do not" {
