@@ -79,8 +79,20 @@ void state_idx_add(struct state *st, enum obj_kind kind, const char *id)
     if (!idx_kind(kind) || !state_id_valid(id) || !idx_path(root, sizeof(root), st, kind, NULL, NULL))
         return;
     /* no index yet: the lookup that builds it will list this record */
-    if (add_at(root, id) < 0 && errno != ENOENT)
-        log_warn("state: adding %.12s to the id index %s: %s", id, root, strerror(errno));
+    if (add_at(root, id) < 0 && errno != ENOENT) {
+        char gone[PATH_MAX + 32];
+        struct berr *e = NULL;
+
+        /* an index without this id could call a prefix it shares with
+         * another unique: the index goes, and lookups list the records
+         * (and build it anew) until it is whole again */
+        log_warn("state: adding %.12s to the id index %s: %s: the index is dropped",
+                 id, root, strerror(errno));
+        snprintf(gone, sizeof(gone), "%s.dropped-%ld", root, (long) getpid());
+        if (rename(root, gone) < 0 || fs_rm_rf(gone, &e) < 0)
+            log_warn("state: dropping the id index %s: %s", root, e ? e->msg : strerror(errno));
+        berr_free(e);
+    }
 }
 
 void state_idx_remove(struct state *st, enum obj_kind kind, const char *id)
