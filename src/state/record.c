@@ -224,6 +224,15 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
         state_idx_add(st, kind, id);
         crash_point("state:indexed");
     }
+    /* a pod's member index is there from the moment its record is: a
+     * member created at once must not find "no index" (state/members.c) */
+    if (r == 0 && kind == OBJ_POD) {
+        _cleanup_free_ char *members = str_fmt("%s/members", tmp);
+        if (!members)
+            r = berr_oom(err);
+        else if (mkdir(members, 0700) < 0)
+            r = berr_sys(err, "create %s", members);
+    }
     if (r == 0)
         r = js_write_new(tmp, "state.json", stj, 0600, kind == OBJ_VOLUME, err);
     if (r == 0)
@@ -234,8 +243,15 @@ int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *c
         r = berr_sys(err, "sync %s", st->names_dir);
     if (r == 0)
         r = publish(st, kind, id, tmp, dst, &renamed, !late, err);
-    if (r == 0 && late)
-        r = sync_published(st, kind, dst, made > 0, err);
+    if (r == 0 && late && sync_published(st, kind, dst, made > 0, err) < 0) {
+        /* the record is in place and whole in memory: what a power loss
+         * now takes of it, the next boot's refresh removes as a create
+         * that never returned (ctr_unfinished_create), as if it came
+         * before the sync; failing here would leave a record whose
+         * creator frees its lock */
+        log_warn("%s %s: %s", state_kind_word(kind), id, (*err)->msg);
+        berr_freep(err);
+    }
     if (r < 0) {
         _cleanup_berr_ struct berr *e = NULL;
         if (made > 0 && !renamed) {
