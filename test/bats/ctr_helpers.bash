@@ -26,3 +26,19 @@ state_file() {
     id=$(b container inspect --format '{{.Id}}' "$1" 2>/dev/null) || return 1
     echo "$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
 }
+
+# A mapped root (--userns, --uidmap) is nobody to the host: it must be
+# let through the directories above the store (as /var/lib is), which
+# bats makes 0700.
+mapped_root_through() {
+    local d=$BATS_TEST_TMPDIR
+    while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+}
+
+# The test's own subordinate id files (never the host's): the containers
+# user gets uids 200000 and gids 300000, 100000 of each.
+own_subids() {
+    export BERTH_SUBUID_FILE=$BATS_TEST_TMPDIR/subuid BERTH_SUBGID_FILE=$BATS_TEST_TMPDIR/subgid
+    echo "containers:200000:100000" > "$BERTH_SUBUID_FILE"
+    echo "containers:300000:100000" > "$BERTH_SUBGID_FILE"
+}

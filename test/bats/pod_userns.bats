@@ -8,9 +8,7 @@ load ctr_helpers
 
 setup() {
     ctr_setup
-    # a mapped root must reach the container's files under the test dir
-    local d=$BATS_TEST_TMPDIR
-    while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+    mapped_root_through
 }
 teardown() {
     b pod rm -a -f -t 0 >/dev/null 2>&1 || true

@@ -233,9 +233,7 @@ SDIR() { echo "$BATS_TEST_TMPDIR/root/libpod/secrets"; }
 }
 
 @test "run --secret with --uidmap: the file's owner is the mapped one" {
-    # the mapped root must get through the dirs above the store (userns.bats)
-    local d=$BATS_TEST_TMPDIR
-    while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+    mapped_root_through
     printf one > "$BATS_TEST_TMPDIR/f"
     run -0 b secret create u1 "$BATS_TEST_TMPDIR/f"
     run -0 b run --rm --network none --uidmap 0:100000:5000 --secret u1,uid=5,gid=6 $IMG \

@@ -10,13 +10,8 @@ load net_helpers
 
 setup() {
     ctr_setup
-    # the mapped root is nobody to the host: it must be let through the
-    # directories above the store (as /var/lib is), which bats makes 0700
-    local d=$BATS_TEST_TMPDIR
-    while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
-    export BERTH_SUBUID_FILE=$BATS_TEST_TMPDIR/subuid BERTH_SUBGID_FILE=$BATS_TEST_TMPDIR/subgid
-    echo "containers:200000:100000" > "$BERTH_SUBUID_FILE"
-    echo "containers:300000:100000" > "$BERTH_SUBGID_FILE"
+    mapped_root_through
+    own_subids
     printf 'other:500000:2000\nother:600000:1000\n' >> "$BERTH_SUBUID_FILE"
     printf 'other:700000:3000\n' >> "$BERTH_SUBGID_FILE"
 }

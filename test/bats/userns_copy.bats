@@ -7,11 +7,8 @@ load ctr_helpers
 
 setup() {
     ctr_setup
-    local d=$BATS_TEST_TMPDIR
-    while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
-    export BERTH_SUBUID_FILE=$BATS_TEST_TMPDIR/subuid BERTH_SUBGID_FILE=$BATS_TEST_TMPDIR/subgid
-    echo "containers:200000:100000" > "$BERTH_SUBUID_FILE"
-    echo "containers:300000:100000" > "$BERTH_SUBGID_FILE"
+    mapped_root_through
+    own_subids
     MAPPED=$BATS_TEST_TMPDIR/root/mapped
 }
 teardown() { berth_teardown; }
