@@ -13,6 +13,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/pod.h"
+#include "runtime/rtdelete.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -221,6 +222,9 @@ int pod_remove(struct runtime *rt, struct pod *p, bool force, long long timeout,
     /* the registry's entry is written before the cgroup is made: a pod
      * none of whose members ever started has none to remove */
     if (cgreg_known(rt, p->id)) {
+        /* a member's cgroup inside it may still be going with a run
+         * --rm's handed-off runtime delete */
+        rtdelete_settle(rt);
         pod_cgroup_remove(&p->cfg);
         cgreg_drop(rt, p->id);
     }

@@ -216,3 +216,29 @@ void rtdelete_repair(struct runtime *rt)
     closedir(d);
     (void) rmdir(dir);
 }
+
+void rtdelete_settle(struct runtime *rt)
+{
+    _cleanup_free_ char *dir = records_dir(rt);
+    DIR *d;
+    struct dirent *de;
+
+    if (!dir || access(dir, F_OK) < 0 || !(d = opendir(dir)))
+        return;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        /* the child's lock is held until its record is gone: once ours,
+         * a record still linked is one whose child died */
+        int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct stat sb;
+        if (fd < 0)
+            continue;
+        bool died = flock(fd, LOCK_EX) == 0 && fstat(fd, &sb) == 0 && sb.st_nlink > 0;
+        close(fd);
+        if (died)
+            repair_one(rt, dirfd(d), de->d_name);
+    }
+    closedir(d);
+    (void) rmdir(dir);
+}

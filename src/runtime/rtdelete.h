@@ -21,5 +21,10 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
  * record is not locked), then drops its record. One access() when there
  * is none: rt_open calls it on every full runtime init. */
 void rtdelete_repair(struct runtime *rt);
+/* Waits until every handed-off delete has ended (its child holds the
+ * record's lock until then), running those whose child died: for a
+ * caller about to remove what a container's cgroup lives in (pod rm).
+ * One access() when there is none. */
+void rtdelete_settle(struct runtime *rt);
 
 #endif
