@@ -45,18 +45,29 @@ bool oci_crun_can_run(const char *cgroup_root)
 
 const char *oci_runtime_default_name(const struct config *cfg)
 {
+    /* decided once per process and config: create asks while it settles
+     * the cgroups and again for the record (the cgroup probe and crun's
+     * search cost system calls each time) */
+    static const struct config *seen;
+    static const char *decided;
     const struct cfg_runtime *crun;
     _cleanup_free_ char *path = NULL;
     struct berr *e = NULL;
 
     if (cfg->runtime && *cfg->runtime)
         return cfg->runtime;
+    if (seen == cfg && decided)
+        return decided;
     /* as podman, crun first; runc where crun cannot run or is missing */
-    if (!oci_crun_can_run("/sys/fs/cgroup") || !(crun = table_get(cfg, "crun")))
-        return "runc";
-    if (find_binary(crun, &path, &e) < 0)
-        berr_free(e);
-    return path ? "crun" : "runc";
+    if (!oci_crun_can_run("/sys/fs/cgroup") || !(crun = table_get(cfg, "crun"))) {
+        decided = "runc";
+    } else {
+        if (find_binary(crun, &path, &e) < 0)
+            berr_free(e);
+        decided = path ? "crun" : "runc";
+    }
+    seen = cfg;
+    return decided;
 }
 
 void oci_runtime_free(struct oci_runtime *r)

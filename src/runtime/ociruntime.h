@@ -31,7 +31,8 @@ void oci_runtime_free(struct oci_runtime *r);
 /* The default runtime's name: cfg->runtime when set; else, as podman,
  * "crun" where crun can run here and is installed, "runc" otherwise.
  * Looks at the cgroup layout and stats crun's candidates: callers record
- * the answer (create) rather than ask on hot paths. */
+ * the answer (create) rather than ask on hot paths; asked again in the
+ * same process with the same config, the first answer. */
 const char *oci_runtime_default_name(const struct config *cfg);
 /* Can crun run on the cgroup layout under cgroup_root (/sys/fs/cgroup)? */
 bool oci_crun_can_run(const char *cgroup_root);
