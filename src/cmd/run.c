@@ -13,6 +13,7 @@
 #include "cmd/progress.h"
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
+#include "runtime/image.h"
 #include "runtime/image_pull.h"
 #include "runtime/pod.h"
 #include "util/cleanup.h"
@@ -67,8 +68,10 @@ static void remove_quietly(struct runtime *rt, const char *id)
 
 /* The image under the pull policy: the local one, else pulled (with
  * pull's progress on stderr unless -q). A pulled image is then named by
- * its id, so the container records the name the pull gave it. */
-static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
+ * its id, so the container records the name the pull gave it. *found:
+ * the local image as looked up (img_pull_policy), for create to use. */
+static int image_for(struct runtime *rt, struct ctropts *a, struct img **found,
+                     struct berr **err)
 {
     static const enum img_pull_policy policies[] = {
         [CTR_PULL_MISSING] = IMG_PULL_MISSING, [CTR_PULL_NEVER] = IMG_PULL_NEVER,
@@ -95,7 +98,7 @@ static int image_for(struct runtime *rt, struct ctropts *a, struct berr **err)
     view = prog_view_stderr(a->quiet, &prog, &o.progress);
     if (prog_can_prompt())
         o.choose = prog_choose;
-    rc = img_pull_policy(rt, a->image, policies[a->pull], &o, id, &pulled, err);
+    rc = img_pull_policy(rt, a->image, policies[a->pull], &o, id, &pulled, found, err);
     prog_view_free(view);
     if (rc < 0)
         return -1;
@@ -143,13 +146,15 @@ static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime *
 {
     struct ctr_create_params p;
     char pod_id[STATE_ID_LEN + 1];
+    _cleanup_img_ struct img *found = NULL;
 
-    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || image_for(*rt, a, err) < 0)
+    if (cx_runtime(cx, RT_FULL, rt, err) < 0 || image_for(*rt, a, &found, err) < 0)
         return -1;
     if (a->replace && replace_existing(*rt, a->name, err) < 0)
         return -1;
     if (ctropts_create_params(a, &p, err) < 0)
         return -1;
+    p.image_found = found;
     if (p.pod && str_has_prefix(p.pod, "new:") && new_pod(*rt, &p, pod_id, err) < 0)
         return -1;
     if (ctr_create(*rt, &p, c, err) < 0)

@@ -36,6 +36,8 @@
 #include "runtime/runtime.h"
 #include "runtime/spec.h"
 
+struct img;
+
 /*
  * config.json, the fields the runtime reads, under their JSON keys. A
  * view: strings and JSON values are borrowed from rec and live as long
@@ -205,6 +207,11 @@ struct ctr_create_params {
     json_t *spec;               /* runtime/spec.h create-time config (borrowed) */
     const char *name;           /* NULL: generated */
     const char *image;          /* image reference, or NULL with rootfs */
+    const struct img *image_found; /* the image that reference means, when the
+                                   caller has looked it up (img_pull_policy):
+                                   create then reads neither the image's
+                                   name index nor its record again; NULL:
+                                   looked up here */
     const char *rootfs;         /* --rootfs directory, or NULL */
     const char *log_driver;     /* NULL: config's */
     const char *log_path;       /* NULL: <bundle>/ctr.log */

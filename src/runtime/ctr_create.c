@@ -21,6 +21,7 @@
 #include "runtime/secret.h"
 #include "runtime/ctr_view.h"
 #include "runtime/health.h"
+#include "runtime/image.h"
 #include "runtime/net/net.h"
 #include "runtime/net/ports.h"
 #include "runtime/ociruntime.h"
@@ -34,19 +35,29 @@
 #include "util/str.h"
 #include "util/timefmt.h"
 
-/* The image's full id, the name the container records for it, and the
- * parts of its config create needs (the command, EXPOSE for -P): read once
+/* The image's record (found: the caller's lookup of ref, else looked up
+ * here into *own), the name the container records for it, and the parts
+ * of its config create needs (the command, EXPOSE for -P): read once
  * here. *ic must be freed with store_image_cfg_free(). */
-static int resolve_image(struct runtime *rt, const char *ref, char *id, char **name,
-                         struct store_image_cfg *ic, struct berr **err)
+static int resolve_image(struct runtime *rt, const char *ref, const struct img *found,
+                         struct store_image **own, const struct store_image **out,
+                         char **name, struct store_image_cfg *ic, struct berr **err)
 {
     struct store *s;
-    _cleanup_image_ struct store_image *img = NULL;
+    const struct store_image *img = found ? found->rec : NULL;
 
-    if (rt_store(rt, &s, err) < 0 || store_image_lookup(s, ref, &img, err) < 0 ||
-        store_image_cfg(s, img, ic, err) < 0)
+    if (rt_store(rt, &s, err) < 0)
         return -1;
-    memcpy(id, img->id, sizeof(img->id));
+    if (!img) {
+        store_image_free(STEAL_PTR(*own));
+        if (store_image_lookup(s, ref, own, err) < 0)
+            return -1;
+        img = *own;
+    }
+    store_image_cfg_free(ic);
+    if (store_image_cfg(s, img, ic, err) < 0)
+        return -1;
+    *out = img;
     /* The name that the reference matched, as podman records it. */
     *name = NULL;
     for (size_t i = 0; img->names && img->names[i]; i++) {
@@ -680,8 +691,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     /* the spec as settled here is the caller's copy, changed */
     _cleanup_json_ json_t *spec = given->spec ? json_deep_copy(given->spec) : json_object();
     struct ctr_create_params params = *given, *p = &params;
-    char id[STATE_ID_LEN + 1], img_id[STATE_ID_LEN + 1] = "";
+    char id[STATE_ID_LEN + 1];
+    const char *img_id = NULL;
     _cleanup_free_ char *name = NULL, *img_name = NULL;
+    _cleanup_image_ struct store_image *img_own = NULL;
+    const struct store_image *img = NULL;
     _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
     struct create_undo u = { .rt = rt, .id = id };
     struct lock lheld = LOCK_INIT;
@@ -703,14 +717,17 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         return -1;
     if (settle_netns(rt, spec, err) < 0 || settle_cgroups(rt, p, spec, err) < 0)
         return -1;
-    if (p->image && resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0) {
+    if (p->image && resolve_image(rt, p->image, p->image_found, &img_own, &img, &img_name,
+                                  &icfg, err) < 0) {
         if (!p->image_missing || (*err)->kind != BK_NO_SUCH)
             return -1;
         berr_freep(err);
         if (p->image_missing(rt, p->image, err) < 0 ||
-            resolve_image(rt, p->image, img_id, &img_name, &icfg, err) < 0)
+            resolve_image(rt, p->image, NULL, &img_own, &img, &img_name, &icfg, err) < 0)
             return -1;
     }
+    if (img)
+        img_id = img->id;
     if (check_params(rt, p, err) < 0 || userns_settle(rt, spec, &uheld, err) < 0)
         return -1;
     {
@@ -748,7 +765,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         goto fail;
     p2 = *p;
     p2.spec = mspec;
-    cfg = new_config(rt, &p2, id, name, u.lock, p->image ? img_id : NULL, img_name,
+    cfg = new_config(rt, &p2, id, name, u.lock, img_id, img_name,
                      p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = cfg ? ctr_state_first(cfg) : NULL;
     if (!st) {
@@ -775,8 +792,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     if (p->image) {
         struct store_rootfs r = { 0 };
         if (rt_store(rt, &s, err) < 0 ||
-            store_ctr_create_mapped(s, img_id, id, p->auto_remove, json_object_get(spec, "uidMap"),
-                                    json_object_get(spec, "gidMap"), &r, err) < 0)
+            store_ctr_create_from(s, img, id, p->auto_remove, json_object_get(spec, "uidMap"),
+                                  json_object_get(spec, "gidMap"), &r, err) < 0)
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;

@@ -330,27 +330,33 @@ static bool remote_differs(struct runtime *rt, const struct img *img, const char
 
 int img_pull_policy(struct runtime *rt, const char *ref, enum img_pull_policy policy,
                     const struct img_pull_opts *o, char id[65], bool *pulled,
-                    struct berr **err)
+                    struct img **found, struct berr **err)
 {
     _cleanup_img_ struct img *img = NULL;
     _cleanup_strv_ char **ids = NULL;
     struct berr *e = NULL;
-    int found;
+    int local;
 
     *pulled = false;
-    found = img_lookup(rt, docker_name(ref), &img, &e) == 0;
-    if (!found && e && e->kind != BK_NO_SUCH) {
+    if (found)
+        *found = NULL;
+    local = img_lookup(rt, docker_name(ref), &img, &e) == 0;
+    if (!local && e && e->kind != BK_NO_SUCH) {
         *err = e;
         return -1;
     }
-    if (policy == IMG_PULL_NEVER && !found) {
+    if (policy == IMG_PULL_NEVER && !local) {
         *err = e;
         return -1;
     }
     berr_free(e);
-    if (found && (policy == IMG_PULL_MISSING || policy == IMG_PULL_NEVER ||
+    if (local && (policy == IMG_PULL_MISSING || policy == IMG_PULL_NEVER ||
                   (policy == IMG_PULL_NEWER && !remote_differs(rt, img, ref, o)))) {
         snprintf(id, 65, "%s", img->id);
+        /* create looks ref up as typed: docker://NAME means the image it
+         * names only here */
+        if (found && docker_name(ref) == ref)
+            *found = STEAL_PTR(img);
         return 0;
     }
     struct img_pull_opts one = *o;

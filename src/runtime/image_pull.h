@@ -22,6 +22,8 @@
 #include "util/err.h"
 #include "util/progress.h"
 
+struct img;
+
 struct runtime;
 
 /* The registry flags pull, push, login and search share. */
@@ -55,10 +57,12 @@ int img_pull(struct runtime *rt, const char *ref, const struct img_pull_opts *o,
 enum img_pull_policy { IMG_PULL_MISSING, IMG_PULL_ALWAYS, IMG_PULL_NEVER, IMG_PULL_NEWER };
 /* The image run/create use for ref under the pull policy: the local one
  * (missing, never, or newer when the registry has nothing newer), else
- * pulled (*pulled set). id gets its full id. */
+ * pulled (*pulled set). id gets its full id. found (may be NULL): the
+ * local image as looked up, for ctr_create_params.image_found, when ref
+ * names it as it is (no transport) and nothing was pulled; else NULL. */
 int img_pull_policy(struct runtime *rt, const char *ref, enum img_pull_policy policy,
                     const struct img_pull_opts *o, char id[65], bool *pulled,
-                    struct berr **err);
+                    struct img **found, struct berr **err);
 
 /* ---- image_push.c ---- */
 

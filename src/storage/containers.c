@@ -7,6 +7,7 @@
  *   containers/<id>/work/         overlay work dir
  *   containers/<id>/merged/       overlay mountpoint
  *   containers/<id>/empty/        the lowerdir of an image without layers
+ *                                 (made only for one)
  *   containers/<id>/usage         the size of diff/ while unmounted (cache)
  *   <run>/containers/<id>/mounts  mount count (per boot)
  *
@@ -150,11 +151,15 @@ static int fill_rootfs(struct store *s, const char *id, struct store_rootfs *out
 static const char *const rootfs_subdirs[] = { "diff", "work", "merged", "empty" };
 
 /* The subdirs of a rootfs in dir (top: the image's top layer or NULL);
- * with exist_ok one already there is left as it is. */
+ * with exist_ok one already there is left as it is. empty/ is made for
+ * an image without layers only: the mount's lowerdir is the layers when
+ * there are any (a mkdir and a chmod less per create). */
 static int make_subdirs(struct store *s, const char *dir, const char *top, bool exist_ok,
                         struct berr **err)
 {
     for (size_t i = 0; i < ARRAY_SIZE(rootfs_subdirs); i++) {
+        if (top && !strcmp(rootfs_subdirs[i], "empty"))
+            continue;
         _cleanup_free_ char *p = str_fmt("%s/%s", dir, rootfs_subdirs[i]);
         if (!p)
             return berr_oom(err);
@@ -182,9 +187,11 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
     return store_ctr_create_mapped(s, image_id, ctr_id, is_volatile, NULL, NULL, out, err);
 }
 
-int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
-                            bool is_volatile, json_t *uidmap, json_t *gidmap,
-                            struct store_rootfs *out, struct berr **err)
+/* store_ctr_create_mapped's work; known: the image's record as the
+ * caller read it (NULL: read here, under the lock). */
+static int rootfs_create(struct store *s, const char *image_id, const struct store_image *known,
+                         const char *ctr_id, bool is_volatile, json_t *uidmap, json_t *gidmap,
+                         struct store_rootfs *out, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_free_ char *dst = NULL, *tmp = NULL;
@@ -202,7 +209,17 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
     if (fs_exists(dst))
         return berr_kind(err, BK_EXISTS, "container %.12s already has a root file system",
                          ctr_id);
-    if (image_id && *image_id) {
+    if (known) {
+        /* an image's layers follow from its id: the record read before
+         * the lock says them; under the lock only that it is still there
+         * (an rmi in between finds no root file system using it) */
+        _cleanup_free_ char *rec = st_path(s, "images/%s.json", image_id);
+        if (!rec)
+            return berr_oom(err);
+        if (!fs_exists(rec))
+            return berr_new(err, BERR_ENGINE, ENOENT, "image %.12s: open %s", image_id, rec);
+        top = known->top_layer;
+    } else if (image_id && *image_id) {
         if (st_img_record_read(s, image_id, &img, err) < 0)
             return berr_wrap(err, "image %.12s", image_id);
         top = js_str(img, "top_layer", NULL);
@@ -227,6 +244,20 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
     if (rename(tmp, dst) < 0)
         return berr_sys(err, "create root file system of %.12s", ctr_id);
     return fill_rootfs(s, ctr_id, out, err);
+}
+
+int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
+                            bool is_volatile, json_t *uidmap, json_t *gidmap,
+                            struct store_rootfs *out, struct berr **err)
+{
+    return rootfs_create(s, image_id, NULL, ctr_id, is_volatile, uidmap, gidmap, out, err);
+}
+
+int store_ctr_create_from(struct store *s, const struct store_image *img, const char *ctr_id,
+                          bool is_volatile, json_t *uidmap, json_t *gidmap,
+                          struct store_rootfs *out, struct berr **err)
+{
+    return rootfs_create(s, img->id, img, ctr_id, is_volatile, uidmap, gidmap, out, err);
 }
 
 /* The record of a rootfs that exists: whole and naming ctr_id. */

@@ -562,8 +562,7 @@ static char **keys_of(json_t *o)
 int store_image_cfg(struct store *s, const struct store_image *img,
                     struct store_image_cfg *out, struct berr **err)
 {
-    _cleanup_json_ json_t *cfg = NULL, *man = NULL;
-    struct berr *e = NULL;
+    _cleanup_json_ json_t *cfg = NULL;
     json_t *c;
 
     memset(out, 0, sizeof(*out));
@@ -586,13 +585,7 @@ int store_image_cfg(struct store *s, const struct store_image *img,
     out->os = str_dup(js_str(cfg, "os", NULL));
     if (json_is_object(json_object_get(c, "Healthcheck")))
         out->healthcheck = json_deep_copy(json_object_get(c, "Healthcheck"));
-    if (store_image_manifest_json(s, img, &man, &e) == 0 &&
-        json_is_object(json_object_get(man, "annotations")))
-        out->annotations = json_deep_copy(json_object_get(man, "annotations"));
-    else
-        out->annotations = json_object();
-    berr_free(e);
-    if (!out->labels || !out->annotations || !out->exposed_ports || !out->volumes) {
+    if (!out->labels || !out->exposed_ports || !out->volumes) {
         store_image_cfg_free(out);
         return berr_oom(err);
     }
@@ -610,7 +603,6 @@ void store_image_cfg_free(struct store_image_cfg *c)
     strv_free(c->exposed_ports);
     strv_free(c->volumes);
     json_decref(c->labels);
-    json_decref(c->annotations);
     free(c->architecture);
     free(c->os);
     json_decref(c->healthcheck);

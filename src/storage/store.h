@@ -165,7 +165,6 @@ struct store_image_cfg {
     char **exposed_ports;           /* "8080/tcp" */
     char **volumes;                 /* "/data" */
     json_t *labels;                 /* object (owned), never NULL */
-    json_t *annotations;            /* manifest annotations, never NULL */
     char *architecture, *os;
     json_t *healthcheck;            /* config's Healthcheck {Test, Interval, ...}
                                        (docker format), NULL none */
@@ -320,6 +319,12 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
 int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
                             bool is_volatile, json_t *uidmap, json_t *gidmap,
                             struct store_rootfs *out, struct berr **err);
+/* The same from an image record the caller has read (store_image_lookup):
+ * its layers are taken from it, and under the lock only the record's
+ * existence is checked, not read again (create: one read of the record). */
+int store_ctr_create_from(struct store *s, const struct store_image *img, const char *ctr_id,
+                          bool is_volatile, json_t *uidmap, json_t *gidmap,
+                          struct store_rootfs *out, struct berr **err);
 /* The rootfs record (rootfs.json) and its directory are written without
  * fsync (one journal commit less per create): after a power loss either
  * may be missing, empty or torn. Makes sure ctr_id's root file system and
