@@ -640,9 +640,13 @@ static int pick_name(struct runtime *rt, const char *given, const char *id, char
 }
 
 /* The new container, its lock held (taken over from held): the record
- * read back, the create's intent cleared. */
-static int created(struct runtime *rt, const char *id, struct lock *held, struct ctr **out,
-                   struct berr **err)
+ * as publish wrote it (cfg, st: parsed here, not read back from the
+ * files just written), the create's intent cleared in memory only. On
+ * disk it stays until the next write: the root file system made is the
+ * evidence that this create finished (ctr_repair.c), and a second
+ * state.json write per create was its only purpose. */
+static int created(const char *id, json_t *cfg, json_t *st, struct lock *held,
+                   struct ctr **out, struct berr **err)
 {
     struct ctr *c = calloc(1, sizeof(*c));
 
@@ -651,15 +655,12 @@ static int created(struct runtime *rt, const char *id, struct lock *held, struct
     snprintf(c->id, sizeof(c->id), "%s", id);
     c->lock = *held;
     *held = (struct lock) LOCK_INIT;
-    if (ctr_reload(rt, c, err) < 0) {
+    if (ctr_config_parse(cfg, id, &c->cfg, err) < 0 ||
+        ctr_runstate_parse(st, id, &c->st, err) < 0) {
         ctr_put(c);
         return -1;
     }
     ctr_intent_end(c);
-    if (ctr_save(rt, c, err) < 0) {
-        ctr_put(c);
-        return -1;
-    }
     *out = c;
     return 0;
 }
@@ -799,7 +800,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         u.rootfs_created = true;
     }
     crash_point("create:storage");
-    if (created(rt, id, &lheld, out, err) < 0)
+    if (created(id, cfg, st, &lheld, out, err) < 0)
         goto fail;
     /* the record names its volumes now: a remover sees them in use */
     ctr_mounts_release(rt, &held, false);

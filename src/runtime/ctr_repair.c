@@ -15,7 +15,15 @@
  *
  *   create  the record is written first, its root file system after:
  *           finished (the root file system made), or, with its image
- *           gone, the container is removed;
+ *           gone, the container is removed. A create that ran to its
+ *           end does not write its record again to clear the intent
+ *           (one state.json write per create): the root file system in
+ *           the store is the evidence that it finished, so the next
+ *           command that takes the lock finds nothing to do (a stat)
+ *           and its own next write, if any, drops the intent. A create
+ *           killed between the root file system and its event leaves no
+ *           event (one killed before the root file system gets it from
+ *           the command that finishes it);
  *   init    mounts, networking, conmon and `runtime create`: undone (a
  *           conmon and `runc init` may be left; they are stopped);
  *   start   `runtime start`: the runtime says whether it ran;
@@ -224,29 +232,34 @@ void ctr_reap(struct runtime *rt, struct ctr *c)
 
 /* ---- recovery of abandoned intents (locked) ---- */
 
-/* create: the root file system is made; without its image the
- * container is removed (1). */
+/* create: the root file system is made (and the create event written
+ * that the killed create did not); without its image the container is
+ * removed (1). One already there, or none to make (--rootfs), is a
+ * create that ran to its end (create leaves its intent for the next
+ * write to clear, see the top): nothing to do or to write (2). */
 static int finish_create(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     struct store_rootfs r = { 0 };
     struct berr *e = NULL;
     struct store *s;
 
-    if (c->cfg.image_id && !c->cfg.rootfs) {
-        if (rt_store(rt, &s, err) < 0)
-            return -1;
-        if (store_ctr_create(s, c->cfg.image_id, c->id, c->cfg.auto_remove, &r, &e) < 0 &&
-            e->kind != BK_EXISTS) {
-            log_warn("container %s: its create was interrupted and cannot be finished (%s): removing it",
-                     c->id, e->msg);
-            berr_free(e);
-            if (ctr_remove(rt, c, true, 0, err) < 0)
-                return -1;
-            return 1;
-        }
+    if (!c->cfg.image_id || c->cfg.rootfs)
+        return 2;
+    if (rt_store(rt, &s, err) < 0)
+        return -1;
+    if (store_ctr_exists(s, c->id))
+        return 2;
+    if (store_ctr_create(s, c->cfg.image_id, c->id, c->cfg.auto_remove, &r, &e) < 0 &&
+        e->kind != BK_EXISTS) {
+        log_warn("container %s: its create was interrupted and cannot be finished (%s): removing it",
+                 c->id, e->msg);
         berr_free(e);
-        store_rootfs_free(&r);
+        if (ctr_remove(rt, c, true, 0, err) < 0)
+            return -1;
+        return 1;
     }
+    berr_free(e);
+    store_rootfs_free(&r);
     ctr_emit(rt, c, "create");
     return 0;
 }
@@ -298,11 +311,13 @@ int ctr_recover(struct runtime *rt, struct ctr *c, struct berr **err)
         settle_from_runtime(rt, c);
     if (r < 0)
         return -1;
-    if (r > 0)
+    if (r == 1)
         return berr_kind(err, BK_NO_SUCH, "no container with ID %s found: no such container",
                          c->id);
     ctr_intent_end(c);
-    return ctr_save(rt, c, err);
+    /* a finished create's intent goes with the next write of this
+     * command, if any: left on disk it means the same (finish_create) */
+    return r == 2 ? 0 : ctr_save(rt, c, err);
 }
 
 /* ---- lost state (refresh) ---- */
@@ -363,6 +378,7 @@ int ctr_unfinished_create(struct runtime *rt, const char *id, struct berr **err)
     _cleanup_json_ json_t *st = NULL;
     struct berr *e = NULL;
     struct ctr *c = NULL;
+    struct store *s;
     int r;
 
     if (!state_config_lost(rt->st, OBJ_CONTAINER, id))
@@ -371,6 +387,16 @@ int ctr_unfinished_create(struct runtime *rt, const char *id, struct berr **err)
         r = state_read(rt->st, OBJ_CONTAINER, id, NULL, &st, &e);
         berr_free(e);
         if (r < 0 || !str_eq(js_str(st, "intent", NULL), "create"))
+            return 0;
+        /* a create that ran to its end keeps its intent too (see the
+         * top): its root file system, made only after config.json's
+         * sync, says that this config.json was whole once, so what tore
+         * it was no power loss in the create's window (a damaged record,
+         * for rm -f) */
+        e = NULL;
+        r = rt_store(rt, &s, &e) == 0 && store_ctr_exists(s, id);
+        berr_free(e);
+        if (r)
             return 0;
     }
     log_warn("container %s: its create did not finish before a power loss: removing what it left",

@@ -108,8 +108,10 @@ int ctr_view_state(struct runtime *rt, const char *id, const struct ctr_runstate
     *state = (int) st->state;
     *code = st->exit_code;
     *finished_ns = st->finished_ns;
-    /* a killed command's transition: what its recovery will find */
-    if (st->intent && ctr_intent_abandoned(st, false))
+    /* a killed command's transition: what its recovery will find (a
+     * create's is the state it wrote, whoever owns it: no process
+     * check, and every container create made carries one) */
+    if (st->intent && !str_eq(st->intent, "create") && ctr_intent_abandoned(st, false))
         *state = ctr_intent_view(rt, id, st);
     if (!live_state(*state))
         return 0;

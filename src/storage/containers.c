@@ -181,6 +181,13 @@ static json_t *rootfs_meta(struct store *s, const char *ctr_id, const char *imag
                      "version", STORE_VERSION, "volatile", is_volatile);
 }
 
+bool store_ctr_exists(struct store *s, const char *ctr_id)
+{
+    _cleanup_free_ char *dir = ref_is_full_id(ctr_id) ? st_path(s, "containers/%s", ctr_id) : NULL;
+
+    return dir && fs_exists(dir);
+}
+
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
                      bool is_volatile, struct store_rootfs *out, struct berr **err)
 {

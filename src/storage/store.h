@@ -300,6 +300,10 @@ struct store_rootfs {
 };
 void store_rootfs_free(struct store_rootfs *r);
 
+/* Does ctr_id have a root file system? It is renamed into place whole, so
+ * one that exists was made to the end (a stat, no lock: only the
+ * container's own remover deletes it, under the container's lock). */
+bool store_ctr_exists(struct store *s, const char *ctr_id);
 /* Creates the rootfs of container ctr_id (64 hex) from image_id (full id;
  * NULL or "" for an empty rootfs, as --rootfs-less scratch). Fails with
  * BK_EXISTS when ctr_id already has one. Nothing is mounted yet.
