@@ -254,15 +254,21 @@ int events_to_json(json_t *ev, char **out, struct berr **err)
 
 /* ---- appending and rotation ---- */
 
+static int open_log(const struct events *ev, int *fd, struct berr **err)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = open(ev->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0700);
+    return *fd < 0 ? berr_sys(err, "open %s", ev->path) : 0;
+}
+
 /* One write() on an O_APPEND fd: the kernel places it at the end as a
  * whole, so lines from concurrent writers never interleave. */
-static int append(const struct events *ev, const char *line, size_t len, struct berr **err)
+static int append(const struct events *ev, int fd, const char *line, size_t len,
+                  struct berr **err)
 {
-    _cleanup_close_ int fd = open(ev->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0700);
     ssize_t n;
 
-    if (fd < 0)
-        return berr_sys(err, "open %s", ev->path);
     do
         n = write(fd, line, len);
     while (n < 0 && errno == EINTR);
@@ -275,8 +281,10 @@ static int append(const struct events *ev, const char *line, size_t len, struct 
 
 /* Keeps the part of the log after the first newline at or past its
  * midpoint (podman's truncate), through a temp file renamed over it so a
- * reader sees the old file or the new one. Returns 1 when rotated. */
-static int rotate(const struct events *ev, size_t line_len, struct berr **err)
+ * reader sees the old file or the new one. Returns 1 when rotated. fd:
+ * the log open for appending (its size is read there: one open for the
+ * check and the line). */
+static int rotate(const struct events *ev, int afd, size_t line_len, struct berr **err)
 {
     _cleanup_close_ int fd = -1, tfd = -1;
     _cleanup_free_ char *buf = NULL, *tmp = NULL;
@@ -285,16 +293,13 @@ static int rotate(const struct events *ev, size_t line_len, struct berr **err)
     size_t n = 0;
     char *keep;
 
-    fd = open(ev->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        return berr_sys(err, "open %s", ev->path);
-    }
-    if (fstat(fd, &st) < 0)
+    if (fstat(afd, &st) < 0)
         return berr_sys(err, "stat %s", ev->path);
     if ((unsigned long long) st.st_size + line_len < (unsigned long long) ev->max_size)
         return 0;
+    fd = open(ev->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return berr_sys(err, "open %s", ev->path);
     mid = st.st_size / 2;
     buf = malloc((size_t) (st.st_size - mid) + 1);
     if (!buf)
@@ -326,19 +331,20 @@ static int rotate(const struct events *ev, size_t line_len, struct berr **err)
     return 1;
 }
 
-static int write_line(const struct events *ev, const char *line, struct berr **err)
+static int write_line(const struct events *ev, int fd, const char *line, struct berr **err)
 {
     _cleanup_free_ char *nl = str_fmt("%s\n", line);
 
     if (!nl)
         return berr_oom(err);
-    return append(ev, nl, strlen(nl), err);
+    return append(ev, fd, nl, strlen(nl), err);
 }
 
 int events_write(struct events *ev, const struct event *e, struct berr **err)
 {
     _cleanup_free_ char *line = NULL;
     _cleanup_lock_ struct lock lk = LOCK_INIT;
+    _cleanup_close_ int fd = -1;
     int r;
 
     if (!ev || ev->none)
@@ -350,10 +356,10 @@ int events_write(struct events *ev, const struct event *e, struct berr **err)
     line = event_line(e);
     if (!line)
         return berr_oom(err);
-    if (lock_path(ev->lock, true, &lk, err) < 0)
+    if (lock_path(ev->lock, true, &lk, err) < 0 || open_log(ev, &fd, err) < 0)
         return -1;
     if (ev->max_size > 0) {
-        r = rotate(ev, strlen(line), err);
+        r = rotate(ev, fd, strlen(line), err);
         if (r < 0)
             return -1;
         if (r > 0) {
@@ -362,11 +368,12 @@ int events_write(struct events *ev, const struct event *e, struct berr **err)
 
             if (!rl)
                 return berr_oom(err);
-            if (write_line(ev, rl, err) < 0)
+            /* the rename left fd on the old file */
+            if (open_log(ev, &fd, err) < 0 || write_line(ev, fd, rl, err) < 0)
                 return -1;
         }
     }
-    return write_line(ev, line, err);
+    return write_line(ev, fd, line, err);
 }
 
 void rt_event(struct runtime *rt, const struct event *e)
