@@ -38,15 +38,19 @@ static bool valid(const char *target, const struct stat *bin)
            statvfs(target, &vs) == 0 && (vs.f_flag & ST_RDONLY);
 }
 
-/* Under the lock: (re)make the mount. A stale one (crun upgraded: the
- * old inode) stays below the new one, so no exec ever finds the empty
- * placeholder; reset or the next boot removes both. */
+/* Under the lock: (re)make the mount. A stale one (crun upgraded: its
+ * old inode, deleted; the kernel mounts nothing on a deleted file) is
+ * detached first: a command that found the old mount valid an instant
+ * before and execs it now finds the empty placeholder and fails (exec
+ * format error); that window exists only while crun is being replaced. */
 static int make_mount(const char *dir, const char *target, const char *bin, struct berr **err)
 {
     _cleanup_close_ int fd = -1;
 
     if (fs_mkdir_p(dir, 0700, err) < 0)
         return -1;
+    while (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+        ;
     fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0500);
     if (fd < 0)
         return berr_sys(err, "create %s", target);

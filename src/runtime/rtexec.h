@@ -16,8 +16,8 @@
  * to berth's mount namespace, which the container cannot remount).
  *
  * The mount is valid when the path shows the runtime binary's own device
- * and inode on a read-only mount; a crun upgrade (a new inode) gets a new
- * mount on top of the stale one. It is per boot (tmp_dir is a tmpfs) and
+ * and inode on a read-only mount; a crun upgrade (a new inode) gets the
+ * stale mount replaced. It is per boot (tmp_dir is a tmpfs) and
  * per mount namespace; `system reset` detaches it with everything under
  * tmp_dir. Where it cannot be made (not root, not crun, mount refused)
  * the plain path is used and crun clones itself as before.
