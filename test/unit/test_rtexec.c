@@ -62,15 +62,17 @@ static int mounts_of(const char *path)
 
 static void setup(void)
 {
-    char *tmp;
+    char *tmp, *bin;
 
     strcpy(dir, "/tmp/berth-test-rtexec.XXXXXX");
     if (!mkdtemp(dir))
         abort();
+    bin = at("bin");
     tmp = at("tmp");
-    if (!tmp || mkdir(tmp, 0751) < 0 || mkdir(at("bin"), 0755) < 0)
+    if (!tmp || !bin || mkdir(tmp, 0751) < 0 || mkdir(bin, 0755) < 0)
         abort();
     free(tmp);
+    free(bin);
     copy_true("bin/crun");
     copy_true("bin/runc");
     ns_ok = geteuid() == 0 && unshare(CLONE_NEWNS) == 0 &&
