@@ -20,6 +20,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ociruntime.h"
+#include "runtime/rtexec.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -30,9 +31,11 @@ static void proxy_signal(struct ctr_sigfwd *s, int sig)
     struct oci_runtime *r = NULL;
     struct berr *e = NULL;
     struct oci_invoke inv = { 0 };
+    _cleanup_free_ char *path = NULL;
 
-    if (oci_runtime_resolve(s->rt->cfg, NULL, &r, &e) == 0) {
-        inv.path = r->path;
+    if (oci_runtime_resolve(s->rt->cfg, NULL, &r, &e) == 0 &&
+        rtexec_path(s->rt->cfg->tmp_dir, r->path, &path, &e) == 0) {
+        inv.path = path;
         inv.name = r->name;
         inv.xdg_runtime_dir = "";
         if (oci_kill(&inv, s->id, sig, false, &e) < 0)

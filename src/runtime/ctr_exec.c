@@ -415,7 +415,7 @@ static int exec_run_prepare(struct runtime *rt, struct ctr *c, const char *sid,
         conmon_env(rt->cfg->conmon_env_vars, environ, &r->env, err) < 0)
         return -1;
     r->co = (struct conmon_opts) {
-        .conmon_path = r->conmon, .runtime_path = r->x.r->path, .runtime_name = r->x.r->name,
+        .conmon_path = r->conmon, .runtime_path = r->x.cli.path, .runtime_name = r->x.r->name,
         .runtime_flags = r->x.flags, .runtime_supports_json = r->x.r->supports_json,
         .id = c->id, .cuuid = sid, .name = ctr_name(c), .bundle = r->sdir, .rundir = r->sdir,
         .pidfile = r->pidfile,
@@ -497,7 +497,7 @@ static int launch_direct(struct exec_run *r, struct ctr *c, const struct ctr_exe
 {
     _cleanup_free_ char *log = str_fmt("%s/oci-log", r->sdir);
     struct exec_direct_opts d = {
-        .runtime_path = r->x.r->path, .runtime_name = r->x.r->name,
+        .runtime_path = r->x.cli.path, .runtime_name = r->x.r->name,
         .runtime_flags = r->x.flags, .env = r->env, .id = c->id, .spec = r->spec,
         .pidfile = r->pidfile, .oci_log = log, .preserve_fds = o->preserve_fds,
     };

@@ -14,6 +14,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_int.h"
 #include "runtime/ctr_view.h"
+#include "runtime/rtexec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -69,6 +70,7 @@ void ctr_rtcall_free(struct ctr_rtcall *x)
 {
     oci_runtime_free(x->r);
     strv_free(x->flags);
+    free(x->exec_path);
     memset(x, 0, sizeof(*x));
 }
 
@@ -83,7 +85,9 @@ int ctr_rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct ctr_
     for (size_t i = 0; rt->cfg->runtime_flags && rt->cfg->runtime_flags[i]; i++)
         if (strv_pushf(&x->flags, "--%s", rt->cfg->runtime_flags[i]) < 0)
             return berr_oom(err);
-    x->cli.path = x->r->path;
+    if (rtexec_path(rt->cfg->tmp_dir, x->r->path, &x->exec_path, err) < 0)
+        return -1;
+    x->cli.path = x->exec_path;
     x->cli.name = x->r->name;
     x->cli.flags = x->flags;
     x->cli.xdg_runtime_dir = "";

@@ -19,6 +19,7 @@ struct ctr_rtcall {
     struct oci_runtime *r;
     struct oci_invoke cli;
     strv flags;
+    char *exec_path;                /* cli.path: r->path, or crun's read-only mount (rtexec.h) */
 };
 int ctr_rtcall_get(struct runtime *rt, const struct ctr_config *cfg, struct ctr_rtcall *x,
                    struct berr **err);

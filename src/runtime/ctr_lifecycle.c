@@ -126,7 +126,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         goto out;
     {
         struct conmon_opts o = {
-            .conmon_path = conmon, .runtime_path = x.r->path, .runtime_name = x.r->name,
+            .conmon_path = conmon, .runtime_path = x.cli.path, .runtime_name = x.r->name,
             .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
             .pidfile = pidf, .conmon_pidfile = cpidf, .preserve_fds = rt->preserve_fds,

@@ -88,3 +88,115 @@ host_default() {
     [[ $output == *"Seccomp:"*2* ]]
     [[ $output != *seccomp_bpf_data* ]]
 }
+
+# crun_copy: a copy of crun under the test dir (named crun: berth knows
+# crun by its file name), so that a failed protection below could only
+# ever write the copy
+crun_copy() {
+    mkdir -p "$BATS_TEST_TMPDIR/bin"
+    cp /usr/bin/crun "$BATS_TEST_TMPDIR/bin/crun"
+    export CRUN=$BATS_TEST_TMPDIR/bin/crun
+}
+
+@test "crun: each crun process is exec'd once, from a read-only mount of itself" {
+    crun_copy
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    run -0 crun_ns '
+        b() { $BERTH_BIN $BERTH_ARGS_STR "$@"; }
+        # (LeakSanitizer cannot run under ptrace: an ASan build leaves it off here)
+        ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=execve,execveat -e signal=none -o $T/execs \
+            $BERTH_BIN $BERTH_ARGS_STR --runtime $CRUN run --rm --network none $IMG echo ran &&
+        b --runtime $CRUN run -d --name s --network none $IMG sleep 100 >/dev/null &&
+        ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=execve,execveat -e signal=none -o $T/execs2 $BERTH_BIN $BERTH_ARGS_STR exec s true &&
+        b rm -f -t 0 s >/dev/null &&
+        awk -v d="$T/scratch/rtexec/" "index(\$5, d) == 1 {print \$1, \$4, \$5, \$6}" /proc/self/mountinfo'
+    # one mount, read-only, of the copy
+    [ "${lines[0]}" = ran ]
+    set -- ${lines[1]}
+    [ "$#" = 4 ] && [ "$2" = "$CRUN" ] && [[ $3 == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]]
+    [[ $4 == ro,* ]]
+    mp=$3
+    # create (by conmon), start, delete and exec: from the mount, and
+    # never again from a copy of itself
+    grep -E 'execve(at)?\(' "$BATS_TEST_TMPDIR/execs" "$BATS_TEST_TMPDIR/execs2" > "$BATS_TEST_TMPDIR/all"
+    for verb in create start delete exec; do
+        grep -q "execve(\"$mp\", .*\"$verb\"" "$BATS_TEST_TMPDIR/all" || { echo "# no $verb:"; cat "$BATS_TEST_TMPDIR/all"; false; }
+    done
+    run grep -c "\"$CRUN\"\|execveat\|/proc/self/fd\|/dev/fd/" "$BATS_TEST_TMPDIR/all"
+    [ "$output" = 0 ]
+}
+
+@test "crun: the binary cannot be written through /proc/<pid>/exe of a crun process" {
+    crun_copy
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    # a createRuntime hook, run by `crun create`, does what CVE-2019-5736
+    # does from a container: keeps a handle on its runtime's binary and,
+    # once the runtime has exited, reopens it for writing
+    cat > "$T/hook.sh" <<'HOOK'
+#!/bin/sh
+readlink /proc/$PPID/exe > "$1/exe"
+exec 3< /proc/$PPID/exe
+(
+    # busy while a crun process (create, the container's init before its
+    # exec, start, delete) runs it; the exploit waits that out
+    for i in $(seq 200); do
+        if echo pwned 2> "$1/err" >> /proc/self/fd/3; then echo written; exit; fi
+        grep -q "Text file busy" "$1/err" || break
+        sleep 0.05
+    done
+    cat "$1/err"; echo refused
+) > "$1/attack.tmp" 2>&1 < /dev/null && mv "$1/attack.tmp" "$1/attack" &
+HOOK
+    chmod +x "$T/hook.sh"
+    mkdir -p "$T/hooks"
+    printf '{"version":"1.0.0","hook":{"path":"%s","args":["hook.sh","%s"]},"when":{"always":true},"stages":["createRuntime"]}\n' \
+        "$T/hook.sh" "$T" > "$T/hooks/attack.json"
+    run -0 crun_ns '
+        $BERTH_BIN $BERTH_ARGS_STR --hooks-dir $T/hooks --runtime $CRUN run --rm --network none $IMG echo ran'
+    [ "$output" = ran ]
+    retry_until 10 test -s "$T/attack"
+    [[ $(cat "$T/exe") == "$T/scratch/rtexec/"*/crun ]]
+    run cat "$T/attack"
+    [[ $output == *"Read-only file system"*refused* ]]
+    cmp "$CRUN" /usr/bin/crun
+}
+
+@test "crun: an upgraded crun gets a new read-only mount, reset removes it; runc gets none" {
+    crun_copy
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    run -0 crun_ns '
+        b() { $BERTH_BIN $BERTH_ARGS_STR "$@"; }
+        b --runtime runc run --rm --network none $IMG true && ls $T/scratch/rtexec 2>&1
+        b --runtime $CRUN run --rm --network none $IMG true && stat -c %i $T/scratch/rtexec/*/crun
+        # an upgrade replaces the file: a new inode
+        cp $CRUN $CRUN.new && mv $CRUN.new $CRUN && stat -c %i $CRUN &&
+        b --runtime $CRUN run --rm --network none $IMG echo ran && stat -c %i $T/scratch/rtexec/*/crun
+        grep -c " $T/scratch/rtexec/" /proc/self/mountinfo
+        b system reset --force >/dev/null && { grep -c " $T/scratch/rtexec/" /proc/self/mountinfo || true; }'
+    [[ ${lines[0]} == *"No such file or directory"* ]]
+    [ "${lines[3]}" = ran ] && [ "${lines[4]}" = "${lines[2]}" ] && [ "${lines[1]}" != "${lines[2]}" ]
+    # the stale mount was replaced, not covered; reset detaches the mount
+    [ "${lines[5]}" = 1 ] && [ "${lines[6]}" = 0 ]
+}
+
+@test "crun: a delete recorded with the read-only mount's path runs from another mount namespace" {
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    # the mount exists only in the namespace that made it; the record of
+    # a killed hand-off holds its path, and the next command may run in
+    # another namespace, where only the empty placeholder is there
+    run -0 crun_ns '
+        b() { $BERTH_BIN $BERTH_ARGS_STR "$@"; }
+        b --runtime crun create --name held --network none $IMG true >/dev/null &&
+        b init held >/dev/null && b inspect --format "{{.Id}}" held && ls $T/scratch/rtexec/*/crun'
+    id=${lines[0]} mp=${lines[1]}
+    crun state "$id" >/dev/null
+    [ ! -s "$mp" ]      # here, outside that namespace: the placeholder
+    mkdir "$T/scratch/rtdelete"
+    printf '%s\0delete\0--force\0%s\0\0' "$mp" "$id" > "$T/scratch/rtdelete/$id"
+    export id
+    run -0 crun_ns '
+        $BERTH_BIN $BERTH_ARGS_STR ps -a >/dev/null && { crun state $id >/dev/null 2>&1 || echo deleted; }'
+    [ "$output" = deleted ]
+    [ ! -e "$T/scratch/rtdelete" ]
+    run -0 crun_ns '$BERTH_BIN $BERTH_ARGS_STR rm -f held'
+}
