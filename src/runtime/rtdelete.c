@@ -165,19 +165,17 @@ static int parse_record(char *buf, size_t len, strv *argv, strv *envp)
     return *argv && (*argv)[0] ? 0 : -1;
 }
 
-static void repair_one(struct runtime *rt, int dfd, const char *name)
+/* Runs the delete of record name (fd open on it, its lock ours: its
+ * child is gone), then drops the record. */
+static void repair_one(struct runtime *rt, int dfd, int fd, const char *name)
 {
-    _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     _cleanup_free_ char *buf = NULL, *eout = NULL;
     _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
     struct berr *e = NULL;
     size_t len = 0;
     int st;
-
     struct stat sb;
 
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-        return;     /* gone meanwhile, or its child is still at work */
     /* a command line to run: only from a file of our own that nobody
      * else may write */
     if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
@@ -202,22 +200,11 @@ static void repair_one(struct runtime *rt, int dfd, const char *name)
     (void) unlinkat(dfd, name, 0);
 }
 
-void rtdelete_repair(struct runtime *rt)
-{
-    _cleanup_free_ char *dir = records_dir(rt);
-    DIR *d;
-    struct dirent *de;
-
-    if (!dir || access(dir, F_OK) < 0 || !(d = opendir(dir)))
-        return;
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            repair_one(rt, dirfd(d), de->d_name);
-    closedir(d);
-    (void) rmdir(dir);
-}
-
-void rtdelete_settle(struct runtime *rt)
+/* The one walk of the records: those whose child died are run. With
+ * wait, a record still locked is waited for (its child holds the lock
+ * until it has removed the record); dot-files are then left alone (a
+ * hand-off under way renames one into place). */
+static void walk(struct runtime *rt, bool wait)
 {
     _cleanup_free_ char *dir = records_dir(rt);
     DIR *d;
@@ -226,19 +213,27 @@ void rtdelete_settle(struct runtime *rt)
     if (!dir || access(dir, F_OK) < 0 || !(d = opendir(dir)))
         return;
     while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+            (wait && de->d_name[0] == '.'))
             continue;
-        /* the child's lock is held until its record is gone: once ours,
-         * a record still linked is one whose child died */
-        int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        _cleanup_close_ int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         struct stat sb;
-        if (fd < 0)
-            continue;
-        bool died = flock(fd, LOCK_EX) == 0 && fstat(fd, &sb) == 0 && sb.st_nlink > 0;
-        close(fd);
-        if (died)
-            repair_one(rt, dirfd(d), de->d_name);
+        /* once the lock is ours, a record still linked is one whose
+         * child died; one unlinked meanwhile was done by its child */
+        if (fd >= 0 && flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) == 0 &&
+            fstat(fd, &sb) == 0 && sb.st_nlink > 0)
+            repair_one(rt, dirfd(d), fd, de->d_name);
     }
     closedir(d);
     (void) rmdir(dir);
+}
+
+void rtdelete_repair(struct runtime *rt)
+{
+    walk(rt, false);
+}
+
+void rtdelete_settle(struct runtime *rt)
+{
+    walk(rt, true);
 }

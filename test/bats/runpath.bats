@@ -21,3 +21,43 @@ teardown() {
         ! grep /dev/urandom "$BATS_TEST_TMPDIR/st"
     done
 }
+
+@test "system check right after run --rm finds nothing (the handed-off delete is settled)" {
+    for i in 1 2 3 4 5; do
+        run -0 b run --rm --network none $IMG true
+        run -0 b system check
+        [ "$output" = "" ] || [[ $output == *"No problems found"* ]] || { echo "$output"; false; }
+    done
+}
+
+# rec_holder NAME: a process that holds the lock of record NAME (as a
+# handed-off delete's child does) until $BATS_TEST_TMPDIR/go is written
+rec_holder() {
+    mkfifo "$BATS_TEST_TMPDIR/go"
+    flock -x "$BATS_TEST_TMPDIR/scratch/rtdelete/$1" timeout 60 sh -c "read x < '$BATS_TEST_TMPDIR/go'" &
+    HOLDER=$!
+    retry_until 10 bash -c "flock -n '$BATS_TEST_TMPDIR/scratch/rtdelete/$1' true; [ \$? = 1 ]"
+}
+
+@test "a locked runtime delete record: left to its child by every command, waited for by system check" {
+    mkdir "$BATS_TEST_TMPDIR/scratch/rtdelete"
+    printf '/bin/sh\0-c\0touch %s\0\0' "$BATS_TEST_TMPDIR/ran" > "$BATS_TEST_TMPDIR/scratch/rtdelete/x"
+    rec_holder x
+    # the child is at work: not run again, not dropped
+    run -0 b ps -a
+    [ ! -e "$BATS_TEST_TMPDIR/ran" ] && [ -e "$BATS_TEST_TMPDIR/scratch/rtdelete/x" ]
+    # system check waits for it; the child dies with its record still
+    # there: the check runs the delete itself, then finds nothing
+    "$BERTH_BIN" "${BERTH_ARGS[@]}" system check > "$BATS_TEST_TMPDIR/check.out" 2>&1 &
+    local check=$!
+    # blocked in flock(2) (73 on x86_64) on the record
+    retry_until 10 bash -c "[ \"\$(cut -d' ' -f1 /proc/$check/syscall)\" = 73 ]"
+    [ ! -e "$BATS_TEST_TMPDIR/ran" ]
+    echo go > "$BATS_TEST_TMPDIR/go"
+    wait "$HOLDER"
+    HOLDER=
+    wait "$check"
+    [ "$(cat "$BATS_TEST_TMPDIR/check.out")" = "No problems found" ]
+    [ -e "$BATS_TEST_TMPDIR/ran" ]
+    [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+}
