@@ -97,10 +97,10 @@ int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session
     return conmon_exit_command(&o, out, err);
 }
 
-/* Runs conmon, which runs `runtime create`; state becomes created. */
-static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
+/* Runs conmon, which runs `runtime create` (x's); state becomes created. */
+static int run_conmon(struct runtime *rt, struct ctr *c, const struct ctr_rtcall *x,
+                      struct berr **err)
 {
-    struct ctr_rtcall x;
     _cleanup_free_ char *conmon = NULL, *conmon_version = NULL;
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
@@ -116,18 +116,14 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         return berr_oom(err);
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
         return -1;
-    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        ctr_rtcall_free(&x);
-        return -1;
-    }
     if (fs_mkdir_p(exits, 0750, err) < 0 || ctr_exit_command(rt, c, NULL, &exitcmd, err) < 0 ||
         conmon_env(rt->cfg->conmon_env_vars, environ, &env, err) < 0 ||
         ctr_net_reserve_ports(rt, c, &fds, &nfds, err) < 0)
-        goto out;
+        return -1;
     {
         struct conmon_opts o = {
-            .conmon_path = conmon, .runtime_path = x.r->path, .runtime_name = x.r->name,
-            .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
+            .conmon_path = conmon, .runtime_path = x->r->path, .runtime_name = x->r->name,
+            .runtime_flags = x->flags, .runtime_supports_json = x->r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
             .pidfile = pidf, .conmon_pidfile = cpidf, .preserve_fds = rt->preserve_fds,
             .exit_dir = exits, .persist_dir = persist,
@@ -147,8 +143,8 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
     for (size_t i = 0; i < nfds; i++)
         close(fds[i]);
     if (r < 0)
-        goto out;
-    seccache_store(c->seccache_miss, x.flags, c->id);
+        return -1;
+    seccache_store(c->seccache_miss, x->flags, c->id);
     c->seccache_miss = NULL;
     c->st.state = CS_CREATED;
     c->st.pid = res.pid;
@@ -159,9 +155,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         if (res.conmon_pid > 0 && proc_start_time(res.conmon_pid, &cs) == 0)
             c->st.conmon_start = cs;
     }
-out:
-    ctr_rtcall_free(&x);
-    return r;
+    return 0;
 }
 
 /* A transition that failed before its work was done: its intent goes
@@ -178,8 +172,11 @@ static void intent_failed(struct runtime *rt, struct ctr *c)
 }
 
 /* Initialises c (see ctr_init); the last write sets intent next (start's
- * "start") in the same write that records the init. */
-static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct berr **err)
+ * "start") in the same write that records the init. x: the container's
+ * OCI runtime, resolved here once for the spec, conmon and the caller
+ * (ctr_rtcall_free is due either way). */
+static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct ctr_rtcall *x,
+                     struct berr **err)
 {
     int st = ctr_state(c);
 
@@ -193,18 +190,20 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     if (js_str(c->cfg.rec, "pod", NULL) && !js_bool(c->cfg.rec, "isInfra", false) &&
         pod_start_infra(rt, js_str(c->cfg.rec, "pod", NULL), err) < 0)
         return -1;
+    if (ctr_rtcall_get(rt, &c->cfg, x, err) < 0)
+        return -1;
     ctr_remove_conmon_files(rt, c->id);
     (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
     /* written by ctr_prepare's first write, with the mounts it is about
      * to make: a kill from here on is undone by the next command */
     if (ctr_intent_set(c, "init") < 0)
         return berr_oom(err);
-    if (ctr_prepare(rt, c, err) < 0) {
+    if (ctr_prepare(rt, c, x->r, err) < 0) {
         intent_failed(rt, c);
         return -1;
     }
     crash_point("init:prepared");
-    if (run_conmon(rt, c, err) < 0) {
+    if (run_conmon(rt, c, x, err) < 0) {
         ctr_intent_end(c);
         ctr_unprepare(rt, c);
         return -1;
@@ -228,12 +227,16 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
 
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    return init_then(rt, c, NULL, err);
+    struct ctr_rtcall x = { 0 };
+    int r = init_then(rt, c, NULL, &x, err);
+
+    ctr_rtcall_free(&x);
+    return r;
 }
 
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    struct ctr_rtcall x;
+    _cleanup_(ctr_rtcall_free) struct ctr_rtcall x = { 0 };
     int st = ctr_state(c), r;
 
     if (st == CS_RUNNING)
@@ -248,17 +251,16 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
         if (st == CS_RUNNING)
             return 0;
     }
-    if (st != CS_CREATED ? init_then(rt, c, "start", err) < 0
+    if (st != CS_CREATED ? init_then(rt, c, "start", &x, err) < 0
                          : ctr_intent_begin(rt, c, "start", err) < 0)
         return -1;
     crash_point("start:intent");
-    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        ctr_rtcall_free(&x);
+    /* init_then resolved it already */
+    if (!x.r && ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
         intent_failed(rt, c);
         return -1;
     }
     r = oci_start(&x.cli, c->id, err);
-    ctr_rtcall_free(&x);
     if (r < 0) {
         intent_failed(rt, c);
         return -1;
