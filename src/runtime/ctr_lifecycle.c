@@ -708,15 +708,12 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);
 }
 
-int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err)
+/* ctr_remove_records once the root file system is gone. */
+static int remove_records(struct runtime *rt, struct ctr *c, long long lock, const char *bundle,
+                          const char *rundir, struct berr **err)
 {
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     struct berr *e = NULL;
-    struct store *s;
 
-    if (!c->cfg.rootfs &&
-        (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
-        return berr_wrap(err, "removing container %s root filesystem", c->id);
     crash_point("rm:storage");
     /* the runtime's delete cleanup left running: done before the bundle goes */
     ctr_rt_delete_finish(c);
@@ -741,6 +738,44 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     }
     ctr_emit(rt, c, "remove");
     return 0;
+}
+
+/* The removal of a moved-aside rootfs (store_ctr_delete_held): for an
+ * attached run --rm nobody waits for it, so a detached child does it
+ * (holding the staging dir's lock; killed, it leaves a leftover for the
+ * next storage writer); else, or when the fork fails, here. */
+static void remove_held(const char *held, int lockfd)
+{
+    struct berr *e = NULL;
+
+    if (!held)
+        return;
+    if (fs_rm_rf_detached(held, lockfd) < 0 && fs_rm_rf(held, &e) < 0) {
+        log_debug("remove %s: %s", held, e->msg);
+        berr_free(e);
+    }
+    if (lockfd >= 0)
+        close(lockfd);
+}
+
+int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err)
+{
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
+    _cleanup_free_ char *held = NULL;
+    struct store *s;
+    int heldfd = -1, r;
+
+    if (!c->cfg.rootfs &&
+        (rt_store(rt, &s, err) < 0 ||
+         (c->rt_delete_handoff ? store_ctr_delete_held(s, c->id, &held, &heldfd, err)
+                               : store_ctr_delete(s, c->id, err)) < 0)) {
+        if (heldfd >= 0)
+            close(heldfd);      /* a leftover for the next writer */
+        return berr_wrap(err, "removing container %s root filesystem", c->id);
+    }
+    r = remove_records(rt, c, lock, bundle, rundir, err);
+    remove_held(held, heldfd);
+    return r;
 }
 
 int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
