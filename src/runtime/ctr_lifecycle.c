@@ -708,9 +708,19 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);
 }
 
-/* ctr_remove_records once the root file system is gone. */
+/* Moves the bundle into held, the staging dir the rootfs went to, when
+ * both are on one file system: removed with it, off the user's path. */
+static bool bundle_aside(const char *bundle, const char *held)
+{
+    _cleanup_free_ char *dst = held ? str_fmt("%s/bundle", held) : NULL;
+
+    return dst && rename(bundle, dst) == 0;
+}
+
+/* ctr_remove_records once the root file system is gone (held: where to,
+ * when a detached child removes it). */
 static int remove_records(struct runtime *rt, struct ctr *c, long long lock, const char *bundle,
-                          const char *rundir, struct berr **err)
+                          const char *rundir, const char *held, struct berr **err)
 {
     struct berr *e = NULL;
 
@@ -719,7 +729,8 @@ static int remove_records(struct runtime *rt, struct ctr *c, long long lock, con
     ctr_rt_delete_finish(c);
     /* a mount the record does not know of would make the bundle busy */
     ctr_unmount_shm(rt, c->id);
-    if ((bundle && fs_rm_rf(bundle, &e) < 0) || (rundir && fs_rm_rf(rundir, &e) < 0)) {
+    if ((bundle && !bundle_aside(bundle, held) && fs_rm_rf(bundle, &e) < 0) ||
+        (rundir && fs_rm_rf(rundir, &e) < 0)) {
         log_warn("container %s: %s", c->id, e->msg);
         berr_freep(&e);
     }
@@ -773,7 +784,7 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
             close(heldfd);      /* a leftover for the next writer */
         return berr_wrap(err, "removing container %s root filesystem", c->id);
     }
-    r = remove_records(rt, c, lock, bundle, rundir, err);
+    r = remove_records(rt, c, lock, bundle, rundir, held, err);
     remove_held(held, heldfd);
     return r;
 }

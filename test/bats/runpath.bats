@@ -65,14 +65,16 @@ rec_holder() {
 @test "run --rm: the root file system goes in a detached child; a killed one leaves garbage the next writer removes" {
     run -0 b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
     id=$(cat "$BATS_TEST_TMPDIR/cid")
-    # gone from the store at once, its staging copy soon
+    # gone from the store at once (its bundle too), its staging copy soon
     [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/userdata/$id" ]
     retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/root/tmp')\" ]"
     # the child killed before it removed anything: an unlocked leftover
     BERTH_TEST_CRASH_AT=rm:rmtree run -0 b run --rm --cidfile "$BATS_TEST_TMPDIR/cid2" --network none $IMG true
     id=$(cat "$BATS_TEST_TMPDIR/cid2")
     [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
     retry_until 10 bash -c "ls -d '$BATS_TEST_TMPDIR'/root/tmp/del-*/x/diff"
+    [ -e "$BATS_TEST_TMPDIR"/root/tmp/del-*/bundle/config.json ]
     left=$(ls -d "$BATS_TEST_TMPDIR"/root/tmp/del-*)
     # not a problem for system check, nothing of a container's in df
     run -0 b system check
