@@ -569,10 +569,12 @@ void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
     ctr_rtcall_free(&x);
 }
 
-/* A runtime delete left running: its handle and the call's runtime. */
+/* A runtime delete left running: its handle and the call's runtime; or,
+ * handed off to a child (rtdelete.h), the pipe to it. */
 struct ctr_rtdelete {
     struct ctr_rtcall x;
     struct proc_job job;
+    int tail;               /* handed off: the socket to its child, else -1 */
 };
 
 void ctr_rt_delete_finish(struct ctr *c)
@@ -583,7 +585,9 @@ void ctr_rt_delete_finish(struct ctr *c)
     if (!d)
         return;
     c->rt_delete = NULL;
-    if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
+    if (d->tail >= 0) {
+        close(d->tail);     /* the child goes on by itself */
+    } else if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         log_debug("container %s: runtime delete: %s", c->id, e->msg);
         berr_free(e);
     }
@@ -621,16 +625,24 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
     struct berr *e = NULL;
     bool have = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0, handed = false, begun;
 
+    if (d)
+        d->tail = -1;
     /* an attached run --rm: nobody waits for this delete (rtdelete.c) */
-    if (have && defer && c->rt_delete_handoff && !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &e) == 0)) {
+    if (have && defer && c->rt_delete_handoff &&
+        !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &d->tail, &e) == 0)) {
         log_debug("container %s: runtime delete not handed off: %s", c->id, e->msg);
         berr_freep(&e);
     }
     begun = have && !handed && oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
     if (meanwhile)
         meanwhile(rt, c);
-    if (handed) {
-        /* nothing to wait for */
+    if (handed && !c->rt_delete) {
+        /* nothing to wait for; its child may take the storage along
+         * (ctr_remove_records) */
+        c->rt_delete = d;
+        d = NULL;
+    } else if (handed) {
+        close(d->tail);
     } else if (begun && defer && !c->rt_delete) {
         c->rt_delete = d;
         d = NULL;
@@ -752,16 +764,18 @@ static int remove_records(struct runtime *rt, struct ctr *c, long long lock, con
 }
 
 /* The removal of a moved-aside rootfs (store_ctr_delete_held): for an
- * attached run --rm nobody waits for it, so a detached child does it
- * (holding the staging dir's lock; killed, it leaves a leftover for the
- * next storage writer); else, or when the fork fails, here. */
-static void remove_held(const char *held, int lockfd)
+ * attached run --rm nobody waits for it, so a detached child does it:
+ * the child of the handed-off runtime delete when there is one (sent is
+ * true: it takes the lock once we close lockfd), else one forked here
+ * (holding the lock); killed, either leaves a leftover for the next
+ * storage writer. Else, or when the fork fails, here. */
+static void remove_held(const char *held, int lockfd, bool sent)
 {
     struct berr *e = NULL;
 
     if (!held)
         return;
-    if (fs_rm_rf_detached(held, lockfd) < 0 && fs_rm_rf(held, &e) < 0) {
+    if (!sent && fs_rm_rf_detached(held, lockfd) < 0 && fs_rm_rf(held, &e) < 0) {
         log_debug("remove %s: %s", held, e->msg);
         berr_free(e);
     }
@@ -775,6 +789,7 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     _cleanup_free_ char *held = NULL;
     struct store *s;
     int heldfd = -1, r;
+    bool sent = false;
 
     if (!c->cfg.rootfs &&
         (rt_store(rt, &s, err) < 0 ||
@@ -784,8 +799,12 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
             close(heldfd);      /* a leftover for the next writer */
         return berr_wrap(err, "removing container %s root filesystem", c->id);
     }
+    /* the handed-off delete's child removes it next (remove_records
+     * closes the socket); it waits for our lock on it, kept to the end */
+    if (held && c->rt_delete && c->rt_delete->tail >= 0)
+        sent = rtdelete_send(c->rt_delete->tail, held);
     r = remove_records(rt, c, lock, bundle, rundir, held, err);
-    remove_held(held, heldfd);
+    remove_held(held, heldfd, sent);
     return r;
 }
 
