@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -201,6 +202,9 @@ int main(int argc, char **argv)
         cmd_print_help(stdout, &sub, cx.path);
         goto out;
     }
+    /* before any command's option parsing builds its first JSON object
+     * (create's and run's do, before the runtime opens) */
+    js_seed();
     /* argv[pos-1] is the command name: commands see it as their argv[0] */
     rc = c->fn(&cx, argc - pos + 1, argv + pos - 1, &err);
 

@@ -44,8 +44,11 @@ int ctr_name_check(const char *name, struct berr **err);
 const char *ctr_default_netmode(struct runtime *rt);
 
 /* ctr_prepare.c: mount rootfs and shm, set up networking, write the /etc
- * files and the OCI config.json. ctr_unprepare() undoes it, idempotently. */
-int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err);
+ * files and the OCI config.json for the OCI runtime r the caller resolved
+ * (crun gets its cached seccomp filter). ctr_unprepare() undoes it,
+ * idempotently. */
+int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *r,
+                struct berr **err);
 void ctr_unprepare(struct runtime *rt, struct ctr *c);
 /* Unmounts the bundle's shm tmpfs of container id if it is mounted,
  * whatever its record says. */

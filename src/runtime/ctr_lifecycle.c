@@ -97,10 +97,10 @@ int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session
     return conmon_exit_command(&o, out, err);
 }
 
-/* Runs conmon, which runs `runtime create`; state becomes created. */
-static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
+/* Runs conmon, which runs `runtime create` (x's); state becomes created. */
+static int run_conmon(struct runtime *rt, struct ctr *c, const struct ctr_rtcall *x,
+                      struct berr **err)
 {
-    struct ctr_rtcall x;
     _cleanup_free_ char *conmon = NULL, *conmon_version = NULL;
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
@@ -116,18 +116,14 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         return berr_oom(err);
     if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
         return -1;
-    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        ctr_rtcall_free(&x);
-        return -1;
-    }
     if (fs_mkdir_p(exits, 0750, err) < 0 || ctr_exit_command(rt, c, NULL, &exitcmd, err) < 0 ||
         conmon_env(rt->cfg->conmon_env_vars, environ, &env, err) < 0 ||
         ctr_net_reserve_ports(rt, c, &fds, &nfds, err) < 0)
-        goto out;
+        return -1;
     {
         struct conmon_opts o = {
-            .conmon_path = conmon, .runtime_path = x.cli.path, .runtime_name = x.r->name,
-            .runtime_flags = x.flags, .runtime_supports_json = x.r->supports_json,
+            .conmon_path = conmon, .runtime_path = x->cli.path, .runtime_name = x->r->name,
+            .runtime_flags = x->flags, .runtime_supports_json = x->r->supports_json,
             .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
             .pidfile = pidf, .conmon_pidfile = cpidf, .preserve_fds = rt->preserve_fds,
             .exit_dir = exits, .persist_dir = persist,
@@ -147,8 +143,8 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
     for (size_t i = 0; i < nfds; i++)
         close(fds[i]);
     if (r < 0)
-        goto out;
-    seccache_store(c->seccache_miss, x.flags, c->id);
+        return -1;
+    seccache_store(c->seccache_miss, x->flags, c->id);
     c->seccache_miss = NULL;
     c->st.state = CS_CREATED;
     c->st.pid = res.pid;
@@ -159,9 +155,7 @@ static int run_conmon(struct runtime *rt, struct ctr *c, struct berr **err)
         if (res.conmon_pid > 0 && proc_start_time(res.conmon_pid, &cs) == 0)
             c->st.conmon_start = cs;
     }
-out:
-    ctr_rtcall_free(&x);
-    return r;
+    return 0;
 }
 
 /* A transition that failed before its work was done: its intent goes
@@ -178,8 +172,11 @@ static void intent_failed(struct runtime *rt, struct ctr *c)
 }
 
 /* Initialises c (see ctr_init); the last write sets intent next (start's
- * "start") in the same write that records the init. */
-static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct berr **err)
+ * "start") in the same write that records the init. x: the container's
+ * OCI runtime, resolved here once for the spec, conmon and the caller
+ * (ctr_rtcall_free is due either way). */
+static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct ctr_rtcall *x,
+                     struct berr **err)
 {
     int st = ctr_state(c);
 
@@ -193,18 +190,20 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     if (js_str(c->cfg.rec, "pod", NULL) && !js_bool(c->cfg.rec, "isInfra", false) &&
         pod_start_infra(rt, js_str(c->cfg.rec, "pod", NULL), err) < 0)
         return -1;
+    if (ctr_rtcall_get(rt, &c->cfg, x, err) < 0)
+        return -1;
     ctr_remove_conmon_files(rt, c->id);
     (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
     /* written by ctr_prepare's first write, with the mounts it is about
      * to make: a kill from here on is undone by the next command */
     if (ctr_intent_set(c, "init") < 0)
         return berr_oom(err);
-    if (ctr_prepare(rt, c, err) < 0) {
+    if (ctr_prepare(rt, c, x->r, err) < 0) {
         intent_failed(rt, c);
         return -1;
     }
     crash_point("init:prepared");
-    if (run_conmon(rt, c, err) < 0) {
+    if (run_conmon(rt, c, x, err) < 0) {
         ctr_intent_end(c);
         ctr_unprepare(rt, c);
         return -1;
@@ -228,12 +227,16 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
 
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    return init_then(rt, c, NULL, err);
+    struct ctr_rtcall x = { 0 };
+    int r = init_then(rt, c, NULL, &x, err);
+
+    ctr_rtcall_free(&x);
+    return r;
 }
 
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    struct ctr_rtcall x;
+    _cleanup_(ctr_rtcall_free) struct ctr_rtcall x = { 0 };
     int st = ctr_state(c), r;
 
     if (st == CS_RUNNING)
@@ -248,17 +251,16 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
         if (st == CS_RUNNING)
             return 0;
     }
-    if (st != CS_CREATED ? init_then(rt, c, "start", err) < 0
+    if (st != CS_CREATED ? init_then(rt, c, "start", &x, err) < 0
                          : ctr_intent_begin(rt, c, "start", err) < 0)
         return -1;
     crash_point("start:intent");
-    if (ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
-        ctr_rtcall_free(&x);
+    /* init_then resolved it already */
+    if (!x.r && ctr_rtcall_get(rt, &c->cfg, &x, err) < 0) {
         intent_failed(rt, c);
         return -1;
     }
     r = oci_start(&x.cli, c->id, err);
-    ctr_rtcall_free(&x);
     if (r < 0) {
         intent_failed(rt, c);
         return -1;
@@ -567,10 +569,12 @@ void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
     ctr_rtcall_free(&x);
 }
 
-/* A runtime delete left running: its handle and the call's runtime. */
+/* A runtime delete left running: its handle and the call's runtime; or,
+ * handed off to a child (rtdelete.h), the pipe to it. */
 struct ctr_rtdelete {
     struct ctr_rtcall x;
     struct proc_job job;
+    int tail;               /* handed off: the socket to its child, else -1 */
 };
 
 void ctr_rt_delete_finish(struct ctr *c)
@@ -581,7 +585,9 @@ void ctr_rt_delete_finish(struct ctr *c)
     if (!d)
         return;
     c->rt_delete = NULL;
-    if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
+    if (d->tail >= 0) {
+        close(d->tail);     /* the child goes on by itself */
+    } else if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         log_debug("container %s: runtime delete: %s", c->id, e->msg);
         berr_free(e);
     }
@@ -619,16 +625,24 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
     struct berr *e = NULL;
     bool have = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0, handed = false, begun;
 
+    if (d)
+        d->tail = -1;
     /* an attached run --rm: nobody waits for this delete (rtdelete.c) */
-    if (have && defer && c->rt_delete_handoff && !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &e) == 0)) {
+    if (have && defer && c->rt_delete_handoff &&
+        !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &d->tail, &e) == 0)) {
         log_debug("container %s: runtime delete not handed off: %s", c->id, e->msg);
         berr_freep(&e);
     }
     begun = have && !handed && oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
     if (meanwhile)
         meanwhile(rt, c);
-    if (handed) {
-        /* nothing to wait for */
+    if (handed && !c->rt_delete) {
+        /* nothing to wait for; its child may take the storage along
+         * (ctr_remove_records) */
+        c->rt_delete = d;
+        d = NULL;
+    } else if (handed) {
+        close(d->tail);
     } else if (begun && defer && !c->rt_delete) {
         c->rt_delete = d;
         d = NULL;
@@ -706,21 +720,29 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);
 }
 
-int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err)
+/* Moves the bundle into held, the staging dir the rootfs went to, when
+ * both are on one file system: removed with it, off the user's path. */
+static bool bundle_aside(const char *bundle, const char *held)
 {
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
-    struct berr *e = NULL;
-    struct store *s;
+    _cleanup_free_ char *dst = held ? str_fmt("%s/bundle", held) : NULL;
 
-    if (!c->cfg.rootfs &&
-        (rt_store(rt, &s, err) < 0 || store_ctr_delete(s, c->id, err) < 0))
-        return berr_wrap(err, "removing container %s root filesystem", c->id);
+    return dst && rename(bundle, dst) == 0;
+}
+
+/* ctr_remove_records once the root file system is gone (held: where to,
+ * when a detached child removes it). */
+static int remove_records(struct runtime *rt, struct ctr *c, long long lock, const char *bundle,
+                          const char *rundir, const char *held, struct berr **err)
+{
+    struct berr *e = NULL;
+
     crash_point("rm:storage");
     /* the runtime's delete cleanup left running: done before the bundle goes */
     ctr_rt_delete_finish(c);
     /* a mount the record does not know of would make the bundle busy */
     ctr_unmount_shm(rt, c->id);
-    if ((bundle && fs_rm_rf(bundle, &e) < 0) || (rundir && fs_rm_rf(rundir, &e) < 0)) {
+    if ((bundle && !bundle_aside(bundle, held) && fs_rm_rf(bundle, &e) < 0) ||
+        (rundir && fs_rm_rf(rundir, &e) < 0)) {
         log_warn("container %s: %s", c->id, e->msg);
         berr_freep(&e);
     }
@@ -739,6 +761,51 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     }
     ctr_emit(rt, c, "remove");
     return 0;
+}
+
+/* The removal of a moved-aside rootfs (store_ctr_delete_held): for an
+ * attached run --rm nobody waits for it, so a detached child does it:
+ * the child of the handed-off runtime delete when there is one (sent is
+ * true: it takes the lock once we close lockfd), else one forked here
+ * (holding the lock); killed, either leaves a leftover for the next
+ * storage writer. Else, or when the fork fails, here. */
+static void remove_held(const char *held, int lockfd, bool sent)
+{
+    struct berr *e = NULL;
+
+    if (!held)
+        return;
+    if (!sent && fs_rm_rf_detached(held, lockfd) < 0 && fs_rm_rf(held, &e) < 0) {
+        log_debug("remove %s: %s", held, e->msg);
+        berr_free(e);
+    }
+    if (lockfd >= 0)
+        close(lockfd);
+}
+
+int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct berr **err)
+{
+    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
+    _cleanup_free_ char *held = NULL;
+    struct store *s;
+    int heldfd = -1, r;
+    bool sent = false;
+
+    if (!c->cfg.rootfs &&
+        (rt_store(rt, &s, err) < 0 ||
+         (c->rt_delete_handoff ? store_ctr_delete_held(s, c->id, &held, &heldfd, err)
+                               : store_ctr_delete(s, c->id, err)) < 0)) {
+        if (heldfd >= 0)
+            close(heldfd);      /* a leftover for the next writer */
+        return berr_wrap(err, "removing container %s root filesystem", c->id);
+    }
+    /* the handed-off delete's child removes it next (remove_records
+     * closes the socket); it waits for our lock on it, kept to the end */
+    if (held && c->rt_delete && c->rt_delete->tail >= 0)
+        sent = rtdelete_send(c->rt_delete->tail, held);
+    r = remove_records(rt, c, lock, bundle, rundir, held, err);
+    remove_held(held, heldfd, sent);
+    return r;
 }
 
 int ctr_remove_id(struct runtime *rt, const char *id, bool force, long long timeout,
@@ -839,17 +906,21 @@ static bool state_in(int s, unsigned mask)
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              unsigned flags, int *code, struct berr **err)
 {
-    _cleanup_close_ int pidfd = -1;
-    pid_t watched = 0;
+    _cleanup_close_ int pidfd = -1, cpidfd = -1;
+    pid_t watched = 0, conmon = 0;
+    unsigned long long conmon_start = 0;
+    bool conmon_waited = false, live = false;
     long long nap = 1;
     struct timespec t0;
 
     /* No inotify on the exit dir: closing an inotify instance waits for
      * an SRCU grace period, 10-25 ms at every exit of `run`. The
-     * container's pidfd wakes us when its process exits (conmon's exit
-     * file follows within a millisecond or two, found by polling from
-     * 1 ms); every other change is found by polling up to 100 ms apart
-     * (podman polls every 250 ms). */
+     * container's pidfd wakes us when its process exits; conmon writes
+     * the exit file a millisecond or two later and then exits (after
+     * starting its exit command), so its pidfd wakes us next, with no
+     * timer. Without one (no conmon, an old kernel), polling from 1 ms;
+     * every other change is found by polling up to 100 ms apart (podman
+     * polls every 250 ms). */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct ctr *c = NULL;
@@ -897,6 +968,9 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             pidfd = proc_pidfd(pid, c->st.pid_start);
             watched = pid;
         }
+        conmon = c->st.conmon_pid;
+        conmon_start = c->st.conmon_start;
+        live = s == CS_RUNNING || s == CS_STOPPING || s == CS_PAUSED;
         ctr_put(c);
         left = timeout_ms < 0 ? 100 : timeout_ms - elapsed_ms(&t0);
         if (left <= 0)
@@ -905,6 +979,15 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             close(pidfd);   /* gone: from now on the exit file is near */
             pidfd = -1;
             nap = 1;
+        } else if (pidfd < 0 && live && !conmon_waited && conmon > 0 &&
+                   (cpidfd = proc_pidfd(conmon, conmon_start)) >= 0) {
+            /* its process gone, its exit not recorded yet: conmon's
+             * exit follows its exit file. Once: a conmon that outlives
+             * it is polled. */
+            (void) proc_pidfd_wait(cpidfd, left < 100 ? left : 100);
+            close(cpidfd);
+            cpidfd = -1;
+            conmon_waited = true;
         } else if (pidfd < 0) {
             if (nap > left)
                 nap = left;

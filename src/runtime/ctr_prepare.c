@@ -303,8 +303,9 @@ static int shm_of(struct runtime *rt, const struct ctr *c, char **shm, struct be
     return *shm ? 0 : berr_oom(err);
 }
 
-static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, const char *rundir,
-                      const char *bundle, json_t *mounts, struct berr **err)
+static int build_spec(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort,
+                      const char *rootfs, const char *rundir, const char *bundle, json_t *mounts,
+                      struct berr **err)
 {
     struct spec_host h;
     _cleanup_json_ json_t *img = NULL, *spec = NULL, *in = NULL;
@@ -358,19 +359,11 @@ static int build_spec(struct runtime *rt, struct ctr *c, const char *rootfs, con
     if (cgreg_add(rt, CGREG_CONTAINER, c->id,
                   js_str(json_object_get(spec, "linux"), "cgroupsPath", NULL), err) < 0)
         goto out;
-    {
-        struct oci_runtime *r = NULL;
-        struct berr *e = NULL;
-        const char *want = c->cfg.runtime;
-
-        /* crun: its filter compiled at an earlier create, if any */
-        free(c->seccache_miss);
-        c->seccache_miss = NULL;
-        if (oci_runtime_resolve(rt->cfg, want && *want ? want : NULL, &r, &e) == 0)
-            seccache_annotate(rt, r, spec, &c->seccache_miss);
-        berr_free(e);
-        oci_runtime_free(r);
-    }
+    /* crun: its filter compiled at an earlier create, if any */
+    free(c->seccache_miss);
+    c->seccache_miss = NULL;
+    if (ort)
+        seccache_annotate(rt, ort, spec, &c->seccache_miss);
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);
@@ -419,7 +412,8 @@ static int mount_rootfs(struct runtime *rt, struct ctr *c, struct berr **err)
     return 0;
 }
 
-int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
+int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort,
+                struct berr **err)
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
     _cleanup_free_ char *shm = NULL, *hostname = NULL;
@@ -469,8 +463,8 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, struct berr **err)
         goto fail;
     if (ctr_mounts_setup(rt, c, c->st.mount_point ? c->st.mount_point : "", &mounts, err) < 0)
         goto fail;
-    if (build_spec(rt, c, c->st.mount_point ? c->st.mount_point : "", rundir, bundle, mounts,
-                   err) < 0)
+    if (build_spec(rt, c, ort, c->st.mount_point ? c->st.mount_point : "", rundir, bundle,
+                   mounts, err) < 0)
         goto fail;
     return 0;
 fail:

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,26 +79,62 @@ static int write_record(const char *dir, const char *tmp, const char *final,
     return fd;
 }
 
+/* After the delete: the staging dir the parent may send on the socket
+ * (fd 4) once it has moved the container's storage there. Its lock is
+ * the parent's until it is done with it (and GC's, should the store's
+ * cleanup of leftovers get there first: then it is gone or empty). */
+static void remove_sent(void)
+{
+    char path[4096];
+    size_t n = 0;
+    ssize_t r;
+    struct berr *e = NULL;
+    struct stat sb;
+    int fd;
+
+    while (n < sizeof(path) - 1 && (r = read(4, path + n, sizeof(path) - 1 - n)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return;
+        n += (size_t) r;
+    }
+    path[n] = '\0';
+    if (n == 0 || path[0] != '/')
+        return;
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    crash_point("rm:rmtree");
+    if (flock(fd, LOCK_EX) == 0 && fstat(fd, &sb) == 0 && sb.st_nlink > 0)
+        (void) fs_rm_rf(path, &e);
+    berr_free(e);
+    close(fd);
+}
+
 /* The child: its parent's locks and files are not its to keep. */
-static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd,
+static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, int tail,
                                  char *const *argv, char *const *envp, const char *final,
                                  const char *dir)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    /* out of the way of the dup2s below, whatever their numbers */
+    int rec = fcntl(recfd, F_DUPFD_CLOEXEC, 10), rd = fcntl(tail, F_DUPFD_CLOEXEC, 10);
     pid_t pid;
     int st;
 
     (void) setsid();
-    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
-        dup2(recfd, 3) < 0)
+    if (null < 0 || rec < 0 || rd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+        dup2(null, 2) < 0 || dup2(rec, 3) < 0 || dup2(rd, 4) < 0)
         _exit(1);
     /* the parent's lock files among them: a copy kept here would hold
      * their locks for as long as the delete runs */
-    (void) close_range(4, ~0U, 0);
+    (void) close_range(5, ~0U, 0);
     crash_point("run:handoff");
     pid = fork();
     if (pid == 0) {
         close(3);       /* the record's lock is ours, not the runtime's */
+        close(4);
         execve(argv[0], argv, envp);
         _exit(127);
     }
@@ -111,17 +148,22 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd,
     cgreg_drop(rt, id);
     (void) unlink(final);
     (void) rmdir(dir);
+    close(3);       /* the delete is done: settle need not wait for more */
+    remove_sent();
     _exit(0);
 }
 
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *id,
-                     struct berr **err)
+                     int *tail, struct berr **err)
 {
     _cleanup_free_ char *dir = records_dir(rt), *tmp = NULL, *final = NULL;
     _cleanup_strv_ strv argv = NULL, envp = NULL;
     _cleanup_(sbuf_freep) struct sbuf b = { 0 };
-    int fd;
+    _cleanup_close_ int rd = -1, wr = -1;
+    int fd, p[2];
     pid_t pid;
+
+    *tail = -1;
 
     if (!dir || !(tmp = str_fmt("%s/.%s.%d", dir, id, (int) getpid())) ||
         !(final = str_fmt("%s/%s", dir, id)))
@@ -130,11 +172,17 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return -1;
     if (serialize(argv, envp, &b) < 0)
         return berr_oom(err);
+    /* a socket, not a pipe: a send to a child that died fails
+     * (MSG_NOSIGNAL) instead of killing us with SIGPIPE */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+        return berr_sys(err, "socketpair");
+    rd = p[0];
+    wr = p[1];
     if ((fd = write_record(dir, tmp, final, &b)) < 0)
         return berr_sys(err, "recording the runtime delete of container %s in %s", id, dir);
     pid = fork();
     if (pid == 0)
-        run_handed(rt, id, fd, argv, envp, final, dir);
+        run_handed(rt, id, fd, rd, argv, envp, final, dir);
     if (pid < 0) {
         int saved = errno;
         (void) unlink(final);
@@ -143,7 +191,26 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return berr_sys(err, "fork");
     }
     close(fd);      /* the child's copy keeps the lock */
+    *tail = STEAL_FD(wr);
     return 0;
+}
+
+bool rtdelete_send(int tail, const char *dir)
+{
+    size_t n = strlen(dir), off = 0;
+    ssize_t r;
+
+    if (tail < 0 || n >= 4096)
+        return false;
+    while (off < n) {
+        r = send(tail, dir + off, n - off, MSG_NOSIGNAL);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        off += (size_t) r;
+    }
+    return true;
 }
 
 /* A record's two lists, pointing into buf. */
@@ -166,19 +233,17 @@ static int parse_record(char *buf, size_t len, strv *argv, strv *envp)
     return *argv && (*argv)[0] ? 0 : -1;
 }
 
-static void repair_one(struct runtime *rt, int dfd, const char *name)
+/* Runs the delete of record name (fd open on it, its lock ours: its
+ * child is gone), then drops the record. */
+static void repair_one(struct runtime *rt, int dfd, int fd, const char *name)
 {
-    _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     _cleanup_free_ char *buf = NULL, *eout = NULL;
     _cleanup_strv_ strv argv = calloc(1, sizeof(char *)), envp = calloc(1, sizeof(char *));
     struct berr *e = NULL;
     size_t len = 0;
     int st;
-
     struct stat sb;
 
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-        return;     /* gone meanwhile, or its child is still at work */
     /* a command line to run: only from a file of our own that nobody
      * else may write */
     if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
@@ -204,22 +269,11 @@ static void repair_one(struct runtime *rt, int dfd, const char *name)
     (void) unlinkat(dfd, name, 0);
 }
 
-void rtdelete_repair(struct runtime *rt)
-{
-    _cleanup_free_ char *dir = records_dir(rt);
-    DIR *d;
-    struct dirent *de;
-
-    if (!dir || access(dir, F_OK) < 0 || !(d = opendir(dir)))
-        return;
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            repair_one(rt, dirfd(d), de->d_name);
-    closedir(d);
-    (void) rmdir(dir);
-}
-
-void rtdelete_settle(struct runtime *rt)
+/* The one walk of the records: those whose child died are run. With
+ * wait, a record still locked is waited for (its child holds the lock
+ * until it has removed the record); dot-files are then left alone (a
+ * hand-off under way renames one into place). */
+static void walk(struct runtime *rt, bool wait)
 {
     _cleanup_free_ char *dir = records_dir(rt);
     DIR *d;
@@ -228,19 +282,27 @@ void rtdelete_settle(struct runtime *rt)
     if (!dir || access(dir, F_OK) < 0 || !(d = opendir(dir)))
         return;
     while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+            (wait && de->d_name[0] == '.'))
             continue;
-        /* the child's lock is held until its record is gone: once ours,
-         * a record still linked is one whose child died */
-        int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        _cleanup_close_ int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         struct stat sb;
-        if (fd < 0)
-            continue;
-        bool died = flock(fd, LOCK_EX) == 0 && fstat(fd, &sb) == 0 && sb.st_nlink > 0;
-        close(fd);
-        if (died)
-            repair_one(rt, dirfd(d), de->d_name);
+        /* once the lock is ours, a record still linked is one whose
+         * child died; one unlinked meanwhile was done by its child */
+        if (fd >= 0 && flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) == 0 &&
+            fstat(fd, &sb) == 0 && sb.st_nlink > 0)
+            repair_one(rt, dirfd(d), fd, de->d_name);
     }
     closedir(d);
     (void) rmdir(dir);
+}
+
+void rtdelete_repair(struct runtime *rt)
+{
+    walk(rt, false);
+}
+
+void rtdelete_settle(struct runtime *rt)
+{
+    walk(rt, true);
 }

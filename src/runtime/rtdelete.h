@@ -14,9 +14,15 @@
  * its own session, every fd of ours closed) that runs the runtime's
  * `delete --force <id>`, then removes the record. The child holds a lock
  * on the record while it works. -1 (nothing started, nothing recorded):
- * the caller deletes the usual way. */
+ * the caller deletes the usual way. *tail: a socket to the child (-1 on
+ * failure), for rtdelete_send; the caller closes it. */
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *id,
-                     struct berr **err);
+                     int *tail, struct berr **err);
+/* Sends the child the path of a staging dir (under a flock of the
+ * caller's) to remove once the delete is done and tail is closed: it
+ * takes the dir's lock first, so it starts when the caller lets go.
+ * false: not sent (the child is gone). */
+bool rtdelete_send(int tail, const char *dir);
 /* Runs every recorded delete whose child died before it finished (its
  * record is not locked), then drops its record. One access() when there
  * is none: rt_open calls it on every full runtime init. */

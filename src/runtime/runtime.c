@@ -48,7 +48,6 @@ static int open_full(struct runtime *rt, struct berr **err)
     struct config *c = rt->cfg;
     bool refreshed = false;
 
-    js_seed();
     if (fs_mkdir_p(c->static_dir, 0700, err) < 0)
         return -1;
     if (state_open(c->static_dir, &rt->st, err) < 0)

@@ -13,6 +13,7 @@
 #include "runtime/container.h"
 #include "runtime/image.h"
 #include "runtime/pod.h"
+#include "runtime/rtdelete.h"
 #include "runtime/syscheck.h"
 #include "runtime/volume.h"
 #include "storage/store.h"
@@ -489,6 +490,9 @@ int rt_check(struct runtime *rt, const struct check_opts *o, json_t **items, str
 
     if (!k.items)
         return berr_oom(err);
+    /* a run --rm that just returned may have handed its runtime delete
+     * off: its cgroup goes with that delete, not a leftover (as pod rm) */
+    rtdelete_settle(rt);
     /* images first: a container of a damaged image is reported with it */
     if (check_images(&k, err) < 0 || check_containers(&k, err) < 0 ||
         rt_check_leftovers(rt, o, k.ctr_ids, report, &k, err) < 0 ||

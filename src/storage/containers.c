@@ -476,9 +476,11 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
     return mount_count_set(cnt, n, err);
 }
 
-int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
+/* store_ctr_delete, or with held its _held variant. */
+static int ctr_delete(struct store *s, const char *ctr_id, char **held, int *lockfd,
+                      struct berr **err)
 {
-    _cleanup_stlock_ struct store *held = NULL;
+    _cleanup_stlock_ struct store *h = NULL;
     _cleanup_free_ char *dir = st_path(s, "containers/%s", ctr_id);
     _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
     _cleanup_free_ char *run = st_run_path(s, "containers/%s", ctr_id);
@@ -489,10 +491,25 @@ int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
         return berr_kind(err, BK_INVALID, "invalid container id \"%s\"", ctr_id);
     if (st_lock(s, true, err) < 0)
         return -1;
-    held = s;
-    if (drv_unmount(mnt, err) < 0 || st_remove_tree(s, dir, err) < 0 || fs_rm_rf(run, err) < 0)
+    h = s;
+    if (drv_unmount(mnt, err) < 0 ||
+        (held ? st_remove_tree_held(s, dir, held, lockfd, err) : st_remove_tree(s, dir, err)) < 0 ||
+        fs_rm_rf(run, err) < 0)
         return -1;
     return 0;
+}
+
+int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err)
+{
+    return ctr_delete(s, ctr_id, NULL, NULL, err);
+}
+
+int store_ctr_delete_held(struct store *s, const char *ctr_id, char **held, int *lockfd,
+                          struct berr **err)
+{
+    *held = NULL;
+    *lockfd = -1;
+    return ctr_delete(s, ctr_id, held, lockfd, err);
 }
 
 /* ---- the size of a container's own changes, cached ----

@@ -49,6 +49,12 @@ int st_gc_mark(struct store *s, bool set, struct berr **err);
 /* Moves path under tmp/ and removes it, so a crash half-way never leaves a
  * half-deleted object at its real name. */
 int st_remove_tree(struct store *s, const char *path, struct berr **err);
+/* Only moves path under tmp/, into a staging dir held as st_mktemp_held's
+ * (*held, *lockfd); *held NULL when path did not exist. The caller removes
+ * it; a process killed before that leaves an unlocked leftover that the
+ * next writer's cleanup removes. */
+int st_remove_tree_held(struct store *s, const char *path, char **held, int *lockfd,
+                        struct berr **err);
 /* Now in RFC 3339 with nanoseconds, UTC, as Go's time.Time marshals
  * (image configs' "created"; storage/import.c). */
 void st_now_rfc3339(char out[40]);

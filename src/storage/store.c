@@ -114,24 +114,51 @@ static int st_leftover_lock(DIR *d, const char *name)
     return fd < 0 ? -2 : fd;     /* -2: a symlink or gone, nothing to hold */
 }
 
+/* Moves path to tmp/x: 1 moved, 0 there was none (tmp is gone), -1. */
+static int move_aside(const char *path, const char *tmp, struct berr **err)
+{
+    _cleanup_free_ char *dst = str_fmt("%s/x", tmp);
+
+    if (!dst)
+        return berr_oom(err);
+    if (rename(path, dst) == 0)
+        return 1;
+    int e = errno;
+    (void) rmdir(tmp);
+    if (e == ENOENT)
+        return 0;
+    errno = e;
+    return berr_sys(err, "remove %s", path);
+}
+
 int st_remove_tree(struct store *s, const char *path, struct berr **err)
 {
     _cleanup_free_ char *tmp = NULL;
+    int r;
 
     if (st_mktemp(s, "del", &tmp, err) < 0)
         return -1;
-    _cleanup_free_ char *dst = str_fmt("%s/x", tmp);
-    if (!dst)
-        return berr_oom(err);
-    if (rename(path, dst) < 0) {
-        int e = errno;
-        (void) rmdir(tmp);
-        if (e == ENOENT)
-            return 0;
-        errno = e;
-        return berr_sys(err, "remove %s", path);
-    }
-    return fs_rm_rf(tmp, err);
+    r = move_aside(path, tmp, err);
+    return r <= 0 ? r : fs_rm_rf(tmp, err);
+}
+
+int st_remove_tree_held(struct store *s, const char *path, char **held, int *lockfd,
+                        struct berr **err)
+{
+    _cleanup_free_ char *tmp = NULL;
+    _cleanup_close_ int fd = -1;
+    int r;
+
+    *held = NULL;
+    *lockfd = -1;
+    if (st_mktemp_held(s, "del", &tmp, &fd, err) < 0)
+        return -1;
+    r = move_aside(path, tmp, err);
+    if (r <= 0)
+        return r;
+    *held = STEAL_PTR(tmp);
+    *lockfd = STEAL_FD(fd);
+    return 0;
 }
 
 /* Removes what a killed writer left: staging dirs under tmp/ (those made

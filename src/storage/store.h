@@ -351,6 +351,12 @@ int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
 int store_ctr_mount_count(struct store *s, const char *ctr_id, int *count, struct berr **err);
 /* Unmounts (force) and deletes the rootfs; unknown ids succeed. */
 int store_ctr_delete(struct store *s, const char *ctr_id, struct berr **err);
+/* The same, but the rootfs is only moved under tmp/ (gone from the store
+ * at once, unmounted): the caller removes *held (NULL: there was none)
+ * while it keeps *lockfd open, or leaves it to the next writer's cleanup
+ * of leftovers. */
+int store_ctr_delete_held(struct store *s, const char *ctr_id, char **held, int *lockfd,
+                          struct berr **err);
 /* Every container rootfs id, sorted. */
 int store_ctr_list(struct store *s, char ***ids, struct berr **err);
 /* What a rootfs's record says: the image it was made from (*image

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/str.h"
 
@@ -156,10 +157,32 @@ int fs_write_replace(const char *dir, const char *name, const void *buf, size_t 
     return write_via_tmp(dir, name, buf, len, mode, false, err);
 }
 
+/* mkdir p, its missing parents first: from the bottom up, so that a
+ * new dir in an existing one (a container's, at every create and
+ * start) is one mkdir, not one per component from the root. */
+static int mkdir_up(char *p, mode_t mode, struct berr **err)
+{
+    char *slash;
+    int r;
+
+    if (mkdir(p, mode) == 0 || errno == EEXIST)
+        return 0;
+    /* ENOTDIR too: the error then names the component that is no dir */
+    if ((errno != ENOENT && errno != ENOTDIR) || !(slash = strrchr(p, '/')) || slash == p)
+        return berr_sys(err, "create directory %s", p);
+    *slash = '\0';
+    r = mkdir_up(p, mode, err);
+    *slash = '/';
+    if (r < 0)
+        return -1;
+    if (mkdir(p, mode) < 0 && errno != EEXIST)
+        return berr_sys(err, "create directory %s", p);
+    return 0;
+}
+
 int fs_mkdir_p(const char *path, mode_t mode, struct berr **err)
 {
     _cleanup_free_ char *p = NULL;
-    char *s;
 
     /* The common case, on every command: it is there already. One stat
      * instead of a mkdir for each component. */
@@ -167,17 +190,8 @@ int fs_mkdir_p(const char *path, mode_t mode, struct berr **err)
         return 0;
     if (!(p = str_dup(path)))
         return berr_oom(err);
-    for (s = p + 1; ; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return berr_sys(err, "create directory %s", p);
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
+    if (mkdir_up(p, mode, err) < 0)
+        return -1;
     if (!fs_is_dir(path))
         return berr_new(err, BERR_ENGINE, ENOTDIR, "create directory %s", path);
     return 0;
@@ -216,6 +230,27 @@ static int rm_rf_at(int dfd, const char *name, dev_t dev, struct berr **err)
     if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
         return berr_sys(err, "remove %s", name);
     return 0;
+}
+
+int fs_rm_rf_detached(const char *path, int keepfd)
+{
+    pid_t pid = fork();
+
+    if (pid != 0)
+        return pid < 0 ? -1 : 0;
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    struct berr *e = NULL;
+
+    (void) setsid();
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+        (keepfd >= 0 && dup2(keepfd, 3) < 0))
+        _exit(1);
+    /* a copy of a lock or a pipe of our caller's would be held for as
+     * long as the removal runs ($(berth run ...) would wait for it) */
+    (void) close_range(keepfd >= 0 ? 4 : 3, ~0U, 0);
+    crash_point("rm:rmtree");
+    (void) fs_rm_rf(path, &e);
+    _exit(0);
 }
 
 int fs_rm_rf(const char *path, struct berr **err)

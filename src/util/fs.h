@@ -45,6 +45,10 @@ int fs_mkdir_p(const char *path, mode_t mode, struct berr **err);
 /* rm -rf that never crosses into another mount (unmounted leftovers are
  * removed, live mounts make it fail with EBUSY). ENOENT is success. */
 int fs_rm_rf(const char *path, struct berr **err);
+/* fs_rm_rf(path) in a forked child nobody waits for: its own session,
+ * stdio on /dev/null, no fd of ours but keepfd (a lock it holds until it
+ * is done; -1 none). -1 with errno when the fork failed. */
+int fs_rm_rf_detached(const char *path, int keepfd);
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);
 int fs_fsync_dir(const char *dir);

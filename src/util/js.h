@@ -32,7 +32,9 @@ int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
 int js_write_new(const char *dir, const char *name, json_t *j, mode_t mode, bool sync,
                  struct berr **err);
 /* Seeds jansson's hash function with getrandom(2) (one system call)
- * instead of letting its first object open and read /dev/urandom (three). */
+ * instead of letting its first object open and read /dev/urandom (three).
+ * Only a call before the process's first JSON object counts: main()
+ * makes it before the command runs. */
 void js_seed(void);
 /* Borrowed getters with defaults for absent or mistyped members. */
 const char *js_str(json_t *o, const char *key, const char *dflt);
