@@ -11,6 +11,7 @@
 #include "runtime/cgreg.h"
 #include "runtime/config.h"
 #include "runtime/container.h"
+#include "runtime/ctr_int.h"
 #include "runtime/image.h"
 #include "runtime/pod.h"
 #include "runtime/rtdelete.h"
@@ -101,6 +102,7 @@ static void check_container(struct ck *k, const char *id, char *const *rootfs,
     struct ctr_runstate st;
     _cleanup_free_ char *damage = NULL, *problem = NULL;
     struct berr *e = NULL;
+    bool lost_create;
 
     if (ctr_read_salvage(k->rt, id, &cfg, &st, &damage, &e) < 0) {
         berr_free(e);       /* gone meanwhile */
@@ -118,9 +120,16 @@ static void check_container(struct ck *k, const char *id, char *const *rootfs,
         problem = str_fmt("its name \"%s\" is missing from the name index", cfg.name);
         finding(k, "container", id, problem, true, relink_name, (void *) cfg.name);
     }
-    if (!st.intent && !strv_contains(rootfs, id)) {
+    /* a create leaves its intent for the next write to clear: with its
+     * owner gone, a missing root file system is a create that did not
+     * finish or one the store lost; the next use makes it (finish_create) */
+    lost_create = str_eq(st.intent, "create") && cfg.image_id && !cfg.rootfs &&
+                  ctr_intent_abandoned(&st, false);
+    if ((!st.intent || lost_create) && !strv_contains(rootfs, id)) {
         free(problem);
-        problem = str_fmt("its root file system is gone from the store%s",
+        problem = str_fmt("its root file system is gone from the store%s%s",
+                          lost_create ? " (the next command that uses the container makes it "
+                                        "again from its image)" : "",
                           k->o->force ? "" : "; --repair --force removes the container");
         finding(k, "container", id, problem, k->o->force, remove_ctr, NULL);
     } else if (json_object_get(k->bad_images, json_string_value(json_object_get(img_of, id)) ?: "")) {

@@ -314,6 +314,16 @@ hex64() { printf "$1%.0s" {1..64}; }
     [ "$output" = "No problems found" ]
 }
 
+@test "system check: a created container whose root file system the store lost is reported" {
+    id=$(b create --name lostfs --network none $IMG true)
+    run -0 b system check
+    rm -rf "$BATS_TEST_TMPDIR/root/containers/$id"
+    run -1 b system check
+    [[ $output == *"container $id: its root file system is gone from the store (the next command that uses the container makes it again from its image); --repair --force removes the container"* ]]
+    run -0 b system check --repair --force
+    run -1 b container exists lostfs
+}
+
 @test "system check --repair: a missing name link is made again" {
     b create --name c1 --network none $IMG true >/dev/null
     rm "$(static_dir)/names/c1"
@@ -373,7 +383,7 @@ hex64() { printf "$1%.0s" {1..64}; }
     run -0 b system check
     [ "$output" = "No problems found" ]
     # a stored blob changed behind the store's back: found unless --quick
-    [ -n "$blob" ] && [ "$blob" != null ]
+    [ -n "$blob" ] && [ "$blob" != null ] || false
     echo tampered >>"$S/blobs/sha256/${blob#sha256:}"
     run -0 b system check --quick
     run -1 b system check
@@ -484,7 +494,7 @@ forget() { rm -rf "$1/containers/$2" "$1/names/$3"; }
     forget "$S" "$gone" gone
     forget "$BATS_TEST_TMPDIR/root2/libpod" "$otherdead" otherdead
     M=/sys/fs/cgroup/memory/berth_parent
-    [ -d "$M/berth-$live" ] && [ -d "$M/berth-$gone" ] && [ -d "$M/berth-$otherdead" ]
+    [ -d "$M/berth-$live" ] && [ -d "$M/berth-$gone" ] && [ -d "$M/berth-$otherdead" ] || false
     run -1 b system check --quick
     [[ $output == *"cgroup $gone: its cgroup /berth_parent/berth-$gone is left in "*" hierarchies by a container whose record is gone"$'\n'* ]]
     [[ $output == *"cgroup $live: its cgroup /berth_parent/berth-$live of a container whose record is gone still holds process $live_pid: left alone"* ]]
