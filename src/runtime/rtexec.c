@@ -79,21 +79,39 @@ static uint32_t fnv1a(const char *s)
     return h;
 }
 
+/* <tmp_dir>/rtexec is this user's own directory, not a link, that no one
+ * else may write: what is mounted and exec'd below it is ours. */
+static bool own_dir(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+           !(st.st_mode & 022);
+}
+
 /* Is target (in dir) a valid mount of bin_path now, made here if need be? */
 static bool ensure(const char *tmp_dir, const char *dir, const char *target, const char *bin_path,
                    const struct stat *bin, struct berr **err)
 {
     _cleanup_free_ char *lck = str_fmt("%s/rtexec/lock", tmp_dir);
+    _cleanup_free_ char *top = str_fmt("%s/rtexec", tmp_dir);
     _cleanup_(lock_releasep) struct lock l = LOCK_INIT;
 
-    if (valid(target, bin))
-        return true;
-    /* first use this boot, or crun changed: one berth makes it */
-    if (!lck) {
+    if (!lck || !top) {
         berr_oom(err);
         return false;
     }
-    if (fs_mkdir_p(dir, 0700, err) < 0 || lock_path(lck, true, &l, err) < 0)
+    if (own_dir(top) && valid(target, bin))
+        return true;
+    /* first use this boot, or crun changed: one berth makes it */
+    if (fs_mkdir_p(dir, 0700, err) < 0)
+        return false;
+    if (!own_dir(top)) {
+        berr_new(err, BERR_ENGINE, 0, "%s: not a directory of this user's that only it may write",
+                 top);
+        return false;
+    }
+    if (lock_path(lck, true, &l, err) < 0)
         return false;
     if (valid(target, bin))
         return true;

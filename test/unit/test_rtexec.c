@@ -154,11 +154,39 @@ static void t_mount(void)
     free(crun);
 }
 
+/* <tmp>/rtexec planted as a link to someone else's directory: nothing is
+ * made or mounted there, crun runs from its own path */
+static void t_planted(void)
+{
+    char *tmp = at("tmp2"), *crun = at("bin/crun"), *evil = at("evil"), *link = at("tmp2/rtexec");
+    char *out = NULL;
+    struct berr *e = NULL;
+
+    if (!ns_ok) {
+        printf("# not root or no private mount namespace: skipped\n");
+    } else {
+        CHECK(mkdir(tmp, 0751) == 0 && mkdir(evil, 0777) == 0 && symlink(evil, link) == 0);
+        CHECK_INT(rtexec_path(tmp, crun, &out, &e), 0);
+        CHECK_STR(out, crun);
+        free(out);
+        /* nor a directory of ours that others may write */
+        CHECK(unlink(link) == 0 && mkdir(link, 0777) == 0 && chmod(link, 0777) == 0);
+        CHECK_INT(rtexec_path(tmp, crun, &out, &e), 0);
+        CHECK_STR(out, crun);
+        free(out);
+    }
+    free(tmp);
+    free(crun);
+    free(evil);
+    free(link);
+}
+
 int main(void)
 {
     setup();
     UNIT_RUN(t_plain);
     UNIT_RUN(t_mount);
+    UNIT_RUN(t_planted);
     {
         char *cmd = str_fmt("rm -rf %s", dir);
         if (cmd && system(cmd) != 0)
