@@ -185,7 +185,7 @@ D /newfile' ]
     [ "${lines[0]}" = "A /bin" ]
     [[ $output != *"C "* ]]
     # nothing is left mounted
-    ! grep -q "$BATS_TEST_TMPDIR/root/tmp" /proc/self/mounts
+    ! grep -q "$BATS_TEST_TMPDIR/root/tmp" /proc/self/mounts || false
     run -125 b image diff nosuch
     [ "$output" = "Error: nosuch not found: nosuch: image not known" ]
     run -125 b diff nosuch

@@ -109,10 +109,10 @@ teardown() { berth_teardown; }
     BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
     for cmd in "rm -f" "rmi -f" "network rm -f"; do
         run -0 --separate-stderr b $cmd nosuch
-        [ -z "$output" ] && [ -z "$stderr" ]
+        [ -z "$output" ] && [ -z "$stderr" ] || false
     done
     run -0 --separate-stderr b rm -f nosuch1 nosuch2
-    [ -z "$output" ] && [ -z "$stderr" ]
+    [ -z "$output" ] && [ -z "$stderr" ] || false
     # without -f they still fail
     run -1 b rm nosuch
     run -1 b rmi nosuch

@@ -177,7 +177,7 @@ EOF
         sleep 0.1
     done
     [ -n "$seen" ]
-    ! grep -q refresh "$out"
+    ! grep -q refresh "$out" || false
     kill -INT "$pid"
     retry_until 5 bash -c "! kill -0 $pid 2>/dev/null"
     rc=0

@@ -19,7 +19,7 @@ running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 86400 >/dev/
     run -3 b exec e1 sh -c 'echo out; echo err >&2; exit 3'
     [[ $output == *out* && $output == *err* ]]
     run -0 --separate-stderr b exec e1 sh -c 'echo err >&2'
-    [ -z "$output" ] && [ "$stderr" = err ]
+    [ -z "$output" ] && [ "$stderr" = err ] || false
     run -137 b exec e1 sh -c 'kill -9 $$'
     # container exec is the same command
     run -0 b container exec e1 true
@@ -184,7 +184,7 @@ running() { b run -d --name "$1" --network none "${@:2}" $IMG sleep 86400 >/dev/
     pid=$(pgrep -P $bpid -x sleep)
     [ -n "$pid" ]
     grep -q 86397 /proc/$pid/cmdline
-    ! pgrep -f "conmon.*$sid"
+    ! pgrep -f "conmon.*$sid" || false
     kill $pid
     rc=0
     wait $bpid || rc=$?

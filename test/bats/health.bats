@@ -174,11 +174,11 @@ fails_after() { echo "n=\$(cat /tmp/n 2>/dev/null || echo 0); echo \$((n+1)) > /
     # one process per container, none for a container without a check
     run -0 b run -d --name plain --network none $IMG sleep 100
     [ "$(pgrep -f 'container __health' | wc -l)" -ge 4 ]
-    ! pgrep -f "container __health $(b inspect --format '{{.Id}}' plain)"
+    ! pgrep -f "container __health $(b inspect --format '{{.Id}}' plain)" || false
     run -0 b stop -t 0 a
-    ! kill -0 $pa 2>/dev/null
+    ! kill -0 $pa 2>/dev/null || false
     run -0 b rm -f -t 0 b
-    ! kill -0 $pb 2>/dev/null
+    ! kill -0 $pb 2>/dev/null || false
     # the container's own exit: its process notices (pidfd) and ends
     kill -9 "$(b inspect --format '{{.State.Pid}}' c)"
     retry_until 20 bash -c "! kill -0 $pc 2>/dev/null"
@@ -197,7 +197,7 @@ fails_after() { echo "n=\$(cat /tmp/n 2>/dev/null || echo 0); echo \$((n+1)) > /
     retry_until 5 bash -c "! kill -0 $pd 2>/dev/null"
     run -0 b start a
     pa2=$(hpid a)
-    [ "$pa2" -gt 0 ] && [ "$pa2" != "$pa" ]
+    [ "$pa2" -gt 0 ] && [ "$pa2" != "$pa" ] || false
     kill -0 $pa2
     run -0 b inspect --format '{{.State.Health.Status}}' a
     [ "$output" = starting ] || [ "$output" = healthy ]

@@ -35,7 +35,7 @@ two_sharing() {
 
 @test "short ids: the index answers, ambiguous prefixes give podman's error, a name comes first" {
     read -r a c < <(two_sharing)
-    [ -f "$(entry "$a")" ] && [ -f "$(entry "$c")" ]
+    [ -f "$(entry "$a")" ] && [ -f "$(entry "$c")" ] || false
     run -0 b container inspect --format '{{.Id}}' "${a:0:12}"
     [ "$output" = "$a" ]
     run -0 b inspect --format '{{.Id}}' "${c:0:12}"
@@ -84,7 +84,7 @@ two_sharing() {
     id3=$(b create --network none $IMG true)
     rm -rf "$(idx)"
     run -0 b start "${id3:0:12}"
-    [ -f "$(entry "$id2")" ] && [ -f "$(entry "$id3")" ]
+    [ -f "$(entry "$id2")" ] && [ -f "$(entry "$id3")" ] || false
     [ ! -e "$(entry "$id")" ]
 }
 
@@ -142,14 +142,14 @@ two_sharing() {
     [[ $output == *"id index ${gone:0:2}/$gone: container id index entry for container ${gone:0:12}, which does not exist"* ]]
     run -0 b system check --repair
     [ "${lines[-1]}" = "3 problems found, 3 repaired, 0 left" ]
-    [ -f "$(entry "$a")" ] && [ ! -e "$(entry "$gone")" ] && [ ! -e "$(entry "$c")x" ]
+    [ -f "$(entry "$a")" ] && [ ! -e "$(entry "$gone")" ] && [ ! -e "$(entry "$c")x" ] || false
     run -0 b system check
     [ "$output" = "No problems found" ]
     # a reboot's refresh (no alive file) builds the index anew
     rm "$(entry "$a")" "$(entry "$c")"
     rm "$BATS_TEST_TMPDIR/scratch/alive"
     run -0 b ps -a
-    [ -f "$(entry "$a")" ] && [ -f "$(entry "$c")" ]
+    [ -f "$(entry "$a")" ] && [ -f "$(entry "$c")" ] || false
 }
 
 @test "a record quarantined by system check --repair leaves the index with it" {

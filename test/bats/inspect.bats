@@ -71,5 +71,5 @@ PY
     run -0 b container inspect --format '{{.Id}}' "${id:0:8}"
     [ "$output" = "$id" ]
     run -125 --separate-stderr b container inspect --format '{{.Nope}}' p
-    [[ $stderr == *"can't evaluate field Nope"* ]] && [ -z "$output" ]
+    [[ $stderr == *"can't evaluate field Nope"* ]] && [ -z "$output" ] || false
 }

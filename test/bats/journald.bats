@@ -150,7 +150,7 @@ ctr_fields() { jctl -o verbose "CONTAINER_ID_FULL=$1" | sed 's/^ *//'; }
     jb run --name je --label team=blue --network none $IMG sh -c 'exit 3' || true
     id=$(jb inspect --format '{{.Id}}' je)
     # nothing of it in the file backend's log
-    ! grep -q '"Name":"je"' "$BATS_TEST_TMPDIR/scratch/events/events.log"
+    ! grep -q '"Name":"je"' "$BATS_TEST_TMPDIR/scratch/events/events.log" || false
     nsenter -t "$JOURNAL_PID" -m -- journalctl --sync
     run -0 jctl -o verbose SYSLOG_IDENTIFIER=podman PODMAN_EVENT=died
     [[ $output == *"PODMAN_TYPE=container"* ]]
@@ -219,7 +219,7 @@ ctr_fields() { jctl -o verbose "CONTAINER_ID_FULL=$1" | sed 's/^ *//'; }
         sleep 0.1
     done
     [ -n "$seen" ]
-    ! grep -q "create old" "$out"
+    ! grep -q "create old" "$out" || false
     kill -INT "$pid"
     rc=0
     wait "$pid" || rc=$?

@@ -155,7 +155,7 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     wait
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
-    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts
+    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts || false
 }
 
 @test "a container whose conmon and process were killed is not stuck running" {
@@ -186,7 +186,7 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -0 b rm -f -t 0 up
     run -0 b rm down
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
-    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts
+    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts || false
 }
 
 @test "kill -9 of berth during create and start: rm -f converges" {
@@ -202,7 +202,7 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -0 b rm --all --force -t 0
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
-    ! grep -q "$BATS_TEST_TMPDIR/root/.*merged" /proc/self/mounts
+    ! grep -q "$BATS_TEST_TMPDIR/root/.*merged" /proc/self/mounts || false
     # no monitor (and so no container process) of this test survives
     retry_until 5 bash -c "! pgrep -f '[c]onmon.*$BATS_TEST_TMPDIR' >/dev/null"
 }

@@ -20,7 +20,7 @@ teardown() { berth_teardown; }
     run -0 b logs lg
     [ "$(printf '%s\n' "${lines[@]:0:6}")" = "$want" ]
     [[ $want == *err3* ]]
-    [ "${#lines[@]}" -eq 5006 ] && [ "${lines[6]}" = 1 ] && [ "${lines[-1]}" = 5000 ]
+    [ "${#lines[@]}" -eq 5006 ] && [ "${lines[6]}" = 1 ] && [ "${lines[-1]}" = 5000 ] || false
     [ "$(printf '%s\n' "${lines[@]:6}")" = "$(seq 5000)" ]
 }
 

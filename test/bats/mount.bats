@@ -31,7 +31,7 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
     [ "$output" = m1 ]
     mounted "$mp"
     run -0 b container unmount m1
-    ! mounted "$mp"
+    ! mounted "$mp" || false
     run -0 b mount
     [ "$output" = "" ]
     # not mounted: nothing to do, as podman
@@ -48,7 +48,7 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
     b mount m2 >/dev/null
     echo written > "$mp/from-mount"
     run -0 b umount -f m2
-    ! mounted "$mp"
+    ! mounted "$mp" || false
     run -0 b start -a m2
     [ "$output" = written ]
 }
@@ -69,7 +69,7 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
     run -0 b umount -a
     [ "$output" = "" ]
     run -0 b stop -t 0 m3
-    ! mounted "$mp"
+    ! mounted "$mp" || false
 }
 
 @test "mount --all, --latest, unmount --all" {

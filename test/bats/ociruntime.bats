@@ -40,7 +40,7 @@ host_default() {
         b info --format "{{.Host.OCIRuntime.Name}}"
         id=$(b create --network none $IMG echo ran) &&
         b inspect --format "{{.OCIRuntime}}" $id && b start -a $id'
-    [ "${lines[0]}" = crun ] && [ "${lines[1]}" = crun ] && [ "${lines[2]}" = ran ]
+    [ "${lines[0]}" = crun ] && [ "${lines[1]}" = crun ] && [ "${lines[2]}" = ran ] || false
 }
 
 @test "a container keeps the runtime it was created with" {
@@ -79,10 +79,10 @@ host_default() {
         b rm -f -t 0 d1 d2 m1 m2 r1 >/dev/null'
     set -- $output
     # d1 compiled, d2 got the same bytes back; m1 compiled its own
-    [ "$1 $3" = "d1 compiled" ] && [ "$4 $5 $6" = "d2 $2 handed" ]
-    [ "$7 $9" = "m1 compiled" ] && [ "${10} ${11} ${12}" = "m2 $8 handed" ] && [ "$8" != "$2" ]
+    [ "$1 $3" = "d1 compiled" ] && [ "$4 $5 $6" = "d2 $2 handed" ] || false
+    [ "$7 $9" = "m1 compiled" ] && [ "${10} ${11} ${12}" = "m2 $8 handed" ] && [ "$8" != "$2" ] || false
     # normdir is another profile: compiled anew, not m's filter
-    [ "${13} ${15}" = "r1 compiled" ] && [ "${14}" != "$8" ] && [ "${14}" != "$2" ]
+    [ "${13} ${15}" = "r1 compiled" ] && [ "${14}" != "$8" ] && [ "${14}" != "$2" ] || false
     [[ $output == *"Operation not permitted"*"m2 mkdir 1"* ]]
     [[ $output == *"r1 mkdir 0"* ]]
     [[ $output == *"Seccomp:"*2* ]]
@@ -113,7 +113,7 @@ crun_copy() {
     # one mount, read-only, of the copy
     [ "${lines[0]}" = ran ]
     set -- ${lines[1]}
-    [ "$#" = 4 ] && [ "$2" = "$CRUN" ] && [[ $3 == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]]
+    [ "$#" = 4 ] && [ "$2" = "$CRUN" ] && [[ $3 == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]] || false
     [[ $4 == ro,* ]]
     mp=$3
     # create (by conmon), start, delete and exec: from the mount, and
@@ -174,9 +174,9 @@ HOOK
         grep -c " $T/scratch/rtexec/" /proc/self/mountinfo
         b system reset --force >/dev/null && { grep -c " $T/scratch/rtexec/" /proc/self/mountinfo || true; }'
     [[ ${lines[0]} == *"No such file or directory"* ]]
-    [ "${lines[3]}" = ran ] && [ "${lines[4]}" = "${lines[2]}" ] && [ "${lines[1]}" != "${lines[2]}" ]
+    [ "${lines[3]}" = ran ] && [ "${lines[4]}" = "${lines[2]}" ] && [ "${lines[1]}" != "${lines[2]}" ] || false
     # the stale mount was replaced, not covered; reset detaches the mount
-    [ "${lines[5]}" = 1 ] && [ "${lines[6]}" = 0 ]
+    [ "${lines[5]}" = 1 ] && [ "${lines[6]}" = 0 ] || false
 }
 
 @test "crun: a delete recorded with the read-only mount's path runs from another mount namespace" {

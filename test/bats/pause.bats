@@ -18,7 +18,7 @@ tick() { b exec "$1" cat /tmp/tick; }
     pid=$(b inspect --format '{{.State.Pid}}' p1)
     # the container's freezer cgroup is frozen
     fz=$(awk -F: '$2 == "freezer" {print $3}' /proc/$pid/cgroup)
-    [ -n "$fz" ] && [ "$fz" != / ]
+    [ -n "$fz" ] && [ "$fz" != / ] || false
     [ "$(cat "/sys/fs/cgroup/freezer$fz/freezer.state")" = FROZEN ]
     run -0 b inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' p1
     [ "$output" = "paused true false" ]

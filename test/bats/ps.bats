@@ -53,9 +53,9 @@ PY
 @test "ps -q, --no-trunc, -l, -n" {
     three
     run -0 b ps -q
-    [ "${#lines[@]}" -eq 1 ] && [ "${#lines[0]}" -eq 12 ]
+    [ "${#lines[@]}" -eq 1 ] && [ "${#lines[0]}" -eq 12 ] || false
     run -0 b ps -aq --no-trunc
-    [ "${#lines[@]}" -eq 3 ] && [ "${#lines[0]}" -eq 64 ]
+    [ "${#lines[@]}" -eq 3 ] && [ "${#lines[0]}" -eq 64 ] || false
     run -0 b ps -l --format '{{.Names}}'
     [ "$output" = fresh ]
     run -0 b ps -n 2 --format '{{.Names}}'
@@ -91,7 +91,7 @@ PY
 
 @test "ps rejects bad filters and sort keys before printing" {
     run -125 --separate-stderr b ps -a --filter foo=bar
-    [ "$stderr" = "Error: foo is an invalid filter" ] && [ -z "$output" ]
+    [ "$stderr" = "Error: foo is an invalid filter" ] && [ -z "$output" ] || false
     run -125 --separate-stderr b ps -a --filter name
     [ "$stderr" = 'Error: invalid filter "name"' ]
     run -125 --separate-stderr b ps -a --filter status=bogus

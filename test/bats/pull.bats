@@ -315,7 +315,7 @@ BB_ID=0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754
     run -0 rb pull -q --creds "alice:$REG_PASSWORD" 127.0.0.1:5001/test/busybox:1
     run -125 rb pull -q --creds "alice:wrong-$REG_PASSWORD" 127.0.0.1:5001/test/busybox:1
     [[ $output != *"$REG_PASSWORD"* ]]
-    ! grep -rq -- "$REG_PASSWORD" "$BATS_TEST_TMPDIR/scratch" "$BATS_TEST_TMPDIR/root"
+    ! grep -rq -- "$REG_PASSWORD" "$BATS_TEST_TMPDIR/scratch" "$BATS_TEST_TMPDIR/root" || false
 }
 
 @test "the vfs driver: layers unpacked in order from the whole blobs" {

@@ -77,7 +77,7 @@ gone() {
         [ "$output" = victim ] || { echo "# $how: $output $stderr"; false; }
         [[ $stderr == *"record is damaged"* ]]
         gone $id victim || { echo "# after $how"; false; }
-        ! running $pid
+        ! running $pid || false
     done
 }
 
@@ -395,7 +395,7 @@ reboot() {
         [ "$output" = "keep Created" ] || { echo "# $how: $output"; false; }
         [[ $stderr == *"container $id: its create did not finish before a power loss: removing what it left"* ]] ||
             { echo "# $how: $stderr"; false; }
-        [ ! -e "$d" ] && [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
+        [ ! -e "$d" ] && [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ] || false
         # its name is free again
         id=$(b create --name half --network none $IMG true)
         run -0 b rm half
@@ -450,7 +450,7 @@ reboot() {
     m1=$(b create --pod idx --name m1 $IMG true)
     m2=$(b create --pod idx --name m2 $IMG true)
     idx=$BATS_TEST_TMPDIR/root/libpod/pods/$id/members
-    [ -f "$idx/$m1" ] && [ -f "$idx/$m2" ]
+    [ -f "$idx/$m1" ] && [ -f "$idx/$m2" ] || false
     rm "$idx/$m1"
     reboot "$(b pod inspect --format '{{.InfraContainerID}}' idx)"
     run -0 b pod ps --format '{{.Name}} {{.NumberOfContainers}}'

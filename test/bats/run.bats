@@ -47,7 +47,7 @@ teardown() { berth_teardown; }
     run -0 b run --rm --name gone --network none $IMG true
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/locks")" ]
-    ! grep -q "$BATS_TEST_TMPDIR" /proc/self/mounts
+    ! grep -q "$BATS_TEST_TMPDIR" /proc/self/mounts || false
     run -0 b run --rm --name gone --network none $IMG true
 }
 
@@ -55,10 +55,10 @@ teardown() { berth_teardown; }
     # the delete is handed to a detached child that holds no fd of ours
     # (else $(...) would wait for it), recorded until it is done
     out=$(b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG sh -c 'echo hi; exit 3') || rc=$?
-    [ "$out" = hi ] && [ "${rc:-0}" = 3 ]
+    [ "$out" = hi ] && [ "${rc:-0}" = 3 ] || false
     id=$(cat "$BATS_TEST_TMPDIR/cid")
     retry_until 10 bash -c "! runc state $id >/dev/null 2>&1"
-    [ ! -e "/run/runc/$id" ] && [ ! -e "/run/crun/$id" ]
+    [ ! -e "/run/runc/$id" ] && [ ! -e "/run/crun/$id" ] || false
     retry_until 10 bash -c "[ ! -e '$BATS_TEST_TMPDIR/scratch/rtdelete' ]"
     # the cgroup registry's entry goes once the delete has removed the cgroup
     retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/scratch/cgroups')\" ]"
@@ -67,7 +67,7 @@ teardown() { berth_teardown; }
     run -0 b wait kept
     id=$(b inspect --format '{{.Id}}' kept)
     run -0 b rm kept
-    ! runc state "$id" >/dev/null 2>&1
+    ! runc state "$id" >/dev/null 2>&1 || false
 }
 
 @test "--rm: a runtime delete whose child died is run by the next command" {
@@ -77,7 +77,7 @@ teardown() { berth_teardown; }
     id=$(cat "$BATS_TEST_TMPDIR/cid")
     retry_until 10 bash -c "! pgrep -f '[c]onmon .*$id' >/dev/null"
     run -0 b ps -a
-    ! runc state "$id" >/dev/null 2>&1
+    ! runc state "$id" >/dev/null 2>&1 || false
     [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
     [ -z "$(ls "$BATS_TEST_TMPDIR/scratch/cgroups")" ]
     # the same, told apart from the exit command: a record (the runtime's
@@ -89,7 +89,7 @@ teardown() { berth_teardown; }
     mkdir "$BATS_TEST_TMPDIR/scratch/rtdelete"
     printf '%s\0delete\0--force\0%s\0\0' "$(command -v runc)" "$id" > "$BATS_TEST_TMPDIR/scratch/rtdelete/$id"
     run -0 b ps -a
-    ! runc state "$id" >/dev/null 2>&1
+    ! runc state "$id" >/dev/null 2>&1 || false
     [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
     run -0 b rm -f held
     # a record another user could have written is never run

@@ -119,7 +119,7 @@ env_of() {
 
 @test "--systemd always: tmpfs mounts, the systemd cgroup, container_uuid, SIGRTMIN+3" {
     run -0 b run --rm --network none --systemd always $IMG sh -c 'for d in /run /run/lock /tmp /var/log/journal; do awk -v d=$d "\$2 == d {print \$3}" /proc/self/mounts; done; echo $container_uuid'
-    [ "${lines[0]}" = tmpfs ] && [ "${lines[1]}" = tmpfs ] && [ "${lines[2]}" = tmpfs ] && [ "${lines[3]}" = tmpfs ]
+    [ "${lines[0]}" = tmpfs ] && [ "${lines[1]}" = tmpfs ] && [ "${lines[2]}" = tmpfs ] && [ "${lines[3]}" = tmpfs ] || false
     [[ ${lines[4]} =~ ^[0-9a-f]{32}$ ]]
     if [ ! -e /sys/fs/cgroup/cgroup.controllers ] && [ -d /sys/fs/cgroup/systemd ]; then
         run -0 b run --rm --network none --systemd always $IMG awk '$2 == "/sys/fs/cgroup/systemd" {print $4}' /proc/self/mounts
@@ -160,7 +160,7 @@ env_of() {
     [ "$(cat /proc/$(cat pf)/cmdline | tr '\0' ' ')" = "sleep 30 " ]
     b rm -f -t 0 $id
     # left behind, as podman leaves them
-    [ -f pf ] && [ -f cpf ]
+    [ -f pf ] && [ -f cpf ] || false
     run -125 --separate-stderr b create --conmon-pidfile "$BATS_TEST_TMPDIR/nodir/x" $IMG true
     [[ $stderr == *"invalid --conmon-pidfile"*"nodir is not a directory"* ]]
     run -125 --separate-stderr b create --pidfile /nonexistent-dir/x $IMG true
@@ -191,5 +191,5 @@ env_of() {
     run -0 --separate-stderr b run --noout --rm --network none $IMG echo from-container
     [ "$output" = from-container ]
     run -1 --separate-stderr b --noout rm nosuch
-    [ -z "$output" ] && [[ $stderr == *"no such container"* ]]
+    [ -z "$output" ] && [[ $stderr == *"no such container"* ]] || false
 }

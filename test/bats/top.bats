@@ -23,15 +23,15 @@ teardown() { berth_teardown; }
     run -0 b top t2 pid comm user group nice state hpid huser seccomp capeff capbnd label
     [[ ${lines[0]} =~ ^PID\ +COMMAND\ +USER\ +GROUP\ +NI\ +STATE\ +HPID\ +HUSER\ +SECCOMP\ +EFFECTIVE\ CAPS\ +BOUNDING\ CAPS\ +LABEL$ ]]
     read -r -a f <<< "${lines[1]}"
-    [ "${f[0]}" = 1 ] && [ "${f[1]}" = sleep ] && [ "${f[2]}" = 100 ] && [ "${f[3]}" = 200 ]
+    [ "${f[0]}" = 1 ] && [ "${f[1]}" = sleep ] && [ "${f[2]}" = 100 ] && [ "${f[3]}" = 200 ] || false
     # huser: the host's name of uid 100, if it has one
     hname=$(awk -F: '$3 == 100 {print $1; exit}' /etc/passwd)
-    [ "${f[4]}" = 0 ] && [ "${f[5]}" = S ] && [ "${f[6]}" = "$hpid" ] && [ "${f[7]}" = "${hname:-100}" ]
-    [ "${f[8]}" = filter ] && [ "${f[9]}" = none ] && [ "${f[10]}" = CHOWN ] && [ "${f[11]}" = '?' ]
+    [ "${f[4]}" = 0 ] && [ "${f[5]}" = S ] && [ "${f[6]}" = "$hpid" ] && [ "${f[7]}" = "${hname:-100}" ] || false
+    [ "${f[8]}" = filter ] && [ "${f[9]}" = none ] && [ "${f[10]}" = CHOWN ] && [ "${f[11]}" = '?' ] || false
     run -0 b top t2 pid,vsz rss
     [[ ${lines[0]} =~ ^PID\ +VSZ\ +RSS$ ]]
     read -r -a f <<< "${lines[1]}"
-    [ "${f[1]}" -gt 0 ] && [ "${f[2]}" -gt 0 ]
+    [ "${f[1]}" -gt 0 ] && [ "${f[2]}" -gt 0 ] || false
     run -0 b top --list-descriptors
     [[ $output == *$'\nhpid\n'* ]]
 }

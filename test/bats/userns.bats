@@ -24,8 +24,8 @@ maps() { tr -s ' ' <<<"$1" | sed 's/^ //'; }
         sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; stat -c %u:%g /bin/sh /etc'
     [ "$(maps "${lines[0]}")" = "0 100000 5000" ]
     [ "$(maps "${lines[1]}")" = "0 200000 5000" ]
-    [ "${lines[2]}" = 0 ] && [ "${lines[3]}" = 0 ]
-    [ "${lines[4]}" = 0:0 ] && [ "${lines[5]}" = 0:0 ]
+    [ "${lines[2]}" = 0 ] && [ "${lines[3]}" = 0 ] || false
+    [ "${lines[4]}" = 0:0 ] && [ "${lines[5]}" = 0:0 ] || false
 }
 
 @test "files the container writes are owned by the mapped ids on the host; the image's read mapped" {
@@ -174,7 +174,7 @@ maps() { tr -s ' ' <<<"$1" | sed 's/^ //'; }
     id=$output
     [ "$(stat -c %u:%g "$d/vroot/containers/$id/diff/bin/sh")" = 100000:200000 ]
     run -0 b start -a v1
-    [ "${lines[0]}" = 0:0 ] && [ "${lines[1]}" = 0 ]
+    [ "${lines[0]}" = 0:0 ] && [ "${lines[1]}" = 0 ] || false
     [ "$(stat -c %u "$d/vroot/containers/$id/diff/x")" = 100000 ]
     run -0 b run --rm --network none $IMG stat -c %u:%g /bin/sh
     [ "$output" = 0:0 ]

@@ -21,7 +21,7 @@ copies() { find "$MAPPED" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | sort; }
     run -0 b run --rm --network none --uidmap 0:100000:5000 --gidmap 0:200000:5000 $IMG \
         sh -c 'id -u; stat -c %u:%g /bin/busybox /etc; touch /x && echo wrote'
     [ "${lines[0]}" = 0 ]
-    [ "${lines[1]}" = 0:0 ] && [ "${lines[2]}" = 0:0 ]
+    [ "${lines[1]}" = 0:0 ] && [ "${lines[2]}" = 0:0 ] || false
     [ "${lines[3]}" = wrote ]
     run -0 copies
     [ "${#lines[@]}" -eq 1 ]

@@ -221,7 +221,7 @@ teardown() { berth_teardown; }
     run -0 tar -tf "$BATS_TEST_TMPDIR/tv.tar"
     [ "$output" = "$(printf 'hard\nsub/\nsub/f\nsub/l')" ]
     run -0 b volume unmount tv
-    ! grep -q " $mp tmpfs " /proc/self/mounts
+    ! grep -q " $mp tmpfs " /proc/self/mounts || false
     run -0 b volume inspect --format '{{.MountCount}}' tv
     [ "$output" = 0 ]
     # unmounting what is not mounted is no error
@@ -269,7 +269,7 @@ EOF
     b volume import jail "$BATS_TEST_TMPDIR/evil.tar" || true
     [ ! -e "$BATS_TEST_TMPDIR/root/volumes/jail/escaped" ]
     [ ! -e "$BATS_TEST_TMPDIR/root/volumes/escaped" ]
-    [ ! -e /abs-escaped ] && [ ! -e /through ]
+    [ ! -e /abs-escaped ] && [ ! -e /through ] || false
 }
 
 @test "a bind volume shows its host directory while mounted" {

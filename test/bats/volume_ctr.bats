@@ -52,7 +52,7 @@ VOLIMG=localhost/volimg
     run -0 b inspect first --format '{{range .Mounts}}{{.Destination}}={{.Name}} {{end}}'
     vdata=$(echo "$output" | tr ' ' '\n' | sed -n 's|^/vdata=||p')
     fresh=$(echo "$output" | tr ' ' '\n' | sed -n 's|^/fresh=||p')
-    [ -n "$vdata" ] && [ -n "$fresh" ]
+    [ -n "$vdata" ] && [ -n "$fresh" ] || false
     run -0 b volume inspect --format '{{.Anonymous}} {{.NeedsCopyUp}} {{.NeedsChown}}' "$vdata"
     [ "$output" = "true false false" ]
     # nothing was there to copy: the next user may still bring something
@@ -144,7 +144,7 @@ EOF
     run -0 b volume inspect --format '{{.MountCount}}' tv
     [ "$output" = 1 ]
     run -0 b stop -t 0 user1
-    ! grep -q " $mp tmpfs " /proc/self/mounts
+    ! grep -q " $mp tmpfs " /proc/self/mounts || false
     run -0 b volume inspect --format '{{.MountCount}}' tv
     [ "$output" = 0 ]
     # mount and unmount: when the host mount comes and goes, not per user
