@@ -629,7 +629,7 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
         d->tail = -1;
     /* an attached run --rm: nobody waits for this delete (rtdelete.c) */
     if (have && defer && c->rt_delete_handoff &&
-        !(handed = rtdelete_handoff(rt, &d->x.cli, c->id, &d->tail, &e) == 0)) {
+        !(handed = rtdelete_handoff(rt, &d->x.cli, d->x.r->path, c->id, &d->tail, &e) == 0)) {
         log_debug("container %s: runtime delete not handed off: %s", c->id, e->msg);
         berr_freep(&e);
     }

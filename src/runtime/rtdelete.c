@@ -39,11 +39,15 @@ static char *records_dir(struct runtime *rt)
     return str_fmt("%s/rtdelete", rt->cfg->tmp_dir);
 }
 
-static int serialize(char *const *argv, char *const *envp, struct sbuf *b)
+/* argv0 in place of argv[0]: the runtime's own path, not the one it is
+ * run from here (rtexec.h: a mount of this namespace only) */
+static int serialize(const char *argv0, char *const *argv, char *const *envp, struct sbuf *b)
 {
-    for (size_t i = 0; argv[i]; i++)
-        if (sbuf_addn(b, argv[i], strlen(argv[i]) + 1) < 0)
+    for (size_t i = 0; argv[i]; i++) {
+        const char *a = i == 0 && argv0 ? argv0 : argv[i];
+        if (sbuf_addn(b, a, strlen(a) + 1) < 0)
             return -1;
+    }
     if (sbuf_addc(b, '\0') < 0)
         return -1;
     for (size_t i = 0; envp[i]; i++)
@@ -153,8 +157,8 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
     _exit(0);
 }
 
-int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *id,
-                     int *tail, struct berr **err)
+int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
+                     const char *id, int *tail, struct berr **err)
 {
     _cleanup_free_ char *dir = records_dir(rt), *tmp = NULL, *final = NULL;
     _cleanup_strv_ strv argv = NULL, envp = NULL;
@@ -170,7 +174,7 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return berr_oom(err);
     if (oci_delete_call(cli, id, &argv, &envp, err) < 0)
         return -1;
-    if (serialize(argv, envp, &b) < 0)
+    if (serialize(runtime_path, argv, envp, &b) < 0)
         return berr_oom(err);
     /* a socket, not a pipe: a send to a child that died fails
      * (MSG_NOSIGNAL) instead of killing us with SIGPIPE */

@@ -15,9 +15,10 @@
  * `delete --force <id>`, then removes the record. The child holds a lock
  * on the record while it works. -1 (nothing started, nothing recorded):
  * the caller deletes the usual way. *tail: a socket to the child (-1 on
- * failure), for rtdelete_send; the caller closes it. */
-int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *id,
-                     int *tail, struct berr **err);
+ * failure), for rtdelete_send; the caller closes it. The record names
+ * the runtime by runtime_path (its own binary), the child runs cli's. */
+int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
+                     const char *id, int *tail, struct berr **err);
 /* Sends the child the path of a staging dir (under a flock of the
  * caller's) to remove once the delete is done and tail is closed: it
  * takes the dir's lock first, so it starts when the caller lets go.

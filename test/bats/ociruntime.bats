@@ -179,6 +179,24 @@ HOOK
     [ "${lines[5]}" = 1 ] && [ "${lines[6]}" = 0 ] || false
 }
 
+@test "crun: a handed-off delete's record names crun's own path, not the mount's" {
+    # a crun whose delete waits, so that the record is there to read
+    mkdir -p "$BATS_TEST_TMPDIR/bin"
+    printf '#!/bin/sh\nfor a; do [ "$a" = delete ] && sleep 2; done\nexec /usr/bin/crun "$@"\n' \
+        > "$BATS_TEST_TMPDIR/bin/crun"
+    chmod 755 "$BATS_TEST_TMPDIR/bin/crun"
+    export W=$BATS_TEST_TMPDIR/bin/crun BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    run -0 crun_ns '
+        $BERTH_BIN $BERTH_ARGS_STR --runtime $W run --rm --network none $IMG echo ran &&
+        ls $T/scratch/rtexec/*/crun && tr "\0" "\n" < $T/scratch/rtdelete/$(ls $T/scratch/rtdelete) | head -1
+        for i in $(seq 100); do [ -e $T/scratch/rtdelete ] || break; sleep 0.1; done'
+    [ "${lines[0]}" = ran ]
+    # crun ran from the mount; its record names the binary itself
+    [[ ${lines[1]} == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]]
+    [ "${lines[2]}" = "$W" ]
+    [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+}
+
 @test "crun: a delete recorded with the read-only mount's path runs from another mount namespace" {
     export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
     # the mount exists only in the namespace that made it; the record of
