@@ -86,6 +86,24 @@ static int remove_ctr(struct ck *k, const char *id, void *unused)
     return r;
 }
 
+/* What the next command to take its lock would do: finish a killed
+ * create (make its root file system, or remove it without its image). */
+static int finish_ctr(struct ck *k, const char *id, void *unused)
+{
+    struct ctr *c = NULL;
+    struct berr *e = NULL;
+    int r;
+
+    (void) unused;
+    r = ctr_get_id(k->rt, id, &c, &e) < 0 || ctr_sync(k->rt, c, &e) < 0 ? -1 : 0;
+    if (r < 0 && e->kind == BK_NO_SUCH)
+        r = 0;      /* removed: its image is gone too */
+    if (c)
+        ctr_put(c);
+    berr_free(e);
+    return r;
+}
+
 static int relink_name(struct ck *k, const char *id, void *name)
 {
     struct berr *e = NULL;
@@ -125,11 +143,14 @@ static void check_container(struct ck *k, const char *id, char *const *rootfs,
      * finish or one the store lost; the next use makes it (finish_create) */
     lost_create = str_eq(st.intent, "create") && cfg.image_id && !cfg.rootfs &&
                   ctr_intent_abandoned(&st, false);
-    if ((!st.intent || lost_create) && !strv_contains(rootfs, id)) {
+    if (lost_create && !strv_contains(rootfs, id)) {
         free(problem);
-        problem = str_fmt("its root file system is gone from the store%s%s",
-                          lost_create ? " (the next command that uses the container makes it "
-                                        "again from its image)" : "",
+        problem = str_fmt("its root file system is missing (a create killed half way, or lost "
+                          "from the store); --repair makes it again from its image");
+        finding(k, "container", id, problem, true, finish_ctr, NULL);
+    } else if (!st.intent && !strv_contains(rootfs, id)) {
+        free(problem);
+        problem = str_fmt("its root file system is gone from the store%s",
                           k->o->force ? "" : "; --repair --force removes the container");
         finding(k, "container", id, problem, k->o->force, remove_ctr, NULL);
     } else if (json_object_get(k->bad_images, json_string_value(json_object_get(img_of, id)) ?: "")) {
