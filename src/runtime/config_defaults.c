@@ -194,7 +194,7 @@ static int set_rootless_paths(struct config *c, struct berr **err)
             return berr_sys(err, "create %s", run);
         if (lstat(run, &sb) < 0)
             return berr_sys(err, "%s", run);
-        if (!S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & 077))
+        if (!fs_stat_ours(&sb, S_IFDIR, 077))
             return berr_new(err, BERR_ENGINE, EPERM,
                             "%s is not a directory of the current user's that only it can use: "
                             "set XDG_RUNTIME_DIR", run);

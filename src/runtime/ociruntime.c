@@ -43,6 +43,13 @@ bool oci_crun_can_run(const char *cgroup_root)
     return read(fd, &c, 1) == 0;
 }
 
+bool oci_is_crun(const char *path)
+{
+    const char *base = path ? strrchr(path, '/') : NULL;
+
+    return base && strcmp(base + 1, "crun") == 0;
+}
+
 const char *oci_runtime_default_name(const struct config *cfg)
 {
     /* decided once per process and config: create asks while it settles

@@ -36,5 +36,7 @@ void oci_runtime_free(struct oci_runtime *r);
 const char *oci_runtime_default_name(const struct config *cfg);
 /* Can crun run on the cgroup layout under cgroup_root (/sys/fs/cgroup)? */
 bool oci_crun_can_run(const char *cgroup_root);
+/* Is the runtime at path crun? By its file name, as berth knows runtimes. */
+bool oci_is_crun(const char *path);
 
 #endif

@@ -250,8 +250,7 @@ static void repair_one(struct runtime *rt, int dfd, int fd, const char *name)
 
     /* a command line to run: only from a file of our own that nobody
      * else may write */
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
-        (sb.st_mode & 022)) {
+    if (fstat(fd, &sb) < 0 || !fs_stat_ours(&sb, S_IFREG, 022)) {
         log_warn("ignoring runtime delete record %s: not a file of this user's", name);
         (void) unlinkat(dfd, name, 0);
         return;

@@ -11,21 +11,13 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "runtime/ociruntime.h"
 #include "runtime/rtexec.h"
 #include "util/cleanup.h"
 #include "util/flock.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/str.h"
-
-/* crun by its file name, as seccache.c knows it; runc clones itself its
- * own way (and a Go binary has no constructor to skip). */
-static bool is_crun(const char *path)
-{
-    const char *base = strrchr(path, '/');
-
-    return base && strcmp(base + 1, "crun") == 0;
-}
 
 /* The mount shows the binary itself (its device and inode) read-only:
  * what crun's is_self_cloned() accepts. */
@@ -70,23 +62,13 @@ static int make_mount(const char *dir, const char *target, const char *bin, stru
     return 0;
 }
 
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 16777619u;
-    return h;
-}
-
 /* <tmp_dir>/rtexec is this user's own directory, not a link, that no one
  * else may write: what is mounted and exec'd below it is ours. */
 static bool own_dir(const char *path)
 {
     struct stat st;
 
-    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-           !(st.st_mode & 022);
+    return lstat(path, &st) == 0 && fs_stat_ours(&st, S_IFDIR, 022);
 }
 
 /* Is target (in dir) a valid mount of bin_path now, made here if need be? */
@@ -131,9 +113,9 @@ int rtexec_path(const char *tmp_dir, const char *runtime_path, char **out, struc
     struct stat bin;
 
     *out = NULL;
-    if (geteuid() == 0 && tmp_dir && *tmp_dir && is_crun(runtime_path) &&
+    if (geteuid() == 0 && tmp_dir && *tmp_dir && oci_is_crun(runtime_path) &&
         stat(runtime_path, &bin) == 0 && S_ISREG(bin.st_mode)) {
-        dir = str_fmt("%s/rtexec/%08x", tmp_dir, fnv1a(runtime_path));
+        dir = str_fmt("%s/rtexec/%016llx", tmp_dir, (unsigned long long) str_fnv1a(runtime_path));
         target = str_fmt("%s/crun", dir ? dir : "");
         if (!dir || !target)
             return berr_oom(err);

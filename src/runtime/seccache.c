@@ -21,12 +21,11 @@
 
 static bool applies(const struct oci_runtime *r, json_t *spec, json_t **seccomp)
 {
-    const char *base = r && r->path ? strrchr(r->path, '/') : NULL;
     json_t *a = json_object_get(spec, "annotations");
     const char *k;
     json_t *v;
 
-    if (!base || strcmp(base + 1, "crun") != 0)
+    if (!r || !oci_is_crun(r->path))
         return false;
     *seccomp = json_object_get(json_object_get(spec, "linux"), "seccomp");
     if (!json_is_object(*seccomp) || json_object_get(*seccomp, "listenerPath"))
@@ -54,15 +53,6 @@ static char *header(const struct oci_runtime *r, json_t *seccomp)
                    u.release, u.version, u.machine, strlen(js), js);
 }
 
-/* FNV-1a, 64 bits: the entry's name only (the header is compared whole) */
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
-    return h;
-}
 
 void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
                        char **miss)
@@ -74,15 +64,14 @@ void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *
 
     *miss = NULL;
     if (!applies(r, spec, &seccomp) || !(hdr = header(r, seccomp)) ||
-        !(path = str_fmt("%s/seccomp/%016llx", rt->cfg->tmp_dir, (unsigned long long) fnv(hdr))))
+        !(path = str_fmt("%s/seccomp/%016llx", rt->cfg->tmp_dir, (unsigned long long) str_fnv1a(hdr))))
         return;
     hl = strlen(hdr);
     /* a filter crun is to load: only from a file of our own that nobody
      * else may write */
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat sb;
-    if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
-                    (sb.st_mode & 022))) {
+    if (fd >= 0 && (fstat(fd, &sb) < 0 || !fs_stat_ours(&sb, S_IFREG, 022))) {
         log_warn("seccomp filter cache: ignoring %s: not a file of this user's", path);
         return;
     }

@@ -423,3 +423,8 @@ int fs_open_in_root(int rootfd, const char *path, int flags)
     }
     return walk_in_root(rootfd, path, flags);
 }
+
+bool fs_stat_ours(const struct stat *st, mode_t type, mode_t deny)
+{
+    return (st->st_mode & S_IFMT) == type && st->st_uid == geteuid() && !(st->st_mode & deny);
+}

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "util/err.h"
@@ -45,6 +46,9 @@ int fs_mkdir_p(const char *path, mode_t mode, struct berr **err);
 /* rm -rf that never crosses into another mount (unmounted leftovers are
  * removed, live mounts make it fail with EBUSY). ENOENT is success. */
 int fs_rm_rf(const char *path, struct berr **err);
+/* st is of type (S_IFREG, S_IFDIR...), this user's, with no bit of deny
+ * in its mode (022: nobody else may write it): a file to trust. */
+bool fs_stat_ours(const struct stat *st, mode_t type, mode_t deny);
 /* fs_rm_rf(path) in a forked child nobody waits for: its own session,
  * stdio on /dev/null, no fd of ours but keepfd (a lock it holds until it
  * is done; -1 none). -1 with errno when the fork failed. */

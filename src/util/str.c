@@ -44,6 +44,15 @@ bool str_has_prefix(const char *s, const char *prefix)
     return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+uint64_t str_fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
+    return h;
+}
+
 bool str_has_suffix(const char *s, const char *suffix)
 {
     size_t a, b;

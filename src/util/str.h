@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 /* A malloc'd formatted string, or NULL on failure. Never asprintf(). */
@@ -17,6 +18,8 @@ char *str_ndup(const char *s, size_t n);
 bool str_eq(const char *a, const char *b);      /* NULL-safe */
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
+/* FNV-1a, 64 bits, of a string: a short stable name, not a digest */
+uint64_t str_fnv1a(const char *s);
 char *str_trim(char *s);                        /* in place, returns s+k */
 char *str_lower(char *s);                       /* in place */
 /* Runes in the n bytes at s (UTF-8 lead bytes counted), for column widths. */
