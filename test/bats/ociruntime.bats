@@ -184,17 +184,25 @@ HOOK
     mkdir -p "$BATS_TEST_TMPDIR/bin"
     printf '#!/bin/sh\nfor a; do [ "$a" = delete ] && sleep 2; done\nexec /usr/bin/crun "$@"\n' \
         > "$BATS_TEST_TMPDIR/bin/crun"
-    chmod 755 "$BATS_TEST_TMPDIR/bin/crun"
+    # conmon's exit command (container cleanup --rm) held back: run, not
+    # it, removes the container, so the delete is handed off
+    printf '#!/bin/sh\nexec /usr/bin/conmon --exit-delay 1 "$@"\n' > "$BATS_TEST_TMPDIR/bin/conmon"
+    chmod 755 "$BATS_TEST_TMPDIR/bin/crun" "$BATS_TEST_TMPDIR/bin/conmon"
+    printf '[engine]\nconmon_path = ["%s"]\n' "$BATS_TEST_TMPDIR/bin/conmon" >> "$TEST_CONF"
     export W=$BATS_TEST_TMPDIR/bin/crun BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    # the mount of the wrapper is the one whose bytes are its own (crun's
+    # own mount would be there too, had a command resolved plain crun)
     run -0 crun_ns '
-        $BERTH_BIN $BERTH_ARGS_STR --runtime $W run --rm --network none $IMG echo ran &&
-        ls $T/scratch/rtexec/*/crun && tr "\0" "\n" < $T/scratch/rtdelete/$(ls $T/scratch/rtdelete) | head -1
+        $BERTH_BIN $BERTH_ARGS_STR --runtime $W run --rm --cidfile $T/cid --network none $IMG echo ran &&
+        for m in $T/scratch/rtexec/*/crun; do cmp -s $m $W && echo $m; done &&
+        tr "\0" "\n" < $T/scratch/rtdelete/$(cat $T/cid) | head -1
         for i in $(seq 100); do [ -e $T/scratch/rtdelete ] || break; sleep 0.1; done'
-    [ "${lines[0]}" = ran ]
     # crun ran from the mount; its record names the binary itself
-    [[ ${lines[1]} == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]]
-    [ "${lines[2]}" = "$W" ]
+    [ "${lines[0]}" = ran ] && [[ ${lines[1]} == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]] &&
+        [ "${lines[2]}" = "$W" ] && [ "${#lines[@]}" = 3 ] || { printf '%s\n' "$output"; false; }
     [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+    # the exit command, once its delay is over, finds nothing left to do
+    retry_until 10 bash -c "! pgrep -f '[c]onmon .*$(cat "$BATS_TEST_TMPDIR/cid")' >/dev/null"
 }
 
 @test "crun: a delete recorded with the read-only mount's path runs from another mount namespace" {
