@@ -26,7 +26,6 @@
 
 #include "runtime/cgreg.h"
 #include "runtime/rtdelete.h"
-#include "runtime/rtexec.h"
 #include "util/cleanup.h"
 #include "util/crashpoint.h"
 #include "util/fs.h"
@@ -259,8 +258,7 @@ static void repair_one(struct runtime *rt, int dfd, int fd, const char *name)
         if (!argv || !envp || fs_read_fd(fd, &buf, &len) < 0 ||
             parse_record(buf, len, &argv, &envp) < 0) {
             log_warn("dropping unreadable runtime delete record %s", name);
-        } else if (rtexec_recorded(rt->cfg->tmp_dir, &argv[0], &e) < 0 ||
-                   proc_capture(argv, envp, NULL, &eout, &st, &e) < 0) {
+        } else if (proc_capture(argv, envp, NULL, &eout, &st, &e) < 0) {
             log_debug("container %s: runtime delete: %s", name, e->msg);
             berr_free(e);
         } else if (st != 0) {

@@ -46,11 +46,6 @@ static int make_mount(const char *dir, const char *target, const char *bin, stru
     fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0500);
     if (fd < 0)
         return berr_sys(err, "create %s", target);
-    /* which binary this is, for a command line recorded here and run
-     * from another mount namespace (rtexec_recorded); per boot, as the
-     * mount: atomic for readers, not synced */
-    if (fs_write_replace(dir, "source", bin, strlen(bin), 0600, err) < 0)
-        return -1;
     if (mount(bin, target, NULL, MS_BIND, NULL) < 0)
         return berr_sys(err, "bind mount %s on %s", bin, target);
     if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
@@ -128,28 +123,4 @@ int rtexec_path(const char *tmp_dir, const char *runtime_path, char **out, struc
     }
     *out = str_dup(runtime_path);
     return *out ? 0 : berr_oom(err);
-}
-
-int rtexec_recorded(const char *tmp_dir, char **argv0, struct berr **err)
-{
-    _cleanup_free_ char *prefix = str_fmt("%s/rtexec/", tmp_dir ? tmp_dir : ""), *src = NULL;
-    _cleanup_free_ char *dir = NULL, *path = NULL;
-    struct berr *e = NULL;
-    const char *slash;
-
-    if (!prefix)
-        return berr_oom(err);
-    if (!tmp_dir || !*tmp_dir || !str_has_prefix(*argv0, prefix) ||
-        !(slash = strrchr(*argv0, '/')))
-        return 0;
-    if (!(dir = str_ndup(*argv0, (size_t) (slash - *argv0))) ||
-        !(src = str_fmt("%s/source", dir)))
-        return berr_oom(err);
-    if (fs_read_file(src, &path, NULL, &e) < 0) {
-        log_debug("%s: %s", *argv0, e->msg);
-        berr_free(e);
-        return 0;
-    }
-    free(*argv0);
-    return rtexec_path(tmp_dir, path, argv0, err);
 }

@@ -32,10 +32,4 @@
  * of runtime_path. Fails only for lack of memory. */
 int rtexec_path(const char *tmp_dir, const char *runtime_path, char **out, struct berr **err);
 
-/* A command line recorded with rtexec_path()'s answer may run in another
- * mount namespace, where only the empty placeholder is there: *argv0
- * (allocated) under tmp_dir/rtexec/ becomes rtexec_path() of the binary
- * it was made from (a mount of its own here, or the plain path). */
-int rtexec_recorded(const char *tmp_dir, char **argv0, struct berr **err);
-
 #endif

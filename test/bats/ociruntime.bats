@@ -204,25 +204,3 @@ HOOK
     # the exit command, once its delay is over, finds nothing left to do
     retry_until 10 bash -c "! pgrep -f '[c]onmon .*$(cat "$BATS_TEST_TMPDIR/cid")' >/dev/null"
 }
-
-@test "crun: a delete recorded with the read-only mount's path runs from another mount namespace" {
-    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
-    # the mount exists only in the namespace that made it; the record of
-    # a killed hand-off holds its path, and the next command may run in
-    # another namespace, where only the empty placeholder is there
-    run -0 crun_ns '
-        b() { $BERTH_BIN $BERTH_ARGS_STR "$@"; }
-        b --runtime crun create --name held --network none $IMG true >/dev/null &&
-        b init held >/dev/null && b inspect --format "{{.Id}}" held && ls $T/scratch/rtexec/*/crun'
-    id=${lines[0]} mp=${lines[1]}
-    crun state "$id" >/dev/null
-    [ ! -s "$mp" ]      # here, outside that namespace: the placeholder
-    mkdir "$T/scratch/rtdelete"
-    printf '%s\0delete\0--force\0%s\0\0' "$mp" "$id" > "$T/scratch/rtdelete/$id"
-    export id
-    run -0 crun_ns '
-        $BERTH_BIN $BERTH_ARGS_STR ps -a >/dev/null && { crun state $id >/dev/null 2>&1 || echo deleted; }'
-    [ "$output" = deleted ]
-    [ ! -e "$T/scratch/rtdelete" ]
-    run -0 crun_ns '$BERTH_BIN $BERTH_ARGS_STR rm -f held'
-}

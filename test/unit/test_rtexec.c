@@ -1,5 +1,5 @@
 /*
- * test/unit/test_rtexec.c: rtexec_path() and rtexec_recorded() over a
+ * test/unit/test_rtexec.c: rtexec_path() over a
  * fake crun (a copy of /bin/true named crun) in a temporary directory.
  * The mounting cases run as root only, in a private mount namespace of
  * this process (nothing is left mounted when it exits).
@@ -93,11 +93,6 @@ static void t_plain(void)
     CHECK_INT(rtexec_path("", "/usr/bin/crun", &out, &e), 0);
     CHECK_STR(out, "/usr/bin/crun");
     free(out);
-    /* a recorded path that is none of ours stays */
-    out = str_dup(runc);
-    CHECK_INT(rtexec_recorded(tmp, &out, &e), 0);
-    CHECK_STR(out, runc);
-    free(out);
     free(tmp);
     free(runc);
     free(gone);
@@ -138,14 +133,6 @@ static void t_mount(void)
     CHECK_STR(again, out);
     CHECK(stat(out, &a) == 0 && stat(crun, &b) == 0 && a.st_ino == b.st_ino);
     CHECK_INT(mounts_of(out), 1);
-    free(again);
-    /* another namespace: the placeholder only; the record finds its way */
-    CHECK(umount2(out, MNT_DETACH) == 0);
-    CHECK(stat(out, &a) == 0 && a.st_size == 0);
-    again = str_dup(out);
-    CHECK_INT(rtexec_recorded(tmp, &again, &e), 0);
-    CHECK_STR(again, out);
-    CHECK(stat(out, &a) == 0 && a.st_ino == b.st_ino);
     free(again);
     CHECK(umount2(out, MNT_DETACH) == 0);
     free(prefix);
