@@ -125,6 +125,10 @@ int ctr_intent_set(struct ctr *c, const char *op);
 int ctr_intent_begin(struct runtime *rt, struct ctr *c, const char *op, struct berr **err);
 /* Clears it in c->st; the transition's last ctr_save writes that. */
 void ctr_intent_end(struct ctr *c);
+/* Did the create of container id (config cfg; NULL: not known) run to
+ * its end? Its root file system in the store is the evidence; one with
+ * none to make (--rootfs) has nothing left to do. */
+bool ctr_create_finished(struct runtime *rt, const struct ctr_config *cfg, const char *id);
 /* Was s's intent left by a process that is gone? locked: the caller
  * holds the container's lock. */
 bool ctr_intent_abandoned(const struct ctr_runstate *s, bool locked);

@@ -232,6 +232,19 @@ void ctr_reap(struct runtime *rt, struct ctr *c)
 
 /* ---- recovery of abandoned intents (locked) ---- */
 
+bool ctr_create_finished(struct runtime *rt, const struct ctr_config *cfg, const char *id)
+{
+    struct berr *e = NULL;
+    struct store *s;
+    bool yes;
+
+    if (cfg && (!cfg->image_id || cfg->rootfs))
+        return true;
+    yes = rt_store(rt, &s, &e) == 0 && store_ctr_exists(s, id);
+    berr_free(e);
+    return yes;
+}
+
 /* create: the root file system is made (and the create event written
  * that the killed create did not); without its image the container is
  * removed (1). One already there, or none to make (--rootfs), is a
@@ -243,12 +256,10 @@ static int finish_create(struct runtime *rt, struct ctr *c, struct berr **err)
     struct berr *e = NULL;
     struct store *s;
 
-    if (!c->cfg.image_id || c->cfg.rootfs)
+    if (ctr_create_finished(rt, &c->cfg, c->id))
         return 2;
     if (rt_store(rt, &s, err) < 0)
         return -1;
-    if (store_ctr_exists(s, c->id))
-        return 2;
     if (store_ctr_create(s, c->cfg.image_id, c->id, c->cfg.auto_remove, &r, &e) < 0 &&
         e->kind != BK_EXISTS) {
         log_warn("container %s: its create was interrupted and cannot be finished (%s): removing it",
@@ -378,7 +389,6 @@ int ctr_unfinished_create(struct runtime *rt, const char *id, struct berr **err)
     _cleanup_json_ json_t *st = NULL;
     struct berr *e = NULL;
     struct ctr *c = NULL;
-    struct store *s;
     int r;
 
     if (!state_config_lost(rt->st, OBJ_CONTAINER, id))
@@ -393,10 +403,7 @@ int ctr_unfinished_create(struct runtime *rt, const char *id, struct berr **err)
          * sync, says that this config.json was whole once, so what tore
          * it was no power loss in the create's window (a damaged record,
          * for rm -f) */
-        e = NULL;
-        r = rt_store(rt, &s, &e) == 0 && store_ctr_exists(s, id);
-        berr_free(e);
-        if (r)
+        if (ctr_create_finished(rt, NULL, id))
             return 0;
     }
     log_warn("container %s: its create did not finish before a power loss: removing what it left",

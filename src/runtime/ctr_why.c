@@ -5,7 +5,9 @@
  * container's process live (same pid AND same start time: a reused pid
  * is someone else), its root file system and network namespace mounts,
  * and its lock (held or not, by which process). Read without the lock
- * and changing nothing, as ps reads.
+ * and changing nothing, as ps reads. A create leaves its intent on disk
+ * once it has finished (ctr_repair.c): shown as none pending when its
+ * root file system is there, as the next locked command finds it.
  */
 #include <string.h>
 #include <time.h>
@@ -13,6 +15,7 @@
 #include "runtime/config.h"
 #include "runtime/conmon.h"
 #include "runtime/container.h"
+#include "runtime/ctr_int.h"
 #include "runtime/ctrstate.h"
 #include "runtime/lock.h"
 #include "util/cleanup.h"
@@ -99,6 +102,10 @@ int ctr_why(struct runtime *rt, const char *input, json_t **out, struct berr **e
         ctr_read_salvage(rt, id, &cfg, &st, &damage, err) < 0)
         return -1;
     rec = str_fmt("%s/containers/%s", state_dir(rt->st), id);
+    if (str_eq(st.intent, "create") && ctr_create_finished(rt, &cfg, id)) {
+        free(STEAL_PTR(st.intent));
+        st.intent_pid = 0;
+    }
     o = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:i}, s:o, s:o, s:o, s:{s:b, s:s, s:b},"
                   " s:{s:s, s:b, s:b}, s:o}",
         "Id", id, "Name", cfg.name ? cfg.name : "",

@@ -760,3 +760,23 @@ forget() { rm -rf "$1/containers/$2" "$1/names/$3"; }
     run -125 b inspect --why nosuch
     [[ $output == *"no such container"* ]]
 }
+
+@test "inspect --why: a finished create has no pending intent; a killed one has" {
+    # create leaves its intent on disk; its root file system is the
+    # evidence that it finished, as the next locked command finds it
+    b create --name done --network none $IMG true >/dev/null
+    run -0 b inspect --why --format '{{.Record.State}} [{{.Record.Intent}}] {{.Record.IntentPid}}' done
+    [ "$output" = "created [] 0" ]
+    # killed once its root file system was made: finished all the same
+    BERTH_TEST_CRASH_AT=create:storage run -137 b create --name late --network none $IMG true
+    run -0 b inspect --why --format '[{{.Record.Intent}}] {{.Record.IntentPid}}' late
+    [ "$output" = "[] 0" ]
+    # killed before it: pending, with the process that left it
+    BERTH_TEST_CRASH_AT=create:record run -137 b create --name early --network none $IMG true
+    run -0 b inspect --why --format '{{.Record.Intent}} {{.Record.IntentPid}}' early
+    [[ $output =~ ^create\ [1-9][0-9]*$ ]] || { echo "$output"; false; }
+    # the next locked command finishes it: then there is none
+    run -0 b init early
+    run -0 b inspect --why --format '[{{.Record.Intent}}]' early
+    [ "$output" = "[]" ]
+}
