@@ -764,18 +764,25 @@ static int remove_records(struct runtime *rt, struct ctr *c, long long lock, con
 }
 
 /* The removal of a moved-aside rootfs (store_ctr_delete_held): for an
- * attached run --rm nobody waits for it, so a detached child does it:
- * the child of the handed-off runtime delete when there is one (sent is
- * true: it takes the lock once we close lockfd), else one forked here
- * (holding the lock); killed, either leaves a leftover for the next
- * storage writer. Else, or when the fork fails, here. */
-static void remove_held(const char *held, int lockfd, bool sent)
+ * attached run --rm nobody waits for it, so a detached child does it
+ * once we close lockfd: the child of the handed-off runtime delete when
+ * there is one (sent is true), else one with no delete to run
+ * (rtdelete_remover); killed, either leaves a leftover for the next
+ * storage writer. When no child can take it, here. */
+static void remove_held(struct runtime *rt, const char *id, const char *held, int lockfd,
+                        bool sent)
 {
     struct berr *e = NULL;
+    int tail = -1;
 
     if (!held)
         return;
-    if (!sent && fs_rm_rf_detached(held, lockfd) < 0 && fs_rm_rf(held, &e) < 0) {
+    if (!sent && rtdelete_remover(rt, id, &tail, &e) == 0) {
+        sent = rtdelete_send(tail, held);
+        close(tail);    /* the child reads to the end, then waits for lockfd */
+    }
+    berr_freep(&e);
+    if (!sent && fs_rm_rf(held, &e) < 0) {
         log_debug("remove %s: %s", held, e->msg);
         berr_free(e);
     }
@@ -804,7 +811,7 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     if (held && c->rt_delete && c->rt_delete->tail >= 0)
         sent = rtdelete_send(c->rt_delete->tail, held);
     r = remove_records(rt, c, lock, bundle, rundir, held, err);
-    remove_held(held, heldfd, sent);
+    remove_held(rt, c->id, held, heldfd, sent);
     return r;
 }
 

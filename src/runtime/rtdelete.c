@@ -12,6 +12,12 @@
  * knows the container just says so; the record goes either way. The
  * directory is removed when it empties, so the check of every command
  * is one failing access().
+ *
+ * The same child then removes the staging dir of the container's root
+ * file system its parent sends it (remove_sent); a removal whose delete
+ * was not handed off gets a child for that alone (rtdelete_remover):
+ * one detached remover, one crash story (killed, it leaves an unlocked
+ * leftover that the next storage writer removes).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -115,14 +121,16 @@ static void remove_sent(void)
     close(fd);
 }
 
-/* The child: its parent's locks and files are not its to keep. */
+/* The child: its parent's locks and files are not its to keep. With
+ * recfd -1 (argv NULL) there is no delete: only the removal. */
 static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, int tail,
                                  char *const *argv, char *const *envp, const char *final,
                                  const char *dir)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     /* out of the way of the dup2s below, whatever their numbers */
-    int rec = fcntl(recfd, F_DUPFD_CLOEXEC, 10), rd = fcntl(tail, F_DUPFD_CLOEXEC, 10);
+    int rec = fcntl(recfd >= 0 ? recfd : null, F_DUPFD_CLOEXEC, 10);
+    int rd = fcntl(tail, F_DUPFD_CLOEXEC, 10);
     pid_t pid;
     int st;
 
@@ -133,6 +141,10 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
     /* the parent's lock files among them: a copy kept here would hold
      * their locks for as long as the delete runs */
     (void) close_range(5, ~0U, 0);
+    if (!argv) {
+        remove_sent();
+        _exit(0);
+    }
     crash_point("run:handoff");
     pid = fork();
     if (pid == 0) {
@@ -156,6 +168,7 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
     _exit(0);
 }
 
+/* cli NULL: the child has no delete to run, nothing is recorded */
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
                      const char *id, int *tail, struct berr **err)
 {
@@ -163,7 +176,7 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
     _cleanup_strv_ strv argv = NULL, envp = NULL;
     _cleanup_(sbuf_freep) struct sbuf b = { 0 };
     _cleanup_close_ int rd = -1, wr = -1;
-    int fd, p[2];
+    int fd = -1, p[2];
     pid_t pid;
 
     *tail = -1;
@@ -171,9 +184,9 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
     if (!dir || !(tmp = str_fmt("%s/.%s.%d", dir, id, (int) getpid())) ||
         !(final = str_fmt("%s/%s", dir, id)))
         return berr_oom(err);
-    if (oci_delete_call(cli, id, &argv, &envp, err) < 0)
+    if (cli && oci_delete_call(cli, id, &argv, &envp, err) < 0)
         return -1;
-    if (serialize(runtime_path, argv, envp, &b) < 0)
+    if (cli && serialize(runtime_path, argv, envp, &b) < 0)
         return berr_oom(err);
     /* a socket, not a pipe: a send to a child that died fails
      * (MSG_NOSIGNAL) instead of killing us with SIGPIPE */
@@ -181,21 +194,29 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return berr_sys(err, "socketpair");
     rd = p[0];
     wr = p[1];
-    if ((fd = write_record(dir, tmp, final, &b)) < 0)
+    if (cli && (fd = write_record(dir, tmp, final, &b)) < 0)
         return berr_sys(err, "recording the runtime delete of container %s in %s", id, dir);
     pid = fork();
     if (pid == 0)
         run_handed(rt, id, fd, rd, argv, envp, final, dir);
     if (pid < 0) {
         int saved = errno;
-        (void) unlink(final);
-        close(fd);
+        if (fd >= 0) {
+            (void) unlink(final);
+            close(fd);
+        }
         errno = saved;
         return berr_sys(err, "fork");
     }
-    close(fd);      /* the child's copy keeps the lock */
+    if (fd >= 0)
+        close(fd);      /* the child's copy keeps the lock */
     *tail = STEAL_FD(wr);
     return 0;
+}
+
+int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr **err)
+{
+    return rtdelete_handoff(rt, NULL, NULL, id, tail, err);
 }
 
 bool rtdelete_send(int tail, const char *dir)

@@ -19,6 +19,10 @@
  * the runtime by runtime_path (its own binary), the child runs cli's. */
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
                      const char *id, int *tail, struct berr **err);
+/* The same child with no runtime delete to run (nothing recorded): it
+ * only removes what rtdelete_send sends it, for a caller whose delete
+ * was not handed off. -1: no child (the caller removes it itself). */
+int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr **err);
 /* Sends the child the path of a staging dir (under a flock of the
  * caller's) to remove once the delete is done and tail is closed: it
  * takes the dir's lock first, so it starts when the caller lets go.

@@ -12,8 +12,8 @@
  *                                                      conmon.c, ctr_lifecycle.c)
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
  *   rm:removing rm:storage rm:record                  (ctr_lifecycle.c)
- *   rm:rmtree                                         (util/fs.c: the child of
- *                                                      fs_rm_rf_detached)
+ *   rm:rmtree                                         (rtdelete.c: the child
+ *                                                      that removes the rootfs)
  *   podcreate:infraname podcreate:record              (pod_create.c)
  *   state:indexed state:deleted                       (state/record.c: the id
  *                                                      index's entry made, the

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
-#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/str.h"
 
@@ -230,27 +229,6 @@ static int rm_rf_at(int dfd, const char *name, dev_t dev, struct berr **err)
     if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
         return berr_sys(err, "remove %s", name);
     return 0;
-}
-
-int fs_rm_rf_detached(const char *path, int keepfd)
-{
-    pid_t pid = fork();
-
-    if (pid != 0)
-        return pid < 0 ? -1 : 0;
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    struct berr *e = NULL;
-
-    (void) setsid();
-    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
-        (keepfd >= 0 && dup2(keepfd, 3) < 0))
-        _exit(1);
-    /* a copy of a lock or a pipe of our caller's would be held for as
-     * long as the removal runs ($(berth run ...) would wait for it) */
-    (void) close_range(keepfd >= 0 ? 4 : 3, ~0U, 0);
-    crash_point("rm:rmtree");
-    (void) fs_rm_rf(path, &e);
-    _exit(0);
 }
 
 int fs_rm_rf(const char *path, struct berr **err)

@@ -49,10 +49,6 @@ int fs_rm_rf(const char *path, struct berr **err);
 /* st is of type (S_IFREG, S_IFDIR...), this user's, with no bit of deny
  * in its mode (022: nobody else may write it): a file to trust. */
 bool fs_stat_ours(const struct stat *st, mode_t type, mode_t deny);
-/* fs_rm_rf(path) in a forked child nobody waits for: its own session,
- * stdio on /dev/null, no fd of ours but keepfd (a lock it holds until it
- * is done; -1 none). -1 with errno when the fork failed. */
-int fs_rm_rf_detached(const char *path, int keepfd);
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);
 int fs_fsync_dir(const char *dir);

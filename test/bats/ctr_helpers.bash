@@ -20,6 +20,20 @@ ctr_setup() {
     load_image busybox
 }
 
+# hold_exit_commands: conmon waits a second before it runs its exit
+# command (container cleanup), so that an attached run --rm, not that
+# command, removes the container, whatever the machine's load.
+# exit_commands_done waits until every conmon of the test has ended.
+hold_exit_commands() {
+    mkdir -p "$BATS_TEST_TMPDIR/bin"
+    printf '#!/bin/sh\nexec /usr/bin/conmon --exit-delay 1 "$@"\n' > "$BATS_TEST_TMPDIR/bin/conmon"
+    chmod 755 "$BATS_TEST_TMPDIR/bin/conmon"
+    printf '[engine]\nconmon_path = ["%s"]\n' "$BATS_TEST_TMPDIR/bin/conmon" >> "$TEST_CONF"
+}
+exit_commands_done() {
+    retry_until 15 bash -c "! pgrep -f '[c]onmon .*$BATS_TEST_TMPDIR/' >/dev/null"
+}
+
 # state_of CTR: the state number recorded for a container (no ps needed)
 state_file() {
     local id

@@ -184,11 +184,9 @@ HOOK
     mkdir -p "$BATS_TEST_TMPDIR/bin"
     printf '#!/bin/sh\nfor a; do [ "$a" = delete ] && sleep 2; done\nexec /usr/bin/crun "$@"\n' \
         > "$BATS_TEST_TMPDIR/bin/crun"
-    # conmon's exit command (container cleanup --rm) held back: run, not
-    # it, removes the container, so the delete is handed off
-    printf '#!/bin/sh\nexec /usr/bin/conmon --exit-delay 1 "$@"\n' > "$BATS_TEST_TMPDIR/bin/conmon"
-    chmod 755 "$BATS_TEST_TMPDIR/bin/crun" "$BATS_TEST_TMPDIR/bin/conmon"
-    printf '[engine]\nconmon_path = ["%s"]\n' "$BATS_TEST_TMPDIR/bin/conmon" >> "$TEST_CONF"
+    chmod 755 "$BATS_TEST_TMPDIR/bin/crun"
+    # run, not conmon's exit command, removes it: the delete is handed off
+    hold_exit_commands
     export W=$BATS_TEST_TMPDIR/bin/crun BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
     # the mount of the wrapper is the one whose bytes are its own (crun's
     # own mount would be there too, had a command resolved plain crun)
@@ -201,6 +199,5 @@ HOOK
     [ "${lines[0]}" = ran ] && [[ ${lines[1]} == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]] &&
         [ "${lines[2]}" = "$W" ] && [ "${#lines[@]}" = 3 ] || { printf '%s\n' "$output"; false; }
     [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
-    # the exit command, once its delay is over, finds nothing left to do
-    retry_until 10 bash -c "! pgrep -f '[c]onmon .*$(cat "$BATS_TEST_TMPDIR/cid")' >/dev/null"
+    exit_commands_done
 }

@@ -101,3 +101,23 @@ rec_holder() {
     wait "$HOLDER"
     HOLDER=
 }
+
+@test "run --rm whose runtime delete is not handed off: the same kind of child removes the root file system" {
+    # no records dir can be made: the delete runs in run itself (run,
+    # not conmon's exit command, removes the container)
+    hold_exit_commands
+    : > "$BATS_TEST_TMPDIR/scratch/rtdelete"
+    out=$(b --log-level debug run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG echo hi 2>"$BATS_TEST_TMPDIR/err")
+    [ "$out" = hi ]
+    grep -q "runtime delete not handed off" "$BATS_TEST_TMPDIR/err"
+    id=$(cat "$BATS_TEST_TMPDIR/cid")
+    [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
+    ! runc state "$id" >/dev/null 2>&1 || false
+    retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/root/tmp')\" ]"
+    # killed before it removed anything: a leftover the next writer removes
+    BERTH_TEST_CRASH_AT=rm:rmtree run -0 b run --rm --network none $IMG true
+    run -0 b create --network none $IMG true
+    retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/root/tmp')\" ]"
+    exit_commands_done
+    rm "$BATS_TEST_TMPDIR/scratch/rtdelete"
+}
