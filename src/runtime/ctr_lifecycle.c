@@ -913,19 +913,23 @@ static bool state_in(int s, unsigned mask)
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              unsigned flags, int *code, struct berr **err)
 {
-    _cleanup_close_ int pidfd = -1;
-    pid_t watched = 0;
+    _cleanup_close_ int pidfd = -1, cpidfd = -1;
+    pid_t watched = 0, conmon = 0;
+    unsigned long long conmon_start = 0;
+    bool conmon_waited = (flags & CTR_WAIT_AUTOREMOVE) != 0, live = false;
     long long nap = 1;
     struct timespec t0;
 
     /* No inotify on the exit dir: closing an inotify instance waits for
      * an SRCU grace period, 10-25 ms at every exit of `run`. The
      * container's pidfd wakes us when its process exits; conmon writes
-     * the exit file a millisecond or two later, found by polling from
-     * 1 ms. Not conmon's pidfd: conmon exits only once its exit command
-     * (container cleanup) has ended (do_exit_command waits for it), so
-     * waiting for conmon let that command take the lock first and, for
-     * --rm, run the runtime's delete while an attached run waited. Every
+     * the exit file a millisecond or two later and exits once its exit
+     * command (container cleanup) has ended (do_exit_command waits for
+     * it): its pidfd wakes us then, with the cleanup done, within 100 ms.
+     * Not for autoremove: that wait lets the exit command take the lock
+     * first and run the runtime's delete while an attached run --rm
+     * waits; the exit file is polled from 1 ms instead, so run removes
+     * the container itself, handing the delete off (rtdelete.c). Every
      * other change is found by polling up to 100 ms apart (podman polls
      * every 250 ms). */
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -975,6 +979,9 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             pidfd = proc_pidfd(pid, c->st.pid_start);
             watched = pid;
         }
+        conmon = c->st.conmon_pid;
+        conmon_start = c->st.conmon_start;
+        live = s == CS_RUNNING || s == CS_STOPPING || s == CS_PAUSED;
         ctr_put(c);
         left = timeout_ms < 0 ? 100 : timeout_ms - elapsed_ms(&t0);
         if (left <= 0)
@@ -983,6 +990,14 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             close(pidfd);   /* gone: from now on the exit file is near */
             pidfd = -1;
             nap = 1;
+        } else if (pidfd < 0 && live && !conmon_waited && conmon > 0 &&
+                   (cpidfd = proc_pidfd(conmon, conmon_start)) >= 0) {
+            /* its process gone, its exit not recorded yet. Once: a
+             * conmon that outlives that is polled. */
+            (void) proc_pidfd_wait(cpidfd, left < 100 ? left : 100);
+            close(cpidfd);
+            cpidfd = -1;
+            conmon_waited = true;
         } else if (pidfd < 0) {
             if (nap > left)
                 nap = left;
