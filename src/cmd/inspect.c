@@ -200,7 +200,8 @@ const struct cmd cmd_inspect = {
         "--why shows instead the evidence behind each container's state (or a pod's, see\n"
         "pod inspect --why),\n"
         "read without its lock as ps reads it: the record (state, damage, an unfinished\n"
-        "intent), conmon's exit file and the exit-code record, whether conmon and the\n"
+        "intent; a create whose root file system is made has finished), conmon's exit\n"
+        "file and the exit-code record, whether conmon and the\n"
         "container's process live with the start time recorded (a reused pid does not\n"
         "count), whether its root file system and network namespace are mounted, and its\n"
         "lock: held or not, and by which process.",
