@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "runtime/cgreg.h"
 #include "runtime/conmon.h"
@@ -586,7 +587,7 @@ void ctr_rt_delete_finish(struct ctr *c)
         return;
     c->rt_delete = NULL;
     if (d->tail >= 0) {
-        close(d->tail);     /* the child goes on by itself */
+        rtdelete_release(d->tail);      /* the child goes on once we exit */
     } else if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         log_debug("container %s: runtime delete: %s", c->id, e->msg);
         berr_free(e);
@@ -903,24 +904,51 @@ static bool state_in(int s, unsigned mask)
     return s == CS_STOPPED && (mask & (1u << CS_EXITED));
 }
 
+/* How often ctr_wait looks for conmon's exit file once the container's
+ * process has gone (conmon writes it within a few ms). */
+#define EXIT_FILE_US 250
+
+/* Waits up to ms for path to appear, looking every EXIT_FILE_US, while
+ * the process behind cpidfd lives: true when that process has exited
+ * (the file may never come), false otherwise (the file is there or the
+ * time ran out). */
+static bool await_exit_file(const char *path, int cpidfd, long long ms)
+{
+    struct pollfd p = { .fd = cpidfd, .events = POLLIN };
+    const struct timespec step = { 0, EXIT_FILE_US * 1000L };
+    struct stat sb;
+
+    for (long long us = 0; us < ms * 1000; us += EXIT_FILE_US) {
+        if (stat(path, &sb) == 0)
+            return false;
+        if (ppoll(&p, 1, &step, NULL) > 0)
+            return true;
+    }
+    return false;
+}
+
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              unsigned flags, int *code, struct berr **err)
 {
     _cleanup_close_ int pidfd = -1, cpidfd = -1;
+    _cleanup_free_ char *exitf = NULL;
     pid_t watched = 0, conmon = 0;
     unsigned long long conmon_start = 0;
-    bool conmon_waited = false, live = false;
+    bool conmon_gone = false, live = false;
     long long nap = 1;
     struct timespec t0;
 
     /* No inotify on the exit dir: closing an inotify instance waits for
      * an SRCU grace period, 10-25 ms at every exit of `run`. The
      * container's pidfd wakes us when its process exits; conmon writes
-     * the exit file a millisecond or two later and then exits (after
-     * starting its exit command), so its pidfd wakes us next, with no
-     * timer. Without one (no conmon, an old kernel), polling from 1 ms;
-     * every other change is found by polling up to 100 ms apart (podman
-     * polls every 250 ms). */
+     * the exit file a millisecond or two later, then runs its exit
+     * command (container cleanup) and waits for it: its own exit comes
+     * only after that whole command, so it is no signal for the file.
+     * The file is looked for every EXIT_FILE_US meanwhile
+     * (await_exit_file), one stat each, and conmon's pidfd ends the
+     * wait at once if conmon dies without one. Without pidfds (an old
+     * kernel), polling from 1 ms; every other change is found by
+     * polling up to 100 ms apart (podman polls every 250 ms). */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct ctr *c = NULL;
@@ -979,15 +1007,13 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             close(pidfd);   /* gone: from now on the exit file is near */
             pidfd = -1;
             nap = 1;
-        } else if (pidfd < 0 && live && !conmon_waited && conmon > 0 &&
-                   (cpidfd = proc_pidfd(conmon, conmon_start)) >= 0) {
-            /* its process gone, its exit not recorded yet: conmon's
-             * exit follows its exit file. Once: a conmon that outlives
-             * it is polled. */
-            (void) proc_pidfd_wait(cpidfd, left < 100 ? left : 100);
-            close(cpidfd);
-            cpidfd = -1;
-            conmon_waited = true;
+        } else if (pidfd < 0 && live && conmon > 0 && !conmon_gone &&
+                   (cpidfd >= 0 || (cpidfd = proc_pidfd(conmon, conmon_start)) >= 0)) {
+            /* its process gone, its exit not recorded yet: the exit
+             * file is near; a dead conmon (no file coming) is polled */
+            if (!exitf && !(exitf = ctr_exit_file(rt, id)))
+                return berr_oom(err);
+            conmon_gone = await_exit_file(exitf, cpidfd, left < 100 ? left : 100);
         } else if (pidfd < 0) {
             if (nap > left)
                 nap = left;
