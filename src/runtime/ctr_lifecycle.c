@@ -905,24 +905,33 @@ static bool state_in(int s, unsigned mask)
 }
 
 /* How often ctr_wait looks for conmon's exit file once the container's
- * process has gone (conmon writes it within a few ms). */
-#define EXIT_FILE_US 250
+ * process has gone: conmon writes it within a few ms, so every 250 us
+ * for the first 20 ms; a conmon that lives on without writing it is
+ * looked at less and less often. */
+static long long exit_file_step_us(long long spent_us)
+{
+    return spent_us < 20000 ? 250 : spent_us < 1000000 ? 2000 : 20000;
+}
 
-/* Waits up to ms for path to appear, looking every EXIT_FILE_US, while
- * the process behind cpidfd lives: true when that process has exited
- * (the file may never come), false otherwise (the file is there or the
- * time ran out). */
-static bool await_exit_file(const char *path, int cpidfd, long long ms)
+/* Waits up to ms for path to appear while the process behind cpidfd
+ * lives (*spent_us: the time looked for it so far, grown here): true
+ * when that process has exited (the file may never come), false
+ * otherwise (the file is there or the time ran out). */
+static bool await_exit_file(const char *path, int cpidfd, long long ms, long long *spent_us)
 {
     struct pollfd p = { .fd = cpidfd, .events = POLLIN };
-    const struct timespec step = { 0, EXIT_FILE_US * 1000L };
     struct stat sb;
 
-    for (long long us = 0; us < ms * 1000; us += EXIT_FILE_US) {
+    for (long long us = 0; us < ms * 1000;) {
+        long long step = exit_file_step_us(*spent_us);
+        struct timespec ts = { step / 1000000, (step % 1000000) * 1000 };
+
         if (stat(path, &sb) == 0)
             return false;
-        if (ppoll(&p, 1, &step, NULL) > 0)
+        if (ppoll(&p, 1, &ts, NULL) > 0)
             return true;
+        us += step;
+        *spent_us += step;
     }
     return false;
 }
@@ -932,6 +941,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
 {
     _cleanup_close_ int pidfd = -1, cpidfd = -1;
     _cleanup_free_ char *exitf = NULL;
+    long long looked = 0;   /* us spent looking for the exit file */
     pid_t watched = 0, conmon = 0;
     unsigned long long conmon_start = 0;
     bool conmon_gone = false, live = false;
@@ -944,7 +954,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
      * the exit file a millisecond or two later, then runs its exit
      * command (container cleanup) and waits for it: its own exit comes
      * only after that whole command, so it is no signal for the file.
-     * The file is looked for every EXIT_FILE_US meanwhile
+     * The file is looked for meanwhile, often at first
      * (await_exit_file), one stat each, and conmon's pidfd ends the
      * wait at once if conmon dies without one. Without pidfds (an old
      * kernel), polling from 1 ms; every other change is found by
@@ -1013,7 +1023,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
              * file is near; a dead conmon (no file coming) is polled */
             if (!exitf && !(exitf = ctr_exit_file(rt, id)))
                 return berr_oom(err);
-            conmon_gone = await_exit_file(exitf, cpidfd, left < 100 ? left : 100);
+            conmon_gone = await_exit_file(exitf, cpidfd, left < 100 ? left : 100, &looked);
         } else if (pidfd < 0) {
             if (nap > left)
                 nap = left;
