@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "runtime/cgreg.h"
 #include "runtime/conmon.h"
@@ -586,7 +587,7 @@ void ctr_rt_delete_finish(struct ctr *c)
         return;
     c->rt_delete = NULL;
     if (d->tail >= 0) {
-        close(d->tail);     /* the child goes on by itself */
+        rtdelete_release(d->tail);      /* the child goes on once we exit */
     } else if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         log_debug("container %s: runtime delete: %s", c->id, e->msg);
         berr_free(e);
@@ -910,28 +911,65 @@ static bool state_in(int s, unsigned mask)
     return s == CS_STOPPED && (mask & (1u << CS_EXITED));
 }
 
+/* How often ctr_wait looks for conmon's exit file once the container's
+ * process has gone: conmon writes it within a few ms, so every 250 us
+ * for the first 20 ms; a conmon that lives on without writing it is
+ * looked at less and less often. */
+static long long exit_file_step_us(long long spent_us)
+{
+    return spent_us < 20000 ? 250 : spent_us < 1000000 ? 2000 : 20000;
+}
+
+/* Waits up to ms for path to appear while the process behind cpidfd
+ * lives (*spent_us: the time looked for it so far, grown here): true
+ * when that process has exited (the file may never come), false
+ * otherwise (the file is there or the time ran out). */
+static bool await_exit_file(const char *path, int cpidfd, long long ms, long long *spent_us)
+{
+    struct pollfd p = { .fd = cpidfd, .events = POLLIN };
+    struct stat sb;
+
+    for (long long us = 0; us < ms * 1000;) {
+        long long step = exit_file_step_us(*spent_us);
+        struct timespec ts = { step / 1000000, (step % 1000000) * 1000 };
+
+        if (stat(path, &sb) == 0)
+            return false;
+        if (ppoll(&p, 1, &ts, NULL) > 0)
+            return true;
+        us += step;
+        *spent_us += step;
+    }
+    return false;
+}
+
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              unsigned flags, int *code, struct berr **err)
 {
     _cleanup_close_ int pidfd = -1, cpidfd = -1;
+    _cleanup_free_ char *exitf = NULL;
+    long long looked = 0;   /* us spent looking for the exit file */
     pid_t watched = 0, conmon = 0;
     unsigned long long conmon_start = 0;
-    bool conmon_waited = (flags & CTR_WAIT_AUTOREMOVE) != 0, live = false;
+    bool autoremove = flags & CTR_WAIT_AUTOREMOVE;
+    bool conmon_waited = false, conmon_gone = false, live = false;
     long long nap = 1;
     struct timespec t0;
 
     /* No inotify on the exit dir: closing an inotify instance waits for
      * an SRCU grace period, 10-25 ms at every exit of `run`. The
      * container's pidfd wakes us when its process exits; conmon writes
-     * the exit file a millisecond or two later and exits once its exit
-     * command (container cleanup) has ended (do_exit_command waits for
-     * it): its pidfd wakes us then, with the cleanup done, within 100 ms.
-     * Not for autoremove: that wait lets the exit command take the lock
-     * first and run the runtime's delete while an attached run --rm
-     * waits; the exit file is polled from 1 ms instead, so run removes
-     * the container itself, handing the delete off (rtdelete.c). Every
-     * other change is found by polling up to 100 ms apart (podman polls
-     * every 250 ms). */
+     * the exit file a millisecond or two later, then runs its exit
+     * command (container cleanup) and waits for it (do_exit_command):
+     * its pidfd wakes a plain waiter then, with the cleanup done, within
+     * 100 ms. Not for autoremove: that wait lets the exit command take
+     * the lock first and run the runtime's delete while an attached run
+     * --rm waits; the exit file is looked for instead, often at first
+     * (await_exit_file, one stat each; conmon's pidfd ends the wait at
+     * once if conmon dies without one), so run removes the container
+     * itself, handing the delete off (rtdelete.c). Without pidfds (an
+     * old kernel), polling from 1 ms; every other change is found by
+     * polling up to 100 ms apart (podman polls every 250 ms). */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct ctr *c = NULL;
@@ -990,7 +1028,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             close(pidfd);   /* gone: from now on the exit file is near */
             pidfd = -1;
             nap = 1;
-        } else if (pidfd < 0 && live && !conmon_waited && conmon > 0 &&
+        } else if (pidfd < 0 && live && conmon > 0 && !autoremove && !conmon_waited &&
                    (cpidfd = proc_pidfd(conmon, conmon_start)) >= 0) {
             /* its process gone, its exit not recorded yet. Once: a
              * conmon that outlives that is polled. */
@@ -998,6 +1036,13 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             close(cpidfd);
             cpidfd = -1;
             conmon_waited = true;
+        } else if (pidfd < 0 && live && conmon > 0 && autoremove && !conmon_gone &&
+                   (cpidfd >= 0 || (cpidfd = proc_pidfd(conmon, conmon_start)) >= 0)) {
+            /* its process gone, its exit not recorded yet: the exit
+             * file is near; a dead conmon (no file coming) is polled */
+            if (!exitf && !(exitf = ctr_exit_file(rt, id)))
+                return berr_oom(err);
+            conmon_gone = await_exit_file(exitf, cpidfd, left < 100 ? left : 100, &looked);
         } else if (pidfd < 0) {
             if (nap > left)
                 nap = left;

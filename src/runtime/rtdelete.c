@@ -88,28 +88,34 @@ static int write_record(const char *dir, const char *tmp, const char *final,
     return fd;
 }
 
-/* After the delete: the staging dir the parent may send on the socket
- * (fd 4) once it has moved the container's storage there. Its lock is
- * the parent's until it is done with it (and GC's, should the store's
- * cleanup of leftovers get there first: then it is gone or empty). */
-static void remove_sent(void)
+/* The staging dir the parent may send on the socket (fd 4) once it has
+ * moved the container's storage there, read to the socket's end: the
+ * parent's exit (or its close once its work is done). "" if none. */
+static void read_sent(char *path, size_t size)
 {
-    char path[4096];
     size_t n = 0;
     ssize_t r;
+
+    while (n < size - 1 && (r = read(4, path + n, size - 1 - n)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        n += (size_t) r;
+    }
+    path[n] = '\0';
+}
+
+/* After the delete: removes the staging dir sent. Its lock is the
+ * parent's until it is done with it (and GC's, should the store's
+ * cleanup of leftovers get there first: then it is gone or empty). */
+static void remove_sent(const char *path)
+{
     struct berr *e = NULL;
     struct stat sb;
     int fd;
 
-    while (n < sizeof(path) - 1 && (r = read(4, path + n, sizeof(path) - 1 - n)) != 0) {
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return;
-        n += (size_t) r;
-    }
-    path[n] = '\0';
-    if (n == 0 || path[0] != '/')
+    if (path[0] != '/')
         return;
     fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -127,6 +133,7 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
                                  char *const *argv, char *const *envp, const char *final,
                                  const char *dir)
 {
+    char sent[4096];
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     /* out of the way of the dup2s below, whatever their numbers */
     int rec = fcntl(recfd >= 0 ? recfd : null, F_DUPFD_CLOEXEC, 10);
@@ -142,10 +149,17 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
      * their locks for as long as the delete runs */
     (void) close_range(5, ~0U, 0);
     if (!argv) {
-        remove_sent();
+        read_sent(sent, sizeof(sent));
+        remove_sent(sent);
         _exit(0);
     }
     crash_point("run:handoff");
+    /* nobody waits for this delete, but the parent, the user's run,
+     * is still at work on the container's records: the delete (a
+     * runtime start-up and a cgroup removal in every hierarchy) waits
+     * for the parent's exit rather than share the CPUs with it
+     * (rtdelete_release) */
+    read_sent(sent, sizeof(sent));
     pid = fork();
     if (pid == 0) {
         close(3);       /* the record's lock is ours, not the runtime's */
@@ -164,7 +178,7 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
     (void) unlink(final);
     (void) rmdir(dir);
     close(3);       /* the delete is done: settle need not wait for more */
-    remove_sent();
+    remove_sent(sent);
     _exit(0);
 }
 
@@ -235,6 +249,15 @@ bool rtdelete_send(int tail, const char *dir)
         off += (size_t) r;
     }
     return true;
+}
+
+void rtdelete_release(int tail)
+{
+    static int kept = -1;   /* one hand-off per process (run --rm) */
+
+    if (kept >= 0)
+        close(kept);
+    kept = tail;
 }
 
 /* A record's two lists, pointing into buf. */

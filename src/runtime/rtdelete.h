@@ -11,12 +11,13 @@
 #include "runtime/runtime.h"
 
 /* Records the hand-off in <tmp_dir>/rtdelete/<id> and forks a child (in
- * its own session, every fd of ours closed) that runs the runtime's
- * `delete --force <id>`, then removes the record. The child holds a lock
- * on the record while it works. -1 (nothing started, nothing recorded):
- * the caller deletes the usual way. *tail: a socket to the child (-1 on
- * failure), for rtdelete_send; the caller closes it. The record names
- * the runtime by runtime_path (its own binary), the child runs cli's. */
+ * its own session, every fd of ours closed) that, once tail reaches its
+ * end, runs the runtime's `delete --force <id>`, then removes the record.
+ * The child holds a lock on the record while it works. -1 (nothing
+ * started, nothing recorded): the caller deletes the usual way. *tail: a
+ * socket to the child (-1 on failure), for rtdelete_send, then for
+ * rtdelete_release. The record names the runtime by runtime_path (its
+ * own binary), the child runs cli's. */
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
                      const char *id, int *tail, struct berr **err);
 /* The same child with no runtime delete to run (nothing recorded): it
@@ -24,10 +25,15 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
  * was not handed off. -1: no child (the caller removes it itself). */
 int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr **err);
 /* Sends the child the path of a staging dir (under a flock of the
- * caller's) to remove once the delete is done and tail is closed: it
- * takes the dir's lock first, so it starts when the caller lets go.
- * false: not sent (the child is gone). */
+ * caller's) to remove once tail has reached its end and the delete (if
+ * any) is done: it takes the dir's lock first, so it starts when the
+ * caller lets go. false: not sent (the child is gone). */
 bool rtdelete_send(int tail, const char *dir);
+/* The caller is done with tail: it stays open until this process exits,
+ * so the child's delete starts when the caller's work is over instead of
+ * sharing the CPUs with it (a caller killed closes it just the same).
+ * Never wait for the child's record while holding one. */
+void rtdelete_release(int tail);
 /* Runs every recorded delete whose child died before it finished (its
  * record is not locked), then drops its record. One access() when there
  * is none: rt_open calls it on every full runtime init. */

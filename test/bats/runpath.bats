@@ -121,3 +121,34 @@ rec_holder() {
     exit_commands_done
     rm "$BATS_TEST_TMPDIR/scratch/rtdelete"
 }
+
+@test "run --rm: the handed-off runtime delete starts only once run has removed the container" {
+    # a runc that notes, for a delete by run's hand-off child (a fork of
+    # the run process: its parent's command line), whether the
+    # container's record was still there when the delete began
+    T=$BATS_TEST_TMPDIR
+    mkdir -p "$T/bin"
+    cat > "$T/bin/runc" <<EOF2
+#!/bin/sh
+for a; do id=\$a; done
+case " \$* " in *" delete "*)
+    case "\$(tr '\0' ' ' < /proc/\$PPID/cmdline)" in *" run --rm "*)
+        [ -e "$T/root/libpod/containers/\$id" ] && echo "\$id" >> "$T/early"
+        echo "\$id" >> "$T/handed";;
+    esac;;
+esac
+exec /usr/bin/runc "\$@"
+EOF2
+    chmod 755 "$T/bin/runc"
+    # run, not conmon's exit command, removes the container
+    hold_exit_commands
+    for i in 1 2 3; do
+        run -0 b --runtime "$T/bin/runc" run --rm --network none $IMG echo ran
+        [ "$output" = ran ]
+    done
+    # system check waits for handed-off deletes
+    run -0 b system check
+    [ "$(wc -l < "$T/handed")" = 3 ]
+    [ ! -e "$T/early" ] || { cat "$T/early"; false; }
+    exit_commands_done
+}
