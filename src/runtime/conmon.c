@@ -383,7 +383,10 @@ static int spawn_child(void *p)
     sigset_t none;
 
     /* the kernel's SIGKILL when we die; a parent already gone (killed
-     * between clone and here) would never send it */
+     * between clone and here) would never send it. (A dying process's
+     * fds close a moment before its children are signalled: a conmon
+     * woken by that EOF would have to finish its fork within those
+     * microseconds; a fork with SIGKILL pending fails.) */
     if (a->pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         goto fail;
     if (a->pdeathsig && getppid() != a->parent) {
