@@ -75,6 +75,27 @@ converge_start() {
     check_clean $SEEN
 }
 
+@test "a prepare that fails kills the conmon waiting for it" {
+    local cid rund
+    # :U on a bind source that is gone fails in ctr_prepare, after the
+    # early conmon was spawned: it must be killed, not left to take the
+    # EOF of its start pipe for a start byte
+    mkdir "$BATS_TEST_TMPDIR/gone"
+    cid=$(b create --name pf -v "$BATS_TEST_TMPDIR/gone:/x:U" --network none $IMG sleep 1000)
+    rmdir "$BATS_TEST_TMPDIR/gone"
+    run -125 b start pf
+    [[ "$output" == *"unable to start container"* ]] || { echo "# $output"; false; }
+    rund=$BATS_TEST_TMPDIR/scratch/containers/$cid
+    no_conmon $cid || { echo "# a conmon of $cid is left"; false; }
+    [ ! -e "$rund/conmon.pid" ] && [ ! -e "$rund/oci-log" ] ||
+        { echo "# conmon went on: $(ls $rund)"; false; }
+    [ -z "$(runtime_status $cid)" ]
+    run -0 b container inspect --format '{{.State.Status}}' pf
+    [ "$output" = created ]
+    run -0 b rm pf
+    check_clean $cid
+}
+
 @test "every crash point of start, stop and rm -f, then the next command converges" {
     local n=0 points pt cbody cname f
     # start of a created container: the init and start points
