@@ -6,12 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -359,46 +360,106 @@ int conmon_classify_error(const char *rt, const char *msg, bool full, struct ber
 
 /* ---- create ---- */
 
+/* What the child of conmon_spawn() needs, made before it runs: it shares
+ * our memory (CLONE_VM) until its execve, so it allocates nothing. */
+struct spawn_args {
+    const char *path, *cwd;
+    char *const *argv, *const *envp;
+    const int *lifted;              /* fd base + i comes from lifted[i] */
+    size_t nfds;
+    int base;
+    bool pdeathsig;
+    pid_t parent;
+    volatile int err;               /* the errno of the step that failed */
+};
+
+/* Not instrumented: it runs on a stack ASan does not know (its
+ * no-return hook before _exit would warn). */
+__attribute__((no_sanitize_address))
+static int spawn_child(void *p)
+{
+    struct spawn_args *a = p;
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    sigset_t none;
+
+    /* the kernel's SIGKILL when we die; a parent already gone (killed
+     * between clone and here) would never send it. (A dying process's
+     * fds close a moment before its children are signalled: a conmon
+     * woken by that EOF would have to finish its fork within those
+     * microseconds; a fork with SIGKILL pending fails.) */
+    if (a->pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        goto fail;
+    if (a->pdeathsig && getppid() != a->parent) {
+        errno = ESRCH;
+        goto fail;
+    }
+    for (int sig = 1; sig < NSIG; sig++)
+        (void) sigaction(sig, &dfl, NULL);
+    if (setpgid(0, 0) < 0)
+        goto fail;
+    /* the preserved fds are inherited where they are (in this child's
+     * fd table only); fds go after them */
+    for (int fd = 3; fd < a->base; fd++)
+        if (fcntl(fd, F_SETFD, 0) < 0)
+            goto fail;
+    for (size_t i = 0; i < a->nfds; i++)
+        if (dup2(a->lifted[i], a->base + (int) i) < 0)
+            goto fail;
+    if (chdir(a->cwd) < 0)
+        goto fail;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(a->path, a->argv, a->envp);
+fail:
+    a->err = errno ? errno : EINVAL;
+    _exit(127);
+}
+
 int conmon_spawn(const struct conmon_opts *o, char *const *argv, const int *fds, size_t nfds,
                  int base, pid_t *pid, struct berr **err)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    sigset_t none, all;
-    int *lifted = NULL, above = base + (int) nfds < 64 ? 64 : base + (int) nfds, r;
+    enum { STACK = 64 * 1024 };
+    struct spawn_args a = { .path = o->conmon_path, .cwd = o->bundle, .argv = argv,
+                            .envp = o->env, .nfds = nfds, .base = base,
+                            .pdeathsig = o->die_with_parent, .parent = getpid() };
+    _cleanup_free_ int *lifted = NULL;
+    _cleanup_free_ char *stack = NULL;
+    int above = base + (int) nfds < 64 ? 64 : base + (int) nfds, r = 0, ws;
+    sigset_t all, old;
+    pid_t p;
 
-    sigemptyset(&none);
-    sigfillset(&all);
-    /* the preserved fds are inherited where they are; fds go after them */
-    for (int fd = 3; fd < base; fd++)
-        if (fcntl(fd, F_SETFD, 0) < 0)
-            return berr_sys(err, "file descriptor %d to preserve", fd);
-    if (nfds && !(lifted = calloc(nfds, sizeof(int))))
+    if ((nfds && !(lifted = calloc(nfds, sizeof(int)))) || !(stack = malloc(STACK)))
         return berr_oom(err);
-    /* copies above every target number: no dup2 below lands on a source */
     for (size_t i = 0; i < nfds; i++)
-        lifted[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, above);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
+        lifted[i] = -1;
+    /* copies above every target number: no dup2 in the child lands on a
+     * source; close-on-exec, so conmon keeps only the targets */
     for (size_t i = 0; i < nfds; i++)
-        if (lifted[i] >= 0)
-            posix_spawn_file_actions_adddup2(&fa, lifted[i], base + (int) i);
-    posix_spawn_file_actions_addchdir_np(&fa, o->bundle);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                  POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    r = posix_spawn(pid, o->conmon_path, &fa, &at, argv, o->env);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
+        if ((lifted[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, above)) < 0) {
+            r = berr_sys(err, "start conmon %s: duplicate fd %d", o->conmon_path, fds[i]);
+            goto out;
+        }
+    a.lifted = lifted;
+    /* as posix_spawn: the child runs on its own stack in our memory and
+     * we wait until its execve; no signal handler of ours may run there */
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, &old);
+    p = clone(spawn_child, stack + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    if (p < 0)
+        r = berr_sys(err, "start conmon %s", o->conmon_path);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (p > 0 && a.err) {
+        while (waitpid(p, &ws, 0) < 0 && errno == EINTR)
+            ;
+        r = berr_new(err, BERR_ENGINE, a.err, "start conmon %s", o->conmon_path);
+    } else if (p > 0) {
+        *pid = p;
+    }
+out:
     for (size_t i = 0; i < nfds; i++)
         if (lifted[i] >= 0)
             close(lifted[i]);
-    free(lifted);
-    if (r != 0)
-        return berr_new(err, BERR_ENGINE, r, "start conmon %s", o->conmon_path);
-    return 0;
+    return r;
 }
 
 int conmon_read_sync(int fd, int timeout_ms, long long *data, char **message,
@@ -493,21 +554,18 @@ static int create_failed(const struct conmon_opts *o, const char *message, struc
     return -1;
 }
 
-int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct berr **err)
+int conmon_create_spawn(const struct conmon_opts *o, struct conmon_early *h, struct berr **err)
 {
     _cleanup_strv_ strv argv = NULL;
     _cleanup_close_ int sync_p = -1, sync_c = -1, start_p = -1, start_c = -1;
-    _cleanup_free_ char *message = NULL, *cpidfile = NULL;
-    int sp[2], st[2], ws;
-    long long data = -1;
-    pid_t pid;
-    char zero = 0;
+    int sp[2], st[2];
     /* --preserve-fds N: fds 3..3+N-1 stay, the pipes and extra fds after */
     int base = 3 + (int) o->preserve_fds;
     _cleanup_strv_ strv env = NULL;
     struct conmon_opts co = *o;
 
-    memset(res, 0, sizeof(*res));
+    h->pid = 0;
+    h->sync_fd = h->start_fd = -1;
     if (o->persist_dir && fs_mkdir_p(o->persist_dir, 0750, err) < 0)
         return -1;
     if (o->preserve_fds) {
@@ -517,9 +575,9 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
             conmon_env_set(&env, kv2) < 0)
             return berr_oom(err);
         co.env = env;
-        o = &co;
     }
-    if (conmon_argv(o, &argv, err) < 0)
+    co.die_with_parent = true;
+    if (conmon_argv(&co, &argv, err) < 0)
         return -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 ||
         (sync_p = sp[0], sync_c = sp[1],
@@ -536,13 +594,43 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
         fds[1] = start_c;
         for (size_t i = 0; i < o->n_extra_fds; i++)
             fds[2 + i] = o->extra_fds[i];
-        if (conmon_spawn(o, argv, fds, 2 + o->n_extra_fds, base, &pid, err) < 0)
+        if (conmon_spawn(&co, argv, fds, 2 + o->n_extra_fds, base, &h->pid, err) < 0)
             return -1;
     }
-    close(STEAL_FD(sync_c));
-    close(STEAL_FD(start_c));
-    crash_point("init:conmon");
+    h->sync_fd = STEAL_FD(sync_p);
+    h->start_fd = STEAL_FD(start_p);
+    return 0;
+}
 
+void conmon_create_abort(struct conmon_early *h)
+{
+    int ws;
+
+    /* killed before its start pipe is closed: EOF there would start it */
+    if (h->pid > 0) {
+        (void) kill(h->pid, SIGKILL);
+        while (waitpid(h->pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        h->pid = 0;
+    }
+    if (h->start_fd >= 0)
+        close(STEAL_FD(h->start_fd));
+    if (h->sync_fd >= 0)
+        close(STEAL_FD(h->sync_fd));
+}
+
+int conmon_create_go(const struct conmon_opts *o, struct conmon_early *h,
+                     struct conmon_result *res, struct berr **err)
+{
+    _cleanup_free_ char *message = NULL, *cpidfile = NULL;
+    _cleanup_close_ int sync_p = STEAL_FD(h->sync_fd), start_p = STEAL_FD(h->start_fd);
+    pid_t pid = h->pid;
+    long long data = -1;
+    char zero = 0;
+    int ws;
+
+    memset(res, 0, sizeof(*res));
+    h->pid = 0;
     if (write(start_p, &zero, 1) != 1)
         log_debug("writing the start byte to conmon: %m");
     while (waitpid(pid, &ws, 0) < 0)
@@ -564,4 +652,14 @@ int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct
     if (proc_start_time(res->pid, &res->start_time) < 0)
         res->start_time = 0;
     return 0;
+}
+
+int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct berr **err)
+{
+    struct conmon_early h;
+
+    memset(res, 0, sizeof(*res));
+    if (conmon_create_spawn(o, &h, err) < 0)
+        return -1;
+    return conmon_create_go(o, &h, res, err);
 }

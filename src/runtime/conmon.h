@@ -14,7 +14,12 @@
  *      process group, with the bundle as its cwd (so its relative `oom`
  *      file lands in the bundle), an empty signal mask and default signal
  *      dispositions; stdio is ours;
- *   3. write one 0 byte to the start pipe, wait for the first conmon
+ *      conmon_create_spawn() stops here: conmon has parsed its options,
+ *      opened the k8s-file log and checked the runtime's path, and waits
+ *      for the start byte; it dies with the calling thread until then
+ *      (PR_SET_PDEATHSIG SIGKILL: EOF on the start pipe would start it),
+ *      and conmon_create_abort() kills it before closing the pipe;
+ *   3. conmon_create_go(): write one 0 byte to the start pipe, wait for the first conmon
  *      process, read one JSON line from the sync pipe ({"data": pid} or
  *      {"data": -1, "message": ...}) within the timeout, then read
  *      <rundir>/conmon.pid;
@@ -79,6 +84,8 @@ struct conmon_opts {
     /* an exec session (SPEC §2.4; conmon_exec.c): -e --exec-attach */
     const char *exec_spec;          /* --exec-process-spec; NULL: a create */
     const char *cuuid;              /* -u: the session id; NULL: id */
+    bool die_with_parent;           /* conmon_spawn: SIGKILL when our thread dies
+                                       (cleared in conmon's own children) */
 };
 
 /* conmon's argv (SPEC §2.1); *out is a new strv. */
@@ -120,6 +127,22 @@ struct conmon_result {
 /* Starts conmon and runs the runtime's create; see the top of this file. */
 int conmon_create(const struct conmon_opts *o, struct conmon_result *res, struct berr **err);
 
+/* conmon_create in two halves, so that conmon's own start-up (~6 ms of
+ * dynamic loading and option parsing) overlaps the caller's preparation:
+ * everything o names must be known at spawn (the bundle dir must exist:
+ * it is conmon's cwd; its log file is opened then). Until go, conmon
+ * waits and dies with us. After spawn, exactly one of go (always
+ * consumes h) and abort (SIGKILL, reap, close; a no-op on a consumed h
+ * or on { .pid = 0, .sync_fd = -1, .start_fd = -1 }) is due. */
+struct conmon_early {
+    pid_t pid;                      /* conmon's first process; 0: none */
+    int sync_fd, start_fd;          /* our ends; -1 when closed */
+};
+int conmon_create_spawn(const struct conmon_opts *o, struct conmon_early *h, struct berr **err);
+int conmon_create_go(const struct conmon_opts *o, struct conmon_early *h,
+                     struct conmon_result *res, struct berr **err);
+void conmon_create_abort(struct conmon_early *h);
+
 /* One message from conmon's sync or attach socket: {"data": N,
  * "message": "..."} (*message NULL when absent), within timeout_ms (< 0:
  * forever). EOF and a bad message are errors. */
@@ -134,8 +157,8 @@ char *conmon_failure_message(const struct conmon_opts *o, const char *message);
 int conmon_env_set(strv *env, const char *kv);
 
 /* Starts conmon with the given fds: fds[i] becomes fd base + i in conmon
- * (fds below base that are not close-on-exec are inherited as they are:
- * --preserve-fds). *pid is conmon's first process. */
+ * (fds 3..base-1 are inherited as they are: --preserve-fds). *pid is
+ * conmon's first process. o->die_with_parent: PR_SET_PDEATHSIG SIGKILL. */
 int conmon_spawn(const struct conmon_opts *o, char *const *argv, const int *fds, size_t nfds,
                  int base, pid_t *pid, struct berr **err);
 

@@ -46,7 +46,7 @@ const char *ctr_default_netmode(struct runtime *rt);
 /* ctr_prepare.c: mount rootfs and shm, set up networking, write the /etc
  * files and the OCI config.json for the OCI runtime r the caller resolved
  * (crun gets its cached seccomp filter). ctr_unprepare() undoes it,
- * idempotently. */
+ * idempotently, also a failed ctr_prepare()'s part (the caller's duty). */
 int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *r,
                 struct berr **err);
 void ctr_unprepare(struct runtime *rt, struct ctr *c);

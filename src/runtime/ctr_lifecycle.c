@@ -98,52 +98,97 @@ int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session
     return conmon_exit_command(&o, out, err);
 }
 
-/* Runs conmon, which runs `runtime create` (x's); state becomes created. */
-static int run_conmon(struct runtime *rt, struct ctr *c, const struct ctr_rtcall *x,
-                      struct berr **err)
+/* conmon for a create, spawned before ctr_prepare so that its start-up
+ * (dynamic loading, option parsing: ~6 ms) overlaps ours; the strings its
+ * options point at live here. Freeing it kills a conmon not yet told to
+ * go (conmon_create_abort). */
+struct early_conmon {
+    char *conmon, *conmon_version, *bundle, *rundir, *exits, *persist, *logp, *pidf, *cpidf;
+    strv exitcmd, env;
+    struct conmon_opts o;
+    struct conmon_early h;
+};
+#define EARLY_CONMON_INIT { .h = { .pid = 0, .sync_fd = -1, .start_fd = -1 } }
+
+static void early_conmon_free(struct early_conmon *e)
 {
-    _cleanup_free_ char *conmon = NULL, *conmon_version = NULL;
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *rundir = ctr_run_dir(rt, c->id);
-    _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
-    _cleanup_free_ char *persist = ctr_persist_dir(rt, c->id), *logp = ctr_log_path(rt, c);
-    _cleanup_free_ char *pidf = ctr_pid_file(rt, c), *cpidf = ctr_conmon_pid_file(rt, c);
-    _cleanup_strv_ strv exitcmd = NULL, env = NULL;
+    conmon_create_abort(&e->h);
+    free(e->conmon);
+    free(e->conmon_version);
+    free(e->bundle);
+    free(e->rundir);
+    free(e->exits);
+    free(e->persist);
+    free(e->logp);
+    free(e->pidf);
+    free(e->cpidf);
+    strv_free(e->exitcmd);
+    strv_free(e->env);
+}
+
+/* Spawns conmon for the runtime create of c (x's), waiting for its start
+ * byte. Everything its command line, environment and fds hold is known
+ * before ctr_prepare: paths from the id, the exit command, the env, the
+ * runtime and its flags, the preserved fds and the reserved host ports
+ * (they depend on the config only). Its cwd and log file are in the
+ * bundle dir, made here (ctr_prepare keeps it). */
+static int conmon_begin(struct runtime *rt, struct ctr *c, const struct ctr_rtcall *x,
+                        struct early_conmon *e, struct berr **err)
+{
     _cleanup_free_ int *fds = NULL;
     size_t nfds = 0;
-    struct conmon_result res = { 0 };
-    int r = -1;
+    int r;
 
-    if (!bundle || !rundir || !exits || !persist || !logp || !pidf || !cpidf)
+    e->bundle = ctr_bundle_dir(rt, c->id);
+    e->rundir = ctr_run_dir(rt, c->id);
+    e->exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
+    e->persist = ctr_persist_dir(rt, c->id);
+    e->logp = ctr_log_path(rt, c);
+    e->pidf = ctr_pid_file(rt, c);
+    e->cpidf = ctr_conmon_pid_file(rt, c);
+    if (!e->bundle || !e->rundir || !e->exits || !e->persist || !e->logp || !e->pidf || !e->cpidf)
         return berr_oom(err);
-    if (conmon_find(rt->cfg, rt->cfg->static_dir, &conmon, &conmon_version, err) < 0)
+    if (conmon_find(rt->cfg, rt->cfg->static_dir, &e->conmon, &e->conmon_version, err) < 0)
         return -1;
-    if (fs_mkdir_p(exits, 0750, err) < 0 || ctr_exit_command(rt, c, NULL, &exitcmd, err) < 0 ||
-        conmon_env(rt->cfg->conmon_env_vars, environ, &env, err) < 0 ||
+    if (fs_mkdir_p(e->exits, 0750, err) < 0 || fs_mkdir_p(e->bundle, 0700, err) < 0 ||
+        ctr_exit_command(rt, c, NULL, &e->exitcmd, err) < 0 ||
+        conmon_env(rt->cfg->conmon_env_vars, environ, &e->env, err) < 0 ||
         ctr_net_reserve_ports(rt, c, &fds, &nfds, err) < 0)
         return -1;
-    {
-        struct conmon_opts o = {
-            .conmon_path = conmon, .runtime_path = x->cli.path, .runtime_name = x->r->name,
-            .runtime_flags = x->flags, .runtime_supports_json = x->r->supports_json,
-            .id = c->id, .name = ctr_name(c), .bundle = bundle, .rundir = rundir,
-            .pidfile = pidf, .conmon_pidfile = cpidf, .preserve_fds = rt->preserve_fds,
-            .exit_dir = exits, .persist_dir = persist,
-            .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd") &&
-                              !str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split"),
-            .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),
-            .log_driver = c->cfg.log_driver, .log_path = logp, .log_tag = c->cfg.log_tag,
-            .log_size_max = c->cfg.log_size_max,
-            .sdnotify_socket = ctr_sdnotify_socket(c),
-            .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
-            .terminal = c->cfg.terminal, .stdin = c->cfg.stdin_open, .timeout = c->cfg.timeout,
-            .no_pivot = rt->cfg->no_pivot_root, .no_sync_log = c->cfg.auto_remove,
-            .exit_command = exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = env,
-        };
-        r = conmon_create(&o, &res, err);
-    }
+    e->o = (struct conmon_opts) {
+        .conmon_path = e->conmon, .runtime_path = x->cli.path, .runtime_name = x->r->name,
+        .runtime_flags = x->flags, .runtime_supports_json = x->r->supports_json,
+        .id = c->id, .name = ctr_name(c), .bundle = e->bundle, .rundir = e->rundir,
+        .pidfile = e->pidf, .conmon_pidfile = e->cpidf, .preserve_fds = rt->preserve_fds,
+        .exit_dir = e->exits, .persist_dir = e->persist,
+        .systemd_cgroup = str_eq(rt->cfg->cgroup_manager, "systemd") &&
+                          !str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "split"),
+        .cgroups_disabled = str_eq(js_str(c->cfg.spec, "cgroupsMode", NULL), "disabled"),
+        .log_driver = c->cfg.log_driver, .log_path = e->logp, .log_tag = c->cfg.log_tag,
+        .log_size_max = c->cfg.log_size_max,
+        .sdnotify_socket = ctr_sdnotify_socket(c),
+        .log_level = rt->cfg->log_level, .syslog = rt->cfg->syslog,
+        .terminal = c->cfg.terminal, .stdin = c->cfg.stdin_open, .timeout = c->cfg.timeout,
+        .no_pivot = rt->cfg->no_pivot_root, .no_sync_log = c->cfg.auto_remove,
+        .exit_command = e->exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = e->env,
+    };
+    r = conmon_create_spawn(&e->o, &e->h, err);
+    /* conmon holds the reserved ports now (or nobody does) */
     for (size_t i = 0; i < nfds; i++)
         close(fds[i]);
-    if (r < 0)
+    e->o.extra_fds = NULL;
+    e->o.n_extra_fds = 0;
+    return r;
+}
+
+/* Tells the early conmon to go: it runs `runtime create`; state becomes
+ * created. */
+static int conmon_finish(struct ctr *c, const struct ctr_rtcall *x, struct early_conmon *e,
+                         struct berr **err)
+{
+    struct conmon_result res = { 0 };
+
+    if (conmon_create_go(&e->o, &e->h, &res, err) < 0)
         return -1;
     seccache_store(c->seccache_miss, x->flags, c->id);
     c->seccache_miss = NULL;
@@ -179,6 +224,7 @@ static void intent_failed(struct runtime *rt, struct ctr *c)
 static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct ctr_rtcall *x,
                      struct berr **err)
 {
+    _cleanup_(early_conmon_free) struct early_conmon e = EARLY_CONMON_INIT;
     int st = ctr_state(c);
 
     if (st == CS_CREATED || st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING)
@@ -195,16 +241,24 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
         return -1;
     ctr_remove_conmon_files(rt, c->id);
     (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
+    /* conmon starts up while we prepare; it waits for its start byte and
+     * dies with us (a kill of berth takes it along; every return before
+     * conmon_finish kills and reaps it, e's cleanup) */
+    if (conmon_begin(rt, c, x, &e, err) < 0)
+        return -1;
+    crash_point("init:conmon");
     /* written by ctr_prepare's first write, with the mounts it is about
      * to make: a kill from here on is undone by the next command */
     if (ctr_intent_set(c, "init") < 0)
         return berr_oom(err);
     if (ctr_prepare(rt, c, x->r, err) < 0) {
+        conmon_create_abort(&e.h);
+        ctr_unprepare(rt, c);
         intent_failed(rt, c);
         return -1;
     }
     crash_point("init:prepared");
-    if (run_conmon(rt, c, x, err) < 0) {
+    if (conmon_finish(c, x, &e, err) < 0) {
         ctr_intent_end(c);
         ctr_unprepare(rt, c);
         return -1;

@@ -2,8 +2,9 @@
  * runtime/ctr_prepare.c: what a container needs before conmon can start
  * it, and taking it down again: the root file system mount, the /dev/shm
  * tmpfs, networking, the generated /etc files, the OCI spec.
- * ctr_prepare() undoes its own partial work on failure; ctr_unprepare()
- * is idempotent and tolerates half-prepared containers (a crash).
+ * ctr_prepare() leaves its partial work on failure to the caller's
+ * ctr_unprepare() (which comes after the caller has killed the conmon
+ * waiting for it); ctr_unprepare() is idempotent and tolerates half-prepared containers (a crash).
  */
 #include <errno.h>
 #include <string.h>
@@ -468,8 +469,7 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort
         goto fail;
     return 0;
 fail:
-    ctr_unprepare(rt, c);
-    return -1;
+    return -1;     /* the caller's ctr_unprepare() undoes what was done */
 }
 
 void ctr_unprepare(struct runtime *rt, struct ctr *c)

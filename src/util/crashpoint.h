@@ -7,9 +7,12 @@
  *
  * A point is "<phase>:<step>", named for what has just been done:
  *   create:locked create:linked create:record create:storage (ctr_create.c)
- *   init:mounting init:mounted init:netns init:network init:prepared
- *   init:conmon init:created                          (ctr_prepare.c, ctr_net.c,
- *                                                      conmon.c, ctr_lifecycle.c)
+ *   init:conmon init:mounting init:mounted init:netns init:network
+ *   init:prepared init:created                        (ctr_prepare.c, ctr_net.c,
+ *                                                      ctr_lifecycle.c; from
+ *                                                      init:conmon to
+ *                                                      init:prepared a conmon
+ *                                                      waits for its start byte)
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
  *   rm:removing rm:storage rm:record                  (ctr_lifecycle.c)
  *   rm:rmtree                                         (rtdelete.c: the child

@@ -17,8 +17,8 @@ teardown() { berth_teardown; }
 # without declaring them local, and `run` would change ours.
 
 # Every crash point a `run -d` passes, in order (bridge-only ones apart).
-RUN_POINTS="create:locked create:record create:storage init:mounting init:mounted
-            init:prepared init:conmon init:created start:intent start:started"
+RUN_POINTS="create:locked create:record create:storage init:conmon init:mounting
+            init:mounted init:prepared init:created start:intent start:started"
 STOP_POINTS="stop:stopping stop:signalled stop:stopped"
 RM_POINTS="stop:stopping stop:signalled stop:stopped rm:removing rm:storage rm:record"
 
@@ -47,6 +47,53 @@ converge_start() {
     remember_ids
     run -0 b rm -af -t 0
     check_clean $SEEN
+}
+
+@test "a kill while conmon waits for its start byte takes that conmon along" {
+    local pt cname cid
+    # conmon is spawned before the container is prepared (its start-up
+    # overlaps ours) and waits for the start byte; EOF on its start pipe
+    # would start it, so it must die with berth (PR_SET_PDEATHSIG)
+    for pt in init:conmon init:mounted init:prepared; do
+        cname=w${pt#init:}
+        bg_crash $pt run -d --name $cname --network none $IMG sleep 1000
+        wait $! || [ $? = 137 ] || { echo "# $pt: not killed"; false; }
+        # the id without a command that would repair the container first
+        cid=$(basename "$(readlink "$BATS_TEST_TMPDIR/root/libpod/names/$cname")")
+        [ ${#cid} = 64 ] || { echo "# $pt: no record of $cname"; false; }
+        no_conmon $cid || { echo "# $pt: a conmon of $cid is left"; false; }
+        # it never read a start byte: never forked, never ran the runtime
+        [ ! -e "$BATS_TEST_TMPDIR/scratch/containers/$cid/conmon.pid" ] ||
+            { echo "# $pt: conmon went on to create $cid"; false; }
+        [ -z "$(runtime_status $cid)" ] || { echo "# $pt: the runtime knows $cid"; false; }
+    done
+    check_consistent
+    # as after any kill in init: the next command undoes and starts
+    for pt in conmon mounted prepared; do converge_start w$pt; done
+    remember_ids
+    run -0 b rm -af -t 0
+    check_clean $SEEN
+}
+
+@test "a prepare that fails kills the conmon waiting for it" {
+    local cid rund
+    # :U on a bind source that is gone fails in ctr_prepare, after the
+    # early conmon was spawned: it must be killed, not left to take the
+    # EOF of its start pipe for a start byte
+    mkdir "$BATS_TEST_TMPDIR/gone"
+    cid=$(b create --name pf -v "$BATS_TEST_TMPDIR/gone:/x:U" --network none $IMG sleep 1000)
+    rmdir "$BATS_TEST_TMPDIR/gone"
+    run -125 b start pf
+    [[ "$output" == *"unable to start container"* ]] || { echo "# $output"; false; }
+    rund=$BATS_TEST_TMPDIR/scratch/containers/$cid
+    no_conmon $cid || { echo "# a conmon of $cid is left"; false; }
+    [ ! -e "$rund/conmon.pid" ] && [ ! -e "$rund/oci-log" ] ||
+        { echo "# conmon went on: $(ls $rund)"; false; }
+    [ -z "$(runtime_status $cid)" ]
+    run -0 b container inspect --format '{{.State.Status}}' pf
+    [ "$output" = created ]
+    run -0 b rm pf
+    check_clean $cid
 }
 
 @test "every crash point of start, stop and rm -f, then the next command converges" {
