@@ -172,6 +172,16 @@ static int conmon_begin(struct runtime *rt, struct ctr *c, const struct ctr_rtca
         .no_pivot = rt->cfg->no_pivot_root, .no_sync_log = c->cfg.auto_remove,
         .exit_command = e->exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = e->env,
     };
+    /* the last start's spec goes first: a conmon that took our death's
+     * EOF on its start pipe for the start byte finds none to create a
+     * container from until ctr_prepare has written this start's */
+    {
+        _cleanup_free_ char *spec = str_fmt("%s/config.json", e->bundle);
+        if (!spec)
+            return berr_oom(err);
+        if (unlink(spec) < 0 && errno != ENOENT)
+            return berr_sys(err, "removing %s", spec);
+    }
     r = conmon_create_spawn(&e->o, &e->h, err);
     /* conmon holds the reserved ports now (or nobody does) */
     for (size_t i = 0; i < nfds; i++)
@@ -1005,7 +1015,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
     long long looked = 0;   /* us spent looking for the exit file */
     pid_t watched = 0, conmon = 0;
     unsigned long long conmon_start = 0;
-    bool autoremove = flags & CTR_WAIT_AUTOREMOVE;
+    bool autoremove = false;    /* we remove it once it has exited */
     bool conmon_waited = false, conmon_gone = false, live = false;
     long long nap = 1;
     struct timespec t0;
@@ -1073,6 +1083,7 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
         }
         conmon = c->st.conmon_pid;
         conmon_start = c->st.conmon_start;
+        autoremove = (flags & CTR_WAIT_AUTOREMOVE) && c->cfg.auto_remove;
         live = s == CS_RUNNING || s == CS_STOPPING || s == CS_PAUSED;
         ctr_put(c);
         left = timeout_ms < 0 ? 100 : timeout_ms - elapsed_ms(&t0);

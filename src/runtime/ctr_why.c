@@ -102,7 +102,8 @@ int ctr_why(struct runtime *rt, const char *input, json_t **out, struct berr **e
         ctr_read_salvage(rt, id, &cfg, &st, &damage, err) < 0)
         return -1;
     rec = str_fmt("%s/containers/%s", state_dir(rt->st), id);
-    if (str_eq(st.intent, "create") && ctr_create_finished(rt, &cfg, id)) {
+    /* a damaged config says nothing of the image: the store decides */
+    if (str_eq(st.intent, "create") && ctr_create_finished(rt, damage ? NULL : &cfg, id)) {
         free(STEAL_PTR(st.intent));
         st.intent_pid = 0;
     }

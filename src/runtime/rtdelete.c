@@ -251,10 +251,11 @@ bool rtdelete_send(int tail, const char *dir)
     return true;
 }
 
+/* rtdelete_release's socket: one hand-off per process (run --rm) */
+static int kept = -1;
+
 void rtdelete_release(int tail)
 {
-    static int kept = -1;   /* one hand-off per process (run --rm) */
-
     if (kept >= 0)
         close(kept);
     kept = tail;
@@ -349,5 +350,9 @@ void rtdelete_repair(struct runtime *rt)
 
 void rtdelete_settle(struct runtime *rt)
 {
+    /* a child of ours would wait for this socket's end while we wait
+     * for its record */
+    if (kept >= 0)
+        close(STEAL_FD(kept));
     walk(rt, true);
 }

@@ -32,7 +32,7 @@ bool rtdelete_send(int tail, const char *dir);
 /* The caller is done with tail: it stays open until this process exits,
  * so the child's delete starts when the caller's work is over instead of
  * sharing the CPUs with it (a caller killed closes it just the same).
- * Never wait for the child's record while holding one. */
+ * rtdelete_settle closes it first: it waits for the child's record. */
 void rtdelete_release(int tail);
 /* Runs every recorded delete whose child died before it finished (its
  * record is not locked), then drops its record. One access() when there

@@ -53,7 +53,6 @@ static char *header(const struct oci_runtime *r, json_t *seccomp)
                    u.release, u.version, u.machine, strlen(js), js);
 }
 
-
 void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
                        char **miss)
 {

@@ -181,11 +181,17 @@ static json_t *rootfs_meta(struct store *s, const char *ctr_id, const char *imag
                      "version", STORE_VERSION, "volatile", is_volatile);
 }
 
-bool store_ctr_exists(struct store *s, const char *ctr_id)
+bool store_ctr_exists_at(const char *graph_root, const char *ctr_id)
 {
-    _cleanup_free_ char *dir = ref_is_full_id(ctr_id) ? st_path(s, "containers/%s", ctr_id) : NULL;
+    _cleanup_free_ char *graph = ref_is_full_id(ctr_id) ? fs_clean(graph_root) : NULL;
+    _cleanup_free_ char *dir = graph ? str_fmt("%s/containers/%s", graph, ctr_id) : NULL;
 
     return dir && fs_exists(dir);
+}
+
+bool store_ctr_exists(struct store *s, const char *ctr_id)
+{
+    return store_ctr_exists_at(s->graph, ctr_id);
 }
 
 int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,

@@ -304,6 +304,9 @@ void store_rootfs_free(struct store_rootfs *r);
  * one that exists was made to the end (a stat, no lock: only the
  * container's own remover deletes it, under the container's lock). */
 bool store_ctr_exists(struct store *s, const char *ctr_id);
+/* The same for the store at graph_root, without opening it (which takes
+ * the storage lock a moment): for readers that must not wait. */
+bool store_ctr_exists_at(const char *graph_root, const char *ctr_id);
 /* Creates the rootfs of container ctr_id (64 hex) from image_id (full id;
  * NULL or "" for an empty rootfs, as --rootfs-less scratch). Fails with
  * BK_EXISTS when ctr_id already has one. Nothing is mounted yet.

@@ -192,7 +192,7 @@ HOOK
     # own mount would be there too, had a command resolved plain crun)
     run -0 crun_ns '
         $BERTH_BIN $BERTH_ARGS_STR --runtime $W run --rm --cidfile $T/cid --network none $IMG echo ran &&
-        for m in $T/scratch/rtexec/*/crun; do cmp -s $m $W && echo $m; done &&
+        for m in $T/scratch/rtexec/*/crun; do if cmp -s $m $W; then echo $m; fi; done &&
         tr "\0" "\n" < $T/scratch/rtdelete/$(cat $T/cid) | head -1
         for i in $(seq 100); do [ -e $T/scratch/rtdelete ] || break; sleep 0.1; done'
     # crun ran from the mount; its record names the binary itself

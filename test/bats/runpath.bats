@@ -113,6 +113,7 @@ rec_holder() {
     id=$(cat "$BATS_TEST_TMPDIR/cid")
     [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
     ! runc state "$id" >/dev/null 2>&1 || false
+    ! crun state "$id" >/dev/null 2>&1 || false
     retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/root/tmp')\" ]"
     # killed before it removed anything: a leftover the next writer removes
     BERTH_TEST_CRASH_AT=rm:rmtree run -0 b run --rm --network none $IMG true
