@@ -23,9 +23,14 @@
 
 static const char *const kind_names[] = { [CGREG_CONTAINER] = "container", [CGREG_POD] = "pod" };
 
+static char *reg_dir_at(const char *tmp_dir)
+{
+    return str_fmt("%s/cgroups", tmp_dir);
+}
+
 static char *reg_dir(struct runtime *rt)
 {
-    return str_fmt("%s/cgroups", rt->cfg->tmp_dir);
+    return reg_dir_at(rt->cfg->tmp_dir);
 }
 
 /* An absolute path with no "." or ".." component: rmdir stays inside
@@ -103,7 +108,12 @@ bool cgreg_known(struct runtime *rt, const char *id)
 
 void cgreg_drop(struct runtime *rt, const char *id)
 {
-    _cleanup_free_ char *dir = reg_dir(rt), *file = dir ? str_fmt("%s/%s.json", dir, id) : NULL;
+    cgreg_drop_at(rt->cfg->tmp_dir, id);
+}
+
+void cgreg_drop_at(const char *tmp_dir, const char *id)
+{
+    _cleanup_free_ char *dir = reg_dir_at(tmp_dir), *file = dir ? str_fmt("%s/%s.json", dir, id) : NULL;
     _cleanup_json_ json_t *rec = NULL;
     _cleanup_strv_ strv mounts = NULL, dirs = NULL;
     struct berr *e = NULL;

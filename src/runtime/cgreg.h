@@ -35,6 +35,8 @@ bool cgreg_known(struct runtime *rt, const char *id);
 /* After id's record is removed: drops its entry unless its cgroup is
  * still there in some hierarchy (then system check finds it). */
 void cgreg_drop(struct runtime *rt, const char *id);
+/* The same for the store whose tmp dir is tmp_dir (a runtime not at hand). */
+void cgreg_drop_at(const char *tmp_dir, const char *id);
 /* Does id's registered cgroup hold a process (in any hierarchy)? What
  * its record lost must not be pulled from under it (system check). */
 bool cgreg_busy(struct runtime *rt, const char *id);

@@ -650,9 +650,8 @@ void ctr_rt_delete_finish(struct ctr *c)
     if (!d)
         return;
     c->rt_delete = NULL;
-    if (d->tail >= 0) {
-        rtdelete_release(d->tail);      /* the child goes on once we exit */
-    } else if (oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
+    /* a handed-off one (tail >= 0) goes on in its child, forked as we exit */
+    if (d->tail < 0 && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         log_debug("container %s: runtime delete: %s", c->id, e->msg);
         berr_free(e);
     }
@@ -707,7 +706,7 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
         c->rt_delete = d;
         d = NULL;
     } else if (handed) {
-        close(d->tail);
+        /* its child, forked as we exit, runs it */
     } else if (begun && defer && !c->rt_delete) {
         c->rt_delete = d;
         d = NULL;
@@ -843,8 +842,7 @@ static void remove_held(struct runtime *rt, const char *id, const char *held, in
     if (!held)
         return;
     if (!sent && rtdelete_remover(rt, id, &tail, &e) == 0) {
-        sent = rtdelete_send(tail, held);
-        close(tail);    /* the child reads to the end, then waits for lockfd */
+        sent = rtdelete_send(tail, held);   /* its child waits for lockfd */
     }
     berr_freep(&e);
     if (!sent && fs_rm_rf(held, &e) < 0) {

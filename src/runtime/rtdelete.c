@@ -4,9 +4,10 @@
  *
  * The record <tmp_dir>/rtdelete/<id> holds the delete's argv and envp,
  * each string NUL-terminated, an empty string between the two lists. It
- * is written to a dot-file, locked (flock) and renamed into place before
- * the fork, so it is never seen unlocked while its child lives: the child
- * inherits the lock and holds it until it has removed the record. A
+ * is written to a dot-file, locked (flock) and renamed into place, so it
+ * is never seen unlocked while its maker or its child lives: the child,
+ * forked as the maker exits, inherits the lock and holds it until it has
+ * removed the record. A
  * record found unlocked belongs to a child that was killed: the next
  * command runs its delete (rtdelete_repair). A runtime that no longer
  * knows the container just says so; the record goes either way. The
@@ -14,7 +15,7 @@
  * is one failing access().
  *
  * The same child then removes the staging dir of the container's root
- * file system its parent sends it (remove_sent); a removal whose delete
+ * file system its parent names (rtdelete_send); a removal whose delete
  * was not handed off gets a child for that alone (rtdelete_remover):
  * one detached remover, one crash story (killed, it leaves an unlocked
  * leftover that the next storage writer removes).
@@ -25,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,24 +88,6 @@ static int write_record(const char *dir, const char *tmp, const char *final,
     return fd;
 }
 
-/* The staging dir the parent may send on the socket (fd 4) once it has
- * moved the container's storage there, read to the socket's end: the
- * parent's exit (or its close once its work is done). "" if none. */
-static void read_sent(char *path, size_t size)
-{
-    size_t n = 0;
-    ssize_t r;
-
-    while (n < size - 1 && (r = read(4, path + n, size - 1 - n)) != 0) {
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            break;
-        n += (size_t) r;
-    }
-    path[n] = '\0';
-}
-
 /* After the delete: removes the staging dir sent. Its lock is the
  * parent's until it is done with it (and GC's, should the store's
  * cleanup of leftovers get there first: then it is gone or empty). */
@@ -127,44 +109,58 @@ static void remove_sent(const char *path)
     close(fd);
 }
 
-/* The child: its parent's locks and files are not its to keep. With
- * recfd -1 (argv NULL) there is no delete: only the removal. */
-static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, int tail,
-                                 char *const *argv, char *const *envp, const char *final,
-                                 const char *dir)
+/* A hand-off made, its child forked as we exit (fork_pending): a fork
+ * while run --rm still works on the container's records made every page
+ * it wrote afterwards a copy-on-write fault (~50 faults, 5-10 ms of CPU
+ * here), and the child has nothing to do before we are done anyway. */
+struct pending {
+    bool used;
+    char *tmp_dir, *id, *final, *dir;
+    strv argv, envp;        /* NULL: a remover, no delete to run */
+    int recfd;              /* the record, locked; -1 for a remover */
+    char sent[4096];        /* the staging dir to remove, "" if none */
+};
+static struct pending pend[2];
+
+static void pending_free(struct pending *p)
 {
-    char sent[4096];
+    free(p->tmp_dir);
+    free(p->id);
+    free(p->final);
+    free(p->dir);
+    strv_free(p->argv);
+    strv_free(p->envp);
+    if (p->recfd >= 0)
+        close(p->recfd);
+    memset(p, 0, sizeof(*p));
+    p->recfd = -1;
+}
+
+/* The child: its parent's locks and files are not its to keep. */
+static _Noreturn void run_handed(struct pending *p)
+{
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     /* out of the way of the dup2s below, whatever their numbers */
-    int rec = fcntl(recfd >= 0 ? recfd : null, F_DUPFD_CLOEXEC, 10);
-    int rd = fcntl(tail, F_DUPFD_CLOEXEC, 10);
+    int rec = fcntl(p->recfd >= 0 ? p->recfd : null, F_DUPFD_CLOEXEC, 10);
     pid_t pid;
     int st;
 
     (void) setsid();
-    if (null < 0 || rec < 0 || rd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-        dup2(null, 2) < 0 || dup2(rec, 3) < 0 || dup2(rd, 4) < 0)
+    if (null < 0 || rec < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+        dup2(null, 2) < 0 || dup2(rec, 3) < 0)
         _exit(1);
     /* the parent's lock files among them: a copy kept here would hold
      * their locks for as long as the delete runs */
-    (void) close_range(5, ~0U, 0);
-    if (!argv) {
-        read_sent(sent, sizeof(sent));
-        remove_sent(sent);
+    (void) close_range(4, ~0U, 0);
+    if (!p->argv) {
+        remove_sent(p->sent);
         _exit(0);
     }
     crash_point("run:handoff");
-    /* nobody waits for this delete, but the parent, the user's run,
-     * is still at work on the container's records: the delete (a
-     * runtime start-up and a cgroup removal in every hierarchy) waits
-     * for the parent's exit rather than share the CPUs with it
-     * (rtdelete_release) */
-    read_sent(sent, sizeof(sent));
     pid = fork();
     if (pid == 0) {
         close(3);       /* the record's lock is ours, not the runtime's */
-        close(4);
-        execve(argv[0], argv, envp);
+        execve(p->argv[0], p->argv, p->envp);
         _exit(127);
     }
     if (pid > 0)
@@ -174,57 +170,66 @@ static _Noreturn void run_handed(struct runtime *rt, const char *id, int recfd, 
         _exit(1);       /* the record stays, unlocked: the next command runs it */
     /* the cgroup registry's entry, kept while the delete had yet to
      * remove the cgroup (cgreg.h) */
-    cgreg_drop(rt, id);
-    (void) unlink(final);
-    (void) rmdir(dir);
+    cgreg_drop_at(p->tmp_dir, p->id);
+    (void) unlink(p->final);
+    (void) rmdir(p->dir);
     close(3);       /* the delete is done: settle need not wait for more */
-    remove_sent(sent);
+    remove_sent(p->sent);
     _exit(0);
 }
 
-/* cli NULL: the child has no delete to run, nothing is recorded */
+/* Forks the child of every hand-off made (at exit, or before a settle
+ * that would wait for them). One whose fork fails leaves its record
+ * unlocked at our exit (the next command runs it) and its staging dir
+ * to the next writer of the store. */
+static void fork_pending(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(pend); i++) {
+        if (!pend[i].used)
+            continue;
+        if (fork() == 0)
+            run_handed(&pend[i]);
+        pending_free(&pend[i]);     /* the child's copy keeps the lock */
+    }
+}
+
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
                      const char *id, int *tail, struct berr **err)
 {
-    _cleanup_free_ char *dir = records_dir(rt), *tmp = NULL, *final = NULL;
-    _cleanup_strv_ strv argv = NULL, envp = NULL;
+    static bool hooked;
+    _cleanup_free_ char *tmp = NULL;
     _cleanup_(sbuf_freep) struct sbuf b = { 0 };
-    _cleanup_close_ int rd = -1, wr = -1;
-    int fd = -1, p[2];
-    pid_t pid;
+    struct pending *p = NULL;
 
     *tail = -1;
-
-    if (!dir || !(tmp = str_fmt("%s/.%s.%d", dir, id, (int) getpid())) ||
-        !(final = str_fmt("%s/%s", dir, id)))
+    for (size_t i = 0; i < ARRAY_SIZE(pend) && !p; i++)
+        if (!pend[i].used)
+            p = &pend[i];
+    if (!p)
+        return berr_msg(err, "too many runtime deletes handed off");
+    memset(p, 0, sizeof(*p));
+    p->recfd = -1;
+    if (!hooked && atexit(fork_pending) != 0)
+        return berr_msg(err, "cannot hand the runtime delete off at exit");
+    hooked = true;
+    if (!(p->tmp_dir = strdup(rt->cfg->tmp_dir)) || !(p->id = strdup(id)) ||
+        !(p->dir = records_dir(rt)) || !(p->final = str_fmt("%s/%s", p->dir, id)) ||
+        !(tmp = str_fmt("%s/.%s.%d", p->dir, id, (int) getpid()))) {
+        pending_free(p);
         return berr_oom(err);
-    if (cli && oci_delete_call(cli, id, &argv, &envp, err) < 0)
-        return -1;
-    if (cli && serialize(runtime_path, argv, envp, &b) < 0)
-        return berr_oom(err);
-    /* a socket, not a pipe: a send to a child that died fails
-     * (MSG_NOSIGNAL) instead of killing us with SIGPIPE */
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
-        return berr_sys(err, "socketpair");
-    rd = p[0];
-    wr = p[1];
-    if (cli && (fd = write_record(dir, tmp, final, &b)) < 0)
-        return berr_sys(err, "recording the runtime delete of container %s in %s", id, dir);
-    pid = fork();
-    if (pid == 0)
-        run_handed(rt, id, fd, rd, argv, envp, final, dir);
-    if (pid < 0) {
-        int saved = errno;
-        if (fd >= 0) {
-            (void) unlink(final);
-            close(fd);
-        }
-        errno = saved;
-        return berr_sys(err, "fork");
     }
-    if (fd >= 0)
-        close(fd);      /* the child's copy keeps the lock */
-    *tail = STEAL_FD(wr);
+    if (cli && (oci_delete_call(cli, id, &p->argv, &p->envp, err) < 0 ||
+                (serialize(runtime_path, p->argv, p->envp, &b) < 0 && berr_oom(err)))) {
+        pending_free(p);
+        return -1;
+    }
+    if (cli && (p->recfd = write_record(p->dir, tmp, p->final, &b)) < 0) {
+        berr_sys(err, "recording the runtime delete of container %s in %s", id, p->dir);
+        pending_free(p);
+        return -1;
+    }
+    p->used = true;
+    *tail = (int) (p - pend);
     return 0;
 }
 
@@ -235,30 +240,12 @@ int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr 
 
 bool rtdelete_send(int tail, const char *dir)
 {
-    size_t n = strlen(dir), off = 0;
-    ssize_t r;
+    struct pending *p = tail >= 0 && tail < (int) ARRAY_SIZE(pend) ? &pend[tail] : NULL;
 
-    if (tail < 0 || n >= 4096)
+    if (!p || !p->used || strlen(dir) >= sizeof(p->sent))
         return false;
-    while (off < n) {
-        r = send(tail, dir + off, n - off, MSG_NOSIGNAL);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        off += (size_t) r;
-    }
+    strcpy(p->sent, dir);
     return true;
-}
-
-/* rtdelete_release's socket: one hand-off per process (run --rm) */
-static int kept = -1;
-
-void rtdelete_release(int tail)
-{
-    if (kept >= 0)
-        close(kept);
-    kept = tail;
 }
 
 /* A record's two lists, pointing into buf. */
@@ -350,9 +337,8 @@ void rtdelete_repair(struct runtime *rt)
 
 void rtdelete_settle(struct runtime *rt)
 {
-    /* a child of ours would wait for this socket's end while we wait
-     * for its record */
-    if (kept >= 0)
-        close(STEAL_FD(kept));
+    /* a hand-off of ours holds its record's lock until its child is
+     * forked: waiting for that record would wait for ourselves */
+    fork_pending();
     walk(rt, true);
 }

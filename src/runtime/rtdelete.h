@@ -10,37 +10,32 @@
 #include "runtime/conmon.h"
 #include "runtime/runtime.h"
 
-/* Records the hand-off in <tmp_dir>/rtdelete/<id> and forks a child (in
- * its own session, every fd of ours closed) that, once tail reaches its
- * end, runs the runtime's `delete --force <id>`, then removes the record.
- * The child holds a lock on the record while it works. -1 (nothing
- * started, nothing recorded): the caller deletes the usual way. *tail: a
- * socket to the child (-1 on failure), for rtdelete_send, then for
- * rtdelete_release. The record names the runtime by runtime_path (its
- * own binary), the child runs cli's. */
+/* Records the hand-off in <tmp_dir>/rtdelete/<id> (locked) and, as this
+ * process exits, forks a child (in its own session, every fd of ours
+ * closed) that runs the runtime's `delete --force <id>`, then removes
+ * the record and the staging dir rtdelete_send named. The child holds
+ * the record's lock while it works. -1 (nothing recorded): the caller
+ * deletes the usual way. *tail: a handle for rtdelete_send (-1 on
+ * failure). The record names the runtime by runtime_path (its own
+ * binary), the child runs cli's. */
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
                      const char *id, int *tail, struct berr **err);
 /* The same child with no runtime delete to run (nothing recorded): it
- * only removes what rtdelete_send sends it, for a caller whose delete
- * was not handed off. -1: no child (the caller removes it itself). */
+ * only removes what rtdelete_send names, for a caller whose delete was
+ * not handed off. -1: none (the caller removes it itself). */
 int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr **err);
-/* Sends the child the path of a staging dir (under a flock of the
- * caller's) to remove once tail has reached its end and the delete (if
- * any) is done: it takes the dir's lock first, so it starts when the
- * caller lets go. false: not sent (the child is gone). */
+/* Names the staging dir (under a flock of the caller's) the child removes
+ * once the delete (if any) is done: it takes the dir's lock first, so it
+ * starts when the caller lets go. false: not taken. */
 bool rtdelete_send(int tail, const char *dir);
-/* The caller is done with tail: it stays open until this process exits,
- * so the child's delete starts when the caller's work is over instead of
- * sharing the CPUs with it (a caller killed closes it just the same).
- * rtdelete_settle closes it first: it waits for the child's record. */
-void rtdelete_release(int tail);
 /* Runs every recorded delete whose child died before it finished (its
  * record is not locked), then drops its record. One access() when there
  * is none: rt_open calls it on every full runtime init. */
 void rtdelete_repair(struct runtime *rt);
 /* Waits until every handed-off delete has ended (its child holds the
- * record's lock until then), running those whose child died: for a
- * caller about to remove what a container's cgroup lives in (pod rm).
+ * record's lock until then; this process's own are forked first),
+ * running those whose child died: for a caller about to remove what a
+ * container's cgroup lives in (pod rm).
  * One access() when there is none. */
 void rtdelete_settle(struct runtime *rt);
 
