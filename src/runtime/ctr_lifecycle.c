@@ -639,7 +639,7 @@ void ctr_forget_runtime(struct runtime *rt, const struct ctr_config *cfg)
 struct ctr_rtdelete {
     struct ctr_rtcall x;
     struct proc_job job;
-    int tail;               /* handed off: the socket to its child, else -1 */
+    int handoff;            /* handed off: its rtdelete handle, else -1 */
 };
 
 void ctr_rt_delete_finish(struct ctr *c)
@@ -650,8 +650,8 @@ void ctr_rt_delete_finish(struct ctr *c)
     if (!d)
         return;
     c->rt_delete = NULL;
-    /* a handed-off one (tail >= 0) goes on in its child, forked as we exit */
-    if (d->tail < 0 && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
+    /* a handed-off one (handoff >= 0) goes on in its child, forked as we exit */
+    if (d->handoff < 0 && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
         log_debug("container %s: runtime delete: %s", c->id, e->msg);
         berr_free(e);
     }
@@ -690,24 +690,19 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
     bool have = d && ctr_rtcall_get(rt, &c->cfg, &d->x, &e) == 0, handed = false, begun;
 
     if (d)
-        d->tail = -1;
+        d->handoff = -1;
     /* an attached run --rm: nobody waits for this delete (rtdelete.c) */
     if (have && defer && c->rt_delete_handoff &&
-        !(handed = rtdelete_handoff(rt, &d->x.cli, d->x.r->path, c->id, &d->tail, &e) == 0)) {
+        !(handed = rtdelete_handoff(rt, &d->x.cli, d->x.r->path, c->id, &d->handoff, &e) == 0)) {
         log_debug("container %s: runtime delete not handed off: %s", c->id, e->msg);
         berr_freep(&e);
     }
     begun = have && !handed && oci_delete_begin(&d->x.cli, c->id, &d->job, &e) == 0;
     if (meanwhile)
         meanwhile(rt, c);
-    if (handed && !c->rt_delete) {
-        /* nothing to wait for; its child may take the storage along
-         * (ctr_remove_records) */
-        c->rt_delete = d;
-        d = NULL;
-    } else if (handed) {
-        /* its child, forked as we exit, runs it */
-    } else if (begun && defer && !c->rt_delete) {
+    /* a handed-off one is run by its child, forked as we exit, which may
+     * take the storage along (ctr_remove_records) */
+    if ((handed || (begun && defer)) && !c->rt_delete) {
         c->rt_delete = d;
         d = NULL;
     } else if (begun && oci_delete_end(&d->x.cli, c->id, &d->job, &e) < 0) {
@@ -837,12 +832,12 @@ static void remove_held(struct runtime *rt, const char *id, const char *held, in
                         bool sent)
 {
     struct berr *e = NULL;
-    int tail = -1;
+    int h = -1;
 
     if (!held)
         return;
-    if (!sent && rtdelete_remover(rt, id, &tail, &e) == 0) {
-        sent = rtdelete_send(tail, held);   /* its child waits for lockfd */
+    if (!sent && rtdelete_remover(rt, id, &h, &e) == 0) {
+        sent = rtdelete_send(h, held);   /* its child waits for lockfd */
     }
     berr_freep(&e);
     if (!sent && fs_rm_rf(held, &e) < 0) {
@@ -871,8 +866,8 @@ int ctr_remove_records(struct runtime *rt, struct ctr *c, long long lock, struct
     }
     /* the handed-off delete's child removes it next (remove_records
      * closes the socket); it waits for our lock on it, kept to the end */
-    if (held && c->rt_delete && c->rt_delete->tail >= 0)
-        sent = rtdelete_send(c->rt_delete->tail, held);
+    if (held && c->rt_delete && c->rt_delete->handoff >= 0)
+        sent = rtdelete_send(c->rt_delete->handoff, held);
     r = remove_records(rt, c, lock, bundle, rundir, held, err);
     remove_held(rt, c->id, held, heldfd, sent);
     return r;

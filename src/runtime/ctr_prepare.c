@@ -4,7 +4,8 @@
  * tmpfs, networking, the generated /etc files, the OCI spec.
  * ctr_prepare() leaves its partial work on failure to the caller's
  * ctr_unprepare() (which comes after the caller has killed the conmon
- * waiting for it); ctr_unprepare() is idempotent and tolerates half-prepared containers (a crash).
+ * waiting for it); ctr_unprepare() is idempotent and tolerates
+ * half-prepared containers (a crash).
  */
 #include <errno.h>
 #include <string.h>

@@ -194,14 +194,14 @@ static void fork_pending(void)
 }
 
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
-                     const char *id, int *tail, struct berr **err)
+                     const char *id, int *h, struct berr **err)
 {
     static bool hooked;
     _cleanup_free_ char *tmp = NULL;
     _cleanup_(sbuf_freep) struct sbuf b = { 0 };
     struct pending *p = NULL;
 
-    *tail = -1;
+    *h = -1;
     for (size_t i = 0; i < ARRAY_SIZE(pend) && !p; i++)
         if (!pend[i].used)
             p = &pend[i];
@@ -229,18 +229,18 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return -1;
     }
     p->used = true;
-    *tail = (int) (p - pend);
+    *h = (int) (p - pend);
     return 0;
 }
 
-int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr **err)
+int rtdelete_remover(struct runtime *rt, const char *id, int *h, struct berr **err)
 {
-    return rtdelete_handoff(rt, NULL, NULL, id, tail, err);
+    return rtdelete_handoff(rt, NULL, NULL, id, h, err);
 }
 
-bool rtdelete_send(int tail, const char *dir)
+bool rtdelete_send(int h, const char *dir)
 {
-    struct pending *p = tail >= 0 && tail < (int) ARRAY_SIZE(pend) ? &pend[tail] : NULL;
+    struct pending *p = h >= 0 && h < (int) ARRAY_SIZE(pend) ? &pend[h] : NULL;
 
     if (!p || !p->used || strlen(dir) >= sizeof(p->sent))
         return false;

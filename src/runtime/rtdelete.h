@@ -15,19 +15,19 @@
  * closed) that runs the runtime's `delete --force <id>`, then removes
  * the record and the staging dir rtdelete_send named. The child holds
  * the record's lock while it works. -1 (nothing recorded): the caller
- * deletes the usual way. *tail: a handle for rtdelete_send (-1 on
+ * deletes the usual way. *h: a handle for rtdelete_send (-1 on
  * failure). The record names the runtime by runtime_path (its own
  * binary), the child runs cli's. */
 int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const char *runtime_path,
-                     const char *id, int *tail, struct berr **err);
+                     const char *id, int *h, struct berr **err);
 /* The same child with no runtime delete to run (nothing recorded): it
  * only removes what rtdelete_send names, for a caller whose delete was
  * not handed off. -1: none (the caller removes it itself). */
-int rtdelete_remover(struct runtime *rt, const char *id, int *tail, struct berr **err);
+int rtdelete_remover(struct runtime *rt, const char *id, int *h, struct berr **err);
 /* Names the staging dir (under a flock of the caller's) the child removes
  * once the delete (if any) is done: it takes the dir's lock first, so it
  * starts when the caller lets go. false: not taken. */
-bool rtdelete_send(int tail, const char *dir);
+bool rtdelete_send(int h, const char *dir);
 /* Runs every recorded delete whose child died before it finished (its
  * record is not locked), then drops its record. One access() when there
  * is none: rt_open calls it on every full runtime init. */
