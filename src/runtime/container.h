@@ -30,6 +30,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "runtime/ctrstate.h"
@@ -200,6 +201,10 @@ struct ctr {
                                    detached child (runtime/rtdelete.h) */
     char *seccache_miss;        /* init: crun's filter to keep once it has made
                                    it (runtime/seccache.h) */
+    uint64_t saved_hash;        /* ctr_save: hash of what this struct last wrote
+                                   (0: nothing since it was read) */
+    bool saves_held;            /* ctr_remove: "removing" is on disk, so the
+                                   cleanup's own writes are skipped */
 };
 
 /* What `create` needs beyond the spec JSON (which it takes over). */
@@ -271,6 +276,8 @@ int ctr_read_salvage(struct runtime *rt, const char *id, struct ctr_config *cfg,
 void ctr_put(struct ctr *c);
 static inline void ctr_putp(struct ctr **c) { ctr_put(*c); }
 #define _cleanup_ctr_ __attribute__((cleanup(ctr_putp)))
+/* A hash of what ctr_save would write of st (0: out of memory). */
+uint64_t ctr_runstate_hash(const struct ctr_runstate *st);
 /* Writes c->st (ctr_runstate_json) atomically, without fsync (state.h:
  * a power loss may cost the last transitions, which the next boot's
  * refresh resets or rebuilds); nothing is written when the record cannot
@@ -347,6 +354,10 @@ int ctr_deps_refuse(struct runtime *rt, const struct ctr *c, struct berr **err);
 
 /* The lifecycle (runtime/ctr_lifecycle.c). Each takes a locked container. */
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err);
+/* ctr_init for a ctr_start that follows (an attach in between): the
+ * container is recorded created with the start's intent already, one
+ * write fewer (a kill before the start leaves it created, as without). */
+int ctr_init_to_start(struct runtime *rt, struct ctr *c, struct berr **err);
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err);
 int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);
 int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err);

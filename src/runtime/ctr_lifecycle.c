@@ -299,6 +299,15 @@ int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
     return r;
 }
 
+int ctr_init_to_start(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    struct ctr_rtcall x = { 0 };
+    int r = init_then(rt, c, "start", &x, err);
+
+    ctr_rtcall_free(&x);
+    return r;
+}
+
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     _cleanup_(ctr_rtcall_free) struct ctr_rtcall x = { 0 };
@@ -316,6 +325,7 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
         if (st == CS_RUNNING)
             return 0;
     }
+    /* after ctr_init_to_start the intent is on disk: ctr_save skips */
     if (st != CS_CREATED ? init_then(rt, c, "start", &x, err) < 0
                          : ctr_intent_begin(rt, c, "start", err) < 0)
         return -1;
@@ -733,11 +743,43 @@ static bool pidfile_exists(const char *rundir)
     return (p && access(p, F_OK) == 0) || (q && access(q, F_OK) == 0);
 }
 
+/* ctr_remove's cleanup of a container that is not running: "removing"
+ * is written first, with what is still mounted and running as it is, and
+ * the cleanup's own writes (unmounted, exited) are skipped: one write
+ * where there were three, each a new inode (ctr_save). A kill in between
+ * leaves "removing", which rm -f (or conmon's exit command) finishes from
+ * that record (ctr_reap, ctr_unprepare: undoing what is already undone
+ * is harmless). Should the cleanup fail, the state before is written
+ * back. */
+static int clean_removing(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    enum ctr_state was = c->st.state;
+    int r;
+
+    c->st.state = CS_REMOVING;
+    r = ctr_save(rt, c, err);
+    c->st.state = was;
+    if (r < 0)
+        return -1;
+    crash_point("rm:cleaning");
+    c->saves_held = true;
+    r = cleanup(rt, c, true, err);
+    c->saves_held = false;
+    if (r < 0) {
+        struct berr *e = NULL;
+        if (ctr_save(rt, c, &e) < 0)
+            berr_free(e);
+        return -1;
+    }
+    c->saves_held = true;       /* ctr_remove's own "removing": on disk */
+    return 0;
+}
+
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err)
 {
     _cleanup_free_ char *rundir = ctr_run_dir(rt, c->id);
-    int st = ctr_state(c);
+    int st = ctr_state(c), r;
 
     /* podman's order: before anything is stopped, even with --force */
     if (ctr_deps_refuse(rt, c, err) < 0)
@@ -755,7 +797,7 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
          * stop signal before it is thawed anyway */
         if (ctr_stop(rt, c, st == CS_PAUSED ? 0 : timeout, err) < 0)
             return -1;
-    } else if (st != CS_REMOVING && st != CS_CONFIGURED && cleanup(rt, c, true, err) < 0 &&
+    } else if (st != CS_REMOVING && st != CS_CONFIGURED && clean_removing(rt, c, err) < 0 &&
                !force) {
         /* a configured container has nothing to clean up (a killed
          * init's leftovers are undone by its intent, an unrecorded
@@ -773,7 +815,9 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         ctr_unprepare(rt, c);
     }
     c->st.state = CS_REMOVING;
-    if (ctr_save(rt, c, err) < 0)
+    r = ctr_save(rt, c, err);       /* skipped when clean_removing wrote it */
+    c->saves_held = false;
+    if (r < 0)
         return -1;
     crash_point("rm:removing");
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);

@@ -421,6 +421,7 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort
     _cleanup_free_ char *shm = NULL, *hostname = NULL;
     _cleanup_json_ json_t *mounts = NULL;
     bool private_net, want_root, want_shm;
+    uint64_t net_before;
 
     if (!bundle || !rundir || !(shm = str_fmt("%s/shm", bundle)))
         return berr_oom(err);
@@ -447,9 +448,13 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort
         goto fail;
     }
     crash_point("init:mounted");
+    /* What networking set up is recorded before the runtime's create; the
+     * mount point alone waits for the next write (undoing finds it again
+     * from the id): with no networking, one write fewer (ctr_save). */
+    net_before = ctr_runstate_hash(&c->st);
     if (ctr_net_setup(rt, c, err) < 0)
         goto fail;
-    if (ctr_save(rt, c, err) < 0)
+    if (ctr_runstate_hash(&c->st) != net_before && ctr_save(rt, c, err) < 0)
         goto fail;
     hostname = c->cfg.hostname ? str_dup(c->cfg.hostname) : str_ndup(c->id, 12);
     if (!hostname) {

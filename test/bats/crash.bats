@@ -138,6 +138,36 @@ converge_start() {
     check_clean $SEEN
 }
 
+# rm of an exited container writes "removing" before its cleanup (one
+# write where there were three): a kill there, or in the cleanup, leaves
+# a record rm -f finishes. For run --rm the kill comes in run itself;
+# conmon's exit command (which does not crash: its environment is
+# conmon's) or the next rm -f removes the container.
+@test "a kill of rm, or of run --rm, while it cleans an exited container converges" {
+    local n=0 pt
+    for pt in rm:cleaning rm:removing; do
+        n=$((n + 1))
+        b run --name e$n --network none $IMG true >/dev/null
+        bg_crash $pt rm e$n
+        wait $! || [ $? = 137 ] || { echo "# rm $pt: not killed"; false; }
+        run -0 b container inspect --format '{{.State.Status}}' e$n
+        [ "$output" = removing ] || { echo "# e$n is $output after a kill at $pt"; false; }
+    done
+    bg_crash rm:cleaning run --rm --name e3 --network none $IMG true
+    wait $! || [ $? = 137 ] || { echo "# run --rm: not killed"; false; }
+    # conmon's exit command (container cleanup --rm) may be removing it
+    retry_until 10 bash -c '! pgrep -f "[c]ontainer cleanup --rm"'
+    check_consistent
+    remember_ids
+    for cname in e1 e2 e3; do
+        if b container exists $cname; then
+            run -0 b rm -f -t 0 $cname
+        fi
+        run -1 b container exists $cname
+    done
+    check_clean $SEEN
+}
+
 # One lifecycle per container, every transition killed at a random
 # moment; the command that converges it sets up the next kill.
 #   run -d | stop -t 1 | start | rm -f -t 1 | create | start | rm -f
