@@ -196,6 +196,14 @@ static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, str
     /* Already cleaned up by a stop or rm: nothing to do. */
     if (st == CS_RUNNING || st == CS_PAUSED)
         return 0;
+    /* --rm of an exited container that stays exited: the removal cleans
+     * it up on its way (one state write where a cleanup first made three) */
+    if (rm && (st == CS_STOPPED || st == CS_EXITED) && !ctr_restart_due(c)) {
+        if (ctr_remove_flags(e->rt, c, false, 0, CTR_RM_VOLUMES, err) < 0)
+            return -1;
+        printf("%s\n", c->id);
+        return 0;
+    }
     if (ctr_cleanup(e->rt, c, err) < 0)
         return -1;
     /* --rm: remove, unless the restart policy just started it again */

@@ -363,6 +363,9 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
 int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err);
 /* What conmon's exit command runs; also stop/rm. rm: remove afterwards. */
 int ctr_cleanup(struct runtime *rt, struct ctr *c, struct berr **err);
+/* Will c's cleanup start it again (its restart policy, a health check's
+ * restart)? */
+bool ctr_restart_due(struct ctr *c);
 /* Removes the container (stopping it first with force). After success
  * the container is gone: the caller must still ctr_put() it. */
 int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,

@@ -543,6 +543,11 @@ static bool restart_due(struct ctr *c)
     return false;
 }
 
+bool ctr_restart_due(struct ctr *c)
+{
+    return restart_due(c);
+}
+
 bool ctr_boot_wanted(const struct ctr *c)
 {
     int st = ctr_state(c);

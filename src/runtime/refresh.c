@@ -258,6 +258,30 @@ static int refresh_one(struct runtime *rt, enum obj_kind kind, const char *id, b
                                  : refresh_pod(rt, id, reset, err);
 }
 
+/* The dirs that hold one dir per container, made now if they are not
+ * there yet, spread (fs_spread_subdirs): every container's files then
+ * go to a block group of their own. Once a boot, so that a store made
+ * by an older berth gets it too. */
+static void spread_ctr_dirs(struct runtime *rt)
+{
+    const struct config *cf = rt->cfg;
+    const char *const dirs[][2] = {
+        { cf->static_dir, "userdata" }, { cf->tmp_dir, "containers" },
+        { cf->tmp_dir, "persist" },     { cf->run_root, "containers" },
+        { cf->graph_root, "containers" }, { cf->graph_root, "tmp" },
+        { cf->static_dir, "containers" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        _cleanup_free_ char *p = str_fmt("%s/%s", dirs[i][0], dirs[i][1]);
+        struct berr *e = NULL;
+
+        if (p && fs_mkdir_p(p, 0700, &e) == 0)
+            fs_spread_subdirs(p);
+        berr_free(e);
+    }
+}
+
 static int refresh(struct runtime *rt, const char *boot, struct berr **err)
 {
     static const enum obj_kind kinds[] = { OBJ_CONTAINER, OBJ_POD, OBJ_VOLUME };
@@ -303,6 +327,7 @@ static int refresh(struct runtime *rt, const char *boot, struct berr **err)
     }
     if (fs_mkdir_p(exits, 0750, err) < 0 || fs_mkdir_p(persist, 0750, err) < 0)
         return -1;
+    spread_ctr_dirs(rt);
     if (fs_write_atomic(rt->cfg->tmp_dir, "alive", boot, strlen(boot), 0644, err) < 0)
         return -1;
     rt_event(rt, &ev);

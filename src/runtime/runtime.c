@@ -48,7 +48,8 @@ static int open_full(struct runtime *rt, struct berr **err)
     struct config *c = rt->cfg;
     bool refreshed = false;
 
-    if (fs_mkdir_p(c->static_dir, 0700, err) < 0)
+    /* spread: the dirs made in them are each placed apart (fs.h) */
+    if (fs_mkdir_spread(c->static_dir, 0700, err) < 0)
         return -1;
     if (state_open(c->static_dir, &rt->st, err) < 0)
         return -1;
@@ -60,7 +61,7 @@ static int open_full(struct runtime *rt, struct berr **err)
     log_debug("Using static dir %s", c->static_dir);
     log_debug("Using tmp dir %s", c->tmp_dir);
     log_debug("Using volume path %s", c->volume_path);
-    if (fs_mkdir_p(c->tmp_dir, 0751, err) < 0)
+    if (fs_mkdir_spread(c->tmp_dir, 0751, err) < 0)
         return -1;
     if (open_events(rt, err) < 0)
         return -1;

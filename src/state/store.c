@@ -135,6 +135,7 @@ static int make_dir(const char *path, struct berr **err)
         return berr_sys(err, "create directory %s", path);
     if (!fs_is_dir(path))
         return berr_new(err, BERR_ENGINE, ENOTDIR, "create directory %s", path);
+    fs_spread_subdirs(path);    /* one record dir per object (fs.h) */
     return 0;
 }
 

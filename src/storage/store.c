@@ -318,14 +318,19 @@ int store_open(const struct store_opts *o, struct store **out, struct berr **err
         store_close(s);
         return berr_oom(err);
     }
+    /* spread: the dirs made in them are each placed apart (fs.h) */
+    if (fs_mkdir_spread(s->graph, 0700, err) < 0) {
+        store_close(s);
+        return -1;
+    }
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
         _cleanup_free_ char *p = st_path(s, "%s", dirs[i]);
-        if (!p || fs_mkdir_p(p, 0700, err) < 0) {
+        if (!p || fs_mkdir_spread(p, 0700, err) < 0) {
             store_close(s);
             return p ? -1 : berr_oom(err);
         }
     }
-    if (fs_mkdir_p(s->run, 0700, err) < 0) {
+    if (fs_mkdir_spread(s->run, 0700, err) < 0) {
         store_close(s);
         return -1;
     }

@@ -4,11 +4,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -193,6 +195,27 @@ int fs_mkdir_p(const char *path, mode_t mode, struct berr **err)
         return -1;
     if (!fs_is_dir(path))
         return berr_new(err, BERR_ENGINE, ENOTDIR, "create directory %s", path);
+    return 0;
+}
+
+void fs_spread_subdirs(const char *dir)
+{
+    _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int flags = 0;
+
+    if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_TOPDIR_FL)) {
+        flags |= FS_TOPDIR_FL;
+        (void) ioctl(fd, FS_IOC_SETFLAGS, &flags);
+    }
+}
+
+int fs_mkdir_spread(const char *path, mode_t mode, struct berr **err)
+{
+    if (fs_is_dir(path))
+        return 0;
+    if (fs_mkdir_p(path, mode, err) < 0)
+        return -1;
+    fs_spread_subdirs(path);
     return 0;
 }
 

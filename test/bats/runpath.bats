@@ -153,3 +153,21 @@ EOF2
     [ ! -e "$T/early" ] || { cat "$T/early"; false; }
     exit_commands_done
 }
+
+@test "the dirs that hold one dir per container are spread (ext4's +T) and run --rm writes state.json at most 5 times" {
+    local d=$BATS_TEST_TMPDIR dir n
+    run -0 b run --rm --network none $IMG true
+    if [ "$(stat -f -c %T "$d")" = ext2/ext3 ] && command -v lsattr >/dev/null; then
+        for dir in root/libpod/containers root/libpod/userdata root/containers root/tmp \
+                   scratch/containers scratch/persist runroot/containers; do
+            run -0 lsattr -d "$d/$dir"
+            [[ ${output%% *} == *T* ]] || { echo "# $dir: $output"; false; }
+        done
+    fi
+    command -v strace >/dev/null || skip "no strace"
+    # the renames of berth's state.json (not runc's): one per write
+    ASAN_OPTIONS=detect_leaks=0 run -0 strace -f -e trace=rename,renameat,renameat2 \
+        -o "$d/st" "$BERTH_BIN" "${BERTH_ARGS[@]}" run --rm --network none $IMG true
+    n=$(grep -c 'libpod/containers/.*/state\.json"' "$d/st")
+    [ "$n" -le 5 ] || { echo "# $n writes of state.json"; grep 'state\.json"' "$d/st"; false; }
+}
