@@ -384,9 +384,9 @@ static int spawn_child(void *p)
 
     /* the kernel's SIGKILL when we die; a parent already gone (killed
      * between clone and here) would never send it. (A dying process's
-     * fds close a moment before its children are signalled: a conmon
-     * woken by that EOF would have to finish its fork within those
-     * microseconds; a fork with SIGKILL pending fails.) */
+     * fds close a moment before its children are signalled: for a
+     * conmon, conmon_create_spawn gives it a copy of our end of its
+     * start pipe, so our death is no EOF there.) */
     if (a->pdeathsig && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         goto fail;
     if (a->pdeathsig && getppid() != a->parent) {
@@ -587,14 +587,22 @@ int conmon_create_spawn(const struct conmon_opts *o, struct conmon_early *h, str
     start_c = st[1];
     log_debug("running conmon: %s", argv[0]);
     {
-        _cleanup_free_ int *fds = calloc(2 + o->n_extra_fds, sizeof(int));
+        /* conmon also holds our end of its start pipe (last, after the
+         * extra fds; unused, closed with them at the container's exit):
+         * conmon takes EOF there for a start byte, and a dying process's
+         * fds close a moment before the kernel signals its children
+         * (PR_SET_PDEATHSIG), so with ours the only end, a conmon woken
+         * by our death could fork on before its SIGKILL came. */
+        size_t n = 2 + o->n_extra_fds + 1;
+        _cleanup_free_ int *fds = calloc(n, sizeof(int));
         if (!fds)
             return berr_oom(err);
         fds[0] = sync_c;
         fds[1] = start_c;
         for (size_t i = 0; i < o->n_extra_fds; i++)
             fds[2 + i] = o->extra_fds[i];
-        if (conmon_spawn(&co, argv, fds, 2 + o->n_extra_fds, base, &h->pid, err) < 0)
+        fds[n - 1] = start_p;
+        if (conmon_spawn(&co, argv, fds, n, base, &h->pid, err) < 0)
             return -1;
     }
     h->sync_fd = STEAL_FD(sync_p);
