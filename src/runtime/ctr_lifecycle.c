@@ -399,21 +399,68 @@ static bool exit_recorded(struct runtime *rt, struct ctr *c)
     return s != CS_RUNNING && s != CS_STOPPING && s != CS_CREATED && s != CS_PAUSED;
 }
 
-/* Waits (lock released) for conmon's exit file after the process died. */
-static int wait_exit_file(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
+/* How often conmon's exit file is looked for once the container's
+ * process has gone: conmon writes it within a few ms, so every 250 us
+ * for the first 20 ms; a conmon that lives on without writing it is
+ * looked at less and less often. */
+static long long exit_file_step_us(long long spent_us)
+{
+    return spent_us < 20000 ? 250 : spent_us < 1000000 ? 2000 : 20000;
+}
+
+enum exit_file_wait { EXIT_FILE_LATE, EXIT_FILE_THERE, EXIT_FILE_CONMON_GONE };
+
+/* Waits up to ms for path to appear while the process behind cpidfd
+ * lives (*spent_us: the time looked for it so far, grown here; cpidfd
+ * -1: none to watch, the steps are plain sleeps): EXIT_FILE_CONMON_GONE
+ * when that process has exited (the file may never come),
+ * EXIT_FILE_THERE when the file is there, EXIT_FILE_LATE when the time
+ * ran out. One stat a step: no inotify (ctr_wait says why). */
+static enum exit_file_wait await_exit_file(const char *path, int cpidfd, long long ms,
+                                           long long *spent_us)
+{
+    struct pollfd p = { .fd = cpidfd, .events = POLLIN };
+    struct stat sb;
+
+    for (long long us = 0; us < ms * 1000;) {
+        long long step = exit_file_step_us(*spent_us);
+        struct timespec ts = { step / 1000000, (step % 1000000) * 1000 };
+
+        if (stat(path, &sb) == 0)
+            return EXIT_FILE_THERE;
+        if (ppoll(&p, 1, &ts, NULL) > 0)
+            return EXIT_FILE_CONMON_GONE;
+        us += step;
+        *spent_us += step;
+    }
+    return EXIT_FILE_LATE;
+}
+
+/* Waits, the lock released, up to ms for conmon's exit file once the
+ * container's process is gone or SIGKILLed, then relocks (ctr_relock
+ * records the exit the file holds, or an unknown one if conmon and the
+ * process are both gone). Between chunks of 10 ms (or one step, when
+ * steps are longer) it also asks whether conmon's exit command, free to
+ * take the lock now, has recorded the exit and removed the file
+ * already, and, where conmon has no pidfd (an old kernel, or gone
+ * before we looked), whether conmon still lives. */
+static int await_exit_relock(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
 {
     _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
     pid_t cp = c->st.conmon_pid;
     unsigned long long cstart = c->st.conmon_start;
+    _cleanup_close_ int cpidfd = proc_pidfd(cp, cstart);
+    long long spent_us = 0, left;
     struct timespec t0;
-    long long nap = 1;
 
     lock_release(&c->lock);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (f && access(f, F_OK) != 0 && elapsed_ms(&t0) < ms) {
-        if ((cp > 0 && !proc_alive(cp, cstart)) || exit_recorded(rt, c))
+    while (f && (left = ms - elapsed_ms(&t0)) > 0) {
+        if (cpidfd < 0 && cp > 0 && !proc_alive(cp, cstart))
             break;
-        nap_backoff(&nap, 10);
+        if (await_exit_file(f, cpidfd, left < 10 ? left : 10, &spent_us) != EXIT_FILE_LATE ||
+            exit_recorded(rt, c))
+            break;
     }
     return ctr_relock(rt, c, err);
 }
@@ -480,7 +527,7 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
         return -1;
     st = ctr_state(c);
     if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
-        if (wait_exit_file(rt, c, 5000, err) < 0)
+        if (await_exit_relock(rt, c, 5000, err) < 0)
             return -1;
         st = ctr_state(c);
         if (st == CS_STOPPING || st == CS_RUNNING || st == CS_CREATED) {
@@ -522,7 +569,7 @@ int ctr_kill(struct runtime *rt, struct ctr *c, int sig, struct berr **err)
     if (ctr_save(rt, c, err) < 0)
         return -1;
     ctr_emit(rt, c, "kill");
-    if (sig == SIGKILL && wait_exit_file(rt, c, 5000, err) < 0)
+    if (sig == SIGKILL && await_exit_relock(rt, c, 5000, err) < 0)
         return -1;
     return 0;
 }
@@ -1017,38 +1064,6 @@ static bool state_in(int s, unsigned mask)
     return s == CS_STOPPED && (mask & (1u << CS_EXITED));
 }
 
-/* How often ctr_wait looks for conmon's exit file once the container's
- * process has gone: conmon writes it within a few ms, so every 250 us
- * for the first 20 ms; a conmon that lives on without writing it is
- * looked at less and less often. */
-static long long exit_file_step_us(long long spent_us)
-{
-    return spent_us < 20000 ? 250 : spent_us < 1000000 ? 2000 : 20000;
-}
-
-/* Waits up to ms for path to appear while the process behind cpidfd
- * lives (*spent_us: the time looked for it so far, grown here): true
- * when that process has exited (the file may never come), false
- * otherwise (the file is there or the time ran out). */
-static bool await_exit_file(const char *path, int cpidfd, long long ms, long long *spent_us)
-{
-    struct pollfd p = { .fd = cpidfd, .events = POLLIN };
-    struct stat sb;
-
-    for (long long us = 0; us < ms * 1000;) {
-        long long step = exit_file_step_us(*spent_us);
-        struct timespec ts = { step / 1000000, (step % 1000000) * 1000 };
-
-        if (stat(path, &sb) == 0)
-            return false;
-        if (ppoll(&p, 1, &ts, NULL) > 0)
-            return true;
-        us += step;
-        *spent_us += step;
-    }
-    return false;
-}
-
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              unsigned flags, int *code, struct berr **err)
 {
@@ -1149,7 +1164,8 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
              * file is near; a dead conmon (no file coming) is polled */
             if (!exitf && !(exitf = ctr_exit_file(rt, id)))
                 return berr_oom(err);
-            conmon_gone = await_exit_file(exitf, cpidfd, left < 100 ? left : 100, &looked);
+            conmon_gone = await_exit_file(exitf, cpidfd, left < 100 ? left : 100, &looked) ==
+                          EXIT_FILE_CONMON_GONE;
         } else if (pidfd < 0) {
             if (nap > left)
                 nap = left;

@@ -169,6 +169,28 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
 }
 
+@test "stop and kill of a container whose conmon was killed: it ends exited" {
+    # nobody will write an exit file: the exit-file wait ends on conmon's
+    # death (or is not entered) and the exit is recorded as unknown,
+    # whether the sandbox's pid 1 has reaped the orphaned process yet or not
+    id=$(b run -d --name lone --network none $IMG sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done')
+    pkill -9 -f "conmon.*$id"
+    retry_until 5 bash -c "! pgrep -f '[c]onmon.*$id' >/dev/null"
+    run -0 --separate-stderr b stop -t 10 lone
+    [ "$output" = lone ]
+    run -0 b inspect --format '{{.State.Status}} {{.State.ExitCode}}' lone
+    [ "$output" = "exited -1" ]
+    # kill: SIGKILL, then the same wait
+    id=$(b run -d --name lone2 --network none $IMG sleep 100)
+    pkill -9 -f "conmon.*$id"
+    retry_until 5 bash -c "! pgrep -f '[c]onmon.*$id' >/dev/null"
+    run -0 b kill lone2
+    run -0 --separate-stderr b wait lone2
+    [ "$output" = -1 ]
+    run -0 b inspect --format '{{.State.Status}}' lone2
+    [ "$output" = exited ]
+}
+
 @test "simulated reboot: containers are reset, start again, nothing leaks" {
     up=$(b run -d --name up --network none $IMG sleep 100)
     run -3 b run --name down --network none $IMG sh -c 'exit 3'
