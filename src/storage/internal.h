@@ -205,7 +205,8 @@ int st_mapped_copies_remove(struct store *s, const char *chain, struct berr **er
 bool drv_is_mountpoint(const char *path);
 /* Unmounts path (lazily) until it is no mountpoint; none is fine. */
 int drv_unmount(const char *path, struct berr **err);
-/* Mount count files in the run root. */
+/* Mount count files in the run root: get is -1 (and *n 0) when there
+ * is none; set 0 removes the file. */
 int mount_count_get(const char *file, int *n);
 int mount_count_set(const char *file, int n, struct berr **err);
 

@@ -41,6 +41,37 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
     grep -q '"Status":"unmount"' "$BATS_TEST_TMPDIR/scratch/events/events.log"
 }
 
+@test "an unmounted container leaves no mount count behind in the run root" {
+    b create --name m5 --network none $IMG true >/dev/null
+    run -0 b mount m5
+    run -0 b umount m5
+    run -0 ls -A "$BATS_TEST_TMPDIR/runroot/containers"
+    [ "$output" = "" ]
+    # a run mounts and unmounts too
+    run -0 b start -a m5
+    run -0 ls -A "$BATS_TEST_TMPDIR/runroot/containers"
+    [ "$output" = "" ]
+}
+
+@test "a count kept where an older berth put it (<id>/mounts) still counts" {
+    b create --name m6 --network none $IMG true >/dev/null
+    id=$(b inspect --format '{{.Id}}' m6)
+    run -0 b mount m6
+    mp=$output
+    b mount m6 >/dev/null
+    rr=$BATS_TEST_TMPDIR/runroot/containers
+    mkdir "$rr/$id"
+    mv "$rr/$id.mounts" "$rr/$id/mounts"
+    run -0 b umount m6
+    mounted "$mp"
+    [ ! -e "$rr/$id" ]
+    [ "$(cat "$rr/$id.mounts")" = 1 ]
+    run -0 b umount m6
+    ! mounted "$mp" || false
+    run -0 ls -A "$rr"
+    [ "$output" = "" ]
+}
+
 @test "--force drops every mount; a file written there is in the container" {
     b create --name m2 --network none $IMG cat /from-mount >/dev/null
     run -0 b mount m2
