@@ -779,8 +779,9 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);
 }
 
-/* Moves the bundle into held, the staging dir the rootfs went to, when
- * both are on one file system: removed with it, off the user's path. */
+/* Moves the bundle into held, the staging dir the rootfs went to (its
+ * own dir, renamed: "bundle" is no name of a rootfs's), when both are on
+ * one file system: removed with it, off the user's path. */
 static bool bundle_aside(const char *bundle, const char *held)
 {
     _cleanup_free_ char *dst = held ? str_fmt("%s/bundle", held) : NULL;
