@@ -60,15 +60,13 @@ static bool delete_may_overlap(struct runtime *rt, struct ctr *c);
 
 void ctr_remove_conmon_files(struct runtime *rt, const char *id)
 {
-    _cleanup_free_ char *exitf = ctr_exit_file(rt, id), *persist = ctr_persist_dir(rt, id);
+    _cleanup_free_ char *exitf = ctr_exit_file(rt, id);
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, id);
     static const char *const names[] = { "attach", "ctl", "winsz", "oom" };
-    struct berr *e = NULL;
 
     if (exitf)
         (void) unlink(exitf);
-    if (persist && fs_rm_rf(persist, &e) < 0)
-        berr_freep(&e);
+    ctr_persist_clear(rt, id);
     for (size_t i = 0; bundle && i < ARRAY_SIZE(names); i++) {
         _cleanup_free_ char *p = str_fmt("%s/%s", bundle, names[i]);
         if (p)
