@@ -137,7 +137,8 @@ static int move_aside(struct store *s, const char *path, char **out, struct berr
         }
         int e = errno;
         free(dst);
-        if (e == ENOENT)
+        /* ENOENT: path is gone, unless tmp/ is (then it is an error) */
+        if (e == ENOENT && !fs_exists(path))
             return 0;
         if (e != EEXIST) {
             errno = e;
