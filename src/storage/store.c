@@ -131,7 +131,12 @@ static int move_aside(struct store *s, const char *path, char **out, struct berr
         dst = st_path(s, "tmp/del-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5]);
         if (!dst)
             return berr_oom(err);
-        if (renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE) == 0) {
+        int rc = renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE);
+        /* a file system without the flag (EINVAL): a random name not
+         * there a moment ago will do */
+        if (rc < 0 && errno == EINVAL && !fs_exists(dst))
+            rc = rename(path, dst);
+        if (rc == 0) {
             *out = dst;
             return 1;
         }
