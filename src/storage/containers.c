@@ -9,7 +9,7 @@
  *   containers/<id>/empty/        the lowerdir of an image without layers
  *                                 (made only for one)
  *   containers/<id>/usage         the size of diff/ while unmounted (cache)
- *   <run>/containers/<id>.mounts  mount count (per boot); none: 0
+ *   <run>/containers/<id>.mounts  mount count (per boot), see ctr_live_count
  *
  * A rootfs is assembled under tmp/ and renamed into containers/<id>, so
  * it exists whole or not at all. Nothing of it is synced (the container's
@@ -354,11 +354,15 @@ static int live_count(struct store *s, const char *countfile, const char *mnt, b
     return n;
 }
 
-/* A container's count is a file of its own in <run>/containers, not a
- * file in a dir of the container's: one inode per mount, not two (an
- * inode costs on a disk whose inodes were freed lately). Berths before
- * kept <run>/containers/<id>/mounts: read while the new one is missing
- * (a container mounted across an upgrade), removed by the next write. */
+/* A container's count costs no inode while it is 0 or 1, the count of
+ * every run (an inode costs on a disk whose inodes were freed lately):
+ * with overlay the mount itself says whether it is there, so no file
+ * and a mount is 1, and a file is kept only from 2 up; vfs has no mount
+ * to look at and keeps a file from 1. The file is one of its own in
+ * <run>/containers. Berths before kept <run>/containers/<id>/mounts
+ * (also for 1, and 0 after an unmount): read while the new one is
+ * missing (a container mounted across an upgrade), removed by the next
+ * write. */
 struct ctr_count {
     char *file, *legacy_dir, *legacy;
     bool from_legacy;
@@ -387,16 +391,20 @@ static int ctr_live_count(struct store *s, struct ctr_count *k, const char *mnt)
 
     if (mount_count_get(k->file, &n) < 0 && mount_count_get(k->legacy, &n) == 0)
         k->from_legacy = true;
-    if (n > 0 && is_overlay(s) && !drv_is_mountpoint(mnt))
-        n = 0;
-    return n;
+    if (!is_overlay(s))
+        return n;
+    /* a mount with no count (or a stale 0) is one: also what a kill
+     * between the mount and the count's write leaves */
+    if (!drv_is_mountpoint(mnt))
+        return 0;
+    return n > 1 ? n : 1;
 }
 
-static int ctr_count_set(struct ctr_count *k, int n, struct berr **err)
+static int ctr_count_set(struct store *s, struct ctr_count *k, int n, struct berr **err)
 {
     struct berr *e = NULL;
 
-    if (mount_count_set(k->file, n, err) < 0)
+    if (mount_count_set(k->file, is_overlay(s) && n == 1 ? 0 : n, err) < 0)
         return -1;
     if (k->from_legacy && fs_rm_rf(k->legacy_dir, &e) < 0) {
         log_debug("%s", e->msg);
@@ -461,7 +469,7 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
             return berr_wrap(err, "mount container %.12s", ctr_id);
         }
     }
-    if (ctr_count_set(&cnt, n + 1, err) < 0) {
+    if (ctr_count_set(s, &cnt, n + 1, err) < 0) {
         store_rootfs_free(&rf);
         return -1;
     }
@@ -530,7 +538,7 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
     n = force || n <= 1 ? 0 : n - 1;
     if (n == 0 && is_overlay(s) && drv_unmount(mnt, err) < 0)
         return -1;
-    return ctr_count_set(&cnt, n, err);
+    return ctr_count_set(s, &cnt, n, err);
 }
 
 /* store_ctr_delete, or with held its _held variant. */
