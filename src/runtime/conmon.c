@@ -566,7 +566,9 @@ int conmon_create_spawn(const struct conmon_opts *o, struct conmon_early *h, str
 
     h->pid = 0;
     h->sync_fd = h->start_fd = -1;
-    if (o->persist_dir && fs_mkdir_p(o->persist_dir, 0750, err) < 0)
+    /* the container's run dir (ctr_persist_dir), private as ctr_prepare
+     * makes it, whichever of the two comes first */
+    if (o->persist_dir && fs_mkdir_p(o->persist_dir, 0700, err) < 0)
         return -1;
     if (o->preserve_fds) {
         _cleanup_free_ char *kv1 = str_fmt("_OCI_SYNCPIPE=%d", base);

@@ -17,9 +17,10 @@
  *   <static>/userdata/<id>/   the bundle: config.json (OCI), ctr.log,
  *                             attach socket, ctl/winsz FIFOs, shm/
  *   <tmp>/containers/<id>/    per boot: pidfile, conmon.pid, oci-log,
- *                             hosts, hostname, resolv.conf, .containerenv
+ *                             hosts, hostname, resolv.conf, .containerenv;
+ *                             also conmon's persist dir (exit, oom)
  *   <tmp>/exits/<id>          conmon's exit file
- *   <tmp>/persist/<id>/       conmon's persist dir (exit, oom)
+ *   <tmp>/persist/<id>/       an older berth's persist dir (read, removed)
  *
  * Locking: ctr_get() returns the container locked and synced; ctr_put()
  * unlocks. Nothing waits for a process while holding the lock (stop
@@ -324,7 +325,14 @@ static inline const char *ctr_ns_mode(const struct ctr *c, enum spec_ns which)
 char *ctr_bundle_dir(struct runtime *rt, const char *id);
 char *ctr_run_dir(struct runtime *rt, const char *id);
 char *ctr_exit_file(struct runtime *rt, const char *id);
+/* conmon's --persist-dir: the run dir (a dir of its own, as podman's,
+ * cost an inode per start); the legacy one is where older berths put it,
+ * for a container started by one of them this boot. */
 char *ctr_persist_dir(struct runtime *rt, const char *id);
+char *ctr_persist_dir_legacy(struct runtime *rt, const char *id);
+/* Removes conmon's files in id's persist dir (exit, oom; the run dir's
+ * other files stay) and its legacy persist dir. */
+void ctr_persist_clear(struct runtime *rt, const char *id);
 char *ctr_log_path(struct runtime *rt, const struct ctr *c);
 /* The runtime's pid file and conmon's: --pidfile and --conmon-pidfile, else
  * <run dir>/pidfile and <run dir>/conmon.pid. */

@@ -17,6 +17,7 @@
 #include "runtime/rtexec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
 #include "util/proc.h"
@@ -52,7 +53,27 @@ char *ctr_exit_file(struct runtime *rt, const char *id)
 
 char *ctr_persist_dir(struct runtime *rt, const char *id)
 {
+    return ctr_run_dir(rt, id);
+}
+
+char *ctr_persist_dir_legacy(struct runtime *rt, const char *id)
+{
     return str_fmt("%s/persist/%s", rt->cfg->tmp_dir, id);
+}
+
+void ctr_persist_clear(struct runtime *rt, const char *id)
+{
+    _cleanup_free_ char *dir = ctr_persist_dir(rt, id), *old = ctr_persist_dir_legacy(rt, id);
+    static const char *const names[] = { "exit", "oom" };
+    struct berr *e = NULL;
+
+    for (size_t i = 0; dir && i < ARRAY_SIZE(names); i++) {
+        _cleanup_free_ char *p = str_fmt("%s/%s", dir, names[i]);
+        if (p)
+            (void) unlink(p);
+    }
+    if (old && fs_rm_rf(old, &e) < 0)
+        berr_free(e);
 }
 
 char *ctr_log_path(struct runtime *rt, const struct ctr *c)
@@ -344,6 +365,7 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
     int st = ctr_state(c), code = 0;
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
     _cleanup_free_ char *persist = ctr_persist_dir(rt, c->id);
+    _cleanup_free_ char *legacy = ctr_persist_dir_legacy(rt, c->id);
     struct timespec when = { 0, 0 };
     bool oom = false;
     int r;
@@ -356,7 +378,7 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
     }
     if (st != CS_CREATED && st != CS_RUNNING && st != CS_PAUSED && st != CS_STOPPING)
         return 0;
-    if (!exits || !persist)
+    if (!exits || !persist || !legacy)
         return berr_oom(err);
     r = conmon_read_exit_file(exits, c->id, &code, &when, err);
     if (r < 0)
@@ -364,7 +386,11 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
     if (r == 1) {
         int pcode;
         bool poom = false;
-        if (conmon_read_persist(persist, &pcode, &poom, err) < 0)
+        /* a conmon an older berth started wrote to the legacy dir */
+        int pr = conmon_read_persist(persist, &pcode, &poom, err);
+        if (pr == 0)
+            pr = conmon_read_persist(legacy, &pcode, &poom, err);
+        if (pr < 0)
             return -1;
         oom = poom;
         return mark_exited(rt, c, code,

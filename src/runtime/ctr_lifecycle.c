@@ -60,15 +60,13 @@ static bool delete_may_overlap(struct runtime *rt, struct ctr *c);
 
 void ctr_remove_conmon_files(struct runtime *rt, const char *id)
 {
-    _cleanup_free_ char *exitf = ctr_exit_file(rt, id), *persist = ctr_persist_dir(rt, id);
+    _cleanup_free_ char *exitf = ctr_exit_file(rt, id);
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, id);
     static const char *const names[] = { "attach", "ctl", "winsz", "oom" };
-    struct berr *e = NULL;
 
     if (exitf)
         (void) unlink(exitf);
-    if (persist && fs_rm_rf(persist, &e) < 0)
-        berr_freep(&e);
+    ctr_persist_clear(rt, id);
     for (size_t i = 0; bundle && i < ARRAY_SIZE(names); i++) {
         _cleanup_free_ char *p = str_fmt("%s/%s", bundle, names[i]);
         if (p)
@@ -875,8 +873,9 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);
 }
 
-/* Moves the bundle into held, the staging dir the rootfs went to, when
- * both are on one file system: removed with it, off the user's path. */
+/* Moves the bundle into held, the staging dir the rootfs went to (its
+ * own dir, renamed: "bundle" is no name of a rootfs's), when both are on
+ * one file system: removed with it, off the user's path. */
 static bool bundle_aside(const char *bundle, const char *held)
 {
     _cleanup_free_ char *dst = held ? str_fmt("%s/bundle", held) : NULL;

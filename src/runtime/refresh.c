@@ -137,15 +137,10 @@ static void reset_ctr_state(struct ctr_runstate *s)
 static void remove_conmon_files(struct runtime *rt, const char *id)
 {
     _cleanup_free_ char *exitf = str_fmt("%s/exits/%s", rt->cfg->tmp_dir, id);
-    _cleanup_free_ char *persist = str_fmt("%s/persist/%s", rt->cfg->tmp_dir, id);
-    struct berr *e = NULL;
 
     if (exitf)
         (void) unlink(exitf);
-    if (persist && fs_rm_rf(persist, &e) < 0) {
-        log_warn("Refreshing container %s: %s", id, e->msg);
-        berr_free(e);
-    }
+    ctr_persist_clear(rt, id);
 }
 
 /* After ctr_read failed with *err: a state.json lost to a power loss is
@@ -288,10 +283,9 @@ static int refresh(struct runtime *rt, const char *boot, struct berr **err)
     static const char *const kind_names[] = { "container", "pod", "volume" };
     bool reset = !graph_root_mounted();
     _cleanup_free_ char *exits = str_fmt("%s/exits", rt->cfg->tmp_dir);
-    _cleanup_free_ char *persist = str_fmt("%s/persist", rt->cfg->tmp_dir);
     struct event ev = { .type = "system", .status = "refresh" };
 
-    if (!exits || !persist)
+    if (!exits)
         return berr_oom(err);
     log_debug("refreshing state: boot id %s", boot);
     if (reset && state_exit_codes_clear(rt->st, err) < 0)
@@ -325,7 +319,7 @@ static int refresh(struct runtime *rt, const char *boot, struct berr **err)
         if (net_refresh(&ne, err) < 0)
             return -1;
     }
-    if (fs_mkdir_p(exits, 0750, err) < 0 || fs_mkdir_p(persist, 0750, err) < 0)
+    if (fs_mkdir_p(exits, 0750, err) < 0)
         return -1;
     spread_ctr_dirs(rt);
     if (fs_write_atomic(rt->cfg->tmp_dir, "alive", boot, strlen(boot), 0644, err) < 0)

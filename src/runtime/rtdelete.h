@@ -29,14 +29,15 @@ int rtdelete_remover(struct runtime *rt, const char *id, int *h, struct berr **e
  * starts when the caller lets go. false: not taken. */
 bool rtdelete_send(int h, const char *dir);
 /* Runs every recorded delete whose child died before it finished (its
- * record is not locked), then drops its record. One access() when there
- * is none: rt_open calls it on every full runtime init. */
+ * record is not locked), then drops its record. One failing opendir()
+ * before the first run --rm of the boot, then the read of an empty dir
+ * when there is none: rt_open calls it on every full runtime init. */
 void rtdelete_repair(struct runtime *rt);
 /* Waits until every handed-off delete has ended (its child holds the
  * record's lock until then; this process's own are forked first),
  * running those whose child died: for a caller about to remove what a
  * container's cgroup lives in (pod rm).
- * One access() when there is none. */
+ * The read of an empty dir (or none) when there is none. */
 void rtdelete_settle(struct runtime *rt);
 
 #endif

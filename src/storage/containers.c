@@ -9,7 +9,7 @@
  *   containers/<id>/empty/        the lowerdir of an image without layers
  *                                 (made only for one)
  *   containers/<id>/usage         the size of diff/ while unmounted (cache)
- *   <run>/containers/<id>/mounts  mount count (per boot)
+ *   <run>/containers/<id>.mounts  mount count (per boot), see ctr_live_count
  *
  * A rootfs is assembled under tmp/ and renamed into containers/<id>, so
  * it exists whole or not at all. Nothing of it is synced (the container's
@@ -354,6 +354,65 @@ static int live_count(struct store *s, const char *countfile, const char *mnt, b
     return n;
 }
 
+/* A container's count costs no inode while it is 0 or 1, the count of
+ * every run (an inode costs on a disk whose inodes were freed lately):
+ * with overlay the mount itself says whether it is there, so no file
+ * and a mount is 1, and a file is kept only from 2 up; vfs has no mount
+ * to look at and keeps a file from 1. The file is one of its own in
+ * <run>/containers. Berths before kept <run>/containers/<id>/mounts
+ * (also for 1, and 0 after an unmount): read while the new one is
+ * missing (a container mounted across an upgrade), removed by the next
+ * write. */
+struct ctr_count {
+    char *file, *legacy_dir, *legacy;
+    bool from_legacy;
+};
+
+static void ctr_count_free(struct ctr_count *k)
+{
+    free(k->file);
+    free(k->legacy_dir);
+    free(k->legacy);
+}
+#define _cleanup_count_ _cleanup_(ctr_count_free)
+
+static int ctr_count_init(struct store *s, const char *ctr_id, struct ctr_count *k)
+{
+    k->file = st_run_path(s, "containers/%s.mounts", ctr_id);
+    k->legacy_dir = st_run_path(s, "containers/%s", ctr_id);
+    k->legacy = st_run_path(s, "containers/%s/mounts", ctr_id);
+    k->from_legacy = false;
+    return k->file && k->legacy_dir && k->legacy ? 0 : -1;
+}
+
+static int ctr_live_count(struct store *s, struct ctr_count *k, const char *mnt)
+{
+    int n = 0;
+
+    if (mount_count_get(k->file, &n) < 0 && mount_count_get(k->legacy, &n) == 0)
+        k->from_legacy = true;
+    if (!is_overlay(s))
+        return n;
+    /* a mount with no count (or a stale 0) is one: also what a kill
+     * between the mount and the count's write leaves */
+    if (!drv_is_mountpoint(mnt))
+        return 0;
+    return n > 1 ? n : 1;
+}
+
+static int ctr_count_set(struct store *s, struct ctr_count *k, int n, struct berr **err)
+{
+    struct berr *e = NULL;
+
+    if (mount_count_set(k->file, is_overlay(s) && n == 1 ? 0 : n, err) < 0)
+        return -1;
+    if (k->from_legacy && fs_rm_rf(k->legacy_dir, &e) < 0) {
+        log_debug("%s", e->msg);
+        berr_free(e);
+    }
+    return 0;
+}
+
 /* A mount that failed for a layer directory gone from the store: say so,
  * and what gets out of it (system check --repair --force removes the
  * damaged image with its containers). */
@@ -377,18 +436,18 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_json_ json_t *r = NULL;
-    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_count_ struct ctr_count cnt = { 0 };
     struct store_rootfs rf = { 0 };
     int n;
 
-    if (!cnt)
+    if (ctr_count_init(s, ctr_id, &cnt) < 0)
         return berr_oom(err);
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
     if (read_rootfs(s, ctr_id, &r, err) < 0 || fill_rootfs(s, ctr_id, &rf, err) < 0)
         return -1;
-    n = live_count(s, cnt, rf.mountpoint, is_overlay(s));
+    n = ctr_live_count(s, &cnt, rf.mountpoint);
     usage_uncache(s, ctr_id);   /* before anything can write (see store_ctr_size) */
     if (n == 0 && is_overlay(s)) {
         const char *top = js_str(r, "top_layer", NULL);
@@ -410,7 +469,7 @@ int store_ctr_mount(struct store *s, const char *ctr_id, char **mountpoint,
             return berr_wrap(err, "mount container %.12s", ctr_id);
         }
     }
-    if (mount_count_set(cnt, n + 1, err) < 0) {
+    if (ctr_count_set(s, &cnt, n + 1, err) < 0) {
         store_rootfs_free(&rf);
         return -1;
     }
@@ -424,18 +483,18 @@ int store_ctr_mounted(struct store *s, const char *ctr_id, char **mountpoint,
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_json_ json_t *r = NULL;
-    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_count_ struct ctr_count cnt = { 0 };
     struct store_rootfs rf = { 0 };
 
     *mountpoint = NULL;
-    if (!cnt)
+    if (ctr_count_init(s, ctr_id, &cnt) < 0)
         return berr_oom(err);
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
     if (read_rootfs(s, ctr_id, &r, err) < 0 || fill_rootfs(s, ctr_id, &rf, err) < 0)
         return -1;
-    if (live_count(s, cnt, rf.mountpoint, is_overlay(s)) > 0)
+    if (ctr_live_count(s, &cnt, rf.mountpoint) > 0)
         *mountpoint = STEAL_PTR(rf.mountpoint);
     store_rootfs_free(&rf);
     return 0;
@@ -445,18 +504,18 @@ int store_ctr_mount_count(struct store *s, const char *ctr_id, int *count, struc
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_json_ json_t *r = NULL;
-    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_count_ struct ctr_count cnt = { 0 };
     _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
 
     *count = 0;
-    if (!cnt || !mnt)
+    if (ctr_count_init(s, ctr_id, &cnt) < 0 || !mnt)
         return berr_oom(err);
     if (st_lock(s, false, err) < 0)
         return -1;
     held = s;
     if (read_rootfs(s, ctr_id, &r, err) < 0)
         return -1;
-    *count = live_count(s, cnt, mnt, is_overlay(s));
+    *count = ctr_live_count(s, &cnt, mnt);
     return 0;
 }
 
@@ -464,22 +523,22 @@ int store_ctr_unmount(struct store *s, const char *ctr_id, bool force, struct be
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_json_ json_t *r = NULL;
-    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_count_ struct ctr_count cnt = { 0 };
     _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
     int n;
 
-    if (!cnt || !mnt)
+    if (ctr_count_init(s, ctr_id, &cnt) < 0 || !mnt)
         return berr_oom(err);
     if (st_lock(s, true, err) < 0)
         return -1;
     held = s;
     if (read_rootfs(s, ctr_id, &r, err) < 0)
         return -1;
-    n = live_count(s, cnt, mnt, is_overlay(s));
+    n = ctr_live_count(s, &cnt, mnt);
     n = force || n <= 1 ? 0 : n - 1;
     if (n == 0 && is_overlay(s) && drv_unmount(mnt, err) < 0)
         return -1;
-    return mount_count_set(cnt, n, err);
+    return ctr_count_set(s, &cnt, n, err);
 }
 
 /* store_ctr_delete, or with held its _held variant. */
@@ -489,9 +548,9 @@ static int ctr_delete(struct store *s, const char *ctr_id, char **held, int *loc
     _cleanup_stlock_ struct store *h = NULL;
     _cleanup_free_ char *dir = st_path(s, "containers/%s", ctr_id);
     _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
-    _cleanup_free_ char *run = st_run_path(s, "containers/%s", ctr_id);
+    _cleanup_count_ struct ctr_count cnt = { 0 };
 
-    if (!dir || !mnt || !run)
+    if (!dir || !mnt || ctr_count_init(s, ctr_id, &cnt) < 0)
         return berr_oom(err);
     if (!ref_is_full_id(ctr_id))
         return berr_kind(err, BK_INVALID, "invalid container id \"%s\"", ctr_id);
@@ -500,7 +559,7 @@ static int ctr_delete(struct store *s, const char *ctr_id, char **held, int *loc
     h = s;
     if (drv_unmount(mnt, err) < 0 ||
         (held ? st_remove_tree_held(s, dir, held, lockfd, err) : st_remove_tree(s, dir, err)) < 0 ||
-        fs_rm_rf(run, err) < 0)
+        mount_count_set(cnt.file, 0, err) < 0 || fs_rm_rf(cnt.legacy_dir, err) < 0)
         return -1;
     return 0;
 }
@@ -574,14 +633,14 @@ static int ctr_size_locked(struct store *s, const char *ctr_id, int64_t *size)
 {
     _cleanup_free_ char *dir = st_path(s, "containers/%s", ctr_id);
     _cleanup_free_ char *d = st_path(s, "containers/%s/diff", ctr_id);
-    _cleanup_free_ char *cnt = st_run_path(s, "containers/%s/mounts", ctr_id);
+    _cleanup_count_ struct ctr_count cnt = { 0 };
     _cleanup_free_ char *mnt = st_path(s, "containers/%s/merged", ctr_id);
     struct berr *e = NULL;
     struct stat st;
     char stamp[128], buf[160];
     int len;
 
-    if (!dir || !d || !cnt || !mnt)
+    if (!dir || !d || ctr_count_init(s, ctr_id, &cnt) < 0 || !mnt)
         return -1;
     if (stat(d, &st) < 0) {
         *size = 0;
@@ -594,7 +653,7 @@ static int ctr_size_locked(struct store *s, const char *ctr_id, int64_t *size)
     if (usage_cached(file, stamp, size) == 0)
         return 0;
     *size = store_dir_usage(d);
-    if (live_count(s, cnt, mnt, is_overlay(s)) > 0)
+    if (ctr_live_count(s, &cnt, mnt) > 0)
         return 0;
     len = snprintf(buf, sizeof(buf), "%lld %s\n", (long long) *size, stamp);
     if (fs_write_replace(dir, "usage", buf, (size_t) len, 0600, &e) < 0) {

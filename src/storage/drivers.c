@@ -150,7 +150,7 @@ int mount_count_get(const char *file, int *n)
     *n = 0;
     if (fs_read_file(file, &buf, &len, &e) < 0) {
         berr_free(e);
-        return 0;
+        return -1;
     }
     if (str_to_ll(str_trim(buf), &v) == 0 && v > 0 && v < 1 << 30)
         *n = (int) v;
@@ -166,6 +166,13 @@ int mount_count_set(const char *file, int n, struct berr **err)
 
     if (!dir)
         return berr_oom(err);
+    /* No file reads as 0: an unlink frees an inode where a rewrite
+     * would take a new one (one mount and unmount per run). */
+    if (n <= 0) {
+        if (unlink(file) < 0 && errno != ENOENT)
+            return berr_sys(err, "remove %s", file);
+        return 0;
+    }
     if (fs_mkdir_p(dir, 0700, err) < 0)
         return -1;
     return fs_write_replace(dir, base ? base + 1 : file, buf, (size_t) len, 0600, err);

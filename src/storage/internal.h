@@ -46,13 +46,13 @@ int st_mktemp_held(struct store *s, const char *what, char **out, int *lockfd,
  * images/.gc first and clears it after the record; when it is killed in
  * between, the next exclusive locker collects what no record uses. */
 int st_gc_mark(struct store *s, bool set, struct berr **err);
-/* Moves path under tmp/ and removes it, so a crash half-way never leaves a
- * half-deleted object at its real name. */
+/* Moves path under tmp/ (renamed to tmp/del-XXXXXX) and removes it, so a
+ * crash half-way never leaves a half-deleted object at its real name. */
 int st_remove_tree(struct store *s, const char *path, struct berr **err);
-/* Only moves path under tmp/, into a staging dir held as st_mktemp_held's
- * (*held, *lockfd); *held NULL when path did not exist. The caller removes
- * it; a process killed before that leaves an unlocked leftover that the
- * next writer's cleanup removes. */
+/* Only moves path under tmp/, as a staging dir held as st_mktemp_held's
+ * (*held its new path, *lockfd); *held NULL when path did not exist. The
+ * caller removes it; a process killed before that leaves an unlocked
+ * leftover that the next writer's cleanup removes. */
 int st_remove_tree_held(struct store *s, const char *path, char **held, int *lockfd,
                         struct berr **err);
 /* Now in RFC 3339 with nanoseconds, UTC, as Go's time.Time marshals
@@ -205,7 +205,8 @@ int st_mapped_copies_remove(struct store *s, const char *chain, struct berr **er
 bool drv_is_mountpoint(const char *path);
 /* Unmounts path (lazily) until it is no mountpoint; none is fine. */
 int drv_unmount(const char *path, struct berr **err);
-/* Mount count files in the run root. */
+/* Mount count files in the run root: get is -1 (and *n 0) when there
+ * is none; set 0 removes the file. */
 int mount_count_get(const char *file, int *n);
 int mount_count_set(const char *file, int n, struct berr **err);
 

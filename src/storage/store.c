@@ -14,11 +14,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "storage/internal.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -114,49 +116,70 @@ static int st_leftover_lock(DIR *d, const char *name)
     return fd < 0 ? -2 : fd;     /* -2: a symlink or gone, nothing to hold */
 }
 
-/* Moves path to tmp/x: 1 moved, 0 there was none (tmp is gone), -1. */
-static int move_aside(const char *path, const char *tmp, struct berr **err)
+/* Moves path itself under tmp/, as tmp/del-XXXXXX (malloc'd in *out):
+ * 1 moved, 0 there was none, -1. A dir of its own to move it into would
+ * cost an inode per removal; the name is free by RENAME_NOREPLACE (a
+ * plain rename would replace an empty dir of that name). */
+static int move_aside(struct store *s, const char *path, char **out, struct berr **err)
 {
-    _cleanup_free_ char *dst = str_fmt("%s/x", tmp);
+    for (int tries = 0; tries < 16; tries++) {
+        unsigned char r[6];
+        char *dst;
 
-    if (!dst)
-        return berr_oom(err);
-    if (rename(path, dst) == 0)
-        return 1;
-    int e = errno;
-    (void) rmdir(tmp);
-    if (e == ENOENT)
-        return 0;
-    errno = e;
-    return berr_sys(err, "remove %s", path);
+        if (getrandom(r, sizeof(r), 0) != (ssize_t) sizeof(r))
+            return berr_sys(err, "getrandom");
+        dst = st_path(s, "tmp/del-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5]);
+        if (!dst)
+            return berr_oom(err);
+        int rc = renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE);
+        /* a file system without the flag (EINVAL): a random name not
+         * there a moment ago will do */
+        if (rc < 0 && errno == EINVAL && !fs_exists(dst))
+            rc = rename(path, dst);
+        if (rc == 0) {
+            *out = dst;
+            return 1;
+        }
+        int e = errno;
+        free(dst);
+        /* ENOENT: path is gone, unless tmp/ is (then it is an error) */
+        if (e == ENOENT && !fs_exists(path))
+            return 0;
+        if (e != EEXIST) {
+            errno = e;
+            return berr_sys(err, "remove %s", path);
+        }
+    }
+    return berr_msg(err, "remove %s: no free name in %s/tmp", path, s->graph);
 }
 
 int st_remove_tree(struct store *s, const char *path, struct berr **err)
 {
     _cleanup_free_ char *tmp = NULL;
-    int r;
+    int r = move_aside(s, path, &tmp, err);
 
-    if (st_mktemp(s, "del", &tmp, err) < 0)
-        return -1;
-    r = move_aside(path, tmp, err);
     return r <= 0 ? r : fs_rm_rf(tmp, err);
 }
 
 int st_remove_tree_held(struct store *s, const char *path, char **held, int *lockfd,
                         struct berr **err)
 {
-    _cleanup_free_ char *tmp = NULL;
     _cleanup_close_ int fd = -1;
     int r;
 
     *held = NULL;
     *lockfd = -1;
-    if (st_mktemp_held(s, "del", &tmp, &fd, err) < 0)
-        return -1;
-    r = move_aside(path, tmp, err);
+    /* locked before it enters tmp/, so the leftover cleanup of another
+     * writer never sees it unlocked while we live */
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : berr_sys(err, "open %s", path);
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return berr_sys(err, "lock %s", path);
+    r = move_aside(s, path, held, err);
     if (r <= 0)
         return r;
-    *held = STEAL_PTR(tmp);
+    crash_point("rm:aside");
     *lockfd = STEAL_FD(fd);
     return 0;
 }

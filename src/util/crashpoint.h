@@ -15,6 +15,9 @@
  *                                                      waits for its start byte)
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
  *   rm:removing rm:storage rm:record                  (ctr_lifecycle.c)
+ *   rm:aside                                          (storage/store.c: a
+ *                                                      run --rm's rootfs moved
+ *                                                      under tmp/, for a child)
  *   rm:rmtree                                         (rtdelete.c: the child
  *                                                      that removes the rootfs)
  *   podcreate:infraname podcreate:record              (pod_create.c)

@@ -100,6 +100,48 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     [ "$output" = 6 ]
 }
 
+@test "conmon's persist files (exit, oom) live in the run dir; an older berth's dir is still read" {
+    run -0 b run -d --name p1 --network none $IMG sleep 100
+    id=$(b inspect --format '{{.Id}}' p1)
+    # no dir of their own: one inode less per start
+    [ -d "$BATS_TEST_TMPDIR/scratch/containers/$id" ]
+    [ ! -e "$BATS_TEST_TMPDIR/scratch/persist/$id" ]
+    run -0 b rm -f -t 0 p1
+    # the oom mark is read from there
+    run -137 b run --name p2 -m 10m --memory-swap 10m --network none $IMG \
+        sh -c 'x=$(head -c 60000000 /dev/zero | tr "\0" a); echo survived'
+    run -0 b inspect --format '{{.State.OOMKilled}} {{.State.ExitCode}}' p2
+    [ "$output" = "true 137" ]
+    run -0 b rm p2
+    # a conmon an older berth started wrote to <tmp>/persist/<id>
+    mkdir -p "$BATS_TEST_TMPDIR/bin"
+    cat > "$BATS_TEST_TMPDIR/bin/conmon" <<EOF
+#!/bin/bash
+a=()
+while [ \$# -gt 0 ]; do
+    if [ "\$1" = --persist-dir ]; then
+        d=$BATS_TEST_TMPDIR/scratch/persist/\$(basename "\$2")
+        mkdir -p "\$d"
+        a+=(--persist-dir "\$d")
+        shift 2
+    else
+        a+=("\$1")
+        shift
+    fi
+done
+exec /usr/bin/conmon "\${a[@]}"
+EOF
+    chmod 755 "$BATS_TEST_TMPDIR/bin/conmon"
+    printf '[engine]\nconmon_path = ["%s"]\n' "$BATS_TEST_TMPDIR/bin/conmon" >> "$TEST_CONF"
+    run -137 b run --name p3 -m 10m --memory-swap 10m --network none $IMG \
+        sh -c 'x=$(head -c 60000000 /dev/zero | tr "\0" a); echo survived'
+    id=$(b inspect --format '{{.Id}}' p3)
+    run -0 b inspect --format '{{.State.OOMKilled}} {{.State.ExitCode}}' p3
+    [ "$output" = "true 137" ]
+    run -0 b rm p3
+    [ ! -e "$BATS_TEST_TMPDIR/scratch/persist/$id" ]
+}
+
 @test "restart stops and starts again" {
     run -0 b run -d --name rs --network none $IMG sleep 100
     run -0 b restart -t 0 rs

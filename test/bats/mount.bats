@@ -41,6 +41,68 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
     grep -q '"Status":"unmount"' "$BATS_TEST_TMPDIR/scratch/events/events.log"
 }
 
+@test "mount counts of 0 and 1 (every run's) keep no file in the run root" {
+    b create --name m5 --network none $IMG sleep 100 >/dev/null
+    # (the dir itself is made only for a count of 2)
+    rr=$BATS_TEST_TMPDIR/runroot/containers
+    run -0 b mount m5
+    mp=$output
+    [ -z "$(ls -A "$rr" 2>/dev/null)" ]
+    # a second mount is counted in a file, dropped again at one
+    run -0 b mount m5
+    [ -n "$(ls -A "$rr")" ]
+    run -0 b umount m5
+    mounted "$mp"
+    [ -z "$(ls -A "$rr" 2>/dev/null)" ]
+    run -0 b umount m5
+    ! mounted "$mp" || false
+    # a running container's own mount: no file either
+    run -0 b start m5
+    run -0 b mount
+    [[ $output == *"$mp"* ]]
+    [ -z "$(ls -A "$rr" 2>/dev/null)" ]
+    run -0 b stop -t 0 m5
+    ! mounted "$mp" || false
+    [ -z "$(ls -A "$rr" 2>/dev/null)" ]
+}
+
+@test "a mount with no count (a kill before its count) reads as one mount" {
+    b create --name m7 --network none $IMG true >/dev/null
+    id=$(b inspect --format '{{.Id}}' m7)
+    run -0 b mount m7
+    mp=$output
+    b mount m7 >/dev/null
+    # the count lost (what a kill between a first mount and its count's
+    # write left, in older berths): the mount there reads as one
+    rm -f "$BATS_TEST_TMPDIR/runroot/containers/$id.mounts"
+    run -0 b mount
+    [ "$output" = "${id:0:12}  $mp" ]
+    run -0 b umount m7
+    ! mounted "$mp" || false
+}
+
+@test "a count kept where an older berth put it (<id>/mounts) still counts" {
+    b create --name m6 --network none $IMG true >/dev/null
+    id=$(b inspect --format '{{.Id}}' m6)
+    run -0 b mount m6
+    mp=$output
+    b mount m6 >/dev/null
+    b mount m6 >/dev/null
+    rr=$BATS_TEST_TMPDIR/runroot/containers
+    mkdir "$rr/$id"
+    mv "$rr/$id.mounts" "$rr/$id/mounts"
+    run -0 b umount m6
+    mounted "$mp"
+    [ ! -e "$rr/$id" ]
+    [ "$(cat "$rr/$id.mounts")" = 2 ]
+    run -0 b umount m6
+    mounted "$mp"
+    run -0 b umount m6
+    ! mounted "$mp" || false
+    run -0 ls -A "$rr"
+    [ "$output" = "" ]
+}
+
 @test "--force drops every mount; a file written there is in the container" {
     b create --name m2 --network none $IMG cat /from-mount >/dev/null
     run -0 b mount m2

@@ -43,7 +43,7 @@ rec_holder() {
 }
 
 @test "a locked runtime delete record: left to its child by every command, waited for by system check" {
-    mkdir "$BATS_TEST_TMPDIR/scratch/rtdelete"
+    mkdir -p "$BATS_TEST_TMPDIR/scratch/rtdelete"
     printf '/bin/sh\0-c\0touch %s\0\0' "$BATS_TEST_TMPDIR/ran" > "$BATS_TEST_TMPDIR/scratch/rtdelete/x"
     rec_holder x
     # the child is at work: not run again, not dropped
@@ -62,7 +62,7 @@ rec_holder() {
     wait "$check"
     [ "$(cat "$BATS_TEST_TMPDIR/check.out")" = "No problems found" ]
     [ -e "$BATS_TEST_TMPDIR/ran" ]
-    [ ! -e "$BATS_TEST_TMPDIR/scratch/rtdelete" ]
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/scratch/rtdelete")" ]
 }
 
 @test "run --rm: the root file system goes in a detached child; a killed one leaves garbage the next writer removes" {
@@ -81,14 +81,14 @@ rec_holder() {
     retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/root/tmp')\" ]"
     # a leftover as a killed child leaves it: no problem for system
     # check, nothing of a container's in df
-    mkdir -p "$BATS_TEST_TMPDIR/root/tmp/del-left/x/diff/etc" "$BATS_TEST_TMPDIR/root/tmp/del-left/bundle"
+    mkdir -p "$BATS_TEST_TMPDIR/root/tmp/del-left/diff/etc" "$BATS_TEST_TMPDIR/root/tmp/del-left/bundle"
     echo x > "$BATS_TEST_TMPDIR/root/tmp/del-left/bundle/config.json"
     run -0 b system check
     [ "$output" = "No problems found" ]
     run -0 b system df --format '{{.Type}} {{.Total}}'
     [[ $output == *"Containers 1"* ]]
     # one held by a live process (a remover still at work) stays
-    mkdir -p "$BATS_TEST_TMPDIR/root/tmp/del-held/x/a"
+    mkdir -p "$BATS_TEST_TMPDIR/root/tmp/del-held/a"
     mkfifo "$BATS_TEST_TMPDIR/go"
     flock -x "$BATS_TEST_TMPDIR/root/tmp/del-held" timeout 60 sh -c "read x < '$BATS_TEST_TMPDIR/go'" &
     HOLDER=$!
@@ -96,10 +96,44 @@ rec_holder() {
     # the next writer of the store removes the garbage
     run -0 b create --network none $IMG true
     [ ! -e "$BATS_TEST_TMPDIR/root/tmp/del-left" ]
-    [ -d "$BATS_TEST_TMPDIR/root/tmp/del-held/x/a" ]
+    [ -d "$BATS_TEST_TMPDIR/root/tmp/del-held/a" ]
     echo go > "$BATS_TEST_TMPDIR/go"
     wait "$HOLDER"
     HOLDER=
+}
+
+@test "run --rm: the root file system dir itself is the staging dir; killed once it moved, rm -f finishes" {
+    # a conmon without its exit command: nothing but this test's commands
+    # touches the store after the kill
+    mkdir -p "$BATS_TEST_TMPDIR/bin"
+    cat > "$BATS_TEST_TMPDIR/bin/conmon" <<'EOF'
+#!/bin/bash
+a=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --exit-command|--exit-command-arg) shift 2 ;;
+    *) a+=("$1"); shift ;;
+    esac
+done
+exec /usr/bin/conmon "${a[@]}"
+EOF
+    chmod 755 "$BATS_TEST_TMPDIR/bin/conmon"
+    printf '[engine]\nconmon_path = ["%s"]\n' "$BATS_TEST_TMPDIR/bin/conmon" >> "$TEST_CONF"
+    BERTH_TEST_CRASH_AT=rm:aside run -137 b run --rm --name aside --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+    id=$(cat "$BATS_TEST_TMPDIR/cid")
+    [ ! -e "$BATS_TEST_TMPDIR/root/containers/$id" ]
+    # one staging dir: the rootfs dir renamed, no dir made to hold it
+    run -0 ls "$BATS_TEST_TMPDIR/root/tmp"
+    [[ $output == del-* ]] && [ "${#lines[@]}" = 1 ]
+    stage=$BATS_TEST_TMPDIR/root/tmp/$output
+    [ -f "$stage/rootfs.json" ] && [ -d "$stage/diff" ]
+    run -0 b ps -a --format '{{.Names}} {{.Status}}'
+    [ "$output" = "aside Removing" ]
+    run -0 b rm -f aside
+    run -1 b container exists aside
+    [ ! -e "$stage" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/root/tmp")" ]
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/userdata/$id" ]
 }
 
 @test "run --rm whose runtime delete is not handed off: the same kind of child removes the root file system" {
