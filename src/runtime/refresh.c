@@ -261,10 +261,9 @@ static void spread_ctr_dirs(struct runtime *rt)
 {
     const struct config *cf = rt->cfg;
     const char *const dirs[][2] = {
-        { cf->static_dir, "userdata" }, { cf->tmp_dir, "containers" },
-        { cf->tmp_dir, "persist" },     { cf->run_root, "containers" },
+        { cf->static_dir, "containers" }, { cf->static_dir, "userdata" },
         { cf->graph_root, "containers" }, { cf->graph_root, "tmp" },
-        { cf->static_dir, "containers" },
+        { cf->tmp_dir, "containers" },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {

@@ -193,7 +193,7 @@ EOF2
     run -0 b run --rm --network none $IMG true
     if [ "$(stat -f -c %T "$d")" = ext2/ext3 ] && command -v lsattr >/dev/null; then
         for dir in root/libpod/containers root/libpod/userdata root/containers root/tmp \
-                   scratch/containers scratch/persist runroot/containers; do
+                   scratch/containers; do
             run -0 lsattr -d "$d/$dir"
             [[ ${output%% *} == *T* ]] || { echo "# $dir: $output"; false; }
         done
