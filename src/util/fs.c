@@ -104,6 +104,27 @@ int fs_fsync_dir(const char *dir)
 
 /* Writes name in dir through a temp file renamed over it; durable adds
  * the fsyncs of the file (before the rename) and of the dir (after). */
+/* rename(tmp, dst) for a write that is not synced. A rename over an
+ * existing file makes ext4 (auto_da_alloc) allocate the new file's blocks
+ * and start writing them at once, and the replaced file's blocks, freed,
+ * are discarded on a disk mounted with discard: ~0.2 ms a write on this
+ * project's machines, for a record rewritten many times a second. An
+ * exchange does neither while the content is young: the old content,
+ * now under tmp's name, is unlinked after (a reader that opened it reads
+ * it whole; a kill in between leaves a ".name.XXXXXX" that readers skip,
+ * as a kill before the rename does). A first write, or a file system
+ * without exchange, renames. */
+static int replace_by_exchange(const char *tmp, const char *dst)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+        (void) unlink(tmp);
+        return 0;
+    }
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    return rename(tmp, dst);
+}
+
 static int write_via_tmp(const char *dir, const char *name, const void *buf, size_t len,
                          mode_t mode, bool durable, struct berr **err)
 {
@@ -117,7 +138,7 @@ static int write_via_tmp(const char *dir, const char *name, const void *buf, siz
     if (fd < 0)
         return berr_sys(err, "create temporary file in %s", dir);
     if (fchmod(fd, mode) < 0 || fs_write_all(fd, buf, len) < 0 || (durable && fsync(fd) < 0) ||
-        rename(tmp, dst) < 0) {
+        (durable ? rename(tmp, dst) : replace_by_exchange(tmp, dst)) < 0) {
         berr_sys(err, "write %s", dst);
         (void) unlink(tmp);
         return -1;

@@ -1,9 +1,18 @@
 /*
  * test/unit/test_fs.c: fs_mkdir_p (util/fs.c): what it makes, and which
- * component its error names.
+ * component its error names; fs_write_replace: what a reader sees, and
+ * (on ext4) that it leaves the new content's blocks to writeback.
  */
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -51,6 +60,69 @@ static void t_mkdir_p(void)
     }
 }
 
+/* Is path's first extent still delayed allocation (no block yet)? */
+static bool first_extent_delalloc(const char *path)
+{
+    struct {
+        struct fiemap fm;
+        struct fiemap_extent ext[1];
+    } q;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool r;
+
+    memset(&q, 0, sizeof(q));
+    q.fm.fm_length = ~0ULL;
+    q.fm.fm_extent_count = 1;
+    r = fd >= 0 && ioctl(fd, FS_IOC_FIEMAP, &q.fm) == 0 && q.fm.fm_mapped_extents == 1 &&
+        (q.fm.fm_extents[0].fe_flags & FIEMAP_EXTENT_DELALLOC);
+    if (fd >= 0)
+        close(fd);
+    return r;
+}
+
+static void t_write_replace(void)
+{
+    char *dir = str_fmt("%s/rep", base), *path = str_fmt("%s/rep/rec", base);
+    struct berr *e = NULL;
+    struct statfs sf;
+    char buf[16] = { 0 };
+    int old, n = 0;
+    DIR *d;
+    struct dirent *de;
+
+    CHECK(dir && path && fs_mkdir_p(dir, 0700, &e) == 0);
+    CHECK_INT(fs_write_replace(dir, "rec", "first", 5, 0600, &e), 0);     /* a first write */
+    old = open(path, O_RDONLY | O_CLOEXEC);
+    CHECK(old >= 0);
+    CHECK_INT(fs_write_replace(dir, "rec", "second!", 7, 0600, &e), 0);
+    /* an open reader keeps the old content whole; the name has the new */
+    CHECK_INT(read(old, buf, sizeof(buf) - 1), 5);
+    CHECK_STR(buf, "first");
+    close(old);
+    {
+        char *text = NULL;
+        size_t len = 0;
+        CHECK_INT(fs_read_file(path, &text, &len, &e), 0);
+        CHECK(text && len == 7 && !memcmp(text, "second!", 7));
+        free(text);
+    }
+    /* nothing else is left in the dir: the old content went */
+    if ((d = opendir(dir))) {
+        while ((de = readdir(d)))
+            n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+        closedir(d);
+    }
+    CHECK_INT(n, 1);
+    /* ext4 allocates the blocks of a file renamed over another at once
+     * (auto_da_alloc) and starts writing them: the exchange leaves the
+     * young content to writeback */
+    if (statfs(dir, &sf) == 0 && sf.f_type == EXT4_SUPER_MAGIC)
+        CHECK(first_extent_delalloc(path));
+    berr_free(e);
+    free(dir);
+    free(path);
+}
+
 int main(void)
 {
     char *f;
@@ -64,6 +136,7 @@ int main(void)
         fclose(fp);
     }
     UNIT_RUN(t_mkdir_p);
+    UNIT_RUN(t_write_replace);
     {
         struct berr *e = NULL;
         (void) fs_rm_rf(base, &e);
