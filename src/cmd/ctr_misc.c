@@ -197,12 +197,22 @@ static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, str
     if (st == CS_RUNNING || st == CS_PAUSED)
         return 0;
     /* --rm of an exited container that stays exited: the removal cleans
-     * it up on its way (one state write where a cleanup first made three) */
+     * it up on its way (one state write where a cleanup first made three).
+     * A removal refused before it cleaned (containers that depend on
+     * this one) leaves it exited: then the cleanup runs as without --rm,
+     * and the removal is tried again below for its error. */
     if (rm && (st == CS_STOPPED || st == CS_EXITED) && !ctr_restart_due(c)) {
-        if (ctr_remove_flags(e->rt, c, false, 0, CTR_RM_VOLUMES, err) < 0)
+        struct berr *re = NULL;
+        if (ctr_remove_flags(e->rt, c, false, 0, CTR_RM_VOLUMES, &re) == 0) {
+            printf("%s\n", c->id);
+            return 0;
+        }
+        st = ctr_state(c);
+        if (st != CS_STOPPED && st != CS_EXITED) {
+            *err = re;
             return -1;
-        printf("%s\n", c->id);
-        return 0;
+        }
+        berr_free(re);
     }
     if (ctr_cleanup(e->rt, c, err) < 0)
         return -1;

@@ -385,14 +385,14 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
         return -1;
     if (r == 1) {
         int pcode;
-        bool poom = false;
+        bool poom = false, loom = false;
         /* a conmon an older berth started wrote to the legacy dir */
         int pr = conmon_read_persist(persist, &pcode, &poom, err);
         if (pr == 0)
-            pr = conmon_read_persist(legacy, &pcode, &poom, err);
+            pr = conmon_read_persist(legacy, &pcode, &loom, err);
         if (pr < 0)
             return -1;
-        oom = poom;
+        oom = poom || loom;
         return mark_exited(rt, c, code,
                            (long long) when.tv_sec * 1000000000LL + when.tv_nsec, oom, err);
     }

@@ -170,9 +170,9 @@ static int conmon_begin(struct runtime *rt, struct ctr *c, const struct ctr_rtca
         .no_pivot = rt->cfg->no_pivot_root, .no_sync_log = c->cfg.auto_remove,
         .exit_command = e->exitcmd, .extra_fds = fds, .n_extra_fds = nfds, .env = e->env,
     };
-    /* the last start's spec goes first: a conmon that took our death's
-     * EOF on its start pipe for the start byte finds none to create a
-     * container from until ctr_prepare has written this start's */
+    /* the last start's spec goes first: nothing may create a container
+     * from it (conmon holds our end of its start pipe, so our death is no
+     * start byte: conmon_create_spawn; this is the second guard) */
     {
         _cleanup_free_ char *spec = str_fmt("%s/config.json", e->bundle);
         if (!spec)
@@ -796,11 +796,12 @@ static bool pidfile_exists(const char *rundir)
 /* ctr_remove's cleanup of a container that is not running: "removing"
  * is written first, with what is still mounted and running as it is, and
  * the cleanup's own writes (unmounted, exited) are skipped: one write
- * where there were three, each a new inode (ctr_save). A kill in between
- * leaves "removing", which rm -f (or conmon's exit command) finishes from
- * that record (ctr_reap, ctr_unprepare: undoing what is already undone
- * is harmless). Should the cleanup fail, the state before is written
- * back. */
+ * where there were three, each a new file (ctr_save). A kill in between
+ * leaves "removing", which rm (or an --rm container's exit command)
+ * finishes from that record (ctr_reap, ctr_unprepare: undoing what is
+ * already undone is harmless). Should the cleanup fail, the state before
+ * is written back. The cleanup never lets the lock go here: ctr_remove
+ * has turned its restarts off. */
 static int clean_removing(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     enum ctr_state was = c->st.state;
@@ -840,8 +841,10 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         return berr_kind(err, BK_STATE,
                          "cannot remove container %s as it is %s - running or paused containers cannot be removed without force",
                          c->id, st == CS_PAUSED ? "paused" : "running");
-    /* A container being removed is never restarted by its policy. */
+    /* A container being removed is never restarted, by its policy or
+     * its health check. */
     c->st.restart_policy_match = false;
+    c->st.health_restart = false;
     if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_CREATED) {
         /* podman kills a paused container at once: it would not see a
          * stop signal before it is thawed anyway */

@@ -14,7 +14,7 @@
  *                                                      init:prepared a conmon
  *                                                      waits for its start byte)
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
- *   rm:removing rm:storage rm:record                  (ctr_lifecycle.c)
+ *   rm:cleaning rm:removing rm:storage rm:record      (ctr_lifecycle.c)
  *   rm:aside                                          (storage/store.c: a
  *                                                      run --rm's rootfs moved
  *                                                      under tmp/, for a child)

@@ -280,3 +280,23 @@ EOF
     run -125 --separate-stderr b system migrate --new-runtime nosuch
     [[ $stderr == *'change to runtime "nosuch" requested but no such runtime is defined'* ]]
 }
+
+# conmon's exit command of an --rm container that another depends on:
+# the removal is refused (podman's words), and the container is cleaned
+# up all the same (unmounted, its runtime state gone), as podman leaves it
+@test "an --rm container others depend on is cleaned up at its exit, not removed" {
+    run -0 b run -d --rm --name ra --network none $IMG sleep 1
+    id=$output
+    run -0 b create --name rb --ipc container:ra --network none $IMG true
+    mp=$BATS_TEST_TMPDIR/root/containers/$id/merged
+    run -0 b wait ra
+    # the exit command runs after the exit; conmon waits for it
+    retry_until 10 bash -c '! pgrep -f "[c]ontainer cleanup --rm $0"' "$id"
+    run -0 b container inspect --format '{{.State.Status}}' ra
+    [ "$output" = exited ]
+    ! awk -v d="$mp" '$2 == d' /proc/self/mounts | grep -q . || { echo "# $mp still mounted"; false; }
+    run -0 b events --since 0 --until 1s --filter container=ra --format '{{.Status}}'
+    [[ $output == *cleanup* ]] || { echo "# events: $output"; false; }
+    run -0 b rm rb
+    run -0 b rm ra
+}
