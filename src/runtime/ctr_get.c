@@ -398,10 +398,12 @@ int ctr_sync(struct runtime *rt, struct ctr *c, struct berr **err)
     }
     /* No exit file. If conmon is gone and so is the process, nobody will
      * ever write one: the exit is unknown, and the container must not stay
-     * "running" forever (stop, rm -f and ps would hang on it). */
-    if (s->conmon_pid > 0 && proc_alive(s->conmon_pid, s->conmon_start))
+     * "running" forever (stop, rm -f and ps would hang on it). A zombie is
+     * gone: one that pid 1 has not reaped yet (some inits take seconds)
+     * writes nothing more. */
+    if (s->conmon_pid > 0 && proc_running(s->conmon_pid, s->conmon_start))
         return 0;
-    if (s->pid > 0 && proc_alive(s->pid, s->pid_start))
+    if (s->pid > 0 && proc_running(s->pid, s->pid_start))
         return 0;
     if (s->conmon_pid <= 0 && s->pid <= 0)
         return 0;   /* never started a monitor: nothing to learn */

@@ -227,6 +227,9 @@ EOF
     pkill -9 -f "conmon.*$id"
     retry_until 5 bash -c "! pgrep -f '[c]onmon.*$id' >/dev/null"
     run -0 b kill lone2
+    # at once: a zombie not reaped yet is no running process
+    run -0 b inspect --format '{{.State.Status}}' lone2
+    [ "$output" = exited ]
     run -0 --separate-stderr b wait lone2
     [ "$output" = -1 ]
     run -0 b inspect --format '{{.State.Status}}' lone2
