@@ -153,14 +153,14 @@ bench_runc_floor() {
         "$B run --rm --network none localhost/busybox true"
 }
 
-# same_config_bundle: a bundle whose config.json is the one berth wrote for
+# same_config_bundle BUNDLE [RUNTIME]: a bundle whose config.json is the one berth wrote for
 # a `run --network none localhost/busybox true` (seccomp profile, masks,
 # mounts, cgroup), with its own copy of the rootfs and of the files berth
 # bind-mounts, so runc alone does what it does under berth
 same_config_bundle() {
     local bundle=$1 id cfg src
     mkdir -p "$bundle/files"
-    id=$($B create --network none localhost/busybox true)
+    id=$($B ${2:+--runtime $2} create --network none localhost/busybox true)
     $B init "$id" >/dev/null
     cfg=$($B inspect --format '{{.OCIConfigPath}}' "$id")
     src=$(jq -r .root.path "$cfg")
@@ -188,6 +188,21 @@ bench_runc_same_config() {
     compare runc_create_start_delete_vs_berth \
         "sh -c 'runc create --bundle $bundle bench-csd >/dev/null && runc start bench-csd && runc delete -f bench-csd'" \
         "$B run --rm --network none localhost/busybox true"
+}
+
+# the same with crun (its bench namespace, as bench_crun_floor): a bare
+# `crun run` of berth's own config (seccomp filter, masks, mounts, the
+# cgroup and its limits) against berth's crun run --rm, and the three
+# crun processes conmon needs for one run
+bench_crun_same_config() {
+    local bundle=$W/crun-same-config
+    images_ready; crun_ready
+    same_config_bundle "$bundle" crun
+    compare crun_same_config_vs_berth_run "crun run --bundle $bundle bench-crun-same" \
+        "$B --runtime crun run --rm --network none localhost/busybox true"
+    compare crun_create_start_delete_vs_berth \
+        "sh -c 'crun create --bundle $bundle bench-crun-csd >/dev/null && crun start bench-crun-csd && crun delete -f bench-crun-csd'" \
+        "$B --runtime crun run --rm --network none localhost/busybox true"
 }
 
 bench_create() {
