@@ -85,6 +85,17 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
 
         code = -1;      /* podman's for a condition other than an exit */
+        /* an --rm container removed before we looked: its full id still
+         * finds its exit code (as ctr_wait finds one removed meanwhile) */
+        if (!latest && !health &&
+            !state_exists(rt->st, OBJ_CONTAINER, it.args[i]) &&
+            state_exit_code_get(rt->st, it.args[i], &code, &e) == 0) {
+            printf("%d\n", code);
+            fflush(stdout);
+            continue;
+        }
+        berr_freep(&e);
+        code = -1;
         if ((latest ? ctr_latest(rt, id, &e) : state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, &e)) < 0 ||
             (health ? ctr_health_wait(rt, id, health, false, &e)
                     : ctr_wait(rt, id, mask, -1, 0, &code, &e)) < 0) {
@@ -101,7 +112,7 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
 #define WAIT_DESC "Blocks until each container reaches a condition (by default: it has\n" \
     "stopped) and prints its exit code. The exit code of a container removed by\n" \
-    "--rm meanwhile is still reported."
+    "--rm is still reported: while waiting, or when given by its full ID."
 const struct cmd cmd_wait = { .name = "wait", .summary = "Block on one or more containers",
     .usage = "[options] CONTAINER [CONTAINER...]", .description = WAIT_DESC,
     .examples = "berth wait web\nberth wait --condition running web", .opts = wait_opts,

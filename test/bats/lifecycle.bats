@@ -98,6 +98,12 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     id=$(b run -d --rm --network none $IMG sh -c 'exit 6')
     run -0 b wait "$id"
     [ "$output" = 6 ]
+    # removed before wait looks: its full id still finds the code
+    id=$(b run -d --rm --network none $IMG sh -c 'exit 7')
+    retry_until 10 bash -c "! '$BERTH_BIN' ${BERTH_ARGS[*]} container exists $id"
+    run -0 b wait "$id"
+    [ "$output" = 7 ]
+    run -125 b wait "${id:0:12}"
 }
 
 @test "conmon's persist files (exit, oom) live in the run dir; an older berth's dir is still read" {
