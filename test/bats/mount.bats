@@ -9,6 +9,16 @@ teardown() { berth_teardown; }
 
 mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
 
+# mounted_n NAME N: a container NAME created and mounted N times (berth
+# mount); sets id and mp (its mount point)
+mounted_n() {
+    local i
+    b create --name "$1" --network none $IMG true >/dev/null
+    id=$(b inspect --format '{{.Id}}' "$1")
+    mp=$(b mount "$1")
+    for ((i = 1; i < $2; i++)); do b mount "$1" >/dev/null; done
+}
+
 @test "mount prints the mount point, lists it, and unmount drops it" {
     b create --name m1 --network none $IMG true >/dev/null
     id=$(b inspect --format '{{.Id}}' m1)
@@ -67,11 +77,7 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
 }
 
 @test "a mount with no count (a kill before its count) reads as one mount" {
-    b create --name m7 --network none $IMG true >/dev/null
-    id=$(b inspect --format '{{.Id}}' m7)
-    run -0 b mount m7
-    mp=$output
-    b mount m7 >/dev/null
+    mounted_n m7 2
     # the count lost (what a kill between a first mount and its count's
     # write left, in older berths): the mount there reads as one
     rm -f "$BATS_TEST_TMPDIR/runroot/containers/$id.mounts"
@@ -82,12 +88,7 @@ mounted() { awk -v d="$1" '$2 == d' /proc/self/mounts | grep -q .; }
 }
 
 @test "a count kept where an older berth put it (<id>/mounts) still counts" {
-    b create --name m6 --network none $IMG true >/dev/null
-    id=$(b inspect --format '{{.Id}}' m6)
-    run -0 b mount m6
-    mp=$output
-    b mount m6 >/dev/null
-    b mount m6 >/dev/null
+    mounted_n m6 3
     rr=$BATS_TEST_TMPDIR/runroot/containers
     mkdir "$rr/$id"
     mv "$rr/$id.mounts" "$rr/$id/mounts"
