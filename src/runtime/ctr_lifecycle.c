@@ -445,21 +445,32 @@ static enum exit_file_wait await_exit_file(const char *path, int cpidfd, long lo
 static int await_exit_relock(struct runtime *rt, struct ctr *c, long long ms, struct berr **err)
 {
     _cleanup_free_ char *f = ctr_exit_file(rt, c->id);
-    pid_t cp = c->st.conmon_pid;
-    unsigned long long cstart = c->st.conmon_start;
-    _cleanup_close_ int cpidfd = proc_pidfd(cp, cstart);
-    long long spent_us = 0, left;
+    pid_t cp = c->st.conmon_pid, pid = c->st.pid;
+    unsigned long long cstart = c->st.conmon_start, pstart = c->st.pid_start;
+    _cleanup_close_ int cpidfd = proc_pidfd(cp, cstart), pidfd = -1;
+    long long spent_us = 0, left = ms;
+    bool conmon_gone = false;
+    enum exit_file_wait w;
     struct timespec t0;
 
     lock_release(&c->lock);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (f && (left = ms - elapsed_ms(&t0)) > 0) {
-        if (cpidfd < 0 && cp > 0 && !proc_alive(cp, cstart))
+        if (cpidfd < 0 && cp > 0 && !proc_alive(cp, cstart)) {
+            conmon_gone = true;
             break;
-        if (await_exit_file(f, cpidfd, left < 10 ? left : 10, &spent_us) != EXIT_FILE_LATE ||
-            exit_recorded(rt, c))
+        }
+        w = await_exit_file(f, cpidfd, left < 10 ? left : 10, &spent_us);
+        if (w == EXIT_FILE_CONMON_GONE)
+            conmon_gone = true;
+        if (w != EXIT_FILE_LATE || exit_recorded(rt, c))
             break;
     }
+    /* conmon died without an exit file: nobody writes one. The process
+     * we signalled is waited for itself (the rest of the time), so that
+     * the relock's sync finds it gone, not still dying. */
+    if (conmon_gone && pid > 0 && left > 0 && (pidfd = proc_pidfd(pid, pstart)) >= 0)
+        (void) proc_pidfd_wait(pidfd, left);
     return ctr_relock(rt, c, err);
 }
 

@@ -53,7 +53,10 @@ teardown() { berth_teardown; }
 
 @test "--rm: the OCI runtime forgets the container, in a child run does not wait for" {
     # the delete is handed to a detached child that holds no fd of ours
-    # (else $(...) would wait for it), recorded until it is done
+    # (else $(...) would wait for it), recorded until it is done; conmon's
+    # exit command held back, so that run (not it) removes the container
+    # whatever the machine's load
+    hold_exit_commands
     out=$(b run --rm --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG sh -c 'echo hi; exit 3') || rc=$?
     [ "$out" = hi ] && [ "${rc:-0}" = 3 ] || false
     id=$(cat "$BATS_TEST_TMPDIR/cid")
@@ -71,6 +74,7 @@ teardown() { berth_teardown; }
     id=$(b inspect --format '{{.Id}}' kept)
     run -0 b rm kept
     ! runc state "$id" >/dev/null 2>&1 || false
+    exit_commands_done
 }
 
 @test "--rm: a runtime delete whose child died is run by the next command" {
