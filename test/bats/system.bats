@@ -10,6 +10,19 @@ teardown() {
     [ ! -s "$BATS_TEST_TMPDIR/orphans" ] || kill -9 $(cat "$BATS_TEST_TMPDIR/orphans") 2>/dev/null || true
     [ ! -d "$BATS_TEST_TMPDIR/root2" ] || b2 rm -af -t 0 >/dev/null 2>&1 || true
     berth_teardown
+    runtime_leftovers
+}
+
+# runtime_leftovers: the OCI runtime's state (and so the cgroups) of
+# containers whose records a test deleted by hand: rm cannot find them
+runtime_leftovers() {
+    local rt id
+    for rt in runc crun; do
+        command -v $rt >/dev/null || continue
+        for id in $($rt list 2>/dev/null | awk -v d="$BATS_TEST_TMPDIR/" 'index($4, d) == 1 {print $1}'); do
+            $rt delete -f "$id" >/dev/null 2>&1 || true
+        done
+    done
 }
 
 # b2: a second store on the same machine (its cgroups share /berth_parent)
