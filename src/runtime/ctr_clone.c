@@ -43,8 +43,12 @@ int ctr_clone_name(struct runtime *rt, const char *base, char **out, struct berr
 
 /* A member moving out of its pod: what joining it put in its spec (the
  * infra's namespaces and volumes, the pod's host name) goes, so that
- * the pod it joins now (or none) decides. */
-static int leave_pod(struct runtime *rt, const char *pod_id, json_t *spec, struct berr **err)
+ * the pod it joins now (or none) decides. *cg: the member's cgroup
+ * parent, set to NULL when it is the old pod's cgroup (the new pod's
+ * then applies; kept, the clone ran in the old pod's cgroup, which that
+ * pod's removal then left behind). */
+static int leave_pod(struct runtime *rt, const char *pod_id, json_t *spec, const char **cg,
+                     struct berr **err)
 {
     struct pod_config pc;
     _cleanup_free_ char *join = NULL;
@@ -66,6 +70,8 @@ static int leave_pod(struct runtime *rt, const char *pod_id, json_t *spec, struc
             (void) json_array_remove(vf, i);
     if (str_eq(js_str(spec, "hostname", NULL), pc.hostname ? pc.hostname : pc.name))
         (void) json_object_del(spec, "hostname");
+    if (*cg && str_eq(*cg, js_str(pc.rec, "cgroupPath", NULL)))
+        *cg = NULL;
     pod_config_free(&pc);
     return 0;
 }
@@ -168,9 +174,10 @@ static int clone_create(struct runtime *rt, struct ctr *src, const struct ctr_cl
     }
     const char *src_pod = js_str(cf->rec, "pod", NULL);
     const char *pod = o->pod ? o->pod : src_pod;
+    const char *cgroup_parent = cf->cgroup_parent;
     if (o->pod && !pod_exists(rt, o->pod))
         return berr_kind(err, BK_NO_SUCH, "no pod with name or ID %s found: no such pod", o->pod);
-    if (src_pod && o->pod && leave_pod(rt, src_pod, spec, err) < 0)
+    if (src_pod && o->pod && leave_pod(rt, src_pod, spec, &cgroup_parent, err) < 0)
         return -1;
     if (o->pod && !o->infra && !src_pod)
         enter_pod(spec);
@@ -192,7 +199,7 @@ static int clone_create(struct runtime *rt, struct ctr *src, const struct ctr_cl
         .stop_timeout = cf->stop_timeout, .timeout = cf->timeout,
         .stdin = cf->stdin_open, .terminal = cf->terminal, .auto_remove = cf->auto_remove,
         .networks = json_array_size(nets) ? nets : NULL, .port_mappings = ports,
-        .dns = cf->dns, .add_hosts = cf->add_hosts, .cgroup_parent = cf->cgroup_parent,
+        .dns = cf->dns, .add_hosts = cf->add_hosts, .cgroup_parent = cgroup_parent,
         .pod = pod, .is_infra = o->infra,
     };
     if (!p.image && !p.rootfs)

@@ -79,6 +79,10 @@ teardown() {
     run -0 b container clone --pod other solo-clone moved
     infra2=$(b pod inspect --format '{{.InfraContainerID}}' other)
     [ "$(b inspect --format '{{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}}' moved)" = "container:$infra2 container:$infra2" ]
+    # its cgroup is the new pod's, as a member made there has it (the old
+    # pod's, kept, was left behind by that pod's removal)
+    b create --pod other --name direct --network none $IMG true >/dev/null
+    [ "$(b inspect --format '{{.HostConfig.CgroupParent}}' moved)" = "$(b inspect --format '{{.HostConfig.CgroupParent}}' direct)" ]
     b start moved >/dev/null
     [ "$(b exec moved hostname)" = other ]
     run -125 b container clone --pod nosuch solo
