@@ -205,7 +205,7 @@ struct ctr {
     uint64_t saved_hash;        /* ctr_save: hash of what this struct last wrote
                                    (0: nothing since it was read) */
     bool saves_held;            /* ctr_remove: "removing" is on disk, so the
-                                   cleanup's own writes are skipped */
+                                   cleanup's own writes are skipped (ctr_save) */
 };
 
 /* What `create` needs beyond the spec JSON (which it takes over). */
@@ -364,7 +364,8 @@ int ctr_deps_refuse(struct runtime *rt, const struct ctr *c, struct berr **err);
 int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err);
 /* ctr_init for a ctr_start that follows (an attach in between): the
  * container is recorded created with the start's intent already, one
- * write fewer (a kill before the start leaves it created, as without). */
+ * write fewer (a kill before the start leaves it created, as without),
+ * unless the start waits for containers it requires. */
 int ctr_init_to_start(struct runtime *rt, struct ctr *c, struct berr **err);
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err);
 int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr **err);

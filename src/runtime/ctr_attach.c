@@ -117,11 +117,7 @@ int ctr_attach(struct runtime *rt, struct ctr *c, const struct ctr_attach_opts *
     *detached = false;
     if (!bundle)
         return berr_oom(err);
-    /* the start's intent with the init's write, unless the start lets
-     * the lock go first (--requires waits for its containers) */
-    if (o->start && ctr_state(c) != CS_CREATED &&
-        (json_array_size(json_object_get(c->cfg.spec, "requires")) ? ctr_init(rt, c, err)
-                                                                    : ctr_init_to_start(rt, c, err)) < 0)
+    if (o->start && ctr_state(c) != CS_CREATED && ctr_init_to_start(rt, c, err) < 0)
         return -1;
     if (!o->start && ctr_state(c) != CS_RUNNING)
         return berr_kind(err, BK_STATE, "you can only attach to running containers");

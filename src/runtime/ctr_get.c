@@ -295,12 +295,19 @@ void ctr_put(struct ctr *c)
     free(c);
 }
 
+/* The hash of a record (0: out of memory, else never 0). */
+static uint64_t rec_hash(json_t *rec)
+{
+    _cleanup_free_ char *text = rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+    return text ? str_fnv1a(text) | 1 : 0;
+}
+
 uint64_t ctr_runstate_hash(const struct ctr_runstate *st)
 {
     _cleanup_json_ json_t *rec = ctr_runstate_json(st);
-    _cleanup_free_ char *text = rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 
-    return text ? str_fnv1a(text) | 1 : 0;      /* never 0 but out of memory */
+    return rec_hash(rec);
 }
 
 /* A write that would not change what this struct last wrote is skipped
@@ -317,7 +324,7 @@ int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err)
 
     if (c->saves_held)
         return 0;
-    if (!(h = ctr_runstate_hash(&c->st)) || !(rec = ctr_runstate_json(&c->st)))
+    if (!(rec = ctr_runstate_json(&c->st)) || !(h = rec_hash(rec)))
         return berr_oom(err);
     if (h == c->saved_hash)
         return 0;

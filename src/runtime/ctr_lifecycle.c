@@ -288,22 +288,31 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     return 0;
 }
 
-int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
+/* Does c's start wait for the containers it requires (the lock let go)? */
+static bool has_requires(const struct ctr *c)
+{
+    return json_array_size(json_object_get(c->cfg.spec, "requires")) > 0;
+}
+
+static int init_only(struct runtime *rt, struct ctr *c, const char *next, struct berr **err)
 {
     struct ctr_rtcall x = { 0 };
-    int r = init_then(rt, c, NULL, &x, err);
+    int r = init_then(rt, c, next, &x, err);
 
     ctr_rtcall_free(&x);
     return r;
 }
 
+int ctr_init(struct runtime *rt, struct ctr *c, struct berr **err)
+{
+    return init_only(rt, c, NULL, err);
+}
+
 int ctr_init_to_start(struct runtime *rt, struct ctr *c, struct berr **err)
 {
-    struct ctr_rtcall x = { 0 };
-    int r = init_then(rt, c, "start", &x, err);
-
-    ctr_rtcall_free(&x);
-    return r;
+    /* no start intent across --requires' wait: ctr_start lets the lock
+     * go first, and only a live holder's intent is not abandoned */
+    return init_only(rt, c, has_requires(c) ? NULL : "start", err);
 }
 
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
@@ -316,7 +325,7 @@ int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
     if (st == CS_PAUSED || st == CS_UNKNOWN || st == CS_REMOVING || st == CS_STOPPING)
         return berr_kind(err, BK_STATE, "container %s must be in Created or Stopped state to be started",
                          c->id);
-    if (json_array_size(json_object_get(c->cfg.spec, "requires"))) {
+    if (has_requires(c)) {
         if (ctr_requires_start(rt, c, err) < 0)
             return -1;
         st = ctr_state(c);      /* our lock may have been let go meanwhile */
@@ -833,7 +842,6 @@ static int clean_removing(struct runtime *rt, struct ctr *c, struct berr **err)
             berr_free(e);
         return -1;
     }
-    c->saves_held = true;       /* ctr_remove's own "removing": on disk */
     return 0;
 }
 
@@ -841,7 +849,8 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                struct berr **err)
 {
     _cleanup_free_ char *rundir = ctr_run_dir(rt, c->id);
-    int st = ctr_state(c), r;
+    int st = ctr_state(c);
+    bool removing_saved = false;    /* clean_removing wrote "removing" */
 
     /* podman's order: before anything is stopped, even with --force */
     if (ctr_deps_refuse(rt, c, err) < 0)
@@ -861,12 +870,13 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
          * stop signal before it is thawed anyway */
         if (ctr_stop(rt, c, st == CS_PAUSED ? 0 : timeout, err) < 0)
             return -1;
-    } else if (st != CS_REMOVING && st != CS_CONFIGURED && clean_removing(rt, c, err) < 0 &&
-               !force) {
+    } else if (st != CS_REMOVING && st != CS_CONFIGURED) {
         /* a configured container has nothing to clean up (a killed
          * init's leftovers are undone by its intent, an unrecorded
          * conmon below), and podman emits no cleanup for one */
-        return -1;
+        removing_saved = clean_removing(rt, c, err) == 0;
+        if (!removing_saved && !force)
+            return -1;
     }
     berr_freep(err);
     /* From here on a crash leaves "removing", and rm -f finishes the job.
@@ -879,9 +889,7 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
         ctr_unprepare(rt, c);
     }
     c->st.state = CS_REMOVING;
-    r = ctr_save(rt, c, err);       /* skipped when clean_removing wrote it */
-    c->saves_held = false;
-    if (r < 0)
+    if (!removing_saved && ctr_save(rt, c, err) < 0)
         return -1;
     crash_point("rm:removing");
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);

@@ -134,15 +134,6 @@ static void reset_ctr_state(struct ctr_runstate *s)
         (void) json_object_del(s->rec, cleared[i]);     /* -1: it was not there */
 }
 
-static void remove_conmon_files(struct runtime *rt, const char *id)
-{
-    _cleanup_free_ char *exitf = str_fmt("%s/exits/%s", rt->cfg->tmp_dir, id);
-
-    if (exitf)
-        (void) unlink(exitf);
-    ctr_persist_clear(rt, id);
-}
-
 /* After ctr_read failed with *err: a state.json lost to a power loss is
  * rebuilt (0, *err dropped); anything else stays damaged (-1, *err). */
 static int lost_state(struct runtime *rt, const char *id, struct ctr *c, struct berr **err)
@@ -200,7 +191,7 @@ static int refresh_ctr(struct runtime *rt, const char *id, bool reset, struct be
         ctr_forget_runtime(rt, &c.cfg);
     ctr_rootfs_repair(rt, &c);     /* before the reset: it reads "removing" */
     reset_ctr_state(&c.st);
-    remove_conmon_files(rt, id);
+    ctr_remove_conmon_files(rt, id);
     /* a power loss may have taken its entry in its pod's member index
      * (state/members.c: unsynced) */
     if (js_str(c.cfg.rec, "pod", NULL)) {

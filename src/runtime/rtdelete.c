@@ -115,7 +115,7 @@ static void remove_sent(const char *path)
  * here), and the child has nothing to do before we are done anyway. */
 struct pending {
     bool used;
-    char *tmp_dir, *id, *final, *dir;
+    char *tmp_dir, *id, *final;
     strv argv, envp;        /* NULL: a remover, no delete to run */
     int recfd;              /* the record, locked; -1 for a remover */
     char sent[4096];        /* the staging dir to remove, "" if none */
@@ -127,7 +127,6 @@ static void pending_free(struct pending *p)
     free(p->tmp_dir);
     free(p->id);
     free(p->final);
-    free(p->dir);
     strv_free(p->argv);
     strv_free(p->envp);
     if (p->recfd >= 0)
@@ -196,7 +195,7 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
                      const char *id, int *h, struct berr **err)
 {
     static bool hooked;
-    _cleanup_free_ char *tmp = NULL;
+    _cleanup_free_ char *dir = NULL, *tmp = NULL;
     _cleanup_(sbuf_freep) struct sbuf b = { 0 };
     struct pending *p = NULL;
 
@@ -212,8 +211,8 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         return berr_msg(err, "cannot hand the runtime delete off at exit");
     hooked = true;
     if (!(p->tmp_dir = strdup(rt->cfg->tmp_dir)) || !(p->id = strdup(id)) ||
-        !(p->dir = records_dir(rt)) || !(p->final = str_fmt("%s/%s", p->dir, id)) ||
-        !(tmp = str_fmt("%s/.%s.%d", p->dir, id, (int) getpid()))) {
+        !(dir = records_dir(rt)) || !(p->final = str_fmt("%s/%s", dir, id)) ||
+        !(tmp = str_fmt("%s/.%s.%d", dir, id, (int) getpid()))) {
         pending_free(p);
         return berr_oom(err);
     }
@@ -222,8 +221,8 @@ int rtdelete_handoff(struct runtime *rt, const struct oci_invoke *cli, const cha
         pending_free(p);
         return -1;
     }
-    if (cli && (p->recfd = write_record(p->dir, tmp, p->final, &b)) < 0) {
-        berr_sys(err, "recording the runtime delete of container %s in %s", id, p->dir);
+    if (cli && (p->recfd = write_record(dir, tmp, p->final, &b)) < 0) {
+        berr_sys(err, "recording the runtime delete of container %s in %s", id, dir);
         pending_free(p);
         return -1;
     }

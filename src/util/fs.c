@@ -102,8 +102,6 @@ int fs_fsync_dir(const char *dir)
     return 0;
 }
 
-/* Writes name in dir through a temp file renamed over it; durable adds
- * the fsyncs of the file (before the rename) and of the dir (after). */
 /* rename(tmp, dst) for a write that is not synced. A rename over an
  * existing file makes ext4 (auto_da_alloc) allocate the new file's blocks
  * and start writing them at once, and the replaced file's blocks, freed,
@@ -125,6 +123,8 @@ static int replace_by_exchange(const char *tmp, const char *dst)
     return rename(tmp, dst);
 }
 
+/* Writes name in dir through a temp file renamed over it; durable adds
+ * the fsyncs of the file (before the rename) and of the dir (after). */
 static int write_via_tmp(const char *dir, const char *name, const void *buf, size_t len,
                          mode_t mode, bool durable, struct berr **err)
 {
