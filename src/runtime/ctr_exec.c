@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "runtime/attach.h"
+#include "runtime/cgprime.h"
 #include "runtime/conmon.h"
 #include "runtime/conmon_find.h"
 #include "runtime/container.h"
@@ -583,10 +584,14 @@ int ctr_exec(struct runtime *rt, struct ctr *c, const struct ctr_exec_opts *o, i
     }
     if (state_new_id(sid, err) < 0)
         return -1;
-    if (exec_run_prepare(rt, c, sid, o, &r, err) < 0 ||
-        (r.direct ? launch_direct(&r, c, o, &pid, &cpid, err)
-                  : launch(&r, o, o->detach ? NULL : &sock, &pid, &cpid, err)) < 0 ||
-        record(rt, c, sid, o, pid, cpid, err) < 0) {
+    /* the runtime puts the process into the container's cgroup: the
+     * kernel's wait for that paid beside the launch (cgprime.h) */
+    cgprime_begin();
+    bool launched = exec_run_prepare(rt, c, sid, o, &r, err) == 0 &&
+                    (r.direct ? launch_direct(&r, c, o, &pid, &cpid, err)
+                              : launch(&r, o, o->detach ? NULL : &sock, &pid, &cpid, err)) == 0;
+    cgprime_end();
+    if (!launched || record(rt, c, sid, o, pid, cpid, err) < 0) {
         struct berr *e = NULL;
         if (r.sdir && fs_rm_rf(r.sdir, &e) < 0)
             berr_free(e);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "runtime/cgprime.h"
 #include "runtime/cgreg.h"
 #include "runtime/conmon.h"
 #include "runtime/conmon_find.h"
@@ -233,7 +234,7 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
                      struct berr **err)
 {
     _cleanup_(early_conmon_free) struct early_conmon e = EARLY_CONMON_INIT;
-    int st = ctr_state(c);
+    int st = ctr_state(c), r;
 
     if (st == CS_CREATED || st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING)
         return berr_kind(err, BK_STATE, "container %s has already been created in runtime", c->id);
@@ -249,24 +250,32 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
         return -1;
     ctr_remove_conmon_files(rt, c->id);
     (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
+    /* the kernel's wait before the runtime's first cgroup write, paid
+     * from here on beside the work below (cgprime.h) */
+    cgprime_begin();
     /* conmon starts up while we prepare; it waits for its start byte and
      * dies with us (a kill of berth takes it along; every return before
      * conmon_finish kills and reaps it, e's cleanup) */
-    if (conmon_begin(rt, c, x, &e, err) < 0)
+    if (conmon_begin(rt, c, x, &e, err) < 0) {
+        cgprime_end();
         return -1;
+    }
     crash_point("init:conmon");
     /* written by ctr_prepare's first write, with the mounts it is about
      * to make: a kill from here on is undone by the next command */
     if (ctr_intent_set(c, "init") < 0)
         return berr_oom(err);
     if (ctr_prepare(rt, c, x->r, err) < 0) {
+        cgprime_end();
         conmon_create_abort(&e.h);
         ctr_unprepare(rt, c);
         intent_failed(rt, c);
         return -1;
     }
     crash_point("init:prepared");
-    if (conmon_finish(c, x, &e, err) < 0) {
+    r = conmon_finish(c, x, &e, err);
+    cgprime_end();
+    if (r < 0) {
         ctr_intent_end(c);
         ctr_unprepare(rt, c);
         return -1;

@@ -1,0 +1,109 @@
+/*
+ * test_cgprime.c: the cgroup primer (runtime/cgprime.c): which file it
+ * writes, on fixture trees laid out as the kernel presents them (a v1
+ * host with named and co-mounted hierarchies, a hybrid host, a pure v2
+ * host), and a real run on this machine's own cgroups when root.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/cgprime.h"
+#include "util/fs.h"
+#include "util/str.h"
+#include "unit.h"
+#include "unit_files.h"
+
+static char tmp[] = "/tmp/berth-cgprime.XXXXXX";
+
+/* The file cgprime_file picks under tmp, relative to tmp; "<none>". */
+static char *pick(const char *proc_cgroup)
+{
+    char out[4096];
+
+    if (!cgprime_file(proc_cgroup, tmp, out, sizeof(out)))
+        return str_dup("<none>");
+    return str_dup(out + strlen(tmp));
+}
+
+#define CHECK_PICK(text, want) do { \
+        _cleanup_free_ char *p_ = pick(text); \
+        CHECK_STR(p_, want); \
+    } while (0)
+
+/* v1: the first hierarchy whose tasks file is there; a named hierarchy
+ * by its name, co-mounted controllers by their joined dir, "/" adding
+ * nothing to the path */
+static void t_v1(void)
+{
+    unit_put(tmp, "v1/systemd/user.slice/tasks", "");
+    unit_put(tmp, "v1/cpu,cpuacct/tasks", "");
+    unit_put(tmp, "v1/pids/a/b/tasks", "");
+
+    {
+        _cleanup_free_ char *root = str_fmt("%s/v1", tmp);
+        char out[4096];
+        CHECK(cgprime_file("9:name=systemd:/user.slice\n8:pids:/a/b\n0::/\n", root, out,
+                           sizeof(out)));
+        CHECK_STR(out + strlen(root), "/systemd/user.slice/tasks");
+        CHECK(cgprime_file("4:cpu,cpuacct:/\n9:name=systemd:/x\n", root, out, sizeof(out)));
+        CHECK_STR(out + strlen(root), "/cpu,cpuacct/tasks");
+        /* a hierarchy not mounted there (its file missing) is passed over */
+        CHECK(cgprime_file("3:memory:/m\n8:pids:/a/b", root, out, sizeof(out)));
+        CHECK_STR(out + strlen(root), "/pids/a/b/tasks");
+    }
+}
+
+/* v2: the unified hierarchy at the root, or at root/unified (hybrid,
+ * when no v1 hierarchy's file is there) */
+static void t_v2(void)
+{
+    unit_put(tmp, "u/x.slice/cgroup.threads", "");
+    CHECK_PICK("0::/u/x.slice\n", "/u/x.slice/cgroup.threads");
+    unit_put(tmp, "unified/h/cgroup.threads", "");
+    CHECK_PICK("0::/h\n", "/unified/h/cgroup.threads");
+    CHECK_PICK("0::/nowhere\n", "<none>");
+    CHECK_PICK("", "<none>");
+    CHECK_PICK("garbage without colons", "<none>");
+}
+
+/* on this machine, as root: the primer finds its file and writes until
+ * stopped (what makes the runtime's cgroup write cheap is measured in
+ * bench/, not here) */
+static void t_live(void)
+{
+    struct timespec ts = { 0, 20 * 1000000L };
+
+    if (geteuid() != 0 || access("/sys/fs/cgroup", W_OK) != 0) {
+        printf("# skipped t_live: not root or no writable /sys/fs/cgroup\n");
+        return;
+    }
+    cgprime_begin();
+    nanosleep(&ts, NULL);
+    cgprime_end();
+    CHECK(cgprime_writes() >= 2);
+    {
+        unsigned n = cgprime_writes();
+        cgprime_end();              /* stopped already: nothing */
+        nanosleep(&ts, NULL);
+        CHECK_INT((int) cgprime_writes(), (int) n);
+    }
+}
+
+int main(void)
+{
+    struct berr *e = NULL;
+
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    UNIT_RUN(t_v1);
+    UNIT_RUN(t_v2);
+    UNIT_RUN(t_live);
+    if (fs_rm_rf(tmp, &e) < 0)
+        berr_free(e);
+    return unit_done();
+}
