@@ -904,14 +904,15 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
     return ctr_remove_records(rt, c, c->cfg.lock_id, err);
 }
 
-/* Moves the bundle into held, the staging dir the rootfs went to (its
- * own dir, renamed: "bundle" is no name of a rootfs's), when both are on
- * one file system: removed with it, off the user's path. */
-static bool bundle_aside(const char *bundle, const char *held)
+/* Moves dir into held, the staging dir the rootfs went to (its own dir,
+ * renamed), as held/as, when both are on one file system: removed with
+ * it, off the user's path. The names ("bundle", "run", "record") are no
+ * names of a rootfs's. */
+static bool put_aside(const char *dir, const char *held, const char *as)
 {
-    _cleanup_free_ char *dst = held ? str_fmt("%s/bundle", held) : NULL;
+    _cleanup_free_ char *dst = held ? str_fmt("%s/%s", held, as) : NULL;
 
-    return dst && rename(bundle, dst) == 0;
+    return dst && rename(dir, dst) == 0;
 }
 
 /* ctr_remove_records once the root file system is gone (held: where to,
@@ -926,13 +927,16 @@ static int remove_records(struct runtime *rt, struct ctr *c, long long lock, con
     ctr_rt_delete_finish(c);
     /* a mount the record does not know of would make the bundle busy */
     ctr_unmount_shm(rt, c->id);
-    if ((bundle && !bundle_aside(bundle, held) && fs_rm_rf(bundle, &e) < 0) ||
-        (rundir && fs_rm_rf(rundir, &e) < 0)) {
+    if ((bundle && !put_aside(bundle, held, "bundle") && fs_rm_rf(bundle, &e) < 0) ||
+        (rundir && !put_aside(rundir, held, "run") && fs_rm_rf(rundir, &e) < 0)) {
         log_warn("container %s: %s", c->id, e->msg);
         berr_freep(&e);
     }
-    if (state_delete(rt->st, OBJ_CONTAINER, c->id, err) < 0)
-        return -1;
+    {
+        _cleanup_free_ char *aside = held ? str_fmt("%s/record", held) : NULL;
+        if (state_delete_aside(rt->st, OBJ_CONTAINER, c->id, aside, err) < 0)
+            return -1;
+    }
     crash_point("rm:record");
     cgreg_drop(rt, c->id);
     ctr_deps_unlink(rt, c);

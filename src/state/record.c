@@ -509,6 +509,12 @@ static char *record_name(struct state *st, enum obj_kind kind, const char *key)
 
 int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err)
 {
+    return state_delete_aside(st, kind, id, NULL, err);
+}
+
+int state_delete_aside(struct state *st, enum obj_kind kind, const char *id, const char *aside,
+                       struct berr **err)
+{
     _cleanup_free_ char *path = NULL, *gone = NULL, *name = NULL;
     _cleanup_close_ int fd = -1;
     const char *what = state_kind_word(kind);
@@ -553,6 +559,8 @@ int state_delete(struct state *st, enum obj_kind kind, const char *id, struct be
     if (kind != OBJ_VOLUME && state_names_release_id(st, name, kind, id, err) < 0)
         return berr_wrap(err, "remove %s %s", what, id);
     state_idx_remove(st, kind, id);
+    if (aside && rename(gone, aside) == 0)
+        return 0;
     if (fs_rm_rf(gone, err) < 0)
         return berr_wrap(err, "remove %s %s", what, id);
     return 0;

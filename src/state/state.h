@@ -109,6 +109,13 @@ bool state_config_lost(struct state *st, enum obj_kind kind, const char *id);
 int state_update_config(struct state *st, enum obj_kind kind, const char *id,
                         json_t *config, struct berr **err);
 int state_delete(struct state *st, enum obj_kind kind, const char *id, struct berr **err);
+/* state_delete, the record's files left to whoever removes aside (a
+ * path on the same file system, not there yet): the record is moved
+ * there once it is gone for every reader (renamed away and synced, its
+ * name released) instead of being removed here. When that rename fails,
+ * as state_delete. */
+int state_delete_aside(struct state *st, enum obj_kind kind, const char *id, const char *aside,
+                       struct berr **err);
 bool state_exists(struct state *st, enum obj_kind kind, const char *id);
 /* All ids (names for volumes) of a kind, sorted; *ids NULL-terminated. */
 int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **err);
