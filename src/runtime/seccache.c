@@ -14,6 +14,7 @@
 #include "util/base64.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -38,7 +39,7 @@ static bool applies(const struct oci_runtime *r, json_t *spec, json_t **seccomp)
 
 static char *header(const struct oci_runtime *r, json_t *seccomp)
 {
-    _cleanup_free_ char *js = json_dumps(seccomp, JSON_COMPACT | JSON_SORT_KEYS);
+    _cleanup_free_ char *js = js_dumps_sorted(seccomp, 0);
     struct stat sc, sl;
     struct utsname u;
 

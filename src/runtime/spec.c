@@ -833,7 +833,7 @@ int spec_build(const struct config *cfg, json_t *ctr, json_t *image, const struc
 
 char *spec_dump(json_t *spec)
 {
-    _cleanup_free_ char *s = json_dumps(spec, JSON_INDENT(1) | JSON_SORT_KEYS);
+    _cleanup_free_ char *s = js_dumps_sorted(spec, 1);
     struct sbuf b = SBUF_INIT;
     const char *p = s, *hit;
 

@@ -21,6 +21,8 @@ struct dbuf {
     size_t used;
     int indent;
     bool failed;
+    bool compact;       /* JSON_COMPACT: "," and ":", no newlines */
+    bool sorted;        /* JSON_SORT_KEYS */
     char data[4096];
 };
 
@@ -50,6 +52,8 @@ static void newline(struct dbuf *b, int depth)
     static const char spaces[] = "                                ";
     size_t n = (size_t) depth * (size_t) b->indent;
 
+    if (b->compact)
+        return;
     put(b, "\n", 1);
     for (; n > 0;) {
         size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
@@ -130,6 +134,57 @@ static int put_string(struct dbuf *b, const char *str, size_t len)
     return 0;
 }
 
+static int put_value(struct dbuf *b, const json_t *j, int depth);
+
+struct member {
+    const char *key;
+    size_t len;
+    json_t *value;
+};
+
+/* jansson's order for JSON_SORT_KEYS: bytes, then length */
+static int member_cmp(const void *a, const void *b)
+{
+    const struct member *x = a, *y = b;
+    int r = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+    return r ? r : (x->len > y->len) - (x->len < y->len);
+}
+
+/* A non-empty object, its members in key order. */
+static int put_sorted(struct dbuf *b, const json_t *j, int depth)
+{
+    struct member few[32], *m = few;
+    size_t n = json_object_size(j), i = 0;
+    int r = 0;
+
+    if (n > sizeof(few) / sizeof(few[0]) && !(m = malloc(n * sizeof(*m))))
+        return -1;
+    for (void *it = json_object_iter((json_t *) j); it && i < n;
+         it = json_object_iter_next((json_t *) j, it), i++)
+        m[i] = (struct member) { json_object_iter_key(it), json_object_iter_key_len(it),
+                                 json_object_iter_value(it) };
+    qsort(m, i, sizeof(*m), member_cmp);
+    put(b, "{", 1);
+    for (size_t k = 0; k < i && r == 0; k++) {
+        if (k)
+            put(b, ",", 1);
+        newline(b, depth + 1);
+        r = put_string(b, m[k].key, m[k].len);
+        if (r == 0) {
+            put(b, b->compact ? ":" : ": ", b->compact ? 1 : 2);
+            r = put_value(b, m[k].value, depth + 1);
+        }
+    }
+    if (m != few)
+        free(m);
+    if (r < 0)
+        return -1;
+    newline(b, depth);
+    put(b, "}", 1);
+    return 0;
+}
+
 static int put_value(struct dbuf *b, const json_t *j, int depth)
 {
     char num[32];
@@ -177,6 +232,8 @@ static int put_value(struct dbuf *b, const json_t *j, int depth)
             put(b, "{}", 2);
             return 0;
         }
+        if (b->sorted)
+            return put_sorted(b, j, depth);
         put(b, "{", 1);
         for (bool first = true; it; it = json_object_iter_next((json_t *) j, it), first = false) {
             if (!first)
@@ -207,4 +264,27 @@ int js_dump_pretty(FILE *f, const json_t *j, int indent)
     /* jansson writes out what it made before a failure too */
     flush(&b);
     return r < 0 || b.failed ? -1 : 0;
+}
+
+char *js_dumps_sorted(const json_t *j, int indent)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f;
+    int r;
+
+    if (!j || indent < 0 || indent > 31 || !(f = open_memstream(&text, &size)))
+        return NULL;
+    {
+        struct dbuf b = { .f = f, .indent = indent, .compact = indent == 0, .sorted = true };
+        r = put_value(&b, j, 0);
+        flush(&b);
+        if (b.failed)
+            r = -1;
+    }
+    if (fclose(f) != 0 || r < 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -59,6 +59,62 @@ static void t_docs(void)
     }
 }
 
+/* js_dumps_sorted against json_dumps with JSON_SORT_KEYS, indented and
+ * compact */
+static int same_sorted(const json_t *j, int indent)
+{
+    size_t flags = JSON_SORT_KEYS | (indent ? JSON_INDENT(indent) : JSON_COMPACT);
+    char *want = json_dumps(j, flags), *got = js_dumps_sorted(j, indent);
+    int ok = want && got && strcmp(want, got) == 0;
+
+    if (!ok)
+        printf("# sorted, indent %d:\n# want: %s\n# got:  %s\n", indent,
+               want ? want : "(fails)", got ? got : "(fails)");
+    free(want);
+    free(got);
+    return ok;
+}
+
+static void t_sorted(void)
+{
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        json_error_t je;
+        json_t *j = json_loads(docs[i], JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+
+        CHECK(j != NULL);
+        if (json_is_object(j) || json_is_array(j))
+            for (int indent = 0; indent <= 4; indent++)
+                CHECK(same_sorted(j, indent));
+        json_decref(j);
+    }
+    /* more members than the stack's room, keys that are prefixes of
+     * others, a NUL inside a key, nesting: an OCI spec's shape */
+    {
+        json_t *o = json_object(), *rules = json_array();
+        char key[16];
+        for (int k = 97; k >= 0; k--) {
+            snprintf(key, sizeof(key), "k%d", (k * 37) % 98);
+            json_object_set_new(o, key, json_integer(k));
+        }
+        json_object_set_new(o, "k", json_string("short"));
+        json_object_setn_new(o, "k\0z", 3, json_true());
+        for (int r = 0; r < 3; r++)
+            json_array_append_new(rules, json_pack("{s:[s,s],s:s,s:{s:i}}", "names", "b", "a",
+                                                   "action", "SCMP_ACT_ALLOW", "args", "z", r));
+        json_object_set_new(o, "seccomp", rules);
+        for (int indent = 0; indent <= 2; indent++)
+            CHECK(same_sorted(o, indent));
+        json_decref(o);
+    }
+    /* what jansson refuses, refused */
+    {
+        json_t *bad = json_object();
+        json_object_set_new(bad, "s", json_stringn_nocheck("\xff", 1));
+        CHECK(js_dumps_sorted(bad, 1) == NULL);
+        json_decref(bad);
+    }
+}
+
 static void t_deep_and_long(void)
 {
     json_t *root = json_array(), *cur = root;
@@ -96,6 +152,7 @@ static void t_not_utf8(void)
 int main(void)
 {
     UNIT_RUN(t_docs);
+    UNIT_RUN(t_sorted);
     UNIT_RUN(t_deep_and_long);
     UNIT_RUN(t_not_utf8);
     return unit_done();
