@@ -11,6 +11,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctropts.h"
 #include "cmd/progress.h"
+#include "runtime/cgprime.h"
 #include "runtime/container.h"
 #include "runtime/ctr_mounts.h"
 #include "runtime/image.h"
@@ -273,6 +274,9 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (a.tty && a.interactive && !isatty(STDIN_FILENO))
         log_warn("The input device is not a TTY. The --tty and --interactive flags might not work properly");
+    /* the kernel's wait before the runtime's cgroup write, paid from
+     * here on, beside the create (runtime/cgprime.h) */
+    cgprime_begin();
     if (create_common(cx, &a, &rt, &c, err) < 0) {
         ctropts_free(&a);
         return -1;

@@ -20,7 +20,7 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_t th;
-    bool started, stop;
+    bool started, stop, done;
     atomic_uint writes;
 } P = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -103,8 +103,12 @@ static void *prime_main(void *arg)
     (void) arg;
     if (read_small("/proc/thread-self/cgroup", cg, sizeof(cg)) <= 0 ||
         !cgprime_file(cg, CG_ROOT, file, sizeof(file)) ||
-        (fd = open(file, O_WRONLY | O_CLOEXEC)) < 0)
+        (fd = open(file, O_WRONLY | O_CLOEXEC)) < 0) {
+        pthread_mutex_lock(&P.mu);
+        P.done = true;
+        pthread_mutex_unlock(&P.mu);
         return NULL;
+    }
     len = snprintf(tid, sizeof(tid), "%d", (int) gettid());
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pthread_mutex_lock(&P.mu);
@@ -128,18 +132,40 @@ static void *prime_main(void *arg)
         while (!P.stop && pthread_cond_timedwait(&P.cv, &P.mu, &dl) != ETIMEDOUT)
             ;
     }
+    P.done = true;
     pthread_mutex_unlock(&P.mu);
     close(fd);
     return NULL;
+}
+
+/* The thread, joined (it has ended or is told to). */
+static void join(void)
+{
+    pthread_mutex_lock(&P.mu);
+    P.stop = true;
+    pthread_cond_signal(&P.cv);
+    pthread_mutex_unlock(&P.mu);
+    (void) pthread_join(P.th, NULL);
+    pthread_cond_destroy(&P.cv);
+    P.started = false;
 }
 
 void cgprime_begin(void)
 {
     pthread_condattr_t ca;
 
-    if (P.started || geteuid() != 0)
+    if (geteuid() != 0)
         return;
-    P.stop = false;
+    if (P.started) {
+        /* running: nothing to do; run out (its time up): again */
+        pthread_mutex_lock(&P.mu);
+        bool done = P.done;
+        pthread_mutex_unlock(&P.mu);
+        if (!done)
+            return;
+        join();
+    }
+    P.stop = P.done = false;
     if (pthread_condattr_init(&ca) != 0)
         return;
     (void) pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -156,13 +182,7 @@ void cgprime_end(void)
 {
     if (!P.started)
         return;
-    pthread_mutex_lock(&P.mu);
-    P.stop = true;
-    pthread_cond_signal(&P.cv);
-    pthread_mutex_unlock(&P.mu);
-    (void) pthread_join(P.th, NULL);
-    pthread_cond_destroy(&P.cv);
-    P.started = false;
+    join();
     log_debug("cgroup primer: %u writes", atomic_load(&P.writes));
 }
 

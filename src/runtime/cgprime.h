@@ -31,8 +31,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Starts the primer unless it runs already; it runs at most
- * CGPRIME_MAX_MS. */
+/* Starts the primer unless it runs already (again once its time is up);
+ * it runs at most CGPRIME_MAX_MS. Called as early as a start is known to
+ * come (run: before the create), and again right before it. */
 void cgprime_begin(void);
 /* Stops it and waits for its thread (nothing when it does not run). */
 void cgprime_end(void);

@@ -90,6 +90,21 @@ static void t_live(void)
         nanosleep(&ts, NULL);
         CHECK_INT((int) cgprime_writes(), (int) n);
     }
+    /* one that ran out of time is started again by the next begin */
+    {
+        struct timespec past = { 0, (CGPRIME_MAX_MS + 50) * 1000000L };
+        unsigned n;
+        cgprime_begin();
+        nanosleep(&past, NULL);
+        n = cgprime_writes();
+        CHECK(n >= 2);
+        nanosleep(&ts, NULL);
+        CHECK_INT((int) cgprime_writes(), (int) n);     /* stopped itself */
+        cgprime_begin();
+        nanosleep(&ts, NULL);
+        CHECK(cgprime_writes() > n);
+        cgprime_end();
+    }
 }
 
 int main(void)
