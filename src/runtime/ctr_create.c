@@ -665,22 +665,13 @@ static int created(const char *id, json_t *cfg, json_t *st, struct lock *held,
     return 0;
 }
 
-/* The root file system's gate (store_gate): the record is durable
- * before a root file system says that its create finished (ctr_repair.c). */
-static void wait_sync(void *ctx)
-{
-    state_sync_wait(ctx);
-}
-
-/* Writes the record (state_create: the name reserved with it), its sync
- * left running (*sync, state_create_begin). A generated name taken
- * meanwhile by another create is generated again. */
+/* Writes the record (state_create: the name reserved with it). A
+ * generated name taken meanwhile by another create is generated again. */
 static int publish(struct runtime *rt, const struct ctr_create_params *p, const char *id,
-                   char **name, json_t *cfg, json_t *st, struct state_sync **sync,
-                   struct berr **err)
+                   char **name, json_t *cfg, json_t *st, struct berr **err)
 {
     for (int tries = 0;; tries++) {
-        if (state_create_begin(rt->st, OBJ_CONTAINER, id, cfg, st, sync, err) == 0)
+        if (state_create(rt->st, OBJ_CONTAINER, id, cfg, st, err) == 0)
             return 0;
         if ((*err)->kind != BK_EXISTS)
             return -1;
@@ -717,9 +708,6 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     _cleanup_(store_image_cfg_free) struct store_image_cfg icfg = { 0 };
     struct store *s;
     struct event ev = { .type = "container", .status = "create" };
-    /* the record's sync, overlapping the root file system's directories */
-    struct state_sync *sync = NULL;
-    struct store_gate gate = { wait_sync, &sync };
 
     _cleanup_(pod_join_free) struct pod_join pj = { 0 };
 
@@ -797,7 +785,7 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     if (ctr_deps_link(rt, id, mspec, err) < 0)
         goto fail;
     crash_point("create:linked");
-    if (publish(rt, p, id, &name, cfg, st, &sync, err) < 0)
+    if (publish(rt, p, id, &name, cfg, st, err) < 0)
         goto fail;
     u.record_created = true;
     lock_release(&sheld);
@@ -806,12 +794,11 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         struct store_rootfs r = { 0 };
         if (rt_store(rt, &s, err) < 0 ||
             store_ctr_create_from(s, img, id, p->auto_remove, json_object_get(spec, "uidMap"),
-                                  json_object_get(spec, "gidMap"), &gate, &r, err) < 0)
+                                  json_object_get(spec, "gidMap"), &r, err) < 0)
             goto fail;
         store_rootfs_free(&r);
         u.rootfs_created = true;
     }
-    state_sync_wait(&sync);
     crash_point("create:storage");
     if (created(id, cfg, st, &lheld, out, err) < 0)
         goto fail;
@@ -825,7 +812,6 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     return 0;
 
 fail:
-    state_sync_wait(&sync);
     ctr_mounts_release(rt, &held, true);
     lock_release(&lheld);
     undo_create(&u);

@@ -35,7 +35,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,75 +140,6 @@ static int sync_published(struct state *st, enum obj_kind kind, const char *dst,
     return 0;
 }
 
-/* A container record's sync_published running beside its creator (see
- * state_create_begin). */
-struct state_sync {
-    pthread_t th;
-    struct state *st;
-    enum obj_kind kind;
-    char *id, *dst;
-    bool link;
-    struct berr *err;
-};
-
-static void *sync_main(void *arg)
-{
-    struct state_sync *s = arg;
-
-    (void) sync_published(s->st, s->kind, s->dst, s->link, &s->err);
-    return NULL;
-}
-
-/* The record is in place and whole in memory: what a power loss now
- * takes of it, the next boot's refresh removes as a create that never
- * returned (ctr_unfinished_create), as if it came before the sync;
- * failing here would leave a record whose creator frees its lock. */
-static void sync_failed(enum obj_kind kind, const char *id, struct berr **e)
-{
-    log_warn("%s %s: %s", state_kind_word(kind), id, (*e)->msg);
-    berr_freep(e);
-}
-
-/* sync_published in a thread of its own; in this one when no thread
- * starts. */
-static void sync_begin(struct state *st, enum obj_kind kind, const char *id, char **dst,
-                       bool link, struct state_sync **out)
-{
-    struct state_sync *s = malloc(sizeof(*s));
-    char *idc = str_dup(id);
-    struct berr *e = NULL;
-    bool started = false;
-
-    if (s && idc) {
-        *s = (struct state_sync) { .st = st, .kind = kind, .id = idc, .dst = *dst, .link = link };
-        started = pthread_create(&s->th, NULL, sync_main, s) == 0;
-    }
-    if (started) {
-        *dst = NULL;                /* the thread's now */
-        *out = s;
-        return;
-    }
-    free(idc);
-    free(s);
-    if (sync_published(st, kind, *dst, link, &e) < 0)
-        sync_failed(kind, id, &e);
-}
-
-void state_sync_wait(struct state_sync **sp)
-{
-    struct state_sync *s = *sp;
-
-    if (!s)
-        return;
-    *sp = NULL;
-    (void) pthread_join(s->th, NULL);
-    if (s->err)
-        sync_failed(s->kind, s->id, &s->err);
-    free(s->id);
-    free(s->dst);
-    free(s);
-}
-
 /* The last step of create: the rename, made atomic with respect to name
  * take-overs by the names/ guard its caller holds. */
 static int publish(struct state *st, enum obj_kind kind, const char *key, const char *tmp,
@@ -231,12 +161,6 @@ static int publish(struct state *st, enum obj_kind kind, const char *key, const 
 
 int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *config,
                  json_t *state, struct berr **err)
-{
-    return state_create_begin(st, kind, id, config, state, NULL, err);
-}
-
-int state_create_begin(struct state *st, enum obj_kind kind, const char *id, json_t *config,
-                       json_t *state, struct state_sync **sync, struct berr **err)
 {
     _cleanup_json_ json_t *cfg = NULL, *stj = NULL;
     _cleanup_free_ char *tmp = NULL, *dst = NULL;
@@ -319,11 +243,14 @@ int state_create_begin(struct state *st, enum obj_kind kind, const char *id, jso
         r = berr_sys(err, "sync %s", st->names_dir);
     if (r == 0)
         r = publish(st, kind, id, tmp, dst, &renamed, !late, err);
-    if (r == 0 && late) {
-        if (sync)
-            sync_begin(st, kind, id, &dst, made > 0, sync);
-        else if (sync_published(st, kind, dst, made > 0, err) < 0)
-            sync_failed(kind, id, err);
+    if (r == 0 && late && sync_published(st, kind, dst, made > 0, err) < 0) {
+        /* the record is in place and whole in memory: what a power loss
+         * now takes of it, the next boot's refresh removes as a create
+         * that never returned (ctr_unfinished_create), as if it came
+         * before the sync; failing here would leave a record whose
+         * creator frees its lock */
+        log_warn("%s %s: %s", state_kind_word(kind), id, (*err)->msg);
+        berr_freep(err);
     }
     if (r < 0) {
         _cleanup_berr_ struct berr *e = NULL;

@@ -75,19 +75,6 @@ int state_name_check(struct state *st, const char *name, enum obj_kind kind, con
 /* Creates the record; config and state get "version" added. */
 int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *config,
                  json_t *state, struct berr **err);
-/* state_create, a container record's sync (its fsyncs, after the rename:
- * record.c) left running in a thread of its own, so that the creator's
- * next steps (its root file system's directories) overlap it: *sync is
- * set (NULL when the sync ran here already) and state_sync_wait must
- * be called before anything that a power loss must not find without a
- * durable record (the root file system's rename: ctr_repair.c), and
- * before the record is touched again. Other kinds sync inline. */
-struct state_sync;
-int state_create_begin(struct state *st, enum obj_kind kind, const char *id, json_t *config,
-                       json_t *state, struct state_sync **sync, struct berr **err);
-/* Waits for the sync state_create_begin began (a failure is logged as a
- * warning, as state_create does); *sync NULL: nothing to wait for. */
-void state_sync_wait(struct state_sync **sync);
 /* Reads config and/or state (pass NULL to skip one). A record that does
  * not parse fails with BK_CORRUPT naming the object and file. */
 int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **config,

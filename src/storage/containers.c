@@ -204,8 +204,7 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
  * caller read it (NULL: read here, under the lock). */
 static int rootfs_create(struct store *s, const char *image_id, const struct store_image *known,
                          const char *ctr_id, bool is_volatile, json_t *uidmap, json_t *gidmap,
-                         const struct store_gate *gate, struct store_rootfs *out,
-                         struct berr **err)
+                         struct store_rootfs *out, struct berr **err)
 {
     _cleanup_stlock_ struct store *held = NULL;
     _cleanup_free_ char *dst = NULL, *tmp = NULL;
@@ -255,8 +254,6 @@ static int rootfs_create(struct store *s, const char *image_id, const struct sto
      * is repaired by store_ctr_repair from the container's record) */
     if (js_write_new(tmp, "rootfs.json", meta, 0600, false, err) < 0)
         return -1;
-    if (gate)
-        gate->wait(gate->ctx);
     if (rename(tmp, dst) < 0)
         return berr_sys(err, "create root file system of %.12s", ctr_id);
     return fill_rootfs(s, ctr_id, out, err);
@@ -266,15 +263,14 @@ int store_ctr_create_mapped(struct store *s, const char *image_id, const char *c
                             bool is_volatile, json_t *uidmap, json_t *gidmap,
                             struct store_rootfs *out, struct berr **err)
 {
-    return rootfs_create(s, image_id, NULL, ctr_id, is_volatile, uidmap, gidmap, NULL, out, err);
+    return rootfs_create(s, image_id, NULL, ctr_id, is_volatile, uidmap, gidmap, out, err);
 }
 
 int store_ctr_create_from(struct store *s, const struct store_image *img, const char *ctr_id,
                           bool is_volatile, json_t *uidmap, json_t *gidmap,
-                          const struct store_gate *gate, struct store_rootfs *out,
-                          struct berr **err)
+                          struct store_rootfs *out, struct berr **err)
 {
-    return rootfs_create(s, img->id, img, ctr_id, is_volatile, uidmap, gidmap, gate, out, err);
+    return rootfs_create(s, img->id, img, ctr_id, is_volatile, uidmap, gidmap, out, err);
 }
 
 /* The record of a rootfs that exists: whole and naming ctr_id. */

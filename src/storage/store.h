@@ -326,22 +326,12 @@ int store_ctr_create(struct store *s, const char *image_id, const char *ctr_id,
 int store_ctr_create_mapped(struct store *s, const char *image_id, const char *ctr_id,
                             bool is_volatile, json_t *uidmap, json_t *gidmap,
                             struct store_rootfs *out, struct berr **err);
-/* What the root file system's publication waits for: gate->wait(ctx)
- * is called once its directory is made whole in storage's tmp/, right
- * before the rename that puts it in place (create: the container
- * record's sync, which a root file system must never come before). */
-struct store_gate {
-    void (*wait)(void *ctx);
-    void *ctx;
-};
 /* The same from an image record the caller has read (store_image_lookup):
  * its layers are taken from it, and under the lock only the record's
- * existence is checked, not read again (create: one read of the record).
- * gate: NULL, or what the publication waits for. */
+ * existence is checked, not read again (create: one read of the record). */
 int store_ctr_create_from(struct store *s, const struct store_image *img, const char *ctr_id,
                           bool is_volatile, json_t *uidmap, json_t *gidmap,
-                          const struct store_gate *gate, struct store_rootfs *out,
-                          struct berr **err);
+                          struct store_rootfs *out, struct berr **err);
 /* The rootfs record (rootfs.json) and its directory are written without
  * fsync (one journal commit less per create): after a power loss either
  * may be missing, empty or torn. Makes sure ctr_id's root file system and
