@@ -221,3 +221,30 @@ EOF2
     run -0 b --log-level debug ps -a
     [[ $output != *"cgroup primer"* ]]
 }
+
+@test "run --rm: the run dir and the record's files go to the detached child with the root file system" {
+    # the exit command held back: run, not conmon's cleanup, removes it;
+    # the child killed before it removed anything shows what it was given
+    hold_exit_commands
+    BERTH_TEST_CRASH_AT=rm:rmtree run -0 b run --rm --name handed --cidfile "$BATS_TEST_TMPDIR/cid" --network none $IMG true
+    id=$(cat "$BATS_TEST_TMPDIR/cid")
+    run -1 b container exists handed
+    # nothing of it left in its usual places
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/containers/$id" ]
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/root/libpod/containers" | grep -v '^\.' || true)" ]
+    [ ! -e "$BATS_TEST_TMPDIR/root/libpod/userdata/$id" ]
+    [ ! -e "$BATS_TEST_TMPDIR/runroot/containers/$id" ] && [ ! -e "$BATS_TEST_TMPDIR/scratch/containers/$id" ]
+    # one staging dir with all of it (the test's dirs share a file system)
+    run -0 ls "$BATS_TEST_TMPDIR/root/tmp"
+    [[ $output == del-* ]] && [ "${#lines[@]}" = 1 ]
+    stage=$BATS_TEST_TMPDIR/root/tmp/$output
+    [ -f "$stage/rootfs.json" ] && [ -d "$stage/bundle" ]
+    [ -f "$stage/record/config.json" ]
+    [ -d "$stage/run" ]
+    # the name is free at once, and the next writer removes the rest
+    run -0 b create --name handed --network none $IMG true
+    exit_commands_done
+    retry_until 10 bash -c "[ -z \"\$(ls '$BATS_TEST_TMPDIR/root/tmp')\" ]"
+    run -0 b system check
+    [ "$output" = "No problems found" ]
+}
