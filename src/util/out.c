@@ -45,8 +45,7 @@ struct tw {
     struct tw_cell *cells;      /* every line's, one block */
     size_t *widths;
     size_t nwidths;
-    struct sbuf *out;           /* the aligned text goes here, */
-    FILE *f;                    /* or straight to f */
+    struct sbuf *out;           /* the aligned text goes here */
 };
 
 /* A piece of the text: every piece but the last ends with a newline. */
@@ -57,20 +56,12 @@ struct tw_piece {
 
 static void tw_put(struct tw *w, const char *s, size_t n)
 {
-    if (w->f)
-        fwrite(s, 1, n, w->f);
-    else
-        sbuf_addn(w->out, s, n);
+    sbuf_addn(w->out, s, n);
 }
 
 static void tw_pad(struct tw *w, size_t n)
 {
-    if (!w->f) {
-        sbuf_addpad(w->out, ' ', n);
-        return;
-    }
-    while (n--)
-        putc(' ', w->f);
+    sbuf_addpad(w->out, ' ', n);
 }
 
 static const struct tw_cell *tw_cell(const struct tw *w, size_t line, size_t col)
@@ -125,10 +116,10 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
 }
 
 /* Aligns the text made of pieces[0..n) (cells split by tabs, lines by
- * newlines) into out, or (out NULL) to f. */
-static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out, FILE *f)
+ * newlines) into out. */
+static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out)
 {
-    struct tw w = { .out = out, .f = f };
+    struct tw w = { .out = out };
     size_t maxcells = 1, nl = 1, ncells = 0, c = 0;
     int r = 0;
 
@@ -190,7 +181,7 @@ static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out, 
     free(w.lines);
     free(w.cells);
     free(w.widths);
-    return r < 0 || (out && out->oom) ? -1 : 0;
+    return r < 0 || out->oom ? -1 : 0;
 }
 
 /* One piece of text into out. */
@@ -198,7 +189,7 @@ static int tw_render_text(const char *text, size_t len, struct sbuf *out)
 {
     struct tw_piece p = { text, len };
 
-    return tw_render(&p, 1, out, NULL);
+    return tw_render(&p, 1, out);
 }
 
 /* ---- headers ---- */
@@ -566,7 +557,7 @@ int out_rows_render(const struct out_rows *rows, json_t *item, char **text, stru
 int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, size_t n,
                    struct berr **err)
 {
-    _cleanup_sbuf_ struct sbuf text = SBUF_INIT;
+    _cleanup_sbuf_ struct sbuf text = SBUF_INIT, out = SBUF_INIT;
     _cleanup_free_ struct tw_piece *pieces = NULL;
     size_t np = 0;
     bool whole = true;
@@ -577,7 +568,7 @@ int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, siz
         return 0;
     }
     /* the header and each text are pieces of the text to align, aligned
-     * where they lie and written straight to f: no copy of either */
+     * where they lie: no copy of either */
     if (!(pieces = calloc(n + 1, sizeof(*pieces))))
         return berr_oom(err);
     if (rows->header.len)
@@ -596,8 +587,13 @@ int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, siz
         pieces[0] = (struct tw_piece) { sbuf_str(&text), text.len };
         np = 1;
     }
-    if (tw_render(pieces, np, NULL, f) < 0)
+    /* aligned into one buffer, written at once: through stdio a cell and
+     * each pad space were a call of their own (a third of the main
+     * thread's time over 1000 rows) */
+    if (tw_render(pieces, np, &out) < 0)
         return berr_oom(err);
+    if (out.len)
+        fwrite(out.buf, 1, out.len, f);
     return 0;
 }
 
