@@ -81,6 +81,9 @@ static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, b
                      &rows, err) < 0)
         return -1;
     if (rows) {
+        /* the default table (not --ns nor -s) is made by the runtime
+         * straight from each row: ps.bats checks it matches the template */
+        q->table_rows = !quiet && out_default_table(format) && !q->ns && !q->size;
         q->render = ps_render;
         q->render_ctx = rows;
         r = ctr_ps_texts(rt, q, &texts, &n, err);
@@ -88,6 +91,7 @@ static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, b
             r = out_rows_print(rows, stdout, texts, n, err);
         q->render = NULL;
         q->render_ctx = NULL;
+        q->table_rows = false;
         out_rows_free(rows);
         strv_free(texts);
         return r;

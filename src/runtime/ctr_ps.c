@@ -355,6 +355,12 @@ static void ps_load_one(struct ps_load *L, size_t i)
     row->sort_text = row_sort_text(row);
     if (!L->early)
         return;
+    if (L->q->table_rows && !row->error) {
+        if (!(row->text = ps_row_table_text(L->rt, row, L->q, L->now)))
+            __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
+        row_drop_records(row);
+        return;
+    }
     row->item = ps_row_item(L->rt, row, L->q, L->want, L->now);
     if (!row->item)
         __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
@@ -616,6 +622,13 @@ int ctr_ps_texts(struct runtime *rt, const struct ps_query *q, char ***texts, si
         }
         if (row->text) {
             v[m] = STEAL_PTR(row->text);
+            continue;
+        }
+        if (q->table_rows && !row->error && !row->item) {
+            if (!(v[m] = ps_row_table_text(rt, row, q, now))) {
+                berr_oom(err);
+                goto out;
+            }
             continue;
         }
         if (!(it = row_take_item(rt, row, q, want, now))) {

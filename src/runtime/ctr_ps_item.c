@@ -5,6 +5,7 @@
  * joined string, {{.State}} the status text, {{.Created}} a Go time);
  * both shapes are built here from the row.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -437,6 +438,52 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
 #undef SET
 #undef SET_TEXT
     return bad ? NULL : STEAL_PTR(o);
+}
+
+/* A cell of the default table: s, then a tab (or the newline ending the
+ * row); at most max bytes of s. */
+static void table_cell(struct sbuf *b, const char *s, size_t max, char end)
+{
+    size_t n = strlen(s);
+
+    sbuf_addn(b, s, n < max ? n : max);
+    sbuf_addc(b, end);
+}
+
+/* The default table's row of r (cmd/ps.c's PS_TABLE, with q->pod the pod
+ * columns): the cells template_item would make for it, as the template
+ * engine prints strings (as they are), joined by tabs. A row with an
+ * error is not one of these (its text is the template's to check).
+ * NULL when out of memory. */
+char *ps_row_table_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                        double now)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    _cleanup_free_ char *cmd = ps_row_cmd_text(r);
+    _cleanup_free_ char *tcmd = cmd ? trunc_command(cmd, q->no_trunc) : NULL;
+    _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
+    _cleanup_free_ char *status = row_status(r, now);
+    _cleanup_free_ char *ports = ports_text(r);
+    size_t id_max = q->no_trunc ? SIZE_MAX : 12;
+
+    if (!tcmd || !ago || !status || !ports)
+        return NULL;
+    table_cell(&b, r->id, id_max, '\t');
+    table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
+    table_cell(&b, tcmd, SIZE_MAX, '\t');
+    table_cell(&b, ago, SIZE_MAX, '\t');
+    table_cell(&b, status, SIZE_MAX, '\t');
+    table_cell(&b, ports, SIZE_MAX, '\t');
+    table_cell(&b, ps_row_name(r), SIZE_MAX, q->pod ? '\t' : '\n');
+    if (q->pod) {
+        const char *pod = js_str(r->cfg->rec, "pod", "");
+        _cleanup_free_ char *pod_nm = *pod ? pod_name(rt, pod) : str_dup("");
+        if (!pod_nm)
+            return NULL;
+        table_cell(&b, pod, id_max, '\t');
+        table_cell(&b, pod_nm, SIZE_MAX, '\n');
+    }
+    return b.oom ? NULL : sbuf_steal(&b);
 }
 
 /* The row's item in the shape q asks for. */
