@@ -17,6 +17,7 @@
 
 #include "runtime/container.h"
 #include "runtime/records.h"
+#include "state/state.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 
@@ -154,6 +155,18 @@ int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
                        struct berr **err)
 {
     return runstate_parse(rec, id, out, NULL, err);
+}
+
+int ctr_runstate_scan(const char *buf, size_t len, struct ctr_runstate *out)
+{
+    long long version;
+
+    memset(out, 0, sizeof(*out));
+    if (rec_fields_scan(state_fields, ARRAY_SIZE(state_fields), buf, len, out, &version) == 0 &&
+        version <= STATE_FORMAT_VERSION)
+        return 0;
+    ctr_runstate_free(out);
+    return -1;
 }
 
 int ctr_runstate_parse_salvage(json_t *rec, const char *id, struct ctr_runstate *out,

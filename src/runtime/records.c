@@ -3,11 +3,13 @@
  * type (runtime/records.h), driven by field tables.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/records.h"
 #include "util/cleanup.h"
+#include "util/js.h"
 #include "util/str.h"
 
 static const char *json_kind_name(json_t *v)
@@ -162,6 +164,107 @@ int rec_fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base
             return -1;
     }
     return 0;
+}
+
+/* field_get of a value pulled from the text, owned: 0, or -1 when it is
+ * not what the field must be (field_get words that error) or out of
+ * memory. A tree moves into the member or is dropped. */
+static int field_scan(const struct rec_field *f, struct js_val *v, char *base)
+{
+    void *m = base + f->off;
+
+    switch (v->kind) {
+    case JSV_NULL:
+        return 0;
+    case JSV_BOOL:
+        if (f->kind != FK_BOOL)
+            return -1;
+        *(bool *) m = v->b;
+        return 0;
+    case JSV_INT:
+        if (f->kind == FK_INT && v->i >= INT_MIN && v->i <= INT_MAX)
+            *(int *) m = (int) v->i;
+        else if (f->kind == FK_LL)
+            *(long long *) m = v->i;
+        else if (f->kind == FK_ULL && v->i >= 0)
+            *(unsigned long long *) m = (unsigned long long) v->i;
+        else
+            return -1;
+        return 0;
+    case JSV_STR:
+        if (f->kind != FK_STR && f->kind != FK_STR0)
+            return -1;
+        if (f->kind == FK_STR0 && !v->len)
+            return 0;
+        return (*(char **) m = strndup(v->s, v->len)) ? 0 : -1;
+    case JSV_TREE:
+        if ((f->kind == FK_OBJ && json_is_object(v->tree)) ||
+            (f->kind == FK_ARR && json_is_array(v->tree))) {
+            *(json_t **) m = v->tree;
+            return 0;
+        }
+        json_decref(v->tree);
+        return -1;
+    }
+    return -1;
+}
+
+/* The record's own "version" (state/state.h) is no field of a table. */
+#define VERSION_KEY "version"
+
+int rec_fields_scan(const struct rec_field *fs, size_t n, const char *buf, size_t len,
+                    void *base, long long *version)
+{
+    struct js_pull j;
+    uint64_t seen = 0;
+    size_t cur = 0;
+    int r = -1;
+
+    *version = 0;
+    if (n >= 64 || js_pull_begin(&j, buf, len) < 0)
+        return -1;
+    for (;;) {
+        const struct rec_field *f = NULL;
+        struct js_val v;
+        const char *k;
+        char key[64];
+        size_t klen, bit;
+        int c = 1;
+
+        if ((r = js_pull_key(&j, &k, &klen)) <= 0 || klen >= sizeof(key))
+            break;
+        memcpy(key, k, klen);
+        key[klen] = '\0';
+        /* keys come sorted, as the table: one walk (rec_fields_get) */
+        while (cur < n && (c = key_cmp(fs[cur].key, key)) < 0)
+            cur++;
+        if (cur < n && c == 0)
+            f = &fs[cur++];
+        else
+            f = rec_field_find(fs, n, key);
+        /* a key the table does not know, or one seen before: not sure */
+        if (!f && strcmp(key, VERSION_KEY) != 0) {
+            r = -1;
+            break;
+        }
+        bit = f ? (size_t) (f - fs) : n;
+        if ((seen & (1ULL << bit)) || js_pull_value(&j, &v) < 0) {
+            r = -1;
+            break;
+        }
+        seen |= 1ULL << bit;
+        if (f ? field_scan(f, &v, base) < 0 : (*version = v.i, v.kind != JSV_INT)) {
+            if (!f)
+                json_decref(v.tree);
+            r = -1;
+            break;
+        }
+    }
+    js_pull_free(&j);
+    if (r == 0)
+        return 0;
+    rec_fields_free(fs, n, base);
+    return -1;
 }
 
 /* The JSON value of a member; NULL: leave the key out. */

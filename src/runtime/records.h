@@ -58,6 +58,15 @@ struct rec_who {
  * is kept in *problem. */
 int rec_fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base, bool own,
                    const struct rec_who *who, char **problem, struct berr **err);
+/* The table's fields read straight from a record's text, owned, for
+ * readers that need nothing else of it (ps, a thousand records): 0 when
+ * every key is one of the table's (or "version", into *version, 0 when
+ * absent), each once and of its field's type, and the text is plain JSON
+ * js_pull is sure of. Else -1, the owned members freed (zero the struct
+ * again) and the record is for rec_fields_get, whose errors are the only
+ * ones. */
+int rec_fields_scan(const struct rec_field *fs, size_t n, const char *buf, size_t len,
+                    void *base, long long *version);
 /* The record of an owned struct: every scalar, every string and JSON
  * value that is not NULL (FK_STR0: always), then keep's keys the table
  * does not know. NULL when out of memory. */

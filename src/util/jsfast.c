@@ -20,12 +20,8 @@
 
 #define MAX_DEPTH 512
 
-struct jp {
-    const char *p, *end;
-    bool reject_dups;
-    char *sb;               /* scratch for strings with escapes */
-    size_t sb_cap;
-};
+/* the parser's state: struct js_pull (util/js.h) */
+#define jp js_pull
 
 static void skip_ws(struct jp *j)
 {
@@ -161,66 +157,77 @@ static int parse_string(struct jp *j, const char **s, size_t *len)
     return 0;
 }
 
-static json_t *parse_number(struct jp *j)
+/* A number: an integer that fits a long long into *iv, else (*real) a
+ * finite real into *dv. -1 for anything else. */
+static int scan_number(struct jp *j, bool *real, long long *iv, double *dv)
 {
     const char *s = j->p, *q = s;
-    bool real = false;
     size_t digits = 0;
 
+    *real = false;
     if (q < j->end && *q == '-')
         q++;
     if (q >= j->end || *q < '0' || *q > '9')
-        return NULL;
+        return -1;
     if (*q == '0') {
         q++;
         digits = 1;
         if (q < j->end && *q >= '0' && *q <= '9')
-            return NULL;
+            return -1;
     } else {
         while (q < j->end && *q >= '0' && *q <= '9')
             q++, digits++;
     }
     if (q < j->end && *q == '.') {
-        real = true;
+        *real = true;
         if (++q >= j->end || *q < '0' || *q > '9')
-            return NULL;
+            return -1;
         while (q < j->end && *q >= '0' && *q <= '9')
             q++;
     }
     if (q < j->end && (*q == 'e' || *q == 'E')) {
-        real = true;
+        *real = true;
         if (++q < j->end && (*q == '+' || *q == '-'))
             q++;
         if (q >= j->end || *q < '0' || *q > '9')
-            return NULL;
+            return -1;
         while (q < j->end && *q >= '0' && *q <= '9')
             q++;
     }
     j->p = q;
-    if (!real) {
+    if (!*real) {
         unsigned long long v = 0;
         bool neg = *s == '-';
         if (digits > 19)        /* cannot fit: jansson says so */
-            return NULL;
+            return -1;
         for (const char *d = neg ? s + 1 : s; d < q; d++)
             v = v * 10 + (unsigned long long) (*d - '0');     /* < 10^19 < 2^64 */
         if (v > (unsigned long long) LLONG_MAX + neg)
-            return NULL;
-        return json_integer(neg ? (long long) (0 - v) : (long long) v);
+            return -1;
+        *iv = neg ? (long long) (0 - v) : (long long) v;
+        return 0;
     }
     {
         char buf[64];
         size_t n = (size_t) (q - s);
-        double v;
         if (n >= sizeof(buf))
-            return NULL;
+            return -1;
         memcpy(buf, s, n);
         buf[n] = '\0';
-        v = strtod(buf, NULL);
-        if (!isfinite(v))
-            return NULL;
-        return json_real(v);
+        *dv = strtod(buf, NULL);
+        return isfinite(*dv) ? 0 : -1;
     }
+}
+
+static json_t *parse_number(struct jp *j)
+{
+    bool real;
+    long long iv = 0;
+    double dv = 0;
+
+    if (scan_number(j, &real, &iv, &dv) < 0)
+        return NULL;
+    return real ? json_real(dv) : json_integer(iv);
 }
 
 static json_t *parse_value(struct jp *j, int depth);
@@ -352,6 +359,77 @@ static json_t *parse_value(struct jp *j, int depth)
     default:
         return parse_number(j);
     }
+}
+
+/* ---- pulling an object's members (util/js.h) ---- */
+
+int js_pull_begin(struct js_pull *j, const char *buf, size_t len)
+{
+    *j = (struct js_pull) { .p = buf, .end = buf + len, .reject_dups = true };
+    skip_ws(j);
+    if (j->p >= j->end || *j->p != '{')
+        return -1;
+    j->p++;
+    return 0;
+}
+
+int js_pull_key(struct js_pull *j, const char **k, size_t *klen)
+{
+    skip_ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+        skip_ws(j);
+        return j->p == j->end ? 0 : -1;
+    }
+    if (j->members && (j->p >= j->end || *j->p++ != ','))
+        return -1;
+    skip_ws(j);
+    /* a key with escapes would sit in the scratch the value may reuse */
+    if (j->p >= j->end || *j->p != '"' || parse_string(j, k, klen) < 0 || *k == j->sb)
+        return -1;
+    skip_ws(j);
+    if (j->p >= j->end || *j->p != ':')
+        return -1;
+    j->p++;
+    j->members++;
+    return 1;
+}
+
+int js_pull_value(struct js_pull *j, struct js_val *v)
+{
+    *v = (struct js_val) { .kind = JSV_NULL };
+    skip_ws(j);
+    if (j->p >= j->end)
+        return -1;
+    switch (*j->p) {
+    case '{':
+    case '[':
+        v->kind = JSV_TREE;
+        return (v->tree = parse_value(j, 1)) ? 0 : -1;
+    case '"':
+        v->kind = JSV_STR;
+        return parse_string(j, &v->s, &v->len);
+    case 't':
+    case 'f':
+        v->kind = JSV_BOOL;
+        v->b = *j->p == 't';
+        return word(j, v->b ? "true" : "false", v->b ? 4 : 5) ? 0 : -1;
+    case 'n':
+        return word(j, "null", 4) ? 0 : -1;
+    default: {
+        /* integers only: no field read this way is a real */
+        bool real;
+        double d;
+        v->kind = JSV_INT;
+        return scan_number(j, &real, &v->i, &d) < 0 || real ? -1 : 0;
+    }
+    }
+}
+
+void js_pull_free(struct js_pull *j)
+{
+    free(j->sb);
+    j->sb = NULL;
 }
 
 json_t *js_loadb(const char *buf, size_t len, size_t flags, json_error_t *je)

@@ -6,6 +6,7 @@
  */
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/container.h"
 #include "unit.h"
@@ -399,8 +400,73 @@ static void t_salvage(void)
     berr_freep(&e);
 }
 
+/* ps's reader of the text: a record it takes reads as ctr_runstate_parse
+ * reads it; anything else (-1) it leaves to that reader. */
+static void t_state_scan(void)
+{
+    static const struct { const char *text; int want; } cases[] = {
+        { "{}", 0 },
+        { "{\"conmonPid\":3,\"conmonStart\":4,\"exitCode\":-1,\"exited\":true,"
+          "\"finishedNs\":9,\"intent\":\"start\",\"intentPid\":5,\"mountPoint\":\"\","
+          "\"mounted\":false,\"networkStatus\":{\"a\":[1,{\"b\":null}]},\"pid\":0,"
+          "\"state\":4,\"version\":1,\"view\":{\"name\":\"x\",\"v\":3},"
+          "\"volumesMounted\":[\"v\"]}", 0 },
+        { "{\"view\":{\"v\":3},\"state\":2,\"pid\":7,\"version\":1}", 0 },   /* unsorted */
+        { " {\n  \"pid\" : 7 ,\n  \"mountPoint\": \"/a\\\"b\\u00e9\"\n}\n", 0 },
+        { "{\"pid\":null,\"view\":null,\"intent\":null}", 0 },
+        { "{\"healthStatus\":\"healthy\"}", -1 },              /* not the table's */
+        { "{\"pid\":\"12\"}", -1 },
+        { "{\"pid\":1.5}", -1 },
+        { "{\"pid\":3000000000}", -1 },
+        { "{\"pidStart\":-1}", -1 },
+        { "{\"exited\":1}", -1 },
+        { "{\"intent\":true}", -1 },
+        { "{\"view\":[]}", -1 },
+        { "{\"imagesMounted\":{}}", -1 },
+        { "{\"startedNs\":99999999999999999999}", -1 },
+        { "{\"pid\":1,\"pid\":1}", -1 },
+        { "{\"view\":{\"a\":1,\"a\":2}}", -1 },
+        { "{\"version\":2}", -1 },
+        { "{\"version\":\"1\"}", -1 },
+        { "{\"version\":null}", -1 },
+        { "{\"intent\":\"\xc3\xa9\"}", -1 },                   /* not ASCII */
+        { "{\"p\\u0069d\":1}", -1 },                          /* an escaped key */
+        { "{broken", -1 },
+        { "[]", -1 },
+        { "", -1 },
+        { "{}x", -1 },
+        { "{\"pid\":1,}", -1 },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct ctr_runstate a, b;
+        struct berr *e = NULL;
+        int got = ctr_runstate_scan(cases[i].text, strlen(cases[i].text), &a);
+
+        if (got != cases[i].want)
+            printf("# case %zu: %s\n", i, cases[i].text);
+        CHECK_INT(got, cases[i].want);
+        if (got < 0) {
+            CHECK(a.view == NULL && a.intent == NULL && a.pid == 0 && a.rec == NULL);
+            continue;
+        }
+        {
+            _cleanup_json_ json_t *rec = J(cases[i].text);
+            _cleanup_json_ json_t *ja = NULL, *jb = NULL;
+            CHECK_INT(ctr_runstate_parse(rec, ID, &b, &e), 0);
+            ja = ctr_runstate_json(&a);
+            jb = ctr_runstate_json(&b);
+            json_object_del(jb, "version");
+            CHECK(ja && jb && json_equal(ja, jb));
+            ctr_runstate_free(&b);
+        }
+        ctr_runstate_free(&a);
+    }
+}
+
 int main(void)
 {
+    UNIT_RUN(t_state_scan);
     UNIT_RUN(t_state_every_field);
     UNIT_RUN(t_config_every_field);
     UNIT_RUN(t_unsorted_record);
