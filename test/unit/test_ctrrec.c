@@ -464,8 +464,68 @@ static void t_state_scan(void)
     }
 }
 
+/* Every single-byte edit, deletion and truncation of a real state
+ * record: what the scan takes, ctr_runstate_parse reads alike. */
+static void t_state_scan_mutations(void)
+{
+    static const char record[] =
+        "{\"conmonPid\":21993,\"conmonStart\":35145,\"exitCode\":0,\"exited\":false,"
+        "\"finishedNs\":0,\"intent\":\"create\",\"mountPoint\":\"\",\"pid\":0,"
+        "\"pidStart\":0,\"state\":1,\"version\":1,\"view\":{\"autoRemove\":false,"
+        "\"command\":[\"true\"],\"createdNs\":1796607194620040951,\"image\":{\"id\":"
+        "\"0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754\",\"name\":"
+        "\"localhost/busybox:latest\"},\"labels\":{},\"name\":\"devoted_thompson\"}}";
+    static const char subst[] = "{}[]\":,\\ 0-9.eE+tfnu\x01\xc3";
+    size_t len = sizeof(record) - 1;
+    char buf[sizeof(record)];
+    int bad = 0, taken = 0;
+
+    for (size_t i = 0; i <= len; i++) {
+        for (size_t k = 0; k < sizeof(subst) + 1; k++) {
+            struct ctr_runstate a, b;
+            struct berr *e = NULL;
+            json_t *rec;
+            size_t n = len;
+
+            memcpy(buf, record, len);
+            if (k == sizeof(subst) - 1) {
+                n = i;                                  /* truncation */
+            } else if (k == sizeof(subst)) {
+                if (i == len)
+                    continue;
+                memmove(buf + i, buf + i + 1, len - i - 1); /* deletion */
+                n = len - 1;
+            } else if (i < len) {
+                buf[i] = subst[k];
+            } else {
+                continue;
+            }
+            if (ctr_runstate_scan(buf, n, &a) < 0)
+                continue;
+            taken++;
+            rec = js_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL);
+            if (!rec || ctr_runstate_parse(rec, ID, &b, &e) < 0) {
+                bad++;
+                berr_freep(&e);
+            } else {
+                json_t *ja = ctr_runstate_json(&a), *jb = ctr_runstate_json(&b);
+                json_object_del(jb, "version");
+                bad += !(ja && jb && json_equal(ja, jb));
+                json_decref(ja);
+                json_decref(jb);
+                ctr_runstate_free(&b);
+            }
+            json_decref(rec);
+            ctr_runstate_free(&a);
+        }
+    }
+    CHECK_INT(bad, 0);
+    CHECK(taken > 100);
+}
+
 int main(void)
 {
+    UNIT_RUN(t_state_scan_mutations);
     UNIT_RUN(t_state_scan);
     UNIT_RUN(t_state_every_field);
     UNIT_RUN(t_config_every_field);
