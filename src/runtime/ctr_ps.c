@@ -547,7 +547,9 @@ static int ps_rows(struct runtime *rt, const struct ps_query *q, struct ps_row *
     if (q->size && rows_size(rt, rows + first, k - first, err) < 0)
         goto out;
     sort_by = sort_key(q->sort);
-    qsort(rows + first, k - first, sizeof(*rows), row_cmp);
+    /* by creation they are already, but for the external ones */
+    if (sort_by != S_CREATED || q->external)
+        qsort(rows + first, k - first, sizeof(*rows), row_cmp);
     r = 0;
 out:
     if (r < 0) {
