@@ -115,6 +115,19 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
     tw_write_lines(w, line0, line1);
 }
 
+/* How many bytes c s[0..len) holds. */
+static size_t mem_count(const char *s, size_t len, char c)
+{
+    const char *end = s + len;
+    size_t k = 0;
+
+    while (s < end && (s = memchr(s, c, (size_t) (end - s)))) {
+        k++;
+        s++;
+    }
+    return k;
+}
+
 /* Aligns the text made of pieces[0..n) (cells split by tabs, lines by
  * newlines) into out. */
 static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out)
@@ -123,13 +136,12 @@ static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out)
     size_t maxcells = 1, nl = 1, ncells = 0, c = 0;
     int r = 0;
 
+    /* memchr, not a test per byte: the text of 1000 rows is 150 KB */
     for (size_t k = 0; k < n; k++) {
-        for (size_t i = 0; i < pieces[k].len; i++) {
-            nl += pieces[k].s[i] == '\n';
-            ncells += pieces[k].s[i] == '\n' || pieces[k].s[i] == '\t';
-        }
+        nl += mem_count(pieces[k].s, pieces[k].len, '\n');
+        ncells += mem_count(pieces[k].s, pieces[k].len, '\t');
     }
-    ncells++;
+    ncells += nl;
     w.lines = calloc(nl, sizeof(*w.lines));
     w.cells = calloc(ncells, sizeof(*w.cells));
     if (!w.lines || !w.cells)
@@ -154,20 +166,21 @@ static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out)
                 e = end;
             l->s = p;
             l->first = c;
-            for (const char *q = p;; q++) {
-                if (q == e || *q == '\t') {
-                    if ((size_t) (q - p) > UINT32_MAX) {
-                        r = -1;
-                        break;
-                    }
-                    w.cells[c].len = (uint32_t) (q - p);
-                    w.cells[c].width = (uint32_t) str_rune_count(p, (size_t) (q - p));
-                    c++;
-                    l->n++;
-                    p = q + 1;
-                    if (q == e)
-                        break;
+            for (;;) {
+                const char *q = memchr(p, '\t', (size_t) (e - p));
+                if (!q)
+                    q = e;
+                if ((size_t) (q - p) > UINT32_MAX) {
+                    r = -1;
+                    break;
                 }
+                w.cells[c].len = (uint32_t) (q - p);
+                w.cells[c].width = (uint32_t) str_rune_count(p, (size_t) (q - p));
+                c++;
+                l->n++;
+                p = q + 1;
+                if (q == e)
+                    break;
             }
             if (l->n > maxcells)
                 maxcells = l->n;
