@@ -359,16 +359,18 @@ int state_read_bytes(struct state *st, enum obj_kind kind, const char *id, const
     if (dfd < 0 || path_join3(path, sizeof(path), st->kind_dir[kind], id, file) < 0 ||
         (fd = openat(dfd, path + strlen(st->kind_dir[kind]) + 1, O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
-    /* to its end, which a read returning 0 marks */
+    /* One read: a record is replaced by rename(2), never grown, so a
+     * short read of it is its end (as js_read_fileat takes it), and ps
+     * is spared a thousand reads that would return 0. A read that fills
+     * buf may not be the end: too big. */
     for (;;) {
-        ssize_t r = read(fd, buf + *len, cap - *len);
+        ssize_t r = read(fd, buf, cap);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
-            return r == 0 ? 0 : -1;
-        *len += (size_t) r;
-        if (*len == cap)        /* too big for buf */
+        if (r <= 0 || (size_t) r == cap)
             return -1;
+        *len = (size_t) r;
+        return 0;
     }
 }
 
