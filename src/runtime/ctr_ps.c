@@ -99,8 +99,15 @@ static int row_records(struct runtime *rt, struct ps_rec *rec, const char *id,
 {
     struct berr *e = NULL;
 
-    /* a sound record straight from its text; any other as every reader does */
-    if (ctr_read_state_quick(rt, id, &rec->st) < 0 && ctr_read(rt, id, NULL, &rec->st, err) < 0)
+    /* a sound record, its view too, straight from its text */
+    if (ctr_read_state_quick(rt, id, &rec->st, &rec->cfg) == 0) {
+        if (rec->cfg.view_version == CTR_VIEW_VERSION)
+            return 0;
+        ctr_config_free(&rec->cfg);     /* none, or of another version */
+        return ctr_read(rt, id, &rec->cfg, NULL, err);
+    }
+    /* any other as every reader does */
+    if (ctr_read(rt, id, NULL, &rec->st, err) < 0)
         return -1;
     if (rec->st.view && ctr_config_parse(rec->st.view, id, &rec->cfg, &e) == 0) {
         if (rec->cfg.view_version == CTR_VIEW_VERSION)

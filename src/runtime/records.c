@@ -166,10 +166,28 @@ int rec_fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base
     return 0;
 }
 
+/* A string of the text, owned: its own malloc, or (strs) a copy in the
+ * block. NULL out of memory. */
+static char *scan_str(struct rec_strs *strs, const char *s, size_t n)
+{
+    char *c;
+
+    if (!strs)
+        return strndup(s, n);
+    if (strs->cap - strs->used < n + 1)
+        return NULL;
+    c = strs->buf + strs->used;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    strs->used += n + 1;
+    return c;
+}
+
 /* field_get of a value pulled from the text, owned: 0, or -1 when it is
  * not what the field must be (field_get words that error) or out of
  * memory. A tree moves into the member or is dropped. */
-static int field_scan(const struct rec_field *f, struct js_val *v, char *base)
+static int field_scan(const struct rec_field *f, struct js_val *v, char *base,
+                      struct rec_strs *strs)
 {
     void *m = base + f->off;
 
@@ -196,7 +214,7 @@ static int field_scan(const struct rec_field *f, struct js_val *v, char *base)
             return -1;
         if (f->kind == FK_STR0 && !v->len)
             return 0;
-        return (*(char **) m = strndup(v->s, v->len)) ? 0 : -1;
+        return (*(char **) m = scan_str(strs, v->s, v->len)) ? 0 : -1;
     case JSV_TREE:
         if ((f->kind == FK_OBJ && json_is_object(v->tree)) ||
             (f->kind == FK_ARR && json_is_array(v->tree))) {
@@ -209,62 +227,79 @@ static int field_scan(const struct rec_field *f, struct js_val *v, char *base)
     return -1;
 }
 
-/* The record's own "version" (state/state.h) is no field of a table. */
-#define VERSION_KEY "version"
-
-int rec_fields_scan(const struct rec_field *fs, size_t n, const char *buf, size_t len,
-                    void *base, long long *version)
+int rec_fields_pull(const struct rec_field *fs, size_t n, struct js_pull *j, void *base,
+                    struct rec_strs *strs, const struct rec_scan_hook *hooks, size_t nhooks)
 {
-    struct js_pull j;
     uint64_t seen = 0;
     size_t cur = 0;
-    int r = -1;
+    int r;
 
-    *version = 0;
-    if (n >= 64 || js_pull_begin(&j, buf, len) < 0)
+    if (n + nhooks >= 64)
         return -1;
     for (;;) {
         const struct rec_field *f = NULL;
+        const struct rec_scan_hook *h = NULL;
         struct js_val v;
         const char *k;
         char key[64];
         size_t klen, bit;
         int c = 1;
 
-        if ((r = js_pull_key(&j, &k, &klen)) <= 0 || klen >= sizeof(key))
-            break;
+        if ((r = js_pull_key(j, &k, &klen)) <= 0)
+            return r;
+        if (klen >= sizeof(key))
+            return -1;
         memcpy(key, k, klen);
         key[klen] = '\0';
-        /* keys come sorted, as the table: one walk (rec_fields_get) */
-        while (cur < n && (c = key_cmp(fs[cur].key, key)) < 0)
-            cur++;
-        if (cur < n && c == 0)
-            f = &fs[cur++];
-        else
-            f = rec_field_find(fs, n, key);
-        /* a key the table does not know, or one seen before: not sure */
-        if (!f && strcmp(key, VERSION_KEY) != 0) {
-            r = -1;
-            break;
+        for (size_t i = 0; i < nhooks && !h; i++)
+            if (strcmp(hooks[i].key, key) == 0)
+                h = &hooks[i];
+        if (!h) {
+            /* keys come sorted, as the table: one walk (rec_fields_get) */
+            while (cur < n && (c = key_cmp(fs[cur].key, key)) < 0)
+                cur++;
+            if (cur < n && c == 0)
+                f = &fs[cur++];
+            else
+                f = rec_field_find(fs, n, key);
         }
-        bit = f ? (size_t) (f - fs) : n;
-        if ((seen & (1ULL << bit)) || js_pull_value(&j, &v) < 0) {
-            r = -1;
-            break;
-        }
+        /* a key neither knows, or one seen before: not sure */
+        if (!h && !f)
+            return -1;
+        bit = h ? n + (size_t) (h - hooks) : (size_t) (f - fs);
+        if (seen & (1ULL << bit))
+            return -1;
         seen |= 1ULL << bit;
-        if (f ? field_scan(f, &v, base) < 0 : (*version = v.i, v.kind != JSV_INT)) {
-            if (!f)
-                json_decref(v.tree);
-            r = -1;
-            break;
-        }
+        if (h ? h->fn(j, h->ctx) < 0
+              : js_pull_value(j, &v) < 0 || field_scan(f, &v, base, strs) < 0)
+            return -1;
     }
+}
+
+int rec_fields_scan(const struct rec_field *fs, size_t n, const char *buf, size_t len,
+                    void *base, const struct rec_scan_hook *hooks, size_t nhooks)
+{
+    struct js_pull j;
+    int r = -1;
+
+    if (js_pull_begin(&j, buf, len) == 0)
+        r = rec_fields_pull(fs, n, &j, base, NULL, hooks, nhooks);
     js_pull_free(&j);
     if (r == 0)
         return 0;
     rec_fields_free(fs, n, base);
     return -1;
+}
+
+void rec_fields_drop_trees(const struct rec_field *fs, size_t n, void *base)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fs[i].kind == FK_OBJ || fs[i].kind == FK_ARR) {
+            json_t **m = (json_t **) ((char *) base + fs[i].off);
+            json_decref(*m);
+            *m = NULL;
+        }
+    }
 }
 
 /* The JSON value of a member; NULL: leave the key out. */

@@ -385,22 +385,38 @@ static json_t *parse_value(struct jp *j, int depth)
 int js_pull_begin(struct js_pull *j, const char *buf, size_t len)
 {
     *j = (struct js_pull) { .p = buf, .end = buf + len, .reject_dups = true };
+    return js_pull_enter(j);
+}
+
+int js_pull_enter(struct js_pull *j)
+{
     skip_ws(j);
-    if (j->p >= j->end || *j->p != '{')
+    if (j->p >= j->end || *j->p != '{' || j->depth >= JS_PULL_DEPTH)
         return -1;
     j->p++;
+    j->members[j->depth++] = 0;
     return 0;
+}
+
+char js_pull_peek(struct js_pull *j)
+{
+    skip_ws(j);
+    return j->p < j->end ? *j->p : 0;
 }
 
 int js_pull_key(struct js_pull *j, const char **k, size_t *klen)
 {
+    if (!j->depth)
+        return -1;
     skip_ws(j);
     if (j->p < j->end && *j->p == '}') {
         j->p++;
-        skip_ws(j);
+        if (--j->depth)
+            return 0;
+        skip_ws(j);     /* the outermost object: nothing may follow */
         return j->p == j->end ? 0 : -1;
     }
-    if (j->members && (j->p >= j->end || *j->p++ != ','))
+    if (j->members[j->depth - 1] && (j->p >= j->end || *j->p++ != ','))
         return -1;
     skip_ws(j);
     /* a key with escapes would sit in the scratch the value may reuse */
@@ -410,7 +426,7 @@ int js_pull_key(struct js_pull *j, const char **k, size_t *klen)
     if (j->p >= j->end || *j->p != ':')
         return -1;
     j->p++;
-    j->members++;
+    j->members[j->depth - 1]++;
     return 1;
 }
 
