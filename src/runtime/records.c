@@ -227,6 +227,15 @@ static int field_scan(const struct rec_field *f, struct js_val *v, char *base,
     return -1;
 }
 
+/* strcmp's order of table key a and text key k (n bytes, no NUL in it) */
+static int keyn_cmp(const char *a, const char *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != k[i])       /* a's end included: its NUL is below any byte of k */
+            return (unsigned char) a[i] - (unsigned char) k[i];
+    return a[n] != '\0';
+}
+
 int rec_fields_pull(const struct rec_field *fs, size_t n, struct js_pull *j, void *base,
                     struct rec_strs *strs, const struct rec_scan_hook *hooks, size_t nhooks)
 {
@@ -241,27 +250,25 @@ int rec_fields_pull(const struct rec_field *fs, size_t n, struct js_pull *j, voi
         const struct rec_scan_hook *h = NULL;
         struct js_val v;
         const char *k;
-        char key[64];
         size_t klen, bit;
         int c = 1;
 
         if ((r = js_pull_key(j, &k, &klen)) <= 0)
             return r;
-        if (klen >= sizeof(key))
-            return -1;
-        memcpy(key, k, klen);
-        key[klen] = '\0';
         for (size_t i = 0; i < nhooks && !h; i++)
-            if (strcmp(hooks[i].key, key) == 0)
+            if (hooks[i].key[0] == k[0] && keyn_cmp(hooks[i].key, k, klen) == 0)
                 h = &hooks[i];
         if (!h) {
             /* keys come sorted, as the table: one walk (rec_fields_get) */
-            while (cur < n && (c = key_cmp(fs[cur].key, key)) < 0)
+            while (cur < n && (c = keyn_cmp(fs[cur].key, k, klen)) < 0)
                 cur++;
-            if (cur < n && c == 0)
+            if (cur < n && c == 0) {
                 f = &fs[cur++];
-            else
-                f = rec_field_find(fs, n, key);
+            } else {
+                for (size_t i = 0; i < n && !f; i++)    /* out of step */
+                    if (keyn_cmp(fs[i].key, k, klen) == 0)
+                        f = &fs[i];
+            }
         }
         /* a key neither knows, or one seen before: not sure */
         if (!h && !f)
