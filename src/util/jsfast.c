@@ -23,9 +23,32 @@
 /* the parser's state: struct js_pull (util/js.h) */
 #define jp js_pull
 
-static void skip_ws(struct jp *j)
+/* Byte classes, a test per byte: C_WS, JSON whitespace (' ', '\n',
+ * '\t', '\r'); C_PLAIN, a byte a string holds as it is (0x20..0x7f but
+ * the quote and the backslash). A row per 16 bytes. */
+enum { C_WS = 1, C_PLAIN = 2 };
+static const unsigned char cclass[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    3, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static inline void skip_ws(struct jp *j)
 {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r'))
+    while (j->p < j->end && (cclass[(unsigned char) *j->p] & C_WS))
         j->p++;
 }
 
@@ -91,13 +114,9 @@ static int parse_string(struct jp *j, const char **s, size_t *len)
     /* the common case: no escapes; eight plain bytes at a time */
     while (j->end - q >= 8 && !word_stops(q))
         q += 8;
-    while (q < j->end && *q != '"' && *q != '\\') {
-        unsigned char c = (unsigned char) *q;
-        if (c < 0x20 || c >= 0x80)
-            return -1;
+    while (q < j->end && (cclass[(unsigned char) *q] & C_PLAIN))
         q++;
-    }
-    if (q >= j->end)
+    if (q >= j->end || (*q != '"' && *q != '\\'))     /* a control or non-ASCII byte */
         return -1;
     if (*q == '"') {
         *s = start;
@@ -419,9 +438,16 @@ int js_pull_key(struct js_pull *j, const char **k, size_t *klen)
     if (j->members[j->depth - 1] && (j->p >= j->end || *j->p++ != ','))
         return -1;
     skip_ws(j);
-    /* a key with escapes would sit in the scratch the value may reuse */
-    if (j->p >= j->end || *j->p != '"' || parse_string(j, k, klen) < 0 || *k == j->sb)
+    /* plain keys only: one with escapes would sit in the scratch the
+     * value may reuse */
+    if (j->p >= j->end || *j->p != '"')
         return -1;
+    *k = ++j->p;
+    while (j->p < j->end && (cclass[(unsigned char) *j->p] & C_PLAIN))
+        j->p++;
+    if (j->p >= j->end || *j->p != '"')
+        return -1;
+    *klen = (size_t) (j->p++ - *k);
     skip_ws(j);
     if (j->p >= j->end || *j->p != ':')
         return -1;
