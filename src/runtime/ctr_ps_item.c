@@ -34,15 +34,15 @@ static char *row_status(const struct ps_row *r, double now)
     if (r->error)
         return str_fmt("Error: %s", r->error);
     if (r->state == CS_RUNNING) {
-        _cleanup_free_ char *d = hum_ago_at((double) r->started_ns / 1e9, now);
+        char d[HUM_AGO_BUF];
         const char *h = ctr_health_status(r->cfg, r->st);
-        if (!d)
-            return NULL;
+        hum_ago_buf(d, (double) r->started_ns / 1e9, now);
         return *h ? str_fmt("Up %s (%s)", d, h) : str_fmt("Up %s", d);
     }
     if (r->state == CS_EXITED || r->state == CS_STOPPED) {
-        _cleanup_free_ char *d = hum_ago_at((double) r->finished_ns / 1e9, now);
-        return d ? str_fmt("Exited (%d) %s", r->exit_code, d) : NULL;
+        char d[HUM_AGO_BUF];
+        hum_ago_buf(d, (double) r->finished_ns / 1e9, now);
+        return str_fmt("Exited (%d) %s", r->exit_code, d);
     }
     {
         char *t = str_dup(s);
@@ -461,13 +461,14 @@ char *ps_row_table_text(struct runtime *rt, const struct ps_row *r, const struct
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     _cleanup_free_ char *cmd = ps_row_cmd_text(r);
     _cleanup_free_ char *tcmd = cmd ? trunc_command(cmd, q->no_trunc) : NULL;
-    _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
     _cleanup_free_ char *status = row_status(r, now);
     _cleanup_free_ char *ports = ports_text(r);
     size_t id_max = q->no_trunc ? SIZE_MAX : 12;
+    char ago[HUM_AGO_BUF];
 
-    if (!tcmd || !ago || !status || !ports)
+    if (!tcmd || !status || !ports)
         return NULL;
+    hum_ago_buf(ago, (double) r->created_ns / 1e9, now);
     table_cell(&b, r->id, id_max, '\t');
     table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
     table_cell(&b, tcmd, SIZE_MAX, '\t');
