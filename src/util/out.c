@@ -27,6 +27,7 @@
 
 #define TW_MINWIDTH 12
 #define TW_PADDING 2
+#define TW_BLOCK 16384
 
 /* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
 
@@ -45,7 +46,8 @@ struct tw {
     struct tw_cell *cells;      /* every line's, one block */
     size_t *widths;
     size_t nwidths;
-    struct sbuf *out;           /* the aligned text goes here */
+    struct sbuf *out;           /* the aligned text goes here, */
+    FILE *f;                    /* and from there to f a block at a time */
 };
 
 /* A piece of the text: every piece but the last ends with a newline. */
@@ -84,6 +86,12 @@ static void tw_write_lines(struct tw *w, size_t line0, size_t line1)
         /* the last line is a partial one: no newline was typed after it */
         if (i + 1 < w->nlines)
             tw_put(w, "\n", 1);
+        /* a buffer of a few pages, reused: the whole table (150 KB for
+         * 1000 rows of ps) would be as many fresh pages, each a fault */
+        if (w->f && w->out->len >= TW_BLOCK && !w->out->oom) {
+            fwrite(w->out->buf, 1, w->out->len, w->f);
+            sbuf_reset(w->out);
+        }
     }
 }
 
@@ -129,10 +137,11 @@ static size_t mem_count(const char *s, size_t len, char c)
 }
 
 /* Aligns the text made of pieces[0..n) (cells split by tabs, lines by
- * newlines) into out. */
-static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out)
+ * newlines) into out; with f, out is written to f whenever it holds a
+ * block (the rest is left in out). */
+static int tw_render(const struct tw_piece *pieces, size_t n, struct sbuf *out, FILE *f)
 {
-    struct tw w = { .out = out };
+    struct tw w = { .out = out, .f = f };
     size_t maxcells = 1, nl = 1, ncells = 0, c = 0;
     int r = 0;
 
@@ -202,7 +211,7 @@ static int tw_render_text(const char *text, size_t len, struct sbuf *out)
 {
     struct tw_piece p = { text, len };
 
-    return tw_render(&p, 1, out);
+    return tw_render(&p, 1, out, NULL);
 }
 
 /* ---- headers ---- */
@@ -600,10 +609,10 @@ int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, siz
         pieces[0] = (struct tw_piece) { sbuf_str(&text), text.len };
         np = 1;
     }
-    /* aligned into one buffer, written at once: through stdio a cell and
-     * each pad space were a call of their own (a third of the main
-     * thread's time over 1000 rows) */
-    if (tw_render(pieces, np, &out) < 0)
+    /* aligned into a buffer, written a block at a time: through stdio a
+     * cell and each pad space were a call of their own (a third of the
+     * main thread's time over 1000 rows) */
+    if (tw_render(pieces, np, &out, f) < 0)
         return berr_oom(err);
     if (out.len)
         fwrite(out.buf, 1, out.len, f);
