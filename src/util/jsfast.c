@@ -46,10 +46,15 @@ static const unsigned char cclass[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* (A local pointer: a char load may alias j->p, so a loop over j->p
+ * itself stores and reloads it at every byte.) */
 static inline void skip_ws(struct jp *j)
 {
-    while (j->p < j->end && (cclass[(unsigned char) *j->p] & C_WS))
-        j->p++;
+    const char *p = j->p;
+
+    while (p < j->end && (cclass[(unsigned char) *p] & C_WS))
+        p++;
+    j->p = p;
 }
 
 static int hex4(const char *s, unsigned *out)
@@ -114,8 +119,11 @@ static int parse_string(struct jp *j, const char **s, size_t *len)
     /* the common case: no escapes; eight plain bytes at a time */
     while (j->end - q >= 8 && !word_stops(q))
         q += 8;
-    while (q < j->end && (cclass[(unsigned char) *q] & C_PLAIN))
-        q++;
+    {
+        const char *end = j->end;
+        while (q < end && (cclass[(unsigned char) *q] & C_PLAIN))
+            q++;
+    }
     if (q >= j->end || (*q != '"' && *q != '\\'))     /* a control or non-ASCII byte */
         return -1;
     if (*q == '"') {
@@ -442,12 +450,16 @@ int js_pull_key(struct js_pull *j, const char **k, size_t *klen)
      * value may reuse */
     if (j->p >= j->end || *j->p != '"')
         return -1;
-    *k = ++j->p;
-    while (j->p < j->end && (cclass[(unsigned char) *j->p] & C_PLAIN))
-        j->p++;
-    if (j->p >= j->end || *j->p != '"')
-        return -1;
-    *klen = (size_t) (j->p++ - *k);
+    {
+        const char *s = j->p + 1, *q = s, *end = j->end;
+        while (q < end && (cclass[(unsigned char) *q] & C_PLAIN))
+            q++;
+        if (q >= end || *q != '"')
+            return -1;
+        *k = s;
+        *klen = (size_t) (q - s);
+        j->p = q + 1;
+    }
     skip_ws(j);
     if (j->p >= j->end || *j->p != ':')
         return -1;
