@@ -28,6 +28,8 @@
 #define TW_MINWIDTH 12
 #define TW_PADDING 2
 #define TW_BLOCK 16384
+/* podman's JSON: indent 4 */
+#define JSON_FLAGS (JSON_INDENT(4) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
 
 /* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
 
@@ -516,8 +518,7 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
 
 int out_json(FILE *f, json_t *v, struct berr **err)
 {
-    _cleanup_free_ char *s = json_dumps(v, JSON_INDENT(4) | JSON_ENCODE_ANY |
-                                               JSON_REAL_PRECISION(17));
+    _cleanup_free_ char *s = json_dumps(v, JSON_FLAGS);
     if (!s)
         return berr_oom(err);
     fprintf(f, "%s\n", s);
@@ -529,8 +530,11 @@ int out_json(FILE *f, json_t *v, struct berr **err)
 struct out_rows {
     struct tmpl *t;
     bool table;                 /* aligned, through the tabwriter */
+    bool json;                  /* elements of out_json's array */
     struct sbuf header;         /* tables without --noheading */
 };
+
+
 
 int out_rows_new(const char *format, const struct out_spec *spec, bool noheading,
                  struct out_rows **rows, struct berr **err)
@@ -546,7 +550,12 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
         if (!spec->table)
             return 0;
         src = table_source(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0));
-    } else if (strcmp(format, "json") == 0 || ranges_over_dot(format)) {
+    } else if (strcmp(format, "json") == 0) {
+        if (!(*rows = calloc(1, sizeof(**rows))))
+            return berr_oom(err);
+        (*rows)->json = true;
+        return 0;
+    } else if (ranges_over_dot(format)) {
         return 0;
     } else if (str_has_prefix(format, "table")) {
         src = table_source(format + 5);
@@ -565,9 +574,33 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
     return 0;
 }
 
+/* An element of the array out_json prints, as it prints it: dumped
+ * alone, each line after the first indented once more (a dumped string
+ * has no newline of its own: jansson escapes it). */
+static int json_element(json_t *item, char **text, struct berr **err)
+{
+    _cleanup_free_ char *d = json_dumps(item, JSON_FLAGS);
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    const char *p, *nl;
+
+    if (!d)
+        return berr_oom(err);
+    for (p = d; (nl = strchr(p, '\n')); p = nl + 1) {
+        sbuf_addn(&b, p, (size_t) (nl + 1 - p));
+        sbuf_addpad(&b, ' ', 4);
+    }
+    sbuf_add(&b, p);
+    if (b.oom || !(*text = sbuf_steal(&b)))
+        return berr_oom(err);
+    return 0;
+}
+
 int out_rows_render(const struct out_rows *rows, json_t *item, char **text, struct berr **err)
 {
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    if (rows->json)
+        return json_element(item, text, err);
 
     if (tmpl_exec(rows->t, item, &b, err) < 0)
         return -1;
@@ -584,6 +617,16 @@ int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, siz
     size_t np = 0;
     bool whole = true;
 
+    if (rows->json) {
+        /* out_json's array: "[]", or its elements a line each, indented */
+        fputs(n ? "[\n" : "[]\n", f);
+        for (size_t i = 0; i < n; i++) {
+            fputs("    ", f);
+            fputs(texts[i], f);
+            fputs(i + 1 < n ? ",\n" : "\n]\n", f);
+        }
+        return 0;
+    }
     if (!rows->table) {
         for (size_t i = 0; i < n; i++)
             fputs(texts[i], f);
