@@ -363,8 +363,8 @@ static void ps_load_one(struct ps_load *L, size_t i)
     row->sort_text = row_sort_text(row);
     if (!L->early)
         return;
-    if (L->q->table_rows && !row->error) {
-        if (!(row->text = ps_row_table_text(L->rt, row, L->q, L->now)))
+    if (L->q->direct && !row->error) {
+        if (!(row->text = ps_row_direct_text(L->rt, row, L->q, L->now)))
             __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
         row_drop_records(row);
         return;
@@ -634,8 +634,8 @@ int ctr_ps_texts(struct runtime *rt, const struct ps_query *q, char ***texts, si
             v[m] = STEAL_PTR(row->text);
             continue;
         }
-        if (q->table_rows && !row->error && !row->item) {
-            if (!(v[m] = ps_row_table_text(rt, row, q, now))) {
+        if (q->direct && !row->error && !row->item) {
+            if (!(v[m] = ps_row_direct_text(rt, row, q, now))) {
                 berr_oom(err);
                 goto out;
             }

@@ -85,10 +85,10 @@ enum tfield {
 };
 /* Which fields template t reads (a superset; all for NULL). */
 void ps_tfields_wanted(const char *t, bool want[T__N]);
-/* q->table_rows: the default table's row of r (no error), as the
- * template makes it of its item; NULL when out of memory. */
-char *ps_row_table_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
-                        double now);
+/* q->direct: the text of r (no error) as the template makes it of its
+ * item; NULL when out of memory. */
+char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                         double now);
 /* The row's item in the shape q asks for; NULL when out of memory. */
 json_t *ps_row_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                     const bool want[T__N], double now);

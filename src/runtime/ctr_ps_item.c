@@ -455,7 +455,7 @@ static void table_cell(struct sbuf *b, const char *s, size_t max, char end)
  * engine prints strings (as they are), joined by tabs. A row with an
  * error is not one of these (its text is the template's to check).
  * NULL when out of memory. */
-char *ps_row_table_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+static char *table_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                         double now)
 {
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
@@ -485,6 +485,17 @@ char *ps_row_table_text(struct runtime *rt, const struct ps_row *r, const struct
         table_cell(&b, pod_nm, SIZE_MAX, '\n');
     }
     return b.oom ? NULL : sbuf_steal(&b);
+}
+
+char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                         double now)
+{
+    size_t n = strlen(r->id);
+
+    if (q->direct == PS_ROWS_TABLE)
+        return table_text(rt, r, q, now);
+    /* -q: "{{.ID}}" and the newline a plain template gets */
+    return str_fmt("%.*s\n", (int) (q->no_trunc || n < 12 ? n : 12), r->id);
 }
 
 /* The row's item in the shape q asks for. */

@@ -64,7 +64,7 @@ same_as_template() {
     diff <(echo "$want") <(echo "$got")
 }
 
-@test "ps's default table is byte for byte its template's" {
+@test "ps's default table and -q are byte for byte their templates'" {
     three
     b run --name zero --network none $IMG true
     b create --name long --network none $IMG sh -c 'echo a long command line, longer than twenty' >/dev/null
@@ -84,6 +84,10 @@ same_as_template() {
     done
     run -0 b ps -a --format table
     [ "$output" = "$(b ps -a)" ] || [ "$output" = "$(b ps -a --format table)" ]
+    # -q, made straight from the rows too, is its template's
+    [ "$(b ps -aq)" = "$(b ps -a --format '{{.ID}}')" ]
+    [ "$(b ps -aq --no-trunc)" = "$(b ps -a --no-trunc --format '{{.ID}}')" ]
+    [ "$(b ps -q)" = "$(b ps --format '{{.ID}}')" ]
     b pod rm -f -t 0 pp >/dev/null
 }
 
