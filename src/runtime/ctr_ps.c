@@ -227,9 +227,8 @@ static enum sort_by sort_key(const char *k)
 
 static int cmp_ll(long long a, long long b) { return a < b ? -1 : a > b; }
 
-char *ps_row_cmd_text(const struct ps_row *r)
+void ps_row_cmd_add(struct sbuf *b, const struct ps_row *r)
 {
-    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     size_t i, n = 0;
     json_t *a;
 
@@ -237,9 +236,16 @@ char *ps_row_cmd_text(const struct ps_row *r)
         if (!json_is_string(a))
             continue;
         if (n++)
-            sbuf_add(&b, " ");
-        sbuf_add(&b, json_string_value(a));
+            sbuf_addc(b, ' ');
+        sbuf_addn(b, json_string_value(a), json_string_length(a));
     }
+}
+
+char *ps_row_cmd_text(const struct ps_row *r)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    ps_row_cmd_add(&b, r);
     return sbuf_steal(&b);
 }
 

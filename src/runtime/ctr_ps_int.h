@@ -49,8 +49,9 @@ const char *ps_row_name(const struct ps_row *r);
 const char *ps_row_image(const struct ps_row *r);
 const char *ps_row_image_id(const struct ps_row *r);
 const char *ps_row_state_name(const struct ps_row *r);
-/* The command as one string, malloc'd. */
+/* The command as one string, malloc'd; or appended to b. */
 char *ps_row_cmd_text(const struct ps_row *r);
+void ps_row_cmd_add(struct sbuf *b, const struct ps_row *r);
 
 /* ctr_ps_filter.c */
 enum fkey { F_ID, F_NAME, F_STATUS, F_LABEL, F_ANCESTOR, F_EXITED, F_BEFORE, F_SINCE, F_VOLUME,

@@ -26,30 +26,33 @@
 #define GO_ZERO_UNIX (-62135596800LL)
 
 /* podman's psReporter.State(): "Up 3 minutes ago", "Exited (0) 2 seconds
- * ago", else the state with a capital. */
-static char *row_status(const struct ps_row *r, double now)
+ * ago", else the state with a capital; appended to b. */
+static void status_add(struct sbuf *b, const struct ps_row *r, double now)
 {
     const char *s = ps_row_state_name(r);
+    char d[HUM_AGO_BUF];
 
-    if (r->error)
-        return str_fmt("Error: %s", r->error);
-    if (r->state == CS_RUNNING) {
-        char d[HUM_AGO_BUF];
+    if (r->error) {
+        sbuf_addf(b, "Error: %s", r->error);
+    } else if (r->state == CS_RUNNING) {
         const char *h = ctr_health_status(r->cfg, r->st);
         hum_ago_buf(d, (double) r->started_ns / 1e9, now);
-        return *h ? str_fmt("Up %s (%s)", d, h) : str_fmt("Up %s", d);
-    }
-    if (r->state == CS_EXITED || r->state == CS_STOPPED) {
-        char d[HUM_AGO_BUF];
+        sbuf_addf(b, *h ? "Up %s (%s)" : "Up %s", d, h);
+    } else if (r->state == CS_EXITED || r->state == CS_STOPPED) {
         hum_ago_buf(d, (double) r->finished_ns / 1e9, now);
-        return str_fmt("Exited (%d) %s", r->exit_code, d);
+        sbuf_addf(b, "Exited (%d) %s", r->exit_code, d);
+    } else if (*s) {
+        sbuf_addc(b, *s >= 'a' && *s <= 'z' ? (char) (*s - ('a' - 'A')) : *s);
+        sbuf_add(b, s + 1);
     }
-    {
-        char *t = str_dup(s);
-        if (t && *t >= 'a' && *t <= 'z')
-            *t -= 'a' - 'A';
-        return t;
-    }
+}
+
+static char *row_status(const struct ps_row *r, double now)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    status_add(&b, r, now);
+    return b.oom ? NULL : sbuf_steal(&b);
 }
 
 /* ---- item shapes ---- */
@@ -459,22 +462,30 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
                         double now)
 {
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-    _cleanup_free_ char *cmd = ps_row_cmd_text(r);
-    _cleanup_free_ char *tcmd = cmd ? trunc_command(cmd, q->no_trunc) : NULL;
-    _cleanup_free_ char *status = row_status(r, now);
-    _cleanup_free_ char *ports = ports_text(r);
-    size_t id_max = q->no_trunc ? SIZE_MAX : 12;
+    size_t id_max = q->no_trunc ? SIZE_MAX : 12, cmd;
     char ago[HUM_AGO_BUF];
 
-    if (!tcmd || !status || !ports)
-        return NULL;
-    hum_ago_buf(ago, (double) r->created_ns / 1e9, now);
+    /* one buffer, written in place: a row was nine mallocs */
+    sbuf_reserve(&b, 256);
     table_cell(&b, r->id, id_max, '\t');
     table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
-    table_cell(&b, tcmd, SIZE_MAX, '\t');
-    table_cell(&b, ago, SIZE_MAX, '\t');
-    table_cell(&b, status, SIZE_MAX, '\t');
-    table_cell(&b, ports, SIZE_MAX, '\t');
+    cmd = b.len;
+    ps_row_cmd_add(&b, r);
+    if (!q->no_trunc && b.len - cmd > 20) {     /* trunc_command's rule */
+        b.len = cmd + 17;
+        sbuf_add(&b, "...");
+    }
+    sbuf_addc(&b, '\t');
+    table_cell(&b, hum_ago_buf(ago, (double) r->created_ns / 1e9, now), SIZE_MAX, '\t');
+    status_add(&b, r, now);
+    sbuf_addc(&b, '\t');
+    if (json_array_size(r->cfg->port_mappings)) {       /* else ports_text is "" */
+        _cleanup_free_ char *ports = ports_text(r);
+        if (!ports)
+            return NULL;
+        sbuf_add(&b, ports);
+    }
+    sbuf_addc(&b, '\t');
     table_cell(&b, ps_row_name(r), SIZE_MAX, q->pod ? '\t' : '\n');
     if (q->pod) {
         const char *pod = js_str(r->cfg->rec, "pod", "");
