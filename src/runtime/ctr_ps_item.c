@@ -465,8 +465,11 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
     size_t id_max = q->no_trunc ? SIZE_MAX : 12, cmd;
     char ago[HUM_AGO_BUF];
 
-    /* one buffer, written in place: a row was nine mallocs */
-    sbuf_reserve(&b, 256);
+    /* one buffer, written in place: a row was nine mallocs. 128 bytes
+     * hold a usual row (~80); more would be fresh heap for every row
+     * kept until the table is printed (256: a hundred page faults more
+     * over 1000 rows) */
+    sbuf_reserve(&b, 127);
     table_cell(&b, r->id, id_max, '\t');
     table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
     cmd = b.len;
