@@ -81,6 +81,12 @@ static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, b
                      &rows, err) < 0)
         return -1;
     if (rows) {
+        /* -q and the default table (not --ns nor -s) are made by the
+         * runtime straight from each row: ps.bats checks they match their
+         * templates */
+        q->direct = quiet ? PS_ROWS_IDS
+                  : out_default_table(format) && !q->ns && !q->size ? PS_ROWS_TABLE
+                  : PS_ROWS_TEMPLATE;
         q->render = ps_render;
         q->render_ctx = rows;
         r = ctr_ps_texts(rt, q, &texts, &n, err);
@@ -88,6 +94,7 @@ static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, b
             r = out_rows_print(rows, stdout, texts, n, err);
         q->render = NULL;
         q->render_ctx = NULL;
+        q->direct = PS_ROWS_TEMPLATE;
         out_rows_free(rows);
         strv_free(texts);
         return r;

@@ -98,6 +98,9 @@ struct ctr_config {
     long long shm_size;         /* "shmSize": bytes, 0 -> the config's */
     /* in the view of the config kept in state.json only: */
     long long view_version;     /* "v": the view's format (ctr_view.h), 0 absent */
+    char *scanned;              /* a view read by ctr_runstate_scan: the block
+                                   its strings are in; its JSON members are
+                                   then its own, rec NULL */
 };
 
 /*
@@ -167,6 +170,15 @@ void ctr_config_free(struct ctr_config *c);
 /* The same for state.json. */
 int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
                        struct berr **err);
+/* ps's reader of state.json's text: 0 for a record it is sure of (only
+ * known fields, each of its type, a version this berth reads), its rec
+ * NULL (no unknown keys to keep: not for a record to be written back);
+ * -1 for any other, *out empty: ctr_runstate_parse judges it. view not
+ * NULL: the view is read into *view as ctr_config_parse reads it (absent
+ * or null: view_version 0), not into out->view; free it with
+ * ctr_config_free. */
+int ctr_runstate_scan(const char *buf, size_t len, struct ctr_runstate *out,
+                      struct ctr_config *view);
 /* Lenient readers, for what must work whatever a record says
  * (ctr_repair.c): a mistyped field reads as absent, and the first such
  * problem is kept in *problem (malloc'd; left alone when set already).
@@ -185,6 +197,10 @@ int ctr_set_str(char **p, const char *v);
  * ps, logs --follow and info see the records as they are. */
 int ctr_read(struct runtime *rt, const char *id, struct ctr_config *cfg,
              struct ctr_runstate *st, struct berr **err);
+/* ctr_read of the state through ctr_runstate_scan (view: as there): 0,
+ * or -1 (st and view empty) where ctr_read must read it. */
+int ctr_read_state_quick(struct runtime *rt, const char *id, struct ctr_runstate *st,
+                         struct ctr_config *view);
 
 struct ctr {
     char id[STATE_ID_LEN + 1];

@@ -137,6 +137,22 @@ int ctr_read(struct runtime *rt, const char *id, struct ctr_config *cfg,
     return 0;
 }
 
+int ctr_read_state_quick(struct runtime *rt, const char *id, struct ctr_runstate *st,
+                         struct ctr_config *view)
+{
+    /* records are well under a page (state.json with its view: ~0.8 KB) */
+    char buf[4096];
+    size_t len;
+
+    if (state_read_bytes(rt->st, OBJ_CONTAINER, id, "state.json", buf, sizeof(buf), &len) < 0) {
+        memset(st, 0, sizeof(*st));
+        if (view)
+            memset(view, 0, sizeof(*view));
+        return -1;
+    }
+    return ctr_runstate_scan(buf, len, st, view);
+}
+
 int ctr_reload(struct runtime *rt, struct ctr *c, struct berr **err)
 {
     c->saved_hash = 0;

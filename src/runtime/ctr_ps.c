@@ -99,6 +99,14 @@ static int row_records(struct runtime *rt, struct ps_rec *rec, const char *id,
 {
     struct berr *e = NULL;
 
+    /* a sound record, its view too, straight from its text */
+    if (ctr_read_state_quick(rt, id, &rec->st, &rec->cfg) == 0) {
+        if (rec->cfg.view_version == CTR_VIEW_VERSION)
+            return 0;
+        ctr_config_free(&rec->cfg);     /* none, or of another version */
+        return ctr_read(rt, id, &rec->cfg, NULL, err);
+    }
+    /* any other as every reader does */
     if (ctr_read(rt, id, NULL, &rec->st, err) < 0)
         return -1;
     if (rec->st.view && ctr_config_parse(rec->st.view, id, &rec->cfg, &e) == 0) {
@@ -219,9 +227,8 @@ static enum sort_by sort_key(const char *k)
 
 static int cmp_ll(long long a, long long b) { return a < b ? -1 : a > b; }
 
-char *ps_row_cmd_text(const struct ps_row *r)
+void ps_row_cmd_add(struct sbuf *b, const struct ps_row *r)
 {
-    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     size_t i, n = 0;
     json_t *a;
 
@@ -229,9 +236,16 @@ char *ps_row_cmd_text(const struct ps_row *r)
         if (!json_is_string(a))
             continue;
         if (n++)
-            sbuf_add(&b, " ");
-        sbuf_add(&b, json_string_value(a));
+            sbuf_addc(b, ' ');
+        sbuf_addn(b, json_string_value(a), json_string_length(a));
     }
+}
+
+char *ps_row_cmd_text(const struct ps_row *r)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    ps_row_cmd_add(&b, r);
     return sbuf_steal(&b);
 }
 
@@ -355,6 +369,12 @@ static void ps_load_one(struct ps_load *L, size_t i)
     row->sort_text = row_sort_text(row);
     if (!L->early)
         return;
+    if (L->q->direct && !row->error) {
+        if (!(row->text = ps_row_direct_text(L->rt, row, L->q, L->now)))
+            __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
+        row_drop_records(row);
+        return;
+    }
     row->item = ps_row_item(L->rt, row, L->q, L->want, L->now);
     if (!row->item)
         __atomic_store_n(&L->oom, 1, __ATOMIC_RELAXED);
@@ -540,7 +560,9 @@ static int ps_rows(struct runtime *rt, const struct ps_query *q, struct ps_row *
     if (q->size && rows_size(rt, rows + first, k - first, err) < 0)
         goto out;
     sort_by = sort_key(q->sort);
-    qsort(rows + first, k - first, sizeof(*rows), row_cmp);
+    /* by creation they are already, but for the external ones */
+    if (sort_by != S_CREATED || q->external)
+        qsort(rows + first, k - first, sizeof(*rows), row_cmp);
     r = 0;
 out:
     if (r < 0) {
@@ -616,6 +638,13 @@ int ctr_ps_texts(struct runtime *rt, const struct ps_query *q, char ***texts, si
         }
         if (row->text) {
             v[m] = STEAL_PTR(row->text);
+            continue;
+        }
+        if (q->direct && !row->error && !row->item) {
+            if (!(v[m] = ps_row_direct_text(rt, row, q, now))) {
+                berr_oom(err);
+                goto out;
+            }
             continue;
         }
         if (!(it = row_take_item(rt, row, q, want, now))) {

@@ -37,6 +37,12 @@ struct ps_query {
                                no record knows (state "storage") */
     bool ns;                /* --ns: the namespaces of running containers */
     bool pod;               /* --pod: the default table shows Pod and PodName */
+    /* ctr_ps_texts: texts made from each row directly, no item nor
+     * template (render is then only for rows in error): PS_ROWS_TABLE,
+     * the rows of ps's default table ("table {{.ID}}\t{{.Image}}\t
+     * {{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}",
+     * with pod the pod columns); PS_ROWS_IDS, -q's "{{.ID}}" */
+    enum { PS_ROWS_TEMPLATE, PS_ROWS_TABLE, PS_ROWS_IDS } direct;
     /* ctr_ps_texts: turns an item into its text (malloc'd); called from
      * several threads at once, so it may only read what ctx points to */
     int (*render)(void *ctx, json_t *item, char **text, struct berr **err);

@@ -49,8 +49,9 @@ const char *ps_row_name(const struct ps_row *r);
 const char *ps_row_image(const struct ps_row *r);
 const char *ps_row_image_id(const struct ps_row *r);
 const char *ps_row_state_name(const struct ps_row *r);
-/* The command as one string, malloc'd. */
+/* The command as one string, malloc'd; or appended to b. */
 char *ps_row_cmd_text(const struct ps_row *r);
+void ps_row_cmd_add(struct sbuf *b, const struct ps_row *r);
 
 /* ctr_ps_filter.c */
 enum fkey { F_ID, F_NAME, F_STATUS, F_LABEL, F_ANCESTOR, F_EXITED, F_BEFORE, F_SINCE, F_VOLUME,
@@ -85,6 +86,10 @@ enum tfield {
 };
 /* Which fields template t reads (a superset; all for NULL). */
 void ps_tfields_wanted(const char *t, bool want[T__N]);
+/* q->direct: the text of r (no error) as the template makes it of its
+ * item; NULL when out of memory. */
+char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                         double now);
 /* The row's item in the shape q asks for; NULL when out of memory. */
 json_t *ps_row_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                     const bool want[T__N], double now);

@@ -5,6 +5,7 @@
  * joined string, {{.State}} the status text, {{.Created}} a Go time);
  * both shapes are built here from the row.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,30 +26,33 @@
 #define GO_ZERO_UNIX (-62135596800LL)
 
 /* podman's psReporter.State(): "Up 3 minutes ago", "Exited (0) 2 seconds
- * ago", else the state with a capital. */
-static char *row_status(const struct ps_row *r, double now)
+ * ago", else the state with a capital; appended to b. */
+static void status_add(struct sbuf *b, const struct ps_row *r, double now)
 {
     const char *s = ps_row_state_name(r);
+    char d[HUM_AGO_BUF];
 
-    if (r->error)
-        return str_fmt("Error: %s", r->error);
-    if (r->state == CS_RUNNING) {
-        _cleanup_free_ char *d = hum_ago_at((double) r->started_ns / 1e9, now);
+    if (r->error) {
+        sbuf_addf(b, "Error: %s", r->error);
+    } else if (r->state == CS_RUNNING) {
         const char *h = ctr_health_status(r->cfg, r->st);
-        if (!d)
-            return NULL;
-        return *h ? str_fmt("Up %s (%s)", d, h) : str_fmt("Up %s", d);
+        hum_ago_buf(d, (double) r->started_ns / 1e9, now);
+        sbuf_addf(b, *h ? "Up %s (%s)" : "Up %s", d, h);
+    } else if (r->state == CS_EXITED || r->state == CS_STOPPED) {
+        hum_ago_buf(d, (double) r->finished_ns / 1e9, now);
+        sbuf_addf(b, "Exited (%d) %s", r->exit_code, d);
+    } else if (*s) {
+        sbuf_addc(b, *s >= 'a' && *s <= 'z' ? (char) (*s - ('a' - 'A')) : *s);
+        sbuf_add(b, s + 1);
     }
-    if (r->state == CS_EXITED || r->state == CS_STOPPED) {
-        _cleanup_free_ char *d = hum_ago_at((double) r->finished_ns / 1e9, now);
-        return d ? str_fmt("Exited (%d) %s", r->exit_code, d) : NULL;
-    }
-    {
-        char *t = str_dup(s);
-        if (t && *t >= 'a' && *t <= 'z')
-            *t -= 'a' - 'A';
-        return t;
-    }
+}
+
+static char *row_status(const struct ps_row *r, double now)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    status_add(&b, r, now);
+    return b.oom ? NULL : sbuf_steal(&b);
 }
 
 /* ---- item shapes ---- */
@@ -437,6 +441,75 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
 #undef SET
 #undef SET_TEXT
     return bad ? NULL : STEAL_PTR(o);
+}
+
+/* A cell of the default table: s, then a tab (or the newline ending the
+ * row); at most max bytes of s. */
+static void table_cell(struct sbuf *b, const char *s, size_t max, char end)
+{
+    size_t n = strlen(s);
+
+    sbuf_addn(b, s, n < max ? n : max);
+    sbuf_addc(b, end);
+}
+
+/* The default table's row of r (cmd/ps.c's PS_TABLE, with q->pod the pod
+ * columns): the cells template_item would make for it, as the template
+ * engine prints strings (as they are), joined by tabs. A row with an
+ * error is not one of these (its text is the template's to check).
+ * NULL when out of memory. */
+static char *table_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                        double now)
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+    size_t id_max = q->no_trunc ? SIZE_MAX : 12, cmd;
+    char ago[HUM_AGO_BUF];
+
+    /* one buffer, written in place: a row was nine mallocs. 128 bytes
+     * hold a usual row (~80); more would be fresh heap for every row
+     * kept until the table is printed (256: a hundred page faults more
+     * over 1000 rows) */
+    sbuf_reserve(&b, 127);
+    table_cell(&b, r->id, id_max, '\t');
+    table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
+    cmd = b.len;
+    ps_row_cmd_add(&b, r);
+    if (!q->no_trunc && b.len - cmd > 20) {     /* trunc_command's rule */
+        b.len = cmd + 17;
+        sbuf_add(&b, "...");
+    }
+    sbuf_addc(&b, '\t');
+    table_cell(&b, hum_ago_buf(ago, (double) r->created_ns / 1e9, now), SIZE_MAX, '\t');
+    status_add(&b, r, now);
+    sbuf_addc(&b, '\t');
+    if (json_array_size(r->cfg->port_mappings)) {       /* else ports_text is "" */
+        _cleanup_free_ char *ports = ports_text(r);
+        if (!ports)
+            return NULL;
+        sbuf_add(&b, ports);
+    }
+    sbuf_addc(&b, '\t');
+    table_cell(&b, ps_row_name(r), SIZE_MAX, q->pod ? '\t' : '\n');
+    if (q->pod) {
+        const char *pod = js_str(r->cfg->rec, "pod", "");
+        _cleanup_free_ char *pod_nm = *pod ? pod_name(rt, pod) : str_dup("");
+        if (!pod_nm)
+            return NULL;
+        table_cell(&b, pod, id_max, '\t');
+        table_cell(&b, pod_nm, SIZE_MAX, '\n');
+    }
+    return b.oom ? NULL : sbuf_steal(&b);
+}
+
+char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
+                         double now)
+{
+    size_t n = strlen(r->id);
+
+    if (q->direct == PS_ROWS_TABLE)
+        return table_text(rt, r, q, now);
+    /* -q: "{{.ID}}" and the newline a plain template gets */
+    return str_fmt("%.*s\n", (int) (q->no_trunc || n < 12 ? n : 12), r->id);
 }
 
 /* The row's item in the shape q asks for. */

@@ -17,6 +17,7 @@
 
 #include "runtime/container.h"
 #include "runtime/records.h"
+#include "state/state.h"
 #include "util/cleanup.h"
 #include "util/str.h"
 
@@ -92,6 +93,28 @@ static const struct rec_field config_fields[] = {
     CF("terminal", FK_BOOL, terminal),
     CF("timeout", FK_LL, timeout),
     CF("v", FK_LL, view_version),
+};
+
+/* The view's keys (ctr_view_record), the config's fields they hold. pod
+ * and isInfra, read from the record, are not among them: a view that has
+ * them is read whole. */
+static const struct rec_field view_fields[] = {
+    CF("autoRemove", FK_BOOL, auto_remove),
+    CF("command", FK_ARR, command),
+    CF("createdNs", FK_LL, created_ns),
+    CF("labels", FK_OBJ, labels),
+    CF("name", FK_STR, name),
+    CF("namespace", FK_STR, ns),
+    CF("networks", FK_OBJ, networks),
+    CF("portMappings", FK_ARR, port_mappings),
+    CF("restartPolicy", FK_STR, restart_policy),
+    CF("spec", FK_OBJ, spec),
+    CF("v", FK_LL, view_version),
+};
+
+static const struct rec_field image_fields[] = {
+    CF("id", FK_STR, image_id),
+    CF("name", FK_STR, image_name),
 };
 
 /* Errors name the container and the file. */
@@ -181,8 +204,21 @@ int ctr_set_str(char **p, const char *v)
 
 void ctr_config_free(struct ctr_config *c)
 {
+    if (c->scanned) {
+        rec_fields_drop_trees(view_fields, ARRAY_SIZE(view_fields), c);
+        free(c->scanned);
+    }
     json_decref(c->rec);
     memset(c, 0, sizeof(*c));
+}
+
+/* What a config without the field reads as. */
+static void config_defaults(struct ctr_config *c)
+{
+    *c = (struct ctr_config) {
+        .ns = "", .lock_id = -1, .log_driver = "k8s-file", .log_size_max = -1,
+        .restart_policy = "no", .stop_timeout = 10, .runtime = "", .stop_signal = SIGTERM,
+    };
 }
 
 /* What config.json's "spec" says that the runtime reads on hot paths. */
@@ -226,16 +262,9 @@ static int config_spec(struct ctr_config *c, const char *id, char **problem, str
 static int config_parse(json_t *rec, const char *id, struct ctr_config *out, char **problem,
                         struct berr **err)
 {
-    static const struct rec_field image_fields[] = {
-        CF("id", FK_STR, image_id),
-        CF("name", FK_STR, image_name),
-    };
     json_t *img = json_object_get(rec, "image");
 
-    *out = (struct ctr_config) {
-        .ns = "", .lock_id = -1, .log_driver = "k8s-file", .log_size_max = -1,
-        .restart_policy = "no", .stop_timeout = 10, .runtime = "", .stop_signal = SIGTERM,
-    };
+    config_defaults(out);
     if (!json_is_object(rec))
         return berr_kind(err, BK_CORRUPT, "container %s: config.json: not a JSON object", id);
     if (fields_get(config_fields, ARRAY_SIZE(config_fields), rec, out, false, id,
@@ -266,4 +295,86 @@ int ctr_config_parse_salvage(json_t *rec, const char *id, struct ctr_config *out
                              char **problem, struct berr **err)
 {
     return config_parse(rec, id, out, problem, err);
+}
+
+/* ---- ps: state.json and its view straight from the text ---- */
+
+/* A value that must be of kind k: 0 and *v, or -1 (what was built dropped). */
+static int pull_kind(struct js_pull *j, enum js_vkind k, struct js_val *v)
+{
+    if (js_pull_value(j, v) == 0 && v->kind == k)
+        return 0;
+    json_decref(v->tree);
+    return -1;
+}
+
+/* "version": an integer, no newer than this berth reads */
+static int version_hook(struct js_pull *j, void *ctx)
+{
+    struct js_val v;
+
+    (void) ctx;
+    return pull_kind(j, JSV_INT, &v) == 0 && v.i <= STATE_FORMAT_VERSION ? 0 : -1;
+}
+
+struct view_scan {
+    struct ctr_config *cfg;
+    struct rec_strs strs;
+};
+
+/* "image": {"id", "name"}, or null */
+static int image_hook(struct js_pull *j, void *ctx)
+{
+    struct view_scan *vs = ctx;
+    struct js_val v;
+
+    if (js_pull_peek(j) != '{')
+        return pull_kind(j, JSV_NULL, &v);
+    return js_pull_enter(j) < 0 ? -1 : rec_fields_pull(image_fields, ARRAY_SIZE(image_fields), j,
+                                                       vs->cfg, &vs->strs, NULL, 0);
+}
+
+/* "view": into vs->cfg as config_parse reads it (a null view: none) */
+static int view_hook(struct js_pull *j, void *ctx)
+{
+    struct view_scan *vs = ctx;
+    struct rec_scan_hook image = { "image", image_hook, vs };
+    struct berr *e = NULL;
+    struct js_val v;
+
+    if (js_pull_peek(j) != '{')
+        return pull_kind(j, JSV_NULL, &v);
+    if (js_pull_enter(j) < 0 ||
+        rec_fields_pull(view_fields, ARRAY_SIZE(view_fields), j, vs->cfg, &vs->strs, &image,
+                        1) < 0)
+        return -1;
+    if (config_spec(vs->cfg, "", NULL, &e) < 0) {
+        berr_free(e);
+        return -1;
+    }
+    return 0;
+}
+
+int ctr_runstate_scan(const char *buf, size_t len, struct ctr_runstate *out,
+                      struct ctr_config *view)
+{
+    struct view_scan vs = { .cfg = view };
+    struct rec_scan_hook hooks[] = { { "version", version_hook, NULL },
+                                     { "view", view_hook, &vs } };
+
+    memset(out, 0, sizeof(*out));
+    if (view) {
+        config_defaults(view);
+        /* the strings are fewer bytes than the text */
+        if (!(vs.strs.buf = view->scanned = malloc(len + 1)))
+            return -1;
+        vs.strs.cap = len + 1;
+    }
+    if (rec_fields_scan(state_fields, ARRAY_SIZE(state_fields), buf, len, out, hooks,
+                        view ? 2 : 1) == 0)
+        return 0;
+    ctr_runstate_free(out);
+    if (view)
+        ctr_config_free(view);
+    return -1;
 }

@@ -3,11 +3,13 @@
  * type (runtime/records.h), driven by field tables.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/records.h"
 #include "util/cleanup.h"
+#include "util/js.h"
 #include "util/str.h"
 
 static const char *json_kind_name(json_t *v)
@@ -162,6 +164,149 @@ int rec_fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base
             return -1;
     }
     return 0;
+}
+
+/* A string of the text, owned: its own malloc, or (strs) a copy in the
+ * block. NULL out of memory. */
+static char *scan_str(struct rec_strs *strs, const char *s, size_t n)
+{
+    char *c;
+
+    if (!strs)
+        return strndup(s, n);
+    if (strs->cap - strs->used < n + 1)
+        return NULL;
+    c = strs->buf + strs->used;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    strs->used += n + 1;
+    return c;
+}
+
+/* field_get of a value pulled from the text, owned: 0, or -1 when it is
+ * not what the field must be (field_get words that error) or out of
+ * memory. A tree moves into the member or is dropped. */
+static int field_scan(const struct rec_field *f, struct js_val *v, char *base,
+                      struct rec_strs *strs)
+{
+    void *m = base + f->off;
+
+    switch (v->kind) {
+    case JSV_NULL:
+        return 0;
+    case JSV_BOOL:
+        if (f->kind != FK_BOOL)
+            return -1;
+        *(bool *) m = v->b;
+        return 0;
+    case JSV_INT:
+        if (f->kind == FK_INT && v->i >= INT_MIN && v->i <= INT_MAX)
+            *(int *) m = (int) v->i;
+        else if (f->kind == FK_LL)
+            *(long long *) m = v->i;
+        else if (f->kind == FK_ULL && v->i >= 0)
+            *(unsigned long long *) m = (unsigned long long) v->i;
+        else
+            return -1;
+        return 0;
+    case JSV_STR:
+        if (f->kind != FK_STR && f->kind != FK_STR0)
+            return -1;
+        if (f->kind == FK_STR0 && !v->len)
+            return 0;
+        return (*(char **) m = scan_str(strs, v->s, v->len)) ? 0 : -1;
+    case JSV_TREE:
+        if ((f->kind == FK_OBJ && json_is_object(v->tree)) ||
+            (f->kind == FK_ARR && json_is_array(v->tree))) {
+            *(json_t **) m = v->tree;
+            return 0;
+        }
+        json_decref(v->tree);
+        return -1;
+    }
+    return -1;
+}
+
+/* strcmp's order of table key a and text key k (n bytes, no NUL in it) */
+static int keyn_cmp(const char *a, const char *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != k[i])       /* a's end included: its NUL is below any byte of k */
+            return (unsigned char) a[i] - (unsigned char) k[i];
+    return a[n] != '\0';
+}
+
+int rec_fields_pull(const struct rec_field *fs, size_t n, struct js_pull *j, void *base,
+                    struct rec_strs *strs, const struct rec_scan_hook *hooks, size_t nhooks)
+{
+    uint64_t seen = 0;
+    size_t cur = 0;
+    int r;
+
+    if (n + nhooks >= 64)
+        return -1;
+    for (;;) {
+        const struct rec_field *f = NULL;
+        const struct rec_scan_hook *h = NULL;
+        struct js_val v;
+        const char *k;
+        size_t klen, bit;
+        int c = 1;
+
+        if ((r = js_pull_key(j, &k, &klen)) <= 0)
+            return r;
+        for (size_t i = 0; i < nhooks && !h; i++)
+            if (hooks[i].key[0] == k[0] && keyn_cmp(hooks[i].key, k, klen) == 0)
+                h = &hooks[i];
+        if (!h) {
+            /* keys come sorted, as the table: one walk (rec_fields_get) */
+            while (cur < n && (c = keyn_cmp(fs[cur].key, k, klen)) < 0)
+                cur++;
+            if (cur < n && c == 0) {
+                f = &fs[cur++];
+            } else {
+                for (size_t i = 0; i < n && !f; i++)    /* out of step */
+                    if (keyn_cmp(fs[i].key, k, klen) == 0)
+                        f = &fs[i];
+            }
+        }
+        /* a key neither knows, or one seen before: not sure */
+        if (!h && !f)
+            return -1;
+        bit = h ? n + (size_t) (h - hooks) : (size_t) (f - fs);
+        if (seen & (1ULL << bit))
+            return -1;
+        seen |= 1ULL << bit;
+        if (h ? h->fn(j, h->ctx) < 0
+              : js_pull_value(j, &v) < 0 || field_scan(f, &v, base, strs) < 0)
+            return -1;
+    }
+}
+
+int rec_fields_scan(const struct rec_field *fs, size_t n, const char *buf, size_t len,
+                    void *base, const struct rec_scan_hook *hooks, size_t nhooks)
+{
+    struct js_pull j;
+    int r = -1;
+
+    if (js_pull_begin(&j, buf, len) == 0)
+        r = rec_fields_pull(fs, n, &j, base, NULL, hooks, nhooks);
+    js_pull_free(&j);
+    if (r == 0)
+        return 0;
+    rec_fields_free(fs, n, base);
+    return -1;
+}
+
+void rec_fields_drop_trees(const struct rec_field *fs, size_t n, void *base)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fs[i].kind == FK_OBJ || fs[i].kind == FK_ARR) {
+            json_t **m = (json_t **) ((char *) base + fs[i].off);
+            json_decref(*m);
+            *m = NULL;
+        }
+    }
 }
 
 /* The JSON value of a member; NULL: leave the key out. */

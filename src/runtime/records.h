@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "util/err.h"
+#include "util/js.h"
 
 /* How a field is stored: the C type of its member and the JSON type of
  * its value. */
@@ -58,6 +59,36 @@ struct rec_who {
  * is kept in *problem. */
 int rec_fields_get(const struct rec_field *fs, size_t n, json_t *rec, void *base, bool own,
                    const struct rec_who *who, char **problem, struct berr **err);
+/* Reading the table's fields straight from a record's text, for readers
+ * that need nothing else of it (ps, a thousand records): only when every
+ * key is the table's or a hook's, each once, each of its field's type,
+ * and the text is plain JSON js_pull is sure of. Anything else is -1:
+ * the record is for rec_fields_get, whose errors are the only ones. */
+
+/* Where a scan's strings go: each its own malloc (strs NULL), or copies
+ * in one block of cap bytes (a record's text is as long as all of them). */
+struct rec_strs {
+    char *buf;
+    size_t cap, used;
+};
+/* A key that is no field of the table, whose value the reader takes from
+ * the text itself ("version", or a nested record). */
+struct rec_scan_hook {
+    const char *key;
+    int (*fn)(struct js_pull *j, void *ctx);    /* pulls the value: 0, or -1 */
+    void *ctx;
+};
+/* The members of the object j entered last, to its end, into base:
+ * strings owned (strs), trees owned. On -1 free what was read
+ * (rec_fields_free, or rec_fields_drop_trees and the block). */
+int rec_fields_pull(const struct rec_field *fs, size_t n, struct js_pull *j, void *base,
+                    struct rec_strs *strs, const struct rec_scan_hook *hooks, size_t nhooks);
+/* The record in buf, strings each their own: 0; -1 with what was read
+ * freed (zero the struct again). */
+int rec_fields_scan(const struct rec_field *fs, size_t n, const char *buf, size_t len,
+                    void *base, const struct rec_scan_hook *hooks, size_t nhooks);
+/* Drops base's JSON members (a scan into a block of strings). */
+void rec_fields_drop_trees(const struct rec_field *fs, size_t n, void *base);
 /* The record of an owned struct: every scalar, every string and JSON
  * value that is not NULL (FK_STR0: always), then keep's keys the table
  * does not know. NULL when out of memory. */

@@ -285,6 +285,22 @@ static int path_join3(char *buf, size_t size, const char *a, const char *b, cons
     return (int) (la + lb + lc + 2);
 }
 
+/* The dir of kind's records, opened once; -1 when it cannot be. */
+static int kind_dirfd(struct state *st, enum obj_kind kind)
+{
+    /* readers may run in threads (ps): the first to open the dir wins */
+    int dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
+
+    if (dfd < 0) {
+        int fd = open(st->kind_dir[kind], O_PATH | O_DIRECTORY | O_CLOEXEC), none = -1;
+        if (fd >= 0 && !__atomic_compare_exchange_n(&st->kind_fd[kind], &none, fd, false,
+                                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            close(fd);
+        dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
+    }
+    return dfd;
+}
+
 static int read_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
                     json_t **out, struct berr **err)
 {
@@ -293,18 +309,10 @@ static int read_one(struct state *st, enum obj_kind kind, const char *key, const
     const char *what = state_kind_word(kind);
     json_t *v;
     int r, n = path_join3(path, sizeof(path), st->kind_dir[kind], key, file);
+    int dfd = kind_dirfd(st, kind);
 
     if (n < 0)
         return berr_new(err, BERR_ENGINE, ENAMETOOLONG, "%s %s: path too long", what, key);
-    /* readers may run in threads (ps): the first to open the dir wins */
-    int dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
-    if (dfd < 0) {
-        int fd = open(st->kind_dir[kind], O_PATH | O_DIRECTORY | O_CLOEXEC), none = -1;
-        if (fd >= 0 && !__atomic_compare_exchange_n(&st->kind_fd[kind], &none, fd, false,
-                                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-            close(fd);
-        dfd = __atomic_load_n(&st->kind_fd[kind], __ATOMIC_ACQUIRE);
-    }
     r = js_read_fileat(dfd >= 0 ? dfd : AT_FDCWD,
                        dfd >= 0 ? path + strlen(st->kind_dir[kind]) + 1 : path, path, &j, err);
     if (r < 0) {
@@ -333,6 +341,37 @@ static int read_one(struct state *st, enum obj_kind kind, const char *key, const
                          STATE_FORMAT_VERSION);
     *out = STEAL_PTR(j);
     return 0;
+}
+
+int state_read_bytes(struct state *st, enum obj_kind kind, const char *id, const char *file,
+                     char *buf, size_t cap, size_t *len)
+{
+    char path[PATH_MAX];
+    int dfd = kind_dirfd(st, kind);
+    _cleanup_close_ int fd = -1;
+    struct berr *e = NULL;
+
+    *len = 0;
+    if (state_check_key(kind, id, &e) < 0) {
+        berr_free(e);
+        return -1;
+    }
+    if (dfd < 0 || path_join3(path, sizeof(path), st->kind_dir[kind], id, file) < 0 ||
+        (fd = openat(dfd, path + strlen(st->kind_dir[kind]) + 1, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    /* One read: a record is replaced by rename(2), never grown, so a
+     * short read of it is its end (as js_read_fileat takes it), and ps
+     * is spared a thousand reads that would return 0. A read that fills
+     * buf may not be the end: too big. */
+    for (;;) {
+        ssize_t r = read(fd, buf, cap);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0 || (size_t) r == cap)
+            return -1;
+        *len = (size_t) r;
+        return 0;
+    }
 }
 
 int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **config,

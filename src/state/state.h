@@ -75,6 +75,13 @@ int state_name_check(struct state *st, const char *name, enum obj_kind kind, con
 /* Creates the record; config and state get "version" added. */
 int state_create(struct state *st, enum obj_kind kind, const char *id, json_t *config,
                  json_t *state, struct berr **err);
+/* The bytes of a record's file (file: "state.json") into buf (*len of
+ * them, in one read: a short read is the end of a record): 0; -1 for
+ * anything else (not there, unreadable, empty, cap bytes or more), which
+ * state_read words as an error. For readers that parse the text
+ * themselves (ps). */
+int state_read_bytes(struct state *st, enum obj_kind kind, const char *id, const char *file,
+                     char *buf, size_t cap, size_t *len);
 /* Reads config and/or state (pass NULL to skip one). A record that does
  * not parse fails with BK_CORRUPT naming the object and file. */
 int state_read(struct state *st, enum obj_kind kind, const char *id, json_t **config,

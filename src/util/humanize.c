@@ -55,11 +55,12 @@ static long long round_unit(double seconds, double unit)
     return (long long) (seconds / unit + 0.5);
 }
 
-char *hum_duration(double s)
+const char *hum_duration_buf(char buf[HUM_DURATION_BUF], double s)
 {
     const double hour = 3600, day = 24 * hour, week = 7 * day, month = 30 * day,
                  year = 365 * day;
-    long long secs, mins, hours;
+    long long secs, mins, hours, n;
+    const char *unit;
 
     if (!(s >= 0))              /* negative or NaN: clock skew */
         s = 0;
@@ -70,37 +71,53 @@ char *hum_duration(double s)
         s = 9223372036.854775807;
     secs = (long long) s;
     if (secs < 1)
-        return str_fmt("Less than a second");
+        return "Less than a second";
     if (secs == 1)
-        return str_fmt("1 second");
-    if (secs < 60)
-        return str_fmt("%lld seconds", secs);
+        return "1 second";
     mins = (long long) (s / 60);
-    if (mins == 1)
-        return str_fmt("About a minute");
-    if (mins < 60)
-        return str_fmt("%lld minutes", mins);
     hours = round_unit(s, hour);
-    if (hours == 1)
-        return str_fmt("About an hour");
-    if (hours < 48)
-        return str_fmt("%lld hours", hours);
-    if (s < 2 * week)
-        return str_fmt("%lld days", round_unit(s, day));
-    if (s < 2 * month)
-        return str_fmt("%lld weeks", round_unit(s, week));
-    if (s < 2 * year)
-        return str_fmt("%lld months", round_unit(s, month));
-    return str_fmt("%lld years", round_unit(s, year));
+    if (secs < 60)
+        n = secs, unit = "seconds";
+    else if (mins == 1)
+        return "About a minute";
+    else if (mins < 60)
+        n = mins, unit = "minutes";
+    else if (hours == 1)
+        return "About an hour";
+    else if (hours < 48)
+        n = hours, unit = "hours";
+    else if (s < 2 * week)
+        n = round_unit(s, day), unit = "days";
+    else if (s < 2 * month)
+        n = round_unit(s, week), unit = "weeks";
+    else if (s < 2 * year)
+        n = round_unit(s, month), unit = "months";
+    else
+        n = round_unit(s, year), unit = "years";
+    snprintf(buf, HUM_DURATION_BUF, "%lld %s", n, unit);
+    return buf;
+}
+
+char *hum_duration(double s)
+{
+    char buf[HUM_DURATION_BUF];
+
+    return str_dup(hum_duration_buf(buf, s));
+}
+
+const char *hum_ago_buf(char buf[HUM_AGO_BUF], double when, double now)
+{
+    char d[HUM_DURATION_BUF];
+
+    snprintf(buf, HUM_AGO_BUF, "%s ago", hum_duration_buf(d, now - when));
+    return buf;
 }
 
 char *hum_ago_at(double when, double now)
 {
-    char *d = hum_duration(now - when);
-    char *r = d ? str_fmt("%s ago", d) : NULL;
+    char buf[HUM_AGO_BUF];
 
-    free(d);
-    return r;
+    return str_dup(hum_ago_buf(buf, when, now));
 }
 
 char *hum_ago(double when)

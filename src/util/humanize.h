@@ -18,12 +18,17 @@ char *hum_size_bin(double bytes);
  * minute", "3 minutes", "About an hour", "2 hours", "2 days", "3 weeks",
  * "5 months", "2 years". Negative durations count as zero. malloc'd. */
 char *hum_duration(double seconds);
+/* The same into buf (or a constant): no malloc, for a thousand rows. */
+#define HUM_DURATION_BUF 32
+const char *hum_duration_buf(char buf[HUM_DURATION_BUF], double seconds);
 /* hum_duration(now - when) + " ago", as `ps` CREATED and `images`
  * CREATED; when is unix time in seconds (fractions allowed). */
 char *hum_ago(double when);
 /* The same against a given "now", for tests and for one consistent
  * "now" across a listing. */
 char *hum_ago_at(double when, double now);
+#define HUM_AGO_BUF (HUM_DURATION_BUF + 4)
+const char *hum_ago_buf(char buf[HUM_AGO_BUF], double when, double now);
 
 /* go-units RAMInBytes, as podman reads --shm-size, --memory and the
  * config's shm_size: "10", "10b", "1.5k", "10KB", "1g", "2 MiB" (1024

@@ -15,6 +15,42 @@
  * records are made of; jansson parses whatever the fast path declines, so
  * values, validity and errors are jansson's. */
 json_t *js_loadb(const char *buf, size_t len, size_t flags, json_error_t *je);
+/* An object's members pulled one by one, scalars without a jansson value
+ * (ps reads a thousand records). It is strict, as js_loadb's fast path:
+ * ASCII strings, integers that fit, no escapes in keys, no duplicates in
+ * the trees it builds. -1 from any call means "not sure": the caller
+ * reads the text with js_loadb, which judges it. */
+#define JS_PULL_DEPTH 8
+struct js_pull {
+    const char *p, *end;
+    bool reject_dups;
+    char *sb;                   /* scratch for strings with escapes */
+    size_t sb_cap;
+    unsigned depth;             /* objects entered and not ended */
+    size_t members[JS_PULL_DEPTH];  /* pulled so far, in each */
+};
+enum js_vkind { JSV_NULL, JSV_BOOL, JSV_INT, JSV_STR, JSV_TREE };
+struct js_val {
+    enum js_vkind kind;
+    bool b;
+    long long i;
+    const char *s;              /* JSV_STR: len bytes (no NUL), until the next call */
+    size_t len;
+    json_t *tree;               /* JSV_TREE: an object or array, the caller's */
+};
+/* Starts at buf's object: js_pull_enter. */
+int js_pull_begin(struct js_pull *j, const char *buf, size_t len);
+/* At an object (the whole text's, or a member's value): into it, 0. */
+int js_pull_enter(struct js_pull *j);
+/* The next value's first character (0 at the end): '{' for an object. */
+char js_pull_peek(struct js_pull *j);
+/* The next member's key of the object entered last (klen bytes, no NUL,
+ * borrowed from buf): 1; 0 past its end, where the outermost object's
+ * end must be the text's but for whitespace. */
+int js_pull_key(struct js_pull *j, const char **k, size_t *klen);
+/* Its value. */
+int js_pull_value(struct js_pull *j, struct js_val *v);
+void js_pull_free(struct js_pull *j);
 /* Parses a JSON file; the error names the file and the position. The
  * error's kind is BK_CORRUPT for a parse failure. */
 int js_read_file(const char *path, json_t **out, struct berr **err);

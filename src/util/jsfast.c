@@ -20,17 +20,41 @@
 
 #define MAX_DEPTH 512
 
-struct jp {
-    const char *p, *end;
-    bool reject_dups;
-    char *sb;               /* scratch for strings with escapes */
-    size_t sb_cap;
+/* the parser's state: struct js_pull (util/js.h) */
+#define jp js_pull
+
+/* Byte classes, a test per byte: C_WS, JSON whitespace (' ', '\n',
+ * '\t', '\r'); C_PLAIN, a byte a string holds as it is (0x20..0x7f but
+ * the quote and the backslash). A row per 16 bytes. */
+enum { C_WS = 1, C_PLAIN = 2 };
+static const unsigned char cclass[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    3, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static void skip_ws(struct jp *j)
+/* (A local pointer: a char load may alias j->p, so a loop over j->p
+ * itself stores and reloads it at every byte.) */
+static inline void skip_ws(struct jp *j)
 {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r'))
-        j->p++;
+    const char *p = j->p;
+
+    while (p < j->end && (cclass[(unsigned char) *p] & C_WS))
+        p++;
+    j->p = p;
 }
 
 static int hex4(const char *s, unsigned *out)
@@ -68,6 +92,23 @@ static int sb_reserve(struct jp *j, size_t need)
     return 0;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of the 8 bytes at s ends a plain run of a string: a quote,
+ * a backslash, a control or a non-ASCII byte. Never false when one does
+ * (a false true only costs the byte loop). */
+static inline bool word_stops(const char *s)
+{
+    unsigned long long x, q, b;
+
+    memcpy(&x, s, 8);
+    q = x ^ (ONES * '"');
+    b = x ^ (ONES * '\\');
+    return ((x & HIGHS) | ((x - ONES * 0x20) & ~x & HIGHS) | ((q - ONES) & ~q & HIGHS) |
+            ((b - ONES) & ~b & HIGHS)) != 0;
+}
+
 /* At the opening quote. On success *s and *len are the decoded text (in the
  * input, or in j->sb when it had escapes) and j->p is past the quote. */
 static int parse_string(struct jp *j, const char **s, size_t *len)
@@ -75,14 +116,15 @@ static int parse_string(struct jp *j, const char **s, size_t *len)
     const char *start = ++j->p, *q = start;
     size_t n = 0;
 
-    /* the common case: no escapes */
-    while (q < j->end && *q != '"' && *q != '\\') {
-        unsigned char c = (unsigned char) *q;
-        if (c < 0x20 || c >= 0x80)
-            return -1;
-        q++;
+    /* the common case: no escapes; eight plain bytes at a time */
+    while (j->end - q >= 8 && !word_stops(q))
+        q += 8;
+    {
+        const char *end = j->end;
+        while (q < end && (cclass[(unsigned char) *q] & C_PLAIN))
+            q++;
     }
-    if (q >= j->end)
+    if (q >= j->end || (*q != '"' && *q != '\\'))     /* a control or non-ASCII byte */
         return -1;
     if (*q == '"') {
         *s = start;
@@ -161,66 +203,77 @@ static int parse_string(struct jp *j, const char **s, size_t *len)
     return 0;
 }
 
-static json_t *parse_number(struct jp *j)
+/* A number: an integer that fits a long long into *iv, else (*real) a
+ * finite real into *dv. -1 for anything else. */
+static int scan_number(struct jp *j, bool *real, long long *iv, double *dv)
 {
     const char *s = j->p, *q = s;
-    bool real = false;
     size_t digits = 0;
 
+    *real = false;
     if (q < j->end && *q == '-')
         q++;
     if (q >= j->end || *q < '0' || *q > '9')
-        return NULL;
+        return -1;
     if (*q == '0') {
         q++;
         digits = 1;
         if (q < j->end && *q >= '0' && *q <= '9')
-            return NULL;
+            return -1;
     } else {
         while (q < j->end && *q >= '0' && *q <= '9')
             q++, digits++;
     }
     if (q < j->end && *q == '.') {
-        real = true;
+        *real = true;
         if (++q >= j->end || *q < '0' || *q > '9')
-            return NULL;
+            return -1;
         while (q < j->end && *q >= '0' && *q <= '9')
             q++;
     }
     if (q < j->end && (*q == 'e' || *q == 'E')) {
-        real = true;
+        *real = true;
         if (++q < j->end && (*q == '+' || *q == '-'))
             q++;
         if (q >= j->end || *q < '0' || *q > '9')
-            return NULL;
+            return -1;
         while (q < j->end && *q >= '0' && *q <= '9')
             q++;
     }
     j->p = q;
-    if (!real) {
+    if (!*real) {
         unsigned long long v = 0;
         bool neg = *s == '-';
         if (digits > 19)        /* cannot fit: jansson says so */
-            return NULL;
+            return -1;
         for (const char *d = neg ? s + 1 : s; d < q; d++)
             v = v * 10 + (unsigned long long) (*d - '0');     /* < 10^19 < 2^64 */
         if (v > (unsigned long long) LLONG_MAX + neg)
-            return NULL;
-        return json_integer(neg ? (long long) (0 - v) : (long long) v);
+            return -1;
+        *iv = neg ? (long long) (0 - v) : (long long) v;
+        return 0;
     }
     {
         char buf[64];
         size_t n = (size_t) (q - s);
-        double v;
         if (n >= sizeof(buf))
-            return NULL;
+            return -1;
         memcpy(buf, s, n);
         buf[n] = '\0';
-        v = strtod(buf, NULL);
-        if (!isfinite(v))
-            return NULL;
-        return json_real(v);
+        *dv = strtod(buf, NULL);
+        return isfinite(*dv) ? 0 : -1;
     }
+}
+
+static json_t *parse_number(struct jp *j)
+{
+    bool real;
+    long long iv = 0;
+    double dv = 0;
+
+    if (scan_number(j, &real, &iv, &dv) < 0)
+        return NULL;
+    return real ? json_real(dv) : json_integer(iv);
 }
 
 static json_t *parse_value(struct jp *j, int depth);
@@ -352,6 +405,104 @@ static json_t *parse_value(struct jp *j, int depth)
     default:
         return parse_number(j);
     }
+}
+
+/* ---- pulling an object's members (util/js.h) ---- */
+
+int js_pull_begin(struct js_pull *j, const char *buf, size_t len)
+{
+    *j = (struct js_pull) { .p = buf, .end = buf + len, .reject_dups = true };
+    return js_pull_enter(j);
+}
+
+int js_pull_enter(struct js_pull *j)
+{
+    skip_ws(j);
+    if (j->p >= j->end || *j->p != '{' || j->depth >= JS_PULL_DEPTH)
+        return -1;
+    j->p++;
+    j->members[j->depth++] = 0;
+    return 0;
+}
+
+char js_pull_peek(struct js_pull *j)
+{
+    skip_ws(j);
+    return j->p < j->end ? *j->p : 0;
+}
+
+int js_pull_key(struct js_pull *j, const char **k, size_t *klen)
+{
+    if (!j->depth)
+        return -1;
+    skip_ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+        if (--j->depth)
+            return 0;
+        skip_ws(j);     /* the outermost object: nothing may follow */
+        return j->p == j->end ? 0 : -1;
+    }
+    if (j->members[j->depth - 1] && (j->p >= j->end || *j->p++ != ','))
+        return -1;
+    skip_ws(j);
+    /* plain keys only: one with escapes would sit in the scratch the
+     * value may reuse */
+    if (j->p >= j->end || *j->p != '"')
+        return -1;
+    {
+        const char *s = j->p + 1, *q = s, *end = j->end;
+        while (q < end && (cclass[(unsigned char) *q] & C_PLAIN))
+            q++;
+        if (q >= end || *q != '"')
+            return -1;
+        *k = s;
+        *klen = (size_t) (q - s);
+        j->p = q + 1;
+    }
+    skip_ws(j);
+    if (j->p >= j->end || *j->p != ':')
+        return -1;
+    j->p++;
+    j->members[j->depth - 1]++;
+    return 1;
+}
+
+int js_pull_value(struct js_pull *j, struct js_val *v)
+{
+    *v = (struct js_val) { .kind = JSV_NULL };
+    skip_ws(j);
+    if (j->p >= j->end)
+        return -1;
+    switch (*j->p) {
+    case '{':
+    case '[':
+        v->kind = JSV_TREE;
+        return (v->tree = parse_value(j, 1)) ? 0 : -1;
+    case '"':
+        v->kind = JSV_STR;
+        return parse_string(j, &v->s, &v->len);
+    case 't':
+    case 'f':
+        v->kind = JSV_BOOL;
+        v->b = *j->p == 't';
+        return word(j, v->b ? "true" : "false", v->b ? 4 : 5) ? 0 : -1;
+    case 'n':
+        return word(j, "null", 4) ? 0 : -1;
+    default: {
+        /* integers only: no field read this way is a real */
+        bool real;
+        double d;
+        v->kind = JSV_INT;
+        return scan_number(j, &real, &v->i, &d) < 0 || real ? -1 : 0;
+    }
+    }
+}
+
+void js_pull_free(struct js_pull *j)
+{
+    free(j->sb);
+    j->sb = NULL;
 }
 
 json_t *js_loadb(const char *buf, size_t len, size_t flags, json_error_t *je)

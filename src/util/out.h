@@ -48,9 +48,10 @@ int out_json(FILE *f, json_t *v, struct berr **err);
  * items, without keeping every item in memory. Rendering only reads the
  * prepared template, so several threads may render at once. */
 struct out_rows;
-/* *rows NULL (and 0) when format needs the whole list at once (json, a
- * template that ranges over "."): use out_list then. A bad template
- * fails here (125), before anything is printed. */
+/* *rows NULL (and 0) when format needs the whole list at once (a
+ * template that ranges over "."): use out_list then. "json" is out_json's
+ * array, element by element. A bad template fails here (125), before
+ * anything is printed. */
 int out_rows_new(const char *format, const struct out_spec *spec, bool noheading,
                  struct out_rows **rows, struct berr **err);
 /* One item's text, malloc'd in *text. */

@@ -113,11 +113,18 @@ int str_to_ull(const char *s, unsigned long long *out)
 
 size_t str_rune_count(const char *s, size_t n)
 {
-    size_t r = 0;
+    size_t r = n, i = 0;
 
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char) s[i] & 0xc0) != 0x80)
-            r++;
+    /* every byte but a continuation byte (10xxxxxx) starts a rune; eight
+     * at a time: a byte's bit 7 set and bit 6 (shifted onto it) clear */
+    for (; i + 8 <= n; i += 8) {
+        unsigned long long x;
+        memcpy(&x, s + i, 8);
+        r -= (size_t) __builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+    }
+    for (; i < n; i++)
+        if (((unsigned char) s[i] & 0xc0) == 0x80)
+            r--;
     return r;
 }
 

@@ -50,6 +50,47 @@ assert len(r["Id"]) == 64 and r["CreatedAt"].endswith(" ago")
 PY
 }
 
+# same_as_template ARGS...: ps ARGS (the default table, made straight
+# from the rows) prints what the same table as an explicit template (the
+# template engine's path) prints; tried again if a second passed between.
+same_as_template() {
+    local t='table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
+    local want got
+    [[ " $* " == *" --pod "* ]] && t+='\t{{.Pod}}\t{{.PodName}}'
+    for _ in 1 2 3; do
+        got=$(b ps "$@") && want=$(b ps "$@" --format "$t") || return 1
+        [ "$got" = "$want" ] && return 0
+    done
+    diff <(echo "$want") <(echo "$got")
+}
+
+@test "ps's default table and -q are byte for byte their templates'" {
+    three
+    b run --name zero --network none $IMG true
+    b create --name long --network none $IMG sh -c 'echo a long command line, longer than twenty' >/dev/null
+    b create --name tabbed --network none $IMG printf 'a\tb' >/dev/null
+    b pod create --network none --name pp >/dev/null
+    b create --pod pp --name inpod --network none $IMG true >/dev/null
+    b create --name brk --network none $IMG true >/dev/null
+    id=$(b ps -aq --no-trunc --filter name=brk)
+    echo '{broken' > "$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
+    run -0 b ps -a
+    [ "${#lines[@]}" -eq 10 ]
+    [[ $output == *"Error: "* ]]
+    for args in "" "-a" "-a --no-trunc" "-a --pod" "-a --pod --no-trunc" "-n 3" "-a --sort names" \
+                "-a --noheading" "-a --filter status=exited"; do
+        # shellcheck disable=SC2086
+        same_as_template $args
+    done
+    run -0 b ps -a --format table
+    [ "$output" = "$(b ps -a)" ] || [ "$output" = "$(b ps -a --format table)" ]
+    # -q, made straight from the rows too, is its template's
+    [ "$(b ps -aq)" = "$(b ps -a --format '{{.ID}}')" ]
+    [ "$(b ps -aq --no-trunc)" = "$(b ps -a --no-trunc --format '{{.ID}}')" ]
+    [ "$(b ps -q)" = "$(b ps --format '{{.ID}}')" ]
+    b pod rm -f -t 0 pp >/dev/null
+}
+
 @test "ps -q, --no-trunc, -l, -n" {
     three
     run -0 b ps -q

@@ -6,6 +6,7 @@
  */
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/container.h"
 #include "unit.h"
@@ -399,8 +400,289 @@ static void t_salvage(void)
     berr_freep(&e);
 }
 
+/* ps's reader of the text: a record it takes reads as ctr_runstate_parse
+ * reads it; anything else (-1) it leaves to that reader. */
+static void t_state_scan(void)
+{
+    static const struct { const char *text; int want; } cases[] = {
+        { "{}", 0 },
+        { "{\"conmonPid\":3,\"conmonStart\":4,\"exitCode\":-1,\"exited\":true,"
+          "\"finishedNs\":9,\"intent\":\"start\",\"intentPid\":5,\"mountPoint\":\"\","
+          "\"mounted\":false,\"networkStatus\":{\"a\":[1,{\"b\":null}]},\"pid\":0,"
+          "\"state\":4,\"version\":1,\"view\":{\"name\":\"x\",\"v\":3},"
+          "\"volumesMounted\":[\"v\"]}", 0 },
+        { "{\"view\":{\"v\":3},\"state\":2,\"pid\":7,\"version\":1}", 0 },   /* unsorted */
+        { " {\n  \"pid\" : 7 ,\n  \"mountPoint\": \"/a\\\"b\\u00e9\"\n}\n", 0 },
+        { "{\"pid\":null,\"view\":null,\"intent\":null}", 0 },
+        { "{\"healthStatus\":\"healthy\"}", -1 },              /* not the table's */
+        { "{\"pid\":\"12\"}", -1 },
+        { "{\"pid\":1.5}", -1 },
+        { "{\"pid\":3000000000}", -1 },
+        { "{\"pidStart\":-1}", -1 },
+        { "{\"exited\":1}", -1 },
+        { "{\"intent\":true}", -1 },
+        { "{\"view\":[]}", -1 },
+        { "{\"imagesMounted\":{}}", -1 },
+        { "{\"startedNs\":99999999999999999999}", -1 },
+        { "{\"pid\":1,\"pid\":1}", -1 },
+        { "{\"view\":{\"a\":1,\"a\":2}}", -1 },
+        { "{\"version\":2}", -1 },
+        { "{\"version\":\"1\"}", -1 },
+        { "{\"version\":null}", -1 },
+        { "{\"intent\":\"\xc3\xa9\"}", -1 },                   /* not ASCII */
+        { "{\"p\\u0069d\":1}", -1 },                          /* an escaped key */
+        { "{broken", -1 },
+        { "[]", -1 },
+        { "", -1 },
+        { "{}x", -1 },
+        { "{\"pid\":1,}", -1 },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct ctr_runstate a, b;
+        struct berr *e = NULL;
+        int got = ctr_runstate_scan(cases[i].text, strlen(cases[i].text), &a, NULL);
+
+        if (got != cases[i].want)
+            printf("# case %zu: %s\n", i, cases[i].text);
+        CHECK_INT(got, cases[i].want);
+        if (got < 0) {
+            CHECK(a.view == NULL && a.intent == NULL && a.pid == 0 && a.rec == NULL);
+            continue;
+        }
+        {
+            _cleanup_json_ json_t *rec = J(cases[i].text);
+            _cleanup_json_ json_t *ja = NULL, *jb = NULL;
+            CHECK_INT(ctr_runstate_parse(rec, ID, &b, &e), 0);
+            ja = ctr_runstate_json(&a);
+            jb = ctr_runstate_json(&b);
+            json_object_del(jb, "version");
+            CHECK(ja && jb && json_equal(ja, jb));
+            ctr_runstate_free(&b);
+        }
+        ctr_runstate_free(&a);
+    }
+}
+
+/* Every single-byte edit, deletion and truncation of a real state
+ * record: what the scan takes, ctr_runstate_parse reads alike. */
+static void t_state_scan_mutations(void)
+{
+    static const char record[] =
+        "{\"conmonPid\":21993,\"conmonStart\":35145,\"exitCode\":0,\"exited\":false,"
+        "\"finishedNs\":0,\"intent\":\"create\",\"mountPoint\":\"\",\"pid\":0,"
+        "\"pidStart\":0,\"state\":1,\"version\":1,\"view\":{\"autoRemove\":false,"
+        "\"command\":[\"true\"],\"createdNs\":1796607194620040951,\"image\":{\"id\":"
+        "\"0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754\",\"name\":"
+        "\"localhost/busybox:latest\"},\"labels\":{},\"name\":\"devoted_thompson\"}}";
+    static const char subst[] = "{}[]\":,\\ 0-9.eE+tfnu\x01\xc3";
+    size_t len = sizeof(record) - 1;
+    char buf[sizeof(record)];
+    int bad = 0, taken = 0;
+
+    for (size_t i = 0; i <= len; i++) {
+        for (size_t k = 0; k < sizeof(subst) + 1; k++) {
+            struct ctr_runstate a, b;
+            struct berr *e = NULL;
+            json_t *rec;
+            size_t n = len;
+
+            memcpy(buf, record, len);
+            if (k == sizeof(subst) - 1) {
+                n = i;                                  /* truncation */
+            } else if (k == sizeof(subst)) {
+                if (i == len)
+                    continue;
+                memmove(buf + i, buf + i + 1, len - i - 1); /* deletion */
+                n = len - 1;
+            } else if (i < len) {
+                buf[i] = subst[k];
+            } else {
+                continue;
+            }
+            if (ctr_runstate_scan(buf, n, &a, NULL) < 0)
+                continue;
+            taken++;
+            rec = js_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL);
+            if (!rec || ctr_runstate_parse(rec, ID, &b, &e) < 0) {
+                bad++;
+                berr_freep(&e);
+            } else {
+                json_t *ja = ctr_runstate_json(&a), *jb = ctr_runstate_json(&b);
+                json_object_del(jb, "version");
+                bad += !(ja && jb && json_equal(ja, jb));
+                json_decref(ja);
+                json_decref(jb);
+                ctr_runstate_free(&b);
+            }
+            json_decref(rec);
+            ctr_runstate_free(&a);
+        }
+    }
+    CHECK_INT(bad, 0);
+    CHECK(taken > 100);
+}
+
+static bool str_same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool json_same(json_t *a, json_t *b)
+{
+    return (!a && !b) || (a && b && json_equal(a, b));
+}
+
+/* What ps reads of a config, alike in a and b. */
+static bool cfg_same(const struct ctr_config *a, const struct ctr_config *b)
+{
+    bool ok = str_same(a->name, b->name) && str_same(a->ns, b->ns) &&
+              str_same(a->image_id, b->image_id) && str_same(a->image_name, b->image_name) &&
+              str_same(a->restart_policy, b->restart_policy) &&
+              str_same(a->log_driver, b->log_driver) && str_same(a->hostname, b->hostname) &&
+              a->created_ns == b->created_ns && a->auto_remove == b->auto_remove &&
+              a->view_version == b->view_version && a->stop_signal == b->stop_signal &&
+              a->shm_size == b->shm_size && a->lock_id == b->lock_id &&
+              a->stop_timeout == b->stop_timeout && json_same(a->command, b->command) &&
+              json_same(a->labels, b->labels) && json_same(a->networks, b->networks) &&
+              json_same(a->port_mappings, b->port_mappings) && json_same(a->spec, b->spec);
+
+    for (int i = 0; i < SPEC_NS__COUNT; i++)
+        ok = ok && str_same(a->ns_mode[i], b->ns_mode[i]);
+    return ok;
+}
+
+/* The scan of text with its view (ps) against the way every other reader
+ * goes: jansson, ctr_runstate_parse, ctr_config_parse of the view. -1:
+ * the scan declined; 0: both read it alike; 1: they differ. */
+static int scan_vs_parse(const char *text, size_t len)
+{
+    struct ctr_runstate a, b;
+    struct ctr_config ca, cb;
+    struct berr *e = NULL;
+    json_t *rec, *ja, *jb;
+    int r = 1;
+
+    if (ctr_runstate_scan(text, len, &a, &ca) < 0)
+        return -1;
+    rec = js_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    if (rec && ctr_runstate_parse(rec, ID, &b, &e) == 0) {
+        ja = ctr_runstate_json(&a);
+        jb = ctr_runstate_json(&b);
+        json_object_del(jb, "version");
+        json_object_del(jb, "view");
+        if (ja && jb && json_equal(ja, jb)) {
+            if (!b.view)
+                r = ca.view_version == 0 ? 0 : 1;
+            else if (ctr_config_parse(b.view, ID, &cb, &e) == 0) {
+                r = cfg_same(&ca, &cb) ? 0 : 1;
+                ctr_config_free(&cb);
+            }
+        }
+        json_decref(ja);
+        json_decref(jb);
+        ctr_runstate_free(&b);
+    }
+    berr_freep(&e);
+    json_decref(rec);
+    ctr_runstate_free(&a);
+    ctr_config_free(&ca);
+    return r;
+}
+
+#define VIEW_REC(view) "{\"pid\":0,\"state\":1,\"version\":1,\"view\":" view "}"
+
+/* ps reads the view straight from the text too: as ctr_config_parse reads
+ * it, or not at all (-1). */
+static void t_view_scan(void)
+{
+    static const struct { const char *text; int want; } cases[] = {
+        { VIEW_REC("{\"autoRemove\":true,\"command\":[\"sh\",\"-c\",\"x\\ty\"],"
+                   "\"createdNs\":17,\"image\":{\"id\":\"abc\",\"name\":\"localhost/b:1\"},"
+                   "\"labels\":{\"a\":\"b\"},\"name\":\"web\",\"namespace\":\"\","
+                   "\"networks\":{\"n1\":{}},\"portMappings\":[{\"host_port\":8080}],"
+                   "\"restartPolicy\":\"always\",\"spec\":{\"command\":[\"x\"],"
+                   "\"namespaces\":{\"network\":\"none\"},\"healthcheck\":{\"test\":[]}},"
+                   "\"v\":3}"), 0 },
+        { VIEW_REC("{\"v\":3,\"name\":\"unsorted\",\"image\":null,\"spec\":{}}"), 0 },
+        { VIEW_REC("{}"), 0 },
+        { VIEW_REC("null"), 0 },
+        { "{\"state\":1}", 0 },                                  /* no view */
+        { VIEW_REC("{\"v\":2,\"name\":\"old\"}"), 0 },              /* another version */
+        { VIEW_REC("{\"v\":3,\"spec\":{\"hostname\":\"h\",\"stopSignal\":9}}"), 0 },
+        { VIEW_REC("{\"pod\":\"p\",\"v\":3}"), -1 },                /* read whole */
+        { VIEW_REC("{\"isInfra\":true,\"v\":3}"), -1 },
+        { VIEW_REC("{\"other\":1,\"v\":3}"), -1 },
+        { VIEW_REC("{\"name\":7,\"v\":3}"), -1 },
+        { VIEW_REC("{\"image\":[],\"v\":3}"), -1 },
+        { VIEW_REC("{\"image\":{\"id\":1},\"v\":3}"), -1 },
+        { VIEW_REC("{\"image\":{\"tag\":\"x\"},\"v\":3}"), -1 },
+        { VIEW_REC("{\"spec\":{\"namespaces\":[]},\"v\":3}"), -1 },
+        { VIEW_REC("{\"spec\":{\"stopSignal\":\"KILL\"},\"v\":3}"), -1 },
+        { VIEW_REC("{\"name\":\"a\",\"name\":\"b\"}"), -1 },
+        { VIEW_REC("{\"image\":{\"id\":\"a\",\"id\":\"b\"}}"), -1 },
+        { VIEW_REC("{\"labels\":{\"a\":1,\"a\":2}}"), -1 },
+        { VIEW_REC("[]"), -1 },
+        { VIEW_REC("{\"v\":3"), -1 },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        int got = scan_vs_parse(cases[i].text, strlen(cases[i].text));
+        if (got != cases[i].want)
+            printf("# case %zu: %s\n", i, cases[i].text);
+        CHECK_INT(got, cases[i].want);
+    }
+}
+
+/* Every mutation of a real state record with its view: what the scan
+ * takes, the other readers read alike. */
+static void t_view_scan_mutations(void)
+{
+    static const char record[] = VIEW_REC(
+        "{\"autoRemove\":false,\"command\":[\"true\"],\"createdNs\":1796607194620040951,"
+        "\"image\":{\"id\":\"0341d88d4d11\",\"name\":\"localhost/busybox:latest\"},"
+        "\"labels\":{},\"name\":\"devoted_thompson\",\"namespace\":\"\",\"networks\":{},"
+        "\"portMappings\":[],\"restartPolicy\":\"no\",\"spec\":{\"command\":[\"true\"],"
+        "\"namespaces\":{\"network\":\"none\"}},\"v\":3}");
+    static const char subst[] = "{}[]\":,\\ 0-9.eE+tfnu\x01\xc3";
+    size_t len = sizeof(record) - 1;
+    char buf[sizeof(record)];
+    int bad = 0, taken = 0;
+
+    for (size_t i = 0; i <= len; i++) {
+        for (size_t k = 0; k < sizeof(subst) + 1; k++) {
+            size_t n = len;
+            int r;
+
+            memcpy(buf, record, len);
+            if (k == sizeof(subst) - 1) {
+                n = i;
+            } else if (k == sizeof(subst)) {
+                if (i == len)
+                    continue;
+                memmove(buf + i, buf + i + 1, len - i - 1);
+                n = len - 1;
+            } else if (i < len) {
+                buf[i] = subst[k];
+            } else {
+                continue;
+            }
+            r = scan_vs_parse(buf, n);
+            taken += r >= 0;
+            if (r > 0 && bad++ < 5)
+                printf("# differ: %.*s\n", (int) n, buf);
+        }
+    }
+    CHECK_INT(bad, 0);
+    CHECK(taken > 100);
+}
+
 int main(void)
 {
+    UNIT_RUN(t_view_scan);
+    UNIT_RUN(t_view_scan_mutations);
+    UNIT_RUN(t_state_scan_mutations);
+    UNIT_RUN(t_state_scan);
     UNIT_RUN(t_state_every_field);
     UNIT_RUN(t_config_every_field);
     UNIT_RUN(t_unsorted_record);

@@ -198,19 +198,19 @@ static void t_tbl(void)
 }
 
 /* out_rows: rendered one item at a time, the texts printed in the order
- * given, byte for byte what out_list prints for those items in that order;
- * formats that need the whole list have no out_rows. */
+ * given, byte for byte what out_list prints for those items in that order
+ * (json too); a template that ranges over the whole list has no out_rows. */
 static char *rows_print(const char *format, json_t *items, const struct out_spec *spec,
                         bool nohead)
 {
-    char *buf = NULL, *texts[4] = { 0 };
+    char *buf = NULL, *texts[8] = { 0 };
     size_t len = 0, n = json_array_size(items);
     FILE *f = open_memstream(&buf, &len);
     struct out_rows *rows = NULL;
     struct berr *err = NULL;
     int r = out_rows_new(format, spec, nohead, &rows, &err);
 
-    CHECK(n <= 4);
+    CHECK(n <= 8);
     /* rendered last first, printed first first */
     for (size_t i = n; r == 0 && rows && i-- > 0;)
         r = out_rows_render(rows, json_array_get(items, i), &texts[i], &err);
@@ -261,7 +261,24 @@ static void t_rows(void)
         free(got);
         json_decref(none);
     }
-    CHECK(out_rows_new("json", &ps_spec, false, &rows, &err) == 0 && rows == NULL);
+    /* json: out_json's array element by element, nested values, escapes
+     * and the empty list included */
+    {
+        json_t *nested = json_loads("[{\"a\":{\"b\":[1,{\"c\":[]}],\"d\":{}},"
+                                    "\"s\":\"x\\ny\\t\\\"<>\\u00e9\",\"r\":0.1,\"n\":null},"
+                                    "[],{},\"str\",[[1,2],[3]]]", 0, NULL);
+        json_t *lists[] = { items, nested, json_array() };
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+            char *want = list("json", lists[i], &ps_spec, false);
+            char *got = rows_print("json", lists[i], &ps_spec, false);
+            CHECK(nested != NULL);
+            CHECK_STR(got, want);
+            free(want);
+            free(got);
+        }
+        json_decref(nested);
+        json_decref(lists[2]);
+    }
     rows = (struct out_rows *) 1;
     CHECK(out_rows_new("{{range .}}{{.ID}}{{end}}", &ps_spec, false, &rows, &err) == 0 &&
           rows == NULL);

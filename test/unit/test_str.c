@@ -1,9 +1,11 @@
 /*
  * test/unit/test_str.c: str_escape and str_escape_ctl (untrusted text on
- * a terminal) and fs_read_fd_max (untrusted files read into memory).
+ * a terminal), fs_read_fd_max (untrusted files read into memory) and
+ * str_rune_count (table widths).
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -47,6 +49,29 @@ static void t_escape_ctl(void)
     }
 }
 
+/* Runes are bytes that are not UTF-8 continuations; eight at a time, so
+ * cases around 8 and 16 bytes, continuations at the word edges. */
+static void t_rune_count(void)
+{
+    static const struct { const char *in; size_t want; } cases[] = {
+        { "", 0 },
+        { "a", 1 },
+        { "abcdefg", 7 },
+        { "abcdefgh", 8 },
+        { "abcdefghi", 9 },
+        { "caf\xc3\xa9", 4 },
+        { "abcdefg\xc3\xa9", 8 },                   /* across the word's edge */
+        { "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 3 },
+        { "\xf0\x9f\x90\xb3\xf0\x9f\x90\xb3x", 3 },
+        { "\x80\x80\x80\x80\x80\x80\x80\x80\x80", 0 },   /* continuations only */
+        { "\xff\xfe\xc0\x41\xbf\x7f\x40\xc3\xa9\xe2\x82\xac\xf0\x9f\x90\xb3z", 10 },
+        { "localhost/busybox:latest  Exited (3) 2 seconds ago", 50 },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_INT(str_rune_count(cases[i].in, strlen(cases[i].in)), cases[i].want);
+}
+
 static void t_read_max(void)
 {
     int p[2];
@@ -74,5 +99,6 @@ int main(void)
     UNIT_RUN(t_escape);
     UNIT_RUN(t_escape_ctl);
     UNIT_RUN(t_read_max);
+    UNIT_RUN(t_rune_count);
     return unit_done();
 }
