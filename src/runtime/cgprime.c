@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@ static struct {
     pthread_cond_t cv;
     pthread_t th;
     bool started, stop, done;
+    bool at_exit;               /* join_at_exit registered */
+    pid_t pid;                  /* the process the thread is in */
     atomic_uint writes;
 } P = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -150,6 +153,16 @@ static void join(void)
     P.started = false;
 }
 
+/* A stopped thread is joined when the process exits, not when it is
+ * stopped: joining waits for it to wake on the other CPU (up to a
+ * millisecond or more here), on the start's path. Not in a child that
+ * a fork made: the thread is not there. */
+static void join_at_exit(void)
+{
+    if (P.started && P.pid == getpid())
+        join();
+}
+
 void cgprime_begin(void)
 {
     pthread_condattr_t ca;
@@ -157,14 +170,18 @@ void cgprime_begin(void)
     if (geteuid() != 0)
         return;
     if (P.started) {
-        /* running: nothing to do; run out (its time up): again */
+        /* running: nothing to do; stopped or run out (its time up):
+         * joined (it has ended or is about to), then again */
         pthread_mutex_lock(&P.mu);
-        bool done = P.done;
+        bool again = P.done || P.stop;
         pthread_mutex_unlock(&P.mu);
-        if (!done)
+        if (!again)
             return;
         join();
     }
+    if (!P.at_exit)
+        P.at_exit = atexit(join_at_exit) == 0;
+    P.pid = getpid();
     P.stop = P.done = false;
     if (pthread_condattr_init(&ca) != 0)
         return;
@@ -182,8 +199,16 @@ void cgprime_end(void)
 {
     if (!P.started)
         return;
-    join();
-    log_debug("cgroup primer: %u writes", atomic_load(&P.writes));
+    pthread_mutex_lock(&P.mu);
+    bool was = !P.stop;
+    P.stop = true;
+    pthread_cond_signal(&P.cv);
+    pthread_mutex_unlock(&P.mu);
+    /* joined at exit, or by the next begin */
+    if (!P.at_exit)
+        join();
+    if (was)
+        log_debug("cgroup primer: %u writes", atomic_load(&P.writes));
 }
 
 unsigned cgprime_writes(void)

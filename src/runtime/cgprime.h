@@ -35,7 +35,9 @@
  * it runs at most CGPRIME_MAX_MS. Called as early as a start is known to
  * come (run: before the create), and again right before it. */
 void cgprime_begin(void);
-/* Stops it and waits for its thread (nothing when it does not run). */
+/* Stops it (nothing when it does not run); its thread is joined as the
+ * process exits (or by the next begin), not here: waiting for it to
+ * wake on the other CPU cost the start up to a millisecond or more. */
 void cgprime_end(void);
 /* Writes the primer made so far (for the debug log and the tests). */
 unsigned cgprime_writes(void);

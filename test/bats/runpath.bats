@@ -209,10 +209,11 @@ EOF2
 @test "the cgroup primer runs beside a start (cgprime.h) and is stopped once the runtime placed the container" {
     [ "$(id -u)" = 0 ] && [ -w /sys/fs/cgroup ] || skip "needs root and a writable /sys/fs/cgroup"
     run -0 b --log-level debug run --rm --network none $IMG true
-    # it wrote at least once and was stopped (the debug line is its
-    # stop's), within its cap of 250 ms at one write per 2 ms
+    # it was stopped (the debug line is its stop's, with the writes made
+    # so far: its first may still wait for the grace period on a loaded
+    # machine), within its cap of 250 ms at one write per 2 ms
     [[ $output =~ "cgroup primer: "([0-9]+)" writes" ]] || { echo "$output"; false; }
-    [ "${BASH_REMATCH[1]}" -ge 1 ] && [ "${BASH_REMATCH[1]}" -le 126 ]
+    [ "${BASH_REMATCH[1]}" -le 126 ]
     # a second start of the same process's kind starts it again: start
     run -0 b create --network none $IMG true
     run -0 b --log-level debug start "$output"
