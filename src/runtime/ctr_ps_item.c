@@ -272,12 +272,19 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struc
     return bad ? NULL : STEAL_PTR(o);
 }
 
-static char *trunc_command(const char *s, bool no_trunc)
+/* The COMMAND cell, appended to b: podman's psReporter.Command, a command
+ * longer than 20 bytes cut to its first 17 and "...". Bytes, as Go slices
+ * a string: the cut may split a UTF-8 character, and podman prints the
+ * broken bytes as they are; so do the table and the templates. */
+static void command_add(struct sbuf *b, const struct ps_row *r, bool no_trunc)
 {
-    /* podman: longer than 20 -> the first 17 and "..." */
-    if (no_trunc || strlen(s) <= 20)
-        return str_dup(s);
-    return str_fmt("%.17s...", s);
+    size_t start = b->len;
+
+    ps_row_cmd_add(b, r);
+    if (!no_trunc && b->len - start > 20) {
+        b->len = start + 17;
+        sbuf_add(b, "...");
+    }
 }
 
 static const char *const tfield_names[T__N] = {
@@ -375,8 +382,10 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
     if (W(IMAGE))
         SET(IMAGE, json_string(ps_row_image(r)));
     if (W(COMMAND)) {
-        _cleanup_free_ char *cmd = ps_row_cmd_text(r);
-        SET_TEXT(COMMAND, cmd ? trunc_command(cmd, q->no_trunc) : NULL);
+        _cleanup_sbuf_ struct sbuf cmd = SBUF_INIT;
+        /* not checked as UTF-8: a cut may split a character (command_add) */
+        command_add(&cmd, r, q->no_trunc);
+        SET(COMMAND, cmd.oom ? NULL : json_stringn_nocheck(sbuf_str(&cmd), cmd.len));
     }
     if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
         _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
@@ -462,7 +471,7 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
                         double now)
 {
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-    size_t id_max = q->no_trunc ? SIZE_MAX : 12, cmd;
+    size_t id_max = q->no_trunc ? SIZE_MAX : 12;
     char ago[HUM_AGO_BUF];
 
     /* one buffer, written in place: a row was nine mallocs. 128 bytes
@@ -472,12 +481,7 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
     sbuf_reserve(&b, 127);
     table_cell(&b, r->id, id_max, '\t');
     table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
-    cmd = b.len;
-    ps_row_cmd_add(&b, r);
-    if (!q->no_trunc && b.len - cmd > 20) {     /* trunc_command's rule */
-        b.len = cmd + 17;
-        sbuf_add(&b, "...");
-    }
+    command_add(&b, r, q->no_trunc);
     sbuf_addc(&b, '\t');
     table_cell(&b, hum_ago_buf(ago, (double) r->created_ns / 1e9, now), SIZE_MAX, '\t');
     status_add(&b, r, now);
