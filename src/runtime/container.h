@@ -179,6 +179,12 @@ int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
  * ctr_config_free. */
 int ctr_runstate_scan(const char *buf, size_t len, struct ctr_runstate *out,
                       struct ctr_config *view);
+/* The field tables (runtime/records.h) of config.json's top level and of
+ * the view's (view true), which must be the config's entries for the
+ * view's keys; *n their length. Exposed for the unit test that keeps them
+ * in step with each other and with ctr_view_record(). */
+struct rec_field;
+const struct rec_field *ctr_config_fields(bool view, size_t *n);
 /* Lenient readers, for what must work whatever a record says
  * (ctr_repair.c): a mistyped field reads as absent, and the first such
  * problem is kept in *problem (malloc'd; left alone when set already).

@@ -112,6 +112,12 @@ static const struct rec_field view_fields[] = {
     CF("v", FK_LL, view_version),
 };
 
+const struct rec_field *ctr_config_fields(bool view, size_t *n)
+{
+    *n = view ? ARRAY_SIZE(view_fields) : ARRAY_SIZE(config_fields);
+    return view ? view_fields : config_fields;
+}
+
 static const struct rec_field image_fields[] = {
     CF("id", FK_STR, image_id),
     CF("name", FK_STR, image_name),

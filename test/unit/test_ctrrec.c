@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "runtime/container.h"
+#include "runtime/ctr_view.h"
+#include "runtime/records.h"
 #include "unit.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -634,6 +636,83 @@ static void t_view_scan(void)
     }
 }
 
+/* A value of a field of kind k. */
+static json_t *value_of_kind(enum rec_fkind k)
+{
+    switch (k) {
+    case FK_BOOL: return json_true();
+    case FK_INT:
+    case FK_LL:
+    case FK_ULL: return json_integer(7);
+    case FK_STR:
+    case FK_STR0: return json_string("s");
+    case FK_OBJ: return json_pack("{s:{}}", "k");
+    case FK_ARR: return json_pack("[s]", "a");
+    }
+    return NULL;
+}
+
+/* A config with every field of its table (but the view's own "v"), an
+ * image and a spec with all that the view keeps of it; in no pod (a view
+ * with "pod" or "isInfra" is read whole, by design: t_view_scan). */
+static json_t *full_config(void)
+{
+    size_t n;
+    const struct rec_field *fs = ctr_config_fields(false, &n);
+    json_t *cfg = J("{\"version\":1,\"image\":{\"id\":\"ii\",\"name\":\"in\"}}");
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fs[i].key, "v") != 0)
+            json_object_set_new(cfg, fs[i].key, value_of_kind(fs[i].kind));
+    json_object_set_new(cfg, "spec", J(
+        "{\"entrypoint\":[\"e\"],\"command\":[\"c\"],\"healthcheck\":{\"test\":[\"x\"]},"
+        "\"hostname\":\"h\",\"shmSize\":5,\"stopSignal\":9,"
+        "\"namespaces\":{\"network\":\"none\",\"pid\":\"host\"},"
+        "\"mounts\":[{\"type\":\"bind\",\"source\":\"/s\",\"destination\":\"/d\"},"
+        "{\"type\":\"volume\",\"name\":\"vol\",\"destination\":\"/v\"}]}"));
+    return cfg;
+}
+
+/* The view's keys (ctr_view_record) and the scan's table of them in
+ * step: a key added to the view only would send every record to the slow
+ * reader, and nothing would say so. */
+static void t_view_fields_in_step(void)
+{
+    size_t nc, nv;
+    const struct rec_field *cf = ctr_config_fields(false, &nc);
+    const struct rec_field *vf = ctr_config_fields(true, &nv);
+    _cleanup_json_ json_t *cfg = full_config(), *view = NULL, *st = NULL;
+    _cleanup_free_ char *text = NULL;
+    const char *k;
+    json_t *v;
+
+    /* each entry of the view's table is the config's for that key; both
+     * sorted, as the scan's merge needs */
+    for (size_t i = 0; i < nv; i++) {
+        const struct rec_field *c = rec_field_find(cf, nc, vf[i].key);
+        if (!c || c->kind != vf[i].kind || c->off != vf[i].off)
+            printf("# view field \"%s\" is not the config's\n", vf[i].key);
+        CHECK(c && c->kind == vf[i].kind && c->off == vf[i].off);
+        CHECK(i == 0 || strcmp(vf[i - 1].key, vf[i].key) < 0);
+    }
+    for (size_t i = 1; i < nc; i++)
+        CHECK(strcmp(cf[i - 1].key, cf[i].key) < 0);
+    /* every key of a full config's view is the table's ("image" is a hook) */
+    view = ctr_view_record(cfg);
+    CHECK(view != NULL);
+    json_object_foreach(view, k, v) {
+        bool known = strcmp(k, "image") == 0 || rec_field_find(vf, nv, k);
+        if (!known)
+            printf("# view key \"%s\" is not in view_fields\n", k);
+        CHECK(known);
+    }
+    /* and the scan takes it, reading it as ctr_config_parse does */
+    st = json_pack("{s:i, s:i, s:O}", "state", 1, "version", 1, "view", view);
+    text = js_dumps_sorted(st, 0);
+    CHECK(text != NULL);
+    CHECK_INT(text ? scan_vs_parse(text, strlen(text)) : -2, 0);
+}
+
 /* Every mutation of a real state record with its view: what the scan
  * takes, the other readers read alike. */
 static void t_view_scan_mutations(void)
@@ -680,6 +759,7 @@ static void t_view_scan_mutations(void)
 int main(void)
 {
     UNIT_RUN(t_view_scan);
+    UNIT_RUN(t_view_fields_in_step);
     UNIT_RUN(t_view_scan_mutations);
     UNIT_RUN(t_state_scan_mutations);
     UNIT_RUN(t_state_scan);
