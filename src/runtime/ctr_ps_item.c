@@ -25,6 +25,13 @@
 /* Go's time.Time{}.Unix(): what podman prints for "never". */
 #define GO_ZERO_UNIX (-62135596800LL)
 
+/* How much of an id (a container's, its image's, its pod's) podman shows:
+ * the first 12 bytes, or all of it with --no-trunc. */
+static size_t id_shown(const char *id, const struct ps_query *q)
+{
+    return q->no_trunc ? strlen(id) : strnlen(id, 12);
+}
+
 /* podman's psReporter.State(): "Up 3 minutes ago", "Exited (0) 2 seconds
  * ago", else the state with a capital; appended to b. */
 static void status_add(struct sbuf *b, const struct ps_row *r, double now)
@@ -378,7 +385,7 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         return NULL;
     /* always: an item with no keys would not read as a struct, and an
      * unknown field must still be an error */
-    SET(ID, json_stringn(r->id, q->no_trunc || strlen(r->id) < 12 ? strlen(r->id) : 12));
+    SET(ID, json_stringn(r->id, id_shown(r->id, q)));
     if (W(IMAGE))
         SET(IMAGE, json_string(ps_row_image(r)));
     if (W(COMMAND)) {
@@ -413,11 +420,11 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         SET(PID, json_integer(row_pid(r)));
     if (W(IMAGEID)) {
         const char *iid = ps_row_image_id(r);
-        SET(IMAGEID, json_stringn(iid, q->no_trunc || strlen(iid) < 12 ? strlen(iid) : 12));
+        SET(IMAGEID, json_stringn(iid, id_shown(iid, q)));
     }
     if (W(POD)) {
         const char *pod = js_str(r->cfg->rec, "pod", "");
-        SET(POD, json_stringn(pod, q->no_trunc || strlen(pod) < 12 ? strlen(pod) : 12));
+        SET(POD, json_stringn(pod, id_shown(pod, q)));
     }
     if (W(PODNAME)) {
         const char *pod = js_str(r->cfg->rec, "pod", "");
@@ -471,7 +478,6 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
                         double now)
 {
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-    size_t id_max = q->no_trunc ? SIZE_MAX : 12;
     char ago[HUM_AGO_BUF];
 
     /* one buffer, written in place: a row was nine mallocs. 128 bytes
@@ -479,7 +485,7 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
      * kept until the table is printed (256: a hundred page faults more
      * over 1000 rows) */
     sbuf_reserve(&b, 127);
-    table_cell(&b, r->id, id_max, '\t');
+    table_cell(&b, r->id, id_shown(r->id, q), '\t');
     table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
     command_add(&b, r, q->no_trunc);
     sbuf_addc(&b, '\t');
@@ -499,7 +505,7 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
         _cleanup_free_ char *pod_nm = *pod ? pod_name(rt, pod) : str_dup("");
         if (!pod_nm)
             return NULL;
-        table_cell(&b, pod, id_max, '\t');
+        table_cell(&b, pod, id_shown(pod, q), '\t');
         table_cell(&b, pod_nm, SIZE_MAX, '\n');
     }
     return b.oom ? NULL : sbuf_steal(&b);
@@ -508,12 +514,10 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
 char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                          double now)
 {
-    size_t n = strlen(r->id);
-
     if (q->direct == PS_ROWS_TABLE)
         return table_text(rt, r, q, now);
     /* -q: "{{.ID}}" and the newline a plain template gets */
-    return str_fmt("%.*s\n", (int) (q->no_trunc || n < 12 ? n : 12), r->id);
+    return str_fmt("%.*s\n", (int) id_shown(r->id, q), r->id);
 }
 
 /* The row's item in the shape q asks for. */
