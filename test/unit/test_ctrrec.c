@@ -11,6 +11,7 @@
 #include "runtime/container.h"
 #include "runtime/ctr_view.h"
 #include "runtime/records.h"
+#include "../ctrrec_same.h"
 #include "unit.h"
 #include "util/cleanup.h"
 #include "util/js.h"
@@ -466,28 +467,22 @@ static void t_state_scan(void)
     }
 }
 
-/* Every single-byte edit, deletion and truncation of a real state
- * record: what the scan takes, ctr_runstate_parse reads alike. */
-static void t_state_scan_mutations(void)
+/* Each single-byte edit (to a byte of subst), deletion and truncation of
+ * record through scan_vs_parse (with the view or not): how many were
+ * read differently (the first few printed); *taken how many the scan did
+ * not decline. */
+static int mutations(const char *record, bool view, int *taken)
 {
-    static const char record[] =
-        "{\"conmonPid\":21993,\"conmonStart\":35145,\"exitCode\":0,\"exited\":false,"
-        "\"finishedNs\":0,\"intent\":\"create\",\"mountPoint\":\"\",\"pid\":0,"
-        "\"pidStart\":0,\"state\":1,\"version\":1,\"view\":{\"autoRemove\":false,"
-        "\"command\":[\"true\"],\"createdNs\":1796607194620040951,\"image\":{\"id\":"
-        "\"0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754\",\"name\":"
-        "\"localhost/busybox:latest\"},\"labels\":{},\"name\":\"devoted_thompson\"}}";
     static const char subst[] = "{}[]\":,\\ 0-9.eE+tfnu\x01\xc3";
-    size_t len = sizeof(record) - 1;
-    char buf[sizeof(record)];
-    int bad = 0, taken = 0;
+    size_t len = strlen(record);
+    _cleanup_free_ char *buf = malloc(len + 1);
+    int bad = 0;
 
-    for (size_t i = 0; i <= len; i++) {
+    *taken = 0;
+    for (size_t i = 0; buf && i <= len; i++) {
         for (size_t k = 0; k < sizeof(subst) + 1; k++) {
-            struct ctr_runstate a, b;
-            struct berr *e = NULL;
-            json_t *rec;
             size_t n = len;
+            int r;
 
             memcpy(buf, record, len);
             if (k == sizeof(subst) - 1) {
@@ -502,94 +497,31 @@ static void t_state_scan_mutations(void)
             } else {
                 continue;
             }
-            if (ctr_runstate_scan(buf, n, &a, NULL) < 0)
-                continue;
-            taken++;
-            rec = js_loadb(buf, n, JSON_REJECT_DUPLICATES, NULL);
-            if (!rec || ctr_runstate_parse(rec, ID, &b, &e) < 0) {
-                bad++;
-                berr_freep(&e);
-            } else {
-                json_t *ja = ctr_runstate_json(&a), *jb = ctr_runstate_json(&b);
-                json_object_del(jb, "version");
-                bad += !(ja && jb && json_equal(ja, jb));
-                json_decref(ja);
-                json_decref(jb);
-                ctr_runstate_free(&b);
-            }
-            json_decref(rec);
-            ctr_runstate_free(&a);
+            r = scan_vs_parse(buf, n, view);
+            *taken += r >= 0;
+            if (r > 0 && bad++ < 5)
+                printf("# differ: %.*s\n", (int) n, buf);
         }
     }
-    CHECK_INT(bad, 0);
+    CHECK(buf != NULL);
+    return bad;
+}
+
+/* Every mutation of a real state record: what the scan takes,
+ * ctr_runstate_parse reads alike. */
+static void t_state_scan_mutations(void)
+{
+    static const char record[] =
+        "{\"conmonPid\":21993,\"conmonStart\":35145,\"exitCode\":0,\"exited\":false,"
+        "\"finishedNs\":0,\"intent\":\"create\",\"mountPoint\":\"\",\"pid\":0,"
+        "\"pidStart\":0,\"state\":1,\"version\":1,\"view\":{\"autoRemove\":false,"
+        "\"command\":[\"true\"],\"createdNs\":1796607194620040951,\"image\":{\"id\":"
+        "\"0341d88d4d118064cc77791ed8bf9316d48d5de88910a345e3ff12f56a943754\",\"name\":"
+        "\"localhost/busybox:latest\"},\"labels\":{},\"name\":\"devoted_thompson\"}}";
+    int taken;
+
+    CHECK_INT(mutations(record, false, &taken), 0);
     CHECK(taken > 100);
-}
-
-static bool str_same(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static bool json_same(json_t *a, json_t *b)
-{
-    return (!a && !b) || (a && b && json_equal(a, b));
-}
-
-/* What ps reads of a config, alike in a and b. */
-static bool cfg_same(const struct ctr_config *a, const struct ctr_config *b)
-{
-    bool ok = str_same(a->name, b->name) && str_same(a->ns, b->ns) &&
-              str_same(a->image_id, b->image_id) && str_same(a->image_name, b->image_name) &&
-              str_same(a->restart_policy, b->restart_policy) &&
-              str_same(a->log_driver, b->log_driver) && str_same(a->hostname, b->hostname) &&
-              a->created_ns == b->created_ns && a->auto_remove == b->auto_remove &&
-              a->view_version == b->view_version && a->stop_signal == b->stop_signal &&
-              a->shm_size == b->shm_size && a->lock_id == b->lock_id &&
-              a->stop_timeout == b->stop_timeout && json_same(a->command, b->command) &&
-              json_same(a->labels, b->labels) && json_same(a->networks, b->networks) &&
-              json_same(a->port_mappings, b->port_mappings) && json_same(a->spec, b->spec);
-
-    for (int i = 0; i < SPEC_NS__COUNT; i++)
-        ok = ok && str_same(a->ns_mode[i], b->ns_mode[i]);
-    return ok;
-}
-
-/* The scan of text with its view (ps) against the way every other reader
- * goes: jansson, ctr_runstate_parse, ctr_config_parse of the view. -1:
- * the scan declined; 0: both read it alike; 1: they differ. */
-static int scan_vs_parse(const char *text, size_t len)
-{
-    struct ctr_runstate a, b;
-    struct ctr_config ca, cb;
-    struct berr *e = NULL;
-    json_t *rec, *ja, *jb;
-    int r = 1;
-
-    if (ctr_runstate_scan(text, len, &a, &ca) < 0)
-        return -1;
-    rec = js_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-    if (rec && ctr_runstate_parse(rec, ID, &b, &e) == 0) {
-        ja = ctr_runstate_json(&a);
-        jb = ctr_runstate_json(&b);
-        json_object_del(jb, "version");
-        json_object_del(jb, "view");
-        if (ja && jb && json_equal(ja, jb)) {
-            if (!b.view)
-                r = ca.view_version == 0 ? 0 : 1;
-            else if (ctr_config_parse(b.view, ID, &cb, &e) == 0) {
-                r = cfg_same(&ca, &cb) ? 0 : 1;
-                ctr_config_free(&cb);
-            }
-        }
-        json_decref(ja);
-        json_decref(jb);
-        ctr_runstate_free(&b);
-    }
-    berr_freep(&e);
-    json_decref(rec);
-    ctr_runstate_free(&a);
-    ctr_config_free(&ca);
-    return r;
 }
 
 #define VIEW_REC(view) "{\"pid\":0,\"state\":1,\"version\":1,\"view\":" view "}"
@@ -629,7 +561,7 @@ static void t_view_scan(void)
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        int got = scan_vs_parse(cases[i].text, strlen(cases[i].text));
+        int got = scan_vs_parse(cases[i].text, strlen(cases[i].text), true);
         if (got != cases[i].want)
             printf("# case %zu: %s\n", i, cases[i].text);
         CHECK_INT(got, cases[i].want);
@@ -710,7 +642,7 @@ static void t_view_fields_in_step(void)
     st = json_pack("{s:i, s:i, s:O}", "state", 1, "version", 1, "view", view);
     text = js_dumps_sorted(st, 0);
     CHECK(text != NULL);
-    CHECK_INT(text ? scan_vs_parse(text, strlen(text)) : -2, 0);
+    CHECK_INT(text ? scan_vs_parse(text, strlen(text), true) : -2, 0);
 }
 
 /* Every mutation of a real state record with its view: what the scan
@@ -723,36 +655,9 @@ static void t_view_scan_mutations(void)
         "\"labels\":{},\"name\":\"devoted_thompson\",\"namespace\":\"\",\"networks\":{},"
         "\"portMappings\":[],\"restartPolicy\":\"no\",\"spec\":{\"command\":[\"true\"],"
         "\"namespaces\":{\"network\":\"none\"}},\"v\":3}");
-    static const char subst[] = "{}[]\":,\\ 0-9.eE+tfnu\x01\xc3";
-    size_t len = sizeof(record) - 1;
-    char buf[sizeof(record)];
-    int bad = 0, taken = 0;
+    int taken;
 
-    for (size_t i = 0; i <= len; i++) {
-        for (size_t k = 0; k < sizeof(subst) + 1; k++) {
-            size_t n = len;
-            int r;
-
-            memcpy(buf, record, len);
-            if (k == sizeof(subst) - 1) {
-                n = i;
-            } else if (k == sizeof(subst)) {
-                if (i == len)
-                    continue;
-                memmove(buf + i, buf + i + 1, len - i - 1);
-                n = len - 1;
-            } else if (i < len) {
-                buf[i] = subst[k];
-            } else {
-                continue;
-            }
-            r = scan_vs_parse(buf, n);
-            taken += r >= 0;
-            if (r > 0 && bad++ < 5)
-                printf("# differ: %.*s\n", (int) n, buf);
-        }
-    }
-    CHECK_INT(bad, 0);
+    CHECK_INT(mutations(record, true, &taken), 0);
     CHECK(taken > 100);
 }
 
