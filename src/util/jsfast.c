@@ -1,5 +1,8 @@
 /*
- * util/jsfast.c: a fast path in front of jansson's parser (js_loadb).
+ * util/jsfast.c: a fast path in front of jansson's parser (js_loadb), and
+ * the same parser as a pull interface (js_pull_*: an object's members one
+ * by one, scalars without a jansson value; runtime/records.c reads ps's
+ * records with it).
  *
  * jansson's lexer reads through a character stream and costs ~200
  * instructions per byte; `ps -a` over 1000 containers spent half its time
@@ -8,8 +11,9 @@
  * (escapes included, \u0000 and lone surrogates excepted), integers that
  * fit a long long, finite reals. Anything else (non-ASCII text, a
  * duplicate key when duplicates are rejected, a syntax error, deep
- * nesting) makes it give up, and jansson parses the input again: jansson
- * stays the one judge of what is valid and the one author of errors.
+ * nesting) makes it give up, and jansson parses the input again (js_loadb
+ * does; a pull's caller reads the text with js_loadb): jansson stays the
+ * one judge of what is valid and the one author of errors.
  */
 #include <limits.h>
 #include <math.h>
