@@ -44,7 +44,10 @@ static void status_add(struct sbuf *b, const struct ps_row *r, double now)
     } else if (r->state == CS_RUNNING) {
         const char *h = ctr_health_status(r->cfg, r->st);
         hum_ago_buf(d, (double) r->started_ns / 1e9, now);
-        sbuf_addf(b, *h ? "Up %s (%s)" : "Up %s", d, h);
+        if (*h)
+            sbuf_addf(b, "Up %s (%s)", d, h);
+        else
+            sbuf_addf(b, "Up %s", d);
     } else if (r->state == CS_EXITED || r->state == CS_STOPPED) {
         hum_ago_buf(d, (double) r->finished_ns / 1e9, now);
         sbuf_addf(b, "Exited (%d) %s", r->exit_code, d);
@@ -59,7 +62,7 @@ static char *row_status(const struct ps_row *r, double now)
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
 
     status_add(&b, r, now);
-    return b.oom ? NULL : sbuf_steal(&b);
+    return sbuf_steal(&b);
 }
 
 /* ---- item shapes ---- */
@@ -228,7 +231,7 @@ static char *ns_text(const struct ps_row *r, const struct ps_query *q)
         sbuf_add(&b, v ? v : "");
     }
     sbuf_addc(&b, '}');
-    return b.oom ? NULL : sbuf_steal(&b);
+    return sbuf_steal(&b);
 }
 
 static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
@@ -508,7 +511,7 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
         table_cell(&b, pod, id_shown(pod, q), '\t');
         table_cell(&b, pod_nm, SIZE_MAX, '\n');
     }
-    return b.oom ? NULL : sbuf_steal(&b);
+    return sbuf_steal(&b);
 }
 
 char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
