@@ -107,6 +107,9 @@ $(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_MAIN) test/fuzz/fuzz.h $(BUILD)/libberth.a
 
 fuzzers: $(FUZZ_BINS)
 
+# the comparison the two share
+$(BUILD)/unit/test_ctrrec $(BUILD)/fuzz/fuzz_statescan: test/ctrrec_same.h
+
 # Completions and man pages are generated from the same tables as --help,
 # so the three can never disagree.
 completions: $(BIN)

@@ -173,12 +173,20 @@ int ctr_runstate_parse(json_t *rec, const char *id, struct ctr_runstate *out,
 /* ps's reader of state.json's text: 0 for a record it is sure of (only
  * known fields, each of its type, a version this berth reads), its rec
  * NULL (no unknown keys to keep: not for a record to be written back);
- * -1 for any other, *out empty: ctr_runstate_parse judges it. view not
- * NULL: the view is read into *view as ctr_config_parse reads it (absent
- * or null: view_version 0), not into out->view; free it with
- * ctr_config_free. */
+ * -1 for any other, *out zeroed and *view too: ctr_runstate_parse judges
+ * it. But out of memory for the view's strings, -1 leaves *view holding
+ * a config's defaults (nothing allocated: ctr_config_free is safe on it
+ * either way). view not NULL: the view is read into *view as
+ * ctr_config_parse reads it (absent or null: view_version 0), not into
+ * out->view; free it with ctr_config_free. */
 int ctr_runstate_scan(const char *buf, size_t len, struct ctr_runstate *out,
                       struct ctr_config *view);
+/* The field tables (runtime/records.h) of config.json's top level and of
+ * the view's (view true), which must be the config's entries for the
+ * view's keys; *n their length. Exposed for the unit test that keeps them
+ * in step with each other and with ctr_view_record(). */
+struct rec_field;
+const struct rec_field *ctr_config_fields(bool view, size_t *n);
 /* Lenient readers, for what must work whatever a record says
  * (ctr_repair.c): a mistyped field reads as absent, and the first such
  * problem is kept in *problem (malloc'd; left alone when set already).
@@ -198,7 +206,8 @@ int ctr_set_str(char **p, const char *v);
 int ctr_read(struct runtime *rt, const char *id, struct ctr_config *cfg,
              struct ctr_runstate *st, struct berr **err);
 /* ctr_read of the state through ctr_runstate_scan (view: as there): 0,
- * or -1 (st and view empty) where ctr_read must read it. */
+ * or -1 (st zeroed, view as ctr_runstate_scan leaves it) where ctr_read
+ * must read it. */
 int ctr_read_state_quick(struct runtime *rt, const char *id, struct ctr_runstate *st,
                          struct ctr_config *view);
 

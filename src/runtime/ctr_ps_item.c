@@ -25,6 +25,13 @@
 /* Go's time.Time{}.Unix(): what podman prints for "never". */
 #define GO_ZERO_UNIX (-62135596800LL)
 
+/* How much of an id (a container's, its image's, its pod's) podman shows:
+ * the first 12 bytes, or all of it with --no-trunc. */
+static size_t id_shown(const char *id, const struct ps_query *q)
+{
+    return q->no_trunc ? strlen(id) : strnlen(id, 12);
+}
+
 /* podman's psReporter.State(): "Up 3 minutes ago", "Exited (0) 2 seconds
  * ago", else the state with a capital; appended to b. */
 static void status_add(struct sbuf *b, const struct ps_row *r, double now)
@@ -37,7 +44,10 @@ static void status_add(struct sbuf *b, const struct ps_row *r, double now)
     } else if (r->state == CS_RUNNING) {
         const char *h = ctr_health_status(r->cfg, r->st);
         hum_ago_buf(d, (double) r->started_ns / 1e9, now);
-        sbuf_addf(b, *h ? "Up %s (%s)" : "Up %s", d, h);
+        if (*h)
+            sbuf_addf(b, "Up %s (%s)", d, h);
+        else
+            sbuf_addf(b, "Up %s", d);
     } else if (r->state == CS_EXITED || r->state == CS_STOPPED) {
         hum_ago_buf(d, (double) r->finished_ns / 1e9, now);
         sbuf_addf(b, "Exited (%d) %s", r->exit_code, d);
@@ -52,7 +62,7 @@ static char *row_status(const struct ps_row *r, double now)
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
 
     status_add(&b, r, now);
-    return b.oom ? NULL : sbuf_steal(&b);
+    return sbuf_steal(&b);
 }
 
 /* ---- item shapes ---- */
@@ -221,7 +231,7 @@ static char *ns_text(const struct ps_row *r, const struct ps_query *q)
         sbuf_add(&b, v ? v : "");
     }
     sbuf_addc(&b, '}');
-    return b.oom ? NULL : sbuf_steal(&b);
+    return sbuf_steal(&b);
 }
 
 static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
@@ -272,12 +282,19 @@ static json_t *json_item(struct runtime *rt, const struct ps_row *r, const struc
     return bad ? NULL : STEAL_PTR(o);
 }
 
-static char *trunc_command(const char *s, bool no_trunc)
+/* The COMMAND cell, appended to b: podman's psReporter.Command, a command
+ * longer than 20 bytes cut to its first 17 and "...". Bytes, as Go slices
+ * a string: the cut may split a UTF-8 character, and podman prints the
+ * broken bytes as they are; so do the table and the templates. */
+static void command_add(struct sbuf *b, const struct ps_row *r, bool no_trunc)
 {
-    /* podman: longer than 20 -> the first 17 and "..." */
-    if (no_trunc || strlen(s) <= 20)
-        return str_dup(s);
-    return str_fmt("%.17s...", s);
+    size_t start = b->len;
+
+    ps_row_cmd_add(b, r);
+    if (!no_trunc && b->len - start > 20) {
+        b->len = start + 17;
+        sbuf_add(b, "...");
+    }
 }
 
 static const char *const tfield_names[T__N] = {
@@ -371,12 +388,14 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         return NULL;
     /* always: an item with no keys would not read as a struct, and an
      * unknown field must still be an error */
-    SET(ID, json_stringn(r->id, q->no_trunc || strlen(r->id) < 12 ? strlen(r->id) : 12));
+    SET(ID, json_stringn(r->id, id_shown(r->id, q)));
     if (W(IMAGE))
         SET(IMAGE, json_string(ps_row_image(r)));
     if (W(COMMAND)) {
-        _cleanup_free_ char *cmd = ps_row_cmd_text(r);
-        SET_TEXT(COMMAND, cmd ? trunc_command(cmd, q->no_trunc) : NULL);
+        _cleanup_sbuf_ struct sbuf cmd = SBUF_INIT;
+        /* not checked as UTF-8: a cut may split a character (command_add) */
+        command_add(&cmd, r, q->no_trunc);
+        SET(COMMAND, cmd.oom ? NULL : json_stringn_nocheck(sbuf_str(&cmd), cmd.len));
     }
     if (W(CREATEDHUMAN) || W(RUNNINGFOR)) {
         _cleanup_free_ char *ago = hum_ago_at((double) r->created_ns / 1e9, now);
@@ -404,11 +423,11 @@ static json_t *template_item(struct runtime *rt, const struct ps_row *r, const s
         SET(PID, json_integer(row_pid(r)));
     if (W(IMAGEID)) {
         const char *iid = ps_row_image_id(r);
-        SET(IMAGEID, json_stringn(iid, q->no_trunc || strlen(iid) < 12 ? strlen(iid) : 12));
+        SET(IMAGEID, json_stringn(iid, id_shown(iid, q)));
     }
     if (W(POD)) {
         const char *pod = js_str(r->cfg->rec, "pod", "");
-        SET(POD, json_stringn(pod, q->no_trunc || strlen(pod) < 12 ? strlen(pod) : 12));
+        SET(POD, json_stringn(pod, id_shown(pod, q)));
     }
     if (W(PODNAME)) {
         const char *pod = js_str(r->cfg->rec, "pod", "");
@@ -462,7 +481,6 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
                         double now)
 {
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-    size_t id_max = q->no_trunc ? SIZE_MAX : 12, cmd;
     char ago[HUM_AGO_BUF];
 
     /* one buffer, written in place: a row was nine mallocs. 128 bytes
@@ -470,14 +488,9 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
      * kept until the table is printed (256: a hundred page faults more
      * over 1000 rows) */
     sbuf_reserve(&b, 127);
-    table_cell(&b, r->id, id_max, '\t');
+    table_cell(&b, r->id, id_shown(r->id, q), '\t');
     table_cell(&b, ps_row_image(r), SIZE_MAX, '\t');
-    cmd = b.len;
-    ps_row_cmd_add(&b, r);
-    if (!q->no_trunc && b.len - cmd > 20) {     /* trunc_command's rule */
-        b.len = cmd + 17;
-        sbuf_add(&b, "...");
-    }
+    command_add(&b, r, q->no_trunc);
     sbuf_addc(&b, '\t');
     table_cell(&b, hum_ago_buf(ago, (double) r->created_ns / 1e9, now), SIZE_MAX, '\t');
     status_add(&b, r, now);
@@ -495,21 +508,19 @@ static char *table_text(struct runtime *rt, const struct ps_row *r, const struct
         _cleanup_free_ char *pod_nm = *pod ? pod_name(rt, pod) : str_dup("");
         if (!pod_nm)
             return NULL;
-        table_cell(&b, pod, id_max, '\t');
+        table_cell(&b, pod, id_shown(pod, q), '\t');
         table_cell(&b, pod_nm, SIZE_MAX, '\n');
     }
-    return b.oom ? NULL : sbuf_steal(&b);
+    return sbuf_steal(&b);
 }
 
 char *ps_row_direct_text(struct runtime *rt, const struct ps_row *r, const struct ps_query *q,
                          double now)
 {
-    size_t n = strlen(r->id);
-
     if (q->direct == PS_ROWS_TABLE)
         return table_text(rt, r, q, now);
     /* -q: "{{.ID}}" and the newline a plain template gets */
-    return str_fmt("%.*s\n", (int) (q->no_trunc || n < 12 ? n : 12), r->id);
+    return str_fmt("%.*s\n", (int) id_shown(r->id, q), r->id);
 }
 
 /* The row's item in the shape q asks for. */

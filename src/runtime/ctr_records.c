@@ -1,13 +1,16 @@
 /*
- * runtime/ctr_records.c: a container's records as C types: the one
- * reader and the one writer of state.json (struct ctr_runstate) and the
- * typed view of config.json (struct ctr_config), both driven by a field
- * table (key, kind, member; runtime/records.h). Types are checked as
- * records are read; a mistyped field is an error naming the container,
- * the file and the field, or, read leniently (the *_salvage readers, for
- * commands that must work whatever a record says), reads as absent and
- * is reported. Keys the state table does not know are written back as
- * they were read.
+ * runtime/ctr_records.c: a container's records as C types: the reader and
+ * the one writer of state.json (struct ctr_runstate) and the typed view of
+ * config.json (struct ctr_config), both driven by a field table (key,
+ * kind, member; runtime/records.h). Types are checked as records are
+ * read; a mistyped field is an error naming the container, the file and
+ * the field, or, read leniently (the *_salvage readers, for commands that
+ * must work whatever a record says), reads as absent and is reported.
+ * Keys the state table does not know are written back as they were read.
+ *
+ * state.json has a second reader, ps's (ctr_runstate_scan): the same
+ * tables, straight from the text, for the records it is sure of; it
+ * declines the rest (-1), which the first reader then judges.
  */
 #include <limits.h>
 #include <signal.h>
@@ -111,6 +114,12 @@ static const struct rec_field view_fields[] = {
     CF("spec", FK_OBJ, spec),
     CF("v", FK_LL, view_version),
 };
+
+const struct rec_field *ctr_config_fields(bool view, size_t *n)
+{
+    *n = view ? ARRAY_SIZE(view_fields) : ARRAY_SIZE(config_fields);
+    return view ? view_fields : config_fields;
+}
 
 static const struct rec_field image_fields[] = {
     CF("id", FK_STR, image_id),

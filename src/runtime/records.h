@@ -1,11 +1,14 @@
 /*
  * runtime/records.h: records as C types. A record (a JSON object of
  * state/state.h) is described by a field table: key, kind, the offset of
- * its member in a struct. One reader fills the struct from the record,
- * checking each field's type; one writer builds the record from the
- * struct, then copies the record's keys the table does not know, so a
- * newer berth's fields live through an older one's writes. Containers
- * (ctr_records.c), volumes (volume_records.c) and pods share this.
+ * its member in a struct. A reader fills the struct from the record (a
+ * jansson tree), checking each field's type; one writer builds the
+ * record from the struct, then copies the record's keys the table does
+ * not know, so a newer berth's fields live through an older one's writes.
+ * Containers (ctr_records.c), volumes (volume_records.c) and pods share
+ * this. A second reader (rec_fields_scan/_pull, for ps) fills the struct
+ * straight from the record's text, and only for a record it is sure of:
+ * anything else it leaves to the first, the one judge of errors.
  *
  * Tables MUST be sorted by key (strcmp order): records are written with
  * their keys sorted (js_write_atomic) and the reader merges the two in

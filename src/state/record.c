@@ -301,21 +301,34 @@ static int kind_dirfd(struct state *st, enum obj_kind kind)
     return dfd;
 }
 
+/* Where file of record key is: its path (for errors) into path, and
+ * what to open: *rel under *dfd, the dir of kind's records (no walk of
+ * the whole path for each of ps's thousand records), or the whole path
+ * when that dir cannot be opened. -1 when the path does not fit. */
+static int record_at(struct state *st, enum obj_kind kind, const char *key, const char *file,
+                     char path[PATH_MAX], int *dfd, const char **rel)
+{
+    int fd = kind_dirfd(st, kind);
+
+    if (path_join3(path, PATH_MAX, st->kind_dir[kind], key, file) < 0)
+        return -1;
+    *dfd = fd >= 0 ? fd : AT_FDCWD;
+    *rel = fd >= 0 ? path + strlen(st->kind_dir[kind]) + 1 : path;
+    return 0;
+}
+
 static int read_one(struct state *st, enum obj_kind kind, const char *key, const char *file,
                     json_t **out, struct berr **err)
 {
     char path[PATH_MAX];
     _cleanup_json_ json_t *j = NULL;
-    const char *what = state_kind_word(kind);
+    const char *what = state_kind_word(kind), *rel;
     json_t *v;
-    int r, n = path_join3(path, sizeof(path), st->kind_dir[kind], key, file);
-    int dfd = kind_dirfd(st, kind);
+    int dfd;
 
-    if (n < 0)
+    if (record_at(st, kind, key, file, path, &dfd, &rel) < 0)
         return berr_new(err, BERR_ENGINE, ENAMETOOLONG, "%s %s: path too long", what, key);
-    r = js_read_fileat(dfd >= 0 ? dfd : AT_FDCWD,
-                       dfd >= 0 ? path + strlen(st->kind_dir[kind]) + 1 : path, path, &j, err);
-    if (r < 0) {
+    if (js_read_fileat(dfd, rel, path, &j, err) < 0) {
         if ((*err)->errnum == ENOENT && !state_exists(st, kind, key)) {
             if (kind == OBJ_VOLUME)
                 return state_err(err, BK_NO_SUCH, "no volume with name \"%s\" found: no such volume",
@@ -347,17 +360,18 @@ int state_read_bytes(struct state *st, enum obj_kind kind, const char *id, const
                      char *buf, size_t cap, size_t *len)
 {
     char path[PATH_MAX];
-    int dfd = kind_dirfd(st, kind);
+    const char *rel;
     _cleanup_close_ int fd = -1;
     struct berr *e = NULL;
+    int dfd;
 
     *len = 0;
     if (state_check_key(kind, id, &e) < 0) {
         berr_free(e);
         return -1;
     }
-    if (dfd < 0 || path_join3(path, sizeof(path), st->kind_dir[kind], id, file) < 0 ||
-        (fd = openat(dfd, path + strlen(st->kind_dir[kind]) + 1, O_RDONLY | O_CLOEXEC)) < 0)
+    if (record_at(st, kind, id, file, path, &dfd, &rel) < 0 ||
+        (fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
     /* One read: a record is replaced by rename(2), never grown, so a
      * short read of it is its end (as js_read_fileat takes it), and ps

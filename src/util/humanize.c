@@ -55,7 +55,8 @@ static long long round_unit(double seconds, double unit)
     return (long long) (seconds / unit + 0.5);
 }
 
-const char *hum_duration_buf(char buf[HUM_DURATION_BUF], double s)
+/* hum_duration into buf (or a constant): no malloc, for a thousand rows */
+static const char *hum_duration_buf(char buf[HUM_DURATION_BUF], double s)
 {
     const double hour = 3600, day = 24 * hour, week = 7 * day, month = 30 * day,
                  year = 365 * day;

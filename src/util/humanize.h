@@ -18,9 +18,8 @@ char *hum_size_bin(double bytes);
  * minute", "3 minutes", "About an hour", "2 hours", "2 days", "3 weeks",
  * "5 months", "2 years". Negative durations count as zero. malloc'd. */
 char *hum_duration(double seconds);
-/* The same into buf (or a constant): no malloc, for a thousand rows. */
+/* Room for hum_duration's longest text and its NUL. */
 #define HUM_DURATION_BUF 32
-const char *hum_duration_buf(char buf[HUM_DURATION_BUF], double seconds);
 /* hum_duration(now - when) + " ago", as `ps` CREATED and `images`
  * CREATED; when is unix time in seconds (fractions allowed). */
 char *hum_ago(double when);

@@ -1,5 +1,8 @@
 /*
- * util/jsfast.c: a fast path in front of jansson's parser (js_loadb).
+ * util/jsfast.c: a fast path in front of jansson's parser (js_loadb), and
+ * the same parser as a pull interface (js_pull_*: an object's members one
+ * by one, scalars without a jansson value; runtime/records.c reads ps's
+ * records with it).
  *
  * jansson's lexer reads through a character stream and costs ~200
  * instructions per byte; `ps -a` over 1000 containers spent half its time
@@ -8,8 +11,9 @@
  * (escapes included, \u0000 and lone surrogates excepted), integers that
  * fit a long long, finite reals. Anything else (non-ASCII text, a
  * duplicate key when duplicates are rejected, a syntax error, deep
- * nesting) makes it give up, and jansson parses the input again: jansson
- * stays the one judge of what is valid and the one author of errors.
+ * nesting) makes it give up, and jansson parses the input again (js_loadb
+ * does; a pull's caller reads the text with js_loadb): jansson stays the
+ * one judge of what is valid and the one author of errors.
  */
 #include <limits.h>
 #include <math.h>
@@ -19,9 +23,6 @@
 #include "util/js.h"
 
 #define MAX_DEPTH 512
-
-/* the parser's state: struct js_pull (util/js.h) */
-#define jp js_pull
 
 /* Byte classes, a test per byte: C_WS, JSON whitespace (' ', '\n',
  * '\t', '\r'); C_PLAIN, a byte a string holds as it is (0x20..0x7f but
@@ -48,7 +49,7 @@ static const unsigned char cclass[256] = {
 
 /* (A local pointer: a char load may alias j->p, so a loop over j->p
  * itself stores and reloads it at every byte.) */
-static inline void skip_ws(struct jp *j)
+static inline void skip_ws(struct js_pull *j)
 {
     const char *p = j->p;
 
@@ -77,7 +78,7 @@ static int hex4(const char *s, unsigned *out)
     return 0;
 }
 
-static int sb_reserve(struct jp *j, size_t need)
+static int sb_reserve(struct js_pull *j, size_t need)
 {
     if (need <= j->sb_cap)
         return 0;
@@ -111,7 +112,7 @@ static inline bool word_stops(const char *s)
 
 /* At the opening quote. On success *s and *len are the decoded text (in the
  * input, or in j->sb when it had escapes) and j->p is past the quote. */
-static int parse_string(struct jp *j, const char **s, size_t *len)
+static int parse_string(struct js_pull *j, const char **s, size_t *len)
 {
     const char *start = ++j->p, *q = start;
     size_t n = 0;
@@ -205,7 +206,7 @@ static int parse_string(struct jp *j, const char **s, size_t *len)
 
 /* A number: an integer that fits a long long into *iv, else (*real) a
  * finite real into *dv. -1 for anything else. */
-static int scan_number(struct jp *j, bool *real, long long *iv, double *dv)
+static int scan_number(struct js_pull *j, bool *real, long long *iv, double *dv)
 {
     const char *s = j->p, *q = s;
     size_t digits = 0;
@@ -265,7 +266,7 @@ static int scan_number(struct jp *j, bool *real, long long *iv, double *dv)
     }
 }
 
-static json_t *parse_number(struct jp *j)
+static json_t *parse_number(struct js_pull *j)
 {
     bool real;
     long long iv = 0;
@@ -276,9 +277,9 @@ static json_t *parse_number(struct jp *j)
     return real ? json_real(dv) : json_integer(iv);
 }
 
-static json_t *parse_value(struct jp *j, int depth);
+static json_t *parse_value(struct js_pull *j, int depth);
 
-static json_t *parse_object(struct jp *j, int depth)
+static json_t *parse_object(struct js_pull *j, int depth)
 {
     json_t *o = json_object();
 
@@ -337,7 +338,7 @@ fail:
     return NULL;
 }
 
-static json_t *parse_array(struct jp *j, int depth)
+static json_t *parse_array(struct js_pull *j, int depth)
 {
     json_t *a = json_array();
 
@@ -369,7 +370,7 @@ fail:
     return NULL;
 }
 
-static bool word(struct jp *j, const char *w, size_t n)
+static bool word(struct js_pull *j, const char *w, size_t n)
 {
     if ((size_t) (j->end - j->p) < n || memcmp(j->p, w, n) != 0)
         return false;
@@ -377,7 +378,7 @@ static bool word(struct jp *j, const char *w, size_t n)
     return true;
 }
 
-static json_t *parse_value(struct jp *j, int depth)
+static json_t *parse_value(struct js_pull *j, int depth)
 {
     if (depth > MAX_DEPTH)
         return NULL;
@@ -507,7 +508,8 @@ void js_pull_free(struct js_pull *j)
 
 json_t *js_loadb(const char *buf, size_t len, size_t flags, json_error_t *je)
 {
-    struct jp j = { .p = buf, .end = buf + len, .reject_dups = flags & JSON_REJECT_DUPLICATES };
+    struct js_pull j = { .p = buf, .end = buf + len,
+                         .reject_dups = flags & JSON_REJECT_DUPLICATES };
     json_t *v;
 
     skip_ws(&j);

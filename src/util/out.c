@@ -29,7 +29,7 @@
 #define TW_PADDING 2
 #define TW_BLOCK 16384
 /* podman's JSON: indent 4 */
-#define JSON_FLAGS (JSON_INDENT(4) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
+#define OUT_JSON_FLAGS (JSON_INDENT(4) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
 
 /* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
 
@@ -518,7 +518,7 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
 
 int out_json(FILE *f, json_t *v, struct berr **err)
 {
-    _cleanup_free_ char *s = json_dumps(v, JSON_FLAGS);
+    _cleanup_free_ char *s = json_dumps(v, OUT_JSON_FLAGS);
     if (!s)
         return berr_oom(err);
     fprintf(f, "%s\n", s);
@@ -533,8 +533,6 @@ struct out_rows {
     bool json;                  /* elements of out_json's array */
     struct sbuf header;         /* tables without --noheading */
 };
-
-
 
 int out_rows_new(const char *format, const struct out_spec *spec, bool noheading,
                  struct out_rows **rows, struct berr **err)
@@ -579,7 +577,7 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
  * has no newline of its own: jansson escapes it). */
 static int json_element(json_t *item, char **text, struct berr **err)
 {
-    _cleanup_free_ char *d = json_dumps(item, JSON_FLAGS);
+    _cleanup_free_ char *d = json_dumps(item, OUT_JSON_FLAGS);
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     const char *p, *nl;
 

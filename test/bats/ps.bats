@@ -69,13 +69,15 @@ same_as_template() {
     b run --name zero --network none $IMG true
     b create --name long --network none $IMG sh -c 'echo a long command line, longer than twenty' >/dev/null
     b create --name tabbed --network none $IMG printf 'a\tb' >/dev/null
+    # the 17-byte cut splits the "é" (bytes c3 a9): podman prints the c3
+    b create --name split --network none $IMG sh -c 'echo 12345é6789012345' >/dev/null
     b pod create --network none --name pp >/dev/null
     b create --pod pp --name inpod --network none $IMG true >/dev/null
     b create --name brk --network none $IMG true >/dev/null
     id=$(b ps -aq --no-trunc --filter name=brk)
     echo '{broken' > "$BATS_TEST_TMPDIR/root/libpod/containers/$id/state.json"
     run -0 b ps -a
-    [ "${#lines[@]}" -eq 10 ]
+    [ "${#lines[@]}" -eq 11 ]
     [[ $output == *"Error: "* ]]
     for args in "" "-a" "-a --no-trunc" "-a --pod" "-a --pod --no-trunc" "-n 3" "-a --sort names" \
                 "-a --noheading" "-a --filter status=exited"; do
@@ -88,6 +90,10 @@ same_as_template() {
     [ "$(b ps -aq)" = "$(b ps -a --format '{{.ID}}')" ]
     [ "$(b ps -aq --no-trunc)" = "$(b ps -a --no-trunc --format '{{.ID}}')" ]
     [ "$(b ps -q)" = "$(b ps --format '{{.ID}}')" ]
+    # the templates print the cut's bytes too, not "out of memory"
+    run -0 b ps -a --filter name=split --format '{{.Command}}'
+    [ "$output" = $'sh -c echo 12345\xc3...' ]
+    run -0 b ps -a -s
     b pod rm -f -t 0 pp >/dev/null
 }
 
