@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "util/js.h"
+#include "util/str.h"
 
 struct dbuf {
     FILE *f;
@@ -62,35 +63,6 @@ static void newline(struct dbuf *b, int depth)
     }
 }
 
-/* The length of the valid UTF-8 sequence at s (lead byte >= 0x80), 0 if
- * invalid: jansson refuses to dump such a string, and so do we. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    size_t n;
-    unsigned cp;
-
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    /* overlong forms, surrogates, past U+10FFFF */
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 static int put_string(struct dbuf *b, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *) str;
@@ -103,7 +75,7 @@ static int put_string(struct dbuf *b, const char *str, size_t len)
         const char *e = NULL;
 
         if (c >= 0x80) {
-            size_t n = utf8_len(s + i, len - i);
+            size_t n = str_utf8_len(s + i, len - i);
             if (!n)
                 return -1;
             i += n;

@@ -128,22 +128,6 @@ size_t str_rune_count(const char *s, size_t n)
     return r;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    size_t n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-             : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
-
 /* quotes: str_escape's %q style; else only what a terminal would act on,
  * newlines and tabs kept (str_escape_ctl). */
 static char *escape(const char *s, bool quotes)
@@ -152,7 +136,8 @@ static char *escape(const char *s, bool quotes)
     const unsigned char *p = (const unsigned char *) (s ? s : "");
 
     while (*p) {
-        size_t n = *p >= 0x80 ? utf8_len(p) : 1;
+        /* (a NUL ends a sequence: no length needed) */
+        size_t n = *p >= 0x80 ? str_utf8_len(p, (size_t) -1) : 1;
         if (quotes && (*p == '\\' || *p == '"'))
             sbuf_addf(&b, "\\%c", *p);
         else if (!quotes && (*p == '\n' || *p == '\t'))
@@ -411,4 +396,31 @@ void strv_free(strv v)
     for (size_t i = 0; v && v[i]; i++)
         free(v[i]);
     free(v);
+}
+
+size_t str_utf8_len(const unsigned char *s, size_t left)
+{
+    size_t n;
+    unsigned cp;
+
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    /* overlong forms, surrogates, past U+10FFFF */
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
 }

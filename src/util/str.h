@@ -24,6 +24,9 @@ char *str_trim(char *s);                        /* in place, returns s+k */
 char *str_lower(char *s);                       /* in place */
 /* Runes in the n bytes at s (UTF-8 lead bytes counted), for column widths. */
 size_t str_rune_count(const char *s, size_t n);
+/* The length of the valid UTF-8 sequence at s (its lead byte >= 0x80,
+ * left bytes from it), 0 if it is not one: what jansson refuses. */
+size_t str_utf8_len(const unsigned char *s, size_t left);
 /* A copy safe to print inside quotes on a terminal, as Go's %q writes it:
  * control characters (C0, DEL, C1), bytes that are not UTF-8, '"' and
  * '\\' escaped (\n, \x1b, \u009b, \\); NULL on OOM. For names that come

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/str.h"
 #include "util/tmpl_int.h"
 
 #define RET(v) do { json_t *r_ = (v); if (!r_) return sbuf_add(msg, "out of memory"), -1; \
@@ -110,7 +111,7 @@ static int f_printf(json_t **a, int n, json_t **out, struct sbuf *msg)
 
     if (!fmt || tmpl_sprintf(&b, fmt, a + 1, n - 1) < 0)
         return fail(msg, "out of memory");
-    RET(json_stringn(sbuf_str(&b), b.len));
+    RET(json_stringn_nocheck(sbuf_str(&b), b.len));
 }
 
 /* print and println: Go's Sprint adds spaces between operands when
@@ -126,7 +127,7 @@ static int do_print(json_t **a, int n, json_t **out, struct sbuf *msg, bool ln)
     }
     if (ln)
         sbuf_addc(&b, '\n');
-    RET(json_stringn(sbuf_str(&b), b.len));
+    RET(json_stringn_nocheck(sbuf_str(&b), b.len));
 }
 
 static int f_print(json_t **a, int n, json_t **out, struct sbuf *msg)
@@ -139,14 +140,83 @@ static int f_println(json_t **a, int n, json_t **out, struct sbuf *msg)
     return do_print(a, n, out, msg, true);
 }
 
+#define REPLACEMENT "\xef\xbf\xbd"      /* U+FFFD in UTF-8 */
+
+/* A copy of v whose strings have each byte that is no part of valid
+ * UTF-8 replaced by U+FFFD, as Go's json.Marshal writes it (jansson
+ * refuses such a string); *had: v held a U+FFFD of its own. NULL when
+ * out of memory. */
+static json_t *utf8_mended(json_t *v, bool *had)
+{
+    json_t *r, *e;
+    const char *k;
+    size_t i;
+
+    switch (json_typeof(v)) {
+    case JSON_STRING: {
+        const unsigned char *s = (const unsigned char *) json_string_value(v);
+        size_t l = json_string_length(v);
+        _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+        for (i = 0; i < l;) {
+            size_t n = s[i] < 0x80 ? 1 : str_utf8_len(s + i, l - i);
+            if (n == 3 && memcmp(s + i, REPLACEMENT, 3) == 0)
+                *had = true;
+            if (n == 0)
+                sbuf_addn(&b, REPLACEMENT, 3);
+            else
+                sbuf_addn(&b, (const char *) s + i, n);
+            i += n ? n : 1;
+        }
+        return b.oom ? NULL : json_stringn(sbuf_str(&b), b.len);
+    }
+    case JSON_ARRAY:
+        if (!(r = json_array()))
+            return NULL;
+        json_array_foreach(v, i, e)
+            if (json_array_append_new(r, utf8_mended(e, had)) < 0)
+                return json_decref(r), NULL;
+        return r;
+    case JSON_OBJECT:
+        if (!(r = json_object()))
+            return NULL;
+        json_object_foreach(v, k, e)
+            if (json_object_set_new(r, k, utf8_mended(e, had)) < 0)
+                return json_decref(r), NULL;
+        return r;
+    default:
+        return json_incref(v);
+    }
+}
+
 static int f_json(json_t **a, int n, json_t **out, struct sbuf *msg)
 {
     /* Go's json.Marshal without HTML escaping: compact, "<" kept */
-    _cleanup_free_ char *s = json_dumps(a[0], JSON_COMPACT | JSON_ENCODE_ANY |
-                                                  JSON_REAL_PRECISION(17));
+    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17);
+    _cleanup_free_ char *s = json_dumps(a[0], flags);
+
     (void) n;
-    if (!s)
-        return fail(msg, "out of memory");
+    if (!s) {
+        /* a string that is not UTF-8 (template strings are bytes, as
+         * Go's): each bad byte is \ufffd, as Go writes it; a U+FFFD of
+         * the value's own stays as it is (then the mended ones do too) */
+        bool had = false;
+        _cleanup_json_ json_t *m = utf8_mended(a[0], &had);
+        _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+        const char *p, *hit;
+
+        if (!m || !(s = json_dumps(m, flags)))
+            return fail(msg, "out of memory");
+        if (!had) {
+            for (p = s; (hit = strstr(p, REPLACEMENT)); p = hit + 3) {
+                sbuf_addn(&b, p, (size_t) (hit - p));
+                sbuf_add(&b, "\\ufffd");
+            }
+            sbuf_add(&b, p);
+            if (b.oom)
+                return fail(msg, "out of memory");
+            RET(json_stringn(sbuf_str(&b), b.len));
+        }
+    }
     RET(json_string(s));
 }
 
@@ -160,7 +230,7 @@ static int map_str(json_t **a, json_t **out, struct sbuf *msg, int (*f)(int))
     for (size_t i = 0; i < l; i++)
         if ((unsigned char) s[i] < 0x80)
             s[i] = (char) f((unsigned char) s[i]);
-    RET(json_stringn(s, l));
+    RET(json_stringn_nocheck(s, l));
 }
 
 static int f_upper(json_t **a, int n, json_t **out, struct sbuf *msg)
@@ -192,7 +262,7 @@ static int f_title(json_t **a, int n, json_t **out, struct sbuf *msg)
             s[i] = (char) toupper(c);
         sep = c < 0x80 && !isalnum(c) && c != '_' && c != '\'';
     }
-    RET(json_stringn(s, l));
+    RET(json_stringn_nocheck(s, l));
 }
 
 static int f_join(json_t **a, int n, json_t **out, struct sbuf *msg)
@@ -218,7 +288,7 @@ static int f_join(json_t **a, int n, json_t **out, struct sbuf *msg)
             sbuf_addn(&b, sep, l);
         tmpl_print(&b, e, false);
     }
-    RET(json_stringn(sbuf_str(&b), b.len));
+    RET(json_stringn_nocheck(sbuf_str(&b), b.len));
 }
 
 static int f_split(json_t **a, int n, json_t **out, struct sbuf *msg)
@@ -238,16 +308,16 @@ static int f_split(json_t **a, int n, json_t **out, struct sbuf *msg)
             size_t j = i + 1;
             while (j < l && ((unsigned char) s[j] & 0xc0) == 0x80)
                 j++;
-            if (json_array_append_new(r, json_stringn(s + i, j - i)) < 0)
+            if (json_array_append_new(r, json_stringn_nocheck(s + i, j - i)) < 0)
                 return fail(msg, "out of memory");
             i = j;
         }
         RET(json_incref(r));
     }
     for (p = s; (e = memmem(p, l - (size_t) (p - s), sep, sl)); p = e + sl)
-        if (json_array_append_new(r, json_stringn(p, (size_t) (e - p))) < 0)
+        if (json_array_append_new(r, json_stringn_nocheck(p, (size_t) (e - p))) < 0)
             return fail(msg, "out of memory");
-    if (json_array_append_new(r, json_stringn(p, l - (size_t) (p - s))) < 0)
+    if (json_array_append_new(r, json_stringn_nocheck(p, l - (size_t) (p - s))) < 0)
         return fail(msg, "out of memory");
     RET(json_incref(r));
 }
@@ -266,7 +336,7 @@ static int f_truncate(json_t **a, int n, json_t **out, struct sbuf *msg)
         return fail(msg, "out of memory");
     if (k < 0)
         return fail(msg, "error calling truncate: slice bounds out of range [:%lld]", k);
-    RET(json_stringn(s, (size_t) k < l ? (size_t) k : l));
+    RET(json_stringn_nocheck(s, (size_t) k < l ? (size_t) k : l));
 }
 
 /* podman's pad: N spaces before, M after. */
@@ -293,7 +363,7 @@ static int f_pad(json_t **a, int n, json_t **out, struct sbuf *msg)
     sbuf_addn(&b, s, l);
     for (long long i = 0; i < post; i++)
         sbuf_addc(&b, ' ');
-    RET(json_stringn(sbuf_str(&b), b.len));
+    RET(json_stringn_nocheck(sbuf_str(&b), b.len));
 }
 
 static int f_contains(json_t **a, int n, json_t **out, struct sbuf *msg)
@@ -321,13 +391,13 @@ static int f_replace(json_t **a, int n, json_t **out, struct sbuf *msg)
     if (!s || !old || !new)
         return fail(msg, "out of memory");
     if (ol == 0)
-        RET(json_stringn(s, l));
+        RET(json_stringn_nocheck(s, l));
     for (p = s; (e = memmem(p, l - (size_t) (p - s), old, ol)); p = e + ol) {
         sbuf_addn(&b, p, (size_t) (e - p));
         sbuf_addn(&b, new, nl);
     }
     sbuf_addn(&b, p, l - (size_t) (p - s));
-    RET(json_stringn(sbuf_str(&b), b.len));
+    RET(json_stringn_nocheck(sbuf_str(&b), b.len));
 }
 
 /* Comparison: 0 ok with *c = <0/0/>0; -1 with msg. Numbers compare as

@@ -276,7 +276,7 @@ static int lex_string(struct tparser *P, struct ttok *t)
         const char *e = strchr(s + P->p, '`');
         if (!e)
             return tmpl_perr(P, (int) b, "unterminated raw quoted string");
-        t->lit = json_stringn(s + P->p, (size_t) (e - s) - P->p);
+        t->lit = json_stringn_nocheck(s + P->p, (size_t) (e - s) - P->p);
         P->p = (size_t) (e - s) + 1;
         return t->lit ? 0 : tmpl_poom(P);
     }
@@ -285,7 +285,7 @@ static int lex_string(struct tparser *P, struct ttok *t)
     if (v.oom)
         return tmpl_poom(P);
     if (q == '"')
-        t->lit = json_stringn(sbuf_str(&v), v.len);
+        t->lit = json_stringn_nocheck(sbuf_str(&v), v.len);
     else if (v.len == 0)
         return tmpl_perr(P, (int) b, "empty character constant");
     else

@@ -93,6 +93,11 @@ same_as_template() {
     # the templates print the cut's bytes too, not "out of memory"
     run -0 b ps -a --filter name=split --format '{{.Command}}'
     [ "$output" = $'sh -c echo 12345\xc3...' ]
+    run -0 b ps -a --filter name=split --format '{{upper .Command}}'
+    [ "$output" = $'SH -C ECHO 12345\xc3...' ]
+    # json writes the bad byte as Go's json.Marshal does
+    run -0 b ps -a --filter name=split --format '{{json .Command}}'
+    [ "$output" = '"sh -c echo 12345\ufffd..."' ]
     run -0 b ps -a -s
     b pod rm -f -t 0 pp >/dev/null
 }

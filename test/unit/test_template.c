@@ -199,6 +199,51 @@ static const struct { const char *tmpl, *data, *want; } cases[] = {
       "ERR:template: output:1:2: executing \"output\" at <truncate>: wrong type for value; expected int; got string" },
 };
 
+/* tmpl over data built here (json_loads refuses what is tested) */
+static char *render_j(const char *src, json_t *d)
+{
+    struct tmpl *t = NULL;
+    struct berr *err = NULL;
+    struct sbuf out = SBUF_INIT;
+    char *r;
+
+    if (tmpl_parse(src, aliases, &t, &err) < 0 || tmpl_exec(t, d, &out, &err) < 0) {
+        r = str_fmt("ERR:%s", err->msg);
+        berr_free(err);
+        sbuf_free(&out);
+    } else {
+        r = sbuf_steal(&out);
+    }
+    tmpl_free(t);
+    return r;
+}
+
+#define CHECK_RENDER_J(src, d, want) do { \
+        char *got_ = render_j(src, d); \
+        CHECK_STR(got_, want); \
+        free(got_); \
+    } while (0)
+
+/* Template strings are bytes, as Go's: a string cut inside a character
+ * (ps's COMMAND) prints its bytes, functions keep them, and json writes
+ * each bad byte as \ufffd, as Go's json.Marshal does. */
+static void t_not_utf8(void)
+{
+    json_t *d = json_object();
+
+    json_object_set_new(d, "Cmd", json_stringn_nocheck("echo 12345\xc3...", 14));
+    json_object_set_new(d, "Own", json_stringn_nocheck("\xef\xbf\xbd \xff", 5));
+    CHECK_RENDER_J("{{.Cmd}}", d, "echo 12345\xc3...");
+    CHECK_RENDER_J("{{upper .Cmd}}", d, "ECHO 12345\xc3...");
+    CHECK_RENDER_J("{{printf \"%s!\" .Cmd}}", d, "echo 12345\xc3...!");
+    CHECK_RENDER_J("{{json .Cmd}}", d, "\"echo 12345\\ufffd...\"");
+    /* with a U+FFFD of its own in the value, every one stays raw (Go
+     * would escape the bad byte's alone) */
+    CHECK_RENDER_J("{{json .}}", d, "{\"Cmd\":\"echo 12345\xef\xbf\xbd...\",\"Own\":\"\xef\xbf\xbd \xef\xbf\xbd\"}");
+    CHECK_RENDER_J("{{\"a\xff" "b\"}}", d, "a\xff" "b");
+    json_decref(d);
+}
+
 static void t_cases(void)
 {
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -254,6 +299,7 @@ static void t_header(void)
 int main(void)
 {
     UNIT_RUN(t_cases);
+    UNIT_RUN(t_not_utf8);
     UNIT_RUN(t_fields);
     UNIT_RUN(t_header);
     return unit_done();
