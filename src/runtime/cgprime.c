@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,10 +188,19 @@ void cgprime_begin(void)
         return;
     (void) pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     if (pthread_cond_init(&P.cv, &ca) == 0) {
+        /* every signal blocked in the thread: a signal sent to berth
+         * (a ^C that attach forwards to the container from its own
+         * thread, with sigwait) must not land here, where SIGINT's
+         * default action would end berth */
+        sigset_t all, old;
+        sigfillset(&all);
+        bool masked = pthread_sigmask(SIG_BLOCK, &all, &old) == 0;
         if (pthread_create(&P.th, NULL, prime_main, NULL) == 0)
             P.started = true;
         else
             pthread_cond_destroy(&P.cv);
+        if (masked)
+            (void) pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     pthread_condattr_destroy(&ca);
 }
