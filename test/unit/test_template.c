@@ -9,17 +9,14 @@
 
 static const struct tmpl_alias aliases[] = { { "Names", "Name" }, { 0 } };
 
-static char *render(const char *src, const char *data)
+/* src over data d: the output, or the error message (prefixed "ERR:") */
+static char *render_j(const char *src, json_t *d)
 {
     struct tmpl *t = NULL;
     struct berr *err = NULL;
     struct sbuf out = SBUF_INIT;
-    json_error_t je;
-    json_t *d = json_loads(data, JSON_DECODE_ANY, &je);
     char *r;
 
-    if (!d)
-        return str_fmt("BADJSON: %s", je.text);
     if (tmpl_parse(src, aliases, &t, &err) < 0 || tmpl_exec(t, d, &out, &err) < 0) {
         r = str_fmt("ERR:%s", err->msg);
         berr_free(err);
@@ -28,6 +25,19 @@ static char *render(const char *src, const char *data)
         r = sbuf_steal(&out);
     }
     tmpl_free(t);
+    return r;
+}
+
+/* the same over data given as JSON text */
+static char *render(const char *src, const char *data)
+{
+    json_error_t je;
+    json_t *d = json_loads(data, JSON_DECODE_ANY, &je);
+    char *r;
+
+    if (!d)
+        return str_fmt("BADJSON: %s", je.text);
+    r = render_j(src, d);
     json_decref(d);
     return r;
 }
@@ -198,25 +208,6 @@ static const struct { const char *tmpl, *data, *want; } cases[] = {
     { "{{truncate .ID \"x\"}}", D,
       "ERR:template: output:1:2: executing \"output\" at <truncate>: wrong type for value; expected int; got string" },
 };
-
-/* tmpl over data built here (json_loads refuses what is tested) */
-static char *render_j(const char *src, json_t *d)
-{
-    struct tmpl *t = NULL;
-    struct berr *err = NULL;
-    struct sbuf out = SBUF_INIT;
-    char *r;
-
-    if (tmpl_parse(src, aliases, &t, &err) < 0 || tmpl_exec(t, d, &out, &err) < 0) {
-        r = str_fmt("ERR:%s", err->msg);
-        berr_free(err);
-        sbuf_free(&out);
-    } else {
-        r = sbuf_steal(&out);
-    }
-    tmpl_free(t);
-    return r;
-}
 
 #define CHECK_RENDER_J(src, d, want) do { \
         char *got_ = render_j(src, d); \
