@@ -16,6 +16,7 @@
 
 #include "runtime/cgprime.h"
 #include "runtime/cgroups.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 static struct {
@@ -75,21 +76,6 @@ bool cgprime_file(const char *proc_cgroup, const char *root, char *out, size_t s
             try_file(root, "/unified", 8, unified, unified_len, "cgroup.threads", out, size));
 }
 
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n;
-
-    if (fd < 0)
-        return -1;
-    while ((n = read(fd, buf, size - 1)) < 0 && errno == EINTR)
-        ;
-    close(fd);
-    if (n >= 0)
-        buf[n] = '\0';
-    return n;
-}
-
 static long long ms_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -105,7 +91,7 @@ static void *prime_main(void *arg)
     int fd, len;
 
     (void) arg;
-    if (read_small("/proc/thread-self/cgroup", cg, sizeof(cg)) <= 0 ||
+    if (fs_read_small("/proc/thread-self/cgroup", cg, sizeof(cg)) <= 0 ||
         !cgprime_file(cg, CG_ROOT, file, sizeof(file)) ||
         (fd = open(file, O_WRONLY | O_CLOEXEC)) < 0) {
         pthread_mutex_lock(&P.mu);
@@ -121,7 +107,7 @@ static void *prime_main(void *arg)
         bool ok = write(fd, tid, (size_t) len) == len;
         if (ok && atomic_fetch_add(&P.writes, 1) == 0)
             /* the name led elsewhere: this thread moved; no more */
-            ok = read_small("/proc/thread-self/cgroup", now, sizeof(now)) > 0 &&
+            ok = fs_read_small("/proc/thread-self/cgroup", now, sizeof(now)) > 0 &&
                  strcmp(now, cg) == 0;
         pthread_mutex_lock(&P.mu);
         if (!ok || ms_since(&t0) >= CGPRIME_MAX_MS)

@@ -29,7 +29,6 @@
  * sharing the host's graph root) the state reset is skipped, as podman.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,15 +74,9 @@ static bool graph_root_mounted(void)
 static int alive_current(const char *path, const char *boot)
 {
     char buf[80];
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n;
 
-    if (fd < 0)
+    if (fs_read_small(path, buf, sizeof(buf)) <= 0)
         return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
     return strcmp(str_trim(buf), boot) == 0;
 }
 

@@ -4,7 +4,6 @@
  * only to resolve names, never to load a filter (runc does that).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -219,15 +218,10 @@ static bool entry_applies(json_t *sc, char *const *bounding, const char *goarch)
 static bool no_filter_around_us(void)
 {
     char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
     const char *p;
 
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
+    if (fs_read_small("/proc/self/status", buf, sizeof(buf)) <= 0)
         return false;
-    buf[n] = '\0';
     p = strstr(buf, "\nSeccomp:");
     return p && p[9] == '\t' && p[10] == '0' && p[11] == '\n';
 }

@@ -36,6 +36,21 @@ int fs_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+ssize_t fs_read_small(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    while ((n = read(fd, buf, size - 1)) < 0 && errno == EINTR)
+        ;
+    close(fd);
+    if (n >= 0)
+        buf[n] = '\0';
+    return n;
+}
+
 int fs_read_fd(int fd, char **out, size_t *len)
 {
     return fs_read_fd_max(fd, SIZE_MAX - 1, out, len);

@@ -23,6 +23,10 @@ int fs_read_fd(int fd, char **out, size_t *len);
 /* Same, failing with EFBIG once more than max bytes came (what is read
  * from an untrusted file: memory stays bounded whatever its size). */
 int fs_read_fd_max(int fd, size_t max, char **out, size_t *len);
+/* One read(2) of path into buf, at most size - 1 bytes, NUL-terminated,
+ * allocating nothing (a small file such as one of /proc's; callable from
+ * a thread that must not allocate): the bytes read, or -1 with errno. */
+ssize_t fs_read_small(const char *path, char *buf, size_t size);
 int fs_write_atomic(const char *dir, const char *name, const void *buf, size_t len,
                     mode_t mode, struct berr **err);
 /* Atomic for readers (temp file, rename) but not synced: only for files

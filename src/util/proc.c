@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -157,15 +158,13 @@ pid_t proc_find_with_arg(const char *prog, const char *arg)
 
     while (d && (de = readdir(d))) {
         char path[300], buf[8192];
-        _cleanup_close_ int fd = -1;
         ssize_t n;
 
         if (de->d_name[0] < '0' || de->d_name[0] > '9' || atoi(de->d_name) == self)
             continue;
         snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+        if ((n = fs_read_small(path, buf, sizeof(buf))) <= 0)
             continue;
-        buf[n] = '\0';
         if (!strstr(buf, prog))
             continue;
         for (ssize_t i = strlen(buf) + 1; i < n; i += (ssize_t) strlen(buf + i) + 1)
@@ -210,18 +209,9 @@ int proc_parse_start_time(const char *stat, unsigned long long *out)
 static int read_stat(pid_t pid, char *buf, size_t size)
 {
     char path[64];
-    _cleanup_close_ int fd = -1;
-    ssize_t n;
 
     snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    n = read(fd, buf, size - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    return 0;
+    return fs_read_small(path, buf, size) > 0 ? 0 : -1;
 }
 
 int proc_start_time(pid_t pid, unsigned long long *out)

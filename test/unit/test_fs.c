@@ -123,6 +123,26 @@ static void t_write_replace(void)
     free(path);
 }
 
+/* fs_read_small: one read, NUL-terminated, cut at size - 1; -1 for a
+ * file that is not there */
+static void t_read_small(void)
+{
+    char *p = str_fmt("%s/small", base), buf[6];
+    struct berr *e = NULL;
+
+    CHECK(fs_write_atomic(base, "small", "hello world", 11, 0600, &e) == 0);
+    berr_free(e);
+    CHECK_INT((int) fs_read_small(p, buf, sizeof(buf)), 5);
+    CHECK_STR(buf, "hello");
+    {
+        char big[64];
+        CHECK_INT((int) fs_read_small(p, big, sizeof(big)), 11);
+        CHECK_STR(big, "hello world");
+    }
+    CHECK_INT((int) fs_read_small("/nonexistent/berth-small", buf, sizeof(buf)), -1);
+    free(p);
+}
+
 int main(void)
 {
     char *f;
@@ -137,6 +157,7 @@ int main(void)
     }
     UNIT_RUN(t_mkdir_p);
     UNIT_RUN(t_write_replace);
+    UNIT_RUN(t_read_small);
     {
         struct berr *e = NULL;
         (void) fs_rm_rf(base, &e);
