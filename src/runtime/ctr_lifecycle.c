@@ -226,6 +226,12 @@ static void intent_failed(struct runtime *rt, struct ctr *c)
     }
 }
 
+static void primer_stop(bool *on)
+{
+    if (*on)
+        cgprime_end();
+}
+
 /* Initialises c (see ctr_init); the last write sets intent next (start's
  * "start") in the same write that records the init. x: the container's
  * OCI runtime, resolved here once for the spec, conmon and the caller
@@ -251,22 +257,21 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     ctr_remove_conmon_files(rt, c->id);
     (void) ctr_exec_reap(rt, c, true);  /* sessions of an earlier run */
     /* the kernel's wait before the runtime's first cgroup write, paid
-     * from here on beside the work below (cgprime.h) */
+     * from here on beside the work below (cgprime.h); stopped once the
+     * runtime's create is done, or by any return before */
     cgprime_begin();
+    _cleanup_(primer_stop) bool primed = true;
     /* conmon starts up while we prepare; it waits for its start byte and
      * dies with us (a kill of berth takes it along; every return before
      * conmon_finish kills and reaps it, e's cleanup) */
-    if (conmon_begin(rt, c, x, &e, err) < 0) {
-        cgprime_end();
+    if (conmon_begin(rt, c, x, &e, err) < 0)
         return -1;
-    }
     crash_point("init:conmon");
     /* written by ctr_prepare's first write, with the mounts it is about
      * to make: a kill from here on is undone by the next command */
     if (ctr_intent_set(c, "init") < 0)
         return berr_oom(err);
     if (ctr_prepare(rt, c, x->r, err) < 0) {
-        cgprime_end();
         conmon_create_abort(&e.h);
         ctr_unprepare(rt, c);
         intent_failed(rt, c);
@@ -275,6 +280,7 @@ static int init_then(struct runtime *rt, struct ctr *c, const char *next, struct
     crash_point("init:prepared");
     r = conmon_finish(c, x, &e, err);
     cgprime_end();
+    primed = false;
     if (r < 0) {
         ctr_intent_end(c);
         ctr_unprepare(rt, c);
