@@ -123,6 +123,20 @@ static int member_cmp(const void *a, const void *b)
     return r ? r : (x->len > y->len) - (x->len < y->len);
 }
 
+/* One member of an object: its comma (but for the first), its line, its
+ * key and its value. */
+static int put_member(struct dbuf *b, bool first, const char *key, size_t len, const json_t *v,
+                      int depth)
+{
+    if (!first)
+        put(b, ",", 1);
+    newline(b, depth + 1);
+    if (put_string(b, key, len) < 0)
+        return -1;
+    put(b, b->compact ? ":" : ": ", b->compact ? 1 : 2);
+    return put_value(b, v, depth + 1);
+}
+
 /* A non-empty object, its members in key order. */
 static int put_sorted(struct dbuf *b, const json_t *j, int depth)
 {
@@ -138,16 +152,8 @@ static int put_sorted(struct dbuf *b, const json_t *j, int depth)
                                  json_object_iter_value(it) };
     qsort(m, i, sizeof(*m), member_cmp);
     put(b, "{", 1);
-    for (size_t k = 0; k < i && r == 0; k++) {
-        if (k)
-            put(b, ",", 1);
-        newline(b, depth + 1);
-        r = put_string(b, m[k].key, m[k].len);
-        if (r == 0) {
-            put(b, b->compact ? ":" : ": ", b->compact ? 1 : 2);
-            r = put_value(b, m[k].value, depth + 1);
-        }
-    }
+    for (size_t k = 0; k < i && r == 0; k++)
+        r = put_member(b, k == 0, m[k].key, m[k].len, m[k].value, depth);
     if (m != few)
         free(m);
     if (r < 0)
@@ -207,16 +213,10 @@ static int put_value(struct dbuf *b, const json_t *j, int depth)
         if (b->sorted)
             return put_sorted(b, j, depth);
         put(b, "{", 1);
-        for (bool first = true; it; it = json_object_iter_next((json_t *) j, it), first = false) {
-            if (!first)
-                put(b, ",", 1);
-            newline(b, depth + 1);
-            if (put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) < 0)
+        for (bool first = true; it; it = json_object_iter_next((json_t *) j, it), first = false)
+            if (put_member(b, first, json_object_iter_key(it), json_object_iter_key_len(it),
+                           json_object_iter_value(it), depth) < 0)
                 return -1;
-            put(b, ": ", 2);
-            if (put_value(b, json_object_iter_value(it), depth + 1) < 0)
-                return -1;
-        }
         newline(b, depth);
         put(b, "}", 1);
         return 0;
