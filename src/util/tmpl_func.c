@@ -142,6 +142,26 @@ static int f_println(json_t **a, int n, json_t **out, struct sbuf *msg)
 
 #define REPLACEMENT "\xef\xbf\xbd"      /* U+FFFD in UTF-8 */
 
+/* s (l bytes) into b, each byte that is no part of valid UTF-8 replaced
+ * by U+FFFD, as Go's strings.Map (ToUpper, Title...) and json.Marshal
+ * do; *had (may be NULL): s held a U+FFFD of its own. -1 out of memory. */
+static int mend_utf8(struct sbuf *b, const char *str, size_t l, bool *had)
+{
+    const unsigned char *s = (const unsigned char *) str;
+
+    for (size_t i = 0; i < l;) {
+        size_t n = s[i] < 0x80 ? 1 : str_utf8_len(s + i, l - i);
+        if (had && n == 3 && memcmp(s + i, REPLACEMENT, 3) == 0)
+            *had = true;
+        if (n == 0)
+            sbuf_addn(b, REPLACEMENT, 3);
+        else
+            sbuf_addn(b, str + i, n);
+        i += n ? n : 1;
+    }
+    return b->oom ? -1 : 0;
+}
+
 /* A copy of v whose strings have each byte that is no part of valid
  * UTF-8 replaced by U+FFFD, as Go's json.Marshal writes it (jansson
  * refuses such a string); *had: v held a U+FFFD of its own. NULL when
@@ -154,20 +174,10 @@ static json_t *utf8_mended(json_t *v, bool *had)
 
     switch (json_typeof(v)) {
     case JSON_STRING: {
-        const unsigned char *s = (const unsigned char *) json_string_value(v);
-        size_t l = json_string_length(v);
         _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
-        for (i = 0; i < l;) {
-            size_t n = s[i] < 0x80 ? 1 : str_utf8_len(s + i, l - i);
-            if (n == 3 && memcmp(s + i, REPLACEMENT, 3) == 0)
-                *had = true;
-            if (n == 0)
-                sbuf_addn(&b, REPLACEMENT, 3);
-            else
-                sbuf_addn(&b, (const char *) s + i, n);
-            i += n ? n : 1;
-        }
-        return b.oom ? NULL : json_stringn(sbuf_str(&b), b.len);
+        if (mend_utf8(&b, json_string_value(v), json_string_length(v), had) < 0)
+            return NULL;
+        return json_stringn(sbuf_str(&b), b.len);
     }
     case JSON_ARRAY:
         if (!(r = json_array()))
@@ -220,17 +230,25 @@ static int f_json(json_t **a, int n, json_t **out, struct sbuf *msg)
     RET(json_string(s));
 }
 
-static int map_str(json_t **a, json_t **out, struct sbuf *msg, int (*f)(int))
+/* The string of a for strings.Map's functions: mended (mend_utf8). */
+static int mapped_str(json_t *a, struct sbuf *b)
 {
     size_t l;
-    _cleanup_free_ char *s = as_str(a[0], &l);
+    _cleanup_free_ char *s = as_str(a, &l);
 
-    if (!s)
+    return s ? mend_utf8(b, s, l, NULL) : -1;
+}
+
+static int map_str(json_t **a, json_t **out, struct sbuf *msg, int (*f)(int))
+{
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
+
+    if (mapped_str(a[0], &b) < 0)
         return fail(msg, "out of memory");
-    for (size_t i = 0; i < l; i++)
-        if ((unsigned char) s[i] < 0x80)
-            s[i] = (char) f((unsigned char) s[i]);
-    RET(json_stringn_nocheck(s, l));
+    for (size_t i = 0; i < b.len; i++)
+        if ((unsigned char) b.buf[i] < 0x80)
+            b.buf[i] = (char) f((unsigned char) b.buf[i]);
+    RET(json_stringn(sbuf_str(&b), b.len));
 }
 
 static int f_upper(json_t **a, int n, json_t **out, struct sbuf *msg)
@@ -249,20 +267,19 @@ static int f_lower(json_t **a, int n, json_t **out, struct sbuf *msg)
  * digits, '_' and non-ASCII bytes are word characters. */
 static int f_title(json_t **a, int n, json_t **out, struct sbuf *msg)
 {
-    size_t l;
-    _cleanup_free_ char *s = as_str(a[0], &l);
+    _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     bool sep = true;
 
     (void) n;
-    if (!s)
+    if (mapped_str(a[0], &b) < 0)
         return fail(msg, "out of memory");
-    for (size_t i = 0; i < l; i++) {
-        unsigned char c = (unsigned char) s[i];
+    for (size_t i = 0; i < b.len; i++) {
+        unsigned char c = (unsigned char) b.buf[i];
         if (sep && c < 0x80)
-            s[i] = (char) toupper(c);
+            b.buf[i] = (char) toupper(c);
         sep = c < 0x80 && !isalnum(c) && c != '_' && c != '\'';
     }
-    RET(json_stringn_nocheck(s, l));
+    RET(json_stringn(sbuf_str(&b), b.len));
 }
 
 static int f_join(json_t **a, int n, json_t **out, struct sbuf *msg)
