@@ -384,15 +384,34 @@ bench_crun_run_rm() {
 
 # the crun floor: a bare `crun run` of a busybox bundle (crun's own default
 # config), printed in the podman column beside berth with crun
-bench_crun_floor() {
+crun_bundle_ready() {
     local bundle=$W/crun-bundle
     images_ready; crun_ready
+    [ -f "$bundle/config.json" ] && return 0
     mkdir -p "$bundle/rootfs/bin"
     cp /bin/busybox "$bundle/rootfs/bin/"
     ln -sf busybox "$bundle/rootfs/bin/true"
     (cd "$bundle" && crun spec && jq '.process.args=["/bin/true"] | .process.terminal=false' config.json > c && mv c config.json)
+}
+
+bench_crun_floor() {
+    local bundle=$W/crun-bundle
+    crun_bundle_ready
     compare crun_floor_vs_berth_crun "crun run --bundle $bundle bench-crun-floor" \
         "$B --runtime crun run --rm --network none localhost/busybox true"
+}
+
+# the same at a person's or a script's pace: 50 ms between runs (not
+# timed), so each run meets the kernel's cgroup semaphore idle, as a
+# command typed or run now and then does (back to back, as above, the
+# previous run left it warm: a bare crun then pays no grace period on its
+# cgroup move; berth pays none either way, runtime/cgprime.h)
+bench_crun_floor_paced() {
+    local bundle=$W/crun-bundle
+    crun_bundle_ready
+    compare_prepared crun_floor_paced_vs_berth_crun \
+        "sleep 0.05" "crun run --bundle $bundle bench-crun-floor" \
+        "sleep 0.05" "$B --runtime crun run --rm --network none localhost/busybox true"
 }
 
 # --userns auto with crun on both sides (the subordinate ids as in
