@@ -5,6 +5,18 @@
 BERTH_BIN=${BERTH_BIN:-$PWD/berth}
 BENCH_RUNS=${BENCH_RUNS:-20}
 
+# bench_in_ns SCRIPT ARGS...: re-executes the script once in private
+# mount and network namespaces (lo up, a /dev/shm of its own), so the
+# bridges, firewall rules and traffic of the networking scenarios never
+# reach the host and podman's SHM lock table is its own; returns in the
+# re-executed one
+bench_in_ns() {
+    [ -n "${BENCH_IN_NS:-}" ] && return 0
+    export BENCH_IN_NS=1
+    exec unshare -m --net bash -c 'ip link set lo up && mount --make-rprivate / &&
+        mount -t tmpfs tmpfs /dev/shm && exec bash "$0" "$@"' "$@"
+}
+
 bench_init() {
     W=$(mktemp -d /tmp/berth-bench.XXXXXX)
     mkdir -p "$W/p" "$W/b"

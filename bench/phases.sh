@@ -25,11 +25,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${BENCH_IN_NS:-}" ]; then
-    export BENCH_IN_NS=1
-    exec unshare -m --net bash -c 'ip link set lo up && mount --make-rprivate / &&
-        mount -t tmpfs tmpfs /dev/shm && exec bash "$0" "$@"' "$0" "$@"
-fi
+. bench/lib.sh
+bench_in_ns "$0" "$@"
 
 RT=${1:-crun}
 RUNS=${PHASE_RUNS:-20}
@@ -37,7 +34,6 @@ PAUSE=${PHASE_PAUSE:-0.05}
 command -v perf >/dev/null || { echo "bench/phases.sh: needs perf (apt-get install linux-perf)" >&2; exit 2; }
 case $RT in crun|runc) ;; *) echo "bench/phases.sh: runtime crun or runc, not $RT" >&2; exit 2 ;; esac
 
-. bench/lib.sh
 bench_init
 trap "${PHASE_KEEP:+:} bench_cleanup" EXIT
 images_ready

@@ -15,13 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${BENCH_IN_NS:-}" ]; then
-    export BENCH_IN_NS=1
-    exec unshare -m --net bash -c 'ip link set lo up && mount --make-rprivate / &&
-        mount -t tmpfs tmpfs /dev/shm && exec bash "$0" "$@"' "$0" "$@"
-fi
-
 . bench/lib.sh
+bench_in_ns "$0" "$@"
 bench_init
 trap bench_cleanup EXIT
 
