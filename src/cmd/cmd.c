@@ -3,7 +3,6 @@
  * the lazily made runtime (runtime/runtime.c's rt_open). The command
  * tree and its lookup are cmd/table.c.
  */
-#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/str.h"
 
 static void print_indented(FILE *f, const char *text)
 {
@@ -216,7 +216,7 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
      * ~7 page faults that version, help, completion and inspect need not
      * pay. */
     if (!cx->rt && !cx->no_locale)
-        setlocale(LC_CTYPE, "");
+        str_locale_load();
     if (!cx->rt || cx->rt_level < level) {
         struct runtime *n = NULL;
         if (rt_open(cx->g, level == RT_FULL ? RT_OPEN_FULL : RT_OPEN_CONFIG, cx->argv0, &n,

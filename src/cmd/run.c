@@ -176,8 +176,8 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     _cleanup_ctr_ struct ctr *c = NULL;
     int r = ctropts_parse(cx, argc, argv, false, &a, err);
 
-    /* create reads no user regex, glob or table width (run's start reads
-     * hooks' regexes): the locale is loaded only by a pull (img_pull) */
+    /* create reads no user regex, glob or table width: the locale is
+     * loaded only by a pull (img_pull) */
     cx->no_locale = true;
     if (r == 0 && !a.help && (r = create_common(cx, &a, &rt, &c, err)) == 0)
         printf("%s\n", c->id);
@@ -272,6 +272,9 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         ctropts_free(&a);
         return r;
     }
+    /* as create's; the start loads the locale for a hook's regexes
+     * (runtime/hooks.c), a pull for its archives */
+    cx->no_locale = true;
     if (a.tty && a.interactive && !isatty(STDIN_FILENO))
         log_warn("The input device is not a TTY. The --tty and --interactive flags might not work properly");
     /* the kernel's wait before the runtime's cgroup write, paid from

@@ -80,7 +80,10 @@ oom:
 static int hook_re_match(const char *re, const char *s, bool *out, const char *file, struct berr **err)
 {
     regex_t r;
-    int rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
+    int rc;
+
+    str_locale_load();      /* run and start leave it unloaded until here */
+    rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
 
     if (rc != 0)
         return berr_msg(err, "%s: invalid regular expression %s", file, re);

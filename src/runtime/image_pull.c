@@ -11,7 +11,6 @@
  * alias once it has been pulled. policy.json decides first whether a
  * candidate may be used at all.
  */
-#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,7 +239,7 @@ int img_pull(struct runtime *rt, const char *ref, const struct img_pull_opts *o,
     *ids = NULL;
     /* the user's character set, for libarchive's path names: create
      * leaves it unloaded until it must pull (cmd/run.c) */
-    setlocale(LC_CTYPE, "");
+    str_locale_load();
     if (img_transport_of(ref))
         return img_pull_transport(rt, ref, o, ids, err);
     if (policy_load(o->signature_policy, &pol, err) < 0)

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,6 +397,16 @@ void strv_free(strv v)
     for (size_t i = 0; v && v[i]; i++)
         free(v[i]);
     free(v);
+}
+
+void str_locale_load(void)
+{
+    static bool loaded;
+
+    if (!loaded) {
+        loaded = true;
+        setlocale(LC_CTYPE, "");
+    }
 }
 
 size_t str_utf8_len(const unsigned char *s, size_t left)

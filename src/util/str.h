@@ -27,6 +27,11 @@ size_t str_rune_count(const char *s, size_t n);
 /* The length of the valid UTF-8 sequence at s (its lead byte >= 0x80,
  * left bytes from it), 0 if it is not one: what jansson refuses. */
 size_t str_utf8_len(const unsigned char *s, size_t left);
+/* Loads the user's character set (LC_CTYPE from the environment), once:
+ * what regcomp, fnmatch, the multibyte functions and libarchive's path
+ * names use. Mapping the locale files costs ~0.1 ms, so a command calls
+ * this where it needs them, not at its start. */
+void str_locale_load(void);
 /* A copy safe to print inside quotes on a terminal, as Go's %q writes it:
  * control characters (C0, DEL, C1), bytes that are not UTF-8, '"' and
  * '\\' escaped (\n, \x1b, \u009b, \\); NULL on OOM. For names that come

@@ -25,6 +25,26 @@ teardown() {
     done
 }
 
+@test "run maps no locale files unless a hook's regex needs them" {
+    command -v strace >/dev/null || skip "no strace"
+    # (LC_ALL: a locale that has files, whatever CI's environment says)
+    LC_ALL=C.UTF-8 ASAN_OPTIONS=detect_leaks=0 run -0 strace -f -e trace=openat,open \
+        -o "$BATS_TEST_TMPDIR/st" "$BERTH_BIN" "${BERTH_ARGS[@]}" run --rm --network none $IMG true
+    # berth's own process only (conmon and its exit command load theirs)
+    local main
+    main=$(head -1 "$BATS_TEST_TMPDIR/st" | cut -d' ' -f1)
+    ! grep -E "^$main .*(locale-archive|/usr/lib/locale/)" "$BATS_TEST_TMPDIR/st" || false
+    # a hook whose "when" holds a regex: the locale is loaded to compile it
+    mkdir -p "$BATS_TEST_TMPDIR/hooks"
+    printf '{"version":"1.0.0","hook":{"path":"/bin/true"},"when":{"commands":["^/bin/tr"]},"stages":["prestart"]}\n' \
+        > "$BATS_TEST_TMPDIR/hooks/h.json"
+    LC_ALL=C.UTF-8 ASAN_OPTIONS=detect_leaks=0 run -0 strace -f -e trace=openat,open \
+        -o "$BATS_TEST_TMPDIR/st2" "$BERTH_BIN" "${BERTH_ARGS[@]}" --hooks-dir "$BATS_TEST_TMPDIR/hooks" \
+        run --rm --network none $IMG true
+    main=$(head -1 "$BATS_TEST_TMPDIR/st2" | cut -d' ' -f1)
+    grep -qE "^$main .*(locale-archive|/usr/lib/locale/)" "$BATS_TEST_TMPDIR/st2"
+}
+
 @test "system check right after run --rm finds nothing (the handed-off delete is settled)" {
     for i in 1 2 3 4 5; do
         run -0 b run --rm --network none $IMG true
