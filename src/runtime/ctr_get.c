@@ -314,7 +314,7 @@ void ctr_put(struct ctr *c)
 /* The hash of a record (0: out of memory, else never 0). */
 static uint64_t rec_hash(json_t *rec)
 {
-    _cleanup_free_ char *text = rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    _cleanup_free_ char *text = rec ? js_dumps_sorted(rec, 0) : NULL;
 
     return text ? str_fnv1a(text) | 1 : 0;
 }

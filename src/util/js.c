@@ -79,7 +79,7 @@ int js_read_file(const char *path, json_t **out, struct berr **err)
 int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,
                     struct berr **err)
 {
-    _cleanup_free_ char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    _cleanup_free_ char *s = js_dumps_sorted(j, 0);
     int r;
 
     if (!s)
@@ -91,7 +91,7 @@ int js_write_atomic(const char *dir, const char *name, json_t *j, mode_t mode,
 int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
                      struct berr **err)
 {
-    _cleanup_free_ char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    _cleanup_free_ char *s = js_dumps_sorted(j, 0);
 
     if (!s)
         return berr_oom(err);
@@ -101,7 +101,7 @@ int js_write_replace(const char *dir, const char *name, json_t *j, mode_t mode,
 int js_write_new(const char *dir, const char *name, json_t *j, mode_t mode, bool sync,
                  struct berr **err)
 {
-    _cleanup_free_ char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    _cleanup_free_ char *s = js_dumps_sorted(j, 0);
 
     if (!s)
         return berr_oom(err);
