@@ -92,7 +92,7 @@ static int cmp_uint(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Every allocated number, sorted. */
+/* Every allocated number, in the directory's order. */
 static int list_nums(struct lockmgr *lm, unsigned **out, size_t *n, struct berr **err)
 {
     _cleanup_close_ int fd = openat(lm->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -119,8 +119,6 @@ static int list_nums(struct lockmgr *lm, unsigned **out, size_t *n, struct berr 
     }
     if (errno)
         return berr_sys(err, "read lock directory %s", lm->dir);
-    if (len)
-        qsort(v, len, sizeof(*v), cmp_uint);
     *out = STEAL_PTR(v);
     *n = len;
     return 0;
@@ -129,23 +127,26 @@ static int list_nums(struct lockmgr *lm, unsigned **out, size_t *n, struct berr 
 int lock_alloc(struct lockmgr *lm, unsigned *num, struct berr **err)
 {
     _cleanup_free_ unsigned *used = NULL;
-    size_t n = 0, i = 0;
-    unsigned cand = 0;
+    _cleanup_free_ unsigned char *taken = NULL;
+    size_t n = 0;
 
-    /* One directory read finds the lowest gap; O_EXCL settles races: a
-     * loser moves on to the next number not known to be taken. */
+    /* One directory read finds the lowest gap: with n numbers taken it
+     * is at most n, so a map of 0..n marks them (no sort). O_EXCL
+     * settles races: a loser moves on to the next number not known to
+     * be taken. */
     if (list_nums(lm, &used, &n, err) < 0)
         return -1;
-    for (;;) {
+    if (!(taken = calloc(n + 1, 1)))
+        return berr_oom(err);
+    for (size_t i = 0; i < n; i++)
+        if (used[i] <= n)
+            taken[used[i]] = 1;
+    for (unsigned cand = 0;; cand++) {
         char name[16];
         int fd;
 
-        while (i < n && used[i] < cand)
-            i++;
-        if (i < n && used[i] == cand) {
-            cand++;
+        if (cand <= n && taken[cand])
             continue;
-        }
         if (cand == UINT_MAX)
             return berr_msg(err, "allocate a lock in %s: every number is taken", lm->dir);
         snprintf(name, sizeof(name), "%u", cand);
@@ -157,7 +158,6 @@ int lock_alloc(struct lockmgr *lm, unsigned *num, struct berr **err)
         }
         if (errno != EEXIST)
             return berr_sys(err, "allocate lock %s/%s", lm->dir, name);
-        cand++;
     }
 }
 
@@ -377,6 +377,8 @@ int lock_list(struct lockmgr *lm, struct lock_info **out, size_t *n, struct berr
 
     if (list_nums(lm, &nums, &cnt, err) < 0)
         return -1;
+    if (cnt)
+        qsort(nums, cnt, sizeof(*nums), cmp_uint);
     v = calloc(cnt ? cnt : 1, sizeof(*v));
     want = calloc(cnt ? cnt : 1, sizeof(*want));
     idx = calloc(cnt ? cnt : 1, sizeof(*idx));
