@@ -150,7 +150,13 @@ static int put_sorted(struct dbuf *b, const json_t *j, int depth)
          it = json_object_iter_next((json_t *) j, it), i++)
         m[i] = (struct member) { json_object_iter_key(it), json_object_iter_key_len(it),
                                  json_object_iter_value(it) };
-    qsort(m, i, sizeof(*m), member_cmp);
+    /* a record read back and written again is in order already: one
+     * pass instead of a sort */
+    for (size_t k = 1; k < i; k++)
+        if (member_cmp(&m[k - 1], &m[k]) > 0) {
+            qsort(m, i, sizeof(*m), member_cmp);
+            break;
+        }
     put(b, "{", 1);
     for (size_t k = 0; k < i && r == 0; k++)
         r = put_member(b, k == 0, m[k].key, m[k].len, m[k].value, depth);
