@@ -314,6 +314,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const struct oci_runtim
     _cleanup_free_ char *shm = str_fmt("%s/shm", bundle), *seccomp = NULL;
     char *nsp[SPEC_NS__COUNT] = { NULL };     /* freed at out */
     _cleanup_free_ char *dump = NULL, *own = NULL, *pw_bind = NULL, *gr_bind = NULL;
+    _cleanup_free_ char *seccache_dir = NULL, *seccomp_text = NULL;
     int r = -1;
 
     if (!shm)
@@ -347,6 +348,11 @@ static int build_spec(struct runtime *rt, struct ctr *c, const struct oci_runtim
     h.group_file = gr_bind;
     h.shm_dir = strcmp(ctr_ns_mode(c, SPEC_NS_IPC), "host") ? shm : NULL;
     h.seccomp_default = seccomp;
+    if (!(h.seccomp_cache = seccache_dir = str_fmt("%s/seccomp", rt->cfg->tmp_dir))) {
+        berr_oom(err);
+        goto out;
+    }
+    h.seccomp_text = &seccomp_text;
     if (!(in = spec_input(c, mounts))) {
         berr_oom(err);
         goto out;
@@ -365,7 +371,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const struct oci_runtim
     free(c->seccache_miss);
     c->seccache_miss = NULL;
     if (ort)
-        seccache_annotate(rt, ort, spec, &c->seccache_miss);
+        seccache_annotate(rt, ort, spec, seccomp_text, &c->seccache_miss);
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);

@@ -37,9 +37,10 @@ static bool applies(const struct oci_runtime *r, json_t *spec, json_t **seccomp)
     return true;
 }
 
-static char *header(const struct oci_runtime *r, json_t *seccomp)
+static char *header(const struct oci_runtime *r, json_t *seccomp, const char *text)
 {
-    _cleanup_free_ char *js = js_dumps_sorted(seccomp, 0);
+    _cleanup_free_ char *own = text ? NULL : js_dumps_sorted(seccomp, 0);
+    const char *js = text ? text : own;
     struct stat sc, sl;
     struct utsname u;
 
@@ -55,7 +56,7 @@ static char *header(const struct oci_runtime *r, json_t *seccomp)
 }
 
 void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
-                       char **miss)
+                       const char *seccomp_text, char **miss)
 {
     _cleanup_free_ char *hdr = NULL, *path = NULL, *buf = NULL, *b64 = NULL;
     json_t *seccomp, *a;
@@ -63,7 +64,7 @@ void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *
     struct berr *e = NULL;
 
     *miss = NULL;
-    if (!applies(r, spec, &seccomp) || !(hdr = header(r, seccomp)) ||
+    if (!applies(r, spec, &seccomp) || !(hdr = header(r, seccomp, seccomp_text)) ||
         !(path = str_fmt("%s/seccomp/%016llx", rt->cfg->tmp_dir, (unsigned long long) str_fnv1a(hdr))))
         return;
     hl = strlen(hdr);

@@ -25,9 +25,11 @@
 
 /* Before the spec is written: a hit sets the annotation in spec; a miss
  * returns the entry's path and header in *miss (to be filled by
- * seccache_store once crun has compiled the filter), else NULL. */
+ * seccache_store once crun has compiled the filter), else NULL.
+ * seccomp_text: js_dumps_sorted(linux.seccomp, 0) when the caller has it
+ * (seccomp_file_to_oci), else NULL. */
 void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
-                       char **miss);
+                       const char *seccomp_text, char **miss);
 /* After `crun create` of container id: keeps crun's filter under miss
  * (seccache_annotate's). Frees miss. */
 void seccache_store(char *miss, char *const *runtime_flags, const char *id);

@@ -4,10 +4,12 @@
  * only to resolve names, never to load a filter (runc does that).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -444,5 +446,97 @@ int seccomp_to_oci(json_t *prof, char *const *bounding, const char *goarch, json
     if (json_object_set(o, "syscalls", calls) < 0)
         return berr_oom(err);
     *out = STEAL_PTR(o);
+    return 0;
+}
+
+/* ---- the converted form of a profile file, cached ---- */
+
+/* What the conversion of the profile at path depends on, as the first
+ * lines of its cache entry: the file (by its identity: a write changes
+ * its ctime, which nobody can set back), berth's binary
+ * (the conversion's code and the libseccomp linked into it, which
+ * resolves the names), the architecture, whether the kernel runs x32
+ * calls and the bounding set. NULL when a stat fails (no caching). */
+static char *oci_key(const char *path, char *const *bounding, const char *goarch)
+{
+    _cleanup_sbuf_ struct sbuf caps = { 0 };
+    struct stat ps, es;
+
+    if (stat(path, &ps) < 0 || !S_ISREG(ps.st_mode) || stat("/proc/self/exe", &es) < 0)
+        return NULL;
+    for (size_t i = 0; bounding && bounding[i]; i++)
+        if ((i && sbuf_add(&caps, ",") < 0) || sbuf_add(&caps, bounding[i]) < 0)
+            return NULL;
+    return str_fmt("berth seccomp profile, OCI form 1\n"
+                   "exe %llu:%llu:%lld:%lld.%09ld\n"
+                   "profile %s %llu:%llu:%lld:%lld.%09ld:%lld.%09ld\n"
+                   "arch %s x32 %d\ncaps %s\n\n",
+                   (unsigned long long) es.st_dev, (unsigned long long) es.st_ino,
+                   (long long) es.st_size, (long long) es.st_mtim.tv_sec, es.st_mtim.tv_nsec,
+                   path, (unsigned long long) ps.st_dev, (unsigned long long) ps.st_ino,
+                   (long long) ps.st_size, (long long) ps.st_mtim.tv_sec, ps.st_mtim.tv_nsec,
+                   (long long) ps.st_ctim.tv_sec, ps.st_ctim.tv_nsec, goarch, (int) kernel_runs_x32(), sbuf_str(&caps));
+}
+
+/* The entry at file whose first bytes are key: its JSON object and the
+ * text after the key, or false. Only a regular file of ours that nobody
+ * else may write is taken (what it says decides a container's filter). */
+static bool oci_cached(const char *file, const char *key, json_t **out, char **text)
+{
+    _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    _cleanup_free_ char *buf = NULL;
+    size_t len = 0, kl = strlen(key);
+    struct stat sb;
+    json_t *j;
+
+    if (fd < 0 || fstat(fd, &sb) < 0 || !fs_stat_ours(&sb, S_IFREG, 022) ||
+        fs_read_fd(fd, &buf, &len) < 0 || len <= kl || memcmp(buf, key, kl) != 0)
+        return false;
+    j = js_loadb(buf + kl, len - kl, 0, NULL);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return false;
+    }
+    if (text && !(*text = str_dup(buf + kl))) {
+        json_decref(j);
+        return false;
+    }
+    *out = j;
+    return true;
+}
+
+int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bounding,
+                        const char *goarch, json_t **out, char **text, struct berr **err)
+{
+    _cleanup_json_ json_t *prof = NULL, *sc = NULL;
+    _cleanup_free_ char *key = NULL, *file = NULL, *dump = NULL;
+    struct berr *e = NULL;
+
+    if (text)
+        *text = NULL;
+    if (!goarch)
+        goarch = seccomp_native_goarch();
+    if (cache_dir && (key = oci_key(path, bounding, goarch)) &&
+        (file = str_fmt("%s/oci-%016llx", cache_dir, (unsigned long long) str_fnv1a(key))) &&
+        oci_cached(file, key, out, text))
+        return 0;
+    if (seccomp_load_file(path, &prof, err) < 0 ||
+        seccomp_to_oci(prof, bounding, goarch, &sc, err) < 0)
+        return -1;
+    if ((text || file) && !(dump = js_dumps_sorted(sc, 0)))
+        return berr_oom(err);
+    if (file) {
+        /* per boot (the tmp dir), made again on a miss: atomic for
+         * readers, not synced */
+        _cleanup_free_ char *entry = str_fmt("%s%s", key, dump);
+        if (!entry || fs_mkdir_p(cache_dir, 0700, &e) < 0 ||
+            fs_write_replace(cache_dir, strrchr(file, '/') + 1, entry, strlen(entry), 0600,
+                             &e) < 0)
+            log_debug("seccomp profile cache: %s", e ? e->msg : "out of memory");
+        berr_free(e);
+    }
+    if (text)
+        *text = STEAL_PTR(dump);
+    *out = STEAL_PTR(sc);
     return 0;
 }

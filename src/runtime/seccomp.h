@@ -62,4 +62,18 @@ int seccomp_to_oci(json_t *profile, char *const *bounding, const char *goarch, j
 /* Errno name ("EPERM") to number; -1 if unknown. */
 int seccomp_errno_by_name(const char *name);
 
+/*
+ * seccomp_load_file() and seccomp_to_oci() of the profile at path, through
+ * a cache in cache_dir (NULL: none): the OCI form of a profile is kept
+ * there per profile file (its identity: device, inode, size, mtime, ctime),
+ * berth binary, architecture, x32 support and bounding set, and read back
+ * instead of converted again (reading and converting berth's 30 KB
+ * profile was a fifth of a run's instructions). Only an entry that is a
+ * regular file of ours, writable by nobody else, and that starts with the
+ * exact key is taken. text (may be NULL): set to js_dumps_sorted(*out, 0),
+ * the compact text seccache.h keys its filters by.
+ */
+int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bounding,
+                        const char *goarch, json_t **out, char **text, struct berr **err);
+
 #endif

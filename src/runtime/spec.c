@@ -730,8 +730,8 @@ static int build_seccomp(struct spec_ctx *c, json_t *spec, const char *opt, cons
         return berr_msg(err, "no seccomp profile: berth's seccomp.json was not found "
                              "(install it with make install, or use --security-opt "
                              "seccomp=unconfined)");
-    if (seccomp_load_file(path, &prof, err) < 0 ||
-        seccomp_to_oci(prof, c->bounding, c->h->goarch, &sc, err) < 0)
+    if (seccomp_file_to_oci(c->h->seccomp_cache, path, c->bounding, c->h->goarch, &sc,
+                            c->h->seccomp_text, err) < 0)
         return -1;
     if (json_object_set(json_object_get(spec, "linux"), "seccomp", sc) < 0)
         return berr_oom(err);

@@ -156,6 +156,9 @@ struct spec_host {
     const char *shm_dir;        /* the tmpfs bound at /dev/shm; NULL with ipc=host */
     const char *ns_path[SPEC_NS__COUNT];    /* paths for container:ID / bridge netns */
     const char *seccomp_default;            /* seccomp_default_path(); NULL: error if needed */
+    const char *seccomp_cache;  /* profiles' OCI forms kept here (seccomp_file_to_oci); NULL: none */
+    char **seccomp_text;        /* NULL, or set to the compact text of a profile file's
+                                 * linux.seccomp (seccomp_file_to_oci's; NULL for others) */
     const char *goarch;         /* NULL: native (tests) */
     const char *created;        /* NULL: now; fixed in tests */
 };

@@ -2,14 +2,19 @@
  * test_seccomp.c: profile conversion (SPEC-podman.md §4.5) and berth's
  * own data/seccomp.json.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 
 #include "runtime/seccomp.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/js.h"
 #include "util/str.h"
 #include <errno.h>
 #include <stdbool.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -222,6 +227,110 @@ static void t_default_profile(void)
     berr_free(err);
 }
 
+static int write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+    if (fd >= 0)
+        close(fd);
+    return n == (ssize_t) strlen(text) ? 0 : -1;
+}
+
+/* How many entries the cache dir holds. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((de = readdir(d)))
+        n += str_has_prefix(de->d_name, "oci-");
+    closedir(d);
+    return n;
+}
+
+/* The cached conversion: a miss converts and keeps the OCI form, a hit
+ * gives the same object and text; a changed profile, another bounding
+ * set, an entry of the wrong owner or mode, a torn one, are not taken. */
+static void t_file_cache(void)
+{
+    char dir[] = "/tmp/test_seccomp.XXXXXX";
+    _cleanup_free_ char *prof = NULL, *cache = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL;
+    _cleanup_free_ char *d1 = NULL;
+    _cleanup_json_ json_t *o1 = NULL, *o2 = NULL, *o3 = NULL, *o4 = NULL;
+    struct berr *err = NULL;
+
+    if (!mkdtemp(dir)) {
+        CHECK(false);
+        return;
+    }
+    prof = str_fmt("%s/profile.json", dir);
+    cache = str_fmt("%s/cache", dir);
+    CHECK(write_text(prof, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+                           "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+                           "{\"names\":[\"chown\"],\"action\":\"SCMP_ACT_ALLOW\","
+                           "\"includes\":{\"caps\":[\"CAP_CHOWN\"]}}]}") == 0);
+    CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o1, &t1, &err), 0);
+    CHECK_INT(entries(cache), 1);
+    CHECK(o1 && t1 && (d1 = js_dumps_sorted(o1, 0)) && strcmp(d1, t1) == 0);
+    CHECK_INT(json_array_size(json_object_get(o1, "syscalls")), 2);
+    /* a hit: the same object and text, nothing new kept */
+    CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, &t2, &err), 0);
+    CHECK(o2 && json_equal(o1, o2));
+    CHECK(t2 && strcmp(t1, t2) == 0);
+    CHECK_INT(entries(cache), 1);
+    /* another bounding set is another conversion (chown's rule needs CAP_CHOWN) */
+    CHECK_INT(seccomp_file_to_oci(cache, prof, &default_caps[13], "amd64", &o3, &t3, &err), 0);
+    CHECK_INT(json_array_size(json_object_get(o3, "syscalls")), 1);
+    CHECK_INT(entries(cache), 2);
+    /* an entry others may write is not taken: a fresh conversion is */
+    {
+        _cleanup_free_ char *cmd = str_fmt("chmod 0666 %s/oci-*", cache);
+        CHECK(cmd && system(cmd) == 0);
+        json_decref(o2);
+        o2 = NULL;
+        CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, NULL, &err), 0);
+        CHECK(o2 && json_equal(o1, o2));
+    }
+    /* a torn entry (not its key) is not taken either */
+    {
+        _cleanup_free_ char *cmd = str_fmt("for f in %s/oci-*; do printf '{}' > $f; "
+                                           "chmod 0600 $f; done", cache);
+        CHECK(cmd && system(cmd) == 0);
+        json_decref(o2);
+        o2 = NULL;
+        CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, NULL, &err), 0);
+        CHECK(o2 && json_equal(o1, o2));
+    }
+    /* a changed profile (its size and mtime) is converted again */
+    CHECK(write_text(prof, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}") == 0);
+    CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o4, NULL, &err), 0);
+    CHECK_STR(json_string_value(json_object_get(o4, "defaultAction")), "SCMP_ACT_ALLOW");
+    /* no cache dir: a plain conversion, text still given */
+    {
+        _cleanup_json_ json_t *o5 = NULL;
+        _cleanup_free_ char *t5 = NULL;
+        CHECK_INT(seccomp_file_to_oci(NULL, prof, default_caps, "amd64", &o5, &t5, &err), 0);
+        CHECK(o5 && t5 && json_equal(o4, o5));
+    }
+    /* a missing profile fails as seccomp_load_file does */
+    {
+        _cleanup_free_ char *gone = str_fmt("%s/none.json", dir);
+        json_t *o6 = NULL;
+        CHECK_INT(seccomp_file_to_oci(cache, gone, default_caps, "amd64", &o6, NULL, &err), -1);
+        CHECK(err && strstr(err->msg, "loading seccomp profile"));
+        berr_freep(&err);
+    }
+    {
+        _cleanup_berr_ struct berr *e = NULL;
+        CHECK(fs_rm_rf(dir, &e) == 0);
+    }
+    berr_free(err);
+}
+
 int main(void)
 {
     UNIT_RUN(t_caps_filter);
@@ -231,5 +340,6 @@ int main(void)
     UNIT_RUN(t_unknown_dropped);
     UNIT_RUN(t_errno_names);
     UNIT_RUN(t_default_profile);
+    UNIT_RUN(t_file_cache);
     return unit_done();
 }
