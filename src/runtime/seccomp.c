@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/seccomp.h"
@@ -457,13 +458,15 @@ int seccomp_to_oci(json_t *prof, char *const *bounding, const char *goarch, json
  * (the conversion's code and the libseccomp linked into it, which
  * resolves the names), the architecture, whether the kernel runs x32
  * calls and the bounding set. NULL when a stat fails (no caching). */
-static char *oci_key(const char *path, char *const *bounding, const char *goarch)
+static char *oci_key(const char *path, char *const *bounding, const char *goarch,
+                     struct stat *profile)
 {
     _cleanup_sbuf_ struct sbuf caps = { 0 };
-    struct stat ps, es;
+    struct stat es, ps;
 
     if (stat(path, &ps) < 0 || !S_ISREG(ps.st_mode) || stat("/proc/self/exe", &es) < 0)
         return NULL;
+    *profile = ps;
     for (size_t i = 0; bounding && bounding[i]; i++)
         if ((i && sbuf_add(&caps, ",") < 0) || sbuf_add(&caps, bounding[i]) < 0)
             return NULL;
@@ -511,12 +514,13 @@ int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bo
     _cleanup_json_ json_t *prof = NULL, *sc = NULL;
     _cleanup_free_ char *key = NULL, *file = NULL, *dump = NULL;
     struct berr *e = NULL;
+    struct stat ps;
 
     if (text)
         *text = NULL;
     if (!goarch)
         goarch = seccomp_native_goarch();
-    if (cache_dir && (key = oci_key(path, bounding, goarch)) &&
+    if (cache_dir && (key = oci_key(path, bounding, goarch, &ps)) &&
         (file = str_fmt("%s/oci-%016llx", cache_dir, (unsigned long long) str_fnv1a(key))) &&
         oci_cached(file, key, out, text))
         return 0;
@@ -525,6 +529,14 @@ int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bo
         return -1;
     if ((text || file) && !(dump = js_dumps_sorted(sc, 0)))
         return berr_oom(err);
+    /* Not for a file changed in the last second or two: the kernel
+     * stamps times at its clock tick, so a rewrite of the same size right
+     * after this read could keep the times this key holds (git's "racy"
+     * entries) */
+    if (file && (time(NULL) - ps.st_mtim.tv_sec < 2 || time(NULL) - ps.st_ctim.tv_sec < 2)) {
+        free(file);
+        file = NULL;
+    }
     if (file) {
         /* per boot (the tmp dir), made again on a miss: atomic for
          * readers, not synced */

@@ -205,6 +205,29 @@ teardown() { berth_teardown; }
     [[ $output == *"Operation not permitted"* ]]
 }
 
+@test "seccomp: a profile's converted form is kept, and a changed profile is converted again" {
+    local p=$BATS_TEST_TMPDIR/prof.json
+    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$p"
+    # (a profile changed in the last two seconds is converted, not kept)
+    sleep 2.2
+    run -1 b run --rm --network none --security-opt "seccomp=$p" $IMG mkdir /tmp/x
+    [[ $output == *"Operation not permitted"* ]]
+    ls "$BATS_TEST_TMPDIR"/scratch/seccomp/oci-* >/dev/null
+    # the same length, rewritten in place: the next start sees the new rule
+    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["rmdir","symlink"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$p"
+    run -0 b run --rm --network none --security-opt "seccomp=$p" $IMG mkdir /tmp/x
+    run -1 b run --rm --network none --security-opt "seccomp=$p" $IMG sh -c 'mkdir /tmp/y && rmdir /tmp/y'
+    [[ $output == *"Operation not permitted"* ]]
+    if command -v strace >/dev/null; then
+        # the default profile, converted by the first run, is not read again
+        run -0 b run --rm --network none $IMG true
+        ASAN_OPTIONS=detect_leaks=0 run -0 strace -e trace=openat,open -o "$BATS_TEST_TMPDIR/st" \
+            "$BERTH_BIN" "${BERTH_ARGS[@]}" run --rm --network none $IMG true
+        ! grep -q 'seccomp\.json' "$BATS_TEST_TMPDIR/st" || false
+        grep -q '/seccomp/oci-' "$BATS_TEST_TMPDIR/st"
+    fi
+}
+
 @test "memory and pids limits reach the container's cgroup" {
     run -0 b run --rm --network none -m 64m --pids-limit 50 $IMG \
         sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
