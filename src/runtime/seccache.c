@@ -61,7 +61,6 @@ void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *
     _cleanup_free_ char *hdr = NULL, *path = NULL, *buf = NULL, *b64 = NULL;
     json_t *seccomp, *a;
     size_t hl, len = 0;
-    struct berr *e = NULL;
 
     *miss = NULL;
     if (!applies(r, spec, &seccomp) || !(hdr = header(r, seccomp, seccomp_text)) ||
@@ -70,14 +69,12 @@ void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *
     hl = strlen(hdr);
     /* a filter crun is to load: only from a file of our own that nobody
      * else may write */
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat sb;
-    if (fd >= 0 && (fstat(fd, &sb) < 0 || !fs_stat_ours(&sb, S_IFREG, 022))) {
+    int got = fs_read_trusted(path, &buf, &len);
+    if (got < 0) {
         log_warn("seccomp filter cache: ignoring %s: not a file of this user's", path);
         return;
     }
-    if (fd < 0 || fs_read_fd(fd, &buf, &len) < 0) {
-        berr_free(e);
+    if (got == 0) {
         /* the entry to make: path, NUL, header */
         *miss = str_fmt("%s%c%s", path, '\0', hdr);
         return;

@@ -65,6 +65,11 @@ int fs_rm_rf(const char *path, struct berr **err);
 /* st is of type (S_IFREG, S_IFDIR...), this user's, with no bit of deny
  * in its mode (022: nobody else may write it): a file to trust. */
 bool fs_stat_ours(const struct stat *st, mode_t type, mode_t deny);
+/* The whole of path (fs_read_fd's buffer) when it is a regular file of
+ * this user's that nobody else may write (a cache berth trusts), opened
+ * without following a last symlink: 1 with *out and *len; 0 when there
+ * is no such path or it cannot be read; -1 when it is some other file. */
+int fs_read_trusted(const char *path, char **out, size_t *len);
 bool fs_exists(const char *path);
 bool fs_is_dir(const char *path);
 int fs_fsync_dir(const char *dir);

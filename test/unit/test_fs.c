@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "util/cleanup.h"
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/str.h"
@@ -143,6 +144,33 @@ static void t_read_small(void)
     free(p);
 }
 
+/* a cache file is read only when it is a regular file of ours that
+ * nobody else may write, never through a symlink */
+static void t_read_trusted(void)
+{
+    _cleanup_free_ char *p = str_fmt("%s/trusted", base), *l = str_fmt("%s/trusted-link", base);
+    _cleanup_free_ char *gone = str_fmt("%s/no-such", base);
+    struct berr *e = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+
+    CHECK(fs_write_atomic(base, "trusted", "cached", 6, 0600, &e) == 0);
+    berr_free(e);
+    CHECK_INT(fs_read_trusted(p, &buf, &len), 1);
+    CHECK(buf && len == 6 && strcmp(buf, "cached") == 0);
+    free(buf);
+    buf = NULL;
+    CHECK_INT(fs_read_trusted(gone, &buf, &len), 0);
+    CHECK(symlink(p, l) == 0);
+    CHECK_INT(fs_read_trusted(l, &buf, &len), -1);
+    CHECK(chmod(p, 0620) == 0);
+    CHECK_INT(fs_read_trusted(p, &buf, &len), -1);
+    CHECK(chmod(p, 0644) == 0);
+    CHECK_INT(fs_read_trusted(p, &buf, &len), 1);
+    free(buf);
+    CHECK_INT(fs_read_trusted(base, &buf, &len), -1);    /* a directory */
+}
+
 int main(void)
 {
     char *f;
@@ -158,6 +186,7 @@ int main(void)
     UNIT_RUN(t_mkdir_p);
     UNIT_RUN(t_write_replace);
     UNIT_RUN(t_read_small);
+    UNIT_RUN(t_read_trusted);
     {
         struct berr *e = NULL;
         (void) fs_rm_rf(base, &e);
