@@ -477,7 +477,8 @@ static char *oci_key(const char *path, char *const *bounding, const char *goarch
                    (long long) es.st_size, (long long) es.st_mtim.tv_sec, es.st_mtim.tv_nsec,
                    path, (unsigned long long) ps.st_dev, (unsigned long long) ps.st_ino,
                    (long long) ps.st_size, (long long) ps.st_mtim.tv_sec, ps.st_mtim.tv_nsec,
-                   (long long) ps.st_ctim.tv_sec, ps.st_ctim.tv_nsec, goarch, (int) kernel_runs_x32(), sbuf_str(&caps));
+                   (long long) ps.st_ctim.tv_sec, ps.st_ctim.tv_nsec, goarch,
+                   (int) kernel_runs_x32(), sbuf_str(&caps));
 }
 
 /* The entry at file whose first bytes are key: its JSON object and the
@@ -528,7 +529,8 @@ int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bo
     /* Not for a file changed in the last second or two: the kernel
      * stamps times at its clock tick, so a rewrite of the same size right
      * after this read could keep the times this key holds (git's "racy"
-     * entries) */
+     * entries). (A write between the key's stat and the read above leaves
+     * an entry under times the file has left behind: never matched.) */
     if (file && (time(NULL) - ps.st_mtim.tv_sec < 2 || time(NULL) - ps.st_ctim.tv_sec < 2)) {
         free(file);
         file = NULL;
