@@ -8,7 +8,9 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -451,33 +453,67 @@ int seccomp_to_oci(json_t *prof, char *const *bounding, const char *goarch, json
 
 /* ---- the converted form of a profile file, cached ---- */
 
-/* What the conversion of the profile at path depends on, as the first
- * lines of its cache entry: the file (by its identity: a write changes
- * its ctime, which nobody can set back), berth's binary
- * (the conversion's code and the libseccomp linked into it, which
- * resolves the names), the architecture, whether the kernel runs x32
- * calls and the bounding set. NULL when a stat fails (no caching). */
-static char *oci_key(const char *path, char *const *bounding, const char *goarch,
-                     struct stat *profile)
+/* A file on a network or FUSE file system: its attributes may be cached
+ * by the client while its content is not, and its server's clock is not
+ * ours. Its conversion is not kept. */
+static bool remote_fs(int fd)
+{
+    struct statfs sf;
+
+    if (fstatfs(fd, &sf) < 0)
+        return true;
+    switch ((unsigned long) sf.f_type) {
+    case 0x6969:        /* NFS */
+    case 0xFF534D42:    /* CIFS */
+    case 0xFE534D42:    /* SMB2 */
+    case 0x517B:        /* SMB */
+    case 0x65735546:    /* FUSE */
+    case 0x01021997:    /* v9fs */
+    case 0x786f4256:    /* vboxsf */
+    case 0x47504653:    /* GPFS */
+    case 0x00C36400:    /* Ceph */
+    case 0x0BD00BD0:    /* Lustre */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool same_file_state(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* What the conversion of the profile open at fd (stat ps) depends on, as
+ * the first lines of its cache entry: the file (its identity; a write
+ * changes its ctime, which nobody can set back), berth's binary (the
+ * conversion's code and the libseccomp linked into it, which resolves the
+ * names: its ctime too, which a copy that keeps the mtime cannot keep),
+ * the architecture, whether the kernel runs x32 calls and the bounding
+ * set. NULL when a stat fails (no caching). */
+static char *oci_key(const char *path, const struct stat *ps, char *const *bounding,
+                     const char *goarch)
 {
     _cleanup_sbuf_ struct sbuf caps = { 0 };
-    struct stat es, ps;
+    struct stat es;
 
-    if (stat(path, &ps) < 0 || !S_ISREG(ps.st_mode) || stat("/proc/self/exe", &es) < 0)
+    if (stat("/proc/self/exe", &es) < 0)
         return NULL;
-    *profile = ps;
     for (size_t i = 0; bounding && bounding[i]; i++)
         if ((i && sbuf_add(&caps, ",") < 0) || sbuf_add(&caps, bounding[i]) < 0)
             return NULL;
-    return str_fmt("berth seccomp profile, OCI form 1\n"
-                   "exe %llu:%llu:%lld:%lld.%09ld\n"
+    return str_fmt("berth seccomp profile, OCI form 2\n"
+                   "exe %llu:%llu:%lld:%lld.%09ld:%lld.%09ld\n"
                    "profile %s %llu:%llu:%lld:%lld.%09ld:%lld.%09ld\n"
                    "arch %s x32 %d\ncaps %s\n\n",
                    (unsigned long long) es.st_dev, (unsigned long long) es.st_ino,
                    (long long) es.st_size, (long long) es.st_mtim.tv_sec, es.st_mtim.tv_nsec,
-                   path, (unsigned long long) ps.st_dev, (unsigned long long) ps.st_ino,
-                   (long long) ps.st_size, (long long) ps.st_mtim.tv_sec, ps.st_mtim.tv_nsec,
-                   (long long) ps.st_ctim.tv_sec, ps.st_ctim.tv_nsec, goarch,
+                   (long long) es.st_ctim.tv_sec, es.st_ctim.tv_nsec,
+                   path, (unsigned long long) ps->st_dev, (unsigned long long) ps->st_ino,
+                   (long long) ps->st_size, (long long) ps->st_mtim.tv_sec, ps->st_mtim.tv_nsec,
+                   (long long) ps->st_ctim.tv_sec, ps->st_ctim.tv_nsec, goarch,
                    (int) kernel_runs_x32(), sbuf_str(&caps));
 }
 
@@ -510,28 +546,41 @@ int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bo
 {
     _cleanup_json_ json_t *prof = NULL, *sc = NULL;
     _cleanup_free_ char *key = NULL, *file = NULL, *dump = NULL;
+    _cleanup_close_ int fd = -1;
     struct berr *e = NULL;
-    struct stat ps;
+    struct stat before, after;
 
     if (text)
         *text = NULL;
     if (!goarch)
         goarch = seccomp_native_goarch();
-    if (cache_dir && (key = oci_key(path, bounding, goarch, &ps)) &&
+    /* One open: the key is the identity of the very file whose bytes are
+     * converted (a path whose link moved between a stat and an open would
+     * pair one file's key with another's conversion). */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        berr_sys(err, "open %s", path);
+        return berr_wrap(err, "loading seccomp profile");
+    }
+    if (cache_dir && fstat(fd, &before) == 0 && S_ISREG(before.st_mode) && !remote_fs(fd) &&
+        (key = oci_key(path, &before, bounding, goarch)) &&
         (file = str_fmt("%s/oci-%016llx", cache_dir, (unsigned long long) str_fnv1a(key))) &&
         oci_cached(file, key, out, text))
         return 0;
-    if (seccomp_load_file(path, &prof, err) < 0 ||
-        seccomp_to_oci(prof, bounding, goarch, &sc, err) < 0)
+    if (js_read_fd(fd, path, &prof, err) < 0)
+        return berr_wrap(err, "loading seccomp profile");
+    if (!json_is_object(prof))
+        return berr_msg(err, "loading seccomp profile %s: not a JSON object", path);
+    if (seccomp_to_oci(prof, bounding, goarch, &sc, err) < 0)
         return -1;
     if ((text || file) && !(dump = js_dumps_sorted(sc, 0)))
         return berr_oom(err);
-    /* Not for a file changed in the last second or two: the kernel
-     * stamps times at its clock tick, so a rewrite of the same size right
-     * after this read could keep the times this key holds (git's "racy"
-     * entries). (A write between the key's stat and the read above leaves
-     * an entry under times the file has left behind: never matched.) */
-    if (file && (time(NULL) - ps.st_mtim.tv_sec < 2 || time(NULL) - ps.st_ctim.tv_sec < 2)) {
+    /* Kept only when the file did not change while it was read, and not
+     * in the last two seconds: the kernel stamps times at its clock tick,
+     * so a rewrite of the same size right after could keep the times the
+     * key holds (git's "racy" entries). */
+    if (file && (fstat(fd, &after) < 0 || !same_file_state(&before, &after) ||
+                 time(NULL) - before.st_mtim.tv_sec < 2 ||
+                 time(NULL) - before.st_ctim.tv_sec < 2)) {
         free(file);
         file = NULL;
     }

@@ -68,8 +68,10 @@ int seccomp_errno_by_name(const char *name);
  * there per profile file (its identity: device, inode, size, mtime, ctime),
  * berth binary, architecture, x32 support and bounding set, and read back
  * instead of converted again (reading and converting berth's 30 KB
- * profile was a fifth of a run's instructions); a file changed in the
- * last two seconds is converted but not kept. Only an entry that is a
+ * profile was a fifth of a run's instructions). The file is opened once:
+ * the key is the identity of the file whose bytes are converted. Not kept:
+ * a conversion of a file changed in the last two seconds or while it was
+ * read, or of one on a network or FUSE file system. Only an entry that is a
  * regular file of ours, writable by nobody else, and that starts with the
  * exact key is taken. text (may be NULL): set to js_dumps_sorted(*out, 0),
  * the compact text seccache.h keys its filters by.

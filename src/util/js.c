@@ -71,6 +71,11 @@ int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out, s
     return read_parse(fd, path, out, err);
 }
 
+int js_read_fd(int fd, const char *path, json_t **out, struct berr **err)
+{
+    return read_parse(fd, path, out, err);
+}
+
 int js_read_file(const char *path, json_t **out, struct berr **err)
 {
     return js_read_fileat(AT_FDCWD, path, path, out, err);

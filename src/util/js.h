@@ -54,6 +54,8 @@ void js_pull_free(struct js_pull *j);
 /* Parses a JSON file; the error names the file and the position. The
  * error's kind is BK_CORRUPT for a parse failure. */
 int js_read_file(const char *path, json_t **out, struct berr **err);
+/* The same for an open fd (from its offset); path is for messages. */
+int js_read_fd(int fd, const char *path, json_t **out, struct berr **err);
 /* The same for rel under dirfd (a shorter path walk); path is the whole
  * path, for messages. */
 int js_read_fileat(int dirfd, const char *rel, const char *path, json_t **out,

@@ -252,9 +252,38 @@ static int entries(const char *dir)
     return n;
 }
 
-/* The cached conversion: a miss converts and keeps the OCI form, a hit
- * gives the same object and text; a changed profile, another bounding
- * set, an entry of the wrong owner or mode, a torn one, are not taken. */
+/* Every entry's text after its key becomes repl (mode 0600). */
+static void tamper(const char *dir, const char *repl)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    while (d && (de = readdir(d))) {
+        _cleanup_free_ char *p = NULL, *buf = NULL, *out = NULL;
+        struct berr *e = NULL;
+        size_t len = 0;
+        char *end;
+
+        if (!str_has_prefix(de->d_name, "oci-"))
+            continue;
+        p = str_fmt("%s/%s", dir, de->d_name);
+        if (!p || fs_read_file(p, &buf, &len, &e) < 0 || !(end = strstr(buf, "\n\n"))) {
+            berr_free(e);
+            CHECK(false);
+            continue;
+        }
+        end[2] = '\0';
+        out = str_fmt("%s%s", buf, repl);
+        CHECK(out && write_text(p, out) == 0 && chmod(p, 0600) == 0);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The cached conversion: a fresh profile is converted, not kept; an old
+ * one is kept, and the entry is what a hit returns; an entry others may
+ * write, a torn one, another bounding set, a rewrite of the same size
+ * with its mtime put back (its ctime moved) are not taken. */
 static void t_file_cache(void)
 {
     char dir[] = "/tmp/test_seccomp.XXXXXX";
@@ -262,6 +291,10 @@ static void t_file_cache(void)
     _cleanup_free_ char *d1 = NULL;
     _cleanup_json_ json_t *o1 = NULL, *o2 = NULL, *o3 = NULL, *o4 = NULL;
     struct berr *err = NULL;
+    const char *chown_rule = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+                             "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+                             "{\"names\":[\"chown\"],\"action\":\"SCMP_ACT_ALLOW\","
+                             "\"includes\":{\"caps\":[\"CAP_CHOWN\"]}}]}";
 
     if (!mkdtemp(dir)) {
         CHECK(false);
@@ -269,12 +302,9 @@ static void t_file_cache(void)
     }
     prof = str_fmt("%s/profile.json", dir);
     cache = str_fmt("%s/cache", dir);
-    CHECK(write_text(prof, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-                           "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
-                           "{\"names\":[\"chown\"],\"action\":\"SCMP_ACT_ALLOW\","
-                           "\"includes\":{\"caps\":[\"CAP_CHOWN\"]}}]}") == 0);
-    /* just written: converted, not kept (its times may not change at
-     * a rewrite within the same clock tick) */
+    CHECK(write_text(prof, chown_rule) == 0);
+    /* just written: converted, not kept (its times may not change at a
+     * rewrite within the same clock tick) */
     CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o1, &t1, &err), 0);
     CHECK_INT(entries(cache), 0);
     json_decref(o1);
@@ -284,16 +314,13 @@ static void t_file_cache(void)
     CHECK_INT(entries(cache), 1);
     CHECK(o1 && t1 && (d1 = js_dumps_sorted(o1, 0)) && strcmp(d1, t1) == 0);
     CHECK_INT(json_array_size(json_object_get(o1, "syscalls")), 2);
-    /* a hit: the same object and text, nothing new kept */
+    /* a hit returns the entry's object and text */
+    tamper(cache, "{\"marker\":true}");
     CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, &t2, &err), 0);
-    CHECK(o2 && json_equal(o1, o2));
-    CHECK(t2 && strcmp(t1, t2) == 0);
-    CHECK_INT(entries(cache), 1);
-    /* another bounding set is another conversion (chown's rule needs CAP_CHOWN) */
-    CHECK_INT(seccomp_file_to_oci(cache, prof, &default_caps[13], "amd64", &o3, &t3, &err), 0);
-    CHECK_INT(json_array_size(json_object_get(o3, "syscalls")), 1);
-    CHECK_INT(entries(cache), 2);
-    /* an entry others may write is not taken: a fresh conversion is */
+    CHECK(o2 && json_is_true(json_object_get(o2, "marker")));
+    CHECK_STR(t2, "{\"marker\":true}");
+    /* an entry others may write is not taken: the conversion is made
+     * again (and kept again, ours) */
     {
         _cleanup_free_ char *cmd = str_fmt("chmod 0666 %s/oci-*", cache);
         CHECK(cmd && system(cmd) == 0);
@@ -301,6 +328,11 @@ static void t_file_cache(void)
         o2 = NULL;
         CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, NULL, &err), 0);
         CHECK(o2 && json_equal(o1, o2));
+        json_decref(o2);
+        o2 = NULL;
+        CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, NULL, &err), 0);
+        CHECK(o2 && json_equal(o1, o2));
+        CHECK_INT(entries(cache), 1);
     }
     /* a torn entry (not its key) is not taken either */
     {
@@ -312,28 +344,29 @@ static void t_file_cache(void)
         CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o2, NULL, &err), 0);
         CHECK(o2 && json_equal(o1, o2));
     }
-    /* a changed profile (its times) is converted again: chown's rule
-     * becomes lchown's */
+    /* another bounding set is another conversion (chown's rule needs CAP_CHOWN) */
+    CHECK_INT(seccomp_file_to_oci(cache, prof, &default_caps[13], "amd64", &o3, &t3, &err), 0);
+    CHECK_INT(json_array_size(json_object_get(o3, "syscalls")), 1);
+    /* rewritten in place with the same size, its mtime put back: the
+     * ctime moved, so chmod's rule is what comes back, not chown's */
     {
-        struct timespec old[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+        struct stat st;
         _cleanup_json_ json_t *o7 = NULL;
-        CHECK(write_text(prof, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-                               "{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
-                               "{\"names\":[\"lchown\"],\"action\":\"SCMP_ACT_ALLOW\","
-                               "\"includes\":{\"caps\":[\"CAP_CHOWN\"]}}]}") == 0);
-        usleep(2200 * 1000);
+        _cleanup_free_ char *same = str_dup(chown_rule);
+        char *c = same ? strstr(same, "\"chown\"") : NULL;
+
+        CHECK(c && stat(prof, &st) == 0);
+        if (c) {
+            memcpy(c, "\"chmod\"", 7);
+            CHECK(write_text(prof, same) == 0);
+            struct timespec ts[2] = { st.st_atim, st.st_mtim };
+            CHECK(utimensat(AT_FDCWD, prof, ts, 0) == 0);
+        }
         CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o7, NULL, &err), 0);
         CHECK_STR(json_string_value(json_array_get(json_object_get(
-                      json_array_get(json_object_get(o7, "syscalls"), 1), "names"), 0)), "lchown");
-        /* its mtime set back to the first one's does not bring that back:
-         * the ctime moved */
-        CHECK(utimensat(AT_FDCWD, prof, old, 0) == 0);
-        json_decref(o7);
-        o7 = NULL;
-        CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o7, NULL, &err), 0);
-        CHECK_STR(json_string_value(json_array_get(json_object_get(
-                      json_array_get(json_object_get(o7, "syscalls"), 1), "names"), 0)), "lchown");
+                      json_array_get(json_object_get(o7, "syscalls"), 1), "names"), 0)), "chmod");
     }
+    /* another content altogether */
     CHECK(write_text(prof, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}") == 0);
     CHECK_INT(seccomp_file_to_oci(cache, prof, default_caps, "amd64", &o4, NULL, &err), 0);
     CHECK_STR(json_string_value(json_object_get(o4, "defaultAction")), "SCMP_ACT_ALLOW");
@@ -348,8 +381,16 @@ static void t_file_cache(void)
     {
         _cleanup_free_ char *gone = str_fmt("%s/none.json", dir);
         json_t *o6 = NULL;
+        char *want = NULL;
         CHECK_INT(seccomp_file_to_oci(cache, gone, default_caps, "amd64", &o6, NULL, &err), -1);
         CHECK(err && strstr(err->msg, "loading seccomp profile"));
+        if (err) {
+            want = str_dup(err->msg);
+            berr_freep(&err);
+        }
+        CHECK_INT(seccomp_load_file(gone, &o6, &err), -1);
+        CHECK(want && err && strcmp(want, err->msg) == 0);
+        free(want);
         berr_freep(&err);
     }
     {
