@@ -82,7 +82,7 @@ static int hook_re_match(const char *re, const char *s, bool *out, const char *f
     regex_t r;
     int rc;
 
-    str_locale_load();      /* run and start leave it unloaded until here */
+    str_locale_load();      /* run leaves it unloaded until here */
     rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
 
     if (rc != 0)

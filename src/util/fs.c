@@ -468,7 +468,9 @@ bool fs_stat_ours(const struct stat *st, mode_t type, mode_t deny)
 
 int fs_read_trusted(const char *path, char **out, size_t *len)
 {
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a FIFO there must not hang the open (no effect on the
+     * regular file it has to be) */
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     struct stat sb;
 
     if (fd < 0)

@@ -169,6 +169,12 @@ static void t_read_trusted(void)
     CHECK_INT(fs_read_trusted(p, &buf, &len), 1);
     free(buf);
     CHECK_INT(fs_read_trusted(base, &buf, &len), -1);    /* a directory */
+    {
+        /* a FIFO: refused, not waited on */
+        _cleanup_free_ char *fifo = str_fmt("%s/trusted-fifo", base);
+        CHECK(mkfifo(fifo, 0600) == 0);
+        CHECK_INT(fs_read_trusted(fifo, &buf, &len), -1);
+    }
 }
 
 int main(void)
