@@ -34,6 +34,7 @@ def events(path):
 def runs(path, engine):
     """One dict per run of engine: the times of its milestones."""
     parent = {}
+    parent_comm = {}
     out = []
     cur = None
     mine = set()
@@ -41,14 +42,16 @@ def runs(path, engine):
         if ev == 'sched_process_fork':
             child = int(re.search(r'child_pid=(\d+)', tr).group(1))
             parent[child] = pid
+            parent_comm[child] = re.search(r'comm=(\S+)', tr).group(1)
             if cur is not None and pid in mine:
                 mine.add(child)
             continue
         if ev == 'sched_process_exec':
             fn = re.search(r'filename=(\S+)', tr).group(1)
             base = os.path.basename(fn)
-            if fn == engine and parent.get(pid) is not None and pid not in mine:
-                # an engine started by the loop, not by conmon: a new run
+            if fn == engine and parent_comm.get(pid) == 'bash' and pid not in mine:
+                # an engine started by the loop's shell (not conmon's exit
+                # command, which may exec after the next run began): a new run
                 cur = {'t0': t, 'pid': pid}
                 out.append(cur)
                 mine = {pid}

@@ -23,10 +23,11 @@
 # Needs perf (Debian: linux-perf). Runs as root, in private mount and
 # network namespaces, like bench/run.sh.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+cd "$(dirname "$self")/.."
 
 . bench/lib.sh
-bench_in_ns "$0" "$@"
+bench_in_ns "$self" "$@"
 
 RT=${1:-crun}
 RUNS=${PHASE_RUNS:-20}
@@ -41,8 +42,11 @@ if [ "$RT" = crun ]; then crun_ready; fi
 
 # record RUNNER-SCRIPT OUT: the runs under perf, system-wide
 record() {
-    perf record -q -o "$W/$2.data" -e sched:sched_process_fork -e sched:sched_process_exec \
-        -e sched:sched_process_exit -a -- bash "$1" >/dev/null 2>&1
+    if ! perf record -q -o "$W/$2.data" -e sched:sched_process_fork -e sched:sched_process_exec \
+        -e sched:sched_process_exit -a -- bash "$1" >/dev/null 2>"$W/$2.err"; then
+        echo "bench/phases.sh: perf record failed: $(tail -3 "$W/$2.err")" >&2
+        exit 1
+    fi
     perf script -i "$W/$2.data" -F comm,pid,tid,time,event,trace > "$W/$2.txt" 2>/dev/null
 }
 

@@ -13,10 +13,11 @@
 #   BERTH_BIN=path    the berth binary (default ./berth)
 #   BENCH_VOLUMES=N   volumes for the volume_ls scenario (default 1000)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+cd "$(dirname "$self")/.."
 
 . bench/lib.sh
-bench_in_ns "$0" "$@"
+bench_in_ns "$self" "$@"
 bench_init
 trap bench_cleanup EXIT
 
