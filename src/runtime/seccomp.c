@@ -4,11 +4,11 @@
  * only to resolve names, never to load a filter (runc does that).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -74,11 +74,24 @@ int seccomp_default_path(const char *exe, char **out, struct berr **err)
                     sbuf_str(&tried));
 }
 
-int seccomp_load_file(const char *path, json_t **out, struct berr **err)
+/* The profile at path, opened (-1 with the error seccomp_load_file gives). */
+static int open_profile(const char *path, struct berr **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        berr_sys(err, "open %s", path);
+        return berr_wrap(err, "loading seccomp profile");
+    }
+    return fd;
+}
+
+/* The profile open at fd, parsed: a JSON object. */
+static int read_profile(int fd, const char *path, json_t **out, struct berr **err)
 {
     json_t *j = NULL;
 
-    if (js_read_file(path, &j, err) < 0)
+    if (js_read_fd(fd, path, &j, err) < 0)
         return berr_wrap(err, "loading seccomp profile");
     if (!json_is_object(j)) {
         json_decref(j);
@@ -86,6 +99,13 @@ int seccomp_load_file(const char *path, json_t **out, struct berr **err)
     }
     *out = j;
     return 0;
+}
+
+int seccomp_load_file(const char *path, json_t **out, struct berr **err)
+{
+    _cleanup_close_ int fd = open_profile(path, err);
+
+    return fd < 0 ? -1 : read_profile(fd, path, out, err);
 }
 
 const char *seccomp_native_goarch(void)
@@ -557,20 +577,15 @@ int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bo
     /* One open: the key is the identity of the very file whose bytes are
      * converted (a path whose link moved between a stat and an open would
      * pair one file's key with another's conversion). */
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        berr_sys(err, "open %s", path);
-        return berr_wrap(err, "loading seccomp profile");
-    }
+    if ((fd = open_profile(path, err)) < 0)
+        return -1;
     if (cache_dir && fstat(fd, &before) == 0 && S_ISREG(before.st_mode) && !remote_fs(fd) &&
         (key = oci_key(path, &before, bounding, goarch)) &&
         (file = str_fmt("%s/oci-%016llx", cache_dir, (unsigned long long) str_fnv1a(key))) &&
         oci_cached(file, key, out, text))
         return 0;
-    if (js_read_fd(fd, path, &prof, err) < 0)
-        return berr_wrap(err, "loading seccomp profile");
-    if (!json_is_object(prof))
-        return berr_msg(err, "loading seccomp profile %s: not a JSON object", path);
-    if (seccomp_to_oci(prof, bounding, goarch, &sc, err) < 0)
+    if (read_profile(fd, path, &prof, err) < 0 ||
+        seccomp_to_oci(prof, bounding, goarch, &sc, err) < 0)
         return -1;
     if ((text || file) && !(dump = js_dumps_sorted(sc, 0)))
         return berr_oom(err);
@@ -578,9 +593,9 @@ int seccomp_file_to_oci(const char *cache_dir, const char *path, char *const *bo
      * in the last two seconds: the kernel stamps times at its clock tick,
      * so a rewrite of the same size right after could keep the times the
      * key holds (git's "racy" entries). */
+    time_t now = time(NULL);
     if (file && (fstat(fd, &after) < 0 || !same_file_state(&before, &after) ||
-                 time(NULL) - before.st_mtim.tv_sec < 2 ||
-                 time(NULL) - before.st_ctim.tv_sec < 2)) {
+                 now - before.st_mtim.tv_sec < 2 || now - before.st_ctim.tv_sec < 2)) {
         free(file);
         file = NULL;
     }
