@@ -668,14 +668,7 @@ static int cleanup(struct runtime *rt, struct ctr *c, bool defer, struct berr **
 
     if (st == CS_RUNNING || st == CS_PAUSED)
         return berr_kind(err, BK_STATE, "container %s is running or paused, refusing to clean up", c->id);
-    /* The health process ends here, unless it is the one stopping the
-     * container (--health-on-failure stop): it waits for this exit
-     * without the lock and then records its stop and its event, and ends
-     * on its own; killed now, the stop would be left undone (no stop
-     * event, its intent left to a recovery). */
-    if (!(c->st.health_pid > 0 && str_eq(c->st.intent, "stop") &&
-          c->st.intent_pid == c->st.health_pid))
-        ctr_health_end(&c->st);
+    ctr_health_end(&c->st);
     if (st == CS_STOPPED || st == CS_STOPPING) {
         /* The process is gone: the runtime's delete (a Go binary, ~8 ms)
          * and our unmounting and network teardown touch nothing of each

@@ -67,7 +67,8 @@ int ctr_health_wait(struct runtime *rt, const char *id, const char *want, bool r
  * when the check has an interval, recording its pid in c->st. */
 void ctr_health_started(struct runtime *rt, struct ctr *c);
 /* Kills the health process s names (unless it is this process) and
- * clears its pid in s (the caller saves). */
+ * clears its pid in s (the caller saves); one that owns s's intent (its
+ * --health-on-failure stop under way) is left to finish and end itself. */
 void ctr_health_end(struct ctr_runstate *s);
 /* The health process's body: returns when the container has ended. */
 int ctr_health_loop(struct runtime *rt, const char *id, struct berr **err);

@@ -126,8 +126,16 @@ void ctr_health_end(struct ctr_runstate *s)
 {
     pid_t pid = s->health_pid;
 
-    if (pid > 0 && pid != getpid() && proc_alive(pid, s->health_start))
+    if (pid > 0 && pid != getpid() && proc_alive(pid, s->health_start)) {
+        /* One that is itself in a transition of the container (its
+         * --health-on-failure stop, waiting for the exit without the
+         * lock) finishes it, records it and its event, and ends on its
+         * own: killed, it would leave the stop undone (no stop event,
+         * its intent left to a recovery). */
+        if (s->intent && s->intent_pid == pid)
+            return;
         (void) kill(pid, SIGKILL);
+    }
     s->health_pid = 0;
     s->health_start = 0;
 }
