@@ -12,6 +12,7 @@
 
 #include "runtime/seccache.h"
 #include "util/base64.h"
+#include "util/bpfcompact.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/js.h"
@@ -48,7 +49,8 @@ static char *header(const struct oci_runtime *r, json_t *seccomp, const char *te
         return NULL;
     if (stat("/etc/ld.so.cache", &sl) < 0)
         memset(&sl, 0, sizeof(sl));
-    return str_fmt("crun %s %llu:%llu:%lld:%lld.%09ld\nld.so.cache %lld.%09ld\n%s %s %s\n%zu\n%s\n",
+    return str_fmt("crun %s %llu:%llu:%lld:%lld.%09ld\nld.so.cache %lld.%09ld\n%s %s %s\n"
+                   "compacted 1\n%zu\n%s\n",
                    r->path, (unsigned long long) sc.st_dev, (unsigned long long) sc.st_ino,
                    (long long) sc.st_size, (long long) sc.st_mtim.tv_sec, sc.st_mtim.tv_nsec,
                    (long long) sl.st_mtim.tv_sec, sl.st_mtim.tv_nsec,
@@ -122,6 +124,16 @@ void seccache_store(char *miss, char *const *runtime_flags, const char *id)
         fs_read_file(bpf_path, &bpf, &len, &e) < 0 || len == 0 || len % 8 != 0 ||
         !(dir = fs_dirname(path)))
         goto out;
+    /* kept compacted (bpfcompact.h): what every later create loads */
+    {
+        _cleanup_free_ struct sock_filter *small = NULL;
+        size_t n = 0;
+        if (bpf_compact((const struct sock_filter *) bpf, len / sizeof(*small), &small, &n) > 0) {
+            log_debug("seccomp filter cache: %zu -> %zu instructions", len / sizeof(*small), n);
+            memcpy(bpf, small, n * sizeof(*small));
+            len = n * sizeof(*small);
+        }
+    }
     if (sbuf_add(&b, hdr) < 0 || sbuf_addn(&b, bpf, len) < 0)
         goto out;
     /* per boot, rebuilt on a miss: atomic for readers, not synced */

@@ -53,39 +53,49 @@ host_default() {
     [ "$output" = $'kept\nrunc' ]
 }
 
-@test "crun: the filter crun compiled is handed back at the next create, for that profile only" {
-    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
-        > "$BATS_TEST_TMPDIR/nomkdir.json"
+@test "crun: the filter crun compiled is handed back, compacted, at the next create, for that profile only" {
+    # the default profile less mkdir and mkdirat (the default action then:
+    # ENOSYS), and a small profile of its own
+    jq '(.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names) -= ["mkdir", "mkdirat"]' \
+        "$BATS_TEST_DIRNAME/../../data/seccomp.json" > "$BATS_TEST_TMPDIR/nomkdir.json"
     echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["rmdir"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
         > "$BATS_TEST_TMPDIR/normdir.json"
     export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
     run -0 crun_ns '
         b() { $BERTH_BIN $BERTH_ARGS_STR "$@"; }
-        bpf() { # NAME: the filter crun loaded, and whether berth handed it over
+        bpf() { # NAME: the filter crun loaded (hash, size), and whether berth handed it over
             local id; id=$(b inspect --format "{{.Id}}" $1)
-            echo "$1 $(sha256sum < /run/crun/$id/seccomp.bpf | cut -c1-16)" \
+            echo "$1 $(sha256sum < /run/crun/$id/seccomp.bpf | cut -c1-16) $(stat -c %s /run/crun/$id/seccomp.bpf)" \
                 "$(jq -r "if .annotations[\"run.oci.seccomp_bpf_data\"] then \"handed\" else \"compiled\" end" \
                     "$(b inspect --format "{{.OCIConfigPath}}" $1)")"
         }
-        for n in d1 d2; do b run -d --name $n --network none $IMG sleep 100 >/dev/null; bpf $n; done
+        for n in d1 d2 d3; do b run -d --name $n --network none $IMG sleep 100 >/dev/null; bpf $n; done
         for n in m1 m2; do
             b run -d --name $n --network none --security-opt seccomp=$T/nomkdir.json $IMG sleep 100 >/dev/null; bpf $n
         done
         b run -d --name r1 --network none --security-opt seccomp=$T/normdir.json $IMG sleep 100 >/dev/null; bpf r1
         b exec m2 mkdir /tmp/x 2>&1; echo "m2 mkdir $?"
+        b exec m2 sh -c "touch /tmp/y && rm /tmp/y && ls / >/dev/null && echo m2 files ok"
         b exec r1 mkdir /tmp/x; echo "r1 mkdir $?"
-        b exec d2 grep Seccomp: /proc/self/status
-        b inspect --format "{{json .Config.Annotations}}" d2
-        b rm -f -t 0 d1 d2 m1 m2 r1 >/dev/null'
+        b exec d3 grep Seccomp: /proc/self/status
+        b exec d3 sh -c "mkdir /tmp/y && rmdir /tmp/y && echo d3 files ok"
+        b inspect --format "{{json .Config.Annotations}}" d3
+        b rm -f -t 0 d1 d2 d3 m1 m2 r1 >/dev/null'
     set -- $output
-    # d1 compiled, d2 got the same bytes back; m1 compiled its own
-    [ "$1 $3" = "d1 compiled" ] && [ "$4 $5 $6" = "d2 $2 handed" ] || false
-    [ "$7 $9" = "m1 compiled" ] && [ "${10} ${11} ${12}" = "m2 $8 handed" ] && [ "$8" != "$2" ] || false
+    # d1 compiled; d2 got it back compacted (a third of its size or
+    # less), d3 the same bytes again
+    [ "$1 $4" = "d1 compiled" ] && [ "$5 $8" = "d2 handed" ] && [ "$9 ${12}" = "d3 handed" ] || false
+    [ "$6" != "$2" ] && [ "${10}" = "$6" ] && [ $(( $7 * 3 )) -le "$3" ] || false
+    # m1 compiled its own; m2 got it back compacted, not d's
+    [ "${13} ${16}" = "m1 compiled" ] && [ "${17} ${20}" = "m2 handed" ] || false
+    [ "${18}" != "${14}" ] && [ "${18}" != "$6" ] && [ $(( ${19} * 3 )) -le "${15}" ] || false
     # normdir is another profile: compiled anew, not m's filter
-    [ "${13} ${15}" = "r1 compiled" ] && [ "${14}" != "$8" ] && [ "${14}" != "$2" ] || false
-    [[ $output == *"Operation not permitted"*"m2 mkdir 1"* ]]
+    [ "${21} ${24}" = "r1 compiled" ] && [ "${22}" != "${14}" ] && [ "${22}" != "$2" ] || false
+    # the compacted filters decide as crun's did: mkdir denied by m's
+    # default action, all else of the profile allowed
+    [[ $output == *"Function not implemented"*"m2 mkdir 1"*"m2 files ok"* ]]
     [[ $output == *"r1 mkdir 0"* ]]
-    [[ $output == *"Seccomp:"*2* ]]
+    [[ $output == *"Seccomp:"*2*"d3 files ok"* ]]
     [[ $output != *seccomp_bpf_data* ]]
 }
 
