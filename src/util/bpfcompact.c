@@ -12,10 +12,15 @@
 #define NFIELDS  (DATA_LEN / 4)
 #define JEQ_K    (BPF_JMP | BPF_JEQ | BPF_K)
 #define MAX_JUMP 255u
+#define RAW_NONE   (-1)    /* compactor.raw: A holds no field as loaded */
+#define RAW_UNSEEN (-2)    /* not reached yet (or at all) */
+/* instructions bpf_same runs at most, ~60 ms here (the default profile
+ * takes 0.25M): a program beyond it is not shown alike, so kept as it is */
+#define SAME_BUDGET (16LL * 1000 * 1000)
 
-/* ---- the programs modelled: the kernel's seccomp instruction set, less
- * the ALU forms whose edge cases (division by zero, shifts of 32 or
- * more) depend on a register's value ---- */
+/* ---- the programs modelled: the kernel's seccomp instruction set
+ * (seccomp_check_filter), less the ALU forms whose edge cases (division
+ * by zero, shifts of 32 or more) depend on a register's value ---- */
 
 static bool known(const struct sock_filter *f)
 {
@@ -31,7 +36,6 @@ static bool known(const struct sock_filter *f)
     case BPF_ALU | BPF_RSH | BPF_K:
         return f->k < 32;
     case BPF_ALU | BPF_DIV | BPF_K:
-    case BPF_ALU | BPF_MOD | BPF_K:
         return f->k != 0;
     case BPF_LD | BPF_W | BPF_LEN:
     case BPF_LDX | BPF_W | BPF_LEN:
@@ -111,9 +115,9 @@ static bool valid(const struct sock_filter *p, size_t n)
 /* ---- the interpreter ---- */
 
 /* p (valid) run on d; *read: the fields (bit per 4-byte word of d) it
- * loaded */
+ * loaded. -2 once *budget instructions have run (budget NULL: none). */
 static long long run(const struct sock_filter *p, size_t n, const struct seccomp_data *d,
-                     uint32_t *read)
+                     uint32_t *read, long long *budget)
 {
     const unsigned char *data = (const unsigned char *) d;
     uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
@@ -124,6 +128,8 @@ static long long run(const struct sock_filter *p, size_t n, const struct seccomp
         uint32_t src = BPF_SRC(f->code) == BPF_X ? x : f->k;
         bool c;
 
+        if (budget && --*budget < 0)
+            return -2;
         switch (BPF_CLASS(f->code)) {
         case BPF_LD:
             if (BPF_MODE(f->code) == BPF_ABS) {
@@ -155,7 +161,6 @@ static long long run(const struct sock_filter *p, size_t n, const struct seccomp
             case BPF_LSH: a <<= src; break;
             case BPF_RSH: a >>= src; break;
             case BPF_DIV: a /= src; break;
-            case BPF_MOD: a %= src; break;
             case BPF_NEG: a = -a; break;
             }
             break;
@@ -187,7 +192,7 @@ static long long run(const struct sock_filter *p, size_t n, const struct seccomp
 
 long long bpf_run(const struct sock_filter *p, size_t n, const struct seccomp_data *d)
 {
-    return valid(p, n) ? run(p, n, d, NULL) : -1;
+    return valid(p, n) ? run(p, n, d, NULL, NULL) : -1;
 }
 
 /* ---- bpf_same: the inputs that tell every region apart ---- */
@@ -245,8 +250,9 @@ static int critical(const struct sock_filter *p, size_t n, struct vals f[NFIELDS
 
         if (ins->code == (BPF_LD | BPF_W | BPF_ABS))
             held = 1u << (ins->k / 4);
-        else if (BPF_CLASS(ins->code) == BPF_LD || ins->code == (BPF_MISC | BPF_TXA))
-            held = 0;
+        else if (BPF_CLASS(ins->code) == BPF_LD || BPF_CLASS(ins->code) == BPF_ALU ||
+                 ins->code == (BPF_MISC | BPF_TXA))
+            held = 0;   /* no longer a field's value as it came */
         if (is_cond(ins) && BPF_SRC(ins->code) == BPF_K) {
             for (unsigned fl = 0; fl < NFIELDS; fl++) {
                 if (!(held & (1u << fl)))
@@ -268,9 +274,9 @@ static int critical(const struct sock_filter *p, size_t n, struct vals f[NFIELDS
 }
 
 static bool same_on(const struct sock_filter *a, size_t na, const struct sock_filter *b,
-                    size_t nb, const struct seccomp_data *d, uint32_t *read)
+                    size_t nb, const struct seccomp_data *d, uint32_t *read, long long *budget)
 {
-    long long ra = run(a, na, d, read), rb = run(b, nb, d, read);
+    long long ra = run(a, na, d, read, budget), rb = run(b, nb, d, read, budget);
 
     return ra >= 0 && ra == rb;
 }
@@ -283,6 +289,7 @@ static void set_field(struct seccomp_data *d, unsigned field, uint32_t v)
 bool bpf_same(const struct sock_filter *a, size_t na, const struct sock_filter *b, size_t nb)
 {
     struct vals f[NFIELDS] = { 0 };
+    long long budget = SAME_BUDGET;
     bool same = false;
 
     if (!valid(a, na) || !valid(b, nb) || critical(a, na, f) < 0 || critical(b, nb, f) < 0)
@@ -298,7 +305,7 @@ bool bpf_same(const struct sock_filter *a, size_t na, const struct sock_filter *
         for (size_t j = 0; j < f[0].n; j++) {
             struct seccomp_data d = { .nr = (int) f[0].v[j], .arch = f[1].v[i] };
             uint32_t read = 0;
-            if (!same_on(a, na, b, nb, &d, &read))
+            if (!same_on(a, na, b, nb, &d, &read, &budget))
                 goto out;
             for (unsigned fl = 2; fl < NFIELDS; fl++) {
                 if (!(read & (1u << fl)))
@@ -306,7 +313,7 @@ bool bpf_same(const struct sock_filter *a, size_t na, const struct sock_filter *
                 for (size_t k = 0; k < f[fl].n; k++) {
                     struct seccomp_data e = d;
                     set_field(&e, fl, f[fl].v[k]);
-                    if (!same_on(a, na, b, nb, &e, NULL))
+                    if (!same_on(a, na, b, nb, &e, NULL, &budget))
                         goto out;
                 }
             }
@@ -357,6 +364,8 @@ struct compactor {
     unsigned *pred;         /* edges into each instruction */
     bool *inner;            /* a chain's test after its head */
     bool *plain;            /* a test kept as written */
+    signed char *raw;       /* the field A holds as loaded at each
+                             * instruction, on every path; -1: none */
     struct item *items;
     size_t ni;
     long long *pos;         /* old instruction -> its new index, -1: gone */
@@ -420,11 +429,74 @@ static size_t canon(const struct compactor *c, size_t h, size_t t)
     return t;
 }
 
+/* The chain headed by p[h] stays as written: 0. */
+static int keep_chain(struct compactor *c, size_t h)
+{
+    for (long long i = (long long) h, nx; i >= 0; i = nx) {
+        nx = chain_next(c, (size_t) i);
+        c->inner[i] = false;
+        c->plain[i] = true;
+    }
+    return 0;
+}
+
+/* Where the chain sends v: its first test of v, else its default.
+ * tests: sorted by key, one per key (the first). */
+static size_t chain_sends(const struct test *tests, size_t len, size_t dflt, uint32_t v)
+{
+    size_t lo = 0, hi = len;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tests[mid].key < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < len && tests[lo].key == v ? tests[lo].tgt : dflt;
+}
+
+/* Where the emitted search (nodes from c->items[at], its pad from
+ * pad_at) sends v. */
+static size_t search_sends(const struct compactor *c, size_t at, size_t pad_at, uint32_t v)
+{
+    while (at < pad_at) {
+        const struct item *it = &c->items[at];
+        bool taken;
+        switch (BPF_OP(it->ins.code)) {     /* as written, not as meant */
+        case BPF_JGE: taken = v >= it->ins.k; break;
+        case BPF_JGT: taken = v > it->ins.k; break;
+        case BPF_JEQ: taken = v == it->ins.k; break;
+        default:      taken = (v & it->ins.k) != 0; break;
+        }
+        at = taken ? it->t : it->f;
+    }
+    return c->pad[at - pad_at];
+}
+
+/* Does the search emitted at c->items[at] send every value where the
+ * chain does? Both change only at a key or just after one (the ranges
+ * start at 0, a key or a key + 1), so each key, its neighbours and 0
+ * try every stretch of values either treats alike. */
+static bool search_is_chain(const struct compactor *c, const struct test *tests, size_t len,
+                            size_t dflt, size_t at, size_t pad_at)
+{
+    if (search_sends(c, at, pad_at, 0) != chain_sends(tests, len, dflt, 0))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        for (uint32_t d = 0; d < 3; d++) {
+            uint32_t v = tests[i].key + d - 1;  /* wraps at 0 and the top: both tried */
+            if (search_sends(c, at, pad_at, v) != chain_sends(tests, len, dflt, v))
+                return false;
+        }
+    return true;
+}
+
 /* Emits the chain headed by p[h] as a search, if that is shorter: 1;
  * else marks its tests to be kept as written: 0. -1 on OOM. */
 static int emit_chain(struct compactor *c, size_t h)
 {
-    size_t len = 0, nr = 0, npad = 0, dflt = 0;
+    size_t len = 0, chain_len, nr = 0, npad = 0, dflt = 0;
     uint64_t next = 0;
 
     for (long long i = (long long) h; i >= 0; i = chain_next(c, (size_t) i)) {
@@ -432,12 +504,18 @@ static int emit_chain(struct compactor *c, size_t h)
         dflt = canon(c, h, (size_t) i + 1 + c->p[i].jf);
         len++;
     }
-    /* the first test of a key decides */
+    chain_len = len;
+    /* the first test of a key decides: the others go */
     qsort(c->tests, len, sizeof(*c->tests), cmp_test);
+    {
+        size_t o = 0;
+        for (size_t i = 0; i < len; i++)
+            if (o == 0 || c->tests[i].key != c->tests[o - 1].key)
+                c->tests[o++] = c->tests[i];
+        len = o;
+    }
     for (size_t i = 0; i < len; i++) {
         const struct test *t = &c->tests[i];
-        if (i > 0 && t->key == c->tests[i - 1].key)
-            continue;
         if (t->key > next && (nr == 0 || c->ranges[nr - 1].tgt != dflt))
             c->ranges[nr++] = (struct range) { (uint32_t) next, dflt };
         if (nr == 0 || c->ranges[nr - 1].tgt != t->tgt)
@@ -460,17 +538,16 @@ static int emit_chain(struct compactor *c, size_t h)
         slot[i] = s;
     }
     /* shorter, and every jump inside within reach */
-    if (nr - 1 + npad >= len || nr - 1 + npad > MAX_JUMP) {
-        for (long long i = (long long) h, nx; i >= 0; i = nx) {
-            nx = chain_next(c, (size_t) i);
-            c->inner[i] = false;
-            c->plain[i] = true;
-        }
-        return 0;
-    }
-    c->pos[h] = (long long) c->ni;
+    if (nr - 1 + npad >= chain_len || nr - 1 + npad > MAX_JUMP)
+        return keep_chain(c, h);
+    size_t at = c->ni, pad_at = at + nr - 1;
     if (nr > 1)
-        emit_nodes(c, c->ranges, 0, nr - 1, c->ni + nr - 1, slot);
+        emit_nodes(c, c->ranges, 0, nr - 1, pad_at, slot);
+    if (!search_is_chain(c, c->tests, len, dflt, at, pad_at)) {
+        c->ni = at;     /* cannot happen; if it did, the chain as it was */
+        return keep_chain(c, h);
+    }
+    c->pos[h] = (long long) at;
     /* a return is copied, anything else jumped to */
     for (size_t s = 0; s < npad; s++) {
         struct item *it = item_new(c);
@@ -524,6 +601,7 @@ static void compactor_free(struct compactor *c)
     free(c->pred);
     free(c->inner);
     free(c->plain);
+    free(c->raw);
     free(c->items);
     free(c->pos);
     free(c->tests);
@@ -543,19 +621,40 @@ int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out
     c.pred = calloc(n, sizeof(*c.pred));
     c.inner = calloc(n, sizeof(*c.inner));
     c.plain = calloc(n, sizeof(*c.plain));
+    c.raw = malloc(n * sizeof(*c.raw));
     c.items = calloc(n, sizeof(*c.items));
     c.pos = calloc(n, sizeof(*c.pos));
     c.tests = calloc(n, sizeof(*c.tests));
     c.ranges = calloc(2 * n + 1, sizeof(*c.ranges));
     c.pad = calloc(n, sizeof(*c.pad));
-    if (!c.pred || !c.inner || !c.plain || !c.items || !c.pos || !c.tests || !c.ranges || !c.pad)
+    if (!c.pred || !c.inner || !c.plain || !c.raw || !c.items || !c.pos || !c.tests || !c.ranges || !c.pad)
         return -1;
+    memset(c.raw, RAW_UNSEEN, n * sizeof(*c.raw));
+    c.raw[0] = RAW_NONE;
     for (size_t i = 0; i < n; i++) {
         long long s[2];
+        signed char held = c.raw[i];
+        /* scratch memory: the kernel checks its loads in the order laid
+         * out, which a new layout could upset; libseccomp never uses it */
+        if (BPF_CLASS(in[i].code) == BPF_ST || BPF_CLASS(in[i].code) == BPF_STX ||
+            ((BPF_CLASS(in[i].code) == BPF_LD || BPF_CLASS(in[i].code) == BPF_LDX) &&
+             BPF_MODE(in[i].code) == BPF_MEM))
+            return 0;
+        if (in[i].code == (BPF_LD | BPF_W | BPF_ABS))
+            held = (signed char) (in[i].k / 4);
+        else if (BPF_CLASS(in[i].code) == BPF_LD || BPF_CLASS(in[i].code) == BPF_ALU ||
+                 in[i].code == (BPF_MISC | BPF_TXA))
+            held = RAW_NONE;
         succ(in, i, s);
-        for (int j = 0; j < 2; j++)
-            if (s[j] >= 0)
-                c.pred[s[j]]++;
+        for (int j = 0; j < 2; j++) {
+            if (s[j] < 0)
+                continue;
+            c.pred[s[j]]++;
+            if (c.raw[s[j]] == RAW_UNSEEN)
+                c.raw[s[j]] = held;
+            else if (c.raw[s[j]] != held)
+                c.raw[s[j]] = RAW_NONE;
+        }
     }
     for (size_t i = 0; i < n; i++) {
         long long nx = chain_next(&c, i);
@@ -567,7 +666,9 @@ int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out
         if (c.inner[i])
             continue;   /* emitted (or dropped) with its head */
         if (chain_next(&c, i) >= 0) {
-            int r = emit_chain(&c, i);
+            /* only a field as loaded: bpf_same tries every value that
+             * matters of those */
+            int r = c.raw[i] >= 0 ? emit_chain(&c, i) : keep_chain(&c, i);
             if (r < 0)
                 return -1;
             if (r > 0)

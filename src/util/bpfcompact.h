@@ -8,13 +8,17 @@
  * default profile, ~1 ms of each container's start here. A chain of
  * equality tests of one value, entered only at its head, is a switch:
  * bpf_compact lays each one out again as a binary search over ranges of
- * values with the same outcome (the default profile: ~800 -> ~150
+ * values with the same outcome (the default profile: 790 -> 204
  * instructions, ~9 tests per syscall instead of up to ~400).
  *
- * The rewrite is exact by construction, and checked: the result is kept
- * only if bpf_same finds both programs deciding alike on every region of
- * their inputs (see there); anything else (an instruction this does not
- * model, a jump out of range, nothing to gain) leaves the program as it is.
+ * Only a chain over a field as loaded (nr, arch, an argument word: no
+ * arithmetic on the way) is rewritten, and the rewrite is checked twice:
+ * each search against its chain on every key, the keys' neighbours and
+ * 0 (where both can change their answer: a proof for that chain), then
+ * the whole program against the original in bpf_same (the layout). A
+ * program with scratch memory (the kernel checks its loads in layout
+ * order), an instruction this does not model, a jump out of reach or
+ * nothing to gain is left as it is.
  */
 #ifndef BERTH_BPFCOMPACT_H
 #define BERTH_BPFCOMPACT_H
@@ -32,11 +36,14 @@ int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out
  * program outside what bpf_compact models (bpf_compact keeps those). */
 long long bpf_run(const struct sock_filter *p, size_t n, const struct seccomp_data *d);
 
-/* Do a and b decide alike? Every field either loads is tried at each
- * constant either compares it with, and at its neighbours, so for
- * programs of equality and order tests every region of values one of
- * them tells apart is tried: nr crossed with arch in full, each other
- * field wherever a path reads it. */
+/* Do a and b decide alike where bpf_compact can make them differ? Each
+ * field is tried at every constant either program compares it with as
+ * loaded, and at their neighbours: nr crossed with arch in full, each
+ * other field one at a time (the rest 0) where a path reads it. That
+ * covers every stretch of values a rewritten chain tells apart, not
+ * every program: values after arithmetic, or conditions joining two
+ * argument fields, are not all tried. false also past a budget of
+ * instructions run (~60 ms). */
 bool bpf_same(const struct sock_filter *a, size_t na, const struct sock_filter *b, size_t nb);
 
 #endif

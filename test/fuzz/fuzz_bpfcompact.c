@@ -64,7 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t body = byte(&g) % 150, nrets = 1 + byte(&g) % 6, total, on = 0;
 
     total = body + nrets;
-    for (size_t i = 0; i < body; i++) {
+    if (body)
+        p[0] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+    for (size_t i = body ? 1 : 0; i < body; i++) {
         unsigned op = byte(&g) % 16;
         uint8_t jt, jf;
         if (op < 10) {      /* a chain's test: to a return, on down the chain */

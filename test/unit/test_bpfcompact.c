@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -257,6 +260,37 @@ static void t_kept(void)
     p[n - 1] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
     CHECK_INT(bpf_compact(p, n, &out, &on), 0);
     CHECK_INT(bpf_run(p, n, &(struct seccomp_data) { 0 }), -1);
+    /* scratch memory: the kernel checks its loads in layout order (a
+     * copied return before `ld M[0]` would fail that check) */
+    {
+        struct sock_filter m[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+            BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 99, 0, 2),
+            BPF_STMT(BPF_ST, 0),
+            BPF_JUMP(BPF_JMP | BPF_JA, 6, 0, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 7, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 6, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 5, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 4, 4, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 5, 3, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 6, 2, 3),
+            BPF_STMT(BPF_LD | BPF_MEM, 0),
+            BPF_STMT(BPF_RET | BPF_A, 0),
+            BPF_STMT(BPF_RET | BPF_K, ALLOW),
+            BPF_STMT(BPF_RET | BPF_K, 0),
+        };
+        CHECK_INT(bpf_compact(m, sizeof(m) / sizeof(*m), &out, &on), 0);
+        CHECK_INT(nr_run(m, sizeof(m) / sizeof(*m), 100), 100);
+        CHECK_INT(nr_run(m, sizeof(m) / sizeof(*m), 3), ALLOW);
+    }
+    /* arithmetic before the chain: not a field as loaded */
+    n = chain(p, (const uint32_t[]) { 1, 2, 3, 4, 5, 6 }, vals, 6, 0);
+    memmove(p + 2, p + 1, (n - 1) * sizeof(*p));
+    p[1] = (struct sock_filter) BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 100);
+    n++;
+    CHECK_INT(bpf_compact(p, n, &out, &on), 0);
+    CHECK_INT(nr_run(p, n, 4), 0);
+    CHECK_INT(nr_run(p, n, (uint32_t) -97), 1);
     /* a chain whose search would not fit the 255-instruction jumps */
     {
         size_t m = 1200;
@@ -278,6 +312,39 @@ static void t_kept(void)
             free(out);
         }
     }
+}
+
+/* The kernel loads the compacted default profile, and it decides as
+ * the profile says: getpid allowed, kexec_load EPERM, add_key ENOSYS
+ * (the default action), in a child of its own. */
+static void t_kernel_loads(void)
+{
+    _cleanup_free_ char *buf = NULL;
+    _cleanup_free_ struct sock_filter *out = NULL;
+    struct berr *e = NULL;
+    size_t len = 0, on = 0;
+    int ws = 0;
+    pid_t pid;
+
+    CHECK(fs_read_file("test/data/seccomp-default-crun-x86_64.bpf", &buf, &len, &e) == 0);
+    if (!buf || bpf_compact((struct sock_filter *) buf, len / 8, &out, &on) != 1)
+        return;
+    if ((pid = fork()) == 0) {
+        struct sock_fprog prog = { .len = (unsigned short) on, .filter = out };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+            _exit(10);
+        if (syscall(SYS_getpid) <= 0)
+            _exit(11);
+        if (syscall(SYS_kexec_load, 0, 0, 0, 0) != -1 || errno != EPERM)
+            _exit(12);
+        if (syscall(SYS_add_key, 0, 0, 0, 0, 0) != -1 || errno != ENOSYS)
+            _exit(13);
+        _exit(0);
+    }
+    CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
+    CHECK(WIFEXITED(ws));
+    CHECK_INT(WEXITSTATUS(ws), 0);
 }
 
 /* bpf_same can fail: one return changed in crun's filter, one key moved */
@@ -313,6 +380,27 @@ static void t_same_tells_apart(void)
     CHECK(!bpf_same(p, n, q, n));
 }
 
+/* a program too long to try in full is not shown alike (nor compacted) */
+static void t_same_budget(void)
+{
+    size_t n = 4000, on = 0;
+    _cleanup_free_ struct sock_filter *p = calloc(n, sizeof(*p));
+    struct sock_filter *out = NULL;
+
+    if (!p)
+        return;
+    p[0] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+    for (size_t i = 1; i + 1 < n; i++)
+        p[i] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t) i, 0, 0);
+    p[n - 1] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, ALLOW);
+    CHECK(!bpf_same(p, n, p, n));
+    p[40] = p[n - 1];
+    CHECK(bpf_same(p, 41, p, 41));              /* the same shape, short */
+    p[40] = p[39];
+    CHECK_INT(bpf_compact(p, n, &out, &on), 0);
+    CHECK(out == NULL);
+}
+
 int main(void)
 {
     UNIT_RUN(t_default_profile);
@@ -320,6 +408,8 @@ int main(void)
     UNIT_RUN(t_first_match_and_edges);
     UNIT_RUN(t_entered_mid_chain);
     UNIT_RUN(t_kept);
+    UNIT_RUN(t_kernel_loads);
     UNIT_RUN(t_same_tells_apart);
+    UNIT_RUN(t_same_budget);
     return unit_done();
 }
