@@ -51,7 +51,7 @@ bench_cleanup() {
 # bench_list: every scenario defined here, in file order
 bench_list() {
     declare -F | awk '{print $3}' | grep '^bench_' |
-        grep -vE '^bench_(init|cleanup|list)$' | sed 's/^bench_//'
+        grep -vE '^bench_(init|cleanup|list|in_ns)$' | sed 's/^bench_//'
 }
 
 # timed NAME HYPERFINE-ARGS...: runs hyperfine (commands named podman and
@@ -334,6 +334,7 @@ bench_load_100mb() {
     # each run loads into an emptied store, so layers are really unpacked
     compare_prepared load_100mb_3_layers "$P rmi -af" "$P load -q -i $W/big.tar" \
         "$B rmi -af" "$B load -q -i $W/big.tar"
+    bench_images_ready=     # the stores were emptied: the next scenario loads again
 }
 
 bench_images_200() {
@@ -641,6 +642,7 @@ EOT
     $B load -q -i "$W/regbig.tar" >/dev/null
     $B push -q --cert-dir "$R/certs" localhost/bench-regbig:latest 127.0.0.1:5001/bench/big:1
     $B rmi -af >/dev/null
+    bench_images_ready=
     rm -f "$W/regbig.tar"
     REG_CERTS=$R/certs
     reg_ready=1
@@ -652,6 +654,7 @@ bench_pull_100mb() {
     compare_prepared pull_100mb_3_layers \
         "$P rmi -af" "$P pull -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1" \
         "$B rmi -af" "$B pull -q --cert-dir $REG_CERTS 127.0.0.1:5001/bench/big:1"
+    bench_images_ready=
 }
 
 # the pulled image pushed to an emptied registry: every layer uploads
