@@ -49,6 +49,8 @@ static char *header(const struct oci_runtime *r, json_t *seccomp, const char *te
         return NULL;
     if (stat("/etc/ld.so.cache", &sl) < 0)
         memset(&sl, 0, sizeof(sl));
+    /* "compacted N": bpf_compact's output format; a change of what it
+     * writes takes the next N, so that no entry of the old one is read */
     return str_fmt("crun %s %llu:%llu:%lld:%lld.%09ld\nld.so.cache %lld.%09ld\n%s %s %s\n"
                    "compacted 1\n%zu\n%s\n",
                    r->path, (unsigned long long) sc.st_dev, (unsigned long long) sc.st_ino,
