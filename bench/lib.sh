@@ -29,7 +29,10 @@ events_logfile_max_size = 0
 [network]
 network_config_dir = "$W/p/net"
 EOT
-    : > "$W/b/berth.conf"
+    # runc by default on both sides, as podman's containers.conf says: once a
+    # crun scenario has made crun usable here (crun_ready), berth would
+    # choose it by default, and the runc rows after it would time crun
+    printf '[engine]\nruntime = "runc"\n' > "$W/b/berth.conf"
     export CONTAINERS_CONF=$W/p/containers.conf
     export BERTH_CONFIG=$W/b/berth.conf
     P="podman --root $W/p/root --runroot $W/p/run --tmpdir $W/p/tmp"
