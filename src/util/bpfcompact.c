@@ -14,7 +14,7 @@
 #define MAX_JUMP 255u
 #define RAW_NONE   (-1)    /* compactor.raw: A holds no field as loaded */
 #define RAW_UNSEEN (-2)    /* not reached yet (or at all) */
-/* instructions bpf_same runs at most, ~60 ms here (the default profile
+/* instructions bpf_same runs at most, ~30 ms here (the default profile
  * takes 0.25M): a program beyond it is not shown alike, so kept as it is */
 #define SAME_BUDGET (16LL * 1000 * 1000)
 

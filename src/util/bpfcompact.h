@@ -43,7 +43,7 @@ long long bpf_run(const struct sock_filter *p, size_t n, const struct seccomp_da
  * covers every stretch of values a rewritten chain tells apart, not
  * every program: values after arithmetic, or conditions joining two
  * argument fields, are not all tried. false also past a budget of
- * instructions run (~60 ms). */
+ * instructions run (~30 ms here). */
 bool bpf_same(const struct sock_filter *a, size_t na, const struct sock_filter *b, size_t nb);
 
 #endif
