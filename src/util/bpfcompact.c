@@ -372,15 +372,17 @@ struct compactor {
     struct test *tests;     /* scratch per chain */
     struct range *ranges;
     size_t *pad;            /* distinct targets of one chain */
+    size_t *slot;           /* each range's pad entry */
 };
 
 /* the next test of the chain after p[i] (its not-equal edge, to a jeq
- * reached from nowhere else), or -1 */
+ * reached from nowhere else), or -1; none from or to a test kept as
+ * written */
 static long long chain_next(const struct compactor *c, size_t i)
 {
     size_t nx;
 
-    if (c->p[i].code != JEQ_K)
+    if (c->p[i].code != JEQ_K || c->plain[i])
         return -1;
     nx = i + 1 + c->p[i].jf;
     return c->p[nx].code == JEQ_K && c->pred[nx] == 1 && !c->plain[nx] ? (long long) nx : -1;
@@ -429,10 +431,10 @@ static size_t canon(const struct compactor *c, size_t h, size_t t)
     return t;
 }
 
-/* The chain headed by p[h] stays as written: 0. */
-static int keep_chain(struct compactor *c, size_t h)
+/* The first len tests of the chain headed by p[h] stay as written: 0. */
+static int keep_chain(struct compactor *c, size_t h, size_t len)
 {
-    for (long long i = (long long) h, nx; i >= 0; i = nx) {
+    for (long long i = (long long) h, nx; i >= 0 && len > 0; i = nx, len--) {
         nx = chain_next(c, (size_t) i);
         c->inner[i] = false;
         c->plain[i] = true;
@@ -492,72 +494,98 @@ static bool search_is_chain(const struct compactor *c, const struct test *tests,
     return true;
 }
 
-/* Emits the chain headed by p[h] as a search, if that is shorter: 1;
- * else marks its tests to be kept as written: 0. -1 on OOM. */
-static int emit_chain(struct compactor *c, size_t h)
-{
-    size_t len = 0, chain_len, nr = 0, npad = 0, dflt = 0;
-    uint64_t next = 0;
+/* A search for the first (up to) limit tests of the chain headed by
+ * p[h]: c->tests (one per key), c->ranges, c->pad and c->slot filled.
+ * *walked: the tests taken; *dflt: where the last one's not-equal edge
+ * goes (the next test, when the chain is cut there); *cut: that test,
+ * else -1. */
+struct plan {
+    size_t walked, keys, dflt, nr, npad;
+    long long cut;
+};
 
-    for (long long i = (long long) h; i >= 0; i = chain_next(c, (size_t) i)) {
+static void plan(struct compactor *c, size_t h, size_t limit, struct plan *pl)
+{
+    long long i = (long long) h, last = i;
+    uint64_t next = 0;
+    size_t len = 0;
+
+    memset(pl, 0, sizeof(*pl));
+    for (; i >= 0 && len < limit; last = i, i = chain_next(c, (size_t) i)) {
         c->tests[len] = (struct test) { c->p[i].k, canon(c, h, (size_t) i + 1 + c->p[i].jt), len };
-        dflt = canon(c, h, (size_t) i + 1 + c->p[i].jf);
         len++;
     }
-    chain_len = len;
+    pl->walked = len;
+    pl->cut = i;            /* -1 at the chain's end */
+    pl->dflt = canon(c, h, (size_t) last + 1 + c->p[last].jf);
     /* the first test of a key decides: the others go */
     qsort(c->tests, len, sizeof(*c->tests), cmp_test);
     {
         size_t o = 0;
-        for (size_t i = 0; i < len; i++)
-            if (o == 0 || c->tests[i].key != c->tests[o - 1].key)
-                c->tests[o++] = c->tests[i];
-        len = o;
+        for (size_t t = 0; t < len; t++)
+            if (o == 0 || c->tests[t].key != c->tests[o - 1].key)
+                c->tests[o++] = c->tests[t];
+        pl->keys = o;
     }
-    for (size_t i = 0; i < len; i++) {
-        const struct test *t = &c->tests[i];
-        if (t->key > next && (nr == 0 || c->ranges[nr - 1].tgt != dflt))
-            c->ranges[nr++] = (struct range) { (uint32_t) next, dflt };
-        if (nr == 0 || c->ranges[nr - 1].tgt != t->tgt)
-            c->ranges[nr++] = (struct range) { t->key, t->tgt };
-        next = (uint64_t) t->key + 1;
+    for (size_t t = 0; t < pl->keys; t++) {
+        const struct test *te = &c->tests[t];
+        if (te->key > next && (pl->nr == 0 || c->ranges[pl->nr - 1].tgt != pl->dflt))
+            c->ranges[pl->nr++] = (struct range) { (uint32_t) next, pl->dflt };
+        if (pl->nr == 0 || c->ranges[pl->nr - 1].tgt != te->tgt)
+            c->ranges[pl->nr++] = (struct range) { te->key, te->tgt };
+        next = (uint64_t) te->key + 1;
     }
-    if (next <= UINT32_MAX && c->ranges[nr - 1].tgt != dflt)
-        c->ranges[nr++] = (struct range) { (uint32_t) next, dflt };
-
+    if (next <= UINT32_MAX && c->ranges[pl->nr - 1].tgt != pl->dflt)
+        c->ranges[pl->nr++] = (struct range) { (uint32_t) next, pl->dflt };
     /* the pad, after the nodes: one entry per distinct target */
-    _cleanup_free_ size_t *slot = calloc(nr, sizeof(*slot));
-    if (!slot)
-        return -1;
-    for (size_t i = 0; i < nr; i++) {
-        size_t s = 0;
-        while (s < npad && c->pad[s] != c->ranges[i].tgt)
-            s++;
-        if (s == npad)
-            c->pad[npad++] = c->ranges[i].tgt;
-        slot[i] = s;
+    for (size_t r = 0; r < pl->nr; r++) {
+        size_t sl = 0;
+        while (sl < pl->npad && c->pad[sl] != c->ranges[r].tgt)
+            sl++;
+        if (sl == pl->npad)
+            c->pad[pl->npad++] = c->ranges[r].tgt;
+        c->slot[r] = sl;
     }
+}
+
+/* Emits the chain headed by p[h] as a search: 1; or its first tests, if
+ * the whole one's search would not be within the reach of a jump (the
+ * rest then a chain of its own); or, if that gains nothing, marks them
+ * to be kept as written: 0. */
+static int emit_chain(struct compactor *c, size_t h)
+{
+    struct plan pl;
+    size_t limit = SIZE_MAX;
+
+    for (;;) {
+        plan(c, h, limit, &pl);
+        if (pl.nr - 1 + pl.npad <= MAX_JUMP || pl.walked <= 16)
+            break;
+        limit = pl.walked / 2;
+    }
+    if (pl.cut >= 0)
+        c->inner[pl.cut] = false;   /* the rest: a chain headed there */
     /* shorter, and every jump inside within reach */
-    if (nr - 1 + npad >= chain_len || nr - 1 + npad > MAX_JUMP)
-        return keep_chain(c, h);
-    size_t at = c->ni, pad_at = at + nr - 1;
-    if (nr > 1)
-        emit_nodes(c, c->ranges, 0, nr - 1, pad_at, slot);
-    if (!search_is_chain(c, c->tests, len, dflt, at, pad_at)) {
-        c->ni = at;     /* cannot happen; if it did, the chain as it was */
-        return keep_chain(c, h);
+    if (pl.nr - 1 + pl.npad >= pl.walked || pl.nr - 1 + pl.npad > MAX_JUMP)
+        return keep_chain(c, h, pl.walked);
+    size_t at = c->ni, pad_at = at + pl.nr - 1;
+    if (pl.nr > 1)
+        emit_nodes(c, c->ranges, 0, pl.nr - 1, pad_at, c->slot);
+    if (!search_is_chain(c, c->tests, pl.keys, pl.dflt, at, pad_at)) {
+        c->ni = at;     /* cannot happen; if it did, the tests as they were */
+        return keep_chain(c, h, pl.walked);
     }
     c->pos[h] = (long long) at;
     /* a return is copied, anything else jumped to */
-    for (size_t s = 0; s < npad; s++) {
+    for (size_t sl = 0; sl < pl.npad; sl++) {
         struct item *it = item_new(c);
-        if (BPF_CLASS(c->p[c->pad[s]].code) == BPF_RET) {
-            it->ins = c->p[c->pad[s]];
+        if (BPF_CLASS(c->p[c->pad[sl]].code) == BPF_RET) {
+            it->ins = c->p[c->pad[sl]];
             continue;
         }
         it->ins = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
         it->tk = REF_OLD;
-        it->t = c->pad[s];
+        it->t = c->pad[sl];
     }
     return 1;
 }
@@ -607,6 +635,7 @@ static void compactor_free(struct compactor *c)
     free(c->tests);
     free(c->ranges);
     free(c->pad);
+    free(c->slot);
 }
 
 int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out, size_t *out_n)
@@ -627,7 +656,9 @@ int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out
     c.tests = calloc(n, sizeof(*c.tests));
     c.ranges = calloc(2 * n + 1, sizeof(*c.ranges));
     c.pad = calloc(n, sizeof(*c.pad));
-    if (!c.pred || !c.inner || !c.plain || !c.raw || !c.items || !c.pos || !c.tests || !c.ranges || !c.pad)
+    c.slot = calloc(2 * n + 1, sizeof(*c.slot));
+    if (!c.pred || !c.inner || !c.plain || !c.raw || !c.items || !c.pos || !c.tests ||
+        !c.ranges || !c.pad || !c.slot)
         return -1;
     memset(c.raw, RAW_UNSEEN, n * sizeof(*c.raw));
     c.raw[0] = RAW_NONE;
@@ -668,10 +699,7 @@ int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out
         if (chain_next(&c, i) >= 0) {
             /* only a field as loaded: bpf_same tries every value that
              * matters of those */
-            int r = c.raw[i] >= 0 ? emit_chain(&c, i) : keep_chain(&c, i);
-            if (r < 0)
-                return -1;
-            if (r > 0)
+            if ((c.raw[i] >= 0 ? emit_chain(&c, i) : keep_chain(&c, i, SIZE_MAX)) > 0)
                 continue;
         }
         c.pos[i] = (long long) c.ni;

@@ -16,9 +16,11 @@
  * each search against its chain on every key, the keys' neighbours and
  * 0 (where both can change their answer: a proof for that chain), then
  * the whole program against the original in bpf_same (the layout). A
- * program with scratch memory (the kernel checks its loads in layout
- * order), an instruction this does not model, a jump out of reach or
- * nothing to gain is left as it is.
+ * chain whose search would not be within the reach of a jump is cut in
+ * parts (the rest of a chain is a chain), each laid out on its own or,
+ * gaining nothing, kept. A program with scratch memory (the kernel
+ * checks its loads in layout order), an instruction this does not
+ * model, a jump out of reach or nothing to gain is left as it is.
  */
 #ifndef BERTH_BPFCOMPACT_H
 #define BERTH_BPFCOMPACT_H

@@ -132,6 +132,49 @@ out:
     return p;
 }
 
+/* 150 syscalls allowed, 150 more each for one value of its first
+ * argument (a target of its own each): more ranges than one search can
+ * reach, so the chain is cut into parts, the part of plain ones gaining */
+static void t_long_chain_cut(void)
+{
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
+    _cleanup_free_ struct sock_filter *p = NULL, *out = NULL;
+    size_t n = 0, on = 0;
+    int fd = -1;
+    off_t size;
+
+    if (!ctx)
+        return;
+    for (int nr = 0; nr < 335; nr++) {
+        int r = nr < 150 ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0)
+                         : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, (unsigned) nr));
+        CHECK(r == 0 || nr >= 300);
+    }
+    if ((fd = memfd_create("bpf", MFD_CLOEXEC)) >= 0 && seccomp_export_bpf(ctx, fd) == 0 &&
+        (size = lseek(fd, 0, SEEK_END)) > 0 && (p = malloc((size_t) size)) &&
+        pread(fd, p, (size_t) size, 0) == size)
+        n = (size_t) size / sizeof(*p);
+    if (fd >= 0)
+        close(fd);
+    seccomp_release(ctx);
+    CHECK(n > 0);
+    if (!n)
+        return;
+    CHECK_INT(bpf_compact(p, n, &out, &on), 1);
+    if (!out)
+        return;
+    printf("# 150 syscalls by argument, 150 not: %zu -> %zu instructions\n", n, on);
+    CHECK(on < n);
+    CHECK(same_everywhere(p, n, out, on));
+    for (uint32_t nr = 0; nr < 340; nr++) {
+        struct seccomp_data d = { .nr = (int) nr, .arch = AUDIT_ARCH_X86_64 };
+        d.args[0] = nr;
+        CHECK_INT(bpf_run(out, on, &d), bpf_run(p, n, &d));
+        d.args[0] = nr + 1;
+        CHECK_INT(bpf_run(out, on, &d), bpf_run(p, n, &d));
+    }
+}
+
 static void t_libseccomp(void)
 {
     size_t n = 0, on = 0;
@@ -184,6 +227,43 @@ static long long nr_run(const struct sock_filter *p, size_t n, uint32_t nr)
 {
     struct seccomp_data d = { .nr = (int) nr };
     return bpf_run(p, n, &d);
+}
+
+/* A chain cut into parts where the first parts gain nothing (scattered
+ * keys, two targets in turn) and the last gains much (a run of keys):
+ * the tests kept as written are not taken again as a chain's head. */
+static void t_cut_after_kept(void)
+{
+    size_t cap = 1000, n = 0, on = 0;
+    _cleanup_free_ struct sock_filter *p = calloc(cap, sizeof(*p));
+    _cleanup_free_ struct sock_filter *out = NULL;
+
+    if (!p)
+        return;
+    p[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+    /* 6 groups of 100 tests, each group followed by its own two returns
+     * (which the group's last test jumps over) */
+    for (uint32_t g = 0; g < 6; g++) {
+        for (uint32_t i = 0; i < 100; i++) {
+            uint32_t t = g * 100 + i, key = t < 300 ? 2 * t : 1000 + t;
+            uint8_t jt = (uint8_t) (99 - i + (t < 300 ? t % 2 : 0));
+            p[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, key, jt,
+                                                   i == 99 ? 2 : 0);
+        }
+        p[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, 1);
+        p[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, 2);
+    }
+    p[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, 0);
+    CHECK_INT(nr_run(p, n, 4), 1);
+    CHECK_INT(nr_run(p, n, 6), 2);
+    CHECK_INT(nr_run(p, n, 1450), 1);
+    CHECK_INT(nr_run(p, n, 7), 0);
+    CHECK_INT(bpf_compact(p, n, &out, &on), 1);
+    if (!out)
+        return;
+    CHECK(on < n - 200);
+    for (uint32_t nr = 0; nr < 1700; nr++)
+        CHECK_INT(nr_run(out, on, nr), nr_run(p, n, nr));
 }
 
 static void t_first_match_and_edges(void)
@@ -405,6 +485,8 @@ int main(void)
 {
     UNIT_RUN(t_default_profile);
     UNIT_RUN(t_libseccomp);
+    UNIT_RUN(t_long_chain_cut);
+    UNIT_RUN(t_cut_after_kept);
     UNIT_RUN(t_first_match_and_edges);
     UNIT_RUN(t_entered_mid_chain);
     UNIT_RUN(t_kept);
