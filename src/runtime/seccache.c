@@ -52,7 +52,7 @@ static char *header(const struct oci_runtime *r, json_t *seccomp, const char *te
     /* "compacted N": bpf_compact's output format; a change of what it
      * writes takes the next N, so that no entry of the old one is read */
     return str_fmt("crun %s %llu:%llu:%lld:%lld.%09ld\nld.so.cache %lld.%09ld\n%s %s %s\n"
-                   "compacted 1\n%zu\n%s\n",
+                   "compacted 2\n%zu\n%s\n",
                    r->path, (unsigned long long) sc.st_dev, (unsigned long long) sc.st_ino,
                    (long long) sc.st_size, (long long) sc.st_mtim.tv_sec, sc.st_mtim.tv_nsec,
                    (long long) sl.st_mtim.tv_sec, sl.st_mtim.tv_nsec,
