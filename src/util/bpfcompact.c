@@ -494,14 +494,14 @@ static bool search_is_chain(const struct compactor *c, const struct test *tests,
     return true;
 }
 
-/* A search for the first (up to) limit tests of the chain headed by
- * p[h]: c->tests (one per key), c->ranges, c->pad and c->slot filled.
- * *walked: the tests taken; *dflt: where the last one's not-equal edge
- * goes (the next test, when the chain is cut there); *cut: that test,
- * else -1. */
+/* A search for the first (up to) limit tests of a chain: c->tests (one
+ * per key), c->ranges, c->pad and c->slot hold it. */
 struct plan {
-    size_t walked, keys, dflt, nr, npad;
-    long long cut;
+    size_t walked;      /* the tests taken */
+    size_t keys;        /* c->tests: their keys, each once */
+    size_t dflt;        /* where the last one's not-equal edge goes */
+    size_t nr, npad;    /* c->ranges, c->pad */
+    long long cut;      /* the test the chain goes on with, or -1 */
 };
 
 static void plan(struct compactor *c, size_t h, size_t limit, struct plan *pl)

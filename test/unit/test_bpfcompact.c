@@ -87,14 +87,32 @@ static void t_default_profile(void)
     }
 }
 
+/* ctx's program as libseccomp writes it (*n instructions), or NULL;
+ * ctx released */
+static struct sock_filter *exported(scmp_filter_ctx ctx, size_t *n)
+{
+    struct sock_filter *p = NULL;
+    int fd = memfd_create("bpf", MFD_CLOEXEC);
+    off_t size;
+
+    if (fd >= 0 && seccomp_export_bpf(ctx, fd) == 0 && (size = lseek(fd, 0, SEEK_END)) > 0 &&
+        (p = malloc((size_t) size)) && pread(fd, p, (size_t) size, 0) == size)
+        *n = (size_t) size / sizeof(*p);
+    else {
+        free(p);
+        p = NULL;
+    }
+    if (fd >= 0)
+        close(fd);
+    seccomp_release(ctx);
+    return p;
+}
+
 /* a filter of libseccomp's with argument rules, for three arches */
 static struct sock_filter *seccomp_built(size_t *n)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
     static const int denied[] = { 246, 320, 169, 167, 168, 163, 175, 176, 313, 155, 166 };
-    struct sock_filter *p = NULL;
-    int fd = -1;
-    off_t size;
 
     if (!ctx)
         return NULL;
@@ -117,19 +135,10 @@ static struct sock_filter *seccomp_built(size_t *n)
         seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, 40)) < 0 ||
         seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_GT, 5)) < 0)
         goto out;
-    if ((fd = memfd_create("bpf", MFD_CLOEXEC)) < 0 || seccomp_export_bpf(ctx, fd) < 0 ||
-        (size = lseek(fd, 0, SEEK_END)) <= 0 || !(p = malloc((size_t) size)) ||
-        pread(fd, p, (size_t) size, 0) != size) {
-        free(p);
-        p = NULL;
-        goto out;
-    }
-    *n = (size_t) size / sizeof(*p);
+    return exported(ctx, n);
 out:
-    if (fd >= 0)
-        close(fd);
     seccomp_release(ctx);
-    return p;
+    return NULL;
 }
 
 /* 150 syscalls allowed, 150 more each for one value of its first
@@ -140,8 +149,6 @@ static void t_long_chain_cut(void)
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
     _cleanup_free_ struct sock_filter *p = NULL, *out = NULL;
     size_t n = 0, on = 0;
-    int fd = -1;
-    off_t size;
 
     if (!ctx)
         return;
@@ -150,13 +157,7 @@ static void t_long_chain_cut(void)
                          : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, (unsigned) nr));
         CHECK(r == 0 || nr >= 300);
     }
-    if ((fd = memfd_create("bpf", MFD_CLOEXEC)) >= 0 && seccomp_export_bpf(ctx, fd) == 0 &&
-        (size = lseek(fd, 0, SEEK_END)) > 0 && (p = malloc((size_t) size)) &&
-        pread(fd, p, (size_t) size, 0) == size)
-        n = (size_t) size / sizeof(*p);
-    if (fd >= 0)
-        close(fd);
-    seccomp_release(ctx);
+    p = exported(ctx, &n);
     CHECK(n > 0);
     if (!n)
         return;
