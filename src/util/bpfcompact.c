@@ -77,6 +77,21 @@ static bool is_cond(const struct sock_filter *f)
     return BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) != BPF_JA;
 }
 
+/* What A holds after f, as the flows below follow it: the field f loads
+ * (its index), A_CHANGED (another value: a constant, memory, arithmetic,
+ * X) or A_KEPT (what it held before f). */
+#define A_CHANGED (-1)
+#define A_KEPT    (-2)
+static int a_after(const struct sock_filter *f)
+{
+    if (f->code == (BPF_LD | BPF_W | BPF_ABS))
+        return (int) (f->k / 4);
+    if (BPF_CLASS(f->code) == BPF_LD || BPF_CLASS(f->code) == BPF_ALU ||
+        f->code == (BPF_MISC | BPF_TXA))
+        return A_CHANGED;
+    return A_KEPT;
+}
+
 /* Where control goes after p[i]: up to two successors (-1: none). */
 static void succ(const struct sock_filter *p, size_t i, long long s[2])
 {
@@ -245,14 +260,10 @@ static int critical(const struct sock_filter *p, size_t n, struct vals f[NFIELDS
         return -1;
     for (size_t i = 0; i < n; i++) {
         const struct sock_filter *ins = &p[i];
-        uint32_t held = in[i];
+        int after = a_after(ins);
+        uint32_t held = after == A_KEPT ? in[i] : after == A_CHANGED ? 0 : 1u << after;
         long long s[2];
 
-        if (ins->code == (BPF_LD | BPF_W | BPF_ABS))
-            held = 1u << (ins->k / 4);
-        else if (BPF_CLASS(ins->code) == BPF_LD || BPF_CLASS(ins->code) == BPF_ALU ||
-                 ins->code == (BPF_MISC | BPF_TXA))
-            held = 0;   /* no longer a field's value as it came */
         if (is_cond(ins) && BPF_SRC(ins->code) == BPF_K) {
             for (unsigned fl = 0; fl < NFIELDS; fl++) {
                 if (!(held & (1u << fl)))
@@ -664,18 +675,15 @@ int bpf_compact(const struct sock_filter *in, size_t n, struct sock_filter **out
     c.raw[0] = RAW_NONE;
     for (size_t i = 0; i < n; i++) {
         long long s[2];
-        signed char held = c.raw[i];
+        int after = a_after(&in[i]);
+        signed char held = after == A_KEPT ? c.raw[i] : after == A_CHANGED ? RAW_NONE
+                                                                          : (signed char) after;
         /* scratch memory: the kernel checks its loads in the order laid
          * out, which a new layout could upset; libseccomp never uses it */
         if (BPF_CLASS(in[i].code) == BPF_ST || BPF_CLASS(in[i].code) == BPF_STX ||
             ((BPF_CLASS(in[i].code) == BPF_LD || BPF_CLASS(in[i].code) == BPF_LDX) &&
              BPF_MODE(in[i].code) == BPF_MEM))
             return 0;
-        if (in[i].code == (BPF_LD | BPF_W | BPF_ABS))
-            held = (signed char) (in[i].k / 4);
-        else if (BPF_CLASS(in[i].code) == BPF_LD || BPF_CLASS(in[i].code) == BPF_ALU ||
-                 in[i].code == (BPF_MISC | BPF_TXA))
-            held = RAW_NONE;
         succ(in, i, s);
         for (int j = 0; j < 2; j++) {
             if (s[j] < 0)
