@@ -129,9 +129,9 @@ void seccache_store(char *miss, char *const *runtime_flags, const char *id)
     /* kept compacted (bpfcompact.h): what every later create loads */
     {
         _cleanup_free_ struct sock_filter *small = NULL;
-        size_t n = 0;
-        if (bpf_compact((const struct sock_filter *) bpf, len / sizeof(*small), &small, &n) > 0) {
-            log_debug("seccomp filter cache: %zu -> %zu instructions", len / sizeof(*small), n);
+        size_t was = len / sizeof(*small), n = 0;
+        if (bpf_compact((const struct sock_filter *) bpf, was, &small, &n) > 0) {
+            log_debug("seccomp filter cache: %zu -> %zu instructions", was, n);
             memcpy(bpf, small, n * sizeof(*small));
             len = n * sizeof(*small);
         }

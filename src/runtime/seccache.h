@@ -10,8 +10,8 @@
  * linux.seccomp object in full) and the filter crun wrote for a
  * container whose spec had exactly that header, compacted
  * (util/bpfcompact.h: the default profile's 790 instructions become
- * ~200, each load ~1 ms less and each syscall ~9 tests, not up to ~400). A lookup compares the
- * whole header, so a hash collision only misses. Only for crun, a spec
+ * 204, each load ~1 ms less and each syscall ~9 tests, not up to ~400).
+ * A lookup compares the whole header, so a hash collision only misses. Only for crun, a spec
  * with linux.seccomp, no listenerPath and no run.oci.seccomp* annotation
  * of the user's; runc has no such annotation and compiles as before.
  */
