@@ -407,13 +407,14 @@ static struct item *item_new(struct compactor *c)
     return it;
 }
 
-/* The search over ranges r[a..b] (b > a), its nodes appended to
+/* The search over c->ranges[a..b] (b > a), its nodes appended to
  * c->items in preorder: each tests A >= the first value of its right
  * half, which follows its left half; a half of one range goes straight
- * to that range's pad entry, c->items[pad_at + slot[range]]. */
-static void emit_nodes(struct compactor *c, const struct range *r, size_t a, size_t b,
-                       size_t pad_at, const size_t *slot)
+ * to that range's pad entry, c->items[pad_at + c->slot[range]]. */
+static void emit_nodes(struct compactor *c, size_t a, size_t b, size_t pad_at)
 {
+    const struct range *r = c->ranges;
+    const size_t *slot = c->slot;
     size_t m = (a + b + 1) / 2, self = c->ni;
     struct item *it = item_new(c);
 
@@ -423,9 +424,9 @@ static void emit_nodes(struct compactor *c, const struct range *r, size_t a, siz
     it->f = m - 1 == a ? pad_at + slot[a] : self + 1;
     it->t = m == b ? pad_at + slot[m] : self + 1 + (m - 1 - a);
     if (m - 1 > a)
-        emit_nodes(c, r, a, m - 1, pad_at, slot);
+        emit_nodes(c, a, m - 1, pad_at);
     if (b > m)
-        emit_nodes(c, r, m, b, pad_at, slot);
+        emit_nodes(c, m, b, pad_at);
 }
 
 /* Where a jump from the chain headed by p[h] to p[t] may go instead:
@@ -581,7 +582,7 @@ static int emit_chain(struct compactor *c, size_t h)
         return keep_chain(c, h, pl.walked);
     size_t at = c->ni, pad_at = at + pl.nr - 1;
     if (pl.nr > 1)
-        emit_nodes(c, c->ranges, 0, pl.nr - 1, pad_at, c->slot);
+        emit_nodes(c, 0, pl.nr - 1, pad_at);
     if (!search_is_chain(c, c->tests, pl.keys, pl.dflt, at, pad_at)) {
         c->ni = at;     /* cannot happen; if it did, the tests as they were */
         return keep_chain(c, h, pl.walked);
