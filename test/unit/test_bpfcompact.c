@@ -50,6 +50,21 @@ static bool same_everywhere(const struct sock_filter *a, size_t na, const struct
     return true;
 }
 
+/* p compacted (NULL: a failed check), said in a TAP comment as what, and
+ * deciding as p does everywhere same_everywhere looks */
+static struct sock_filter *compacted(const struct sock_filter *p, size_t n, size_t *on,
+                                     const char *what)
+{
+    struct sock_filter *out = NULL;
+
+    CHECK_INT(bpf_compact(p, n, &out, on), 1);
+    if (out) {
+        printf("# %s: %zu -> %zu instructions\n", what, n, *on);
+        CHECK(same_everywhere(p, n, out, *on));
+    }
+    return out;
+}
+
 static void t_default_profile(void)
 {
     _cleanup_free_ char *buf = NULL;
@@ -64,13 +79,10 @@ static void t_default_profile(void)
         return;
     n = len / sizeof(struct sock_filter);
     CHECK_INT(n, 790);
-    CHECK_INT(bpf_compact((struct sock_filter *) buf, n, &out, &on), 1);
-    if (!out)
+    if (!(out = compacted((struct sock_filter *) buf, n, &on, "default profile")))
         return;
-    printf("# default profile: %zu -> %zu instructions\n", n, on);
     CHECK(on < n / 3);
     CHECK(bpf_same((struct sock_filter *) buf, n, out, on));
-    CHECK(same_everywhere((struct sock_filter *) buf, n, out, on));
     /* what the profile says, both ways: read allowed, kexec_load not */
     d.nr = 0;
     CHECK_INT(bpf_run(out, on, &d), ALLOW);
@@ -161,12 +173,9 @@ static void t_long_chain_cut(void)
     CHECK(n > 0);
     if (!n)
         return;
-    CHECK_INT(bpf_compact(p, n, &out, &on), 1);
-    if (!out)
+    if (!(out = compacted(p, n, &on, "150 syscalls by argument, 150 not")))
         return;
-    printf("# 150 syscalls by argument, 150 not: %zu -> %zu instructions\n", n, on);
     CHECK(on < n);
-    CHECK(same_everywhere(p, n, out, on));
     for (uint32_t nr = 0; nr < 340; nr++) {
         struct seccomp_data d = { .nr = (int) nr, .arch = AUDIT_ARCH_X86_64 };
         d.args[0] = nr;
@@ -186,12 +195,9 @@ static void t_libseccomp(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    CHECK_INT(bpf_compact(p, n, &out, &on), 1);
-    if (!out)
+    if (!(out = compacted(p, n, &on, "libseccomp, three arches")))
         return;
-    printf("# libseccomp, three arches: %zu -> %zu instructions\n", n, on);
     CHECK(on < n / 2);
-    CHECK(same_everywhere(p, n, out, on));
     /* the argument rules survive: personality(8) yes, personality(9) no */
     d.args[0] = 8;
     CHECK_INT(bpf_run(out, on, &d), ALLOW);
