@@ -371,7 +371,7 @@ static int build_spec(struct runtime *rt, struct ctr *c, const struct oci_runtim
     free(c->seccache_miss);
     c->seccache_miss = NULL;
     if (ort)
-        seccache_annotate(rt, ort, spec, seccomp_text, &c->seccache_miss);
+        seccache_annotate(seccache_dir, ort, spec, seccomp_text, &c->seccache_miss);
     dump = spec_dump(spec);
     if (!dump) {
         berr_oom(err);

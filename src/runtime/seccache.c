@@ -59,7 +59,7 @@ static char *header(const struct oci_runtime *r, json_t *seccomp, const char *te
                    u.release, u.version, u.machine, strlen(js), js);
 }
 
-void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
+void seccache_annotate(const char *cache_dir, const struct oci_runtime *r, json_t *spec,
                        const char *seccomp_text, char **miss)
 {
     _cleanup_free_ char *hdr = NULL, *path = NULL, *buf = NULL, *b64 = NULL;
@@ -68,7 +68,7 @@ void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *
 
     *miss = NULL;
     if (!applies(r, spec, &seccomp) || !(hdr = header(r, seccomp, seccomp_text)) ||
-        !(path = str_fmt("%s/seccomp/%016llx", rt->cfg->tmp_dir, (unsigned long long) str_fnv1a(hdr))))
+        !(path = str_fmt("%s/%016llx", cache_dir, (unsigned long long) str_fnv1a(hdr))))
         return;
     hl = strlen(hdr);
     /* a filter crun is to load: only from a file of our own that nobody

@@ -21,16 +21,16 @@
 #include <jansson.h>
 
 #include "runtime/ociruntime.h"
-#include "runtime/runtime.h"
 
 #define SECCACHE_ANNOTATION "run.oci.seccomp_bpf_data"
 
-/* Before the spec is written: a hit sets the annotation in spec; a miss
+/* Before the spec is written, with the cache in cache_dir
+ * (<tmp_dir>/seccomp): a hit sets the annotation in spec; a miss
  * returns the entry's path and header in *miss (to be filled by
  * seccache_store once crun has compiled the filter), else NULL.
  * seccomp_text: js_dumps_sorted(linux.seccomp, 0) when the caller has it
  * (seccomp_file_to_oci), else NULL. */
-void seccache_annotate(struct runtime *rt, const struct oci_runtime *r, json_t *spec,
+void seccache_annotate(const char *cache_dir, const struct oci_runtime *r, json_t *spec,
                        const char *seccomp_text, char **miss);
 /* After `crun create` of container id: keeps crun's filter under miss
  * (seccache_annotate's). Frees miss. */
