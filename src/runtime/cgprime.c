@@ -18,6 +18,7 @@
 #include "runtime/cgroups.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/thread.h"
 
 static struct {
     pthread_mutex_t mu;
@@ -181,7 +182,7 @@ void cgprime_begin(void)
         sigset_t all, old;
         sigfillset(&all);
         bool masked = pthread_sigmask(SIG_BLOCK, &all, &old) == 0;
-        if (pthread_create(&P.th, NULL, prime_main, NULL) == 0)
+        if (thread_spawn_away(&P.th, prime_main, NULL) == 0)
             P.started = true;
         else
             pthread_cond_destroy(&P.cv);

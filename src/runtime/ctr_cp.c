@@ -32,6 +32,7 @@
 #include "util/js.h"
 #include "util/proc.h"
 #include "util/str.h"
+#include "util/thread.h"
 
 int ctr_root_open(struct runtime *rt, struct ctr *c, struct ctr_root *r, struct berr **err)
 {
@@ -196,7 +197,7 @@ static int copy_tree(int srcfd, const char *name, int dstfd, const struct copy_p
     if (pipe2(p, O_CLOEXEC) < 0)
         return berr_sys(err, "pipe");
     w.outfd = p[1];
-    if (pthread_create(&t, NULL, write_tar, &w) != 0) {
+    if (thread_spawn_away(&t, write_tar, &w) != 0) {
         close(p[0]);
         close(p[1]);
         return berr_msg(err, "start the copy thread");

@@ -19,6 +19,7 @@
 #include "util/js.h"
 #include "util/proc.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/timefmt.h"
 
 static const struct ctr_config no_cfg;
@@ -405,12 +406,12 @@ static void ps_load_rows(struct ps_load *L)
 {
     pthread_t th[7];
     size_t nth = 0;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int cpus = thread_cpus();
 
     /* a thread costs ~50 us: worth it from a few hundred files on */
     if (L->n >= 128 && cpus > 1) {
         size_t want = (size_t) (cpus < 8 ? cpus : 8) - 1;
-        while (nth < want && pthread_create(&th[nth], NULL, ps_load_worker, L) == 0)
+        while (nth < want && thread_spawn_away(&th[nth], ps_load_worker, L) == 0)
             nth++;
     }
     ps_load_worker(L);

@@ -22,6 +22,7 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 
 /* ---- the follower and the unpack thread ---- */
 
@@ -97,7 +98,7 @@ static int thread_start(struct player *l, struct berr **err)
         return -1;
     atomic_store(&l->th_done, false);
     l->abort = l->eof = false;
-    if ((e = pthread_create(&l->th, NULL, unpack_main, l)) != 0) {
+    if ((e = thread_spawn_away(&l->th, unpack_main, l)) != 0) {
         errno = e;
         return berr_sys(err, "start the unpacking of layer %s", l->blob);
     }

@@ -28,6 +28,7 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 
 struct pblob {
     size_t idx;
@@ -168,7 +169,7 @@ static int convert_all(struct push *p, struct berr **err)
         struct pblob *b = &p->b[i];
         if (b->file == b->in || !strcmp(b->file, b->in))
             continue;
-        if ((e = pthread_create(&b->th, NULL, convert_main, b)) != 0) {
+        if ((e = thread_spawn_away(&b->th, convert_main, b)) != 0) {
             errno = e;
             berr_sys(err, "start compressing layer %s", b->src);
             break;
