@@ -37,6 +37,7 @@
 #include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/mounts.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -104,7 +105,7 @@ static void remove_sent(const char *path)
         return;
     crash_point("rm:rmtree");
     if (flock(fd, LOCK_EX) == 0 && fstat(fd, &sb) == 0 && sb.st_nlink > 0)
-        (void) fs_rm_rf(path, &e);
+        (void) mounts_rm_rf(path, &e);
     berr_free(e);
     close(fd);
 }

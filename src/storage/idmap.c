@@ -25,6 +25,7 @@
 #include "storage/internal.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/idmap.h"
 #include "util/js.h"
@@ -200,6 +201,10 @@ int st_ctr_mount_idmapped(struct store *s, const char *ctr_id, json_t *r, char *
         else
             rc = idmap_layer(diff, userns, dst, err);
     }
+    /* killed here, the idmapped layers stay mounted in the container's
+     * dir: its removal detaches them, never removes through them
+     * (mounts_rm_rf) */
+    crash_point("mount:idmapped");
     if (rc == 0)
         rc = drv_overlay_mount_dirs(s, lowers, empty, upper, work, false, target, err);
     idmap_dirs_drop(abs);

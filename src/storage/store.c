@@ -24,6 +24,7 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/mounts.h"
 #include "util/str.h"
 
 char *st_path(const struct store *s, const char *fmt, ...)
@@ -158,7 +159,7 @@ int st_remove_tree(struct store *s, const char *path, struct berr **err)
     _cleanup_free_ char *tmp = NULL;
     int r = move_aside(s, path, &tmp, err);
 
-    return r <= 0 ? r : fs_rm_rf(tmp, err);
+    return r <= 0 ? r : mounts_rm_rf(tmp, err);
 }
 
 int st_remove_tree_held(struct store *s, const char *path, char **held, int *lockfd,
@@ -211,12 +212,29 @@ static int st_cleanup(struct store *s, struct berr **err)
             continue;
         }
         _cleanup_free_ char *p = str_fmt("%s/%s", tmp, de->d_name);
-        int rc = p ? fs_rm_rf(p, err) : berr_oom(err);
+        struct berr *e = NULL;
+        if (!p) {
+            if (held >= 0)
+                close(held);
+            return berr_oom(err);
+        }
+        /* a leftover that will not go (a file made immutable, a mount
+         * that will not detach) is said, not fatal: it must not stop
+         * every writer of the store */
+        if (mounts_rm_rf(p, &e) < 0) {
+            /* said once a command (the cleanup runs at each lock) */
+            static bool said;
+            if (said)
+                log_debug("storage leftover %s is left: %s", p, e->msg);
+            else
+                log_warn("storage leftover %s is left: %s", p, e->msg);
+            said = true;
+            berr_free(e);
+        } else {
+            log_debug("removed storage leftover %s", p);
+        }
         if (held >= 0)
             close(held);
-        if (rc < 0)
-            return -1;
-        log_debug("removed storage leftover %s", p);
     }
     if (fs_exists(dirty)) {
         log_debug("rebuilding the image names index");

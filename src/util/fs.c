@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -255,19 +256,31 @@ int fs_mkdir_spread(const char *path, mode_t mode, struct berr **err)
     return 0;
 }
 
-static int rm_rf_at(int dfd, const char *name, dev_t dev, struct berr **err)
+/* Is the dir name (in dfd, sx its statx) another mount than the tree's
+ * (dev)? Another file system's, or the root of a mount of this one: a
+ * bind mount shares the device number, and removing through it would
+ * remove its source (an image layer, a host dir). */
+static bool other_mount(const struct statx *sx, dev_t dev)
 {
-    struct stat st;
+    return makedev(sx->stx_dev_major, sx->stx_dev_minor) != dev ||
+           ((sx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+            (sx->stx_attributes & STATX_ATTR_MOUNT_ROOT));
+}
 
-    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+static int rm_rf_at(int dfd, const char *name, dev_t dev, bool top, struct berr **err)
+{
+    struct statx sx;
+
+    if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) < 0)
         return errno == ENOENT ? 0 : berr_sys(err, "stat %s", name);
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(sx.stx_mode)) {
         _cleanup_close_ int fd = -1;
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
 
-        if (st.st_dev != dev)
-            return berr_new(err, BERR_ENGINE, EBUSY, "remove %s", name);
+        /* never into another mount below the dir asked for */
+        if (!top && other_mount(&sx, dev))
+            return berr_new(err, BERR_ENGINE, EBUSY, "remove %s: a mount point", name);
         fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
             return berr_sys(err, "open %s", name);
@@ -278,7 +291,7 @@ static int rm_rf_at(int dfd, const char *name, dev_t dev, struct berr **err)
         while ((de = readdir(d))) {
             if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                 continue;
-            if (rm_rf_at(dirfd(d), de->d_name, dev, err) < 0)
+            if (rm_rf_at(dirfd(d), de->d_name, dev, false, err) < 0)
                 return berr_wrap(err, "%s", name);
         }
         if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
@@ -296,7 +309,7 @@ int fs_rm_rf(const char *path, struct berr **err)
 
     if (lstat(path, &st) < 0)
         return errno == ENOENT ? 0 : berr_sys(err, "stat %s", path);
-    return rm_rf_at(AT_FDCWD, path, st.st_dev, err);
+    return rm_rf_at(AT_FDCWD, path, st.st_dev, true, err);
 }
 
 bool fs_exists(const char *path)

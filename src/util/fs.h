@@ -59,8 +59,10 @@ int fs_mkdir_p(const char *path, mode_t mode, struct berr **err);
 void fs_spread_subdirs(const char *dir);
 /* fs_mkdir_p, and fs_spread_subdirs on path when this made it. */
 int fs_mkdir_spread(const char *path, mode_t mode, struct berr **err);
-/* rm -rf that never crosses into another mount (unmounted leftovers are
- * removed, live mounts make it fail with EBUSY). ENOENT is success. */
+/* rm -rf that never crosses into another mount below path: not into
+ * another file system, nor into a bind mount of this one (removing
+ * through it would remove its source); one makes it fail with EBUSY
+ * (mounts_rm_rf detaches them first). ENOENT is success. */
 int fs_rm_rf(const char *path, struct berr **err);
 /* st is of type (S_IFREG, S_IFDIR...), this user's, with no bit of deny
  * in its mode (022: nobody else may write it): a file to trust. */

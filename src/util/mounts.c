@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/mounts.h"
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
@@ -79,4 +80,24 @@ int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
             (*n)++;
     }
     return 0;
+}
+
+int mounts_rm_rf(const char *path, struct berr **err)
+{
+    _cleanup_free_ char *real = NULL;
+    struct berr *e = NULL;
+
+    if (fs_rm_rf(path, &e) == 0)
+        return 0;
+    if (e->errnum != EBUSY) {
+        *err = e;
+        return -1;
+    }
+    berr_free(e);
+    /* mountinfo names mount points by their canonical paths */
+    if (!(real = realpath(path, NULL)))
+        return errno == ENOENT ? 0 : berr_sys(err, "resolve %s", path);
+    if (mounts_detach_under(real, NULL, err) < 0)
+        return -1;
+    return fs_rm_rf(path, err);
 }

@@ -287,6 +287,44 @@ gone() {
     run -0 b rmi $IMG
 }
 
+# ---- mounts and leftovers in the store's trees (util/mounts.h) ----
+
+@test "a mount left in a container's storage (a kill while its idmapped layers were mounted) is detached, never removed through" {
+    id=$(b create --name lm --network none $IMG true)
+    layer=$(ls -d "$BATS_TEST_TMPDIR"/root/layers/*/diff | head -1)
+    before=$(find "$layer" | wc -l)
+    # what a kill between the idmapped layer mounts and their drop
+    # leaves: a bind mount of the image's layer (same file system, same
+    # device number) inside the container's storage dir
+    mkdir -p "$BATS_TEST_TMPDIR/root/containers/$id/idmap/0"
+    mount --bind "$layer" "$BATS_TEST_TMPDIR/root/containers/$id/idmap/0"
+    run -0 b rm lm
+    [ "$(find "$layer" | wc -l)" = "$before" ]
+    gone $id lm
+    run -0 b run --rm --network none $IMG true
+}
+
+@test "a storage leftover that will not go is said, and stops no writer of the store" {
+    run -0 b images -q      # the store exists
+    left=$BATS_TEST_TMPDIR/root/tmp/del-00000000beef
+    mkdir -p "$left/m"
+    touch "$left/f"
+    chattr +i "$left/f" || skip "no immutable files on this file system"
+    mount -t tmpfs tmpfs "$left/m"
+    run -0 --separate-stderr b create --name w1 --network none $IMG true
+    [[ $stderr == *"storage leftover $left is left: "*"remove f: operation not permitted"* ]]
+    # said once, however often the command locks the store
+    [ "$(grep -c 'storage leftover' <<<"$stderr")" = 1 ]
+    # its mount was detached all the same, and the next writer finishes
+    ! grep -q "$left" /proc/self/mounts
+    chattr -i "$left/f"
+    run -0 --separate-stderr b create --name w2 --network none $IMG true
+    [ -z "$stderr" ]
+    [ ! -e "$left" ]
+    run -0 b ps -a --format '{{.Names}}'
+    [ "$output" = $'w1\nw2' ] || [ "$output" = $'w2\nw1' ]
+}
+
 # ---- power loss: a container's state.json is not synced (state/record.c) ----
 
 # reboot ID...: what a power loss leaves of this boot (no conmon of these

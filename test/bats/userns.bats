@@ -132,6 +132,19 @@ maps() { tr -s ' ' <<<"$1" | sed 's/^ //'; }
     [ "$(maps "$output")" = "0 0 4294967295" ]
 }
 
+@test "a run killed while its idmapped layers are mounted: rm -f removes it, the image's layers untouched" {
+    layer=$(ls -d "$BATS_TEST_TMPDIR"/root/layers/*/diff | head -1)
+    before=$(find "$layer" | wc -l)
+    run -137 env BERTH_TEST_CRASH_AT=mount:idmapped "$BERTH_BIN" "${BERTH_ARGS[@]}" \
+        run -d --name km --network none --userns auto $IMG true
+    # the window is real: the layers' idmapped mounts are still there
+    grep -q "$BATS_TEST_TMPDIR/root/containers/[0-9a-f]*/idmap/0" /proc/self/mounts
+    run -0 b rm -f km
+    [ "$(find "$layer" | wc -l)" = "$before" ]
+    ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts
+    run -0 b run --rm --network none --userns auto $IMG sh -c 'test -x /bin/busybox'
+}
+
 @test "bad --userns values and map combinations get podman's errors" {
     err() { run -125 --separate-stderr b create "$@" $IMG true; [ "$stderr" = "Error: $want" ] || { echo "$stderr"; false; }; }
     want="keep-id is only supported in rootless mode" err --userns keep-id
