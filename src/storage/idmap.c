@@ -30,6 +30,7 @@
 #include "util/idmap.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/mounts.h"
 #include "util/str.h"
 
 struct maps {
@@ -188,8 +189,17 @@ int st_ctr_mount_idmapped(struct store *s, const char *ctr_id, json_t *r, char *
     if (maps_read(r, &m, err) < 0 ||
         idmap_userns_fd(m.uid, m.nuid, m.gid, m.ngid, &userns, err) < 0)
         return -1;
-    if (mkdir(base, 0700) < 0 && errno != EEXIST)
-        return berr_sys(err, "create %s", base);
+    if (mkdir(base, 0700) < 0) {
+        struct berr *e = NULL;
+        if (errno != EEXIST)
+            return berr_sys(err, "create %s", base);
+        /* removed after every mount: a killed mount's (crash point
+         * mount:idmapped), whose layer mounts would stay under ours */
+        if (mounts_detach_under(base, NULL, &e) < 0) {
+            log_debug("%s", e->msg);
+            berr_free(e);
+        }
+    }
     for (size_t i = 0; chain && chain[i] && rc == 0; i++) {
         _cleanup_free_ char *diff = layer_diff(s, chain[i]);
         char *dst = str_fmt("%s/%zu", base, i);

@@ -42,7 +42,13 @@ int mounts_under(const char *dir, strv *out, struct berr **err)
 {
     _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
     _cleanup_free_ char *line = NULL;
-    size_t cap = 0, n = strlen(dir);
+    /* mountinfo names mount points by their canonical paths */
+    _cleanup_free_ char *real = realpath(dir, NULL);
+    size_t cap = 0, n;
+
+    if (real)
+        dir = real;
+    n = strlen(dir);
 
     while (n > 1 && dir[n - 1] == '/')
         n--;
@@ -84,7 +90,6 @@ int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
 
 int mounts_rm_rf(const char *path, struct berr **err)
 {
-    _cleanup_free_ char *real = NULL;
     struct berr *e = NULL;
 
     if (fs_rm_rf(path, &e) == 0)
@@ -94,10 +99,7 @@ int mounts_rm_rf(const char *path, struct berr **err)
         return -1;
     }
     berr_free(e);
-    /* mountinfo names mount points by their canonical paths */
-    if (!(real = realpath(path, NULL)))
-        return errno == ENOENT ? 0 : berr_sys(err, "resolve %s", path);
-    if (mounts_detach_under(real, NULL, err) < 0)
+    if (mounts_detach_under(path, NULL, err) < 0)
         return -1;
     return fs_rm_rf(path, err);
 }

@@ -9,7 +9,8 @@
 #include "util/err.h"
 #include "util/str.h"
 
-/* The mount points at or under dir (escapes decoded), deepest first. */
+/* The mount points at or under dir (its canonical path; escapes
+ * decoded), deepest first. */
 int mounts_under(const char *dir, strv *out, struct berr **err);
 /* Detaches (MNT_DETACH) every mount at or under dir, deepest first.
  * *n (may be NULL) gets how many. */

@@ -139,6 +139,10 @@ maps() { tr -s ' ' <<<"$1" | sed 's/^ //'; }
         run -d --name km --network none --userns auto $IMG true
     # the window is real: the layers' idmapped mounts are still there
     grep -q "$BATS_TEST_TMPDIR/root/containers/[0-9a-f]*/idmap/0" /proc/self/mounts
+    # the next start converges: its mount is made again, the killed one's
+    # layer mounts detached first (none stays once the start is done)
+    run -0 b start --attach km
+    ! grep -q "$BATS_TEST_TMPDIR/root/containers/[0-9a-f]*/idmap" /proc/self/mounts
     run -0 b rm -f km
     [ "$(find "$layer" | wc -l)" = "$before" ]
     ! grep -q "$BATS_TEST_TMPDIR/root" /proc/self/mounts
