@@ -32,6 +32,7 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/mounts.h"
 #include "util/proc.h"
 #include "util/str.h"
 #include "util/timefmt.h"
@@ -933,8 +934,8 @@ static int remove_records(struct runtime *rt, struct ctr *c, long long lock, con
     ctr_rt_delete_finish(c);
     /* a mount the record does not know of would make the bundle busy */
     ctr_unmount_shm(rt, c->id);
-    if ((bundle && !put_aside(bundle, held, "bundle") && fs_rm_rf(bundle, &e) < 0) ||
-        (rundir && !put_aside(rundir, held, "run") && fs_rm_rf(rundir, &e) < 0)) {
+    if ((bundle && !put_aside(bundle, held, "bundle") && mounts_rm_rf(bundle, &e) < 0) ||
+        (rundir && !put_aside(rundir, held, "run") && mounts_rm_rf(rundir, &e) < 0)) {
         log_warn("container %s: %s", c->id, e->msg);
         berr_freep(&e);
     }
@@ -976,7 +977,7 @@ static void remove_held(struct runtime *rt, const char *id, const char *held, in
         sent = rtdelete_send(h, held);   /* its child waits for lockfd */
     }
     berr_freep(&e);
-    if (!sent && fs_rm_rf(held, &e) < 0) {
+    if (!sent && mounts_rm_rf(held, &e) < 0) {
         log_debug("remove %s: %s", held, e->msg);
         berr_free(e);
     }

@@ -14,6 +14,7 @@
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
+#include "util/mounts.h"
 #include "util/str.h"
 #include "util/timefmt.h"
 
@@ -246,7 +247,7 @@ static int make_dirs(struct runtime *rt, const char *name, int uid, int gid, cha
 
     if (!d)
         return berr_oom(err);
-    if (fs_exists(dir) && fs_rm_rf(dir, err) < 0)
+    if (fs_exists(dir) && mounts_rm_rf(dir, err) < 0)
         return berr_wrap(err, "removing the leftovers of volume %s", name);
     if (fs_mkdir_p(rt->cfg->volume_path, 0700, err) < 0)
         return -1;
@@ -331,7 +332,7 @@ static int create_held(struct runtime *rt, const struct vol_create_opts *o, stru
     if (state_create(rt->st, OBJ_VOLUME, o->name, cfg, st, err) < 0) {
         _cleanup_free_ char *dir = vol_dir(rt, o->name);
         struct berr *e = NULL;
-        if (dir && fs_rm_rf(dir, &e) < 0)
+        if (dir && mounts_rm_rf(dir, &e) < 0)
             berr_free(e);
         return -1;
     }
@@ -612,7 +613,7 @@ int vol_remove(struct runtime *rt, struct vol *v, bool force, long long timeout,
         return berr_wrap(err, "removing volume %s", v->name);
     /* From here the volume is gone for everyone; its data is cleanup
      * (vol_create clears what a crash here leaves). */
-    if (fs_rm_rf(dir, &e) < 0) {
+    if (mounts_rm_rf(dir, &e) < 0) {
         log_error("Cleaning up volume storage for volume \"%s\": %s", v->name, e->msg);
         berr_freep(&e);
     }

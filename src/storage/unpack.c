@@ -87,7 +87,9 @@ static char *clean_name(const char *name)
     return str_dup(c + 1);
 }
 
-/* rm -rf of dirfd/name, never following a symlink. */
+/* rm -rf of dirfd/name, never following a symlink, never into a mount
+ * (EBUSY): cp into a running container's root crosses its bind mounts
+ * (/proc/<pid>/root), and what a volume shows is the host's. */
 static int rm_at(int at, const char *name)
 {
     if (unlinkat(at, name, 0) == 0 || errno == ENOENT)
@@ -97,6 +99,11 @@ static int rm_at(int at, const char *name)
     int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -1;
+    if (fs_fd_other_mount(fd, 0)) {
+        close(fd);
+        errno = EBUSY;
+        return -1;
+    }
     DIR *d = fdopendir(fd);
     if (!d) {
         close(fd);

@@ -256,15 +256,26 @@ int fs_mkdir_spread(const char *path, mode_t mode, struct berr **err)
     return 0;
 }
 
-/* Is the dir name (in dfd, sx its statx) another mount than the tree's
- * (dev)? Another file system's, or the root of a mount of this one: a
- * bind mount shares the device number, and removing through it would
- * remove its source (an image layer, a host dir). */
-static bool other_mount(const struct statx *sx, dev_t dev)
+static bool mount_root(const struct statx *sx)
 {
-    return makedev(sx->stx_dev_major, sx->stx_dev_minor) != dev ||
-           ((sx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-            (sx->stx_attributes & STATX_ATTR_MOUNT_ROOT));
+    return (sx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+           (sx->stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+bool fs_fd_other_mount(int fd, dev_t dev)
+{
+    struct statx sx;
+
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, &sx) < 0)
+        return true;        /* unknown: not to be walked into */
+    return mount_root(&sx) || (dev && makedev(sx.stx_dev_major, sx.stx_dev_minor) != dev);
+}
+
+bool fs_is_mount_root(const char *path)
+{
+    struct statx sx;
+
+    return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) == 0 && mount_root(&sx);
 }
 
 static int rm_rf_at(int dfd, const char *name, dev_t dev, bool top, struct berr **err)
@@ -278,12 +289,15 @@ static int rm_rf_at(int dfd, const char *name, dev_t dev, bool top, struct berr 
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
 
-        /* never into another mount below the dir asked for */
-        if (!top && other_mount(&sx, dev))
-            return berr_new(err, BERR_ENGINE, EBUSY, "remove %s: a mount point", name);
         fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
             return berr_sys(err, "open %s", name);
+        /* never into another mount below the dir asked for: a bind
+         * mount of this file system shares its device number, and
+         * removing through it would remove its source. Judged on what
+         * was opened, so a mount made since the statx is not walked. */
+        if (!top && fs_fd_other_mount(fd, dev))
+            return berr_new(err, BERR_ENGINE, EBUSY, "remove %s: a mount point", name);
         d = fdopendir(fd);
         if (!d)
             return berr_sys(err, "open %s", name);

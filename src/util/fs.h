@@ -64,6 +64,12 @@ int fs_mkdir_spread(const char *path, mode_t mode, struct berr **err);
  * through it would remove its source); one makes it fail with EBUSY
  * (mounts_rm_rf detaches them first). ENOENT is success. */
 int fs_rm_rf(const char *path, struct berr **err);
+/* Is the dir open at fd the root of a mount, or (dev not 0) on another
+ * device? statx's STATX_ATTR_MOUNT_ROOT (Linux 5.8): where the kernel
+ * does not say, only the device tells; true when fd cannot be examined. */
+bool fs_fd_other_mount(int fd, dev_t dev);
+/* Is path (not followed) the root of a mount? false where unknown. */
+bool fs_is_mount_root(const char *path);
 /* st is of type (S_IFREG, S_IFDIR...), this user's, with no bit of deny
  * in its mode (022: nobody else may write it): a file to trust. */
 bool fs_stat_ours(const struct stat *st, mode_t type, mode_t deny);

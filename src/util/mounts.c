@@ -80,22 +80,40 @@ int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
     if (mounts_under(dir, &mps, err) < 0)
         return -1;
     for (size_t i = 0; mps && mps[i]; i++) {
-        if (umount2(mps[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+        /* mounts stacked on one point are listed once: detached until
+         * none is left there (EINVAL), within reason */
+        int k = 0;
+        while (k < 64 && umount2(mps[i], MNT_DETACH) == 0) {
+            k++;
+            if (n)
+                (*n)++;
+        }
+        if (k == 0 && errno != EINVAL && errno != ENOENT)
             return berr_sys(err, "unmount %s", mps[i]);
-        if (n)
-            (*n)++;
     }
     return 0;
 }
 
 int mounts_rm_rf(const char *path, struct berr **err)
 {
-    struct berr *e = NULL;
+    _cleanup_strv_ strv mps = NULL;
+    struct berr *e = NULL, *e2 = NULL;
 
+    /* a mount at path itself: its contents are its source's */
+    if (fs_is_mount_root(path) && mounts_detach_under(path, NULL, &e) < 0)
+        berr_freep(&e);
     if (fs_rm_rf(path, &e) == 0)
         return 0;
-    if (e->errnum != EBUSY) {
-        *err = e;
+    /* whatever stopped it (a mount, or a file that will not go before
+     * the walk got to one), the mounts under path go, then once more */
+    if (mounts_under(path, &mps, &e2) < 0 || !mps || !mps[0]) {
+        berr_free(e2);
+        if (err) {
+            berr_free(*err);
+            *err = e;
+        } else {
+            berr_free(e);
+        }
         return -1;
     }
     berr_free(e);

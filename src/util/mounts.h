@@ -15,10 +15,10 @@ int mounts_under(const char *dir, strv *out, struct berr **err);
 /* Detaches (MNT_DETACH) every mount at or under dir, deepest first.
  * *n (may be NULL) gets how many. */
 int mounts_detach_under(const char *dir, size_t *n, struct berr **err);
-/* fs_rm_rf of path; should it meet a mount (which it never enters: a
- * killed writer's, an idmapped layer's bind mount), every mount at or
- * under path is detached and the removal done again. The mount table is
- * read only then. */
+/* fs_rm_rf of path, never through a mount: a mount at path itself is
+ * detached first; should the removal stop while mounts are under path (a
+ * killed writer's, an idmapped layer's bind mount), they are detached and
+ * the removal done again. The mount table is read only then. */
 int mounts_rm_rf(const char *path, struct berr **err);
 
 #endif

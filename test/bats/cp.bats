@@ -217,3 +217,16 @@ EOF
     run -0 b cp c12:/t "$H/t"
     [ -L "$H/t/sub/escape" ] && [ "$(cat "$H/t/sub/f")" = x ] || false
 }
+
+@test "--overwrite never removes through a running container's bind mount" {
+    mkdir -p "$H/vol"
+    echo keep > "$H/vol/keep"
+    running c9 -v "$H/vol:/d/v"
+    # a file named d replaces the dir /d, which holds the bind mount
+    echo f > "$H/d"
+    run -125 --separate-stderr b cp --overwrite "$H/d" c9:/
+    [[ $stderr == *'replace "d": device or resource busy'* ]]
+    [ "$(cat "$H/vol/keep")" = keep ]
+    run -0 b exec c9 cat /d/v/keep
+    [ "$output" = keep ]
+}

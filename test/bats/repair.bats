@@ -9,7 +9,11 @@ load helpers
 load ctr_helpers
 
 setup() { ctr_setup; }
-teardown() { berth_teardown; }
+# an immutable file a failed test left would outlive its temp dir
+teardown() {
+    chattr -i "$BATS_TEST_TMPDIR"/root/tmp/del-*/f 2>/dev/null || true
+    berth_teardown
+}
 
 rec() { echo "$BATS_TEST_TMPDIR/root/libpod/containers/$1/$2.json"; }
 
@@ -316,7 +320,7 @@ gone() {
     # said once, however often the command locks the store
     [ "$(grep -c 'storage leftover' <<<"$stderr")" = 1 ]
     # its mount was detached all the same, and the next writer finishes
-    ! grep -q "$left" /proc/self/mounts
+    ! grep -q "$left" /proc/self/mounts || false
     chattr -i "$left/f"
     run -0 --separate-stderr b create --name w2 --network none $IMG true
     [ -z "$stderr" ]

@@ -311,3 +311,20 @@ EOF
     [ "$output" = same ]
     [ -d "$BATS_TEST_TMPDIR/root/volumes/same/_data" ]
 }
+
+@test "a bind volume's mount a kill left on _data: volume rm detaches it, the host dir untouched" {
+    host=$BATS_TEST_TMPDIR/host
+    mkdir -p "$host/data"
+    echo keep > "$host/data/file"
+    run -0 b volume create -o type=none -o o=bind -o device="$host" v1
+    # what a kill between the volume's mount and its record leaves: the
+    # host dir bind-mounted on _data, the record saying it is not mounted
+    mount --bind "$host" "$BATS_TEST_TMPDIR/root/volumes/v1/_data"
+    run -0 b volume rm v1
+    [ "$(cat "$host/data/file")" = keep ]
+    ! grep -q "$BATS_TEST_TMPDIR/root/volumes" /proc/self/mounts || false
+    [ ! -e "$BATS_TEST_TMPDIR/root/volumes/v1" ]
+    run -0 b volume create -o type=none -o o=bind -o device="$host" v1
+    run -0 b volume rm v1
+    [ "$(cat "$host/data/file")" = keep ]
+}

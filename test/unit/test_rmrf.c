@@ -6,11 +6,14 @@
  * mount namespace of its own (root; skipped otherwise).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <stdbool.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,7 +117,9 @@ static void t_two_mounts(void)
     CHECK_INT(mounts_at("tree"), 0);
 }
 
-/* the dir asked for may itself be a mount's root: its contents go */
+/* the dir asked for may itself be a mount's root: fs_rm_rf empties it
+ * (what it was asked); mounts_rm_rf detaches it first, so a bind
+ * mount's source stays whole */
 static void t_top_is_a_mount(void)
 {
     struct berr *e = NULL;
@@ -130,6 +135,59 @@ static void t_top_is_a_mount(void)
     CHECK_INT(mounts_rm_rf(at("top"), &e), 0);
     CHECK(access(at("top"), F_OK) < 0);
     CHECK_INT(mounts_at("top"), 0);
+
+    CHECK(mkdir(at("src"), 0755) == 0 || errno == EEXIST);
+    touch(at("src/keep"));
+    CHECK(mkdir(at("btop"), 0755) == 0);
+    CHECK(mount(at("src"), at("btop"), NULL, MS_BIND, NULL) == 0);
+    CHECK(fs_is_mount_root(at("btop")) && !fs_is_mount_root(at("src")));
+    CHECK_INT(mounts_rm_rf(at("btop"), &e), 0);
+    CHECK(access(at("btop"), F_OK) < 0 && access(at("src/keep"), F_OK) == 0);
+    CHECK_INT(mounts_at("btop"), 0);
+}
+
+/* two mounts stacked on one point: both go */
+static void t_stacked(void)
+{
+    struct berr *e = NULL;
+
+    make_tree(false);
+    CHECK(mount(at("src"), at("tree/d/bind"), NULL, MS_BIND, NULL) == 0);
+    CHECK_INT(mounts_rm_rf(at("tree"), &e), 0);
+    CHECK(e == NULL);
+    CHECK(access(at("tree"), F_OK) < 0 && access(at("src/keep"), F_OK) == 0);
+    CHECK_INT(mounts_at("tree"), 0);
+}
+
+/* another error first (an immutable file, whatever the order the walk
+ * meets it in): the removal fails, but the mounts under it are gone and
+ * their source is whole */
+static void t_other_error_first(void)
+{
+    struct berr *e = NULL;
+    int fd, flags = FS_IMMUTABLE_FL;
+
+    make_tree(false);
+    touch(at("tree/d/0"));
+    touch(at("tree/d/zz"));
+    if ((fd = open(at("tree/d/0"), O_RDONLY)) < 0 || ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0) {
+        printf("# no immutable files here: skipped\n");
+        if (fd >= 0)
+            close(fd);
+        CHECK_INT(mounts_rm_rf(at("tree"), &e), 0);
+        return;
+    }
+    CHECK_INT(mounts_rm_rf(at("tree"), &e), -1);
+    CHECK(e && e->errnum == EPERM);
+    berr_free(e);
+    e = NULL;
+    CHECK_INT(mounts_at("tree"), 0);
+    CHECK(access(at("src/keep"), F_OK) == 0);
+    flags = 0;
+    CHECK(ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0);
+    close(fd);
+    CHECK_INT(mounts_rm_rf(at("tree"), &e), 0);
+    CHECK(access(at("tree"), F_OK) < 0 && access(at("src/keep"), F_OK) == 0);
 }
 
 /* relative paths and trees with no mount; a missing one is success */
@@ -164,6 +222,8 @@ int main(void)
     UNIT_RUN(t_not_through_a_bind_mount);
     UNIT_RUN(t_two_mounts);
     UNIT_RUN(t_top_is_a_mount);
+    UNIT_RUN(t_stacked);
+    UNIT_RUN(t_other_error_first);
     UNIT_RUN(t_plain);
     {
         struct berr *e = NULL;
