@@ -75,7 +75,7 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     if (r)
         return r < 0 ? -1 : 0;
     if (n != 1)
-        return cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", n);
+        return cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", n);
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_exists(rt, ops[0], &exists, err) < 0)
         return -1;
     return exists ? 0 : 1;

@@ -108,6 +108,24 @@ quay.io/x/y:2" ]
     run -125 b image exists
 }
 
+@test "image exists, history, search, pull: podman's argument count errors" {
+    run -125 --separate-stderr b image exists
+    [ "$stderr" = "Error: accepts 1 arg(s), received 0" ]
+    run -125 --separate-stderr b image exists a b
+    [ "$stderr" = "Error: accepts 1 arg(s), received 2" ]
+    run -125 --separate-stderr b history
+    [ "$stderr" = "Error: accepts 1 arg(s), received 0" ]
+    run -125 --separate-stderr b history a b
+    [ "$stderr" = "Error: accepts 1 arg(s), received 2" ]
+    run -125 --separate-stderr b search
+    [ "$stderr" = "Error: accepts 1 arg(s), received 0" ]
+    run -125 --separate-stderr b pull
+    [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    # podman pulls each; berth takes one, and says how many it got
+    run -125 --separate-stderr b pull a b
+    [ "$stderr" = "Error: requires exactly 1 arg(s), only received 2" ]
+}
+
 @test "tag and untag write image events" {
     load_test_image busybox
     run -0 b tag busybox t1
