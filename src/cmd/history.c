@@ -135,7 +135,7 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     img_history_free(&h);
     if (r < 0)
         return -1;
-    if (a.format && !strcmp(a.format, "json")) {
+    if (out_is_json(a.format)) {
         print_go_json(jrows);
         return 0;
     }

@@ -299,7 +299,7 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             printf("%s\n", js_str(def, "name", ""));
         return 0;
     }
-    if (format && !strcmp(format, "json"))
+    if (out_is_json(format))
         return out_json(stdout, defs, err);
     return out_list(stdout, format, items, &ls_spec, noheading, err);
 }
@@ -351,7 +351,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     opt_free(&it);
     if (rc < 0)
         return -1;
-    if (!format || !*format || !strcmp(format, "json")) {
+    if (!format || !*format || out_is_json(format)) {
         /* podman prints network definitions with a 5-space indent. */
         _cleanup_free_ char *s = json_dumps(defs, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
         if (!s)

@@ -349,7 +349,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             printf("%.*s\n", o.no_trunc ? 64 : 12, rows[i].cfg.id);
             continue;
         }
-        j = str_eq(o.format, "json") ? row_json(&rows[i]) : row_tmpl(&rows[i], o.no_trunc);
+        j = out_is_json(o.format) ? row_json(&rows[i]) : row_tmpl(&rows[i], o.no_trunc);
         if (!j || json_array_append_new(items, j) < 0)
             rc = berr_oom(err);
     }
@@ -357,7 +357,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     strv_free(o.filters);
     if (rc < 0 || o.quiet)
         return rc;
-    if (str_eq(o.format, "json"))
+    if (out_is_json(o.format))
         return out_json(stdout, items, err);
     if (out_default_table(o.format) && !(table = default_table(&o)))
         return berr_oom(err);

@@ -181,7 +181,7 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return c < 0 ? -1 : 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
-    json = str_eq(format, "json");
+    json = out_is_json(format);
     /* the default table and -q need the configs only */
     plain = quiet || out_default_table(format);
     rc = ls_load(rt, filters, !plain, &vs, &n, &keep, err);
@@ -255,7 +255,7 @@ static int inspect_one(struct runtime *rt, const char *name, bool go_times, json
 int inspect_volumes(struct runtime *rt, char **names, int n, const char *format,
                     bool quiet_missing, json_t *arr, struct berr **err)
 {
-    bool go_times = format && *format && !str_eq(format, "json");
+    bool go_times = format && *format && !out_is_json(format);
     struct berr *missing = NULL;
 
     for (int i = 0; i < n; i++) {

@@ -518,3 +518,26 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     run -0 --separate-stderr bash -c "echo | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -it --network none $IMG true"
     [[ $stderr == *"The input device is not a TTY. The --tty and --interactive flags might not work properly"* ]]
 }
+
+# podman's report.IsJSON: "json", "{{json .}}", "{{ json }}", " json "
+# all print the command's JSON, not a template run once per row.
+@test "--format '{{json .}}' prints the same JSON as --format json" {
+    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    run -0 b volume create v1
+    run -0 b network create n1
+    run -0 b pod create --name p1
+    for cmd in "images" "history $IMG" "volume ls" "network ls" "pod ps" \
+               "image inspect $IMG" "volume inspect v1" "network inspect n1" "pod inspect p1"; do
+        # the default network's "created" is the time of the call
+        want=$(b $cmd --format json | grep -v '"created": ')
+        [ "${want:0:1}" = "[" ] || [ "${want:0:1}" = "{" ]
+        for f in '{{json .}}' '{{ json . }}' '{{json}}' ' json ' ' {{json .}}'; do
+            run -0 --separate-stderr b $cmd --format "$f"
+            [ "$(grep -v '"created": ' <<<"$output")" = "$want" ]
+        done
+    done
+    # anything more is a template again
+    run -0 --separate-stderr b volume ls --format '{{json .}}x'
+    [ "${output:0:9}" = '{"Name":"' ]
+    [ "${output: -1}" = "x" ]
+}

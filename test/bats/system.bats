@@ -53,6 +53,15 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     run -0 b system df --format json
     run -0 jq -c '.[] | [.Type, .Total, .Active, .Size, .Reclaimable]' <<<"$output"
     [ "${lines[1]}" = '["Containers",2,0,102400,102400]' ]
+    # podman's {{json .}}: each row's object, sizes in bytes
+    run -0 --separate-stderr b system df --format '{{json .}}'
+    [ "${lines[0]}" = "{\"Type\":\"Images\",\"Total\":3,\"Active\":2,\"Size\":$((2 * bb + ly)),\"Reclaimable\":$ly}" ]
+    [ "${lines[1]}" = '{"Type":"Containers","Total":2,"Active":0,"Size":102400,"Reclaimable":102400}' ]
+    [ "${lines[2]}" = '{"Type":"Local Volumes","Total":2,"Active":1,"Size":0,"Reclaimable":0}' ]
+    run -0 --separate-stderr b system df --format ' json '
+    [ "$output" = " json 
+ json 
+ json " ]
 }
 
 @test "system df: a running container is active, not reclaimable" {
