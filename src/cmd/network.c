@@ -39,8 +39,7 @@ static int begin_names(struct cmd_ctx *cx, struct opt_it *it, int c, int need,
                        struct runtime **rt, struct net_env *e, struct berr **err)
 {
     if (c == 0 && !it->help && it->nargs < need)
-        c = berr_msg(err, "`%s` requires at least %d arg(s), only received %d", cx->path, need,
-                     it->nargs);
+        c = berr_msg(err, "requires at least %d arg(s), only received %d", need, it->nargs);
     if (c == 0 && !it->help && get_env(cx, rt, e, err) < 0)
         c = -1;
     if (c < 0 || it->help) {
@@ -102,7 +101,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     if (rc < 0)
         c = berr_oom(err);
     if (c == 0 && !it.help && it.nargs > 1)
-        c = berr_msg(err, "at most 1 arg(s), received %d", it.nargs);
+        c = berr_msg(err, "accepts at most 1 arg(s), received %d", it.nargs);
     if (c == 0 && it.nargs == 1)
         o.name = it.args[0];
     if (c < 0 || it.help) {

@@ -80,8 +80,12 @@ quay.io/x/y:2" ]
     [ "$output" = "Error: nope: image not known" ]
     run -125 b tag busybox 'Bad/Name'
     [[ $output == "Error: "*"invalid reference format"* || $output == *"must be lowercase"* ]]
-    run -125 b tag busybox
-    [[ $output == *"requires at least 2 arg"* ]]
+    run -125 --separate-stderr b tag busybox
+    [ "$stderr" = "Error: requires at least 2 arg(s), only received 1" ]
+    run -125 --separate-stderr b tag
+    [ "$stderr" = "Error: requires at least 2 arg(s), only received 0" ]
+    run -125 --separate-stderr b untag
+    [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
 }
 
 @test "untag removes one name, or all" {
