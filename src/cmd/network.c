@@ -195,7 +195,8 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
         bool m = false;
 
         if (!eq)
-            return berr_kind(err, BK_INVALID, "invalid filter \"%s\"", f);
+            return berr_plain(err, BK_INVALID, "filter input must be in the form of filter=value: "
+                              "%s is invalid", f);
         if (!key)
             return berr_oom(err);
         if (!strcmp(key, "name")) {
@@ -227,12 +228,12 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
             _cleanup_strv_ strv users = NULL;
             int want = str_to_bool(val);
             if (want < 0)
-                return berr_kind(err, BK_INVALID, "invalid dangling filter value \"%s\"", val);
+                return berr_plain(err, BK_INVALID, "invalid dangling filter value \"%s\"", val);
             if (net_users(e, js_str(def, "name", ""), &users, err) < 0)
                 return -1;
             m = (strv_len(users) == 0) == (want == 1);
         } else {
-            return berr_kind(err, BK_INVALID, "invalid filter \"%s\"", key);
+            return berr_plain(err, BK_INVALID, "invalid filter \"%s\"", key);
         }
         /* Another value for the same key may still match (OR). */
         if (!m) {

@@ -34,7 +34,9 @@ teardown() { berth_teardown; }
     run -0 b network create --subnet 10.99.0.0/24 --gateway 10.99.0.254 --ip-range 10.99.0.128/25 \
         --label a=b --label c -o mtu=1400 --internal --disable-dns net2
     run -0 b network inspect net2
-    echo "$output" | jq -e '.[0].subnets[0].lease_range.start_ip == "10.99.0.128" and
+    # podman starts a range one after its own address (10.99.0.129); it
+    # ends it at the subnet's broadcast (.255), berth one before
+    echo "$output" | jq -e '.[0].subnets[0].lease_range.start_ip == "10.99.0.129" and
         .[0].subnets[0].lease_range.end_ip == "10.99.0.254" and .[0].internal and
         (.[0].dns_enabled | not) and .[0].labels.a == "b" and .[0].options.mtu == "1400"'
 }
@@ -53,11 +55,19 @@ teardown() { berth_teardown; }
     run -125 b network create -d macvlanx n3
     [ "$output" = "Error: unsupported driver macvlanx: invalid argument" ]
     run -125 b network create --gateway 10.1.1.1 n3
-    [ "$output" = "Error: cannot set gateway or range without subnet: invalid argument" ]
+    [ "$output" = "Error: cannot set gateway or range without subnet" ]
+    run -125 b network create --subnet 10.98.0.0/24 --gateway 10.98.0.1 --gateway 10.98.0.2 n3
+    [ "$output" = "Error: cannot set more gateways than subnets" ]
     run -125 b network create --subnet foo n3
-    [ "$output" = "Error: invalid CIDR address: foo: invalid argument" ]
+    [ "$output" = "Error: invalid CIDR address: foo" ]
+    run -125 b network create --subnet 10.98.0.0/24 --ip-range foo n3
+    [ "$output" = "Error: invalid CIDR address: foo" ]
     run -125 b network create --subnet 10.98.0.0/24 --gateway 10.97.0.1 n3
-    [[ $output == *"not in subnet"* ]]
+    [ "$output" = "Error: gateway 10.97.0.1 not in subnet 10.98.0.0/24" ]
+    run -125 b network create --subnet 10.98.0.0/24 --ip-range 10.97.0.0/28 n3
+    [ "$output" = "Error: lease range start ip 10.97.0.1 not in subnet 10.98.0.0/24" ]
+    run -125 b network create --subnet 10.98.0.0/24 --ip-range 10.98.0.0/16 n3
+    [ "$output" = "Error: lease range end ip 10.98.255.255 not in subnet 10.98.0.0/24" ]
     run -125 b network create -o bogus=1 n3
     [[ $output == *"unsupported bridge network option bogus"* ]]
     run -1 b network exists n3
@@ -85,7 +95,27 @@ teardown() { berth_teardown; }
     [ "$output" = "$id" ]
     run -0 b network ls --format json
     echo "$output" | jq -e 'length == 3 and .[0].name == "a1"'
-    run -125 b network ls --filter bogus=1
+    run -125 --separate-stderr b network ls --filter bogus=1
+    [ "$stderr" = 'Error: invalid filter "bogus"' ]
+    run -125 --separate-stderr b network ls --filter bogus
+    [ "$stderr" = 'Error: filter input must be in the form of filter=value: bogus is invalid' ]
+    run -125 --separate-stderr b network ls --filter dangling=x
+    [ "$stderr" = 'Error: invalid dangling filter value "x"' ]
+    run -125 --separate-stderr b network prune -f --filter bogus=1
+    [ "$stderr" = 'Error: invalid filter "bogus"' ]
+}
+
+@test "argument count errors as podman's" {
+    run -125 --separate-stderr b network inspect
+    [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    run -125 --separate-stderr b network rm
+    [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    run -125 --separate-stderr b network create a b
+    [ "$stderr" = "Error: accepts at most 1 arg(s), received 2" ]
+    run -125 --separate-stderr b network connect
+    [ "$stderr" = "Error: accepts 2 arg(s), received 0" ]
+    run -125 --separate-stderr b network disconnect x
+    [ "$stderr" = "Error: accepts 2 arg(s), received 1" ]
 }
 
 @test "inspect, exists and rm by name, id and prefix; missing ones" {

@@ -459,7 +459,7 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
     json_t *o;
 
     if (ipnet_parse(sub, &n, NULL) < 0)
-        return berr_kind(err, BK_INVALID, "invalid CIDR address: %s", sub);
+        return berr_plain(err, BK_INVALID, "invalid CIDR address: %s", sub);
     ipnet_fmt(&n, sbuf);
     if ((n.ip.family == AF_INET && n.prefix > 30) || (n.ip.family == AF_INET6 && n.prefix > 126))
         return berr_kind(err, BK_INVALID, "subnet %s is too small", sbuf);
@@ -471,7 +471,7 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
         if (ip_parse(gw, &g) < 0)
             return berr_kind(err, BK_INVALID, "invalid gateway address %s", gw);
         if (!ipnet_contains(&n, &g))
-            return berr_kind(err, BK_INVALID, "gateway %s not in subnet %s", gw, sbuf);
+            return berr_plain(err, BK_INVALID, "gateway %s not in subnet %s", gw, sbuf);
     } else {
         g = n.ip;
         ip_add(&g, 1);
@@ -482,14 +482,19 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
         return berr_oom(err);
     if (range && *range) {
         if (ipnet_parse(range, &r, NULL) < 0)
-            return berr_kind(err, BK_INVALID, "invalid CIDR address: %s", range);
-        if (r.ip.family != n.ip.family || r.prefix < n.prefix || !ipnet_contains(&n, &r.ip))
-            return berr_kind(err, BK_INVALID, "lease range %s does not fit into subnet %s",
-                             range, sbuf);
+            return berr_plain(err, BK_INVALID, "invalid CIDR address: %s", range);
+        /* podman's range: the one after the range's own address (but a
+         * single address), to its last; each end in the subnet */
         first = r.ip;
-        if (ip_eq(&first, &n.ip))
+        if (r.prefix < (r.ip.family == AF_INET ? 32 : 128))
             ip_add(&first, 1);
         ipnet_last(&r, &last);
+        ip_fmt(&first, a);
+        ip_fmt(&last, b);
+        if (r.ip.family != n.ip.family || !ipnet_contains(&n, &first))
+            return berr_plain(err, BK_INVALID, "lease range start ip %s not in subnet %s", a, sbuf);
+        if (!ipnet_contains(&n, &last))
+            return berr_plain(err, BK_INVALID, "lease range end ip %s not in subnet %s", b, sbuf);
         if (n.ip.family == AF_INET) {
             struct ipaddr bc;
             ipnet_last(&n, &bc);
@@ -514,8 +519,8 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
 
     if (strv_len(o->gateways) > ns || strv_len(o->ip_ranges) > ns) {
         if (ns == 0)
-            return berr_kind(err, BK_INVALID, "cannot set gateway or range without subnet");
-        return berr_kind(err, BK_INVALID, strv_len(o->gateways) > ns
+            return berr_plain(err, BK_INVALID, "cannot set gateway or range without subnet");
+        return berr_plain(err, BK_INVALID, strv_len(o->gateways) > ns
                              ? "cannot set more gateways than subnets"
                              : "cannot set more ranges than subnets");
     }
