@@ -526,7 +526,7 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     run -0 b volume create v1
     run -0 b network create n1
     run -0 b pod create --name p1
-    for cmd in "images" "history $IMG" "volume ls" "network ls" "pod ps" \
+    for cmd in "images" "history $IMG" "volume ls" "network ls" "pod ps" "ps -a" \
                "image inspect $IMG" "volume inspect v1" "network inspect n1" "pod inspect p1"; do
         # the default network's "created" is the time of the call
         want=$(b $cmd --format json | grep -v '"created": ')
