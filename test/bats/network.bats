@@ -105,6 +105,23 @@ teardown() { berth_teardown; }
     [ "$stderr" = 'Error: invalid filter "bogus"' ]
 }
 
+@test "templates: ls .Labels is k=v,..., inspect .Labels a map; labels sorted; .Created as Go prints it" {
+    run -0 b network create --label k=v --label a=1 --label c n1
+    run -0 b network create n2
+    run -0 b network ls --filter name=n --format '{{.Name}} [{{.Labels}}]'
+    [ "$output" = "n1 [a=1,c=,k=v]
+n2 []" ]
+    run -0 b network inspect --format '{{.Labels}} {{.Options}}' n1 n2
+    [ "$output" = "map[a:1 c: k:v] map[]
+map[] map[]" ]
+    run -0 jq -c .labels "$BATS_TEST_TMPDIR/net/n1.json"
+    [ "$output" = '{"a":"1","c":"","k":"v"}' ]
+    run -0 b network ls --filter name=n1 --format '{{.Created}}'
+    [[ $output =~ ^20[0-9-]+\ [0-9:.]+\ \+0000\ UTC$ ]]
+    run -0 b network inspect --format '{{.Created}}' n1
+    [[ $output =~ ^20[0-9-]+\ [0-9:.]+\ \+0000\ UTC$ ]]
+}
+
 @test "argument count errors as podman's" {
     run -125 --separate-stderr b network inspect
     [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
@@ -124,7 +141,14 @@ teardown() { berth_teardown; }
     run -0 b network exists ${id:0:12}
     run -1 b network exists nope
     run -125 b network inspect nope
-    [ "$output" = "Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
+    [ "$output" = "[]
+Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
+    # podman prints the networks found, the other missing ones as "error"
+    # lines, then fails with the first
+    run -125 --separate-stderr b network inspect --format '{{.Name}}' a n1 c
+    [ "$output" = n1 ]
+    [ "$stderr" = "error inspecting object: network c: unable to find network with name or ID c: network not found
+Error: inspecting object: network a: unable to find network with name or ID a: network not found" ]
     run -1 b network rm nope
     [ "$output" = "Error: unable to find network with name or ID nope: network not found" ]
     run -0 b network rm ${id:0:12}
