@@ -346,7 +346,8 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         json_t *j;
         if (o.quiet) {
-            printf("%.*s\n", o.no_trunc ? 64 : 12, rows[i].cfg.id);
+            /* podman 4.3.1 prints the full id, --no-trunc or not */
+            printf("%s\n", rows[i].cfg.id);
             continue;
         }
         j = out_is_json(o.format) ? row_json(&rows[i]) : row_tmpl(&rows[i], o.no_trunc);

@@ -234,6 +234,10 @@ teardown() {
     [ "$output" = aa ]
     run -0 b pod ps -q --no-trunc
     [[ ${lines[0]} =~ ^[0-9a-f]{64}$ ]]
+    # podman's -q is the full id without --no-trunc too
+    run -0 b pod ps -q --filter name=aa
+    [ "$output" = "$(b pod inspect --format '{{.Id}}' aa)" ]
+    [[ $output =~ ^[0-9a-f]{64}$ ]]
     run -0 b pod ps --ctr-names --ctr-ids --filter name=zz
     [[ ${lines[0]} == *"IDS"*"NAMES" ]]
     [[ ${lines[1]} == *"-infra" ]]
