@@ -183,8 +183,12 @@ teardown() {
     [ -z "$output" ]
     run -0 b pod ps -q
     [ -z "$output" ]
-    run -125 --separate-stderr b pod rm rmp
+    run -1 --separate-stderr b pod rm rmp
     [ "$stderr" = "Error: no pod with name or ID rmp found: no such pod" ]
+    # podman: -f makes a missing pod no error
+    run -0 --separate-stderr b pod rm -f rmp
+    [ "$output" = "" ]
+    [ "$stderr" = "" ]
     run -0 b pod rm --ignore rmp
 }
 
