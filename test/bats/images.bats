@@ -408,6 +408,11 @@ Deleted: $BUSYBOX_ID" ]
     load_test_image busybox
     run -0 b rmi --ignore nope busybox
     [ "${lines[1]}" = "Deleted: $BUSYBOX_ID" ]
+    # several failures are one error, as podman's JoinErrors writes it
+    run -1 --separate-stderr b rmi nope nope2
+    [ "$stderr" = "Error: 2 errors occurred:
+	* nope: image not known
+	* nope2: image not known" ]
 }
 
 @test "rmi by id with several names wants -f" {
