@@ -43,7 +43,7 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (c < 0 || it.help)
         return c;
     if (nargs > 0)
-        return cmd_usage_err(cx, err, "accepts no arguments (use --input)");
+        return cmd_usage_err(cx, err, "`%s` takes no arguments", cx->path);
     if (!input || !strcmp(input, "-")) {
         if (isatty(STDIN_FILENO))
             return berr_msg(err, "cannot read from terminal, use command-line redirection "
@@ -53,7 +53,8 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         fd = open(input, O_RDONLY | O_CLOEXEC);
     }
     if (fd < 0)
-        return berr_sys(err, "open %s", input ? input : "stdin");
+        /* podman stats the file first */
+        return berr_sys(err, "%s %s", input ? "stat" : "open", input ? input : "stdin");
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
         img_load(rt, fd, input ? input : "", &v, &n, err) < 0)
         return -1;
@@ -117,7 +118,7 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         }
     }
     if (c == 0 && !it.help && it.nargs == 0)
-        c = cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
+        c = cmd_usage_err(cx, err, "need at least 1 argument");
     if (c == 0 && !it.help && img_save_check(format, (size_t) it.nargs, output, err) < 0)
         c = -1;
     if (c == 0 && !it.help && !output && isatty(STDOUT_FILENO))
