@@ -252,6 +252,67 @@ static const struct cmd_opt inspect_opts[] = {
     { 0 }
 };
 
+/* podman 4.3.1's pod inspect of names: the pods found, one as an object,
+ * several as an array ("[]" for none; a template once per pod); then the
+ * first missing one is the error, the others "error ..." lines before it. */
+static int inspect_names(struct runtime *rt, char **names, int n, const char *format,
+                         struct opt_it *it, struct berr **err)
+{
+    _cleanup_json_ json_t *arr = json_array();
+    int rc = 0;
+    size_t i;
+    json_t *o;
+
+    if (!arr)
+        rc = berr_oom(err);
+    for (int k = 0; rc == 0 && k < n; k++) {
+        _cleanup_pod_ struct pod *p = NULL;
+        struct berr *e1 = NULL;
+
+        if (pod_get(rt, names[k], &p, &e1) < 0) {
+            if (e1 && e1->kind != BK_NO_SUCH) {
+                berr_free(*err);
+                *err = e1;
+                rc = -1;
+            } else if (!*err) {
+                berr_free(e1);
+                berr_plain(err, BK_NO_SUCH, "inspecting object: no such pod %s", names[k]);
+            } else {
+                berr_free(e1);
+                fprintf(stderr, "error inspecting object: no such pod %s\n", names[k]);
+            }
+            continue;
+        }
+        o = NULL;
+        if (pod_inspect_json(rt, p, &o, err) < 0 || json_array_append_new(arr, o) < 0)
+            rc = -1;
+    }
+    opt_free(it);
+    if (rc < 0)
+        return -1;
+    if (!format || !*format || out_is_json(format)) {
+        struct berr *pe = NULL;
+        if (json_array_size(arr) == 0)
+            printf("[]\n");
+        else if ((json_array_size(arr) == 1 ? out_one(stdout, "json", json_array_get(arr, 0), NULL, &pe)
+                                            : out_json(stdout, arr, &pe)) < 0) {
+            berr_free(*err);
+            *err = pe;
+            return -1;
+        }
+        return *err ? -1 : 0;
+    }
+    json_array_foreach(arr, i, o) {
+        struct berr *pe = NULL;
+        if (out_one(stdout, format, o, NULL, &pe) < 0) {
+            berr_free(*err);
+            *err = pe;
+            return -1;
+        }
+    }
+    return *err ? -1 : 0;
+}
+
 static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
@@ -276,7 +337,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         c = berr_msg(err, "no names or ids specified");
     if (c == 0 && !it.help && latest && it.nargs > 0)
         c = berr_msg(err, "--latest and containers cannot be used together");
-    if ((c = cmd_begin(cx, &it, c, 0, 1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 0, why ? 1 : -1, &rt, err)) <= 0)
         return c;
     rc = latest ? pod_latest(rt, id, err) : 0;
     if (rc == 0 && why) {
@@ -284,20 +345,24 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         opt_free(&it);
         return rc < 0 ? -1 : out_one(stdout, format && *format ? format : "json", o, NULL, err);
     }
-    if (rc == 0)
-        rc = latest ? pod_get_id(rt, id, &p, err) : pod_get(rt, it.args[0], &p, err);
-    opt_free(&it);
-    if (rc < 0)
+    if (rc == 0 && latest) {
+        rc = pod_get_id(rt, id, &p, err);
+        opt_free(&it);
+        if (rc < 0 || pod_inspect_json(rt, p, &o, err) < 0)
+            return -1;
+        return out_one(stdout, format && *format ? format : "json", o, NULL, err);
+    }
+    if (rc < 0) {
+        opt_free(&it);
         return -1;
-    if (pod_inspect_json(rt, p, &o, err) < 0)
-        return -1;
-    return out_one(stdout, format && *format ? format : "json", o, NULL, err);
+    }
+    return inspect_names(rt, it.args, it.nargs, format, &it, err);
 }
 
 const struct cmd cmd_pod_inspect = {
     .name = "inspect",
     .summary = "Displays a pod configuration",
-    .usage = "[options] POD",
+    .usage = "[options] POD [POD...]",
     .description = "Prints the pod's configuration and its containers as JSON, or through a Go template.\n"
         "--why prints instead the evidence behind it: its record's path, why the record does\n"
         "not read (empty when it does) and its containers with their states.",

@@ -253,6 +253,24 @@ teardown() {
     [ "$stderr" = "Error: bogus is an invalid filter" ]
 }
 
+@test "pod inspect of several pods: an array; the missing ones fail after the others print" {
+    b pod create --network none --name i1 >/dev/null
+    b pod create --network none --name i2 --infra=false >/dev/null
+    run -0 b pod inspect i1
+    [ "${lines[0]}" = "{" ]
+    run -0 b pod inspect i1 i2
+    run -0 jq -r '.[].Name' <<<"$output"
+    [ "$output" = $'i1\ni2' ]
+    run -0 b pod inspect --format '{{.Name}} {{.NumContainers}}' i1 i2
+    [ "$output" = $'i1 1\ni2 0' ]
+    run -125 --separate-stderr b pod inspect --format '{{.Name}}' nope i2 nope2
+    [ "$output" = i2 ]
+    [ "$stderr" = "error inspecting object: no such pod nope2
+Error: inspecting object: no such pod nope" ]
+    run -125 --separate-stderr b pod inspect nope i1
+    [ "${lines[0]}" = "{" ]
+}
+
 @test "pod create: bad input is refused with podman's words, leaving nothing" {
     run -125 --separate-stderr b pod create --share bogus
     [ "$stderr" = "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none" ]
@@ -272,6 +290,9 @@ teardown() {
     [ "$stderr" = "Error: invalid signal: BOGUS" ]
     run -125 --separate-stderr b pod inspect
     [ "$stderr" = "Error: no names or ids specified" ]
+    run -125 --separate-stderr b pod inspect nope
+    [ "$output" = "[]" ]
+    [ "$stderr" = "Error: inspecting object: no such pod nope" ]
     run -125 --separate-stderr b pod start nope
     [ "$stderr" = "Error: no pod with name or ID nope found: no such pod" ]
     run -0 b pod ps -q
