@@ -191,7 +191,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         a.o.cgroup_parent = co.cgroup_parent;
         a.o.userns_mode = js_str(ns, "user", NULL);
         a.o.devices = json_object_get(co.ctr, "devices");
-        if (!(a.o.infra_extra = infra_extra(co.ctr)) || !(a.o.create_command = js_strv(argv)))
+        if (!(a.o.infra_extra = infra_extra(co.ctr)) || !(a.o.create_command = js_strv(cx->all_argv ? cx->all_argv : argv)))
             berr_oom(err);
         else if (ctropts_create_params(&co, &p, err) == 0 &&
                  cx_runtime(cx, RT_FULL, &rt, err) == 0 &&
@@ -252,6 +252,26 @@ static const struct cmd_opt inspect_opts[] = {
     { 0 }
 };
 
+/* For a template: the fields podman's JSON leaves out when empty
+ * (omitempty) are still fields of its Go struct, so a template reads
+ * their zero values (map[], "", []) rather than failing. */
+static void tmpl_defaults(json_t *o)
+{
+    static const char *const strs[] = { "Namespace", "ExitPolicy", "CgroupParent", "CgroupPath",
+                                        "InfraContainerID", NULL };
+    static const char *const arrs[] = { "CreateCommand", "SharedNamespaces", "Containers", NULL };
+    json_t *v;
+
+    if (!json_object_get(o, "Labels"))
+        json_object_set_new(o, "Labels", json_object());
+    for (size_t i = 0; strs[i]; i++)
+        if (!json_object_get(o, strs[i]))
+            json_object_set_new(o, strs[i], json_string(""));
+    for (size_t i = 0; arrs[i]; i++)
+        if (!(v = json_object_get(o, arrs[i])) || json_is_null(v))
+            json_object_set_new(o, arrs[i], json_array());
+}
+
 /* podman 4.3.1's pod inspect of names: the pods found, one as an object,
  * several as an array ("[]" for none; a template once per pod); then the
  * first missing one is the error, the others "error ..." lines before it. */
@@ -304,6 +324,7 @@ static int inspect_names(struct runtime *rt, char **names, int n, const char *fo
     }
     json_array_foreach(arr, i, o) {
         struct berr *pe = NULL;
+        tmpl_defaults(o);
         if (out_one(stdout, format, o, NULL, &pe) < 0) {
             berr_free(*err);
             *err = pe;

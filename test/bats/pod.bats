@@ -271,6 +271,15 @@ Error: inspecting object: no such pod nope" ]
     [ "${lines[0]}" = "{" ]
 }
 
+@test "pod inspect templates: podman's empty fields are zero values; CreateCommand is the whole command line" {
+    b pod create --network none --name t1 --infra=false >/dev/null
+    run -0 --separate-stderr b pod inspect --format '{{.Labels}}|{{.Namespace}}|{{.InfraContainerID}}|{{.SharedNamespaces}}|{{.Containers}}' t1
+    [ "$output" = "map[]|||[]|[]" ]
+    run -0 b pod inspect --format '{{range .CreateCommand}}{{.}}
+{{end}}' t1
+    [ "$output" = "$(printf '%s\n' "$BERTH_BIN" "${BERTH_ARGS[@]}" pod create --network none --name t1 --infra=false)" ]
+}
+
 @test "pod create: bad input is refused with podman's words, leaving nothing" {
     run -125 --separate-stderr b pod create --share bogus
     [ "$stderr" = "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none" ]
