@@ -14,6 +14,12 @@ static const struct cmd_opt info_opts[] = {
     { 0 }
 };
 
+/* Go field names whose JSON key is spelled otherwise */
+static const struct tmpl_alias info_aliases[] = {
+    { "CgroupsVersion", "cgroupVersion" },
+    { 0 }
+};
+
 static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -34,7 +40,7 @@ static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (rt_info(rt, &info, err) < 0)
         return -1;
     if (format && *format)
-        return out_one(stdout, format, info, NULL, err);
+        return out_one(stdout, format, info, info_aliases, err);
     if (yaml_render(info, &y) < 0)
         return berr_oom(err);
     fputs(sbuf_str(&y), stdout);

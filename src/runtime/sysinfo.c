@@ -4,7 +4,10 @@
  * not on any hot path.
  */
 #include <string.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -183,6 +186,21 @@ static json_t *container_store(struct runtime *rt)
                      running, "stopped", stopped);
 }
 
+/* As podman's apparmor.IsEnabled: the module says Y (berth does not
+ * apply AppArmor profiles; podman shows the host's state). */
+static bool apparmor_enabled(void)
+{
+    char buf[4] = "";
+    FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+
+    if (!f)
+        return false;
+    if (!fgets(buf, sizeof(buf), f))
+        buf[0] = '\0';
+    fclose(f);
+    return buf[0] == 'Y';
+}
+
 static json_t *host_info(struct runtime *rt)
 {
     struct config *c = rt->cfg;
@@ -198,7 +216,7 @@ static json_t *host_info(struct runtime *rt)
     snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, (si.uptime / 60) % 60,
              si.uptime % 60);
     return json_pack("{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:I, s:I,"
-                     " s:s, s:o, s:s, s:{s:s, s:b, s:b, s:s}, s:I, s:I, s:s, s:o}",
+                     " s:s, s:o, s:s, s:{s:b, s:s, s:b, s:b, s:s, s:b}, s:b, s:I, s:I, s:s, s:o}",
                      "arch", arch_go(),
                      "cgroupControllers", cgroup_controllers(),
                      "cgroupManager", c->cgroup_manager,
@@ -215,9 +233,13 @@ static json_t *host_info(struct runtime *rt)
                      "networkBackend", c->network_backend,
                      "ociRuntime", runtime_info(rt),
                      "os", "linux",
-                     "security", "capabilities", caps ? caps : "",
+                     "security", "apparmorEnabled", apparmor_enabled(),
+                     "capabilities", caps ? caps : "",
                      "rootless", geteuid() != 0, "seccompEnabled", true,
                      "seccompProfilePath", c->seccomp_profile ? c->seccomp_profile : "",
+                     "selinuxEnabled", access("/sys/fs/selinux/enforce", F_OK) == 0,
+                     /* berth has no API service: nothing is remote */
+                     "serviceIsRemote", false,
                      "swapFree", (json_int_t) si.freeswap * si.mem_unit,
                      "swapTotal", (json_int_t) si.totalswap * si.mem_unit,
                      "uptime", up,
@@ -321,6 +343,17 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
     if (store_extra(rt, json_object_get(info, "store"), err) < 0) {
         json_decref(info);
         return -1;
+    }
+    /* podman: the graph root's file system, size and used bytes */
+    struct statfs sf;
+    if (statfs(c->graph_root, &sf) == 0 &&
+        (json_object_set_new(json_object_get(info, "store"), "graphRootAllocated",
+                             json_integer((json_int_t) (sf.f_blocks * (uint64_t) sf.f_bsize))) < 0 ||
+         json_object_set_new(json_object_get(info, "store"), "graphRootUsed",
+                             json_integer((json_int_t) ((sf.f_blocks - sf.f_bfree) *
+                                                        (uint64_t) sf.f_bsize))) < 0)) {
+        json_decref(info);
+        return berr_oom(err);
     }
     if (json_object_set_new(info, "version",
                                      json_pack("{s:s, s:s, s:s, s:s}", "APIVersion", BERTH_VERSION,

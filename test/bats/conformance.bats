@@ -67,6 +67,15 @@ teardown() { berth_teardown; }
     [ "$output" = "map[overlay.mountopt:nodev]" ]
     run -0 b info --format '{{.Host.Conmon.Package}}'
     [ "$output" = "$(jq -r .host.conmon.package <<<"$info")" ]
+    # podman's Go name for cgroupVersion; keys podman 4.3.1 has
+    run -0 b info --format '{{.Host.CgroupsVersion}}'
+    [ "$output" = "$(jq -r .host.cgroupVersion <<<"$info")" ]
+    [[ $output = v[12] ]]
+    run -0 b info --format '{{.Host.ServiceIsRemote}} {{.Host.Security.SELinuxEnabled}} {{.Host.Security.AppArmorEnabled}}'
+    [[ $output =~ ^false\ (true|false)\ (true|false)$ ]]
+    for k in .store.graphRootAllocated .store.graphRootUsed; do
+        [ "$(jq -r "$k | type" <<<"$info")" = number ] || { echo "missing $k"; false; }
+    done
 }
 
 @test "rm, stop, kill, restart, init and start echo the name or id prefix as typed" {
