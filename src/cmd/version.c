@@ -50,6 +50,14 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
                   "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
     if (!v)
         return berr_oom(err);
+    if (out_is_json(format)) {
+        /* podman's version prints json.Marshal's one line */
+        _cleanup_free_ char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+            return berr_oom(err);
+        printf("%s\n", s);
+        return 0;
+    }
     return out_one(stdout, format, v, NULL, err);
 }
 

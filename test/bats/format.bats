@@ -7,8 +7,9 @@ setup()    { berth_setup; }
 @test "version --format json is valid JSON" {
     run -0 b version --format json
     echo "$output" | jq -e '.Client.Version' >/dev/null
-    # indented by four spaces, as podman prints it
-    [[ ${lines[1]} == '    "Client": {' ]]
+    # one line, as podman's json.Marshal prints it
+    [ "${#lines[@]}" = 1 ]
+    [[ $output == '{"Client":{"APIVersion":"'* ]]
 }
 
 @test "version --format with a field prints the field" {
