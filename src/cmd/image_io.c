@@ -24,7 +24,6 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     const char *input = NULL;
-    bool quiet = false;
     struct runtime *rt;
     struct img_loaded *v = NULL;
     size_t n = 0;
@@ -33,10 +32,9 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        /* -q: berth prints no progress; "Loaded image:" stays, as podman's */
         if (c == O_INPUT)
             input = it.arg;
-        else if (c == O_QUIET)
-            quiet = true;
     }
     int nargs = it.nargs;
     opt_free(&it);
@@ -58,7 +56,7 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
         img_load(rt, fd, input ? input : "", &v, &n, err) < 0)
         return -1;
-    for (size_t i = 0; i < n && !quiet; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!v[i].names || !v[i].names[0])
             printf("Loaded image: sha256:%s\n", v[i].id);
         for (char **nm = v[i].names; nm && *nm; nm++)

@@ -33,9 +33,10 @@ teardown() { berth_teardown; }
     [ "$output" = "sha256:$BUSYBOX_ID" ]
 }
 
-@test "load -q prints nothing" {
-    run -0 b load -q -i "$TEST_IMAGES/busybox.oci.tar"
-    [ -z "$output" ]
+@test "load -q still prints Loaded image, as podman's (it quiets progress only)" {
+    run -0 --separate-stderr b load -q -i "$TEST_IMAGES/busybox.oci.tar"
+    [ "$output" = "Loaded image: localhost/busybox:latest" ]
+    [ -z "$stderr" ]
 }
 
 @test "load from a compressed stream" {
