@@ -58,7 +58,31 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         printf("%s\n", s);
         return 0;
     }
-    return out_one(stdout, format, v, NULL, err);
+    if (out_one(stdout, format, v, NULL, err) == 0)
+        return 0;
+    /* As podman: a template that fails on the report is tried once more on
+     * the client's part with ".Server." read as "." (docker's
+     * '{{.Server.Version}}', podman 1's '{{.Version}}'); its error wins. */
+    _cleanup_sbuf_ struct sbuf f2 = SBUF_INIT;
+    struct berr *e2 = NULL;
+    for (const char *s = format; *s;) {
+        if (str_has_prefix(s, ".Server.")) {
+            sbuf_addc(&f2, '.');
+            s += 8;
+        } else {
+            sbuf_addc(&f2, *s++);
+        }
+    }
+    if (f2.oom)
+        return -1;
+    if (out_one(stdout, sbuf_str(&f2), json_object_get(v, "Client"), NULL, &e2) < 0) {
+        berr_free(*err);
+        *err = e2;
+        return -1;
+    }
+    berr_free(*err);
+    *err = NULL;
+    return 0;
 }
 
 const struct cmd cmd_version = {
