@@ -84,16 +84,37 @@ static const char *const filter_keys[] = {
     "id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", NULL,
 };
 
+static bool in_list(const char *v, const char *const *list)
+{
+    for (size_t j = 0; list[j]; j++)
+        if (str_eq(v, list[j]))
+            return true;
+    return false;
+}
+
+/* podman's checks and words: the form, the key, the status values */
 static int check_filters(char *const *f, struct berr **err)
 {
+    static const char *const pod_states[] = { "stopped", "running", "paused", "exited", "dead",
+                                              "created", "degraded", NULL };
+    static const char *const ctr_states[] = { "created", "running", "paused", "stopped",
+                                              "exited", "unknown", NULL };
+
     for (size_t i = 0; f && f[i]; i++) {
         const char *eq = strchr(f[i], '=');
         size_t k = eq ? (size_t) (eq - f[i]) : strlen(f[i]);
         bool known = false;
+        if (!eq)
+            return berr_msg(err, "filter input must be in the form of filter=value: %s is invalid",
+                            f[i]);
         for (size_t j = 0; filter_keys[j]; j++)
             known |= strlen(filter_keys[j]) == k && strncmp(filter_keys[j], f[i], k) == 0;
-        if (!eq || !known)
+        if (!known)
             return berr_msg(err, "%.*s is an invalid filter", (int) k, f[i]);
+        if (k == 6 && !strncmp(f[i], "status", 6) && !in_list(eq + 1, pod_states))
+            return berr_msg(err, "%s is not a valid pod status", eq + 1);
+        if (k == 10 && !strncmp(f[i], "ctr-status", 10) && !in_list(eq + 1, ctr_states))
+            return berr_msg(err, "%s is not a valid status", eq + 1);
     }
     return 0;
 }

@@ -251,6 +251,13 @@ teardown() {
     [ "$stderr" = "Error: invalid option for --sort, options are: id, names, or number" ]
     run -125 --separate-stderr b pod ps --filter bogus=1
     [ "$stderr" = "Error: bogus is an invalid filter" ]
+    run -125 --separate-stderr b pod ps --filter name
+    [ "$stderr" = "Error: filter input must be in the form of filter=value: name is invalid" ]
+    run -125 --separate-stderr b pod ps --filter status=Running
+    [ "$stderr" = "Error: Running is not a valid pod status" ]
+    run -125 --separate-stderr b pod ps --filter ctr-status=up
+    [ "$stderr" = "Error: up is not a valid status" ]
+    run -0 b pod ps --filter status=degraded --filter ctr-status=exited -q
 }
 
 @test "pod inspect of several pods: an array; the missing ones fail after the others print" {
