@@ -364,6 +364,10 @@ Error: inspecting object: no such pod nope" ]
     [ "$output" = two ]
     run -125 --separate-stderr b pod logs -c zz lg
     [ "$stderr" = "Error: container zz is not in pod lg: no such container" ]
+    run -125 --separate-stderr b pod logs
+    [ "$stderr" = "Error: specify at least one pod name or ID to log" ]
+    run -125 --separate-stderr b pod logs lg lg
+    [ "$stderr" = "Error: requires exactly 1 arg" ]
 }
 
 @test "rm --all --force removes the pods too, as podman's (an infra goes with its pod)" {
