@@ -253,7 +253,7 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
             struct timespec now, until, created;
             clock_gettime(CLOCK_REALTIME, &now);
             /* a duration counts back from now, as podman's prune */
-            if (time_parse_input(val, false, now, &until, err) < 0)
+            if (time_parse_filter(val, now, &until, err) < 0)
                 return -1;
             m = time_parse_rfc3339(js_str(def, "created", ""), &created, NULL, NULL) == 0 &&
                 time_cmp(created, until) < 0;

@@ -47,7 +47,7 @@ int ctr_prune_ids(struct runtime *rt, char *const *filters, char ***out, struct 
             struct timespec now;
             clock_gettime(CLOCK_REALTIME, &now);
             /* a duration counts back from now, as podman's prune */
-            if (time_parse_input(eq + 1, false, now, &until, err) < 0)
+            if (time_parse_filter(eq + 1, now, &until, err) < 0)
                 return -1;
             have_until = true;
         } else {

@@ -240,7 +240,7 @@ static int parse_one(struct runtime *rt, char *spec, struct filter *f, struct be
         struct timespec now, t;
         clock_gettime(CLOCK_REALTIME, &now);
         f->key = F_BEFORE;
-        if (time_parse_input(value, false, now, &t, err) < 0)
+        if (time_parse_filter(value, now, &t, err) < 0)
             return -1;
         f->t = t.tv_sec;
     } else if (!strcmp(key, "containers")) {

@@ -109,7 +109,7 @@ static int parse_one(struct vol_filter *f, int k, const char *val, struct berr *
         struct timespec now, t;
         clock_gettime(CLOCK_REALTIME, &now);
         /* podman's filter timestamps: a duration reaches back from now */
-        if (time_parse_input(val, false, now, &t, err) < 0)
+        if (time_parse_filter(val, now, &t, err) < 0)
             return -1;
         long long ns = (long long) t.tv_sec * 1000000000LL + t.tv_nsec;
         if (!f->has_until || ns < f->until_ns)

@@ -287,6 +287,8 @@ f9e19a2a873c" ]
     [ "$output" = 'Error: could not find local image for filter filter "before"="nope": nope: image not known' ]
     run -125 b images -f dangling=true busybox
     [ "$output" = "Error: cannot specify an image and a filter(s)" ]
+    run -125 b images -f until=yesterday
+    [ "$output" = 'Error: failed to parse value as time or duration: "yesterday"' ]
 }
 
 @test "images in an empty store prints the header only" {

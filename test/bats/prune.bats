@@ -51,7 +51,7 @@ id_of() { b inspect --format '{{.Id}}' "$1"; }
     run -125 --separate-stderr b container prune -f --filter bogus=1
     [ "$stderr" = "Error: bogus is an invalid filter" ]
     run -125 --separate-stderr b container prune -f --filter until=yesterday
-    [ "$stderr" = "Error: unable to interpret time value" ]
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "yesterday"' ]
     run -125 --separate-stderr b container prune -f extra
     [[ $stderr == *"takes no arguments"* ]]
     run -0 b container exists e1

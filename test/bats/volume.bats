@@ -108,6 +108,8 @@ teardown() { berth_teardown; }
     [ "$output" = q1 ]
     run -125 --separate-stderr b volume ls --filter bogus=1
     [ "$stderr" = 'Error: "bogus" is an invalid volume filter' ]
+    run -125 --separate-stderr b volume ls --filter until=yesterday
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "yesterday"' ]
     run -125 --separate-stderr b volume ls --filter dangling=maybe
     [ "$stderr" = 'Error: "maybe" is not a valid value for the "dangling" filter - must be true or false' ]
     run -125 --separate-stderr b volume ls --filter name
