@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/prune.h"
@@ -16,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
+#include "util/timefmt.h"
 
 enum { O_FILTER = 256, O_VOLUMES };
 
@@ -107,6 +109,30 @@ static void print_list(const char *heading, char *const *v)
         printf("%s\n", v[i]);
 }
 
+/* podman checks the filters before it prunes anything: their form, then
+ * container prune's keys (label, label!, until) and until's value. */
+static int check_filters(char *const *f, struct berr **err)
+{
+    for (size_t i = 0; f && f[i]; i++) {
+        const char *eq = strchr(f[i], '=');
+        size_t kl = eq ? (size_t) (eq - f[i]) : 0;
+        struct timespec now, t;
+
+        if (!eq)
+            return berr_msg(err, "filter input must be in the form of filter=value: %s is invalid",
+                            f[i]);
+        if (kl == 5 && !strncmp(f[i], "until", 5)) {
+            clock_gettime(CLOCK_REALTIME, &now);
+            if (time_parse_filter(eq + 1, now, &t, err) < 0)
+                return -1;
+        } else if (!(kl == 5 && !strncmp(f[i], "label", 5)) &&
+                   !(kl == 6 && !strncmp(f[i], "label!", 6))) {
+            return berr_msg(err, "%.*s is an invalid filter", (int) kl, f[i]);
+        }
+    }
+    return 0;
+}
+
 static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
@@ -131,6 +157,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
     if (rc < 0)
         c = -1;
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        goto out;
+    if ((c = check_filters(p.filters, err)) < 0)
         goto out;
     if (!force && !confirm(&p))
         goto out;

@@ -215,7 +215,16 @@ df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | sele
     run -0 b container exists other
     run -0 b network exists nkeep
     run -0 b volume exists vkeep
-    run -125 b system prune -f --filter bogus=1
+    # podman checks the filters first: one error, nothing pruned
+    b create --name left --network none --label tmp $IMG true >/dev/null
+    run -125 --separate-stderr b system prune -f --filter label=tmp --filter bogus=1
+    [ "$output" = "" ]
+    [ "$stderr" = "Error: bogus is an invalid filter" ]
+    run -125 --separate-stderr b system prune -f --filter bogus
+    [ "$stderr" = "Error: filter input must be in the form of filter=value: bogus is invalid" ]
+    run -125 --separate-stderr b system prune -f --filter until=yesterday
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "yesterday"' ]
+    run -0 b container exists left
 }
 
 @test "network prune and network ls --filter until" {
