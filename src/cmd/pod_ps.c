@@ -26,7 +26,7 @@ static const struct cmd_opt ps_opts[] = {
     { "ctr-ids", O_CTR_IDS, OPT_FLAG, NULL, "Show the ids of the containers in each pod", 0 },
     { "ctr-names", O_CTR_NAMES, OPT_FLAG, NULL, "Show the names of the containers in each pod", 0 },
     { "ctr-status", O_CTR_STATUS, OPT_FLAG, NULL, "Show the states of the containers in each pod", 0 },
-    { "filter", 'f', OPT_ARG, "strings", "Filter: id=, name=, label=, status=, ctr-names=, ctr-ids=, ctr-status=, ctr-number=", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter: id=, name=, label=, status=, ctr-names=, ctr-ids=, ctr-status=, ctr-number=, until=", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "'json' or a Go template, e.g. '{{.ID}} {{.Name}}'", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Show only the latest pod", 0 },
     { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
@@ -81,7 +81,8 @@ static bool pod_re_match(const char *re, const char *s)
 }
 
 static const char *const filter_keys[] = {
-    "id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", NULL,
+    "id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", "until",
+    NULL,
 };
 
 static bool in_list(const char *v, const char *const *list)
@@ -138,6 +139,18 @@ static bool filter_one(const struct row *r, const char *key, const char *v)
     if (str_eq(key, "ctr-number")) {
         long long want;
         return str_to_ll(v, &want) == 0 && want == (long long) r->n;
+    }
+    if (str_eq(key, "until")) {
+        /* podman: pods created before; a value that does not parse
+         * matches none (no error) */
+        struct timespec now, t;
+        struct berr *e = NULL;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (time_parse_filter(v, now, &t, &e) < 0) {
+            berr_free(e);
+            return false;
+        }
+        return r->cfg.created_ns < (long long) t.tv_sec * 1000000000LL + t.tv_nsec;
     }
     for (size_t i = 0; i < r->n; i++) {
         if ((str_eq(key, "ctr-names") && pod_re_match(v, r->m[i].name)) ||

@@ -258,6 +258,13 @@ teardown() {
     run -125 --separate-stderr b pod ps --filter ctr-status=up
     [ "$stderr" = "Error: up is not a valid status" ]
     run -0 b pod ps --filter status=degraded --filter ctr-status=exited -q
+    # until=: pods made before; a bad value matches none, as podman's
+    run -0 b pod ps --filter until=2100-01-01 --format '{{.Name}}'
+    [ "$output" = $'aa\nzz' ]
+    run -0 b pod ps --filter until=1h --format '{{.Name}}'
+    [ "$output" = "" ]
+    run -0 b pod ps --filter until=yesterday --format '{{.Name}}'
+    [ "$output" = "" ]
 }
 
 @test "pod inspect of several pods: an array; the missing ones fail after the others print" {
