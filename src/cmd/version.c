@@ -27,9 +27,8 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == O_FORMAT)
             format = it.arg;
-    opt_free(&it);
-    if (c < 0 || it.help)
-        return c;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
 
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
     if (!format || !*format) {

@@ -21,6 +21,8 @@ setup()    { berth_setup; }
     [ "$output" = "$v" ]
     run -0 --separate-stderr b version --format '{{.Version}} {{.Server.Os}}'
     [ "$output" = "$v linux" ]
+    run -125 --separate-stderr b version extra
+    [ "$stderr" = 'Error: `berth version` takes no arguments' ]
 }
 
 @test "a template gets functions, pipelines and the \\t escape" {
