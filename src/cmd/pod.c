@@ -16,6 +16,7 @@
 #include "cmd/ctropts.h"
 #include "cmd/ctropts_int.h"
 #include "cmd/inspect.h"
+#include "cmd/prune.h"
 #include "cmd/resopts.h"
 #include "runtime/container.h"
 #include "runtime/pod.h"
@@ -415,24 +416,12 @@ static const struct cmd_opt prune_opts[] = {
     { 0 }
 };
 
-static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+int prune_pods(struct runtime *rt, strv *removed, struct berr **err)
 {
-    struct runtime *rt;
-    struct opt_it it;
     _cleanup_strv_ strv ids = NULL;
     struct berr *last = NULL;
-    bool force = false;
-    int c;
 
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
-        if (c == 'f')
-            force = it.bval;
-    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
-        return c < 0 ? -1 : 0;
-    if (!force && !cmd_confirm("This will remove all stopped/exited pods.."))
-        return 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || pod_list_ids(rt, &ids, err) < 0)
+    if (pod_list_ids(rt, &ids, err) < 0)
         return -1;
     /* podman prunes the pods whose containers have all exited */
     for (size_t i = 0; ids[i]; i++) {
@@ -452,10 +441,12 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         }
         exited = str_eq(pod_status(m, n), "Exited");
         pod_members_free(m, n);
-        if (exited && pod_remove(rt, p, false, -1, &e) == 0)
-            printf("%s\n", ids[i]);
-        else if (exited)
+        if (exited && pod_remove(rt, p, false, -1, &e) == 0) {
+            if (strv_push(removed, ids[i]) < 0)
+                cmd_err_next(&last, (berr_oom(&e), e));
+        } else if (exited) {
             cmd_err_next(&last, e);
+        }
         pod_put(p);
     }
     if (last) {
@@ -463,6 +454,30 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return -1;
     }
     return 0;
+}
+
+static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct opt_it it;
+    _cleanup_strv_ strv removed = NULL;
+    bool force = false;
+    int c, rc;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == 'f')
+            force = it.bval;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
+    if (!force && !cmd_confirm("This will remove all stopped/exited pods.."))
+        return 0;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    rc = prune_pods(rt, &removed, err);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
+    return rc;
 }
 
 const struct cmd cmd_pod_prune = {

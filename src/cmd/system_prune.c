@@ -33,7 +33,7 @@ static const struct cmd_opt prune_opts[] = {
 struct sys_prune {
     bool all, volumes;
     strv filters;
-    strv ctrs, nets, vols, imgs;
+    strv ctrs, pods, nets, vols, imgs;
 };
 
 /* podman's question, on stdout as podman prints it. */
@@ -166,11 +166,15 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         c = -1;
         goto out;
     }
+    /* podman: the exited pods first (with their containers), then the rest */
+    if (prune_pods(rt, &p.pods, err) < 0)
+        cmd_err_next(&last, STEAL_PTR(*err));
     for (found = true; found;)
         prune_round(rt, &p, &found, &last);
     if (prune_networks(rt, p.filters, &p.nets, err) < 0)
         cmd_err_next(&last, STEAL_PTR(*err));
     print_list("Deleted Containers", p.ctrs);
+    print_list("Deleted Pods", p.pods);
     print_list("Deleted Networks", p.nets);
     print_list("Deleted Volumes", p.vols);
     print_list("Deleted Images", p.imgs);
@@ -187,6 +191,7 @@ out:
     rt_df_free(&df);
     strv_free(p.filters);
     strv_free(p.ctrs);
+    strv_free(p.pods);
     strv_free(p.nets);
     strv_free(p.vols);
     strv_free(p.imgs);

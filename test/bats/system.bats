@@ -200,6 +200,26 @@ df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | sele
     run -0 b exec keep true
 }
 
+@test "system prune: exited pods go first, with their containers; a pod's containers are not pruned alone" {
+    b pod create --network none --name live >/dev/null
+    b create --pod live --name member $IMG true >/dev/null
+    b pod create --infra=false --name done >/dev/null
+    b create --pod done --name donec --network none $IMG true >/dev/null
+    b pod start done >/dev/null
+    b create --name lone --network none $IMG true >/dev/null
+    pid=$(b pod inspect --format '{{.Id}}' done)
+    lone=$(b inspect --format '{{.Id}}' lone)
+    for _ in $(seq 50); do [ "$(b pod ps --filter name=done --format '{{.Status}}')" = Exited ] && break; sleep 0.1; done
+    run -0 b system prune -f
+    [ "$output" = "$(printf 'Deleted Containers\n%s\nDeleted Pods\n%s\nTotal reclaimed space: 0B' "$lone" "$pid")" ]
+    # the created pod keeps its infra and member, as podman's
+    run -0 b pod ps --filter name=live --format '{{.Name}} {{.NumberOfContainers}}'
+    [ "$output" = "live 2" ]
+    run -0 b container prune -f
+    [ "$output" = "" ]
+    run -0 b pod exists live
+}
+
 @test "system prune --filter label and until reach every kind" {
     b create --name old --network none --label tmp $IMG true >/dev/null
     b create --name other --network none $IMG true >/dev/null
