@@ -203,14 +203,16 @@ const struct cmd cmd_system_prune = {
     .summary = "Remove unused data",
     .usage = "[options]",
     .description =
-        "Removes every container that is not running, the dangling images (with --all every\n"
+        "Removes the pods whose containers all exited (with those containers), then every\n"
+        "container that is not running and in no pod, the dangling images (with --all every\n"
         "image no container uses), with --volumes every volume no container uses, repeating\n"
         "while a round frees more, and then every network no container uses (never the\n"
-        "default one). Prints what went under \"Deleted Containers\", \"Deleted Networks\",\n"
-        "\"Deleted Volumes\" and \"Deleted Images\", then the space reclaimed (as system df\n"
-        "measured it before). Asks first unless --force; without an answer on stdin it removes\n"
-        "nothing. --filter label=KEY[=VALUE], label!=... and until=TIME|DURATION apply to each\n"
-        "kind, as in their own prune commands.",
+        "default one). Prints what went under \"Deleted Containers\", \"Deleted Pods\",\n"
+        "\"Deleted Networks\", \"Deleted Volumes\" and \"Deleted Images\", then the space\n"
+        "reclaimed (as system df measured it before). Asks first unless --force; without an\n"
+        "answer on stdin it removes nothing. --filter label=KEY[=VALUE], label!=... and\n"
+        "until=TIME|DURATION apply to each kind but pods (as podman's), as in their own prune\n"
+        "commands; they are checked before anything is removed.",
     .examples = "berth system prune -f\nberth system prune -a -f --volumes\n"
                 "berth system prune -f --filter until=24h --filter label=tmp",
     .opts = prune_opts, .fn = prune_fn, .need = RT_FULL,
