@@ -116,8 +116,18 @@ static json_t *conmon_info(struct runtime *rt)
         return json_pack("{s:s, s:s, s:s}", "package", "", "path", "", "version", "");
     }
     pkg = pkg_of(path, rt->cfg->static_dir);
+    /* podman shows conmon's --version with its first line break as ", "
+     * ("conmon version 2.1.6, commit: unknown") */
+    _cleanup_free_ char *full = version_of(path);
+    _cleanup_sbuf_ struct sbuf sv = SBUF_INIT;
+    if (full && *full) {
+        size_t l = strcspn(full, "\n");
+        sbuf_addn(&sv, full, l);
+        if (full[l])
+            sbuf_addf(&sv, ", %s", full + l + 1);
+    }
     return json_pack("{s:s, s:s, s:s}", "package", pkg ? pkg : "", "path", path,
-                     "version", version);
+                     "version", sv.len && !sv.oom ? sbuf_str(&sv) : version);
 }
 
 /* host.slirp4netns: the binary --network slirp4netns runs (the

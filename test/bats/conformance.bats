@@ -76,6 +76,16 @@ teardown() { berth_teardown; }
     for k in .store.graphRootAllocated .store.graphRootUsed; do
         [ "$(jq -r "$k | type" <<<"$info")" = number ] || { echo "missing $k"; false; }
     done
+    # the YAML has its keys sorted at every level, as podman's
+    run -0 --separate-stderr b info
+    [ "$(grep -E '^[a-z]+:' <<<"$output" | sed 's/:.*/:/' | tr -d '\n')" = "host:plugins:registries:store:version:" ]
+    [ "$(sed -n '2,3p' <<<"$output")" = "  arch: $(jq -r .host.arch <<<"$info")
+  buildahVersion: \"\"" ]
+    keys=$(sed -n '/^store:/,/^version:/p' <<<"$output" | grep -E '^  [a-zA-Z]+:' | sed 's/:.*//')
+    [ "$keys" = "$(sort <<<"$keys")" ]
+    # conmon's --version as podman shows it
+    run -0 b info --format '{{.Host.Conmon.Version}}'
+    [[ $output == "conmon version "[0-9]*", commit: "* ]]
 }
 
 @test "rm, stop, kill, restart, init and start echo the name or id prefix as typed" {
