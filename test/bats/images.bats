@@ -81,6 +81,12 @@ quay.io/x/y:2" ]
     [ "$output" = "Error: nope: image not known" ]
     run -125 b tag busybox 'Bad/Name'
     [[ $output == "Error: "*"invalid reference format"* || $output == *"must be lowercase"* ]]
+    run -125 --separate-stderr b tag busybox BAD:x
+    [ "$stderr" = 'Error: normalizing name "BAD:x": normalizing name "BAD:x": repository name must be lowercase' ]
+    run -125 --separate-stderr b tag busybox 'a b'
+    [ "$stderr" = 'Error: normalizing name "a b": normalizing name "a b": invalid reference format' ]
+    run -125 --separate-stderr b untag busybox ''
+    [ "$stderr" = 'Error: normalizing name "": normalizing name "": repository name must have at least one component' ]
     run -125 --separate-stderr b tag busybox
     [ "$stderr" = "Error: requires at least 2 arg(s), only received 1" ]
     run -125 --separate-stderr b tag
@@ -680,7 +686,7 @@ Loaded image: localhost/confd:latest" ]
     run -125 --separate-stderr b tag busybox "localhost/foo@$d"
     [ "$stderr" = "Error: localhost/foo@$d: tag by digest not supported" ]
     run -125 --separate-stderr b tag busybox "foo:1@$d"
-    [[ $stderr == "Error: "*"foo:1@$d: tag by digest not supported" ]]
+    [ "$stderr" = "Error: foo:1@$d: tag by digest not supported" ]
     run -125 b tag busybox ok "bar@$d"
     run -0 b images --format '{{.Repository}}:{{.Tag}}' --sort repository
     [ "$output" = "localhost/busybox:latest
