@@ -151,10 +151,24 @@ int img_name_normalize(const char *name, char **out, struct berr **err)
 static int tag_name(const char *name, char **full, struct berr **err)
 {
     struct berr *e = NULL;
-    const char *m, *inner;
+    const char *m, *inner, *slash = strchr(name, '/');
 
-    if (img_name_normalize(name, full, &e) == 0)
+    if (img_name_normalize(name, full, &e) == 0) {
+        /* docker's split takes an upper-case first component for a
+         * domain; podman's is only one with '.' or ':' (or localhost),
+         * so "A/b" is localhost/A/b there, which is not lower case */
+        size_t dl = slash ? (size_t) (slash - name) : 0;
+        bool upper = false;
+        for (size_t i = 0; i < dl; i++)
+            upper |= name[i] >= 'A' && name[i] <= 'Z';
+        if (upper && !memchr(name, '.', dl) && !memchr(name, ':', dl)) {
+            free(*full);
+            *full = NULL;
+            return berr_msg(err, "normalizing name \"%s\": invalid reference format: repository "
+                            "name must be lowercase", name);
+        }
         return 0;
+    }
     m = e && e->errnum != ENOMEM ? e->msg : NULL;
     if (!m) {
         *err = e;

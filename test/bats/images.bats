@@ -83,6 +83,8 @@ quay.io/x/y:2" ]
     [[ $output == "Error: "*"invalid reference format"* || $output == *"must be lowercase"* ]]
     run -125 --separate-stderr b tag busybox BAD:x
     [ "$stderr" = 'Error: normalizing name "BAD:x": normalizing name "BAD:x": repository name must be lowercase' ]
+    run -125 --separate-stderr b tag busybox A/b
+    [ "$stderr" = 'Error: normalizing name "A/b": invalid reference format: repository name must be lowercase' ]
     run -125 --separate-stderr b tag busybox 'a b'
     [ "$stderr" = 'Error: normalizing name "a b": normalizing name "a b": invalid reference format' ]
     run -125 --separate-stderr b untag busybox ''
