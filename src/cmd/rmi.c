@@ -146,10 +146,10 @@ static bool confirm(bool all)
 {
     char line[64] = "";
 
-    fprintf(stderr, "WARNING! This command removes all %s.\nAre you sure you want to "
-            "continue? [y/N] ", all ? "images without at least one container associated "
-            "with them" : "dangling images");
-    fflush(stderr);
+    printf("WARNING! This command removes all %s.\nAre you sure you want to "
+           "continue? [y/N] ", all ? "images without at least one container associated "
+           "with them" : "dangling images");
+    fflush(stdout);
     if (!fgets(line, sizeof(line), stdin))
         return false;
     return line[0] == 'y' || line[0] == 'Y';
