@@ -247,6 +247,15 @@ f9e19a2a873c" ]
     [ "$output" = 0341d88d4d11 ]
     run -0 b images -q --filter label=maintainer
     [ "$output" = b3484b03a186 ]
+    # podman ORs the filters of one key (label!= too), ANDs the keys
+    run -0 b images -q --filter reference=busybox --filter reference=layered
+    [ "$output" = $'0341d88d4d11\nf9e19a2a873c' ]
+    run -0 b images -q --filter label=maintainer=berth --filter label=nomatch
+    [ "$output" = b3484b03a186 ]
+    run -0 b images -q --filter label=maintainer --filter 'label!=maintainer'
+    [ "${#lines[@]}" = 3 ]
+    run -0 b images -q --filter reference=busybox --filter label=maintainer
+    [ "$output" = "" ]
     run -0 b images -q --filter label=maintainer=berth
     [ "$output" = b3484b03a186 ]
     run -0 b images -q --filter label=maintainer=x
