@@ -268,8 +268,9 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
         } else {
             return berr_plain(err, BK_INVALID, "invalid filter \"%s\"", key);
         }
-        /* Another value for the same key may still match (OR). */
-        if (!m) {
+        /* Another value for the same key may still match (OR); labels
+         * must all match, as podman's MatchLabelFilters. */
+        if (!m && strncmp(key, "label", 5)) {
             for (size_t j = 0; filters[j]; j++)
                 if (j != i && str_has_prefix(filters[j], key) && filters[j][strlen(key)] == '=') {
                     const char *one[] = { filters[j], NULL };

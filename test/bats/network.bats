@@ -82,6 +82,11 @@ teardown() { berth_teardown; }
     [ "$output" = a1 ]
     run -0 b network ls -q --filter label=env
     [ "$output" = $'a1\na2' ]
+    # labels must all match (podman's MatchLabelFilters); names OR
+    run -0 b network ls -q --filter label=env=test --filter label=env=prod
+    [ "$output" = "" ]
+    run -0 b network ls -q --filter label=env --filter label=env=prod
+    [ "$output" = a2 ]
     run -0 b network ls -q --filter name=^a
     [ "$output" = $'a1\na2' ]
     run -0 b network ls -q --filter name=a1 --filter name=a2

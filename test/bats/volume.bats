@@ -76,7 +76,7 @@ teardown() { berth_teardown; }
     [[ $stderr == *"takes no arguments"* ]]
 }
 
-@test "volume ls --filter: values of a key OR, keys AND; bad filters refused" {
+@test "volume ls --filter: values of a key OR (label too, as podman's ls), keys AND; bad filters refused" {
     b volume create -l env=prod -l team=a p1 >/dev/null
     b volume create -l env=dev q1 >/dev/null
     b volume create -o type=tmpfs -o device=tmpfs t1 >/dev/null
@@ -85,7 +85,9 @@ teardown() { berth_teardown; }
     run -0 b volume ls -q --filter label=env=dev
     [ "$output" = q1 ]
     run -0 b volume ls -q --filter label=env --filter label=team
-    [ "$output" = p1 ]
+    [ "$output" = "$(printf 'p1\nq1')" ]
+    run -0 b volume ls -q --filter label=env=dev --filter label=team=a
+    [ "$output" = "$(printf 'p1\nq1')" ]
     run -0 b volume ls -q --filter 'label!=env'
     [ "$output" = t1 ]
     run -0 b volume ls -q --filter name=1 --filter label=env=prod
