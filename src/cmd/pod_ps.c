@@ -367,6 +367,8 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (rc < 0)
         c = -1;
+    if (c == 0 && !it.help && o.quiet && o.format && *o.format)
+        c = berr_msg(err, "quiet and format cannot be used together");
     if (c == 0 && !it.help && o.sort && !str_eq(o.sort, "created") && !str_eq(o.sort, "id") &&
         !str_eq(o.sort, "name") && !str_eq(o.sort, "number") && !str_eq(o.sort, "status"))
         c = berr_msg(err, "invalid option for --sort, options are: id, names, or number");

@@ -238,6 +238,8 @@ teardown() {
     [ "$output" = aa ]
     run -0 b pod ps -q --no-trunc
     [[ ${lines[0]} =~ ^[0-9a-f]{64}$ ]]
+    run -125 --separate-stderr b pod ps -q --format '{{.Name}}'
+    [ "$stderr" = "Error: quiet and format cannot be used together" ]
     # podman's -q is the full id without --no-trunc too
     run -0 b pod ps -q --filter name=aa
     [ "$output" = "$(b pod inspect --format '{{.Id}}' aa)" ]
