@@ -316,9 +316,10 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
 {
     struct config *c = rt->cfg;
     json_t *info = json_pack(
-        "{s:o, s:{s:[s,s,s], s:[s], s:[s]}, s:{}, s:{s:o, s:s, s:s, s:s, s:s, s:s, s:s}}",
+        "{s:o, s:{s:[s,s,s,s], s:[s], s:[s]}, s:{}, s:{s:o, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "host", host_info(rt),
-        "plugins", "log", "k8s-file", "none", "passthrough", "network", "bridge",
+        /* the log drivers berth has, journald too (as podman built with systemd) */
+        "plugins", "log", "k8s-file", "none", "passthrough", "journald", "network", "bridge",
         "volume", "local",
         "registries",
         "store", "containerStore", container_store(rt),

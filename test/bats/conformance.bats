@@ -83,6 +83,8 @@ teardown() { berth_teardown; }
   buildahVersion: \"\"" ]
     keys=$(sed -n '/^store:/,/^version:/p' <<<"$output" | grep -E '^  [a-zA-Z]+:' | sed 's/:.*//')
     [ "$keys" = "$(sort <<<"$keys")" ]
+    run -0 b info --format '{{json .Plugins.Log}}'
+    [ "$output" = '["k8s-file","none","passthrough","journald"]' ]
     # conmon's --version as podman shows it
     run -0 b info --format '{{.Host.Conmon.Version}}'
     [[ $output == "conmon version "[0-9]*", commit: "* ]]
