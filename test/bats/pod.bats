@@ -330,6 +330,10 @@ Error: inspecting object: no such pod nope" ]
     b pod create --network none --name empty --infra=false >/dev/null
     run -125 --separate-stderr b pod start empty
     [[ $stderr == *"have no dependencies, cannot start pod: no such container" ]]
+    id=$(b pod inspect --format '{{.Id}}' empty)
+    run -125 --separate-stderr b pod restart empty
+    [ "$output" = "" ]
+    [ "$stderr" = "Error: no containers in pod $id have no dependencies, cannot start pod: no such container" ]
     run -0 b pod create --network none --name named --infra-name myinfra --infra-image "$IMG" --infra-command "sleep 1000" --hostname hn \
         --infra-conmon-pidfile "$BATS_TEST_TMPDIR/conmon.pid"
     run -0 b ps -a --format '{{.Names}} {{.Command}}' --filter pod=named
