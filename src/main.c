@@ -170,6 +170,7 @@ int main(int argc, char **argv)
         cx.argv0 = argv[0];
     }
 
+    cx.all_argv = argv;
     /* as podman (cobra's root command is filepath.Base(os.Args[0])), help
      * and errors name the binary as it was invoked */
     cx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];

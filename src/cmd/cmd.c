@@ -234,7 +234,9 @@ bool cmd_confirm(const char *warning)
 {
     char line[16] = "";
 
-    fprintf(stderr, "WARNING! %s\nAre you sure you want to continue? [y/N] ", warning);
+    /* on stdout, as podman asks */
+    printf("WARNING! %s\nAre you sure you want to continue? [y/N] ", warning);
+    fflush(stdout);
     return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
 }
 

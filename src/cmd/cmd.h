@@ -73,6 +73,7 @@ struct cmd_ctx {
     char *path;                 /* "berth container ls" */
     char *argv0;                /* absolute path of this binary, for exit commands */
     const char *prog;           /* its name as invoked (argv[0]'s basename), for messages */
+    char **all_argv;            /* main()'s argv, NULL-terminated (a pod's CreateCommand) */
     bool gopts_finished;        /* gopts_finish() ran */
     struct runtime *rt;         /* made on first cx_runtime() */
     enum rt_level rt_level;

@@ -121,7 +121,7 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         }
     }
     if (c == 0 && !it.help && it.nargs != 1)
-        c = cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", it.nargs);
+        c = cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs);
     if (c == 0 && !it.help && !(ref = str_dup(it.args[0])))
         c = berr_oom(err);
     opt_free(&it);
@@ -135,7 +135,7 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     img_history_free(&h);
     if (r < 0)
         return -1;
-    if (a.format && !strcmp(a.format, "json")) {
+    if (out_is_json(a.format)) {
         print_go_json(jrows);
         return 0;
     }

@@ -24,7 +24,6 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     const char *input = NULL;
-    bool quiet = false;
     struct runtime *rt;
     struct img_loaded *v = NULL;
     size_t n = 0;
@@ -33,17 +32,16 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0) {
+        /* -q: berth prints no progress; "Loaded image:" stays, as podman's */
         if (c == O_INPUT)
             input = it.arg;
-        else if (c == O_QUIET)
-            quiet = true;
     }
     int nargs = it.nargs;
     opt_free(&it);
     if (c < 0 || it.help)
         return c;
     if (nargs > 0)
-        return cmd_usage_err(cx, err, "accepts no arguments (use --input)");
+        return cmd_usage_err(cx, err, "`%s` takes no arguments", cx->path);
     if (!input || !strcmp(input, "-")) {
         if (isatty(STDIN_FILENO))
             return berr_msg(err, "cannot read from terminal, use command-line redirection "
@@ -53,11 +51,12 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         fd = open(input, O_RDONLY | O_CLOEXEC);
     }
     if (fd < 0)
-        return berr_sys(err, "open %s", input ? input : "stdin");
+        /* podman stats the file first */
+        return berr_sys(err, "%s %s", input ? "stat" : "open", input ? input : "stdin");
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
         img_load(rt, fd, input ? input : "", &v, &n, err) < 0)
         return -1;
-    for (size_t i = 0; i < n && !quiet; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!v[i].names || !v[i].names[0])
             printf("Loaded image: sha256:%s\n", v[i].id);
         for (char **nm = v[i].names; nm && *nm; nm++)
@@ -117,7 +116,7 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         }
     }
     if (c == 0 && !it.help && it.nargs == 0)
-        c = cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
+        c = cmd_usage_err(cx, err, "need at least 1 argument");
     if (c == 0 && !it.help && img_save_check(format, (size_t) it.nargs, output, err) < 0)
         c = -1;
     if (c == 0 && !it.help && !output && isatty(STDOUT_FILENO))

@@ -44,7 +44,7 @@ static int list_mounted(struct runtime *rt, const char *format, struct berr **er
             r = berr_oom(err);
     }
     img_mounted_free(v, n);
-    if (r == 0 && format && !strcmp(format, "json")) {
+    if (r == 0 && out_is_json(format)) {
         _cleanup_free_ char *js = json_dumps(arr, JSON_INDENT(1));
         printf("%s\n", js ? js : "[]");
     } else if (r == 0) {

@@ -234,7 +234,7 @@ static int print_rows(const struct images_args *a, struct row *rows, size_t n,
                       json_t *broken, struct berr **err)
 {
     _cleanup_json_ json_t *items = json_array();
-    bool json = a->format && !strcmp(a->format, "json");
+    bool json = out_is_json(a->format);
     struct timespec now;
 
     if (!items)

@@ -14,6 +14,71 @@ static const struct cmd_opt info_opts[] = {
     { 0 }
 };
 
+/* Go field names whose JSON key is spelled otherwise */
+static const struct tmpl_alias info_aliases[] = {
+    { "CgroupsVersion", "cgroupVersion" },
+    { 0 }
+};
+
+/* go-yaml's key order (keyList.Less), which podman's YAML has: by
+ * character, a letter after anything that is not one; a prefix first. */
+static int yaml_key_cmp(const void *pa, const void *pb)
+{
+    const unsigned char *a = *(const unsigned char *const *) pa,
+                        *b = *(const unsigned char *const *) pb;
+
+    for (; *a && *b; a++, b++) {
+        bool al, bl;
+        if (*a == *b)
+            continue;
+        al = (*a >= 'a' && *a <= 'z') || (*a >= 'A' && *a <= 'Z');
+        bl = (*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z');
+        if (al == bl)
+            return *a < *b ? -1 : 1;
+        return al ? 1 : -1;
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+/* A copy of v whose objects have their keys in that order, at every
+ * depth: podman's info YAML is a map, marshalled sorted. */
+static json_t *yaml_sorted(json_t *v)
+{
+    if (json_is_array(v)) {
+        json_t *a = json_array(), *x;
+        size_t i;
+        json_array_foreach(v, i, x)
+            if (!a || json_array_append_new(a, yaml_sorted(x)) < 0) {
+                json_decref(a);
+                return NULL;
+            }
+        return a;
+    }
+    if (!json_is_object(v))
+        return json_incref(v);
+    size_t n = json_object_size(v), k = 0;
+    _cleanup_free_ const char **keys = n ? calloc(n, sizeof(*keys)) : NULL;
+    json_t *o = json_object(), *x;
+    const char *key;
+
+    if (!o || (n && !keys)) {
+        json_decref(o);
+        return NULL;
+    }
+    json_object_foreach(v, key, x)
+        keys[k++] = key;
+    if (n)
+        qsort(keys, n, sizeof(*keys), yaml_key_cmp);
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = yaml_sorted(json_object_get(v, keys[i]));
+        if (!c || json_object_set_new(o, keys[i], c) < 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
 static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -34,8 +99,9 @@ static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (rt_info(rt, &info, err) < 0)
         return -1;
     if (format && *format)
-        return out_one(stdout, format, info, NULL, err);
-    if (yaml_render(info, &y) < 0)
+        return out_one(stdout, format, info, info_aliases, err);
+    _cleanup_json_ json_t *sorted = yaml_sorted(info);
+    if (!sorted || yaml_render(sorted, &y) < 0)
         return berr_oom(err);
     fputs(sbuf_str(&y), stdout);
     return 0;

@@ -18,7 +18,7 @@
 
 bool inspect_is_json(const char *format)
 {
-    return !format || !*format || strcmp(format, "json") == 0;
+    return !format || !*format || out_is_json(format);
 }
 
 /* podman's inspect templates see Go structs whose field is ID where the

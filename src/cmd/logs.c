@@ -377,9 +377,13 @@ static int pod_logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **
     char latest_id[STATE_ID_LEN + 1];
     int c = logs_parse(cx, argc, argv, &it, &a, err), rc;
 
-    if (c == 0 && (a.latest ? it.nargs > 0 : it.nargs != 1))
-        c = berr_msg(err, a.latest ? "--latest and pods cannot be used together"
-                                   : "accepts 1 arg(s), received %d", it.nargs);
+    /* podman's words */
+    if (c == 0 && a.latest && it.nargs > 0)
+        c = berr_msg(err, "--latest and pods cannot be used together");
+    else if (c == 0 && !a.latest && it.nargs == 0)
+        c = berr_msg(err, "specify at least one pod name or ID to log");
+    else if (c == 0 && !a.latest && it.nargs > 1)
+        c = berr_msg(err, "requires exactly 1 arg");
     if (c != 0 || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c == 1 ? 0 : -1;

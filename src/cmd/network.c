@@ -39,8 +39,7 @@ static int begin_names(struct cmd_ctx *cx, struct opt_it *it, int c, int need,
                        struct runtime **rt, struct net_env *e, struct berr **err)
 {
     if (c == 0 && !it->help && it->nargs < need)
-        c = berr_msg(err, "`%s` requires at least %d arg(s), only received %d", cx->path, need,
-                     it->nargs);
+        c = berr_msg(err, "requires at least %d arg(s), only received %d", need, it->nargs);
     if (c == 0 && !it->help && get_env(cx, rt, e, err) < 0)
         c = -1;
     if (c < 0 || it->help) {
@@ -102,7 +101,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     if (rc < 0)
         c = berr_oom(err);
     if (c == 0 && !it.help && it.nargs > 1)
-        c = berr_msg(err, "at most 1 arg(s), received %d", it.nargs);
+        c = berr_msg(err, "accepts at most 1 arg(s), received %d", it.nargs);
     if (c == 0 && it.nargs == 1)
         o.name = it.args[0];
     if (c < 0 || it.help) {
@@ -160,26 +159,59 @@ static const struct out_spec ls_spec = {
     .headers = ls_headers,
 };
 
-/* The template view of a definition: podman's Go field names. */
-static json_t *def_view(json_t *def, bool notrunc)
+static int cmp_str(const void *a, const void *b)
 {
-    char id[65];
-    json_t *labels = json_object_get(def, "labels");
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* "k=v,k2=v2", podman's ListPrintReports.Labels() (keys sorted here;
+ * Go's map order is random). NULL: out of memory. */
+static json_t *labels_text(json_t *labels)
+{
+    _cleanup_sbuf_ struct sbuf sb = SBUF_INIT;
+    _cleanup_free_ const char **keys = NULL;
+    size_t n = 0;
+    const char *k;
+    json_t *v;
+
+    if (json_object_size(labels) && !(keys = calloc(json_object_size(labels), sizeof(*keys))))
+        return NULL;
+    json_object_foreach(labels, k, v)
+        keys[n++] = k;
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if (sbuf_addf(&sb, "%s%s=%s", i ? "," : "", keys[i], js_str(labels, keys[i], "")) < 0)
+            return NULL;
+    return json_string(sbuf_str(&sb));
+}
+
+/* The template view of a definition: podman's Go field names; for ls
+ * (podman's ListPrintReports) .Labels is "k=v,...", for inspect a map
+ * (map[] when there is none, as .Options). .Created is Go's
+ * time.Time.String(). */
+static json_t *def_view(json_t *def, bool notrunc, bool ls)
+{
+    char id[65], created[TIME_BUF];
+    json_t *labels = json_object_get(def, "labels"), *opts = json_object_get(def, "options");
+    const char *cr = js_str(def, "created", "");
 
     snprintf(id, notrunc ? sizeof(id) : 13, "%s", js_str(def, "id", ""));
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:b, s:b, s:b, s:O, s:O, s:O}",
+    if (!time_go_string_rfc3339(cr, created, sizeof(created)))
+        snprintf(created, sizeof(created), "%s", cr);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:b, s:b, s:b, s:o, s:o, s:O}",
                      "ID", id, "Name", js_str(def, "name", ""),
                      "Driver", js_str(def, "driver", ""),
                      "NetworkInterface", js_str(def, "network_interface", ""),
-                     "Created", js_str(def, "created", ""),
+                     "Created", created,
                      "Subnets", json_object_get(def, "subnets") ? json_object_get(def, "subnets")
                                                                : json_null(),
                      "IPv6Enabled", js_bool(def, "ipv6_enabled", false),
                      "Internal", js_bool(def, "internal", false),
                      "DNSEnabled", js_bool(def, "dns_enabled", false),
-                     "Labels", labels ? labels : json_null(),
-                     "Options", json_object_get(def, "options") ? json_object_get(def, "options")
-                                                               : json_null(),
+                     "Labels", ls ? labels_text(labels)
+                                  : labels ? json_incref(labels) : json_object(),
+                     "Options", opts ? json_incref(opts) : json_object(),
                      "IPAMOptions", json_object_get(def, "ipam_options")
                                         ? json_object_get(def, "ipam_options") : json_null());
 }
@@ -196,7 +228,8 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
         bool m = false;
 
         if (!eq)
-            return berr_kind(err, BK_INVALID, "invalid filter \"%s\"", f);
+            return berr_plain(err, BK_INVALID, "filter input must be in the form of filter=value: "
+                              "%s is invalid", f);
         if (!key)
             return berr_oom(err);
         if (!strcmp(key, "name")) {
@@ -220,7 +253,7 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
             struct timespec now, until, created;
             clock_gettime(CLOCK_REALTIME, &now);
             /* a duration counts back from now, as podman's prune */
-            if (time_parse_input(val, false, now, &until, err) < 0)
+            if (time_parse_filter(val, now, &until, err) < 0)
                 return -1;
             m = time_parse_rfc3339(js_str(def, "created", ""), &created, NULL, NULL) == 0 &&
                 time_cmp(created, until) < 0;
@@ -228,15 +261,16 @@ static int filter_match(json_t *def, char *const *filters, const struct net_env 
             _cleanup_strv_ strv users = NULL;
             int want = str_to_bool(val);
             if (want < 0)
-                return berr_kind(err, BK_INVALID, "invalid dangling filter value \"%s\"", val);
+                return berr_plain(err, BK_INVALID, "invalid dangling filter value \"%s\"", val);
             if (net_users(e, js_str(def, "name", ""), &users, err) < 0)
                 return -1;
             m = (strv_len(users) == 0) == (want == 1);
         } else {
-            return berr_kind(err, BK_INVALID, "invalid filter \"%s\"", key);
+            return berr_plain(err, BK_INVALID, "invalid filter \"%s\"", key);
         }
-        /* Another value for the same key may still match (OR). */
-        if (!m) {
+        /* Another value for the same key may still match (OR); labels
+         * must all match, as podman's MatchLabelFilters. */
+        if (!m && strncmp(key, "label", 5)) {
             for (size_t j = 0; filters[j]; j++)
                 if (j != i && str_has_prefix(filters[j], key) && filters[j][strlen(key)] == '=') {
                     const char *one[] = { filters[j], NULL };
@@ -291,7 +325,7 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         if (!ok)
             continue;
         if (json_array_append(defs, def) < 0 ||
-            json_array_append_new(items, def_view(def, notrunc)) < 0)
+            json_array_append_new(items, def_view(def, notrunc, true)) < 0)
             return berr_oom(err);
     }
     if (quiet) {
@@ -299,7 +333,7 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             printf("%s\n", js_str(def, "name", ""));
         return 0;
     }
-    if (format && !strcmp(format, "json"))
+    if (out_is_json(format))
         return out_json(stdout, defs, err);
     return out_list(stdout, format, items, &ls_spec, noheading, err);
 }
@@ -339,25 +373,41 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             format = it.arg;
     if ((c = begin_names(cx, &it, c, 1, &rt, &e, err)) <= 0)
         return c;
+    /* As podman: the networks found are printed ("[]" for none), then
+     * the first missing one is the error; the others are reported before
+     * it as "error ..." lines. */
     for (int i = 0; i < it.nargs && rc == 0; i++) {
         json_t *def = NULL;
-        if (net_lookup(&e, it.args[i], &def, err) < 0) {
-            rc = berr_wrap(err, "inspecting object: network %s", it.args[i]);
-            break;
+        struct berr *e1 = NULL;
+        if (net_lookup(&e, it.args[i], &def, &e1) < 0) {
+            berr_wrap(&e1, "inspecting object: network %s", it.args[i]);
+            if (e1 && e1->kind != BK_NO_SUCH) {
+                berr_free(*err);
+                *err = e1;
+                rc = -1;
+            } else if (!*err) {
+                *err = e1;
+            } else {
+                fprintf(stderr, "error %s\n", e1 ? e1->msg : "");
+                berr_free(e1);
+            }
+            continue;
         }
         json_array_append_new(defs, def);
-        json_array_append_new(items, def_view(def, true));
+        json_array_append_new(items, def_view(def, true, false));
     }
     opt_free(&it);
     if (rc < 0)
         return -1;
-    if (!format || !*format || !strcmp(format, "json")) {
+    if (*err)
+        rc = -1;
+    if (!format || !*format || out_is_json(format)) {
         /* podman prints network definitions with a 5-space indent. */
         _cleanup_free_ char *s = json_dumps(defs, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
         if (!s)
             return berr_oom(err);
         printf("%s\n", s);
-        return 0;
+        return rc;
     }
     /* Templates see podman's Go names and the file's names alike. */
     {
@@ -365,6 +415,14 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         json_t *v;
         json_array_foreach(items, i, v)
             json_object_update_missing(v, json_array_get(defs, i));
+    }
+    if (rc < 0) {
+        struct berr *pe = NULL;
+        if (out_list(stdout, format, items, NULL, true, &pe) < 0) {
+            berr_free(*err);
+            *err = pe;
+        }
+        return -1;
     }
     return out_list(stdout, format, items, NULL, true, err);
 }

@@ -55,7 +55,7 @@ static int connect_common(struct cmd_ctx *cx, int argc, char **argv, bool connec
         }
     }
     if (r == 0 && !it.help && it.nargs != 2)
-        r = berr_msg(err, "`%s` requires a network and a container (exactly 2 arguments)", cx->path);
+        r = berr_msg(err, "accepts 2 arg(s), received %d", it.nargs);
     if (r == 0 && !it.help) {
         if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || ctr_get(rt, it.args[1], &c, err) < 0)
             r = -1;

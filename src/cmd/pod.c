@@ -16,6 +16,7 @@
 #include "cmd/ctropts.h"
 #include "cmd/ctropts_int.h"
 #include "cmd/inspect.h"
+#include "cmd/prune.h"
 #include "cmd/resopts.h"
 #include "runtime/container.h"
 #include "runtime/pod.h"
@@ -191,7 +192,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         a.o.cgroup_parent = co.cgroup_parent;
         a.o.userns_mode = js_str(ns, "user", NULL);
         a.o.devices = json_object_get(co.ctr, "devices");
-        if (!(a.o.infra_extra = infra_extra(co.ctr)) || !(a.o.create_command = js_strv(argv)))
+        if (!(a.o.infra_extra = infra_extra(co.ctr)) || !(a.o.create_command = js_strv(cx->all_argv ? cx->all_argv : argv)))
             berr_oom(err);
         else if (ctropts_create_params(&co, &p, err) == 0 &&
                  cx_runtime(cx, RT_FULL, &rt, err) == 0 &&
@@ -252,6 +253,88 @@ static const struct cmd_opt inspect_opts[] = {
     { 0 }
 };
 
+/* For a template: the fields podman's JSON leaves out when empty
+ * (omitempty) are still fields of its Go struct, so a template reads
+ * their zero values (map[], "", []) rather than failing. */
+static void tmpl_defaults(json_t *o)
+{
+    static const char *const strs[] = { "Namespace", "ExitPolicy", "CgroupParent", "CgroupPath",
+                                        "InfraContainerID", NULL };
+    static const char *const arrs[] = { "CreateCommand", "SharedNamespaces", "Containers", NULL };
+    json_t *v;
+
+    if (!json_object_get(o, "Labels"))
+        json_object_set_new(o, "Labels", json_object());
+    for (size_t i = 0; strs[i]; i++)
+        if (!json_object_get(o, strs[i]))
+            json_object_set_new(o, strs[i], json_string(""));
+    for (size_t i = 0; arrs[i]; i++)
+        if (!(v = json_object_get(o, arrs[i])) || json_is_null(v))
+            json_object_set_new(o, arrs[i], json_array());
+}
+
+/* podman 4.3.1's pod inspect of names: the pods found, one as an object,
+ * several as an array ("[]" for none; a template once per pod); then the
+ * first missing one is the error, the others "error ..." lines before it. */
+static int inspect_names(struct runtime *rt, char **names, int n, const char *format,
+                         struct opt_it *it, struct berr **err)
+{
+    _cleanup_json_ json_t *arr = json_array();
+    int rc = 0;
+    size_t i;
+    json_t *o;
+
+    if (!arr)
+        rc = berr_oom(err);
+    for (int k = 0; rc == 0 && k < n; k++) {
+        _cleanup_pod_ struct pod *p = NULL;
+        struct berr *e1 = NULL;
+
+        if (pod_get(rt, names[k], &p, &e1) < 0) {
+            if (e1 && e1->kind != BK_NO_SUCH) {
+                berr_free(*err);
+                *err = e1;
+                rc = -1;
+            } else if (!*err) {
+                berr_free(e1);
+                berr_plain(err, BK_NO_SUCH, "inspecting object: no such pod %s", names[k]);
+            } else {
+                berr_free(e1);
+                fprintf(stderr, "error inspecting object: no such pod %s\n", names[k]);
+            }
+            continue;
+        }
+        o = NULL;
+        if (pod_inspect_json(rt, p, &o, err) < 0 || json_array_append_new(arr, o) < 0)
+            rc = -1;
+    }
+    opt_free(it);
+    if (rc < 0)
+        return -1;
+    if (!format || !*format || out_is_json(format)) {
+        struct berr *pe = NULL;
+        if (json_array_size(arr) == 0)
+            printf("[]\n");
+        else if ((json_array_size(arr) == 1 ? out_one(stdout, "json", json_array_get(arr, 0), NULL, &pe)
+                                            : out_json(stdout, arr, &pe)) < 0) {
+            berr_free(*err);
+            *err = pe;
+            return -1;
+        }
+        return *err ? -1 : 0;
+    }
+    json_array_foreach(arr, i, o) {
+        struct berr *pe = NULL;
+        tmpl_defaults(o);
+        if (out_one(stdout, format, o, NULL, &pe) < 0) {
+            berr_free(*err);
+            *err = pe;
+            return -1;
+        }
+    }
+    return *err ? -1 : 0;
+}
+
 static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
@@ -276,7 +359,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         c = berr_msg(err, "no names or ids specified");
     if (c == 0 && !it.help && latest && it.nargs > 0)
         c = berr_msg(err, "--latest and containers cannot be used together");
-    if ((c = cmd_begin(cx, &it, c, 0, 1, &rt, err)) <= 0)
+    if ((c = cmd_begin(cx, &it, c, 0, why ? 1 : -1, &rt, err)) <= 0)
         return c;
     rc = latest ? pod_latest(rt, id, err) : 0;
     if (rc == 0 && why) {
@@ -284,20 +367,24 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         opt_free(&it);
         return rc < 0 ? -1 : out_one(stdout, format && *format ? format : "json", o, NULL, err);
     }
-    if (rc == 0)
-        rc = latest ? pod_get_id(rt, id, &p, err) : pod_get(rt, it.args[0], &p, err);
-    opt_free(&it);
-    if (rc < 0)
+    if (rc == 0 && latest) {
+        rc = pod_get_id(rt, id, &p, err);
+        opt_free(&it);
+        if (rc < 0 || pod_inspect_json(rt, p, &o, err) < 0)
+            return -1;
+        return out_one(stdout, format && *format ? format : "json", o, NULL, err);
+    }
+    if (rc < 0) {
+        opt_free(&it);
         return -1;
-    if (pod_inspect_json(rt, p, &o, err) < 0)
-        return -1;
-    return out_one(stdout, format && *format ? format : "json", o, NULL, err);
+    }
+    return inspect_names(rt, it.args, it.nargs, format, &it, err);
 }
 
 const struct cmd cmd_pod_inspect = {
     .name = "inspect",
     .summary = "Displays a pod configuration",
-    .usage = "[options] POD",
+    .usage = "[options] POD [POD...]",
     .description = "Prints the pod's configuration and its containers as JSON, or through a Go template.\n"
         "--why prints instead the evidence behind it: its record's path, why the record does\n"
         "not read (empty when it does) and its containers with their states.",
@@ -329,24 +416,12 @@ static const struct cmd_opt prune_opts[] = {
     { 0 }
 };
 
-static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+int prune_pods(struct runtime *rt, strv *removed, struct berr **err)
 {
-    struct runtime *rt;
-    struct opt_it it;
     _cleanup_strv_ strv ids = NULL;
     struct berr *last = NULL;
-    bool force = false;
-    int c;
 
-    cmd_opt_init(&it, cx);
-    while ((c = opt_next(&it, argc, argv, err)) > 0)
-        if (c == 'f')
-            force = it.bval;
-    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
-        return c < 0 ? -1 : 0;
-    if (!force && !cmd_confirm("This will remove all stopped/exited pods.."))
-        return 0;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || pod_list_ids(rt, &ids, err) < 0)
+    if (pod_list_ids(rt, &ids, err) < 0)
         return -1;
     /* podman prunes the pods whose containers have all exited */
     for (size_t i = 0; ids[i]; i++) {
@@ -366,10 +441,12 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         }
         exited = str_eq(pod_status(m, n), "Exited");
         pod_members_free(m, n);
-        if (exited && pod_remove(rt, p, false, -1, &e) == 0)
-            printf("%s\n", ids[i]);
-        else if (exited)
+        if (exited && pod_remove(rt, p, false, -1, &e) == 0) {
+            if (strv_push(removed, ids[i]) < 0)
+                cmd_err_next(&last, (berr_oom(&e), e));
+        } else if (exited) {
             cmd_err_next(&last, e);
+        }
         pod_put(p);
     }
     if (last) {
@@ -377,6 +454,30 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return -1;
     }
     return 0;
+}
+
+static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
+{
+    struct runtime *rt;
+    struct opt_it it;
+    _cleanup_strv_ strv removed = NULL;
+    bool force = false;
+    int c, rc;
+
+    cmd_opt_init(&it, cx);
+    while ((c = opt_next(&it, argc, argv, err)) > 0)
+        if (c == 'f')
+            force = it.bval;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
+    if (!force && !cmd_confirm("This will remove all stopped/exited pods.."))
+        return 0;
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
+        return -1;
+    rc = prune_pods(rt, &removed, err);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
+    return rc;
 }
 
 const struct cmd cmd_pod_prune = {

@@ -79,6 +79,7 @@ static int run_verb(struct cmd_ctx *cx, struct pod_run *r, struct opt_it *it, in
     _cleanup_strv_ strv names = NULL;
     struct berr *last = NULL;
     struct runtime *rt;
+    bool missing = false;
     int n = it->nargs + (int) strv_len(r->id_files);
 
     if (c == 0 && !it->help) {
@@ -104,10 +105,12 @@ static int run_verb(struct cmd_ctx *cx, struct pod_run *r, struct opt_it *it, in
         struct berr *e = NULL;
 
         if (pod_get(rt, names[i], &p, &e) < 0) {
-            if (e->kind == BK_NO_SUCH && (r->ignore || r->all)) {
+            /* podman's pod rm -f: a missing pod is no error (exit 0) */
+            if (e->kind == BK_NO_SUCH && (r->ignore || r->all || (r->verb == V_RM && r->force))) {
                 berr_free(e);
                 continue;
             }
+            missing |= e->kind == BK_NO_SUCH;
             cmd_err_next(&last, e);
             continue;
         }
@@ -118,6 +121,9 @@ static int run_verb(struct cmd_ctx *cx, struct pod_run *r, struct opt_it *it, in
         printf("%s\n", p->id);
     }
     if (last) {
+        /* podman's pod rm exits 1 when a pod it was given does not exist */
+        if (r->verb == V_RM && missing)
+            last->exit_code = 1;
         *err = last;
         return -1;
     }
@@ -235,7 +241,8 @@ const struct cmd cmd_pod_rm = {
     .description =
         "Removes the pod with its containers (the infra container last). A pod with running or\n"
         "paused containers is refused unless --force, which stops them first; --force also\n"
-        "removes containers whose records a killed command left half-written.",
+        "removes containers whose records a killed command left half-written. A pod that does\n"
+        "not exist exits 1, or is no error with --force or --ignore, as podman's.",
     .examples = "berth pod rm web\nberth pod rm -f -a", .opts = rm_opts, .fn = rm_fn,
     .need = RT_FULL,
 };

@@ -26,7 +26,7 @@ static const struct cmd_opt ps_opts[] = {
     { "ctr-ids", O_CTR_IDS, OPT_FLAG, NULL, "Show the ids of the containers in each pod", 0 },
     { "ctr-names", O_CTR_NAMES, OPT_FLAG, NULL, "Show the names of the containers in each pod", 0 },
     { "ctr-status", O_CTR_STATUS, OPT_FLAG, NULL, "Show the states of the containers in each pod", 0 },
-    { "filter", 'f', OPT_ARG, "strings", "Filter: id=, name=, label=, status=, ctr-names=, ctr-ids=, ctr-status=, ctr-number=", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter: id=, name=, label=, status=, ctr-names=, ctr-ids=, ctr-status=, ctr-number=, until=", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "'json' or a Go template, e.g. '{{.ID}} {{.Name}}'", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Show only the latest pod", 0 },
     { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
@@ -81,19 +81,41 @@ static bool pod_re_match(const char *re, const char *s)
 }
 
 static const char *const filter_keys[] = {
-    "id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", NULL,
+    "id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", "until",
+    NULL,
 };
 
+static bool in_list(const char *v, const char *const *list)
+{
+    for (size_t j = 0; list[j]; j++)
+        if (str_eq(v, list[j]))
+            return true;
+    return false;
+}
+
+/* podman's checks and words: the form, the key, the status values */
 static int check_filters(char *const *f, struct berr **err)
 {
+    static const char *const pod_states[] = { "stopped", "running", "paused", "exited", "dead",
+                                              "created", "degraded", NULL };
+    static const char *const ctr_states[] = { "created", "running", "paused", "stopped",
+                                              "exited", "unknown", NULL };
+
     for (size_t i = 0; f && f[i]; i++) {
         const char *eq = strchr(f[i], '=');
         size_t k = eq ? (size_t) (eq - f[i]) : strlen(f[i]);
         bool known = false;
+        if (!eq)
+            return berr_msg(err, "filter input must be in the form of filter=value: %s is invalid",
+                            f[i]);
         for (size_t j = 0; filter_keys[j]; j++)
             known |= strlen(filter_keys[j]) == k && strncmp(filter_keys[j], f[i], k) == 0;
-        if (!eq || !known)
+        if (!known)
             return berr_msg(err, "%.*s is an invalid filter", (int) k, f[i]);
+        if (k == 6 && !strncmp(f[i], "status", 6) && !in_list(eq + 1, pod_states))
+            return berr_msg(err, "%s is not a valid pod status", eq + 1);
+        if (k == 10 && !strncmp(f[i], "ctr-status", 10) && !in_list(eq + 1, ctr_states))
+            return berr_msg(err, "%s is not a valid status", eq + 1);
     }
     return 0;
 }
@@ -117,6 +139,18 @@ static bool filter_one(const struct row *r, const char *key, const char *v)
     if (str_eq(key, "ctr-number")) {
         long long want;
         return str_to_ll(v, &want) == 0 && want == (long long) r->n;
+    }
+    if (str_eq(key, "until")) {
+        /* podman: pods created before; a value that does not parse
+         * matches none (no error) */
+        struct timespec now, t;
+        struct berr *e = NULL;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (time_parse_filter(v, now, &t, &e) < 0) {
+            berr_free(e);
+            return false;
+        }
+        return r->cfg.created_ns < (long long) t.tv_sec * 1000000000LL + t.tv_nsec;
     }
     for (size_t i = 0; i < r->n; i++) {
         if ((str_eq(key, "ctr-names") && pod_re_match(v, r->m[i].name)) ||
@@ -333,6 +367,8 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (rc < 0)
         c = -1;
+    if (c == 0 && !it.help && o.quiet && o.format && *o.format)
+        c = berr_msg(err, "quiet and format cannot be used together");
     if (c == 0 && !it.help && o.sort && !str_eq(o.sort, "created") && !str_eq(o.sort, "id") &&
         !str_eq(o.sort, "name") && !str_eq(o.sort, "number") && !str_eq(o.sort, "status"))
         c = berr_msg(err, "invalid option for --sort, options are: id, names, or number");
@@ -346,10 +382,11 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         json_t *j;
         if (o.quiet) {
-            printf("%.*s\n", o.no_trunc ? 64 : 12, rows[i].cfg.id);
+            /* podman 4.3.1 prints the full id, --no-trunc or not */
+            printf("%s\n", rows[i].cfg.id);
             continue;
         }
-        j = str_eq(o.format, "json") ? row_json(&rows[i]) : row_tmpl(&rows[i], o.no_trunc);
+        j = out_is_json(o.format) ? row_json(&rows[i]) : row_tmpl(&rows[i], o.no_trunc);
         if (!j || json_array_append_new(items, j) < 0)
             rc = berr_oom(err);
     }
@@ -357,7 +394,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     strv_free(o.filters);
     if (rc < 0 || o.quiet)
         return rc;
-    if (str_eq(o.format, "json"))
+    if (out_is_json(o.format))
         return out_json(stdout, items, err);
     if (out_default_table(o.format) && !(table = default_table(&o)))
         return berr_oom(err);

@@ -165,7 +165,7 @@ static int print_report(const struct pod_stats_args *a, json_t *items, struct be
 {
     static const struct out_spec table = { .table = POD_STATS_TABLE, .headers = pod_table_headers };
 
-    if (a->format && !strcmp(a->format, "json")) {
+    if (out_is_json(a->format)) {
         _cleanup_free_ char *text = json_dumps(items, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
         if (!text)
             return berr_oom(err);
@@ -224,7 +224,7 @@ static int pod_stats_loop(struct runtime *rt, const struct pod_stats_args *a, st
         if (r < 0)
             break;
         /* podman clears a terminal only */
-        if (!a->no_reset && (!a->format || strcmp(a->format, "json")) && isatty(STDOUT_FILENO))
+        if (!a->no_reset && !out_is_json(a->format) && isatty(STDOUT_FILENO))
             fputs("\033[2J\033[1;1H", stdout);
         if ((r = print_report(a, items, err)) < 0 || a->no_stream)
             break;

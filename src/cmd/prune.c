@@ -73,7 +73,8 @@ int prune_containers(struct runtime *rt, char *const *filters, strv *removed,
 }
 
 #define PRUNE_DESC "Removes every container that is not running or paused (created, stopped and\n" \
-    "exited ones), printing the id of each, after a question unless --force.\n" \
+    "exited ones) and is in no pod (pod prune removes those), printing the id of each,\n" \
+    "after a question unless --force.\n" \
     "Filters narrow it: label=KEY or label=KEY=VALUE (all must match), label!=...\n" \
     "(none may match), until=TIMESTAMP or until=DURATION (created before then,\n" \
     "a duration counting back from now)."

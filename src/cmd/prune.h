@@ -18,6 +18,9 @@ int prune_containers(struct runtime *rt, char *const *filters, strv *removed,
 int prune_volume_candidates(struct runtime *rt, char *const *filters, strv *out,
                             struct berr **err);
 int prune_volumes(struct runtime *rt, char *const *names, strv *removed, struct berr **err);
+/* cmd/pod.c: the pods whose containers have all exited (no filters: podman's
+ * system prune runs its pod prune without them). */
+int prune_pods(struct runtime *rt, strv *removed, struct berr **err);
 /* cmd/network.c: the networks no container uses, never the default one. */
 int prune_networks(struct runtime *rt, char *const *filters, strv *removed, struct berr **err);
 

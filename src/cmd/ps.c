@@ -174,7 +174,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
 
-    q.shape = format && strcmp(format, "json") == 0 && !quiet ? PS_JSON : PS_TEMPLATE;
+    q.shape = out_is_json(format) && !quiet ? PS_JSON : PS_TEMPLATE;
     /* docker's rule: a template that shows the size computes it */
     if (format && strstr(format, ".Size"))
         q.size = true;

@@ -65,8 +65,14 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return c;
     }
     if (it.nargs != 1) {
+        int nargs = it.nargs;
+
         opt_free(&it);
-        return cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", it.nargs);
+        /* podman 4.3.1 takes one image or more (cobra.MinimumNArgs(1));
+         * berth pulls one at a time */
+        return nargs == 0 ? cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0")
+                          : cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d",
+                                          nargs);
     }
     char *ref = it.args[0];
     opt_free(&it);

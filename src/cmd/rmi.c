@@ -18,18 +18,30 @@
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
 
-/* Prints what the removal did; returns the last failure (the earlier
- * ones are printed first) with podman's exit code: the worst of 1 (not
- * known), 2 (in use) and 125 wins. rmi_lines: rmi's "Untagged:" and
- * "Deleted:" lines; else (prune) the deleted ids only. */
+/* Prints what the removal did; returns the failure with podman's exit
+ * code: the worst of 1 (not known), 2 (in use) and 125 wins. For rmi,
+ * several failures are one error, as podman's errorhandling.JoinErrors
+ * makes it: "N errors occurred:" and a "\t* MSG" line each; prune prints
+ * the earlier ones and returns the last. rmi_lines: rmi's "Untagged:"
+ * and "Deleted:" lines; else (prune) the deleted ids only. */
 static int rmi_finish(struct img_rm_report *rep, bool rmi_lines, struct berr **err)
 {
+    _cleanup_sbuf_ struct sbuf joined = SBUF_INIT;
     struct berr *last = NULL;
+    bool join = rmi_lines && rep->nerrs > 1;
     int code = 0;
 
+    if (join)
+        sbuf_addf(&joined, "%zu errors occurred:", rep->nerrs);
     for (size_t i = 0; i < rep->nerrs; i++) {
         int c = rep->errs[i].code;
-        cmd_err_next(&last, STEAL_PTR(rep->errs[i].err));
+        if (join) {
+            sbuf_addf(&joined, "\n\t* %s", rep->errs[i].err ? rep->errs[i].err->msg : "");
+            berr_free(last);
+            last = STEAL_PTR(rep->errs[i].err);
+        } else {
+            cmd_err_next(&last, STEAL_PTR(rep->errs[i].err));
+        }
         if (c == BERR_ENGINE || code == 0 || (c == 2 && code == 1))
             code = c;
     }
@@ -42,7 +54,7 @@ static int rmi_finish(struct img_rm_report *rep, bool rmi_lines, struct berr **e
         return 0;
     /* the same message with the command's exit code (a fresh object: the
      * out-of-memory one is shared) */
-    berr_new(err, code, 0, "%s", last->msg);
+    berr_new(err, code, 0, "%s", join && !joined.oom ? sbuf_str(&joined) : last->msg);
     berr_free(last);
     return -1;
 }
@@ -134,10 +146,10 @@ static bool confirm(bool all)
 {
     char line[64] = "";
 
-    fprintf(stderr, "WARNING! This command removes all %s.\nAre you sure you want to "
-            "continue? [y/N] ", all ? "images without at least one container associated "
-            "with them" : "dangling images");
-    fflush(stderr);
+    printf("WARNING! This command removes all %s.\nAre you sure you want to "
+           "continue? [y/N] ", all ? "images without at least one container associated "
+           "with them" : "dangling images");
+    fflush(stdout);
     if (!fgets(line, sizeof(line), stdin))
         return false;
     return line[0] == 'y' || line[0] == 'Y';

@@ -91,7 +91,7 @@ static int search_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     if (c < 0 || it.help)
         return c;
     if (nargs != 1)
-        return cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", nargs);
+        return cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", nargs);
     if (o.list_tags && filters)
         return berr_kind(err, BK_INVALID, "filters are not applicable to list tags result");
     o.filters = filters;

@@ -251,7 +251,7 @@ static int stats_loop(struct runtime *rt, const struct stats_args *a, struct ber
             break;
         if (!a->no_stream && !a->no_reset)
             fputs("\033[2J\033[1;1H", stdout);
-        r = a->format && !strcmp(a->format, "json") ? print_json(items, err)
+        r = out_is_json(a->format) ? print_json(items, err)
                                                     : out_list(stdout, a->format, items, &spec,
                                                                false, err);
         if (r < 0 || a->no_stream)
@@ -272,7 +272,7 @@ int stats_check_format(const char *format, json_t *item, struct berr **err)
     struct sbuf sb = { 0 };
     int r;
 
-    if (!format || out_default_table(format) || !strcmp(format, "json"))
+    if (!format || out_default_table(format) || out_is_json(format))
         return 0;
     if (!strncmp(format, "table ", 6))
         format += 6;

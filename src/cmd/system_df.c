@@ -5,7 +5,7 @@
  * Two choices where podman 4.3.1 is broken: `--format json` prints the
  * word "json" once per row there; here it prints a JSON array of the
  * summary rows, with sizes in bytes (the objects podman's `{{json .}}`
- * prints). With -v podman ignores --format; here `-v --format json`
+ * prints, one a line, as here). With -v podman ignores --format; here `-v --format json`
  * prints one object {"Images", "Containers", "Volumes"} of the rows,
  * and any other --format with -v is refused.
  */
@@ -91,8 +91,10 @@ static int print_summary(struct df_report *r, const char *format, struct berr **
 {
     struct df_sum s[3] = { { .type = "Images" }, { .type = "Containers" },
                            { .type = "Local Volumes" } };
-    bool raw = format && !strcmp(format, "json");
+    bool raw = out_is_json(format);
     _cleanup_json_ json_t *items = json_array();
+    size_t i;
+    json_t *it;
 
     sum_rows(r->images, "Containers", &s[0]);
     sum_rows(r->containers, "Running", &s[1]);
@@ -102,6 +104,19 @@ static int print_summary(struct df_report *r, const char *format, struct berr **
             return berr_oom(err);
     if (!items)
         return berr_oom(err);
+    if (raw && strcmp(format, "json")) {
+        /* podman runs "{{json .}}" as a template: each row's object on a
+         * line ("Size" and "Reclaimable" in bytes); " json " it prints */
+        const char *p = format + strspn(format, " \t\n\f\r");
+
+        json_array_foreach(items, i, it) {
+            _cleanup_free_ char *js = p[0] == '{' ? json_dumps(it, JSON_COMPACT) : NULL;
+            if (p[0] == '{' && !js)
+                return berr_oom(err);
+            printf("%s\n", js ? js : format);
+        }
+        return 0;
+    }
     return out_list(stdout, format, items, &df_spec, false, err);
 }
 

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/prune.h"
@@ -16,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
+#include "util/timefmt.h"
 
 enum { O_FILTER = 256, O_VOLUMES };
 
@@ -31,7 +33,7 @@ static const struct cmd_opt prune_opts[] = {
 struct sys_prune {
     bool all, volumes;
     strv filters;
-    strv ctrs, nets, vols, imgs;
+    strv ctrs, pods, nets, vols, imgs;
 };
 
 /* podman's question, on stdout as podman prints it. */
@@ -107,6 +109,30 @@ static void print_list(const char *heading, char *const *v)
         printf("%s\n", v[i]);
 }
 
+/* podman checks the filters before it prunes anything: their form, then
+ * container prune's keys (label, label!, until) and until's value. */
+static int check_filters(char *const *f, struct berr **err)
+{
+    for (size_t i = 0; f && f[i]; i++) {
+        const char *eq = strchr(f[i], '=');
+        size_t kl = eq ? (size_t) (eq - f[i]) : 0;
+        struct timespec now, t;
+
+        if (!eq)
+            return berr_msg(err, "filter input must be in the form of filter=value: %s is invalid",
+                            f[i]);
+        if (kl == 5 && !strncmp(f[i], "until", 5)) {
+            clock_gettime(CLOCK_REALTIME, &now);
+            if (time_parse_filter(eq + 1, now, &t, err) < 0)
+                return -1;
+        } else if (!(kl == 5 && !strncmp(f[i], "label", 5)) &&
+                   !(kl == 6 && !strncmp(f[i], "label!", 6))) {
+            return berr_msg(err, "%.*s is an invalid filter", (int) kl, f[i]);
+        }
+    }
+    return 0;
+}
+
 static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct runtime *rt;
@@ -132,17 +158,23 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         c = -1;
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
         goto out;
+    if ((c = check_filters(p.filters, err)) < 0)
+        goto out;
     if (!force && !confirm(&p))
         goto out;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_df(rt, &df, err) < 0) {
         c = -1;
         goto out;
     }
+    /* podman: the exited pods first (with their containers), then the rest */
+    if (prune_pods(rt, &p.pods, err) < 0)
+        cmd_err_next(&last, STEAL_PTR(*err));
     for (found = true; found;)
         prune_round(rt, &p, &found, &last);
     if (prune_networks(rt, p.filters, &p.nets, err) < 0)
         cmd_err_next(&last, STEAL_PTR(*err));
     print_list("Deleted Containers", p.ctrs);
+    print_list("Deleted Pods", p.pods);
     print_list("Deleted Networks", p.nets);
     print_list("Deleted Volumes", p.vols);
     print_list("Deleted Images", p.imgs);
@@ -159,6 +191,7 @@ out:
     rt_df_free(&df);
     strv_free(p.filters);
     strv_free(p.ctrs);
+    strv_free(p.pods);
     strv_free(p.nets);
     strv_free(p.vols);
     strv_free(p.imgs);
@@ -170,14 +203,16 @@ const struct cmd cmd_system_prune = {
     .summary = "Remove unused data",
     .usage = "[options]",
     .description =
-        "Removes every container that is not running, the dangling images (with --all every\n"
+        "Removes the pods whose containers all exited (with those containers), then every\n"
+        "container that is not running and in no pod, the dangling images (with --all every\n"
         "image no container uses), with --volumes every volume no container uses, repeating\n"
         "while a round frees more, and then every network no container uses (never the\n"
-        "default one). Prints what went under \"Deleted Containers\", \"Deleted Networks\",\n"
-        "\"Deleted Volumes\" and \"Deleted Images\", then the space reclaimed (as system df\n"
-        "measured it before). Asks first unless --force; without an answer on stdin it removes\n"
-        "nothing. --filter label=KEY[=VALUE], label!=... and until=TIME|DURATION apply to each\n"
-        "kind, as in their own prune commands.",
+        "default one). Prints what went under \"Deleted Containers\", \"Deleted Pods\",\n"
+        "\"Deleted Networks\", \"Deleted Volumes\" and \"Deleted Images\", then the space\n"
+        "reclaimed (as system df measured it before). Asks first unless --force; without an\n"
+        "answer on stdin it removes nothing. --filter label=KEY[=VALUE], label!=... and\n"
+        "until=TIME|DURATION apply to each kind but pods (as podman's), as in their own prune\n"
+        "commands; they are checked before anything is removed.",
     .examples = "berth system prune -f\nberth system prune -a -f --volumes\n"
                 "berth system prune -f --filter until=24h --filter label=tmp",
     .opts = prune_opts, .fn = prune_fn, .need = RT_FULL,

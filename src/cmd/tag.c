@@ -43,8 +43,8 @@ static int retag(struct cmd_ctx *cx, int argc, char **argv, bool untag, struct b
     if (r)
         return r < 0 ? -1 : 0;
     if (n < (untag ? 1 : 2))
-        return cmd_usage_err(cx, err, untag ? "requires at least 1 argument"
-                                            : "requires at least 2 arguments");
+        return cmd_usage_err(cx, err, "requires at least %d arg(s), only received %d",
+                             untag ? 1 : 2, n);
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_lookup(rt, ops[0], &img, err) < 0)
         return -1;
     if (untag && n == 1)
@@ -75,7 +75,7 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     if (r)
         return r < 0 ? -1 : 0;
     if (n != 1)
-        return cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d", n);
+        return cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", n);
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_exists(rt, ops[0], &exists, err) < 0)
         return -1;
     return exists ? 0 : 1;

@@ -27,9 +27,8 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == O_FORMAT)
             format = it.arg;
-    opt_free(&it);
-    if (c < 0 || it.help)
-        return c;
+    if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
+        return c < 0 ? -1 : 0;
 
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
     if (!format || !*format) {
@@ -50,7 +49,39 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
                   "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
     if (!v)
         return berr_oom(err);
-    return out_one(stdout, format, v, NULL, err);
+    if (out_is_json(format)) {
+        /* podman's version prints json.Marshal's one line */
+        _cleanup_free_ char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+            return berr_oom(err);
+        printf("%s\n", s);
+        return 0;
+    }
+    if (out_one(stdout, format, v, NULL, err) == 0)
+        return 0;
+    /* As podman: a template that fails on the report is tried once more on
+     * the client's part with ".Server." read as "." (docker's
+     * '{{.Server.Version}}', podman 1's '{{.Version}}'); its error wins. */
+    _cleanup_sbuf_ struct sbuf f2 = SBUF_INIT;
+    struct berr *e2 = NULL;
+    for (const char *s = format; *s;) {
+        if (str_has_prefix(s, ".Server.")) {
+            sbuf_addc(&f2, '.');
+            s += 8;
+        } else {
+            sbuf_addc(&f2, *s++);
+        }
+    }
+    if (f2.oom)
+        return -1;
+    if (out_one(stdout, sbuf_str(&f2), json_object_get(v, "Client"), NULL, &e2) < 0) {
+        berr_free(*err);
+        *err = e2;
+        return -1;
+    }
+    berr_free(*err);
+    *err = NULL;
+    return 0;
 }
 
 const struct cmd cmd_version = {

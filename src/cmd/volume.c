@@ -128,7 +128,7 @@ static const struct out_spec ls_spec = {
 };
 
 /* The volumes the filters let through, read without locks. */
-static int ls_load(struct runtime *rt, char *const *filters, bool want_state,
+static int ls_load(struct runtime *rt, char *const *filters, bool want_state, bool labels_any,
                    struct vol_info **vs, size_t *n, bool **keep, struct berr **err)
 {
     _cleanup_(vol_filter_freep) struct vol_filter *f = NULL;
@@ -136,6 +136,8 @@ static int ls_load(struct runtime *rt, char *const *filters, bool want_state,
 
     if (vol_filter_parse(filters, &f, err) < 0)
         return -1;
+    if (labels_any)
+        vol_filter_labels_any(f);
     /* broken records are rows of a listing no filter narrows */
     if (vol_read_all_ex(rt, want_state, !filters || !filters[0], vs, n, err) < 0)
         return -1;
@@ -181,10 +183,10 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return c < 0 ? -1 : 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
-    json = str_eq(format, "json");
+    json = out_is_json(format);
     /* the default table and -q need the configs only */
     plain = quiet || out_default_table(format);
-    rc = ls_load(rt, filters, !plain, &vs, &n, &keep, err);
+    rc = ls_load(rt, filters, !plain, true, &vs, &n, &keep, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!keep[i])
             continue;
@@ -255,7 +257,7 @@ static int inspect_one(struct runtime *rt, const char *name, bool go_times, json
 int inspect_volumes(struct runtime *rt, char **names, int n, const char *format,
                     bool quiet_missing, json_t *arr, struct berr **err)
 {
-    bool go_times = format && *format && !str_eq(format, "json");
+    bool go_times = format && *format && !out_is_json(format);
     struct berr *missing = NULL;
 
     for (int i = 0; i < n; i++) {
@@ -470,7 +472,7 @@ int prune_volume_candidates(struct runtime *rt, char *const *filters, strv *out,
 
     if (strv_push(&f, "dangling=true") < 0)
         return berr_oom(err);
-    rc = ls_load(rt, f, false, &vs, &n, &keep, err);
+    rc = ls_load(rt, f, false, false, &vs, &n, &keep, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (keep[i] && strv_push(out, vs[i].name) < 0)
             rc = berr_oom(err);

@@ -47,7 +47,7 @@ int ctr_prune_ids(struct runtime *rt, char *const *filters, char ***out, struct 
             struct timespec now;
             clock_gettime(CLOCK_REALTIME, &now);
             /* a duration counts back from now, as podman's prune */
-            if (time_parse_input(eq + 1, false, now, &until, err) < 0)
+            if (time_parse_filter(eq + 1, now, &until, err) < 0)
                 return -1;
             have_until = true;
         } else {
@@ -70,6 +70,10 @@ int ctr_prune_ids(struct runtime *rt, char *const *filters, char ***out, struct 
         }
         st = ctr_state(c);
         ok = st == CS_CONFIGURED || st == CS_CREATED || st == CS_STOPPED || st == CS_EXITED;
+        /* podman's container prune leaves a pod's containers (its infra
+         * too) to pod prune */
+        if (*js_str(c->cfg.rec, "pod", ""))
+            ok = false;
         for (size_t k = 0; ok && labels && labels[k]; k++)
             ok = has_label(c->cfg.labels, labels[k]);
         for (size_t k = 0; ok && nolabels && nolabels[k]; k++)

@@ -3,6 +3,7 @@
  * untag): runtime/image.h. The store finds records; this file turns them
  * into struct img, normalizes the names users type and writes the events.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "runtime/image_int.h"
@@ -144,13 +145,53 @@ int img_name_normalize(const char *name, char **out, struct berr **err)
     return ref_normalize_str(name, "localhost", out, err);
 }
 
+/* tag and untag's name, with podman's words when it is bad (libimage
+ * wraps reference.Parse's error twice: 'normalizing name "N": normalizing
+ * name "N": repository name must be lowercase'). */
+static int tag_name(const char *name, char **full, struct berr **err)
+{
+    struct berr *e = NULL;
+    const char *m, *inner, *slash = strchr(name, '/');
+
+    if (img_name_normalize(name, full, &e) == 0) {
+        /* docker's split takes an upper-case first component for a
+         * domain; podman's is only one with '.' or ':' (or localhost),
+         * so "A/b" is localhost/A/b there, which is not lower case */
+        size_t dl = slash ? (size_t) (slash - name) : 0;
+        bool upper = false;
+        for (size_t i = 0; i < dl; i++)
+            upper |= name[i] >= 'A' && name[i] <= 'Z';
+        if (upper && !memchr(name, '.', dl) && !memchr(name, ':', dl)) {
+            free(*full);
+            *full = NULL;
+            return berr_msg(err, "normalizing name \"%s\": invalid reference format: repository "
+                            "name must be lowercase", name);
+        }
+        return 0;
+    }
+    m = e && e->errnum != ENOMEM ? e->msg : NULL;
+    if (!m) {
+        *err = e;
+        return -1;
+    }
+    inner = !*name ? "repository name must have at least one component"
+            : str_has_prefix(m, "invalid reference format: ") ? m + 26 : m;
+    berr_msg(err, "normalizing name \"%s\": normalizing name \"%s\": %s", name, name, inner);
+    berr_free(e);
+    return -1;
+}
+
 int img_tag(struct runtime *rt, const struct img *img, const char *name, struct berr **err)
 {
     _cleanup_free_ char *full = NULL;
     struct store *s;
 
-    if (img_name_normalize(name, &full, err) < 0 || rt_store(rt, &s, err) < 0 ||
-        store_image_tag(s, img->id, full, err) < 0)
+    if (tag_name(name, &full, err) < 0)
+        return -1;
+    /* podman names the digest as given */
+    if (strchr(name, '@'))
+        return berr_msg(err, "%s: tag by digest not supported", name);
+    if (rt_store(rt, &s, err) < 0 || store_image_tag(s, img->id, full, err) < 0)
         return -1;
     img_event(rt, "tag", img->id, full);
     return 0;
@@ -161,7 +202,7 @@ int img_untag(struct runtime *rt, const struct img *img, const char *name, struc
     _cleanup_free_ char *full = NULL;
     struct store *s;
 
-    if ((name && img_name_normalize(name, &full, err) < 0) || rt_store(rt, &s, err) < 0 ||
+    if ((name && tag_name(name, &full, err) < 0) || rt_store(rt, &s, err) < 0 ||
         store_image_untag(s, img->id, full, err) < 0)
         return -1;
     if (full) {

@@ -175,6 +175,8 @@ enum fkey { F_SINCE, F_BEFORE, F_CONTAINERS, F_DANGLING, F_DIGEST, F_ID, F_INTER
 
 struct filter {
     enum fkey key;
+    char *group;                    /* the key as given ("label", "until"): podman ORs
+                                       the filters of one key, negated or not */
     bool negate;
     char *value;
     bool bval;
@@ -192,6 +194,7 @@ void img_filters_free(struct img_filters *fs)
     if (!fs)
         return;
     for (size_t i = 0; i < fs->n; i++) {
+        free(fs->f[i].group);
         free(fs->f[i].value);
         free(fs->f[i].ref_id);
     }
@@ -227,7 +230,7 @@ static int parse_one(struct runtime *rt, char *spec, struct filter *f, struct be
                          "\"filter=value or filter!=value\"", spec);
     }
     key = spec;
-    if (!(f->value = str_dup(value)))
+    if (!(f->value = str_dup(value)) || !(f->group = str_dup(key)))
         return berr_oom(err);
     if (!strcmp(key, "after") || !strcmp(key, "since") || !strcmp(key, "before")) {
         _cleanup_img_ struct img *img = NULL;
@@ -240,7 +243,7 @@ static int parse_one(struct runtime *rt, char *spec, struct filter *f, struct be
         struct timespec now, t;
         clock_gettime(CLOCK_REALTIME, &now);
         f->key = F_BEFORE;
-        if (time_parse_input(value, false, now, &t, err) < 0)
+        if (time_parse_filter(value, now, &t, err) < 0)
             return -1;
         f->t = t.tv_sec;
     } else if (!strcmp(key, "containers")) {
@@ -361,10 +364,23 @@ static bool match_one(const struct filter *f, const struct img_view *v)
     return false;
 }
 
+/* podman's libimage: the filters of one key are OR'ed (label=a with
+ * label=b, or with label!=c), the keys AND'ed. */
 bool img_filters_match(const struct img_filters *fs, const struct img_view *v)
 {
-    for (size_t i = 0; fs && i < fs->n; i++)
-        if (match_one(&fs->f[i], v) == fs->f[i].negate)
+    for (size_t i = 0; fs && i < fs->n; i++) {
+        const char *g = fs->f[i].group ? fs->f[i].group : "";
+        bool seen = false, any = false;
+
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(fs->f[j].group ? fs->f[j].group : "", g);
+        if (seen)
+            continue;
+        for (size_t j = i; j < fs->n && !any; j++)
+            if (!strcmp(fs->f[j].group ? fs->f[j].group : "", g))
+                any = match_one(&fs->f[j], v) != fs->f[j].negate;
+        if (!any)
             return false;
+    }
     return true;
 }

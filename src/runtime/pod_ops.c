@@ -146,8 +146,17 @@ int pod_pause(struct runtime *rt, struct pod *p, bool unpause, struct berr **err
 
 int pod_restart(struct runtime *rt, struct pod *p, struct berr **err)
 {
+    struct pod_member *m = NULL;
     long long t = -1;
+    size_t n = 0;
 
+    /* podman: a pod without containers cannot restart, as it cannot start */
+    if (pod_members(rt, p->id, &m, &n, err) < 0)
+        return -1;
+    pod_members_free(m, n);
+    if (n == 0)
+        return berr_kind(err, BK_NO_SUCH, "no containers in pod %s have no dependencies, "
+                         "cannot start pod: no such container", p->id);
     if (each_member(rt, p, false, "stopping", stop_one, &t, err) < 0 ||
         each_member(rt, p, true, "starting", start_one, NULL, err) < 0)
         return -1;

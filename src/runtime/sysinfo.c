@@ -4,7 +4,10 @@
  * not on any hot path.
  */
 #include <string.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -113,8 +116,18 @@ static json_t *conmon_info(struct runtime *rt)
         return json_pack("{s:s, s:s, s:s}", "package", "", "path", "", "version", "");
     }
     pkg = pkg_of(path, rt->cfg->static_dir);
+    /* podman shows conmon's --version with its first line break as ", "
+     * ("conmon version 2.1.6, commit: unknown") */
+    _cleanup_free_ char *full = version_of(path);
+    _cleanup_sbuf_ struct sbuf sv = SBUF_INIT;
+    if (full && *full) {
+        size_t l = strcspn(full, "\n");
+        sbuf_addn(&sv, full, l);
+        if (full[l])
+            sbuf_addf(&sv, ", %s", full + l + 1);
+    }
     return json_pack("{s:s, s:s, s:s}", "package", pkg ? pkg : "", "path", path,
-                     "version", version);
+                     "version", sv.len && !sv.oom ? sbuf_str(&sv) : version);
 }
 
 /* host.slirp4netns: the binary --network slirp4netns runs (the
@@ -183,6 +196,21 @@ static json_t *container_store(struct runtime *rt)
                      running, "stopped", stopped);
 }
 
+/* As podman's apparmor.IsEnabled: the module says Y (berth does not
+ * apply AppArmor profiles; podman shows the host's state). */
+static bool apparmor_enabled(void)
+{
+    char buf[4] = "";
+    FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+
+    if (!f)
+        return false;
+    if (!fgets(buf, sizeof(buf), f))
+        buf[0] = '\0';
+    fclose(f);
+    return buf[0] == 'Y';
+}
+
 static json_t *host_info(struct runtime *rt)
 {
     struct config *c = rt->cfg;
@@ -198,7 +226,7 @@ static json_t *host_info(struct runtime *rt)
     snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, (si.uptime / 60) % 60,
              si.uptime % 60);
     return json_pack("{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:I, s:I,"
-                     " s:s, s:o, s:s, s:{s:s, s:b, s:b, s:s}, s:I, s:I, s:s, s:o}",
+                     " s:s, s:o, s:s, s:{s:b, s:s, s:b, s:b, s:s, s:b}, s:b, s:I, s:I, s:s, s:o}",
                      "arch", arch_go(),
                      "cgroupControllers", cgroup_controllers(),
                      "cgroupManager", c->cgroup_manager,
@@ -215,9 +243,13 @@ static json_t *host_info(struct runtime *rt)
                      "networkBackend", c->network_backend,
                      "ociRuntime", runtime_info(rt),
                      "os", "linux",
-                     "security", "capabilities", caps ? caps : "",
+                     "security", "apparmorEnabled", apparmor_enabled(),
+                     "capabilities", caps ? caps : "",
                      "rootless", geteuid() != 0, "seccompEnabled", true,
                      "seccompProfilePath", c->seccomp_profile ? c->seccomp_profile : "",
+                     "selinuxEnabled", access("/sys/fs/selinux/enforce", F_OK) == 0,
+                     /* berth has no API service: nothing is remote */
+                     "serviceIsRemote", false,
                      "swapFree", (json_int_t) si.freeswap * si.mem_unit,
                      "swapTotal", (json_int_t) si.totalswap * si.mem_unit,
                      "uptime", up,
@@ -284,9 +316,10 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
 {
     struct config *c = rt->cfg;
     json_t *info = json_pack(
-        "{s:o, s:{s:[s,s,s], s:[s], s:[s]}, s:{}, s:{s:o, s:s, s:s, s:s, s:s, s:s, s:s}}",
+        "{s:o, s:{s:[s,s,s,s], s:[s], s:[s]}, s:{}, s:{s:o, s:s, s:s, s:s, s:s, s:s, s:s}}",
         "host", host_info(rt),
-        "plugins", "log", "k8s-file", "none", "passthrough", "network", "bridge",
+        /* the log drivers berth has, journald too (as podman built with systemd) */
+        "plugins", "log", "k8s-file", "none", "passthrough", "journald", "network", "bridge",
         "volume", "local",
         "registries",
         "store", "containerStore", container_store(rt),
@@ -321,6 +354,17 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err)
     if (store_extra(rt, json_object_get(info, "store"), err) < 0) {
         json_decref(info);
         return -1;
+    }
+    /* podman: the graph root's file system, size and used bytes */
+    struct statfs sf;
+    if (statfs(c->graph_root, &sf) == 0 &&
+        (json_object_set_new(json_object_get(info, "store"), "graphRootAllocated",
+                             json_integer((json_int_t) (sf.f_blocks * (uint64_t) sf.f_bsize))) < 0 ||
+         json_object_set_new(json_object_get(info, "store"), "graphRootUsed",
+                             json_integer((json_int_t) ((sf.f_blocks - sf.f_bfree) *
+                                                        (uint64_t) sf.f_bsize))) < 0)) {
+        json_decref(info);
+        return berr_oom(err);
     }
     if (json_object_set_new(info, "version",
                                      json_pack("{s:s, s:s, s:s, s:s}", "APIVersion", BERTH_VERSION,

@@ -210,6 +210,8 @@ json_t *vol_inspect_json(struct runtime *rt, const struct vol_config *c,
  * fixed). Parsed once, checked before any volume is read. */
 struct vol_filter;
 int vol_filter_parse(char *const *filters, struct vol_filter **out, struct berr **err);
+/* volume ls: label= values OR'ed, as podman's ls (prune keeps them AND'ed) */
+void vol_filter_labels_any(struct vol_filter *f);
 void vol_filter_free(struct vol_filter *f);
 static inline void vol_filter_freep(struct vol_filter **f) { vol_filter_free(*f); }
 /* users: vol_users_all()'s map, needed only when the filter asks for

@@ -81,7 +81,14 @@ struct vol_filter {
     long long until_ns;         /* the earliest until (all must hold) */
     bool has_until;
     int dangling;               /* -1 any, 0 in use, 1 dangling */
+    bool labels_any;            /* label=: one must hold, else all */
 };
+
+void vol_filter_labels_any(struct vol_filter *f)
+{
+    if (f)
+        f->labels_any = true;
+}
 
 void vol_filter_free(struct vol_filter *f)
 {
@@ -109,7 +116,7 @@ static int parse_one(struct vol_filter *f, int k, const char *val, struct berr *
         struct timespec now, t;
         clock_gettime(CLOCK_REALTIME, &now);
         /* podman's filter timestamps: a duration reaches back from now */
-        if (time_parse_input(val, false, now, &t, err) < 0)
+        if (time_parse_filter(val, now, &t, err) < 0)
             return -1;
         long long ns = (long long) t.tv_sec * 1000000000LL + t.tv_nsec;
         if (!f->has_until || ns < f->until_ns)
@@ -216,7 +223,14 @@ bool vol_filter_match(const struct vol_filter *f, const struct vol_info *vi, jso
         if (!any)
             return false;
     }
-    for (size_t i = 0; f->v[VF_LABEL] && f->v[VF_LABEL][i]; i++)
+    if (f->labels_any && f->v[VF_LABEL]) {
+        any = false;
+        for (size_t i = 0; f->v[VF_LABEL][i] && !any; i++)
+            any = label_holds(f->v[VF_LABEL][i], c->labels);
+        if (!any)
+            return false;
+    }
+    for (size_t i = 0; !f->labels_any && f->v[VF_LABEL] && f->v[VF_LABEL][i]; i++)
         if (!label_holds(f->v[VF_LABEL][i], c->labels))
             return false;
     for (size_t i = 0; f->v[VF_LABEL_NOT] && f->v[VF_LABEL_NOT][i]; i++)

@@ -35,8 +35,8 @@ int store_archive_fmt_parse(const char *s, enum store_archive_fmt *out, struct b
             *out = (enum store_archive_fmt) i;
             return 0;
         }
-    return berr_msg(err, "unsupported format \"%s\": must be one of docker-archive, "
-                    "oci-archive, oci-dir or docker-dir", s);
+    return berr_msg(err, "format value must be one of oci-dir oci-archive docker-dir "
+                    "docker-archive");
 }
 
 /* Where files go: a tar on an fd, or a directory. */

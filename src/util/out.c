@@ -12,7 +12,8 @@
  *   - A plain template is one line per item (a newline added when the
  *     template does not end with one), no header, no tabwriter; one that
  *     ranges over "." itself runs once over the whole list.
- *   - "json": the items as an indented JSON array ("[]" for none).
+ *   - "json" (or "{{json .}}", report.IsJSON): the items as an indented
+ *     JSON array ("[]" for none).
  * Everything is rendered into memory first, so a failing template prints
  * nothing.
  */
@@ -446,6 +447,39 @@ static int render_table(const char *src, json_t *items, const struct out_spec *s
     return 0;
 }
 
+/* Go's \s: [\t\n\f\r ] */
+static const char *skip_gospace(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\f' || *s == '\r')
+        s++;
+    return s;
+}
+
+bool out_is_json(const char *format)
+{
+    const char *s;
+
+    if (!format)
+        return false;
+    s = skip_gospace(format);
+    if (str_has_prefix(s, "json")) {
+        s += 4;
+    } else if (str_has_prefix(s, "{{")) {
+        s = skip_gospace(s + 2);
+        if (!str_has_prefix(s, "json"))
+            return false;
+        s = skip_gospace(s + 4);
+        if (*s == '.')
+            s = skip_gospace(s + 1);
+        if (!str_has_prefix(s, "}}"))
+            return false;
+        s += 2;
+    } else {
+        return false;
+    }
+    return !*skip_gospace(s);
+}
+
 bool out_default_table(const char *format)
 {
     return !format || !*format || strcmp(format, "table") == 0;
@@ -463,7 +497,7 @@ int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *
         if (spec->table && render_table(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0),
                                         items, spec, noheading, &out, err) < 0)
             return -1;
-    } else if (strcmp(format, "json") == 0) {
+    } else if (out_is_json(format)) {
         return out_json(f, items, err);
     } else if (str_has_prefix(format, "table")) {
         if (render_table(format + 5, items, spec, noheading, &out, err) < 0)
@@ -501,7 +535,7 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
     struct tmpl *t = NULL;
     int r;
 
-    if (!format || !*format || strcmp(format, "json") == 0)
+    if (!format || !*format || out_is_json(format))
         return out_json(f, obj, err);
     /* "table" means nothing for one object; podman drops it too */
     if (str_has_prefix(format, "table "))
@@ -548,7 +582,7 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
         if (!spec->table)
             return 0;
         src = table_source(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0));
-    } else if (strcmp(format, "json") == 0) {
+    } else if (out_is_json(format)) {
         if (!(*rows = calloc(1, sizeof(**rows))))
             return berr_oom(err);
         (*rows)->json = true;

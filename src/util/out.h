@@ -31,6 +31,9 @@ struct out_spec {
     const struct out_header *headers;   /* NULL-terminated ({0}) or NULL */
 };
 
+/* Whether format asks for JSON as podman's report.IsJSON sees it:
+ * ^\s*(json|{{\s*json\s*(\.)?\s*}})\s*$, so "{{json .}}" and " json " too. */
+bool out_is_json(const char *format);
 /* Whether format asks for the spec's own table (none, "", "table"). */
 bool out_default_table(const char *format);
 /* items is a JSON array of objects. */

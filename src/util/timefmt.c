@@ -323,6 +323,17 @@ static struct timespec ts_add_ns(struct timespec t, long long ns)
     return t;
 }
 
+int time_parse_filter(const char *s, struct timespec now, struct timespec *out,
+                      struct berr **err)
+{
+    struct berr *e = NULL;
+
+    if (time_parse_input(s, false, now, out, &e) == 0)
+        return 0;
+    berr_free(e);
+    return berr_new(err, BERR_ENGINE, 0, "failed to parse value as time or duration: \"%s\"", s);
+}
+
 int time_parse_input(const char *s, bool is_until, struct timespec now, struct timespec *out,
                      struct berr **err)
 {

@@ -23,6 +23,11 @@
  * Error: "unable to interpret time value" (exit 125). */
 int time_parse_input(const char *s, bool is_until, struct timespec now, struct timespec *out,
                      struct berr **err);
+/* An until= filter value (images, volumes, networks, prune): the same
+ * forms, a duration counting back from now; podman's error for these is
+ * 'failed to parse value as time or duration: "VALUE"'. */
+int time_parse_filter(const char *s, struct timespec now, struct timespec *out,
+                      struct berr **err);
 
 /* Go's time.ParseDuration: "300ms", "-1.5h", "1h30m10s", units ns us
  * µs μs ms s m h; "0" needs no unit. 0 or -1 (bad syntax or overflow). */

@@ -6,6 +6,23 @@
 
 #include "util/yaml.h"
 
+/* Would the string read back as something else (empty, null, a bool, a
+ * number)? go-yaml double-quotes those ("", "true"). */
+static bool reads_as_other(const char *s)
+{
+    static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "null",
+                                          "~", "y", "n", "True", "False", "Null", "NULL" };
+    char *end;
+
+    if (!*s)
+        return true;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(s, words[i]) == 0)
+            return true;
+    strtod(s, &end);
+    return *end == '\0';
+}
+
 /* Would a plain scalar read back as this string? If not, quote it. */
 static bool needs_quotes(const char *s)
 {
@@ -53,7 +70,7 @@ static void scalar(json_t *v, int ind, struct sbuf *o)
             return;
         }
         if (needs_quotes(s)) {
-            bool dq = strchr(s, '\'') != NULL;
+            bool dq = strchr(s, '\'') != NULL || reads_as_other(s);
             sbuf_addc(o, dq ? '"' : '\'');
             for (const char *p = s; *p; p++) {
                 if (dq && (*p == '"' || *p == '\\'))

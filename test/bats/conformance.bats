@@ -67,6 +67,27 @@ teardown() { berth_teardown; }
     [ "$output" = "map[overlay.mountopt:nodev]" ]
     run -0 b info --format '{{.Host.Conmon.Package}}'
     [ "$output" = "$(jq -r .host.conmon.package <<<"$info")" ]
+    # podman's Go name for cgroupVersion; keys podman 4.3.1 has
+    run -0 b info --format '{{.Host.CgroupsVersion}}'
+    [ "$output" = "$(jq -r .host.cgroupVersion <<<"$info")" ]
+    [[ $output = v[12] ]]
+    run -0 b info --format '{{.Host.ServiceIsRemote}} {{.Host.Security.SELinuxEnabled}} {{.Host.Security.AppArmorEnabled}}'
+    [[ $output =~ ^false\ (true|false)\ (true|false)$ ]]
+    for k in .store.graphRootAllocated .store.graphRootUsed; do
+        [ "$(jq -r "$k | type" <<<"$info")" = number ] || { echo "missing $k"; false; }
+    done
+    # the YAML has its keys sorted at every level, as podman's
+    run -0 --separate-stderr b info
+    [ "$(grep -E '^[a-z]+:' <<<"$output" | sed 's/:.*/:/' | tr -d '\n')" = "host:plugins:registries:store:version:" ]
+    [ "$(sed -n '2,3p' <<<"$output")" = "  arch: $(jq -r .host.arch <<<"$info")
+  buildahVersion: \"\"" ]
+    keys=$(sed -n '/^store:/,/^version:/p' <<<"$output" | grep -E '^  [a-zA-Z]+:' | sed 's/:.*//')
+    [ "$keys" = "$(sort <<<"$keys")" ]
+    run -0 b info --format '{{json .Plugins.Log}}'
+    [ "$output" = '["k8s-file","none","passthrough","journald"]' ]
+    # conmon's --version as podman shows it
+    run -0 b info --format '{{.Host.Conmon.Version}}'
+    [[ $output == "conmon version "[0-9]*", commit: "* ]]
 }
 
 @test "rm, stop, kill, restart, init and start echo the name or id prefix as typed" {
@@ -517,4 +538,27 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
 @test "run -it with stdin not a terminal: podman's warning" {
     run -0 --separate-stderr bash -c "echo | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -it --network none $IMG true"
     [[ $stderr == *"The input device is not a TTY. The --tty and --interactive flags might not work properly"* ]]
+}
+
+# podman's report.IsJSON: "json", "{{json .}}", "{{ json }}", " json "
+# all print the command's JSON, not a template run once per row.
+@test "--format '{{json .}}' prints the same JSON as --format json" {
+    BERTH_ARGS+=(--network-config-dir "$BATS_TEST_TMPDIR/net")
+    run -0 b volume create v1
+    run -0 b network create n1
+    run -0 b pod create --name p1
+    for cmd in "images" "history $IMG" "volume ls" "network ls" "pod ps" "ps -a" \
+               "image inspect $IMG" "volume inspect v1" "network inspect n1" "pod inspect p1"; do
+        # the default network's "created" is the time of the call
+        want=$(b $cmd --format json | grep -v '"created": ')
+        [ "${want:0:1}" = "[" ] || [ "${want:0:1}" = "{" ]
+        for f in '{{json .}}' '{{ json . }}' '{{json}}' ' json ' ' {{json .}}'; do
+            run -0 --separate-stderr b $cmd --format "$f"
+            [ "$(grep -v '"created": ' <<<"$output")" = "$want" ]
+        done
+    done
+    # anything more is a template again
+    run -0 --separate-stderr b volume ls --format '{{json .}}x'
+    [ "${output:0:9}" = '{"Name":"' ]
+    [ "${output: -1}" = "x" ]
 }

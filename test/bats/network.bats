@@ -34,7 +34,9 @@ teardown() { berth_teardown; }
     run -0 b network create --subnet 10.99.0.0/24 --gateway 10.99.0.254 --ip-range 10.99.0.128/25 \
         --label a=b --label c -o mtu=1400 --internal --disable-dns net2
     run -0 b network inspect net2
-    echo "$output" | jq -e '.[0].subnets[0].lease_range.start_ip == "10.99.0.128" and
+    # podman starts a range one after its own address (10.99.0.129); it
+    # ends it at the subnet's broadcast (.255), berth one before
+    echo "$output" | jq -e '.[0].subnets[0].lease_range.start_ip == "10.99.0.129" and
         .[0].subnets[0].lease_range.end_ip == "10.99.0.254" and .[0].internal and
         (.[0].dns_enabled | not) and .[0].labels.a == "b" and .[0].options.mtu == "1400"'
 }
@@ -53,11 +55,19 @@ teardown() { berth_teardown; }
     run -125 b network create -d macvlanx n3
     [ "$output" = "Error: unsupported driver macvlanx: invalid argument" ]
     run -125 b network create --gateway 10.1.1.1 n3
-    [ "$output" = "Error: cannot set gateway or range without subnet: invalid argument" ]
+    [ "$output" = "Error: cannot set gateway or range without subnet" ]
+    run -125 b network create --subnet 10.98.0.0/24 --gateway 10.98.0.1 --gateway 10.98.0.2 n3
+    [ "$output" = "Error: cannot set more gateways than subnets" ]
     run -125 b network create --subnet foo n3
-    [ "$output" = "Error: invalid CIDR address: foo: invalid argument" ]
+    [ "$output" = "Error: invalid CIDR address: foo" ]
+    run -125 b network create --subnet 10.98.0.0/24 --ip-range foo n3
+    [ "$output" = "Error: invalid CIDR address: foo" ]
     run -125 b network create --subnet 10.98.0.0/24 --gateway 10.97.0.1 n3
-    [[ $output == *"not in subnet"* ]]
+    [ "$output" = "Error: gateway 10.97.0.1 not in subnet 10.98.0.0/24" ]
+    run -125 b network create --subnet 10.98.0.0/24 --ip-range 10.97.0.0/28 n3
+    [ "$output" = "Error: lease range start ip 10.97.0.1 not in subnet 10.98.0.0/24" ]
+    run -125 b network create --subnet 10.98.0.0/24 --ip-range 10.98.0.0/16 n3
+    [ "$output" = "Error: lease range end ip 10.98.255.255 not in subnet 10.98.0.0/24" ]
     run -125 b network create -o bogus=1 n3
     [[ $output == *"unsupported bridge network option bogus"* ]]
     run -1 b network exists n3
@@ -72,6 +82,11 @@ teardown() { berth_teardown; }
     [ "$output" = a1 ]
     run -0 b network ls -q --filter label=env
     [ "$output" = $'a1\na2' ]
+    # labels must all match (podman's MatchLabelFilters); names OR
+    run -0 b network ls -q --filter label=env=test --filter label=env=prod
+    [ "$output" = "" ]
+    run -0 b network ls -q --filter label=env --filter label=env=prod
+    [ "$output" = a2 ]
     run -0 b network ls -q --filter name=^a
     [ "$output" = $'a1\na2' ]
     run -0 b network ls -q --filter name=a1 --filter name=a2
@@ -85,7 +100,44 @@ teardown() { berth_teardown; }
     [ "$output" = "$id" ]
     run -0 b network ls --format json
     echo "$output" | jq -e 'length == 3 and .[0].name == "a1"'
-    run -125 b network ls --filter bogus=1
+    run -125 --separate-stderr b network ls --filter bogus=1
+    [ "$stderr" = 'Error: invalid filter "bogus"' ]
+    run -125 --separate-stderr b network ls --filter bogus
+    [ "$stderr" = 'Error: filter input must be in the form of filter=value: bogus is invalid' ]
+    run -125 --separate-stderr b network ls --filter dangling=x
+    [ "$stderr" = 'Error: invalid dangling filter value "x"' ]
+    run -125 --separate-stderr b network prune -f --filter bogus=1
+    [ "$stderr" = 'Error: invalid filter "bogus"' ]
+}
+
+@test "templates: ls .Labels is k=v,..., inspect .Labels a map; labels sorted; .Created as Go prints it" {
+    run -0 b network create --label k=v --label a=1 --label c n1
+    run -0 b network create n2
+    run -0 b network ls --filter name=n --format '{{.Name}} [{{.Labels}}]'
+    [ "$output" = "n1 [a=1,c=,k=v]
+n2 []" ]
+    run -0 b network inspect --format '{{.Labels}} {{.Options}}' n1 n2
+    [ "$output" = "map[a:1 c: k:v] map[]
+map[] map[]" ]
+    run -0 jq -c .labels "$BATS_TEST_TMPDIR/net/n1.json"
+    [ "$output" = '{"a":"1","c":"","k":"v"}' ]
+    run -0 b network ls --filter name=n1 --format '{{.Created}}'
+    [[ $output =~ ^20[0-9-]+\ [0-9:.]+\ \+0000\ UTC$ ]]
+    run -0 b network inspect --format '{{.Created}}' n1
+    [[ $output =~ ^20[0-9-]+\ [0-9:.]+\ \+0000\ UTC$ ]]
+}
+
+@test "argument count errors as podman's" {
+    run -125 --separate-stderr b network inspect
+    [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    run -125 --separate-stderr b network rm
+    [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    run -125 --separate-stderr b network create a b
+    [ "$stderr" = "Error: accepts at most 1 arg(s), received 2" ]
+    run -125 --separate-stderr b network connect
+    [ "$stderr" = "Error: accepts 2 arg(s), received 0" ]
+    run -125 --separate-stderr b network disconnect x
+    [ "$stderr" = "Error: accepts 2 arg(s), received 1" ]
 }
 
 @test "inspect, exists and rm by name, id and prefix; missing ones" {
@@ -94,7 +146,14 @@ teardown() { berth_teardown; }
     run -0 b network exists ${id:0:12}
     run -1 b network exists nope
     run -125 b network inspect nope
-    [ "$output" = "Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
+    [ "$output" = "[]
+Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
+    # podman prints the networks found, the other missing ones as "error"
+    # lines, then fails with the first
+    run -125 --separate-stderr b network inspect --format '{{.Name}}' a n1 c
+    [ "$output" = n1 ]
+    [ "$stderr" = "error inspecting object: network c: unable to find network with name or ID c: network not found
+Error: inspecting object: network a: unable to find network with name or ID a: network not found" ]
     run -1 b network rm nope
     [ "$output" = "Error: unable to find network with name or ID nope: network not found" ]
     run -0 b network rm ${id:0:12}

@@ -183,8 +183,12 @@ teardown() {
     [ -z "$output" ]
     run -0 b pod ps -q
     [ -z "$output" ]
-    run -125 --separate-stderr b pod rm rmp
+    run -1 --separate-stderr b pod rm rmp
     [ "$stderr" = "Error: no pod with name or ID rmp found: no such pod" ]
+    # podman: -f makes a missing pod no error
+    run -0 --separate-stderr b pod rm -f rmp
+    [ "$output" = "" ]
+    [ "$stderr" = "" ]
     run -0 b pod rm --ignore rmp
 }
 
@@ -234,6 +238,12 @@ teardown() {
     [ "$output" = aa ]
     run -0 b pod ps -q --no-trunc
     [[ ${lines[0]} =~ ^[0-9a-f]{64}$ ]]
+    run -125 --separate-stderr b pod ps -q --format '{{.Name}}'
+    [ "$stderr" = "Error: quiet and format cannot be used together" ]
+    # podman's -q is the full id without --no-trunc too
+    run -0 b pod ps -q --filter name=aa
+    [ "$output" = "$(b pod inspect --format '{{.Id}}' aa)" ]
+    [[ $output =~ ^[0-9a-f]{64}$ ]]
     run -0 b pod ps --ctr-names --ctr-ids --filter name=zz
     [[ ${lines[0]} == *"IDS"*"NAMES" ]]
     [[ ${lines[1]} == *"-infra" ]]
@@ -243,6 +253,47 @@ teardown() {
     [ "$stderr" = "Error: invalid option for --sort, options are: id, names, or number" ]
     run -125 --separate-stderr b pod ps --filter bogus=1
     [ "$stderr" = "Error: bogus is an invalid filter" ]
+    run -125 --separate-stderr b pod ps --filter name
+    [ "$stderr" = "Error: filter input must be in the form of filter=value: name is invalid" ]
+    run -125 --separate-stderr b pod ps --filter status=Running
+    [ "$stderr" = "Error: Running is not a valid pod status" ]
+    run -125 --separate-stderr b pod ps --filter ctr-status=up
+    [ "$stderr" = "Error: up is not a valid status" ]
+    run -0 b pod ps --filter status=degraded --filter ctr-status=exited -q
+    # until=: pods made before; a bad value matches none, as podman's
+    run -0 b pod ps --filter until=2100-01-01 --format '{{.Name}}'
+    [ "$output" = $'aa\nzz' ]
+    run -0 b pod ps --filter until=1h --format '{{.Name}}'
+    [ "$output" = "" ]
+    run -0 b pod ps --filter until=yesterday --format '{{.Name}}'
+    [ "$output" = "" ]
+}
+
+@test "pod inspect of several pods: an array; the missing ones fail after the others print" {
+    b pod create --network none --name i1 >/dev/null
+    b pod create --network none --name i2 --infra=false >/dev/null
+    run -0 b pod inspect i1
+    [ "${lines[0]}" = "{" ]
+    run -0 b pod inspect i1 i2
+    run -0 jq -r '.[].Name' <<<"$output"
+    [ "$output" = $'i1\ni2' ]
+    run -0 b pod inspect --format '{{.Name}} {{.NumContainers}}' i1 i2
+    [ "$output" = $'i1 1\ni2 0' ]
+    run -125 --separate-stderr b pod inspect --format '{{.Name}}' nope i2 nope2
+    [ "$output" = i2 ]
+    [ "$stderr" = "error inspecting object: no such pod nope2
+Error: inspecting object: no such pod nope" ]
+    run -125 --separate-stderr b pod inspect nope i1
+    [ "${lines[0]}" = "{" ]
+}
+
+@test "pod inspect templates: podman's empty fields are zero values; CreateCommand is the whole command line" {
+    b pod create --network none --name t1 --infra=false >/dev/null
+    run -0 --separate-stderr b pod inspect --format '{{.Labels}}|{{.Namespace}}|{{.InfraContainerID}}|{{.SharedNamespaces}}|{{.Containers}}' t1
+    [ "$output" = "map[]|||[]|[]" ]
+    run -0 b pod inspect --format '{{range .CreateCommand}}{{.}}
+{{end}}' t1
+    [ "$output" = "$(printf '%s\n' "$BERTH_BIN" "${BERTH_ARGS[@]}" pod create --network none --name t1 --infra=false)" ]
 }
 
 @test "pod create: bad input is refused with podman's words, leaving nothing" {
@@ -264,6 +315,9 @@ teardown() {
     [ "$stderr" = "Error: invalid signal: BOGUS" ]
     run -125 --separate-stderr b pod inspect
     [ "$stderr" = "Error: no names or ids specified" ]
+    run -125 --separate-stderr b pod inspect nope
+    [ "$output" = "[]" ]
+    [ "$stderr" = "Error: inspecting object: no such pod nope" ]
     run -125 --separate-stderr b pod start nope
     [ "$stderr" = "Error: no pod with name or ID nope found: no such pod" ]
     run -0 b pod ps -q
@@ -276,6 +330,10 @@ teardown() {
     b pod create --network none --name empty --infra=false >/dev/null
     run -125 --separate-stderr b pod start empty
     [[ $stderr == *"have no dependencies, cannot start pod: no such container" ]]
+    id=$(b pod inspect --format '{{.Id}}' empty)
+    run -125 --separate-stderr b pod restart empty
+    [ "$output" = "" ]
+    [ "$stderr" = "Error: no containers in pod $id have no dependencies, cannot start pod: no such container" ]
     run -0 b pod create --network none --name named --infra-name myinfra --infra-image "$IMG" --infra-command "sleep 1000" --hostname hn \
         --infra-conmon-pidfile "$BATS_TEST_TMPDIR/conmon.pid"
     run -0 b ps -a --format '{{.Names}} {{.Command}}' --filter pod=named
@@ -319,6 +377,10 @@ teardown() {
     [ "$output" = two ]
     run -125 --separate-stderr b pod logs -c zz lg
     [ "$stderr" = "Error: container zz is not in pod lg: no such container" ]
+    run -125 --separate-stderr b pod logs
+    [ "$stderr" = "Error: specify at least one pod name or ID to log" ]
+    run -125 --separate-stderr b pod logs lg lg
+    [ "$stderr" = "Error: requires exactly 1 arg" ]
 }
 
 @test "rm --all --force removes the pods too, as podman's (an infra goes with its pod)" {

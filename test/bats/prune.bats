@@ -14,12 +14,14 @@ id_of() { b inspect --format '{{.Id}}' "$1"; }
     b run -d --name q3 --network none $IMG sleep 86400 >/dev/null
     b run -d --name q4 --network none $IMG sleep 86400 >/dev/null
     b pause q4 >/dev/null
+    # the question is on stdout, as podman asks it
     run -0 --separate-stderr bash -c "echo n | '$BERTH_BIN' ${BERTH_ARGS[*]} container prune"
-    [ "$output" = "" ]
-    [[ $stderr == *"WARNING! This will remove all non running containers."* ]]
+    [ "$output" = "WARNING! This will remove all non running containers.
+Are you sure you want to continue? [y/N] " ]
+    [ "$stderr" = "" ]
     run -0 b container exists q1
     i1=$(id_of q1) i2=$(id_of q2)
-    run -0 bash -c "echo y | '$BERTH_BIN' ${BERTH_ARGS[*]} container prune 2>/dev/null | sort"
+    run -0 bash -c "echo y | '$BERTH_BIN' ${BERTH_ARGS[*]} container prune 2>/dev/null | tail -n +2 | sed 's/^Are you sure.*\] //' | sort"
     [ "$output" = "$(printf '%s\n%s\n' "$i1" "$i2" | sort)" ]
     run -0 b ps -a --format '{{.Names}}'
     [ "$(echo "$output" | sort | tr '\n' ' ')" = "q3 q4 " ]
@@ -51,7 +53,7 @@ id_of() { b inspect --format '{{.Id}}' "$1"; }
     run -125 --separate-stderr b container prune -f --filter bogus=1
     [ "$stderr" = "Error: bogus is an invalid filter" ]
     run -125 --separate-stderr b container prune -f --filter until=yesterday
-    [ "$stderr" = "Error: unable to interpret time value" ]
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "yesterday"' ]
     run -125 --separate-stderr b container prune -f extra
     [[ $stderr == *"takes no arguments"* ]]
     run -0 b container exists e1

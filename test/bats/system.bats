@@ -53,6 +53,15 @@ files_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
     run -0 b system df --format json
     run -0 jq -c '.[] | [.Type, .Total, .Active, .Size, .Reclaimable]' <<<"$output"
     [ "${lines[1]}" = '["Containers",2,0,102400,102400]' ]
+    # podman's {{json .}}: each row's object, sizes in bytes
+    run -0 --separate-stderr b system df --format '{{json .}}'
+    [ "${lines[0]}" = "{\"Type\":\"Images\",\"Total\":3,\"Active\":2,\"Size\":$((2 * bb + ly)),\"Reclaimable\":$ly}" ]
+    [ "${lines[1]}" = '{"Type":"Containers","Total":2,"Active":0,"Size":102400,"Reclaimable":102400}' ]
+    [ "${lines[2]}" = '{"Type":"Local Volumes","Total":2,"Active":1,"Size":0,"Reclaimable":0}' ]
+    run -0 --separate-stderr b system df --format ' json '
+    [ "$output" = " json 
+ json 
+ json " ]
 }
 
 @test "system df: a running container is active, not reclaimable" {
@@ -191,6 +200,26 @@ df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | sele
     run -0 b exec keep true
 }
 
+@test "system prune: exited pods go first, with their containers; a pod's containers are not pruned alone" {
+    b pod create --network none --name live >/dev/null
+    b create --pod live --name member $IMG true >/dev/null
+    b pod create --infra=false --name done >/dev/null
+    b create --pod done --name donec --network none $IMG true >/dev/null
+    b pod start done >/dev/null
+    b create --name lone --network none $IMG true >/dev/null
+    pid=$(b pod inspect --format '{{.Id}}' done)
+    lone=$(b inspect --format '{{.Id}}' lone)
+    for _ in $(seq 50); do [ "$(b pod ps --filter name=done --format '{{.Status}}')" = Exited ] && break; sleep 0.1; done
+    run -0 b system prune -f
+    [ "$output" = "$(printf 'Deleted Containers\n%s\nDeleted Pods\n%s\nTotal reclaimed space: 0B' "$lone" "$pid")" ]
+    # the created pod keeps its infra and member, as podman's
+    run -0 b pod ps --filter name=live --format '{{.Name}} {{.NumberOfContainers}}'
+    [ "$output" = "live 2" ]
+    run -0 b container prune -f
+    [ "$output" = "" ]
+    run -0 b pod exists live
+}
+
 @test "system prune --filter label and until reach every kind" {
     b create --name old --network none --label tmp $IMG true >/dev/null
     b create --name other --network none $IMG true >/dev/null
@@ -206,7 +235,16 @@ df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | sele
     run -0 b container exists other
     run -0 b network exists nkeep
     run -0 b volume exists vkeep
-    run -125 b system prune -f --filter bogus=1
+    # podman checks the filters first: one error, nothing pruned
+    b create --name left --network none --label tmp $IMG true >/dev/null
+    run -125 --separate-stderr b system prune -f --filter label=tmp --filter bogus=1
+    [ "$output" = "" ]
+    [ "$stderr" = "Error: bogus is an invalid filter" ]
+    run -125 --separate-stderr b system prune -f --filter bogus
+    [ "$stderr" = "Error: filter input must be in the form of filter=value: bogus is invalid" ]
+    run -125 --separate-stderr b system prune -f --filter until=yesterday
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "yesterday"' ]
+    run -0 b container exists left
 }
 
 @test "network prune and network ls --filter until" {
@@ -220,7 +258,7 @@ df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | sele
     run -0 b network prune -f --filter until=2100-01-01T00:00:00Z
     [ "$output" = "n1" ]
     run -125 b network prune -f --filter until=yesterday
-    [[ $output == *"unable to interpret time value"* ]]
+    [ "$output" = 'Error: failed to parse value as time or duration: "yesterday"' ]
 }
 
 @test "system reset: podman's question; no removes nothing, no answer exits 1" {

@@ -76,7 +76,7 @@ teardown() { berth_teardown; }
     [[ $stderr == *"takes no arguments"* ]]
 }
 
-@test "volume ls --filter: values of a key OR, keys AND; bad filters refused" {
+@test "volume ls --filter: values of a key OR (label too, as podman's ls), keys AND; bad filters refused" {
     b volume create -l env=prod -l team=a p1 >/dev/null
     b volume create -l env=dev q1 >/dev/null
     b volume create -o type=tmpfs -o device=tmpfs t1 >/dev/null
@@ -85,7 +85,9 @@ teardown() { berth_teardown; }
     run -0 b volume ls -q --filter label=env=dev
     [ "$output" = q1 ]
     run -0 b volume ls -q --filter label=env --filter label=team
-    [ "$output" = p1 ]
+    [ "$output" = "$(printf 'p1\nq1')" ]
+    run -0 b volume ls -q --filter label=env=dev --filter label=team=a
+    [ "$output" = "$(printf 'p1\nq1')" ]
     run -0 b volume ls -q --filter 'label!=env'
     [ "$output" = t1 ]
     run -0 b volume ls -q --filter name=1 --filter label=env=prod
@@ -108,6 +110,8 @@ teardown() { berth_teardown; }
     [ "$output" = q1 ]
     run -125 --separate-stderr b volume ls --filter bogus=1
     [ "$stderr" = 'Error: "bogus" is an invalid volume filter' ]
+    run -125 --separate-stderr b volume ls --filter until=yesterday
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "yesterday"' ]
     run -125 --separate-stderr b volume ls --filter dangling=maybe
     [ "$stderr" = 'Error: "maybe" is not a valid value for the "dangling" filter - must be true or false' ]
     run -125 --separate-stderr b volume ls --filter name

@@ -405,24 +405,46 @@ static int random_ula(struct ipnet *out, struct berr **err)
     return 0;
 }
 
-/* "k=v" strings into an object; a key without "=" gets "". */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* "k=v" strings into an object; a key without "=" gets "". The keys are
+ * sorted, as Go writes a map (podman's labels and options). */
 static int kv_object(char *const *kv, json_t **out, struct berr **err)
 {
-    json_t *o = json_object();
+    json_t *o = json_object(), *s = json_object();
+    _cleanup_free_ const char **keys = NULL;
+    size_t n = 0;
+    const char *k0;
+    json_t *v;
 
-    if (!o)
-        return berr_oom(err);
+    if (!o || !s)
+        goto oom;
     for (size_t i = 0; kv && kv[i]; i++) {
         const char *eq = strchr(kv[i], '=');
         _cleanup_free_ char *k = eq ? str_ndup(kv[i], (size_t) (eq - kv[i])) : str_dup(kv[i]);
 
-        if (!k || json_object_set_new(o, k, json_string(eq ? eq + 1 : "")) < 0) {
-            json_decref(o);
-            return berr_oom(err);
-        }
+        if (!k || json_object_set_new(o, k, json_string(eq ? eq + 1 : "")) < 0)
+            goto oom;
     }
-    *out = o;
+    if (json_object_size(o) && !(keys = calloc(json_object_size(o), sizeof(*keys))))
+        goto oom;
+    json_object_foreach(o, k0, v)
+        keys[n++] = k0;
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if (json_object_set(s, keys[i], json_object_get(o, keys[i])) < 0)
+            goto oom;
+    json_decref(o);
+    *out = s;
     return 0;
+oom:
+    json_decref(o);
+    json_decref(s);
+    return berr_oom(err);
 }
 
 static int check_options(json_t *opts, struct berr **err)
@@ -459,7 +481,7 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
     json_t *o;
 
     if (ipnet_parse(sub, &n, NULL) < 0)
-        return berr_kind(err, BK_INVALID, "invalid CIDR address: %s", sub);
+        return berr_plain(err, BK_INVALID, "invalid CIDR address: %s", sub);
     ipnet_fmt(&n, sbuf);
     if ((n.ip.family == AF_INET && n.prefix > 30) || (n.ip.family == AF_INET6 && n.prefix > 126))
         return berr_kind(err, BK_INVALID, "subnet %s is too small", sbuf);
@@ -471,7 +493,7 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
         if (ip_parse(gw, &g) < 0)
             return berr_kind(err, BK_INVALID, "invalid gateway address %s", gw);
         if (!ipnet_contains(&n, &g))
-            return berr_kind(err, BK_INVALID, "gateway %s not in subnet %s", gw, sbuf);
+            return berr_plain(err, BK_INVALID, "gateway %s not in subnet %s", gw, sbuf);
     } else {
         g = n.ip;
         ip_add(&g, 1);
@@ -482,14 +504,19 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
         return berr_oom(err);
     if (range && *range) {
         if (ipnet_parse(range, &r, NULL) < 0)
-            return berr_kind(err, BK_INVALID, "invalid CIDR address: %s", range);
-        if (r.ip.family != n.ip.family || r.prefix < n.prefix || !ipnet_contains(&n, &r.ip))
-            return berr_kind(err, BK_INVALID, "lease range %s does not fit into subnet %s",
-                             range, sbuf);
+            return berr_plain(err, BK_INVALID, "invalid CIDR address: %s", range);
+        /* podman's range: the one after the range's own address (but a
+         * single address), to its last; each end in the subnet */
         first = r.ip;
-        if (ip_eq(&first, &n.ip))
+        if (r.prefix < (r.ip.family == AF_INET ? 32 : 128))
             ip_add(&first, 1);
         ipnet_last(&r, &last);
+        ip_fmt(&first, a);
+        ip_fmt(&last, b);
+        if (r.ip.family != n.ip.family || !ipnet_contains(&n, &first))
+            return berr_plain(err, BK_INVALID, "lease range start ip %s not in subnet %s", a, sbuf);
+        if (!ipnet_contains(&n, &last))
+            return berr_plain(err, BK_INVALID, "lease range end ip %s not in subnet %s", b, sbuf);
         if (n.ip.family == AF_INET) {
             struct ipaddr bc;
             ipnet_last(&n, &bc);
@@ -514,8 +541,8 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
 
     if (strv_len(o->gateways) > ns || strv_len(o->ip_ranges) > ns) {
         if (ns == 0)
-            return berr_kind(err, BK_INVALID, "cannot set gateway or range without subnet");
-        return berr_kind(err, BK_INVALID, strv_len(o->gateways) > ns
+            return berr_plain(err, BK_INVALID, "cannot set gateway or range without subnet");
+        return berr_plain(err, BK_INVALID, strv_len(o->gateways) > ns
                              ? "cannot set more gateways than subnets"
                              : "cannot set more ranges than subnets");
     }
