@@ -1159,10 +1159,11 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             return 0;
         }
         if (state_in(s, mask)) {
+            /* podman: a state other than an exit answers -1 */
             if (s == CS_STOPPED || s == CS_EXITED)
                 *code = c->st.exit_code;
             else
-                *code = 0;
+                *code = -1;
             c->rt_delete_handoff = flags & CTR_WAIT_AUTOREMOVE;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
                 c->cfg.auto_remove && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0) {

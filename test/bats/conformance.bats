@@ -407,6 +407,16 @@ external_ctr() {
     run -124 timeout 2 "$BERTH_BIN" "${BERTH_ARGS[@]}" wait --condition running w1
 }
 
+# podman's wait answers -1 for a condition other than an exit
+@test "wait --condition running or paused prints -1" {
+    run -0 b run -d --name w1 --network none $IMG sleep 100
+    run -0 --separate-stderr b wait --condition running w1
+    [ "$output" = -1 ]
+    run -0 b pause w1
+    run -0 --separate-stderr b wait --condition paused --condition exited w1
+    [ "$output" = -1 ]
+}
+
 @test "--dns-opt is --dns-option; --kernel-memory is a no-op with podman's warning" {
     run -0 b run --rm --network host --dns-opt ndots:7 $IMG grep options /etc/resolv.conf
     [[ $output == *"ndots:7"* ]]
