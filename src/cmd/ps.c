@@ -123,6 +123,33 @@ static int ps_watch(struct runtime *rt, struct ps_query *q, const char *format, 
     }
 }
 
+/* podman's report.IsJSON: ^\s*(json|{{\s*json\s*(\.)?\s*}})\s*$ */
+static bool ps_is_json(const char *f)
+{
+    const char *ws = " \t\n\f\r";
+
+    f += strspn(f, ws);
+    if (strncmp(f, "{{", 2) == 0) {
+        f += 2;
+        f += strspn(f, ws);
+        if (strncmp(f, "json", 4) != 0)
+            return false;
+        f += 4;
+        f += strspn(f, ws);
+        if (*f == '.')
+            f++;
+        f += strspn(f, ws);
+        if (strncmp(f, "}}", 2) != 0)
+            return false;
+        f += 2;
+    } else if (strncmp(f, "json", 4) == 0) {
+        f += 4;
+    } else {
+        return false;
+    }
+    return f[strspn(f, ws)] == '\0';
+}
+
 static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
@@ -174,7 +201,13 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
 
-    q.shape = format && strcmp(format, "json") == 0 && !quiet ? PS_JSON : PS_TEMPLATE;
+    /* podman: a --format wins over -q, and {{json .}} is json */
+    if (format) {
+        quiet = false;
+        if (ps_is_json(format))
+            format = "json";
+    }
+    q.shape = format && strcmp(format, "json") == 0 ? PS_JSON : PS_TEMPLATE;
     /* docker's rule: a template that shows the size computes it */
     if (format && strstr(format, ".Size"))
         q.size = true;

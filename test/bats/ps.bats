@@ -117,6 +117,24 @@ same_as_template() {
     [ "$output" = $'runner\nquick\nfresh' ]
 }
 
+# podman: {{json .}} (report.IsJSON) is --format json, and a --format
+# wins over -q
+@test "ps --format '{{json .}}' is --format json; -q with --format uses the format" {
+    three
+    run -0 b ps -a --format json
+    want=$output
+    for f in '{{json .}}' '{{ json . }}' '{{json}}' ' json '; do
+        run -0 b ps -a --format "$f"
+        [ "$output" = "$want" ]
+    done
+    run -0 b ps -q --format json
+    [[ ${lines[0]} == "[" ]]
+    run -0 b ps -q --format '{{.Names}}'
+    [ "$output" = runner ]
+    run -0 b ps -q --format 'table {{.Names}}'
+    [ "$output" = $'NAMES\nrunner' ]
+}
+
 @test "ps filters: one key ORs, different keys AND" {
     three
     run -0 b ps -a --format '{{.Names}}' --filter status=exited
