@@ -300,6 +300,9 @@ static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c == 1 ? 0 : -1;
     }
+    /* podman: one container's lines have no prefix, even with --names */
+    if (a.latest || it.nargs == 1)
+        a.names = false;
     if (a.latest)
         rc = ctr_latest(rt, latest_id, err) < 0 ? -1 : logs_run(rt, &a, latest_v, 1, true, err);
     else

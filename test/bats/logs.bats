@@ -32,8 +32,11 @@ teardown() { berth_teardown; }
     [ -z "$output" ]
     run -0 b logs -t --tail 1 lg
     [[ $output =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9:]+)\ l4$ ]]
+    # podman: -n prefixes only when there are several containers
     run -0 b logs -n --tail 1 lg
-    [ "$output" = "lg l4" ]
+    [ "$output" = "l4" ]
+    run -0 b logs -n --latest
+    [ "$output" = $'l1\nl2\nl3\nl4' ]
 }
 
 @test "logs --since and --until" {
