@@ -408,6 +408,30 @@ external_ctr() {
 }
 
 # podman's wait answers -1 for a condition other than an exit
+# podman's port: its argument checks and words; PORT parsed by ParseUint
+@test "port: podman's argument errors" {
+    run -0 b create --name p1 -p 8080:80 $IMG true
+    run -125 --separate-stderr b port
+    [ "$stderr" = "Error: you must supply a running container name or id" ]
+    run -125 --separate-stderr b port p1 80 90
+    [ "$stderr" = 'Error: `port` accepts at most 2 arguments' ]
+    run -125 --separate-stderr b port -a p1
+    [ "$stderr" = "Error: no arguments are needed with --all" ]
+    run -125 --separate-stderr b port -a -l
+    [ "$stderr" = "Error: --all and --latest cannot be used together" ]
+    run -125 --separate-stderr b port nosuch abc
+    [ "$stderr" = 'Error: strconv.ParseUint: parsing "abc": invalid syntax' ]
+    run -125 --separate-stderr b port p1 70000
+    [ "$stderr" = 'Error: strconv.ParseUint: parsing "70000": value out of range' ]
+    run -125 --separate-stderr b port p1 80/tcp/x
+    [ "$stderr" = "Error: port formats are port/protocol. '80/tcp/x' is invalid" ]
+    # not running: nothing to report, and no error
+    run -0 --separate-stderr b port p1 80
+    [ -z "$output" ] && [ -z "$stderr" ] || false
+    run -0 b port p1
+    [ -z "$output" ]
+}
+
 @test "wait --condition running or paused prints -1" {
     run -0 b run -d --name w1 --network none $IMG sleep 100
     run -0 --separate-stderr b wait --condition running w1
