@@ -129,7 +129,7 @@ static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
     if (c == 0 && !it.help && it.nargs != 2)
-        c = berr_msg(err, "must give container name and new name (exactly 2 arguments)");
+        c = cmd_usage_err(cx, err, "accepts 2 arg(s), received %d", it.nargs);
     if (c < 0 || it.help) {
         opt_free(&it);
         return c;

@@ -1073,8 +1073,16 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
         return berr_kind(err, BK_STATE, "cannot rename container %s: it is being removed", c->id);
     if (str_eq(old, name))
         return 0;
-    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, c->id, err) < 0)
+    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, c->id, err) < 0) {
+        /* podman's words (the name held by a container or a pod) */
+        if ((*err)->kind == BK_EXISTS) {
+            berr_freep(err);
+            return berr_plain(err, BK_EXISTS,
+                              "renaming container %s: name %s already in use, cannot rename container %s: "
+                              "container already exists", c->id, name, c->id);
+        }
         return -1;
+    }
     if (ctr_config_set(c, "name", json_string(name), err) < 0 ||
         ctr_config_write(rt, c, err) < 0) {
         struct berr *e = NULL;

@@ -187,8 +187,11 @@ EOF
     run -1 b container exists old
     run -0 b container exists new
     run -0 b create --name old --network none $IMG true
+    id=$(b inspect --format '{{.Id}}' new)
     run -125 --separate-stderr b rename new old
-    [[ $stderr == *"in use"* ]]
+    [ "$stderr" = "Error: renaming container $id: name old already in use, cannot rename container $id: container already exists" ]
+    run -125 --separate-stderr b rename new
+    [ "$stderr" = "Error: accepts 2 arg(s), received 1" ]
 }
 
 @test "init prepares a container that start then runs" {
