@@ -78,6 +78,29 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (!mask)
         condition_mask("stopped", &mask);
+    /* podman looks every name up before it waits for any: a missing one
+     * fails the command at once (an --rm container's exit code, kept by
+     * its full id, counts as found) */
+    for (int i = 0; !latest && it.nargs > 1 && i < it.nargs; i++) {
+        const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
+        char id[STATE_ID_LEN + 1];
+        struct berr *e = NULL;
+        int code;
+
+        if (state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, err) == 0)
+            continue;
+        if ((*err)->kind == BK_NO_SUCH && !health &&
+            state_exit_code_get(rt->st, it.args[i], &code, &e) == 0) {
+            berr_freep(err);
+            continue;
+        }
+        berr_free(e);
+        if ((*err)->kind == BK_NO_SUCH) {
+            opt_free(&it);
+            return -1;
+        }
+        berr_freep(err);
+    }
     for (int i = 0; i < (latest ? 1 : it.nargs); i++) {
         char id[STATE_ID_LEN + 1];
         struct berr *e = NULL;

@@ -117,6 +117,12 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -0 b wait w1
     [ "$output" = 4 ]
     run -125 b wait nosuch
+    # podman looks every name up first: a missing one fails at once,
+    # before any wait (the running one would block)
+    run -0 b run -d --name w2 --network none $IMG sleep 100
+    run -125 --separate-stderr timeout 10 "$BERTH_BIN" "${BERTH_ARGS[@]}" wait w1 w2 nosuch
+    [ "$output" = "" ]
+    [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
 }
 
 @test "the exit code of an --rm container stays reachable for wait" {
