@@ -166,7 +166,14 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     while (rc == 0 && (c = opt_next(&it, argc, argv, err)) > 0) {
         switch (c) {
         case 'a': q.all = it.bval; break;
-        case 'f': rc = strv_push(&filters, it.arg); break;
+        case 'f': {
+            /* podman's StringSlice: "a=1,b=2" is two filters */
+            _cleanup_strv_ strv f = strv_split(it.arg, ",");
+            rc = f ? 0 : -1;
+            for (size_t i = 0; f && f[i] && rc == 0; i++)
+                rc = strv_push(&filters, f[i]);
+            break;
+        }
         case O_FORMAT: format = it.arg; break;
         case 'n': rc = opt_int(&it, &q.last, err); break;
         case 'l': q.latest = it.bval; break;

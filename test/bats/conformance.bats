@@ -171,7 +171,8 @@ teardown() { berth_teardown; }
     [ "$output" = "$a" ]
     run -0 b stop --timeout 0 fb
     [ "$output" = fb ]
-    run -0 b rm --filter name=f
+    # podman's --filter is a StringSlice: commas separate filters
+    run -0 b rm --filter name=fa,name=fb
     [ "$(sort <<<"$output")" = "$(printf '%s\n' "$a" "$bid" | sort)" ]
     run -125 --separate-stderr b stop --filter bogus=1
     [[ $stderr == *"bogus is an invalid filter"* ]]

@@ -143,6 +143,11 @@ same_as_template() {
     [ "$output" = $'runner\nfresh' ]
     run -0 b ps -a --format '{{.Names}}' --filter name=^r --filter name=^f
     [ "$output" = $'runner\nfresh' ]
+    # podman's --filter is a StringSlice: commas separate filters
+    run -0 b ps -a --format '{{.Names}}' --filter name=^r,name=^f
+    [ "$output" = $'runner\nfresh' ]
+    run -125 --separate-stderr b ps --filter status=running,exited
+    [ "$stderr" = 'Error: invalid filter "exited"' ]
     run -0 b ps -a --format '{{.Names}}' --filter label=app --filter name=ick
     [ "$output" = quick ]
     run -0 b ps -a --format '{{.Names}}' --filter label=app=web
