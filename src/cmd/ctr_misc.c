@@ -67,7 +67,7 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             latest = it.bval;
     }
     if (c == 0 && !it.help && !latest && it.nargs == 0)
-        c = berr_msg(err, "you must provide at least one container name or id");
+        c = berr_msg(err, "\"%s\" requires a name, id, or the \"--latest\" flag", cx->path);
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
@@ -185,7 +185,7 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         if (c == O_EXTERNAL)
             external = it.bval;
     if (c == 0 && !it.help && it.nargs != 1)
-        c = berr_msg(err, "`%s` requires exactly 1 argument", cx->path);
+        c = cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs);
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;

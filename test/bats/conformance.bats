@@ -409,6 +409,22 @@ external_ctr() {
 }
 
 # podman's wait answers -1 for a condition other than an exit
+# podman's words for a wrong operand count (cobra's, or the command's own)
+@test "container exists, wait, create and run without operands: podman's words" {
+    run -125 --separate-stderr b container exists
+    [ "$stderr" = "Error: accepts 1 arg(s), received 0" ]
+    run -125 --separate-stderr b container exists a b
+    [ "$stderr" = "Error: accepts 1 arg(s), received 2" ]
+    run -125 --separate-stderr b wait
+    [ "$stderr" = 'Error: "berth wait" requires a name, id, or the "--latest" flag' ]
+    run -125 --separate-stderr b container wait
+    [ "$stderr" = 'Error: "berth container wait" requires a name, id, or the "--latest" flag' ]
+    for cmd in create run "container create"; do
+        run -125 --separate-stderr b $cmd
+        [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    done
+}
+
 # podman's port: its argument checks and words; PORT parsed by ParseUint
 @test "port: podman's argument errors" {
     run -0 b create --name p1 -p 8080:80 $IMG true
