@@ -48,7 +48,9 @@ teardown() { berth_teardown; }
     run -0 b logs --since "$(($(date +%s) + 3600))" lg
     [ -z "$output" ]
     run -125 --separate-stderr b logs --since bogus lg
-    [[ $stderr == *"unable to interpret time value"* ]]
+    [ "$stderr" = 'Error: parsing --since "bogus": unable to interpret time value' ]
+    run -125 --separate-stderr b logs --until "2026-12-07 09:00:00" lg
+    [ "$stderr" = 'Error: parsing --until "2026-12-07 09:00:00": unable to interpret time value' ]
 }
 
 @test "logs of several containers prefix the short id, or the name with -n" {
