@@ -172,6 +172,8 @@ same_as_template() {
     [ "$stderr" = 'Error: invalid filter "name"' ]
     run -125 --separate-stderr b ps -a --filter status=bogus
     [ "$stderr" = "Error: unknown container state: bogus: invalid argument" ]
+    run -125 --separate-stderr b ps -a --filter status=configured
+    [ "$stderr" = "Error: unknown container state: configured: invalid argument" ]
     run -125 --separate-stderr b ps --sort bogus
     [[ $stderr == 'Error: invalid argument "bogus" for "--sort" flag'* ]]
     b create --name one --network none $IMG true >/dev/null
