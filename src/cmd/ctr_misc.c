@@ -14,6 +14,7 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_EXTERNAL, O_LATEST = 'l', O_ALL = 'a' };
 
@@ -60,8 +61,17 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             continue;
         }
         if (c == O_CONDITION && condition_mask(it.arg, &mask) < 0) {
-            c = berr_msg(err, "%s is not a valid container state", it.arg);
+            c = berr_kind(err, BK_INVALID, "unknown container state: %s", it.arg);
             break;
+        }
+        /* podman: a Go duration, else milliseconds ("5" is 5ms) */
+        if (c == 'i') {
+            _cleanup_free_ char *ms = str_fmt("%sms", it.arg);
+            long long ns;
+            if (go_duration_parse(it.arg, &ns) < 0 && (!ms || go_duration_parse(ms, &ns) < 0)) {
+                c = berr_msg(err, "time: invalid duration \"%s\"", it.arg);
+                break;
+            }
         }
         if (c == O_LATEST)
             latest = it.bval;

@@ -458,6 +458,17 @@ external_ctr() {
     [ "$output" = -1 ]
 }
 
+@test "wait: a bad --condition or --interval in podman's words" {
+    run -0 b create --name w1 $IMG true
+    run -125 --separate-stderr b wait --condition bogus w1
+    [ "$stderr" = "Error: unknown container state: bogus: invalid argument" ]
+    run -125 --separate-stderr b wait -i bogus w1
+    [ "$stderr" = 'Error: time: invalid duration "bogus"' ]
+    # a number is milliseconds
+    run -0 b wait -i 5 w1
+    [ "$output" = 0 ]
+}
+
 @test "--dns-opt is --dns-option; --kernel-memory is a no-op with podman's warning" {
     run -0 b run --rm --network host --dns-opt ndots:7 $IMG grep options /etc/resolv.conf
     [[ $output == *"ndots:7"* ]]
