@@ -56,4 +56,9 @@ teardown() { berth_teardown; }
     b create --name t4 --network none $IMG true >/dev/null
     run -125 --separate-stderr b top t4
     [ "$stderr" = "Error: top can only be used on running containers" ]
+    # podman: a paused container is not running either
+    b run -d --name t5 --network none $IMG sleep 100 >/dev/null
+    b pause t5 >/dev/null
+    run -125 --separate-stderr b top t5
+    [ "$stderr" = "Error: top can only be used on running containers" ]
 }
