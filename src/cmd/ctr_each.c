@@ -66,6 +66,19 @@ int ctr_each_run(struct ctr_each *e, char **names, int n, struct berr **err)
         names = ids;
         n = (int) strv_len(ids);
     }
+    /* podman looks every name up before it acts on any: a missing one
+     * fails the command with nothing done (--ignore and rm -f aside) */
+    if (!e->all && !e->listed && !e->ignore && !e->external && n > 1) {
+        const char *ns = e->rt->cfg->namespace && *e->rt->cfg->namespace ? e->rt->cfg->namespace : NULL;
+        for (int i = 0; i < n; i++) {
+            char id[STATE_ID_LEN + 1];
+            if (state_lookup(e->rt->st, OBJ_CONTAINER, names[i], ns, id, err) < 0) {
+                if ((*err)->kind == BK_NO_SUCH)
+                    return set_code(e, *err);
+                berr_freep(err);
+            }
+        }
+    }
     for (int i = 0; i < n; i++) {
         struct berr *e1 = NULL;
         if (one(e, names[i], e->all || e->listed, &e1) < 0) {

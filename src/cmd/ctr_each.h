@@ -2,7 +2,9 @@
  * cmd/ctr_each.h: running one operation over several containers, the
  * way podman's CLI does: each success prints the name the user gave;
  * each failure but the last is printed at once, the last one is returned
- * (main prints it), so the exit code follows the last failure.
+ * (main prints it), so the exit code follows the last failure. Named
+ * containers are all looked up first: one that does not exist fails the
+ * command before anything is done (unless --ignore, or rm -f).
  */
 #ifndef BERTH_CTR_EACH_H
 #define BERTH_CTR_EACH_H

@@ -14,6 +14,7 @@
 #include "util/js.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 enum { O_CONDITION = 256, O_INTERVAL, O_RM, O_EXEC, O_EXTERNAL, O_LATEST = 'l', O_ALL = 'a' };
 
@@ -60,14 +61,23 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
             continue;
         }
         if (c == O_CONDITION && condition_mask(it.arg, &mask) < 0) {
-            c = berr_msg(err, "%s is not a valid container state", it.arg);
+            c = berr_kind(err, BK_INVALID, "unknown container state: %s", it.arg);
             break;
+        }
+        /* podman: a Go duration, else milliseconds ("5" is 5ms) */
+        if (c == 'i') {
+            _cleanup_free_ char *ms = str_fmt("%sms", it.arg);
+            long long ns;
+            if (go_duration_parse(it.arg, &ns) < 0 && (!ms || go_duration_parse(ms, &ns) < 0)) {
+                c = berr_msg(err, "time: invalid duration \"%s\"", it.arg);
+                break;
+            }
         }
         if (c == O_LATEST)
             latest = it.bval;
     }
     if (c == 0 && !it.help && !latest && it.nargs == 0)
-        c = berr_msg(err, "you must provide at least one container name or id");
+        c = berr_msg(err, "\"%s\" requires a name, id, or the \"--latest\" flag", cx->path);
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
@@ -78,6 +88,29 @@ static int wait_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (!mask)
         condition_mask("stopped", &mask);
+    /* podman looks every name up before it waits for any: a missing one
+     * fails the command at once (an --rm container's exit code, kept by
+     * its full id, counts as found) */
+    for (int i = 0; !latest && it.nargs > 1 && i < it.nargs; i++) {
+        const char *ns = rt->cfg->namespace && *rt->cfg->namespace ? rt->cfg->namespace : NULL;
+        char id[STATE_ID_LEN + 1];
+        struct berr *e = NULL;
+        int code;
+
+        if (state_lookup(rt->st, OBJ_CONTAINER, it.args[i], ns, id, err) == 0)
+            continue;
+        if ((*err)->kind == BK_NO_SUCH && !health &&
+            state_exit_code_get(rt->st, it.args[i], &code, &e) == 0) {
+            berr_freep(err);
+            continue;
+        }
+        berr_free(e);
+        if ((*err)->kind == BK_NO_SUCH) {
+            opt_free(&it);
+            return -1;
+        }
+        berr_freep(err);
+    }
     for (int i = 0; i < (latest ? 1 : it.nargs); i++) {
         char id[STATE_ID_LEN + 1];
         struct berr *e = NULL;
@@ -129,7 +162,7 @@ static int rename_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         ;
     if (c == 0 && !it.help && it.nargs != 2)
-        c = berr_msg(err, "must give container name and new name (exactly 2 arguments)");
+        c = cmd_usage_err(cx, err, "accepts 2 arg(s), received %d", it.nargs);
     if (c < 0 || it.help) {
         opt_free(&it);
         return c;
@@ -162,7 +195,7 @@ static int exists_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
         if (c == O_EXTERNAL)
             external = it.bval;
     if (c == 0 && !it.help && it.nargs != 1)
-        c = berr_msg(err, "`%s` requires exactly 1 argument", cx->path);
+        c = cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs);
     if (c < 0 || it.help || cx_runtime(cx, RT_FULL, &rt, err) < 0) {
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;

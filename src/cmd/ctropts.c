@@ -682,8 +682,7 @@ static int finish_operands(struct pstate *p, struct opt_it *it, struct cmd_ctx *
     json_t *cmd;
 
     if (it->nargs < 1)
-        return cmd_usage_err(cx, err, "%s requires at least 1 arg(s), only received 0",
-                             cx->path ? cx->path : "create");
+        return cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
     if (o->rootfs) {
         struct stat st;
         if (str_has_suffix(it->args[0], ":O"))

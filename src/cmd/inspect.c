@@ -54,9 +54,18 @@ static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr *
     /* render everything first: a bad template prints nothing */
     if (!(items = json_array()))
         return berr_oom(err);
-    json_array_foreach(arr, i, v)
-        if (!json_is_null(v) && json_array_append(items, v) < 0)
+    json_array_foreach(arr, i, v) {
+        json_t *ns = json_object_get(v, "NetworkSettings");
+        if (json_is_null(v))
+            continue;
+        /* a container on no network: its JSON leaves Networks out
+         * (omitempty), but podman's template sees an empty map there */
+        if (json_is_object(ns) && !json_object_get(ns, "Networks") &&
+            json_object_set_new(ns, "Networks", json_object()) < 0)
             return berr_oom(err);
+        if (json_array_append(items, v) < 0)
+            return berr_oom(err);
+    }
     return out_list(f, format, items, &spec, true, err);
 }
 

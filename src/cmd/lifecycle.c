@@ -81,6 +81,19 @@ static int check_selection(struct cmd_ctx *cx, const struct each_args *a, struct
     return ctr_each_check(a->all, a->latest, a->n, has_cidfile, idfile, a->filters != NULL, err);
 }
 
+/* --filter is podman's StringSlice: "a=1,b=2" is two filters */
+static int push_filters(char ***v, const char *arg)
+{
+    _cleanup_strv_ strv f = strv_split(arg, ",");
+
+    if (!f)
+        return -1;
+    for (size_t i = 0; f[i]; i++)
+        if (strv_push(v, f[i]) < 0)
+            return -1;
+    return 0;
+}
+
 /* One option of the multi-container commands. Letters mean different
  * flags in different commands (-a, -i, -f): the name tells. */
 static int each_opt(struct opt_it *it, struct each_args *a, struct berr **err)
@@ -106,11 +119,11 @@ static int each_opt(struct opt_it *it, struct each_args *a, struct berr **err)
     case O_FORCE:       /* -f: rm's --force; --filter of stop, restart, start */
         if (strcmp(name, "force") == 0)
             a->force = it->bval;
-        else if (strv_push(&a->filters, it->arg) < 0)
+        else if (push_filters(&a->filters, it->arg) < 0)
             return berr_oom(err);
         return 0;
     case O_FILTER:
-        return strv_push(&a->filters, it->arg) < 0 ? berr_oom(err) : 0;
+        return push_filters(&a->filters, it->arg) < 0 ? berr_oom(err) : 0;
     case O_CIDFILE: return strv_push(&a->cidfiles, it->arg) < 0 ? berr_oom(err) : 0;
     case O_DEPEND: a->depend = it->bval; return 0;
     case O_VOLUMES: a->volumes = it->bval; return 0;

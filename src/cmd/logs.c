@@ -236,10 +236,11 @@ static int logs_parse(struct cmd_ctx *cx, int argc, char **argv, struct opt_it *
     if (c == 0 && !it->help) {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
+        /* podman's words: parsing --since "X": unable to interpret time value */
         if (a->since && time_parse_input(a->since, false, now, &a->o.since, err) < 0)
-            c = -1;
+            c = berr_wrap(err, "parsing --since \"%s\"", a->since);
         else if (a->until && time_parse_input(a->until, true, now, &a->o.until, err) < 0)
-            c = -1;
+            c = berr_wrap(err, "parsing --until \"%s\"", a->until);
         a->o.has_since = a->since != NULL;
         a->o.has_until = a->until != NULL;
     }
@@ -300,6 +301,9 @@ static int logs_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c == 1 ? 0 : -1;
     }
+    /* podman: one container's lines have no prefix, even with --names */
+    if (a.latest || it.nargs == 1)
+        a.names = false;
     if (a.latest)
         rc = ctr_latest(rt, latest_id, err) < 0 ? -1 : logs_run(rt, &a, latest_v, 1, true, err);
     else

@@ -139,7 +139,14 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     while (rc == 0 && (c = opt_next(&it, argc, argv, err)) > 0) {
         switch (c) {
         case 'a': q.all = it.bval; break;
-        case 'f': rc = strv_push(&filters, it.arg); break;
+        case 'f': {
+            /* podman's StringSlice: "a=1,b=2" is two filters */
+            _cleanup_strv_ strv f = strv_split(it.arg, ",");
+            rc = f ? 0 : -1;
+            for (size_t i = 0; f && f[i] && rc == 0; i++)
+                rc = strv_push(&filters, f[i]);
+            break;
+        }
         case O_FORMAT: format = it.arg; break;
         case 'n': rc = opt_int(&it, &q.last, err); break;
         case 'l': q.latest = it.bval; break;
@@ -174,7 +181,13 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
 
-    q.shape = out_is_json(format) && !quiet ? PS_JSON : PS_TEMPLATE;
+    /* podman: a --format wins over -q, and {{json .}} is json (report.IsJSON) */
+    if (format) {
+        quiet = false;
+        if (out_is_json(format))
+            format = "json";
+    }
+    q.shape = format && strcmp(format, "json") == 0 ? PS_JSON : PS_TEMPLATE;
     /* docker's rule: a template that shows the size computes it */
     if (format && strstr(format, ".Size"))
         q.size = true;

@@ -76,9 +76,12 @@ static int top_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     }
     if (!descs)
         goto oom;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || (latest && ctr_latest(rt, id, err) < 0) ||
-        ctr_get(rt, latest ? id : it.args[0], &c, err) < 0)
+    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || (latest && ctr_latest(rt, id, err) < 0))
         goto out;
+    if (ctr_get(rt, latest ? id : it.args[0], &c, err) < 0) {
+        berr_wrap(err, "unable to look up requested container");     /* podman's words */
+        goto out;
+    }
     if (ctr_top_known(descs)) {
         if (ctr_top(rt, c, descs, &rows, err) == 0)
             r = print_rows(rows, err);

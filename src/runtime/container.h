@@ -650,7 +650,8 @@ int ctr_export(struct runtime *rt, struct ctr *c, int out_fd, struct berr **err)
 /* Waits (without holding the lock) until the container with this id
  * reaches one of the states in mask (1 << CS_*); "exited" means stopped
  * or exited. The exit code comes from the exit-code table, so a removed
- * --rm container still answers. timeout_ms < 0: forever. */
+ * --rm container still answers; another state reached answers -1, as
+ * podman. timeout_ms < 0: forever. */
 int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeout_ms,
              unsigned flags, int *code, struct berr **err);
 /* ctr_wait flags. AUTOREMOVE, for the process attached to a --rm

@@ -257,6 +257,23 @@ static json_t *resolve_command(const struct ctr_create_params *p,
     return STEAL_PTR(out);
 }
 
+/* podman's makeCommand refuses, at create, a container with nothing to
+ * run: no entrypoint (one of just "" is none) and no command (the image's
+ * counts only without a user entrypoint), as resolve_command builds it. */
+static bool command_empty(const struct ctr_create_params *p, const struct store_image_cfg *ic)
+{
+    json_t *ep = json_object_get(p->spec, "entrypoint"), *cmd = json_object_get(p->spec, "command");
+    size_t nep = json_is_array(ep) ? json_array_size(ep) : ic ? strv_len(ic->entrypoint) : 0;
+    const char *ep0 = json_is_array(ep) ? json_string_value(json_array_get(ep, 0))
+                    : ic && ic->entrypoint ? ic->entrypoint[0] : NULL;
+
+    if (nep > 1 || (nep == 1 && !str_eq(ep0, "")))
+        return false;
+    if (json_array_size(cmd))
+        return false;
+    return !(!json_is_array(ep) && ic && ic->cmd && ic->cmd[0]);
+}
+
 /* The spec the config keeps: the user's, with its mounts resolved
  * (ctr_mounts.h: the image's VOLUMEs, --volumes-from, volumes made and
  * named, options completed); the volumes stay locked in *held. */
@@ -735,6 +752,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL);
         if (!cmd)
             return berr_oom(err);
+        if (command_empty(p, p->image ? &icfg : NULL))
+            return berr_msg(err, "no command or entrypoint provided, and no CMD or ENTRYPOINT from image");
         if (settle_systemd(spec, cmd, p->image ? &icfg : NULL, err) < 0 ||
             check_seccomp_policy(spec, p->image ? &icfg : NULL, err) < 0 ||
             health_settle(spec, p->image ? icfg.healthcheck : NULL, err) < 0 ||

@@ -1073,8 +1073,16 @@ int ctr_rename(struct runtime *rt, struct ctr *c, const char *name, struct berr 
         return berr_kind(err, BK_STATE, "cannot rename container %s: it is being removed", c->id);
     if (str_eq(old, name))
         return 0;
-    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, c->id, err) < 0)
+    if (state_name_reserve(rt->st, name, OBJ_CONTAINER, c->id, err) < 0) {
+        /* podman's words (the name held by a container or a pod) */
+        if ((*err)->kind == BK_EXISTS) {
+            berr_freep(err);
+            return berr_plain(err, BK_EXISTS,
+                              "renaming container %s: name %s already in use, cannot rename container %s: "
+                              "container already exists", c->id, name, c->id);
+        }
         return -1;
+    }
     if (ctr_config_set(c, "name", json_string(name), err) < 0 ||
         ctr_config_write(rt, c, err) < 0) {
         struct berr *e = NULL;
@@ -1159,10 +1167,11 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
             return 0;
         }
         if (state_in(s, mask)) {
+            /* podman: a state other than an exit answers -1 */
             if (s == CS_STOPPED || s == CS_EXITED)
                 *code = c->st.exit_code;
             else
-                *code = 0;
+                *code = -1;
             c->rt_delete_handoff = flags & CTR_WAIT_AUTOREMOVE;
             if ((flags & CTR_WAIT_AUTOREMOVE) && (s == CS_STOPPED || s == CS_EXITED) &&
                 c->cfg.auto_remove && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0) {

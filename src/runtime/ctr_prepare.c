@@ -47,8 +47,10 @@ long long ctr_shm_size(struct runtime *rt, const struct ctr *c)
 
     if (n > 0)
         return n;
-    /* the config's shm_size ("65536k"), checked when the config was read */
-    if (hum_parse_size(rt->cfg->shm_size, &n) == 0 && n > 0)
+    /* the config's shm_size ("65536k"), checked when the config was read;
+     * podman reads it as go-units FromHumanSize (1000 units: 65536000),
+     * where --shm-size is RAMInBytes (1024 units) */
+    if (hum_parse_size_si(rt->cfg->shm_size, &n) == 0 && n > 0)
         return n;
     return 64LL << 20;
 }

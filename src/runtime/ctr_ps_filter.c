@@ -31,9 +31,10 @@ void ps_filters_free(struct filters *fs)
     }
 }
 
+/* podman's define.StringToContainerStatus: not "configured" (nor "stopping") */
 static const char *const state_names[] = {
     "created", "running", "paused", "stopped", "exited", "unknown", "removing",
-    "initialized", "configured", NULL,
+    "initialized", NULL,
 };
 
 static int filter_key(const char *s, size_t len)

@@ -405,8 +405,9 @@ int ctr_top(struct runtime *rt, struct ctr *c, char *const *descriptors, char **
 
     (void) rt;
     *rows = NULL;
-    if (ctr_state(c) != CS_RUNNING && ctr_state(c) != CS_PAUSED)
-        return berr_msg(err, "top can only be used on running containers");
+    /* podman's: not a paused one either */
+    if (ctr_state(c) != CS_RUNNING)
+        return berr_plain(err, BK_STATE, "top can only be used on running containers");
     for (size_t i = 0; i < nd; i++)
         if (!find_desc(d[i]))
             return berr_msg(err, "unknown descriptor: %s", d[i]);

@@ -192,7 +192,8 @@ teardown() { berth_teardown; }
     [ "$output" = "$a" ]
     run -0 b stop --timeout 0 fb
     [ "$output" = fb ]
-    run -0 b rm --filter name=f
+    # podman's --filter is a StringSlice: commas separate filters
+    run -0 b rm --filter name=fa,name=fb
     [ "$(sort <<<"$output")" = "$(printf '%s\n' "$a" "$bid" | sort)" ]
     run -125 --separate-stderr b stop --filter bogus=1
     [[ $stderr == *"bogus is an invalid filter"* ]]
@@ -426,6 +427,67 @@ external_ctr() {
     [ "$output" = 0 ]
     # a condition it has not reached is still waited for
     run -124 timeout 2 "$BERTH_BIN" "${BERTH_ARGS[@]}" wait --condition running w1
+}
+
+# podman's wait answers -1 for a condition other than an exit
+# podman's words for a wrong operand count (cobra's, or the command's own)
+@test "container exists, wait, create and run without operands: podman's words" {
+    run -125 --separate-stderr b container exists
+    [ "$stderr" = "Error: accepts 1 arg(s), received 0" ]
+    run -125 --separate-stderr b container exists a b
+    [ "$stderr" = "Error: accepts 1 arg(s), received 2" ]
+    run -125 --separate-stderr b wait
+    [ "$stderr" = 'Error: "berth wait" requires a name, id, or the "--latest" flag' ]
+    run -125 --separate-stderr b container wait
+    [ "$stderr" = 'Error: "berth container wait" requires a name, id, or the "--latest" flag' ]
+    for cmd in create run "container create"; do
+        run -125 --separate-stderr b $cmd
+        [ "$stderr" = "Error: requires at least 1 arg(s), only received 0" ]
+    done
+}
+
+# podman's port: its argument checks and words; PORT parsed by ParseUint
+@test "port: podman's argument errors" {
+    run -0 b create --name p1 -p 8080:80 $IMG true
+    run -125 --separate-stderr b port
+    [ "$stderr" = "Error: you must supply a running container name or id" ]
+    run -125 --separate-stderr b port p1 80 90
+    [ "$stderr" = 'Error: `port` accepts at most 2 arguments' ]
+    run -125 --separate-stderr b port -a p1
+    [ "$stderr" = "Error: no arguments are needed with --all" ]
+    run -125 --separate-stderr b port -a -l
+    [ "$stderr" = "Error: --all and --latest cannot be used together" ]
+    run -125 --separate-stderr b port nosuch abc
+    [ "$stderr" = 'Error: strconv.ParseUint: parsing "abc": invalid syntax' ]
+    run -125 --separate-stderr b port p1 70000
+    [ "$stderr" = 'Error: strconv.ParseUint: parsing "70000": value out of range' ]
+    run -125 --separate-stderr b port p1 80/tcp/x
+    [ "$stderr" = "Error: port formats are port/protocol. '80/tcp/x' is invalid" ]
+    # not running: nothing to report, and no error
+    run -0 --separate-stderr b port p1 80
+    [ -z "$output" ] && [ -z "$stderr" ] || false
+    run -0 b port p1
+    [ -z "$output" ]
+}
+
+@test "wait --condition running or paused prints -1" {
+    run -0 b run -d --name w1 --network none $IMG sleep 100
+    run -0 --separate-stderr b wait --condition running w1
+    [ "$output" = -1 ]
+    run -0 b pause w1
+    run -0 --separate-stderr b wait --condition paused --condition exited w1
+    [ "$output" = -1 ]
+}
+
+@test "wait: a bad --condition or --interval in podman's words" {
+    run -0 b create --name w1 $IMG true
+    run -125 --separate-stderr b wait --condition bogus w1
+    [ "$stderr" = "Error: unknown container state: bogus: invalid argument" ]
+    run -125 --separate-stderr b wait -i bogus w1
+    [ "$stderr" = 'Error: time: invalid duration "bogus"' ]
+    # a number is milliseconds
+    run -0 b wait -i 5 w1
+    [ "$output" = 0 ]
 }
 
 @test "--dns-opt is --dns-option; --kernel-memory is a no-op with podman's warning" {

@@ -25,6 +25,18 @@ refused() {
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
 }
 
+# podman's makeCommand: nothing to run is refused at create, not at start
+@test "--entrypoint '' without a command is refused at create" {
+    for cmd in create run; do
+        run -125 --separate-stderr b $cmd --network none --entrypoint '' $IMG
+        [ -z "$output" ]
+        [ "$stderr" = "Error: no command or entrypoint provided, and no CMD or ENTRYPOINT from image" ]
+        [ -z "$(ls "$BATS_TEST_TMPDIR/root/libpod/containers")" ]
+    done
+    run -0 b run --rm --network none --entrypoint '' $IMG echo hi
+    [ "$output" = hi ]
+}
+
 @test "-p 99999:80 and -p abc are refused with --network none too" {
     refused -p 99999:80 --network none
     [ "$msg" = "Error: parsing host port: port numbers must be between 1 and 65535 (inclusive), got 99999" ]

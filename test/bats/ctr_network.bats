@@ -35,7 +35,15 @@ teardown() { berth_teardown; }
         done
         [ -n "$ok" ] || fail "nothing served on 127.0.0.1:8080"
         [ "$(b port web 80)" = "0.0.0.0:8080" ] || fail "port web 80: $(b port web 80)"
-        b port web | grep -qx "53/udp -> 127.0.0.1:5353" || fail "port: $(b port web)"'
+        b port web | grep -qx "53/udp -> 127.0.0.1:5353" || fail "port: $(b port web)"
+        # podman: --all starts each line with the short id and a tab
+        id=$(b inspect --format "{{.Id}}" web)
+        [ "$(b port -a)" = "$(printf "%s\t80/tcp -> 0.0.0.0:8080\n%s\t53/udp -> 127.0.0.1:5353" ${id:0:12} ${id:0:12})" ] ||
+            fail "port -a: $(b port -a)"
+        [ "$(b port web 81 2>&1)" = "Error: failed to find published port \"81\"" ] || fail "port web 81"
+        # a container that is not running has nothing to report
+        b stop -t 0 web >/dev/null
+        [ -z "$(b port web; b port web 80; b port -a)" ] || fail "port of a stopped container"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 

@@ -50,6 +50,15 @@ PY
     [ "$output" = "0001-01-01 00:00:00 +0000 UTC" ]
 }
 
+# podman: the JSON leaves Networks out (omitempty); templates see map[]
+@test "inspect of a container on no network: .NetworkSettings.Networks is an empty map" {
+    b create --name nonet --network none $IMG true >/dev/null
+    run -0 --separate-stderr b inspect --format '{{.NetworkSettings.Networks}}|{{len .NetworkSettings.Networks}}|{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' nonet
+    [ "$output" = "map[]|0|" ]
+    run -0 b inspect nonet
+    [[ $output != *'"Networks"'* ]]
+}
+
 @test "inspect -l, -s and a missing container" {
     b create --name a --network none $IMG true >/dev/null
     b create --name z --network none $IMG true >/dev/null

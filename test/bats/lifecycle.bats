@@ -78,6 +78,31 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -1 b container exists r1
 }
 
+# podman looks every name up first: one missing fails with nothing done
+@test "a missing name among several: the others are left alone" {
+    run -0 b create --name e1 --network none $IMG sleep 100
+    run -125 --separate-stderr b start e1 nosuch
+    [ "$output" = "" ]
+    [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
+    run -0 b inspect --format '{{.State.Status}}' e1
+    [ "$output" = created ]
+    run -0 b start e1
+    for cmd in "stop -t 0" kill pause "restart -t 0"; do
+        run -125 --separate-stderr b $cmd nosuch e1
+        [ "$output" = "" ]
+        [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
+    done
+    run -125 --separate-stderr b stop nosuch1 nosuch2
+    [ "$stderr" = 'Error: no container with name or ID "nosuch1" found: no such container' ]
+    run -0 b inspect --format '{{.State.Status}}' e1
+    [ "$output" = running ]
+    run -0 b stop -t 0 --ignore nosuch e1
+    [ "$output" = e1 ]
+    run -1 --separate-stderr b rm e1 nosuch
+    [ "$output" = "" ]
+    run -0 b container exists e1
+}
+
 @test "rm --all removes every container" {
     b create --network none $IMG true >/dev/null
     b run -d --network none $IMG sleep 100 >/dev/null
@@ -92,6 +117,12 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     run -0 b wait w1
     [ "$output" = 4 ]
     run -125 b wait nosuch
+    # podman looks every name up first: a missing one fails at once,
+    # before any wait (the running one would block)
+    run -0 b run -d --name w2 --network none $IMG sleep 100
+    run -125 --separate-stderr timeout 10 "$BERTH_BIN" "${BERTH_ARGS[@]}" wait w1 w2 nosuch
+    [ "$output" = "" ]
+    [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
 }
 
 @test "the exit code of an --rm container stays reachable for wait" {
@@ -162,8 +193,11 @@ EOF
     run -1 b container exists old
     run -0 b container exists new
     run -0 b create --name old --network none $IMG true
+    id=$(b inspect --format '{{.Id}}' new)
     run -125 --separate-stderr b rename new old
-    [[ $stderr == *"in use"* ]]
+    [ "$stderr" = "Error: renaming container $id: name old already in use, cannot rename container $id: container already exists" ]
+    run -125 --separate-stderr b rename new
+    [ "$stderr" = "Error: accepts 2 arg(s), received 1" ]
 }
 
 @test "init prepares a container that start then runs" {

@@ -32,8 +32,11 @@ teardown() { berth_teardown; }
     [ -z "$output" ]
     run -0 b logs -t --tail 1 lg
     [[ $output =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[-+][0-9:]+)\ l4$ ]]
+    # podman: -n prefixes only when there are several containers
     run -0 b logs -n --tail 1 lg
-    [ "$output" = "lg l4" ]
+    [ "$output" = "l4" ]
+    run -0 b logs -n --latest
+    [ "$output" = $'l1\nl2\nl3\nl4' ]
 }
 
 @test "logs --since and --until" {
@@ -45,7 +48,9 @@ teardown() { berth_teardown; }
     run -0 b logs --since "$(($(date +%s) + 3600))" lg
     [ -z "$output" ]
     run -125 --separate-stderr b logs --since bogus lg
-    [[ $stderr == *"unable to interpret time value"* ]]
+    [ "$stderr" = 'Error: parsing --since "bogus": unable to interpret time value' ]
+    run -125 --separate-stderr b logs --until "2026-12-07 09:00:00" lg
+    [ "$stderr" = 'Error: parsing --until "2026-12-07 09:00:00": unable to interpret time value' ]
 }
 
 @test "logs of several containers prefix the short id, or the name with -n" {

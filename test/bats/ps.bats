@@ -122,6 +122,24 @@ same_as_template() {
     [ "$output" = $'runner\nquick\nfresh' ]
 }
 
+# podman: {{json .}} (report.IsJSON) is --format json, and a --format
+# wins over -q
+@test "ps --format '{{json .}}' is --format json; -q with --format uses the format" {
+    three
+    run -0 b ps -a --format json
+    want=$output
+    for f in '{{json .}}' '{{ json . }}' '{{json}}' ' json '; do
+        run -0 b ps -a --format "$f"
+        [ "$output" = "$want" ]
+    done
+    run -0 b ps -q --format json
+    [[ ${lines[0]} == "[" ]]
+    run -0 b ps -q --format '{{.Names}}'
+    [ "$output" = runner ]
+    run -0 b ps -q --format 'table {{.Names}}'
+    [ "$output" = $'NAMES\nrunner' ]
+}
+
 @test "ps filters: one key ORs, different keys AND" {
     three
     run -0 b ps -a --format '{{.Names}}' --filter status=exited
@@ -130,6 +148,11 @@ same_as_template() {
     [ "$output" = $'runner\nfresh' ]
     run -0 b ps -a --format '{{.Names}}' --filter name=^r --filter name=^f
     [ "$output" = $'runner\nfresh' ]
+    # podman's --filter is a StringSlice: commas separate filters
+    run -0 b ps -a --format '{{.Names}}' --filter name=^r,name=^f
+    [ "$output" = $'runner\nfresh' ]
+    run -125 --separate-stderr b ps --filter status=running,exited
+    [ "$stderr" = 'Error: invalid filter "exited"' ]
     run -0 b ps -a --format '{{.Names}}' --filter label=app --filter name=ick
     [ "$output" = quick ]
     run -0 b ps -a --format '{{.Names}}' --filter label=app=web
@@ -154,6 +177,8 @@ same_as_template() {
     [ "$stderr" = 'Error: invalid filter "name"' ]
     run -125 --separate-stderr b ps -a --filter status=bogus
     [ "$stderr" = "Error: unknown container state: bogus: invalid argument" ]
+    run -125 --separate-stderr b ps -a --filter status=configured
+    [ "$stderr" = "Error: unknown container state: configured: invalid argument" ]
     run -125 --separate-stderr b ps --sort bogus
     [[ $stderr == 'Error: invalid argument "bogus" for "--sort" flag'* ]]
     b create --name one --network none $IMG true >/dev/null

@@ -242,11 +242,17 @@ teardown() { berth_teardown; }
 }
 
 @test "/dev/shm and inspect's ShmSize: --shm-size, else the config's shm_size" {
-    printf '[containers]\nshm_size = "16m"\n' > "$BERTH_CONFIG"
+    # podman reads the config's shm_size in 1000 units (FromHumanSize),
+    # --shm-size in 1024 units: the default 65536k is 65536000 bytes
+    run -0 b run --name dflt0 --network none $IMG df -k /dev/shm
+    [[ $output == *" 64000 "* ]]
+    run -0 b inspect --format '{{.HostConfig.ShmSize}}' dflt0
+    [ "$output" = 65536000 ]
+    printf '[containers]\nshm_size = "16384k"\n' > "$BERTH_CONFIG"
     run -0 b run --name dflt --network none $IMG df -k /dev/shm
-    [[ $output == *" 16384 "* ]]
+    [[ $output == *" 16000 "* ]]
     run -0 b inspect --format '{{.HostConfig.ShmSize}}' dflt
-    [ "$output" = 16777216 ]
+    [ "$output" = 16384000 ]
     run -0 b create --name given --network none --shm-size 1.5m $IMG true
     run -0 b inspect --format '{{.HostConfig.ShmSize}}' given
     [ "$output" = 1572864 ]

@@ -52,8 +52,13 @@ teardown() { berth_teardown; }
     run -125 --separate-stderr b top
     [ "$stderr" = "Error: you must provide the name or id of a running container" ]
     run -125 --separate-stderr b top nosuch
-    [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
+    [ "$stderr" = 'Error: unable to look up requested container: no container with name or ID "nosuch" found: no such container' ]
     b create --name t4 --network none $IMG true >/dev/null
     run -125 --separate-stderr b top t4
+    [ "$stderr" = "Error: top can only be used on running containers" ]
+    # podman: a paused container is not running either
+    b run -d --name t5 --network none $IMG sleep 100 >/dev/null
+    b pause t5 >/dev/null
+    run -125 --separate-stderr b top t5
     [ "$stderr" = "Error: top can only be used on running containers" ]
 }
