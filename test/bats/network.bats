@@ -150,10 +150,12 @@ map[] map[]" ]
 Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
     # podman prints the networks found, the other missing ones as "error"
     # lines, then fails with the first
-    run -125 --separate-stderr b network inspect --format '{{.Name}}' a n1 c
+    # (names no id can begin with: "a" and "c" are hex digits, and a
+    # network whose id began with one was found by it)
+    run -125 --separate-stderr b network inspect --format '{{.Name}}' xa n1 xc
     [ "$output" = n1 ]
-    [ "$stderr" = "error inspecting object: network c: unable to find network with name or ID c: network not found
-Error: inspecting object: network a: unable to find network with name or ID a: network not found" ]
+    [ "$stderr" = "error inspecting object: network xc: unable to find network with name or ID xc: network not found
+Error: inspecting object: network xa: unable to find network with name or ID xa: network not found" ]
     run -1 b network rm nope
     [ "$output" = "Error: unable to find network with name or ID nope: network not found" ]
     run -0 b network rm ${id:0:12}

@@ -110,7 +110,7 @@ static void t_definitions(void)
         json_t *s = json_array_get(json_object_get(def, "subnets"), 0);
         CHECK_STR(js_str(s, "subnet", NULL), "10.99.0.0/24");
         CHECK_STR(js_str(s, "gateway", NULL), "10.99.0.254");
-        CHECK_STR(js_str(json_object_get(s, "lease_range"), "start_ip", NULL), "10.99.0.128");
+        CHECK_STR(js_str(json_object_get(s, "lease_range"), "start_ip", NULL), "10.99.0.129");  /* podman: one after the range's own address */
         CHECK_STR(js_str(json_object_get(s, "lease_range"), "end_ip", NULL), "10.99.0.191");
         CHECK_STR(js_str(json_object_get(def, "labels"), "c", NULL), "");
     }
@@ -157,14 +157,14 @@ static void t_definitions(void)
         char *s4[] = { "foo", NULL };
         struct net_create_opts o4 = { .name = "four", .subnets = s4 };
         CHECK_INT(net_create(&env, &o4, &back, &err), -1);
-        CHECK_STR(err->msg, "invalid CIDR address: foo: invalid argument");
+        CHECK_STR(err->msg, "invalid CIDR address: foo");
         berr_free(err);
         err = NULL;
     }
     {
         struct net_create_opts o5 = { .name = "five", .gateways = gw1 };
         CHECK_INT(net_create(&env, &o5, &back, &err), -1);
-        CHECK_STR(err->msg, "cannot set gateway or range without subnet: invalid argument");
+        CHECK_STR(err->msg, "cannot set gateway or range without subnet");
         berr_free(err);
         err = NULL;
     }

@@ -171,7 +171,7 @@ static void t_filter_parse_errors(void)
         { "name", "filter input must be in the form of filter=value: name is invalid" },
         { "dangling=maybe",
           "\"maybe\" is not a valid value for the \"dangling\" filter - must be true or false" },
-        { "until=soon", "unable to interpret time value" },
+        { "until=soon", "failed to parse value as time or duration: \"soon\"" },
         { "name=(", NULL },     /* a bad regex: refused, whatever the words */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
