@@ -76,7 +76,8 @@ static int start_one(struct runtime *rt, struct ctr *c, void *arg, struct berr *
     return ctr_state(c) == CS_RUNNING ? 0 : ctr_start(rt, c, err);
 }
 
-int pod_start(struct runtime *rt, struct pod *p, struct berr **err)
+/* podman: a pod without containers cannot start (nor restart) */
+static int has_members(struct runtime *rt, struct pod *p, struct berr **err)
 {
     struct pod_member *m = NULL;
     size_t n = 0;
@@ -87,6 +88,13 @@ int pod_start(struct runtime *rt, struct pod *p, struct berr **err)
     if (n == 0)
         return berr_kind(err, BK_NO_SUCH, "no containers in pod %s have no dependencies, "
                          "cannot start pod: no such container", p->id);
+    return 0;
+}
+
+int pod_start(struct runtime *rt, struct pod *p, struct berr **err)
+{
+    if (has_members(rt, p, err) < 0)
+        return -1;
     if (each_member(rt, p, true, "starting", start_one, NULL, err) < 0)
         return -1;
     pod_emit(rt, p, "start");
@@ -146,17 +154,10 @@ int pod_pause(struct runtime *rt, struct pod *p, bool unpause, struct berr **err
 
 int pod_restart(struct runtime *rt, struct pod *p, struct berr **err)
 {
-    struct pod_member *m = NULL;
     long long t = -1;
-    size_t n = 0;
 
-    /* podman: a pod without containers cannot restart, as it cannot start */
-    if (pod_members(rt, p->id, &m, &n, err) < 0)
+    if (has_members(rt, p, err) < 0)
         return -1;
-    pod_members_free(m, n);
-    if (n == 0)
-        return berr_kind(err, BK_NO_SUCH, "no containers in pod %s have no dependencies, "
-                         "cannot start pod: no such container", p->id);
     if (each_member(rt, p, false, "stopping", stop_one, &t, err) < 0 ||
         each_member(rt, p, true, "starting", start_one, NULL, err) < 0)
         return -1;
