@@ -159,29 +159,20 @@ static const struct out_spec ls_spec = {
     .headers = ls_headers,
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* "k=v,k2=v2", podman's ListPrintReports.Labels() (keys sorted here;
  * Go's map order is random). NULL: out of memory. */
 static json_t *labels_text(json_t *labels)
 {
     _cleanup_sbuf_ struct sbuf sb = SBUF_INIT;
-    _cleanup_free_ const char **keys = NULL;
-    size_t n = 0;
+    _cleanup_json_ json_t *sorted = js_sorted_copy(labels);
     const char *k;
     json_t *v;
+    size_t i = 0;
 
-    if (json_object_size(labels) && !(keys = calloc(json_object_size(labels), sizeof(*keys))))
+    if (!sorted)
         return NULL;
-    json_object_foreach(labels, k, v)
-        keys[n++] = k;
-    if (n)
-        qsort(keys, n, sizeof(*keys), cmp_str);
-    for (size_t i = 0; i < n; i++)
-        if (sbuf_addf(&sb, "%s%s=%s", i ? "," : "", keys[i], js_str(labels, keys[i], "")) < 0)
+    json_object_foreach(sorted, k, v)
+        if (sbuf_addf(&sb, "%s%s=%s", i++ ? "," : "", k, json_is_string(v) ? json_string_value(v) : "") < 0)
             return NULL;
     return json_string(sbuf_str(&sb));
 }
@@ -385,11 +376,8 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
                 berr_free(*err);
                 *err = e1;
                 rc = -1;
-            } else if (!*err) {
-                *err = e1;
             } else {
-                fprintf(stderr, "error %s\n", e1 ? e1->msg : "");
-                berr_free(e1);
+                cmd_err_first(err, e1);
             }
             continue;
         }

@@ -135,40 +135,6 @@ char *events_dump(json_t *obj)
     return sbuf_steal(&b);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
-/* Go marshals a map with its keys sorted. */
-static json_t *sorted_copy(json_t *o)
-{
-    json_t *out = json_object();
-    const char **keys;
-    const char *k;
-    json_t *v;
-    size_t n = 0;
-
-    if (!out || !json_is_object(o))
-        return out;
-    keys = calloc(json_object_size(o) + 1, sizeof(*keys));
-    if (!keys) {
-        json_decref(out);
-        return NULL;
-    }
-    json_object_foreach(o, k, v)
-        keys[n++] = k;
-    qsort(keys, n, sizeof(*keys), cmp_key);
-    for (size_t i = 0; i < n; i++)
-        if (json_object_set(out, keys[i], json_object_get(o, keys[i])) < 0) {
-            json_decref(out);
-            out = NULL;
-            break;
-        }
-    free(keys);
-    return out;
-}
-
 /* A string member, omitted when empty (Go's omitempty). */
 static int put_opt(json_t *o, const char *key, const char *s)
 {
@@ -200,7 +166,7 @@ static json_t *build(long long code, const char *id, const char *image, const ch
     r |= json_object_set_new(o, "Type", json_string(type ? type : ""));
     r |= put_opt(o, "health_status", health);
     r |= put_opt(o, "PodID", pod_id);
-    r |= json_object_set_new(o, "Attributes", attrs ? sorted_copy(attrs) : json_null());
+    r |= json_object_set_new(o, "Attributes", attrs ? js_sorted_copy(attrs) : json_null());
     if (r) {
         json_decref(o);
         return NULL;

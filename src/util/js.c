@@ -182,3 +182,36 @@ void js_seed(void)
     if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t) sizeof(seed) && seed)
         json_object_seed(seed);
 }
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+json_t *js_sorted_copy(json_t *o)
+{
+    json_t *out = json_object();
+    const char **keys;
+    const char *k;
+    json_t *v;
+    size_t n = 0;
+
+    if (!out || !json_is_object(o))
+        return out;
+    keys = calloc(json_object_size(o) + 1, sizeof(*keys));
+    if (!keys) {
+        json_decref(out);
+        return NULL;
+    }
+    json_object_foreach(o, k, v)
+        keys[n++] = k;
+    qsort(keys, n, sizeof(*keys), cmp_key);
+    for (size_t i = 0; i < n; i++)
+        if (json_object_set(out, keys[i], json_object_get(o, keys[i])) < 0) {
+            json_decref(out);
+            out = NULL;
+            break;
+        }
+    free(keys);
+    return out;
+}

@@ -91,6 +91,9 @@ int js_dump_pretty(FILE *f, const json_t *j, int indent);
  * with 17 digits, jansson's default), a third of the instructions
  * (jsdump.c). NULL when out of memory or a string is not UTF-8. */
 char *js_dumps_sorted(const json_t *j, int indent);
+/* A new object with o's members, its keys inserted in byte order, as Go
+ * writes a map (an empty object for a non-object); NULL out of memory. */
+json_t *js_sorted_copy(json_t *o);
 /* A new JSON array of strings from a strv (NULL -> empty array). */
 json_t *js_strv(char *const *v);
 /* A new strv from a JSON array of strings (non-strings skipped). */

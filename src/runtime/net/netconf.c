@@ -405,46 +405,24 @@ static int random_ula(struct ipnet *out, struct berr **err)
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* "k=v" strings into an object; a key without "=" gets "". The keys are
  * sorted, as Go writes a map (podman's labels and options). */
 static int kv_object(char *const *kv, json_t **out, struct berr **err)
 {
-    json_t *o = json_object(), *s = json_object();
-    _cleanup_free_ const char **keys = NULL;
-    size_t n = 0;
-    const char *k0;
-    json_t *v;
+    _cleanup_json_ json_t *o = json_object();
 
-    if (!o || !s)
-        goto oom;
+    if (!o)
+        return berr_oom(err);
     for (size_t i = 0; kv && kv[i]; i++) {
         const char *eq = strchr(kv[i], '=');
         _cleanup_free_ char *k = eq ? str_ndup(kv[i], (size_t) (eq - kv[i])) : str_dup(kv[i]);
 
         if (!k || json_object_set_new(o, k, json_string(eq ? eq + 1 : "")) < 0)
-            goto oom;
+            return berr_oom(err);
     }
-    if (json_object_size(o) && !(keys = calloc(json_object_size(o), sizeof(*keys))))
-        goto oom;
-    json_object_foreach(o, k0, v)
-        keys[n++] = k0;
-    if (n)
-        qsort(keys, n, sizeof(*keys), cmp_str);
-    for (size_t i = 0; i < n; i++)
-        if (json_object_set(s, keys[i], json_object_get(o, keys[i])) < 0)
-            goto oom;
-    json_decref(o);
-    *out = s;
+    if (!(*out = js_sorted_copy(o)))
+        return berr_oom(err);
     return 0;
-oom:
-    json_decref(o);
-    json_decref(s);
-    return berr_oom(err);
 }
 
 static int check_options(json_t *opts, struct berr **err)
