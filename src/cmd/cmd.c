@@ -255,6 +255,16 @@ void cmd_err_next(struct berr **last, struct berr *e)
     *last = e;
 }
 
+void cmd_err_first(struct berr **first, struct berr *e)
+{
+    if (!*first) {
+        *first = e;
+        return;
+    }
+    fprintf(stderr, "error %s\n", e ? e->msg : "");
+    berr_free(e);
+}
+
 void cmd_ctx_release(struct cmd_ctx *cx)
 {
     rt_close(cx->rt);

@@ -144,6 +144,10 @@ void cmd_print_error(const char *msg);
  * printed at once as "Error: ..." on stderr, as podman prints every
  * failure; main() prints the last. */
 void cmd_err_next(struct berr **last, struct berr *e);
+/* The other way round, as podman's inspect of pods and networks: the
+ * first error kept in *first (the command's), each later one printed at
+ * once as an "error ..." line and freed. */
+void cmd_err_first(struct berr **first, struct berr *e);
 
 /* A prune's question: prints "WARNING! <warning>\nAre you sure you want to
  * continue? [y/N] " on stderr and reads the answer from stdin; true for

@@ -295,12 +295,10 @@ static int inspect_names(struct runtime *rt, char **names, int n, const char *fo
                 berr_free(*err);
                 *err = e1;
                 rc = -1;
-            } else if (!*err) {
-                berr_free(e1);
-                berr_plain(err, BK_NO_SUCH, "inspecting object: no such pod %s", names[k]);
             } else {
-                berr_free(e1);
-                fprintf(stderr, "error inspecting object: no such pod %s\n", names[k]);
+                berr_freep(&e1);
+                berr_plain(&e1, BK_NO_SUCH, "inspecting object: no such pod %s", names[k]);
+                cmd_err_first(err, e1);
             }
             continue;
         }
