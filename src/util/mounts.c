@@ -71,17 +71,12 @@ int mounts_under(const char *dir, strv *out, struct berr **err)
     return 0;
 }
 
-int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
+/* Detaches the mount points listed (mounts_under's order); mounts
+ * stacked on one point are listed once: detached until none is left
+ * there (EINVAL), within reason. *n (may be NULL) counts them. */
+static int detach_all(char *const *mps, size_t *n, struct berr **err)
 {
-    _cleanup_strv_ strv mps = NULL;
-
-    if (n)
-        *n = 0;
-    if (mounts_under(dir, &mps, err) < 0)
-        return -1;
     for (size_t i = 0; mps && mps[i]; i++) {
-        /* mounts stacked on one point are listed once: detached until
-         * none is left there (EINVAL), within reason */
         int k = 0;
         while (k < 64 && umount2(mps[i], MNT_DETACH) == 0) {
             k++;
@@ -92,6 +87,17 @@ int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
             return berr_sys(err, "unmount %s", mps[i]);
     }
     return 0;
+}
+
+int mounts_detach_under(const char *dir, size_t *n, struct berr **err)
+{
+    _cleanup_strv_ strv mps = NULL;
+
+    if (n)
+        *n = 0;
+    if (mounts_under(dir, &mps, err) < 0)
+        return -1;
+    return detach_all(mps, n, err);
 }
 
 int mounts_rm_rf(const char *path, struct berr **err)
@@ -117,7 +123,7 @@ int mounts_rm_rf(const char *path, struct berr **err)
         return -1;
     }
     berr_free(e);
-    if (mounts_detach_under(path, NULL, err) < 0)
+    if (detach_all(mps, NULL, err) < 0)
         return -1;
     return fs_rm_rf(path, err);
 }
