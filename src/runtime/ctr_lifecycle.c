@@ -676,6 +676,12 @@ static int cleanup(struct runtime *rt, struct ctr *c, bool defer, struct berr **
          * other's, so they overlap. */
         teardown_runtime(rt, c, defer && !restart_due(c) && delete_may_overlap(rt, c),
                          ctr_unprepare);
+    } else if (st == CS_REMOVING) {
+        /* its remover was killed, maybe before its own cleanup (conmon's
+         * exit command comes late): what it left of the runtime goes as
+         * an interrupted removal's does; the next rm -f does the rest */
+        ctr_reap(rt, c);
+        ctr_unprepare(rt, c);
     } else {
         if (st == CS_CREATED)
             ctr_teardown_runtime(rt, c);

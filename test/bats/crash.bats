@@ -142,29 +142,67 @@ converge_start() {
 # write where there were three): a kill there, or in the cleanup, leaves
 # a record rm -f finishes. For run --rm the kill comes in run itself;
 # conmon's exit command (which does not crash: its environment is
-# conmon's) or the next rm -f removes the container.
+# conmon's) or the next rm -f removes the container. (The names are no
+# hex: "e1" would also be a prefix of an id, found once e1 is gone.)
 @test "a kill of rm, or of run --rm, while it cleans an exited container converges" {
     local n=0 pt
     for pt in rm:cleaning rm:removing; do
         n=$((n + 1))
-        b run --name e$n --network none $IMG true >/dev/null
-        bg_crash $pt rm e$n
+        b run --name rm$n --network none $IMG true >/dev/null
+        bg_crash $pt rm rm$n
         wait $! || [ $? = 137 ] || { echo "# rm $pt: not killed"; false; }
-        run -0 b container inspect --format '{{.State.Status}}' e$n
-        [ "$output" = removing ] || { echo "# e$n is $output after a kill at $pt"; false; }
+        run -0 b container inspect --format '{{.State.Status}}' rm$n
+        [ "$output" = removing ] || { echo "# rm$n is $output after a kill at $pt"; false; }
     done
-    bg_crash rm:cleaning run --rm --name e3 --network none $IMG true
+    bg_crash rm:cleaning run --rm --name rm3 --network none $IMG true
     wait $! || [ $? = 137 ] || { echo "# run --rm: not killed"; false; }
-    # conmon's exit command (container cleanup --rm) may be removing it
-    retry_until 10 bash -c '! pgrep -f "[c]ontainer cleanup --rm"'
+    # conmon's exit commands (container cleanup, --rm for rm3) may still
+    # run, or not have begun
+    store_quiet
     check_consistent
     remember_ids
-    for cname in e1 e2 e3; do
+    for cname in rm1 rm2 rm3; do
         if b container exists $cname; then
             run -0 b rm -f -t 0 $cname
         fi
         run -1 b container exists $cname
     done
+    check_clean $SEEN
+}
+
+# conmon's exit command may come after a rm that was killed in the
+# cleanup it would have done: it then finds "removing", and takes the
+# runtime's container along as the next rm -f would. The exit command
+# is held back: the container runs from a copy of berth (conmon's exit
+# command is the binary that started it), replaced by a script that
+# waits for a file before it runs berth.
+@test "an exit command that comes after a killed rm leaves no runtime container behind" {
+    local late=$BATS_TEST_TMPDIR/berth-late go=$BATS_TEST_TMPDIR/go d id pid
+    cp "$BERTH_BIN" "$late"
+    for d in "${BERTH_BIN%/*}" "${BERTH_BIN%/*}/.." "${BERTH_BIN%/*}/../.."; do
+        [ -e "$d/data/seccomp.json" ] && { ln -s "$(realpath "$d/data")" "$BATS_TEST_TMPDIR/data"; break; }
+    done
+    run -0 "$late" "${BERTH_ARGS[@]}" run -d --name late --network none $IMG sleep 1000
+    id=$output
+    printf '#!/bin/sh\nwhile [ ! -e %s ]; do sleep 0.05; done\nexec %s "$@"\n' "$go" "$BERTH_BIN" >"$late.new"
+    chmod +x "$late.new"
+    mv "$late.new" "$late"
+    pid=$(b container inspect --format '{{.State.Pid}}' late)
+    kill -9 $pid
+    retry_until 10 bash -c "pgrep -f '[b]erth-late .*container cleanup' >/dev/null"
+    bg_crash rm:cleaning rm late
+    wait $! || [ $? = 137 ] || { echo "# rm: not killed"; false; }
+    run -0 b container inspect --format '{{.State.Status}}' late
+    [ "$output" = removing ]
+    [ "$(runtime_status $id)" = stopped ]
+    touch "$go"
+    store_quiet
+    run -0 b container inspect --format '{{.State.Status}}' late
+    [ "$output" = removing ]
+    [ -z "$(runtime_status $id)" ] || { echo "# the runtime still has $id: $(runtime_status $id)"; false; }
+    check_consistent
+    remember_ids
+    run -0 b rm -f late
     check_clean $SEEN
 }
 

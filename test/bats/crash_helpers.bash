@@ -37,6 +37,14 @@ no_conmon() {
     retry_until 10 bash -c "! pgrep -f '[c]onmon .*-c $1' >/dev/null"
 }
 
+# store_quiet: no process of this test's store is left: no conmon, no
+# exit command, no detached remover (each names the store's root in its
+# arguments; the bracket keeps the pattern from matching its own shell)
+store_quiet() {
+    local r=${BERTH_ARGS[1]}
+    retry_until 10 bash -c "! pgrep -f -- '[${r:0:1}]${r:1}' >/dev/null"
+}
+
 # runtime_status ID: what the OCI runtime (runc, or crun where it is
 # the default) says of the container ("" when neither knows it)
 runtime_status() {

@@ -333,8 +333,9 @@ EOF
     run -0 b create --name rb --ipc container:ra --network none $IMG true
     mp=$BATS_TEST_TMPDIR/root/containers/$id/merged
     run -0 b wait ra
-    # the exit command runs after the exit; conmon waits for it
-    retry_until 10 bash -c '! pgrep -f "[c]ontainer cleanup --rm $0"' "$id"
+    # the exit command runs after the exit, maybe not begun yet: its
+    # conmon (whose child it is until its exec) and it are both gone
+    retry_until 10 bash -c '! pgrep -f "[c]onmon.*$0|[c]ontainer cleanup --rm $0"' "$id"
     run -0 b container inspect --format '{{.State.Status}}' ra
     [ "$output" = exited ]
     ! awk -v d="$mp" '$2 == d' /proc/self/mounts | grep -q . || { echo "# $mp still mounted"; false; }
