@@ -67,6 +67,8 @@ struct ctr_config {
                                    (runtime/spec.h); NULL: none */
     json_t *command;            /* "command": argv resolved at create (array of
                                    strings); NULL in records before it */
+    long long command_start;    /* "commandStart": where command's Cmd part
+                                   begins (its entrypoint before); -1 absent */
     json_t *labels;             /* "labels": {k: v}; NULL: none */
     const char *log_driver;     /* "logDriver": "k8s-file" default */
     const char *log_path;       /* "logPath": NULL -> <bundle>/ctr.log */

@@ -228,9 +228,10 @@ static int check_params(struct runtime *rt, const struct ctr_create_params *p, s
 
 /* The argv the container will run (entrypoint + command, podman's rule:
  * a user entrypoint drops the image's Cmd), recorded so that ps can show
- * it without opening the image store. */
+ * it without opening the image store; *start: where its Cmd part begins
+ * (ps shows that part, as podman's shows its config's Command). */
 static json_t *resolve_command(const struct ctr_create_params *p,
-                               const struct store_image_cfg *ic)
+                               const struct store_image_cfg *ic, size_t *start)
 {
     json_t *ep = json_object_get(p->spec, "entrypoint");
     json_t *cmd = json_object_get(p->spec, "command");
@@ -246,6 +247,7 @@ static json_t *resolve_command(const struct ctr_create_params *p,
             if (json_array_append_new(out, json_string(ic->entrypoint[i])) < 0)
                 return NULL;
     }
+    *start = json_array_size(out);
     if (json_is_array(cmd)) {
         if (json_array_extend(out, cmd) < 0)
             return NULL;
@@ -320,6 +322,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     _cleanup_json_ json_t *c = json_object();
     json_t *labels = json_object_get(p->spec, "labels");
     int bad = 0;
+    size_t cmd_start = 0;
 
     if (!c) {
         json_decref(net_obj);
@@ -341,7 +344,8 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->rootfs)
         PUT("rootfs", json_string(p->rootfs));
     PUT("spec", json_incref(p->spec));
-    PUT("command", resolve_command(p, ic));
+    PUT("command", resolve_command(p, ic, &cmd_start));
+    PUT("commandStart", json_integer((json_int_t) cmd_start));
     PUT("labels", json_is_object(labels) ? json_incref(labels) : json_object());
     PUT("logDriver", json_string(p->log_driver ? p->log_driver : cf->log_driver));
     if (p->log_path)
@@ -749,7 +753,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     if (check_params(rt, p, err) < 0 || userns_settle(rt, spec, &uheld, err) < 0)
         return -1;
     {
-        _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL);
+        size_t start;
+        _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL, &start);
         if (!cmd)
             return berr_oom(err);
         if (command_empty(p, p->image ? &icfg : NULL))

@@ -53,41 +53,34 @@ static void row_free(struct ps_row *r)
 
 /* ---- the command ---- */
 
-static json_t *str_array(json_t *v)
+/* podman's ps Command, its config's Command: the argv without its
+ * entrypoint, null when that leaves nothing (an entrypoint given without
+ * a command drops the image's Cmd). A record from before commandStart:
+ * the user's command, else the whole argv (exact for an image with no
+ * entrypoint). NULL when out of memory. */
+static json_t *row_command(const struct ps_row *r)
 {
-    return json_is_array(v) ? json_incref(v) : NULL;
-}
-
-/* The command the container runs: the OCI config's args once it was
- * initialised, else what create recorded (entrypoint + command). NULL
- * when out of memory. */
-static json_t *row_command(struct runtime *rt, struct ps_row *r)
-{
-    json_t *ep = json_object_get(r->cfg->spec, "entrypoint");
-    json_t *cmd = json_object_get(r->cfg->spec, "command");
+    json_t *all = r->cfg->command, *cmd = json_object_get(r->cfg->spec, "command");
+    long long start = r->cfg->command_start;
+    size_t n = json_array_size(all);
     json_t *out;
 
-    if ((out = str_array(r->cfg->command)))
-        return out;
-    if (r->st->state != CS_CONFIGURED || !json_is_array(cmd)) {
-        _cleanup_free_ char *b = ctr_bundle_dir(rt, r->id);
-        _cleanup_free_ char *p = b ? str_fmt("%s/config.json", b) : NULL;
-        _cleanup_json_ json_t *oci = NULL;
-        struct berr *e = NULL;
-        struct stat sb;
-
-        if (p && stat(p, &sb) == 0 && js_read_file(p, &oci, &e) == 0 &&
-            (out = str_array(json_object_get(json_object_get(oci, "process"), "args"))))
-            return out;
-        berr_free(e);
+    if (start < 0 || !json_is_array(all)) {
+        if (json_is_array(cmd))
+            return json_array_size(cmd) ? json_incref(cmd) : json_null();
+        if (!json_is_array(all) || json_is_array(json_object_get(r->cfg->spec, "entrypoint")))
+            return json_null();
+        start = 0;
     }
-    out = json_array();
-    if (out && json_is_array(ep) && json_array_size(ep) &&
-        !(json_array_size(ep) == 1 && !*json_string_value(json_array_get(ep, 0))) &&
-        json_array_extend(out, ep) < 0)
-        return json_decref(out), NULL;
-    if (out && json_is_array(cmd) && json_array_extend(out, cmd) < 0)
-        return json_decref(out), NULL;
+    if ((size_t) start >= n)
+        return json_null();
+    if (start == 0)
+        return json_incref(all);
+    if (!(out = json_array()))
+        return NULL;
+    for (size_t i = (size_t) start; i < n; i++)
+        if (json_array_append(out, json_array_get(all, i)) < 0)
+            return json_decref(out), NULL;
     return out;
 }
 
@@ -138,7 +131,7 @@ static int row_load_damaged(struct runtime *rt, struct ps_row *r, struct ps_rec 
     r->st = &rec->st;
     r->created_ns = rec->cfg.created_ns;
     r->state = CS_UNKNOWN;
-    r->command = r->error ? row_command(rt, r) : NULL;
+    r->command = r->error ? row_command(r) : NULL;
     return r->command ? 0 : -1;
 }
 
@@ -179,7 +172,7 @@ static int row_load(struct runtime *rt, struct ps_row *r)
                 (s->exited && r->state != CS_RUNNING && r->state != CS_PAUSED);
     if (!r->exited && r->state != CS_STOPPED && r->state != CS_EXITED)
         r->exit_code = s->exit_code;
-    r->command = row_command(rt, r);
+    r->command = row_command(r);
     return r->command ? 0 : -1;
 }
 

@@ -72,6 +72,7 @@ static const struct rec_field config_fields[] = {
     CF("cgroupParent", FK_STR, cgroup_parent),
     CF("cidFile", FK_STR, cid_file),
     CF("command", FK_ARR, command),
+    CF("commandStart", FK_LL, command_start),
     CF("createCommand", FK_ARR, create_command),
     CF("createdNs", FK_LL, created_ns),
     CF("dns", FK_OBJ, dns),
@@ -104,6 +105,7 @@ static const struct rec_field config_fields[] = {
 static const struct rec_field view_fields[] = {
     CF("autoRemove", FK_BOOL, auto_remove),
     CF("command", FK_ARR, command),
+    CF("commandStart", FK_LL, command_start),
     CF("createdNs", FK_LL, created_ns),
     CF("labels", FK_OBJ, labels),
     CF("name", FK_STR, name),
@@ -225,7 +227,7 @@ void ctr_config_free(struct ctr_config *c)
 static void config_defaults(struct ctr_config *c)
 {
     *c = (struct ctr_config) {
-        .ns = "", .lock_id = -1, .log_driver = "k8s-file", .log_size_max = -1,
+        .ns = "", .lock_id = -1, .command_start = -1, .log_driver = "k8s-file", .log_size_max = -1,
         .restart_policy = "no", .stop_timeout = 10, .runtime = "", .stop_signal = SIGTERM,
     };
 }

@@ -60,7 +60,7 @@ static json_t *view_spec(json_t *spec)
 json_t *ctr_view_record(json_t *cfg)
 {
     static const char *const keys[] = {
-        "name", "image", "command", "createdNs", "labels", "portMappings", "networks",
+        "name", "image", "command", "commandStart", "createdNs", "labels", "portMappings", "networks",
         "autoRemove", "namespace", "pod", "isInfra", "restartPolicy",
     };
     _cleanup_json_ json_t *v = json_object();

@@ -28,8 +28,9 @@ teardown() {
     [[ $id =~ ^[0-9a-f]{64}$ ]]
     run -0 b images --format '{{.Repository}}:{{.Tag}}'
     [[ $output == *"localhost/berth-pause:"* ]]
-    run -0 b ps -a --format '{{.Names}} {{.Command}} {{.IsInfra}} {{.PodName}}'
-    [ "$output" = "${id:0:12}-infra /catatonit -P true p1" ]
+    # COMMAND is podman's: the infra's argv is all entrypoint (catatonit -P)
+    run -0 b ps -a --format '{{.Names}}|{{.Command}}|{{.IsInfra}}|{{.PodName}}'
+    [ "$output" = "${id:0:12}-infra||true|p1" ]
     run -0 b pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}} {{.InfraID}}'
     infra=$(b pod inspect --format '{{.InfraContainerID}}' p1)
     [ "$output" = "p1 Created 1 ${infra:0:12}" ]
@@ -336,8 +337,11 @@ Error: inspecting object: no such pod nope" ]
     [ "$stderr" = "Error: no containers in pod $id have no dependencies, cannot start pod: no such container" ]
     run -0 b pod create --network none --name named --infra-name myinfra --infra-image "$IMG" --infra-command "sleep 1000" --hostname hn \
         --infra-conmon-pidfile "$BATS_TEST_TMPDIR/conmon.pid"
-    run -0 b ps -a --format '{{.Names}} {{.Command}}' --filter pod=named
-    [ "$output" = "myinfra sleep 1000" ]
+    # --infra-command is the infra's entrypoint: no COMMAND, as podman's
+    run -0 b ps -a --format '{{.Names}}|{{.Command}}' --filter pod=named
+    [ "$output" = "myinfra|" ]
+    run -0 b inspect --format '{{json .Config.Entrypoint}}' myinfra
+    [ "$output" = '"sleep 1000"' ]
     run -0 b run --rm --pod named "$IMG" hostname
     [ "$output" = hn ]
     [ -s "$BATS_TEST_TMPDIR/conmon.pid" ]

@@ -301,3 +301,37 @@ same_as_template() {
     # a log line: its quotes are escaped
     [[ $stderr == *"record is damaged (${want//\"/\\\"})"* ]]
 }
+
+# podman's COMMAND is its config's Command: the argv without its
+# entrypoint (the image's or the user's), null when that leaves none
+@test "ps COMMAND is the command without the entrypoint, as podman's" {
+    b create --name base --network none $IMG true >/dev/null
+    b commit -q -c 'ENTRYPOINT ["/bin/echo", "ep"]' -c 'CMD ["a", "b"]' base epimg >/dev/null
+    b create --name c1 --network none --entrypoint '["/bin/sh","-c"]' $IMG "echo hello from container" >/dev/null
+    b create --name c2 --network none --entrypoint /bin/echo $IMG hi there >/dev/null
+    b create --name c3 --network none --entrypoint /bin/true $IMG >/dev/null
+    b create --name c4 --network none $IMG >/dev/null
+    b create --name c5 --network none epimg >/dev/null
+    b create --name c6 --network none epimg x y >/dev/null
+    run -0 b start c2 c4 c5
+    run -0 b ps -a --sort names --filter name=c --format '{{.Names}}|{{.Command}}'
+    [ "$output" = "c1|echo hello from c...
+c2|hi there
+c3|
+c4|sh
+c5|a b
+c6|x y" ] || { echo "$output"; false; }
+    run -0 b ps -a --format json --sort names --filter name=c
+    [ "$(jq -c '[.[] | .Command]' <<<"$output")" = '[["echo hello from container"],["hi","there"],null,["sh"],["a","b"],["x","y"]]' ]
+    # a record from before commandStart: the user's command, else the argv
+    for n in c5 c6; do
+        id=$(b inspect --format '{{.Id}}' $n)
+        for f in config.json state.json; do
+            p="$BATS_TEST_TMPDIR/root/libpod/containers/$id/$f"
+            jq -c 'del(.commandStart) | del(.view.commandStart)' "$p" > "$p.new" && mv "$p.new" "$p"
+        done
+    done
+    run -0 b ps -a --sort names --filter name=c5 --filter name=c6 --format '{{.Names}}|{{.Command}}'
+    [ "$output" = "c5|/bin/echo ep a b
+c6|x y" ] || { echo "$output"; false; }
+}
