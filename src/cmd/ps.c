@@ -21,7 +21,7 @@ enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS,
 static const struct cmd_opt ps_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Show all the containers, default is only running containers", 0 },
     { "external", O_EXTERNAL, OPT_FLAG, NULL, "Show containers in storage not controlled by berth (state \"storage\")", 0 },
-    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since, volume, pod (KEY=VALUE, repeatable)", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter output based on conditions given: id, name, status, label, ancestor, exited, before, since, volume, pod, health, restart-policy, network, until (KEY=VALUE, repeatable)", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "Pretty-print containers to JSON or using a Go template", 0 },
     { "last", 'n', OPT_ARG, "int", "Print the n last created containers (all states) (default -1)", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
@@ -205,8 +205,12 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     ".RunningFor .Created .CreatedAt .Status .State .Ports .Names .Labels .Mounts .Size\n" \
     ".Networks .Pid .ExitCode .Exited .ExitedAt .StartedAt .AutoRemove .Pod .PodName.\n\n" \
     "Filters: id=REGEX, name=REGEX, status=created|running|paused|exited|..., label=KEY[=VALUE],\n" \
-    "ancestor=IMAGE, exited=CODE, before=CONTAINER, since=CONTAINER. Several values of one\n" \
-    "key match any of them (labels: all of them); different keys must all match."
+    "ancestor=IMAGE, exited=CODE, before=CONTAINER, since=CONTAINER, volume=NAME|SOURCE[:DEST],\n" \
+    "pod=POD, health=starting|healthy|unhealthy, restart-policy=POLICY,\n" \
+    "network=NETWORK|container:CONTAINER (a network by name or id; or the container whose\n" \
+    "network namespace a container joins), until=TIMESTAMP|DURATION (created before it; a\n" \
+    "duration counts back from now). Several values of one key match any of them (labels:\n" \
+    "all of them); different keys must all match."
 #define PS_EXAMPLES "berth ps -a\n" \
     "berth ps -a --format \"{{.ID}}  {{.Image}}  {{.Labels}}  {{.Mounts}}\"\n" \
     "berth ps --size --sort names\n" \

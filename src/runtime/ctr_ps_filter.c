@@ -5,18 +5,21 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime/ctr_ps_int.h"
 #include "runtime/health.h"
+#include "runtime/net/net.h"
 #include "util/cleanup.h"
 #include "util/js.h"
 #include "util/str.h"
+#include "util/timefmt.h"
 
 /* ---- filters ---- */
 
 static const char *const fkey_names[F__N] = {
     "id", "name", "status", "label", "ancestor", "exited", "before", "since", "volume", "pod",
-    "health", "restart-policy",
+    "health", "restart-policy", "network", "until",
 };
 
 void ps_filters_free(struct filters *fs)
@@ -82,6 +85,17 @@ int ps_filters_parse(char **in, struct filters *fs, struct berr **err)
         fs->f[k].n++;
         fs->any = true;
     }
+    /* until=TIMESTAMP|DURATION (a duration back from now): created before
+     * it; podman's util.ComputeUntilTimestamp takes exactly one */
+    if (fs->f[F_UNTIL].n) {
+        struct timespec now, until;
+        if (fs->f[F_UNTIL].n != 1)
+            return berr_msg(err, "specify exactly one timestamp for until");
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (time_parse_filter(fs->f[F_UNTIL].v[0], now, &until, err) < 0)
+            return -1;
+        fs->f[F_UNTIL].when_ns = (long long) until.tv_sec * 1000000000LL + until.tv_nsec;
+    }
     /* id and name are regular expressions, matched anywhere (podman's
      * StringMatchRegexSlice); a bad one matches nothing. */
     for (int k = F_ID; k <= F_NAME; k++) {
@@ -118,6 +132,43 @@ int ctr_ps_check(const struct ps_query *q, struct berr **err)
     return r;
 }
 
+/* network=NAME|ID|container:NAME_OR_ID, as podman's: a network (its
+ * name, by name, id or id prefix), or the container whose network
+ * namespace a container joins ("container:" and its full id). An unknown
+ * one matches nothing (""); a lookup that fails otherwise is an error. */
+static int resolve_networks(struct runtime *rt, struct fvals *f, const char *ns,
+                            struct berr **err)
+{
+    struct net_env env;
+
+    if (f->n)
+        net_env_from_rt(rt, &env);
+    for (size_t i = 0; i < f->n; i++) {
+        char **v = &f->v[i], id[STATE_ID_LEN + 1];
+        _cleanup_json_ json_t *def = NULL;
+        struct berr *e = NULL;
+        char *to;
+
+        if (str_has_prefix(*v, "container:")) {
+            to = state_lookup(rt->st, OBJ_CONTAINER, *v + 10, ns, id, &e) == 0
+                     ? str_fmt("container:%s", id) : str_dup("");
+        } else if (net_lookup(&env, *v, &def, &e) == 0) {
+            to = str_dup(js_str(def, "name", ""));
+        } else if (e->kind == BK_NO_SUCH) {
+            to = str_dup("");
+        } else {
+            *err = e;
+            return -1;
+        }
+        berr_free(e);
+        if (!to)
+            return berr_oom(err);
+        free(*v);
+        *v = to;
+    }
+    return 0;
+}
+
 /* before=/since= name a container: its creation time is the boundary. */
 int ps_filters_resolve(struct runtime *rt, struct filters *fs, struct berr **err)
 {
@@ -136,6 +187,8 @@ int ps_filters_resolve(struct runtime *rt, struct filters *fs, struct berr **err
             ctr_config_free(&cfg);
         }
     }
+    if (resolve_networks(rt, &fs->f[F_NETWORK], ns, err) < 0)
+        return -1;
     /* pod=NAME|ID|PREFIX: the pod's full id; an unknown pod matches nothing */
     for (size_t i = 0; i < fs->f[F_POD].n; i++) {
         char id[STATE_ID_LEN + 1];
@@ -150,6 +203,28 @@ int ps_filters_resolve(struct runtime *rt, struct filters *fs, struct berr **err
             return berr_oom(err);
     }
     return 0;
+}
+
+/* A container that joins another's network namespace matches only
+ * container: values; any other, the networks it is connected to. */
+static bool match_network(const struct fvals *f, const struct ps_row *r)
+{
+    const char *mode = r->cfg->ns_mode[SPEC_NS_NET], *name;
+    json_t *v;
+
+    for (size_t i = 0; i < f->n; i++) {
+        if (!*f->v[i])
+            continue;
+        if (mode && str_has_prefix(mode, "container:")) {
+            if (str_eq(f->v[i], mode))
+                return true;
+            continue;
+        }
+        json_object_foreach(r->cfg->networks, name, v)
+            if (str_eq(f->v[i], name))
+                return true;
+    }
+    return false;
 }
 
 static bool match_pod(const struct fvals *f, const struct ps_row *r)
@@ -278,7 +353,7 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
 
     /* a damaged record: only its id and name can be trusted */
     if (r->error && (f[F_STATUS].n || f[F_HEALTH].n || f[F_RESTART_POLICY].n || f[F_LABEL].n || f[F_ANCESTOR].n || f[F_EXITED].n ||
-                     f[F_BEFORE].n || f[F_SINCE].n))
+                     f[F_BEFORE].n || f[F_SINCE].n || f[F_NETWORK].n || f[F_UNTIL].n))
         return false;
     return (!f[F_ID].n || match_re(&f[F_ID], r->id)) &&
            (!f[F_NAME].n || match_re(&f[F_NAME], ps_row_name(r))) &&
@@ -291,5 +366,7 @@ bool ps_row_matches(const struct filters *fs, const struct ps_row *r)
            (!f[F_VOLUME].n || match_volume(&f[F_VOLUME], r)) &&
            (!f[F_POD].n || match_pod(&f[F_POD], r)) &&
            (!f[F_HEALTH].n || match_health(&f[F_HEALTH], r)) &&
-           (!f[F_RESTART_POLICY].n || match_restart_policy(&f[F_RESTART_POLICY], r));
+           (!f[F_RESTART_POLICY].n || match_restart_policy(&f[F_RESTART_POLICY], r)) &&
+           (!f[F_NETWORK].n || match_network(&f[F_NETWORK], r)) &&
+           (!f[F_UNTIL].n || r->created_ns < f[F_UNTIL].when_ns);
 }

@@ -55,14 +55,15 @@ void ps_row_cmd_add(struct sbuf *b, const struct ps_row *r);
 
 /* ctr_ps_filter.c */
 enum fkey { F_ID, F_NAME, F_STATUS, F_LABEL, F_ANCESTOR, F_EXITED, F_BEFORE, F_SINCE, F_VOLUME,
-            F_POD, F_HEALTH, F_RESTART_POLICY, F__N };
+            F_POD, F_HEALTH, F_RESTART_POLICY, F_NETWORK, F_UNTIL, F__N };
 
 struct fvals {
     char **v;                   /* values */
     regex_t *re;                /* id/name: compiled values (NULL where invalid) */
     bool *re_ok;
     size_t n;
-    long long when_ns;          /* before/since: the reference's creation */
+    long long when_ns;          /* before/since: the reference's creation;
+                                   until: the time itself */
 };
 
 struct filters {

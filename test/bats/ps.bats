@@ -335,3 +335,39 @@ c6|x y" ] || { echo "$output"; false; }
     [ "$output" = "c5|/bin/echo ep a b
 c6|x y" ] || { echo "$output"; false; }
 }
+
+# podman's network= and until= filters (definitions only: nothing runs)
+@test "ps --filter network= and until=, as podman's" {
+    b network create n1 >/dev/null
+    b network create n2 >/dev/null
+    b create --name a1 --network n1 $IMG true >/dev/null
+    b create --name a2 --network n1 --network n2 $IMG true >/dev/null
+    b create --name a3 --network none $IMG true >/dev/null
+    b create --name a4 --network container:a1 $IMG true >/dev/null
+    names() { run -0 b ps -a --sort names "$@" --format '{{.Names}}'; echo "${lines[*]}"; }
+    [ "$(names --filter network=n1)" = "a1 a2" ]
+    [ "$(names --filter network=n2)" = "a2" ]
+    n2=$(b network inspect --format '{{.Id}}' n2)
+    [ "$(names --filter network=${n2:0:12})" = "a2" ]
+    [ "$(names --filter network=$n2)" = "a2" ]
+    [ "$(names --filter network=n1 --filter network=n2)" = "a1 a2" ]
+    [ "$(names --filter network=nosuch)" = "" ]
+    [ "$(names --filter network=container:a1)" = "a4" ]
+    a1=$(b inspect --format '{{.Id}}' a1)
+    [ "$(names --filter network=container:${a1:0:12})" = "a4" ]
+    [ "$(names --filter network=container:nosuch)" = "" ]
+    # keys AND: a2 is on n2 but has no name a1
+    [ "$(names --filter network=n2 --filter name=a1)" = "" ]
+    # until: created before the time (a duration counts back from now)
+    sleep 1.1
+    t=$(date +%s.%N)
+    b create --name a5 --network none $IMG true >/dev/null
+    [ "$(names --filter until=$t)" = "a1 a2 a3 a4" ]
+    [ "$(names --filter until=0s)" = "a1 a2 a3 a4 a5" ]
+    [ "$(names --filter until=1h)" = "" ]
+    [ "$(names --filter until=$(date -u -d @${t%.*} +%Y-%m-%dT%H:%M:%SZ))" = "a1 a2 a3 a4" ]
+    run -125 --separate-stderr b ps -a --filter until=1h --filter until=2h
+    [ "$stderr" = "Error: specify exactly one timestamp for until" ]
+    run -125 --separate-stderr b ps -a --filter until=garbage
+    [ "$stderr" = 'Error: failed to parse value as time or duration: "garbage"' ]
+}
