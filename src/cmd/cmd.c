@@ -230,14 +230,26 @@ int cx_runtime(struct cmd_ctx *cx, enum rt_level level, struct runtime **rt, str
     return 0;
 }
 
-bool cmd_confirm(const char *warning)
+int cmd_answer(struct berr **err)
 {
-    char line[16] = "";
+    int ch, first = EOF;
 
+    fflush(stdout);
+    while ((ch = getchar()) != EOF && ch != '\n')
+        if (first == EOF)
+            first = ch;
+    /* podman's bufio ReadString('\n') fails on an input that ends
+     * before its line does, even "y" */
+    if (ch == EOF)
+        return berr_msg(err, "EOF");
+    return first == 'y' || first == 'Y';
+}
+
+int cmd_confirm(const char *warning, struct berr **err)
+{
     /* on stdout, as podman asks */
     printf("WARNING! %s\nAre you sure you want to continue? [y/N] ", warning);
-    fflush(stdout);
-    return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+    return cmd_answer(err);
 }
 
 void cmd_print_error(const char *msg)

@@ -149,10 +149,14 @@ void cmd_err_next(struct berr **last, struct berr *e);
  * once as an "error ..." line and freed. */
 void cmd_err_first(struct berr **first, struct berr *e);
 
+/* The answer to the question just printed on stdout, a line of stdin: 1
+ * when it starts with "y" or "Y", 0 for any other; -1 (podman's "EOF")
+ * when stdin ends before the line does. */
+int cmd_answer(struct berr **err);
 /* A prune's question: prints "WARNING! <warning>\nAre you sure you want to
- * continue? [y/N] " on stderr and reads the answer from stdin; true for
- * "y" or "Y". */
-bool cmd_confirm(const char *warning);
+ * continue? [y/N] " on stdout, as podman, and reads the answer
+ * (cmd_answer). */
+int cmd_confirm(const char *warning, struct berr **err);
 
 /* Drops the runtime and anything else the context holds. */
 void cmd_ctx_release(struct cmd_ctx *cx);

@@ -468,8 +468,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
             force = it.bval;
     if ((c = cmd_opt_done_noargs(cx, &it, c, err)) != 0)
         return c < 0 ? -1 : 0;
-    if (!force && !cmd_confirm("This will remove all stopped/exited pods.."))
-        return 0;
+    if (!force && (c = cmd_confirm("This will remove all stopped/exited pods..", err)) <= 0)
+        return c;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
     rc = prune_pods(rt, &removed, err);

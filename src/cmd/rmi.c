@@ -142,17 +142,12 @@ static const struct cmd_opt prune_opts[] = {
     { 0 }
 };
 
-static bool confirm(bool all)
+static int confirm(bool all, struct berr **err)
 {
-    char line[64] = "";
-
     printf("WARNING! This command removes all %s.\nAre you sure you want to "
            "continue? [y/N] ", all ? "images without at least one container associated "
            "with them" : "dangling images");
-    fflush(stdout);
-    if (!fgets(line, sizeof(line), stdin))
-        return false;
-    return line[0] == 'y' || line[0] == 'Y';
+    return cmd_answer(err);
 }
 
 static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -185,8 +180,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return c;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0)
         return -1;
-    if (!force && !confirm(all))
-        return 0;
+    if (!force && (c = confirm(all, err)) <= 0)
+        return c;
     if (img_prune(rt, all, external, filters, &rep, err) < 0) {
         img_rm_report_free(&rep);
         return -1;

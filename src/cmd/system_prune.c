@@ -37,10 +37,8 @@ struct sys_prune {
 };
 
 /* podman's question, on stdout as podman prints it. */
-static bool confirm(const struct sys_prune *p)
+static int confirm(const struct sys_prune *p, struct berr **err)
 {
-    char line[16] = "";
-
     printf("WARNING! This command removes:\n"
            "\t- all stopped containers\n"
            "\t- all networks not used by at least one container\n"
@@ -50,8 +48,7 @@ static bool confirm(const struct sys_prune *p)
            p->all ? "\t- all images without at least one container associated with them\n"
                     "\t- all build cache\n"
                   : "\t- all dangling images\n\t- all dangling build cache\n");
-    fflush(stdout);
-    return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+    return cmd_answer(err);
 }
 
 /* One round of containers, images and (--volumes) volumes; *found when
@@ -160,7 +157,7 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         goto out;
     if ((c = check_filters(p.filters, err)) < 0)
         goto out;
-    if (!force && !confirm(&p))
+    if (!force && (c = confirm(&p, err)) <= 0)
         goto out;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || rt_df(rt, &df, err) < 0) {
         c = -1;

@@ -18,7 +18,8 @@ static const struct cmd_opt reset_opts[] = {
 /* podman's question on stdout; 1 yes, 0 no, -1 no answer (end of input). */
 static int confirm(struct runtime *rt)
 {
-    char line[16] = "";
+    struct berr *e = NULL;
+    int r;
 
     printf("WARNING! This will remove:\n"
            "        - all containers\n"
@@ -32,10 +33,9 @@ static int confirm(struct runtime *rt)
            "        - the runRoot directory: \"%s\"\n"
            "Are you sure you want to continue? [y/N] ",
            rt->cfg->graph_root, rt->cfg->run_root);
-    fflush(stdout);
-    if (!fgets(line, sizeof(line), stdin))
-        return -1;
-    return line[0] == 'y' || line[0] == 'Y';
+    r = cmd_answer(&e);
+    berr_free(e);       /* the caller says what an EOF means here */
+    return r;
 }
 
 static int reset_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)

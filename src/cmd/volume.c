@@ -480,10 +480,8 @@ int prune_volume_candidates(struct runtime *rt, char *const *filters, strv *out,
     return rc;
 }
 
-static bool confirm(char *const *names)
+static int confirm(char *const *names, struct berr **err)
 {
-    char line[16] = "";
-
     printf("WARNING! This will remove all volumes not used by at least one container. "
            "The following volumes will be removed:\n");
     if (!names || !names[0]) {
@@ -493,8 +491,7 @@ static bool confirm(char *const *names)
     for (size_t i = 0; names[i]; i++)
         printf("%s\n", names[i]);
     printf("Are you sure you want to continue? [y/N] ");
-    fflush(stdout);
-    return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+    return cmd_answer(err);
 }
 
 static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
@@ -518,8 +515,8 @@ static int prune_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return c < 0 ? -1 : 0;
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || prune_volume_candidates(rt, filters, &names, err) < 0)
         return -1;
-    if (!force && !confirm(names))
-        return 0;
+    if (!force && (rc = confirm(names, err)) <= 0)
+        return rc;
     rc = prune_volumes(rt, names, &removed, err);
     for (size_t i = 0; removed && removed[i]; i++)
         printf("%s\n", removed[i]);

@@ -58,3 +58,31 @@ Are you sure you want to continue? [y/N] " ]
     [[ $stderr == *"takes no arguments"* ]]
     run -0 b container exists e1
 }
+
+# podman reads the answer with bufio's ReadString('\n'): stdin that ends
+# before a whole line is "Error: EOF" (125) and nothing goes, even after
+# a "y"; an empty line is a quiet no
+@test "every prune: stdin at its end is podman's Error: EOF, nothing removed" {
+    b create --name q1 --network none $IMG true >/dev/null
+    b volume create pv >/dev/null
+    b network create pn >/dev/null
+    b pod create --network none --name pp >/dev/null
+    local cmd imgs
+    imgs=$(b images -q | sort)
+    for cmd in "container prune" "image prune" "image prune -a" "volume prune" "network prune" \
+               "pod prune" "system prune" "system prune -a --volumes"; do
+        run -125 --separate-stderr b $cmd </dev/null
+        [ "$stderr" = "Error: EOF" ] || { echo "# $cmd: $stderr"; false; }
+        [[ $output == *"Are you sure you want to continue? [y/N] " ]]
+        run -125 --separate-stderr bash -c "printf y | '$BERTH_BIN' ${BERTH_ARGS[*]} $cmd"
+        [ "$stderr" = "Error: EOF" ] || { echo "# $cmd after y: $stderr"; false; }
+        run -0 --separate-stderr bash -c "echo | '$BERTH_BIN' ${BERTH_ARGS[*]} $cmd"
+        [[ $output == *"Are you sure you want to continue? [y/N] " ]]
+        [ "$stderr" = "" ]
+    done
+    run -0 b container exists q1
+    run -0 b volume exists pv
+    run -0 b network exists pn
+    run -0 b pod exists pp
+    [ "$(b images -q | sort)" = "$imgs" ]
+}

@@ -156,7 +156,9 @@ df_size() { b system df -v --format json | jq --arg n "$1" '.Containers[] | sele
 
 @test "system prune: asks on stdout, removes nothing without a yes" {
     b create --name c1 --network none $IMG true >/dev/null
-    run -0 bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system prune </dev/null"
+    # stdin at its end: podman's "Error: EOF", exit 125
+    run -125 --separate-stderr bash -c "'$BERTH_BIN' ${BERTH_ARGS[*]} system prune </dev/null"
+    [ "$stderr" = "Error: EOF" ]
     [ "${lines[0]}" = "WARNING! This command removes:" ]
     [ "${lines[1]}" = $'\t- all stopped containers' ]
     [ "${lines[3]}" = $'\t- all dangling images' ]

@@ -182,9 +182,13 @@ teardown() { berth_teardown; }
     [ "$output" = "$(printf 't1\nt2')" ]
     run -0 b volume ls -q
     [ "$output" = k1 ]
-    # no answer: nothing goes
-    run -0 b volume prune < /dev/null
+    # no answer: nothing goes, podman's "Error: EOF"
+    run -125 --separate-stderr b volume prune < /dev/null
     [[ $output == *"The following volumes will be removed:"*"k1"*"[y/N]"* ]]
+    [ "$stderr" = "Error: EOF" ]
+    run -0 b volume prune <<< n
+    run -0 b volume ls -q
+    [ "$output" = k1 ]
     run -0 b volume ls -q
     [ "$output" = k1 ]
     run -0 b volume prune <<< y
