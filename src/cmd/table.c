@@ -100,7 +100,7 @@
     X(cmd_rmi,               TOP,       CG_IMAGE,      "rm", "remove")                    \
     X(cmd_run,               TOP,       CG_CONTAINER)                                     \
     X(cmd_save,              TOP,       CG_IMAGE)                                         \
-    X(cmd_search,            TOP,       CG_NONE)                                          \
+    X(cmd_search,            TOP,       CG_IMAGE)                                         \
     X(cmd_secret,            TOP,       CG_NONE)                                          \
     X(cmd_secret_create,     SUB,       CG_SECRET)                                        \
     X(cmd_secret_inspect,    SUB,       CG_SECRET)                                        \

@@ -113,6 +113,9 @@ teardown() { reg_teardown; }
     run -0 rb search 127.0.0.1:5000/busy
     [ "${#lines[@]}" -eq 2 ]
     [[ ${lines[1]} == "127.0.0.1:5000/test/busybox"* ]]
+    # podman's image search is search
+    run -0 rb image search 127.0.0.1:5000/busy
+    [[ ${lines[1]} == "127.0.0.1:5000/test/busybox"* ]]
     run -0 rb search --limit 1 127.0.0.1:5000/
     [ "${#lines[@]}" -eq 2 ]
     run -0 rb search --format '{{.Name}}|{{.Index}}|{{.Stars}}|{{.Official}}' 127.0.0.1:5000/
