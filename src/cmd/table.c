@@ -49,6 +49,7 @@
     X(cmd_image_inspect,     SUB,       CG_IMAGE)                                         \
     X(cmd_image_mount,       SUB,       CG_IMAGE)                                         \
     X(cmd_image_prune,       SUB,       CG_IMAGE)                                         \
+    X(cmd_image_tree,        SUB,       CG_IMAGE)                                         \
     X(cmd_image_unmount,     SUB,       CG_IMAGE)                                         \
     X(cmd_images,            TOP,       CG_IMAGE,      "list", "ls")                      \
     X(cmd_import,            TOP,       CG_IMAGE)                                         \

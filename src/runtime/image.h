@@ -272,6 +272,12 @@ struct img_history {
     json_t *config;                 /* owns the strings */
     char **ids;                     /* owns the ids */
 };
+/* image tree (runtime/image_tree.c): libimage's Tree text of the image,
+ * its layers base first, or with whatrequires the layers built on its
+ * top layer. */
+int img_tree(struct runtime *rt, const char *ref, bool whatrequires, char **out,
+             struct berr **err);
+
 int img_history_load(struct runtime *rt, const char *ref, struct img_history *out,
                      struct berr **err);
 void img_history_free(struct img_history *h);

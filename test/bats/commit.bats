@@ -208,3 +208,60 @@ D /newfile' ]
     run -0 b run --network none --rm vimg cat /y
     [ "$output" = y ]
 }
+
+# the chain id of an image's top layer, from its diff ids (the OCI rule)
+top_chain() {
+    local d chain=
+    for d in $(b image inspect --format '{{range .RootFS.Layers}}{{.}} {{end}}' "$1"); do
+        if [ -z "$chain" ]; then chain=${d#sha256:}
+        else chain=$(printf 'sha256:%s %s' "$chain" "$d" | sha256sum | cut -c1-64); fi
+    done
+    echo "${chain:0:12}"
+}
+
+@test "image tree: the layers base first; --whatrequires branches where a layer has several children" {
+    local base a a1 a2 b
+    b run --name wa --network none $IMG sh -c 'echo a > /a' >/dev/null
+    b commit -q wa ta >/dev/null
+    b run --name wb --network none $IMG sh -c 'echo b > /b' >/dev/null
+    b commit -q wb tb >/dev/null
+    b run --name wa1 --network none ta sh -c 'echo 1 > /1' >/dev/null
+    b commit -q wa1 ta1 >/dev/null
+    b run --name wa2 --network none ta sh -c 'echo 2 > /2' >/dev/null
+    b commit -q wa2 ta2 >/dev/null
+    b tag ta1 ta1:also
+    base=$(top_chain $IMG) a=$(top_chain ta) a1=$(top_chain ta1) a2=$(top_chain ta2) b=$(top_chain tb)
+    id=$(b image inspect --format '{{.Id}}' ta1)
+    sz() { b image inspect --format '{{.Size}}' "$1"; }
+    run -0 b image tree ta1
+    [ "${lines[0]}" = "Image ID: ${id:0:12}" ]
+    [ "${lines[1]}" = "Tags:     [localhost/ta1:latest localhost/ta1:also]" ]
+    [[ ${lines[2]} =~ ^"Size:     "[0-9.]+(B|kB|MB)$ ]]
+    [ "${lines[3]}" = "Image Layers" ]
+    [[ ${lines[4]} == "├── ID: $base Size:  2.13MB Top Layer of: [$IMG:latest]" ]]
+    [[ ${lines[5]} =~ ^"├── ID: $a Size: "\ *[0-9.]+(B|kB)" Top Layer of: [localhost/ta:latest]"$ ]]
+    [[ ${lines[6]} =~ ^"└── ID: $a1 Size: "\ *[0-9.]+(B|kB)" Top Layer of: [localhost/ta1:latest localhost/ta1:also]"$ ]]
+    [ "${#lines[@]}" = 7 ]
+    # podman's Println: a blank line ends the tree
+    [ "$(b image tree ta1 | tail -n 1)" = "" ]
+    run -0 b image tree --whatrequires $IMG
+    [ "${lines[3]}" = "Image Layers" ]
+    [[ ${lines[4]} == "├── ID: $base "* ]]
+    [[ ${lines[5]} == "├── ID: $a "*"[localhost/ta:latest]" ]]
+    [[ ${lines[6]} == "│   ├── ID: $a1 "*"[localhost/ta1:latest localhost/ta1:also]" ]]
+    [[ ${lines[7]} == "│   └── ID: $a2 "*"[localhost/ta2:latest]" ]]
+    [[ ${lines[8]} == "└── ID: $b "*"[localhost/tb:latest]" ]]
+    [ "${#lines[@]}" = 9 ]
+    run -0 b image tree --whatrequires ta
+    [[ ${lines[4]} == "└── ID: $a "* ]]
+    [[ ${lines[5]} == "    ├── ID: $a1 "* ]]
+    [[ ${lines[6]} == "    └── ID: $a2 "* ]]
+    # one child: the chain stays on one level
+    run -0 b image tree --whatrequires tb
+    [[ ${lines[4]} == "└── ID: $b "* ]]
+    [ "${#lines[@]}" = 5 ]
+    run -125 --separate-stderr b image tree nosuch
+    [ "$stderr" = "Error: nosuch: image not known" ]
+    run -125 --separate-stderr b image tree
+    [[ $stderr == "Error: accepts 1 arg(s), received 0"* ]]
+}
