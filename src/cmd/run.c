@@ -156,6 +156,7 @@ static int create_common(struct cmd_ctx *cx, struct ctropts *a, struct runtime *
     if (ctropts_create_params(a, &p, err) < 0)
         return -1;
     p.image_found = found;
+    p.create_command = cx->all_argv;
     if (p.pod && str_has_prefix(p.pod, "new:") && new_pod(*rt, &p, pod_id, err) < 0)
         return -1;
     if (ctr_create(*rt, &p, c, err) < 0)

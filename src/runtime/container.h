@@ -263,6 +263,8 @@ struct ctr_create_params {
     const char *pod;            /* --pod: a pod's name or id, NULL none; members
                                    join the infra's shared namespaces */
     bool is_infra;              /* the infra container of pod (pod_create) */
+    char *const *create_command; /* the command line that made it, as podman's
+                                   Config.CreateCommand; NULL: none */
     const char *id;             /* the id, chosen by the caller (pod_create's
                                    infra, named in the pod's record first);
                                    NULL: a new one */

@@ -346,6 +346,8 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     PUT("spec", json_incref(p->spec));
     PUT("command", resolve_command(p, ic, &cmd_start));
     PUT("commandStart", json_integer((json_int_t) cmd_start));
+    if (p->create_command)
+        PUT("createCommand", js_strv(p->create_command));
     PUT("labels", json_is_object(labels) ? json_incref(labels) : json_object());
     PUT("logDriver", json_string(p->log_driver ? p->log_driver : cf->log_driver));
     if (p->log_path)

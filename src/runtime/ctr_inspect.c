@@ -255,7 +255,7 @@ static json_t *graph_driver(struct insp *in)
     const char *drv = rt->cfg->graph_driver && *rt->cfg->graph_driver ? rt->cfg->graph_driver : "overlay";
     _cleanup_free_ char *dir = str_fmt("%s/containers/%s", rt->cfg->graph_root, in->c->id);
     json_t *data = json_object();
-    struct store *s;
+    struct store *s = NULL;
     struct berr *e = NULL;
 
     if (rt_store(rt, &s, &e) == 0)
@@ -263,6 +263,12 @@ static json_t *graph_driver(struct insp *in)
     berr_free(e);
     if (!in->c->cfg.image_id || !dir)
         return json_pack("{s:s, s:o}", "Name", drv, "Data", data);
+    /* podman's: the image's layers under the container's, top first */
+    if (s && in->si && str_eq(drv, "overlay")) {
+        _cleanup_free_ char *lower = store_image_lowerdir(s, in->si, true);
+        if (lower && *lower)
+            put(in, data, "LowerDir", json_string(lower));
+    }
     if (in->c->st.mounted && str_eq(drv, "overlay"))
         put(in, data, "MergedDir",
                             json_string(in->c->st.mount_point ? in->c->st.mount_point : ""));

@@ -706,27 +706,36 @@ int store_image_remove(struct store *s, const char *id, bool force, struct berr 
     return st_img_gc_layers(s, err);
 }
 
-json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
+char *store_image_lowerdir(struct store *s, const struct store_image *img, bool top)
 {
     json_t *layers = json_object_get(img->record, "layers");
     size_t n = json_array_size(layers);
     _cleanup_sbuf_ struct sbuf lower = SBUF_INIT;
+
+    /* top first, as an overlay mount lists them */
+    for (size_t i = top ? n : n - 1; n && i-- > 0;)
+        sbuf_addf(&lower, "%s%s/layers/%s/diff", lower.len ? ":" : "", s->graph,
+                  json_string_value(json_array_get(layers, i)));
+    return sbuf_steal(&lower);
+}
+
+json_t *store_image_graph_driver(struct store *s, const struct store_image *img)
+{
+    json_t *layers = json_object_get(img->record, "layers");
+    size_t n = json_array_size(layers);
+    _cleanup_free_ char *lower = NULL;
     json_t *data;
 
     if (strcmp(s->driver, "overlay") || n == 0)
         return json_pack("{s:s, s:n}", "Name", s->driver, "Data");
-    /* lower dirs top first, as an overlay mount lists them */
-    for (size_t i = n - 1; i-- > 0;)
-        sbuf_addf(&lower, "%s%s/layers/%s/diff", lower.len ? ":" : "", s->graph,
-                  json_string_value(json_array_get(layers, i)));
     const char *top = json_string_value(json_array_get(layers, n - 1));
     _cleanup_free_ char *upper = st_path(s, "layers/%s/diff", top);
     _cleanup_free_ char *work = st_path(s, "layers/%s/work", top);
-    if (lower.oom || !upper || !work)
+    if (!(lower = store_image_lowerdir(s, img, false)) || !upper || !work)
         return NULL;
-    data = lower.len ? json_pack("{s:s, s:s, s:s}", "LowerDir", lower.buf, "UpperDir", upper,
-                                 "WorkDir", work)
-                     : json_pack("{s:s, s:s}", "UpperDir", upper, "WorkDir", work);
+    data = *lower ? json_pack("{s:s, s:s, s:s}", "LowerDir", lower, "UpperDir", upper,
+                              "WorkDir", work)
+                  : json_pack("{s:s, s:s}", "UpperDir", upper, "WorkDir", work);
     return json_pack("{s:s, s:o}", "Name", s->driver, "Data", data);
 }
 

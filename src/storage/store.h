@@ -152,6 +152,10 @@ int store_image_quarantine(struct store *s, const char *id, const char *why, str
 /* podman's GraphDriver object for the image: {"Name": driver, "Data":
  * {LowerDir, UpperDir, WorkDir}} for overlay (Data null for vfs). */
 json_t *store_image_graph_driver(struct store *s, const struct store_image *img);
+/* The overlay lowerdir list of the image's layer dirs, top first, joined
+ * by ':' ("" for none); top: with the image's own top layer (a
+ * container's view). NULL when out of memory. */
+char *store_image_lowerdir(struct store *s, const struct store_image *img, bool top);
 
 /* The parts of an image config a container needs. Missing fields are
  * NULL (or 0 entries); arrays are NULL-terminated. */

@@ -82,3 +82,21 @@ PY
     run -125 --separate-stderr b container inspect --format '{{.Nope}}' p
     [[ $stderr == *"can't evaluate field Nope"* ]] && [ -z "$output" ] || false
 }
+
+# podman records the command line that made a container (os.Args) and
+# shows the image's layer dirs under the container's in GraphDriver
+@test "inspect: Config.CreateCommand is the create's command line; GraphDriver has the image's LowerDir" {
+    b create --name cc --network none -l a=b $IMG sleep 100 >/dev/null
+    run -0 b container inspect --format '{{json .Config.CreateCommand}}' cc
+    want=$(printf '%s\n' "$BERTH_BIN" "${BERTH_ARGS[@]}" create --name cc --network none -l a=b $IMG sleep 100 | jq -Rsc 'split("\n")[:-1]')
+    [ "$output" = "$want" ]
+    run -0 b run --name rc --network none $IMG true
+    run -0 b container inspect --format '{{range .Config.CreateCommand}}{{.}} {{end}}' rc
+    [ "$output" = "$BERTH_BIN ${BERTH_ARGS[*]} run --name rc --network none $IMG true " ]
+    if [ "$(b info --format '{{.Store.GraphDriverName}}')" = overlay ]; then
+        lower=$(b image inspect --format '{{.GraphDriver.Data.UpperDir}}' $IMG)
+        run -0 b container inspect --format '{{.GraphDriver.Data.LowerDir}}' cc
+        [ "$output" = "$lower" ]
+        [ -d "$output" ]
+    fi
+}
