@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 
 #include "cmd/cmd.h"
+#include "runtime/sysinfo.h"
 #include "util/arch.h"
 #include "util/cleanup.h"
 #include "util/out.h"
@@ -42,11 +43,7 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         return 0;
     }
     /* Only a template needs the object (and the JSON code's pages). */
-    v = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}}", "Client",
-                  "APIVersion", BERTH_VERSION, "Version", BERTH_VERSION,
-                  "CVersion", __VERSION__, "GitCommit", "",
-                  "BuiltTime", __DATE__ " " __TIME__, "Compiler", "gcc",
-                  "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
+    v = json_pack("{s:o}", "Client", rt_version_info());
     if (!v)
         return berr_oom(err);
     if (out_is_json(format)) {

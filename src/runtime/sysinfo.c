@@ -42,7 +42,8 @@ static json_t *distribution(void)
     struct berr *e = NULL;
     json_t *d = json_object();
     static const struct { const char *key, *field; } keys[] = {
-        { "VERSION_CODENAME=", "codename" }, { "ID=", "distribution" }, { "VERSION_ID=", "version" },
+        /* podman's order */
+        { "ID=", "distribution" }, { "VERSION_ID=", "version" }, { "VERSION_CODENAME=", "codename" },
     };
 
     if (fs_read_file("/etc/os-release", &s, NULL, &e) < 0) {
@@ -211,6 +212,31 @@ static bool apparmor_enabled(void)
     return buf[0] == 'Y';
 }
 
+/* podman's getCPUUtilization: user, system and idle time since boot
+ * (/proc/stat's first line, columns 1, 3 and 4) as percents of their
+ * sum, rounded to two decimals. */
+static double pct2(double part, double total)
+{
+    return (double) (long long) (10000 * part / total + 0.5) / 100;     /* Go's math.Round */
+}
+
+static json_t *cpu_utilization(void)
+{
+    double user = 0, nice = 0, sys = 0, idle = 0, total;
+    FILE *f = fopen("/proc/stat", "re");
+
+    if (f) {
+        if (fscanf(f, "cpu %lf %lf %lf %lf", &user, &nice, &sys, &idle) != 4)
+            user = sys = idle = 0;
+        fclose(f);
+    }
+    total = user + sys + idle;
+    if (total <= 0)
+        total = 1;
+    return json_pack("{s:f, s:f, s:f}", "userPercent", pct2(user, total),
+                     "systemPercent", pct2(sys, total), "idlePercent", pct2(idle, total));
+}
+
 static json_t *host_info(struct runtime *rt)
 {
     struct config *c = rt->cfg;
@@ -225,17 +251,25 @@ static json_t *host_info(struct runtime *rt)
     gethostname(host, sizeof(host) - 1);
     snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, (si.uptime / 60) % 60,
              si.uptime % 60);
-    return json_pack("{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:I, s:I,"
-                     " s:s, s:o, s:s, s:{s:b, s:s, s:b, s:b, s:s, s:b}, s:b, s:I, s:I, s:s, s:o}",
+    /* podman's order (its struct's); berth's own configFiles last. No
+     * remoteSocket: berth has no API service. */
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:s, s:s, s:{s:n, s:n},"
+                     " s:s, s:s, s:I, s:I, s:s, s:o, s:s, s:b,"
+                     " s:{s:b, s:s, s:b, s:b, s:s, s:b}, s:o, s:I, s:I, s:s, s:s, s:o}",
                      "arch", arch_go(),
-                     "cgroupControllers", cgroup_controllers(),
+                     /* berth builds no images: no buildah in it */
+                     "buildahVersion", "",
                      "cgroupManager", c->cgroup_manager,
                      "cgroupVersion", rt_cgroup_version(),
+                     "cgroupControllers", cgroup_controllers(),
                      "conmon", conmon_info(rt),
                      "cpus", (json_int_t) sysconf(_SC_NPROCESSORS_ONLN),
+                     "cpuUtilization", cpu_utilization(),
                      "distribution", distribution(),
                      "eventLogger", c->events_logger,
                      "hostname", host,
+                     /* root: no mappings (podman's nil slices) */
+                     "idMappings", "gidmap", "uidmap",
                      "kernel", u.release,
                      "logDriver", c->log_driver,
                      "memFree", (json_int_t) si.freeram * si.mem_unit,
@@ -243,16 +277,19 @@ static json_t *host_info(struct runtime *rt)
                      "networkBackend", c->network_backend,
                      "ociRuntime", runtime_info(rt),
                      "os", "linux",
+                     /* berth has no API service: nothing is remote */
+                     "serviceIsRemote", false,
                      "security", "apparmorEnabled", apparmor_enabled(),
                      "capabilities", caps ? caps : "",
                      "rootless", geteuid() != 0, "seccompEnabled", true,
                      "seccompProfilePath", c->seccomp_profile ? c->seccomp_profile : "",
                      "selinuxEnabled", access("/sys/fs/selinux/enforce", F_OK) == 0,
-                     /* berth has no API service: nothing is remote */
-                     "serviceIsRemote", false,
+                     "slirp4netns", slirp_info(rt),
                      "swapFree", (json_int_t) si.freeswap * si.mem_unit,
                      "swapTotal", (json_int_t) si.totalswap * si.mem_unit,
                      "uptime", up,
+                     /* a C binary linked to its libraries, as podman's "dynamic" */
+                     "linkmode", "dynamic",
                      "configFiles", js_strv(c->files));
 }
 
@@ -285,17 +322,21 @@ static json_t *graph_options(struct runtime *rt)
     return o;
 }
 
-/* What podman shows of the store beyond its paths: the driver's status,
- * its options, the image count and the file that configured it (berth's
- * storage settings are the [storage] table of its config files: the last
- * file read wins). */
-static int store_extra(struct runtime *rt, json_t *store, struct berr **err)
+/* The store, in podman's order: the driver's status and options, the
+ * image count, the file that configured it (berth's storage settings are
+ * the [storage] table of its config files: the last file read wins), the
+ * graph root's file system size and use; then berth's own staticDir and
+ * tmpDir. Image copies are staged in the store's tmp/. */
+static int store_info(struct runtime *rt, json_t **out, struct berr **err)
 {
     struct config *c = rt->cfg;
     struct store *s;
     struct img **imgs = NULL;
     size_t n = 0, nfiles = c->files ? strv_len(c->files) : 0;
     json_t *status = NULL;
+    struct statfs sf;
+    uint64_t total = 0, used = 0;
+    _cleanup_free_ char *copy_tmp = str_fmt("%s/tmp", c->graph_root);
 
     if (rt_store(rt, &s, err) < 0 || store_driver_status(s, &status, err) < 0)
         return -1;
@@ -304,75 +345,69 @@ static int store_extra(struct runtime *rt, json_t *store, struct berr **err)
         return -1;
     }
     img_list_free(imgs, n);
-    if (json_object_set_new(store, "graphStatus", status) < 0 ||
-        json_object_set_new(store, "graphOptions", graph_options(rt)) < 0 ||
-        json_object_set_new(store, "imageStore", json_pack("{s:I}", "number", (json_int_t) n)) < 0 ||
-        js_set_str(store, "configFile", nfiles ? c->files[nfiles - 1] : "") < 0)
-        return berr_oom(err);
-    return 0;
+    /* podman: the graph root's file system, size and used bytes */
+    if (statfs(c->graph_root, &sf) == 0) {
+        total = sf.f_blocks * (uint64_t) sf.f_bsize;
+        used = (sf.f_blocks - sf.f_bfree) * (uint64_t) sf.f_bsize;
+    }
+    *out = json_pack("{s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:o, s:s, s:{s:I}, s:s, s:s, s:s, s:s}",
+                     "configFile", nfiles ? c->files[nfiles - 1] : "",
+                     "containerStore", container_store(rt),
+                     "graphDriverName", c->graph_driver ? c->graph_driver : "",
+                     "graphOptions", graph_options(rt),
+                     "graphRoot", c->graph_root,
+                     "graphRootAllocated", (json_int_t) total, "graphRootUsed", (json_int_t) used,
+                     "graphStatus", status,
+                     "imageCopyTmpDir", copy_tmp ? copy_tmp : "",
+                     "imageStore", "number", (json_int_t) n,
+                     "runRoot", c->run_root, "volumePath", c->volume_path,
+                     "staticDir", c->static_dir, "tmpDir", c->tmp_dir);
+    return *out ? 0 : berr_oom(err);
+}
+
+json_t *rt_version_info(void)
+{
+    char osarch[32];
+
+    snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion", BERTH_VERSION,
+                     "Version", BERTH_VERSION, "CVersion", __VERSION__, "GitCommit", "",
+                     "BuiltTime", __DATE__ " " __TIME__, "Compiler", "gcc",
+                     "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
 }
 
 int rt_info(struct runtime *rt, json_t **out, struct berr **err)
 {
-    struct config *c = rt->cfg;
-    json_t *info = json_pack(
-        "{s:o, s:{s:[s,s,s,s], s:[s], s:[s]}, s:{}, s:{s:o, s:s, s:s, s:s, s:s, s:s, s:s}}",
-        "host", host_info(rt),
-        /* the log drivers berth has, journald too (as podman built with systemd) */
-        "plugins", "log", "k8s-file", "none", "passthrough", "journald", "network", "bridge",
-        "volume", "local",
-        "registries",
-        "store", "containerStore", container_store(rt),
-        "graphDriverName", c->graph_driver ? c->graph_driver : "",
-        "graphRoot", c->graph_root, "runRoot", c->run_root, "staticDir", c->static_dir,
-        "tmpDir", c->tmp_dir, "volumePath", c->volume_path,
-        "eventsLog", rt->events_log ? rt->events_log : "");
-    char osarch[32];
-
-    /* registries: the unqualified-search registries, as podman shows them */
+    json_t *store = NULL, *info;
     struct regconf *rc = NULL;
     struct berr *e = NULL;
-    if (info && img_regconf(&rc, &e) == 0) {
+
+    if (store_info(rt, &store, err) < 0)
+        return -1;
+    /* podman's order: host, store, registries, plugins, version */
+    info = json_pack("{s:o, s:o, s:{}, s:{s:[s], s:[s], s:[s,s,s,s], s:n}, s:o}",
+                     "host", host_info(rt), "store", store, "registries",
+                     /* the log drivers berth has, journald too (as podman
+                      * built with systemd) */
+                     "plugins", "volume", "local", "network", "bridge",
+                     "log", "k8s-file", "none", "passthrough", "journald", "authorization",
+                     "version", rt_version_info());
+    if (!info)
+        return berr_oom(err);
+    /* registries: the unqualified-search registries, as podman shows them */
+    if (img_regconf(&rc, &e) == 0) {
         char *const *regs = regconf_search_registries(rc);
-        if (regs[0])
-            json_object_set_new(json_object_get(info, "registries"), "search", js_strv(regs));
+        if (regs[0] &&
+            json_object_set_new(json_object_get(info, "registries"), "search", js_strv(regs)) < 0) {
+            regconf_free(rc);
+            json_decref(info);
+            return berr_oom(err);
+        }
         regconf_free(rc);
-    } else if (e) {
+    } else {
         log_warn("registries: %s", e->msg);
     }
     berr_free(e);
-    snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
-    json_t *host = json_object_get(info, "host");
-
-    /* berth builds no images: no buildah in it (podman reports the one it
-     * links) */
-    if (!info || js_set_str(host, "buildahVersion", "") < 0 ||
-        json_object_set_new(host, "slirp4netns", slirp_info(rt)) < 0) {
-        json_decref(info);
-        return berr_oom(err);
-    }
-    if (store_extra(rt, json_object_get(info, "store"), err) < 0) {
-        json_decref(info);
-        return -1;
-    }
-    /* podman: the graph root's file system, size and used bytes */
-    struct statfs sf;
-    if (statfs(c->graph_root, &sf) == 0 &&
-        (json_object_set_new(json_object_get(info, "store"), "graphRootAllocated",
-                             json_integer((json_int_t) (sf.f_blocks * (uint64_t) sf.f_bsize))) < 0 ||
-         json_object_set_new(json_object_get(info, "store"), "graphRootUsed",
-                             json_integer((json_int_t) ((sf.f_blocks - sf.f_bfree) *
-                                                        (uint64_t) sf.f_bsize))) < 0)) {
-        json_decref(info);
-        return berr_oom(err);
-    }
-    if (json_object_set_new(info, "version",
-                                     json_pack("{s:s, s:s, s:s, s:s}", "APIVersion", BERTH_VERSION,
-                                               "Version", BERTH_VERSION, "Os", "linux",
-                                               "OsArch", osarch)) < 0) {
-        json_decref(info);
-        return berr_oom(err);
-    }
     *out = info;
     return 0;
 }

@@ -9,6 +9,10 @@
 #include "runtime/runtime.h"
 
 int rt_info(struct runtime *rt, json_t **out, struct berr **err);
+/* The version object of info and of `version`'s Client, podman's keys in
+ * podman's order; berth is C: CVersion and Compiler where podman's binary
+ * has GoVersion. NULL when out of memory. */
+json_t *rt_version_info(void);
 /* "v1" or "v2" (unified). */
 const char *rt_cgroup_version(void);
 

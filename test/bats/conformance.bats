@@ -624,3 +624,27 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     [ "${output:0:9}" = '{"Name":"' ]
     [ "${output: -1}" = "x" ]
 }
+
+# info's JSON in podman 4.3.1's order (its structs'), with the keys it
+# has that berth lacked; berth's own keys last (no remoteSocket: berth
+# has no API service; CVersion where podman's binary says GoVersion)
+@test "info --format json: podman's keys in podman's order" {
+    run -0 b info --format json
+    info=$output
+    keys() { jq -r "$1 | keys_unsorted | join(\",\")" <<<"$info"; }
+    [ "$(keys .)" = "host,store,registries,plugins,version" ]
+    [ "$(keys .host)" = "arch,buildahVersion,cgroupManager,cgroupVersion,cgroupControllers,conmon,cpus,cpuUtilization,distribution,eventLogger,hostname,idMappings,kernel,logDriver,memFree,memTotal,networkBackend,ociRuntime,os,serviceIsRemote,security,slirp4netns,swapFree,swapTotal,uptime,linkmode,configFiles" ]
+    [ "$(keys .host.distribution)" = "distribution,version,codename" ] || [ "$(keys .host.distribution)" = "distribution,version" ]
+    [ "$(keys .store)" = "configFile,containerStore,graphDriverName,graphOptions,graphRoot,graphRootAllocated,graphRootUsed,graphStatus,imageCopyTmpDir,imageStore,runRoot,volumePath,staticDir,tmpDir" ]
+    [ "$(jq -c .plugins <<<"$info")" = '{"volume":["local"],"network":["bridge"],"log":["k8s-file","none","passthrough","journald"],"authorization":null}' ]
+    [ "$(keys .version)" = "APIVersion,Version,CVersion,GitCommit,BuiltTime,Compiler,Built,OsArch,Os" ]
+    [ "$(jq -c .version <<<"$info")" = "$(b version --format json | jq -c .Client)" ]
+    [ "$(jq -c .host.idMappings <<<"$info")" = '{"gidmap":null,"uidmap":null}' ]
+    [ "$(jq -r .host.linkmode <<<"$info")" = dynamic ]
+    [ "$(jq -r .store.imageCopyTmpDir <<<"$info")" = "$BATS_TEST_TMPDIR/root/tmp" ]
+    # podman's getCPUUtilization: shares of user+system+idle since boot
+    jq -e '.host.cpuUtilization | (.userPercent + .systemPercent + .idlePercent) as $t |
+           $t > 99.9 and $t < 100.1 and .idlePercent > 0' <<<"$info"
+    run -0 b info --format '{{.Host.CPUUtilization.IdlePercent}}'
+    [ "$output" != "<no value>" ]
+}
