@@ -85,10 +85,13 @@ s = socket.socket(); s.bind((\"0.0.0.0\", 8082)); s.listen(); print(\"up\", flus
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
+# (confd's entrypoint is sh -c: its command is one string; "sleep" "100"
+# ran sleep with no operand, which exits at once, and port of an exited
+# container prints nothing)
 @test "-P publishes the image's exposed ports on free host ports" {
     load_image confd
     run in_netns '
-        b run -d --name pa -P localhost/confd sleep 100 >/dev/null
+        b run -d --name pa -P localhost/confd "sleep 100" >/dev/null
         b port pa | grep -q "^8080/tcp -> 0.0.0.0:[0-9]" || fail "port: $(b port pa)"'
     [ "$status" -eq 0 ] || { echo "$output"; false; }
 }
