@@ -32,6 +32,50 @@ static const struct tmpl_alias inspect_aliases[] = {
     { 0 }
 };
 
+static json_t *zero_str(void) { return json_string(""); }
+static json_t *zero_int(void) { return json_integer(0); }
+
+/* What a template sees of a container that its JSON says null or leaves
+ * out (omitempty), as podman 4.3.1's InspectContainerData shows it:
+ * nil maps and slices print map[] and [], nil pointers <nil>, the rest
+ * their zero values. */
+static const struct tmpl_field ctr_fields[] = {
+    { "State.Health.Log", TMPL_NIL_SLICE, NULL },
+    { "State.ConmonPid", 0, zero_int },
+    { "State.CgroupPath", 0, zero_str },
+    { "State.Checkpointed", 0, json_false },
+    { "State.Restored", 0, json_false },
+    { "State.CheckpointPath", 0, zero_str },
+    { "State.CheckpointLog", 0, zero_str },
+    { "State.RestoreLog", 0, zero_str },
+    { "SizeRw", TMPL_NIL_PTR, NULL },
+    { "SizeRootFs", 0, zero_int },
+    { "Config.Labels", TMPL_NIL_MAP, NULL },
+    { "Config.Volumes", TMPL_NIL_MAP, NULL },
+    { "Config.OnBuild", TMPL_NIL_PTR, NULL },
+    { "Config.Healthcheck", TMPL_NIL_PTR, NULL },
+    { "Config.Secrets", TMPL_NIL_SLICE, NULL },
+    { "Config.ChrootDirs", TMPL_NIL_SLICE, NULL },
+    { "Config.SdNotifySocket", 0, zero_str },
+    { "HostConfig.LogConfig.Config", TMPL_NIL_MAP, NULL },
+    { "HostConfig.VolumesFrom", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.Links", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.CgroupConf", TMPL_NIL_MAP, NULL },
+    { "HostConfig.BlkioWeightDevice", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.BlkioDeviceReadBps", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.BlkioDeviceWriteBps", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.BlkioDeviceReadIOps", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.BlkioDeviceWriteIOps", TMPL_NIL_SLICE, NULL },
+    { "HostConfig.IDMappings", TMPL_NIL_PTR, NULL },
+    { "HostConfig.Init", 0, json_false },
+    /* a container on no network: omitted, a nil map */
+    { "NetworkSettings.Networks", TMPL_NIL_MAP, NULL },
+    { "NetworkSettings.Networks.*.DriverOpts", TMPL_NIL_MAP, NULL },
+    { "NetworkSettings.Networks.*.IPAMConfig", TMPL_NIL_MAP, NULL },
+    { "NetworkSettings.Networks.*.Links", TMPL_NIL_SLICE, NULL },
+    { NULL, 0, NULL }
+};
+
 /* "json": one JSON array indented by five spaces; a template: once per
  * element (nulls skipped). A bad template fails before anything is
  * printed. */
@@ -55,13 +99,11 @@ static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr *
     if (!(items = json_array()))
         return berr_oom(err);
     json_array_foreach(arr, i, v) {
-        json_t *ns = json_object_get(v, "NetworkSettings");
         if (json_is_null(v))
             continue;
-        /* a container on no network: its JSON leaves Networks out
-         * (omitempty), but podman's template sees an empty map there */
-        if (json_is_object(ns) && !json_object_get(ns, "Networks") &&
-            json_object_set_new(ns, "Networks", json_object()) < 0)
+        /* a container (of inspect's kinds only it has both) */
+        if (json_object_get(v, "HostConfig") && json_object_get(v, "State") &&
+            tmpl_fill_fields(v, ctr_fields) < 0)
             return berr_oom(err);
         if (json_array_append(items, v) < 0)
             return berr_oom(err);

@@ -374,6 +374,35 @@ static json_t *mounts(struct insp *in)
     return out;
 }
 
+/* {"networks": {name: {aliases, static_ips}}} of the config, the short
+ * id added to the aliases as a start adds it; NULL out of memory. */
+static json_t *planned_networks(const struct ctr *c)
+{
+    _cleanup_json_ json_t *nets = json_object();
+    char shortid[13];
+    const char *name;
+    json_t *opts;
+
+    snprintf(shortid, sizeof(shortid), "%.12s", c->id);
+    json_object_foreach(c->cfg.networks, name, opts) {
+        json_t *aliases = json_array(), *a;
+        bool have = false;
+        size_t i;
+        json_array_foreach(json_object_get(opts, "aliases"), i, a) {
+            have |= str_eq(json_string_value(a), shortid);
+            json_array_append(aliases, a);
+        }
+        if (!have)
+            json_array_append_new(aliases, json_string(shortid));
+        json_t *o = json_pack("{s:o}", "aliases", aliases);
+        if (!o || (json_object_get(opts, "static_ips") &&
+                   json_object_set(o, "static_ips", json_object_get(opts, "static_ips")) < 0) ||
+            json_object_set_new(nets, name, o) < 0)
+            return NULL;
+    }
+    return json_pack("{s:O}", "networks", nets);
+}
+
 /* NetworkSettings: podman's empty shape without a bridge network; in
  * bridge mode the network layer renders the stored status. */
 static json_t *network_settings(struct insp *in)
@@ -387,12 +416,23 @@ static json_t *network_settings(struct insp *in)
     json_t *x;
 
     if (str_eq(ctr_ns_mode(c, SPEC_NS_NET), "bridge")) {
+        _cleanup_json_ json_t *planned = NULL;
+        json_t *status = c->st.network_status;
         if (ports_from_json(c->cfg.port_mappings, &v, &n, &e) < 0)
             berr_freep(&e);
         json_object_foreach(json_object_get(in->img, "ExposedPorts"), k, x)
             if (strv_push(&exposed, k) < 0)
                 in->oom = true;
-        return net_inspect_settings(c->st.network_status, v, n, exposed, c->st.net_ns);
+        /* not set up (created, exited): podman shows each network the
+         * container is to join, with no addresses, and the aliases a
+         * start gives it (the short id among them) */
+        if (!json_object_get(status, "networks") && json_object_size(c->cfg.networks)) {
+            planned = planned_networks(c);
+            if (!planned)
+                in->oom = true;
+            status = planned;
+        }
+        return net_inspect_settings(status, v, n, exposed, c->st.net_ns);
     }
     return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:i, s:o, s:s}",
                      "EndpointID", "", "Gateway", "", "IPAddress", "", "IPPrefixLen", 0,
@@ -601,10 +641,15 @@ static json_t *log_config(struct insp *in)
 }
 
 /* --blkio-weight-device and the throttles: [{Path, Weight|Rate}] */
+/* podman's: null when there are none (a nil slice; templates see []) */
 static json_t *blkio_devices(json_t *r, const char *key, const char *val, const char *name)
 {
-    json_t *in = json_object_get(r, key), *out = json_array(), *e;
+    json_t *in = json_object_get(r, key), *out, *e;
     size_t i;
+
+    if (!json_array_size(in))
+        return json_null();
+    out = json_array();
 
     json_array_foreach(in, i, e)
         json_array_append_new(out, json_pack("{s:s, s:I}", "Path", js_str(e, "path", ""), name,

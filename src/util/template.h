@@ -43,6 +43,27 @@ int tmpl_exec(const struct tmpl *t, json_t *data, struct sbuf *out, struct berr 
 int tmpl_exec_header(const struct tmpl *t, json_t *headers, struct sbuf *out,
                      struct berr **err);
 void tmpl_free(struct tmpl *t);
+
+/* Go's typed nils, for data standing in for Go structs whose JSON says
+ * null (or leaves the field out): a nil map or slice is an empty map or
+ * slice to a template everywhere but in json, which writes null; a nil
+ * pointer prints "<nil>" where a JSON null prints "<no value>". Each kind
+ * is one shared value, never to be changed. */
+enum tmpl_nil { TMPL_NIL_MAP, TMPL_NIL_SLICE, TMPL_NIL_PTR };
+json_t *tmpl_nil(enum tmpl_nil kind);      /* borrowed; NULL out of memory */
+bool tmpl_is_typed_nil(const json_t *v);
+/* A field a template sees in podman's struct: its dotted path from the
+ * top ("*" matches every key of an object, as each network under
+ * NetworkSettings.Networks) and what it is when the JSON has null or
+ * nothing there: a typed nil, or (zero not NULL) a zero value, set only
+ * where the field is missing. */
+struct tmpl_field {
+    const char *path;
+    enum tmpl_nil nil;
+    json_t *(*zero)(void);
+};
+/* Fills o's fields for templates; -1 out of memory. */
+int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs);
 /* The top-level fields the template names, in order ("{{.ID}}\t{{.Names}}"
  * -> ID, Names), for table headers. NULL-terminated, malloc'd. */
 char **tmpl_fields(const struct tmpl *t);

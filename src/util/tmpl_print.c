@@ -122,10 +122,68 @@ const char **tmpl_sorted_keys(json_t *o, size_t *n)
     return keys;
 }
 
+/* ---- typed nils ---- */
+
+static json_t *nils[3];
+
+json_t *tmpl_nil(enum tmpl_nil kind)
+{
+    /* made once and kept for the process: shared by every record */
+    if (!nils[kind])
+        nils[kind] = kind == TMPL_NIL_SLICE ? json_array() : json_object();
+    return nils[kind];
+}
+
+bool tmpl_is_typed_nil(const json_t *v)
+{
+    return v && (v == nils[0] || v == nils[1] || v == nils[2]);
+}
+
+static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
+{
+    const char *dot = strchr(path, '.');
+    size_t kl = dot ? (size_t) (dot - path) : strlen(path);
+    _cleanup_free_ char *key = str_ndup(path, kl);
+    json_t *v;
+
+    if (!key)
+        return -1;
+    if (!json_is_object(o))
+        return 0;
+    if (dot) {
+        if (strcmp(key, "*") == 0) {
+            const char *k;
+            json_object_foreach(o, k, v)
+                if (fill_at(v, dot + 1, f) < 0)
+                    return -1;
+            return 0;
+        }
+        return fill_at(json_object_get(o, key), dot + 1, f);
+    }
+    v = json_object_get(o, key);
+    if (f->zero) {
+        return v ? 0 : json_object_set_new(o, key, f->zero());
+    }
+    if (v && !json_is_null(v))
+        return 0;
+    v = tmpl_nil(f->nil);
+    return v ? json_object_set(o, key, v) : -1;
+}
+
+int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs)
+{
+    for (; fs && fs->path; fs++)
+        if (fill_at(o, fs->path, fs) < 0)
+            return -1;
+    return 0;
+}
+
 int tmpl_print(struct sbuf *b, json_t *v, bool top)
 {
     if (!v || json_is_null(v))
         return sbuf_add(b, top ? "<no value>" : "<nil>");
+    if (v == nils[TMPL_NIL_PTR])
+        return sbuf_add(b, "<nil>");
     switch (json_typeof(v)) {
     case JSON_STRING:
         return sbuf_addn(b, json_string_value(v), json_string_length(v));

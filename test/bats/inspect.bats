@@ -100,3 +100,41 @@ PY
         [ -d "$output" ]
     fi
 }
+
+# podman's templates see Go structs: a nil map prints map[], a nil slice
+# [], a nil pointer <nil>, fields its JSON leaves out their zero values;
+# json still writes null (podman 4.3.1, side by side)
+@test "inspect templates: typed nils and template-only fields print as podman's" {
+    b create --name tn --network none $IMG true >/dev/null
+    run -0 b inspect --format '{{.Config.Labels}}|{{.Config.Volumes}}|{{.HostConfig.LogConfig.Config}}|{{.HostConfig.CgroupConf}}|{{.NetworkSettings.Networks}}' tn
+    [ "$output" = "map[]|map[]|map[]|map[]|map[]" ]
+    run -0 b inspect --format '{{.State.Health.Log}}|{{.HostConfig.VolumesFrom}}|{{.HostConfig.Links}}|{{.HostConfig.BlkioWeightDevice}}|{{.Config.Secrets}}' tn
+    [ "$output" = "[]|[]|[]|[]|[]" ]
+    run -0 b inspect --format '{{.Config.Healthcheck}}|{{.Config.OnBuild}}|{{.SizeRw}}|{{.HostConfig.IDMappings}}' tn
+    [ "$output" = "<nil>|<nil>|<nil>|<nil>" ]
+    run -0 b inspect --format '{{.State.Checkpointed}}|{{.State.Restored}}|{{.SizeRootFs}}|{{.State.ConmonPid}}|{{.HostConfig.Init}}' tn
+    [ "$output" = "false|false|0|0|false" ]
+    # they stay nil to json, len, if and range
+    run -0 b inspect --format '{{json .Config.Labels}}|{{json .SizeRw}}|{{len .Config.Labels}}|{{if .Config.Healthcheck}}y{{else}}n{{end}}|{{range .HostConfig.Links}}x{{end}}' tn
+    [ "$output" = "null|null|0|n|" ]
+    run -0 b inspect --format '{{json .HostConfig.LogConfig}}' tn
+    [[ $output == '{"Type":"k8s-file","Config":null,'* ]]
+    # the JSON is podman's: null, and no template-only keys
+    run -0 b inspect tn
+    jq -e '.[0] | .HostConfig.BlkioWeightDevice == null and .Config.Labels == null and (has("SizeRw") | not) and (.State | has("Checkpointed") | not)' <<<"$output"
+    # a label or a health check is there as given
+    b create --name tl --network none -l a=b --health-cmd true $IMG true >/dev/null
+    run -0 b inspect --format '{{.Config.Labels}}|{{.Config.Healthcheck.Test}}' tl
+    [ "$output" = "map[a:b]|[CMD-SHELL true]" ]
+}
+
+# a container not started shows the networks it will join, with no
+# addresses (podman's), and the short id among their aliases
+@test "inspect of a created container on a bridge network lists its networks" {
+    b network create tnet >/dev/null
+    id=$(b create --name tb --network tnet $IMG true)
+    run -0 b inspect tb
+    jq -e --arg s "${id:0:12}" '.[0].NetworkSettings.Networks.tnet | .NetworkID == "tnet" and .IPAddress == "" and .Aliases == [$s] and .Links == null' <<<"$output"
+    run -0 b inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.Links}} {{$v.DriverOpts}}{{end}}' tb
+    [ "$output" = "tnet [] map[]" ]
+}
