@@ -212,7 +212,7 @@ static int default_env(struct spec_ctx *c, strv *env, struct berr **err)
 }
 
 /* podman's order: the defaults, then the host's environment (--env-host)
- * or its proxy variables, then -e; HOSTNAME and HOME last when absent. */
+ * or its proxy variables, then -e; HOME and HOSTNAME last when absent. */
 static int build_env(struct spec_ctx *c, const struct ctr_user *u, bool host_uts, strv *out,
                      struct berr **err)
 {
@@ -256,6 +256,8 @@ static int build_env(struct spec_ctx *c, const struct ctr_user *u, bool host_uts
         if (env_set(&env, s) < 0)
             return berr_oom(err);
     }
+    if (!env_get(env, "HOME") && u->home && env_set_kv(&env, "HOME", u->home) < 0)
+        return berr_oom(err);
     if (!env_get(env, "HOSTNAME")) {
         const char *hn = host_uts ? c->h->hostname : js_str(c->ctr, "hostname", "");
         _cleanup_free_ char *shortid = str_ndup(c->id, 12);
@@ -266,8 +268,6 @@ static int build_env(struct spec_ctx *c, const struct ctr_user *u, bool host_uts
         if (*hn && env_set_kv(&env, "HOSTNAME", hn) < 0)
             return berr_oom(err);
     }
-    if (!env_get(env, "HOME") && u->home && env_set_kv(&env, "HOME", u->home) < 0)
-        return berr_oom(err);
     *out = STEAL_PTR(env);
     return 0;
 }

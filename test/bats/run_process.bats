@@ -193,3 +193,11 @@ env_of() {
     run -1 --separate-stderr b --noout rm nosuch
     [ -z "$output" ] && [[ $stderr == *"no such container"* ]] || false
 }
+
+# podman appends HOME, then HOSTNAME, after the defaults, the image's and -e
+@test "the environment ends with HOME and then HOSTNAME, as podman's" {
+    run -0 b run --rm --network none -e FOO=1 $IMG /bin/env
+    [ "${lines[-2]}" = "HOME=/root" ]
+    [[ ${lines[-1]} =~ ^HOSTNAME=[0-9a-f]{12}$ ]]
+    [ "${lines[-3]}" = "FOO=1" ]
+}
