@@ -38,13 +38,13 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct img_pull_opts o = { .reg.tls_verify = -1 };
     const char *platform = NULL;
     _cleanup_free_ char *pbuf = NULL;
-    _cleanup_strv_ char **ids = NULL;
+    struct berr *last = NULL;
     bool quiet = false;
     struct progress prog;
     struct prog_view *view;
     struct runtime *rt;
     __attribute__((cleanup(prog_secret_free))) char *creds = NULL;
-    int c, rc;
+    int c;
 
     cmd_opt_init(&it, cx);
     while ((c = opt_next(&it, argc, argv, err)) > 0) {
@@ -64,48 +64,57 @@ static int pull_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c;
     }
-    if (it.nargs != 1) {
-        int nargs = it.nargs;
-
+    if (it.nargs == 0) {
         opt_free(&it);
-        /* podman 4.3.1 takes one image or more (cobra.MinimumNArgs(1));
-         * berth pulls one at a time */
-        return nargs == 0 ? cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0")
-                          : cmd_usage_err(cx, err, "requires exactly 1 arg(s), only received %d",
-                                          nargs);
+        return cmd_usage_err(cx, err, "requires at least 1 arg(s), only received 0");
     }
-    char *ref = it.args[0];
-    opt_free(&it);
     if (platform) {
         if (o.arch || o.os)
-            return berr_kind(err, BK_INVALID, "--platform option can not be specified with "
-                             "--arch or --os");
-        if (img_platform_parse(platform, &pbuf, &o.os, &o.arch, &o.variant, err) < 0)
-            return -1;
+            c = berr_kind(err, BK_INVALID, "--platform option can not be specified with "
+                          "--arch or --os");
+        else
+            c = img_platform_parse(platform, &pbuf, &o.os, &o.arch, &o.variant, err);
     }
-    if (prog_creds_complete(&o.reg.creds, &creds, err) < 0 ||
-        cx_runtime(cx, RT_FULL, &rt, err) < 0)
+    if (c < 0 || prog_creds_complete(&o.reg.creds, &creds, err) < 0 ||
+        cx_runtime(cx, RT_FULL, &rt, err) < 0) {
+        opt_free(&it);
         return -1;
+    }
     view = prog_view_stderr(quiet, &prog, &o.progress);
     if (prog_can_prompt()) {
         o.choose = prog_choose;
     }
-    rc = img_pull(rt, ref, &o, &ids, err);
+    /* podman 4.3.1: each image in turn, its ids as it is pulled; a failure
+     * does not stop the others; every error but the last is printed, the
+     * last is the command's */
+    for (int i = 0; i < it.nargs; i++) {
+        struct berr *e = NULL;
+        _cleanup_strv_ char **ids = NULL;
+        if (img_pull(rt, it.args[i], &o, &ids, &e) < 0) {
+            cmd_err_next(&last, e);
+            continue;
+        }
+        for (char **id = ids; *id; id++)
+            printf("%s\n", *id);
+        fflush(stdout);
+    }
     prog_view_free(view);
-    if (rc < 0)
+    opt_free(&it);
+    if (last) {
+        *err = last;
         return -1;
-    for (char **id = ids; *id; id++)
-        printf("%s\n", *id);
+    }
     return 0;
 }
 
 const struct cmd cmd_pull = {
     .name = "pull",
     .summary = "Pull an image from a registry",
-    .usage = "[options] IMAGE",
+    .usage = "[options] IMAGE [IMAGE...]",
     .description =
-        "Pulls an image from a registry (docker://, the default) into local\n"
-        "storage and prints its id. A short name resolves through the aliases\n"
+        "Pulls each image from a registry (docker://, the default) into local\n"
+        "storage and prints its id; a failure does not stop the others, and the\n"
+        "last one is the command's error. A short name resolves through the aliases\n"
         "and unqualified-search-registries of registries.conf(5); credentials\n"
         "come from --creds or the auth file (containers-auth.json(5)), TLS\n"
         "certificates from certs.d or --cert-dir. Every blob is verified while\n"

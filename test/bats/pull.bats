@@ -361,3 +361,20 @@ reg_blob_put() {
     [ -z "$(ls "$BATS_TEST_TMPDIR/root/layers")" ]
     [ ! -e "$BATS_TEST_TMPDIR/root/blobs/sha256/${layer#sha256:}" ]
 }
+
+# podman 4.3.1's pull takes several images: each is pulled in turn and
+# its id printed; a failure does not stop the rest, every error but the
+# last is printed and the last is the command's (exit 125)
+@test "pull of several images: each in turn, the errors as podman's" {
+    run -0 --separate-stderr rb pull -q 127.0.0.1:5000/test/busybox:1 127.0.0.1:5000/test/layered:1
+    [ "${lines[0]}" = "$BB_ID" ]
+    [ "${lines[1]}" = "$(rb image inspect --format '{{.Id}}' 127.0.0.1:5000/test/layered:1)" ]
+    [ "${#lines[@]}" = 2 ]
+    rb rmi -a -f >/dev/null
+    run -125 --separate-stderr rb pull -q 127.0.0.1:5000/test/nosuch:1 127.0.0.1:5000/test/busybox:1 127.0.0.1:5000/test/gone:2
+    [ "$output" = "$BB_ID" ]
+    [ "${#stderr_lines[@]}" = 2 ]
+    [[ ${stderr_lines[0]} == "Error: "*"test/nosuch"* ]]
+    [[ ${stderr_lines[1]} == "Error: "*"test/gone"* ]]
+    run -0 rb image exists 127.0.0.1:5000/test/busybox:1
+}
