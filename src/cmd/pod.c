@@ -256,21 +256,41 @@ static const struct cmd_opt inspect_opts[] = {
 /* For a template: the fields podman's JSON leaves out when empty
  * (omitempty) are still fields of its Go struct, so a template reads
  * their zero values (map[], "", []) rather than failing. */
-static void tmpl_defaults(json_t *o)
-{
-    static const char *const strs[] = { "Namespace", "ExitPolicy", "CgroupParent", "CgroupPath",
-                                        "InfraContainerID", NULL };
-    static const char *const arrs[] = { "CreateCommand", "SharedNamespaces", "Containers", NULL };
-    json_t *v;
+static json_t *zero_str(void) { return json_string(""); }
 
-    if (!json_object_get(o, "Labels"))
-        json_object_set_new(o, "Labels", json_object());
-    for (size_t i = 0; strs[i]; i++)
-        if (!json_object_get(o, strs[i]))
-            json_object_set_new(o, strs[i], json_string(""));
-    for (size_t i = 0; arrs[i]; i++)
-        if (!(v = json_object_get(o, arrs[i])) || json_is_null(v))
-            json_object_set_new(o, arrs[i], json_array());
+/* What podman's pod inspect template sees where its JSON has null or
+ * nothing: Labels an empty map (its json too), the strings empty, the
+ * lists and option maps Go's nil ones (json null). */
+static const struct tmpl_field pod_fields[] = {
+    { "Labels", 0, json_object },
+    { "Namespace", 0, zero_str },
+    { "ExitPolicy", 0, zero_str },
+    { "CgroupParent", 0, zero_str },
+    { "CgroupPath", 0, zero_str },
+    { "InfraContainerID", 0, zero_str },
+    { "CreateCommand", TMPL_NIL_SLICE, NULL },
+    { "SharedNamespaces", TMPL_NIL_SLICE, NULL },
+    { "Containers", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.DNSServer", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.DNSSearch", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.DNSOption", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.HostAdd", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.NetworkOptions", TMPL_NIL_MAP, NULL },
+    { NULL, 0, NULL }
+};
+
+/* One pod's inspect object through a format: JSON as it is, a template
+ * on what podman's template sees. */
+static int print_pod(const char *format, json_t *o, struct berr **err)
+{
+    if (!format || !*format || out_is_json(format))
+        return out_one(stdout, "json", o, NULL, err);
+    /* a null Labels in the JSON is an empty map to the template */
+    if (json_is_null(json_object_get(o, "Labels")))
+        json_object_del(o, "Labels");
+    if (tmpl_fill_fields(o, pod_fields) < 0)
+        return berr_oom(err);
+    return out_one(stdout, format, o, NULL, err);
 }
 
 /* podman 4.3.1's pod inspect of names: the pods found, one as an object,
@@ -323,8 +343,7 @@ static int inspect_names(struct runtime *rt, char **names, int n, const char *fo
     }
     json_array_foreach(arr, i, o) {
         struct berr *pe = NULL;
-        tmpl_defaults(o);
-        if (out_one(stdout, format, o, NULL, &pe) < 0) {
+        if (print_pod(format, o, &pe) < 0) {
             berr_free(*err);
             *err = pe;
             return -1;
@@ -370,7 +389,7 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         opt_free(&it);
         if (rc < 0 || pod_inspect_json(rt, p, &o, err) < 0)
             return -1;
-        return out_one(stdout, format && *format ? format : "json", o, NULL, err);
+        return print_pod(format, o, err);
     }
     if (rc < 0) {
         opt_free(&it);

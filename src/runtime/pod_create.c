@@ -23,7 +23,8 @@ static const char *const ns_words[] = {
     [SPEC_NS_UTS] = "uts", [SPEC_NS_CGROUP] = "cgroup",
 };
 
-/* --share: a list of words, "none", or absent (ipc, net, uts). */
+/* --share: a list of words, "none", absent (ipc, net, uts), or "+..."
+ * (those and the words). */
 static int parse_share(const struct pod_create_opts *o, bool share[SPEC_NS__COUNT],
                        json_t **out, struct berr **err)
 {
@@ -32,12 +33,22 @@ static int parse_share(const struct pod_create_opts *o, bool share[SPEC_NS__COUN
     memset(share, 0, sizeof(bool) * SPEC_NS__COUNT);
     if (!arr)
         return berr_oom(err);
-    if (!o->share) {
+    /* "+ns,...": the defaults and these (podman: only the first word
+     * may carry the +) */
+    bool plus = o->share && o->share[0] && o->share[0][0] == '+';
+    if (!o->share || plus) {
         if (o->infra)
             share[SPEC_NS_NET] = share[SPEC_NS_IPC] = share[SPEC_NS_UTS] = true;
-    } else {
+    }
+    /* podman checks this before the words themselves */
+    for (size_t i = 0; o->share && o->share[i]; i++)
+        if (o->share_parent && str_eq(o->share[i] + (i == 0 && plus), "cgroup"))
+            return berr_plain(err, BK_INVALID, "cannot define the pod as the cgroup parent at the "
+                              "same time as joining the infra container's cgroupNS: invalid "
+                              "argument");
+    if (o->share) {
         for (size_t i = 0; o->share[i]; i++) {
-            const char *w = o->share[i];
+            const char *w = o->share[i] + (i == 0 && plus);
             bool found = false;
             if (str_eq(w, "none"))
                 continue;

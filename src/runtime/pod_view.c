@@ -23,6 +23,11 @@ static json_t *rfc3339(long long ns)
     return json_string(buf);
 }
 
+static json_t *list_or_null(json_t *v)
+{
+    return json_array_size(v) ? json_incref(v) : json_null();
+}
+
 static json_t *infra_config(const struct pod_config *c)
 {
     json_t *ic = c->infra_config, *dns = json_object_get(ic, "DNS");
@@ -36,9 +41,10 @@ static json_t *infra_config(const struct pod_config *c)
     json_object_set_new(o, "StaticIP", json_string(""));
     json_object_set_new(o, "StaticMAC", json_string(""));
     json_object_set_new(o, "NoManageResolvConf", json_false());
-    json_object_set_new(o, "DNSServer", dns && json_object_get(dns, "servers") ? json_incref(json_object_get(dns, "servers")) : json_null());
-    json_object_set_new(o, "DNSSearch", dns && json_object_get(dns, "search") ? json_incref(json_object_get(dns, "search")) : json_null());
-    json_object_set_new(o, "DNSOption", dns && json_object_get(dns, "options") ? json_incref(json_object_get(dns, "options")) : json_null());
+    /* podman's nil slices: null when empty */
+    json_object_set_new(o, "DNSServer", list_or_null(json_object_get(dns, "servers")));
+    json_object_set_new(o, "DNSSearch", list_or_null(json_object_get(dns, "search")));
+    json_object_set_new(o, "DNSOption", list_or_null(json_object_get(dns, "options")));
     json_object_set_new(o, "NoManageHosts", GET("NoManageHosts", json_false()));
     json_object_set_new(o, "HostAdd", GET("HostAdd", json_null()));
     json_object_set_new(o, "Networks", GET("Networks", json_array()));

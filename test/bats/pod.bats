@@ -71,6 +71,17 @@ teardown() {
     [ "$output" = "$(b pod inspect --format '{{.Id}}' share)" ]
 }
 
+# "+ns": podman's defaults (ipc, net, uts) and ns
+@test "pod create --share +NS adds to the default namespaces" {
+    b pod create --network none --name plus --share +pid >/dev/null
+    run -0 b pod inspect --format '{{json .SharedNamespaces}}' plus
+    [ "$output" = '["ipc","net","pid","uts"]' ]
+    b pod create --network none --name cg --share +cgroup --share-parent=false >/dev/null
+    run -0 b pod inspect --format '{{json .SharedNamespaces}}' cg
+    [ "$output" = '["cgroup","ipc","net","uts"]' ]
+    b pod rm -f plus cg >/dev/null
+}
+
 @test "--share pid: members see each other's processes" {
     b pod create --network none --name pids --share pid,ipc >/dev/null
     b run -d --pod pids --name sleeper --network none "$IMG" sleep 77 >/dev/null
@@ -302,6 +313,12 @@ Error: inspecting object: no such pod nope" ]
     [ "$stderr" = "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none" ]
     run -125 --separate-stderr b pod create --infra=false --share net
     [ "$stderr" = "Error: cannot set share(net) namespaces without an infra container" ]
+    # the pod is its members' cgroup parent unless --share-parent=false:
+    # joining the infra's cgroup namespace too is refused, before the words
+    run -125 --separate-stderr b pod create --share cgroup,bogus
+    [ "$stderr" = "Error: cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: invalid argument" ]
+    run -125 --separate-stderr b pod create --share pid,+ipc
+    [ "$stderr" = "Error: invalid kernel namespace to share: +ipc. Options are: cgroup, ipc, net, pid, uts or none" ]
     run -125 --separate-stderr b pod create --exit-policy sometimes
     [ "$stderr" = 'Error: invalid pod exit policy: "sometimes"' ]
     run -125 --separate-stderr b pod create --name 'bad name'
@@ -438,4 +455,20 @@ container create $cid
 container remove $cid
 container remove $infra
 pod remove $pid" ] || { echo "$output"; false; }
+}
+
+# podman's pod inspect: empty DNS lists are null in the JSON (nil
+# slices), [] to a template; the same through --latest
+@test "pod inspect: nil lists and maps as podman's, by name and with --latest" {
+    b pod create --network none --name nl >/dev/null
+    run -0 b pod inspect nl
+    jq -e '.InfraConfig | .DNSServer == null and .DNSSearch == null and .DNSOption == null and .HostAdd == null and .NetworkOptions == null' <<<"$output"
+    for sel in nl --latest; do
+        run -0 b pod inspect --format '{{.InfraConfig.DNSServer}}|{{json .InfraConfig.DNSServer}}|{{.InfraConfig.NetworkOptions}}|{{.Labels}}|{{json .Labels}}|{{.InfraConfig.HostAdd}}' $sel
+        [ "$output" = "[]|null|map[]|map[]|{}|[]" ] || { echo "$sel: $output"; false; }
+    done
+    # a bridge pod is only created here (nothing runs, no netns needed)
+    b pod create --name nd --dns 10.0.0.1 >/dev/null
+    run -0 b pod inspect --format '{{.InfraConfig.DNSServer}}|{{json .InfraConfig.DNSServer}}' nd
+    [ "$output" = '[10.0.0.1]|["10.0.0.1"]' ]
 }
