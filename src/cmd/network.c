@@ -325,7 +325,7 @@ static int ls_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return 0;
     }
     if (out_is_json(format))
-        return out_json(stdout, defs, err);
+        return out_json_indent(stdout, defs, 2, err);       /* podman's indent here */
     return out_list(stdout, format, items, &ls_spec, noheading, err);
 }
 

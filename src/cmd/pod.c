@@ -284,7 +284,7 @@ static const struct tmpl_field pod_fields[] = {
 static int print_pod(const char *format, json_t *o, struct berr **err)
 {
     if (!format || !*format || out_is_json(format))
-        return out_one(stdout, "json", o, NULL, err);
+        return out_json_indent(stdout, o, 5, err);      /* podman's pod inspect */
     /* a null Labels in the JSON is an empty map to the template */
     if (json_is_null(json_object_get(o, "Labels")))
         json_object_del(o, "Labels");
@@ -333,8 +333,8 @@ static int inspect_names(struct runtime *rt, char **names, int n, const char *fo
         struct berr *pe = NULL;
         if (json_array_size(arr) == 0)
             printf("[]\n");
-        else if ((json_array_size(arr) == 1 ? out_one(stdout, "json", json_array_get(arr, 0), NULL, &pe)
-                                            : out_json(stdout, arr, &pe)) < 0) {
+        else if (out_json_indent(stdout, json_array_size(arr) == 1 ? json_array_get(arr, 0) : arr,
+                                 5, &pe) < 0) {
             berr_free(*err);
             *err = pe;
             return -1;

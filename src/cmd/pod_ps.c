@@ -395,7 +395,7 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (rc < 0 || o.quiet)
         return rc;
     if (out_is_json(o.format))
-        return out_json(stdout, items, err);
+        return out_json_indent(stdout, items, 2, err);      /* podman's indent here */
     if (out_default_table(o.format) && !(table = default_table(&o)))
         return berr_oom(err);
     {

@@ -59,7 +59,8 @@ static int ps_once(struct runtime *rt, struct ps_query *q, const char *format, b
                    bool noheading, struct berr **err)
 {
     _cleanup_json_ json_t *items = NULL;
-    struct out_spec spec = { .table = q->ns ? PS_NS_TABLE : q->size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
+    struct out_spec spec = { .json_indent = 2,     /* podman's ps: MarshalIndent "  " */
+                             .table = q->ns ? PS_NS_TABLE : q->size ? PS_TABLE "\t{{.Size}}" : PS_TABLE,
                              .headers = ps_headers };
     _cleanup_free_ char *with_pod = NULL;
     struct out_rows *rows = NULL;

@@ -29,8 +29,8 @@
 #define TW_MINWIDTH 12
 #define TW_PADDING 2
 #define TW_BLOCK 16384
-/* podman's JSON: indent 4 */
-#define OUT_JSON_FLAGS (JSON_INDENT(4) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
+/* podman's JSON: indent 4 unless the command says otherwise */
+#define OUT_JSON_FLAGS_AT(n) (JSON_INDENT(n) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
 
 /* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
 
@@ -498,7 +498,7 @@ int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *
                                         items, spec, noheading, &out, err) < 0)
             return -1;
     } else if (out_is_json(format)) {
-        return out_json(f, items, err);
+        return out_json_indent(f, items, spec->json_indent ? spec->json_indent : 4, err);
     } else if (str_has_prefix(format, "table")) {
         if (render_table(format + 5, items, spec, noheading, &out, err) < 0)
             return -1;
@@ -550,13 +550,18 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
     return emit(f, &out, err);
 }
 
-int out_json(FILE *f, json_t *v, struct berr **err)
+int out_json_indent(FILE *f, json_t *v, int indent, struct berr **err)
 {
-    _cleanup_free_ char *s = json_dumps(v, OUT_JSON_FLAGS);
+    _cleanup_free_ char *s = json_dumps(v, OUT_JSON_FLAGS_AT(indent));
     if (!s)
         return berr_oom(err);
     fprintf(f, "%s\n", s);
     return 0;
+}
+
+int out_json(FILE *f, json_t *v, struct berr **err)
+{
+    return out_json_indent(f, v, 4, err);
 }
 
 /* ---- lists rendered item by item ---- */
@@ -565,6 +570,7 @@ struct out_rows {
     struct tmpl *t;
     bool table;                 /* aligned, through the tabwriter */
     bool json;                  /* elements of out_json's array */
+    int indent;                 /* json: its indent */
     struct sbuf header;         /* tables without --noheading */
 };
 
@@ -586,6 +592,7 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
         if (!(*rows = calloc(1, sizeof(**rows))))
             return berr_oom(err);
         (*rows)->json = true;
+        (*rows)->indent = spec->json_indent ? spec->json_indent : 4;
         return 0;
     } else if (ranges_over_dot(format)) {
         return 0;
@@ -609,9 +616,9 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
 /* An element of the array out_json prints, as it prints it: dumped
  * alone, each line after the first indented once more (a dumped string
  * has no newline of its own: jansson escapes it). */
-static int json_element(json_t *item, char **text, struct berr **err)
+static int json_element(json_t *item, int indent, char **text, struct berr **err)
 {
-    _cleanup_free_ char *d = json_dumps(item, OUT_JSON_FLAGS);
+    _cleanup_free_ char *d = json_dumps(item, OUT_JSON_FLAGS_AT(indent));
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
     const char *p, *nl;
 
@@ -619,7 +626,7 @@ static int json_element(json_t *item, char **text, struct berr **err)
         return berr_oom(err);
     for (p = d; (nl = strchr(p, '\n')); p = nl + 1) {
         sbuf_addn(&b, p, (size_t) (nl + 1 - p));
-        sbuf_addpad(&b, ' ', 4);
+        sbuf_addpad(&b, ' ', (size_t) indent);
     }
     sbuf_add(&b, p);
     if (b.oom || !(*text = sbuf_steal(&b)))
@@ -632,7 +639,7 @@ int out_rows_render(const struct out_rows *rows, json_t *item, char **text, stru
     _cleanup_sbuf_ struct sbuf b = SBUF_INIT;
 
     if (rows->json)
-        return json_element(item, text, err);
+        return json_element(item, rows->indent, text, err);
 
     if (tmpl_exec(rows->t, item, &b, err) < 0)
         return -1;
@@ -653,7 +660,7 @@ int out_rows_print(const struct out_rows *rows, FILE *f, char *const *texts, siz
         /* out_json's array: "[]", or its elements a line each, indented */
         fputs(n ? "[\n" : "[]\n", f);
         for (size_t i = 0; i < n; i++) {
-            fputs("    ", f);
+            fprintf(f, "%*s", rows->indent, "");
             fputs(texts[i], f);
             fputs(i + 1 < n ? ",\n" : "\n]\n", f);
         }

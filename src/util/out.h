@@ -29,6 +29,7 @@ struct out_spec {
     const char *table;                  /* default: "table {{.ID}}\t{{.Image}}..." */
     const struct tmpl_alias *aliases;   /* NULL-terminated ({0}) or NULL */
     const struct out_header *headers;   /* NULL-terminated ({0}) or NULL */
+    int json_indent;                    /* --format json's indent; 0: 4 */
 };
 
 /* Whether format asks for JSON as podman's report.IsJSON sees it:
@@ -45,6 +46,9 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
             struct berr **err);
 /* Prints a JSON value the way podman does (indent 4, "<" kept). */
 int out_json(FILE *f, json_t *v, struct berr **err);
+/* The same with another indent: podman's commands differ (ps, network
+ * ls, pod ps and info 2, pod inspect 5). */
+int out_json_indent(FILE *f, json_t *v, int indent, struct berr **err);
 
 /* A list rendered item by item as the items are made, then printed in
  * the order the caller gives: the same bytes out_list prints for the same

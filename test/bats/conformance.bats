@@ -648,3 +648,25 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     run -0 b info --format '{{.Host.CPUUtilization.IdlePercent}}'
     [ "$output" != "<no value>" ]
 }
+
+# podman's commands indent their JSON differently (MarshalIndent): ps,
+# network ls, pod ps, volume ls and info by 2, pod inspect by 5, inspect
+# by 5 inside its array, images by 4
+@test "--format json indents as podman's command does" {
+    b create --name ij --network none $IMG true >/dev/null
+    b network create ijn >/dev/null
+    b pod create --network none --name ijp >/dev/null
+    b volume create ijv >/dev/null
+    indent() { "$@" | sed -n 2p | sed -E 's/^( *).*/\1/' | awk '{print length($0)}'; }
+    [ "$(indent b ps -a --format json)" = 2 ]
+    [ "$(indent b ps -a --format '{{json .}}')" = 2 ]
+    [ "$(indent b network ls --format json)" = 2 ]
+    [ "$(indent b pod ps --format json)" = 2 ]
+    [ "$(indent b info --format json)" = 2 ]
+    [ "$(indent b pod inspect ijp)" = 5 ]
+    [ "$(indent b pod inspect --latest)" = 5 ]
+    [ "$(indent b container inspect ij)" = 5 ]
+    [ "$(indent b images --format json)" = 4 ]
+    [ "$(indent b volume ls --format json)" = 2 ]
+    [ "$(b pod inspect ijp | sed -n 3p | sed -E 's/^( *).*/\1/' | awk '{print length($0)}')" = 5 ]
+}
