@@ -32,31 +32,28 @@ static const struct tmpl_alias inspect_aliases[] = {
     { 0 }
 };
 
-static json_t *zero_str(void) { return json_string(""); }
-static json_t *zero_int(void) { return json_integer(0); }
-
 /* What a template sees of a container that its JSON says null or leaves
  * out (omitempty), as podman 4.3.1's InspectContainerData shows it:
  * nil maps and slices print map[] and [], nil pointers <nil>, the rest
  * their zero values. */
 static const struct tmpl_field ctr_fields[] = {
     { "State.Health.Log", TMPL_NIL_SLICE, NULL },
-    { "State.ConmonPid", 0, zero_int },
-    { "State.CgroupPath", 0, zero_str },
+    { "State.ConmonPid", 0, tmpl_zero_int },
+    { "State.CgroupPath", 0, tmpl_zero_str },
     { "State.Checkpointed", 0, json_false },
     { "State.Restored", 0, json_false },
-    { "State.CheckpointPath", 0, zero_str },
-    { "State.CheckpointLog", 0, zero_str },
-    { "State.RestoreLog", 0, zero_str },
+    { "State.CheckpointPath", 0, tmpl_zero_str },
+    { "State.CheckpointLog", 0, tmpl_zero_str },
+    { "State.RestoreLog", 0, tmpl_zero_str },
     { "SizeRw", TMPL_NIL_PTR, NULL },
-    { "SizeRootFs", 0, zero_int },
+    { "SizeRootFs", 0, tmpl_zero_int },
     { "Config.Labels", TMPL_NIL_MAP, NULL },
     { "Config.Volumes", TMPL_NIL_MAP, NULL },
     { "Config.OnBuild", TMPL_NIL_PTR, NULL },
     { "Config.Healthcheck", TMPL_NIL_PTR, NULL },
     { "Config.Secrets", TMPL_NIL_SLICE, NULL },
     { "Config.ChrootDirs", TMPL_NIL_SLICE, NULL },
-    { "Config.SdNotifySocket", 0, zero_str },
+    { "Config.SdNotifySocket", 0, tmpl_zero_str },
     { "HostConfig.LogConfig.Config", TMPL_NIL_MAP, NULL },
     { "HostConfig.VolumesFrom", TMPL_NIL_SLICE, NULL },
     { "HostConfig.Links", TMPL_NIL_SLICE, NULL },

@@ -256,18 +256,16 @@ static const struct cmd_opt inspect_opts[] = {
 /* For a template: the fields podman's JSON leaves out when empty
  * (omitempty) are still fields of its Go struct, so a template reads
  * their zero values (map[], "", []) rather than failing. */
-static json_t *zero_str(void) { return json_string(""); }
-
 /* What podman's pod inspect template sees where its JSON has null or
  * nothing: Labels an empty map (its json too), the strings empty, the
  * lists and option maps Go's nil ones (json null). */
 static const struct tmpl_field pod_fields[] = {
     { "Labels", 0, json_object },
-    { "Namespace", 0, zero_str },
-    { "ExitPolicy", 0, zero_str },
-    { "CgroupParent", 0, zero_str },
-    { "CgroupPath", 0, zero_str },
-    { "InfraContainerID", 0, zero_str },
+    { "Namespace", 0, tmpl_zero_str },
+    { "ExitPolicy", 0, tmpl_zero_str },
+    { "CgroupParent", 0, tmpl_zero_str },
+    { "CgroupPath", 0, tmpl_zero_str },
+    { "InfraContainerID", 0, tmpl_zero_str },
     { "CreateCommand", TMPL_NIL_SLICE, NULL },
     { "SharedNamespaces", TMPL_NIL_SLICE, NULL },
     { "Containers", TMPL_NIL_SLICE, NULL },

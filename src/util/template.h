@@ -62,6 +62,9 @@ struct tmpl_field {
     enum tmpl_nil nil;
     json_t *(*zero)(void);
 };
+/* Zero values for tmpl_field.zero (and json_false, json_object). */
+json_t *tmpl_zero_str(void);
+json_t *tmpl_zero_int(void);
 /* Fills o's fields for templates; -1 out of memory. */
 int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs);
 /* The top-level fields the template names, in order ("{{.ID}}\t{{.Names}}"

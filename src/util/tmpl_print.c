@@ -170,6 +170,9 @@ static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
     return v ? json_object_set(o, key, v) : -1;
 }
 
+json_t *tmpl_zero_str(void) { return json_string(""); }
+json_t *tmpl_zero_int(void) { return json_integer(0); }
+
 int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs)
 {
     for (; fs && fs->path; fs++)
