@@ -290,8 +290,48 @@ static void t_header(void)
     json_decref(h);
 }
 
+/* Go's typed nils and fields filled in for templates (tmpl_fill_fields) */
+static void t_typed_nils(void)
+{
+    static const struct tmpl_field fs[] = {
+        { "A.Labels", TMPL_NIL_MAP, NULL },
+        { "A.List", TMPL_NIL_SLICE, NULL },
+        { "A.Ptr", TMPL_NIL_PTR, NULL },
+        { "A.Flag", 0, json_false },
+        { "A.Count", 0, tmpl_zero_int },
+        { "Nets.*.Links", TMPL_NIL_SLICE, NULL },
+        { "Missing.Deep", TMPL_NIL_MAP, NULL },
+        { NULL, 0, NULL }
+    };
+    json_t *d = json_loads("{\"A\":{\"Labels\":null,\"Count\":7,\"List\":[1]},"
+                           "\"Nets\":{\"a\":{},\"b\":{\"Links\":[\"x\"]}}}", 0, NULL);
+    char *r;
+
+    CHECK(d && tmpl_fill_fields(d, fs) == 0);
+    /* a value the JSON has is kept; a zero fills only what is missing */
+    r = render_j("{{.A.Labels}}|{{.A.List}}|{{.A.Ptr}}|{{.A.Flag}}|{{.A.Count}}", d);
+    CHECK_STR(r, "map[]|[1]|<nil>|false|7");
+    free(r);
+    r = render_j("{{json .A.Labels}}|{{json .A.Ptr}}|{{len .A.Labels}}|{{if .A.Ptr}}y{{else}}n{{end}}", d);
+    CHECK_STR(r, "null|null|0|n");
+    free(r);
+    /* json of a value holding one writes it as null, the rest unchanged */
+    r = render_j("{{json .A}}|{{json .Nets}}", d);
+    CHECK_STR(r, "{\"Labels\":null,\"Count\":7,\"List\":[1],\"Ptr\":null,\"Flag\":false}|"
+                 "{\"a\":{\"Links\":null},\"b\":{\"Links\":[\"x\"]}}");
+    free(r);
+    r = render_j("{{range $k, $v := .Nets}}{{$k}}={{$v.Links}} {{end}}", d);
+    CHECK_STR(r, "a=[] b=[x] ");
+    free(r);
+    /* a path whose parent is absent is left alone */
+    CHECK(!json_object_get(d, "Missing"));
+    CHECK(tmpl_is_typed_nil(tmpl_nil(TMPL_NIL_MAP)) && !tmpl_is_typed_nil(json_object_get(d, "A")));
+    json_decref(d);
+}
+
 int main(void)
 {
+    UNIT_RUN(t_typed_nils);
     UNIT_RUN(t_cases);
     UNIT_RUN(t_not_utf8);
     UNIT_RUN(t_fields);
