@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/ctropts_int.h"
 #include "runtime/container.h"
+#include "runtime/net/net.h"
 #include "runtime/pod.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
@@ -26,7 +27,7 @@ static const struct cmd_opt ps_opts[] = {
     { "ctr-ids", O_CTR_IDS, OPT_FLAG, NULL, "Show the ids of the containers in each pod", 0 },
     { "ctr-names", O_CTR_NAMES, OPT_FLAG, NULL, "Show the names of the containers in each pod", 0 },
     { "ctr-status", O_CTR_STATUS, OPT_FLAG, NULL, "Show the states of the containers in each pod", 0 },
-    { "filter", 'f', OPT_ARG, "strings", "Filter: id=, name=, label=, status=, ctr-names=, ctr-ids=, ctr-status=, ctr-number=, until=", 0 },
+    { "filter", 'f', OPT_ARG, "strings", "Filter: id=, name=, label=, status=, ctr-names=, ctr-ids=, ctr-status=, ctr-number=, network=, until=", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "'json' or a Go template, e.g. '{{.ID}} {{.Name}}'", 0 },
     { "latest", 'l', OPT_FLAG, NULL, "Show only the latest pod", 0 },
     { "noheading", O_NOHEADING, OPT_FLAG, NULL, "Do not print headers", 0 },
@@ -82,7 +83,7 @@ static bool pod_re_match(const char *re, const char *s)
 
 static const char *const filter_keys[] = {
     "id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", "until",
-    NULL,
+    "network", NULL,
 };
 
 static bool in_list(const char *v, const char *const *list)
@@ -136,6 +137,16 @@ static bool filter_one(const struct row *r, const char *key, const char *v)
         json_t *have = k ? json_object_get(r->cfg.labels, k) : NULL;
         return have && (!eq || str_eq(json_string_value(have), eq + 1));
     }
+    /* network=: resolved to the network's name first (resolve_networks);
+     * the networks the pod's infra container joins */
+    if (str_eq(key, "network")) {
+        size_t i;
+        json_t *n;
+        json_array_foreach(json_object_get(r->cfg.infra_config, "Networks"), i, n)
+            if (*v && str_eq(json_string_value(n), v))
+                return true;
+        return false;
+    }
     if (str_eq(key, "ctr-number")) {
         long long want;
         return str_to_ll(v, &want) == 0 && want == (long long) r->n;
@@ -159,6 +170,31 @@ static bool filter_one(const struct row *r, const char *key, const char *v)
             return true;
     }
     return false;
+}
+
+/* network=NAME|ID: the network's name, "" (matches nothing) for none
+ * (podman's pod filter skips a network that does not exist) */
+static int resolve_networks(struct runtime *rt, char **f, struct berr **err)
+{
+    struct net_env env;
+    bool have = false;
+
+    for (size_t i = 0; f && f[i]; i++) {
+        char *name = NULL;
+        if (!str_has_prefix(f[i], "network="))
+            continue;
+        if (!have)
+            net_env_from_rt(rt, &env);
+        have = true;
+        if (net_filter_name(&env, f[i] + 8, &name, err) < 0)
+            return -1;
+        free(f[i]);
+        f[i] = str_fmt("network=%s", name ? name : "");
+        free(name);
+        if (!f[i])
+            return berr_oom(err);
+    }
+    return 0;
 }
 
 static bool filters_match(const struct row *r, char *const *f)
@@ -378,7 +414,8 @@ static int ps_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         strv_free(o.filters);
         return c < 0 ? -1 : 0;
     }
-    rc = cx_runtime(cx, RT_FULL, &rt, err) < 0 ? -1 : load(rt, &o, &rows, &n, err);
+    rc = cx_runtime(cx, RT_FULL, &rt, err) < 0 || resolve_networks(rt, o.filters, err) < 0
+             ? -1 : load(rt, &o, &rows, &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         json_t *j;
         if (o.quiet) {

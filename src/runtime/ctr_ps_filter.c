@@ -145,22 +145,18 @@ static int resolve_networks(struct runtime *rt, struct fvals *f, const char *ns,
         net_env_from_rt(rt, &env);
     for (size_t i = 0; i < f->n; i++) {
         char **v = &f->v[i], id[STATE_ID_LEN + 1];
-        _cleanup_json_ json_t *def = NULL;
         struct berr *e = NULL;
-        char *to;
+        char *to = NULL;
 
         if (str_has_prefix(*v, "container:")) {
             to = state_lookup(rt->st, OBJ_CONTAINER, *v + 10, ns, id, &e) == 0
                      ? str_fmt("container:%s", id) : str_dup("");
-        } else if (net_lookup(&env, *v, &def, &e) == 0) {
-            to = str_dup(js_str(def, "name", ""));
-        } else if (e->kind == BK_NO_SUCH) {
-            to = str_dup("");
-        } else {
-            *err = e;
+            berr_free(e);
+        } else if (net_filter_name(&env, *v, &to, err) < 0) {
             return -1;
+        } else if (!to) {
+            to = str_dup("");
         }
-        berr_free(e);
         if (!to)
             return berr_oom(err);
         free(*v);

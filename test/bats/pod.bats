@@ -472,3 +472,20 @@ pod remove $pid" ] || { echo "$output"; false; }
     run -0 b pod inspect --format '{{.InfraConfig.DNSServer}}|{{json .InfraConfig.DNSServer}}' nd
     [ "$output" = '[10.0.0.1]|["10.0.0.1"]' ]
 }
+
+# podman's pod filter network=: the networks the pod's infra joins (by
+# name or id); a network that does not exist matches nothing
+@test "pod ps --filter network=" {
+    b network create pnet >/dev/null
+    b pod create --name pa --network pnet >/dev/null
+    b pod create --name pb --network none >/dev/null
+    run -0 b pod ps --filter network=pnet --format '{{.Name}}'
+    [ "$output" = pa ]
+    id=$(b network inspect --format '{{.Id}}' pnet)
+    run -0 b pod ps --filter network=${id:0:12} --format '{{.Name}}'
+    [ "$output" = pa ]
+    run -0 b pod ps --filter network=nosuch --format '{{.Name}}'
+    [ -z "$output" ]
+    run -0 b pod ps --filter network=pnet --filter network=nosuch --filter name=p --format '{{.Name}}'
+    [ "$output" = pa ]
+}

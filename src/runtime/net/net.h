@@ -71,6 +71,10 @@ int net_list(const struct net_env *e, json_t **out, struct berr **err);
 /* One network by name (as net_name_resolve), full id or unique id prefix. Missing:
  * "unable to find network with name or ID X: network not found"
  * (BK_NO_SUCH). *out: a new reference. */
+/* A filter's network (podman's NetworkInspect of the value): its name in
+ * *out (malloc'd), or NULL when there is no such network; -1 on any other
+ * failure. */
+int net_filter_name(const struct net_env *e, const char *value, char **out, struct berr **err);
 int net_lookup(const struct net_env *e, const char *name_or_id, json_t **out,
                struct berr **err);
 /* The network NAME means: the default network for "podman" (podman's

@@ -270,6 +270,25 @@ int net_lookup(const struct net_env *e, const char *key, json_t **out, struct be
                      "not found", key);
 }
 
+int net_filter_name(const struct net_env *e, const char *value, char **out, struct berr **err)
+{
+    _cleanup_json_ json_t *def = NULL;
+    struct berr *le = NULL;
+
+    *out = NULL;
+    if (net_lookup(e, value, &def, &le) < 0) {
+        if (le->kind != BK_NO_SUCH) {
+            *err = le;
+            return -1;
+        }
+        berr_free(le);
+        return 0;
+    }
+    if (!(*out = str_dup(js_str(def, "name", ""))))
+        return berr_oom(err);
+    return 0;
+}
+
 int net_default_ensure(const struct net_env *e, struct berr **err)
 {
     _cleanup_free_ char *file = str_fmt("%s/%s.json", e->config_dir, e->default_network);
