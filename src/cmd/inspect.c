@@ -73,6 +73,27 @@ static const struct tmpl_field ctr_fields[] = {
     { NULL, 0, NULL }
 };
 
+/* What a template sees of an image where its JSON leaves a field out:
+ * podman's Config is the OCI image config, whole, and HealthCheck a
+ * pointer beside it. */
+static const struct tmpl_field img_fields[] = {
+    { "Config.User", 0, tmpl_zero_str },
+    { "Config.ExposedPorts", TMPL_NIL_MAP, NULL },
+    { "Config.ExposedPorts.*", TMPL_EMPTY_STRUCT, NULL },
+    { "Config.Volumes.*", TMPL_EMPTY_STRUCT, NULL },
+    { "Config.Env", TMPL_NIL_SLICE, NULL },
+    { "Config.Entrypoint", TMPL_NIL_SLICE, NULL },
+    { "Config.Cmd", TMPL_NIL_SLICE, NULL },
+    { "Config.Volumes", TMPL_NIL_MAP, NULL },
+    { "Config.WorkingDir", 0, tmpl_zero_str },
+    { "Config.Labels", TMPL_NIL_MAP, NULL },
+    { "Config.StopSignal", 0, tmpl_zero_str },
+    { "Config.ArgsEscaped", 0, json_false },
+    { "Config.Healthcheck", TMPL_NIL_PTR, NULL },
+    { "HealthCheck", TMPL_NIL_PTR, NULL },
+    { NULL, 0, NULL }
+};
+
 /* "json": one JSON array indented by five spaces; a template: once per
  * element (nulls skipped). A bad template fails before anything is
  * printed. */
@@ -82,6 +103,7 @@ static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr *
     _cleanup_json_ json_t *items = NULL;
     json_t *v;
     size_t i;
+    int r;
 
     if (inspect_is_json(format)) {
         /* straight to f through one small buffer: no copy of the whole
@@ -102,10 +124,16 @@ static int inspect_print(FILE *f, const char *format, json_t *arr, struct berr *
         if (json_object_get(v, "HostConfig") && json_object_get(v, "State") &&
             tmpl_fill_fields(v, ctr_fields) < 0)
             return berr_oom(err);
+        /* an image (of inspect's kinds only it has both) */
+        if (json_object_get(v, "RootFS") && json_object_get(v, "RepoTags") &&
+            tmpl_fill_fields(v, img_fields) < 0)
+            return berr_oom(err);
         if (json_array_append(items, v) < 0)
             return berr_oom(err);
     }
-    return out_list(f, format, items, &spec, true, err);
+    r = out_list(f, format, items, &spec, true, err);
+    tmpl_fill_done();
+    return r;
 }
 
 int inspect_print_then_fail(const char *format, json_t *arr, int r, struct berr **err)

@@ -286,9 +286,10 @@ static int print_pod(const char *format, json_t *o, struct berr **err)
     /* a null Labels in the JSON is an empty map to the template */
     if (json_is_null(json_object_get(o, "Labels")))
         json_object_del(o, "Labels");
-    if (tmpl_fill_fields(o, pod_fields) < 0)
-        return berr_oom(err);
-    return out_one(stdout, format, o, NULL, err);
+    int r = tmpl_fill_fields(o, pod_fields) < 0 ? berr_oom(err)
+                                                : out_one(stdout, format, o, NULL, err);
+    tmpl_fill_done();
+    return r;
 }
 
 /* podman 4.3.1's pod inspect of names: the pods found, one as an object,

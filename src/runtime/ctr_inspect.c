@@ -27,6 +27,7 @@
 #include "util/humanize.h"
 #include "util/js.h"
 #include "util/str.h"
+#include "util/template.h"
 #include "util/timefmt.h"
 
 #define GO_ZERO_TIME "0001-01-01T00:00:00Z"
@@ -929,13 +930,21 @@ static void go_time(json_t *obj, const char *key)
     char buf[TIME_BUF];
     const char *s = js_str(obj, key, NULL);
 
+    json_t *go;
+
     if (!s)
         return;
     /* out of memory the RFC 3339 text stays: a time still, in another form */
     if (str_eq(s, GO_ZERO_TIME))
-        (void) json_object_set_new(obj, key, json_string("0001-01-01 00:00:00 +0000 UTC"));
+        go = json_string("0001-01-01 00:00:00 +0000 UTC");
     else if (time_go_string_rfc3339(s, buf, sizeof(buf)))
-        (void) json_object_set_new(obj, key, json_string(buf));
+        go = json_string(buf);
+    else
+        return;
+    /* json still writes the RFC 3339 text, as Go marshals a time */
+    if (go && tmpl_json_as(go, json_string(s)) == 0)
+        (void) json_object_set(obj, key, go);
+    json_decref(go);
 }
 
 void ctr_inspect_template_times(json_t *obj)

@@ -49,14 +49,18 @@ void tmpl_free(struct tmpl *t);
  * slice to a template everywhere but in json, which writes null; a nil
  * pointer prints "<nil>" where a JSON null prints "<no value>". Each kind
  * is one shared value, never to be changed. */
-enum tmpl_nil { TMPL_NIL_MAP, TMPL_NIL_SLICE, TMPL_NIL_PTR };
+enum tmpl_nil { TMPL_NIL_MAP, TMPL_NIL_SLICE, TMPL_NIL_PTR,
+                TMPL_EMPTY_STRUCT,      /* struct{}{}: prints {}, not map[] */
+                TMPL_NIL__N };
 json_t *tmpl_nil(enum tmpl_nil kind);      /* borrowed; NULL out of memory */
 bool tmpl_is_typed_nil(const json_t *v);
 /* A field a template sees in podman's struct: its dotted path from the
  * top ("*" matches every key of an object, as each network under
  * NetworkSettings.Networks) and what it is when the JSON has null or
  * nothing there: a typed nil, or (zero not NULL) a zero value, set only
- * where the field is missing. */
+ * where the field is missing; TMPL_EMPTY_STRUCT replaces an empty object
+ * (Volumes' and ExposedPorts' values). A field the JSON did not have is
+ * left out again by the json function (podman's omitempty). */
 struct tmpl_field {
     const char *path;
     enum tmpl_nil nil;
@@ -67,6 +71,15 @@ json_t *tmpl_zero_str(void);
 json_t *tmpl_zero_int(void);
 /* Fills o's fields for templates; -1 out of memory. */
 int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs);
+/* The json function writes as (taken) instead of value: a time whose
+ * JSON is RFC 3339 and whose template value Go's String. */
+int tmpl_json_as(const json_t *value, json_t *as);
+/* Forgets the fields filled and the json_as values (call once their
+ * objects are rendered). */
+void tmpl_fill_done(void);
+/* v as the json function writes it: typed nils null, the filled fields
+ * the JSON had not left out; a new reference, NULL out of memory. */
+json_t *tmpl_plain_json(json_t *v);
 /* The top-level fields the template names, in order ("{{.ID}}\t{{.Names}}"
  * -> ID, Names), for table headers. NULL-terminated, malloc'd. */
 char **tmpl_fields(const struct tmpl *t);

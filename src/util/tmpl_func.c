@@ -198,56 +198,11 @@ static json_t *utf8_mended(json_t *v, bool *had)
     }
 }
 
-/* has: whether v holds a typed nil anywhere */
-static bool has_typed_nil(json_t *v)
-{
-    const char *k;
-    json_t *x;
-    size_t i;
-
-    if (tmpl_is_typed_nil(v))
-        return true;
-    if (json_is_object(v))
-        json_object_foreach(v, k, x)
-            if (has_typed_nil(x))
-                return true;
-    if (json_is_array(v))
-        json_array_foreach(v, i, x)
-            if (has_typed_nil(x))
-                return true;
-    return false;
-}
-
-/* A copy of v with each typed nil a JSON null, as Go marshals them; a
- * new reference (v itself when it holds none); NULL out of memory. */
-static json_t *nils_to_null(json_t *v)
-{
-    const char *k;
-    json_t *x, *c;
-    size_t i;
-
-    if (!has_typed_nil(v))
-        return json_incref(v);
-    if (tmpl_is_typed_nil(v))
-        return json_null();
-    c = json_is_object(v) ? json_object() : json_array();
-    if (json_is_object(v)) {
-        json_object_foreach(v, k, x)
-            if (!c || json_object_set_new(c, k, nils_to_null(x)) < 0)
-                return json_decref(c), NULL;
-    } else {
-        json_array_foreach(v, i, x)
-            if (!c || json_array_append_new(c, nils_to_null(x)) < 0)
-                return json_decref(c), NULL;
-    }
-    return c;
-}
-
 static int f_json(json_t **a, int n, json_t **out, struct sbuf *msg)
 {
     /* Go's json.Marshal without HTML escaping: compact, "<" kept */
     const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17);
-    _cleanup_json_ json_t *plain = nils_to_null(a[0]);
+    _cleanup_json_ json_t *plain = tmpl_plain_json(a[0]);
     _cleanup_free_ char *s = plain ? json_dumps(plain, flags) : NULL;
 
     (void) n;

@@ -124,7 +124,7 @@ const char **tmpl_sorted_keys(json_t *o, size_t *n)
 
 /* ---- typed nils ---- */
 
-static json_t *nils[3];
+static json_t *nils[TMPL_NIL__N];
 
 json_t *tmpl_nil(enum tmpl_nil kind)
 {
@@ -136,7 +136,76 @@ json_t *tmpl_nil(enum tmpl_nil kind)
 
 bool tmpl_is_typed_nil(const json_t *v)
 {
-    return v && (v == nils[0] || v == nils[1] || v == nils[2]);
+    for (size_t i = 0; v && i < TMPL_NIL__N; i++)
+        if (v == nils[i])
+            return true;
+    return false;
+}
+
+/* What the json function writes for a field of the template's data other
+ * than the field's value: nothing for one tmpl_fill_fields added where
+ * the JSON had none (omitempty), the JSON's own text for a time a
+ * template reads in Go's String form (tmpl_json_as). Objects are compared
+ * by address, so the list lives only while they do (tmpl_fill_done). */
+static struct added {
+    const json_t *obj;          /* obj.key, or (key NULL) obj itself */
+    char *key;
+    json_t *as;                 /* NULL: left out */
+} *added;
+static size_t nadded, capadded;
+
+static int remember_as(const json_t *obj, const char *key, json_t *as)
+{
+    if (nadded == capadded) {
+        size_t cap = capadded ? capadded * 2 : 32;
+        struct added *a = realloc(added, cap * sizeof(*a));
+        if (!a)
+            return -1;
+        added = a;
+        capadded = cap;
+    }
+    if (key && !(added[nadded].key = str_dup(key)))
+        return -1;
+    if (!key)
+        added[nadded].key = NULL;
+    added[nadded].as = as;
+    added[nadded++].obj = obj;
+    return 0;
+}
+
+static int remember(const json_t *obj, const char *key)
+{
+    return remember_as(obj, key, NULL);
+}
+
+int tmpl_json_as(const json_t *value, json_t *as)
+{
+    if (!as || remember_as(value, NULL, as) < 0) {
+        json_decref(as);
+        return -1;
+    }
+    return 0;
+}
+
+/* The entry for obj.key, or NULL. */
+static const struct added *was_added(const json_t *obj, const char *key)
+{
+    for (size_t i = 0; i < nadded; i++)
+        if (added[i].obj == obj && (key ? added[i].key && strcmp(added[i].key, key) == 0
+                                        : !added[i].key))
+            return &added[i];
+    return NULL;
+}
+
+void tmpl_fill_done(void)
+{
+    for (size_t i = 0; i < nadded; i++) {
+        free(added[i].key);
+        json_decref(added[i].as);
+    }
+    free(added);
+    added = NULL;
+    nadded = capadded = 0;
 }
 
 static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
@@ -148,30 +217,34 @@ static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
 
     if (!key)
         return -1;
-    if (!json_is_object(o))
+    /* never into a shared typed nil */
+    if (!json_is_object(o) || tmpl_is_typed_nil(o))
         return 0;
-    if (dot) {
-        if (strcmp(key, "*") == 0) {
-            const char *k;
-            json_object_foreach(o, k, v)
-                if (fill_at(v, dot + 1, f) < 0)
-                    return -1;
-            return 0;
+    if (strcmp(key, "*") == 0) {
+        const char *k;
+        json_object_foreach(o, k, v) {
+            if (dot && fill_at(v, dot + 1, f) < 0)
+                return -1;
+            /* "X.*" with nothing after: each value of X itself */
+            if (!dot && f->nil == TMPL_EMPTY_STRUCT && json_is_object(v) &&
+                json_object_size(v) == 0 && !tmpl_is_typed_nil(v) &&
+                json_object_set(o, k, tmpl_nil(TMPL_EMPTY_STRUCT)) < 0)
+                return -1;
         }
+        return 0;
+    }
+    if (dot)
         return fill_at(json_object_get(o, key), dot + 1, f);
-    }
     v = json_object_get(o, key);
-    if (f->zero) {
-        return v ? 0 : json_object_set_new(o, key, f->zero());
-    }
     if (v && !json_is_null(v))
         return 0;
+    if (!v && remember(o, key) < 0)
+        return -1;
+    if (f->zero)
+        return json_object_set_new(o, key, f->zero());
     v = tmpl_nil(f->nil);
     return v ? json_object_set(o, key, v) : -1;
 }
-
-json_t *tmpl_zero_str(void) { return json_string(""); }
-json_t *tmpl_zero_int(void) { return json_integer(0); }
 
 int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs)
 {
@@ -181,12 +254,72 @@ int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs)
     return 0;
 }
 
+json_t *tmpl_zero_str(void) { return json_string(""); }
+json_t *tmpl_zero_int(void) { return json_integer(0); }
+
+/* whether v holds a typed nil or a filled field anywhere */
+static bool needs_plain(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+
+    if (tmpl_is_typed_nil(v) || was_added(v, NULL))
+        return true;
+    if (json_is_object(v))
+        json_object_foreach(v, k, x)
+            if (was_added(v, k) || needs_plain(x))
+                return true;
+    if (json_is_array(v))
+        json_array_foreach(v, i, x)
+            if (needs_plain(x))
+                return true;
+    return false;
+}
+
+json_t *tmpl_plain_json(json_t *v)
+{
+    const char *k;
+    json_t *x, *c;
+    size_t i;
+
+    const struct added *self;
+
+    if (!needs_plain(v))
+        return json_incref(v);
+    if ((self = was_added(v, NULL)))
+        return json_incref(self->as);
+    if (v == nils[TMPL_EMPTY_STRUCT])
+        return json_object();
+    if (tmpl_is_typed_nil(v))
+        return json_null();
+    c = json_is_object(v) ? json_object() : json_array();
+    if (!c)
+        return NULL;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x) {
+            const struct added *a = was_added(v, k);
+            if (a && !a->as)
+                continue;
+            if (json_object_set_new(c, k, a ? json_incref(a->as) : tmpl_plain_json(x)) < 0)
+                return json_decref(c), NULL;
+        }
+    } else {
+        json_array_foreach(v, i, x)
+            if (json_array_append_new(c, tmpl_plain_json(x)) < 0)
+                return json_decref(c), NULL;
+    }
+    return c;
+}
+
 int tmpl_print(struct sbuf *b, json_t *v, bool top)
 {
     if (!v || json_is_null(v))
         return sbuf_add(b, top ? "<no value>" : "<nil>");
     if (v == nils[TMPL_NIL_PTR])
         return sbuf_add(b, "<nil>");
+    if (v == nils[TMPL_EMPTY_STRUCT])
+        return sbuf_add(b, "{}");
     switch (json_typeof(v)) {
     case JSON_STRING:
         return sbuf_addn(b, json_string_value(v), json_string_length(v));

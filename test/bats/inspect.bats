@@ -119,6 +119,13 @@ PY
     [ "$output" = "null|null|0|n|" ]
     run -0 b inspect --format '{{json .HostConfig.LogConfig}}' tn
     [[ $output == '{"Type":"k8s-file","Config":null,'* ]]
+    # json leaves out what podman's JSON leaves out, and writes times as
+    # RFC 3339 where templates print Go's String
+    run -0 b inspect --format '{{json .State}}' tn
+    [ "$(jq -c 'has("Checkpointed"), has("ConmonPid"), .CheckpointedAt' <<<"$output" | tr '\n' ' ')" = 'false false "0001-01-01T00:00:00Z" ' ]
+    [ "$(b inspect --format '{{json .State}}' tn | jq -c 'del(.HealthcheckPid)')" = "$(b inspect tn | jq -c '.[0].State | del(.HealthcheckPid)')" ]
+    run -0 b inspect --format '{{.Created}}|{{json .Created}}' tn
+    [[ $output =~ ^[0-9-]+\ [0-9:.]+\ \+0000\ UTC\|\"[0-9-]+T[0-9:.]+Z\"$ ]]
     # the JSON is podman's: null, and no template-only keys
     run -0 b inspect tn
     jq -e '.[0] | .HostConfig.BlkioWeightDevice == null and .Config.Labels == null and (has("SizeRw") | not) and (.State | has("Checkpointed") | not)' <<<"$output"
@@ -137,4 +144,18 @@ PY
     jq -e --arg s "${id:0:12}" '.[0].NetworkSettings.Networks.tnet | .NetworkID == "tnet" and .IPAddress == "" and .Aliases == [$s] and .Links == null' <<<"$output"
     run -0 b inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.Links}} {{$v.DriverOpts}}{{end}}' tb
     [ "$output" = "tnet [] map[]" ]
+}
+
+# podman's image Config is the OCI image config, whole: templates see the
+# fields its JSON leaves out, Volumes' and ExposedPorts' values print {}
+@test "image inspect templates: the image config's omitted fields and empty structs" {
+    load_image confd
+    run -0 b image inspect --format '{{.Config.Labels}}|{{.Config.Volumes}}|{{.Config.ExposedPorts}}|{{.Config.Entrypoint}}|{{.Config.User}}|{{.Config.ArgsEscaped}}|{{.HealthCheck}}' $IMG
+    [ "$output" = "map[]|map[]|map[]|[]||false|<nil>" ]
+    run -0 b image inspect --format '{{.Config.Volumes}}|{{.Config.ExposedPorts}}|{{json .Config.Volumes}}' localhost/confd
+    [ "$output" = 'map[/data:{}]|map[8080/tcp:{}]|{"/data":{}}' ]
+    # json is the JSON's: nothing added
+    [ "$(b image inspect --format '{{json .Config}}' $IMG)" = "$(b image inspect $IMG | jq -c '.[0].Config')" ]
+    run -0 b image inspect --format '{{json .Config.Labels}}' $IMG
+    [ "$output" = null ]
 }

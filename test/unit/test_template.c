@@ -315,17 +315,30 @@ static void t_typed_nils(void)
     r = render_j("{{json .A.Labels}}|{{json .A.Ptr}}|{{len .A.Labels}}|{{if .A.Ptr}}y{{else}}n{{end}}", d);
     CHECK_STR(r, "null|null|0|n");
     free(r);
-    /* json of a value holding one writes it as null, the rest unchanged */
+    /* json writes a typed nil the JSON had as null, and leaves out the
+     * fields it did not have (omitempty) */
     r = render_j("{{json .A}}|{{json .Nets}}", d);
-    CHECK_STR(r, "{\"Labels\":null,\"Count\":7,\"List\":[1],\"Ptr\":null,\"Flag\":false}|"
-                 "{\"a\":{\"Links\":null},\"b\":{\"Links\":[\"x\"]}}");
+    CHECK_STR(r, "{\"Labels\":null,\"Count\":7,\"List\":[1]}|"
+                 "{\"a\":{},\"b\":{\"Links\":[\"x\"]}}");
     free(r);
     r = render_j("{{range $k, $v := .Nets}}{{$k}}={{$v.Links}} {{end}}", d);
     CHECK_STR(r, "a=[] b=[x] ");
     free(r);
+    /* a value the json function writes otherwise (a time's RFC 3339) */
+    json_t *go = json_string("2026-12-07 12:40:43 +0000 UTC");
+    CHECK(go && tmpl_json_as(go, json_string("2026-12-07T12:40:43Z")) == 0);
+    json_object_set_new(json_object_get(d, "A"), "At", go);
+    r = render_j("{{.A.At}}|{{json .A.At}}|{{json .A.Count}}", d);
+    CHECK_STR(r, "2026-12-07 12:40:43 +0000 UTC|\"2026-12-07T12:40:43Z\"|7");
+    free(r);
     /* a path whose parent is absent is left alone */
     CHECK(!json_object_get(d, "Missing"));
     CHECK(tmpl_is_typed_nil(tmpl_nil(TMPL_NIL_MAP)) && !tmpl_is_typed_nil(json_object_get(d, "A")));
+    tmpl_fill_done();
+    /* once done, nothing is left out */
+    r = render_j("{{json .A.Flag}}", d);
+    CHECK_STR(r, "false");
+    free(r);
     json_decref(d);
 }
 
