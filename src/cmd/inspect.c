@@ -38,6 +38,11 @@ static const struct tmpl_alias inspect_aliases[] = {
  * their zero values. */
 static const struct tmpl_field ctr_fields[] = {
     { "State.Health.Log", TMPL_NIL_SLICE, NULL },
+    /* Go structs a template prints whole, their JSON complete and in order */
+    { "State.Health", TMPL_STRUCT, NULL },
+    { "HostConfig.RestartPolicy", TMPL_STRUCT, NULL },
+    { "HostConfig.LogConfig", TMPL_STRUCT, NULL },
+    { "GraphDriver", TMPL_STRUCT, NULL },
     { "State.ConmonPid", 0, tmpl_zero_int },
     { "State.CgroupPath", 0, tmpl_zero_str },
     { "State.Checkpointed", 0, json_false },

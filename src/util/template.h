@@ -51,7 +51,10 @@ void tmpl_free(struct tmpl *t);
  * is one shared value, never to be changed. */
 enum tmpl_nil { TMPL_NIL_MAP, TMPL_NIL_SLICE, TMPL_NIL_PTR,
                 TMPL_EMPTY_STRUCT,      /* struct{}{}: prints {}, not map[] */
-                TMPL_NIL__N };
+                TMPL_NIL__N,
+                /* for tmpl_field only: the object there is a Go struct whose
+                 * JSON has every field in order ({ 0}, not map[...]) */
+                TMPL_STRUCT };
 json_t *tmpl_nil(enum tmpl_nil kind);      /* borrowed; NULL out of memory */
 bool tmpl_is_typed_nil(const json_t *v);
 /* A field a template sees in podman's struct: its dotted path from the

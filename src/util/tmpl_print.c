@@ -197,8 +197,37 @@ static const struct added *was_added(const json_t *obj, const char *key)
     return NULL;
 }
 
+/* The objects tmpl_fill_fields found to be Go structs (TMPL_STRUCT). */
+static const json_t **structs;
+static size_t nstructs, capstructs;
+
+static int mark_struct(const json_t *o)
+{
+    if (nstructs == capstructs) {
+        size_t cap = capstructs ? capstructs * 2 : 16;
+        const json_t **s = realloc(structs, cap * sizeof(*s));
+        if (!s)
+            return -1;
+        structs = s;
+        capstructs = cap;
+    }
+    structs[nstructs++] = o;
+    return 0;
+}
+
+static bool is_struct(const json_t *o)
+{
+    for (size_t i = 0; i < nstructs; i++)
+        if (structs[i] == o)
+            return true;
+    return false;
+}
+
 void tmpl_fill_done(void)
 {
+    free(structs);
+    structs = NULL;
+    nstructs = capstructs = 0;
     for (size_t i = 0; i < nadded; i++) {
         free(added[i].key);
         json_decref(added[i].as);
@@ -236,6 +265,8 @@ static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
     if (dot)
         return fill_at(json_object_get(o, key), dot + 1, f);
     v = json_object_get(o, key);
+    if (f->nil == TMPL_STRUCT)
+        return json_is_object(v) && !tmpl_is_typed_nil(v) ? mark_struct(v) : 0;
     if (v && !json_is_null(v))
         return 0;
     if (!v && remember(o, key) < 0)
@@ -345,6 +376,20 @@ int tmpl_print(struct sbuf *b, json_t *v, bool top)
     }
     case JSON_OBJECT: {
         size_t n;
+        if (is_struct(v)) {
+            /* Go's %v of a struct: its fields' values in order */
+            const char *k;
+            json_t *x;
+            bool first = true;
+            sbuf_addc(b, '{');
+            json_object_foreach(v, k, x) {
+                if (!first)
+                    sbuf_addc(b, ' ');
+                first = false;
+                tmpl_print(b, x, false);
+            }
+            return sbuf_addc(b, '}');
+        }
         _cleanup_free_ const char **keys = tmpl_sorted_keys(v, &n);
         if (!keys)
             return -1;

@@ -114,6 +114,14 @@ PY
     [ "$output" = "<nil>|<nil>|<nil>|<nil>" ]
     run -0 b inspect --format '{{.State.Checkpointed}}|{{.State.Restored}}|{{.SizeRootFs}}|{{.State.ConmonPid}}|{{.HostConfig.Init}}' tn
     [ "$output" = "false|false|0|0|false" ]
+    # whole structs print as Go's %v: their fields' values in order
+    run -0 b inspect --format '{{.HostConfig.RestartPolicy}}|{{.State.Health}}|{{json .HostConfig.RestartPolicy}}' tn
+    [ "$output" = '{ 0}|{ 0 []}|{"Name":"","MaximumRetryCount":0}' ]
+    b create --name tr --network none --restart on-failure:2 $IMG true >/dev/null
+    run -0 b inspect --format '{{.HostConfig.RestartPolicy}}|{{.GraphDriver.Name}}' tr
+    [[ $output == "{on-failure 2}|"* ]]
+    run -0 b inspect --format '{{.HostConfig.LogConfig}}' tr
+    [[ $output =~ ^\{k8s-file\ map\[\]\ /.*/ctr\.log\ \ 0B\}$ ]]
     # they stay nil to json, len, if and range
     run -0 b inspect --format '{{json .Config.Labels}}|{{json .SizeRw}}|{{len .Config.Labels}}|{{if .Config.Healthcheck}}y{{else}}n{{end}}|{{range .HostConfig.Links}}x{{end}}' tn
     [ "$output" = "null|null|0|n|" ]

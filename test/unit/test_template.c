@@ -301,10 +301,12 @@ static void t_typed_nils(void)
         { "A.Count", 0, tmpl_zero_int },
         { "Nets.*.Links", TMPL_NIL_SLICE, NULL },
         { "Missing.Deep", TMPL_NIL_MAP, NULL },
+        { "S", TMPL_STRUCT, NULL },
         { NULL, 0, NULL }
     };
     json_t *d = json_loads("{\"A\":{\"Labels\":null,\"Count\":7,\"List\":[1]},"
-                           "\"Nets\":{\"a\":{},\"b\":{\"Links\":[\"x\"]}}}", 0, NULL);
+                           "\"Nets\":{\"a\":{},\"b\":{\"Links\":[\"x\"]}},"
+                           "\"S\":{\"Name\":\"\",\"N\":0,\"L\":[1,2]}}", 0, NULL);
     char *r;
 
     CHECK(d && tmpl_fill_fields(d, fs) == 0);
@@ -331,10 +333,17 @@ static void t_typed_nils(void)
     r = render_j("{{.A.At}}|{{json .A.At}}|{{json .A.Count}}", d);
     CHECK_STR(r, "2026-12-07 12:40:43 +0000 UTC|\"2026-12-07T12:40:43Z\"|7");
     free(r);
+    /* a struct prints its values in order; json and fields as before */
+    r = render_j("{{.S}}|{{json .S}}|{{.S.N}}", d);
+    CHECK_STR(r, "{ 0 [1 2]}|{\"Name\":\"\",\"N\":0,\"L\":[1,2]}|0");
+    free(r);
     /* a path whose parent is absent is left alone */
     CHECK(!json_object_get(d, "Missing"));
     CHECK(tmpl_is_typed_nil(tmpl_nil(TMPL_NIL_MAP)) && !tmpl_is_typed_nil(json_object_get(d, "A")));
     tmpl_fill_done();
+    r = render_j("{{.S}}", d);
+    CHECK_STR(r, "map[L:[1 2] N:0 Name:]");
+    free(r);
     /* once done, nothing is left out */
     r = render_j("{{json .A.Flag}}", d);
     CHECK_STR(r, "false");
