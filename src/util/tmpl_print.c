@@ -142,99 +142,69 @@ bool tmpl_is_typed_nil(const json_t *v)
     return false;
 }
 
-/* What the json function writes for a field of the template's data other
- * than the field's value: nothing for one tmpl_fill_fields added where
- * the JSON had none (omitempty), the JSON's own text for a time a
- * template reads in Go's String form (tmpl_json_as). Objects are compared
- * by address, so the list lives only while they do (tmpl_fill_done). */
-static struct added {
-    const json_t *obj;          /* obj.key, or (key NULL) obj itself */
-    char *key;
-    json_t *as;                 /* NULL: left out */
-} *added;
-static size_t nadded, capadded;
+/* What tmpl_fill_fields and tmpl_json_as noted about the template's data,
+ * objects and values compared by address (so the list lives only while
+ * they do: tmpl_fill_done):
+ *   OMITTED  obj.key was added where the JSON had none: json leaves it out
+ *            (podman's omitempty);
+ *   JSON_AS  the value obj is written as `as` by json (a time the template
+ *            reads in Go's String form, its JSON RFC 3339);
+ *   STRUCT   obj is a Go struct: printed as %v prints one. */
+enum note_kind { OMITTED, JSON_AS, STRUCT };
 
-static int remember_as(const json_t *obj, const char *key, json_t *as)
+static struct note {
+    enum note_kind kind;
+    const json_t *obj;
+    char *key;                  /* OMITTED */
+    json_t *as;                 /* JSON_AS */
+} *notes;
+static size_t nnotes, capnotes;
+
+static int note(enum note_kind kind, const json_t *obj, const char *key, json_t *as)
 {
-    if (nadded == capadded) {
-        size_t cap = capadded ? capadded * 2 : 32;
-        struct added *a = realloc(added, cap * sizeof(*a));
-        if (!a)
+    if (nnotes == capnotes) {
+        size_t cap = capnotes ? capnotes * 2 : 32;
+        struct note *n = realloc(notes, cap * sizeof(*n));
+        if (!n)
             return -1;
-        added = a;
-        capadded = cap;
+        notes = n;
+        capnotes = cap;
     }
-    if (key && !(added[nadded].key = str_dup(key)))
+    notes[nnotes] = (struct note) { kind, obj, key ? str_dup(key) : NULL, as };
+    if (key && !notes[nnotes].key)
         return -1;
-    if (!key)
-        added[nadded].key = NULL;
-    added[nadded].as = as;
-    added[nadded++].obj = obj;
+    nnotes++;
     return 0;
 }
 
-static int remember(const json_t *obj, const char *key)
+/* The note of this kind on obj (and, for OMITTED, key), or NULL. */
+static const struct note *noted(enum note_kind kind, const json_t *obj, const char *key)
 {
-    return remember_as(obj, key, NULL);
+    for (size_t i = 0; i < nnotes; i++)
+        if (notes[i].kind == kind && notes[i].obj == obj &&
+            (kind != OMITTED || strcmp(notes[i].key, key) == 0))
+            return &notes[i];
+    return NULL;
 }
 
 int tmpl_json_as(const json_t *value, json_t *as)
 {
-    if (!as || remember_as(value, NULL, as) < 0) {
+    if (!as || note(JSON_AS, value, NULL, as) < 0) {
         json_decref(as);
         return -1;
     }
     return 0;
 }
 
-/* The entry for obj.key, or NULL. */
-static const struct added *was_added(const json_t *obj, const char *key)
-{
-    for (size_t i = 0; i < nadded; i++)
-        if (added[i].obj == obj && (key ? added[i].key && strcmp(added[i].key, key) == 0
-                                        : !added[i].key))
-            return &added[i];
-    return NULL;
-}
-
-/* The objects tmpl_fill_fields found to be Go structs (TMPL_STRUCT). */
-static const json_t **structs;
-static size_t nstructs, capstructs;
-
-static int mark_struct(const json_t *o)
-{
-    if (nstructs == capstructs) {
-        size_t cap = capstructs ? capstructs * 2 : 16;
-        const json_t **s = realloc(structs, cap * sizeof(*s));
-        if (!s)
-            return -1;
-        structs = s;
-        capstructs = cap;
-    }
-    structs[nstructs++] = o;
-    return 0;
-}
-
-static bool is_struct(const json_t *o)
-{
-    for (size_t i = 0; i < nstructs; i++)
-        if (structs[i] == o)
-            return true;
-    return false;
-}
-
 void tmpl_fill_done(void)
 {
-    free(structs);
-    structs = NULL;
-    nstructs = capstructs = 0;
-    for (size_t i = 0; i < nadded; i++) {
-        free(added[i].key);
-        json_decref(added[i].as);
+    for (size_t i = 0; i < nnotes; i++) {
+        free(notes[i].key);
+        json_decref(notes[i].as);
     }
-    free(added);
-    added = NULL;
-    nadded = capadded = 0;
+    free(notes);
+    notes = NULL;
+    nnotes = capnotes = 0;
 }
 
 static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
@@ -266,10 +236,10 @@ static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
         return fill_at(json_object_get(o, key), dot + 1, f);
     v = json_object_get(o, key);
     if (f->nil == TMPL_STRUCT)
-        return json_is_object(v) && !tmpl_is_typed_nil(v) ? mark_struct(v) : 0;
+        return json_is_object(v) && !tmpl_is_typed_nil(v) ? note(STRUCT, v, NULL, NULL) : 0;
     if (v && !json_is_null(v))
         return 0;
-    if (!v && remember(o, key) < 0)
+    if (!v && note(OMITTED, o, key, NULL) < 0)
         return -1;
     if (f->zero)
         return json_object_set_new(o, key, f->zero());
@@ -288,18 +258,18 @@ int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs)
 json_t *tmpl_zero_str(void) { return json_string(""); }
 json_t *tmpl_zero_int(void) { return json_integer(0); }
 
-/* whether v holds a typed nil or a filled field anywhere */
+/* whether v holds a typed nil, an OMITTED field or a JSON_AS value */
 static bool needs_plain(json_t *v)
 {
     const char *k;
     json_t *x;
     size_t i;
 
-    if (tmpl_is_typed_nil(v) || was_added(v, NULL))
+    if (tmpl_is_typed_nil(v) || noted(JSON_AS, v, NULL))
         return true;
     if (json_is_object(v))
         json_object_foreach(v, k, x)
-            if (was_added(v, k) || needs_plain(x))
+            if (noted(OMITTED, v, k) || needs_plain(x))
                 return true;
     if (json_is_array(v))
         json_array_foreach(v, i, x)
@@ -310,16 +280,15 @@ static bool needs_plain(json_t *v)
 
 json_t *tmpl_plain_json(json_t *v)
 {
+    const struct note *as;
     const char *k;
     json_t *x, *c;
     size_t i;
 
-    const struct added *self;
-
     if (!needs_plain(v))
         return json_incref(v);
-    if ((self = was_added(v, NULL)))
-        return json_incref(self->as);
+    if ((as = noted(JSON_AS, v, NULL)))
+        return json_incref(as->as);
     if (v == nils[TMPL_EMPTY_STRUCT])
         return json_object();
     if (tmpl_is_typed_nil(v))
@@ -328,13 +297,9 @@ json_t *tmpl_plain_json(json_t *v)
     if (!c)
         return NULL;
     if (json_is_object(v)) {
-        json_object_foreach(v, k, x) {
-            const struct added *a = was_added(v, k);
-            if (a && !a->as)
-                continue;
-            if (json_object_set_new(c, k, a ? json_incref(a->as) : tmpl_plain_json(x)) < 0)
+        json_object_foreach(v, k, x)
+            if (!noted(OMITTED, v, k) && json_object_set_new(c, k, tmpl_plain_json(x)) < 0)
                 return json_decref(c), NULL;
-        }
     } else {
         json_array_foreach(v, i, x)
             if (json_array_append_new(c, tmpl_plain_json(x)) < 0)
@@ -376,7 +341,7 @@ int tmpl_print(struct sbuf *b, json_t *v, bool top)
     }
     case JSON_OBJECT: {
         size_t n;
-        if (is_struct(v)) {
+        if (noted(STRUCT, v, NULL)) {
             /* Go's %v of a struct: its fields' values in order */
             const char *k;
             json_t *x;
