@@ -310,19 +310,19 @@ static const char *runtime_name(struct runtime *rt)
     return rt->g->runtime && *rt->g->runtime ? rt->g->runtime : oci_runtime_default_name(rt->cfg);
 }
 
-/* The config record; NULL when out of memory. net_obj and ports are
- * taken over. Every key is set or none is: a record missing one of them
- * is never written. */
+/* The config record; NULL when out of memory. cmd (resolve_command's,
+ * its Cmd part from cmd_start) is borrowed; net_obj and ports are taken
+ * over. Every key is set or none is: a record missing one of them is
+ * never written. */
 static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p, const char *id,
                           const char *name, unsigned lock, const char *img_id,
-                          const char *img_name, const struct store_image_cfg *ic,
+                          const char *img_name, json_t *cmd, size_t cmd_start,
                           json_t *net_obj, json_t *ports)
 {
     struct config *cf = rt->cfg;
     _cleanup_json_ json_t *c = json_object();
     json_t *labels = json_object_get(p->spec, "labels");
     int bad = 0;
-    size_t cmd_start = 0;
 
     if (!c) {
         json_decref(net_obj);
@@ -344,7 +344,7 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     if (p->rootfs)
         PUT("rootfs", json_string(p->rootfs));
     PUT("spec", json_incref(p->spec));
-    PUT("command", resolve_command(p, ic, &cmd_start));
+    PUT("command", json_incref(cmd));
     PUT("commandStart", json_integer((json_int_t) cmd_start));
     if (p->create_command)
         PUT("createCommand", js_strv(p->create_command));
@@ -720,7 +720,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     _cleanup_free_ char *name = NULL, *img_name = NULL;
     _cleanup_image_ struct store_image *img_own = NULL;
     const struct store_image *img = NULL;
-    _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL;
+    _cleanup_json_ json_t *cfg = NULL, *st = NULL, *net_obj = NULL, *ports = NULL, *cmd = NULL;
+    size_t cmd_start;
     struct create_undo u = { .rt = rt, .id = id };
     struct lock lheld = LOCK_INIT;
     _cleanup_lock_ struct lock uheld = LOCK_INIT;   /* --userns auto allocation */
@@ -755,8 +756,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
     if (check_params(rt, p, err) < 0 || userns_settle(rt, spec, &uheld, err) < 0)
         return -1;
     {
-        size_t start;
-        _cleanup_json_ json_t *cmd = resolve_command(p, p->image ? &icfg : NULL, &start);
+        /* the argv the record keeps, and the checks that read it */
+        cmd = resolve_command(p, p->image ? &icfg : NULL, &cmd_start);
         if (!cmd)
             return berr_oom(err);
         if (command_empty(p, p->image ? &icfg : NULL))
@@ -792,8 +793,8 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *given, struct
         goto fail;
     p2 = *p;
     p2.spec = mspec;
-    cfg = new_config(rt, &p2, id, name, u.lock, img_id, img_name,
-                     p->image ? &icfg : NULL, STEAL_PTR(net_obj), STEAL_PTR(ports));
+    cfg = new_config(rt, &p2, id, name, u.lock, img_id, img_name, cmd, cmd_start,
+                     STEAL_PTR(net_obj), STEAL_PTR(ports));
     st = cfg ? ctr_state_first(cfg) : NULL;
     if (!st) {
         berr_oom(err);
