@@ -87,35 +87,43 @@ static int ltree_add(struct ltree *t, const struct store_layer_info *l, size_t p
     return 0;
 }
 
-/* libimage's RepoTags: the names that are no digest references */
-static int add_tags(struct lnode *n, char *const *names, struct berr **err)
+/* libimage's RepoTags: adds the names that are no digest references and
+ * are not in *tags yet */
+static int add_tags(strv *tags, char *const *names, struct berr **err)
 {
-    for (size_t i = 0; names[i]; i++)
-        if (!strchr(names[i], '@') && !strv_contains(n->tags, names[i]) &&
-            strv_push(&n->tags, names[i]) < 0)
+    for (size_t i = 0; names && names[i]; i++)
+        if (!strchr(names[i], '@') && !strv_contains(*tags, names[i]) &&
+            strv_push(tags, names[i]) < 0)
             return berr_oom(err);
     return 0;
 }
 
-/* Every image's layers, in store order, as one tree of chain ids. */
-static int ltree_load(struct store *s, struct ltree *t, struct berr **err)
+/* The layers of the image only (NULL: of every image, in store order) as
+ * one tree of chain ids; each node tagged with the images whose top layer
+ * it is. */
+static int ltree_load(struct store *s, const struct store_image *only, struct ltree *t,
+                      struct berr **err)
 {
     struct store_image **imgs = NULL;
-    size_t n = 0;
+    size_t n = 0, at;
     int r = 0;
 
     if (store_images(s, &imgs, &n, err) < 0)
         return -1;
     for (size_t i = 0; r == 0 && i < n; i++) {
         _cleanup_free_ struct store_layer_info *ls = NULL;
-        size_t nl = 0, at = NONE;
+        size_t nl = 0;
 
+        if (only && !str_eq(imgs[i]->id, only->id))
+            continue;
+        at = NONE;
         r = store_image_layers(s, imgs[i], &ls, &nl, err);
         for (size_t k = 0; r == 0 && k < nl; k++)
             r = ltree_add(t, &ls[k], at, &at, err);
-        if (r == 0 && nl > 0 && imgs[i]->names)
-            r = add_tags(&t->v[at], imgs[i]->names, err);
     }
+    for (size_t i = 0; r == 0 && i < n; i++)
+        if (imgs[i]->top_layer && (at = ltree_find(t, imgs[i]->top_layer)) != NONE)
+            r = add_tags(&t->v[at].tags, imgs[i]->names, err);
     store_images_free(imgs, n);
     return r;
 }
@@ -218,14 +226,13 @@ int img_tree(struct runtime *rt, const char *ref, bool whatrequires, char **out,
     strv names = NULL;
 
     *out = NULL;
+    /* --whatrequires: the layers of every image, for the children */
     if (rt_store(rt, &s, err) < 0 || img_lookup_store(s, ref, &img, err) < 0 ||
-        ltree_load(s, &t, err) < 0) {
+        ltree_load(s, whatrequires ? NULL : img->rec, &t, err) < 0) {
         ltree_free(&t);
         return -1;
     }
-    for (size_t i = 0; img->names[i]; i++)
-        if (!strchr(img->names[i], '@') && strv_push(&names, img->names[i]) < 0)
-            r = berr_oom(err);
+    r = add_tags(&names, img->names, err);
     if (r == 0 && (!(size = hum_size_prec((double) img->size, 4, "")) ||
                    !(tags = names ? strv_join(names, " ") : str_dup(""))))
         r = berr_oom(err);
