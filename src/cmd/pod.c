@@ -253,12 +253,10 @@ static const struct cmd_opt inspect_opts[] = {
     { 0 }
 };
 
-/* For a template: the fields podman's JSON leaves out when empty
- * (omitempty) are still fields of its Go struct, so a template reads
- * their zero values (map[], "", []) rather than failing. */
 /* What podman's pod inspect template sees where its JSON has null or
- * nothing: Labels an empty map (its json too), the strings empty, the
- * lists and option maps Go's nil ones (json null). */
+ * nothing (omitempty fields are still fields of its Go struct): Labels an
+ * empty map (its json too), the strings empty, the lists and option maps
+ * Go's nil ones (json null). */
 static const struct tmpl_field pod_fields[] = {
     { "Labels", 0, json_object },
     { "Namespace", 0, tmpl_zero_str },

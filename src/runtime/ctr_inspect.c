@@ -641,8 +641,8 @@ static json_t *log_config(struct insp *in)
                      "Size", size ? size : "0B");
 }
 
-/* --blkio-weight-device and the throttles: [{Path, Weight|Rate}] */
-/* podman's: null when there are none (a nil slice; templates see []) */
+/* --blkio-weight-device and the throttles: [{Path, Weight|Rate}], null
+ * when there are none as podman's (a nil slice; templates see []) */
 static json_t *blkio_devices(json_t *r, const char *key, const char *val, const char *name)
 {
     json_t *in = json_object_get(r, key), *out, *e;
@@ -651,7 +651,6 @@ static json_t *blkio_devices(json_t *r, const char *key, const char *val, const 
     if (!json_array_size(in))
         return json_null();
     out = json_array();
-
     json_array_foreach(in, i, e)
         json_array_append_new(out, json_pack("{s:s, s:I}", "Path", js_str(e, "path", ""), name,
                                              (json_int_t) js_int(e, val, 0)));
@@ -929,7 +928,6 @@ static void go_time(json_t *obj, const char *key)
 {
     char buf[TIME_BUF];
     const char *s = js_str(obj, key, NULL);
-
     json_t *go;
 
     if (!s)

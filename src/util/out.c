@@ -31,6 +31,7 @@
 #define TW_BLOCK 16384
 /* podman's JSON: indent 4 unless the command says otherwise */
 #define OUT_JSON_FLAGS_AT(n) (JSON_INDENT(n) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17))
+#define SPEC_INDENT(spec) ((spec)->json_indent ? (spec)->json_indent : 4)
 
 /* ---- Go's text/tabwriter, flags 0, padchar ' ' ---- */
 
@@ -498,7 +499,7 @@ int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *
                                         items, spec, noheading, &out, err) < 0)
             return -1;
     } else if (out_is_json(format)) {
-        return out_json_indent(f, items, spec->json_indent ? spec->json_indent : 4, err);
+        return out_json_indent(f, items, SPEC_INDENT(spec), err);
     } else if (str_has_prefix(format, "table")) {
         if (render_table(format + 5, items, spec, noheading, &out, err) < 0)
             return -1;
@@ -592,7 +593,7 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
         if (!(*rows = calloc(1, sizeof(**rows))))
             return berr_oom(err);
         (*rows)->json = true;
-        (*rows)->indent = spec->json_indent ? spec->json_indent : 4;
+        (*rows)->indent = SPEC_INDENT(spec);
         return 0;
     } else if (ranges_over_dot(format)) {
         return 0;
