@@ -9,8 +9,10 @@ Each run starts at the exec of the engine by the loop's shell. Its
 processes are followed by pid through the fork events: the runtime's
 create is the first runtime exec among them, the start the next one that
 is not a child of the create (runc's init re-execs itself there), the
-container command the first exec after the start that is neither the
-runtime, the engine nor conmon. A process of the run that outlives the
+container command the first exec after the create's exit that is neither
+the runtime, the engine nor conmon. berth starts a crun container without
+a `crun start` (runtime/conmon.h, oci_start_crun_fifo): its runs have no
+start exec, and the start phase is the create's exit to the command. A process of the run that outlives the
 engine (conmon's exit command, a detached removal, the runtime's delete)
 is counted apart.
 """
@@ -61,9 +63,10 @@ def runs(path, engine):
             if base in ('crun', 'runc'):
                 if 'create' not in cur:
                     cur['create'], cur['create_pid'] = t, pid
-                elif 'start' not in cur and not descends(pid, cur['create_pid'], parent):
+                elif 'start' not in cur and 'cmd' not in cur and \
+                        not descends(pid, cur['create_pid'], parent):
                     cur['start'] = t
-            elif base not in (os.path.basename(engine), 'conmon') and 'start' in cur \
+            elif base not in (os.path.basename(engine), 'conmon') and 'create_end' in cur \
                     and 'cmd' not in cur:
                 cur['cmd'], cur['cmd_pid'] = t, pid
             continue
@@ -77,7 +80,7 @@ def runs(path, engine):
             elif 'end' in cur:
                 cur['last'] = t
     return [r for r in out if all(k in r for k in
-                                  ('create', 'create_end', 'start', 'cmd', 'cmd_end', 'end'))]
+                                  ('create', 'create_end', 'cmd', 'cmd_end', 'end'))]
 
 
 def descends(pid, ancestor, parent):
@@ -91,8 +94,8 @@ def descends(pid, ancestor, parent):
 PHASES = [
     ('front: engine exec -> runtime create exec', lambda r: r['create'] - r['t0']),
     ('runtime create (exec -> exit)', lambda r: r['create_end'] - r['create']),
-    ('create exit -> runtime start exec', lambda r: r['start'] - r['create_end']),
-    ('runtime start exec -> command exec', lambda r: r['cmd'] - r['start']),
+    ('the start: create exit -> command exec', lambda r: r['cmd'] - r['create_end']),
+    ('  of it, runtime start exec -> command exec', lambda r: r['cmd'] - r['start']),
     ('the command (exec -> exit)', lambda r: r['cmd_end'] - r['cmd']),
     ('tail: command exit -> engine exit', lambda r: r['end'] - r['cmd_end']),
     ('total: engine exec -> exit', lambda r: r['end'] - r['t0']),
@@ -104,6 +107,17 @@ def med(xs):
     return statistics.median(xs) if xs else float('nan')
 
 
+def phase(runs_, f):
+    """f over the runs that have its milestones (no runtime start exec: none)."""
+    out = []
+    for r in runs_:
+        try:
+            out.append(f(r))
+        except KeyError:
+            pass
+    return out
+
+
 def main():
     rt, nruns, berth, btxt, podman, ptxt, floor = sys.argv[1:8]
     b = runs(btxt, berth)
@@ -112,7 +126,7 @@ def main():
     print(f"from perf sched events (berth {len(b)} runs parsed, podman {len(p)})")
     print(f"{'phase':44s} {'podman':>9s} {'berth':>9s}")
     for name, f in PHASES:
-        print(f"{name:44s} {med([f(r) for r in p]):9.2f} {med([f(r) for r in b]):9.2f}")
+        print(f"{name:44s} {med(phase(p, f)):9.2f} {med(phase(b, f)):9.2f}")
     if floor:
         tot = []
         start = {}

@@ -145,6 +145,103 @@ int oci_start(const struct oci_invoke *rt, const char *id, struct berr **err)
     return simple_call(rt, args, true, "starting", id, err);
 }
 
+/* The runtime's state dir for id: its --root flag, else where crun and
+ * runc put it for the environment berth gives them (XDG_RUNTIME_DIR, ""
+ * for root). name: "crun" or "runc". */
+static char *state_dir(const struct oci_invoke *rt, const char *name, const char *id)
+{
+    const char *root = NULL;
+
+    for (size_t i = 0; rt->flags && rt->flags[i]; i++) {
+        if (str_eq(rt->flags[i], "--root") && rt->flags[i + 1])
+            root = rt->flags[++i];
+        else if (str_has_prefix(rt->flags[i], "--root="))
+            root = rt->flags[i] + strlen("--root=");
+    }
+    if (root)
+        return str_fmt("%s/%s", root, id);
+    if (rt->xdg_runtime_dir && *rt->xdg_runtime_dir)
+        return str_fmt("%s/%s/%s", rt->xdg_runtime_dir, name, id);
+    return str_fmt("/run/%s/%s", name, id);
+}
+
+/* crun: its init reads the FIFO (opened at the create); `crun start`
+ * opens it for writing, unlinks it and writes a byte. */
+static int crun_fifo(const char *fifo, const char *id, struct berr **err)
+{
+    _cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    struct stat sb;
+    char zero = 0;
+
+    /* no FIFO there, or no init waiting on it: `crun start` says why */
+    if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))
+        return 0;
+    if (unlink(fifo) < 0)
+        return berr_sys(err, "starting container %s: removing %s", id, fifo);
+    if (write(fd, &zero, 1) != 1)
+        return berr_sys(err, "starting container %s: writing to %s", id, fifo);
+    return 1;
+}
+
+/* runc: its init opens the FIFO for writing (blocking until a reader
+ * comes), writes "0" and execs the command (the write end closes with
+ * its exec); `runc start` opens it for reading, reads to EOF (checking
+ * every 100 ms that the init lives), then removes it. */
+static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long long start,
+                     struct berr **err)
+{
+    _cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    struct stat sb;
+    size_t got = 0;
+
+    if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))
+        return 0;
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        char buf[16];
+        ssize_t n;
+        int r = poll(&p, 1, 100);
+
+        if (r < 0 && errno != EINTR)
+            return berr_sys(err, "starting container %s: waiting on %s", id, fifo);
+        if (r <= 0) {
+            if (!proc_running(pid, start))
+                return berr_msg(err, "starting container %s: container process is already dead",
+                                id);
+            continue;
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        if (n < 0)
+            return berr_sys(err, "starting container %s: reading %s", id, fifo);
+        if (n == 0)
+            break;      /* the init has exec'd the command (or died) */
+        got += (size_t) n;
+    }
+    if (got == 0)
+        return berr_msg(err, "starting container %s: cannot start an already running container",
+                        id);
+    if (unlink(fifo) < 0 && errno != ENOENT)
+        return berr_sys(err, "starting container %s: removing %s", id, fifo);
+    return 1;
+}
+
+int oci_start_fifo(const struct oci_invoke *rt, const char *id, pid_t pid,
+                   unsigned long long pid_start, struct berr **err)
+{
+    const char *base = rt->path ? strrchr(rt->path, '/') : NULL;
+    const char *name = base ? base + 1 : rt->path;
+    _cleanup_free_ char *dir = NULL, *fifo = NULL;
+
+    if (!str_eq(name, "crun") && !str_eq(name, "runc"))
+        return 0;
+    if (!(dir = state_dir(rt, name, id)) || !(fifo = str_fmt("%s/exec.fifo", dir)))
+        return berr_oom(err);
+    return str_eq(name, "crun") ? crun_fifo(fifo, id, err)
+                                : runc_fifo(fifo, id, pid, pid_start, err);
+}
+
 int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err)
 {
     char num[16];

@@ -126,10 +126,10 @@ crun_copy() {
     [ "$#" = 4 ] && [ "$2" = "$CRUN" ] && [[ $3 == "$BATS_TEST_TMPDIR/scratch/rtexec/"*/crun ]] || false
     [[ $4 == ro,* ]]
     mp=$3
-    # create (by conmon), start, delete and exec: from the mount, and
-    # never again from a copy of itself
+    # create (by conmon), delete and exec: from the mount, and never
+    # again from a copy of itself (the start is berth's: exec FIFO)
     grep -E 'execve(at)?\(' "$BATS_TEST_TMPDIR/execs" "$BATS_TEST_TMPDIR/execs2" > "$BATS_TEST_TMPDIR/all"
-    for verb in create start delete exec; do
+    for verb in create delete exec; do
         grep -q "execve(\"$mp\", .*\"$verb\"" "$BATS_TEST_TMPDIR/all" || { echo "# no $verb:"; cat "$BATS_TEST_TMPDIR/all"; false; }
     done
     run grep -c "\"$CRUN\"\|execveat\|/proc/self/fd\|/dev/fd/" "$BATS_TEST_TMPDIR/all"
@@ -210,4 +210,48 @@ HOOK
         [ "${lines[2]}" = "$W" ] && [ "${#lines[@]}" = 3 ] || { printf '%s\n' "$output"; false; }
     [ -z "$(ls -A "$BATS_TEST_TMPDIR/scratch/rtdelete")" ]
     exit_commands_done
+}
+
+# the runtimes' verbs exec'd in file F of strace's (its execve lines)
+verbs() { grep -oE 'execve\("[^"]*/(crun|runc)", \[[^]]*' "$1" | grep -oE '"(create|start|delete|exec|run)"' | tr -d '"' | sort -u | tr '\n' ' '; }
+
+@test "crun and runc: a container is started through its exec FIFO, without the runtime's start" {
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR
+    st() { ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=execve -e signal=none -o "$@"; }
+    export -f st
+    for rt in runc crun; do
+        run -0 crun_ns "
+            b() { \$BERTH_BIN \$BERTH_ARGS_STR \"\$@\"; }
+            st \$T/$rt-run \$BERTH_BIN \$BERTH_ARGS_STR --runtime $rt run --rm --network none \$IMG echo ran-$rt &&
+            b --runtime $rt run -d --name d-$rt --network none \$IMG sleep 100 >/dev/null &&
+            id=\$(b inspect --format '{{.Id}}' d-$rt) &&
+            b inspect --format '{{.State.Status}}' d-$rt &&
+            $rt state \$id | jq -r .status &&
+            { [ ! -e /run/$rt/\$id/exec.fifo ] && echo no-fifo; } &&
+            b rm -f -t 0 d-$rt >/dev/null"
+        [ "${lines[0]}" = ran-$rt ] && [ "${lines[1]}" = running ] && [ "${lines[2]}" = running ] &&
+            [ "${lines[3]}" = no-fifo ] || false
+        run verbs "$BATS_TEST_TMPDIR/$rt-run"
+        [ "$output" = "create delete " ]
+    done
+}
+
+@test "a container whose spec has a poststart hook is started by the runtime's own start, which runs it" {
+    H=$BATS_TEST_TMPDIR/hk
+    mkdir -p "$H/hooks"
+    printf '#!/bin/sh\necho "$1" >> "$2"\n' > "$H/hook.sh"
+    chmod +x "$H/hook.sh"
+    printf '{"version":"1.0.0","hook":{"path":"%s","args":["hook.sh","post","%s"]},"when":{"always":true},"stages":["poststart"]}\n' \
+        "$H/hook.sh" "$H/marker" > "$H/hooks/post.json"
+    export BERTH_BIN BERTH_ARGS_STR="${BERTH_ARGS[*]}" IMG T=$BATS_TEST_TMPDIR H
+    for rt in runc crun; do
+        rm -f "$H/marker"
+        run -0 crun_ns "
+            ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=execve -e signal=none -o \$T/$rt-post \
+                \$BERTH_BIN \$BERTH_ARGS_STR --hooks-dir \$H/hooks --runtime $rt run --rm --network none \$IMG echo ran"
+        [ "$output" = ran ]
+        [ "$(cat "$H/marker")" = post ]
+        run verbs "$BATS_TEST_TMPDIR/$rt-post"
+        [ "$output" = "create delete start " ]
+    done
 }
