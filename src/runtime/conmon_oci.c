@@ -183,10 +183,24 @@ static int crun_fifo(const char *fifo, const char *id, struct berr **err)
     return 1;
 }
 
+/* Is pid still runc's init (its name until it execs the command)? */
+static bool runc_init(pid_t pid)
+{
+    char path[64], comm[32];
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
+    n = fs_read_small(path, comm, sizeof(comm));
+    return n < 0 || (n >= 13 && memcmp(comm, "runc:[2:INIT]", 13) == 0);
+}
+
 /* runc: its init opens the FIFO for writing (blocking until a reader
  * comes), writes "0" and execs the command (the write end closes with
  * its exec); `runc start` opens it for reading, reads to EOF (checking
- * every 100 ms that the init lives), then removes it. */
+ * every 100 ms that the init lives), then removes it. One thing more
+ * here: an init that went past its exec while nobody removed the FIFO (a
+ * start killed before its unlink) never writes again, where runc start
+ * would wait for ever; it is running, so the FIFO goes. */
 static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long long start,
                      struct berr **err)
 {
@@ -208,6 +222,8 @@ static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long 
             if (!proc_running(pid, start))
                 return berr_msg(err, "starting container %s: container process is already dead",
                                 id);
+            if (got == 0 && !runc_init(pid))
+                break;          /* stale: it runs */
             continue;
         }
         n = read(fd, buf, sizeof(buf));
@@ -219,7 +235,11 @@ static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long 
             break;      /* the init has exec'd the command (or died) */
         got += (size_t) n;
     }
-    if (got == 0)
+    /* EOF without a byte: another start took it (runc's words), or the
+     * init died meanwhile, or it runs already */
+    if (got == 0 && !proc_running(pid, start))
+        return berr_msg(err, "starting container %s: container process is already dead", id);
+    if (got == 0 && runc_init(pid))
         return berr_msg(err, "starting container %s: cannot start an already running container",
                         id);
     if (unlink(fifo) < 0 && errno != ENOENT)
@@ -234,7 +254,7 @@ int oci_start_fifo(const struct oci_invoke *rt, const char *id, pid_t pid,
     const char *name = base ? base + 1 : rt->path;
     _cleanup_free_ char *dir = NULL, *fifo = NULL;
 
-    if (!str_eq(name, "crun") && !str_eq(name, "runc"))
+    if (!str_eq(name, "crun") && !(str_eq(name, "runc") && pid > 0))
         return 0;
     if (!(dir = state_dir(rt, name, id)) || !(fifo = str_fmt("%s/exec.fifo", dir)))
         return berr_oom(err);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,8 +139,8 @@ static void t_runc(void)
 }
 
 /* runc: an init that dies before it opens the FIFO is found dead at the
- * next check (runc's words); one that closes without a byte means the
- * container ran already. */
+ * next check (runc's words), and so is one that closes it without a
+ * byte and dies. */
 static void t_runc_dead(void)
 {
     _cleanup_free_ char *fifo = NULL;
@@ -170,9 +171,54 @@ static void t_runc_dead(void)
     }
     (void) proc_start_time(pid, &start);
     CHECK_INT(oci_start_fifo(&rt, ID, pid, start, &e), -1);
-    CHECK(e && strstr(e->msg, "cannot start an already running container"));
+    CHECK(e && strstr(e->msg, "container process is already dead"));
     berr_freep(&e);
     CHECK(waitpid(pid, &ws, 0) == pid);
+}
+
+/* runc: a FIFO left by a start killed before its unlink, its init
+ * already the command: nothing will write; it is running, the FIFO goes */
+static void t_runc_stale(void)
+{
+    _cleanup_free_ char *fifo = NULL;
+    struct oci_invoke rt = invoke("/usr/sbin/runc", "runc-stale", &fifo);
+    struct berr *e = NULL;
+    unsigned long long start = 0;
+    int up[2], down[2], ws;
+    char c = 0;
+    pid_t pid;
+
+    make_fifo(fifo);
+    CHECK(pipe(up) == 0 && pipe(down) == 0);
+    pid = fork();
+    if (pid == 0) {
+        /* runc's init names itself so until its exec */
+        prctl(PR_SET_NAME, (unsigned long) "runc:[2:INIT]", 0, 0, 0);
+        if (write(up[1], "i", 1) != 1 || read(down[0], &c, 1) != 1)
+            _exit(1);
+        prctl(PR_SET_NAME, (unsigned long) "sleep", 0, 0, 0);
+        if (write(up[1], "e", 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    CHECK(read(up[0], &c, 1) == 1 && c == 'i');
+    CHECK(proc_start_time(pid, &start) == 0);
+    CHECK(write(down[1], "x", 1) == 1);
+    CHECK(read(up[0], &c, 1) == 1 && c == 'e');
+    CHECK_INT(oci_start_fifo(&rt, ID, pid, start, &e), 1);
+    CHECK(e == NULL);
+    CHECK(gone(fifo));
+    kill(pid, SIGKILL);
+    CHECK(waitpid(pid, &ws, 0) == pid);
+    close(up[0]);
+    close(up[1]);
+    close(down[0]);
+    close(down[1]);
+    /* runc with no known init pid: runc start's to do */
+    make_fifo(fifo);
+    CHECK_INT(oci_start_fifo(&rt, ID, 0, 0, &e), 0);
+    CHECK(!gone(fifo));
 }
 
 /* only crun and runc (by the binary's name); the state dir from --root
@@ -226,6 +272,7 @@ int main(void)
     UNIT_RUN(t_crun_not_here);
     UNIT_RUN(t_runc);
     UNIT_RUN(t_runc_dead);
+    UNIT_RUN(t_runc_stale);
     UNIT_RUN(t_which);
     free(flags[1]);
     cmd = str_fmt("rm -rf %s", top);
