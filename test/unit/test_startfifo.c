@@ -113,6 +113,23 @@ static void t_crun_not_here(void)
     CHECK(e == NULL);
 }
 
+/* A child in the part of runc's init: named as runc names it until its
+ * exec, it opens fifo for writing (blocking until a reader comes),
+ * writes "0" if byte, and exits (its write end closes, as at the exec). */
+static pid_t runc_init_child(const char *fifo, bool byte)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        int fd;
+
+        prctl(PR_SET_NAME, (unsigned long) "runc:[2:INIT]", 0, 0, 0);
+        fd = open(fifo, O_WRONLY | O_CLOEXEC);
+        _exit(fd >= 0 && (!byte || write(fd, "0", 1) == 1) ? 0 : 1);
+    }
+    return pid;
+}
+
 /* runc: its init opens the FIFO for writing (blocking until a reader),
  * writes "0" and execs (the write end closes); the start reads to EOF
  * and removes the FIFO. */
@@ -126,11 +143,7 @@ static void t_runc(void)
     int ws;
 
     make_fifo(fifo);
-    pid = fork();
-    if (pid == 0) {
-        int fd = open(fifo, O_WRONLY | O_CLOEXEC);
-        _exit(fd >= 0 && write(fd, "0", 1) == 1 ? 0 : 1);
-    }
+    pid = runc_init_child(fifo, true);
     CHECK(proc_start_time(pid, &start) == 0);
     CHECK_INT(oci_start_fifo(&rt, ID, pid, start, &e), 1);
     CHECK(e == NULL);
@@ -164,16 +177,21 @@ static void t_runc_dead(void)
     berr_freep(&e);
     CHECK(!gone(fifo));
 
-    pid = fork();
-    if (pid == 0) {
-        int fd = open(fifo, O_WRONLY | O_CLOEXEC);
-        _exit(fd >= 0 ? 0 : 1);
+    {
+        /* a reader of the test's lets it open and go; it is a zombie
+         * (not reaped: its pid stays its own) before the start looks */
+        int rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        siginfo_t si;
+
+        pid = runc_init_child(fifo, false);
+        (void) proc_start_time(pid, &start);
+        CHECK(waitid(P_PID, (id_t) pid, &si, WEXITED | WNOWAIT) == 0);
+        CHECK_INT(oci_start_fifo(&rt, ID, pid, start, &e), -1);
+        CHECK(e && strstr(e->msg, "container process is already dead"));
+        berr_freep(&e);
+        CHECK(waitpid(pid, &ws, 0) == pid);
+        close(rd);
     }
-    (void) proc_start_time(pid, &start);
-    CHECK_INT(oci_start_fifo(&rt, ID, pid, start, &e), -1);
-    CHECK(e && strstr(e->msg, "container process is already dead"));
-    berr_freep(&e);
-    CHECK(waitpid(pid, &ws, 0) == pid);
 }
 
 /* runc: a FIFO left by a start killed before its unlink, its init
