@@ -60,20 +60,36 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
                              void (*meanwhile)(struct runtime *, struct ctr *));
 static bool delete_may_overlap(struct runtime *rt, struct ctr *c);
 
-void ctr_remove_conmon_files(struct runtime *rt, const char *id)
+/* conmon's files of id's last run. dirs_go: the container's bundle and
+ * run dirs are about to go whole (a removal), so only what lies outside
+ * them goes here (each unlink of a file with data is an eviction, and a
+ * discard on this kind of disk, on the path of run --rm's exit). */
+static void conmon_files_gone(struct runtime *rt, const char *id, bool dirs_go)
 {
     _cleanup_free_ char *exitf = ctr_exit_file(rt, id);
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, id);
+    _cleanup_free_ char *bundle = dirs_go ? NULL : ctr_bundle_dir(rt, id);
     static const char *const names[] = { "attach", "ctl", "winsz", "oom" };
 
     if (exitf)
         (void) unlink(exitf);
+    if (dirs_go) {
+        _cleanup_free_ char *old = ctr_persist_dir_legacy(rt, id);
+        struct berr *e = NULL;
+        if (old && fs_rm_rf(old, &e) < 0)
+            berr_free(e);
+        return;
+    }
     ctr_persist_clear(rt, id);
     for (size_t i = 0; bundle && i < ARRAY_SIZE(names); i++) {
         _cleanup_free_ char *p = str_fmt("%s/%s", bundle, names[i]);
         if (p)
             (void) unlink(p);
     }
+}
+
+void ctr_remove_conmon_files(struct runtime *rt, const char *id)
+{
+    conmon_files_gone(rt, id, false);
 }
 
 int ctr_exit_command(struct runtime *rt, struct ctr *c, const char *exec_session, strv *out,
@@ -846,7 +862,7 @@ static void teardown_runtime(struct runtime *rt, struct ctr *c, bool defer,
         ctr_rtcall_free(&d->x);
         free(d);
     }
-    ctr_remove_conmon_files(rt, c->id);
+    conmon_files_gone(rt, c->id, defer);
     c->st.pid = 0;
     c->st.conmon_pid = 0;
 }
