@@ -165,9 +165,21 @@ static char *state_dir(const struct oci_invoke *rt, const char *name, const char
     return str_fmt("/run/%s/%s", name, id);
 }
 
+/* An error of the start, worded as a failed `<runtime> start` is
+ * (call_result). */
+static int start_failed(const struct oci_invoke *rt, const char *id, const char *msg,
+                        const char *path, struct berr **err)
+{
+    const char *who = rt->name ? rt->name : rt->path;
+
+    return path ? berr_sys(err, "starting container %s: %s: %s %s", id, who, msg, path)
+                : berr_msg(err, "starting container %s: %s: %s", id, who, msg);
+}
+
 /* crun: its init reads the FIFO (opened at the create); `crun start`
  * opens it for writing, unlinks it and writes a byte. */
-static int crun_fifo(const char *fifo, const char *id, struct berr **err)
+static int crun_fifo(const struct oci_invoke *rt, const char *fifo, const char *id,
+                     struct berr **err)
 {
     _cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     struct stat sb;
@@ -177,9 +189,9 @@ static int crun_fifo(const char *fifo, const char *id, struct berr **err)
     if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode))
         return 0;
     if (unlink(fifo) < 0)
-        return berr_sys(err, "starting container %s: removing %s", id, fifo);
+        return start_failed(rt, id, "removing", fifo, err);
     if (write(fd, &zero, 1) != 1)
-        return berr_sys(err, "starting container %s: writing to %s", id, fifo);
+        return start_failed(rt, id, "writing to", fifo, err);
     return 1;
 }
 
@@ -201,8 +213,8 @@ static bool runc_init(pid_t pid)
  * here: an init that went past its exec while nobody removed the FIFO (a
  * start killed before its unlink) never writes again, where runc start
  * would wait for ever; it is running, so the FIFO goes. */
-static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long long start,
-                     struct berr **err)
+static int runc_fifo(const struct oci_invoke *rt, const char *fifo, const char *id, pid_t pid,
+                     unsigned long long start, struct berr **err)
 {
     _cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     struct stat sb;
@@ -217,11 +229,10 @@ static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long 
         int r = poll(&p, 1, 100);
 
         if (r < 0 && errno != EINTR)
-            return berr_sys(err, "starting container %s: waiting on %s", id, fifo);
+            return start_failed(rt, id, "waiting on", fifo, err);
         if (r <= 0) {
             if (!proc_running(pid, start))
-                return berr_msg(err, "starting container %s: container process is already dead",
-                                id);
+                return start_failed(rt, id, "container process is already dead", NULL, err);
             if (got == 0 && !runc_init(pid))
                 break;          /* stale: it runs */
             continue;
@@ -230,7 +241,7 @@ static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long 
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
         if (n < 0)
-            return berr_sys(err, "starting container %s: reading %s", id, fifo);
+            return start_failed(rt, id, "reading", fifo, err);
         if (n == 0)
             break;      /* the init has exec'd the command (or died) */
         got += (size_t) n;
@@ -238,12 +249,11 @@ static int runc_fifo(const char *fifo, const char *id, pid_t pid, unsigned long 
     /* EOF without a byte: another start took it (runc's words), or the
      * init died meanwhile, or it runs already */
     if (got == 0 && !proc_running(pid, start))
-        return berr_msg(err, "starting container %s: container process is already dead", id);
+        return start_failed(rt, id, "container process is already dead", NULL, err);
     if (got == 0 && runc_init(pid))
-        return berr_msg(err, "starting container %s: cannot start an already running container",
-                        id);
+        return start_failed(rt, id, "cannot start an already running container", NULL, err);
     if (unlink(fifo) < 0 && errno != ENOENT)
-        return berr_sys(err, "starting container %s: removing %s", id, fifo);
+        return start_failed(rt, id, "removing", fifo, err);
     return 1;
 }
 
@@ -258,8 +268,8 @@ int oci_start_fifo(const struct oci_invoke *rt, const char *id, pid_t pid,
         return 0;
     if (!(dir = state_dir(rt, name, id)) || !(fifo = str_fmt("%s/exec.fifo", dir)))
         return berr_oom(err);
-    return str_eq(name, "crun") ? crun_fifo(fifo, id, err)
-                                : runc_fifo(fifo, id, pid, pid_start, err);
+    return str_eq(name, "crun") ? crun_fifo(rt, fifo, id, err)
+                                : runc_fifo(rt, fifo, id, pid, pid_start, err);
 }
 
 int oci_kill(const struct oci_invoke *rt, const char *id, int sig, bool all, struct berr **err)
