@@ -584,5 +584,6 @@ int main(void)
     cmd = str_fmt("rm -rf %s", tmpdir);
     if (cmd && system(cmd) != 0)
         printf("# could not remove %s\n", tmpdir);
+    (void) rmdir("/tmp/ctropts-ut");    /* its parent, unless another run's is in it */
     return unit_done();
 }
