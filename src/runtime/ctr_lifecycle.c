@@ -347,21 +347,24 @@ int ctr_init_to_start(struct runtime *rt, struct ctr *c, struct berr **err)
     return init_only(rt, c, has_requires(c) ? NULL : "start", err);
 }
 
-/* Does the bundle's spec name a poststart hook (the runtime's start runs
- * them)? Told by the word anywhere in it: a false yes costs only the
- * shortcut below. */
-static bool spec_poststart(struct runtime *rt, const char *id)
+/* Might the bundle's spec of id name a hook of stage ("poststart",
+ * "poststop")? Yes unless its config.json reads and the stage's quoted
+ * name is nowhere in it: the bytes are searched, not parsed, so a false
+ * yes (the word in an argument) costs only the shortcut the caller
+ * wanted, never a hook. */
+static bool spec_may_hook(struct runtime *rt, const char *id, const char *stage)
 {
     _cleanup_free_ char *bundle = ctr_bundle_dir(rt, id), *path = NULL, *text = NULL;
+    _cleanup_free_ char *key = str_fmt("\"%s\"", stage);
     size_t len = 0;
     struct berr *e = NULL;
 
-    if (!bundle || !(path = str_fmt("%s/config.json", bundle)) ||
+    if (!bundle || !key || !(path = str_fmt("%s/config.json", bundle)) ||
         fs_read_file(path, &text, &len, &e) < 0) {
         berr_free(e);
         return true;
     }
-    return memmem(text, len, "\"poststart\"", strlen("\"poststart\"")) != NULL;
+    return memmem(text, len, key, strlen(key)) != NULL;
 }
 
 /* The runtime's start of c (created): crun's and runc's done here when
@@ -370,10 +373,13 @@ static bool spec_poststart(struct runtime *rt, const char *id)
 static int runtime_start(struct runtime *rt, struct ctr *c, const struct ctr_rtcall *x,
                          struct berr **err)
 {
-    int r = spec_poststart(rt, c->id) ? 0 : oci_start_fifo(&x->cli, c->id, c->st.pid,
-                                                           c->st.pid_start, err);
+    int r = 0;
 
-    return r != 0 ? (r < 0 ? -1 : 0) : oci_start(&x->cli, c->id, err);
+    if (!spec_may_hook(rt, c->id, "poststart"))
+        r = oci_start_fifo(&x->cli, c->id, c->st.pid, c->st.pid_start, err);
+    if (r == 0)
+        return oci_start(&x->cli, c->id, err);
+    return r < 0 ? -1 : 0;
 }
 
 int ctr_start(struct runtime *rt, struct ctr *c, struct berr **err)
@@ -808,21 +814,10 @@ void ctr_rt_delete_finish(struct ctr *c)
 
 /* May ctr_remove leave the runtime's delete running while it removes the
  * storage? Not when the delete runs poststop hooks: those may look at the
- * root file system or the bundle. (The bytes are searched, not parsed: a
- * "poststop" anywhere, even in an argument, only costs the overlap.) */
+ * root file system or the bundle. */
 static bool delete_may_overlap(struct runtime *rt, struct ctr *c)
 {
-    _cleanup_free_ char *bundle = ctr_bundle_dir(rt, c->id), *path = NULL, *buf = NULL;
-    struct berr *e = NULL;
-    size_t len = 0;
-
-    if (!bundle || !(path = str_fmt("%s/config.json", bundle)))
-        return false;
-    if (fs_read_file(path, &buf, &len, &e) < 0) {
-        berr_free(e);
-        return false;
-    }
-    return !memmem(buf, len, "\"poststop\"", 10);
+    return !spec_may_hook(rt, c->id, "poststop");
 }
 
 /* The OCI runtime forgets the container (meanwhile, if given, runs while
