@@ -360,8 +360,9 @@ char *ctr_exit_file(struct runtime *rt, const char *id);
 char *ctr_persist_dir(struct runtime *rt, const char *id);
 char *ctr_persist_dir_legacy(struct runtime *rt, const char *id);
 /* Removes conmon's files in id's persist dir (exit, oom; the run dir's
- * other files stay) and its legacy persist dir. */
-void ctr_persist_clear(struct runtime *rt, const char *id);
+ * other files stay; none when run_dir_goes: the whole dir is about to
+ * go) and its legacy persist dir. */
+void ctr_persist_clear(struct runtime *rt, const char *id, bool run_dir_goes);
 char *ctr_log_path(struct runtime *rt, const struct ctr *c);
 /* The runtime's pid file and conmon's: --pidfile and --conmon-pidfile, else
  * <run dir>/pidfile and <run dir>/conmon.pid. */

@@ -61,9 +61,10 @@ char *ctr_persist_dir_legacy(struct runtime *rt, const char *id)
     return str_fmt("%s/persist/%s", rt->cfg->tmp_dir, id);
 }
 
-void ctr_persist_clear(struct runtime *rt, const char *id)
+void ctr_persist_clear(struct runtime *rt, const char *id, bool run_dir_goes)
 {
-    _cleanup_free_ char *dir = ctr_persist_dir(rt, id), *old = ctr_persist_dir_legacy(rt, id);
+    _cleanup_free_ char *dir = run_dir_goes ? NULL : ctr_persist_dir(rt, id);
+    _cleanup_free_ char *old = ctr_persist_dir_legacy(rt, id);
     static const char *const names[] = { "exit", "oom" };
     struct berr *e = NULL;
 

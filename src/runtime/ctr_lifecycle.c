@@ -72,14 +72,7 @@ static void conmon_files_gone(struct runtime *rt, const char *id, bool dirs_go)
 
     if (exitf)
         (void) unlink(exitf);
-    if (dirs_go) {
-        _cleanup_free_ char *old = ctr_persist_dir_legacy(rt, id);
-        struct berr *e = NULL;
-        if (old && fs_rm_rf(old, &e) < 0)
-            berr_free(e);
-        return;
-    }
-    ctr_persist_clear(rt, id);
+    ctr_persist_clear(rt, id, dirs_go);
     for (size_t i = 0; bundle && i < ARRAY_SIZE(names); i++) {
         _cleanup_free_ char *p = str_fmt("%s/%s", bundle, names[i]);
         if (p)
