@@ -108,7 +108,6 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     struct runtime *rt;
     struct img_history h = { 0 };
     _cleanup_json_ json_t *rows = json_array(), *jrows = json_array();
-    _cleanup_free_ char *ref = NULL;
     int c, r;
 
     cmd_opt_init(&it, cx);
@@ -120,16 +119,11 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         case 'q': a.quiet = it.bval; break;
         }
     }
-    if (c == 0 && !it.help && it.nargs != 1)
-        c = cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs);
-    if (c == 0 && !it.help && !(ref = str_dup(it.args[0])))
-        c = berr_oom(err);
-    opt_free(&it);
-    if (c < 0 || it.help)
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
-    if (!rows || !jrows)
-        return berr_oom(err);
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_history_load(rt, ref, &h, err) < 0)
+    r = rows && jrows ? img_history_load(rt, it.args[0], &h, err) : berr_oom(err);
+    opt_free(&it);
+    if (r < 0)
         return -1;
     r = history_json(&h, &a, rows, jrows, err);
     img_history_free(&h);

@@ -8,7 +8,6 @@
 #include "cmd/cmd.h"
 #include "runtime/image.h"
 #include "util/cleanup.h"
-#include "util/str.h"
 
 enum { O_WHATREQUIRES = 256 };
 
@@ -22,7 +21,7 @@ static int tree_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     struct runtime *rt;
-    _cleanup_free_ char *ref = NULL, *text = NULL;
+    _cleanup_free_ char *text = NULL;
     bool whatrequires = false;
     int c;
 
@@ -30,14 +29,11 @@ static int tree_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     while ((c = opt_next(&it, argc, argv, err)) > 0)
         if (c == O_WHATREQUIRES)
             whatrequires = it.bval;
-    if (c == 0 && !it.help && it.nargs != 1)
-        c = cmd_usage_err(cx, err, "accepts 1 arg(s), received %d", it.nargs);
-    if (c == 0 && !it.help && !(ref = str_dup(it.args[0])))
-        c = berr_oom(err);
-    opt_free(&it);
-    if (c < 0 || it.help)
+    if ((c = cmd_begin(cx, &it, c, 1, 1, &rt, err)) <= 0)
         return c;
-    if (cx_runtime(cx, RT_FULL, &rt, err) < 0 || img_tree(rt, ref, whatrequires, &text, err) < 0)
+    c = img_tree(rt, it.args[0], whatrequires, &text, err);
+    opt_free(&it);
+    if (c < 0)
         return -1;
     /* podman prints the tree's text with Println: a blank line ends it */
     printf("%s\n", text);
