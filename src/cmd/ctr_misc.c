@@ -295,6 +295,8 @@ static int cleanup_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         /* A container already removed (by rm, or a foreground run --rm) is fine. */
         struct ctr_each e = { .rt = rt, .all = all, .latest = latest, .ignore = true,
                               .fn = cleanup_one, .arg = &a };
+        /* --rm: the exit is written with the removal (cleanup_one) */
+        rt->removal_next = a.rm && !a.exec;
         c = ctr_each_run(&e, it.args, it.nargs, err);
         if (c < 0 && *err)
             log_error("Running container cleanup: %s", (*err)->msg);

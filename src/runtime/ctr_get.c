@@ -17,6 +17,7 @@
 #include "runtime/rtexec.h"
 #include "storage/store.h"
 #include "util/cleanup.h"
+#include "util/crashpoint.h"
 #include "util/fs.h"
 #include "util/js.h"
 #include "util/log.h"
@@ -348,6 +349,7 @@ int ctr_save(struct runtime *rt, struct ctr *c, struct berr **err)
     if (state_update(rt->st, OBJ_CONTAINER, c->id, rec, err) < 0)
         return -1;
     c->saved_hash = h;
+    c->exit_unsaved = false;
     return 0;
 }
 
@@ -370,10 +372,21 @@ static int mark_exited(struct runtime *rt, struct ctr *c, int code, long long wh
     if ((was == CS_RUNNING || was == CS_PAUSED) && !s->stopped_by_user &&
         !str_eq(c->cfg.restart_policy, "no"))
         s->restart_policy_match = true;
-    if (ctr_save(rt, c, err) < 0)
+    /* A --rm container its getter removes at once (run --rm's wait, the
+     * exit command's cleanup --rm) gets its exit written with the
+     * removal's "removing" (ctr_remove): one new state file fewer on the
+     * path of every run --rm. A kill before that leaves the record as it
+     * was, and conmon's exit file, which the next sync reads again. A
+     * restart due is no removal. */
+    if (rt->removal_next && c->cfg.auto_remove && !s->restart_policy_match &&
+        !s->health_restart)
+        c->exit_unsaved = true;
+    else if (ctr_save(rt, c, err) < 0)
         return -1;
     if (state_exit_code_set(rt->st, c->id, code, err) < 0)
         return -1;
+    if (c->exit_unsaved)
+        crash_point("exit:unsaved");
     ev.id = c->id;
     ev.name = ctr_name(c);
     ev.image = ctr_image_name(c);

@@ -444,8 +444,16 @@ int ctr_remove_flags(struct runtime *rt, struct ctr *c, bool force, long long ti
                          "be removed without removing the pod", c->id, js_str(c->cfg.rec, "pod", ""));
     if ((flags & CTR_RM_VOLUMES) && !(anon = volume_names(rt, &c->cfg, true)))
         return berr_oom(err);
-    if (ctr_remove(rt, c, force, timeout, err) < 0)
+    if (ctr_remove(rt, c, force, timeout, err) < 0) {
+        /* refused before its first write: the exit its getter found
+         * (rt->removal_next) is written now */
+        struct berr *e = NULL;
+        if (c->exit_unsaved && ctr_save(rt, c, &e) < 0) {
+            log_warn("container %s: %s", c->id, e->msg);
+            berr_free(e);
+        }
         return -1;
+    }
     vol_remove_anonymous(rt, anon);
     return 0;
 }

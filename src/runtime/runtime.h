@@ -30,6 +30,10 @@ struct runtime {
     char *events_log;           /* resolved events log path */
     char *db_driver;            /* the graph driver db.json recorded at open, or NULL */
     bool refreshed;             /* this process ran refresh() */
+    bool removal_next;          /* the container got next is removed at once
+                                   if it is --rm: an exit its sync finds is
+                                   written by the removal's "removing"
+                                   (ctr_get.c mark_exited) */
     unsigned preserve_fds;      /* run --preserve-fds: our fds 3.. to the containers we start */
 };
 

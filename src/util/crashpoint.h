@@ -15,6 +15,11 @@
  *                                                      waits for its start byte)
  *   start:intent start:started stop:stopping stop:signalled stop:stopped
  *   rm:cleaning rm:removing rm:storage rm:record      (ctr_lifecycle.c)
+ *   exit:unsaved                                      (ctr_get.c: a --rm
+ *                                                      container's exit found
+ *                                                      by the process that
+ *                                                      removes it, not yet
+ *                                                      written)
  *   rm:aside                                          (storage/store.c: a
  *                                                      run --rm's rootfs moved
  *                                                      under tmp/, for a child)

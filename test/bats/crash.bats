@@ -170,6 +170,37 @@ converge_start() {
     check_clean $SEEN
 }
 
+# A --rm container's exit, found by the process that removes it (run
+# --rm's wait, or conmon's exit command), is written with the removal's
+# "removing" (ctr_get.c mark_exited). A kill between the exit found and
+# that write leaves the record as it was, running with its conmon gone
+# and conmon's exit file there: the exit command, or the next command,
+# reads the exit again. (run's wait usually finds the exit before the
+# exit command does; when it does not, run is not killed.)
+@test "a kill of run --rm between the exit it found and the removal converges" {
+    local n rc killed=0
+    for n in 1 2 3; do
+        bg_crash exit:unsaved run --rm --name ex$n --network none $IMG sh -c "exit $((n + 2))"
+        rc=0
+        wait $! || rc=$?
+        [ $rc = 137 ] && killed=$((killed + 1))
+        [ $rc = 137 ] || [ $rc = $((n + 2)) ] || { echo "# run --rm ex$n: exit $rc"; false; }
+        store_quiet
+        check_consistent
+        if b container exists ex$n; then
+            run -0 b container inspect --format '{{.State.Status}} {{.State.ExitCode}}' ex$n
+            [ "$output" = "exited $((n + 2))" ] || { echo "# ex$n: $output"; false; }
+            run -0 b wait ex$n
+            [ "$output" = $((n + 2)) ]
+            run -0 b rm -f -t 0 ex$n
+        fi
+        run -1 b container exists ex$n
+    done
+    echo "# run --rm killed at exit:unsaved $killed times of 3" >&3
+    remember_ids
+    check_clean $SEEN
+}
+
 # conmon's exit command may come after a rm that was killed in the
 # cleanup it would have done: it then finds "removing", and takes the
 # runtime's container along as the next rm -f would. The exit command
