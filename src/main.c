@@ -201,6 +201,9 @@ int main(int argc, char **argv)
                 goto out;
         }
         cmd_print_help(stdout, &sub, cx.path);
+        /* podman: a group without its command is an error, after its help */
+        if (!help)
+            berr_msg(&err, "missing command '%s COMMAND'", cx.path);
         goto out;
     }
     /* before any command's option parsing builds its first JSON object

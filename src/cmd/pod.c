@@ -259,6 +259,26 @@ static const struct cmd_opt inspect_opts[] = {
  * Go's nil ones (json null). */
 static const struct tmpl_field pod_fields[] = {
     { "Labels", 0, json_object },
+    { "cpu_period", 0, tmpl_zero_int },
+    { "cpu_quota", 0, tmpl_zero_int },
+    { "cpu_shares", 0, tmpl_zero_int },
+    { "cpuset_cpus", 0, tmpl_zero_str },
+    { "cpuset_mems", 0, tmpl_zero_str },
+    { "mounts", TMPL_NIL_SLICE, NULL },
+    { "devices", TMPL_NIL_SLICE, NULL },
+    { "device_read_bps", TMPL_NIL_SLICE, NULL },
+    { "volumes_from", TMPL_NIL_SLICE, NULL },
+    { "security_opt", TMPL_NIL_SLICE, NULL },
+    { "memory_limit", 0, tmpl_zero_int },
+    { "memory_swap", 0, tmpl_zero_int },
+    { "blkio_weight", 0, tmpl_zero_int },
+    { "blkio_weight_device", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.cpu_period", 0, tmpl_zero_int },
+    { "InfraConfig.cpu_quota", 0, tmpl_zero_int },
+    { "InfraConfig.cpuset_cpus", 0, tmpl_zero_str },
+    { "InfraConfig.pid_ns", 0, tmpl_zero_str },
+    { "InfraConfig.userns", 0, tmpl_zero_str },
+    { "InfraConfig.uts_ns", 0, tmpl_zero_str },
     { "Namespace", 0, tmpl_zero_str },
     { "ExitPolicy", 0, tmpl_zero_str },
     { "CgroupParent", 0, tmpl_zero_str },
@@ -271,8 +291,33 @@ static const struct tmpl_field pod_fields[] = {
     { "InfraConfig.DNSSearch", TMPL_NIL_SLICE, NULL },
     { "InfraConfig.DNSOption", TMPL_NIL_SLICE, NULL },
     { "InfraConfig.HostAdd", TMPL_NIL_SLICE, NULL },
+    { "InfraConfig.Networks", TMPL_NIL_SLICE, NULL },
     { "InfraConfig.NetworkOptions", TMPL_NIL_MAP, NULL },
     { NULL, 0, NULL }
+};
+
+/* The Go names of podman's InspectPodData and InspectPodInfraConfig
+ * fields whose JSON names differ (the ID of Containers' entries too). */
+static const struct tmpl_alias pod_aliases[] = {
+    { "ID", "Id" },
+    { "CPUPeriod", "cpu_period" },
+    { "CPUQuota", "cpu_quota" },
+    { "CPUShares", "cpu_shares" },
+    { "CPUSetCPUs", "cpuset_cpus" },
+    { "CPUSetMems", "cpuset_mems" },
+    { "Mounts", "mounts" },
+    { "Devices", "devices" },
+    { "BlkioDeviceReadBps", "device_read_bps" },
+    { "VolumesFrom", "volumes_from" },
+    { "SecurityOpts", "security_opt" },
+    { "MemoryLimit", "memory_limit" },
+    { "MemorySwap", "memory_swap" },
+    { "BlkioWeight", "blkio_weight" },
+    { "BlkioWeightDevice", "blkio_weight_device" },
+    { "PidNS", "pid_ns" },
+    { "UserNS", "userns" },
+    { "UtsNS", "uts_ns" },
+    { 0 }
 };
 
 /* One pod's inspect object through a format: JSON as it is, a template
@@ -284,8 +329,9 @@ static int print_pod(const char *format, json_t *o, struct berr **err)
     /* a null Labels in the JSON is an empty map to the template */
     if (json_is_null(json_object_get(o, "Labels")))
         json_object_del(o, "Labels");
+    tmpl_go_time(o, "Created");
     int r = tmpl_fill_fields(o, pod_fields) < 0 ? berr_oom(err)
-                                                : out_one(stdout, format, o, NULL, err);
+                                                : out_one(stdout, format, o, pod_aliases, err);
     tmpl_fill_done();
     return r;
 }

@@ -152,6 +152,7 @@ static const struct out_header ls_headers[] = {
 static const struct out_spec ls_spec = {
     .table = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}",
     .headers = ls_headers,
+    .no_json = true,    /* podman 4.3.1's secret ls: "json" is a template too */
 };
 
 /* podman 4.3.1's secret filters: name and id, each a substring; any
@@ -328,8 +329,16 @@ static int inspect_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
     if (pretty)
         return rc;
     /* podman prints secrets indented by four spaces, not inspect's five */
-    if (!inspect_is_json(format))
+    if (!inspect_is_json(format)) {
+        /* its times are Go times to a template (json: RFC 3339) */
+        size_t i;
+        json_t *v;
+        json_array_foreach(arr, i, v) {
+            tmpl_go_time(v, "CreatedAt");
+            tmpl_go_time(v, "UpdatedAt");
+        }
         return inspect_print_then_fail(format, arr, rc, err);
+    }
     struct berr *pe = NULL;
     if (out_json(stdout, arr, &pe) < 0) {
         berr_free(rc < 0 ? *err : NULL);

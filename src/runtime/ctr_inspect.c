@@ -924,34 +924,13 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     return 0;
 }
 
-static void go_time(json_t *obj, const char *key)
-{
-    char buf[TIME_BUF];
-    const char *s = js_str(obj, key, NULL);
-    json_t *go;
-
-    if (!s)
-        return;
-    /* out of memory the RFC 3339 text stays: a time still, in another form */
-    if (str_eq(s, GO_ZERO_TIME))
-        go = json_string("0001-01-01 00:00:00 +0000 UTC");
-    else if (time_go_string_rfc3339(s, buf, sizeof(buf)))
-        go = json_string(buf);
-    else
-        return;
-    /* json still writes the RFC 3339 text, as Go marshals a time */
-    if (go && tmpl_json_as(go, json_string(s)) == 0)
-        (void) json_object_set(obj, key, go);
-    json_decref(go);
-}
-
 void ctr_inspect_template_times(json_t *obj)
 {
     json_t *st = json_object_get(obj, "State");
 
-    go_time(obj, "Created");
-    go_time(st, "StartedAt");
-    go_time(st, "FinishedAt");
-    go_time(st, "CheckpointedAt");
-    go_time(st, "RestoredAt");
+    tmpl_go_time(obj, "Created");
+    tmpl_go_time(st, "StartedAt");
+    tmpl_go_time(st, "FinishedAt");
+    tmpl_go_time(st, "CheckpointedAt");
+    tmpl_go_time(st, "RestoredAt");
 }

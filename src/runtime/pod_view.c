@@ -28,7 +28,32 @@ static json_t *list_or_null(json_t *v)
     return json_array_size(v) ? json_incref(v) : json_null();
 }
 
-static json_t *infra_config(const struct pod_config *c)
+/* The pod's limits as podman's pod inspect shows them (its OCI form's
+ * values: --cpus as period and quota, swap twice the memory unless
+ * given), in its order; omitted when not set. */
+static int put_limits(json_t *o, json_t *oci, bool infra)
+{
+    static const struct { const char *key, *sub, *field; bool infra; } keys[] = {
+        { "cpu_period", "cpu", "period", true },
+        { "cpu_quota", "cpu", "quota", true },
+        { "cpu_shares", "cpu", "shares", false },
+        { "cpuset_cpus", "cpu", "cpus", true },
+        { "cpuset_mems", "cpu", "mems", false },
+        { "memory_limit", "memory", "limit", false },
+        { "memory_swap", "memory", "swap", false },
+        { "blkio_weight", "blockIO", "weight", false },
+    };
+    int bad = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        json_t *v = json_object_get(json_object_get(oci, keys[i].sub), keys[i].field);
+        if (v && (!infra || keys[i].infra))
+            bad |= json_object_set(o, keys[i].key, v);
+    }
+    return bad ? -1 : 0;
+}
+
+static json_t *infra_config(const struct pod_config *c, json_t *oci)
 {
     json_t *ic = c->infra_config, *dns = json_object_get(ic, "DNS");
     json_t *o = json_object();
@@ -47,8 +72,12 @@ static json_t *infra_config(const struct pod_config *c)
     json_object_set_new(o, "DNSOption", list_or_null(json_object_get(dns, "options")));
     json_object_set_new(o, "NoManageHosts", GET("NoManageHosts", json_false()));
     json_object_set_new(o, "HostAdd", GET("HostAdd", json_null()));
-    json_object_set_new(o, "Networks", GET("Networks", json_array()));
+    json_object_set_new(o, "Networks", list_or_null(json_object_get(ic, "Networks")));
     json_object_set_new(o, "NetworkOptions", GET("NetworkOptions", json_null()));
+    if (put_limits(o, oci, true) < 0) {
+        json_decref(o);
+        return NULL;
+    }
     json_object_set_new(o, "pid_ns", json_string("private"));
     json_object_set_new(o, "userns", json_string("host"));
     json_object_set_new(o, "uts_ns", json_string("private"));
@@ -59,15 +88,17 @@ static json_t *infra_config(const struct pod_config *c)
 int pod_inspect_json(struct runtime *rt, struct pod *p, json_t **out, struct berr **err)
 {
     const struct pod_config *c = &p->cfg;
-    _cleanup_json_ json_t *o = json_object(), *ctrs = json_array();
+    _cleanup_json_ json_t *o = json_object(), *ctrs = json_array(), *oci = json_object();
     _cleanup_free_ char *cgpath = NULL;
     const char *parent = c->cgroup_parent ? c->cgroup_parent : SPEC_CGROUPFS_PARENT;
     struct pod_member *m = NULL;
     size_t n = 0;
     int bad = 0;
 
-    if (!o || !ctrs)
+    if (!o || !ctrs || !oci)
         return berr_oom(err);
+    if (c->resources && spec_resources_oci(c->resources, true, oci, err) < 0)
+        return -1;
     /* the pod's own cgroup where it has one (pod_cgroup.c) */
     cgpath = *js_str(c->rec, "cgroupPath", "") ? str_dup(js_str(c->rec, "cgroupPath", ""))
                                                 : str_fmt("%s/%s", parent, p->id);
@@ -96,11 +127,12 @@ int pod_inspect_json(struct runtime *rt, struct pod *p, json_t **out, struct ber
     PUT("CreateInfra", json_boolean(c->create_infra));
     if (c->infra_id) {
         PUT("InfraContainerID", json_string(c->infra_id));
-        PUT("InfraConfig", infra_config(c));
+        PUT("InfraConfig", infra_config(c, oci));
     }
     PUT("SharedNamespaces", json_array_size(c->share) ? json_incref(c->share) : json_null());
     PUT("NumContainers", json_integer((json_int_t) n));
     PUT("Containers", json_incref(ctrs));
+    bad |= put_limits(o, oci, false);
 #undef PUT
     pod_members_free(m, n);
     if (bad)

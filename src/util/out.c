@@ -498,7 +498,7 @@ int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *
         if (spec->table && render_table(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0),
                                         items, spec, noheading, &out, err) < 0)
             return -1;
-    } else if (out_is_json(format)) {
+    } else if (!spec->no_json && out_is_json(format)) {
         return out_json_indent(f, items, SPEC_INDENT(spec), err);
     } else if (str_has_prefix(format, "table")) {
         if (render_table(format + 5, items, spec, noheading, &out, err) < 0)
@@ -589,7 +589,7 @@ int out_rows_new(const char *format, const struct out_spec *spec, bool noheading
         if (!spec->table)
             return 0;
         src = table_source(spec->table + (str_has_prefix(spec->table, "table") ? 5 : 0));
-    } else if (out_is_json(format)) {
+    } else if (!spec->no_json && out_is_json(format)) {
         if (!(*rows = calloc(1, sizeof(**rows))))
             return berr_oom(err);
         (*rows)->json = true;

@@ -30,6 +30,10 @@ struct out_spec {
     const struct tmpl_alias *aliases;   /* NULL-terminated ({0}) or NULL */
     const struct out_header *headers;   /* NULL-terminated ({0}) or NULL */
     int json_indent;                    /* --format json's indent; 0: 4 */
+    bool no_json;                       /* the command knows no "json" format
+                                           (podman's secret ls): "json" and
+                                           "{{json .}}" are templates, once
+                                           per item */
 };
 
 /* Whether format asks for JSON as podman's report.IsJSON sees it:

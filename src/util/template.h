@@ -77,6 +77,10 @@ int tmpl_fill_fields(json_t *o, const struct tmpl_field *fs);
 /* The json function writes as (taken) instead of value: a time whose
  * JSON is RFC 3339 and whose template value Go's String. */
 int tmpl_json_as(const json_t *value, json_t *as);
+/* obj[key], a time in RFC 3339, as a template sees a Go time (its
+ * String: "2006-01-02 15:04:05.999999999 -0700 MST"), the json function
+ * still writing the RFC 3339 text; left alone if it does not parse. */
+void tmpl_go_time(json_t *obj, const char *key);
 /* Forgets the fields filled and the json_as values (call once their
  * objects are rendered). */
 void tmpl_fill_done(void);

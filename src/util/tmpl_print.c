@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/timefmt.h"
 #include "util/tmpl_int.h"
 
 const char *tmpl_type_name(json_t *v)
@@ -194,6 +195,27 @@ int tmpl_json_as(const json_t *value, json_t *as)
         return -1;
     }
     return 0;
+}
+
+void tmpl_go_time(json_t *obj, const char *key)
+{
+    char buf[TIME_BUF];
+    const char *s = json_string_value(json_object_get(obj, key));
+    json_t *go;
+
+    if (!s)
+        return;
+    /* out of memory the RFC 3339 text stays: a time still, in another form */
+    if (!strcmp(s, "0001-01-01T00:00:00Z"))
+        go = json_string("0001-01-01 00:00:00 +0000 UTC");
+    else if (time_go_string_rfc3339(s, buf, sizeof(buf)))
+        go = json_string(buf);
+    else
+        return;
+    /* json still writes the RFC 3339 text, as Go marshals a time */
+    if (go && tmpl_json_as(go, json_string(s)) == 0)
+        (void) json_object_set(obj, key, go);
+    json_decref(go);
 }
 
 void tmpl_fill_done(void)

@@ -37,10 +37,19 @@ setup()    { berth_setup; }
     [[ $stderr == *"Error: flag needs an argument: --format"* ]]
 }
 
-@test "berth with no command prints the command list" {
-    run -0 b
+@test "berth, or a group, with no command prints the command list, then fails as podman's" {
+    run -125 --separate-stderr b
     [[ $output == *"Available Commands:"* ]]
     [[ $output == *"version"* ]]
+    [ "$stderr" = "Error: missing command 'berth COMMAND'" ]
+    run -125 --separate-stderr b image
+    [[ $output == *"Available Commands:"*"untag"* ]]
+    [ "$stderr" = "Error: missing command 'berth image COMMAND'" ]
+    run -125 --separate-stderr b container
+    [ "$stderr" = "Error: missing command 'berth container COMMAND'" ]
+    # asked for, the help is no error
+    run -0 b image --help
+    run -0 b help image
 }
 
 @test "help COMMAND is the same as COMMAND --help" {

@@ -489,3 +489,29 @@ pod remove $pid" ] || { echo "$output"; false; }
     run -0 b pod ps --filter network=pnet --filter network=nosuch --filter name=p --format '{{.Name}}'
     [ "$output" = pa ]
 }
+
+# podman 4.3.1's InspectPodData: the limits under their JSON names (the
+# OCI values: --cpus as period and quota, swap twice the memory), and a
+# template reads the Go names, zero where the JSON leaves them out
+@test "pod inspect: limits in podman's keys; templates read podman's Go field names and times" {
+    run -0 b pod create --network none --name lim --cpus 1 --cpuset-cpus 0 --memory 64m
+    run -0 b pod inspect lim
+    [ "$(jq -c '[.cpu_period, .cpu_quota, .cpuset_cpus, .memory_limit, .memory_swap]' <<<"$output")" = '[100000,100000,"0",67108864,134217728]' ]
+    [ "$(jq -c '[.InfraConfig.cpu_period, .InfraConfig.cpu_quota, .InfraConfig.cpuset_cpus, .InfraConfig.Networks, .InfraConfig.memory_limit]' <<<"$output")" = '[100000,100000,"0",null,null]' ]
+    [ "$(jq -r 'keys_unsorted | .[-5:] | join(",")' <<<"$output")" = "cpu_period,cpu_quota,cpuset_cpus,memory_limit,memory_swap" ]
+    id=$(jq -r .Id <<<"$output")
+    created=$(jq -r .Created <<<"$output")
+    run -0 b pod inspect --format '{{.ID}} {{.CPUPeriod}} {{.CPUQuota}} {{.CPUShares}} {{.CPUSetCPUs}}|{{.CPUSetMems}}|{{.MemoryLimit}} {{.MemorySwap}} {{.BlkioWeight}} {{.Mounts}} {{.Devices}} {{.VolumesFrom}} {{.SecurityOpts}} {{.BlkioDeviceReadBps}} {{.BlkioWeightDevice}}' lim
+    [ "$output" = "$id 100000 100000 0 0||67108864 134217728 0 [] [] [] [] [] []" ]
+    run -0 b pod inspect --format '{{.InfraConfig.PidNS}} {{.InfraConfig.UtsNS}} {{.InfraConfig.UserNS}} {{.InfraConfig.CPUPeriod}} {{.InfraConfig.Networks}}' lim
+    [ "$output" = "private private host 100000 []" ]
+    # a Go time in a template, RFC 3339 in json
+    run -0 b pod inspect --format '{{.Created}}|{{json .Created}}' lim
+    [[ $output == "${created:0:10} ${created:11:8}."*" +0000 UTC|\"$created\"" ]]
+    # no limits: none of the keys
+    run -0 b pod create --network none --name nolim
+    run -0 b pod inspect nolim
+    [ "$(jq -c '[has("cpu_period"), has("memory_limit"), (.InfraConfig | has("cpu_quota"))]' <<<"$output")" = '[false,false,false]' ]
+    run -0 b pod inspect --format '{{.CPUQuota}} {{.MemoryLimit}} {{.CPUSetCPUs}}.' nolim
+    [ "$output" = "0 0 ." ]
+}

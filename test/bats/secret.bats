@@ -98,6 +98,18 @@ SDIR() { echo "$BATS_TEST_TMPDIR/root/libpod/secrets"; }
     [ "$output" = "" ]
     run -125 --separate-stderr b secret ls --filter foo=bar
     [ "$stderr" = 'Error: invalid filter "foo"' ]
+    # podman 4.3.1's secret ls knows no json format: {{json .}} is one
+    # compact object a line, "json" a template of its own
+    run -0 b secret ls --format '{{json .}}' --filter name=alpha
+    [ "$(jq -c '[.ID, .Name, .Driver]' <<<"$output")" = "[\"$a\",\"alpha\",\"file\"]" ]
+    [ "${#lines[@]}" = 1 ]
+    run -0 b secret ls --format '{{json .}}'
+    [ "${#lines[@]}" = 2 ]
+    run -0 b secret ls --format json
+    [ "$output" = "$(printf 'json\njson')" ]
+    # inspect's times: Go times to a template, RFC 3339 in json
+    run -0 b secret inspect --format '{{.CreatedAt}}|{{json .UpdatedAt}}' alpha
+    [[ $output =~ ^[0-9-]{10}\ [0-9:]{8}\.[0-9]+\ \+0000\ UTC\|\"[0-9-]{10}T[0-9:]{8}\.[0-9]+Z\"$ ]]
 }
 
 @test "secret inspect and rm: podman's errors for what is not there" {
