@@ -47,6 +47,10 @@ const char *ctr_default_netmode(struct runtime *rt);
  * files and the OCI config.json for the OCI runtime r the caller resolved
  * (crun gets its cached seccomp filter). ctr_unprepare() undoes it,
  * idempotently, also a failed ctr_prepare()'s part (the caller's duty). */
+/* The host id of container id id under the create-time spec's uidMap or
+ * gidMap (key; its own user namespace); as it is without one. -1: not
+ * mapped. (ctr_secrets.c) */
+long long ctr_host_id(json_t *spec, const char *key, long long id);
 int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *r,
                 struct berr **err);
 void ctr_unprepare(struct runtime *rt, struct ctr *c);

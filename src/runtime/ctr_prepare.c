@@ -8,6 +8,7 @@
  * half-prepared containers (a crash).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -422,6 +423,32 @@ static int mount_rootfs(struct runtime *rt, struct ctr *c, struct berr **err)
     return 0;
 }
 
+/* podman's /etc/mtab where the root file system has none: a symlink to
+ * /proc/mounts (what mount, df and findmnt --mtab read), owned by the
+ * container's root. Made through the root's fds, never through a
+ * symlink: an /etc that is one (it may point anywhere on the host) is
+ * left alone. Best effort, as the files are the image's. */
+static void make_mtab(struct ctr *c, const char *root)
+{
+    _cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), efd = -1;
+    long long uid = ctr_host_id(c->cfg.spec, "uidMap", 0);
+    long long gid = ctr_host_id(c->cfg.spec, "gidMap", 0);
+
+    if (rfd < 0)
+        return;
+    efd = openat(rfd, "etc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (efd < 0 && errno == ENOENT && mkdirat(rfd, "etc", 0755) == 0) {
+        efd = openat(rfd, "etc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (efd >= 0 && uid >= 0 && gid >= 0)
+            (void) fchownat(efd, "", (uid_t) uid, (gid_t) gid, AT_EMPTY_PATH);
+    }
+    if (efd < 0)
+        return;
+    if (symlinkat("/proc/mounts", efd, "mtab") == 0 && uid >= 0 && gid >= 0 &&
+        fchownat(efd, "mtab", (uid_t) uid, (gid_t) gid, AT_SYMLINK_NOFOLLOW) < 0)
+        log_debug("container %s: chown /etc/mtab: %s", c->id, strerror(errno));
+}
+
 int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort,
                 struct berr **err)
 {
@@ -451,6 +478,8 @@ int ctr_prepare(struct runtime *rt, struct ctr *c, const struct oci_runtime *ort
         c->st.mounted = false;      /* a failed mount leaves no user to drop */
         goto fail;
     }
+    if (want_root && c->st.mount_point)
+        make_mtab(c, c->st.mount_point);
     if (want_shm && mount_shm(rt, c, shm, err) < 0) {
         c->st.shm_mounted = false;
         goto fail;

@@ -108,9 +108,7 @@ static char *mount_dest(json_t *v)
     return t[0] == '/' ? str_dup(t) : str_fmt("/run/secrets/%s", t);
 }
 
-/* The host id of container id id under the spec's uidMap or gidMap (its
- * own user namespace); as it is without one. -1: not mapped. */
-static long long host_id(json_t *spec, const char *key, long long id)
+long long ctr_host_id(json_t *spec, const char *key, long long id)
 {
     json_t *maps = json_object_get(spec, key), *v;
     struct idmap m[64];
@@ -126,8 +124,8 @@ static int put_file(json_t *spec, const char *dir, size_t idx, json_t *v, const 
                     size_t len, char **path, struct berr **err)
 {
     _cleanup_free_ char *name = str_fmt("%zu", idx);
-    long long uid = host_id(spec, "uidMap", js_int(v, "uid", 0));
-    long long gid = host_id(spec, "gidMap", js_int(v, "gid", 0));
+    long long uid = ctr_host_id(spec, "uidMap", js_int(v, "uid", 0));
+    long long gid = ctr_host_id(spec, "gidMap", js_int(v, "gid", 0));
     mode_t mode = (mode_t) js_int(v, "mode", SECRET_DEFAULT_MODE);
 
     if (!name || !(*path = fs_join(dir, name)))

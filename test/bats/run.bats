@@ -304,6 +304,21 @@ teardown() { berth_teardown; }
     [ "$output" = from-rootfs ]
 }
 
+# podman's /etc/mtab: a symlink to /proc/mounts where the image has none,
+# owned by the container's root (userns.bats: a mapped one); an /etc
+# that is a symlink is never followed out of the root file system
+@test "/etc/mtab is podman's symlink to /proc/mounts; a symlinked /etc is left alone" {
+    run -0 b run --rm --network none $IMG sh -c 'readlink /etc/mtab; stat -c %u:%g /etc/mtab; grep -c " /proc proc " /etc/mtab'
+    [ "$output" = "$(printf '/proc/mounts\n0:0\n1')" ]
+    local r=$BATS_TEST_TMPDIR/rootfs
+    mkdir -p "$r/bin" "$BATS_TEST_TMPDIR/outside"
+    cp /bin/busybox "$r/bin/"
+    ln -s /bin/busybox "$r/bin/sh"
+    ln -s "$BATS_TEST_TMPDIR/outside" "$r/etc"
+    run -0 b run --rm --network none --rootfs "$r" /bin/busybox true
+    [ ! -e "$BATS_TEST_TMPDIR/outside/mtab" ] && [ ! -L "$BATS_TEST_TMPDIR/outside/mtab" ]
+}
+
 @test "-i passes stdin to the container" {
     run -0 bash -c "echo piped | $BERTH_BIN ${BERTH_ARGS[*]} run --rm -i --network none $IMG cat"
     [ "$output" = piped ]

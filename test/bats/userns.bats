@@ -21,11 +21,11 @@ maps() { tr -s ' ' <<<"$1" | sed 's/^ //'; }
 
 @test "--uidmap/--gidmap: the maps inside, root inside, the image's files owned by root" {
     run -0 b run --rm --network none --uidmap 0:100000:5000 --gidmap 0:200000:5000 $IMG \
-        sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; stat -c %u:%g /bin/sh /etc'
+        sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; stat -c %u:%g /bin/sh /etc /etc/mtab'
     [ "$(maps "${lines[0]}")" = "0 100000 5000" ]
     [ "$(maps "${lines[1]}")" = "0 200000 5000" ]
     [ "${lines[2]}" = 0 ] && [ "${lines[3]}" = 0 ] || false
-    [ "${lines[4]}" = 0:0 ] && [ "${lines[5]}" = 0:0 ] || false
+    [ "${lines[4]}" = 0:0 ] && [ "${lines[5]}" = 0:0 ] && [ "${lines[6]}" = 0:0 ] || false
 }
 
 @test "files the container writes are owned by the mapped ids on the host; the image's read mapped" {
