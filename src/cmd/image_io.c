@@ -85,7 +85,7 @@ enum { O_FORMAT = 256, O_COMPRESS, O_UNCOMPRESSED };
 
 static const struct cmd_opt save_opts[] = {
     { "compress", O_COMPRESS, OPT_FLAG, NULL, "Compress tarball image layers when saving to "
-      "a directory using the 'dir' transport (accepted; layers are saved as stored)", 0 },
+      "a directory using the 'dir' transport (docker-dir only; layers are saved as stored)", 0 },
     { "format", O_FORMAT, OPT_ARG, "string", "Save image to oci-archive, oci-dir (directory "
       "with oci manifest type), docker-archive, docker-dir (directory with v2s2 manifest "
       "type) (default \"docker-archive\")", 0 },
@@ -103,7 +103,7 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct opt_it it;
     const char *output = NULL, *format = "docker-archive";
-    bool multi = false;
+    bool multi = false, compress = false;
     struct runtime *rt;
     int c, r;
 
@@ -113,11 +113,14 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         case 'o': output = it.arg; break;
         case O_FORMAT: format = it.arg; break;
         case 'm': multi = it.bval; break;
+        case O_COMPRESS: compress = it.bval; break;
         }
     }
     if (c == 0 && !it.help && it.nargs == 0)
         c = cmd_usage_err(cx, err, "need at least 1 argument");
-    if (c == 0 && !it.help && img_save_check(format, (size_t) it.nargs, output, err) < 0)
+    if (c == 0 && !it.help && compress && !str_eq(format, "docker-dir"))
+        c = berr_msg(err, "--compress can only be set when --format is 'docker-dir'");
+    if (c == 0 && !it.help && img_save_check(format, (size_t) it.nargs, output, multi, err) < 0)
         c = -1;
     if (c == 0 && !it.help && !output && isatty(STDOUT_FILENO))
         c = berr_msg(err, "refusing to save to terminal. Use -o flag or redirect");
@@ -125,8 +128,7 @@ static int save_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         opt_free(&it);
         return c < 0 || !it.help ? -1 : 0;
     }
-    (void) multi;   /* several images always make a multi-image archive */
-    r = img_save(rt, it.args, (size_t) it.nargs, format, output, STDOUT_FILENO, err);
+    r = img_save(rt, it.args, (size_t) it.nargs, format, output, STDOUT_FILENO, multi, err);
     opt_free(&it);
     return r;
 }
@@ -139,12 +141,15 @@ const struct cmd cmd_save = {
         "oci-dir or docker-dir directory, with -o or to stdout when it is not a\n"
         "terminal. The config and the layer blobs are the ones the image came with,\n"
         "so loading the archive (in berth or podman) gives the same image id and\n"
-        "layer digests. Several images make a multi-image archive (docker-archive:\n"
-        "one manifest.json entry each; OCI: one index entry each). The name given\n"
-        "is recorded as RepoTags / org.opencontainers.image.ref.name; an id\n"
-        "records none.",
+        "layer digests. The name given is recorded as RepoTags /\n"
+        "org.opencontainers.image.ref.name; an id records none. As podman's, the\n"
+        "names after the first are more names of the first image in a docker-archive\n"
+        "(ignored in the other formats); with -m they are images, one manifest.json\n"
+        "entry each (docker-archive only). A docker-archive is never written over a\n"
+        "file that has data.",
     .examples = "berth save -o busybox.tar busybox\n"
-                "berth save --format oci-archive -o imgs.tar busybox localhost/confd\n"
+                "berth save -m -o imgs.tar busybox localhost/confd\n"
+                "berth save -o bb.tar busybox localhost/busybox:v1\n"
                 "berth save busybox | gzip > busybox.tar.gz",
     .opts = save_opts, .fn = save_fn, .need = RT_FULL,
 };

@@ -190,17 +190,21 @@ int img_load(struct runtime *rt, int fd, const char *source, struct img_loaded *
              size_t *n, struct berr **err);
 
 /* Checks a save before anything is opened, in podman's order: the format
- * ("docker-archive", "oci-archive", "oci-dir", "docker-dir"), one image
- * for docker-dir, a directory (output) for the *-dir formats. */
-int img_save_check(const char *format, size_t n, const char *output, struct berr **err);
-/* Saves the n images refs name in format (img_save_check'ed): to the
+ * ("docker-archive", "oci-archive", "oci-dir", "docker-dir"), several
+ * images (multi, save -m) only in a docker-archive, a directory (output)
+ * for the *-dir formats, no docker-archive over a file that has data. */
+int img_save_check(const char *format, size_t n, const char *output, bool multi,
+                   struct berr **err);
+/* Saves the images refs name in format (img_save_check'ed): to the
  * directory output (the *-dir formats), to the file output (written under
  * a temporary name and renamed over it, so a failure leaves no torso), or
  * with output NULL to out_fd. Each reference's own name of the image is
- * recorded (RepoTags / ref.name); an id records none. A save event per
- * image. */
+ * recorded (RepoTags / ref.name); an id records none. Without multi only
+ * the first image is saved, the other references (normalized, not looked
+ * up) its additional names in a docker-archive, as podman's. A save event
+ * per image. */
 int img_save(struct runtime *rt, char *const *refs, size_t n, const char *format,
-             const char *output, int out_fd, struct berr **err);
+             const char *output, int out_fd, bool multi, struct berr **err);
 
 /* The name an import gets, from the one typed: normalized (localhost/,
  * :latest), refused with a digest. No runtime needed: a command checks

@@ -57,23 +57,32 @@ static bool is_dir_format(enum store_archive_fmt f)
 }
 
 /* img_save_check, and the store's name of the format. */
-static int save_format(const char *format, size_t n, const char *output,
+static int save_format(const char *format, size_t n, const char *output, bool multi,
                        enum store_archive_fmt *f, struct berr **err)
 {
+    struct stat st;
+
     if (store_archive_fmt_parse(format, f, err) < 0)
         return -1;
-    if (n > 1 && *f == SAF_DOCKER_DIR)
-        return berr_msg(err, "docker-dir holds one image: save them one at a time");
+    if (multi && n > 1 && *f != SAF_DOCKER_ARCHIVE)
+        return berr_msg(err, "unsupported format \"%s\" for saving multiple images (only docker-archive)",
+                        format);
     if (!output && is_dir_format(*f))
         return berr_msg(err, "--format %s needs a directory: use -o DIR", format);
+    /* podman's docker-archive writer adds to no archive (an empty file
+     * is no archive yet) */
+    if (output && *f == SAF_DOCKER_ARCHIVE && stat(output, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size > 0)
+        return berr_msg(err, "docker-archive doesn't support modifying existing images");
     return 0;
 }
 
-int img_save_check(const char *format, size_t n, const char *output, struct berr **err)
+int img_save_check(const char *format, size_t n, const char *output, bool multi,
+                   struct berr **err)
 {
     enum store_archive_fmt f;
 
-    return save_format(format, n, output, &f, err);
+    return save_format(format, n, output, multi, &f, err);
 }
 
 /* The name to record for what the user typed: the image's own name it
@@ -112,6 +121,7 @@ struct save_set {
     char **names;
     struct store_save_item *items;
     size_t n;
+    strv more;                  /* without -m: the first image's other names */
 };
 
 static void save_set_free(struct save_set *ss)
@@ -123,6 +133,23 @@ static void save_set_free(struct save_set *ss)
     free(ss->imgs);
     free(ss->names);
     free(ss->items);
+    strv_free(ss->more);
+}
+
+/* save without -m: the references after the first are names the first
+ * image gets in the archive, normalized as podman's, not looked up */
+static int save_set_more(struct save_set *ss, char *const *refs, size_t n, struct berr **err)
+{
+    for (size_t i = 1; i < n; i++) {
+        _cleanup_free_ char *full = NULL;
+        if (ref_normalize_str(refs[i], "localhost", &full, err) < 0)
+            return berr_wrap(err, "normalizing name \"%s\"", refs[i]);
+        if (strv_push(&ss->more, full) < 0)
+            return berr_oom(err);
+    }
+    if (ss->n)
+        ss->items[0].more_names = ss->more;
+    return 0;
 }
 
 static int save_set_fill(struct store *s, char *const *refs, size_t n, struct save_set *ss,
@@ -165,16 +192,21 @@ static int save_file(struct store *s, const struct save_set *ss, enum store_arch
 }
 
 int img_save(struct runtime *rt, char *const *refs, size_t n, const char *format,
-             const char *output, int out_fd, struct berr **err)
+             const char *output, int out_fd, bool multi, struct berr **err)
 {
     struct save_set ss = { 0 };
     enum store_archive_fmt sf;
     struct store *s;
+    size_t all = n;
     int r;
 
-    if (save_format(format, n, output, &sf, err) < 0 || rt_store(rt, &s, err) < 0)
+    if (save_format(format, n, output, multi, &sf, err) < 0 || rt_store(rt, &s, err) < 0)
         return -1;
+    if (!multi)
+        n = n ? 1 : 0;      /* podman: the first image, the rest its names */
     r = save_set_fill(s, refs, n, &ss, err);
+    if (r == 0 && !multi && sf == SAF_DOCKER_ARCHIVE)
+        r = save_set_more(&ss, refs, all, err);
     if (r == 0 && is_dir_format(sf))
         r = store_save(s, ss.items, n, sf, -1, output, err);
     else if (r == 0 && output)

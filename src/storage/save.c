@@ -227,8 +227,12 @@ static int save_docker(struct store *s, struct sink *k, const struct store_save_
         }
         if (sink_buf(k, cname, im->config, im->config_len, err) < 0)
             return json_decref(layers), json_decref(tags), -1;
-        if (items[i].name && !strchr(items[i].name, '@') &&
-            docker_name(tags, repos, items[i].name, im) < 0)
+        bool oom = false;
+        for (char *const *m = items[i].more_names; m && *m; m++)
+            oom |= docker_name(tags, repos, *m, im) < 0;
+        if (items[i].name && !strchr(items[i].name, '@'))
+            oom |= docker_name(tags, repos, items[i].name, im) < 0;
+        if (oom)
             return json_decref(layers), json_decref(tags), berr_oom(err);
         if (json_array_append_new(man, json_pack("{s:s, s:o, s:o}", "Config", cname,
                                                  "RepoTags", tags, "Layers", layers)) < 0)

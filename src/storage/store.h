@@ -246,6 +246,8 @@ int store_load_dir(struct store *s, const char *dir, enum store_archive_fmt fmt,
 struct store_save_item {
     const char *id;
     const char *name;               /* normalized name to record, or NULL */
+    char *const *more_names;        /* docker-archive: names recorded before
+                                       name (save without -m), or NULL */
 };
 int store_save(struct store *s, const struct store_save_item *items, size_t n,
                enum store_archive_fmt fmt, int out_fd, const char *dir, struct berr **err);

@@ -587,6 +587,46 @@ Deleted: $BUSYBOX_ID" ]
 Loaded image: localhost/confd:latest" ]
 }
 
+# podman's save without -m: the first image, the other names its tags
+# (normalized, not looked up), before its own; -m only in a docker-archive;
+# a docker-archive never over a file that has data; --compress for
+# docker-dir only
+@test "save without -m: the names after the first tag it; podman's refusals" {
+    load_test_image busybox
+    load_test_image confd
+    local d=$BATS_TEST_TMPDIR
+    run -0 b save -o "$d/t.tar" busybox confd foo:bar
+    run -0 tar xOf "$d/t.tar" manifest.json
+    [ "$(jq -c '[length, .[0].Config, .[0].RepoTags]' <<<"$output")" = '[1,"'$BUSYBOX_ID'.json",["localhost/confd:latest","localhost/foo:bar","localhost/busybox:latest"]]' ]
+    run -0 b rmi -a
+    run -0 b load -i "$d/t.tar"
+    run -0 b images --format '{{.Repository}}:{{.Tag}} {{.ID}}' --sort repository
+    [ "$output" = "localhost/busybox:latest ${BUSYBOX_ID:0:12}
+localhost/confd:latest ${BUSYBOX_ID:0:12}
+localhost/foo:bar ${BUSYBOX_ID:0:12}" ]
+    load_test_image confd
+    # OCI: the first image only
+    run -0 b save --format oci-archive -o "$d/o.tar" busybox confd
+    run -0 tar xOf "$d/o.tar" index.json
+    [ "$(jq '.manifests | length' <<<"$output")" = 1 ]
+    run -125 --separate-stderr b save -m --format oci-archive -o "$d/o2.tar" busybox confd
+    [ "$stderr" = 'Error: unsupported format "oci-archive" for saving multiple images (only docker-archive)' ]
+    run -125 --separate-stderr b save -m --format docker-dir -o "$d/dd" busybox confd
+    [ "$stderr" = 'Error: unsupported format "docker-dir" for saving multiple images (only docker-archive)' ]
+    run -0 b save -m --format oci-archive -o "$d/o3.tar" busybox
+    # over an archive: refused, the file as it was; an empty file is no archive
+    cp "$d/t.tar" "$d/t.orig"
+    run -125 --separate-stderr b save -o "$d/t.tar" busybox
+    [ "$stderr" = "Error: docker-archive doesn't support modifying existing images" ]
+    cmp "$d/t.tar" "$d/t.orig"
+    : > "$d/empty.tar"
+    run -0 b save -o "$d/empty.tar" busybox
+    run -0 b save --format oci-archive -o "$d/o.tar" busybox
+    run -125 --separate-stderr b save --compress -o "$d/c.tar" busybox
+    [ "$stderr" = "Error: --compress can only be set when --format is 'docker-dir'" ]
+    run -0 b save --compress --format docker-dir -o "$d/cd" busybox
+}
+
 @test "save --format oci-dir and docker-dir" {
     load_test_image confd oci
     run -0 b save --format oci-dir -o "$BATS_TEST_TMPDIR/od" confd
