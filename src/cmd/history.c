@@ -140,7 +140,7 @@ static int history_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
             printf("%s\n", js_str(o, "ID", ""));
         return 0;
     }
-    return out_list(stdout, a.format && *a.format ? a.format : NULL, rows, &history_spec,
+    return out_list(stdout, a.format, rows, &history_spec,
                     false, err);
 }
 

@@ -105,25 +105,42 @@ static int mount_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err
         return c;
     if (!refs)
         return list_mounted(rt, format, err);
-    for (size_t i = 0; refs[i]; i++) {
+    /* podman's: one image its path; more (or --all) a table of each
+     * image's first name (its id without one) and path */
+    bool table = all || (refs[0] && refs[1]);
+    struct tbl *t = table ? tbl_new() : NULL;
+    if (table && !t)
+        return berr_oom(err);
+    c = 0;
+    for (size_t i = 0; c == 0 && refs[i]; i++) {
         _cleanup_free_ char *mnt = NULL;
+        _cleanup_img_ struct img *img = NULL;
         char id[65];
-        if (img_mount(rt, refs[i], id, &mnt, err) < 0)
-            return -1;
-        if (all)
-            printf("%s %s\n", id, mnt);
-        else
+        if (img_mount(rt, refs[i], id, &mnt, err) < 0) {
+            c = -1;
+        } else if (!table) {
             printf("%s\n", mnt);
+        } else if (img_lookup(rt, id, &img, err) < 0) {
+            c = -1;
+        } else {
+            char *cells[] = { img->names[0] ? img->names[0] : id, mnt, NULL };
+            if (tbl_add_row(t, cells) < 0)
+                c = berr_oom(err);
+        }
     }
-    return 0;
+    if (t && c == 0 && tbl_print(t, stdout) < 0)
+        c = berr_oom(err);
+    tbl_free(t);
+    return c;
 }
 
 const struct cmd cmd_image_mount = {
     .name = "mount", .summary = "Mount an image's root filesystem",
     .usage = "[options] [IMAGE...]",
     .description =
-        "Mounts the images' layers read-only and prints each mountpoint (with --all,\n"
-        "\"ID MOUNTPOINT\" lines). Without an image, lists the mounted images as\n"
+        "Mounts the images' layers read-only and prints the mountpoint of one image;\n"
+        "of several (or with --all), a table of each image's first name (its ID\n"
+        "without one) and mountpoint. Without an image, lists the mounted images as\n"
         "NAME and MOUNTPOINT, or JSON with --format json. Mounts are counted: each\n"
         "mount wants one `image unmount`.",
     .examples = "berth image mount busybox\nberth image mount\nberth image mount --all",

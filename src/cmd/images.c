@@ -264,7 +264,7 @@ static int print_rows(const struct images_args *a, struct row *rows, size_t n,
     if (!table)
         return berr_oom(err);
     struct out_spec spec = { .table = table, .headers = images_headers };
-    return out_list(stdout, a->format && *a->format ? a->format : NULL, items, &spec,
+    return out_list(stdout, a->format, items, &spec,
                     a->noheading, err);
 }
 

@@ -98,7 +98,7 @@ static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         return -1;
     if (rt_info(rt, &info, err) < 0)
         return -1;
-    if (format && *format)
+    if (format)
         return out_is_json(format) ? out_json_indent(stdout, info, 2, err)   /* podman's */
                                    : out_one(stdout, format, info, info_aliases, err);
     _cleanup_json_ json_t *sorted = yaml_sorted(info);

@@ -32,7 +32,7 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
         return c < 0 ? -1 : 0;
 
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
-    if (!format || !*format) {
+    if (!format) {
         printf("Client:       berth\n"
                "Version:      %s\n"
                "API Version:  %s\n"

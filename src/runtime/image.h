@@ -128,7 +128,7 @@ void img_filters_free(struct img_filters *f);
 int img_broken(struct runtime *rt, json_t **out, struct berr **err);
 
 /* "repo@digest" for each name and each digest of the image, as libimage's
- * RepoDigests: a new JSON array, null when there are none, NULL on OOM. */
+ * RepoDigests, sorted: a new JSON array ([] for none), NULL on OOM. */
 json_t *img_repo_digests(const struct img *img);
 
 /* ---- image_rm.c: rmi and image prune ----------------------------------- */

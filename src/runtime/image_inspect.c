@@ -96,8 +96,6 @@ static int inspect_object(struct store *s, const struct img_view *v, json_t *cfg
     json_t *labels = json_is_object(lab) && json_object_size(lab) ? json_incref(lab)
                      : go_times ? json_object() : json_null();
     json_t *digests = img_repo_digests(img);
-    if (json_is_null(digests))
-        digests = json_array();
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:o,"
         " s:{s:s, s:o}, s:o, s:o, s:s, s:s, s:o, s:o}",

@@ -136,36 +136,38 @@ static char *name_repo(const char *name)
     return str_ndup(name, len);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
 json_t *img_repo_digests(const struct img *img)
 {
+    _cleanup_strv_ strv v = NULL;
     json_t *arr = json_array();
+    size_t n;
 
-    if (!arr)
-        return NULL;
-    for (char *const *n = img->names; *n; n++) {
-        _cleanup_free_ char *repo = name_repo(*n);
-        if (!repo) {
-            json_decref(arr);
-            return NULL;
-        }
-        for (char *const *d = img->digests; *d; d++) {
+    for (char *const *nm = img->names; arr && *nm; nm++) {
+        _cleanup_free_ char *repo = name_repo(*nm);
+        for (char *const *d = img->digests; arr && repo && *d; d++) {
             _cleanup_free_ char *rd = str_fmt("%s@%s", repo, *d);
-            bool dup = false;
-            size_t k;
-            json_t *x;
-            json_array_foreach(arr, k, x)
-                dup |= str_eq(json_string_value(x), rd);
-            if (!rd || (!dup && json_array_append_new(arr, json_string(rd)) < 0)) {
-                json_decref(arr);
-                return NULL;
-            }
+            if (!rd || (!strv_contains(v, rd) && strv_push(&v, rd) < 0))
+                goto oom;
         }
+        if (!repo)
+            goto oom;
     }
-    if (json_array_size(arr) == 0) {
-        json_decref(arr);
-        return json_null();
-    }
+    /* libimage's order: sorted */
+    n = strv_len(v);
+    if (n)
+        qsort(v, n, sizeof(*v), cmp_str);
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, json_string(v[i])) < 0)
+            goto oom;
     return arr;
+oom:
+    json_decref(arr);
+    return NULL;
 }
 
 /* ---- filters ---------------------------------------------------------- */

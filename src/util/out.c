@@ -483,7 +483,9 @@ bool out_is_json(const char *format)
 
 bool out_default_table(const char *format)
 {
-    return !format || !*format || strcmp(format, "table") == 0;
+    /* an empty --format given is a template, as podman's: an empty line
+     * per item */
+    return !format || strcmp(format, "table") == 0;
 }
 
 int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *spec,
@@ -536,7 +538,7 @@ int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *a
     struct tmpl *t = NULL;
     int r;
 
-    if (!format || !*format || out_is_json(format))
+    if (!format || out_is_json(format))
         return out_json(f, obj, err);
     /* "table" means nothing for one object; podman drops it too */
     if (str_has_prefix(format, "table "))

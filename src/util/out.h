@@ -1,7 +1,8 @@
 /*
  * util/out.h: the one formatter every command prints through.
  *
- *   format NULL or ""   the spec's default table
+ *   format NULL         the spec's default table
+ *   ""                  (given) a template: an empty line per item
  *   "table"             the default table
  *   "table TEMPLATE"    a table with headers made from the fields
  *   "json"              a JSON array (out_list) or object (out_one)
@@ -44,8 +45,9 @@ bool out_default_table(const char *format);
 /* items is a JSON array of objects. */
 int out_list(FILE *f, const char *format, json_t *items, const struct out_spec *spec,
              bool noheading, struct berr **err);
-/* One object: "json" prints it indented (4 spaces, like podman); a
- * template is rendered once, with a newline added if it lacks one. */
+/* One object: "json" (or NULL) prints it indented (4 spaces, like
+ * podman); a template (or "") is rendered once, with a newline added if
+ * it lacks one. */
 int out_one(FILE *f, const char *format, json_t *obj, const struct tmpl_alias *aliases,
             struct berr **err);
 /* Prints a JSON value the way podman does (indent 4, "<" kept). */

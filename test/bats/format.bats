@@ -70,3 +70,25 @@ setup()    { berth_setup; }
     run -125 --separate-stderr b ps --format '{{if (call.X)}}{{end}}'
     [ "$stderr" = 'Error: template: output:1: unexpected . after term "call"' ]
 }
+
+# podman: an empty --format given is a template like any other (an empty
+# line per item, one for version and info); inspect's is its JSON
+@test "an empty --format prints an empty line per item, as podman's" {
+    load images_helpers
+    load_test_image busybox
+    run -0 b version --format ''
+    [ "$output" = "" ] && [ "${#lines[@]}" = 0 ]
+    [ "$(b version --format '' | wc -c)" = 1 ]
+    [ "$(b info --format '' | wc -c)" = 1 ]
+    [ "$(b images --format '' | wc -l)" = 1 ]
+    [ "$(b images --format '' | tr -d '\n' | wc -c)" = 0 ]
+    [ "$(b history --format '' busybox | wc -l)" = "$(b history -q busybox | wc -l)" ]
+    b create --name e1 --network none busybox true >/dev/null
+    b create --name e2 --network none busybox true >/dev/null
+    [ "$(b ps -a --format '' | wc -l)" = 2 ]
+    [ "$(b ps -a --format '' | tr -d '\n' | wc -c)" = 0 ]
+    [ "$(b volume ls --format '' | wc -c)" = 0 ]
+    run -0 b container inspect --format '' e1
+    [ "$(jq -r '.[0].Name' <<<"$output")" = e1 ]
+    b rm -f e1 e2 >/dev/null
+}

@@ -293,7 +293,17 @@ f9e19a2a873c" ]
     run -0 b images --filter dangling=true
     [[ ${lines[1]} == "<none>      <none>      f9e19a2a873c  "* ]]
     run -0 b images --format json
-    echo "$output" | jq -e '.[1] | .Dangling == true and (has("Names") | not) and .RepoDigests == null'
+    echo "$output" | jq -e '.[1] | .Dangling == true and (has("Names") | not) and .RepoDigests == []'
+}
+
+@test "RepoDigests are sorted, as libimage's" {
+    load_test_image busybox
+    run -0 b tag busybox localhost/zz localhost/aa
+    local d=sha256:55315a3e285b496da048c6240f248bb5961a7fae1c92705543606f536f14d031
+    run -0 b image inspect --format '{{json .RepoDigests}}' busybox
+    [ "$output" = "[\"localhost/aa@$d\",\"localhost/busybox@$d\",\"localhost/zz@$d\"]" ]
+    run -0 b images --format json
+    [ "$(jq -c '.[0].RepoDigests' <<<"$output")" = "[\"localhost/aa@$d\",\"localhost/busybox@$d\",\"localhost/zz@$d\"]" ]
 }
 
 @test "images filter errors as podman's" {
@@ -544,11 +554,19 @@ Deleted: $BUSYBOX_ID" ]
     load_test_image busybox
     run -125 b image mount nope
     [ "$output" = "Error: nope: image not known" ]
+    # podman's table: each image's first name (its id without one), path
     run -0 b image mount --all
-    [[ $output == "$BUSYBOX_ID /"* ]]
+    [[ $output =~ ^localhost/busybox:latest\ \ /.*/merged$ ]]
     run -0 b image unmount --all
     [ "$output" = "$BUSYBOX_ID" ]
     run -125 b image unmount
+    load_test_image confd
+    run -0 b image mount busybox confd
+    [[ ${lines[0]} =~ ^localhost/busybox:latest\ \ /.*/merged$ ]]
+    [[ ${lines[1]} =~ ^localhost/confd:latest\ {4}/.*/merged$ ]]
+    run -0 b image mount busybox
+    [[ $output =~ ^/.*/merged$ ]]
+    run -0 b image unmount --all
 }
 
 # ---- save ---------------------------------------------------------------------
