@@ -321,9 +321,14 @@ static int opt_run(struct pstate *p, struct opt_it *it, struct berr **err)
         EACH_CSV(v, s, if (log_opt(o, s, err) < 0) return -1;);
         return 0;
     case O_NAME:
+        free(o->name);
+        o->name = NULL;
+        if (!*v) {      /* podman: --name "" is no name */
+            json_object_del(ctr, "name");
+            return 0;
+        }
         if (cp_name_check(v, err) < 0)
             return -1;
-        free(o->name);
         if (!(o->name = str_dup(v)))
             return berr_oom(err);
         return js_set_str(ctr, "name", v) < 0 ? berr_oom(err) : 0;

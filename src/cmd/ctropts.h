@@ -136,6 +136,8 @@ struct ctropts {
 
     /* restart and stop */
     enum ctr_restart restart;
+    bool restart_no;            /* --restart no given: podman records "no",
+                                   "" when none was */
     unsigned restart_retries;   /* on-failure:N; 0 = no limit */
     bool stop_timeout_set;      /* --stop-timeout given */
     unsigned long long stop_timeout;    /* seconds (else config default, 10) */

@@ -57,7 +57,7 @@ int ctropts_create_params(struct ctropts *o, struct ctr_create_params *p, struct
     p->log_path = o->log_path;
     p->log_size_max = o->log_max_size;
     p->log_tag = o->log_tag;
-    p->restart_policy = restart_names[o->restart];
+    p->restart_policy = o->restart == CTR_RESTART_NO && !o->restart_no ? "" : restart_names[o->restart];
     p->restart_retries = o->restart_retries;
     p->stop_timeout = o->stop_timeout_set ? (long long) o->stop_timeout : -1;
     p->timeout = (long long) o->timeout;

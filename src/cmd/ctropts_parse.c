@@ -459,6 +459,7 @@ int cp_restart(const char *s, struct ctropts *o, struct berr **err)
         return cp_inval(err, "running container create option: \"%s\" is not a valid restart policy: invalid argument", s);
     }
     o->restart = pol[i].p;
+    o->restart_no = !strcmp(pol[i].name, "no");
     o->restart_retries = 0;
     if (colon) {
         long long r;

@@ -59,6 +59,8 @@ static const struct tmpl_field ctr_fields[] = {
     { "Config.Secrets", TMPL_NIL_SLICE, NULL },
     { "Config.ChrootDirs", TMPL_NIL_SLICE, NULL },
     { "Config.SdNotifySocket", 0, tmpl_zero_str },
+    { "Config.Timezone", 0, tmpl_zero_str },
+    { "Config.SystemdMode", 0, json_false },
     { "HostConfig.LogConfig.Config", TMPL_NIL_MAP, NULL },
     { "HostConfig.VolumesFrom", TMPL_NIL_SLICE, NULL },
     { "HostConfig.Links", TMPL_NIL_SLICE, NULL },

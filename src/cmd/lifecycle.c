@@ -390,6 +390,9 @@ static int kill_one(struct ctr_each *e, struct ctr *c, const char *input, struct
 {
     struct each_args *a = e->arg;
 
+    /* podman's kill --all: the running ones, the others passed over */
+    if (e->all && ctr_state(c) != CS_RUNNING)
+        return 0;
     if (ctr_kill(e->rt, c, a->signal, err) < 0)
         return -1;
     return print_input(input);

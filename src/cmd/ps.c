@@ -16,7 +16,7 @@
 #include "util/out.h"
 #include "util/str.h"
 
-enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS, O_POD };
+enum { O_FORMAT = 256, O_NOTRUNC, O_NOHEADING, O_SORT, O_SYNC, O_EXTERNAL, O_NS, O_POD = 'p' };
 
 static const struct cmd_opt ps_opts[] = {
     { "all", 'a', OPT_FLAG, NULL, "Show all the containers, default is only running containers", 0 },

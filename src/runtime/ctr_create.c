@@ -355,7 +355,8 @@ static json_t *new_config(struct runtime *rt, const struct ctr_create_params *p,
     PUT("logSizeMax", json_integer(p->log_size_max > 0 ? p->log_size_max : cf->log_size_max));
     if (p->log_tag)
         PUT("logTag", json_string(p->log_tag));
-    PUT("restartPolicy", json_string(p->restart_policy ? p->restart_policy : "no"));
+    /* podman's: "" unless given (--restart no records "no") */
+    PUT("restartPolicy", json_string(p->restart_policy ? p->restart_policy : ""));
     PUT("restartRetries", json_integer(p->restart_retries));
     PUT("stopTimeout", json_integer(p->stop_timeout >= 0 ? p->stop_timeout : cf->stop_timeout));
     PUT("timeout", json_integer(p->timeout));

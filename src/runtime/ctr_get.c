@@ -370,7 +370,7 @@ static int mark_exited(struct runtime *rt, struct ctr *c, int code, long long wh
     s->finished_ns = when_ns;
     /* A restart policy applies only to exits the user did not ask for. */
     if ((was == CS_RUNNING || was == CS_PAUSED) && !s->stopped_by_user &&
-        !str_eq(c->cfg.restart_policy, "no"))
+        *c->cfg.restart_policy && !str_eq(c->cfg.restart_policy, "no"))
         s->restart_policy_match = true;
     /* A --rm container its getter removes at once (run --rm's wait, the
      * exit command's cleanup --rm) gets its exit written with the

@@ -122,6 +122,11 @@ static json_t *process_args(struct insp *in)
         return json_incref(a);
     resolve_command(in, &ep, &cmd);
     out = json_array();
+    /* --init: the command as the spec will have it, under podman's init */
+    if (js_bool(in->spec, "init", false)) {
+        add(in, out, json_string("/run/podman-init"));
+        add(in, out, json_string("--"));
+    }
     extend(in, out, ep);
     extend(in, out, cmd);
     json_decref(ep);
@@ -548,6 +553,10 @@ static json_t *config_obj(struct insp *in)
     put(in, o, "StopSignal", json_integer(stop_signal(in)));
     if (ctr_health_config(cfg))
         put(in, o, "Healthcheck", healthcheck_cfg(ctr_health_config(cfg)));
+    else if (json_is_object(json_object_get(in->spec, "healthcheck")))
+        put(in, o, "Healthcheck", healthcheck_cfg(json_object_get(in->spec, "healthcheck")));
+    else if (js_bool(in->spec, "noHealthcheck", false))
+        put(in, o, "Healthcheck", json_pack("{s:[s]}", "Test", "NONE"));    /* podman's */
     if (ctr_health_config(cfg) && json_is_object(json_object_get(in->spec, "startupHealthcheck")))
         put(in, o, "StartupHealthCheck", json_deep_copy(json_object_get(in->spec, "startupHealthcheck")));
     put(in, o, "HealthcheckOnFailureAction", json_string(js_str(in->spec, "healthOnFailure", "none")));
@@ -555,7 +564,19 @@ static json_t *config_obj(struct insp *in)
         put(in, o, "CreateCommand", json_incref(cfg->create_command));
     if (js_bool(in->spec, "systemdMode", false))
         put(in, o, "SystemdMode", json_true());
-    put(in, o, "Umask", json_string(js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022")));
+    if (js_str(in->spec, "timezone", NULL))
+        put(in, o, "Timezone", json_string(js_str(in->spec, "timezone", "")));
+    {
+        /* podman's: four octal digits, whatever was typed */
+        const char *um = js_str(in->spec, "umask", in->rt->cfg->umask ? in->rt->cfg->umask : "0022");
+        char *end = NULL, buf[16];
+        unsigned long v = strtoul(um, &end, 8);
+        if (end && !*end && *um && v <= 07777)
+            snprintf(buf, sizeof(buf), "%04lo", v);
+        else
+            snprintf(buf, sizeof(buf), "%s", um);
+        put(in, o, "Umask", json_string(buf));
+    }
     {
         json_t *secrets = ctr_secrets_inspect(in->spec);
         if (secrets)
@@ -683,9 +704,20 @@ static void set_resources(struct insp *in, json_t *o)
     put(in, o, "DiskQuota", json_integer(0));
     put(in, o, "KernelMemory", json_integer(0));
     put(in, o, "MemoryReservation", json_integer(js_int(r, "memoryReservation", 0)));
-    put(in, o, "MemorySwap", json_integer(js_int(r, "memorySwap", 0)));
-    put(in, o, "MemorySwappiness", json_integer(js_int(r, "memorySwappiness", 0)));
+    /* podman's from the OCI memory block: swap twice the memory unless
+     * given, swappiness -1 unless given once there is a block at all */
+    long long mem = js_int(r, "memory", 0);
+    bool mem_block = mem > 0 || json_object_get(r, "memorySwap") ||
+                     json_object_get(r, "memoryReservation") ||
+                     json_object_get(r, "memorySwappiness") || js_bool(r, "oomKillDisable", false);
+    put(in, o, "MemorySwap", json_integer(json_object_get(r, "memorySwap") ? js_int(r, "memorySwap", 0)
+                                          : mem > 0 ? 2 * mem : 0));
+    put(in, o, "MemorySwappiness", json_integer(json_object_get(r, "memorySwappiness")
+                                                ? js_int(r, "memorySwappiness", 0)
+                                                : mem_block ? -1 : 0));
     put(in, o, "OomKillDisable", json_boolean(js_bool(r, "oomKillDisable", false)));
+    if (js_bool(in->spec, "init", false))
+        put(in, o, "Init", json_true());     /* podman's omitempty */
     put(in, o, "PidsLimit", json_integer(pids > 0 ? pids : r && json_object_get(r, "pidsLimit")
                                                                   ? 0 : in->rt->cfg->pids_limit));
     put(in, o, "Ulimits", arr_or_empty(NULL));
@@ -717,7 +749,7 @@ static json_t *devices(struct insp *in)
         if (!n)
             continue;
         add(in, dev, json_pack("{s:s, s:s, s:s}", "PathOnHost", p[0], "PathInContainer",
-                               n > 1 ? p[1] : p[0], "CgroupPermissions", n > 2 ? p[2] : "rwm"));
+                               n > 1 ? p[1] : p[0], "CgroupPermissions", n > 2 ? p[2] : ""));
     }
     return dev;
 }
@@ -760,7 +792,7 @@ static json_t *hostconfig_obj(struct insp *in)
     put(in, o, "LogConfig", log_config(in));
     put(in, o, "NetworkMode", json_string(ctr_ns_mode(in->c, SPEC_NS_NET)));
     put(in, o, "PortBindings", port_bindings(in));
-    put(in, o, "RestartPolicy", json_pack("{s:s, s:I}", "Name", str_eq(pol, "no") ? "" : pol,
+    put(in, o, "RestartPolicy", json_pack("{s:s, s:I}", "Name", pol ? pol : "",
                                                       "MaximumRetryCount",
                                                       (json_int_t) cfg->restart_retries));
     put(in, o, "AutoRemove", json_boolean(cfg->auto_remove));
@@ -784,7 +816,19 @@ static json_t *hostconfig_obj(struct insp *in)
     put(in, o, "Privileged", json_boolean(js_bool(in->spec, "privileged", false)));
     put(in, o, "PublishAllPorts", json_boolean(js_bool(in->spec, "publishAll", false)));
     put(in, o, "ReadonlyRootfs", json_boolean(js_bool(in->spec, "readOnly", false)));
-    sec = arr_or_empty(json_object_get(in->spec, "securityOpts"));
+    /* podman's from what it applies: no-new-privileges bare, and not at
+     * all when false */
+    sec = json_array();
+    {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(in->spec, "securityOpts"), i, v) {
+            const char *t = json_string_value(v);
+            if (str_eq(t, "no-new-privileges=false"))
+                continue;
+            add(in, sec, json_string(str_eq(t, "no-new-privileges=true") ? "no-new-privileges" : t));
+        }
+    }
     put(in, o, "SecurityOpt", sec);
     put(in, o, "Tmpfs", tmpfs);
     put(in, o, "UTSMode", json_string(ns_mode_name(in, SPEC_NS_UTS, "private")));
@@ -867,8 +911,9 @@ int ctr_inspect_json(struct runtime *rt, struct ctr *c, bool size, json_t **out,
     put(&in, o, "Created", rfc3339(c->cfg.created_ns));
     put(&in, o, "Path", json_string(json_array_size(args) ? json_string_value(json_array_get(args, 0)) : ""));
     {
+        /* podman's: the arguments after the path, or the path alone */
         json_t *rest = json_array();
-        for (size_t i = 1; i < json_array_size(args); i++)
+        for (size_t i = json_array_size(args) > 1 ? 1 : 0; i < json_array_size(args); i++)
             add(&in, rest, json_incref(json_array_get(args, i)));
         put(&in, o, "Args", rest);
     }

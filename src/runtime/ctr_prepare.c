@@ -194,6 +194,11 @@ static int write_etc_files(struct runtime *rt, struct ctr *c, const char *rundir
 
     if (r == 0)
         r = etc_texts(rt, c, &ni, hostname, private_net, texts, err);
+    /* podman: no resolv.conf at all without a network */
+    if (str_eq(ctr_ns_mode(c, SPEC_NS_NET), "none")) {
+        free(texts[1]);
+        texts[1] = NULL;
+    }
     for (int i = 0; i < 4 && r == 0; i++)
         if (texts[i])
             r = genfiles_write(rundir, names[i], texts[i], 0644, err);

@@ -320,13 +320,15 @@ static bool match_volume(const struct fvals *f, const struct ps_row *r)
     return false;
 }
 
-/* restart-policy=always|...; "none" is podman's name for no policy. */
+/* restart-policy=always|...; "none" is podman's name for no policy
+ * given (recorded ""; --restart no records "no"). */
 static bool match_restart_policy(const struct fvals *f, const struct ps_row *r)
 {
-    const char *p = r->cfg->restart_policy && *r->cfg->restart_policy ? r->cfg->restart_policy : "no";
+    /* podman compares the policy recorded: "" when none was given */
+    const char *p = r->cfg->restart_policy ? r->cfg->restart_policy : "";
 
     for (size_t i = 0; i < f->n; i++)
-        if (str_eq(f->v[i], p) || (str_eq(f->v[i], "none") && str_eq(p, "no")))
+        if (str_eq(f->v[i], p) || (str_eq(f->v[i], "none") && !*p))
             return true;
     return false;
 }

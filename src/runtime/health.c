@@ -61,10 +61,16 @@ int health_settle(json_t *spec, json_t *image_hc, struct berr **err)
         if (json_object_set(hc, k, v) < 0)
             return berr_oom(err);
     if (test_none(json_object_get(hc, "Test"))) {
-        (void) json_object_del(spec, "healthcheck");
         if (json_object_get(spec, "startupHealthcheck"))
             return berr_kind(err, BK_INVALID, "startup healthchecks require a healthcheck (--health-cmd or the image's)");
-        return 0;
+        /* no check; kept as podman keeps it ({"Test":["NONE"], ...} in
+         * inspect), which ctr_health_config reads as none */
+        if (!json_object_get(hc, "Test")) {
+            (void) json_object_del(spec, "healthcheck");
+            return 0;
+        }
+        if (json_object_set_new(hc, "Test", json_pack("[s]", "NONE")) < 0)
+            return berr_oom(err);
     }
     return json_object_set(spec, "healthcheck", hc) < 0 ? berr_oom(err) : 0;
 }

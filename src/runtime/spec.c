@@ -482,14 +482,15 @@ static int build_user(struct spec_ctx *c, const struct ctr_user *u, json_t *proc
     if (js_set_int(o, "uid", u->uid) < 0 || js_set_int(o, "gid", u->gid) < 0 ||
         js_set_int(o, "umask", (long long) mask) < 0)
         return berr_oom(err);
-    if (u->ngroups) {
-        gids = json_array();
-        if (!gids || json_object_set_new(o, "additionalGids", gids) < 0)
+    /* podman's: the primary group first, then the others (id shows
+     * groups=GID even for a user no group file names) */
+    gids = json_array();
+    if (!gids || json_object_set_new(o, "additionalGids", gids) < 0 ||
+        json_array_append_new(gids, json_integer(u->gid)) < 0)
+        return berr_oom(err);
+    for (size_t i = 0; i < u->ngroups; i++)
+        if (json_array_append_new(gids, json_integer(u->groups[i])) < 0)
             return berr_oom(err);
-        for (size_t i = 0; i < u->ngroups; i++)
-            if (json_array_append_new(gids, json_integer(u->groups[i])) < 0)
-                return berr_oom(err);
-    }
     return 0;
 }
 

@@ -93,8 +93,10 @@ static int gen_mounts(struct spec_ctx *c, json_t *list, bool ro, bool user_run,
         return -1;
     if (!user_run && add(list, mount_new("/run/.containerenv", "bind", env, opts), err) < 0)
         return -1;
+    /* podman: a container without a network has no resolv.conf */
+    bool no_net = strcmp(c->ns[SPEC_NS_NET], "none") == 0;
     if (add(list, mount_new("/etc/hostname", "bind", hn, opts), err) < 0 ||
-        add(list, mount_new("/etc/resolv.conf", "bind", resolv, opts), err) < 0)
+        (!no_net && add(list, mount_new("/etc/resolv.conf", "bind", resolv, opts), err) < 0))
         return -1;
     if ((h->passwd_file && add(list, mount_new("/etc/passwd", "bind", h->passwd_file, opts), err) < 0) ||
         (h->group_file && add(list, mount_new("/etc/group", "bind", h->group_file, opts), err) < 0))
@@ -106,7 +108,8 @@ static int gen_mounts(struct spec_ctx *c, json_t *list, bool ro, bool user_run,
         for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
             _cleanup_free_ char *dst = str_fmt("%s%s", json_string_value(d) ? json_string_value(d) : "",
                                                files[f]);
-            if ((f == 0 && js_bool(c->ctr, "noHosts", false)) || str_eq(json_string_value(d), "/"))
+            if ((f == 0 && js_bool(c->ctr, "noHosts", false)) || (f == 1 && no_net) ||
+                str_eq(json_string_value(d), "/"))
                 continue;
             if (!dst)
                 return berr_oom(err);

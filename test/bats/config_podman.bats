@@ -45,7 +45,7 @@ teardown() { berth_teardown; }
 
 @test "dns_servers, dns_searches and dns_options come before the container's own" {
     printf '[containers]\ndns_servers = ["10.9.9.9"]\ndns_searches = ["conf.example"]\ndns_options = ["ndots:3"]\n' > "$TEST_CONF"
-    run -0 b run --rm --network none $IMG cat /etc/resolv.conf
+    run -0 b run --rm --network host $IMG cat /etc/resolv.conf
     [[ $output == *"search conf.example"* ]]
     [[ $output == *"nameserver 10.9.9.9"* ]]
     [[ $output == *"options ndots:3"* ]]

@@ -671,3 +671,30 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     [ "$(indent b volume ls --format json)" = 2 ]
     [ "$(b pod inspect ijp | sed -n 3p | sed -E 's/^( *).*/\1/' | awk '{print length($0)}')" = 5 ]
 }
+
+# inspect's values as podman 4.3.1 records them (the sweep of 2026-12-07)
+@test "inspect: Path and Args, --init, memory swap, SecurityOpt, Umask, Timezone, devices as podman's" {
+    run -0 b create --name one --network none $IMG true
+    run -0 b inspect --format '{{.Path}} {{json .Args}} {{.HostConfig.Init}}' one
+    [ "$output" = 'true ["true"] false' ]
+    run -0 b create --name two --network none $IMG echo hi
+    run -0 b inspect --format '{{.Path}} {{json .Args}}' two
+    [ "$output" = 'echo ["hi"]' ]
+    run -0 b create --name ini --network none --init $IMG sleep 1
+    run -0 b inspect --format '{{.Path}} {{json .Args}} {{.HostConfig.Init}} {{json .HostConfig.Init}}' ini
+    [ "$output" = '/run/podman-init ["--","sleep","1"] true true' ]
+    run -0 b create --name mem --network none --memory 64m $IMG true
+    run -0 b inspect --format '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.MemorySwappiness}}' mem one
+    [ "$output" = "$(printf '67108864 134217728 -1\n0 0 0')" ]
+    run -0 b create --name sec --network none --security-opt no-new-privileges --umask 77 --tz UTC \
+        --device /dev/null:/dev/nul2 $IMG true
+    run -0 b inspect --format '{{json .HostConfig.SecurityOpt}} {{.Config.Umask}} {{.Config.Timezone}} {{(index .HostConfig.Devices 0).CgroupPermissions}}.' sec
+    [ "$output" = '["no-new-privileges"] 0077 UTC .' ]
+    run -0 b inspect --format '{{.Config.Timezone}}|{{.Config.SystemdMode}}' one
+    [ "$output" = '|false' ]
+    # --name "" is no name; ps -p is --pod
+    run -0 b create --name '' --network none $IMG true
+    run -0 b ps -a -l -p --format '{{.Names}} {{.PodName}}.'
+    [[ $output =~ ^[a-z]+_[a-z]+\ \.$ ]]
+    b rm -af >/dev/null
+}

@@ -40,14 +40,17 @@ fails_after() { echo "n=\$(cat /tmp/n 2>/dev/null || echo 0); echo \$((n+1)) > /
         --health-timeout 2s --health-start-period 1m --health-on-failure stop $IMG sleep 9
     run -0 b inspect --format '{{json .Config.Healthcheck}} {{.Config.HealthcheckOnFailureAction}}' a
     [ "$output" = '{"Test":["CMD","ls","/"],"Interval":0,"StartPeriod":60000000000,"Timeout":2000000000,"Retries":4} stop' ]
+    # no check, shown as podman 4.3.1 shows it
     for n in none NONE; do
         run -0 b create --name $n --health-cmd $n $IMG sleep 9
         run -0 b inspect --format '{{json .Config.Healthcheck}}' $n
-        [ "$output" = null ]
+        [ "$output" = '{"Test":["NONE"],"Interval":30000000000,"Timeout":30000000000,"Retries":3}' ]
     done
     run -0 b create --name off --no-healthcheck $IMG sleep 9
     run -0 b inspect --format '{{json .Config.Healthcheck}} {{json .State.Health}}' off
-    [ "$output" = 'null {"Status":"","FailingStreak":0,"Log":null}' ]
+    [ "$output" = '{"Test":["NONE"]} {"Status":"","FailingStreak":0,"Log":null}' ]
+    run -125 --separate-stderr b healthcheck run none
+    [[ $stderr == *"has no defined healthcheck" ]]
 }
 
 @test "healthcheck run: exit 0 healthy, 1 unhealthy, podman's errors" {
@@ -238,10 +241,10 @@ hc_image() {
     [ "$output" = '["CMD-SHELL","echo from-image"] 7' ]
     run -0 b create --name none --health-cmd none localhost/hcimg sleep 100
     run -0 b create --name nohc --no-healthcheck localhost/hcimg sleep 100
-    for n in none nohc; do
-        run -0 b inspect --format '{{json .Config.Healthcheck}}' $n
-        [ "$output" = null ]
-    done
+    run -0 b inspect --format '{{json .Config.Healthcheck.Test}}' none
+    [ "$output" = '["NONE"]' ]
+    run -0 b inspect --format '{{json .Config.Healthcheck}}' nohc
+    [ "$output" = '{"Test":["NONE"]}' ]
 }
 
 @test "a startup check (podman 4.4) runs first; its retries restart the container" {

@@ -57,6 +57,14 @@ count_events() { evlog | grep -c "\"Status\":\"$1\"" || true; }
     [ "$output" = 137 ]
     run -125 --separate-stderr b kill k1
     [[ $stderr == *"can only kill running containers"* ]]
+    # --all: the running ones only, the exited and created passed over
+    run -0 b run -d --name k2 --network none $IMG sleep 100
+    k2=$output
+    run -0 b create --name k3 --network none $IMG true
+    run -0 --separate-stderr b kill --all
+    [ "$output" = "$k2" ] && [ "$stderr" = "" ]
+    run -0 b wait k2
+    [ "$output" = 137 ]
 }
 
 @test "kill -s sends the named signal" {

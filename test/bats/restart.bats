@@ -75,6 +75,12 @@ simulate_reboot() {
     [ "$output" = a1 ]
     run -0 b ps -a --filter restart-policy=none --format '{{.Names}}'
     [ "$output" = n1 ]
+    # --restart no is recorded as given: "no", not podman's none ("")
+    run -0 b create --name o1 --restart no --network none $IMG true
+    run -0 b ps -a --filter restart-policy=no --format '{{.Names}}'
+    [ "$output" = o1 ]
+    run -0 b inspect --format '{{.HostConfig.RestartPolicy}}|{{.HostConfig.RestartPolicy}}' o1 n1
+    [ "$output" = "$(printf '{no 0}|{no 0}\n{ 0}|{ 0}')" ]
     run -125 --separate-stderr b ps -a --filter restart-policy=bogus
     [ "$stderr" = "Error: bogus invalid restart policy" ]
     run -0 b start --all --filter restart-policy=always

@@ -276,6 +276,12 @@ teardown() { berth_teardown; }
     [[ ${lines[2]} == "10.1.2.3"*"db"* ]]
     run -0 b run --rm --network none $IMG cat /run/.containerenv
     [ -z "$output" ]
+    # podman: no network, no resolv.conf (not generated, not mounted)
+    run -0 b run --name nonet --network none $IMG sh -c 'ls /etc/resolv.conf 2>&1; grep -c resolv /proc/mounts; true'
+    [ "$output" = "$(printf 'ls: /etc/resolv.conf: No such file or directory\n0')" ]
+    run -0 b inspect --format '{{.ResolvConfPath}}|{{.HostsPath}}' nonet
+    [[ $output == "|/"*"/hosts" ]]
+    b rm nonet >/dev/null
 }
 
 @test "--init runs catatonit as PID 1" {

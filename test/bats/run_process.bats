@@ -49,6 +49,19 @@ env_of() {
     [ "$output" = 1 ]
 }
 
+# podman's additional gids: the primary group first, then the user's
+# groups and --group-add's
+@test "the process's groups start with its primary group, as podman's" {
+    run -0 b run --rm --network none $IMG id -G
+    [ "$output" = 0 ]
+    run -0 b run --rm --network none -u 1000:1000 $IMG id -G
+    [ "$output" = 1000 ]
+    run -0 b run --rm --network none -u nobody $IMG id -G
+    [ "$output" = 65534 ]
+    run -0 b run --rm --network none --group-add 10 $IMG id -G
+    [ "$output" = "0 10" ]
+}
+
 @test "--passwd=false adds nothing; create has no --passwd" {
     run -0 b run --rm --network none --passwd=false --user 1234 --hostuser mail $IMG cat /etc/passwd
     [[ $output != *1234* && $output != *mail* ]]
@@ -101,9 +114,12 @@ env_of() {
 }
 
 @test "--chrootdirs get the generated hosts and resolv.conf" {
-    run -0 b run --rm --network none --chrootdirs /jail,j2 $IMG sh -c 'ls /jail/etc; ls /j2/etc; cat /jail/etc/hosts'
+    run -0 b run --rm --network host --chrootdirs /jail,j2 $IMG sh -c 'ls /jail/etc; ls /j2/etc; cat /jail/etc/hosts'
     [[ ${lines[0]} == hosts && ${lines[1]} == resolv.conf && ${lines[2]} == hosts && ${lines[3]} == resolv.conf ]]
     [[ $output == *localhost* ]]
+    # without a network there is no resolv.conf to give them (podman's)
+    run -0 b run --rm --network none --chrootdirs /jail $IMG ls /jail/etc
+    [ "$output" = hosts ]
     id=$(b create --chrootdirs /jail $IMG true)
     run -0 b inspect --format '{{.Config.ChrootDirs}}' $id
     [ "$output" = "[/jail]" ]
