@@ -344,11 +344,6 @@ static int read_if_exists(struct config *c, const char *path, struct berr **err)
     return S_ISDIR(st.st_mode) ? 0 : read_file(c, path, err);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* Every *.conf directly in dir, sorted by name. */
 static int read_dropins(struct config *c, const char *dir, struct berr **err)
 {
@@ -365,7 +360,7 @@ static int read_dropins(struct config *c, const char *dir, struct berr **err)
             return berr_oom(err);
     if (!names)
         return 0;
-    qsort(names, strv_len(names), sizeof(char *), cmp_str);
+    strv_sort(names);
     for (size_t i = 0; names[i]; i++)
         if (read_if_exists(c, names[i], err) < 0)
             return -1;

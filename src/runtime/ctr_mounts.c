@@ -283,11 +283,6 @@ static json_t *driver_opts(json_t *m)
     return out;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* Locks every volume the mounts name, in name order (two creates never
  * wait on each other crosswise), and makes those that do not exist. */
 static int lock_volumes(struct runtime *rt, const struct ctr_mounts_in *in, json_t *mounts,
@@ -304,7 +299,7 @@ static int lock_volumes(struct runtime *rt, const struct ctr_mounts_in *in, json
     n = strv_len(names);
     if (!n)
         return 0;
-    qsort(names, n, sizeof(char *), cmp_str);
+    strv_sort_n(names, n);
     if (!(h->locks = calloc(n, sizeof(*h->locks))))
         return berr_oom(err);
     for (i = 0; i < n; i++) {

@@ -136,11 +136,6 @@ static char *name_repo(const char *name)
     return str_ndup(name, len);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 json_t *img_repo_digests(const struct img *img)
 {
     _cleanup_strv_ strv v = NULL;
@@ -158,9 +153,8 @@ json_t *img_repo_digests(const struct img *img)
             goto oom;
     }
     /* libimage's order: sorted */
+    strv_sort(v);
     n = strv_len(v);
-    if (n)
-        qsort(v, n, sizeof(*v), cmp_str);
     for (size_t i = 0; arr && i < n; i++)
         if (json_array_append_new(arr, json_string(v[i])) < 0)
             goto oom;

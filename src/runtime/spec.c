@@ -297,11 +297,6 @@ static int caps_list(json_t *arr, strv *out, bool *all, struct berr **err)
     return 0;
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* default_capabilities + capAdd - capDrop ("ALL" on either side as
  * podman), intersected with the host bounding set; privileged = host set. */
 static int compute_caps(struct spec_ctx *c, strv *bounding, strv *added, struct berr **err)
@@ -334,8 +329,8 @@ static int compute_caps(struct spec_ctx *c, strv *bounding, strv *added, struct 
         if ((add_all || strv_contains(add, cap)) && strv_push(&adds_ok, cap) < 0)
             return berr_oom(err);
     }
-    qsort(res, strv_len(res), sizeof(char *), cmp_strp);
-    qsort(adds_ok, strv_len(adds_ok), sizeof(char *), cmp_strp);
+    strv_sort(res);
+    strv_sort(adds_ok);
     *bounding = STEAL_PTR(res);
     *added = STEAL_PTR(adds_ok);
     return 0;

@@ -45,11 +45,6 @@ const char *spec_cap_name(const char *s)
     return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 char **spec_caps_from_mask(uint64_t mask)
 {
     strv v = calloc(1, sizeof(char *));
@@ -60,7 +55,7 @@ char **spec_caps_from_mask(uint64_t mask)
             return NULL;
         }
     if (v)
-        qsort(v, strv_len(v), sizeof(char *), cmp_str);
+        strv_sort(v);
     return v;
 }
 

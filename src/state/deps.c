@@ -75,11 +75,6 @@ int state_dep_remove(struct state *st, const char *id, const char *dep, struct b
     return fs_fsync_dir(dir) < 0 ? berr_sys(err, "sync %s", dir) : 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* A link without a record: its writer still at work (live() says so
  * from its note), or a leftover, dropped. */
 static bool pending(DIR *d, const char *dir, const char *name,
@@ -124,7 +119,7 @@ int state_dep_list(struct state *st, const char *id, bool (*live)(const char *no
     }
     if (d)
         closedir(d);
-    qsort(v, strv_len(v), sizeof(char *), cmp_str);
+    strv_sort(v);
     *out = STEAL_PTR(v);
     return 0;
 }

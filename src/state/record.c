@@ -557,11 +557,6 @@ bool state_exists(struct state *st, enum obj_kind kind, const char *id)
     return path && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 bool state_dot_record_id(const char *dname, char *id_out)
 {
     if ((!str_has_prefix(dname, ".new-") && !str_has_prefix(dname, ".del-")) ||
@@ -638,7 +633,7 @@ int state_list(struct state *st, enum obj_kind kind, char ***ids, struct berr **
     }
     if (errno)
         return berr_sys(err, "list %ss: read %s", state_kind_word(kind), st->kind_dir[kind]);
-    qsort(v, n, sizeof(char *), cmp_str);
+    strv_sort_n(v, n);
     *ids = STEAL_PTR(v);
     return 0;
 }

@@ -59,7 +59,7 @@ int st_ctr_list_locked(struct store *s, char ***ids, struct berr **err)
     while ((de = readdir(d)))
         if (ref_is_full_id(de->d_name) && strv_push(&v, de->d_name) < 0)
             return berr_oom(err);
-    qsort(v, strv_len(v), sizeof(char *), (int (*)(const void *, const void *)) strcmp);
+    strv_sort(v);
     *ids = STEAL_PTR(v);
     return 0;
 }

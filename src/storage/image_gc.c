@@ -234,7 +234,7 @@ int store_ctr_images(struct store *s, char ***image_ids, struct berr **err)
     held = s;
     if (each_ctr_image(s, add_image, &v, err) < 0)
         return -1;
-    qsort(v, strv_len(v), sizeof(char *), (int (*)(const void *, const void *)) strcmp);
+    strv_sort(v);
     *image_ids = STEAL_PTR(v);
     return 0;
 }

@@ -119,7 +119,7 @@ static int record_ids(const struct store *s, char ***out, struct berr **err)
     }
     if (!v && !(v = calloc(1, sizeof(char *))))
         return berr_oom(err);
-    qsort(v, strv_len(v), sizeof(char *), (int (*)(const void *, const void *)) strcmp);
+    strv_sort(v);
     *out = STEAL_PTR(v);
     return 0;
 }
@@ -494,8 +494,7 @@ int st_img_lookup_locked(struct store *s, const char *ref, struct store_image **
     if (!first)
         return not_known(err, ref);
     if (ambiguous) {
-        qsort(cands, strv_len(cands), sizeof(char *),
-              (int (*)(const void *, const void *)) strcmp);
+        strv_sort(cands);
         _cleanup_free_ char *list = strv_join(cands, ", ");
         return berr_kind(err, BK_EXISTS, "short name \"%s\" is ambiguous: it matches %s; "
                          "use a full name", ref, list ? list : "several images");

@@ -301,6 +301,22 @@ size_t strv_len(char *const *v)
     return n;
 }
 
+static int strp_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void strv_sort_n(char **v, size_t n)
+{
+    if (v && n > 1)
+        qsort(v, n, sizeof(*v), strp_cmp);
+}
+
+void strv_sort(char **v)
+{
+    strv_sort_n(v, strv_len(v));
+}
+
 int strv_push_take(strv *v, char *s)
 {
     size_t n = strv_len(*v);

@@ -73,6 +73,9 @@ static inline void sbuf_freep(struct sbuf *b) { sbuf_free(b); }
 /* strv: char ** ending in NULL. */
 typedef char **strv;
 size_t strv_len(char *const *v);
+/* Sorts the first n strings of v (strv_sort: all of them) by strcmp. */
+void strv_sort_n(char **v, size_t n);
+void strv_sort(char **v);
 int strv_push(strv *v, const char *s);          /* copies s */
 int strv_push_take(strv *v, char *s);           /* takes s (freed on failure) */
 int strv_pushf(strv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -26,7 +26,7 @@ netmode_of() { b inspect --format '{{.HostConfig.NetworkMode}}' "$1"; }
     run -0 netmode_of "$(infra_of rn)"
     [ "$output" = none ]
     run -0 b pod inspect rn
-    [ "$(jq -c .InfraConfig.Networks <<<"$output")" = "[]" ]
+    [ "$(jq -c .InfraConfig.Networks <<<"$output")" = null ]     # podman 4.3.1: a nil list
     [ "$(jq -r .InfraConfig.HostNetwork <<<"$output")" = false ]
 }
 

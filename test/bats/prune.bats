@@ -86,3 +86,26 @@ Are you sure you want to continue? [y/N] " ]
     run -0 b pod exists pp
     [ "$(b images -q | sort)" = "$imgs" ]
 }
+
+# The images' users are counted from one sorted list of the containers'
+# image ids (store_ctr_images): it was sorted by the bytes of the pointers,
+# so with several containers the counts came out 0 now and then, and
+# system prune -a tried to remove images in use (exit 2).
+@test "images counts every container's image; system prune -a keeps the images in use" {
+    load_image confd
+    local i
+    for i in 1 2 3; do b create --name u$i --network none $IMG true >/dev/null; done
+    b create --name c1 --network none localhost/confd true >/dev/null
+    b run -d --name r1 --network none $IMG sleep 86400 >/dev/null
+    # the addresses the strings land at differ from run to run
+    for i in 1 2 3 4 5 6 7 8; do
+        run -0 b images --format '{{.Repository}} {{.Containers}}' --sort repository
+        [ "$output" = "$(printf 'localhost/busybox 4\nlocalhost/confd 1')" ]
+    done
+    # the created ones go first, then confd; busybox stays with r1
+    run -0 --separate-stderr b system prune -a -f
+    [ "$stderr" = "" ]
+    run -0 b images --format '{{.Repository}} {{.Containers}}'
+    [ "$output" = "localhost/busybox 1" ]
+    b rm -af -t 0 >/dev/null
+}

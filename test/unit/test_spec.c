@@ -194,7 +194,8 @@ static void t_default_process(void)
     if (!s)
         return;
     CHECK_JSON(path(s, "ociVersion"), "\"1.0.2-dev\"");
-    CHECK_JSON(path(s, "process.user"), "{\"uid\":0,\"gid\":0,\"umask\":18}");
+    /* podman's: the primary group is the first additional one */
+    CHECK_JSON(path(s, "process.user"), "{\"uid\":0,\"gid\":0,\"umask\":18,\"additionalGids\":[0]}");
     CHECK_JSON(path(s, "process.args"), "[\"sh\"]");
     CHECK_JSON(path(s, "process.cwd"), "\"/\"");
     CHECK_JSON(path(s, "process.terminal"), "false");
@@ -375,9 +376,9 @@ static void t_user(void)
     _cleanup_free_ char *msg = NULL;
     json_t *bad;
 
-    CHECK_JSON(path(a, "process.user"), "{\"uid\":1000,\"gid\":1000,\"umask\":18,\"additionalGids\":[10,29,65534,7]}");
+    CHECK_JSON(path(a, "process.user"), "{\"uid\":1000,\"gid\":1000,\"umask\":18,\"additionalGids\":[1000,10,29,65534,7]}");
     CHECK(env_has(a, "HOME=/home/alice"));
-    CHECK_JSON(path(b, "process.user"), "{\"uid\":4242,\"gid\":29,\"umask\":18}");
+    CHECK_JSON(path(b, "process.user"), "{\"uid\":4242,\"gid\":29,\"umask\":18,\"additionalGids\":[29]}");
     CHECK(!env_key(b, "HOME"));
     bad = build("{\"id\":\"" ID "\",\"user\":\"mallory\",\"command\":[\"x\"]}", NULL, NULL, NULL, &msg);
     CHECK(!bad);

@@ -20,11 +20,6 @@
 #include "util/log.h"
 #include "util/str.h"
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static int load_dir(const char *dir, struct http_tls *t, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(dir);
@@ -39,7 +34,7 @@ static int load_dir(const char *dir, struct http_tls *t, struct berr **err)
             return berr_oom(err);
     if (!names)
         return 0;
-    qsort(names, strv_len(names), sizeof(char *), cmp_str);
+    strv_sort(names);
     for (char **n = names; *n; n++) {
         _cleanup_free_ char *p = fs_join(dir, *n);
         if (!p)

@@ -451,11 +451,6 @@ static int merge(struct regconf *dst, struct regconf *src, struct berr **err)
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static int dropins(const char *dir, char ***out, struct berr **err)
 {
     _cleanup_closedir_ DIR *d = opendir(dir);
@@ -506,9 +501,9 @@ int regconf_load(const char *path, struct regconf **out, struct berr **err)
     for (char **f = files; f && *f; f++)
         nsys += sysdir && str_has_prefix(*f, sysdir);
     if (nsys > 1)
-        qsort(files, nsys, sizeof(char *), cmp_str);
+        strv_sort_n(files, nsys);
     if (files && strv_len(files) - nsys > 1)
-        qsort(files + nsys, strv_len(files) - nsys, sizeof(char *), cmp_str);
+        strv_sort_n(files + nsys, strv_len(files) - nsys);
     for (char **f = files; f && *f; f++) {
         struct regconf part = { 0 };
         int r = load_file(*f, true, true, &part, err);
