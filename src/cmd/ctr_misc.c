@@ -234,7 +234,6 @@ static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, str
     bool rm = a->rm;
     int st = ctr_state(c);
 
-    (void) input;
     if (a->exec)
         return ctr_exec_cleanup(e->rt, c, a->exec, err);
     /* Already cleaned up by a stop or rm: nothing to do. */
@@ -248,7 +247,7 @@ static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, str
     if (rm && (st == CS_STOPPED || st == CS_EXITED) && !ctr_restart_due(c)) {
         struct berr *re = NULL;
         if (ctr_remove_flags(e->rt, c, false, 0, CTR_RM_VOLUMES, &re) == 0) {
-            printf("%s\n", c->id);
+            printf("%s\n", input ? input : c->id);   /* podman: as typed */
             return 0;
         }
         st = ctr_state(c);
@@ -264,7 +263,7 @@ static int cleanup_one(struct ctr_each *e, struct ctr *c, const char *input, str
     if (rm && ctr_state(c) != CS_RUNNING &&
         ctr_remove_flags(e->rt, c, false, 0, CTR_RM_VOLUMES, err) < 0)
         return -1;
-    printf("%s\n", c->id);
+    printf("%s\n", input ? input : c->id);
     return 0;
 }
 

@@ -233,6 +233,8 @@ struct ctr {
                                    (0: nothing since it was read) */
     bool saves_held;            /* ctr_remove: "removing" is on disk, so the
                                    cleanup's own writes are skipped (ctr_save) */
+    bool in_removal;            /* ctr_remove: its stop and cleanup emit no
+                                   events (podman's rm: died, remove) */
     bool exit_unsaved;          /* mark_exited under rt->removal_next: the exit
                                    is written by the removal's first write, or by
                                    ctr_remove_flags if the removal is refused */

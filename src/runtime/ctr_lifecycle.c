@@ -623,7 +623,8 @@ int ctr_stop(struct runtime *rt, struct ctr *c, long long timeout, struct berr *
     if (ctr_save(rt, c, err) < 0)
         return -1;
     crash_point("stop:stopped");
-    ctr_emit(rt, c, "stop");
+    if (!c->in_removal)
+        ctr_emit(rt, c, "stop");
     return ctr_cleanup(rt, c, err);
 }
 
@@ -757,7 +758,8 @@ static int cleanup(struct runtime *rt, struct ctr *c, bool defer, struct berr **
         return -1;
     if (state_exit_codes_prune(rt->st, 300, &e) < 0)
         berr_free(e);
-    ctr_emit(rt, c, "cleanup");
+    if (!c->in_removal)
+        ctr_emit(rt, c, "cleanup");
     if (js_str(c->cfg.rec, "pod", NULL) && !js_bool(c->cfg.rec, "isInfra", false))
         pod_exit_policy(rt, js_str(c->cfg.rec, "pod", NULL));
     return 0;
@@ -917,7 +919,9 @@ int ctr_remove(struct runtime *rt, struct ctr *c, bool force, long long timeout,
                          "cannot remove container %s as it is %s - running or paused containers cannot be removed without force",
                          c->id, st == CS_PAUSED ? "paused" : "running");
     /* A container being removed is never restarted, by its policy or
-     * its health check. */
+     * its health check; its stop and cleanup are part of the removal, as
+     * podman's events have them (died, remove). */
+    c->in_removal = true;
     c->st.restart_policy_match = false;
     c->st.health_restart = false;
     if (st == CS_RUNNING || st == CS_PAUSED || st == CS_STOPPING || st == CS_CREATED) {

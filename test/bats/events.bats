@@ -224,3 +224,30 @@ EOF
     [ "$stderr" = 'Error: cannot read events with the "none" backend' ]
     [ ! -e "$(log)" ]
 }
+
+# podman 4.3.1's events of a removal: its stop and cleanup are part of it
+# (rm -f of a running one: died, remove; run --rm: died, remove); a
+# container the exit command cleaned up shows that one cleanup only
+@test "a removal's own stop and cleanup emit no events, as podman's" {
+    load ctr_helpers
+    load_image busybox
+    b run --name e1 --network none $IMG true
+    b rm e1 >/dev/null
+    b run --rm --name e3 --network none $IMG true
+    b create --name e4 --network none $IMG true >/dev/null
+    b rm e4 >/dev/null
+    b run -d --name e5 --network none $IMG sleep 100 >/dev/null
+    b rm -f -t 0 e5 >/dev/null
+    f() { b events --stream=false --filter container=$1 --format '{{.Status}}' | tr '\n' ' '; }
+    [ "$(f e1)" = "create init start attach died cleanup remove " ]
+    [ "$(f e3)" = "create init start attach died remove " ]
+    [ "$(f e4)" = "create remove " ]
+    [ "$(f e5)" = "create init start died remove " ]
+    # container cleanup echoes the name as typed, as podman's
+    b run --name e6 --network none $IMG true
+    run -0 b container cleanup e6
+    [ "$output" = e6 ]
+    run -0 b container cleanup --rm e6
+    [ "$output" = e6 ]
+    run -1 b container exists e6
+}
