@@ -68,7 +68,7 @@ static const struct cmd_opt create_opts[] = {
     { "replace", O_REPLACE, OPT_FLAG, NULL, "Remove an existing pod of the same name first", 0 },
     { "security-opt", O_SECURITY_OPT, OPT_ARG, "stringArray", "Security options of the infra container (as run's)", 0 },
     { "shm-size", O_SHM_SIZE, OPT_ARG, "<number>[<unit>]", "Size of the pod's /dev/shm, which members sharing its IPC namespace use (default 64m)", 0 },
-    { "share", P_SHARE, OPT_ARG, "string", "Namespaces the members share: cgroup, ipc, net, pid, uts, or none (default ipc,net,uts)", 0 },
+    { "share", P_SHARE, OPT_ARG, "string", "Namespaces the members share: cgroup, ipc, net, pid, uts, or none (then no infra container) (default ipc,net,uts)", 0 },
     { "share-parent", P_SHARE_PARENT, OPT_FLAG, NULL, "Members use the pod's --cgroup-parent (default true)", 0 },
     { "subgidname", O_SUBGIDNAME, OPT_ARG, "string", "Map the pod's user namespace's GIDs to this name's ranges in /etc/subgid", 0 },
     { "subuidname", O_SUBUIDNAME, OPT_ARG, "string", "Map the pod's user namespace's UIDs to this name's ranges in /etc/subuid", 0 },
@@ -162,6 +162,26 @@ static json_t *infra_extra(json_t *ctr)
     return x;
 }
 
+/* podman's: --share none (or "") makes no infra container; without one
+ * no network mode, and no ports; ports only on a bridge or slirp4netns */
+static int pod_create_check(struct pod_args *a, struct berr **err)
+{
+    const char *net = a->o.net_mode;
+    strv sh = a->o.share;
+
+    if (sh && (!sh[0] || (str_eq(sh[0], "none") && !sh[1])))
+        a->o.infra = false;
+    if (!a->o.infra && net)
+        return berr_msg(err, "NoInfra and network modes cannot be used together");
+    if (!json_array_size(a->o.port_mappings))
+        return 0;
+    if (!a->o.infra)
+        return berr_msg(err, "you must have an infra container to publish port bindings to the host");
+    if (net && !str_eq(net, "bridge") && !str_eq(net, "slirp4netns") && !str_eq(net, "private"))
+        return berr_msg(err, "PortMappings can only be used with Bridge or slirp4netns networking");
+    return 0;
+}
+
 static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
 {
     struct ctropts co;
@@ -201,7 +221,7 @@ static int create_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
             a.o.port_mappings = p.port_mappings;
             a.o.dns = p.dns;
             a.o.add_hosts = p.add_hosts;
-            if (pod_create(rt, &a.o, id, err) == 0 &&
+            if (pod_create_check(&a, err) == 0 && pod_create(rt, &a.o, id, err) == 0 &&
                 (!a.pod_id_file || write_id_file(a.pod_id_file, id, err) == 0)) {
                 printf("%s\n", id);
                 rc = 0;

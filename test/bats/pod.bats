@@ -235,7 +235,7 @@ teardown() {
 
 @test "pod ps: --ctr-names, --ctr-ids, -q, --no-trunc, --sort, --filter" {
     b pod create --network none --name zz -l tier=back >/dev/null
-    b pod create --network none --name aa --infra=false >/dev/null
+    b pod create --name aa --infra=false >/dev/null
     run -0 b pod ps --format '{{.Name}}'
     [ "$output" = $'aa\nzz' ]
     run -0 b pod ps --sort name --format '{{.Name}}'
@@ -283,7 +283,7 @@ teardown() {
 
 @test "pod inspect of several pods: an array; the missing ones fail after the others print" {
     b pod create --network none --name i1 >/dev/null
-    b pod create --network none --name i2 --infra=false >/dev/null
+    b pod create --name i2 --infra=false >/dev/null
     run -0 b pod inspect i1
     [ "${lines[0]}" = "{" ]
     run -0 b pod inspect i1 i2
@@ -300,12 +300,12 @@ Error: inspecting object: no such pod nope" ]
 }
 
 @test "pod inspect templates: podman's empty fields are zero values; CreateCommand is the whole command line" {
-    b pod create --network none --name t1 --infra=false >/dev/null
+    b pod create --name t1 --infra=false >/dev/null
     run -0 --separate-stderr b pod inspect --format '{{.Labels}}|{{.Namespace}}|{{.InfraContainerID}}|{{.SharedNamespaces}}|{{.Containers}}' t1
     [ "$output" = "map[]|||[]|[]" ]
     run -0 b pod inspect --format '{{range .CreateCommand}}{{.}}
 {{end}}' t1
-    [ "$output" = "$(printf '%s\n' "$BERTH_BIN" "${BERTH_ARGS[@]}" pod create --network none --name t1 --infra=false)" ]
+    [ "$output" = "$(printf '%s\n' "$BERTH_BIN" "${BERTH_ARGS[@]}" pod create --name t1 --infra=false)" ]
 }
 
 @test "pod create: bad input is refused with podman's words, leaving nothing" {
@@ -313,6 +313,16 @@ Error: inspecting object: no such pod nope" ]
     [ "$stderr" = "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none" ]
     run -125 --separate-stderr b pod create --infra=false --share net
     [ "$stderr" = "Error: cannot set share(net) namespaces without an infra container" ]
+    # podman 4.3.1: no infra, no network mode and no ports; ports only on
+    # a bridge or slirp4netns
+    run -125 --separate-stderr b pod create --infra=false --network none
+    [ "$stderr" = "Error: NoInfra and network modes cannot be used together" ]
+    run -125 --separate-stderr b pod create --infra=false -p 9001:80
+    [ "$stderr" = "Error: you must have an infra container to publish port bindings to the host" ]
+    run -125 --separate-stderr b pod create --network none -p 9000:80
+    [ "$stderr" = "Error: PortMappings can only be used with Bridge or slirp4netns networking" ]
+    run -125 --separate-stderr b pod create --share none --network none
+    [ "$stderr" = "Error: NoInfra and network modes cannot be used together" ]
     # the pod is its members' cgroup parent unless --share-parent=false:
     # joining the infra's cgroup namespace too is refused, before the words
     run -125 --separate-stderr b pod create --share cgroup,bogus
@@ -345,7 +355,7 @@ Error: inspecting object: no such pod nope" ]
 }
 
 @test "pod create --infra=false: a pod with no container cannot start; infra flags are kept" {
-    b pod create --network none --name empty --infra=false >/dev/null
+    b pod create --name empty --infra=false >/dev/null
     run -125 --separate-stderr b pod start empty
     [[ $stderr == *"have no dependencies, cannot start pod: no such container" ]]
     id=$(b pod inspect --format '{{.Id}}' empty)
@@ -514,4 +524,14 @@ pod remove $pid" ] || { echo "$output"; false; }
     [ "$(jq -c '[has("cpu_period"), has("memory_limit"), (.InfraConfig | has("cpu_quota"))]' <<<"$output")" = '[false,false,false]' ]
     run -0 b pod inspect --format '{{.CPUQuota}} {{.MemoryLimit}} {{.CPUSetCPUs}}.' nolim
     [ "$output" = "0 0 ." ]
+}
+
+# podman's --share none (or ""): a pod with no infra container
+@test "pod create --share none makes no infra container" {
+    run -0 b pod create --name sn --share none
+    run -0 b pod inspect --format '{{.CreateInfra}} {{json .SharedNamespaces}} {{.NumContainers}} {{.InfraContainerID}}.' sn
+    [ "$output" = "false null 0 ." ]
+    run -0 b pod create --name se --share ''
+    run -0 b pod inspect --format '{{.CreateInfra}}' se
+    [ "$output" = false ]
 }

@@ -590,7 +590,7 @@ forget() { rm -rf "$1/containers/$2" "$1/names/$3"; }
 
 @test "system check: the cgroup of a pod whose record is gone; --repair removes it" {
     S=$(static_dir)
-    pod=$(b pod create --infra=false --network none --name p)
+    pod=$(b pod create --infra=false --name p)
     b run -d --pod p --name m1 --network none $IMG sleep 86400 >/dev/null
     m1=$(b inspect --format '{{.Id}}' m1)
     M=/sys/fs/cgroup/memory/berth_parent
@@ -609,7 +609,7 @@ forget() { rm -rf "$1/containers/$2" "$1/names/$3"; }
     run -0 b system check --quick
     [ "$output" = "No problems found" ]
     # a pod removed the ordinary way leaves no entry behind
-    b pod create --infra=false --network none --name q >/dev/null
+    b pod create --infra=false --name q >/dev/null
     b run --rm --pod q --network none $IMG true
     b pod rm -f q >/dev/null
     run -0 ls -A "$BATS_TEST_TMPDIR/scratch/cgroups"
