@@ -28,6 +28,17 @@ teardown() { berth_teardown; }
     [ "$output" = berth2 ]
     run -0 jq -r '.[0].subnets[0].subnet' <(b network inspect other)
     [ "$output" = 10.89.1.0/24 ]
+    # no name: podman's, the first berthN that is no network's name or
+    # bridge, the same for both
+    run -0 b network create berth4
+    run -0 b network inspect --format '{{.NetworkInterface}}' berth4
+    [ "$output" = berth3 ]
+    run -0 b network create
+    [ "$output" = berth5 ]
+    run -0 b network create
+    [ "$output" = berth6 ]
+    run -0 b network inspect --format '{{.Name}} {{.NetworkInterface}}' berth5 berth6
+    [ "$output" = "$(printf 'berth5 berth5\nberth6 berth6')" ]
 }
 
 @test "create with subnet, gateway, range, labels, options, internal" {

@@ -388,23 +388,29 @@ static int defs_subnets(json_t *defs, struct ipnet **v, size_t *n, struct berr *
 
 /* ---- create / remove ----------------------------------------------------- */
 
-static bool iface_taken(json_t *defs, const char *name)
+/* A network's name or bridge, or a host link, is called name. */
+static bool device_name_taken(json_t *defs, const char *name)
 {
     size_t i;
     json_t *def;
 
     json_array_foreach(defs, i, def)
-        if (str_eq(js_str(def, "network_interface", ""), name))
+        if (str_eq(js_str(def, "network_interface", ""), name) ||
+            str_eq(js_str(def, "name", ""), name))
             return true;
     return if_nametoindex(name) != 0;
 }
 
-static int pick_iface(json_t *defs, char *buf, size_t len, struct berr **err)
+/* podman's GetFreeDeviceName: the first berthN that no network is named
+ * or bridged as, and no host link is called, for a new network's name and
+ * its bridge alike (so a network made without either is berthN on
+ * berthN). berth0 belongs to the default network even before it is
+ * written. */
+static int pick_device_name(json_t *defs, char *buf, size_t len, struct berr **err)
 {
-    /* berth0 belongs to the default network even before it is written. */
-    for (unsigned i = 1; i < 100000; i++) {
+    for (unsigned i = 1; i < 1000000; i++) {
         snprintf(buf, len, "berth%u", i);
-        if (!iface_taken(defs, buf))
+        if (!device_name_taken(defs, buf))
             return 0;
     }
     return berr_msg(err, "could not find a free bridge name");
@@ -649,16 +655,12 @@ int net_create(const struct net_env *e, const struct net_create_opts *o, json_t 
     if (net_conf_lock(e, &l, err) < 0 || net_list(e, &defs, err) < 0)
         return -1;
     if (!name) {
-        for (unsigned k = 1; !name; k++) {
-            bool taken = false;
-            free(gen);
-            if (!(gen = str_fmt("berth%u", k)))
-                return berr_oom(err);
-            json_array_foreach(defs, i, d)
-                taken |= str_eq(js_str(d, "name", ""), gen);
-            if (!taken)
-                name = gen;
-        }
+        char buf[IFNAMSIZ + 8];
+        if (pick_device_name(defs, buf, sizeof(buf), err) < 0)
+            return -1;
+        if (!(gen = str_dup(buf)))
+            return berr_oom(err);
+        name = gen;
     }
     json_array_foreach(defs, i, d)
         if (str_eq(js_str(d, "name", ""), name)) {
@@ -674,7 +676,7 @@ int net_create(const struct net_env *e, const struct net_create_opts *o, json_t 
             if (str_eq(js_str(d, "network_interface", ""), o->interface))
                 return berr_kind(err, BK_INVALID, "bridge name %s already in use", o->interface);
         snprintf(iface, sizeof(iface), "%s", o->interface);
-    } else if (pick_iface(defs, iface, sizeof(iface), err) < 0) {
+    } else if (pick_device_name(defs, iface, sizeof(iface), err) < 0) {
         return -1;
     }
     if ((!ipam_none && build_subnets(o, defs, subnets, &ipv6, err) < 0) ||
