@@ -85,9 +85,10 @@ static int diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         ch = berr_msg(err, "only supported value for '--format' is 'json'");
     if (ch == 0 && !it.help && !latest && it.nargs == 0)
         ch = berr_msg(err, "\"%s\" requires a name, id, or the \"--latest\" flag", cx->path);
-    if (ch == 0 && !it.help && it.nargs > (latest ? 0 : 1))
-        ch = berr_msg(err, "%s", latest ? "--latest and containers cannot be used together"
-                                        : "too many arguments specified");
+    if (ch == 0 && !it.help && latest && it.nargs > 0)
+        ch = berr_msg(err, "--latest and containers cannot be used together");
+    if (ch == 0 && !it.help && it.nargs > 2)
+        ch = cmd_usage_err(cx, err, "accepts between 1 and 2 arg(s), received %d", it.nargs);
     if (ch < 0 || it.help) {
         opt_free(&it);
         return ch < 0 ? -1 : 0;
@@ -96,7 +97,16 @@ static int diff_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
         goto out;
     if (latest && ctr_latest(rt, id, err) < 0)
         goto out;
-    if (ctr_get(rt, latest ? id : it.args[0], &c, err) < 0) {
+    if (it.nargs == 2) {
+        /* podman's second object: the changes of the first against it
+         * (images; a container is compared with its own image only) */
+        if (img_diff(rt, it.args[0], it.args[1], &v, &n, err) < 0) {
+            if ((*err)->kind == BK_NO_SUCH)
+                berr_wrap(err, "%s not found", !strstr((*err)->msg, it.args[0]) ? it.args[1]
+                                                                              : it.args[0]);
+            goto out;
+        }
+    } else if (ctr_get(rt, latest ? id : it.args[0], &c, err) < 0) {
         if (latest || (*err)->kind != BK_NO_SUCH)
             goto out;
         /* podman looks for an image (and a layer) too */
@@ -126,10 +136,11 @@ out:
     "mount points /dev, /proc, /sys, /run) are not changes. --format json prints\n" \
     "{\"changed\": [...], \"added\": [...], \"deleted\": [...]}, empty lists left out.\n" \
     "A name that is no container's is looked up as an image: its top layer's\n" \
-    "changes against the layers under it are listed (`berth image diff`)."
+    "changes against the layers under it are listed (`berth image diff`); with a\n" \
+    "second image, the first one's changes against it."
 
 const struct cmd cmd_diff = { .name = "diff", .summary = "Display the changes to the object's file system",
-    .usage = "[options] {CONTAINER|IMAGE}", .description = DIFF_DESC,
+    .usage = "[options] {CONTAINER|IMAGE} [IMAGE]", .description = DIFF_DESC,
     .examples = "berth diff ctrID\nberth diff --format json ctrID",
     .opts = diff_opts, .fn = diff_fn, .need = RT_FULL };
 

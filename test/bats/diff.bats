@@ -75,4 +75,18 @@ A /tmp/t'
     b create --name f5 --network none $IMG true >/dev/null
     run -125 --separate-stderr b diff --format yaml f5
     [ "$stderr" = "Error: only supported value for '--format' is 'json'" ]
+    run -125 --separate-stderr b diff a b c
+    [ "$stderr" = "Error: accepts between 1 and 2 arg(s), received 3" ]
+}
+
+# podman's second object: one image's changes against another
+@test "diff IMAGE IMAGE: the first one's changes against the second" {
+    load_image volimg
+    run -0 b diff $IMG localhost/volimg
+    [ "$output" = "D /vdata" ]
+    run -0 b diff localhost/volimg $IMG
+    [ "${lines[0]}" = "A /vdata" ]
+    [ "$output" = "$(b image diff localhost/volimg $IMG)" ]
+    run -125 --separate-stderr b diff $IMG nosuch
+    [ "$stderr" = "Error: nosuch not found: nosuch: image not known" ]
 }
