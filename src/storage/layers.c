@@ -400,8 +400,10 @@ int store_copy_tree_at(int sfd, int ddfd, const char *dpath, struct berr **err)
     int rc = copy_at(&c, sfd, ddfd, dpath, err);
 
     if (rc == 0 && fstat(sfd, &st) == 0) {
+        const struct timespec t[2] = { st.st_atim, st.st_mtim };
         (void) fchown(ddfd, st.st_uid, st.st_gid);
         (void) fchmod(ddfd, st.st_mode & 07777);
+        (void) futimens(ddfd, t);    /* its times too, as its entries' (podman's) */
     }
     for (size_t i = 0; i < c.n; i++)
         free(c.links[i].path);

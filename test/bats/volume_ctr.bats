@@ -47,8 +47,8 @@ VOLIMG=localhost/volimg
 
 @test "the image's VOLUMEs: copy-up of content, owner and mode, once" {
     load_image volimg
-    run -0 b run --name first --network none $VOLIMG sh -c 'cat /vdata/seed /vdata/sub/deep; readlink /vdata/link; stat -c "%u:%g %a" /vdata; ls -A /fresh | wc -l'
-    [ "$output" = "$(printf 'seeded\ndeep\nseed\n1000:1000 750\n0')" ]
+    run -0 b run --name first --network none $VOLIMG sh -c 'cat /vdata/seed /vdata/sub/deep; readlink /vdata/link; stat -c "%u:%g %a" /vdata; ls -A /fresh | wc -l; stat -c %Y /vdata /vdata/sub'
+    [ "$output" = "$(printf 'seeded\ndeep\nseed\n1000:1000 750\n0\n1700000000\n1700000000')" ]
     run -0 b inspect first --format '{{range .Mounts}}{{.Destination}}={{.Name}} {{end}}'
     vdata=$(echo "$output" | tr ' ' '\n' | sed -n 's|^/vdata=||p')
     fresh=$(echo "$output" | tr ' ' '\n' | sed -n 's|^/fresh=||p')
