@@ -9,11 +9,13 @@
 #include "runtime/container.h"
 #include "util/cleanup.h"
 
-enum { C_ARCHIVE = 'a', C_OVERWRITE = 256 };
+enum { C_ARCHIVE = 'a', C_OVERWRITE = 256, C_PAUSE };
 
 static const struct cmd_opt cp_opts[] = {
     { "archive", C_ARCHIVE, OPT_FLAG, NULL, "Chown copied files to the primary uid/gid of the destination container. (default true)", 0 },
     { "overwrite", C_OVERWRITE, OPT_FLAG, NULL, "Allow to overwrite directories with non-directories and vice versa", 0 },
+    /* podman's, hidden: it pauses nothing either (a no-op since 4.0) */
+    { "pause", C_PAUSE, OPT_FLAG, NULL, "Pause the container while copying (accepted; nothing is paused)", OPT_HIDDEN },
     { 0 }
 };
 

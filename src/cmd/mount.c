@@ -12,13 +12,14 @@
 #include "runtime/container.h"
 #include "util/cleanup.h"
 
-enum { M_ALL = 'a', M_LATEST = 'l', M_FORCE = 'f', M_FORMAT = 256, M_NOTRUNC };
+enum { M_ALL = 'a', M_LATEST = 'l', M_FORCE = 'f', M_FORMAT = 256, M_NOTRUNC, M_NOTRUNCATE };
 
 static const struct cmd_opt mount_opts[] = {
     { "all", M_ALL, OPT_FLAG, NULL, "Mount all containers", 0 },
     { "format", M_FORMAT, OPT_ARG, "string", "Print the mounted containers in specified format (json)", 0 },
     { "latest", M_LATEST, OPT_FLAG, NULL, "Act on the latest container berth is aware of", 0 },
     { "no-trunc", M_NOTRUNC, OPT_FLAG, NULL, "Do not truncate output", 0 },
+    { "notruncate", M_NOTRUNCATE, OPT_FLAG, NULL, "Same as --no-trunc", OPT_HIDDEN },   /* podman's */
     { 0 }
 };
 
@@ -133,7 +134,7 @@ static int parse(struct cmd_ctx *cx, int argc, char **argv, bool unmount, struct
         switch (c) {
         case M_ALL: a->all = it->bval; break;
         case M_LATEST: a->latest = it->bval; break;
-        case M_NOTRUNC: a->notrunc = it->bval; break;
+        case M_NOTRUNC: case M_NOTRUNCATE: a->notrunc = it->bval; break;
         case M_FORMAT: a->format = it->arg; break;
         case M_FORCE: a->force = it->bval; break;
         }

@@ -698,3 +698,14 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     [[ $output =~ ^[a-z]+_[a-z]+\ \.$ ]]
     b rm -af >/dev/null
 }
+
+@test "podman's hidden flags: cp --pause, mount --notruncate" {
+    b create --name hf --network none $IMG true >/dev/null
+    echo x > "$BATS_TEST_TMPDIR/f"
+    run -0 b cp --pause=false "$BATS_TEST_TMPDIR/f" hf:/f
+    run -0 b mount hf
+    run -0 b mount --notruncate
+    [[ $output == "$(b inspect --format '{{.Id}}' hf) "* ]]
+    run -0 b unmount hf
+    b rm hf >/dev/null
+}
