@@ -345,9 +345,9 @@ int resopts_finish(struct resopts *r, struct berr **err)
     if (r->memory_set && r->memory > 0 && set_new(r->res, "memory", json_integer(r->memory), err) < 0)
         return -1;
     if (r->swap_set) {
-        if (r->swap != -1 && (!r->memory_set || r->memory <= 0))
+        if (r->swap != -1 && (!r->memory_set || r->memory <= 0) && !r->update)
             return inval(err, "you should always set a memory limit when using a memoryswap limit, see usage");
-        if (r->swap != -1 && r->swap < r->memory)
+        if (r->swap != -1 && r->memory_set && r->swap < r->memory)
             return inval(err, "minimum memoryswap limit should be larger than memory limit, see usage");
         if (set_new(r->res, "memorySwap", json_integer(r->swap), err) < 0)
             return -1;

@@ -67,6 +67,9 @@ struct resopts {
     json_t *res;                /* the resources object, only what was given */
     long long memory, swap;
     bool memory_set, swap_set, cpus_set, period_set, quota_set;
+    bool update;                /* update: a swap limit may go with the
+                                   container's memory limit (checked with it
+                                   by ctr_update) */
 };
 
 #define RESOPTS_NOT_MINE 1

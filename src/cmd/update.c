@@ -28,6 +28,7 @@ static int update_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **er
 
     if (resopts_init(&ro, err) < 0)
         return -1;
+    ro.update = true;
     cmd_opt_init(&it, cx);
     while ((ch = opt_next(&it, argc, argv, err)) > 0)
         if (resopts_opt(&ro, &it, err) < 0) {

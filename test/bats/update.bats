@@ -78,4 +78,11 @@ v2_host() { [ -e /sys/fs/cgroup/cgroup.controllers ]; }
     [ "$output" = 'Error: no container with name or ID "nosuch" found: no such container' ]
     run -0 b inspect u3 --format '{{.HostConfig.Memory}}'
     [ "$output" = 0 ]
+    # a swap limit alone goes with the memory limit the container has
+    run -0 b update -m 64m u3
+    run -0 b update --memory-swap 256m u3
+    run -0 b inspect u3 --format '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}'
+    [ "$output" = "67108864 268435456" ]
+    run -125 b update --memory-swap 32m u3
+    [ "$output" = "Error: minimum memoryswap limit should be larger than memory limit, see usage" ]
 }
