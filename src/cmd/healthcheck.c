@@ -9,6 +9,7 @@
 #include "runtime/container.h"
 #include "runtime/health.h"
 #include "util/cleanup.h"
+#include "util/timefmt.h"
 
 static const struct cmd_opt run_opts[] = { { 0 } };
 
@@ -36,6 +37,7 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     struct opt_it it;
     struct runtime *rt;
     bool healthy = false;
+    long long timeout = 0;
     int r = one_ctr(cx, argc, argv, &it, &rt, err);
 
     if (r != 0)
@@ -44,17 +46,25 @@ static int run_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (r < 0)
         berr_wrap(err, "unable to look up %s to perform a health check", it.args[0]);
     opt_free(&it);
-    if (r < 0 || ctr_health_run(rt, c, &healthy, err) < 0)
+    if (r < 0 || ctr_health_run(rt, c, &healthy, &timeout, err) < 0)
         return -1;
     if (healthy)
         return 0;
+    if (timeout > 0) {
+        /* podman's: an error (125), not "unhealthy" */
+        char d[64];
+        return berr_msg(err, "healthcheck command exceeded timeout of %s",
+                        time_go_duration(timeout, d, sizeof(d)));
+    }
     printf("unhealthy\n");
     return 1;
 }
 
 #define RUN_DESC "Runs the container's health check once, as its health process does at\n" \
     "each interval, and records the result (inspect's .State.Health). Exits 0\n" \
-    "when the check passed; prints \"unhealthy\" and exits 1 when it failed."
+    "when the check passed; prints \"unhealthy\" and exits 1 when it failed. A check\n" \
+    "that runs past --health-timeout is killed, logged with exit code -1, and fails\n" \
+    "with podman's \"healthcheck command exceeded timeout\" (exit 125)."
 
 const struct cmd cmd_healthcheck_run = { .name = "run", .summary = "Run the health check of a container",
     .usage = "CONTAINER", .description = RUN_DESC, .examples = "berth healthcheck run web",

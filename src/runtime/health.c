@@ -132,7 +132,7 @@ static char *read_output(int fd)
 
 struct check_result {
     long long start_ns, end_ns;
-    int code;                   /* 0 passed, 1 failed (podman's) */
+    int code;                   /* 0 passed, 1 failed, -1 timed out (podman's) */
     char *output;
 };
 
@@ -165,14 +165,9 @@ static int run_check(struct runtime *rt, struct ctr *c, json_t *hc, struct check
         res->output = read_output(mfd);
     }
     res->end_ns = time_now_ns();
-    if (timed_out) {
-        char d[64];
-        free(res->output);
-        res->output = str_fmt("Health check exceeded timeout of %s",
-                              time_go_duration(js_int(hc, "Timeout", 0), d, sizeof(d)));
-        code = 1;
-    }
-    res->code = code ? 1 : 0;
+    /* podman's: a check past its timeout is exit code -1 in the log, with
+     * what it printed (berth kills it there, podman lets it finish) */
+    res->code = timed_out ? -1 : code ? 1 : 0;
     if (!res->output)
         return berr_oom(err);
     if (c->lock.fd < 0 && ctr_relock(rt, c, err) < 0)
@@ -315,10 +310,11 @@ int ctr_health_tick(struct runtime *rt, struct ctr *c, struct berr **err)
 
     if (ctr_state(c) != CS_RUNNING || !ctr_health_config(&c->cfg))
         return 0;
-    return sc ? startup_run(rt, c, sc, err) : ctr_health_run(rt, c, &healthy, err);
+    return sc ? startup_run(rt, c, sc, err) : ctr_health_run(rt, c, &healthy, NULL, err);
 }
 
-int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr **err)
+int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, long long *timeout,
+                   struct berr **err)
 {
     json_t *hc = ctr_health_config(&c->cfg);
     _cleanup_json_ json_t *hold = json_incref(hc);     /* c->cfg is re-read by relock */
@@ -334,6 +330,8 @@ int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr
     if (run_check(rt, c, hold, &res, err) < 0)
         goto out;
     *healthy = res.code == 0;
+    if (timeout)
+        *timeout = res.code == -1 ? js_int(hold, "Timeout", HEALTH_DEFAULT_NS) : 0;
     /* stopped meanwhile: the result says nothing any more */
     if (ctr_state(c) != CS_RUNNING) {
         r = 0;

@@ -44,10 +44,13 @@ const char *ctr_health_status(const struct ctr_config *cfg, const struct ctr_run
 /* healthcheck run: runs the check once in running container c (locked;
  * the lock is released while the check runs), records the result, writes
  * the health_status event and applies --health-on-failure when the
- * container is unhealthy. *healthy: the check passed. Errors: podman's
+ * container is unhealthy. *healthy: the check passed; *timeout (if not
+ * NULL): the check ran past its timeout and was killed (a failure,
+ * podman's exit code -1 in the log), its length there. Errors: podman's
  * "container ID has no defined healthcheck", "container ID is not
  * running". */
-int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, struct berr **err);
+int ctr_health_run(struct runtime *rt, struct ctr *c, bool *healthy, long long *timeout,
+                   struct berr **err);
 
 /* The startup check (--health-startup-cmd, podman 4.4) while its phase
  * lasts (borrowed), NULL when there is none or it has passed. */

@@ -159,14 +159,17 @@ fails_after() { echo "n=\$(cat /tmp/n 2>/dev/null || echo 0); echo \$((n+1)) > /
     [ "$(health nsp)" = unhealthy ]
 }
 
+# podman's: exit code -1 in the log with what the check printed, and
+# healthcheck run fails with its error (125); berth kills the check there
 @test "a check longer than --health-timeout is killed and fails" {
-    run -0 b run -d --name t --network none --health-cmd 'sleep 30' --health-interval disable \
+    run -0 b run -d --name t --network none --health-cmd 'echo started; sleep 30' --health-interval disable \
         --health-timeout 1s $IMG sleep 100
     SECONDS=0
-    run -1 b healthcheck run t
+    run -125 --separate-stderr b healthcheck run t
+    [ "$stderr" = "Error: healthcheck command exceeded timeout of 1s" ] && [ "$output" = "" ]
     [ "$SECONDS" -lt 10 ]
-    run -0 b inspect --format '{{(index .State.Health.Log 0).Output}}' t
-    [ "$output" = "Health check exceeded timeout of 1s" ]
+    run -0 b inspect --format '{{(index .State.Health.Log 0).ExitCode}} {{(index .State.Health.Log 0).Output}} {{.State.Health.FailingStreak}}' t
+    [ "$output" = "-1 started 1" ]
 }
 
 @test "the health process ends with stop, rm -f, the container's exit and a reboot" {
