@@ -60,6 +60,7 @@ static const struct tmpl_field ctr_fields[] = {
     { "Config.ChrootDirs", TMPL_NIL_SLICE, NULL },
     { "Config.SdNotifySocket", 0, tmpl_zero_str },
     { "Config.Timezone", 0, tmpl_zero_str },
+    { "Mounts.*.Name", 0, tmpl_zero_str },      /* a bind's: omitempty */
     { "Config.SystemdMode", 0, json_false },
     { "HostConfig.LogConfig.Config", TMPL_NIL_MAP, NULL },
     { "HostConfig.VolumesFrom", TMPL_NIL_SLICE, NULL },

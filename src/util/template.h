@@ -59,7 +59,8 @@ json_t *tmpl_nil(enum tmpl_nil kind);      /* borrowed; NULL out of memory */
 bool tmpl_is_typed_nil(const json_t *v);
 /* A field a template sees in podman's struct: its dotted path from the
  * top ("*" matches every key of an object, as each network under
- * NetworkSettings.Networks) and what it is when the JSON has null or
+ * NetworkSettings.Networks, or every element of a list, as each of
+ * Mounts) and what it is when the JSON has null or
  * nothing there: a typed nil, or (zero not NULL) a zero value, set only
  * where the field is missing; TMPL_EMPTY_STRUCT replaces an empty object
  * (Volumes' and ExposedPorts' values). A field the JSON did not have is

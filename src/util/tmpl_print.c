@@ -238,6 +238,14 @@ static int fill_at(json_t *o, const char *path, const struct tmpl_field *f)
 
     if (!key)
         return -1;
+    /* "*" of a list: each element (Mounts.*.Name) */
+    if (json_is_array(o) && !tmpl_is_typed_nil(o) && strcmp(key, "*") == 0) {
+        size_t i;
+        json_array_foreach(o, i, v)
+            if (dot && fill_at(v, dot + 1, f) < 0)
+                return -1;
+        return 0;
+    }
     /* never into a shared typed nil */
     if (!json_is_object(o) || tmpl_is_typed_nil(o))
         return 0;

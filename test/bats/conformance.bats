@@ -692,6 +692,11 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     [ "$output" = '["no-new-privileges"] 0077 UTC .' ]
     run -0 b inspect --format '{{.Config.Timezone}}|{{.Config.SystemdMode}}' one
     [ "$output" = '|false' ]
+    # a bind mount's Name: empty to a template, left out of its JSON
+    mkdir -p "$BATS_TEST_TMPDIR/src"
+    run -0 b create --name mnt --network none -v "$BATS_TEST_TMPDIR/src:/b" $IMG true
+    run -0 b inspect --format '{{range .Mounts}}[{{.Name}}]{{.Destination}}{{end}} {{json .Mounts}}' mnt
+    [[ $output == "[]/b ["* ]] && [[ $output != *'"Name"'* ]]
     # --name "" is no name; ps -p is --pod
     run -0 b create --name '' --network none $IMG true
     run -0 b ps -a -l -p --format '{{.Names}} {{.PodName}}.'
