@@ -210,7 +210,42 @@ static json_t *state_obj(struct insp *in)
     return o;
 }
 
-static json_t *caps(struct insp *in, const char *which)
+/* A list of capability names as podman shows one: sorted, null when
+ * empty (takes arr). */
+static json_t *caps_shown(struct insp *in, json_t *arr)
+{
+    _cleanup_strv_ strv v = NULL;
+    json_t *out, *x;
+    size_t i;
+
+    json_array_foreach(arr, i, x)
+        if (json_is_string(x) && !strv_contains(v, json_string_value(x)) &&
+            strv_push(&v, json_string_value(x)) < 0)
+            in->oom = true;
+    json_decref(arr);
+    if (!v)
+        return json_null();
+    strv_sort(v);
+    out = json_array();
+    for (i = 0; v[i]; i++)
+        add(in, out, json_string(v[i]));
+    return out;
+}
+
+/* The user the process will be, before init resolves it: root unless a
+ * user other than root (or 0) is named, by the container or its image. */
+static bool runs_as_root(struct insp *in)
+{
+    const char *u = js_str(in->spec, "user", NULL);
+    size_t n;
+
+    if (!u || !*u)
+        u = js_str(in->img, "User", "");
+    n = strcspn(u, ":");
+    return n == 0 || (n == 1 && u[0] == '0') || (n == 4 && !strncmp(u, "root", 4));
+}
+
+static json_t *caps_raw(struct insp *in, const char *which)
 {
     json_t *c = json_object_get(json_object_get(json_object_get(in->oci, "process"),
                                                 "capabilities"), which);
@@ -221,6 +256,16 @@ static json_t *caps(struct insp *in, const char *which)
         return json_incref(c);
     if (!in->oci && json_is_true(json_object_get(in->spec, "privileged")))
         return json_array();    /* unknown until init computes the full set */
+    /* podman's: a user other than root has only the added ones effective */
+    if (!in->oci && !strcmp(which, "effective") && !runs_as_root(in)) {
+        json_t *a;
+        size_t k;
+        out = json_array();
+        json_array_foreach(json_object_get(in->spec, "capAdd"), k, a)
+            if (json_is_string(a) && !str_eq(json_string_value(a), "ALL"))
+                add(in, out, json_incref(a));
+        return out;
+    }
     /* before init: the defaults with --cap-add/--cap-drop applied */
     out = json_array();
     for (size_t i = 0; def && def[i]; i++) {
@@ -241,6 +286,11 @@ static json_t *caps(struct insp *in, const char *which)
                 add(in, out, json_incref(a));
     }
     return out;
+}
+
+static json_t *caps(struct insp *in, const char *which)
+{
+    return caps_shown(in, caps_raw(in, which));
 }
 
 /* The sessions recorded on the container (ctr_exec.c). */
@@ -801,7 +851,22 @@ static json_t *hostconfig_obj(struct insp *in)
                                   ? json_deep_copy(json_object_get(in->spec, "volumesFrom"))
                                   : json_null());
     put(in, o, "CapAdd", arr_or_empty(json_object_get(in->spec, "capAdd")));
-    put(in, o, "CapDrop", arr_or_empty(json_object_get(in->spec, "capDrop")));
+    {
+        /* podman's: --cap-drop all is the default set, dropped */
+        json_t *drop = json_object_get(in->spec, "capDrop"), *d;
+        size_t k;
+        bool all = false;
+        json_array_foreach(drop, k, d)
+            all |= str_eq(json_string_value(d), "ALL");
+        if (all) {
+            json_t *l = json_array();
+            for (char **def = in->rt->cfg->default_capabilities; def && *def; def++)
+                add(in, l, json_string(*def));
+            put(in, o, "CapDrop", caps_shown(in, l));
+        } else {
+            put(in, o, "CapDrop", arr_or_empty(drop));
+        }
+    }
     put(in, o, "Dns", dns_list(in, "servers"));
     put(in, o, "DnsOptions", dns_list(in, "options"));
     put(in, o, "DnsSearch", dns_list(in, "search"));

@@ -697,6 +697,17 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     run -0 b create --name mnt --network none -v "$BATS_TEST_TMPDIR/src:/b" $IMG true
     run -0 b inspect --format '{{range .Mounts}}[{{.Name}}]{{.Destination}}{{end}} {{json .Mounts}}' mnt
     [[ $output == "[]/b ["* ]] && [[ $output != *'"Name"'* ]]
+    # capabilities: sorted, null when none; a user other than root has only
+    # the added ones effective; --cap-drop all drops the default set
+    run -0 b create --name cap1 --network none --cap-add SYS_ADMIN $IMG true
+    run -0 b inspect --format '{{json .EffectiveCaps}}' cap1
+    [ "$(jq -r '. == sort and index("CAP_SYS_ADMIN") != null' <<<"$output")" = true ]
+    run -0 b create --name cap2 --network none -u 1000 --cap-add NET_ADMIN $IMG true
+    run -0 b inspect --format '{{json .EffectiveCaps}}' cap2
+    [ "$output" = '["CAP_NET_ADMIN"]' ]
+    run -0 b create --name cap3 --network none --cap-drop all $IMG true
+    run -0 b inspect --format '{{json .EffectiveCaps}} {{json .BoundingCaps}} {{len .HostConfig.CapDrop}}' cap3
+    [[ $output == "null null "[1-9]* ]]
     # --name "" is no name; ps -p is --pod
     run -0 b create --name '' --network none $IMG true
     run -0 b ps -a -l -p --format '{{.Names}} {{.PodName}}.'
