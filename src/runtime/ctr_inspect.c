@@ -807,24 +807,11 @@ static json_t *devices(struct insp *in)
 /* --ulimit name=soft[:hard] as {Name, Soft, Hard} */
 static json_t *ulimits(struct insp *in)
 {
-    json_t *ul = json_array(), *u;
-    size_t i;
+    json_t *ul = spec_rlimits_inspect(in->rt->cfg, in->spec);
 
-    json_array_foreach(json_object_get(in->spec, "ulimits"), i, u) {
-        int res;
-        uint64_t soft, hard;
-        struct berr *e = NULL;
-        _cleanup_free_ char *name = str_dup(json_string_value(u));
-        char *eq = name ? strchr(name, '=') : NULL;
-        if (!eq || spec_ulimit_parse(json_string_value(u), &res, &soft, &hard, &e) < 0) {
-            berr_free(e);
-            continue;
-        }
-        *eq = '\0';
-        add(in, ul, json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t) soft, "Hard",
-                              (json_int_t) hard));
-    }
-    return ul;
+    if (!ul)
+        in->oom = true;
+    return ul ? ul : json_array();
 }
 
 static json_t *hostconfig_obj(struct insp *in)

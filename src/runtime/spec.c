@@ -419,27 +419,62 @@ static void rl_clamp(const struct spec_host *h, struct rl *r)
         r->soft = r->hard;
 }
 
+/* The container's rlimits before clamping (podman's addRlimits): the
+ * config's default_ulimits, then --ulimit; with any at all, nofile and
+ * nproc at 1048576 unless set. *n 0: none (or --ulimit host). */
+static int rl_collect(const struct config *cfg, json_t *ctr, struct rl *v, size_t *n,
+                      struct berr **err)
+{
+    size_t i;
+    json_t *s;
+
+    *n = 0;
+    json_array_foreach(json_object_get(ctr, "ulimits"), i, s)
+        if (str_eq(json_string_value(s), "host"))
+            return 0;           /* --ulimit host: inherit conmon's */
+    for (i = 0; cfg->default_ulimits && cfg->default_ulimits[i]; i++)
+        if (rl_add(v, n, cfg->default_ulimits[i], false, err) < 0)
+            return berr_wrap(err, "default_ulimits");
+    json_array_foreach(json_object_get(ctr, "ulimits"), i, s)
+        if (json_is_string(s) && rl_add(v, n, json_string_value(s), true, err) < 0)
+            return -1;
+    if (!*n)
+        return 0;               /* no list: no rlimits at all (SPEC §4.6) */
+    if (!rl_has(v, *n, RLIMIT_NOFILE) && rl_add(v, n, "nofile=1048576:1048576", false, err) < 0)
+        return -1;
+    if (!rl_has(v, *n, RLIMIT_NPROC) && rl_add(v, n, "nproc=1048576:1048576", false, err) < 0)
+        return -1;
+    return 0;
+}
+
+json_t *spec_rlimits_inspect(const struct config *cfg, json_t *ctr)
+{
+    struct rl v[RLIM_NLIMITS];
+    struct berr *e = NULL;
+    size_t n = 0;
+    json_t *arr = json_array();
+
+    if (rl_collect(cfg, ctr, v, &n, &e) < 0)
+        berr_free(e);           /* create checked them: none shown */
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, json_pack("{s:s, s:o, s:o}", "Name", spec_rlimit_type(v[i].res),
+                                                 "Soft", rl_num(v[i].soft), "Hard", rl_num(v[i].hard))) < 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
+}
+
 static int build_rlimits(struct spec_ctx *c, json_t *proc, struct berr **err)
 {
     struct rl v[RLIM_NLIMITS];
     size_t n = 0, i;
-    json_t *arr, *s;
+    json_t *arr;
 
-    json_array_foreach(json_object_get(c->ctr, "ulimits"), i, s)
-        if (str_eq(json_string_value(s), "host"))
-            return 0;           /* --ulimit host: inherit conmon's */
-    for (i = 0; c->cfg->default_ulimits && c->cfg->default_ulimits[i]; i++)
-        if (rl_add(v, &n, c->cfg->default_ulimits[i], false, err) < 0)
-            return berr_wrap(err, "default_ulimits");
-    json_array_foreach(json_object_get(c->ctr, "ulimits"), i, s)
-        if (json_is_string(s) && rl_add(v, &n, json_string_value(s), true, err) < 0)
-            return -1;
+    if (rl_collect(c->cfg, c->ctr, v, &n, err) < 0)
+        return -1;
     if (!n)
-        return 0;               /* no list: no rlimits at all (SPEC §4.6) */
-    if (!rl_has(v, n, RLIMIT_NOFILE) && rl_add(v, &n, "nofile=1048576:1048576", false, err) < 0)
-        return -1;
-    if (!rl_has(v, n, RLIMIT_NPROC) && rl_add(v, &n, "nproc=1048576:1048576", false, err) < 0)
-        return -1;
+        return 0;
     arr = json_array();
     if (!arr || json_object_set_new(proc, "rlimits", arr) < 0)
         return berr_oom(err);

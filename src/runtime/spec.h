@@ -209,6 +209,11 @@ char **spec_caps_from_mask(uint64_t mask);
 /* "SIGTERM", "TERM", "term", "15" -> 15; -1 if unknown. */
 int spec_signal_parse(const char *s);
 
+/* inspect's HostConfig.Ulimits, podman's: [{Name: "RLIMIT_NOFILE", Soft,
+ * Hard}] as the spec asks for them (before clamping to the host's hard
+ * limits); a new array, NULL out of memory. */
+struct config;
+json_t *spec_rlimits_inspect(const struct config *cfg, json_t *ctr);
 /* Parses "name=soft[:hard]" (-1 or "unlimited" = infinity) into the
  * RLIMIT_ resource number and values (RLIM_INFINITY for infinity). */
 int spec_ulimit_parse(const char *s, int *resource, uint64_t *soft, uint64_t *hard,

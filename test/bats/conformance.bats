@@ -708,6 +708,10 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     run -0 b create --name cap3 --network none --cap-drop all $IMG true
     run -0 b inspect --format '{{json .EffectiveCaps}} {{json .BoundingCaps}} {{len .HostConfig.CapDrop}}' cap3
     [[ $output == "null null "[1-9]* ]]
+    # ulimits as the spec asks for them, podman's names and defaults
+    run -0 b create --name ul --network none --ulimit nofile=10:20 $IMG true
+    run -0 b inspect --format '{{json .HostConfig.Ulimits}} {{json .HostConfig.Ulimits}}' ul one
+    [ "$output" = "$(printf '%s\n%s' '[{"Name":"RLIMIT_NOFILE","Soft":10,"Hard":20},{"Name":"RLIMIT_NPROC","Soft":1048576,"Hard":1048576}] [{"Name":"RLIMIT_NOFILE","Soft":10,"Hard":20},{"Name":"RLIMIT_NPROC","Soft":1048576,"Hard":1048576}]' '[] []')" ]
     # --name "" is no name; ps -p is --pod
     run -0 b create --name '' --network none $IMG true
     run -0 b ps -a -l -p --format '{{.Names}} {{.PodName}}.'
