@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -53,8 +54,11 @@ static int load_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (fd < 0)
         /* podman stats the file first */
         return berr_sys(err, "%s %s", input ? "stat" : "open", input ? input : "stdin");
+    struct stat st;
+    bool dir = input && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
     if (cx_runtime(cx, RT_FULL, &rt, err) < 0 ||
-        img_load(rt, fd, input ? input : "", &v, &n, err) < 0)
+        (dir ? img_load_dir(rt, input, &v, &n, err)
+             : img_load(rt, fd, input ? input : "", &v, &n, err)) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (!v[i].names || !v[i].names[0])
@@ -72,7 +76,8 @@ const struct cmd cmd_load = {
     .usage = "[options]",
     .description =
         "Loads every image of a docker-archive or oci-archive (told apart by\n"
-        "content; the archive may be compressed) from --input or stdin. Every\n"
+        "content; the archive may be compressed) from --input or stdin, or of an\n"
+        "oci-dir or docker-dir directory given as --input. Every\n"
         "blob is checked against its digest and each layer against the config's\n"
         "diff ids; a bad archive leaves the store as it was.",
     .examples = "berth load -i busybox.tar\nberth load < busybox.tar",

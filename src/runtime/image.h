@@ -188,6 +188,10 @@ void img_loaded_free(struct img_loaded *v, size_t n);
  * as it was. source names the input in the loadfromarchive events. */
 int img_load(struct runtime *rt, int fd, const char *source, struct img_loaded **out,
              size_t *n, struct berr **err);
+/* The same from a directory (podman's load -i DIR): an OCI layout
+ * (oci-layout) or a docker-dir (manifest.json), as save writes them. */
+int img_load_dir(struct runtime *rt, const char *dir, struct img_loaded **out, size_t *n,
+                 struct berr **err);
 
 /* Checks a save before anything is opened, in podman's order: the format
  * ("docker-archive", "oci-archive", "oci-dir", "docker-dir"), several

@@ -24,17 +24,54 @@ void img_loaded_free(struct img_loaded *v, size_t n)
     free(v);
 }
 
+static int loaded(struct runtime *rt, struct store_loaded *v, size_t *n, const char *source,
+                  struct img_loaded **out, struct berr **err);
+
 int img_load(struct runtime *rt, int fd, const char *source, struct img_loaded **out,
              size_t *n, struct berr **err)
 {
     struct store *s;
     struct store_loaded *v = NULL;
-    struct img_loaded *res;
 
     *out = NULL;
     *n = 0;
     if (rt_store(rt, &s, err) < 0 || store_load(s, fd, &v, n, err) < 0)
         return -1;
+    return loaded(rt, v, n, source, out, err);
+}
+
+int img_load_dir(struct runtime *rt, const char *dir, struct img_loaded **out, size_t *n,
+                 struct berr **err)
+{
+    _cleanup_free_ char *layout = str_fmt("%s/oci-layout", dir);
+    _cleanup_free_ char *manifest = str_fmt("%s/manifest.json", dir);
+    struct store_loaded *v = NULL;
+    enum store_archive_fmt fmt;
+    struct store *s;
+
+    *out = NULL;
+    *n = 0;
+    if (!layout || !manifest)
+        return berr_oom(err);
+    if (access(layout, F_OK) == 0)
+        fmt = SAF_OCI_DIR;
+    else if (access(manifest, F_OK) == 0)
+        fmt = SAF_DOCKER_DIR;
+    else
+        return berr_msg(err, "%s: neither an OCI layout (oci-layout) nor a docker-dir (manifest.json)",
+                        dir);
+    if (rt_store(rt, &s, err) < 0 || store_load_dir(s, dir, fmt, NULL, &v, n, err) < 0)
+        return -1;
+    return loaded(rt, v, n, dir, out, err);
+}
+
+/* The images a load brought in, as img_load returns them (v taken), each
+ * with its loadfromarchive event. */
+static int loaded(struct runtime *rt, struct store_loaded *v, size_t *n, const char *source,
+                  struct img_loaded **out, struct berr **err)
+{
+    struct img_loaded *res;
+
     /* the images are in: an out-of-memory from here on loses only the list */
     if (!(res = calloc(*n + 1, sizeof(*res)))) {
         store_loaded_free(v, *n);

@@ -658,6 +658,15 @@ localhost/foo:bar ${BUSYBOX_ID:0:12}" ]
     run -0 b rmi -a
     run -0 b load -i "$BATS_TEST_TMPDIR/od.tar"
     [ "$output" = "Loaded image: localhost/confd:latest" ]
+    # and the directories themselves, as podman's load -i DIR
+    run -0 b rmi -a
+    run -0 b load -i "$BATS_TEST_TMPDIR/od"
+    [ "$output" = "Loaded image: localhost/confd:latest" ]
+    run -0 b rmi -a
+    run -0 b load -i "$BATS_TEST_TMPDIR/dd"
+    [ "$output" = "Loaded image: sha256:$CONFD_ID" ]
+    run -125 --separate-stderr b load -i "$BATS_TEST_TMPDIR"
+    [[ $stderr == *"neither an OCI layout"* ]]
 }
 
 @test "save errors: unknown image, bad format, no output; event written" {
