@@ -154,15 +154,14 @@ static int log_opt(struct ctropts *o, const char *kv, struct berr **err)
 
 static int log_driver(struct ctropts *o, const char *v, struct berr **err)
 {
-    const char *d = v;
-
-    if (strcmp(v, "json-file") == 0)
-        d = "k8s-file";     /* podman's alias: the format stays k8s-file */
-    else if (strcmp(v, "k8s-file") != 0 && strcmp(v, "none") != 0 && strcmp(v, "passthrough") != 0 &&
-             strcmp(v, "journald") != 0)     /* journald: checked at create, as podman's */
+    /* json-file: podman's alias, recorded as given (inspect's LogConfig.Type);
+     * the log is k8s-file's format all the same (conmon.c) */
+    if (strcmp(v, "json-file") != 0 && strcmp(v, "k8s-file") != 0 && strcmp(v, "none") != 0 &&
+        strcmp(v, "passthrough") != 0 &&
+        strcmp(v, "journald") != 0)     /* journald: checked at create, as podman's */
         return cp_inval(err, "running container create option: invalid log driver: invalid argument");
     free(o->log_driver);
-    o->log_driver = str_dup(d);
+    o->log_driver = str_dup(v);
     return o->log_driver ? 0 : berr_oom(err);
 }
 

@@ -128,7 +128,7 @@ struct ctropts {
                                    writes it with O_EXCL after create */
 
     /* logging */
-    char *log_driver;           /* "k8s-file" (json-file maps here), "none",
+    char *log_driver;           /* "k8s-file", "json-file" (the same), "none",
                                    "passthrough"; NULL: the config's default */
     char *log_path;             /* --log-opt path=; NULL: default */
     long long log_max_size;     /* --log-opt max-size= in bytes; -1: not set */

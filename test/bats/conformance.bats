@@ -712,6 +712,12 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     run -0 b create --name ul --network none --ulimit nofile=10:20 $IMG true
     run -0 b inspect --format '{{json .HostConfig.Ulimits}} {{json .HostConfig.Ulimits}}' ul one
     [ "$output" = "$(printf '%s\n%s' '[{"Name":"RLIMIT_NOFILE","Soft":10,"Hard":20},{"Name":"RLIMIT_NPROC","Soft":1048576,"Hard":1048576}] [{"Name":"RLIMIT_NOFILE","Soft":10,"Hard":20},{"Name":"RLIMIT_NPROC","Soft":1048576,"Hard":1048576}]' '[] []')" ]
+    # --log-driver json-file: recorded as given, k8s-file's log all the same
+    run -0 b run --name lj --network none --log-driver json-file $IMG echo hi
+    run -0 b logs lj
+    [ "$output" = hi ]
+    run -0 b inspect --format '{{.HostConfig.LogConfig.Type}}' lj
+    [ "$output" = json-file ]
     # --name "" is no name; ps -p is --pod
     run -0 b create --name '' --network none $IMG true
     run -0 b ps -a -l -p --format '{{.Names}} {{.PodName}}.'
