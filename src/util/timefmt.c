@@ -273,6 +273,29 @@ int time_parse_rfc3339(const char *s, struct timespec *out, int *offset, bool *i
     return 0;
 }
 
+int time_parse_go(const char *s, struct timespec *out, int *offset)
+{
+    char buf[TIME_BUF];
+    const char *sp, *zone;
+    size_t n;
+
+    if (time_parse_rfc3339(s, out, offset, NULL) == 0)
+        return 0;
+    /* "2006-01-02 15:04:05[.frac] -0700 MST" -> "2006-01-02T15:04:05[.frac]-07:00" */
+    if (!s || strlen(s) < 25 || s[10] != ' ' || !(sp = strchr(s + 11, ' ')))
+        return -1;
+    zone = sp + 1;
+    if ((zone[0] != '+' && zone[0] != '-') || strlen(zone) < 5)
+        return -1;
+    n = (size_t) (sp - s);
+    if (n + 7 >= sizeof(buf))
+        return -1;
+    memcpy(buf, s, n);
+    buf[10] = 'T';
+    snprintf(buf + n, sizeof(buf) - n, "%c%c%c:%c%c", zone[0], zone[1], zone[2], zone[3], zone[4]);
+    return time_parse_rfc3339(buf, out, offset, NULL);
+}
+
 /* Unix seconds with an optional fraction: "1700000000", "1700000000.5",
  * "-1.25". Exact to the nanosecond (podman goes through a float64). */
 static bool parse_unix(const char *s, struct timespec *out)

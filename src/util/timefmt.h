@@ -38,6 +38,11 @@ int go_duration_parse(const char *s, long long *ns);
  * in seconds, *is_z (may be NULL) whether it was written "Z". 0 or -1. */
 int time_parse_rfc3339(const char *s, struct timespec *out, int *offset, bool *is_z);
 
+/* A time as a template shows one: time.Time.String()
+ * ("2026-11-22 23:10:05.752165751 +0000 UTC") or RFC 3339. *offset (may be
+ * NULL) gets its zone's offset east of UTC in seconds. 0 or -1. */
+int time_parse_go(const char *s, struct timespec *out, int *offset);
+
 /* Formatting, in local time, like Go's layouts. Each returns buf, always
  * NUL-terminated (truncated if n is too small; TIME_BUF always fits). */
 /* 2006-01-02T15:04:05.999999999Z07:00: fraction without trailing zeros,

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "util/cleanup.h"
+#include "util/timefmt.h"
 #include "util/tmpl_int.h"
 
 struct var {
@@ -126,10 +128,65 @@ static json_t *lookup(struct exec *E, json_t *o, const char *name)
     return NULL;
 }
 
+/* A method of Go's time.Time that takes no argument, on the string a
+ * template sees for a time (its String(), or RFC 3339): {{.Created.Unix}},
+ * .Year, .Month, .IsZero, ... A new value, or NULL when v is no time or m
+ * no such method. */
+static json_t *time_method(json_t *v, const char *m)
+{
+    static const char *const months[] = { "January", "February", "March", "April", "May",
+                                          "June", "July", "August", "September", "October",
+                                          "November", "December" };
+    static const char *const days[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+                                        "Friday", "Saturday" };
+    const char *s = json_string_value(v);
+    struct timespec ts;
+    struct tm tm;
+    int off = 0;
+    time_t local;
+
+    if (!s || time_parse_go(s, &ts, &off) < 0)
+        return NULL;
+    local = ts.tv_sec + off;
+    if (!gmtime_r(&local, &tm))
+        return NULL;
+    if (!strcmp(m, "Unix"))
+        return json_integer((json_int_t) ts.tv_sec);
+    if (!strcmp(m, "UnixMilli"))
+        return json_integer((json_int_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    if (!strcmp(m, "UnixMicro"))
+        return json_integer((json_int_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+    if (!strcmp(m, "UnixNano"))
+        return json_integer((json_int_t) ts.tv_sec * 1000000000 + ts.tv_nsec);
+    if (!strcmp(m, "Year"))
+        return json_integer(tm.tm_year + 1900);
+    if (!strcmp(m, "Month"))
+        return json_string(months[tm.tm_mon]);
+    if (!strcmp(m, "Day"))
+        return json_integer(tm.tm_mday);
+    if (!strcmp(m, "YearDay"))
+        return json_integer(tm.tm_yday + 1);
+    if (!strcmp(m, "Weekday"))
+        return json_string(days[tm.tm_wday]);
+    if (!strcmp(m, "Hour"))
+        return json_integer(tm.tm_hour);
+    if (!strcmp(m, "Minute"))
+        return json_integer(tm.tm_min);
+    if (!strcmp(m, "Second"))
+        return json_integer(tm.tm_sec);
+    if (!strcmp(m, "Nanosecond"))
+        return json_integer(ts.tv_nsec);
+    if (!strcmp(m, "IsZero"))
+        return json_boolean(ts.tv_sec == days_from_civil(1, 1, 1) * 86400 && !ts.tv_nsec);
+    return NULL;
+}
+
 /* Walks a field chain from v (a new reference is stored in *out). */
 static int walk_fields(struct exec *E, const struct targ *a, json_t *v, char **fields,
                        json_t **out)
 {
+    json_t *t;
+
     for (char **f = fields; f && *f; f++) {
         if (json_is_object(v)) {
             json_t *n = lookup(E, v, *f);
@@ -137,6 +194,9 @@ static int walk_fields(struct exec *E, const struct targ *a, json_t *v, char **f
                 return xerr(E, a->pos, a->end, "can't evaluate field %s in type %s", *f,
                             "object");
             v = n;
+        } else if (json_is_string(v) && !f[1] && (t = time_method(v, *f))) {
+            *out = t;           /* a time's method: the end of the chain */
+            return 0;
         } else if (v && !json_is_null(v)) {
             return xerr(E, a->pos, a->end, "can't evaluate field %s in type %s", *f,
                         tmpl_type_name(v));

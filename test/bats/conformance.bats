@@ -718,6 +718,13 @@ except socket.timeout: print(\"nothing\")" >"$BATS_TEST_TMPDIR/listener" &
     [ "$output" = hi ]
     run -0 b inspect --format '{{.HostConfig.LogConfig.Type}}' lj
     [ "$output" = json-file ]
+    # a Go time's methods on the times templates see
+    run -0 b inspect --format '{{.State.StartedAt.IsZero}} {{.State.FinishedAt.Year}} {{.Created.IsZero}}' one
+    [ "$output" = "true 1 false" ]
+    run -0 b image inspect --format '{{.Created.Unix}} {{.Created.Year}} {{.Created.Month}} {{.Created.Day}} {{.Created.Weekday}}' $IMG
+    [ "$output" = "1700000000 2023 November 14 Tuesday" ]
+    run -125 --separate-stderr b inspect --format '{{.Created.Bogus}}' one
+    [[ $stderr == *"can't evaluate field Bogus in type string" ]]
     # --name "" is no name; ps -p is --pod
     run -0 b create --name '' --network none $IMG true
     run -0 b ps -a -l -p --format '{{.Names}} {{.PodName}}.'

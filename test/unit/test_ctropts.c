@@ -401,7 +401,7 @@ static void t_struct(void)
     CHECK_INT(o.pull, CTR_PULL_NEVER);
     CHECK_STR(o.detach_keys, "ctrl-a,x");
     CHECK(o.cidfile && str_has_suffix(o.cidfile, "/cid"));
-    CHECK_STR(o.log_driver, "k8s-file");
+    CHECK_STR(o.log_driver, "json-file");   /* recorded as given (podman's inspect) */
     CHECK_INT(o.log_max_size, 10000);      /* podman's FromHumanSize: 1000s */
     CHECK_STR(o.log_path, "/tmp/l");
     CHECK_STR(o.log_tag, "t");
