@@ -39,7 +39,7 @@ static int version_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **e
                "C Compiler:   %s\n"
                "Built:        %s\n"
                "OS/Arch:      %s\n",
-               BERTH_VERSION, BERTH_VERSION, __VERSION__, __DATE__ " " __TIME__, osarch);
+               BERTH_VERSION, BERTH_VERSION, __VERSION__, rt_built_time, osarch);
         return 0;
     }
     /* Only a template needs the object (and the JSON code's pages). */

@@ -365,6 +365,8 @@ static int store_info(struct runtime *rt, json_t **out, struct berr **err)
     return *out ? 0 : berr_oom(err);
 }
 
+const char rt_built_time[] = __DATE__ " " __TIME__;
+
 json_t *rt_version_info(void)
 {
     char osarch[32];
@@ -372,7 +374,7 @@ json_t *rt_version_info(void)
     snprintf(osarch, sizeof(osarch), "linux/%s", arch_go());
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion", BERTH_VERSION,
                      "Version", BERTH_VERSION, "CVersion", __VERSION__, "GitCommit", "",
-                     "BuiltTime", __DATE__ " " __TIME__, "Compiler", "gcc",
+                     "BuiltTime", rt_built_time, "Compiler", "gcc",
                      "Built", (json_int_t) 0, "OsArch", osarch, "Os", "linux");
 }
 

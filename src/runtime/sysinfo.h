@@ -13,6 +13,9 @@ int rt_info(struct runtime *rt, json_t **out, struct berr **err);
  * podman's order; berth is C: CVersion and Compiler where podman's binary
  * has GoVersion. NULL when out of memory. */
 json_t *rt_version_info(void);
+/* When this binary was built (__DATE__ __TIME__ of one file, so that
+ * version's text and its JSON and info agree). */
+extern const char rt_built_time[];
 /* "v1" or "v2" (unified). */
 const char *rt_cgroup_version(void);
 

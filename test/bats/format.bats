@@ -92,3 +92,11 @@ setup()    { berth_setup; }
     [ "$(jq -r '.[0].Name' <<<"$output")" = e1 ]
     b rm -f e1 e2 >/dev/null
 }
+
+@test "version's Built line is the BuiltTime of its JSON and of info" {
+    run -0 b version
+    built=$(sed -n 's/^Built: *//p' <<<"$output")
+    [ -n "$built" ]
+    run -0 b version --format '{{.Client.BuiltTime}}'
+    [ "$output" = "$built" ]
+}
