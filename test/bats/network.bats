@@ -52,6 +52,26 @@ teardown() { berth_teardown; }
         (.[0].dns_enabled | not) and .[0].labels.a == "b" and .[0].options.mtu == "1400"'
 }
 
+# podman 4.3.1's: --ipv6 with IPv6 subnets only adds an IPv4 one; an
+# internal network without DNS gets no gateway unless one is given
+@test "create: --ipv6 with an IPv6 subnet only adds IPv4; --internal --disable-dns has no gateway" {
+    run -0 b network create --ipv6 --subnet fd00:1234::/64 n6
+    run -0 b network inspect n6
+    [ "$(jq -c '[.[0].subnets[] | .subnet]' <<<"$output")" = '["fd00:1234::/64","10.89.0.0/24"]' ]
+    run -0 b network create --subnet fd00:99::/64 n6b
+    run -0 b network inspect n6b
+    [ "$(jq -c '[(.[0].subnets | length), .[0].ipv6_enabled]' <<<"$output")" = '[1,true]' ]
+    run -0 b network create --internal --disable-dns nid
+    run -0 b network inspect nid
+    [ "$(jq -c '.[0].subnets[0] | has("gateway")' <<<"$output")" = false ]
+    run -0 b network create --internal ni
+    run -0 b network inspect ni
+    [ "$(jq -c '.[0].subnets[0] | has("gateway")' <<<"$output")" = true ]
+    run -0 b network create --internal --disable-dns --subnet 10.77.0.0/24 --gateway 10.77.0.5 nig
+    run -0 b network inspect nig
+    [ "$(jq -r '.[0].subnets[0].gateway' <<<"$output")" = 10.77.0.5 ]
+}
+
 @test "bad input: overlapping subnet, names, driver, gateway without subnet" {
     run -0 b network create --subnet 10.99.0.0/24 n1
     run -125 b network create --subnet 10.99.0.0/16 n2

@@ -474,7 +474,7 @@ static int check_options(json_t *opts, struct berr **err)
 
 /* One subnet entry {subnet, gateway, lease_range?}; checks it against the
  * used list. */
-static int make_subnet(const char *sub, const char *gw, const char *range,
+static int make_subnet(const char *sub, const char *gw, const char *range, bool no_gw,
                        const struct ipnet *used, size_t nused, json_t *subnets,
                        struct berr **err)
 {
@@ -502,7 +502,10 @@ static int make_subnet(const char *sub, const char *gw, const char *range,
         ip_add(&g, 1);
     }
     ip_fmt(&g, gbuf);
-    o = json_pack("{s:s, s:s}", "subnet", sbuf, "gateway", gbuf);
+    /* podman's: an internal network without DNS needs no gateway of its
+     * own choosing */
+    o = no_gw && !(gw && *gw) ? json_pack("{s:s}", "subnet", sbuf)
+                              : json_pack("{s:s, s:s}", "subnet", sbuf, "gateway", gbuf);
     if (!o || json_array_append_new(subnets, o) < 0)
         return berr_oom(err);
     if (range && *range) {
@@ -540,7 +543,7 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
 {
     _cleanup_free_ struct ipnet *used = NULL, *routes = NULL;
     size_t nused = 0, nroutes = 0, ns = strv_len(o->subnets);
-    bool have4 = false, have6 = false;
+    bool have4 = false, have6 = false, no_gw = o->internal && o->disable_dns;
 
     if (strv_len(o->gateways) > ns || strv_len(o->ip_ranges) > ns) {
         if (ns == 0)
@@ -565,7 +568,7 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
         const char *gw = i < strv_len(o->gateways) ? o->gateways[i] : NULL;
         const char *rg = i < strv_len(o->ip_ranges) ? o->ip_ranges[i] : NULL;
 
-        if (make_subnet(o->subnets[i], gw, rg, used, nused, subnets, err) < 0)
+        if (make_subnet(o->subnets[i], gw, rg, no_gw, used, nused, subnets, err) < 0)
             return -1;
         (void) ipnet_parse(o->subnets[i], &n, NULL);
         have4 |= n.ip.family == AF_INET;
@@ -577,14 +580,16 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
         used = nv;
         used[nused++] = n;
     }
-    if (ns == 0) {
+    /* none given, or (podman's) --ipv6 with IPv6 subnets only: an IPv4
+     * one of berth's choosing too */
+    if (ns == 0 || (o->ipv6 && have6 && !have4)) {
         struct ipnet n;
         char buf[IPNET_STRLEN];
 
         if (net_pick_subnet(used, nused, &n, err) < 0)
             return -1;
         ipnet_fmt(&n, buf);
-        if (make_subnet(buf, NULL, NULL, NULL, 0, subnets, err) < 0)
+        if (make_subnet(buf, NULL, NULL, no_gw, NULL, 0, subnets, err) < 0)
             return -1;
         have4 = true;
     }
@@ -597,7 +602,7 @@ static int build_subnets(const struct net_create_opts *o, json_t *defs, json_t *
         if (random_ula(&n, err) < 0)
             return -1;
         ipnet_fmt(&n, buf);
-        if (make_subnet(buf, NULL, NULL, used, nused, subnets, err) < 0)
+        if (make_subnet(buf, NULL, NULL, no_gw, used, nused, subnets, err) < 0)
             return -1;
     }
     (void) have4;
