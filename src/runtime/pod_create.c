@@ -86,7 +86,8 @@ static json_t *infra_config(const struct pod_create_opts *o, const char *defnet)
         return NULL;
     json_array_foreach(o->networks, i, e)
         json_array_append_new(nets, json_string(js_str(e, "name", defnet)));
-    if (str_eq(mode, "bridge") && json_array_size(nets) == 0)
+    /* no infra, no network of the pod's own (podman's pod ps: []) */
+    if (o->infra && str_eq(mode, "bridge") && json_array_size(nets) == 0)
         json_array_append_new(nets, json_string(defnet));
     json_object_set_new(ic, "PortBindings", o->port_mappings ? json_incref(o->port_mappings) : json_object());
     json_object_set_new(ic, "HostNetwork", json_boolean(str_eq(mode, "host")));

@@ -129,9 +129,12 @@ int pod_inspect_json(struct runtime *rt, struct pod *p, json_t **out, struct ber
         PUT("InfraContainerID", json_string(c->infra_id));
         PUT("InfraConfig", infra_config(c, oci));
     }
-    PUT("SharedNamespaces", json_array_size(c->share) ? json_incref(c->share) : json_null());
+    /* podman's omitempty: no list at all when empty */
+    if (json_array_size(c->share))
+        PUT("SharedNamespaces", json_incref(c->share));
     PUT("NumContainers", json_integer((json_int_t) n));
-    PUT("Containers", json_incref(ctrs));
+    if (json_array_size(ctrs))
+        PUT("Containers", json_incref(ctrs));
     bad |= put_limits(o, oci, false);
 #undef PUT
     pod_members_free(m, n);

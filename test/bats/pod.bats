@@ -535,3 +535,15 @@ pod remove $pid" ] || { echo "$output"; false; }
     run -0 b pod inspect --format '{{.CreateInfra}}' se
     [ "$output" = false ]
 }
+
+# podman 4.3.1's pod of no infra: no network of its own in pod ps, and no
+# SharedNamespaces or Containers keys while they are empty (omitempty)
+@test "a pod without an infra container: no networks, empty lists left out" {
+    run -0 b pod create --name nf --infra=false
+    run -0 b pod ps --format json
+    [ "$(jq -c '.[0].Networks' <<<"$output")" = "[]" ]
+    run -0 b pod inspect nf
+    [ "$(jq -c '[has("SharedNamespaces"), has("Containers"), .NumContainers]' <<<"$output")" = "[false,false,0]" ]
+    run -0 b pod inspect --format '{{.SharedNamespaces}} {{.Containers}}' nf
+    [ "$output" = "[] []" ]
+}
