@@ -243,14 +243,19 @@ static json_t *host_info(struct runtime *rt)
     struct utsname u;
     struct sysinfo si;
     char host[256] = "";
-    char up[64];
+    char up[96];
     _cleanup_free_ char *caps = strv_join(c->default_capabilities, ",");
 
     uname(&u);
     sysinfo(&si);
     gethostname(host, sizeof(host) - 1);
-    snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, (si.uptime / 60) % 60,
-             si.uptime % 60);
+    /* podman's, with its "(Approximately N days)" once an hour is up */
+    if (si.uptime >= 3600)
+        snprintf(up, sizeof(up), "%ldh %ldm %ld.00s (Approximately %.2f days)", si.uptime / 3600,
+                 (si.uptime / 60) % 60, si.uptime % 60, (double) (si.uptime / 3600) / 24.0);
+    else
+        snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, (si.uptime / 60) % 60,
+                 si.uptime % 60);
     /* podman's order (its struct's); berth's own configFiles last. No
      * remoteSocket: berth has no API service. */
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:s, s:s, s:{s:n, s:n},"

@@ -48,6 +48,8 @@ teardown() { berth_teardown; }
     done
     [ "$(jq -c .store.graphOptions <<<"$info")" = "{}" ]
     [ "$(jq -r .store.imageStore.number <<<"$info")" = 1 ]
+    # podman's uptime: "17h 1m 1.00s (Approximately 0.71 days)"
+    [[ $(jq -r .host.uptime <<<"$info") =~ ^[0-9]+h\ [0-9]+m\ [0-9]+\.00s(\ \(Approximately\ [0-9]+\.[0-9][0-9]\ days\))?$ ]]
     [ "$(jq -r .store.configFile <<<"$info")" = "$TEST_CONF" ]
     [ "$(jq -r '.store.graphStatus | type' <<<"$info")" = object ]
     if [ "$(jq -r .store.graphDriverName <<<"$info")" = overlay ]; then
