@@ -105,6 +105,7 @@ static int info_fn(struct cmd_ctx *cx, int argc, char **argv, struct berr **err)
     if (!sorted || yaml_render(sorted, &y) < 0)
         return berr_oom(err);
     fputs(sbuf_str(&y), stdout);
+    putchar('\n');     /* podman's Println after the YAML: a blank last line */
     return 0;
 }
 

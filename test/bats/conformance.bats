@@ -85,6 +85,8 @@ teardown() { berth_teardown; }
   buildahVersion: \"\"" ]
     keys=$(sed -n '/^store:/,/^version:/p' <<<"$output" | grep -E '^  [a-zA-Z]+:' | sed 's/:.*//')
     [ "$keys" = "$(sort <<<"$keys")" ]
+    # and ends with a blank line, as podman's
+    [ "$(b info | tail -c 2 | od -An -c | tr -d ' ')" = '\n\n' ]
     run -0 b info --format '{{json .Plugins.Log}}'
     [ "$output" = '["k8s-file","none","passthrough","journald"]' ]
     # conmon's --version as podman shows it
