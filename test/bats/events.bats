@@ -226,37 +226,38 @@ EOF
 }
 
 # podman 4.3.1's events of a removal: its stop and cleanup are part of it
+# (names that are no hex: a container= filter also takes an id prefix)
 # (rm -f of a running one: died, remove; run --rm: died, remove); a
 # container the exit command cleaned up shows that one cleanup only
 @test "a removal's own stop and cleanup emit no events, as podman's" {
     load ctr_helpers
     load_image busybox
     f() { b events --stream=false --filter container=$1 --format '{{.Status}}' | tr '\n' ' '; }
-    b run --name e1 --network none $IMG true
+    b run --name rx1 --network none $IMG true
     # conmon's exit command cleans it up after run returns: let it
     for _ in $(seq 100); do
-        [ -n "$(b events --stream=false --filter container=e1 --filter event=cleanup)" ] && break
+        [ -n "$(b events --stream=false --filter container=rx1 --filter event=cleanup)" ] && break
         sleep 0.1
     done
-    b rm e1 >/dev/null
-    b run --rm --name e3 --network none $IMG true
-    b create --name e4 --network none $IMG true >/dev/null
-    b rm e4 >/dev/null
-    b run -d --name e5 --network none $IMG sleep 100 >/dev/null
-    b rm -f -t 0 e5 >/dev/null
-    [ "$(f e1)" = "create init start attach died cleanup remove " ]
-    [ "$(f e3)" = "create init start attach died remove " ]
-    [ "$(f e4)" = "create remove " ]
+    b rm rx1 >/dev/null
+    b run --rm --name rx3 --network none $IMG true
+    b create --name rx4 --network none $IMG true >/dev/null
+    b rm rx4 >/dev/null
+    b run -d --name rx5 --network none $IMG sleep 100 >/dev/null
+    b rm -f -t 0 rx5 >/dev/null
+    [ "$(f rx1)" = "create init start attach died cleanup remove " ]
+    [ "$(f rx3)" = "create init start attach died remove " ]
+    [ "$(f rx4)" = "create remove " ]
     # the exit command may take the lock between the kill and the removal
     # and clean up on its own (podman's has the same race)
-    run f e5
+    run f rx5
     [ "$output" = "create init start died remove " ] ||
-        [ "$output" = "create init start died cleanup remove " ] || { echo "# e5: $output"; false; }
+        [ "$output" = "create init start died cleanup remove " ] || { echo "# rx5: $output"; false; }
     # container cleanup echoes the name as typed, as podman's
-    b run --name e6 --network none $IMG true
-    run -0 b container cleanup e6
-    [ "$output" = e6 ]
-    run -0 b container cleanup --rm e6
-    [ "$output" = e6 ]
-    run -1 b container exists e6
+    b run --name rx6 --network none $IMG true
+    run -0 b container cleanup rx6
+    [ "$output" = rx6 ]
+    run -0 b container cleanup --rm rx6
+    [ "$output" = rx6 ]
+    run -1 b container exists rx6
 }
