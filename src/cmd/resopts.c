@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 
 #include "cmd/resopts.h"
+#include "runtime/spec.h"
 #include "util/cleanup.h"
 #include "util/humanize.h"
 #include "util/js.h"
@@ -345,10 +346,11 @@ int resopts_finish(struct resopts *r, struct berr **err)
     if (r->memory_set && r->memory > 0 && set_new(r->res, "memory", json_integer(r->memory), err) < 0)
         return -1;
     if (r->swap_set) {
-        if (r->swap != -1 && (!r->memory_set || r->memory <= 0) && !r->update)
-            return inval(err, "you should always set a memory limit when using a memoryswap limit, see usage");
-        if (r->swap != -1 && r->memory_set && r->swap < r->memory)
-            return inval(err, "minimum memoryswap limit should be larger than memory limit, see usage");
+        /* update: a swap limit alone is checked with the container's
+         * memory limit (ctr_update) */
+        if ((!r->update || (r->memory_set && r->memory > 0)) &&
+            spec_memory_swap_check(r->memory_set ? r->memory : 0, r->swap, err) < 0)
+            return -1;
         if (set_new(r->res, "memorySwap", json_integer(r->swap), err) < 0)
             return -1;
     }

@@ -60,12 +60,9 @@ static void remove_quietly(struct runtime *rt, const char *id)
 {
     struct ctr *c = NULL;
     struct berr *e = NULL;
-    int r;
 
-    rt->removal_next = true;
-    r = ctr_get_id(rt, id, &c, &e);
-    rt->removal_next = false;
-    if (r == 0 && ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0)
+    if (ctr_get_id_removing(rt, id, &c, &e) == 0 &&
+        ctr_remove_flags(rt, c, true, 0, CTR_RM_VOLUMES, &e) < 0)
         log_debug("removing container %s: %s", id, e->msg);
     berr_free(e);
     ctr_put(c);

@@ -287,6 +287,9 @@ int ctr_create(struct runtime *rt, const struct ctr_create_params *p, struct ctr
 int ctr_get(struct runtime *rt, const char *name_or_id, struct ctr **out, struct berr **err);
 /* The same by full id, for callers that already resolved it. */
 int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr **err);
+/* ctr_get_id of a container about to be removed if it is --rm: an exit
+ * its sync finds is written with the removal (rt->removal_next). */
+int ctr_get_id_removing(struct runtime *rt, const char *id, struct ctr **out, struct berr **err);
 /* ctr_get and ctr_get_id for rm and inspect, which must work whatever the
  * records say (runtime/ctr_repair.c): a container whose record is empty,
  * truncated, garbage, of a future version, mistyped or without a usable

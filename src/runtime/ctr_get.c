@@ -228,6 +228,16 @@ int ctr_get_id(struct runtime *rt, const char *id, struct ctr **out, struct berr
     return 0;
 }
 
+int ctr_get_id_removing(struct runtime *rt, const char *id, struct ctr **out, struct berr **err)
+{
+    int r;
+
+    rt->removal_next = true;
+    r = ctr_get_id(rt, id, out, err);
+    rt->removal_next = false;
+    return r;
+}
+
 void ctr_view_repair(struct runtime *rt, struct ctr *c)
 {
     struct berr *e = NULL;

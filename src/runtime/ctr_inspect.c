@@ -256,17 +256,10 @@ static json_t *caps_raw(struct insp *in, const char *which)
         return json_incref(c);
     if (!in->oci && json_is_true(json_object_get(in->spec, "privileged")))
         return json_array();    /* unknown until init computes the full set */
-    /* podman's: a user other than root has only the added ones effective */
-    if (!in->oci && !strcmp(which, "effective") && !runs_as_root(in)) {
-        json_t *a;
-        size_t k;
-        out = json_array();
-        json_array_foreach(json_object_get(in->spec, "capAdd"), k, a)
-            if (json_is_string(a) && !str_eq(json_string_value(a), "ALL"))
-                add(in, out, json_incref(a));
-        return out;
-    }
-    /* before init: the defaults with --cap-add/--cap-drop applied */
+    /* before init: the defaults with --cap-add/--cap-drop applied; podman's
+     * user other than root has only the added ones effective */
+    if (!in->oci && !strcmp(which, "effective") && !runs_as_root(in))
+        def = NULL;
     out = json_array();
     for (size_t i = 0; def && def[i]; i++) {
         bool dropped = false;

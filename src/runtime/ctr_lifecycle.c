@@ -1189,14 +1189,12 @@ int ctr_wait(struct runtime *rt, const char *id, unsigned mask, long long timeou
         struct berr *e = NULL;
         long long left;
         pid_t pid;
-        int s, r;
+        int s;
 
         /* a --rm container's exit found now is written with its
-         * removal below (rt->removal_next) */
-        rt->removal_next = flags & CTR_WAIT_AUTOREMOVE;
-        r = ctr_get_id(rt, id, &c, &e);
-        rt->removal_next = false;
-        if (r < 0) {
+         * removal below */
+        if (((flags & CTR_WAIT_AUTOREMOVE) ? ctr_get_id_removing(rt, id, &c, &e)
+                                           : ctr_get_id(rt, id, &c, &e)) < 0) {
             /* Removed (--rm): the exit-code table still knows. */
             if (e && e->kind == BK_NO_SUCH && state_exit_code_get(rt->st, id, code, err) == 0) {
                 berr_free(e);

@@ -82,11 +82,9 @@ int ctr_update(struct runtime *rt, struct ctr *c, json_t *res, struct berr **err
         return berr_oom(err);
     /* a swap limit given alone goes with the memory limit the container
      * has (podman's update) */
-    long long mem = js_int(cur, "memory", 0), swap = js_int(cur, "memorySwap", 0);
-    if (json_object_get(res, "memorySwap") && swap != -1 && mem <= 0)
-        return berr_plain(err, BK_INVALID, "you should always set a memory limit when using a memoryswap limit, see usage");
-    if (json_object_get(res, "memorySwap") && swap != -1 && swap < mem)
-        return berr_plain(err, BK_INVALID, "minimum memoryswap limit should be larger than memory limit, see usage");
+    if (json_object_get(res, "memorySwap") &&
+        spec_memory_swap_check(js_int(cur, "memory", 0), js_int(cur, "memorySwap", 0), err) < 0)
+        return -1;
     if (spec_resources_check(cur, err) < 0)
         return -1;
     if ((st == CS_CREATED || st == CS_RUNNING || st == CS_PAUSED) && apply(rt, c, cur, err) < 0)

@@ -24,8 +24,28 @@ void img_loaded_free(struct img_loaded *v, size_t n)
     free(v);
 }
 
+/* The images a load brought in, as img_load returns them (v taken), each
+ * with its loadfromarchive event. */
 static int loaded(struct runtime *rt, struct store_loaded *v, size_t *n, const char *source,
-                  struct img_loaded **out, struct berr **err);
+                  struct img_loaded **out, struct berr **err)
+{
+    struct img_loaded *res;
+
+    /* the images are in: an out-of-memory from here on loses only the list */
+    if (!(res = calloc(*n + 1, sizeof(*res)))) {
+        store_loaded_free(v, *n);
+        *n = 0;
+        return berr_oom(err);
+    }
+    for (size_t i = 0; i < *n; i++) {
+        memcpy(res[i].id, v[i].id, sizeof(res[i].id));
+        res[i].names = STEAL_PTR(v[i].names);
+        img_event(rt, "loadfromarchive", res[i].id, source);
+    }
+    store_loaded_free(v, *n);
+    *out = res;
+    return 0;
+}
 
 int img_load(struct runtime *rt, int fd, const char *source, struct img_loaded **out,
              size_t *n, struct berr **err)
@@ -65,28 +85,6 @@ int img_load_dir(struct runtime *rt, const char *dir, struct img_loaded **out, s
     return loaded(rt, v, n, dir, out, err);
 }
 
-/* The images a load brought in, as img_load returns them (v taken), each
- * with its loadfromarchive event. */
-static int loaded(struct runtime *rt, struct store_loaded *v, size_t *n, const char *source,
-                  struct img_loaded **out, struct berr **err)
-{
-    struct img_loaded *res;
-
-    /* the images are in: an out-of-memory from here on loses only the list */
-    if (!(res = calloc(*n + 1, sizeof(*res)))) {
-        store_loaded_free(v, *n);
-        *n = 0;
-        return berr_oom(err);
-    }
-    for (size_t i = 0; i < *n; i++) {
-        memcpy(res[i].id, v[i].id, sizeof(res[i].id));
-        res[i].names = STEAL_PTR(v[i].names);
-        img_event(rt, "loadfromarchive", res[i].id, source);
-    }
-    store_loaded_free(v, *n);
-    *out = res;
-    return 0;
-}
 
 static bool is_dir_format(enum store_archive_fmt f)
 {

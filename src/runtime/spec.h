@@ -191,6 +191,9 @@ int spec_resources_oci(json_t *r, bool swap_accounting, json_t *res, struct berr
  * warning; memory below the reservation, --cgroup-conf on cgroup v1, CPUs
  * or memory nodes the host does not have are refused. */
 int spec_resources_check(json_t *r, struct berr **err);
+/* podman's rule for a swap limit (not -1): a memory limit beside it
+ * (memory > 0), and not above the swap. BK_INVALID in podman's words. */
+int spec_memory_swap_check(long long memory, long long swap, struct berr **err);
 /* /sys/fs/cgroup is the unified (v2) hierarchy. */
 bool spec_cgroup2_unified(void);
 

@@ -159,6 +159,17 @@ int spec_resources_oci(json_t *r, bool swap_accounting, json_t *res, struct berr
 
 /* ---- create-time checks ---- */
 
+int spec_memory_swap_check(long long memory, long long swap, struct berr **err)
+{
+    if (swap == -1)
+        return 0;
+    if (memory <= 0)
+        return berr_plain(err, BK_INVALID, "you should always set a memory limit when using a memoryswap limit, see usage");
+    if (swap < memory)
+        return berr_plain(err, BK_INVALID, "minimum memoryswap limit should be larger than memory limit, see usage");
+    return 0;
+}
+
 bool spec_cgroup2_unified(void)
 {
     struct statfs sfs;
